@@ -1,0 +1,2 @@
+//! The `payglot` binary (being written).
+fn main() {}

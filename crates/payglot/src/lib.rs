@@ -1,0 +1,1 @@
+//! payglot facade (being written).
