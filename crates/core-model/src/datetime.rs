@@ -1,0 +1,226 @@
+//! Dates and date-times as ISO 20022 writes them, keeping whether and how an offset was given.
+//!
+//! `ISODateTime` may be local (`2024-03-01T10:00:00`), UTC (`...Z`) or offset (`...+01:00`),
+//! with any number of fraction digits. Output must match input, so [`DateTime`] keeps all of
+//! that instead of normalising to UTC.
+
+use std::fmt;
+
+use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+
+use crate::error::InvalidValue;
+
+/// How a date-time's offset was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Offset {
+    /// No offset: local time.
+    Local,
+    /// `Z`.
+    Utc,
+    /// `+hh:mm` or `-hh:mm` (`+00:00` stays distinct from `Z`).
+    Fixed(FixedOffset),
+}
+
+/// An ISO 8601 date-time as written in ISO 20022 (`xs:dateTime`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DateTime {
+    local: NaiveDateTime,
+    offset: Offset,
+    /// Fraction-of-second digits as written (0 to 9).
+    fraction_digits: u8,
+}
+
+impl DateTime {
+    /// A date-time from its parts; `fraction_digits` above 9 is capped at 9.
+    pub fn new(local: NaiveDateTime, offset: Offset, fraction_digits: u8) -> Self {
+        Self { local, offset, fraction_digits: fraction_digits.min(9) }
+    }
+
+    /// Parse `YYYY-MM-DDThh:mm:ss[.f+][Z|±hh:mm]`.
+    pub fn parse(text: &str) -> Result<Self, InvalidValue> {
+        let bad = || InvalidValue::new("date-time", format!("{text:?} is not an ISO 8601 date-time"));
+        let (date, rest) = text.split_once('T').ok_or_else(bad)?;
+        let date = parse_date(date).map_err(|_| bad())?;
+        let (time, offset) = split_offset(rest).ok_or_else(bad)?;
+        let (hms, fraction) = match time.split_once('.') {
+            Some((hms, f)) if !f.is_empty() && f.len() <= 9 && f.bytes().all(|b| b.is_ascii_digit()) => (hms, f),
+            Some(_) => return Err(bad()),
+            None => (time, ""),
+        };
+        if hms.len() != 8 {
+            return Err(bad());
+        }
+        let time = NaiveTime::parse_from_str(hms, "%H:%M:%S").map_err(|_| bad())?;
+        let nanos = if fraction.is_empty() {
+            0
+        } else {
+            let padded = format!("{fraction:0<9}");
+            padded.parse::<u32>().map_err(|_| bad())?
+        };
+        let time = time.with_nanosecond(nanos).ok_or_else(bad)?;
+        let fraction_digits = u8::try_from(fraction.len()).map_err(|_| bad())?;
+        Ok(Self { local: date.and_time(time), offset, fraction_digits })
+    }
+
+    /// The wall-clock date and time as written.
+    pub fn local(&self) -> NaiveDateTime {
+        self.local
+    }
+
+    /// How the offset was written.
+    pub fn offset(&self) -> Offset {
+        self.offset
+    }
+
+    /// The instant, when an offset was given.
+    pub fn to_utc(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        let offset = match self.offset {
+            Offset::Local => return None,
+            Offset::Utc => FixedOffset::east_opt(0)?,
+            Offset::Fixed(offset) => offset,
+        };
+        self.local.and_local_timezone(offset).single().map(|t| t.to_utc())
+    }
+
+    /// A UTC date-time (`...Z`) from an instant, with whole seconds.
+    pub fn from_utc(instant: chrono::DateTime<chrono::Utc>) -> Self {
+        let local = instant.naive_utc().with_nanosecond(0).unwrap_or_else(|| instant.naive_utc());
+        Self { local, offset: Offset::Utc, fraction_digits: 0 }
+    }
+}
+
+fn split_offset(rest: &str) -> Option<(&str, Offset)> {
+    if let Some(time) = rest.strip_suffix('Z') {
+        return Some((time, Offset::Utc));
+    }
+    let sign_at = rest.len().checked_sub(6)?;
+    let (time, tail) = rest.split_at_checked(sign_at)?;
+    let bytes = tail.as_bytes();
+    if let [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] = bytes {
+        let digit = |b: &u8| b.is_ascii_digit().then(|| i32::from(b - b'0'));
+        let hours = digit(h1)? * 10 + digit(h2)?;
+        let minutes = digit(m1)? * 10 + digit(m2)?;
+        if hours > 14 || minutes > 59 {
+            return None;
+        }
+        let seconds = (hours * 3600 + minutes * 60) * if *sign == b'-' { -1 } else { 1 };
+        return Some((time, Offset::Fixed(FixedOffset::east_opt(seconds)?)));
+    }
+    Some((rest, Offset::Local))
+}
+
+/// Parse an ISO date `YYYY-MM-DD` strictly (no offset: ISO 20022 `ISODate` carries none).
+pub fn parse_date(text: &str) -> Result<NaiveDate, InvalidValue> {
+    let shape = text.len() == 10 && text.as_bytes().get(4) == Some(&b'-') && text.as_bytes().get(7) == Some(&b'-');
+    let bad = || InvalidValue::new("date", format!("{text:?} is not a date YYYY-MM-DD"));
+    if !shape {
+        return Err(bad());
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad())
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.local.format("%Y-%m-%dT%H:%M:%S"))?;
+        if self.fraction_digits > 0 {
+            let nanos = format!("{:09}", self.local.nanosecond() % 1_000_000_000);
+            let digits = usize::from(self.fraction_digits);
+            write!(f, ".{}", nanos.get(..digits).unwrap_or(&nanos))?;
+        }
+        match self.offset {
+            Offset::Local => Ok(()),
+            Offset::Utc => f.write_str("Z"),
+            Offset::Fixed(offset) => {
+                let seconds = offset.local_minus_utc();
+                let sign = if seconds < 0 { '-' } else { '+' };
+                let minutes = seconds.unsigned_abs() / 60;
+                write!(f, "{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+            }
+        }
+    }
+}
+
+impl fmt::Debug for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DateTime({self})")
+    }
+}
+
+impl std::str::FromStr for DateTime {
+    type Err = InvalidValue;
+    fn from_str(text: &str) -> Result<Self, InvalidValue> {
+        Self::parse(text)
+    }
+}
+
+impl TryFrom<String> for DateTime {
+    type Error = InvalidValue;
+    fn try_from(text: String) -> Result<Self, InvalidValue> {
+        Self::parse(&text)
+    }
+}
+
+impl From<DateTime> for String {
+    fn from(value: DateTime) -> String {
+        value.to_string()
+    }
+}
+
+/// A date or a date-time: ISO 20022's `DateAndDateTime2Choice` (`Dt` or `DtTm`), used for
+/// booking and value dates, balances and requested execution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum DateOrDateTime {
+    /// A calendar date (`Dt`).
+    Date(NaiveDate),
+    /// A date-time (`DtTm`).
+    DateTime(DateTime),
+}
+
+impl DateOrDateTime {
+    /// The calendar date, whichever form was given.
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            Self::Date(date) => *date,
+            Self::DateTime(value) => value.local().date(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_times_round_trip_exactly() {
+        for text in [
+            "2024-03-01T10:00:00",
+            "2024-03-01T10:00:00Z",
+            "2024-03-01T10:00:00+00:00",
+            "2024-03-01T10:00:00.5-05:30",
+            "2024-03-01T10:00:00.123456789+14:00",
+            "2009-12-03T10:25:31.000Z",
+        ] {
+            let parsed = DateTime::parse(text).map(|d| d.to_string());
+            assert_eq!(parsed.as_deref(), Ok(text));
+        }
+    }
+
+    #[test]
+    fn malformed_date_times_are_refused() {
+        for text in ["2024-03-01", "2024-3-01T10:00:00", "2024-03-01T10:00", "2024-03-01T25:00:00", "2024-03-01T10:00:00+15:00", "YYYY-MM-DDT10:00:00", "2024-03-01T10:00:00."] {
+            assert!(DateTime::parse(text).is_err(), "{text}");
+        }
+        assert!(parse_date("YYYY-MM-DD").is_err());
+        assert!(parse_date("2024-02-30").is_err());
+    }
+
+    #[test]
+    fn instants_need_an_offset() {
+        let local = DateTime::parse("2024-03-01T10:00:00").map(|d| d.to_utc());
+        assert_eq!(local, Ok(None));
+        let offset = DateTime::parse("2024-03-01T10:00:00+01:00").ok().and_then(|d| d.to_utc());
+        assert_eq!(offset.map(|t| t.to_rfc3339()), Some("2024-03-01T09:00:00+00:00".to_owned()));
+    }
+}
