@@ -263,7 +263,7 @@ mod tests {
         let input = "ab\ncdé f".as_bytes();
         // 'f' is the 5th character of line 2 even though 'é' takes two bytes.
         let offset = input.iter().position(|&b| b == b'f').unwrap_or_default();
-        assert_eq!(Location::line_column(input, offset), (2, 6));
+        assert_eq!(Location::line_column(input, offset), (2, 5));
         assert_eq!(Location::line_column(input, 0), (1, 1));
     }
 
