@@ -209,7 +209,15 @@ mod tests {
 
     #[test]
     fn malformed_date_times_are_refused() {
-        for text in ["2024-03-01", "2024-3-01T10:00:00", "2024-03-01T10:00", "2024-03-01T25:00:00", "2024-03-01T10:00:00+15:00", "YYYY-MM-DDT10:00:00", "2024-03-01T10:00:00."] {
+        for text in [
+            "2024-03-01",
+            "2024-3-01T10:00:00",
+            "2024-03-01T10:00",
+            "2024-03-01T25:00:00",
+            "2024-03-01T10:00:00+15:00",
+            "YYYY-MM-DDT10:00:00",
+            "2024-03-01T10:00:00.",
+        ] {
             assert!(DateTime::parse(text).is_err(), "{text}");
         }
         assert!(parse_date("YYYY-MM-DD").is_err());

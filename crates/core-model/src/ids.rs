@@ -57,9 +57,7 @@ impl Iban {
     /// Parse an IBAN in electronic (`DE89370400440532013000`) or print form
     /// (`DE89 3704 0044 0532 0130 00`).
     pub fn parse(text: &str) -> Result<Self, InvalidValue> {
-        text.parse::<iban::Iban>()
-            .map(Self)
-            .map_err(|e| InvalidValue::new("IBAN", format!("{}: {e}", mask(text))))
+        text.parse::<iban::Iban>().map(Self).map_err(|e| InvalidValue::new("IBAN", format!("{}: {e}", mask(text))))
     }
 
     /// The full IBAN in electronic form. Call only where the value must leave the process
@@ -155,7 +153,10 @@ impl Bic {
             && b.get(4..6).is_some_and(|s| s.iter().all(u8::is_ascii_uppercase))
             && b.get(6..).is_some_and(alnum);
         if !ok {
-            return Err(InvalidValue::new("BIC", format!("{text:?} is not 8 or 11 characters of the form AAAACCLL[BBB]")));
+            return Err(InvalidValue::new(
+                "BIC",
+                format!("{text:?} is not 8 or 11 characters of the form AAAACCLL[BBB]"),
+            ));
         }
         Ok(Self(text.into()))
     }
@@ -319,7 +320,10 @@ impl CreditorReference {
             && b.get(2..4).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
             && b.iter().skip(4).all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
         if !shape {
-            return Err(InvalidValue::new("creditor reference", format!("{text:?} is not RF, 2 digits and 1 to 21 letters or digits")));
+            return Err(InvalidValue::new(
+                "creditor reference",
+                format!("{text:?} is not RF, 2 digits and 1 to 21 letters or digits"),
+            ));
         }
         let rearranged = b.iter().skip(4).chain(b.iter().take(4)).copied();
         if mod97(rearranged) != Some(1) {

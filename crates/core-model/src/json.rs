@@ -52,8 +52,8 @@ impl Codec for CanonicalJson {
 
     fn encode(&self, message: &Message, _opts: &EncodeOptions) -> Result<Encoded, EncodeError> {
         let document = Document { canonical_version: CANONICAL_VERSION, message };
-        let mut bytes = serde_json::to_vec_pretty(&document)
-            .map_err(|e| EncodeError::unrepresentable("", e.to_string()))?;
+        let mut bytes =
+            serde_json::to_vec_pretty(&document).map_err(|e| EncodeError::unrepresentable("", e.to_string()))?;
         bytes.push(b'\n');
         Ok(Encoded { bytes, losses: Vec::new() })
     }
@@ -132,7 +132,11 @@ fn check_json_shape(input: &[u8], limits: &DecodeLimits) -> Result<(), DecodeErr
             } else if byte == b'"' {
                 in_string = false;
                 if offset - string_start > limits.max_string_bytes {
-                    return Err(limit_at(input, string_start, format!("a string is longer than {} bytes", limits.max_string_bytes)));
+                    return Err(limit_at(
+                        input,
+                        string_start,
+                        format!("a string is longer than {} bytes", limits.max_string_bytes),
+                    ));
                 }
             }
             continue;

@@ -70,7 +70,7 @@ pub use codes::{
 };
 pub use datetime::{DateOrDateTime, DateTime, Offset};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, InvalidValue, Location};
-pub use ids::{AccountNumber, Bic, CountryCode, CreditorReference, IdempotencyKey, Iban, Lei, Uetr};
+pub use ids::{AccountNumber, Bic, CountryCode, CreditorReference, Iban, IdempotencyKey, Lei, Uetr};
 pub use json::CanonicalJson;
 pub use loss::{Loss, LossKind};
 pub use message::*;
@@ -79,7 +79,9 @@ pub use party::{
     Account, AccountId, Agent, ClearingMemberId, CodeOrProprietary, Contact, DateAndPlaceOfBirth, GenericId, Party,
     PartyId, PostalAddress, Proxy,
 };
-pub use text::{EndToEndId, InstructionId, Max35Text, Max70Text, Max140Text, MessageId, PaymentInfoId, Text, TransactionId};
+pub use text::{
+    EndToEndId, InstructionId, Max35Text, Max70Text, Max140Text, MessageId, PaymentInfoId, Text, TransactionId,
+};
 pub use transfer::*;
 
 /// Re-exported so users of the model need no direct dependency for amounts.

@@ -128,9 +128,8 @@ impl Money {
     /// Money from an integer number of minor units (`1050` EUR cents is `10.50` EUR).
     /// Fails for a currency without minor units, a negative count or an amount beyond the ISO limits.
     pub fn from_minor_units(units: i64, currency: Currency) -> Result<Self, InvalidValue> {
-        let exponent = currency
-            .exponent()
-            .ok_or_else(|| InvalidValue::new("amount", format!("{currency} has no minor unit")))?;
+        let exponent =
+            currency.exponent().ok_or_else(|| InvalidValue::new("amount", format!("{currency} has no minor unit")))?;
         let amount = Decimal::try_from_i128_with_scale(i128::from(units), exponent)
             .map_err(|e| InvalidValue::new("amount", e.to_string()))?;
         Self::new(amount, currency)
@@ -292,7 +291,6 @@ pub mod decimal_string {
             self.number()
         }
     }
-
 }
 
 #[cfg(test)]

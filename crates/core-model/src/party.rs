@@ -3,7 +3,7 @@
 use crate::codes::{AccountScheme, CashAccountType, ClearingSystem, OrganisationIdScheme, PersonIdScheme};
 use crate::ids::{AccountNumber, Bic, CountryCode, Iban, Lei};
 use crate::money::Currency;
-use crate::text::{Text, Max35Text, Max70Text, Max140Text};
+use crate::text::{Max35Text, Max70Text, Max140Text, Text};
 
 /// A value that is either a code from an ISO external code set or a proprietary text: ISO
 /// 20022's many `...Choice` types of the form `Cd | Prtry`.

@@ -26,10 +26,7 @@ impl ExternalCode {
     fn parse(what: &'static str, max: usize, code: &str) -> Result<Self, InvalidValue> {
         let valid_chars = code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         if code.is_empty() || code.len() > max || !valid_chars {
-            return Err(InvalidValue::new(
-                what,
-                format!("{code:?} is not 1 to {max} upper-case letters or digits"),
-            ));
+            return Err(InvalidValue::new(what, format!("{code:?} is not 1 to {max} upper-case letters or digits")));
         }
         Ok(Self(Cow::Owned(code.to_owned())))
     }
@@ -173,3 +170,6 @@ external_code_set!(
     /// A scheme of private person identifier (`NIDN`, `CCPT`, ...).
     PersonIdScheme, "ExternalPersonIdentification1Code", 4, generated::person_identification::TABLE
 );
+
+#[cfg(test)]
+mod tests;

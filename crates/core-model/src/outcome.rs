@@ -1,0 +1,1 @@
+//! Outcome table (being written).
