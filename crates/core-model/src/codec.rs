@@ -163,6 +163,17 @@ impl EncodeOptions {
     pub fn lossy() -> Self {
         Self { strictness: Strictness::Lossy, ..Self::default() }
     }
+
+    /// Options with the given strictness.
+    pub fn with_strictness(strictness: Strictness) -> Self {
+        Self { strictness, ..Self::default() }
+    }
+
+    /// The same options, writing (or not) a business application header.
+    pub fn business_header(mut self, write: bool) -> Self {
+        self.business_header = write;
+        self
+    }
 }
 
 /// A decoded message and the values of the input it could not hold.

@@ -1,0 +1,75 @@
+//! Command-line flags (clap derive). Flags stay plain data here; `commands` turns them into
+//! library options.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  input rejected: malformed, invalid, over a limit, or unsupported
+  2  usage error: bad flags, unknown format, unreadable input file
+  3  translation refused in strict mode because values would be lost (use --lossy to proceed)";
+
+/// Translate payment messages between REST/JSON, SOAP/XML, ISO 20022 XML and GraphQL.
+#[derive(Debug, Parser)]
+#[command(name = "payglot", version, after_help = EXIT_CODES)]
+pub(crate) struct Cli {
+    /// How to print diagnostics (errors with locations, losses) on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = ReportStyle::Text)]
+    pub(crate) report: ReportStyle,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Diagnostics style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportStyle {
+    /// Human-readable lines.
+    Text,
+    /// One JSON document.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Translate a message into another format; the result goes to stdout (or -o), losses to stderr.
+    #[command(after_help = EXIT_CODES)]
+    Translate {
+        /// Input format id, or `auto` to detect it from the content.
+        #[arg(long, default_value = "auto")]
+        from: String,
+        /// Output format id (see `payglot formats`).
+        #[arg(long)]
+        to: String,
+        /// Proceed when values cannot be carried, reporting them, instead of failing.
+        #[arg(long)]
+        lossy: bool,
+        /// Write the output here instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Input file, or `-` for stdin.
+        #[arg(default_value = "-")]
+        input: String,
+    },
+    /// Print the format id of a message, detected from its content.
+    #[command(after_help = EXIT_CODES)]
+    Detect {
+        /// Input file, or `-` for stdin.
+        #[arg(default_value = "-")]
+        input: String,
+    },
+    /// Check that messages decode; print each problem with its location.
+    #[command(after_help = EXIT_CODES)]
+    Validate {
+        /// Input format id, or `auto` to detect each file's format.
+        #[arg(long, default_value = "auto")]
+        from: String,
+        /// Files to check.
+        #[arg(required = true)]
+        inputs: Vec<String>,
+    },
+    /// List the format ids this build reads and writes, one per line.
+    Formats,
+}

@@ -1,0 +1,184 @@
+//! The commands: translate, detect, validate, formats. Each returns its exit code.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use payglot::model::{DecodeLimits, Format};
+use payglot::{Registry, TranslateError, TranslateOptions};
+
+use crate::args::{Cli, Command, ReportStyle};
+use crate::report::{Problem, Report, emit};
+
+/// Exit codes; see the crate docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exit {
+    Ok = 0,
+    Rejected = 1,
+    Usage = 2,
+    Lossy = 3,
+}
+
+pub(crate) fn run(cli: Cli) -> Exit {
+    let registry = Registry::standard();
+    match cli.command {
+        Command::Translate { from, to, lossy, output, input } => {
+            translate(&registry, cli.report, &from, &to, lossy, output.as_deref(), &input)
+        }
+        Command::Detect { input } => detect(cli.report, &input),
+        Command::Validate { from, inputs } => validate(&registry, cli.report, &from, &inputs),
+        Command::Formats => {
+            let mut out = std::io::stdout().lock();
+            let written = registry.formats().try_for_each(|f| writeln!(out, "{f}"));
+            if written.is_ok() { Exit::Ok } else { Exit::Usage }
+        }
+    }
+}
+
+fn translate(
+    registry: &Registry,
+    style: ReportStyle,
+    from: &str,
+    to: &str,
+    lossy: bool,
+    output: Option<&Path>,
+    input: &str,
+) -> Exit {
+    let mut report = Report { subject: Some(input.to_owned()), ..Report::default() };
+    let options = if lossy { TranslateOptions::lossy() } else { TranslateOptions::strict() };
+    let outcome = (|| {
+        let from = parse_from(from)?;
+        let to = Format::parse(to).map_err(|e| (Exit::Usage, Problem::usage(e.to_string())))?;
+        let bytes = read_input(input, &options.limits)?;
+        payglot::translate(registry, &bytes, from.as_ref(), &to, &options).map_err(|e| translate_failure(&e))
+    })();
+    let exit = match outcome {
+        Ok(translation) => {
+            report.format = Some(translation.from.to_string());
+            report.losses = translation.losses().cloned().collect();
+            match write_output(output, &translation.bytes) {
+                Ok(()) => Exit::Ok,
+                Err(problem) => {
+                    report.problems.push(problem);
+                    Exit::Usage
+                }
+            }
+        }
+        Err((exit, problem)) => {
+            report.problems.push(problem);
+            exit
+        }
+    };
+    if exit != Exit::Ok || !report.losses.is_empty() || style == ReportStyle::Json {
+        emit(style, &[report]);
+    }
+    exit
+}
+
+fn detect(style: ReportStyle, input: &str) -> Exit {
+    let limits = DecodeLimits::default();
+    let outcome = read_input(input, &limits)
+        .and_then(|bytes| payglot::detect(&bytes, &limits).map_err(|e| (Exit::Rejected, Problem::from_decode(&e))));
+    match outcome {
+        Ok(format) => {
+            println!("{format}");
+            if style == ReportStyle::Json {
+                let report =
+                    Report { subject: Some(input.to_owned()), format: Some(format.to_string()), ..Report::default() };
+                emit(style, &[report]);
+            }
+            Exit::Ok
+        }
+        Err((exit, problem)) => {
+            emit(style, &[Report { subject: Some(input.to_owned()), problems: vec![problem], ..Report::default() }]);
+            exit
+        }
+    }
+}
+
+fn validate(registry: &Registry, style: ReportStyle, from: &str, inputs: &[String]) -> Exit {
+    let from = match parse_from(from) {
+        Ok(from) => from,
+        Err((exit, problem)) => {
+            emit(style, &[Report { problems: vec![problem], ..Report::default() }]);
+            return exit;
+        }
+    };
+    let options = TranslateOptions::lossy();
+    let mut worst = Exit::Ok;
+    let mut reports = Vec::new();
+    for input in inputs {
+        let mut report = Report { subject: Some(input.clone()), ..Report::default() };
+        let outcome = read_input(input, &options.limits).and_then(|bytes| {
+            payglot::decode(registry, &bytes, from.as_ref(), &options).map_err(|e| translate_failure(&e))
+        });
+        match outcome {
+            Ok((format, decoded)) => {
+                report.format = Some(format.to_string());
+                report.losses = decoded.losses;
+                if style == ReportStyle::Text {
+                    println!("{input}: ok ({format})");
+                }
+            }
+            Err((exit, problem)) => {
+                report.problems.push(problem);
+                worst = worst.max_with(exit);
+            }
+        }
+        reports.push(report);
+    }
+    emit(style, &reports);
+    worst
+}
+
+impl Exit {
+    /// Usage errors outrank rejections, which outrank success.
+    fn max_with(self, other: Exit) -> Exit {
+        if self == Exit::Usage || other == Exit::Usage {
+            Exit::Usage
+        } else if self == Exit::Ok {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+fn parse_from(from: &str) -> Result<Option<Format>, (Exit, Problem)> {
+    if from == "auto" {
+        return Ok(None);
+    }
+    Format::parse(from).map(Some).map_err(|e| (Exit::Usage, Problem::usage(e.to_string())))
+}
+
+fn translate_failure(error: &TranslateError) -> (Exit, Problem) {
+    let exit = if error.is_lossy_refusal() {
+        Exit::Lossy
+    } else if matches!(error, TranslateError::UnknownFormat(_)) {
+        Exit::Usage
+    } else {
+        Exit::Rejected
+    };
+    (exit, Problem::from_translate(error))
+}
+
+/// Read a file or stdin, but never more than the size limit (plus one byte, to tell that it
+/// was exceeded): a huge input fails with a limit error instead of filling memory.
+fn read_input(input: &str, limits: &DecodeLimits) -> Result<Vec<u8>, (Exit, Problem)> {
+    let cap = u64::try_from(limits.max_bytes).unwrap_or(u64::MAX).saturating_add(1);
+    let mut bytes = Vec::new();
+    let read = if input == "-" {
+        std::io::stdin().lock().take(cap).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(input).and_then(|file| file.take(cap).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| (Exit::Usage, Problem::usage(format!("cannot read {input}: {e}"))))?;
+    Ok(bytes)
+}
+
+fn write_output(output: Option<&Path>, bytes: &[u8]) -> Result<(), Problem> {
+    let written = match output {
+        Some(path) => std::fs::write(path, bytes),
+        None => std::io::stdout().lock().write_all(bytes),
+    };
+    written.map_err(|e| Problem::usage(format!("cannot write output: {e}")))
+}
