@@ -2,9 +2,12 @@
 //!
 //! - `codegen`: regenerate committed code (the ISO external code sets, see [`codesets`]).
 //! - `codegen --check`: fail when committed generated code differs from the generator's output.
+//! - `fuzz-smoke [SECONDS]`: run every cargo-fuzz target for a bounded time (nightly only).
 
 mod codesets;
+mod fuzz;
 mod sha256;
+mod tidy;
 
 use std::path::{Path, PathBuf};
 
@@ -17,7 +20,9 @@ fn main() -> anyhow::Result<()> {
             let files = codesets::generate(&root.join(codesets::DEFAULT_INPUT_DIR))?;
             codesets::check(&root, &files)
         }
-        _ => anyhow::bail!("usage: cargo xtask codegen [--check] (got {args:?})"),
+        ["fuzz-smoke"] => fuzz::smoke(&root, 20),
+        ["fuzz-smoke", seconds] => fuzz::smoke(&root, seconds.parse()?),
+        _ => anyhow::bail!("usage: cargo xtask codegen [--check] | fuzz-smoke [SECONDS] (got {args:?})"),
     }
 }
 

@@ -29,6 +29,11 @@
 
 #![deny(missing_docs)]
 
+/// The README's examples, compiled and run as doctests so they stay true.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 mod detect;
 mod registry;
 mod translate;
