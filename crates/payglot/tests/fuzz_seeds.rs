@@ -8,7 +8,9 @@ use payglot::model::{CanonicalJson, Codec, DecodeLimits, EncodeOptions};
 
 /// What each fuzz target checks, keyed by target name. A corpus folder without an entry here
 /// fails the test, so a new target cannot go unreplayed.
-fn target(name: &str) -> Option<fn(&[u8]) -> Result<(), String>> {
+type Check = fn(&[u8]) -> Result<(), String>;
+
+fn target(name: &str) -> Option<Check> {
     match name {
         "canonical_json" => Some(canonical_json),
         "detect" => Some(detect),
