@@ -416,14 +416,29 @@ where
     prop_oneof![none => Just(None), some => strategy.prop_map(Some)].boxed()
 }
 
+/// Mostly nothing, now and then one value.
+fn rarely_one<T: std::fmt::Debug + Clone + 'static>(strategy: BoxedStrategy<T>) -> BoxedStrategy<Vec<T>> {
+    prop_oneof![6 => Just(Vec::new()), 1 => strategy.prop_map(|value| vec![value])].boxed()
+}
+
 /// One of a list of static strings, as a bounded text.
 fn text_of<const N: usize>(values: &'static [&'static str]) -> BoxedStrategy<Text<N>> {
     select(values).prop_filter_map("fits the text type", |s| Text::<N>::new(s).ok()).boxed()
 }
 
-/// Strings matching `regex`, as a bounded text.
-fn text_matching<const N: usize>(regex: &'static str) -> BoxedStrategy<Text<N>> {
-    regex.prop_filter_map("fits the text type", |s| Text::<N>::new(s).ok()).boxed()
+/// Strings matching `pattern`, compiled once when the strategy is built (a `&str` used as a
+/// strategy directly would compile its regex for every value). A pattern that does not compile
+/// yields a strategy that rejects every value, so any test using it fails loudly.
+fn regex(pattern: &'static str) -> BoxedStrategy<String> {
+    match proptest::string::string_regex(pattern) {
+        Ok(strategy) => strategy.boxed(),
+        Err(_) => Just(String::new()).prop_filter(pattern, |_| false).boxed(),
+    }
+}
+
+/// Strings matching `pattern`, as a bounded text.
+fn text_matching<const N: usize>(pattern: &'static str) -> BoxedStrategy<Text<N>> {
+    regex(pattern).prop_filter_map("fits the text type", |s| Text::<N>::new(s).ok()).boxed()
 }
 
 /// Strings of `min..=max` characters from the ISO 20022 Latin set.
@@ -571,7 +586,13 @@ pub fn money_in(currency: Currency) -> BoxedStrategy<Money> {
 /// Money in a currency with a minor unit, with a scale no larger than that currency's
 /// exponent: `to_minor_units` succeeds for every value.
 pub fn minor_unit_money() -> BoxedStrategy<Money> {
-    currency_with_minor_unit().prop_flat_map(money_in).boxed()
+    (currency_with_minor_unit(), 0u32..=5, mantissa(100_000_000_000_000))
+        .prop_filter_map("within the ISO limits", |(currency, scale, mantissa)| {
+            // Mostly the currency's own scale (`10.50` EUR), sometimes fewer digits (`10.5`, `10`).
+            let scale = scale.min(currency.exponent()?);
+            Money::new(Decimal::new(mantissa, scale), currency).ok()
+        })
+        .boxed()
 }
 
 /// Any money within the ISO 20022 limits: mostly as [`minor_unit_money`], sometimes with more
@@ -593,12 +614,15 @@ pub fn country_code() -> BoxedStrategy<CountryCode> {
 }
 
 /// A BBAN character of kind `n` (digit), `a` (upper-case letter) or `c` (mostly digits, some
-/// letters, as real BBANs look).
-fn bban_char(kind: char) -> BoxedStrategy<char> {
+/// letters, as real BBANs look), chosen by a random byte.
+fn bban_char(kind: char, random: u8) -> char {
+    let digit = char::from(b'0' + random % 10);
+    let letter = char::from(b'A' + random % 26);
     match kind {
-        'n' => prop::char::range('0', '9').boxed(),
-        'a' => prop::char::range('A', 'Z').boxed(),
-        _ => prop_oneof![4 => prop::char::range('0', '9'), 1 => prop::char::range('A', 'Z')].boxed(),
+        'n' => digit,
+        'a' => letter,
+        _ if random < 51 => letter,
+        _ => digit,
     }
 }
 
@@ -620,14 +644,13 @@ fn bban_kinds(structure: &str) -> Vec<char> {
 /// An IBAN in electronic form for one of the registry's countries: a BBAN of the country's
 /// structure and correct mod-97 check digits.
 pub fn iban_string() -> BoxedStrategy<String> {
-    select(IBAN_FORMATS)
-        .prop_flat_map(|(country, structure)| {
-            let positions: Vec<BoxedStrategy<char>> = bban_kinds(structure).into_iter().map(bban_char).collect();
-            positions.prop_map(move |chars| {
-                let bban = String::from_iter(chars);
-                let check = 98 - mod97(&format!("{bban}{country}00"));
-                format!("{country}{check:02}{bban}")
-            })
+    // The longest BBAN of the registry has 30 characters.
+    (select(IBAN_FORMATS), vec(any::<u8>(), 30))
+        .prop_map(|((country, structure), random)| {
+            let bban: String =
+                bban_kinds(structure).into_iter().zip(random).map(|(kind, r)| bban_char(kind, r)).collect();
+            let check = 98 - mod97(&format!("{bban}{country}00"));
+            format!("{country}{check:02}{bban}")
         })
         .boxed()
 }
@@ -640,8 +663,8 @@ pub fn iban() -> BoxedStrategy<Iban> {
 /// A BIC: four letters for the institution, a real country code, a location code and, for
 /// about a third, a branch code (`XXX` for the head office or three letters or digits).
 pub fn bic() -> BoxedStrategy<Bic> {
-    let branch = prop_oneof![2 => Just("XXX".to_owned()), 1 => "[A-WYZ0-9][A-Z0-9]{2}"];
-    ("[A-Z]{4}", select(COUNTRY_CODES), "[A-Z2-9][A-NP-Z1-9]", maybe(1, 2, branch.boxed()))
+    let branch = prop_oneof![2 => Just("XXX".to_owned()), 1 => regex("[A-WYZ0-9][A-Z0-9]{2}")];
+    (regex("[A-Z]{4}"), select(COUNTRY_CODES), regex("[A-Z2-9][A-NP-Z1-9]"), maybe(1, 2, branch.boxed()))
         .prop_filter_map("a valid BIC", |(bank, country, location, branch)| {
             Bic::parse(&format!("{bank}{country}{location}{}", branch.unwrap_or_default())).ok()
         })
@@ -653,9 +676,9 @@ pub fn bic() -> BoxedStrategy<Bic> {
 pub fn lei() -> BoxedStrategy<Lei> {
     let lou = prop_oneof![
         select(vec!["5493", "5299", "7245", "9695", "2138", "8156", "5967"]).prop_map(str::to_owned),
-        "[0-9]{4}"
+        regex("[0-9]{4}")
     ];
-    (lou, "[A-Z0-9]{12}")
+    (lou, regex("[A-Z0-9]{12}"))
         .prop_filter_map("a valid LEI", |(lou, entity)| {
             let mut base = format!("{lou}00{entity}");
             base.truncate(18);
@@ -675,7 +698,7 @@ pub fn uetr() -> BoxedStrategy<Uetr> {
 /// An ISO 11649 RF creditor reference (`RF18539007547034`) with correct check digits, in
 /// electronic form; the reference part is mostly digits, like invoice numbers.
 pub fn creditor_reference() -> BoxedStrategy<CreditorReference> {
-    prop_oneof![3 => "[0-9]{4,21}", 1 => "[A-Z0-9]{1,21}"]
+    prop_oneof![3 => regex("[0-9]{4,21}"), 1 => regex("[A-Z0-9]{1,21}")]
         .prop_filter_map("a valid RF reference", |body| {
             let check = 98 - mod97(&format!("{body}RF00"));
             CreditorReference::parse(&format!("RF{check:02}{body}")).ok()
@@ -689,8 +712,8 @@ fn id_string() -> BoxedStrategy<String> {
     let prefixes = select(vec!["MSG", "PMT", "INV", "E2E", "TX", "REF", "BATCH", "SEPA", "ORD", "PAYROLL"]);
     prop_oneof![
         4 => (prefixes, 2015u32..2036, 0u32..1_000_000).prop_map(|(p, y, n)| format!("{p}-{y}-{n:06}")),
-        2 => "[0-9a-f]{32}",
-        1 => "[A-Z0-9]{35}",
+        2 => regex("[0-9a-f]{32}"),
+        1 => regex("[A-Z0-9]{35}"),
         2 => iso_string(1, 35),
     ]
     .boxed()
@@ -732,7 +755,7 @@ pub fn reference() -> BoxedStrategy<Max35Text> {
 pub fn idempotency_key() -> BoxedStrategy<IdempotencyKey> {
     prop_oneof![
         3 => uetr().prop_map(|u| u.to_string()),
-        1 => "[!-~]{1,255}",
+        1 => regex("[!-~]{1,255}"),
     ]
     .prop_filter_map("an idempotency key", |s| IdempotencyKey::parse(&s).ok())
     .boxed()
@@ -741,7 +764,7 @@ pub fn idempotency_key() -> BoxedStrategy<IdempotencyKey> {
 /// A non-IBAN account number: a domestic BBAN, a UK sort code and account number, a card
 /// number, or a provider's own account id.
 pub fn account_number() -> BoxedStrategy<AccountNumber> {
-    prop_oneof!["[0-9]{6,20}", "[0-9]{14}", "4[0-9]{15}", "acc_[A-Za-z0-9]{10,24}",]
+    prop_oneof![regex("[0-9]{6,20}"), regex("[0-9]{14}"), regex("4[0-9]{15}"), regex("acc_[A-Za-z0-9]{10,24}"),]
         .prop_filter_map("Max34Text", |s| AccountNumber::parse(&s).ok())
         .boxed()
 }
@@ -866,11 +889,12 @@ pub fn offset() -> BoxedStrategy<Offset> {
 /// An ISO 20022 date-time: a date from [`date`], any time of day, 0 to 9 fraction digits
 /// (the nanoseconds carry exactly that many), and an [`offset`].
 pub fn date_time() -> BoxedStrategy<DateTime> {
-    let fraction = prop_oneof![4 => Just(0u8), 2 => Just(3u8), 1 => Just(6u8), 1 => 1u8..=9]
-        .prop_flat_map(|digits| (Just(digits), 0..10u32.pow(u32::from(digits))));
-    (date(), 0u32..86_400, fraction, offset())
-        .prop_filter_map("a date-time", |(date, seconds, (digits, value), offset)| {
-            let nanos = value * 10u32.pow(9 - u32::from(digits));
+    let digits = prop_oneof![4 => Just(0u8), 2 => Just(3u8), 1 => Just(6u8), 1 => 1u8..=9];
+    (date(), 0u32..86_400, digits, 0u32..1_000_000_000, offset())
+        .prop_filter_map("a date-time", |(date, seconds, digits, fraction, offset)| {
+            // Nanoseconds with exactly `digits` significant fraction digits.
+            let unit = 10u32.pow(9 - u32::from(digits));
+            let nanos = fraction / unit * unit;
             let time = NaiveTime::from_num_seconds_from_midnight_opt(seconds, nanos)?;
             Some(DateTime::new(date.and_time(time), offset, digits))
         })
@@ -1032,9 +1056,9 @@ pub fn unicode_party() -> BoxedStrategy<Party> {
 /// with its ISO `ExternalProxyAccountType1Code`.
 pub fn proxy() -> BoxedStrategy<Proxy> {
     let typed = prop_oneof![
-        (Just("TELE"), "\\+[1-9][0-9]{7,13}"),
-        (Just("EMAL"), "[a-z]{1,12}@[a-z]{2,12}\\.(com|de|example)"),
-        (select(vec!["DNAM", "CINC", "COTX", "CUST", "EWAL", "TOKN", "BIID"]), "[A-Za-z0-9]{4,32}"),
+        (Just("TELE"), regex("\\+[1-9][0-9]{7,13}")),
+        (Just("EMAL"), regex("[a-z]{1,12}@[a-z]{2,12}\\.(com|de|example)")),
+        (select(vec!["DNAM", "CINC", "COTX", "CUST", "EWAL", "TOKN", "BIID"]), regex("[A-Za-z0-9]{4,32}")),
     ];
     (typed, 0u8..5)
         .prop_filter_map("a proxy", |((kind, id), untyped)| {
@@ -1075,18 +1099,26 @@ pub fn account() -> BoxedStrategy<Account> {
 /// A clearing-system member id: an ABA routing number, a sort code, a BLZ, or digits for the
 /// other systems.
 pub fn clearing_member_id() -> BoxedStrategy<ClearingMemberId> {
-    clearing_system()
-        .prop_flat_map(|system| {
-            let member: BoxedStrategy<Max35Text> = match system.as_str() {
-                "USABA" => text_matching("[0-9]{9}"),
-                "GBDSC" => text_matching("[0-9]{6}"),
-                "DEBLZ" => text_matching("[1-8][0-9]{7}"),
-                "CHBCC" => text_matching("[0-9]{3,5}"),
-                _ => text_matching("[0-9]{4,11}"),
+    let formats = (
+        text_matching::<35>("[0-9]{9}"),
+        text_matching::<35>("[0-9]{6}"),
+        text_matching::<35>("[1-8][0-9]{7}"),
+        text_matching::<35>("[0-9]{3,5}"),
+        text_matching::<35>("[0-9]{4,11}"),
+    );
+    (clearing_system(), formats, 0u8..7)
+        .prop_map(|(system, (aba, sort_code, blz, bc, other), unnamed)| {
+            let member_id = match system.as_str() {
+                "USABA" => aba,
+                "GBDSC" => sort_code,
+                "DEBLZ" => blz,
+                "CHBCC" => bc,
+                _ => other,
             };
-            (maybe(6, 1, Just(CodeOrProprietary::Code(system)).boxed()), member)
+            // Now and then the system is left out, as some APIs do.
+            let system = (unnamed != 0).then_some(CodeOrProprietary::Code(system));
+            ClearingMemberId { system, member_id }
         })
-        .prop_map(|(system, member_id)| ClearingMemberId { system, member_id })
         .boxed()
 }
 
@@ -1450,8 +1482,8 @@ pub fn customer_credit_transfer() -> BoxedStrategy<CreditTransfer> {
         maybe(3, 1, date_or_date_time()),
         maybe(1, 1, charge_bearer()),
         maybe(1, 9, party()),
-        vec(agent_instruction(), 0..=1),
-        vec(regulatory_report(), 0..=1),
+        rarely_one(agent_instruction()),
+        rarely_one(regulatory_report()),
         extensions(),
         maybe(1, 3, exchange()),
     );
@@ -1497,8 +1529,8 @@ pub fn interbank_credit_transfer() -> BoxedStrategy<CreditTransfer> {
         vec(agent(), 0..=2),
         maybe(2, 1, agent()),
         maybe(2, 1, agent()),
-        vec(agent_instruction(), 0..=1),
-        vec(regulatory_report(), 0..=1),
+        rarely_one(agent_instruction()),
+        rarely_one(regulatory_report()),
         extensions(),
     );
     (transfer_core(interbank_payment_ids(), true), extras)
@@ -1891,22 +1923,17 @@ pub fn credit_debit() -> BoxedStrategy<CreditDebit> {
     prop_oneof![Just(CreditDebit::Credit), Just(CreditDebit::Debit)].boxed()
 }
 
-/// A balance in `currency`.
-fn balance_in(currency: Currency) -> BoxedStrategy<Balance> {
+/// A balance of a statement.
+pub fn balance() -> BoxedStrategy<Balance> {
     (
         code_or_proprietary(balance_type()),
         maybe(1, 9, code4_or_proprietary(&["INTM", "ADJT", "BLCK"])),
-        money_in(currency),
+        minor_unit_money(),
         credit_debit(),
         date_or_date_time(),
     )
         .prop_map(|(kind, sub_kind, amount, credit_debit, date)| Balance { kind, sub_kind, amount, credit_debit, date })
         .boxed()
-}
-
-/// A balance of a statement.
-pub fn balance() -> BoxedStrategy<Balance> {
-    currency_with_minor_unit().prop_flat_map(balance_in).boxed()
 }
 
 /// A bank transaction code: a real domain/family/sub-family combination and/or a proprietary code.
@@ -2023,10 +2050,11 @@ pub fn related_parties() -> BoxedStrategy<RelatedParties> {
         .boxed()
 }
 
-fn entry_transaction_in(currency: Currency) -> BoxedStrategy<EntryTransaction> {
+/// One transaction of an entry.
+pub fn entry_transaction() -> BoxedStrategy<EntryTransaction> {
     (
         maybe(3, 1, transaction_refs()),
-        maybe(2, 1, money_in(currency)),
+        maybe(2, 1, minor_unit_money()),
         maybe(1, 1, credit_debit()),
         maybe(1, 3, minor_unit_money()),
         maybe(1, 2, bank_transaction_code()),
@@ -2066,17 +2094,13 @@ fn entry_transaction_in(currency: Currency) -> BoxedStrategy<EntryTransaction> {
         .boxed()
 }
 
-/// One transaction of an entry.
-pub fn entry_transaction() -> BoxedStrategy<EntryTransaction> {
-    currency_with_minor_unit().prop_flat_map(entry_transaction_in).boxed()
-}
-
-fn entry_batch_in(currency: Currency) -> BoxedStrategy<EntryBatch> {
+/// Batch details of an entry.
+pub fn entry_batch() -> BoxedStrategy<EntryBatch> {
     (
         maybe(1, 1, reference()),
         maybe(1, 1, reference()),
         maybe(2, 1, count_text()),
-        maybe(1, 1, money_in(currency)),
+        maybe(1, 1, minor_unit_money()),
         maybe(1, 1, credit_debit()),
     )
         .prop_map(|(message_id, payment_info_id, number_of_transactions, total_amount, credit_debit)| EntryBatch {
@@ -2089,15 +2113,11 @@ fn entry_batch_in(currency: Currency) -> BoxedStrategy<EntryBatch> {
         .boxed()
 }
 
-/// Batch details of an entry.
-pub fn entry_batch() -> BoxedStrategy<EntryBatch> {
-    currency_with_minor_unit().prop_flat_map(entry_batch_in).boxed()
-}
-
-fn entry_in(currency: Currency) -> BoxedStrategy<Entry> {
+/// One entry of a statement or notification.
+pub fn entry() -> BoxedStrategy<Entry> {
     let head = (
         maybe(1, 2, reference()),
-        money_in(currency),
+        minor_unit_money(),
         credit_debit(),
         maybe(1, 6, any::<bool>()),
         code4_or_proprietary(&["BOOK", "PDNG", "INFO"]),
@@ -2107,8 +2127,8 @@ fn entry_in(currency: Currency) -> BoxedStrategy<Entry> {
     );
     let tail = (
         bank_transaction_code(),
-        maybe(1, 6, entry_batch_in(currency)),
-        vec(entry_transaction_in(currency), 0..=2),
+        maybe(1, 6, entry_batch()),
+        vec(entry_transaction(), 0..=2),
         maybe(1, 4, iso_text::<500>()),
     );
     (head, tail)
@@ -2133,11 +2153,6 @@ fn entry_in(currency: Currency) -> BoxedStrategy<Entry> {
         .boxed()
 }
 
-/// One entry of a statement or notification.
-pub fn entry() -> BoxedStrategy<Entry> {
-    currency_with_minor_unit().prop_flat_map(entry_in).boxed()
-}
-
 /// A transactions summary as the sender states it.
 pub fn transactions_summary() -> BoxedStrategy<TransactionsSummary> {
     (
@@ -2156,33 +2171,44 @@ pub fn transactions_summary() -> BoxedStrategy<TransactionsSummary> {
 
 /// One statement or notification of one account: balances and entries in the account's currency.
 pub fn account_report() -> BoxedStrategy<AccountReport> {
-    currency_with_minor_unit()
-        .prop_flat_map(|currency| {
-            let head = (
-                reference(),
-                maybe(1, 1, (1i64..100_000).prop_map(Decimal::from).boxed()),
-                maybe(1, 2, (1i64..1_000).prop_map(Decimal::from).boxed()),
-                maybe(2, 1, date_time()),
-                maybe(1, 1, date_time()),
-                maybe(1, 1, date_time()),
-            );
-            let body = (
-                account().prop_map(move |mut account| {
-                    account.currency.get_or_insert(currency);
-                    account
-                }),
-                maybe(1, 2, party()),
-                maybe(1, 2, agent()),
-                vec(balance_in(currency), 0..=3),
-                maybe(1, 3, transactions_summary()),
-                vec(entry_in(currency), 0..=4),
-                maybe(1, 5, iso_text::<500>()),
-            );
-            (head, body)
-        })
-        .prop_map(|(head, body)| {
+    let head = (
+        reference(),
+        maybe(1, 1, (1i64..100_000).prop_map(Decimal::from)),
+        maybe(1, 2, (1i64..1_000).prop_map(Decimal::from)),
+        maybe(2, 1, date_time()),
+        maybe(1, 1, date_time()),
+        maybe(1, 1, date_time()),
+    );
+    let body = (
+        account(),
+        maybe(1, 2, party()),
+        maybe(1, 2, agent()),
+        vec(balance(), 0..=3),
+        maybe(1, 3, transactions_summary()),
+        vec(entry(), 0..=4),
+        maybe(1, 5, iso_text::<500>()),
+    );
+    (currency_with_minor_unit(), head, body)
+        .prop_map(|(currency, head, body)| {
             let (id, electronic_sequence, legal_sequence, created, from, to) = head;
-            let (account, account_owner, account_servicer, balances, summary, entries, additional_info) = body;
+            let (mut account, account_owner, account_servicer, mut balances, summary, mut entries, additional_info) =
+                body;
+            // One currency per report: the account's, as a bank statement has it.
+            let currency = *account.currency.get_or_insert(currency);
+            for balance in &mut balances {
+                balance.amount = into_currency(balance.amount, currency);
+            }
+            for entry in &mut entries {
+                entry.amount = into_currency(entry.amount, currency);
+                if let Some(total) = entry.batch.as_mut().and_then(|batch| batch.total_amount.as_mut()) {
+                    *total = into_currency(*total, currency);
+                }
+                for transaction in &mut entry.transactions {
+                    if let Some(amount) = transaction.amount.as_mut() {
+                        *amount = into_currency(*amount, currency);
+                    }
+                }
+            }
             AccountReport {
                 id,
                 electronic_sequence,
@@ -2200,6 +2226,13 @@ pub fn account_report() -> BoxedStrategy<AccountReport> {
             }
         })
         .boxed()
+}
+
+/// The same amount in `currency`, rounded to its exponent (generation only: the model itself
+/// never rounds).
+fn into_currency(money: Money, currency: Currency) -> Money {
+    let exponent = currency.exponent().unwrap_or(crate::money::MAX_FRACTION_DIGITS);
+    Money::new(money.amount().round_dp(exponent), currency).unwrap_or(money)
 }
 
 /// Statements or notifications: a header and one to three account reports.
