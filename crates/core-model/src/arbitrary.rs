@@ -43,12 +43,14 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use rust_decimal::Decimal;
 
+use crate::codec::{Format, Strictness};
 use crate::codes::{
     AccountScheme, BalanceType, CashAccountType, CategoryPurpose, ClearingSystem, GroupStatus, LocalInstrument,
     OrganisationIdScheme, PaymentStatus, PersonIdScheme, Purpose, ReturnReason, ServiceLevel, StatusReason,
 };
 use crate::datetime::{DateOrDateTime, DateTime, Offset};
 use crate::ids::{AccountNumber, Bic, CountryCode, CreditorReference, Iban, IdempotencyKey, Lei, Uetr};
+use crate::loss::{Loss, LossKind};
 use crate::message::{
     AccountReport, AccountReports, Balance, BankTransactionCode, BusinessHeader, CreditDebit, Entry, EntryBatch,
     EntryTransaction, GroupHeader, InterbankTransfer, Message, OriginalGroupStatus, PaymentBatch, PaymentInfoStatus,
@@ -984,8 +986,10 @@ pub fn postal_address() -> BoxedStrategy<PostalAddress> {
     prop_oneof![5 => structured, 3 => unstructured, 1 => hybrid].boxed()
 }
 
-/// A generic identification with a scheme from `scheme` and an optional issuer.
-fn generic_id<S: std::fmt::Debug + Clone + 'static>(scheme: BoxedStrategy<S>) -> BoxedStrategy<GenericId<S>> {
+/// A generic identification (tax id, DUNS number, national id) with a scheme from `scheme`
+/// (mostly as a code, sometimes proprietary) and an optional issuer; for example
+/// `generic_id(organisation_id_scheme())`.
+pub fn generic_id<S: std::fmt::Debug + Clone + 'static>(scheme: BoxedStrategy<S>) -> BoxedStrategy<GenericId<S>> {
     let id = prop_oneof![text_matching::<35>("[A-Z]{2}[0-9]{9,11}"), text_matching::<35>("[0-9]{9}"), reference(),];
     (id, maybe(3, 1, code_or_proprietary(scheme)), maybe(1, 3, text_of::<35>(&["IRS", "BZSt", "DGFiP", "HMRC", "D&B"])))
         .prop_map(|(id, scheme, issuer)| GenericId { id, scheme, issuer })
@@ -1331,9 +1335,9 @@ pub fn remittance() -> BoxedStrategy<Remittance> {
     .boxed()
 }
 
-/// A regulatory report with its details.
-pub fn regulatory_report() -> BoxedStrategy<RegulatoryReport> {
-    let detail = (
+/// One regulatory reporting detail.
+pub fn regulatory_detail() -> BoxedStrategy<RegulatoryDetail> {
+    (
         maybe(1, 1, iso_text::<35>()),
         maybe(1, 1, country_code()),
         maybe(2, 1, text_matching::<10>("[0-9]{3}")),
@@ -1346,12 +1350,17 @@ pub fn regulatory_report() -> BoxedStrategy<RegulatoryReport> {
             code,
             amount,
             information,
-        });
+        })
+        .boxed()
+}
+
+/// A regulatory report with its details.
+pub fn regulatory_report() -> BoxedStrategy<RegulatoryReport> {
     (
         maybe(2, 1, text_of::<4>(&["DEBT", "CRED", "BOTH"])),
         maybe(1, 1, text_of::<140>(&["Deutsche Bundesbank", "Banque de France", "Central Bank of Ireland"])),
         maybe(1, 1, country_code()),
-        vec(detail, 0..=2),
+        vec(regulatory_detail(), 0..=2),
     )
         .prop_map(|(indicator, authority_name, authority_country, details)| RegulatoryReport {
             indicator,
@@ -2255,6 +2264,56 @@ pub fn message() -> BoxedStrategy<Message> {
     .boxed()
 }
 
+// ---------------------------------------------------------------------------------------------
+// The translation contract
+// ---------------------------------------------------------------------------------------------
+
+/// How a value was lost.
+pub fn loss_kind() -> BoxedStrategy<LossKind> {
+    prop_oneof![Just(LossKind::Dropped), Just(LossKind::Truncated), Just(LossKind::Approximated)].boxed()
+}
+
+/// A loss as codecs report them: a JSON pointer or an ISO 20022 path, a kind, and a short
+/// description that never holds an account number.
+pub fn loss() -> BoxedStrategy<Loss> {
+    let path = select(vec![
+        "/message/payment_initiation/batches/0/transfers/0/purpose",
+        "/Document/CstmrCdtTrfInitn/PmtInf[1]/CdtTrfTxInf[2]/RmtInf/Strd",
+        "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/SplmtryData",
+        "/data/attributes/metadata/order_id",
+        "/remittanceInformationUnstructured",
+    ]);
+    let detail = select(vec![
+        "the format has no field for it",
+        "140 characters shortened to 35",
+        "structured address written as address lines",
+        "wider Unicode transliterated to the ISO Latin set",
+    ]);
+    (path, loss_kind(), detail)
+        .prop_map(|(path, kind, detail)| Loss { path: path.to_owned(), kind, detail: detail.to_owned() })
+        .boxed()
+}
+
+/// Strict or lossy.
+pub fn strictness() -> BoxedStrategy<Strictness> {
+    prop_oneof![Just(Strictness::Strict), Just(Strictness::Lossy)].boxed()
+}
+
+/// One of the format ids `Format` defines.
+pub fn format() -> BoxedStrategy<Format> {
+    select(vec![
+        Format::CANONICAL_JSON,
+        Format::REST_NATIVE,
+        Format::REST_BERLIN_GROUP,
+        Format::REST_OPEN_BANKING_UK,
+        Format::REST_OPEN_BANKING_UK_V3_1,
+        Format::SOAP_PAYGLOT,
+        Format::SOAP_ISO20022,
+        Format::GRAPHQL_PAYGLOT,
+    ])
+    .boxed()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2346,6 +2405,16 @@ mod tests {
                     first
                 );
             }
+            Ok(())
+        });
+        assert!(result.is_ok(), "{result:?}");
+    }
+
+    #[test]
+    fn contract_values_are_well_formed() {
+        let result = runner(100).run(&(format(), loss(), strictness()), |(format, loss, _)| {
+            prop_assert_eq!(Format::parse(format.as_str()).ok(), Some(format));
+            prop_assert!(!loss.path.is_empty() && !loss.detail.is_empty());
             Ok(())
         });
         assert!(result.is_ok(), "{result:?}");
