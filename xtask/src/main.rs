@@ -1,9 +1,11 @@
 //! Project automation, run as `cargo xtask <command>`: a tiny dispatcher over `std::env::args`.
 //!
-//! - `codegen`: regenerate committed code (the ISO external code sets, see [`codesets`]).
+//! - `codegen`: regenerate committed code: the ISO external code sets ([`codesets`]) and the
+//!   ISO 20022 message types from the official XSDs ([`codegen_iso`]).
 //! - `codegen --check`: fail when committed generated code differs from the generator's output.
 //! - `fuzz-smoke [SECONDS]`: run every cargo-fuzz target for a bounded time (nightly only).
 
+mod codegen_iso;
 mod codesets;
 mod fuzz;
 mod sha256;
@@ -15,7 +17,10 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = workspace_root();
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["codegen"] => codesets::run(&root),
+        ["codegen"] => {
+            codesets::run(&root)?;
+            codegen_iso::run(&root)
+        }
         ["codegen", "--check"] => {
             let files = codesets::generate(&root.join(codesets::DEFAULT_INPUT_DIR))?;
             codesets::check(&root, &files)

@@ -1,0 +1,73 @@
+//! payglot-iso20022: generated ISO 20022 message types with validating readers and writers.
+//!
+//! Each message version is a module of [`generated`] behind a cargo feature (all on by
+//! default): `pacs_008_001_08::Document::from_xml(bytes, &Limits::default())` reads a document
+//! (bare or inside an envelope) and checks every XSD facet while reading; `to_xml` writes it
+//! back. [`parse_any`] finds the `Document` in any supported envelope and dispatches on its
+//! namespace. Most users want the `payglot` crate, which maps these types to the canonical model.
+//!
+//! ```
+//! use payglot_iso20022::{Limits, parse_any, AnyDocument};
+//! let xml = br#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"/>"#;
+//! let err = parse_any(xml, &Limits::default()).unwrap_err();
+//! assert_eq!(err.violations()[0].message, "unsupported version camt.053.001.04");
+//! ```
+
+#[rustfmt::skip]
+#[allow(missing_docs, dead_code, non_camel_case_types, clippy::all, clippy::pedantic, unreachable_pub)]
+pub mod generated;
+pub mod rt;
+
+pub use generated::AnyDocument;
+#[cfg(feature = "camt_053_001_02")]
+pub use generated::camt_053_001_02;
+#[cfg(feature = "camt_053_001_08")]
+pub use generated::camt_053_001_08;
+#[cfg(feature = "camt_054_001_02")]
+pub use generated::camt_054_001_02;
+#[cfg(feature = "camt_054_001_08")]
+pub use generated::camt_054_001_08;
+#[cfg(feature = "head_001_001_02")]
+pub use generated::head_001_001_02;
+#[cfg(feature = "pacs_002_001_10")]
+pub use generated::pacs_002_001_10;
+#[cfg(feature = "pacs_004_001_09")]
+pub use generated::pacs_004_001_09;
+#[cfg(feature = "pacs_008_001_08")]
+pub use generated::pacs_008_001_08;
+#[cfg(feature = "pain_001_001_03")]
+pub use generated::pain_001_001_03;
+#[cfg(feature = "pain_001_001_09")]
+pub use generated::pain_001_001_09;
+#[cfg(feature = "pain_002_001_03")]
+pub use generated::pain_002_001_03;
+#[cfg(feature = "pain_002_001_10")]
+pub use generated::pain_002_001_10;
+pub use rt::{Iso20022Error, Limits, Rule, Violation};
+
+/// Find the ISO 20022 `Document` in `bytes` — bare, or inside a SWIFT `urn:swift:xsd:envelope`,
+/// a FedNow `FedNowIncoming`/`FedNowOutgoing`, an SAA `DataPDU` or any element holding an
+/// AppHdr + Document pair — and read it by its namespace (namespace + local name, never text).
+///
+/// A Document of a version this build does not generate (or whose feature is off) gives a
+/// [`Rule::UnsupportedVersion`] error "unsupported version X".
+pub fn parse_any(bytes: &[u8], limits: &Limits) -> Result<AnyDocument, Iso20022Error> {
+    let mut r = rt::Reader::new(bytes, limits)?;
+    let ns = r.locate(is_document, "Document")?;
+    match generated::read_document(&ns, &mut r) {
+        Some(res) => res,
+        None => Err(r.unsupported(&ns)),
+    }
+}
+
+/// Namespace of the first ISO 20022 `Document` in `bytes` (through envelopes), without
+/// validating it. Useful for detection.
+pub fn document_namespace(bytes: &[u8], limits: &Limits) -> Result<String, Iso20022Error> {
+    let mut r = rt::Reader::new(bytes, limits)?;
+    r.locate(is_document, "Document")
+}
+
+/// The first `Document` element, whatever its namespace, outside any `AppHdr`.
+fn is_document(_ns: &[u8], local: &[u8]) -> bool {
+    local == b"Document"
+}

@@ -1,0 +1,965 @@
+//! The pull reader used by generated code: one quick-xml `NsReader` over the input slice, one
+//! event of look-ahead, the element path, limits, and errors with line and column.
+//!
+//! Hostile input: a DOCTYPE, a processing instruction (other than the XML declaration at the
+//! very start) or an entity other than the five predefined ones and character references is
+//! rejected where it appears; nothing is ever expanded. Depth, string length and repeat counts
+//! are bounded by [`Limits`]; invalid UTF-8 is rejected before parsing.
+use super::error::mask_account;
+use super::values::is_xml_ws;
+use super::{
+    ComplexValue, FacetError, Iso20022Error, Limits, RootElement, Rule, SimpleValue, Violation,
+};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::reader::NsReader;
+use std::borrow::Cow;
+
+const XSI_NS: &[u8] = b"http://www.w3.org/2001/XMLSchema-instance";
+
+/// An `xs:any` element kept as raw XML text (from its `<` to its closing `>`). Namespace
+/// prefixes declared outside the fragment are not carried over.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AnyElement(String);
+
+impl AnyElement {
+    /// Wrap a well-formed XML element (not checked here; checked when read).
+    pub fn new(xml: impl Into<String>) -> Self {
+        AnyElement(xml.into())
+    }
+    /// The XML text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+enum Peek<'a> {
+    Start {
+        e: BytesStart<'a>,
+        pos: u64,
+        ns_ok: bool,
+    },
+    End {
+        pos: u64,
+    },
+}
+
+/// Reader state for generated `read` methods.
+pub struct Reader<'a> {
+    xml: NsReader<&'a [u8]>,
+    input: &'a [u8],
+    offset: usize,
+    ns: &'static str,
+    limits: Limits,
+    peeked: Option<Peek<'a>>,
+    path: Vec<(&'static str, u32)>,
+    outer_depth: usize,
+    cur: Option<BytesStart<'a>>,
+    pos: u64,
+}
+
+impl std::fmt::Debug for Reader<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reader")
+            .field("path", &self.path_string())
+            .finish()
+    }
+}
+
+type R<T> = Result<T, Iso20022Error>;
+
+fn line_col(input: &[u8], pos: usize) -> (u64, u64) {
+    let upto = input.get(..pos.min(input.len())).unwrap_or_default();
+    let line = upto.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+    let line_start = upto.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(upto.get(line_start..).unwrap_or_default())
+        .chars()
+        .count() as u64
+        + 1;
+    (line, col)
+}
+
+impl<'a> Reader<'a> {
+    /// Check size, encoding and UTF-8, then set up a reader. `input` is the whole document.
+    pub(crate) fn new(input: &'a [u8], limits: &Limits) -> R<Self> {
+        let err = |rule, pos: usize, message: String| {
+            let (line, column) = line_col(input, pos);
+            Iso20022Error::new(Violation {
+                rule,
+                path: String::new(),
+                line,
+                column,
+                message,
+            })
+        };
+        if input.len() > limits.max_bytes {
+            return Err(err(
+                Rule::LimitBytes,
+                0,
+                format!(
+                    "input is {} bytes, more than the limit {}",
+                    input.len(),
+                    limits.max_bytes
+                ),
+            ));
+        }
+        if let Err(e) = std::str::from_utf8(input) {
+            return Err(err(
+                Rule::Encoding,
+                e.valid_up_to(),
+                "input is not valid UTF-8".into(),
+            ));
+        }
+        let offset = if input.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        let body = input.get(offset..).unwrap_or_default();
+        let mut xml = NsReader::from_reader(body);
+        let cfg = xml.config_mut();
+        cfg.expand_empty_elements = true;
+        cfg.check_end_names = true;
+        cfg.check_comments = true;
+        cfg.trim_text(false);
+        Ok(Reader {
+            xml,
+            input,
+            offset,
+            ns: "",
+            limits: *limits,
+            peeked: None,
+            path: Vec::new(),
+            outer_depth: 0,
+            cur: None,
+            pos: 0,
+        })
+    }
+
+    fn path_string(&self) -> String {
+        let mut s = String::new();
+        for (name, idx) in &self.path {
+            s.push('/');
+            s.push_str(name);
+            if *idx > 0 {
+                s.push_str(&format!("[{idx}]"));
+            }
+        }
+        s
+    }
+
+    fn error_at(&self, rule: Rule, pos: u64, path: String, message: String) -> Iso20022Error {
+        let p = usize::try_from(pos)
+            .unwrap_or(usize::MAX)
+            .saturating_add(self.offset);
+        let (line, column) = line_col(self.input, p);
+        Iso20022Error::new(Violation {
+            rule,
+            path,
+            line,
+            column,
+            message,
+        })
+    }
+
+    /// An error at the current element.
+    fn error(&self, rule: Rule, message: String) -> Iso20022Error {
+        self.error_at(rule, self.pos, self.path_string(), message)
+    }
+
+    fn xml_error(&self, e: quick_xml::Error) -> Iso20022Error {
+        let pos = self.xml.error_position();
+        self.error_at(Rule::NotWellFormed, pos, self.path_string(), e.to_string())
+    }
+
+    fn depth(&self) -> usize {
+        self.outer_depth + self.path.len()
+    }
+
+    fn check_misc(&self, ev: &Event<'_>, pos: u64) -> R<()> {
+        match ev {
+            Event::DocType(_) => Err(self.error_at(
+                Rule::Doctype,
+                pos,
+                self.path_string(),
+                "DOCTYPE/DTD is not allowed".into(),
+            )),
+            Event::PI(_) => Err(self.error_at(
+                Rule::ProcessingInstruction,
+                pos,
+                self.path_string(),
+                "processing instructions are not allowed".into(),
+            )),
+            Event::Decl(_) => Err(self.error_at(
+                Rule::NotWellFormed,
+                pos,
+                self.path_string(),
+                "XML declaration not at the start".into(),
+            )),
+            Event::Eof => Err(self.error_at(
+                Rule::NotWellFormed,
+                pos,
+                self.path_string(),
+                "unexpected end of document".into(),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Fill the look-ahead with the next start or end tag, skipping comments and whitespace.
+    fn fill(&mut self) -> R<()> {
+        if self.peeked.is_some() {
+            return Ok(());
+        }
+        loop {
+            let pos = self.xml.buffer_position();
+            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            match ev {
+                Event::Start(e) => {
+                    let ns_ok = matches!(self.xml.resolve_element(e.name()).0, ResolveResult::Bound(n) if n.as_ref() == self.ns.as_bytes());
+                    self.peeked = Some(Peek::Start { e, pos, ns_ok });
+                    return Ok(());
+                }
+                Event::End(_) => {
+                    self.peeked = Some(Peek::End { pos });
+                    return Ok(());
+                }
+                Event::Text(t) => {
+                    if !t.iter().all(|b| is_xml_ws(*b)) {
+                        return Err(self.error_at(
+                            Rule::ElementOnlyContent,
+                            pos,
+                            self.path_string(),
+                            "text is not allowed here, only elements".into(),
+                        ));
+                    }
+                }
+                Event::CData(t) => {
+                    if !t.iter().all(|b| is_xml_ws(*b)) {
+                        return Err(self.error_at(
+                            Rule::ElementOnlyContent,
+                            pos,
+                            self.path_string(),
+                            "text is not allowed here, only elements".into(),
+                        ));
+                    }
+                }
+                Event::GeneralRef(_) => {
+                    return Err(self.error_at(
+                        Rule::ElementOnlyContent,
+                        pos,
+                        self.path_string(),
+                        "text is not allowed here, only elements".into(),
+                    ));
+                }
+                Event::Comment(_) => {}
+                Event::Empty(_) => {
+                    return Err(self.error_at(
+                        Rule::NotWellFormed,
+                        pos,
+                        self.path_string(),
+                        "unexpected empty element".into(),
+                    ));
+                }
+                other => self.check_misc(&other, pos)?,
+            }
+        }
+    }
+
+    fn describe_next(&self) -> String {
+        match &self.peeked {
+            Some(Peek::Start { e, ns_ok, .. }) => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                if *ns_ok {
+                    format!("element {name}")
+                } else {
+                    format!("element {name} (in another namespace)")
+                }
+            }
+            Some(Peek::End { .. }) => "the end of the parent".into(),
+            None => "nothing".into(),
+        }
+    }
+
+    /// The error for "none of `names` is next" (a choice with no matching branch, a missing
+    /// required element, or an element the content model does not allow).
+    pub fn expected(&self, names: &[&str]) -> Iso20022Error {
+        let (rule, pos) = match &self.peeked {
+            Some(Peek::Start { pos, .. }) => (Rule::UnexpectedElement, *pos),
+            Some(Peek::End { pos }) => (Rule::MissingElement, *pos),
+            None => (Rule::MissingElement, self.pos),
+        };
+        let mut path = self.path_string();
+        if let Some(Peek::Start { e, .. }) = &self.peeked {
+            path.push('/');
+            path.push_str(&String::from_utf8_lossy(e.local_name().as_ref()));
+        }
+        let message = match names {
+            [] => format!("{} is not allowed here", self.describe_next()),
+            [one] => format!("expected {one}, found {}", self.describe_next()),
+            _ => format!(
+                "expected one of {}, found {}",
+                names.join(", "),
+                self.describe_next()
+            ),
+        };
+        self.error_at(rule, pos, path, message)
+    }
+
+    /// Index in `names` of the element that comes next, if it is one of them (`"*"` matches
+    /// any element, in any namespace).
+    pub fn peek_among(&mut self, names: &[&str]) -> R<Option<usize>> {
+        self.fill()?;
+        if let Some(Peek::Start { e, ns_ok, .. }) = &self.peeked {
+            let local = e.local_name();
+            if *ns_ok && let Some(i) = names.iter().position(|n| n.as_bytes() == local.as_ref()) {
+                return Ok(Some(i));
+            }
+            return Ok(names.iter().position(|n| *n == "*"));
+        }
+        Ok(None)
+    }
+
+    fn peek_is(&mut self, name: &str) -> R<bool> {
+        self.fill()?;
+        Ok(
+            matches!(&self.peeked, Some(Peek::Start { e, ns_ok: true, .. }) if e.local_name().as_ref() == name.as_bytes()),
+        )
+    }
+
+    fn check_attrs(&self, e: &BytesStart<'_>, allowed: &[&str]) -> R<()> {
+        for a in e.attributes() {
+            let a = a.map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
+            let key = a.key.as_ref();
+            if key == b"xmlns" || key.starts_with(b"xmlns:") {
+                continue;
+            }
+            let (res, local) = self.xml.resolve_attribute(a.key);
+            let ok = match res {
+                ResolveResult::Unbound => allowed.iter().any(|n| n.as_bytes() == local.as_ref()),
+                ResolveResult::Bound(ns) if ns.as_ref() == XSI_NS => {
+                    matches!(
+                        local.as_ref(),
+                        b"schemaLocation" | b"noNamespaceSchemaLocation"
+                    )
+                }
+                _ => false,
+            };
+            if !ok {
+                return Err(self.error(
+                    Rule::UnexpectedAttribute,
+                    format!("attribute {} is not allowed", String::from_utf8_lossy(key)),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, name: &'static str, index: u32, attrs: &[&str]) -> R<()> {
+        self.fill()?;
+        match self.peeked.take() {
+            Some(Peek::Start {
+                e,
+                pos,
+                ns_ok: true,
+            }) if e.local_name().as_ref() == name.as_bytes() => {
+                self.path.push((name, index));
+                self.pos = pos;
+                if self.depth() > self.limits.max_depth {
+                    return Err(self.error(
+                        Rule::LimitDepth,
+                        format!("nesting deeper than {}", self.limits.max_depth),
+                    ));
+                }
+                self.check_attrs(&e, attrs)?;
+                self.cur = Some(e);
+                Ok(())
+            }
+            other => {
+                self.peeked = other;
+                Err(self.expected(&[name]))
+            }
+        }
+    }
+
+    fn close(&mut self) -> R<()> {
+        self.fill()?;
+        match self.peeked.take() {
+            Some(Peek::End { .. }) => {
+                self.path.pop();
+                self.cur = None;
+                Ok(())
+            }
+            other => {
+                self.peeked = other;
+                Err(self.expected(&[]))
+            }
+        }
+    }
+
+    /// Read character data up to (not including) the end tag of the current element.
+    fn read_text(&mut self) -> R<Cow<'a, str>> {
+        let mut acc: Option<Cow<'a, str>> = None;
+        fn push<'x>(acc: &mut Option<Cow<'x, str>>, s: Cow<'x, str>) {
+            match acc {
+                None => *acc = Some(s),
+                Some(a) => a.to_mut().push_str(&s),
+            }
+        }
+        loop {
+            let pos = self.xml.buffer_position();
+            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            match ev {
+                Event::Text(t) => {
+                    if t.iter().any(|b| *b < 0x20 && !is_xml_ws(*b)) {
+                        return Err(self.error_at(
+                            Rule::NotWellFormed,
+                            pos,
+                            self.path_string(),
+                            "control character in text".into(),
+                        ));
+                    }
+                    let s = t
+                        .xml10_content()
+                        .map_err(|e| self.error(Rule::Encoding, e.to_string()))?;
+                    push(&mut acc, s);
+                }
+                Event::CData(t) => {
+                    let s = t
+                        .decode()
+                        .map_err(|e| self.error(Rule::Encoding, e.to_string()))?;
+                    push(&mut acc, s);
+                }
+                Event::GeneralRef(r) => {
+                    let c = if r.is_char_ref() {
+                        r.resolve_char_ref().ok().flatten()
+                    } else {
+                        match r.as_ref() {
+                            b"lt" => Some('<'),
+                            b"gt" => Some('>'),
+                            b"amp" => Some('&'),
+                            b"apos" => Some('\''),
+                            b"quot" => Some('"'),
+                            _ => None,
+                        }
+                    };
+                    let Some(c) = c else {
+                        return Err(self.error_at(
+                            Rule::UndeclaredEntity,
+                            pos,
+                            self.path_string(),
+                            format!(
+                                "entity &{}; is not allowed",
+                                String::from_utf8_lossy(r.as_ref())
+                            ),
+                        ));
+                    };
+                    push(&mut acc, Cow::Owned(c.to_string()));
+                }
+                Event::Comment(_) => {}
+                Event::End(_) => {
+                    self.peeked = Some(Peek::End { pos });
+                    break;
+                }
+                Event::Start(e) => {
+                    return Err(self.error_at(
+                        Rule::SimpleContent,
+                        pos,
+                        self.path_string(),
+                        format!(
+                            "element {} is not allowed in a simple-typed element",
+                            String::from_utf8_lossy(e.local_name().as_ref())
+                        ),
+                    ));
+                }
+                other => self.check_misc(&other, pos)?,
+            }
+            if acc
+                .as_ref()
+                .is_some_and(|a| a.len() > self.limits.max_string_len)
+            {
+                return Err(self.error(
+                    Rule::LimitStringLength,
+                    format!("text longer than {} bytes", self.limits.max_string_len),
+                ));
+            }
+        }
+        Ok(acc.unwrap_or(Cow::Borrowed("")))
+    }
+
+    fn is_account_id(&self) -> bool {
+        let Some((leaf, _)) = self.path.last() else {
+            return false;
+        };
+        match *leaf {
+            "IBAN" | "BBAN" | "UPIC" => true,
+            "Id" => self
+                .path
+                .iter()
+                .rev()
+                .skip(1)
+                .any(|(n, _)| n.ends_with("Acct") || *n == "AcctId"),
+            _ => false,
+        }
+    }
+
+    fn facet_error(&self, f: FacetError, value: &str) -> Iso20022Error {
+        let shown = if self.is_account_id() {
+            mask_account(value)
+        } else if value.chars().count() > 64 {
+            format!("{}…", value.chars().take(64).collect::<String>())
+        } else {
+            value.to_string()
+        };
+        self.error(f.rule(), format!("value '{shown}' {f}"))
+    }
+
+    fn simple<T: SimpleValue>(&mut self) -> R<T> {
+        let text = self.read_text()?;
+        T::parse_text(&text).map_err(|f| self.facet_error(f, &text))
+    }
+
+    /// A required simple-typed element.
+    pub fn req_s<T: SimpleValue>(&mut self, name: &'static str) -> R<T> {
+        self.open(name, 0, &[])?;
+        let v = self.simple()?;
+        self.close()?;
+        Ok(v)
+    }
+
+    /// An optional simple-typed element.
+    pub fn opt_s<T: SimpleValue>(&mut self, name: &'static str) -> R<Option<T>> {
+        if self.peek_is(name)? {
+            self.req_s(name).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn repeat_check(&self, count: usize) -> R<()> {
+        if count > self.limits.max_repeats {
+            return Err(self.error(
+                Rule::LimitRepeats,
+                format!("more than {} repetitions", self.limits.max_repeats),
+            ));
+        }
+        Ok(())
+    }
+
+    fn too_few(&mut self, name: &str, count: u32, min: u32) -> R<()> {
+        if count < min {
+            self.fill()?;
+            let mut e = self.expected(&[name]);
+            if let Some(v) = e_first(&mut e) {
+                v.message = format!("{} ({count} of at least {min})", v.message);
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// A repeated simple-typed element (`max` 0 = unbounded).
+    pub fn many_s<T: SimpleValue>(&mut self, name: &'static str, min: u32, max: u32) -> R<Vec<T>> {
+        let mut v = Vec::new();
+        let mut n = 0u32;
+        while (max == 0 || n < max) && self.peek_is(name)? {
+            n += 1;
+            self.repeat_check(n as usize)?;
+            self.open(name, n, &[])?;
+            v.push(self.simple()?);
+            self.close()?;
+        }
+        self.too_few(name, n, min)?;
+        Ok(v)
+    }
+
+    /// A required complex-typed element.
+    pub fn req_c<T: ComplexValue>(&mut self, name: &'static str) -> R<T> {
+        self.open(name, 0, T::ATTRS)?;
+        let v = T::read(self)?;
+        self.close()?;
+        Ok(v)
+    }
+
+    /// An optional complex-typed element.
+    pub fn opt_c<T: ComplexValue>(&mut self, name: &'static str) -> R<Option<T>> {
+        if self.peek_is(name)? {
+            self.req_c(name).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// A repeated complex-typed element (`max` 0 = unbounded).
+    pub fn many_c<T: ComplexValue>(&mut self, name: &'static str, min: u32, max: u32) -> R<Vec<T>> {
+        let mut v = Vec::new();
+        let mut n = 0u32;
+        while (max == 0 || n < max) && self.peek_is(name)? {
+            n += 1;
+            self.repeat_check(n as usize)?;
+            self.open(name, n, T::ATTRS)?;
+            v.push(T::read(self)?);
+            self.close()?;
+        }
+        self.too_few(name, n, min)?;
+        Ok(v)
+    }
+
+    /// A required nested group (read inline, no element of its own).
+    pub fn req_g<T: ComplexValue>(&mut self) -> R<T> {
+        T::read(self)
+    }
+
+    /// An optional nested group starting with one of `first`.
+    pub fn opt_g<T: ComplexValue>(&mut self, first: &[&str]) -> R<Option<T>> {
+        if self.peek_among(first)?.is_some() {
+            T::read(self).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// A repeated nested group (`max` 0 = unbounded).
+    pub fn many_g<T: ComplexValue>(&mut self, first: &[&str], min: u32, max: u32) -> R<Vec<T>> {
+        let mut v = Vec::new();
+        let mut n = 0u32;
+        while (max == 0 || n < max) && self.peek_among(first)?.is_some() {
+            n += 1;
+            self.repeat_check(n as usize)?;
+            v.push(T::read(self)?);
+        }
+        if n < min {
+            return Err(self.expected(first));
+        }
+        Ok(v)
+    }
+
+    /// A required `xs:any` element (any namespace), kept as raw XML.
+    pub fn req_any(&mut self) -> R<super::AnyElement> {
+        self.fill()?;
+        let Some(Peek::Start { e, pos, .. }) = self.peeked.take() else {
+            return Err(self.expected(&["(any element)"]));
+        };
+        let start = usize::try_from(pos).unwrap_or(usize::MAX);
+        let mut depth = 1usize;
+        let _ = e;
+        loop {
+            let p = self.xml.buffer_position();
+            let ev = self.xml.read_event().map_err(|err| self.xml_error(err))?;
+            match ev {
+                Event::Start(_) => {
+                    depth += 1;
+                    if self.depth() + depth > self.limits.max_depth {
+                        return Err(self.error_at(
+                            Rule::LimitDepth,
+                            p,
+                            self.path_string(),
+                            format!("nesting deeper than {}", self.limits.max_depth),
+                        ));
+                    }
+                }
+                Event::End(_) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    let ok = r.is_char_ref()
+                        || matches!(r.as_ref(), b"lt" | b"gt" | b"amp" | b"apos" | b"quot");
+                    if !ok {
+                        return Err(self.error_at(
+                            Rule::UndeclaredEntity,
+                            p,
+                            self.path_string(),
+                            "undeclared entity".into(),
+                        ));
+                    }
+                }
+                Event::Text(_) | Event::CData(_) | Event::Comment(_) => {}
+                other => self.check_misc(&other, p)?,
+            }
+            let end = usize::try_from(self.xml.buffer_position()).unwrap_or(usize::MAX);
+            if end.saturating_sub(start) > self.limits.max_string_len {
+                return Err(self.error_at(
+                    Rule::LimitStringLength,
+                    p,
+                    self.path_string(),
+                    "xs:any content too long".into(),
+                ));
+            }
+        }
+        let end = usize::try_from(self.xml.buffer_position()).unwrap_or(usize::MAX);
+        let body = self.input.get(self.offset..).unwrap_or_default();
+        let raw = body.get(start..end).unwrap_or_default();
+        Ok(super::AnyElement::new(
+            String::from_utf8_lossy(raw).into_owned(),
+        ))
+    }
+
+    /// An optional `xs:any` element.
+    pub fn opt_any(&mut self) -> R<Option<super::AnyElement>> {
+        self.fill()?;
+        if matches!(self.peeked, Some(Peek::Start { .. })) {
+            self.req_any().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Repeated `xs:any` elements (`max` 0 = unbounded).
+    pub fn many_any(&mut self, min: u32, max: u32) -> R<Vec<super::AnyElement>> {
+        let mut v = Vec::new();
+        let mut n = 0u32;
+        loop {
+            self.fill()?;
+            if !matches!(self.peeked, Some(Peek::Start { .. })) || (max != 0 && n >= max) {
+                break;
+            }
+            n += 1;
+            self.repeat_check(n as usize)?;
+            v.push(self.req_any()?);
+        }
+        if n < min {
+            return Err(self.expected(&["(any element)"]));
+        }
+        Ok(v)
+    }
+
+    fn attr_raw(&self, name: &str) -> R<Option<Cow<'a, str>>> {
+        let Some(e) = &self.cur else { return Ok(None) };
+        for a in e.attributes() {
+            let a = a.map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
+            if a.key.as_ref() == name.as_bytes() {
+                let v = a
+                    .unescape_value()
+                    .map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
+                if v.len() > self.limits.max_string_len {
+                    return Err(self.error(Rule::LimitStringLength, "attribute too long".into()));
+                }
+                return Ok(Some(Cow::Owned(v.into_owned())));
+            }
+        }
+        Ok(None)
+    }
+
+    fn attr_parse<T: SimpleValue>(&mut self, name: &'static str, v: &str) -> R<T> {
+        T::parse_text(v).map_err(|f| {
+            let mut e = self.facet_error(f, v);
+            if let Some(x) = e_first(&mut e) {
+                x.path.push_str("/@");
+                x.path.push_str(name);
+            }
+            e
+        })
+    }
+
+    /// A required attribute of the current element.
+    pub fn attr_req<T: SimpleValue>(&mut self, name: &'static str) -> R<T> {
+        match self.attr_raw(name)? {
+            Some(v) => self.attr_parse(name, &v),
+            None => Err(self.error(
+                Rule::MissingAttribute,
+                format!("attribute {name} is required"),
+            )),
+        }
+    }
+
+    /// An optional attribute of the current element.
+    pub fn attr_opt<T: SimpleValue>(&mut self, name: &'static str) -> R<Option<T>> {
+        match self.attr_raw(name)? {
+            Some(v) => self.attr_parse(name, &v).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The text content of a complex type with simple content.
+    pub fn text_value<T: SimpleValue>(&mut self) -> R<T> {
+        self.simple()
+    }
+
+    /// Read prolog and envelopes up to the first start tag for which `want(namespace, local)`
+    /// holds; returns its namespace. The start tag is consumed and becomes the current element.
+    pub(crate) fn locate(
+        &mut self,
+        want: impl Fn(&[u8], &[u8]) -> bool,
+        root_name: &'static str,
+    ) -> R<String> {
+        let mut first = true;
+        loop {
+            let pos = self.xml.buffer_position();
+            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            match ev {
+                Event::Decl(d) if first => {
+                    if let Some(enc) = d.encoding() {
+                        let enc = enc.map_err(|e| {
+                            self.error_at(Rule::NotWellFormed, pos, String::new(), e.to_string())
+                        })?;
+                        if !enc.eq_ignore_ascii_case(b"utf-8") && !enc.eq_ignore_ascii_case(b"utf8")
+                        {
+                            return Err(self.error_at(
+                                Rule::Encoding,
+                                pos,
+                                String::new(),
+                                format!(
+                                    "encoding {} is not supported; only UTF-8",
+                                    String::from_utf8_lossy(&enc)
+                                ),
+                            ));
+                        }
+                    }
+                }
+                Event::Start(e) => {
+                    let (res, local) = self.xml.resolve_element(e.name());
+                    let ns: &[u8] = match &res {
+                        ResolveResult::Bound(n) => n.as_ref(),
+                        _ => b"",
+                    };
+                    if want(ns, local.as_ref()) {
+                        let ns = String::from_utf8_lossy(ns).into_owned();
+                        self.path.push((root_name, 0));
+                        self.pos = pos;
+                        self.cur = Some(e);
+                        if self.depth() > self.limits.max_depth {
+                            return Err(self.error(
+                                Rule::LimitDepth,
+                                format!("nesting deeper than {}", self.limits.max_depth),
+                            ));
+                        }
+                        return Ok(ns);
+                    }
+                    self.outer_depth += 1;
+                    if self.outer_depth > self.limits.max_depth {
+                        return Err(self.error_at(
+                            Rule::LimitDepth,
+                            pos,
+                            String::new(),
+                            format!("nesting deeper than {}", self.limits.max_depth),
+                        ));
+                    }
+                }
+                Event::End(_) => self.outer_depth = self.outer_depth.saturating_sub(1),
+                Event::Text(t) => {
+                    if self.outer_depth == 0 && !t.iter().all(|b| is_xml_ws(*b)) {
+                        return Err(self.error_at(
+                            Rule::NotWellFormed,
+                            pos,
+                            String::new(),
+                            "text outside the root element".into(),
+                        ));
+                    }
+                }
+                Event::Eof => {
+                    return Err(self.error_at(
+                        Rule::NoDocument,
+                        pos,
+                        String::new(),
+                        format!("no {root_name} element found"),
+                    ));
+                }
+                Event::CData(_) | Event::GeneralRef(_) | Event::Comment(_) => {}
+                other => self.check_misc(&other, pos)?,
+            }
+            first = false;
+        }
+    }
+
+    /// After the located element closed: read the rest, so a malformed tail is still rejected.
+    pub(crate) fn finish(&mut self) -> R<()> {
+        loop {
+            let pos = self.xml.buffer_position();
+            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            match ev {
+                Event::Eof => {
+                    if self.outer_depth != 0 {
+                        return Err(self.error_at(
+                            Rule::NotWellFormed,
+                            pos,
+                            String::new(),
+                            "unclosed element at end of document".into(),
+                        ));
+                    }
+                    return Ok(());
+                }
+                Event::Start(_) => {
+                    if self.outer_depth == 0 {
+                        return Err(self.error_at(
+                            Rule::NotWellFormed,
+                            pos,
+                            String::new(),
+                            "more than one root element".into(),
+                        ));
+                    }
+                    self.outer_depth += 1;
+                    if self.outer_depth > self.limits.max_depth {
+                        return Err(self.error_at(
+                            Rule::LimitDepth,
+                            pos,
+                            String::new(),
+                            format!("nesting deeper than {}", self.limits.max_depth),
+                        ));
+                    }
+                }
+                Event::End(_) => self.outer_depth = self.outer_depth.saturating_sub(1),
+                Event::Text(t) => {
+                    if self.outer_depth == 0 && !t.iter().all(|b| is_xml_ws(*b)) {
+                        return Err(self.error_at(
+                            Rule::NotWellFormed,
+                            pos,
+                            String::new(),
+                            "text outside the root element".into(),
+                        ));
+                    }
+                }
+                Event::CData(_) | Event::GeneralRef(_) | Event::Comment(_) => {}
+                other => self.check_misc(&other, pos)?,
+            }
+        }
+    }
+
+    /// Start reading the located root as `T`.
+    pub(crate) fn read_located<T: RootElement>(&mut self) -> R<T> {
+        self.ns = T::NAMESPACE;
+        if let Some(e) = self.cur.take() {
+            self.check_attrs(&e, T::ATTRS)?;
+            self.cur = Some(e);
+        }
+        let v = T::read(self)?;
+        self.close()?;
+        self.finish()?;
+        Ok(v)
+    }
+
+    /// Error for a located Document whose namespace no enabled module handles.
+    pub(crate) fn unsupported(&self, ns: &str) -> Iso20022Error {
+        match ns.strip_prefix(super::ISO_NS_PREFIX) {
+            Some(version) => self.error(
+                Rule::UnsupportedVersion,
+                format!("unsupported version {version}"),
+            ),
+            None if ns.is_empty() => {
+                self.error(Rule::UnknownNamespace, "Document has no namespace".into())
+            }
+            None => self.error(Rule::UnknownNamespace, format!("unknown namespace {ns}")),
+        }
+    }
+}
+
+fn e_first(e: &mut Iso20022Error) -> Option<&mut Violation> {
+    e.first_mut()
+}
+
+/// Read a root element `T` from a document: bare, or anywhere inside an envelope.
+pub fn read_root<T: RootElement>(input: &[u8], limits: &Limits) -> R<T> {
+    let mut r = Reader::new(input, limits)?;
+    r.locate(
+        |ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(),
+        T::ELEMENT,
+    )?;
+    r.read_located::<T>()
+}
+
+/// Read the Document the reader is positioned in as `T` (used by the generated dispatcher).
+pub fn read_located<T: RootElement>(r: &mut Reader<'_>) -> R<T> {
+    r.read_located::<T>()
+}

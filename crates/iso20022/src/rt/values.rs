@@ -1,0 +1,659 @@
+//! Simple values: facet checks for strings and decimals, patterns, and the XSD date/time
+//! built-ins as chrono types that keep whether (and how) an offset was written.
+use super::{FacetError, SimpleValue, Writer};
+use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use regex::Regex;
+use rust_decimal::Decimal;
+use std::sync::LazyLock;
+
+/// A compiled-once XSD pattern (one restriction step; alternatives already joined).
+#[derive(Debug)]
+pub struct Pattern {
+    xsd: &'static str,
+    re: LazyLock<Option<Regex>, fn() -> Option<Regex>>,
+}
+
+impl Pattern {
+    /// A pattern compiled on first use by `compile`.
+    pub const fn new(xsd: &'static str, compile: fn() -> Option<Regex>) -> Self {
+        Pattern {
+            xsd,
+            re: LazyLock::new(compile),
+        }
+    }
+
+    /// The XSD source of the pattern.
+    pub fn xsd(&self) -> &'static str {
+        self.xsd
+    }
+
+    /// Whether `value` matches (a pattern that failed to compile matches nothing).
+    pub fn is_match(&self, value: &str) -> bool {
+        self.re.as_ref().is_some_and(|r| r.is_match(value))
+    }
+}
+
+/// Compile an anchored regex (generated patterns are checked by the generator's tests).
+pub fn compile_pattern(re: &str) -> Option<Regex> {
+    Regex::new(re).ok()
+}
+
+/// Facets of a restricted string.
+#[derive(Debug)]
+pub struct StringFacets {
+    /// `minLength` in characters.
+    pub min_length: Option<u64>,
+    /// `maxLength` in characters.
+    pub max_length: Option<u64>,
+    /// Each must match (successive restriction steps).
+    pub patterns: &'static [&'static Pattern],
+}
+
+/// Check a string against its facets.
+pub fn check_string(value: &str, f: &StringFacets) -> Result<(), FacetError> {
+    if f.min_length.is_some() || f.max_length.is_some() {
+        // Byte length bounds the character count from above: skip counting when it can't matter.
+        let bytes = value.len() as u64;
+        let need_count =
+            f.max_length.is_some_and(|m| bytes > m) || f.min_length.is_some_and(|m| bytes < m * 4);
+        if need_count {
+            let n = value.chars().count() as u64;
+            if let Some(min) = f.min_length
+                && n < min
+            {
+                return Err(FacetError::MinLength { min, actual: n });
+            }
+            if let Some(max) = f.max_length
+                && n > max
+            {
+                return Err(FacetError::MaxLength { max, actual: n });
+            }
+        }
+    }
+    for p in f.patterns {
+        if !p.is_match(value) {
+            return Err(FacetError::Pattern { pattern: p.xsd });
+        }
+    }
+    Ok(())
+}
+
+/// Facets of a restricted decimal.
+#[derive(Debug)]
+pub struct DecimalFacets {
+    /// Derived from `xs:integer`: no fraction allowed.
+    pub integer: bool,
+    /// `totalDigits`.
+    pub total_digits: Option<u32>,
+    /// `fractionDigits`.
+    pub fraction_digits: Option<u32>,
+    /// `minInclusive`.
+    pub min_inclusive: Option<Decimal>,
+    /// `maxInclusive`.
+    pub max_inclusive: Option<Decimal>,
+    /// `minExclusive`.
+    pub min_exclusive: Option<Decimal>,
+    /// `maxExclusive`.
+    pub max_exclusive: Option<Decimal>,
+    /// Patterns on the lexical form.
+    pub patterns: &'static [&'static Pattern],
+}
+
+/// Check a decimal value against its facets (digits counted on the value, as XSD defines:
+/// trailing fraction zeros do not count).
+pub fn check_decimal(value: &Decimal, f: &DecimalFacets) -> Result<(), FacetError> {
+    let n = value.normalize();
+    let scale = n.scale();
+    if f.integer && scale > 0 {
+        return Err(FacetError::Datatype {
+            expected: "xs:integer",
+        });
+    }
+    if let Some(max) = f.fraction_digits
+        && scale > max
+    {
+        return Err(FacetError::FractionDigits { max });
+    }
+    if let Some(max) = f.total_digits {
+        let mut m = n.mantissa().unsigned_abs();
+        let mut digits = 0u32;
+        while m > 0 {
+            m /= 10;
+            digits += 1;
+        }
+        if digits.max(scale).max(1) > max {
+            return Err(FacetError::TotalDigits { max });
+        }
+    }
+    if let Some(b) = f.min_inclusive
+        && *value < b
+    {
+        return Err(FacetError::MinInclusive(b));
+    }
+    if let Some(b) = f.max_inclusive
+        && *value > b
+    {
+        return Err(FacetError::MaxInclusive(b));
+    }
+    if let Some(b) = f.min_exclusive
+        && *value <= b
+    {
+        return Err(FacetError::MinExclusive(b));
+    }
+    if let Some(b) = f.max_exclusive
+        && *value >= b
+    {
+        return Err(FacetError::MaxExclusive(b));
+    }
+    Ok(())
+}
+
+/// XML whitespace (space, tab, CR, LF).
+pub(crate) fn is_xml_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Trim XML whitespace (the `collapse` facet of non-string built-ins, for single tokens).
+pub(crate) fn collapse(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_ascii() && is_xml_ws(c as u8))
+}
+
+/// Parse an `xs:decimal` lexical value (no exponent, no float) exactly, then check patterns.
+pub fn parse_decimal(text: &str, f: &DecimalFacets) -> Result<Decimal, FacetError> {
+    let t = collapse(text);
+    for p in f.patterns {
+        if !p.is_match(t) {
+            return Err(FacetError::Pattern { pattern: p.xsd });
+        }
+    }
+    parse_xs_decimal(t)
+}
+
+fn parse_xs_decimal(t: &str) -> Result<Decimal, FacetError> {
+    let bad = FacetError::Datatype {
+        expected: "xs:decimal",
+    };
+    let body = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    if (int.is_empty() && frac.is_empty())
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(bad);
+    }
+    // Drop leading integer zeros so long zero-padded values still fit; keep the scale.
+    let int = int.trim_start_matches('0');
+    let neg = t.starts_with('-');
+    let mut s = String::with_capacity(int.len() + frac.len() + 3);
+    if neg {
+        s.push('-');
+    }
+    s.push_str(if int.is_empty() { "0" } else { int });
+    if !frac.is_empty() {
+        s.push('.');
+        s.push_str(frac);
+    }
+    Decimal::from_str_exact(&s).map_err(|_| FacetError::TotalDigits { max: 28 })
+}
+
+impl SimpleValue for String {
+    fn parse_text(text: &str) -> Result<Self, FacetError> {
+        Ok(text.to_owned())
+    }
+    fn write_text(&self, w: &mut Writer) {
+        w.text(self)
+    }
+}
+
+impl SimpleValue for bool {
+    fn parse_text(text: &str) -> Result<Self, FacetError> {
+        match collapse(text) {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err(FacetError::Datatype {
+                expected: "xs:boolean",
+            }),
+        }
+    }
+    fn write_text(&self, w: &mut Writer) {
+        w.text(if *self { "true" } else { "false" })
+    }
+}
+
+impl SimpleValue for Decimal {
+    fn parse_text(text: &str) -> Result<Self, FacetError> {
+        parse_xs_decimal(collapse(text))
+    }
+    fn write_text(&self, w: &mut Writer) {
+        w.decimal(self)
+    }
+}
+
+/// An `xs:integer` value (kept in a `Decimal`, scale 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct XsInteger(Decimal);
+
+impl XsInteger {
+    /// `None` if the value has a fraction.
+    pub fn new(v: Decimal) -> Option<Self> {
+        (v.normalize().scale() == 0).then_some(XsInteger(v.trunc()))
+    }
+    /// The value.
+    pub fn value(&self) -> Decimal {
+        self.0
+    }
+}
+
+impl SimpleValue for XsInteger {
+    fn parse_text(text: &str) -> Result<Self, FacetError> {
+        let t = collapse(text);
+        if t.contains('.') {
+            return Err(FacetError::Datatype {
+                expected: "xs:integer",
+            });
+        }
+        XsInteger::new(parse_xs_decimal(t)?).ok_or(FacetError::Datatype {
+            expected: "xs:integer",
+        })
+    }
+    fn write_text(&self, w: &mut Writer) {
+        w.decimal(&self.0)
+    }
+}
+
+/// A time-zone offset as written: `Z` or `±hh:mm`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TzOffset {
+    /// Written as `Z`.
+    Utc,
+    /// Written as `±hh:mm` (`+00:00` stays `+00:00`).
+    Fixed(FixedOffset),
+}
+
+impl TzOffset {
+    /// The offset as chrono's `FixedOffset`.
+    pub fn fixed(&self) -> FixedOffset {
+        match self {
+            TzOffset::Utc => chrono::Offset::fix(&chrono::Utc),
+            TzOffset::Fixed(f) => *f,
+        }
+    }
+}
+
+/// `xs:date`: a date and the offset if one was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IsoDate {
+    /// The date.
+    pub date: NaiveDate,
+    /// The offset, if written.
+    pub offset: Option<TzOffset>,
+}
+
+/// `xs:dateTime`: local date-time, the offset if one was written, and how many fraction-of-
+/// second digits were written (so output matches input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IsoDateTime {
+    /// Date and time as written (local to `offset`).
+    pub date_time: NaiveDateTime,
+    /// The offset, if written.
+    pub offset: Option<TzOffset>,
+    /// Fraction-of-second digits written (0–9).
+    pub fraction_digits: u8,
+}
+
+/// `xs:time`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IsoTime {
+    /// The time.
+    pub time: NaiveTime,
+    /// The offset, if written.
+    pub offset: Option<TzOffset>,
+    /// Fraction-of-second digits written (0–9).
+    pub fraction_digits: u8,
+}
+
+/// `xs:gYearMonth`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IsoYearMonth {
+    /// Year (four digits).
+    pub year: i32,
+    /// Month 1–12.
+    pub month: u32,
+    /// The offset, if written.
+    pub offset: Option<TzOffset>,
+}
+
+/// `xs:gYear`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IsoYear {
+    /// Year (four digits).
+    pub year: i32,
+    /// The offset, if written.
+    pub offset: Option<TzOffset>,
+}
+
+struct Cursor<'s> {
+    s: &'s [u8],
+    i: usize,
+}
+
+impl Cursor<'_> {
+    fn digits(&mut self, n: usize) -> Option<u32> {
+        let mut v = 0u32;
+        for _ in 0..n {
+            let b = *self.s.get(self.i)?;
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + u32::from(b - b'0');
+            self.i += 1;
+        }
+        Some(v)
+    }
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.s.get(self.i) == Some(&c)).then(|| self.i += 1)
+    }
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+    fn done(&self) -> bool {
+        self.i == self.s.len()
+    }
+    fn year(&mut self) -> Option<i32> {
+        // Four-digit years only (0001–9999); XSD allows more, ISO 20022 uses none.
+        let y = self.digits(4)?;
+        if matches!(self.peek(), Some(b) if b.is_ascii_digit()) || y == 0 {
+            return None;
+        }
+        i32::try_from(y).ok()
+    }
+    fn date(&mut self) -> Option<NaiveDate> {
+        let y = self.year()?;
+        self.eat(b'-')?;
+        let m = self.digits(2)?;
+        self.eat(b'-')?;
+        let d = self.digits(2)?;
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+    fn time(&mut self) -> Option<(NaiveTime, u8)> {
+        let h = self.digits(2)?;
+        self.eat(b':')?;
+        let m = self.digits(2)?;
+        self.eat(b':')?;
+        let s = self.digits(2)?;
+        let mut nanos = 0u32;
+        let mut fd = 0u8;
+        if self.eat(b'.').is_some() {
+            while let Some(b) = self.peek().filter(u8::is_ascii_digit) {
+                if fd == 9 {
+                    return None; // more than nanosecond precision: not representable
+                }
+                nanos = nanos * 10 + u32::from(b - b'0');
+                fd += 1;
+                self.i += 1;
+            }
+            if fd == 0 {
+                return None;
+            }
+            nanos *= 10u32.pow(9 - u32::from(fd));
+        }
+        if s > 59 {
+            return None;
+        }
+        Some((NaiveTime::from_hms_nano_opt(h, m, s, nanos)?, fd))
+    }
+    fn offset(&mut self) -> Option<Option<TzOffset>> {
+        match self.peek() {
+            None => Some(None),
+            Some(b'Z') => {
+                self.i += 1;
+                Some(Some(TzOffset::Utc))
+            }
+            Some(sign @ (b'+' | b'-')) => {
+                self.i += 1;
+                let h = self.digits(2)?;
+                self.eat(b':')?;
+                let m = self.digits(2)?;
+                if h > 14 || m > 59 || (h == 14 && m > 0) {
+                    return None;
+                }
+                let secs = i32::try_from(h * 3600 + m * 60).ok()?;
+                let off = if sign == b'+' {
+                    FixedOffset::east_opt(secs)?
+                } else {
+                    FixedOffset::west_opt(secs)?
+                };
+                Some(Some(TzOffset::Fixed(off)))
+            }
+            Some(_) => None,
+        }
+    }
+}
+
+fn write_offset(out: &mut String, o: &Option<TzOffset>) {
+    match o {
+        None => {}
+        Some(TzOffset::Utc) => out.push('Z'),
+        Some(TzOffset::Fixed(f)) => {
+            let s = f.local_minus_utc();
+            let sign = if s < 0 { '-' } else { '+' };
+            let a = s.unsigned_abs();
+            out.push_str(&format!("{sign}{:02}:{:02}", a / 3600, (a % 3600) / 60));
+        }
+    }
+}
+
+fn write_time(out: &mut String, t: &NaiveTime, fd: u8) {
+    out.push_str(&format!(
+        "{:02}:{:02}:{:02}",
+        t.hour(),
+        t.minute(),
+        t.second()
+    ));
+    if fd > 0 {
+        let nanos = format!("{:09}", t.nanosecond().min(999_999_999));
+        out.push('.');
+        out.push_str(nanos.get(..usize::from(fd.min(9))).unwrap_or(""));
+    }
+}
+
+fn parse_with<T>(
+    text: &str,
+    expected: &'static str,
+    f: impl FnOnce(&mut Cursor<'_>) -> Option<T>,
+) -> Result<T, FacetError> {
+    let mut c = Cursor {
+        s: collapse(text).as_bytes(),
+        i: 0,
+    };
+    match f(&mut c) {
+        Some(v) if c.done() => Ok(v),
+        _ => Err(FacetError::Datatype { expected }),
+    }
+}
+
+impl SimpleValue for IsoDate {
+    fn parse_text(text: &str) -> Result<Self, FacetError> {
+        parse_with(text, "xs:date", |c| {
+            Some(IsoDate {
+                date: c.date()?,
+                offset: c.offset()?,
+            })
+        })
+    }
+    fn write_text(&self, w: &mut Writer) {
+        let mut s = format!(
+            "{:04}-{:02}-{:02}",
+            self.date.year(),
+            self.date.month(),
+            self.date.day()
+        );
+        write_offset(&mut s, &self.offset);
+        w.text(&s)
+    }
+}
+
+impl SimpleValue for IsoDateTime {
+    fn parse_text(text: &str) -> Result<Self, FacetError> {
+        parse_with(text, "xs:dateTime", |c| {
+            let d = c.date()?;
+            c.eat(b'T')?;
+            let (t, fd) = c.time()?;
+            Some(IsoDateTime {
+                date_time: d.and_time(t),
+                offset: c.offset()?,
+                fraction_digits: fd,
+            })
+        })
+    }
+    fn write_text(&self, w: &mut Writer) {
+        let d = self.date_time.date();
+        let mut s = format!("{:04}-{:02}-{:02}T", d.year(), d.month(), d.day());
+        write_time(&mut s, &self.date_time.time(), self.fraction_digits);
+        write_offset(&mut s, &self.offset);
+        w.text(&s)
+    }
+}
+
+impl SimpleValue for IsoTime {
+    fn parse_text(text: &str) -> Result<Self, FacetError> {
+        parse_with(text, "xs:time", |c| {
+            let (t, fd) = c.time()?;
+            Some(IsoTime {
+                time: t,
+                offset: c.offset()?,
+                fraction_digits: fd,
+            })
+        })
+    }
+    fn write_text(&self, w: &mut Writer) {
+        let mut s = String::new();
+        write_time(&mut s, &self.time, self.fraction_digits);
+        write_offset(&mut s, &self.offset);
+        w.text(&s)
+    }
+}
+
+impl SimpleValue for IsoYearMonth {
+    fn parse_text(text: &str) -> Result<Self, FacetError> {
+        parse_with(text, "xs:gYearMonth", |c| {
+            let year = c.year()?;
+            c.eat(b'-')?;
+            let month = c.digits(2)?;
+            (1..=12).contains(&month).then_some(())?;
+            Some(IsoYearMonth {
+                year,
+                month,
+                offset: c.offset()?,
+            })
+        })
+    }
+    fn write_text(&self, w: &mut Writer) {
+        let mut s = format!("{:04}-{:02}", self.year, self.month);
+        write_offset(&mut s, &self.offset);
+        w.text(&s)
+    }
+}
+
+impl SimpleValue for IsoYear {
+    fn parse_text(text: &str) -> Result<Self, FacetError> {
+        parse_with(text, "xs:gYear", |c| {
+            Some(IsoYear {
+                year: c.year()?,
+                offset: c.offset()?,
+            })
+        })
+    }
+    fn write_text(&self, w: &mut Writer) {
+        let mut s = format!("{:04}", self.year);
+        write_offset(&mut s, &self.offset);
+        w.text(&s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round<T: SimpleValue>(s: &str) -> String {
+        let v = T::parse_text(s).expect("valid");
+        let mut w = Writer::default();
+        v.write_text(&mut w);
+        String::from_utf8(w.into_bytes()).expect("utf8")
+    }
+
+    #[test]
+    fn date_times_keep_offset_and_fraction_as_written() {
+        assert_eq!(
+            round::<IsoDateTime>("2020-01-02T03:04:05"),
+            "2020-01-02T03:04:05"
+        );
+        assert_eq!(
+            round::<IsoDateTime>("2020-01-02T03:04:05.120Z"),
+            "2020-01-02T03:04:05.120Z"
+        );
+        assert_eq!(
+            round::<IsoDateTime>("2020-01-02T03:04:05+00:00"),
+            "2020-01-02T03:04:05+00:00"
+        );
+        assert_eq!(
+            round::<IsoDateTime>("2020-01-02T03:04:05-05:30"),
+            "2020-01-02T03:04:05-05:30"
+        );
+        assert_eq!(round::<IsoDate>("2020-02-29"), "2020-02-29");
+        assert_eq!(round::<IsoDate>("2020-02-29Z"), "2020-02-29Z");
+        assert_eq!(round::<IsoYearMonth>("2020-02"), "2020-02");
+        assert_eq!(round::<IsoTime>("10:11:12.5+01:00"), "10:11:12.5+01:00");
+    }
+
+    #[test]
+    fn rejects_bad_dates() {
+        for bad in [
+            "YYYY-MM-DD",
+            "2021-02-29",
+            "2020-1-01",
+            "2020-01-01T",
+            "CURRENT_TIME",
+            "2020-01-01T10:00:00+15:00",
+            "",
+        ] {
+            assert!(
+                IsoDateTime::parse_text(bad).is_err() || IsoDate::parse_text(bad).is_err(),
+                "{bad}"
+            );
+            assert!(IsoDate::parse_text(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn decimals_are_exact_and_keep_scale() {
+        assert_eq!(round::<Decimal>("1.50"), "1.50");
+        assert_eq!(round::<Decimal>(" +0012.30000 "), "12.30000");
+        for bad in ["1e5", "1,5", "", ".", "NaN", "1_000", "0x10"] {
+            assert!(Decimal::parse_text(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn decimal_facets() {
+        let f = DecimalFacets {
+            integer: false,
+            total_digits: Some(18),
+            fraction_digits: Some(5),
+            min_inclusive: Some(Decimal::ZERO),
+            max_inclusive: None,
+            min_exclusive: None,
+            max_exclusive: None,
+            patterns: &[],
+        };
+        let ok = |s: &str| check_decimal(&parse_decimal(s, &f).expect("lexical"), &f);
+        assert_eq!(ok("1.23456"), Ok(()));
+        assert_eq!(ok("1.2345600"), Ok(()));
+        assert_eq!(ok("1.234567"), Err(FacetError::FractionDigits { max: 5 }));
+        assert_eq!(
+            ok("1234567890123456789"),
+            Err(FacetError::TotalDigits { max: 18 })
+        );
+        assert_eq!(ok("-1"), Err(FacetError::MinInclusive(Decimal::ZERO)));
+    }
+}

@@ -1,0 +1,23 @@
+//! `cargo xtask codegen` (ISO 20022 part): regenerate `crates/iso20022/src/generated/` from the
+//! official XSDs in `../shared/iso20022/xsd/` with payglot-xsd-codegen.
+use anyhow::{Context, Result, bail};
+use std::path::Path;
+
+/// Regenerate; `root` is the repository root.
+pub(crate) fn run(root: &Path) -> Result<()> {
+    let xsd = root.join("../shared/iso20022/xsd");
+    if !xsd.is_dir() {
+        bail!(
+            "{} not found: the official XSDs are needed to generate (see schemas/iso20022/MANIFEST)",
+            xsd.display()
+        );
+    }
+    let files = payglot_xsd_codegen::Config::new()
+        .runtime("crate::rt")
+        .generate_dir(&xsd)
+        .context("generating ISO 20022 types")?;
+    let out = root.join("crates/iso20022/src/generated");
+    payglot_xsd_codegen::write_files(&out, &files).context("writing generated files")?;
+    println!("codegen: wrote {} files to {}", files.len(), out.display());
+    Ok(())
+}
