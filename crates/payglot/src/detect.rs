@@ -14,12 +14,20 @@ pub fn detect(input: &[u8], limits: &DecodeLimits) -> Result<Format, DecodeError
     match start {
         // A top-level array is read as JSON too, so its depth and syntax errors come with a position.
         Some(b'{' | b'[') => detect_json(input, limits),
-        Some(b'<') => Err(DecodeError::unsupported(
-            Location::default(),
-            "XML input: no XML format (ISO 20022, SOAP) is built into this version",
-        )),
+        Some(b'<') => detect_xml(input),
         Some(_) => Err(DecodeError::unsupported(Location::default(), "input is neither a JSON object nor XML")),
         None => Err(DecodeError::syntax(Location::default(), "input is empty")),
+    }
+}
+
+fn detect_xml(input: &[u8]) -> Result<Format, DecodeError> {
+    match payglot_iso20022::sniff(input) {
+        Some(Ok(format)) => Ok(format),
+        Some(Err(namespace)) => {
+            let version = namespace.rsplit(':').next().unwrap_or(&namespace).to_owned();
+            Err(DecodeError::unsupported(Location::path("/Document"), format!("unsupported version {version}")))
+        }
+        None => Err(DecodeError::unsupported(Location::default(), "XML input without an ISO 20022 Document")),
     }
 }
 

@@ -24,6 +24,9 @@ impl Registry {
     pub fn standard() -> Self {
         let mut registry = Self::empty();
         registry.register(Box::new(CanonicalJson));
+        for codec in payglot_iso20022::codecs() {
+            registry.register(codec);
+        }
         registry
     }
 

@@ -14,6 +14,7 @@ fn target(name: &str) -> Option<Check> {
     match name {
         "canonical_json" => Some(canonical_json),
         "detect" => Some(detect),
+        "iso20022" => Some(iso20022),
         _ => None,
     }
 }
@@ -32,6 +33,22 @@ fn canonical_json(data: &[u8]) -> Result<(), String> {
 
 fn detect(data: &[u8]) -> Result<(), String> {
     let _ = payglot::detect(data, &DecodeLimits::default());
+    Ok(())
+}
+
+fn iso20022(data: &[u8]) -> Result<(), String> {
+    let registry = payglot::Registry::standard();
+    let limits = DecodeLimits::default();
+    let Ok(format) = payglot::detect(data, &limits) else { return Ok(()) };
+    let Some(codec) = registry.get(&format) else { return Ok(()) };
+    if let Ok(decoded) = codec.decode(data, &limits) {
+        if let Ok(encoded) = codec.encode(&decoded.message, &EncodeOptions::lossy()) {
+            let again = codec.decode(&encoded.bytes, &limits).map_err(|e| format!("our own output does not decode: {e}"))?;
+            if encoded.losses.is_empty() && decoded.losses.is_empty() && again.message != decoded.message {
+                return Err("encode → decode changed the message".into());
+            }
+        }
+    }
     Ok(())
 }
 

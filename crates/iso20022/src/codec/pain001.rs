@@ -1,0 +1,414 @@
+//! pain.001 (customer credit transfer initiation), versions 03 and 09 ↔ `PaymentInitiation`.
+//!
+//! Batch-level debtor data (debtor, account, agent, requested execution date, payment type,
+//! charge bearer, ultimate debtor) is copied onto each transfer on decode; on encode it is
+//! written at batch level when every transfer of the batch agrees, and the fields that may also
+//! stand per transaction are written there otherwise. Counts and control sums are checked on
+//! decode and computed on encode.
+
+use payglot_core_model::message::{GroupHeader, PaymentBatch, PaymentInitiation, PaymentMethod};
+use payglot_core_model::transfer::{ChargeBearer, CreditTransfer, Exchange, PaymentIds};
+use payglot_core_model::{DecodeError, InvalidValue, Message, Party};
+use rust_decimal::Decimal;
+
+use super::common::{self as c, Era, Out};
+use super::tree::Element;
+
+pub(crate) fn decode(root: &Element, era: Era) -> Result<Message, DecodeError> {
+    let header_el = root.child("GrpHdr").ok_or_else(|| c::missing(root, "GrpHdr"))?;
+    let header = group_header(header_el, era)?;
+    let batches = root.children("PmtInf").map(|b| batch(b, era)).collect::<Result<Vec<_>, _>>()?;
+    let transfers: Vec<&CreditTransfer> = batches.iter().flat_map(|b| &b.transfers).collect();
+    check_totals(header_el, &transfers)?;
+    Ok(Message::PaymentInitiation(PaymentInitiation { header, batches }))
+}
+
+fn group_header(el: &Element, era: Era) -> Result<GroupHeader, DecodeError> {
+    let message_id =
+        el.child("MsgId").map(|m| c::parse_with(m, |s: &str| payglot_core_model::MessageId::new(s))).transpose()?;
+    let created = el.child("CreDtTm").map(c::datetime).transpose()?;
+    let mut header = GroupHeader::new(
+        message_id.ok_or_else(|| c::missing(el, "MsgId"))?,
+        created.ok_or_else(|| c::missing(el, "CreDtTm"))?,
+    );
+    header.initiating_party = c::opt_party(el, "InitgPty", era)?;
+    header.forwarding_agent = c::opt_agent(el, "FwdgAgt", era)?;
+    Ok(header)
+}
+
+/// `NbOfTxs` must equal the number of transactions and `CtrlSum`, when given, their sum.
+fn check_totals(el: &Element, transfers: &[&CreditTransfer]) -> Result<(), DecodeError> {
+    if let Some(count) = el.child("NbOfTxs") {
+        let stated = count.text();
+        if stated.parse::<usize>().ok() != Some(transfers.len()) {
+            count.approximate(format!(
+                "NbOfTxs says {stated} but there are {} transactions; recomputed on encode",
+                transfers.len()
+            ));
+        }
+    }
+    if let Some(sum) = el.child("CtrlSum") {
+        let stated = c::decimal(sum)?;
+        let actual: Decimal = transfers.iter().filter_map(|t| t.amount()).map(|m| m.amount()).sum();
+        if stated != actual {
+            sum.approximate(format!(
+                "CtrlSum says {stated} but the transactions add up to {actual}; recomputed on encode"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Batch-level values every transfer of a batch inherits.
+struct BatchDefaults {
+    payment_type: Option<payglot_core_model::PaymentType>,
+    requested_execution: Option<payglot_core_model::DateOrDateTime>,
+    debtor: Party,
+    debtor_account: Option<payglot_core_model::Account>,
+    debtor_agent: Option<payglot_core_model::Agent>,
+    ultimate_debtor: Option<Party>,
+    charge_bearer: Option<ChargeBearer>,
+}
+
+fn batch(el: &Element, era: Era) -> Result<PaymentBatch, DecodeError> {
+    let id = el
+        .child("PmtInfId")
+        .map(|i| c::parse_with(i, |s: &str| payglot_core_model::PaymentInfoId::new(s)))
+        .transpose()?;
+    let method = match el.child_text("PmtMtd") {
+        Some("CHK") => PaymentMethod::Cheque,
+        Some("TRA") => PaymentMethod::TransferAdvice,
+        _ => PaymentMethod::Transfer,
+    };
+    let requested_execution = match (era, el.child("ReqdExctnDt")) {
+        (Era::Old, Some(d)) => Some(payglot_core_model::DateOrDateTime::Date(c::date(d)?)),
+        (Era::New, Some(d)) => Some(c::date_or_datetime(d)?),
+        (_, None) => None,
+    };
+    let defaults = BatchDefaults {
+        payment_type: el.child("PmtTpInf").map(c::payment_type).transpose()?,
+        requested_execution,
+        debtor: c::opt_party(el, "Dbtr", era)?.unwrap_or_default(),
+        debtor_account: c::opt_account(el, "DbtrAcct")?,
+        debtor_agent: c::opt_agent(el, "DbtrAgt", era)?,
+        ultimate_debtor: c::opt_party(el, "UltmtDbtr", era)?,
+        charge_bearer: charge_bearer(el)?,
+    };
+    let transfers = el.children("CdtTrfTxInf").map(|t| transfer(t, era, &defaults)).collect::<Result<Vec<_>, _>>()?;
+    let refs: Vec<&CreditTransfer> = transfers.iter().collect();
+    check_totals(el, &refs)?;
+    Ok(PaymentBatch {
+        id: id.ok_or_else(|| c::missing(el, "PmtInfId"))?,
+        method,
+        batch_booking: el.child("BtchBookg").map(c::boolean).transpose()?,
+        transfers,
+    })
+}
+
+fn charge_bearer(el: &Element) -> Result<Option<ChargeBearer>, DecodeError> {
+    el.child("ChrgBr")
+        .map(|cb| {
+            ChargeBearer::from_iso_code(cb.text())
+                .ok_or_else(|| c::invalid(cb, InvalidValue::new("charge bearer", cb.text().to_owned())))
+        })
+        .transpose()
+}
+
+fn transfer(el: &Element, era: Era, defaults: &BatchDefaults) -> Result<CreditTransfer, DecodeError> {
+    let pmt_id = el.child("PmtId").ok_or_else(|| c::missing(el, "PmtId"))?;
+    let end_to_end = pmt_id.child("EndToEndId").ok_or_else(|| c::missing(pmt_id, "EndToEndId"))?;
+    let ids = PaymentIds {
+        instruction_id: c::opt_parse(pmt_id, "InstrId", |s: &str| payglot_core_model::InstructionId::new(s))?,
+        end_to_end_id: c::parse_with(end_to_end, |s: &str| payglot_core_model::EndToEndId::new(s))?,
+        transaction_id: None,
+        uetr: c::opt_parse(pmt_id, "UETR", payglot_core_model::Uetr::parse)?,
+        clearing_system_reference: None,
+    };
+    let amount_el = el.child("Amt").ok_or_else(|| c::missing(el, "Amt"))?;
+    // EqvtAmt (an amount in another currency to be converted) has no canonical field: left
+    // unread, it is reported as a loss.
+    let instructed_amount = c::opt_money(amount_el, "InstdAmt")?;
+    let exchange = match el.child("XchgRateInf") {
+        Some(x) => match x.child("XchgRate") {
+            Some(rate) => Some(Exchange {
+                rate: c::decimal(rate)?,
+                rate_type: c::opt_text(x, "RateTp")?,
+                contract_id: c::opt_text(x, "CtrctId")?,
+            }),
+            None => None,
+        },
+        None => None,
+    };
+    let intermediary_agents = ["IntrmyAgt1", "IntrmyAgt2", "IntrmyAgt3"]
+        .iter()
+        .filter_map(|name| c::opt_agent(el, name, era).transpose())
+        .collect::<Result<Vec<_>, _>>()?;
+    let payment_type = match el.child("PmtTpInf") {
+        Some(pt) => Some(c::payment_type(pt)?),
+        None => defaults.payment_type.clone(),
+    };
+    let mut transfer = CreditTransfer::new(
+        ids.end_to_end_id.clone(),
+        instructed_amount.ok_or_else(|| c::missing(amount_el, "InstdAmt"))?,
+        defaults.debtor.clone(),
+        c::opt_party(el, "Cdtr", era)?.unwrap_or_default(),
+    );
+    transfer.ids = ids;
+    transfer.exchange = exchange;
+    transfer.payment_type = payment_type;
+    transfer.requested_execution = defaults.requested_execution;
+    transfer.charge_bearer = charge_bearer(el)?.or(defaults.charge_bearer);
+    transfer.debtor_account = defaults.debtor_account.clone();
+    transfer.debtor_agent = defaults.debtor_agent.clone();
+    transfer.ultimate_debtor = c::opt_party(el, "UltmtDbtr", era)?.or_else(|| defaults.ultimate_debtor.clone());
+    transfer.intermediary_agents = intermediary_agents;
+    transfer.creditor_agent = c::opt_agent(el, "CdtrAgt", era)?;
+    transfer.creditor_account = c::opt_account(el, "CdtrAcct")?;
+    transfer.ultimate_creditor = c::opt_party(el, "UltmtCdtr", era)?;
+    transfer.instructions_for_creditor_agent =
+        el.children("InstrForCdtrAgt").map(c::agent_instruction).collect::<Result<_, _>>()?;
+    transfer.purpose = c::opt_code_or_prop(el, "Purp", payglot_core_model::Purpose::parse)?;
+    transfer.regulatory_reporting = el.children("RgltryRptg").map(c::regulatory).collect::<Result<_, _>>()?;
+    transfer.remittance = el.child("RmtInf").map(|r| c::remittance(r, era)).transpose()?;
+    Ok(transfer)
+}
+
+// ---------------------------------------------------------------- encode
+
+pub(crate) fn encode(
+    out: &mut Out,
+    message: &PaymentInitiation,
+    namespace: &str,
+) -> Result<(), payglot_core_model::EncodeError> {
+    let all: Vec<&CreditTransfer> = message.transfers().collect();
+    if message.batches.is_empty() || message.batches.iter().any(|b| b.transfers.is_empty()) {
+        return Err(payglot_core_model::EncodeError::unrepresentable(
+            "/message/payment_initiation/batches",
+            "pain.001 needs at least one batch, each with at least one transfer",
+        ));
+    }
+    out.xml.start_with("Document", &[("xmlns", namespace)]);
+    out.xml.start("CstmrCdtTrfInitn");
+    out.xml.start("GrpHdr");
+    out.xml.leaf("MsgId", message.header.message_id.as_str());
+    out.xml.leaf("CreDtTm", &message.header.created.to_string());
+    out.xml.leaf("NbOfTxs", &all.len().to_string());
+    out.xml.leaf("CtrlSum", &control_sum(&all).to_string());
+    let initiating = message.header.initiating_party.clone().unwrap_or_default();
+    out.party("InitgPty", "/message/payment_initiation/header/initiating_party", &initiating);
+    out.opt_agent(
+        "FwdgAgt",
+        "/message/payment_initiation/header/forwarding_agent",
+        message.header.forwarding_agent.as_ref(),
+    );
+    out.xml.end();
+    super::header_losses(
+        out,
+        &message.header,
+        "/message/payment_initiation/header",
+        &["initiating_party", "forwarding_agent"],
+    );
+    for (i, batch) in message.batches.iter().enumerate() {
+        encode_batch(out, batch, &format!("/message/payment_initiation/batches/{i}"))?;
+    }
+    out.xml.end();
+    out.xml.end();
+    Ok(())
+}
+
+fn control_sum(transfers: &[&CreditTransfer]) -> Decimal {
+    transfers.iter().filter_map(|t| t.amount()).map(|m| m.amount()).sum()
+}
+
+/// The value all transfers share, or `None` when they differ.
+fn shared<T: PartialEq + Clone>(transfers: &[CreditTransfer], get: impl Fn(&CreditTransfer) -> &T) -> Option<T> {
+    let first = transfers.first().map(&get)?;
+    transfers.iter().all(|t| get(t) == first).then(|| first.clone())
+}
+
+fn encode_batch(out: &mut Out, batch: &PaymentBatch, path: &str) -> Result<(), payglot_core_model::EncodeError> {
+    let ts = &batch.transfers;
+    let mixed = |field: &str| {
+        payglot_core_model::EncodeError::unrepresentable(
+            format!("{path}/transfers"),
+            format!("the transfers of one pain.001 batch must share their {field}; split them into batches"),
+        )
+    };
+    let debtor = shared(ts, |t| &t.debtor).ok_or_else(|| mixed("debtor"))?;
+    let debtor_account = shared(ts, |t| &t.debtor_account).ok_or_else(|| mixed("debtor account"))?;
+    let debtor_agent = shared(ts, |t| &t.debtor_agent).ok_or_else(|| mixed("debtor agent"))?;
+    let execution = shared(ts, |t| &t.requested_execution).ok_or_else(|| mixed("requested execution date"))?;
+    let payment_type = shared(ts, |t| &t.payment_type);
+    let charge_bearer = shared(ts, |t| &t.charge_bearer);
+    let ultimate_debtor = shared(ts, |t| &t.ultimate_debtor);
+
+    out.xml.start("PmtInf");
+    out.xml.leaf("PmtInfId", batch.id.as_str());
+    out.xml.leaf(
+        "PmtMtd",
+        match batch.method {
+            PaymentMethod::Transfer => "TRF",
+            PaymentMethod::Cheque => "CHK",
+            PaymentMethod::TransferAdvice => "TRA",
+        },
+    );
+    out.xml.opt_leaf("BtchBookg", batch.batch_booking.map(|b| if b { "true" } else { "false" }));
+    let refs: Vec<&CreditTransfer> = ts.iter().collect();
+    out.xml.leaf("NbOfTxs", &ts.len().to_string());
+    out.xml.leaf("CtrlSum", &control_sum(&refs).to_string());
+    out.payment_type(
+        &format!("{path}/transfers/0/payment_type"),
+        payment_type.as_ref().and_then(Option::as_ref),
+        false,
+    );
+    let first = format!("{path}/transfers/0");
+    match (out.era, execution) {
+        (_, None) => {
+            return Err(payglot_core_model::EncodeError::unrepresentable(
+                format!("{first}/requested_execution"),
+                "pain.001 requires a requested execution date",
+            ));
+        }
+        (Era::Old, Some(payglot_core_model::DateOrDateTime::Date(d))) => out.xml.leaf("ReqdExctnDt", &d.to_string()),
+        (Era::Old, Some(payglot_core_model::DateOrDateTime::DateTime(t))) => {
+            out.losses.push(payglot_core_model::Loss::approximated(
+                format!("{first}/requested_execution"),
+                "pain.001.001.03 carries a date only; the time was dropped",
+            ));
+            out.xml.leaf("ReqdExctnDt", &t.local().date().to_string());
+        }
+        (Era::New, Some(value)) => out.date_or_datetime("ReqdExctnDt", &value),
+    }
+    out.party("Dbtr", &format!("{first}/debtor"), &debtor);
+    match &debtor_account {
+        Some(account) => out.account("DbtrAcct", &format!("{first}/debtor_account"), account),
+        None => {
+            return Err(payglot_core_model::EncodeError::unrepresentable(
+                format!("{first}/debtor_account"),
+                "pain.001 requires a debtor account",
+            ));
+        }
+    }
+    match &debtor_agent {
+        Some(agent) => out.agent("DbtrAgt", &format!("{first}/debtor_agent"), agent),
+        None => {
+            return Err(payglot_core_model::EncodeError::unrepresentable(
+                format!("{first}/debtor_agent"),
+                "pain.001 requires a debtor agent",
+            ));
+        }
+    }
+    out.opt_party("UltmtDbtr", &format!("{first}/ultimate_debtor"), ultimate_debtor.as_ref().and_then(Option::as_ref));
+    out.xml.opt_leaf("ChrgBr", charge_bearer.flatten().map(ChargeBearer::iso_code));
+    for (i, transfer) in ts.iter().enumerate() {
+        let tx_path = format!("{path}/transfers/{i}");
+        let per_tx = PerTransaction {
+            payment_type: payment_type.is_none(),
+            charge_bearer: charge_bearer.is_none(),
+            ultimate_debtor: ultimate_debtor.is_none(),
+        };
+        encode_transfer(out, transfer, &tx_path, per_tx);
+    }
+    out.xml.end();
+    Ok(())
+}
+
+/// Which optional batch-level fields differ within the batch and so go on each transaction.
+#[derive(Clone, Copy)]
+struct PerTransaction {
+    payment_type: bool,
+    charge_bearer: bool,
+    ultimate_debtor: bool,
+}
+
+fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: &str, per_tx: PerTransaction) {
+    out.xml.start("CdtTrfTxInf");
+    out.xml.start("PmtId");
+    out.xml.opt_leaf("InstrId", t.ids.instruction_id.as_ref().map(|i| i.as_str()));
+    out.xml.leaf("EndToEndId", t.ids.end_to_end_id.as_str());
+    if out.era == Era::New {
+        out.xml.opt_leaf("UETR", t.ids.uetr.map(|u| u.to_string()).as_deref());
+    } else {
+        out.drop_if(t.ids.uetr.is_some(), &format!("{path}/ids/uetr"), "a UETR");
+    }
+    out.xml.end();
+    out.drop_if(t.ids.transaction_id.is_some(), &format!("{path}/ids/transaction_id"), "an interbank transaction id");
+    out.drop_if(
+        t.ids.clearing_system_reference.is_some(),
+        &format!("{path}/ids/clearing_system_reference"),
+        "a clearing system reference",
+    );
+    if per_tx.payment_type {
+        out.payment_type(&format!("{path}/payment_type"), t.payment_type.as_ref(), false);
+    }
+    out.xml.start("Amt");
+    match &t.instructed_amount {
+        Some(amount) => out.money("InstdAmt", amount),
+        None => {
+            // The settlement amount stands in; pain.001 has no other amount.
+            if let Some(amount) = &t.settlement_amount {
+                out.losses.push(payglot_core_model::Loss::approximated(
+                    format!("{path}/settlement_amount"),
+                    "pain.001 has no settlement amount; written as the instructed amount",
+                ));
+                out.money("InstdAmt", amount);
+            }
+        }
+    }
+    out.xml.end();
+    if t.instructed_amount.is_some() {
+        out.drop_if(
+            t.settlement_amount.is_some(),
+            &format!("{path}/settlement_amount"),
+            "an interbank settlement amount",
+        );
+    }
+    if let Some(x) = &t.exchange {
+        out.xml.start("XchgRateInf");
+        out.xml.leaf("XchgRate", &x.rate.to_string());
+        out.text("RateTp", x.rate_type.as_ref());
+        out.text("CtrctId", x.contract_id.as_ref());
+        out.xml.end();
+    }
+    if per_tx.charge_bearer {
+        out.xml.opt_leaf("ChrgBr", t.charge_bearer.map(ChargeBearer::iso_code));
+    }
+    if per_tx.ultimate_debtor {
+        out.opt_party("UltmtDbtr", &format!("{path}/ultimate_debtor"), t.ultimate_debtor.as_ref());
+    }
+    for (i, agent) in t.intermediary_agents.iter().enumerate() {
+        match ["IntrmyAgt1", "IntrmyAgt2", "IntrmyAgt3"].get(i) {
+            Some(name) => out.agent(name, &format!("{path}/intermediary_agents/{i}"), agent),
+            None => out.drop_if(true, &format!("{path}/intermediary_agents/{i}"), "a fourth intermediary agent"),
+        }
+    }
+    out.opt_agent("CdtrAgt", &format!("{path}/creditor_agent"), t.creditor_agent.as_ref());
+    if t.creditor != Party::default() {
+        out.party("Cdtr", &format!("{path}/creditor"), &t.creditor);
+    }
+    out.opt_account("CdtrAcct", &format!("{path}/creditor_account"), t.creditor_account.as_ref());
+    out.opt_party("UltmtCdtr", &format!("{path}/ultimate_creditor"), t.ultimate_creditor.as_ref());
+    for instruction in &t.instructions_for_creditor_agent {
+        out.xml.start("InstrForCdtrAgt");
+        out.text("Cd", instruction.code.as_ref());
+        out.text("InstrInf", instruction.information.as_ref());
+        out.xml.end();
+    }
+    out.code_or_prop("Purp", t.purpose.as_ref());
+    out.regulatory(&t.regulatory_reporting);
+    out.remittance(&format!("{path}/remittance"), t.remittance.as_ref());
+    out.xml.end();
+    for (present, field) in [
+        (t.settlement_date.is_some(), "settlement_date"),
+        (t.acceptance_time.is_some(), "acceptance_time"),
+        (!t.charges.is_empty(), "charges"),
+        (t.initiating_party.is_some(), "initiating_party"),
+        (t.instructing_agent.is_some(), "instructing_agent"),
+        (t.instructed_agent.is_some(), "instructed_agent"),
+    ] {
+        out.drop_if(present, &format!("{path}/{field}"), field);
+    }
+    for key in t.extensions.keys() {
+        out.drop_if(true, &format!("{path}/extensions/{key}"), "this extension");
+    }
+}
