@@ -16,6 +16,7 @@
 #[rustfmt::skip]
 #[allow(missing_docs, dead_code, non_camel_case_types, clippy::all, clippy::pedantic, unreachable_pub)]
 pub mod generated;
+pub mod codec;
 pub mod rt;
 
 pub use generated::AnyDocument;
@@ -43,6 +44,7 @@ pub use generated::pain_001_001_09;
 pub use generated::pain_002_001_03;
 #[cfg(feature = "pain_002_001_10")]
 pub use generated::pain_002_001_10;
+pub use codec::{Iso20022Codec, IsoMessage, codecs, sniff};
 pub use rt::{Iso20022Error, Limits, Rule, Violation};
 
 /// Find the ISO 20022 `Document` in `bytes` — bare, or inside a SWIFT `urn:swift:xsd:envelope`,
