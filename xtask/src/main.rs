@@ -1,4 +1,4 @@
-//! Project automation: `cargo xtask codegen` (more commands being written).
+//! Project automation: `cargo xtask codegen [--check]` (more commands being written).
 mod codegen_iso;
 
 use anyhow::{Result, bail};
@@ -7,8 +7,14 @@ use std::path::PathBuf;
 fn main() -> Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("codegen") => codegen_iso::run(&root),
-        other => bail!("unknown command {other:?}; usage: cargo xtask codegen"),
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["codegen"] => codegen_iso::run(&root),
+        ["codegen", "--check"] => codegen_iso::check(&root),
+        _ => bail!("usage: cargo xtask codegen [--check] (got {args:?})"),
     }
 }
