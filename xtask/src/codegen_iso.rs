@@ -21,3 +21,24 @@ pub(crate) fn run(root: &Path) -> Result<()> {
     println!("codegen: wrote {} files to {}", files.len(), out.display());
     Ok(())
 }
+
+/// Fail when `crates/iso20022/src/generated/` differs from the generator's output.
+pub(crate) fn check(root: &Path) -> Result<()> {
+    let xsd = root.join("../shared/iso20022/xsd");
+    if !xsd.is_dir() {
+        println!(
+            "codegen --check: {} not found; ISO 20022 types not checked",
+            xsd.display()
+        );
+        return Ok(());
+    }
+    let files = payglot_xsd_codegen::Config::new()
+        .runtime("crate::rt")
+        .generate_dir(&xsd)?;
+    let stale =
+        payglot_xsd_codegen::check_files(&root.join("crates/iso20022/src/generated"), &files);
+    if !stale.is_empty() {
+        bail!("ISO 20022 generated code is stale ({stale:?}): run `cargo xtask codegen`");
+    }
+    Ok(())
+}

@@ -23,7 +23,8 @@ fn main() -> anyhow::Result<()> {
         }
         ["codegen", "--check"] => {
             let files = codesets::generate(&root.join(codesets::DEFAULT_INPUT_DIR))?;
-            codesets::check(&root, &files)
+            codesets::check(&root, &files)?;
+            codegen_iso::check(&root)
         }
         ["fuzz-smoke"] => fuzz::smoke(&root, 20),
         ["fuzz-smoke", seconds] => fuzz::smoke(&root, seconds.parse()?),
