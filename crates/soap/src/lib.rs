@@ -8,6 +8,7 @@ pub mod envelope;
 pub mod fault;
 pub mod payglot;
 pub mod transport;
+pub mod wssec;
 mod xml;
 
 pub use envelope::{Body, HeaderBlock, Payload, SoapError, SoapMessage, SoapVersion, parse_envelope, write_envelope};
