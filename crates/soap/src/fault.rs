@@ -420,6 +420,8 @@ pub(crate) fn standalone(doc: &Document<'_>, element: &Element) -> String {
     let raw = doc.raw(element);
     let head_end = start_tag_end(raw);
     let name_end = (1 + element.qname.len()).min(raw.len());
+    let mut used = Vec::new();
+    used_namespaces(element, &mut used);
     let mut declarations = String::new();
     let mut seen: Vec<&str> = Vec::new();
     for (prefix, uri) in element.in_scope.iter().rev() {
@@ -427,6 +429,11 @@ pub(crate) fn standalone(doc: &Document<'_>, element: &Element) -> String {
             continue;
         }
         seen.push(prefix);
+        // Only declarations the fragment uses: inherited unused ones would change the bytes
+        // for nothing.
+        if !used.contains(&uri.as_str()) {
+            continue;
+        }
         let attr = if prefix.is_empty() { "xmlns".to_owned() } else { format!("xmlns:{prefix}") };
         let head = raw.get(..head_end).unwrap_or("");
         if head.contains(&format!("{attr}=\"")) || head.contains(&format!("{attr}='")) {
@@ -439,6 +446,25 @@ pub(crate) fn standalone(doc: &Document<'_>, element: &Element) -> String {
         declarations.push('"');
     }
     format!("{}{}{}", raw.get(..name_end).unwrap_or(""), declarations, raw.get(name_end..).unwrap_or(""))
+}
+
+/// Namespaces the element and its descendants use, in element and attribute names.
+fn used_namespaces<'a>(element: &'a Element, used: &mut Vec<&'a str>) {
+    if let Some(ns) = element.ns.as_deref()
+        && !used.contains(&ns)
+    {
+        used.push(ns);
+    }
+    for attr in &element.attrs {
+        if let Some(ns) = attr.ns.as_deref()
+            && !used.contains(&ns)
+        {
+            used.push(ns);
+        }
+    }
+    for child in &element.children {
+        used_namespaces(child, used);
+    }
 }
 
 /// The byte index of the `>` closing the start tag, skipping quoted attribute values.

@@ -6,6 +6,7 @@
 mod body_manual;
 pub mod envelope;
 pub mod fault;
+pub mod iso;
 pub mod payglot;
 pub mod transport;
 pub mod wssec;
@@ -13,6 +14,7 @@ mod xml;
 
 pub use envelope::{Body, HeaderBlock, Payload, SoapError, SoapMessage, SoapVersion, parse_envelope, write_envelope};
 pub use fault::{Fault, FaultCode, PaymentFault};
+pub use iso::{NordicConfig, SoapIso20022};
 pub use payglot::{Operation, PayglotBody, PaymentStatusQuery, SoapPayglot, StatementQuery};
 
 /// The SOAP 1.1 envelope namespace.

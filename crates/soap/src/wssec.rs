@@ -16,9 +16,9 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use sha1::{Digest as _, Sha1};
 use yaserde::{YaDeserialize, YaSerialize};
 
+use crate::NS_WSSE;
 use crate::envelope::{SoapMessage, SoapVersion};
 use crate::fault::Fault;
-use crate::NS_WSSE;
 
 /// `PasswordText` type URI.
 pub const PASSWORD_TEXT: &str =
@@ -297,7 +297,8 @@ impl UsernameToken {
                 created: self.created.clone(),
             }),
         };
-        let config = yaserde::ser::Config { perform_indent: false, write_document_declaration: false, indent_string: None };
+        let config =
+            yaserde::ser::Config { perform_indent: false, write_document_declaration: false, indent_string: None };
         let text = yaserde::ser::to_string_with_config(&xml, &config).unwrap_or_default();
         text.replacen("<wsse:Security", &format!("<wsse:Security {}:mustUnderstand=\"1\"", version.prefix()), 1)
     }
@@ -397,4 +398,3 @@ struct NonceXml {
     #[yaserde(text = true)]
     value: String,
 }
-

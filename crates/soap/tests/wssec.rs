@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use payglot_core_model::DecodeLimits;
-use payglot_soap::wssec::{MemoryNonceCache, PasswordType, Secret, UsernameToken, Verifier, WsseError, password_digest};
+use payglot_soap::wssec::{
+    MemoryNonceCache, PasswordType, Secret, UsernameToken, Verifier, WsseError, password_digest,
+};
 use payglot_soap::{SoapVersion, parse_envelope, write_envelope};
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -44,10 +46,7 @@ fn digest_tokens_round_trip_and_verify_once() {
     assert_eq!(verifier.verify(&token, &password, now + Duration::seconds(20), &cache), Err(WsseError::Replay));
     // Wrong password.
     let other = UsernameToken::digest("acme", &password, vec![8; 16], now);
-    assert_eq!(
-        verifier.verify(&other, &Secret::new("wrong"), now, &cache),
-        Err(WsseError::FailedAuthentication)
-    );
+    assert_eq!(verifier.verify(&other, &Secret::new("wrong"), now, &cache), Err(WsseError::FailedAuthentication));
     // Too old, and from the future.
     let old = UsernameToken::digest("acme", &password, vec![9; 16], now - Duration::minutes(6));
     assert_eq!(verifier.verify(&old, &password, now, &cache), Err(WsseError::Expired));
@@ -92,9 +91,11 @@ fn fixture_header_reads() {
     )
     .unwrap_or_default();
     let message = parse_envelope(&input, &DecodeLimits::default()).map_err(|e| e.to_string());
-    let token = message.as_ref().map_err(Clone::clone).and_then(|m| UsernameToken::from_message(m).map_err(|e| e.to_string()));
+    let token =
+        message.as_ref().map_err(Clone::clone).and_then(|m| UsernameToken::from_message(m).map_err(|e| e.to_string()));
     assert_eq!(token.as_ref().map(|t| (t.username.as_str(), t.password_type)), Ok(("acme-api", PasswordType::Text)));
     let cache = MemoryNonceCache::new(Duration::minutes(5));
-    let result = token.map(|t| Verifier::default().verify(&t, &Secret::new("s3cret-Pa55"), at("2024-03-01T09:16:00Z"), &cache));
+    let result =
+        token.map(|t| Verifier::default().verify(&t, &Secret::new("s3cret-Pa55"), at("2024-03-01T09:16:00Z"), &cache));
     assert_eq!(result, Ok(Ok(())));
 }
