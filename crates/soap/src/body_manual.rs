@@ -320,12 +320,15 @@ fn text_of<T: ?Sized + Serialize>(value: &T) -> Result<String, WriteError> {
 }
 
 // ---- reading ------------------------------------------------------------------------------
+//
+// Nothing is allocated for paths on the happy path: an error collects its path on the way out,
+// each level prepending its element name (prost's `DecodeError::push`).
 
-/// Why a body could not be read, and where (the deepest path known).
+/// Why a body could not be read, and where.
 #[derive(Debug)]
 pub(crate) struct ReadError {
     message: String,
-    path: Option<String>,
+    path: String,
 }
 
 impl fmt::Display for ReadError {
@@ -338,41 +341,62 @@ impl std::error::Error for ReadError {}
 
 impl de::Error for ReadError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        Self { message: msg.to_string(), path: None }
+        Self { message: msg.to_string(), path: String::new() }
     }
 }
 
 impl ReadError {
-    fn at(message: impl Into<String>, path: &str) -> Self {
-        Self { message: message.into(), path: Some(path.to_owned()) }
+    fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into(), path: String::new() }
     }
 
-    fn within(mut self, path: &str) -> Self {
-        if self.path.is_none() {
-            self.path = Some(path.to_owned());
-        }
+    /// Prepend an outer path segment.
+    fn push(mut self, segment: fmt::Arguments<'_>) -> Self {
+        self.path.insert_str(0, &segment.to_string());
         self
     }
 
     pub(crate) fn into_decode_error(self, prefix: &str) -> DecodeError {
-        DecodeError::invalid(Location::path(format!("{prefix}{}", self.path.unwrap_or_default())), self.message)
+        DecodeError::invalid(Location::path(format!("{prefix}{}", self.path)), self.message)
     }
 }
 
-/// Read `element` (in payglot's namespace) as a `T`.
+/// Read `element` (in payglot's namespace) as a `T`; error paths start with `path`.
 pub(crate) fn from_element<T: de::DeserializeOwned>(element: &Element, path: &str) -> Result<T, ReadError> {
-    T::deserialize(NodeReader { element, path: path.to_owned() }).map_err(|e| e.within(path))
+    T::deserialize(NodeReader { element }).map_err(|e| e.push(format_args!("{path}")))
 }
 
+/// `MessageId` → `message_id` without allocating, for names up to 96 bytes.
+fn with_snake<R>(pascal_name: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 96];
+    let mut n = 0;
+    for (i, b) in pascal_name.bytes().enumerate() {
+        let extra = usize::from(b.is_ascii_uppercase() && i > 0);
+        if n + 1 + extra > buf.len() || !b.is_ascii() {
+            return f(&snake(pascal_name));
+        }
+        if extra == 1 {
+            buf[n] = b'_';
+            n += 1;
+        }
+        buf[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    match std::str::from_utf8(&buf[..n]) {
+        Ok(name) => f(name),
+        Err(_) => f(&snake(pascal_name)),
+    }
+}
+
+#[derive(Clone, Copy)]
 struct NodeReader<'a> {
     element: &'a Element,
-    path: String,
 }
 
 impl<'a> NodeReader<'a> {
     fn text(&self) -> Result<&'a str, ReadError> {
         if let Some(child) = self.element.children.first() {
-            return Err(ReadError::at(format!("unexpected element `{}` in a text field", child.local), &self.path));
+            return Err(ReadError::new(format!("unexpected element `{}` in a text field", child.local)));
         }
         self.check_no_attributes()?;
         Ok(&self.element.text)
@@ -381,32 +405,17 @@ impl<'a> NodeReader<'a> {
     fn check_no_attributes(&self) -> Result<(), ReadError> {
         match self.element.attrs.first() {
             Some(attr) if self.element.local != "Entry" => {
-                Err(ReadError::at(format!("unexpected attribute `{}`", attr.local), &self.path))
+                Err(ReadError::new(format!("unexpected attribute `{}`", attr.local)))
             }
             _ => Ok(()),
         }
     }
 
-    /// Children grouped by name in order of first appearance, each checked to be in our namespace.
-    fn fields(&self) -> Result<Vec<(String, Vec<&'a Element>)>, ReadError> {
+    fn check_container(&self) -> Result<(), ReadError> {
         if !self.element.text_is_blank() {
-            return Err(ReadError::at("unexpected text between elements", &self.path));
+            return Err(ReadError::new("unexpected text between elements"));
         }
-        self.check_no_attributes()?;
-        let mut groups: Vec<(String, Vec<&'a Element>)> = Vec::new();
-        for child in &self.element.children {
-            if child.ns.as_deref() != Some(NS_PAYGLOT) {
-                return Err(ReadError::at(
-                    format!("unknown field `{}`: element not in namespace {NS_PAYGLOT}", child.display_name()),
-                    &self.path,
-                ));
-            }
-            match groups.iter_mut().find(|(name, _)| *name == child.local) {
-                Some((_, nodes)) => nodes.push(child),
-                None => groups.push((child.local.clone(), vec![child])),
-            }
-        }
-        Ok(groups)
+        self.check_no_attributes()
     }
 }
 
@@ -414,7 +423,7 @@ macro_rules! parse_number {
     ($($method:ident => $visit:ident: $ty:ty),*) => {
         $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
             let text = self.text()?.trim();
-            let value: $ty = text.parse().map_err(|_| ReadError::at(format!("{text:?} is not a valid number"), &self.path))?;
+            let value: $ty = text.parse().map_err(|_| ReadError::new(format!("{text:?} is not a valid number")))?;
             visitor.$visit(value)
         })*
     };
@@ -431,7 +440,7 @@ impl<'de, 'a> de::Deserializer<'de> for NodeReader<'a> {
         match self.text()?.trim() {
             "true" | "1" => visitor.visit_bool(true),
             "false" | "0" => visitor.visit_bool(false),
-            other => Err(ReadError::at(format!("{other:?} is not a boolean"), &self.path)),
+            other => Err(ReadError::new(format!("{other:?} is not a boolean"))),
         }
     }
 
@@ -440,26 +449,25 @@ impl<'de, 'a> de::Deserializer<'de> for NodeReader<'a> {
         deserialize_u32 => visit_u32: u32, deserialize_u64 => visit_u64: u64);
 
     fn deserialize_f32<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, ReadError> {
-        Err(ReadError::at("floating-point values are not read", &self.path))
+        Err(ReadError::new("floating-point values are not read"))
     }
     fn deserialize_f64<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, ReadError> {
-        Err(ReadError::at("floating-point values are not read", &self.path))
+        Err(ReadError::new("floating-point values are not read"))
     }
     fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         self.deserialize_string(visitor)
     }
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
-        self.deserialize_string(visitor)
+        visitor.visit_str(self.text()?)
     }
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
-        let path = self.path.clone();
-        visitor.visit_string(self.text()?.to_owned()).map_err(|e: ReadError| e.within(&path))
+        visitor.visit_string(self.text()?.to_owned())
     }
     fn deserialize_bytes<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, ReadError> {
-        Err(ReadError::at("bytes are not read", &self.path))
+        Err(ReadError::new("bytes are not read"))
     }
     fn deserialize_byte_buf<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, ReadError> {
-        Err(ReadError::at("bytes are not read", &self.path))
+        Err(ReadError::new("bytes are not read"))
     }
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         visitor.visit_some(self)
@@ -475,10 +483,10 @@ impl<'de, 'a> de::Deserializer<'de> for NodeReader<'a> {
     }
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         // A lone element read as a sequence is a sequence of one.
-        FieldReader { nodes: vec![self.element], path: self.path }.deserialize_seq(visitor)
+        FieldReader { nodes: std::slice::from_ref(self.element) }.deserialize_seq(visitor)
     }
     fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value, ReadError> {
-        Err(ReadError::at("tuples are not read", &self.path))
+        Err(ReadError::new("tuples are not read"))
     }
     fn deserialize_tuple_struct<V: Visitor<'de>>(
         self,
@@ -486,26 +494,19 @@ impl<'de, 'a> de::Deserializer<'de> for NodeReader<'a> {
         _l: usize,
         _visitor: V,
     ) -> Result<V::Value, ReadError> {
-        Err(ReadError::at("tuples are not read", &self.path))
+        Err(ReadError::new("tuples are not read"))
     }
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
-        if !self.element.text_is_blank() {
-            return Err(ReadError::at("unexpected text between elements", &self.path));
-        }
-        self.check_no_attributes()?;
-        let mut entries = Vec::new();
+        self.check_container()?;
         for child in &self.element.children {
             if !(child.ns.as_deref() == Some(NS_PAYGLOT) && child.local == "Entry") {
-                return Err(ReadError::at(format!("unknown field `{}`: expected Entry", child.local), &self.path));
+                return Err(ReadError::new(format!("unknown field `{}`: expected Entry", child.local)));
             }
-            let key =
-                child.attr(None, "Key").ok_or_else(|| ReadError::at("Entry without a Key attribute", &self.path))?;
-            if child.attrs.len() != 1 {
-                return Err(ReadError::at("Entry has attributes other than Key", &self.path));
+            if child.attrs.len() != 1 || child.attr(None, "Key").is_none() {
+                return Err(ReadError::new("Entry needs exactly one attribute, Key"));
             }
-            entries.push((key, child));
         }
-        visitor.visit_map(EntryAccess { entries: entries.into_iter(), value: None, path: self.path })
+        visitor.visit_map(EntryAccess { entries: self.element.children.iter(), value: None })
     }
     fn deserialize_struct<V: Visitor<'de>>(
         self,
@@ -513,8 +514,8 @@ impl<'de, 'a> de::Deserializer<'de> for NodeReader<'a> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, ReadError> {
-        let groups = self.fields()?;
-        visitor.visit_map(FieldAccess { groups: groups.into_iter(), value: None, path: self.path })
+        self.check_container()?;
+        visitor.visit_map(FieldAccess { rest: &self.element.children, value: None })
     }
     fn deserialize_enum<V: Visitor<'de>>(
         self,
@@ -523,49 +524,42 @@ impl<'de, 'a> de::Deserializer<'de> for NodeReader<'a> {
         visitor: V,
     ) -> Result<V::Value, ReadError> {
         match self.element.children.as_slice() {
-            [] => {
-                let text = self.text()?.to_owned();
-                visitor.visit_enum(text.into_deserializer())
-            }
+            [] => visitor.visit_enum(self.text()?.into_deserializer()),
             [only] => {
-                if !self.element.text_is_blank() {
-                    return Err(ReadError::at("unexpected text between elements", &self.path));
-                }
-                self.check_no_attributes()?;
+                self.check_container()?;
                 if only.ns.as_deref() != Some(NS_PAYGLOT) {
-                    return Err(ReadError::at(
-                        format!("unknown variant `{}`: element not in namespace {NS_PAYGLOT}", only.display_name()),
-                        &self.path,
-                    ));
+                    return Err(ReadError::new(format!(
+                        "unknown variant `{}`: element not in namespace {NS_PAYGLOT}",
+                        only.display_name()
+                    )));
                 }
-                let path = format!("{}/{}", self.path, only.local);
-                visitor.visit_enum(VariantReader { element: only, path })
+                visitor.visit_enum(VariantReader { element: only })
             }
             [_, second, ..] => {
-                Err(ReadError::at(format!("a choice holds one element; found another, `{}`", second.local), &self.path))
+                Err(ReadError::new(format!("a choice holds one element; found another, `{}`", second.local)))
             }
         }
     }
     fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
-        self.deserialize_string(visitor)
+        self.deserialize_str(visitor)
     }
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         visitor.visit_unit()
     }
 }
 
-/// The value of one struct field: the elements of that name (one, or several for a sequence).
+/// The value of one struct field: the run of consecutive elements of that name (one, or
+/// several for a sequence).
 struct FieldReader<'a> {
-    nodes: Vec<&'a Element>,
-    path: String,
+    nodes: &'a [Element],
 }
 
 impl<'a> FieldReader<'a> {
     fn single(self) -> Result<NodeReader<'a>, ReadError> {
-        match self.nodes.as_slice() {
-            [only] => Ok(NodeReader { element: only, path: self.path }),
-            [first, ..] => Err(ReadError::at(format!("duplicate field `{}`", snake(&first.local)), &self.path)),
-            [] => Err(ReadError::at("missing value", &self.path)),
+        match self.nodes {
+            [only] => Ok(NodeReader { element: only }),
+            [first, ..] => Err(ReadError::new(format!("duplicate field `{}`", snake(&first.local)))),
+            [] => Err(ReadError::new("missing value")),
         }
     }
 }
@@ -615,8 +609,7 @@ impl<'de> de::Deserializer<'de> for FieldReader<'_> {
         self.single()?.deserialize_newtype_struct(n, visitor)
     }
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
-        let path = self.path;
-        visitor.visit_seq(NodeSeq { nodes: self.nodes.into_iter().enumerate(), path })
+        visitor.visit_seq(NodeSeq { nodes: self.nodes.iter().enumerate() })
     }
     fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, ReadError> {
         self.single()?.deserialize_tuple(len, visitor)
@@ -647,85 +640,89 @@ impl<'de> de::Deserializer<'de> for FieldReader<'_> {
     }
 }
 
-struct NodeSeq<'a, I: Iterator<Item = (usize, &'a Element)>> {
+struct NodeSeq<I> {
     nodes: I,
-    path: String,
 }
 
-impl<'de, 'a, I: Iterator<Item = (usize, &'a Element)>> SeqAccess<'de> for NodeSeq<'a, I> {
+impl<'de, 'a, I: Iterator<Item = (usize, &'a Element)>> SeqAccess<'de> for NodeSeq<I> {
     type Error = ReadError;
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, ReadError> {
         match self.nodes.next() {
             Some((index, element)) => {
-                let path = format!("{}[{}]", self.path, index + 1);
-                seed.deserialize(NodeReader { element, path: path.clone() }).map(Some).map_err(|e| e.within(&path))
+                seed.deserialize(NodeReader { element }).map(Some).map_err(|e| e.push(format_args!("[{}]", index + 1)))
             }
             None => Ok(None),
         }
     }
 }
 
-struct FieldAccess<'a, I: Iterator<Item = (String, Vec<&'a Element>)>> {
-    groups: I,
-    value: Option<(String, Vec<&'a Element>)>,
-    path: String,
+/// Struct fields: runs of same-named children, in document order. A name that comes back
+/// after another is a duplicate field (serde says so), as `xs:sequence` requires.
+struct FieldAccess<'a> {
+    rest: &'a [Element],
+    value: Option<&'a [Element]>,
 }
 
-impl<'de, 'a, I: Iterator<Item = (String, Vec<&'a Element>)>> MapAccess<'de> for FieldAccess<'a, I> {
+impl<'de, 'a> MapAccess<'de> for FieldAccess<'a> {
     type Error = ReadError;
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, ReadError> {
-        match self.groups.next() {
-            Some((name, nodes)) => {
-                let key = snake(&name);
-                let path = format!("{}/{name}", self.path);
-                self.value = Some((path.clone(), nodes));
-                seed.deserialize(key.into_deserializer()).map(Some).map_err(|e: ReadError| e.within(&path))
-            }
-            None => Ok(None),
+        let Some(first) = self.rest.first() else { return Ok(None) };
+        if first.ns.as_deref() != Some(NS_PAYGLOT) {
+            return Err(ReadError::new(format!(
+                "unknown field `{}`: element not in namespace {NS_PAYGLOT}",
+                first.display_name()
+            )));
         }
+        let run = self.rest.iter().take_while(|c| c.local == first.local && c.ns == first.ns).count();
+        let (nodes, rest) = self.rest.split_at(run);
+        self.rest = rest;
+        self.value = Some(nodes);
+        with_snake(&first.local, |name| seed.deserialize(de::value::StrDeserializer::<ReadError>::new(name)))
+            .map(Some)
+            .map_err(|e| e.push(format_args!("/{}", first.local)))
     }
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, ReadError> {
-        let (path, nodes) = self.value.take().ok_or_else(|| ReadError::at("value without a field", &self.path))?;
-        seed.deserialize(FieldReader { nodes, path: path.clone() }).map_err(|e| e.within(&path))
+        let nodes = self.value.take().ok_or_else(|| ReadError::new("value without a field"))?;
+        let name = nodes.first().map_or("", |n| n.local.as_str());
+        seed.deserialize(FieldReader { nodes }).map_err(|e| e.push(format_args!("/{name}")))
     }
 }
 
-struct EntryAccess<'a, I: Iterator<Item = (&'a str, &'a Element)>> {
+struct EntryAccess<'a, I: Iterator<Item = &'a Element>> {
     entries: I,
     value: Option<&'a Element>,
-    path: String,
 }
 
-impl<'de, 'a, I: Iterator<Item = (&'a str, &'a Element)>> MapAccess<'de> for EntryAccess<'a, I> {
+impl<'de, 'a, I: Iterator<Item = &'a Element>> MapAccess<'de> for EntryAccess<'a, I> {
     type Error = ReadError;
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, ReadError> {
         match self.entries.next() {
-            Some((key, element)) => {
+            Some(element) => {
                 self.value = Some(element);
-                seed.deserialize(key.to_owned().into_deserializer()).map(Some)
+                let key = element.attr(None, "Key").unwrap_or("");
+                seed.deserialize(de::value::StrDeserializer::<ReadError>::new(key)).map(Some)
             }
             None => Ok(None),
         }
     }
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, ReadError> {
-        let element = self.value.take().ok_or_else(|| ReadError::at("Entry value missing", &self.path))?;
-        let path = format!("{}/Entry", self.path);
-        seed.deserialize(NodeReader { element, path })
+        let element = self.value.take().ok_or_else(|| ReadError::new("Entry value missing"))?;
+        seed.deserialize(NodeReader { element }).map_err(|e| e.push(format_args!("/Entry")))
     }
 }
 
 struct VariantReader<'a> {
     element: &'a Element,
-    path: String,
 }
 
 impl<'de, 'a> de::EnumAccess<'de> for VariantReader<'a> {
     type Error = ReadError;
     type Variant = NodeReader<'a>;
     fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, NodeReader<'a>), ReadError> {
-        let name = snake(&self.element.local);
-        let value = seed.deserialize(name.into_deserializer()).map_err(|e: ReadError| e.within(&self.path))?;
-        Ok((value, NodeReader { element: self.element, path: self.path }))
+        let local = &self.element.local;
+        let value = with_snake(local, |name| seed.deserialize(de::value::StrDeserializer::<ReadError>::new(name)))
+            .map_err(|e| e.push(format_args!("/{local}")))?;
+        Ok((value, NodeReader { element: self.element }))
     }
 }
 
@@ -735,18 +732,19 @@ impl<'de> de::VariantAccess<'de> for NodeReader<'_> {
         Ok(())
     }
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, ReadError> {
-        let path = self.path.clone();
-        seed.deserialize(self).map_err(|e| e.within(&path))
+        let local = &self.element.local;
+        seed.deserialize(self).map_err(|e| e.push(format_args!("/{local}")))
     }
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value, ReadError> {
-        Err(ReadError::at("tuple variants are not read", &self.path))
+        Err(ReadError::new("tuple variants are not read"))
     }
     fn struct_variant<V: Visitor<'de>>(
         self,
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, ReadError> {
-        de::Deserializer::deserialize_struct(self, "", fields, visitor)
+        let local = &self.element.local;
+        de::Deserializer::deserialize_struct(self, "", fields, visitor).map_err(|e| e.push(format_args!("/{local}")))
     }
 }
 

@@ -136,7 +136,7 @@ pub struct SoapError {
     /// The fault class: `VersionMismatch`, `MustUnderstand`, or `Sender` for everything else.
     pub code: FaultCode,
     /// What went wrong.
-    pub error: DecodeError,
+    pub error: Box<DecodeError>,
     /// The version to answer in (1.1 when the envelope's own was not recognised, as SOAP 1.2
     /// section 5.4.7 allows; a 1.2 receiver adds an `Upgrade` header, which callers may do).
     pub version: SoapVersion,
@@ -144,7 +144,7 @@ pub struct SoapError {
 
 impl SoapError {
     fn sender(error: DecodeError, version: SoapVersion) -> Self {
-        Self { code: FaultCode::Sender, error, version }
+        Self { code: FaultCode::Sender, error: Box::new(error), version }
     }
 
     /// The fault to answer with.
@@ -167,7 +167,7 @@ impl std::error::Error for SoapError {}
 
 impl From<SoapError> for DecodeError {
     fn from(error: SoapError) -> Self {
-        error.error
+        *error.error
     }
 }
 
@@ -183,36 +183,43 @@ fn must_understand(element: &Element, version: SoapVersion) -> bool {
 
 /// SOAP 1.1 `actor` / 1.2 `role` URIs that address the ultimate receiver (us).
 fn targets_us(role: Option<&str>, version: SoapVersion) -> bool {
-    match (role, version) {
-        (None, _) => true,
-        (Some("http://schemas.xmlsoap.org/soap/actor/next"), SoapVersion::V1_1) => true,
-        (Some("http://www.w3.org/2003/05/soap-envelope/role/next"), SoapVersion::V1_2) => true,
-        (Some("http://www.w3.org/2003/05/soap-envelope/role/ultimateReceiver"), SoapVersion::V1_2) => true,
-        _ => false,
-    }
+    matches!(
+        (role, version),
+        (None, _)
+            | (Some("http://schemas.xmlsoap.org/soap/actor/next"), SoapVersion::V1_1)
+            | (
+                Some(
+                    "http://www.w3.org/2003/05/soap-envelope/role/next"
+                        | "http://www.w3.org/2003/05/soap-envelope/role/ultimateReceiver"
+                ),
+                SoapVersion::V1_2
+            )
+    )
 }
 
 /// Read an envelope of either version. Checks structure, not `mustUnderstand` (call
 /// [`SoapMessage::check_must_understand`] with the header blocks you process).
 pub fn parse_envelope(input: &[u8], limits: &DecodeLimits) -> Result<SoapMessage, SoapError> {
     let doc = xml::parse(input, limits).map_err(|e| SoapError::sender(e, SoapVersion::V1_1))?;
-    from_document(&doc)
+    from_document(doc)
 }
 
-pub(crate) fn from_document(doc: &Document<'_>) -> Result<SoapMessage, SoapError> {
+pub(crate) fn from_document(mut doc: Document<'_>) -> Result<SoapMessage, SoapError> {
+    let body_index = doc.root.children.iter().position(|c| c.local == "Body");
+    let doc = &mut doc;
     let root = &doc.root;
     let version = match (root.local.as_str(), root.ns.as_deref().and_then(SoapVersion::from_namespace)) {
         ("Envelope", Some(version)) => version,
         ("Envelope", None) => {
             return Err(SoapError {
                 code: FaultCode::VersionMismatch,
-                error: DecodeError::unsupported(
+                error: Box::new(DecodeError::unsupported(
                     doc.location("/Envelope", root.start),
                     format!(
                         "envelope namespace {:?} is neither SOAP 1.1 nor SOAP 1.2",
                         root.ns.as_deref().unwrap_or("")
                     ),
-                ),
+                )),
                 version: SoapVersion::V1_1,
             });
         }
@@ -270,7 +277,7 @@ pub(crate) fn from_document(doc: &Document<'_>) -> Result<SoapMessage, SoapError
                 SoapVersion::V1_2 => block.attr(Some(ns), "role"),
             };
             headers.push(HeaderBlock {
-                namespace: block.ns.clone(),
+                namespace: block.ns.as_deref().map(str::to_owned),
                 local_name: block.local.clone(),
                 must_understand: must_understand(block, version),
                 role: role.map(str::to_owned),
@@ -296,13 +303,17 @@ pub(crate) fn from_document(doc: &Document<'_>) -> Result<SoapMessage, SoapError
     let body = if fault::is_fault(child) {
         Body::Fault(fault::read_fault(doc, child).map_err(|e| SoapError::sender(e, version))?)
     } else {
-        Body::Payload(Payload {
-            namespace: child.ns.clone(),
-            local_name: child.local.clone(),
-            raw: doc.raw(child).to_owned(),
-            standalone: fault::standalone(doc, child),
-            element: child.clone(),
-        })
+        let namespace = child.ns.as_deref().map(str::to_owned);
+        let local_name = child.local.clone();
+        let raw = doc.raw(child).to_owned();
+        let standalone = fault::standalone(doc, child);
+        // Move the body's element out of the tree instead of copying it.
+        let element = body_index
+            .and_then(|i| doc.root.children.get_mut(i))
+            .and_then(|body| body.children.get_mut(0))
+            .map(std::mem::take)
+            .unwrap_or_default();
+        Body::Payload(Payload { namespace, local_name, raw, standalone, element })
     };
     Ok(SoapMessage { version, headers, body })
 }
@@ -321,14 +332,14 @@ impl SoapMessage {
             if !known {
                 return Err(SoapError {
                     code: FaultCode::MustUnderstand,
-                    error: DecodeError::invalid(
+                    error: Box::new(DecodeError::invalid(
                         Location::path("/Envelope/Header"),
                         format!(
                             "header block {{{}}}{} must be understood but is not supported",
                             block.namespace.as_deref().unwrap_or(""),
                             block.local_name
                         ),
-                    ),
+                    )),
                     version: self.version,
                 });
             }

@@ -419,7 +419,12 @@ fn fault_code(element: &Element, value: &str) -> (FaultCode, Vec<String>) {
 pub(crate) fn standalone(doc: &Document<'_>, element: &Element) -> String {
     let raw = doc.raw(element);
     let head_end = start_tag_end(raw);
-    let name_end = (1 + element.qname.len()).min(raw.len());
+    // The name ends at the first whitespace, `/` or `>` of the start tag.
+    let name_end = raw
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| c.is_whitespace() || *c == '/' || *c == '>')
+        .map_or(raw.len(), |(i, _)| i);
     let mut used = Vec::new();
     used_namespaces(element, &mut used);
     let mut declarations = String::new();
@@ -572,7 +577,7 @@ pub(crate) fn read_fault(doc: &Document<'_>, element: &Element) -> Result<Fault,
 fn roundtrip(fault: &Fault, version: SoapVersion) -> Result<Fault, DecodeError> {
     let envelope = fault.to_envelope(version);
     let message = crate::envelope::parse_envelope(envelope.as_bytes(), &payglot_core_model::DecodeLimits::default())
-        .map_err(|e| e.error)?;
+        .map_err(|e| *e.error)?;
     match message.body {
         crate::envelope::Body::Fault(fault) => Ok(fault),
         crate::envelope::Body::Payload(_) => Err(DecodeError::invalid(Location::default(), "not a fault")),

@@ -168,7 +168,10 @@ fn nordic_content(element: &Element, limits: &DecodeLimits) -> Result<(Vec<u8>, 
 
 /// A Nordic application element directly in the Body, or base64 XML inside a WS-channel
 /// operation element.
-fn find_nordic(element: &Element, limits: &DecodeLimits) -> Result<Option<(Vec<u8>, Vec<Loss>)>, DecodeError> {
+/// Inner content and the losses of the envelope around it.
+type Unpacked = (Vec<u8>, Vec<Loss>);
+
+fn find_nordic(element: &Element, limits: &DecodeLimits) -> Result<Option<Unpacked>, DecodeError> {
     let is_app = |e: &Element| matches!(e.local.as_str(), "ApplicationRequest" | "ApplicationResponse");
     if element.ns.as_deref() == Some(NS_BXD) && is_app(element) {
         return nordic_content(element, limits).map(Some);
@@ -213,7 +216,7 @@ impl Codec for SoapIso20022<'_> {
         let mut envelope_limits = limits.clone();
         envelope_limits.max_string_bytes = limits.max_string_bytes.max(limits.max_bytes);
         let doc = xml::parse(input, &envelope_limits)?;
-        let message = envelope::from_document(&doc)?;
+        let message = envelope::from_document(doc)?;
         let understood: Vec<(&str, &str)> = std::iter::once((NS_WSSE, "Security"))
             .chain(message.headers.iter().filter_map(|h| {
                 h.namespace.as_deref().filter(|ns| ns.starts_with(NS_HEAD_PREFIX)).map(|ns| (ns, "AppHdr"))

@@ -235,7 +235,7 @@ impl Codec for SoapPayglot {
 
     fn decode(&self, input: &[u8], limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
         let doc = xml::parse(input, limits)?;
-        let message = envelope::from_document(&doc)?;
+        let message = envelope::from_document(doc)?;
         message.check_must_understand(&[(NS_WSSE, "Security")])?;
         let losses = header_losses(&message);
         let message = match read_body(&message)? {

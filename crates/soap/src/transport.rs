@@ -60,7 +60,7 @@ pub fn read_request_headers(content_type: &str, soap_action: Option<&str>) -> Re
         .collect();
     let unsupported = |message: String| SoapError {
         code: FaultCode::Sender,
-        error: DecodeError::unsupported(Location::default(), message),
+        error: Box::new(DecodeError::unsupported(Location::default(), message)),
         version: SoapVersion::V1_1,
     };
     if let Some((_, charset)) = params.iter().find(|(k, _)| k == "charset")
@@ -95,10 +95,10 @@ pub fn read_response(http_status: u16, body: &[u8], limits: &DecodeLimits) -> Re
     if http_status >= 400 && !matches!(message.body, Body::Fault(_)) {
         return Err(SoapError {
             code: FaultCode::Receiver,
-            error: DecodeError::invalid(
+            error: Box::new(DecodeError::invalid(
                 Location::path("/Envelope/Body"),
                 format!("HTTP {http_status} without a SOAP fault in the body"),
-            ),
+            )),
             version: message.version,
         });
     }

@@ -4,6 +4,8 @@
 //! UTF-8 and encodings other than UTF-8, and bounds depth, size, text length and repetitions.
 //! Byte spans let the envelope hand out inner documents byte-exact (signed content).
 
+use std::sync::Arc;
+
 use payglot_core_model::{DecodeError, DecodeLimits, Location};
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
@@ -22,12 +24,11 @@ pub(crate) struct Attr {
 
 /// One element: resolved name, attributes, child elements, its own text, and its byte span
 /// in the input (from `<` of the start tag to `>` of the end tag).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Element {
-    pub(crate) ns: Option<String>,
+    /// The namespace, shared between elements of the same namespace.
+    pub(crate) ns: Option<Arc<str>>,
     pub(crate) local: String,
-    /// The name as written, with its prefix (`soapenv:Envelope`).
-    pub(crate) qname: String,
     pub(crate) attrs: Vec<Attr>,
     pub(crate) children: Vec<Element>,
     /// The concatenated text and CDATA directly inside this element.
@@ -36,7 +37,7 @@ pub(crate) struct Element {
     pub(crate) end: usize,
     /// Namespace declarations in scope at this element (prefix, uri), innermost last; an empty
     /// prefix is the default namespace. Needed to cut a fragment out so it still resolves.
-    pub(crate) in_scope: Vec<(String, String)>,
+    pub(crate) in_scope: Arc<Vec<(String, String)>>,
 }
 
 impl Element {
@@ -121,13 +122,23 @@ pub(crate) fn parse<'a>(input: &'a [u8], limits: &DecodeLimits) -> Result<Docume
     }
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
-    let mut scopes: Vec<Vec<(String, String)>> = Vec::new();
+    let mut scopes: Vec<Arc<Vec<(String, String)>>> = Vec::new();
+    let mut last_ns: Option<Arc<str>> = None;
     let mut seen_event = false;
     loop {
         let before = base + usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let result = match reader.read_resolved_event() {
             Ok((ResolveResult::Bound(ns), event)) => {
-                Ok((Ok(Some(String::from_utf8_lossy(ns.as_ref()).into_owned())), event))
+                // Most elements share their parent's namespace: reuse the last one.
+                let shared = match &last_ns {
+                    Some(last) if last.as_bytes() == ns.as_ref() => Arc::clone(last),
+                    _ => {
+                        let fresh: Arc<str> = Arc::from(String::from_utf8_lossy(ns.as_ref()).as_ref());
+                        last_ns = Some(Arc::clone(&fresh));
+                        fresh
+                    }
+                };
+                Ok((Ok(Some(shared)), event))
             }
             Ok((ResolveResult::Unbound, event)) => Ok((Ok(None), event)),
             Ok((ResolveResult::Unknown(prefix), event)) => Ok((Err(prefix), event)),
@@ -183,10 +194,12 @@ pub(crate) fn parse<'a>(input: &'a [u8], limits: &DecodeLimits) -> Result<Docume
                 if stack.len() >= limits.max_depth {
                     return Err(limit_at(input, before, format!("nesting deeper than {} elements", limits.max_depth)));
                 }
-                let qname = String::from_utf8_lossy(start.name().as_ref()).into_owned();
-                let local = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                let local = std::str::from_utf8(start.local_name().into_inner())
+                    .map_err(|_| syntax_at(input, before, "invalid UTF-8 in a name"))?
+                    .to_owned();
                 let mut attrs = Vec::new();
-                let mut declared: Vec<(String, String)> = scopes.last().cloned().unwrap_or_default();
+                let parent_scope: Arc<Vec<(String, String)>> = scopes.last().cloned().unwrap_or_default();
+                let mut declared: Vec<(String, String)> = Vec::new();
                 for attr in start.attributes() {
                     let attr = attr.map_err(|e| syntax_at(input, before, format!("malformed attribute: {e}")))?;
                     let key = attr.key;
@@ -224,26 +237,40 @@ pub(crate) fn parse<'a>(input: &'a [u8], limits: &DecodeLimits) -> Result<Docume
                         value: value.into_owned(),
                     });
                 }
-                if let Some(parent) = stack.last()
-                    && parent.children.len() >= limits.max_repeats
-                {
-                    return Err(limit_at(input, before, format!("more than {} child elements", limits.max_repeats)));
+                if let Some(parent) = stack.last_mut() {
+                    if parent.children.len() >= limits.max_repeats {
+                        return Err(limit_at(
+                            input,
+                            before,
+                            format!("more than {} child elements", limits.max_repeats),
+                        ));
+                    }
+                    // Indentation before the first child is not content: free it.
+                    if parent.children.is_empty() && !parent.text.is_empty() && parent.text_is_blank() {
+                        parent.text = String::new();
+                    }
                 }
+                let in_scope = if declared.is_empty() {
+                    parent_scope
+                } else {
+                    let mut all = parent_scope.as_ref().clone();
+                    all.extend(declared);
+                    Arc::new(all)
+                };
                 let element = Element {
                     ns,
                     local,
-                    qname,
                     attrs,
                     children: Vec::new(),
                     text: String::new(),
                     start: before,
                     end: after,
-                    in_scope: declared.clone(),
+                    in_scope: Arc::clone(&in_scope),
                 };
                 if self_closing {
                     close(element, &mut stack, &mut root);
                 } else {
-                    scopes.push(declared);
+                    scopes.push(in_scope);
                     stack.push(element);
                 }
             }
@@ -318,6 +345,11 @@ fn push_text(
 ) -> Result<(), DecodeError> {
     match stack.last_mut() {
         Some(element) => {
+            // Whitespace between child elements is indentation, not content.
+            let blank = content.chars().all(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+            if blank && !element.children.is_empty() && element.text.is_empty() {
+                return Ok(());
+            }
             if element.text.len() + content.len() > limits.max_string_bytes {
                 return Err(limit_at(input, at, format!("text longer than {} bytes", limits.max_string_bytes)));
             }
