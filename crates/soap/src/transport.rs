@@ -123,4 +123,20 @@ mod tests {
         assert!(read_request_headers("application/json", None).is_err());
         assert!(read_request_headers("text/xml; charset=iso-8859-1", Some("")).is_err());
     }
+
+    #[test]
+    fn a_fault_is_a_fault_whatever_the_http_status() {
+        let fault = Fault::new(FaultCode::Receiver, "down", SoapVersion::V1_1).to_envelope(SoapVersion::V1_1);
+        for status in [200, 500] {
+            let read = read_response(status, fault.as_bytes(), &DecodeLimits::default());
+            assert!(matches!(read.map(|m| m.body), Ok(Body::Fault(_))), "HTTP {status}");
+        }
+        let ok = envelope::write_envelope(SoapVersion::V1_2, &[], "<a xmlns=\"urn:a\"/>");
+        let read = read_response(500, ok.as_bytes(), &DecodeLimits::default());
+        assert_eq!(read.map(|_| ()).map_err(|e| e.code), Err(FaultCode::Receiver));
+        assert!(read_response(200, ok.as_bytes(), &DecodeLimits::default()).is_ok());
+        let sender = Fault::new(FaultCode::Sender, "bad", SoapVersion::V1_2);
+        assert_eq!(fault_http_status(&sender, SoapVersion::V1_2), 400);
+        assert_eq!(fault_http_status(&sender, SoapVersion::V1_1), 500);
+    }
 }
