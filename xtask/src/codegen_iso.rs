@@ -7,10 +7,7 @@ use std::path::Path;
 pub(crate) fn run(root: &Path) -> Result<()> {
     let xsd = root.join("../shared/iso20022/xsd");
     if !xsd.is_dir() {
-        bail!(
-            "{} not found: the official XSDs are needed to generate (see schemas/iso20022/MANIFEST)",
-            xsd.display()
-        );
+        bail!("{} not found: the official XSDs are needed to generate (see schemas/iso20022/MANIFEST)", xsd.display());
     }
     let files = payglot_xsd_codegen::Config::new()
         .runtime("crate::rt")
@@ -26,17 +23,11 @@ pub(crate) fn run(root: &Path) -> Result<()> {
 pub(crate) fn check(root: &Path) -> Result<()> {
     let xsd = root.join("../shared/iso20022/xsd");
     if !xsd.is_dir() {
-        println!(
-            "codegen --check: {} not found; ISO 20022 types not checked",
-            xsd.display()
-        );
+        println!("codegen --check: {} not found; ISO 20022 types not checked", xsd.display());
         return Ok(());
     }
-    let files = payglot_xsd_codegen::Config::new()
-        .runtime("crate::rt")
-        .generate_dir(&xsd)?;
-    let stale =
-        payglot_xsd_codegen::check_files(&root.join("crates/iso20022/src/generated"), &files);
+    let files = payglot_xsd_codegen::Config::new().runtime("crate::rt").generate_dir(&xsd)?;
+    let stale = payglot_xsd_codegen::check_files(&root.join("crates/iso20022/src/generated"), &files);
     if !stale.is_empty() {
         bail!("ISO 20022 generated code is stale ({stale:?}): run `cargo xtask codegen`");
     }

@@ -85,36 +85,25 @@ fn corpus_pacs008() -> Option<Vec<u8>> {
 fn bench(c: &mut Criterion) {
     let limits = Limits::default();
     let mut g = c.benchmark_group("iso20022");
-    let mut inputs: Vec<(&str, Vec<u8>)> = vec![
-        ("pacs008_100tx", pacs008(100)),
-        ("pain001_50tx", pain001(50)),
-    ];
+    let mut inputs: Vec<(&str, Vec<u8>)> = vec![("pacs008_100tx", pacs008(100)), ("pain001_50tx", pain001(50))];
     if let Some(real) = corpus_pacs008() {
         inputs.push(("pacs008_corpus", real));
     }
     for (name, bytes) in &inputs {
         g.throughput(Throughput::Bytes(bytes.len() as u64));
-        g.bench_function(format!("{name}/tokenize"), |b| {
-            b.iter(|| tokenize(black_box(bytes)))
-        });
+        g.bench_function(format!("{name}/tokenize"), |b| b.iter(|| tokenize(black_box(bytes))));
         if name.starts_with("pacs008") {
-            let doc =
-                pacs_008_001_08::Document::from_xml(bytes, &limits).expect("bench input is valid");
+            let doc = pacs_008_001_08::Document::from_xml(bytes, &limits).expect("bench input is valid");
             g.bench_function(format!("{name}/parse"), |b| {
                 b.iter(|| pacs_008_001_08::Document::from_xml(black_box(bytes), &limits))
             });
-            g.bench_function(format!("{name}/write"), |b| {
-                b.iter(|| black_box(&doc).to_xml())
-            });
+            g.bench_function(format!("{name}/write"), |b| b.iter(|| black_box(&doc).to_xml()));
         } else {
-            let doc =
-                pain_001_001_09::Document::from_xml(bytes, &limits).expect("bench input is valid");
+            let doc = pain_001_001_09::Document::from_xml(bytes, &limits).expect("bench input is valid");
             g.bench_function(format!("{name}/parse"), |b| {
                 b.iter(|| pain_001_001_09::Document::from_xml(black_box(bytes), &limits))
             });
-            g.bench_function(format!("{name}/write"), |b| {
-                b.iter(|| black_box(&doc).to_xml())
-            });
+            g.bench_function(format!("{name}/write"), |b| b.iter(|| black_box(&doc).to_xml()));
         }
     }
     g.finish();

@@ -19,6 +19,7 @@ pub mod generated;
 pub mod codec;
 pub mod rt;
 
+pub use codec::{Iso20022Codec, IsoMessage, codecs, sniff};
 pub use generated::AnyDocument;
 #[cfg(feature = "camt_053_001_02")]
 pub use generated::camt_053_001_02;
@@ -44,7 +45,6 @@ pub use generated::pain_001_001_09;
 pub use generated::pain_002_001_03;
 #[cfg(feature = "pain_002_001_10")]
 pub use generated::pain_002_001_10;
-pub use codec::{Iso20022Codec, IsoMessage, codecs, sniff};
 pub use rt::{Iso20022Error, Limits, Rule, Violation};
 
 /// Find the ISO 20022 `Document` in `bytes` — bare, or inside a SWIFT `urn:swift:xsd:envelope`,

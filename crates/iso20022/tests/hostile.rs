@@ -7,10 +7,7 @@ const PACS008: &str = "urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08";
 
 fn rule(bytes: &[u8], limits: &Limits) -> Rule {
     match parse_any(bytes, limits) {
-        Ok(_) => panic!(
-            "accepted: {}",
-            String::from_utf8_lossy(bytes.get(..200.min(bytes.len())).unwrap_or_default())
-        ),
+        Ok(_) => panic!("accepted: {}", String::from_utf8_lossy(bytes.get(..200.min(bytes.len())).unwrap_or_default())),
         Err(e) => e.rule().expect("one violation"),
     }
 }
@@ -34,8 +31,7 @@ fn pacs008(n: usize, first_tx: Option<&str>) -> String {
 
 #[test]
 fn the_test_document_is_valid() {
-    let d = pacs_008_001_08::Document::from_xml(pacs008(3, None).as_bytes(), &Limits::default())
-        .expect("valid");
+    let d = pacs_008_001_08::Document::from_xml(pacs008(3, None).as_bytes(), &Limits::default()).expect("valid");
     assert_eq!(d.fi_to_fi_cstmr_cdt_trf.cdt_trf_tx_inf.len(), 3);
 }
 
@@ -43,28 +39,16 @@ fn the_test_document_is_valid() {
 fn doctype_and_entities_are_rejected_before_expansion() {
     let laughs = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">&lol3;</Document>"#;
     assert_eq!(rule(laughs.as_bytes(), &Limits::default()), Rule::Doctype);
-    let external =
-        r#"<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Document>&x;</Document>"#;
+    let external = r#"<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Document>&x;</Document>"#;
     assert_eq!(rule(external.as_bytes(), &Limits::default()), Rule::Doctype);
-    let parameter =
-        r#"<!DOCTYPE d [<!ENTITY % p SYSTEM "http://example.invalid/x.dtd"> %p;]><Document/>"#;
-    assert_eq!(
-        rule(parameter.as_bytes(), &Limits::default()),
-        Rule::Doctype
-    );
+    let parameter = r#"<!DOCTYPE d [<!ENTITY % p SYSTEM "http://example.invalid/x.dtd"> %p;]><Document/>"#;
+    assert_eq!(rule(parameter.as_bytes(), &Limits::default()), Rule::Doctype);
     let undeclared = pacs008(1, None).replace("<Nm>Debtor</Nm>", "<Nm>&x;</Nm>");
-    assert_eq!(
-        rule(undeclared.as_bytes(), &Limits::default()),
-        Rule::UndeclaredEntity
-    );
+    assert_eq!(rule(undeclared.as_bytes(), &Limits::default()), Rule::UndeclaredEntity);
     let predefined = pacs008(1, None).replace("<Nm>Debtor</Nm>", "<Nm>A &amp; B &#x263A;</Nm>");
     let d = pacs_008_001_08::Document::from_xml(predefined.as_bytes(), &Limits::default())
         .expect("predefined entities are fine");
-    let nm = d.fi_to_fi_cstmr_cdt_trf.cdt_trf_tx_inf[0]
-        .dbtr
-        .nm
-        .as_ref()
-        .expect("name");
+    let nm = d.fi_to_fi_cstmr_cdt_trf.cdt_trf_tx_inf[0].dbtr.nm.as_ref().expect("name");
     assert_eq!(nm.as_str(), "A & B \u{263A}");
 }
 
@@ -75,83 +59,32 @@ fn a_hundred_megabyte_nest_is_rejected_by_depth() {
     for _ in 0..depth {
         s.push_str("<a>");
     }
-    let limits = Limits {
-        max_bytes: 200 << 20,
-        ..Limits::default()
-    };
+    let limits = Limits { max_bytes: 200 << 20, ..Limits::default() };
     let err = parse_any(s.as_bytes(), &limits).expect_err("rejected");
     assert_eq!(err.rule(), Some(Rule::LimitDepth));
     // Inside the Document, an unknown nest fails at its first element.
-    let inner = pacs008(1, None).replace(
-        "<MsgId>M1</MsgId>",
-        &format!("<MsgId>{}</MsgId>", "<a>".repeat(1000)),
-    );
-    assert_eq!(
-        rule(inner.as_bytes(), &Limits::default()),
-        Rule::SimpleContent
-    );
+    let inner = pacs008(1, None).replace("<MsgId>M1</MsgId>", &format!("<MsgId>{}</MsgId>", "<a>".repeat(1000)));
+    assert_eq!(rule(inner.as_bytes(), &Limits::default()), Rule::SimpleContent);
     // And under xs:any the depth limit applies.
     let any = pacs008(1, None).replace(
         "</FIToFICstmrCdtTrf>",
-        &format!(
-            "<SplmtryData><Envlp>{}</Envlp></SplmtryData></FIToFICstmrCdtTrf>",
-            "<x>".repeat(10_000)
-        ),
+        &format!("<SplmtryData><Envlp>{}</Envlp></SplmtryData></FIToFICstmrCdtTrf>", "<x>".repeat(10_000)),
     );
     let shallow = pacs008(1, None).replace(
         "</FIToFICstmrCdtTrf>",
         "<SplmtryData><Envlp><x:Ext xmlns:x=\"urn:x\"><x:A>1</x:A></x:Ext></Envlp></SplmtryData></FIToFICstmrCdtTrf>",
     );
-    assert!(
-        parse_any(shallow.as_bytes(), &Limits::default()).is_ok(),
-        "a shallow xs:any is fine"
-    );
+    assert!(parse_any(shallow.as_bytes(), &Limits::default()).is_ok(), "a shallow xs:any is fine");
     assert_eq!(rule(any.as_bytes(), &Limits::default()), Rule::LimitDepth);
 }
 
 #[test]
 fn size_string_and_repeat_limits() {
     let doc = pacs008(3, None);
-    assert_eq!(
-        rule(
-            doc.as_bytes(),
-            &Limits {
-                max_bytes: 100,
-                ..Limits::default()
-            }
-        ),
-        Rule::LimitBytes
-    );
-    assert_eq!(
-        rule(
-            doc.as_bytes(),
-            &Limits {
-                max_string_len: 5,
-                ..Limits::default()
-            }
-        ),
-        Rule::LimitStringLength
-    );
-    assert_eq!(
-        rule(
-            doc.as_bytes(),
-            &Limits {
-                max_repeats: 2,
-                ..Limits::default()
-            }
-        ),
-        Rule::LimitRepeats
-    );
-    assert!(
-        parse_any(
-            doc.as_bytes(),
-            &Limits {
-                max_repeats: 3,
-                ..Limits::default()
-            }
-        )
-        .is_ok()
-    );
+    assert_eq!(rule(doc.as_bytes(), &Limits { max_bytes: 100, ..Limits::default() }), Rule::LimitBytes);
+    assert_eq!(rule(doc.as_bytes(), &Limits { max_string_len: 5, ..Limits::default() }), Rule::LimitStringLength);
+    assert_eq!(rule(doc.as_bytes(), &Limits { max_repeats: 2, ..Limits::default() }), Rule::LimitRepeats);
+    assert!(parse_any(doc.as_bytes(), &Limits { max_repeats: 3, ..Limits::default() }).is_ok());
 }
 
 #[test]
@@ -164,15 +97,9 @@ fn encodings_and_processing_instructions() {
     let latin = doc.replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"");
     assert_eq!(rule(latin.as_bytes(), &Limits::default()), Rule::Encoding);
     let pi = doc.replace("<FIToFICstmrCdtTrf>", "<?evil run?><FIToFICstmrCdtTrf>");
-    assert_eq!(
-        rule(pi.as_bytes(), &Limits::default()),
-        Rule::ProcessingInstruction
-    );
+    assert_eq!(rule(pi.as_bytes(), &Limits::default()), Rule::ProcessingInstruction);
     let pi_prolog = doc.replace("<Document", "<?xml-stylesheet href=\"x\"?><Document");
-    assert_eq!(
-        rule(pi_prolog.as_bytes(), &Limits::default()),
-        Rule::ProcessingInstruction
-    );
+    assert_eq!(rule(pi_prolog.as_bytes(), &Limits::default()), Rule::ProcessingInstruction);
     let bom = format!("\u{feff}{doc}");
     assert!(parse_any(bom.as_bytes(), &Limits::default()).is_ok());
 }
@@ -200,18 +127,12 @@ fn errors_name_rule_path_line_and_column() {
     let err = parse_any(doc.as_bytes(), &Limits::default()).expect_err("too many fraction digits");
     let v = &err.violations()[0];
     assert_eq!(v.rule, Rule::FractionDigits);
-    assert_eq!(
-        v.path,
-        "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/IntrBkSttlmAmt"
-    );
+    assert_eq!(v.path, "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/IntrBkSttlmAmt");
     assert_eq!((v.line, v.column), (3, 1));
     let bad_ccy = pacs008(1, None).replace("Ccy=\"EUR\"", "Ccy=\"eur\"");
     let err = parse_any(bad_ccy.as_bytes(), &Limits::default()).expect_err("bad currency");
     assert_eq!(err.violations()[0].rule, Rule::Pattern);
-    assert_eq!(
-        err.violations()[0].path,
-        "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/IntrBkSttlmAmt/@Ccy"
-    );
+    assert_eq!(err.violations()[0].path, "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/IntrBkSttlmAmt/@Ccy");
 }
 
 #[test]
@@ -239,10 +160,7 @@ fn a_choice_cannot_hold_two_branches() {
     );
     let err = parse_any(doc.as_bytes(), &Limits::default()).expect_err("two branches");
     assert_eq!(err.rule(), Some(Rule::UnexpectedElement));
-    assert!(
-        err.violations()[0].path.ends_with("/DbtrAcct/Id/Othr"),
-        "{err}"
-    );
+    assert!(err.violations()[0].path.ends_with("/DbtrAcct/Id/Othr"), "{err}");
 }
 
 #[test]
@@ -250,28 +168,22 @@ fn unsupported_versions_and_namespaces() {
     let v4 = br#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt/></Document>"#;
     let err = parse_any(v4, &Limits::default()).expect_err("not generated");
     assert_eq!(err.rule(), Some(Rule::UnsupportedVersion));
-    assert_eq!(
-        err.violations()[0].message,
-        "unsupported version camt.053.001.04"
-    );
+    assert_eq!(err.violations()[0].message, "unsupported version camt.053.001.04");
     let none = br#"<Document><CstmrPmtStsRpt/></Document>"#;
     assert_eq!(rule(none, &Limits::default()), Rule::UnknownNamespace);
     let capital_x = br#"<Document Xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"/>"#;
     assert_eq!(rule(capital_x, &Limits::default()), Rule::UnknownNamespace);
-    assert_eq!(
-        rule(b"<Envelope><x/></Envelope>", &Limits::default()),
-        Rule::NoDocument
-    );
+    assert_eq!(rule(b"<Envelope><x/></Envelope>", &Limits::default()), Rule::NoDocument);
 }
 
 #[test]
 fn envelopes_and_prefixes_are_matched_by_namespace() {
     let inner = pacs008(1, None);
     let body = inner.split_once("?>").map(|x| x.1).unwrap_or(&inner);
-    let prefixed = body.replace("<", "<p:").replace("<p:/", "</p:").replace(
-        &format!("xmlns=\"{PACS008}\""),
-        &format!("xmlns:p=\"{PACS008}\""),
-    );
+    let prefixed = body
+        .replace("<", "<p:")
+        .replace("<p:/", "</p:")
+        .replace(&format!("xmlns=\"{PACS008}\""), &format!("xmlns:p=\"{PACS008}\""));
     let wrapped = [
         format!(
             r#"<Envelope xmlns="urn:swift:xsd:envelope"><AppHdr xmlns="urn:iso:std:iso:20022:tech:xsd:head.001.001.02"/>{body}</Envelope>"#

@@ -25,10 +25,7 @@ fn shape(xml: &[u8]) -> Vec<String> {
                 let mut attrs: Vec<String> = e
                     .attributes()
                     .flatten()
-                    .filter(|a| {
-                        !a.key.as_ref().starts_with(b"xmlns")
-                            && !a.key.as_ref().starts_with(b"xsi:")
-                    })
+                    .filter(|a| !a.key.as_ref().starts_with(b"xmlns") && !a.key.as_ref().starts_with(b"xsi:"))
                     .map(|a| {
                         format!(
                             "{}={}",
@@ -38,26 +35,17 @@ fn shape(xml: &[u8]) -> Vec<String> {
                     })
                     .collect();
                 attrs.sort();
-                out.push(format!(
-                    "<{{{ns}}}{} {}",
-                    String::from_utf8_lossy(e.local_name().as_ref()),
-                    attrs.join(" ")
-                ));
+                out.push(format!("<{{{ns}}}{} {}", String::from_utf8_lossy(e.local_name().as_ref()), attrs.join(" ")));
                 pending.clear();
             }
             Event::Text(t) => pending.push_str(&t.xml10_content().expect("text")),
             Event::GeneralRef(g) => {
                 let c = if g.is_char_ref() {
-                    g.resolve_char_ref()
-                        .expect("char ref")
-                        .map(String::from)
-                        .unwrap_or_default()
+                    g.resolve_char_ref().expect("char ref").map(String::from).unwrap_or_default()
                 } else {
-                    quick_xml::escape::resolve_predefined_entity(&String::from_utf8_lossy(
-                        g.as_ref(),
-                    ))
-                    .unwrap_or("")
-                    .to_string()
+                    quick_xml::escape::resolve_predefined_entity(&String::from_utf8_lossy(g.as_ref()))
+                        .unwrap_or("")
+                        .to_string()
                 };
                 pending.push_str(&c);
             }
@@ -87,11 +75,8 @@ fn canonical_number(t: &str) -> String {
     {
         let sign = if body.starts_with('-') { "-" } else { "" };
         let trimmed = digits.trim_start_matches('0');
-        let trimmed = if trimmed.is_empty() || trimmed.starts_with('.') {
-            format!("0{trimmed}")
-        } else {
-            trimmed.to_string()
-        };
+        let trimmed =
+            if trimmed.is_empty() || trimmed.starts_with('.') { format!("0{trimmed}") } else { trimmed.to_string() };
         return format!("{sign}{trimmed}");
     }
     t.to_string()
@@ -112,12 +97,7 @@ fn corpus_documents_round_trip() {
         };
         let written = doc.to_xml();
         let again = parse_any(&written, &Limits::default()).expect("our output reads back");
-        assert_eq!(
-            again,
-            doc,
-            "{}: value changed through write/read",
-            file.display()
-        );
+        assert_eq!(again, doc, "{}: value changed through write/read", file.display());
         let (_, original) = common::extract(&bytes, "Document").expect("Document part");
         let (a, b) = (shape(&written), shape(&original));
         if let Some(i) = (0..a.len().max(b.len())).find(|i| a.get(*i) != b.get(*i)) {
@@ -132,8 +112,5 @@ fn corpus_documents_round_trip() {
         ok += 1;
     }
     println!("{ok} corpus documents round-tripped");
-    assert!(
-        ok >= 40,
-        "expected at least 40 valid corpus documents, got {ok}"
-    );
+    assert!(ok >= 40, "expected at least 40 valid corpus documents, got {ok}");
 }

@@ -9,19 +9,21 @@
 use payglot_core_model::arbitrary;
 use payglot_core_model::{Codec, DecodeLimits, EncodeError, EncodeOptions, Message};
 use payglot_iso20022::{Iso20022Codec, IsoMessage};
+use std::cell::Cell;
+
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 fn check(version: IsoMessage, strategy: BoxedStrategy<Message>) {
     let codec = Iso20022Codec::new(version);
     let mut runner = TestRunner::new(Config::default());
-    let mut exact = 0usize;
-    let mut refused = 0usize;
+    let exact = Cell::new(0usize);
+    let refused = Cell::new(0usize);
     let outcome = runner.run(&strategy, |message| {
         let encoded = match codec.encode(&message, &EncodeOptions::lossy()) {
             Ok(encoded) => encoded,
             Err(EncodeError::Unrepresentable { .. }) => {
-                refused += 1;
+                refused.set(refused.get() + 1);
                 return Ok(());
             }
             Err(other) => return Err(TestCaseError::fail(format!("{}: {other}", version.id()))),
@@ -30,7 +32,7 @@ fn check(version: IsoMessage, strategy: BoxedStrategy<Message>) {
             .decode(&encoded.bytes, &DecodeLimits::default())
             .map_err(|e| TestCaseError::fail(format!("{}: own output does not decode: {e}", version.id())))?;
         if encoded.losses.is_empty() {
-            exact += 1;
+            exact.set(exact.get() + 1);
             prop_assert_eq!(&decoded.message, &message, "lossless encode must round-trip exactly");
         }
         let again = codec
@@ -39,7 +41,12 @@ fn check(version: IsoMessage, strategy: BoxedStrategy<Message>) {
         prop_assert_eq!(String::from_utf8_lossy(&again.bytes), String::from_utf8_lossy(&encoded.bytes));
         Ok(())
     });
-    println!("{}: {exact} cases round-tripped exactly, {refused} refused as unrepresentable", version.id());
+    println!(
+        "{}: {} cases round-tripped exactly, {} refused as unrepresentable",
+        version.id(),
+        exact.get(),
+        refused.get()
+    );
     if let Err(error) = outcome {
         panic!("{error}");
     }

@@ -9,11 +9,7 @@ use payglot_iso20022::{Limits, head_001_001_02, parse_any};
 
 #[test]
 fn verdicts_match_xmllint_on_the_corpus() {
-    if std::process::Command::new("xmllint")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
+    if std::process::Command::new("xmllint").arg("--version").output().is_err() {
         println!("skipped: xmllint not installed (apt-get install libxml2-utils)");
         return;
     }
@@ -26,10 +22,7 @@ fn verdicts_match_xmllint_on_the_corpus() {
     let mut checked = 0;
     let mut disagreements = Vec::new();
     for (i, file) in files.iter().enumerate() {
-        let name = file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let bytes = std::fs::read(file).expect("corpus file");
         // Document part.
         if let Some((ns, doc)) = common::extract(&bytes, "Document")
@@ -37,33 +30,25 @@ fn verdicts_match_xmllint_on_the_corpus() {
         {
             let version = ns.trim_start_matches(payglot_iso20022::rt::ISO_NS_PREFIX);
             let xsd = xsd_dir.join(format!("{version}.xsd"));
-            let (lint_ok, lint_err) =
-                common::xmllint(&xsd, &doc, &format!("d{i}")).expect("xmllint runs");
+            let (lint_ok, lint_err) = common::xmllint(&xsd, &doc, &format!("d{i}")).expect("xmllint runs");
             let ours = parse_any(&bytes, &Limits::default());
             checked += 1;
             match (&ours, lint_ok) {
                 (Ok(d), true) => {
-                    let (ok, err) =
-                        common::xmllint(&xsd, &d.to_xml(), &format!("o{i}")).expect("xmllint runs");
+                    let (ok, err) = common::xmllint(&xsd, &d.to_xml(), &format!("o{i}")).expect("xmllint runs");
                     if !ok {
-                        disagreements
-                            .push(format!("{name}: our output is invalid for xmllint: {err}"));
+                        disagreements.push(format!("{name}: our output is invalid for xmllint: {err}"));
                     }
                 }
                 (Err(e), false) => {
                     let want = common::xmllint_rule(&lint_err);
                     let got = e.rule().map(|r| r.as_str()).unwrap_or("");
                     if want != got {
-                        disagreements
-                            .push(format!("{name}: rule {got} ({e}) but xmllint: {lint_err}"));
+                        disagreements.push(format!("{name}: rule {got} ({e}) but xmllint: {lint_err}"));
                     }
                 }
-                (Ok(_), false) => {
-                    disagreements.push(format!("{name}: we accept, xmllint rejects: {lint_err}"))
-                }
-                (Err(e), true) => {
-                    disagreements.push(format!("{name}: we reject ({e}), xmllint accepts"))
-                }
+                (Ok(_), false) => disagreements.push(format!("{name}: we accept, xmllint rejects: {lint_err}")),
+                (Err(e), true) => disagreements.push(format!("{name}: we reject ({e}), xmllint accepts")),
             }
         }
         // AppHdr part.
@@ -71,10 +56,8 @@ fn verdicts_match_xmllint_on_the_corpus() {
             && ns == head_001_001_02::NAMESPACE
         {
             let xsd = xsd_dir.join("head.001.001.02.xsd");
-            let (lint_ok, lint_err) =
-                common::xmllint(&xsd, &hdr, &format!("h{i}")).expect("xmllint runs");
-            let ours =
-                head_001_001_02::BusinessApplicationHeaderV02::from_xml(&bytes, &Limits::default());
+            let (lint_ok, lint_err) = common::xmllint(&xsd, &hdr, &format!("h{i}")).expect("xmllint runs");
+            let ours = head_001_001_02::BusinessApplicationHeaderV02::from_xml(&bytes, &Limits::default());
             checked += 1;
             match (&ours, lint_ok) {
                 (Ok(_), true) => {}
@@ -82,28 +65,15 @@ fn verdicts_match_xmllint_on_the_corpus() {
                     let want = common::xmllint_rule(&lint_err);
                     let got = e.rule().map(|r| r.as_str()).unwrap_or("");
                     if want != got {
-                        disagreements.push(format!(
-                            "{name} AppHdr: rule {got} ({e}) but xmllint: {lint_err}"
-                        ));
+                        disagreements.push(format!("{name} AppHdr: rule {got} ({e}) but xmllint: {lint_err}"));
                     }
                 }
-                (Ok(_), false) => disagreements.push(format!(
-                    "{name} AppHdr: we accept, xmllint rejects: {lint_err}"
-                )),
-                (Err(e), true) => {
-                    disagreements.push(format!("{name} AppHdr: we reject ({e}), xmllint accepts"))
-                }
+                (Ok(_), false) => disagreements.push(format!("{name} AppHdr: we accept, xmllint rejects: {lint_err}")),
+                (Err(e), true) => disagreements.push(format!("{name} AppHdr: we reject ({e}), xmllint accepts")),
             }
         }
     }
     println!("checked {checked} parts against xmllint");
-    assert!(
-        checked >= 50,
-        "expected the corpus to give at least 50 parts, got {checked}"
-    );
-    assert!(
-        disagreements.is_empty(),
-        "disagreements with xmllint:\n{}",
-        disagreements.join("\n")
-    );
+    assert!(checked >= 50, "expected the corpus to give at least 50 parts, got {checked}");
+    assert!(disagreements.is_empty(), "disagreements with xmllint:\n{}", disagreements.join("\n"));
 }

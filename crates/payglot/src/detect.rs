@@ -21,6 +21,10 @@ pub fn detect(input: &[u8], limits: &DecodeLimits) -> Result<Format, DecodeError
 }
 
 fn detect_xml(input: &[u8]) -> Result<Format, DecodeError> {
+    // A SOAP envelope first: an ISO 20022 Document inside a SOAP Body is soap:iso20022.
+    if let Some(format) = payglot_soap::sniff(input) {
+        return Ok(format);
+    }
     match payglot_iso20022::sniff(input) {
         Some(Ok(format)) => Ok(format),
         Some(Err(namespace)) => {

@@ -34,10 +34,12 @@
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+mod compose;
 mod detect;
 mod registry;
 mod translate;
 
+pub use compose::AnyIso20022;
 pub use detect::detect;
 pub use registry::Registry;
 pub use translate::{TranslateError, TranslateOptions, Translation, decode, translate};

@@ -27,6 +27,11 @@ impl Registry {
         for codec in payglot_iso20022::codecs() {
             registry.register(codec);
         }
+        registry.register(Box::new(payglot_soap::SoapPayglot::default()));
+        registry.register(Box::new(payglot_soap::SoapIso20022::new(
+            &crate::compose::ANY_ISO20022,
+            payglot_soap::SoapVersion::V1_1,
+        )));
         registry
     }
 

@@ -41,12 +41,13 @@ fn iso20022(data: &[u8]) -> Result<(), String> {
     let limits = DecodeLimits::default();
     let Ok(format) = payglot::detect(data, &limits) else { return Ok(()) };
     let Some(codec) = registry.get(&format) else { return Ok(()) };
-    if let Ok(decoded) = codec.decode(data, &limits) {
-        if let Ok(encoded) = codec.encode(&decoded.message, &EncodeOptions::lossy()) {
-            let again = codec.decode(&encoded.bytes, &limits).map_err(|e| format!("our own output does not decode: {e}"))?;
-            if encoded.losses.is_empty() && decoded.losses.is_empty() && again.message != decoded.message {
-                return Err("encode → decode changed the message".into());
-            }
+    if let Ok(decoded) = codec.decode(data, &limits)
+        && let Ok(encoded) = codec.encode(&decoded.message, &EncodeOptions::lossy())
+    {
+        let again =
+            codec.decode(&encoded.bytes, &limits).map_err(|e| format!("our own output does not decode: {e}"))?;
+        if encoded.losses.is_empty() && decoded.losses.is_empty() && again.message != decoded.message {
+            return Err("encode → decode changed the message".into());
         }
     }
     Ok(())

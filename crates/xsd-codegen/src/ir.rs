@@ -197,10 +197,7 @@ pub struct Occurs {
 
 impl Occurs {
     /// Exactly once.
-    pub const ONE: Occurs = Occurs {
-        min: 1,
-        max: Some(1),
-    };
+    pub const ONE: Occurs = Occurs { min: 1, max: Some(1) };
     /// `true` when more than one occurrence is allowed.
     pub fn repeated(&self) -> bool {
         self.max != Some(1)

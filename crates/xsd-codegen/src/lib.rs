@@ -61,10 +61,7 @@ impl Default for Config {
 impl Config {
     /// Defaults: runtime `crate::rt`, one cargo feature per schema.
     pub fn new() -> Self {
-        Config {
-            runtime: "crate::rt".into(),
-            features: true,
-        }
+        Config { runtime: "crate::rt".into(), features: true }
     }
 
     /// Path of the runtime module as seen from generated code.
@@ -82,8 +79,7 @@ impl Config {
     /// Lower one schema (parse + lower), no I/O.
     pub fn lower(&self, file: &str, bytes: &[u8]) -> Result<ir::Schema, Error> {
         let root = parse::parse(bytes).map_err(|e| Error::new(format!("{file}: {e}")))?;
-        lower::lower(&root, file, &sha256_hex(bytes))
-            .map_err(|e| Error::new(format!("{file}: {e}")))
+        lower::lower(&root, file, &sha256_hex(bytes)).map_err(|e| Error::new(format!("{file}: {e}")))
     }
 
     /// Generate formatted files from (file name, XSD bytes) pairs, no I/O. Input order does not
@@ -91,21 +87,13 @@ impl Config {
     pub fn generate(&self, inputs: &[(String, Vec<u8>)]) -> Result<Vec<GeneratedFile>, Error> {
         let mut inputs: Vec<&(String, Vec<u8>)> = inputs.iter().collect();
         inputs.sort_by(|a, b| a.0.cmp(&b.0));
-        let schemas: Result<Vec<ir::Schema>, Error> =
-            inputs.iter().map(|(f, b)| self.lower(f, b)).collect();
-        let opts = emit::EmitOptions {
-            runtime: self.runtime.clone(),
-            features: self.features,
-        };
+        let schemas: Result<Vec<ir::Schema>, Error> = inputs.iter().map(|(f, b)| self.lower(f, b)).collect();
+        let opts = emit::EmitOptions { runtime: self.runtime.clone(), features: self.features };
         emit::emit(&schemas?, &opts)?
             .into_iter()
             .map(|f| {
-                let body =
-                    format_source(&f.source).map_err(|e| Error::new(format!("{}: {e}", f.path)))?;
-                Ok(GeneratedFile {
-                    path: f.path,
-                    contents: format!("{}{}", f.header, body),
-                })
+                let body = format_source(&f.source).map_err(|e| Error::new(format!("{}: {e}", f.path)))?;
+                Ok(GeneratedFile { path: f.path, contents: format!("{}{}", f.header, body) })
             })
             .collect()
     }
@@ -124,8 +112,7 @@ pub fn read_xsd_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Error> {
         let entry = entry.map_err(|e| Error::new(e.to_string()))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.ends_with(".xsd") {
-            let bytes =
-                std::fs::read(entry.path()).map_err(|e| Error::new(format!("{name}: {e}")))?;
+            let bytes = std::fs::read(entry.path()).map_err(|e| Error::new(format!("{name}: {e}")))?;
             out.push((name, bytes));
         }
     }
@@ -135,16 +122,12 @@ pub fn read_xsd_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Error> {
 
 /// Hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Format Rust source deterministically (syn + prettyplease).
 pub fn format_source(src: &str) -> Result<String, Error> {
-    let file = syn::parse_file(src)
-        .map_err(|e| Error::new(format!("emitted code does not parse: {e}")))?;
+    let file = syn::parse_file(src).map_err(|e| Error::new(format!("emitted code does not parse: {e}")))?;
     Ok(prettyplease::unparse(&file))
 }
 

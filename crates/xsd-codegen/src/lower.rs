@@ -23,9 +23,7 @@ pub fn lower(root: &Node, file: &str, sha256: &str) -> Result<Schema, Error> {
     }
     let target_ns = root.attr("targetNamespace").map(str::to_string);
     if root.attr("elementFormDefault") != Some("qualified") && has_local_elements(root) {
-        return Err(Error::new(format!(
-            "{file}: elementFormDefault=\"unqualified\" local elements are not supported"
-        )));
+        return Err(Error::new(format!("{file}: elementFormDefault=\"unqualified\" local elements are not supported")));
     }
     let mut l = Lowerer {
         target_ns: target_ns.clone().unwrap_or_default(),
@@ -48,12 +46,8 @@ pub fn lower(root: &Node, file: &str, sha256: &str) -> Result<Schema, Error> {
             "element" => {
                 l.elements.insert(name, child);
             }
-            "import" | "include" | "redefine" | "group" | "attributeGroup" | "attribute"
-            | "notation" => {
-                return Err(Error::new(format!(
-                    "{file}: top-level xs:{} is not supported",
-                    child.name
-                )));
+            "import" | "include" | "redefine" | "group" | "attributeGroup" | "attribute" | "notation" => {
+                return Err(Error::new(format!("{file}: top-level xs:{} is not supported", child.name)));
             }
             other => return Err(Error::new(format!("{file}: unexpected xs:{other}"))),
         }
@@ -63,9 +57,7 @@ pub fn lower(root: &Node, file: &str, sha256: &str) -> Result<Schema, Error> {
     for name in l.simple.keys().chain(l.complex.keys()) {
         let rust = names::type_name(name);
         if let Some(prev) = seen.insert(rust.clone(), name.clone()) {
-            return Err(Error::new(format!(
-                "{file}: types {prev} and {name} both map to {rust}"
-            )));
+            return Err(Error::new(format!("{file}: types {prev} and {name} both map to {rust}")));
         }
         l.rust_names.insert(name.clone(), rust);
     }
@@ -84,15 +76,10 @@ pub fn lower(root: &Node, file: &str, sha256: &str) -> Result<Schema, Error> {
         let ty = l.element_type(node, "")?;
         match ty {
             TypeRef::Named(t) if matches!(l.out.get(&t), Some(TypeDef::Complex(_))) => {
-                roots.push(Root {
-                    element: name,
-                    type_name: t,
-                })
+                roots.push(Root { element: name, type_name: t })
             }
             _ => {
-                return Err(Error::new(format!(
-                    "{file}: global element {name} must have a complex type"
-                )));
+                return Err(Error::new(format!("{file}: global element {name} must have a complex type")));
             }
         }
     }
@@ -110,22 +97,20 @@ pub fn lower(root: &Node, file: &str, sha256: &str) -> Result<Schema, Error> {
 
 fn has_local_elements(root: &Node) -> bool {
     fn walk(n: &Node, depth: usize) -> bool {
-        (depth > 1 && n.is_xs("element") && n.attr("name").is_some())
-            || n.children.iter().any(|c| walk(c, depth + 1))
+        (depth > 1 && n.is_xs("element") && n.attr("name").is_some()) || n.children.iter().any(|c| walk(c, depth + 1))
     }
-    root.children
-        .iter()
-        .any(|c| c.is_xs("complexType") && walk(c, 1))
+    root.children.iter().any(|c| c.is_xs("complexType") && walk(c, 1))
 }
 
 fn builtin(local: &str) -> Option<Builtin> {
     Some(match local {
-        "string" | "normalizedString" | "token" | "language" | "Name" | "NCName" | "NMTOKEN"
-        | "ID" | "IDREF" => Builtin::String,
+        "string" | "normalizedString" | "token" | "language" | "Name" | "NCName" | "NMTOKEN" | "ID" | "IDREF" => {
+            Builtin::String
+        }
         "decimal" => Builtin::Decimal,
-        "integer" | "int" | "long" | "short" | "byte" | "nonNegativeInteger"
-        | "positiveInteger" | "nonPositiveInteger" | "negativeInteger" | "unsignedLong"
-        | "unsignedInt" | "unsignedShort" | "unsignedByte" => Builtin::Integer,
+        "integer" | "int" | "long" | "short" | "byte" | "nonNegativeInteger" | "positiveInteger"
+        | "nonPositiveInteger" | "negativeInteger" | "unsignedLong" | "unsignedInt" | "unsignedShort"
+        | "unsignedByte" => Builtin::Integer,
         "boolean" => Builtin::Boolean,
         "date" => Builtin::Date,
         "dateTime" => Builtin::DateTime,
@@ -141,17 +126,12 @@ fn builtin(local: &str) -> Option<Builtin> {
 fn occurs(n: &Node) -> Result<Occurs, Error> {
     let min = match n.attr("minOccurs") {
         None => 1,
-        Some(v) => v
-            .parse()
-            .map_err(|_| Error::new(format!("bad minOccurs {v}")))?,
+        Some(v) => v.parse().map_err(|_| Error::new(format!("bad minOccurs {v}")))?,
     };
     let max = match n.attr("maxOccurs") {
         None => Some(1),
         Some("unbounded") => None,
-        Some(v) => Some(
-            v.parse()
-                .map_err(|_| Error::new(format!("bad maxOccurs {v}")))?,
-        ),
+        Some(v) => Some(v.parse().map_err(|_| Error::new(format!("bad maxOccurs {v}")))?),
     };
     if let Some(m) = max
         && (m < min || m == 0)
@@ -183,9 +163,7 @@ impl<'a> Lowerer<'a> {
                 .ok_or_else(|| Error::new(format!("built-in type xs:{local} is not supported")));
         }
         if ns != self.target_ns {
-            return Err(Error::new(format!(
-                "type {qname} is in a foreign namespace {ns}"
-            )));
+            return Err(Error::new(format!("type {qname} is in a foreign namespace {ns}")));
         }
         if self.simple.contains_key(&local) {
             return Ok(TypeRef::Named(self.named_simple(&local)?));
@@ -202,20 +180,14 @@ impl<'a> Lowerer<'a> {
             return Ok(rust);
         }
         if !self.in_progress.insert(rust.clone()) {
-            return Err(Error::new(format!(
-                "simple type {name} derives from itself"
-            )));
+            return Err(Error::new(format!("simple type {name} derives from itself")));
         }
         let node = self.simple[name];
         let kind = self.simple_kind(node)?;
         self.in_progress.remove(&rust);
         self.out.insert(
             rust.clone(),
-            TypeDef::Simple(SimpleDef {
-                name: rust.clone(),
-                xsd_name: Some(name.to_string()),
-                kind,
-            }),
+            TypeDef::Simple(SimpleDef { name: rust.clone(), xsd_name: Some(name.to_string()), kind }),
         );
         Ok(rust)
     }
@@ -237,10 +209,7 @@ impl<'a> Lowerer<'a> {
             return Err(Error::new("empty xs:simpleType"));
         };
         if !r.is_xs("restriction") {
-            return Err(Error::new(format!(
-                "xs:{} in a simple type is not supported",
-                r.name
-            )));
+            return Err(Error::new(format!("xs:{} in a simple type is not supported", r.name)));
         }
         let base_kind = match r.attr("base") {
             Some(b) => {
@@ -271,16 +240,9 @@ impl<'a> Lowerer<'a> {
         Ok(rust)
     }
 
-    fn complex_def(
-        &mut self,
-        node: &Node,
-        rust: String,
-        xsd_name: Option<String>,
-    ) -> Result<ComplexDef, Error> {
+    fn complex_def(&mut self, node: &Node, rust: String, xsd_name: Option<String>) -> Result<ComplexDef, Error> {
         if node.attr("mixed") == Some("true") {
-            return Err(Error::new(format!(
-                "{rust}: mixed content is not supported"
-            )));
+            return Err(Error::new(format!("{rust}: mixed content is not supported")));
         }
         let mut attributes = Vec::new();
         let mut content = Content::Empty;
@@ -289,23 +251,14 @@ impl<'a> Lowerer<'a> {
                 "sequence" | "choice" => content = self.top_group(c, &rust)?,
                 "attribute" => attributes.push(self.attribute(c)?),
                 "simpleContent" => {
-                    let ext = c
-                        .xs_children()
-                        .next()
-                        .ok_or_else(|| Error::new(format!("{rust}: empty simpleContent")))?;
+                    let ext =
+                        c.xs_children().next().ok_or_else(|| Error::new(format!("{rust}: empty simpleContent")))?;
                     if !ext.is_xs("extension") {
-                        return Err(Error::new(format!(
-                            "{rust}: simpleContent/{} is not supported",
-                            ext.name
-                        )));
+                        return Err(Error::new(format!("{rust}: simpleContent/{} is not supported", ext.name)));
                     }
-                    let base = ext
-                        .attr("base")
-                        .ok_or_else(|| Error::new("extension without base"))?;
+                    let base = ext.attr("base").ok_or_else(|| Error::new("extension without base"))?;
                     match self.resolve(ext, base)? {
-                        TypeRef::Named(n)
-                            if matches!(self.out.get(&n), Some(TypeDef::Complex(_))) =>
-                        {
+                        TypeRef::Named(n) if matches!(self.out.get(&n), Some(TypeDef::Complex(_))) => {
                             if let Some(TypeDef::Complex(b)) = self.out.get(&n) {
                                 content = b.content.clone();
                                 attributes.extend(b.attributes.iter().cloned());
@@ -318,19 +271,12 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 "complexContent" => {
-                    let ext = c
-                        .xs_children()
-                        .next()
-                        .ok_or_else(|| Error::new(format!("{rust}: empty complexContent")))?;
+                    let ext =
+                        c.xs_children().next().ok_or_else(|| Error::new(format!("{rust}: empty complexContent")))?;
                     if !ext.is_xs("extension") {
-                        return Err(Error::new(format!(
-                            "{rust}: complexContent/{} is not supported",
-                            ext.name
-                        )));
+                        return Err(Error::new(format!("{rust}: complexContent/{} is not supported", ext.name)));
                     }
-                    let base = ext
-                        .attr("base")
-                        .ok_or_else(|| Error::new("extension without base"))?;
+                    let base = ext.attr("base").ok_or_else(|| Error::new("extension without base"))?;
                     let mut particles = match self.resolve(ext, base)? {
                         TypeRef::Named(n) => match self.out.get(&n) {
                             Some(TypeDef::Complex(b)) => {
@@ -346,9 +292,7 @@ impl<'a> Lowerer<'a> {
                                 }
                             }
                             _ => {
-                                return Err(Error::new(format!(
-                                    "{rust}: base {n} is not complex (or is recursive)"
-                                )));
+                                return Err(Error::new(format!("{rust}: base {n} is not complex (or is recursive)")));
                             }
                         },
                         TypeRef::Builtin(_) => {
@@ -367,9 +311,7 @@ impl<'a> Lowerer<'a> {
                             },
                             "attribute" => attributes.push(self.attribute(g)?),
                             other => {
-                                return Err(Error::new(format!(
-                                    "{rust}: xs:{other} in extension is not supported"
-                                )));
+                                return Err(Error::new(format!("{rust}: xs:{other} in extension is not supported")));
                             }
                         }
                     }
@@ -380,18 +322,11 @@ impl<'a> Lowerer<'a> {
                 other => return Err(Error::new(format!("{rust}: xs:{other} is not supported"))),
             }
         }
-        Ok(ComplexDef {
-            name: rust,
-            xsd_name,
-            attributes,
-            content,
-        })
+        Ok(ComplexDef { name: rust, xsd_name, attributes, content })
     }
 
     fn attribute(&mut self, a: &Node) -> Result<Attribute, Error> {
-        let name = a
-            .attr("name")
-            .ok_or_else(|| Error::new("attribute without name (ref is not supported)"))?;
+        let name = a.attr("name").ok_or_else(|| Error::new("attribute without name (ref is not supported)"))?;
         let ty = match a.attr("type") {
             Some(t) => self.resolve(a, t)?,
             None => TypeRef::Builtin(Builtin::String),
@@ -408,11 +343,7 @@ impl<'a> Lowerer<'a> {
     fn top_group(&mut self, g: &Node, owner: &str) -> Result<Content, Error> {
         let occ = occurs(g)?;
         let particles = self.particles(g, owner)?;
-        let content = if g.name == "choice" {
-            Content::Choice(particles)
-        } else {
-            Content::Sequence(particles)
-        };
+        let content = if g.name == "choice" { Content::Choice(particles) } else { Content::Sequence(particles) };
         if occ == Occurs::ONE {
             return Ok(content);
         }
@@ -421,27 +352,14 @@ impl<'a> Lowerer<'a> {
     }
 
     fn synthetic(&mut self, g: &Node, owner: &str, content: Content) -> Result<Particle, Error> {
-        let kind = if matches!(content, Content::Choice(_)) {
-            "Choice"
-        } else {
-            "Sequence"
-        };
+        let kind = if matches!(content, Content::Choice(_)) { "Choice" } else { "Sequence" };
         let name = self.unique_name(format!("{owner}{kind}"));
         let first = first_set(&content, &self.out);
         self.out.insert(
             name.clone(),
-            TypeDef::Complex(ComplexDef {
-                name: name.clone(),
-                xsd_name: None,
-                attributes: Vec::new(),
-                content,
-            }),
+            TypeDef::Complex(ComplexDef { name: name.clone(), xsd_name: None, attributes: Vec::new(), content }),
         );
-        Ok(Particle {
-            field: names::snake(kind),
-            occurs: occurs(g)?,
-            term: Term::Group { ty: name, first },
-        })
+        Ok(Particle { field: names::snake(kind), occurs: occurs(g)?, term: Term::Group { ty: name, first } })
     }
 
     fn particles(&mut self, g: &Node, owner: &str) -> Result<Vec<Particle>, Error> {
@@ -465,31 +383,17 @@ impl<'a> Lowerer<'a> {
                     out.push(Particle {
                         field: names::snake(&name),
                         occurs: occurs(c)?,
-                        term: Term::Element {
-                            name,
-                            ty,
-                            boxed: false,
-                        },
+                        term: Term::Element { name, ty, boxed: false },
                     });
                 }
                 "sequence" | "choice" => {
                     let inner = self.particles(c, owner)?;
-                    let content = if c.name == "choice" {
-                        Content::Choice(inner)
-                    } else {
-                        Content::Sequence(inner)
-                    };
+                    let content = if c.name == "choice" { Content::Choice(inner) } else { Content::Sequence(inner) };
                     out.push(self.synthetic(c, owner, content)?);
                 }
-                "any" => out.push(Particle {
-                    field: "any".to_string(),
-                    occurs: occurs(c)?,
-                    term: Term::Any,
-                }),
+                "any" => out.push(Particle { field: "any".to_string(), occurs: occurs(c)?, term: Term::Any }),
                 other => {
-                    return Err(Error::new(format!(
-                        "{owner}: xs:{other} in a group is not supported"
-                    )));
+                    return Err(Error::new(format!("{owner}: xs:{other} in a group is not supported")));
                 }
             }
         }
@@ -514,14 +418,7 @@ impl<'a> Lowerer<'a> {
             if c.is_xs("simpleType") {
                 let rust = self.unique_name(format!("{owner}{}", names::type_name(name)));
                 let kind = self.simple_kind(c)?;
-                self.out.insert(
-                    rust.clone(),
-                    TypeDef::Simple(SimpleDef {
-                        name: rust.clone(),
-                        xsd_name: None,
-                        kind,
-                    }),
-                );
+                self.out.insert(rust.clone(), TypeDef::Simple(SimpleDef { name: rust.clone(), xsd_name: None, kind }));
                 return Ok(TypeRef::Named(rust));
             }
         }
@@ -572,12 +469,8 @@ fn group_nullable(p: &Particle, types: &BTreeMap<String, TypeDef>) -> bool {
     match &p.term {
         Term::Group { ty, .. } => match types.get(ty) {
             Some(TypeDef::Complex(c)) => match &c.content {
-                Content::Sequence(ps) => ps
-                    .iter()
-                    .all(|q| q.occurs.min == 0 || group_nullable(q, types)),
-                Content::Choice(ps) => ps
-                    .iter()
-                    .any(|q| q.occurs.min == 0 || group_nullable(q, types)),
+                Content::Sequence(ps) => ps.iter().all(|q| q.occurs.min == 0 || group_nullable(q, types)),
+                Content::Choice(ps) => ps.iter().any(|q| q.occurs.min == 0 || group_nullable(q, types)),
                 _ => true,
             },
             _ => false,
@@ -595,10 +488,7 @@ fn apply_facets(base: SimpleKind, r: &Node) -> Result<SimpleKind, Error> {
     let mut any_decimal_facet = false;
     for f in r.xs_children() {
         let v = f.attr("value").unwrap_or_default().to_string();
-        let num = |v: &str| {
-            v.parse::<u64>()
-                .map_err(|_| Error::new(format!("bad facet value {v}")))
-        };
+        let num = |v: &str| v.parse::<u64>().map_err(|_| Error::new(format!("bad facet value {v}")));
         match f.name.as_str() {
             "enumeration" => enums.push(v),
             "pattern" => patterns.push(v),
@@ -659,12 +549,7 @@ fn apply_facets(base: SimpleKind, r: &Node) -> Result<SimpleKind, Error> {
             if !any_string_facet {
                 return Ok(SimpleKind::Alias(b));
             }
-            let mut f = StringFacets {
-                min_length: min_len,
-                max_length: max_len,
-                patterns: Vec::new(),
-                base: Some(b),
-            };
+            let mut f = StringFacets { min_length: min_len, max_length: max_len, patterns: Vec::new(), base: Some(b) };
             if !patterns.is_empty() {
                 f.patterns.push(patterns);
             }
@@ -687,9 +572,7 @@ fn apply_facets(base: SimpleKind, r: &Node) -> Result<SimpleKind, Error> {
         }
         SimpleKind::Alias(b @ (Builtin::Decimal | Builtin::Integer)) => {
             if !enums.is_empty() || min_len.is_some() || max_len.is_some() {
-                return Err(Error::new(
-                    "enumeration/length on a decimal is not supported",
-                ));
+                return Err(Error::new("enumeration/length on a decimal is not supported"));
             }
             if !any_decimal_facet && patterns.is_empty() {
                 return Ok(SimpleKind::Alias(b));
@@ -697,19 +580,11 @@ fn apply_facets(base: SimpleKind, r: &Node) -> Result<SimpleKind, Error> {
             if !patterns.is_empty() {
                 dec.patterns.push(patterns);
             }
-            Ok(SimpleKind::Decimal {
-                integer: b == Builtin::Integer,
-                facets: dec,
-            })
+            Ok(SimpleKind::Decimal { integer: b == Builtin::Integer, facets: dec })
         }
-        SimpleKind::Decimal {
-            integer,
-            facets: mut f,
-        } => {
+        SimpleKind::Decimal { integer, facets: mut f } => {
             if !enums.is_empty() || min_len.is_some() || max_len.is_some() {
-                return Err(Error::new(
-                    "enumeration/length on a decimal is not supported",
-                ));
+                return Err(Error::new("enumeration/length on a decimal is not supported"));
             }
             f.total_digits = dec.total_digits.or(f.total_digits);
             f.fraction_digits = dec.fraction_digits.or(f.fraction_digits);
@@ -763,11 +638,7 @@ fn mark_recursion(types: &mut [TypeDef]) {
                     if p.occurs.repeated() {
                         continue;
                     }
-                    if let Term::Element {
-                        ty: TypeRef::Named(n),
-                        boxed,
-                        ..
-                    } = &mut p.term
+                    if let Term::Element { ty: TypeRef::Named(n), boxed, .. } = &mut p.term
                         && edges.contains_key(n.as_str())
                         && reaches(n, &owner)
                     {
@@ -785,10 +656,7 @@ fn by_value_targets(c: &ComplexDef) -> Vec<String> {
             .iter()
             .filter(|p| !p.occurs.repeated())
             .filter_map(|p| match &p.term {
-                Term::Element {
-                    ty: TypeRef::Named(n),
-                    ..
-                } => Some(n.clone()),
+                Term::Element { ty: TypeRef::Named(n), .. } => Some(n.clone()),
                 Term::Group { ty, .. } => Some(ty.clone()),
                 Term::Any => None,
                 Term::Element { .. } => None,

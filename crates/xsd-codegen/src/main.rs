@@ -12,9 +12,7 @@ fn main() -> ExitCode {
     if let Some(rt) = args.get(2) {
         config = config.runtime(rt);
     }
-    match config
-        .generate_dir(Path::new(xsd))
-        .and_then(|files| payglot_xsd_codegen::write_files(Path::new(out), &files))
+    match config.generate_dir(Path::new(xsd)).and_then(|files| payglot_xsd_codegen::write_files(Path::new(out), &files))
     {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

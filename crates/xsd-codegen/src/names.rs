@@ -1,27 +1,19 @@
 //! Rust naming of XSD names: type names, field names, enum variants, module names.
 
 const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
-    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
+    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
+    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// `FIToFICstmrCdtTrf` → `fi_to_fi_cstmr_cdt_trf`; keywords get a trailing `_`.
 pub fn snake(name: &str) -> String {
-    let chars: Vec<char> = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
+    let chars: Vec<char> = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_uppercase() {
-            let prev = if i > 0 {
-                chars.get(i - 1).copied()
-            } else {
-                None
-            };
+            let prev = if i > 0 { chars.get(i - 1).copied() } else { None };
             let next = chars.get(i + 1).copied();
             let boundary = match prev {
                 None => false,
@@ -100,16 +92,8 @@ pub fn variant(value: &str) -> String {
 /// `pacs.008.001.08.xsd` → `pacs_008_001_08`.
 pub fn module(file: &str) -> String {
     let stem = file.strip_suffix(".xsd").unwrap_or(file);
-    let mut out: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut out: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, 'm');
     }
@@ -133,10 +117,7 @@ mod tests {
 
     #[test]
     fn names_types_variants_modules() {
-        assert_eq!(
-            type_name("ActiveCurrencyAndAmount_SimpleType"),
-            "ActiveCurrencyAndAmountSimpleType"
-        );
+        assert_eq!(type_name("ActiveCurrencyAndAmount_SimpleType"), "ActiveCurrencyAndAmountSimpleType");
         assert_eq!(variant("ACCC"), "Accc");
         assert_eq!(variant("1"), "V1");
         assert_eq!(module("pacs.008.001.08.xsd"), "pacs_008_001_08");

@@ -25,10 +25,7 @@ pub struct Node {
 impl Node {
     /// Attribute value by (unprefixed) name.
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
     /// `true` if this is `xs:<name>`.
@@ -38,9 +35,7 @@ impl Node {
 
     /// Children in the XSD namespace, skipping annotations.
     pub fn xs_children(&self) -> impl Iterator<Item = &Node> {
-        self.children
-            .iter()
-            .filter(|c| c.ns == XS_NS && c.name != "annotation")
+        self.children.iter().filter(|c| c.ns == XS_NS && c.name != "annotation")
     }
 
     /// Resolve a QName-valued attribute to (namespace uri, local name).
@@ -49,28 +44,19 @@ impl Node {
             Some((p, l)) => (p, l),
             None => ("", qname),
         };
-        let uri = self
-            .scope
-            .iter()
-            .rev()
-            .find(|(p, _)| p == prefix)
-            .map(|(_, u)| u.clone())
-            .unwrap_or_default();
+        let uri = self.scope.iter().rev().find(|(p, _)| p == prefix).map(|(_, u)| u.clone()).unwrap_or_default();
         (uri, local.to_string())
     }
 }
 
 /// Parse an XSD document into its root [`Node`].
 pub fn parse(bytes: &[u8]) -> Result<Node, Error> {
-    let text =
-        std::str::from_utf8(bytes).map_err(|e| Error::new(format!("XSD is not UTF-8: {e}")))?;
+    let text = std::str::from_utf8(bytes).map_err(|e| Error::new(format!("XSD is not UTF-8: {e}")))?;
     let mut reader = NsReader::from_str(text);
     reader.config_mut().expand_empty_elements = true;
     let mut stack: Vec<Node> = Vec::new();
     loop {
-        let (res, ev) = reader
-            .read_resolved_event()
-            .map_err(|e| Error::new(format!("XSD is not well-formed: {e}")))?;
+        let (res, ev) = reader.read_resolved_event().map_err(|e| Error::new(format!("XSD is not well-formed: {e}")))?;
         let ns = match res {
             ResolveResult::Bound(n) => String::from_utf8_lossy(n.as_ref()).into_owned(),
             _ => String::new(),
@@ -95,13 +81,7 @@ pub fn parse(bytes: &[u8]) -> Result<Node, Error> {
                     }
                 }
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                stack.push(Node {
-                    ns,
-                    name,
-                    attrs,
-                    scope,
-                    children: Vec::new(),
-                });
+                stack.push(Node { ns, name, attrs, scope, children: Vec::new() });
             }
             Event::End(_) => {
                 let node = stack.pop().ok_or_else(|| Error::new("unbalanced XSD"))?;

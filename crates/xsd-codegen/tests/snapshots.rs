@@ -4,21 +4,12 @@ use payglot_xsd_codegen::Config;
 use std::path::Path;
 
 fn check(case: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(case);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(case);
     let xsd = std::fs::read(dir.join("schema.xsd")).expect("fixture schema");
     let config = Config::new().runtime("crate::rt").features(false);
     let ir = format!("{:#?}\n", config.lower("schema.xsd", &xsd).expect("lowers"));
-    let files = config
-        .generate(&[("schema.xsd".to_string(), xsd)])
-        .expect("generates");
-    let out = files
-        .iter()
-        .find(|f| f.path == "schema.rs")
-        .expect("schema module")
-        .contents
-        .clone();
+    let files = config.generate(&[("schema.xsd".to_string(), xsd)]).expect("generates");
+    let out = files.iter().find(|f| f.path == "schema.rs").expect("schema module").contents.clone();
     for (name, actual) in [("ir.txt", ir), ("output.rs", out)] {
         let path = dir.join(name);
         if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {

@@ -339,8 +339,7 @@ fn structured(element: &Element, era: Era) -> Result<StructuredRemittance, Decod
             Ok(ReferredDocument {
                 kind: d
                     .child("Tp")
-                    .map(|t| t.child("CdOrPrtry").map(|c| code_or_prop(c, |s: &str| Text::new(s))))
-                    .flatten()
+                    .and_then(|t| t.child("CdOrPrtry").map(|c| code_or_prop(c, |s: &str| Text::new(s))))
                     .transpose()?,
                 number: opt_text(d, "Nb")?,
                 date: d.child("RltdDt").map(date).transpose()?,

@@ -36,14 +36,14 @@ pub(crate) fn decode(root: &Element) -> Result<Message, DecodeError> {
         None => None,
     };
     let transactions = root.children("TxInf").map(transaction).collect::<Result<Vec<_>, _>>()?;
-    if let Some(count) = h.child("NbOfTxs") {
-        if count.text().parse::<usize>().ok() != Some(transactions.len()) {
-            count.approximate(format!(
-                "NbOfTxs says {} but there are {} transactions; recomputed on encode",
-                count.text(),
-                transactions.len()
-            ));
-        }
+    if let Some(count) = h.child("NbOfTxs")
+        && count.text().parse::<usize>().ok() != Some(transactions.len())
+    {
+        count.approximate(format!(
+            "NbOfTxs says {} but there are {} transactions; recomputed on encode",
+            count.text(),
+            transactions.len()
+        ));
     }
     let total: Decimal = transactions.iter().map(|t| t.returned_settlement_amount.amount()).sum();
     for name in ["CtrlSum", "TtlRtrdIntrBkSttlmAmt"] {

@@ -34,14 +34,14 @@ pub(crate) fn decode(root: &Element) -> Result<Message, DecodeError> {
 }
 
 fn check_totals(h: &Element, transfers: &[CreditTransfer]) -> Result<(), DecodeError> {
-    if let Some(count) = h.child("NbOfTxs") {
-        if count.text().parse::<usize>().ok() != Some(transfers.len()) {
-            count.approximate(format!(
-                "NbOfTxs says {} but there are {} transactions; recomputed on encode",
-                count.text(),
-                transfers.len()
-            ));
-        }
+    if let Some(count) = h.child("NbOfTxs")
+        && count.text().parse::<usize>().ok() != Some(transfers.len())
+    {
+        count.approximate(format!(
+            "NbOfTxs says {} but there are {} transactions; recomputed on encode",
+            count.text(),
+            transfers.len()
+        ));
     }
     let sum: Decimal = transfers.iter().filter_map(|t| t.settlement_amount.as_ref()).map(|m| m.amount()).sum();
     for name in ["CtrlSum", "TtlIntrBkSttlmAmt"] {

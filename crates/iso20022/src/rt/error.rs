@@ -127,11 +127,7 @@ pub struct Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: {} at {}: {}",
-            self.line, self.column, self.rule, self.path, self.message
-        )
+        write!(f, "{}:{}: {} at {}: {}", self.line, self.column, self.rule, self.path, self.message)
     }
 }
 
@@ -145,9 +141,7 @@ pub struct Iso20022Error {
 impl Iso20022Error {
     /// An error with one violation.
     pub fn new(v: Violation) -> Self {
-        Iso20022Error {
-            violations: vec![v],
-        }
+        Iso20022Error { violations: vec![v] }
     }
 
     pub(crate) fn first_mut(&mut self) -> Option<&mut Violation> {
@@ -170,11 +164,7 @@ impl fmt::Display for Iso20022Error {
         match self.violations.as_slice() {
             [] => f.write_str("invalid ISO 20022 document"),
             [one] => write!(f, "invalid ISO 20022 document: {one}"),
-            [first, rest @ ..] => write!(
-                f,
-                "invalid ISO 20022 document: {first} (and {} more)",
-                rest.len()
-            ),
+            [first, rest @ ..] => write!(f, "invalid ISO 20022 document: {first} (and {} more)", rest.len()),
         }
     }
 }
@@ -278,10 +268,7 @@ mod tests {
 
     #[test]
     fn masks_all_but_first_and_last_four() {
-        assert_eq!(
-            mask_account("DE89370400440532013000"),
-            "DE89**************3000"
-        );
+        assert_eq!(mask_account("DE89370400440532013000"), "DE89**************3000");
         assert_eq!(mask_account("12345678"), "********");
         assert_eq!(mask_account(""), "");
     }

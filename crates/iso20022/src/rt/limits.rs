@@ -18,11 +18,6 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_bytes: 64 << 20,
-            max_depth: 64,
-            max_string_len: 1 << 20,
-            max_repeats: 1_000_000,
-        }
+        Limits { max_bytes: 64 << 20, max_depth: 64, max_string_len: 1 << 20, max_repeats: 1_000_000 }
     }
 }

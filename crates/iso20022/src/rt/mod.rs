@@ -13,8 +13,8 @@ pub use reader::{AnyElement, Reader, read_located, read_root};
 pub use regex::Regex;
 pub use rust_decimal::Decimal;
 pub use values::{
-    DecimalFacets, IsoDate, IsoDateTime, IsoTime, IsoYear, IsoYearMonth, Pattern, StringFacets,
-    TzOffset, XsInteger, check_decimal, check_string, compile_pattern, parse_decimal,
+    DecimalFacets, IsoDate, IsoDateTime, IsoTime, IsoYear, IsoYearMonth, Pattern, StringFacets, TzOffset, XsInteger,
+    check_decimal, check_string, compile_pattern, parse_decimal,
 };
 pub use writer::{Writer, write_root};
 

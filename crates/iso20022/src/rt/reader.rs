@@ -7,9 +7,7 @@
 //! are bounded by [`Limits`]; invalid UTF-8 is rejected before parsing.
 use super::error::mask_account;
 use super::values::is_xml_ws;
-use super::{
-    ComplexValue, FacetError, Iso20022Error, Limits, RootElement, Rule, SimpleValue, Violation,
-};
+use super::{ComplexValue, FacetError, Iso20022Error, Limits, RootElement, Rule, SimpleValue, Violation};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
@@ -34,14 +32,8 @@ impl AnyElement {
 }
 
 enum Peek<'a> {
-    Start {
-        e: BytesStart<'a>,
-        pos: u64,
-        ns_ok: bool,
-    },
-    End {
-        pos: u64,
-    },
+    Start { e: BytesStart<'a>, pos: u64, ns_ok: bool },
+    End { pos: u64 },
 }
 
 /// Reader state for generated `read` methods.
@@ -60,9 +52,7 @@ pub struct Reader<'a> {
 
 impl std::fmt::Debug for Reader<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Reader")
-            .field("path", &self.path_string())
-            .finish()
+        f.debug_struct("Reader").field("path", &self.path_string()).finish()
     }
 }
 
@@ -72,10 +62,7 @@ fn line_col(input: &[u8], pos: usize) -> (u64, u64) {
     let upto = input.get(..pos.min(input.len())).unwrap_or_default();
     let line = upto.iter().filter(|b| **b == b'\n').count() as u64 + 1;
     let line_start = upto.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let col = String::from_utf8_lossy(upto.get(line_start..).unwrap_or_default())
-        .chars()
-        .count() as u64
-        + 1;
+    let col = String::from_utf8_lossy(upto.get(line_start..).unwrap_or_default()).chars().count() as u64 + 1;
     (line, col)
 }
 
@@ -84,37 +71,19 @@ impl<'a> Reader<'a> {
     pub(crate) fn new(input: &'a [u8], limits: &Limits) -> R<Self> {
         let err = |rule, pos: usize, message: String| {
             let (line, column) = line_col(input, pos);
-            Iso20022Error::new(Violation {
-                rule,
-                path: String::new(),
-                line,
-                column,
-                message,
-            })
+            Iso20022Error::new(Violation { rule, path: String::new(), line, column, message })
         };
         if input.len() > limits.max_bytes {
             return Err(err(
                 Rule::LimitBytes,
                 0,
-                format!(
-                    "input is {} bytes, more than the limit {}",
-                    input.len(),
-                    limits.max_bytes
-                ),
+                format!("input is {} bytes, more than the limit {}", input.len(), limits.max_bytes),
             ));
         }
         if let Err(e) = std::str::from_utf8(input) {
-            return Err(err(
-                Rule::Encoding,
-                e.valid_up_to(),
-                "input is not valid UTF-8".into(),
-            ));
+            return Err(err(Rule::Encoding, e.valid_up_to(), "input is not valid UTF-8".into()));
         }
-        let offset = if input.starts_with(b"\xEF\xBB\xBF") {
-            3
-        } else {
-            0
-        };
+        let offset = if input.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
         let body = input.get(offset..).unwrap_or_default();
         let mut xml = NsReader::from_reader(body);
         let cfg = xml.config_mut();
@@ -149,17 +118,9 @@ impl<'a> Reader<'a> {
     }
 
     fn error_at(&self, rule: Rule, pos: u64, path: String, message: String) -> Iso20022Error {
-        let p = usize::try_from(pos)
-            .unwrap_or(usize::MAX)
-            .saturating_add(self.offset);
+        let p = usize::try_from(pos).unwrap_or(usize::MAX).saturating_add(self.offset);
         let (line, column) = line_col(self.input, p);
-        Iso20022Error::new(Violation {
-            rule,
-            path,
-            line,
-            column,
-            message,
-        })
+        Iso20022Error::new(Violation { rule, path, line, column, message })
     }
 
     /// An error at the current element.
@@ -178,12 +139,9 @@ impl<'a> Reader<'a> {
 
     fn check_misc(&self, ev: &Event<'_>, pos: u64) -> R<()> {
         match ev {
-            Event::DocType(_) => Err(self.error_at(
-                Rule::Doctype,
-                pos,
-                self.path_string(),
-                "DOCTYPE/DTD is not allowed".into(),
-            )),
+            Event::DocType(_) => {
+                Err(self.error_at(Rule::Doctype, pos, self.path_string(), "DOCTYPE/DTD is not allowed".into()))
+            }
             Event::PI(_) => Err(self.error_at(
                 Rule::ProcessingInstruction,
                 pos,
@@ -196,12 +154,9 @@ impl<'a> Reader<'a> {
                 self.path_string(),
                 "XML declaration not at the start".into(),
             )),
-            Event::Eof => Err(self.error_at(
-                Rule::NotWellFormed,
-                pos,
-                self.path_string(),
-                "unexpected end of document".into(),
-            )),
+            Event::Eof => {
+                Err(self.error_at(Rule::NotWellFormed, pos, self.path_string(), "unexpected end of document".into()))
+            }
             _ => Ok(()),
         }
     }
@@ -270,11 +225,7 @@ impl<'a> Reader<'a> {
         match &self.peeked {
             Some(Peek::Start { e, ns_ok, .. }) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                if *ns_ok {
-                    format!("element {name}")
-                } else {
-                    format!("element {name} (in another namespace)")
-                }
+                if *ns_ok { format!("element {name}") } else { format!("element {name} (in another namespace)") }
             }
             Some(Peek::End { .. }) => "the end of the parent".into(),
             None => "nothing".into(),
@@ -297,11 +248,7 @@ impl<'a> Reader<'a> {
         let message = match names {
             [] => format!("{} is not allowed here", self.describe_next()),
             [one] => format!("expected {one}, found {}", self.describe_next()),
-            _ => format!(
-                "expected one of {}, found {}",
-                names.join(", "),
-                self.describe_next()
-            ),
+            _ => format!("expected one of {}, found {}", names.join(", "), self.describe_next()),
         };
         self.error_at(rule, pos, path, message)
     }
@@ -338,10 +285,7 @@ impl<'a> Reader<'a> {
             let ok = match res {
                 ResolveResult::Unbound => allowed.iter().any(|n| n.as_bytes() == local.as_ref()),
                 ResolveResult::Bound(ns) if ns.as_ref() == XSI_NS => {
-                    matches!(
-                        local.as_ref(),
-                        b"schemaLocation" | b"noNamespaceSchemaLocation"
-                    )
+                    matches!(local.as_ref(), b"schemaLocation" | b"noNamespaceSchemaLocation")
                 }
                 _ => false,
             };
@@ -358,18 +302,11 @@ impl<'a> Reader<'a> {
     fn open(&mut self, name: &'static str, index: u32, attrs: &[&str]) -> R<()> {
         self.fill()?;
         match self.peeked.take() {
-            Some(Peek::Start {
-                e,
-                pos,
-                ns_ok: true,
-            }) if e.local_name().as_ref() == name.as_bytes() => {
+            Some(Peek::Start { e, pos, ns_ok: true }) if e.local_name().as_ref() == name.as_bytes() => {
                 self.path.push((name, index));
                 self.pos = pos;
                 if self.depth() > self.limits.max_depth {
-                    return Err(self.error(
-                        Rule::LimitDepth,
-                        format!("nesting deeper than {}", self.limits.max_depth),
-                    ));
+                    return Err(self.error(Rule::LimitDepth, format!("nesting deeper than {}", self.limits.max_depth)));
                 }
                 self.check_attrs(&e, attrs)?;
                 self.cur = Some(e);
@@ -419,15 +356,11 @@ impl<'a> Reader<'a> {
                             "control character in text".into(),
                         ));
                     }
-                    let s = t
-                        .xml10_content()
-                        .map_err(|e| self.error(Rule::Encoding, e.to_string()))?;
+                    let s = t.xml10_content().map_err(|e| self.error(Rule::Encoding, e.to_string()))?;
                     push(&mut acc, s);
                 }
                 Event::CData(t) => {
-                    let s = t
-                        .decode()
-                        .map_err(|e| self.error(Rule::Encoding, e.to_string()))?;
+                    let s = t.decode().map_err(|e| self.error(Rule::Encoding, e.to_string()))?;
                     push(&mut acc, s);
                 }
                 Event::GeneralRef(r) => {
@@ -448,10 +381,7 @@ impl<'a> Reader<'a> {
                             Rule::UndeclaredEntity,
                             pos,
                             self.path_string(),
-                            format!(
-                                "entity &{}; is not allowed",
-                                String::from_utf8_lossy(r.as_ref())
-                            ),
+                            format!("entity &{}; is not allowed", String::from_utf8_lossy(r.as_ref())),
                         ));
                     };
                     push(&mut acc, Cow::Owned(c.to_string()));
@@ -474,14 +404,9 @@ impl<'a> Reader<'a> {
                 }
                 other => self.check_misc(&other, pos)?,
             }
-            if acc
-                .as_ref()
-                .is_some_and(|a| a.len() > self.limits.max_string_len)
-            {
-                return Err(self.error(
-                    Rule::LimitStringLength,
-                    format!("text longer than {} bytes", self.limits.max_string_len),
-                ));
+            if acc.as_ref().is_some_and(|a| a.len() > self.limits.max_string_len) {
+                return Err(self
+                    .error(Rule::LimitStringLength, format!("text longer than {} bytes", self.limits.max_string_len)));
             }
         }
         Ok(acc.unwrap_or(Cow::Borrowed("")))
@@ -493,12 +418,7 @@ impl<'a> Reader<'a> {
         };
         match *leaf {
             "IBAN" | "BBAN" | "UPIC" => true,
-            "Id" => self
-                .path
-                .iter()
-                .rev()
-                .skip(1)
-                .any(|(n, _)| n.ends_with("Acct") || *n == "AcctId"),
+            "Id" => self.path.iter().rev().skip(1).any(|(n, _)| n.ends_with("Acct") || *n == "AcctId"),
             _ => false,
         }
     }
@@ -529,19 +449,12 @@ impl<'a> Reader<'a> {
 
     /// An optional simple-typed element.
     pub fn opt_s<T: SimpleValue>(&mut self, name: &'static str) -> R<Option<T>> {
-        if self.peek_is(name)? {
-            self.req_s(name).map(Some)
-        } else {
-            Ok(None)
-        }
+        if self.peek_is(name)? { self.req_s(name).map(Some) } else { Ok(None) }
     }
 
     fn repeat_check(&self, count: usize) -> R<()> {
         if count > self.limits.max_repeats {
-            return Err(self.error(
-                Rule::LimitRepeats,
-                format!("more than {} repetitions", self.limits.max_repeats),
-            ));
+            return Err(self.error(Rule::LimitRepeats, format!("more than {} repetitions", self.limits.max_repeats)));
         }
         Ok(())
     }
@@ -583,11 +496,7 @@ impl<'a> Reader<'a> {
 
     /// An optional complex-typed element.
     pub fn opt_c<T: ComplexValue>(&mut self, name: &'static str) -> R<Option<T>> {
-        if self.peek_is(name)? {
-            self.req_c(name).map(Some)
-        } else {
-            Ok(None)
-        }
+        if self.peek_is(name)? { self.req_c(name).map(Some) } else { Ok(None) }
     }
 
     /// A repeated complex-typed element (`max` 0 = unbounded).
@@ -612,11 +521,7 @@ impl<'a> Reader<'a> {
 
     /// An optional nested group starting with one of `first`.
     pub fn opt_g<T: ComplexValue>(&mut self, first: &[&str]) -> R<Option<T>> {
-        if self.peek_among(first)?.is_some() {
-            T::read(self).map(Some)
-        } else {
-            Ok(None)
-        }
+        if self.peek_among(first)?.is_some() { T::read(self).map(Some) } else { Ok(None) }
     }
 
     /// A repeated nested group (`max` 0 = unbounded).
@@ -665,8 +570,7 @@ impl<'a> Reader<'a> {
                     }
                 }
                 Event::GeneralRef(r) => {
-                    let ok = r.is_char_ref()
-                        || matches!(r.as_ref(), b"lt" | b"gt" | b"amp" | b"apos" | b"quot");
+                    let ok = r.is_char_ref() || matches!(r.as_ref(), b"lt" | b"gt" | b"amp" | b"apos" | b"quot");
                     if !ok {
                         return Err(self.error_at(
                             Rule::UndeclaredEntity,
@@ -692,19 +596,13 @@ impl<'a> Reader<'a> {
         let end = usize::try_from(self.xml.buffer_position()).unwrap_or(usize::MAX);
         let body = self.input.get(self.offset..).unwrap_or_default();
         let raw = body.get(start..end).unwrap_or_default();
-        Ok(super::AnyElement::new(
-            String::from_utf8_lossy(raw).into_owned(),
-        ))
+        Ok(super::AnyElement::new(String::from_utf8_lossy(raw).into_owned()))
     }
 
     /// An optional `xs:any` element.
     pub fn opt_any(&mut self) -> R<Option<super::AnyElement>> {
         self.fill()?;
-        if matches!(self.peeked, Some(Peek::Start { .. })) {
-            self.req_any().map(Some)
-        } else {
-            Ok(None)
-        }
+        if matches!(self.peeked, Some(Peek::Start { .. })) { self.req_any().map(Some) } else { Ok(None) }
     }
 
     /// Repeated `xs:any` elements (`max` 0 = unbounded).
@@ -731,9 +629,7 @@ impl<'a> Reader<'a> {
         for a in e.attributes() {
             let a = a.map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
             if a.key.as_ref() == name.as_bytes() {
-                let v = a
-                    .unescape_value()
-                    .map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
+                let v = a.unescape_value().map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
                 if v.len() > self.limits.max_string_len {
                     return Err(self.error(Rule::LimitStringLength, "attribute too long".into()));
                 }
@@ -758,10 +654,7 @@ impl<'a> Reader<'a> {
     pub fn attr_req<T: SimpleValue>(&mut self, name: &'static str) -> R<T> {
         match self.attr_raw(name)? {
             Some(v) => self.attr_parse(name, &v),
-            None => Err(self.error(
-                Rule::MissingAttribute,
-                format!("attribute {name} is required"),
-            )),
+            None => Err(self.error(Rule::MissingAttribute, format!("attribute {name} is required"))),
         }
     }
 
@@ -780,11 +673,7 @@ impl<'a> Reader<'a> {
 
     /// Read prolog and envelopes up to the first start tag for which `want(namespace, local)`
     /// holds; returns its namespace. The start tag is consumed and becomes the current element.
-    pub(crate) fn locate(
-        &mut self,
-        want: impl Fn(&[u8], &[u8]) -> bool,
-        root_name: &'static str,
-    ) -> R<String> {
+    pub(crate) fn locate(&mut self, want: impl Fn(&[u8], &[u8]) -> bool, root_name: &'static str) -> R<String> {
         let mut first = true;
         loop {
             let pos = self.xml.buffer_position();
@@ -792,19 +681,14 @@ impl<'a> Reader<'a> {
             match ev {
                 Event::Decl(d) if first => {
                     if let Some(enc) = d.encoding() {
-                        let enc = enc.map_err(|e| {
-                            self.error_at(Rule::NotWellFormed, pos, String::new(), e.to_string())
-                        })?;
-                        if !enc.eq_ignore_ascii_case(b"utf-8") && !enc.eq_ignore_ascii_case(b"utf8")
-                        {
+                        let enc =
+                            enc.map_err(|e| self.error_at(Rule::NotWellFormed, pos, String::new(), e.to_string()))?;
+                        if !enc.eq_ignore_ascii_case(b"utf-8") && !enc.eq_ignore_ascii_case(b"utf8") {
                             return Err(self.error_at(
                                 Rule::Encoding,
                                 pos,
                                 String::new(),
-                                format!(
-                                    "encoding {} is not supported; only UTF-8",
-                                    String::from_utf8_lossy(&enc)
-                                ),
+                                format!("encoding {} is not supported; only UTF-8", String::from_utf8_lossy(&enc)),
                             ));
                         }
                     }
@@ -821,10 +705,9 @@ impl<'a> Reader<'a> {
                         self.pos = pos;
                         self.cur = Some(e);
                         if self.depth() > self.limits.max_depth {
-                            return Err(self.error(
-                                Rule::LimitDepth,
-                                format!("nesting deeper than {}", self.limits.max_depth),
-                            ));
+                            return Err(
+                                self.error(Rule::LimitDepth, format!("nesting deeper than {}", self.limits.max_depth))
+                            );
                         }
                         return Ok(ns);
                     }
@@ -933,13 +816,8 @@ impl<'a> Reader<'a> {
     /// Error for a located Document whose namespace no enabled module handles.
     pub(crate) fn unsupported(&self, ns: &str) -> Iso20022Error {
         match ns.strip_prefix(super::ISO_NS_PREFIX) {
-            Some(version) => self.error(
-                Rule::UnsupportedVersion,
-                format!("unsupported version {version}"),
-            ),
-            None if ns.is_empty() => {
-                self.error(Rule::UnknownNamespace, "Document has no namespace".into())
-            }
+            Some(version) => self.error(Rule::UnsupportedVersion, format!("unsupported version {version}")),
+            None if ns.is_empty() => self.error(Rule::UnknownNamespace, "Document has no namespace".into()),
             None => self.error(Rule::UnknownNamespace, format!("unknown namespace {ns}")),
         }
     }
@@ -952,10 +830,7 @@ fn e_first(e: &mut Iso20022Error) -> Option<&mut Violation> {
 /// Read a root element `T` from a document: bare, or anywhere inside an envelope.
 pub fn read_root<T: RootElement>(input: &[u8], limits: &Limits) -> R<T> {
     let mut r = Reader::new(input, limits)?;
-    r.locate(
-        |ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(),
-        T::ELEMENT,
-    )?;
+    r.locate(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
     r.read_located::<T>()
 }
 

@@ -16,10 +16,7 @@ pub struct Pattern {
 impl Pattern {
     /// A pattern compiled on first use by `compile`.
     pub const fn new(xsd: &'static str, compile: fn() -> Option<Regex>) -> Self {
-        Pattern {
-            xsd,
-            re: LazyLock::new(compile),
-        }
+        Pattern { xsd, re: LazyLock::new(compile) }
     }
 
     /// The XSD source of the pattern.
@@ -54,8 +51,7 @@ pub fn check_string(value: &str, f: &StringFacets) -> Result<(), FacetError> {
     if f.min_length.is_some() || f.max_length.is_some() {
         // Byte length bounds the character count from above: skip counting when it can't matter.
         let bytes = value.len() as u64;
-        let need_count =
-            f.max_length.is_some_and(|m| bytes > m) || f.min_length.is_some_and(|m| bytes < m * 4);
+        let need_count = f.max_length.is_some_and(|m| bytes > m) || f.min_length.is_some_and(|m| bytes < m * 4);
         if need_count {
             let n = value.chars().count() as u64;
             if let Some(min) = f.min_length
@@ -105,9 +101,7 @@ pub fn check_decimal(value: &Decimal, f: &DecimalFacets) -> Result<(), FacetErro
     let n = value.normalize();
     let scale = n.scale();
     if f.integer && scale > 0 {
-        return Err(FacetError::Datatype {
-            expected: "xs:integer",
-        });
+        return Err(FacetError::Datatype { expected: "xs:integer" });
     }
     if let Some(max) = f.fraction_digits
         && scale > max
@@ -170,9 +164,7 @@ pub fn parse_decimal(text: &str, f: &DecimalFacets) -> Result<Decimal, FacetErro
 }
 
 fn parse_xs_decimal(t: &str) -> Result<Decimal, FacetError> {
-    let bad = FacetError::Datatype {
-        expected: "xs:decimal",
-    };
+    let bad = FacetError::Datatype { expected: "xs:decimal" };
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
     let (int, frac) = body.split_once('.').unwrap_or((body, ""));
     if (int.is_empty() && frac.is_empty())
@@ -210,9 +202,7 @@ impl SimpleValue for bool {
         match collapse(text) {
             "true" | "1" => Ok(true),
             "false" | "0" => Ok(false),
-            _ => Err(FacetError::Datatype {
-                expected: "xs:boolean",
-            }),
+            _ => Err(FacetError::Datatype { expected: "xs:boolean" }),
         }
     }
     fn write_text(&self, w: &mut Writer) {
@@ -248,13 +238,9 @@ impl SimpleValue for XsInteger {
     fn parse_text(text: &str) -> Result<Self, FacetError> {
         let t = collapse(text);
         if t.contains('.') {
-            return Err(FacetError::Datatype {
-                expected: "xs:integer",
-            });
+            return Err(FacetError::Datatype { expected: "xs:integer" });
         }
-        XsInteger::new(parse_xs_decimal(t)?).ok_or(FacetError::Datatype {
-            expected: "xs:integer",
-        })
+        XsInteger::new(parse_xs_decimal(t)?).ok_or(FacetError::Datatype { expected: "xs:integer" })
     }
     fn write_text(&self, w: &mut Writer) {
         w.decimal(&self.0)
@@ -418,11 +404,7 @@ impl Cursor<'_> {
                     return None;
                 }
                 let secs = i32::try_from(h * 3600 + m * 60).ok()?;
-                let off = if sign == b'+' {
-                    FixedOffset::east_opt(secs)?
-                } else {
-                    FixedOffset::west_opt(secs)?
-                };
+                let off = if sign == b'+' { FixedOffset::east_opt(secs)? } else { FixedOffset::west_opt(secs)? };
                 Some(Some(TzOffset::Fixed(off)))
             }
             Some(_) => None,
@@ -444,12 +426,7 @@ fn write_offset(out: &mut String, o: &Option<TzOffset>) {
 }
 
 fn write_time(out: &mut String, t: &NaiveTime, fd: u8) {
-    out.push_str(&format!(
-        "{:02}:{:02}:{:02}",
-        t.hour(),
-        t.minute(),
-        t.second()
-    ));
+    out.push_str(&format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second()));
     if fd > 0 {
         let nanos = format!("{:09}", t.nanosecond().min(999_999_999));
         out.push('.');
@@ -462,10 +439,7 @@ fn parse_with<T>(
     expected: &'static str,
     f: impl FnOnce(&mut Cursor<'_>) -> Option<T>,
 ) -> Result<T, FacetError> {
-    let mut c = Cursor {
-        s: collapse(text).as_bytes(),
-        i: 0,
-    };
+    let mut c = Cursor { s: collapse(text).as_bytes(), i: 0 };
     match f(&mut c) {
         Some(v) if c.done() => Ok(v),
         _ => Err(FacetError::Datatype { expected }),
@@ -474,20 +448,10 @@ fn parse_with<T>(
 
 impl SimpleValue for IsoDate {
     fn parse_text(text: &str) -> Result<Self, FacetError> {
-        parse_with(text, "xs:date", |c| {
-            Some(IsoDate {
-                date: c.date()?,
-                offset: c.offset()?,
-            })
-        })
+        parse_with(text, "xs:date", |c| Some(IsoDate { date: c.date()?, offset: c.offset()? }))
     }
     fn write_text(&self, w: &mut Writer) {
-        let mut s = format!(
-            "{:04}-{:02}-{:02}",
-            self.date.year(),
-            self.date.month(),
-            self.date.day()
-        );
+        let mut s = format!("{:04}-{:02}-{:02}", self.date.year(), self.date.month(), self.date.day());
         write_offset(&mut s, &self.offset);
         w.text(&s)
     }
@@ -499,11 +463,7 @@ impl SimpleValue for IsoDateTime {
             let d = c.date()?;
             c.eat(b'T')?;
             let (t, fd) = c.time()?;
-            Some(IsoDateTime {
-                date_time: d.and_time(t),
-                offset: c.offset()?,
-                fraction_digits: fd,
-            })
+            Some(IsoDateTime { date_time: d.and_time(t), offset: c.offset()?, fraction_digits: fd })
         })
     }
     fn write_text(&self, w: &mut Writer) {
@@ -519,11 +479,7 @@ impl SimpleValue for IsoTime {
     fn parse_text(text: &str) -> Result<Self, FacetError> {
         parse_with(text, "xs:time", |c| {
             let (t, fd) = c.time()?;
-            Some(IsoTime {
-                time: t,
-                offset: c.offset()?,
-                fraction_digits: fd,
-            })
+            Some(IsoTime { time: t, offset: c.offset()?, fraction_digits: fd })
         })
     }
     fn write_text(&self, w: &mut Writer) {
@@ -541,11 +497,7 @@ impl SimpleValue for IsoYearMonth {
             c.eat(b'-')?;
             let month = c.digits(2)?;
             (1..=12).contains(&month).then_some(())?;
-            Some(IsoYearMonth {
-                year,
-                month,
-                offset: c.offset()?,
-            })
+            Some(IsoYearMonth { year, month, offset: c.offset()? })
         })
     }
     fn write_text(&self, w: &mut Writer) {
@@ -557,12 +509,7 @@ impl SimpleValue for IsoYearMonth {
 
 impl SimpleValue for IsoYear {
     fn parse_text(text: &str) -> Result<Self, FacetError> {
-        parse_with(text, "xs:gYear", |c| {
-            Some(IsoYear {
-                year: c.year()?,
-                offset: c.offset()?,
-            })
-        })
+        parse_with(text, "xs:gYear", |c| Some(IsoYear { year: c.year()?, offset: c.offset()? }))
     }
     fn write_text(&self, w: &mut Writer) {
         let mut s = format!("{:04}", self.year);
@@ -584,22 +531,10 @@ mod tests {
 
     #[test]
     fn date_times_keep_offset_and_fraction_as_written() {
-        assert_eq!(
-            round::<IsoDateTime>("2020-01-02T03:04:05"),
-            "2020-01-02T03:04:05"
-        );
-        assert_eq!(
-            round::<IsoDateTime>("2020-01-02T03:04:05.120Z"),
-            "2020-01-02T03:04:05.120Z"
-        );
-        assert_eq!(
-            round::<IsoDateTime>("2020-01-02T03:04:05+00:00"),
-            "2020-01-02T03:04:05+00:00"
-        );
-        assert_eq!(
-            round::<IsoDateTime>("2020-01-02T03:04:05-05:30"),
-            "2020-01-02T03:04:05-05:30"
-        );
+        assert_eq!(round::<IsoDateTime>("2020-01-02T03:04:05"), "2020-01-02T03:04:05");
+        assert_eq!(round::<IsoDateTime>("2020-01-02T03:04:05.120Z"), "2020-01-02T03:04:05.120Z");
+        assert_eq!(round::<IsoDateTime>("2020-01-02T03:04:05+00:00"), "2020-01-02T03:04:05+00:00");
+        assert_eq!(round::<IsoDateTime>("2020-01-02T03:04:05-05:30"), "2020-01-02T03:04:05-05:30");
         assert_eq!(round::<IsoDate>("2020-02-29"), "2020-02-29");
         assert_eq!(round::<IsoDate>("2020-02-29Z"), "2020-02-29Z");
         assert_eq!(round::<IsoYearMonth>("2020-02"), "2020-02");
@@ -608,19 +543,10 @@ mod tests {
 
     #[test]
     fn rejects_bad_dates() {
-        for bad in [
-            "YYYY-MM-DD",
-            "2021-02-29",
-            "2020-1-01",
-            "2020-01-01T",
-            "CURRENT_TIME",
-            "2020-01-01T10:00:00+15:00",
-            "",
-        ] {
-            assert!(
-                IsoDateTime::parse_text(bad).is_err() || IsoDate::parse_text(bad).is_err(),
-                "{bad}"
-            );
+        for bad in
+            ["YYYY-MM-DD", "2021-02-29", "2020-1-01", "2020-01-01T", "CURRENT_TIME", "2020-01-01T10:00:00+15:00", ""]
+        {
+            assert!(IsoDateTime::parse_text(bad).is_err() || IsoDate::parse_text(bad).is_err(), "{bad}");
             assert!(IsoDate::parse_text(bad).is_err(), "{bad}");
         }
     }
@@ -650,10 +576,7 @@ mod tests {
         assert_eq!(ok("1.23456"), Ok(()));
         assert_eq!(ok("1.2345600"), Ok(()));
         assert_eq!(ok("1.234567"), Err(FacetError::FractionDigits { max: 5 }));
-        assert_eq!(
-            ok("1234567890123456789"),
-            Err(FacetError::TotalDigits { max: 18 })
-        );
+        assert_eq!(ok("1234567890123456789"), Err(FacetError::TotalDigits { max: 18 }));
         assert_eq!(ok("-1"), Err(FacetError::MinInclusive(Decimal::ZERO)));
     }
 }

@@ -31,13 +31,11 @@ impl Writer {
                 b'\t' if self.in_attr => b"&#9;",
                 _ => continue,
             };
-            self.out
-                .extend_from_slice(bytes.get(last..i).unwrap_or_default());
+            self.out.extend_from_slice(bytes.get(last..i).unwrap_or_default());
             self.out.extend_from_slice(rep);
             last = i + 1;
         }
-        self.out
-            .extend_from_slice(bytes.get(last..).unwrap_or_default());
+        self.out.extend_from_slice(bytes.get(last..).unwrap_or_default());
     }
 
     /// A decimal as its exact text (scale kept: `1.50` stays `1.50`).
@@ -165,12 +163,8 @@ impl Writer {
 
 /// Write a root element as a standalone document with its namespace as the default namespace.
 pub fn write_root<T: RootElement>(v: &T) -> Vec<u8> {
-    let mut w = Writer {
-        out: Vec::with_capacity(4096),
-        in_attr: false,
-    };
-    w.out
-        .extend_from_slice(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let mut w = Writer { out: Vec::with_capacity(4096), in_attr: false };
+    w.out.extend_from_slice(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     w.open(T::ELEMENT);
     w.out.extend_from_slice(b" xmlns=\"");
     w.in_attr = true;

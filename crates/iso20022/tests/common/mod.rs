@@ -67,12 +67,7 @@ pub fn extract(bytes: &[u8], local: &str) -> Option<(String, Vec<u8>)> {
                         }
                     }
                     let name_len = 1 + name.len();
-                    let out = format!(
-                        "{}{}{}",
-                        frag.get(..name_len)?,
-                        extra,
-                        frag.get(name_len..)?
-                    );
+                    let out = format!("{}{}{}", frag.get(..name_len)?, extra, frag.get(name_len..)?);
                     return Some((ns, out.into_bytes()));
                 }
                 scopes.push(decls);
@@ -92,19 +87,10 @@ pub fn xmllint(xsd: &Path, doc: &[u8], tag: &str) -> Option<(bool, String)> {
     std::fs::create_dir_all(&dir).ok()?;
     let file = dir.join(format!("{tag}.xml"));
     std::fs::write(&file, doc).ok()?;
-    let out = std::process::Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(xsd)
-        .arg(&file)
-        .output()
-        .ok()?;
+    let out = std::process::Command::new("xmllint").arg("--noout").arg("--schema").arg(xsd).arg(&file).output().ok()?;
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let first = stderr
-        .lines()
-        .find(|l| l.contains("error") || l.contains("Schemas validity"))
-        .unwrap_or("")
-        .to_string();
+    let first =
+        stderr.lines().find(|l| l.contains("error") || l.contains("Schemas validity")).unwrap_or("").to_string();
     Some((out.status.success(), first))
 }
 
