@@ -21,7 +21,8 @@ fn fifty_concurrent_attempts_with_one_key_proceed_exactly_once() {
     let server = Arc::new(Idempotency::new(Policy::PAYGLOT, MemoryStore::new()));
     let barrier = Arc::new(Barrier::new(50));
     let fingerprint = Fingerprint::of("POST", "/v1/payments", b"{\"amount\":1050}");
-    let outcomes: Vec<_> = (0..50)
+    // Spawn all 50 first (the barrier releases them together), then join.
+    let handles: Vec<_> = (0..50)
         .map(|_| {
             let (server, barrier) = (Arc::clone(&server), Arc::clone(&barrier));
             std::thread::spawn(move || {
@@ -29,8 +30,9 @@ fn fifty_concurrent_attempts_with_one_key_proceed_exactly_once() {
                 server.begin("client-1 POST /v1/payments", Some("8e03978e-40d5-43e8-bc93-6894a57f9324"), fingerprint)
             })
         })
-        .map(|handle| handle.join().unwrap_or_else(|_| panic!("thread panicked")))
         .collect();
+    let outcomes: Vec<_> =
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| panic!("thread panicked"))).collect();
     let proceed = outcomes.iter().filter(|o| matches!(o, Ok(Begin::Proceed(_)))).count();
     let in_flight = outcomes.iter().filter(|o| matches!(o, Err(IdempotencyError::InFlight))).count();
     assert_eq!((proceed, in_flight), (1, 49));

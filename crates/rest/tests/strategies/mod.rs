@@ -220,8 +220,8 @@ prop_compose! {
     }
 }
 
-pub fn native_initiation() -> impl Strategy<Value = Message> {
-    let single = (id35(), date_time(), native_transfer()).prop_map(|(id, created, transfer)| {
+pub fn native_initiation() -> BoxedStrategy<Message> {
+    let single = (id35(), date_time(), native_transfer_boxed()).prop_map(|(id, created, transfer)| {
         let header = GroupHeader::new(ok(MessageId::new(id.clone())), created);
         let batch = PaymentBatch {
             id: ok(PaymentInfoId::new(id)),
@@ -235,7 +235,7 @@ pub fn native_initiation() -> impl Strategy<Value = Message> {
         id35(),
         date_time(),
         proptest::collection::vec(
-            (id35(), of(any::<bool>()), proptest::collection::vec(native_transfer(), 1..3)),
+            (id35(), of(any::<bool>()), proptest::collection::vec(native_transfer_boxed(), 1..3)),
             1..3,
         ),
     )
@@ -252,7 +252,7 @@ pub fn native_initiation() -> impl Strategy<Value = Message> {
                 .collect();
             Message::PaymentInitiation(PaymentInitiation { header, batches })
         });
-    prop_oneof![single, batches]
+    prop_oneof![single.boxed(), batches.boxed()].boxed()
 }
 
 pub fn status_code() -> impl Strategy<Value = PaymentStatus> {
@@ -291,7 +291,7 @@ pub fn reason() -> impl Strategy<Value = StatusReasonInfo> {
         })
 }
 
-pub fn native_status() -> impl Strategy<Value = Message> {
+pub fn native_status() -> BoxedStrategy<Message> {
     (
         id35(),
         of("evt_[a-z0-9]{1,20}"),
@@ -323,6 +323,7 @@ pub fn native_status() -> impl Strategy<Value = Message> {
                 transactions: vec![transaction],
             })
         })
+        .boxed()
 }
 
 /// One transfer in a batch whose id is the message id, as a body-only dialect decodes it.
@@ -557,4 +558,8 @@ pub fn ob_initiation(v4: bool) -> impl Strategy<Value = Message> {
                 single(&id, created, t)
             },
         )
+}
+
+fn native_transfer_boxed() -> BoxedStrategy<CreditTransfer> {
+    native_transfer().boxed()
 }

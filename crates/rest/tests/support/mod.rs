@@ -129,18 +129,25 @@ pub fn run_case(codec: &dyn Codec, case: &Case) -> (Option<Value>, Option<Vec<u8
     // Encode canonical.json back.
     let message =
         CanonicalJson.decode(expected.as_bytes(), &DecodeLimits::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let encoded =
-        codec.encode(&message.message, &EncodeOptions::lossy()).unwrap_or_else(|e| panic!("{name}: encode: {e}"));
-    if let Some(ext) = case.input.extension() {
-        let expected_out = case.dir.join(format!("expected.{}", ext.to_string_lossy()));
-        if expected_out.exists() {
-            let bytes = std::fs::read(&expected_out).unwrap_or_default();
-            assert_eq!(
-                String::from_utf8_lossy(&encoded.bytes),
-                String::from_utf8_lossy(&bytes),
-                "{name}: expected output differs"
-            );
+    let ext = case.input.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+    let expected_out = case.dir.join(format!("expected.{ext}"));
+    let encoded = match codec.encode(&message.message, &EncodeOptions::lossy()) {
+        Ok(encoded) => encoded,
+        // A document the dialect only decodes (an Open Banking response) has no expected output.
+        Err(e) if !expected_out.exists() => {
+            println!("{name}: not encodable: {e}");
+            let value: Value = serde_json::from_str(&expected).unwrap_or(Value::Null);
+            return (Some(value), None);
         }
+        Err(e) => panic!("{name}: encode: {e}"),
+    };
+    if expected_out.exists() {
+        let bytes = std::fs::read(&expected_out).unwrap_or_default();
+        assert_eq!(
+            String::from_utf8_lossy(&encoded.bytes),
+            String::from_utf8_lossy(&bytes),
+            "{name}: expected output differs"
+        );
     }
     let value: Value = serde_json::from_str(&expected).unwrap_or(Value::Null);
     (Some(value), Some(encoded.bytes))
