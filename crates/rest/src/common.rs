@@ -118,8 +118,10 @@ impl<'de> Deserialize<'de> for MinorUnits {
                                    (no fraction, no exponent), such as 1050 for 10.50 EUR";
         impl<'de> Visitor<'de> for Units {
             type Value = MinorUnits;
+            // No `visit_f64`: a fraction, an exponent or an integer beyond 64 bits (which
+            // serde_json reads as a float) falls to serde's "invalid type" error, never to code.
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a whole number of minor units")
+                f.write_str("a whole number of minor units that fits in 64 bits (no fraction, no exponent)")
             }
             fn visit_u64<E: de::Error>(self, value: u64) -> Result<MinorUnits, E> {
                 i64::try_from(value).map(MinorUnits).map_err(|_| E::custom(NOT_INTEGER))
@@ -134,10 +136,6 @@ impl<'de> Deserialize<'de> for MinorUnits {
                 Err(E::custom(NOT_INTEGER))
             }
             fn visit_i128<E: de::Error>(self, _: i128) -> Result<MinorUnits, E> {
-                Err(E::custom(NOT_INTEGER))
-            }
-            // Deliberately no arithmetic on the float: it is only refused.
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<MinorUnits, E> {
                 Err(E::custom(NOT_INTEGER))
             }
             fn visit_str<E: de::Error>(self, _: &str) -> Result<MinorUnits, E> {

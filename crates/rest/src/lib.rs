@@ -7,6 +7,9 @@
 //! # Brief overview
 //! - [`RestNative`]: payment requests (single and batch), the payment resource, webhook events
 //!   and transaction lists of payglot's own API (`schemas/rest/openapi.yaml`).
+//! - [`RestBerlinGroup`] (with [`PaymentProduct`]) and [`RestOpenBankingUk`] (v4 and v3.1):
+//!   the bodies of Berlin Group NextGenPSD2 1.3.8 and UK Open Banking domestic payments. Their
+//!   bodies carry no message id or creation time: decode them with an [`HttpContext`].
 //! - [`errors`]: provider error bodies (RFC 9457 problem+json, ...) decoded into a canonical
 //!   `StatusReport` with ISO reason codes, and canonical rejections encoded with the HTTP status
 //!   of the core outcome table.
