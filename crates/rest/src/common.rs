@@ -1,0 +1,155 @@
+//! Helpers every dialect shares: loss collection, JSON-pointer building, the top-level key
+//! probe used to tell one document shape from another, and strict integer minor units.
+
+use std::fmt;
+
+use payglot_core_model::{DecodeError, EncodeError, InvalidValue, Location, Loss};
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+/// The losses of one decode or encode, collected as the mapping walks the message.
+#[derive(Debug, Default)]
+pub(crate) struct Losses(pub(crate) Vec<Loss>);
+
+impl Losses {
+    /// Record `detail` at `path` as dropped.
+    pub(crate) fn dropped(&mut self, path: impl Into<String>, detail: impl Into<String>) {
+        self.0.push(Loss::dropped(path, detail));
+    }
+
+    /// Record `detail` at `path` as approximated.
+    pub(crate) fn approximated(&mut self, path: impl Into<String>, detail: impl Into<String>) {
+        self.0.push(Loss::approximated(path, detail));
+    }
+
+    /// Record `detail` at `path` as truncated.
+    pub(crate) fn truncated(&mut self, path: impl Into<String>, detail: impl Into<String>) {
+        self.0.push(Loss::truncated(path, detail));
+    }
+
+    /// Record a dropped value when `present` is true.
+    pub(crate) fn drop_if(&mut self, present: bool, path: impl fmt::Display, field: &str, detail: &str) {
+        if present {
+            self.0.push(Loss::dropped(format!("{path}/{field}"), detail));
+        }
+    }
+
+    /// The losses.
+    pub(crate) fn into_vec(self) -> Vec<Loss> {
+        self.0
+    }
+}
+
+/// An invalid value found while mapping a decoded document, located by JSON pointer.
+pub(crate) fn invalid_at(path: impl Into<String>, error: &InvalidValue) -> DecodeError {
+    DecodeError::invalid_value(Location::path(path), error)
+}
+
+/// A canonical value that the target dialect cannot express at all.
+pub(crate) fn unrepresentable(path: impl Into<String>, message: impl Into<String>) -> EncodeError {
+    EncodeError::unrepresentable(path, message)
+}
+
+/// Serialize a dialect document to compact JSON.
+pub(crate) fn to_json<T: serde::Serialize>(document: &T) -> Result<Vec<u8>, EncodeError> {
+    serde_json::to_vec(document).map_err(|e| unrepresentable("", e.to_string()))
+}
+
+/// The names of the top-level keys of a JSON object, read without building values (a cheap
+/// pass used to pick the document shape before the typed decode). Inputs that are not an
+/// object give an empty list; the typed decode then reports the real error.
+#[derive(Debug, Default)]
+pub(crate) struct TopKeys {
+    /// Top-level keys, in document order (duplicates kept; the typed decode refuses them).
+    pub(crate) keys: Vec<String>,
+    /// The value of a top-level `"object"` string member, if any.
+    pub(crate) object: Option<String>,
+}
+
+impl TopKeys {
+    /// Probe `input`; never fails.
+    pub(crate) fn probe(input: &[u8]) -> Self {
+        let mut deserializer = serde_json::Deserializer::from_slice(input);
+        TopKeys::deserialize(&mut deserializer).unwrap_or_default()
+    }
+
+    /// Whether `key` is a top-level key.
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.keys.iter().any(|k| k == key)
+    }
+}
+
+impl<'de> Deserialize<'de> for TopKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Probe;
+        impl<'de> Visitor<'de> for Probe {
+            type Value = TopKeys;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopKeys, A::Error> {
+                let mut keys = TopKeys::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "object" {
+                        keys.object = map.next_value::<Option<String>>().ok().flatten();
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                    keys.keys.push(key);
+                }
+                Ok(keys)
+            }
+        }
+        deserializer.deserialize_map(Probe)
+    }
+}
+
+/// A non-negative whole number of minor units, read only from a JSON integer that fits in
+/// 64 bits: a fraction, an exponent (`1e3`, `1e400`) or an integer beyond 64 bits is refused,
+/// so an amount never passes through a float.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub(crate) struct MinorUnits(pub(crate) i64);
+
+impl<'de> Deserialize<'de> for MinorUnits {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Units;
+        const NOT_INTEGER: &str = "amount must be a whole number of minor units that fits in 64 bits \
+                                   (no fraction, no exponent), such as 1050 for 10.50 EUR";
+        impl<'de> Visitor<'de> for Units {
+            type Value = MinorUnits;
+            // No `visit_f64`: a fraction, an exponent or an integer beyond 64 bits (which
+            // serde_json reads as a float) falls to serde's "invalid type" error, never to code.
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a whole number of minor units that fits in 64 bits (no fraction, no exponent)")
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<MinorUnits, E> {
+                i64::try_from(value).map(MinorUnits).map_err(|_| E::custom(NOT_INTEGER))
+            }
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<MinorUnits, E> {
+                if value < 0 {
+                    return Err(E::custom("amount must not be negative; the direction is a separate field"));
+                }
+                Ok(MinorUnits(value))
+            }
+            fn visit_u128<E: de::Error>(self, _: u128) -> Result<MinorUnits, E> {
+                Err(E::custom(NOT_INTEGER))
+            }
+            fn visit_i128<E: de::Error>(self, _: i128) -> Result<MinorUnits, E> {
+                Err(E::custom(NOT_INTEGER))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<MinorUnits, E> {
+                Err(E::custom("amount must be a JSON integer of minor units, not a string"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<MinorUnits, A::Error> {
+                Err(de::Error::custom(NOT_INTEGER))
+            }
+        }
+        deserializer.deserialize_any(Units)
+    }
+}
+
+/// Escape one JSON-pointer segment (RFC 6901).
+pub(crate) fn pointer_segment(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
