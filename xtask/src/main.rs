@@ -2,8 +2,10 @@
 //!
 //! - `codegen`: regenerate committed code (the ISO external code sets, see [`codesets`]).
 //! - `codegen --check`: fail when committed generated code differs from the generator's output.
+//! - `sdl`: write the GraphQL schema's SDL to `schemas/graphql/schema.graphql` (see [`sdl`]).
 
 mod codesets;
+mod sdl;
 mod sha256;
 
 use std::path::{Path, PathBuf};
@@ -17,7 +19,8 @@ fn main() -> anyhow::Result<()> {
             let files = codesets::generate(&root.join(codesets::DEFAULT_INPUT_DIR))?;
             codesets::check(&root, &files)
         }
-        _ => anyhow::bail!("usage: cargo xtask codegen [--check] (got {args:?})"),
+        ["sdl"] => sdl::run(&root),
+        _ => anyhow::bail!("usage: cargo xtask codegen [--check] | sdl (got {args:?})"),
     }
 }
 
