@@ -175,7 +175,7 @@ pub enum Decision {
     /// Accept it with this status (`ACSP`, `ACTC`, ...).
     Accept(PaymentStatus),
     /// Reject it (`RJCT`) for this reason.
-    Reject(StatusReasonInfo),
+    Reject(Box<StatusReasonInfo>),
 }
 
 type Rule = dyn Fn(&CreditTransfer) -> Decision + Send + Sync;
@@ -296,7 +296,7 @@ impl PaymentStore for MemoryStore {
                 Max35Text::new(format!("PAY{:012}", index + 1)).map_err(|e| StoreError::Unavailable(e.to_string()))?;
             let (status, reasons) = match (self.rule)(&initiation.transfer) {
                 Decision::Accept(status) => (status, Vec::new()),
-                Decision::Reject(reason) => (PaymentStatus::RJCT, vec![reason]),
+                Decision::Reject(reason) => (PaymentStatus::RJCT, vec![*reason]),
             };
             let change = new_change(&id, 0, status, reasons)?;
             let payment = StoredPayment {

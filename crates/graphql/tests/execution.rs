@@ -112,12 +112,12 @@ async fn a_declined_payment_has_status_rjct_and_coded_user_errors() {
     let store = MemoryStore::with_rule(|transfer| {
         let large = transfer.amount().is_some_and(|m| m.amount() > payglot_core_model::Decimal::from(1000));
         if large {
-            Decision::Reject(StatusReasonInfo {
+            Decision::Reject(Box::new(StatusReasonInfo {
                 originator: None,
                 reason: Some(CodeOrProprietary::Code(StatusReason::AM04)),
                 mapped_reason: None,
                 additional_info: Vec::new(),
-            })
+            }))
         } else {
             Decision::Accept(PaymentStatus::ACSP)
         }
