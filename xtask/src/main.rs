@@ -4,10 +4,12 @@
 //!   ISO 20022 message types from the official XSDs ([`codegen_iso`]).
 //! - `codegen --check`: fail when committed generated code differs from the generator's output.
 //! - `fuzz-smoke [SECONDS]`: run every cargo-fuzz target for a bounded time (nightly only).
+//! - `sdl`: write the GraphQL schema's SDL to `schemas/graphql/schema.graphql` (see [`sdl`]).
 
 mod codegen_iso;
 mod codesets;
 mod fuzz;
+mod sdl;
 mod sha256;
 mod tidy;
 
@@ -28,7 +30,8 @@ fn main() -> anyhow::Result<()> {
         }
         ["fuzz-smoke"] => fuzz::smoke(&root, 20),
         ["fuzz-smoke", seconds] => fuzz::smoke(&root, seconds.parse()?),
-        _ => anyhow::bail!("usage: cargo xtask codegen [--check] | fuzz-smoke [SECONDS] (got {args:?})"),
+        ["sdl"] => sdl::run(&root),
+        _ => anyhow::bail!("usage: cargo xtask codegen [--check] | fuzz-smoke [SECONDS] | sdl (got {args:?})"),
     }
 }
 
