@@ -69,8 +69,8 @@ impl Style {
 /// An error answer, rendered in the request's style.
 #[derive(Debug, Clone)]
 pub struct ApiError {
-    /// What the outcome table says.
-    pub outcome: Outcome,
+    /// What the outcome table says (boxed: it is large and errors travel in `Result`s).
+    pub outcome: Box<Outcome>,
     /// Human-readable detail (never an account number or a secret).
     pub detail: String,
     /// Style to render in.
@@ -89,13 +89,13 @@ impl ApiError {
             outcome::Retry::Safe { after } => Some(after.as_secs().max(1)),
             _ => None,
         };
-        Self { outcome, detail: detail.into(), style, retry_after, extra: None }
+        Self { outcome: Box::new(outcome), detail: detail.into(), style, retry_after, extra: None }
     }
 
     /// An error for an ISO status reason (a rejected payment).
     pub fn reason(code: &str, style: Style, detail: impl Into<String>) -> Self {
         let outcome = StatusReason::parse(code).map_or(outcome::DEFAULT, |r| outcome::for_reason(&r));
-        Self { outcome, detail: detail.into(), style, retry_after: None, extra: None }
+        Self { outcome: Box::new(outcome), detail: detail.into(), style, retry_after: None, extra: None }
     }
 
     /// Set `Retry-After`.

@@ -49,9 +49,12 @@ pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// fingerprint, state, status, content type, body.
+type IdempotencyRow = (String, String, Option<u16>, Option<String>, Option<Vec<u8>>);
+
 /// Claim `key` for a request with `fingerprint`.
 pub fn begin(conn: &Connection, owner: &str, key: &str, fingerprint: &str) -> Result<Begin, StoreError> {
-    let row: Option<(String, String, Option<u16>, Option<String>, Option<Vec<u8>>)> = conn
+    let row: Option<IdempotencyRow> = conn
         .prepare_cached(
             "SELECT fingerprint, state, status_code, content_type, body FROM idempotency WHERE owner = ?1 AND key = ?2",
         )?

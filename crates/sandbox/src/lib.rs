@@ -46,6 +46,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -168,6 +169,12 @@ impl Server {
             tracing::info!("shutting down: finishing in-flight requests");
             let _ = tx.send(true);
         };
+        // Small JSON answers: send each at once instead of waiting for the peer's ACK (Nagle).
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+            }
+        });
         let served = axum::serve(listener, router).with_graceful_shutdown(signal).await;
         let _ = shutdown_tx.send(true);
         let _ = worker.await;

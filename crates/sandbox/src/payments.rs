@@ -337,3 +337,15 @@ pub fn set_status(
     let Some(mut payment) = get(conn, owner, id)? else { return Ok(None) };
     Ok(apply_status(conn, &mut payment, status, reason)?.then_some(payment))
 }
+
+/// The latest payment of `owner` with this end-to-end id.
+pub fn by_end_to_end_id(conn: &Connection, owner: &str, e2e: &str) -> Result<Option<Payment>, StoreError> {
+    let id: Option<String> = conn
+        .prepare_cached("SELECT id FROM payments WHERE owner = ?1 AND end_to_end_id = ?2 ORDER BY seq DESC LIMIT 1")?
+        .query_row(params![owner, e2e], |r| r.get(0))
+        .optional()?;
+    match id {
+        Some(id) => get(conn, owner, &id),
+        None => Ok(None),
+    }
+}

@@ -554,3 +554,95 @@ async fn bounded_load_no_lost_no_duplicated_payment() {
     }
     Arc::into_inner(s).unwrap().stop().await;
 }
+
+fn soap_request(version: payglot_soap::SoapVersion, message_id: &str, minor: i64, creditor_iban: &str, e2e: &str) -> String {
+    use payglot_core_model::{CanonicalJson, Codec, DecodeLimits, EncodeOptions};
+    let amount = format!("{}.{:02}", minor / 100, minor % 100);
+    let doc = json!({"canonical_version": 1, "message": {"payment_initiation": {
+        "header": {"message_id": message_id, "created": "2025-01-02T10:00:00Z"},
+        "batches": [{"id": "B-1", "method": "transfer", "transfers": [{
+            "ids": {"end_to_end_id": e2e},
+            "instructed_amount": {"amount": amount, "currency": "EUR"},
+            "debtor": {"name": "Muster GmbH"},
+            "debtor_account": {"id": {"iban": "DE89370400440532013000"}},
+            "creditor": {"name": "Lieferant SARL"},
+            "creditor_account": {"id": {"iban": creditor_iban}},
+            "remittance": {"unstructured": ["INV-2025-001"]}
+        }]}]
+    }}});
+    let message = CanonicalJson.decode(doc.to_string().as_bytes(), &DecodeLimits::default()).unwrap().message;
+    let encoded = payglot_soap::SoapPayglot::new(version).encode(&message, &EncodeOptions::default()).unwrap();
+    String::from_utf8(encoded.bytes).unwrap()
+}
+
+fn soap_status(body: &str) -> (String, String, Option<String>) {
+    use payglot_core_model::{Codec, DecodeLimits, Message};
+    let decoded = payglot_soap::SoapPayglot::default().decode(body.as_bytes(), &DecodeLimits::default()).unwrap();
+    let Message::StatusReport(report) = decoded.message else { panic!("not a status report: {body}") };
+    let tx = &report.transactions[0];
+    let id = tx.status_id.as_ref().unwrap().as_str().to_owned();
+    let status = tx.status.as_ref().unwrap().as_str().to_owned();
+    let reason = tx.reasons.first().and_then(|r| r.iso_reason()).map(|r| r.as_str().to_owned());
+    (id, status, reason)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn soap_initiate_status_wsdl_and_cross_style_visibility() {
+    use payglot_soap::SoapVersion;
+    let s = Running::start(Config::for_tests(&[KEY])).await;
+    let wsdl = s.client.get(s.url("/soap?wsdl")).send().await.unwrap();
+    assert_eq!(wsdl.status(), StatusCode::OK);
+    assert!(wsdl.text().await.unwrap().contains("definitions"));
+
+    let send = |version: SoapVersion, body: String| {
+        let req = s.client.post(s.url("/soap")).bearer_auth(KEY).body(body);
+        match version {
+            SoapVersion::V1_1 => req.header("content-type", "text/xml; charset=utf-8").header("SOAPAction", "\"urn:payglot:soap:v1:InitiatePayment\""),
+            SoapVersion::V1_2 => req.header("content-type", "application/soap+xml; charset=utf-8"),
+        }
+        .send()
+    };
+    let request = soap_request(SoapVersion::V1_1, "MSG-SOAP-1", 125_000, "FR1420041010050500013M02606", "E2E-SOAP-1");
+    let resp = send(SoapVersion::V1_1, request.clone()).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let text = resp.text().await.unwrap();
+    let (id, status, reason) = soap_status(&text);
+    assert_eq!((status.as_str(), reason), ("ACSC", None));
+    // The same payment, same id and status, through REST.
+    let (st, rest) = s.get(&format!("/v1/payments/{id}"), KEY).await;
+    assert_eq!((st, rest["status"].as_str(), rest["amount_decimal"].as_str()), (StatusCode::OK, Some("ACSC"), Some("1250.00")));
+    assert_eq!(rest["created_via"], "soap:payglot");
+    // The same message again replays; the same message id with other content is refused.
+    let again = send(SoapVersion::V1_1, request).await.unwrap();
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(again.text().await.unwrap(), text);
+    let other = soap_request(SoapVersion::V1_1, "MSG-SOAP-1", 125_100, "FR1420041010050500013M02606", "E2E-SOAP-1b");
+    let refused = send(SoapVersion::V1_1, other).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(refused.text().await.unwrap().contains("idempotency"));
+
+    // Scenarios apply in SOAP too (1.2 this time): .51 is RJCT AM04; AC04 creditor.
+    let resp = send(SoapVersion::V1_2, soap_request(SoapVersion::V1_2, "MSG-SOAP-2", 5051, "FR1420041010050500013M02606", "E2E-SOAP-2")).await.unwrap();
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("application/soap+xml"));
+    let (rejected, status, reason) = soap_status(&resp.text().await.unwrap());
+    assert_eq!((status.as_str(), reason.as_deref()), ("RJCT", Some("AM04")));
+    let (_, rest) = s.get(&format!("/v1/payments/{rejected}"), KEY).await;
+    assert_eq!((rest["status"].as_str(), rest["status_reason"].as_str()), (Some("RJCT"), Some("AM04")));
+    let resp = send(SoapVersion::V1_1, soap_request(SoapVersion::V1_1, "MSG-SOAP-3", 5000, "DE75512108001245126199", "E2E-SOAP-3")).await.unwrap();
+    assert_eq!(soap_status(&resp.text().await.unwrap()).2.as_deref(), Some("AC04"));
+
+    // A REST payment is visible through SOAP GetPaymentStatus with the same id and status.
+    let (_, _, p) = s.post("/v1/payments", KEY, &payment(777, "acc_789012"), None).await;
+    let rest_id = p["id"].as_str().unwrap();
+    let query = payglot_soap::PayglotBody::GetPaymentStatusRequest(payglot_soap::PaymentStatusQuery {
+        status_id: Some(payglot_core_model::Max35Text::new(rest_id).unwrap()),
+        ..Default::default()
+    })
+    .to_envelope(SoapVersion::V1_1, &[])
+    .unwrap();
+    let resp = s.client.post(s.url("/soap")).bearer_auth(KEY).header("content-type", "text/xml").header("SOAPAction", "urn:payglot:soap:v1:GetPaymentStatus").body(query).send().await.unwrap();
+    let text = resp.text().await.unwrap();
+    let (id, status, _) = soap_status(&text);
+    assert_eq!((id.as_str(), status.as_str()), (rest_id, "ACSC"));
+    s.stop().await;
+}
