@@ -49,6 +49,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "proptest")]
+pub mod arbitrary;
 pub mod codec;
 pub mod codes;
 pub mod datetime;

@@ -35,6 +35,7 @@ pub mod idempotency;
 pub mod payments;
 mod rest;
 pub mod scenario;
+mod soap;
 pub mod store;
 pub mod verify;
 pub mod webhooks;
@@ -196,6 +197,7 @@ fn router(app: Arc<App>, auth: Arc<auth::Auth>, max_body: usize) -> Router {
         .route("/v1/webhook-endpoints", post(rest::create_endpoint).get(rest::list_endpoints))
         .route("/v1/webhook-endpoints/{id}/deliveries", get(rest::list_deliveries))
         .route("/v1/events", get(rest::list_events))
+        .route("/soap", get(soap::wsdl).post(soap::post))
         .fallback(rest::not_found)
         .with_state(app);
     routes

@@ -10,14 +10,14 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use payglot_core_model::outcome::Condition;
 use payglot_core_model::{
     AccountId, CodeOrProprietary, DateTime, DecodeLimits, EndToEndId, GroupHeader, Max35Text, MessageId,
-    OriginalGroupStatus, PaymentInitiation, PaymentStatus, StatusReasonInfo, StatusReport, StatusReason,
+    OriginalGroupStatus, PaymentInitiation, PaymentStatus, StatusReason, StatusReasonInfo, StatusReport,
     TransactionStatus,
 };
 use payglot_soap::payglot::{PayglotBody, PaymentStatusQuery, read_body};
@@ -125,11 +125,7 @@ pub(crate) fn new_payment(pi: &PaymentInitiation) -> Result<NewPayment, String> 
     crate::rest::check_account("debtor_account", &debtor).map_err(|e| e.detail)?;
     crate::rest::check_account("creditor_account", &creditor).map_err(|e| e.detail)?;
     let e2e = t.ids.end_to_end_id.as_str();
-    let reference = t
-        .remittance
-        .as_ref()
-        .and_then(|r| r.unstructured.first())
-        .map(|line| line.as_str().to_owned());
+    let reference = t.remittance.as_ref().and_then(|r| r.unstructured.first()).map(|line| line.as_str().to_owned());
     Ok(NewPayment {
         amount,
         debtor_account: debtor,
@@ -220,14 +216,20 @@ async fn status(app: &App, principal: &Principal, version: SoapVersion, q: &Paym
             app.store.call(move |c| crate::payments::by_end_to_end_id(c, &owner, &e2e)).await
         }
         (None, None) => {
-            return fault_for(Condition::InvalidRequest, "give the StatusId (payment id) or the end-to-end id", version);
+            return fault_for(
+                Condition::InvalidRequest,
+                "give the StatusId (payment id) or the end-to-end id",
+                version,
+            );
         }
     };
     match found {
-        Ok(Some(p)) => match status_report(&p, None).map(|r| PayglotBody::GetPaymentStatusResponse(r).to_envelope(version, &[])) {
-            Some(Ok(xml)) => crate::rest::respond(envelope_response(200, version, xml), false),
-            _ => fault_for(Condition::Internal, "the status report could not be written", version),
-        },
+        Ok(Some(p)) => {
+            match status_report(&p, None).map(|r| PayglotBody::GetPaymentStatusResponse(r).to_envelope(version, &[])) {
+                Some(Ok(xml)) => crate::rest::respond(envelope_response(200, version, xml), false),
+                _ => fault_for(Condition::Internal, "the status report could not be written", version),
+            }
+        }
         Ok(None) => fault_for(Condition::NotFound, "no such payment", version),
         Err(_) => fault_for(Condition::Internal, "the store failed", version),
     }

@@ -1,0 +1,273 @@
+//! `soap:payglot`: payglot's own SOAP service (`schemas/soap/payglot.wsdl`), its three
+//! operations and the codec between their bodies and the canonical model.
+//!
+//! | operation | request | response |
+//! |---|---|---|
+//! | `InitiatePayment` | `PaymentInitiation` | `StatusReport` |
+//! | `GetPaymentStatus` | [`PaymentStatusQuery`] | `StatusReport` |
+//! | `GetStatement` | [`StatementQuery`] | `Statement` |
+//!
+//! The queries have no canonical message (the model holds business messages, not queries):
+//! [`read_body`] gives them typed, and the [`SoapPayglot`] codec refuses them as unsupported.
+
+use payglot_core_model::{
+    Account, AccountReports, Codec, DateTime, DecodeError, DecodeLimits, Decoded, EncodeError, EncodeOptions, Encoded,
+    Format, Location, Loss, Message, PaymentInitiation, StatusReport,
+};
+
+use crate::body_manual;
+use crate::envelope::{self, Body, SoapMessage, SoapVersion};
+use crate::fault::Fault;
+use crate::xml;
+use crate::{NS_PAYGLOT, NS_WSSE};
+
+/// An operation of payglot's SOAP service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operation {
+    /// Send a payment initiation; the answer is its status.
+    InitiatePayment,
+    /// Ask for the status of a payment.
+    GetPaymentStatus,
+    /// Ask for an account statement.
+    GetStatement,
+}
+
+impl Operation {
+    /// All operations, in WSDL order.
+    pub const ALL: [Operation; 3] = [Self::InitiatePayment, Self::GetPaymentStatus, Self::GetStatement];
+
+    /// The operation name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::InitiatePayment => "InitiatePayment",
+            Self::GetPaymentStatus => "GetPaymentStatus",
+            Self::GetStatement => "GetStatement",
+        }
+    }
+
+    /// The action URI (SOAP 1.1 `SOAPAction` header, SOAP 1.2 `action` media-type parameter).
+    pub fn action(self) -> String {
+        format!("{NS_PAYGLOT}:{}", self.name())
+    }
+
+    /// The operation of an action URI.
+    pub fn from_action(action: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|op| op.action() == action)
+    }
+
+    /// The request element's local name.
+    pub fn request_element(self) -> String {
+        format!("{}Request", self.name())
+    }
+
+    /// The response element's local name.
+    pub fn response_element(self) -> String {
+        format!("{}Response", self.name())
+    }
+}
+
+/// `GetPaymentStatus` request: which payment to report on (at least one reference).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentStatusQuery {
+    /// The message id of the original `InitiatePayment`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_message_id: Option<payglot_core_model::Max35Text>,
+    /// The payment's end-to-end id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_end_to_end_id: Option<payglot_core_model::EndToEndId>,
+    /// The payment's UETR.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_uetr: Option<payglot_core_model::Uetr>,
+    /// The status id a previous response gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_id: Option<payglot_core_model::Max35Text>,
+}
+
+/// `GetStatement` request: which account and period.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatementQuery {
+    /// The account.
+    pub account: Account,
+    /// Period start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<DateTime>,
+    /// Period end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<DateTime>,
+}
+
+/// The body of a payglot SOAP message, typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)]
+pub enum PayglotBody {
+    /// `InitiatePaymentRequest`.
+    InitiatePaymentRequest(PaymentInitiation),
+    /// `InitiatePaymentResponse`.
+    InitiatePaymentResponse(StatusReport),
+    /// `GetPaymentStatusRequest`.
+    GetPaymentStatusRequest(PaymentStatusQuery),
+    /// `GetPaymentStatusResponse`.
+    GetPaymentStatusResponse(StatusReport),
+    /// `GetStatementRequest`.
+    GetStatementRequest(StatementQuery),
+    /// `GetStatementResponse`.
+    GetStatementResponse(AccountReports),
+    /// A fault, whatever HTTP status it came with.
+    Fault(Fault),
+}
+
+impl PayglotBody {
+    /// The operation the body belongs to (`None` for a fault).
+    pub fn operation(&self) -> Option<Operation> {
+        Some(match self {
+            Self::InitiatePaymentRequest(_) | Self::InitiatePaymentResponse(_) => Operation::InitiatePayment,
+            Self::GetPaymentStatusRequest(_) | Self::GetPaymentStatusResponse(_) => Operation::GetPaymentStatus,
+            Self::GetStatementRequest(_) | Self::GetStatementResponse(_) => Operation::GetStatement,
+            Self::Fault(_) => return None,
+        })
+    }
+
+    /// The body's element, as XML (payglot's namespace declared on it).
+    pub fn to_xml(&self, version: SoapVersion) -> Result<String, EncodeError> {
+        Ok(match self {
+            Self::InitiatePaymentRequest(m) => body_manual::to_xml("InitiatePaymentRequest", m)?,
+            Self::InitiatePaymentResponse(m) => body_manual::to_xml("InitiatePaymentResponse", m)?,
+            Self::GetPaymentStatusRequest(m) => body_manual::to_xml("GetPaymentStatusRequest", m)?,
+            Self::GetPaymentStatusResponse(m) => body_manual::to_xml("GetPaymentStatusResponse", m)?,
+            Self::GetStatementRequest(m) => body_manual::to_xml("GetStatementRequest", m)?,
+            Self::GetStatementResponse(m) => body_manual::to_xml("GetStatementResponse", m)?,
+            Self::Fault(fault) => fault.to_xml(version),
+        })
+    }
+
+    /// A whole envelope holding the body, with the given header blocks.
+    pub fn to_envelope(&self, version: SoapVersion, headers: &[String]) -> Result<String, EncodeError> {
+        Ok(envelope::write_envelope(version, headers, &self.to_xml(version)?))
+    }
+}
+
+/// Read the body of a parsed SOAP message as one of payglot's operations.
+pub fn read_body(message: &SoapMessage) -> Result<PayglotBody, DecodeError> {
+    let payload = match &message.body {
+        Body::Fault(fault) => return Ok(PayglotBody::Fault(fault.clone())),
+        Body::Payload(payload) => payload,
+    };
+    let element = &payload.element;
+    let path = format!("/Envelope/Body/{}", element.local);
+    if element.ns.as_deref() != Some(NS_PAYGLOT) {
+        return Err(DecodeError::unsupported(
+            Location::path(path),
+            format!("{} is not an element of payglot's SOAP service ({NS_PAYGLOT})", element.display_name()),
+        ));
+    }
+    let error = |e: body_manual::ReadError| e.into_decode_error("");
+    Ok(match element.local.as_str() {
+        "InitiatePaymentRequest" => {
+            PayglotBody::InitiatePaymentRequest(body_manual::from_element(element, &path).map_err(error)?)
+        }
+        "InitiatePaymentResponse" => {
+            PayglotBody::InitiatePaymentResponse(body_manual::from_element(element, &path).map_err(error)?)
+        }
+        "GetPaymentStatusRequest" => {
+            PayglotBody::GetPaymentStatusRequest(body_manual::from_element(element, &path).map_err(error)?)
+        }
+        "GetPaymentStatusResponse" => {
+            PayglotBody::GetPaymentStatusResponse(body_manual::from_element(element, &path).map_err(error)?)
+        }
+        "GetStatementRequest" => {
+            PayglotBody::GetStatementRequest(body_manual::from_element(element, &path).map_err(error)?)
+        }
+        "GetStatementResponse" => {
+            PayglotBody::GetStatementResponse(body_manual::from_element(element, &path).map_err(error)?)
+        }
+        other => {
+            return Err(DecodeError::unsupported(
+                Location::path(path),
+                format!("{other} is not an operation message of payglot's SOAP service"),
+            ));
+        }
+    })
+}
+
+/// The `soap:payglot` codec: canonical messages in payglot's SOAP service envelopes.
+/// Decoding accepts both SOAP versions; encoding writes `version`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SoapPayglot {
+    /// The SOAP version written by `encode`.
+    pub version: SoapVersion,
+}
+
+impl Default for SoapPayglot {
+    fn default() -> Self {
+        Self { version: SoapVersion::V1_1 }
+    }
+}
+
+impl SoapPayglot {
+    /// A codec writing SOAP `version`.
+    pub fn new(version: SoapVersion) -> Self {
+        Self { version }
+    }
+}
+
+/// Losses for header blocks: the canonical model carries no SOAP headers.
+pub(crate) fn header_losses(message: &SoapMessage) -> Vec<Loss> {
+    message
+        .headers
+        .iter()
+        .map(|h| {
+            let detail = if h.namespace.as_deref() == Some(NS_WSSE) {
+                "WS-Security header (credentials are not part of the canonical message)"
+            } else {
+                "SOAP header block (the canonical model has no place for it)"
+            };
+            Loss::dropped(format!("/Envelope/Header/{}", h.local_name), detail)
+        })
+        .collect()
+}
+
+impl Codec for SoapPayglot {
+    fn format(&self) -> Format {
+        Format::SOAP_PAYGLOT
+    }
+
+    fn decode(&self, input: &[u8], limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
+        let doc = xml::parse(input, limits)?;
+        let message = envelope::from_document(&doc)?;
+        message.check_must_understand(&[(NS_WSSE, "Security")])?;
+        let losses = header_losses(&message);
+        let message = match read_body(&message)? {
+            PayglotBody::InitiatePaymentRequest(m) => Message::PaymentInitiation(m),
+            PayglotBody::InitiatePaymentResponse(m) | PayglotBody::GetPaymentStatusResponse(m) => {
+                Message::StatusReport(m)
+            }
+            PayglotBody::GetStatementResponse(m) => Message::Statement(m),
+            PayglotBody::GetPaymentStatusRequest(_) | PayglotBody::GetStatementRequest(_) => {
+                return Err(DecodeError::unsupported(
+                    Location::path("/Envelope/Body"),
+                    "a query request has no canonical message; read it with payglot_soap::payglot::read_body",
+                ));
+            }
+            PayglotBody::Fault(fault) => return Err(fault.to_decode_error()),
+        };
+        Ok(Decoded { message, losses })
+    }
+
+    fn encode(&self, message: &Message, _opts: &EncodeOptions) -> Result<Encoded, EncodeError> {
+        let body = match message {
+            Message::PaymentInitiation(m) => PayglotBody::InitiatePaymentRequest(m.clone()),
+            Message::StatusReport(m) => PayglotBody::GetPaymentStatusResponse(m.clone()),
+            Message::Statement(m) => PayglotBody::GetStatementResponse(m.clone()),
+            other => {
+                return Err(EncodeError::unrepresentable(
+                    format!("/message/{}", other.kind()),
+                    "payglot's SOAP service carries payment initiations, status reports and statements only",
+                ));
+            }
+        };
+        let bytes = body.to_envelope(self.version, &[])?.into_bytes();
+        Ok(Encoded { bytes, losses: Vec::new() })
+    }
+}

@@ -1,0 +1,400 @@
+//! The hardened XML reader every decoder of this crate starts with: a namespace-aware tree of
+//! elements with their byte spans, built under [`DecodeLimits`]. It refuses DTDs (SOAP forbids
+//! them, and so no entity can ever expand), processing instructions, unknown entities, invalid
+//! UTF-8 and encodings other than UTF-8, and bounds depth, size, text length and repetitions.
+//! Byte spans let the envelope hand out inner documents byte-exact (signed content).
+
+use payglot_core_model::{DecodeError, DecodeLimits, Location};
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::reader::NsReader;
+
+/// The `xml:` namespace, bound to the `xml` prefix by definition.
+pub(crate) const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// An attribute, namespace resolved. `xmlns` declarations are not kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Attr {
+    pub(crate) ns: Option<String>,
+    pub(crate) local: String,
+    pub(crate) value: String,
+}
+
+/// One element: resolved name, attributes, child elements, its own text, and its byte span
+/// in the input (from `<` of the start tag to `>` of the end tag).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Element {
+    pub(crate) ns: Option<String>,
+    pub(crate) local: String,
+    /// The name as written, with its prefix (`soapenv:Envelope`).
+    pub(crate) qname: String,
+    pub(crate) attrs: Vec<Attr>,
+    pub(crate) children: Vec<Element>,
+    /// The concatenated text and CDATA directly inside this element.
+    pub(crate) text: String,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    /// Namespace declarations in scope at this element (prefix, uri), innermost last; an empty
+    /// prefix is the default namespace. Needed to cut a fragment out so it still resolves.
+    pub(crate) in_scope: Vec<(String, String)>,
+}
+
+impl Element {
+    /// Whether the element has this namespace and local name.
+    pub(crate) fn is(&self, ns: &str, local: &str) -> bool {
+        self.ns.as_deref() == Some(ns) && self.local == local
+    }
+
+    /// The value of an attribute by namespace and local name.
+    pub(crate) fn attr(&self, ns: Option<&str>, local: &str) -> Option<&str> {
+        self.attrs.iter().find(|a| a.ns.as_deref() == ns && a.local == local).map(|a| a.value.as_str())
+    }
+
+    /// Child elements with this namespace and local name.
+    pub(crate) fn children_named<'a>(&'a self, ns: &'a str, local: &'a str) -> impl Iterator<Item = &'a Element> {
+        self.children.iter().filter(move |c| c.is(ns, local))
+    }
+
+    /// The first child with this name.
+    pub(crate) fn child(&self, ns: &str, local: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.is(ns, local))
+    }
+
+    /// Whether the element's text is only whitespace.
+    pub(crate) fn text_is_blank(&self) -> bool {
+        self.text.chars().all(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+    }
+
+    /// The `{ns}local` form, for messages.
+    pub(crate) fn display_name(&self) -> String {
+        match &self.ns {
+            Some(ns) => format!("{{{ns}}}{}", self.local),
+            None => self.local.clone(),
+        }
+    }
+}
+
+/// A parsed document: the root element and the input's text.
+#[derive(Debug)]
+pub(crate) struct Document<'a> {
+    pub(crate) root: Element,
+    pub(crate) source: &'a str,
+}
+
+impl Document<'_> {
+    /// The exact bytes of an element.
+    pub(crate) fn raw(&self, element: &Element) -> &str {
+        self.source.get(element.start..element.end).unwrap_or("")
+    }
+
+    /// A location with line and column for a byte offset.
+    pub(crate) fn location(&self, path: impl Into<String>, offset: usize) -> Location {
+        let (line, column) = Location::line_column(self.source.as_bytes(), offset);
+        Location::at(path, line, column)
+    }
+}
+
+fn syntax_at(input: &[u8], offset: usize, message: impl Into<String>) -> DecodeError {
+    let (line, column) = Location::line_column(input, offset);
+    DecodeError::syntax(Location::at("", line, column), message)
+}
+
+fn limit_at(input: &[u8], offset: usize, message: impl Into<String>) -> DecodeError {
+    let (line, column) = Location::line_column(input, offset);
+    DecodeError::limit(Location::at("", line, column), message)
+}
+
+/// Parse `input` under `limits`. Fails with a `Limit` error for DTDs and bounds, `Syntax` for
+/// anything not well-formed, `Unsupported` for encodings other than UTF-8.
+pub(crate) fn parse<'a>(input: &'a [u8], limits: &DecodeLimits) -> Result<Document<'a>, DecodeError> {
+    limits.check_size(input)?;
+    let source = std::str::from_utf8(input).map_err(|e| syntax_at(input, e.valid_up_to(), "invalid UTF-8"))?;
+    // A UTF-8 byte order mark is allowed before the declaration; keep offsets into `source`.
+    let body = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let base = source.len() - body.len();
+    let mut reader = NsReader::from_str(body);
+    {
+        let config = reader.config_mut();
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        config.trim_text(false);
+    }
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    let mut scopes: Vec<Vec<(String, String)>> = Vec::new();
+    let mut seen_event = false;
+    loop {
+        let before = base + usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let result = match reader.read_resolved_event() {
+            Ok((ResolveResult::Bound(ns), event)) => {
+                Ok((Ok(Some(String::from_utf8_lossy(ns.as_ref()).into_owned())), event))
+            }
+            Ok((ResolveResult::Unbound, event)) => Ok((Ok(None), event)),
+            Ok((ResolveResult::Unknown(prefix), event)) => Ok((Err(prefix), event)),
+            Err(error) => Err(error),
+        };
+        let (resolved, event) = match result {
+            Ok(pair) => pair,
+            Err(error) => {
+                let at = base + usize::try_from(reader.error_position()).unwrap_or(0);
+                return Err(syntax_at(input, at, format!("malformed XML: {error}")));
+            }
+        };
+        let after = base + usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let ns = match resolved {
+            Ok(ns) => ns,
+            Err(prefix) => {
+                return Err(syntax_at(
+                    input,
+                    before,
+                    format!("undeclared namespace prefix `{}`", String::from_utf8_lossy(&prefix)),
+                ));
+            }
+        };
+        let (event, self_closing) = match event {
+            Event::Empty(start) => (Event::Start(start), true),
+            other => (other, false),
+        };
+        match event {
+            Event::Decl(decl) => {
+                if seen_event {
+                    return Err(syntax_at(input, before, "XML declaration not at the start"));
+                }
+                if let Some(Ok(encoding)) = decl.encoding()
+                    && !encoding.eq_ignore_ascii_case(b"utf-8")
+                {
+                    return Err(DecodeError::unsupported(
+                        Location::default(),
+                        format!("encoding {:?}: only UTF-8 is supported", String::from_utf8_lossy(&encoding)),
+                    ));
+                }
+            }
+            Event::DocType(_) => {
+                return Err(limit_at(input, before, "DOCTYPE/DTD is forbidden in SOAP messages"));
+            }
+            Event::PI(_) => {
+                return Err(limit_at(input, before, "processing instructions are not allowed"));
+            }
+            Event::Comment(_) => {}
+            Event::Start(start) => {
+                if root.is_some() {
+                    return Err(syntax_at(input, before, "content after the root element"));
+                }
+                if stack.len() >= limits.max_depth {
+                    return Err(limit_at(input, before, format!("nesting deeper than {} elements", limits.max_depth)));
+                }
+                let qname = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                let local = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                let mut attrs = Vec::new();
+                let mut declared: Vec<(String, String)> = scopes.last().cloned().unwrap_or_default();
+                for attr in start.attributes() {
+                    let attr = attr.map_err(|e| syntax_at(input, before, format!("malformed attribute: {e}")))?;
+                    let key = attr.key;
+                    let value = attr
+                        .unescape_value()
+                        .map_err(|e| syntax_at(input, before, format!("malformed attribute value: {e}")))?;
+                    if value.len() > limits.max_string_bytes {
+                        return Err(limit_at(input, before, "attribute value longer than the limit"));
+                    }
+                    let raw_key = key.as_ref();
+                    if raw_key == b"xmlns" {
+                        declared.push((String::new(), value.into_owned()));
+                        continue;
+                    }
+                    if let Some(prefix) = raw_key.strip_prefix(b"xmlns:") {
+                        declared.push((String::from_utf8_lossy(prefix).into_owned(), value.into_owned()));
+                        continue;
+                    }
+                    let (attr_ns, attr_local) = reader.resolver().resolve_attribute(key);
+                    let attr_ns = match attr_ns {
+                        ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
+                        ResolveResult::Unbound => None,
+                        ResolveResult::Unknown(prefix) if prefix == b"xml" => Some(XML_NS.to_owned()),
+                        ResolveResult::Unknown(prefix) => {
+                            return Err(syntax_at(
+                                input,
+                                before,
+                                format!("undeclared namespace prefix `{}`", String::from_utf8_lossy(&prefix)),
+                            ));
+                        }
+                    };
+                    attrs.push(Attr {
+                        ns: attr_ns,
+                        local: String::from_utf8_lossy(attr_local.as_ref()).into_owned(),
+                        value: value.into_owned(),
+                    });
+                }
+                if let Some(parent) = stack.last()
+                    && parent.children.len() >= limits.max_repeats
+                {
+                    return Err(limit_at(input, before, format!("more than {} child elements", limits.max_repeats)));
+                }
+                let element = Element {
+                    ns,
+                    local,
+                    qname,
+                    attrs,
+                    children: Vec::new(),
+                    text: String::new(),
+                    start: before,
+                    end: after,
+                    in_scope: declared.clone(),
+                };
+                if self_closing {
+                    close(element, &mut stack, &mut root);
+                } else {
+                    scopes.push(declared);
+                    stack.push(element);
+                }
+            }
+            Event::End(_) => {
+                scopes.pop();
+                if let Some(mut element) = stack.pop() {
+                    element.end = after;
+                    close(element, &mut stack, &mut root);
+                }
+            }
+            Event::Text(text) => {
+                let content = text.xml_content().map_err(|e| syntax_at(input, before, format!("bad text: {e}")))?;
+                push_text(&mut stack, &content, input, before, limits)?;
+            }
+            Event::CData(data) => {
+                let content = data.decode().map_err(|e| syntax_at(input, before, format!("bad CDATA: {e}")))?;
+                if stack.is_empty() {
+                    return Err(syntax_at(input, before, "CDATA outside the root element"));
+                }
+                push_text(&mut stack, &content, input, before, limits)?;
+            }
+            Event::GeneralRef(reference) => {
+                let resolved = if reference.is_char_ref() {
+                    match reference.resolve_char_ref() {
+                        Ok(Some(c)) => c.to_string(),
+                        _ => return Err(syntax_at(input, before, "invalid character reference")),
+                    }
+                } else {
+                    let name = reference.decode().map_err(|e| syntax_at(input, before, e.to_string()))?;
+                    match name.as_ref() {
+                        "lt" => "<".to_owned(),
+                        "gt" => ">".to_owned(),
+                        "amp" => "&".to_owned(),
+                        "apos" => "'".to_owned(),
+                        "quot" => "\"".to_owned(),
+                        other => {
+                            return Err(limit_at(
+                                input,
+                                before,
+                                format!("entity `&{other};` is not allowed (no DTD, no entities)"),
+                            ));
+                        }
+                    }
+                };
+                push_text(&mut stack, &resolved, input, before, limits)?;
+            }
+            Event::Eof => break,
+            Event::Empty(_) => {}
+        }
+        seen_event = true;
+    }
+    if !stack.is_empty() {
+        return Err(syntax_at(input, input.len(), "unexpected end of document: unclosed element"));
+    }
+    let root = root.ok_or_else(|| syntax_at(input, input.len(), "no root element"))?;
+    Ok(Document { root, source })
+}
+
+fn close(element: Element, stack: &mut [Element], root: &mut Option<Element>) {
+    match stack.last_mut() {
+        Some(parent) => parent.children.push(element),
+        None => *root = Some(element),
+    }
+}
+
+fn push_text(
+    stack: &mut [Element],
+    content: &str,
+    input: &[u8],
+    at: usize,
+    limits: &DecodeLimits,
+) -> Result<(), DecodeError> {
+    match stack.last_mut() {
+        Some(element) => {
+            if element.text.len() + content.len() > limits.max_string_bytes {
+                return Err(limit_at(input, at, format!("text longer than {} bytes", limits.max_string_bytes)));
+            }
+            element.text.push_str(content);
+            Ok(())
+        }
+        None if content.chars().all(|c| matches!(c, ' ' | '\t' | '\n' | '\r')) => Ok(()),
+        None => Err(syntax_at(input, at, "text outside the root element")),
+    }
+}
+
+/// Escape text for element content: `&`, `<`, `>`, and `\r` (which a parser would otherwise
+/// normalise away).
+pub(crate) fn escape_text(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Escape text for a double-quoted attribute value.
+pub(crate) fn escape_attr(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\r' => out.push_str("&#13;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' => out.push_str("&#9;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits() -> DecodeLimits {
+        DecodeLimits::default()
+    }
+
+    #[test]
+    fn spans_are_byte_exact() {
+        let input = "<?xml version=\"1.0\"?>\n<a:r xmlns:a=\"urn:a\"><a:b x=\"1\">t&amp;u</a:b><c/></a:r>";
+        let doc = parse(input.as_bytes(), &limits()).map_err(|e| e.to_string());
+        let doc = doc.as_ref().map(|d| (d.raw(&d.root.children[0]).to_owned(), d.root.children[0].text.clone()));
+        assert_eq!(doc, Ok(("<a:b x=\"1\">t&amp;u</a:b>".to_owned(), "t&u".to_owned())));
+        let doc = parse(input.as_bytes(), &limits()).map_err(|e| e.to_string());
+        assert_eq!(doc.map(|d| d.raw(&d.root.children[1]).to_owned()), Ok("<c/>".to_owned()));
+    }
+
+    #[test]
+    fn dtd_entities_and_pis_are_refused() {
+        let dtd = b"<!DOCTYPE r [<!ENTITY x \"boom\">]><r>&x;</r>";
+        assert_eq!(parse(dtd, &limits()).map(|_| ()).map_err(|e| e.kind().as_str()), Err("limit"));
+        let entity = b"<r>&x;</r>";
+        assert_eq!(parse(entity, &limits()).map(|_| ()).map_err(|e| e.kind().as_str()), Err("limit"));
+        let pi = b"<r><?php x?></r>";
+        assert_eq!(parse(pi, &limits()).map(|_| ()).map_err(|e| e.kind().as_str()), Err("limit"));
+    }
+
+    #[test]
+    fn depth_and_encoding_are_bounded() {
+        let deep = "<a>".repeat(100) + &"</a>".repeat(100);
+        assert_eq!(parse(deep.as_bytes(), &limits()).map(|_| ()).map_err(|e| e.kind().as_str()), Err("limit"));
+        let latin1 = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r/>";
+        assert_eq!(parse(latin1, &limits()).map(|_| ()).map_err(|e| e.kind().as_str()), Err("unsupported"));
+        assert_eq!(parse(b"<r>\xff</r>", &limits()).map(|_| ()).map_err(|e| e.kind().as_str()), Err("syntax"));
+        assert_eq!(parse(b"<r></s>", &limits()).map(|_| ()).map_err(|e| e.kind().as_str()), Err("syntax"));
+        assert_eq!(parse(b"<r/><r/>", &limits()).map(|_| ()).map_err(|e| e.kind().as_str()), Err("syntax"));
+    }
+}
