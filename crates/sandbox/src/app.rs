@@ -120,8 +120,9 @@ impl App {
         }
         let instant = self.config.clock == StatusClock::Instant;
         let o = owner.clone();
+        let key_to_release = key.clone();
         let style_id = style.format_id();
-        let (decision, response, payment) = self
+        let created = self
             .store
             .call(move |c| {
                 let duplicate = match new.end_to_end_id.as_deref() {
@@ -151,8 +152,18 @@ impl App {
                 }
                 Ok((decision, response, payment))
             })
-            .await
-            .map_err(|e| restyle(e.into(), style))?;
+            .await;
+        let (decision, response, payment) = match created {
+            Ok(created) => created,
+            Err(e) => {
+                // Nothing was committed: free the key so a retry can go through.
+                if let Some(key) = key_to_release {
+                    let o = owner.clone();
+                    let _ = self.store.call(move |c| idempotency::release(c, &o, &key, false)).await;
+                }
+                return Err(restyle(e.into(), style));
+            }
+        };
         self.webhooks.notify_one();
         tracing::info!(
             payment = %payment.id,
