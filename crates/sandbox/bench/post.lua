@@ -8,7 +8,16 @@ wrk.headers["Authorization"] = "Bearer " .. key
 wrk.body = '{"amount": 5000, "currency": "USD", "source_account": "acc_123456", "destination_account": "acc_789012", "reference": "INV-2025-001"}'
 
 local counter = 0
-local prefix = tostring(math.random(1, 1e9))
+local prefix = ""
+local started = 0
+-- Each wrk thread gets its own number, so keys never collide across threads.
+function setup(thread)
+  started = started + 1
+  thread:set("tid", started)
+end
+function init(args)
+  prefix = tostring(tid) .. "-" .. tostring(os.time())
+end
 function request()
   if with_keys then
     counter = counter + 1

@@ -19,6 +19,13 @@ run() { # label db idempotency
   IDEMPOTENCY="$3" wrk -t2 -c64 -d"${SECS}s" -s crates/sandbox/bench/post.lua http://127.0.0.1:18080/v1/payments | tail -1
   kill -INT "$PID"; wait "$PID" || true
 }
+# Baseline: the same server answering GET /healthz (auth-free, one store round trip, no write).
+./target/release/payglot serve --addr 127.0.0.1:18080 --db :memory: --instant >"$TMP/out" 2>"$TMP/log" &
+PID=$!
+for _ in $(seq 50); do curl -sf http://127.0.0.1:18080/healthz >/dev/null 2>&1 && break; sleep 0.1; done
+printf '%-40s ' "baseline GET /healthz"
+wrk -t2 -c64 -d"${SECS}s" --latency http://127.0.0.1:18080/healthz | grep -E "Requests/sec|99%" | tr -s ' ' | tr '\n' ' '; echo
+kill -INT "$PID"; wait "$PID" || true
 RUST_LOG=warn run "memory store" ":memory:" 0
 RUST_LOG=warn run "memory store, Idempotency-Key" ":memory:" 1
 RUST_LOG=warn run "SQLite file store" "$TMP/bench.db" 0
