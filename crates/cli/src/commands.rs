@@ -194,9 +194,7 @@ fn serve(
 ) -> Exit {
     let run = || -> anyhow::Result<()> {
         let env = std::env::var("PAYGLOT_API_KEYS").ok();
-        let mut config = payglot_sandbox::Config::default();
-        config.addr = addr;
-        config.db = payglot_sandbox::DbPath::parse(db);
+        let mut config = payglot_sandbox::Config::new(addr, payglot_sandbox::DbPath::parse(db));
         config.api_keys = payglot_sandbox::load_api_keys(env.as_deref(), keys_file.as_deref())?;
         config.rate_limit = payglot_sandbox::RateLimit { per_second: rate_limit, burst: rate_limit.saturating_mul(2) };
         if instant {

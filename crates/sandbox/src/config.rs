@@ -124,6 +124,11 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The defaults, listening on `addr` with the store at `db`.
+    pub fn new(addr: SocketAddr, db: DbPath) -> Self {
+        Self { addr, db, ..Self::default() }
+    }
+
     /// A configuration for tests: port 0 on 127.0.0.1, in-memory store, instant clock, short
     /// delays, generous rate limit, the given keys.
     pub fn for_tests(api_keys: &[&str]) -> Self {
