@@ -72,4 +72,23 @@ pub(crate) enum Command {
     },
     /// List the format ids this build reads and writes, one per line.
     Formats,
+    /// Run the payment sandbox: REST, SOAP, ISO 20022 and GraphQL over one store.
+    Serve {
+        /// Listen address.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// SQLite file for the store, or `:memory:`.
+        #[arg(long, default_value = "payglot.db")]
+        db: String,
+        /// File of API keys, one per line (else `PAYGLOT_API_KEYS`, comma-separated; else one
+        /// test key is generated and printed once).
+        #[arg(long)]
+        keys_file: Option<PathBuf>,
+        /// Settle accepted payments at once instead of on the clock (RCVD → ACTC → ACSC).
+        #[arg(long)]
+        instant: bool,
+        /// Requests per second allowed per key.
+        #[arg(long, default_value_t = 100)]
+        rate_limit: u32,
+    },
 }

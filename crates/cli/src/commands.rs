@@ -26,6 +26,7 @@ pub(crate) fn run(cli: Cli) -> Exit {
         }
         Command::Detect { input } => detect(cli.report, &input),
         Command::Validate { from, inputs } => validate(&registry, cli.report, &from, &inputs),
+        Command::Serve { addr, db, keys_file, instant, rate_limit } => serve(addr, &db, keys_file, instant, rate_limit),
         Command::Formats => {
             let mut out = std::io::stdout().lock();
             let written = registry.formats().try_for_each(|f| writeln!(out, "{f}"));
@@ -181,4 +182,41 @@ fn write_output(output: Option<&Path>, bytes: &[u8]) -> Result<(), Problem> {
         None => std::io::stdout().lock().write_all(bytes),
     };
     written.map_err(|e| Problem::usage(format!("cannot write output: {e}")))
+}
+
+/// `payglot serve`: run the sandbox until Ctrl-C.
+fn serve(
+    addr: std::net::SocketAddr,
+    db: &str,
+    keys_file: Option<std::path::PathBuf>,
+    instant: bool,
+    rate_limit: u32,
+) -> Exit {
+    let run = || -> anyhow::Result<()> {
+        let env = std::env::var("PAYGLOT_API_KEYS").ok();
+        let mut config = payglot_sandbox::Config::new(addr, payglot_sandbox::DbPath::parse(db));
+        config.api_keys = payglot_sandbox::load_api_keys(env.as_deref(), keys_file.as_deref())?;
+        config.rate_limit = payglot_sandbox::RateLimit { per_second: rate_limit, burst: rate_limit.saturating_mul(2) };
+        if instant {
+            config.clock = payglot_sandbox::StatusClock::Instant;
+        }
+        payglot_sandbox::init_logging();
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        runtime.block_on(async {
+            let server = payglot_sandbox::Server::bind(config).await?;
+            println!("payglot sandbox listening on http://{}", server.local_addr());
+            if let Some(key) = server.generated_key() {
+                println!("test API key (shown once, not stored): {key}");
+            }
+            server.run(async { drop(tokio::signal::ctrl_c().await) }).await?;
+            anyhow::Ok(())
+        })
+    };
+    match run() {
+        Ok(()) => Exit::Ok,
+        Err(e) => {
+            eprintln!("payglot serve: {e:#}");
+            Exit::Usage
+        }
+    }
 }

@@ -1,0 +1,236 @@
+//! SOAP 1.1 and 1.2 at `POST /soap` (payglot's own service, `soap:payglot`) and its WSDL at
+//! `GET /soap?wsdl`. Envelopes, bodies and faults are read and written by `payglot-soap`; this
+//! module only maps an `InitiatePaymentRequest` to a [`NewPayment`] and a stored [`Payment`]
+//! to the canonical `StatusReport` the response carries.
+//!
+//! Idempotency: the HTTP `Idempotency-Key` header when present, else the request's message id
+//! (`GrpHdr/MsgId`): a retry of the same message replays the first response; the same message
+//! id with another content is refused (422 outcome, SOAP fault).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use payglot_core_model::outcome::Condition;
+use payglot_core_model::{
+    AccountId, CodeOrProprietary, DateTime, DecodeLimits, EndToEndId, GroupHeader, Max35Text, MessageId,
+    OriginalGroupStatus, PaymentInitiation, PaymentStatus, StatusReason, StatusReasonInfo, StatusReport,
+    TransactionStatus,
+};
+use payglot_soap::payglot::{PayglotBody, PaymentStatusQuery, read_body};
+use payglot_soap::{Fault, SoapVersion, parse_envelope, transport};
+
+use crate::app::{App, Render};
+use crate::auth::Principal;
+use crate::errors::ApiError;
+use crate::idempotency::{StoredResponse, fingerprint};
+use crate::payments::{NewPayment, Payment, new_id};
+
+/// The service contract, served at `GET /soap?wsdl`.
+pub(crate) const WSDL: &str = include_str!("../../../schemas/soap/payglot.wsdl");
+
+/// `GET /soap?wsdl`.
+pub(crate) async fn wsdl(uri: Uri) -> Response {
+    let wants_wsdl = uri.query().is_some_and(|q| q.split('&').any(|p| p.eq_ignore_ascii_case("wsdl")));
+    if !wants_wsdl {
+        return (StatusCode::NOT_FOUND, "GET /soap?wsdl for the service description; POST SOAP envelopes to /soap")
+            .into_response();
+    }
+    ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], WSDL).into_response()
+}
+
+fn envelope_response(status: u16, version: SoapVersion, xml: String) -> StoredResponse {
+    StoredResponse { status, content_type: transport::response_content_type(version), body: xml.into_bytes() }
+}
+
+fn fault_response(fault: &Fault, version: SoapVersion, retry_after: Option<u64>) -> Response {
+    let xml = PayglotBody::Fault(fault.clone()).to_envelope(version, &[]).unwrap_or_default();
+    let status = transport::fault_http_status(fault, version);
+    let mut response = crate::rest::respond(envelope_response(status, version, xml), false);
+    if let Some(secs) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
+}
+
+fn fault_from_api(e: &ApiError, version: SoapVersion) -> Response {
+    let mut fault = Fault::from_outcome(&e.outcome, None, version);
+    fault.reason = format!("{}: {}", e.outcome.title, e.detail);
+    fault_response(&fault, version, e.retry_after)
+}
+
+fn fault_for(condition: Condition, detail: &str, version: SoapVersion) -> Response {
+    let mut fault = Fault::from_condition(condition, version);
+    fault.reason = detail.to_owned();
+    fault_response(&fault, version, None)
+}
+
+/// `POST /soap`.
+pub(crate) async fn post(
+    State(app): State<Arc<App>>,
+    axum::Extension(principal): axum::Extension<Principal>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let action = headers.get("soapaction").and_then(|v| v.to_str().ok());
+    let transport = match transport::read_request_headers(content_type, action) {
+        Ok(t) => t,
+        Err(e) => return fault_response(&e.to_fault(), e.version, None),
+    };
+    let version = transport.version;
+    let Ok(body) = body else {
+        return fault_for(Condition::PayloadTooLarge, "the request body is over the size limit", version);
+    };
+    let limits = DecodeLimits::default().with_max_bytes(app.config.max_body_bytes);
+    let message = match parse_envelope(&body, &limits) {
+        Ok(m) => m,
+        Err(e) => return fault_response(&e.to_fault(), version, None),
+    };
+    if let Err(e) = message.check_must_understand(&[]) {
+        return fault_response(&e.to_fault(), version, None);
+    }
+    match read_body(&message) {
+        Ok(PayglotBody::InitiatePaymentRequest(pi)) => initiate(&app, &principal, version, &pi, &headers, &body).await,
+        Ok(PayglotBody::GetPaymentStatusRequest(q)) => status(&app, &principal, version, &q).await,
+        Ok(PayglotBody::GetStatementRequest(_)) => {
+            fault_for(Condition::InvalidRequest, "GetStatement is not served by the sandbox yet", version)
+        }
+        Ok(_) => fault_for(Condition::InvalidRequest, "not a request of the payglot SOAP service", version),
+        Err(e) => fault_response(&Fault::from_decode_error(&e, version), version, None),
+    }
+}
+
+fn account_text(id: Option<&AccountId>) -> Option<String> {
+    match id? {
+        AccountId::Iban(iban) => Some(iban.expose().to_owned()),
+        AccountId::Other { id, .. } => Some(id.expose().to_owned()),
+    }
+}
+
+/// The one transfer of a payment initiation as a [`NewPayment`] (the sandbox takes one
+/// transfer per request).
+pub(crate) fn new_payment(pi: &PaymentInitiation) -> Result<NewPayment, String> {
+    let mut transfers = pi.transfers();
+    let (Some(t), None) = (transfers.next(), transfers.next()) else {
+        return Err("the sandbox takes exactly one transfer per payment initiation".into());
+    };
+    let amount = *t.amount().ok_or("the transfer has no amount")?;
+    let debtor = account_text(t.debtor_account.as_ref().and_then(|a| a.id.as_ref())).ok_or("no debtor account")?;
+    let creditor =
+        account_text(t.creditor_account.as_ref().and_then(|a| a.id.as_ref())).ok_or("no creditor account")?;
+    crate::rest::check_account("debtor_account", &debtor).map_err(|e| e.detail)?;
+    crate::rest::check_account("creditor_account", &creditor).map_err(|e| e.detail)?;
+    let e2e = t.ids.end_to_end_id.as_str();
+    let reference = t.remittance.as_ref().and_then(|r| r.unstructured.first()).map(|line| line.as_str().to_owned());
+    Ok(NewPayment {
+        amount,
+        debtor_account: debtor,
+        creditor_account: creditor,
+        end_to_end_id: (e2e != "NOTPROVIDED").then(|| e2e.to_owned()),
+        reference,
+    })
+}
+
+/// The canonical status report of a payment (ISO pain.002 content).
+pub(crate) fn status_report(p: &Payment, original_message_id: Option<&str>) -> Option<StatusReport> {
+    let header = GroupHeader::new(MessageId::new(new_id("sts")).ok()?, DateTime::from_utc(chrono::Utc::now()));
+    let status = PaymentStatus::parse(p.status.code()).ok()?;
+    let reasons = match &p.reason {
+        Some(code) => vec![StatusReasonInfo {
+            originator: None,
+            reason: Some(CodeOrProprietary::Code(StatusReason::parse(code).ok()?)),
+            mapped_reason: None,
+            additional_info: Vec::new(),
+        }],
+        None => Vec::new(),
+    };
+    let original_groups = match original_message_id {
+        Some(id) => vec![OriginalGroupStatus {
+            original_message_id: Max35Text::new(id).ok()?,
+            original_message_name: Max35Text::new("pain.001.001.09").ok()?,
+            original_created: None,
+            original_number_of_transactions: None,
+            original_control_sum: None,
+            status: None,
+            reasons: Vec::new(),
+        }],
+        None => Vec::new(),
+    };
+    let transaction = TransactionStatus {
+        status_id: Some(Max35Text::new(p.id.clone()).ok()?),
+        original_instruction_id: None,
+        original_end_to_end_id: p.end_to_end_id.as_ref().and_then(|e| EndToEndId::new(e.clone()).ok()),
+        original_transaction_id: None,
+        original_uetr: None,
+        status: Some(status),
+        reasons,
+        acceptance_time: None,
+        original_amount: Some(p.amount),
+        original_requested_execution: None,
+        extensions: Default::default(),
+    };
+    Some(StatusReport { header, original_groups, payment_infos: Vec::new(), transactions: vec![transaction] })
+}
+
+async fn initiate(
+    app: &App,
+    principal: &Principal,
+    version: SoapVersion,
+    pi: &PaymentInitiation,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    let new = match new_payment(pi) {
+        Ok(n) => n,
+        Err(detail) => return fault_for(Condition::InvalidRequest, &detail, version),
+    };
+    let message_id = pi.header.message_id.as_str().to_owned();
+    let key = match crate::rest::idempotency_key(headers, None, crate::errors::Style::Soap11) {
+        Ok(Some(k)) => k,
+        Ok(None) => format!("soap:{message_id}"),
+        Err(e) => return fault_from_api(&e, version),
+    };
+    let style = if version == SoapVersion::V1_2 { crate::errors::Style::Soap12 } else { crate::errors::Style::Soap11 };
+    let render: Render = Box::new(move |p: &Payment| match status_report(p, Some(&message_id)) {
+        Some(report) => match PayglotBody::InitiatePaymentResponse(report).to_envelope(version, &[]) {
+            Ok(xml) => envelope_response(200, version, xml),
+            Err(_) => envelope_response(500, version, String::new()),
+        },
+        None => envelope_response(500, version, String::new()),
+    });
+    match app.create_payment(principal, style, new, Some(key), fingerprint("POST", "/soap", body), render).await {
+        Ok(created) => crate::rest::respond(created.response, created.replayed),
+        Err(e) => fault_from_api(&e, version),
+    }
+}
+
+async fn status(app: &App, principal: &Principal, version: SoapVersion, q: &PaymentStatusQuery) -> Response {
+    let found = match (&q.status_id, &q.original_end_to_end_id) {
+        (Some(id), _) => app.payment(principal, id.as_str()).await,
+        (None, Some(e2e)) => {
+            let (owner, e2e) = (principal.0.clone(), e2e.as_str().to_owned());
+            app.store.call(move |c| crate::payments::by_end_to_end_id(c, &owner, &e2e)).await
+        }
+        (None, None) => {
+            return fault_for(
+                Condition::InvalidRequest,
+                "give the StatusId (payment id) or the end-to-end id",
+                version,
+            );
+        }
+    };
+    match found {
+        Ok(Some(p)) => {
+            match status_report(&p, None).map(|r| PayglotBody::GetPaymentStatusResponse(r).to_envelope(version, &[])) {
+                Some(Ok(xml)) => crate::rest::respond(envelope_response(200, version, xml), false),
+                _ => fault_for(Condition::Internal, "the status report could not be written", version),
+            }
+        }
+        Ok(None) => fault_for(Condition::NotFound, "no such payment", version),
+        Err(_) => fault_for(Condition::Internal, "the store failed", version),
+    }
+}

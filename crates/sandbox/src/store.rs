@@ -1,0 +1,274 @@
+//! The embedded store: SQLite (bundled) owned by one dedicated thread, so no database call ever
+//! runs on the async executor. Callers send closures over a channel; the thread runs whatever is
+//! queued in one transaction (group commit, each job in its own savepoint) and answers each
+//! caller only after the commit, so an answer always means "durable" (for a file store).
+//!
+//! Tables: payments, status_history, events, idempotency, webhook_endpoints,
+//! webhook_deliveries, delivery_attempts.
+
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+
+use crate::config::DbPath;
+
+/// A store failure. Never carries account numbers.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite said no.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The store thread has stopped, or the transaction holding this job did not commit.
+    #[error("the store is closed or the transaction did not commit")]
+    Closed,
+    /// Stored data could not be read back.
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+}
+
+type Reply = Box<dyn FnOnce() + Send>;
+type Job = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
+
+enum Msg {
+    Job(Job),
+    Stop,
+}
+
+/// Handle to the store thread. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    tx: mpsc::Sender<Msg>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Store")
+    }
+}
+
+/// Largest number of queued jobs committed together.
+const MAX_BATCH: usize = 512;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS payments (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  owner TEXT NOT NULL,
+  style TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT,
+  amount TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  debtor_account TEXT NOT NULL,
+  creditor_account TEXT NOT NULL,
+  end_to_end_id TEXT,
+  reference TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS payments_debtor ON payments(debtor_account, end_to_end_id);
+CREATE INDEX IF NOT EXISTS payments_creditor ON payments(creditor_account);
+CREATE INDEX IF NOT EXISTS payments_open ON payments(status) WHERE status IN ('RCVD', 'ACTC');
+CREATE TABLE IF NOT EXISTS status_history (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  payment_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT,
+  at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS status_history_payment ON status_history(payment_id);
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  payment_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS idempotency (
+  owner TEXT NOT NULL,
+  key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  state TEXT NOT NULL,
+  status_code INTEGER,
+  content_type TEXT,
+  body BLOB,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (owner, key)
+);
+CREATE TABLE IF NOT EXISTS webhook_endpoints (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  owner TEXT NOT NULL,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  disabled_reason TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  endpoint_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_ms INTEGER NOT NULL,
+  last_status INTEGER,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON webhook_deliveries(next_attempt_ms) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS deliveries_endpoint ON webhook_deliveries(endpoint_id);
+CREATE TABLE IF NOT EXISTS delivery_attempts (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  delivery_id TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  status_code INTEGER,
+  error TEXT,
+  duration_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempts_delivery ON delivery_attempts(delivery_id);
+";
+
+impl Store {
+    /// Open (creating if needed) the store and start its thread.
+    pub fn open(path: &DbPath) -> Result<(Self, StoreThread), StoreError> {
+        let conn = match path {
+            DbPath::Memory => Connection::open_in_memory()?,
+            DbPath::File(file) => {
+                let conn = Connection::open(file)?;
+                conn.pragma_update(None, "journal_mode", "WAL")?;
+                conn.pragma_update(None, "synchronous", "NORMAL")?;
+                conn
+            }
+        };
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch(SCHEMA)?;
+        let (tx, rx) = mpsc::channel();
+        let handle = std::thread::Builder::new()
+            .name("payglot-store".into())
+            .spawn(move || run(&conn, &rx))
+            .map_err(|e| StoreError::Corrupt(format!("cannot start the store thread: {e}")))?;
+        Ok((Self { tx: tx.clone() }, StoreThread { tx, handle: Some(handle) }))
+    }
+
+    /// Run `f` on the store thread inside a transaction; its result comes back after commit.
+    /// An `Err` from `f` rolls back only what `f` did.
+    pub async fn call<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (otx, orx) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let result = f(conn);
+            let ok = result.is_ok();
+            (ok, Box::new(move || drop(otx.send(result))))
+        });
+        self.tx.send(Msg::Job(job)).map_err(|_| StoreError::Closed)?;
+        orx.await.map_err(|_| StoreError::Closed)?
+    }
+}
+
+/// Owner of the store thread: [`StoreThread::stop`] finishes the queued jobs and closes the
+/// database.
+#[derive(Debug)]
+pub struct StoreThread {
+    tx: mpsc::Sender<Msg>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl StoreThread {
+    /// Finish the queued jobs, close the database and wait for the thread (off the executor).
+    pub async fn stop(mut self) {
+        let _ = self.tx.send(Msg::Stop);
+        if let Some(handle) = self.handle.take() {
+            let _ = tokio::task::spawn_blocking(move || handle.join()).await;
+        }
+    }
+}
+
+fn run(conn: &Connection, rx: &mpsc::Receiver<Msg>) {
+    let mut stop = false;
+    while !stop {
+        let Ok(first) = rx.recv() else { break };
+        let mut batch = Vec::new();
+        match first {
+            Msg::Job(job) => batch.push(job),
+            Msg::Stop => stop = true,
+        }
+        while !stop && batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(Msg::Job(job)) => batch.push(job),
+                Ok(Msg::Stop) => stop = true,
+                Err(_) => break,
+            }
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        run_batch(conn, batch);
+    }
+    // Jobs queued after Stop: none are accepted once the thread is gone; their callers see Closed.
+}
+
+fn run_batch(conn: &Connection, batch: Vec<Job>) {
+    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        tracing::error!(error = %e, "store: cannot begin a transaction");
+        return; // dropping the jobs tells their callers Closed
+    }
+    let mut replies = Vec::with_capacity(batch.len());
+    for job in batch {
+        if conn.execute_batch("SAVEPOINT job").is_err() {
+            continue;
+        }
+        let (ok, reply) = job(conn);
+        let end = if ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
+        if let Err(e) = conn.execute_batch(end) {
+            tracing::error!(error = %e, "store: savepoint");
+        }
+        replies.push(reply);
+    }
+    match conn.execute_batch("COMMIT") {
+        Ok(()) => replies.into_iter().for_each(|reply| reply()),
+        Err(e) => {
+            tracing::error!(error = %e, "store: commit failed");
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn jobs_commit_or_roll_back_alone() {
+        let (store, thread) = Store::open(&DbPath::Memory).unwrap();
+        let ok = store
+            .call(|c| {
+                c.execute("INSERT INTO events (id, type, owner, payment_id, created_at, data) VALUES ('e1','t','o','p','now','{}')", [])?;
+                Ok(1)
+            })
+            .await
+            .unwrap();
+        assert_eq!(ok, 1);
+        let failed: Result<(), _> = store
+            .call(|c| {
+                c.execute("INSERT INTO events (id, type, owner, payment_id, created_at, data) VALUES ('e2','t','o','p','now','{}')", [])?;
+                Err(StoreError::Corrupt("no".into()))
+            })
+            .await;
+        assert!(failed.is_err());
+        let n: i64 = store.call(|c| Ok(c.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?)).await.unwrap();
+        assert_eq!(n, 1);
+        thread.stop().await;
+        assert!(matches!(store.call(|_| Ok(())).await, Err(StoreError::Closed)));
+    }
+}
