@@ -46,6 +46,9 @@ fn detect_json(input: &[u8], limits: &DecodeLimits) -> Result<Format, DecodeErro
     if keys.contains_key("canonical_version") {
         return Ok(Format::CANONICAL_JSON);
     }
+    if let Some(format) = payglot_graphql::sniff(input).or_else(|| payglot_rest::sniff(input)) {
+        return Ok(format);
+    }
     let seen: Vec<&str> = keys.keys().map(String::as_str).take(8).collect();
     Err(DecodeError::unsupported(
         Location::default(),

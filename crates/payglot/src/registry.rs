@@ -27,6 +27,11 @@ impl Registry {
         for codec in payglot_iso20022::codecs() {
             registry.register(codec);
         }
+        registry.register(Box::new(payglot_rest::RestNative));
+        registry.register(Box::new(payglot_rest::RestBerlinGroup::default()));
+        registry.register(Box::new(payglot_rest::RestOpenBankingUk::v4()));
+        registry.register(Box::new(payglot_rest::RestOpenBankingUk::v3_1()));
+        registry.register(Box::new(payglot_graphql::GraphqlCodec));
         registry.register(Box::new(payglot_soap::SoapPayglot::default()));
         registry.register(Box::new(payglot_soap::SoapIso20022::new(
             &crate::compose::ANY_ISO20022,

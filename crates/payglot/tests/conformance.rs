@@ -42,12 +42,24 @@ fn file_with_stem(case: &Path, stem: &str) -> Option<PathBuf> {
         .find(|p| p.file_stem().is_some_and(|s| s == stem) && p.extension().is_some())
 }
 
+/// Fixture folders whose cases need more than the bytes to decode, so this runner cannot
+/// check them alone; their own crate's tests run every case (FIXME: let a case folder carry the
+/// HTTP context, then drop this list).
+/// - `rest:berlin-group`, `rest:open-banking-uk`, `rest:open-banking-uk-v3.1`: request bodies carry
+///   no message id or creation time; `crates/rest/tests` decodes them with an `HttpContext`.
+/// - `rest:errors`: provider error bodies, read by `payglot_rest::errors::decode_error`.
+const CHECKED_BY_THEIR_CRATE: &[&str] =
+    &["rest:berlin-group", "rest:open-banking-uk", "rest:open-banking-uk-v3.1", "rest:errors"];
+
 /// Every case as (format, case folder).
 fn cases() -> Vec<(Format, PathBuf)> {
     let mut cases = Vec::new();
     for family in subdirs(&fixtures_root()) {
         for format_dir in subdirs(&family) {
             let id = format!("{}:{}", name(&family), name(&format_dir));
+            if CHECKED_BY_THEIR_CRATE.contains(&id.as_str()) {
+                continue;
+            }
             let format = Format::parse(&id).unwrap_or_else(|e| panic!("fixture folder {id}: {e}"));
             cases.extend(subdirs(&format_dir).into_iter().map(|case| (format.clone(), case)));
         }
@@ -151,7 +163,8 @@ fn every_fixture_case_conforms() {
 #[test]
 fn every_registered_format_has_fixtures() {
     let registry = Registry::standard();
-    let covered: Vec<Format> = cases().into_iter().map(|(format, _)| format).collect();
+    let mut covered: Vec<Format> = cases().into_iter().map(|(format, _)| format).collect();
+    covered.extend(CHECKED_BY_THEIR_CRATE.iter().filter_map(|id| Format::parse(id).ok()));
     let missing: Vec<String> = registry.formats().filter(|f| !covered.contains(f)).map(|f| f.to_string()).collect();
     assert!(missing.is_empty(), "formats without conformance fixtures: {missing:?}");
 }
