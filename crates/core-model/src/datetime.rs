@@ -99,7 +99,7 @@ fn significant_fraction_digits(mut nanos: u32) -> u8 {
         return 0;
     }
     let mut digits = 9;
-    while nanos % 10 == 0 {
+    while nanos.is_multiple_of(10) {
         nanos /= 10;
         digits -= 1;
     }
