@@ -28,7 +28,7 @@ fn verdicts_match_xmllint_on_the_corpus() {
         if let Some((ns, doc)) = common::extract(&bytes, "Document")
             && KNOWN_DOCUMENT_NAMESPACES.contains(&ns.as_str())
         {
-            let version = ns.trim_start_matches(payglot_iso20022::rt::ISO_NS_PREFIX);
+            let version = ns.trim_start_matches(payglot_iso20022::ISO_NS_PREFIX);
             let xsd = xsd_dir.join(format!("{version}.xsd"));
             let (lint_ok, lint_err) = common::xmllint(&xsd, &doc, &format!("d{i}")).expect("xmllint runs");
             let ours = parse_any(&bytes, &Limits::default());

@@ -20,7 +20,7 @@ pub struct EmittedFile {
 /// Emit options.
 #[derive(Debug, Clone)]
 pub struct EmitOptions {
-    /// Path of the runtime module from generated code, e.g. `crate::rt`.
+    /// Path of the runtime from generated code, e.g. `::payglot_xsd_runtime`.
     pub runtime: String,
     /// Gate each schema module behind a cargo feature named like the module.
     pub features: bool,
@@ -76,7 +76,7 @@ pub fn emit(schemas: &[Schema], opts: &EmitOptions) -> Result<Vec<EmittedFile>, 
                 "impl rt::RootElement for {ty} {{ const NAMESPACE: &'static str = NAMESPACE; const ELEMENT: &'static str = {el:?}; }}
                  impl {ty} {{
                      /// Read a `{el}` (bare, or inside an envelope), validating every facet while reading.
-                     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Iso20022Error> {{ rt::read_root::<Self>(bytes, limits) }}
+                     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {{ rt::read_root::<Self>(bytes, limits) }}
                      /// Write as a standalone XML document.
                      pub fn to_xml(&self) -> Vec<u8> {{ rt::write_root(self) }}
                  }}",
@@ -160,7 +160,7 @@ fn emit_mod(schemas: &[Schema], opts: &EmitOptions) -> String {
         let _ = write!(s, "{:?},", d.target_namespace.as_deref().unwrap_or(""));
     }
     s.push_str("];\n");
-    s.push_str("/// Read the Document the reader is positioned in (its start tag consumed), by namespace.\n/// `None` when no enabled module has that namespace.\npub(crate) fn read_document(ns: &str, r: &mut rt::Reader<'_>) -> Option<Result<AnyDocument, rt::Iso20022Error>> {\n#[allow(unused_variables)]\nlet _ = &r;\nmatch ns {");
+    s.push_str("/// Read the Document the reader is positioned in (its start tag consumed), by namespace.\n/// `None` when no enabled module has that namespace.\npub(crate) fn read_document(ns: &str, r: &mut rt::Reader<'_>) -> Option<Result<AnyDocument, rt::Error>> {\n#[allow(unused_variables)]\nlet _ = &r;\nmatch ns {");
     for d in &docs {
         let _ = writeln!(
             s,
@@ -693,7 +693,7 @@ fn emit_complex(out: &mut String, c: &ComplexDef, s: &Schema, cfg: &str) -> Resu
                 pub enum {n} {{ {} }}
                 {cfg}
                 impl rt::ComplexValue for {n} {{
-                    fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Iso20022Error> {{
+                    fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {{
                         const NAMES: &[&str] = &[{list}];
                         match r.peek_among(NAMES)? {{ {} _ => Err(r.expected(NAMES)) }}
                     }}
@@ -769,7 +769,7 @@ fn emit_struct(
         {cfg}
         impl rt::ComplexValue for {n} {{
             {attrs_const}
-            fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Iso20022Error> {{ Ok(Self {{ {} }}) }}
+            fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {{ Ok(Self {{ {} }}) }}
             {write_attrs_fn}
             fn write(&self, w: &mut rt::Writer) {{ {writes} }}
         }}",

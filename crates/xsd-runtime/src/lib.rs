@@ -1,13 +1,18 @@
-//! The hand-written runtime shared by all generated message modules: the traits generated
-//! types implement, the reader and writer they call, facet checks, date/time and decimal
-//! values, errors and limits. Generated code holds data and calls; behaviour lives here.
+//! payglot-xsd-runtime: the runtime of the code `payglot-xsd-codegen` generates (as `prost` is
+//! to `prost-build`). Generated types hold data and a list of calls; the behaviour lives here:
+//! the traits generated types implement ([`SimpleValue`], [`ComplexValue`], [`RootElement`]),
+//! the validating pull [`Reader`] on quick-xml and the [`Writer`] they call, facet checks,
+//! XSD date/time and decimal values, [`Error`]/[`Violation`] and [`Limits`].
+//!
+//! It knows XSD and XML, nothing about payments or any one schema. Most users want the
+//! `payglot` crate; generated crates (`payglot-iso20022`, `payglot-soap`) depend on this one.
 mod error;
 mod limits;
 mod reader;
 mod values;
 mod writer;
 
-pub use error::{FacetError, Iso20022Error, Rule, Violation, mask_account};
+pub use error::{Error, FacetError, Rule, Violation, mask_account};
 pub use limits::Limits;
 pub use reader::{AnyElement, Reader, read_located, read_root};
 pub use regex::Regex;
@@ -17,9 +22,6 @@ pub use values::{
     check_decimal, check_string, compile_pattern, parse_decimal,
 };
 pub use writer::{Writer, write_root};
-
-/// Namespace prefix of ISO 20022 message schemas.
-pub const ISO_NS_PREFIX: &str = "urn:iso:std:iso:20022:tech:xsd:";
 
 /// A simple type: parsed from and written as text, facets checked in `parse_text`.
 pub trait SimpleValue: Sized {
@@ -34,7 +36,7 @@ pub trait ComplexValue: Sized {
     /// Attributes the type declares (unqualified names).
     const ATTRS: &'static [&'static str] = &[];
     /// Read the content of the current element (its start tag already consumed).
-    fn read(r: &mut Reader<'_>) -> Result<Self, Iso20022Error>;
+    fn read(r: &mut Reader<'_>) -> Result<Self, Error>;
     /// Write the attributes (inside the start tag).
     fn write_attrs(&self, _w: &mut Writer) {}
     /// Write the content.
