@@ -70,6 +70,27 @@ pub fn parse_any(bytes: &[u8], limits: &Limits) -> Result<AnyDocument, Iso20022E
     }
 }
 
+/// Validate the `Document` in `bytes` (found as [`parse_any`] finds it) and report every
+/// violation, up to `max_violations` (at least 1): facet and datatype violations are collected
+/// while reading goes on; a structural error (missing or unexpected element, malformed XML, a
+/// limit, an unsupported version) ends the list. `Ok(())` when the document is valid.
+///
+/// ```
+/// use payglot_iso20022::{Limits, validate_any};
+/// let xml = br#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"/>"#;
+/// let err = validate_any(xml, &Limits::default(), 100).unwrap_err();
+/// assert_eq!(err.violations()[0].rule.as_str(), "unsupported-version");
+/// ```
+pub fn validate_any(bytes: &[u8], limits: &Limits, max_violations: usize) -> Result<(), Iso20022Error> {
+    let mut r = rt::Reader::new(bytes, limits)?;
+    r.collect_violations(max_violations.max(1));
+    let ns = r.locate(is_document, "Document")?;
+    match generated::read_document(&ns, &mut r) {
+        Some(res) => res.map(|_| ()),
+        None => Err(unsupported(&r, &ns)),
+    }
+}
+
 /// Namespace of the first ISO 20022 `Document` in `bytes` (through envelopes), without
 /// validating it. Useful for detection.
 pub fn document_namespace(bytes: &[u8], limits: &Limits) -> Result<String, Iso20022Error> {

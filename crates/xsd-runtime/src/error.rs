@@ -131,8 +131,10 @@ impl fmt::Display for Violation {
     }
 }
 
-/// A document was rejected. Holds at least one [`Violation`]; the reader stops at the first
-/// structural or facet violation, so today there is exactly one.
+/// A document was rejected. Holds at least one [`Violation`]: exactly one when the reader stops
+/// at the first violation (the default), or every value-level violation found (up to a bound)
+/// followed by the structural error that stopped reading, if any, when it collects them
+/// ([`Reader::collect_violations`](crate::Reader::collect_violations)).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct Error {
     violations: Vec<Violation>,
@@ -142,6 +144,17 @@ impl Error {
     /// An error with one violation.
     pub fn new(v: Violation) -> Self {
         Error { violations: vec![v] }
+    }
+
+    /// An error with these violations (at least one expected; an empty list displays as a
+    /// generic rejection).
+    pub fn from_violations(violations: Vec<Violation>) -> Self {
+        Error { violations }
+    }
+
+    /// The violations, owned.
+    pub fn into_violations(self) -> Vec<Violation> {
+        self.violations
     }
 
     pub(crate) fn first_mut(&mut self) -> Option<&mut Violation> {

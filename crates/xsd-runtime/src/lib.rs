@@ -7,6 +7,7 @@
 //! It knows XSD and XML, nothing about payments or any one schema. Most users want the
 //! `payglot` crate; generated crates (`payglot-iso20022`, `payglot-soap`) depend on this one.
 mod error;
+mod fast;
 mod limits;
 mod reader;
 mod values;
@@ -29,6 +30,11 @@ pub trait SimpleValue: Sized {
     fn parse_text(text: &str) -> Result<Self, FacetError>;
     /// Write the value as (escaped) text.
     fn write_text(&self, w: &mut Writer);
+    /// A value of the type that need not satisfy its facets. A reader collecting violations
+    /// ([`Reader::collect_violations`]) puts it where a value was invalid so that it can read
+    /// on; such a reader's result is always an error, so the placeholder never escapes it.
+    #[doc(hidden)]
+    fn placeholder() -> Self;
 }
 
 /// A complex type (struct for a sequence, enum for a choice) or a nested group.

@@ -48,6 +48,10 @@ pub struct Reader<'a> {
     outer_depth: usize,
     cur: Option<BytesStart<'a>>,
     pos: u64,
+    /// Value-level violations collected so far (collecting mode only).
+    collected: Vec<Violation>,
+    /// At most this many are collected; 0 = stop at the first violation.
+    collect_max: usize,
 }
 
 impl std::fmt::Debug for Reader<'_> {
@@ -102,6 +106,8 @@ impl<'a> Reader<'a> {
             outer_depth: 0,
             cur: None,
             pos: 0,
+            collected: Vec::new(),
+            collect_max: 0,
         })
     }
 
@@ -436,7 +442,46 @@ impl<'a> Reader<'a> {
 
     fn simple<T: SimpleValue>(&mut self) -> R<T> {
         let text = self.read_text()?;
-        T::parse_text(&text).map_err(|f| self.facet_error(f, &text))
+        match T::parse_text(&text) {
+            Ok(v) => Ok(v),
+            Err(f) => {
+                let e = self.facet_error(f, &text);
+                self.recover(e)
+            }
+        }
+    }
+
+    /// Collect violations instead of stopping at the first: a value that breaks a facet (or is
+    /// not of its built-in type) is recorded and reading goes on, up to `max` violations
+    /// (then reading stops with those). Structural errors (a missing or unexpected element or
+    /// attribute, malformed XML, a limit) still stop reading; the error then holds the values'
+    /// violations before the structural one, in document order. A reader in this mode never
+    /// returns a value from [`read_located`] when it found any violation.
+    pub fn collect_violations(&mut self, max: usize) {
+        self.collect_max = max;
+    }
+
+    /// In collecting mode, record a value-level error and go on with a placeholder.
+    fn recover<T: SimpleValue>(&mut self, e: Error) -> R<T> {
+        if self.collect_max == 0 {
+            return Err(e);
+        }
+        self.collected.extend(e.into_violations());
+        if self.collected.len() >= self.collect_max {
+            self.collected.truncate(self.collect_max);
+            return Err(Error::from_violations(std::mem::take(&mut self.collected)));
+        }
+        Ok(T::placeholder())
+    }
+
+    /// Prepend the collected violations to a stopping error.
+    fn with_collected(&mut self, e: Error) -> Error {
+        if self.collected.is_empty() {
+            return e;
+        }
+        let mut all = std::mem::take(&mut self.collected);
+        all.extend(e.into_violations());
+        Error::from_violations(all)
     }
 
     /// A required simple-typed element.
@@ -640,14 +685,17 @@ impl<'a> Reader<'a> {
     }
 
     fn attr_parse<T: SimpleValue>(&mut self, name: &'static str, v: &str) -> R<T> {
-        T::parse_text(v).map_err(|f| {
-            let mut e = self.facet_error(f, v);
-            if let Some(x) = e_first(&mut e) {
-                x.path.push_str("/@");
-                x.path.push_str(name);
+        match T::parse_text(v) {
+            Ok(v) => Ok(v),
+            Err(f) => {
+                let mut e = self.facet_error(f, v);
+                if let Some(x) = e_first(&mut e) {
+                    x.path.push_str("/@");
+                    x.path.push_str(name);
+                }
+                self.recover(e)
             }
-            e
-        })
+        }
     }
 
     /// A required attribute of the current element.
@@ -807,10 +855,16 @@ impl<'a> Reader<'a> {
             self.check_attrs(&e, T::ATTRS)?;
             self.cur = Some(e);
         }
-        let v = T::read(self)?;
-        self.close()?;
-        self.finish()?;
-        Ok(v)
+        let read = T::read(self).and_then(|v| {
+            self.close()?;
+            self.finish()?;
+            Ok(v)
+        });
+        match read {
+            Ok(_) if !self.collected.is_empty() => Err(Error::from_violations(std::mem::take(&mut self.collected))),
+            Ok(v) => Ok(v),
+            Err(e) => Err(self.with_collected(e)),
+        }
     }
 
     /// An error with `rule` and `message` at the current element (its path, line and column),

@@ -104,32 +104,32 @@ impl rt::ComplexValue for AccountIdentification4Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountInterest4 {
     /// Element `Tp` [0..1].
-    pub tp: Option<InterestType1Choice>,
+    pub tp: Option<Box<InterestType1Choice>>,
     /// Element `Rate` [0..].
     pub rate: Vec<Rate4>,
     /// Element `FrToDt` [0..1].
-    pub fr_to_dt: Option<DateTimePeriod1>,
+    pub fr_to_dt: Option<Box<DateTimePeriod1>>,
     /// Element `Rsn` [0..1].
     pub rsn: Option<Max35Text>,
     /// Element `Tax` [0..1].
-    pub tax: Option<TaxCharges2>,
+    pub tax: Option<Box<TaxCharges2>>,
 }
 impl rt::ComplexValue for AccountInterest4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             rate: r.many_c("Rate", 0, 0)?,
-            fr_to_dt: r.opt_c("FrToDt")?,
+            fr_to_dt: r.opt_c("FrToDt")?.map(Box::new),
             rsn: r.opt_s("Rsn")?,
-            tax: r.opt_c("Tax")?,
+            tax: r.opt_c("Tax")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.many_c("Rate", &self.rate);
-        w.opt_c("FrToDt", self.fr_to_dt.as_ref());
+        w.opt_c("FrToDt", self.fr_to_dt.as_deref());
         w.opt_s("Rsn", self.rsn.as_ref());
-        w.opt_c("Tax", self.tax.as_ref());
+        w.opt_c("Tax", self.tax.as_deref());
     }
 }
 /// XSD complex type `AccountSchemeName1Choice`. Exactly one branch.
@@ -166,31 +166,31 @@ pub struct AccountStatement9 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `StmtPgntn` [0..1].
-    pub stmt_pgntn: Option<Pagination1>,
+    pub stmt_pgntn: Option<Box<Pagination1>>,
     /// Element `ElctrncSeqNb` [0..1].
     pub elctrnc_seq_nb: Option<Number>,
     /// Element `RptgSeq` [0..1].
-    pub rptg_seq: Option<SequenceRange1Choice>,
+    pub rptg_seq: Option<Box<SequenceRange1Choice>>,
     /// Element `LglSeqNb` [0..1].
     pub lgl_seq_nb: Option<Number>,
     /// Element `CreDtTm` [0..1].
     pub cre_dt_tm: Option<ISODateTime>,
     /// Element `FrToDt` [0..1].
-    pub fr_to_dt: Option<DateTimePeriod1>,
+    pub fr_to_dt: Option<Box<DateTimePeriod1>>,
     /// Element `CpyDplctInd` [0..1].
     pub cpy_dplct_ind: Option<CopyDuplicate1Code>,
     /// Element `RptgSrc` [0..1].
-    pub rptg_src: Option<ReportingSource1Choice>,
+    pub rptg_src: Option<Box<ReportingSource1Choice>>,
     /// Element `Acct` [1..1].
     pub acct: CashAccount39,
     /// Element `RltdAcct` [0..1].
-    pub rltd_acct: Option<CashAccount38>,
+    pub rltd_acct: Option<Box<CashAccount38>>,
     /// Element `Intrst` [0..].
     pub intrst: Vec<AccountInterest4>,
     /// Element `Bal` [1..].
     pub bal: Vec<CashBalance8>,
     /// Element `TxsSummry` [0..1].
-    pub txs_summry: Option<TotalTransactions6>,
+    pub txs_summry: Option<Box<TotalTransactions6>>,
     /// Element `Ntry` [0..].
     pub ntry: Vec<ReportEntry10>,
     /// Element `AddtlStmtInf` [0..1].
@@ -200,38 +200,38 @@ impl rt::ComplexValue for AccountStatement9 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            stmt_pgntn: r.opt_c("StmtPgntn")?,
+            stmt_pgntn: r.opt_c("StmtPgntn")?.map(Box::new),
             elctrnc_seq_nb: r.opt_s("ElctrncSeqNb")?,
-            rptg_seq: r.opt_c("RptgSeq")?,
+            rptg_seq: r.opt_c("RptgSeq")?.map(Box::new),
             lgl_seq_nb: r.opt_s("LglSeqNb")?,
             cre_dt_tm: r.opt_s("CreDtTm")?,
-            fr_to_dt: r.opt_c("FrToDt")?,
+            fr_to_dt: r.opt_c("FrToDt")?.map(Box::new),
             cpy_dplct_ind: r.opt_s("CpyDplctInd")?,
-            rptg_src: r.opt_c("RptgSrc")?,
+            rptg_src: r.opt_c("RptgSrc")?.map(Box::new),
             acct: r.req_c("Acct")?,
-            rltd_acct: r.opt_c("RltdAcct")?,
+            rltd_acct: r.opt_c("RltdAcct")?.map(Box::new),
             intrst: r.many_c("Intrst", 0, 0)?,
             bal: r.many_c("Bal", 1, 0)?,
-            txs_summry: r.opt_c("TxsSummry")?,
+            txs_summry: r.opt_c("TxsSummry")?.map(Box::new),
             ntry: r.many_c("Ntry", 0, 0)?,
             addtl_stmt_inf: r.opt_s("AddtlStmtInf")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("StmtPgntn", self.stmt_pgntn.as_ref());
+        w.opt_c("StmtPgntn", self.stmt_pgntn.as_deref());
         w.opt_s("ElctrncSeqNb", self.elctrnc_seq_nb.as_ref());
-        w.opt_c("RptgSeq", self.rptg_seq.as_ref());
+        w.opt_c("RptgSeq", self.rptg_seq.as_deref());
         w.opt_s("LglSeqNb", self.lgl_seq_nb.as_ref());
         w.opt_s("CreDtTm", self.cre_dt_tm.as_ref());
-        w.opt_c("FrToDt", self.fr_to_dt.as_ref());
+        w.opt_c("FrToDt", self.fr_to_dt.as_deref());
         w.opt_s("CpyDplctInd", self.cpy_dplct_ind.as_ref());
-        w.opt_c("RptgSrc", self.rptg_src.as_ref());
+        w.opt_c("RptgSrc", self.rptg_src.as_deref());
         w.c("Acct", &self.acct);
-        w.opt_c("RltdAcct", self.rltd_acct.as_ref());
+        w.opt_c("RltdAcct", self.rltd_acct.as_deref());
         w.many_c("Intrst", &self.intrst);
         w.many_c("Bal", &self.bal);
-        w.opt_c("TxsSummry", self.txs_summry.as_ref());
+        w.opt_c("TxsSummry", self.txs_summry.as_deref());
         w.many_c("Ntry", &self.ntry);
         w.opt_s("AddtlStmtInf", self.addtl_stmt_inf.as_ref());
     }
@@ -298,18 +298,18 @@ pub struct BalanceType13 {
     /// Element `CdOrPrtry` [1..1].
     pub cd_or_prtry: BalanceType10Choice,
     /// Element `SubTp` [0..1].
-    pub sub_tp: Option<BalanceSubType1Choice>,
+    pub sub_tp: Option<Box<BalanceSubType1Choice>>,
 }
 impl rt::ComplexValue for BalanceType13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             cd_or_prtry: r.req_c("CdOrPrtry")?,
-            sub_tp: r.opt_c("SubTp")?,
+            sub_tp: r.opt_c("SubTp")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
-        w.opt_c("SubTp", self.sub_tp.as_ref());
+        w.opt_c("SubTp", self.sub_tp.as_deref());
     }
 }
 /// XSD complex type `BankToCustomerStatementV08`.
@@ -342,74 +342,74 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
     /// Element `FinInstnId` [1..1].
     pub fin_instn_id: FinancialInstitutionIdentification18,
     /// Element `BrnchId` [0..1].
-    pub brnch_id: Option<BranchData3>,
+    pub brnch_id: Option<Box<BranchData3>>,
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c("BrnchId")?,
+            brnch_id: r.opt_c("BrnchId")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
-        w.opt_c("BrnchId", self.brnch_id.as_ref());
+        w.opt_c("BrnchId", self.brnch_id.as_deref());
     }
 }
 /// XSD complex type `CardEntry4`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CardEntry4 {
     /// Element `Card` [0..1].
-    pub card: Option<PaymentCard4>,
+    pub card: Option<Box<PaymentCard4>>,
     /// Element `POI` [0..1].
-    pub poi: Option<PointOfInteraction1>,
+    pub poi: Option<Box<PointOfInteraction1>>,
     /// Element `AggtdNtry` [0..1].
-    pub aggtd_ntry: Option<CardAggregated2>,
+    pub aggtd_ntry: Option<Box<CardAggregated2>>,
     /// Element `PrePdAcct` [0..1].
-    pub pre_pd_acct: Option<CashAccount38>,
+    pub pre_pd_acct: Option<Box<CashAccount38>>,
 }
 impl rt::ComplexValue for CardEntry4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            card: r.opt_c("Card")?,
-            poi: r.opt_c("POI")?,
-            aggtd_ntry: r.opt_c("AggtdNtry")?,
-            pre_pd_acct: r.opt_c("PrePdAcct")?,
+            card: r.opt_c("Card")?.map(Box::new),
+            poi: r.opt_c("POI")?.map(Box::new),
+            aggtd_ntry: r.opt_c("AggtdNtry")?.map(Box::new),
+            pre_pd_acct: r.opt_c("PrePdAcct")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Card", self.card.as_ref());
-        w.opt_c("POI", self.poi.as_ref());
-        w.opt_c("AggtdNtry", self.aggtd_ntry.as_ref());
-        w.opt_c("PrePdAcct", self.pre_pd_acct.as_ref());
+        w.opt_c("Card", self.card.as_deref());
+        w.opt_c("POI", self.poi.as_deref());
+        w.opt_c("AggtdNtry", self.aggtd_ntry.as_deref());
+        w.opt_c("PrePdAcct", self.pre_pd_acct.as_deref());
     }
 }
 /// XSD complex type `CardTransaction17`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CardTransaction17 {
     /// Element `Card` [0..1].
-    pub card: Option<PaymentCard4>,
+    pub card: Option<Box<PaymentCard4>>,
     /// Element `POI` [0..1].
-    pub poi: Option<PointOfInteraction1>,
+    pub poi: Option<Box<PointOfInteraction1>>,
     /// Element `Tx` [0..1].
-    pub tx: Option<CardTransaction3Choice>,
+    pub tx: Option<Box<CardTransaction3Choice>>,
     /// Element `PrePdAcct` [0..1].
-    pub pre_pd_acct: Option<CashAccount38>,
+    pub pre_pd_acct: Option<Box<CashAccount38>>,
 }
 impl rt::ComplexValue for CardTransaction17 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            card: r.opt_c("Card")?,
-            poi: r.opt_c("POI")?,
-            tx: r.opt_c("Tx")?,
-            pre_pd_acct: r.opt_c("PrePdAcct")?,
+            card: r.opt_c("Card")?.map(Box::new),
+            poi: r.opt_c("POI")?.map(Box::new),
+            tx: r.opt_c("Tx")?.map(Box::new),
+            pre_pd_acct: r.opt_c("PrePdAcct")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Card", self.card.as_ref());
-        w.opt_c("POI", self.poi.as_ref());
-        w.opt_c("Tx", self.tx.as_ref());
-        w.opt_c("PrePdAcct", self.pre_pd_acct.as_ref());
+        w.opt_c("Card", self.card.as_deref());
+        w.opt_c("POI", self.poi.as_deref());
+        w.opt_c("Tx", self.tx.as_deref());
+        w.opt_c("PrePdAcct", self.pre_pd_acct.as_deref());
     }
 }
 /// XSD complex type `CashAccount38`.
@@ -418,30 +418,30 @@ pub struct CashAccount38 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<CashAccountType2Choice>,
+    pub tp: Option<Box<CashAccountType2Choice>>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max70Text>,
     /// Element `Prxy` [0..1].
-    pub prxy: Option<ProxyAccountIdentification1>,
+    pub prxy: Option<Box<ProxyAccountIdentification1>>,
 }
 impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_c("Id")?,
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             ccy: r.opt_s("Ccy")?,
             nm: r.opt_s("Nm")?,
-            prxy: r.opt_c("Prxy")?,
+            prxy: r.opt_c("Prxy")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("Prxy", self.prxy.as_ref());
+        w.opt_c("Prxy", self.prxy.as_deref());
     }
 }
 /// XSD complex type `CashAccount39`.
@@ -450,38 +450,38 @@ pub struct CashAccount39 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<CashAccountType2Choice>,
+    pub tp: Option<Box<CashAccountType2Choice>>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max70Text>,
     /// Element `Prxy` [0..1].
-    pub prxy: Option<ProxyAccountIdentification1>,
+    pub prxy: Option<Box<ProxyAccountIdentification1>>,
     /// Element `Ownr` [0..1].
-    pub ownr: Option<PartyIdentification135>,
+    pub ownr: Option<Box<PartyIdentification135>>,
     /// Element `Svcr` [0..1].
-    pub svcr: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub svcr: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
 }
 impl rt::ComplexValue for CashAccount39 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_c("Id")?,
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             ccy: r.opt_s("Ccy")?,
             nm: r.opt_s("Nm")?,
-            prxy: r.opt_c("Prxy")?,
-            ownr: r.opt_c("Ownr")?,
-            svcr: r.opt_c("Svcr")?,
+            prxy: r.opt_c("Prxy")?.map(Box::new),
+            ownr: r.opt_c("Ownr")?.map(Box::new),
+            svcr: r.opt_c("Svcr")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("Prxy", self.prxy.as_ref());
-        w.opt_c("Ownr", self.ownr.as_ref());
-        w.opt_c("Svcr", self.svcr.as_ref());
+        w.opt_c("Prxy", self.prxy.as_deref());
+        w.opt_c("Ownr", self.ownr.as_deref());
+        w.opt_c("Svcr", self.svcr.as_deref());
     }
 }
 /// XSD complex type `CashAccountType2Choice`. Exactly one branch.
@@ -630,15 +630,15 @@ pub struct ChargesRecord3 {
     /// Element `ChrgInclInd` [0..1].
     pub chrg_incl_ind: Option<ChargeIncludedIndicator>,
     /// Element `Tp` [0..1].
-    pub tp: Option<ChargeType3Choice>,
+    pub tp: Option<Box<ChargeType3Choice>>,
     /// Element `Rate` [0..1].
     pub rate: Option<PercentageRate>,
     /// Element `Br` [0..1].
     pub br: Option<ChargeBearerType1Code>,
     /// Element `Agt` [0..1].
-    pub agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `Tax` [0..1].
-    pub tax: Option<TaxCharges2>,
+    pub tax: Option<Box<TaxCharges2>>,
 }
 impl rt::ComplexValue for ChargesRecord3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -646,22 +646,22 @@ impl rt::ComplexValue for ChargesRecord3 {
             amt: r.req_c("Amt")?,
             cdt_dbt_ind: r.opt_s("CdtDbtInd")?,
             chrg_incl_ind: r.opt_s("ChrgInclInd")?,
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             rate: r.opt_s("Rate")?,
             br: r.opt_s("Br")?,
-            agt: r.opt_c("Agt")?,
-            tax: r.opt_c("Tax")?,
+            agt: r.opt_c("Agt")?.map(Box::new),
+            tax: r.opt_c("Tax")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
         w.opt_s("CdtDbtInd", self.cdt_dbt_ind.as_ref());
         w.opt_s("ChrgInclInd", self.chrg_incl_ind.as_ref());
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Rate", self.rate.as_ref());
         w.opt_s("Br", self.br.as_ref());
-        w.opt_c("Agt", self.agt.as_ref());
-        w.opt_c("Tax", self.tax.as_ref());
+        w.opt_c("Agt", self.agt.as_deref());
+        w.opt_c("Tax", self.tax.as_deref());
     }
 }
 /// XSD complex type `ClearingSystemIdentification2Choice`. Exactly one branch.
@@ -696,19 +696,19 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingSystemMemberIdentification2 {
     /// Element `ClrSysId` [0..1].
-    pub clr_sys_id: Option<ClearingSystemIdentification2Choice>,
+    pub clr_sys_id: Option<Box<ClearingSystemIdentification2Choice>>,
     /// Element `MmbId` [1..1].
     pub mmb_id: Max35Text,
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            clr_sys_id: r.opt_c("ClrSysId")?,
+            clr_sys_id: r.opt_c("ClrSysId")?.map(Box::new),
             mmb_id: r.req_s("MmbId")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("ClrSysId", self.clr_sys_id.as_ref());
+        w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
         w.s("MmbId", &self.mmb_id);
     }
 }
@@ -718,26 +718,26 @@ pub struct CreditLine3 {
     /// Element `Incl` [1..1].
     pub incl: TrueFalseIndicator,
     /// Element `Tp` [0..1].
-    pub tp: Option<CreditLineType1Choice>,
+    pub tp: Option<Box<CreditLineType1Choice>>,
     /// Element `Amt` [0..1].
     pub amt: Option<ActiveOrHistoricCurrencyAndAmount>,
     /// Element `Dt` [0..1].
-    pub dt: Option<DateAndDateTime2Choice>,
+    pub dt: Option<Box<DateAndDateTime2Choice>>,
 }
 impl rt::ComplexValue for CreditLine3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             incl: r.req_s("Incl")?,
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             amt: r.opt_c("Amt")?,
-            dt: r.opt_c("Dt")?,
+            dt: r.opt_c("Dt")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Incl", &self.incl);
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_c("Amt", self.amt.as_ref());
-        w.opt_c("Dt", self.dt.as_ref());
+        w.opt_c("Dt", self.dt.as_deref());
     }
 }
 /// XSD complex type `CreditLineType1Choice`. Exactly one branch.
@@ -772,19 +772,19 @@ impl rt::ComplexValue for CreditLineType1Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditorReferenceInformation2 {
     /// Element `Tp` [0..1].
-    pub tp: Option<CreditorReferenceType2>,
+    pub tp: Option<Box<CreditorReferenceType2>>,
     /// Element `Ref` [0..1].
     pub ref_: Option<Max35Text>,
 }
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             ref_: r.opt_s("Ref")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Ref", self.ref_.as_ref());
     }
 }
@@ -856,19 +856,19 @@ impl rt::ComplexValue for Document {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntryDetails9 {
     /// Element `Btch` [0..1].
-    pub btch: Option<BatchInformation2>,
+    pub btch: Option<Box<BatchInformation2>>,
     /// Element `TxDtls` [0..].
     pub tx_dtls: Vec<EntryTransaction10>,
 }
 impl rt::ComplexValue for EntryDetails9 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            btch: r.opt_c("Btch")?,
+            btch: r.opt_c("Btch")?.map(Box::new),
             tx_dtls: r.many_c("TxDtls", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Btch", self.btch.as_ref());
+        w.opt_c("Btch", self.btch.as_deref());
         w.many_c("TxDtls", &self.tx_dtls);
     }
 }
@@ -876,53 +876,53 @@ impl rt::ComplexValue for EntryDetails9 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntryTransaction10 {
     /// Element `Refs` [0..1].
-    pub refs: Option<TransactionReferences6>,
+    pub refs: Option<Box<TransactionReferences6>>,
     /// Element `Amt` [0..1].
     pub amt: Option<ActiveOrHistoricCurrencyAndAmount>,
     /// Element `CdtDbtInd` [0..1].
     pub cdt_dbt_ind: Option<CreditDebitCode>,
     /// Element `AmtDtls` [0..1].
-    pub amt_dtls: Option<AmountAndCurrencyExchange3>,
+    pub amt_dtls: Option<Box<AmountAndCurrencyExchange3>>,
     /// Element `Avlbty` [0..].
     pub avlbty: Vec<CashAvailability1>,
     /// Element `BkTxCd` [0..1].
-    pub bk_tx_cd: Option<BankTransactionCodeStructure4>,
+    pub bk_tx_cd: Option<Box<BankTransactionCodeStructure4>>,
     /// Element `Chrgs` [0..1].
-    pub chrgs: Option<Charges6>,
+    pub chrgs: Option<Box<Charges6>>,
     /// Element `Intrst` [0..1].
-    pub intrst: Option<TransactionInterest4>,
+    pub intrst: Option<Box<TransactionInterest4>>,
     /// Element `RltdPties` [0..1].
-    pub rltd_pties: Option<TransactionParties6>,
+    pub rltd_pties: Option<Box<TransactionParties6>>,
     /// Element `RltdAgts` [0..1].
-    pub rltd_agts: Option<TransactionAgents5>,
+    pub rltd_agts: Option<Box<TransactionAgents5>>,
     /// Element `LclInstrm` [0..1].
-    pub lcl_instrm: Option<LocalInstrument2Choice>,
+    pub lcl_instrm: Option<Box<LocalInstrument2Choice>>,
     /// Element `Purp` [0..1].
-    pub purp: Option<Purpose2Choice>,
+    pub purp: Option<Box<Purpose2Choice>>,
     /// Element `RltdRmtInf` [0..10].
     pub rltd_rmt_inf: Vec<RemittanceLocation7>,
     /// Element `RmtInf` [0..1].
-    pub rmt_inf: Option<RemittanceInformation16>,
+    pub rmt_inf: Option<Box<RemittanceInformation16>>,
     /// Element `RltdDts` [0..1].
-    pub rltd_dts: Option<TransactionDates3>,
+    pub rltd_dts: Option<Box<TransactionDates3>>,
     /// Element `RltdPric` [0..1].
-    pub rltd_pric: Option<TransactionPrice4Choice>,
+    pub rltd_pric: Option<Box<TransactionPrice4Choice>>,
     /// Element `RltdQties` [0..].
     pub rltd_qties: Vec<TransactionQuantities3Choice>,
     /// Element `FinInstrmId` [0..1].
-    pub fin_instrm_id: Option<SecurityIdentification19>,
+    pub fin_instrm_id: Option<Box<SecurityIdentification19>>,
     /// Element `Tax` [0..1].
-    pub tax: Option<TaxInformation8>,
+    pub tax: Option<Box<TaxInformation8>>,
     /// Element `RtrInf` [0..1].
-    pub rtr_inf: Option<PaymentReturnReason5>,
+    pub rtr_inf: Option<Box<PaymentReturnReason5>>,
     /// Element `CorpActn` [0..1].
-    pub corp_actn: Option<CorporateAction9>,
+    pub corp_actn: Option<Box<CorporateAction9>>,
     /// Element `SfkpgAcct` [0..1].
-    pub sfkpg_acct: Option<SecuritiesAccount19>,
+    pub sfkpg_acct: Option<Box<SecuritiesAccount19>>,
     /// Element `CshDpst` [0..].
     pub csh_dpst: Vec<CashDeposit1>,
     /// Element `CardTx` [0..1].
-    pub card_tx: Option<CardTransaction17>,
+    pub card_tx: Option<Box<CardTransaction17>>,
     /// Element `AddtlTxInf` [0..1].
     pub addtl_tx_inf: Option<Max500Text>,
     /// Element `SplmtryData` [0..].
@@ -931,59 +931,59 @@ pub struct EntryTransaction10 {
 impl rt::ComplexValue for EntryTransaction10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            refs: r.opt_c("Refs")?,
+            refs: r.opt_c("Refs")?.map(Box::new),
             amt: r.opt_c("Amt")?,
             cdt_dbt_ind: r.opt_s("CdtDbtInd")?,
-            amt_dtls: r.opt_c("AmtDtls")?,
+            amt_dtls: r.opt_c("AmtDtls")?.map(Box::new),
             avlbty: r.many_c("Avlbty", 0, 0)?,
-            bk_tx_cd: r.opt_c("BkTxCd")?,
-            chrgs: r.opt_c("Chrgs")?,
-            intrst: r.opt_c("Intrst")?,
-            rltd_pties: r.opt_c("RltdPties")?,
-            rltd_agts: r.opt_c("RltdAgts")?,
-            lcl_instrm: r.opt_c("LclInstrm")?,
-            purp: r.opt_c("Purp")?,
+            bk_tx_cd: r.opt_c("BkTxCd")?.map(Box::new),
+            chrgs: r.opt_c("Chrgs")?.map(Box::new),
+            intrst: r.opt_c("Intrst")?.map(Box::new),
+            rltd_pties: r.opt_c("RltdPties")?.map(Box::new),
+            rltd_agts: r.opt_c("RltdAgts")?.map(Box::new),
+            lcl_instrm: r.opt_c("LclInstrm")?.map(Box::new),
+            purp: r.opt_c("Purp")?.map(Box::new),
             rltd_rmt_inf: r.many_c("RltdRmtInf", 0, 10)?,
-            rmt_inf: r.opt_c("RmtInf")?,
-            rltd_dts: r.opt_c("RltdDts")?,
-            rltd_pric: r.opt_c("RltdPric")?,
+            rmt_inf: r.opt_c("RmtInf")?.map(Box::new),
+            rltd_dts: r.opt_c("RltdDts")?.map(Box::new),
+            rltd_pric: r.opt_c("RltdPric")?.map(Box::new),
             rltd_qties: r.many_c("RltdQties", 0, 0)?,
-            fin_instrm_id: r.opt_c("FinInstrmId")?,
-            tax: r.opt_c("Tax")?,
-            rtr_inf: r.opt_c("RtrInf")?,
-            corp_actn: r.opt_c("CorpActn")?,
-            sfkpg_acct: r.opt_c("SfkpgAcct")?,
+            fin_instrm_id: r.opt_c("FinInstrmId")?.map(Box::new),
+            tax: r.opt_c("Tax")?.map(Box::new),
+            rtr_inf: r.opt_c("RtrInf")?.map(Box::new),
+            corp_actn: r.opt_c("CorpActn")?.map(Box::new),
+            sfkpg_acct: r.opt_c("SfkpgAcct")?.map(Box::new),
             csh_dpst: r.many_c("CshDpst", 0, 0)?,
-            card_tx: r.opt_c("CardTx")?,
+            card_tx: r.opt_c("CardTx")?.map(Box::new),
             addtl_tx_inf: r.opt_s("AddtlTxInf")?,
             splmtry_data: r.many_c("SplmtryData", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Refs", self.refs.as_ref());
+        w.opt_c("Refs", self.refs.as_deref());
         w.opt_c("Amt", self.amt.as_ref());
         w.opt_s("CdtDbtInd", self.cdt_dbt_ind.as_ref());
-        w.opt_c("AmtDtls", self.amt_dtls.as_ref());
+        w.opt_c("AmtDtls", self.amt_dtls.as_deref());
         w.many_c("Avlbty", &self.avlbty);
-        w.opt_c("BkTxCd", self.bk_tx_cd.as_ref());
-        w.opt_c("Chrgs", self.chrgs.as_ref());
-        w.opt_c("Intrst", self.intrst.as_ref());
-        w.opt_c("RltdPties", self.rltd_pties.as_ref());
-        w.opt_c("RltdAgts", self.rltd_agts.as_ref());
-        w.opt_c("LclInstrm", self.lcl_instrm.as_ref());
-        w.opt_c("Purp", self.purp.as_ref());
+        w.opt_c("BkTxCd", self.bk_tx_cd.as_deref());
+        w.opt_c("Chrgs", self.chrgs.as_deref());
+        w.opt_c("Intrst", self.intrst.as_deref());
+        w.opt_c("RltdPties", self.rltd_pties.as_deref());
+        w.opt_c("RltdAgts", self.rltd_agts.as_deref());
+        w.opt_c("LclInstrm", self.lcl_instrm.as_deref());
+        w.opt_c("Purp", self.purp.as_deref());
         w.many_c("RltdRmtInf", &self.rltd_rmt_inf);
-        w.opt_c("RmtInf", self.rmt_inf.as_ref());
-        w.opt_c("RltdDts", self.rltd_dts.as_ref());
-        w.opt_c("RltdPric", self.rltd_pric.as_ref());
+        w.opt_c("RmtInf", self.rmt_inf.as_deref());
+        w.opt_c("RltdDts", self.rltd_dts.as_deref());
+        w.opt_c("RltdPric", self.rltd_pric.as_deref());
         w.many_c("RltdQties", &self.rltd_qties);
-        w.opt_c("FinInstrmId", self.fin_instrm_id.as_ref());
-        w.opt_c("Tax", self.tax.as_ref());
-        w.opt_c("RtrInf", self.rtr_inf.as_ref());
-        w.opt_c("CorpActn", self.corp_actn.as_ref());
-        w.opt_c("SfkpgAcct", self.sfkpg_acct.as_ref());
+        w.opt_c("FinInstrmId", self.fin_instrm_id.as_deref());
+        w.opt_c("Tax", self.tax.as_deref());
+        w.opt_c("RtrInf", self.rtr_inf.as_deref());
+        w.opt_c("CorpActn", self.corp_actn.as_deref());
+        w.opt_c("SfkpgAcct", self.sfkpg_acct.as_deref());
         w.many_c("CshDpst", &self.csh_dpst);
-        w.opt_c("CardTx", self.card_tx.as_ref());
+        w.opt_c("CardTx", self.card_tx.as_deref());
         w.opt_s("AddtlTxInf", self.addtl_tx_inf.as_ref());
         w.many_c("SplmtryData", &self.splmtry_data);
     }
@@ -1019,6 +1019,9 @@ impl rt::SimpleValue for ExternalBalanceType1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExternalCreditLineType1Code`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1050,6 +1053,9 @@ impl rt::SimpleValue for ExternalCreditLineType1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD complex type `FinancialIdentificationSchemeName1Choice`. Exactly one branch.
@@ -1086,34 +1092,34 @@ pub struct FinancialInstitutionIdentification18 {
     /// Element `BICFI` [0..1].
     pub bicfi: Option<BICFIDec2014Identifier>,
     /// Element `ClrSysMmbId` [0..1].
-    pub clr_sys_mmb_id: Option<ClearingSystemMemberIdentification2>,
+    pub clr_sys_mmb_id: Option<Box<ClearingSystemMemberIdentification2>>,
     /// Element `LEI` [0..1].
     pub lei: Option<LEIIdentifier>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<PostalAddress24>,
+    pub pstl_adr: Option<Box<PostalAddress24>>,
     /// Element `Othr` [0..1].
-    pub othr: Option<GenericFinancialIdentification1>,
+    pub othr: Option<Box<GenericFinancialIdentification1>>,
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             bicfi: r.opt_s("BICFI")?,
-            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?,
+            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?.map(Box::new),
             lei: r.opt_s("LEI")?,
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
-            othr: r.opt_c("Othr")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            othr: r.opt_c("Othr")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
-        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_ref());
+        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_deref());
         w.opt_s("LEI", self.lei.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
-        w.opt_c("Othr", self.othr.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
+        w.opt_c("Othr", self.othr.as_deref());
     }
 }
 /// XSD complex type `Garnishment3`.
@@ -1122,9 +1128,9 @@ pub struct Garnishment3 {
     /// Element `Tp` [1..1].
     pub tp: GarnishmentType1,
     /// Element `Grnshee` [0..1].
-    pub grnshee: Option<PartyIdentification135>,
+    pub grnshee: Option<Box<PartyIdentification135>>,
     /// Element `GrnshmtAdmstr` [0..1].
-    pub grnshmt_admstr: Option<PartyIdentification135>,
+    pub grnshmt_admstr: Option<Box<PartyIdentification135>>,
     /// Element `RefNb` [0..1].
     pub ref_nb: Option<Max140Text>,
     /// Element `Dt` [0..1].
@@ -1140,8 +1146,8 @@ impl rt::ComplexValue for Garnishment3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             tp: r.req_c("Tp")?,
-            grnshee: r.opt_c("Grnshee")?,
-            grnshmt_admstr: r.opt_c("GrnshmtAdmstr")?,
+            grnshee: r.opt_c("Grnshee")?.map(Box::new),
+            grnshmt_admstr: r.opt_c("GrnshmtAdmstr")?.map(Box::new),
             ref_nb: r.opt_s("RefNb")?,
             dt: r.opt_s("Dt")?,
             rmtd_amt: r.opt_c("RmtdAmt")?,
@@ -1151,8 +1157,8 @@ impl rt::ComplexValue for Garnishment3 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
-        w.opt_c("Grnshee", self.grnshee.as_ref());
-        w.opt_c("GrnshmtAdmstr", self.grnshmt_admstr.as_ref());
+        w.opt_c("Grnshee", self.grnshee.as_deref());
+        w.opt_c("GrnshmtAdmstr", self.grnshmt_admstr.as_deref());
         w.opt_s("RefNb", self.ref_nb.as_ref());
         w.opt_s("Dt", self.dt.as_ref());
         w.opt_c("RmtdAmt", self.rmtd_amt.as_ref());
@@ -1166,7 +1172,7 @@ pub struct GenericAccountIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max34Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<AccountSchemeName1Choice>,
+    pub schme_nm: Option<Box<AccountSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1174,13 +1180,13 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1190,7 +1196,7 @@ pub struct GenericFinancialIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<FinancialIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<FinancialIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1198,13 +1204,13 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1214,7 +1220,7 @@ pub struct GenericOrganisationIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<OrganisationIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<OrganisationIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1222,13 +1228,13 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1238,7 +1244,7 @@ pub struct GenericPersonIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<PersonIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<PersonIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1246,13 +1252,13 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1264,11 +1270,11 @@ pub struct GroupHeader81 {
     /// Element `CreDtTm` [1..1].
     pub cre_dt_tm: ISODateTime,
     /// Element `MsgRcpt` [0..1].
-    pub msg_rcpt: Option<PartyIdentification135>,
+    pub msg_rcpt: Option<Box<PartyIdentification135>>,
     /// Element `MsgPgntn` [0..1].
-    pub msg_pgntn: Option<Pagination1>,
+    pub msg_pgntn: Option<Box<Pagination1>>,
     /// Element `OrgnlBizQry` [0..1].
-    pub orgnl_biz_qry: Option<OriginalBusinessQuery1>,
+    pub orgnl_biz_qry: Option<Box<OriginalBusinessQuery1>>,
     /// Element `AddtlInf` [0..1].
     pub addtl_inf: Option<Max500Text>,
 }
@@ -1277,18 +1283,18 @@ impl rt::ComplexValue for GroupHeader81 {
         Ok(Self {
             msg_id: r.req_s("MsgId")?,
             cre_dt_tm: r.req_s("CreDtTm")?,
-            msg_rcpt: r.opt_c("MsgRcpt")?,
-            msg_pgntn: r.opt_c("MsgPgntn")?,
-            orgnl_biz_qry: r.opt_c("OrgnlBizQry")?,
+            msg_rcpt: r.opt_c("MsgRcpt")?.map(Box::new),
+            msg_pgntn: r.opt_c("MsgPgntn")?.map(Box::new),
+            orgnl_biz_qry: r.opt_c("OrgnlBizQry")?.map(Box::new),
             addtl_inf: r.opt_s("AddtlInf")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
         w.s("CreDtTm", &self.cre_dt_tm);
-        w.opt_c("MsgRcpt", self.msg_rcpt.as_ref());
-        w.opt_c("MsgPgntn", self.msg_pgntn.as_ref());
-        w.opt_c("OrgnlBizQry", self.orgnl_biz_qry.as_ref());
+        w.opt_c("MsgRcpt", self.msg_rcpt.as_deref());
+        w.opt_c("MsgPgntn", self.msg_pgntn.as_deref());
+        w.opt_c("OrgnlBizQry", self.orgnl_biz_qry.as_deref());
         w.opt_s("AddtlInf", self.addtl_inf.as_ref());
     }
 }
@@ -1300,36 +1306,36 @@ pub struct InterestRecord2 {
     /// Element `CdtDbtInd` [1..1].
     pub cdt_dbt_ind: CreditDebitCode,
     /// Element `Tp` [0..1].
-    pub tp: Option<InterestType1Choice>,
+    pub tp: Option<Box<InterestType1Choice>>,
     /// Element `Rate` [0..1].
-    pub rate: Option<Rate4>,
+    pub rate: Option<Box<Rate4>>,
     /// Element `FrToDt` [0..1].
-    pub fr_to_dt: Option<DateTimePeriod1>,
+    pub fr_to_dt: Option<Box<DateTimePeriod1>>,
     /// Element `Rsn` [0..1].
     pub rsn: Option<Max35Text>,
     /// Element `Tax` [0..1].
-    pub tax: Option<TaxCharges2>,
+    pub tax: Option<Box<TaxCharges2>>,
 }
 impl rt::ComplexValue for InterestRecord2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             amt: r.req_c("Amt")?,
             cdt_dbt_ind: r.req_s("CdtDbtInd")?,
-            tp: r.opt_c("Tp")?,
-            rate: r.opt_c("Rate")?,
-            fr_to_dt: r.opt_c("FrToDt")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
+            rate: r.opt_c("Rate")?.map(Box::new),
+            fr_to_dt: r.opt_c("FrToDt")?.map(Box::new),
             rsn: r.opt_s("Rsn")?,
-            tax: r.opt_c("Tax")?,
+            tax: r.opt_c("Tax")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
         w.s("CdtDbtInd", &self.cdt_dbt_ind);
-        w.opt_c("Tp", self.tp.as_ref());
-        w.opt_c("Rate", self.rate.as_ref());
-        w.opt_c("FrToDt", self.fr_to_dt.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Rate", self.rate.as_deref());
+        w.opt_c("FrToDt", self.fr_to_dt.as_deref());
         w.opt_s("Rsn", self.rsn.as_ref());
-        w.opt_c("Tax", self.tax.as_ref());
+        w.opt_c("Tax", self.tax.as_deref());
     }
 }
 /// XSD complex type `InterestType1Choice`. Exactly one branch.
@@ -1418,6 +1424,9 @@ impl rt::SimpleValue for Max15PlusSignedNumericText {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD complex type `OrganisationIdentification29`.
@@ -1534,57 +1543,57 @@ pub struct PartyIdentification135 {
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<PostalAddress24>,
+    pub pstl_adr: Option<Box<PostalAddress24>>,
     /// Element `Id` [0..1].
-    pub id: Option<Party38Choice>,
+    pub id: Option<Box<Party38Choice>>,
     /// Element `CtryOfRes` [0..1].
     pub ctry_of_res: Option<CountryCode>,
     /// Element `CtctDtls` [0..1].
-    pub ctct_dtls: Option<Contact4>,
+    pub ctct_dtls: Option<Box<Contact4>>,
 }
 impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
-            id: r.opt_c("Id")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            id: r.opt_c("Id")?.map(Box::new),
             ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c("CtctDtls")?,
+            ctct_dtls: r.opt_c("CtctDtls")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
-        w.opt_c("Id", self.id.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
+        w.opt_c("Id", self.id.as_deref());
         w.opt_s("CtryOfRes", self.ctry_of_res.as_ref());
-        w.opt_c("CtctDtls", self.ctct_dtls.as_ref());
+        w.opt_c("CtctDtls", self.ctct_dtls.as_deref());
     }
 }
 /// XSD complex type `PaymentReturnReason5`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaymentReturnReason5 {
     /// Element `OrgnlBkTxCd` [0..1].
-    pub orgnl_bk_tx_cd: Option<BankTransactionCodeStructure4>,
+    pub orgnl_bk_tx_cd: Option<Box<BankTransactionCodeStructure4>>,
     /// Element `Orgtr` [0..1].
-    pub orgtr: Option<PartyIdentification135>,
+    pub orgtr: Option<Box<PartyIdentification135>>,
     /// Element `Rsn` [0..1].
-    pub rsn: Option<ReturnReason5Choice>,
+    pub rsn: Option<Box<ReturnReason5Choice>>,
     /// Element `AddtlInf` [0..].
     pub addtl_inf: Vec<Max105Text>,
 }
 impl rt::ComplexValue for PaymentReturnReason5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            orgnl_bk_tx_cd: r.opt_c("OrgnlBkTxCd")?,
-            orgtr: r.opt_c("Orgtr")?,
-            rsn: r.opt_c("Rsn")?,
+            orgnl_bk_tx_cd: r.opt_c("OrgnlBkTxCd")?.map(Box::new),
+            orgtr: r.opt_c("Orgtr")?.map(Box::new),
+            rsn: r.opt_c("Rsn")?.map(Box::new),
             addtl_inf: r.many_s("AddtlInf", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("OrgnlBkTxCd", self.orgnl_bk_tx_cd.as_ref());
-        w.opt_c("Orgtr", self.orgtr.as_ref());
-        w.opt_c("Rsn", self.rsn.as_ref());
+        w.opt_c("OrgnlBkTxCd", self.orgnl_bk_tx_cd.as_deref());
+        w.opt_c("Orgtr", self.orgtr.as_deref());
+        w.opt_c("Rsn", self.rsn.as_deref());
         w.many_s("AddtlInf", &self.addtl_inf);
     }
 }
@@ -1592,19 +1601,19 @@ impl rt::ComplexValue for PaymentReturnReason5 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonIdentification13 {
     /// Element `DtAndPlcOfBirth` [0..1].
-    pub dt_and_plc_of_birth: Option<DateAndPlaceOfBirth1>,
+    pub dt_and_plc_of_birth: Option<Box<DateAndPlaceOfBirth1>>,
     /// Element `Othr` [0..].
     pub othr: Vec<GenericPersonIdentification1>,
 }
 impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?,
+            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?.map(Box::new),
             othr: r.many_c("Othr", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_ref());
+        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
         w.many_c("Othr", &self.othr);
     }
 }
@@ -1710,18 +1719,18 @@ pub struct Rate4 {
     /// Element `Tp` [1..1].
     pub tp: RateType4Choice,
     /// Element `VldtyRg` [0..1].
-    pub vldty_rg: Option<ActiveOrHistoricCurrencyAndAmountRange2>,
+    pub vldty_rg: Option<Box<ActiveOrHistoricCurrencyAndAmountRange2>>,
 }
 impl rt::ComplexValue for Rate4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             tp: r.req_c("Tp")?,
-            vldty_rg: r.opt_c("VldtyRg")?,
+            vldty_rg: r.opt_c("VldtyRg")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
-        w.opt_c("VldtyRg", self.vldty_rg.as_ref());
+        w.opt_c("VldtyRg", self.vldty_rg.as_deref());
     }
 }
 /// XSD complex type `RateType4Choice`. Exactly one branch.
@@ -1786,9 +1795,9 @@ pub struct ReportEntry10 {
     /// Element `Sts` [1..1].
     pub sts: EntryStatus1Choice,
     /// Element `BookgDt` [0..1].
-    pub bookg_dt: Option<DateAndDateTime2Choice>,
+    pub bookg_dt: Option<Box<DateAndDateTime2Choice>>,
     /// Element `ValDt` [0..1].
-    pub val_dt: Option<DateAndDateTime2Choice>,
+    pub val_dt: Option<Box<DateAndDateTime2Choice>>,
     /// Element `AcctSvcrRef` [0..1].
     pub acct_svcr_ref: Option<Max35Text>,
     /// Element `Avlbty` [0..].
@@ -1798,17 +1807,17 @@ pub struct ReportEntry10 {
     /// Element `ComssnWvrInd` [0..1].
     pub comssn_wvr_ind: Option<YesNoIndicator>,
     /// Element `AddtlInfInd` [0..1].
-    pub addtl_inf_ind: Option<MessageIdentification2>,
+    pub addtl_inf_ind: Option<Box<MessageIdentification2>>,
     /// Element `AmtDtls` [0..1].
-    pub amt_dtls: Option<AmountAndCurrencyExchange3>,
+    pub amt_dtls: Option<Box<AmountAndCurrencyExchange3>>,
     /// Element `Chrgs` [0..1].
-    pub chrgs: Option<Charges6>,
+    pub chrgs: Option<Box<Charges6>>,
     /// Element `TechInptChanl` [0..1].
-    pub tech_inpt_chanl: Option<TechnicalInputChannel1Choice>,
+    pub tech_inpt_chanl: Option<Box<TechnicalInputChannel1Choice>>,
     /// Element `Intrst` [0..1].
-    pub intrst: Option<TransactionInterest4>,
+    pub intrst: Option<Box<TransactionInterest4>>,
     /// Element `CardTx` [0..1].
-    pub card_tx: Option<CardEntry4>,
+    pub card_tx: Option<Box<CardEntry4>>,
     /// Element `NtryDtls` [0..].
     pub ntry_dtls: Vec<EntryDetails9>,
     /// Element `AddtlNtryInf` [0..1].
@@ -1822,18 +1831,18 @@ impl rt::ComplexValue for ReportEntry10 {
             cdt_dbt_ind: r.req_s("CdtDbtInd")?,
             rvsl_ind: r.opt_s("RvslInd")?,
             sts: r.req_c("Sts")?,
-            bookg_dt: r.opt_c("BookgDt")?,
-            val_dt: r.opt_c("ValDt")?,
+            bookg_dt: r.opt_c("BookgDt")?.map(Box::new),
+            val_dt: r.opt_c("ValDt")?.map(Box::new),
             acct_svcr_ref: r.opt_s("AcctSvcrRef")?,
             avlbty: r.many_c("Avlbty", 0, 0)?,
             bk_tx_cd: r.req_c("BkTxCd")?,
             comssn_wvr_ind: r.opt_s("ComssnWvrInd")?,
-            addtl_inf_ind: r.opt_c("AddtlInfInd")?,
-            amt_dtls: r.opt_c("AmtDtls")?,
-            chrgs: r.opt_c("Chrgs")?,
-            tech_inpt_chanl: r.opt_c("TechInptChanl")?,
-            intrst: r.opt_c("Intrst")?,
-            card_tx: r.opt_c("CardTx")?,
+            addtl_inf_ind: r.opt_c("AddtlInfInd")?.map(Box::new),
+            amt_dtls: r.opt_c("AmtDtls")?.map(Box::new),
+            chrgs: r.opt_c("Chrgs")?.map(Box::new),
+            tech_inpt_chanl: r.opt_c("TechInptChanl")?.map(Box::new),
+            intrst: r.opt_c("Intrst")?.map(Box::new),
+            card_tx: r.opt_c("CardTx")?.map(Box::new),
             ntry_dtls: r.many_c("NtryDtls", 0, 0)?,
             addtl_ntry_inf: r.opt_s("AddtlNtryInf")?,
         })
@@ -1844,18 +1853,18 @@ impl rt::ComplexValue for ReportEntry10 {
         w.s("CdtDbtInd", &self.cdt_dbt_ind);
         w.opt_s("RvslInd", self.rvsl_ind.as_ref());
         w.c("Sts", &self.sts);
-        w.opt_c("BookgDt", self.bookg_dt.as_ref());
-        w.opt_c("ValDt", self.val_dt.as_ref());
+        w.opt_c("BookgDt", self.bookg_dt.as_deref());
+        w.opt_c("ValDt", self.val_dt.as_deref());
         w.opt_s("AcctSvcrRef", self.acct_svcr_ref.as_ref());
         w.many_c("Avlbty", &self.avlbty);
         w.c("BkTxCd", &self.bk_tx_cd);
         w.opt_s("ComssnWvrInd", self.comssn_wvr_ind.as_ref());
-        w.opt_c("AddtlInfInd", self.addtl_inf_ind.as_ref());
-        w.opt_c("AmtDtls", self.amt_dtls.as_ref());
-        w.opt_c("Chrgs", self.chrgs.as_ref());
-        w.opt_c("TechInptChanl", self.tech_inpt_chanl.as_ref());
-        w.opt_c("Intrst", self.intrst.as_ref());
-        w.opt_c("CardTx", self.card_tx.as_ref());
+        w.opt_c("AddtlInfInd", self.addtl_inf_ind.as_deref());
+        w.opt_c("AmtDtls", self.amt_dtls.as_deref());
+        w.opt_c("Chrgs", self.chrgs.as_deref());
+        w.opt_c("TechInptChanl", self.tech_inpt_chanl.as_deref());
+        w.opt_c("Intrst", self.intrst.as_deref());
+        w.opt_c("CardTx", self.card_tx.as_deref());
         w.many_c("NtryDtls", &self.ntry_dtls);
         w.opt_s("AddtlNtryInf", self.addtl_ntry_inf.as_ref());
     }
@@ -1922,17 +1931,17 @@ pub struct StructuredRemittanceInformation16 {
     /// Element `RfrdDocInf` [0..].
     pub rfrd_doc_inf: Vec<ReferredDocumentInformation7>,
     /// Element `RfrdDocAmt` [0..1].
-    pub rfrd_doc_amt: Option<RemittanceAmount2>,
+    pub rfrd_doc_amt: Option<Box<RemittanceAmount2>>,
     /// Element `CdtrRefInf` [0..1].
-    pub cdtr_ref_inf: Option<CreditorReferenceInformation2>,
+    pub cdtr_ref_inf: Option<Box<CreditorReferenceInformation2>>,
     /// Element `Invcr` [0..1].
-    pub invcr: Option<PartyIdentification135>,
+    pub invcr: Option<Box<PartyIdentification135>>,
     /// Element `Invcee` [0..1].
-    pub invcee: Option<PartyIdentification135>,
+    pub invcee: Option<Box<PartyIdentification135>>,
     /// Element `TaxRmt` [0..1].
-    pub tax_rmt: Option<TaxInformation7>,
+    pub tax_rmt: Option<Box<TaxInformation7>>,
     /// Element `GrnshmtRmt` [0..1].
-    pub grnshmt_rmt: Option<Garnishment3>,
+    pub grnshmt_rmt: Option<Box<Garnishment3>>,
     /// Element `AddtlRmtInf` [0..3].
     pub addtl_rmt_inf: Vec<Max140Text>,
 }
@@ -1940,23 +1949,23 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?,
-            cdtr_ref_inf: r.opt_c("CdtrRefInf")?,
-            invcr: r.opt_c("Invcr")?,
-            invcee: r.opt_c("Invcee")?,
-            tax_rmt: r.opt_c("TaxRmt")?,
-            grnshmt_rmt: r.opt_c("GrnshmtRmt")?,
+            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?.map(Box::new),
+            cdtr_ref_inf: r.opt_c("CdtrRefInf")?.map(Box::new),
+            invcr: r.opt_c("Invcr")?.map(Box::new),
+            invcee: r.opt_c("Invcee")?.map(Box::new),
+            tax_rmt: r.opt_c("TaxRmt")?.map(Box::new),
+            grnshmt_rmt: r.opt_c("GrnshmtRmt")?.map(Box::new),
             addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf);
-        w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_ref());
-        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_ref());
-        w.opt_c("Invcr", self.invcr.as_ref());
-        w.opt_c("Invcee", self.invcee.as_ref());
-        w.opt_c("TaxRmt", self.tax_rmt.as_ref());
-        w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_ref());
+        w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
+        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
+        w.opt_c("Invcr", self.invcr.as_deref());
+        w.opt_c("Invcee", self.invcee.as_deref());
+        w.opt_c("TaxRmt", self.tax_rmt.as_deref());
+        w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_deref());
         w.many_s("AddtlRmtInf", &self.addtl_rmt_inf);
     }
 }
@@ -1992,27 +2001,27 @@ impl rt::ComplexValue for TechnicalInputChannel1Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TotalTransactions6 {
     /// Element `TtlNtries` [0..1].
-    pub ttl_ntries: Option<NumberAndSumOfTransactions4>,
+    pub ttl_ntries: Option<Box<NumberAndSumOfTransactions4>>,
     /// Element `TtlCdtNtries` [0..1].
-    pub ttl_cdt_ntries: Option<NumberAndSumOfTransactions1>,
+    pub ttl_cdt_ntries: Option<Box<NumberAndSumOfTransactions1>>,
     /// Element `TtlDbtNtries` [0..1].
-    pub ttl_dbt_ntries: Option<NumberAndSumOfTransactions1>,
+    pub ttl_dbt_ntries: Option<Box<NumberAndSumOfTransactions1>>,
     /// Element `TtlNtriesPerBkTxCd` [0..].
     pub ttl_ntries_per_bk_tx_cd: Vec<TotalsPerBankTransactionCode5>,
 }
 impl rt::ComplexValue for TotalTransactions6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            ttl_ntries: r.opt_c("TtlNtries")?,
-            ttl_cdt_ntries: r.opt_c("TtlCdtNtries")?,
-            ttl_dbt_ntries: r.opt_c("TtlDbtNtries")?,
+            ttl_ntries: r.opt_c("TtlNtries")?.map(Box::new),
+            ttl_cdt_ntries: r.opt_c("TtlCdtNtries")?.map(Box::new),
+            ttl_dbt_ntries: r.opt_c("TtlDbtNtries")?.map(Box::new),
             ttl_ntries_per_bk_tx_cd: r.many_c("TtlNtriesPerBkTxCd", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("TtlNtries", self.ttl_ntries.as_ref());
-        w.opt_c("TtlCdtNtries", self.ttl_cdt_ntries.as_ref());
-        w.opt_c("TtlDbtNtries", self.ttl_dbt_ntries.as_ref());
+        w.opt_c("TtlNtries", self.ttl_ntries.as_deref());
+        w.opt_c("TtlCdtNtries", self.ttl_cdt_ntries.as_deref());
+        w.opt_c("TtlDbtNtries", self.ttl_dbt_ntries.as_deref());
         w.many_c("TtlNtriesPerBkTxCd", &self.ttl_ntries_per_bk_tx_cd);
     }
 }
@@ -2024,11 +2033,11 @@ pub struct TotalsPerBankTransactionCode5 {
     /// Element `Sum` [0..1].
     pub sum: Option<DecimalNumber>,
     /// Element `TtlNetNtry` [0..1].
-    pub ttl_net_ntry: Option<AmountAndDirection35>,
+    pub ttl_net_ntry: Option<Box<AmountAndDirection35>>,
     /// Element `CdtNtries` [0..1].
-    pub cdt_ntries: Option<NumberAndSumOfTransactions1>,
+    pub cdt_ntries: Option<Box<NumberAndSumOfTransactions1>>,
     /// Element `DbtNtries` [0..1].
-    pub dbt_ntries: Option<NumberAndSumOfTransactions1>,
+    pub dbt_ntries: Option<Box<NumberAndSumOfTransactions1>>,
     /// Element `FcstInd` [0..1].
     pub fcst_ind: Option<TrueFalseIndicator>,
     /// Element `BkTxCd` [1..1].
@@ -2036,91 +2045,91 @@ pub struct TotalsPerBankTransactionCode5 {
     /// Element `Avlbty` [0..].
     pub avlbty: Vec<CashAvailability1>,
     /// Element `Dt` [0..1].
-    pub dt: Option<DateAndDateTime2Choice>,
+    pub dt: Option<Box<DateAndDateTime2Choice>>,
 }
 impl rt::ComplexValue for TotalsPerBankTransactionCode5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             nb_of_ntries: r.opt_s("NbOfNtries")?,
             sum: r.opt_s("Sum")?,
-            ttl_net_ntry: r.opt_c("TtlNetNtry")?,
-            cdt_ntries: r.opt_c("CdtNtries")?,
-            dbt_ntries: r.opt_c("DbtNtries")?,
+            ttl_net_ntry: r.opt_c("TtlNetNtry")?.map(Box::new),
+            cdt_ntries: r.opt_c("CdtNtries")?.map(Box::new),
+            dbt_ntries: r.opt_c("DbtNtries")?.map(Box::new),
             fcst_ind: r.opt_s("FcstInd")?,
             bk_tx_cd: r.req_c("BkTxCd")?,
             avlbty: r.many_c("Avlbty", 0, 0)?,
-            dt: r.opt_c("Dt")?,
+            dt: r.opt_c("Dt")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NbOfNtries", self.nb_of_ntries.as_ref());
         w.opt_s("Sum", self.sum.as_ref());
-        w.opt_c("TtlNetNtry", self.ttl_net_ntry.as_ref());
-        w.opt_c("CdtNtries", self.cdt_ntries.as_ref());
-        w.opt_c("DbtNtries", self.dbt_ntries.as_ref());
+        w.opt_c("TtlNetNtry", self.ttl_net_ntry.as_deref());
+        w.opt_c("CdtNtries", self.cdt_ntries.as_deref());
+        w.opt_c("DbtNtries", self.dbt_ntries.as_deref());
         w.opt_s("FcstInd", self.fcst_ind.as_ref());
         w.c("BkTxCd", &self.bk_tx_cd);
         w.many_c("Avlbty", &self.avlbty);
-        w.opt_c("Dt", self.dt.as_ref());
+        w.opt_c("Dt", self.dt.as_deref());
     }
 }
 /// XSD complex type `TransactionAgents5`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransactionAgents5 {
     /// Element `InstgAgt` [0..1].
-    pub instg_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub instg_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `InstdAgt` [0..1].
-    pub instd_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub instd_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `DbtrAgt` [0..1].
-    pub dbtr_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub dbtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `CdtrAgt` [0..1].
-    pub cdtr_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub cdtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `IntrmyAgt1` [0..1].
-    pub intrmy_agt1: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub intrmy_agt1: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `IntrmyAgt2` [0..1].
-    pub intrmy_agt2: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub intrmy_agt2: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `IntrmyAgt3` [0..1].
-    pub intrmy_agt3: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub intrmy_agt3: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `RcvgAgt` [0..1].
-    pub rcvg_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub rcvg_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `DlvrgAgt` [0..1].
-    pub dlvrg_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub dlvrg_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `IssgAgt` [0..1].
-    pub issg_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub issg_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `SttlmPlc` [0..1].
-    pub sttlm_plc: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub sttlm_plc: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `Prtry` [0..].
     pub prtry: Vec<ProprietaryAgent4>,
 }
 impl rt::ComplexValue for TransactionAgents5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            instg_agt: r.opt_c("InstgAgt")?,
-            instd_agt: r.opt_c("InstdAgt")?,
-            dbtr_agt: r.opt_c("DbtrAgt")?,
-            cdtr_agt: r.opt_c("CdtrAgt")?,
-            intrmy_agt1: r.opt_c("IntrmyAgt1")?,
-            intrmy_agt2: r.opt_c("IntrmyAgt2")?,
-            intrmy_agt3: r.opt_c("IntrmyAgt3")?,
-            rcvg_agt: r.opt_c("RcvgAgt")?,
-            dlvrg_agt: r.opt_c("DlvrgAgt")?,
-            issg_agt: r.opt_c("IssgAgt")?,
-            sttlm_plc: r.opt_c("SttlmPlc")?,
+            instg_agt: r.opt_c("InstgAgt")?.map(Box::new),
+            instd_agt: r.opt_c("InstdAgt")?.map(Box::new),
+            dbtr_agt: r.opt_c("DbtrAgt")?.map(Box::new),
+            cdtr_agt: r.opt_c("CdtrAgt")?.map(Box::new),
+            intrmy_agt1: r.opt_c("IntrmyAgt1")?.map(Box::new),
+            intrmy_agt2: r.opt_c("IntrmyAgt2")?.map(Box::new),
+            intrmy_agt3: r.opt_c("IntrmyAgt3")?.map(Box::new),
+            rcvg_agt: r.opt_c("RcvgAgt")?.map(Box::new),
+            dlvrg_agt: r.opt_c("DlvrgAgt")?.map(Box::new),
+            issg_agt: r.opt_c("IssgAgt")?.map(Box::new),
+            sttlm_plc: r.opt_c("SttlmPlc")?.map(Box::new),
             prtry: r.many_c("Prtry", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("InstgAgt", self.instg_agt.as_ref());
-        w.opt_c("InstdAgt", self.instd_agt.as_ref());
-        w.opt_c("DbtrAgt", self.dbtr_agt.as_ref());
-        w.opt_c("CdtrAgt", self.cdtr_agt.as_ref());
-        w.opt_c("IntrmyAgt1", self.intrmy_agt1.as_ref());
-        w.opt_c("IntrmyAgt2", self.intrmy_agt2.as_ref());
-        w.opt_c("IntrmyAgt3", self.intrmy_agt3.as_ref());
-        w.opt_c("RcvgAgt", self.rcvg_agt.as_ref());
-        w.opt_c("DlvrgAgt", self.dlvrg_agt.as_ref());
-        w.opt_c("IssgAgt", self.issg_agt.as_ref());
-        w.opt_c("SttlmPlc", self.sttlm_plc.as_ref());
+        w.opt_c("InstgAgt", self.instg_agt.as_deref());
+        w.opt_c("InstdAgt", self.instd_agt.as_deref());
+        w.opt_c("DbtrAgt", self.dbtr_agt.as_deref());
+        w.opt_c("CdtrAgt", self.cdtr_agt.as_deref());
+        w.opt_c("IntrmyAgt1", self.intrmy_agt1.as_deref());
+        w.opt_c("IntrmyAgt2", self.intrmy_agt2.as_deref());
+        w.opt_c("IntrmyAgt3", self.intrmy_agt3.as_deref());
+        w.opt_c("RcvgAgt", self.rcvg_agt.as_deref());
+        w.opt_c("DlvrgAgt", self.dlvrg_agt.as_deref());
+        w.opt_c("IssgAgt", self.issg_agt.as_deref());
+        w.opt_c("SttlmPlc", self.sttlm_plc.as_deref());
         w.many_c("Prtry", &self.prtry);
     }
 }
@@ -2148,47 +2157,47 @@ impl rt::ComplexValue for TransactionInterest4 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransactionParties6 {
     /// Element `InitgPty` [0..1].
-    pub initg_pty: Option<Party40Choice>,
+    pub initg_pty: Option<Box<Party40Choice>>,
     /// Element `Dbtr` [0..1].
-    pub dbtr: Option<Party40Choice>,
+    pub dbtr: Option<Box<Party40Choice>>,
     /// Element `DbtrAcct` [0..1].
-    pub dbtr_acct: Option<CashAccount38>,
+    pub dbtr_acct: Option<Box<CashAccount38>>,
     /// Element `UltmtDbtr` [0..1].
-    pub ultmt_dbtr: Option<Party40Choice>,
+    pub ultmt_dbtr: Option<Box<Party40Choice>>,
     /// Element `Cdtr` [0..1].
-    pub cdtr: Option<Party40Choice>,
+    pub cdtr: Option<Box<Party40Choice>>,
     /// Element `CdtrAcct` [0..1].
-    pub cdtr_acct: Option<CashAccount38>,
+    pub cdtr_acct: Option<Box<CashAccount38>>,
     /// Element `UltmtCdtr` [0..1].
-    pub ultmt_cdtr: Option<Party40Choice>,
+    pub ultmt_cdtr: Option<Box<Party40Choice>>,
     /// Element `TradgPty` [0..1].
-    pub tradg_pty: Option<Party40Choice>,
+    pub tradg_pty: Option<Box<Party40Choice>>,
     /// Element `Prtry` [0..].
     pub prtry: Vec<ProprietaryParty5>,
 }
 impl rt::ComplexValue for TransactionParties6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            initg_pty: r.opt_c("InitgPty")?,
-            dbtr: r.opt_c("Dbtr")?,
-            dbtr_acct: r.opt_c("DbtrAcct")?,
-            ultmt_dbtr: r.opt_c("UltmtDbtr")?,
-            cdtr: r.opt_c("Cdtr")?,
-            cdtr_acct: r.opt_c("CdtrAcct")?,
-            ultmt_cdtr: r.opt_c("UltmtCdtr")?,
-            tradg_pty: r.opt_c("TradgPty")?,
+            initg_pty: r.opt_c("InitgPty")?.map(Box::new),
+            dbtr: r.opt_c("Dbtr")?.map(Box::new),
+            dbtr_acct: r.opt_c("DbtrAcct")?.map(Box::new),
+            ultmt_dbtr: r.opt_c("UltmtDbtr")?.map(Box::new),
+            cdtr: r.opt_c("Cdtr")?.map(Box::new),
+            cdtr_acct: r.opt_c("CdtrAcct")?.map(Box::new),
+            ultmt_cdtr: r.opt_c("UltmtCdtr")?.map(Box::new),
+            tradg_pty: r.opt_c("TradgPty")?.map(Box::new),
             prtry: r.many_c("Prtry", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("InitgPty", self.initg_pty.as_ref());
-        w.opt_c("Dbtr", self.dbtr.as_ref());
-        w.opt_c("DbtrAcct", self.dbtr_acct.as_ref());
-        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_ref());
-        w.opt_c("Cdtr", self.cdtr.as_ref());
-        w.opt_c("CdtrAcct", self.cdtr_acct.as_ref());
-        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_ref());
-        w.opt_c("TradgPty", self.tradg_pty.as_ref());
+        w.opt_c("InitgPty", self.initg_pty.as_deref());
+        w.opt_c("Dbtr", self.dbtr.as_deref());
+        w.opt_c("DbtrAcct", self.dbtr_acct.as_deref());
+        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
+        w.opt_c("Cdtr", self.cdtr.as_deref());
+        w.opt_c("CdtrAcct", self.cdtr_acct.as_deref());
+        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
+        w.opt_c("TradgPty", self.tradg_pty.as_deref());
         w.many_c("Prtry", &self.prtry);
     }
 }

@@ -95,27 +95,27 @@ impl rt::ComplexValue for AccountIdentification4ChoiceChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountInterest2 {
     /// Element `Tp` [0..1].
-    pub tp: Option<InterestType1Choice>,
+    pub tp: Option<Box<InterestType1Choice>>,
     /// Element `Rate` [0..].
     pub rate: Vec<Rate3>,
     /// Element `FrToDt` [0..1].
-    pub fr_to_dt: Option<DateTimePeriodDetails>,
+    pub fr_to_dt: Option<Box<DateTimePeriodDetails>>,
     /// Element `Rsn` [0..1].
     pub rsn: Option<Max35Text>,
 }
 impl rt::ComplexValue for AccountInterest2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             rate: r.many_c("Rate", 0, 0)?,
-            fr_to_dt: r.opt_c("FrToDt")?,
+            fr_to_dt: r.opt_c("FrToDt")?.map(Box::new),
             rsn: r.opt_s("Rsn")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.many_c("Rate", &self.rate);
-        w.opt_c("FrToDt", self.fr_to_dt.as_ref());
+        w.opt_c("FrToDt", self.fr_to_dt.as_deref());
         w.opt_s("Rsn", self.rsn.as_ref());
     }
 }
@@ -131,19 +131,19 @@ pub struct AccountNotification2 {
     /// Element `CreDtTm` [1..1].
     pub cre_dt_tm: ISODateTime,
     /// Element `FrToDt` [0..1].
-    pub fr_to_dt: Option<DateTimePeriodDetails>,
+    pub fr_to_dt: Option<Box<DateTimePeriodDetails>>,
     /// Element `CpyDplctInd` [0..1].
     pub cpy_dplct_ind: Option<CopyDuplicate1Code>,
     /// Element `RptgSrc` [0..1].
-    pub rptg_src: Option<ReportingSource1Choice>,
+    pub rptg_src: Option<Box<ReportingSource1Choice>>,
     /// Element `Acct` [1..1].
     pub acct: CashAccount20,
     /// Element `RltdAcct` [0..1].
-    pub rltd_acct: Option<CashAccount16>,
+    pub rltd_acct: Option<Box<CashAccount16>>,
     /// Element `Intrst` [0..].
     pub intrst: Vec<AccountInterest2>,
     /// Element `TxsSummry` [0..1].
-    pub txs_summry: Option<TotalTransactions2>,
+    pub txs_summry: Option<Box<TotalTransactions2>>,
     /// Element `Ntry` [0..].
     pub ntry: Vec<ReportEntry2>,
     /// Element `AddtlNtfctnInf` [0..1].
@@ -156,13 +156,13 @@ impl rt::ComplexValue for AccountNotification2 {
             elctrnc_seq_nb: r.opt_s("ElctrncSeqNb")?,
             lgl_seq_nb: r.opt_s("LglSeqNb")?,
             cre_dt_tm: r.req_s("CreDtTm")?,
-            fr_to_dt: r.opt_c("FrToDt")?,
+            fr_to_dt: r.opt_c("FrToDt")?.map(Box::new),
             cpy_dplct_ind: r.opt_s("CpyDplctInd")?,
-            rptg_src: r.opt_c("RptgSrc")?,
+            rptg_src: r.opt_c("RptgSrc")?.map(Box::new),
             acct: r.req_c("Acct")?,
-            rltd_acct: r.opt_c("RltdAcct")?,
+            rltd_acct: r.opt_c("RltdAcct")?.map(Box::new),
             intrst: r.many_c("Intrst", 0, 0)?,
-            txs_summry: r.opt_c("TxsSummry")?,
+            txs_summry: r.opt_c("TxsSummry")?.map(Box::new),
             ntry: r.many_c("Ntry", 0, 0)?,
             addtl_ntfctn_inf: r.opt_s("AddtlNtfctnInf")?,
         })
@@ -172,13 +172,13 @@ impl rt::ComplexValue for AccountNotification2 {
         w.opt_s("ElctrncSeqNb", self.elctrnc_seq_nb.as_ref());
         w.opt_s("LglSeqNb", self.lgl_seq_nb.as_ref());
         w.s("CreDtTm", &self.cre_dt_tm);
-        w.opt_c("FrToDt", self.fr_to_dt.as_ref());
+        w.opt_c("FrToDt", self.fr_to_dt.as_deref());
         w.opt_s("CpyDplctInd", self.cpy_dplct_ind.as_ref());
-        w.opt_c("RptgSrc", self.rptg_src.as_ref());
+        w.opt_c("RptgSrc", self.rptg_src.as_deref());
         w.c("Acct", &self.acct);
-        w.opt_c("RltdAcct", self.rltd_acct.as_ref());
+        w.opt_c("RltdAcct", self.rltd_acct.as_deref());
         w.many_c("Intrst", &self.intrst);
-        w.opt_c("TxsSummry", self.txs_summry.as_ref());
+        w.opt_c("TxsSummry", self.txs_summry.as_deref());
         w.many_c("Ntry", &self.ntry);
         w.opt_s("AddtlNtfctnInf", self.addtl_ntfctn_inf.as_ref());
     }
@@ -223,18 +223,18 @@ pub struct BranchAndFinancialInstitutionIdentification4 {
     /// Element `FinInstnId` [1..1].
     pub fin_instn_id: FinancialInstitutionIdentification7,
     /// Element `BrnchId` [0..1].
-    pub brnch_id: Option<BranchData2>,
+    pub brnch_id: Option<Box<BranchData2>>,
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c("BrnchId")?,
+            brnch_id: r.opt_c("BrnchId")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
-        w.opt_c("BrnchId", self.brnch_id.as_ref());
+        w.opt_c("BrnchId", self.brnch_id.as_deref());
     }
 }
 /// XSD complex type `CashAccount16`.
@@ -243,7 +243,7 @@ pub struct CashAccount16 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<CashAccountType2>,
+    pub tp: Option<Box<CashAccountType2>>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
@@ -253,14 +253,14 @@ impl rt::ComplexValue for CashAccount16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_c("Id")?,
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             ccy: r.opt_s("Ccy")?,
             nm: r.opt_s("Nm")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
     }
@@ -271,34 +271,34 @@ pub struct CashAccount20 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<CashAccountType2>,
+    pub tp: Option<Box<CashAccountType2>>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max70Text>,
     /// Element `Ownr` [0..1].
-    pub ownr: Option<PartyIdentification32>,
+    pub ownr: Option<Box<PartyIdentification32>>,
     /// Element `Svcr` [0..1].
-    pub svcr: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub svcr: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
 }
 impl rt::ComplexValue for CashAccount20 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_c("Id")?,
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             ccy: r.opt_s("Ccy")?,
             nm: r.opt_s("Nm")?,
-            ownr: r.opt_c("Ownr")?,
-            svcr: r.opt_c("Svcr")?,
+            ownr: r.opt_c("Ownr")?.map(Box::new),
+            svcr: r.opt_c("Svcr")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("Ownr", self.ownr.as_ref());
-        w.opt_c("Svcr", self.svcr.as_ref());
+        w.opt_c("Ownr", self.ownr.as_deref());
+        w.opt_c("Svcr", self.svcr.as_deref());
     }
 }
 /// XSD complex type `CashAccountType2`.
@@ -419,15 +419,15 @@ pub struct ChargesInformation6 {
     /// Element `CdtDbtInd` [0..1].
     pub cdt_dbt_ind: Option<CreditDebitCode>,
     /// Element `Tp` [0..1].
-    pub tp: Option<ChargeType2Choice>,
+    pub tp: Option<Box<ChargeType2Choice>>,
     /// Element `Rate` [0..1].
     pub rate: Option<PercentageRate>,
     /// Element `Br` [0..1].
     pub br: Option<ChargeBearerType1Code>,
     /// Element `Pty` [0..1].
-    pub pty: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub pty: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `Tax` [0..1].
-    pub tax: Option<TaxCharges2>,
+    pub tax: Option<Box<TaxCharges2>>,
 }
 impl rt::ComplexValue for ChargesInformation6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -435,22 +435,22 @@ impl rt::ComplexValue for ChargesInformation6 {
             ttl_chrgs_and_tax_amt: r.opt_c("TtlChrgsAndTaxAmt")?,
             amt: r.req_c("Amt")?,
             cdt_dbt_ind: r.opt_s("CdtDbtInd")?,
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             rate: r.opt_s("Rate")?,
             br: r.opt_s("Br")?,
-            pty: r.opt_c("Pty")?,
-            tax: r.opt_c("Tax")?,
+            pty: r.opt_c("Pty")?.map(Box::new),
+            tax: r.opt_c("Tax")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("TtlChrgsAndTaxAmt", self.ttl_chrgs_and_tax_amt.as_ref());
         w.c("Amt", &self.amt);
         w.opt_s("CdtDbtInd", self.cdt_dbt_ind.as_ref());
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Rate", self.rate.as_ref());
         w.opt_s("Br", self.br.as_ref());
-        w.opt_c("Pty", self.pty.as_ref());
-        w.opt_c("Tax", self.tax.as_ref());
+        w.opt_c("Pty", self.pty.as_deref());
+        w.opt_c("Tax", self.tax.as_deref());
     }
 }
 /// XSD complex type `ClearingSystemIdentification2Choice`.
@@ -471,19 +471,19 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingSystemMemberIdentification2 {
     /// Element `ClrSysId` [0..1].
-    pub clr_sys_id: Option<ClearingSystemIdentification2Choice>,
+    pub clr_sys_id: Option<Box<ClearingSystemIdentification2Choice>>,
     /// Element `MmbId` [1..1].
     pub mmb_id: Max35Text,
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            clr_sys_id: r.opt_c("ClrSysId")?,
+            clr_sys_id: r.opt_c("ClrSysId")?.map(Box::new),
             mmb_id: r.req_s("MmbId")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("ClrSysId", self.clr_sys_id.as_ref());
+        w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
         w.s("MmbId", &self.mmb_id);
     }
 }
@@ -491,19 +491,19 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditorReferenceInformation2 {
     /// Element `Tp` [0..1].
-    pub tp: Option<CreditorReferenceType2>,
+    pub tp: Option<Box<CreditorReferenceType2>>,
     /// Element `Ref` [0..1].
     pub ref_: Option<Max35Text>,
 }
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             ref_: r.opt_s("Ref")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Ref", self.ref_.as_ref());
     }
 }
@@ -561,19 +561,19 @@ impl rt::ComplexValue for Document {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntryDetails1 {
     /// Element `Btch` [0..1].
-    pub btch: Option<BatchInformation2>,
+    pub btch: Option<Box<BatchInformation2>>,
     /// Element `TxDtls` [0..].
     pub tx_dtls: Vec<EntryTransaction2>,
 }
 impl rt::ComplexValue for EntryDetails1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            btch: r.opt_c("Btch")?,
+            btch: r.opt_c("Btch")?.map(Box::new),
             tx_dtls: r.many_c("TxDtls", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Btch", self.btch.as_ref());
+        w.opt_c("Btch", self.btch.as_deref());
         w.many_c("TxDtls", &self.tx_dtls);
     }
 }
@@ -581,91 +581,91 @@ impl rt::ComplexValue for EntryDetails1 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntryTransaction2 {
     /// Element `Refs` [0..1].
-    pub refs: Option<TransactionReferences2>,
+    pub refs: Option<Box<TransactionReferences2>>,
     /// Element `AmtDtls` [0..1].
-    pub amt_dtls: Option<AmountAndCurrencyExchange3>,
+    pub amt_dtls: Option<Box<AmountAndCurrencyExchange3>>,
     /// Element `Avlbty` [0..].
     pub avlbty: Vec<CashBalanceAvailability2>,
     /// Element `BkTxCd` [0..1].
-    pub bk_tx_cd: Option<BankTransactionCodeStructure4>,
+    pub bk_tx_cd: Option<Box<BankTransactionCodeStructure4>>,
     /// Element `Chrgs` [0..].
     pub chrgs: Vec<ChargesInformation6>,
     /// Element `Intrst` [0..].
     pub intrst: Vec<TransactionInterest2>,
     /// Element `RltdPties` [0..1].
-    pub rltd_pties: Option<TransactionParty2>,
+    pub rltd_pties: Option<Box<TransactionParty2>>,
     /// Element `RltdAgts` [0..1].
-    pub rltd_agts: Option<TransactionAgents2>,
+    pub rltd_agts: Option<Box<TransactionAgents2>>,
     /// Element `Purp` [0..1].
-    pub purp: Option<Purpose2Choice>,
+    pub purp: Option<Box<Purpose2Choice>>,
     /// Element `RltdRmtInf` [0..10].
     pub rltd_rmt_inf: Vec<RemittanceLocation2>,
     /// Element `RmtInf` [0..1].
-    pub rmt_inf: Option<RemittanceInformation5>,
+    pub rmt_inf: Option<Box<RemittanceInformation5>>,
     /// Element `RltdDts` [0..1].
-    pub rltd_dts: Option<TransactionDates2>,
+    pub rltd_dts: Option<Box<TransactionDates2>>,
     /// Element `RltdPric` [0..1].
-    pub rltd_pric: Option<TransactionPrice2Choice>,
+    pub rltd_pric: Option<Box<TransactionPrice2Choice>>,
     /// Element `RltdQties` [0..].
     pub rltd_qties: Vec<TransactionQuantities1Choice>,
     /// Element `FinInstrmId` [0..1].
-    pub fin_instrm_id: Option<SecurityIdentification4Choice>,
+    pub fin_instrm_id: Option<Box<SecurityIdentification4Choice>>,
     /// Element `Tax` [0..1].
-    pub tax: Option<TaxInformation3>,
+    pub tax: Option<Box<TaxInformation3>>,
     /// Element `RtrInf` [0..1].
-    pub rtr_inf: Option<ReturnReasonInformation10>,
+    pub rtr_inf: Option<Box<ReturnReasonInformation10>>,
     /// Element `CorpActn` [0..1].
-    pub corp_actn: Option<CorporateAction1>,
+    pub corp_actn: Option<Box<CorporateAction1>>,
     /// Element `SfkpgAcct` [0..1].
-    pub sfkpg_acct: Option<CashAccount16>,
+    pub sfkpg_acct: Option<Box<CashAccount16>>,
     /// Element `AddtlTxInf` [0..1].
     pub addtl_tx_inf: Option<Max500Text>,
 }
 impl rt::ComplexValue for EntryTransaction2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            refs: r.opt_c("Refs")?,
-            amt_dtls: r.opt_c("AmtDtls")?,
+            refs: r.opt_c("Refs")?.map(Box::new),
+            amt_dtls: r.opt_c("AmtDtls")?.map(Box::new),
             avlbty: r.many_c("Avlbty", 0, 0)?,
-            bk_tx_cd: r.opt_c("BkTxCd")?,
+            bk_tx_cd: r.opt_c("BkTxCd")?.map(Box::new),
             chrgs: r.many_c("Chrgs", 0, 0)?,
             intrst: r.many_c("Intrst", 0, 0)?,
-            rltd_pties: r.opt_c("RltdPties")?,
-            rltd_agts: r.opt_c("RltdAgts")?,
-            purp: r.opt_c("Purp")?,
+            rltd_pties: r.opt_c("RltdPties")?.map(Box::new),
+            rltd_agts: r.opt_c("RltdAgts")?.map(Box::new),
+            purp: r.opt_c("Purp")?.map(Box::new),
             rltd_rmt_inf: r.many_c("RltdRmtInf", 0, 10)?,
-            rmt_inf: r.opt_c("RmtInf")?,
-            rltd_dts: r.opt_c("RltdDts")?,
-            rltd_pric: r.opt_c("RltdPric")?,
+            rmt_inf: r.opt_c("RmtInf")?.map(Box::new),
+            rltd_dts: r.opt_c("RltdDts")?.map(Box::new),
+            rltd_pric: r.opt_c("RltdPric")?.map(Box::new),
             rltd_qties: r.many_c("RltdQties", 0, 0)?,
-            fin_instrm_id: r.opt_c("FinInstrmId")?,
-            tax: r.opt_c("Tax")?,
-            rtr_inf: r.opt_c("RtrInf")?,
-            corp_actn: r.opt_c("CorpActn")?,
-            sfkpg_acct: r.opt_c("SfkpgAcct")?,
+            fin_instrm_id: r.opt_c("FinInstrmId")?.map(Box::new),
+            tax: r.opt_c("Tax")?.map(Box::new),
+            rtr_inf: r.opt_c("RtrInf")?.map(Box::new),
+            corp_actn: r.opt_c("CorpActn")?.map(Box::new),
+            sfkpg_acct: r.opt_c("SfkpgAcct")?.map(Box::new),
             addtl_tx_inf: r.opt_s("AddtlTxInf")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Refs", self.refs.as_ref());
-        w.opt_c("AmtDtls", self.amt_dtls.as_ref());
+        w.opt_c("Refs", self.refs.as_deref());
+        w.opt_c("AmtDtls", self.amt_dtls.as_deref());
         w.many_c("Avlbty", &self.avlbty);
-        w.opt_c("BkTxCd", self.bk_tx_cd.as_ref());
+        w.opt_c("BkTxCd", self.bk_tx_cd.as_deref());
         w.many_c("Chrgs", &self.chrgs);
         w.many_c("Intrst", &self.intrst);
-        w.opt_c("RltdPties", self.rltd_pties.as_ref());
-        w.opt_c("RltdAgts", self.rltd_agts.as_ref());
-        w.opt_c("Purp", self.purp.as_ref());
+        w.opt_c("RltdPties", self.rltd_pties.as_deref());
+        w.opt_c("RltdAgts", self.rltd_agts.as_deref());
+        w.opt_c("Purp", self.purp.as_deref());
         w.many_c("RltdRmtInf", &self.rltd_rmt_inf);
-        w.opt_c("RmtInf", self.rmt_inf.as_ref());
-        w.opt_c("RltdDts", self.rltd_dts.as_ref());
-        w.opt_c("RltdPric", self.rltd_pric.as_ref());
+        w.opt_c("RmtInf", self.rmt_inf.as_deref());
+        w.opt_c("RltdDts", self.rltd_dts.as_deref());
+        w.opt_c("RltdPric", self.rltd_pric.as_deref());
         w.many_c("RltdQties", &self.rltd_qties);
-        w.opt_c("FinInstrmId", self.fin_instrm_id.as_ref());
-        w.opt_c("Tax", self.tax.as_ref());
-        w.opt_c("RtrInf", self.rtr_inf.as_ref());
-        w.opt_c("CorpActn", self.corp_actn.as_ref());
-        w.opt_c("SfkpgAcct", self.sfkpg_acct.as_ref());
+        w.opt_c("FinInstrmId", self.fin_instrm_id.as_deref());
+        w.opt_c("Tax", self.tax.as_deref());
+        w.opt_c("RtrInf", self.rtr_inf.as_deref());
+        w.opt_c("CorpActn", self.corp_actn.as_deref());
+        w.opt_c("SfkpgAcct", self.sfkpg_acct.as_deref());
         w.opt_s("AddtlTxInf", self.addtl_tx_inf.as_ref());
     }
 }
@@ -689,30 +689,30 @@ pub struct FinancialInstitutionIdentification7 {
     /// Element `BIC` [0..1].
     pub bic: Option<BICIdentifier>,
     /// Element `ClrSysMmbId` [0..1].
-    pub clr_sys_mmb_id: Option<ClearingSystemMemberIdentification2>,
+    pub clr_sys_mmb_id: Option<Box<ClearingSystemMemberIdentification2>>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<PostalAddress6>,
+    pub pstl_adr: Option<Box<PostalAddress6>>,
     /// Element `Othr` [0..1].
-    pub othr: Option<GenericFinancialIdentification1>,
+    pub othr: Option<Box<GenericFinancialIdentification1>>,
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             bic: r.opt_s("BIC")?,
-            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?,
+            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?.map(Box::new),
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
-            othr: r.opt_c("Othr")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            othr: r.opt_c("Othr")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BIC", self.bic.as_ref());
-        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_ref());
+        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_deref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
-        w.opt_c("Othr", self.othr.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
+        w.opt_c("Othr", self.othr.as_deref());
     }
 }
 /// XSD complex type `GenericAccountIdentification1`.
@@ -721,7 +721,7 @@ pub struct GenericAccountIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max34Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<AccountSchemeName1Choice>,
+    pub schme_nm: Option<Box<AccountSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -729,13 +729,13 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -745,7 +745,7 @@ pub struct GenericFinancialIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<FinancialIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<FinancialIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -753,13 +753,13 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -769,7 +769,7 @@ pub struct GenericOrganisationIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<OrganisationIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<OrganisationIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -777,13 +777,13 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -793,7 +793,7 @@ pub struct GenericPersonIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<PersonIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<PersonIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -801,13 +801,13 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -819,9 +819,9 @@ pub struct GroupHeader42 {
     /// Element `CreDtTm` [1..1].
     pub cre_dt_tm: ISODateTime,
     /// Element `MsgRcpt` [0..1].
-    pub msg_rcpt: Option<PartyIdentification32>,
+    pub msg_rcpt: Option<Box<PartyIdentification32>>,
     /// Element `MsgPgntn` [0..1].
-    pub msg_pgntn: Option<Pagination>,
+    pub msg_pgntn: Option<Box<Pagination>>,
     /// Element `AddtlInf` [0..1].
     pub addtl_inf: Option<Max500Text>,
 }
@@ -830,16 +830,16 @@ impl rt::ComplexValue for GroupHeader42 {
         Ok(Self {
             msg_id: r.req_s("MsgId")?,
             cre_dt_tm: r.req_s("CreDtTm")?,
-            msg_rcpt: r.opt_c("MsgRcpt")?,
-            msg_pgntn: r.opt_c("MsgPgntn")?,
+            msg_rcpt: r.opt_c("MsgRcpt")?.map(Box::new),
+            msg_pgntn: r.opt_c("MsgPgntn")?.map(Box::new),
             addtl_inf: r.opt_s("AddtlInf")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
         w.s("CreDtTm", &self.cre_dt_tm);
-        w.opt_c("MsgRcpt", self.msg_rcpt.as_ref());
-        w.opt_c("MsgPgntn", self.msg_pgntn.as_ref());
+        w.opt_c("MsgRcpt", self.msg_rcpt.as_deref());
+        w.opt_c("MsgPgntn", self.msg_pgntn.as_deref());
         w.opt_s("AddtlInf", self.addtl_inf.as_ref());
     }
 }
@@ -887,6 +887,9 @@ impl rt::SimpleValue for Max15PlusSignedNumericText {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD complex type `OrganisationIdentification4`.
@@ -971,49 +974,49 @@ pub struct PartyIdentification32 {
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<PostalAddress6>,
+    pub pstl_adr: Option<Box<PostalAddress6>>,
     /// Element `Id` [0..1].
-    pub id: Option<Party6Choice>,
+    pub id: Option<Box<Party6Choice>>,
     /// Element `CtryOfRes` [0..1].
     pub ctry_of_res: Option<CountryCode>,
     /// Element `CtctDtls` [0..1].
-    pub ctct_dtls: Option<ContactDetails2>,
+    pub ctct_dtls: Option<Box<ContactDetails2>>,
 }
 impl rt::ComplexValue for PartyIdentification32 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
-            id: r.opt_c("Id")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            id: r.opt_c("Id")?.map(Box::new),
             ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c("CtctDtls")?,
+            ctct_dtls: r.opt_c("CtctDtls")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
-        w.opt_c("Id", self.id.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
+        w.opt_c("Id", self.id.as_deref());
         w.opt_s("CtryOfRes", self.ctry_of_res.as_ref());
-        w.opt_c("CtctDtls", self.ctct_dtls.as_ref());
+        w.opt_c("CtctDtls", self.ctct_dtls.as_deref());
     }
 }
 /// XSD complex type `PersonIdentification5`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonIdentification5 {
     /// Element `DtAndPlcOfBirth` [0..1].
-    pub dt_and_plc_of_birth: Option<DateAndPlaceOfBirth>,
+    pub dt_and_plc_of_birth: Option<Box<DateAndPlaceOfBirth>>,
     /// Element `Othr` [0..].
     pub othr: Vec<GenericPersonIdentification1>,
 }
 impl rt::ComplexValue for PersonIdentification5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?,
+            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?.map(Box::new),
             othr: r.many_c("Othr", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_ref());
+        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
         w.many_c("Othr", &self.othr);
     }
 }
@@ -1091,18 +1094,18 @@ pub struct Rate3 {
     /// Element `Tp` [1..1].
     pub tp: RateType4Choice,
     /// Element `VldtyRg` [0..1].
-    pub vldty_rg: Option<CurrencyAndAmountRange2>,
+    pub vldty_rg: Option<Box<CurrencyAndAmountRange2>>,
 }
 impl rt::ComplexValue for Rate3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             tp: r.req_c("Tp")?,
-            vldty_rg: r.opt_c("VldtyRg")?,
+            vldty_rg: r.opt_c("VldtyRg")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
-        w.opt_c("VldtyRg", self.vldty_rg.as_ref());
+        w.opt_c("VldtyRg", self.vldty_rg.as_deref());
     }
 }
 /// XSD complex type `RateType4Choice`.
@@ -1153,9 +1156,9 @@ pub struct ReportEntry2 {
     /// Element `Sts` [1..1].
     pub sts: EntryStatus2Code,
     /// Element `BookgDt` [0..1].
-    pub bookg_dt: Option<DateAndDateTimeChoice>,
+    pub bookg_dt: Option<Box<DateAndDateTimeChoice>>,
     /// Element `ValDt` [0..1].
-    pub val_dt: Option<DateAndDateTimeChoice>,
+    pub val_dt: Option<Box<DateAndDateTimeChoice>>,
     /// Element `AcctSvcrRef` [0..1].
     pub acct_svcr_ref: Option<Max35Text>,
     /// Element `Avlbty` [0..].
@@ -1165,13 +1168,13 @@ pub struct ReportEntry2 {
     /// Element `ComssnWvrInd` [0..1].
     pub comssn_wvr_ind: Option<YesNoIndicator>,
     /// Element `AddtlInfInd` [0..1].
-    pub addtl_inf_ind: Option<MessageIdentification2>,
+    pub addtl_inf_ind: Option<Box<MessageIdentification2>>,
     /// Element `AmtDtls` [0..1].
-    pub amt_dtls: Option<AmountAndCurrencyExchange3>,
+    pub amt_dtls: Option<Box<AmountAndCurrencyExchange3>>,
     /// Element `Chrgs` [0..].
     pub chrgs: Vec<ChargesInformation6>,
     /// Element `TechInptChanl` [0..1].
-    pub tech_inpt_chanl: Option<TechnicalInputChannel1Choice>,
+    pub tech_inpt_chanl: Option<Box<TechnicalInputChannel1Choice>>,
     /// Element `Intrst` [0..].
     pub intrst: Vec<TransactionInterest2>,
     /// Element `NtryDtls` [0..].
@@ -1187,16 +1190,16 @@ impl rt::ComplexValue for ReportEntry2 {
             cdt_dbt_ind: r.req_s("CdtDbtInd")?,
             rvsl_ind: r.opt_s("RvslInd")?,
             sts: r.req_s("Sts")?,
-            bookg_dt: r.opt_c("BookgDt")?,
-            val_dt: r.opt_c("ValDt")?,
+            bookg_dt: r.opt_c("BookgDt")?.map(Box::new),
+            val_dt: r.opt_c("ValDt")?.map(Box::new),
             acct_svcr_ref: r.opt_s("AcctSvcrRef")?,
             avlbty: r.many_c("Avlbty", 0, 0)?,
             bk_tx_cd: r.req_c("BkTxCd")?,
             comssn_wvr_ind: r.opt_s("ComssnWvrInd")?,
-            addtl_inf_ind: r.opt_c("AddtlInfInd")?,
-            amt_dtls: r.opt_c("AmtDtls")?,
+            addtl_inf_ind: r.opt_c("AddtlInfInd")?.map(Box::new),
+            amt_dtls: r.opt_c("AmtDtls")?.map(Box::new),
             chrgs: r.many_c("Chrgs", 0, 0)?,
-            tech_inpt_chanl: r.opt_c("TechInptChanl")?,
+            tech_inpt_chanl: r.opt_c("TechInptChanl")?.map(Box::new),
             intrst: r.many_c("Intrst", 0, 0)?,
             ntry_dtls: r.many_c("NtryDtls", 0, 0)?,
             addtl_ntry_inf: r.opt_s("AddtlNtryInf")?,
@@ -1208,16 +1211,16 @@ impl rt::ComplexValue for ReportEntry2 {
         w.s("CdtDbtInd", &self.cdt_dbt_ind);
         w.opt_s("RvslInd", self.rvsl_ind.as_ref());
         w.s("Sts", &self.sts);
-        w.opt_c("BookgDt", self.bookg_dt.as_ref());
-        w.opt_c("ValDt", self.val_dt.as_ref());
+        w.opt_c("BookgDt", self.bookg_dt.as_deref());
+        w.opt_c("ValDt", self.val_dt.as_deref());
         w.opt_s("AcctSvcrRef", self.acct_svcr_ref.as_ref());
         w.many_c("Avlbty", &self.avlbty);
         w.c("BkTxCd", &self.bk_tx_cd);
         w.opt_s("ComssnWvrInd", self.comssn_wvr_ind.as_ref());
-        w.opt_c("AddtlInfInd", self.addtl_inf_ind.as_ref());
-        w.opt_c("AmtDtls", self.amt_dtls.as_ref());
+        w.opt_c("AddtlInfInd", self.addtl_inf_ind.as_deref());
+        w.opt_c("AmtDtls", self.amt_dtls.as_deref());
         w.many_c("Chrgs", &self.chrgs);
-        w.opt_c("TechInptChanl", self.tech_inpt_chanl.as_ref());
+        w.opt_c("TechInptChanl", self.tech_inpt_chanl.as_deref());
         w.many_c("Intrst", &self.intrst);
         w.many_c("NtryDtls", &self.ntry_dtls);
         w.opt_s("AddtlNtryInf", self.addtl_ntry_inf.as_ref());
@@ -1255,27 +1258,27 @@ impl rt::ComplexValue for ReturnReason5Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReturnReasonInformation10 {
     /// Element `OrgnlBkTxCd` [0..1].
-    pub orgnl_bk_tx_cd: Option<BankTransactionCodeStructure4>,
+    pub orgnl_bk_tx_cd: Option<Box<BankTransactionCodeStructure4>>,
     /// Element `Orgtr` [0..1].
-    pub orgtr: Option<PartyIdentification32>,
+    pub orgtr: Option<Box<PartyIdentification32>>,
     /// Element `Rsn` [0..1].
-    pub rsn: Option<ReturnReason5Choice>,
+    pub rsn: Option<Box<ReturnReason5Choice>>,
     /// Element `AddtlInf` [0..].
     pub addtl_inf: Vec<Max105Text>,
 }
 impl rt::ComplexValue for ReturnReasonInformation10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            orgnl_bk_tx_cd: r.opt_c("OrgnlBkTxCd")?,
-            orgtr: r.opt_c("Orgtr")?,
-            rsn: r.opt_c("Rsn")?,
+            orgnl_bk_tx_cd: r.opt_c("OrgnlBkTxCd")?.map(Box::new),
+            orgtr: r.opt_c("Orgtr")?.map(Box::new),
+            rsn: r.opt_c("Rsn")?.map(Box::new),
             addtl_inf: r.many_s("AddtlInf", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("OrgnlBkTxCd", self.orgnl_bk_tx_cd.as_ref());
-        w.opt_c("Orgtr", self.orgtr.as_ref());
-        w.opt_c("Rsn", self.rsn.as_ref());
+        w.opt_c("OrgnlBkTxCd", self.orgnl_bk_tx_cd.as_deref());
+        w.opt_c("Orgtr", self.orgtr.as_deref());
+        w.opt_c("Rsn", self.rsn.as_deref());
         w.many_s("AddtlInf", &self.addtl_inf);
     }
 }
@@ -1285,13 +1288,13 @@ pub struct StructuredRemittanceInformation7 {
     /// Element `RfrdDocInf` [0..].
     pub rfrd_doc_inf: Vec<ReferredDocumentInformation3>,
     /// Element `RfrdDocAmt` [0..1].
-    pub rfrd_doc_amt: Option<RemittanceAmount1>,
+    pub rfrd_doc_amt: Option<Box<RemittanceAmount1>>,
     /// Element `CdtrRefInf` [0..1].
-    pub cdtr_ref_inf: Option<CreditorReferenceInformation2>,
+    pub cdtr_ref_inf: Option<Box<CreditorReferenceInformation2>>,
     /// Element `Invcr` [0..1].
-    pub invcr: Option<PartyIdentification32>,
+    pub invcr: Option<Box<PartyIdentification32>>,
     /// Element `Invcee` [0..1].
-    pub invcee: Option<PartyIdentification32>,
+    pub invcee: Option<Box<PartyIdentification32>>,
     /// Element `AddtlRmtInf` [0..3].
     pub addtl_rmt_inf: Vec<Max140Text>,
 }
@@ -1299,19 +1302,19 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?,
-            cdtr_ref_inf: r.opt_c("CdtrRefInf")?,
-            invcr: r.opt_c("Invcr")?,
-            invcee: r.opt_c("Invcee")?,
+            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?.map(Box::new),
+            cdtr_ref_inf: r.opt_c("CdtrRefInf")?.map(Box::new),
+            invcr: r.opt_c("Invcr")?.map(Box::new),
+            invcee: r.opt_c("Invcee")?.map(Box::new),
             addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf);
-        w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_ref());
-        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_ref());
-        w.opt_c("Invcr", self.invcr.as_ref());
-        w.opt_c("Invcee", self.invcee.as_ref());
+        w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
+        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
+        w.opt_c("Invcr", self.invcr.as_deref());
+        w.opt_c("Invcee", self.invcee.as_deref());
         w.many_s("AddtlRmtInf", &self.addtl_rmt_inf);
     }
 }
@@ -1333,27 +1336,27 @@ impl rt::ComplexValue for TechnicalInputChannel1Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TotalTransactions2 {
     /// Element `TtlNtries` [0..1].
-    pub ttl_ntries: Option<NumberAndSumOfTransactions2>,
+    pub ttl_ntries: Option<Box<NumberAndSumOfTransactions2>>,
     /// Element `TtlCdtNtries` [0..1].
-    pub ttl_cdt_ntries: Option<NumberAndSumOfTransactions1>,
+    pub ttl_cdt_ntries: Option<Box<NumberAndSumOfTransactions1>>,
     /// Element `TtlDbtNtries` [0..1].
-    pub ttl_dbt_ntries: Option<NumberAndSumOfTransactions1>,
+    pub ttl_dbt_ntries: Option<Box<NumberAndSumOfTransactions1>>,
     /// Element `TtlNtriesPerBkTxCd` [0..].
     pub ttl_ntries_per_bk_tx_cd: Vec<TotalsPerBankTransactionCode2>,
 }
 impl rt::ComplexValue for TotalTransactions2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            ttl_ntries: r.opt_c("TtlNtries")?,
-            ttl_cdt_ntries: r.opt_c("TtlCdtNtries")?,
-            ttl_dbt_ntries: r.opt_c("TtlDbtNtries")?,
+            ttl_ntries: r.opt_c("TtlNtries")?.map(Box::new),
+            ttl_cdt_ntries: r.opt_c("TtlCdtNtries")?.map(Box::new),
+            ttl_dbt_ntries: r.opt_c("TtlDbtNtries")?.map(Box::new),
             ttl_ntries_per_bk_tx_cd: r.many_c("TtlNtriesPerBkTxCd", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("TtlNtries", self.ttl_ntries.as_ref());
-        w.opt_c("TtlCdtNtries", self.ttl_cdt_ntries.as_ref());
-        w.opt_c("TtlDbtNtries", self.ttl_dbt_ntries.as_ref());
+        w.opt_c("TtlNtries", self.ttl_ntries.as_deref());
+        w.opt_c("TtlCdtNtries", self.ttl_cdt_ntries.as_deref());
+        w.opt_c("TtlDbtNtries", self.ttl_dbt_ntries.as_deref());
         w.many_c("TtlNtriesPerBkTxCd", &self.ttl_ntries_per_bk_tx_cd);
     }
 }
@@ -1401,51 +1404,51 @@ impl rt::ComplexValue for TotalsPerBankTransactionCode2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransactionAgents2 {
     /// Element `DbtrAgt` [0..1].
-    pub dbtr_agt: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub dbtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `CdtrAgt` [0..1].
-    pub cdtr_agt: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub cdtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `IntrmyAgt1` [0..1].
-    pub intrmy_agt1: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub intrmy_agt1: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `IntrmyAgt2` [0..1].
-    pub intrmy_agt2: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub intrmy_agt2: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `IntrmyAgt3` [0..1].
-    pub intrmy_agt3: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub intrmy_agt3: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `RcvgAgt` [0..1].
-    pub rcvg_agt: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub rcvg_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `DlvrgAgt` [0..1].
-    pub dlvrg_agt: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub dlvrg_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `IssgAgt` [0..1].
-    pub issg_agt: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub issg_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `SttlmPlc` [0..1].
-    pub sttlm_plc: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub sttlm_plc: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `Prtry` [0..].
     pub prtry: Vec<ProprietaryAgent2>,
 }
 impl rt::ComplexValue for TransactionAgents2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            dbtr_agt: r.opt_c("DbtrAgt")?,
-            cdtr_agt: r.opt_c("CdtrAgt")?,
-            intrmy_agt1: r.opt_c("IntrmyAgt1")?,
-            intrmy_agt2: r.opt_c("IntrmyAgt2")?,
-            intrmy_agt3: r.opt_c("IntrmyAgt3")?,
-            rcvg_agt: r.opt_c("RcvgAgt")?,
-            dlvrg_agt: r.opt_c("DlvrgAgt")?,
-            issg_agt: r.opt_c("IssgAgt")?,
-            sttlm_plc: r.opt_c("SttlmPlc")?,
+            dbtr_agt: r.opt_c("DbtrAgt")?.map(Box::new),
+            cdtr_agt: r.opt_c("CdtrAgt")?.map(Box::new),
+            intrmy_agt1: r.opt_c("IntrmyAgt1")?.map(Box::new),
+            intrmy_agt2: r.opt_c("IntrmyAgt2")?.map(Box::new),
+            intrmy_agt3: r.opt_c("IntrmyAgt3")?.map(Box::new),
+            rcvg_agt: r.opt_c("RcvgAgt")?.map(Box::new),
+            dlvrg_agt: r.opt_c("DlvrgAgt")?.map(Box::new),
+            issg_agt: r.opt_c("IssgAgt")?.map(Box::new),
+            sttlm_plc: r.opt_c("SttlmPlc")?.map(Box::new),
             prtry: r.many_c("Prtry", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("DbtrAgt", self.dbtr_agt.as_ref());
-        w.opt_c("CdtrAgt", self.cdtr_agt.as_ref());
-        w.opt_c("IntrmyAgt1", self.intrmy_agt1.as_ref());
-        w.opt_c("IntrmyAgt2", self.intrmy_agt2.as_ref());
-        w.opt_c("IntrmyAgt3", self.intrmy_agt3.as_ref());
-        w.opt_c("RcvgAgt", self.rcvg_agt.as_ref());
-        w.opt_c("DlvrgAgt", self.dlvrg_agt.as_ref());
-        w.opt_c("IssgAgt", self.issg_agt.as_ref());
-        w.opt_c("SttlmPlc", self.sttlm_plc.as_ref());
+        w.opt_c("DbtrAgt", self.dbtr_agt.as_deref());
+        w.opt_c("CdtrAgt", self.cdtr_agt.as_deref());
+        w.opt_c("IntrmyAgt1", self.intrmy_agt1.as_deref());
+        w.opt_c("IntrmyAgt2", self.intrmy_agt2.as_deref());
+        w.opt_c("IntrmyAgt3", self.intrmy_agt3.as_deref());
+        w.opt_c("RcvgAgt", self.rcvg_agt.as_deref());
+        w.opt_c("DlvrgAgt", self.dlvrg_agt.as_deref());
+        w.opt_c("IssgAgt", self.issg_agt.as_deref());
+        w.opt_c("SttlmPlc", self.sttlm_plc.as_deref());
         w.many_c("Prtry", &self.prtry);
     }
 }
@@ -1457,11 +1460,11 @@ pub struct TransactionInterest2 {
     /// Element `CdtDbtInd` [1..1].
     pub cdt_dbt_ind: CreditDebitCode,
     /// Element `Tp` [0..1].
-    pub tp: Option<InterestType1Choice>,
+    pub tp: Option<Box<InterestType1Choice>>,
     /// Element `Rate` [0..].
     pub rate: Vec<Rate3>,
     /// Element `FrToDt` [0..1].
-    pub fr_to_dt: Option<DateTimePeriodDetails>,
+    pub fr_to_dt: Option<Box<DateTimePeriodDetails>>,
     /// Element `Rsn` [0..1].
     pub rsn: Option<Max35Text>,
 }
@@ -1470,18 +1473,18 @@ impl rt::ComplexValue for TransactionInterest2 {
         Ok(Self {
             amt: r.req_c("Amt")?,
             cdt_dbt_ind: r.req_s("CdtDbtInd")?,
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             rate: r.many_c("Rate", 0, 0)?,
-            fr_to_dt: r.opt_c("FrToDt")?,
+            fr_to_dt: r.opt_c("FrToDt")?.map(Box::new),
             rsn: r.opt_s("Rsn")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
         w.s("CdtDbtInd", &self.cdt_dbt_ind);
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.many_c("Rate", &self.rate);
-        w.opt_c("FrToDt", self.fr_to_dt.as_ref());
+        w.opt_c("FrToDt", self.fr_to_dt.as_deref());
         w.opt_s("Rsn", self.rsn.as_ref());
     }
 }
@@ -1489,47 +1492,47 @@ impl rt::ComplexValue for TransactionInterest2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransactionParty2 {
     /// Element `InitgPty` [0..1].
-    pub initg_pty: Option<PartyIdentification32>,
+    pub initg_pty: Option<Box<PartyIdentification32>>,
     /// Element `Dbtr` [0..1].
-    pub dbtr: Option<PartyIdentification32>,
+    pub dbtr: Option<Box<PartyIdentification32>>,
     /// Element `DbtrAcct` [0..1].
-    pub dbtr_acct: Option<CashAccount16>,
+    pub dbtr_acct: Option<Box<CashAccount16>>,
     /// Element `UltmtDbtr` [0..1].
-    pub ultmt_dbtr: Option<PartyIdentification32>,
+    pub ultmt_dbtr: Option<Box<PartyIdentification32>>,
     /// Element `Cdtr` [0..1].
-    pub cdtr: Option<PartyIdentification32>,
+    pub cdtr: Option<Box<PartyIdentification32>>,
     /// Element `CdtrAcct` [0..1].
-    pub cdtr_acct: Option<CashAccount16>,
+    pub cdtr_acct: Option<Box<CashAccount16>>,
     /// Element `UltmtCdtr` [0..1].
-    pub ultmt_cdtr: Option<PartyIdentification32>,
+    pub ultmt_cdtr: Option<Box<PartyIdentification32>>,
     /// Element `TradgPty` [0..1].
-    pub tradg_pty: Option<PartyIdentification32>,
+    pub tradg_pty: Option<Box<PartyIdentification32>>,
     /// Element `Prtry` [0..].
     pub prtry: Vec<ProprietaryParty2>,
 }
 impl rt::ComplexValue for TransactionParty2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            initg_pty: r.opt_c("InitgPty")?,
-            dbtr: r.opt_c("Dbtr")?,
-            dbtr_acct: r.opt_c("DbtrAcct")?,
-            ultmt_dbtr: r.opt_c("UltmtDbtr")?,
-            cdtr: r.opt_c("Cdtr")?,
-            cdtr_acct: r.opt_c("CdtrAcct")?,
-            ultmt_cdtr: r.opt_c("UltmtCdtr")?,
-            tradg_pty: r.opt_c("TradgPty")?,
+            initg_pty: r.opt_c("InitgPty")?.map(Box::new),
+            dbtr: r.opt_c("Dbtr")?.map(Box::new),
+            dbtr_acct: r.opt_c("DbtrAcct")?.map(Box::new),
+            ultmt_dbtr: r.opt_c("UltmtDbtr")?.map(Box::new),
+            cdtr: r.opt_c("Cdtr")?.map(Box::new),
+            cdtr_acct: r.opt_c("CdtrAcct")?.map(Box::new),
+            ultmt_cdtr: r.opt_c("UltmtCdtr")?.map(Box::new),
+            tradg_pty: r.opt_c("TradgPty")?.map(Box::new),
             prtry: r.many_c("Prtry", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("InitgPty", self.initg_pty.as_ref());
-        w.opt_c("Dbtr", self.dbtr.as_ref());
-        w.opt_c("DbtrAcct", self.dbtr_acct.as_ref());
-        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_ref());
-        w.opt_c("Cdtr", self.cdtr.as_ref());
-        w.opt_c("CdtrAcct", self.cdtr_acct.as_ref());
-        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_ref());
-        w.opt_c("TradgPty", self.tradg_pty.as_ref());
+        w.opt_c("InitgPty", self.initg_pty.as_deref());
+        w.opt_c("Dbtr", self.dbtr.as_deref());
+        w.opt_c("DbtrAcct", self.dbtr_acct.as_deref());
+        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
+        w.opt_c("Cdtr", self.cdtr.as_deref());
+        w.opt_c("CdtrAcct", self.cdtr_acct.as_deref());
+        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
+        w.opt_c("TradgPty", self.tradg_pty.as_deref());
         w.many_c("Prtry", &self.prtry);
     }
 }

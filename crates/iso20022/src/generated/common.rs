@@ -146,6 +146,9 @@ impl rt::SimpleValue for ActiveCurrencyAndAmountSimpleType {
     fn write_text(&self, w: &mut rt::Writer) {
         w.decimal(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(rt::Decimal::ZERO)
+    }
 }
 /// XSD simple type `ActiveCurrencyCode`. Facets are checked on construction.
 #[cfg(
@@ -204,6 +207,9 @@ impl rt::SimpleValue for ActiveCurrencyCode {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD complex type `ActiveOrHistoricCurrencyAnd13DecimalAmount`.
@@ -264,6 +270,9 @@ impl rt::SimpleValue for ActiveOrHistoricCurrencyAnd13DecimalAmountSimpleType {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.decimal(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(rt::Decimal::ZERO)
     }
 }
 /// XSD complex type `ActiveOrHistoricCurrencyAndAmount`.
@@ -421,6 +430,9 @@ impl rt::SimpleValue for ActiveOrHistoricCurrencyAndAmountSimpleType {
     fn write_text(&self, w: &mut rt::Writer) {
         w.decimal(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(rt::Decimal::ZERO)
+    }
 }
 /// XSD simple type `ActiveOrHistoricCurrencyCode`. Facets are checked on construction.
 #[cfg(
@@ -497,6 +509,9 @@ impl rt::SimpleValue for ActiveOrHistoricCurrencyCode {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `AddressType2Code`.
@@ -595,6 +610,9 @@ impl rt::SimpleValue for AddressType2Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Addr
+    }
 }
 /// XSD complex type `AddressType3Choice`. Exactly one branch.
 #[cfg(
@@ -682,13 +700,13 @@ impl rt::ComplexValue for AlternateSecurityIdentification2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AmountAndCurrencyExchange3 {
     /// Element `InstdAmt` [0..1].
-    pub instd_amt: Option<AmountAndCurrencyExchangeDetails3>,
+    pub instd_amt: Option<Box<AmountAndCurrencyExchangeDetails3>>,
     /// Element `TxAmt` [0..1].
-    pub tx_amt: Option<AmountAndCurrencyExchangeDetails3>,
+    pub tx_amt: Option<Box<AmountAndCurrencyExchangeDetails3>>,
     /// Element `CntrValAmt` [0..1].
-    pub cntr_val_amt: Option<AmountAndCurrencyExchangeDetails3>,
+    pub cntr_val_amt: Option<Box<AmountAndCurrencyExchangeDetails3>>,
     /// Element `AnncdPstngAmt` [0..1].
-    pub anncd_pstng_amt: Option<AmountAndCurrencyExchangeDetails3>,
+    pub anncd_pstng_amt: Option<Box<AmountAndCurrencyExchangeDetails3>>,
     /// Element `PrtryAmt` [0..].
     pub prtry_amt: Vec<AmountAndCurrencyExchangeDetails4>,
 }
@@ -703,18 +721,18 @@ pub struct AmountAndCurrencyExchange3 {
 impl rt::ComplexValue for AmountAndCurrencyExchange3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            instd_amt: r.opt_c("InstdAmt")?,
-            tx_amt: r.opt_c("TxAmt")?,
-            cntr_val_amt: r.opt_c("CntrValAmt")?,
-            anncd_pstng_amt: r.opt_c("AnncdPstngAmt")?,
+            instd_amt: r.opt_c("InstdAmt")?.map(Box::new),
+            tx_amt: r.opt_c("TxAmt")?.map(Box::new),
+            cntr_val_amt: r.opt_c("CntrValAmt")?.map(Box::new),
+            anncd_pstng_amt: r.opt_c("AnncdPstngAmt")?.map(Box::new),
             prtry_amt: r.many_c("PrtryAmt", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("InstdAmt", self.instd_amt.as_ref());
-        w.opt_c("TxAmt", self.tx_amt.as_ref());
-        w.opt_c("CntrValAmt", self.cntr_val_amt.as_ref());
-        w.opt_c("AnncdPstngAmt", self.anncd_pstng_amt.as_ref());
+        w.opt_c("InstdAmt", self.instd_amt.as_deref());
+        w.opt_c("TxAmt", self.tx_amt.as_deref());
+        w.opt_c("CntrValAmt", self.cntr_val_amt.as_deref());
+        w.opt_c("AnncdPstngAmt", self.anncd_pstng_amt.as_deref());
         w.many_c("PrtryAmt", &self.prtry_amt);
     }
 }
@@ -732,7 +750,7 @@ pub struct AmountAndCurrencyExchangeDetails3 {
     /// Element `Amt` [1..1].
     pub amt: ActiveOrHistoricCurrencyAndAmount,
     /// Element `CcyXchg` [0..1].
-    pub ccy_xchg: Option<CurrencyExchange5>,
+    pub ccy_xchg: Option<Box<CurrencyExchange5>>,
 }
 #[cfg(
     any(
@@ -746,12 +764,12 @@ impl rt::ComplexValue for AmountAndCurrencyExchangeDetails3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             amt: r.req_c("Amt")?,
-            ccy_xchg: r.opt_c("CcyXchg")?,
+            ccy_xchg: r.opt_c("CcyXchg")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
-        w.opt_c("CcyXchg", self.ccy_xchg.as_ref());
+        w.opt_c("CcyXchg", self.ccy_xchg.as_deref());
     }
 }
 /// XSD complex type `AmountAndCurrencyExchangeDetails4`.
@@ -770,7 +788,7 @@ pub struct AmountAndCurrencyExchangeDetails4 {
     /// Element `Amt` [1..1].
     pub amt: ActiveOrHistoricCurrencyAndAmount,
     /// Element `CcyXchg` [0..1].
-    pub ccy_xchg: Option<CurrencyExchange5>,
+    pub ccy_xchg: Option<Box<CurrencyExchange5>>,
 }
 #[cfg(
     any(
@@ -785,13 +803,13 @@ impl rt::ComplexValue for AmountAndCurrencyExchangeDetails4 {
         Ok(Self {
             tp: r.req_s("Tp")?,
             amt: r.req_c("Amt")?,
-            ccy_xchg: r.opt_c("CcyXchg")?,
+            ccy_xchg: r.opt_c("CcyXchg")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Tp", &self.tp);
         w.c("Amt", &self.amt);
-        w.opt_c("CcyXchg", self.ccy_xchg.as_ref());
+        w.opt_c("CcyXchg", self.ccy_xchg.as_deref());
     }
 }
 /// XSD complex type `AmountAndDirection35`.
@@ -1009,6 +1027,9 @@ impl rt::SimpleValue for AnyBICDec2014Identifier {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `AnyBICIdentifier`. Facets are checked on construction.
 #[cfg(
@@ -1065,6 +1086,9 @@ impl rt::SimpleValue for AnyBICIdentifier {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `AttendanceContext1Code`.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -1105,6 +1129,9 @@ impl rt::SimpleValue for AttendanceContext1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Attd
+    }
 }
 /// XSD simple type `AuthenticationEntity1Code`.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -1144,6 +1171,9 @@ impl rt::SimpleValue for AuthenticationEntity1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Iccd
     }
 }
 /// XSD simple type `AuthenticationMethod1Code`.
@@ -1217,6 +1247,9 @@ impl rt::SimpleValue for AuthenticationMethod1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Uknw
+    }
 }
 /// XSD simple type `Authorisation1Code`.
 #[cfg(
@@ -1278,6 +1311,9 @@ impl rt::SimpleValue for Authorisation1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Auth
     }
 }
 /// XSD simple type `BICFIDec2014Identifier`. Facets are checked on construction.
@@ -1347,6 +1383,9 @@ impl rt::SimpleValue for BICFIDec2014Identifier {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `BICIdentifier`. Facets are checked on construction.
 #[cfg(
@@ -1403,6 +1442,9 @@ impl rt::SimpleValue for BICIdentifier {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD complex type `BankTransactionCodeStructure4`.
 #[cfg(
@@ -1416,9 +1458,9 @@ impl rt::SimpleValue for BICIdentifier {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BankTransactionCodeStructure4 {
     /// Element `Domn` [0..1].
-    pub domn: Option<BankTransactionCodeStructure5>,
+    pub domn: Option<Box<BankTransactionCodeStructure5>>,
     /// Element `Prtry` [0..1].
-    pub prtry: Option<ProprietaryBankTransactionCodeStructure1>,
+    pub prtry: Option<Box<ProprietaryBankTransactionCodeStructure1>>,
 }
 #[cfg(
     any(
@@ -1431,13 +1473,13 @@ pub struct BankTransactionCodeStructure4 {
 impl rt::ComplexValue for BankTransactionCodeStructure4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            domn: r.opt_c("Domn")?,
-            prtry: r.opt_c("Prtry")?,
+            domn: r.opt_c("Domn")?.map(Box::new),
+            prtry: r.opt_c("Prtry")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Domn", self.domn.as_ref());
-        w.opt_c("Prtry", self.prtry.as_ref());
+        w.opt_c("Domn", self.domn.as_deref());
+        w.opt_c("Prtry", self.prtry.as_deref());
     }
 }
 /// XSD complex type `BankTransactionCodeStructure5`.
@@ -1582,6 +1624,9 @@ impl rt::SimpleValue for BaseOneRate {
     fn write_text(&self, w: &mut rt::Writer) {
         w.decimal(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(rt::Decimal::ZERO)
+    }
 }
 /// XSD simple type `BatchBookingIndicator`.
 #[cfg(
@@ -1657,7 +1702,7 @@ pub struct BranchData2 {
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<PostalAddress6>,
+    pub pstl_adr: Option<Box<PostalAddress6>>,
 }
 #[cfg(
     any(
@@ -1672,13 +1717,13 @@ impl rt::ComplexValue for BranchData2 {
         Ok(Self {
             id: r.opt_s("Id")?,
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Id", self.id.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
     }
 }
 /// XSD complex type `BranchData3`.
@@ -1703,7 +1748,7 @@ pub struct BranchData3 {
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<PostalAddress24>,
+    pub pstl_adr: Option<Box<PostalAddress24>>,
 }
 #[cfg(
     any(
@@ -1723,14 +1768,14 @@ impl rt::ComplexValue for BranchData3 {
             id: r.opt_s("Id")?,
             lei: r.opt_s("LEI")?,
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Id", self.id.as_ref());
         w.opt_s("LEI", self.lei.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
     }
 }
 /// XSD simple type `CSCManagement1Code`.
@@ -1776,6 +1821,9 @@ impl rt::SimpleValue for CSCManagement1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Prst
+    }
 }
 /// XSD complex type `CardAggregated2`.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -1788,9 +1836,9 @@ pub struct CardAggregated2 {
     /// Element `SaleRcncltnId` [0..1].
     pub sale_rcncltn_id: Option<Max35Text>,
     /// Element `SeqNbRg` [0..1].
-    pub seq_nb_rg: Option<CardSequenceNumberRange1>,
+    pub seq_nb_rg: Option<Box<CardSequenceNumberRange1>>,
     /// Element `TxDtRg` [0..1].
-    pub tx_dt_rg: Option<DateOrDateTimePeriod1Choice>,
+    pub tx_dt_rg: Option<Box<DateOrDateTimePeriod1Choice>>,
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for CardAggregated2 {
@@ -1799,16 +1847,16 @@ impl rt::ComplexValue for CardAggregated2 {
             addtl_svc: r.opt_s("AddtlSvc")?,
             tx_ctgy: r.opt_s("TxCtgy")?,
             sale_rcncltn_id: r.opt_s("SaleRcncltnId")?,
-            seq_nb_rg: r.opt_c("SeqNbRg")?,
-            tx_dt_rg: r.opt_c("TxDtRg")?,
+            seq_nb_rg: r.opt_c("SeqNbRg")?.map(Box::new),
+            tx_dt_rg: r.opt_c("TxDtRg")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AddtlSvc", self.addtl_svc.as_ref());
         w.opt_s("TxCtgy", self.tx_ctgy.as_ref());
         w.opt_s("SaleRcncltnId", self.sale_rcncltn_id.as_ref());
-        w.opt_c("SeqNbRg", self.seq_nb_rg.as_ref());
-        w.opt_c("TxDtRg", self.tx_dt_rg.as_ref());
+        w.opt_c("SeqNbRg", self.seq_nb_rg.as_deref());
+        w.opt_c("TxDtRg", self.tx_dt_rg.as_deref());
     }
 }
 /// XSD simple type `CardDataReading1Code`.
@@ -1870,6 +1918,9 @@ impl rt::SimpleValue for CardDataReading1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Tagc
+    }
 }
 /// XSD complex type `CardIndividualTransaction2`.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -1878,7 +1929,7 @@ pub struct CardIndividualTransaction2 {
     /// Element `ICCRltdData` [0..1].
     pub icc_rltd_data: Option<Max1025Text>,
     /// Element `PmtCntxt` [0..1].
-    pub pmt_cntxt: Option<PaymentContext3>,
+    pub pmt_cntxt: Option<Box<PaymentContext3>>,
     /// Element `AddtlSvc` [0..1].
     pub addtl_svc: Option<CardPaymentServiceType2Code>,
     /// Element `TxCtgy` [0..1].
@@ -1892,9 +1943,9 @@ pub struct CardIndividualTransaction2 {
     /// Element `SeqNb` [0..1].
     pub seq_nb: Option<Max35Text>,
     /// Element `TxId` [0..1].
-    pub tx_id: Option<TransactionIdentifier1>,
+    pub tx_id: Option<Box<TransactionIdentifier1>>,
     /// Element `Pdct` [0..1].
-    pub pdct: Option<Product2>,
+    pub pdct: Option<Box<Product2>>,
     /// Element `VldtnDt` [0..1].
     pub vldtn_dt: Option<ISODate>,
     /// Element `VldtnSeqNb` [0..1].
@@ -1905,30 +1956,30 @@ impl rt::ComplexValue for CardIndividualTransaction2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             icc_rltd_data: r.opt_s("ICCRltdData")?,
-            pmt_cntxt: r.opt_c("PmtCntxt")?,
+            pmt_cntxt: r.opt_c("PmtCntxt")?.map(Box::new),
             addtl_svc: r.opt_s("AddtlSvc")?,
             tx_ctgy: r.opt_s("TxCtgy")?,
             sale_rcncltn_id: r.opt_s("SaleRcncltnId")?,
             sale_ref_nb: r.opt_s("SaleRefNb")?,
             re_presntmnt_rsn: r.opt_s("RePresntmntRsn")?,
             seq_nb: r.opt_s("SeqNb")?,
-            tx_id: r.opt_c("TxId")?,
-            pdct: r.opt_c("Pdct")?,
+            tx_id: r.opt_c("TxId")?.map(Box::new),
+            pdct: r.opt_c("Pdct")?.map(Box::new),
             vldtn_dt: r.opt_s("VldtnDt")?,
             vldtn_seq_nb: r.opt_s("VldtnSeqNb")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("ICCRltdData", self.icc_rltd_data.as_ref());
-        w.opt_c("PmtCntxt", self.pmt_cntxt.as_ref());
+        w.opt_c("PmtCntxt", self.pmt_cntxt.as_deref());
         w.opt_s("AddtlSvc", self.addtl_svc.as_ref());
         w.opt_s("TxCtgy", self.tx_ctgy.as_ref());
         w.opt_s("SaleRcncltnId", self.sale_rcncltn_id.as_ref());
         w.opt_s("SaleRefNb", self.sale_ref_nb.as_ref());
         w.opt_s("RePresntmntRsn", self.re_presntmnt_rsn.as_ref());
         w.opt_s("SeqNb", self.seq_nb.as_ref());
-        w.opt_c("TxId", self.tx_id.as_ref());
-        w.opt_c("Pdct", self.pdct.as_ref());
+        w.opt_c("TxId", self.tx_id.as_deref());
+        w.opt_c("Pdct", self.pdct.as_deref());
         w.opt_s("VldtnDt", self.vldtn_dt.as_ref());
         w.opt_s("VldtnSeqNb", self.vldtn_seq_nb.as_ref());
     }
@@ -2003,6 +2054,9 @@ impl rt::SimpleValue for CardPaymentServiceType2Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Aggr
     }
 }
 /// XSD complex type `CardSecurityInformation1`.
@@ -2176,6 +2230,9 @@ impl rt::SimpleValue for CardholderVerificationCapability1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Mnsg
+    }
 }
 /// XSD simple type `CashAccountType4Code`.
 #[cfg(
@@ -2288,6 +2345,9 @@ impl rt::SimpleValue for CashAccountType4Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Cash
     }
 }
 /// XSD complex type `CashDeposit1`.
@@ -2425,6 +2485,9 @@ impl rt::SimpleValue for ChargeBearerType1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Debt
+    }
 }
 /// XSD simple type `ChargeIncludedIndicator`.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -2463,6 +2526,9 @@ impl rt::SimpleValue for ChargeType1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Brkf
     }
 }
 /// XSD complex type `ChargeType2Choice`.
@@ -2616,6 +2682,9 @@ impl rt::SimpleValue for ChequeDelivery1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Mldb
+    }
 }
 /// XSD simple type `ChequeType2Code`.
 #[cfg(any(feature = "pain_001_001_03", feature = "pain_001_001_09"))]
@@ -2663,6 +2732,9 @@ impl rt::SimpleValue for ChequeType2Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Cchq
     }
 }
 /// XSD simple type `ClearingChannel2Code`.
@@ -2731,6 +2803,9 @@ impl rt::SimpleValue for ClearingChannel2Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Rtgs
     }
 }
 /// Anonymous XSD complex type. Exactly one branch.
@@ -2980,6 +3055,9 @@ impl rt::SimpleValue for CopyDuplicate1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Codu
+    }
 }
 /// XSD complex type `CorporateAction1`.
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
@@ -3108,6 +3186,9 @@ impl rt::SimpleValue for CountryCode {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `CreditDebitCode`.
 #[cfg(
@@ -3185,6 +3266,9 @@ impl rt::SimpleValue for CreditDebitCode {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Crdt
     }
 }
 /// Anonymous XSD complex type. Exactly one branch.
@@ -3725,6 +3809,9 @@ impl rt::SimpleValue for DecimalNumber {
     fn write_text(&self, w: &mut rt::Writer) {
         w.decimal(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(rt::Decimal::ZERO)
+    }
 }
 /// XSD complex type `DiscountAmountAndType1`.
 #[cfg(
@@ -3741,7 +3828,7 @@ impl rt::SimpleValue for DecimalNumber {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiscountAmountAndType1 {
     /// Element `Tp` [0..1].
-    pub tp: Option<DiscountAmountType1Choice>,
+    pub tp: Option<Box<DiscountAmountType1Choice>>,
     /// Element `Amt` [1..1].
     pub amt: ActiveOrHistoricCurrencyAndAmount,
 }
@@ -3759,12 +3846,12 @@ pub struct DiscountAmountAndType1 {
 impl rt::ComplexValue for DiscountAmountAndType1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             amt: r.req_c("Amt")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.c("Amt", &self.amt);
     }
 }
@@ -3917,7 +4004,7 @@ impl rt::ComplexValue for DocumentAdjustment1 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocumentLineIdentification1 {
     /// Element `Tp` [0..1].
-    pub tp: Option<DocumentLineType1>,
+    pub tp: Option<Box<DocumentLineType1>>,
     /// Element `Nb` [0..1].
     pub nb: Option<Max35Text>,
     /// Element `RltdDt` [0..1].
@@ -3937,13 +4024,13 @@ pub struct DocumentLineIdentification1 {
 impl rt::ComplexValue for DocumentLineIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             nb: r.opt_s("Nb")?,
             rltd_dt: r.opt_s("RltdDt")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Nb", self.nb.as_ref());
         w.opt_s("RltdDt", self.rltd_dt.as_ref());
     }
@@ -3967,7 +4054,7 @@ pub struct DocumentLineInformation1 {
     /// Element `Desc` [0..1].
     pub desc: Option<Max2048Text>,
     /// Element `Amt` [0..1].
-    pub amt: Option<RemittanceAmount3>,
+    pub amt: Option<Box<RemittanceAmount3>>,
 }
 #[cfg(
     any(
@@ -3985,13 +4072,13 @@ impl rt::ComplexValue for DocumentLineInformation1 {
         Ok(Self {
             id: r.many_c("Id", 1, 0)?,
             desc: r.opt_s("Desc")?,
-            amt: r.opt_c("Amt")?,
+            amt: r.opt_c("Amt")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("Id", &self.id);
         w.opt_s("Desc", self.desc.as_ref());
-        w.opt_c("Amt", self.amt.as_ref());
+        w.opt_c("Amt", self.amt.as_deref());
     }
 }
 /// XSD complex type `DocumentLineType1`.
@@ -4179,6 +4266,9 @@ impl rt::SimpleValue for DocumentType3Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Radm
+    }
 }
 /// XSD simple type `DocumentType5Code`.
 #[cfg(
@@ -4287,6 +4377,9 @@ impl rt::SimpleValue for DocumentType5Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Msin
     }
 }
 /// XSD simple type `DocumentType6Code`.
@@ -4410,6 +4503,9 @@ impl rt::SimpleValue for DocumentType6Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Msin
+    }
 }
 /// XSD complex type `EntryStatus1Choice`. Exactly one branch.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -4479,6 +4575,9 @@ impl rt::SimpleValue for EntryStatus2Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Book
     }
 }
 /// XSD complex type `EquivalentAmount2`.
@@ -4555,6 +4654,9 @@ impl rt::SimpleValue for Exact1NumericText {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `Exact2NumericText`. Facets are checked on construction.
 #[cfg(
@@ -4608,6 +4710,9 @@ impl rt::SimpleValue for Exact2NumericText {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `Exact3NumericText`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -4642,6 +4747,9 @@ impl rt::SimpleValue for Exact3NumericText {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `Exact4AlphaNumericText`. Facets are checked on construction.
@@ -4711,6 +4819,9 @@ impl rt::SimpleValue for Exact4AlphaNumericText {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExchangeRateType1Code`.
 #[cfg(any(feature = "pain_001_001_03", feature = "pain_001_001_09"))]
@@ -4750,6 +4861,9 @@ impl rt::SimpleValue for ExchangeRateType1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Spot
     }
 }
 /// XSD simple type `ExternalAccountIdentification1Code`. Facets are checked on construction.
@@ -4828,6 +4942,9 @@ impl rt::SimpleValue for ExternalAccountIdentification1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExternalBalanceSubType1Code`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_053_001_08"))]
@@ -4862,6 +4979,9 @@ impl rt::SimpleValue for ExternalBalanceSubType1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ExternalBankTransactionDomain1Code`. Facets are checked on construction.
@@ -4919,6 +5039,9 @@ impl rt::SimpleValue for ExternalBankTransactionDomain1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExternalBankTransactionFamily1Code`. Facets are checked on construction.
 #[cfg(
@@ -4974,6 +5097,9 @@ impl rt::SimpleValue for ExternalBankTransactionFamily1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ExternalBankTransactionSubFamily1Code`. Facets are checked on construction.
@@ -5031,6 +5157,9 @@ impl rt::SimpleValue for ExternalBankTransactionSubFamily1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExternalCardTransactionCategory1Code`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -5065,6 +5194,9 @@ impl rt::SimpleValue for ExternalCardTransactionCategory1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ExternalCashAccountType1Code`. Facets are checked on construction.
@@ -5131,6 +5263,9 @@ impl rt::SimpleValue for ExternalCashAccountType1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExternalCashClearingSystem1Code`. Facets are checked on construction.
 #[cfg(
@@ -5189,6 +5324,9 @@ impl rt::SimpleValue for ExternalCashClearingSystem1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ExternalCategoryPurpose1Code`. Facets are checked on construction.
@@ -5255,6 +5393,9 @@ impl rt::SimpleValue for ExternalCategoryPurpose1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExternalChargeType1Code`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -5289,6 +5430,9 @@ impl rt::SimpleValue for ExternalChargeType1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ExternalClearingSystemIdentification1Code`. Facets are checked on construction.
@@ -5370,6 +5514,9 @@ impl rt::SimpleValue for ExternalClearingSystemIdentification1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExternalDiscountAmountType1Code`. Facets are checked on construction.
 #[cfg(
@@ -5434,6 +5581,9 @@ impl rt::SimpleValue for ExternalDiscountAmountType1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ExternalDocumentLineType1Code`. Facets are checked on construction.
@@ -5500,6 +5650,9 @@ impl rt::SimpleValue for ExternalDocumentLineType1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExternalEntryStatus1Code`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -5534,6 +5687,9 @@ impl rt::SimpleValue for ExternalEntryStatus1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ExternalFinancialInstitutionIdentification1Code`. Facets are checked on construction.
@@ -5615,6 +5771,9 @@ impl rt::SimpleValue for ExternalFinancialInstitutionIdentification1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExternalFinancialInstrumentIdentificationType1Code`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -5649,6 +5808,9 @@ impl rt::SimpleValue for ExternalFinancialInstrumentIdentificationType1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ExternalGarnishmentType1Code`. Facets are checked on construction.
@@ -5714,6 +5876,9 @@ impl rt::SimpleValue for ExternalGarnishmentType1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ExternalLocalInstrument1Code`. Facets are checked on construction.
@@ -5786,6 +5951,9 @@ impl rt::SimpleValue for ExternalLocalInstrument1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExternalMandateSetupReason1Code`. Facets are checked on construction.
 #[cfg(
@@ -5838,6 +6006,9 @@ impl rt::SimpleValue for ExternalMandateSetupReason1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ExternalOrganisationIdentification1Code`. Facets are checked on construction.
@@ -5919,6 +6090,9 @@ impl rt::SimpleValue for ExternalOrganisationIdentification1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExternalPaymentGroupStatus1Code`. Facets are checked on construction.
 #[cfg(any(feature = "pacs_002_001_10", feature = "pain_002_001_10"))]
@@ -5954,6 +6128,9 @@ impl rt::SimpleValue for ExternalPaymentGroupStatus1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExternalPaymentTransactionStatus1Code`. Facets are checked on construction.
 #[cfg(any(feature = "pacs_002_001_10", feature = "pain_002_001_10"))]
@@ -5988,6 +6165,9 @@ impl rt::SimpleValue for ExternalPaymentTransactionStatus1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ExternalPersonIdentification1Code`. Facets are checked on construction.
@@ -6069,6 +6249,9 @@ impl rt::SimpleValue for ExternalPersonIdentification1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExternalProxyAccountType1Code`. Facets are checked on construction.
 #[cfg(
@@ -6133,6 +6316,9 @@ impl rt::SimpleValue for ExternalProxyAccountType1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ExternalPurpose1Code`. Facets are checked on construction.
@@ -6208,6 +6394,9 @@ impl rt::SimpleValue for ExternalPurpose1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExternalRePresentmentReason1Code`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -6242,6 +6431,9 @@ impl rt::SimpleValue for ExternalRePresentmentReason1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ExternalReportingSource1Code`. Facets are checked on construction.
@@ -6298,6 +6490,9 @@ impl rt::SimpleValue for ExternalReportingSource1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ExternalReturnReason1Code`. Facets are checked on construction.
@@ -6357,6 +6552,9 @@ impl rt::SimpleValue for ExternalReturnReason1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ExternalServiceLevel1Code`. Facets are checked on construction.
@@ -6423,6 +6621,9 @@ impl rt::SimpleValue for ExternalServiceLevel1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExternalStatusReason1Code`. Facets are checked on construction.
 #[cfg(
@@ -6475,6 +6676,9 @@ impl rt::SimpleValue for ExternalStatusReason1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ExternalTaxAmountType1Code`. Facets are checked on construction.
@@ -6541,6 +6745,9 @@ impl rt::SimpleValue for ExternalTaxAmountType1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ExternalTechnicalInputChannel1Code`. Facets are checked on construction.
 #[cfg(
@@ -6596,6 +6803,9 @@ impl rt::SimpleValue for ExternalTechnicalInputChannel1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// Anonymous XSD complex type. Exactly one branch.
@@ -6858,6 +7068,9 @@ impl rt::SimpleValue for Frequency6Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Year
     }
 }
 /// XSD complex type `FrequencyAndMoment1`.
@@ -7280,6 +7493,9 @@ impl rt::SimpleValue for IBAN2007Identifier {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ISINIdentifier`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
@@ -7314,6 +7530,9 @@ impl rt::SimpleValue for ISINIdentifier {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ISINOct2015Identifier`. Facets are checked on construction.
@@ -7350,6 +7569,9 @@ impl rt::SimpleValue for ISINOct2015Identifier {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `ISO2ALanguageCode`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -7384,6 +7606,9 @@ impl rt::SimpleValue for ISO2ALanguageCode {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `ISODate`.
@@ -7622,6 +7847,9 @@ impl rt::SimpleValue for ImpliedCurrencyAndAmount {
     fn write_text(&self, w: &mut rt::Writer) {
         w.decimal(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(rt::Decimal::ZERO)
+    }
 }
 /// XSD simple type `Instruction3Code`.
 #[cfg(
@@ -7683,6 +7911,9 @@ impl rt::SimpleValue for Instruction3Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Chqb
     }
 }
 /// XSD complex type `InstructionForCreditorAgent1`.
@@ -7805,6 +8036,9 @@ impl rt::SimpleValue for InterestType1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Indy
+    }
 }
 /// XSD simple type `LEIIdentifier`. Facets are checked on construction.
 #[cfg(
@@ -7872,6 +8106,9 @@ impl rt::SimpleValue for LEIIdentifier {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// Anonymous XSD complex type. Exactly one branch.
@@ -8007,6 +8244,9 @@ impl rt::SimpleValue for Max1025Text {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `Max105Text`. Facets are checked on construction.
 #[cfg(
@@ -8075,6 +8315,9 @@ impl rt::SimpleValue for Max105Text {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `Max10Text`. Facets are checked on construction.
 #[cfg(
@@ -8127,6 +8370,9 @@ impl rt::SimpleValue for Max10Text {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `Max128Text`. Facets are checked on construction.
@@ -8198,6 +8444,9 @@ impl rt::SimpleValue for Max128Text {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `Max140Text`. Facets are checked on construction.
@@ -8279,6 +8528,9 @@ impl rt::SimpleValue for Max140Text {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `Max15NumericText`. Facets are checked on construction.
 #[cfg(
@@ -8355,6 +8607,9 @@ impl rt::SimpleValue for Max15NumericText {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `Max16Text`. Facets are checked on construction.
@@ -8436,6 +8691,9 @@ impl rt::SimpleValue for Max16Text {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `Max2048Text`. Facets are checked on construction.
 #[cfg(
@@ -8516,6 +8774,9 @@ impl rt::SimpleValue for Max2048Text {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `Max34Text`. Facets are checked on construction.
 #[cfg(
@@ -8593,6 +8854,9 @@ impl rt::SimpleValue for Max34Text {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `Max350Text`. Facets are checked on construction.
 #[cfg(
@@ -8660,6 +8924,9 @@ impl rt::SimpleValue for Max350Text {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `Max35Text`. Facets are checked on construction.
@@ -8741,6 +9008,9 @@ impl rt::SimpleValue for Max35Text {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `Max3NumericText`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -8775,6 +9045,9 @@ impl rt::SimpleValue for Max3NumericText {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `Max4Text`. Facets are checked on construction.
@@ -8856,6 +9129,9 @@ impl rt::SimpleValue for Max4Text {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `Max500Text`. Facets are checked on construction.
 #[cfg(
@@ -8912,6 +9188,9 @@ impl rt::SimpleValue for Max500Text {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `Max5NumericText`. Facets are checked on construction.
 #[cfg(
@@ -8967,6 +9246,9 @@ impl rt::SimpleValue for Max5NumericText {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `Max70Text`. Facets are checked on construction.
@@ -9048,6 +9330,9 @@ impl rt::SimpleValue for Max70Text {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD complex type `MessageIdentification2`.
 #[cfg(
@@ -9119,6 +9404,9 @@ impl rt::SimpleValue for Min2Max3NumericText {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `Min3Max4NumericText`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -9154,6 +9442,9 @@ impl rt::SimpleValue for Min3Max4NumericText {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD simple type `Min8Max28NumericText`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -9188,6 +9479,9 @@ impl rt::SimpleValue for Min8Max28NumericText {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD complex type `NameAndAddress10`.
@@ -9324,6 +9618,9 @@ impl rt::SimpleValue for NamePrefix1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Doct
+    }
 }
 /// XSD simple type `NamePrefix2Code`.
 #[cfg(
@@ -9405,6 +9702,9 @@ impl rt::SimpleValue for NamePrefix2Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Doct
+    }
 }
 /// XSD simple type `NonNegativeDecimalNumber`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -9439,6 +9739,9 @@ impl rt::SimpleValue for NonNegativeDecimalNumber {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.decimal(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(rt::Decimal::ZERO)
     }
 }
 /// XSD simple type `Number`. Facets are checked on construction.
@@ -9513,6 +9816,9 @@ impl rt::SimpleValue for Number {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.decimal(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(rt::Decimal::ZERO)
     }
 }
 /// XSD complex type `NumberAndSumOfTransactions1`.
@@ -9590,7 +9896,7 @@ pub struct NumberAndSumOfTransactions4 {
     /// Element `Sum` [0..1].
     pub sum: Option<DecimalNumber>,
     /// Element `TtlNetNtry` [0..1].
-    pub ttl_net_ntry: Option<AmountAndDirection35>,
+    pub ttl_net_ntry: Option<Box<AmountAndDirection35>>,
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for NumberAndSumOfTransactions4 {
@@ -9598,13 +9904,13 @@ impl rt::ComplexValue for NumberAndSumOfTransactions4 {
         Ok(Self {
             nb_of_ntries: r.opt_s("NbOfNtries")?,
             sum: r.opt_s("Sum")?,
-            ttl_net_ntry: r.opt_c("TtlNetNtry")?,
+            ttl_net_ntry: r.opt_c("TtlNetNtry")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NbOfNtries", self.nb_of_ntries.as_ref());
         w.opt_s("Sum", self.sum.as_ref());
-        w.opt_c("TtlNetNtry", self.ttl_net_ntry.as_ref());
+        w.opt_c("TtlNetNtry", self.ttl_net_ntry.as_deref());
     }
 }
 /// XSD complex type `NumberOfTransactionsPerStatus5`.
@@ -9671,6 +9977,9 @@ impl rt::SimpleValue for OnLineCapability1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Ofln
     }
 }
 /// Anonymous XSD complex type. Exactly one branch.
@@ -9916,6 +10225,9 @@ impl rt::SimpleValue for POIComponentType1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Soft
+    }
 }
 /// XSD complex type `Pagination`.
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
@@ -10016,6 +10328,9 @@ impl rt::SimpleValue for PartyType3Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Opoi
+    }
 }
 /// XSD simple type `PartyType4Code`.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -10068,17 +10383,20 @@ impl rt::SimpleValue for PartyType4Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Merc
+    }
 }
 /// XSD complex type `PaymentCard4`.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaymentCard4 {
     /// Element `PlainCardData` [0..1].
-    pub plain_card_data: Option<PlainCardData1>,
+    pub plain_card_data: Option<Box<PlainCardData1>>,
     /// Element `CardCtryCd` [0..1].
     pub card_ctry_cd: Option<Exact3NumericText>,
     /// Element `CardBrnd` [0..1].
-    pub card_brnd: Option<GenericIdentification1>,
+    pub card_brnd: Option<Box<GenericIdentification1>>,
     /// Element `AddtlCardData` [0..1].
     pub addtl_card_data: Option<Max70Text>,
 }
@@ -10086,16 +10404,16 @@ pub struct PaymentCard4 {
 impl rt::ComplexValue for PaymentCard4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            plain_card_data: r.opt_c("PlainCardData")?,
+            plain_card_data: r.opt_c("PlainCardData")?.map(Box::new),
             card_ctry_cd: r.opt_s("CardCtryCd")?,
-            card_brnd: r.opt_c("CardBrnd")?,
+            card_brnd: r.opt_c("CardBrnd")?.map(Box::new),
             addtl_card_data: r.opt_s("AddtlCardData")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("PlainCardData", self.plain_card_data.as_ref());
+        w.opt_c("PlainCardData", self.plain_card_data.as_deref());
         w.opt_s("CardCtryCd", self.card_ctry_cd.as_ref());
-        w.opt_c("CardBrnd", self.card_brnd.as_ref());
+        w.opt_c("CardBrnd", self.card_brnd.as_deref());
         w.opt_s("AddtlCardData", self.addtl_card_data.as_ref());
     }
 }
@@ -10124,7 +10442,7 @@ pub struct PaymentContext3 {
     /// Element `FllbckInd` [0..1].
     pub fllbck_ind: Option<TrueFalseIndicator>,
     /// Element `AuthntcnMtd` [0..1].
-    pub authntcn_mtd: Option<CardholderAuthentication2>,
+    pub authntcn_mtd: Option<Box<CardholderAuthentication2>>,
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for PaymentContext3 {
@@ -10140,7 +10458,7 @@ impl rt::ComplexValue for PaymentContext3 {
             attndnt_lang: r.opt_s("AttndntLang")?,
             card_data_ntry_md: r.req_s("CardDataNtryMd")?,
             fllbck_ind: r.opt_s("FllbckInd")?,
-            authntcn_mtd: r.opt_c("AuthntcnMtd")?,
+            authntcn_mtd: r.opt_c("AuthntcnMtd")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -10154,7 +10472,7 @@ impl rt::ComplexValue for PaymentContext3 {
         w.opt_s("AttndntLang", self.attndnt_lang.as_ref());
         w.s("CardDataNtryMd", &self.card_data_ntry_md);
         w.opt_s("FllbckInd", self.fllbck_ind.as_ref());
-        w.opt_c("AuthntcnMtd", self.authntcn_mtd.as_ref());
+        w.opt_c("AuthntcnMtd", self.authntcn_mtd.as_deref());
     }
 }
 /// XSD simple type `PaymentMethod3Code`.
@@ -10195,6 +10513,9 @@ impl rt::SimpleValue for PaymentMethod3Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Chk
     }
 }
 /// XSD simple type `PaymentMethod4Code`.
@@ -10260,6 +10581,9 @@ impl rt::SimpleValue for PaymentMethod4Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Chk
     }
 }
 /// XSD simple type `PercentageRate`. Facets are checked on construction.
@@ -10334,6 +10658,9 @@ impl rt::SimpleValue for PercentageRate {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.decimal(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(rt::Decimal::ZERO)
     }
 }
 /// Anonymous XSD complex type. Exactly one branch.
@@ -10459,6 +10786,9 @@ impl rt::SimpleValue for PhoneNumber {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
     }
+    fn placeholder() -> Self {
+        Self(String::new())
+    }
 }
 /// XSD complex type `PlainCardData1`.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -10477,7 +10807,7 @@ pub struct PlainCardData1 {
     /// Element `TrckData` [0..].
     pub trck_data: Vec<TrackData1>,
     /// Element `CardSctyCd` [0..1].
-    pub card_scty_cd: Option<CardSecurityInformation1>,
+    pub card_scty_cd: Option<Box<CardSecurityInformation1>>,
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for PlainCardData1 {
@@ -10489,7 +10819,7 @@ impl rt::ComplexValue for PlainCardData1 {
             xpry_dt: r.req_s("XpryDt")?,
             svc_cd: r.opt_s("SvcCd")?,
             trck_data: r.many_c("TrckData", 0, 0)?,
-            card_scty_cd: r.opt_c("CardSctyCd")?,
+            card_scty_cd: r.opt_c("CardSctyCd")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -10499,7 +10829,7 @@ impl rt::ComplexValue for PlainCardData1 {
         w.s("XpryDt", &self.xpry_dt);
         w.opt_s("SvcCd", self.svc_cd.as_ref());
         w.many_c("TrckData", &self.trck_data);
-        w.opt_c("CardSctyCd", self.card_scty_cd.as_ref());
+        w.opt_c("CardSctyCd", self.card_scty_cd.as_deref());
     }
 }
 /// XSD complex type `PointOfInteraction1`.
@@ -10513,7 +10843,7 @@ pub struct PointOfInteraction1 {
     /// Element `GrpId` [0..1].
     pub grp_id: Option<Max35Text>,
     /// Element `Cpblties` [0..1].
-    pub cpblties: Option<PointOfInteractionCapabilities1>,
+    pub cpblties: Option<Box<PointOfInteractionCapabilities1>>,
     /// Element `Cmpnt` [0..].
     pub cmpnt: Vec<PointOfInteractionComponent1>,
 }
@@ -10524,7 +10854,7 @@ impl rt::ComplexValue for PointOfInteraction1 {
             id: r.req_c("Id")?,
             sys_nm: r.opt_s("SysNm")?,
             grp_id: r.opt_s("GrpId")?,
-            cpblties: r.opt_c("Cpblties")?,
+            cpblties: r.opt_c("Cpblties")?.map(Box::new),
             cmpnt: r.many_c("Cmpnt", 0, 0)?,
         })
     }
@@ -10532,7 +10862,7 @@ impl rt::ComplexValue for PointOfInteraction1 {
         w.c("Id", &self.id);
         w.opt_s("SysNm", self.sys_nm.as_ref());
         w.opt_s("GrpId", self.grp_id.as_ref());
-        w.opt_c("Cpblties", self.cpblties.as_ref());
+        w.opt_c("Cpblties", self.cpblties.as_deref());
         w.many_c("Cmpnt", &self.cmpnt);
     }
 }
@@ -10624,7 +10954,7 @@ impl rt::ComplexValue for PointOfInteractionComponent1 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostalAddress24 {
     /// Element `AdrTp` [0..1].
-    pub adr_tp: Option<AddressType3Choice>,
+    pub adr_tp: Option<Box<AddressType3Choice>>,
     /// Element `Dept` [0..1].
     pub dept: Option<Max70Text>,
     /// Element `SubDept` [0..1].
@@ -10671,7 +11001,7 @@ pub struct PostalAddress24 {
 impl rt::ComplexValue for PostalAddress24 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            adr_tp: r.opt_c("AdrTp")?,
+            adr_tp: r.opt_c("AdrTp")?.map(Box::new),
             dept: r.opt_s("Dept")?,
             sub_dept: r.opt_s("SubDept")?,
             strt_nm: r.opt_s("StrtNm")?,
@@ -10690,7 +11020,7 @@ impl rt::ComplexValue for PostalAddress24 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("AdrTp", self.adr_tp.as_ref());
+        w.opt_c("AdrTp", self.adr_tp.as_deref());
         w.opt_s("Dept", self.dept.as_ref());
         w.opt_s("SubDept", self.sub_dept.as_ref());
         w.opt_s("StrtNm", self.strt_nm.as_ref());
@@ -10856,6 +11186,9 @@ impl rt::SimpleValue for PreferredContactMethod1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Lett
+    }
 }
 /// XSD complex type `Price7`.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -10948,6 +11281,9 @@ impl rt::SimpleValue for PriceValueType1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Disc
+    }
 }
 /// XSD simple type `Priority2Code`.
 #[cfg(
@@ -11014,6 +11350,9 @@ impl rt::SimpleValue for Priority2Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::High
+    }
 }
 /// XSD simple type `Priority3Code`.
 #[cfg(any(feature = "pacs_004_001_09", feature = "pacs_008_001_08"))]
@@ -11053,6 +11392,9 @@ impl rt::SimpleValue for Priority3Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Urgt
     }
 }
 /// XSD complex type `Product2`.
@@ -11300,7 +11642,7 @@ impl rt::ComplexValue for ProprietaryReference1 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProxyAccountIdentification1 {
     /// Element `Tp` [0..1].
-    pub tp: Option<ProxyAccountType1Choice>,
+    pub tp: Option<Box<ProxyAccountType1Choice>>,
     /// Element `Id` [1..1].
     pub id: Max2048Text,
 }
@@ -11318,12 +11660,12 @@ pub struct ProxyAccountIdentification1 {
 impl rt::ComplexValue for ProxyAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             id: r.req_s("Id")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.s("Id", &self.id);
     }
 }
@@ -11461,7 +11803,7 @@ impl rt::ComplexValue for RateType4ChoiceChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferredDocumentInformation3 {
     /// Element `Tp` [0..1].
-    pub tp: Option<ReferredDocumentType2>,
+    pub tp: Option<Box<ReferredDocumentType2>>,
     /// Element `Nb` [0..1].
     pub nb: Option<Max35Text>,
     /// Element `RltdDt` [0..1].
@@ -11478,13 +11820,13 @@ pub struct ReferredDocumentInformation3 {
 impl rt::ComplexValue for ReferredDocumentInformation3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             nb: r.opt_s("Nb")?,
             rltd_dt: r.opt_s("RltdDt")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Nb", self.nb.as_ref());
         w.opt_s("RltdDt", self.rltd_dt.as_ref());
     }
@@ -11504,7 +11846,7 @@ impl rt::ComplexValue for ReferredDocumentInformation3 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferredDocumentInformation7 {
     /// Element `Tp` [0..1].
-    pub tp: Option<ReferredDocumentType4>,
+    pub tp: Option<Box<ReferredDocumentType4>>,
     /// Element `Nb` [0..1].
     pub nb: Option<Max35Text>,
     /// Element `RltdDt` [0..1].
@@ -11526,14 +11868,14 @@ pub struct ReferredDocumentInformation7 {
 impl rt::ComplexValue for ReferredDocumentInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             nb: r.opt_s("Nb")?,
             rltd_dt: r.opt_s("RltdDt")?,
             line_dtls: r.many_c("LineDtls", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Nb", self.nb.as_ref());
         w.opt_s("RltdDt", self.rltd_dt.as_ref());
         w.many_c("LineDtls", &self.line_dtls);
@@ -11788,7 +12130,7 @@ pub struct RegulatoryReporting3 {
     /// Element `DbtCdtRptgInd` [0..1].
     pub dbt_cdt_rptg_ind: Option<RegulatoryReportingType1Code>,
     /// Element `Authrty` [0..1].
-    pub authrty: Option<RegulatoryAuthority2>,
+    pub authrty: Option<Box<RegulatoryAuthority2>>,
     /// Element `Dtls` [0..].
     pub dtls: Vec<StructuredRegulatoryReporting3>,
 }
@@ -11803,13 +12145,13 @@ impl rt::ComplexValue for RegulatoryReporting3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             dbt_cdt_rptg_ind: r.opt_s("DbtCdtRptgInd")?,
-            authrty: r.opt_c("Authrty")?,
+            authrty: r.opt_c("Authrty")?.map(Box::new),
             dtls: r.many_c("Dtls", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("DbtCdtRptgInd", self.dbt_cdt_rptg_ind.as_ref());
-        w.opt_c("Authrty", self.authrty.as_ref());
+        w.opt_c("Authrty", self.authrty.as_deref());
         w.many_c("Dtls", &self.dtls);
     }
 }
@@ -11869,6 +12211,9 @@ impl rt::SimpleValue for RegulatoryReportingType1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Cred
     }
 }
 /// XSD complex type `RemittanceAmount1`.
@@ -12056,7 +12401,7 @@ pub struct RemittanceLocation2 {
     /// Element `RmtLctnElctrncAdr` [0..1].
     pub rmt_lctn_elctrnc_adr: Option<Max2048Text>,
     /// Element `RmtLctnPstlAdr` [0..1].
-    pub rmt_lctn_pstl_adr: Option<NameAndAddress10>,
+    pub rmt_lctn_pstl_adr: Option<Box<NameAndAddress10>>,
 }
 #[cfg(
     any(
@@ -12071,14 +12416,14 @@ impl rt::ComplexValue for RemittanceLocation2 {
             rmt_id: r.opt_s("RmtId")?,
             rmt_lctn_mtd: r.opt_s("RmtLctnMtd")?,
             rmt_lctn_elctrnc_adr: r.opt_s("RmtLctnElctrncAdr")?,
-            rmt_lctn_pstl_adr: r.opt_c("RmtLctnPstlAdr")?,
+            rmt_lctn_pstl_adr: r.opt_c("RmtLctnPstlAdr")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("RmtId", self.rmt_id.as_ref());
         w.opt_s("RmtLctnMtd", self.rmt_lctn_mtd.as_ref());
         w.opt_s("RmtLctnElctrncAdr", self.rmt_lctn_elctrnc_adr.as_ref());
-        w.opt_c("RmtLctnPstlAdr", self.rmt_lctn_pstl_adr.as_ref());
+        w.opt_c("RmtLctnPstlAdr", self.rmt_lctn_pstl_adr.as_deref());
     }
 }
 /// XSD complex type `RemittanceLocation7`.
@@ -12133,7 +12478,7 @@ pub struct RemittanceLocationData1 {
     /// Element `ElctrncAdr` [0..1].
     pub elctrnc_adr: Option<Max2048Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<NameAndAddress16>,
+    pub pstl_adr: Option<Box<NameAndAddress16>>,
 }
 #[cfg(
     any(
@@ -12148,13 +12493,13 @@ impl rt::ComplexValue for RemittanceLocationData1 {
         Ok(Self {
             mtd: r.req_s("Mtd")?,
             elctrnc_adr: r.opt_s("ElctrncAdr")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Mtd", &self.mtd);
         w.opt_s("ElctrncAdr", self.elctrnc_adr.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
     }
 }
 /// XSD simple type `RemittanceLocationMethod2Code`.
@@ -12238,6 +12583,9 @@ impl rt::SimpleValue for RemittanceLocationMethod2Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Faxi
+    }
 }
 /// Anonymous XSD complex type. Exactly one branch.
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
@@ -12306,7 +12654,7 @@ pub struct SecuritiesAccount19 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `Tp` [0..1].
-    pub tp: Option<GenericIdentification30>,
+    pub tp: Option<Box<GenericIdentification30>>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max70Text>,
 }
@@ -12315,13 +12663,13 @@ impl rt::ComplexValue for SecuritiesAccount19 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             nm: r.opt_s("Nm")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Nm", self.nm.as_ref());
     }
 }
@@ -12532,6 +12880,9 @@ impl rt::SimpleValue for SequenceType3Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Frst
+    }
 }
 /// Anonymous XSD complex type. Exactly one branch.
 #[cfg(any(feature = "pain_001_001_03", feature = "pain_002_001_03"))]
@@ -12651,6 +13002,9 @@ impl rt::SimpleValue for SettlementMethod1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Inda
     }
 }
 /// XSD complex type `StructuredRegulatoryReporting3`.
@@ -12888,7 +13242,7 @@ impl rt::ComplexValue for TaxAmount2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaxAmountAndType1 {
     /// Element `Tp` [0..1].
-    pub tp: Option<TaxAmountType1Choice>,
+    pub tp: Option<Box<TaxAmountType1Choice>>,
     /// Element `Amt` [1..1].
     pub amt: ActiveOrHistoricCurrencyAndAmount,
 }
@@ -12906,12 +13260,12 @@ pub struct TaxAmountAndType1 {
 impl rt::ComplexValue for TaxAmountAndType1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             amt: r.req_c("Amt")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.c("Amt", &self.amt);
     }
 }
@@ -13064,9 +13418,9 @@ impl rt::ComplexValue for TaxCharges2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaxInformation3 {
     /// Element `Cdtr` [0..1].
-    pub cdtr: Option<TaxParty1>,
+    pub cdtr: Option<Box<TaxParty1>>,
     /// Element `Dbtr` [0..1].
-    pub dbtr: Option<TaxParty2>,
+    pub dbtr: Option<Box<TaxParty2>>,
     /// Element `AdmstnZn` [0..1].
     pub admstn_zn: Option<Max35Text>,
     /// Element `RefNb` [0..1].
@@ -13094,8 +13448,8 @@ pub struct TaxInformation3 {
 impl rt::ComplexValue for TaxInformation3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            cdtr: r.opt_c("Cdtr")?,
-            dbtr: r.opt_c("Dbtr")?,
+            cdtr: r.opt_c("Cdtr")?.map(Box::new),
+            dbtr: r.opt_c("Dbtr")?.map(Box::new),
             admstn_zn: r.opt_s("AdmstnZn")?,
             ref_nb: r.opt_s("RefNb")?,
             mtd: r.opt_s("Mtd")?,
@@ -13107,8 +13461,8 @@ impl rt::ComplexValue for TaxInformation3 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Cdtr", self.cdtr.as_ref());
-        w.opt_c("Dbtr", self.dbtr.as_ref());
+        w.opt_c("Cdtr", self.cdtr.as_deref());
+        w.opt_c("Dbtr", self.dbtr.as_deref());
         w.opt_s("AdmstnZn", self.admstn_zn.as_ref());
         w.opt_s("RefNb", self.ref_nb.as_ref());
         w.opt_s("Mtd", self.mtd.as_ref());
@@ -13134,11 +13488,11 @@ impl rt::ComplexValue for TaxInformation3 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaxInformation7 {
     /// Element `Cdtr` [0..1].
-    pub cdtr: Option<TaxParty1>,
+    pub cdtr: Option<Box<TaxParty1>>,
     /// Element `Dbtr` [0..1].
-    pub dbtr: Option<TaxParty2>,
+    pub dbtr: Option<Box<TaxParty2>>,
     /// Element `UltmtDbtr` [0..1].
-    pub ultmt_dbtr: Option<TaxParty2>,
+    pub ultmt_dbtr: Option<Box<TaxParty2>>,
     /// Element `AdmstnZone` [0..1].
     pub admstn_zone: Option<Max35Text>,
     /// Element `RefNb` [0..1].
@@ -13170,9 +13524,9 @@ pub struct TaxInformation7 {
 impl rt::ComplexValue for TaxInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            cdtr: r.opt_c("Cdtr")?,
-            dbtr: r.opt_c("Dbtr")?,
-            ultmt_dbtr: r.opt_c("UltmtDbtr")?,
+            cdtr: r.opt_c("Cdtr")?.map(Box::new),
+            dbtr: r.opt_c("Dbtr")?.map(Box::new),
+            ultmt_dbtr: r.opt_c("UltmtDbtr")?.map(Box::new),
             admstn_zone: r.opt_s("AdmstnZone")?,
             ref_nb: r.opt_s("RefNb")?,
             mtd: r.opt_s("Mtd")?,
@@ -13184,9 +13538,9 @@ impl rt::ComplexValue for TaxInformation7 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Cdtr", self.cdtr.as_ref());
-        w.opt_c("Dbtr", self.dbtr.as_ref());
-        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_ref());
+        w.opt_c("Cdtr", self.cdtr.as_deref());
+        w.opt_c("Dbtr", self.dbtr.as_deref());
+        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
         w.opt_s("AdmstnZone", self.admstn_zone.as_ref());
         w.opt_s("RefNb", self.ref_nb.as_ref());
         w.opt_s("Mtd", self.mtd.as_ref());
@@ -13209,9 +13563,9 @@ impl rt::ComplexValue for TaxInformation7 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaxInformation8 {
     /// Element `Cdtr` [0..1].
-    pub cdtr: Option<TaxParty1>,
+    pub cdtr: Option<Box<TaxParty1>>,
     /// Element `Dbtr` [0..1].
-    pub dbtr: Option<TaxParty2>,
+    pub dbtr: Option<Box<TaxParty2>>,
     /// Element `AdmstnZone` [0..1].
     pub admstn_zone: Option<Max35Text>,
     /// Element `RefNb` [0..1].
@@ -13240,8 +13594,8 @@ pub struct TaxInformation8 {
 impl rt::ComplexValue for TaxInformation8 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            cdtr: r.opt_c("Cdtr")?,
-            dbtr: r.opt_c("Dbtr")?,
+            cdtr: r.opt_c("Cdtr")?.map(Box::new),
+            dbtr: r.opt_c("Dbtr")?.map(Box::new),
             admstn_zone: r.opt_s("AdmstnZone")?,
             ref_nb: r.opt_s("RefNb")?,
             mtd: r.opt_s("Mtd")?,
@@ -13253,8 +13607,8 @@ impl rt::ComplexValue for TaxInformation8 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Cdtr", self.cdtr.as_ref());
-        w.opt_c("Dbtr", self.dbtr.as_ref());
+        w.opt_c("Cdtr", self.cdtr.as_deref());
+        w.opt_c("Dbtr", self.dbtr.as_deref());
         w.opt_s("AdmstnZone", self.admstn_zone.as_ref());
         w.opt_s("RefNb", self.ref_nb.as_ref());
         w.opt_s("Mtd", self.mtd.as_ref());
@@ -13341,7 +13695,7 @@ pub struct TaxParty2 {
     /// Element `TaxTp` [0..1].
     pub tax_tp: Option<Max35Text>,
     /// Element `Authstn` [0..1].
-    pub authstn: Option<TaxAuthorisation1>,
+    pub authstn: Option<Box<TaxAuthorisation1>>,
 }
 #[cfg(
     any(
@@ -13363,14 +13717,14 @@ impl rt::ComplexValue for TaxParty2 {
             tax_id: r.opt_s("TaxId")?,
             regn_id: r.opt_s("RegnId")?,
             tax_tp: r.opt_s("TaxTp")?,
-            authstn: r.opt_c("Authstn")?,
+            authstn: r.opt_c("Authstn")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("TaxId", self.tax_id.as_ref());
         w.opt_s("RegnId", self.regn_id.as_ref());
         w.opt_s("TaxTp", self.tax_tp.as_ref());
-        w.opt_c("Authstn", self.authstn.as_ref());
+        w.opt_c("Authstn", self.authstn.as_deref());
     }
 }
 /// XSD complex type `TaxPeriod1`.
@@ -13388,7 +13742,7 @@ pub struct TaxPeriod1 {
     /// Element `Tp` [0..1].
     pub tp: Option<TaxRecordPeriod1Code>,
     /// Element `FrToDt` [0..1].
-    pub fr_to_dt: Option<DatePeriodDetails>,
+    pub fr_to_dt: Option<Box<DatePeriodDetails>>,
 }
 #[cfg(
     any(
@@ -13402,13 +13756,13 @@ impl rt::ComplexValue for TaxPeriod1 {
         Ok(Self {
             yr: r.opt_s("Yr")?,
             tp: r.opt_s("Tp")?,
-            fr_to_dt: r.opt_c("FrToDt")?,
+            fr_to_dt: r.opt_c("FrToDt")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Yr", self.yr.as_ref());
         w.opt_s("Tp", self.tp.as_ref());
-        w.opt_c("FrToDt", self.fr_to_dt.as_ref());
+        w.opt_c("FrToDt", self.fr_to_dt.as_deref());
     }
 }
 /// XSD complex type `TaxPeriod2`.
@@ -13430,7 +13784,7 @@ pub struct TaxPeriod2 {
     /// Element `Tp` [0..1].
     pub tp: Option<TaxRecordPeriod1Code>,
     /// Element `FrToDt` [0..1].
-    pub fr_to_dt: Option<DatePeriod2>,
+    pub fr_to_dt: Option<Box<DatePeriod2>>,
 }
 #[cfg(
     any(
@@ -13448,13 +13802,13 @@ impl rt::ComplexValue for TaxPeriod2 {
         Ok(Self {
             yr: r.opt_s("Yr")?,
             tp: r.opt_s("Tp")?,
-            fr_to_dt: r.opt_c("FrToDt")?,
+            fr_to_dt: r.opt_c("FrToDt")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Yr", self.yr.as_ref());
         w.opt_s("Tp", self.tp.as_ref());
-        w.opt_c("FrToDt", self.fr_to_dt.as_ref());
+        w.opt_c("FrToDt", self.fr_to_dt.as_deref());
     }
 }
 /// XSD complex type `TaxRecord1`.
@@ -13480,9 +13834,9 @@ pub struct TaxRecord1 {
     /// Element `FrmsCd` [0..1].
     pub frms_cd: Option<Max35Text>,
     /// Element `Prd` [0..1].
-    pub prd: Option<TaxPeriod1>,
+    pub prd: Option<Box<TaxPeriod1>>,
     /// Element `TaxAmt` [0..1].
-    pub tax_amt: Option<TaxAmount1>,
+    pub tax_amt: Option<Box<TaxAmount1>>,
     /// Element `AddtlInf` [0..1].
     pub addtl_inf: Option<Max140Text>,
 }
@@ -13502,8 +13856,8 @@ impl rt::ComplexValue for TaxRecord1 {
             dbtr_sts: r.opt_s("DbtrSts")?,
             cert_id: r.opt_s("CertId")?,
             frms_cd: r.opt_s("FrmsCd")?,
-            prd: r.opt_c("Prd")?,
-            tax_amt: r.opt_c("TaxAmt")?,
+            prd: r.opt_c("Prd")?.map(Box::new),
+            tax_amt: r.opt_c("TaxAmt")?.map(Box::new),
             addtl_inf: r.opt_s("AddtlInf")?,
         })
     }
@@ -13514,8 +13868,8 @@ impl rt::ComplexValue for TaxRecord1 {
         w.opt_s("DbtrSts", self.dbtr_sts.as_ref());
         w.opt_s("CertId", self.cert_id.as_ref());
         w.opt_s("FrmsCd", self.frms_cd.as_ref());
-        w.opt_c("Prd", self.prd.as_ref());
-        w.opt_c("TaxAmt", self.tax_amt.as_ref());
+        w.opt_c("Prd", self.prd.as_deref());
+        w.opt_c("TaxAmt", self.tax_amt.as_deref());
         w.opt_s("AddtlInf", self.addtl_inf.as_ref());
     }
 }
@@ -13546,9 +13900,9 @@ pub struct TaxRecord2 {
     /// Element `FrmsCd` [0..1].
     pub frms_cd: Option<Max35Text>,
     /// Element `Prd` [0..1].
-    pub prd: Option<TaxPeriod2>,
+    pub prd: Option<Box<TaxPeriod2>>,
     /// Element `TaxAmt` [0..1].
-    pub tax_amt: Option<TaxAmount2>,
+    pub tax_amt: Option<Box<TaxAmount2>>,
     /// Element `AddtlInf` [0..1].
     pub addtl_inf: Option<Max140Text>,
 }
@@ -13572,8 +13926,8 @@ impl rt::ComplexValue for TaxRecord2 {
             dbtr_sts: r.opt_s("DbtrSts")?,
             cert_id: r.opt_s("CertId")?,
             frms_cd: r.opt_s("FrmsCd")?,
-            prd: r.opt_c("Prd")?,
-            tax_amt: r.opt_c("TaxAmt")?,
+            prd: r.opt_c("Prd")?.map(Box::new),
+            tax_amt: r.opt_c("TaxAmt")?.map(Box::new),
             addtl_inf: r.opt_s("AddtlInf")?,
         })
     }
@@ -13584,8 +13938,8 @@ impl rt::ComplexValue for TaxRecord2 {
         w.opt_s("DbtrSts", self.dbtr_sts.as_ref());
         w.opt_s("CertId", self.cert_id.as_ref());
         w.opt_s("FrmsCd", self.frms_cd.as_ref());
-        w.opt_c("Prd", self.prd.as_ref());
-        w.opt_c("TaxAmt", self.tax_amt.as_ref());
+        w.opt_c("Prd", self.prd.as_deref());
+        w.opt_c("TaxAmt", self.tax_amt.as_deref());
         w.opt_s("AddtlInf", self.addtl_inf.as_ref());
     }
 }
@@ -13600,7 +13954,7 @@ impl rt::ComplexValue for TaxRecord2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaxRecordDetails1 {
     /// Element `Prd` [0..1].
-    pub prd: Option<TaxPeriod1>,
+    pub prd: Option<Box<TaxPeriod1>>,
     /// Element `Amt` [1..1].
     pub amt: ActiveOrHistoricCurrencyAndAmount,
 }
@@ -13614,12 +13968,12 @@ pub struct TaxRecordDetails1 {
 impl rt::ComplexValue for TaxRecordDetails1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            prd: r.opt_c("Prd")?,
+            prd: r.opt_c("Prd")?.map(Box::new),
             amt: r.req_c("Amt")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Prd", self.prd.as_ref());
+        w.opt_c("Prd", self.prd.as_deref());
         w.c("Amt", &self.amt);
     }
 }
@@ -13638,7 +13992,7 @@ impl rt::ComplexValue for TaxRecordDetails1 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaxRecordDetails2 {
     /// Element `Prd` [0..1].
-    pub prd: Option<TaxPeriod2>,
+    pub prd: Option<Box<TaxPeriod2>>,
     /// Element `Amt` [1..1].
     pub amt: ActiveOrHistoricCurrencyAndAmount,
 }
@@ -13656,12 +14010,12 @@ pub struct TaxRecordDetails2 {
 impl rt::ComplexValue for TaxRecordDetails2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            prd: r.opt_c("Prd")?,
+            prd: r.opt_c("Prd")?.map(Box::new),
             amt: r.req_c("Amt")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Prd", self.prd.as_ref());
+        w.opt_c("Prd", self.prd.as_deref());
         w.c("Amt", &self.amt);
     }
 }
@@ -13803,6 +14157,9 @@ impl rt::SimpleValue for TaxRecordPeriod1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Mm01
+    }
 }
 /// Anonymous XSD complex type. Exactly one branch.
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
@@ -13898,6 +14255,9 @@ impl rt::SimpleValue for TransactionChannel1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Mail
     }
 }
 /// XSD complex type `TransactionDates2`.
@@ -14030,6 +14390,9 @@ impl rt::SimpleValue for TransactionEnvironment1Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Merc
     }
 }
 /// XSD complex type `TransactionIdentifier1`.
@@ -14235,7 +14598,7 @@ pub struct TransactionReferences2 {
     /// Element `ClrSysRef` [0..1].
     pub clr_sys_ref: Option<Max35Text>,
     /// Element `Prtry` [0..1].
-    pub prtry: Option<ProprietaryReference1>,
+    pub prtry: Option<Box<ProprietaryReference1>>,
 }
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for TransactionReferences2 {
@@ -14250,7 +14613,7 @@ impl rt::ComplexValue for TransactionReferences2 {
             mndt_id: r.opt_s("MndtId")?,
             chq_nb: r.opt_s("ChqNb")?,
             clr_sys_ref: r.opt_s("ClrSysRef")?,
-            prtry: r.opt_c("Prtry")?,
+            prtry: r.opt_c("Prtry")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -14263,7 +14626,7 @@ impl rt::ComplexValue for TransactionReferences2 {
         w.opt_s("MndtId", self.mndt_id.as_ref());
         w.opt_s("ChqNb", self.chq_nb.as_ref());
         w.opt_s("ClrSysRef", self.clr_sys_ref.as_ref());
-        w.opt_c("Prtry", self.prtry.as_ref());
+        w.opt_c("Prtry", self.prtry.as_deref());
     }
 }
 /// XSD complex type `TransactionReferences6`.
@@ -14419,6 +14782,9 @@ impl rt::SimpleValue for UUIDv4Identifier {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(&self.0)
+    }
+    fn placeholder() -> Self {
+        Self(String::new())
     }
 }
 /// XSD simple type `UnitOfMeasure1Code`.
@@ -14588,6 +14954,9 @@ impl rt::SimpleValue for UnitOfMeasure1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Piec
+    }
 }
 /// XSD simple type `UserInterface2Code`.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
@@ -14623,6 +14992,9 @@ impl rt::SimpleValue for UserInterface2Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Mdsp
     }
 }
 /// XSD simple type `YesNoIndicator`.

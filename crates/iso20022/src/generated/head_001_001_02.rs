@@ -23,18 +23,18 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
     /// Element `FinInstnId` [1..1].
     pub fin_instn_id: FinancialInstitutionIdentification18,
     /// Element `BrnchId` [0..1].
-    pub brnch_id: Option<BranchData3>,
+    pub brnch_id: Option<Box<BranchData3>>,
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c("BrnchId")?,
+            brnch_id: r.opt_c("BrnchId")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
-        w.opt_c("BrnchId", self.brnch_id.as_ref());
+        w.opt_c("BrnchId", self.brnch_id.as_deref());
     }
 }
 /// XSD complex type `BusinessApplicationHeader5`.
@@ -61,7 +61,7 @@ pub struct BusinessApplicationHeader5 {
     /// Element `Prty` [0..1].
     pub prty: Option<BusinessMessagePriorityCode>,
     /// Element `Sgntr` [0..1].
-    pub sgntr: Option<SignatureEnvelope>,
+    pub sgntr: Option<Box<SignatureEnvelope>>,
 }
 impl rt::ComplexValue for BusinessApplicationHeader5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -76,7 +76,7 @@ impl rt::ComplexValue for BusinessApplicationHeader5 {
             cpy_dplct: r.opt_s("CpyDplct")?,
             pssbl_dplct: r.opt_s("PssblDplct")?,
             prty: r.opt_s("Prty")?,
-            sgntr: r.opt_c("Sgntr")?,
+            sgntr: r.opt_c("Sgntr")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -90,7 +90,7 @@ impl rt::ComplexValue for BusinessApplicationHeader5 {
         w.opt_s("CpyDplct", self.cpy_dplct.as_ref());
         w.opt_s("PssblDplct", self.pssbl_dplct.as_ref());
         w.opt_s("Prty", self.prty.as_ref());
-        w.opt_c("Sgntr", self.sgntr.as_ref());
+        w.opt_c("Sgntr", self.sgntr.as_deref());
     }
 }
 /// XSD complex type `BusinessApplicationHeaderV02`.
@@ -109,7 +109,7 @@ pub struct BusinessApplicationHeaderV02 {
     /// Element `BizSvc` [0..1].
     pub biz_svc: Option<Max35Text>,
     /// Element `MktPrctc` [0..1].
-    pub mkt_prctc: Option<ImplementationSpecification1>,
+    pub mkt_prctc: Option<Box<ImplementationSpecification1>>,
     /// Element `CreDt` [1..1].
     pub cre_dt: ISODateTime,
     /// Element `BizPrcgDt` [0..1].
@@ -121,7 +121,7 @@ pub struct BusinessApplicationHeaderV02 {
     /// Element `Prty` [0..1].
     pub prty: Option<BusinessMessagePriorityCode>,
     /// Element `Sgntr` [0..1].
-    pub sgntr: Option<SignatureEnvelope>,
+    pub sgntr: Option<Box<SignatureEnvelope>>,
     /// Element `Rltd` [0..].
     pub rltd: Vec<BusinessApplicationHeader5>,
 }
@@ -134,13 +134,13 @@ impl rt::ComplexValue for BusinessApplicationHeaderV02 {
             biz_msg_idr: r.req_s("BizMsgIdr")?,
             msg_def_idr: r.req_s("MsgDefIdr")?,
             biz_svc: r.opt_s("BizSvc")?,
-            mkt_prctc: r.opt_c("MktPrctc")?,
+            mkt_prctc: r.opt_c("MktPrctc")?.map(Box::new),
             cre_dt: r.req_s("CreDt")?,
             biz_prcg_dt: r.opt_s("BizPrcgDt")?,
             cpy_dplct: r.opt_s("CpyDplct")?,
             pssbl_dplct: r.opt_s("PssblDplct")?,
             prty: r.opt_s("Prty")?,
-            sgntr: r.opt_c("Sgntr")?,
+            sgntr: r.opt_c("Sgntr")?.map(Box::new),
             rltd: r.many_c("Rltd", 0, 0)?,
         })
     }
@@ -151,13 +151,13 @@ impl rt::ComplexValue for BusinessApplicationHeaderV02 {
         w.s("BizMsgIdr", &self.biz_msg_idr);
         w.s("MsgDefIdr", &self.msg_def_idr);
         w.opt_s("BizSvc", self.biz_svc.as_ref());
-        w.opt_c("MktPrctc", self.mkt_prctc.as_ref());
+        w.opt_c("MktPrctc", self.mkt_prctc.as_deref());
         w.s("CreDt", &self.cre_dt);
         w.opt_s("BizPrcgDt", self.biz_prcg_dt.as_ref());
         w.opt_s("CpyDplct", self.cpy_dplct.as_ref());
         w.opt_s("PssblDplct", self.pssbl_dplct.as_ref());
         w.opt_s("Prty", self.prty.as_ref());
-        w.opt_c("Sgntr", self.sgntr.as_ref());
+        w.opt_c("Sgntr", self.sgntr.as_deref());
         w.many_c("Rltd", &self.rltd);
     }
 }
@@ -195,19 +195,19 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingSystemMemberIdentification2 {
     /// Element `ClrSysId` [0..1].
-    pub clr_sys_id: Option<ClearingSystemIdentification2Choice>,
+    pub clr_sys_id: Option<Box<ClearingSystemIdentification2Choice>>,
     /// Element `MmbId` [1..1].
     pub mmb_id: Max35Text,
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            clr_sys_id: r.opt_c("ClrSysId")?,
+            clr_sys_id: r.opt_c("ClrSysId")?.map(Box::new),
             mmb_id: r.req_s("MmbId")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("ClrSysId", self.clr_sys_id.as_ref());
+        w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
         w.s("MmbId", &self.mmb_id);
     }
 }
@@ -245,34 +245,34 @@ pub struct FinancialInstitutionIdentification18 {
     /// Element `BICFI` [0..1].
     pub bicfi: Option<BICFIDec2014Identifier>,
     /// Element `ClrSysMmbId` [0..1].
-    pub clr_sys_mmb_id: Option<ClearingSystemMemberIdentification2>,
+    pub clr_sys_mmb_id: Option<Box<ClearingSystemMemberIdentification2>>,
     /// Element `LEI` [0..1].
     pub lei: Option<LEIIdentifier>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<PostalAddress24>,
+    pub pstl_adr: Option<Box<PostalAddress24>>,
     /// Element `Othr` [0..1].
-    pub othr: Option<GenericFinancialIdentification1>,
+    pub othr: Option<Box<GenericFinancialIdentification1>>,
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             bicfi: r.opt_s("BICFI")?,
-            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?,
+            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?.map(Box::new),
             lei: r.opt_s("LEI")?,
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
-            othr: r.opt_c("Othr")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            othr: r.opt_c("Othr")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
-        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_ref());
+        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_deref());
         w.opt_s("LEI", self.lei.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
-        w.opt_c("Othr", self.othr.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
+        w.opt_c("Othr", self.othr.as_deref());
     }
 }
 /// XSD complex type `GenericFinancialIdentification1`.
@@ -281,7 +281,7 @@ pub struct GenericFinancialIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<FinancialIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<FinancialIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -289,13 +289,13 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -305,7 +305,7 @@ pub struct GenericOrganisationIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<OrganisationIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<OrganisationIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -313,13 +313,13 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -329,7 +329,7 @@ pub struct GenericPersonIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<PersonIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<PersonIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -337,13 +337,13 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -481,49 +481,49 @@ pub struct PartyIdentification135 {
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<PostalAddress24>,
+    pub pstl_adr: Option<Box<PostalAddress24>>,
     /// Element `Id` [0..1].
-    pub id: Option<Party38Choice>,
+    pub id: Option<Box<Party38Choice>>,
     /// Element `CtryOfRes` [0..1].
     pub ctry_of_res: Option<CountryCode>,
     /// Element `CtctDtls` [0..1].
-    pub ctct_dtls: Option<Contact4>,
+    pub ctct_dtls: Option<Box<Contact4>>,
 }
 impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
-            id: r.opt_c("Id")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            id: r.opt_c("Id")?.map(Box::new),
             ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c("CtctDtls")?,
+            ctct_dtls: r.opt_c("CtctDtls")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
-        w.opt_c("Id", self.id.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
+        w.opt_c("Id", self.id.as_deref());
         w.opt_s("CtryOfRes", self.ctry_of_res.as_ref());
-        w.opt_c("CtctDtls", self.ctct_dtls.as_ref());
+        w.opt_c("CtctDtls", self.ctct_dtls.as_deref());
     }
 }
 /// XSD complex type `PersonIdentification13`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonIdentification13 {
     /// Element `DtAndPlcOfBirth` [0..1].
-    pub dt_and_plc_of_birth: Option<DateAndPlaceOfBirth1>,
+    pub dt_and_plc_of_birth: Option<Box<DateAndPlaceOfBirth1>>,
     /// Element `Othr` [0..].
     pub othr: Vec<GenericPersonIdentification1>,
 }
 impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?,
+            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?.map(Box::new),
             othr: r.many_c("Othr", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_ref());
+        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
         w.many_c("Othr", &self.othr);
     }
 }

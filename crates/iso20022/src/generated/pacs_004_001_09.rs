@@ -102,25 +102,25 @@ pub struct AmendmentInformationDetails13 {
     /// Element `OrgnlMndtId` [0..1].
     pub orgnl_mndt_id: Option<Max35Text>,
     /// Element `OrgnlCdtrSchmeId` [0..1].
-    pub orgnl_cdtr_schme_id: Option<PartyIdentification135>,
+    pub orgnl_cdtr_schme_id: Option<Box<PartyIdentification135>>,
     /// Element `OrgnlCdtrAgt` [0..1].
-    pub orgnl_cdtr_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub orgnl_cdtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `OrgnlCdtrAgtAcct` [0..1].
-    pub orgnl_cdtr_agt_acct: Option<CashAccount38>,
+    pub orgnl_cdtr_agt_acct: Option<Box<CashAccount38>>,
     /// Element `OrgnlDbtr` [0..1].
-    pub orgnl_dbtr: Option<PartyIdentification135>,
+    pub orgnl_dbtr: Option<Box<PartyIdentification135>>,
     /// Element `OrgnlDbtrAcct` [0..1].
-    pub orgnl_dbtr_acct: Option<CashAccount38>,
+    pub orgnl_dbtr_acct: Option<Box<CashAccount38>>,
     /// Element `OrgnlDbtrAgt` [0..1].
-    pub orgnl_dbtr_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub orgnl_dbtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `OrgnlDbtrAgtAcct` [0..1].
-    pub orgnl_dbtr_agt_acct: Option<CashAccount38>,
+    pub orgnl_dbtr_agt_acct: Option<Box<CashAccount38>>,
     /// Element `OrgnlFnlColltnDt` [0..1].
     pub orgnl_fnl_colltn_dt: Option<ISODate>,
     /// Element `OrgnlFrqcy` [0..1].
-    pub orgnl_frqcy: Option<Frequency36Choice>,
+    pub orgnl_frqcy: Option<Box<Frequency36Choice>>,
     /// Element `OrgnlRsn` [0..1].
-    pub orgnl_rsn: Option<MandateSetupReason1Choice>,
+    pub orgnl_rsn: Option<Box<MandateSetupReason1Choice>>,
     /// Element `OrgnlTrckgDays` [0..1].
     pub orgnl_trckg_days: Option<Exact2NumericText>,
 }
@@ -128,31 +128,31 @@ impl rt::ComplexValue for AmendmentInformationDetails13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             orgnl_mndt_id: r.opt_s("OrgnlMndtId")?,
-            orgnl_cdtr_schme_id: r.opt_c("OrgnlCdtrSchmeId")?,
-            orgnl_cdtr_agt: r.opt_c("OrgnlCdtrAgt")?,
-            orgnl_cdtr_agt_acct: r.opt_c("OrgnlCdtrAgtAcct")?,
-            orgnl_dbtr: r.opt_c("OrgnlDbtr")?,
-            orgnl_dbtr_acct: r.opt_c("OrgnlDbtrAcct")?,
-            orgnl_dbtr_agt: r.opt_c("OrgnlDbtrAgt")?,
-            orgnl_dbtr_agt_acct: r.opt_c("OrgnlDbtrAgtAcct")?,
+            orgnl_cdtr_schme_id: r.opt_c("OrgnlCdtrSchmeId")?.map(Box::new),
+            orgnl_cdtr_agt: r.opt_c("OrgnlCdtrAgt")?.map(Box::new),
+            orgnl_cdtr_agt_acct: r.opt_c("OrgnlCdtrAgtAcct")?.map(Box::new),
+            orgnl_dbtr: r.opt_c("OrgnlDbtr")?.map(Box::new),
+            orgnl_dbtr_acct: r.opt_c("OrgnlDbtrAcct")?.map(Box::new),
+            orgnl_dbtr_agt: r.opt_c("OrgnlDbtrAgt")?.map(Box::new),
+            orgnl_dbtr_agt_acct: r.opt_c("OrgnlDbtrAgtAcct")?.map(Box::new),
             orgnl_fnl_colltn_dt: r.opt_s("OrgnlFnlColltnDt")?,
-            orgnl_frqcy: r.opt_c("OrgnlFrqcy")?,
-            orgnl_rsn: r.opt_c("OrgnlRsn")?,
+            orgnl_frqcy: r.opt_c("OrgnlFrqcy")?.map(Box::new),
+            orgnl_rsn: r.opt_c("OrgnlRsn")?.map(Box::new),
             orgnl_trckg_days: r.opt_s("OrgnlTrckgDays")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("OrgnlMndtId", self.orgnl_mndt_id.as_ref());
-        w.opt_c("OrgnlCdtrSchmeId", self.orgnl_cdtr_schme_id.as_ref());
-        w.opt_c("OrgnlCdtrAgt", self.orgnl_cdtr_agt.as_ref());
-        w.opt_c("OrgnlCdtrAgtAcct", self.orgnl_cdtr_agt_acct.as_ref());
-        w.opt_c("OrgnlDbtr", self.orgnl_dbtr.as_ref());
-        w.opt_c("OrgnlDbtrAcct", self.orgnl_dbtr_acct.as_ref());
-        w.opt_c("OrgnlDbtrAgt", self.orgnl_dbtr_agt.as_ref());
-        w.opt_c("OrgnlDbtrAgtAcct", self.orgnl_dbtr_agt_acct.as_ref());
+        w.opt_c("OrgnlCdtrSchmeId", self.orgnl_cdtr_schme_id.as_deref());
+        w.opt_c("OrgnlCdtrAgt", self.orgnl_cdtr_agt.as_deref());
+        w.opt_c("OrgnlCdtrAgtAcct", self.orgnl_cdtr_agt_acct.as_deref());
+        w.opt_c("OrgnlDbtr", self.orgnl_dbtr.as_deref());
+        w.opt_c("OrgnlDbtrAcct", self.orgnl_dbtr_acct.as_deref());
+        w.opt_c("OrgnlDbtrAgt", self.orgnl_dbtr_agt.as_deref());
+        w.opt_c("OrgnlDbtrAgtAcct", self.orgnl_dbtr_agt_acct.as_deref());
         w.opt_s("OrgnlFnlColltnDt", self.orgnl_fnl_colltn_dt.as_ref());
-        w.opt_c("OrgnlFrqcy", self.orgnl_frqcy.as_ref());
-        w.opt_c("OrgnlRsn", self.orgnl_rsn.as_ref());
+        w.opt_c("OrgnlFrqcy", self.orgnl_frqcy.as_deref());
+        w.opt_c("OrgnlRsn", self.orgnl_rsn.as_deref());
         w.opt_s("OrgnlTrckgDays", self.orgnl_trckg_days.as_ref());
     }
 }
@@ -190,18 +190,18 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
     /// Element `FinInstnId` [1..1].
     pub fin_instn_id: FinancialInstitutionIdentification18,
     /// Element `BrnchId` [0..1].
-    pub brnch_id: Option<BranchData3>,
+    pub brnch_id: Option<Box<BranchData3>>,
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c("BrnchId")?,
+            brnch_id: r.opt_c("BrnchId")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
-        w.opt_c("BrnchId", self.brnch_id.as_ref());
+        w.opt_c("BrnchId", self.brnch_id.as_deref());
     }
 }
 /// XSD complex type `CashAccount38`.
@@ -210,30 +210,30 @@ pub struct CashAccount38 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<CashAccountType2Choice>,
+    pub tp: Option<Box<CashAccountType2Choice>>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max70Text>,
     /// Element `Prxy` [0..1].
-    pub prxy: Option<ProxyAccountIdentification1>,
+    pub prxy: Option<Box<ProxyAccountIdentification1>>,
 }
 impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_c("Id")?,
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             ccy: r.opt_s("Ccy")?,
             nm: r.opt_s("Nm")?,
-            prxy: r.opt_c("Prxy")?,
+            prxy: r.opt_c("Prxy")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("Prxy", self.prxy.as_ref());
+        w.opt_c("Prxy", self.prxy.as_deref());
     }
 }
 /// XSD complex type `CashAccountType2Choice`. Exactly one branch.
@@ -372,19 +372,19 @@ impl rt::ComplexValue for ClearingSystemIdentification3Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingSystemMemberIdentification2 {
     /// Element `ClrSysId` [0..1].
-    pub clr_sys_id: Option<ClearingSystemIdentification2Choice>,
+    pub clr_sys_id: Option<Box<ClearingSystemIdentification2Choice>>,
     /// Element `MmbId` [1..1].
     pub mmb_id: Max35Text,
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            clr_sys_id: r.opt_c("ClrSysId")?,
+            clr_sys_id: r.opt_c("ClrSysId")?.map(Box::new),
             mmb_id: r.req_s("MmbId")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("ClrSysId", self.clr_sys_id.as_ref());
+        w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
         w.s("MmbId", &self.mmb_id);
     }
 }
@@ -392,19 +392,19 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditorReferenceInformation2 {
     /// Element `Tp` [0..1].
-    pub tp: Option<CreditorReferenceType2>,
+    pub tp: Option<Box<CreditorReferenceType2>>,
     /// Element `Ref` [0..1].
     pub ref_: Option<Max35Text>,
 }
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             ref_: r.opt_s("Ref")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Ref", self.ref_.as_ref());
     }
 }
@@ -506,34 +506,34 @@ pub struct FinancialInstitutionIdentification18 {
     /// Element `BICFI` [0..1].
     pub bicfi: Option<BICFIDec2014Identifier>,
     /// Element `ClrSysMmbId` [0..1].
-    pub clr_sys_mmb_id: Option<ClearingSystemMemberIdentification2>,
+    pub clr_sys_mmb_id: Option<Box<ClearingSystemMemberIdentification2>>,
     /// Element `LEI` [0..1].
     pub lei: Option<LEIIdentifier>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<PostalAddress24>,
+    pub pstl_adr: Option<Box<PostalAddress24>>,
     /// Element `Othr` [0..1].
-    pub othr: Option<GenericFinancialIdentification1>,
+    pub othr: Option<Box<GenericFinancialIdentification1>>,
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             bicfi: r.opt_s("BICFI")?,
-            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?,
+            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?.map(Box::new),
             lei: r.opt_s("LEI")?,
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
-            othr: r.opt_c("Othr")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            othr: r.opt_c("Othr")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
-        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_ref());
+        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_deref());
         w.opt_s("LEI", self.lei.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
-        w.opt_c("Othr", self.othr.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
+        w.opt_c("Othr", self.othr.as_deref());
     }
 }
 /// XSD complex type `Garnishment3`.
@@ -542,9 +542,9 @@ pub struct Garnishment3 {
     /// Element `Tp` [1..1].
     pub tp: GarnishmentType1,
     /// Element `Grnshee` [0..1].
-    pub grnshee: Option<PartyIdentification135>,
+    pub grnshee: Option<Box<PartyIdentification135>>,
     /// Element `GrnshmtAdmstr` [0..1].
-    pub grnshmt_admstr: Option<PartyIdentification135>,
+    pub grnshmt_admstr: Option<Box<PartyIdentification135>>,
     /// Element `RefNb` [0..1].
     pub ref_nb: Option<Max140Text>,
     /// Element `Dt` [0..1].
@@ -560,8 +560,8 @@ impl rt::ComplexValue for Garnishment3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             tp: r.req_c("Tp")?,
-            grnshee: r.opt_c("Grnshee")?,
-            grnshmt_admstr: r.opt_c("GrnshmtAdmstr")?,
+            grnshee: r.opt_c("Grnshee")?.map(Box::new),
+            grnshmt_admstr: r.opt_c("GrnshmtAdmstr")?.map(Box::new),
             ref_nb: r.opt_s("RefNb")?,
             dt: r.opt_s("Dt")?,
             rmtd_amt: r.opt_c("RmtdAmt")?,
@@ -571,8 +571,8 @@ impl rt::ComplexValue for Garnishment3 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
-        w.opt_c("Grnshee", self.grnshee.as_ref());
-        w.opt_c("GrnshmtAdmstr", self.grnshmt_admstr.as_ref());
+        w.opt_c("Grnshee", self.grnshee.as_deref());
+        w.opt_c("GrnshmtAdmstr", self.grnshmt_admstr.as_deref());
         w.opt_s("RefNb", self.ref_nb.as_ref());
         w.opt_s("Dt", self.dt.as_ref());
         w.opt_c("RmtdAmt", self.rmtd_amt.as_ref());
@@ -586,7 +586,7 @@ pub struct GenericAccountIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max34Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<AccountSchemeName1Choice>,
+    pub schme_nm: Option<Box<AccountSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -594,13 +594,13 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -610,7 +610,7 @@ pub struct GenericFinancialIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<FinancialIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<FinancialIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -618,13 +618,13 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -634,7 +634,7 @@ pub struct GenericOrganisationIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<OrganisationIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<OrganisationIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -642,13 +642,13 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -658,7 +658,7 @@ pub struct GenericPersonIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<PersonIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<PersonIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -666,13 +666,13 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -700,9 +700,9 @@ pub struct GroupHeader90 {
     /// Element `SttlmInf` [1..1].
     pub sttlm_inf: SettlementInstruction7,
     /// Element `InstgAgt` [0..1].
-    pub instg_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub instg_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `InstdAgt` [0..1].
-    pub instd_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub instd_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
 }
 impl rt::ComplexValue for GroupHeader90 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -717,8 +717,8 @@ impl rt::ComplexValue for GroupHeader90 {
             ttl_rtrd_intr_bk_sttlm_amt: r.opt_c("TtlRtrdIntrBkSttlmAmt")?,
             intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
             sttlm_inf: r.req_c("SttlmInf")?,
-            instg_agt: r.opt_c("InstgAgt")?,
-            instd_agt: r.opt_c("InstdAgt")?,
+            instg_agt: r.opt_c("InstgAgt")?.map(Box::new),
+            instd_agt: r.opt_c("InstdAgt")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -732,8 +732,8 @@ impl rt::ComplexValue for GroupHeader90 {
         w.opt_c("TtlRtrdIntrBkSttlmAmt", self.ttl_rtrd_intr_bk_sttlm_amt.as_ref());
         w.opt_s("IntrBkSttlmDt", self.intr_bk_sttlm_dt.as_ref());
         w.c("SttlmInf", &self.sttlm_inf);
-        w.opt_c("InstgAgt", self.instg_agt.as_ref());
-        w.opt_c("InstdAgt", self.instd_agt.as_ref());
+        w.opt_c("InstgAgt", self.instg_agt.as_deref());
+        w.opt_c("InstdAgt", self.instd_agt.as_deref());
     }
 }
 /// XSD complex type `LocalInstrument2Choice`. Exactly one branch.
@@ -774,7 +774,7 @@ pub struct MandateRelatedInformation14 {
     /// Element `AmdmntInd` [0..1].
     pub amdmnt_ind: Option<TrueFalseIndicator>,
     /// Element `AmdmntInfDtls` [0..1].
-    pub amdmnt_inf_dtls: Option<AmendmentInformationDetails13>,
+    pub amdmnt_inf_dtls: Option<Box<AmendmentInformationDetails13>>,
     /// Element `ElctrncSgntr` [0..1].
     pub elctrnc_sgntr: Option<Max1025Text>,
     /// Element `FrstColltnDt` [0..1].
@@ -782,9 +782,9 @@ pub struct MandateRelatedInformation14 {
     /// Element `FnlColltnDt` [0..1].
     pub fnl_colltn_dt: Option<ISODate>,
     /// Element `Frqcy` [0..1].
-    pub frqcy: Option<Frequency36Choice>,
+    pub frqcy: Option<Box<Frequency36Choice>>,
     /// Element `Rsn` [0..1].
-    pub rsn: Option<MandateSetupReason1Choice>,
+    pub rsn: Option<Box<MandateSetupReason1Choice>>,
     /// Element `TrckgDays` [0..1].
     pub trckg_days: Option<Exact2NumericText>,
 }
@@ -794,12 +794,12 @@ impl rt::ComplexValue for MandateRelatedInformation14 {
             mndt_id: r.opt_s("MndtId")?,
             dt_of_sgntr: r.opt_s("DtOfSgntr")?,
             amdmnt_ind: r.opt_s("AmdmntInd")?,
-            amdmnt_inf_dtls: r.opt_c("AmdmntInfDtls")?,
+            amdmnt_inf_dtls: r.opt_c("AmdmntInfDtls")?.map(Box::new),
             elctrnc_sgntr: r.opt_s("ElctrncSgntr")?,
             frst_colltn_dt: r.opt_s("FrstColltnDt")?,
             fnl_colltn_dt: r.opt_s("FnlColltnDt")?,
-            frqcy: r.opt_c("Frqcy")?,
-            rsn: r.opt_c("Rsn")?,
+            frqcy: r.opt_c("Frqcy")?.map(Box::new),
+            rsn: r.opt_c("Rsn")?.map(Box::new),
             trckg_days: r.opt_s("TrckgDays")?,
         })
     }
@@ -807,12 +807,12 @@ impl rt::ComplexValue for MandateRelatedInformation14 {
         w.opt_s("MndtId", self.mndt_id.as_ref());
         w.opt_s("DtOfSgntr", self.dt_of_sgntr.as_ref());
         w.opt_s("AmdmntInd", self.amdmnt_ind.as_ref());
-        w.opt_c("AmdmntInfDtls", self.amdmnt_inf_dtls.as_ref());
+        w.opt_c("AmdmntInfDtls", self.amdmnt_inf_dtls.as_deref());
         w.opt_s("ElctrncSgntr", self.elctrnc_sgntr.as_ref());
         w.opt_s("FrstColltnDt", self.frst_colltn_dt.as_ref());
         w.opt_s("FnlColltnDt", self.fnl_colltn_dt.as_ref());
-        w.opt_c("Frqcy", self.frqcy.as_ref());
-        w.opt_c("Rsn", self.rsn.as_ref());
+        w.opt_c("Frqcy", self.frqcy.as_deref());
+        w.opt_c("Rsn", self.rsn.as_deref());
         w.opt_s("TrckgDays", self.trckg_days.as_ref());
     }
 }
@@ -902,98 +902,98 @@ pub struct OriginalTransactionReference28 {
     /// Element `IntrBkSttlmAmt` [0..1].
     pub intr_bk_sttlm_amt: Option<ActiveOrHistoricCurrencyAndAmount>,
     /// Element `Amt` [0..1].
-    pub amt: Option<AmountType4Choice>,
+    pub amt: Option<Box<AmountType4Choice>>,
     /// Element `IntrBkSttlmDt` [0..1].
     pub intr_bk_sttlm_dt: Option<ISODate>,
     /// Element `ReqdColltnDt` [0..1].
     pub reqd_colltn_dt: Option<ISODate>,
     /// Element `ReqdExctnDt` [0..1].
-    pub reqd_exctn_dt: Option<DateAndDateTime2Choice>,
+    pub reqd_exctn_dt: Option<Box<DateAndDateTime2Choice>>,
     /// Element `CdtrSchmeId` [0..1].
-    pub cdtr_schme_id: Option<PartyIdentification135>,
+    pub cdtr_schme_id: Option<Box<PartyIdentification135>>,
     /// Element `SttlmInf` [0..1].
-    pub sttlm_inf: Option<SettlementInstruction7>,
+    pub sttlm_inf: Option<Box<SettlementInstruction7>>,
     /// Element `PmtTpInf` [0..1].
-    pub pmt_tp_inf: Option<PaymentTypeInformation27>,
+    pub pmt_tp_inf: Option<Box<PaymentTypeInformation27>>,
     /// Element `PmtMtd` [0..1].
     pub pmt_mtd: Option<PaymentMethod4Code>,
     /// Element `MndtRltdInf` [0..1].
-    pub mndt_rltd_inf: Option<MandateRelatedInformation14>,
+    pub mndt_rltd_inf: Option<Box<MandateRelatedInformation14>>,
     /// Element `RmtInf` [0..1].
-    pub rmt_inf: Option<RemittanceInformation16>,
+    pub rmt_inf: Option<Box<RemittanceInformation16>>,
     /// Element `UltmtDbtr` [0..1].
-    pub ultmt_dbtr: Option<Party40Choice>,
+    pub ultmt_dbtr: Option<Box<Party40Choice>>,
     /// Element `Dbtr` [0..1].
-    pub dbtr: Option<Party40Choice>,
+    pub dbtr: Option<Box<Party40Choice>>,
     /// Element `DbtrAcct` [0..1].
-    pub dbtr_acct: Option<CashAccount38>,
+    pub dbtr_acct: Option<Box<CashAccount38>>,
     /// Element `DbtrAgt` [0..1].
-    pub dbtr_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub dbtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `DbtrAgtAcct` [0..1].
-    pub dbtr_agt_acct: Option<CashAccount38>,
+    pub dbtr_agt_acct: Option<Box<CashAccount38>>,
     /// Element `CdtrAgt` [0..1].
-    pub cdtr_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub cdtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `CdtrAgtAcct` [0..1].
-    pub cdtr_agt_acct: Option<CashAccount38>,
+    pub cdtr_agt_acct: Option<Box<CashAccount38>>,
     /// Element `Cdtr` [0..1].
-    pub cdtr: Option<Party40Choice>,
+    pub cdtr: Option<Box<Party40Choice>>,
     /// Element `CdtrAcct` [0..1].
-    pub cdtr_acct: Option<CashAccount38>,
+    pub cdtr_acct: Option<Box<CashAccount38>>,
     /// Element `UltmtCdtr` [0..1].
-    pub ultmt_cdtr: Option<Party40Choice>,
+    pub ultmt_cdtr: Option<Box<Party40Choice>>,
     /// Element `Purp` [0..1].
-    pub purp: Option<Purpose2Choice>,
+    pub purp: Option<Box<Purpose2Choice>>,
 }
 impl rt::ComplexValue for OriginalTransactionReference28 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             intr_bk_sttlm_amt: r.opt_c("IntrBkSttlmAmt")?,
-            amt: r.opt_c("Amt")?,
+            amt: r.opt_c("Amt")?.map(Box::new),
             intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
             reqd_colltn_dt: r.opt_s("ReqdColltnDt")?,
-            reqd_exctn_dt: r.opt_c("ReqdExctnDt")?,
-            cdtr_schme_id: r.opt_c("CdtrSchmeId")?,
-            sttlm_inf: r.opt_c("SttlmInf")?,
-            pmt_tp_inf: r.opt_c("PmtTpInf")?,
+            reqd_exctn_dt: r.opt_c("ReqdExctnDt")?.map(Box::new),
+            cdtr_schme_id: r.opt_c("CdtrSchmeId")?.map(Box::new),
+            sttlm_inf: r.opt_c("SttlmInf")?.map(Box::new),
+            pmt_tp_inf: r.opt_c("PmtTpInf")?.map(Box::new),
             pmt_mtd: r.opt_s("PmtMtd")?,
-            mndt_rltd_inf: r.opt_c("MndtRltdInf")?,
-            rmt_inf: r.opt_c("RmtInf")?,
-            ultmt_dbtr: r.opt_c("UltmtDbtr")?,
-            dbtr: r.opt_c("Dbtr")?,
-            dbtr_acct: r.opt_c("DbtrAcct")?,
-            dbtr_agt: r.opt_c("DbtrAgt")?,
-            dbtr_agt_acct: r.opt_c("DbtrAgtAcct")?,
-            cdtr_agt: r.opt_c("CdtrAgt")?,
-            cdtr_agt_acct: r.opt_c("CdtrAgtAcct")?,
-            cdtr: r.opt_c("Cdtr")?,
-            cdtr_acct: r.opt_c("CdtrAcct")?,
-            ultmt_cdtr: r.opt_c("UltmtCdtr")?,
-            purp: r.opt_c("Purp")?,
+            mndt_rltd_inf: r.opt_c("MndtRltdInf")?.map(Box::new),
+            rmt_inf: r.opt_c("RmtInf")?.map(Box::new),
+            ultmt_dbtr: r.opt_c("UltmtDbtr")?.map(Box::new),
+            dbtr: r.opt_c("Dbtr")?.map(Box::new),
+            dbtr_acct: r.opt_c("DbtrAcct")?.map(Box::new),
+            dbtr_agt: r.opt_c("DbtrAgt")?.map(Box::new),
+            dbtr_agt_acct: r.opt_c("DbtrAgtAcct")?.map(Box::new),
+            cdtr_agt: r.opt_c("CdtrAgt")?.map(Box::new),
+            cdtr_agt_acct: r.opt_c("CdtrAgtAcct")?.map(Box::new),
+            cdtr: r.opt_c("Cdtr")?.map(Box::new),
+            cdtr_acct: r.opt_c("CdtrAcct")?.map(Box::new),
+            ultmt_cdtr: r.opt_c("UltmtCdtr")?.map(Box::new),
+            purp: r.opt_c("Purp")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("IntrBkSttlmAmt", self.intr_bk_sttlm_amt.as_ref());
-        w.opt_c("Amt", self.amt.as_ref());
+        w.opt_c("Amt", self.amt.as_deref());
         w.opt_s("IntrBkSttlmDt", self.intr_bk_sttlm_dt.as_ref());
         w.opt_s("ReqdColltnDt", self.reqd_colltn_dt.as_ref());
-        w.opt_c("ReqdExctnDt", self.reqd_exctn_dt.as_ref());
-        w.opt_c("CdtrSchmeId", self.cdtr_schme_id.as_ref());
-        w.opt_c("SttlmInf", self.sttlm_inf.as_ref());
-        w.opt_c("PmtTpInf", self.pmt_tp_inf.as_ref());
+        w.opt_c("ReqdExctnDt", self.reqd_exctn_dt.as_deref());
+        w.opt_c("CdtrSchmeId", self.cdtr_schme_id.as_deref());
+        w.opt_c("SttlmInf", self.sttlm_inf.as_deref());
+        w.opt_c("PmtTpInf", self.pmt_tp_inf.as_deref());
         w.opt_s("PmtMtd", self.pmt_mtd.as_ref());
-        w.opt_c("MndtRltdInf", self.mndt_rltd_inf.as_ref());
-        w.opt_c("RmtInf", self.rmt_inf.as_ref());
-        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_ref());
-        w.opt_c("Dbtr", self.dbtr.as_ref());
-        w.opt_c("DbtrAcct", self.dbtr_acct.as_ref());
-        w.opt_c("DbtrAgt", self.dbtr_agt.as_ref());
-        w.opt_c("DbtrAgtAcct", self.dbtr_agt_acct.as_ref());
-        w.opt_c("CdtrAgt", self.cdtr_agt.as_ref());
-        w.opt_c("CdtrAgtAcct", self.cdtr_agt_acct.as_ref());
-        w.opt_c("Cdtr", self.cdtr.as_ref());
-        w.opt_c("CdtrAcct", self.cdtr_acct.as_ref());
-        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_ref());
-        w.opt_c("Purp", self.purp.as_ref());
+        w.opt_c("MndtRltdInf", self.mndt_rltd_inf.as_deref());
+        w.opt_c("RmtInf", self.rmt_inf.as_deref());
+        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
+        w.opt_c("Dbtr", self.dbtr.as_deref());
+        w.opt_c("DbtrAcct", self.dbtr_acct.as_deref());
+        w.opt_c("DbtrAgt", self.dbtr_agt.as_deref());
+        w.opt_c("DbtrAgtAcct", self.dbtr_agt_acct.as_deref());
+        w.opt_c("CdtrAgt", self.cdtr_agt.as_deref());
+        w.opt_c("CdtrAgtAcct", self.cdtr_agt_acct.as_deref());
+        w.opt_c("Cdtr", self.cdtr.as_deref());
+        w.opt_c("CdtrAcct", self.cdtr_acct.as_deref());
+        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
+        w.opt_c("Purp", self.purp.as_deref());
     }
 }
 /// XSD complex type `Party38Choice`. Exactly one branch.
@@ -1058,53 +1058,53 @@ pub struct PartyIdentification135 {
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<PostalAddress24>,
+    pub pstl_adr: Option<Box<PostalAddress24>>,
     /// Element `Id` [0..1].
-    pub id: Option<Party38Choice>,
+    pub id: Option<Box<Party38Choice>>,
     /// Element `CtryOfRes` [0..1].
     pub ctry_of_res: Option<CountryCode>,
     /// Element `CtctDtls` [0..1].
-    pub ctct_dtls: Option<Contact4>,
+    pub ctct_dtls: Option<Box<Contact4>>,
 }
 impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
-            id: r.opt_c("Id")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            id: r.opt_c("Id")?.map(Box::new),
             ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c("CtctDtls")?,
+            ctct_dtls: r.opt_c("CtctDtls")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
-        w.opt_c("Id", self.id.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
+        w.opt_c("Id", self.id.as_deref());
         w.opt_s("CtryOfRes", self.ctry_of_res.as_ref());
-        w.opt_c("CtctDtls", self.ctct_dtls.as_ref());
+        w.opt_c("CtctDtls", self.ctct_dtls.as_deref());
     }
 }
 /// XSD complex type `PaymentReturnReason6`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaymentReturnReason6 {
     /// Element `Orgtr` [0..1].
-    pub orgtr: Option<PartyIdentification135>,
+    pub orgtr: Option<Box<PartyIdentification135>>,
     /// Element `Rsn` [0..1].
-    pub rsn: Option<ReturnReason5Choice>,
+    pub rsn: Option<Box<ReturnReason5Choice>>,
     /// Element `AddtlInf` [0..].
     pub addtl_inf: Vec<Max105Text>,
 }
 impl rt::ComplexValue for PaymentReturnReason6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            orgtr: r.opt_c("Orgtr")?,
-            rsn: r.opt_c("Rsn")?,
+            orgtr: r.opt_c("Orgtr")?.map(Box::new),
+            rsn: r.opt_c("Rsn")?.map(Box::new),
             addtl_inf: r.many_s("AddtlInf", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Orgtr", self.orgtr.as_ref());
-        w.opt_c("Rsn", self.rsn.as_ref());
+        w.opt_c("Orgtr", self.orgtr.as_deref());
+        w.opt_c("Rsn", self.rsn.as_deref());
         w.many_s("AddtlInf", &self.addtl_inf);
     }
 }
@@ -1114,7 +1114,7 @@ pub struct PaymentReturnV09 {
     /// Element `GrpHdr` [1..1].
     pub grp_hdr: GroupHeader90,
     /// Element `OrgnlGrpInf` [0..1].
-    pub orgnl_grp_inf: Option<OriginalGroupHeader18>,
+    pub orgnl_grp_inf: Option<Box<OriginalGroupHeader18>>,
     /// Element `TxInf` [0..].
     pub tx_inf: Vec<PaymentTransaction112>,
     /// Element `SplmtryData` [0..].
@@ -1124,14 +1124,14 @@ impl rt::ComplexValue for PaymentReturnV09 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             grp_hdr: r.req_c("GrpHdr")?,
-            orgnl_grp_inf: r.opt_c("OrgnlGrpInf")?,
+            orgnl_grp_inf: r.opt_c("OrgnlGrpInf")?.map(Box::new),
             tx_inf: r.many_c("TxInf", 0, 0)?,
             splmtry_data: r.many_c("SplmtryData", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
-        w.opt_c("OrgnlGrpInf", self.orgnl_grp_inf.as_ref());
+        w.opt_c("OrgnlGrpInf", self.orgnl_grp_inf.as_deref());
         w.many_c("TxInf", &self.tx_inf);
         w.many_c("SplmtryData", &self.splmtry_data);
     }
@@ -1142,7 +1142,7 @@ pub struct PaymentTransaction112 {
     /// Element `RtrId` [0..1].
     pub rtr_id: Option<Max35Text>,
     /// Element `OrgnlGrpInf` [0..1].
-    pub orgnl_grp_inf: Option<OriginalGroupInformation29>,
+    pub orgnl_grp_inf: Option<Box<OriginalGroupInformation29>>,
     /// Element `OrgnlInstrId` [0..1].
     pub orgnl_instr_id: Option<Max35Text>,
     /// Element `OrgnlEndToEndId` [0..1].
@@ -1164,7 +1164,7 @@ pub struct PaymentTransaction112 {
     /// Element `SttlmPrty` [0..1].
     pub sttlm_prty: Option<Priority3Code>,
     /// Element `SttlmTmIndctn` [0..1].
-    pub sttlm_tm_indctn: Option<SettlementDateTimeIndication1>,
+    pub sttlm_tm_indctn: Option<Box<SettlementDateTimeIndication1>>,
     /// Element `RtrdInstdAmt` [0..1].
     pub rtrd_instd_amt: Option<ActiveOrHistoricCurrencyAndAmount>,
     /// Element `XchgRate` [0..1].
@@ -1178,15 +1178,15 @@ pub struct PaymentTransaction112 {
     /// Element `ClrSysRef` [0..1].
     pub clr_sys_ref: Option<Max35Text>,
     /// Element `InstgAgt` [0..1].
-    pub instg_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub instg_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `InstdAgt` [0..1].
-    pub instd_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub instd_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `RtrChain` [0..1].
-    pub rtr_chain: Option<TransactionParties7>,
+    pub rtr_chain: Option<Box<TransactionParties7>>,
     /// Element `RtrRsnInf` [0..].
     pub rtr_rsn_inf: Vec<PaymentReturnReason6>,
     /// Element `OrgnlTxRef` [0..1].
-    pub orgnl_tx_ref: Option<OriginalTransactionReference28>,
+    pub orgnl_tx_ref: Option<Box<OriginalTransactionReference28>>,
     /// Element `SplmtryData` [0..].
     pub splmtry_data: Vec<SupplementaryData1>,
 }
@@ -1194,7 +1194,7 @@ impl rt::ComplexValue for PaymentTransaction112 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             rtr_id: r.opt_s("RtrId")?,
-            orgnl_grp_inf: r.opt_c("OrgnlGrpInf")?,
+            orgnl_grp_inf: r.opt_c("OrgnlGrpInf")?.map(Box::new),
             orgnl_instr_id: r.opt_s("OrgnlInstrId")?,
             orgnl_end_to_end_id: r.opt_s("OrgnlEndToEndId")?,
             orgnl_tx_id: r.opt_s("OrgnlTxId")?,
@@ -1205,24 +1205,24 @@ impl rt::ComplexValue for PaymentTransaction112 {
             rtrd_intr_bk_sttlm_amt: r.req_c("RtrdIntrBkSttlmAmt")?,
             intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
             sttlm_prty: r.opt_s("SttlmPrty")?,
-            sttlm_tm_indctn: r.opt_c("SttlmTmIndctn")?,
+            sttlm_tm_indctn: r.opt_c("SttlmTmIndctn")?.map(Box::new),
             rtrd_instd_amt: r.opt_c("RtrdInstdAmt")?,
             xchg_rate: r.opt_s("XchgRate")?,
             compstn_amt: r.opt_c("CompstnAmt")?,
             chrg_br: r.opt_s("ChrgBr")?,
             chrgs_inf: r.many_c("ChrgsInf", 0, 0)?,
             clr_sys_ref: r.opt_s("ClrSysRef")?,
-            instg_agt: r.opt_c("InstgAgt")?,
-            instd_agt: r.opt_c("InstdAgt")?,
-            rtr_chain: r.opt_c("RtrChain")?,
+            instg_agt: r.opt_c("InstgAgt")?.map(Box::new),
+            instd_agt: r.opt_c("InstdAgt")?.map(Box::new),
+            rtr_chain: r.opt_c("RtrChain")?.map(Box::new),
             rtr_rsn_inf: r.many_c("RtrRsnInf", 0, 0)?,
-            orgnl_tx_ref: r.opt_c("OrgnlTxRef")?,
+            orgnl_tx_ref: r.opt_c("OrgnlTxRef")?.map(Box::new),
             splmtry_data: r.many_c("SplmtryData", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("RtrId", self.rtr_id.as_ref());
-        w.opt_c("OrgnlGrpInf", self.orgnl_grp_inf.as_ref());
+        w.opt_c("OrgnlGrpInf", self.orgnl_grp_inf.as_deref());
         w.opt_s("OrgnlInstrId", self.orgnl_instr_id.as_ref());
         w.opt_s("OrgnlEndToEndId", self.orgnl_end_to_end_id.as_ref());
         w.opt_s("OrgnlTxId", self.orgnl_tx_id.as_ref());
@@ -1233,18 +1233,18 @@ impl rt::ComplexValue for PaymentTransaction112 {
         w.c("RtrdIntrBkSttlmAmt", &self.rtrd_intr_bk_sttlm_amt);
         w.opt_s("IntrBkSttlmDt", self.intr_bk_sttlm_dt.as_ref());
         w.opt_s("SttlmPrty", self.sttlm_prty.as_ref());
-        w.opt_c("SttlmTmIndctn", self.sttlm_tm_indctn.as_ref());
+        w.opt_c("SttlmTmIndctn", self.sttlm_tm_indctn.as_deref());
         w.opt_c("RtrdInstdAmt", self.rtrd_instd_amt.as_ref());
         w.opt_s("XchgRate", self.xchg_rate.as_ref());
         w.opt_c("CompstnAmt", self.compstn_amt.as_ref());
         w.opt_s("ChrgBr", self.chrg_br.as_ref());
         w.many_c("ChrgsInf", &self.chrgs_inf);
         w.opt_s("ClrSysRef", self.clr_sys_ref.as_ref());
-        w.opt_c("InstgAgt", self.instg_agt.as_ref());
-        w.opt_c("InstdAgt", self.instd_agt.as_ref());
-        w.opt_c("RtrChain", self.rtr_chain.as_ref());
+        w.opt_c("InstgAgt", self.instg_agt.as_deref());
+        w.opt_c("InstdAgt", self.instd_agt.as_deref());
+        w.opt_c("RtrChain", self.rtr_chain.as_deref());
         w.many_c("RtrRsnInf", &self.rtr_rsn_inf);
-        w.opt_c("OrgnlTxRef", self.orgnl_tx_ref.as_ref());
+        w.opt_c("OrgnlTxRef", self.orgnl_tx_ref.as_deref());
         w.many_c("SplmtryData", &self.splmtry_data);
     }
 }
@@ -1258,11 +1258,11 @@ pub struct PaymentTypeInformation27 {
     /// Element `SvcLvl` [0..].
     pub svc_lvl: Vec<ServiceLevel8Choice>,
     /// Element `LclInstrm` [0..1].
-    pub lcl_instrm: Option<LocalInstrument2Choice>,
+    pub lcl_instrm: Option<Box<LocalInstrument2Choice>>,
     /// Element `SeqTp` [0..1].
     pub seq_tp: Option<SequenceType3Code>,
     /// Element `CtgyPurp` [0..1].
-    pub ctgy_purp: Option<CategoryPurpose1Choice>,
+    pub ctgy_purp: Option<Box<CategoryPurpose1Choice>>,
 }
 impl rt::ComplexValue for PaymentTypeInformation27 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1270,37 +1270,37 @@ impl rt::ComplexValue for PaymentTypeInformation27 {
             instr_prty: r.opt_s("InstrPrty")?,
             clr_chanl: r.opt_s("ClrChanl")?,
             svc_lvl: r.many_c("SvcLvl", 0, 0)?,
-            lcl_instrm: r.opt_c("LclInstrm")?,
+            lcl_instrm: r.opt_c("LclInstrm")?.map(Box::new),
             seq_tp: r.opt_s("SeqTp")?,
-            ctgy_purp: r.opt_c("CtgyPurp")?,
+            ctgy_purp: r.opt_c("CtgyPurp")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
         w.opt_s("ClrChanl", self.clr_chanl.as_ref());
         w.many_c("SvcLvl", &self.svc_lvl);
-        w.opt_c("LclInstrm", self.lcl_instrm.as_ref());
+        w.opt_c("LclInstrm", self.lcl_instrm.as_deref());
         w.opt_s("SeqTp", self.seq_tp.as_ref());
-        w.opt_c("CtgyPurp", self.ctgy_purp.as_ref());
+        w.opt_c("CtgyPurp", self.ctgy_purp.as_deref());
     }
 }
 /// XSD complex type `PersonIdentification13`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonIdentification13 {
     /// Element `DtAndPlcOfBirth` [0..1].
-    pub dt_and_plc_of_birth: Option<DateAndPlaceOfBirth1>,
+    pub dt_and_plc_of_birth: Option<Box<DateAndPlaceOfBirth1>>,
     /// Element `Othr` [0..].
     pub othr: Vec<GenericPersonIdentification1>,
 }
 impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?,
+            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?.map(Box::new),
             othr: r.many_c("Othr", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_ref());
+        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
         w.many_c("Othr", &self.othr);
     }
 }
@@ -1442,46 +1442,46 @@ pub struct SettlementInstruction7 {
     /// Element `SttlmMtd` [1..1].
     pub sttlm_mtd: SettlementMethod1Code,
     /// Element `SttlmAcct` [0..1].
-    pub sttlm_acct: Option<CashAccount38>,
+    pub sttlm_acct: Option<Box<CashAccount38>>,
     /// Element `ClrSys` [0..1].
-    pub clr_sys: Option<ClearingSystemIdentification3Choice>,
+    pub clr_sys: Option<Box<ClearingSystemIdentification3Choice>>,
     /// Element `InstgRmbrsmntAgt` [0..1].
-    pub instg_rmbrsmnt_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub instg_rmbrsmnt_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `InstgRmbrsmntAgtAcct` [0..1].
-    pub instg_rmbrsmnt_agt_acct: Option<CashAccount38>,
+    pub instg_rmbrsmnt_agt_acct: Option<Box<CashAccount38>>,
     /// Element `InstdRmbrsmntAgt` [0..1].
-    pub instd_rmbrsmnt_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub instd_rmbrsmnt_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `InstdRmbrsmntAgtAcct` [0..1].
-    pub instd_rmbrsmnt_agt_acct: Option<CashAccount38>,
+    pub instd_rmbrsmnt_agt_acct: Option<Box<CashAccount38>>,
     /// Element `ThrdRmbrsmntAgt` [0..1].
-    pub thrd_rmbrsmnt_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub thrd_rmbrsmnt_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `ThrdRmbrsmntAgtAcct` [0..1].
-    pub thrd_rmbrsmnt_agt_acct: Option<CashAccount38>,
+    pub thrd_rmbrsmnt_agt_acct: Option<Box<CashAccount38>>,
 }
 impl rt::ComplexValue for SettlementInstruction7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             sttlm_mtd: r.req_s("SttlmMtd")?,
-            sttlm_acct: r.opt_c("SttlmAcct")?,
-            clr_sys: r.opt_c("ClrSys")?,
-            instg_rmbrsmnt_agt: r.opt_c("InstgRmbrsmntAgt")?,
-            instg_rmbrsmnt_agt_acct: r.opt_c("InstgRmbrsmntAgtAcct")?,
-            instd_rmbrsmnt_agt: r.opt_c("InstdRmbrsmntAgt")?,
-            instd_rmbrsmnt_agt_acct: r.opt_c("InstdRmbrsmntAgtAcct")?,
-            thrd_rmbrsmnt_agt: r.opt_c("ThrdRmbrsmntAgt")?,
-            thrd_rmbrsmnt_agt_acct: r.opt_c("ThrdRmbrsmntAgtAcct")?,
+            sttlm_acct: r.opt_c("SttlmAcct")?.map(Box::new),
+            clr_sys: r.opt_c("ClrSys")?.map(Box::new),
+            instg_rmbrsmnt_agt: r.opt_c("InstgRmbrsmntAgt")?.map(Box::new),
+            instg_rmbrsmnt_agt_acct: r.opt_c("InstgRmbrsmntAgtAcct")?.map(Box::new),
+            instd_rmbrsmnt_agt: r.opt_c("InstdRmbrsmntAgt")?.map(Box::new),
+            instd_rmbrsmnt_agt_acct: r.opt_c("InstdRmbrsmntAgtAcct")?.map(Box::new),
+            thrd_rmbrsmnt_agt: r.opt_c("ThrdRmbrsmntAgt")?.map(Box::new),
+            thrd_rmbrsmnt_agt_acct: r.opt_c("ThrdRmbrsmntAgtAcct")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("SttlmMtd", &self.sttlm_mtd);
-        w.opt_c("SttlmAcct", self.sttlm_acct.as_ref());
-        w.opt_c("ClrSys", self.clr_sys.as_ref());
-        w.opt_c("InstgRmbrsmntAgt", self.instg_rmbrsmnt_agt.as_ref());
-        w.opt_c("InstgRmbrsmntAgtAcct", self.instg_rmbrsmnt_agt_acct.as_ref());
-        w.opt_c("InstdRmbrsmntAgt", self.instd_rmbrsmnt_agt.as_ref());
-        w.opt_c("InstdRmbrsmntAgtAcct", self.instd_rmbrsmnt_agt_acct.as_ref());
-        w.opt_c("ThrdRmbrsmntAgt", self.thrd_rmbrsmnt_agt.as_ref());
-        w.opt_c("ThrdRmbrsmntAgtAcct", self.thrd_rmbrsmnt_agt_acct.as_ref());
+        w.opt_c("SttlmAcct", self.sttlm_acct.as_deref());
+        w.opt_c("ClrSys", self.clr_sys.as_deref());
+        w.opt_c("InstgRmbrsmntAgt", self.instg_rmbrsmnt_agt.as_deref());
+        w.opt_c("InstgRmbrsmntAgtAcct", self.instg_rmbrsmnt_agt_acct.as_deref());
+        w.opt_c("InstdRmbrsmntAgt", self.instd_rmbrsmnt_agt.as_deref());
+        w.opt_c("InstdRmbrsmntAgtAcct", self.instd_rmbrsmnt_agt_acct.as_deref());
+        w.opt_c("ThrdRmbrsmntAgt", self.thrd_rmbrsmnt_agt.as_deref());
+        w.opt_c("ThrdRmbrsmntAgtAcct", self.thrd_rmbrsmnt_agt_acct.as_deref());
     }
 }
 /// XSD complex type `StructuredRemittanceInformation16`.
@@ -1490,17 +1490,17 @@ pub struct StructuredRemittanceInformation16 {
     /// Element `RfrdDocInf` [0..].
     pub rfrd_doc_inf: Vec<ReferredDocumentInformation7>,
     /// Element `RfrdDocAmt` [0..1].
-    pub rfrd_doc_amt: Option<RemittanceAmount2>,
+    pub rfrd_doc_amt: Option<Box<RemittanceAmount2>>,
     /// Element `CdtrRefInf` [0..1].
-    pub cdtr_ref_inf: Option<CreditorReferenceInformation2>,
+    pub cdtr_ref_inf: Option<Box<CreditorReferenceInformation2>>,
     /// Element `Invcr` [0..1].
-    pub invcr: Option<PartyIdentification135>,
+    pub invcr: Option<Box<PartyIdentification135>>,
     /// Element `Invcee` [0..1].
-    pub invcee: Option<PartyIdentification135>,
+    pub invcee: Option<Box<PartyIdentification135>>,
     /// Element `TaxRmt` [0..1].
-    pub tax_rmt: Option<TaxInformation7>,
+    pub tax_rmt: Option<Box<TaxInformation7>>,
     /// Element `GrnshmtRmt` [0..1].
-    pub grnshmt_rmt: Option<Garnishment3>,
+    pub grnshmt_rmt: Option<Box<Garnishment3>>,
     /// Element `AddtlRmtInf` [0..3].
     pub addtl_rmt_inf: Vec<Max140Text>,
 }
@@ -1508,23 +1508,23 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?,
-            cdtr_ref_inf: r.opt_c("CdtrRefInf")?,
-            invcr: r.opt_c("Invcr")?,
-            invcee: r.opt_c("Invcee")?,
-            tax_rmt: r.opt_c("TaxRmt")?,
-            grnshmt_rmt: r.opt_c("GrnshmtRmt")?,
+            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?.map(Box::new),
+            cdtr_ref_inf: r.opt_c("CdtrRefInf")?.map(Box::new),
+            invcr: r.opt_c("Invcr")?.map(Box::new),
+            invcee: r.opt_c("Invcee")?.map(Box::new),
+            tax_rmt: r.opt_c("TaxRmt")?.map(Box::new),
+            grnshmt_rmt: r.opt_c("GrnshmtRmt")?.map(Box::new),
             addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf);
-        w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_ref());
-        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_ref());
-        w.opt_c("Invcr", self.invcr.as_ref());
-        w.opt_c("Invcee", self.invcee.as_ref());
-        w.opt_c("TaxRmt", self.tax_rmt.as_ref());
-        w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_ref());
+        w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
+        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
+        w.opt_c("Invcr", self.invcr.as_deref());
+        w.opt_c("Invcee", self.invcee.as_deref());
+        w.opt_c("TaxRmt", self.tax_rmt.as_deref());
+        w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_deref());
         w.many_s("AddtlRmtInf", &self.addtl_rmt_inf);
     }
 }
@@ -1532,64 +1532,64 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransactionParties7 {
     /// Element `UltmtDbtr` [0..1].
-    pub ultmt_dbtr: Option<Party40Choice>,
+    pub ultmt_dbtr: Option<Box<Party40Choice>>,
     /// Element `Dbtr` [1..1].
     pub dbtr: Party40Choice,
     /// Element `InitgPty` [0..1].
-    pub initg_pty: Option<Party40Choice>,
+    pub initg_pty: Option<Box<Party40Choice>>,
     /// Element `DbtrAgt` [0..1].
-    pub dbtr_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub dbtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `PrvsInstgAgt1` [0..1].
-    pub prvs_instg_agt1: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub prvs_instg_agt1: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `PrvsInstgAgt2` [0..1].
-    pub prvs_instg_agt2: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub prvs_instg_agt2: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `PrvsInstgAgt3` [0..1].
-    pub prvs_instg_agt3: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub prvs_instg_agt3: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `IntrmyAgt1` [0..1].
-    pub intrmy_agt1: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub intrmy_agt1: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `IntrmyAgt2` [0..1].
-    pub intrmy_agt2: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub intrmy_agt2: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `IntrmyAgt3` [0..1].
-    pub intrmy_agt3: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub intrmy_agt3: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `CdtrAgt` [0..1].
-    pub cdtr_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub cdtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `Cdtr` [1..1].
     pub cdtr: Party40Choice,
     /// Element `UltmtCdtr` [0..1].
-    pub ultmt_cdtr: Option<Party40Choice>,
+    pub ultmt_cdtr: Option<Box<Party40Choice>>,
 }
 impl rt::ComplexValue for TransactionParties7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            ultmt_dbtr: r.opt_c("UltmtDbtr")?,
+            ultmt_dbtr: r.opt_c("UltmtDbtr")?.map(Box::new),
             dbtr: r.req_c("Dbtr")?,
-            initg_pty: r.opt_c("InitgPty")?,
-            dbtr_agt: r.opt_c("DbtrAgt")?,
-            prvs_instg_agt1: r.opt_c("PrvsInstgAgt1")?,
-            prvs_instg_agt2: r.opt_c("PrvsInstgAgt2")?,
-            prvs_instg_agt3: r.opt_c("PrvsInstgAgt3")?,
-            intrmy_agt1: r.opt_c("IntrmyAgt1")?,
-            intrmy_agt2: r.opt_c("IntrmyAgt2")?,
-            intrmy_agt3: r.opt_c("IntrmyAgt3")?,
-            cdtr_agt: r.opt_c("CdtrAgt")?,
+            initg_pty: r.opt_c("InitgPty")?.map(Box::new),
+            dbtr_agt: r.opt_c("DbtrAgt")?.map(Box::new),
+            prvs_instg_agt1: r.opt_c("PrvsInstgAgt1")?.map(Box::new),
+            prvs_instg_agt2: r.opt_c("PrvsInstgAgt2")?.map(Box::new),
+            prvs_instg_agt3: r.opt_c("PrvsInstgAgt3")?.map(Box::new),
+            intrmy_agt1: r.opt_c("IntrmyAgt1")?.map(Box::new),
+            intrmy_agt2: r.opt_c("IntrmyAgt2")?.map(Box::new),
+            intrmy_agt3: r.opt_c("IntrmyAgt3")?.map(Box::new),
+            cdtr_agt: r.opt_c("CdtrAgt")?.map(Box::new),
             cdtr: r.req_c("Cdtr")?,
-            ultmt_cdtr: r.opt_c("UltmtCdtr")?,
+            ultmt_cdtr: r.opt_c("UltmtCdtr")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_ref());
+        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
         w.c("Dbtr", &self.dbtr);
-        w.opt_c("InitgPty", self.initg_pty.as_ref());
-        w.opt_c("DbtrAgt", self.dbtr_agt.as_ref());
-        w.opt_c("PrvsInstgAgt1", self.prvs_instg_agt1.as_ref());
-        w.opt_c("PrvsInstgAgt2", self.prvs_instg_agt2.as_ref());
-        w.opt_c("PrvsInstgAgt3", self.prvs_instg_agt3.as_ref());
-        w.opt_c("IntrmyAgt1", self.intrmy_agt1.as_ref());
-        w.opt_c("IntrmyAgt2", self.intrmy_agt2.as_ref());
-        w.opt_c("IntrmyAgt3", self.intrmy_agt3.as_ref());
-        w.opt_c("CdtrAgt", self.cdtr_agt.as_ref());
+        w.opt_c("InitgPty", self.initg_pty.as_deref());
+        w.opt_c("DbtrAgt", self.dbtr_agt.as_deref());
+        w.opt_c("PrvsInstgAgt1", self.prvs_instg_agt1.as_deref());
+        w.opt_c("PrvsInstgAgt2", self.prvs_instg_agt2.as_deref());
+        w.opt_c("PrvsInstgAgt3", self.prvs_instg_agt3.as_deref());
+        w.opt_c("IntrmyAgt1", self.intrmy_agt1.as_deref());
+        w.opt_c("IntrmyAgt2", self.intrmy_agt2.as_deref());
+        w.opt_c("IntrmyAgt3", self.intrmy_agt3.as_deref());
+        w.opt_c("CdtrAgt", self.cdtr_agt.as_deref());
         w.c("Cdtr", &self.cdtr);
-        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_ref());
+        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
     }
 }
 impl rt::RootElement for Document {

@@ -101,18 +101,18 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
     /// Element `FinInstnId` [1..1].
     pub fin_instn_id: FinancialInstitutionIdentification18,
     /// Element `BrnchId` [0..1].
-    pub brnch_id: Option<BranchData3>,
+    pub brnch_id: Option<Box<BranchData3>>,
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c("BrnchId")?,
+            brnch_id: r.opt_c("BrnchId")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
-        w.opt_c("BrnchId", self.brnch_id.as_ref());
+        w.opt_c("BrnchId", self.brnch_id.as_deref());
     }
 }
 /// XSD complex type `CashAccount38`.
@@ -121,30 +121,30 @@ pub struct CashAccount38 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<CashAccountType2Choice>,
+    pub tp: Option<Box<CashAccountType2Choice>>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max70Text>,
     /// Element `Prxy` [0..1].
-    pub prxy: Option<ProxyAccountIdentification1>,
+    pub prxy: Option<Box<ProxyAccountIdentification1>>,
 }
 impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_c("Id")?,
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             ccy: r.opt_s("Ccy")?,
             nm: r.opt_s("Nm")?,
-            prxy: r.opt_c("Prxy")?,
+            prxy: r.opt_c("Prxy")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("Prxy", self.prxy.as_ref());
+        w.opt_c("Prxy", self.prxy.as_deref());
     }
 }
 /// XSD complex type `CashAccountType2Choice`. Exactly one branch.
@@ -283,19 +283,19 @@ impl rt::ComplexValue for ClearingSystemIdentification3Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingSystemMemberIdentification2 {
     /// Element `ClrSysId` [0..1].
-    pub clr_sys_id: Option<ClearingSystemIdentification2Choice>,
+    pub clr_sys_id: Option<Box<ClearingSystemIdentification2Choice>>,
     /// Element `MmbId` [1..1].
     pub mmb_id: Max35Text,
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            clr_sys_id: r.opt_c("ClrSysId")?,
+            clr_sys_id: r.opt_c("ClrSysId")?.map(Box::new),
             mmb_id: r.req_s("MmbId")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("ClrSysId", self.clr_sys_id.as_ref());
+        w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
         w.s("MmbId", &self.mmb_id);
     }
 }
@@ -305,7 +305,7 @@ pub struct CreditTransferTransaction39 {
     /// Element `PmtId` [1..1].
     pub pmt_id: PaymentIdentification7,
     /// Element `PmtTpInf` [0..1].
-    pub pmt_tp_inf: Option<PaymentTypeInformation28>,
+    pub pmt_tp_inf: Option<Box<PaymentTypeInformation28>>,
     /// Element `IntrBkSttlmAmt` [1..1].
     pub intr_bk_sttlm_amt: ActiveCurrencyAndAmount,
     /// Element `IntrBkSttlmDt` [0..1].
@@ -313,9 +313,9 @@ pub struct CreditTransferTransaction39 {
     /// Element `SttlmPrty` [0..1].
     pub sttlm_prty: Option<Priority3Code>,
     /// Element `SttlmTmIndctn` [0..1].
-    pub sttlm_tm_indctn: Option<SettlementDateTimeIndication1>,
+    pub sttlm_tm_indctn: Option<Box<SettlementDateTimeIndication1>>,
     /// Element `SttlmTmReq` [0..1].
-    pub sttlm_tm_req: Option<SettlementTimeRequest2>,
+    pub sttlm_tm_req: Option<Box<SettlementTimeRequest2>>,
     /// Element `AccptncDtTm` [0..1].
     pub accptnc_dt_tm: Option<ISODateTime>,
     /// Element `PoolgAdjstmntDt` [0..1].
@@ -329,69 +329,69 @@ pub struct CreditTransferTransaction39 {
     /// Element `ChrgsInf` [0..].
     pub chrgs_inf: Vec<Charges7>,
     /// Element `PrvsInstgAgt1` [0..1].
-    pub prvs_instg_agt1: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub prvs_instg_agt1: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `PrvsInstgAgt1Acct` [0..1].
-    pub prvs_instg_agt1_acct: Option<CashAccount38>,
+    pub prvs_instg_agt1_acct: Option<Box<CashAccount38>>,
     /// Element `PrvsInstgAgt2` [0..1].
-    pub prvs_instg_agt2: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub prvs_instg_agt2: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `PrvsInstgAgt2Acct` [0..1].
-    pub prvs_instg_agt2_acct: Option<CashAccount38>,
+    pub prvs_instg_agt2_acct: Option<Box<CashAccount38>>,
     /// Element `PrvsInstgAgt3` [0..1].
-    pub prvs_instg_agt3: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub prvs_instg_agt3: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `PrvsInstgAgt3Acct` [0..1].
-    pub prvs_instg_agt3_acct: Option<CashAccount38>,
+    pub prvs_instg_agt3_acct: Option<Box<CashAccount38>>,
     /// Element `InstgAgt` [0..1].
-    pub instg_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub instg_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `InstdAgt` [0..1].
-    pub instd_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub instd_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `IntrmyAgt1` [0..1].
-    pub intrmy_agt1: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub intrmy_agt1: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `IntrmyAgt1Acct` [0..1].
-    pub intrmy_agt1_acct: Option<CashAccount38>,
+    pub intrmy_agt1_acct: Option<Box<CashAccount38>>,
     /// Element `IntrmyAgt2` [0..1].
-    pub intrmy_agt2: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub intrmy_agt2: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `IntrmyAgt2Acct` [0..1].
-    pub intrmy_agt2_acct: Option<CashAccount38>,
+    pub intrmy_agt2_acct: Option<Box<CashAccount38>>,
     /// Element `IntrmyAgt3` [0..1].
-    pub intrmy_agt3: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub intrmy_agt3: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `IntrmyAgt3Acct` [0..1].
-    pub intrmy_agt3_acct: Option<CashAccount38>,
+    pub intrmy_agt3_acct: Option<Box<CashAccount38>>,
     /// Element `UltmtDbtr` [0..1].
-    pub ultmt_dbtr: Option<PartyIdentification135>,
+    pub ultmt_dbtr: Option<Box<PartyIdentification135>>,
     /// Element `InitgPty` [0..1].
-    pub initg_pty: Option<PartyIdentification135>,
+    pub initg_pty: Option<Box<PartyIdentification135>>,
     /// Element `Dbtr` [1..1].
     pub dbtr: PartyIdentification135,
     /// Element `DbtrAcct` [0..1].
-    pub dbtr_acct: Option<CashAccount38>,
+    pub dbtr_acct: Option<Box<CashAccount38>>,
     /// Element `DbtrAgt` [1..1].
     pub dbtr_agt: BranchAndFinancialInstitutionIdentification6,
     /// Element `DbtrAgtAcct` [0..1].
-    pub dbtr_agt_acct: Option<CashAccount38>,
+    pub dbtr_agt_acct: Option<Box<CashAccount38>>,
     /// Element `CdtrAgt` [1..1].
     pub cdtr_agt: BranchAndFinancialInstitutionIdentification6,
     /// Element `CdtrAgtAcct` [0..1].
-    pub cdtr_agt_acct: Option<CashAccount38>,
+    pub cdtr_agt_acct: Option<Box<CashAccount38>>,
     /// Element `Cdtr` [1..1].
     pub cdtr: PartyIdentification135,
     /// Element `CdtrAcct` [0..1].
-    pub cdtr_acct: Option<CashAccount38>,
+    pub cdtr_acct: Option<Box<CashAccount38>>,
     /// Element `UltmtCdtr` [0..1].
-    pub ultmt_cdtr: Option<PartyIdentification135>,
+    pub ultmt_cdtr: Option<Box<PartyIdentification135>>,
     /// Element `InstrForCdtrAgt` [0..].
     pub instr_for_cdtr_agt: Vec<InstructionForCreditorAgent1>,
     /// Element `InstrForNxtAgt` [0..].
     pub instr_for_nxt_agt: Vec<InstructionForNextAgent1>,
     /// Element `Purp` [0..1].
-    pub purp: Option<Purpose2Choice>,
+    pub purp: Option<Box<Purpose2Choice>>,
     /// Element `RgltryRptg` [0..10].
     pub rgltry_rptg: Vec<RegulatoryReporting3>,
     /// Element `Tax` [0..1].
-    pub tax: Option<TaxInformation8>,
+    pub tax: Option<Box<TaxInformation8>>,
     /// Element `RltdRmtInf` [0..10].
     pub rltd_rmt_inf: Vec<RemittanceLocation7>,
     /// Element `RmtInf` [0..1].
-    pub rmt_inf: Option<RemittanceInformation16>,
+    pub rmt_inf: Option<Box<RemittanceInformation16>>,
     /// Element `SplmtryData` [0..].
     pub splmtry_data: Vec<SupplementaryData1>,
 }
@@ -399,99 +399,99 @@ impl rt::ComplexValue for CreditTransferTransaction39 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             pmt_id: r.req_c("PmtId")?,
-            pmt_tp_inf: r.opt_c("PmtTpInf")?,
+            pmt_tp_inf: r.opt_c("PmtTpInf")?.map(Box::new),
             intr_bk_sttlm_amt: r.req_c("IntrBkSttlmAmt")?,
             intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
             sttlm_prty: r.opt_s("SttlmPrty")?,
-            sttlm_tm_indctn: r.opt_c("SttlmTmIndctn")?,
-            sttlm_tm_req: r.opt_c("SttlmTmReq")?,
+            sttlm_tm_indctn: r.opt_c("SttlmTmIndctn")?.map(Box::new),
+            sttlm_tm_req: r.opt_c("SttlmTmReq")?.map(Box::new),
             accptnc_dt_tm: r.opt_s("AccptncDtTm")?,
             poolg_adjstmnt_dt: r.opt_s("PoolgAdjstmntDt")?,
             instd_amt: r.opt_c("InstdAmt")?,
             xchg_rate: r.opt_s("XchgRate")?,
             chrg_br: r.req_s("ChrgBr")?,
             chrgs_inf: r.many_c("ChrgsInf", 0, 0)?,
-            prvs_instg_agt1: r.opt_c("PrvsInstgAgt1")?,
-            prvs_instg_agt1_acct: r.opt_c("PrvsInstgAgt1Acct")?,
-            prvs_instg_agt2: r.opt_c("PrvsInstgAgt2")?,
-            prvs_instg_agt2_acct: r.opt_c("PrvsInstgAgt2Acct")?,
-            prvs_instg_agt3: r.opt_c("PrvsInstgAgt3")?,
-            prvs_instg_agt3_acct: r.opt_c("PrvsInstgAgt3Acct")?,
-            instg_agt: r.opt_c("InstgAgt")?,
-            instd_agt: r.opt_c("InstdAgt")?,
-            intrmy_agt1: r.opt_c("IntrmyAgt1")?,
-            intrmy_agt1_acct: r.opt_c("IntrmyAgt1Acct")?,
-            intrmy_agt2: r.opt_c("IntrmyAgt2")?,
-            intrmy_agt2_acct: r.opt_c("IntrmyAgt2Acct")?,
-            intrmy_agt3: r.opt_c("IntrmyAgt3")?,
-            intrmy_agt3_acct: r.opt_c("IntrmyAgt3Acct")?,
-            ultmt_dbtr: r.opt_c("UltmtDbtr")?,
-            initg_pty: r.opt_c("InitgPty")?,
+            prvs_instg_agt1: r.opt_c("PrvsInstgAgt1")?.map(Box::new),
+            prvs_instg_agt1_acct: r.opt_c("PrvsInstgAgt1Acct")?.map(Box::new),
+            prvs_instg_agt2: r.opt_c("PrvsInstgAgt2")?.map(Box::new),
+            prvs_instg_agt2_acct: r.opt_c("PrvsInstgAgt2Acct")?.map(Box::new),
+            prvs_instg_agt3: r.opt_c("PrvsInstgAgt3")?.map(Box::new),
+            prvs_instg_agt3_acct: r.opt_c("PrvsInstgAgt3Acct")?.map(Box::new),
+            instg_agt: r.opt_c("InstgAgt")?.map(Box::new),
+            instd_agt: r.opt_c("InstdAgt")?.map(Box::new),
+            intrmy_agt1: r.opt_c("IntrmyAgt1")?.map(Box::new),
+            intrmy_agt1_acct: r.opt_c("IntrmyAgt1Acct")?.map(Box::new),
+            intrmy_agt2: r.opt_c("IntrmyAgt2")?.map(Box::new),
+            intrmy_agt2_acct: r.opt_c("IntrmyAgt2Acct")?.map(Box::new),
+            intrmy_agt3: r.opt_c("IntrmyAgt3")?.map(Box::new),
+            intrmy_agt3_acct: r.opt_c("IntrmyAgt3Acct")?.map(Box::new),
+            ultmt_dbtr: r.opt_c("UltmtDbtr")?.map(Box::new),
+            initg_pty: r.opt_c("InitgPty")?.map(Box::new),
             dbtr: r.req_c("Dbtr")?,
-            dbtr_acct: r.opt_c("DbtrAcct")?,
+            dbtr_acct: r.opt_c("DbtrAcct")?.map(Box::new),
             dbtr_agt: r.req_c("DbtrAgt")?,
-            dbtr_agt_acct: r.opt_c("DbtrAgtAcct")?,
+            dbtr_agt_acct: r.opt_c("DbtrAgtAcct")?.map(Box::new),
             cdtr_agt: r.req_c("CdtrAgt")?,
-            cdtr_agt_acct: r.opt_c("CdtrAgtAcct")?,
+            cdtr_agt_acct: r.opt_c("CdtrAgtAcct")?.map(Box::new),
             cdtr: r.req_c("Cdtr")?,
-            cdtr_acct: r.opt_c("CdtrAcct")?,
-            ultmt_cdtr: r.opt_c("UltmtCdtr")?,
+            cdtr_acct: r.opt_c("CdtrAcct")?.map(Box::new),
+            ultmt_cdtr: r.opt_c("UltmtCdtr")?.map(Box::new),
             instr_for_cdtr_agt: r.many_c("InstrForCdtrAgt", 0, 0)?,
             instr_for_nxt_agt: r.many_c("InstrForNxtAgt", 0, 0)?,
-            purp: r.opt_c("Purp")?,
+            purp: r.opt_c("Purp")?.map(Box::new),
             rgltry_rptg: r.many_c("RgltryRptg", 0, 10)?,
-            tax: r.opt_c("Tax")?,
+            tax: r.opt_c("Tax")?.map(Box::new),
             rltd_rmt_inf: r.many_c("RltdRmtInf", 0, 10)?,
-            rmt_inf: r.opt_c("RmtInf")?,
+            rmt_inf: r.opt_c("RmtInf")?.map(Box::new),
             splmtry_data: r.many_c("SplmtryData", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("PmtId", &self.pmt_id);
-        w.opt_c("PmtTpInf", self.pmt_tp_inf.as_ref());
+        w.opt_c("PmtTpInf", self.pmt_tp_inf.as_deref());
         w.c("IntrBkSttlmAmt", &self.intr_bk_sttlm_amt);
         w.opt_s("IntrBkSttlmDt", self.intr_bk_sttlm_dt.as_ref());
         w.opt_s("SttlmPrty", self.sttlm_prty.as_ref());
-        w.opt_c("SttlmTmIndctn", self.sttlm_tm_indctn.as_ref());
-        w.opt_c("SttlmTmReq", self.sttlm_tm_req.as_ref());
+        w.opt_c("SttlmTmIndctn", self.sttlm_tm_indctn.as_deref());
+        w.opt_c("SttlmTmReq", self.sttlm_tm_req.as_deref());
         w.opt_s("AccptncDtTm", self.accptnc_dt_tm.as_ref());
         w.opt_s("PoolgAdjstmntDt", self.poolg_adjstmnt_dt.as_ref());
         w.opt_c("InstdAmt", self.instd_amt.as_ref());
         w.opt_s("XchgRate", self.xchg_rate.as_ref());
         w.s("ChrgBr", &self.chrg_br);
         w.many_c("ChrgsInf", &self.chrgs_inf);
-        w.opt_c("PrvsInstgAgt1", self.prvs_instg_agt1.as_ref());
-        w.opt_c("PrvsInstgAgt1Acct", self.prvs_instg_agt1_acct.as_ref());
-        w.opt_c("PrvsInstgAgt2", self.prvs_instg_agt2.as_ref());
-        w.opt_c("PrvsInstgAgt2Acct", self.prvs_instg_agt2_acct.as_ref());
-        w.opt_c("PrvsInstgAgt3", self.prvs_instg_agt3.as_ref());
-        w.opt_c("PrvsInstgAgt3Acct", self.prvs_instg_agt3_acct.as_ref());
-        w.opt_c("InstgAgt", self.instg_agt.as_ref());
-        w.opt_c("InstdAgt", self.instd_agt.as_ref());
-        w.opt_c("IntrmyAgt1", self.intrmy_agt1.as_ref());
-        w.opt_c("IntrmyAgt1Acct", self.intrmy_agt1_acct.as_ref());
-        w.opt_c("IntrmyAgt2", self.intrmy_agt2.as_ref());
-        w.opt_c("IntrmyAgt2Acct", self.intrmy_agt2_acct.as_ref());
-        w.opt_c("IntrmyAgt3", self.intrmy_agt3.as_ref());
-        w.opt_c("IntrmyAgt3Acct", self.intrmy_agt3_acct.as_ref());
-        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_ref());
-        w.opt_c("InitgPty", self.initg_pty.as_ref());
+        w.opt_c("PrvsInstgAgt1", self.prvs_instg_agt1.as_deref());
+        w.opt_c("PrvsInstgAgt1Acct", self.prvs_instg_agt1_acct.as_deref());
+        w.opt_c("PrvsInstgAgt2", self.prvs_instg_agt2.as_deref());
+        w.opt_c("PrvsInstgAgt2Acct", self.prvs_instg_agt2_acct.as_deref());
+        w.opt_c("PrvsInstgAgt3", self.prvs_instg_agt3.as_deref());
+        w.opt_c("PrvsInstgAgt3Acct", self.prvs_instg_agt3_acct.as_deref());
+        w.opt_c("InstgAgt", self.instg_agt.as_deref());
+        w.opt_c("InstdAgt", self.instd_agt.as_deref());
+        w.opt_c("IntrmyAgt1", self.intrmy_agt1.as_deref());
+        w.opt_c("IntrmyAgt1Acct", self.intrmy_agt1_acct.as_deref());
+        w.opt_c("IntrmyAgt2", self.intrmy_agt2.as_deref());
+        w.opt_c("IntrmyAgt2Acct", self.intrmy_agt2_acct.as_deref());
+        w.opt_c("IntrmyAgt3", self.intrmy_agt3.as_deref());
+        w.opt_c("IntrmyAgt3Acct", self.intrmy_agt3_acct.as_deref());
+        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
+        w.opt_c("InitgPty", self.initg_pty.as_deref());
         w.c("Dbtr", &self.dbtr);
-        w.opt_c("DbtrAcct", self.dbtr_acct.as_ref());
+        w.opt_c("DbtrAcct", self.dbtr_acct.as_deref());
         w.c("DbtrAgt", &self.dbtr_agt);
-        w.opt_c("DbtrAgtAcct", self.dbtr_agt_acct.as_ref());
+        w.opt_c("DbtrAgtAcct", self.dbtr_agt_acct.as_deref());
         w.c("CdtrAgt", &self.cdtr_agt);
-        w.opt_c("CdtrAgtAcct", self.cdtr_agt_acct.as_ref());
+        w.opt_c("CdtrAgtAcct", self.cdtr_agt_acct.as_deref());
         w.c("Cdtr", &self.cdtr);
-        w.opt_c("CdtrAcct", self.cdtr_acct.as_ref());
-        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_ref());
+        w.opt_c("CdtrAcct", self.cdtr_acct.as_deref());
+        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
         w.many_c("InstrForCdtrAgt", &self.instr_for_cdtr_agt);
         w.many_c("InstrForNxtAgt", &self.instr_for_nxt_agt);
-        w.opt_c("Purp", self.purp.as_ref());
+        w.opt_c("Purp", self.purp.as_deref());
         w.many_c("RgltryRptg", &self.rgltry_rptg);
-        w.opt_c("Tax", self.tax.as_ref());
+        w.opt_c("Tax", self.tax.as_deref());
         w.many_c("RltdRmtInf", &self.rltd_rmt_inf);
-        w.opt_c("RmtInf", self.rmt_inf.as_ref());
+        w.opt_c("RmtInf", self.rmt_inf.as_deref());
         w.many_c("SplmtryData", &self.splmtry_data);
     }
 }
@@ -499,19 +499,19 @@ impl rt::ComplexValue for CreditTransferTransaction39 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditorReferenceInformation2 {
     /// Element `Tp` [0..1].
-    pub tp: Option<CreditorReferenceType2>,
+    pub tp: Option<Box<CreditorReferenceType2>>,
     /// Element `Ref` [0..1].
     pub ref_: Option<Max35Text>,
 }
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             ref_: r.opt_s("Ref")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Ref", self.ref_.as_ref());
     }
 }
@@ -637,34 +637,34 @@ pub struct FinancialInstitutionIdentification18 {
     /// Element `BICFI` [0..1].
     pub bicfi: Option<BICFIDec2014Identifier>,
     /// Element `ClrSysMmbId` [0..1].
-    pub clr_sys_mmb_id: Option<ClearingSystemMemberIdentification2>,
+    pub clr_sys_mmb_id: Option<Box<ClearingSystemMemberIdentification2>>,
     /// Element `LEI` [0..1].
     pub lei: Option<LEIIdentifier>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<PostalAddress24>,
+    pub pstl_adr: Option<Box<PostalAddress24>>,
     /// Element `Othr` [0..1].
-    pub othr: Option<GenericFinancialIdentification1>,
+    pub othr: Option<Box<GenericFinancialIdentification1>>,
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             bicfi: r.opt_s("BICFI")?,
-            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?,
+            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?.map(Box::new),
             lei: r.opt_s("LEI")?,
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
-            othr: r.opt_c("Othr")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            othr: r.opt_c("Othr")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
-        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_ref());
+        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_deref());
         w.opt_s("LEI", self.lei.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
-        w.opt_c("Othr", self.othr.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
+        w.opt_c("Othr", self.othr.as_deref());
     }
 }
 /// XSD complex type `Garnishment3`.
@@ -673,9 +673,9 @@ pub struct Garnishment3 {
     /// Element `Tp` [1..1].
     pub tp: GarnishmentType1,
     /// Element `Grnshee` [0..1].
-    pub grnshee: Option<PartyIdentification135>,
+    pub grnshee: Option<Box<PartyIdentification135>>,
     /// Element `GrnshmtAdmstr` [0..1].
-    pub grnshmt_admstr: Option<PartyIdentification135>,
+    pub grnshmt_admstr: Option<Box<PartyIdentification135>>,
     /// Element `RefNb` [0..1].
     pub ref_nb: Option<Max140Text>,
     /// Element `Dt` [0..1].
@@ -691,8 +691,8 @@ impl rt::ComplexValue for Garnishment3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             tp: r.req_c("Tp")?,
-            grnshee: r.opt_c("Grnshee")?,
-            grnshmt_admstr: r.opt_c("GrnshmtAdmstr")?,
+            grnshee: r.opt_c("Grnshee")?.map(Box::new),
+            grnshmt_admstr: r.opt_c("GrnshmtAdmstr")?.map(Box::new),
             ref_nb: r.opt_s("RefNb")?,
             dt: r.opt_s("Dt")?,
             rmtd_amt: r.opt_c("RmtdAmt")?,
@@ -702,8 +702,8 @@ impl rt::ComplexValue for Garnishment3 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
-        w.opt_c("Grnshee", self.grnshee.as_ref());
-        w.opt_c("GrnshmtAdmstr", self.grnshmt_admstr.as_ref());
+        w.opt_c("Grnshee", self.grnshee.as_deref());
+        w.opt_c("GrnshmtAdmstr", self.grnshmt_admstr.as_deref());
         w.opt_s("RefNb", self.ref_nb.as_ref());
         w.opt_s("Dt", self.dt.as_ref());
         w.opt_c("RmtdAmt", self.rmtd_amt.as_ref());
@@ -717,7 +717,7 @@ pub struct GenericAccountIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max34Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<AccountSchemeName1Choice>,
+    pub schme_nm: Option<Box<AccountSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -725,13 +725,13 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -741,7 +741,7 @@ pub struct GenericFinancialIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<FinancialIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<FinancialIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -749,13 +749,13 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -765,7 +765,7 @@ pub struct GenericOrganisationIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<OrganisationIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<OrganisationIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -773,13 +773,13 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -789,7 +789,7 @@ pub struct GenericPersonIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<PersonIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<PersonIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -797,13 +797,13 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -827,11 +827,11 @@ pub struct GroupHeader93 {
     /// Element `SttlmInf` [1..1].
     pub sttlm_inf: SettlementInstruction7,
     /// Element `PmtTpInf` [0..1].
-    pub pmt_tp_inf: Option<PaymentTypeInformation28>,
+    pub pmt_tp_inf: Option<Box<PaymentTypeInformation28>>,
     /// Element `InstgAgt` [0..1].
-    pub instg_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub instg_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `InstdAgt` [0..1].
-    pub instd_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub instd_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
 }
 impl rt::ComplexValue for GroupHeader93 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -844,9 +844,9 @@ impl rt::ComplexValue for GroupHeader93 {
             ttl_intr_bk_sttlm_amt: r.opt_c("TtlIntrBkSttlmAmt")?,
             intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
             sttlm_inf: r.req_c("SttlmInf")?,
-            pmt_tp_inf: r.opt_c("PmtTpInf")?,
-            instg_agt: r.opt_c("InstgAgt")?,
-            instd_agt: r.opt_c("InstdAgt")?,
+            pmt_tp_inf: r.opt_c("PmtTpInf")?.map(Box::new),
+            instg_agt: r.opt_c("InstgAgt")?.map(Box::new),
+            instd_agt: r.opt_c("InstdAgt")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -858,9 +858,9 @@ impl rt::ComplexValue for GroupHeader93 {
         w.opt_c("TtlIntrBkSttlmAmt", self.ttl_intr_bk_sttlm_amt.as_ref());
         w.opt_s("IntrBkSttlmDt", self.intr_bk_sttlm_dt.as_ref());
         w.c("SttlmInf", &self.sttlm_inf);
-        w.opt_c("PmtTpInf", self.pmt_tp_inf.as_ref());
-        w.opt_c("InstgAgt", self.instg_agt.as_ref());
-        w.opt_c("InstdAgt", self.instd_agt.as_ref());
+        w.opt_c("PmtTpInf", self.pmt_tp_inf.as_deref());
+        w.opt_c("InstgAgt", self.instg_agt.as_deref());
+        w.opt_c("InstdAgt", self.instd_agt.as_deref());
     }
 }
 /// XSD simple type `ISOTime`.
@@ -896,6 +896,9 @@ impl rt::SimpleValue for Instruction4Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Phoa
     }
 }
 /// XSD complex type `InstructionForNextAgent1`.
@@ -1032,30 +1035,30 @@ pub struct PartyIdentification135 {
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<PostalAddress24>,
+    pub pstl_adr: Option<Box<PostalAddress24>>,
     /// Element `Id` [0..1].
-    pub id: Option<Party38Choice>,
+    pub id: Option<Box<Party38Choice>>,
     /// Element `CtryOfRes` [0..1].
     pub ctry_of_res: Option<CountryCode>,
     /// Element `CtctDtls` [0..1].
-    pub ctct_dtls: Option<Contact4>,
+    pub ctct_dtls: Option<Box<Contact4>>,
 }
 impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
-            id: r.opt_c("Id")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            id: r.opt_c("Id")?.map(Box::new),
             ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c("CtctDtls")?,
+            ctct_dtls: r.opt_c("CtctDtls")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
-        w.opt_c("Id", self.id.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
+        w.opt_c("Id", self.id.as_deref());
         w.opt_s("CtryOfRes", self.ctry_of_res.as_ref());
-        w.opt_c("CtctDtls", self.ctct_dtls.as_ref());
+        w.opt_c("CtctDtls", self.ctct_dtls.as_deref());
     }
 }
 /// XSD complex type `PaymentIdentification7`.
@@ -1100,9 +1103,9 @@ pub struct PaymentTypeInformation28 {
     /// Element `SvcLvl` [0..].
     pub svc_lvl: Vec<ServiceLevel8Choice>,
     /// Element `LclInstrm` [0..1].
-    pub lcl_instrm: Option<LocalInstrument2Choice>,
+    pub lcl_instrm: Option<Box<LocalInstrument2Choice>>,
     /// Element `CtgyPurp` [0..1].
-    pub ctgy_purp: Option<CategoryPurpose1Choice>,
+    pub ctgy_purp: Option<Box<CategoryPurpose1Choice>>,
 }
 impl rt::ComplexValue for PaymentTypeInformation28 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1110,35 +1113,35 @@ impl rt::ComplexValue for PaymentTypeInformation28 {
             instr_prty: r.opt_s("InstrPrty")?,
             clr_chanl: r.opt_s("ClrChanl")?,
             svc_lvl: r.many_c("SvcLvl", 0, 0)?,
-            lcl_instrm: r.opt_c("LclInstrm")?,
-            ctgy_purp: r.opt_c("CtgyPurp")?,
+            lcl_instrm: r.opt_c("LclInstrm")?.map(Box::new),
+            ctgy_purp: r.opt_c("CtgyPurp")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
         w.opt_s("ClrChanl", self.clr_chanl.as_ref());
         w.many_c("SvcLvl", &self.svc_lvl);
-        w.opt_c("LclInstrm", self.lcl_instrm.as_ref());
-        w.opt_c("CtgyPurp", self.ctgy_purp.as_ref());
+        w.opt_c("LclInstrm", self.lcl_instrm.as_deref());
+        w.opt_c("CtgyPurp", self.ctgy_purp.as_deref());
     }
 }
 /// XSD complex type `PersonIdentification13`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonIdentification13 {
     /// Element `DtAndPlcOfBirth` [0..1].
-    pub dt_and_plc_of_birth: Option<DateAndPlaceOfBirth1>,
+    pub dt_and_plc_of_birth: Option<Box<DateAndPlaceOfBirth1>>,
     /// Element `Othr` [0..].
     pub othr: Vec<GenericPersonIdentification1>,
 }
 impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?,
+            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?.map(Box::new),
             othr: r.many_c("Othr", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_ref());
+        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
         w.many_c("Othr", &self.othr);
     }
 }
@@ -1252,46 +1255,46 @@ pub struct SettlementInstruction7 {
     /// Element `SttlmMtd` [1..1].
     pub sttlm_mtd: SettlementMethod1Code,
     /// Element `SttlmAcct` [0..1].
-    pub sttlm_acct: Option<CashAccount38>,
+    pub sttlm_acct: Option<Box<CashAccount38>>,
     /// Element `ClrSys` [0..1].
-    pub clr_sys: Option<ClearingSystemIdentification3Choice>,
+    pub clr_sys: Option<Box<ClearingSystemIdentification3Choice>>,
     /// Element `InstgRmbrsmntAgt` [0..1].
-    pub instg_rmbrsmnt_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub instg_rmbrsmnt_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `InstgRmbrsmntAgtAcct` [0..1].
-    pub instg_rmbrsmnt_agt_acct: Option<CashAccount38>,
+    pub instg_rmbrsmnt_agt_acct: Option<Box<CashAccount38>>,
     /// Element `InstdRmbrsmntAgt` [0..1].
-    pub instd_rmbrsmnt_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub instd_rmbrsmnt_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `InstdRmbrsmntAgtAcct` [0..1].
-    pub instd_rmbrsmnt_agt_acct: Option<CashAccount38>,
+    pub instd_rmbrsmnt_agt_acct: Option<Box<CashAccount38>>,
     /// Element `ThrdRmbrsmntAgt` [0..1].
-    pub thrd_rmbrsmnt_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub thrd_rmbrsmnt_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `ThrdRmbrsmntAgtAcct` [0..1].
-    pub thrd_rmbrsmnt_agt_acct: Option<CashAccount38>,
+    pub thrd_rmbrsmnt_agt_acct: Option<Box<CashAccount38>>,
 }
 impl rt::ComplexValue for SettlementInstruction7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             sttlm_mtd: r.req_s("SttlmMtd")?,
-            sttlm_acct: r.opt_c("SttlmAcct")?,
-            clr_sys: r.opt_c("ClrSys")?,
-            instg_rmbrsmnt_agt: r.opt_c("InstgRmbrsmntAgt")?,
-            instg_rmbrsmnt_agt_acct: r.opt_c("InstgRmbrsmntAgtAcct")?,
-            instd_rmbrsmnt_agt: r.opt_c("InstdRmbrsmntAgt")?,
-            instd_rmbrsmnt_agt_acct: r.opt_c("InstdRmbrsmntAgtAcct")?,
-            thrd_rmbrsmnt_agt: r.opt_c("ThrdRmbrsmntAgt")?,
-            thrd_rmbrsmnt_agt_acct: r.opt_c("ThrdRmbrsmntAgtAcct")?,
+            sttlm_acct: r.opt_c("SttlmAcct")?.map(Box::new),
+            clr_sys: r.opt_c("ClrSys")?.map(Box::new),
+            instg_rmbrsmnt_agt: r.opt_c("InstgRmbrsmntAgt")?.map(Box::new),
+            instg_rmbrsmnt_agt_acct: r.opt_c("InstgRmbrsmntAgtAcct")?.map(Box::new),
+            instd_rmbrsmnt_agt: r.opt_c("InstdRmbrsmntAgt")?.map(Box::new),
+            instd_rmbrsmnt_agt_acct: r.opt_c("InstdRmbrsmntAgtAcct")?.map(Box::new),
+            thrd_rmbrsmnt_agt: r.opt_c("ThrdRmbrsmntAgt")?.map(Box::new),
+            thrd_rmbrsmnt_agt_acct: r.opt_c("ThrdRmbrsmntAgtAcct")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("SttlmMtd", &self.sttlm_mtd);
-        w.opt_c("SttlmAcct", self.sttlm_acct.as_ref());
-        w.opt_c("ClrSys", self.clr_sys.as_ref());
-        w.opt_c("InstgRmbrsmntAgt", self.instg_rmbrsmnt_agt.as_ref());
-        w.opt_c("InstgRmbrsmntAgtAcct", self.instg_rmbrsmnt_agt_acct.as_ref());
-        w.opt_c("InstdRmbrsmntAgt", self.instd_rmbrsmnt_agt.as_ref());
-        w.opt_c("InstdRmbrsmntAgtAcct", self.instd_rmbrsmnt_agt_acct.as_ref());
-        w.opt_c("ThrdRmbrsmntAgt", self.thrd_rmbrsmnt_agt.as_ref());
-        w.opt_c("ThrdRmbrsmntAgtAcct", self.thrd_rmbrsmnt_agt_acct.as_ref());
+        w.opt_c("SttlmAcct", self.sttlm_acct.as_deref());
+        w.opt_c("ClrSys", self.clr_sys.as_deref());
+        w.opt_c("InstgRmbrsmntAgt", self.instg_rmbrsmnt_agt.as_deref());
+        w.opt_c("InstgRmbrsmntAgtAcct", self.instg_rmbrsmnt_agt_acct.as_deref());
+        w.opt_c("InstdRmbrsmntAgt", self.instd_rmbrsmnt_agt.as_deref());
+        w.opt_c("InstdRmbrsmntAgtAcct", self.instd_rmbrsmnt_agt_acct.as_deref());
+        w.opt_c("ThrdRmbrsmntAgt", self.thrd_rmbrsmnt_agt.as_deref());
+        w.opt_c("ThrdRmbrsmntAgtAcct", self.thrd_rmbrsmnt_agt_acct.as_deref());
     }
 }
 /// XSD complex type `SettlementTimeRequest2`.
@@ -1328,17 +1331,17 @@ pub struct StructuredRemittanceInformation16 {
     /// Element `RfrdDocInf` [0..].
     pub rfrd_doc_inf: Vec<ReferredDocumentInformation7>,
     /// Element `RfrdDocAmt` [0..1].
-    pub rfrd_doc_amt: Option<RemittanceAmount2>,
+    pub rfrd_doc_amt: Option<Box<RemittanceAmount2>>,
     /// Element `CdtrRefInf` [0..1].
-    pub cdtr_ref_inf: Option<CreditorReferenceInformation2>,
+    pub cdtr_ref_inf: Option<Box<CreditorReferenceInformation2>>,
     /// Element `Invcr` [0..1].
-    pub invcr: Option<PartyIdentification135>,
+    pub invcr: Option<Box<PartyIdentification135>>,
     /// Element `Invcee` [0..1].
-    pub invcee: Option<PartyIdentification135>,
+    pub invcee: Option<Box<PartyIdentification135>>,
     /// Element `TaxRmt` [0..1].
-    pub tax_rmt: Option<TaxInformation7>,
+    pub tax_rmt: Option<Box<TaxInformation7>>,
     /// Element `GrnshmtRmt` [0..1].
-    pub grnshmt_rmt: Option<Garnishment3>,
+    pub grnshmt_rmt: Option<Box<Garnishment3>>,
     /// Element `AddtlRmtInf` [0..3].
     pub addtl_rmt_inf: Vec<Max140Text>,
 }
@@ -1346,23 +1349,23 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?,
-            cdtr_ref_inf: r.opt_c("CdtrRefInf")?,
-            invcr: r.opt_c("Invcr")?,
-            invcee: r.opt_c("Invcee")?,
-            tax_rmt: r.opt_c("TaxRmt")?,
-            grnshmt_rmt: r.opt_c("GrnshmtRmt")?,
+            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?.map(Box::new),
+            cdtr_ref_inf: r.opt_c("CdtrRefInf")?.map(Box::new),
+            invcr: r.opt_c("Invcr")?.map(Box::new),
+            invcee: r.opt_c("Invcee")?.map(Box::new),
+            tax_rmt: r.opt_c("TaxRmt")?.map(Box::new),
+            grnshmt_rmt: r.opt_c("GrnshmtRmt")?.map(Box::new),
             addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf);
-        w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_ref());
-        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_ref());
-        w.opt_c("Invcr", self.invcr.as_ref());
-        w.opt_c("Invcee", self.invcee.as_ref());
-        w.opt_c("TaxRmt", self.tax_rmt.as_ref());
-        w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_ref());
+        w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
+        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
+        w.opt_c("Invcr", self.invcr.as_deref());
+        w.opt_c("Invcee", self.invcee.as_deref());
+        w.opt_c("TaxRmt", self.tax_rmt.as_deref());
+        w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_deref());
         w.many_s("AddtlRmtInf", &self.addtl_rmt_inf);
     }
 }

@@ -129,18 +129,18 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
     /// Element `FinInstnId` [1..1].
     pub fin_instn_id: FinancialInstitutionIdentification18,
     /// Element `BrnchId` [0..1].
-    pub brnch_id: Option<BranchData3>,
+    pub brnch_id: Option<Box<BranchData3>>,
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c("BrnchId")?,
+            brnch_id: r.opt_c("BrnchId")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
-        w.opt_c("BrnchId", self.brnch_id.as_ref());
+        w.opt_c("BrnchId", self.brnch_id.as_deref());
     }
 }
 /// XSD complex type `CashAccount38`.
@@ -149,30 +149,30 @@ pub struct CashAccount38 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<CashAccountType2Choice>,
+    pub tp: Option<Box<CashAccountType2Choice>>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max70Text>,
     /// Element `Prxy` [0..1].
-    pub prxy: Option<ProxyAccountIdentification1>,
+    pub prxy: Option<Box<ProxyAccountIdentification1>>,
 }
 impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_c("Id")?,
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             ccy: r.opt_s("Ccy")?,
             nm: r.opt_s("Nm")?,
-            prxy: r.opt_c("Prxy")?,
+            prxy: r.opt_c("Prxy")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("Prxy", self.prxy.as_ref());
+        w.opt_c("Prxy", self.prxy.as_deref());
     }
 }
 /// XSD complex type `CashAccountType2Choice`. Exactly one branch.
@@ -239,11 +239,11 @@ pub struct Cheque11 {
     /// Element `ChqNb` [0..1].
     pub chq_nb: Option<Max35Text>,
     /// Element `ChqFr` [0..1].
-    pub chq_fr: Option<NameAndAddress16>,
+    pub chq_fr: Option<Box<NameAndAddress16>>,
     /// Element `DlvryMtd` [0..1].
-    pub dlvry_mtd: Option<ChequeDeliveryMethod1Choice>,
+    pub dlvry_mtd: Option<Box<ChequeDeliveryMethod1Choice>>,
     /// Element `DlvrTo` [0..1].
-    pub dlvr_to: Option<NameAndAddress16>,
+    pub dlvr_to: Option<Box<NameAndAddress16>>,
     /// Element `InstrPrty` [0..1].
     pub instr_prty: Option<Priority2Code>,
     /// Element `ChqMtrtyDt` [0..1].
@@ -264,9 +264,9 @@ impl rt::ComplexValue for Cheque11 {
         Ok(Self {
             chq_tp: r.opt_s("ChqTp")?,
             chq_nb: r.opt_s("ChqNb")?,
-            chq_fr: r.opt_c("ChqFr")?,
-            dlvry_mtd: r.opt_c("DlvryMtd")?,
-            dlvr_to: r.opt_c("DlvrTo")?,
+            chq_fr: r.opt_c("ChqFr")?.map(Box::new),
+            dlvry_mtd: r.opt_c("DlvryMtd")?.map(Box::new),
+            dlvr_to: r.opt_c("DlvrTo")?.map(Box::new),
             instr_prty: r.opt_s("InstrPrty")?,
             chq_mtrty_dt: r.opt_s("ChqMtrtyDt")?,
             frms_cd: r.opt_s("FrmsCd")?,
@@ -279,9 +279,9 @@ impl rt::ComplexValue for Cheque11 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("ChqTp", self.chq_tp.as_ref());
         w.opt_s("ChqNb", self.chq_nb.as_ref());
-        w.opt_c("ChqFr", self.chq_fr.as_ref());
-        w.opt_c("DlvryMtd", self.dlvry_mtd.as_ref());
-        w.opt_c("DlvrTo", self.dlvr_to.as_ref());
+        w.opt_c("ChqFr", self.chq_fr.as_deref());
+        w.opt_c("DlvryMtd", self.dlvry_mtd.as_deref());
+        w.opt_c("DlvrTo", self.dlvr_to.as_deref());
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
         w.opt_s("ChqMtrtyDt", self.chq_mtrty_dt.as_ref());
         w.opt_s("FrmsCd", self.frms_cd.as_ref());
@@ -351,19 +351,19 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingSystemMemberIdentification2 {
     /// Element `ClrSysId` [0..1].
-    pub clr_sys_id: Option<ClearingSystemIdentification2Choice>,
+    pub clr_sys_id: Option<Box<ClearingSystemIdentification2Choice>>,
     /// Element `MmbId` [1..1].
     pub mmb_id: Max35Text,
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            clr_sys_id: r.opt_c("ClrSysId")?,
+            clr_sys_id: r.opt_c("ClrSysId")?.map(Box::new),
             mmb_id: r.req_s("MmbId")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("ClrSysId", self.clr_sys_id.as_ref());
+        w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
         w.s("MmbId", &self.mmb_id);
     }
 }
@@ -373,53 +373,53 @@ pub struct CreditTransferTransaction34 {
     /// Element `PmtId` [1..1].
     pub pmt_id: PaymentIdentification6,
     /// Element `PmtTpInf` [0..1].
-    pub pmt_tp_inf: Option<PaymentTypeInformation26>,
+    pub pmt_tp_inf: Option<Box<PaymentTypeInformation26>>,
     /// Element `Amt` [1..1].
     pub amt: AmountType4Choice,
     /// Element `XchgRateInf` [0..1].
-    pub xchg_rate_inf: Option<ExchangeRate1>,
+    pub xchg_rate_inf: Option<Box<ExchangeRate1>>,
     /// Element `ChrgBr` [0..1].
     pub chrg_br: Option<ChargeBearerType1Code>,
     /// Element `ChqInstr` [0..1].
-    pub chq_instr: Option<Cheque11>,
+    pub chq_instr: Option<Box<Cheque11>>,
     /// Element `UltmtDbtr` [0..1].
-    pub ultmt_dbtr: Option<PartyIdentification135>,
+    pub ultmt_dbtr: Option<Box<PartyIdentification135>>,
     /// Element `IntrmyAgt1` [0..1].
-    pub intrmy_agt1: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub intrmy_agt1: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `IntrmyAgt1Acct` [0..1].
-    pub intrmy_agt1_acct: Option<CashAccount38>,
+    pub intrmy_agt1_acct: Option<Box<CashAccount38>>,
     /// Element `IntrmyAgt2` [0..1].
-    pub intrmy_agt2: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub intrmy_agt2: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `IntrmyAgt2Acct` [0..1].
-    pub intrmy_agt2_acct: Option<CashAccount38>,
+    pub intrmy_agt2_acct: Option<Box<CashAccount38>>,
     /// Element `IntrmyAgt3` [0..1].
-    pub intrmy_agt3: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub intrmy_agt3: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `IntrmyAgt3Acct` [0..1].
-    pub intrmy_agt3_acct: Option<CashAccount38>,
+    pub intrmy_agt3_acct: Option<Box<CashAccount38>>,
     /// Element `CdtrAgt` [0..1].
-    pub cdtr_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub cdtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `CdtrAgtAcct` [0..1].
-    pub cdtr_agt_acct: Option<CashAccount38>,
+    pub cdtr_agt_acct: Option<Box<CashAccount38>>,
     /// Element `Cdtr` [0..1].
-    pub cdtr: Option<PartyIdentification135>,
+    pub cdtr: Option<Box<PartyIdentification135>>,
     /// Element `CdtrAcct` [0..1].
-    pub cdtr_acct: Option<CashAccount38>,
+    pub cdtr_acct: Option<Box<CashAccount38>>,
     /// Element `UltmtCdtr` [0..1].
-    pub ultmt_cdtr: Option<PartyIdentification135>,
+    pub ultmt_cdtr: Option<Box<PartyIdentification135>>,
     /// Element `InstrForCdtrAgt` [0..].
     pub instr_for_cdtr_agt: Vec<InstructionForCreditorAgent1>,
     /// Element `InstrForDbtrAgt` [0..1].
     pub instr_for_dbtr_agt: Option<Max140Text>,
     /// Element `Purp` [0..1].
-    pub purp: Option<Purpose2Choice>,
+    pub purp: Option<Box<Purpose2Choice>>,
     /// Element `RgltryRptg` [0..10].
     pub rgltry_rptg: Vec<RegulatoryReporting3>,
     /// Element `Tax` [0..1].
-    pub tax: Option<TaxInformation8>,
+    pub tax: Option<Box<TaxInformation8>>,
     /// Element `RltdRmtInf` [0..10].
     pub rltd_rmt_inf: Vec<RemittanceLocation7>,
     /// Element `RmtInf` [0..1].
-    pub rmt_inf: Option<RemittanceInformation16>,
+    pub rmt_inf: Option<Box<RemittanceInformation16>>,
     /// Element `SplmtryData` [0..].
     pub splmtry_data: Vec<SupplementaryData1>,
 }
@@ -427,59 +427,59 @@ impl rt::ComplexValue for CreditTransferTransaction34 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             pmt_id: r.req_c("PmtId")?,
-            pmt_tp_inf: r.opt_c("PmtTpInf")?,
+            pmt_tp_inf: r.opt_c("PmtTpInf")?.map(Box::new),
             amt: r.req_c("Amt")?,
-            xchg_rate_inf: r.opt_c("XchgRateInf")?,
+            xchg_rate_inf: r.opt_c("XchgRateInf")?.map(Box::new),
             chrg_br: r.opt_s("ChrgBr")?,
-            chq_instr: r.opt_c("ChqInstr")?,
-            ultmt_dbtr: r.opt_c("UltmtDbtr")?,
-            intrmy_agt1: r.opt_c("IntrmyAgt1")?,
-            intrmy_agt1_acct: r.opt_c("IntrmyAgt1Acct")?,
-            intrmy_agt2: r.opt_c("IntrmyAgt2")?,
-            intrmy_agt2_acct: r.opt_c("IntrmyAgt2Acct")?,
-            intrmy_agt3: r.opt_c("IntrmyAgt3")?,
-            intrmy_agt3_acct: r.opt_c("IntrmyAgt3Acct")?,
-            cdtr_agt: r.opt_c("CdtrAgt")?,
-            cdtr_agt_acct: r.opt_c("CdtrAgtAcct")?,
-            cdtr: r.opt_c("Cdtr")?,
-            cdtr_acct: r.opt_c("CdtrAcct")?,
-            ultmt_cdtr: r.opt_c("UltmtCdtr")?,
+            chq_instr: r.opt_c("ChqInstr")?.map(Box::new),
+            ultmt_dbtr: r.opt_c("UltmtDbtr")?.map(Box::new),
+            intrmy_agt1: r.opt_c("IntrmyAgt1")?.map(Box::new),
+            intrmy_agt1_acct: r.opt_c("IntrmyAgt1Acct")?.map(Box::new),
+            intrmy_agt2: r.opt_c("IntrmyAgt2")?.map(Box::new),
+            intrmy_agt2_acct: r.opt_c("IntrmyAgt2Acct")?.map(Box::new),
+            intrmy_agt3: r.opt_c("IntrmyAgt3")?.map(Box::new),
+            intrmy_agt3_acct: r.opt_c("IntrmyAgt3Acct")?.map(Box::new),
+            cdtr_agt: r.opt_c("CdtrAgt")?.map(Box::new),
+            cdtr_agt_acct: r.opt_c("CdtrAgtAcct")?.map(Box::new),
+            cdtr: r.opt_c("Cdtr")?.map(Box::new),
+            cdtr_acct: r.opt_c("CdtrAcct")?.map(Box::new),
+            ultmt_cdtr: r.opt_c("UltmtCdtr")?.map(Box::new),
             instr_for_cdtr_agt: r.many_c("InstrForCdtrAgt", 0, 0)?,
             instr_for_dbtr_agt: r.opt_s("InstrForDbtrAgt")?,
-            purp: r.opt_c("Purp")?,
+            purp: r.opt_c("Purp")?.map(Box::new),
             rgltry_rptg: r.many_c("RgltryRptg", 0, 10)?,
-            tax: r.opt_c("Tax")?,
+            tax: r.opt_c("Tax")?.map(Box::new),
             rltd_rmt_inf: r.many_c("RltdRmtInf", 0, 10)?,
-            rmt_inf: r.opt_c("RmtInf")?,
+            rmt_inf: r.opt_c("RmtInf")?.map(Box::new),
             splmtry_data: r.many_c("SplmtryData", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("PmtId", &self.pmt_id);
-        w.opt_c("PmtTpInf", self.pmt_tp_inf.as_ref());
+        w.opt_c("PmtTpInf", self.pmt_tp_inf.as_deref());
         w.c("Amt", &self.amt);
-        w.opt_c("XchgRateInf", self.xchg_rate_inf.as_ref());
+        w.opt_c("XchgRateInf", self.xchg_rate_inf.as_deref());
         w.opt_s("ChrgBr", self.chrg_br.as_ref());
-        w.opt_c("ChqInstr", self.chq_instr.as_ref());
-        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_ref());
-        w.opt_c("IntrmyAgt1", self.intrmy_agt1.as_ref());
-        w.opt_c("IntrmyAgt1Acct", self.intrmy_agt1_acct.as_ref());
-        w.opt_c("IntrmyAgt2", self.intrmy_agt2.as_ref());
-        w.opt_c("IntrmyAgt2Acct", self.intrmy_agt2_acct.as_ref());
-        w.opt_c("IntrmyAgt3", self.intrmy_agt3.as_ref());
-        w.opt_c("IntrmyAgt3Acct", self.intrmy_agt3_acct.as_ref());
-        w.opt_c("CdtrAgt", self.cdtr_agt.as_ref());
-        w.opt_c("CdtrAgtAcct", self.cdtr_agt_acct.as_ref());
-        w.opt_c("Cdtr", self.cdtr.as_ref());
-        w.opt_c("CdtrAcct", self.cdtr_acct.as_ref());
-        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_ref());
+        w.opt_c("ChqInstr", self.chq_instr.as_deref());
+        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
+        w.opt_c("IntrmyAgt1", self.intrmy_agt1.as_deref());
+        w.opt_c("IntrmyAgt1Acct", self.intrmy_agt1_acct.as_deref());
+        w.opt_c("IntrmyAgt2", self.intrmy_agt2.as_deref());
+        w.opt_c("IntrmyAgt2Acct", self.intrmy_agt2_acct.as_deref());
+        w.opt_c("IntrmyAgt3", self.intrmy_agt3.as_deref());
+        w.opt_c("IntrmyAgt3Acct", self.intrmy_agt3_acct.as_deref());
+        w.opt_c("CdtrAgt", self.cdtr_agt.as_deref());
+        w.opt_c("CdtrAgtAcct", self.cdtr_agt_acct.as_deref());
+        w.opt_c("Cdtr", self.cdtr.as_deref());
+        w.opt_c("CdtrAcct", self.cdtr_acct.as_deref());
+        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
         w.many_c("InstrForCdtrAgt", &self.instr_for_cdtr_agt);
         w.opt_s("InstrForDbtrAgt", self.instr_for_dbtr_agt.as_ref());
-        w.opt_c("Purp", self.purp.as_ref());
+        w.opt_c("Purp", self.purp.as_deref());
         w.many_c("RgltryRptg", &self.rgltry_rptg);
-        w.opt_c("Tax", self.tax.as_ref());
+        w.opt_c("Tax", self.tax.as_deref());
         w.many_c("RltdRmtInf", &self.rltd_rmt_inf);
-        w.opt_c("RmtInf", self.rmt_inf.as_ref());
+        w.opt_c("RmtInf", self.rmt_inf.as_deref());
         w.many_c("SplmtryData", &self.splmtry_data);
     }
 }
@@ -487,19 +487,19 @@ impl rt::ComplexValue for CreditTransferTransaction34 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditorReferenceInformation2 {
     /// Element `Tp` [0..1].
-    pub tp: Option<CreditorReferenceType2>,
+    pub tp: Option<Box<CreditorReferenceType2>>,
     /// Element `Ref` [0..1].
     pub ref_: Option<Max35Text>,
 }
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             ref_: r.opt_s("Ref")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Ref", self.ref_.as_ref());
     }
 }
@@ -653,34 +653,34 @@ pub struct FinancialInstitutionIdentification18 {
     /// Element `BICFI` [0..1].
     pub bicfi: Option<BICFIDec2014Identifier>,
     /// Element `ClrSysMmbId` [0..1].
-    pub clr_sys_mmb_id: Option<ClearingSystemMemberIdentification2>,
+    pub clr_sys_mmb_id: Option<Box<ClearingSystemMemberIdentification2>>,
     /// Element `LEI` [0..1].
     pub lei: Option<LEIIdentifier>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<PostalAddress24>,
+    pub pstl_adr: Option<Box<PostalAddress24>>,
     /// Element `Othr` [0..1].
-    pub othr: Option<GenericFinancialIdentification1>,
+    pub othr: Option<Box<GenericFinancialIdentification1>>,
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             bicfi: r.opt_s("BICFI")?,
-            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?,
+            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?.map(Box::new),
             lei: r.opt_s("LEI")?,
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
-            othr: r.opt_c("Othr")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            othr: r.opt_c("Othr")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
-        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_ref());
+        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_deref());
         w.opt_s("LEI", self.lei.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
-        w.opt_c("Othr", self.othr.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
+        w.opt_c("Othr", self.othr.as_deref());
     }
 }
 /// XSD complex type `Garnishment3`.
@@ -689,9 +689,9 @@ pub struct Garnishment3 {
     /// Element `Tp` [1..1].
     pub tp: GarnishmentType1,
     /// Element `Grnshee` [0..1].
-    pub grnshee: Option<PartyIdentification135>,
+    pub grnshee: Option<Box<PartyIdentification135>>,
     /// Element `GrnshmtAdmstr` [0..1].
-    pub grnshmt_admstr: Option<PartyIdentification135>,
+    pub grnshmt_admstr: Option<Box<PartyIdentification135>>,
     /// Element `RefNb` [0..1].
     pub ref_nb: Option<Max140Text>,
     /// Element `Dt` [0..1].
@@ -707,8 +707,8 @@ impl rt::ComplexValue for Garnishment3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             tp: r.req_c("Tp")?,
-            grnshee: r.opt_c("Grnshee")?,
-            grnshmt_admstr: r.opt_c("GrnshmtAdmstr")?,
+            grnshee: r.opt_c("Grnshee")?.map(Box::new),
+            grnshmt_admstr: r.opt_c("GrnshmtAdmstr")?.map(Box::new),
             ref_nb: r.opt_s("RefNb")?,
             dt: r.opt_s("Dt")?,
             rmtd_amt: r.opt_c("RmtdAmt")?,
@@ -718,8 +718,8 @@ impl rt::ComplexValue for Garnishment3 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
-        w.opt_c("Grnshee", self.grnshee.as_ref());
-        w.opt_c("GrnshmtAdmstr", self.grnshmt_admstr.as_ref());
+        w.opt_c("Grnshee", self.grnshee.as_deref());
+        w.opt_c("GrnshmtAdmstr", self.grnshmt_admstr.as_deref());
         w.opt_s("RefNb", self.ref_nb.as_ref());
         w.opt_s("Dt", self.dt.as_ref());
         w.opt_c("RmtdAmt", self.rmtd_amt.as_ref());
@@ -733,7 +733,7 @@ pub struct GenericAccountIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max34Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<AccountSchemeName1Choice>,
+    pub schme_nm: Option<Box<AccountSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -741,13 +741,13 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -757,7 +757,7 @@ pub struct GenericFinancialIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<FinancialIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<FinancialIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -765,13 +765,13 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -781,7 +781,7 @@ pub struct GenericOrganisationIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<OrganisationIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<OrganisationIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -789,13 +789,13 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -805,7 +805,7 @@ pub struct GenericPersonIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<PersonIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<PersonIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -813,13 +813,13 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -839,7 +839,7 @@ pub struct GroupHeader85 {
     /// Element `InitgPty` [1..1].
     pub initg_pty: PartyIdentification135,
     /// Element `FwdgAgt` [0..1].
-    pub fwdg_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub fwdg_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
 }
 impl rt::ComplexValue for GroupHeader85 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -850,7 +850,7 @@ impl rt::ComplexValue for GroupHeader85 {
             nb_of_txs: r.req_s("NbOfTxs")?,
             ctrl_sum: r.opt_s("CtrlSum")?,
             initg_pty: r.req_c("InitgPty")?,
-            fwdg_agt: r.opt_c("FwdgAgt")?,
+            fwdg_agt: r.opt_c("FwdgAgt")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -860,7 +860,7 @@ impl rt::ComplexValue for GroupHeader85 {
         w.s("NbOfTxs", &self.nb_of_txs);
         w.opt_s("CtrlSum", self.ctrl_sum.as_ref());
         w.c("InitgPty", &self.initg_pty);
-        w.opt_c("FwdgAgt", self.fwdg_agt.as_ref());
+        w.opt_c("FwdgAgt", self.fwdg_agt.as_deref());
     }
 }
 /// XSD complex type `LocalInstrument2Choice`. Exactly one branch.
@@ -977,30 +977,30 @@ pub struct PartyIdentification135 {
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<PostalAddress24>,
+    pub pstl_adr: Option<Box<PostalAddress24>>,
     /// Element `Id` [0..1].
-    pub id: Option<Party38Choice>,
+    pub id: Option<Box<Party38Choice>>,
     /// Element `CtryOfRes` [0..1].
     pub ctry_of_res: Option<CountryCode>,
     /// Element `CtctDtls` [0..1].
-    pub ctct_dtls: Option<Contact4>,
+    pub ctct_dtls: Option<Box<Contact4>>,
 }
 impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
-            id: r.opt_c("Id")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            id: r.opt_c("Id")?.map(Box::new),
             ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c("CtctDtls")?,
+            ctct_dtls: r.opt_c("CtctDtls")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
-        w.opt_c("Id", self.id.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
+        w.opt_c("Id", self.id.as_deref());
         w.opt_s("CtryOfRes", self.ctry_of_res.as_ref());
-        w.opt_c("CtctDtls", self.ctct_dtls.as_ref());
+        w.opt_c("CtctDtls", self.ctct_dtls.as_deref());
     }
 }
 /// XSD complex type `PaymentIdentification6`.
@@ -1041,7 +1041,7 @@ pub struct PaymentInstruction30 {
     /// Element `CtrlSum` [0..1].
     pub ctrl_sum: Option<DecimalNumber>,
     /// Element `PmtTpInf` [0..1].
-    pub pmt_tp_inf: Option<PaymentTypeInformation26>,
+    pub pmt_tp_inf: Option<Box<PaymentTypeInformation26>>,
     /// Element `ReqdExctnDt` [1..1].
     pub reqd_exctn_dt: DateAndDateTime2Choice,
     /// Element `PoolgAdjstmntDt` [0..1].
@@ -1053,17 +1053,17 @@ pub struct PaymentInstruction30 {
     /// Element `DbtrAgt` [1..1].
     pub dbtr_agt: BranchAndFinancialInstitutionIdentification6,
     /// Element `DbtrAgtAcct` [0..1].
-    pub dbtr_agt_acct: Option<CashAccount38>,
+    pub dbtr_agt_acct: Option<Box<CashAccount38>>,
     /// Element `InstrForDbtrAgt` [0..1].
     pub instr_for_dbtr_agt: Option<Max140Text>,
     /// Element `UltmtDbtr` [0..1].
-    pub ultmt_dbtr: Option<PartyIdentification135>,
+    pub ultmt_dbtr: Option<Box<PartyIdentification135>>,
     /// Element `ChrgBr` [0..1].
     pub chrg_br: Option<ChargeBearerType1Code>,
     /// Element `ChrgsAcct` [0..1].
-    pub chrgs_acct: Option<CashAccount38>,
+    pub chrgs_acct: Option<Box<CashAccount38>>,
     /// Element `ChrgsAcctAgt` [0..1].
-    pub chrgs_acct_agt: Option<BranchAndFinancialInstitutionIdentification6>,
+    pub chrgs_acct_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `CdtTrfTxInf` [1..].
     pub cdt_trf_tx_inf: Vec<CreditTransferTransaction34>,
 }
@@ -1075,18 +1075,18 @@ impl rt::ComplexValue for PaymentInstruction30 {
             btch_bookg: r.opt_s("BtchBookg")?,
             nb_of_txs: r.opt_s("NbOfTxs")?,
             ctrl_sum: r.opt_s("CtrlSum")?,
-            pmt_tp_inf: r.opt_c("PmtTpInf")?,
+            pmt_tp_inf: r.opt_c("PmtTpInf")?.map(Box::new),
             reqd_exctn_dt: r.req_c("ReqdExctnDt")?,
             poolg_adjstmnt_dt: r.opt_s("PoolgAdjstmntDt")?,
             dbtr: r.req_c("Dbtr")?,
             dbtr_acct: r.req_c("DbtrAcct")?,
             dbtr_agt: r.req_c("DbtrAgt")?,
-            dbtr_agt_acct: r.opt_c("DbtrAgtAcct")?,
+            dbtr_agt_acct: r.opt_c("DbtrAgtAcct")?.map(Box::new),
             instr_for_dbtr_agt: r.opt_s("InstrForDbtrAgt")?,
-            ultmt_dbtr: r.opt_c("UltmtDbtr")?,
+            ultmt_dbtr: r.opt_c("UltmtDbtr")?.map(Box::new),
             chrg_br: r.opt_s("ChrgBr")?,
-            chrgs_acct: r.opt_c("ChrgsAcct")?,
-            chrgs_acct_agt: r.opt_c("ChrgsAcctAgt")?,
+            chrgs_acct: r.opt_c("ChrgsAcct")?.map(Box::new),
+            chrgs_acct_agt: r.opt_c("ChrgsAcctAgt")?.map(Box::new),
             cdt_trf_tx_inf: r.many_c("CdtTrfTxInf", 1, 0)?,
         })
     }
@@ -1096,18 +1096,18 @@ impl rt::ComplexValue for PaymentInstruction30 {
         w.opt_s("BtchBookg", self.btch_bookg.as_ref());
         w.opt_s("NbOfTxs", self.nb_of_txs.as_ref());
         w.opt_s("CtrlSum", self.ctrl_sum.as_ref());
-        w.opt_c("PmtTpInf", self.pmt_tp_inf.as_ref());
+        w.opt_c("PmtTpInf", self.pmt_tp_inf.as_deref());
         w.c("ReqdExctnDt", &self.reqd_exctn_dt);
         w.opt_s("PoolgAdjstmntDt", self.poolg_adjstmnt_dt.as_ref());
         w.c("Dbtr", &self.dbtr);
         w.c("DbtrAcct", &self.dbtr_acct);
         w.c("DbtrAgt", &self.dbtr_agt);
-        w.opt_c("DbtrAgtAcct", self.dbtr_agt_acct.as_ref());
+        w.opt_c("DbtrAgtAcct", self.dbtr_agt_acct.as_deref());
         w.opt_s("InstrForDbtrAgt", self.instr_for_dbtr_agt.as_ref());
-        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_ref());
+        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
         w.opt_s("ChrgBr", self.chrg_br.as_ref());
-        w.opt_c("ChrgsAcct", self.chrgs_acct.as_ref());
-        w.opt_c("ChrgsAcctAgt", self.chrgs_acct_agt.as_ref());
+        w.opt_c("ChrgsAcct", self.chrgs_acct.as_deref());
+        w.opt_c("ChrgsAcctAgt", self.chrgs_acct_agt.as_deref());
         w.many_c("CdtTrfTxInf", &self.cdt_trf_tx_inf);
     }
 }
@@ -1119,43 +1119,43 @@ pub struct PaymentTypeInformation26 {
     /// Element `SvcLvl` [0..].
     pub svc_lvl: Vec<ServiceLevel8Choice>,
     /// Element `LclInstrm` [0..1].
-    pub lcl_instrm: Option<LocalInstrument2Choice>,
+    pub lcl_instrm: Option<Box<LocalInstrument2Choice>>,
     /// Element `CtgyPurp` [0..1].
-    pub ctgy_purp: Option<CategoryPurpose1Choice>,
+    pub ctgy_purp: Option<Box<CategoryPurpose1Choice>>,
 }
 impl rt::ComplexValue for PaymentTypeInformation26 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             instr_prty: r.opt_s("InstrPrty")?,
             svc_lvl: r.many_c("SvcLvl", 0, 0)?,
-            lcl_instrm: r.opt_c("LclInstrm")?,
-            ctgy_purp: r.opt_c("CtgyPurp")?,
+            lcl_instrm: r.opt_c("LclInstrm")?.map(Box::new),
+            ctgy_purp: r.opt_c("CtgyPurp")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
         w.many_c("SvcLvl", &self.svc_lvl);
-        w.opt_c("LclInstrm", self.lcl_instrm.as_ref());
-        w.opt_c("CtgyPurp", self.ctgy_purp.as_ref());
+        w.opt_c("LclInstrm", self.lcl_instrm.as_deref());
+        w.opt_c("CtgyPurp", self.ctgy_purp.as_deref());
     }
 }
 /// XSD complex type `PersonIdentification13`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonIdentification13 {
     /// Element `DtAndPlcOfBirth` [0..1].
-    pub dt_and_plc_of_birth: Option<DateAndPlaceOfBirth1>,
+    pub dt_and_plc_of_birth: Option<Box<DateAndPlaceOfBirth1>>,
     /// Element `Othr` [0..].
     pub othr: Vec<GenericPersonIdentification1>,
 }
 impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?,
+            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?.map(Box::new),
             othr: r.many_c("Othr", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_ref());
+        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
         w.many_c("Othr", &self.othr);
     }
 }
@@ -1269,17 +1269,17 @@ pub struct StructuredRemittanceInformation16 {
     /// Element `RfrdDocInf` [0..].
     pub rfrd_doc_inf: Vec<ReferredDocumentInformation7>,
     /// Element `RfrdDocAmt` [0..1].
-    pub rfrd_doc_amt: Option<RemittanceAmount2>,
+    pub rfrd_doc_amt: Option<Box<RemittanceAmount2>>,
     /// Element `CdtrRefInf` [0..1].
-    pub cdtr_ref_inf: Option<CreditorReferenceInformation2>,
+    pub cdtr_ref_inf: Option<Box<CreditorReferenceInformation2>>,
     /// Element `Invcr` [0..1].
-    pub invcr: Option<PartyIdentification135>,
+    pub invcr: Option<Box<PartyIdentification135>>,
     /// Element `Invcee` [0..1].
-    pub invcee: Option<PartyIdentification135>,
+    pub invcee: Option<Box<PartyIdentification135>>,
     /// Element `TaxRmt` [0..1].
-    pub tax_rmt: Option<TaxInformation7>,
+    pub tax_rmt: Option<Box<TaxInformation7>>,
     /// Element `GrnshmtRmt` [0..1].
-    pub grnshmt_rmt: Option<Garnishment3>,
+    pub grnshmt_rmt: Option<Box<Garnishment3>>,
     /// Element `AddtlRmtInf` [0..3].
     pub addtl_rmt_inf: Vec<Max140Text>,
 }
@@ -1287,23 +1287,23 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?,
-            cdtr_ref_inf: r.opt_c("CdtrRefInf")?,
-            invcr: r.opt_c("Invcr")?,
-            invcee: r.opt_c("Invcee")?,
-            tax_rmt: r.opt_c("TaxRmt")?,
-            grnshmt_rmt: r.opt_c("GrnshmtRmt")?,
+            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?.map(Box::new),
+            cdtr_ref_inf: r.opt_c("CdtrRefInf")?.map(Box::new),
+            invcr: r.opt_c("Invcr")?.map(Box::new),
+            invcee: r.opt_c("Invcee")?.map(Box::new),
+            tax_rmt: r.opt_c("TaxRmt")?.map(Box::new),
+            grnshmt_rmt: r.opt_c("GrnshmtRmt")?.map(Box::new),
             addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf);
-        w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_ref());
-        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_ref());
-        w.opt_c("Invcr", self.invcr.as_ref());
-        w.opt_c("Invcee", self.invcee.as_ref());
-        w.opt_c("TaxRmt", self.tax_rmt.as_ref());
-        w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_ref());
+        w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
+        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
+        w.opt_c("Invcr", self.invcr.as_deref());
+        w.opt_c("Invcee", self.invcee.as_deref());
+        w.opt_c("TaxRmt", self.tax_rmt.as_deref());
+        w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_deref());
         w.many_s("AddtlRmtInf", &self.addtl_rmt_inf);
     }
 }

@@ -91,19 +91,19 @@ pub struct AmendmentInformationDetails6 {
     /// Element `OrgnlMndtId` [0..1].
     pub orgnl_mndt_id: Option<Max35Text>,
     /// Element `OrgnlCdtrSchmeId` [0..1].
-    pub orgnl_cdtr_schme_id: Option<PartyIdentification32>,
+    pub orgnl_cdtr_schme_id: Option<Box<PartyIdentification32>>,
     /// Element `OrgnlCdtrAgt` [0..1].
-    pub orgnl_cdtr_agt: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub orgnl_cdtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `OrgnlCdtrAgtAcct` [0..1].
-    pub orgnl_cdtr_agt_acct: Option<CashAccount16>,
+    pub orgnl_cdtr_agt_acct: Option<Box<CashAccount16>>,
     /// Element `OrgnlDbtr` [0..1].
-    pub orgnl_dbtr: Option<PartyIdentification32>,
+    pub orgnl_dbtr: Option<Box<PartyIdentification32>>,
     /// Element `OrgnlDbtrAcct` [0..1].
-    pub orgnl_dbtr_acct: Option<CashAccount16>,
+    pub orgnl_dbtr_acct: Option<Box<CashAccount16>>,
     /// Element `OrgnlDbtrAgt` [0..1].
-    pub orgnl_dbtr_agt: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub orgnl_dbtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `OrgnlDbtrAgtAcct` [0..1].
-    pub orgnl_dbtr_agt_acct: Option<CashAccount16>,
+    pub orgnl_dbtr_agt_acct: Option<Box<CashAccount16>>,
     /// Element `OrgnlFnlColltnDt` [0..1].
     pub orgnl_fnl_colltn_dt: Option<ISODate>,
     /// Element `OrgnlFrqcy` [0..1].
@@ -113,26 +113,26 @@ impl rt::ComplexValue for AmendmentInformationDetails6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             orgnl_mndt_id: r.opt_s("OrgnlMndtId")?,
-            orgnl_cdtr_schme_id: r.opt_c("OrgnlCdtrSchmeId")?,
-            orgnl_cdtr_agt: r.opt_c("OrgnlCdtrAgt")?,
-            orgnl_cdtr_agt_acct: r.opt_c("OrgnlCdtrAgtAcct")?,
-            orgnl_dbtr: r.opt_c("OrgnlDbtr")?,
-            orgnl_dbtr_acct: r.opt_c("OrgnlDbtrAcct")?,
-            orgnl_dbtr_agt: r.opt_c("OrgnlDbtrAgt")?,
-            orgnl_dbtr_agt_acct: r.opt_c("OrgnlDbtrAgtAcct")?,
+            orgnl_cdtr_schme_id: r.opt_c("OrgnlCdtrSchmeId")?.map(Box::new),
+            orgnl_cdtr_agt: r.opt_c("OrgnlCdtrAgt")?.map(Box::new),
+            orgnl_cdtr_agt_acct: r.opt_c("OrgnlCdtrAgtAcct")?.map(Box::new),
+            orgnl_dbtr: r.opt_c("OrgnlDbtr")?.map(Box::new),
+            orgnl_dbtr_acct: r.opt_c("OrgnlDbtrAcct")?.map(Box::new),
+            orgnl_dbtr_agt: r.opt_c("OrgnlDbtrAgt")?.map(Box::new),
+            orgnl_dbtr_agt_acct: r.opt_c("OrgnlDbtrAgtAcct")?.map(Box::new),
             orgnl_fnl_colltn_dt: r.opt_s("OrgnlFnlColltnDt")?,
             orgnl_frqcy: r.opt_s("OrgnlFrqcy")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("OrgnlMndtId", self.orgnl_mndt_id.as_ref());
-        w.opt_c("OrgnlCdtrSchmeId", self.orgnl_cdtr_schme_id.as_ref());
-        w.opt_c("OrgnlCdtrAgt", self.orgnl_cdtr_agt.as_ref());
-        w.opt_c("OrgnlCdtrAgtAcct", self.orgnl_cdtr_agt_acct.as_ref());
-        w.opt_c("OrgnlDbtr", self.orgnl_dbtr.as_ref());
-        w.opt_c("OrgnlDbtrAcct", self.orgnl_dbtr_acct.as_ref());
-        w.opt_c("OrgnlDbtrAgt", self.orgnl_dbtr_agt.as_ref());
-        w.opt_c("OrgnlDbtrAgtAcct", self.orgnl_dbtr_agt_acct.as_ref());
+        w.opt_c("OrgnlCdtrSchmeId", self.orgnl_cdtr_schme_id.as_deref());
+        w.opt_c("OrgnlCdtrAgt", self.orgnl_cdtr_agt.as_deref());
+        w.opt_c("OrgnlCdtrAgtAcct", self.orgnl_cdtr_agt_acct.as_deref());
+        w.opt_c("OrgnlDbtr", self.orgnl_dbtr.as_deref());
+        w.opt_c("OrgnlDbtrAcct", self.orgnl_dbtr_acct.as_deref());
+        w.opt_c("OrgnlDbtrAgt", self.orgnl_dbtr_agt.as_deref());
+        w.opt_c("OrgnlDbtrAgtAcct", self.orgnl_dbtr_agt_acct.as_deref());
         w.opt_s("OrgnlFnlColltnDt", self.orgnl_fnl_colltn_dt.as_ref());
         w.opt_s("OrgnlFrqcy", self.orgnl_frqcy.as_ref());
     }
@@ -143,18 +143,18 @@ pub struct BranchAndFinancialInstitutionIdentification4 {
     /// Element `FinInstnId` [1..1].
     pub fin_instn_id: FinancialInstitutionIdentification7,
     /// Element `BrnchId` [0..1].
-    pub brnch_id: Option<BranchData2>,
+    pub brnch_id: Option<Box<BranchData2>>,
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c("BrnchId")?,
+            brnch_id: r.opt_c("BrnchId")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
-        w.opt_c("BrnchId", self.brnch_id.as_ref());
+        w.opt_c("BrnchId", self.brnch_id.as_deref());
     }
 }
 /// XSD complex type `CashAccount16`.
@@ -163,7 +163,7 @@ pub struct CashAccount16 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<CashAccountType2>,
+    pub tp: Option<Box<CashAccountType2>>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
@@ -173,14 +173,14 @@ impl rt::ComplexValue for CashAccount16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_c("Id")?,
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             ccy: r.opt_s("Ccy")?,
             nm: r.opt_s("Nm")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
     }
@@ -321,19 +321,19 @@ impl rt::ComplexValue for ClearingSystemIdentification3ChoiceChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingSystemMemberIdentification2 {
     /// Element `ClrSysId` [0..1].
-    pub clr_sys_id: Option<ClearingSystemIdentification2Choice>,
+    pub clr_sys_id: Option<Box<ClearingSystemIdentification2Choice>>,
     /// Element `MmbId` [1..1].
     pub mmb_id: Max35Text,
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            clr_sys_id: r.opt_c("ClrSysId")?,
+            clr_sys_id: r.opt_c("ClrSysId")?.map(Box::new),
             mmb_id: r.req_s("MmbId")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("ClrSysId", self.clr_sys_id.as_ref());
+        w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
         w.s("MmbId", &self.mmb_id);
     }
 }
@@ -341,19 +341,19 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditorReferenceInformation2 {
     /// Element `Tp` [0..1].
-    pub tp: Option<CreditorReferenceType2>,
+    pub tp: Option<Box<CreditorReferenceType2>>,
     /// Element `Ref` [0..1].
     pub ref_: Option<Max35Text>,
 }
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?,
+            tp: r.opt_c("Tp")?.map(Box::new),
             ref_: r.opt_s("Ref")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_ref());
+        w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Ref", self.ref_.as_ref());
     }
 }
@@ -451,30 +451,30 @@ pub struct FinancialInstitutionIdentification7 {
     /// Element `BIC` [0..1].
     pub bic: Option<BICIdentifier>,
     /// Element `ClrSysMmbId` [0..1].
-    pub clr_sys_mmb_id: Option<ClearingSystemMemberIdentification2>,
+    pub clr_sys_mmb_id: Option<Box<ClearingSystemMemberIdentification2>>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<PostalAddress6>,
+    pub pstl_adr: Option<Box<PostalAddress6>>,
     /// Element `Othr` [0..1].
-    pub othr: Option<GenericFinancialIdentification1>,
+    pub othr: Option<Box<GenericFinancialIdentification1>>,
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             bic: r.opt_s("BIC")?,
-            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?,
+            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?.map(Box::new),
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
-            othr: r.opt_c("Othr")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            othr: r.opt_c("Othr")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BIC", self.bic.as_ref());
-        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_ref());
+        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_deref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
-        w.opt_c("Othr", self.othr.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
+        w.opt_c("Othr", self.othr.as_deref());
     }
 }
 /// XSD simple type `Frequency1Code`.
@@ -533,6 +533,9 @@ impl rt::SimpleValue for Frequency1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Year
+    }
 }
 /// XSD complex type `GenericAccountIdentification1`.
 #[derive(Debug, Clone, PartialEq)]
@@ -540,7 +543,7 @@ pub struct GenericAccountIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max34Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<AccountSchemeName1Choice>,
+    pub schme_nm: Option<Box<AccountSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -548,13 +551,13 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -564,7 +567,7 @@ pub struct GenericFinancialIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<FinancialIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<FinancialIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -572,13 +575,13 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -588,7 +591,7 @@ pub struct GenericOrganisationIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<OrganisationIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<OrganisationIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -596,13 +599,13 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -612,7 +615,7 @@ pub struct GenericPersonIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<PersonIdentificationSchemeName1Choice>,
+    pub schme_nm: Option<Box<PersonIdentificationSchemeName1Choice>>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -620,13 +623,13 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?,
+            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
             issr: r.opt_s("Issr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_ref());
+        w.opt_c("SchmeNm", self.schme_nm.as_deref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -638,32 +641,32 @@ pub struct GroupHeader36 {
     /// Element `CreDtTm` [1..1].
     pub cre_dt_tm: ISODateTime,
     /// Element `InitgPty` [0..1].
-    pub initg_pty: Option<PartyIdentification32>,
+    pub initg_pty: Option<Box<PartyIdentification32>>,
     /// Element `FwdgAgt` [0..1].
-    pub fwdg_agt: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub fwdg_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `DbtrAgt` [0..1].
-    pub dbtr_agt: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub dbtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `CdtrAgt` [0..1].
-    pub cdtr_agt: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub cdtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
 }
 impl rt::ComplexValue for GroupHeader36 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             msg_id: r.req_s("MsgId")?,
             cre_dt_tm: r.req_s("CreDtTm")?,
-            initg_pty: r.opt_c("InitgPty")?,
-            fwdg_agt: r.opt_c("FwdgAgt")?,
-            dbtr_agt: r.opt_c("DbtrAgt")?,
-            cdtr_agt: r.opt_c("CdtrAgt")?,
+            initg_pty: r.opt_c("InitgPty")?.map(Box::new),
+            fwdg_agt: r.opt_c("FwdgAgt")?.map(Box::new),
+            dbtr_agt: r.opt_c("DbtrAgt")?.map(Box::new),
+            cdtr_agt: r.opt_c("CdtrAgt")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
         w.s("CreDtTm", &self.cre_dt_tm);
-        w.opt_c("InitgPty", self.initg_pty.as_ref());
-        w.opt_c("FwdgAgt", self.fwdg_agt.as_ref());
-        w.opt_c("DbtrAgt", self.dbtr_agt.as_ref());
-        w.opt_c("CdtrAgt", self.cdtr_agt.as_ref());
+        w.opt_c("InitgPty", self.initg_pty.as_deref());
+        w.opt_c("FwdgAgt", self.fwdg_agt.as_deref());
+        w.opt_c("DbtrAgt", self.dbtr_agt.as_deref());
+        w.opt_c("CdtrAgt", self.cdtr_agt.as_deref());
     }
 }
 /// XSD complex type `LocalInstrument2Choice`.
@@ -690,7 +693,7 @@ pub struct MandateRelatedInformation6 {
     /// Element `AmdmntInd` [0..1].
     pub amdmnt_ind: Option<TrueFalseIndicator>,
     /// Element `AmdmntInfDtls` [0..1].
-    pub amdmnt_inf_dtls: Option<AmendmentInformationDetails6>,
+    pub amdmnt_inf_dtls: Option<Box<AmendmentInformationDetails6>>,
     /// Element `ElctrncSgntr` [0..1].
     pub elctrnc_sgntr: Option<Max1025Text>,
     /// Element `FrstColltnDt` [0..1].
@@ -706,7 +709,7 @@ impl rt::ComplexValue for MandateRelatedInformation6 {
             mndt_id: r.opt_s("MndtId")?,
             dt_of_sgntr: r.opt_s("DtOfSgntr")?,
             amdmnt_ind: r.opt_s("AmdmntInd")?,
-            amdmnt_inf_dtls: r.opt_c("AmdmntInfDtls")?,
+            amdmnt_inf_dtls: r.opt_c("AmdmntInfDtls")?.map(Box::new),
             elctrnc_sgntr: r.opt_s("ElctrncSgntr")?,
             frst_colltn_dt: r.opt_s("FrstColltnDt")?,
             fnl_colltn_dt: r.opt_s("FnlColltnDt")?,
@@ -717,7 +720,7 @@ impl rt::ComplexValue for MandateRelatedInformation6 {
         w.opt_s("MndtId", self.mndt_id.as_ref());
         w.opt_s("DtOfSgntr", self.dt_of_sgntr.as_ref());
         w.opt_s("AmdmntInd", self.amdmnt_ind.as_ref());
-        w.opt_c("AmdmntInfDtls", self.amdmnt_inf_dtls.as_ref());
+        w.opt_c("AmdmntInfDtls", self.amdmnt_inf_dtls.as_deref());
         w.opt_s("ElctrncSgntr", self.elctrnc_sgntr.as_ref());
         w.opt_s("FrstColltnDt", self.frst_colltn_dt.as_ref());
         w.opt_s("FnlColltnDt", self.fnl_colltn_dt.as_ref());
@@ -872,7 +875,7 @@ pub struct OriginalTransactionReference13 {
     /// Element `IntrBkSttlmAmt` [0..1].
     pub intr_bk_sttlm_amt: Option<ActiveOrHistoricCurrencyAndAmount>,
     /// Element `Amt` [0..1].
-    pub amt: Option<AmountType3Choice>,
+    pub amt: Option<Box<AmountType3Choice>>,
     /// Element `IntrBkSttlmDt` [0..1].
     pub intr_bk_sttlm_dt: Option<ISODate>,
     /// Element `ReqdColltnDt` [0..1].
@@ -880,86 +883,86 @@ pub struct OriginalTransactionReference13 {
     /// Element `ReqdExctnDt` [0..1].
     pub reqd_exctn_dt: Option<ISODate>,
     /// Element `CdtrSchmeId` [0..1].
-    pub cdtr_schme_id: Option<PartyIdentification32>,
+    pub cdtr_schme_id: Option<Box<PartyIdentification32>>,
     /// Element `SttlmInf` [0..1].
-    pub sttlm_inf: Option<SettlementInformation13>,
+    pub sttlm_inf: Option<Box<SettlementInformation13>>,
     /// Element `PmtTpInf` [0..1].
-    pub pmt_tp_inf: Option<PaymentTypeInformation22>,
+    pub pmt_tp_inf: Option<Box<PaymentTypeInformation22>>,
     /// Element `PmtMtd` [0..1].
     pub pmt_mtd: Option<PaymentMethod4Code>,
     /// Element `MndtRltdInf` [0..1].
-    pub mndt_rltd_inf: Option<MandateRelatedInformation6>,
+    pub mndt_rltd_inf: Option<Box<MandateRelatedInformation6>>,
     /// Element `RmtInf` [0..1].
-    pub rmt_inf: Option<RemittanceInformation5>,
+    pub rmt_inf: Option<Box<RemittanceInformation5>>,
     /// Element `UltmtDbtr` [0..1].
-    pub ultmt_dbtr: Option<PartyIdentification32>,
+    pub ultmt_dbtr: Option<Box<PartyIdentification32>>,
     /// Element `Dbtr` [0..1].
-    pub dbtr: Option<PartyIdentification32>,
+    pub dbtr: Option<Box<PartyIdentification32>>,
     /// Element `DbtrAcct` [0..1].
-    pub dbtr_acct: Option<CashAccount16>,
+    pub dbtr_acct: Option<Box<CashAccount16>>,
     /// Element `DbtrAgt` [0..1].
-    pub dbtr_agt: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub dbtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `DbtrAgtAcct` [0..1].
-    pub dbtr_agt_acct: Option<CashAccount16>,
+    pub dbtr_agt_acct: Option<Box<CashAccount16>>,
     /// Element `CdtrAgt` [0..1].
-    pub cdtr_agt: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub cdtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `CdtrAgtAcct` [0..1].
-    pub cdtr_agt_acct: Option<CashAccount16>,
+    pub cdtr_agt_acct: Option<Box<CashAccount16>>,
     /// Element `Cdtr` [0..1].
-    pub cdtr: Option<PartyIdentification32>,
+    pub cdtr: Option<Box<PartyIdentification32>>,
     /// Element `CdtrAcct` [0..1].
-    pub cdtr_acct: Option<CashAccount16>,
+    pub cdtr_acct: Option<Box<CashAccount16>>,
     /// Element `UltmtCdtr` [0..1].
-    pub ultmt_cdtr: Option<PartyIdentification32>,
+    pub ultmt_cdtr: Option<Box<PartyIdentification32>>,
 }
 impl rt::ComplexValue for OriginalTransactionReference13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             intr_bk_sttlm_amt: r.opt_c("IntrBkSttlmAmt")?,
-            amt: r.opt_c("Amt")?,
+            amt: r.opt_c("Amt")?.map(Box::new),
             intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
             reqd_colltn_dt: r.opt_s("ReqdColltnDt")?,
             reqd_exctn_dt: r.opt_s("ReqdExctnDt")?,
-            cdtr_schme_id: r.opt_c("CdtrSchmeId")?,
-            sttlm_inf: r.opt_c("SttlmInf")?,
-            pmt_tp_inf: r.opt_c("PmtTpInf")?,
+            cdtr_schme_id: r.opt_c("CdtrSchmeId")?.map(Box::new),
+            sttlm_inf: r.opt_c("SttlmInf")?.map(Box::new),
+            pmt_tp_inf: r.opt_c("PmtTpInf")?.map(Box::new),
             pmt_mtd: r.opt_s("PmtMtd")?,
-            mndt_rltd_inf: r.opt_c("MndtRltdInf")?,
-            rmt_inf: r.opt_c("RmtInf")?,
-            ultmt_dbtr: r.opt_c("UltmtDbtr")?,
-            dbtr: r.opt_c("Dbtr")?,
-            dbtr_acct: r.opt_c("DbtrAcct")?,
-            dbtr_agt: r.opt_c("DbtrAgt")?,
-            dbtr_agt_acct: r.opt_c("DbtrAgtAcct")?,
-            cdtr_agt: r.opt_c("CdtrAgt")?,
-            cdtr_agt_acct: r.opt_c("CdtrAgtAcct")?,
-            cdtr: r.opt_c("Cdtr")?,
-            cdtr_acct: r.opt_c("CdtrAcct")?,
-            ultmt_cdtr: r.opt_c("UltmtCdtr")?,
+            mndt_rltd_inf: r.opt_c("MndtRltdInf")?.map(Box::new),
+            rmt_inf: r.opt_c("RmtInf")?.map(Box::new),
+            ultmt_dbtr: r.opt_c("UltmtDbtr")?.map(Box::new),
+            dbtr: r.opt_c("Dbtr")?.map(Box::new),
+            dbtr_acct: r.opt_c("DbtrAcct")?.map(Box::new),
+            dbtr_agt: r.opt_c("DbtrAgt")?.map(Box::new),
+            dbtr_agt_acct: r.opt_c("DbtrAgtAcct")?.map(Box::new),
+            cdtr_agt: r.opt_c("CdtrAgt")?.map(Box::new),
+            cdtr_agt_acct: r.opt_c("CdtrAgtAcct")?.map(Box::new),
+            cdtr: r.opt_c("Cdtr")?.map(Box::new),
+            cdtr_acct: r.opt_c("CdtrAcct")?.map(Box::new),
+            ultmt_cdtr: r.opt_c("UltmtCdtr")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("IntrBkSttlmAmt", self.intr_bk_sttlm_amt.as_ref());
-        w.opt_c("Amt", self.amt.as_ref());
+        w.opt_c("Amt", self.amt.as_deref());
         w.opt_s("IntrBkSttlmDt", self.intr_bk_sttlm_dt.as_ref());
         w.opt_s("ReqdColltnDt", self.reqd_colltn_dt.as_ref());
         w.opt_s("ReqdExctnDt", self.reqd_exctn_dt.as_ref());
-        w.opt_c("CdtrSchmeId", self.cdtr_schme_id.as_ref());
-        w.opt_c("SttlmInf", self.sttlm_inf.as_ref());
-        w.opt_c("PmtTpInf", self.pmt_tp_inf.as_ref());
+        w.opt_c("CdtrSchmeId", self.cdtr_schme_id.as_deref());
+        w.opt_c("SttlmInf", self.sttlm_inf.as_deref());
+        w.opt_c("PmtTpInf", self.pmt_tp_inf.as_deref());
         w.opt_s("PmtMtd", self.pmt_mtd.as_ref());
-        w.opt_c("MndtRltdInf", self.mndt_rltd_inf.as_ref());
-        w.opt_c("RmtInf", self.rmt_inf.as_ref());
-        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_ref());
-        w.opt_c("Dbtr", self.dbtr.as_ref());
-        w.opt_c("DbtrAcct", self.dbtr_acct.as_ref());
-        w.opt_c("DbtrAgt", self.dbtr_agt.as_ref());
-        w.opt_c("DbtrAgtAcct", self.dbtr_agt_acct.as_ref());
-        w.opt_c("CdtrAgt", self.cdtr_agt.as_ref());
-        w.opt_c("CdtrAgtAcct", self.cdtr_agt_acct.as_ref());
-        w.opt_c("Cdtr", self.cdtr.as_ref());
-        w.opt_c("CdtrAcct", self.cdtr_acct.as_ref());
-        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_ref());
+        w.opt_c("MndtRltdInf", self.mndt_rltd_inf.as_deref());
+        w.opt_c("RmtInf", self.rmt_inf.as_deref());
+        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
+        w.opt_c("Dbtr", self.dbtr.as_deref());
+        w.opt_c("DbtrAcct", self.dbtr_acct.as_deref());
+        w.opt_c("DbtrAgt", self.dbtr_agt.as_deref());
+        w.opt_c("DbtrAgtAcct", self.dbtr_agt_acct.as_deref());
+        w.opt_c("CdtrAgt", self.cdtr_agt.as_deref());
+        w.opt_c("CdtrAgtAcct", self.cdtr_agt_acct.as_deref());
+        w.opt_c("Cdtr", self.cdtr.as_deref());
+        w.opt_c("CdtrAcct", self.cdtr_acct.as_deref());
+        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
     }
 }
 /// XSD complex type `Party6Choice`.
@@ -1010,30 +1013,30 @@ pub struct PartyIdentification32 {
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
-    pub pstl_adr: Option<PostalAddress6>,
+    pub pstl_adr: Option<Box<PostalAddress6>>,
     /// Element `Id` [0..1].
-    pub id: Option<Party6Choice>,
+    pub id: Option<Box<Party6Choice>>,
     /// Element `CtryOfRes` [0..1].
     pub ctry_of_res: Option<CountryCode>,
     /// Element `CtctDtls` [0..1].
-    pub ctct_dtls: Option<ContactDetails2>,
+    pub ctct_dtls: Option<Box<ContactDetails2>>,
 }
 impl rt::ComplexValue for PartyIdentification32 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?,
-            id: r.opt_c("Id")?,
+            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            id: r.opt_c("Id")?.map(Box::new),
             ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c("CtctDtls")?,
+            ctct_dtls: r.opt_c("CtctDtls")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("PstlAdr", self.pstl_adr.as_ref());
-        w.opt_c("Id", self.id.as_ref());
+        w.opt_c("PstlAdr", self.pstl_adr.as_deref());
+        w.opt_c("Id", self.id.as_deref());
         w.opt_s("CtryOfRes", self.ctry_of_res.as_ref());
-        w.opt_c("CtctDtls", self.ctct_dtls.as_ref());
+        w.opt_c("CtctDtls", self.ctct_dtls.as_deref());
     }
 }
 /// XSD complex type `PaymentTransactionInformation25`.
@@ -1058,7 +1061,7 @@ pub struct PaymentTransactionInformation25 {
     /// Element `ClrSysRef` [0..1].
     pub clr_sys_ref: Option<Max35Text>,
     /// Element `OrgnlTxRef` [0..1].
-    pub orgnl_tx_ref: Option<OriginalTransactionReference13>,
+    pub orgnl_tx_ref: Option<Box<OriginalTransactionReference13>>,
 }
 impl rt::ComplexValue for PaymentTransactionInformation25 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1072,7 +1075,7 @@ impl rt::ComplexValue for PaymentTransactionInformation25 {
             accptnc_dt_tm: r.opt_s("AccptncDtTm")?,
             acct_svcr_ref: r.opt_s("AcctSvcrRef")?,
             clr_sys_ref: r.opt_s("ClrSysRef")?,
-            orgnl_tx_ref: r.opt_c("OrgnlTxRef")?,
+            orgnl_tx_ref: r.opt_c("OrgnlTxRef")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1085,7 +1088,7 @@ impl rt::ComplexValue for PaymentTransactionInformation25 {
         w.opt_s("AccptncDtTm", self.accptnc_dt_tm.as_ref());
         w.opt_s("AcctSvcrRef", self.acct_svcr_ref.as_ref());
         w.opt_s("ClrSysRef", self.clr_sys_ref.as_ref());
-        w.opt_c("OrgnlTxRef", self.orgnl_tx_ref.as_ref());
+        w.opt_c("OrgnlTxRef", self.orgnl_tx_ref.as_deref());
     }
 }
 /// XSD complex type `PaymentTypeInformation22`.
@@ -1096,51 +1099,51 @@ pub struct PaymentTypeInformation22 {
     /// Element `ClrChanl` [0..1].
     pub clr_chanl: Option<ClearingChannel2Code>,
     /// Element `SvcLvl` [0..1].
-    pub svc_lvl: Option<ServiceLevel8Choice>,
+    pub svc_lvl: Option<Box<ServiceLevel8Choice>>,
     /// Element `LclInstrm` [0..1].
-    pub lcl_instrm: Option<LocalInstrument2Choice>,
+    pub lcl_instrm: Option<Box<LocalInstrument2Choice>>,
     /// Element `SeqTp` [0..1].
     pub seq_tp: Option<SequenceType1Code>,
     /// Element `CtgyPurp` [0..1].
-    pub ctgy_purp: Option<CategoryPurpose1Choice>,
+    pub ctgy_purp: Option<Box<CategoryPurpose1Choice>>,
 }
 impl rt::ComplexValue for PaymentTypeInformation22 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             instr_prty: r.opt_s("InstrPrty")?,
             clr_chanl: r.opt_s("ClrChanl")?,
-            svc_lvl: r.opt_c("SvcLvl")?,
-            lcl_instrm: r.opt_c("LclInstrm")?,
+            svc_lvl: r.opt_c("SvcLvl")?.map(Box::new),
+            lcl_instrm: r.opt_c("LclInstrm")?.map(Box::new),
             seq_tp: r.opt_s("SeqTp")?,
-            ctgy_purp: r.opt_c("CtgyPurp")?,
+            ctgy_purp: r.opt_c("CtgyPurp")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
         w.opt_s("ClrChanl", self.clr_chanl.as_ref());
-        w.opt_c("SvcLvl", self.svc_lvl.as_ref());
-        w.opt_c("LclInstrm", self.lcl_instrm.as_ref());
+        w.opt_c("SvcLvl", self.svc_lvl.as_deref());
+        w.opt_c("LclInstrm", self.lcl_instrm.as_deref());
         w.opt_s("SeqTp", self.seq_tp.as_ref());
-        w.opt_c("CtgyPurp", self.ctgy_purp.as_ref());
+        w.opt_c("CtgyPurp", self.ctgy_purp.as_deref());
     }
 }
 /// XSD complex type `PersonIdentification5`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonIdentification5 {
     /// Element `DtAndPlcOfBirth` [0..1].
-    pub dt_and_plc_of_birth: Option<DateAndPlaceOfBirth>,
+    pub dt_and_plc_of_birth: Option<Box<DateAndPlaceOfBirth>>,
     /// Element `Othr` [0..].
     pub othr: Vec<GenericPersonIdentification1>,
 }
 impl rt::ComplexValue for PersonIdentification5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?,
+            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?.map(Box::new),
             othr: r.many_c("Othr", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_ref());
+        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
         w.many_c("Othr", &self.othr);
     }
 }
@@ -1218,6 +1221,9 @@ impl rt::SimpleValue for SequenceType1Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Frst
+    }
 }
 /// XSD complex type `ServiceLevel8Choice`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1239,46 +1245,46 @@ pub struct SettlementInformation13 {
     /// Element `SttlmMtd` [1..1].
     pub sttlm_mtd: SettlementMethod1Code,
     /// Element `SttlmAcct` [0..1].
-    pub sttlm_acct: Option<CashAccount16>,
+    pub sttlm_acct: Option<Box<CashAccount16>>,
     /// Element `ClrSys` [0..1].
-    pub clr_sys: Option<ClearingSystemIdentification3Choice>,
+    pub clr_sys: Option<Box<ClearingSystemIdentification3Choice>>,
     /// Element `InstgRmbrsmntAgt` [0..1].
-    pub instg_rmbrsmnt_agt: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub instg_rmbrsmnt_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `InstgRmbrsmntAgtAcct` [0..1].
-    pub instg_rmbrsmnt_agt_acct: Option<CashAccount16>,
+    pub instg_rmbrsmnt_agt_acct: Option<Box<CashAccount16>>,
     /// Element `InstdRmbrsmntAgt` [0..1].
-    pub instd_rmbrsmnt_agt: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub instd_rmbrsmnt_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `InstdRmbrsmntAgtAcct` [0..1].
-    pub instd_rmbrsmnt_agt_acct: Option<CashAccount16>,
+    pub instd_rmbrsmnt_agt_acct: Option<Box<CashAccount16>>,
     /// Element `ThrdRmbrsmntAgt` [0..1].
-    pub thrd_rmbrsmnt_agt: Option<BranchAndFinancialInstitutionIdentification4>,
+    pub thrd_rmbrsmnt_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `ThrdRmbrsmntAgtAcct` [0..1].
-    pub thrd_rmbrsmnt_agt_acct: Option<CashAccount16>,
+    pub thrd_rmbrsmnt_agt_acct: Option<Box<CashAccount16>>,
 }
 impl rt::ComplexValue for SettlementInformation13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             sttlm_mtd: r.req_s("SttlmMtd")?,
-            sttlm_acct: r.opt_c("SttlmAcct")?,
-            clr_sys: r.opt_c("ClrSys")?,
-            instg_rmbrsmnt_agt: r.opt_c("InstgRmbrsmntAgt")?,
-            instg_rmbrsmnt_agt_acct: r.opt_c("InstgRmbrsmntAgtAcct")?,
-            instd_rmbrsmnt_agt: r.opt_c("InstdRmbrsmntAgt")?,
-            instd_rmbrsmnt_agt_acct: r.opt_c("InstdRmbrsmntAgtAcct")?,
-            thrd_rmbrsmnt_agt: r.opt_c("ThrdRmbrsmntAgt")?,
-            thrd_rmbrsmnt_agt_acct: r.opt_c("ThrdRmbrsmntAgtAcct")?,
+            sttlm_acct: r.opt_c("SttlmAcct")?.map(Box::new),
+            clr_sys: r.opt_c("ClrSys")?.map(Box::new),
+            instg_rmbrsmnt_agt: r.opt_c("InstgRmbrsmntAgt")?.map(Box::new),
+            instg_rmbrsmnt_agt_acct: r.opt_c("InstgRmbrsmntAgtAcct")?.map(Box::new),
+            instd_rmbrsmnt_agt: r.opt_c("InstdRmbrsmntAgt")?.map(Box::new),
+            instd_rmbrsmnt_agt_acct: r.opt_c("InstdRmbrsmntAgtAcct")?.map(Box::new),
+            thrd_rmbrsmnt_agt: r.opt_c("ThrdRmbrsmntAgt")?.map(Box::new),
+            thrd_rmbrsmnt_agt_acct: r.opt_c("ThrdRmbrsmntAgtAcct")?.map(Box::new),
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("SttlmMtd", &self.sttlm_mtd);
-        w.opt_c("SttlmAcct", self.sttlm_acct.as_ref());
-        w.opt_c("ClrSys", self.clr_sys.as_ref());
-        w.opt_c("InstgRmbrsmntAgt", self.instg_rmbrsmnt_agt.as_ref());
-        w.opt_c("InstgRmbrsmntAgtAcct", self.instg_rmbrsmnt_agt_acct.as_ref());
-        w.opt_c("InstdRmbrsmntAgt", self.instd_rmbrsmnt_agt.as_ref());
-        w.opt_c("InstdRmbrsmntAgtAcct", self.instd_rmbrsmnt_agt_acct.as_ref());
-        w.opt_c("ThrdRmbrsmntAgt", self.thrd_rmbrsmnt_agt.as_ref());
-        w.opt_c("ThrdRmbrsmntAgtAcct", self.thrd_rmbrsmnt_agt_acct.as_ref());
+        w.opt_c("SttlmAcct", self.sttlm_acct.as_deref());
+        w.opt_c("ClrSys", self.clr_sys.as_deref());
+        w.opt_c("InstgRmbrsmntAgt", self.instg_rmbrsmnt_agt.as_deref());
+        w.opt_c("InstgRmbrsmntAgtAcct", self.instg_rmbrsmnt_agt_acct.as_deref());
+        w.opt_c("InstdRmbrsmntAgt", self.instd_rmbrsmnt_agt.as_deref());
+        w.opt_c("InstdRmbrsmntAgtAcct", self.instd_rmbrsmnt_agt_acct.as_deref());
+        w.opt_c("ThrdRmbrsmntAgt", self.thrd_rmbrsmnt_agt.as_deref());
+        w.opt_c("ThrdRmbrsmntAgtAcct", self.thrd_rmbrsmnt_agt_acct.as_deref());
     }
 }
 /// XSD complex type `StatusReason6Choice`.
@@ -1327,23 +1333,23 @@ impl rt::ComplexValue for StatusReason6ChoiceChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusReasonInformation8 {
     /// Element `Orgtr` [0..1].
-    pub orgtr: Option<PartyIdentification32>,
+    pub orgtr: Option<Box<PartyIdentification32>>,
     /// Element `Rsn` [0..1].
-    pub rsn: Option<StatusReason6Choice>,
+    pub rsn: Option<Box<StatusReason6Choice>>,
     /// Element `AddtlInf` [0..].
     pub addtl_inf: Vec<Max105Text>,
 }
 impl rt::ComplexValue for StatusReasonInformation8 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            orgtr: r.opt_c("Orgtr")?,
-            rsn: r.opt_c("Rsn")?,
+            orgtr: r.opt_c("Orgtr")?.map(Box::new),
+            rsn: r.opt_c("Rsn")?.map(Box::new),
             addtl_inf: r.many_s("AddtlInf", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Orgtr", self.orgtr.as_ref());
-        w.opt_c("Rsn", self.rsn.as_ref());
+        w.opt_c("Orgtr", self.orgtr.as_deref());
+        w.opt_c("Rsn", self.rsn.as_deref());
         w.many_s("AddtlInf", &self.addtl_inf);
     }
 }
@@ -1353,13 +1359,13 @@ pub struct StructuredRemittanceInformation7 {
     /// Element `RfrdDocInf` [0..].
     pub rfrd_doc_inf: Vec<ReferredDocumentInformation3>,
     /// Element `RfrdDocAmt` [0..1].
-    pub rfrd_doc_amt: Option<RemittanceAmount1>,
+    pub rfrd_doc_amt: Option<Box<RemittanceAmount1>>,
     /// Element `CdtrRefInf` [0..1].
-    pub cdtr_ref_inf: Option<CreditorReferenceInformation2>,
+    pub cdtr_ref_inf: Option<Box<CreditorReferenceInformation2>>,
     /// Element `Invcr` [0..1].
-    pub invcr: Option<PartyIdentification32>,
+    pub invcr: Option<Box<PartyIdentification32>>,
     /// Element `Invcee` [0..1].
-    pub invcee: Option<PartyIdentification32>,
+    pub invcee: Option<Box<PartyIdentification32>>,
     /// Element `AddtlRmtInf` [0..3].
     pub addtl_rmt_inf: Vec<Max140Text>,
 }
@@ -1367,19 +1373,19 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?,
-            cdtr_ref_inf: r.opt_c("CdtrRefInf")?,
-            invcr: r.opt_c("Invcr")?,
-            invcee: r.opt_c("Invcee")?,
+            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?.map(Box::new),
+            cdtr_ref_inf: r.opt_c("CdtrRefInf")?.map(Box::new),
+            invcr: r.opt_c("Invcr")?.map(Box::new),
+            invcee: r.opt_c("Invcee")?.map(Box::new),
             addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf);
-        w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_ref());
-        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_ref());
-        w.opt_c("Invcr", self.invcr.as_ref());
-        w.opt_c("Invcee", self.invcee.as_ref());
+        w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
+        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
+        w.opt_c("Invcr", self.invcr.as_deref());
+        w.opt_c("Invcee", self.invcee.as_deref());
         w.many_s("AddtlRmtInf", &self.addtl_rmt_inf);
     }
 }
@@ -1443,6 +1449,9 @@ impl rt::SimpleValue for TransactionGroupStatus3Code {
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
     }
+    fn placeholder() -> Self {
+        Self::Actc
+    }
 }
 /// XSD simple type `TransactionIndividualStatus3Code`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1495,6 +1504,9 @@ impl rt::SimpleValue for TransactionIndividualStatus3Code {
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.as_str())
+    }
+    fn placeholder() -> Self {
+        Self::Actc
     }
 }
 impl rt::RootElement for Document {

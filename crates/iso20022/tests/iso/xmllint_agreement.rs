@@ -2,7 +2,7 @@
 //! generate, our verdict equals `xmllint --noout --schema <xsd>` on the Document part, and for
 //! invalid files the first violated rule is the same. AppHdr (head.001.001.02) is checked the
 //! same way. Our own output must validate with xmllint too.
-mod common;
+use crate::common;
 
 use payglot_iso20022::generated::KNOWN_DOCUMENT_NAMESPACES;
 use payglot_iso20022::{Limits, head_001_001_02, parse_any};
