@@ -235,6 +235,9 @@ fn step_seq(seq: &[Item], s: &[u8], mut set: u128) -> u128 {
 }
 
 fn step_item(item: &Item, s: &[u8], set: u128) -> u128 {
+    if let Node::Class(class) = item.node {
+        return step_class_run(class, item.min, item.max, s, set);
+    }
     let mut result = if item.min == 0 { set } else { 0 };
     let mut cur = set;
     // Each step either advances or repeats a set already seen; beyond len + 1 + min steps
@@ -253,6 +256,36 @@ fn step_item(item: &Item, s: &[u8], set: u128) -> u128 {
         cur = next;
     }
     result
+}
+
+/// A repeated class: from each position, the run of bytes in the class, and every end
+/// between `min` and `max` repetitions.
+fn step_class_run(class: u128, min: u32, max: u32, s: &[u8], set: u128) -> u128 {
+    let mut out = 0u128;
+    let mut x = set;
+    while x != 0 {
+        let p = x.trailing_zeros() as usize;
+        x &= x - 1;
+        let limit = usize::try_from(max).unwrap_or(usize::MAX);
+        let run =
+            s.get(p..).unwrap_or_default().iter().take(limit).take_while(|&&c| c < 128 && class >> c & 1 == 1).count();
+        let min = usize::try_from(min).unwrap_or(usize::MAX);
+        if run >= min {
+            // Positions p + min ..= p + run (all < 128: s is at most MAX_LEN bytes).
+            out |= bits_upto(p + run) & !bits_below(p + min);
+        }
+    }
+    out
+}
+
+/// Bits 0..=i set (i <= 127).
+fn bits_upto(i: usize) -> u128 {
+    if i >= 127 { u128::MAX } else { (1u128 << (i + 1)) - 1 }
+}
+
+/// Bits 0..i set (i <= 128).
+fn bits_below(i: usize) -> u128 {
+    if i >= 128 { u128::MAX } else { (1u128 << i) - 1 }
 }
 
 fn step_node(node: &Node, s: &[u8], set: u128) -> u128 {

@@ -281,6 +281,9 @@ impl<'a> Reader<'a> {
     }
 
     fn check_attrs(&self, e: &BytesStart<'_>, allowed: &[&str]) -> R<()> {
+        if e.attributes_raw().iter().all(|b| is_xml_ws(*b)) {
+            return Ok(());
+        }
         for a in e.attributes() {
             let a = a.map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
             let key = a.key.as_ref();
