@@ -120,8 +120,14 @@ fn validate(registry: &Registry, style: ReportStyle, from: &str, options: Transl
     let mut reports = Vec::new();
     for input in inputs {
         let mut report = Report { subject: Some(input.clone()), ..Report::default() };
-        let outcome = read_input(input, &options.limits).and_then(|bytes| {
-            payglot::decode(registry, &bytes, from.as_ref(), &options).map_err(|e| translate_failure(&e))
+        let outcome = read_input(input, &options.limits).map_err(|(e, p)| (e, vec![p])).and_then(|bytes| {
+            if let Some(problems) = iso20022_violations(&bytes, from.as_ref(), &options.limits) {
+                return Err((Exit::Rejected, problems));
+            }
+            payglot::decode(registry, &bytes, from.as_ref(), &options).map_err(|e| {
+                let (exit, problem) = translate_failure(&e);
+                (exit, vec![problem])
+            })
         });
         match outcome {
             Ok((format, decoded)) => {
@@ -131,8 +137,8 @@ fn validate(registry: &Registry, style: ReportStyle, from: &str, options: Transl
                     println!("{input}: ok ({format})");
                 }
             }
-            Err((exit, problem)) => {
-                report.problems.push(problem);
+            Err((exit, problems)) => {
+                report.problems.extend(problems);
                 worst = worst.max_with(exit);
             }
         }
@@ -150,6 +156,31 @@ fn base_limits(transport: &TransportArgs) -> Result<DecodeLimits, Problem> {
     let message_id = MessageId::new(message_id).map_err(|e| Problem::usage(format!("--message-id: {e}")))?;
     let time = DateTime::parse(created).map_err(|e| Problem::usage(format!("--created: {e}")))?;
     Ok(DecodeLimits::default().with_transport(TransportContext { message_id, time }))
+}
+
+/// At most this many violations are listed per ISO 20022 file.
+const MAX_VIOLATIONS: usize = 100;
+
+/// Every violation of an ISO 20022 document (through envelopes), when `bytes` holds one and the
+/// format asked for is ISO 20022 or `auto`: facet and datatype violations are all collected,
+/// a structural error ends the list. `None` when the input is valid or not ISO 20022.
+fn iso20022_violations(bytes: &[u8], from: Option<&Format>, limits: &DecodeLimits) -> Option<Vec<Problem>> {
+    if from.is_some_and(|f| !f.as_str().starts_with("iso20022:")) {
+        return None;
+    }
+    payglot_iso20022::sniff(bytes)?;
+    let limits = payglot_iso20022::Limits {
+        max_bytes: limits.max_bytes,
+        max_depth: limits.max_depth,
+        max_string_len: limits.max_string_bytes,
+        max_repeats: limits.max_repeats,
+    };
+    let error = payglot_iso20022::validate_any(bytes, &limits, MAX_VIOLATIONS).err()?;
+    let mut problems: Vec<Problem> = error.violations().iter().map(Problem::from_violation).collect();
+    if problems.len() >= MAX_VIOLATIONS {
+        problems.push(Problem::usage(format!("stopped after {MAX_VIOLATIONS} violations")));
+    }
+    Some(problems)
 }
 
 impl Exit {

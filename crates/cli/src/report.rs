@@ -33,6 +33,29 @@ impl Problem {
         }
     }
 
+    /// One violation of an ISO 20022 document (`payglot validate` lists them all).
+    pub(crate) fn from_violation(v: &payglot_iso20022::Violation) -> Self {
+        use payglot_iso20022::Rule;
+        let kind = match v.rule {
+            Rule::NotWellFormed | Rule::Encoding | Rule::UndeclaredEntity => "syntax",
+            Rule::Doctype
+            | Rule::ProcessingInstruction
+            | Rule::LimitBytes
+            | Rule::LimitDepth
+            | Rule::LimitStringLength
+            | Rule::LimitRepeats => "limit",
+            Rule::UnsupportedVersion | Rule::UnknownNamespace => "unsupported",
+            _ => "invalid",
+        };
+        Self {
+            kind,
+            message: format!("{}: {}", v.rule, v.message),
+            path: Some(v.path.clone()).filter(|p| !p.is_empty()),
+            line: Some(v.line),
+            column: Some(v.column),
+        }
+    }
+
     pub(crate) fn from_translate(error: &TranslateError) -> Self {
         match error {
             TranslateError::Decode(e) => Self::from_decode(e),

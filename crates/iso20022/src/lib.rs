@@ -17,7 +17,9 @@
 #[allow(missing_docs, dead_code, non_camel_case_types, clippy::all, clippy::pedantic, unreachable_pub)]
 pub mod generated;
 pub mod codec;
-pub mod rt;
+/// The generated code's runtime (reader, writer, values, limits, errors), re-exported so
+/// `payglot_iso20022::rt::...` paths keep working.
+pub use payglot_xsd_runtime as rt;
 
 pub use codec::{Iso20022Codec, IsoMessage, codecs, sniff};
 pub use generated::AnyDocument;
@@ -45,7 +47,13 @@ pub use generated::pain_001_001_09;
 pub use generated::pain_002_001_03;
 #[cfg(feature = "pain_002_001_10")]
 pub use generated::pain_002_001_10;
-pub use rt::{Iso20022Error, Limits, Rule, Violation};
+pub use rt::{Limits, Rule, Violation};
+
+/// A rejected ISO 20022 document: one or more [`Violation`]s (the runtime's [`rt::Error`]).
+pub type Iso20022Error = rt::Error;
+
+/// Namespace prefix of ISO 20022 message schemas.
+pub const ISO_NS_PREFIX: &str = "urn:iso:std:iso:20022:tech:xsd:";
 
 /// Find the ISO 20022 `Document` in `bytes` — bare, or inside a SWIFT `urn:swift:xsd:envelope`,
 /// a FedNow `FedNowIncoming`/`FedNowOutgoing`, an SAA `DataPDU` or any element holding an
@@ -58,7 +66,28 @@ pub fn parse_any(bytes: &[u8], limits: &Limits) -> Result<AnyDocument, Iso20022E
     let ns = r.locate(is_document, "Document")?;
     match generated::read_document(&ns, &mut r) {
         Some(res) => res,
-        None => Err(r.unsupported(&ns)),
+        None => Err(unsupported(&r, &ns)),
+    }
+}
+
+/// Validate the `Document` in `bytes` (found as [`parse_any`] finds it) and report every
+/// violation, up to `max_violations` (at least 1): facet and datatype violations are collected
+/// while reading goes on; a structural error (missing or unexpected element, malformed XML, a
+/// limit, an unsupported version) ends the list. `Ok(())` when the document is valid.
+///
+/// ```
+/// use payglot_iso20022::{Limits, validate_any};
+/// let xml = br#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"/>"#;
+/// let err = validate_any(xml, &Limits::default(), 100).unwrap_err();
+/// assert_eq!(err.violations()[0].rule.as_str(), "unsupported-version");
+/// ```
+pub fn validate_any(bytes: &[u8], limits: &Limits, max_violations: usize) -> Result<(), Iso20022Error> {
+    let mut r = rt::Reader::new(bytes, limits)?;
+    r.collect_violations(max_violations.max(1));
+    let ns = r.locate(is_document, "Document")?;
+    match generated::read_document(&ns, &mut r) {
+        Some(res) => res.map(|_| ()),
+        None => Err(unsupported(&r, &ns)),
     }
 }
 
@@ -72,4 +101,13 @@ pub fn document_namespace(bytes: &[u8], limits: &Limits) -> Result<String, Iso20
 /// The first `Document` element, whatever its namespace, outside any `AppHdr`.
 fn is_document(_ns: &[u8], local: &[u8]) -> bool {
     local == b"Document"
+}
+
+/// Error for a located Document whose namespace no enabled module handles.
+fn unsupported(r: &rt::Reader<'_>, ns: &str) -> Iso20022Error {
+    match ns.strip_prefix(ISO_NS_PREFIX) {
+        Some(version) => r.error_here(Rule::UnsupportedVersion, format!("unsupported version {version}")),
+        None if ns.is_empty() => r.error_here(Rule::UnknownNamespace, "Document has no namespace".into()),
+        None => r.error_here(Rule::UnknownNamespace, format!("unknown namespace {ns}")),
+    }
 }

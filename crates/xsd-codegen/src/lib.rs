@@ -10,7 +10,6 @@
 //!
 //! ```no_run
 //! let files = payglot_xsd_codegen::Config::new()
-//!     .runtime("crate::rt")
 //!     .generate_dir(std::path::Path::new("../shared/iso20022/xsd"))?;
 //! payglot_xsd_codegen::write_files(std::path::Path::new("crates/iso20022/src/generated"), &files)?;
 //! # Ok::<(), payglot_xsd_codegen::Error>(())
@@ -23,6 +22,10 @@ pub mod parse;
 
 use sha2::{Digest, Sha256};
 use std::path::Path;
+
+/// The runtime path generated code uses unless [`Config::runtime`] says otherwise: the
+/// `payglot-xsd-runtime` crate, which the generated crate must depend on.
+pub const DEFAULT_RUNTIME: &str = "::payglot_xsd_runtime";
 
 /// A generator error (unsupported construct, malformed schema, I/O).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,12 +62,13 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Defaults: runtime `crate::rt`, one cargo feature per schema.
+    /// Defaults: runtime [`DEFAULT_RUNTIME`], one cargo feature per schema.
     pub fn new() -> Self {
-        Config { runtime: "crate::rt".into(), features: true }
+        Config { runtime: DEFAULT_RUNTIME.into(), features: true }
     }
 
-    /// Path of the runtime module as seen from generated code.
+    /// Path of the runtime crate (or module) as seen from generated code; generated files
+    /// start with `use <path> as rt;`. Default [`DEFAULT_RUNTIME`].
     pub fn runtime(mut self, path: &str) -> Self {
         self.runtime = path.into();
         self

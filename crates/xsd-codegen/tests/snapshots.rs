@@ -6,7 +6,7 @@ use std::path::Path;
 fn check(case: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(case);
     let xsd = std::fs::read(dir.join("schema.xsd")).expect("fixture schema");
-    let config = Config::new().runtime("crate::rt").features(false);
+    let config = Config::new().features(false);
     let ir = format!("{:#?}\n", config.lower("schema.xsd", &xsd).expect("lowers"));
     let files = config.generate(&[("schema.xsd".to_string(), xsd)]).expect("generates");
     let out = files.iter().find(|f| f.path == "schema.rs").expect("schema module").contents.clone();

@@ -27,7 +27,7 @@ use payglot_core_model::{
     Loss, Message,
 };
 
-use crate::rt::{Iso20022Error, Limits, Rule};
+use crate::{Iso20022Error, Limits, Rule};
 use common::{Era, Out};
 
 /// The message versions with a codec.

@@ -1,4 +1,4 @@
-//! Errors of the ISO 20022 readers: [`Iso20022Error`], a list of [`Violation`]s, each naming the
+//! Errors of the ISO 20022 readers: [`Error`], a list of [`Violation`]s, each naming the
 //! rule broken, the element path, line and column. Account identifiers are masked.
 use std::fmt;
 
@@ -131,17 +131,30 @@ impl fmt::Display for Violation {
     }
 }
 
-/// A document was rejected. Holds at least one [`Violation`]; the reader stops at the first
-/// structural or facet violation, so today there is exactly one.
+/// A document was rejected. Holds at least one [`Violation`]: exactly one when the reader stops
+/// at the first violation (the default), or every value-level violation found (up to a bound)
+/// followed by the structural error that stopped reading, if any, when it collects them
+/// ([`Reader::collect_violations`](crate::Reader::collect_violations)).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct Iso20022Error {
+pub struct Error {
     violations: Vec<Violation>,
 }
 
-impl Iso20022Error {
+impl Error {
     /// An error with one violation.
     pub fn new(v: Violation) -> Self {
-        Iso20022Error { violations: vec![v] }
+        Error { violations: vec![v] }
+    }
+
+    /// An error with these violations (at least one expected; an empty list displays as a
+    /// generic rejection).
+    pub fn from_violations(violations: Vec<Violation>) -> Self {
+        Error { violations }
+    }
+
+    /// The violations, owned.
+    pub fn into_violations(self) -> Vec<Violation> {
+        self.violations
     }
 
     pub(crate) fn first_mut(&mut self) -> Option<&mut Violation> {
@@ -159,12 +172,12 @@ impl Iso20022Error {
     }
 }
 
-impl fmt::Display for Iso20022Error {
+impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.violations.as_slice() {
-            [] => f.write_str("invalid ISO 20022 document"),
-            [one] => write!(f, "invalid ISO 20022 document: {one}"),
-            [first, rest @ ..] => write!(f, "invalid ISO 20022 document: {first} (and {} more)", rest.len()),
+            [] => f.write_str("invalid document"),
+            [one] => write!(f, "invalid document: {one}"),
+            [first, rest @ ..] => write!(f, "invalid document: {first} (and {} more)", rest.len()),
         }
     }
 }

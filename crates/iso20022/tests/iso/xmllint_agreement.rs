@@ -2,7 +2,7 @@
 //! generate, our verdict equals `xmllint --noout --schema <xsd>` on the Document part, and for
 //! invalid files the first violated rule is the same. AppHdr (head.001.001.02) is checked the
 //! same way. Our own output must validate with xmllint too.
-mod common;
+use crate::common;
 
 use payglot_iso20022::generated::KNOWN_DOCUMENT_NAMESPACES;
 use payglot_iso20022::{Limits, head_001_001_02, parse_any};
@@ -28,7 +28,7 @@ fn verdicts_match_xmllint_on_the_corpus() {
         if let Some((ns, doc)) = common::extract(&bytes, "Document")
             && KNOWN_DOCUMENT_NAMESPACES.contains(&ns.as_str())
         {
-            let version = ns.trim_start_matches(payglot_iso20022::rt::ISO_NS_PREFIX);
+            let version = ns.trim_start_matches(payglot_iso20022::ISO_NS_PREFIX);
             let xsd = xsd_dir.join(format!("{version}.xsd"));
             let (lint_ok, lint_err) = common::xmllint(&xsd, &doc, &format!("d{i}")).expect("xmllint runs");
             let ours = parse_any(&bytes, &Limits::default());

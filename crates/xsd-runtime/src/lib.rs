@@ -1,13 +1,19 @@
-//! The hand-written runtime shared by all generated message modules: the traits generated
-//! types implement, the reader and writer they call, facet checks, date/time and decimal
-//! values, errors and limits. Generated code holds data and calls; behaviour lives here.
+//! payglot-xsd-runtime: the runtime of the code `payglot-xsd-codegen` generates (as `prost` is
+//! to `prost-build`). Generated types hold data and a list of calls; the behaviour lives here:
+//! the traits generated types implement ([`SimpleValue`], [`ComplexValue`], [`RootElement`]),
+//! the validating pull [`Reader`] on quick-xml and the [`Writer`] they call, facet checks,
+//! XSD date/time and decimal values, [`Error`]/[`Violation`] and [`Limits`].
+//!
+//! It knows XSD and XML, nothing about payments or any one schema. Most users want the
+//! `payglot` crate; generated crates (`payglot-iso20022`, `payglot-soap`) depend on this one.
 mod error;
+mod fast;
 mod limits;
 mod reader;
 mod values;
 mod writer;
 
-pub use error::{FacetError, Iso20022Error, Rule, Violation, mask_account};
+pub use error::{Error, FacetError, Rule, Violation, mask_account};
 pub use limits::Limits;
 pub use reader::{AnyElement, Reader, read_located, read_root};
 pub use regex::Regex;
@@ -18,15 +24,17 @@ pub use values::{
 };
 pub use writer::{Writer, write_root};
 
-/// Namespace prefix of ISO 20022 message schemas.
-pub const ISO_NS_PREFIX: &str = "urn:iso:std:iso:20022:tech:xsd:";
-
 /// A simple type: parsed from and written as text, facets checked in `parse_text`.
 pub trait SimpleValue: Sized {
     /// Parse the text content (entities resolved) and check every facet.
     fn parse_text(text: &str) -> Result<Self, FacetError>;
     /// Write the value as (escaped) text.
     fn write_text(&self, w: &mut Writer);
+    /// A value of the type that need not satisfy its facets. A reader collecting violations
+    /// ([`Reader::collect_violations`]) puts it where a value was invalid so that it can read
+    /// on; such a reader's result is always an error, so the placeholder never escapes it.
+    #[doc(hidden)]
+    fn placeholder() -> Self;
 }
 
 /// A complex type (struct for a sequence, enum for a choice) or a nested group.
@@ -34,7 +42,7 @@ pub trait ComplexValue: Sized {
     /// Attributes the type declares (unqualified names).
     const ATTRS: &'static [&'static str] = &[];
     /// Read the content of the current element (its start tag already consumed).
-    fn read(r: &mut Reader<'_>) -> Result<Self, Iso20022Error>;
+    fn read(r: &mut Reader<'_>) -> Result<Self, Error>;
     /// Write the attributes (inside the start tag).
     fn write_attrs(&self, _w: &mut Writer) {}
     /// Write the content.

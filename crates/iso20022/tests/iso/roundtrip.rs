@@ -1,6 +1,6 @@
 //! Round trip on the corpus: read → write → read gives an equal value, and the written
 //! Document has the same elements, attributes, values and order as the input's Document.
-mod common;
+use crate::common;
 
 use payglot_iso20022::{Limits, parse_any};
 use quick_xml::events::Event;

@@ -7,7 +7,7 @@
 //! are bounded by [`Limits`]; invalid UTF-8 is rejected before parsing.
 use super::error::mask_account;
 use super::values::is_xml_ws;
-use super::{ComplexValue, FacetError, Iso20022Error, Limits, RootElement, Rule, SimpleValue, Violation};
+use super::{ComplexValue, Error, FacetError, Limits, RootElement, Rule, SimpleValue, Violation};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
@@ -48,6 +48,10 @@ pub struct Reader<'a> {
     outer_depth: usize,
     cur: Option<BytesStart<'a>>,
     pos: u64,
+    /// Value-level violations collected so far (collecting mode only).
+    collected: Vec<Violation>,
+    /// At most this many are collected; 0 = stop at the first violation.
+    collect_max: usize,
 }
 
 impl std::fmt::Debug for Reader<'_> {
@@ -56,7 +60,7 @@ impl std::fmt::Debug for Reader<'_> {
     }
 }
 
-type R<T> = Result<T, Iso20022Error>;
+type R<T> = Result<T, Error>;
 
 fn line_col(input: &[u8], pos: usize) -> (u64, u64) {
     let upto = input.get(..pos.min(input.len())).unwrap_or_default();
@@ -68,10 +72,10 @@ fn line_col(input: &[u8], pos: usize) -> (u64, u64) {
 
 impl<'a> Reader<'a> {
     /// Check size, encoding and UTF-8, then set up a reader. `input` is the whole document.
-    pub(crate) fn new(input: &'a [u8], limits: &Limits) -> R<Self> {
+    pub fn new(input: &'a [u8], limits: &Limits) -> R<Self> {
         let err = |rule, pos: usize, message: String| {
             let (line, column) = line_col(input, pos);
-            Iso20022Error::new(Violation { rule, path: String::new(), line, column, message })
+            Error::new(Violation { rule, path: String::new(), line, column, message })
         };
         if input.len() > limits.max_bytes {
             return Err(err(
@@ -102,6 +106,8 @@ impl<'a> Reader<'a> {
             outer_depth: 0,
             cur: None,
             pos: 0,
+            collected: Vec::new(),
+            collect_max: 0,
         })
     }
 
@@ -117,18 +123,18 @@ impl<'a> Reader<'a> {
         s
     }
 
-    fn error_at(&self, rule: Rule, pos: u64, path: String, message: String) -> Iso20022Error {
+    fn error_at(&self, rule: Rule, pos: u64, path: String, message: String) -> Error {
         let p = usize::try_from(pos).unwrap_or(usize::MAX).saturating_add(self.offset);
         let (line, column) = line_col(self.input, p);
-        Iso20022Error::new(Violation { rule, path, line, column, message })
+        Error::new(Violation { rule, path, line, column, message })
     }
 
     /// An error at the current element.
-    fn error(&self, rule: Rule, message: String) -> Iso20022Error {
+    fn error(&self, rule: Rule, message: String) -> Error {
         self.error_at(rule, self.pos, self.path_string(), message)
     }
 
-    fn xml_error(&self, e: quick_xml::Error) -> Iso20022Error {
+    fn xml_error(&self, e: quick_xml::Error) -> Error {
         let pos = self.xml.error_position();
         self.error_at(Rule::NotWellFormed, pos, self.path_string(), e.to_string())
     }
@@ -234,7 +240,7 @@ impl<'a> Reader<'a> {
 
     /// The error for "none of `names` is next" (a choice with no matching branch, a missing
     /// required element, or an element the content model does not allow).
-    pub fn expected(&self, names: &[&str]) -> Iso20022Error {
+    pub fn expected(&self, names: &[&str]) -> Error {
         let (rule, pos) = match &self.peeked {
             Some(Peek::Start { pos, .. }) => (Rule::UnexpectedElement, *pos),
             Some(Peek::End { pos }) => (Rule::MissingElement, *pos),
@@ -275,6 +281,9 @@ impl<'a> Reader<'a> {
     }
 
     fn check_attrs(&self, e: &BytesStart<'_>, allowed: &[&str]) -> R<()> {
+        if e.attributes_raw().iter().all(|b| is_xml_ws(*b)) {
+            return Ok(());
+        }
         for a in e.attributes() {
             let a = a.map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
             let key = a.key.as_ref();
@@ -423,7 +432,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn facet_error(&self, f: FacetError, value: &str) -> Iso20022Error {
+    fn facet_error(&self, f: FacetError, value: &str) -> Error {
         let shown = if self.is_account_id() {
             mask_account(value)
         } else if value.chars().count() > 64 {
@@ -436,7 +445,46 @@ impl<'a> Reader<'a> {
 
     fn simple<T: SimpleValue>(&mut self) -> R<T> {
         let text = self.read_text()?;
-        T::parse_text(&text).map_err(|f| self.facet_error(f, &text))
+        match T::parse_text(&text) {
+            Ok(v) => Ok(v),
+            Err(f) => {
+                let e = self.facet_error(f, &text);
+                self.recover(e)
+            }
+        }
+    }
+
+    /// Collect violations instead of stopping at the first: a value that breaks a facet (or is
+    /// not of its built-in type) is recorded and reading goes on, up to `max` violations
+    /// (then reading stops with those). Structural errors (a missing or unexpected element or
+    /// attribute, malformed XML, a limit) still stop reading; the error then holds the values'
+    /// violations before the structural one, in document order. A reader in this mode never
+    /// returns a value from [`read_located`] when it found any violation.
+    pub fn collect_violations(&mut self, max: usize) {
+        self.collect_max = max;
+    }
+
+    /// In collecting mode, record a value-level error and go on with a placeholder.
+    fn recover<T: SimpleValue>(&mut self, e: Error) -> R<T> {
+        if self.collect_max == 0 {
+            return Err(e);
+        }
+        self.collected.extend(e.into_violations());
+        if self.collected.len() >= self.collect_max {
+            self.collected.truncate(self.collect_max);
+            return Err(Error::from_violations(std::mem::take(&mut self.collected)));
+        }
+        Ok(T::placeholder())
+    }
+
+    /// Prepend the collected violations to a stopping error.
+    fn with_collected(&mut self, e: Error) -> Error {
+        if self.collected.is_empty() {
+            return e;
+        }
+        let mut all = std::mem::take(&mut self.collected);
+        all.extend(e.into_violations());
+        Error::from_violations(all)
     }
 
     /// A required simple-typed element.
@@ -640,14 +688,17 @@ impl<'a> Reader<'a> {
     }
 
     fn attr_parse<T: SimpleValue>(&mut self, name: &'static str, v: &str) -> R<T> {
-        T::parse_text(v).map_err(|f| {
-            let mut e = self.facet_error(f, v);
-            if let Some(x) = e_first(&mut e) {
-                x.path.push_str("/@");
-                x.path.push_str(name);
+        match T::parse_text(v) {
+            Ok(v) => Ok(v),
+            Err(f) => {
+                let mut e = self.facet_error(f, v);
+                if let Some(x) = e_first(&mut e) {
+                    x.path.push_str("/@");
+                    x.path.push_str(name);
+                }
+                self.recover(e)
             }
-            e
-        })
+        }
     }
 
     /// A required attribute of the current element.
@@ -673,7 +724,7 @@ impl<'a> Reader<'a> {
 
     /// Read prolog and envelopes up to the first start tag for which `want(namespace, local)`
     /// holds; returns its namespace. The start tag is consumed and becomes the current element.
-    pub(crate) fn locate(&mut self, want: impl Fn(&[u8], &[u8]) -> bool, root_name: &'static str) -> R<String> {
+    pub fn locate(&mut self, want: impl Fn(&[u8], &[u8]) -> bool, root_name: &'static str) -> R<String> {
         let mut first = true;
         loop {
             let pos = self.xml.buffer_position();
@@ -748,7 +799,7 @@ impl<'a> Reader<'a> {
     }
 
     /// After the located element closed: read the rest, so a malformed tail is still rejected.
-    pub(crate) fn finish(&mut self) -> R<()> {
+    pub fn finish(&mut self) -> R<()> {
         loop {
             let pos = self.xml.buffer_position();
             let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
@@ -801,29 +852,32 @@ impl<'a> Reader<'a> {
     }
 
     /// Start reading the located root as `T`.
-    pub(crate) fn read_located<T: RootElement>(&mut self) -> R<T> {
+    pub fn read_located<T: RootElement>(&mut self) -> R<T> {
         self.ns = T::NAMESPACE;
         if let Some(e) = self.cur.take() {
             self.check_attrs(&e, T::ATTRS)?;
             self.cur = Some(e);
         }
-        let v = T::read(self)?;
-        self.close()?;
-        self.finish()?;
-        Ok(v)
+        let read = T::read(self).and_then(|v| {
+            self.close()?;
+            self.finish()?;
+            Ok(v)
+        });
+        match read {
+            Ok(_) if !self.collected.is_empty() => Err(Error::from_violations(std::mem::take(&mut self.collected))),
+            Ok(v) => Ok(v),
+            Err(e) => Err(self.with_collected(e)),
+        }
     }
 
-    /// Error for a located Document whose namespace no enabled module handles.
-    pub(crate) fn unsupported(&self, ns: &str) -> Iso20022Error {
-        match ns.strip_prefix(super::ISO_NS_PREFIX) {
-            Some(version) => self.error(Rule::UnsupportedVersion, format!("unsupported version {version}")),
-            None if ns.is_empty() => self.error(Rule::UnknownNamespace, "Document has no namespace".into()),
-            None => self.error(Rule::UnknownNamespace, format!("unknown namespace {ns}")),
-        }
+    /// An error with `rule` and `message` at the current element (its path, line and column),
+    /// for checks made outside the generated code (e.g. an unsupported root namespace).
+    pub fn error_here(&self, rule: Rule, message: String) -> Error {
+        self.error(rule, message)
     }
 }
 
-fn e_first(e: &mut Iso20022Error) -> Option<&mut Violation> {
+fn e_first(e: &mut Error) -> Option<&mut Violation> {
     e.first_mut()
 }
 

@@ -1,22 +1,34 @@
 //! Simple values: facet checks for strings and decimals, patterns, and the XSD date/time
 //! built-ins as chrono types that keep whether (and how) an offset was written.
+use super::fast::Fast;
 use super::{FacetError, SimpleValue, Writer};
 use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use regex::Regex;
 use rust_decimal::Decimal;
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 /// A compiled-once XSD pattern (one restriction step; alternatives already joined).
+///
+/// Compiled on first use: the common simple shapes (BIC, IBAN, codes, UUIDs, digit runs) get a
+/// hand-rolled matcher (`fast.rs`) that agrees with the regex and costs a fraction of it; the
+/// `regex` crate handles the rest and values longer than the fast matcher's limit.
 #[derive(Debug)]
 pub struct Pattern {
     xsd: &'static str,
-    re: LazyLock<Option<Regex>, fn() -> Option<Regex>>,
+    compile: fn() -> Option<Regex>,
+    matcher: OnceLock<Matcher>,
+}
+
+#[derive(Debug)]
+struct Matcher {
+    regex: Option<Regex>,
+    fast: Option<Fast>,
 }
 
 impl Pattern {
     /// A pattern compiled on first use by `compile`.
     pub const fn new(xsd: &'static str, compile: fn() -> Option<Regex>) -> Self {
-        Pattern { xsd, re: LazyLock::new(compile) }
+        Pattern { xsd, compile, matcher: OnceLock::new() }
     }
 
     /// The XSD source of the pattern.
@@ -24,9 +36,21 @@ impl Pattern {
         self.xsd
     }
 
+    fn matcher(&self) -> &Matcher {
+        self.matcher.get_or_init(|| {
+            let regex = (self.compile)();
+            let fast = regex.as_ref().and_then(|r| Fast::new(r.as_str()));
+            Matcher { regex, fast }
+        })
+    }
+
     /// Whether `value` matches (a pattern that failed to compile matches nothing).
     pub fn is_match(&self, value: &str) -> bool {
-        self.re.as_ref().is_some_and(|r| r.is_match(value))
+        let m = self.matcher();
+        if let Some(found) = m.fast.as_ref().and_then(|f| f.is_match(value)) {
+            return found;
+        }
+        m.regex.as_ref().is_some_and(|r| r.is_match(value))
     }
 }
 
@@ -195,6 +219,9 @@ impl SimpleValue for String {
     fn write_text(&self, w: &mut Writer) {
         w.text(self)
     }
+    fn placeholder() -> Self {
+        String::new()
+    }
 }
 
 impl SimpleValue for bool {
@@ -208,6 +235,9 @@ impl SimpleValue for bool {
     fn write_text(&self, w: &mut Writer) {
         w.text(if *self { "true" } else { "false" })
     }
+    fn placeholder() -> Self {
+        false
+    }
 }
 
 impl SimpleValue for Decimal {
@@ -216,6 +246,9 @@ impl SimpleValue for Decimal {
     }
     fn write_text(&self, w: &mut Writer) {
         w.decimal(self)
+    }
+    fn placeholder() -> Self {
+        Decimal::ZERO
     }
 }
 
@@ -244,6 +277,9 @@ impl SimpleValue for XsInteger {
     }
     fn write_text(&self, w: &mut Writer) {
         w.decimal(&self.0)
+    }
+    fn placeholder() -> Self {
+        XsInteger(Decimal::ZERO)
     }
 }
 
@@ -447,6 +483,9 @@ fn parse_with<T>(
 }
 
 impl SimpleValue for IsoDate {
+    fn placeholder() -> Self {
+        IsoDate { date: NaiveDate::default(), offset: None }
+    }
     fn parse_text(text: &str) -> Result<Self, FacetError> {
         parse_with(text, "xs:date", |c| Some(IsoDate { date: c.date()?, offset: c.offset()? }))
     }
@@ -458,6 +497,9 @@ impl SimpleValue for IsoDate {
 }
 
 impl SimpleValue for IsoDateTime {
+    fn placeholder() -> Self {
+        IsoDateTime { date_time: NaiveDateTime::default(), offset: None, fraction_digits: 0 }
+    }
     fn parse_text(text: &str) -> Result<Self, FacetError> {
         parse_with(text, "xs:dateTime", |c| {
             let d = c.date()?;
@@ -476,6 +518,9 @@ impl SimpleValue for IsoDateTime {
 }
 
 impl SimpleValue for IsoTime {
+    fn placeholder() -> Self {
+        IsoTime { time: NaiveTime::default(), offset: None, fraction_digits: 0 }
+    }
     fn parse_text(text: &str) -> Result<Self, FacetError> {
         parse_with(text, "xs:time", |c| {
             let (t, fd) = c.time()?;
@@ -491,6 +536,9 @@ impl SimpleValue for IsoTime {
 }
 
 impl SimpleValue for IsoYearMonth {
+    fn placeholder() -> Self {
+        IsoYearMonth { year: 1970, month: 1, offset: None }
+    }
     fn parse_text(text: &str) -> Result<Self, FacetError> {
         parse_with(text, "xs:gYearMonth", |c| {
             let year = c.year()?;
@@ -508,6 +556,9 @@ impl SimpleValue for IsoYearMonth {
 }
 
 impl SimpleValue for IsoYear {
+    fn placeholder() -> Self {
+        IsoYear { year: 1970, offset: None }
+    }
     fn parse_text(text: &str) -> Result<Self, FacetError> {
         parse_with(text, "xs:gYear", |c| Some(IsoYear { year: c.year()?, offset: c.offset()? }))
     }

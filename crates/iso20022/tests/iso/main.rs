@@ -1,0 +1,11 @@
+//! Every integration test of payglot-iso20022 in one test binary (one link of the generated
+//! code instead of six): corpus codecs, freshness of the generated code, hostile input, round
+//! trips, property tests and the xmllint agreement. Run one part with
+//! `cargo test -p payglot-iso20022 --test iso -- hostile::`.
+mod common;
+mod corpus_codec;
+mod generated_fresh;
+mod hostile;
+mod roundtrip;
+mod roundtrip_props;
+mod xmllint_agreement;
