@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use payglot_core_model::outcome::Condition;
-use payglot_rest::idempotency::{Begin, Fingerprint, IdempotencyError, Idempotency, Policy, StoredResponse};
+use payglot_rest::idempotency::{Begin, Fingerprint, Idempotency, IdempotencyError, Policy, StoredResponse};
 use tokio::sync::{Notify, watch};
 
 use crate::auth::{Auth, Principal};
@@ -249,7 +249,13 @@ impl App {
 
     /// Run `job` in a store transaction at most once per idempotency key (`idem`): a repeat
     /// replays its response. For operations that create something other than a payment.
-    pub async fn run_idempotent<F>(&self, owner: &Principal, style: Style, idem: Idem, job: F) -> Result<Created, ApiError>
+    pub async fn run_idempotent<F>(
+        &self,
+        owner: &Principal,
+        style: Style,
+        idem: Idem,
+        job: F,
+    ) -> Result<Created, ApiError>
     where
         F: FnOnce(&rusqlite::Connection) -> Result<StoredResponse, StoreError> + Send + 'static,
     {

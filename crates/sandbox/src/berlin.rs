@@ -4,7 +4,8 @@
 //! cross-border-credit-transfers. Bodies are read and written by payglot-rest's
 //! `rest:berlin-group` codec; errors are `tppMessages`.
 //!
-//! The `X-Request-ID` header (a UUID, required) is the message id and the idempotency key:
+//! The `X-Request-ID` header (a UUID, required) is the idempotency key and gives the message
+//! id (`idk_` + a digest: a UUID does not fit ISO's 35 characters):
 //! resending a request replays the first answer; the same id with another body is refused.
 //! A scenario rejection is an initiation response with `transactionStatus` RJCT (the payment
 //! exists and is visible in every style); the ISO reason is in the `X-Payglot-Status-Reason`
@@ -35,9 +36,8 @@ const STYLE: Style = Style::BerlinGroup;
 pub(crate) struct ClientRequestId(pub(crate) bool);
 
 fn product(segment: &str) -> Result<PaymentProduct, ApiError> {
-    PaymentProduct::parse(segment).ok_or_else(|| {
-        ApiError::condition(Condition::NotFound, STYLE, format!("unknown payment product {segment}"))
-    })
+    PaymentProduct::parse(segment)
+        .ok_or_else(|| ApiError::condition(Condition::NotFound, STYLE, format!("unknown payment product {segment}")))
 }
 
 /// The payment's status as a Berlin Group status body (initiation response and status
@@ -87,17 +87,19 @@ pub(crate) async fn initiate(
         .map(|k| k.as_str().to_owned())
         .ok_or_else(|| ApiError::condition(Condition::MalformedRequest, STYLE, "X-Request-ID is required"))?;
     let context = HttpContext {
-        message_id: MessageId::new(key.clone())
+        message_id: MessageId::new(crate::rest::message_id_text(&key))
             .map_err(|e| ApiError::condition(Condition::MalformedRequest, STYLE, format!("X-Request-ID: {e}")))?,
         time: DateTime::from_utc(chrono::Utc::now()),
     };
     let codec = RestBerlinGroup::default().for_product(product);
-    let decoded = codec.clone().with_context(context).decode(&body, &limits(&app)).map_err(|e| decode_error(&e, STYLE))?;
+    let decoded =
+        codec.clone().with_context(context).decode(&body, &limits(&app)).map_err(|e| decode_error(&e, STYLE))?;
     let Message::PaymentInitiation(pi) = decoded.message else {
         return Err(ApiError::condition(Condition::InvalidRequest, STYLE, "not a payment initiation body"));
     };
     let new = crate::canonical::single_payment(&pi)
         .map_err(|detail| ApiError::condition(Condition::InvalidRequest, STYLE, detail))?;
+    let hook = crate::canonical::name_hook(crate::canonical::single_creditor_name(&pi));
     let path = format!("/v1/payments/{}", product.as_str());
     let idem = Idem {
         policy: Policy::BERLIN_GROUP,
@@ -116,7 +118,7 @@ pub(crate) async fn initiate(
         }
         None => stored(500, "text/plain", b"the response could not be written".to_vec()),
     });
-    let created = app.create_payment(&principal, STYLE, new, idem, render).await?;
+    let created = app.create_payment_with(&principal, STYLE, new, idem, render, hook).await?;
     Ok(respond(created.response, created.replayed))
 }
 

@@ -64,6 +64,41 @@ pub fn new_payment(t: &CreditTransfer) -> Result<NewPayment, String> {
     })
 }
 
+/// The creditor's name a transfer gives (the party's, else the account's).
+pub fn creditor_name(t: &CreditTransfer) -> Option<String> {
+    t.creditor
+        .name
+        .as_ref()
+        .map(|n| n.as_str().to_owned())
+        .or_else(|| t.creditor_account.as_ref().and_then(|a| a.name.as_ref()).map(|n| n.as_str().to_owned()))
+}
+
+/// The creditor's name of the one transfer of an initiation.
+pub fn single_creditor_name(pi: &PaymentInitiation) -> Option<String> {
+    pi.transfers().next().and_then(creditor_name)
+}
+
+/// A hook keeping the creditor's name beside the payment (Open Banking's responses need it).
+pub fn name_hook(name: Option<String>) -> Option<crate::app::Hook> {
+    let name = name?;
+    Some(Box::new(move |c: &rusqlite::Connection, p: &Payment| {
+        c.prepare_cached("INSERT OR REPLACE INTO payment_names (payment_id, creditor_name) VALUES (?1, ?2)")?
+            .execute(rusqlite::params![p.id, name])?;
+        Ok(())
+    }))
+}
+
+/// The creditor's name kept for a payment.
+pub fn stored_creditor_name(
+    c: &rusqlite::Connection,
+    payment_id: &str,
+) -> Result<Option<String>, crate::store::StoreError> {
+    use rusqlite::OptionalExtension;
+    Ok(c.prepare_cached("SELECT creditor_name FROM payment_names WHERE payment_id = ?1")?
+        .query_row([payment_id], |r| r.get(0))
+        .optional()?)
+}
+
 /// Every transfer of an initiation, in order.
 pub fn new_payments(pi: &PaymentInitiation) -> Result<Vec<NewPayment>, String> {
     pi.transfers().enumerate().map(|(i, t)| new_payment(t).map_err(|e| format!("transfer {i}: {e}"))).collect()
@@ -92,6 +127,10 @@ pub fn account(text: &str) -> Option<Account> {
 
 fn time(text: &str) -> DateTime {
     text.parse::<DateTime>().unwrap_or_else(|_| DateTime::from_utc(chrono::Utc::now()))
+}
+
+fn utc_date(t: &DateTime) -> NaiveDate {
+    t.to_utc().map_or_else(|| chrono::Utc::now().date_naive(), |d| d.date_naive())
 }
 
 fn reasons(p: &Payment) -> Vec<StatusReasonInfo> {
@@ -184,7 +223,8 @@ pub fn rejection(
 ) -> Option<StatusReport> {
     let header = GroupHeader::new(MessageId::new(new_id("err")).ok()?, DateTime::from_utc(chrono::Utc::now()));
     let chars: Vec<char> = detail.chars().collect();
-    let additional_info = chars.chunks(105).filter_map(|c| Text::<105>::new(c.iter().collect::<String>()).ok()).collect();
+    let additional_info =
+        chars.chunks(105).filter_map(|c| Text::<105>::new(c.iter().collect::<String>()).ok()).collect();
     let transaction = TransactionStatus {
         status_id: payment.and_then(|p| Max35Text::new(p.id.clone()).ok()),
         original_instruction_id: None,
@@ -194,20 +234,31 @@ pub fn rejection(
         original_transaction_id: None,
         original_uetr: None,
         status: PaymentStatus::parse("RJCT").ok(),
-        reasons: vec![StatusReasonInfo { originator: None, reason: Some(reason), mapped_reason: None, additional_info }],
+        reasons: vec![StatusReasonInfo {
+            originator: None,
+            reason: Some(reason),
+            mapped_reason: None,
+            additional_info,
+        }],
         acceptance_time: None,
         original_amount: None,
         original_requested_execution: None,
         extensions: Default::default(),
     };
-    Some(StatusReport { header, original_groups: Vec::new(), payment_infos: Vec::new(), transactions: vec![transaction] })
+    Some(StatusReport {
+        header,
+        original_groups: Vec::new(),
+        payment_infos: Vec::new(),
+        transactions: vec![transaction],
+    })
 }
 
 /// The payment as a canonical initiation of one transfer (for Open Banking's responses, which
 /// repeat the initiation): instruction id = the client's reference, else the payment id.
-pub fn initiation(p: &Payment) -> Option<PaymentInitiation> {
+pub fn initiation(p: &Payment, creditor_name: Option<&str>) -> Option<PaymentInitiation> {
     let e2e = EndToEndId::new(p.end_to_end_id.clone().unwrap_or_else(|| NOT_PROVIDED.to_owned())).ok()?;
-    let mut t = CreditTransfer::new(e2e, p.amount, Party::default(), Party::default());
+    let creditor = Party { name: creditor_name.and_then(|n| Text::new(n).ok()), ..Party::default() };
+    let mut t = CreditTransfer::new(e2e, p.amount, Party::default(), creditor);
     t.ids.instruction_id = InstructionId::new(p.reference.clone().unwrap_or_else(|| p.id.clone())).ok();
     t.debtor_account = account(&p.debtor_account);
     t.creditor_account = account(&p.creditor_account);
@@ -249,7 +300,7 @@ fn entry(p: &Payment, side: CreditDebit, booked: bool) -> Option<Entry> {
         reversal: None,
         status: CodeOrProprietary::Code(code4(if booked { "BOOK" } else { "PDNG" })?),
         booking_date: booked.then_some(DateOrDateTime::DateTime(when)),
-        value_date: booked.then(|| DateOrDateTime::Date(when.date())),
+        value_date: booked.then(|| DateOrDateTime::Date(utc_date(&when))),
         account_servicer_reference: Max35Text::new(p.id.clone()).ok(),
         bank_transaction_code: BankTransactionCode {
             domain: code4("PMNT"),
@@ -281,7 +332,12 @@ fn signed(p: &Payment, account: &str) -> payglot_core_model::Decimal {
     }
 }
 
-fn balance(kind: &str, sum: payglot_core_model::Decimal, currency: payglot_core_model::Currency, date: NaiveDate) -> Option<Balance> {
+fn balance(
+    kind: &str,
+    sum: payglot_core_model::Decimal,
+    currency: payglot_core_model::Currency,
+    date: NaiveDate,
+) -> Option<Balance> {
     Some(Balance {
         kind: CodeOrProprietary::Code(payglot_core_model::BalanceType::parse(kind).ok()?),
         sub_kind: None,
@@ -293,7 +349,7 @@ fn balance(kind: &str, sum: payglot_core_model::Decimal, currency: payglot_core_
 
 /// The booking date of a settled payment (UTC date of its last change, the ACSC step).
 pub fn booking_date(p: &Payment) -> NaiveDate {
-    time(&p.updated_at).date()
+    utc_date(&time(&p.updated_at))
 }
 
 /// A camt.053 statement of `account` for `date`: one report per currency the account has

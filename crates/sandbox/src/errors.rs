@@ -6,11 +6,10 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use payglot_core_model::{
-    Codec, CodeOrProprietary, EncodeOptions, Format, GroupStatus, Max35Text, Message, OriginalGroupStatus,
-    StatusReason,
-};
 use payglot_core_model::outcome::{self, Condition, Outcome};
+use payglot_core_model::{
+    CodeOrProprietary, Codec, EncodeOptions, Format, GroupStatus, Max35Text, Message, OriginalGroupStatus, StatusReason,
+};
 
 /// Berlin Group payment products served under `/v1/payments/{product}` (and `/v1/{product}`).
 pub const BERLIN_GROUP_PRODUCTS: &[&str] =
@@ -102,7 +101,15 @@ impl ApiError {
             outcome::Retry::Safe { after } => Some(after.as_secs().max(1)),
             _ => None,
         };
-        Self { outcome: Box::new(outcome), detail: detail.into(), style, retry_after, extra: None, reason: None, original_message_id: None }
+        Self {
+            outcome: Box::new(outcome),
+            detail: detail.into(),
+            style,
+            retry_after,
+            extra: None,
+            reason: None,
+            original_message_id: None,
+        }
     }
 
     /// An error for an ISO status reason (a rejected payment).
@@ -214,7 +221,10 @@ impl ApiError {
                 r.additional_info.truncate(1);
             }
             report.original_groups.push(OriginalGroupStatus {
-                original_message_id: Max35Text::new(self.original_message_id.clone().unwrap_or_else(|| "NOTPROVIDED".into())).ok()?,
+                original_message_id: Max35Text::new(
+                    self.original_message_id.clone().unwrap_or_else(|| "NOTPROVIDED".into()),
+                )
+                .ok()?,
                 original_message_name: Max35Text::new("pain.001.001.09").ok()?,
                 original_created: None,
                 original_number_of_transactions: None,

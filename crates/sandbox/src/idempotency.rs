@@ -63,7 +63,14 @@ fn run<T>(default: T, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> T
 /// fingerprint, state, status, headers (JSON), body.
 type Row = (Vec<u8>, String, Option<u16>, Option<String>, Option<Vec<u8>>);
 
-fn begin_sql(conn: &Connection, scope: &str, key: &str, fp: &[u8], now: i64, ttl: Duration) -> Result<StoreBegin, StoreError> {
+fn begin_sql(
+    conn: &Connection,
+    scope: &str,
+    key: &str,
+    fp: &[u8],
+    now: i64,
+    ttl: Duration,
+) -> Result<StoreBegin, StoreError> {
     let row: Option<Row> = conn
         .prepare_cached(
             "SELECT fingerprint, state, status_code, headers, body FROM idempotency_records
@@ -202,7 +209,13 @@ mod tests {
             .unwrap();
         // Off the store thread there is no connection: fail closed.
         assert_eq!(
-            SqliteIdempotency.begin("o", &Policy::PAYGLOT.check_key(Some("k")).unwrap().unwrap(), Fingerprint::of("", "", b""), SystemTime::now(), Duration::from_secs(1)),
+            SqliteIdempotency.begin(
+                "o",
+                &Policy::PAYGLOT.check_key(Some("k")).unwrap().unwrap(),
+                Fingerprint::of("", "", b""),
+                SystemTime::now(),
+                Duration::from_secs(1)
+            ),
             StoreBegin::InFlight
         );
         assert!(matches!(take_error(), Some(StoreError::Closed)));

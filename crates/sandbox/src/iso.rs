@@ -6,7 +6,8 @@
 //!   message id + the end-to-end id (+ its occurrence number when an end-to-end id repeats in
 //!   the message, or is `NOTPROVIDED`), so a resent message creates nothing twice and the same
 //!   message id and end-to-end id with other content is refused (422).
-//! - `GET /iso20022/payments/{id}/status`: a pain.002 of any payment of the caller.
+//! - `GET /iso20022/payments/{id}/status`: a pain.002 of any payment of the caller (the
+//!   original message and block ids are not kept: `NOTPROVIDED`).
 //! - `GET /iso20022/statements/{account}?date=YYYY-MM-DD`: a camt.053.001.08 of that day's
 //!   bookings (settled payments), with opening and closing balances.
 //! - `GET /iso20022/notifications?since=<RFC 3339>`: camt.054.001.08 notifications, one per
@@ -23,7 +24,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use payglot_core_model::outcome::Condition;
-use payglot_core_model::{Codec, Message};
+use payglot_core_model::{Codec, Max35Text, Message, PaymentInfoStatus};
 use payglot_iso20022::{Iso20022Codec, IsoMessage};
 use payglot_rest::idempotency::{Fingerprint, Policy};
 use rusqlite::params;
@@ -85,10 +86,7 @@ pub(crate) async fn initiate(
         return Err(error(Condition::InvalidRequest, "POST /iso20022 takes a pain.001", None));
     };
     let message_id = pi.header.message_id.as_str().to_owned();
-    let original = Original {
-        message_id: message_id.clone(),
-        message_name: version.id().to_owned(),
-    };
+    let original = Original { message_id: message_id.clone(), message_name: version.id().to_owned() };
     let answer = if version == IsoMessage::Pain001V03 { IsoMessage::Pain002V03 } else { IsoMessage::Pain002V10 };
     let news = canonical::new_payments(&pi).map_err(|d| error(Condition::InvalidRequest, d, Some(&message_id)))?;
     let fingerprint = Fingerprint::of("POST", "/iso20022", &body);
@@ -103,15 +101,13 @@ pub(crate) async fn initiate(
         } else {
             crate::idempotency::derived_key(&["iso20022", &message_id, e2e])
         };
-        let idem = Idem {
-            policy: Policy::PAYGLOT,
-            operation: "POST /iso20022".into(),
-            key: Some(key),
-            fingerprint,
-        };
+        let idem = Idem { policy: Policy::PAYGLOT, operation: "POST /iso20022".into(), key: Some(key), fingerprint };
         let render: Render = Box::new(|p: &Payment| stored(201, "text/plain", p.id.clone().into_bytes()));
-        let created =
-            app.create_payment(&principal, STYLE, new, idem, render).await.map_err(|e| restyle(e, Some(&message_id)))?;
+        let hook = canonical::name_hook(canonical::creditor_name(transfer));
+        let created = app
+            .create_payment_with(&principal, STYLE, new, idem, render, hook)
+            .await
+            .map_err(|e| restyle(e, Some(&message_id)))?;
         ids.push(String::from_utf8_lossy(&created.response.body).into_owned());
     }
     let owner = principal.0.clone();
@@ -119,13 +115,26 @@ pub(crate) async fn initiate(
         .store
         .call(move |c| {
             ids.iter()
-                .map(|id| crate::payments::get(c, &owner, id)?.ok_or_else(|| StoreError::Corrupt(format!("payment {id}"))))
+                .map(|id| {
+                    crate::payments::get(c, &owner, id)?.ok_or_else(|| StoreError::Corrupt(format!("payment {id}")))
+                })
                 .collect::<Result<Vec<Payment>, StoreError>>()
         })
         .await
         .map_err(|e| restyle(e.into(), Some(&message_id)))?;
-    let report = canonical::status_report(&payments, Some(&original))
+    let mut report = canonical::status_report(&payments, Some(&original))
         .ok_or_else(|| error(Condition::Internal, "the status report could not be built", Some(&message_id)))?;
+    // pain.002 reports transactions by payment-information block: the request's blocks.
+    let mut loose = std::mem::take(&mut report.transactions).into_iter();
+    for batch in &pi.batches {
+        report.payment_infos.push(PaymentInfoStatus {
+            original_payment_info_id: Max35Text::new(batch.id.as_str())
+                .map_err(|e| error(Condition::Internal, e.to_string(), Some(&message_id)))?,
+            status: None,
+            reasons: Vec::new(),
+            transactions: loose.by_ref().take(batch.transfers.len()).collect(),
+        });
+    }
     Ok(xml(StatusCode::OK, encode(answer, &Message::StatusReport(report))?))
 }
 
@@ -140,8 +149,18 @@ pub(crate) async fn status(
         .await
         .map_err(|e| restyle(e.into(), None))?
         .ok_or_else(|| error(Condition::NotFound, "no such payment", None))?;
-    let report = canonical::status_report(std::slice::from_ref(&payment), None)
+    // The original message id is not kept: ISO's NOTPROVIDED names it.
+    let original = Original { message_id: NOT_PROVIDED.into(), message_name: "pain.001.001.09".into() };
+    let mut report = canonical::status_report(std::slice::from_ref(&payment), Some(&original))
         .ok_or_else(|| error(Condition::Internal, "the status report could not be built", None))?;
+    let transactions = std::mem::take(&mut report.transactions);
+    report.payment_infos.push(PaymentInfoStatus {
+        original_payment_info_id: Max35Text::new(NOT_PROVIDED)
+            .map_err(|e| error(Condition::Internal, e.to_string(), None))?,
+        status: None,
+        reasons: Vec::new(),
+        transactions,
+    });
     Ok(xml(StatusCode::OK, encode(IsoMessage::Pain002V10, &Message::StatusReport(report))?))
 }
 

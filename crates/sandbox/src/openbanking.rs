@@ -118,7 +118,8 @@ fn decode(app: &App, version: Version, body: &[u8]) -> Result<Decoded, ApiError>
     let Message::PaymentInitiation(initiation) = decoded.message else {
         return Err(refused(version, Condition::InvalidRequest, "not a domestic payment request"));
     };
-    let doc: Value = serde_json::from_slice(body).map_err(|e| refused(version, Condition::MalformedRequest, e.to_string()))?;
+    let doc: Value =
+        serde_json::from_slice(body).map_err(|e| refused(version, Condition::MalformedRequest, e.to_string()))?;
     Ok(Decoded { initiation, doc })
 }
 
@@ -223,11 +224,18 @@ pub(crate) async fn get_consent(
 
 /// The `OBWriteDomesticResponse` of a payment: the encoded `Initiation` (the client's own when
 /// it came with this request) and the payment's id, status and times.
-fn payment_doc(version: Version, p: &Payment, consent_id: Option<&str>, initiation: Option<&Value>) -> Option<Value> {
+fn payment_doc(
+    version: Version,
+    p: &Payment,
+    consent_id: Option<&str>,
+    initiation: Option<&Value>,
+    creditor_name: Option<&str>,
+) -> Option<Value> {
     let initiation = match initiation {
         Some(i) => i.clone(),
         None => {
-            let bytes = encode_lossy(&version.codec(), &Message::PaymentInitiation(crate::canonical::initiation(p)?))?;
+            let canonical = crate::canonical::initiation(p, creditor_name)?;
+            let bytes = encode_lossy(&version.codec(), &Message::PaymentInitiation(canonical))?;
             let doc: Value = serde_json::from_slice(&bytes).ok()?;
             doc.pointer("/Data/Initiation")?.clone()
         }
@@ -286,7 +294,9 @@ pub(crate) async fn create_payment(
         Some((v, ..)) if v != version.label() => {
             return Err(refused(version, Condition::InvalidRequest, "/Data/ConsentId: a consent of another version"));
         }
-        Some((_, stored_initiation, ..)) if serde_json::from_str::<Value>(stored_initiation).ok() != Some(initiation.clone()) => {
+        Some((_, stored_initiation, ..))
+            if serde_json::from_str::<Value>(stored_initiation).ok() != Some(initiation.clone()) =>
+        {
             return Err(refused(
                 version,
                 Condition::InvalidRequest,
@@ -298,15 +308,17 @@ pub(crate) async fn create_payment(
     let path = format!("{}/domestic-payments", base(version));
     let idem = idempotency(&headers, format!("POST {path}"), &body);
     let cid = consent_id.clone();
-    let render: Render = Box::new(move |p: &Payment| match payment_doc(version, p, Some(&cid), Some(&initiation)) {
-        Some(doc) => {
-            let mut r = stored(201, "application/json", doc.to_string().into_bytes());
-            r.headers.push(("location".into(), format!("{path}/{}", p.id)));
-            r
-        }
-        None => stored(500, "text/plain", b"the response could not be written".to_vec()),
-    });
+    let render: Render =
+        Box::new(move |p: &Payment| match payment_doc(version, p, Some(&cid), Some(&initiation), None) {
+            Some(doc) => {
+                let mut r = stored(201, "application/json", doc.to_string().into_bytes());
+                r.headers.push(("location".into(), format!("{path}/{}", p.id)));
+                r
+            }
+            None => stored(500, "text/plain", b"the response could not be written".to_vec()),
+        });
     let (owner, cid) = (principal.0.to_string(), consent_id);
+    let name_hook = crate::canonical::name_hook(crate::canonical::single_creditor_name(&decoded.initiation));
     let hook: Hook = Box::new(move |c: &rusqlite::Connection, p: &Payment| {
         let n = c
             .prepare_cached(
@@ -314,7 +326,13 @@ pub(crate) async fn create_payment(
                  WHERE id = ?1 AND owner = ?2 AND status = 'Authorised'",
             )?
             .execute(params![cid, owner, p.id, now()])?;
-        if n == 1 { Ok(()) } else { Err(StoreError::Refused("/Data/ConsentId: the consent was already used".into())) }
+        if n != 1 {
+            return Err(StoreError::Refused("/Data/ConsentId: the consent was already used".into()));
+        }
+        match name_hook {
+            Some(hook) => hook(c, p),
+            None => Ok(()),
+        }
     });
     let created = app
         .create_payment_with(&principal, version.style(), new, idem, render, Some(hook))
@@ -338,19 +356,30 @@ pub(crate) async fn get_payment(
         .call(move |c| {
             let payment = crate::payments::get(c, &owner, &pid)?;
             let consent: Option<(String, String)> = c
-                .prepare_cached("SELECT id, initiation FROM ob_consents WHERE payment_id = ?1 AND owner = ?2")?
-                .query_row(params![pid, owner], |r| Ok((r.get(0)?, r.get(1)?)))
+                .prepare_cached(
+                    "SELECT id, initiation FROM ob_consents WHERE payment_id = ?1 AND owner = ?2 AND version = ?3",
+                )?
+                .query_row(params![pid, owner, version.label()], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
-            Ok(payment.map(|p| (p, consent)))
+            let name = crate::canonical::stored_creditor_name(c, &pid)?;
+            Ok(payment.map(|p| (p, consent, name)))
         })
         .await
         .map_err(|e| restyle(e.into(), version))?;
-    let Some((payment, consent)) = found else {
+    let Some((payment, consent, name)) = found else {
         return Err(refused(version, Condition::NotFound, "no such domestic payment"));
     };
     let initiation = consent.as_ref().and_then(|(_, i)| serde_json::from_str::<Value>(i).ok());
-    let doc = payment_doc(version, &payment, consent.as_ref().map(|(c, _)| c.as_str()), initiation.as_ref())
-        .ok_or_else(|| refused(version, Condition::Internal, "the payment could not be written"))?;
+    if initiation.is_none() && name.is_none() {
+        return Err(refused(
+            version,
+            Condition::InvalidRequest,
+            "Open Banking requires the creditor's name, and this payment was created without one",
+        ));
+    }
+    let doc =
+        payment_doc(version, &payment, consent.as_ref().map(|(c, _)| c.as_str()), initiation.as_ref(), name.as_deref())
+            .ok_or_else(|| refused(version, Condition::Internal, "the payment could not be written"))?;
     let response = respond(stored(200, "application/json", doc.to_string().into_bytes()), false);
     Ok(with_interaction_id(response, &interaction_id(&headers)))
 }

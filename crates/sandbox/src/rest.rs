@@ -17,13 +17,14 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use payglot_core_model::outcome::Condition;
 use payglot_core_model::{
-    Codec, CodeOrProprietary, DecodeError, DecodeErrorKind, DecodeLimits, EncodeOptions, Format, Message,
+    CodeOrProprietary, Codec, DecodeError, DecodeErrorKind, DecodeLimits, EncodeOptions, Format, Message,
     PaymentInitiation, StatusReason,
 };
 use payglot_rest::RestNative;
 use payglot_rest::idempotency::{Fingerprint, IdempotencyError, Policy, StoredResponse};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use crate::app::{App, Idem, Render, idempotency_error};
 use crate::auth::Principal;
@@ -59,15 +60,92 @@ fn header_text<'h>(headers: &'h HeaderMap, name: &str, style: Style) -> Result<O
     }
 }
 
-/// Fill the body with the key and time of the HTTP request and decode it with `rest:native`.
-/// Returns the initiation and the idempotency key.
+/// Any JSON value, refusing duplicate object keys at every depth (serde_json's `Value` keeps
+/// the last one silently).
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Strict;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Strict, E> {
+                Ok(Strict(Value::Bool(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Strict, E> {
+                Ok(Strict(Value::from(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Strict, E> {
+                Ok(Strict(Value::from(v)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Strict, E> {
+                Err(E::custom("amounts and numbers must be integers, not floats"))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Strict, E> {
+                Ok(Strict(Value::String(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Strict, E> {
+                Ok(Strict(Value::String(v)))
+            }
+            fn visit_unit<E>(self) -> Result<Strict, E> {
+                Ok(Strict(Value::Null))
+            }
+            fn visit_none<E>(self) -> Result<Strict, E> {
+                Ok(Strict(Value::Null))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Strict, A::Error> {
+                let mut items = Vec::new();
+                while let Some(Strict(v)) = seq.next_element()? {
+                    items.push(v);
+                }
+                Ok(Strict(Value::Array(items)))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Strict, A::Error> {
+                let mut out = serde_json::Map::new();
+                while let Some((key, Strict(v))) = map.next_entry::<String, Strict>()? {
+                    if out.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format_args!("duplicate key `{key}`")));
+                    }
+                    out.insert(key, v);
+                }
+                Ok(Strict(Value::Object(out)))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// The longest message id (ISO Max35Text); `rest:native` reads `idempotency_key` as one.
+const MAX_MESSAGE_ID: usize = 35;
+
+/// The message id for an idempotency key or request id: the key itself when it fits an ISO
+/// Max35Text, else `idk_` + 31 hex digits of its SHA-256 (a UUID has 36 characters).
+pub(crate) fn message_id_text(key: &str) -> String {
+    if key.chars().count() > MAX_MESSAGE_ID {
+        let digest = Sha256::digest(key.as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        format!("idk_{}", hex.get(..31).unwrap_or(&hex))
+    } else {
+        key.to_owned()
+    }
+}
+
+/// Complete the body with what the HTTP request says (the key, the time) and decode it with
+/// `rest:native`. Returns the initiation and the idempotency key.
+///
+/// The codec reads `idempotency_key` as the message id, an ISO Max35Text, but a UUID key (the
+/// issue's example) has 36 characters: a longer key stays the idempotency key, and the message
+/// id becomes `idk_` + 31 hex digits of its SHA-256.
 fn parse_create(
     body: &[u8],
     header_key: Option<&str>,
     limits: &DecodeLimits,
 ) -> Result<(PaymentInitiation, String), ApiError> {
-    let mut doc: serde_json::Map<String, Value> =
-        payglot_core_model::json::from_slice(body, limits).map_err(|e| decode_error(&e, STYLE))?;
+    let Strict(doc) = payglot_core_model::json::from_slice(body, limits).map_err(|e| decode_error(&e, STYLE))?;
+    let Value::Object(mut doc) = doc else { return Err(invalid("the request body must be a JSON object")) };
     let bare = |k: &str| k.strip_prefix('"').and_then(|k| k.strip_suffix('"')).unwrap_or(k).to_owned();
     let body_key = match doc.get("idempotency_key") {
         Some(Value::String(k)) => Some(k.clone()),
@@ -83,40 +161,15 @@ fn parse_create(
             return Err(idempotency_error(&IdempotencyError::MissingKey { header: "Idempotency-Key" }, STYLE));
         }
     };
-    // Splice the missing members in after the opening brace rather than re-serializing: the
-    // codec then sees the client's own bytes (duplicate keys and all) and refuses what it must.
-    let mut members = String::new();
-    if !doc.contains_key("idempotency_key") {
-        members.push_str(&format!("\"idempotency_key\":{},", Value::String(key.clone())));
-    }
-    if !doc.contains_key("created_at") {
-        members.push_str(&format!("\"created_at\":\"{}\",", crate::payments::now()));
-    }
-    let filled = splice_members(body, &members).ok_or_else(|| invalid("the request body must be a JSON object"))?;
+    Policy::PAYGLOT.check_key(Some(&key)).map_err(|e| idempotency_error(&e, STYLE))?;
+    doc.insert("idempotency_key".into(), Value::String(message_id_text(&key)));
+    doc.entry("created_at").or_insert_with(|| Value::String(crate::payments::now()));
+    let filled = serde_json::to_vec(&doc).map_err(|_| invalid("the request body could not be completed"))?;
     let decoded = RestNative.decode(&filled, limits).map_err(|e| decode_error(&e, STYLE))?;
     match decoded.message {
         Message::PaymentInitiation(pi) => Ok((pi, key)),
         _ => Err(invalid("not a payment request")),
     }
-}
-
-/// `body` (a JSON object) with `members` (each followed by a comma) inserted after its `{`.
-fn splice_members(body: &[u8], members: &str) -> Option<Vec<u8>> {
-    if members.is_empty() {
-        return Some(body.to_vec());
-    }
-    let open = body.iter().position(|b| !b.is_ascii_whitespace())?;
-    if body.get(open) != Some(&b'{') {
-        return None;
-    }
-    let rest = body.get(open + 1..)?;
-    let empty = rest.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'}');
-    let members = if empty { members.trim_end_matches(',') } else { members };
-    let mut out = Vec::with_capacity(body.len() + members.len());
-    out.extend_from_slice(body.get(..=open)?);
-    out.extend_from_slice(members.as_bytes());
-    out.extend_from_slice(rest);
-    Some(out)
 }
 
 /// Encode with a codec, reporting losses as acceptable (the stored payment is richer or
@@ -209,6 +262,7 @@ pub(crate) async fn create_payment(
     let header_key = header_text(&headers, "idempotency-key", STYLE)?;
     let (pi, key) = parse_create(&body, header_key, &limits(&app))?;
     let new = canonical::single_payment(&pi).map_err(invalid)?;
+    let hook = canonical::name_hook(canonical::single_creditor_name(&pi));
     let idem = Idem {
         policy: Policy::PAYGLOT,
         operation: "POST /v1/payments".into(),
@@ -216,7 +270,7 @@ pub(crate) async fn create_payment(
         fingerprint: Fingerprint::of("POST", "/v1/payments", &body),
     };
     let render: Render = Box::new(render_native);
-    let created = app.create_payment(&principal, STYLE, new, idem, render).await?;
+    let created = app.create_payment_with(&principal, STYLE, new, idem, render, hook).await?;
     Ok(respond(created.response, created.replayed))
 }
 

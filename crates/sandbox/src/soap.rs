@@ -21,8 +21,8 @@ use payglot_soap::payglot::{PayglotBody, PaymentStatusQuery, read_body};
 use payglot_soap::{Fault, SoapVersion, parse_envelope, transport};
 
 use crate::app::{App, Idem, Render};
-use crate::canonical::{Original, status_report};
 use crate::auth::Principal;
+use crate::canonical::{Original, status_report};
 use crate::errors::ApiError;
 use crate::payments::Payment;
 
@@ -134,7 +134,8 @@ async fn initiate(
         key: Some(key),
         fingerprint: Fingerprint::of("POST", "/soap", body),
     };
-    match app.create_payment(principal, style, new, idem, render).await {
+    let hook = crate::canonical::name_hook(crate::canonical::single_creditor_name(pi));
+    match app.create_payment_with(principal, style, new, idem, render, hook).await {
         Ok(created) => crate::rest::respond(created.response, created.replayed),
         Err(e) => fault_from_api(&e, version),
     }
@@ -157,7 +158,9 @@ async fn status(app: &App, principal: &Principal, version: SoapVersion, q: &Paym
     };
     match found {
         Ok(Some(p)) => {
-            match status_report(std::slice::from_ref(&p), None).map(|r| PayglotBody::GetPaymentStatusResponse(r).to_envelope(version, &[])) {
+            match status_report(std::slice::from_ref(&p), None)
+                .map(|r| PayglotBody::GetPaymentStatusResponse(r).to_envelope(version, &[]))
+            {
                 Some(Ok(xml)) => crate::rest::respond(envelope_response(200, version, xml), false),
                 _ => fault_for(Condition::Internal, "the status report could not be written", version),
             }

@@ -168,6 +168,10 @@ CREATE TABLE IF NOT EXISTS idempotency_unavailable (
   key TEXT NOT NULL,
   PRIMARY KEY (scope, key)
 );
+CREATE TABLE IF NOT EXISTS payment_names (
+  payment_id TEXT PRIMARY KEY,
+  creditor_name TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS ob_consents (
   id TEXT PRIMARY KEY,
   owner TEXT NOT NULL,

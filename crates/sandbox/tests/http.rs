@@ -75,7 +75,8 @@ async fn create_get_list_and_transactions() {
     let s = Running::start(Config::for_tests(&[KEY, OTHER_KEY])).await;
     let key = uuid();
     let body = json!({"amount": 5000, "currency": "USD", "source_account": "acc_123456", "destination_account": "acc_789012", "reference": "INV-2025-001", "idempotency_key": key});
-    let (status, headers, created) = s.post("/v1/payments", KEY, &body, None).await;
+    // The exact body, its key also in the header.
+    let (status, headers, created) = s.post("/v1/payments", KEY, &body, Some(&key)).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert!(headers.contains_key("x-request-id"));
     let id = created["id"].as_str().unwrap().to_owned();
@@ -146,7 +147,10 @@ async fn every_scenario_row() {
         }
         let id = p["payment_id"].as_str().unwrap();
         let (_, got) = s.get(&format!("/v1/payments/{id}"), KEY).await;
-        assert_eq!((got["iso_status"].as_str(), got["status_reasons"][0]["code"].as_str()), (Some("RJCT"), Some(reason)));
+        assert_eq!(
+            (got["iso_status"].as_str(), got["status_reasons"][0]["code"].as_str()),
+            (Some("RJCT"), Some(reason))
+        );
     }
 
     // Repeated end-to-end id: AM05, 409.
@@ -169,7 +173,8 @@ async fn every_scenario_row() {
         s.post("/v1/payments", KEY, &payment(5003, "acc_789012"), None).await.0,
         StatusCode::SERVICE_UNAVAILABLE
     );
-    let no_key = s.client.post(s.url("/v1/payments")).bearer_auth(KEY).json(&payment(5003, "acc_789012")).send().await.unwrap();
+    let no_key =
+        s.client.post(s.url("/v1/payments")).bearer_auth(KEY).json(&payment(5003, "acc_789012")).send().await.unwrap();
     assert_eq!(no_key.status(), StatusCode::BAD_REQUEST);
 
     // .08: the answer comes after the client's timeout; the payment exists; the retry with the
@@ -730,7 +735,9 @@ fn pain001(message_id: &str, transfers: &[(&str, i64)]) -> Vec<u8> {
 /// Decode any supported ISO 20022 document (the version its namespace names).
 fn iso_decode(body: &[u8]) -> payglot_core_model::Message {
     use payglot_core_model::{Codec, DecodeLimits};
-    let Some(Ok(format)) = payglot_iso20022::sniff(body) else { panic!("not ISO 20022: {}", String::from_utf8_lossy(body)) };
+    let Some(Ok(format)) = payglot_iso20022::sniff(body) else {
+        panic!("not ISO 20022: {}", String::from_utf8_lossy(body))
+    };
     let version = payglot_iso20022::IsoMessage::ALL.into_iter().find(|m| m.format() == format).unwrap();
     payglot_iso20022::Iso20022Codec::new(version).decode(body, &DecodeLimits::default()).unwrap().message
 }
@@ -740,8 +747,10 @@ fn pain002(body: &[u8]) -> (Vec<(String, String, Option<String>)>, Option<String
     let payglot_core_model::Message::StatusReport(report) = iso_decode(body) else { panic!("not a pain.002") };
     let group = report.original_groups.first().and_then(|g| g.status.as_ref()).map(|s| s.as_str().to_owned());
     let txs = report
-        .transactions
+        .payment_infos
         .iter()
+        .flat_map(|p| p.transactions.iter())
+        .chain(report.transactions.iter())
         .map(|t| {
             (
                 t.status_id.as_ref().map(|i| i.as_str().to_owned()).unwrap_or_default(),
@@ -796,7 +805,8 @@ impl Running {
         let consent: Value = serde_json::from_slice(&body).unwrap();
         let consent_id = consent["Data"]["ConsentId"].as_str().unwrap();
         assert_eq!(consent["Data"]["Status"], "Authorised");
-        let payment = json!({"Data": {"ConsentId": consent_id, "Initiation": ob_initiation(v31, e2e, amount)}, "Risk": {}});
+        let payment =
+            json!({"Data": {"ConsentId": consent_id, "Initiation": ob_initiation(v31, e2e, amount)}, "Risk": {}});
         let key = uuid();
         let post = || {
             self.client
@@ -850,7 +860,8 @@ impl Running {
             .await;
         let (soap_id, soap_status, _) = soap_status(&String::from_utf8_lossy(&soap));
         assert_eq!(soap_id, id);
-        let (st, _, iso) = self.send(self.client.get(self.url(&format!("/iso20022/payments/{id}/status"))).bearer_auth(KEY)).await;
+        let (st, _, iso) =
+            self.send(self.client.get(self.url(&format!("/iso20022/payments/{id}/status"))).bearer_auth(KEY)).await;
         assert_eq!(st, StatusCode::OK, "{}", String::from_utf8_lossy(&iso));
         let (txs, _) = pain002(&iso);
         assert_eq!(txs[0].0, id);
@@ -873,8 +884,10 @@ async fn every_style_creates_and_every_style_reads_back() {
     let rejected = ["RJCT", "RJCT", "RJCT", "Rejected", "RJCT", "RJCT"].map(String::from);
     let mut ids = Vec::new();
 
-    // REST native.
-    let (st, _, p) = s.post("/v1/payments", KEY, &payment(1999, "acc_789012"), None).await;
+    // REST native (with the creditor's name, which Open Banking's answers need).
+    let mut body = payment(1999, "acc_789012");
+    body["creditor"] = json!({"name": "ACME Inc"});
+    let (st, _, p) = s.post("/v1/payments", KEY, &body, None).await;
     assert_eq!(st, StatusCode::CREATED);
     ids.push((p["id"].as_str().unwrap().to_owned(), &settled));
 
@@ -899,16 +912,19 @@ async fn every_style_creates_and_every_style_reads_back() {
     assert_eq!(created["transactionStatus"], "ACSC");
     assert_eq!(headers["location"], format!("/v1/payments/sepa-credit-transfers/{bg_id}"));
     assert_eq!(created["_links"]["status"]["href"], format!("/v1/payments/sepa-credit-transfers/{bg_id}/status"));
-    let (st, headers, again) = post_bg("/v1/payments/sepa-credit-transfers", bg("123.45", "E2E-BG-1"), Some(&request_id)).await;
+    let (st, headers, again) =
+        post_bg("/v1/payments/sepa-credit-transfers", bg("123.45", "E2E-BG-1"), Some(&request_id)).await;
     assert_eq!((st, headers["idempotent-replayed"].to_str().unwrap(), again), (StatusCode::CREATED, "true", body));
-    let (st, _, refused) = post_bg("/v1/payments/sepa-credit-transfers", bg("123.46", "E2E-BG-1"), Some(&request_id)).await;
+    let (st, _, refused) =
+        post_bg("/v1/payments/sepa-credit-transfers", bg("123.46", "E2E-BG-1"), Some(&request_id)).await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     let refused: Value = serde_json::from_slice(&refused).unwrap();
     assert_eq!(refused["tppMessages"][0]["category"], "ERROR");
     let (st, _, missing) = post_bg("/v1/payments/sepa-credit-transfers", bg("1.00", "E2E-BG-2"), None).await;
     assert_eq!(st, StatusCode::BAD_REQUEST, "{}", String::from_utf8_lossy(&missing));
     assert_eq!(serde_json::from_slice::<Value>(&missing).unwrap()["tppMessages"][0]["code"], "FORMAT_ERROR");
-    let (st, headers, body) = post_bg("/v1/instant-sepa-credit-transfers", bg("10.51", "E2E-BG-3"), Some(&uuid())).await;
+    let (st, headers, body) =
+        post_bg("/v1/instant-sepa-credit-transfers", bg("10.51", "E2E-BG-3"), Some(&uuid())).await;
     assert_eq!(st, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
     assert_eq!(headers["x-payglot-status-reason"], "AM04");
     let rejected_bg: Value = serde_json::from_slice(&body).unwrap();
@@ -1012,7 +1028,8 @@ async fn every_style_creates_and_every_style_reads_back() {
 
     // Unauthenticated: 401 in each style's own shape.
     let anon = |req: reqwest::RequestBuilder| s.send(req);
-    let (st, _, body) = anon(s.client.post(s.url("/v1/payments/sepa-credit-transfers")).json(&bg("1.00", "E2E-A"))).await;
+    let (st, _, body) =
+        anon(s.client.post(s.url("/v1/payments/sepa-credit-transfers")).json(&bg("1.00", "E2E-A"))).await;
     let body: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!((st, body["tppMessages"][0]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("TOKEN_INVALID")));
     let (st, _, body) = anon(s.client.post(s.url("/v1/sepa-credit-transfers")).json(&bg("1.00", "E2E-A"))).await;
@@ -1023,7 +1040,10 @@ async fn every_style_creates_and_every_style_reads_back() {
     assert_eq!((st, body["Errors"][0]["ErrorCode"].as_str()), (StatusCode::UNAUTHORIZED, Some("U006")));
     let (st, _, body) = anon(s.client.get(s.url("/open-banking/v3.1/pisp/domestic-payments/x"))).await;
     let body: Value = serde_json::from_slice(&body).unwrap();
-    assert_eq!((st, body["Errors"][0]["ErrorCode"].as_str()), (StatusCode::UNAUTHORIZED, Some("UK.OBIE.Header.Invalid")));
+    assert_eq!(
+        (st, body["Errors"][0]["ErrorCode"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("UK.OBIE.Header.Invalid"))
+    );
     let (st, _, body) = anon(s.client.post(s.url("/iso20022")).body(pain001("MSG-A", &[("E2E-A", 100)]))).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     assert_eq!(pain002(&body).1.as_deref(), Some("RJCT"));
