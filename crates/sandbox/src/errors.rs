@@ -88,9 +88,9 @@ pub struct ApiError {
     /// Extra JSON members for problem+json.
     pub extra: Option<serde_json::Map<String, serde_json::Value>>,
     /// The ISO status reason, for a rejection.
-    pub reason: Option<String>,
+    pub reason: Option<Box<str>>,
     /// The message id of the request, when known (a pain.002 names it).
-    pub original_message_id: Option<String>,
+    pub original_message_id: Option<Box<str>>,
 }
 
 impl ApiError {
@@ -121,7 +121,7 @@ impl ApiError {
             style,
             retry_after: None,
             extra: None,
-            reason: Some(code.to_owned()),
+            reason: Some(code.into()),
             original_message_id: None,
         }
     }

@@ -43,7 +43,7 @@ const XML: &str = "application/xml";
 
 fn error(condition: Condition, detail: impl Into<String>, original: Option<&str>) -> ApiError {
     let mut e = ApiError::condition(condition, STYLE, detail);
-    e.original_message_id = original.map(str::to_owned);
+    e.original_message_id = original.map(Into::into);
     e
 }
 
@@ -54,7 +54,7 @@ fn xml(status: StatusCode, body: Vec<u8>) -> Response {
 fn restyle(mut e: ApiError, original: Option<&str>) -> ApiError {
     e.style = STYLE;
     if e.original_message_id.is_none() {
-        e.original_message_id = original.map(str::to_owned);
+        e.original_message_id = original.map(Into::into);
     }
     e
 }

@@ -743,7 +743,10 @@ fn iso_decode(body: &[u8]) -> payglot_core_model::Message {
 }
 
 /// (payment id, status, reason) of every transaction of a pain.002, and the group status.
-fn pain002(body: &[u8]) -> (Vec<(String, String, Option<String>)>, Option<String>) {
+/// (payment id, status, reason) of each transaction.
+type TxStatuses = Vec<(String, String, Option<String>)>;
+
+fn pain002(body: &[u8]) -> (TxStatuses, Option<String>) {
     let payglot_core_model::Message::StatusReport(report) = iso_decode(body) else { panic!("not a pain.002") };
     let group = report.original_groups.first().and_then(|g| g.status.as_ref()).map(|s| s.as_str().to_owned());
     let txs = report
