@@ -1,7 +1,6 @@
 -- wrk script: POST /v1/payments with the issue's body. KEY comes from the environment.
--- With IDEMPOTENCY=1 every request carries a fresh Idempotency-Key (thread id + counter).
+-- Every request carries a fresh Idempotency-Key (thread id + counter): rest:native requires one.
 local key = os.getenv("KEY") or "sk_test_bench000000000000"
-local with_keys = os.getenv("IDEMPOTENCY") == "1"
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. key
@@ -19,10 +18,8 @@ function init(args)
   prefix = tostring(tid) .. "-" .. tostring(os.time())
 end
 function request()
-  if with_keys then
-    counter = counter + 1
-    wrk.headers["Idempotency-Key"] = prefix .. "-" .. counter
-  end
+  counter = counter + 1
+  wrk.headers["Idempotency-Key"] = prefix .. "-" .. counter
   return wrk.format()
 end
 

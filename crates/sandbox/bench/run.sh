@@ -11,12 +11,12 @@ export KEY=sk_test_bench000000000000
 export PAYGLOT_API_KEYS="$KEY"
 TMP="$(mktemp -d)"
 trap 'kill "${PID:-0}" 2>/dev/null || true; rm -rf "$TMP"' EXIT
-run() { # label db idempotency
+run() { # label db
   ./target/release/payglot serve --addr 127.0.0.1:18080 --db "$2" --instant --rate-limit 100000000 >"$TMP/out" 2>"$TMP/log" &
   PID=$!
   for _ in $(seq 50); do curl -sf http://127.0.0.1:18080/healthz >/dev/null 2>&1 && break; sleep 0.1; done
   printf '%-40s ' "$1"
-  IDEMPOTENCY="$3" wrk -t2 -c64 -d"${SECS}s" -s crates/sandbox/bench/post.lua http://127.0.0.1:18080/v1/payments | tail -1
+  wrk -t2 -c64 -d"${SECS}s" -s crates/sandbox/bench/post.lua http://127.0.0.1:18080/v1/payments | tail -1
   kill -INT "$PID"; wait "$PID" || true
 }
 # Baseline: the same server answering GET /healthz (auth-free, one store round trip, no write).
@@ -26,7 +26,5 @@ for _ in $(seq 50); do curl -sf http://127.0.0.1:18080/healthz >/dev/null 2>&1 &
 printf '%-40s ' "baseline GET /healthz"
 wrk -t2 -c64 -d"${SECS}s" --latency http://127.0.0.1:18080/healthz | grep -E "Requests/sec|99%" | tr -s ' ' | tr '\n' ' '; echo
 kill -INT "$PID"; wait "$PID" || true
-RUST_LOG=warn run "memory store" ":memory:" 0
-RUST_LOG=warn run "memory store, Idempotency-Key" ":memory:" 1
-RUST_LOG=warn run "SQLite file store" "$TMP/bench.db" 0
-RUST_LOG=warn run "SQLite file store, Idempotency-Key" "$TMP/bench2.db" 1
+RUST_LOG=warn run "memory store" ":memory:"
+RUST_LOG=warn run "SQLite file store" "$TMP/bench.db"

@@ -6,12 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use payglot_core_model::outcome::Condition;
+use payglot_rest::idempotency::{Begin, Fingerprint, Idempotency, IdempotencyError, Policy, StoredResponse};
 use tokio::sync::{Notify, watch};
 
 use crate::auth::{Auth, Principal};
 use crate::config::{Config, StatusClock};
 use crate::errors::{ApiError, Style};
-use crate::idempotency::{self, Begin, StoredResponse};
+use crate::idempotency::{self, SqliteIdempotency};
 use crate::payments::{self, NewPayment, Payment, Status};
 use crate::scenario::{Decision, Facts};
 use crate::store::{Store, StoreError};
@@ -34,6 +35,9 @@ pub struct App {
 /// How a style renders the payment it created (or the rejection).
 pub type Render = Box<dyn FnOnce(&Payment) -> StoredResponse + Send>;
 
+/// Work done in the transaction that inserts a payment.
+pub type Hook = Box<dyn FnOnce(&rusqlite::Connection, &Payment) -> Result<(), StoreError> + Send>;
+
 /// The answer to a create request.
 #[derive(Debug)]
 pub struct Created {
@@ -45,6 +49,9 @@ pub struct Created {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
+        if let StoreError::Refused(detail) = e {
+            return ApiError::condition(Condition::InvalidRequest, Style::RestNative, detail);
+        }
         tracing::error!(error = %e, "store failure");
         ApiError::condition(
             Condition::Internal,
@@ -54,46 +61,84 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// How a create request is protected against repeats: payglot-rest's idempotency policy of
+/// the style, the operation (the key space within the caller's), the key as received and the
+/// request's fingerprint.
+#[derive(Debug, Clone)]
+pub struct Idem {
+    /// The style's policy (header, required or not, key syntax, TTL).
+    pub policy: Policy,
+    /// The operation, e.g. `POST /v1/payments`; keys are unique per caller and operation.
+    pub operation: String,
+    /// The key as received (`None`: absent).
+    pub key: Option<String>,
+    /// What identifies the request (method, target, body).
+    pub fingerprint: Fingerprint,
+}
+
+/// An idempotency refusal in the caller's style.
+pub fn idempotency_error(e: &IdempotencyError, style: Style) -> ApiError {
+    let condition = match e {
+        IdempotencyError::InFlight => Condition::Conflict,
+        IdempotencyError::Mismatch => Condition::IdempotencyMismatch,
+        _ => Condition::MalformedRequest,
+    };
+    ApiError::condition(condition, style, e.to_string())
+}
+
+fn job_error() -> Result<(), StoreError> {
+    idempotency::take_error().map_or(Ok(()), Err)
+}
+
 impl App {
-    /// Create a payment. `key` is the idempotency key (any style's), `fingerprint` identifies the
-    /// request. Errors come back in `style`.
+    /// Create a payment, protected by `idem`. Errors come back in `style`.
     pub async fn create_payment(
         &self,
         owner: &Principal,
         style: Style,
         new: NewPayment,
-        key: Option<String>,
-        fingerprint: String,
+        idem: Idem,
         render: Render,
     ) -> Result<Created, ApiError> {
+        self.create_payment_with(owner, style, new, idem, render, None).await
+    }
+
+    /// [`create_payment`](Self::create_payment), running `hook` in the transaction that
+    /// inserts the payment (an `Err` from it rolls the payment back).
+    pub async fn create_payment_with(
+        &self,
+        owner: &Principal,
+        style: Style,
+        new: NewPayment,
+        idem: Idem,
+        render: Render,
+        hook: Option<Hook>,
+    ) -> Result<Created, ApiError> {
         let owner: Arc<str> = owner.0.clone();
-        let mut after_unavailable = false;
-        if let Some(key) = &key {
-            let (o, k, f) = (owner.clone(), key.clone(), fingerprint.clone());
-            match self
-                .store
-                .call(move |c| idempotency::begin(c, &o, &k, &f))
-                .await
-                .map_err(|e| restyle(e.into(), style))?
-            {
-                Begin::Proceed { after_unavailable: a } => after_unavailable = a,
-                Begin::Replay(response) => return Ok(Created { response, replayed: true }),
-                Begin::InFlight => {
-                    return Err(ApiError::condition(
-                        Condition::Conflict,
-                        style,
-                        "a request with this idempotency key is in progress",
-                    ));
-                }
-                Begin::Mismatch => {
-                    return Err(ApiError::condition(
-                        Condition::IdempotencyMismatch,
-                        style,
-                        "this idempotency key was used with a different request",
-                    ));
-                }
-            }
-        }
+        let Idem { policy, operation, key, fingerprint } = idem;
+        // Key syntax first: a malformed or missing key never reaches the store.
+        policy.check_key(key.as_deref()).map_err(|e| idempotency_error(&e, style))?;
+        let scope = format!("{owner} {operation}");
+        let (s, k) = (scope.clone(), key.clone());
+        let begun = self
+            .store
+            .call(move |c| {
+                let begun = Idempotency::new(policy, SqliteIdempotency).begin(&s, k.as_deref(), fingerprint);
+                job_error()?;
+                let after_unavailable = match &begun {
+                    Ok(Begin::Proceed(ticket)) => idempotency::take_unavailable(c, &s, ticket.key().as_str())?,
+                    _ => false,
+                };
+                Ok((begun, after_unavailable))
+            })
+            .await
+            .map_err(|e| restyle(e.into(), style))?;
+        let (ticket, after_unavailable) = match begun {
+            (Ok(Begin::Proceed(ticket)), a) => (Some(ticket), a),
+            (Ok(Begin::Unprotected), _) => (None, false),
+            (Ok(Begin::Replay(response)), _) => return Ok(Created { response, replayed: true }),
+            (Err(e), _) => return Err(idempotency_error(&e, style)),
+        };
         let scenarios = self.config.scenarios.clone();
         // The .03 row needs no store: decide it before touching payments.
         let early = scenarios.decide(&Facts {
@@ -104,10 +149,15 @@ impl App {
             duplicate_end_to_end_id: false,
         });
         if let Decision::Unavailable(retry_after) = early {
-            if let Some(key) = key {
-                let o = owner.clone();
+            if let Some(ticket) = ticket {
+                let s = scope.clone();
                 self.store
-                    .call(move |c| idempotency::release(c, &o, &key, true))
+                    .call(move |c| {
+                        let key = ticket.key().as_str().to_owned();
+                        Idempotency::new(policy, SqliteIdempotency).abandon(ticket);
+                        job_error()?;
+                        idempotency::mark_unavailable(c, &s, &key)
+                    })
                     .await
                     .map_err(|e| restyle(e.into(), style))?;
             }
@@ -120,7 +170,7 @@ impl App {
         }
         let instant = self.config.clock == StatusClock::Instant;
         let o = owner.clone();
-        let key_to_release = key.clone();
+        let ticket_to_release = ticket.clone();
         let style_id = style.format_id();
         let created = self
             .store
@@ -141,14 +191,18 @@ impl App {
                     _ => None,
                 };
                 let mut payment = payments::insert(c, &o, style_id, &new, rejected)?;
+                if let Some(hook) = hook {
+                    hook(c, &payment)?;
+                }
                 if instant && rejected.is_none() {
                     for status in [Status::AcceptedTechnical, Status::Settled] {
                         payments::apply_status(c, &mut payment, status, None)?;
                     }
                 }
                 let response = render(&payment);
-                if let Some(key) = &key {
-                    idempotency::complete(c, &o, key, &response)?;
+                if let Some(ticket) = ticket {
+                    Idempotency::new(policy, SqliteIdempotency).complete(ticket, response.clone());
+                    job_error()?;
                 }
                 Ok((decision, response, payment))
             })
@@ -157,9 +211,14 @@ impl App {
             Ok(created) => created,
             Err(e) => {
                 // Nothing was committed: free the key so a retry can go through.
-                if let Some(key) = key_to_release {
-                    let o = owner.clone();
-                    let _ = self.store.call(move |c| idempotency::release(c, &o, &key, false)).await;
+                if let Some(ticket) = ticket_to_release {
+                    let _ = self
+                        .store
+                        .call(move |_| {
+                            Idempotency::new(policy, SqliteIdempotency).abandon(ticket);
+                            job_error()
+                        })
+                        .await;
                 }
                 return Err(restyle(e.into(), style));
             }
@@ -186,6 +245,66 @@ impl App {
             }
         }
         Ok(Created { response, replayed: false })
+    }
+
+    /// Run `job` in a store transaction at most once per idempotency key (`idem`): a repeat
+    /// replays its response. For operations that create something other than a payment.
+    pub async fn run_idempotent<F>(
+        &self,
+        owner: &Principal,
+        style: Style,
+        idem: Idem,
+        job: F,
+    ) -> Result<Created, ApiError>
+    where
+        F: FnOnce(&rusqlite::Connection) -> Result<StoredResponse, StoreError> + Send + 'static,
+    {
+        let Idem { policy, operation, key, fingerprint } = idem;
+        policy.check_key(key.as_deref()).map_err(|e| idempotency_error(&e, style))?;
+        let scope = format!("{} {operation}", owner.0);
+        let outcome = self
+            .store
+            .call(move |_| {
+                let idem = Idempotency::new(policy, SqliteIdempotency);
+                let begun = idem.begin(&scope, key.as_deref(), fingerprint);
+                job_error()?;
+                Ok(begun)
+            })
+            .await
+            .map_err(|e| restyle(e.into(), style))?;
+        let ticket = match outcome {
+            Ok(Begin::Proceed(ticket)) => Some(ticket),
+            Ok(Begin::Unprotected) => None,
+            Ok(Begin::Replay(response)) => return Ok(Created { response, replayed: true }),
+            Err(e) => return Err(idempotency_error(&e, style)),
+        };
+        let release = ticket.clone();
+        let done = self
+            .store
+            .call(move |c| {
+                let response = job(c)?;
+                if let Some(ticket) = ticket {
+                    Idempotency::new(policy, SqliteIdempotency).complete(ticket, response.clone());
+                    job_error()?;
+                }
+                Ok(response)
+            })
+            .await;
+        match done {
+            Ok(response) => Ok(Created { response, replayed: false }),
+            Err(e) => {
+                if let Some(ticket) = release {
+                    let _ = self
+                        .store
+                        .call(move |_| {
+                            Idempotency::new(policy, SqliteIdempotency).abandon(ticket);
+                            job_error()
+                        })
+                        .await;
+                }
+                Err(restyle(e.into(), style))
+            }
+        }
     }
 
     /// One payment of `owner`.

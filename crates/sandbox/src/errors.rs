@@ -1,14 +1,17 @@
-//! Errors in each API style's own shape: RFC 9457 problem+json for REST, a SOAP 1.1 or 1.2
-//! fault, a GraphQL `errors` document, a pain.002 group rejection for ISO 20022. The HTTP
-//! status, problem type, fault code and GraphQL code all come from core-model's one outcome
-//! table.
+//! Errors in each API style's own shape: RFC 9457 problem+json for REST native, Berlin Group
+//! `tppMessages`, Open Banking `OBErrorResponse1` (both written by payglot-rest), a SOAP 1.1 or
+//! 1.2 fault (payglot-soap), a GraphQL `errors` document, a pain.002 group rejection for ISO
+//! 20022 (payglot-iso20022). The HTTP status, problem type, fault code and GraphQL code all
+//! come from core-model's one outcome table.
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use payglot_core_model::StatusReason;
 use payglot_core_model::outcome::{self, Condition, Outcome};
+use payglot_core_model::{
+    CodeOrProprietary, Codec, EncodeOptions, Format, GroupStatus, Max35Text, Message, OriginalGroupStatus, StatusReason,
+};
 
-/// Berlin Group payment products served under `/v1/payments/{product}`.
+/// Berlin Group payment products served under `/v1/payments/{product}` (and `/v1/{product}`).
 pub const BERLIN_GROUP_PRODUCTS: &[&str] =
     &["sepa-credit-transfers", "instant-sepa-credit-transfers", "target-2-payments", "cross-border-credit-transfers"];
 
@@ -19,8 +22,10 @@ pub enum Style {
     RestNative,
     /// `rest:berlin-group`.
     BerlinGroup,
-    /// `rest:open-banking-uk`.
+    /// `rest:open-banking-uk` (v4).
     OpenBanking,
+    /// `rest:open-banking-uk-v3.1`.
+    OpenBankingV31,
     /// SOAP 1.1 (`text/xml`).
     Soap11,
     /// SOAP 1.2 (`application/soap+xml`).
@@ -41,12 +46,14 @@ impl Style {
             Self::Iso20022
         } else if path.starts_with("/graphql") {
             Self::GraphQl
+        } else if path.starts_with("/open-banking/v3.1") {
+            Self::OpenBankingV31
         } else if path.starts_with("/open-banking") {
             Self::OpenBanking
-        } else if BERLIN_GROUP_PRODUCTS
-            .iter()
-            .any(|p| path.strip_prefix("/v1/payments/").is_some_and(|rest| rest.split('/').next() == Some(p)))
-        {
+        } else if BERLIN_GROUP_PRODUCTS.iter().any(|p| {
+            let first = |prefix: &str| path.strip_prefix(prefix).and_then(|rest| rest.split('/').next()) == Some(*p);
+            first("/v1/payments/") || first("/v1/")
+        }) {
             Self::BerlinGroup
         } else {
             Self::RestNative
@@ -59,6 +66,7 @@ impl Style {
             Self::RestNative => "rest:native",
             Self::BerlinGroup => "rest:berlin-group",
             Self::OpenBanking => "rest:open-banking-uk",
+            Self::OpenBankingV31 => "rest:open-banking-uk-v3.1",
             Self::Soap11 | Self::Soap12 => "soap:payglot",
             Self::Iso20022 => "iso20022:pain.001.001.09",
             Self::GraphQl => "graphql:payglot",
@@ -77,8 +85,12 @@ pub struct ApiError {
     pub style: Style,
     /// `Retry-After` seconds.
     pub retry_after: Option<u64>,
-    /// Extra JSON members for problem+json (e.g. the rejected payment).
+    /// Extra JSON members for problem+json.
     pub extra: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The ISO status reason, for a rejection.
+    pub reason: Option<Box<str>>,
+    /// The message id of the request, when known (a pain.002 names it).
+    pub original_message_id: Option<Box<str>>,
 }
 
 impl ApiError {
@@ -89,13 +101,29 @@ impl ApiError {
             outcome::Retry::Safe { after } => Some(after.as_secs().max(1)),
             _ => None,
         };
-        Self { outcome: Box::new(outcome), detail: detail.into(), style, retry_after, extra: None }
+        Self {
+            outcome: Box::new(outcome),
+            detail: detail.into(),
+            style,
+            retry_after,
+            extra: None,
+            reason: None,
+            original_message_id: None,
+        }
     }
 
     /// An error for an ISO status reason (a rejected payment).
     pub fn reason(code: &str, style: Style, detail: impl Into<String>) -> Self {
         let outcome = StatusReason::parse(code).map_or(outcome::DEFAULT, |r| outcome::for_reason(&r));
-        Self { outcome: Box::new(outcome), detail: detail.into(), style, retry_after: None, extra: None }
+        Self {
+            outcome: Box::new(outcome),
+            detail: detail.into(),
+            style,
+            retry_after: None,
+            extra: None,
+            reason: Some(code.into()),
+            original_message_id: None,
+        }
     }
 
     /// Set `Retry-After`.
@@ -114,7 +142,7 @@ impl ApiError {
     pub fn render(&self) -> (u16, &'static str, Vec<u8>) {
         let o = &self.outcome;
         match self.style {
-            Style::RestNative | Style::BerlinGroup | Style::OpenBanking => {
+            Style::RestNative => {
                 let mut body = serde_json::Map::new();
                 body.insert("type".into(), o.problem_type.into());
                 body.insert("title".into(), o.title.into());
@@ -147,42 +175,96 @@ impl ApiError {
                 };
                 (o.http_status, content_type, xml.into_bytes())
             }
-            Style::Iso20022 => {
-                // FIXME(issue 8): hand-written until payglot-iso20022 encodes pain.002 for us.
-                let body = format!(
-                    concat!(
-                        r#"<?xml version="1.0" encoding="UTF-8"?>"#,
-                        r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>"#,
-                        "<GrpHdr><MsgId>{}</MsgId><CreDtTm>{}</CreDtTm></GrpHdr>",
-                        "<OrgnlGrpInfAndSts><OrgnlMsgId>NOTPROVIDED</OrgnlMsgId><OrgnlMsgNmId>pain.001</OrgnlMsgNmId>",
-                        "<GrpSts>RJCT</GrpSts><StsRsnInf><Rsn><Prtry>{}</Prtry></Rsn><AddtlInf>{}</AddtlInf></StsRsnInf>",
-                        "</OrgnlGrpInfAndSts></CstmrPmtStsRpt></Document>"
-                    ),
-                    crate::payments::new_id("sts"),
-                    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"),
-                    o.graphql_code.chars().take(35).collect::<String>(),
-                    xml_escape(&self.detail.chars().take(105).collect::<String>()),
-                );
-                (o.http_status, "application/xml", body.into_bytes())
+            Style::BerlinGroup | Style::OpenBanking | Style::OpenBankingV31 => self.render_rest_dialect(),
+            Style::Iso20022 => self.render_pain002(),
+        }
+    }
+
+    /// The reason to report: the ISO code of a rejection, else the provider code `own`.
+    fn reason_or(&self, own: &str) -> Option<CodeOrProprietary<StatusReason>> {
+        match self.reason.as_deref().and_then(|r| StatusReason::parse(r).ok()) {
+            Some(code) => Some(CodeOrProprietary::Code(code)),
+            None => Max35Text::new(own).ok().map(CodeOrProprietary::Proprietary),
+        }
+    }
+
+    /// Berlin Group `tppMessages` or Open Banking `OBErrorResponse1`, written by payglot-rest;
+    /// the HTTP status is the outcome table's.
+    fn render_rest_dialect(&self) -> (u16, &'static str, Vec<u8>) {
+        let o = &self.outcome;
+        let (format, own) = match self.style {
+            Style::BerlinGroup => (Format::REST_BERLIN_GROUP, berlin_group_code(o.http_status)),
+            Style::OpenBankingV31 => (Format::REST_OPEN_BANKING_UK_V3_1, open_banking_code(o.http_status)),
+            _ => (Format::REST_OPEN_BANKING_UK, open_banking_code(o.http_status)),
+        };
+        let detail = format!("{}: {}", o.title, self.detail);
+        let encoded = self
+            .reason_or(own)
+            .and_then(|reason| crate::canonical::rejection(None, reason, &detail))
+            .and_then(|report| payglot_rest::errors::error_response(&report, &format).ok());
+        match encoded {
+            Some(r) => (o.http_status, r.content_type, r.body),
+            None => (o.http_status, "text/plain", detail.into_bytes()),
+        }
+    }
+
+    /// A pain.002 group rejection, encoded by payglot-iso20022: `GrpSts` RJCT with the ISO
+    /// reason of a rejection, else the outcome's code as a proprietary reason, and the detail.
+    fn render_pain002(&self) -> (u16, &'static str, Vec<u8>) {
+        let o = &self.outcome;
+        let detail: Vec<char> = format!("{}: {}", o.title, self.detail).chars().collect();
+        let report = (|| {
+            let mut report =
+                crate::canonical::rejection(None, self.reason_or(o.graphql_code)?, &detail.iter().collect::<String>())?;
+            let mut reasons = report.transactions.pop()?.reasons;
+            for r in &mut reasons {
+                r.additional_info.truncate(1);
             }
+            report.original_groups.push(OriginalGroupStatus {
+                original_message_id: Max35Text::new(
+                    self.original_message_id.clone().unwrap_or_else(|| "NOTPROVIDED".into()),
+                )
+                .ok()?,
+                original_message_name: Max35Text::new("pain.001.001.09").ok()?,
+                original_created: None,
+                original_number_of_transactions: None,
+                original_control_sum: None,
+                status: GroupStatus::parse("RJCT").ok(),
+                reasons,
+            });
+            Some(report)
+        })();
+        let codec = payglot_iso20022::Iso20022Codec::new(payglot_iso20022::IsoMessage::Pain002V10);
+        let lossy = EncodeOptions::lossy();
+        match report.and_then(|r| codec.encode(&Message::StatusReport(r), &lossy).ok()) {
+            Some(encoded) => (o.http_status, "application/xml", encoded.bytes),
+            None => (o.http_status, "text/plain", detail.iter().collect::<String>().into_bytes()),
         }
     }
 }
 
-/// Escape text for XML content.
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
+/// The Berlin Group message code for an HTTP status of the outcome table.
+fn berlin_group_code(status: u16) -> &'static str {
+    match status {
+        401 => "TOKEN_INVALID",
+        403 => "SERVICE_BLOCKED",
+        404 => "RESOURCE_UNKNOWN",
+        409 => "STATUS_INVALID",
+        400 | 413 | 422 => "FORMAT_ERROR",
+        _ => "PAYMENT_FAILED",
     }
-    out
+}
+
+/// The Open Banking error code (v4 style; v3.1 writes the `UK.OBIE.*` name) for an HTTP status.
+fn open_banking_code(status: u16) -> &'static str {
+    match status {
+        401 => "U006",
+        404 => "U011",
+        409 => "U029",
+        400 | 413 => "U010",
+        422 => "U002",
+        _ => "U000",
+    }
 }
 
 impl IntoResponse for ApiError {

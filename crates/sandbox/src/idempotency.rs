@@ -1,145 +1,225 @@
-//! Idempotency records, with the IETF Idempotency-Key draft's semantics in every style: the
-//! same key and payload replays the first response; the same key with another payload is 422;
-//! a request still in flight is 409. A key is scoped to its principal.
+//! Idempotency in every style through `payglot_rest::idempotency` (the IETF Idempotency-Key
+//! draft: the same key and payload replays the first response; the same key with another
+//! payload is 422; a request still in flight is 409; a missing key where the policy requires
+//! one is 400; records expire after the policy's TTL), over the sandbox's SQLite store:
+//! [`SqliteIdempotency`] implements payglot-rest's [`IdempotencyStore`].
 //!
-//! The record is completed in the same store transaction that creates the payment, so a crash
-//! can never leave a payment without its record (records still in flight at start-up are
-//! dropped: their payment was never committed).
+//! The store trait is synchronous and every store job runs on the one store thread, so the
+//! implementation reaches the connection of that thread ([`crate::store::with_connection`]).
+//! Called from a store job, `begin` is atomic (jobs run one at a time) and `complete` is part
+//! of the job's transaction: the record is completed in the same transaction that creates the
+//! payment, so a crash can never leave a payment without its record (records still in flight
+//! at start-up are dropped: their payment was never committed).
+//!
+//! The trait's methods cannot fail; an SQL error inside them is kept and handed to the job by
+//! [`take_error`], which rolls the job back.
 
+use std::cell::RefCell;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use payglot_rest::idempotency::{Fingerprint, IdempotencyStore, Key, StoreBegin, StoredResponse};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
-use crate::store::StoreError;
+use crate::store::{StoreError, with_connection};
 
-/// A stored response, replayed byte for byte.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredResponse {
-    /// HTTP status.
-    pub status: u16,
-    /// Content type.
-    pub content_type: String,
-    /// Body.
-    pub body: Vec<u8>,
+thread_local! {
+    static LAST_ERROR: RefCell<Option<StoreError>> = const { RefCell::new(None) };
 }
 
-/// What to do with a request carrying a key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Begin {
-    /// First time (or a retry after a 503): go ahead. The key is now in flight.
-    Proceed {
-        /// A previous attempt with this key got the .03 "unavailable" answer.
-        after_unavailable: bool,
-    },
-    /// Done before: send this again.
-    Replay(StoredResponse),
-    /// Another request with this key is being processed: 409.
-    InFlight,
-    /// This key was used with a different payload: 422.
-    Mismatch,
+/// payglot-rest's idempotency store over the sandbox's SQLite database. Use it only inside a
+/// store job (`Store::call`): elsewhere there is no connection and every call fails.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SqliteIdempotency;
+
+/// The error an [`SqliteIdempotency`] method met in this store job, if any (cleared).
+pub fn take_error() -> Option<StoreError> {
+    LAST_ERROR.with(|e| e.borrow_mut().take())
 }
 
-/// SHA-256 of what identifies a request: method and path, then the body.
-pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
-    let mut h = Sha256::new();
-    h.update(method.as_bytes());
-    h.update(b" ");
-    h.update(path.as_bytes());
-    h.update(b"\n");
-    h.update(body);
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+fn keep_error(e: StoreError) {
+    tracing::error!(error = %e, "idempotency store");
+    LAST_ERROR.with(|slot| *slot.borrow_mut() = Some(e));
 }
 
-/// fingerprint, state, status, content type, body.
-type IdempotencyRow = (String, String, Option<u16>, Option<String>, Option<Vec<u8>>);
+fn ms(t: SystemTime) -> i64 {
+    t.duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
 
-/// Claim `key` for a request with `fingerprint`.
-pub fn begin(conn: &Connection, owner: &str, key: &str, fingerprint: &str) -> Result<Begin, StoreError> {
-    let row: Option<IdempotencyRow> = conn
+fn run<T>(default: T, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> T {
+    match with_connection(f) {
+        Some(Ok(v)) => v,
+        Some(Err(e)) => {
+            keep_error(e);
+            default
+        }
+        None => {
+            keep_error(StoreError::Closed);
+            default
+        }
+    }
+}
+
+/// fingerprint, state, status, headers (JSON), body.
+type Row = (Vec<u8>, String, Option<u16>, Option<String>, Option<Vec<u8>>);
+
+fn begin_sql(
+    conn: &Connection,
+    scope: &str,
+    key: &str,
+    fp: &[u8],
+    now: i64,
+    ttl: Duration,
+) -> Result<StoreBegin, StoreError> {
+    let row: Option<Row> = conn
         .prepare_cached(
-            "SELECT fingerprint, state, status_code, content_type, body FROM idempotency WHERE owner = ?1 AND key = ?2",
+            "SELECT fingerprint, state, status_code, headers, body FROM idempotency_records
+             WHERE scope = ?1 AND key = ?2 AND expires_ms > ?3",
         )?
-        .query_row(params![owner, key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .query_row(params![scope, key, now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
         .optional()?;
-    let Some((stored_fingerprint, state, status, content_type, body)) = row else {
+    let Some((stored_fp, state, status, headers, body)) = row else {
+        let expires = now.saturating_add(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX));
         conn.prepare_cached(
-            "INSERT INTO idempotency (owner, key, fingerprint, state, created_at) VALUES (?1, ?2, ?3, 'in_flight', ?4)",
+            "INSERT OR REPLACE INTO idempotency_records (scope, key, fingerprint, state, expires_ms)
+             VALUES (?1, ?2, ?3, 'in_flight', ?4)",
         )?
-        .execute(params![owner, key, fingerprint, crate::payments::now()])?;
-        return Ok(Begin::Proceed { after_unavailable: false });
+        .execute(params![scope, key, fp, expires])?;
+        return Ok(StoreBegin::Claimed);
     };
-    if stored_fingerprint != fingerprint {
-        return Ok(Begin::Mismatch);
+    if stored_fp != fp {
+        return Ok(StoreBegin::Mismatch);
     }
-    match (state.as_str(), status, content_type, body) {
-        ("done", Some(status), Some(content_type), Some(body)) => {
-            Ok(Begin::Replay(StoredResponse { status, content_type, body }))
+    match (state.as_str(), status, body) {
+        ("done", Some(status), Some(body)) => {
+            let headers: Vec<(String, String)> =
+                headers.and_then(|h| serde_json::from_str(&h).ok()).unwrap_or_default();
+            Ok(StoreBegin::Completed(StoredResponse { status, headers, body }))
         }
-        ("retryable", ..) => {
-            set_state(conn, owner, key, "in_flight")?;
-            Ok(Begin::Proceed { after_unavailable: true })
-        }
-        _ => Ok(Begin::InFlight),
+        _ => Ok(StoreBegin::InFlight),
     }
 }
 
-fn set_state(conn: &Connection, owner: &str, key: &str, state: &str) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE idempotency SET state = ?3 WHERE owner = ?1 AND key = ?2")?
-        .execute(params![owner, key, state])?;
+impl IdempotencyStore for SqliteIdempotency {
+    fn begin(&self, scope: &str, key: &Key, fingerprint: Fingerprint, now: SystemTime, ttl: Duration) -> StoreBegin {
+        // On failure: "in flight" (409, retry later) — nothing was claimed, nothing replayed.
+        run(StoreBegin::InFlight, |c| begin_sql(c, scope, key.as_str(), &fingerprint.bytes(), ms(now), ttl))
+    }
+
+    fn complete(&self, scope: &str, key: &Key, response: StoredResponse, now: SystemTime, ttl: Duration) {
+        let expires = ms(now).saturating_add(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX));
+        let headers = serde_json::to_string(&response.headers).unwrap_or_else(|_| "[]".into());
+        run((), |c| {
+            let n = c
+                .prepare_cached(
+                    "UPDATE idempotency_records SET state = 'done', status_code = ?3, headers = ?4, body = ?5,
+                     expires_ms = ?6 WHERE scope = ?1 AND key = ?2",
+                )?
+                .execute(params![scope, key.as_str(), response.status, headers, response.body, expires])?;
+            if n == 1 { Ok(()) } else { Err(StoreError::Corrupt("idempotency record vanished".into())) }
+        });
+    }
+
+    fn abandon(&self, scope: &str, key: &Key) {
+        run((), |c| {
+            c.prepare_cached("DELETE FROM idempotency_records WHERE scope = ?1 AND key = ?2")?
+                .execute(params![scope, key.as_str()])?;
+            Ok(())
+        });
+    }
+}
+
+/// Remember that the request with this key got the .03 "unavailable" answer, so the next
+/// attempt with the same key goes through (the scenario table's first row).
+pub fn mark_unavailable(conn: &Connection, scope: &str, key: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("INSERT OR REPLACE INTO idempotency_unavailable (scope, key) VALUES (?1, ?2)")?
+        .execute(params![scope, key])?;
     Ok(())
 }
 
-/// Store the response of a finished request.
-pub fn complete(conn: &Connection, owner: &str, key: &str, response: &StoredResponse) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "UPDATE idempotency SET state = 'done', status_code = ?3, content_type = ?4, body = ?5 WHERE owner = ?1 AND key = ?2",
-    )?
-    .execute(params![owner, key, response.status, response.content_type, response.body])?;
-    Ok(())
+/// Whether the previous attempt with this key got the .03 answer (and forget it).
+pub fn take_unavailable(conn: &Connection, scope: &str, key: &str) -> Result<bool, StoreError> {
+    let n = conn
+        .prepare_cached("DELETE FROM idempotency_unavailable WHERE scope = ?1 AND key = ?2")?
+        .execute(params![scope, key])?;
+    Ok(n > 0)
 }
 
-/// Release a key whose request stored nothing: `retryable` marks the .03 answer (the next
-/// attempt goes through), otherwise the key is forgotten.
-pub fn release(conn: &Connection, owner: &str, key: &str, retryable: bool) -> Result<(), StoreError> {
-    if retryable {
-        set_state(conn, owner, key, "retryable")
-    } else {
-        conn.prepare_cached("DELETE FROM idempotency WHERE owner = ?1 AND key = ?2")?.execute(params![owner, key])?;
-        Ok(())
-    }
-}
-
-/// Forget keys left in flight by a crash (their payments were never committed).
+/// Forget keys left in flight by a crash (their payments were never committed) and expired
+/// records.
 pub fn drop_in_flight(conn: &Connection) -> Result<usize, StoreError> {
-    Ok(conn.execute("DELETE FROM idempotency WHERE state = 'in_flight'", [])?)
+    let now = ms(SystemTime::now());
+    Ok(conn.execute("DELETE FROM idempotency_records WHERE state = 'in_flight' OR expires_ms <= ?1", [now])?)
+}
+
+/// A key derived from values that identify a message (an ISO message id and end-to-end id,
+/// a SOAP message id): `msg_` + 40 hex digits of their SHA-256, so any text fits the policy's
+/// key syntax.
+pub fn derived_key(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for part in parts {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    let digest = h.finalize();
+    let hex: String = digest.iter().take(20).map(|b| format!("{b:02x}")).collect();
+    format!("msg_{hex}")
 }
 
 #[cfg(test)]
 mod tests {
+    use payglot_rest::idempotency::{Begin, Idempotency, IdempotencyError, Policy};
+
     use super::*;
 
     #[tokio::test]
-    async fn semantics() {
+    async fn payglot_rest_semantics_over_sqlite() {
         let (store, thread) = crate::store::Store::open(&crate::config::DbPath::Memory).unwrap();
         store
             .call(|c| {
-                assert_eq!(begin(c, "o", "k", "f1")?, Begin::Proceed { after_unavailable: false });
-                assert_eq!(begin(c, "o", "k", "f1")?, Begin::InFlight);
-                assert_eq!(begin(c, "o", "k", "f2")?, Begin::Mismatch);
-                assert_eq!(begin(c, "other", "k", "f2")?, Begin::Proceed { after_unavailable: false });
-                let r = StoredResponse { status: 201, content_type: "application/json".into(), body: b"{}".to_vec() };
-                complete(c, "o", "k", &r)?;
-                assert_eq!(begin(c, "o", "k", "f1")?, Begin::Replay(r));
-                assert_eq!(begin(c, "o", "k2", "f")?, Begin::Proceed { after_unavailable: false });
-                release(c, "o", "k2", true)?;
-                assert_eq!(begin(c, "o", "k2", "f")?, Begin::Proceed { after_unavailable: true });
-                release(c, "o", "k2", false)?;
-                assert_eq!(begin(c, "o", "k2", "g")?, Begin::Proceed { after_unavailable: false });
-                assert_eq!(drop_in_flight(c)?, 2);
+                let idem = Idempotency::new(Policy::PAYGLOT, SqliteIdempotency);
+                let f1 = Fingerprint::of("POST", "/a", b"1");
+                let f2 = Fingerprint::of("POST", "/a", b"2");
+                let Ok(Begin::Proceed(ticket)) = idem.begin("o", Some("k"), f1) else { panic!("not claimed") };
+                assert_eq!(idem.begin("o", Some("k"), f1), Err(IdempotencyError::InFlight));
+                assert_eq!(idem.begin("o", Some("k"), f2), Err(IdempotencyError::Mismatch));
+                assert!(matches!(idem.begin("other", Some("k"), f2), Ok(Begin::Proceed(_))));
+                assert_eq!(idem.begin("o", None, f1).map_err(|e| e.http_status()), Err(400));
+                let r = StoredResponse {
+                    status: 201,
+                    headers: vec![("content-type".into(), "application/json".into())],
+                    body: b"{}".to_vec(),
+                };
+                idem.complete(ticket, r.clone());
+                assert_eq!(idem.begin("o", Some("k"), f1), Ok(Begin::Replay(r)));
+                // Expired records count as absent.
+                let later = SystemTime::now() + Duration::from_secs(25 * 3600);
+                assert!(matches!(idem.begin_at("o", Some("k"), f2, later), Ok(Begin::Proceed(_))));
+                let Ok(Begin::Proceed(t)) = idem.begin("o", Some("k2"), f1) else { panic!("not claimed") };
+                idem.abandon(t);
+                assert!(matches!(idem.begin("o", Some("k2"), f2), Ok(Begin::Proceed(_))));
+                mark_unavailable(c, "o", "k3")?;
+                assert!(take_unavailable(c, "o", "k3")?);
+                assert!(!take_unavailable(c, "o", "k3")?);
+                assert!(take_error().is_none());
+                assert_eq!(drop_in_flight(c)?, 3);
                 Ok(())
             })
             .await
             .unwrap();
-        assert_ne!(fingerprint("POST", "/a", b"x"), fingerprint("POST", "/b", b"x"));
+        // Off the store thread there is no connection: fail closed.
+        assert_eq!(
+            SqliteIdempotency.begin(
+                "o",
+                &Policy::PAYGLOT.check_key(Some("k")).unwrap().unwrap(),
+                Fingerprint::of("", "", b""),
+                SystemTime::now(),
+                Duration::from_secs(1)
+            ),
+            StoreBegin::InFlight
+        );
+        assert!(matches!(take_error(), Some(StoreError::Closed)));
+        assert_ne!(derived_key(&["a", "bc"]), derived_key(&["ab", "c"]));
         thread.stop().await;
     }
 }

@@ -1,8 +1,10 @@
 //! The payglot sandbox: a payment provider sandbox behind `payglot serve`.
 //!
-//! One axum server speaks REST native (and, as the protocol crates land, Berlin Group, Open
-//! Banking UK, SOAP, ISO 20022 and GraphQL) over one SQLite store, so a payment created in one
-//! style is visible with the same id and status in every other.
+//! One axum server speaks REST native, Berlin Group, Open Banking UK (v3.1 and v4), SOAP 1.1
+//! and 1.2 and ISO 20022 (GraphQL joins through its own module) over one SQLite store, so a
+//! payment created in one style is visible with the same id and status in every other. Every
+//! request and response goes through the protocol crates' codecs and the canonical model
+//! ([`canonical`]).
 //!
 //! # Brief overview
 //! - [`serve`] / [`Server`]: bind, run, shut down gracefully (in-flight requests and due webhook
@@ -28,10 +30,14 @@
 
 pub mod app;
 pub mod auth;
+mod berlin;
+pub mod canonical;
 pub mod config;
 pub mod errors;
 pub mod events;
 pub mod idempotency;
+mod iso;
+mod openbanking;
 pub mod payments;
 mod rest;
 pub mod scenario;
@@ -192,7 +198,18 @@ fn router(app: Arc<App>, auth: Arc<auth::Auth>, max_body: usize) -> Router {
         .route("/healthz", get(rest::healthz))
         .route("/oauth/token", post(rest::oauth_token))
         .route("/v1/payments", post(rest::create_payment).get(rest::list_payments))
-        .route("/v1/payments/{id}", get(rest::get_payment))
+        // GET: a payment by id (REST native); POST: a Berlin Group payment product.
+        .route("/v1/payments/{id}", get(rest::get_payment).post(berlin::initiate))
+        .route("/v1/payments/{id}/{payment_id}/status", get(berlin::status))
+        .route("/v1/{product}", post(berlin::initiate))
+        .route("/open-banking/{version}/pisp/domestic-payment-consents", post(openbanking::create_consent))
+        .route("/open-banking/{version}/pisp/domestic-payment-consents/{id}", get(openbanking::get_consent))
+        .route("/open-banking/{version}/pisp/domestic-payments", post(openbanking::create_payment))
+        .route("/open-banking/{version}/pisp/domestic-payments/{id}", get(openbanking::get_payment))
+        .route("/iso20022", post(iso::initiate))
+        .route("/iso20022/payments/{id}/status", get(iso::status))
+        .route("/iso20022/statements/{account}", get(iso::statement))
+        .route("/iso20022/notifications", get(iso::notifications))
         .route("/v1/accounts/{id}/transactions", get(rest::account_transactions))
         .route("/v1/webhook-endpoints", post(rest::create_endpoint).get(rest::list_endpoints))
         .route("/v1/webhook-endpoints/{id}/deliveries", get(rest::list_deliveries))
@@ -209,6 +226,18 @@ fn router(app: Arc<App>, auth: Arc<auth::Auth>, max_body: usize) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %log_path(req.uri().path()), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(mark_client_request_id))
+}
+
+/// Record whether the client sent its own `X-Request-ID` before the request-id layer adds one
+/// (Berlin Group requires it).
+async fn mark_client_request_id(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let sent = request.headers().contains_key("x-request-id");
+    request.extensions_mut().insert(berlin::ClientRequestId(sent));
+    next.run(request).await
 }
 
 /// A path fit for logs: account ids in it are masked.

@@ -1,10 +1,11 @@
-//! REST native endpoints (`/v1/payments`, `/v1/accounts/{id}/transactions`) and the sandbox's
-//! own JSON endpoints (`/v1/webhook-endpoints`, `/v1/events`, `/oauth/token`, `/healthz`).
+//! REST native endpoints (`/v1/payments`, `/v1/accounts/{id}/transactions`), read and written
+//! by payglot-rest's `rest:native` codec (`schemas/rest/openapi.yaml`), with payglot-rest's
+//! idempotency over the store; and the sandbox's own JSON endpoints (`/v1/webhook-endpoints`,
+//! `/v1/events`, `/oauth/token`, `/healthz`).
 //!
-//! FIXME(issue 8): the request and response shapes here are the sandbox's interim rest:native
-//! wire types; they move to payglot-rest's `rest:native` codec and its idempotency helper once
-//! that crate lands (the handler is kept thin so the swap touches only `parse_create` and
-//! `payment_json`).
+//! The request body may leave out what the HTTP request already says: `idempotency_key` (sent
+//! as the `Idempotency-Key` header; both must agree when both are given) and `created_at` (the
+//! time the request arrived). The sandbox fills them in before the codec decodes the body.
 
 use std::sync::Arc;
 
@@ -15,162 +16,218 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use payglot_core_model::outcome::Condition;
-use payglot_core_model::{Currency, DecodeLimits, IdempotencyKey, Money};
+use payglot_core_model::{
+    CodeOrProprietary, Codec, DecodeError, DecodeErrorKind, DecodeLimits, EncodeOptions, Format, Message,
+    PaymentInitiation, StatusReason,
+};
+use payglot_rest::RestNative;
+use payglot_rest::idempotency::{Fingerprint, IdempotencyError, Policy, StoredResponse};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
-use crate::app::{App, Render};
+use crate::app::{App, Idem, Render, idempotency_error};
 use crate::auth::Principal;
+use crate::canonical;
 use crate::errors::{ApiError, Style};
-use crate::idempotency::{StoredResponse, fingerprint};
-use crate::payments::{NewPayment, Payment, Status};
+use crate::payments::{Payment, Status};
 
 const STYLE: Style = Style::RestNative;
-
-/// The body of `POST /v1/payments`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CreatePayment {
-    /// Minor units (cents): 5000 is 50.00.
-    amount: i64,
-    currency: String,
-    source_account: String,
-    destination_account: String,
-    #[serde(default)]
-    reference: Option<String>,
-    #[serde(default)]
-    idempotency_key: Option<String>,
-    #[serde(default)]
-    end_to_end_id: Option<String>,
-}
 
 fn invalid(detail: impl Into<String>) -> ApiError {
     ApiError::condition(Condition::InvalidRequest, STYLE, detail)
 }
 
+/// A decode error in `style`: 400 for syntax, 422 for the rest.
+pub(crate) fn decode_error(e: &DecodeError, style: Style) -> ApiError {
+    let condition =
+        if e.kind() == DecodeErrorKind::Syntax { Condition::MalformedRequest } else { Condition::InvalidRequest };
+    ApiError::condition(condition, style, e.to_string())
+}
+
 /// A provider account id: 1 to 34 characters of `[A-Za-z0-9_-]` (IBANs fit).
 pub(crate) fn check_account(field: &str, value: &str) -> Result<(), ApiError> {
-    let ok =
-        (1..=34).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if ok {
-        Ok(())
+    canonical::check_account(field, value).map_err(invalid)
+}
+
+fn header_text<'h>(headers: &'h HeaderMap, name: &str, style: Style) -> Result<Option<&'h str>, ApiError> {
+    match headers.get(name) {
+        Some(v) => v
+            .to_str()
+            .map(Some)
+            .map_err(|_| ApiError::condition(Condition::MalformedRequest, style, format!("{name} must be text"))),
+        None => Ok(None),
+    }
+}
+
+/// Any JSON value, refusing duplicate object keys at every depth (serde_json's `Value` keeps
+/// the last one silently).
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Strict;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Strict, E> {
+                Ok(Strict(Value::Bool(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Strict, E> {
+                Ok(Strict(Value::from(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Strict, E> {
+                Ok(Strict(Value::from(v)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Strict, E> {
+                Err(E::custom("amounts and numbers must be integers, not floats"))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Strict, E> {
+                Ok(Strict(Value::String(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Strict, E> {
+                Ok(Strict(Value::String(v)))
+            }
+            fn visit_unit<E>(self) -> Result<Strict, E> {
+                Ok(Strict(Value::Null))
+            }
+            fn visit_none<E>(self) -> Result<Strict, E> {
+                Ok(Strict(Value::Null))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Strict, A::Error> {
+                let mut items = Vec::new();
+                while let Some(Strict(v)) = seq.next_element()? {
+                    items.push(v);
+                }
+                Ok(Strict(Value::Array(items)))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Strict, A::Error> {
+                let mut out = serde_json::Map::new();
+                while let Some((key, Strict(v))) = map.next_entry::<String, Strict>()? {
+                    if out.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format_args!("duplicate key `{key}`")));
+                    }
+                    out.insert(key, v);
+                }
+                Ok(Strict(Value::Object(out)))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// The longest message id (ISO Max35Text); `rest:native` reads `idempotency_key` as one.
+const MAX_MESSAGE_ID: usize = 35;
+
+/// The message id for an idempotency key or request id: the key itself when it fits an ISO
+/// Max35Text, else `idk_` + 31 hex digits of its SHA-256 (a UUID has 36 characters).
+pub(crate) fn message_id_text(key: &str) -> String {
+    if key.chars().count() > MAX_MESSAGE_ID {
+        let digest = Sha256::digest(key.as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        format!("idk_{}", hex.get(..31).unwrap_or(&hex))
     } else {
-        Err(invalid(format!("/{field}: must be 1 to 34 characters of letters, digits, '_' or '-'")))
+        key.to_owned()
     }
 }
 
-fn parse_create(body: &[u8], limits: &DecodeLimits) -> Result<(NewPayment, Option<String>), ApiError> {
-    let req: CreatePayment = payglot_core_model::json::from_slice(body, limits).map_err(|e| {
-        let condition = if e.kind() == payglot_core_model::DecodeErrorKind::Syntax {
-            Condition::MalformedRequest
-        } else {
-            Condition::InvalidRequest
-        };
-        ApiError::condition(condition, STYLE, e.to_string())
-    })?;
-    if req.amount <= 0 {
-        return Err(invalid("/amount: must be a positive integer of minor units"));
-    }
-    let currency = Currency::parse(&req.currency).map_err(|e| invalid(format!("/currency: {e}")))?;
-    let amount = Money::from_minor_units(req.amount, currency).map_err(|e| invalid(format!("/amount: {e}")))?;
-    check_account("source_account", &req.source_account)?;
-    check_account("destination_account", &req.destination_account)?;
-    if req.reference.as_ref().is_some_and(|r| r.chars().count() > 140) {
-        return Err(invalid("/reference: at most 140 characters"));
-    }
-    if req.end_to_end_id.as_ref().is_some_and(|r| r.is_empty() || r.chars().count() > 35) {
-        return Err(invalid("/end_to_end_id: 1 to 35 characters"));
-    }
-    let end_to_end_id = req.end_to_end_id.filter(|e| e != "NOTPROVIDED");
-    let new = NewPayment {
-        amount,
-        debtor_account: req.source_account,
-        creditor_account: req.destination_account,
-        end_to_end_id,
-        reference: req.reference,
-    };
-    Ok((new, req.idempotency_key))
-}
-
-/// The idempotency key of a request: the header, the body member, or both if equal.
-pub(crate) fn idempotency_key(
-    headers: &HeaderMap,
-    body_key: Option<String>,
-    style: Style,
-) -> Result<Option<String>, ApiError> {
-    let header_key = match headers.get("idempotency-key") {
-        Some(v) => Some(
-            v.to_str()
-                .map_err(|_| ApiError::condition(Condition::InvalidRequest, style, "Idempotency-Key must be text"))?
-                .trim_matches('"')
-                .to_owned(),
-        ),
+/// Complete the body with what the HTTP request says (the key, the time) and decode it with
+/// `rest:native`. Returns the initiation and the idempotency key.
+///
+/// The codec reads `idempotency_key` as the message id, an ISO Max35Text, but a UUID key (the
+/// issue's example) has 36 characters: a longer key stays the idempotency key, and the message
+/// id becomes `idk_` + 31 hex digits of its SHA-256.
+fn parse_create(
+    body: &[u8],
+    header_key: Option<&str>,
+    limits: &DecodeLimits,
+) -> Result<(PaymentInitiation, String), ApiError> {
+    let Strict(doc) = payglot_core_model::json::from_slice(body, limits).map_err(|e| decode_error(&e, STYLE))?;
+    let Value::Object(mut doc) = doc else { return Err(invalid("the request body must be a JSON object")) };
+    let bare = |k: &str| k.strip_prefix('"').and_then(|k| k.strip_suffix('"')).unwrap_or(k).to_owned();
+    let body_key = match doc.get("idempotency_key") {
+        Some(Value::String(k)) => Some(k.clone()),
+        Some(_) => return Err(invalid("/idempotency_key: must be a string")),
         None => None,
     };
-    let key = match (header_key, body_key) {
+    let key = match (header_key.map(bare), body_key) {
         (Some(h), Some(b)) if h != b => {
-            return Err(ApiError::condition(
-                Condition::InvalidRequest,
-                style,
-                "the Idempotency-Key header and the body's idempotency_key differ",
-            ));
+            return Err(invalid("the Idempotency-Key header and the body's idempotency_key differ"));
         }
-        (Some(k), _) | (None, Some(k)) => Some(k),
-        (None, None) => None,
+        (Some(k), _) | (None, Some(k)) => k,
+        (None, None) => {
+            return Err(idempotency_error(&IdempotencyError::MissingKey { header: "Idempotency-Key" }, STYLE));
+        }
     };
-    if let Some(k) = &key {
-        IdempotencyKey::parse(k)
-            .map_err(|e| ApiError::condition(Condition::InvalidRequest, style, format!("idempotency key: {e}")))?;
+    Policy::PAYGLOT.check_key(Some(&key)).map_err(|e| idempotency_error(&e, STYLE))?;
+    doc.insert("idempotency_key".into(), Value::String(message_id_text(&key)));
+    doc.entry("created_at").or_insert_with(|| Value::String(crate::payments::now()));
+    let filled = serde_json::to_vec(&doc).map_err(|_| invalid("the request body could not be completed"))?;
+    let decoded = RestNative.decode(&filled, limits).map_err(|e| decode_error(&e, STYLE))?;
+    match decoded.message {
+        Message::PaymentInitiation(pi) => Ok((pi, key)),
+        _ => Err(invalid("not a payment request")),
     }
-    Ok(key)
 }
 
-/// The payment in the REST native shape (also the webhook event payload).
+/// Encode with a codec, reporting losses as acceptable (the stored payment is richer or
+/// poorer than each format; what matters is what the format can carry).
+pub(crate) fn encode_lossy(codec: &dyn Codec, message: &Message) -> Option<Vec<u8>> {
+    match codec.encode(message, &EncodeOptions::lossy()) {
+        Ok(encoded) => Some(encoded.bytes),
+        Err(e) => {
+            tracing::error!(error = %e, format = %codec.format(), "cannot encode a response");
+            None
+        }
+    }
+}
+
+/// The payment as `rest:native`'s payment resource (JSON bytes).
+pub(crate) fn resource_bytes(p: &Payment) -> Option<Vec<u8>> {
+    encode_lossy(&RestNative, &Message::StatusReport(canonical::resource(p)?))
+}
+
+/// The payment resource as JSON (also the webhook event payload).
 pub(crate) fn payment_json(p: &Payment) -> Value {
-    json!({
-        "id": p.id,
-        "object": "payment",
-        "status": p.status.code(),
-        "status_reason": p.reason,
-        "amount": p.amount.to_minor_units().ok(),
-        "amount_decimal": p.amount.amount().to_string(),
-        "currency": p.amount.currency().code(),
-        "source_account": p.debtor_account,
-        "destination_account": p.creditor_account,
-        "reference": p.reference,
-        "end_to_end_id": p.end_to_end_id,
-        "created_via": p.style,
-        "created_at": p.created_at,
-        "updated_at": p.updated_at,
-        "status_history": p.history,
-    })
+    resource_bytes(p).and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or(Value::Null)
+}
+
+/// A stored response with a content type.
+pub(crate) fn stored(status: u16, content_type: &str, body: Vec<u8>) -> StoredResponse {
+    StoredResponse { status, headers: vec![("content-type".into(), content_type.into())], body }
+}
+
+/// The problem+json of a rejected payment (payglot-rest's `rest:native` error body: `code`,
+/// `payment_id`, `instance`), with the outcome table's status.
+fn rejection_response(p: &Payment, format: &Format) -> Option<StoredResponse> {
+    let code = StatusReason::parse(p.reason.as_deref()?).ok()?;
+    let detail = format!("payment {} rejected with reason {}", p.id, code.as_str());
+    let report = canonical::rejection(Some(p), CodeOrProprietary::Code(code), &detail)?;
+    let r = payglot_rest::errors::error_response(&report, format).ok()?;
+    Some(stored(r.status, r.content_type, r.body))
 }
 
 fn render_native(p: &Payment) -> StoredResponse {
-    if p.status == Status::Rejected {
-        let code = p.reason.clone().unwrap_or_default();
-        let mut extra = serde_json::Map::new();
-        extra.insert("payment_id".into(), p.id.clone().into());
-        extra.insert("status_reason".into(), code.clone().into());
-        extra.insert("payment".into(), payment_json(p));
-        let detail = format!("payment {} rejected with reason {code}", p.id);
-        let (status, content_type, body) = ApiError::reason(&code, STYLE, detail).with_extra(extra).render();
-        StoredResponse { status, content_type: content_type.into(), body }
+    let rendered = if p.status == Status::Rejected {
+        rejection_response(p, &Format::REST_NATIVE)
     } else {
-        StoredResponse {
-            status: 201,
-            content_type: "application/json".into(),
-            body: payment_json(p).to_string().into_bytes(),
-        }
-    }
+        resource_bytes(p).map(|body| stored(201, "application/json", body))
+    };
+    rendered.unwrap_or_else(|| stored(500, "text/plain", b"the response could not be written".to_vec()))
 }
 
 /// Turn a stored response into an HTTP response.
 pub(crate) fn respond(r: StoredResponse, replayed: bool) -> Response {
     let mut response =
         (StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), r.body).into_response();
-    if let Ok(v) = HeaderValue::from_str(&r.content_type) {
-        response.headers_mut().insert(header::CONTENT_TYPE, v);
+    for (name, value) in &r.headers {
+        if let (Ok(name), Ok(value)) =
+            (axum::http::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value))
+        {
+            response.headers_mut().insert(name, value);
+        }
     }
     if replayed {
         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
@@ -189,6 +246,11 @@ pub(crate) fn body_or_413(body: Result<Bytes, BytesRejection>, style: Style) -> 
     })
 }
 
+/// The decode limits of request bodies.
+pub(crate) fn limits(app: &App) -> DecodeLimits {
+    DecodeLimits::default().with_max_bytes(app.config.max_body_bytes)
+}
+
 /// `POST /v1/payments`.
 pub(crate) async fn create_payment(
     State(app): State<Arc<App>>,
@@ -197,23 +259,35 @@ pub(crate) async fn create_payment(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let body = body_or_413(body, STYLE)?;
-    let limits = DecodeLimits::default().with_max_bytes(app.config.max_body_bytes);
-    let (new, body_key) = parse_create(&body, &limits)?;
-    let key = idempotency_key(&headers, body_key, STYLE)?;
+    let header_key = header_text(&headers, "idempotency-key", STYLE)?;
+    let (pi, key) = parse_create(&body, header_key, &limits(&app))?;
+    let new = canonical::single_payment(&pi).map_err(invalid)?;
+    let hook = canonical::name_hook(canonical::single_creditor_name(&pi));
+    let idem = Idem {
+        policy: Policy::PAYGLOT,
+        operation: "POST /v1/payments".into(),
+        key: Some(key),
+        fingerprint: Fingerprint::of("POST", "/v1/payments", &body),
+    };
     let render: Render = Box::new(render_native);
-    let created =
-        app.create_payment(&principal, STYLE, new, key, fingerprint("POST", "/v1/payments", &body), render).await?;
+    let created = app.create_payment_with(&principal, STYLE, new, idem, render, hook).await?;
     Ok(respond(created.response, created.replayed))
 }
 
-/// `GET /v1/payments/{id}`.
+fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// `GET /v1/payments/{id}`: the payment resource, whatever style created the payment.
 pub(crate) async fn get_payment(
     State(app): State<Arc<App>>,
     axum::Extension(principal): axum::Extension<Principal>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     match app.payment(&principal, &id).await? {
-        Some(p) => Ok(Json(payment_json(&p))),
+        Some(p) => resource_bytes(&p)
+            .map(|b| json_response(StatusCode::OK, b))
+            .ok_or_else(|| ApiError::condition(Condition::Internal, STYLE, "the payment could not be written")),
         None => Err(ApiError::condition(Condition::NotFound, STYLE, "no such payment")),
     }
 }
@@ -225,7 +299,8 @@ pub(crate) struct ListQuery {
     starting_after: Option<String>,
 }
 
-/// `GET /v1/payments?limit=&starting_after=`, newest first.
+/// `GET /v1/payments?limit=&starting_after=`, newest first: `{"object": "list", "data":
+/// [payment resources], "has_more"}`.
 pub(crate) async fn list_payments(
     State(app): State<Arc<App>>,
     axum::Extension(principal): axum::Extension<Principal>,
@@ -241,38 +316,22 @@ pub(crate) async fn list_payments(
     Ok(Json(json!({"object": "list", "data": data, "has_more": has_more})))
 }
 
-/// `GET /v1/accounts/{id}/transactions`: every payment that debits or credits the account,
-/// except rejected ones; `booked` once settled (ACSC).
+/// `GET /v1/accounts/{id}/transactions`: `rest:native`'s transaction list of every payment
+/// that debits or credits the account, except rejected ones; booked once settled (ACSC),
+/// pending before.
 pub(crate) async fn account_transactions(
     State(app): State<Arc<App>>,
     axum::Extension(principal): axum::Extension<Principal>,
     Path(account): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     check_account("account", &account)?;
     let owner = principal.0.clone();
     let acc = account.clone();
     let payments = app.store.call(move |c| crate::payments::for_account(c, &owner, &acc)).await?;
-    let data: Vec<Value> = payments
-        .iter()
-        .filter(|p| p.status != Status::Rejected)
-        .map(|p| {
-            let debit = p.debtor_account == account;
-            json!({
-                "payment_id": p.id,
-                "credit_debit": if debit { "debit" } else { "credit" },
-                "amount": p.amount.to_minor_units().ok(),
-                "amount_decimal": p.amount.amount().to_string(),
-                "currency": p.amount.currency().code(),
-                "counterparty_account": if debit { &p.creditor_account } else { &p.debtor_account },
-                "reference": p.reference,
-                "status": p.status.code(),
-                "booked": p.status == Status::Settled,
-                "created_at": p.created_at,
-                "updated_at": p.updated_at,
-            })
-        })
-        .collect();
-    Ok(Json(json!({"object": "list", "account": account, "data": data})))
+    canonical::transaction_list(&account, &payments)
+        .and_then(|list| encode_lossy(&RestNative, &Message::Statement(list)))
+        .map(|b| json_response(StatusCode::OK, b))
+        .ok_or_else(|| ApiError::condition(Condition::Internal, STYLE, "the transaction list could not be written"))
 }
 
 /// Body of `POST /v1/webhook-endpoints`.
@@ -423,39 +482,39 @@ pub(crate) async fn not_found(uri: axum::http::Uri, headers: HeaderMap) -> ApiEr
 mod tests {
     use super::*;
 
+    const ISSUE_BODY: &[u8] = br#"{"amount": 5000, "currency": "USD", "source_account": "acc_123456", "destination_account": "acc_789012", "reference": "INV-2025-001", "idempotency_key": "4f1c1f0e-0000-4000-8000-000000000001"}"#;
+
     #[test]
-    fn the_issue_body_parses() {
-        let body = br#"{"amount": 5000, "currency": "USD", "source_account": "acc_123456", "destination_account": "acc_789012", "reference": "INV-2025-001", "idempotency_key": "4f1c1f0e-0000-4000-8000-000000000001"}"#;
-        let (new, key) = parse_create(body, &DecodeLimits::default()).unwrap();
+    fn the_issue_body_parses_through_the_codec() {
+        let (pi, key) = parse_create(ISSUE_BODY, None, &DecodeLimits::default()).unwrap();
+        let new = canonical::single_payment(&pi).unwrap();
         assert_eq!(new.amount.amount().to_string(), "50.00");
         assert_eq!(new.debtor_account, "acc_123456");
-        assert_eq!(key.as_deref(), Some("4f1c1f0e-0000-4000-8000-000000000001"));
+        assert_eq!(new.reference.as_deref(), Some("INV-2025-001"));
+        assert_eq!(key, "4f1c1f0e-0000-4000-8000-000000000001");
+        // The key may come in the header only; quoted or bare.
+        let without: Value = serde_json::from_slice(ISSUE_BODY).unwrap();
+        let mut without = without.as_object().unwrap().clone();
+        without.remove("idempotency_key");
+        let body = serde_json::to_vec(&without).unwrap();
+        let (_, key) = parse_create(&body, Some("\"k-1\""), &DecodeLimits::default()).unwrap();
+        assert_eq!(key, "k-1");
     }
 
     #[test]
     fn bad_bodies_are_refused() {
         let l = DecodeLimits::default();
-        let status = |b: &[u8]| parse_create(b, &l).unwrap_err().outcome.http_status;
-        assert_eq!(status(b"{"), 400);
-        assert_eq!(
-            status(br#"{"amount": 50.5, "currency": "USD", "source_account": "a", "destination_account": "b"}"#),
-            422
-        );
-        assert_eq!(
-            status(br#"{"amount": -1, "currency": "USD", "source_account": "a", "destination_account": "b"}"#),
-            422
-        );
-        assert_eq!(
-            status(br#"{"amount": 1, "currency": "XXY", "source_account": "a", "destination_account": "b"}"#),
-            422
-        );
-        assert_eq!(
-            status(br#"{"amount": 1, "currency": "USD", "source_account": "a b", "destination_account": "b"}"#),
-            422
-        );
-        assert_eq!(
-            status(br#"{"amount": 1, "currency": "USD", "source_account": "a", "destination_account": "b", "x": 1}"#),
-            422
-        );
+        let status = |b: &[u8], h: Option<&str>| parse_create(b, h, &l).unwrap_err().outcome.http_status;
+        let body = |extra: &str| {
+            format!(
+                r#"{{"currency": "USD", "source_account": "a", "destination_account": "b", "reference": "r", {extra}}}"#
+            )
+        };
+        assert_eq!(status(b"{", Some("k")), 400);
+        assert_eq!(status(body(r#""amount": 50.5"#).as_bytes(), Some("k")), 422);
+        assert_eq!(status(body(r#""amount": 1, "x": 1"#).as_bytes(), Some("k")), 422);
+        assert_eq!(status(body(r#""amount": 1"#).as_bytes(), None), 400, "no key");
+        assert_eq!(status(body(r#""amount": 1, "idempotency_key": "a""#).as_bytes(), Some("b")), 422, "keys differ");
+        assert_eq!(status(body(r#""amount": 1, "amount": 2"#).as_bytes(), Some("k")), 422, "duplicate key");
     }
 }

@@ -15,19 +15,16 @@ use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use payglot_core_model::outcome::Condition;
-use payglot_core_model::{
-    AccountId, CodeOrProprietary, DateTime, DecodeLimits, EndToEndId, GroupHeader, Max35Text, MessageId,
-    OriginalGroupStatus, PaymentInitiation, PaymentStatus, StatusReason, StatusReasonInfo, StatusReport,
-    TransactionStatus,
-};
+use payglot_core_model::{DecodeLimits, PaymentInitiation};
+use payglot_rest::idempotency::{Fingerprint, Policy, StoredResponse};
 use payglot_soap::payglot::{PayglotBody, PaymentStatusQuery, read_body};
 use payglot_soap::{Fault, SoapVersion, parse_envelope, transport};
 
-use crate::app::{App, Render};
+use crate::app::{App, Idem, Render};
 use crate::auth::Principal;
+use crate::canonical::{Original, status_report};
 use crate::errors::ApiError;
-use crate::idempotency::{StoredResponse, fingerprint};
-use crate::payments::{NewPayment, Payment, new_id};
+use crate::payments::Payment;
 
 /// The service contract, served at `GET /soap?wsdl`.
 pub(crate) const WSDL: &str = include_str!("../../../schemas/soap/payglot.wsdl");
@@ -43,7 +40,7 @@ pub(crate) async fn wsdl(uri: Uri) -> Response {
 }
 
 fn envelope_response(status: u16, version: SoapVersion, xml: String) -> StoredResponse {
-    StoredResponse { status, content_type: transport::response_content_type(version), body: xml.into_bytes() }
+    crate::rest::stored(status, &transport::response_content_type(version), xml.into_bytes())
 }
 
 fn fault_response(fault: &Fault, version: SoapVersion, retry_after: Option<u64>) -> Response {
@@ -104,78 +101,6 @@ pub(crate) async fn post(
     }
 }
 
-fn account_text(id: Option<&AccountId>) -> Option<String> {
-    match id? {
-        AccountId::Iban(iban) => Some(iban.expose().to_owned()),
-        AccountId::Other { id, .. } => Some(id.expose().to_owned()),
-    }
-}
-
-/// The one transfer of a payment initiation as a [`NewPayment`] (the sandbox takes one
-/// transfer per request).
-pub(crate) fn new_payment(pi: &PaymentInitiation) -> Result<NewPayment, String> {
-    let mut transfers = pi.transfers();
-    let (Some(t), None) = (transfers.next(), transfers.next()) else {
-        return Err("the sandbox takes exactly one transfer per payment initiation".into());
-    };
-    let amount = *t.amount().ok_or("the transfer has no amount")?;
-    let debtor = account_text(t.debtor_account.as_ref().and_then(|a| a.id.as_ref())).ok_or("no debtor account")?;
-    let creditor =
-        account_text(t.creditor_account.as_ref().and_then(|a| a.id.as_ref())).ok_or("no creditor account")?;
-    crate::rest::check_account("debtor_account", &debtor).map_err(|e| e.detail)?;
-    crate::rest::check_account("creditor_account", &creditor).map_err(|e| e.detail)?;
-    let e2e = t.ids.end_to_end_id.as_str();
-    let reference = t.remittance.as_ref().and_then(|r| r.unstructured.first()).map(|line| line.as_str().to_owned());
-    Ok(NewPayment {
-        amount,
-        debtor_account: debtor,
-        creditor_account: creditor,
-        end_to_end_id: (e2e != "NOTPROVIDED").then(|| e2e.to_owned()),
-        reference,
-    })
-}
-
-/// The canonical status report of a payment (ISO pain.002 content).
-pub(crate) fn status_report(p: &Payment, original_message_id: Option<&str>) -> Option<StatusReport> {
-    let header = GroupHeader::new(MessageId::new(new_id("sts")).ok()?, DateTime::from_utc(chrono::Utc::now()));
-    let status = PaymentStatus::parse(p.status.code()).ok()?;
-    let reasons = match &p.reason {
-        Some(code) => vec![StatusReasonInfo {
-            originator: None,
-            reason: Some(CodeOrProprietary::Code(StatusReason::parse(code).ok()?)),
-            mapped_reason: None,
-            additional_info: Vec::new(),
-        }],
-        None => Vec::new(),
-    };
-    let original_groups = match original_message_id {
-        Some(id) => vec![OriginalGroupStatus {
-            original_message_id: Max35Text::new(id).ok()?,
-            original_message_name: Max35Text::new("pain.001.001.09").ok()?,
-            original_created: None,
-            original_number_of_transactions: None,
-            original_control_sum: None,
-            status: None,
-            reasons: Vec::new(),
-        }],
-        None => Vec::new(),
-    };
-    let transaction = TransactionStatus {
-        status_id: Some(Max35Text::new(p.id.clone()).ok()?),
-        original_instruction_id: None,
-        original_end_to_end_id: p.end_to_end_id.as_ref().and_then(|e| EndToEndId::new(e.clone()).ok()),
-        original_transaction_id: None,
-        original_uetr: None,
-        status: Some(status),
-        reasons,
-        acceptance_time: None,
-        original_amount: Some(p.amount),
-        original_requested_execution: None,
-        extensions: Default::default(),
-    };
-    Some(StatusReport { header, original_groups, payment_infos: Vec::new(), transactions: vec![transaction] })
-}
-
 async fn initiate(
     app: &App,
     principal: &Principal,
@@ -184,25 +109,33 @@ async fn initiate(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Response {
-    let new = match new_payment(pi) {
+    let new = match crate::canonical::single_payment(pi) {
         Ok(n) => n,
         Err(detail) => return fault_for(Condition::InvalidRequest, &detail, version),
     };
     let message_id = pi.header.message_id.as_str().to_owned();
-    let key = match crate::rest::idempotency_key(headers, None, crate::errors::Style::Soap11) {
-        Ok(Some(k)) => k,
-        Ok(None) => format!("soap:{message_id}"),
-        Err(e) => return fault_from_api(&e, version),
+    let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
+        Some(Ok(k)) => k.to_owned(),
+        Some(Err(_)) => return fault_for(Condition::MalformedRequest, "Idempotency-Key must be text", version),
+        None => crate::idempotency::derived_key(&["soap", &message_id]),
     };
     let style = if version == SoapVersion::V1_2 { crate::errors::Style::Soap12 } else { crate::errors::Style::Soap11 };
-    let render: Render = Box::new(move |p: &Payment| match status_report(p, Some(&message_id)) {
+    let original = Original { message_id: message_id.clone(), message_name: "pain.001.001.09".into() };
+    let render: Render = Box::new(move |p: &Payment| match status_report(std::slice::from_ref(p), Some(&original)) {
         Some(report) => match PayglotBody::InitiatePaymentResponse(report).to_envelope(version, &[]) {
             Ok(xml) => envelope_response(200, version, xml),
             Err(_) => envelope_response(500, version, String::new()),
         },
         None => envelope_response(500, version, String::new()),
     });
-    match app.create_payment(principal, style, new, Some(key), fingerprint("POST", "/soap", body), render).await {
+    let idem = Idem {
+        policy: Policy::PAYGLOT,
+        operation: "POST /soap InitiatePayment".into(),
+        key: Some(key),
+        fingerprint: Fingerprint::of("POST", "/soap", body),
+    };
+    let hook = crate::canonical::name_hook(crate::canonical::single_creditor_name(pi));
+    match app.create_payment_with(principal, style, new, idem, render, hook).await {
         Ok(created) => crate::rest::respond(created.response, created.replayed),
         Err(e) => fault_from_api(&e, version),
     }
@@ -225,7 +158,9 @@ async fn status(app: &App, principal: &Principal, version: SoapVersion, q: &Paym
     };
     match found {
         Ok(Some(p)) => {
-            match status_report(&p, None).map(|r| PayglotBody::GetPaymentStatusResponse(r).to_envelope(version, &[])) {
+            match status_report(std::slice::from_ref(&p), None)
+                .map(|r| PayglotBody::GetPaymentStatusResponse(r).to_envelope(version, &[]))
+            {
                 Some(Ok(xml)) => crate::rest::respond(envelope_response(200, version, xml), false),
                 _ => fault_for(Condition::Internal, "the status report could not be written", version),
             }

@@ -3,9 +3,15 @@
 //! queued in one transaction (group commit, each job in its own savepoint) and answers each
 //! caller only after the commit, so an answer always means "durable" (for a file store).
 //!
-//! Tables: payments, status_history, events, idempotency, webhook_endpoints,
-//! webhook_deliveries, delivery_attempts.
+//! Tables: payments, status_history, events, idempotency_records (and idempotency_unavailable),
+//! webhook_endpoints, webhook_deliveries, delivery_attempts, ob_consents. (The `idempotency`
+//! table of earlier versions is no longer read.)
+//!
+//! The connection lives in a thread-local of the store thread, so code that runs inside a job
+//! and cannot take a `&Connection` argument (payglot-rest's idempotency store trait) reaches it
+//! with [`with_connection`].
 
+use std::cell::OnceCell;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
@@ -23,9 +29,21 @@ pub enum StoreError {
     /// The store thread has stopped, or the transaction holding this job did not commit.
     #[error("the store is closed or the transaction did not commit")]
     Closed,
+    /// The job refused the work (a business rule, not a failure); the text is for the caller.
+    #[error("refused: {0}")]
+    Refused(String),
     /// Stored data could not be read back.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+}
+
+thread_local! {
+    static CONNECTION: OnceCell<Connection> = const { OnceCell::new() };
+}
+
+/// Run `f` with the store's connection: `Some` only on the store thread (inside a job).
+pub fn with_connection<T>(f: impl FnOnce(&Connection) -> T) -> Option<T> {
+    CONNECTION.with(|cell| cell.get().map(f))
 }
 
 type Reply = Box<dyn FnOnce() + Send>;
@@ -134,6 +152,36 @@ CREATE TABLE IF NOT EXISTS delivery_attempts (
   duration_ms INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS attempts_delivery ON delivery_attempts(delivery_id);
+CREATE TABLE IF NOT EXISTS idempotency_records (
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  fingerprint BLOB NOT NULL,
+  state TEXT NOT NULL,
+  status_code INTEGER,
+  headers TEXT,
+  body BLOB,
+  expires_ms INTEGER NOT NULL,
+  PRIMARY KEY (scope, key)
+);
+CREATE TABLE IF NOT EXISTS idempotency_unavailable (
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  PRIMARY KEY (scope, key)
+);
+CREATE TABLE IF NOT EXISTS payment_names (
+  payment_id TEXT PRIMARY KEY,
+  creditor_name TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ob_consents (
+  id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  version TEXT NOT NULL,
+  initiation TEXT NOT NULL,
+  status TEXT NOT NULL,
+  payment_id TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
 ";
 
 impl Store {
@@ -153,7 +201,16 @@ impl Store {
         let (tx, rx) = mpsc::channel();
         let handle = std::thread::Builder::new()
             .name("payglot-store".into())
-            .spawn(move || run(&conn, &rx))
+            .spawn(move || {
+                CONNECTION.with(|cell| {
+                    if cell.set(conn).is_err() {
+                        return;
+                    }
+                    if let Some(conn) = cell.get() {
+                        run(conn, &rx);
+                    }
+                });
+            })
             .map_err(|e| StoreError::Corrupt(format!("cannot start the store thread: {e}")))?;
         Ok((Self { tx: tx.clone() }, StoreThread { tx, handle: Some(handle) }))
     }
