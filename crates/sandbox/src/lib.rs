@@ -31,6 +31,7 @@ pub mod auth;
 pub mod config;
 pub mod errors;
 pub mod events;
+mod graphql;
 pub mod idempotency;
 pub mod payments;
 mod rest;
@@ -198,6 +199,7 @@ fn router(app: Arc<App>, auth: Arc<auth::Auth>, max_body: usize) -> Router {
         .route("/v1/webhook-endpoints/{id}/deliveries", get(rest::list_deliveries))
         .route("/v1/events", get(rest::list_events))
         .route("/soap", get(soap::wsdl).post(soap::post))
+        .route("/graphql", graphql::route(&app))
         .fallback(rest::not_found)
         .with_state(app);
     routes
