@@ -17,9 +17,7 @@ use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, Field, OperationDefinition, OperationType, Selection, SelectionSet,
 };
 use async_graphql_value::{ConstValue, Name, Value as GqlValue};
-use payglot_core_model::{
-    CodeOrProprietary, EndToEndId, InstructionId, PaymentInfoId, StatusReason, money,
-};
+use payglot_core_model::{CodeOrProprietary, EndToEndId, InstructionId, PaymentInfoId, StatusReason, money};
 use payglot_core_model::{
     Codec, Currency, DateOrDateTime, DateTime, DecodeError, DecodeLimits, Decoded, EncodeError, EncodeOptions, Encoded,
     Format, GroupHeader, IdempotencyKey, Location, Loss, Max35Text, Message, Money, PaymentBatch, PaymentInitiation,
@@ -27,7 +25,9 @@ use payglot_core_model::{
 };
 use serde_json::{Map, Value, json};
 
-use crate::convert::{GroupInfo, Initiation, batch_losses, header_losses, initiation_from_input, input_json_for_transfer};
+use crate::convert::{
+    GroupInfo, Initiation, batch_losses, header_losses, initiation_from_input, input_json_for_transfer,
+};
 use crate::input::InitiatePaymentInput;
 use crate::limits::{DocumentError, Limits, check_document};
 use crate::schema::{reason_message, reason_outcome};
@@ -276,9 +276,8 @@ fn decode_request(query: &str, body: &Body, limits: &DecodeLimits) -> Result<Dec
 }
 
 /// The header the transport gives (message id and time), when the caller gave one.
-fn transport(_limits: &DecodeLimits) -> Option<GroupHeader> {
-    // FIXME(issue 7): `limits.transport` once main's TransportContext is merged.
-    None
+fn transport(limits: &DecodeLimits) -> Option<GroupHeader> {
+    limits.transport.as_ref().map(|t| GroupHeader::new(t.message_id.clone(), t.time))
 }
 
 /// The group of a request without `input.message`: the transport's message id and time, one
@@ -709,7 +708,10 @@ fn top_level_failure(error: &Value, path: String, losses: &mut Vec<Loss>) -> Res
             "message" => {}
             "extensions" => {
                 let Value::Object(extensions) = value else {
-                    return Err(DecodeError::invalid(Location::path(format!("{path}/extensions")), "must be an object"));
+                    return Err(DecodeError::invalid(
+                        Location::path(format!("{path}/extensions")),
+                        "must be an object",
+                    ));
                 };
                 for (name, value) in extensions {
                     let at = format!("extensions/{name}");
@@ -718,9 +720,11 @@ fn top_level_failure(error: &Value, path: String, losses: &mut Vec<Loss>) -> Res
                         "paymentId" => failure.payment_id = text(Some(value), &at)?,
                         "endToEndId" => failure.end_to_end_id = text(Some(value), &at)?,
                         // The problem type of the code: derived, not data of its own.
-                        "type" if extensions.get("code").and_then(Value::as_str).is_some_and(|code| {
-                            value.as_str() == Some(outcome_for_code(code).problem_type)
-                        }) => {}
+                        "type"
+                            if extensions
+                                .get("code")
+                                .and_then(Value::as_str)
+                                .is_some_and(|code| value.as_str() == Some(outcome_for_code(code).problem_type)) => {}
                         _ => losses.push(Loss::dropped(
                             format!("{path}/{at}"),
                             "an error extension a status report has no place for",
@@ -729,9 +733,14 @@ fn top_level_failure(error: &Value, path: String, losses: &mut Vec<Loss>) -> Res
                 }
             }
             "locations" | "path" => {
-                losses.push(Loss::dropped(format!("{path}/{key}"), "where the error arose has no place in a status report"));
+                losses.push(Loss::dropped(
+                    format!("{path}/{key}"),
+                    "where the error arose has no place in a status report",
+                ));
             }
-            _ => losses.push(Loss::dropped(format!("{path}/{key}"), "an error member a status report has no place for")),
+            _ => {
+                losses.push(Loss::dropped(format!("{path}/{key}"), "an error member a status report has no place for"))
+            }
         }
     }
     Ok(failure)
@@ -771,17 +780,29 @@ fn reason_for_code(code: &str) -> Option<StatusReason> {
         .and_then(|(reason, _)| StatusReason::parse(reason).ok())
 }
 
-/// `text` as lines of at most 105 characters (ISO `AddtlInf`), cut at character boundaries.
-fn info_lines(text: &str) -> Vec<Text<105>> {
+/// `text` as lines of at most 105 characters (ISO `AddtlInf`), cut at character boundaries;
+/// a line the model refuses (control characters) is a loss at `path`.
+fn info_lines(text: &str, path: &str, losses: &mut Vec<Loss>) -> Vec<Text<105>> {
     let chars: Vec<char> = text.chars().collect();
-    chars.chunks(105).filter_map(|chunk| Text::<105>::new(chunk.iter().collect::<String>()).ok()).collect()
+    let mut lines = Vec::new();
+    for chunk in chars.chunks(105) {
+        match Text::<105>::new(chunk.iter().collect::<String>()) {
+            Ok(line) => lines.push(line),
+            Err(e) => losses.push(Loss::dropped(path, format!("part of the message the model refuses: {e}"))),
+        }
+    }
+    lines
 }
 
 /// A response with failures and no payment: one transaction, rejected (or pending, when the
 /// outcome table says the outcome is unknown: a timeout, an internal error), with one reason
 /// per failure: the GraphQL code as a proprietary reason, mapped to the table's ISO reason.
 /// The body has no report id or time: the transport context gives them.
-fn failure_report(failures: Vec<Failure>, limits: &DecodeLimits, losses: &mut Vec<Loss>) -> Result<Decoded, DecodeError> {
+fn failure_report(
+    failures: Vec<Failure>,
+    limits: &DecodeLimits,
+    losses: &mut Vec<Loss>,
+) -> Result<Decoded, DecodeError> {
     let Some(header) = transport(limits) else {
         return Err(DecodeError::invalid(
             Location::path(""),
@@ -817,13 +838,16 @@ fn failure_report(failures: Vec<Failure>, limits: &DecodeLimits, losses: &mut Ve
         let reason = if code.is_empty() {
             None
         } else {
-            Some(CodeOrProprietary::Proprietary(checked(Max35Text::new(code.clone()), &format!("{}/extensions/code", failure.path))?))
+            Some(CodeOrProprietary::Proprietary(checked(
+                Max35Text::new(code.clone()),
+                &format!("{}/extensions/code", failure.path),
+            )?))
         };
         reasons.push(StatusReasonInfo {
             originator: None,
             reason,
             mapped_reason: reason_for_code(&code),
-            additional_info: info_lines(&failure.message),
+            additional_info: info_lines(&failure.message, &format!("{}/message", failure.path), losses),
         });
     }
     let status_id = payment_id.map(|(id, path)| checked(Max35Text::new(id), &path)).transpose()?;
@@ -841,7 +865,12 @@ fn failure_report(failures: Vec<Failure>, limits: &DecodeLimits, losses: &mut Ve
         original_requested_execution: None,
         extensions: std::collections::BTreeMap::new(),
     };
-    let report = StatusReport { header, original_groups: Vec::new(), payment_infos: Vec::new(), transactions: vec![transaction] };
+    let report = StatusReport {
+        header,
+        original_groups: Vec::new(),
+        payment_infos: Vec::new(),
+        transactions: vec![transaction],
+    };
     Ok(Decoded { message: Message::StatusReport(report), losses: std::mem::take(losses) })
 }
 

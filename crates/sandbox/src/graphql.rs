@@ -33,7 +33,7 @@ use axum::routing::{MethodRouter, get};
 use chrono::NaiveDate;
 use payglot_core_model::outcome::Condition;
 use payglot_core_model::{
-    AccountId, AccountReport, CodeOrProprietary, CreditTransfer, DateTime, IdempotencyKey, Iban, Max35Text,
+    AccountId, AccountReport, CodeOrProprietary, CreditTransfer, DateTime, Iban, IdempotencyKey, Max35Text,
     PaymentStatus, StatusReason, StatusReasonInfo,
 };
 use payglot_graphql::{
@@ -84,8 +84,12 @@ async fn post_graphql(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let Ok(body) = body else {
-        return ApiError::condition(Condition::PayloadTooLarge, Style::GraphQl, "the request body is over the size limit")
-            .into_response();
+        return ApiError::condition(
+            Condition::PayloadTooLarge,
+            Style::GraphQl,
+            "the request body is over the size limit",
+        )
+        .into_response();
     };
     let store: Arc<dyn PaymentStore> = Arc::new(SandboxStore { app, owner: Some(principal) });
     // The owner sees its own accounts in full, as in every other style.
@@ -186,11 +190,15 @@ fn account_text(account: Option<&payglot_core_model::Account>, field: &str) -> R
             ));
         }
     };
-    let ok = (1..=34).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let ok =
+        (1..=34).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     if ok {
         Ok(text)
     } else {
-        Err(field_error(&["input", field, "identification"], "must be 1 to 34 characters of letters, digits, '_' or '-'"))
+        Err(field_error(
+            &["input", field, "identification"],
+            "must be 1 to 34 characters of letters, digits, '_' or '-'",
+        ))
     }
 }
 
@@ -237,11 +245,7 @@ fn change_of(id: &str, index: usize, status: &str, reason: Option<&str>, at: &st
 /// A sandbox payment as payglot-graphql's [`StoredPayment`].
 fn stored(p: &Payment) -> Result<StoredPayment, StoreError> {
     let account = |text: &str| {
-        if Iban::parse(text).is_ok() {
-            json!({"id": {"iban": text}})
-        } else {
-            json!({"id": {"other": {"id": text}}})
-        }
+        if Iban::parse(text).is_ok() { json!({"id": {"iban": text}}) } else { json!({"id": {"other": {"id": text}}}) }
     };
     let mut transfer = json!({
         "ids": {"end_to_end_id": p.end_to_end_id.as_deref().unwrap_or("NOTPROVIDED")},
@@ -415,11 +419,9 @@ async fn poll_events(app: Arc<App>, owner: String, since: String, sender: broadc
     let start = app
         .store
         .call(move |c| {
-            Ok(c.query_row(
-                "SELECT seq FROM events WHERE created_at < ?1 ORDER BY seq DESC LIMIT 1",
-                [before],
-                |r| r.get::<_, i64>(0),
-            )
+            Ok(c.query_row("SELECT seq FROM events WHERE created_at < ?1 ORDER BY seq DESC LIMIT 1", [before], |r| {
+                r.get::<_, i64>(0)
+            })
             .optional()?
             .unwrap_or(0))
         })

@@ -195,9 +195,8 @@ async fn one_store_for_graphql_rest_and_soap() {
     let second = s.graphql(list, json!({"after": after})).await;
     assert_eq!(second["data"]["payments"]["edges"][0]["node"]["id"], soap_id, "{second}");
     assert_eq!(second["data"]["payments"]["pageInfo"]["hasNextPage"], false);
-    let filtered = s
-        .graphql("{ payments(filter: {endToEndId: \"E2E-GQL-1\"}) { edges { node { id } } } }", json!({}))
-        .await;
+    let filtered =
+        s.graphql("{ payments(filter: {endToEndId: \"E2E-GQL-1\"}) { edges { node { id } } } }", json!({})).await;
     assert_eq!(filtered["data"]["payments"]["edges"], json!([{"node": {"id": gql_id}}]), "{filtered}");
 
     // Another key sees none of them.
@@ -292,7 +291,9 @@ where
         let message = tokio::time::timeout(Duration::from_secs(10), socket.next()).await.ok()??.ok()?;
         match message {
             WsMessage::Text(text) => return serde_json::from_str(text.as_str()).ok(),
-            WsMessage::Close(frame) => return Some(json!({"type": "closed", "reason": frame.map(|f| f.reason.to_string())})),
+            WsMessage::Close(frame) => {
+                return Some(json!({"type": "closed", "reason": frame.map(|f| f.reason.to_string())}));
+            }
             _ => {}
         }
     }
