@@ -27,7 +27,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
 use axum::extract::{FromRequestParts, State};
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{MethodRouter, get};
 use chrono::NaiveDate;
@@ -58,7 +58,8 @@ const GRAPHIQL: &str = include_str!("graphiql.html");
 
 /// The `/graphql` route: POST executes, GET serves GraphiQL or upgrades to a WebSocket.
 pub(crate) fn route(app: &Arc<App>) -> MethodRouter<Arc<App>> {
-    let limits = Limits { max_request_bytes: app.config.max_body_bytes, ..Limits::default() };
+    let mut limits = Limits::default();
+    limits.max_request_bytes = app.config.max_body_bytes;
     let anonymous: Arc<dyn PaymentStore> = Arc::new(SandboxStore { app: app.clone(), owner: None });
     let service = GraphqlService::new(anonymous, limits);
     let for_post = service.clone();
