@@ -17,7 +17,7 @@ use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, Field, OperationDefinition, OperationType, Selection, SelectionSet,
 };
 use async_graphql_value::{ConstValue, Name, Value as GqlValue};
-use payglot_core_model::{CodeOrProprietary, EndToEndId, InstructionId, StatusReason, money};
+use payglot_core_model::{CodeOrProprietary, EndToEndId, InstructionId, PaymentInfoId, StatusReason, money};
 use payglot_core_model::{
     Codec, Currency, DateOrDateTime, DateTime, DecodeError, DecodeLimits, Decoded, EncodeError, EncodeOptions, Encoded,
     Format, GroupHeader, IdempotencyKey, Location, Loss, Max35Text, Message, Money, PaymentBatch, PaymentInitiation,
@@ -25,7 +25,9 @@ use payglot_core_model::{
 };
 use serde_json::{Map, Value, json};
 
-use crate::convert::{Initiation, batch_losses, header_losses, initiation_from_input, input_json_for_transfer};
+use crate::convert::{
+    GroupInfo, Initiation, batch_losses, header_losses, initiation_from_input, input_json_for_transfer,
+};
 use crate::input::InitiatePaymentInput;
 use crate::limits::{DocumentError, Limits, check_document};
 use crate::schema::{reason_message, reason_outcome};
@@ -114,7 +116,7 @@ impl Codec for GraphqlCodec {
             if body.variables.is_some() || body.operation_name.is_some() {
                 return Err(DecodeError::invalid(Location::path(""), "a response with request fields"));
             }
-            return decode_response(&body);
+            return decode_response(&body, limits);
         }
         Err(DecodeError::unsupported(
             Location::path(""),
@@ -222,12 +224,17 @@ fn decode_request(query: &str, body: &Body, limits: &DecodeLimits) -> Result<Dec
     let mut batches: Vec<PaymentBatch> = Vec::new();
     for (index, (key, path, initiation)) in items.into_iter().enumerate() {
         let Initiation { group, transfer } = initiation;
-        let Some(group) = group else {
-            return Err(DecodeError::invalid(
-                Location::path(format!("{path}/input")),
-                "missing field `message`: the canonical model needs the message id and creation time \
-                 (input.message.id, input.message.createdAt)",
-            ));
+        let group = match (group, transport(limits)) {
+            (Some(group), _) => group,
+            (None, Some(transport)) => group_from_transport(transport, &path)?,
+            (None, None) => {
+                return Err(DecodeError::invalid(
+                    Location::path(format!("{path}/input")),
+                    "missing field `message`: the canonical model needs the message id and creation time; \
+                     give them in the request (input.message { id, createdAt }) or as the transport context \
+                     (CLI --message-id and --created; DecodeLimits::with_transport)",
+                ));
+            }
         };
         match &header {
             None => header = Some(group.header.clone()),
@@ -266,6 +273,19 @@ fn decode_request(query: &str, body: &Body, limits: &DecodeLimits) -> Result<Dec
     }
     let header = header.ok_or_else(|| DecodeError::invalid(Location::path("/query"), "no payment"))?;
     Ok(Decoded { message: Message::PaymentInitiation(PaymentInitiation { header, batches }), losses })
+}
+
+/// The header the transport gives (message id and time), when the caller gave one.
+fn transport(limits: &DecodeLimits) -> Option<GroupHeader> {
+    limits.transport.as_ref().map(|t| GroupHeader::new(t.message_id.clone(), t.time))
+}
+
+/// The group of a request without `input.message`: the transport's message id and time, one
+/// batch named after the message.
+fn group_from_transport(transport: GroupHeader, path: &str) -> Result<GroupInfo, DecodeError> {
+    let header = transport;
+    let batch_id = checked(PaymentInfoId::new(header.message_id.as_str()), &format!("{path}/input"))?;
+    Ok(GroupInfo { header, batch_id, batch_booking: None })
 }
 
 fn select_operation<'a>(
@@ -645,25 +665,224 @@ fn checked<T, E: std::fmt::Display>(result: Result<T, E>, path: &str) -> Result<
     result.map_err(|e| DecodeError::invalid(Location::path(path), e.to_string()))
 }
 
-fn error_summary(errors: &[(Option<String>, String)]) -> String {
+/// A failure a response reports instead of (or beside) a payment: a top-level error or a
+/// user error of a payload without a payment.
+struct Failure {
+    /// JSON pointer of the error object.
+    path: String,
+    /// `extensions.code` (`code` of a user error).
+    code: Option<String>,
+    /// The message.
+    message: String,
+    /// `extensions.paymentId`, when the error names the payment.
+    payment_id: Option<String>,
+    /// `extensions.endToEndId`, when the error names the end-to-end id.
+    end_to_end_id: Option<String>,
+}
+
+fn error_summary(errors: &[Failure]) -> String {
     errors
         .iter()
-        .map(|(code, message)| format!("{}: {message}", code.as_deref().unwrap_or("UNKNOWN")))
+        .map(|f| format!("{}: {}", f.code.as_deref().unwrap_or("UNKNOWN"), f.message))
         .collect::<Vec<_>>()
         .join("; ")
 }
 
-fn decode_response(body: &Body) -> Result<Decoded, DecodeError> {
+/// A top-level GraphQL error: `message`, `extensions { code, paymentId, endToEndId, ... }`;
+/// what a status report has no place for is a loss.
+fn top_level_failure(error: &Value, path: String, losses: &mut Vec<Loss>) -> Result<Failure, DecodeError> {
+    let Value::Object(object) = error else {
+        return Err(DecodeError::invalid(Location::path(path), "an error must be an object"));
+    };
+    let text = |value: Option<&Value>, key: &str| -> Result<Option<String>, DecodeError> {
+        match value {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(_) => Err(DecodeError::invalid(Location::path(format!("{path}/{key}")), "must be a string")),
+        }
+    };
+    let message = text(object.get("message"), "message")?.unwrap_or_default();
+    let mut failure = Failure { path: path.clone(), code: None, message, payment_id: None, end_to_end_id: None };
+    for (key, value) in object {
+        match key.as_str() {
+            "message" => {}
+            "extensions" => {
+                let Value::Object(extensions) = value else {
+                    return Err(DecodeError::invalid(
+                        Location::path(format!("{path}/extensions")),
+                        "must be an object",
+                    ));
+                };
+                for (name, value) in extensions {
+                    let at = format!("extensions/{name}");
+                    match name.as_str() {
+                        "code" => failure.code = text(Some(value), &at)?,
+                        "paymentId" => failure.payment_id = text(Some(value), &at)?,
+                        "endToEndId" => failure.end_to_end_id = text(Some(value), &at)?,
+                        // The problem type of the code: derived, not data of its own.
+                        "type"
+                            if extensions
+                                .get("code")
+                                .and_then(Value::as_str)
+                                .is_some_and(|code| value.as_str() == Some(outcome_for_code(code).problem_type)) => {}
+                        _ => losses.push(Loss::dropped(
+                            format!("{path}/{at}"),
+                            "an error extension a status report has no place for",
+                        )),
+                    }
+                }
+            }
+            "locations" | "path" => {
+                losses.push(Loss::dropped(
+                    format!("{path}/{key}"),
+                    "where the error arose has no place in a status report",
+                ));
+            }
+            _ => {
+                losses.push(Loss::dropped(format!("{path}/{key}"), "an error member a status report has no place for"))
+            }
+        }
+    }
+    Ok(failure)
+}
+
+/// The outcome-table entry whose GraphQL code is `code`: the first exact reason with it, else
+/// a condition with it, else the default rejection.
+fn outcome_for_code(code: &str) -> payglot_core_model::outcome::Outcome {
+    use payglot_core_model::outcome::{self, Condition};
+    const CONDITIONS: [Condition; 12] = [
+        Condition::Unauthenticated,
+        Condition::Forbidden,
+        Condition::RateLimited,
+        Condition::Unavailable,
+        Condition::Timeout,
+        Condition::MalformedRequest,
+        Condition::InvalidRequest,
+        Condition::Conflict,
+        Condition::IdempotencyMismatch,
+        Condition::NotFound,
+        Condition::PayloadTooLarge,
+        Condition::Internal,
+    ];
+    outcome::EXACT
+        .iter()
+        .map(|(_, o)| *o)
+        .chain(CONDITIONS.iter().map(|c| outcome::for_condition(*c)))
+        .find(|o| o.graphql_code == code)
+        .unwrap_or(outcome::DEFAULT)
+}
+
+/// The ISO reason the outcome table gives `code` (the first exact entry with that code).
+fn reason_for_code(code: &str) -> Option<StatusReason> {
+    payglot_core_model::outcome::EXACT
+        .iter()
+        .find(|(_, o)| o.graphql_code == code)
+        .and_then(|(reason, _)| StatusReason::parse(reason).ok())
+}
+
+/// `text` as lines of at most 105 characters (ISO `AddtlInf`), cut at character boundaries;
+/// a line the model refuses (control characters) is a loss at `path`.
+fn info_lines(text: &str, path: &str, losses: &mut Vec<Loss>) -> Vec<Text<105>> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut lines = Vec::new();
+    for chunk in chars.chunks(105) {
+        match Text::<105>::new(chunk.iter().collect::<String>()) {
+            Ok(line) => lines.push(line),
+            Err(e) => losses.push(Loss::dropped(path, format!("part of the message the model refuses: {e}"))),
+        }
+    }
+    lines
+}
+
+/// A response with failures and no payment: one transaction, rejected (or pending, when the
+/// outcome table says the outcome is unknown: a timeout, an internal error), with one reason
+/// per failure: the GraphQL code as a proprietary reason, mapped to the table's ISO reason.
+/// The body has no report id or time: the transport context gives them.
+fn failure_report(
+    failures: Vec<Failure>,
+    limits: &DecodeLimits,
+    losses: &mut Vec<Loss>,
+) -> Result<Decoded, DecodeError> {
+    let Some(header) = transport(limits) else {
+        return Err(DecodeError::invalid(
+            Location::path(""),
+            format!(
+                "an error-only response carries no status report id or time: give them as the transport context \
+                 (CLI --message-id and --created; DecodeLimits::with_transport) ({})",
+                error_summary(&failures)
+            ),
+        ));
+    };
+    let mut reasons = Vec::with_capacity(failures.len());
+    let mut unknown_outcome = false;
+    let mut payment_id: Option<(String, String)> = None;
+    let mut end_to_end_id: Option<(String, String)> = None;
+    for failure in failures {
+        for (slot, value, key) in [
+            (&mut payment_id, failure.payment_id, "paymentId"),
+            (&mut end_to_end_id, failure.end_to_end_id, "endToEndId"),
+        ] {
+            let Some(value) = value else { continue };
+            match slot {
+                None => *slot = Some((value, format!("{}/extensions/{key}", failure.path))),
+                Some((first, _)) if *first == value => {}
+                Some(_) => losses.push(Loss::dropped(
+                    format!("{}/extensions/{key}", failure.path),
+                    "a second, different id: one status report transaction has one",
+                )),
+            }
+        }
+        let code = failure.code.unwrap_or_default();
+        let outcome = outcome_for_code(&code);
+        unknown_outcome |= outcome.retry == payglot_core_model::outcome::Retry::QueryStatusFirst;
+        let reason = if code.is_empty() {
+            None
+        } else {
+            Some(CodeOrProprietary::Proprietary(checked(
+                Max35Text::new(code.clone()),
+                &format!("{}/extensions/code", failure.path),
+            )?))
+        };
+        reasons.push(StatusReasonInfo {
+            originator: None,
+            reason,
+            mapped_reason: reason_for_code(&code),
+            additional_info: info_lines(&failure.message, &format!("{}/message", failure.path), losses),
+        });
+    }
+    let status_id = payment_id.map(|(id, path)| checked(Max35Text::new(id), &path)).transpose()?;
+    let original_end_to_end_id = end_to_end_id.map(|(id, path)| checked(EndToEndId::new(id), &path)).transpose()?;
+    let transaction = TransactionStatus {
+        status_id,
+        original_instruction_id: None,
+        original_end_to_end_id,
+        original_transaction_id: None,
+        original_uetr: None,
+        status: Some(if unknown_outcome { PaymentStatus::PDNG } else { PaymentStatus::RJCT }),
+        reasons,
+        acceptance_time: None,
+        original_amount: None,
+        original_requested_execution: None,
+        extensions: std::collections::BTreeMap::new(),
+    };
+    let report = StatusReport {
+        header,
+        original_groups: Vec::new(),
+        payment_infos: Vec::new(),
+        transactions: vec![transaction],
+    };
+    Ok(Decoded { message: Message::StatusReport(report), losses: std::mem::take(losses) })
+}
+
+fn decode_response(body: &Body, limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
     let mut losses = Vec::new();
-    let mut failures: Vec<(Option<String>, String)> = Vec::new();
+    let mut failures: Vec<Failure> = Vec::new();
     if let Some(StrictValue(errors)) = &body.errors {
         let Value::Array(errors) = errors else {
             return Err(DecodeError::invalid(Location::path("/errors"), "`errors` must be a list"));
         };
-        for error in errors {
-            let code = error.pointer("/extensions/code").and_then(Value::as_str).map(str::to_owned);
-            let message = error.get("message").and_then(Value::as_str).unwrap_or_default().to_owned();
-            failures.push((code, message));
+        for (index, error) in errors.iter().enumerate() {
+            failures.push(top_level_failure(error, format!("/errors/{index}"), &mut losses)?);
         }
     }
     let data = match body.data.as_ref().map(|d| &d.0) {
@@ -691,7 +910,22 @@ fn decode_response(body: &Body) -> Result<Decoded, DecodeError> {
         let user_errors = payload.user_errors.unwrap_or_default();
         match payload.payment.map(|p| p.0) {
             None | Some(Value::Null) => {
-                failures.extend(user_errors.into_iter().map(|e| (e.code, e.message.unwrap_or_default())));
+                for (index, error) in user_errors.into_iter().enumerate() {
+                    let error_path = format!("{path}/userErrors/{index}");
+                    if error.field.is_some() {
+                        losses.push(Loss::dropped(
+                            format!("{error_path}/field"),
+                            "the input field at fault has no place in a status report",
+                        ));
+                    }
+                    failures.push(Failure {
+                        path: error_path,
+                        code: error.code,
+                        message: error.message.unwrap_or_default(),
+                        payment_id: None,
+                        end_to_end_id: None,
+                    });
+                }
             }
             Some(payment) => {
                 let payment_path = format!("{path}/payment");
@@ -701,16 +935,18 @@ fn decode_response(body: &Body) -> Result<Decoded, DecodeError> {
         }
     }
     if payments.is_empty() {
-        let detail = if failures.is_empty() { "no payment in `data`".to_owned() } else { error_summary(&failures) };
-        return Err(DecodeError::unsupported(
-            Location::path("/data"),
-            format!("the response carries no payment, so no status report: {detail}"),
-        ));
+        if failures.is_empty() {
+            return Err(DecodeError::unsupported(
+                Location::path("/data"),
+                "the response carries no payment and no error, so no status report",
+            ));
+        }
+        return failure_report(failures, limits, &mut losses);
     }
-    for (index, (code, message)) in failures.iter().enumerate() {
+    for failure in &failures {
         losses.push(Loss::dropped(
-            format!("/errors/{index}"),
-            format!("{}: {message}", code.as_deref().unwrap_or("UNKNOWN")),
+            failure.path.clone(),
+            format!("{}: {}", failure.code.as_deref().unwrap_or("UNKNOWN"), failure.message),
         ));
     }
     let mut header: Option<GroupHeader> = None;

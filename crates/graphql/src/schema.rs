@@ -718,6 +718,7 @@ impl Mutation {
                 let user_errors = declined_errors(&payment);
                 Ok(InitiatePaymentPayload { payment: Some(Payment(payment)), replayed, user_errors })
             }
+            Err(StoreError::Invalid(e)) => Ok(fail(UserError::new(Some(e.field), invalid, e.message))),
             Err(error @ StoreError::IdempotencyMismatch) => {
                 Ok(fail(UserError::new(Some(vec!["idempotencyKey".to_owned()]), error.outcome(), error.to_string())))
             }

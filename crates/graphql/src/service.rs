@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Request, Response, ServerError, Variables};
+use async_graphql::{Data, Executor, Request, Response, ServerError, Variables};
 use futures_util::stream::{BoxStream, StreamExt};
 use payglot_core_model::outcome::{self, Condition};
 use payglot_core_model::{DecodeErrorKind, DecodeLimits};
@@ -67,6 +67,20 @@ impl GraphqlService {
         }
     }
 
+    /// Like [`execute_http`](Self::execute_http), over `store` instead of the service's own:
+    /// the caller's view of a shared store (a sandbox scopes payments to an API key).
+    pub async fn execute_http_over(
+        &self,
+        body: &[u8],
+        context: RequestContext,
+        store: Arc<dyn PaymentStore>,
+    ) -> Response {
+        match self.parse_body(body) {
+            Ok(request) => self.execute(request.data(store), context).await,
+            Err(error) => Response::from_errors(vec![error]),
+        }
+    }
+
     fn parse_body(&self, body: &[u8]) -> Result<Request, ServerError> {
         let json_limits = DecodeLimits::default().with_max_bytes(self.limits.max_request_bytes);
         let parsed: HttpBody = payglot_core_model::json::from_slice(body, &json_limits).map_err(|e| {
@@ -94,7 +108,7 @@ impl GraphqlService {
 
     /// Execute a request after the document checks; `context` says what the caller may see.
     pub async fn execute(&self, request: Request, context: RequestContext) -> Response {
-        let request = match self.prepare(request, context) {
+        let request = match self.prepare(request, Some(context)) {
             Ok(request) => request,
             Err(error) => return Response::from_errors(vec![error]),
         };
@@ -103,16 +117,52 @@ impl GraphqlService {
 
     /// Execute a subscription (or any operation) as a stream, after the document checks.
     pub fn execute_stream(&self, request: Request, context: RequestContext) -> BoxStream<'static, Response> {
+        self.stream(request, Some(context), None)
+    }
+
+    fn stream(
+        &self,
+        request: Request,
+        context: Option<RequestContext>,
+        session: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
         match self.prepare(request, context) {
-            Ok(request) => self.schema.execute_stream(request).map(with_codes).boxed(),
+            Ok(request) => match session {
+                Some(session) => self.schema.execute_stream_with_session_data(request, session).map(with_codes).boxed(),
+                None => self.schema.execute_stream(request).map(with_codes).boxed(),
+            },
             Err(error) => futures_util::stream::once(async move { Response::from_errors(vec![error]) }).boxed(),
         }
     }
 
-    fn prepare(&self, mut request: Request, context: RequestContext) -> Result<Request, ServerError> {
+    /// The document checks; `context`, when given, goes into the request's data (where it
+    /// wins over a context in the session's data).
+    fn prepare(&self, mut request: Request, context: Option<RequestContext>) -> Result<Request, ServerError> {
         let document = check_document(&request.query, &self.limits).map_err(document_error)?;
         request.set_parsed_query(document);
-        Ok(request.data(context))
+        Ok(match context {
+            Some(context) => request.data(context),
+            None => request,
+        })
+    }
+}
+
+/// The service as an async-graphql [`Executor`], so HTTP integrations (such as
+/// async-graphql-axum's WebSocket handler) run every request through the document checks.
+/// What the caller may see, and any per-caller store, come from the session's data (a
+/// WebSocket's `connection_init`): put a [`RequestContext`] and an `Arc<dyn PaymentStore>`
+/// there. Without them account numbers stay masked and the service's own store answers.
+impl Executor for GraphqlService {
+    async fn execute(&self, request: Request) -> Response {
+        let request = match self.prepare(request, None) {
+            Ok(request) => request,
+            Err(error) => return Response::from_errors(vec![error]),
+        };
+        with_codes(self.schema.execute(request).await)
+    }
+
+    fn execute_stream(&self, request: Request, session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
+        self.stream(request, None, session_data)
     }
 }
 

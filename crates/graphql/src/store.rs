@@ -15,7 +15,7 @@ use payglot_core_model::{
 };
 use tokio::sync::broadcast;
 
-use crate::convert::Initiation;
+use crate::convert::{FieldError, Initiation};
 
 /// One change of a payment's status: what a pain.002 reports, and what the
 /// `paymentStatusChanged` subscription delivers.
@@ -40,8 +40,8 @@ pub struct StoredPayment {
     pub id: Max35Text,
     /// What the client asked for.
     pub initiation: Initiation,
-    /// The key it was created with.
-    pub idempotency_key: IdempotencyKey,
+    /// The key it was created with, when the store keeps it.
+    pub idempotency_key: Option<IdempotencyKey>,
     /// When it was created.
     pub created: DateTime,
     /// Every status it has had, oldest first; never empty.
@@ -122,7 +122,20 @@ pub enum StoreError {
     /// A listing cursor the store did not issue.
     #[error("unknown cursor")]
     InvalidCursor,
-    /// The store failed (database down, lock poisoned).
+    /// The store cannot take this payment as given (a value it has no place for, an
+    /// account it cannot use): which input field and why.
+    #[error("{}", .0.message)]
+    Invalid(FieldError),
+    /// A request with the same idempotency key is still being processed.
+    #[error("a request with this idempotency key is in progress")]
+    InFlight,
+    /// The caller is not known to the store (no or invalid credentials).
+    #[error("authentication required")]
+    Unauthenticated,
+    /// The store does not offer this operation.
+    #[error("not offered by this store: {0}")]
+    Unsupported(String),
+    /// The store failed (database down, lock poisoned), or simulates an outage.
     #[error("store unavailable: {0}")]
     Unavailable(String),
 }
@@ -134,7 +147,10 @@ impl StoreError {
             Self::IdempotencyMismatch => Condition::IdempotencyMismatch,
             Self::NotFound => Condition::NotFound,
             Self::NotCancellable(_) => Condition::Conflict,
-            Self::InvalidCursor => Condition::InvalidRequest,
+            Self::InvalidCursor | Self::Invalid(_) => Condition::InvalidRequest,
+            Self::InFlight => Condition::Conflict,
+            Self::Unauthenticated => Condition::Unauthenticated,
+            Self::Unsupported(_) => Condition::Forbidden,
             Self::Unavailable(_) => Condition::Unavailable,
         })
     }
@@ -302,7 +318,7 @@ impl PaymentStore for MemoryStore {
             let payment = StoredPayment {
                 id: id.clone(),
                 initiation,
-                idempotency_key: key.clone(),
+                idempotency_key: Some(key.clone()),
                 created: change.at,
                 history: vec![change.clone()],
             };

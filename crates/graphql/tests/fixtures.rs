@@ -3,11 +3,12 @@
 //! `error.txt` says; the canonical message encodes to `expected.json` where one exists, and
 //! what the encoder writes decodes back to the same message.
 //!
-//! Set `PAYGLOT_BLESS=1` to write missing `canonical.json` files (check them by hand).
+//! A case's `transport.txt` gives the transport context (message id, time) for bodies without
+//! them. Set `PAYGLOT_BLESS=1` to write missing `canonical.json` files (check them by hand).
 
 use std::path::{Path, PathBuf};
 
-use payglot_core_model::{CanonicalJson, Codec, DecodeLimits, EncodeOptions};
+use payglot_core_model::{CanonicalJson, Codec, DateTime, DecodeLimits, EncodeOptions, MessageId, TransportContext};
 use payglot_graphql::GraphqlCodec;
 
 fn cases() -> Vec<PathBuf> {
@@ -29,6 +30,22 @@ fn cases() -> Vec<PathBuf> {
     found
 }
 
+/// The defaults, with the transport context of the case's `transport.txt` (`message-id: ...`,
+/// `created: ...`) when it has one, as payglot's conformance runner reads it.
+fn limits_for(case: &Path) -> DecodeLimits {
+    let Some(text) = read(&case.join("transport.txt")) else { return DecodeLimits::default() };
+    let field = |key: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix(key).and_then(|rest| rest.strip_prefix(':')))
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let message_id = MessageId::new(field("message-id")).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+    let time = DateTime::parse(&field("created")).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+    DecodeLimits::default().with_transport(TransportContext { message_id, time })
+}
+
 fn read(path: &Path) -> Option<String> {
     std::fs::read_to_string(path).ok()
 }
@@ -41,7 +58,7 @@ fn fixtures_decode_as_expected() {
     for case in cases {
         let name = case.display().to_string();
         let input = std::fs::read(case.join("input.json")).unwrap_or_default();
-        let result = GraphqlCodec.decode(&input, &DecodeLimits::default());
+        let result = GraphqlCodec.decode(&input, &limits_for(&case));
         if let Some(expected) = read(&case.join("error.txt")) {
             let mut lines = expected.lines();
             let kind = lines.next().unwrap_or_default();

@@ -1,5 +1,6 @@
 //! Property tests: canonical → `graphql:payglot` → canonical is the identity, without losses,
 //! on payment initiations and status reports built from the values the format carries.
+//! Error-only responses, decoded with a transport context, survive encode → decode unchanged.
 //! 1,000 cases each (`PROPTEST_CASES` overrides).
 
 use payglot_core_model::CreditTransfer;
@@ -167,8 +168,51 @@ fn round_trip(message: &Message) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// 1,000 unless `PROPTEST_CASES` says otherwise.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000)
+}
+
+/// A GraphQL error code: every code of the outcome table, and unknown ones.
+fn error_code() -> impl Strategy<Value = String> {
+    use payglot_core_model::outcome;
+    let known: Vec<String> = outcome::EXACT.iter().map(|(_, o)| o.graphql_code.to_owned()).collect();
+    prop_oneof![proptest::sample::select(known), "[A-Z_]{1,20}", Just(String::new())]
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn error_only_responses_decode_to_a_report_that_round_trips(
+        errors in proptest::collection::vec((error_code(), "[ -~]{0,250}"), 1..4),
+        payment_id in proptest::option::of("[A-Za-z0-9]{1,35}"),
+    ) {
+        let errors: Vec<serde_json::Value> = errors
+            .iter()
+            .map(|(code, message)| {
+                let mut extensions = serde_json::json!({"code": code});
+                if let Some(id) = &payment_id {
+                    extensions["paymentId"] = serde_json::json!(id);
+                }
+                serde_json::json!({"message": message, "extensions": extensions})
+            })
+            .collect();
+        let body = serde_json::json!({"errors": errors}).to_string();
+        let transport = payglot_core_model::TransportContext {
+            message_id: MessageId::new("REQ-1").map_err(|e| TestCaseError::fail(e.to_string()))?,
+            time: DateTime::parse("2024-03-01T10:00:00Z").map_err(|e| TestCaseError::fail(e.to_string()))?,
+        };
+        let limits = DecodeLimits::default().with_transport(transport);
+        let decoded = GraphqlCodec.decode(body.as_bytes(), &limits).map_err(|e| TestCaseError::fail(format!("{e}\n{body}")))?;
+        prop_assert!(decoded.losses.is_empty(), "{:?}", decoded.losses);
+        let Message::StatusReport(report) = &decoded.message else {
+            return Err(TestCaseError::fail("not a status report"));
+        };
+        prop_assert_eq!(report.transactions.len(), 1);
+        prop_assert_eq!(report.transactions[0].reasons.len(), errors.len());
+        round_trip(&decoded.message)?;
+    }
 
     #[test]
     fn initiations_round_trip(initiation in initiation()) {

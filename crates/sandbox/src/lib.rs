@@ -35,6 +35,7 @@ pub mod canonical;
 pub mod config;
 pub mod errors;
 pub mod events;
+mod graphql;
 pub mod idempotency;
 mod iso;
 mod openbanking;
@@ -215,6 +216,7 @@ fn router(app: Arc<App>, auth: Arc<auth::Auth>, max_body: usize) -> Router {
         .route("/v1/webhook-endpoints/{id}/deliveries", get(rest::list_deliveries))
         .route("/v1/events", get(rest::list_events))
         .route("/soap", get(soap::wsdl).post(soap::post))
+        .route("/graphql", graphql::route(&app))
         .fallback(rest::not_found)
         .with_state(app);
     routes
