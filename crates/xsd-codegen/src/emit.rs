@@ -172,9 +172,12 @@ fn emit_mod(schemas: &[Schema], opts: &EmitOptions) -> String {
     for d in &docs {
         let _ = writeln!(s, "{} Self::{}(_) => {}::NAMESPACE,", gate(&d.module), names::type_name(&d.module), d.module);
     }
-    s.push_str(
-        "} }\n/// Write the Document as a standalone XML document.\npub fn to_xml(&self) -> Vec<u8> { match self {",
-    );
+    // With no Document at all (a service schema), the enum is empty: match on the value.
+    s.push_str(if docs.is_empty() {
+        "} }\n/// Write the Document as a standalone XML document.\npub fn to_xml(&self) -> Vec<u8> { match *self {"
+    } else {
+        "} }\n/// Write the Document as a standalone XML document.\npub fn to_xml(&self) -> Vec<u8> { match self {"
+    });
     for d in &docs {
         let _ = writeln!(s, "{} Self::{}(d) => d.to_xml(),", gate(&d.module), names::type_name(&d.module));
     }
