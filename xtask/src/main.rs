@@ -1,12 +1,14 @@
 //! Project automation, run as `cargo xtask <command>`: a tiny dispatcher over `std::env::args`.
 //!
 //! - `codegen`: regenerate committed code: the ISO external code sets ([`codesets`]) and the
-//!   ISO 20022 message types from the official XSDs ([`codegen_iso`]).
+//!   ISO 20022 message types from the official XSDs ([`codegen_iso`]), and the body types of
+//!   payglot's SOAP service from `schemas/soap/payglot.xsd` ([`codegen_soap`]).
 //! - `codegen --check`: fail when committed generated code differs from the generator's output.
 //! - `fuzz-smoke [SECONDS]`: run every cargo-fuzz target for a bounded time (nightly only).
 //! - `sdl`: write the GraphQL schema's SDL to `schemas/graphql/schema.graphql` (see [`sdl`]).
 
 mod codegen_iso;
+mod codegen_soap;
 mod codesets;
 mod fuzz;
 mod sdl;
@@ -21,12 +23,14 @@ fn main() -> anyhow::Result<()> {
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["codegen"] => {
             codesets::run(&root)?;
-            codegen_iso::run(&root)
+            codegen_iso::run(&root)?;
+            codegen_soap::run(&root)
         }
         ["codegen", "--check"] => {
             let files = codesets::generate(&root.join(codesets::DEFAULT_INPUT_DIR))?;
             codesets::check(&root, &files)?;
-            codegen_iso::check(&root)
+            codegen_iso::check(&root)?;
+            codegen_soap::check(&root)
         }
         ["fuzz-smoke"] => fuzz::smoke(&root, 20),
         ["fuzz-smoke", seconds] => fuzz::smoke(&root, seconds.parse()?),

@@ -97,6 +97,8 @@ pub struct Payload {
     /// The element with the namespace declarations of its scope added, so it parses alone.
     /// Equal to `raw` when the element declares everything it uses.
     pub standalone: String,
+    /// Line and column of the element's start in the envelope.
+    pub(crate) position: (u64, u64),
     pub(crate) element: Element,
 }
 
@@ -307,13 +309,15 @@ pub(crate) fn from_document(mut doc: Document<'_>) -> Result<SoapMessage, SoapEr
         let local_name = child.local.clone();
         let raw = doc.raw(child).to_owned();
         let standalone = fault::standalone(doc, child);
+        let child_start = child.start;
         // Move the body's element out of the tree instead of copying it.
         let element = body_index
             .and_then(|i| doc.root.children.get_mut(i))
             .and_then(|body| body.children.get_mut(0))
             .map(std::mem::take)
             .unwrap_or_default();
-        Body::Payload(Payload { namespace, local_name, raw, standalone, element })
+        let position = Location::line_column(doc.source.as_bytes(), child_start);
+        Body::Payload(Payload { namespace, local_name, raw, standalone, position, element })
     };
     Ok(SoapMessage { version, headers, body })
 }

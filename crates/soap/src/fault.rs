@@ -426,7 +426,12 @@ pub(crate) fn standalone(doc: &Document<'_>, element: &Element) -> String {
         .find(|(_, c)| c.is_whitespace() || *c == '/' || *c == '>')
         .map_or(raw.len(), |(i, _)| i);
     let mut used = Vec::new();
-    used_namespaces(element, &mut used);
+    if element.shallow {
+        // No tree below it: which namespaces it uses is unknown, so declare all in scope.
+        used.extend(element.in_scope.iter().map(|(_, uri)| uri.as_str()));
+    } else {
+        used_namespaces(element, &mut used);
+    }
     let mut declarations = String::new();
     let mut seen: Vec<&str> = Vec::new();
     for (prefix, uri) in element.in_scope.iter().rev() {

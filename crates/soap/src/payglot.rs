@@ -15,9 +15,10 @@ use payglot_core_model::{
     Format, Location, Loss, Message, PaymentInitiation, StatusReport,
 };
 
-use crate::body_manual;
+use crate::body;
 use crate::envelope::{self, Body, SoapMessage, SoapVersion};
 use crate::fault::Fault;
+use crate::generated::payglot as g;
 use crate::xml;
 use crate::{NS_PAYGLOT, NS_WSSE};
 
@@ -131,15 +132,15 @@ impl PayglotBody {
 
     /// The body's element, as XML (payglot's namespace declared on it).
     pub fn to_xml(&self, version: SoapVersion) -> Result<String, EncodeError> {
-        Ok(match self {
-            Self::InitiatePaymentRequest(m) => body_manual::to_xml("InitiatePaymentRequest", m)?,
-            Self::InitiatePaymentResponse(m) => body_manual::to_xml("InitiatePaymentResponse", m)?,
-            Self::GetPaymentStatusRequest(m) => body_manual::to_xml("GetPaymentStatusRequest", m)?,
-            Self::GetPaymentStatusResponse(m) => body_manual::to_xml("GetPaymentStatusResponse", m)?,
-            Self::GetStatementRequest(m) => body_manual::to_xml("GetStatementRequest", m)?,
-            Self::GetStatementResponse(m) => body_manual::to_xml("GetStatementResponse", m)?,
-            Self::Fault(fault) => fault.to_xml(version),
-        })
+        match self {
+            Self::InitiatePaymentRequest(m) => body::write::<g::PaymentInitiation, _>(m),
+            Self::InitiatePaymentResponse(m) => body::write::<g::InitiatePaymentResponse, _>(m),
+            Self::GetPaymentStatusRequest(m) => body::write::<g::PaymentStatusQuery, _>(m),
+            Self::GetPaymentStatusResponse(m) => body::write::<g::GetPaymentStatusResponse, _>(m),
+            Self::GetStatementRequest(m) => body::write::<g::StatementQuery, _>(m),
+            Self::GetStatementResponse(m) => body::write::<g::AccountReports, _>(m),
+            Self::Fault(fault) => Ok(fault.to_xml(version)),
+        }
     }
 
     /// A whole envelope holding the body, with the given header blocks.
@@ -148,39 +149,42 @@ impl PayglotBody {
     }
 }
 
-/// Read the body of a parsed SOAP message as one of payglot's operations.
+/// Read the body of a parsed SOAP message as one of payglot's operations (default limits).
 pub fn read_body(message: &SoapMessage) -> Result<PayglotBody, DecodeError> {
+    read_body_with(message, &DecodeLimits::default())
+}
+
+/// Read the body of a parsed SOAP message as one of payglot's operations, under `limits`.
+pub fn read_body_with(message: &SoapMessage, limits: &DecodeLimits) -> Result<PayglotBody, DecodeError> {
     let payload = match &message.body {
         Body::Fault(fault) => return Ok(PayglotBody::Fault(fault.clone())),
         Body::Payload(payload) => payload,
     };
-    let element = &payload.element;
-    let path = format!("/Envelope/Body/{}", element.local);
-    if element.ns.as_deref() != Some(NS_PAYGLOT) {
+    let path = format!("/Envelope/Body/{}", payload.local_name);
+    if payload.namespace.as_deref() != Some(NS_PAYGLOT) {
         return Err(DecodeError::unsupported(
             Location::path(path),
-            format!("{} is not an element of payglot's SOAP service ({NS_PAYGLOT})", element.display_name()),
+            format!("{} is not an element of payglot's SOAP service ({NS_PAYGLOT})", payload.element.display_name()),
         ));
     }
-    let error = |e: body_manual::ReadError| e.into_decode_error("");
-    Ok(match element.local.as_str() {
+    let xml = payload.standalone.as_str();
+    let at = payload.position;
+    Ok(match payload.local_name.as_str() {
         "InitiatePaymentRequest" => {
-            PayglotBody::InitiatePaymentRequest(body_manual::from_element(element, &path).map_err(error)?)
+            PayglotBody::InitiatePaymentRequest(body::read::<g::PaymentInitiation, _>(xml, limits, at)?)
         }
         "InitiatePaymentResponse" => {
-            PayglotBody::InitiatePaymentResponse(body_manual::from_element(element, &path).map_err(error)?)
+            PayglotBody::InitiatePaymentResponse(body::read::<g::InitiatePaymentResponse, _>(xml, limits, at)?)
         }
         "GetPaymentStatusRequest" => {
-            PayglotBody::GetPaymentStatusRequest(body_manual::from_element(element, &path).map_err(error)?)
+            PayglotBody::GetPaymentStatusRequest(body::read::<g::PaymentStatusQuery, _>(xml, limits, at)?)
         }
         "GetPaymentStatusResponse" => {
-            PayglotBody::GetPaymentStatusResponse(body_manual::from_element(element, &path).map_err(error)?)
+            PayglotBody::GetPaymentStatusResponse(body::read::<g::GetPaymentStatusResponse, _>(xml, limits, at)?)
         }
-        "GetStatementRequest" => {
-            PayglotBody::GetStatementRequest(body_manual::from_element(element, &path).map_err(error)?)
-        }
+        "GetStatementRequest" => PayglotBody::GetStatementRequest(body::read::<g::StatementQuery, _>(xml, limits, at)?),
         "GetStatementResponse" => {
-            PayglotBody::GetStatementResponse(body_manual::from_element(element, &path).map_err(error)?)
+            PayglotBody::GetStatementResponse(body::read::<g::AccountReports, _>(xml, limits, at)?)
         }
         other => {
             return Err(DecodeError::unsupported(
@@ -234,11 +238,12 @@ impl Codec for SoapPayglot {
     }
 
     fn decode(&self, input: &[u8], limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
-        let doc = xml::parse(input, limits)?;
+        // The body's element is read by the generated reader from its bytes: no tree for it.
+        let doc = xml::parse_shallow_body(input, limits)?;
         let message = envelope::from_document(doc)?;
         message.check_must_understand(&[(NS_WSSE, "Security")])?;
         let losses = header_losses(&message);
-        let message = match read_body(&message)? {
+        let message = match read_body_with(&message, limits)? {
             PayglotBody::InitiatePaymentRequest(m) => Message::PaymentInitiation(m),
             PayglotBody::InitiatePaymentResponse(m) | PayglotBody::GetPaymentStatusResponse(m) => {
                 Message::StatusReport(m)

@@ -38,6 +38,8 @@ pub(crate) struct Element {
     /// Namespace declarations in scope at this element (prefix, uri), innermost last; an empty
     /// prefix is the default namespace. Needed to cut a fragment out so it still resolves.
     pub(crate) in_scope: Arc<Vec<(String, String)>>,
+    /// Read in shallow mode ([`parse_shallow_body`]): no children or text were kept.
+    pub(crate) shallow: bool,
 }
 
 impl Element {
@@ -108,6 +110,39 @@ fn limit_at(input: &[u8], offset: usize, message: impl Into<String>) -> DecodeEr
 /// Parse `input` under `limits`. Fails with a `Limit` error for DTDs and bounds, `Syntax` for
 /// anything not well-formed, `Unsupported` for encodings other than UTF-8.
 pub(crate) fn parse<'a>(input: &'a [u8], limits: &DecodeLimits) -> Result<Document<'a>, DecodeError> {
+    parse_with(input, limits, false)
+}
+
+/// Like [`parse`], but the element inside a SOAP `Body` (unless it is a `Fault`) is kept as
+/// its start tag and byte span only: its content is checked for well-formedness, depth,
+/// DTDs, processing instructions and entities, but builds no tree. For readers that read
+/// the body's element from its bytes (the generated readers of `soap:payglot`).
+pub(crate) fn parse_shallow_body<'a>(input: &'a [u8], limits: &DecodeLimits) -> Result<Document<'a>, DecodeError> {
+    parse_with(input, limits, true)
+}
+
+/// An entity reference that is neither a character reference nor one of XML's five.
+fn refuse_entity(reference: &quick_xml::events::BytesRef<'_>, input: &[u8], at: usize) -> Result<String, DecodeError> {
+    if reference.is_char_ref() {
+        return match reference.resolve_char_ref() {
+            Ok(Some(c)) => Ok(c.to_string()),
+            _ => Err(syntax_at(input, at, "invalid character reference")),
+        };
+    }
+    let name = reference.decode().map_err(|e| syntax_at(input, at, e.to_string()))?;
+    Ok(match name.as_ref() {
+        "lt" => "<".to_owned(),
+        "gt" => ">".to_owned(),
+        "amp" => "&".to_owned(),
+        "apos" => "'".to_owned(),
+        "quot" => "\"".to_owned(),
+        other => {
+            return Err(limit_at(input, at, format!("entity `&{other};` is not allowed (no DTD, no entities)")));
+        }
+    })
+}
+
+fn parse_with<'a>(input: &'a [u8], limits: &DecodeLimits, shallow: bool) -> Result<Document<'a>, DecodeError> {
     limits.check_size(input)?;
     let source = std::str::from_utf8(input).map_err(|e| syntax_at(input, e.valid_up_to(), "invalid UTF-8"))?;
     // A UTF-8 byte order mark is allowed before the declaration; keep offsets into `source`.
@@ -125,8 +160,49 @@ pub(crate) fn parse<'a>(input: &'a [u8], limits: &DecodeLimits) -> Result<Docume
     let mut scopes: Vec<Arc<Vec<(String, String)>>> = Vec::new();
     let mut last_ns: Option<Arc<str>> = None;
     let mut seen_event = false;
+    // In shallow mode: how many elements deep we are inside the body's element (0: not in it).
+    let mut skip = 0usize;
     loop {
         let before = base + usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        if skip > 0 {
+            match reader.read_event() {
+                Err(error) => {
+                    let at = base + usize::try_from(reader.error_position()).unwrap_or(0);
+                    return Err(syntax_at(input, at, format!("malformed XML: {error}")));
+                }
+                Ok(Event::Start(_)) => {
+                    skip += 1;
+                    if stack.len() + skip > limits.max_depth + 1 {
+                        return Err(limit_at(
+                            input,
+                            before,
+                            format!("nesting deeper than {} elements", limits.max_depth),
+                        ));
+                    }
+                }
+                Ok(Event::End(_)) => {
+                    skip -= 1;
+                    if skip == 0 {
+                        scopes.pop();
+                        if let Some(mut element) = stack.pop() {
+                            element.end = base + usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+                            close(element, &mut stack, &mut root);
+                        }
+                    }
+                }
+                Ok(Event::GeneralRef(reference)) => {
+                    refuse_entity(&reference, input, before)?;
+                }
+                Ok(Event::DocType(_)) => {
+                    return Err(limit_at(input, before, "DOCTYPE/DTD is forbidden in SOAP messages"));
+                }
+                Ok(Event::PI(_)) => return Err(limit_at(input, before, "processing instructions are not allowed")),
+                Ok(Event::Decl(_)) => return Err(syntax_at(input, before, "XML declaration not at the start")),
+                Ok(Event::Eof) => break,
+                Ok(_) => {}
+            }
+            continue;
+        }
         let result = match reader.read_resolved_event() {
             Ok((ResolveResult::Bound(ns), event)) => {
                 // Most elements share their parent's namespace: reuse the last one.
@@ -266,12 +342,21 @@ pub(crate) fn parse<'a>(input: &'a [u8], limits: &DecodeLimits) -> Result<Docume
                     start: before,
                     end: after,
                     in_scope: Arc::clone(&in_scope),
+                    shallow: false,
                 };
+                // The body's element (not a fault), in shallow mode: no tree below it.
+                let body_payload = shallow
+                    && stack.len() == 2
+                    && stack.last().is_some_and(|body| body.local == "Body")
+                    && element.local != "Fault";
                 if self_closing {
                     close(element, &mut stack, &mut root);
                 } else {
                     scopes.push(in_scope);
-                    stack.push(element);
+                    stack.push(Element { shallow: body_payload, ..element });
+                    if body_payload {
+                        skip = 1;
+                    }
                 }
             }
             Event::End(_) => {
@@ -293,28 +378,7 @@ pub(crate) fn parse<'a>(input: &'a [u8], limits: &DecodeLimits) -> Result<Docume
                 push_text(&mut stack, &content, input, before, limits)?;
             }
             Event::GeneralRef(reference) => {
-                let resolved = if reference.is_char_ref() {
-                    match reference.resolve_char_ref() {
-                        Ok(Some(c)) => c.to_string(),
-                        _ => return Err(syntax_at(input, before, "invalid character reference")),
-                    }
-                } else {
-                    let name = reference.decode().map_err(|e| syntax_at(input, before, e.to_string()))?;
-                    match name.as_ref() {
-                        "lt" => "<".to_owned(),
-                        "gt" => ">".to_owned(),
-                        "amp" => "&".to_owned(),
-                        "apos" => "'".to_owned(),
-                        "quot" => "\"".to_owned(),
-                        other => {
-                            return Err(limit_at(
-                                input,
-                                before,
-                                format!("entity `&{other};` is not allowed (no DTD, no entities)"),
-                            ));
-                        }
-                    }
-                };
+                let resolved = refuse_entity(&reference, input, before)?;
                 push_text(&mut stack, &resolved, input, before, limits)?;
             }
             Event::Eof => break,

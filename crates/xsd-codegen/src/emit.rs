@@ -109,6 +109,31 @@ pub fn emit(schemas: &[Schema], opts: &EmitOptions) -> Result<Vec<EmittedFile>, 
             emit_type(&mut src, t, s, "", &mut patterns)?;
         }
         for root in &s.roots {
+            // A type that is the type of several global elements cannot be the root of each:
+            // every such element gets a newtype of its own, named after the element.
+            let ty = if s.roots.iter().filter(|r| r.type_name == root.type_name).count() > 1 {
+                let mut wrapper = names::type_name(&root.element);
+                while s.types.iter().any(|t| t.name() == wrapper) || s.roots.iter().any(|r| r.type_name == wrapper) {
+                    wrapper.push_str("Element");
+                }
+                let _ = writeln!(
+                    src,
+                    "/// Global element `{el}`, of type `{inner}` (the type of several global elements).
+                     #[derive(Debug, Clone, PartialEq)]
+                     pub struct {wrapper}(pub {inner});
+                     impl rt::ComplexValue for {wrapper} {{
+                         const ATTRS: &'static [&'static str] = <{inner} as rt::ComplexValue>::ATTRS;
+                         fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {{ <{inner} as rt::ComplexValue>::read(r).map(Self) }}
+                         fn write_attrs(&self, w: &mut rt::Writer) {{ rt::ComplexValue::write_attrs(&self.0, w) }}
+                         fn write(&self, w: &mut rt::Writer) {{ rt::ComplexValue::write(&self.0, w) }}
+                     }}",
+                    el = root.element,
+                    inner = root.type_name,
+                );
+                wrapper
+            } else {
+                root.type_name.clone()
+            };
             let _ = writeln!(
                 src,
                 "impl rt::RootElement for {ty} {{ const NAMESPACE: &'static str = NAMESPACE; const ELEMENT: &'static str = {el:?}; }}
@@ -118,7 +143,6 @@ pub fn emit(schemas: &[Schema], opts: &EmitOptions) -> Result<Vec<EmittedFile>, 
                      /// Write as a standalone XML document.
                      pub fn to_xml(&self) -> Vec<u8> {{ rt::write_root(self) }}
                  }}",
-                ty = root.type_name,
                 el = root.element
             );
         }
@@ -186,9 +210,12 @@ fn emit_mod(schemas: &[Schema], opts: &EmitOptions) -> String {
     for d in &docs {
         let _ = writeln!(s, "{} Self::{}(_) => {}::NAMESPACE,", gate(&d.module), names::type_name(&d.module), d.module);
     }
-    s.push_str(
-        "} }\n/// Write the Document as a standalone XML document.\npub fn to_xml(&self) -> Vec<u8> { match self {",
-    );
+    // With no Document at all (a service schema), the enum is empty: match on the value.
+    s.push_str(if docs.is_empty() {
+        "} }\n/// Write the Document as a standalone XML document.\npub fn to_xml(&self) -> Vec<u8> { match *self {"
+    } else {
+        "} }\n/// Write the Document as a standalone XML document.\npub fn to_xml(&self) -> Vec<u8> { match self {"
+    });
     for d in &docs {
         let _ = writeln!(s, "{} Self::{}(d) => d.to_xml(),", gate(&d.module), names::type_name(&d.module));
     }

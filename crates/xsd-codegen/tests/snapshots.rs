@@ -43,3 +43,17 @@ fn simple_content_with_attributes() {
 fn recursive_types_are_boxed() {
     check("recursion");
 }
+
+#[test]
+fn a_type_shared_by_global_elements_gets_a_newtype_per_element() {
+    check("shared_root");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shared_root");
+    let out = std::fs::read_to_string(dir.join("output.rs")).unwrap_or_default();
+    for wrapper in ["pub struct CreateResponse(pub Status);", "pub struct QueryResponse(pub Status);"] {
+        assert!(out.contains(wrapper), "missing `{wrapper}`");
+    }
+    // The element named like its shared type gets a distinct name; Ping keeps the plain impl.
+    assert!(out.contains("pub struct StatusElement(pub Status);"));
+    assert!(out.contains("impl rt::RootElement for Ping"));
+    assert!(!out.contains("impl rt::RootElement for Status "));
+}

@@ -1,0 +1,542 @@
+//! The bodies of payglot's SOAP service: between the types generated from
+//! `schemas/soap/payglot.xsd` ([`crate::generated::payglot`], by `payglot-xsd-codegen`) and the
+//! canonical model. The generated pull reader reads a body element (every facet of the XSD
+//! checked while reading) and the generated writer writes one; this module only maps fields.
+//!
+//! The XSD mirrors the model one to one (an element per field, in declaration order), so the
+//! mapping is a field list per type ([`record!`]); leaf values go through the model's own
+//! string form (its serde representation), so every check the model makes (IBAN checksum,
+//! currency code, text length) is made on decode as well.
+
+use std::collections::BTreeMap;
+
+use payglot_core_model as m;
+use payglot_core_model::{DecodeError, DecodeErrorKind, DecodeLimits, EncodeError, Location};
+use payglot_xsd_runtime as rt;
+use rt::SimpleValue as _;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::generated::payglot as g;
+use crate::payglot::{PaymentStatusQuery, StatementQuery};
+
+/// Why a value could not be mapped: a message and the element path (innermost first).
+#[derive(Debug)]
+pub(crate) struct ConvError {
+    message: String,
+    path: Vec<String>,
+}
+
+impl ConvError {
+    fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into(), path: Vec::new() }
+    }
+
+    /// Prefix the path with a field (snake case, written as its XSD element name).
+    fn at(mut self, field: &str) -> Self {
+        self.path.push(pascal(field));
+        self
+    }
+
+    /// Prefix the path with an index into a repeated element.
+    fn at_index(mut self, index: usize) -> Self {
+        self.path.push(format!("[{index}]"));
+        self
+    }
+
+    /// The path below `root` (e.g. `/Envelope/Body/InitiatePaymentRequest`).
+    fn path(&self, root: &str) -> String {
+        let mut out = root.to_owned();
+        for segment in self.path.iter().rev() {
+            if !segment.starts_with('[') {
+                out.push('/');
+            }
+            out.push_str(segment);
+        }
+        out
+    }
+}
+
+/// `message_id` → `MessageId`.
+fn pascal(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    for part in snake.split('_') {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+    }
+    out
+}
+
+/// A mapping between a model type and a generated type `G`.
+pub(crate) trait Conv<G>: Sized {
+    /// Model → generated (facets of the XSD checked).
+    fn to_gen(&self) -> Result<G, ConvError>;
+    /// Generated → model (the model's own checks made).
+    fn from_gen(value: G) -> Result<Self, ConvError>;
+}
+
+impl<M: Conv<G>, G> Conv<Option<G>> for Option<M> {
+    fn to_gen(&self) -> Result<Option<G>, ConvError> {
+        self.as_ref().map(M::to_gen).transpose()
+    }
+    fn from_gen(value: Option<G>) -> Result<Self, ConvError> {
+        value.map(M::from_gen).transpose()
+    }
+}
+
+impl<M: Conv<G>, G> Conv<Vec<G>> for Vec<M> {
+    fn to_gen(&self) -> Result<Vec<G>, ConvError> {
+        self.iter().enumerate().map(|(i, v)| v.to_gen().map_err(|e| e.at_index(i))).collect()
+    }
+    fn from_gen(value: Vec<G>) -> Result<Self, ConvError> {
+        value.into_iter().enumerate().map(|(i, v)| M::from_gen(v).map_err(|e| e.at_index(i))).collect()
+    }
+}
+
+/// The model value's string form (its serde representation: never masked, unlike `Display`).
+fn to_text<M: Serialize>(value: &M) -> Result<String, ConvError> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => Ok(text),
+        Ok(other) => Ok(other.to_string()),
+        Err(error) => Err(ConvError::new(error.to_string())),
+    }
+}
+
+/// A model value from its string form, with every check the model makes.
+fn from_text<M: DeserializeOwned>(text: &str) -> Result<M, ConvError> {
+    M::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(text))
+        .map_err(|e| ConvError::new(e.to_string()))
+}
+
+/// Restricted strings of the XSD, to and from any model value with a string form.
+macro_rules! text_leaf {
+    ($($g:ident),* $(,)?) => {$(
+        impl<M: Serialize + DeserializeOwned> Conv<g::$g> for M {
+            fn to_gen(&self) -> Result<g::$g, ConvError> {
+                g::$g::new(to_text(self)?).map_err(|e| ConvError::new(e.to_string()))
+            }
+            fn from_gen(value: g::$g) -> Result<Self, ConvError> {
+                from_text(value.as_str())
+            }
+        }
+    )*};
+}
+
+text_leaf!(
+    Text4,
+    Text10,
+    Text15,
+    Text16,
+    Text34,
+    Text35,
+    Text70,
+    Text105,
+    Text140,
+    Text500,
+    Text2048,
+    ExternalCode,
+    Iban,
+    Bic,
+    Lei,
+    Uetr,
+    CountryCode,
+    CurrencyCode,
+);
+
+/// Enumerations of the XSD, whose values are the model's serde names.
+macro_rules! enum_leaf {
+    ($($g:ident),* $(,)?) => {$(
+        impl<M: Serialize + DeserializeOwned> Conv<g::$g> for M {
+            fn to_gen(&self) -> Result<g::$g, ConvError> {
+                let text = to_text(self)?;
+                g::$g::from_code(&text)
+                    .ok_or_else(|| ConvError::new(format!("`{text}` is not a value of {}", stringify!($g))))
+            }
+            fn from_gen(value: g::$g) -> Result<Self, ConvError> {
+                from_text(value.as_str())
+            }
+        }
+    )*};
+}
+
+enum_leaf!(PaymentMethod, Priority, ChargeBearer, CreditDebit);
+
+impl Conv<g::Amount> for m::Decimal {
+    fn to_gen(&self) -> Result<g::Amount, ConvError> {
+        g::Amount::new(*self).map_err(|e| ConvError::new(e.to_string()))
+    }
+    fn from_gen(value: g::Amount) -> Result<Self, ConvError> {
+        Ok(value.value())
+    }
+}
+
+impl Conv<g::DecimalNumber> for m::Decimal {
+    fn to_gen(&self) -> Result<g::DecimalNumber, ConvError> {
+        g::DecimalNumber::new(*self).map_err(|e| ConvError::new(e.to_string()))
+    }
+    fn from_gen(value: g::DecimalNumber) -> Result<Self, ConvError> {
+        Ok(value.value())
+    }
+}
+
+impl Conv<bool> for bool {
+    fn to_gen(&self) -> Result<bool, ConvError> {
+        Ok(*self)
+    }
+    fn from_gen(value: bool) -> Result<Self, ConvError> {
+        Ok(value)
+    }
+}
+
+impl Conv<rt::IsoDateTime> for m::DateTime {
+    fn to_gen(&self) -> Result<rt::IsoDateTime, ConvError> {
+        rt::IsoDateTime::parse_text(&to_text(self)?).map_err(|e| ConvError::new(e.to_string()))
+    }
+    fn from_gen(value: rt::IsoDateTime) -> Result<Self, ConvError> {
+        let offset = match value.offset {
+            None => m::Offset::Local,
+            Some(rt::TzOffset::Utc) => m::Offset::Utc,
+            Some(rt::TzOffset::Fixed(offset)) => m::Offset::Fixed(offset),
+        };
+        Ok(m::DateTime::new(value.date_time, offset, value.fraction_digits))
+    }
+}
+
+impl Conv<rt::IsoDate> for chrono::NaiveDate {
+    fn to_gen(&self) -> Result<rt::IsoDate, ConvError> {
+        Ok(rt::IsoDate { date: *self, offset: None })
+    }
+    fn from_gen(value: rt::IsoDate) -> Result<Self, ConvError> {
+        match value.offset {
+            None => Ok(value.date),
+            Some(_) => Err(ConvError::new("a date with a time-zone offset: the canonical model holds plain dates")),
+        }
+    }
+}
+
+impl Conv<g::Money> for m::Money {
+    fn to_gen(&self) -> Result<g::Money, ConvError> {
+        Ok(g::Money {
+            amount: self.amount().to_gen().map_err(|e| e.at("amount"))?,
+            currency: self.currency().to_gen().map_err(|e| e.at("currency"))?,
+        })
+    }
+    fn from_gen(value: g::Money) -> Result<Self, ConvError> {
+        let amount = Conv::from_gen(value.amount).map_err(|e| e.at("amount"))?;
+        let currency = Conv::from_gen(value.currency).map_err(|e| e.at("currency"))?;
+        m::Money::new(amount, currency).map_err(|e| ConvError::new(e.to_string()))
+    }
+}
+
+impl<C: Serialize + DeserializeOwned> Conv<g::CodeOrProprietary> for m::CodeOrProprietary<C> {
+    fn to_gen(&self) -> Result<g::CodeOrProprietary, ConvError> {
+        Ok(match self {
+            Self::Code(code) => g::CodeOrProprietary::Code(code.to_gen().map_err(|e| e.at("code"))?),
+            Self::Proprietary(text) => {
+                g::CodeOrProprietary::Proprietary(text.to_gen().map_err(|e| e.at("proprietary"))?)
+            }
+        })
+    }
+    fn from_gen(value: g::CodeOrProprietary) -> Result<Self, ConvError> {
+        Ok(match value {
+            g::CodeOrProprietary::Code(code) => Self::Code(Conv::from_gen(code).map_err(|e| e.at("code"))?),
+            g::CodeOrProprietary::Proprietary(text) => {
+                Self::Proprietary(Conv::from_gen(text).map_err(|e| e.at("proprietary"))?)
+            }
+        })
+    }
+}
+
+impl Conv<g::DateOrDateTime> for m::DateOrDateTime {
+    fn to_gen(&self) -> Result<g::DateOrDateTime, ConvError> {
+        Ok(match self {
+            Self::Date(date) => g::DateOrDateTime::Date(date.to_gen().map_err(|e| e.at("date"))?),
+            Self::DateTime(value) => g::DateOrDateTime::DateTime(value.to_gen().map_err(|e| e.at("date_time"))?),
+        })
+    }
+    fn from_gen(value: g::DateOrDateTime) -> Result<Self, ConvError> {
+        Ok(match value {
+            g::DateOrDateTime::Date(date) => Self::Date(Conv::from_gen(date).map_err(|e| e.at("date"))?),
+            g::DateOrDateTime::DateTime(value) => Self::DateTime(Conv::from_gen(value).map_err(|e| e.at("date_time"))?),
+        })
+    }
+}
+
+/// Free-form extensions: a map in the model, `<Entry Key="...">` elements in the XSD (absent
+/// when empty). A key given twice is refused: the map cannot hold both values.
+impl Conv<Option<g::Extensions>> for BTreeMap<String, String> {
+    fn to_gen(&self) -> Result<Option<g::Extensions>, ConvError> {
+        if self.is_empty() {
+            return Ok(None);
+        }
+        let entry = self.iter().map(|(key, value)| g::ExtensionsEntry { key: key.clone(), value: value.clone() });
+        Ok(Some(g::Extensions { entry: entry.collect() }))
+    }
+    fn from_gen(value: Option<g::Extensions>) -> Result<Self, ConvError> {
+        let mut map = BTreeMap::new();
+        for (i, entry) in value.map(|e| e.entry).unwrap_or_default().into_iter().enumerate() {
+            if map.contains_key(&entry.key) {
+                return Err(ConvError::new(format!("duplicate extension key `{}`", entry.key)).at_index(i).at("entry"));
+            }
+            map.insert(entry.key, entry.value);
+        }
+        Ok(map)
+    }
+}
+
+impl Conv<g::PartyId> for m::PartyId {
+    fn to_gen(&self) -> Result<g::PartyId, ConvError> {
+        Ok(match self {
+            Self::Organisation { any_bic, lei, others } => g::PartyId::Organisation(g::PartyIdOrganisation {
+                any_bic: any_bic.to_gen().map_err(|e| e.at("any_bic").at("organisation"))?,
+                lei: lei.to_gen().map_err(|e| e.at("lei").at("organisation"))?,
+                others: others.to_gen().map_err(|e| e.at("others").at("organisation"))?,
+            }),
+            Self::Private { birth, others } => g::PartyId::Private(g::PartyIdPrivate {
+                birth: birth.to_gen().map_err(|e| e.at("birth").at("private"))?,
+                others: others.to_gen().map_err(|e| e.at("others").at("private"))?,
+            }),
+        })
+    }
+    fn from_gen(value: g::PartyId) -> Result<Self, ConvError> {
+        Ok(match value {
+            g::PartyId::Organisation(o) => Self::Organisation {
+                any_bic: Conv::from_gen(o.any_bic).map_err(|e| e.at("any_bic").at("organisation"))?,
+                lei: Conv::from_gen(o.lei).map_err(|e| e.at("lei").at("organisation"))?,
+                others: Conv::from_gen(o.others).map_err(|e| e.at("others").at("organisation"))?,
+            },
+            g::PartyId::Private(p) => Self::Private {
+                birth: Conv::from_gen(p.birth).map_err(|e| e.at("birth").at("private"))?,
+                others: Conv::from_gen(p.others).map_err(|e| e.at("others").at("private"))?,
+            },
+        })
+    }
+}
+
+impl Conv<g::AccountId> for m::AccountId {
+    fn to_gen(&self) -> Result<g::AccountId, ConvError> {
+        Ok(match self {
+            Self::Iban(iban) => g::AccountId::Iban(iban.to_gen().map_err(|e| e.at("iban"))?),
+            Self::Other { id, scheme, issuer } => g::AccountId::Other(g::AccountIdOther {
+                id: id.to_gen().map_err(|e| e.at("id").at("other"))?,
+                scheme: scheme.to_gen().map_err(|e| e.at("scheme").at("other"))?,
+                issuer: issuer.to_gen().map_err(|e| e.at("issuer").at("other"))?,
+            }),
+        })
+    }
+    fn from_gen(value: g::AccountId) -> Result<Self, ConvError> {
+        Ok(match value {
+            g::AccountId::Iban(iban) => Self::Iban(Conv::from_gen(iban).map_err(|e| e.at("iban"))?),
+            g::AccountId::Other(o) => Self::Other {
+                id: Conv::from_gen(o.id).map_err(|e| e.at("id").at("other"))?,
+                scheme: Conv::from_gen(o.scheme).map_err(|e| e.at("scheme").at("other"))?,
+                issuer: Conv::from_gen(o.issuer).map_err(|e| e.at("issuer").at("other"))?,
+            },
+        })
+    }
+}
+
+/// A sequence type: the same fields, by name, on both sides.
+macro_rules! record {
+    ($($model:ty => $gen:ident { $($field:ident),* $(,)? })*) => {$(
+        impl Conv<g::$gen> for $model {
+            fn to_gen(&self) -> Result<g::$gen, ConvError> {
+                Ok(g::$gen { $($field: self.$field.to_gen().map_err(|e| e.at(stringify!($field)))?,)* })
+            }
+            fn from_gen(value: g::$gen) -> Result<Self, ConvError> {
+                Ok(Self { $($field: Conv::from_gen(value.$field).map_err(|e| e.at(stringify!($field)))?,)* })
+            }
+        }
+    )*};
+}
+
+record! {
+    m::PostalAddress => PostalAddress {
+        address_type, department, sub_department, street_name, building_number, building_name, floor, post_box,
+        room, post_code, town_name, town_location_name, district_name, country_sub_division, country, address_lines,
+    }
+    m::GenericId<m::OrganisationIdScheme> => GenericId { id, scheme, issuer }
+    m::GenericId<m::PersonIdScheme> => GenericId { id, scheme, issuer }
+    m::GenericId<m::Text<4>> => GenericId { id, scheme, issuer }
+    m::DateAndPlaceOfBirth => DateAndPlaceOfBirth { birth_date, province, city, country }
+    m::Contact => Contact { name, phone, mobile, email }
+    m::Party => Party { name, postal_address, id, country_of_residence, contact }
+    m::Proxy => Proxy { kind, id }
+    m::Account => Account { id, account_type, currency, name, proxy }
+    m::ClearingMemberId => ClearingMemberId { system, member_id }
+    m::Agent => Agent { bic, clearing_member, lei, name, postal_address, other_id, branch_id }
+    m::BusinessHeader => BusinessHeader {
+        from, to, business_message_id, message_definition_id, business_service, created, copy_duplicate, priority,
+        related_business_message_id,
+    }
+    m::GroupHeader => GroupHeader {
+        message_id, created, initiating_party, forwarding_agent, instructing_agent, instructed_agent, recipient,
+        additional_info, business_header,
+    }
+    m::PaymentIds => PaymentIds { instruction_id, end_to_end_id, transaction_id, uetr, clearing_system_reference }
+    m::Exchange => Exchange { rate, rate_type, contract_id }
+    m::PaymentType => PaymentType {
+        instruction_priority, clearing_channel, service_levels, local_instrument, category_purpose,
+    }
+    m::Charge => Charge { amount, agent }
+    m::CreditorReferenceInfo => CreditorReferenceInfo { kind, issuer, reference }
+    m::ReferredDocument => ReferredDocument { kind, number, date }
+    m::StructuredRemittance => StructuredRemittance {
+        referred_documents, due_amount, remitted_amount, creditor_reference, invoicer, invoicee, additional_info,
+    }
+    m::Remittance => Remittance { unstructured, structured }
+    m::RegulatoryDetail => RegulatoryDetail { kind, country, code, amount, information }
+    m::RegulatoryReport => RegulatoryReport { indicator, authority_name, authority_country, details }
+    m::AgentInstruction => AgentInstruction { code, information }
+    m::CreditTransfer => CreditTransfer {
+        ids, instructed_amount, settlement_amount, exchange, payment_type, requested_execution, settlement_date,
+        acceptance_time, charge_bearer, charges, debtor, debtor_account, debtor_agent, ultimate_debtor,
+        initiating_party, creditor, creditor_account, creditor_agent, ultimate_creditor, intermediary_agents,
+        instructing_agent, instructed_agent, instructions_for_creditor_agent, purpose, remittance,
+        regulatory_reporting, extensions,
+    }
+    m::PaymentBatch => PaymentBatch { id, method, batch_booking, transfers }
+    m::PaymentInitiation => PaymentInitiation { header, batches }
+    m::StatusReasonInfo => StatusReasonInfo { originator, reason, mapped_reason, additional_info }
+    m::OriginalGroupStatus => OriginalGroupStatus {
+        original_message_id, original_message_name, original_created, original_number_of_transactions,
+        original_control_sum, status, reasons,
+    }
+    m::TransactionStatus => TransactionStatus {
+        status_id, original_instruction_id, original_end_to_end_id, original_transaction_id, original_uetr, status,
+        reasons, acceptance_time, original_amount, original_requested_execution, extensions,
+    }
+    m::PaymentInfoStatus => PaymentInfoStatus { original_payment_info_id, status, reasons, transactions }
+    m::StatusReport => StatusReport { header, original_groups, payment_infos, transactions }
+    m::Balance => Balance { kind, sub_kind, amount, credit_debit, date }
+    m::BankTransactionCode => BankTransactionCode { domain, family, sub_family, proprietary_code, proprietary_issuer }
+    m::TransactionRefs => TransactionRefs {
+        message_id, account_servicer_reference, payment_info_id, instruction_id, end_to_end_id, uetr,
+        transaction_id, mandate_id, cheque_number, clearing_system_reference,
+    }
+    m::RelatedParties => RelatedParties {
+        debtor, debtor_account, ultimate_debtor, creditor, creditor_account, ultimate_creditor, debtor_agent,
+        creditor_agent,
+    }
+    m::ReturnReasonInfo => ReturnReasonInfo { originator, reason, additional_info }
+    m::EntryTransaction => EntryTransaction {
+        refs, amount, credit_debit, instructed_amount, bank_transaction_code, parties, purpose, remittance,
+        return_reason, additional_info,
+    }
+    m::EntryBatch => EntryBatch { message_id, payment_info_id, number_of_transactions, total_amount, credit_debit }
+    m::Entry => Entry {
+        reference, amount, credit_debit, reversal, status, booking_date, value_date, account_servicer_reference,
+        bank_transaction_code, batch, transactions, additional_info,
+    }
+    m::TransactionsSummary => TransactionsSummary {
+        number_of_entries, sum, credit_entries, credit_sum, debit_entries, debit_sum,
+    }
+    m::AccountReport => AccountReport {
+        id, electronic_sequence, legal_sequence, created, from, to, account, account_owner, account_servicer,
+        balances, summary, entries, additional_info,
+    }
+    m::AccountReports => AccountReports { header, reports }
+    PaymentStatusQuery => PaymentStatusQuery { original_message_id, original_end_to_end_id, original_uetr, status_id }
+    StatementQuery => StatementQuery { account, from, to }
+}
+
+/// The response elements that share `StatusReport` are newtypes of it.
+macro_rules! wrapper {
+    ($($model:ty => $gen:ident),* $(,)?) => {$(
+        impl Conv<g::$gen> for $model {
+            fn to_gen(&self) -> Result<g::$gen, ConvError> {
+                Conv::<g::StatusReport>::to_gen(self).map(g::$gen)
+            }
+            fn from_gen(value: g::$gen) -> Result<Self, ConvError> {
+                Conv::from_gen(value.0)
+            }
+        }
+    )*};
+}
+
+wrapper!(m::StatusReport => InitiatePaymentResponse, m::StatusReport => GetPaymentStatusResponse);
+
+/// The runtime's limits for a body, from the caller's.
+fn limits(limits: &DecodeLimits) -> rt::Limits {
+    rt::Limits {
+        max_bytes: limits.max_bytes,
+        max_depth: limits.max_depth,
+        max_string_len: limits.max_string_bytes,
+        max_repeats: limits.max_repeats,
+    }
+}
+
+/// The element names under which an account number travels: their values never appear in
+/// errors (the runtime masks ISO 20022's account elements, not payglot's names).
+fn is_account_path(path: &str) -> bool {
+    path.ends_with("/Iban") || (path.ends_with("/Other/Id") && path.contains("Account"))
+}
+
+/// A runtime error as a decode error; `at` is the line and column where the body's element
+/// starts in the envelope (the runtime counts from the element, read alone).
+fn read_error(error: &rt::Error, at: (u64, u64)) -> DecodeError {
+    let Some(v) = error.violations().first() else {
+        return DecodeError::invalid(Location::path("/Envelope/Body"), "invalid body");
+    };
+    let kind = match v.rule {
+        rt::Rule::NotWellFormed | rt::Rule::Encoding => DecodeErrorKind::Syntax,
+        rt::Rule::Doctype
+        | rt::Rule::ProcessingInstruction
+        | rt::Rule::UndeclaredEntity
+        | rt::Rule::LimitBytes
+        | rt::Rule::LimitDepth
+        | rt::Rule::LimitStringLength
+        | rt::Rule::LimitRepeats => DecodeErrorKind::Limit,
+        _ => DecodeErrorKind::Invalid,
+    };
+    let message = if is_account_path(&v.path) {
+        // The runtime quotes the value; it is an account number: show it masked.
+        match (v.message.find("value '"), v.message.rfind("' ")) {
+            (Some(start), Some(end)) if start + 7 <= end => format!(
+                "{}{}{}",
+                v.message.get(..start + 7).unwrap_or(""),
+                m::ids::mask(v.message.get(start + 7..end).unwrap_or("")),
+                v.message.get(end..).unwrap_or("")
+            ),
+            _ => format!("{}: value not shown (account number)", v.rule),
+        }
+    } else {
+        v.message.clone()
+    };
+    let (line, column) = at;
+    let column = if v.line <= 1 { column + v.column.saturating_sub(1) } else { v.column };
+    DecodeError::new(
+        kind,
+        Location::at(format!("/Envelope/Body{}", v.path), line + v.line.saturating_sub(1), column),
+        message,
+    )
+}
+
+/// Read the body's element (`xml`: the element alone, its namespaces declared on it; `at`:
+/// its line and column in the envelope) as the model type `M`, through the generated reader
+/// of `G`.
+pub(crate) fn read<G: rt::RootElement, M: Conv<G>>(
+    xml: &str,
+    decode_limits: &DecodeLimits,
+    at: (u64, u64),
+) -> Result<M, DecodeError> {
+    let value = rt::read_root::<G>(xml.as_bytes(), &limits(decode_limits)).map_err(|e| read_error(&e, at))?;
+    M::from_gen(value).map_err(|e| {
+        // The model's own messages mask account numbers.
+        DecodeError::invalid(Location::path(e.path(&format!("/Envelope/Body/{}", G::ELEMENT))), e.message)
+    })
+}
+
+/// Write the model value `value` as the body element of `G` (payglot's namespace declared on it).
+pub(crate) fn write<G: rt::RootElement, M: Conv<G>>(value: &M) -> Result<String, EncodeError> {
+    let generated =
+        value.to_gen().map_err(|e| EncodeError::unrepresentable(e.path(&format!("/{}", G::ELEMENT)), e.message))?;
+    let bytes = rt::write_root(&generated);
+    let text =
+        String::from_utf8(bytes).map_err(|_| EncodeError::unrepresentable("", "writer produced invalid UTF-8"))?;
+    let text = text.strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n").unwrap_or(&text);
+    Ok(text.strip_suffix('\n').unwrap_or(text).to_owned())
+}

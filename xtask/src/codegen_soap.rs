@@ -1,0 +1,28 @@
+//! `cargo xtask codegen` (SOAP part): regenerate `crates/soap/src/generated/` from payglot's
+//! own SOAP service schema `schemas/soap/payglot.xsd` with payglot-xsd-codegen.
+use anyhow::{Context, Result, bail};
+use std::path::Path;
+
+/// The generator's configuration for payglot.xsd: no cargo features (one schema, always on).
+fn config() -> payglot_xsd_codegen::Config {
+    payglot_xsd_codegen::Config::new().features(false)
+}
+
+/// Regenerate; `root` is the repository root.
+pub(crate) fn run(root: &Path) -> Result<()> {
+    let files = config().generate_dir(&root.join("schemas/soap")).context("generating payglot.xsd types")?;
+    let out = root.join("crates/soap/src/generated");
+    payglot_xsd_codegen::write_files(&out, &files).context("writing generated files")?;
+    println!("codegen: wrote {} files to {}", files.len(), out.display());
+    Ok(())
+}
+
+/// Fail when `crates/soap/src/generated/` differs from the generator's output.
+pub(crate) fn check(root: &Path) -> Result<()> {
+    let files = config().generate_dir(&root.join("schemas/soap"))?;
+    let stale = payglot_xsd_codegen::check_files(&root.join("crates/soap/src/generated"), &files);
+    if !stale.is_empty() {
+        bail!("SOAP generated code is stale ({stale:?}): run `cargo xtask codegen`");
+    }
+    Ok(())
+}
