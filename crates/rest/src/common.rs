@@ -153,3 +153,25 @@ impl<'de> Deserialize<'de> for MinorUnits {
 pub(crate) fn pointer_segment(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
+
+/// A JSON pointer built only when it is displayed: `parent` + `/` + `segment`. Mappings pass
+/// these down instead of `format!`-ing every path eagerly, since nearly all of them are only
+/// needed when a loss or an error is reported.
+#[derive(Clone, Copy)]
+pub(crate) struct At<'a> {
+    parent: &'a dyn fmt::Display,
+    segment: &'a str,
+}
+
+impl<'a> At<'a> {
+    /// `parent/segment`.
+    pub(crate) fn new(parent: &'a dyn fmt::Display, segment: &'a str) -> Self {
+        Self { parent, segment }
+    }
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.parent, self.segment)
+    }
+}
