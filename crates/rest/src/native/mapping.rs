@@ -456,12 +456,23 @@ fn remittance_to_native<'a>(
         let other = match reference {
             Some(r) => {
                 native.creditor_reference = r.reference.as_ref().map(Text::as_str);
-                // Anything beside the creditor reference in this block?
-                *block
-                    != StructuredRemittance {
-                        creditor_reference: block.creditor_reference.clone(),
-                        ..Default::default()
-                    }
+                // Anything beside the creditor reference in this block? (Destructured so that
+                // a field added to the model fails to compile here.)
+                let StructuredRemittance {
+                    referred_documents,
+                    due_amount,
+                    remitted_amount,
+                    creditor_reference: _,
+                    invoicer,
+                    invoicee,
+                    additional_info,
+                } = block;
+                !referred_documents.is_empty()
+                    || due_amount.is_some()
+                    || remitted_amount.is_some()
+                    || invoicer.is_some()
+                    || invoicee.is_some()
+                    || !additional_info.is_empty()
             }
             None => true,
         };
@@ -569,18 +580,13 @@ fn payment_to_native<'a>(
         }
         when.date()
     });
-    let mut metadata = BTreeMap::new();
-    for (key, value) in &t.extensions {
-        match key.strip_prefix(METADATA_PREFIX) {
-            Some(name) => {
-                metadata.insert(name, value.as_str());
-            }
-            None => losses.dropped(
-                format!("{path}/extensions/{}", crate::common::pointer_segment(key)),
-                "extension that is not metadata",
-            ),
-        }
+    for key in t.extensions.keys().filter(|k| !k.starts_with(METADATA_PREFIX)) {
+        losses.dropped(
+            format!("{path}/extensions/{}", crate::common::pointer_segment(key)),
+            "extension that is not metadata",
+        );
     }
+    let metadata = out::Metadata { extensions: &t.extensions, prefix: METADATA_PREFIX };
     let end_to_end_id = (t.ids.end_to_end_id.as_str() != NOT_PROVIDED).then(|| t.ids.end_to_end_id.as_str());
     // An ultimate party with nothing rest:native can write is still written, as `{}`.
     let ultimate = |party: Option<&'a Party>, segment: &str, losses: &mut Losses| {
