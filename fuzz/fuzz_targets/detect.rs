@@ -1,9 +1,11 @@
-//! Fuzz `detect`: never panic on any bytes.
+//! Fuzz target `detect`: never panic, and the round-trip checks of `payglot::fuzz` (shared with
+//! the seed replay in `cargo test`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use payglot::model::DecodeLimits;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = payglot::detect(data, &DecodeLimits::default());
+    if let Some(Err(failure)) = payglot::fuzz::check("detect", data) {
+        panic!("{failure}");
+    }
 });

@@ -19,8 +19,24 @@ pub(crate) struct Cli {
     /// How to print diagnostics (errors with locations, losses) on stderr.
     #[arg(long, global = true, value_enum, default_value_t = ReportStyle::Text)]
     pub(crate) report: ReportStyle,
+    /// What the transport says about the input: bodies such as Berlin Group or Open Banking
+    /// requests carry no message id or creation time, HTTP headers do.
+    #[command(flatten)]
+    pub(crate) transport: TransportArgs,
     #[command(subcommand)]
     pub(crate) command: Command,
+}
+
+/// The message id and creation time of an input whose body does not carry them (Berlin Group,
+/// Open Banking, GraphQL requests): both or neither.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct TransportArgs {
+    /// Message id of the input, e.g. its `X-Request-ID` header.
+    #[arg(long, global = true, requires = "created", value_name = "ID")]
+    pub(crate) message_id: Option<String>,
+    /// Creation time of the input, e.g. its `Date` header, as `2024-03-01T10:00:00Z`.
+    #[arg(long, global = true, requires = "message_id", value_name = "DATETIME")]
+    pub(crate) created: Option<String>,
 }
 
 /// Diagnostics style.

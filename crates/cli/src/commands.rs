@@ -3,10 +3,10 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use payglot::model::{DecodeLimits, Format};
+use payglot::model::{DateTime, DecodeLimits, Format, MessageId, TransportContext};
 use payglot::{Registry, TranslateError, TranslateOptions};
 
-use crate::args::{Cli, Command, ReportStyle};
+use crate::args::{Cli, Command, ReportStyle, TransportArgs};
 use crate::report::{Problem, Report, emit};
 
 /// Exit codes; see the crate docs.
@@ -20,12 +20,25 @@ pub(crate) enum Exit {
 
 pub(crate) fn run(cli: Cli) -> Exit {
     let registry = Registry::standard();
+    let limits = match base_limits(&cli.transport) {
+        Ok(limits) => limits,
+        Err(problem) => {
+            emit(cli.report, &[Report { problems: vec![problem], ..Report::default() }]);
+            return Exit::Usage;
+        }
+    };
     match cli.command {
         Command::Translate { from, to, lossy, output, input } => {
-            translate(&registry, cli.report, &from, &to, lossy, output.as_deref(), &input)
+            let mut options = if lossy { TranslateOptions::lossy() } else { TranslateOptions::strict() };
+            options.limits = limits;
+            translate(&registry, cli.report, &from, &to, options, output.as_deref(), &input)
         }
         Command::Detect { input } => detect(cli.report, &input),
-        Command::Validate { from, inputs } => validate(&registry, cli.report, &from, &inputs),
+        Command::Validate { from, inputs } => {
+            let mut options = TranslateOptions::lossy();
+            options.limits = limits;
+            validate(&registry, cli.report, &from, options, &inputs)
+        }
         Command::Serve { addr, db, keys_file, instant, rate_limit } => serve(addr, &db, keys_file, instant, rate_limit),
         Command::Formats => {
             let mut out = std::io::stdout().lock();
@@ -40,12 +53,11 @@ fn translate(
     style: ReportStyle,
     from: &str,
     to: &str,
-    lossy: bool,
+    options: TranslateOptions,
     output: Option<&Path>,
     input: &str,
 ) -> Exit {
     let mut report = Report { subject: Some(input.to_owned()), ..Report::default() };
-    let options = if lossy { TranslateOptions::lossy() } else { TranslateOptions::strict() };
     let outcome = (|| {
         let from = parse_from(from)?;
         let to = Format::parse(to).map_err(|e| (Exit::Usage, Problem::usage(e.to_string())))?;
@@ -96,7 +108,7 @@ fn detect(style: ReportStyle, input: &str) -> Exit {
     }
 }
 
-fn validate(registry: &Registry, style: ReportStyle, from: &str, inputs: &[String]) -> Exit {
+fn validate(registry: &Registry, style: ReportStyle, from: &str, options: TranslateOptions, inputs: &[String]) -> Exit {
     let from = match parse_from(from) {
         Ok(from) => from,
         Err((exit, problem)) => {
@@ -104,7 +116,6 @@ fn validate(registry: &Registry, style: ReportStyle, from: &str, inputs: &[Strin
             return exit;
         }
     };
-    let options = TranslateOptions::lossy();
     let mut worst = Exit::Ok;
     let mut reports = Vec::new();
     for input in inputs {
@@ -129,6 +140,16 @@ fn validate(registry: &Registry, style: ReportStyle, from: &str, inputs: &[Strin
     }
     emit(style, &reports);
     worst
+}
+
+/// Default limits, with the transport context when `--message-id` and `--created` are given.
+fn base_limits(transport: &TransportArgs) -> Result<DecodeLimits, Problem> {
+    let (Some(message_id), Some(created)) = (&transport.message_id, &transport.created) else {
+        return Ok(DecodeLimits::default());
+    };
+    let message_id = MessageId::new(message_id).map_err(|e| Problem::usage(format!("--message-id: {e}")))?;
+    let time = DateTime::parse(created).map_err(|e| Problem::usage(format!("--created: {e}")))?;
+    Ok(DecodeLimits::default().with_transport(TransportContext { message_id, time }))
 }
 
 impl Exit {

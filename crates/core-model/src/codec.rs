@@ -4,9 +4,11 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::datetime::DateTime;
 use crate::error::{DecodeError, EncodeError, InvalidValue};
 use crate::loss::Loss;
 use crate::message::Message;
+use crate::text::MessageId;
 
 /// A format id: a stable string such as `iso20022:pain.001.001.09`, `rest:native` or
 /// `canonical:json`, used by the API and the CLI. Changing one is a breaking change.
@@ -80,8 +82,22 @@ impl std::str::FromStr for Format {
     }
 }
 
-/// Bounds every decoder honours. The defaults are safe for untrusted input; raise them only
-/// for input you trust (a bank's statement file), never for what arrives over a network.
+/// What a message's transport says about it when its body does not: REST and GraphQL bodies
+/// (Berlin Group, Open Banking, ...) carry no message id or creation time; HTTP carries them
+/// in headers (`X-Request-ID`, `x-fapi-interaction-id`, `Date`), and the CLI takes them as
+/// `--message-id` and `--created`. Decoders that need them and find neither fail with an error
+/// naming them; payglot never invents a message id or a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportContext {
+    /// The message id to give the canonical message (e.g. the `X-Request-ID` header).
+    pub message_id: MessageId,
+    /// The creation time to give it (e.g. the `Date` header, or when the body was received).
+    pub time: DateTime,
+}
+
+/// Bounds every decoder honours, and the transport context a body may need. The defaults are
+/// safe for untrusted input; raise them only for input you trust (a bank's statement file),
+/// never for what arrives over a network.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DecodeLimits {
@@ -94,11 +110,14 @@ pub struct DecodeLimits {
     pub max_string_bytes: usize,
     /// Most repetitions of one element or array items. Default: 100,000.
     pub max_repeats: usize,
+    /// What the transport says about the message, for bodies that do not say it themselves.
+    /// Default: none.
+    pub transport: Option<TransportContext>,
 }
 
 impl Default for DecodeLimits {
     fn default() -> Self {
-        Self { max_bytes: 16 << 20, max_depth: 64, max_string_bytes: 64 << 10, max_repeats: 100_000 }
+        Self { max_bytes: 16 << 20, max_depth: 64, max_string_bytes: 64 << 10, max_repeats: 100_000, transport: None }
     }
 }
 
@@ -117,6 +136,12 @@ impl DecodeLimits {
     /// The same limits with another maximum depth.
     pub fn with_max_depth(mut self, max_depth: usize) -> Self {
         self.max_depth = max_depth;
+        self
+    }
+
+    /// The same limits with the transport's message id and time.
+    pub fn with_transport(mut self, transport: TransportContext) -> Self {
+        self.transport = Some(transport);
         self
     }
 

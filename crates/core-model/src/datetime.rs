@@ -32,9 +32,12 @@ pub struct DateTime {
 }
 
 impl DateTime {
-    /// A date-time from its parts; `fraction_digits` above 9 is capped at 9.
+    /// A date-time from its parts. `fraction_digits` is how many fraction-of-second digits to
+    /// write (capped at 9); it is raised to what `local`'s nanoseconds need, so a value is never
+    /// shortened on output (`new(t, Utc, 0)` with 500 ms writes `.5`).
     pub fn new(local: NaiveDateTime, offset: Offset, fraction_digits: u8) -> Self {
-        Self { local, offset, fraction_digits: fraction_digits.min(9) }
+        let needed = significant_fraction_digits(local.nanosecond() % 1_000_000_000);
+        Self { local, offset, fraction_digits: fraction_digits.min(9).max(needed) }
     }
 
     /// Parse `YYYY-MM-DDThh:mm:ss[.f+][Z|±hh:mm]`.
@@ -86,8 +89,21 @@ impl DateTime {
     /// A UTC date-time (`...Z`) from an instant, with whole seconds.
     pub fn from_utc(instant: chrono::DateTime<chrono::Utc>) -> Self {
         let local = instant.naive_utc().with_nanosecond(0).unwrap_or_else(|| instant.naive_utc());
-        Self { local, offset: Offset::Utc, fraction_digits: 0 }
+        Self::new(local, Offset::Utc, 0)
     }
+}
+
+/// How many fraction digits `nanos` needs to be written exactly (0 for a whole second).
+fn significant_fraction_digits(mut nanos: u32) -> u8 {
+    if nanos == 0 {
+        return 0;
+    }
+    let mut digits = 9;
+    while nanos % 10 == 0 {
+        nanos /= 10;
+        digits -= 1;
+    }
+    digits
 }
 
 fn split_offset(rest: &str) -> Option<(&str, Offset)> {
@@ -205,6 +221,19 @@ mod tests {
             let parsed = DateTime::parse(text).map(|d| d.to_string());
             assert_eq!(parsed.as_deref(), Ok(text));
         }
+    }
+
+    #[test]
+    fn new_never_shortens_the_fraction() {
+        let Some(local) = NaiveDate::from_ymd_opt(2024, 3, 1).and_then(|d| d.and_hms_nano_opt(10, 0, 0, 120_000_000))
+        else {
+            panic!("valid date");
+        };
+        assert_eq!(DateTime::new(local, Offset::Utc, 0).to_string(), "2024-03-01T10:00:00.12Z");
+        assert_eq!(DateTime::new(local, Offset::Utc, 4).to_string(), "2024-03-01T10:00:00.1200Z");
+        assert_eq!(DateTime::new(local, Offset::Local, 12).to_string(), "2024-03-01T10:00:00.120000000");
+        let whole = local.with_nanosecond(0).unwrap_or(local);
+        assert_eq!(DateTime::new(whole, Offset::Utc, 0).to_string(), "2024-03-01T10:00:00Z");
     }
 
     #[test]

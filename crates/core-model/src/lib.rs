@@ -65,7 +65,7 @@ pub mod party;
 pub mod text;
 pub mod transfer;
 
-pub use codec::{Codec, DecodeLimits, Decoded, EncodeOptions, Encoded, Format, Strictness};
+pub use codec::{Codec, DecodeLimits, Decoded, EncodeOptions, Encoded, Format, Strictness, TransportContext};
 pub use codes::{
     AccountScheme, BalanceType, CashAccountType, CategoryPurpose, ClearingSystem, GroupStatus, LocalInstrument,
     OrganisationIdScheme, PaymentStatus, PersonIdScheme, Purpose, ReturnReason, ServiceLevel, StatusReason,

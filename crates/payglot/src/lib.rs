@@ -36,6 +36,8 @@ pub struct ReadmeDoctests;
 
 mod compose;
 mod detect;
+#[doc(hidden)]
+pub mod fuzz;
 mod registry;
 mod translate;
 

@@ -4,53 +4,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use payglot::model::{CanonicalJson, Codec, DecodeLimits, EncodeOptions};
-
-/// What each fuzz target checks, keyed by target name. A corpus folder without an entry here
-/// fails the test, so a new target cannot go unreplayed.
-type Check = fn(&[u8]) -> Result<(), String>;
-
-fn target(name: &str) -> Option<Check> {
-    match name {
-        "canonical_json" => Some(canonical_json),
-        "detect" => Some(detect),
-        "iso20022" => Some(iso20022),
-        _ => None,
-    }
-}
-
-fn canonical_json(data: &[u8]) -> Result<(), String> {
-    let limits = DecodeLimits::default();
-    if let Ok(decoded) = CanonicalJson.decode(data, &limits) {
-        let encoded = CanonicalJson.encode(&decoded.message, &EncodeOptions::default()).map_err(|e| e.to_string())?;
-        let again = CanonicalJson.decode(&encoded.bytes, &limits).map_err(|e| e.to_string())?;
-        if again.message != decoded.message {
-            return Err("encode → decode changed the message".into());
-        }
-    }
-    Ok(())
-}
-
-fn detect(data: &[u8]) -> Result<(), String> {
-    let _ = payglot::detect(data, &DecodeLimits::default());
-    Ok(())
-}
-
-fn iso20022(data: &[u8]) -> Result<(), String> {
-    let registry = payglot::Registry::standard();
-    let limits = DecodeLimits::default();
-    let Ok(format) = payglot::detect(data, &limits) else { return Ok(()) };
-    let Some(codec) = registry.get(&format) else { return Ok(()) };
-    if let Ok(decoded) = codec.decode(data, &limits)
-        && let Ok(encoded) = codec.encode(&decoded.message, &EncodeOptions::lossy())
-    {
-        let again =
-            codec.decode(&encoded.bytes, &limits).map_err(|e| format!("our own output does not decode: {e}"))?;
-        if encoded.losses.is_empty() && decoded.losses.is_empty() && again.message != decoded.message {
-            return Err("encode → decode changed the message".into());
-        }
-    }
-    Ok(())
+fn check(target: &str, data: &[u8]) -> Result<(), String> {
+    payglot::fuzz::check(target, data).unwrap_or_else(|| Err(format!("no fuzz target named {target}")))
 }
 
 fn corpus_root() -> PathBuf {
@@ -67,13 +22,13 @@ fn every_fuzz_seed_replays_cleanly() {
     assert!(!dirs.is_empty(), "no fuzz corpora found");
     for dir in dirs.iter().filter(|d| d.is_dir()) {
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let check = target(&name).unwrap_or_else(|| panic!("fuzz corpus {name} has no replay entry in fuzz_seeds.rs"));
+        assert!(payglot::fuzz::TARGETS.contains(&name.as_str()), "fuzz corpus {name} is not a fuzz target");
         for seed in fs::read_dir(dir)
             .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>())
             .unwrap_or_default()
         {
             let data = fs::read(&seed).unwrap_or_default();
-            let outcome = std::panic::catch_unwind(|| check(&data));
+            let outcome = std::panic::catch_unwind(|| check(&name, &data));
             replayed += 1;
             match outcome {
                 Ok(Ok(())) => {}
@@ -85,4 +40,26 @@ fn every_fuzz_seed_replays_cleanly() {
     println!("replayed {replayed} fuzz seeds");
     assert!(replayed > 0);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `payglot::fuzz::TARGETS`, `fuzz/fuzz_targets/*.rs`, the `[[bin]]` entries of
+/// `fuzz/Cargo.toml` and the seed corpora name the same targets.
+#[test]
+fn every_fuzz_target_is_declared_and_seeded() {
+    let fuzz = corpus_root().join("..");
+    let mut files: Vec<String> = fs::read_dir(fuzz.join("fuzz_targets"))
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter_map(|e| e.path().file_stem().map(|s| s.to_string_lossy().into_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    assert_eq!(files, payglot::fuzz::TARGETS, "fuzz/fuzz_targets/ and payglot::fuzz::TARGETS differ");
+    let manifest = fs::read_to_string(fuzz.join("Cargo.toml")).unwrap_or_default();
+    for target in payglot::fuzz::TARGETS {
+        assert!(manifest.contains(&format!("name = \"{target}\"")), "fuzz/Cargo.toml has no [[bin]] {target}");
+        let seeds = fs::read_dir(corpus_root().join(target)).map(|d| d.count()).unwrap_or(0);
+        assert!(seeds > 0, "fuzz/corpus/{target} has no seeds");
+    }
 }

@@ -59,16 +59,9 @@ pub use native::{NATIVE_ACCOUNT_SCHEME, RestNative};
 pub use obuk::{ObVersion, RestOpenBankingUk};
 pub use sniff::sniff;
 
-use payglot_core_model::{DateTime, MessageId};
-
 /// What a REST body does not say about itself but the canonical model needs: the message id
-/// and the creation time. REST APIs carry them in HTTP headers (`X-Request-ID`,
-/// `x-fapi-interaction-id`, `Date`) or not at all, so the caller supplies them. Encoders report
-/// the canonical header values they cannot write in a body as losses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpContext {
-    /// The message id to give the canonical message (e.g. the `X-Request-ID` header).
-    pub message_id: MessageId,
-    /// The creation time to give it (e.g. the `Date` header, or when the body was received).
-    pub time: DateTime,
-}
+/// and the creation time, from HTTP headers (`X-Request-ID`, `x-fapi-interaction-id`, `Date`).
+/// The same type as the core's transport context: give it to a codec with `with_context`, or to
+/// any decode through `DecodeLimits::with_transport` (which the CLI's `--message-id` and
+/// `--created` fill).
+pub use payglot_core_model::TransportContext as HttpContext;

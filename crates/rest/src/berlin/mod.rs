@@ -134,11 +134,12 @@ impl Codec for RestBerlinGroup {
                 "a Berlin Group error body: decode it with payglot_rest::errors::decode_error",
             ));
         }
-        let context = self.context.as_ref().ok_or_else(|| {
+        let context = self.context.as_ref().or(limits.transport.as_ref()).ok_or_else(|| {
             DecodeError::unsupported(
                 Location::default(),
-                "a Berlin Group body carries no message id or creation time: decode it with \
-                 RestBerlinGroup::with_context (the X-Request-ID and Date headers)",
+                "a Berlin Group body carries no message id or creation time: give them as the transport \
+                 context (CLI: --message-id and --created; library: DecodeLimits::with_transport or \
+                 RestBerlinGroup::with_context), from the X-Request-ID and Date headers",
             )
         })?;
         let mut losses = Losses::default();

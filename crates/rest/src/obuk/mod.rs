@@ -115,11 +115,12 @@ impl Codec for RestOpenBankingUk {
         let message = if document.data.domestic_payment_id.is_some() || document.data.status.is_some() {
             Message::StatusReport(self.response_from_ob(document, &mut losses)?)
         } else {
-            let context = self.context.as_ref().ok_or_else(|| {
+            let context = self.context.as_ref().or(limits.transport.as_ref()).ok_or_else(|| {
                 DecodeError::unsupported(
                     Location::default(),
-                    "an Open Banking request carries no message id or creation time: decode it with \
-                     RestOpenBankingUk::with_context (the x-idempotency-key or x-fapi-interaction-id, and the time)",
+                    "an Open Banking request carries no message id or creation time: give them as the transport \
+                     context (CLI: --message-id and --created; library: DecodeLimits::with_transport or \
+                     RestOpenBankingUk::with_context), e.g. from x-fapi-interaction-id and the time",
                 )
             })?;
             Message::PaymentInitiation(self.request_from_ob(document, context, &mut losses)?)

@@ -1,0 +1,11 @@
+//! Fuzz the rest:berlin-group decoder: never panic; whatever decodes must encode and decode again
+//! (the checks live in `payglot::fuzz`, shared with the seed replay in `cargo test`).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Some(Err(failure)) = payglot::fuzz::check("rest_berlin_group", data) {
+        panic!("{failure}");
+    }
+});
