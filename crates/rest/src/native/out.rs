@@ -29,9 +29,17 @@ fn write_date_time(value: &DateTime) -> Option<String> {
     if nanos >= 1_000_000_000 {
         return None;
     }
-    // The model keeps how many fraction digits were written; `DateTime` compares them, so the
-    // count is the one that rebuilds an equal value.
-    let digits = u32::from((0..=9u8).find(|d| DateTime::new(local, value.offset(), *d) == *value)?);
+    // The model keeps how many fraction digits were written and compares them; `new` raises a
+    // count to what the nanoseconds need, so the count is the larger of the two for the first
+    // count that rebuilds an equal value.
+    let mut needed = if nanos == 0 { 0 } else { 9 };
+    let mut rest = nanos;
+    while rest != 0 && rest % 10 == 0 {
+        rest /= 10;
+        needed -= 1;
+    }
+    let given = (0..=9u8).find(|d| DateTime::new(local, value.offset(), *d) == *value)?;
+    let digits = u32::from(given).max(needed);
     let mut out = String::with_capacity(35);
     push_digits(&mut out, year, 4);
     out.push('-');
