@@ -34,7 +34,7 @@ fn write_date_time(value: &DateTime) -> Option<String> {
     // count that rebuilds an equal value.
     let mut needed = if nanos == 0 { 0 } else { 9 };
     let mut rest = nanos;
-    while rest != 0 && rest % 10 == 0 {
+    while rest != 0 && rest.is_multiple_of(10) {
         rest /= 10;
         needed -= 1;
     }
