@@ -28,6 +28,7 @@ impl Losses {
     }
 
     /// Record a dropped value when `present` is true.
+    #[inline]
     pub(crate) fn drop_if(&mut self, present: bool, path: impl fmt::Display, field: &str, detail: &str) {
         if present {
             self.0.push(Loss::dropped(format!("{path}/{field}"), detail));
@@ -50,9 +51,12 @@ pub(crate) fn unrepresentable(path: impl Into<String>, message: impl Into<String
     EncodeError::unrepresentable(path, message)
 }
 
-/// Serialize a dialect document to compact JSON.
+/// Serialize a dialect document to compact JSON, into a buffer sized for a typical payment
+/// body so that it is not regrown (and copied) four times on the way.
 pub(crate) fn to_json<T: serde::Serialize>(document: &T) -> Result<Vec<u8>, EncodeError> {
-    serde_json::to_vec(document).map_err(|e| unrepresentable("", e.to_string()))
+    let mut bytes = Vec::with_capacity(1536);
+    serde_json::to_writer(&mut bytes, document).map_err(|e| unrepresentable("", e.to_string()))?;
+    Ok(bytes)
 }
 
 /// The names of the top-level keys of a JSON object, read without building values (a cheap
@@ -152,4 +156,26 @@ impl<'de> Deserialize<'de> for MinorUnits {
 /// Escape one JSON-pointer segment (RFC 6901).
 pub(crate) fn pointer_segment(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
+}
+
+/// A JSON pointer built only when it is displayed: `parent` + `/` + `segment`. Mappings pass
+/// these down instead of `format!`-ing every path eagerly, since nearly all of them are only
+/// needed when a loss or an error is reported.
+#[derive(Clone, Copy)]
+pub(crate) struct At<'a> {
+    parent: &'a dyn fmt::Display,
+    segment: &'a str,
+}
+
+impl<'a> At<'a> {
+    /// `parent/segment`.
+    pub(crate) fn new(parent: &'a dyn fmt::Display, segment: &'a str) -> Self {
+        Self { parent, segment }
+    }
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.parent, self.segment)
+    }
 }

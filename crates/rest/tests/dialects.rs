@@ -31,9 +31,11 @@ struct Oracles {
     ob4_consent: Validator,
     ob4_submission: Validator,
     ob4_response: Validator,
+    ob4_consent_response: Validator,
     ob31_consent: Validator,
     ob31_submission: Validator,
     ob31_response: Validator,
+    ob31_consent_response: Validator,
 }
 
 fn oracles() -> Option<&'static Oracles> {
@@ -51,9 +53,11 @@ fn oracles() -> Option<&'static Oracles> {
                 ob4_consent: support::schema_validator(&ob4, "OBWriteDomesticConsent4"),
                 ob4_submission: support::schema_validator(&ob4, "OBWriteDomestic2"),
                 ob4_response: support::schema_validator(&ob4, "OBWriteDomesticResponse5"),
+                ob4_consent_response: support::schema_validator(&ob4, "OBWriteDomesticConsentResponse5"),
                 ob31_consent: support::schema_validator(&ob31, "OBWriteDomesticConsent4"),
                 ob31_submission: support::schema_validator(&ob31, "OBWriteDomestic2"),
                 ob31_response: support::schema_validator(&ob31, "OBWriteDomesticResponse5"),
+                ob31_consent_response: support::schema_validator(&ob31, "OBWriteDomesticConsentResponse5"),
             })
         })
         .as_ref()
@@ -71,7 +75,10 @@ fn bg_validator(o: &'static Oracles, document: &Value) -> &'static Validator {
 
 fn ob_validator(o: &'static Oracles, v4: bool, document: &Value) -> &'static Validator {
     let data = document.get("Data").cloned().unwrap_or(Value::Null);
+    let consent_response = data.get("DomesticPaymentId").is_none() && data.get("Status").is_some();
     match (v4, data.get("DomesticPaymentId").is_some(), data.get("ConsentId").is_some()) {
+        (true, ..) if consent_response => &o.ob4_consent_response,
+        (false, ..) if consent_response => &o.ob31_consent_response,
         (true, true, _) => &o.ob4_response,
         (true, false, true) => &o.ob4_submission,
         (true, false, false) => &o.ob4_consent,
@@ -102,7 +109,15 @@ fn run_dialect(dialect: &str, codec: &dyn Codec) {
             let input = std::fs::read(&case.input).unwrap_or_default();
             assert_official(dialect, &input, &format!("{} input", case.dir.display()));
             if let Some(encoded) = encoded {
-                assert_official(dialect, &encoded, &format!("{} encoder output", case.dir.display()));
+                let name = case.dir.display();
+                assert_official(dialect, &encoded, &format!("{name} encoder output"));
+                // What the encoder wrote decodes to the same canonical message again.
+                let again = codec.decode(&encoded, &DecodeLimits::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+                let again = payglot_core_model::CanonicalJson
+                    .encode(&again.message, &EncodeOptions::default())
+                    .map(|e| serde_json::from_slice::<Value>(&e.bytes).unwrap_or(Value::Null))
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert_eq!(Some(&again), canonical.as_ref(), "{name}: encode → decode differs");
             }
             checked += 1;
         }

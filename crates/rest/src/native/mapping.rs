@@ -1,6 +1,7 @@
 //! `rest:native` ↔ canonical: every field either mapped, or reported as a `Loss`.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use payglot_core_model::{
     Account, AccountId, AccountNumber, AccountReport, AccountReports, Agent, BankTransactionCode, CodeOrProprietary,
@@ -10,8 +11,8 @@ use payglot_core_model::{
     StructuredRemittance, Text, TransactionStatus,
 };
 
-use super::wire;
-use crate::common::{Losses, MinorUnits, TopKeys, invalid_at, to_json, unrepresentable};
+use super::{out, wire};
+use crate::common::{At, Losses, MinorUnits, TopKeys, invalid_at, to_json, unrepresentable};
 
 /// The proprietary account scheme of a provider account id such as `acc_123456`.
 pub const NATIVE_ACCOUNT_SCHEME: &str = "payglot";
@@ -22,8 +23,24 @@ const NOT_PROVIDED: &str = "NOTPROVIDED";
 /// Metadata keys are kept in `extensions` under this prefix.
 const METADATA_PREFIX: &str = "metadata.";
 
+/// The deepest nesting a payment request can have (request → party → address → lines).
+const PAYMENT_REQUEST_DEPTH: usize = 4;
+
 pub(super) fn decode(input: &[u8], limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
     limits.check_size(input)?;
+    // Fast path for the common document, a single payment request: one typed pass, no shape
+    // pre-scan, no key probe, no path tracking. It is taken only where it cannot accept what
+    // the located path below refuses: the request's fixed shape nests at most
+    // `PAYMENT_REQUEST_DEPTH` deep and no string can be longer than the whole input, so the
+    // depth and string limits cannot trip; serde_json refuses a BOM, duplicate fields, unknown
+    // fields (the other documents' `object` and `batches` among them) and trailing bytes. Any
+    // failure is decoded again on the located path, which gives the error its JSON pointer.
+    if limits.max_depth >= PAYMENT_REQUEST_DEPTH
+        && input.len() <= limits.max_string_bytes
+        && let Ok(request) = serde_json::from_slice::<wire::PaymentRequest>(input)
+    {
+        return decode_request(request);
+    }
     let keys = TopKeys::probe(input);
     match keys.object.as_deref() {
         Some("payment") => {
@@ -71,21 +88,19 @@ pub(super) fn decode(input: &[u8], limits: &DecodeLimits) -> Result<Decoded, Dec
             let header = GroupHeader::new(request.idempotency_key, request.created_at);
             Ok(Decoded::exact(Message::PaymentInitiation(PaymentInitiation { header, batches })))
         }
-        _ => {
-            let request: wire::PaymentRequest = payglot_core_model::json::from_slice(input, limits)?;
-            let header = GroupHeader::new(request.idempotency_key.clone(), request.created_at);
-            let batch_id = payglot_core_model::PaymentInfoId::new(request.idempotency_key.as_str())
-                .map_err(|e| invalid_at("/idempotency_key", &e))?;
-            let transfer = payment_from_native(request.into(), "")?;
-            let batch = PaymentBatch {
-                id: batch_id,
-                method: PaymentMethod::Transfer,
-                batch_booking: None,
-                transfers: vec![transfer],
-            };
-            Ok(Decoded::exact(Message::PaymentInitiation(PaymentInitiation { header, batches: vec![batch] })))
-        }
+        _ => decode_request(payglot_core_model::json::from_slice(input, limits)?),
     }
+}
+
+/// A single payment request as a one-batch, one-transfer initiation.
+fn decode_request(request: wire::PaymentRequest) -> Result<Decoded, DecodeError> {
+    let header = GroupHeader::new(request.idempotency_key.clone(), request.created_at);
+    let batch_id = payglot_core_model::PaymentInfoId::new(request.idempotency_key.as_str())
+        .map_err(|e| invalid_at("/idempotency_key", &e))?;
+    let transfer = payment_from_native(request.into(), "")?;
+    let batch =
+        PaymentBatch { id: batch_id, method: PaymentMethod::Transfer, batch_booking: None, transfers: vec![transfer] };
+    Ok(Decoded::exact(Message::PaymentInitiation(PaymentInitiation { header, batches: vec![batch] })))
 }
 
 pub(super) fn encode(message: &Message) -> Result<Encoded, EncodeError> {
@@ -191,7 +206,7 @@ fn money_from_minor(
 }
 
 /// An account string: an IBAN in electronic form, or a provider account id.
-pub(crate) fn account_from_native(text: &str, path: &str) -> Result<Account, DecodeError> {
+pub(crate) fn account_from_native(text: &str, path: &dyn fmt::Display) -> Result<Account, DecodeError> {
     if let Ok(iban) = Iban::parse(text)
         && iban.expose() == text
     {
@@ -200,16 +215,18 @@ pub(crate) fn account_from_native(text: &str, path: &str) -> Result<Account, Dec
     let plain = text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'));
     if !plain {
         return Err(DecodeError::invalid(
-            payglot_core_model::Location::path(path),
+            payglot_core_model::Location::path(path.to_string()),
             "an account is an IBAN in electronic form or a provider account id of letters, digits and `_-.:`",
         ));
     }
-    let number = AccountNumber::parse(text).map_err(|e| invalid_at(path, &e))?;
+    let number = AccountNumber::parse(text).map_err(|e| invalid_at(path.to_string(), &e))?;
     Ok(Account::other(number, Some(native_scheme(path)?)))
 }
 
-fn native_scheme(path: &str) -> Result<CodeOrProprietary<payglot_core_model::AccountScheme>, DecodeError> {
-    Max35Text::new(NATIVE_ACCOUNT_SCHEME).map(CodeOrProprietary::Proprietary).map_err(|e| invalid_at(path, &e))
+fn native_scheme(path: &dyn fmt::Display) -> Result<CodeOrProprietary<payglot_core_model::AccountScheme>, DecodeError> {
+    Max35Text::new(NATIVE_ACCOUNT_SCHEME)
+        .map(CodeOrProprietary::Proprietary)
+        .map_err(|e| invalid_at(path.to_string(), &e))
 }
 
 fn is_native_scheme(scheme: Option<&CodeOrProprietary<payglot_core_model::AccountScheme>>) -> bool {
@@ -230,8 +247,8 @@ fn agent_from_native(bank: Option<wire::Bank>) -> Option<Agent> {
     bank.map(|b| Agent { bic: b.bic, name: b.name, ..Agent::default() })
 }
 
-fn scor(path: &str) -> Result<CodeOrProprietary<Text<4>>, DecodeError> {
-    Text::new("SCOR").map(CodeOrProprietary::Code).map_err(|e| invalid_at(path, &e))
+fn scor(path: &dyn fmt::Display) -> Result<CodeOrProprietary<Text<4>>, DecodeError> {
+    Text::new("SCOR").map(CodeOrProprietary::Code).map_err(|e| invalid_at(path.to_string(), &e))
 }
 
 fn is_scor(kind: Option<&CodeOrProprietary<Text<4>>>) -> bool {
@@ -248,9 +265,9 @@ fn payment_from_native(p: NativePayment, path: &str) -> Result<CreditTransfer, D
         CreditTransfer::new(end_to_end_id, amount, party_from_native(p.debtor), party_from_native(p.creditor));
     transfer.ids.instruction_id = Some(p.reference);
     transfer.ids.uetr = p.uetr;
-    transfer.debtor_account = Some(account_from_native(&p.source_account, &format!("{path}/source_account"))?);
+    transfer.debtor_account = Some(account_from_native(&p.source_account, &At::new(&path, "source_account"))?);
     transfer.creditor_account =
-        Some(account_from_native(&p.destination_account, &format!("{path}/destination_account"))?);
+        Some(account_from_native(&p.destination_account, &At::new(&path, "destination_account"))?);
     transfer.ultimate_debtor = p.ultimate_debtor.map(|u| party_from_native(Some(u)));
     transfer.ultimate_creditor = p.ultimate_creditor.map(|u| party_from_native(Some(u)));
     transfer.debtor_agent = agent_from_native(p.debtor_agent);
@@ -260,7 +277,7 @@ fn payment_from_native(p: NativePayment, path: &str) -> Result<CreditTransfer, D
         if let Some(reference) = remittance.creditor_reference {
             canonical.structured.push(StructuredRemittance {
                 creditor_reference: Some(CreditorReferenceInfo {
-                    kind: Some(scor(&format!("{path}/remittance/creditor_reference"))?),
+                    kind: Some(scor(&At::new(&path, "remittance/creditor_reference"))?),
                     issuer: None,
                     reference: Some(reference),
                 }),
@@ -285,8 +302,8 @@ fn payment_from_native(p: NativePayment, path: &str) -> Result<CreditTransfer, D
 }
 
 fn encode_initiation(initiation: &PaymentInitiation, losses: &mut Losses) -> Result<Vec<u8>, EncodeError> {
-    let base = "/message/payment_initiation";
-    header_losses(&initiation.header, &format!("{base}/header"), losses);
+    const BASE: &str = "/message/payment_initiation";
+    header_losses(&initiation.header, &"/message/payment_initiation/header", losses);
     let message_id = &initiation.header.message_id;
     let single = match initiation.batches.as_slice() {
         [batch] => {
@@ -302,39 +319,18 @@ fn encode_initiation(initiation: &PaymentInitiation, losses: &mut Losses) -> Res
             .batches
             .first()
             .and_then(|b| b.transfers.first())
-            .ok_or_else(|| unrepresentable(format!("{base}/batches"), "no transfer"))?;
-        let p = payment_to_native(transfer, &format!("{base}/batches/0/transfers/0"), losses)?;
-        let request = wire::PaymentRequest {
-            idempotency_key: message_id.clone(),
-            created_at: initiation.header.created,
-            amount: p.amount,
-            currency: p.currency,
-            source_account: p.source_account,
-            destination_account: p.destination_account,
-            reference: p.reference,
-            end_to_end_id: p.end_to_end_id,
-            uetr: p.uetr,
-            debtor: p.debtor,
-            creditor: p.creditor,
-            ultimate_debtor: p.ultimate_debtor,
-            ultimate_creditor: p.ultimate_creditor,
-            debtor_agent: p.debtor_agent,
-            creditor_agent: p.creditor_agent,
-            remittance: p.remittance,
-            requested_execution_date: p.requested_execution_date,
-            purpose: p.purpose,
-            category_purpose: p.category_purpose,
-            charge_bearer: p.charge_bearer,
-            metadata: p.metadata,
-        };
+            .ok_or_else(|| unrepresentable(format!("{BASE}/batches"), "no transfer"))?;
+        let mut request = payment_to_native(transfer, &"/message/payment_initiation/batches/0/transfers/0", losses)?;
+        request.idempotency_key = Some(message_id.as_str());
+        request.created_at = Some(initiation.header.created);
         return to_json(&request);
     }
     if initiation.batches.is_empty() {
-        return Err(unrepresentable(format!("{base}/batches"), "a payment initiation needs at least one batch"));
+        return Err(unrepresentable(format!("{BASE}/batches"), "a payment initiation needs at least one batch"));
     }
     let mut batches = Vec::with_capacity(initiation.batches.len());
     for (b, batch) in initiation.batches.iter().enumerate() {
-        let path = format!("{base}/batches/{b}");
+        let path = format!("{BASE}/batches/{b}");
         if batch.method != PaymentMethod::Transfer {
             return Err(unrepresentable(format!("{path}/method"), "rest:native carries credit transfers only"));
         }
@@ -343,36 +339,15 @@ fn encode_initiation(initiation: &PaymentInitiation, losses: &mut Losses) -> Res
         }
         let mut payments = Vec::with_capacity(batch.transfers.len());
         for (t, transfer) in batch.transfers.iter().enumerate() {
-            let p = payment_to_native(transfer, &format!("{path}/transfers/{t}"), losses)?;
-            payments.push(wire::BatchPayment {
-                amount: p.amount,
-                currency: p.currency,
-                source_account: p.source_account,
-                destination_account: p.destination_account,
-                reference: p.reference,
-                end_to_end_id: p.end_to_end_id,
-                uetr: p.uetr,
-                debtor: p.debtor,
-                creditor: p.creditor,
-                ultimate_debtor: p.ultimate_debtor,
-                ultimate_creditor: p.ultimate_creditor,
-                debtor_agent: p.debtor_agent,
-                creditor_agent: p.creditor_agent,
-                remittance: p.remittance,
-                requested_execution_date: p.requested_execution_date,
-                purpose: p.purpose,
-                category_purpose: p.category_purpose,
-                charge_bearer: p.charge_bearer,
-                metadata: p.metadata,
-            });
+            payments.push(payment_to_native(transfer, &format!("{path}/transfers/{t}"), losses)?);
         }
-        batches.push(wire::Batch { id: batch.id.clone(), batch_booking: batch.batch_booking, payments });
+        batches.push(out::Batch { id: batch.id.as_str(), batch_booking: batch.batch_booking, payments });
     }
-    to_json(&wire::BatchRequest { idempotency_key: message_id.clone(), created_at: initiation.header.created, batches })
+    to_json(&out::BatchRequest { idempotency_key: message_id.as_str(), created_at: initiation.header.created, batches })
 }
 
 /// Group-header values no native document carries.
-pub(crate) fn header_losses(header: &GroupHeader, path: &str, losses: &mut Losses) {
+pub(crate) fn header_losses(header: &GroupHeader, path: &dyn fmt::Display, losses: &mut Losses) {
     losses.drop_if(header.initiating_party.is_some(), path, "initiating_party", "no initiating party in this format");
     losses.drop_if(header.forwarding_agent.is_some(), path, "forwarding_agent", "no forwarding agent in this format");
     losses.drop_if(
@@ -392,28 +367,33 @@ pub(crate) fn header_losses(header: &GroupHeader, path: &str, losses: &mut Losse
     );
 }
 
-fn money_to_minor(money: &Money, path: &str) -> Result<MinorUnits, EncodeError> {
-    money.to_minor_units().map(MinorUnits).map_err(|e| unrepresentable(path, e.to_string()))
+fn money_to_minor(money: &Money, path: &dyn fmt::Display) -> Result<MinorUnits, EncodeError> {
+    money.to_minor_units().map(MinorUnits).map_err(|e| unrepresentable(path.to_string(), e.to_string()))
+}
+
+/// Whether `text` is a provider account id rest:native can write.
+fn is_plain_account(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'))
 }
 
 /// An account as a native string; what the string cannot say is reported.
-pub(crate) fn account_to_native(
-    account: Option<&Account>,
-    path: &str,
+pub(crate) fn account_to_native<'a>(
+    account: Option<&'a Account>,
+    path: &dyn fmt::Display,
     losses: &mut Losses,
-) -> Result<String, EncodeError> {
-    let account = account.ok_or_else(|| unrepresentable(path, "rest:native requires this account"))?;
+) -> Result<&'a str, EncodeError> {
+    let account = account.ok_or_else(|| unrepresentable(path.to_string(), "rest:native requires this account"))?;
     losses.drop_if(account.account_type.is_some(), path, "account_type", "no account type in rest:native");
     losses.drop_if(account.currency.is_some(), path, "currency", "no account currency in rest:native");
     losses.drop_if(account.name.is_some(), path, "name", "no account name in rest:native");
     losses.drop_if(account.proxy.is_some(), path, "proxy", "no account proxy in rest:native");
     match &account.id {
-        Some(AccountId::Iban(iban)) => Ok(iban.expose().to_owned()),
+        Some(AccountId::Iban(iban)) => Ok(iban.expose()),
         Some(AccountId::Other { id, scheme, issuer }) => {
             let text = id.expose();
             losses.drop_if(
                 issuer.is_some(),
-                format!("{path}/id/other"),
+                At::new(path, "id/other"),
                 "issuer",
                 "no account id issuer in rest:native",
             );
@@ -425,75 +405,104 @@ pub(crate) fn account_to_native(
             } else if Iban::parse(text).is_ok_and(|iban| iban.expose() == text) {
                 losses.approximated(format!("{path}/id/other/id"), "a provider account id that reads as an IBAN");
             }
-            if !text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':')) {
+            if !is_plain_account(text) {
                 return Err(unrepresentable(
                     format!("{path}/id/other/id"),
                     "rest:native account ids are letters, digits and `_-.:` only",
                 ));
             }
-            Ok(text.to_owned())
+            Ok(text)
         }
         None => Err(unrepresentable(format!("{path}/id"), "rest:native requires an account identifier")),
     }
 }
 
-fn party_to_native(party: &Party, path: &str, losses: &mut Losses) -> Option<wire::Party> {
+fn party_to_native<'a>(party: &'a Party, path: &dyn fmt::Display, losses: &mut Losses) -> out::Party<'a> {
     losses.drop_if(party.id.is_some(), path, "id", "no party identification in rest:native");
     losses.drop_if(party.contact.is_some(), path, "contact", "no contact details in rest:native");
-    let native = wire::Party {
-        name: party.name.clone(),
-        address: party.postal_address.clone(),
-        country_of_residence: party.country_of_residence,
-    };
-    (native != wire::Party::default()).then_some(native)
+    out::Party {
+        name: party.name.as_ref().map(Text::as_str),
+        address: party.postal_address.as_ref().map(out::Address::from),
+        country_of_residence: party.country_of_residence.as_ref().map(|c| c.as_str()),
+    }
 }
 
-fn agent_to_native(agent: Option<&Agent>, path: &str, losses: &mut Losses) -> Option<wire::Bank> {
+fn agent_to_native<'a>(
+    agent: Option<&'a Agent>,
+    path: &dyn fmt::Display,
+    losses: &mut Losses,
+) -> Option<out::Bank<'a>> {
     let agent = agent?;
     losses.drop_if(agent.clearing_member.is_some(), path, "clearing_member", "no clearing member id in rest:native");
     losses.drop_if(agent.lei.is_some(), path, "lei", "no agent LEI in rest:native");
     losses.drop_if(agent.postal_address.is_some(), path, "postal_address", "no agent address in rest:native");
     losses.drop_if(agent.other_id.is_some(), path, "other_id", "no other agent id in rest:native");
     losses.drop_if(agent.branch_id.is_some(), path, "branch_id", "no branch id in rest:native");
-    Some(wire::Bank { bic: agent.bic.clone(), name: agent.name.clone() })
+    Some(out::Bank { bic: agent.bic.as_ref().map(|b| b.as_str()), name: agent.name.as_ref().map(Text::as_str) })
 }
 
-fn remittance_to_native(remittance: Option<&Remittance>, path: &str, losses: &mut Losses) -> Option<wire::Remittance> {
+fn remittance_to_native<'a>(
+    remittance: Option<&'a Remittance>,
+    path: &dyn fmt::Display,
+    losses: &mut Losses,
+) -> Option<out::Remittance<'a>> {
     let remittance = remittance?;
-    let mut native = wire::Remittance { unstructured: remittance.unstructured.clone(), creditor_reference: None };
+    let mut native = out::Remittance { unstructured: &remittance.unstructured, creditor_reference: None };
     for (i, block) in remittance.structured.iter().enumerate() {
-        let block_path = format!("{path}/structured/{i}");
         let reference = block
             .creditor_reference
             .as_ref()
             .filter(|r| i == 0 && is_scor(r.kind.as_ref()) && r.issuer.is_none() && r.reference.is_some());
-        match reference {
+        let other = match reference {
             Some(r) => {
-                native.creditor_reference = r.reference.clone();
-                let rest = StructuredRemittance { creditor_reference: None, ..block.clone() };
-                if rest != StructuredRemittance::default() {
-                    losses.dropped(&block_path, "structured remittance other than an SCOR creditor reference");
-                }
+                native.creditor_reference = r.reference.as_ref().map(Text::as_str);
+                // Anything beside the creditor reference in this block? (Destructured so that
+                // a field added to the model fails to compile here.)
+                let StructuredRemittance {
+                    referred_documents,
+                    due_amount,
+                    remitted_amount,
+                    creditor_reference: _,
+                    invoicer,
+                    invoicee,
+                    additional_info,
+                } = block;
+                !referred_documents.is_empty()
+                    || due_amount.is_some()
+                    || remitted_amount.is_some()
+                    || invoicer.is_some()
+                    || invoicee.is_some()
+                    || !additional_info.is_empty()
             }
-            None => losses.dropped(&block_path, "structured remittance other than an SCOR creditor reference"),
+            None => true,
+        };
+        if other {
+            losses.dropped(
+                format!("{path}/structured/{i}"),
+                "structured remittance other than an SCOR creditor reference",
+            );
         }
     }
-    (native != wire::Remittance::default()).then_some(native)
+    (!native.unstructured.is_empty() || native.creditor_reference.is_some()).then_some(native)
 }
 
-fn payment_to_native(t: &CreditTransfer, path: &str, losses: &mut Losses) -> Result<NativePayment, EncodeError> {
+fn payment_to_native<'a>(
+    t: &'a CreditTransfer,
+    path: &dyn fmt::Display,
+    losses: &mut Losses,
+) -> Result<out::Payment<'a>, EncodeError> {
     let amount = t.instructed_amount.as_ref().ok_or_else(|| {
         unrepresentable(format!("{path}/instructed_amount"), "rest:native requires an instructed amount")
     })?;
-    let ids = format!("{path}/ids");
-    losses.drop_if(t.ids.transaction_id.is_some(), &ids, "transaction_id", "no transaction id in rest:native");
+    let ids = At::new(path, "ids");
+    losses.drop_if(t.ids.transaction_id.is_some(), ids, "transaction_id", "no transaction id in rest:native");
     losses.drop_if(
         t.ids.clearing_system_reference.is_some(),
-        &ids,
+        ids,
         "clearing_system_reference",
         "no clearing system reference in rest:native",
     );
-    let reference = t.ids.instruction_id.clone().ok_or_else(|| {
+    let reference = t.ids.instruction_id.as_ref().ok_or_else(|| {
         unrepresentable(format!("{ids}/instruction_id"), "rest:native requires a reference (instruction id)")
     })?;
     losses.drop_if(t.settlement_amount.is_some(), path, "settlement_amount", "no settlement amount in rest:native");
@@ -524,33 +533,33 @@ fn payment_to_native(t: &CreditTransfer, path: &str, losses: &mut Losses) -> Res
     );
     let mut category_purpose = None;
     if let Some(payment_type) = &t.payment_type {
-        let pt = format!("{path}/payment_type");
+        let pt = At::new(path, "payment_type");
         losses.drop_if(
             payment_type.instruction_priority.is_some(),
-            &pt,
+            pt,
             "instruction_priority",
             "no priority in rest:native",
         );
         losses.drop_if(
             payment_type.clearing_channel.is_some(),
-            &pt,
+            pt,
             "clearing_channel",
             "no clearing channel in rest:native",
         );
         losses.drop_if(
             !payment_type.service_levels.is_empty(),
-            &pt,
+            pt,
             "service_levels",
             "no service level in rest:native",
         );
         losses.drop_if(
             payment_type.local_instrument.is_some(),
-            &pt,
+            pt,
             "local_instrument",
             "no local instrument in rest:native",
         );
         match &payment_type.category_purpose {
-            Some(CodeOrProprietary::Code(code)) => category_purpose = Some(code.clone()),
+            Some(CodeOrProprietary::Code(code)) => category_purpose = Some(code.as_str()),
             Some(CodeOrProprietary::Proprietary(_)) => {
                 losses.dropped(format!("{pt}/category_purpose"), "proprietary category purpose not in rest:native")
             }
@@ -558,7 +567,7 @@ fn payment_to_native(t: &CreditTransfer, path: &str, losses: &mut Losses) -> Res
         }
     }
     let purpose = match &t.purpose {
-        Some(CodeOrProprietary::Code(code)) => Some(code.clone()),
+        Some(CodeOrProprietary::Code(code)) => Some(code.as_str()),
         Some(CodeOrProprietary::Proprietary(_)) => {
             losses.dropped(format!("{path}/purpose"), "proprietary purpose not in rest:native");
             None
@@ -571,44 +580,42 @@ fn payment_to_native(t: &CreditTransfer, path: &str, losses: &mut Losses) -> Res
         }
         when.date()
     });
-    let mut metadata = BTreeMap::new();
-    for (key, value) in &t.extensions {
-        match key.strip_prefix(METADATA_PREFIX) {
-            Some(name) => {
-                metadata.insert(name.to_owned(), value.clone());
-            }
-            None => losses.dropped(
-                format!("{path}/extensions/{}", crate::common::pointer_segment(key)),
-                "extension that is not metadata",
-            ),
-        }
+    for key in t.extensions.keys().filter(|k| !k.starts_with(METADATA_PREFIX)) {
+        losses.dropped(
+            format!("{path}/extensions/{}", crate::common::pointer_segment(key)),
+            "extension that is not metadata",
+        );
     }
-    let end_to_end_id = (t.ids.end_to_end_id.as_str() != NOT_PROVIDED).then(|| t.ids.end_to_end_id.clone());
-    Ok(NativePayment {
-        amount: money_to_minor(amount, &format!("{path}/instructed_amount"))?,
-        currency: amount.currency(),
-        source_account: account_to_native(t.debtor_account.as_ref(), &format!("{path}/debtor_account"), losses)?,
+    let metadata = out::Metadata { extensions: &t.extensions, prefix: METADATA_PREFIX };
+    let end_to_end_id = (t.ids.end_to_end_id.as_str() != NOT_PROVIDED).then(|| t.ids.end_to_end_id.as_str());
+    // An ultimate party with nothing rest:native can write is still written, as `{}`.
+    let ultimate = |party: Option<&'a Party>, segment: &str, losses: &mut Losses| {
+        party.map(|u| party_to_native(u, &At::new(path, segment), losses))
+    };
+    let party = |party: &'a Party, segment: &str, losses: &mut Losses| {
+        Some(party_to_native(party, &At::new(path, segment), losses)).filter(|p| *p != out::Party::default())
+    };
+    Ok(out::Payment {
+        idempotency_key: None,
+        created_at: None,
+        amount: money_to_minor(amount, &At::new(path, "instructed_amount"))?.0,
+        currency: amount.currency().code(),
+        source_account: account_to_native(t.debtor_account.as_ref(), &At::new(path, "debtor_account"), losses)?,
         destination_account: account_to_native(
             t.creditor_account.as_ref(),
-            &format!("{path}/creditor_account"),
+            &At::new(path, "creditor_account"),
             losses,
         )?,
-        reference,
+        reference: reference.as_str(),
         end_to_end_id,
         uetr: t.ids.uetr,
-        debtor: party_to_native(&t.debtor, &format!("{path}/debtor"), losses),
-        creditor: party_to_native(&t.creditor, &format!("{path}/creditor"), losses),
-        ultimate_debtor: t
-            .ultimate_debtor
-            .as_ref()
-            .map(|u| party_to_native(u, &format!("{path}/ultimate_debtor"), losses).unwrap_or_default()),
-        ultimate_creditor: t
-            .ultimate_creditor
-            .as_ref()
-            .map(|u| party_to_native(u, &format!("{path}/ultimate_creditor"), losses).unwrap_or_default()),
-        debtor_agent: agent_to_native(t.debtor_agent.as_ref(), &format!("{path}/debtor_agent"), losses),
-        creditor_agent: agent_to_native(t.creditor_agent.as_ref(), &format!("{path}/creditor_agent"), losses),
-        remittance: remittance_to_native(t.remittance.as_ref(), &format!("{path}/remittance"), losses),
+        debtor: party(&t.debtor, "debtor", losses),
+        creditor: party(&t.creditor, "creditor", losses),
+        ultimate_debtor: ultimate(t.ultimate_debtor.as_ref(), "ultimate_debtor", losses),
+        ultimate_creditor: ultimate(t.ultimate_creditor.as_ref(), "ultimate_creditor", losses),
+        debtor_agent: agent_to_native(t.debtor_agent.as_ref(), &At::new(path, "debtor_agent"), losses),
+        creditor_agent: agent_to_native(t.creditor_agent.as_ref(), &At::new(path, "creditor_agent"), losses),
+        remittance: remittance_to_native(t.remittance.as_ref(), &At::new(path, "remittance"), losses),
         requested_execution_date,
         purpose,
         category_purpose,
@@ -782,7 +789,7 @@ fn list_to_statement(list: &wire::TransactionList, losses: &mut Losses) -> Resul
     if list.has_more {
         losses.dropped("/has_more", "further pages of transactions are not part of this document");
     }
-    let mut account = account_from_native(&list.account, "/account")?;
+    let mut account = account_from_native(&list.account, &"/account")?;
     account.currency = list.account_currency;
     let mut entries = Vec::with_capacity(list.data.len());
     for (i, t) in list.data.iter().enumerate() {
@@ -862,7 +869,7 @@ fn encode_statement(statement: &AccountReports, losses: &mut Losses) -> Result<V
     losses.drop_if(report.additional_info.is_some(), &path, "additional_info", "no report information in rest:native");
     let account_currency = report.account.currency;
     let without_currency = Account { currency: None, ..report.account.clone() };
-    let account = account_to_native(Some(&without_currency), &format!("{path}/account"), losses)?;
+    let account = account_to_native(Some(&without_currency), &At::new(&path, "account"), losses)?.to_owned();
     let mut data = Vec::with_capacity(report.entries.len());
     for (i, entry) in report.entries.iter().enumerate() {
         let entry_path = format!("{path}/entries/{i}");
@@ -932,7 +939,7 @@ mod tests {
 
     #[test]
     fn constants_are_valid_text() {
-        assert!(native_scheme("").is_ok_and(|s| is_native_scheme(Some(&s))));
-        assert!(scor("").is_ok_and(|s| is_scor(Some(&s))));
+        assert!(native_scheme(&"").is_ok_and(|s| is_native_scheme(Some(&s))));
+        assert!(scor(&"").is_ok_and(|s| is_scor(Some(&s))));
     }
 }

@@ -23,6 +23,7 @@
 //!   one a webhook event.
 
 pub(crate) mod mapping;
+pub(crate) mod out;
 pub(crate) mod wire;
 
 use payglot_core_model::{Codec, DecodeLimits, Decoded, EncodeError, EncodeOptions, Encoded, Format, Message};

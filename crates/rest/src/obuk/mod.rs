@@ -1,7 +1,7 @@
 //! `rest:open-banking-uk` (Read/Write API v4) and `rest:open-banking-uk-v3.1`: domestic
 //! payments. A payment initiation is encoded as the consent request `OBWriteDomesticConsent4`
 //! (or as the submission `OBWriteDomestic2` when the transfer carries its `Data.ConsentId`
-//! extension); both, and the payment response `OBWriteDomesticResponse5`, decode.
+//! extension); both, and both responses, decode.
 //!
 //! Mapping choices:
 //! - `SchemeName`: `UK.OBIE.IBAN` ↔ IBAN, `UK.OBIE.BBAN` ↔ ISO `BBAN`, `UK.OBIE.PAN` ↔
@@ -20,8 +20,14 @@
 //!   Faster Payments and Bacs (truncated and reported); v3.1 carries one unstructured line.
 //! - Bodies have no message id or creation time for a request: decoding one needs an
 //!   [`HttpContext`]; encoding reports them as dropped.
-//! - A status report cannot be encoded: Open Banking's responses repeat the whole initiation,
-//!   which a canonical status report does not hold. Error bodies are in [`crate::errors`].
+//! - Responses: `OBWriteDomesticResponse5` (a payment, `DomesticPaymentId`) and
+//!   `OBWriteDomesticConsentResponse5` (a consent, no payment id) decode to a status report and
+//!   encode from one. The consent status maps one-to-one onto ISO payment statuses
+//!   (`AWAU`/AwaitingAuthorisation ↔ `PDNG`, `AUTH` ↔ `ACTC`, `COND`/Consumed ↔ `ACSP`,
+//!   `RJCT` ↔ `RJCT`). A response repeats the initiation, of which a status report holds the ids
+//!   and the amount: the rest is kept as JSON in the `Data.Initiation` extension (and a
+//!   consent's `Risk` in `Risk`), and encoding a response needs it. Error bodies are in
+//!   [`crate::errors`].
 
 pub(crate) mod errors;
 
@@ -126,11 +132,11 @@ impl Codec for RestOpenBankingUk {
         let mut losses = Losses::default();
         let bytes = match message {
             Message::PaymentInitiation(initiation) => self.encode_initiation(initiation, &mut losses)?,
+            Message::StatusReport(report) => self.encode_response(report, &mut losses)?,
             other => {
                 return Err(unrepresentable(
                     format!("/message/{}", other.kind()),
-                    "Open Banking bodies encoded here are payment initiations; responses repeat the whole \
-                     initiation, which a canonical status report does not hold (errors: errors::error_response)",
+                    "Open Banking bodies are payment initiations and their responses (errors: errors::error_response)",
                 ));
             }
         };
@@ -167,6 +173,8 @@ struct Data {
     status_update_date_time: Option<DateTime>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     status_reason: Vec<ObStatusReason>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cut_off_date_time: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     expected_execution_date_time: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -404,6 +412,10 @@ const EXT_SCA: &str = "Data.SCASupportData";
 const EXT_RISK: &str = "Risk";
 const EXT_DEBTOR_SECONDARY: &str = "DebtorAccount.SecondaryIdentification";
 const EXT_CREDITOR_SECONDARY: &str = "CreditorAccount.SecondaryIdentification";
+/// The repeated initiation of a response, less what a status report carries itself (JSON).
+const EXT_INITIATION: &str = "Data.Initiation";
+/// The initiation fields a status report carries itself.
+const CARRIED_BY_REPORT: [&str; 3] = ["InstructionIdentification", "EndToEndIdentification", "InstructedAmount"];
 /// Every extension key this dialect writes back.
 const OWN_EXTENSIONS: &[&str] = &[
     EXT_CONSENT_ID,
@@ -435,6 +447,18 @@ const V31_STATUSES: &[(&str, &str)] = &[
     ("AcceptedWithoutPosting", "ACWP"),
     ("Pending", "PDNG"),
     ("Rejected", "RJCT"),
+];
+
+/// Consent statuses (`OBInternalConsentStatus1Code`): the v3.1 word, the v4 code, and the ISO
+/// payment status a canonical status report gives it. The consent is the PSU's authorisation
+/// of the payment: awaiting it, the payment is pending (`PDNG`); authorised, it has passed
+/// authentication and validation (`ACTC`); consumed, a payment was submitted on it and accepted
+/// for execution (`ACSP`); rejected is `RJCT`. The table is one-to-one, so encoding back is exact.
+const CONSENT_STATUSES: &[(&str, &str, &str)] = &[
+    ("AwaitingAuthorisation", "AWAU", "PDNG"),
+    ("Authorised", "AUTH", "ACTC"),
+    ("Consumed", "COND", "ACSP"),
+    ("Rejected", "RJCT", "RJCT"),
 ];
 
 /// Compact JSON with object keys in sorted order, whatever map type serde_json was built with.
@@ -813,16 +837,51 @@ impl RestOpenBankingUk {
         })
     }
 
+    /// `OBWriteDomesticResponse5` (a payment: `DomesticPaymentId`) or
+    /// `OBWriteDomesticConsentResponse5` (a consent: no payment id yet) as a status report.
     fn response_from_ob(&self, mut document: Document, losses: &mut Losses) -> Result<StatusReport, DecodeError> {
+        let consent = document.data.domestic_payment_id.is_none();
+        // The repeated initiation, less what the status report carries, and the consent's Risk
+        // are kept as JSON so that the response can be written again.
+        let mut initiation = match document.data.initiation.as_ref().map(serde_json::to_value) {
+            Some(Ok(Value::Object(map))) => map,
+            _ => return Err(DecodeError::missing_field(Location::path("/Data"), "Initiation")),
+        };
+        for field in CARRIED_BY_REPORT {
+            initiation.remove(field);
+        }
+        let risk_text = document.risk.as_ref().map(|risk| json_text(&Value::Object(risk.clone())));
         let data = &mut document.data;
-        let id_text = data
-            .domestic_payment_id
-            .clone()
-            .ok_or_else(|| DecodeError::missing_field(Location::path("/Data"), "DomesticPaymentId"))?;
-        let id = Max35Text::new(id_text.as_str()).map_err(|e| invalid_at("/Data/DomesticPaymentId", &e))?;
+        let (id_text, id_field) = if consent {
+            (data.consent_id.clone(), "ConsentId")
+        } else {
+            (data.domestic_payment_id.clone(), "DomesticPaymentId")
+        };
+        let id_text = id_text.ok_or_else(|| DecodeError::missing_field(Location::path("/Data"), id_field))?;
+        // A ConsentId may run to 128 characters: the message id keeps the first 35, the whole
+        // id stays in the `Data.ConsentId` extension.
+        let short: String = id_text.chars().take(35).collect();
+        let id = Max35Text::new(if consent { short.as_str() } else { id_text.as_str() })
+            .map_err(|e| invalid_at(format!("/Data/{id_field}"), &e))?;
         let status_text =
             data.status.clone().ok_or_else(|| DecodeError::missing_field(Location::path("/Data"), "Status"))?;
         let status = match self.version {
+            _ if consent => {
+                let iso = CONSENT_STATUSES
+                    .iter()
+                    .find(|(word, code, _)| match self.version {
+                        ObVersion::V4 => *code == status_text,
+                        ObVersion::V3_1 => *word == status_text,
+                    })
+                    .map(|(_, _, iso)| *iso)
+                    .ok_or_else(|| {
+                        DecodeError::invalid(
+                            Location::path("/Data/Status"),
+                            format!("unknown consent status {status_text:?}"),
+                        )
+                    })?;
+                PaymentStatus::parse(iso).map_err(|e| invalid_at("/Data/Status", &e))?
+            }
             ObVersion::V4 => PaymentStatus::parse(&status_text).map_err(|e| invalid_at("/Data/Status", &e))?,
             ObVersion::V3_1 => {
                 let code = V31_STATUSES.iter().find(|(w, _)| *w == status_text).map(|(_, c)| *c).ok_or_else(|| {
@@ -858,6 +917,7 @@ impl RestOpenBankingUk {
             });
         }
         for (field, present) in [
+            ("CutOffDateTime", data.cut_off_date_time.is_some()),
             ("ExpectedExecutionDateTime", data.expected_execution_date_time.is_some()),
             ("ExpectedSettlementDateTime", data.expected_settlement_date_time.is_some()),
             ("Refund", data.refund.is_some()),
@@ -877,31 +937,24 @@ impl RestOpenBankingUk {
         }
         let acceptance = data.creation_date_time;
         let risk = document.risk.take();
+        // Decoded in full to validate the repeated initiation; the status report keeps its ids
+        // and amount, the `Data.Initiation` extension the rest.
         let t = self.transfer_from_ob(&mut document.data, risk, &mut Losses::default())?;
-        // The status report keeps the ids, amount and execution date of the repeated initiation.
-        for (field, present) in [
-            ("DebtorAccount", t.debtor_account.is_some()),
-            ("CreditorAccount", true),
-            ("CreditorPostalAddress", t.creditor.postal_address.is_some()),
-            ("CreditorAgent", t.creditor_agent.is_some()),
-            ("LocalInstrument", t.payment_type.as_ref().is_some_and(|p| p.local_instrument.is_some())),
-            ("RemittanceInformation", t.remittance.is_some()),
-            ("UltimateCreditor", t.ultimate_creditor.is_some()),
-            ("UltimateDebtor", t.ultimate_debtor.is_some()),
-        ] {
-            if present {
-                losses.dropped(format!("/Data/Initiation/{field}"), "not carried by a canonical status report");
-            }
-        }
         let mut extensions = BTreeMap::new();
         if let Some(consent) = t.extensions.get(EXT_CONSENT_ID) {
             extensions.insert(EXT_CONSENT_ID.to_owned(), consent.clone());
         }
-        for key in t.extensions.keys().filter(|k| *k != EXT_CONSENT_ID) {
+        extensions.insert(EXT_INITIATION.to_owned(), json_text(&Value::Object(initiation)));
+        if let Some(risk) = risk_text {
+            extensions.insert(EXT_RISK.to_owned(), risk);
+        }
+        // Kept above as the initiation and the Risk JSON.
+        let in_initiation = [EXT_CONSENT_ID, EXT_RISK, EXT_DEBTOR_SECONDARY, EXT_CREDITOR_SECONDARY];
+        for key in t.extensions.keys().filter(|k| !in_initiation.contains(&k.as_str())) {
             losses.dropped(format!("/{}", key.replace('.', "/")), "not carried by a canonical status report");
         }
         let transaction = TransactionStatus {
-            status_id: Some(id.clone()),
+            status_id: (!consent).then(|| id.clone()),
             original_instruction_id: t.ids.instruction_id.clone(),
             original_end_to_end_id: Some(t.ids.end_to_end_id.clone()),
             original_transaction_id: None,
@@ -1195,6 +1248,173 @@ impl RestOpenBankingUk {
             }
         };
         Ok(Some(value))
+    }
+
+    /// A status report as `OBWriteDomesticResponse5` (the transaction has a payment id) or as
+    /// `OBWriteDomesticConsentResponse5` (it has none: the consent's status). Both repeat the
+    /// initiation, which a status report holds only in part: the rest must come from the
+    /// `Data.Initiation` extension a decoded response keeps.
+    fn encode_response(&self, report: &StatusReport, losses: &mut Losses) -> Result<Vec<u8>, EncodeError> {
+        let base = "/message/status_report";
+        header_losses(&report.header, &format!("{base}/header"), losses);
+        losses.drop_if(!report.original_groups.is_empty(), base, "original_groups", "no group status in Open Banking");
+        losses.drop_if(!report.payment_infos.is_empty(), base, "payment_infos", "no batch status in Open Banking");
+        let (t, rest) = report.transactions.split_first().ok_or_else(|| {
+            unrepresentable(format!("{base}/transactions"), "an Open Banking response is one payment's status")
+        })?;
+        for (i, _) in rest.iter().enumerate() {
+            losses
+                .dropped(format!("{base}/transactions/{}", i + 1), "an Open Banking response is one payment's status");
+        }
+        let path = format!("{base}/transactions/0");
+        let consent = t.status_id.is_none();
+        let consent_id = t.extensions.get(EXT_CONSENT_ID).cloned().ok_or_else(|| {
+            unrepresentable(format!("{path}/extensions/Data.ConsentId"), "an Open Banking response needs its ConsentId")
+        })?;
+        let own_id = t.status_id.as_ref().map_or(consent_id.as_str(), |id| id.as_str());
+        if !own_id.starts_with(report.header.message_id.as_str()) {
+            losses.dropped(format!("{base}/header/message_id"), "a message id other than the response's own id");
+        }
+        let status = t
+            .status
+            .as_ref()
+            .ok_or_else(|| unrepresentable(format!("{path}/status"), "an Open Banking response needs a status"))?;
+        let status_text = if consent {
+            let (word, code, _) =
+                CONSENT_STATUSES.iter().find(|(_, _, iso)| *iso == status.as_str()).ok_or_else(|| {
+                    unrepresentable(
+                        format!("{path}/status"),
+                        format!("{status} is not a consent status (PDNG, ACTC, ACSP, RJCT)"),
+                    )
+                })?;
+            match self.version {
+                ObVersion::V4 => (*code).to_owned(),
+                ObVersion::V3_1 => (*word).to_owned(),
+            }
+        } else {
+            match self.version {
+                ObVersion::V4 => status.as_str().to_owned(),
+                ObVersion::V3_1 => V31_STATUSES
+                    .iter()
+                    .find(|(_, code)| *code == status.as_str())
+                    .map(|(word, _)| (*word).to_owned())
+                    .ok_or_else(|| {
+                        unrepresentable(format!("{path}/status"), format!("{status} has no v3.1 status word"))
+                    })?,
+            }
+        };
+        let created = t.acceptance_time.ok_or_else(|| {
+            unrepresentable(format!("{path}/acceptance_time"), "an Open Banking response needs its CreationDateTime")
+        })?;
+        let mut status_reason = Vec::new();
+        for (i, reason) in t.reasons.iter().enumerate() {
+            let rp = format!("{path}/reasons/{i}");
+            if self.version == ObVersion::V3_1 {
+                losses.dropped(rp, "v3.1 responses carry no status reason");
+                continue;
+            }
+            losses.drop_if(reason.originator.is_some(), &rp, "originator", "no status originator in Open Banking");
+            losses.drop_if(reason.mapped_reason.is_some(), &rp, "mapped_reason", "one reason code in Open Banking");
+            let code = match &reason.reason {
+                Some(CodeOrProprietary::Code(code)) => Some(code.as_str().to_owned()),
+                Some(CodeOrProprietary::Proprietary(own)) if own.as_str().chars().count() <= 4 => {
+                    Some(own.as_str().to_owned())
+                }
+                Some(CodeOrProprietary::Proprietary(_)) => {
+                    losses.dropped(format!("{rp}/reason"), "a reason code longer than Open Banking's 4 characters");
+                    None
+                }
+                None => None,
+            };
+            let mut description = crate::berlin::errors::unchunk(&reason.additional_info);
+            if let Some(text) = description.as_mut().filter(|d| d.chars().count() > 500) {
+                *text = text.chars().take(500).collect();
+                losses.truncated(format!("{rp}/additional_info"), "StatusReasonDescription is 500 characters");
+            }
+            status_reason.push(ObStatusReason {
+                status_reason_code: code,
+                status_reason_description: description,
+                path: None,
+            });
+        }
+        for (field, present) in [
+            ("original_transaction_id", t.original_transaction_id.is_some()),
+            ("original_uetr", t.original_uetr.is_some()),
+            ("original_requested_execution", t.original_requested_execution.is_some()),
+        ] {
+            losses.drop_if(present, &path, field, "not carried by an Open Banking response");
+        }
+        for key in t.extensions.keys().filter(|k| ![EXT_CONSENT_ID, EXT_INITIATION, EXT_RISK].contains(&k.as_str())) {
+            losses.dropped(
+                format!("{path}/extensions/{}", crate::common::pointer_segment(key)),
+                "an extension an Open Banking response does not carry",
+            );
+        }
+        // The repeated initiation: the kept remainder, with the ids and amount of the report.
+        let mut initiation = match t.extensions.get(EXT_INITIATION).map(|text| serde_json::from_str::<Value>(text)) {
+            Some(Ok(Value::Object(map))) => map,
+            _ => {
+                return Err(unrepresentable(
+                    format!("{path}/extensions/Data.Initiation"),
+                    "an Open Banking response repeats the initiation (CreditorAccount, ...), which a canonical \
+                     status report holds only in its Data.Initiation extension",
+                ));
+            }
+        };
+        let required = |value: Option<&str>, field: &str| {
+            value.map(|v| Value::String(v.to_owned())).ok_or_else(|| {
+                unrepresentable(format!("{path}/{field}"), "an Open Banking response repeats this initiation field")
+            })
+        };
+        initiation.insert(
+            "InstructionIdentification".to_owned(),
+            required(t.original_instruction_id.as_ref().map(|v| v.as_str()), "original_instruction_id")?,
+        );
+        initiation.insert(
+            "EndToEndIdentification".to_owned(),
+            required(t.original_end_to_end_id.as_ref().map(|v| v.as_str()), "original_end_to_end_id")?,
+        );
+        let amount = t.original_amount.as_ref().ok_or_else(|| {
+            unrepresentable(format!("{path}/original_amount"), "an Open Banking response repeats the amount")
+        })?;
+        let amount = self.money_to_ob(amount, &format!("{path}/original_amount"))?;
+        initiation.insert(
+            "InstructedAmount".to_owned(),
+            serde_json::to_value(&amount).map_err(|e| unrepresentable(&path, e.to_string()))?,
+        );
+        let initiation: Initiation = serde_json::from_value(Value::Object(initiation)).map_err(|e| {
+            unrepresentable(
+                format!("{path}/extensions/Data.Initiation"),
+                format!("not an Open Banking initiation: {e}"),
+            )
+        })?;
+        let risk = match t.extensions.get(EXT_RISK).map(|text| serde_json::from_str::<Value>(text)) {
+            Some(Ok(Value::Object(map))) => Some(map),
+            None => None,
+            Some(_) => {
+                return Err(unrepresentable(
+                    format!("{path}/extensions/Risk"),
+                    "a Risk extension that is not a JSON object",
+                ));
+            }
+        };
+        let risk = if consent {
+            Some(risk.unwrap_or_default())
+        } else {
+            losses.drop_if(risk.is_some(), format!("{path}/extensions"), "Risk", "a payment response has no Risk");
+            None
+        };
+        let data = Data {
+            domestic_payment_id: t.status_id.as_ref().map(|id| id.as_str().to_owned()),
+            consent_id: Some(consent_id),
+            creation_date_time: Some(created),
+            status: Some(status_text),
+            status_update_date_time: Some(report.header.created),
+            status_reason,
+            initiation: Some(initiation),
+            ..Data::default()
+        };
+        to_json(&Document { data, risk, links: None, meta: None })
     }
 
     fn encode_initiation(&self, initiation: &PaymentInitiation, losses: &mut Losses) -> Result<Vec<u8>, EncodeError> {
