@@ -9,9 +9,8 @@
 //! - `error.txt`: decoding must fail; line 1 is the error kind, further lines are substrings the
 //!   error (with its location) must contain.
 //!
-//! A case whose message the format can read but not write (an Open Banking payment response:
-//! it repeats the whole initiation, which a status report does not hold) says so in
-//! `encode-error.txt`: re-encoding must then fail with an error containing each of its lines.
+//! A case whose message the format can read but not write says so in `encode-error.txt`:
+//! re-encoding must then fail with an error containing each of its lines.
 //!
 //! Bodies that carry no message id or creation time (Berlin Group, Open Banking) get them from a
 //! `transport.txt` in the case folder or the format folder: `message-id: ...` and `created: ...`
