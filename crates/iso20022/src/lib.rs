@@ -19,7 +19,7 @@ pub mod generated;
 pub mod codec;
 pub mod rt;
 
-pub use codec::{Iso20022Codec, IsoMessage, codecs, sniff};
+pub use codec::{Iso20022Codec, IsoMessage, StatementEvent, StatementReader, codecs, sniff};
 pub use generated::AnyDocument;
 #[cfg(feature = "camt_053_001_02")]
 pub use generated::camt_053_001_02;

@@ -117,3 +117,83 @@ fn corpus_files_decode_reencode_valid_and_reach_a_fixed_point() {
     assert!(decoded_count >= 30, "too few corpus files decoded: {decoded_count}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Every camt.053/camt.054 file: our fixtures and the corpus.
+fn statement_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = corpus_files();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/iso20022");
+    for family in ["camt.053.001.02", "camt.053.001.08", "camt.054.001.02", "camt.054.001.08"] {
+        let Ok(cases) = std::fs::read_dir(fixtures.join(family)) else { continue };
+        for case in cases.filter_map(Result::ok) {
+            let input = case.path().join("input.xml");
+            if input.exists() {
+                files.push(input);
+            }
+        }
+    }
+    files.retain(|f| {
+        let bytes = std::fs::read(f).unwrap_or_default();
+        matches!(
+            payglot_iso20022::sniff(&bytes),
+            Some(Ok(format)) if format.as_str().starts_with("iso20022:camt.05")
+        )
+    });
+    files
+}
+
+#[test]
+fn streaming_reader_gives_the_whole_document_decode_entries_and_losses() {
+    let files = statement_files();
+    assert!(files.len() >= 4, "too few statement files: {}", files.len());
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap_or_default();
+        let name = file.display().to_string();
+        let Some(Ok(format)) = payglot_iso20022::sniff(&bytes) else { continue };
+        let Some(message) = IsoMessage::ALL.into_iter().find(|m| m.format() == format) else { continue };
+        let whole = Iso20022Codec::new(message).decode(&bytes, &DecodeLimits::default());
+        // A reader that hands out a few bytes at a time, to cross buffer boundaries anywhere.
+        let streamed = payglot_iso20022::StatementReader::new(Trickle(&bytes), &DecodeLimits::default())
+            .and_then(payglot_iso20022::StatementReader::into_decoded);
+        match (whole, streamed) {
+            (Ok(whole), Ok(streamed)) => {
+                compared += 1;
+                if whole.message != streamed.message {
+                    failures.push(format!(
+                        "{name}: messages differ: {}",
+                        first_difference(&whole.message, &streamed.message)
+                    ));
+                }
+                if whole.losses != streamed.losses {
+                    failures.push(format!(
+                        "{name}: losses differ:\nwhole: {:?}\nstream: {:?}",
+                        whole.losses, streamed.losses
+                    ));
+                }
+            }
+            (Err(whole), Err(streamed)) => {
+                if whole.kind() != streamed.kind() {
+                    failures.push(format!("{name}: both fail, differently: {whole} | {streamed}"));
+                }
+            }
+            (Ok(_), Err(e)) => failures.push(format!("{name}: only the streaming reader fails: {e}")),
+            (Err(e), Ok(_)) => failures.push(format!("{name}: only the whole-document decode fails: {e}")),
+        }
+    }
+    println!("compared {compared} statement files");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Reads at most 7 bytes per call.
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.len().min(out.len()).min(7);
+        let (head, rest) = self.0.split_at(n);
+        out[..n].copy_from_slice(head);
+        self.0 = rest;
+        Ok(n)
+    }
+}

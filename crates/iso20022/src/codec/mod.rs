@@ -18,6 +18,7 @@ mod pacs004;
 mod pacs008;
 mod pain001;
 mod status;
+mod stream;
 mod tree;
 mod xml;
 
@@ -29,6 +30,7 @@ use payglot_core_model::{
 
 use crate::rt::{Iso20022Error, Limits, Rule};
 use common::{Era, Out};
+pub use stream::{StatementEvent, StatementReader};
 
 /// The message versions with a codec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -179,6 +181,11 @@ pub(crate) fn decode_error(error: &Iso20022Error) -> DecodeError {
     let Some(v) = error.violations().first() else {
         return DecodeError::invalid(Location::default(), "invalid ISO 20022 document");
     };
+    violation_error(v, error.violations().len().saturating_sub(1))
+}
+
+/// One violation (and how many more followed it) as a located `DecodeError`.
+pub(crate) fn violation_error(v: &crate::rt::Violation, more: usize) -> DecodeError {
     let kind = match v.rule {
         Rule::NotWellFormed | Rule::Encoding | Rule::UndeclaredEntity => DecodeErrorKind::Syntax,
         Rule::Doctype
@@ -191,8 +198,8 @@ pub(crate) fn decode_error(error: &Iso20022Error) -> DecodeError {
         _ => DecodeErrorKind::Invalid,
     };
     let mut message = format!("{}: {}", v.rule, v.message);
-    if error.violations().len() > 1 {
-        message.push_str(&format!(" (and {} more violations)", error.violations().len() - 1));
+    if more > 0 {
+        message.push_str(&format!(" (and {more} more violations)"));
     }
     DecodeError::new(kind, Location::at(v.path.clone(), v.line, v.column), message)
 }
