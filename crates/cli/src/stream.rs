@@ -27,7 +27,8 @@ pub(crate) fn streams_to(to: &Format) -> bool {
 /// Whether the input that starts with `prefix` is a camt.053/camt.054 the streaming reader
 /// reads (given as `from`, or detected from the first bytes).
 pub(crate) fn is_statement(prefix: &[u8], from: Option<&Format>) -> bool {
-    let statement = |f: &Format| f.as_str().starts_with("iso20022:camt.053.") || f.as_str().starts_with("iso20022:camt.054.");
+    let statement =
+        |f: &Format| f.as_str().starts_with("iso20022:camt.053.") || f.as_str().starts_with("iso20022:camt.054.");
     match from {
         Some(format) => statement(format),
         None => {
@@ -72,7 +73,8 @@ pub(crate) fn translate(
     let progress = progress_bar(total);
     let mut losses = Losses::default();
     losses.add(reader.take_losses());
-    let mut writer = JsonWriter::begin(output, reader.message().id().starts_with("camt.053"), reader.header()).map_err(io)?;
+    let mut writer =
+        JsonWriter::begin(output, reader.message().id().starts_with("camt.053"), reader.header()).map_err(io)?;
     let mut writing = !(strict && losses.any());
     let mut events: u64 = 0;
     loop {
@@ -89,13 +91,13 @@ pub(crate) fn translate(
             writing = false;
         }
         if writing {
-            match &event {
+            let written = match &event {
                 StatementEvent::ReportStart(report) => writer.report_start(report),
                 StatementEvent::Entry(entry) => writer.entry(entry),
                 StatementEvent::ReportEnd { additional_info } => writer.report_end(additional_info.as_ref()),
                 _ => Ok(()),
-            }
-            .map_err(io)?;
+            };
+            written.map_err(io)?;
         }
         events += 1;
         if events % 256 == 0 {

@@ -125,7 +125,9 @@ fn statement_inputs() -> Vec<PathBuf> {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/iso20022");
     for family in ["camt.053", "camt.054"] {
         let Ok(entries) = std::fs::read_dir(corpus.join(family)) else { continue };
-        files.extend(entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "xml")));
+        files.extend(
+            entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "xml")),
+        );
     }
     files.sort();
     files
@@ -139,7 +141,8 @@ fn streamed_statements_give_the_whole_document_canonical_json_byte_for_byte() {
         let Some(Ok(format)) = payglot_iso20022::sniff(&bytes) else { continue };
         let Some(message) = IsoMessage::ALL.into_iter().find(|m| m.format() == format) else { continue };
         let Ok(decoded) = Iso20022Codec::new(message).decode(&bytes, &DecodeLimits::default()) else { continue };
-        let whole = CanonicalJson.encode(&decoded.message, &EncodeOptions::default()).map(|e| e.bytes).unwrap_or_default();
+        let whole =
+            CanonicalJson.encode(&decoded.message, &EncodeOptions::default()).map(|e| e.bytes).unwrap_or_default();
         let output = run(&["translate", "--lossy", "--to", "canonical:json"], &file);
         assert_eq!(output.status.code(), Some(0), "{}: {}", file.display(), String::from_utf8_lossy(&output.stderr));
         assert_eq!(String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&whole), "{}", file.display());

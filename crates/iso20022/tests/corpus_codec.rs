@@ -37,6 +37,29 @@ fn xmllint_ok(xml: &[u8], message: IsoMessage) -> Option<Result<(), String>> {
     Some(if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stderr).into_owned()) })
 }
 
+/// The loss snapshot of a corpus file: `tests/corpus-losses/<family>__<file>.txt`, one
+/// `<kind> <path>` line per loss (the details quote the file's values, which stay in the corpus).
+/// An empty snapshot means the file decodes losslessly. `PAYGLOT_BLESS=1` rewrites them.
+fn check_loss_snapshot(file: &Path, losses: &[payglot_core_model::Loss]) -> Option<String> {
+    let family = file.parent().and_then(Path::file_name).map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = file.file_stem().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let snapshot =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus-losses").join(format!("{family}__{stem}.txt"));
+    let actual: String = losses.iter().map(|l| format!("{} {}\n", l.kind.as_str(), l.path)).collect();
+    if std::env::var_os("PAYGLOT_BLESS").is_some() {
+        let written = std::fs::create_dir_all(snapshot.parent()?).and_then(|()| std::fs::write(&snapshot, &actual));
+        return written.err().map(|e| format!("{}: cannot write snapshot: {e}", snapshot.display()));
+    }
+    match std::fs::read_to_string(&snapshot) {
+        Ok(expected) if expected == actual => None,
+        Ok(expected) => Some(format!(
+            "{family}/{stem}: losses differ from {} (PAYGLOT_BLESS=1 to accept):\n--- expected\n{expected}--- actual\n{actual}",
+            snapshot.display()
+        )),
+        Err(_) => Some(format!("{family}/{stem}: no loss snapshot {} (PAYGLOT_BLESS=1 writes it)", snapshot.display())),
+    }
+}
+
 /// The first differing line of the two messages' canonical JSON, for a readable failure.
 fn first_difference(a: &payglot_core_model::Message, b: &payglot_core_model::Message) -> String {
     let json = |m| {
@@ -89,6 +112,9 @@ fn corpus_files_decode_reencode_valid_and_reach_a_fixed_point() {
         println!("{name}: {} losses", decoded.losses.len());
         for loss in &decoded.losses {
             println!("    {loss}");
+        }
+        if let Some(failure) = check_loss_snapshot(file, &decoded.losses) {
+            failures.push(failure);
         }
         let encoded = match codec.encode(&decoded.message, &EncodeOptions::lossy().business_header(true)) {
             Ok(encoded) => encoded,

@@ -183,9 +183,8 @@ fn validate_lenient<'a>(
             return Err(decode_error(&error));
         };
         let max = v.message.rsplit("maxLength ").next().and_then(|n| n.trim().parse::<usize>().ok());
-        let cut = max.and_then(|max| {
-            if v.path.contains("/@") { None } else { truncate_text_at(&bytes, v.line, v.column, max) }
-        });
+        let cut = max
+            .and_then(|max| if v.path.contains("/@") { None } else { truncate_text_at(&bytes, v.line, v.column, max) });
         let (Some(max), Some((cut, length))) = (max, cut) else { return Err(decode_error(&error)) };
         losses.push(Loss::truncated(
             v.path.clone(),

@@ -219,8 +219,8 @@ impl<R: Read> StatementReader<R> {
     /// must be a camt.053 or camt.054 of a supported version), the group header.
     pub fn new(input: R, limits: &DecodeLimits) -> Result<Self, DecodeError> {
         let limits = super::limits(limits);
-        let source =
-            Source::new(input, limits.max_bytes).map_err(|e| DecodeError::syntax(Location::default(), e.to_string()))?;
+        let source = Source::new(input, limits.max_bytes)
+            .map_err(|e| DecodeError::syntax(Location::default(), e.to_string()))?;
         let mut xml = NsReader::from_reader(source);
         let config = xml.config_mut();
         config.expand_empty_elements = true;
@@ -432,8 +432,8 @@ impl<R: Read> Inner<R> {
     fn push_scope(&mut self, start: &BytesStart<'_>) -> Result<(), DecodeError> {
         let mut declarations = Vec::new();
         for attribute in start.attributes() {
-            let attribute = attribute
-                .map_err(|e| self.error(DecodeErrorKind::Syntax, "", format!("notWellFormed: {e}")))?;
+            let attribute =
+                attribute.map_err(|e| self.error(DecodeErrorKind::Syntax, "", format!("notWellFormed: {e}")))?;
             let key = attribute.key.as_ref();
             if key == b"xmlns" || key.starts_with(b"xmlns:") {
                 declarations.push((key.to_vec(), attribute.value.to_vec()));
@@ -474,8 +474,8 @@ impl<R: Read> Inner<R> {
     /// Only namespace declarations and `xsi:schemaLocation` may sit on the structural elements.
     fn check_attributes(&self, start: &BytesStart<'_>, path: &str) -> Result<(), DecodeError> {
         for attribute in start.attributes() {
-            let attribute = attribute
-                .map_err(|e| self.error(DecodeErrorKind::Syntax, path, format!("notWellFormed: {e}")))?;
+            let attribute =
+                attribute.map_err(|e| self.error(DecodeErrorKind::Syntax, path, format!("notWellFormed: {e}")))?;
             let key = attribute.key.as_ref();
             if key == b"xmlns" || key.starts_with(b"xmlns:") {
                 continue;
@@ -568,7 +568,11 @@ impl<R: Read> Inner<R> {
                     }
                 }
                 Event::Decl(_) => {
-                    return Err(self.error(DecodeErrorKind::Syntax, path, "notWellFormed: XML declaration not at the start"));
+                    return Err(self.error(
+                        DecodeErrorKind::Syntax,
+                        path,
+                        "notWellFormed: XML declaration not at the start",
+                    ));
                 }
                 Event::DocType(_) => {
                     return Err(self.error(DecodeErrorKind::Limit, path, "doctype: DOCTYPE/DTD is not allowed"));
@@ -749,7 +753,9 @@ impl<R: Read> Inner<R> {
                         });
                         let Some(message) = message else {
                             let what = match namespace.strip_prefix(ISO_PREFIX) {
-                                Some(version) => format!("unsupported version {version} (the streaming reader reads camt.053 and camt.054)"),
+                                Some(version) => format!(
+                                    "unsupported version {version} (the streaming reader reads camt.053 and camt.054)"
+                                ),
                                 None => "Document has no ISO 20022 namespace".to_owned(),
                             };
                             return Err(DecodeError::unsupported(Location::at(ROOT_PATH, line, column), what));
@@ -777,7 +783,9 @@ impl<R: Read> Inner<R> {
         // The root element.
         let root_path = self.root_path();
         match self.step(ROOT_PATH, false)? {
-            Step::Start { start, in_document_ns: true, .. } if start.local_name().as_ref() == self.kind.root().as_bytes() => {
+            Step::Start { start, in_document_ns: true, .. }
+                if start.local_name().as_ref() == self.kind.root().as_bytes() =>
+            {
                 self.check_attributes(&start, &root_path)?;
                 self.push_scope(&start)?;
             }
@@ -877,7 +885,9 @@ impl<R: Read> Inner<R> {
                 Ok(())
             }
             Step::End => self.end_report(&report_path, phase),
-            Step::Eof => Err(self.error(DecodeErrorKind::Syntax, &report_path, "notWellFormed: unexpected end of document")),
+            Step::Eof => {
+                Err(self.error(DecodeErrorKind::Syntax, &report_path, "notWellFormed: unexpected end of document"))
+            }
         }
     }
 
@@ -895,7 +905,8 @@ impl<R: Read> Inner<R> {
         self.report = Some(report);
         checked?;
         self.xml.get_mut().trim_to(offset);
-        let head = head.ok_or_else(|| self.error(DecodeErrorKind::Syntax, report_path, "notWellFormed: report not open"))?;
+        let head =
+            head.ok_or_else(|| self.error(DecodeErrorKind::Syntax, report_path, "notWellFormed: report not open"))?;
         head.mark();
         let start = camt::report_head(&head, self.era)?;
         head.losses_at(report_path, &mut self.losses);
@@ -1005,7 +1016,9 @@ impl<R: Read> Inner<R> {
                 self.pop_scope();
                 self.epilogue()
             }
-            Step::Eof => Err(self.error(DecodeErrorKind::Syntax, root_path, "notWellFormed: unexpected end of document")),
+            Step::Eof => {
+                Err(self.error(DecodeErrorKind::Syntax, root_path, "notWellFormed: unexpected end of document"))
+            }
         }
     }
 
@@ -1025,7 +1038,11 @@ impl<R: Read> Inner<R> {
             match self.step("", false)? {
                 Step::Start { start, namespace, .. } => {
                     if self.scopes.is_empty() {
-                        return Err(self.error(DecodeErrorKind::Syntax, "", "notWellFormed: more than one root element"));
+                        return Err(self.error(
+                            DecodeErrorKind::Syntax,
+                            "",
+                            "notWellFormed: more than one root element",
+                        ));
                     }
                     if start.local_name().as_ref() == b"AppHdr" && namespace.starts_with(ISO_PREFIX.as_bytes()) {
                         return Err(self.error(
@@ -1116,9 +1133,7 @@ mod fragments {
             #[cfg(feature = "camt_053_001_08")]
             (IsoMessage::Camt053V08, Part::Entry) => read_root::<S08Entry>(document, limits).map(drop),
             #[cfg(feature = "camt_053_001_08")]
-            (IsoMessage::Camt053V08, Part::Supplementary) => {
-                read_root::<S08Supplementary>(document, limits).map(drop)
-            }
+            (IsoMessage::Camt053V08, Part::Supplementary) => read_root::<S08Supplementary>(document, limits).map(drop),
             #[cfg(feature = "camt_054_001_02")]
             (IsoMessage::Camt054V02, Part::GroupHeader) => read_root::<N02Header>(document, limits).map(drop),
             #[cfg(feature = "camt_054_001_02")]
@@ -1132,9 +1147,7 @@ mod fragments {
             #[cfg(feature = "camt_054_001_08")]
             (IsoMessage::Camt054V08, Part::Entry) => read_root::<N08Entry>(document, limits).map(drop),
             #[cfg(feature = "camt_054_001_08")]
-            (IsoMessage::Camt054V08, Part::Supplementary) => {
-                read_root::<N08Supplementary>(document, limits).map(drop)
-            }
+            (IsoMessage::Camt054V08, Part::Supplementary) => read_root::<N08Supplementary>(document, limits).map(drop),
             _ => return None,
         })
     }

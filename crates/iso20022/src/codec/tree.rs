@@ -350,7 +350,12 @@ fn open(start: &BytesStart<'_>, line: u64) -> Result<Element, String> {
         let value = attr.unescape_value().map_err(|e| e.to_string())?.into_owned();
         attrs.push((key, value));
     }
-    Ok(Element { name: String::from_utf8_lossy(start.local_name().as_ref()).into_owned(), attrs, line, ..Element::default() })
+    Ok(Element {
+        name: String::from_utf8_lossy(start.local_name().as_ref()).into_owned(),
+        attrs,
+        line,
+        ..Element::default()
+    })
 }
 
 fn push_child(parent: &mut Element, mut child: Element) {
