@@ -6,7 +6,10 @@
 //! - `codegen --check`: fail when committed generated code differs from the generator's output.
 //! - `fuzz-smoke [SECONDS]`: run every cargo-fuzz target for a bounded time (nightly only).
 //! - `sdl`: write the GraphQL schema's SDL to `schemas/graphql/schema.graphql` (see [`sdl`]).
+//! - `bench-data [--size 1G] [--out FILE]`: write a large camt.053.001.08 statement for the
+//!   streaming benchmarks (see [`bench_data`]).
 
+mod bench_data;
 mod codegen_iso;
 mod codegen_soap;
 mod codesets;
@@ -35,7 +38,10 @@ fn main() -> anyhow::Result<()> {
         ["fuzz-smoke"] => fuzz::smoke(&root, 20),
         ["fuzz-smoke", seconds] => fuzz::smoke(&root, seconds.parse()?),
         ["sdl"] => sdl::run(&root),
-        _ => anyhow::bail!("usage: cargo xtask codegen [--check] | fuzz-smoke [SECONDS] | sdl (got {args:?})"),
+        ["bench-data", rest @ ..] => bench_data::run(&root, rest),
+        _ => anyhow::bail!(
+            "usage: cargo xtask codegen [--check] | fuzz-smoke [SECONDS] | sdl | bench-data [--size 1G] [--out FILE] (got {args:?})"
+        ),
     }
 }
 

@@ -8,6 +8,7 @@ use payglot::{Registry, TranslateError, TranslateOptions};
 
 use crate::args::{Cli, Command, ReportStyle, TransportArgs};
 use crate::report::{Problem, Report, emit};
+use crate::stream;
 
 /// Exit codes; see the crate docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,11 +62,26 @@ fn translate(
     let outcome = (|| {
         let from = parse_from(from)?;
         let to = Format::parse(to).map_err(|e| (Exit::Usage, Problem::usage(e.to_string())))?;
-        let bytes = read_input(input, &options.limits)?;
-        payglot::translate(registry, &bytes, from.as_ref(), &to, &options).map_err(|e| translate_failure(&e))
+        // Statements (camt.053/054) to canonical:json stream: any size, bounded memory.
+        let mut taken = Vec::new();
+        if stream::streams_to(&to) {
+            match translate_streaming(input, from.as_ref(), output, lossy, &options.limits) {
+                Streaming::Done(streamed) => return streamed.map(Done::Streamed),
+                Streaming::No(prefix) => taken = prefix,
+            }
+        }
+        let bytes = read_input_after(taken, input, &options.limits)?;
+        payglot::translate(registry, &bytes, from.as_ref(), &to, &options)
+            .map(Done::Whole)
+            .map_err(|e| translate_failure(&e))
     })();
     let exit = match outcome {
-        Ok(translation) => {
+        Ok(Done::Streamed(streamed)) => {
+            report.format = Some(streamed.format.to_string());
+            report.losses = streamed.losses;
+            Exit::Ok
+        }
+        Ok(Done::Whole(translation)) => {
             report.format = Some(translation.from.to_string());
             report.losses = translation.losses().cloned().collect();
             match write_output(output, &translation.bytes) {
@@ -85,6 +101,82 @@ fn translate(
         emit(style, &[report]);
     }
     exit
+}
+
+/// A translation done in one piece or streamed (output already written).
+enum Done {
+    Whole(payglot::Translation),
+    Streamed(stream::Outcome),
+}
+
+/// Whether a translation was streamed.
+enum Streaming {
+    /// Streamed (or failed while streaming).
+    Done(Result<stream::Outcome, (Exit, Problem)>),
+    /// Not a statement: translate it whole. Holds what was already read from stdin.
+    No(Vec<u8>),
+}
+
+/// Stream the translation when the input is a camt.053/054 statement. Output goes straight to
+/// its destination; on failure an output file is removed (stdout may have received part of
+/// the document; the exit code says it is unusable).
+fn translate_streaming(
+    input: &str,
+    from: Option<&Format>,
+    output: Option<&Path>,
+    lossy: bool,
+    limits: &DecodeLimits,
+) -> Streaming {
+    let unreadable = |e: std::io::Error| (Exit::Usage, Problem::usage(format!("cannot read {input}: {e}")));
+    let (source, total): (Box<dyn Read>, Option<u64>) = if input == "-" {
+        let mut prefix = Vec::new();
+        if let Err(e) = std::io::stdin().lock().take(64 << 10).read_to_end(&mut prefix) {
+            return Streaming::Done(Err(unreadable(e)));
+        }
+        if !stream::is_statement(&prefix, from) {
+            return Streaming::No(prefix);
+        }
+        (Box::new(std::io::Cursor::new(prefix).chain(std::io::stdin())), None)
+    } else {
+        let prefix = match stream::file_prefix(input) {
+            Ok(prefix) => prefix,
+            // Reported by the whole-document path, which reads the file again.
+            Err(_) => return Streaming::No(Vec::new()),
+        };
+        if !stream::is_statement(&prefix, from) {
+            return Streaming::No(Vec::new());
+        }
+        let file = match std::fs::File::open(input) {
+            Ok(file) => file,
+            Err(e) => return Streaming::Done(Err(unreadable(e))),
+        };
+        let total = file.metadata().ok().map(|m| m.len());
+        (Box::new(file), total)
+    };
+    let result = match output {
+        Some(path) => {
+            let file = match std::fs::File::create(path) {
+                Ok(file) => file,
+                Err(e) => {
+                    return Streaming::Done(Err((Exit::Usage, Problem::usage(format!("cannot write output: {e}")))));
+                }
+            };
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+            let result = stream::translate(source, total, limits, !lossy, &mut out);
+            if result.is_err() {
+                drop(out);
+                // Half a document is worse than none.
+                let _ = std::fs::remove_file(path);
+            }
+            result
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            stream::translate(source, total, limits, !lossy, &mut out)
+        }
+    };
+    Streaming::Done(result)
 }
 
 fn detect(style: ReportStyle, input: &str) -> Exit {
@@ -217,8 +309,14 @@ fn translate_failure(error: &TranslateError) -> (Exit, Problem) {
 /// Read a file or stdin, but never more than the size limit (plus one byte, to tell that it
 /// was exceeded): a huge input fails with a limit error instead of filling memory.
 fn read_input(input: &str, limits: &DecodeLimits) -> Result<Vec<u8>, (Exit, Problem)> {
+    read_input_after(Vec::new(), input, limits)
+}
+
+/// [`read_input`] when `taken` (from stdin) was read already.
+fn read_input_after(taken: Vec<u8>, input: &str, limits: &DecodeLimits) -> Result<Vec<u8>, (Exit, Problem)> {
     let cap = u64::try_from(limits.max_bytes).unwrap_or(u64::MAX).saturating_add(1);
-    let mut bytes = Vec::new();
+    let cap = cap.saturating_sub(taken.len() as u64);
+    let mut bytes = taken;
     let read = if input == "-" {
         std::io::stdin().lock().take(cap).read_to_end(&mut bytes)
     } else {

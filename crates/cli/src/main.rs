@@ -7,6 +7,7 @@
 mod args;
 mod commands;
 mod report;
+mod stream;
 
 use std::process::ExitCode;
 

@@ -20,15 +20,15 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    fn report(self) -> &'static str {
+    pub(crate) fn report(self) -> &'static str {
         if self == Kind::Statement { "Stmt" } else { "Ntfctn" }
     }
 
-    fn additional_info(self) -> &'static str {
+    pub(crate) fn additional_info(self) -> &'static str {
         if self == Kind::Statement { "AddtlStmtInf" } else { "AddtlNtfctnInf" }
     }
 
-    fn root(self) -> &'static str {
+    pub(crate) fn root(self) -> &'static str {
         if self == Kind::Statement { "BkToCstmrStmt" } else { "BkToCstmrDbtCdtNtfctn" }
     }
 
@@ -38,7 +38,17 @@ impl Kind {
 }
 
 pub(crate) fn decode(root: &Element, era: Era, kind: Kind) -> Result<Message, DecodeError> {
-    let h = root.child("GrpHdr").ok_or_else(|| c::missing(root, "GrpHdr"))?;
+    let header = group_header(root.child("GrpHdr").ok_or_else(|| c::missing(root, "GrpHdr"))?, era)?;
+    let reports = root.children(kind.report()).map(|r| report(r, era, kind)).collect::<Result<_, _>>()?;
+    let reports = AccountReports { header, reports };
+    Ok(match kind {
+        Kind::Statement => Message::Statement(reports),
+        Kind::Notification => Message::Notification(reports),
+    })
+}
+
+/// The group header (`GrpHdr`).
+pub(crate) fn group_header(h: &Element, era: Era) -> Result<GroupHeader, DecodeError> {
     let mut header = GroupHeader::new(
         c::opt_parse(h, "MsgId", |s: &str| payglot_core_model::MessageId::new(s))?
             .ok_or_else(|| c::missing(h, "MsgId"))?,
@@ -46,12 +56,7 @@ pub(crate) fn decode(root: &Element, era: Era, kind: Kind) -> Result<Message, De
     );
     header.recipient = c::opt_party(h, "MsgRcpt", era)?;
     header.additional_info = c::opt_text(h, "AddtlInf")?;
-    let reports = root.children(kind.report()).map(|r| report(r, era, kind)).collect::<Result<_, _>>()?;
-    let reports = AccountReports { header, reports };
-    Ok(match kind {
-        Kind::Statement => Message::Statement(reports),
-        Kind::Notification => Message::Notification(reports),
-    })
+    Ok(header)
 }
 
 fn credit_debit(parent: &Element) -> Result<Option<CreditDebit>, DecodeError> {
@@ -66,6 +71,20 @@ fn credit_debit(parent: &Element) -> Result<Option<CreditDebit>, DecodeError> {
 }
 
 fn report(r: &Element, era: Era, kind: Kind) -> Result<AccountReport, DecodeError> {
+    let mut report = report_head(r, era)?;
+    report.entries = r.children("Ntry").map(|e| entry(e, era)).collect::<Result<_, _>>()?;
+    report.additional_info = report_tail(r, kind)?;
+    Ok(report)
+}
+
+/// What follows the entries of a report (`AddtlStmtInf`, `AddtlNtfctnInf`).
+pub(crate) fn report_tail(r: &Element, kind: Kind) -> Result<Option<Text<500>>, DecodeError> {
+    c::opt_text(r, kind.additional_info())
+}
+
+/// A report without its entries and additional information (the parts before the first
+/// `Ntry`, which the streaming reader yields before the entries).
+pub(crate) fn report_head(r: &Element, era: Era) -> Result<AccountReport, DecodeError> {
     let account_el = r.child("Acct").ok_or_else(|| c::missing(r, "Acct"))?;
     let (from, to) = match r.child("FrToDt") {
         Some(p) => (p.child("FrDtTm").map(c::datetime).transpose()?, p.child("ToDtTm").map(c::datetime).transpose()?),
@@ -83,8 +102,8 @@ fn report(r: &Element, era: Era, kind: Kind) -> Result<AccountReport, DecodeErro
         account_servicer: c::opt_agent(account_el, "Svcr", era)?,
         balances: r.children("Bal").map(balance).collect::<Result<_, _>>()?,
         summary: r.child("TxsSummry").map(summary).transpose()?,
-        entries: r.children("Ntry").map(|e| entry(e, era)).collect::<Result<_, _>>()?,
-        additional_info: c::opt_text(r, kind.additional_info())?,
+        entries: Vec::new(),
+        additional_info: None,
     })
 }
 
@@ -134,7 +153,8 @@ fn bank_transaction_code(b: &Element) -> Result<BankTransactionCode, DecodeError
     Ok(code)
 }
 
-fn entry(e: &Element, era: Era) -> Result<Entry, DecodeError> {
+/// One entry (`Ntry`).
+pub(crate) fn entry(e: &Element, era: Era) -> Result<Entry, DecodeError> {
     let status = match (era, e.child("Sts")) {
         (Era::Old, Some(s)) => CodeOrProprietary::Code(c::text(s)?),
         (Era::New, Some(s)) => c::code_or_prop(s, |s: &str| Text::new(s))?,

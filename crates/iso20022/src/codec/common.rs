@@ -43,6 +43,36 @@ pub(crate) fn missing(element: &Element, child: &str) -> DecodeError {
 
 // ---------------------------------------------------------------- decode
 
+/// Check a group's stated number of transactions (`NbOfTxs`) and stated sums (`sums`, such as
+/// `CtrlSum` or `TtlIntrBkSttlmAmt`) against what was read: `count` transactions adding up to
+/// `sum` (`what` names the amounts in the message). A mismatch is kept as an `Approximated`
+/// loss on the stated element, since encoding recomputes both.
+pub(crate) fn check_totals(
+    el: &Element,
+    count: usize,
+    sum: Decimal,
+    sums: &[&str],
+    what: &str,
+) -> Result<(), DecodeError> {
+    if let Some(stated) = el.child("NbOfTxs")
+        && stated.text().parse::<usize>().ok() != Some(count)
+    {
+        stated.approximate(format!(
+            "NbOfTxs says {} but there are {count} transactions; recomputed on encode",
+            stated.text()
+        ));
+    }
+    for name in sums {
+        if let Some(stated) = el.child(name) {
+            let value = decimal(stated)?;
+            if value != sum {
+                stated.approximate(format!("{name} says {value} but the {what} add up to {sum}; recomputed on encode"));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn text<const N: usize>(element: &Element) -> Result<Text<N>, DecodeError> {
     Text::new(element.text()).map_err(|e| invalid(element, e))
 }

@@ -18,6 +18,7 @@ mod pacs004;
 mod pacs008;
 mod pain001;
 mod status;
+mod stream;
 mod tree;
 mod xml;
 
@@ -29,6 +30,7 @@ use payglot_core_model::{
 
 use crate::{Iso20022Error, Limits, Rule};
 use common::{Era, Out};
+pub use stream::{StatementEvent, StatementReader};
 
 /// The message versions with a codec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -144,13 +146,85 @@ impl IsoMessage {
 #[derive(Debug, Clone, Copy)]
 pub struct Iso20022Codec {
     message: IsoMessage,
+    lenient_text: bool,
 }
 
 impl Iso20022Codec {
     /// The codec for `message`.
     pub fn new(message: IsoMessage) -> Self {
-        Self { message }
+        Self { message, lenient_text: false }
     }
+
+    /// Lenient option for a quirk real files show: text longer than its schema's `maxLength`
+    /// (remittance over 140 characters, long names) is cut to the maximum and reported as a
+    /// `Truncated` loss with its path, instead of refusing the document. Off by default; every
+    /// other rule is checked as usual, and a strict translation still refuses (the loss).
+    pub fn lenient_text(mut self, lenient: bool) -> Self {
+        self.lenient_text = lenient;
+        self
+    }
+}
+
+/// At most this many over-long values are cut in one document (each costs a validation pass).
+const MAX_TRUNCATIONS: usize = 1_000;
+
+/// Validate `input`; in lenient mode, cut over-long text values to their `maxLength` until
+/// the document validates, returning the cut document and a `Truncated` loss per value.
+fn validate_lenient<'a>(
+    input: &'a [u8],
+    limits: &Limits,
+    lenient: bool,
+) -> Result<(std::borrow::Cow<'a, [u8]>, Vec<Loss>), DecodeError> {
+    let mut bytes = std::borrow::Cow::Borrowed(input);
+    let mut losses = Vec::new();
+    for _ in 0..=MAX_TRUNCATIONS {
+        let Err(error) = crate::parse_any(&bytes, limits) else { return Ok((bytes, losses)) };
+        let Some(v) = error.violations().first().filter(|v| lenient && v.rule == Rule::MaxLength) else {
+            return Err(decode_error(&error));
+        };
+        let max = v.message.rsplit("maxLength ").next().and_then(|n| n.trim().parse::<usize>().ok());
+        let cut = max
+            .and_then(|max| if v.path.contains("/@") { None } else { truncate_text_at(&bytes, v.line, v.column, max) });
+        let (Some(max), Some((cut, length))) = (max, cut) else { return Err(decode_error(&error)) };
+        losses.push(Loss::truncated(
+            v.path.clone(),
+            format!("text of {length} characters cut to its maxLength {max} (lenient text)"),
+        ));
+        bytes = std::borrow::Cow::Owned(cut);
+    }
+    Err(DecodeError::limit(
+        Location::default(),
+        format!("more than {MAX_TRUNCATIONS} over-long values; not cutting any further"),
+    ))
+}
+
+/// Cut the text of the element whose start tag is at `line`:`column` (characters) to `max`
+/// characters; the new document and the text's former length. `None` when the element's
+/// content is not plain text.
+fn truncate_text_at(bytes: &[u8], line: u64, column: u64, max: usize) -> Option<(Vec<u8>, usize)> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(usize::try_from(line - 2).ok()?).map(|(i, _)| i + 1)?
+    };
+    let rest = text.get(line_start..)?;
+    let skip = usize::try_from(column.saturating_sub(1)).ok()?;
+    let tag = line_start + rest.char_indices().nth(skip).map(|(i, _)| i)?;
+    let open_end = tag + text.get(tag..)?.find('>')? + 1;
+    let close = open_end + text.get(open_end..)?.find('<')?;
+    if text.get(close..)?.starts_with("<![CDATA[") {
+        return None;
+    }
+    let raw = text.get(open_end..close)?;
+    let value = quick_xml::escape::unescape(raw).ok()?;
+    let length = value.chars().count();
+    let kept: String = value.chars().take(max).collect();
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(text.get(..open_end)?.as_bytes());
+    out.extend_from_slice(quick_xml::escape::escape(kept.as_str()).as_bytes());
+    out.extend_from_slice(text.get(close..)?.as_bytes());
+    Some((out, length))
 }
 
 /// A codec for every supported version, for the facade's registry.
@@ -179,6 +253,11 @@ pub(crate) fn decode_error(error: &Iso20022Error) -> DecodeError {
     let Some(v) = error.violations().first() else {
         return DecodeError::invalid(Location::default(), "invalid ISO 20022 document");
     };
+    violation_error(v, error.violations().len().saturating_sub(1))
+}
+
+/// One violation (and how many more followed it) as a located `DecodeError`.
+pub(crate) fn violation_error(v: &crate::rt::Violation, more: usize) -> DecodeError {
     let kind = match v.rule {
         Rule::NotWellFormed | Rule::Encoding | Rule::UndeclaredEntity => DecodeErrorKind::Syntax,
         Rule::Doctype
@@ -191,8 +270,8 @@ pub(crate) fn decode_error(error: &Iso20022Error) -> DecodeError {
         _ => DecodeErrorKind::Invalid,
     };
     let mut message = format!("{}: {}", v.rule, v.message);
-    if error.violations().len() > 1 {
-        message.push_str(&format!(" (and {} more violations)", error.violations().len() - 1));
+    if more > 0 {
+        message.push_str(&format!(" (and {more} more violations)"));
     }
     DecodeError::new(kind, Location::at(v.path.clone(), v.line, v.column), message)
 }
@@ -203,8 +282,8 @@ impl Codec for Iso20022Codec {
     }
 
     fn decode(&self, input: &[u8], decode_limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
-        crate::parse_any(input, &limits(decode_limits)).map_err(|e| decode_error(&e))?;
-        let parsed = tree::parse(input)?;
+        let (input, truncations) = validate_lenient(input, &limits(decode_limits), self.lenient_text)?;
+        let parsed = tree::parse(&input)?;
         if IsoMessage::from_namespace(&parsed.namespace) != Some(self.message) {
             return Err(DecodeError::unsupported(
                 Location::path("/Document"),
@@ -225,7 +304,7 @@ impl Codec for Iso20022Codec {
             IsoMessage::Camt053V02 | IsoMessage::Camt053V08 => camt::decode(root, era, camt::Kind::Statement)?,
             IsoMessage::Camt054V02 | IsoMessage::Camt054V08 => camt::decode(root, era, camt::Kind::Notification)?,
         };
-        let mut losses = Vec::new();
+        let mut losses = truncations;
         if let Some(app_header) = &parsed.app_header {
             app_header.mark();
             header_mut(&mut message).business_header = Some(head::decode(app_header)?);

@@ -36,26 +36,8 @@ pub(crate) fn decode(root: &Element) -> Result<Message, DecodeError> {
         None => None,
     };
     let transactions = root.children("TxInf").map(transaction).collect::<Result<Vec<_>, _>>()?;
-    if let Some(count) = h.child("NbOfTxs")
-        && count.text().parse::<usize>().ok() != Some(transactions.len())
-    {
-        count.approximate(format!(
-            "NbOfTxs says {} but there are {} transactions; recomputed on encode",
-            count.text(),
-            transactions.len()
-        ));
-    }
     let total: Decimal = transactions.iter().map(|t| t.returned_settlement_amount.amount()).sum();
-    for name in ["CtrlSum", "TtlRtrdIntrBkSttlmAmt"] {
-        if let Some(stated) = h.child(name) {
-            let value = c::decimal(stated)?;
-            if value != total {
-                stated.approximate(format!(
-                    "{name} says {value} but the returned amounts add up to {total}; recomputed on encode"
-                ));
-            }
-        }
-    }
+    c::check_totals(h, transactions.len(), total, &["CtrlSum", "TtlRtrdIntrBkSttlmAmt"], "returned amounts")?;
     Ok(Message::PaymentReturn(PaymentReturn { header, settlement, original_group, transactions }))
 }
 

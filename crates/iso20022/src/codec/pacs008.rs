@@ -34,27 +34,8 @@ pub(crate) fn decode(root: &Element) -> Result<Message, DecodeError> {
 }
 
 fn check_totals(h: &Element, transfers: &[CreditTransfer]) -> Result<(), DecodeError> {
-    if let Some(count) = h.child("NbOfTxs")
-        && count.text().parse::<usize>().ok() != Some(transfers.len())
-    {
-        count.approximate(format!(
-            "NbOfTxs says {} but there are {} transactions; recomputed on encode",
-            count.text(),
-            transfers.len()
-        ));
-    }
     let sum: Decimal = transfers.iter().filter_map(|t| t.settlement_amount.as_ref()).map(|m| m.amount()).sum();
-    for name in ["CtrlSum", "TtlIntrBkSttlmAmt"] {
-        if let Some(stated) = h.child(name) {
-            let stated_sum = c::decimal(stated)?;
-            if stated_sum != sum {
-                stated.approximate(format!(
-                    "{name} says {stated_sum} but the transactions add up to {sum}; recomputed on encode"
-                ));
-            }
-        }
-    }
-    Ok(())
+    c::check_totals(h, transfers.len(), sum, &["CtrlSum", "TtlIntrBkSttlmAmt"], "transactions")
 }
 
 pub(crate) fn settlement(el: &Element) -> Result<SettlementInfo, DecodeError> {

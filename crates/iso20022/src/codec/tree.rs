@@ -9,7 +9,7 @@
 use std::cell::{Cell, RefCell};
 
 use payglot_core_model::{DecodeError, Location, Loss};
-use quick_xml::events::Event;
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
@@ -40,7 +40,22 @@ pub(crate) struct Parsed {
 
 const ISO_PREFIX: &str = "urn:iso:std:iso:20022:tech:xsd:";
 
+/// Elements whose loss paths always carry an index (`Stmt[1]`, `Ntry[1]`), even when only one
+/// is present: the streaming statement reader yields them one at a time and cannot know
+/// whether another follows, so both paths name them the same way.
+const ALWAYS_INDEXED: [&str; 3] = ["Stmt", "Ntfctn", "Ntry"];
+
 impl Element {
+    /// An empty element named `name` (a stand-in parent for elements read separately).
+    pub(crate) fn named(name: &str, line: u64) -> Element {
+        Element { name: name.to_owned(), line, ..Element::default() }
+    }
+
+    /// Add `child` as the last child.
+    pub(crate) fn adopt(&mut self, child: Element) {
+        push_child(self, child);
+    }
+
     /// The first child named `name`, marked used.
     pub(crate) fn child(&self, name: &str) -> Option<&Element> {
         let child = self.children.iter().find(|c| c.name == name)?;
@@ -96,12 +111,26 @@ impl Element {
         self.child_losses(&here, out);
     }
 
+    /// Like [`Element::losses`], with this element's own path given (`.../Stmt[2]`).
+    pub(crate) fn losses_at(&self, here: &str, out: &mut Vec<Loss>) {
+        if !self.used.get() {
+            out.push(Loss::dropped(here, describe(self)));
+            return;
+        }
+        self.child_losses(here, out);
+    }
+
     fn child_losses(&self, here: &str, out: &mut Vec<Loss>) {
         if let Some(detail) = self.approximation.borrow().as_ref() {
             out.push(Loss::approximated(here, detail.clone()));
         }
-        for child in &self.children {
-            let repeated = self.children.iter().filter(|c| c.name == child.name).count() > 1;
+        for (i, child) in self.children.iter().enumerate() {
+            // `Name[i]` when the name repeats here (a later sibling shares it); the units the
+            // streaming statement reader yields one by one are always indexed, since it cannot
+            // know whether another will follow.
+            let repeated = child.index > 1
+                || ALWAYS_INDEXED.contains(&child.name.as_str())
+                || self.children.iter().skip(i + 1).any(|c| c.name == child.name);
             let path = format!("{here}/{}", child.segment(repeated));
             if child.used.get() {
                 child.child_losses(&path, out);
@@ -141,6 +170,7 @@ fn describe(element: &Element) -> String {
 pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, DecodeError> {
     let mut reader = NsReader::from_reader(bytes);
     reader.config_mut().trim_text(false);
+    let mut lines = LineCounter::default();
     let mut document = None;
     let mut app_header = None;
     let mut namespace = String::new();
@@ -153,13 +183,13 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, DecodeError> {
                     ResolveResult::Bound(ns) => String::from_utf8_lossy(ns.as_ref()).into_owned(),
                     _ => String::new(),
                 };
-                let local = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                let local = start.local_name();
                 let is_iso = ns.is_empty() || ns.starts_with(ISO_PREFIX);
-                if local == "Document" && is_iso && document.is_none() {
+                if local.as_ref() == b"Document" && is_iso && document.is_none() {
                     namespace = ns;
-                    document = Some(build(&mut reader, bytes, &start, position)?);
-                } else if local == "AppHdr" && ns.starts_with(ISO_PREFIX) && app_header.is_none() {
-                    app_header = Some(build(&mut reader, bytes, &start, position)?);
+                    document = Some(build(&mut reader, bytes, &start, position, &mut lines)?);
+                } else if local.as_ref() == b"AppHdr" && ns.starts_with(ISO_PREFIX) && app_header.is_none() {
+                    app_header = Some(build(&mut reader, bytes, &start, position, &mut lines)?);
                 }
             }
             Event::Eof => break,
@@ -176,57 +206,126 @@ fn syntax(bytes: &[u8], position: u64, message: &str) -> DecodeError {
     DecodeError::syntax(Location::at("", line, column), message.to_owned())
 }
 
+/// Line numbers by offset, counted incrementally (offsets only grow), so building the tree of
+/// a large document stays linear.
+#[derive(Debug, Default)]
+struct LineCounter {
+    offset: usize,
+    /// Newlines before `offset`.
+    newlines: u64,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, bytes: &[u8], offset: usize) -> u64 {
+        if let Some(gap) = bytes.get(self.offset..offset) {
+            self.newlines += gap.iter().filter(|&&b| b == b'\n').count() as u64;
+            self.offset = offset;
+        }
+        self.newlines + 1
+    }
+}
+
+/// Builds one element's subtree from parser events. The whole-document parse and the
+/// streaming statement reader both build through it, so they cannot disagree on the tree.
+#[derive(Debug, Default)]
+pub(crate) struct Builder {
+    stack: Vec<Element>,
+}
+
+impl Builder {
+    /// Open an element whose start tag begins on `line`.
+    pub(crate) fn start(&mut self, start: &BytesStart<'_>, line: u64) -> Result<(), String> {
+        self.stack.push(open(start, line)?);
+        Ok(())
+    }
+
+    /// An empty element (`<X/>`).
+    pub(crate) fn empty(&mut self, start: &BytesStart<'_>, line: u64) -> Result<Option<Element>, String> {
+        self.stack.push(open(start, line)?);
+        Ok(self.end())
+    }
+
+    /// Character data of the innermost open element.
+    pub(crate) fn text(&mut self, text: &str) {
+        if let Some(top) = self.stack.last_mut() {
+            top.text.push_str(text);
+        }
+    }
+
+    /// A character or predefined entity reference.
+    pub(crate) fn reference(&mut self, reference: &BytesRef<'_>) -> Result<(), String> {
+        let c = resolve_reference(reference).ok_or_else(|| "unknown entity reference".to_owned())?;
+        if let Some(top) = self.stack.last_mut() {
+            top.text.push(c);
+        }
+        Ok(())
+    }
+
+    /// Close the innermost element; the finished root when it was the outermost.
+    pub(crate) fn end(&mut self) -> Option<Element> {
+        let element = finish(self.stack.pop()?);
+        match self.stack.last_mut() {
+            Some(parent) => {
+                push_child(parent, element);
+                None
+            }
+            None => Some(element),
+        }
+    }
+
+    /// Open elements.
+    pub(crate) fn depth(&self) -> usize {
+        self.stack.len()
+    }
+}
+
 /// Build the subtree of the element that `start` opened.
 fn build(
     reader: &mut NsReader<&[u8]>,
     bytes: &[u8],
-    start: &quick_xml::events::BytesStart<'_>,
+    start: &BytesStart<'_>,
     position: u64,
+    lines: &mut LineCounter,
 ) -> Result<Element, DecodeError> {
-    let mut stack = vec![open(bytes, start, position)?];
+    let at = |p: u64| usize::try_from(p).unwrap_or(usize::MAX);
+    let mut builder = Builder::default();
+    builder.start(start, lines.line_at(bytes, at(position))).map_err(|e| syntax(bytes, position, &e))?;
     loop {
         let position = reader.buffer_position();
         let event = reader.read_event().map_err(|e| syntax(bytes, position, &e.to_string()))?;
-        match event {
-            Event::Start(start) => stack.push(open(bytes, &start, position)?),
+        let done = match event {
+            Event::Start(start) => {
+                builder.start(&start, lines.line_at(bytes, at(position))).map_err(|e| syntax(bytes, position, &e))?;
+                None
+            }
             Event::Empty(start) => {
-                let element = open(bytes, &start, position)?;
-                push_child(&mut stack, element);
+                builder.empty(&start, lines.line_at(bytes, at(position))).map_err(|e| syntax(bytes, position, &e))?
             }
             Event::Text(text) => {
-                let decoded = text.decode().map_err(|e| syntax(bytes, position, &e.to_string()))?;
-                if let Some(top) = stack.last_mut() {
-                    // Since quick-xml 0.38 entity references arrive as separate events, so text
-                    // needs no unescaping here.
-                    top.text.push_str(&decoded);
-                }
+                // Since quick-xml 0.38 entity references arrive as separate events, so text
+                // needs no unescaping here.
+                builder.text(&text.decode().map_err(|e| syntax(bytes, position, &e.to_string()))?);
+                None
             }
             Event::CData(data) => {
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&String::from_utf8_lossy(&data));
-                }
+                builder.text(&String::from_utf8_lossy(&data));
+                None
             }
             Event::GeneralRef(reference) => {
-                let text =
-                    resolve_reference(&reference).ok_or_else(|| syntax(bytes, position, "unknown entity reference"))?;
-                if let Some(top) = stack.last_mut() {
-                    top.text.push(text);
-                }
+                builder.reference(&reference).map_err(|e| syntax(bytes, position, &e))?;
+                None
             }
-            Event::End(_) => {
-                let element = stack.pop().unwrap_or_default();
-                if stack.is_empty() {
-                    return Ok(finish(element));
-                }
-                push_child(&mut stack, element);
-            }
+            Event::End(_) => builder.end(),
             Event::Eof => return Err(syntax(bytes, position, "unexpected end of document")),
-            _ => {}
+            _ => None,
+        };
+        if let Some(element) = done {
+            return Ok(element);
         }
     }
 }
 
-fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Option<char> {
+fn resolve_reference(reference: &BytesRef<'_>) -> Option<char> {
     if let Ok(Some(c)) = reference.resolve_char_ref() {
         return Some(c);
     }
@@ -240,32 +339,29 @@ fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Option<char
     }
 }
 
-fn open(bytes: &[u8], start: &quick_xml::events::BytesStart<'_>, position: u64) -> Result<Element, DecodeError> {
+fn open(start: &BytesStart<'_>, line: u64) -> Result<Element, String> {
     let mut attrs = Vec::new();
     for attr in start.attributes() {
-        let attr = attr.map_err(|e| syntax(bytes, position, &e.to_string()))?;
-        let key = String::from_utf8_lossy(attr.key.local_name().as_ref()).into_owned();
+        let attr = attr.map_err(|e| e.to_string())?;
         if attr.key.as_ref().starts_with(b"xmlns") {
             continue;
         }
-        let value = attr.unescape_value().map_err(|e| syntax(bytes, position, &e.to_string()))?.into_owned();
+        let key = String::from_utf8_lossy(attr.key.local_name().as_ref()).into_owned();
+        let value = attr.unescape_value().map_err(|e| e.to_string())?.into_owned();
         attrs.push((key, value));
     }
-    let offset = usize::try_from(position).unwrap_or(usize::MAX);
     Ok(Element {
         name: String::from_utf8_lossy(start.local_name().as_ref()).into_owned(),
         attrs,
-        line: Location::line_column(bytes, offset).0,
+        line,
         ..Element::default()
     })
 }
 
-fn push_child(stack: &mut [Element], mut child: Element) {
-    if let Some(parent) = stack.last_mut() {
-        child = finish(child);
-        child.index = parent.children.iter().filter(|c| c.name == child.name).count() + 1;
-        parent.children.push(child);
-    }
+fn push_child(parent: &mut Element, mut child: Element) {
+    // Same-named siblings are usually adjacent: search from the end.
+    child.index = parent.children.iter().rev().find(|c| c.name == child.name).map_or(1, |c| c.index + 1);
+    parent.children.push(child);
 }
 
 /// Elements with children keep no whitespace text.

@@ -114,3 +114,27 @@ fn corpus_documents_round_trip() {
     println!("{ok} corpus documents round-tripped");
     assert!(ok >= 40, "expected at least 40 valid corpus documents, got {ok}");
 }
+
+#[test]
+fn lenient_text_cuts_over_long_text_with_a_truncated_loss() {
+    let input = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/iso20022/pain.001.001.09/error-remittance-too-long/input.xml"),
+    )
+    .unwrap_or_default();
+    let codec = payglot_iso20022::Iso20022Codec::new(payglot_iso20022::IsoMessage::Pain001V09);
+    let limits = payglot_core_model::DecodeLimits::default();
+    // Strict by default: refused, located.
+    let refused = payglot_core_model::Codec::decode(&codec, &input, &limits);
+    assert!(refused.as_ref().is_err_and(|e| e.message().contains("maxLength")), "{refused:?}");
+    // Lenient: decoded, the cut reported as Truncated at the element's path.
+    let decoded = payglot_core_model::Codec::decode(&codec.lenient_text(true), &input, &limits)
+        .unwrap_or_else(|e| panic!("lenient decode failed: {e}"));
+    let truncated: Vec<_> =
+        decoded.losses.iter().filter(|l| l.kind == payglot_core_model::LossKind::Truncated).collect();
+    assert_eq!(truncated.len(), 1, "{:?}", decoded.losses);
+    assert!(truncated[0].path.ends_with("/RmtInf/Ustrd[1]"), "{}", truncated[0].path);
+    assert!(truncated[0].detail.contains("cut to its maxLength 140"), "{}", truncated[0].detail);
+    // The strict check still refuses it.
+    assert!(decoded.check(payglot_core_model::Strictness::Strict).is_err());
+}

@@ -1,0 +1,234 @@
+//! `payglot translate` with ISO 20022 inputs and outputs: version to version through the
+//! canonical model, every supported version to canonical:json, strict refusal (exit 3) and
+//! `--lossy` (exit 0), and the streaming statement path: byte-identical canonical:json and a
+//! peak memory bound on a large generated statement.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+use payglot::model::{CanonicalJson, Codec, DecodeLimits, EncodeOptions};
+use payglot_iso20022::{Iso20022Codec, IsoMessage};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/iso20022")
+}
+
+fn payglot() -> Command {
+    Command::cargo_bin("payglot").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn run(args: &[&str], input: &Path) -> std::process::Output {
+    payglot().args(args).arg(input).output().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Every fixture case of a supported version that decodes: (version, case directory).
+fn decodable_cases() -> Vec<(String, PathBuf)> {
+    let mut cases = Vec::new();
+    for message in IsoMessage::ALL {
+        let Ok(dirs) = std::fs::read_dir(fixtures().join(message.id())) else { continue };
+        for dir in dirs.filter_map(Result::ok).map(|d| d.path()) {
+            if dir.join("canonical.json").exists() {
+                cases.push((message.id().to_owned(), dir));
+            }
+        }
+    }
+    cases.sort();
+    cases
+}
+
+#[test]
+fn every_supported_version_translates_to_canonical_json() {
+    let cases = decodable_cases();
+    let versions: std::collections::BTreeSet<_> = cases.iter().map(|(v, _)| v.clone()).collect();
+    assert_eq!(versions.len(), IsoMessage::ALL.len(), "a fixture per supported version: {versions:?}");
+    for (version, dir) in &cases {
+        let expected = std::fs::read(dir.join("canonical.json")).unwrap_or_default();
+        let lossy = dir.join("losses.txt").exists();
+        let mut args = vec!["translate", "--to", "canonical:json"];
+        if lossy {
+            args.push("--lossy");
+        }
+        let output = run(&args, &dir.join("input.xml"));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{version} {}: {stderr}", dir.display());
+        assert_eq!(String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&expected), "{}", dir.display());
+        if lossy {
+            // The losses are reported on stderr, one per line, as in losses.txt.
+            let listed = std::fs::read_to_string(dir.join("losses.txt")).unwrap_or_default();
+            for loss in listed.lines() {
+                assert!(stderr.contains(loss), "{}: {loss} not reported in {stderr}", dir.display());
+            }
+        } else {
+            assert!(stderr.is_empty(), "{}: {stderr}", dir.display());
+        }
+    }
+}
+
+#[test]
+fn strict_refuses_losses_with_exit_3_and_lossy_proceeds_with_exit_0() {
+    let input = fixtures().join("pain.001.001.09/sepa-prefixed-namespace/input.xml");
+    let strict = run(&["translate", "--to", "canonical:json"], &input);
+    assert_eq!(strict.status.code(), Some(3), "{}", String::from_utf8_lossy(&strict.stderr));
+    assert!(strict.stdout.is_empty(), "nothing written on refusal");
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("SplmtryData"));
+    let lossy = run(&["translate", "--to", "canonical:json", "--lossy"], &input);
+    assert_eq!(lossy.status.code(), Some(0), "{}", String::from_utf8_lossy(&lossy.stderr));
+    assert!(!lossy.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&lossy.stderr).contains("loss: dropped"));
+}
+
+#[test]
+fn pain_001_09_translates_to_03_and_back() {
+    let input = fixtures().join("pain.001.001.09/sepa-prefixed-namespace/input.xml");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let v03 = dir.path().join("v03.xml");
+    let forward = payglot()
+        .args(["translate", "--lossy", "--to", "iso20022:pain.001.001.03", "-o"])
+        .arg(&v03)
+        .arg(&input)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(forward.status.code(), Some(0), "{}", String::from_utf8_lossy(&forward.stderr));
+    let written = std::fs::read_to_string(&v03).unwrap_or_default();
+    assert!(written.contains("urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"), "{written}");
+    let detected = run(&["detect"], &v03);
+    assert_eq!(String::from_utf8_lossy(&detected.stdout).trim(), "iso20022:pain.001.001.03");
+    let back = run(&["translate", "--to", "iso20022:pain.001.001.09"], &v03);
+    assert_eq!(back.status.code(), Some(0), "{}", String::from_utf8_lossy(&back.stderr));
+    // What .03 carries survives the round trip: the canonical forms of the .03 file and of
+    // the .09 written back from it are the same.
+    let canonical_03 = run(&["translate", "--to", "canonical:json"], &v03);
+    let v09 = dir.path().join("v09.xml");
+    std::fs::write(&v09, &back.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let canonical_09 = run(&["translate", "--to", "canonical:json"], &v09);
+    assert_eq!(canonical_03.status.code(), Some(0), "{}", String::from_utf8_lossy(&canonical_03.stderr));
+    assert_eq!(canonical_03.stdout, canonical_09.stdout);
+    // And the group header and amounts of the original are there.
+    let original = run(&["translate", "--lossy", "--to", "canonical:json"], &input);
+    let original = String::from_utf8_lossy(&original.stdout).into_owned();
+    let round = String::from_utf8_lossy(&canonical_09.stdout).into_owned();
+    for key in ["\"message_id\"", "\"control_sum\"", "\"amount\""] {
+        let pick = |s: &str| s.lines().find(|l| l.contains(key)).map(str::to_owned);
+        assert_eq!(pick(&original), pick(&round), "{key}");
+    }
+}
+
+/// Our camt fixtures and the corpus's camt files (the corpus is read, never copied).
+fn statement_inputs() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for (version, dir) in decodable_cases() {
+        if version.starts_with("camt.") {
+            files.push(dir.join("input.xml"));
+        }
+    }
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/iso20022");
+    for family in ["camt.053", "camt.054"] {
+        let Ok(entries) = std::fs::read_dir(corpus.join(family)) else { continue };
+        files.extend(
+            entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "xml")),
+        );
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn streamed_statements_give_the_whole_document_canonical_json_byte_for_byte() {
+    let mut compared = 0;
+    for file in statement_inputs() {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        let Some(Ok(format)) = payglot_iso20022::sniff(&bytes) else { continue };
+        let Some(message) = IsoMessage::ALL.into_iter().find(|m| m.format() == format) else { continue };
+        let Ok(decoded) = Iso20022Codec::new(message).decode(&bytes, &DecodeLimits::default()) else { continue };
+        let whole =
+            CanonicalJson.encode(&decoded.message, &EncodeOptions::default()).map(|e| e.bytes).unwrap_or_default();
+        let output = run(&["translate", "--lossy", "--to", "canonical:json"], &file);
+        assert_eq!(output.status.code(), Some(0), "{}: {}", file.display(), String::from_utf8_lossy(&output.stderr));
+        assert_eq!(String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&whole), "{}", file.display());
+        // Losses: the same lines, in the same order.
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let reported: Vec<&str> = stderr.lines().filter_map(|l| l.split_once("loss: ").map(|(_, loss)| loss)).collect();
+        let expected: Vec<String> = decoded.losses.iter().map(ToString::to_string).collect();
+        assert_eq!(reported, expected, "{}", file.display());
+        compared += 1;
+    }
+    assert!(compared >= 4, "too few statements compared: {compared}");
+}
+
+/// A camt.053.001.08 of about `size` bytes: one statement, entries repeated with varied values.
+fn large_statement(size: usize) -> String {
+    let mut s = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">
+  <BkToCstmrStmt>
+    <GrpHdr><MsgId>MEM-TEST-1</MsgId><CreDtTm>2024-03-02T06:00:00+01:00</CreDtTm></GrpHdr>
+    <Stmt>
+      <Id>MEM-TEST-STMT</Id>
+      <Acct><Id><IBAN>DE89370400440532013000</IBAN></Id><Ccy>EUR</Ccy></Acct>
+      <Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">1000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2024-03-01</Dt></Dt></Bal>
+"#,
+    );
+    let mut n = 0u64;
+    while s.len() < size {
+        n += 1;
+        s.push_str(&format!(
+            r#"      <Ntry>
+        <NtryRef>{n:010}</NtryRef>
+        <Amt Ccy="EUR">{}.{:02}</Amt>
+        <CdtDbtInd>CRDT</CdtDbtInd>
+        <Sts><Cd>BOOK</Cd></Sts>
+        <BookgDt><Dt>2024-03-01</Dt></BookgDt>
+        <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>
+        <NtryDtls><TxDtls>
+          <Refs><EndToEndId>E2E-{n:010}</EndToEndId></Refs>
+          <Amt Ccy="EUR">{}.{:02}</Amt>
+          <CdtDbtInd>CRDT</CdtDbtInd>
+          <RltdPties><Dbtr><Pty><Nm>Dupont et Fils SARL</Nm></Pty></Dbtr><DbtrAcct><Id><IBAN>FR1420041010050500013M02606</IBAN></Id></DbtrAcct></RltdPties>
+          <RmtInf><Ustrd>Invoice {n} of February, thank you</Ustrd></RmtInf>
+        </TxDtls></NtryDtls>
+      </Ntry>
+"#,
+            n % 100_000,
+            n % 100,
+            n % 100_000,
+            n % 100
+        ));
+    }
+    s.push_str("    </Stmt>\n  </BkToCstmrStmt>\n</Document>\n");
+    s
+}
+
+#[test]
+fn a_30_mb_statement_streams_in_under_64_mb_of_memory() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let input = dir.path().join("statement.xml");
+    std::fs::write(&input, large_statement(30 << 20)).unwrap_or_else(|e| panic!("{e}"));
+    let binary = assert_cmd::cargo::cargo_bin("payglot");
+    let time = Path::new("/usr/bin/time");
+    if !time.exists() {
+        println!("/usr/bin/time is absent; the memory bound is not measured here");
+        return;
+    }
+    let output = StdCommand::new(time)
+        .arg("-v")
+        .arg(&binary)
+        .args(["translate", "--to", "canonical:json", "-o"])
+        .arg(dir.path().join("out.json"))
+        .arg(&input)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let peak_kb: u64 = stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no maximum RSS in {stderr}"));
+    println!("peak RSS for a 30 MB statement: {peak_kb} KB");
+    assert!(peak_kb < 64 * 1024, "peak RSS {peak_kb} KB is over 64 MB");
+    // The output is the whole statement.
+    let json = std::fs::read_to_string(dir.path().join("out.json")).unwrap_or_default();
+    assert!(json.ends_with("}\n"));
+    assert!(json.matches("\"reference\"").count() > 10_000);
+}

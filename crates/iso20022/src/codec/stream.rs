@@ -1,0 +1,1154 @@
+//! The streaming camt.053 / camt.054 reader: the group header once, then each report's head,
+//! its entries one at a time and its end, from any `std::io::Read`, in bounded memory.
+//!
+//! The input is read once, through a small buffer that remembers the raw bytes of the unit
+//! being read (the group header, a report's head, one `Ntry`). Each unit is then handled
+//! exactly as the whole-document decoder handles it: its raw bytes are checked by the
+//! generated validating reader (as a fragment, with the namespace declarations in scope), its
+//! element tree is built by the same [`Builder`] and mapped by the same functions of
+//! [`super::camt`], and the elements the mapping did not read become the same `Dropped`
+//! losses with the same paths. So the streaming and whole-document paths cannot disagree.
+//!
+//! Limits apply per unit (an entry larger than `max_bytes`, deeper than `max_depth`, ...); the
+//! number of entries and the document's total size are unbounded by design.
+
+use std::collections::VecDeque;
+use std::io::{self, BufRead, Read};
+
+use payglot_core_model::message::{AccountReport, AccountReports, Entry, GroupHeader};
+use payglot_core_model::text::Text;
+use payglot_core_model::{DecodeError, DecodeErrorKind, DecodeLimits, Decoded, Format, Location, Loss, Message};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::reader::NsReader;
+
+use super::camt::{self, Kind};
+use super::common::Era;
+use super::tree::{Builder, Element};
+use super::{IsoMessage, head, violation_error};
+use crate::rt::{Limits, Violation};
+
+const ISO_PREFIX: &str = "urn:iso:std:iso:20022:tech:xsd:";
+const XSI_NS: &[u8] = b"http://www.w3.org/2001/XMLSchema-instance";
+const BUFFER_BYTES: usize = 64 * 1024;
+const ROOT_PATH: &str = "/Document";
+
+// ---------------------------------------------------------------- input
+
+/// A `BufRead` over the input that counts lines and keeps the raw bytes consumed since the
+/// last trim (the unit being read), refusing to keep more than `max_record` of them.
+#[derive(Debug)]
+struct Source<R> {
+    inner: R,
+    buf: Vec<u8>,
+    pos: usize,
+    filled: usize,
+    /// Bytes consumed (after a leading byte-order mark).
+    consumed: u64,
+    newlines: u64,
+    /// Offset just after the last newline consumed.
+    line_start: u64,
+    record: Vec<u8>,
+    /// Offset of `record[0]`.
+    record_base: u64,
+    max_record: usize,
+    over_limit: bool,
+}
+
+impl<R: Read> Source<R> {
+    fn new(inner: R, max_record: usize) -> io::Result<Self> {
+        let mut source = Source {
+            inner,
+            buf: vec![0; BUFFER_BYTES],
+            pos: 0,
+            filled: 0,
+            consumed: 0,
+            newlines: 0,
+            line_start: 0,
+            record: Vec::new(),
+            record_base: 0,
+            max_record,
+            over_limit: false,
+        };
+        // A UTF-8 byte-order mark is skipped (and not counted); it may arrive in pieces.
+        while source.filled < 3 {
+            let Some(space) = source.buf.get_mut(source.filled..) else { break };
+            match source.inner.read(space) {
+                Ok(0) => break,
+                Ok(n) => source.filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if source.buf.get(..source.filled).is_some_and(|b| b.starts_with(b"\xEF\xBB\xBF")) {
+            source.pos = 3;
+        }
+        Ok(source)
+    }
+
+    /// Forget the recorded bytes before `offset`.
+    fn trim_to(&mut self, offset: u64) {
+        let cut = usize::try_from(offset.saturating_sub(self.record_base)).unwrap_or(usize::MAX).min(self.record.len());
+        self.record.drain(..cut);
+        self.record_base += cut as u64;
+    }
+
+    /// The recorded bytes from `from` to `to`.
+    fn slice(&self, from: u64, to: u64) -> &[u8] {
+        let at = |o: u64| usize::try_from(o.saturating_sub(self.record_base)).unwrap_or(usize::MAX);
+        self.record.get(at(from)..at(to)).unwrap_or_default()
+    }
+
+    fn line(&self) -> u64 {
+        self.newlines + 1
+    }
+
+    /// 1-based column (in bytes) of `offset`, which must be on the current line.
+    fn column(&self, offset: u64) -> u64 {
+        offset.saturating_sub(self.line_start) + 1
+    }
+}
+
+impl<R: Read> Read for Source<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(out.len());
+        if let (Some(to), Some(from)) = (out.get_mut(..n), available.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for Source<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.over_limit {
+            return Err(io::Error::other("unit over the size limit"));
+        }
+        if self.pos >= self.filled {
+            self.pos = 0;
+            self.filled = 0;
+            self.filled = loop {
+                match self.inner.read(&mut self.buf) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            };
+        }
+        Ok(self.buf.get(self.pos..self.filled).unwrap_or_default())
+    }
+
+    fn consume(&mut self, amount: usize) {
+        let end = self.pos.saturating_add(amount).min(self.filled);
+        if let Some(chunk) = self.buf.get(self.pos..end) {
+            let newlines = chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+            if newlines > 0 {
+                self.newlines += newlines;
+                if let Some(last) = chunk.iter().rposition(|&b| b == b'\n') {
+                    self.line_start = self.consumed + last as u64 + 1;
+                }
+            }
+            self.record.extend_from_slice(chunk);
+            if self.record.len() > self.max_record {
+                self.over_limit = true;
+            }
+        }
+        self.consumed += (end - self.pos) as u64;
+        self.pos = end;
+    }
+}
+
+// ---------------------------------------------------------------- public API
+
+/// What the streaming reader yields after the group header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StatementEvent {
+    /// A statement (`Stmt`) or notification (`Ntfctn`) begins: everything that precedes its
+    /// entries. `entries` is empty; `additional_info` arrives with [`StatementEvent::ReportEnd`].
+    ReportStart(Box<AccountReport>),
+    /// The next entry (`Ntry`) of the current report.
+    Entry(Box<Entry>),
+    /// The current report ended.
+    ReportEnd {
+        /// The report's additional information (`AddtlStmtInf` / `AddtlNtfctnInf`).
+        additional_info: Option<Text<500>>,
+    },
+}
+
+/// Reads a camt.053 or camt.054 document (02 or 08; bare or in an envelope, AppHdr before the
+/// Document) from any `Read`: [`header`](Self::header) once, then
+/// [`next_event`](Self::next_event) until `None`. Losses gather in [`take_losses`](Self::take_losses)
+/// as the units they concern are read. Memory stays bounded by the largest unit (one entry),
+/// whatever the number of entries.
+///
+/// ```
+/// use payglot_iso20022::{StatementEvent, StatementReader};
+/// use payglot_core_model::DecodeLimits;
+/// let xml = br#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
+///   <GrpHdr><MsgId>M1</MsgId><CreDtTm>2024-03-01T10:00:00</CreDtTm></GrpHdr>
+///   <Stmt><Id>S1</Id><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>
+///     <Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">10.00</Amt>
+///       <CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2024-03-01</Dt></Dt></Bal>
+///     <Ntry><Amt Ccy="EUR">1.50</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+///       <BkTxCd><Prtry><Cd>X</Cd></Prtry></BkTxCd></Ntry>
+///   </Stmt></BkToCstmrStmt></Document>"#;
+/// let mut reader = StatementReader::new(&xml[..], &DecodeLimits::default())?;
+/// assert_eq!(reader.header().message_id.as_str(), "M1");
+/// let mut entries = 0;
+/// while let Some(event) = reader.next_event()? {
+///     if let StatementEvent::Entry(entry) = event {
+///         assert_eq!(entry.amount.amount().to_string(), "1.50");
+///         entries += 1;
+///     }
+/// }
+/// assert_eq!(entries, 1);
+/// assert!(reader.take_losses().is_empty());
+/// # Ok::<(), payglot_core_model::DecodeError>(())
+/// ```
+#[derive(Debug)]
+pub struct StatementReader<R: Read> {
+    inner: Inner<R>,
+    header: GroupHeader,
+}
+
+impl<R: Read> StatementReader<R> {
+    /// Read up to the end of the group header: any envelope and AppHdr, the Document (which
+    /// must be a camt.053 or camt.054 of a supported version), the group header.
+    pub fn new(input: R, limits: &DecodeLimits) -> Result<Self, DecodeError> {
+        let limits = super::limits(limits);
+        let source = Source::new(input, limits.max_bytes)
+            .map_err(|e| DecodeError::syntax(Location::default(), e.to_string()))?;
+        let mut xml = NsReader::from_reader(source);
+        let config = xml.config_mut();
+        config.expand_empty_elements = true;
+        config.check_end_names = true;
+        config.check_comments = true;
+        config.trim_text(false);
+        let mut inner = Inner {
+            xml,
+            buf: Vec::new(),
+            message: IsoMessage::Camt053V08,
+            era: Era::New,
+            kind: Kind::Statement,
+            namespace: Vec::new(),
+            limits,
+            scopes: Vec::new(),
+            declarations: Vec::new(),
+            losses: Vec::new(),
+            pending: VecDeque::new(),
+            report: None,
+            reports: 0,
+            supplementary: None,
+            done: false,
+        };
+        let header = inner.prolog()?;
+        Ok(StatementReader { inner, header })
+    }
+
+    /// The message version read.
+    pub fn message(&self) -> IsoMessage {
+        self.inner.message
+    }
+
+    /// The format read (`iso20022:camt.053.001.08`, ...).
+    pub fn format(&self) -> Format {
+        self.inner.message.format()
+    }
+
+    /// The group header (with the business application header when one preceded the Document).
+    pub fn header(&self) -> &GroupHeader {
+        &self.header
+    }
+
+    /// Input bytes read so far (for progress reports).
+    pub fn bytes_read(&self) -> u64 {
+        self.inner.xml.get_ref().consumed
+    }
+
+    /// The losses found since the last call (paths as the whole-document decoder gives them).
+    pub fn take_losses(&mut self) -> Vec<Loss> {
+        std::mem::take(&mut self.inner.losses)
+    }
+
+    /// The next report start, entry or report end; `None` after the document ended (the rest
+    /// of the input has then been checked too). After an error, `None`.
+    pub fn next_event(&mut self) -> Result<Option<StatementEvent>, DecodeError> {
+        if let Some(event) = self.inner.pending.pop_front() {
+            return Ok(Some(event));
+        }
+        while self.inner.pending.is_empty() && !self.inner.done {
+            if let Err(error) = self.inner.advance() {
+                self.inner.done = true;
+                self.inner.pending.clear();
+                return Err(error);
+            }
+        }
+        Ok(self.inner.pending.pop_front())
+    }
+
+    /// Read everything into one message, as the whole-document decoder would give it (for
+    /// small inputs and tests; this holds every entry in memory).
+    pub fn into_decoded(mut self) -> Result<Decoded, DecodeError> {
+        let mut reports: Vec<AccountReport> = Vec::new();
+        while let Some(event) = self.next_event()? {
+            match event {
+                StatementEvent::ReportStart(report) => reports.push(*report),
+                StatementEvent::Entry(entry) => {
+                    if let Some(report) = reports.last_mut() {
+                        report.entries.push(*entry);
+                    }
+                }
+                StatementEvent::ReportEnd { additional_info } => {
+                    if let Some(report) = reports.last_mut() {
+                        report.additional_info = additional_info;
+                    }
+                }
+            }
+        }
+        let reports = AccountReports { header: self.header, reports };
+        let message = match self.inner.kind {
+            Kind::Statement => Message::Statement(reports),
+            Kind::Notification => Message::Notification(reports),
+        };
+        Ok(Decoded { message, losses: self.inner.losses })
+    }
+}
+
+// ---------------------------------------------------------------- machinery
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Before the first entry: children go into the report's head.
+    Head,
+    /// Entries.
+    Entries,
+    /// After the entries (`AddtlStmtInf`).
+    Tail,
+}
+
+/// The report being read.
+#[derive(Debug)]
+struct Report {
+    index: usize,
+    /// Offset of the report's start tag.
+    start: u64,
+    line: u64,
+    column: u64,
+    end_tag: Vec<u8>,
+    phase: Phase,
+    head: Builder,
+    /// Raw start tag and head children (set when the first entry begins).
+    head_raw: Vec<u8>,
+    /// The children after the entries, under a stand-in report element.
+    tail: Option<Element>,
+    tail_raw: Vec<u8>,
+    entries: usize,
+}
+
+/// One structural event (outside the units, whose events go to a [`Builder`]).
+enum Step {
+    Start { start: BytesStart<'static>, in_document_ns: bool, namespace: Vec<u8>, offset: u64, line: u64, column: u64 },
+    End,
+    Eof,
+}
+
+/// A unit the generated readers check on its own.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    GroupHeader,
+    Report,
+    Entry,
+    Supplementary,
+}
+
+#[derive(Debug)]
+struct Inner<R: Read> {
+    xml: NsReader<Source<R>>,
+    buf: Vec<u8>,
+    message: IsoMessage,
+    era: Era,
+    kind: Kind,
+    /// The Document's namespace.
+    namespace: Vec<u8>,
+    limits: Limits,
+    /// Namespace declarations (raw `xmlns...` attributes) of each open element above the
+    /// current unit, outermost first.
+    scopes: Vec<Vec<(Vec<u8>, Vec<u8>)>>,
+    /// The declarations in scope, deduplicated (innermost wins), ready to put on a wrapper.
+    declarations: Vec<u8>,
+    losses: Vec<Loss>,
+    pending: VecDeque<StatementEvent>,
+    report: Option<Report>,
+    reports: usize,
+    /// `SplmtryData` elements after the reports (their losses are reported at the end).
+    supplementary: Option<Element>,
+    done: bool,
+}
+
+impl<R: Read> Inner<R> {
+    fn root_path(&self) -> String {
+        format!("{ROOT_PATH}/{}", self.kind.root())
+    }
+
+    fn position(&self) -> (u64, u64) {
+        let source = self.xml.get_ref();
+        let offset = self.xml.buffer_position();
+        (source.line(), source.column(offset))
+    }
+
+    fn error(&self, kind: DecodeErrorKind, path: &str, message: impl Into<String>) -> DecodeError {
+        let (line, column) = self.position();
+        DecodeError::new(kind, Location::at(path, line, column), message)
+    }
+
+    fn xml_error(&self, error: &quick_xml::Error, path: &str) -> DecodeError {
+        if self.xml.get_ref().over_limit {
+            return self.error(
+                DecodeErrorKind::Limit,
+                path,
+                format!("limitBytes: one unit of the statement is larger than {} bytes", self.limits.max_bytes),
+            );
+        }
+        match error {
+            quick_xml::Error::Io(e) => self.error(DecodeErrorKind::Syntax, path, format!("cannot read input: {e}")),
+            other => self.error(DecodeErrorKind::Syntax, path, format!("notWellFormed: {other}")),
+        }
+    }
+
+    fn depth_check(&self, depth: usize, path: &str) -> Result<(), DecodeError> {
+        if depth > self.limits.max_depth {
+            return Err(self.error(
+                DecodeErrorKind::Limit,
+                path,
+                format!("limitDepth: nesting deeper than {}", self.limits.max_depth),
+            ));
+        }
+        Ok(())
+    }
+
+    fn push_scope(&mut self, start: &BytesStart<'_>) -> Result<(), DecodeError> {
+        let mut declarations = Vec::new();
+        for attribute in start.attributes() {
+            let attribute =
+                attribute.map_err(|e| self.error(DecodeErrorKind::Syntax, "", format!("notWellFormed: {e}")))?;
+            let key = attribute.key.as_ref();
+            if key == b"xmlns" || key.starts_with(b"xmlns:") {
+                declarations.push((key.to_vec(), attribute.value.to_vec()));
+            }
+        }
+        self.scopes.push(declarations);
+        self.depth_check(self.scopes.len(), "")?;
+        self.rebuild_declarations();
+        Ok(())
+    }
+
+    fn pop_scope(&mut self) {
+        self.scopes.pop();
+        self.rebuild_declarations();
+    }
+
+    fn rebuild_declarations(&mut self) {
+        let mut seen: Vec<(&[u8], &[u8])> = Vec::new();
+        for (key, value) in self.scopes.iter().flatten() {
+            match seen.iter_mut().find(|(k, _)| *k == key.as_slice()) {
+                Some(slot) => slot.1 = value,
+                None => seen.push((key, value)),
+            }
+        }
+        let mut out = Vec::new();
+        for (key, value) in seen {
+            let quote = if value.contains(&b'"') { b'\'' } else { b'"' };
+            out.push(b' ');
+            out.extend_from_slice(key);
+            out.push(b'=');
+            out.push(quote);
+            out.extend_from_slice(value);
+            out.push(quote);
+        }
+        self.declarations = out;
+    }
+
+    /// Only namespace declarations and `xsi:schemaLocation` may sit on the structural elements.
+    fn check_attributes(&self, start: &BytesStart<'_>, path: &str) -> Result<(), DecodeError> {
+        for attribute in start.attributes() {
+            let attribute =
+                attribute.map_err(|e| self.error(DecodeErrorKind::Syntax, path, format!("notWellFormed: {e}")))?;
+            let key = attribute.key.as_ref();
+            if key == b"xmlns" || key.starts_with(b"xmlns:") {
+                continue;
+            }
+            let (resolved, local) = self.xml.resolve_attribute(attribute.key);
+            let allowed = matches!(resolved, ResolveResult::Bound(ns) if ns.as_ref() == XSI_NS)
+                && matches!(local.as_ref(), b"schemaLocation" | b"noNamespaceSchemaLocation");
+            if !allowed {
+                return Err(self.error(
+                    DecodeErrorKind::Invalid,
+                    path,
+                    format!("unexpectedAttribute: attribute {} is not allowed", String::from_utf8_lossy(key)),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The next start tag, end tag or end of input outside the units. Whitespace and
+    /// comments are skipped; anything else is an error where XSD allows only elements.
+    fn step(&mut self, path: &str, first: bool) -> Result<Step, DecodeError> {
+        let mut buf = std::mem::take(&mut self.buf);
+        let result = self.step_in(&mut buf, path, first);
+        buf.clear();
+        self.buf = buf;
+        result
+    }
+
+    fn step_in(&mut self, buf: &mut Vec<u8>, path: &str, mut first: bool) -> Result<Step, DecodeError> {
+        loop {
+            buf.clear();
+            let offset = self.xml.buffer_position();
+            let line = self.xml.get_ref().line();
+            let column = self.xml.get_ref().column(offset);
+            let (resolved, event) = match self.xml.read_resolved_event_into(buf) {
+                Ok(ok) => ok,
+                Err(e) => return Err(self.xml_error(&e, path)),
+            };
+            let namespace = match resolved {
+                ResolveResult::Bound(ns) => ns.as_ref().to_vec(),
+                _ => Vec::new(),
+            };
+            match event {
+                Event::Start(start) => {
+                    if std::str::from_utf8(&start).is_err() {
+                        return Err(self.error(DecodeErrorKind::Syntax, path, "encoding: input is not valid UTF-8"));
+                    }
+                    let in_document_ns = namespace == self.namespace;
+                    return Ok(Step::Start {
+                        start: start.into_owned(),
+                        in_document_ns,
+                        namespace,
+                        offset,
+                        line,
+                        column,
+                    });
+                }
+                Event::End(_) => return Ok(Step::End),
+                Event::Eof => return Ok(Step::Eof),
+                Event::Text(text) => {
+                    if !text.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+                        return Err(self.error(
+                            DecodeErrorKind::Invalid,
+                            path,
+                            "elementOnlyContent: text is not allowed here, only elements",
+                        ));
+                    }
+                }
+                Event::CData(_) | Event::GeneralRef(_) => {
+                    return Err(self.error(
+                        DecodeErrorKind::Invalid,
+                        path,
+                        "elementOnlyContent: text is not allowed here, only elements",
+                    ));
+                }
+                Event::Comment(_) => {}
+                Event::Decl(declaration) if first => {
+                    if let Some(Ok(encoding)) = declaration.encoding()
+                        && !encoding.eq_ignore_ascii_case(b"utf-8")
+                        && !encoding.eq_ignore_ascii_case(b"utf8")
+                    {
+                        return Err(self.error(
+                            DecodeErrorKind::Syntax,
+                            path,
+                            format!(
+                                "encoding: encoding {} is not supported; only UTF-8",
+                                String::from_utf8_lossy(&encoding)
+                            ),
+                        ));
+                    }
+                }
+                Event::Decl(_) => {
+                    return Err(self.error(
+                        DecodeErrorKind::Syntax,
+                        path,
+                        "notWellFormed: XML declaration not at the start",
+                    ));
+                }
+                Event::DocType(_) => {
+                    return Err(self.error(DecodeErrorKind::Limit, path, "doctype: DOCTYPE/DTD is not allowed"));
+                }
+                Event::PI(_) => {
+                    return Err(self.error(
+                        DecodeErrorKind::Limit,
+                        path,
+                        "processingInstruction: processing instructions are not allowed",
+                    ));
+                }
+                Event::Empty(_) => {}
+            }
+            first = false;
+            // A report's head is kept raw until its first entry; otherwise forget what was read.
+            if !self.report.as_ref().is_some_and(|r| r.phase == Phase::Head) {
+                let here = self.xml.buffer_position();
+                self.xml.get_mut().trim_to(here);
+            }
+        }
+    }
+
+    /// Read the rest of the element `start` opened into `builder` (whose depth then returns
+    /// to what it was); the finished element when `builder` held nothing before.
+    fn subtree(
+        &mut self,
+        builder: &mut Builder,
+        start: &BytesStart<'_>,
+        line: u64,
+        path: &str,
+    ) -> Result<Option<Element>, DecodeError> {
+        let mut buf = std::mem::take(&mut self.buf);
+        let result = self.subtree_in(&mut buf, builder, start, line, path);
+        buf.clear();
+        self.buf = buf;
+        result
+    }
+
+    fn subtree_in(
+        &mut self,
+        buf: &mut Vec<u8>,
+        builder: &mut Builder,
+        start: &BytesStart<'_>,
+        line: u64,
+        path: &str,
+    ) -> Result<Option<Element>, DecodeError> {
+        let base = builder.depth();
+        let syntax = |this: &Self, message: String| this.error(DecodeErrorKind::Syntax, path, message);
+        builder.start(start, line).map_err(|e| syntax(self, e))?;
+        loop {
+            buf.clear();
+            let line = self.xml.get_ref().line();
+            let event = match self.xml.read_event_into(buf) {
+                Ok(event) => event,
+                Err(e) => return Err(self.xml_error(&e, path)),
+            };
+            match event {
+                Event::Start(start) => {
+                    builder.start(&start, line).map_err(|e| syntax(self, e))?;
+                    self.depth_check(self.scopes.len() + builder.depth(), path)?;
+                }
+                Event::Text(text) => {
+                    let text = text.decode().map_err(|e| syntax(self, format!("encoding: {e}")))?;
+                    builder.text(&text);
+                }
+                Event::CData(data) => {
+                    let text = std::str::from_utf8(&data).map_err(|e| syntax(self, format!("encoding: {e}")))?;
+                    builder.text(text);
+                }
+                Event::GeneralRef(reference) => builder.reference(&reference).map_err(|e| syntax(self, e))?,
+                Event::End(_) => {
+                    let done = builder.end();
+                    if builder.depth() == base {
+                        return Ok(done);
+                    }
+                }
+                Event::Comment(_) | Event::Empty(_) => {}
+                Event::Eof => return Err(syntax(self, "notWellFormed: unexpected end of document".into())),
+                Event::DocType(_) => {
+                    return Err(self.error(DecodeErrorKind::Limit, path, "doctype: DOCTYPE/DTD is not allowed"));
+                }
+                Event::PI(_) => {
+                    return Err(self.error(
+                        DecodeErrorKind::Limit,
+                        path,
+                        "processingInstruction: processing instructions are not allowed",
+                    ));
+                }
+                Event::Decl(_) => return Err(syntax(self, "notWellFormed: XML declaration not at the start".into())),
+            }
+        }
+    }
+
+    /// Read one whole unit (`start` just read) into its own tree; returns it and the offset
+    /// just past its end tag.
+    fn unit(&mut self, start: &BytesStart<'_>, line: u64, path: &str) -> Result<(Element, u64), DecodeError> {
+        let mut builder = Builder::default();
+        let element = self
+            .subtree(&mut builder, start, line, path)?
+            .ok_or_else(|| self.error(DecodeErrorKind::Syntax, path, "notWellFormed: element not closed"))?;
+        Ok((element, self.xml.buffer_position()))
+    }
+
+    /// Check a unit's raw bytes with the generated validating reader, as a fragment wrapped in
+    /// the namespace declarations in scope; errors are relocated to the whole document.
+    fn validate(&self, part: Part, raw: &[u8], path: &str, line: u64, column: u64) -> Result<(), DecodeError> {
+        let mut document = Vec::with_capacity(raw.len() + self.declarations.len() + 64);
+        document.extend_from_slice(b"<payglot-fragment");
+        document.extend_from_slice(&self.declarations);
+        document.push(b'>');
+        let wrapper_columns = String::from_utf8_lossy(&document).chars().count() as u64;
+        document.extend_from_slice(raw);
+        document.extend_from_slice(b"</payglot-fragment>");
+        // Depth as in the whole document: the wrapper stands for every open ancestor.
+        let ancestors = match part {
+            Part::Report => self.scopes.len().saturating_sub(1),
+            _ => self.scopes.len(),
+        };
+        let limits = Limits {
+            max_bytes: self.limits.max_bytes.saturating_add(document.len() - raw.len()),
+            max_depth: self.limits.max_depth.saturating_sub(ancestors).saturating_add(1),
+            ..self.limits
+        };
+        let Some(result) = fragments::check(self.message, part, &document, &limits) else {
+            return Err(DecodeError::unsupported(
+                Location::path(ROOT_PATH),
+                format!("unsupported version {} (its feature is off)", self.message.id()),
+            ));
+        };
+        result.map_err(|error| {
+            let more = error.violations().len().saturating_sub(1);
+            let Some(first) = error.violations().first() else {
+                return DecodeError::invalid(Location::at(path, line, column), "invalid ISO 20022 document");
+            };
+            let mut v: Violation = first.clone();
+            // `/Ntry/Amt` → `/Document/BkToCstmrStmt/Stmt[1]/Ntry[3]/Amt`.
+            let rest = v.path.strip_prefix('/').and_then(|p| p.find('/').map(|i| p.get(i..).unwrap_or_default()));
+            v.path = match (v.path.is_empty(), rest) {
+                (true, _) => path.to_owned(),
+                (false, Some(rest)) => format!("{path}{rest}"),
+                (false, None) => path.to_owned(),
+            };
+            if v.line <= 1 {
+                v.column = (column + v.column).saturating_sub(wrapper_columns + 1).max(1);
+                v.line = line;
+            } else {
+                v.line = line + v.line - 1;
+            }
+            violation_error(&v, more)
+        })
+    }
+
+    /// Envelopes, AppHdr, Document, root element and group header.
+    fn prolog(&mut self) -> Result<GroupHeader, DecodeError> {
+        let mut app_header: Option<Element> = None;
+        let mut first = true;
+        loop {
+            let step = self.step("", first)?;
+            first = false;
+            match step {
+                Step::Start { start, namespace, line, column, .. } => {
+                    let local = start.local_name().as_ref().to_vec();
+                    let iso = namespace.starts_with(ISO_PREFIX.as_bytes());
+                    if local == b"AppHdr" && iso && app_header.is_none() {
+                        let (element, end) = self.unit(&start, line, "/AppHdr")?;
+                        self.xml.get_mut().trim_to(end);
+                        app_header = Some(element);
+                    } else if local == b"Document" && (iso || namespace.is_empty()) {
+                        let namespace = String::from_utf8_lossy(&namespace).into_owned();
+                        let message = IsoMessage::from_namespace(&namespace).filter(|m| {
+                            matches!(
+                                m,
+                                IsoMessage::Camt053V02
+                                    | IsoMessage::Camt053V08
+                                    | IsoMessage::Camt054V02
+                                    | IsoMessage::Camt054V08
+                            )
+                        });
+                        let Some(message) = message else {
+                            let what = match namespace.strip_prefix(ISO_PREFIX) {
+                                Some(version) => format!(
+                                    "unsupported version {version} (the streaming reader reads camt.053 and camt.054)"
+                                ),
+                                None => "Document has no ISO 20022 namespace".to_owned(),
+                            };
+                            return Err(DecodeError::unsupported(Location::at(ROOT_PATH, line, column), what));
+                        };
+                        self.message = message;
+                        self.era = message.era();
+                        self.kind = match message {
+                            IsoMessage::Camt054V02 | IsoMessage::Camt054V08 => Kind::Notification,
+                            _ => Kind::Statement,
+                        };
+                        self.check_attributes(&start, ROOT_PATH)?;
+                        self.push_scope(&start)?;
+                        self.namespace = namespace.into_bytes();
+                        break;
+                    } else {
+                        self.push_scope(&start)?;
+                    }
+                }
+                Step::End => self.pop_scope(),
+                Step::Eof => {
+                    return Err(self.error(DecodeErrorKind::Invalid, "", "noDocument: no Document element found"));
+                }
+            }
+        }
+        // The root element.
+        let root_path = self.root_path();
+        match self.step(ROOT_PATH, false)? {
+            Step::Start { start, in_document_ns: true, .. }
+                if start.local_name().as_ref() == self.kind.root().as_bytes() =>
+            {
+                self.check_attributes(&start, &root_path)?;
+                self.push_scope(&start)?;
+            }
+            _ => {
+                return Err(self.error(
+                    DecodeErrorKind::Invalid,
+                    ROOT_PATH,
+                    format!("unexpectedElement: expected {}", self.kind.root()),
+                ));
+            }
+        }
+        // The group header.
+        let path = format!("{root_path}/GrpHdr");
+        let (element, end) = match self.step(&root_path, false)? {
+            Step::Start { start, in_document_ns: true, offset, line, column, .. }
+                if start.local_name().as_ref() == b"GrpHdr" =>
+            {
+                let (element, end) = self.unit(&start, line, &path)?;
+                let raw = self.xml.get_ref().slice(offset, end);
+                self.validate(Part::GroupHeader, raw, &path, line, column)?;
+                (element, end)
+            }
+            _ => {
+                return Err(self.error(DecodeErrorKind::Invalid, &root_path, "missingElement: expected GrpHdr"));
+            }
+        };
+        self.xml.get_mut().trim_to(end);
+        element.mark();
+        let mut header = camt::group_header(&element, self.era)?;
+        if let Some(app_header) = &app_header {
+            app_header.mark();
+            header.business_header = Some(head::decode(app_header)?);
+            app_header.losses("", &mut self.losses);
+        }
+        element.losses_at(&path, &mut self.losses);
+        Ok(header)
+    }
+
+    /// Read until at least one event is pending or the input is done.
+    fn advance(&mut self) -> Result<(), DecodeError> {
+        let root_path = self.root_path();
+        let Some(phase) = self.report.as_ref().map(|r| r.phase) else {
+            return self.between_reports(&root_path);
+        };
+        let (index, entries) = self.report.as_ref().map_or((0, 0), |r| (r.index, r.entries));
+        let report_path = format!("{root_path}/{}[{index}]", self.kind.report());
+        match self.step(&report_path, false)? {
+            Step::Start { start, in_document_ns, offset, line, column, .. } => {
+                let local = start.local_name().as_ref().to_vec();
+                let name = String::from_utf8_lossy(&local).into_owned();
+                if in_document_ns && local == b"Ntry" && phase != Phase::Tail {
+                    if phase == Phase::Head {
+                        self.end_head(offset, &report_path)?;
+                    }
+                    let path = format!("{report_path}/Ntry[{}]", entries + 1);
+                    let (element, end) = self.unit(&start, line, &path)?;
+                    let raw = self.xml.get_ref().slice(offset, end);
+                    self.validate(Part::Entry, raw, &path, line, column)?;
+                    self.xml.get_mut().trim_to(end);
+                    element.mark();
+                    let entry = camt::entry(&element, self.era)?;
+                    element.losses_at(&path, &mut self.losses);
+                    if let Some(report) = self.report.as_mut() {
+                        report.entries += 1;
+                    }
+                    self.pending.push_back(StatementEvent::Entry(Box::new(entry)));
+                    return Ok(());
+                }
+                let child_path = format!("{report_path}/{name}");
+                match phase {
+                    Phase::Head => {
+                        let mut head = self.report.as_mut().map(|r| std::mem::take(&mut r.head)).unwrap_or_default();
+                        let read = self.subtree(&mut head, &start, line, &child_path);
+                        if let Some(report) = self.report.as_mut() {
+                            report.head = head;
+                        }
+                        read?;
+                    }
+                    Phase::Entries | Phase::Tail if in_document_ns && name == self.kind.additional_info() => {
+                        let (element, end) = self.unit(&start, line, &child_path)?;
+                        let raw = self.xml.get_ref().slice(offset, end).to_vec();
+                        self.xml.get_mut().trim_to(end);
+                        if let Some(report) = self.report.as_mut() {
+                            report.phase = Phase::Tail;
+                            report.tail_raw.extend_from_slice(&raw);
+                            let (name, line) = (self.kind.report(), report.line);
+                            report.tail.get_or_insert_with(|| Element::named(name, line)).adopt(element);
+                        }
+                    }
+                    Phase::Entries | Phase::Tail => {
+                        return Err(DecodeError::invalid(
+                            Location::at(child_path, line, column),
+                            format!("unexpectedElement: element {name} is not allowed here"),
+                        ));
+                    }
+                }
+                Ok(())
+            }
+            Step::End => self.end_report(&report_path, phase),
+            Step::Eof => {
+                Err(self.error(DecodeErrorKind::Syntax, &report_path, "notWellFormed: unexpected end of document"))
+            }
+        }
+    }
+
+    /// The first entry begins at `offset`: the report's head is complete; check and yield it.
+    fn end_head(&mut self, offset: u64, report_path: &str) -> Result<(), DecodeError> {
+        let Some(mut report) = self.report.take() else { return Ok(()) };
+        let mut raw = self.xml.get_ref().slice(report.start, offset).to_vec();
+        let head_len = raw.len();
+        raw.extend_from_slice(&report.end_tag);
+        let checked = self.validate(Part::Report, &raw, report_path, report.line, report.column);
+        raw.truncate(head_len);
+        report.head_raw = raw;
+        report.phase = Phase::Entries;
+        let head = report.head.end();
+        self.report = Some(report);
+        checked?;
+        self.xml.get_mut().trim_to(offset);
+        let head =
+            head.ok_or_else(|| self.error(DecodeErrorKind::Syntax, report_path, "notWellFormed: report not open"))?;
+        head.mark();
+        let start = camt::report_head(&head, self.era)?;
+        head.losses_at(report_path, &mut self.losses);
+        self.pending.push_back(StatementEvent::ReportStart(Box::new(start)));
+        Ok(())
+    }
+
+    fn end_report(&mut self, report_path: &str, phase: Phase) -> Result<(), DecodeError> {
+        let end = self.xml.buffer_position();
+        let Some(mut report) = self.report.take() else { return Ok(()) };
+        if phase == Phase::Head {
+            // No entries: the whole report is its head.
+            let raw = self.xml.get_ref().slice(report.start, end).to_vec();
+            self.validate(Part::Report, &raw, report_path, report.line, report.column)?;
+            self.pop_scope();
+            self.xml.get_mut().trim_to(end);
+            let element = report
+                .head
+                .end()
+                .ok_or_else(|| self.error(DecodeErrorKind::Syntax, report_path, "notWellFormed: report not open"))?;
+            element.mark();
+            let start = camt::report_head(&element, self.era)?;
+            let additional_info = camt::report_tail(&element, self.kind)?;
+            element.losses_at(report_path, &mut self.losses);
+            self.pending.push_back(StatementEvent::ReportStart(Box::new(start)));
+            self.pending.push_back(StatementEvent::ReportEnd { additional_info });
+            return Ok(());
+        }
+        let mut raw = std::mem::take(&mut report.head_raw);
+        raw.extend_from_slice(&report.tail_raw);
+        raw.extend_from_slice(&report.end_tag);
+        self.validate(Part::Report, &raw, report_path, report.line, report.column)?;
+        self.pop_scope();
+        self.xml.get_mut().trim_to(end);
+        let additional_info = match report.tail.take() {
+            Some(tail) => {
+                tail.mark();
+                let info = camt::report_tail(&tail, self.kind)?;
+                tail.losses_at(report_path, &mut self.losses);
+                info
+            }
+            None => None,
+        };
+        self.pending.push_back(StatementEvent::ReportEnd { additional_info });
+        Ok(())
+    }
+
+    /// Inside the root element, between reports: the next report, supplementary data, or
+    /// the end of the document (then the rest of the input is checked).
+    fn between_reports(&mut self, root_path: &str) -> Result<(), DecodeError> {
+        match self.step(root_path, false)? {
+            Step::Start { start, in_document_ns, offset, line, column, .. } => {
+                let local = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                if in_document_ns && local == self.kind.report() && self.supplementary.is_none() {
+                    self.reports += 1;
+                    let path = format!("{root_path}/{local}[{}]", self.reports);
+                    let mut end_tag = b"</".to_vec();
+                    end_tag.extend_from_slice(start.name().as_ref());
+                    end_tag.push(b'>');
+                    let mut head = Builder::default();
+                    head.start(&start, line).map_err(|e| self.error(DecodeErrorKind::Syntax, &path, e))?;
+                    self.push_scope(&start)?;
+                    self.report = Some(Report {
+                        index: self.reports,
+                        start: offset,
+                        line,
+                        column,
+                        end_tag,
+                        phase: Phase::Head,
+                        head,
+                        head_raw: Vec::new(),
+                        tail: None,
+                        tail_raw: Vec::new(),
+                        entries: 0,
+                    });
+                    return Ok(());
+                }
+                if in_document_ns && local == "SplmtryData" && self.era == Era::New && self.reports > 0 {
+                    let count = self.supplementary.as_ref().map_or(0, |s| s.children.len());
+                    let path = format!("{root_path}/SplmtryData[{}]", count + 1);
+                    let (element, end) = self.unit(&start, line, &path)?;
+                    let raw = self.xml.get_ref().slice(offset, end);
+                    self.validate(Part::Supplementary, raw, &path, line, column)?;
+                    self.xml.get_mut().trim_to(end);
+                    self.supplementary.get_or_insert_with(|| Element::named(self.kind.root(), line)).adopt(element);
+                    return Ok(());
+                }
+                let expected = if self.reports == 0 { self.kind.report() } else { "the end of the document" };
+                Err(DecodeError::invalid(
+                    Location::at(format!("{root_path}/{local}"), line, column),
+                    format!("unexpectedElement: expected {expected}, found element {local}"),
+                ))
+            }
+            Step::End => {
+                if self.reports == 0 {
+                    return Err(self.error(
+                        DecodeErrorKind::Invalid,
+                        root_path,
+                        format!("missingElement: expected {}", self.kind.report()),
+                    ));
+                }
+                if let Some(supplementary) = self.supplementary.take() {
+                    // Unread by the mapping, as in the whole-document decode.
+                    supplementary.mark();
+                    supplementary.losses_at(root_path, &mut self.losses);
+                }
+                self.pop_scope();
+                self.epilogue()
+            }
+            Step::Eof => {
+                Err(self.error(DecodeErrorKind::Syntax, root_path, "notWellFormed: unexpected end of document"))
+            }
+        }
+    }
+
+    /// After the root element: the Document's end, the envelopes' ends, nothing after.
+    fn epilogue(&mut self) -> Result<(), DecodeError> {
+        match self.step(ROOT_PATH, false)? {
+            Step::End => self.pop_scope(),
+            _ => {
+                return Err(self.error(
+                    DecodeErrorKind::Invalid,
+                    ROOT_PATH,
+                    "unexpectedElement: nothing may follow the message in the Document",
+                ));
+            }
+        }
+        loop {
+            match self.step("", false)? {
+                Step::Start { start, namespace, .. } => {
+                    if self.scopes.is_empty() {
+                        return Err(self.error(
+                            DecodeErrorKind::Syntax,
+                            "",
+                            "notWellFormed: more than one root element",
+                        ));
+                    }
+                    if start.local_name().as_ref() == b"AppHdr" && namespace.starts_with(ISO_PREFIX.as_bytes()) {
+                        return Err(self.error(
+                            DecodeErrorKind::Unsupported,
+                            "/AppHdr",
+                            "an AppHdr after the Document is not supported by the streaming reader; decode the whole document",
+                        ));
+                    }
+                    self.push_scope(&start)?;
+                }
+                Step::End => self.pop_scope(),
+                Step::Eof => {
+                    if !self.scopes.is_empty() {
+                        return Err(self.error(
+                            DecodeErrorKind::Syntax,
+                            "",
+                            "notWellFormed: unclosed element at end of document",
+                        ));
+                    }
+                    self.done = true;
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+/// The generated types each unit is checked against, as fragment roots.
+mod fragments {
+    use super::{IsoMessage, Part};
+    use crate::rt::{ComplexValue, Iso20022Error, Limits, Reader, RootElement, Writer, read_root};
+
+    macro_rules! fragment {
+        ($feature:literal, $name:ident, $module:ident :: $ty:ident, $element:literal) => {
+            #[cfg(feature = $feature)]
+            #[derive(Debug)]
+            struct $name;
+            #[cfg(feature = $feature)]
+            impl ComplexValue for $name {
+                const ATTRS: &'static [&'static str] = <crate::generated::$module::$ty as ComplexValue>::ATTRS;
+                fn read(r: &mut Reader<'_>) -> Result<Self, Iso20022Error> {
+                    <crate::generated::$module::$ty as ComplexValue>::read(r).map(|_| $name)
+                }
+                fn write(&self, _w: &mut Writer) {}
+            }
+            #[cfg(feature = $feature)]
+            impl RootElement for $name {
+                const NAMESPACE: &'static str = crate::generated::$module::NAMESPACE;
+                const ELEMENT: &'static str = $element;
+            }
+        };
+    }
+
+    fragment!("camt_053_001_02", S02Header, camt_053_001_02::GroupHeader42, "GrpHdr");
+    fragment!("camt_053_001_02", S02Report, camt_053_001_02::AccountStatement2, "Stmt");
+    fragment!("camt_053_001_02", S02Entry, camt_053_001_02::ReportEntry2, "Ntry");
+    fragment!("camt_053_001_08", S08Header, camt_053_001_08::GroupHeader81, "GrpHdr");
+    fragment!("camt_053_001_08", S08Report, camt_053_001_08::AccountStatement9, "Stmt");
+    fragment!("camt_053_001_08", S08Entry, camt_053_001_08::ReportEntry10, "Ntry");
+    fragment!("camt_053_001_08", S08Supplementary, camt_053_001_08::SupplementaryData1, "SplmtryData");
+    fragment!("camt_054_001_02", N02Header, camt_054_001_02::GroupHeader42, "GrpHdr");
+    fragment!("camt_054_001_02", N02Report, camt_054_001_02::AccountNotification2, "Ntfctn");
+    fragment!("camt_054_001_02", N02Entry, camt_054_001_02::ReportEntry2, "Ntry");
+    fragment!("camt_054_001_08", N08Header, camt_054_001_08::GroupHeader81, "GrpHdr");
+    fragment!("camt_054_001_08", N08Report, camt_054_001_08::AccountNotification17, "Ntfctn");
+    fragment!("camt_054_001_08", N08Entry, camt_054_001_08::ReportEntry10, "Ntry");
+    fragment!("camt_054_001_08", N08Supplementary, camt_054_001_08::SupplementaryData1, "SplmtryData");
+
+    /// Check `document` (a wrapper holding one unit); `None` when the version's feature is off.
+    pub(super) fn check(
+        message: IsoMessage,
+        part: Part,
+        document: &[u8],
+        limits: &Limits,
+    ) -> Option<Result<(), Iso20022Error>> {
+        let _ = (document, limits);
+        Some(match (message, part) {
+            #[cfg(feature = "camt_053_001_02")]
+            (IsoMessage::Camt053V02, Part::GroupHeader) => read_root::<S02Header>(document, limits).map(drop),
+            #[cfg(feature = "camt_053_001_02")]
+            (IsoMessage::Camt053V02, Part::Report) => read_root::<S02Report>(document, limits).map(drop),
+            #[cfg(feature = "camt_053_001_02")]
+            (IsoMessage::Camt053V02, Part::Entry) => read_root::<S02Entry>(document, limits).map(drop),
+            #[cfg(feature = "camt_053_001_08")]
+            (IsoMessage::Camt053V08, Part::GroupHeader) => read_root::<S08Header>(document, limits).map(drop),
+            #[cfg(feature = "camt_053_001_08")]
+            (IsoMessage::Camt053V08, Part::Report) => read_root::<S08Report>(document, limits).map(drop),
+            #[cfg(feature = "camt_053_001_08")]
+            (IsoMessage::Camt053V08, Part::Entry) => read_root::<S08Entry>(document, limits).map(drop),
+            #[cfg(feature = "camt_053_001_08")]
+            (IsoMessage::Camt053V08, Part::Supplementary) => read_root::<S08Supplementary>(document, limits).map(drop),
+            #[cfg(feature = "camt_054_001_02")]
+            (IsoMessage::Camt054V02, Part::GroupHeader) => read_root::<N02Header>(document, limits).map(drop),
+            #[cfg(feature = "camt_054_001_02")]
+            (IsoMessage::Camt054V02, Part::Report) => read_root::<N02Report>(document, limits).map(drop),
+            #[cfg(feature = "camt_054_001_02")]
+            (IsoMessage::Camt054V02, Part::Entry) => read_root::<N02Entry>(document, limits).map(drop),
+            #[cfg(feature = "camt_054_001_08")]
+            (IsoMessage::Camt054V08, Part::GroupHeader) => read_root::<N08Header>(document, limits).map(drop),
+            #[cfg(feature = "camt_054_001_08")]
+            (IsoMessage::Camt054V08, Part::Report) => read_root::<N08Report>(document, limits).map(drop),
+            #[cfg(feature = "camt_054_001_08")]
+            (IsoMessage::Camt054V08, Part::Entry) => read_root::<N08Entry>(document, limits).map(drop),
+            #[cfg(feature = "camt_054_001_08")]
+            (IsoMessage::Camt054V08, Part::Supplementary) => read_root::<N08Supplementary>(document, limits).map(drop),
+            _ => return None,
+        })
+    }
+}
