@@ -152,7 +152,7 @@ fn uetr(n: u64) -> String {
 
 fn write_entry(s: &mut String, n: u64) {
     use std::fmt::Write as _;
-    let credit = n % 3 != 0;
+    let credit = !n.is_multiple_of(3);
     let (name, iban, bic) = PARTIES[(n % PARTIES.len() as u64) as usize];
     let cents = (n * 7919) % 10_000_000 + 1;
     let amount = format!("{}.{:02}", cents / 100, cents % 100);
@@ -269,7 +269,7 @@ mod tests {
         let mut out = Vec::new();
         let (written, entries) = write_statement(&mut out, 64 << 10).unwrap_or_default();
         assert_eq!(written, out.len() as u64);
-        assert!(written >= 64 << 10 && written < (64 << 10) + 4096, "{written}");
+        assert!((64 << 10..(64 << 10) + 4096).contains(&written), "{written}");
         assert!(entries > 10);
         let text = String::from_utf8(out).unwrap_or_default();
         assert_eq!(text.matches("<Ntry>").count() as u64, entries);

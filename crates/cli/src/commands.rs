@@ -3,7 +3,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use payglot::model::{DateTime, DecodeLimits, Format, MessageId, TransportContext};
+use payglot::model::{DateTime, DecodeLimits, Format, MessageId, Strictness, TransportContext};
 use payglot::{Registry, TranslateError, TranslateOptions};
 
 use crate::args::{Cli, Command, ReportStyle, TransportArgs};
@@ -65,14 +65,14 @@ fn translate(
         // Statements (camt.053/054) to canonical:json stream: any size, bounded memory.
         let mut taken = Vec::new();
         if stream::streams_to(&to) {
-            match translate_streaming(input, from.as_ref(), output, lossy, &options.limits) {
+            match translate_streaming(input, from.as_ref(), output, options.strictness == Strictness::Lossy, &options.limits) {
                 Streaming::Done(streamed) => return streamed.map(Done::Streamed),
                 Streaming::No(prefix) => taken = prefix,
             }
         }
         let bytes = read_input_after(taken, input, &options.limits)?;
         payglot::translate(registry, &bytes, from.as_ref(), &to, &options)
-            .map(Done::Whole)
+            .map(|translation| Done::Whole(Box::new(translation)))
             .map_err(|e| translate_failure(&e))
     })();
     let exit = match outcome {
@@ -105,7 +105,7 @@ fn translate(
 
 /// A translation done in one piece or streamed (output already written).
 enum Done {
-    Whole(payglot::Translation),
+    Whole(Box<payglot::Translation>),
     Streamed(stream::Outcome),
 }
 
@@ -260,7 +260,8 @@ fn iso20022_violations(bytes: &[u8], from: Option<&Format>, limits: &DecodeLimit
     if from.is_some_and(|f| !f.as_str().starts_with("iso20022:")) {
         return None;
     }
-    payglot_iso20022::sniff(bytes)?;
+    // Only for ISO 20022 documents (of any version; an unsupported one is reported below).
+    let _document = payglot_iso20022::sniff(bytes)?;
     let limits = payglot_iso20022::Limits {
         max_bytes: limits.max_bytes,
         max_depth: limits.max_depth,

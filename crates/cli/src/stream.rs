@@ -100,7 +100,7 @@ pub(crate) fn translate(
             written.map_err(io)?;
         }
         events += 1;
-        if events % 256 == 0 {
+        if events.is_multiple_of(256) {
             progress.set_position(reader.bytes_read());
         }
     }

@@ -44,11 +44,11 @@ use rusqlite::{OptionalExtension, params};
 use serde_json::json;
 use tokio::sync::broadcast;
 
-use crate::app::{App, Render};
+use crate::app::{App, Idem, Render};
 use crate::auth::Principal;
 use crate::errors::{ApiError, Style};
-use crate::idempotency::{StoredResponse, fingerprint};
 use crate::payments::{self, NewPayment, Payment};
+use payglot_rest::idempotency::{Fingerprint, Policy, StoredResponse};
 
 /// How often a subscription looks for new events.
 const POLL: Duration = Duration::from_millis(100);
@@ -279,7 +279,7 @@ fn stored(p: &Payment) -> Result<StoredPayment, StoreError> {
 fn render(p: &Payment) -> StoredResponse {
     StoredResponse {
         status: 200,
-        content_type: "application/json".to_owned(),
+        headers: vec![("content-type".to_owned(), "application/json".to_owned())],
         body: json!({"payment_id": p.id}).to_string().into_bytes(),
     }
 }
@@ -306,20 +306,20 @@ impl PaymentStore for SandboxStore {
             "header": initiation.group.as_ref().map(|g| &g.header),
             "transfer": &initiation.transfer,
         });
-        let fingerprint = fingerprint("POST", "/graphql", request.to_string().as_bytes());
+        let idem = Idem {
+            policy: Policy::PAYGLOT,
+            operation: "POST /graphql initiatePayment".into(),
+            key: Some(key.as_str().to_owned()),
+            fingerprint: Fingerprint::of("POST", "/graphql", request.to_string().as_bytes()),
+        };
         let render: Render = Box::new(render);
-        let created = self
-            .app
-            .create_payment(owner, Style::GraphQl, new, Some(key.as_str().to_owned()), fingerprint, render)
-            .await
-            .map_err(|e| from_api(&e))?;
+        let created =
+            self.app.create_payment(owner, Style::GraphQl, new, idem, render).await.map_err(|e| from_api(&e))?;
         let id = serde_json::from_slice::<serde_json::Value>(&created.response.body)
             .ok()
             .and_then(|v| v.get("payment_id").and_then(|id| id.as_str()).map(str::to_owned))
-            .ok_or_else(|| {
-                // The key was used by another style first: its stored answer is not ours.
-                StoreError::IdempotencyMismatch
-            })?;
+            // No payment id: the key was used by another style first, its stored answer is not ours.
+            .ok_or(StoreError::IdempotencyMismatch)?;
         let payment = self.app.payment(owner, &id).await.map_err(|e| store_failure(&e))?.ok_or(StoreError::NotFound)?;
         let payment = stored(&payment)?;
         Ok(if created.replayed { Initiated::Replayed(payment) } else { Initiated::Created(payment) })

@@ -87,6 +87,16 @@ impl<M: Conv<G>, G> Conv<Option<G>> for Option<M> {
     }
 }
 
+/// The generator boxes large optional element content; the mapping is that of the content.
+impl<M: Conv<G>, G> Conv<Box<G>> for M {
+    fn to_gen(&self) -> Result<Box<G>, ConvError> {
+        <M as Conv<G>>::to_gen(self).map(Box::new)
+    }
+    fn from_gen(value: Box<G>) -> Result<Self, ConvError> {
+        <M as Conv<G>>::from_gen(*value)
+    }
+}
+
 impl<M: Conv<G>, G> Conv<Vec<G>> for Vec<M> {
     fn to_gen(&self) -> Result<Vec<G>, ConvError> {
         self.iter().enumerate().map(|(i, v)| v.to_gen().map_err(|e| e.at_index(i))).collect()
@@ -267,15 +277,15 @@ impl Conv<g::DateOrDateTime> for m::DateOrDateTime {
 
 /// Free-form extensions: a map in the model, `<Entry Key="...">` elements in the XSD (absent
 /// when empty). A key given twice is refused: the map cannot hold both values.
-impl Conv<Option<g::Extensions>> for BTreeMap<String, String> {
-    fn to_gen(&self) -> Result<Option<g::Extensions>, ConvError> {
+impl Conv<Option<Box<g::Extensions>>> for BTreeMap<String, String> {
+    fn to_gen(&self) -> Result<Option<Box<g::Extensions>>, ConvError> {
         if self.is_empty() {
             return Ok(None);
         }
         let entry = self.iter().map(|(key, value)| g::ExtensionsEntry { key: key.clone(), value: value.clone() });
-        Ok(Some(g::Extensions { entry: entry.collect() }))
+        Ok(Some(Box::new(g::Extensions { entry: entry.collect() })))
     }
-    fn from_gen(value: Option<g::Extensions>) -> Result<Self, ConvError> {
+    fn from_gen(value: Option<Box<g::Extensions>>) -> Result<Self, ConvError> {
         let mut map = BTreeMap::new();
         for (i, entry) in value.map(|e| e.entry).unwrap_or_default().into_iter().enumerate() {
             if map.contains_key(&entry.key) {

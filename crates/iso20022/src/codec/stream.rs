@@ -1073,7 +1073,8 @@ impl<R: Read> Inner<R> {
 /// The generated types each unit is checked against, as fragment roots.
 mod fragments {
     use super::{IsoMessage, Part};
-    use crate::rt::{ComplexValue, Iso20022Error, Limits, Reader, RootElement, Writer, read_root};
+    use crate::Iso20022Error;
+    use crate::rt::{ComplexValue, Limits, Reader, RootElement, Writer, read_root};
 
     macro_rules! fragment {
         ($feature:literal, $name:ident, $module:ident :: $ty:ident, $element:literal) => {
