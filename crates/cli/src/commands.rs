@@ -65,7 +65,13 @@ fn translate(
         // Statements (camt.053/054) to canonical:json stream: any size, bounded memory.
         let mut taken = Vec::new();
         if stream::streams_to(&to) {
-            match translate_streaming(input, from.as_ref(), output, options.strictness == Strictness::Lossy, &options.limits) {
+            match translate_streaming(
+                input,
+                from.as_ref(),
+                output,
+                options.strictness == Strictness::Lossy,
+                &options.limits,
+            ) {
                 Streaming::Done(streamed) => return streamed.map(Done::Streamed),
                 Streaming::No(prefix) => taken = prefix,
             }

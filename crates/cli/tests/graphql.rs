@@ -91,7 +91,8 @@ fn rest_native_to_graphql_and_back() {
     assert_eq!(payment["amount"], serde_json::json!({"value": "10.50", "currency": "EUR"}));
     assert_eq!(payment["debtorAccount"]["identification"]["other"]["id"], "acc_123456");
     assert_eq!(payment["creditorAccount"]["identification"]["iban"], "DE89370400440532013000");
-    assert_eq!(payment["remittance"]["unstructured"], serde_json::json!(["INV-2024-001"]));
+    // rest:native's `reference` is the instruction id.
+    assert_eq!(payment["instructionId"], "INV-2024-001");
     assert_eq!(request["variables"]["idempotencyKey"], "8e03978e-40d5-43e8-bc93");
 
     let (rest, stderr) = translate("rest:native", &graphql, &[]);
@@ -130,13 +131,17 @@ fn graphql_bodies_without_a_message_id_take_the_transport_context() {
     );
 
     let transport = ["--message-id", "REQ-0001", "--created", "2024-03-01T10:00:00Z", "--lossy"];
-    let (xml, stderr) = translate("iso20022:pain.001.001.09", &request, &transport);
+    let (canonical_json, stderr) = translate("canonical:json", &request, &transport);
     assert!(stderr.contains("dropped /query/initiatePayment/idempotencyKey"), "{stderr}");
-    let xml = String::from_utf8_lossy(&xml);
-    assert!(
-        xml.contains("<MsgId>REQ-0001</MsgId>") && xml.contains("<CreDtTm>2024-03-01T10:00:00Z</CreDtTm>"),
-        "{xml}"
-    );
+    let header = &json(&canonical_json)["message"]["payment_initiation"]["header"];
+    assert_eq!(header["message_id"], "REQ-0001", "{header}");
+    assert_eq!(header["created"], "2024-03-01T10:00:00Z", "{header}");
+    // The request gives no requested execution date, which pain.001 requires: refused, not invented.
+    let mut args = vec!["translate", "--to", "iso20022:pain.001.001.09"];
+    args.extend_from_slice(&transport);
+    let (code, _, stderr) = payglot(&args, &request);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("requires a requested execution date"), "{stderr}");
 
     // An error-only response: a rejection with the outcome table's reason, as a pain.002.
     let response = read("graphql/payglot/response-errors-only/input.json");
@@ -148,7 +153,11 @@ fn graphql_bodies_without_a_message_id_take_the_transport_context() {
     let transaction = &report["message"]["status_report"]["transactions"][0];
     assert_eq!(transaction["status"], "RJCT");
     assert_eq!(transaction["reasons"][0]["mapped_reason"], "AM04");
-    let (xml, _) = translate("iso20022:pain.002.001.10", &response, &transport);
-    let xml = String::from_utf8_lossy(&xml);
-    assert!(xml.contains("<TxSts>RJCT</TxSts>") && xml.contains("REQ-0002"), "{xml}");
+    // pain.002 needs the original message's group status, which an error-only response lacks:
+    // refused with the reason, not invented.
+    let mut args = vec!["translate", "--to", "iso20022:pain.002.001.10"];
+    args.extend_from_slice(&transport);
+    let (code, _, stderr) = payglot(&args, &response);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("exactly one original group status"), "{stderr}");
 }

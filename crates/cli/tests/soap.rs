@@ -114,15 +114,25 @@ fn rest_fixture_to_soap_payglot_and_back() {
 
 #[test]
 fn rest_fixture_to_soap_iso20022_and_back() {
-    let dir = fixtures().join("rest/native/basic-payment");
+    // basic-payment gives no requested execution date, which pain.001 requires: refused, not invented.
+    let basic = fixtures().join("rest/native/basic-payment/input.json");
+    let (code, _, stderr) = translate("soap:iso20022", true, &read(&basic));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("requires a requested execution date"), "{stderr}");
+
+    let dir = fixtures().join("rest/native/full-payment");
     let (code, soap, stderr) = translate("soap:iso20022", true, &read(&dir.join("input.json")));
     assert_eq!(code, Some(0), "rest → soap:iso20022: {stderr}");
+    assert!(
+        stderr.contains("metadata.customer_id") && stderr.contains("metadata.order_id"),
+        "the metadata pain.001 cannot carry is listed: {stderr}"
+    );
     assert_contains(
         &soap,
-        &["urn:iso:std:iso:20022:tech:xsd:pain.001.001.09", "DE89370400440532013000", "10.50", "INV-2024-001"],
+        &["urn:iso:std:iso:20022:tech:xsd:pain.001.001.09", "DE89370400440532013000", "1234.56", "PO-77812"],
         "soap:iso20022",
     );
     let (code, rest, stderr) = translate("rest:native", true, soap.as_bytes());
     assert_eq!(code, Some(0), "soap:iso20022 → rest:native: {stderr}");
-    assert_contains(&rest, &["1050", "EUR", "DE89370400440532013000", "INV-2024-001"], "rest:native");
+    assert_contains(&rest, &["123456", "EUR", "DE89370400440532013000", "PO-77812"], "rest:native");
 }

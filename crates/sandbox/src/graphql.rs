@@ -409,8 +409,9 @@ impl PaymentStore for SandboxStore {
     }
 }
 
-/// One event row: its sequence number and the payment as the event carried it.
-type EventRow = (i64, String);
+/// One event row: its sequence number, the payment as the event carried it, and the event's
+/// position among its payment's events.
+type EventRow = (i64, String, i64);
 
 /// Publish the status changes of `owner`'s payments raised from `since` on, until nobody
 /// listens or the server stops.
@@ -438,15 +439,21 @@ async fn poll_events(app: Arc<App>, owner: String, since: String, sender: broadc
             .store
             .call(move |c| {
                 let mut stmt = c.prepare_cached(
-                    "SELECT seq, data FROM events WHERE owner = ?1 AND seq > ?2 ORDER BY seq LIMIT 256",
+                    // The position of each event among its payment's events is its place in the
+                    // payment's status history (one event per status, the first one RCVD).
+                    "SELECT seq, data, (SELECT COUNT(*) FROM events AS earlier
+                       WHERE earlier.payment_id = events.payment_id AND earlier.seq <= events.seq)
+                     FROM events WHERE owner = ?1 AND seq > ?2 ORDER BY seq LIMIT 256",
                 )?;
-                Ok(stmt.query_map(params![o, cursor], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?)
+                Ok(stmt
+                    .query_map(params![o, cursor], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<Result<_, _>>()?)
             })
             .await;
         let Ok(rows) = rows else { return };
-        for (seq, data) in rows {
+        for (seq, data, position) in rows {
             cursor = seq;
-            if let Some(change) = change_of_event(&data) {
+            if let Some(change) = change_of_event(&data, position) {
                 // No receiver left: the loop ends at the next turn.
                 let _ = sender.send(change);
             }
@@ -462,8 +469,9 @@ async fn poll_events(app: Arc<App>, owner: String, since: String, sender: broadc
     }
 }
 
-/// The change an event reports: the last entry of the payment's history in its body.
-fn change_of_event(body: &str) -> Option<StatusChange> {
+/// The change an event reports: its body is the payment resource (`rest:native`) as of the
+/// change, and `position` (1-based) is the change's place in the payment's status history.
+fn change_of_event(body: &str, position: i64) -> Option<StatusChange> {
     #[derive(serde::Deserialize)]
     struct Body {
         data: EventPayment,
@@ -471,16 +479,18 @@ fn change_of_event(body: &str) -> Option<StatusChange> {
     #[derive(serde::Deserialize)]
     struct EventPayment {
         id: String,
-        status_history: Vec<EventChange>,
+        iso_status: String,
+        #[serde(default)]
+        status_reasons: Vec<EventReason>,
+        updated_at: String,
     }
     #[derive(serde::Deserialize)]
-    struct EventChange {
-        status: String,
-        reason: Option<String>,
-        at: String,
+    struct EventReason {
+        code: Option<String>,
     }
     let body: Body = serde_json::from_str(body).ok()?;
-    let index = body.data.status_history.len().checked_sub(1)?;
-    let last = body.data.status_history.last()?;
-    change_of(&body.data.id, index, &last.status, last.reason.as_deref(), &last.at).ok()
+    let index = usize::try_from(position).ok()?.checked_sub(1)?;
+    let payment = &body.data;
+    let reason = payment.status_reasons.first().and_then(|r| r.code.as_deref());
+    change_of(&payment.id, index, &payment.iso_status, reason, &payment.updated_at).ok()
 }

@@ -701,6 +701,17 @@ impl Out {
         self.xml.end();
     }
 
+    /// Report, without writing anything, what a customer message's `PmtTpInf` cannot carry of
+    /// `pt` (what [`Out::payment_type`] drops when not interbank).
+    pub(crate) fn payment_type_losses(&mut self, path: &str, pt: &PaymentType) {
+        self.drop_if(pt.clearing_channel.is_some(), &format!("{path}/clearing_channel"), "a clearing channel");
+        if self.era == Era::Old {
+            for i in 1..pt.service_levels.len() {
+                self.drop_if(true, &format!("{path}/service_levels/{i}"), "more than one service level");
+            }
+        }
+    }
+
     pub(crate) fn remittance(&mut self, path: &str, remittance: Option<&Remittance>) {
         let Some(r) = remittance else { return };
         self.xml.start("RmtInf");

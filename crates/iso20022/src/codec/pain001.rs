@@ -7,7 +7,7 @@
 //! decode and computed on encode.
 
 use payglot_core_model::message::{GroupHeader, PaymentBatch, PaymentInitiation, PaymentMethod};
-use payglot_core_model::transfer::{ChargeBearer, CreditTransfer, Exchange, PaymentIds};
+use payglot_core_model::transfer::{ChargeBearer, CreditTransfer, Exchange, PaymentIds, PaymentType};
 use payglot_core_model::{DecodeError, InvalidValue, Message, Party};
 use rust_decimal::Decimal;
 
@@ -221,7 +221,10 @@ fn encode_batch(out: &mut Out, batch: &PaymentBatch, path: &str) -> Result<(), p
     let debtor_account = shared(ts, |t| &t.debtor_account).ok_or_else(|| mixed("debtor account"))?;
     let debtor_agent = shared(ts, |t| &t.debtor_agent).ok_or_else(|| mixed("debtor agent"))?;
     let execution = shared(ts, |t| &t.requested_execution).ok_or_else(|| mixed("requested execution date"))?;
-    let payment_type = shared(ts, |t| &t.payment_type);
+    // Shared when every transfer *writes* the same `PmtTpInf`: transfers that differ only in what
+    // pain.001 drops anyway still share one, so encoding what was decoded gives the same document.
+    let written: Vec<Option<PaymentType>> = ts.iter().map(|t| written_payment_type(t, out.era)).collect();
+    let payment_type = written.first().filter(|first| written.iter().all(|w| w == *first)).cloned();
     let charge_bearer = shared(ts, |t| &t.charge_bearer);
     let ultimate_debtor = shared(ts, |t| &t.ultimate_debtor);
 
@@ -239,11 +242,15 @@ fn encode_batch(out: &mut Out, batch: &PaymentBatch, path: &str) -> Result<(), p
     let refs: Vec<&CreditTransfer> = ts.iter().collect();
     out.xml.leaf("NbOfTxs", &ts.len().to_string());
     out.xml.leaf("CtrlSum", &control_sum(&refs).to_string());
-    out.payment_type(
-        &format!("{path}/transfers/0/payment_type"),
-        payment_type.as_ref().and_then(Option::as_ref),
-        false,
-    );
+    if payment_type.is_some() {
+        let first = ts.first().and_then(|t| t.payment_type.as_ref());
+        out.payment_type(&format!("{path}/transfers/0/payment_type"), first, false);
+        for (i, t) in ts.iter().enumerate().skip(1) {
+            if let Some(pt) = &t.payment_type {
+                out.payment_type_losses(&format!("{path}/transfers/{i}/payment_type"), pt);
+            }
+        }
+    }
     let first = format!("{path}/transfers/0");
     match (out.era, execution) {
         (_, None) => {
@@ -294,6 +301,19 @@ fn encode_batch(out: &mut Out, batch: &PaymentBatch, path: &str) -> Result<(), p
     }
     out.xml.end();
     Ok(())
+}
+
+/// What pain.001 writes of a transfer's payment type: no clearing channel, and one service
+/// level in the 2009 versions.
+fn written_payment_type(t: &CreditTransfer, era: Era) -> Option<PaymentType> {
+    t.payment_type.as_ref().map(|pt| {
+        let mut written = pt.clone();
+        written.clearing_channel = None;
+        if era == Era::Old {
+            written.service_levels.truncate(1);
+        }
+        written
+    })
 }
 
 /// Which optional batch-level fields differ within the batch and so go on each transaction.

@@ -22,7 +22,10 @@ impl AnyDocument {
 pub const KNOWN_DOCUMENT_NAMESPACES: &[&str] = &[];
 /// Read the Document the reader is positioned in (its start tag consumed), by namespace.
 /// `None` when no enabled module has that namespace.
-pub(crate) fn read_document(ns: &str, r: &mut rt::Reader<'_>) -> Option<Result<AnyDocument, rt::Error>> {
+pub(crate) fn read_document(
+    ns: &str,
+    r: &mut rt::Reader<'_>,
+) -> Option<Result<AnyDocument, rt::Error>> {
     #[allow(unused_variables)]
     let _ = &r;
     match ns {
