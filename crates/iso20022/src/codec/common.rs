@@ -685,26 +685,29 @@ impl Out {
             .opt_leaf("InstrPrty", pt.instruction_priority.map(|p| if p == Priority::High { "HIGH" } else { "NORM" }));
         if interbank {
             self.text("ClrChanl", pt.clearing_channel.as_ref());
-        } else {
-            self.drop_if(pt.clearing_channel.is_some(), &format!("{path}/clearing_channel"), "a clearing channel");
         }
         let max_levels = if self.era == Era::Old { 1 } else { usize::MAX };
-        for (i, level) in pt.service_levels.iter().enumerate() {
-            if i < max_levels {
-                self.code_or_prop("SvcLvl", Some(level));
-            } else {
-                self.drop_if(true, &format!("{path}/service_levels/{i}"), "more than one service level");
-            }
+        for level in pt.service_levels.iter().take(max_levels) {
+            self.code_or_prop("SvcLvl", Some(level));
         }
         self.code_or_prop("LclInstrm", pt.local_instrument.as_ref());
         self.code_or_prop("CtgyPurp", pt.category_purpose.as_ref());
         self.xml.end();
+        if interbank {
+            self.service_level_losses(path, pt);
+        } else {
+            self.payment_type_losses(path, pt);
+        }
     }
 
     /// Report, without writing anything, what a customer message's `PmtTpInf` cannot carry of
-    /// `pt` (what [`Out::payment_type`] drops when not interbank).
+    /// `pt`: a clearing channel, and more than one service level in the 2009 versions.
     pub(crate) fn payment_type_losses(&mut self, path: &str, pt: &PaymentType) {
         self.drop_if(pt.clearing_channel.is_some(), &format!("{path}/clearing_channel"), "a clearing channel");
+        self.service_level_losses(path, pt);
+    }
+
+    fn service_level_losses(&mut self, path: &str, pt: &PaymentType) {
         if self.era == Era::Old {
             for i in 1..pt.service_levels.len() {
                 self.drop_if(true, &format!("{path}/service_levels/{i}"), "more than one service level");
