@@ -2057,6 +2057,9 @@ pub fn related_parties() -> BoxedStrategy<RelatedParties> {
                 }
             },
         )
+        // Parties with nothing in them say nothing: such a value is `None`, as every decoder
+        // gives it (an empty `RltdPties` carries no information to keep).
+        .prop_filter("at least one related party or agent", |p| *p != RelatedParties::default())
         .boxed()
 }
 

@@ -191,6 +191,82 @@ pub fn unique_map<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap
     deserializer.deserialize_map(UniqueMap)
 }
 
+/// Any JSON value, for the free-form parts of a document (GraphQL variables, a REST body read
+/// before its dialect is known), with the workspace's rules at every depth: duplicate object
+/// keys are refused (serde_json's own `Value` keeps the last one silently) and so are
+/// floating-point numbers (an amount written as one has already been through a float; amounts
+/// are decimal strings or integer minor units).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StrictValue(pub serde_json::Value);
+
+impl<'de> Deserialize<'de> for StrictValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor).map(StrictValue)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value without floating-point numbers (amounts are decimal strings or integer minor units)")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(StrictValue(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut map = serde_json::Map::new();
+        while let Some(key) = access.next_key::<String>()? {
+            if map.contains_key(&key) {
+                return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+            }
+            let StrictValue(value) = access.next_value()?;
+            map.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(map))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,5 +310,16 @@ mod tests {
         let error = error.unwrap_or_else(|| panic!("accepted"));
         assert!(error.message().contains("duplicate key `a`"), "{error}");
         assert_eq!(error.location().path, "/map");
+    }
+
+    #[test]
+    fn strict_value_refuses_duplicates_and_floats_at_any_depth() {
+        let ok: StrictValue = from_slice(br#"{"a": [1, "x", null, true, {"b": -2}]}"#, &DecodeLimits::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ok.0["a"][4]["b"], -2);
+        let duplicate = from_slice::<StrictValue>(br#"{"a": {"b": 1, "b": 2}}"#, &DecodeLimits::default());
+        assert!(duplicate.is_err_and(|e| e.to_string().contains("duplicate key `b`")));
+        let float = from_slice::<StrictValue>(br#"{"a": [12.5]}"#, &DecodeLimits::default());
+        assert!(float.is_err_and(|e| e.to_string().contains("floating point")));
     }
 }

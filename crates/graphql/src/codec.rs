@@ -31,7 +31,7 @@ use crate::convert::{
 use crate::input::InitiatePaymentInput;
 use crate::limits::{DocumentError, Limits, check_document};
 use crate::schema::{reason_message, reason_outcome};
-use crate::strict_json::StrictValue;
+use payglot_core_model::json::StrictValue;
 
 /// The `graphql:payglot` codec.
 #[derive(Debug, Clone, Copy, Default)]

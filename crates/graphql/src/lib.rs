@@ -50,7 +50,6 @@ pub mod scalars;
 pub mod schema;
 mod service;
 pub mod store;
-mod strict_json;
 
 pub use codec::{GraphqlCodec, REQUEST_DOCUMENT, fuzz_decode, sniff};
 pub use convert::{FieldError, GroupInfo, Initiation};

@@ -13,7 +13,7 @@ use payglot_core_model::{DecodeErrorKind, DecodeLimits};
 use crate::limits::{DocumentError, Limits, check_document};
 use crate::schema::{PayglotSchema, RequestContext, build_schema};
 use crate::store::PaymentStore;
-use crate::strict_json::StrictValue;
+use payglot_core_model::json::StrictValue;
 
 /// The executable schema with its limits.
 #[derive(Clone)]

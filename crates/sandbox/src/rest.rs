@@ -15,6 +15,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use payglot_core_model::json::StrictValue;
 use payglot_core_model::outcome::Condition;
 use payglot_core_model::{
     CodeOrProprietary, Codec, DecodeError, DecodeErrorKind, DecodeLimits, EncodeOptions, Format, Message,
@@ -60,64 +61,6 @@ fn header_text<'h>(headers: &'h HeaderMap, name: &str, style: Style) -> Result<O
     }
 }
 
-/// Any JSON value, refusing duplicate object keys at every depth (serde_json's `Value` keeps
-/// the last one silently).
-struct Strict(Value);
-
-impl<'de> Deserialize<'de> for Strict {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Strict;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Strict, E> {
-                Ok(Strict(Value::Bool(v)))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Strict, E> {
-                Ok(Strict(Value::from(v)))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Strict, E> {
-                Ok(Strict(Value::from(v)))
-            }
-            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Strict, E> {
-                Err(E::custom("amounts and numbers must be integers, not floats"))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Strict, E> {
-                Ok(Strict(Value::String(v.to_owned())))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Strict, E> {
-                Ok(Strict(Value::String(v)))
-            }
-            fn visit_unit<E>(self) -> Result<Strict, E> {
-                Ok(Strict(Value::Null))
-            }
-            fn visit_none<E>(self) -> Result<Strict, E> {
-                Ok(Strict(Value::Null))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Strict, A::Error> {
-                let mut items = Vec::new();
-                while let Some(Strict(v)) = seq.next_element()? {
-                    items.push(v);
-                }
-                Ok(Strict(Value::Array(items)))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Strict, A::Error> {
-                let mut out = serde_json::Map::new();
-                while let Some((key, Strict(v))) = map.next_entry::<String, Strict>()? {
-                    if out.contains_key(&key) {
-                        return Err(serde::de::Error::custom(format_args!("duplicate key `{key}`")));
-                    }
-                    out.insert(key, v);
-                }
-                Ok(Strict(Value::Object(out)))
-            }
-        }
-        deserializer.deserialize_any(Visitor)
-    }
-}
-
 /// The longest message id (ISO Max35Text); `rest:native` reads `idempotency_key` as one.
 const MAX_MESSAGE_ID: usize = 35;
 
@@ -144,7 +87,7 @@ fn parse_create(
     header_key: Option<&str>,
     limits: &DecodeLimits,
 ) -> Result<(PaymentInitiation, String), ApiError> {
-    let Strict(doc) = payglot_core_model::json::from_slice(body, limits).map_err(|e| decode_error(&e, STYLE))?;
+    let StrictValue(doc) = payglot_core_model::json::from_slice(body, limits).map_err(|e| decode_error(&e, STYLE))?;
     let Value::Object(mut doc) = doc else { return Err(invalid("the request body must be a JSON object")) };
     let bare = |k: &str| k.strip_prefix('"').and_then(|k| k.strip_suffix('"')).unwrap_or(k).to_owned();
     let body_key = match doc.get("idempotency_key") {
