@@ -132,7 +132,7 @@ pub(crate) fn resource_bytes(p: &Payment) -> Option<Vec<u8>> {
     encode_lossy(&RestNative, &Message::StatusReport(canonical::resource(p)?))
 }
 
-/// The payment resource as JSON (also the webhook event payload).
+/// The payment resource as a JSON value (list pages embed it).
 pub(crate) fn payment_json(p: &Payment) -> Value {
     resource_bytes(p).and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or(Value::Null)
 }
