@@ -540,6 +540,22 @@ pub(crate) fn read<G: rt::RootElement, M: Conv<G>>(
     })
 }
 
+/// The fast path of [`read`]: read the body's element in place, from byte `start` of the whole
+/// envelope `input` (`declared`: the namespace declarations in scope there; `outer_depth`:
+/// the elements around it), as `M` through the generated reader of `G`. Gives the value and
+/// the offset after the element's end tag, or `None` on any failure: the caller then takes the
+/// slow path ([`read`] on the element alone), whose errors are the ones reported.
+pub(crate) fn read_in_place<G: rt::RootElement, M: Conv<G>>(
+    input: &[u8],
+    start: usize,
+    declared: &[(&str, &str)],
+    outer_depth: usize,
+    decode_limits: &DecodeLimits,
+) -> Option<(M, usize)> {
+    let (value, end) = rt::read_fragment::<G>(input, start, declared, outer_depth, &limits(decode_limits)).ok()?;
+    Some((M::from_gen(value).ok()?, end))
+}
+
 /// Write the model value `value` as the body element of `G` (payglot's namespace declared on it).
 pub(crate) fn write<G: rt::RootElement, M: Conv<G>>(value: &M) -> Result<String, EncodeError> {
     let generated =

@@ -232,6 +232,43 @@ pub(crate) fn header_losses(message: &SoapMessage) -> Vec<Loss> {
         .collect()
 }
 
+/// The fast path of [`SoapPayglot::decode`] (see there); `None`: take the slow path.
+fn decode_in_place(head: xml::Head<'_>, input: &[u8], limits: &DecodeLimits) -> Option<Result<Decoded, DecodeError>> {
+    let payload = head.payload()?;
+    if payload.ns.as_deref() != Some(NS_PAYGLOT) {
+        return None;
+    }
+    let declared: Vec<(&str, &str)> = payload.in_scope.iter().map(|(p, u)| (p.as_str(), u.as_str())).collect();
+    let (start, outer) = (payload.start, head.outer_depth());
+    let (message, end) = match payload.local.as_str() {
+        "InitiatePaymentRequest" => {
+            let (m, end) = body::read_in_place::<g::PaymentInitiation, _>(input, start, &declared, outer, limits)?;
+            (Message::PaymentInitiation(m), end)
+        }
+        "InitiatePaymentResponse" => {
+            let (m, end) =
+                body::read_in_place::<g::InitiatePaymentResponse, _>(input, start, &declared, outer, limits)?;
+            (Message::StatusReport(m), end)
+        }
+        "GetPaymentStatusResponse" => {
+            let (m, end) =
+                body::read_in_place::<g::GetPaymentStatusResponse, _>(input, start, &declared, outer, limits)?;
+            (Message::StatusReport(m), end)
+        }
+        "GetStatementResponse" => {
+            let (m, end) = body::read_in_place::<g::AccountReports, _>(input, start, &declared, outer, limits)?;
+            (Message::Statement(m), end)
+        }
+        _ => return None,
+    };
+    drop(declared);
+    let envelope = envelope::from_document_read(head.finish(end)?).ok()?;
+    if let Err(e) = envelope.check_must_understand(&[(NS_WSSE, "Security")]) {
+        return Some(Err(e.into()));
+    }
+    Some(Ok(Decoded { message, losses: header_losses(&envelope) }))
+}
+
 impl Codec for SoapPayglot {
     fn format(&self) -> Format {
         Format::SOAP_PAYGLOT
@@ -239,7 +276,16 @@ impl Codec for SoapPayglot {
 
     fn decode(&self, input: &[u8], limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
         // The body's element is read by the generated reader from its bytes: no tree for it.
-        let doc = xml::parse_shallow_body(input, limits)?;
+        // Fast path: the envelope up to the body's element, that element read in place, then
+        // the rest of the envelope; one tokenization. Anything unusual (an invalid body
+        // included) is read again on the slow path below, which reports the precise error.
+        let doc = match xml::parse_head(input, limits)? {
+            xml::Parsed::Done(doc) => doc,
+            xml::Parsed::Head(head) => match decode_in_place(head, input, limits) {
+                Some(decoded) => return decoded,
+                None => xml::parse_shallow_body(input, limits)?,
+            },
+        };
         let message = envelope::from_document(doc)?;
         message.check_must_understand(&[(NS_WSSE, "Security")])?;
         let losses = header_losses(&message);

@@ -29,6 +29,45 @@ enum Node {
 #[derive(Debug)]
 pub(crate) struct Fast {
     alts: Vec<Vec<Item>>,
+    /// The same pattern when it is one sequence of classes all of fixed count but the last
+    /// (currency and country codes, UUIDs, IBANs, digit runs): matched in one pass.
+    linear: Option<Vec<(u128, usize, usize)>>,
+}
+
+/// The one-pass form of `alts`, when it has one (see [`Fast::linear`]).
+fn linear(alts: &[Vec<Item>]) -> Option<Vec<(u128, usize, usize)>> {
+    let [seq] = alts else { return None };
+    // The generator wraps every pattern in `(?:...)`: look inside a group taken once.
+    if let [Item { node: Node::Group(inner), min: 1, max: 1 }] = seq.as_slice() {
+        return linear(inner);
+    }
+    let mut out = Vec::with_capacity(seq.len());
+    for (i, item) in seq.iter().enumerate() {
+        let Node::Class(class) = item.node else { return None };
+        let (min, max) = (usize::try_from(item.min).ok()?, usize::try_from(item.max).unwrap_or(usize::MAX));
+        if min != max && i + 1 != seq.len() {
+            return None;
+        }
+        out.push((class, min, max));
+    }
+    Some(out)
+}
+
+fn in_class(class: u128, run: &[u8]) -> bool {
+    run.iter().all(|&c| c < 128 && class >> c & 1 == 1)
+}
+
+fn match_linear(items: &[(u128, usize, usize)], s: &[u8]) -> bool {
+    let mut rest = s;
+    let Some(((last_class, last_min, last_max), fixed)) = items.split_last() else { return s.is_empty() };
+    for &(class, n, _) in fixed {
+        let Some((run, tail)) = rest.split_at_checked(n) else { return false };
+        if !in_class(class, run) {
+            return false;
+        }
+        rest = tail;
+    }
+    (*last_min..=*last_max).contains(&rest.len()) && in_class(*last_class, rest)
 }
 
 /// Longest input the position set can hold.
@@ -206,7 +245,8 @@ impl Fast {
         }
         let mut p = Parser { s: body.as_bytes(), i: 0 };
         let alts = p.alts()?;
-        (p.i == body.len()).then_some(Fast { alts })
+        let linear = linear(&alts);
+        (p.i == body.len()).then_some(Fast { alts, linear })
     }
 
     /// Whether `s` (at most [`MAX_LEN`] bytes) matches as a whole. `None` when too long.
@@ -214,6 +254,9 @@ impl Fast {
         let s = s.as_bytes();
         if s.len() > MAX_LEN {
             return None;
+        }
+        if let Some(items) = &self.linear {
+            return Some(match_linear(items, s));
         }
         let end = step_alts(&self.alts, s, 1);
         Some(end >> s.len() & 1 == 1)
@@ -440,6 +483,10 @@ mod tests {
         assert_eq!(iban.is_match("DE89370400440532013000"), Some(true));
         assert_eq!(iban.is_match("DE8937040044053201300é"), Some(false));
         assert_eq!(iban.is_match(&"1".repeat(200)), None);
+        // IBAN is matched in one pass, BIC (an optional group) by the position sets.
+        assert!(iban.linear.is_some() && bic.linear.is_none());
+        assert_eq!(iban.is_match("DE89"), Some(false));
+        assert_eq!(iban.is_match("D"), Some(false));
     }
 
     #[test]
