@@ -102,7 +102,13 @@ impl<M: Conv<G>, G> Conv<Vec<G>> for Vec<M> {
         self.iter().enumerate().map(|(i, v)| v.to_gen().map_err(|e| e.at_index(i))).collect()
     }
     fn from_gen(value: Vec<G>) -> Result<Self, ConvError> {
-        value.into_iter().enumerate().map(|(i, v)| M::from_gen(v).map_err(|e| e.at_index(i))).collect()
+        // Sized up front: collecting through `Result` would grow the vector step by step,
+        // moving large model values each time.
+        let mut out = Vec::with_capacity(value.len());
+        for (i, v) in value.into_iter().enumerate() {
+            out.push(M::from_gen(v).map_err(|e| e.at_index(i))?);
+        }
+        Ok(out)
     }
 }
 

@@ -175,25 +175,40 @@ impl<'a> Head<'a> {
         payload.end = end;
         let mut root = None;
         close(payload, &mut self.stack, &mut root);
-        let mut reader = quick_xml::reader::Reader::from_str(tail);
-        reader.config_mut().check_end_names = false;
+        // quick-xml cannot start in the middle of a document (an end tag without its start is
+        // an error even unchecked), and the grammar here is tiny: scan it directly.
+        let is_ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+        let mut at = 0usize;
+        let bytes = tail.as_bytes();
         loop {
-            let event = reader.read_event().ok()?;
-            match event {
-                Event::Text(text) if text.iter().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) => {}
-                Event::Comment(_) => {}
-                Event::End(tag) => {
-                    let mut element = self.stack.pop()?;
-                    if tag.name().as_ref() != start_tag_name(self.source, &element) {
-                        return None;
-                    }
-                    element.end = end + usize::try_from(reader.buffer_position()).ok()?;
-                    close(element, &mut self.stack, &mut root);
+            while bytes.get(at).copied().is_some_and(is_ws) {
+                at += 1;
+            }
+            let rest = bytes.get(at..)?;
+            if rest.is_empty() {
+                return if self.stack.is_empty() {
+                    root.map(|root| Document { root, source: self.source })
+                } else {
+                    None
+                };
+            }
+            if let Some(comment) = rest.strip_prefix(b"<!--") {
+                let dashes = comment.windows(3).position(|w| w == b"-->")?;
+                at += 4 + dashes + 3;
+            } else if let Some(tag) = rest.strip_prefix(b"</") {
+                let gt = tag.iter().position(|b| *b == b'>')?;
+                let name = tag.get(..gt)?;
+                let name_len = name.iter().position(|b| is_ws(*b)).unwrap_or(name.len());
+                let (name, pad) = name.split_at(name_len);
+                let mut element = self.stack.pop()?;
+                if name != start_tag_name(self.source, &element) || !pad.iter().all(|b| is_ws(*b)) {
+                    return None;
                 }
-                Event::Eof if self.stack.is_empty() => {
-                    return root.map(|root| Document { root, source: self.source });
-                }
-                _ => return None,
+                at += 2 + gt + 1;
+                element.end = end + at;
+                close(element, &mut self.stack, &mut root);
+            } else {
+                return None;
             }
         }
     }
