@@ -102,7 +102,13 @@ impl<M: Conv<G>, G> Conv<Vec<G>> for Vec<M> {
         self.iter().enumerate().map(|(i, v)| v.to_gen().map_err(|e| e.at_index(i))).collect()
     }
     fn from_gen(value: Vec<G>) -> Result<Self, ConvError> {
-        value.into_iter().enumerate().map(|(i, v)| M::from_gen(v).map_err(|e| e.at_index(i))).collect()
+        // Sized up front: collecting through `Result` would grow the vector step by step,
+        // moving large model values each time.
+        let mut out = Vec::with_capacity(value.len());
+        for (i, v) in value.into_iter().enumerate() {
+            out.push(M::from_gen(v).map_err(|e| e.at_index(i))?);
+        }
+        Ok(out)
     }
 }
 
@@ -538,6 +544,22 @@ pub(crate) fn read<G: rt::RootElement, M: Conv<G>>(
         // The model's own messages mask account numbers.
         DecodeError::invalid(Location::path(e.path(&format!("/Envelope/Body/{}", G::ELEMENT))), e.message)
     })
+}
+
+/// The fast path of [`read`]: read the body's element in place, from byte `start` of the whole
+/// envelope `input` (`declared`: the namespace declarations in scope there; `outer_depth`:
+/// the elements around it), as `M` through the generated reader of `G`. Gives the value and
+/// the offset after the element's end tag, or `None` on any failure: the caller then takes the
+/// slow path ([`read`] on the element alone), whose errors are the ones reported.
+pub(crate) fn read_in_place<G: rt::RootElement, M: Conv<G>>(
+    input: &[u8],
+    start: usize,
+    declared: &[(&str, &str)],
+    outer_depth: usize,
+    decode_limits: &DecodeLimits,
+) -> Option<(M, usize)> {
+    let (value, end) = rt::read_fragment::<G>(input, start, declared, outer_depth, &limits(decode_limits)).ok()?;
+    Some((M::from_gen(value).ok()?, end))
 }
 
 /// Write the model value `value` as the body element of `G` (payglot's namespace declared on it).

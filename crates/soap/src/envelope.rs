@@ -206,7 +206,17 @@ pub fn parse_envelope(input: &[u8], limits: &DecodeLimits) -> Result<SoapMessage
     from_document(doc)
 }
 
-pub(crate) fn from_document(mut doc: Document<'_>) -> Result<SoapMessage, SoapError> {
+pub(crate) fn from_document(doc: Document<'_>) -> Result<SoapMessage, SoapError> {
+    from_document_with(doc, true)
+}
+
+/// [`from_document`] for a caller that has read the body's element already: the payload's
+/// `raw` and `standalone` texts are left empty (no copies of the body).
+pub(crate) fn from_document_read(doc: Document<'_>) -> Result<SoapMessage, SoapError> {
+    from_document_with(doc, false)
+}
+
+fn from_document_with(mut doc: Document<'_>, payload_text: bool) -> Result<SoapMessage, SoapError> {
     let body_index = doc.root.children.iter().position(|c| c.local == "Body");
     let doc = &mut doc;
     let root = &doc.root;
@@ -307,8 +317,8 @@ pub(crate) fn from_document(mut doc: Document<'_>) -> Result<SoapMessage, SoapEr
     } else {
         let namespace = child.ns.as_deref().map(str::to_owned);
         let local_name = child.local.clone();
-        let raw = doc.raw(child).to_owned();
-        let standalone = fault::standalone(doc, child);
+        let (raw, standalone) =
+            if payload_text { (doc.raw(child).to_owned(), fault::standalone(doc, child)) } else { Default::default() };
         let child_start = child.start;
         // Move the body's element out of the tree instead of copying it.
         let element = body_index

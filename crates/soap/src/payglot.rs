@@ -232,6 +232,43 @@ pub(crate) fn header_losses(message: &SoapMessage) -> Vec<Loss> {
         .collect()
 }
 
+/// The fast path of [`SoapPayglot::decode`] (see there); `None`: take the slow path.
+fn decode_in_place(head: xml::Head<'_>, input: &[u8], limits: &DecodeLimits) -> Option<Result<Decoded, DecodeError>> {
+    let payload = head.payload()?;
+    if payload.ns.as_deref() != Some(NS_PAYGLOT) {
+        return None;
+    }
+    let declared: Vec<(&str, &str)> = payload.in_scope.iter().map(|(p, u)| (p.as_str(), u.as_str())).collect();
+    let (start, outer) = (payload.start, head.outer_depth());
+    let (message, end) = match payload.local.as_str() {
+        "InitiatePaymentRequest" => {
+            let (m, end) = body::read_in_place::<g::PaymentInitiation, _>(input, start, &declared, outer, limits)?;
+            (Message::PaymentInitiation(m), end)
+        }
+        "InitiatePaymentResponse" => {
+            let (m, end) =
+                body::read_in_place::<g::InitiatePaymentResponse, _>(input, start, &declared, outer, limits)?;
+            (Message::StatusReport(m), end)
+        }
+        "GetPaymentStatusResponse" => {
+            let (m, end) =
+                body::read_in_place::<g::GetPaymentStatusResponse, _>(input, start, &declared, outer, limits)?;
+            (Message::StatusReport(m), end)
+        }
+        "GetStatementResponse" => {
+            let (m, end) = body::read_in_place::<g::AccountReports, _>(input, start, &declared, outer, limits)?;
+            (Message::Statement(m), end)
+        }
+        _ => return None,
+    };
+    drop(declared);
+    let envelope = envelope::from_document_read(head.finish(end)?).ok()?;
+    if let Err(e) = envelope.check_must_understand(&[(NS_WSSE, "Security")]) {
+        return Some(Err(e.into()));
+    }
+    Some(Ok(Decoded { message, losses: header_losses(&envelope) }))
+}
+
 impl Codec for SoapPayglot {
     fn format(&self) -> Format {
         Format::SOAP_PAYGLOT
@@ -239,7 +276,16 @@ impl Codec for SoapPayglot {
 
     fn decode(&self, input: &[u8], limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
         // The body's element is read by the generated reader from its bytes: no tree for it.
-        let doc = xml::parse_shallow_body(input, limits)?;
+        // Fast path: the envelope up to the body's element, that element read in place, then
+        // the rest of the envelope; one tokenization. Anything unusual (an invalid body
+        // included) is read again on the slow path below, which reports the precise error.
+        let doc = match xml::parse_head(input, limits)? {
+            xml::Parsed::Done(doc) => doc,
+            xml::Parsed::Head(head) => match decode_in_place(head, input, limits) {
+                Some(decoded) => return decoded,
+                None => xml::parse_shallow_body(input, limits)?,
+            },
+        };
         let message = envelope::from_document(doc)?;
         message.check_must_understand(&[(NS_WSSE, "Security")])?;
         let losses = header_losses(&message);
@@ -274,5 +320,76 @@ impl Codec for SoapPayglot {
         };
         let bytes = body.to_envelope(self.version, &[])?.into_bytes();
         Ok(Encoded { bytes, losses: Vec::new() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> String {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/soap/payglot/initiate-payment-soap11/input.xml");
+        std::fs::read_to_string(path).unwrap_or_default()
+    }
+
+    /// The slow path alone: the whole envelope, then the body's element read from its bytes.
+    fn slow(input: &str) -> Result<Message, DecodeError> {
+        let limits = DecodeLimits::default();
+        let message = envelope::from_document(xml::parse_shallow_body(input.as_bytes(), &limits)?)?;
+        match read_body_with(&message, &limits)? {
+            PayglotBody::InitiatePaymentRequest(m) => Ok(Message::PaymentInitiation(m)),
+            other => panic!("unexpected body {other:?}"),
+        }
+    }
+
+    fn decode(input: &str) -> Result<Message, DecodeError> {
+        SoapPayglot::default().decode(input.as_bytes(), &DecodeLimits::default()).map(|d| d.message)
+    }
+
+    /// The one-pass decode gives what the two-pass one gives, for what may follow the body's
+    /// element and for namespaces declared on the envelope instead of the element.
+    #[test]
+    fn in_place_body_reading_agrees_with_the_slow_path() {
+        let input = fixture();
+        assert!(!input.is_empty(), "fixture present");
+        let end = "</pg:InitiatePaymentRequest>";
+        let moved_ns = input
+            .replace(" xmlns:pg=\"urn:payglot:soap:v1\"", "")
+            .replace("<soapenv:Envelope ", "<soapenv:Envelope xmlns:pg=\"urn:payglot:soap:v1\" ");
+        let valid = [
+            input.clone(),
+            input.replace(end, &format!("{end}<!-- after -->\n  ")),
+            input.replace("</soapenv:Envelope>", "</soapenv:Envelope>\n<!-- trailing -->\n"),
+            moved_ns.clone(),
+        ];
+        let expected = slow(&input);
+        assert!(expected.is_ok(), "{expected:?}");
+        for v in &valid {
+            // Taken by the fast path, not by the fallback.
+            let limits = DecodeLimits::default();
+            let fast = match xml::parse_head(v.as_bytes(), &limits) {
+                Ok(xml::Parsed::Head(head)) => decode_in_place(head, v.as_bytes(), &limits),
+                _ => None,
+            };
+            assert_eq!(fast.map(|r| r.map(|d| d.message)), Some(expected.clone()), "{v}");
+            assert_eq!(decode(v), expected, "{v}");
+            assert_eq!(slow(v), expected, "{v}");
+        }
+        let invalid = [
+            input.replace(end, &format!("{end}<pg:Extra/>")),
+            input.replace(end, &format!("{end} text")),
+            input.replace(end, &format!("{end}<![CDATA[x]]>")),
+            input.replace("</soapenv:Envelope>", "</soapenv:Envelope><again/>"),
+            input.replace("</soapenv:Body>", "</soapenv:Body><soapenv:Body/>"),
+            input.replace("</soapenv:Body>", ""),
+            input.replace(end, &format!("{end}<?pi x?>")),
+            moved_ns.replace("<soapenv:Body>", "<soapenv:Body xmlns:pg=\"urn:other\">"),
+        ];
+        for v in &invalid {
+            let fast = decode(v);
+            assert!(fast.is_err(), "accepted: {v}");
+            assert_eq!(fast, slow(v), "{v}");
+        }
     }
 }

@@ -110,7 +110,122 @@ fn limit_at(input: &[u8], offset: usize, message: impl Into<String>) -> DecodeEr
 /// Parse `input` under `limits`. Fails with a `Limit` error for DTDs and bounds, `Syntax` for
 /// anything not well-formed, `Unsupported` for encodings other than UTF-8.
 pub(crate) fn parse<'a>(input: &'a [u8], limits: &DecodeLimits) -> Result<Document<'a>, DecodeError> {
-    parse_with(input, limits, false)
+    done(parse_with(input, limits, Mode::Full))
+}
+
+/// How far [`parse_with`] builds the tree.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Everything.
+    Full,
+    /// The body's element as its start tag and span only.
+    Shallow,
+    /// Stop at the body's element's start tag ([`parse_head`]).
+    Head,
+}
+
+/// What [`parse_with`] read.
+pub(crate) enum Parsed<'a> {
+    /// The whole document (as [`parse_shallow_body`] reads it).
+    Done(Document<'a>),
+    /// The envelope up to the body's element.
+    Head(Head<'a>),
+}
+
+fn done(parsed: Result<Parsed<'_>, DecodeError>) -> Result<Document<'_>, DecodeError> {
+    match parsed? {
+        Parsed::Done(doc) => Ok(doc),
+        // Only `Mode::Head` stops early.
+        Parsed::Head(head) => Err(syntax_at(head.source.as_bytes(), head.payload_start(), "unexpected stop")),
+    }
+}
+
+/// An envelope read up to the start tag of its body's element (not a fault), for a caller
+/// that reads that element itself, from its bytes, and then hands the rest back
+/// ([`Head::finish`]). One tokenization of the body instead of two.
+pub(crate) struct Head<'a> {
+    source: &'a str,
+    /// The open elements, outermost first; the last is the body's element.
+    stack: Vec<Element>,
+}
+
+impl<'a> Head<'a> {
+    /// Byte offset of the body's element's `<`.
+    pub(crate) fn payload_start(&self) -> usize {
+        self.stack.last().map_or(0, |e| e.start)
+    }
+
+    /// The body's element (its start tag read; no children).
+    pub(crate) fn payload(&self) -> Option<&Element> {
+        self.stack.last()
+    }
+
+    /// The number of elements enclosing the body's element.
+    pub(crate) fn outer_depth(&self) -> usize {
+        self.stack.len().saturating_sub(1)
+    }
+
+    /// Finish the envelope after the body's element, which ends at byte `end`: only
+    /// whitespace, comments and the end tags of the open elements may follow (then the end of
+    /// the input). `None` when anything else does: the caller reads the input again the slow
+    /// way, which gives the precise error.
+    pub(crate) fn finish(mut self, end: usize) -> Option<Document<'a>> {
+        let tail = self.source.get(end..)?;
+        let mut payload = self.stack.pop()?;
+        payload.end = end;
+        let mut root = None;
+        close(payload, &mut self.stack, &mut root);
+        // quick-xml cannot start in the middle of a document (an end tag without its start is
+        // an error even unchecked), and the grammar here is tiny: scan it directly.
+        let is_ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+        let mut at = 0usize;
+        let bytes = tail.as_bytes();
+        loop {
+            while bytes.get(at).copied().is_some_and(is_ws) {
+                at += 1;
+            }
+            let rest = bytes.get(at..)?;
+            if rest.is_empty() {
+                return if self.stack.is_empty() {
+                    root.map(|root| Document { root, source: self.source })
+                } else {
+                    None
+                };
+            }
+            if let Some(comment) = rest.strip_prefix(b"<!--") {
+                let dashes = comment.windows(3).position(|w| w == b"-->")?;
+                at += 4 + dashes + 3;
+            } else if let Some(tag) = rest.strip_prefix(b"</") {
+                let gt = tag.iter().position(|b| *b == b'>')?;
+                let name = tag.get(..gt)?;
+                let name_len = name.iter().position(|b| is_ws(*b)).unwrap_or(name.len());
+                let (name, pad) = name.split_at(name_len);
+                let mut element = self.stack.pop()?;
+                if name != start_tag_name(self.source, &element) || !pad.iter().all(|b| is_ws(*b)) {
+                    return None;
+                }
+                at += 2 + gt + 1;
+                element.end = end + at;
+                close(element, &mut self.stack, &mut root);
+            } else {
+                return None;
+            }
+        }
+    }
+}
+
+/// The qualified name in an element's start tag.
+fn start_tag_name<'s>(source: &'s str, element: &Element) -> &'s [u8] {
+    let tag = source.as_bytes().get(element.start + 1..).unwrap_or_default();
+    let len = tag.iter().position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>')).unwrap_or(tag.len());
+    tag.get(..len).unwrap_or_default()
+}
+
+/// Read an envelope up to its body's element; when the body holds no such element (empty, a
+/// fault, a self-closing element, or no SOAP structure at all), the whole document as
+/// [`parse_shallow_body`] reads it.
+pub(crate) fn parse_head<'a>(input: &'a [u8], limits: &DecodeLimits) -> Result<Parsed<'a>, DecodeError> {
+    parse_with(input, limits, Mode::Head)
 }
 
 /// Like [`parse`], but the element inside a SOAP `Body` (unless it is a `Fault`) is kept as
@@ -118,7 +233,7 @@ pub(crate) fn parse<'a>(input: &'a [u8], limits: &DecodeLimits) -> Result<Docume
 /// DTDs, processing instructions and entities, but builds no tree. For readers that read
 /// the body's element from its bytes (the generated readers of `soap:payglot`).
 pub(crate) fn parse_shallow_body<'a>(input: &'a [u8], limits: &DecodeLimits) -> Result<Document<'a>, DecodeError> {
-    parse_with(input, limits, true)
+    done(parse_with(input, limits, Mode::Shallow))
 }
 
 /// An entity reference that is neither a character reference nor one of XML's five.
@@ -142,7 +257,8 @@ fn refuse_entity(reference: &quick_xml::events::BytesRef<'_>, input: &[u8], at: 
     })
 }
 
-fn parse_with<'a>(input: &'a [u8], limits: &DecodeLimits, shallow: bool) -> Result<Document<'a>, DecodeError> {
+fn parse_with<'a>(input: &'a [u8], limits: &DecodeLimits, mode: Mode) -> Result<Parsed<'a>, DecodeError> {
+    let shallow = mode != Mode::Full;
     limits.check_size(input)?;
     let source = std::str::from_utf8(input).map_err(|e| syntax_at(input, e.valid_up_to(), "invalid UTF-8"))?;
     // A UTF-8 byte order mark is allowed before the declaration; keep offsets into `source`.
@@ -355,6 +471,9 @@ fn parse_with<'a>(input: &'a [u8], limits: &DecodeLimits, shallow: bool) -> Resu
                     scopes.push(in_scope);
                     stack.push(Element { shallow: body_payload, ..element });
                     if body_payload {
+                        if mode == Mode::Head {
+                            return Ok(Parsed::Head(Head { source, stack }));
+                        }
                         skip = 1;
                     }
                 }
@@ -390,7 +509,7 @@ fn parse_with<'a>(input: &'a [u8], limits: &DecodeLimits, shallow: bool) -> Resu
         return Err(syntax_at(input, input.len(), "unexpected end of document: unclosed element"));
     }
     let root = root.ok_or_else(|| syntax_at(input, input.len(), "no root element"))?;
-    Ok(Document { root, source })
+    Ok(Parsed::Done(Document { root, source }))
 }
 
 fn close(element: Element, stack: &mut [Element], root: &mut Option<Element>) {

@@ -29,6 +29,76 @@ enum Node {
 #[derive(Debug)]
 pub(crate) struct Fast {
     alts: Vec<Vec<Item>>,
+    /// The same pattern when it is one sequence of classes all of fixed count but the last
+    /// (currency and country codes, UUIDs, IBANs, BICs, digit runs): matched in one pass.
+    linear: Option<Vec<Run>>,
+}
+
+/// A run of bytes of one class, `min..=max` long in steps of `step` (the last of a linear
+/// pattern; the others have `min == max`).
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    class: u128,
+    min: usize,
+    max: usize,
+    step: usize,
+}
+
+impl Run {
+    /// A class item, or a group of one fixed-count class item repeated (`([A-Z0-9]{3}){0,1}`).
+    fn of(item: &Item) -> Option<Run> {
+        let (min, max) = (usize::try_from(item.min).ok()?, usize::try_from(item.max).unwrap_or(usize::MAX));
+        match &item.node {
+            Node::Class(class) => Some(Run { class: *class, min, max, step: 1 }),
+            Node::Group(alts) => match alts.as_slice() {
+                [seq] => match seq.as_slice() {
+                    [Item { node: Node::Class(class), min: n, max: m }] if n == m && *n > 0 => {
+                        let n = usize::try_from(*n).ok()?;
+                        Some(Run { class: *class, min: min.checked_mul(n)?, max: max.saturating_mul(n), step: n })
+                    }
+                    _ => None,
+                },
+                _ => None,
+            },
+        }
+    }
+}
+
+/// The one-pass form of `alts`, when it has one (see [`Fast::linear`]).
+fn linear(alts: &[Vec<Item>]) -> Option<Vec<Run>> {
+    let [seq] = alts else { return None };
+    // The generator wraps every pattern in `(?:...)`: look inside a group taken once.
+    if let [Item { node: Node::Group(inner), min: 1, max: 1 }] = seq.as_slice() {
+        return linear(inner);
+    }
+    let mut out = Vec::with_capacity(seq.len());
+    for (i, item) in seq.iter().enumerate() {
+        let run = Run::of(item)?;
+        if (run.min != run.max || run.step != 1) && i + 1 != seq.len() {
+            return None;
+        }
+        out.push(run);
+    }
+    Some(out)
+}
+
+fn in_class(class: u128, run: &[u8]) -> bool {
+    run.iter().all(|&c| c < 128 && class >> c & 1 == 1)
+}
+
+fn match_linear(items: &[Run], s: &[u8]) -> bool {
+    let mut rest = s;
+    let Some((last, fixed)) = items.split_last() else { return s.is_empty() };
+    for r in fixed {
+        let Some((run, tail)) = rest.split_at_checked(r.min) else { return false };
+        if !in_class(r.class, run) {
+            return false;
+        }
+        rest = tail;
+    }
+    (last.min..=last.max).contains(&rest.len())
+        && (rest.len() - last.min).is_multiple_of(last.step)
+        && in_class(last.class, rest)
 }
 
 /// Longest input the position set can hold.
@@ -206,7 +276,8 @@ impl Fast {
         }
         let mut p = Parser { s: body.as_bytes(), i: 0 };
         let alts = p.alts()?;
-        (p.i == body.len()).then_some(Fast { alts })
+        let linear = linear(&alts);
+        (p.i == body.len()).then_some(Fast { alts, linear })
     }
 
     /// Whether `s` (at most [`MAX_LEN`] bytes) matches as a whole. `None` when too long.
@@ -214,6 +285,9 @@ impl Fast {
         let s = s.as_bytes();
         if s.len() > MAX_LEN {
             return None;
+        }
+        if let Some(items) = &self.linear {
+            return Some(match_linear(items, s));
         }
         let end = step_alts(&self.alts, s, 1);
         Some(end >> s.len() & 1 == 1)
@@ -440,6 +514,12 @@ mod tests {
         assert_eq!(iban.is_match("DE89370400440532013000"), Some(true));
         assert_eq!(iban.is_match("DE8937040044053201300é"), Some(false));
         assert_eq!(iban.is_match(&"1".repeat(200)), None);
+        // IBAN and BIC (its optional branch code a group) are matched in one pass.
+        assert!(iban.linear.is_some() && bic.linear.is_some());
+        assert_eq!(bic.is_match("COBADEFFXXXX"), Some(false));
+        assert_eq!(bic.is_match("COBADEF"), Some(false));
+        assert_eq!(iban.is_match("DE89"), Some(false));
+        assert_eq!(iban.is_match("D"), Some(false));
     }
 
     #[test]

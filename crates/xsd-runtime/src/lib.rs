@@ -9,13 +9,14 @@
 mod error;
 mod fast;
 mod limits;
+mod ns;
 mod reader;
 mod values;
 mod writer;
 
 pub use error::{Error, FacetError, Rule, Violation, mask_account};
 pub use limits::Limits;
-pub use reader::{AnyElement, Reader, read_located, read_root};
+pub use reader::{AnyElement, Reader, read_fragment, read_located, read_root};
 pub use regex::Regex;
 pub use rust_decimal::Decimal;
 pub use values::{

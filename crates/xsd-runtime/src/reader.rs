@@ -1,16 +1,18 @@
-//! The pull reader used by generated code: one quick-xml `NsReader` over the input slice, one
-//! event of look-ahead, the element path, limits, and errors with line and column.
+//! The pull reader used by generated code: quick-xml's raw tokenizer over the input slice, the
+//! namespace scopes kept here ([`Scopes`]: declarations are looked at only where a start tag
+//! has `xmlns` attributes), one event of look-ahead, the element path, limits, and errors with
+//! line and column.
 //!
 //! Hostile input: a DOCTYPE, a processing instruction (other than the XML declaration at the
 //! very start) or an entity other than the five predefined ones and character references is
 //! rejected where it appears; nothing is ever expanded. Depth, string length and repeat counts
 //! are bounded by [`Limits`]; invalid UTF-8 is rejected before parsing.
 use super::error::mask_account;
+use super::ns::{Scopes, split_qname};
 use super::values::is_xml_ws;
 use super::{ComplexValue, Error, FacetError, Limits, RootElement, Rule, SimpleValue, Violation};
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
-use quick_xml::reader::NsReader;
+use quick_xml::reader::Reader as XmlReader;
 use std::borrow::Cow;
 
 const XSI_NS: &[u8] = b"http://www.w3.org/2001/XMLSchema-instance";
@@ -32,14 +34,42 @@ impl AnyElement {
 }
 
 enum Peek<'a> {
-    Start { e: BytesStart<'a>, pos: u64, ns_ok: bool },
-    End { pos: u64 },
+    /// A start tag; `local` is where its local name starts in its name (after the prefix).
+    Start {
+        e: BytesStart<'a>,
+        pos: u64,
+        ns_ok: bool,
+        local: usize,
+    },
+    End {
+        pos: u64,
+    },
+}
+
+/// Byte equality of two short names, inline (a call to `memcmp` costs more than the loop).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// The local name of a peeked start tag.
+#[inline]
+fn local_of<'e>(e: &'e BytesStart<'_>, local: usize) -> &'e [u8] {
+    let name: &'e [u8] = e.name().into_inner();
+    name.get(local..).unwrap_or_default()
 }
 
 /// Reader state for generated `read` methods.
 pub struct Reader<'a> {
-    xml: NsReader<&'a [u8]>,
+    xml: XmlReader<&'a [u8]>,
+    scopes: Scopes,
+    /// Cache of [`Reader::default_is_target`]; `None` after a change of scope or target.
+    default_ok: Option<bool>,
+    /// Cache of [`Reader::prefix_is_target`] for the last prefix asked about.
+    prefix_ok: Option<(Vec<u8>, bool)>,
     input: &'a [u8],
+    /// The input from `offset` on, checked UTF-8 once: text is sliced from it.
+    src: &'a str,
     offset: usize,
     ns: &'static str,
     limits: Limits,
@@ -73,6 +103,13 @@ fn line_col(input: &[u8], pos: usize) -> (u64, u64) {
 impl<'a> Reader<'a> {
     /// Check size, encoding and UTF-8, then set up a reader. `input` is the whole document.
     pub fn new(input: &'a [u8], limits: &Limits) -> R<Self> {
+        let offset = if input.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        Self::new_at(input, offset, limits)
+    }
+
+    /// A reader of `input` from byte `offset` on (lines and columns still count from the
+    /// start of `input`).
+    fn new_at(input: &'a [u8], offset: usize, limits: &Limits) -> R<Self> {
         let err = |rule, pos: usize, message: String| {
             let (line, column) = line_col(input, pos);
             Error::new(Violation { rule, path: String::new(), line, column, message })
@@ -84,12 +121,12 @@ impl<'a> Reader<'a> {
                 format!("input is {} bytes, more than the limit {}", input.len(), limits.max_bytes),
             ));
         }
-        if let Err(e) = std::str::from_utf8(input) {
-            return Err(err(Rule::Encoding, e.valid_up_to(), "input is not valid UTF-8".into()));
-        }
-        let offset = if input.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
         let body = input.get(offset..).unwrap_or_default();
-        let mut xml = NsReader::from_reader(body);
+        let src = match std::str::from_utf8(body) {
+            Ok(src) => src,
+            Err(e) => return Err(err(Rule::Encoding, offset + e.valid_up_to(), "input is not valid UTF-8".into())),
+        };
+        let mut xml = XmlReader::from_reader(body);
         let cfg = xml.config_mut();
         cfg.expand_empty_elements = true;
         cfg.check_end_names = true;
@@ -97,7 +134,11 @@ impl<'a> Reader<'a> {
         cfg.trim_text(false);
         Ok(Reader {
             xml,
+            scopes: Scopes::default(),
+            default_ok: None,
+            prefix_ok: None,
             input,
+            src,
             offset,
             ns: "",
             limits: *limits,
@@ -139,6 +180,56 @@ impl<'a> Reader<'a> {
         self.error_at(Rule::NotWellFormed, pos, self.path_string(), e.to_string())
     }
 
+    /// Enter a start tag's namespace scope.
+    #[inline]
+    fn enter(&mut self, e: &BytesStart<'_>, pos: u64) -> R<()> {
+        match self.scopes.enter(e) {
+            Ok(changed) => {
+                if changed {
+                    self.default_ok = None;
+                    self.prefix_ok = None;
+                }
+                Ok(())
+            }
+            Err(m) => Err(self.error_at(Rule::NotWellFormed, pos, self.path_string(), m)),
+        }
+    }
+
+    /// Leave the current element's namespace scope.
+    #[inline]
+    fn leave(&mut self) {
+        if self.scopes.leave() {
+            self.default_ok = None;
+            self.prefix_ok = None;
+        }
+    }
+
+    /// Whether `prefix` is bound to the target namespace (cached for the last prefix).
+    #[inline]
+    fn prefix_is_target(&mut self, prefix: &[u8]) -> bool {
+        if let Some((p, ok)) = &self.prefix_ok
+            && same(p, prefix)
+        {
+            return *ok;
+        }
+        let ok = self.scopes.prefix_ns(prefix) == Some(self.ns.as_bytes());
+        self.prefix_ok = Some((prefix.to_vec(), ok));
+        ok
+    }
+
+    /// Whether the in-scope default namespace is the target namespace (cached per scope).
+    #[inline]
+    fn default_is_target(&mut self) -> bool {
+        match self.default_ok {
+            Some(ok) => ok,
+            None => {
+                let ok = self.scopes.default_ns() == self.ns.as_bytes();
+                self.default_ok = Some(ok);
+                ok
+            }
+        }
+    }
+
     fn depth(&self) -> usize {
         self.outer_depth + self.path.len()
     }
@@ -168,20 +259,34 @@ impl<'a> Reader<'a> {
     }
 
     /// Fill the look-ahead with the next start or end tag, skipping comments and whitespace.
+    #[inline]
     fn fill(&mut self) -> R<()> {
         if self.peeked.is_some() {
             return Ok(());
         }
+        self.fill_next()
+    }
+
+    #[inline(never)]
+    fn fill_next(&mut self) -> R<()> {
         loop {
             let pos = self.xml.buffer_position();
             let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
             match ev {
                 Event::Start(e) => {
-                    let ns_ok = matches!(self.xml.resolve_element(e.name()).0, ResolveResult::Bound(n) if n.as_ref() == self.ns.as_bytes());
-                    self.peeked = Some(Peek::Start { e, pos, ns_ok });
+                    self.enter(&e, pos)?;
+                    let name = e.name().into_inner();
+                    let (ns_ok, local) = match name.iter().position(|b| *b == b':') {
+                        // Unprefixed (nearly every element of an ISO 20022 document): the
+                        // default namespace, compared once per change of scope.
+                        None => (self.default_is_target(), 0),
+                        Some(i) => (self.prefix_is_target(name.get(..i).unwrap_or_default()), i + 1),
+                    };
+                    self.peeked = Some(Peek::Start { e, pos, ns_ok, local });
                     return Ok(());
                 }
                 Event::End(_) => {
+                    self.leave();
                     self.peeked = Some(Peek::End { pos });
                     return Ok(());
                 }
@@ -229,8 +334,8 @@ impl<'a> Reader<'a> {
 
     fn describe_next(&self) -> String {
         match &self.peeked {
-            Some(Peek::Start { e, ns_ok, .. }) => {
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+            Some(Peek::Start { e, ns_ok, local, .. }) => {
+                let name = String::from_utf8_lossy(local_of(e, *local)).into_owned();
                 if *ns_ok { format!("element {name}") } else { format!("element {name} (in another namespace)") }
             }
             Some(Peek::End { .. }) => "the end of the parent".into(),
@@ -247,9 +352,9 @@ impl<'a> Reader<'a> {
             None => (Rule::MissingElement, self.pos),
         };
         let mut path = self.path_string();
-        if let Some(Peek::Start { e, .. }) = &self.peeked {
+        if let Some(Peek::Start { e, local, .. }) = &self.peeked {
             path.push('/');
-            path.push_str(&String::from_utf8_lossy(e.local_name().as_ref()));
+            path.push_str(&String::from_utf8_lossy(local_of(e, *local)));
         }
         let message = match names {
             [] => format!("{} is not allowed here", self.describe_next()),
@@ -263,9 +368,9 @@ impl<'a> Reader<'a> {
     /// any element, in any namespace).
     pub fn peek_among(&mut self, names: &[&str]) -> R<Option<usize>> {
         self.fill()?;
-        if let Some(Peek::Start { e, ns_ok, .. }) = &self.peeked {
-            let local = e.local_name();
-            if *ns_ok && let Some(i) = names.iter().position(|n| n.as_bytes() == local.as_ref()) {
+        if let Some(Peek::Start { e, ns_ok, local, .. }) = &self.peeked {
+            let local = local_of(e, *local);
+            if *ns_ok && let Some(i) = names.iter().position(|n| same(n.as_bytes(), local)) {
                 return Ok(Some(i));
             }
             return Ok(names.iter().position(|n| *n == "*"));
@@ -273,10 +378,11 @@ impl<'a> Reader<'a> {
         Ok(None)
     }
 
+    #[inline]
     fn peek_is(&mut self, name: &str) -> R<bool> {
         self.fill()?;
         Ok(
-            matches!(&self.peeked, Some(Peek::Start { e, ns_ok: true, .. }) if e.local_name().as_ref() == name.as_bytes()),
+            matches!(&self.peeked, Some(Peek::Start { e, ns_ok: true, local, .. }) if same(local_of(e, *local), name.as_bytes())),
         )
     }
 
@@ -290,13 +396,12 @@ impl<'a> Reader<'a> {
             if key == b"xmlns" || key.starts_with(b"xmlns:") {
                 continue;
             }
-            let (res, local) = self.xml.resolve_attribute(a.key);
-            let ok = match res {
-                ResolveResult::Unbound => allowed.iter().any(|n| n.as_bytes() == local.as_ref()),
-                ResolveResult::Bound(ns) if ns.as_ref() == XSI_NS => {
-                    matches!(local.as_ref(), b"schemaLocation" | b"noNamespaceSchemaLocation")
+            let ok = match split_qname(key) {
+                (None, local) => allowed.iter().any(|n| n.as_bytes() == local),
+                (Some(prefix), local) => {
+                    self.scopes.prefix_ns(prefix) == Some(XSI_NS)
+                        && matches!(local, b"schemaLocation" | b"noNamespaceSchemaLocation")
                 }
-                _ => false,
             };
             if !ok {
                 return Err(self.error(
@@ -311,7 +416,7 @@ impl<'a> Reader<'a> {
     fn open(&mut self, name: &'static str, index: u32, attrs: &[&str]) -> R<()> {
         self.fill()?;
         match self.peeked.take() {
-            Some(Peek::Start { e, pos, ns_ok: true }) if e.local_name().as_ref() == name.as_bytes() => {
+            Some(Peek::Start { e, pos, ns_ok: true, local }) if same(local_of(&e, local), name.as_bytes()) => {
                 self.path.push((name, index));
                 self.pos = pos;
                 if self.depth() > self.limits.max_depth {
@@ -365,7 +470,15 @@ impl<'a> Reader<'a> {
                             "control character in text".into(),
                         ));
                     }
-                    let s = t.xml10_content().map_err(|e| self.error(Rule::Encoding, e.to_string()))?;
+                    // Sliced from the input checked once (the same bytes: the event borrows
+                    // them from the input); only a text with a CR is normalised.
+                    let raw = usize::try_from(pos).ok().and_then(|p| self.src.get(p..p.checked_add(t.len())?));
+                    let s = match raw {
+                        Some(raw) if std::ptr::eq(raw.as_ptr(), t.as_ptr()) && !raw.contains('\r') => {
+                            Cow::Borrowed(raw)
+                        }
+                        _ => t.xml10_content().map_err(|e| self.error(Rule::Encoding, e.to_string()))?,
+                    };
                     push(&mut acc, s);
                 }
                 Event::CData(t) => {
@@ -397,6 +510,7 @@ impl<'a> Reader<'a> {
                 }
                 Event::Comment(_) => {}
                 Event::End(_) => {
+                    self.leave();
                     self.peeked = Some(Peek::End { pos });
                     break;
                 }
@@ -600,7 +714,8 @@ impl<'a> Reader<'a> {
             let p = self.xml.buffer_position();
             let ev = self.xml.read_event().map_err(|err| self.xml_error(err))?;
             match ev {
-                Event::Start(_) => {
+                Event::Start(e) => {
+                    self.enter(&e, p)?;
                     depth += 1;
                     if self.depth() + depth > self.limits.max_depth {
                         return Err(self.error_at(
@@ -612,6 +727,7 @@ impl<'a> Reader<'a> {
                     }
                 }
                 Event::End(_) => {
+                    self.leave();
                     depth -= 1;
                     if depth == 0 {
                         break;
@@ -745,12 +861,9 @@ impl<'a> Reader<'a> {
                     }
                 }
                 Event::Start(e) => {
-                    let (res, local) = self.xml.resolve_element(e.name());
-                    let ns: &[u8] = match &res {
-                        ResolveResult::Bound(n) => n.as_ref(),
-                        _ => b"",
-                    };
-                    if want(ns, local.as_ref()) {
+                    self.enter(&e, pos)?;
+                    let ns: &[u8] = self.scopes.element_ns(e.name().as_ref()).0.unwrap_or_default();
+                    if want(ns, split_qname(e.name().as_ref()).1) {
                         let ns = String::from_utf8_lossy(ns).into_owned();
                         self.path.push((root_name, 0));
                         self.pos = pos;
@@ -772,7 +885,10 @@ impl<'a> Reader<'a> {
                         ));
                     }
                 }
-                Event::End(_) => self.outer_depth = self.outer_depth.saturating_sub(1),
+                Event::End(_) => {
+                    self.leave();
+                    self.outer_depth = self.outer_depth.saturating_sub(1);
+                }
                 Event::Text(t) => {
                     if self.outer_depth == 0 && !t.iter().all(|b| is_xml_ws(*b)) {
                         return Err(self.error_at(
@@ -815,7 +931,8 @@ impl<'a> Reader<'a> {
                     }
                     return Ok(());
                 }
-                Event::Start(_) => {
+                Event::Start(e) => {
+                    self.enter(&e, pos)?;
                     if self.outer_depth == 0 {
                         return Err(self.error_at(
                             Rule::NotWellFormed,
@@ -834,7 +951,10 @@ impl<'a> Reader<'a> {
                         ));
                     }
                 }
-                Event::End(_) => self.outer_depth = self.outer_depth.saturating_sub(1),
+                Event::End(_) => {
+                    self.leave();
+                    self.outer_depth = self.outer_depth.saturating_sub(1);
+                }
                 Event::Text(t) => {
                     if self.outer_depth == 0 && !t.iter().all(|b| is_xml_ws(*b)) {
                         return Err(self.error_at(
@@ -854,6 +974,8 @@ impl<'a> Reader<'a> {
     /// Start reading the located root as `T`.
     pub fn read_located<T: RootElement>(&mut self) -> R<T> {
         self.ns = T::NAMESPACE;
+        self.default_ok = None;
+        self.prefix_ok = None;
         if let Some(e) = self.cur.take() {
             self.check_attrs(&e, T::ATTRS)?;
             self.cur = Some(e);
@@ -886,6 +1008,44 @@ pub fn read_root<T: RootElement>(input: &[u8], limits: &Limits) -> R<T> {
     let mut r = Reader::new(input, limits)?;
     r.locate(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
     r.read_located::<T>()
+}
+
+/// Read the element that starts at byte `start` of `input` as `T`, for a root element inside a
+/// larger document whose outer part another reader handles (a SOAP Body's element).
+/// `declared` holds the namespace declarations in scope there (prefix, URI; an empty prefix is
+/// the default namespace), outermost first; `outer_depth` counts the enclosing elements (for
+/// the depth limit). Returns the value and the byte offset just after the element's end tag;
+/// nothing after it is read, so the caller checks the rest. Lines and columns in errors count
+/// from the start of `input`.
+pub fn read_fragment<T: RootElement>(
+    input: &[u8],
+    start: usize,
+    declared: &[(&str, &str)],
+    outer_depth: usize,
+    limits: &Limits,
+) -> R<(T, usize)> {
+    let mut r = Reader::new_at(input, start, limits)?;
+    for (prefix, uri) in declared {
+        r.scopes.declare(prefix.as_bytes(), uri.as_bytes()).map_err(|m| r.error(Rule::NotWellFormed, m))?;
+    }
+    r.outer_depth = outer_depth;
+    r.locate(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
+    if r.outer_depth != outer_depth {
+        return Err(r.error(Rule::UnexpectedElement, format!("the element at the start is not {}", T::ELEMENT)));
+    }
+    r.ns = T::NAMESPACE;
+    r.default_ok = None;
+    r.prefix_ok = None;
+    if let Some(e) = r.cur.take() {
+        r.check_attrs(&e, T::ATTRS)?;
+        r.cur = Some(e);
+    }
+    let v = T::read(&mut r).and_then(|v| {
+        r.close()?;
+        Ok(v)
+    })?;
+    let end = usize::try_from(r.xml.buffer_position()).unwrap_or(usize::MAX).saturating_add(start);
+    Ok((v, end))
 }
 
 /// Read the Document the reader is positioned in as `T` (used by the generated dispatcher).

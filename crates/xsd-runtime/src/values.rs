@@ -197,6 +197,13 @@ fn parse_xs_decimal(t: &str) -> Result<Decimal, FacetError> {
     {
         return Err(bad);
     }
+    // Already in the form `Decimal` reads (no `+`, no leading zero before other digits):
+    // no copy.
+    let needs_copy =
+        t.starts_with('+') || t.ends_with('.') || int.is_empty() || (int.len() > 1 && int.starts_with('0'));
+    if !needs_copy {
+        return Decimal::from_str_exact(t).map_err(|_| FacetError::TotalDigits { max: 28 });
+    }
     // Drop leading integer zeros so long zero-padded values still fit; keep the scale.
     let int = int.trim_start_matches('0');
     let neg = t.starts_with('-');

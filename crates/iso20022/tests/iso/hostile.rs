@@ -202,3 +202,70 @@ fn envelopes_and_prefixes_are_matched_by_namespace() {
         assert_eq!(d.namespace(), PACS008);
     }
 }
+
+/// Namespace corner cases the reader resolves itself (declarations are only looked at on
+/// elements that have `xmlns` attributes): redeclarations inside the document, mixed prefixes
+/// and default, scopes that end, undeclared and reserved prefixes.
+#[test]
+fn namespace_redeclarations_and_prefixes_resolve_per_element() {
+    let ok = |doc: &str| parse_any(doc.as_bytes(), &Limits::default()).map(|_| ()).map_err(|e| e.to_string());
+    let base = pacs008(2, None);
+    // The same namespace declared again on an inner element, by default and by a prefix.
+    let same_default = base.replace("<GrpHdr>", &format!("<GrpHdr xmlns=\"{PACS008}\">"));
+    assert_eq!(ok(&same_default), Ok(()));
+    let prefixed_inner = base
+        .replace("<GrpHdr><MsgId>M1</MsgId>", &format!("<q:GrpHdr xmlns:q=\"{PACS008}\"><q:MsgId>M1</q:MsgId>"))
+        .replacen("</GrpHdr>", "</q:GrpHdr>", 1);
+    assert_eq!(ok(&prefixed_inner), Ok(()));
+    // Another default namespace on an inner element: its children are in that namespace.
+    let other_default = base.replace("<MsgId>M1</MsgId>", "<MsgId xmlns=\"urn:other\">M1</MsgId>");
+    let err = parse_any(other_default.as_bytes(), &Limits::default()).expect_err("MsgId in urn:other");
+    assert_eq!(err.rule(), Some(Rule::UnexpectedElement), "{err}");
+    assert!(err.to_string().contains("another namespace"), "{err}");
+    // A redeclaration's scope ends with its element: the next sibling is back in the document's.
+    let tx = r#"<CdtTrfTxInf><PmtId><InstrId>I1</InstrId><EndToEndId>E2E</EndToEndId></PmtId><IntrBkSttlmAmt Ccy="EUR">10.50</IntrBkSttlmAmt><ChrgBr>SLEV</ChrgBr><Dbtr><Nm>Debtor</Nm></Dbtr><DbtrAgt><FinInstnId><BICFI>COBADEFFXXX</BICFI></FinInstnId></DbtrAgt><CdtrAgt><FinInstnId><BICFI>BNPAFRPPXXX</BICFI></FinInstnId></CdtrAgt><Cdtr><Nm>Creditor</Nm></Cdtr></CdtTrfTxInf>"#;
+    let with_q = tx
+        .replace("<CdtTrfTxInf>", &format!("<CdtTrfTxInf xmlns:q=\"{PACS008}\">"))
+        .replace("<PmtId>", "<q:PmtId>")
+        .replace("</PmtId>", "</q:PmtId>");
+    assert_eq!(ok(&pacs008(2, Some(&with_q))), Ok(()));
+    let q_outside = pacs008(1, Some(&with_q)).replace(
+        "</FIToFICstmrCdtTrf>",
+        &format!("{}</FIToFICstmrCdtTrf>", tx.replace("<PmtId>", "<q:PmtId>").replace("</PmtId>", "</q:PmtId>")),
+    );
+    let err = parse_any(q_outside.as_bytes(), &Limits::default()).expect_err("q is out of scope");
+    assert_eq!(err.rule(), Some(Rule::UnexpectedElement), "{err}");
+    assert!(err.violations()[0].path.contains("CdtTrfTxInf[2]"), "{err}");
+    // An undeclared prefix, and a prefix bound elsewhere at an outer level, are not ours.
+    let undeclared = base.replace("<MsgId>M1</MsgId>", "<z:MsgId>M1</z:MsgId>");
+    assert_eq!(rule(undeclared.as_bytes(), &Limits::default()), Rule::UnexpectedElement);
+    let rebound = base
+        .replace(
+            &format!("<Document xmlns=\"{PACS008}\">"),
+            &format!("<Document xmlns=\"{PACS008}\" xmlns:p=\"urn:p\">"),
+        )
+        .replace("<MsgId>M1</MsgId>", "<p:MsgId>M1</p:MsgId>");
+    assert_eq!(rule(rebound.as_bytes(), &Limits::default()), Rule::UnexpectedElement);
+    // The reserved prefixes: xml may only keep its namespace, xmlns is never declared.
+    let bad_xml = base.replace("<GrpHdr>", "<GrpHdr xmlns:xml=\"urn:not-xml\">");
+    assert_eq!(rule(bad_xml.as_bytes(), &Limits::default()), Rule::NotWellFormed);
+    let bad_xmlns = base.replace("<GrpHdr>", "<GrpHdr xmlns:xmlns=\"urn:x\">");
+    assert_eq!(rule(bad_xmlns.as_bytes(), &Limits::default()), Rule::NotWellFormed);
+    // A declaration with a character reference is unescaped before comparing.
+    let escaped = base.replace(
+        &format!("<Document xmlns=\"{PACS008}\">"),
+        &format!("<Document xmlns=\"{}\">", PACS008.replace("pacs", "&#112;acs")),
+    );
+    assert_eq!(ok(&escaped), Ok(()));
+    // xsi attributes need their prefix declared to be allowed.
+    let xsi = base.replace(
+        &format!("<Document xmlns=\"{PACS008}\">"),
+        &format!("<Document xmlns=\"{PACS008}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"{PACS008} x.xsd\">"),
+    );
+    assert_eq!(ok(&xsi), Ok(()));
+    let xsi_undeclared = base.replace(
+        &format!("<Document xmlns=\"{PACS008}\">"),
+        &format!("<Document xmlns=\"{PACS008}\" xsi:schemaLocation=\"{PACS008} x.xsd\">"),
+    );
+    assert_eq!(rule(xsi_undeclared.as_bytes(), &Limits::default()), Rule::UnexpectedAttribute);
+}

@@ -1,0 +1,193 @@
+//! Namespace scopes for the [`Reader`](crate::Reader): the declarations in effect at the
+//! current element, kept by the reader itself over quick-xml's raw tokenizer.
+//!
+//! A start tag's attributes are only looked at when it has any and they mention `xmlns`, so an
+//! ISO 20022 document (one default namespace on its root) pays for namespaces once; an element
+//! name is resolved by its prefix (the in-scope default for none, kept at hand). The reserved
+//! prefixes follow Namespaces in XML 1.0: `xml` is bound to its namespace and may only be
+//! re-declared with it, `xmlns` may not be declared, and no other prefix may take either URI.
+use quick_xml::events::BytesStart;
+
+/// The namespace the `xml` prefix is bound to.
+pub(crate) const XML_NS: &[u8] = b"http://www.w3.org/XML/1998/namespace";
+const XMLNS_NS: &[u8] = b"http://www.w3.org/2000/xmlns/";
+
+struct Binding {
+    /// Element nesting level of the declaring element.
+    level: u32,
+    /// Empty for the default namespace.
+    prefix: Box<[u8]>,
+    /// Empty un-declares (the default namespace only; `xmlns:p=""` leaves `p` unbound).
+    uri: Box<[u8]>,
+}
+
+/// The namespace declarations in scope.
+#[derive(Default)]
+pub(crate) struct Scopes {
+    bindings: Vec<Binding>,
+    level: u32,
+    /// Index in `bindings` of the in-scope default declaration.
+    default: Option<usize>,
+}
+
+/// Split a qualified name into prefix (if any) and local name.
+pub(crate) fn split_qname(name: &[u8]) -> (Option<&[u8]>, &[u8]) {
+    match name.iter().position(|b| *b == b':') {
+        Some(i) => (name.get(..i), name.get(i + 1..).unwrap_or_default()),
+        None => (None, name),
+    }
+}
+
+fn mentions_xmlns(raw: &[u8]) -> bool {
+    raw.windows(5).any(|w| w == b"xmlns")
+}
+
+impl Scopes {
+    /// Enter `e`'s scope, adding the namespaces it declares; `true` when it declares any. An
+    /// error names a misuse of the reserved prefixes or a malformed attribute.
+    pub(crate) fn enter(&mut self, e: &BytesStart<'_>) -> Result<bool, String> {
+        self.level += 1;
+        if !mentions_xmlns(e.attributes_raw()) {
+            return Ok(false);
+        }
+        let before = self.bindings.len();
+        for a in e.attributes() {
+            let a = a.map_err(|err| err.to_string())?;
+            let key = a.key.as_ref();
+            let prefix: &[u8] = if key == b"xmlns" {
+                b""
+            } else if let Some(p) = key.strip_prefix(b"xmlns:") {
+                p
+            } else {
+                continue;
+            };
+            let uri = a.unescape_value().map_err(|err| err.to_string())?;
+            self.add(prefix, uri.as_bytes())?;
+        }
+        Ok(self.bindings.len() != before)
+    }
+
+    /// Declare a namespace at the current level (outside any element: for the whole input).
+    pub(crate) fn declare(&mut self, prefix: &[u8], uri: &[u8]) -> Result<(), String> {
+        self.add(prefix, uri)
+    }
+
+    fn add(&mut self, prefix: &[u8], uri: &[u8]) -> Result<(), String> {
+        let shown = || String::from_utf8_lossy(prefix).into_owned();
+        match prefix {
+            b"xml" if uri == XML_NS => return Ok(()),
+            b"xml" => return Err("the prefix xml may only be bound to its own namespace".into()),
+            b"xmlns" => return Err("the prefix xmlns must not be declared".into()),
+            _ if uri == XML_NS || uri == XMLNS_NS => {
+                return Err(format!("prefix {} is bound to a reserved namespace", shown()));
+            }
+            _ => {}
+        }
+        if prefix.is_empty() {
+            self.default = Some(self.bindings.len());
+        }
+        self.bindings.push(Binding { level: self.level, prefix: prefix.into(), uri: uri.into() });
+        Ok(())
+    }
+
+    /// Leave the current element's scope; `true` when that ends any declaration.
+    pub(crate) fn leave(&mut self) -> bool {
+        let mut popped = false;
+        let mut popped_default = false;
+        while self.bindings.last().is_some_and(|b| b.level >= self.level) {
+            if let Some(b) = self.bindings.pop() {
+                popped = true;
+                popped_default |= b.prefix.is_empty();
+            }
+        }
+        if popped_default {
+            self.default = self.bindings.iter().rposition(|b| b.prefix.is_empty());
+        }
+        self.level = self.level.saturating_sub(1);
+        popped
+    }
+
+    /// The in-scope default namespace (empty: none).
+    pub(crate) fn default_ns(&self) -> &[u8] {
+        self.default.and_then(|i| self.bindings.get(i)).map_or(b"", |b| &b.uri)
+    }
+
+    /// The namespace bound to `prefix`, if any.
+    pub(crate) fn prefix_ns(&self, prefix: &[u8]) -> Option<&[u8]> {
+        if prefix == b"xml" {
+            return Some(XML_NS);
+        }
+        let b = self.bindings.iter().rev().find(|b| &*b.prefix == prefix)?;
+        if b.uri.is_empty() { None } else { Some(&b.uri) }
+    }
+
+    /// The namespace of an element name (`None`: no namespace, or an undeclared prefix — see
+    /// `known`) and whether its prefix, if any, was declared.
+    pub(crate) fn element_ns(&self, qname: &[u8]) -> (Option<&[u8]>, bool) {
+        match split_qname(qname).0 {
+            None => {
+                let d = self.default_ns();
+                (if d.is_empty() { None } else { Some(d) }, true)
+            }
+            Some(p) => {
+                let ns = self.prefix_ns(p);
+                (ns, ns.is_some())
+            }
+        }
+    }
+
+    /// Whether an element name is in namespace `ns` (the reader caches this per scope).
+    #[cfg(test)]
+    pub(crate) fn element_in(&self, qname: &[u8], ns: &[u8]) -> bool {
+        match split_qname(qname).0 {
+            None => self.default_ns() == ns,
+            Some(p) => self.prefix_ns(p) == Some(ns),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start(text: &str) -> BytesStart<'_> {
+        let (name, _) = text.split_once(' ').unwrap_or((text, ""));
+        BytesStart::from_content(text, name.len())
+    }
+
+    #[test]
+    fn scopes_nest_and_unwind() {
+        let mut s = Scopes::default();
+        assert_eq!(s.enter(&start("a xmlns=\"urn:a\" xmlns:p=\"urn:p\"")), Ok(true));
+        assert!(s.element_in(b"x", b"urn:a"));
+        assert!(s.element_in(b"p:x", b"urn:p"));
+        assert_eq!(s.enter(&start("b xmlns=\"\" xmlns:p=\"urn:q\"")), Ok(true));
+        assert!(s.element_in(b"x", b""));
+        assert_eq!(s.element_ns(b"x"), (None, true));
+        assert!(s.element_in(b"p:x", b"urn:q"));
+        assert_eq!(s.enter(&start("c")), Ok(false));
+        assert!(s.element_in(b"p:x", b"urn:q"));
+        assert!(!s.leave());
+        assert!(s.leave());
+        assert!(s.element_in(b"x", b"urn:a"));
+        assert!(s.element_in(b"p:x", b"urn:p"));
+        assert_eq!(s.element_ns(b"z:x"), (None, false));
+        assert!(s.element_in(b"xml:x", XML_NS));
+        assert!(s.leave());
+        assert_eq!(s.default_ns(), b"");
+    }
+
+    #[test]
+    fn declarations_are_unescaped_and_reserved_prefixes_guarded() {
+        let mut s = Scopes::default();
+        assert_eq!(s.enter(&start("a xmlns='urn:a&amp;b'")), Ok(true));
+        assert_eq!(s.default_ns(), b"urn:a&b");
+        assert!(s.enter(&start("b xmlns:xml='urn:x'")).is_err());
+        assert!(s.enter(&start("b xmlns:xmlns='urn:x'")).is_err());
+        assert!(s.enter(&start("b xmlns:p='http://www.w3.org/XML/1998/namespace'")).is_err());
+        assert_eq!(s.enter(&start("b xmlns:xml='http://www.w3.org/XML/1998/namespace'")), Ok(false));
+        // `xmlnsfoo` is an ordinary attribute.
+        assert_eq!(s.enter(&start("b xmlnsfoo='urn:y'")), Ok(false));
+        assert_eq!(s.default_ns(), b"urn:a&b");
+    }
+}
