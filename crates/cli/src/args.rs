@@ -62,6 +62,18 @@ pub(crate) enum Command {
         /// Proceed when values cannot be carried, reporting them, instead of failing.
         #[arg(long)]
         lossy: bool,
+        /// Accept ISO 20022 text longer than its schema allows (real files have remittance
+        /// over 140 characters, long names): each such value is cut to its maximum length and
+        /// reported as a `truncated` loss, so a strict translation still refuses and one with
+        /// --lossy proceeds. Every other rule is still checked. Such inputs are read whole
+        /// (statements are not streamed), so the size limit applies.
+        #[arg(long)]
+        lenient_text: bool,
+        /// Write the ISO 20022 business application header (head.001.001.02, as AppHdr +
+        /// Document in an Envelope) when the message has one; without it the header is
+        /// reported as a loss.
+        #[arg(long)]
+        business_header: bool,
         /// Write the output here instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,

@@ -3,8 +3,9 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use payglot::model::{DateTime, DecodeLimits, Format, MessageId, Strictness, TransportContext};
+use payglot::model::{DateTime, DecodeLimits, EncodeOptions, Format, MessageId, TransportContext};
 use payglot::{Registry, TranslateError, TranslateOptions};
+use payglot_iso20022::{Iso20022Codec, IsoMessage};
 
 use crate::args::{Cli, Command, ReportStyle, TransportArgs};
 use crate::report::{Problem, Report, emit};
@@ -29,10 +30,18 @@ pub(crate) fn run(cli: Cli) -> Exit {
         }
     };
     match cli.command {
-        Command::Translate { from, to, lossy, output, input } => {
+        Command::Translate { from, to, lossy, lenient_text, business_header, output, input } => {
             let mut options = if lossy { TranslateOptions::lossy() } else { TranslateOptions::strict() };
             options.limits = limits;
-            translate(&registry, cli.report, &from, &to, options, output.as_deref(), &input)
+            options.business_header = business_header;
+            let mut registry = registry;
+            if lenient_text {
+                for message in IsoMessage::ALL {
+                    registry.register(Box::new(Iso20022Codec::new(message).lenient_text(true)));
+                }
+            }
+            let input = Input { path: &input, stream: !lenient_text };
+            translate(&registry, cli.report, &from, &to, options, output.as_deref(), input)
         }
         Command::Detect { input } => detect(cli.report, &input),
         Command::Validate { from, inputs } => {
@@ -49,6 +58,12 @@ pub(crate) fn run(cli: Cli) -> Exit {
     }
 }
 
+/// The input of `translate`: a file or `-`, and whether a statement may be streamed.
+struct Input<'a> {
+    path: &'a str,
+    stream: bool,
+}
+
 fn translate(
     registry: &Registry,
     style: ReportStyle,
@@ -56,22 +71,19 @@ fn translate(
     to: &str,
     options: TranslateOptions,
     output: Option<&Path>,
-    input: &str,
+    input: Input<'_>,
 ) -> Exit {
+    let Input { path: input, stream } = input;
     let mut report = Report { subject: Some(input.to_owned()), ..Report::default() };
     let outcome = (|| {
         let from = parse_from(from)?;
         let to = Format::parse(to).map_err(|e| (Exit::Usage, Problem::usage(e.to_string())))?;
-        // Statements (camt.053/054) to canonical:json stream: any size, bounded memory.
+        // Statements (camt.053/054) to canonical:json or to a camt.053/054 stream: any size,
+        // bounded memory.
         let mut taken = Vec::new();
-        if stream::streams_to(&to) {
-            match translate_streaming(
-                input,
-                from.as_ref(),
-                output,
-                options.strictness == Strictness::Lossy,
-                &options.limits,
-            ) {
+        if stream && stream::streams_to(&to) {
+            let encode = EncodeOptions::with_strictness(options.strictness).business_header(options.business_header);
+            match translate_streaming(input, from.as_ref(), output, &to, &encode, &options.limits) {
                 Streaming::Done(streamed) => return streamed.map(Done::Streamed),
                 Streaming::No(prefix) => taken = prefix,
             }
@@ -130,7 +142,8 @@ fn translate_streaming(
     input: &str,
     from: Option<&Format>,
     output: Option<&Path>,
-    lossy: bool,
+    to: &Format,
+    encode: &EncodeOptions,
     limits: &DecodeLimits,
 ) -> Streaming {
     let unreadable = |e: std::io::Error| (Exit::Usage, Problem::usage(format!("cannot read {input}: {e}")));
@@ -168,7 +181,7 @@ fn translate_streaming(
                 }
             };
             let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-            let result = stream::translate(source, total, limits, !lossy, &mut out);
+            let result = stream::translate(source, total, limits, to, encode, &mut out);
             if result.is_err() {
                 drop(out);
                 // Half a document is worse than none.
@@ -179,7 +192,7 @@ fn translate_streaming(
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            stream::translate(source, total, limits, !lossy, &mut out)
+            stream::translate(source, total, limits, to, encode, &mut out)
         }
     };
     Streaming::Done(result)

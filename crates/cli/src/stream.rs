@@ -1,14 +1,18 @@
 //! `payglot translate` of camt.053 / camt.054 statements without holding them in memory: the
-//! input is read entry by entry (`payglot_iso20022::StatementReader`) and `canonical:json` is
-//! written as the entries arrive, byte for byte what the whole-document path writes. A
-//! progress bar goes to stderr when (and only when) stderr is a terminal.
+//! input is read entry by entry (`payglot_iso20022::StatementReader`) and the output is written
+//! as the entries arrive — `canonical:json`, or a camt.053 / camt.054 of any supported version
+//! (`payglot_iso20022::StatementWriter`) — byte for byte what the whole-document path writes.
+//! A progress bar goes to stderr when (and only when) stderr is a terminal.
 
 use std::io::{IsTerminal, Read, Write};
 
+use payglot::TranslateError;
 use payglot::model::message::{AccountReport, AccountReports, Entry, GroupHeader};
 use payglot::model::text::Text;
-use payglot::model::{CanonicalJson, Codec, DecodeError, DecodeLimits, EncodeOptions, Format, Loss, Message};
-use payglot_iso20022::{StatementEvent, StatementReader};
+use payglot::model::{
+    CanonicalJson, Codec, DecodeError, DecodeLimits, EncodeError, EncodeOptions, Format, Loss, Message, Strictness,
+};
+use payglot_iso20022::{IsoMessage, StatementEvent, StatementReader, StatementWriter};
 
 use crate::commands::Exit;
 use crate::report::Problem;
@@ -21,7 +25,12 @@ const MAX_LISTED_LOSSES: usize = 100_000;
 
 /// Whether `to` can be written incrementally from a statement.
 pub(crate) fn streams_to(to: &Format) -> bool {
-    *to == Format::CANONICAL_JSON
+    *to == Format::CANONICAL_JSON || statement_version(to).is_some()
+}
+
+/// The camt.053 / camt.054 version `format` names.
+fn statement_version(format: &Format) -> Option<IsoMessage> {
+    IsoMessage::ALL.into_iter().find(|m| m.format() == *format && m.id().starts_with("camt.05"))
 }
 
 /// Whether the input that starts with `prefix` is a camt.053/camt.054 the streaming reader
@@ -56,26 +65,113 @@ pub(crate) struct Outcome {
     pub(crate) losses: Vec<Loss>,
 }
 
-/// Translate the statement read from `input` (of `total` bytes when known) to `canonical:json`
-/// on `output`. In strict mode the first loss stops the writing; the input is still read to
-/// the end so that every loss is listed, and the translation is refused.
+/// Where a streamed translation goes: `canonical:json` or an ISO 20022 statement.
+enum Sink<'a> {
+    Json(JsonWriter<'a>),
+    Iso { writer: StatementWriter, out: &'a mut dyn Write },
+}
+
+impl Sink<'_> {
+    /// Encode one event; its bytes are written when `write` is set (else only its encode
+    /// losses, which go to `losses`, are collected).
+    fn event(&mut self, event: &StatementEvent, write: bool, losses: &mut Losses) -> Result<(), Failure> {
+        match self {
+            Sink::Json(_) if !write => Ok(()),
+            Sink::Json(writer) => match event {
+                StatementEvent::ReportStart(report) => writer.report_start(report),
+                StatementEvent::Entry(entry) => writer.entry(entry),
+                StatementEvent::ReportEnd { additional_info } => writer.report_end(additional_info.as_ref()),
+                _ => Ok(()),
+            }
+            .map_err(Failure::Io),
+            Sink::Iso { writer, out } => {
+                let bytes = match event {
+                    StatementEvent::ReportStart(report) => writer.report_start(report),
+                    StatementEvent::Entry(entry) => writer.entry(entry),
+                    StatementEvent::ReportEnd { additional_info } => writer.report_end(additional_info.as_ref()),
+                    _ => return Ok(()),
+                }
+                .map_err(Failure::Encode)?;
+                if write {
+                    out.write_all(bytes).map_err(Failure::Io)?;
+                }
+                losses.add(writer.take_losses());
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(self) -> Result<(), Failure> {
+        match self {
+            Sink::Json(writer) => writer.finish().map_err(Failure::Io),
+            Sink::Iso { mut writer, out } => {
+                let bytes = writer.finish().map_err(Failure::Encode)?;
+                out.write_all(bytes).map_err(Failure::Io)?;
+                out.flush().map_err(Failure::Io)
+            }
+        }
+    }
+}
+
+/// Why writing the output failed.
+enum Failure {
+    Io(std::io::Error),
+    Encode(EncodeError),
+}
+
+impl Failure {
+    fn problem(self) -> (Exit, Problem) {
+        match self {
+            Failure::Io(e) => (Exit::Usage, Problem::usage(format!("cannot write output: {e}"))),
+            Failure::Encode(e) => (Exit::Rejected, Problem::from_translate(&TranslateError::Encode(e))),
+        }
+    }
+}
+
+/// Translate the statement read from `input` (of `total` bytes when known) to `to`
+/// (`canonical:json` or a camt.053 / camt.054 version, see [`streams_to`]) on `output`. In
+/// strict mode the first loss stops the writing; the input is still read to the end so that
+/// every loss is listed, and the translation is refused. The losses listed are those the
+/// whole-document path lists: in strict mode the decode losses when there are any (else the
+/// encode losses); in lossy mode the decode losses, then the encode losses.
 pub(crate) fn translate(
     input: impl Read,
     total: Option<u64>,
     limits: &DecodeLimits,
-    strict: bool,
+    to: &Format,
+    options: &EncodeOptions,
     output: &mut dyn Write,
 ) -> Result<Outcome, (Exit, Problem)> {
+    let strict = options.strictness == Strictness::Strict;
     let rejected = |e: &DecodeError| (Exit::Rejected, Problem::from_decode(e));
-    let io = |e: std::io::Error| (Exit::Usage, Problem::usage(format!("cannot write output: {e}")));
     let mut reader = StatementReader::new(input, limits).map_err(|e| rejected(&e))?;
     let format = reader.format();
+    let (mut decode_losses, mut encode_losses) = (Losses::default(), Losses::default());
+    decode_losses.add(reader.take_losses());
+    let statement = reader.message().id().starts_with("camt.053");
+    let mut sink = match statement_version(to) {
+        Some(target) => {
+            if target.id().get(..8) != reader.message().id().get(..8) {
+                let what = if statement { "statement" } else { "notification" };
+                let error = EncodeError::unrepresentable(
+                    format!("/message/{what}"),
+                    format!("a {what} cannot be written as {}", target.id()),
+                );
+                return Err(Failure::Encode(error).problem());
+            }
+            let mut writer =
+                StatementWriter::new(target, reader.header(), options).map_err(|e| Failure::Encode(e).problem())?;
+            encode_losses.add(writer.take_losses());
+            if !(strict && (decode_losses.any() || encode_losses.any())) {
+                output.write_all(writer.output()).map_err(|e| Failure::Io(e).problem())?;
+            }
+            Sink::Iso { writer, out: output }
+        }
+        None => {
+            Sink::Json(JsonWriter::begin(output, statement, reader.header()).map_err(|e| Failure::Io(e).problem())?)
+        }
+    };
     let progress = progress_bar(total);
-    let mut losses = Losses::default();
-    losses.add(reader.take_losses());
-    let mut writer =
-        JsonWriter::begin(output, reader.message().id().starts_with("camt.053"), reader.header()).map_err(io)?;
-    let mut writing = !(strict && losses.any());
     let mut events: u64 = 0;
     loop {
         let event = match reader.next_event() {
@@ -86,18 +182,14 @@ pub(crate) fn translate(
                 return Err(rejected(&e));
             }
         };
-        losses.add(reader.take_losses());
-        if strict && losses.any() {
-            writing = false;
-        }
-        if writing {
-            let written = match &event {
-                StatementEvent::ReportStart(report) => writer.report_start(report),
-                StatementEvent::Entry(entry) => writer.entry(entry),
-                StatementEvent::ReportEnd { additional_info } => writer.report_end(additional_info.as_ref()),
-                _ => Ok(()),
-            };
-            written.map_err(io)?;
+        decode_losses.add(reader.take_losses());
+        // Strict: a decode loss ends the encoding (the decode losses are what is refused);
+        // an encode loss ends the writing, and the encoding goes on to list every one.
+        let encoding = !(strict && decode_losses.any());
+        let writing = encoding && !(strict && encode_losses.any());
+        if encoding && let Err(failure) = sink.event(&event, writing, &mut encode_losses) {
+            progress.abandon();
+            return Err(failure.problem());
         }
         events += 1;
         if events.is_multiple_of(256) {
@@ -105,11 +197,16 @@ pub(crate) fn translate(
         }
     }
     progress.finish_and_clear();
-    let losses = losses.finish();
-    if strict && !losses.is_empty() {
-        return Err((Exit::Lossy, Problem::from_decode(&DecodeError::lossy(losses))));
+    if strict && decode_losses.any() {
+        return Err((Exit::Lossy, Problem::from_decode(&DecodeError::lossy(decode_losses.finish()))));
     }
-    writer.finish().map_err(io)?;
+    if strict && encode_losses.any() {
+        let error = TranslateError::Encode(EncodeError::Lossy(encode_losses.finish()));
+        return Err((Exit::Lossy, Problem::from_translate(&error)));
+    }
+    sink.finish().map_err(Failure::problem)?;
+    let mut losses = decode_losses.finish();
+    losses.extend(encode_losses.finish());
     Ok(Outcome { format, losses })
 }
 

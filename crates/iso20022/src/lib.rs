@@ -21,7 +21,7 @@ pub mod codec;
 /// `payglot_iso20022::rt::...` paths keep working.
 pub use payglot_xsd_runtime as rt;
 
-pub use codec::{Iso20022Codec, IsoMessage, StatementEvent, StatementReader, codecs, sniff};
+pub use codec::{Iso20022Codec, IsoMessage, StatementEvent, StatementReader, StatementWriter, codecs, sniff};
 pub use generated::AnyDocument;
 #[cfg(feature = "camt_053_001_02")]
 pub use generated::camt_053_001_02;

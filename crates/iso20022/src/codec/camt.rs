@@ -239,6 +239,17 @@ fn transaction(t: &Element, era: Era) -> Result<EntryTransaction, DecodeError> {
         Era::New => c::opt_money(t, "Amt")?,
         Era::Old => detail_amount("TxAmt")?,
     };
+    // From 08 on, `AmtDtls/TxAmt` often repeats `Amt` exactly (same text, same currency): then
+    // it carries nothing more and is read; a different one is a loss like any unread element.
+    if era == Era::New
+        && let (Some(amt), Some(tx)) = (t.peek("Amt"), details.and_then(|d| d.peek("TxAmt")))
+        && let Some(tx_amt) = tx.peek("Amt")
+        && tx_amt.peek_text() == amt.peek_text()
+        && tx_amt.attrs == amt.attrs
+    {
+        tx.mark();
+        tx_amt.mark();
+    }
     let parties = match t.child("RltdPties") {
         Some(p) => {
             let agents = t.child("RltdAgts");
@@ -294,21 +305,33 @@ pub(crate) fn encode(out: &mut Out, m: &AccountReports, namespace: &str, kind: K
     if m.reports.is_empty() {
         return Err(EncodeError::unrepresentable(format!("{base}/reports"), "camt.053/054 need at least one report"));
     }
-    out.xml.start_with("Document", &[("xmlns", namespace)]);
-    out.xml.start(kind.root());
-    out.xml.start("GrpHdr");
-    out.xml.leaf("MsgId", m.header.message_id.as_str());
-    out.xml.leaf("CreDtTm", &m.header.created.to_string());
-    out.opt_party("MsgRcpt", &format!("{base}/header/recipient"), m.header.recipient.as_ref());
-    out.text("AddtlInf", m.header.additional_info.as_ref());
-    out.xml.end();
-    super::header_losses(out, &m.header, &format!("{base}/header"), &["recipient", "additional_info"]);
+    encode_start(out, &m.header, namespace, kind);
     for (i, r) in m.reports.iter().enumerate() {
-        encode_report(out, r, &format!("{base}/reports/{i}"), kind)?;
+        encode_report(out, r, &report_path(kind, i), kind)?;
     }
     out.xml.end();
     out.xml.end();
     Ok(())
+}
+
+/// The canonical path of a report (`/message/statement/reports/0`).
+pub(crate) fn report_path(kind: Kind, index: usize) -> String {
+    format!("{}/reports/{index}", kind.path())
+}
+
+/// Open the Document and the root element, and write the group header (`GrpHdr`): what
+/// precedes the first report. The caller closes the two elements after the last report.
+pub(crate) fn encode_start(out: &mut Out, header: &GroupHeader, namespace: &str, kind: Kind) {
+    let base = kind.path();
+    out.xml.start_with("Document", &[("xmlns", namespace)]);
+    out.xml.start(kind.root());
+    out.xml.start("GrpHdr");
+    out.xml.leaf("MsgId", header.message_id.as_str());
+    out.xml.leaf("CreDtTm", &header.created.to_string());
+    out.opt_party("MsgRcpt", &format!("{base}/header/recipient"), header.recipient.as_ref());
+    out.text("AddtlInf", header.additional_info.as_ref());
+    out.xml.end();
+    super::header_losses(out, header, &format!("{base}/header"), &["recipient", "additional_info"]);
 }
 
 fn cd(value: CreditDebit) -> &'static str {
@@ -319,6 +342,17 @@ fn cd(value: CreditDebit) -> &'static str {
 }
 
 fn encode_report(out: &mut Out, r: &AccountReport, path: &str, kind: Kind) -> Result<(), EncodeError> {
+    encode_report_head(out, r, path, kind)?;
+    for (i, e) in r.entries.iter().enumerate() {
+        encode_entry(out, e, &format!("{path}/entries/{i}"));
+    }
+    encode_report_end(out, r.additional_info.as_ref(), kind);
+    Ok(())
+}
+
+/// Open a report (`Stmt` / `Ntfctn`) and write what precedes its entries; its entries and
+/// additional information are not read here ([`encode_entry`], [`encode_report_end`]).
+pub(crate) fn encode_report_head(out: &mut Out, r: &AccountReport, path: &str, kind: Kind) -> Result<(), EncodeError> {
     out.xml.start(kind.report());
     out.xml.leaf("Id", r.id.as_str());
     out.xml.opt_leaf("ElctrncSeqNb", r.electronic_sequence.map(|d| d.to_string()).as_deref());
@@ -379,12 +413,13 @@ fn encode_report(out: &mut Out, r: &AccountReport, path: &str, kind: Kind) -> Re
         }
         out.xml.end();
     }
-    for (i, e) in r.entries.iter().enumerate() {
-        encode_entry(out, e, &format!("{path}/entries/{i}"));
-    }
-    out.text(kind.additional_info(), r.additional_info.as_ref());
-    out.xml.end();
     Ok(())
+}
+
+/// Write a report's additional information and close it.
+pub(crate) fn encode_report_end(out: &mut Out, additional_info: Option<&Text<500>>, kind: Kind) {
+    out.text(kind.additional_info(), additional_info);
+    out.xml.end();
 }
 
 fn encode_account(out: &mut Out, r: &AccountReport, path: &str) {
@@ -452,7 +487,8 @@ fn encode_btc(out: &mut Out, code: &BankTransactionCode, path: &str) {
     out.xml.end();
 }
 
-fn encode_entry(out: &mut Out, e: &Entry, path: &str) {
+/// Write one entry (`Ntry`).
+pub(crate) fn encode_entry(out: &mut Out, e: &Entry, path: &str) {
     out.xml.start("Ntry");
     out.text("NtryRef", e.reference.as_ref());
     out.money("Amt", &e.amount);

@@ -20,6 +20,7 @@ mod pain001;
 mod status;
 mod stream;
 mod tree;
+mod writer;
 mod xml;
 
 use payglot_core_model::message::GroupHeader;
@@ -31,6 +32,7 @@ use payglot_core_model::{
 use crate::{Iso20022Error, Limits, Rule};
 use common::{Era, Out};
 pub use stream::{StatementEvent, StatementReader};
+pub use writer::StatementWriter;
 
 /// The message versions with a codec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -317,19 +319,7 @@ impl Codec for Iso20022Codec {
     fn encode(&self, message: &Message, opts: &EncodeOptions) -> Result<Encoded, EncodeError> {
         let mut out = Out::new(self.message.era(), self.message.id());
         let namespace = self.message.namespace();
-        let header = message.header();
-        let with_app_header = opts.business_header && header.business_header.is_some();
-        if with_app_header {
-            out.xml.start("Envelope");
-        }
-        if let (true, Some(business)) = (with_app_header, &header.business_header) {
-            head::encode(&mut out, business, self.message.id());
-        } else if header.business_header.is_some() {
-            out.losses.push(Loss::dropped(
-                format!("/message/{}/header/business_header", message.kind()),
-                "the business application header is written only when asked for (--business-header)",
-            ));
-        }
+        business_header(&mut out, message.header(), message.kind(), self.message, opts);
         match (self.message, message) {
             (IsoMessage::Pain001V03 | IsoMessage::Pain001V09, Message::PaymentInitiation(m)) => {
                 pain001::encode(&mut out, m, &namespace)?
@@ -364,6 +354,23 @@ impl Codec for Iso20022Codec {
             )
         })?;
         Ok(Encoded { bytes, losses })
+    }
+}
+
+/// The business application header, when asked for and the message has one: an `Envelope`
+/// is opened and the `AppHdr` written in it (the Document follows). Otherwise a header the
+/// message has is reported as dropped.
+fn business_header(out: &mut Out, header: &GroupHeader, kind: &str, target: IsoMessage, opts: &EncodeOptions) {
+    match &header.business_header {
+        Some(business) if opts.business_header => {
+            out.xml.start("Envelope");
+            head::encode(out, business, target.id());
+        }
+        Some(_) => out.losses.push(Loss::dropped(
+            format!("/message/{kind}/header/business_header"),
+            "the business application header is written only when asked for (--business-header)",
+        )),
+        None => {}
     }
 }
 

@@ -357,7 +357,7 @@ enum Step {
 
 /// A unit the generated readers check on its own.
 #[derive(Debug, Clone, Copy)]
-enum Part {
+pub(crate) enum Part {
     GroupHeader,
     Report,
     Entry,
@@ -535,6 +535,9 @@ impl<R: Read> Inner<R> {
                 }
                 Event::End(_) => return Ok(Step::End),
                 Event::Eof => return Ok(Step::Eof),
+                // Envelopes (outside the Document, `path` empty) are not ISO 20022: their
+                // text (an SAA `Revision`, a sender reference) is skipped like their elements.
+                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) if path.is_empty() => {}
                 Event::Text(text) => {
                     if !text.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
                         return Err(self.error(
@@ -1071,7 +1074,7 @@ impl<R: Read> Inner<R> {
 }
 
 /// The generated types each unit is checked against, as fragment roots.
-mod fragments {
+pub(crate) mod fragments {
     use super::{IsoMessage, Part};
     use crate::Iso20022Error;
     use crate::rt::{ComplexValue, Limits, Reader, RootElement, Writer, read_root};
@@ -1113,7 +1116,7 @@ mod fragments {
     fragment!("camt_054_001_08", N08Supplementary, camt_054_001_08::SupplementaryData1, "SplmtryData");
 
     /// Check `document` (a wrapper holding one unit); `None` when the version's feature is off.
-    pub(super) fn check(
+    pub(crate) fn check(
         message: IsoMessage,
         part: Part,
         document: &[u8],

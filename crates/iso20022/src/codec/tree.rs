@@ -63,6 +63,16 @@ impl Element {
         Some(child)
     }
 
+    /// The first child named `name`, without marking it used (to compare before deciding).
+    pub(crate) fn peek(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// The element's text, without marking it used.
+    pub(crate) fn peek_text(&self) -> &str {
+        &self.text
+    }
+
     /// Every child named `name`, each marked used.
     pub(crate) fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
         self.children.iter().filter(move |c| c.name == name).inspect(|c| c.used.set(true))

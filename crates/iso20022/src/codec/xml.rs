@@ -77,11 +77,27 @@ impl XmlWriter {
         self.end();
     }
 
-    /// The document.
-    pub(crate) fn finish(mut self) -> Vec<u8> {
+    /// What was written since the writer was made or last cleared (for the streaming writer,
+    /// which hands out the document piece by piece).
+    pub(crate) fn output(&self) -> &str {
+        &self.out
+    }
+
+    /// Forget what was written; the open elements stay open (and indent what follows).
+    pub(crate) fn clear_output(&mut self) {
+        self.out.clear();
+    }
+
+    /// Close every open element.
+    pub(crate) fn close_all(&mut self) {
         while !self.open.is_empty() {
             self.end();
         }
+    }
+
+    /// The document.
+    pub(crate) fn finish(mut self) -> Vec<u8> {
+        self.close_all();
         self.out.into_bytes()
     }
 }

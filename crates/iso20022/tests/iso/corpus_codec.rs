@@ -37,31 +37,33 @@ fn xmllint_ok(xml: &[u8], message: IsoMessage) -> Option<Result<(), String>> {
     Some(if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stderr).into_owned()) })
 }
 
-/// The loss snapshot of a corpus file: `tests/corpus-losses/<family>__<file>.txt`, one
-/// `<kind> <path>` line per loss (the details quote the file's values, which stay in the corpus).
-/// An empty snapshot means the file decodes losslessly. `PAYGLOT_BLESS=1` rewrites them.
+/// Where the loss snapshots live: `tests/snapshots/<corpus file name>.losses`.
+fn snapshot_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots")
+}
+
+/// The loss snapshot of a corpus file: `tests/snapshots/<file name>.losses`, one
+/// `<kind> <path>` line per loss (the details quote the file's values, which stay in the
+/// corpus). An empty snapshot means the file decodes losslessly; a missing or different one
+/// fails. `PAYGLOT_BLESS=1` rewrites them.
 fn check_loss_snapshot(file: &Path, losses: &[payglot_core_model::Loss]) -> Option<String> {
-    let family = file.parent().and_then(Path::file_name).map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    let stem = file.file_stem().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    let snapshot =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus-losses").join(format!("{family}__{stem}.txt"));
+    let name = file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let snapshot = snapshot_dir().join(format!("{name}.losses"));
     let actual: String = losses.iter().map(|l| format!("{} {}\n", l.kind.as_str(), l.path)).collect();
     if std::env::var_os("PAYGLOT_BLESS").is_some() {
-        let written = std::fs::create_dir_all(snapshot.parent()?).and_then(|()| std::fs::write(&snapshot, &actual));
+        let written = std::fs::create_dir_all(snapshot_dir()).and_then(|()| std::fs::write(&snapshot, &actual));
         return written.err().map(|e| format!("{}: cannot write snapshot: {e}", snapshot.display()));
     }
     match std::fs::read_to_string(&snapshot) {
         Ok(expected) if expected == actual => None,
         Ok(expected) => Some(format!(
-            "{family}/{stem}: losses differ from {} (PAYGLOT_BLESS=1 to accept):\n--- expected\n{expected}--- actual\n{actual}",
+            "{name}: losses differ from {} (PAYGLOT_BLESS=1 to accept):\n--- expected\n{expected}--- actual\n{actual}",
             snapshot.display()
         )),
-        // FIXME(issue 4): the snapshots are not blessed yet (PAYGLOT_BLESS=1 writes them); until
-        // they are committed a missing one is reported, not failed.
-        Err(_) => {
-            println!("{family}/{stem}: no loss snapshot {} (PAYGLOT_BLESS=1 writes it)", snapshot.display());
-            None
-        }
+        Err(e) => Some(format!(
+            "{name}: no loss snapshot {} ({e}); PAYGLOT_BLESS=1 writes it — then read it: every loss must be real",
+            snapshot.display()
+        )),
     }
 }
 
@@ -95,6 +97,7 @@ fn corpus_files_decode_reencode_valid_and_reach_a_fixed_point() {
     }
     let mut decoded_count = 0;
     let mut failures = Vec::new();
+    let mut snapshotted = std::collections::BTreeSet::new();
     for file in &files {
         let bytes = std::fs::read(file).unwrap_or_default();
         let Some(Ok(format)) = payglot_iso20022::sniff(&bytes) else { continue };
@@ -114,6 +117,7 @@ fn corpus_files_decode_reencode_valid_and_reach_a_fixed_point() {
             }
         };
         decoded_count += 1;
+        snapshotted.insert(name.clone());
         println!("{name}: {} losses", decoded.losses.len());
         for loss in &decoded.losses {
             println!("    {loss}");
@@ -142,6 +146,17 @@ fn corpus_files_decode_reencode_valid_and_reach_a_fixed_point() {
                 first_difference(&decoded.message, &again.message)
             )),
             Err(e) => failures.push(format!("{name}: our own output does not decode: {e}")),
+        }
+    }
+    // A snapshot whose corpus file no longer decodes (or is gone) is stale.
+    if let Ok(entries) = std::fs::read_dir(snapshot_dir()) {
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(file) = name.strip_suffix(".losses")
+                && !snapshotted.contains(file)
+            {
+                failures.push(format!("stale loss snapshot {name}: no decodable corpus file {file}"));
+            }
         }
     }
     println!("decoded {decoded_count} corpus files");
@@ -227,4 +242,82 @@ impl std::io::Read for Trickle<'_> {
         self.0 = rest;
         Ok(n)
     }
+}
+
+/// Encode `message` with the streaming writer, piece by piece: (bytes, losses).
+fn write_streaming(
+    target: IsoMessage,
+    message: &payglot_core_model::Message,
+    options: &EncodeOptions,
+) -> Result<(Vec<u8>, Vec<payglot_core_model::Loss>), payglot_core_model::EncodeError> {
+    let (payglot_core_model::Message::Statement(reports) | payglot_core_model::Message::Notification(reports)) =
+        message
+    else {
+        return Err(payglot_core_model::EncodeError::unrepresentable("/message", "not a statement"));
+    };
+    let mut writer = payglot_iso20022::StatementWriter::new(target, &reports.header, options)?;
+    let mut bytes = writer.output().to_vec();
+    let mut losses = writer.take_losses();
+    for report in &reports.reports {
+        bytes.extend_from_slice(writer.report_start(report)?);
+        losses.extend(writer.take_losses());
+        for entry in &report.entries {
+            bytes.extend_from_slice(writer.entry(entry)?);
+            losses.extend(writer.take_losses());
+        }
+        bytes.extend_from_slice(writer.report_end(report.additional_info.as_ref())?);
+        losses.extend(writer.take_losses());
+    }
+    bytes.extend_from_slice(writer.finish()?);
+    losses.extend(writer.take_losses());
+    Ok((bytes, losses))
+}
+
+#[test]
+fn streaming_writer_gives_the_whole_document_encoding_and_losses() {
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    for file in statement_files() {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        let Some(Ok(format)) = payglot_iso20022::sniff(&bytes) else { continue };
+        let Some(message) = IsoMessage::ALL.into_iter().find(|m| m.format() == format) else { continue };
+        let Ok(decoded) = Iso20022Codec::new(message).decode(&bytes, &DecodeLimits::default()) else { continue };
+        let statement = message.id().starts_with("camt.053");
+        let targets = if statement {
+            [IsoMessage::Camt053V02, IsoMessage::Camt053V08]
+        } else {
+            [IsoMessage::Camt054V02, IsoMessage::Camt054V08]
+        };
+        for target in targets {
+            for options in [EncodeOptions::lossy(), EncodeOptions::lossy().business_header(true)] {
+                let name = format!("{} → {} ({options:?})", file.display(), target.id());
+                let whole = Iso20022Codec::new(target).encode(&decoded.message, &options);
+                match (whole, write_streaming(target, &decoded.message, &options)) {
+                    (Ok(whole), Ok((streamed, losses))) => {
+                        compared += 1;
+                        if whole.bytes != streamed {
+                            failures.push(format!(
+                                "{name}: bytes differ:\n{}\n---\n{}",
+                                String::from_utf8_lossy(&whole.bytes),
+                                String::from_utf8_lossy(&streamed)
+                            ));
+                        }
+                        if whole.losses != losses {
+                            failures.push(format!("{name}: losses differ: {:?} | {losses:?}", whole.losses));
+                        }
+                    }
+                    (Err(whole), Err(streamed)) => {
+                        if whole.to_string() != streamed.to_string() {
+                            failures.push(format!("{name}: both fail, differently: {whole} | {streamed}"));
+                        }
+                    }
+                    (Ok(_), Err(e)) => failures.push(format!("{name}: only the streaming writer fails: {e}")),
+                    (Err(e), Ok(_)) => failures.push(format!("{name}: only the whole-document encode fails: {e}")),
+                }
+            }
+        }
+    }
+    println!("compared {compared} statement encodings");
+    assert!(compared >= 16, "too few statement encodings compared: {compared}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
