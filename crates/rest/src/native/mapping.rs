@@ -41,7 +41,7 @@ pub(super) fn decode(input: &[u8], limits: &DecodeLimits) -> Result<Decoded, Dec
     {
         return decode_request(request);
     }
-    let keys = TopKeys::probe(input);
+    let keys = TopKeys::probe_checked(input, limits)?;
     match keys.object.as_deref() {
         Some("payment") => {
             let payment: wire::Payment = payglot_core_model::json::from_slice(input, limits)?;
@@ -502,9 +502,18 @@ fn payment_to_native<'a>(
         "clearing_system_reference",
         "no clearing system reference in rest:native",
     );
-    let reference = t.ids.instruction_id.as_ref().ok_or_else(|| {
-        unrepresentable(format!("{ids}/instruction_id"), "rest:native requires a reference (instruction id)")
-    })?;
+    // `reference` is required: without an instruction id the end-to-end id stands in, reported
+    // (decoding the output gives that value as the instruction id).
+    let reference = match &t.ids.instruction_id {
+        Some(id) => id.as_str(),
+        None => {
+            losses.approximated(
+                format!("{ids}/instruction_id"),
+                "no instruction id: the end-to-end id written as the required reference",
+            );
+            t.ids.end_to_end_id.as_str()
+        }
+    };
     losses.drop_if(t.settlement_amount.is_some(), path, "settlement_amount", "no settlement amount in rest:native");
     losses.drop_if(t.exchange.is_some(), path, "exchange", "no exchange details in rest:native");
     losses.drop_if(t.settlement_date.is_some(), path, "settlement_date", "no settlement date in rest:native");
@@ -606,7 +615,7 @@ fn payment_to_native<'a>(
             &At::new(path, "creditor_account"),
             losses,
         )?,
-        reference: reference.as_str(),
+        reference,
         end_to_end_id,
         uetr: t.ids.uetr,
         debtor: party(&t.debtor, "debtor", losses),
