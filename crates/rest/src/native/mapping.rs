@@ -323,7 +323,7 @@ fn encode_initiation(initiation: &PaymentInitiation, losses: &mut Losses) -> Res
         let mut request = payment_to_native(transfer, &"/message/payment_initiation/batches/0/transfers/0", losses)?;
         request.idempotency_key = Some(message_id.as_str());
         request.created_at = Some(initiation.header.created);
-        return to_json(&request);
+        return request.to_json().map_err(|e| unrepresentable(BASE, e.to_string()));
     }
     if initiation.batches.is_empty() {
         return Err(unrepresentable(format!("{BASE}/batches"), "a payment initiation needs at least one batch"));
@@ -343,7 +343,9 @@ fn encode_initiation(initiation: &PaymentInitiation, losses: &mut Losses) -> Res
         }
         batches.push(out::Batch { id: batch.id.as_str(), batch_booking: batch.batch_booking, payments });
     }
-    to_json(&out::BatchRequest { idempotency_key: message_id.as_str(), created_at: initiation.header.created, batches })
+    out::BatchRequest { idempotency_key: message_id.as_str(), created_at: initiation.header.created, batches }
+        .to_json()
+        .map_err(|e| unrepresentable(BASE, e.to_string()))
 }
 
 /// Group-header values no native document carries.
@@ -422,7 +424,7 @@ fn party_to_native<'a>(party: &'a Party, path: &dyn fmt::Display, losses: &mut L
     losses.drop_if(party.contact.is_some(), path, "contact", "no contact details in rest:native");
     out::Party {
         name: party.name.as_ref().map(Text::as_str),
-        address: party.postal_address.as_ref().map(out::Address::from),
+        address: party.postal_address.as_ref(),
         country_of_residence: party.country_of_residence.as_ref().map(|c| c.as_str()),
     }
 }
