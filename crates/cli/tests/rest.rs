@@ -28,30 +28,29 @@ fn json(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(bytes)))
 }
 
-/// Strict mode refuses with exit 3 and lists `must_list` among the losses, writing nothing;
-/// `--lossy` writes the body with exit 0 and lists the same losses. Returns the body.
-fn refused_then_lossy(to: &str, fixture: &str, must_list: &[&str]) -> Value {
+/// Strict mode refuses with exit 3, writing nothing and listing `strict` (the losses that stop
+/// it: the decode's, else the encoder's); `--lossy` writes the body with exit 0 and lists
+/// `strict` and `lossy` too. Returns the body.
+fn refused_then_lossy(to: &str, fixture: &str, strict: &[&str], lossy: &[&str]) -> Value {
     let input = read(fixture);
     let (code, stdout, stderr) = payglot(&["translate", "--to", to], &input);
     assert_eq!(code, Some(3), "{to} strict on {fixture}: {stderr}");
     assert!(stdout.is_empty(), "{to}: strict wrote output");
-    for loss in must_list {
+    for loss in strict {
         assert!(stderr.contains(loss), "{to} on {fixture}: {loss:?} not listed in\n{stderr}");
     }
     let (code, stdout, lossy_stderr) = payglot(&["translate", "--to", to, "--lossy"], &input);
     assert_eq!(code, Some(0), "{to} --lossy on {fixture}: {lossy_stderr}");
-    for loss in must_list {
+    for loss in strict.iter().chain(lossy) {
         assert!(lossy_stderr.contains(loss), "{to} --lossy on {fixture}: {loss:?} not listed in\n{lossy_stderr}");
     }
     json(&stdout)
 }
 
-/// The losses every dialect reports for the ISO fixture: the decode's own (its second
-/// payment's `SplmtryData`), and the initiating party no REST body carries.
-const ISO_LOSSES: [&str; 2] = [
-    "dropped /Document/CstmrCdtTrfInitn/PmtInf/CdtTrfTxInf[2]/SplmtryData",
-    "dropped /message/payment_initiation/header/initiating_party",
-];
+/// The ISO fixture's decode loss (its second payment's `SplmtryData`): strict mode stops there.
+const SPLMTRY: &str = "dropped /Document/CstmrCdtTrfInitn/PmtInf/CdtTrfTxInf[2]/SplmtryData";
+/// No REST body carries the initiating party.
+const INITIATING_PARTY: &str = "dropped /message/payment_initiation/header/initiating_party";
 
 /// Berlin Group and Open Banking bodies are one payment: the second is reported, not written.
 fn second_payment_dropped(dialect: &str) -> String {
@@ -61,9 +60,7 @@ fn second_payment_dropped(dialect: &str) -> String {
 #[test]
 fn iso_and_canonical_fixtures_to_rest_native() {
     let approximated_reference = "approximated /message/payment_initiation/batches/0/transfers/1/ids/instruction_id";
-    let mut must_list = ISO_LOSSES.to_vec();
-    must_list.push(approximated_reference);
-    let body = refused_then_lossy("rest:native", ISO, &must_list);
+    let body = refused_then_lossy("rest:native", ISO, &[SPLMTRY], &[INITIATING_PARTY, approximated_reference]);
     assert_eq!(body["idempotency_key"], "MSG-0901-A");
     assert_eq!(body["created_at"], "2024-03-01T09:30:00+01:00");
     let batch = &body["batches"][0];
@@ -87,15 +84,12 @@ fn iso_and_canonical_fixtures_to_rest_native() {
     // No instruction id: the end-to-end id stands in for the required reference (reported).
     assert_eq!(second["reference"], "E2E-INV-4712");
 
-    let body = refused_then_lossy(
-        "rest:native",
-        CANONICAL,
-        &[
-            "dropped /message/payment_initiation/header/initiating_party",
-            "dropped /message/payment_initiation/batches/0/transfers/0/remittance/structured/0",
-            approximated_reference,
-        ],
-    );
+    let encoder_losses = [
+        INITIATING_PARTY,
+        "dropped /message/payment_initiation/batches/0/transfers/0/remittance/structured/0",
+        approximated_reference,
+    ];
+    let body = refused_then_lossy("rest:native", CANONICAL, &encoder_losses, &[]);
     assert_eq!(body["idempotency_key"], "MSG-2024-0301-001");
     let payments = &body["batches"][0]["payments"];
     assert_eq!(payments[0]["amount"], 125_000);
@@ -106,85 +100,90 @@ fn iso_and_canonical_fixtures_to_rest_native() {
 
 #[test]
 fn iso_and_canonical_fixtures_to_rest_berlin_group_and_back() {
-    let mut must_list = ISO_LOSSES.to_vec();
     let second = second_payment_dropped("rest:berlin-group");
-    must_list.push(&second);
-    let body = refused_then_lossy("rest:berlin-group", ISO, &must_list);
+    let body = refused_then_lossy("rest:berlin-group", ISO, &[SPLMTRY], &[INITIATING_PARTY, &second]);
     assert_eq!(body["instructedAmount"], json!({"currency": "EUR", "amount": "1250.00"}));
-    assert_eq!(body["debtorAccount"]["iban"], "DE89370400440532013000");
-    assert_eq!(body["creditorAccount"]["iban"], "FR1420041010050500013M02606");
+    assert_eq!(body["debtorAccount"], json!({"iban": "DE89370400440532013000"}));
+    assert_eq!(body["creditorAccount"], json!({"iban": "FR1420041010050500013M02606"}));
+    assert_eq!(body["debtorName"], "Muster GmbH");
     assert_eq!(body["creditorName"], "Lieferant SARL");
     assert_eq!(body["creditorAgent"], "PSSTFRPPPAR");
     assert_eq!(body["endToEndIdentification"], "E2E-INV-4711");
     assert_eq!(body["purposeCode"], "GDDS");
+    assert_eq!(body["chargeBearer"], "SLEV");
+    assert_eq!(
+        body["remittanceInformationStructured"],
+        json!({"reference": "RF18539007547034", "referenceType": "SCOR"})
+    );
     assert_eq!(body["requestedExecutionDate"], "2024-03-04");
 
-    let structured_lines =
-        "dropped /message/payment_initiation/batches/0/transfers/0/creditor/postal_address/address_lines";
-    let body = refused_then_lossy("rest:berlin-group", CANONICAL, &[&second, structured_lines]);
-    assert_eq!(body["creditorAddress"], json!({"country": "FR"}));
+    // Structured-only addresses: the canonical fixture's address lines are reported.
+    let lines = "dropped /message/payment_initiation/batches/0/transfers/0/creditor/postal_address/address_lines";
+    let canonical_body = refused_then_lossy("rest:berlin-group", CANONICAL, &[&second, lines], &[]);
+    assert_eq!(canonical_body["creditorAddress"], json!({"country": "FR"}));
+    assert_eq!(canonical_body["debtorAccount"], json!({"iban": "DE89370400440532013000", "currency": "EUR"}));
 
-    // Back: the body carries no message id or time; the transport gives them.
+    // Back: the body carries no message id or time; without the transport it is refused.
     let bg = serde_json::to_vec(&body).unwrap_or_default();
     let (code, _, stderr) = payglot(&["translate", "--from", "rest:berlin-group", "--to", "canonical:json"], &bg);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("--message-id and --created"), "{stderr}");
-    let args = [
-        "translate",
-        "--from",
-        "rest:berlin-group",
-        "--to",
-        "iso20022:pain.001.001.09",
-        "--message-id",
-        "REQ-BG-0001",
-        "--created",
-        "2024-03-01T10:00:00Z",
-    ];
-    let (code, xml, stderr) = payglot(&args, &bg);
+    let transport = ["--from", "rest:berlin-group", "--message-id", "REQ-BG-0001", "--created", "2024-03-01T10:00:00Z"];
+    let mut args = vec!["translate", "--to", "canonical:json"];
+    args.extend_from_slice(&transport);
+    let (code, canonical, stderr) = payglot(&args, &bg);
     assert_eq!(code, Some(0), "{stderr}");
-    let xml = String::from_utf8_lossy(&xml);
-    for needle in [
-        "<MsgId>REQ-BG-0001</MsgId>",
-        "<CreDtTm>2024-03-01T10:00:00Z</CreDtTm>",
-        "<EndToEndId>E2E-INV-4711</EndToEndId>",
-        "<InstdAmt Ccy=\"EUR\">1250.00</InstdAmt>",
-        "<IBAN>DE89370400440532013000</IBAN>",
-        "<IBAN>FR1420041010050500013M02606</IBAN>",
-        "<Nm>Lieferant SARL</Nm>",
-        "<Cd>GDDS</Cd>",
-        "<Ref>RF18539007547034</Ref>",
-    ] {
-        assert!(xml.contains(needle), "{needle} not in\n{xml}");
-    }
+    let initiation = &json(&canonical)["message"]["payment_initiation"];
+    assert_eq!(initiation["header"]["message_id"], "REQ-BG-0001");
+    assert_eq!(initiation["header"]["created"], "2024-03-01T10:00:00Z");
+    let transfer = &initiation["batches"][0]["transfers"][0];
+    assert_eq!(transfer["ids"]["end_to_end_id"], "E2E-INV-4711");
+    assert_eq!(transfer["instructed_amount"], json!({"amount": "1250.00", "currency": "EUR"}));
+    assert_eq!(transfer["debtor_account"]["id"]["iban"], "DE89370400440532013000");
+    assert_eq!(transfer["creditor_account"]["id"]["iban"], "FR1420041010050500013M02606");
+    assert_eq!(transfer["creditor_agent"]["bic"], "PSSTFRPPPAR");
+    assert_eq!(transfer["charge_bearer"], "service_level");
+    assert_eq!(transfer["requested_execution"]["date"], "2024-03-04");
+
+    // To pain.001.001.09: a Berlin Group body has no debtor agent, which pain.001.001.09
+    // requires, so the ISO encoder refuses, naming it (the Berlin Group encode above reported
+    // the debtor agent as dropped).
+    // FIXME(issue 5): EPC's pain.001.001.09 guidelines allow `DbtrAgt/FinInstnId/Othr/Id`
+    // `NOTPROVIDED` when the debtor's BIC is unknown; until the ISO encoder writes that, a
+    // Berlin Group body goes to ISO 20022 only through a caller that adds the debtor agent.
+    let mut args = vec!["translate", "--to", "iso20022:pain.001.001.09"];
+    args.extend_from_slice(&transport);
+    let (code, xml, stderr) = payglot(&args, &bg);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(xml.is_empty());
+    assert!(stderr.contains("requires a debtor agent"), "{stderr}");
 }
 
 #[test]
 fn iso_and_canonical_fixtures_to_rest_open_banking_uk() {
-    for (format, version_only) in [
-        ("rest:open-banking-uk", "Structured"),
-        ("rest:open-banking-uk-v3.1", "dropped /message/payment_initiation/batches/0/transfers/0/creditor_agent"),
-    ] {
-        let mut must_list = ISO_LOSSES.to_vec();
+    for format in ["rest:open-banking-uk", "rest:open-banking-uk-v3.1"] {
         let second = second_payment_dropped(format);
-        must_list.push(&second);
-        let body = refused_then_lossy(format, ISO, &must_list);
+        let body = refused_then_lossy(format, ISO, &[SPLMTRY], &[INITIATING_PARTY, &second]);
         let initiation = &body["Data"]["Initiation"];
         assert_eq!(initiation["InstructionIdentification"], "INSTR-1", "{format}");
         assert_eq!(initiation["EndToEndIdentification"], "E2E-INV-4711", "{format}");
         assert_eq!(initiation["InstructedAmount"], json!({"Amount": "1250.00", "Currency": "EUR"}), "{format}");
-        assert_eq!(initiation["DebtorAccount"]["SchemeName"], "UK.OBIE.IBAN", "{format}");
-        assert_eq!(initiation["DebtorAccount"]["Identification"], "DE89370400440532013000", "{format}");
-        assert_eq!(initiation["CreditorAccount"]["Identification"], "FR1420041010050500013M02606", "{format}");
-        assert_eq!(initiation["CreditorAccount"]["Name"], "Lieferant SARL", "{format}");
-        let text = body.to_string();
-        assert!(text.contains("RF18539007547034"), "{format}: {text}");
-        if format == "rest:open-banking-uk" {
-            assert!(initiation["RemittanceInformation"].get(version_only).is_some(), "{format}: {text}");
-        }
+        assert_eq!(
+            initiation["DebtorAccount"],
+            json!({"SchemeName": "UK.OBIE.IBAN", "Identification": "DE89370400440532013000", "Name": "Muster GmbH"}),
+            "{format}"
+        );
+        assert_eq!(
+            initiation["CreditorAccount"],
+            json!({"SchemeName": "UK.OBIE.IBAN", "Identification": "FR1420041010050500013M02606", "Name": "Lieferant SARL"}),
+            "{format}"
+        );
+        assert!(body.to_string().contains("RF18539007547034"), "{format}: {body}");
 
-        let body = refused_then_lossy(format, CANONICAL, &[&second]);
+        let body = refused_then_lossy(format, CANONICAL, &[INITIATING_PARTY, &second], &[]);
         let initiation = &body["Data"]["Initiation"];
         assert_eq!(initiation["InstructionIdentification"], "INSTR-1", "{format}");
+        assert_eq!(initiation["CreditorPostalAddress"]["Country"], "FR", "{format}");
         assert_eq!(
             initiation["CreditorPostalAddress"]["AddressLine"],
             json!(["12 rue de la Paix", "75002 Paris"]),
