@@ -103,8 +103,11 @@ fn floats_and_huge_numbers_never_become_amounts() {
     assert!(RestNative.decode(max.as_bytes(), &DecodeLimits::default()).is_err_and(|e| e.location().path == "/amount"));
 }
 
-/// A valid body of each dialect, the text of its amount and the amount's JSON pointer.
-fn valid_bodies() -> Vec<(Box<dyn Codec>, Vec<u8>, &'static str, &'static str)> {
+/// A codec, a valid body of its dialect, the text of the body's amount and its JSON pointer.
+type ValidBody = (Box<dyn Codec>, Vec<u8>, &'static str, &'static str);
+
+/// A valid body of each dialect.
+fn valid_bodies() -> Vec<ValidBody> {
     let read = |path: &str| {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rest").join(path);
         std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
