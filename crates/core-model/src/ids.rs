@@ -30,7 +30,7 @@ pub fn mask(value: &str) -> String {
 }
 
 macro_rules! string_serde {
-    ($name:ident, $to_string:expr) => {
+    ($name:ident, $as_str:ident) => {
         impl TryFrom<String> for $name {
             type Error = InvalidValue;
             fn try_from(value: String) -> Result<Self, InvalidValue> {
@@ -40,8 +40,14 @@ macro_rules! string_serde {
 
         impl From<$name> for String {
             fn from(value: $name) -> String {
-                #[allow(clippy::redundant_closure_call)]
-                ($to_string)(&value)
+                value.$as_str().to_owned()
+            }
+        }
+
+        /// Written as its full text, borrowed (no `String` is built).
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.$as_str())
             }
         }
     };
@@ -49,8 +55,8 @@ macro_rules! string_serde {
 
 /// An International Bank Account Number (ISO 13616), checked for country, length and mod-97
 /// check digits by the `iban_validate` crate. Stored in electronic form (no spaces).
-#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub struct Iban(iban::Iban);
 
 impl Iban {
@@ -79,7 +85,7 @@ impl FromStr for Iban {
     }
 }
 
-string_serde!(Iban, |v: &Iban| v.expose().to_owned());
+string_serde!(Iban, expose);
 
 impl fmt::Debug for Iban {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -95,8 +101,8 @@ impl fmt::Display for Iban {
 
 /// An account number that is not an IBAN (BBAN, sort code + account number, card number,
 /// proxy): 1 to 34 characters, masked like an IBAN.
-#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub struct AccountNumber(Box<str>);
 
 impl AccountNumber {
@@ -123,7 +129,7 @@ impl FromStr for AccountNumber {
     }
 }
 
-string_serde!(AccountNumber, |v: &AccountNumber| v.expose().to_owned());
+string_serde!(AccountNumber, expose);
 
 impl fmt::Debug for AccountNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -139,8 +145,8 @@ impl fmt::Display for AccountNumber {
 
 /// A Business Identifier Code (ISO 9362): 4 letters or digits for the party, 2 letters for the
 /// country, 2 letters or digits for the location, optionally 3 for the branch.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub struct Bic(Box<str>);
 
 impl Bic {
@@ -179,7 +185,7 @@ impl FromStr for Bic {
     }
 }
 
-string_serde!(Bic, |v: &Bic| v.as_str().to_owned());
+string_serde!(Bic, as_str);
 
 impl fmt::Debug for Bic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -208,8 +214,8 @@ fn mod97(chars: impl Iterator<Item = u8>) -> Option<u32> {
 }
 
 /// A Legal Entity Identifier (ISO 17442): 18 letters or digits and 2 check digits (MOD 97-10).
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub struct Lei(Box<str>);
 
 impl Lei {
@@ -241,7 +247,7 @@ impl FromStr for Lei {
     }
 }
 
-string_serde!(Lei, |v: &Lei| v.as_str().to_owned());
+string_serde!(Lei, as_str);
 
 impl fmt::Debug for Lei {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -257,8 +263,8 @@ impl fmt::Display for Lei {
 
 /// A Unique End-to-end Transaction Reference: a UUID version 4 (RFC 4122 variant), written in
 /// lower case as ISO 20022's `UUIDv4Identifier` requires.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub struct Uetr(uuid::Uuid);
 
 impl Uetr {
@@ -290,7 +296,26 @@ impl FromStr for Uetr {
     }
 }
 
-string_serde!(Uetr, |v: &Uetr| v.to_string());
+impl TryFrom<String> for Uetr {
+    type Error = InvalidValue;
+    fn try_from(value: String) -> Result<Self, InvalidValue> {
+        value.parse()
+    }
+}
+
+impl From<Uetr> for String {
+    fn from(value: Uetr) -> String {
+        value.to_string()
+    }
+}
+
+/// Written hyphenated in lower case from a stack buffer (no `String` is built).
+impl serde::Serialize for Uetr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut buffer = uuid::Uuid::encode_buffer();
+        serializer.serialize_str(self.0.hyphenated().encode_lower(&mut buffer))
+    }
+}
 
 impl fmt::Debug for Uetr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -306,8 +331,8 @@ impl fmt::Display for Uetr {
 
 /// An ISO 11649 structured creditor reference: `RF`, two check digits, 1 to 21 letters or
 /// digits (`RF18539007547034`). Accepted in print form with spaces, stored without.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub struct CreditorReference(Box<str>);
 
 impl CreditorReference {
@@ -345,7 +370,7 @@ impl FromStr for CreditorReference {
     }
 }
 
-string_serde!(CreditorReference, |v: &CreditorReference| v.as_str().to_owned());
+string_serde!(CreditorReference, as_str);
 
 impl fmt::Debug for CreditorReference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -360,8 +385,8 @@ impl fmt::Display for CreditorReference {
 }
 
 /// An ISO 3166 alpha-2 country code as ISO 20022 constrains it (`[A-Z]{2}`).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub struct CountryCode([u8; 2]);
 
 impl CountryCode {
@@ -386,7 +411,7 @@ impl FromStr for CountryCode {
     }
 }
 
-string_serde!(CountryCode, |v: &CountryCode| v.as_str().to_owned());
+string_serde!(CountryCode, as_str);
 
 impl fmt::Debug for CountryCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -401,8 +426,8 @@ impl fmt::Display for CountryCode {
 }
 
 /// A client's idempotency key (IETF `Idempotency-Key` draft): 1 to 255 visible ASCII characters.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub struct IdempotencyKey(Box<str>);
 
 impl IdempotencyKey {
@@ -431,7 +456,7 @@ impl FromStr for IdempotencyKey {
     }
 }
 
-string_serde!(IdempotencyKey, |v: &IdempotencyKey| v.as_str().to_owned());
+string_serde!(IdempotencyKey, as_str);
 
 impl fmt::Debug for IdempotencyKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

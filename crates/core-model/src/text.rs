@@ -7,8 +7,8 @@ use crate::error::InvalidValue;
 /// Text of 1 to `N` characters (Unicode scalar values, as XSD counts length) with no control
 /// characters other than tab, line feed and carriage return — the ones XML 1.0 can carry.
 /// `Text<35>` is ISO 20022's `Max35Text`, `Text<140>` its `Max140Text`.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub struct Text<const N: usize>(Box<str>);
 
 impl<const N: usize> Text<N> {
@@ -87,6 +87,13 @@ impl<const N: usize> TryFrom<&str> for Text<N> {
     }
 }
 
+/// Written as the text, borrowed (no `String` is built).
+impl<const N: usize> serde::Serialize for Text<N> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
 impl<const N: usize> From<Text<N>> for String {
     fn from(text: Text<N>) -> String {
         text.0.into_string()
@@ -110,8 +117,8 @@ pub type Max140Text = Text<140>;
 macro_rules! max35_id {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        #[serde(try_from = "String", into = "String")]
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+        #[serde(try_from = "String")]
         pub struct $name(Text<35>);
 
         impl $name {
@@ -142,6 +149,13 @@ macro_rules! max35_id {
             type Error = InvalidValue;
             fn try_from(id: String) -> Result<Self, InvalidValue> {
                 Self::new(id)
+            }
+        }
+
+        /// Written as the identifier, borrowed (no `String` is built).
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
             }
         }
 

@@ -3,8 +3,13 @@
 
 use std::fmt;
 
-use payglot_core_model::{DecodeError, EncodeError, InvalidValue, Location, Loss};
-use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use payglot_core_model::{
+    CreditTransfer, DecodeError, DecodeLimits, EncodeError, InvalidValue, Location, Loss, PaymentBatch,
+    PaymentInitiation,
+};
+use std::cell::RefCell;
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 /// The losses of one decode or encode, collected as the mapping walks the message.
@@ -41,6 +46,34 @@ impl Losses {
     }
 }
 
+/// The one payment a single-payment dialect (Berlin Group, Open Banking) writes: the first
+/// transfer of the first batch. Every other transfer and batch is reported as dropped (strict
+/// mode refuses; lossy mode writes the first payment and lists the others); an initiation
+/// without a transfer cannot be encoded.
+pub(crate) fn single_payment<'a>(
+    initiation: &'a PaymentInitiation,
+    base: &str,
+    dialect: &str,
+    losses: &mut Losses,
+) -> Result<(&'a PaymentBatch, &'a CreditTransfer), EncodeError> {
+    let detail = || format!("{dialect} carries one payment per request: not written");
+    let (batch, other_batches) = initiation
+        .batches
+        .split_first()
+        .ok_or_else(|| unrepresentable(format!("{base}/batches"), "a payment initiation needs a payment"))?;
+    let (transfer, other_transfers) = batch
+        .transfers
+        .split_first()
+        .ok_or_else(|| unrepresentable(format!("{base}/batches/0/transfers"), "a batch needs a payment"))?;
+    for (t, _) in other_transfers.iter().enumerate() {
+        losses.dropped(format!("{base}/batches/0/transfers/{}", t + 1), detail());
+    }
+    for (b, _) in other_batches.iter().enumerate() {
+        losses.dropped(format!("{base}/batches/{}", b + 1), detail());
+    }
+    Ok((batch, transfer))
+}
+
 /// An invalid value found while mapping a decoded document, located by JSON pointer.
 pub(crate) fn invalid_at(path: impl Into<String>, error: &InvalidValue) -> DecodeError {
     DecodeError::invalid_value(Location::path(path), error)
@@ -59,6 +92,91 @@ pub(crate) fn to_json<T: serde::Serialize>(document: &T) -> Result<Vec<u8>, Enco
     Ok(bytes)
 }
 
+/// [`payglot_core_model::json::from_slice`] for a document that has free-form members (Open
+/// Banking's `Risk`, `Authorisation`, `SupplementaryData`, Berlin Group's `_links`, ...), which
+/// serde reads as `serde_json::Value` keeping the last of two equal keys. A duplicate key
+/// anywhere in the document is refused here, located by JSON pointer, so that
+/// `{"a": 1, "a": 2}` cannot mean one thing to us and another to the provider.
+pub(crate) fn from_slice_unique<T: DeserializeOwned>(input: &[u8], limits: &DecodeLimits) -> Result<T, DecodeError> {
+    let value = payglot_core_model::json::from_slice(input, limits)?;
+    // The typed decode accepted the bytes: they are JSON within the size and depth limits.
+    let duplicate = RefCell::new(None);
+    let mut deserializer = serde_json::Deserializer::from_slice(input);
+    let walker = UniqueKeys { at: String::new(), duplicate: &duplicate };
+    if walker.deserialize(&mut deserializer).is_err() {
+        let (pointer, key) = duplicate.into_inner().unwrap_or_default();
+        return Err(DecodeError::invalid(Location::path(pointer), format!("duplicate key `{key}`")));
+    }
+    Ok(value)
+}
+
+/// Walks a JSON value, failing on the first object with a repeated key (recorded in
+/// `duplicate` as the object's pointer and the key).
+struct UniqueKeys<'a> {
+    at: String,
+    duplicate: &'a RefCell<Option<(String, String)>>,
+}
+
+impl<'de> DeserializeSeed<'de> for UniqueKeys<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UniqueKeys<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0usize;
+        while seq
+            .next_element_seed(UniqueKeys { at: format!("{}/{index}", self.at), duplicate: self.duplicate })?
+            .is_some()
+        {
+            index += 1;
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut keys = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if keys.contains(&key) {
+                *self.duplicate.borrow_mut() = Some((self.at.clone(), key));
+                return Err(de::Error::custom("duplicate key"));
+            }
+            let at = format!("{}/{}", self.at, pointer_segment(&key));
+            map.next_value_seed(UniqueKeys { at, duplicate: self.duplicate })?;
+            keys.insert(key);
+        }
+        Ok(())
+    }
+}
+
 /// The names of the top-level keys of a JSON object, read without building values (a cheap
 /// pass used to pick the document shape before the typed decode). Inputs that are not an
 /// object give an empty list; the typed decode then reports the real error.
@@ -75,6 +193,21 @@ impl TopKeys {
     pub(crate) fn probe(input: &[u8]) -> Self {
         let mut deserializer = serde_json::Deserializer::from_slice(input);
         TopKeys::deserialize(&mut deserializer).unwrap_or_default()
+    }
+
+    /// Probe `input` for a decoder that picks the document shape by its keys: when the probe
+    /// fails because `input` is not JSON (a `NaN` literal, a BOM, a truncated body, ...), that
+    /// syntax or limit error is returned with its position, rather than a misleading complaint
+    /// from the typed decode of whichever shape the missing keys suggested.
+    pub(crate) fn probe_checked(input: &[u8], limits: &DecodeLimits) -> Result<Self, DecodeError> {
+        let mut deserializer = serde_json::Deserializer::from_slice(input);
+        match TopKeys::deserialize(&mut deserializer) {
+            Ok(keys) => Ok(keys),
+            Err(_) => {
+                payglot_core_model::json::from_slice::<IgnoredAny>(input, limits)?;
+                Ok(Self::default())
+            }
+        }
     }
 
     /// Whether `key` is a top-level key.

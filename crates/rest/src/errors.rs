@@ -52,7 +52,7 @@ pub fn decode_error(
     let mut losses = Losses::default();
     let transaction = match format.as_str() {
         "rest:native" => {
-            let problem: Problem = payglot_core_model::json::from_slice(body, limits)?;
+            let problem: Problem = crate::common::from_slice_unique(body, limits)?;
             problem_to_status(problem, &mut losses)?
         }
         "rest:berlin-group" => crate::berlin::errors::decode(body, limits, &mut losses)?,

@@ -136,14 +136,18 @@ fn check<S: Strategy>(
 }
 
 /// canonical → rest:native → canonical is the identity on what native carries, with no loss
-/// reported, and every encoder output satisfies the contract.
+/// reported, and the encoder outputs satisfy the contract (the first
+/// [`support::ORACLE_SAMPLE`] cases are validated).
 #[test]
 fn native_round_trip() {
+    static SAMPLE: support::OracleSample = support::OracleSample::new();
     check(strategies::native_initiation, |message| {
         let encoded = RestNative.encode(&message, &EncodeOptions::strict());
         let encoded = encoded.map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert!(encoded.losses.is_empty(), "{:?}", encoded.losses);
-        assert_conforms(&encoded.bytes, "encoder output");
+        if SAMPLE.take() {
+            assert_conforms(&encoded.bytes, "encoder output");
+        }
         let decoded = RestNative.decode(&encoded.bytes, &DecodeLimits::default());
         let decoded = decoded.map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert!(decoded.losses.is_empty());
@@ -155,10 +159,13 @@ fn native_round_trip() {
 /// A status report round-trips as a payment resource or a webhook event.
 #[test]
 fn native_status_round_trip() {
+    static SAMPLE: support::OracleSample = support::OracleSample::new();
     check(strategies::native_status, |message| {
         let encoded = RestNative.encode(&message, &EncodeOptions::strict());
         let encoded = encoded.map_err(|e| TestCaseError::fail(e.to_string()))?;
-        assert_conforms(&encoded.bytes, "encoder output");
+        if SAMPLE.take() {
+            assert_conforms(&encoded.bytes, "encoder output");
+        }
         let decoded = RestNative.decode(&encoded.bytes, &DecodeLimits::default());
         let decoded = decoded.map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(decoded.message, message);

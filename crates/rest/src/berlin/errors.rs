@@ -162,10 +162,10 @@ pub(crate) fn decode(
     limits: &DecodeLimits,
     losses: &mut Losses,
 ) -> Result<TransactionStatus, DecodeError> {
-    let keys = TopKeys::probe(body);
+    let keys = TopKeys::probe_checked(body, limits)?;
     let mut reasons = Vec::new();
     if keys.has("tppMessages") {
-        let doc: TppMessages = payglot_core_model::json::from_slice(body, limits)?;
+        let doc: TppMessages = crate::common::from_slice_unique(body, limits)?;
         if doc.links.is_some() {
             losses.dropped("/_links", "links of an error body");
         }
@@ -180,7 +180,7 @@ pub(crate) fn decode(
             reasons.push(reason_from_code(message.code, message.text.as_deref(), &format!("{path}/text"))?);
         }
     } else {
-        let doc: Problem = payglot_core_model::json::from_slice(body, limits)?;
+        let doc: Problem = crate::common::from_slice_unique(body, limits)?;
         if doc.links.is_some() {
             losses.dropped("/_links", "links of an error body");
         }

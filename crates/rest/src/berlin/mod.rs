@@ -15,6 +15,8 @@
 //! - `instructedAmount.amount` is a decimal string of at most 14 integer and 3 fraction digits:
 //!   more decimals cannot be encoded (an error: money is never rounded).
 //! - Names are 70 characters: longer names are truncated and reported.
+//! - A body is one payment: of an initiation with more, the first transfer is written and every
+//!   other one is reported as dropped.
 
 pub(crate) mod errors;
 
@@ -30,7 +32,7 @@ use payglot_core_model::{
 use serde::{Deserialize, Serialize};
 
 use crate::HttpContext;
-use crate::common::{Losses, TopKeys, invalid_at, to_json, unrepresentable};
+use crate::common::{Losses, TopKeys, invalid_at, single_payment, to_json, unrepresentable};
 use crate::native::mapping::header_losses;
 
 /// A Berlin Group payment product (the `{payment-product}` path segment).
@@ -127,7 +129,7 @@ impl Codec for RestBerlinGroup {
 
     fn decode(&self, input: &[u8], limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
         limits.check_size(input)?;
-        let keys = TopKeys::probe(input);
+        let keys = TopKeys::probe_checked(input, limits)?;
         if keys.has("tppMessages") || (keys.has("type") && keys.has("code")) {
             return Err(DecodeError::unsupported(
                 Location::default(),
@@ -144,10 +146,10 @@ impl Codec for RestBerlinGroup {
         })?;
         let mut losses = Losses::default();
         let message = if keys.has("instructedAmount") {
-            let body: Initiation = payglot_core_model::json::from_slice(input, limits)?;
+            let body: Initiation = crate::common::from_slice_unique(input, limits)?;
             Message::PaymentInitiation(self.initiation_from_bg(body, context, &mut losses)?)
         } else {
-            let body: StatusBody = payglot_core_model::json::from_slice(input, limits)?;
+            let body: StatusBody = crate::common::from_slice_unique(input, limits)?;
             Message::StatusReport(self.status_from_bg(body, context, &mut losses)?)
         };
         Ok(Decoded { message, losses: losses.into_vec() })
@@ -617,15 +619,7 @@ impl RestBerlinGroup {
         header_losses(header, &format!("{base}/header"), losses);
         losses.dropped(format!("{base}/header/message_id"), "travels as the X-Request-ID header, not in the body");
         losses.dropped(format!("{base}/header/created"), "no creation time in a Berlin Group body");
-        let [batch] = initiation.batches.as_slice() else {
-            return Err(unrepresentable(format!("{base}/batches"), "rest:berlin-group encodes a single payment"));
-        };
-        let [t] = batch.transfers.as_slice() else {
-            return Err(unrepresentable(
-                format!("{base}/batches/0/transfers"),
-                "rest:berlin-group encodes a single payment",
-            ));
-        };
+        let (batch, t) = single_payment(initiation, base, "rest:berlin-group", losses)?;
         if batch.method != PaymentMethod::Transfer {
             return Err(unrepresentable(format!("{base}/batches/0/method"), "credit transfers only"));
         }

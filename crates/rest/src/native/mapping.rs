@@ -41,7 +41,7 @@ pub(super) fn decode(input: &[u8], limits: &DecodeLimits) -> Result<Decoded, Dec
     {
         return decode_request(request);
     }
-    let keys = TopKeys::probe(input);
+    let keys = TopKeys::probe_checked(input, limits)?;
     match keys.object.as_deref() {
         Some("payment") => {
             let payment: wire::Payment = payglot_core_model::json::from_slice(input, limits)?;
@@ -323,7 +323,7 @@ fn encode_initiation(initiation: &PaymentInitiation, losses: &mut Losses) -> Res
         let mut request = payment_to_native(transfer, &"/message/payment_initiation/batches/0/transfers/0", losses)?;
         request.idempotency_key = Some(message_id.as_str());
         request.created_at = Some(initiation.header.created);
-        return to_json(&request);
+        return request.to_json().map_err(|e| unrepresentable(BASE, e.to_string()));
     }
     if initiation.batches.is_empty() {
         return Err(unrepresentable(format!("{BASE}/batches"), "a payment initiation needs at least one batch"));
@@ -343,7 +343,9 @@ fn encode_initiation(initiation: &PaymentInitiation, losses: &mut Losses) -> Res
         }
         batches.push(out::Batch { id: batch.id.as_str(), batch_booking: batch.batch_booking, payments });
     }
-    to_json(&out::BatchRequest { idempotency_key: message_id.as_str(), created_at: initiation.header.created, batches })
+    out::BatchRequest { idempotency_key: message_id.as_str(), created_at: initiation.header.created, batches }
+        .to_json()
+        .map_err(|e| unrepresentable(BASE, e.to_string()))
 }
 
 /// Group-header values no native document carries.
@@ -422,7 +424,7 @@ fn party_to_native<'a>(party: &'a Party, path: &dyn fmt::Display, losses: &mut L
     losses.drop_if(party.contact.is_some(), path, "contact", "no contact details in rest:native");
     out::Party {
         name: party.name.as_ref().map(Text::as_str),
-        address: party.postal_address.as_ref().map(out::Address::from),
+        address: party.postal_address.as_ref(),
         country_of_residence: party.country_of_residence.as_ref().map(|c| c.as_str()),
     }
 }
@@ -502,9 +504,18 @@ fn payment_to_native<'a>(
         "clearing_system_reference",
         "no clearing system reference in rest:native",
     );
-    let reference = t.ids.instruction_id.as_ref().ok_or_else(|| {
-        unrepresentable(format!("{ids}/instruction_id"), "rest:native requires a reference (instruction id)")
-    })?;
+    // `reference` is required: without an instruction id the end-to-end id stands in, reported
+    // (decoding the output gives that value as the instruction id).
+    let reference = match &t.ids.instruction_id {
+        Some(id) => id.as_str(),
+        None => {
+            losses.approximated(
+                format!("{ids}/instruction_id"),
+                "no instruction id: the end-to-end id written as the required reference",
+            );
+            t.ids.end_to_end_id.as_str()
+        }
+    };
     losses.drop_if(t.settlement_amount.is_some(), path, "settlement_amount", "no settlement amount in rest:native");
     losses.drop_if(t.exchange.is_some(), path, "exchange", "no exchange details in rest:native");
     losses.drop_if(t.settlement_date.is_some(), path, "settlement_date", "no settlement date in rest:native");
@@ -606,7 +617,7 @@ fn payment_to_native<'a>(
             &At::new(path, "creditor_account"),
             losses,
         )?,
-        reference: reference.as_str(),
+        reference,
         end_to_end_id,
         uetr: t.ids.uetr,
         debtor: party(&t.debtor, "debtor", losses),

@@ -14,7 +14,9 @@
 //! - amounts are integers of minor units ([`Money::from_minor_units`](payglot_core_model::Money::from_minor_units)); an amount with more
 //!   decimals than its currency allows cannot be encoded (an error: money is never rounded);
 //! - `idempotency_key` is the message id, `reference` the instruction id, `created_at` the
-//!   creation time; a missing `end_to_end_id` is ISO's `NOTPROVIDED`;
+//!   creation time; a missing `end_to_end_id` is ISO's `NOTPROVIDED`; a transfer without an
+//!   instruction id is written with its end-to-end id as the `reference` (an approximation,
+//!   reported);
 //! - `source_account` / `destination_account` are plain strings: an IBAN in electronic form
 //!   becomes an IBAN, anything else a provider account id, `AccountId::Other` with the
 //!   proprietary scheme [`NATIVE_ACCOUNT_SCHEME`];

@@ -1,26 +1,121 @@
-//! Borrowed, serialize-only mirrors of the `rest:native` request documents for the encoder.
-//! Field names and order are those of the owned wire types in `wire.rs` (which the decoder
-//! uses); here every string is written straight from the canonical value's `&str`, where the
-//! model's newtypes would first be cloned into a fresh `String` each.
+//! Borrowed mirrors of the `rest:native` request documents for the encoder, and the writer
+//! that puts them on the wire. Field names and order are those of the owned wire types in
+//! `wire.rs` (which the decoder uses; the fixtures' `expected.json` and the round-trip property
+//! tests hold the two together). Every string is written straight from the canonical value's
+//! `&str`, and the keys, which are fixed ASCII names, are written as they are: serde_json's
+//! serializer escapes every key and dispatches every field through its state machine, which
+//! took the encoder to twice `serde_json::to_vec` of the same document as a `Value`. Strings go
+//! through serde_json's own escaping whenever they hold a character JSON escapes.
 
 use std::collections::BTreeMap;
-use std::fmt;
+use std::io::Write as _;
 
 use chrono::NaiveDate;
 use payglot_core_model::{ChargeBearer, CodeOrProprietary, DateTime, Offset, PostalAddress, Text, Uetr};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
+
+/// A compact JSON writer for documents whose keys are known ASCII names.
+pub(crate) struct JsonWriter {
+    out: Vec<u8>,
+    /// No member written yet in the innermost object (no comma before the next key).
+    first: bool,
+    /// The first error of a value written through serde (none for these documents).
+    error: Option<serde_json::Error>,
+}
+
+impl JsonWriter {
+    /// A writer with a buffer sized for a typical payment body.
+    pub(crate) fn new() -> Self {
+        Self { out: Vec::with_capacity(1536), first: true, error: None }
+    }
+
+    /// The bytes written, or the first error.
+    pub(crate) fn finish(self) -> Result<Vec<u8>, serde_json::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => Ok(self.out),
+        }
+    }
+
+    fn open(&mut self) {
+        self.out.push(b'{');
+        self.first = true;
+    }
+
+    fn close(&mut self) {
+        self.out.push(b'}');
+        self.first = false;
+    }
+
+    /// `"key":`, after a comma unless it is the object's first member. `key` must need no
+    /// escaping (every caller passes a literal field name).
+    fn key(&mut self, key: &'static str) {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
+    }
+
+    /// A JSON string: copied as it is when nothing in it needs escaping (what serde_json
+    /// escapes: `"`, `\\` and control characters), else written by serde_json.
+    fn string(&mut self, text: &str) {
+        if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            self.out.reserve(text.len() + 2);
+            self.out.push(b'"');
+            self.out.extend_from_slice(text.as_bytes());
+            self.out.push(b'"');
+        } else {
+            self.serde(text);
+        }
+    }
+
+    /// A value through serde_json (numbers, enums, anything not plain text).
+    fn serde<T: Serialize + ?Sized>(&mut self, value: &T) {
+        if let Err(error) = serde_json::to_writer(&mut self.out, value)
+            && self.error.is_none()
+        {
+            self.error = Some(error);
+        }
+    }
+
+    fn opt_string(&mut self, key: &'static str, value: Option<&str>) {
+        if let Some(value) = value {
+            self.key(key);
+            self.string(value);
+        }
+    }
+
+    fn strings<const N: usize>(&mut self, key: &'static str, values: &[Text<N>]) {
+        if values.is_empty() {
+            return;
+        }
+        self.key(key);
+        self.out.push(b'[');
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            self.string(value.as_str());
+        }
+        self.out.push(b']');
+    }
+
+    fn date_time(&mut self, key: &'static str, value: &DateTime) {
+        self.key(key);
+        match write_date_time(value) {
+            Some(text) => self.string(&text),
+            None => self.string(&value.to_string()),
+        }
+    }
+}
 
 /// Write a date-time as its `Display` does (`YYYY-MM-DDThh:mm:ss[.f][Z|±hh:mm]`), but with
 /// plain digit pushes instead of chrono's format-string interpreter, which took a tenth of the
 /// encoder's time. Out-of-range values (years beyond 0..=9999, leap seconds) go through
 /// `Display` itself.
-fn date_time<S: Serializer>(value: &DateTime, serializer: S) -> Result<S::Ok, S::Error> {
-    match write_date_time(value) {
-        Some(text) => serializer.serialize_str(&text),
-        None => serializer.collect_str(value),
-    }
-}
-
 fn write_date_time(value: &DateTime) -> Option<String> {
     use chrono::{Datelike, Timelike};
     let local = value.local();
@@ -38,7 +133,8 @@ fn write_date_time(value: &DateTime) -> Option<String> {
         rest /= 10;
         needed -= 1;
     }
-    let given = (0..=9u8).find(|d| DateTime::new(local, value.offset(), *d) == *value)?;
+    // `new` gives the same value for every count up to `needed`: start the search there.
+    let given = (u8::try_from(needed).ok()?..=9).find(|d| DateTime::new(local, value.offset(), *d) == *value)?;
     let digits = u32::from(given).max(needed);
     let mut out = String::with_capacity(35);
     push_digits(&mut out, year, 4);
@@ -79,68 +175,115 @@ fn push_digits(out: &mut String, number: u32, width: u32) {
     }
 }
 
-/// Write an optional date-time (see [`date_time`]).
-fn date_time_opt<S: Serializer>(value: &Option<DateTime>, serializer: S) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(value) => date_time(value, serializer),
-        None => serializer.serialize_none(),
-    }
-}
-
-/// Write an optional value through its `Display`.
-fn display_opt<T: fmt::Display, S: Serializer>(value: &Option<T>, serializer: S) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(value) => serializer.collect_str(value),
-        None => serializer.serialize_none(),
-    }
-}
-
-/// Write a list of texts as strings.
-fn texts<const N: usize, S: Serializer>(values: &&[Text<N>], serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(values.iter().map(Text::as_str))
-}
-
 /// One payment: the `POST /v1/payments` request (with `idempotency_key` and `created_at`) or
 /// one payment of a batch (without).
-#[derive(Serialize)]
 pub(crate) struct Payment<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) idempotency_key: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "date_time_opt")]
     pub(crate) created_at: Option<DateTime>,
     pub(crate) amount: i64,
     pub(crate) currency: &'static str,
     pub(crate) source_account: &'a str,
     pub(crate) destination_account: &'a str,
     pub(crate) reference: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) end_to_end_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "display_opt")]
     pub(crate) uetr: Option<Uetr>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) debtor: Option<Party<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) creditor: Option<Party<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) ultimate_debtor: Option<Party<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) ultimate_creditor: Option<Party<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) debtor_agent: Option<Bank<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) creditor_agent: Option<Bank<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) remittance: Option<Remittance<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "display_opt")]
     pub(crate) requested_execution_date: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) purpose: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) category_purpose: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) charge_bearer: Option<ChargeBearer>,
-    #[serde(skip_serializing_if = "Metadata::is_empty")]
     pub(crate) metadata: Metadata<'a>,
+}
+
+impl Payment<'_> {
+    /// The document on its own.
+    pub(crate) fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut w = JsonWriter::new();
+        self.write(&mut w);
+        w.finish()
+    }
+
+    fn write(&self, w: &mut JsonWriter) {
+        w.open();
+        w.opt_string("idempotency_key", self.idempotency_key);
+        if let Some(created_at) = &self.created_at {
+            w.date_time("created_at", created_at);
+        }
+        w.key("amount");
+        w.serde(&self.amount);
+        w.key("currency");
+        w.string(self.currency);
+        w.key("source_account");
+        w.string(self.source_account);
+        w.key("destination_account");
+        w.string(self.destination_account);
+        w.key("reference");
+        w.string(self.reference);
+        w.opt_string("end_to_end_id", self.end_to_end_id);
+        if let Some(uetr) = self.uetr {
+            w.key("uetr");
+            w.serde(&uetr);
+        }
+        for (key, party) in [
+            ("debtor", &self.debtor),
+            ("creditor", &self.creditor),
+            ("ultimate_debtor", &self.ultimate_debtor),
+            ("ultimate_creditor", &self.ultimate_creditor),
+        ] {
+            if let Some(party) = party {
+                w.key(key);
+                party.write(w);
+            }
+        }
+        for (key, bank) in [("debtor_agent", &self.debtor_agent), ("creditor_agent", &self.creditor_agent)] {
+            if let Some(bank) = bank {
+                w.key(key);
+                w.open();
+                w.opt_string("bic", bank.bic);
+                w.opt_string("name", bank.name);
+                w.close();
+            }
+        }
+        if let Some(remittance) = &self.remittance {
+            w.key("remittance");
+            w.open();
+            w.strings("unstructured", remittance.unstructured);
+            w.opt_string("creditor_reference", remittance.creditor_reference);
+            w.close();
+        }
+        if let Some(date) = &self.requested_execution_date {
+            w.key("requested_execution_date");
+            // A date's `Display` is digits and dashes (a sign for years beyond 9999).
+            let _ = write!(w.out, "\"{date}\"");
+        }
+        w.opt_string("purpose", self.purpose);
+        w.opt_string("category_purpose", self.category_purpose);
+        if let Some(bearer) = &self.charge_bearer {
+            w.key("charge_bearer");
+            w.serde(bearer);
+        }
+        if !self.metadata.is_empty() {
+            w.key("metadata");
+            w.open();
+            for (key, value) in self.metadata.entries() {
+                if !w.first {
+                    w.out.push(b',');
+                }
+                w.first = false;
+                w.string(key);
+                w.out.push(b':');
+                w.string(value);
+            }
+            w.close();
+        }
+        w.close();
+    }
 }
 
 /// The `metadata.<key>` extensions of a transfer, written as the `metadata` object straight
@@ -160,136 +303,133 @@ impl Metadata<'_> {
     }
 }
 
-impl Serialize for Metadata<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.entries())
-    }
-}
-
 /// A party.
-#[derive(Serialize, Default, PartialEq)]
+#[derive(Default, PartialEq)]
 pub(crate) struct Party<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) address: Option<Address<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) address: Option<&'a PostalAddress>,
     pub(crate) country_of_residence: Option<&'a str>,
 }
 
+impl Party<'_> {
+    fn write(&self, w: &mut JsonWriter) {
+        w.open();
+        w.opt_string("name", self.name);
+        if let Some(address) = self.address {
+            w.key("address");
+            write_address(address, w);
+        }
+        w.opt_string("country_of_residence", self.country_of_residence);
+        w.close();
+    }
+}
+
 /// A bank.
-#[derive(Serialize)]
 pub(crate) struct Bank<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) bic: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) name: Option<&'a str>,
 }
 
 /// Remittance.
-#[derive(Serialize)]
 pub(crate) struct Remittance<'a> {
-    #[serde(skip_serializing_if = "<[_]>::is_empty", serialize_with = "texts")]
     pub(crate) unstructured: &'a [Text<140>],
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) creditor_reference: Option<&'a str>,
 }
 
 /// A postal address, field for field the canonical `PostalAddress` (its names and order).
-#[derive(Serialize, PartialEq)]
-pub(crate) struct Address<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    address_type: Option<&'a CodeOrProprietary<Text<4>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    department: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sub_department: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    street_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    building_number: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    building_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    floor: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    post_box: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    room: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    post_code: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    town_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    town_location_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    district_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    country_sub_division: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    country: Option<&'a str>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty", serialize_with = "texts")]
-    address_lines: &'a [Text<70>],
-}
-
-impl<'a> From<&'a PostalAddress> for Address<'a> {
-    fn from(a: &'a PostalAddress) -> Self {
-        // Destructured so that a field added to the model fails to compile here.
-        let PostalAddress {
-            address_type,
-            department,
-            sub_department,
-            street_name,
-            building_number,
-            building_name,
-            floor,
-            post_box,
-            room,
-            post_code,
-            town_name,
-            town_location_name,
-            district_name,
-            country_sub_division,
-            country,
-            address_lines,
-        } = a;
-        Self {
-            address_type: address_type.as_ref(),
-            department: department.as_ref().map(Text::as_str),
-            sub_department: sub_department.as_ref().map(Text::as_str),
-            street_name: street_name.as_ref().map(Text::as_str),
-            building_number: building_number.as_ref().map(Text::as_str),
-            building_name: building_name.as_ref().map(Text::as_str),
-            floor: floor.as_ref().map(Text::as_str),
-            post_box: post_box.as_ref().map(Text::as_str),
-            room: room.as_ref().map(Text::as_str),
-            post_code: post_code.as_ref().map(Text::as_str),
-            town_name: town_name.as_ref().map(Text::as_str),
-            town_location_name: town_location_name.as_ref().map(Text::as_str),
-            district_name: district_name.as_ref().map(Text::as_str),
-            country_sub_division: country_sub_division.as_ref().map(Text::as_str),
-            country: country.as_ref().map(|c| c.as_str()),
-            address_lines,
-        }
+fn write_address(a: &PostalAddress, w: &mut JsonWriter) {
+    // Destructured so that a field added to the model fails to compile here.
+    let PostalAddress {
+        address_type,
+        department,
+        sub_department,
+        street_name,
+        building_number,
+        building_name,
+        floor,
+        post_box,
+        room,
+        post_code,
+        town_name,
+        town_location_name,
+        district_name,
+        country_sub_division,
+        country,
+        address_lines,
+    } = a;
+    w.open();
+    if let Some(kind) = address_type {
+        w.key("address_type");
+        w.serde::<CodeOrProprietary<Text<4>>>(kind);
     }
+    w.opt_string("department", department.as_ref().map(Text::as_str));
+    w.opt_string("sub_department", sub_department.as_ref().map(Text::as_str));
+    w.opt_string("street_name", street_name.as_ref().map(Text::as_str));
+    w.opt_string("building_number", building_number.as_ref().map(Text::as_str));
+    w.opt_string("building_name", building_name.as_ref().map(Text::as_str));
+    w.opt_string("floor", floor.as_ref().map(Text::as_str));
+    w.opt_string("post_box", post_box.as_ref().map(Text::as_str));
+    w.opt_string("room", room.as_ref().map(Text::as_str));
+    w.opt_string("post_code", post_code.as_ref().map(Text::as_str));
+    w.opt_string("town_name", town_name.as_ref().map(Text::as_str));
+    w.opt_string("town_location_name", town_location_name.as_ref().map(Text::as_str));
+    w.opt_string("district_name", district_name.as_ref().map(Text::as_str));
+    w.opt_string("country_sub_division", country_sub_division.as_ref().map(Text::as_str));
+    w.opt_string("country", country.as_ref().map(|c| c.as_str()));
+    w.strings("address_lines", address_lines);
+    w.close();
 }
 
 /// One batch of `POST /v1/payment-batches`.
-#[derive(Serialize)]
 pub(crate) struct Batch<'a> {
     pub(crate) id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) batch_booking: Option<bool>,
     pub(crate) payments: Vec<Payment<'a>>,
 }
 
 /// `POST /v1/payment-batches`.
-#[derive(Serialize)]
 pub(crate) struct BatchRequest<'a> {
     pub(crate) idempotency_key: &'a str,
-    #[serde(serialize_with = "date_time")]
     pub(crate) created_at: DateTime,
     pub(crate) batches: Vec<Batch<'a>>,
+}
+
+impl BatchRequest<'_> {
+    /// The document.
+    pub(crate) fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut w = JsonWriter::new();
+        w.open();
+        w.key("idempotency_key");
+        w.string(self.idempotency_key);
+        w.date_time("created_at", &self.created_at);
+        w.key("batches");
+        w.out.push(b'[');
+        for (b, batch) in self.batches.iter().enumerate() {
+            if b > 0 {
+                w.out.push(b',');
+            }
+            w.open();
+            w.key("id");
+            w.string(batch.id);
+            if let Some(booking) = batch.batch_booking {
+                w.key("batch_booking");
+                w.out.extend_from_slice(if booking { b"true" } else { b"false" });
+            }
+            w.key("payments");
+            w.out.push(b'[');
+            for (p, payment) in batch.payments.iter().enumerate() {
+                if p > 0 {
+                    w.out.push(b',');
+                }
+                payment.write(&mut w);
+            }
+            w.out.push(b']');
+            w.close();
+        }
+        w.out.push(b']');
+        w.close();
+        w.finish()
+    }
 }
 
 #[cfg(test)]
@@ -309,6 +449,16 @@ mod tests {
             let value = DateTime::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(write_date_time(&value).as_deref(), Some(text));
             assert_eq!(value.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn strings_are_written_as_serde_json_writes_them() {
+        for text in ["plain", "quote \" and backslash \\", "tab\tnew line\n", "\u{1}\u{1f}\u{7f}", "Büro €", ""] {
+            let mut w = JsonWriter::new();
+            w.string(text);
+            let written = w.finish().unwrap_or_default();
+            assert_eq!(String::from_utf8_lossy(&written), serde_json::to_string(text).unwrap_or_default(), "{text:?}");
         }
     }
 }

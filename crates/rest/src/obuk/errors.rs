@@ -81,7 +81,7 @@ pub(crate) fn decode(
     limits: &DecodeLimits,
     losses: &mut Losses,
 ) -> Result<TransactionStatus, DecodeError> {
-    let doc: ErrorResponse = payglot_core_model::json::from_slice(body, limits)?;
+    let doc: ErrorResponse = crate::common::from_slice_unique(body, limits)?;
     for (field, present) in [("Code", doc.code.is_some()), ("Id", doc.id.is_some()), ("Message", doc.message.is_some())]
     {
         if present {

@@ -18,6 +18,8 @@
 //! - Limits: Faster Payments reads 31 characters of `EndToEndIdentification` (longer ids are
 //!   truncated and reported); v3.1's `RemittanceInformation.Reference` is 18 characters for
 //!   Faster Payments and Bacs (truncated and reported); v3.1 carries one unstructured line.
+//! - A domestic payment is one payment: of an initiation with more, the first transfer is
+//!   written and every other one is reported as dropped.
 //! - Bodies have no message id or creation time for a request: decoding one needs an
 //!   [`HttpContext`]; encoding reports them as dropped.
 //! - Responses: `OBWriteDomesticResponse5` (a payment, `DomesticPaymentId`) and
@@ -45,7 +47,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::HttpContext;
-use crate::common::{Losses, TopKeys, invalid_at, to_json, unrepresentable};
+use crate::common::{Losses, TopKeys, invalid_at, single_payment, to_json, unrepresentable};
 use crate::native::mapping::header_losses;
 
 /// Which Read/Write API version.
@@ -103,14 +105,14 @@ impl Codec for RestOpenBankingUk {
 
     fn decode(&self, input: &[u8], limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
         limits.check_size(input)?;
-        let keys = TopKeys::probe(input);
+        let keys = TopKeys::probe_checked(input, limits)?;
         if keys.has("Errors") {
             return Err(DecodeError::unsupported(
                 Location::default(),
                 "an OBErrorResponse1: decode it with payglot_rest::errors::decode_error",
             ));
         }
-        let document: Document = payglot_core_model::json::from_slice(input, limits)?;
+        let document: Document = crate::common::from_slice_unique(input, limits)?;
         let mut losses = Losses::default();
         let message = if document.data.domestic_payment_id.is_some() || document.data.status.is_some() {
             Message::StatusReport(self.response_from_ob(document, &mut losses)?)
@@ -1423,15 +1425,7 @@ impl RestOpenBankingUk {
         header_losses(header, &format!("{base}/header"), losses);
         losses.dropped(format!("{base}/header/message_id"), "travels as an HTTP header, not in the body");
         losses.dropped(format!("{base}/header/created"), "no creation time in an Open Banking request");
-        let [batch] = initiation.batches.as_slice() else {
-            return Err(unrepresentable(format!("{base}/batches"), "a domestic payment is a single payment"));
-        };
-        let [t] = batch.transfers.as_slice() else {
-            return Err(unrepresentable(
-                format!("{base}/batches/0/transfers"),
-                "a domestic payment is a single payment",
-            ));
-        };
+        let (batch, t) = single_payment(initiation, base, self.label(), losses)?;
         if batch.method != PaymentMethod::Transfer {
             return Err(unrepresentable(format!("{base}/batches/0/method"), "credit transfers only"));
         }
