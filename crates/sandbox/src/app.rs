@@ -86,6 +86,18 @@ pub fn idempotency_error(e: &IdempotencyError, style: Style) -> ApiError {
     ApiError::condition(condition, style, e.to_string())
 }
 
+/// What the store job of a create request came to.
+enum Attempt {
+    /// A new payment: the scenario's decision, the response, the payment.
+    Created(Box<(Decision, StoredResponse, Payment)>),
+    /// The key's first response, replayed.
+    Replay(StoredResponse),
+    /// The key was refused (in flight, another payload, ...).
+    Refused(IdempotencyError),
+    /// The .03 scenario: no payment; retry after this long.
+    Unavailable(Duration),
+}
+
 fn job_error() -> Result<(), StoreError> {
     idempotency::take_error().map_or(Ok(()), Err)
 }
@@ -119,64 +131,46 @@ impl App {
         // Key syntax first: a malformed or missing key never reaches the store.
         policy.check_key(key.as_deref()).map_err(|e| idempotency_error(&e, style))?;
         let scope = format!("{owner} {operation}");
-        let (s, k) = (scope.clone(), key.clone());
-        let begun = self
+        let scenarios = self.config.scenarios.clone();
+        let instant = self.config.clock == StatusClock::Instant;
+        let style_id = style.format_id();
+        // One store job from the key's claim to its completion: the claim, the payment and the
+        // stored response commit together or not at all (a failed job leaves no claim behind),
+        // and a payment costs one trip to the store thread.
+        let outcome = self
             .store
             .call(move |c| {
-                let begun = Idempotency::new(policy, SqliteIdempotency).begin(&s, k.as_deref(), fingerprint);
+                let begun = Idempotency::new(policy, SqliteIdempotency).begin(&scope, key.as_deref(), fingerprint);
                 job_error()?;
-                let after_unavailable = match &begun {
-                    Ok(Begin::Proceed(ticket)) => idempotency::take_unavailable(c, &s, ticket.key().as_str())?,
-                    _ => false,
+                let ticket = match begun {
+                    Ok(Begin::Proceed(ticket)) => Some(ticket),
+                    Ok(Begin::Unprotected) => None,
+                    Ok(Begin::Replay(response)) => return Ok(Attempt::Replay(response)),
+                    Err(e) => return Ok(Attempt::Refused(e)),
                 };
-                Ok((begun, after_unavailable))
-            })
-            .await
-            .map_err(|e| restyle(e.into(), style))?;
-        let (ticket, after_unavailable) = match begun {
-            (Ok(Begin::Proceed(ticket)), a) => (Some(ticket), a),
-            (Ok(Begin::Unprotected), _) => (None, false),
-            (Ok(Begin::Replay(response)), _) => return Ok(Created { response, replayed: true }),
-            (Err(e), _) => return Err(idempotency_error(&e, style)),
-        };
-        let scenarios = self.config.scenarios.clone();
-        // The .03 row needs no store: decide it before touching payments.
-        let early = scenarios.decide(&Facts {
-            amount: &new.amount,
-            debtor_account: "",
-            creditor_account: "",
-            is_retry_after_unavailable: after_unavailable,
-            duplicate_end_to_end_id: false,
-        });
-        if let Decision::Unavailable(retry_after) = early {
-            if let Some(ticket) = ticket {
-                let s = scope.clone();
-                self.store
-                    .call(move |c| {
+                let after_unavailable = match &ticket {
+                    Some(ticket) => idempotency::take_unavailable(c, &scope, ticket.key().as_str())?,
+                    None => false,
+                };
+                // The .03 row needs no payment: decide it before touching payments.
+                let early = scenarios.decide(&Facts {
+                    amount: &new.amount,
+                    debtor_account: "",
+                    creditor_account: "",
+                    is_retry_after_unavailable: after_unavailable,
+                    duplicate_end_to_end_id: false,
+                });
+                if let Decision::Unavailable(retry_after) = early {
+                    if let Some(ticket) = ticket {
                         let key = ticket.key().as_str().to_owned();
                         Idempotency::new(policy, SqliteIdempotency).abandon(ticket);
                         job_error()?;
-                        idempotency::mark_unavailable(c, &s, &key)
-                    })
-                    .await
-                    .map_err(|e| restyle(e.into(), style))?;
-            }
-            return Err(ApiError::condition(
-                Condition::Unavailable,
-                style,
-                "the sandbox simulates an outage for amounts ending in .03; retry with the same idempotency key",
-            )
-            .with_retry_after(retry_after.as_secs().max(1)));
-        }
-        let instant = self.config.clock == StatusClock::Instant;
-        let o = owner.clone();
-        let ticket_to_release = ticket.clone();
-        let style_id = style.format_id();
-        let created = self
-            .store
-            .call(move |c| {
+                        idempotency::mark_unavailable(c, &scope, &key)?;
+                    }
+                    return Ok(Attempt::Unavailable(retry_after));
+                }
                 let duplicate = match new.end_to_end_id.as_deref() {
-                    Some(e2e) => payments::end_to_end_id_seen(c, &o, &new.debtor_account, e2e)?,
+                    Some(e2e) => payments::end_to_end_id_seen(c, &owner, &new.debtor_account, e2e)?,
                     None => false,
                 };
                 let decision = scenarios.decide(&Facts {
@@ -190,7 +184,7 @@ impl App {
                     Decision::Reject(code) => Some(code),
                     _ => None,
                 };
-                let mut payment = payments::insert(c, &o, style_id, &new, rejected)?;
+                let mut payment = payments::insert(c, &owner, style_id, &new, rejected)?;
                 if let Some(hook) = hook {
                     hook(c, &payment)?;
                 }
@@ -204,23 +198,21 @@ impl App {
                     Idempotency::new(policy, SqliteIdempotency).complete(ticket, response.clone());
                     job_error()?;
                 }
-                Ok((decision, response, payment))
+                Ok(Attempt::Created(Box::new((decision, response, payment))))
             })
-            .await;
-        let (decision, response, payment) = match created {
-            Ok(created) => created,
-            Err(e) => {
-                // Nothing was committed: free the key so a retry can go through.
-                if let Some(ticket) = ticket_to_release {
-                    let _ = self
-                        .store
-                        .call(move |_| {
-                            Idempotency::new(policy, SqliteIdempotency).abandon(ticket);
-                            job_error()
-                        })
-                        .await;
-                }
-                return Err(restyle(e.into(), style));
+            .await
+            .map_err(|e| restyle(e.into(), style))?;
+        let (decision, response, payment) = match outcome {
+            Attempt::Created(created) => *created,
+            Attempt::Replay(response) => return Ok(Created { response, replayed: true }),
+            Attempt::Refused(e) => return Err(idempotency_error(&e, style)),
+            Attempt::Unavailable(retry_after) => {
+                return Err(ApiError::condition(
+                    Condition::Unavailable,
+                    style,
+                    "the sandbox simulates an outage for amounts ending in .03; retry with the same idempotency key",
+                )
+                .with_retry_after(retry_after.as_secs().max(1)));
             }
         };
         self.webhooks.notify_one();
