@@ -7,6 +7,7 @@ use payglot_core_model::{
     CreditTransfer, DecodeError, DecodeLimits, EncodeError, InvalidValue, Location, Loss, PaymentBatch,
     PaymentInitiation,
 };
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -102,7 +103,7 @@ pub(crate) fn from_slice_unique<T: DeserializeOwned>(input: &[u8], limits: &Deco
     // The typed decode accepted the bytes: they are JSON within the size and depth limits.
     let duplicate = RefCell::new(None);
     let mut deserializer = serde_json::Deserializer::from_slice(input);
-    let walker = UniqueKeys { at: String::new(), duplicate: &duplicate };
+    let walker = UniqueKeys { at: &"", duplicate: &duplicate };
     if walker.deserialize(&mut deserializer).is_err() {
         let (pointer, key) = duplicate.into_inner().unwrap_or_default();
         return Err(DecodeError::invalid(Location::path(pointer), format!("duplicate key `{key}`")));
@@ -111,9 +112,10 @@ pub(crate) fn from_slice_unique<T: DeserializeOwned>(input: &[u8], limits: &Deco
 }
 
 /// Walks a JSON value, failing on the first object with a repeated key (recorded in
-/// `duplicate` as the object's pointer and the key).
+/// `duplicate` as the object's pointer and the key). The pointer is an [`At`] chain, written
+/// out only for the duplicate, not for every value walked.
 struct UniqueKeys<'a> {
-    at: String,
+    at: &'a dyn fmt::Display,
     duplicate: &'a RefCell<Option<(String, String)>>,
 }
 
@@ -141,6 +143,8 @@ impl<'de> Visitor<'de> for UniqueKeys<'_> {
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
         Ok(())
     }
+    // Values are skipped unread: this pass looks at keys only, and the typed decode (which has
+    // already run) is what refuses a number where an amount belongs.
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
         Ok(())
     }
@@ -153,10 +157,12 @@ impl<'de> Visitor<'de> for UniqueKeys<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0usize;
-        while seq
-            .next_element_seed(UniqueKeys { at: format!("{}/{index}", self.at), duplicate: self.duplicate })?
-            .is_some()
-        {
+        loop {
+            let segment = index.to_string();
+            let at = At::new(self.at, &segment);
+            if seq.next_element_seed(UniqueKeys { at: &at, duplicate: self.duplicate })?.is_none() {
+                break;
+            }
             index += 1;
         }
         Ok(())
@@ -166,11 +172,12 @@ impl<'de> Visitor<'de> for UniqueKeys<'_> {
         let mut keys = std::collections::HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
             if keys.contains(&key) {
-                *self.duplicate.borrow_mut() = Some((self.at.clone(), key));
+                *self.duplicate.borrow_mut() = Some((self.at.to_string(), key));
                 return Err(de::Error::custom("duplicate key"));
             }
-            let at = format!("{}/{}", self.at, pointer_segment(&key));
-            map.next_value_seed(UniqueKeys { at, duplicate: self.duplicate })?;
+            let segment = pointer_segment(&key);
+            let at = At::new(self.at, &segment);
+            map.next_value_seed(UniqueKeys { at: &at, duplicate: self.duplicate })?;
             keys.insert(key);
         }
         Ok(())
@@ -286,9 +293,9 @@ impl<'de> Deserialize<'de> for MinorUnits {
     }
 }
 
-/// Escape one JSON-pointer segment (RFC 6901).
-pub(crate) fn pointer_segment(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+/// Escape one JSON-pointer segment (RFC 6901); borrowed when there is nothing to escape.
+pub(crate) fn pointer_segment(key: &str) -> Cow<'_, str> {
+    if key.contains(['~', '/']) { Cow::Owned(key.replace('~', "~0").replace('/', "~1")) } else { Cow::Borrowed(key) }
 }
 
 /// A JSON pointer built only when it is displayed: `parent` + `/` + `segment`. Mappings pass
