@@ -11,12 +11,14 @@ mod fast;
 mod limits;
 mod ns;
 mod reader;
+mod record;
 mod values;
 mod writer;
 
 pub use error::{Error, FacetError, Rule, Violation, mask_account};
 pub use limits::Limits;
 pub use reader::{AnyElement, Reader, read_fragment, read_located, read_root};
+pub use record::Recorder;
 pub use regex::Regex;
 pub use rust_decimal::Decimal;
 pub use values::{
