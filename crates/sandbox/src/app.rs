@@ -12,7 +12,7 @@ use tokio::sync::{Notify, watch};
 use crate::auth::{Auth, Principal};
 use crate::config::{Config, StatusClock};
 use crate::errors::{ApiError, Style};
-use crate::idempotency::{self, SqliteIdempotency};
+use crate::idempotency::{self, OneJobIdempotency, SqliteIdempotency};
 use crate::payments::{self, NewPayment, Payment, Status};
 use crate::scenario::{Decision, Facts};
 use crate::store::{Store, StoreError};
@@ -88,8 +88,8 @@ pub fn idempotency_error(e: &IdempotencyError, style: Style) -> ApiError {
 
 /// What the store job of a create request came to.
 enum Attempt {
-    /// A new payment: the scenario's decision, the response, the payment.
-    Created(Box<(Decision, StoredResponse, Payment)>),
+    /// A new payment: the scenario's decision, the response, the payment, the deliveries queued.
+    Created(Box<(Decision, StoredResponse, Payment, usize)>),
     /// The key's first response, replayed.
     Replay(StoredResponse),
     /// The key was refused (in flight, another payload, ...).
@@ -140,7 +140,7 @@ impl App {
         let outcome = self
             .store
             .call(move |c| {
-                let begun = Idempotency::new(policy, SqliteIdempotency).begin(&scope, key.as_deref(), fingerprint);
+                let begun = Idempotency::new(policy, OneJobIdempotency).begin(&scope, key.as_deref(), fingerprint);
                 job_error()?;
                 let ticket = match begun {
                     Ok(Begin::Proceed(ticket)) => Some(ticket),
@@ -163,7 +163,7 @@ impl App {
                 if let Decision::Unavailable(retry_after) = early {
                     if let Some(ticket) = ticket {
                         let key = ticket.key().as_str().to_owned();
-                        Idempotency::new(policy, SqliteIdempotency).abandon(ticket);
+                        Idempotency::new(policy, OneJobIdempotency).abandon(ticket);
                         job_error()?;
                         idempotency::mark_unavailable(c, &scope, &key)?;
                     }
@@ -184,25 +184,25 @@ impl App {
                     Decision::Reject(code) => Some(code),
                     _ => None,
                 };
-                let mut payment = payments::insert(c, &owner, style_id, &new, rejected)?;
+                let steps: &[(Status, Option<&str>)] = match rejected {
+                    Some(code) => &[(Status::Rejected, Some(code))],
+                    None if instant => &[(Status::AcceptedTechnical, None), (Status::Settled, None)],
+                    None => &[],
+                };
+                let (payment, queued) = payments::insert(c, &owner, style_id, &new, steps)?;
                 if let Some(hook) = hook {
                     hook(c, &payment)?;
                 }
-                if instant && rejected.is_none() {
-                    for status in [Status::AcceptedTechnical, Status::Settled] {
-                        payments::apply_status(c, &mut payment, status, None)?;
-                    }
-                }
                 let response = render(&payment);
                 if let Some(ticket) = ticket {
-                    Idempotency::new(policy, SqliteIdempotency).complete(ticket, response.clone());
+                    Idempotency::new(policy, OneJobIdempotency).complete(ticket, response.clone());
                     job_error()?;
                 }
-                Ok(Attempt::Created(Box::new((decision, response, payment))))
+                Ok(Attempt::Created(Box::new((decision, response, payment, queued))))
             })
             .await
             .map_err(|e| restyle(e.into(), style))?;
-        let (decision, response, payment) = match outcome {
+        let (decision, response, payment, queued) = match outcome {
             Attempt::Created(created) => *created,
             Attempt::Replay(response) => return Ok(Created { response, replayed: true }),
             Attempt::Refused(e) => return Err(idempotency_error(&e, style)),
@@ -215,7 +215,9 @@ impl App {
                 .with_retry_after(retry_after.as_secs().max(1)));
             }
         };
-        self.webhooks.notify_one();
+        if queued > 0 {
+            self.webhooks.notify_one();
+        }
         tracing::info!(
             payment = %payment.id,
             status = payment.status.code(),
@@ -320,7 +322,8 @@ impl App {
                 tokio::time::sleep(delay).await;
                 let (o, i) = (owner.clone(), id.clone());
                 match store.call(move |c| payments::set_status(c, &o, &i, status, None)).await {
-                    Ok(Some(_)) => notify.notify_one(),
+                    Ok(Some((_, queued))) if queued > 0 => notify.notify_one(),
+                    Ok(Some(_)) => {}
                     Ok(None) | Err(_) => return,
                 }
             }

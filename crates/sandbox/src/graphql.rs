@@ -438,16 +438,25 @@ async fn poll_events(app: Arc<App>, owner: String, since: String, sender: broadc
         let rows: Result<Vec<EventRow>, _> = app
             .store
             .call(move |c| {
-                let mut stmt = c.prepare_cached(
-                    // The position of each event among its payment's events is its place in the
-                    // payment's status history (one event per status, the first one RCVD).
-                    "SELECT seq, data, (SELECT COUNT(*) FROM events AS earlier
-                       WHERE earlier.payment_id = events.payment_id AND earlier.seq <= events.seq)
-                     FROM events WHERE owner = ?1 AND seq > ?2 ORDER BY seq LIMIT 256",
-                )?;
-                Ok(stmt
-                    .query_map(params![o, cursor], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                    .collect::<Result<_, _>>()?)
+                let mut stmt = c.prepare_cached(&format!(
+                    // The position of each event is its place in the payment's status history
+                    // (one event per status, the first one RCVD); rows written before events
+                    // recorded it count the payment's earlier events.
+                    "SELECT e.seq, COALESCE(e.position, (SELECT COUNT(*) FROM events AS earlier
+                       WHERE earlier.payment_id = e.payment_id AND earlier.seq <= e.seq)), {}
+                     FROM events AS e WHERE e.owner = ?1 AND e.seq > ?2 ORDER BY e.seq LIMIT 256",
+                    crate::events::COLUMNS
+                ))?;
+                let rows = stmt.query_map(params![o, cursor], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, crate::events::StoredEvent::from_row(r, 2)?))
+                })?;
+                let mut bodies = crate::events::Bodies::new(c);
+                let mut out = Vec::new();
+                for row in rows {
+                    let (seq, position, event) = row?;
+                    out.push((seq, bodies.body(&event)?, position));
+                }
+                Ok(out)
             })
             .await;
         let Ok(rows) = rows else { return };

@@ -14,7 +14,7 @@
 //! The trait's methods cannot fail; an SQL error inside them is kept and handed to the job by
 //! [`take_error`], which rolls the job back.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use payglot_rest::idempotency::{Fingerprint, IdempotencyStore, Key, StoreBegin, StoredResponse};
@@ -25,6 +25,12 @@ use crate::store::{StoreError, with_connection};
 
 thread_local! {
     static LAST_ERROR: RefCell<Option<StoreError>> = const { RefCell::new(None) };
+    /// [`OneJobIdempotency`]'s claim, not yet written: (scope, key, fingerprint).
+    static PENDING_CLAIM: RefCell<Option<(String, String, Vec<u8>)>> = const { RefCell::new(None) };
+    /// Whether `idempotency_unavailable` may hold a row (`None`: not looked yet). Only the
+    /// store thread writes the table, so once it is known empty, only a mark can change that;
+    /// a mark rolled back leaves this `true`, which only costs a needless DELETE.
+    static UNAVAILABLE_MARKS: Cell<Option<bool>> = const { Cell::new(None) };
 }
 
 /// payglot-rest's idempotency store over the sandbox's SQLite database. Use it only inside a
@@ -63,14 +69,15 @@ fn run<T>(default: T, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> T
 /// fingerprint, state, status, headers (JSON), body.
 type Row = (Vec<u8>, String, Option<u16>, Option<String>, Option<Vec<u8>>);
 
-fn begin_sql(
-    conn: &Connection,
-    scope: &str,
-    key: &str,
-    fp: &[u8],
-    now: i64,
-    ttl: Duration,
-) -> Result<StoreBegin, StoreError> {
+/// What [`begin_sql`] found for a key.
+enum Found {
+    /// No live record: the caller may claim the key.
+    Nothing,
+    /// A record: what `begin` answers.
+    Record(StoreBegin),
+}
+
+fn find(conn: &Connection, scope: &str, key: &str, fp: &[u8], now: i64) -> Result<Found, StoreError> {
     let row: Option<Row> = conn
         .prepare_cached(
             "SELECT fingerprint, state, status_code, headers, body FROM idempotency_records
@@ -78,55 +85,134 @@ fn begin_sql(
         )?
         .query_row(params![scope, key, now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
         .optional()?;
-    let Some((stored_fp, state, status, headers, body)) = row else {
-        let expires = now.saturating_add(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX));
-        conn.prepare_cached(
-            "INSERT OR REPLACE INTO idempotency_records (scope, key, fingerprint, state, expires_ms)
-             VALUES (?1, ?2, ?3, 'in_flight', ?4)",
-        )?
-        .execute(params![scope, key, fp, expires])?;
-        return Ok(StoreBegin::Claimed);
-    };
+    let Some((stored_fp, state, status, headers, body)) = row else { return Ok(Found::Nothing) };
     if stored_fp != fp {
-        return Ok(StoreBegin::Mismatch);
+        return Ok(Found::Record(StoreBegin::Mismatch));
     }
-    match (state.as_str(), status, body) {
+    Ok(Found::Record(match (state.as_str(), status, body) {
         ("done", Some(status), Some(body)) => {
             let headers: Vec<(String, String)> =
                 headers.and_then(|h| serde_json::from_str(&h).ok()).unwrap_or_default();
-            Ok(StoreBegin::Completed(StoredResponse { status, headers, body }))
+            StoreBegin::Completed(StoredResponse { status, headers, body })
         }
-        _ => Ok(StoreBegin::InFlight),
+        _ => StoreBegin::InFlight,
+    }))
+}
+
+fn expiry(now: SystemTime, ttl: Duration) -> i64 {
+    ms(now).saturating_add(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX))
+}
+
+fn begin_sql(
+    conn: &Connection,
+    scope: &str,
+    key: &str,
+    fp: &[u8],
+    now: SystemTime,
+    ttl: Duration,
+) -> Result<StoreBegin, StoreError> {
+    if let Found::Record(answer) = find(conn, scope, key, fp, ms(now))? {
+        return Ok(answer);
     }
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO idempotency_records (scope, key, fingerprint, state, expires_ms)
+         VALUES (?1, ?2, ?3, 'in_flight', ?4)",
+    )?
+    .execute(params![scope, key, fp, expiry(now, ttl)])?;
+    Ok(StoreBegin::Claimed)
+}
+
+fn complete_sql(
+    conn: &Connection,
+    scope: &str,
+    key: &str,
+    response: &StoredResponse,
+    expires: i64,
+) -> Result<(), StoreError> {
+    let headers = serde_json::to_string(&response.headers).unwrap_or_else(|_| "[]".into());
+    let n = conn
+        .prepare_cached(
+            "UPDATE idempotency_records SET state = 'done', status_code = ?3, headers = ?4, body = ?5,
+             expires_ms = ?6 WHERE scope = ?1 AND key = ?2",
+        )?
+        .execute(params![scope, key, response.status, headers, response.body, expires])?;
+    if n == 1 { Ok(()) } else { Err(StoreError::Corrupt("idempotency record vanished".into())) }
+}
+
+fn abandon_sql(conn: &Connection, scope: &str, key: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM idempotency_records WHERE scope = ?1 AND key = ?2")?
+        .execute(params![scope, key])?;
+    Ok(())
 }
 
 impl IdempotencyStore for SqliteIdempotency {
     fn begin(&self, scope: &str, key: &Key, fingerprint: Fingerprint, now: SystemTime, ttl: Duration) -> StoreBegin {
         // On failure: "in flight" (409, retry later) — nothing was claimed, nothing replayed.
-        run(StoreBegin::InFlight, |c| begin_sql(c, scope, key.as_str(), &fingerprint.bytes(), ms(now), ttl))
+        run(StoreBegin::InFlight, |c| begin_sql(c, scope, key.as_str(), &fingerprint.bytes(), now, ttl))
     }
 
     fn complete(&self, scope: &str, key: &Key, response: StoredResponse, now: SystemTime, ttl: Duration) {
-        let expires = ms(now).saturating_add(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX));
+        run((), |c| complete_sql(c, scope, key.as_str(), &response, expiry(now, ttl)));
+    }
+
+    fn abandon(&self, scope: &str, key: &Key) {
+        run((), |c| abandon_sql(c, scope, key.as_str()));
+    }
+}
+
+/// [`SqliteIdempotency`] for a key claimed and completed (or abandoned) within ONE store job:
+/// the claim is kept in memory and the record written once, completed, instead of an
+/// in-flight row that the same job then updates. No other job can run in between (the store
+/// thread runs them one at a time), so nobody could have seen the in-flight row anyway; a job
+/// that fails rolls back and leaves no record either way.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OneJobIdempotency;
+
+impl IdempotencyStore for OneJobIdempotency {
+    fn begin(&self, scope: &str, key: &Key, fingerprint: Fingerprint, now: SystemTime, _ttl: Duration) -> StoreBegin {
+        let fp = fingerprint.bytes();
+        let found = run(Found::Record(StoreBegin::InFlight), |c| find(c, scope, key.as_str(), &fp, ms(now)));
+        match found {
+            Found::Record(answer) => answer,
+            Found::Nothing => {
+                let claim = (scope.to_owned(), key.as_str().to_owned(), fp.to_vec());
+                PENDING_CLAIM.with(|p| *p.borrow_mut() = Some(claim));
+                StoreBegin::Claimed
+            }
+        }
+    }
+
+    fn complete(&self, scope: &str, key: &Key, response: StoredResponse, now: SystemTime, ttl: Duration) {
+        let Some((_, _, fp)) = take_claim(scope, key) else {
+            return SqliteIdempotency.complete(scope, key, response, now, ttl);
+        };
         let headers = serde_json::to_string(&response.headers).unwrap_or_else(|_| "[]".into());
         run((), |c| {
-            let n = c
-                .prepare_cached(
-                    "UPDATE idempotency_records SET state = 'done', status_code = ?3, headers = ?4, body = ?5,
-                     expires_ms = ?6 WHERE scope = ?1 AND key = ?2",
-                )?
-                .execute(params![scope, key.as_str(), response.status, headers, response.body, expires])?;
-            if n == 1 { Ok(()) } else { Err(StoreError::Corrupt("idempotency record vanished".into())) }
+            c.prepare_cached(
+                "INSERT OR REPLACE INTO idempotency_records (scope, key, fingerprint, state, status_code, headers, body, expires_ms)
+                 VALUES (?1, ?2, ?3, 'done', ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![scope, key.as_str(), fp, response.status, headers, response.body, expiry(now, ttl)])?;
+            Ok(())
         });
     }
 
     fn abandon(&self, scope: &str, key: &Key) {
-        run((), |c| {
-            c.prepare_cached("DELETE FROM idempotency_records WHERE scope = ?1 AND key = ?2")?
-                .execute(params![scope, key.as_str()])?;
-            Ok(())
-        });
+        if take_claim(scope, key).is_none() {
+            SqliteIdempotency.abandon(scope, key);
+        }
     }
+}
+
+/// The pending claim, if it is for this scope and key (taken).
+fn take_claim(scope: &str, key: &Key) -> Option<(String, String, Vec<u8>)> {
+    PENDING_CLAIM.with(|p| {
+        let mut slot = p.borrow_mut();
+        match &*slot {
+            Some((s, k, _)) if s == scope && k == key.as_str() => slot.take(),
+            _ => None,
+        }
+    })
 }
 
 /// Remember that the request with this key got the .03 "unavailable" answer, so the next
@@ -134,11 +220,24 @@ impl IdempotencyStore for SqliteIdempotency {
 pub fn mark_unavailable(conn: &Connection, scope: &str, key: &str) -> Result<(), StoreError> {
     conn.prepare_cached("INSERT OR REPLACE INTO idempotency_unavailable (scope, key) VALUES (?1, ?2)")?
         .execute(params![scope, key])?;
+    UNAVAILABLE_MARKS.with(|m| m.set(Some(true)));
     Ok(())
 }
 
 /// Whether the previous attempt with this key got the .03 answer (and forget it).
 pub fn take_unavailable(conn: &Connection, scope: &str, key: &str) -> Result<bool, StoreError> {
+    let maybe_marked = match UNAVAILABLE_MARKS.with(Cell::get) {
+        Some(known) => known,
+        None => {
+            let any: bool =
+                conn.query_row("SELECT EXISTS (SELECT 1 FROM idempotency_unavailable)", [], |r| r.get(0))?;
+            UNAVAILABLE_MARKS.with(|m| m.set(Some(any)));
+            any
+        }
+    };
+    if !maybe_marked {
+        return Ok(false);
+    }
     let n = conn
         .prepare_cached("DELETE FROM idempotency_unavailable WHERE scope = ?1 AND key = ?2")?
         .execute(params![scope, key])?;
@@ -220,6 +319,62 @@ mod tests {
         );
         assert!(matches!(take_error(), Some(StoreError::Closed)));
         assert_ne!(derived_key(&["a", "bc"]), derived_key(&["ab", "c"]));
+        thread.stop().await;
+    }
+
+    #[tokio::test]
+    async fn one_job_claims_write_one_completed_record() {
+        let (store, thread) = crate::store::Store::open(&crate::config::DbPath::Memory).unwrap();
+        store
+            .call(|c| {
+                let idem = Idempotency::new(Policy::PAYGLOT, OneJobIdempotency);
+                let f1 = Fingerprint::of("POST", "/a", b"1");
+                let f2 = Fingerprint::of("POST", "/a", b"2");
+                let rows = |c: &Connection| -> rusqlite::Result<i64> {
+                    c.query_row("SELECT count(*) FROM idempotency_records", [], |r| r.get(0))
+                };
+                let Ok(Begin::Proceed(ticket)) = idem.begin("o", Some("k"), f1) else { panic!("not claimed") };
+                // Nothing written until the job completes the key.
+                assert_eq!(rows(c)?, 0);
+                let r = StoredResponse { status: 201, headers: vec![], body: b"{}".to_vec() };
+                idem.complete(ticket, r.clone());
+                assert_eq!(rows(c)?, 1);
+                assert_eq!(idem.begin("o", Some("k"), f1), Ok(Begin::Replay(r.clone())));
+                assert_eq!(idem.begin("o", Some("k"), f2), Err(IdempotencyError::Mismatch));
+                // The plain store sees the same record.
+                let plain = Idempotency::new(Policy::PAYGLOT, SqliteIdempotency);
+                assert_eq!(plain.begin("o", Some("k"), f1), Ok(Begin::Replay(r)));
+                // Abandoned: nothing left behind, the key is free again.
+                let Ok(Begin::Proceed(t)) = idem.begin("o", Some("k2"), f1) else { panic!("not claimed") };
+                idem.abandon(t);
+                assert_eq!(rows(c)?, 1);
+                assert!(matches!(idem.begin("o", Some("k2"), f2), Ok(Begin::Proceed(_))));
+                // A key claimed by the plain store (in flight) is completed by an update.
+                let Ok(Begin::Proceed(t)) = plain.begin("o", Some("k3"), f1) else { panic!("not claimed") };
+                let done = StoredResponse { status: 200, headers: vec![], body: b"[]".to_vec() };
+                idem.complete(t, done.clone());
+                assert_eq!(plain.begin("o", Some("k3"), f1), Ok(Begin::Replay(done)));
+                assert!(take_error().is_none());
+                Ok(())
+            })
+            .await
+            .unwrap();
+        thread.stop().await;
+    }
+
+    #[tokio::test]
+    async fn unavailable_marks_are_found_after_the_table_was_seen_empty() {
+        let (store, thread) = crate::store::Store::open(&crate::config::DbPath::Memory).unwrap();
+        store
+            .call(|c| {
+                assert!(!take_unavailable(c, "o", "k")?);
+                mark_unavailable(c, "o", "k")?;
+                assert!(take_unavailable(c, "o", "k")?);
+                assert!(!take_unavailable(c, "o", "k")?);
+                Ok(())
+            })
+            .await
+            .unwrap();
         thread.stop().await;
     }
 }

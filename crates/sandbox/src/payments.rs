@@ -121,8 +121,10 @@ pub fn new_id(prefix: &str) -> String {
     let mut id = String::with_capacity(prefix.len() + 25);
     id.push_str(prefix);
     id.push('_');
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     for b in bytes {
-        id.push_str(&format!("{b:02x}"));
+        id.push(char::from(HEX[usize::from(b >> 4)]));
+        id.push(char::from(HEX[usize::from(b & 0xf)]));
     }
     id
 }
@@ -242,36 +244,23 @@ pub fn open_payments(conn: &Connection) -> Result<Vec<(String, String, Status)>,
     Ok(out)
 }
 
-/// Insert a payment with its first status (and RJCT right after RCVD when `rejected` is set),
-/// raising `payment.created` (and `payment.status_changed`). Returns the stored payment.
+/// Insert a payment, received (RCVD) and then taken through `steps` at once — RJCT with its
+/// reason for a rejection, ACTC and ACSC for the instant clock — raising `payment.created` and
+/// one `payment.status_changed` per step, each event carrying the payment as it was then.
+/// Returns the stored payment and how many webhook deliveries were queued.
+///
+/// The payment row is written once, in its final state: a payment costs a handful of
+/// statements however many steps it takes.
 pub fn insert(
     conn: &Connection,
     owner: &str,
     style: &str,
     new: &NewPayment,
-    rejected: Option<&str>,
-) -> Result<Payment, StoreError> {
-    let id = new_id("pay");
+    steps: &[(Status, Option<&str>)],
+) -> Result<(Payment, usize), StoreError> {
     let at = now();
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO payments (id, owner, style, status, reason, amount, currency, debtor_account, creditor_account, end_to_end_id, reference, created_at, updated_at)
-         VALUES (?1, ?2, ?3, 'RCVD', NULL, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
-    )?;
-    stmt.execute(params![
-        id,
-        owner,
-        style,
-        new.amount.amount().to_string(),
-        new.amount.currency().code(),
-        new.debtor_account,
-        new.creditor_account,
-        new.end_to_end_id,
-        new.reference,
-        at
-    ])?;
-    add_history(conn, &id, Status::Received, None, &at)?;
     let mut payment = Payment {
-        id,
+        id: new_id("pay"),
         owner: owner.to_owned(),
         style: style.to_owned(),
         status: Status::Received,
@@ -285,11 +274,44 @@ pub fn insert(
         updated_at: at.clone(),
         history: vec![StatusChange { status: Status::Received, reason: None, at }],
     };
-    crate::events::raise(conn, "payment.created", &payment)?;
-    if let Some(reason) = rejected {
-        apply_status(conn, &mut payment, Status::Rejected, Some(reason))?;
+    let mut events = Vec::with_capacity(1 + steps.len());
+    events.push(crate::events::about("payment.created", &payment));
+    for &(status, reason) in steps {
+        step(&mut payment, status, reason, now());
+        events.push(crate::events::about("payment.status_changed", &payment));
     }
-    Ok(payment)
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO payments (id, owner, style, status, reason, amount, currency, debtor_account, creditor_account, end_to_end_id, reference, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?;
+    stmt.execute(params![
+        payment.id,
+        owner,
+        style,
+        payment.status.code(),
+        payment.reason,
+        new.amount.amount().to_string(),
+        new.amount.currency().code(),
+        new.debtor_account,
+        new.creditor_account,
+        new.end_to_end_id,
+        new.reference,
+        payment.created_at,
+        payment.updated_at,
+    ])?;
+    for change in &payment.history {
+        add_history(conn, &payment.id, change.status, change.reason.as_deref(), &change.at)?;
+    }
+    let queued = crate::events::store(conn, &payment, &events)?;
+    Ok((payment, queued))
+}
+
+/// Move `payment` to `status` in memory, recording the change in its history.
+fn step(payment: &mut Payment, status: Status, reason: Option<&str>, at: String) {
+    payment.status = status;
+    payment.reason = reason.map(str::to_owned);
+    payment.updated_at.clone_from(&at);
+    payment.history.push(StatusChange { status, reason: payment.reason.clone(), at });
 }
 
 fn add_history(conn: &Connection, id: &str, status: Status, reason: Option<&str>, at: &str) -> Result<(), StoreError> {
@@ -299,14 +321,15 @@ fn add_history(conn: &Connection, id: &str, status: Status, reason: Option<&str>
     Ok(())
 }
 
-/// Move `payment` (as read or just inserted) to `status`, in the store and in memory, raising
-/// `payment.status_changed`. False, and nothing changed, when the payment is already final.
+/// Move `payment` (as read) to `status`, in the store and in memory, raising
+/// `payment.status_changed`. `None`, and nothing changed, when the payment is already final;
+/// else how many webhook deliveries were queued.
 pub fn apply_status(
     conn: &Connection,
     payment: &mut Payment,
     status: Status,
     reason: Option<&str>,
-) -> Result<bool, StoreError> {
+) -> Result<Option<usize>, StoreError> {
     let at = now();
     let changed = conn
         .prepare_cached(
@@ -314,28 +337,24 @@ pub fn apply_status(
         )?
         .execute(params![status.code(), reason, at, payment.id])?;
     if changed == 0 {
-        return Ok(false);
+        return Ok(None);
     }
-    add_history(conn, &payment.id, status, reason, &at)?;
-    payment.status = status;
-    payment.reason = reason.map(str::to_owned);
-    payment.updated_at.clone_from(&at);
-    payment.history.push(StatusChange { status, reason: payment.reason.clone(), at });
-    crate::events::raise(conn, "payment.status_changed", payment)?;
-    Ok(true)
+    step(payment, status, reason, at);
+    add_history(conn, &payment.id, status, reason, &payment.updated_at)?;
+    Ok(Some(crate::events::raise(conn, "payment.status_changed", payment)?))
 }
 
-/// Move a payment of `owner` to `status` (the clock's step). `None` when there is no such
-/// payment or it is already final.
+/// Move a payment of `owner` to `status` (the clock's step): the payment and how many webhook
+/// deliveries were queued. `None` when there is no such payment or it is already final.
 pub fn set_status(
     conn: &Connection,
     owner: &str,
     id: &str,
     status: Status,
     reason: Option<&str>,
-) -> Result<Option<Payment>, StoreError> {
+) -> Result<Option<(Payment, usize)>, StoreError> {
     let Some(mut payment) = get(conn, owner, id)? else { return Ok(None) };
-    Ok(apply_status(conn, &mut payment, status, reason)?.then_some(payment))
+    Ok(apply_status(conn, &mut payment, status, reason)?.map(|queued| (payment, queued)))
 }
 
 /// The latest payment of `owner` with this end-to-end id.

@@ -166,25 +166,23 @@ struct Due {
 /// Lease up to `limit` due deliveries: push their next attempt time past the attempt timeout so
 /// no other pass picks them while they are in flight.
 fn lease_due(conn: &Connection, now_ms: i64, lease_ms: i64, limit: u32) -> Result<Vec<Due>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT d.id, w.url, w.secret, d.event_id, e.data, d.attempts
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT d.id, w.url, w.secret, d.attempts, {}
          FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id JOIN events e ON e.id = d.event_id
          WHERE d.state = 'pending' AND d.next_attempt_ms <= ?1 ORDER BY d.next_attempt_ms LIMIT ?2",
-    )?;
+        crate::events::COLUMNS
+    ))?;
     let rows = stmt.query_map(params![now_ms, limit], |r| {
-        Ok(Due {
-            id: r.get(0)?,
-            url: r.get(1)?,
-            secret: r.get(2)?,
-            event_id: r.get(3)?,
-            body: r.get(4)?,
-            attempts: r.get(5)?,
-        })
+        Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, crate::events::StoredEvent::from_row(r, 4)?))
     })?;
-    let due: Vec<Due> = rows.collect::<Result<_, _>>()?;
+    let rows: Vec<_> = rows.collect::<Result<_, _>>()?;
+    let mut bodies = crate::events::Bodies::new(conn);
     let mut lease = conn.prepare_cached("UPDATE webhook_deliveries SET next_attempt_ms = ?1 WHERE id = ?2")?;
-    for d in &due {
-        lease.execute(params![now_ms + lease_ms, d.id])?;
+    let mut due = Vec::with_capacity(rows.len());
+    for (id, url, secret, attempts, event) in rows {
+        lease.execute(params![now_ms + lease_ms, id])?;
+        let body = bodies.body(&event)?;
+        due.push(Due { id, url, secret, event_id: event.id, body, attempts });
     }
     Ok(due)
 }

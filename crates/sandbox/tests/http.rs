@@ -90,7 +90,11 @@ async fn create_get_list_and_transactions() {
     let (_, events) = s.get(&format!("/v1/events?payment_id={id}"), KEY).await;
     let kinds: Vec<&str> = events["data"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["payment.created", "payment.status_changed", "payment.status_changed"]);
-    assert_eq!(events["data"][2]["data"]["iso_status"], "ACSC");
+    // Each event carries the payment as it was when the event was raised.
+    let states: Vec<&str> =
+        events["data"].as_array().unwrap().iter().map(|e| e["data"]["iso_status"].as_str().unwrap()).collect();
+    assert_eq!(states, ["RCVD", "ACTC", "ACSC"]);
+    assert_eq!(events["data"][2]["data"], created, "the last event's payment is the created response");
 
     let (status, got) = s.get(&format!("/v1/payments/{id}"), KEY).await;
     assert_eq!(status, StatusCode::OK);
