@@ -4,12 +4,12 @@
 
 use payglot_core_model::{Currency, Decimal, Money};
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::store::StoreError;
 
 /// The statuses the sandbox uses (ISO ExternalPaymentTransactionStatus1Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Status {
     /// Received.
     #[serde(rename = "RCVD")]
@@ -54,7 +54,7 @@ impl Status {
 }
 
 /// One status change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusChange {
     /// The new status.
     pub status: Status,
@@ -129,7 +129,7 @@ pub fn new_id(prefix: &str) -> String {
     id
 }
 
-const COLUMNS: &str = "id, owner, style, status, reason, amount, currency, debtor_account, creditor_account, end_to_end_id, reference, created_at, updated_at";
+const COLUMNS: &str = "id, owner, style, status, reason, amount, currency, debtor_account, creditor_account, end_to_end_id, reference, created_at, updated_at, history";
 
 fn payment_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Payment, StoreError>> {
     let status: String = row.get(3)?;
@@ -138,6 +138,10 @@ fn payment_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Payment, StoreErro
     let (id, owner, style, reason) = (row.get(0)?, row.get(1)?, row.get(2)?, row.get(4)?);
     let (debtor_account, creditor_account) = (row.get(7)?, row.get(8)?);
     let (end_to_end_id, reference, created_at, updated_at) = (row.get(9)?, row.get(10)?, row.get(11)?, row.get(12)?);
+    let history: Option<String> = row.get(13)?;
+    let history = history.map_or(Ok(Vec::new()), |h| {
+        serde_json::from_str(&h).map_err(|e| StoreError::Corrupt(format!("status history: {e}")))
+    });
     let status = Status::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status}")));
     let money = Currency::parse(&currency).map_err(|e| StoreError::Corrupt(e.to_string())).and_then(|currency| {
         let amount: Decimal = amount.parse().map_err(|_| StoreError::Corrupt("amount".into()))?;
@@ -157,12 +161,22 @@ fn payment_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Payment, StoreErro
             reference,
             created_at,
             updated_at,
-            history: Vec::new(),
+            history: history?,
         })
     }))
 }
 
-fn history(conn: &Connection, id: &str) -> Result<Vec<StatusChange>, StoreError> {
+/// Fill in the history of a payment written before histories were kept in the payment's row
+/// (those rows have none there; every payment has at least its RCVD).
+fn with_history(conn: &Connection, mut payment: Payment) -> Result<Payment, StoreError> {
+    if payment.history.is_empty() {
+        payment.history = history_rows(conn, &payment.id)?;
+    }
+    Ok(payment)
+}
+
+/// The status history as `status_history` rows (payments written before the `history` column).
+fn history_rows(conn: &Connection, id: &str) -> Result<Vec<StatusChange>, StoreError> {
     let mut stmt =
         conn.prepare_cached("SELECT status, reason, at FROM status_history WHERE payment_id = ?1 ORDER BY seq")?;
     let rows =
@@ -180,9 +194,7 @@ fn history(conn: &Connection, id: &str) -> Result<Vec<StatusChange>, StoreError>
 pub fn get(conn: &Connection, owner: &str, id: &str) -> Result<Option<Payment>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM payments WHERE id = ?1 AND owner = ?2"))?;
     let Some(found) = stmt.query_row(params![id, owner], payment_from_row).optional()? else { return Ok(None) };
-    let mut payment = found?;
-    payment.history = history(conn, id)?;
-    Ok(Some(payment))
+    Ok(Some(with_history(conn, found?)?))
 }
 
 /// Payments of `owner`, newest first, `limit` at most, before the cursor `before` (a payment id).
@@ -200,9 +212,7 @@ pub fn list(conn: &Connection, owner: &str, limit: u32, before: Option<&str>) ->
     let rows = stmt.query_map(params![owner, before_seq, limit], payment_from_row)?;
     let mut out = Vec::new();
     for row in rows {
-        let mut payment = row??;
-        payment.history = history(conn, &payment.id)?;
-        out.push(payment);
+        out.push(with_history(conn, row??)?);
     }
     Ok(out)
 }
@@ -281,8 +291,8 @@ pub fn insert(
         events.push(crate::events::about("payment.status_changed", &payment));
     }
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO payments (id, owner, style, status, reason, amount, currency, debtor_account, creditor_account, end_to_end_id, reference, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        "INSERT INTO payments (id, owner, style, status, reason, amount, currency, debtor_account, creditor_account, end_to_end_id, reference, created_at, updated_at, history)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?;
     stmt.execute(params![
         payment.id,
@@ -298,10 +308,8 @@ pub fn insert(
         new.reference,
         payment.created_at,
         payment.updated_at,
+        history_json(&payment)?,
     ])?;
-    for change in &payment.history {
-        add_history(conn, &payment.id, change.status, change.reason.as_deref(), &change.at)?;
-    }
     let queued = crate::events::store(conn, &payment, &events)?;
     Ok((payment, queued))
 }
@@ -314,11 +322,9 @@ fn step(payment: &mut Payment, status: Status, reason: Option<&str>, at: String)
     payment.history.push(StatusChange { status, reason: payment.reason.clone(), at });
 }
 
-fn add_history(conn: &Connection, id: &str, status: Status, reason: Option<&str>, at: &str) -> Result<(), StoreError> {
-    let mut stmt =
-        conn.prepare_cached("INSERT INTO status_history (payment_id, status, reason, at) VALUES (?1, ?2, ?3, ?4)")?;
-    stmt.execute(params![id, status.code(), reason, at])?;
-    Ok(())
+/// The status history as stored in the payment's row.
+fn history_json(payment: &Payment) -> Result<String, StoreError> {
+    serde_json::to_string(&payment.history).map_err(|e| StoreError::Corrupt(format!("status history: {e}")))
 }
 
 /// Move `payment` (as read) to `status`, in the store and in memory, raising
@@ -330,17 +336,18 @@ pub fn apply_status(
     status: Status,
     reason: Option<&str>,
 ) -> Result<Option<usize>, StoreError> {
-    let at = now();
-    let changed = conn
+    let mut changed = payment.clone();
+    step(&mut changed, status, reason, now());
+    let n = conn
         .prepare_cached(
-            "UPDATE payments SET status = ?1, reason = ?2, updated_at = ?3 WHERE id = ?4 AND status IN ('RCVD', 'ACTC')",
+            "UPDATE payments SET status = ?1, reason = ?2, updated_at = ?3, history = ?4
+             WHERE id = ?5 AND status IN ('RCVD', 'ACTC')",
         )?
-        .execute(params![status.code(), reason, at, payment.id])?;
-    if changed == 0 {
+        .execute(params![status.code(), reason, changed.updated_at, history_json(&changed)?, payment.id])?;
+    if n == 0 {
         return Ok(None);
     }
-    step(payment, status, reason, at);
-    add_history(conn, &payment.id, status, reason, &payment.updated_at)?;
+    *payment = changed;
     Ok(Some(crate::events::raise(conn, "payment.status_changed", payment)?))
 }
 

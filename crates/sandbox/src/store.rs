@@ -3,7 +3,8 @@
 //! queued in one transaction (group commit, each job in its own savepoint) and answers each
 //! caller only after the commit, so an answer always means "durable" (for a file store).
 //!
-//! Tables: payments, status_history, events, idempotency_records (and idempotency_unavailable),
+//! Tables: payments (each with its status history, as JSON), status_history (the histories of
+//! payments written before, read only), events, idempotency_records (and idempotency_unavailable),
 //! webhook_endpoints, webhook_deliveries, delivery_attempts, ob_consents. (The `idempotency`
 //! table of earlier versions is no longer read.)
 //!
@@ -87,7 +88,8 @@ CREATE TABLE IF NOT EXISTS payments (
   end_to_end_id TEXT,
   reference TEXT,
   created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL
+  updated_at TEXT NOT NULL,
+  history TEXT
 );
 CREATE INDEX IF NOT EXISTS payments_debtor ON payments(debtor_account, end_to_end_id);
 CREATE INDEX IF NOT EXISTS payments_creditor ON payments(creditor_account);
@@ -166,7 +168,7 @@ CREATE TABLE IF NOT EXISTS idempotency_records (
   body BLOB,
   expires_ms INTEGER NOT NULL,
   PRIMARY KEY (scope, key)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS idempotency_unavailable (
   scope TEXT NOT NULL,
   key TEXT NOT NULL,
@@ -190,7 +192,7 @@ CREATE TABLE IF NOT EXISTS ob_consents (
 
 /// Columns added to a table after its first release, for files written before: (table,
 /// column, declaration). `CREATE TABLE IF NOT EXISTS` leaves an existing table as it was.
-const ADDED_COLUMNS: [(&str, &str, &str); 1] = [("events", "position", "INTEGER")];
+const ADDED_COLUMNS: [(&str, &str, &str); 2] = [("events", "position", "INTEGER"), ("payments", "history", "TEXT")];
 
 fn add_columns(conn: &Connection) -> rusqlite::Result<()> {
     for (table, column, declaration) in ADDED_COLUMNS {
@@ -409,6 +411,21 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(added, 1);
+        // A payment whose history lives in status_history rows (written before the column).
+        let payment = store
+            .call(|c| {
+                c.execute_batch(
+                    "INSERT INTO payments (id, owner, style, status, amount, currency, debtor_account, creditor_account, created_at, updated_at)
+                       VALUES ('pay_1', 'o', 'rest:native', 'ACTC', '1.00', 'EUR', 'a', 'b', 't1', 't2');
+                     INSERT INTO status_history (payment_id, status, at) VALUES ('pay_1', 'RCVD', 't1'), ('pay_1', 'ACTC', 't2');",
+                )?;
+                crate::payments::get(c, "o", "pay_1")
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        let statuses: Vec<&str> = payment.history.iter().map(|h| h.status.code()).collect();
+        assert_eq!(statuses, ["RCVD", "ACTC"]);
         thread.stop().await;
         std::fs::remove_dir_all(&dir).unwrap();
     }
