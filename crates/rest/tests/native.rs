@@ -114,6 +114,30 @@ fn a_100_mb_body_is_refused_by_the_size_limit() {
     assert_eq!(error.kind().as_str(), "limit");
 }
 
+#[test]
+fn the_key_and_time_may_come_from_the_transport() {
+    use payglot_core_model::{DateTime, MessageId, TransportContext};
+    let bare = br#"{"amount": 5000, "currency": "USD", "source_account": "acc_123456", "destination_account": "acc_789012", "reference": "INV-2025-001"}"#;
+    let error = RestNative.decode(bare, &DecodeLimits::default()).err().unwrap_or_else(|| panic!("accepted"));
+    assert!(error.to_string().contains("missing field `idempotency_key`"), "{error}");
+    let transport = TransportContext {
+        message_id: MessageId::new("key-from-header").unwrap(),
+        time: DateTime::parse("2026-11-26T10:00:00Z").unwrap(),
+    };
+    let limits = DecodeLimits::default().with_transport(transport);
+    let header = |bytes: &[u8]| match RestNative.decode(bytes, &limits).unwrap().message {
+        Message::PaymentInitiation(pi) => (pi.header.message_id.as_str().to_owned(), pi.header.created.to_string()),
+        other => panic!("not an initiation: {other:?}"),
+    };
+    assert_eq!(header(bare), ("key-from-header".to_owned(), "2026-11-26T10:00:00Z".to_owned()));
+    // The body's own values win over the transport's.
+    let own = br#"{"idempotency_key": "own-key", "created_at": "2026-11-25T09:00:00Z", "amount": 5000, "currency": "USD", "source_account": "acc_123456", "destination_account": "acc_789012", "reference": "INV-2025-001"}"#;
+    assert_eq!(header(own), ("own-key".to_owned(), "2026-11-25T09:00:00Z".to_owned()));
+    // Half a header: only the missing half comes from the transport.
+    let half = br#"{"idempotency_key": "own-key", "amount": 5000, "currency": "USD", "source_account": "acc_123456", "destination_account": "acc_789012", "reference": "INV-2025-001"}"#;
+    assert_eq!(header(half), ("own-key".to_owned(), "2026-11-26T10:00:00Z".to_owned()));
+}
+
 /// Run a property on a thread with a large stack: the strategies of a whole payment nest deep
 /// enough to overflow the default 2 MiB test-thread stack in debug builds.
 fn check<S: Strategy>(

@@ -5,7 +5,7 @@
 //!
 //! The request body may leave out what the HTTP request already says: `idempotency_key` (sent
 //! as the `Idempotency-Key` header; both must agree when both are given) and `created_at` (the
-//! time the request arrived). The sandbox fills them in before the codec decodes the body.
+//! time the request arrived). The sandbox gives them to the codec as the transport context.
 
 use std::sync::Arc;
 
@@ -18,8 +18,8 @@ use axum::response::{IntoResponse, Response};
 use payglot_core_model::json::StrictValue;
 use payglot_core_model::outcome::Condition;
 use payglot_core_model::{
-    CodeOrProprietary, Codec, DecodeError, DecodeErrorKind, DecodeLimits, EncodeOptions, Format, Message,
-    PaymentInitiation, StatusReason,
+    CodeOrProprietary, Codec, DateTime, DecodeError, DecodeErrorKind, DecodeLimits, EncodeOptions, Format, Message,
+    MessageId, PaymentInitiation, StatusReason, TransportContext,
 };
 use payglot_rest::RestNative;
 use payglot_rest::idempotency::{Fingerprint, IdempotencyError, Policy, StoredResponse};
@@ -76,25 +76,49 @@ pub(crate) fn message_id_text(key: &str) -> String {
     }
 }
 
-/// Complete the body with what the HTTP request says (the key, the time) and decode it with
-/// `rest:native`. Returns the initiation and the idempotency key.
+/// Decode the body with `rest:native`, completed by what the HTTP request says (the key, the
+/// time). Returns the initiation and the idempotency key.
 ///
 /// The codec reads `idempotency_key` as the message id, an ISO Max35Text, but a UUID key (the
 /// issue's example) has 36 characters: a longer key stays the idempotency key, and the message
-/// id becomes `idk_` + 31 hex digits of its SHA-256.
+/// id becomes `idk_` + 31 hex digits of its SHA-256. A body that leaves the key (or the time)
+/// out gets it through the transport context, in the codec's one pass; only a body carrying a
+/// key too long to be a message id is rewritten first.
 fn parse_create(
     body: &[u8],
     header_key: Option<&str>,
     limits: &DecodeLimits,
 ) -> Result<(PaymentInitiation, String), ApiError> {
-    let StrictValue(doc) = payglot_core_model::json::from_slice(body, limits).map_err(|e| decode_error(&e, STYLE))?;
-    let Value::Object(mut doc) = doc else { return Err(invalid("the request body must be a JSON object")) };
-    let bare = |k: &str| k.strip_prefix('"').and_then(|k| k.strip_suffix('"')).unwrap_or(k).to_owned();
-    let body_key = match doc.get("idempotency_key") {
-        Some(Value::String(k)) => Some(k.clone()),
+    #[derive(Deserialize)]
+    struct KeyProbe {
+        idempotency_key: Option<Value>,
+    }
+    let Ok(KeyProbe { idempotency_key: body_key }) = serde_json::from_slice::<KeyProbe>(body) else {
+        // Not even JSON with one key member: the rewriting path reports what is wrong.
+        return parse_create_rewritten(body, header_key, limits);
+    };
+    let body_key = match body_key {
+        Some(Value::String(k)) => Some(k),
         Some(_) => return Err(invalid("/idempotency_key: must be a string")),
         None => None,
     };
+    if body_key.as_ref().is_some_and(|k| k.chars().count() > MAX_MESSAGE_ID) {
+        return parse_create_rewritten(body, header_key, limits);
+    }
+    let key = agreed_key(header_key, body_key)?;
+    let message_id = MessageId::new(message_id_text(&key)).map_err(|e| invalid(e.to_string()))?;
+    let time = DateTime::parse(&crate::payments::now()).map_err(|e| invalid(e.to_string()))?;
+    let limits = limits.clone().with_transport(TransportContext { message_id, time });
+    let decoded = RestNative.decode(body, &limits).map_err(|e| decode_error(&e, STYLE))?;
+    match decoded.message {
+        Message::PaymentInitiation(pi) => Ok((pi, key)),
+        _ => Err(invalid("not a payment request")),
+    }
+}
+
+/// The idempotency key from the header and the body, which must agree when both are given.
+fn agreed_key(header_key: Option<&str>, body_key: Option<String>) -> Result<String, ApiError> {
+    let bare = |k: &str| k.strip_prefix('"').and_then(|k| k.strip_suffix('"')).unwrap_or(k).to_owned();
     let key = match (header_key.map(bare), body_key) {
         (Some(h), Some(b)) if h != b => {
             return Err(invalid("the Idempotency-Key header and the body's idempotency_key differ"));
@@ -105,6 +129,24 @@ fn parse_create(
         }
     };
     Policy::PAYGLOT.check_key(Some(&key)).map_err(|e| idempotency_error(&e, STYLE))?;
+    Ok(key)
+}
+
+/// [`parse_create`] for a body whose own key is too long to be a message id (or that is not
+/// JSON at all): read it strictly, put the derived message id in, and decode the result.
+fn parse_create_rewritten(
+    body: &[u8],
+    header_key: Option<&str>,
+    limits: &DecodeLimits,
+) -> Result<(PaymentInitiation, String), ApiError> {
+    let StrictValue(doc) = payglot_core_model::json::from_slice(body, limits).map_err(|e| decode_error(&e, STYLE))?;
+    let Value::Object(mut doc) = doc else { return Err(invalid("the request body must be a JSON object")) };
+    let body_key = match doc.get("idempotency_key") {
+        Some(Value::String(k)) => Some(k.clone()),
+        Some(_) => return Err(invalid("/idempotency_key: must be a string")),
+        None => None,
+    };
+    let key = agreed_key(header_key, body_key)?;
     doc.insert("idempotency_key".into(), Value::String(message_id_text(&key)));
     doc.entry("created_at").or_insert_with(|| Value::String(crate::payments::now()));
     let filled = serde_json::to_vec(&doc).map_err(|_| invalid("the request body could not be completed"))?;

@@ -39,7 +39,7 @@ pub(super) fn decode(input: &[u8], limits: &DecodeLimits) -> Result<Decoded, Dec
         && input.len() <= limits.max_string_bytes
         && let Ok(request) = serde_json::from_slice::<wire::PaymentRequest>(input)
     {
-        return decode_request(request);
+        return decode_request(request, limits);
     }
     let keys = TopKeys::probe_checked(input, limits)?;
     match keys.object.as_deref() {
@@ -88,15 +88,28 @@ pub(super) fn decode(input: &[u8], limits: &DecodeLimits) -> Result<Decoded, Dec
             let header = GroupHeader::new(request.idempotency_key, request.created_at);
             Ok(Decoded::exact(Message::PaymentInitiation(PaymentInitiation { header, batches })))
         }
-        _ => decode_request(payglot_core_model::json::from_slice(input, limits)?),
+        _ => decode_request(payglot_core_model::json::from_slice(input, limits)?, limits),
     }
 }
 
 /// A single payment request as a one-batch, one-transfer initiation.
-fn decode_request(request: wire::PaymentRequest) -> Result<Decoded, DecodeError> {
-    let header = GroupHeader::new(request.idempotency_key.clone(), request.created_at);
-    let batch_id = payglot_core_model::PaymentInfoId::new(request.idempotency_key.as_str())
-        .map_err(|e| invalid_at("/idempotency_key", &e))?;
+/// The request's own `idempotency_key` and `created_at` win; either one missing is taken from
+/// the transport (`limits.transport`), and refused when the transport says nothing either.
+fn decode_request(mut request: wire::PaymentRequest, limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
+    let transport = limits.transport.as_ref();
+    let missing =
+        |field: &str| DecodeError::missing_field(payglot_core_model::Location::path(format!("/{field}")), field);
+    let key = match request.idempotency_key.take() {
+        Some(key) => key,
+        None => transport.map(|t| t.message_id.clone()).ok_or_else(|| missing("idempotency_key"))?,
+    };
+    let created = match request.created_at.take() {
+        Some(created) => created,
+        None => transport.map(|t| t.time).ok_or_else(|| missing("created_at"))?,
+    };
+    let header = GroupHeader::new(key.clone(), created);
+    let batch_id =
+        payglot_core_model::PaymentInfoId::new(key.as_str()).map_err(|e| invalid_at("/idempotency_key", &e))?;
     let transfer = payment_from_native(request.into(), "")?;
     let batch =
         PaymentBatch { id: batch_id, method: PaymentMethod::Transfer, batch_booking: None, transfers: vec![transfer] };

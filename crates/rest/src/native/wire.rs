@@ -95,8 +95,12 @@ macro_rules! payment_fields {
 payment_fields!(
     /// `POST /v1/payments`: one payment.
     PaymentRequest {
-        idempotency_key: MessageId,
-        created_at: DateTime,
+        // Both may come from the transport instead (the `Idempotency-Key` header, the time the
+        // request arrived): `DecodeLimits::transport`. A request with neither is refused.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        idempotency_key: Option<MessageId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        created_at: Option<DateTime>,
     }
 );
 
