@@ -16,9 +16,18 @@ run() { # label db
   PID=$!
   for _ in $(seq 50); do curl -sf http://127.0.0.1:18080/healthz >/dev/null 2>&1 && break; sleep 0.1; done
   printf '%-40s ' "$1"
-  wrk -t2 -c64 -d"${SECS}s" -s crates/sandbox/bench/post.lua http://127.0.0.1:18080/v1/payments | tail -1
+  local before after line requests
+  before=$(cpu_ticks "$PID")
+  line=$(wrk -t2 -c64 -d"${SECS}s" -s crates/sandbox/bench/post.lua http://127.0.0.1:18080/v1/payments | tail -1)
+  after=$(cpu_ticks "$PID")
+  requests=$(echo "$line" | sed 's/requests \([0-9]*\),.*/\1/')
+  # The server's own CPU time per request (user + system, all threads): less sensitive than
+  # req/s to what else the machine is doing.
+  echo "$line, server CPU $(( (after - before) * 1000000 / $(getconf CLK_TCK) / requests )) us/request"
   kill -INT "$PID"; wait "$PID" || true
 }
+# utime + stime of a process, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # Baseline: the same server answering GET /healthz (auth-free, one store round trip, no write).
 ./target/release/payglot serve --addr 127.0.0.1:18080 --db :memory: --instant >"$TMP/out" 2>"$TMP/log" &
 PID=$!
