@@ -301,6 +301,27 @@ fn decode_in_place(head: xml::Head<'_>, input: &[u8], limits: &DecodeLimits) -> 
     Some(Ok(Decoded { message, losses: header_losses(&envelope) }))
 }
 
+/// The slow path of [`SoapPayglot::decode`]: the whole envelope as a tree (the body's element
+/// as its span only), its checks, then the body's element read alone.
+fn decode_document(doc: xml::Document<'_>, limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
+    let message = envelope::from_document(doc)?;
+    message.check_must_understand(&[(NS_WSSE, "Security")])?;
+    let losses = header_losses(&message);
+    let message = match read_body_with(&message, limits)? {
+        PayglotBody::InitiatePaymentRequest(m) => Message::PaymentInitiation(m),
+        PayglotBody::InitiatePaymentResponse(m) | PayglotBody::GetPaymentStatusResponse(m) => Message::StatusReport(m),
+        PayglotBody::GetStatementResponse(m) => Message::Statement(m),
+        PayglotBody::GetPaymentStatusRequest(_) | PayglotBody::GetStatementRequest(_) => {
+            return Err(DecodeError::unsupported(
+                Location::path("/Envelope/Body"),
+                "a query request has no canonical message; read it with payglot_soap::payglot::read_body",
+            ));
+        }
+        PayglotBody::Fault(fault) => return Err(fault.to_decode_error()),
+    };
+    Ok(Decoded { message, losses })
+}
+
 impl Codec for SoapPayglot {
     fn format(&self) -> Format {
         Format::SOAP_PAYGLOT
@@ -323,24 +344,7 @@ impl Codec for SoapPayglot {
                 None => xml::parse_shallow_body(input, limits)?,
             },
         };
-        let message = envelope::from_document(doc)?;
-        message.check_must_understand(&[(NS_WSSE, "Security")])?;
-        let losses = header_losses(&message);
-        let message = match read_body_with(&message, limits)? {
-            PayglotBody::InitiatePaymentRequest(m) => Message::PaymentInitiation(m),
-            PayglotBody::InitiatePaymentResponse(m) | PayglotBody::GetPaymentStatusResponse(m) => {
-                Message::StatusReport(m)
-            }
-            PayglotBody::GetStatementResponse(m) => Message::Statement(m),
-            PayglotBody::GetPaymentStatusRequest(_) | PayglotBody::GetStatementRequest(_) => {
-                return Err(DecodeError::unsupported(
-                    Location::path("/Envelope/Body"),
-                    "a query request has no canonical message; read it with payglot_soap::payglot::read_body",
-                ));
-            }
-            PayglotBody::Fault(fault) => return Err(fault.to_decode_error()),
-        };
-        Ok(Decoded { message, losses })
+        decode_document(doc, limits)
     }
 
     fn encode(&self, message: &Message, _opts: &EncodeOptions) -> Result<Encoded, EncodeError> {
@@ -386,21 +390,7 @@ mod tests {
 
     /// [`SoapPayglot::decode`]'s slow path alone, all of it (headers, faults, queries).
     fn slow_decode(input: &[u8], limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
-        let message = envelope::from_document(xml::parse_shallow_body(input, limits)?)?;
-        message.check_must_understand(&[(NS_WSSE, "Security")])?;
-        let losses = header_losses(&message);
-        let message = match read_body_with(&message, limits)? {
-            PayglotBody::InitiatePaymentRequest(m) => Message::PaymentInitiation(m),
-            PayglotBody::InitiatePaymentResponse(m) | PayglotBody::GetPaymentStatusResponse(m) => {
-                Message::StatusReport(m)
-            }
-            PayglotBody::GetStatementResponse(m) => Message::Statement(m),
-            PayglotBody::GetPaymentStatusRequest(_) | PayglotBody::GetStatementRequest(_) => {
-                return Err(DecodeError::unsupported(Location::path("/Envelope/Body"), "query"));
-            }
-            PayglotBody::Fault(fault) => return Err(fault.to_decode_error()),
-        };
-        Ok(Decoded { message, losses })
+        decode_document(xml::parse_shallow_body(input, limits)?, limits)
     }
 
     /// The plain-envelope path alone (`None`: not taken).
