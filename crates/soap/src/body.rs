@@ -4,9 +4,10 @@
 //! checked while reading) and the generated writer writes one; this module only maps fields.
 //!
 //! The XSD mirrors the model one to one (an element per field, in declaration order), so the
-//! mapping is a field list per type ([`record!`]); leaf values go through the model's own
-//! string form (its serde representation), so every check the model makes (IBAN checksum,
-//! currency code, text length) is made on decode as well.
+//! mapping is a field list per type (`record!`). On decode, leaf values go through the
+//! model's own checked constructors ([`Leaf`]), so every check the model makes (IBAN checksum,
+//! currency code, text length) is made on decode as well; on encode, through the model's
+//! string form (its serde representation: never masked, unlike `Display`).
 
 use std::collections::{BTreeMap, btree_map};
 

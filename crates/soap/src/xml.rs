@@ -3,6 +3,8 @@
 //! them, and so no entity can ever expand), processing instructions, unknown entities, invalid
 //! UTF-8 and encodings other than UTF-8, and bounds depth, size, text length and repetitions.
 //! Byte spans let the envelope hand out inner documents byte-exact (signed content).
+//! For the common plain envelope, [`scan_head`] only scans the three start tags before the
+//! body's element (no tree), and gives up on anything it does not know to be plain.
 
 use std::sync::Arc;
 
@@ -287,8 +289,9 @@ impl<'a> PlainHead<'a> {
 /// DTD, a processing instruction, a `Header`, another attribute, an undeclared or duplicate
 /// prefix, a reference in a value, a limit reached, invalid UTF-8, ...): the caller then reads
 /// the input with [`parse_head`], which accepts or refuses it as always. What this accepts,
-/// [`parse`] accepts with the same names and namespaces (test
-/// `plain_head_agrees_with_the_full_reader`).
+/// [`parse`] accepts with the same names and namespaces (tests in `payglot::tests`:
+/// `plain_envelopes_take_the_plain_path`, `unusual_envelopes_leave_the_plain_path` and the
+/// property `edited_envelopes_decode_as_the_slow_path_does`).
 pub(crate) fn scan_head<'a>(input: &'a [u8], limits: &DecodeLimits) -> Option<PlainHead<'a>> {
     if input.len() > limits.max_bytes || limits.max_depth < 3 {
         return None;
