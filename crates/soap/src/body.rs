@@ -4,18 +4,18 @@
 //! checked while reading) and the generated writer writes one; this module only maps fields.
 //!
 //! The XSD mirrors the model one to one (an element per field, in declaration order), so the
-//! mapping is a field list per type ([`record!`]); leaf values go through the model's own
-//! string form (its serde representation), so every check the model makes (IBAN checksum,
-//! currency code, text length) is made on decode as well.
+//! mapping is a field list per type (`record!`). On decode, leaf values go through the
+//! model's own checked constructors ([`Leaf`]), so every check the model makes (IBAN checksum,
+//! currency code, text length) is made on decode as well; on encode, through the model's
+//! string form (its serde representation: never masked, unlike `Display`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, btree_map};
 
 use payglot_core_model as m;
 use payglot_core_model::{DecodeError, DecodeErrorKind, DecodeLimits, EncodeError, Location};
 use payglot_xsd_runtime as rt;
 use rt::SimpleValue as _;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::generated::payglot as g;
 use crate::payglot::{PaymentStatusQuery, StatementQuery};
@@ -121,21 +121,79 @@ fn to_text<M: Serialize>(value: &M) -> Result<String, ConvError> {
     }
 }
 
-/// A model value from its string form, with every check the model makes.
-fn from_text<M: DeserializeOwned>(text: &str) -> Result<M, ConvError> {
-    M::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(text))
-        .map_err(|e| ConvError::new(e.to_string()))
+/// A model leaf built from the text the generated reader read (and checked against the XSD's
+/// facets), through the model's own checked constructor: the check its serde form makes
+/// (`#[serde(try_from = "String")]` calls the same constructor), with the same message on
+/// failure, without a serde round trip. Types that keep the text take it by value.
+pub(crate) trait Leaf: Sized {
+    /// The value of `text`, or the model's refusal.
+    fn from_text(text: String) -> Result<Self, m::InvalidValue>;
 }
 
-/// Restricted strings of the XSD, to and from any model value with a string form.
+impl<const N: usize> Leaf for m::Text<N> {
+    fn from_text(text: String) -> Result<Self, m::InvalidValue> {
+        m::Text::new(text)
+    }
+}
+
+/// Leaves whose constructor takes the text by value (`new(impl Into<String>)`).
+macro_rules! leaf_new {
+    ($($m:ident),* $(,)?) => {$(
+        impl Leaf for m::$m {
+            fn from_text(text: String) -> Result<Self, m::InvalidValue> {
+                m::$m::new(text)
+            }
+        }
+    )*};
+}
+
+leaf_new!(MessageId, PaymentInfoId, InstructionId, EndToEndId, TransactionId);
+
+/// Leaves parsed from the text (`parse(&str)`).
+macro_rules! leaf_parse {
+    ($($m:ident),* $(,)?) => {$(
+        impl Leaf for m::$m {
+            fn from_text(text: String) -> Result<Self, m::InvalidValue> {
+                m::$m::parse(&text)
+            }
+        }
+    )*};
+}
+
+leaf_parse!(
+    Iban,
+    Bic,
+    Lei,
+    Uetr,
+    CountryCode,
+    Currency,
+    CreditorReference,
+    AccountNumber,
+    StatusReason,
+    PaymentStatus,
+    GroupStatus,
+    Purpose,
+    CategoryPurpose,
+    ServiceLevel,
+    LocalInstrument,
+    ReturnReason,
+    BalanceType,
+    ClearingSystem,
+    CashAccountType,
+    AccountScheme,
+    OrganisationIdScheme,
+    PersonIdScheme,
+);
+
+/// Restricted strings of the XSD, to and from any model leaf (written through its string form).
 macro_rules! text_leaf {
     ($($g:ident),* $(,)?) => {$(
-        impl<M: Serialize + DeserializeOwned> Conv<g::$g> for M {
+        impl<M: Serialize + Leaf> Conv<g::$g> for M {
             fn to_gen(&self) -> Result<g::$g, ConvError> {
                 g::$g::new(to_text(self)?).map_err(|e| ConvError::new(e.to_string()))
             }
             fn from_gen(value: g::$g) -> Result<Self, ConvError> {
-                from_text(value.as_str())
+                M::from_text(value.into_string()).map_err(|e| ConvError::new(e.to_string()))
             }
         }
     )*};
@@ -162,23 +220,28 @@ text_leaf!(
     CurrencyCode,
 );
 
-/// Enumerations of the XSD, whose values are the model's serde names.
+/// Enumerations of the XSD, whose values are the model's serde names (test
+/// `enumerations_are_the_models_serde_names`): variant to variant, both matches exhaustive, so
+/// a value one side lacks does not compile.
 macro_rules! enum_leaf {
-    ($($g:ident),* $(,)?) => {$(
-        impl<M: Serialize + DeserializeOwned> Conv<g::$g> for M {
+    ($($g:ident { $($variant:ident),* $(,)? })*) => {$(
+        impl Conv<g::$g> for m::$g {
             fn to_gen(&self) -> Result<g::$g, ConvError> {
-                let text = to_text(self)?;
-                g::$g::from_code(&text)
-                    .ok_or_else(|| ConvError::new(format!("`{text}` is not a value of {}", stringify!($g))))
+                Ok(match self { $(Self::$variant => g::$g::$variant,)* })
             }
             fn from_gen(value: g::$g) -> Result<Self, ConvError> {
-                from_text(value.as_str())
+                Ok(match value { $(g::$g::$variant => Self::$variant,)* })
             }
         }
     )*};
 }
 
-enum_leaf!(PaymentMethod, Priority, ChargeBearer, CreditDebit);
+enum_leaf! {
+    PaymentMethod { Transfer, Cheque, TransferAdvice }
+    Priority { High, Normal }
+    ChargeBearer { Debtor, Creditor, Shared, ServiceLevel }
+    CreditDebit { Credit, Debit }
+}
 
 impl Conv<g::Amount> for m::Decimal {
     fn to_gen(&self) -> Result<g::Amount, ConvError> {
@@ -247,7 +310,7 @@ impl Conv<g::Money> for m::Money {
     }
 }
 
-impl<C: Serialize + DeserializeOwned> Conv<g::CodeOrProprietary> for m::CodeOrProprietary<C> {
+impl<C: Serialize + Leaf> Conv<g::CodeOrProprietary> for m::CodeOrProprietary<C> {
     fn to_gen(&self) -> Result<g::CodeOrProprietary, ConvError> {
         Ok(match self {
             Self::Code(code) => g::CodeOrProprietary::Code(code.to_gen().map_err(|e| e.at("code"))?),
@@ -294,10 +357,15 @@ impl Conv<Option<Box<g::Extensions>>> for BTreeMap<String, String> {
     fn from_gen(value: Option<Box<g::Extensions>>) -> Result<Self, ConvError> {
         let mut map = BTreeMap::new();
         for (i, entry) in value.map(|e| e.entry).unwrap_or_default().into_iter().enumerate() {
-            if map.contains_key(&entry.key) {
-                return Err(ConvError::new(format!("duplicate extension key `{}`", entry.key)).at_index(i).at("entry"));
+            match map.entry(entry.key) {
+                btree_map::Entry::Vacant(slot) => {
+                    slot.insert(entry.value);
+                }
+                btree_map::Entry::Occupied(taken) => {
+                    let message = format!("duplicate extension key `{}`", taken.key());
+                    return Err(ConvError::new(message).at_index(i).at("entry"));
+                }
             }
-            map.insert(entry.key, entry.value);
         }
         Ok(map)
     }
@@ -571,4 +639,141 @@ pub(crate) fn write<G: rt::RootElement, M: Conv<G>>(value: &M) -> Result<String,
         String::from_utf8(bytes).map_err(|_| EncodeError::unrepresentable("", "writer produced invalid UTF-8"))?;
     let text = text.strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n").unwrap_or(&text);
     Ok(text.strip_suffix('\n').unwrap_or(text).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde::de::DeserializeOwned;
+
+    use super::*;
+
+    /// What the mapping did before [`Leaf`]: the model value through its serde string form.
+    fn via_serde<M: DeserializeOwned>(text: &str) -> Result<M, String> {
+        M::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(text))
+            .map_err(|e| e.to_string())
+    }
+
+    /// `Leaf::from_text` accepts exactly what the serde form accepts, gives the same value,
+    /// and refuses with the same message.
+    fn agrees<M: Leaf + DeserializeOwned + PartialEq + std::fmt::Debug>(text: &str) -> Result<(), TestCaseError> {
+        let direct = M::from_text(text.to_owned()).map_err(|e| e.to_string());
+        prop_assert_eq!(direct, via_serde::<M>(text), "{:?} as {}", text, std::any::type_name::<M>());
+        Ok(())
+    }
+
+    fn all_leaves(text: &str) -> Result<(), TestCaseError> {
+        agrees::<m::Text<4>>(text)?;
+        agrees::<m::Max35Text>(text)?;
+        agrees::<m::Text<2048>>(text)?;
+        agrees::<m::MessageId>(text)?;
+        agrees::<m::PaymentInfoId>(text)?;
+        agrees::<m::InstructionId>(text)?;
+        agrees::<m::EndToEndId>(text)?;
+        agrees::<m::TransactionId>(text)?;
+        agrees::<m::Iban>(text)?;
+        agrees::<m::Bic>(text)?;
+        agrees::<m::Lei>(text)?;
+        agrees::<m::Uetr>(text)?;
+        agrees::<m::CountryCode>(text)?;
+        agrees::<m::Currency>(text)?;
+        agrees::<m::CreditorReference>(text)?;
+        agrees::<m::AccountNumber>(text)?;
+        agrees::<m::StatusReason>(text)?;
+        agrees::<m::PaymentStatus>(text)?;
+        agrees::<m::GroupStatus>(text)?;
+        agrees::<m::Purpose>(text)?;
+        agrees::<m::CategoryPurpose>(text)?;
+        agrees::<m::ServiceLevel>(text)?;
+        agrees::<m::LocalInstrument>(text)?;
+        agrees::<m::ReturnReason>(text)?;
+        agrees::<m::BalanceType>(text)?;
+        agrees::<m::ClearingSystem>(text)?;
+        agrees::<m::CashAccountType>(text)?;
+        agrees::<m::AccountScheme>(text)?;
+        agrees::<m::OrganisationIdScheme>(text)?;
+        agrees::<m::PersonIdScheme>(text)
+    }
+
+    #[test]
+    fn leaves_accept_and_refuse_what_the_serde_form_does() -> Result<(), TestCaseError> {
+        let samples = [
+            "",
+            " ",
+            "a",
+            "AM04",
+            "am04",
+            "SEPA",
+            "EUR",
+            "eur",
+            "XXX",
+            "ZZZ",
+            "DE",
+            "de",
+            "D1",
+            "COBADEFFXXX",
+            "COBADEFF",
+            "cobadeff",
+            "COBADEF",
+            "DE89370400440532013000",
+            "DE89 3704 0044 0532 0130 00",
+            "DE88370400440532013000",
+            "FR1420041010050500013M02606",
+            "529900T8BM49AURSDO55",
+            "529900T8BM49AURSDO56",
+            "RF18539007547034",
+            "RF18 5390 0754 7034",
+            "RF19539007547034",
+            "7a562c67-ca16-48ba-b074-65581be6f001",
+            "7a562c67-ca16-18ba-b074-65581be6f001",
+            "7a562c67ca1648bab07465581be6f001",
+            "7A562C67-CA16-48BA-B074-65581BE6F001",
+            "a\u{0}b",
+            "line\nbreak\ttab\r",
+            "äöü",
+            "x\u{7f}",
+            "12345678901234567890123456789012345",
+            "123456789012345678901234567890123456",
+        ];
+        for text in samples {
+            all_leaves(text)?;
+        }
+        all_leaves(&"é".repeat(2048))?;
+        all_leaves(&"é".repeat(2049))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn leaves_agree_with_the_serde_form_on_any_text(text in "[A-Za-z0-9 \\-\u{0}-\u{1f}é]{0,40}") {
+            all_leaves(&text)?;
+        }
+    }
+
+    /// The explicit variant mapping of [`enum_leaf!`] is the serde one the codec used before:
+    /// every XSD value maps to the model value whose serde name it is, and back.
+    #[test]
+    fn enumerations_are_the_models_serde_names() {
+        fn check<
+            G: Copy + std::fmt::Debug + PartialEq,
+            M: Conv<G> + Serialize + DeserializeOwned + PartialEq + std::fmt::Debug,
+        >(
+            values: &[G],
+            name: fn(G) -> &'static str,
+        ) {
+            for &value in values {
+                let model = M::from_gen(value).map_err(|e| e.message);
+                assert_eq!(model, via_serde::<M>(name(value)), "{value:?}");
+                let model = model.unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(to_text(&model).ok().as_deref(), Some(name(value)), "{value:?}");
+                assert_eq!(model.to_gen().ok(), Some(value), "{value:?}");
+            }
+        }
+        use g::{ChargeBearer as Cb, CreditDebit as Cd, PaymentMethod as Pm, Priority as Pr};
+        check::<_, m::PaymentMethod>(&[Pm::Transfer, Pm::Cheque, Pm::TransferAdvice], Pm::as_str);
+        check::<_, m::Priority>(&[Pr::High, Pr::Normal], Pr::as_str);
+        check::<_, m::ChargeBearer>(&[Cb::Debtor, Cb::Creditor, Cb::Shared, Cb::ServiceLevel], Cb::as_str);
+        check::<_, m::CreditDebit>(&[Cd::Credit, Cd::Debit], Cd::as_str);
+    }
 }

@@ -232,6 +232,58 @@ pub(crate) fn header_losses(message: &SoapMessage) -> Vec<Loss> {
         .collect()
 }
 
+/// The body's element `local` (in payglot's namespace) read in place from byte `start` of
+/// `input` as its canonical message, with the offset after its end tag; `None` for an element
+/// without a canonical message or on any failure (the slow path then reports the error).
+fn read_payload_in_place(
+    local: &str,
+    input: &[u8],
+    start: usize,
+    declared: &[(&str, &str)],
+    outer: usize,
+    limits: &DecodeLimits,
+) -> Option<(Message, usize)> {
+    Some(match local {
+        "InitiatePaymentRequest" => {
+            let (m, end) = body::read_in_place::<g::PaymentInitiation, _>(input, start, declared, outer, limits)?;
+            (Message::PaymentInitiation(m), end)
+        }
+        "InitiatePaymentResponse" => {
+            let (m, end) = body::read_in_place::<g::InitiatePaymentResponse, _>(input, start, declared, outer, limits)?;
+            (Message::StatusReport(m), end)
+        }
+        "GetPaymentStatusResponse" => {
+            let (m, end) =
+                body::read_in_place::<g::GetPaymentStatusResponse, _>(input, start, declared, outer, limits)?;
+            (Message::StatusReport(m), end)
+        }
+        "GetStatementResponse" => {
+            let (m, end) = body::read_in_place::<g::AccountReports, _>(input, start, declared, outer, limits)?;
+            (Message::Statement(m), end)
+        }
+        _ => return None,
+    })
+}
+
+/// The fastest path of [`SoapPayglot::decode`], for a plain envelope ([`xml::scan_head`]: no
+/// `Header`, no attributes but namespace declarations, nothing but whitespace around the
+/// envelope's and body's start tags): the body's element read in place, then what follows it
+/// scanned. Such an envelope has no header blocks (so no losses and nothing to understand) and
+/// exactly one Body holding exactly that element. `None`: take the other paths.
+fn decode_plain(head: &xml::PlainHead<'_>, input: &[u8], limits: &DecodeLimits) -> Option<Decoded> {
+    let [envelope, body, payload] = head.names;
+    let version = SoapVersion::from_namespace(envelope.ns)?;
+    if envelope.local != "Envelope"
+        || body.local != "Body"
+        || body.ns != version.namespace()
+        || payload.ns != NS_PAYGLOT
+    {
+        return None;
+    }
+    let (message, end) = read_payload_in_place(payload.local, input, head.inner_start, head.declared(), 2, limits)?;
+    head.tail_is_plain(end).then_some(Decoded { message, losses: Vec::new() })
+}
+
 /// The fast path of [`SoapPayglot::decode`] (see there); `None`: take the slow path.
 fn decode_in_place(head: xml::Head<'_>, input: &[u8], limits: &DecodeLimits) -> Option<Result<Decoded, DecodeError>> {
     let payload = head.payload()?;
@@ -239,34 +291,35 @@ fn decode_in_place(head: xml::Head<'_>, input: &[u8], limits: &DecodeLimits) -> 
         return None;
     }
     let declared: Vec<(&str, &str)> = payload.in_scope.iter().map(|(p, u)| (p.as_str(), u.as_str())).collect();
-    let (start, outer) = (payload.start, head.outer_depth());
-    let (message, end) = match payload.local.as_str() {
-        "InitiatePaymentRequest" => {
-            let (m, end) = body::read_in_place::<g::PaymentInitiation, _>(input, start, &declared, outer, limits)?;
-            (Message::PaymentInitiation(m), end)
-        }
-        "InitiatePaymentResponse" => {
-            let (m, end) =
-                body::read_in_place::<g::InitiatePaymentResponse, _>(input, start, &declared, outer, limits)?;
-            (Message::StatusReport(m), end)
-        }
-        "GetPaymentStatusResponse" => {
-            let (m, end) =
-                body::read_in_place::<g::GetPaymentStatusResponse, _>(input, start, &declared, outer, limits)?;
-            (Message::StatusReport(m), end)
-        }
-        "GetStatementResponse" => {
-            let (m, end) = body::read_in_place::<g::AccountReports, _>(input, start, &declared, outer, limits)?;
-            (Message::Statement(m), end)
-        }
-        _ => return None,
-    };
+    let (message, end) =
+        read_payload_in_place(&payload.local, input, payload.start, &declared, head.outer_depth(), limits)?;
     drop(declared);
     let envelope = envelope::from_document_read(head.finish(end)?).ok()?;
     if let Err(e) = envelope.check_must_understand(&[(NS_WSSE, "Security")]) {
         return Some(Err(e.into()));
     }
     Some(Ok(Decoded { message, losses: header_losses(&envelope) }))
+}
+
+/// The slow path of [`SoapPayglot::decode`]: the whole envelope as a tree (the body's element
+/// as its span only), its checks, then the body's element read alone.
+fn decode_document(doc: xml::Document<'_>, limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
+    let message = envelope::from_document(doc)?;
+    message.check_must_understand(&[(NS_WSSE, "Security")])?;
+    let losses = header_losses(&message);
+    let message = match read_body_with(&message, limits)? {
+        PayglotBody::InitiatePaymentRequest(m) => Message::PaymentInitiation(m),
+        PayglotBody::InitiatePaymentResponse(m) | PayglotBody::GetPaymentStatusResponse(m) => Message::StatusReport(m),
+        PayglotBody::GetStatementResponse(m) => Message::Statement(m),
+        PayglotBody::GetPaymentStatusRequest(_) | PayglotBody::GetStatementRequest(_) => {
+            return Err(DecodeError::unsupported(
+                Location::path("/Envelope/Body"),
+                "a query request has no canonical message; read it with payglot_soap::payglot::read_body",
+            ));
+        }
+        PayglotBody::Fault(fault) => return Err(fault.to_decode_error()),
+    };
+    Ok(Decoded { message, losses })
 }
 
 impl Codec for SoapPayglot {
@@ -276,9 +329,14 @@ impl Codec for SoapPayglot {
 
     fn decode(&self, input: &[u8], limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
         // The body's element is read by the generated reader from its bytes: no tree for it.
-        // Fast path: the envelope up to the body's element, that element read in place, then
-        // the rest of the envelope; one tokenization. Anything unusual (an invalid body
-        // included) is read again on the slow path below, which reports the precise error.
+        // Fastest path: a plain envelope (no headers), its head scanned, the body's element
+        // read in place. Fast path: the envelope up to the body's element, that element read
+        // in place, then the rest of the envelope; one tokenization. Anything unusual (an
+        // invalid body included) is read again on the slow path below, which reports the
+        // precise error.
+        if let Some(decoded) = xml::scan_head(input, limits).and_then(|head| decode_plain(&head, input, limits)) {
+            return Ok(decoded);
+        }
         let doc = match xml::parse_head(input, limits)? {
             xml::Parsed::Done(doc) => doc,
             xml::Parsed::Head(head) => match decode_in_place(head, input, limits) {
@@ -286,24 +344,7 @@ impl Codec for SoapPayglot {
                 None => xml::parse_shallow_body(input, limits)?,
             },
         };
-        let message = envelope::from_document(doc)?;
-        message.check_must_understand(&[(NS_WSSE, "Security")])?;
-        let losses = header_losses(&message);
-        let message = match read_body_with(&message, limits)? {
-            PayglotBody::InitiatePaymentRequest(m) => Message::PaymentInitiation(m),
-            PayglotBody::InitiatePaymentResponse(m) | PayglotBody::GetPaymentStatusResponse(m) => {
-                Message::StatusReport(m)
-            }
-            PayglotBody::GetStatementResponse(m) => Message::Statement(m),
-            PayglotBody::GetPaymentStatusRequest(_) | PayglotBody::GetStatementRequest(_) => {
-                return Err(DecodeError::unsupported(
-                    Location::path("/Envelope/Body"),
-                    "a query request has no canonical message; read it with payglot_soap::payglot::read_body",
-                ));
-            }
-            PayglotBody::Fault(fault) => return Err(fault.to_decode_error()),
-        };
-        Ok(Decoded { message, losses })
+        decode_document(doc, limits)
     }
 
     fn encode(&self, message: &Message, _opts: &EncodeOptions) -> Result<Encoded, EncodeError> {
@@ -346,6 +387,214 @@ mod tests {
     fn decode(input: &str) -> Result<Message, DecodeError> {
         SoapPayglot::default().decode(input.as_bytes(), &DecodeLimits::default()).map(|d| d.message)
     }
+
+    /// [`SoapPayglot::decode`]'s slow path alone, all of it (headers, faults, queries).
+    fn slow_decode(input: &[u8], limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
+        decode_document(xml::parse_shallow_body(input, limits)?, limits)
+    }
+
+    /// The plain-envelope path alone (`None`: not taken).
+    fn plain(input: &[u8], limits: &DecodeLimits) -> Option<Decoded> {
+        xml::scan_head(input, limits).and_then(|head| decode_plain(&head, input, limits))
+    }
+
+    /// The plain path is taken for plain envelopes of both versions, with the namespaces
+    /// declared anywhere, and gives what the slow path gives.
+    #[test]
+    fn plain_envelopes_take_the_plain_path() {
+        let input = fixture();
+        let limits = DecodeLimits::default();
+        let soap12 = input.replace(crate::NS_SOAP11, crate::NS_SOAP12);
+        let moved_ns = input
+            .replace(" xmlns:pg=\"urn:payglot:soap:v1\"", "")
+            .replace("<soapenv:Envelope ", "<soapenv:Envelope xmlns:pg='urn:payglot:soap:v1' ");
+        let default_ns = input.replace("pg:", "").replace("xmlns:pg=", "xmlns=");
+        let body_declares = moved_ns.replace("<soapenv:Body>", "<soapenv:Body\n xmlns:pg=\"urn:payglot:soap:v1\"  >");
+        let plain_cases = [
+            input.clone(),
+            soap12.clone(),
+            moved_ns,
+            default_ns,
+            body_declares,
+            format!("\u{feff}{input}"),
+            input.replacen("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "", 1),
+            input.replacen("encoding=\"UTF-8\"?>", "encoding='utf-8' standalone=\"yes\" ?>", 1),
+            input.replace("</soapenv:Envelope>", "</soapenv:Envelope>\n<!-- trailing -->\n"),
+            input.replace("</soapenv:Body>", "<!-- c --></soapenv:Body >"),
+        ];
+        for case in &plain_cases {
+            let fast = plain(case.as_bytes(), &limits);
+            assert!(fast.is_some(), "plain path not taken: {case}");
+            assert_eq!(
+                fast.map(|d| (d.message, d.losses)),
+                slow_decode(case.as_bytes(), &limits).ok().map(|d| (d.message, d.losses))
+            );
+        }
+    }
+
+    /// Envelopes the plain path must leave to the other paths (it returns `None`), whatever
+    /// they hold; each is decoded exactly as the slow path decodes it.
+    #[test]
+    fn unusual_envelopes_leave_the_plain_path() {
+        let input = fixture();
+        let limits = DecodeLimits::default();
+        let envelope = "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">";
+        let body = "<soapenv:Body>";
+        let not_plain = [
+            input.replace(envelope, &format!("<!DOCTYPE x>{envelope}")),
+            input.replace(envelope, &format!("<!-- c -->{envelope}")),
+            input.replace(envelope, &format!("<?pi x?>{envelope}")),
+            input.replace("<?xml version=\"1.0\"", "<?xml version=\"1.1\""),
+            input.replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\""),
+            format!(" {input}"),
+            input.replace(body, "<soapenv:Header/><soapenv:Body>"),
+            input.replace(body, "<soapenv:Header><h:T xmlns:h=\"urn:h\" soapenv:mustUnderstand=\"1\"/></soapenv:Header><soapenv:Body>"),
+            input.replace(body, "<soapenv:Body soapenv:encodingStyle=\"urn:x\">"),
+            input.replace(body, "<soapenv:Body>text"),
+            input.replace(body, "<soapenv:Body><!-- c -->"),
+            input.replace("xmlns:soapenv=", "xmlns:soapenv=\"urn:a\" xmlns:soapenv="),
+            input.replace("xmlns:soapenv=\"", "xmlns:soapenv=\"urn:other"),
+            input.replace("xmlns:soapenv=\"http", "xmlns:soapenv=\"&#104;ttp"),
+            input.replace("xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"", "xmlns:soapenv = \"http://schemas.xmlsoap.org/soap/envelope/\""),
+            input.replace("xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"", "xmlns:soapenv=\"\""),
+            input.replace("xmlns:soapenv=", "xmlns:xml="),
+            input.replace("<soapenv:Envelope ", "<soapenv:Envelope xmlns=\"\" "),
+            input.replace("<soapenv:Body>", "<soap:Body>").replace("</soapenv:Body>", "</soap:Body>"),
+            input.replace("<soapenv:Body>", "<Body>").replace("</soapenv:Body>", "</Body>"),
+            input.replace("</soapenv:Body>", "</soapenv:Body><soapenv:Body/>"),
+            input.replace("</soapenv:Body>", ""),
+            input.replace("</soapenv:Envelope>", "</soapenv:Envelope><again/>"),
+            input.replace("</soapenv:Envelope>", "</soapenv:Envelope>x"),
+            input.replace("<pg:InitiatePaymentRequest xmlns:pg=\"urn:payglot:soap:v1\">", "<pg:InitiatePaymentRequest xmlns:pg=\"urn:payglot:soap:v1\" a=\"1\">"),
+            input.replace("<pg:InitiatePaymentRequest xmlns:pg=\"urn:payglot:soap:v1\">", "<pg:InitiatePaymentRequest xmlns:pg=\"urn:payglot:soap:v1\" xmlns:pg=\"urn:payglot:soap:v1\">"),
+            input.replace("<pg:InitiatePaymentRequest xmlns:pg=\"urn:payglot:soap:v1\">", "<pg:InitiatePaymentRequest\txmlns:pg=\"urn:payglot:soap:v1\"/><pg:InitiatePaymentRequest xmlns:pg=\"urn:payglot:soap:v1\">"),
+            input.replace("urn:payglot:soap:v1", "urn:payglot:soap:v2"),
+            input.replace("<pg:InitiatePaymentRequest ", "<pg:GetPaymentStatusRequest ").replace("</pg:InitiatePaymentRequest>", "</pg:GetPaymentStatusRequest>"),
+            input.replace("DE89370400440532013000", "DE89370400440532013001"),
+            input.replace("<pg:Header>", "<pg:Header><pg:Unknown/>"),
+        ];
+        for case in &not_plain {
+            let bytes = case.as_bytes();
+            assert!(plain(bytes, &limits).is_none(), "plain path taken: {case}");
+            let decoded = SoapPayglot::default().decode(bytes, &limits);
+            assert_eq!(decoded, slow_decode(bytes, &limits), "{case}");
+        }
+        let mut invalid_utf8 = input.into_bytes();
+        if let Some(at) = invalid_utf8.windows(7).position(|w| w == b"soapenv") {
+            invalid_utf8.insert(at + 7, 0xff);
+        }
+        assert!(plain(&invalid_utf8, &limits).is_none());
+        let mut tight = DecodeLimits::default();
+        tight.max_depth = 2;
+        assert!(plain(fixture().as_bytes(), &tight).is_none());
+        assert_eq!(
+            SoapPayglot::default().decode(fixture().as_bytes(), &tight).map(|_| ()).map_err(|e| e.kind().as_str()),
+            Err("limit")
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 1000, ..proptest::prelude::ProptestConfig::default() })]
+
+        /// Random edits of the envelope around the body's element (and some inside it): the
+        /// codec decodes every one exactly as the slow path does, so none of its fast paths
+        /// accepts what the slow path refuses or reads anything differently.
+        #[test]
+        fn edited_envelopes_decode_as_the_slow_path_does(
+            edits in proptest::collection::vec((0usize..10_000, 0usize..4, proptest::sample::select(EDITS.to_vec())), 1..4),
+            soap12 in proptest::prelude::any::<bool>(),
+        ) {
+            let limits = DecodeLimits::default();
+            let mut input = fixture();
+            if soap12 {
+                input = input.replace(crate::NS_SOAP11, crate::NS_SOAP12);
+            }
+            let mut bytes = input.into_bytes();
+            // Edits fall in the envelope's head and tail: the body's start and end tags and
+            // what is around them; sometimes anywhere.
+            let head = bytes.windows(5).position(|w| w == b"<pg:H").unwrap_or(0);
+            let tail = bytes.windows(27).position(|w| w == b"</pg:InitiatePaymentRequest").unwrap_or(0);
+            for (at, cut, insert) in edits {
+                // Inside a start or end tag (before its `>`) of the head or the tail, often.
+                let tag_ends: Vec<usize> = bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, b)| **b == b'>' && (*i <= head || *i >= tail))
+                    .map(|(i, _)| i)
+                    .collect();
+                let (at, insert) = match at % 4 {
+                    0 => (at % head.max(1), insert),
+                    1 => (tail + at % (bytes.len() - tail).max(1), insert),
+                    // An attribute-like edit there.
+                    2 => (
+                        tag_ends.get(at / 4 % tag_ends.len().max(1)).copied().unwrap_or(0),
+                        TAG_EDITS.get(at / 7 % TAG_EDITS.len()).copied().unwrap_or_default(),
+                    ),
+                    _ => (at % bytes.len().max(1), insert),
+                };
+                let at = at.min(bytes.len());
+                let end = (at + cut).min(bytes.len());
+                bytes.splice(at..end, insert.iter().copied());
+            }
+            let decoded = SoapPayglot::default().decode(&bytes, &limits);
+            proptest::prop_assert_eq!(&decoded, &slow_decode(&bytes, &limits), "{}", String::from_utf8_lossy(&bytes));
+            if let Some(fast) = plain(&bytes, &limits) {
+                proptest::prop_assert_eq!(Ok(fast), decoded);
+            }
+        }
+    }
+
+    /// What the property test inserts inside tags.
+    const TAG_EDITS: [&[u8]; 10] = [
+        b" a=\"1\"",
+        b" soapenv:mustUnderstand=\"1\"",
+        b" xmlns=\"urn:payglot:soap:v1\"",
+        b" xmlns:pg=\"urn:payglot:soap:v1\"",
+        b" xmlns:soapenv=\"urn:other\"",
+        b" xmlns:soapenv=\"http://www.w3.org/2003/05/soap-envelope\"",
+        b" xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"",
+        b"/",
+        b" ",
+        b"\"",
+    ];
+
+    /// What the property test inserts.
+    const EDITS: [&[u8]; 34] = [
+        b"",
+        b" ",
+        b"\n",
+        b"\t",
+        b"x",
+        b"<",
+        b">",
+        b"/",
+        b"/>",
+        b"=",
+        b"\"",
+        b"'",
+        b":",
+        b"&",
+        b"&amp;",
+        b"\xff",
+        b"\xef\xbb\xbf",
+        b"\x00",
+        b"<!-- c -->",
+        b"<!--",
+        b"-->",
+        b"<?pi x?>",
+        b"<?xml version=\"1.0\"?>",
+        b"<!DOCTYPE d [<!ENTITY e \"x\">]>",
+        b" a=\"1\"",
+        b" xmlns=\"urn:payglot:soap:v1\"",
+        b" xmlns:pg=\"urn:payglot:soap:v1\"",
+        b" xmlns:soapenv=\"urn:other\"",
+        b" xmlns:soapenv=\"http://www.w3.org/2003/05/soap-envelope\"",
+        b"<soapenv:Header/>",
+        b"<soapenv:Body>",
+        b"</soapenv:Body>",
+        b"<pg:InitiatePaymentRequest>",
+        b"</soapenv:Envelope>",
+    ];
 
     /// The one-pass decode gives what the two-pass one gives, for what may follow the body's
     /// element and for namespaces declared on the envelope instead of the element.

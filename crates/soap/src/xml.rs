@@ -3,6 +3,8 @@
 //! them, and so no entity can ever expand), processing instructions, unknown entities, invalid
 //! UTF-8 and encodings other than UTF-8, and bounds depth, size, text length and repetitions.
 //! Byte spans let the envelope hand out inner documents byte-exact (signed content).
+//! For the common plain envelope, [`scan_head`] only scans the three start tags before the
+//! body's element (no tree), and gives up on anything it does not know to be plain.
 
 use std::sync::Arc;
 
@@ -170,47 +172,282 @@ impl<'a> Head<'a> {
     /// the input). `None` when anything else does: the caller reads the input again the slow
     /// way, which gives the precise error.
     pub(crate) fn finish(mut self, end: usize) -> Option<Document<'a>> {
-        let tail = self.source.get(end..)?;
+        let tail = self.source.as_bytes().get(end..)?;
         let mut payload = self.stack.pop()?;
         payload.end = end;
         let mut root = None;
         close(payload, &mut self.stack, &mut root);
-        // quick-xml cannot start in the middle of a document (an end tag without its start is
-        // an error even unchecked), and the grammar here is tiny: scan it directly.
-        let is_ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
-        let mut at = 0usize;
-        let bytes = tail.as_bytes();
-        loop {
-            while bytes.get(at).copied().is_some_and(is_ws) {
-                at += 1;
+        let source = self.source;
+        let stack = &mut self.stack;
+        let plain = scan_tail(tail, |name, after| {
+            let Some(mut element) = stack.pop() else { return false };
+            if name != start_tag_name(source, &element) {
+                return false;
             }
-            let rest = bytes.get(at..)?;
-            if rest.is_empty() {
-                return if self.stack.is_empty() {
-                    root.map(|root| Document { root, source: self.source })
-                } else {
-                    None
-                };
+            element.end = end + after;
+            close(element, stack, &mut root);
+            true
+        });
+        if !plain || !self.stack.is_empty() {
+            return None;
+        }
+        root.map(|root| Document { root, source })
+    }
+}
+
+/// Scan what follows the body's element (`tail`): only whitespace, comments and end tags may
+/// come, then the end of the input. `close(name, end)` is called for each end tag with its
+/// qualified name and the offset in `tail` after its `>`, and says whether that tag closes the
+/// innermost open element. `false` as soon as anything else comes.
+fn scan_tail(tail: &[u8], mut close: impl FnMut(&[u8], usize) -> bool) -> bool {
+    // quick-xml cannot start in the middle of a document (an end tag without its start is
+    // an error even unchecked), and the grammar here is tiny: scan it directly.
+    let mut at = 0usize;
+    loop {
+        while tail.get(at).copied().is_some_and(is_xml_space) {
+            at += 1;
+        }
+        let Some(rest) = tail.get(at..) else { return false };
+        if rest.is_empty() {
+            return true;
+        }
+        if let Some(comment) = rest.strip_prefix(b"<!--") {
+            let Some(dashes) = comment.windows(3).position(|w| w == b"-->") else { return false };
+            at += 4 + dashes + 3;
+        } else if let Some(tag) = rest.strip_prefix(b"</") {
+            let Some(gt) = tag.iter().position(|b| *b == b'>') else { return false };
+            let Some(name) = tag.get(..gt) else { return false };
+            let name_len = name.iter().position(|b| is_xml_space(*b)).unwrap_or(name.len());
+            let (name, pad) = name.split_at(name_len);
+            at += 2 + gt + 1;
+            if !pad.iter().all(|b| is_xml_space(*b)) || !close(name, at) {
+                return false;
             }
-            if let Some(comment) = rest.strip_prefix(b"<!--") {
-                let dashes = comment.windows(3).position(|w| w == b"-->")?;
-                at += 4 + dashes + 3;
-            } else if let Some(tag) = rest.strip_prefix(b"</") {
-                let gt = tag.iter().position(|b| *b == b'>')?;
-                let name = tag.get(..gt)?;
-                let name_len = name.iter().position(|b| is_ws(*b)).unwrap_or(name.len());
-                let (name, pad) = name.split_at(name_len);
-                let mut element = self.stack.pop()?;
-                if name != start_tag_name(self.source, &element) || !pad.iter().all(|b| is_ws(*b)) {
-                    return None;
-                }
-                at += 2 + gt + 1;
-                element.end = end + at;
-                close(element, &mut self.stack, &mut root);
-            } else {
+        } else {
+            return false;
+        }
+    }
+}
+
+fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// The most namespace declarations [`scan_head`] keeps; with more it gives up.
+const MAX_DECLARATIONS: usize = 8;
+
+/// An element's name as [`scan_head`] read it from its start tag.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct TagName<'a> {
+    /// The qualified name as written.
+    qname: &'a [u8],
+    /// The namespace it resolves to.
+    pub(crate) ns: &'a str,
+    /// The local name.
+    pub(crate) local: &'a str,
+}
+
+/// The head of a plain envelope as [`scan_head`] reads it: the root element, its one child and
+/// that child's first child (for a SOAP request: `Envelope`, `Body` and the body's element),
+/// with nothing but whitespace around them and no attributes but namespace declarations.
+#[derive(Debug)]
+pub(crate) struct PlainHead<'a> {
+    input: &'a [u8],
+    /// Namespace declarations (prefix, URI; an empty prefix is the default namespace), in
+    /// document order: those of the two outer elements, then the innermost element's own.
+    declarations: [(&'a str, &'a str); MAX_DECLARATIONS],
+    /// How many of `declarations` the two outer elements make.
+    outer_declarations: usize,
+    /// The root, its child, and the innermost element.
+    pub(crate) names: [TagName<'a>; 3],
+    /// Byte offset of the innermost element's `<`.
+    pub(crate) inner_start: usize,
+}
+
+impl<'a> PlainHead<'a> {
+    /// The namespace declarations in scope at the innermost element's start tag, not counting
+    /// its own (which a reader starting there reads itself).
+    pub(crate) fn declared(&self) -> &[(&'a str, &'a str)] {
+        self.declarations.get(..self.outer_declarations).unwrap_or_default()
+    }
+
+    /// Whether what follows the innermost element (which ends at byte `end`) is only
+    /// whitespace, comments and the end tags of the two outer elements, then the end of the
+    /// input: what [`parse`] accepts there and ignores.
+    pub(crate) fn tail_is_plain(&self, end: usize) -> bool {
+        let Some(tail) = self.input.get(end..) else { return false };
+        let [outer, middle, _] = self.names;
+        let mut open = [outer.qname, middle.qname].into_iter().rev();
+        scan_tail(tail, |name, _| open.next() == Some(name)) && open.next().is_none()
+    }
+}
+
+/// Read the head of a plain envelope, for a fast path that reads the body's element in place:
+/// an optional BOM and XML declaration (version 1.0, UTF-8), the root's and its child's start
+/// tags with only whitespace around them, and the start tag of the child's first child, none
+/// with attributes other than namespace declarations. `None` for anything else (comments, a
+/// DTD, a processing instruction, a `Header`, another attribute, an undeclared or duplicate
+/// prefix, a reference in a value, a limit reached, invalid UTF-8, ...): the caller then reads
+/// the input with [`parse_head`], which accepts or refuses it as always. What this accepts,
+/// [`parse`] accepts with the same names and namespaces (tests in `payglot::tests`:
+/// `plain_envelopes_take_the_plain_path`, `unusual_envelopes_leave_the_plain_path` and the
+/// property `edited_envelopes_decode_as_the_slow_path_does`).
+pub(crate) fn scan_head<'a>(input: &'a [u8], limits: &DecodeLimits) -> Option<PlainHead<'a>> {
+    if input.len() > limits.max_bytes || limits.max_depth < 3 {
+        return None;
+    }
+    let mut at = if input.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+    if input.get(at..).is_some_and(|rest| rest.starts_with(b"<?")) {
+        at = xml_declaration(input, at)?;
+    }
+    let mut head = PlainHead {
+        input,
+        declarations: [("", ""); MAX_DECLARATIONS],
+        outer_declarations: 0,
+        names: [TagName::default(); 3],
+        inner_start: 0,
+    };
+    let mut declared = 0usize;
+    for depth in 0..3 {
+        while input.get(at).copied().is_some_and(is_xml_space) {
+            at += 1;
+        }
+        if input.get(at) != Some(&b'<') {
+            return None;
+        }
+        if depth == 2 {
+            head.outer_declarations = declared;
+            head.inner_start = at;
+        }
+        let (qname, end) = start_tag(input, at, &mut head.declarations, &mut declared, limits)?;
+        // Names resolve against every declaration so far, the tag's own included.
+        let scope = head.declarations.get(..declared)?;
+        let (prefix, local) = match qname.iter().position(|b| *b == b':') {
+            Some(colon) => (qname.get(..colon)?, qname.get(colon + 1..)?),
+            None => (&b""[..], qname),
+        };
+        let ns = scope.iter().rev().find(|(p, _)| p.as_bytes() == prefix).map(|(_, uri)| *uri)?;
+        head.names[depth] = TagName { qname, ns, local: std::str::from_utf8(local).ok()? };
+        at = end;
+    }
+    // The rest is UTF-8-checked by the reader of the innermost element; the head here.
+    std::str::from_utf8(input.get(..head.inner_start)?).ok()?;
+    Some(head)
+}
+
+/// The end of an XML declaration `<?xml version="1.0"( encoding="UTF-8")?( standalone="yes|no")? ?>`
+/// starting at `at`; `None` for any other declaration or processing instruction.
+fn xml_declaration(input: &[u8], at: usize) -> Option<usize> {
+    let rest = input.get(at..)?.strip_prefix(b"<?xml")?;
+    let end = rest.windows(2).position(|w| w == b"?>")?;
+    let mut text = rest.get(..end)?;
+    let mut seen = 0usize;
+    for (key, check) in [
+        (&b"version"[..], (|v: &[u8]| v == b"1.0") as fn(&[u8]) -> bool),
+        (b"encoding", |v: &[u8]| v.eq_ignore_ascii_case(b"utf-8")),
+        (b"standalone", |v: &[u8]| v == b"yes" || v == b"no"),
+    ] {
+        let spaced = text.iter().take_while(|b| is_xml_space(**b)).count();
+        let Some(after) = text.get(spaced..).and_then(|t| t.strip_prefix(key)) else {
+            if seen == 0 {
                 return None;
             }
+            continue;
+        };
+        if spaced == 0 {
+            return None;
         }
+        let (value, after) = quoted(after.strip_prefix(b"=")?)?;
+        if !check(value) {
+            return None;
+        }
+        text = after;
+        seen += 1;
+    }
+    text.iter().all(|b| is_xml_space(*b)).then_some(at + 5 + end + 2)
+}
+
+/// A quoted attribute value at the start of `text` (no `<`, `>`, `&` or control characters in it)
+/// and what follows it.
+fn quoted(text: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (&quote, rest) = text.split_first()?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let len = rest.iter().position(|b| *b == quote)?;
+    let (value, rest) = rest.split_at(len);
+    if value.iter().any(|b| matches!(b, b'<' | b'>' | b'&') || *b < 0x20) {
+        return None;
+    }
+    Some((value, rest.get(1..)?))
+}
+
+/// A name of plain ASCII letters, digits, `_`, `-` and `.`, starting with a letter or `_`.
+fn plain_ncname(name: &[u8]) -> bool {
+    name.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        && name.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+/// A start tag at `at` (`<` there) whose attributes are all namespace declarations (added to
+/// `declarations`, `count` of them used so far): its qualified name and the offset after `>`.
+/// `None` for a self-closing tag, another attribute, a duplicate or reserved declaration, an
+/// empty URI, a value beyond the string limit or anything unusual in the syntax.
+fn start_tag<'a>(
+    input: &'a [u8],
+    at: usize,
+    declarations: &mut [(&'a str, &'a str); MAX_DECLARATIONS],
+    count: &mut usize,
+    limits: &DecodeLimits,
+) -> Option<(&'a [u8], usize)> {
+    let tag = input.get(at + 1..)?;
+    let name_len = tag.iter().position(|b| is_xml_space(*b) || matches!(b, b'>' | b'/'))?;
+    let qname = tag.get(..name_len)?;
+    let plain_qname = match qname.iter().position(|b| *b == b':') {
+        Some(colon) => {
+            let (prefix, local) = (qname.get(..colon)?, qname.get(colon + 1..)?);
+            plain_ncname(prefix)
+                && plain_ncname(local)
+                && !prefix.eq_ignore_ascii_case(b"xml")
+                && !prefix.eq_ignore_ascii_case(b"xmlns")
+        }
+        None => plain_ncname(qname),
+    };
+    if !plain_qname {
+        return None;
+    }
+    let own = *count;
+    let mut rest = tag.get(name_len..)?;
+    loop {
+        let spaced = rest.iter().take_while(|b| is_xml_space(**b)).count();
+        rest = rest.get(spaced..)?;
+        if let Some(after) = rest.strip_prefix(b">") {
+            return Some((qname, input.len() - after.len()));
+        }
+        if spaced == 0 {
+            return None;
+        }
+        let eq = rest.iter().position(|b| *b == b'=')?;
+        let key = rest.get(..eq)?;
+        let prefix = match key.strip_prefix(b"xmlns") {
+            Some(b"") => &b""[..],
+            Some(declared) => declared.strip_prefix(b":").filter(|p| plain_ncname(p))?,
+            None => return None,
+        };
+        if prefix.eq_ignore_ascii_case(b"xml") || prefix.eq_ignore_ascii_case(b"xmlns") {
+            return None;
+        }
+        let (uri, after) = quoted(rest.get(eq + 1..)?)?;
+        if uri.is_empty() || uri.len() > limits.max_string_bytes {
+            return None;
+        }
+        let mine = declarations.get(own..*count)?;
+        if mine.iter().any(|(p, _)| p.as_bytes() == prefix) {
+            return None;
+        }
+        let slot = declarations.get_mut(*count)?;
+        *slot = (std::str::from_utf8(prefix).ok()?, std::str::from_utf8(uri).ok()?);
+        *count += 1;
+        rest = after;
     }
 }
 
