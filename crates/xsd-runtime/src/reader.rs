@@ -112,6 +112,9 @@ pub struct Reader<'a> {
     collect_max: usize,
     /// The record kept while recording ([`Reader::record`]); `None` when not recording.
     record: Option<Vec<Recorded<'a>>>,
+    /// Recording: the whitespace read since the last tag in element-only content, reported
+    /// as the text of an element that turns out to have no child elements.
+    pending_ws: Option<Cow<'a, str>>,
 }
 
 impl std::fmt::Debug for Reader<'_> {
@@ -180,6 +183,7 @@ impl<'a> Reader<'a> {
             collected: Vec::new(),
             collect_max: 0,
             record: None,
+            pending_ws: None,
         })
     }
 
@@ -314,11 +318,17 @@ impl<'a> Reader<'a> {
                         Some(i) => (self.prefix_is_target(name.get(..i).unwrap_or_default()), i + 1),
                     };
                     self.peeked = Some(Peek::Start { e, pos, ns_ok, local });
+                    if self.record.is_some() {
+                        self.pending_ws = None;
+                    }
                     return Ok(());
                 }
                 Event::End(_) => {
                     self.leave();
                     self.peeked = Some(Peek::End { pos });
+                    if self.record.is_some() {
+                        self.record_childless_ws();
+                    }
                     return Ok(());
                 }
                 Event::Text(t) => {
@@ -330,6 +340,10 @@ impl<'a> Reader<'a> {
                             "text is not allowed here, only elements".into(),
                         ));
                     }
+                    if self.record.is_some() {
+                        let ws = self.text_of(&t, pos)?;
+                        push_text(&mut self.pending_ws, ws);
+                    }
                 }
                 Event::CData(t) => {
                     if !t.iter().all(|b| is_xml_ws(*b)) {
@@ -339,6 +353,10 @@ impl<'a> Reader<'a> {
                             self.path_string(),
                             "text is not allowed here, only elements".into(),
                         ));
+                    }
+                    if self.record.is_some() {
+                        let ws = t.decode().map_err(|e| self.error(Rule::Encoding, e.to_string()))?;
+                        push_text(&mut self.pending_ws, ws);
                     }
                 }
                 Event::GeneralRef(_) => {
@@ -539,7 +557,12 @@ impl<'a> Reader<'a> {
     /// normalised.
     fn text_of(&self, t: &BytesText<'a>, pos: u64) -> R<Cow<'a, str>> {
         if t.iter().any(|b| *b < 0x20 && !is_xml_ws(*b)) {
-            return Err(self.error_at(Rule::NotWellFormed, pos, self.path_string(), "control character in text".into()));
+            return Err(self.error_at(
+                Rule::NotWellFormed,
+                pos,
+                self.path_string(),
+                "control character in text".into(),
+            ));
         }
         let raw = usize::try_from(pos).ok().and_then(|p| self.src.get(p..p.checked_add(t.len())?));
         match raw {
@@ -864,6 +887,20 @@ impl<'a> Reader<'a> {
         open.is_empty()
     }
 
+    /// Recording, at the end tag of an element of complex type: when it had no child elements
+    /// (nothing recorded since its start), the whitespace it held is its text.
+    #[inline(never)]
+    fn record_childless_ws(&mut self) {
+        let ws = self.pending_ws.take();
+        if let Some(record) = &mut self.record
+            && matches!(record.last(), Some(Recorded::Start(..) | Recorded::Attribute(..)))
+            && let Some(ws) = ws
+            && !ws.is_empty()
+        {
+            record.push(Recorded::Text(ws));
+        }
+    }
+
     /// A malformed attribute of the start tag at `pos` (the same error whether recording or not).
     fn attr_error(&self, pos: u64, err: impl std::fmt::Display) -> Error {
         self.error_at(Rule::NotWellFormed, pos, self.path_string(), err.to_string())
@@ -897,7 +934,9 @@ impl<'a> Reader<'a> {
                     return Err(self.attr_error(pos, "attribute name outside the input"));
                 };
                 let value = match a.unescape_value().map_err(|err| self.attr_error(pos, err))? {
-                    Cow::Borrowed(v) => self.borrowed(v.as_bytes()).map_or_else(|| Cow::Owned(v.to_owned()), Cow::Borrowed),
+                    Cow::Borrowed(v) => {
+                        self.borrowed(v.as_bytes()).map_or_else(|| Cow::Owned(v.to_owned()), Cow::Borrowed)
+                    }
                     Cow::Owned(v) => Cow::Owned(v),
                 };
                 attrs.push(Recorded::Attribute(key, value));

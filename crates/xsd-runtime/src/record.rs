@@ -20,11 +20,10 @@ pub trait Recorder<'a> {
     /// namespace declarations are not reported.
     fn attribute(&mut self, local_name: &'a str, value: Cow<'a, str>);
     /// Text content of the current element (entities and character references resolved,
-    /// CDATA included, line ends normalised), once per element that has any, just before its
-    /// `end`. A simple-typed element reports its text unless it is empty. Inside `xs:any`
-    /// content, an element reports the concatenation of its direct text runs, unless that is
-    /// empty, or only whitespace and the element has child elements (indentation); whitespace
-    /// between the elements of a typed parent is never reported.
+    /// CDATA included, line ends normalised), at most once per element, just before its
+    /// `end`: the concatenation of the element's direct text, unless it is empty, or only
+    /// whitespace in an element with child elements (indentation). Only `xs:any` content can
+    /// have both text and child elements (mixed content).
     fn text(&mut self, text: Cow<'a, str>);
     /// The current element ends.
     fn end(&mut self);
