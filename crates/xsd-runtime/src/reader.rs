@@ -66,6 +66,7 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Append a piece of text to an accumulated text (borrowed while it is one piece).
+#[inline]
 fn push_text<'x>(acc: &mut Option<Cow<'x, str>>, s: Cow<'x, str>) {
     match acc {
         None => *acc = Some(s),
@@ -435,10 +436,18 @@ impl<'a> Reader<'a> {
         )
     }
 
+    /// Check a start tag's attributes against the declared ones (the common case, none at
+    /// all, inline).
+    #[inline]
     fn check_attrs(&self, e: &BytesStart<'_>, allowed: &[&str]) -> R<()> {
         if e.attributes_raw().iter().all(|b| is_xml_ws(*b)) {
             return Ok(());
         }
+        self.check_some_attrs(e, allowed)
+    }
+
+    #[inline(never)]
+    fn check_some_attrs(&self, e: &BytesStart<'_>, allowed: &[&str]) -> R<()> {
         for a in e.attributes() {
             let a = a.map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
             let key = a.key.as_ref();
@@ -472,7 +481,7 @@ impl<'a> Reader<'a> {
                 self.path.push((name, index));
                 self.pos = pos;
                 if self.depth() > self.limits.max_depth {
-                    return Err(self.error(Rule::LimitDepth, format!("nesting deeper than {}", self.limits.max_depth)));
+                    return Err(self.too_deep(self.pos, self.path_string()));
                 }
                 self.check_attrs(&e, attrs)?;
                 if self.record.is_some() {
@@ -555,18 +564,29 @@ impl<'a> Reader<'a> {
     /// The content of a text event at `pos` (control characters refused), sliced from the
     /// input checked once (the event borrows the same bytes); only a text with a CR is
     /// normalised.
+    #[inline]
     fn text_of(&self, t: &BytesText<'a>, pos: u64) -> R<Cow<'a, str>> {
-        if t.iter().any(|b| *b < 0x20 && !is_xml_ws(*b)) {
-            return Err(self.error_at(
-                Rule::NotWellFormed,
-                pos,
-                self.path_string(),
-                "control character in text".into(),
-            ));
+        // One pass: control characters refused, a CR noted.
+        let mut cr = false;
+        for &b in t.iter() {
+            if b < 0x20 {
+                match b {
+                    b'\r' => cr = true,
+                    b'\n' | b'\t' => {}
+                    _ => {
+                        return Err(self.error_at(
+                            Rule::NotWellFormed,
+                            pos,
+                            self.path_string(),
+                            "control character in text".into(),
+                        ));
+                    }
+                }
+            }
         }
         let raw = usize::try_from(pos).ok().and_then(|p| self.src.get(p..p.checked_add(t.len())?));
         match raw {
-            Some(raw) if std::ptr::eq(raw.as_ptr(), t.as_ptr()) && !raw.contains('\r') => Ok(Cow::Borrowed(raw)),
+            Some(raw) if !cr && std::ptr::eq(raw.as_ptr(), t.as_ptr()) => Ok(Cow::Borrowed(raw)),
             _ => t.xml10_content().map_err(|e| self.error(Rule::Encoding, e.to_string())),
         }
     }
@@ -787,12 +807,7 @@ impl<'a> Reader<'a> {
                 Event::Start(e) => {
                     self.enter(&e, p)?;
                     if self.depth() + open.len() + 1 > self.limits.max_depth {
-                        return Err(self.error_at(
-                            Rule::LimitDepth,
-                            p,
-                            self.path_string(),
-                            format!("nesting deeper than {}", self.limits.max_depth),
-                        ));
+                        return Err(self.too_deep(p, self.path_string()));
                     }
                     let local = e.name().into_inner().iter().position(|b| *b == b':').map_or(0, |i| i + 1);
                     self.any_start(&e, local, p, &mut open)?;
@@ -899,6 +914,11 @@ impl<'a> Reader<'a> {
         {
             record.push(Recorded::Text(ws));
         }
+    }
+
+    /// The depth limit broken at `pos`.
+    fn too_deep(&self, pos: u64, path: String) -> Error {
+        self.error_at(Rule::LimitDepth, pos, path, format!("nesting deeper than {}", self.limits.max_depth))
     }
 
     /// A malformed attribute of the start tag at `pos` (the same error whether recording or not).
@@ -1090,20 +1110,13 @@ impl<'a> Reader<'a> {
                         self.pos = pos;
                         self.cur = Some(e);
                         if self.depth() > self.limits.max_depth {
-                            return Err(
-                                self.error(Rule::LimitDepth, format!("nesting deeper than {}", self.limits.max_depth))
-                            );
+                            return Err(self.too_deep(self.pos, self.path_string()));
                         }
                         return Ok(ns);
                     }
                     self.outer_depth += 1;
                     if self.outer_depth > self.limits.max_depth {
-                        return Err(self.error_at(
-                            Rule::LimitDepth,
-                            pos,
-                            String::new(),
-                            format!("nesting deeper than {}", self.limits.max_depth),
-                        ));
+                        return Err(self.too_deep(pos, String::new()));
                     }
                 }
                 Event::End(_) => {
@@ -1164,12 +1177,7 @@ impl<'a> Reader<'a> {
                     }
                     self.outer_depth += 1;
                     if self.outer_depth > self.limits.max_depth {
-                        return Err(self.error_at(
-                            Rule::LimitDepth,
-                            pos,
-                            String::new(),
-                            format!("nesting deeper than {}", self.limits.max_depth),
-                        ));
+                        return Err(self.too_deep(pos, String::new()));
                     }
                 }
                 Event::End(_) => {
@@ -1256,12 +1264,7 @@ impl<'a> Reader<'a> {
                     self.enter(&e, pos)?;
                     depth += 1;
                     if self.outer_depth + depth > self.limits.max_depth {
-                        return Err(self.error_at(
-                            Rule::LimitDepth,
-                            pos,
-                            String::new(),
-                            format!("nesting deeper than {}", self.limits.max_depth),
-                        ));
+                        return Err(self.too_deep(pos, String::new()));
                     }
                 }
                 Event::End(_) => {

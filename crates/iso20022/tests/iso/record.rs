@@ -369,6 +369,15 @@ fn errors_are_the_same_with_a_recorder_and_nothing_is_recorded() {
         PACS008.replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<!DOCTYPE d [<!ENTITY e \"x\">]>"),
         // an unsupported version
         PACS008.replace("pacs.008.001.08", "pacs.008.001.12"),
+        // Whitespace before what is wrong (a plain read skips whitespace between elements in
+        // the tokenizer, a recording one does not): the same rule, path, line and column.
+        PACS008.replace("<p:ChrgBr>", "\n   stray <p:ChrgBr>"),
+        PACS008.replace("<p:ChrgBr>", "\n   &amp;<p:ChrgBr>"),
+        PACS008.replace("<p:ChrgBr>", "\n   <![CDATA[x]]><p:ChrgBr>"),
+        PACS008.replace("<p:ChrgBr>", "\n   <?pi x?><p:ChrgBr>"),
+        PACS008.replace("<p:EndToEndId><![CDATA[E2E<1>]]></p:EndToEndId>", "\n    "),
+        PACS008.replace("</p:ChrgBr>", "</p:ChrgBr>\n   <p:Bogus/>"),
+        PACS008.replace("</p:FIToFICstmrCdtTrf>\n</p:Document>\n", "</p:FIToFICstmrCdtTrf>\n  \n"),
     ];
     for (i, xml) in bad.iter().enumerate() {
         let plain = parse_any(xml.as_bytes(), &limits).expect_err(&format!("case {i} must be rejected"));
