@@ -45,18 +45,11 @@ fn mentions_xmlns(raw: &[u8]) -> bool {
 impl Scopes {
     /// Enter `e`'s scope, adding the namespaces it declares; `true` when it declares any. An
     /// error names a misuse of the reserved prefixes or a malformed attribute.
-    #[inline]
     pub(crate) fn enter(&mut self, e: &BytesStart<'_>) -> Result<bool, String> {
         self.level += 1;
         if !mentions_xmlns(e.attributes_raw()) {
             return Ok(false);
         }
-        self.declare_from(e)
-    }
-
-    /// The declarations among `e`'s attributes (which mention `xmlns`).
-    #[inline(never)]
-    fn declare_from(&mut self, e: &BytesStart<'_>) -> Result<bool, String> {
         let before = self.bindings.len();
         for a in e.attributes() {
             let a = a.map_err(|err| err.to_string())?;

@@ -436,18 +436,10 @@ impl<'a> Reader<'a> {
         )
     }
 
-    /// Check a start tag's attributes against the declared ones (the common case, none at
-    /// all, inline).
-    #[inline]
     fn check_attrs(&self, e: &BytesStart<'_>, allowed: &[&str]) -> R<()> {
         if e.attributes_raw().iter().all(|b| is_xml_ws(*b)) {
             return Ok(());
         }
-        self.check_some_attrs(e, allowed)
-    }
-
-    #[inline(never)]
-    fn check_some_attrs(&self, e: &BytesStart<'_>, allowed: &[&str]) -> R<()> {
         for a in e.attributes() {
             let a = a.map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
             let key = a.key.as_ref();
