@@ -143,7 +143,9 @@ fn independent(bytes: &[u8], want: &str) -> Vec<Ev> {
             }
             Event::End(_) if !stack.is_empty() => {
                 let (text, children) = stack.pop().expect("open element");
-                if !text.is_empty() && !(children && text.trim_matches([' ', '\t', '\r', '\n']).is_empty()) {
+                let keep =
+                    if children { !text.trim_matches([' ', '\t', '\r', '\n']).is_empty() } else { !text.is_empty() };
+                if keep {
                     out.push(Ev::Text(text));
                 }
                 out.push(Ev::End);
