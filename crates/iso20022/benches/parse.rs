@@ -1,6 +1,8 @@
 //! Parse and write benchmarks beside the raw floor: quick-xml tokenization of the same bytes.
 //! Inputs: a pacs.008.001.08 from the shared corpus when present (else a built one), and a
-//! pain.001.001.09 with 50 transactions built here; each is also repeated to ~100 KB.
+//! pain.001.001.09 with 50 transactions built here. For the pacs.008 inputs,
+//! `parse_recording` is `parse_any_recording` with a recorder that only counts (the cost of the
+//! record hook).
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use payglot_iso20022::{Limits, pacs_008_001_08, pain_001_001_09};
 use quick_xml::events::Event;
@@ -14,6 +16,25 @@ fn tokenize(bytes: &[u8]) -> usize {
             Ok(Event::Eof) | Err(_) => return n,
             Ok(_) => n += 1,
         }
+    }
+}
+
+/// A recorder that only counts what it is given (the cost of the record hook itself).
+#[derive(Default)]
+struct Count(usize);
+
+impl<'a> payglot_iso20022::rt::Recorder<'a> for Count {
+    fn start(&mut self, local_name: &'a str, offset: usize) {
+        self.0 += local_name.len() + offset;
+    }
+    fn attribute(&mut self, local_name: &'a str, value: std::borrow::Cow<'a, str>) {
+        self.0 += local_name.len() + value.len();
+    }
+    fn text(&mut self, text: std::borrow::Cow<'a, str>) {
+        self.0 += text.len();
+    }
+    fn end(&mut self) {
+        self.0 += 1;
     }
 }
 
@@ -98,6 +119,13 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| pacs_008_001_08::Document::from_xml(black_box(bytes), &limits))
             });
             g.bench_function(format!("{name}/write"), |b| b.iter(|| black_box(&doc).to_xml()));
+            g.bench_function(format!("{name}/parse_recording"), |b| {
+                b.iter(|| {
+                    let mut count = Count::default();
+                    let doc = payglot_iso20022::parse_any_recording(black_box(bytes), &limits, &mut count);
+                    (doc, count.0)
+                })
+            });
         } else {
             let doc = pain_001_001_09::Document::from_xml(bytes, &limits).expect("bench input is valid");
             g.bench_function(format!("{name}/parse"), |b| {

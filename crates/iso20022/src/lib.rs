@@ -4,7 +4,8 @@
 //! default): `pacs_008_001_08::Document::from_xml(bytes, &Limits::default())` reads a document
 //! (bare or inside an envelope) and checks every XSD facet while reading; `to_xml` writes it
 //! back. [`parse_any`] finds the `Document` in any supported envelope and dispatches on its
-//! namespace. Most users want the `payglot` crate, which maps these types to the canonical model.
+//! namespace; [`parse_any_recording`] also reports every element it read to a
+//! [`rt::Recorder`] (one pass for a caller that maps the document generically). Most users want the `payglot` crate, which maps these types to the canonical model.
 //!
 //! ```
 //! use payglot_iso20022::{Limits, parse_any, AnyDocument};
@@ -67,6 +68,92 @@ pub fn parse_any(bytes: &[u8], limits: &Limits) -> Result<AnyDocument, Iso20022E
     match generated::read_document(&ns, &mut r) {
         Some(res) => res,
         None => Err(unsupported(&r, &ns)),
+    }
+}
+
+/// [`parse_any`], recording: on success `rec` has received the `Document` element's subtree
+/// — its own start first, then every element (local name, byte offset of its `<`), attribute
+/// (not namespace declarations), text and end, `SupplementaryData`'s `xs:any` content element
+/// by element — in document order, from the same single tokenization that validated and built
+/// the typed value (see [`rt::Recorder`] for what text is reported). Envelope elements around
+/// the Document and an `AppHdr` beside it are not recorded (see [`parse_app_header_recording`]).
+/// On an error, `rec` receives nothing and the error is the one [`parse_any`] gives.
+///
+/// ```
+/// use payglot_iso20022::{Limits, parse_any_recording, rt::Recorder};
+/// use std::borrow::Cow;
+/// #[derive(Default)]
+/// struct Names(Vec<String>);
+/// impl<'a> Recorder<'a> for Names {
+///     fn start(&mut self, name: &'a str, _offset: usize) { self.0.push(name.to_owned()) }
+///     fn attribute(&mut self, name: &'a str, value: Cow<'a, str>) { self.0.push(format!("@{name}={value}")) }
+///     fn text(&mut self, text: Cow<'a, str>) { self.0.push(text.into_owned()) }
+///     fn end(&mut self) { self.0.push("/".into()) }
+/// }
+/// let xml = br#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"/>"#;
+/// let mut names = Names::default();
+/// assert!(parse_any_recording(xml, &Limits::default(), &mut names).is_err());
+/// assert!(names.0.is_empty());
+/// ```
+pub fn parse_any_recording<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+    rec: &mut dyn rt::Recorder<'a>,
+) -> Result<AnyDocument, Iso20022Error> {
+    let mut r = rt::Reader::new(bytes, limits)?;
+    let ns = r.locate(is_document, "Document")?;
+    r.record();
+    let document = match generated::read_document(&ns, &mut r) {
+        Some(res) => res?,
+        None => return Err(unsupported(&r, &ns)),
+    };
+    r.replay(rec);
+    Ok(document)
+}
+
+/// Read and record the ISO 20022 business application header (`AppHdr`, head.001.001.02)
+/// that accompanies a `Document` in an envelope: `Ok(None)` when there is none (a bare
+/// Document — found without reading past its start tag — or an envelope without an AppHdr).
+/// On success with a header, `rec` has received the `AppHdr` subtree as
+/// [`parse_any_recording`] reports the Document's. Only the header (and what precedes it) is
+/// validated: call [`parse_any_recording`] for the Document and the rest of the input. An
+/// AppHdr after the Document is found too, at the cost of tokenizing the Document once more.
+/// An AppHdr of another head.001 version gives [`Rule::UnsupportedVersion`].
+#[cfg(feature = "head_001_001_02")]
+pub fn parse_app_header_recording<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+    rec: &mut dyn rt::Recorder<'a>,
+) -> Result<Option<head_001_001_02::BusinessApplicationHeaderV02>, Iso20022Error> {
+    use rt::RootElement as _;
+    let mut r = rt::Reader::new(bytes, limits)?;
+    let is_header = |ns: &[u8], local: &[u8]| local == b"AppHdr" && ns.starts_with(ISO_NS_PREFIX.as_bytes());
+    // Whether the element `locate` stopped at is a header (else a Document).
+    let header = std::cell::Cell::new(false);
+    let want = |ns: &[u8], local: &[u8]| {
+        header.set(is_header(ns, local));
+        header.get() || is_document(ns, local)
+    };
+    loop {
+        let ns = match r.locate(want, "AppHdr") {
+            Ok(ns) => ns,
+            Err(e) if e.violations().first().is_some_and(|v| v.rule == Rule::NoDocument) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        if header.get() {
+            if ns != head_001_001_02::BusinessApplicationHeaderV02::NAMESPACE {
+                return Err(unsupported(&r, &ns));
+            }
+            r.record();
+            let header = r.read_located_element::<head_001_001_02::BusinessApplicationHeaderV02>()?;
+            r.replay(rec);
+            return Ok(Some(header));
+        }
+        // A Document: a root Document has no AppHdr beside it; in an envelope, look on.
+        if r.located_depth() == 0 {
+            return Ok(None);
+        }
+        r.skip_located()?;
     }
 }
 

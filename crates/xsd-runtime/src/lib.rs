@@ -1,7 +1,8 @@
 //! payglot-xsd-runtime: the runtime of the code `payglot-xsd-codegen` generates (as `prost` is
 //! to `prost-build`). Generated types hold data and a list of calls; the behaviour lives here:
 //! the traits generated types implement ([`SimpleValue`], [`ComplexValue`], [`RootElement`]),
-//! the validating pull [`Reader`] on quick-xml and the [`Writer`] they call, facet checks,
+//! the validating pull [`Reader`] on quick-xml (which can also record what it reads for a
+//! [`Recorder`]) and the [`Writer`] they call, facet checks,
 //! XSD date/time and decimal values, [`Error`]/[`Violation`] and [`Limits`].
 //!
 //! It knows XSD and XML, nothing about payments or any one schema. Most users want the
@@ -17,7 +18,7 @@ mod writer;
 
 pub use error::{Error, FacetError, Rule, Violation, mask_account};
 pub use limits::Limits;
-pub use reader::{AnyElement, Reader, read_fragment, read_located, read_root};
+pub use reader::{AnyElement, Reader, read_fragment, read_located, read_root, read_root_recording};
 pub use record::Recorder;
 pub use regex::Regex;
 pub use rust_decimal::Decimal;

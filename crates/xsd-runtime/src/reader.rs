@@ -3,6 +3,11 @@
 //! has `xmlns` attributes), one event of look-ahead, the element path, limits, and errors with
 //! line and column.
 //!
+//! Recording ([`Reader::record`], [`read_root_recording`]): the reader keeps every element,
+//! attribute and text it reads, in order, and replays them into a [`Recorder`] once the read
+//! succeeded — one tokenization gives both the typed value and the record. When not recording,
+//! each hook is one never-taken branch.
+//!
 //! Hostile input: a DOCTYPE, a processing instruction (other than the XML declaration at the
 //! very start) or an entity other than the five predefined ones and character references is
 //! rejected where it appears; nothing is ever expanded. Depth, string length and repeat counts
@@ -10,8 +15,8 @@
 use super::error::mask_account;
 use super::ns::{Scopes, split_qname};
 use super::values::is_xml_ws;
-use super::{ComplexValue, Error, FacetError, Limits, RootElement, Rule, SimpleValue, Violation};
-use quick_xml::events::{BytesStart, Event};
+use super::{ComplexValue, Error, FacetError, Limits, Recorder, RootElement, Rule, SimpleValue, Violation};
+use quick_xml::events::{BytesRef, BytesStart, BytesText, Event};
 use quick_xml::reader::Reader as XmlReader;
 use std::borrow::Cow;
 
@@ -46,10 +51,34 @@ enum Peek<'a> {
     },
 }
 
+/// One recorded event (see [`Reader::record`]), replayed into a [`Recorder`] in order.
+enum Recorded<'a> {
+    Start(&'a str, usize),
+    Attribute(&'a str, Cow<'a, str>),
+    Text(Cow<'a, str>),
+    End,
+}
+
 /// Byte equality of two short names, inline (a call to `memcmp` costs more than the loop).
 #[inline]
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Append a piece of text to an accumulated text (borrowed while it is one piece).
+#[inline]
+fn push_text<'x>(acc: &mut Option<Cow<'x, str>>, s: Cow<'x, str>) {
+    match acc {
+        None => *acc = Some(s),
+        Some(a) => a.to_mut().push_str(&s),
+    }
+}
+
+/// Text inside `xs:any` content (recording only): added to the innermost open element's.
+fn any_text<'x>(open: &mut [(Option<Cow<'x, str>>, bool)], s: Cow<'x, str>) {
+    if let Some((text, _)) = open.last_mut() {
+        push_text(text, s);
+    }
 }
 
 /// The local name of a peeked start tag.
@@ -82,6 +111,11 @@ pub struct Reader<'a> {
     collected: Vec<Violation>,
     /// At most this many are collected; 0 = stop at the first violation.
     collect_max: usize,
+    /// The record kept while recording ([`Reader::record`]); `None` when not recording.
+    record: Option<Vec<Recorded<'a>>>,
+    /// Recording: the whitespace read since the last tag in element-only content, reported
+    /// as the text of an element that turns out to have no child elements.
+    pending_ws: Option<Cow<'a, str>>,
 }
 
 impl std::fmt::Debug for Reader<'_> {
@@ -149,6 +183,8 @@ impl<'a> Reader<'a> {
             pos: 0,
             collected: Vec::new(),
             collect_max: 0,
+            record: None,
+            pending_ws: None,
         })
     }
 
@@ -283,11 +319,17 @@ impl<'a> Reader<'a> {
                         Some(i) => (self.prefix_is_target(name.get(..i).unwrap_or_default()), i + 1),
                     };
                     self.peeked = Some(Peek::Start { e, pos, ns_ok, local });
+                    if self.record.is_some() {
+                        self.pending_ws = None;
+                    }
                     return Ok(());
                 }
                 Event::End(_) => {
                     self.leave();
                     self.peeked = Some(Peek::End { pos });
+                    if self.record.is_some() {
+                        self.record_childless_ws();
+                    }
                     return Ok(());
                 }
                 Event::Text(t) => {
@@ -299,6 +341,10 @@ impl<'a> Reader<'a> {
                             "text is not allowed here, only elements".into(),
                         ));
                     }
+                    if self.record.is_some() {
+                        let ws = self.text_of(&t, pos)?;
+                        push_text(&mut self.pending_ws, ws);
+                    }
                 }
                 Event::CData(t) => {
                     if !t.iter().all(|b| is_xml_ws(*b)) {
@@ -308,6 +354,10 @@ impl<'a> Reader<'a> {
                             self.path_string(),
                             "text is not allowed here, only elements".into(),
                         ));
+                    }
+                    if self.record.is_some() {
+                        let ws = t.decode().map_err(|e| self.error(Rule::Encoding, e.to_string()))?;
+                        push_text(&mut self.pending_ws, ws);
                     }
                 }
                 Event::GeneralRef(_) => {
@@ -396,6 +446,9 @@ impl<'a> Reader<'a> {
             if key == b"xmlns" || key.starts_with(b"xmlns:") {
                 continue;
             }
+            // Every value's references are checked here, in document order, so a recording
+            // reader (which resolves them all at the start tag) fails exactly as one that is not.
+            a.unescape_value().map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
             let ok = match split_qname(key) {
                 (None, local) => allowed.iter().any(|n| n.as_bytes() == local),
                 (Some(prefix), local) => {
@@ -420,9 +473,12 @@ impl<'a> Reader<'a> {
                 self.path.push((name, index));
                 self.pos = pos;
                 if self.depth() > self.limits.max_depth {
-                    return Err(self.error(Rule::LimitDepth, format!("nesting deeper than {}", self.limits.max_depth)));
+                    return Err(self.too_deep(self.pos, self.path_string()));
                 }
                 self.check_attrs(&e, attrs)?;
+                if self.record.is_some() {
+                    self.record_start(&e, local, pos)?;
+                }
                 self.cur = Some(e);
                 Ok(())
             }
@@ -439,6 +495,9 @@ impl<'a> Reader<'a> {
             Some(Peek::End { .. }) => {
                 self.path.pop();
                 self.cur = None;
+                if let Some(record) = &mut self.record {
+                    record.push(Recorded::End);
+                }
                 Ok(())
             }
             other => {
@@ -451,62 +510,21 @@ impl<'a> Reader<'a> {
     /// Read character data up to (not including) the end tag of the current element.
     fn read_text(&mut self) -> R<Cow<'a, str>> {
         let mut acc: Option<Cow<'a, str>> = None;
-        fn push<'x>(acc: &mut Option<Cow<'x, str>>, s: Cow<'x, str>) {
-            match acc {
-                None => *acc = Some(s),
-                Some(a) => a.to_mut().push_str(&s),
-            }
-        }
         loop {
             let pos = self.xml.buffer_position();
             let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
             match ev {
                 Event::Text(t) => {
-                    if t.iter().any(|b| *b < 0x20 && !is_xml_ws(*b)) {
-                        return Err(self.error_at(
-                            Rule::NotWellFormed,
-                            pos,
-                            self.path_string(),
-                            "control character in text".into(),
-                        ));
-                    }
-                    // Sliced from the input checked once (the same bytes: the event borrows
-                    // them from the input); only a text with a CR is normalised.
-                    let raw = usize::try_from(pos).ok().and_then(|p| self.src.get(p..p.checked_add(t.len())?));
-                    let s = match raw {
-                        Some(raw) if std::ptr::eq(raw.as_ptr(), t.as_ptr()) && !raw.contains('\r') => {
-                            Cow::Borrowed(raw)
-                        }
-                        _ => t.xml10_content().map_err(|e| self.error(Rule::Encoding, e.to_string()))?,
-                    };
-                    push(&mut acc, s);
+                    let s = self.text_of(&t, pos)?;
+                    push_text(&mut acc, s);
                 }
                 Event::CData(t) => {
                     let s = t.decode().map_err(|e| self.error(Rule::Encoding, e.to_string()))?;
-                    push(&mut acc, s);
+                    push_text(&mut acc, s);
                 }
                 Event::GeneralRef(r) => {
-                    let c = if r.is_char_ref() {
-                        r.resolve_char_ref().ok().flatten()
-                    } else {
-                        match r.as_ref() {
-                            b"lt" => Some('<'),
-                            b"gt" => Some('>'),
-                            b"amp" => Some('&'),
-                            b"apos" => Some('\''),
-                            b"quot" => Some('"'),
-                            _ => None,
-                        }
-                    };
-                    let Some(c) = c else {
-                        return Err(self.error_at(
-                            Rule::UndeclaredEntity,
-                            pos,
-                            self.path_string(),
-                            format!("entity &{}; is not allowed", String::from_utf8_lossy(r.as_ref())),
-                        ));
-                    };
-                    push(&mut acc, Cow::Owned(c.to_string()));
+                    let c = self.ref_char(&r, pos)?;
+                    push_text(&mut acc, Cow::Owned(c.to_string()));
                 }
                 Event::Comment(_) => {}
                 Event::End(_) => {
@@ -535,6 +553,61 @@ impl<'a> Reader<'a> {
         Ok(acc.unwrap_or(Cow::Borrowed("")))
     }
 
+    /// The content of a text event at `pos` (control characters refused), sliced from the
+    /// input checked once (the event borrows the same bytes); only a text with a CR is
+    /// normalised.
+    #[inline]
+    fn text_of(&self, t: &BytesText<'a>, pos: u64) -> R<Cow<'a, str>> {
+        // One pass: control characters refused, a CR noted.
+        let mut cr = false;
+        for &b in t.iter() {
+            if b < 0x20 {
+                match b {
+                    b'\r' => cr = true,
+                    b'\n' | b'\t' => {}
+                    _ => {
+                        return Err(self.error_at(
+                            Rule::NotWellFormed,
+                            pos,
+                            self.path_string(),
+                            "control character in text".into(),
+                        ));
+                    }
+                }
+            }
+        }
+        let raw = usize::try_from(pos).ok().and_then(|p| self.src.get(p..p.checked_add(t.len())?));
+        match raw {
+            Some(raw) if !cr && std::ptr::eq(raw.as_ptr(), t.as_ptr()) => Ok(Cow::Borrowed(raw)),
+            _ => t.xml10_content().map_err(|e| self.error(Rule::Encoding, e.to_string())),
+        }
+    }
+
+    /// The character a reference at `pos` stands for: a character reference or one of the
+    /// five predefined entities; any other entity is refused.
+    fn ref_char(&self, r: &BytesRef<'_>, pos: u64) -> R<char> {
+        let c = if r.is_char_ref() {
+            r.resolve_char_ref().ok().flatten()
+        } else {
+            match r.as_ref() {
+                b"lt" => Some('<'),
+                b"gt" => Some('>'),
+                b"amp" => Some('&'),
+                b"apos" => Some('\''),
+                b"quot" => Some('"'),
+                _ => None,
+            }
+        };
+        c.ok_or_else(|| {
+            self.error_at(
+                Rule::UndeclaredEntity,
+                pos,
+                self.path_string(),
+                format!("entity &{}; is not allowed", String::from_utf8_lossy(r.as_ref())),
+            )
+        })
+    }
+
     fn is_account_id(&self) -> bool {
         let Some((leaf, _)) = self.path.last() else {
             return false;
@@ -559,13 +632,19 @@ impl<'a> Reader<'a> {
 
     fn simple<T: SimpleValue>(&mut self) -> R<T> {
         let text = self.read_text()?;
-        match T::parse_text(&text) {
-            Ok(v) => Ok(v),
+        let v = match T::parse_text(&text) {
+            Ok(v) => v,
             Err(f) => {
                 let e = self.facet_error(f, &text);
-                self.recover(e)
+                self.recover(e)?
             }
+        };
+        if let Some(record) = &mut self.record
+            && !text.is_empty()
+        {
+            record.push(Recorded::Text(text));
         }
+        Ok(v)
     }
 
     /// Collect violations instead of stopping at the first: a value that breaks a facet (or is
@@ -701,50 +780,55 @@ impl<'a> Reader<'a> {
         Ok(v)
     }
 
-    /// A required `xs:any` element (any namespace), kept as raw XML.
+    /// A required `xs:any` element (any namespace), kept as raw XML. Its content is checked
+    /// for well-formedness as any element's (attributes, text, references), and recorded
+    /// element by element when recording.
     pub fn req_any(&mut self) -> R<super::AnyElement> {
         self.fill()?;
-        let Some(Peek::Start { e, pos, .. }) = self.peeked.take() else {
+        let Some(Peek::Start { e, pos, local, .. }) = self.peeked.take() else {
             return Err(self.expected(&["(any element)"]));
         };
         let start = usize::try_from(pos).unwrap_or(usize::MAX);
-        let mut depth = 1usize;
-        let _ = e;
+        // Per open element while recording: its direct text and whether it has children.
+        let mut open: Vec<(Option<Cow<'a, str>>, bool)> = Vec::new();
+        self.any_start(&e, local, pos, &mut open)?;
         loop {
             let p = self.xml.buffer_position();
             let ev = self.xml.read_event().map_err(|err| self.xml_error(err))?;
             match ev {
                 Event::Start(e) => {
                     self.enter(&e, p)?;
-                    depth += 1;
-                    if self.depth() + depth > self.limits.max_depth {
-                        return Err(self.error_at(
-                            Rule::LimitDepth,
-                            p,
-                            self.path_string(),
-                            format!("nesting deeper than {}", self.limits.max_depth),
-                        ));
+                    if self.depth() + open.len() + 1 > self.limits.max_depth {
+                        return Err(self.too_deep(p, self.path_string()));
                     }
+                    let local = e.name().into_inner().iter().position(|b| *b == b':').map_or(0, |i| i + 1);
+                    self.any_start(&e, local, p, &mut open)?;
                 }
                 Event::End(_) => {
                     self.leave();
-                    depth -= 1;
-                    if depth == 0 {
+                    if self.any_end(&mut open) {
                         break;
                     }
                 }
                 Event::GeneralRef(r) => {
-                    let ok = r.is_char_ref() || matches!(r.as_ref(), b"lt" | b"gt" | b"amp" | b"apos" | b"quot");
-                    if !ok {
-                        return Err(self.error_at(
-                            Rule::UndeclaredEntity,
-                            p,
-                            self.path_string(),
-                            "undeclared entity".into(),
-                        ));
+                    let c = self.ref_char(&r, p)?;
+                    if self.record.is_some() {
+                        any_text(&mut open, Cow::Owned(c.to_string()));
                     }
                 }
-                Event::Text(_) | Event::CData(_) | Event::Comment(_) => {}
+                Event::Text(t) => {
+                    let s = self.text_of(&t, p)?;
+                    if self.record.is_some() {
+                        any_text(&mut open, s);
+                    }
+                }
+                Event::CData(t) => {
+                    let s = t.decode().map_err(|err| self.error(Rule::Encoding, err.to_string()))?;
+                    if self.record.is_some() {
+                        any_text(&mut open, s);
+                    }
+                }
+                Event::Comment(_) => {}
                 other => self.check_misc(&other, p)?,
             }
             let end = usize::try_from(self.xml.buffer_position()).unwrap_or(usize::MAX);
@@ -761,6 +845,155 @@ impl<'a> Reader<'a> {
         let body = self.input.get(self.offset..).unwrap_or_default();
         let raw = body.get(start..end).unwrap_or_default();
         Ok(super::AnyElement::new(String::from_utf8_lossy(raw).into_owned()))
+    }
+
+    /// An element starts inside `xs:any` content: its attributes are checked (well-formed, no
+    /// duplicates) and, when recording, it is recorded. `open` holds, per open element of
+    /// the content, its direct text so far and whether it has children (recording only).
+    fn any_start(
+        &mut self,
+        e: &BytesStart<'a>,
+        local: usize,
+        pos: u64,
+        open: &mut Vec<(Option<Cow<'a, str>>, bool)>,
+    ) -> R<()> {
+        if self.record.is_none() {
+            if !e.attributes_raw().iter().all(|b| is_xml_ws(*b)) {
+                for a in e.attributes() {
+                    let a = a.map_err(|err| self.attr_error(pos, err))?;
+                    a.unescape_value().map_err(|err| self.attr_error(pos, err))?;
+                }
+            }
+            // Only the depth is tracked.
+            open.push((None, false));
+            return Ok(());
+        }
+        if let Some(parent) = open.last_mut() {
+            parent.1 = true;
+            // Text of a parent before its first child or between children (mixed content)
+            // is reported at the parent's end, in one piece.
+        }
+        self.record_start(e, local, pos)?;
+        open.push((None, false));
+        Ok(())
+    }
+
+    /// An element of `xs:any` content ends; `true` when it was the outermost. Recording:
+    /// its text is reported (see [`Recorder::text`]), then its end.
+    fn any_end(&mut self, open: &mut Vec<(Option<Cow<'a, str>>, bool)>) -> bool {
+        let (text, has_children) = open.pop().unwrap_or((None, false));
+        if let Some(record) = &mut self.record {
+            if let Some(text) = text
+                && !text.is_empty()
+                && !(has_children && text.bytes().all(is_xml_ws))
+            {
+                record.push(Recorded::Text(text));
+            }
+            record.push(Recorded::End);
+        }
+        open.is_empty()
+    }
+
+    /// Recording, at the end tag of an element of complex type: when it had no child elements
+    /// (nothing recorded since its start), the whitespace it held is its text.
+    #[inline(never)]
+    fn record_childless_ws(&mut self) {
+        let ws = self.pending_ws.take();
+        if let Some(record) = &mut self.record
+            && matches!(record.last(), Some(Recorded::Start(..) | Recorded::Attribute(..)))
+            && let Some(ws) = ws
+            && !ws.is_empty()
+        {
+            record.push(Recorded::Text(ws));
+        }
+    }
+
+    /// The depth limit broken at `pos`.
+    fn too_deep(&self, pos: u64, path: String) -> Error {
+        self.error_at(Rule::LimitDepth, pos, path, format!("nesting deeper than {}", self.limits.max_depth))
+    }
+
+    /// A malformed attribute of the start tag at `pos` (the same error whether recording or not).
+    fn attr_error(&self, pos: u64, err: impl std::fmt::Display) -> Error {
+        self.error_at(Rule::NotWellFormed, pos, self.path_string(), err.to_string())
+    }
+
+    /// The part of the input at the same address as `bytes` (which the tokenizer sliced from
+    /// it), as `&'a str`.
+    fn borrowed(&self, bytes: &[u8]) -> Option<&'a str> {
+        let start = (bytes.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
+        let s = self.src.get(start..start.checked_add(bytes.len())?)?;
+        std::ptr::eq(s.as_ptr(), bytes.as_ptr()).then_some(s)
+    }
+
+    /// Record the start of the element whose start tag `e` begins at `pos` (`local`: where
+    /// its local name starts), then its attributes other than namespace declarations.
+    #[inline(never)]
+    fn record_start(&mut self, e: &BytesStart<'_>, local: usize, pos: u64) -> R<()> {
+        let Some(name) = self.borrowed(local_of(e, local)) else {
+            return Err(self.attr_error(pos, "element name outside the input"));
+        };
+        let offset = usize::try_from(pos).unwrap_or(usize::MAX).saturating_add(self.offset);
+        let mut attrs = Vec::new();
+        if !e.attributes_raw().iter().all(|b| is_xml_ws(*b)) {
+            for a in e.attributes() {
+                let a = a.map_err(|err| self.attr_error(pos, err))?;
+                let key = a.key.as_ref();
+                if key == b"xmlns" || key.starts_with(b"xmlns:") {
+                    continue;
+                }
+                let Some(key) = self.borrowed(split_qname(key).1) else {
+                    return Err(self.attr_error(pos, "attribute name outside the input"));
+                };
+                let value = match a.unescape_value().map_err(|err| self.attr_error(pos, err))? {
+                    Cow::Borrowed(v) => {
+                        self.borrowed(v.as_bytes()).map_or_else(|| Cow::Owned(v.to_owned()), Cow::Borrowed)
+                    }
+                    Cow::Owned(v) => Cow::Owned(v),
+                };
+                attrs.push(Recorded::Attribute(key, value));
+            }
+        }
+        if let Some(record) = &mut self.record {
+            record.push(Recorded::Start(name, offset));
+            record.append(&mut attrs);
+        }
+        Ok(())
+    }
+
+    /// Record the located element's start (after its attributes were checked), when recording.
+    fn record_located(&mut self) -> R<()> {
+        if self.record.is_none() {
+            return Ok(());
+        }
+        let Some(e) = self.cur.take() else { return Ok(()) };
+        let local = e.name().into_inner().iter().position(|b| *b == b':').map_or(0, |i| i + 1);
+        let recorded = self.record_start(&e, local, self.pos);
+        self.cur = Some(e);
+        recorded
+    }
+
+    /// Start recording: from here on every element this reader reads (start, attributes
+    /// other than namespace declarations, text, end), the located root element's start
+    /// included and `xs:any` content element by element, is kept in document order, and
+    /// [`Reader::replay`] hands it to a [`Recorder`]. Errors are the same as without
+    /// recording. (The record is kept in the reader rather than sent straight to a recorder
+    /// so that `Reader` needs no second lifetime; it costs one vector of events.)
+    pub fn record(&mut self) {
+        self.record = Some(Vec::with_capacity(self.src.len() / 32));
+    }
+
+    /// Hand everything recorded so far to `rec`, in document order (and go on recording).
+    pub fn replay(&mut self, rec: &mut dyn Recorder<'a>) {
+        let Some(record) = &mut self.record else { return };
+        for ev in record.drain(..) {
+            match ev {
+                Recorded::Start(name, offset) => rec.start(name, offset),
+                Recorded::Attribute(name, value) => rec.attribute(name, value),
+                Recorded::Text(text) => rec.text(text),
+                Recorded::End => rec.end(),
+            }
+        }
     }
 
     /// An optional `xs:any` element.
@@ -869,20 +1102,13 @@ impl<'a> Reader<'a> {
                         self.pos = pos;
                         self.cur = Some(e);
                         if self.depth() > self.limits.max_depth {
-                            return Err(
-                                self.error(Rule::LimitDepth, format!("nesting deeper than {}", self.limits.max_depth))
-                            );
+                            return Err(self.too_deep(self.pos, self.path_string()));
                         }
                         return Ok(ns);
                     }
                     self.outer_depth += 1;
                     if self.outer_depth > self.limits.max_depth {
-                        return Err(self.error_at(
-                            Rule::LimitDepth,
-                            pos,
-                            String::new(),
-                            format!("nesting deeper than {}", self.limits.max_depth),
-                        ));
+                        return Err(self.too_deep(pos, String::new()));
                     }
                 }
                 Event::End(_) => {
@@ -943,12 +1169,7 @@ impl<'a> Reader<'a> {
                     }
                     self.outer_depth += 1;
                     if self.outer_depth > self.limits.max_depth {
-                        return Err(self.error_at(
-                            Rule::LimitDepth,
-                            pos,
-                            String::new(),
-                            format!("nesting deeper than {}", self.limits.max_depth),
-                        ));
+                        return Err(self.too_deep(pos, String::new()));
                     }
                 }
                 Event::End(_) => {
@@ -973,13 +1194,7 @@ impl<'a> Reader<'a> {
 
     /// Start reading the located root as `T`.
     pub fn read_located<T: RootElement>(&mut self) -> R<T> {
-        self.ns = T::NAMESPACE;
-        self.default_ok = None;
-        self.prefix_ok = None;
-        if let Some(e) = self.cur.take() {
-            self.check_attrs(&e, T::ATTRS)?;
-            self.cur = Some(e);
-        }
+        self.begin_located::<T>()?;
         let read = T::read(self).and_then(|v| {
             self.close()?;
             self.finish()?;
@@ -990,6 +1205,69 @@ impl<'a> Reader<'a> {
             Ok(v) => Ok(v),
             Err(e) => Err(self.with_collected(e)),
         }
+    }
+
+    /// Switch to `T`'s namespace and check (and record, when recording) the located element's
+    /// start tag.
+    fn begin_located<T: RootElement>(&mut self) -> R<()> {
+        self.ns = T::NAMESPACE;
+        self.default_ok = None;
+        self.prefix_ok = None;
+        if let Some(e) = self.cur.take() {
+            self.check_attrs(&e, T::ATTRS)?;
+            self.cur = Some(e);
+        }
+        self.record_located()
+    }
+
+    /// Read the located element as `T`, through its end tag, and nothing after it (unlike
+    /// [`read_located`], the rest of the input is not read: for an element beside the one a
+    /// caller reads next, e.g. a business header before its Document).
+    pub fn read_located_element<T: RootElement>(&mut self) -> R<T> {
+        self.begin_located::<T>()?;
+        let read = T::read(self).and_then(|v| {
+            self.close()?;
+            Ok(v)
+        });
+        match read {
+            Ok(_) if !self.collected.is_empty() => Err(Error::from_violations(std::mem::take(&mut self.collected))),
+            Ok(v) => Ok(v),
+            Err(e) => Err(self.with_collected(e)),
+        }
+    }
+
+    /// How many elements enclose the located element (0: it is the document's root).
+    pub fn located_depth(&self) -> usize {
+        self.outer_depth
+    }
+
+    /// Skip the located element (its start tag consumed by [`Reader::locate`]) through its end
+    /// tag, checking well-formedness and the depth limit as it goes, so that `locate` can look
+    /// further.
+    pub fn skip_located(&mut self) -> R<()> {
+        self.cur = None;
+        self.path.pop();
+        let mut depth = 1usize;
+        while depth > 0 {
+            let pos = self.xml.buffer_position();
+            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            match ev {
+                Event::Start(e) => {
+                    self.enter(&e, pos)?;
+                    depth += 1;
+                    if self.outer_depth + depth > self.limits.max_depth {
+                        return Err(self.too_deep(pos, String::new()));
+                    }
+                }
+                Event::End(_) => {
+                    self.leave();
+                    depth -= 1;
+                }
+                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) | Event::Comment(_) => {}
+                other => self.check_misc(&other, pos)?,
+            }
+        }
+        Ok(())
     }
 
     /// An error with `rule` and `message` at the current element (its path, line and column),
@@ -1008,6 +1286,19 @@ pub fn read_root<T: RootElement>(input: &[u8], limits: &Limits) -> R<T> {
     let mut r = Reader::new(input, limits)?;
     r.locate(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
     r.read_located::<T>()
+}
+
+/// [`read_root`], recording: on success `rec` has received the root element's subtree (its
+/// own start and end included; elements, attributes other than namespace declarations, text,
+/// `xs:any` content), in document order, from the same tokenization that built the value. On
+/// an error, `rec` receives nothing, and the error is the one [`read_root`] gives.
+pub fn read_root_recording<'a, T: RootElement>(input: &'a [u8], limits: &Limits, rec: &mut dyn Recorder<'a>) -> R<T> {
+    let mut r = Reader::new(input, limits)?;
+    r.locate(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
+    r.record();
+    let v = r.read_located::<T>()?;
+    r.replay(rec);
+    Ok(v)
 }
 
 /// Read the element that starts at byte `start` of `input` as `T`, for a root element inside a
@@ -1033,13 +1324,7 @@ pub fn read_fragment<T: RootElement>(
     if r.outer_depth != outer_depth {
         return Err(r.error(Rule::UnexpectedElement, format!("the element at the start is not {}", T::ELEMENT)));
     }
-    r.ns = T::NAMESPACE;
-    r.default_ok = None;
-    r.prefix_ok = None;
-    if let Some(e) = r.cur.take() {
-        r.check_attrs(&e, T::ATTRS)?;
-        r.cur = Some(e);
-    }
+    r.begin_located::<T>()?;
     let v = T::read(&mut r).and_then(|v| {
         r.close()?;
         Ok(v)

@@ -19,7 +19,11 @@ pub trait Recorder<'a> {
     /// An attribute of the element just started (after its `start`, before its content);
     /// namespace declarations are not reported.
     fn attribute(&mut self, local_name: &'a str, value: Cow<'a, str>);
-    /// Text content of the current element (entities resolved), once per element that has any.
+    /// Text content of the current element (entities and character references resolved,
+    /// CDATA included, line ends normalised), at most once per element, just before its
+    /// `end`: the concatenation of the element's direct text, unless it is empty, or only
+    /// whitespace in an element with child elements (indentation). Only `xs:any` content can
+    /// have both text and child elements (mixed content).
     fn text(&mut self, text: Cow<'a, str>);
     /// The current element ends.
     fn end(&mut self);
