@@ -32,13 +32,13 @@ pub(crate) enum Era {
 
 /// A decode-side error about `element`, located by its name and line.
 pub(crate) fn invalid(element: &Element, error: InvalidValue) -> DecodeError {
-    DecodeError::invalid(element.location(&element.name), error.to_string())
+    DecodeError::invalid(element.location(element.name), error.to_string())
 }
 
 /// A required child is missing (only for values the canonical model requires but the schema
 /// lets be absent).
 pub(crate) fn missing(element: &Element, child: &str) -> DecodeError {
-    DecodeError::missing_field(element.location(&element.name), child)
+    DecodeError::missing_field(element.location(element.name), child)
 }
 
 // ---------------------------------------------------------------- decode

@@ -170,17 +170,18 @@ impl Iso20022Codec {
 /// At most this many over-long values are cut in one document (each costs a validation pass).
 const MAX_TRUNCATIONS: usize = 1_000;
 
-/// Validate `input`; in lenient mode, cut over-long text values to their `maxLength` until
-/// the document validates, returning the cut document and a `Truncated` loss per value.
-fn validate_lenient<'a>(
-    input: &'a [u8],
+/// After `error` refused `input`: in lenient mode, cut over-long text values to their
+/// `maxLength` until the document validates, returning the cut document and a `Truncated` loss
+/// per value; otherwise (or for any other violation) the error.
+fn truncate_lenient(
+    input: &[u8],
     limits: &Limits,
     lenient: bool,
-) -> Result<(std::borrow::Cow<'a, [u8]>, Vec<Loss>), DecodeError> {
+    mut error: Iso20022Error,
+) -> Result<(Vec<u8>, Vec<Loss>), DecodeError> {
     let mut bytes = std::borrow::Cow::Borrowed(input);
     let mut losses = Vec::new();
     for _ in 0..=MAX_TRUNCATIONS {
-        let Err(error) = crate::parse_any(&bytes, limits) else { return Ok((bytes, losses)) };
         let Some(v) = error.violations().first().filter(|v| lenient && v.rule == Rule::MaxLength) else {
             return Err(decode_error(&error));
         };
@@ -193,6 +194,10 @@ fn validate_lenient<'a>(
             format!("text of {length} characters cut to its maxLength {max} (lenient text)"),
         ));
         bytes = std::borrow::Cow::Owned(cut);
+        match crate::parse_any(&bytes, limits) {
+            Ok(_) => return Ok((bytes.into_owned(), losses)),
+            Err(next) => error = next,
+        }
     }
     Err(DecodeError::limit(
         Location::default(),
@@ -227,6 +232,46 @@ fn truncate_text_at(bytes: &[u8], line: u64, column: u64, max: usize) -> Option<
     out.extend_from_slice(quick_xml::escape::escape(kept.as_str()).as_bytes());
     out.extend_from_slice(text.get(close..)?.as_bytes());
     Some((out, length))
+}
+
+impl Iso20022Codec {
+    /// Map a recorded (validated) document of namespace `namespace` to the canonical model;
+    /// `losses` are those found before (lenient truncations).
+    fn map(
+        &self,
+        namespace: &str,
+        recorded: tree::TreeBuilder<'_>,
+        mut losses: Vec<Loss>,
+    ) -> Result<Decoded, DecodeError> {
+        if IsoMessage::from_namespace(namespace) != Some(self.message) {
+            return Err(DecodeError::unsupported(
+                Location::path("/Document"),
+                format!("expected a {} document, found namespace {namespace:?}", self.message.id()),
+            ));
+        }
+        let parsed = tree::parsed(recorded)?;
+        parsed.document.mark();
+        let root = parsed
+            .document
+            .child(self.message.root())
+            .ok_or_else(|| common::missing(&parsed.document, self.message.root()))?;
+        let era = self.message.era();
+        let mut message = match self.message {
+            IsoMessage::Pain001V03 | IsoMessage::Pain001V09 => pain001::decode(root, era)?,
+            IsoMessage::Pacs008V08 => pacs008::decode(root)?,
+            IsoMessage::Pain002V03 | IsoMessage::Pain002V10 | IsoMessage::Pacs002V10 => status::decode(root, era)?,
+            IsoMessage::Pacs004V09 => pacs004::decode(root)?,
+            IsoMessage::Camt053V02 | IsoMessage::Camt053V08 => camt::decode(root, era, camt::Kind::Statement)?,
+            IsoMessage::Camt054V02 | IsoMessage::Camt054V08 => camt::decode(root, era, camt::Kind::Notification)?,
+        };
+        if let Some(app_header) = &parsed.app_header {
+            app_header.mark();
+            header_mut(&mut message).business_header = Some(head::decode(app_header)?);
+            app_header.losses("", &mut losses);
+        }
+        parsed.document.losses("", &mut losses);
+        Ok(Decoded { message, losses })
+    }
 }
 
 /// A codec for every supported version, for the facade's registry.
@@ -284,36 +329,19 @@ impl Codec for Iso20022Codec {
     }
 
     fn decode(&self, input: &[u8], decode_limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
-        let (input, truncations) = validate_lenient(input, &limits(decode_limits), self.lenient_text)?;
-        let parsed = tree::parse(&input)?;
-        if IsoMessage::from_namespace(&parsed.namespace) != Some(self.message) {
-            return Err(DecodeError::unsupported(
-                Location::path("/Document"),
-                format!("expected a {} document, found namespace {:?}", self.message.id(), parsed.namespace),
-            ));
+        let limits = limits(decode_limits);
+        // One validating read that records the tree the mapping reads (see `tree::record`).
+        let mut recorded = tree::TreeBuilder::new(input, 1);
+        match tree::record(input, &limits, &mut recorded) {
+            Ok(namespace) => self.map(namespace, recorded, Vec::new()),
+            Err(error) => {
+                // Only the lenient option's over-long text gets here without an error.
+                let (cut, truncations) = truncate_lenient(input, &limits, self.lenient_text, error)?;
+                let mut recorded = tree::TreeBuilder::new(&cut, 1);
+                let namespace = tree::record(&cut, &limits, &mut recorded).map_err(|e| decode_error(&e))?;
+                self.map(namespace, recorded, truncations)
+            }
         }
-        parsed.document.mark();
-        let root = parsed
-            .document
-            .child(self.message.root())
-            .ok_or_else(|| common::missing(&parsed.document, self.message.root()))?;
-        let era = self.message.era();
-        let mut message = match self.message {
-            IsoMessage::Pain001V03 | IsoMessage::Pain001V09 => pain001::decode(root, era)?,
-            IsoMessage::Pacs008V08 => pacs008::decode(root)?,
-            IsoMessage::Pain002V03 | IsoMessage::Pain002V10 | IsoMessage::Pacs002V10 => status::decode(root, era)?,
-            IsoMessage::Pacs004V09 => pacs004::decode(root)?,
-            IsoMessage::Camt053V02 | IsoMessage::Camt053V08 => camt::decode(root, era, camt::Kind::Statement)?,
-            IsoMessage::Camt054V02 | IsoMessage::Camt054V08 => camt::decode(root, era, camt::Kind::Notification)?,
-        };
-        let mut losses = truncations;
-        if let Some(app_header) = &parsed.app_header {
-            app_header.mark();
-            header_mut(&mut message).business_header = Some(head::decode(app_header)?);
-            app_header.losses("", &mut losses);
-        }
-        parsed.document.losses("", &mut losses);
-        Ok(Decoded { message, losses })
     }
 
     fn encode(&self, message: &Message, opts: &EncodeOptions) -> Result<Encoded, EncodeError> {
