@@ -424,7 +424,7 @@ pub(crate) fn header_losses(out: &mut Out, header: &GroupHeader, path: &str, wri
     ];
     for (field, present) in fields {
         if present && !written.contains(&field) {
-            out.drop_if(true, &format!("{path}/{field}"), field);
+            out.drop_if(true, format_args!("{path}/{field}"), field);
         }
     }
 }
