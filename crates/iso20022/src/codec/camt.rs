@@ -245,7 +245,7 @@ fn transaction(t: &Element, era: Era) -> Result<EntryTransaction, DecodeError> {
         && let (Some(amt), Some(tx)) = (t.peek("Amt"), details.and_then(|d| d.peek("TxAmt")))
         && let Some(tx_amt) = tx.peek("Amt")
         && tx_amt.peek_text() == amt.peek_text()
-        && tx_amt.attrs == amt.attrs
+        && tx_amt.same_attributes(amt)
     {
         tx.mark();
         tx_amt.mark();

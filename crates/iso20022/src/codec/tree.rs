@@ -20,7 +20,7 @@ use std::cell::{Cell, RefCell};
 use std::fmt::Write as _;
 
 use payglot_core_model::{DecodeError, Location, Loss};
-use quick_xml::events::attributes::Attributes;
+use quick_xml::events::attributes::Attributes as XmlAttributes;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
@@ -51,7 +51,8 @@ pub(crate) struct Element<'a> {
     /// A later sibling has the same name (so this one's path segment is indexed too).
     twin_follows: bool,
     used: Cell<bool>,
-    pub(crate) attrs: Vec<(&'a str, Cow<'a, str>)>,
+    /// Attributes (ISO 20022 elements have at most one, `Ccy`, so no allocation).
+    attrs: Attributes<'a>,
     text: Cow<'a, str>,
     pub(crate) children: Vec<Element<'a>>,
     /// Set when the mapping kept the value in a less exact form (reported as `Approximated`).
@@ -111,6 +112,11 @@ impl<'a> Element<'a> {
     /// An attribute's value (attributes travel with their element's use).
     pub(crate) fn attr(&self, name: &str) -> Option<&str> {
         self.attrs.iter().find(|(k, _)| *k == name).map(|(_, v)| &**v)
+    }
+
+    /// Whether both elements carry the same attributes (in the same order).
+    pub(crate) fn same_attributes(&self, other: &Element<'_>) -> bool {
+        self.attrs.iter().eq(other.attrs.iter())
     }
 
     /// Record that the mapping kept this element's value in a less exact form.
@@ -211,16 +217,41 @@ pub(crate) fn describe(element: &Element<'_>) -> String {
     }
 }
 
-fn push_child<'a>(parent: &mut Element<'a>, mut child: Element<'a>) {
-    // Same-named siblings are usually adjacent: search from the end.
-    child.index = match parent.children.iter_mut().rev().find(|c| c.name == child.name) {
-        Some(twin) => {
-            twin.twin_follows = true;
-            twin.index + 1
+/// Number same-named siblings (`index`, `twin_follows`) for their paths.
+fn number_twins(children: &mut [Element<'_>]) {
+    for i in 0..children.len() {
+        let Some((done, rest)) = children.split_at_mut_checked(i) else { return };
+        let Some(child) = rest.first_mut() else { return };
+        // Same-named siblings are usually adjacent: search from the end.
+        child.index = match done.iter_mut().rev().find(|c| c.name == child.name) {
+            Some(twin) => {
+                twin.twin_follows = true;
+                twin.index + 1
+            }
+            None => 1,
+        };
+    }
+}
+
+/// An element's attributes: the first inline, any others in a vector.
+#[derive(Debug, Default)]
+struct Attributes<'a> {
+    first: Option<(&'a str, Cow<'a, str>)>,
+    more: Vec<(&'a str, Cow<'a, str>)>,
+}
+
+impl<'a> Attributes<'a> {
+    fn push(&mut self, attribute: (&'a str, Cow<'a, str>)) {
+        if self.first.is_none() {
+            self.first = Some(attribute);
+        } else {
+            self.more.push(attribute);
         }
-        None => 1,
-    };
-    parent.children.push(child);
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &(&'a str, Cow<'a, str>)> {
+        self.first.iter().chain(self.more.iter())
+    }
 }
 
 // ---------------------------------------------------------------- building
@@ -231,14 +262,24 @@ fn push_child<'a>(parent: &mut Element<'a>, mut child: Element<'a>) {
 pub(crate) struct TreeBuilder<'a> {
     input: &'a [u8],
     first_line: u64,
-    stack: Vec<Element<'a>>,
+    /// The open elements, each with where its finished children start in `finished`.
+    stack: Vec<(Element<'a>, usize)>,
+    /// Finished children of the open elements, innermost last: moved into their parent's
+    /// vector (of exactly their number) when it ends, so no vector grows element by element.
+    finished: Vec<Element<'a>>,
     roots: Vec<Element<'a>>,
 }
 
 impl<'a> TreeBuilder<'a> {
     /// A builder for elements recorded from `input`, whose first byte is on `first_line`.
     pub(crate) fn new(input: &'a [u8], first_line: u64) -> Self {
-        TreeBuilder { input, first_line, stack: Vec::with_capacity(16), roots: Vec::new() }
+        TreeBuilder {
+            input,
+            first_line,
+            stack: Vec::with_capacity(16),
+            finished: Vec::with_capacity(64),
+            roots: Vec::new(),
+        }
     }
 
     /// The first finished root named `name`, or failing that the first child of a root so
@@ -259,21 +300,19 @@ impl<'a> TreeBuilder<'a> {
 impl<'a> Recorder<'a> for TreeBuilder<'a> {
     fn start(&mut self, local_name: &'a str, offset: usize) {
         let before = self.input.get(..offset).unwrap_or(self.input);
-        self.stack.push(Element {
-            name: local_name,
-            pos: Pos { before, first_line: self.first_line },
-            ..Element::default()
-        });
+        let element =
+            Element { name: local_name, pos: Pos { before, first_line: self.first_line }, ..Element::default() };
+        self.stack.push((element, self.finished.len()));
     }
 
     fn attribute(&mut self, local_name: &'a str, value: Cow<'a, str>) {
-        if let Some(top) = self.stack.last_mut() {
+        if let Some((top, _)) = self.stack.last_mut() {
             top.attrs.push((local_name, value));
         }
     }
 
     fn text(&mut self, text: Cow<'a, str>) {
-        if let Some(top) = self.stack.last_mut() {
+        if let Some((top, _)) = self.stack.last_mut() {
             if top.text.is_empty() {
                 top.text = text;
             } else {
@@ -283,14 +322,17 @@ impl<'a> Recorder<'a> for TreeBuilder<'a> {
     }
 
     fn end(&mut self) {
-        let Some(mut element) = self.stack.pop() else { return };
-        // Elements with children keep no (whitespace) text.
-        if !element.children.is_empty() {
+        let Some((mut element, first_child)) = self.stack.pop() else { return };
+        if first_child < self.finished.len() {
+            element.children = self.finished.split_off(first_child);
+            number_twins(&mut element.children);
+            // Elements with children keep no (whitespace) text.
             element.text = Cow::Borrowed("");
         }
-        match self.stack.last_mut() {
-            Some(parent) => push_child(parent, element),
-            None => self.roots.push(element),
+        if self.stack.is_empty() {
+            self.roots.push(element);
+        } else {
+            self.finished.push(element);
         }
     }
 }
@@ -500,10 +542,10 @@ fn record_start<'a>(
     let content = std::str::from_utf8(content).map_err(|e| e.to_string())?;
     let name_len = start.name().as_ref().len();
     let name = content.get(..name_len).unwrap_or_default();
-    let local = name.rsplit(':').next().unwrap_or(name);
+    let local = name.find(':').and_then(|colon| name.get(colon + 1..)).unwrap_or(name);
     tree.start(local, position + base);
     if content.len() > name_len {
-        for attribute in Attributes::new(content, name_len) {
+        for attribute in XmlAttributes::new(content, name_len) {
             let attribute = attribute.map_err(|e| e.to_string())?;
             let key = attribute.key.as_ref();
             if key == b"xmlns" || key.starts_with(b"xmlns:") {
