@@ -571,3 +571,60 @@ fn resolve_reference(reference: &BytesRef<'_>) -> Option<char> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{TreeBuilder, Want, parsed, record_own};
+
+    fn recorded(xml: &[u8]) -> TreeBuilder<'_> {
+        let mut tree = TreeBuilder::new(xml, 1);
+        record_own(xml, &mut tree, &mut Want::Document { document: false, app_header: false }).unwrap();
+        tree
+    }
+
+    #[test]
+    fn records_names_text_attributes_and_lines_through_an_envelope() {
+        let xml = "\u{FEFF}<Env xmlns:h=\"urn:iso:std:iso:20022:tech:xsd:head.001.001.02\">\n\
+            <h:AppHdr><h:BizMsgIdr>B1</h:BizMsgIdr></h:AppHdr>\n\
+            <d:Document xmlns:d=\"urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08\">\n\
+            <d:A><d:Amt Ccy=\"EUR\">1.50</d:Amt><d:T>x &amp; y<![CDATA[ <z> ]]>&#33;</d:T>\n\
+            <d:R>1</d:R><d:R>2</d:R><d:S/></d:A></d:Document></Env>";
+        let parsed = parsed(recorded(xml.as_bytes())).unwrap();
+        let header = parsed.app_header.unwrap();
+        assert_eq!(header.name, "AppHdr");
+        assert_eq!(header.child_text("BizMsgIdr"), Some("B1"));
+        let a = parsed.document.child("A").unwrap();
+        let amount = a.child("Amt").unwrap();
+        assert_eq!((amount.text(), amount.attr("Ccy")), ("1.50", Some("EUR")));
+        assert_eq!(a.child_text("T"), Some("x & y <z> !"));
+        assert_eq!(a.location("/A").line, Some(4));
+        assert_eq!(a.child("R").unwrap().location("/R").line, Some(5));
+        // Unread: the second R (indexed, as its name repeats) and S, top-most only.
+        parsed.document.mark();
+        let mut losses = Vec::new();
+        parsed.document.losses("", &mut losses);
+        let paths: Vec<_> = losses.iter().map(|l| l.path.clone()).collect();
+        assert_eq!(paths, ["/Document/A/R[2]", "/Document/A/S"]);
+    }
+
+    #[test]
+    fn an_unread_subtree_is_one_loss_and_always_indexed_units_carry_their_index() {
+        let xml = b"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><R>\
+            <Stmt><Id>1</Id><Ntry><A>1</A><B><C>2</C></B></Ntry></Stmt></R></Document>";
+        let parsed = parsed(recorded(xml)).unwrap();
+        parsed.document.mark();
+        let statement = parsed.document.child("R").unwrap().child("Stmt").unwrap();
+        statement.child("Id").unwrap().text();
+        statement.child("Ntry").unwrap().child("A").unwrap().approximate("kept approximately");
+        let mut losses = Vec::new();
+        parsed.document.losses("", &mut losses);
+        let shown: Vec<_> = losses.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "approximated /Document/R/Stmt[1]/Ntry[1]/A: kept approximately",
+                "dropped /Document/R/Stmt[1]/Ntry[1]/B: no canonical field for B (1 child elements)",
+            ]
+        );
+    }
+}
