@@ -344,11 +344,13 @@ impl<'a> Recorder<'a> for TreeBuilder<'a> {
 ///
 /// HOOK (issue 4, the one-pass decode): this is the one spot where the validating reader's
 /// record hook plugs in. Today the reader validates (building a typed document it drops) and
-/// [`record_own`] tokenizes the bytes a second time; once `crate::parse_any_recording` (and
-/// its AppHdr counterpart) exist, the body becomes
-/// `crate::parse_any_recording(bytes, limits, tree).map(|d| d.namespace())` (plus recording
-/// the AppHdr into the same `tree`), and [`record_own`] is left to the streaming reader's
-/// unrecorded pieces.
+/// [`record_own`] tokenizes the bytes a second time. Once `crate::parse_any_recording` exists,
+/// the first line becomes
+/// `let namespace = crate::parse_any_recording(bytes, limits, tree)?.namespace();`
+/// and the second records only the AppHdr: with the hook's AppHdr counterpart into the same
+/// `tree`, or else `Want::Document { document: true, app_header: false }` (which still walks
+/// the bytes, so only worth it when an AppHdr is there). The builder takes the recorded
+/// `Document` (its own start included, as the hook records it) as a root like any other.
 pub(crate) fn record<'a>(
     bytes: &'a [u8],
     limits: &crate::Limits,
