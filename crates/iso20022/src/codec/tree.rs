@@ -629,4 +629,34 @@ mod tests {
             ]
         );
     }
+
+    /// A mapping error (not a schema violation: `ZZZ` has the shape of a currency code but is
+    /// none) is located on the line of its element, counted from the offset, both in the
+    /// whole-document decode and in the streaming reader (whose units start mid-file).
+    #[test]
+    fn mapping_errors_carry_the_line_of_their_element_whole_and_streamed() {
+        use payglot_core_model::{Codec, DecodeLimits};
+        let xml = "<?xml version=\"1.0\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\">\n\
+            <BkToCstmrStmt><GrpHdr><MsgId>M1</MsgId><CreDtTm>2024-03-01T10:00:00</CreDtTm></GrpHdr>\n\
+            <Stmt><Id>S1</Id><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>\n\
+            <Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">10.00</Amt>\n\
+            <CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2024-03-01</Dt></Dt></Bal>\n\
+            <Ntry>\n<Amt Ccy=\"ZZZ\">1.50</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>\n\
+            <BkTxCd><Prtry><Cd>X</Cd></Prtry></BkTxCd></Ntry>\n\
+            </Stmt></BkToCstmrStmt></Document>\n";
+        let limits = DecodeLimits::default();
+        let whole = crate::Iso20022Codec::new(crate::IsoMessage::Camt053V08).decode(xml.as_bytes(), &limits);
+        let whole = whole.expect_err("ZZZ is not a currency");
+        assert!(whole.message().contains("ZZZ"), "{whole}");
+        assert_eq!(whole.location().line, Some(8), "{whole}");
+        let mut reader = crate::StatementReader::new(xml.as_bytes(), &limits).expect("the header reads");
+        let streamed = loop {
+            match reader.next_event() {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("the entry must fail"),
+                Err(error) => break error,
+            }
+        };
+        assert_eq!((streamed.location().line, streamed.message()), (Some(8), whole.message()), "{streamed}");
+    }
 }
