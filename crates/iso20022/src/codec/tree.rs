@@ -85,7 +85,7 @@ impl<'a> Element<'a> {
 
     /// The first child named `name`, without marking it used (to compare before deciding).
     pub(crate) fn peek(&self, name: &str) -> Option<&Element<'a>> {
-        self.children.iter().find(|c| c.name == name)
+        self.children.iter().find(|c| same(c.name, name))
     }
 
     /// The element's text, without marking it used.
@@ -95,7 +95,7 @@ impl<'a> Element<'a> {
 
     /// Every child named `name`, each marked used.
     pub(crate) fn children<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Element<'a>> + 's {
-        self.children.iter().filter(move |c| c.name == name).inspect(|c| c.used.set(true))
+        self.children.iter().filter(move |c| same(c.name, name)).inspect(|c| c.used.set(true))
     }
 
     /// The element's text (marks it used).
@@ -111,7 +111,7 @@ impl<'a> Element<'a> {
 
     /// An attribute's value (attributes travel with their element's use).
     pub(crate) fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| *k == name).map(|(_, v)| &**v)
+        self.attrs.iter().find(|(k, _)| same(k, name)).map(|(_, v)| &**v)
     }
 
     /// Whether both elements carry the same attributes (in the same order).
@@ -217,13 +217,20 @@ pub(crate) fn describe(element: &Element<'_>) -> String {
     }
 }
 
+/// Equality of two short names, inline (the mapping looks children up by name all the time,
+/// and a call to `memcmp` costs more than comparing a few bytes here).
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
 /// Number same-named siblings (`index`, `twin_follows`) for their paths.
 fn number_twins(children: &mut [Element<'_>]) {
     for i in 0..children.len() {
         let Some((done, rest)) = children.split_at_mut_checked(i) else { return };
         let Some(child) = rest.first_mut() else { return };
         // Same-named siblings are usually adjacent: search from the end.
-        child.index = match done.iter_mut().rev().find(|c| c.name == child.name) {
+        child.index = match done.iter_mut().rev().find(|c| same(c.name, child.name)) {
             Some(twin) => {
                 twin.twin_follows = true;
                 twin.index + 1
