@@ -245,7 +245,7 @@ fn transaction(t: &Element, era: Era) -> Result<EntryTransaction, DecodeError> {
         && let (Some(amt), Some(tx)) = (t.peek("Amt"), details.and_then(|d| d.peek("TxAmt")))
         && let Some(tx_amt) = tx.peek("Amt")
         && tx_amt.peek_text() == amt.peek_text()
-        && tx_amt.attrs == amt.attrs
+        && tx_amt.same_attributes(amt)
     {
         tx.mark();
         tx_amt.mark();
@@ -373,7 +373,7 @@ pub(crate) fn encode_report_head(out: &mut Out, r: &AccountReport, path: &str, k
         out.xml.leaf("ToDtTm", &to.to_string());
         out.xml.end();
     } else {
-        out.drop_if(r.from.is_some() || r.to.is_some(), &format!("{path}/from"), "a period with only one end");
+        out.drop_if(r.from.is_some() || r.to.is_some(), format_args!("{path}/from"), "a period with only one end");
     }
     encode_account(out, r, path);
     if kind == Kind::Statement {
@@ -395,7 +395,7 @@ pub(crate) fn encode_report_head(out: &mut Out, r: &AccountReport, path: &str, k
             out.xml.end();
         }
     } else {
-        out.drop_if(!r.balances.is_empty(), &format!("{path}/balances"), "balances (camt.054 has none)");
+        out.drop_if(!r.balances.is_empty(), format_args!("{path}/balances"), "balances (camt.054 has none)");
     }
     if let Some(s) = &r.summary {
         out.xml.start("TxsSummry");
@@ -437,7 +437,7 @@ fn encode_account(out: &mut Out, r: &AccountReport, path: &str) {
             out.xml.end();
             out.xml.end();
         }
-        None => out.drop_if(true, &format!("{path}/account/proxy"), "an account known by proxy only"),
+        None => out.drop_if(true, format_args!("{path}/account/proxy"), "an account known by proxy only"),
     }
     out.code_or_prop("Tp", a.account_type.as_ref());
     out.xml.opt_leaf("Ccy", a.currency.map(payglot_core_model::Currency::code));
@@ -449,7 +449,7 @@ fn encode_account(out: &mut Out, r: &AccountReport, path: &str) {
             out.xml.leaf("Id", proxy.id.as_str());
             out.xml.end();
         }
-        (Some(_), Era::Old) => out.drop_if(true, &format!("{path}/account/proxy"), "an account proxy"),
+        (Some(_), Era::Old) => out.drop_if(true, format_args!("{path}/account/proxy"), "an account proxy"),
         (None, _) => {}
     }
     out.opt_party("Ownr", &format!("{path}/account_owner"), r.account_owner.as_ref());
@@ -470,7 +470,7 @@ fn encode_btc(out: &mut Out, code: &BankTransactionCode, path: &str) {
             out.xml.end();
         }
         (None, None, None) => {}
-        _ => out.drop_if(true, &format!("{path}/domain"), "an incomplete domain/family/sub-family code"),
+        _ => out.drop_if(true, format_args!("{path}/domain"), "an incomplete domain/family/sub-family code"),
     }
     if let Some(prop) = &code.proprietary_code {
         out.xml.start("Prtry");
@@ -480,7 +480,7 @@ fn encode_btc(out: &mut Out, code: &BankTransactionCode, path: &str) {
     } else {
         out.drop_if(
             code.proprietary_issuer.is_some(),
-            &format!("{path}/proprietary_issuer"),
+            format_args!("{path}/proprietary_issuer"),
             "an issuer without a code",
         );
     }
@@ -556,7 +556,7 @@ fn encode_transaction(out: &mut Out, t: &EntryTransaction, path: &str) {
         if out.era == Era::New {
             out.xml.opt_leaf("UETR", r.uetr.map(|u| u.to_string()).as_deref());
         } else {
-            out.drop_if(r.uetr.is_some(), &format!("{path}/refs/uetr"), "a UETR");
+            out.drop_if(r.uetr.is_some(), format_args!("{path}/refs/uetr"), "a UETR");
         }
         out.text("TxId", r.transaction_id.as_ref());
         out.text("MndtId", r.mandate_id.as_ref());
@@ -570,7 +570,7 @@ fn encode_transaction(out: &mut Out, t: &EntryTransaction, path: &str) {
     } else {
         out.drop_if(
             t.credit_debit.is_some(),
-            &format!("{path}/credit_debit"),
+            format_args!("{path}/credit_debit"),
             "a per-transaction credit/debit indicator",
         );
     }

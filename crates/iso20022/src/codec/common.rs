@@ -32,13 +32,13 @@ pub(crate) enum Era {
 
 /// A decode-side error about `element`, located by its name and line.
 pub(crate) fn invalid(element: &Element, error: InvalidValue) -> DecodeError {
-    DecodeError::invalid(element.location(&element.name), error.to_string())
+    DecodeError::invalid(element.location(element.name), error.to_string())
 }
 
 /// A required child is missing (only for values the canonical model requires but the schema
 /// lets be absent).
 pub(crate) fn missing(element: &Element, child: &str) -> DecodeError {
-    DecodeError::missing_field(element.location(&element.name), child)
+    DecodeError::missing_field(element.location(element.name), child)
 }
 
 // ---------------------------------------------------------------- decode
@@ -446,9 +446,10 @@ impl Out {
         Self { xml: XmlWriter::new(), era, losses: Vec::new(), version }
     }
 
-    pub(crate) fn drop_if(&mut self, present: bool, path: &str, what: &str) {
+    /// Report `what` (at `path`, written out only then) as dropped when `present`.
+    pub(crate) fn drop_if(&mut self, present: bool, path: std::fmt::Arguments<'_>, what: &str) {
         if present {
-            self.losses.push(Loss::dropped(path, format!("{} has no place for {what}", self.version)));
+            self.losses.push(Loss::dropped(path.to_string(), format!("{} has no place for {what}", self.version)));
         }
     }
 
@@ -497,7 +498,7 @@ impl Out {
         match (self.era, &a.address_type) {
             (Era::Old, Some(CodeOrProprietary::Code(code))) => self.xml.leaf("AdrTp", code.as_str()),
             (Era::Old, Some(CodeOrProprietary::Proprietary(_))) => {
-                self.drop_if(true, &format!("{path}/address_type"), "a proprietary address type")
+                self.drop_if(true, format_args!("{path}/address_type"), "a proprietary address type")
             }
             (Era::New, t) => self.code_or_prop("AdrTp", t.as_ref()),
             (Era::Old, None) => {}
@@ -518,7 +519,7 @@ impl Out {
                 (a.post_box.is_some(), "post_box"),
                 (a.room.is_some(), "room"),
             ] {
-                self.drop_if(present, &format!("{path}/{field}"), field);
+                self.drop_if(present, format_args!("{path}/{field}"), field);
             }
         }
         self.text("PstCd", a.post_code.as_ref());
@@ -527,8 +528,12 @@ impl Out {
             self.text("TwnLctnNm", a.town_location_name.as_ref());
             self.text("DstrctNm", a.district_name.as_ref());
         } else {
-            self.drop_if(a.town_location_name.is_some(), &format!("{path}/town_location_name"), "town_location_name");
-            self.drop_if(a.district_name.is_some(), &format!("{path}/district_name"), "district_name");
+            self.drop_if(
+                a.town_location_name.is_some(),
+                format_args!("{path}/town_location_name"),
+                "town_location_name",
+            );
+            self.drop_if(a.district_name.is_some(), format_args!("{path}/district_name"), "district_name");
         }
         self.text("CtrySubDvsn", a.country_sub_division.as_ref());
         self.xml.opt_leaf("Ctry", a.country.as_ref().map(CountryCode::as_str));
@@ -536,7 +541,7 @@ impl Out {
             if i < 7 {
                 self.xml.leaf("AdrLine", line.as_str());
             } else {
-                self.drop_if(true, &format!("{path}/address_lines/{i}"), "more than 7 address lines");
+                self.drop_if(true, format_args!("{path}/address_lines/{i}"), "more than 7 address lines");
             }
         }
         self.xml.end();
@@ -565,7 +570,7 @@ impl Out {
                     if self.era == Era::New {
                         self.xml.opt_leaf("LEI", lei.as_ref().map(Lei::as_str));
                     } else {
-                        self.drop_if(lei.is_some(), &format!("{path}/id/organisation/lei"), "an LEI");
+                        self.drop_if(lei.is_some(), format_args!("{path}/id/organisation/lei"), "an LEI");
                     }
                     others.iter().for_each(|o| self.generic_id(o));
                     self.xml.end();
@@ -632,7 +637,7 @@ impl Out {
                 self.xml.leaf("Id", proxy.id.as_str());
                 self.xml.end();
             }
-            (Some(_), Era::Old) => self.drop_if(true, &format!("{path}/proxy"), "an account proxy"),
+            (Some(_), Era::Old) => self.drop_if(true, format_args!("{path}/proxy"), "an account proxy"),
             (None, _) => {}
         }
         self.xml.end();
@@ -658,7 +663,7 @@ impl Out {
         if self.era == Era::New {
             self.xml.opt_leaf("LEI", agent.lei.as_ref().map(Lei::as_str));
         } else {
-            self.drop_if(agent.lei.is_some(), &format!("{path}/lei"), "an agent LEI");
+            self.drop_if(agent.lei.is_some(), format_args!("{path}/lei"), "an agent LEI");
         }
         self.text("Nm", agent.name.as_ref());
         self.postal_address("PstlAdr", &format!("{path}/postal_address"), agent.postal_address.as_ref());
@@ -703,14 +708,14 @@ impl Out {
     /// Report, without writing anything, what a customer message's `PmtTpInf` cannot carry of
     /// `pt`: a clearing channel, and more than one service level in the 2009 versions.
     pub(crate) fn payment_type_losses(&mut self, path: &str, pt: &PaymentType) {
-        self.drop_if(pt.clearing_channel.is_some(), &format!("{path}/clearing_channel"), "a clearing channel");
+        self.drop_if(pt.clearing_channel.is_some(), format_args!("{path}/clearing_channel"), "a clearing channel");
         self.service_level_losses(path, pt);
     }
 
     fn service_level_losses(&mut self, path: &str, pt: &PaymentType) {
         if self.era == Era::Old {
             for i in 1..pt.service_levels.len() {
-                self.drop_if(true, &format!("{path}/service_levels/{i}"), "more than one service level");
+                self.drop_if(true, format_args!("{path}/service_levels/{i}"), "more than one service level");
             }
         }
     }
@@ -751,7 +756,7 @@ impl Out {
                 } else {
                     self.drop_if(
                         c.issuer.is_some(),
-                        &format!("{path}/creditor_reference/issuer"),
+                        format_args!("{path}/creditor_reference/issuer"),
                         "an issuer without a type",
                     );
                 }
@@ -766,7 +771,7 @@ impl Out {
                 } else {
                     self.drop_if(
                         true,
-                        &format!("{path}/additional_info/{j}"),
+                        format_args!("{path}/additional_info/{j}"),
                         "more than 3 additional remittance lines",
                     );
                 }

@@ -57,7 +57,7 @@ pub(crate) fn encode(out: &mut Out, header: &BusinessHeader, message_id: &str) {
     out.text("Prty", header.priority.as_ref());
     out.drop_if(
         header.related_business_message_id.is_some(),
-        "/header/business_header/related_business_message_id",
+        format_args!("{}", "/header/business_header/related_business_message_id"),
         "a related header given by its id alone (head.001 requires the whole related header)",
     );
     out.xml.end();

@@ -104,16 +104,16 @@ pub(crate) fn encode(out: &mut Out, m: &PaymentReturn, namespace: &str) -> Resul
         let path = format!("{base}/original_group");
         out.drop_if(
             g.original_number_of_transactions.is_some(),
-            &format!("{path}/original_number_of_transactions"),
+            format_args!("{path}/original_number_of_transactions"),
             "an original transaction count",
         );
         out.drop_if(
             g.original_control_sum.is_some(),
-            &format!("{path}/original_control_sum"),
+            format_args!("{path}/original_control_sum"),
             "an original control sum",
         );
-        out.drop_if(g.status.is_some(), &format!("{path}/status"), "a group status");
-        out.drop_if(!g.reasons.is_empty(), &format!("{path}/reasons"), "status reasons");
+        out.drop_if(g.status.is_some(), format_args!("{path}/status"), "a group status");
+        out.drop_if(!g.reasons.is_empty(), format_args!("{path}/reasons"), "status reasons");
     }
     for (i, t) in m.transactions.iter().enumerate() {
         let path = format!("{base}/transactions/{i}");
@@ -129,7 +129,7 @@ pub(crate) fn encode(out: &mut Out, m: &PaymentReturn, namespace: &str) -> Resul
             (None, None) => {}
             _ => out.drop_if(
                 true,
-                &format!("{path}/original_message_id"),
+                format_args!("{path}/original_message_id"),
                 "an original message id without its name (or the reverse)",
             ),
         }
@@ -156,7 +156,7 @@ pub(crate) fn encode(out: &mut Out, m: &PaymentReturn, namespace: &str) -> Resul
         out.xml.end();
         out.drop_if(
             t.original_transaction.is_some(),
-            &format!("{path}/original_transaction"),
+            format_args!("{path}/original_transaction"),
             "the original transaction's details",
         );
     }

@@ -182,8 +182,8 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: &str) -> Result<(), 
     }
     if let Some(x) = &t.exchange {
         out.xml.leaf("XchgRate", &x.rate.to_string());
-        out.drop_if(x.rate_type.is_some(), &format!("{path}/exchange/rate_type"), "an exchange rate type");
-        out.drop_if(x.contract_id.is_some(), &format!("{path}/exchange/contract_id"), "an exchange contract id");
+        out.drop_if(x.rate_type.is_some(), format_args!("{path}/exchange/rate_type"), "an exchange rate type");
+        out.drop_if(x.contract_id.is_some(), format_args!("{path}/exchange/contract_id"), "an exchange contract id");
     }
     let bearer = t.charge_bearer.ok_or_else(|| {
         EncodeError::unrepresentable(format!("{path}/charge_bearer"), "pacs.008 requires a charge bearer")
@@ -200,7 +200,7 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: &str) -> Result<(), 
     for (i, agent) in t.intermediary_agents.iter().enumerate() {
         match ["IntrmyAgt1", "IntrmyAgt2", "IntrmyAgt3"].get(i) {
             Some(name) => out.agent(name, &format!("{path}/intermediary_agents/{i}"), agent),
-            None => out.drop_if(true, &format!("{path}/intermediary_agents/{i}"), "a fourth intermediary agent"),
+            None => out.drop_if(true, format_args!("{path}/intermediary_agents/{i}"), "a fourth intermediary agent"),
         }
     }
     out.opt_party("UltmtDbtr", &format!("{path}/ultimate_debtor"), t.ultimate_debtor.as_ref());
@@ -228,9 +228,13 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: &str) -> Result<(), 
     out.regulatory(&t.regulatory_reporting);
     out.remittance(&format!("{path}/remittance"), t.remittance.as_ref());
     out.xml.end();
-    out.drop_if(t.requested_execution.is_some(), &format!("{path}/requested_execution"), "a requested execution date");
+    out.drop_if(
+        t.requested_execution.is_some(),
+        format_args!("{path}/requested_execution"),
+        "a requested execution date",
+    );
     for key in t.extensions.keys() {
-        out.drop_if(true, &format!("{path}/extensions/{key}"), "this extension");
+        out.drop_if(true, format_args!("{path}/extensions/{key}"), "this extension");
     }
     Ok(())
 }

@@ -332,13 +332,17 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: &str, per_tx: PerTra
     if out.era == Era::New {
         out.xml.opt_leaf("UETR", t.ids.uetr.map(|u| u.to_string()).as_deref());
     } else {
-        out.drop_if(t.ids.uetr.is_some(), &format!("{path}/ids/uetr"), "a UETR");
+        out.drop_if(t.ids.uetr.is_some(), format_args!("{path}/ids/uetr"), "a UETR");
     }
     out.xml.end();
-    out.drop_if(t.ids.transaction_id.is_some(), &format!("{path}/ids/transaction_id"), "an interbank transaction id");
+    out.drop_if(
+        t.ids.transaction_id.is_some(),
+        format_args!("{path}/ids/transaction_id"),
+        "an interbank transaction id",
+    );
     out.drop_if(
         t.ids.clearing_system_reference.is_some(),
-        &format!("{path}/ids/clearing_system_reference"),
+        format_args!("{path}/ids/clearing_system_reference"),
         "a clearing system reference",
     );
     if per_tx.payment_type {
@@ -362,7 +366,7 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: &str, per_tx: PerTra
     if t.instructed_amount.is_some() {
         out.drop_if(
             t.settlement_amount.is_some(),
-            &format!("{path}/settlement_amount"),
+            format_args!("{path}/settlement_amount"),
             "an interbank settlement amount",
         );
     }
@@ -382,7 +386,7 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: &str, per_tx: PerTra
     for (i, agent) in t.intermediary_agents.iter().enumerate() {
         match ["IntrmyAgt1", "IntrmyAgt2", "IntrmyAgt3"].get(i) {
             Some(name) => out.agent(name, &format!("{path}/intermediary_agents/{i}"), agent),
-            None => out.drop_if(true, &format!("{path}/intermediary_agents/{i}"), "a fourth intermediary agent"),
+            None => out.drop_if(true, format_args!("{path}/intermediary_agents/{i}"), "a fourth intermediary agent"),
         }
     }
     out.opt_agent("CdtrAgt", &format!("{path}/creditor_agent"), t.creditor_agent.as_ref());
@@ -409,9 +413,9 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: &str, per_tx: PerTra
         (t.instructing_agent.is_some(), "instructing_agent"),
         (t.instructed_agent.is_some(), "instructed_agent"),
     ] {
-        out.drop_if(present, &format!("{path}/{field}"), field);
+        out.drop_if(present, format_args!("{path}/{field}"), field);
     }
     for key in t.extensions.keys() {
-        out.drop_if(true, &format!("{path}/extensions/{key}"), "this extension");
+        out.drop_if(true, format_args!("{path}/extensions/{key}"), "this extension");
     }
 }

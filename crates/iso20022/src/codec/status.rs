@@ -131,7 +131,11 @@ pub(crate) fn encode(out: &mut Out, m: &StatusReport, namespace: &str, interbank
     }
     if interbank {
         for i in 0..m.payment_infos.len() {
-            out.drop_if(true, &format!("{base}/payment_infos/{i}"), "payment-information statuses (pacs.002 has none)");
+            out.drop_if(
+                true,
+                format_args!("{base}/payment_infos/{i}"),
+                "payment-information statuses (pacs.002 has none)",
+            );
         }
         for (i, t) in m.transactions.iter().enumerate() {
             encode_transaction(out, t, &format!("{base}/transactions/{i}"), true);
@@ -216,14 +220,14 @@ fn encode_transaction(out: &mut Out, t: &TransactionStatus, path: &str, interban
     } else {
         out.drop_if(
             t.original_transaction_id.is_some(),
-            &format!("{path}/original_transaction_id"),
+            format_args!("{path}/original_transaction_id"),
             "an original transaction id",
         );
     }
     if out.era == Era::New {
         out.xml.opt_leaf("OrgnlUETR", t.original_uetr.map(|u| u.to_string()).as_deref());
     } else {
-        out.drop_if(t.original_uetr.is_some(), &format!("{path}/original_uetr"), "a UETR");
+        out.drop_if(t.original_uetr.is_some(), format_args!("{path}/original_uetr"), "a UETR");
     }
     out.xml.opt_leaf("TxSts", t.status.as_ref().map(|s| s.as_str()));
     encode_reasons(out, &t.reasons, path);
@@ -251,6 +255,6 @@ fn encode_transaction(out: &mut Out, t: &TransactionStatus, path: &str, interban
     }
     out.xml.end();
     for key in t.extensions.keys() {
-        out.drop_if(true, &format!("{path}/extensions/{key}"), "this extension");
+        out.drop_if(true, format_args!("{path}/extensions/{key}"), "this extension");
     }
 }

@@ -2,10 +2,12 @@
 //! its entries one at a time and its end, from any `std::io::Read`, in bounded memory.
 //!
 //! The input is read once, through a small buffer that remembers the raw bytes of the unit
-//! being read (the group header, a report's head, one `Ntry`). Each unit is then handled
-//! exactly as the whole-document decoder handles it: its raw bytes are checked by the
-//! generated validating reader (as a fragment, with the namespace declarations in scope), its
-//! element tree is built by the same [`Builder`] and mapped by the same functions of
+//! being read (the group header, a report's head, one `Ntry`); the structural reader here only
+//! finds where each unit ends (building nothing). Each unit is then handled exactly as the
+//! whole-document decoder handles it: its raw bytes are checked by the generated validating
+//! reader (as a fragment, with the namespace declarations in scope) and recorded into an
+//! element tree by the same [`TreeBuilder`] (names and text borrowed from the unit's bytes;
+//! see [`record_unit`] for the one-pass hook), mapped by the same functions of
 //! [`super::camt`], and the elements the mapping did not read become the same `Dropped`
 //! losses with the same paths. So the streaming and whole-document paths cannot disagree.
 //!
@@ -24,7 +26,7 @@ use quick_xml::reader::NsReader;
 
 use super::camt::{self, Kind};
 use super::common::Era;
-use super::tree::{Builder, Element};
+use super::tree::{self, Element, TreeBuilder, Want};
 use super::{IsoMessage, head, violation_error};
 use crate::rt::{Limits, Violation};
 
@@ -241,7 +243,7 @@ impl<R: Read> StatementReader<R> {
             pending: VecDeque::new(),
             report: None,
             reports: 0,
-            supplementary: None,
+            supplementary: Vec::new(),
             done: false,
         };
         let header = inner.prolog()?;
@@ -339,20 +341,28 @@ struct Report {
     column: u64,
     end_tag: Vec<u8>,
     phase: Phase,
-    head: Builder,
     /// Raw start tag and head children (set when the first entry begins).
     head_raw: Vec<u8>,
-    /// The children after the entries, under a stand-in report element.
-    tail: Option<Element>,
+    /// The raw children after the entries.
     tail_raw: Vec<u8>,
     entries: usize,
 }
 
-/// One structural event (outside the units, whose events go to a [`Builder`]).
+/// One structural event (outside the units, which are skipped here and read from their raw bytes).
 enum Step {
     Start { start: BytesStart<'static>, in_document_ns: bool, namespace: Vec<u8>, offset: u64, line: u64, column: u64 },
     End,
     Eof,
+}
+
+/// A unit's raw bytes in the wrapper the generated readers check it in.
+#[derive(Debug)]
+struct Fragment {
+    document: Vec<u8>,
+    /// Characters of the wrapper's start tag (for columns on the unit's first line).
+    wrapper_columns: u64,
+    /// Bytes the wrapper adds.
+    overhead: usize,
 }
 
 /// A unit the generated readers check on its own.
@@ -383,8 +393,9 @@ struct Inner<R: Read> {
     pending: VecDeque<StatementEvent>,
     report: Option<Report>,
     reports: usize,
-    /// `SplmtryData` elements after the reports (their losses are reported at the end).
-    supplementary: Option<Element>,
+    /// What each `SplmtryData` element after the reports holds, described for its loss (the
+    /// losses are reported at the end, when it is known whether the name repeats).
+    supplementary: Vec<String>,
     done: bool,
 }
 
@@ -598,58 +609,49 @@ impl<R: Read> Inner<R> {
         }
     }
 
-    /// Read the rest of the element `start` opened into `builder` (whose depth then returns
-    /// to what it was); the finished element when `builder` held nothing before.
-    fn subtree(
-        &mut self,
-        builder: &mut Builder,
-        start: &BytesStart<'_>,
-        line: u64,
-        path: &str,
-    ) -> Result<Option<Element>, DecodeError> {
+    /// Read past the rest of the element just started (the raw bytes stay recorded), with
+    /// the same checks as everywhere else (depth, no DOCTYPE or processing instruction, UTF-8);
+    /// the offset just past its end tag.
+    fn skip(&mut self, path: &str) -> Result<u64, DecodeError> {
         let mut buf = std::mem::take(&mut self.buf);
-        let result = self.subtree_in(&mut buf, builder, start, line, path);
+        let result = self.skip_in(&mut buf, path);
         buf.clear();
         self.buf = buf;
-        result
+        result?;
+        Ok(self.xml.buffer_position())
     }
 
-    fn subtree_in(
-        &mut self,
-        buf: &mut Vec<u8>,
-        builder: &mut Builder,
-        start: &BytesStart<'_>,
-        line: u64,
-        path: &str,
-    ) -> Result<Option<Element>, DecodeError> {
-        let base = builder.depth();
+    fn skip_in(&mut self, buf: &mut Vec<u8>, path: &str) -> Result<(), DecodeError> {
         let syntax = |this: &Self, message: String| this.error(DecodeErrorKind::Syntax, path, message);
-        builder.start(start, line).map_err(|e| syntax(self, e))?;
+        let mut depth = 1usize;
         loop {
             buf.clear();
-            let line = self.xml.get_ref().line();
             let event = match self.xml.read_event_into(buf) {
                 Ok(event) => event,
                 Err(e) => return Err(self.xml_error(&e, path)),
             };
             match event {
-                Event::Start(start) => {
-                    builder.start(&start, line).map_err(|e| syntax(self, e))?;
-                    self.depth_check(self.scopes.len() + builder.depth(), path)?;
+                Event::Start(_) => {
+                    depth += 1;
+                    self.depth_check(self.scopes.len() + depth, path)?;
                 }
                 Event::Text(text) => {
-                    let text = text.decode().map_err(|e| syntax(self, format!("encoding: {e}")))?;
-                    builder.text(&text);
+                    text.decode().map_err(|e| syntax(self, format!("encoding: {e}")))?;
                 }
                 Event::CData(data) => {
-                    let text = std::str::from_utf8(&data).map_err(|e| syntax(self, format!("encoding: {e}")))?;
-                    builder.text(text);
+                    std::str::from_utf8(&data).map_err(|e| syntax(self, format!("encoding: {e}")))?;
                 }
-                Event::GeneralRef(reference) => builder.reference(&reference).map_err(|e| syntax(self, e))?,
+                Event::GeneralRef(reference) => {
+                    if reference.resolve_char_ref().ok().flatten().is_none()
+                        && !matches!(reference.as_ref(), b"amp" | b"lt" | b"gt" | b"quot" | b"apos")
+                    {
+                        return Err(syntax(self, "unknown entity reference".into()));
+                    }
+                }
                 Event::End(_) => {
-                    let done = builder.end();
-                    if builder.depth() == base {
-                        return Ok(done);
+                    depth -= 1;
+                    if depth == 0 {
+                        return Ok(());
                     }
                 }
                 Event::Comment(_) | Event::Empty(_) => {}
@@ -669,19 +671,10 @@ impl<R: Read> Inner<R> {
         }
     }
 
-    /// Read one whole unit (`start` just read) into its own tree; returns it and the offset
-    /// just past its end tag.
-    fn unit(&mut self, start: &BytesStart<'_>, line: u64, path: &str) -> Result<(Element, u64), DecodeError> {
-        let mut builder = Builder::default();
-        let element = self
-            .subtree(&mut builder, start, line, path)?
-            .ok_or_else(|| self.error(DecodeErrorKind::Syntax, path, "notWellFormed: element not closed"))?;
-        Ok((element, self.xml.buffer_position()))
-    }
-
-    /// Check a unit's raw bytes with the generated validating reader, as a fragment wrapped in
-    /// the namespace declarations in scope; errors are relocated to the whole document.
-    fn validate(&self, part: Part, raw: &[u8], path: &str, line: u64, column: u64) -> Result<(), DecodeError> {
+    /// A unit's raw bytes wrapped in an element carrying the namespace declarations in
+    /// scope, as the generated readers check it; and how many characters the wrapper's start
+    /// tag takes (for columns).
+    fn fragment(&self, raw: &[u8]) -> Fragment {
         let mut document = Vec::with_capacity(raw.len() + self.declarations.len() + 64);
         document.extend_from_slice(b"<payglot-fragment");
         document.extend_from_slice(&self.declarations);
@@ -689,17 +682,34 @@ impl<R: Read> Inner<R> {
         let wrapper_columns = String::from_utf8_lossy(&document).chars().count() as u64;
         document.extend_from_slice(raw);
         document.extend_from_slice(b"</payglot-fragment>");
+        let overhead = document.len() - raw.len();
+        Fragment { document, wrapper_columns, overhead }
+    }
+
+    /// Check a unit (its [`fragment`](Self::fragment)) with the generated validating reader
+    /// and record its element tree (named `name`), whose first line is `line`; errors are
+    /// relocated to the whole document.
+    fn read_unit<'d>(
+        &self,
+        part: Part,
+        fragment: &'d Fragment,
+        name: &str,
+        path: &str,
+        (line, column): (u64, u64),
+    ) -> Result<Element<'d>, DecodeError> {
         // Depth as in the whole document: the wrapper stands for every open ancestor.
         let ancestors = match part {
             Part::Report => self.scopes.len().saturating_sub(1),
             _ => self.scopes.len(),
         };
+        let (document, wrapper_columns) = (fragment.document.as_slice(), fragment.wrapper_columns);
         let limits = Limits {
-            max_bytes: self.limits.max_bytes.saturating_add(document.len() - raw.len()),
+            max_bytes: self.limits.max_bytes.saturating_add(fragment.overhead),
             max_depth: self.limits.max_depth.saturating_sub(ancestors).saturating_add(1),
             ..self.limits
         };
-        let Some(result) = fragments::check(self.message, part, &document, &limits) else {
+        let mut recorded = TreeBuilder::new(document, line);
+        let Some(result) = record_unit(self.message, part, document, &limits, &mut recorded) else {
             return Err(DecodeError::unsupported(
                 Location::path(ROOT_PATH),
                 format!("unsupported version {} (its feature is off)", self.message.id()),
@@ -725,24 +735,28 @@ impl<R: Read> Inner<R> {
                 v.line = line + v.line - 1;
             }
             violation_error(&v, more)
-        })
+        })?;
+        recorded
+            .take(name)
+            .ok_or_else(|| DecodeError::syntax(Location::at(path, line, column), "notWellFormed: unit not recorded"))
     }
 
     /// Envelopes, AppHdr, Document, root element and group header.
     fn prolog(&mut self) -> Result<GroupHeader, DecodeError> {
-        let mut app_header: Option<Element> = None;
+        // The AppHdr's raw bytes and first line.
+        let mut app_header: Option<(Vec<u8>, u64)> = None;
         let mut first = true;
         loop {
             let step = self.step("", first)?;
             first = false;
             match step {
-                Step::Start { start, namespace, line, column, .. } => {
+                Step::Start { start, namespace, offset, line, column, .. } => {
                     let local = start.local_name().as_ref().to_vec();
                     let iso = namespace.starts_with(ISO_PREFIX.as_bytes());
                     if local == b"AppHdr" && iso && app_header.is_none() {
-                        let (element, end) = self.unit(&start, line, "/AppHdr")?;
+                        let end = self.skip("/AppHdr")?;
+                        app_header = Some((self.xml.get_ref().slice(offset, end).to_vec(), line));
                         self.xml.get_mut().trim_to(end);
-                        app_header = Some(element);
                     } else if local == b"Document" && (iso || namespace.is_empty()) {
                         let namespace = String::from_utf8_lossy(&namespace).into_owned();
                         let message = IsoMessage::from_namespace(&namespace).filter(|m| {
@@ -802,25 +816,32 @@ impl<R: Read> Inner<R> {
         }
         // The group header.
         let path = format!("{root_path}/GrpHdr");
-        let (element, end) = match self.step(&root_path, false)? {
+        let (fragment, line, column) = match self.step(&root_path, false)? {
             Step::Start { start, in_document_ns: true, offset, line, column, .. }
                 if start.local_name().as_ref() == b"GrpHdr" =>
             {
-                let (element, end) = self.unit(&start, line, &path)?;
-                let raw = self.xml.get_ref().slice(offset, end);
-                self.validate(Part::GroupHeader, raw, &path, line, column)?;
-                (element, end)
+                let end = self.skip(&path)?;
+                let fragment = self.fragment(self.xml.get_ref().slice(offset, end));
+                self.xml.get_mut().trim_to(end);
+                (fragment, line, column)
             }
             _ => {
                 return Err(self.error(DecodeErrorKind::Invalid, &root_path, "missingElement: expected GrpHdr"));
             }
         };
-        self.xml.get_mut().trim_to(end);
+        let element = self.read_unit(Part::GroupHeader, &fragment, "GrpHdr", &path, (line, column))?;
         element.mark();
         let mut header = camt::group_header(&element, self.era)?;
-        if let Some(app_header) = &app_header {
+        if let Some((raw, line)) = &app_header {
+            // Mapped as the whole-document decoder maps it (which validates it first).
+            let mut recorded = TreeBuilder::new(raw, *line);
+            tree::record_own(raw, &mut recorded, &mut Want::Root)
+                .map_err(|e| DecodeError::syntax(Location::at("/AppHdr", *line, 1), format!("notWellFormed: {e}")))?;
+            let app_header = recorded.take("AppHdr").ok_or_else(|| {
+                DecodeError::syntax(Location::at("/AppHdr", *line, 1), "notWellFormed: AppHdr not recorded")
+            })?;
             app_header.mark();
-            header.business_header = Some(head::decode(app_header)?);
+            header.business_header = Some(head::decode(&app_header)?);
             app_header.losses("", &mut self.losses);
         }
         element.losses_at(&path, &mut self.losses);
@@ -844,10 +865,10 @@ impl<R: Read> Inner<R> {
                         self.end_head(offset, &report_path)?;
                     }
                     let path = format!("{report_path}/Ntry[{}]", entries + 1);
-                    let (element, end) = self.unit(&start, line, &path)?;
-                    let raw = self.xml.get_ref().slice(offset, end);
-                    self.validate(Part::Entry, raw, &path, line, column)?;
+                    let end = self.skip(&path)?;
+                    let fragment = self.fragment(self.xml.get_ref().slice(offset, end));
                     self.xml.get_mut().trim_to(end);
+                    let element = self.read_unit(Part::Entry, &fragment, "Ntry", &path, (line, column))?;
                     element.mark();
                     let entry = camt::entry(&element, self.era)?;
                     element.losses_at(&path, &mut self.losses);
@@ -860,22 +881,16 @@ impl<R: Read> Inner<R> {
                 let child_path = format!("{report_path}/{name}");
                 match phase {
                     Phase::Head => {
-                        let mut head = self.report.as_mut().map(|r| std::mem::take(&mut r.head)).unwrap_or_default();
-                        let read = self.subtree(&mut head, &start, line, &child_path);
-                        if let Some(report) = self.report.as_mut() {
-                            report.head = head;
-                        }
-                        read?;
+                        // Kept raw until the first entry (or the report's end).
+                        self.skip(&child_path)?;
                     }
                     Phase::Entries | Phase::Tail if in_document_ns && name == self.kind.additional_info() => {
-                        let (element, end) = self.unit(&start, line, &child_path)?;
+                        let end = self.skip(&child_path)?;
                         let raw = self.xml.get_ref().slice(offset, end).to_vec();
                         self.xml.get_mut().trim_to(end);
                         if let Some(report) = self.report.as_mut() {
                             report.phase = Phase::Tail;
                             report.tail_raw.extend_from_slice(&raw);
-                            let (name, line) = (self.kind.report(), report.line);
-                            report.tail.get_or_insert_with(|| Element::named(name, line)).adopt(element);
                         }
                     }
                     Phase::Entries | Phase::Tail => {
@@ -897,19 +912,16 @@ impl<R: Read> Inner<R> {
     /// The first entry begins at `offset`: the report's head is complete; check and yield it.
     fn end_head(&mut self, offset: u64, report_path: &str) -> Result<(), DecodeError> {
         let Some(mut report) = self.report.take() else { return Ok(()) };
-        let mut raw = self.xml.get_ref().slice(report.start, offset).to_vec();
-        let head_len = raw.len();
-        raw.extend_from_slice(&report.end_tag);
-        let checked = self.validate(Part::Report, &raw, report_path, report.line, report.column);
-        raw.truncate(head_len);
+        let raw = self.xml.get_ref().slice(report.start, offset).to_vec();
+        let mut whole = raw.clone();
+        whole.extend_from_slice(&report.end_tag);
+        let fragment = self.fragment(&whole);
         report.head_raw = raw;
         report.phase = Phase::Entries;
-        let head = report.head.end();
+        let position = (report.line, report.column);
         self.report = Some(report);
-        checked?;
+        let head = self.read_unit(Part::Report, &fragment, self.kind.report(), report_path, position)?;
         self.xml.get_mut().trim_to(offset);
-        let head =
-            head.ok_or_else(|| self.error(DecodeErrorKind::Syntax, report_path, "notWellFormed: report not open"))?;
         head.mark();
         let start = camt::report_head(&head, self.era)?;
         head.losses_at(report_path, &mut self.losses);
@@ -920,16 +932,13 @@ impl<R: Read> Inner<R> {
     fn end_report(&mut self, report_path: &str, phase: Phase) -> Result<(), DecodeError> {
         let end = self.xml.buffer_position();
         let Some(mut report) = self.report.take() else { return Ok(()) };
+        let position = (report.line, report.column);
         if phase == Phase::Head {
             // No entries: the whole report is its head.
-            let raw = self.xml.get_ref().slice(report.start, end).to_vec();
-            self.validate(Part::Report, &raw, report_path, report.line, report.column)?;
+            let fragment = self.fragment(self.xml.get_ref().slice(report.start, end));
+            let element = self.read_unit(Part::Report, &fragment, self.kind.report(), report_path, position)?;
             self.pop_scope();
             self.xml.get_mut().trim_to(end);
-            let element = report
-                .head
-                .end()
-                .ok_or_else(|| self.error(DecodeErrorKind::Syntax, report_path, "notWellFormed: report not open"))?;
             element.mark();
             let start = camt::report_head(&element, self.era)?;
             let additional_info = camt::report_tail(&element, self.kind)?;
@@ -938,20 +947,24 @@ impl<R: Read> Inner<R> {
             self.pending.push_back(StatementEvent::ReportEnd { additional_info });
             return Ok(());
         }
+        let has_tail = !report.tail_raw.is_empty();
         let mut raw = std::mem::take(&mut report.head_raw);
         raw.extend_from_slice(&report.tail_raw);
         raw.extend_from_slice(&report.end_tag);
-        self.validate(Part::Report, &raw, report_path, report.line, report.column)?;
+        let fragment = self.fragment(&raw);
+        let mut element = self.read_unit(Part::Report, &fragment, self.kind.report(), report_path, position)?;
         self.pop_scope();
         self.xml.get_mut().trim_to(end);
-        let additional_info = match report.tail.take() {
-            Some(tail) => {
-                tail.mark();
-                let info = camt::report_tail(&tail, self.kind)?;
-                tail.losses_at(report_path, &mut self.losses);
-                info
-            }
-            None => None,
+        let additional_info = if has_tail {
+            // The head was mapped (and its losses reported) at the first entry: only the
+            // children after the entries are read here.
+            element.retain_children(self.kind.additional_info());
+            element.mark();
+            let info = camt::report_tail(&element, self.kind)?;
+            element.losses_at(report_path, &mut self.losses);
+            info
+        } else {
+            None
         };
         self.pending.push_back(StatementEvent::ReportEnd { additional_info });
         Ok(())
@@ -963,14 +976,11 @@ impl<R: Read> Inner<R> {
         match self.step(root_path, false)? {
             Step::Start { start, in_document_ns, offset, line, column, .. } => {
                 let local = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
-                if in_document_ns && local == self.kind.report() && self.supplementary.is_none() {
+                if in_document_ns && local == self.kind.report() && self.supplementary.is_empty() {
                     self.reports += 1;
-                    let path = format!("{root_path}/{local}[{}]", self.reports);
                     let mut end_tag = b"</".to_vec();
                     end_tag.extend_from_slice(start.name().as_ref());
                     end_tag.push(b'>');
-                    let mut head = Builder::default();
-                    head.start(&start, line).map_err(|e| self.error(DecodeErrorKind::Syntax, &path, e))?;
                     self.push_scope(&start)?;
                     self.report = Some(Report {
                         index: self.reports,
@@ -979,22 +989,21 @@ impl<R: Read> Inner<R> {
                         column,
                         end_tag,
                         phase: Phase::Head,
-                        head,
                         head_raw: Vec::new(),
-                        tail: None,
                         tail_raw: Vec::new(),
                         entries: 0,
                     });
                     return Ok(());
                 }
                 if in_document_ns && local == "SplmtryData" && self.era == Era::New && self.reports > 0 {
-                    let count = self.supplementary.as_ref().map_or(0, |s| s.children.len());
-                    let path = format!("{root_path}/SplmtryData[{}]", count + 1);
-                    let (element, end) = self.unit(&start, line, &path)?;
-                    let raw = self.xml.get_ref().slice(offset, end);
-                    self.validate(Part::Supplementary, raw, &path, line, column)?;
+                    let path = format!("{root_path}/SplmtryData[{}]", self.supplementary.len() + 1);
+                    let end = self.skip(&path)?;
+                    let fragment = self.fragment(self.xml.get_ref().slice(offset, end));
                     self.xml.get_mut().trim_to(end);
-                    self.supplementary.get_or_insert_with(|| Element::named(self.kind.root(), line)).adopt(element);
+                    let element =
+                        self.read_unit(Part::Supplementary, &fragment, "SplmtryData", &path, (line, column))?;
+                    // Unread by the mapping, as in the whole-document decode.
+                    self.supplementary.push(tree::describe(&element));
                     return Ok(());
                 }
                 let expected = if self.reports == 0 { self.kind.report() } else { "the end of the document" };
@@ -1011,10 +1020,15 @@ impl<R: Read> Inner<R> {
                         format!("missingElement: expected {}", self.kind.report()),
                     ));
                 }
-                if let Some(supplementary) = self.supplementary.take() {
-                    // Unread by the mapping, as in the whole-document decode.
-                    supplementary.mark();
-                    supplementary.losses_at(root_path, &mut self.losses);
+                // The paths name the index only when the name repeats, as in the whole document.
+                let repeated = self.supplementary.len() > 1;
+                for (i, detail) in std::mem::take(&mut self.supplementary).into_iter().enumerate() {
+                    let path = if repeated {
+                        format!("{root_path}/SplmtryData[{}]", i + 1)
+                    } else {
+                        format!("{root_path}/SplmtryData")
+                    };
+                    self.losses.push(Loss::dropped(path, detail));
                 }
                 self.pop_scope();
                 self.epilogue()
@@ -1071,6 +1085,24 @@ impl<R: Read> Inner<R> {
             }
         }
     }
+}
+
+/// Check a unit (`document`: its fragment) with the generated validating reader and record
+/// its element tree into `tree`; `None` when the version's feature is off.
+///
+/// HOOK (issue 4, one pass per unit): like `tree::record` for the whole document, this is the
+/// spot where the validating reader's record hook plugs in: once a recording fragment read
+/// exists (`read_root_recording` or the like), [`fragments::check`] records into `tree` and
+/// the second pass, [`tree::record_own`], goes.
+fn record_unit<'d>(
+    message: IsoMessage,
+    part: Part,
+    document: &'d [u8],
+    limits: &Limits,
+    tree: &mut TreeBuilder<'d>,
+) -> Option<Result<(), crate::Iso20022Error>> {
+    let checked = fragments::check(message, part, document, limits)?;
+    Some(checked.and_then(|()| tree::record_own(document, tree, &mut Want::FirstChild).map_err(tree::own_pass_error)))
 }
 
 /// The generated types each unit is checked against, as fragment roots.

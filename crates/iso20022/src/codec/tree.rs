@@ -5,37 +5,67 @@
 //! model, which is the same for every version of a message because ISO keeps element names
 //! stable. Reading an element through [`Element::child`], [`Element::children`] or
 //! [`Element::text`] marks it used; [`Element::losses`] then lists the top-most unused ones.
+//!
+//! The tree is built by a [`TreeBuilder`], a [`Recorder`]: the validating reader reports the
+//! elements, attributes and text it reads, and the builder keeps them — names and plain text
+//! borrowed from the input, nothing copied on the happy path. Each element keeps the input
+//! before its start tag, from which a line is counted only when an error needs one. Loss paths
+//! are written out only for the elements lost.
+//!
+//! Until the validating reader records ([`record`]), [`record_own`] drives the same builder
+//! from one quick-xml pass of its own over bytes already validated.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
+use std::fmt::Write as _;
 
 use payglot_core_model::{DecodeError, Location, Loss};
+use quick_xml::events::attributes::Attributes as XmlAttributes;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
+use crate::rt::Recorder;
+
+/// Where an element starts: the input before its start tag (its length is the tag's offset)
+/// and the line the input's first byte is on.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pos<'a> {
+    before: &'a [u8],
+    first_line: u64,
+}
+
+impl Pos<'_> {
+    /// The 1-based line of the start tag (counted now: only errors ask).
+    fn line(self) -> u64 {
+        self.first_line + self.before.iter().filter(|&&b| b == b'\n').count() as u64
+    }
+}
+
 /// One element: local name, attributes, text, children, and whether the mapping used it.
 #[derive(Debug, Default)]
-pub(crate) struct Element {
-    pub(crate) name: String,
+pub(crate) struct Element<'a> {
+    pub(crate) name: &'a str,
     /// 1-based position among siblings of the same name, for paths (`PmtInf[2]`).
-    pub(crate) index: usize,
-    pub(crate) attrs: Vec<(String, String)>,
-    text: String,
-    pub(crate) children: Vec<Element>,
+    pub(crate) index: u32,
+    /// A later sibling has the same name (so this one's path segment is indexed too).
+    twin_follows: bool,
     used: Cell<bool>,
+    /// Attributes (ISO 20022 elements have at most one, `Ccy`, so no allocation).
+    attrs: Attributes<'a>,
+    text: Cow<'a, str>,
+    pub(crate) children: Vec<Element<'a>>,
     /// Set when the mapping kept the value in a less exact form (reported as `Approximated`).
     approximation: RefCell<Option<String>>,
-    /// Line of the start tag, for error locations.
-    pub(crate) line: u64,
+    pos: Pos<'a>,
 }
 
 /// The parts of an ISO 20022 file the mapping reads: the Document and, when present, the
 /// business application header.
 #[derive(Debug)]
-pub(crate) struct Parsed {
-    pub(crate) namespace: String,
-    pub(crate) document: Element,
-    pub(crate) app_header: Option<Element>,
+pub(crate) struct Parsed<'a> {
+    pub(crate) document: Element<'a>,
+    pub(crate) app_header: Option<Element<'a>>,
 }
 
 const ISO_PREFIX: &str = "urn:iso:std:iso:20022:tech:xsd:";
@@ -45,27 +75,17 @@ const ISO_PREFIX: &str = "urn:iso:std:iso:20022:tech:xsd:";
 /// whether another follows, so both paths name them the same way.
 const ALWAYS_INDEXED: [&str; 3] = ["Stmt", "Ntfctn", "Ntry"];
 
-impl Element {
-    /// An empty element named `name` (a stand-in parent for elements read separately).
-    pub(crate) fn named(name: &str, line: u64) -> Element {
-        Element { name: name.to_owned(), line, ..Element::default() }
-    }
-
-    /// Add `child` as the last child.
-    pub(crate) fn adopt(&mut self, child: Element) {
-        push_child(self, child);
-    }
-
+impl<'a> Element<'a> {
     /// The first child named `name`, marked used.
-    pub(crate) fn child(&self, name: &str) -> Option<&Element> {
-        let child = self.children.iter().find(|c| c.name == name)?;
+    pub(crate) fn child(&self, name: &str) -> Option<&Element<'a>> {
+        let child = self.peek(name)?;
         child.used.set(true);
         Some(child)
     }
 
     /// The first child named `name`, without marking it used (to compare before deciding).
-    pub(crate) fn peek(&self, name: &str) -> Option<&Element> {
-        self.children.iter().find(|c| c.name == name)
+    pub(crate) fn peek(&self, name: &str) -> Option<&Element<'a>> {
+        self.children.iter().find(|c| same(c.name, name))
     }
 
     /// The element's text, without marking it used.
@@ -74,8 +94,8 @@ impl Element {
     }
 
     /// Every child named `name`, each marked used.
-    pub(crate) fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
-        self.children.iter().filter(move |c| c.name == name).inspect(|c| c.used.set(true))
+    pub(crate) fn children<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Element<'a>> + 's {
+        self.children.iter().filter(move |c| same(c.name, name)).inspect(|c| c.used.set(true))
     }
 
     /// The element's text (marks it used).
@@ -91,7 +111,12 @@ impl Element {
 
     /// An attribute's value (attributes travel with their element's use).
     pub(crate) fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(k, _)| same(k, name)).map(|(_, v)| &**v)
+    }
+
+    /// Whether both elements carry the same attributes (in the same order).
+    pub(crate) fn same_attributes(&self, other: &Element<'_>) -> bool {
+        self.attrs.iter().eq(other.attrs.iter())
     }
 
     /// Record that the mapping kept this element's value in a less exact form.
@@ -105,67 +130,84 @@ impl Element {
         self.used.set(true);
     }
 
-    /// The path segment of this element: `Name` or `Name[i]` when it has same-named siblings.
-    fn segment(&self, repeated: bool) -> String {
-        if repeated { format!("{}[{}]", self.name, self.index) } else { self.name.clone() }
-    }
-
     /// The top-most elements below (and including) this one that the mapping never read,
     /// as `Dropped` losses with their paths under `prefix`.
     pub(crate) fn losses(&self, prefix: &str, out: &mut Vec<Loss>) {
-        let here = format!("{prefix}/{}", self.name);
-        if !self.used.get() {
-            out.push(Loss::dropped(here, describe(self)));
-            return;
-        }
-        self.child_losses(&here, out);
+        let mut path = String::with_capacity(prefix.len() + 64);
+        path.push_str(prefix);
+        path.push('/');
+        path.push_str(self.name);
+        self.losses_in(&mut path, out);
     }
 
     /// Like [`Element::losses`], with this element's own path given (`.../Stmt[2]`).
     pub(crate) fn losses_at(&self, here: &str, out: &mut Vec<Loss>) {
+        let mut path = String::with_capacity(here.len() + 64);
+        path.push_str(here);
+        self.losses_in(&mut path, out);
+    }
+
+    fn losses_in(&self, path: &mut String, out: &mut Vec<Loss>) {
         if !self.used.get() {
-            out.push(Loss::dropped(here, describe(self)));
+            out.push(Loss::dropped(path.clone(), describe(self)));
             return;
         }
-        self.child_losses(here, out);
+        self.child_losses(path, out);
     }
 
-    fn child_losses(&self, here: &str, out: &mut Vec<Loss>) {
+    /// The losses below this (used) element; `path` is its path, extended and restored for
+    /// each child that has something to report (one buffer for the whole walk: a path is
+    /// copied out only for a loss).
+    fn child_losses(&self, path: &mut String, out: &mut Vec<Loss>) {
         if let Some(detail) = self.approximation.borrow().as_ref() {
-            out.push(Loss::approximated(here, detail.clone()));
+            out.push(Loss::approximated(path.clone(), detail.clone()));
         }
-        for (i, child) in self.children.iter().enumerate() {
-            // `Name[i]` when the name repeats here (a later sibling shares it); the units the
-            // streaming statement reader yields one by one are always indexed, since it cannot
-            // know whether another will follow.
-            let repeated = child.index > 1
-                || ALWAYS_INDEXED.contains(&child.name.as_str())
-                || self.children.iter().skip(i + 1).any(|c| c.name == child.name);
-            let path = format!("{here}/{}", child.segment(repeated));
-            if child.used.get() {
-                child.child_losses(&path, out);
-            } else {
-                out.push(Loss::dropped(path, describe(child)));
+        for child in &self.children {
+            let used = child.used.get();
+            if used && child.children.is_empty() && child.approximation.borrow().is_none() {
+                continue;
             }
+            let len = path.len();
+            path.push('/');
+            path.push_str(child.name);
+            // `Name[i]` when the name repeats here; the units the streaming statement reader
+            // yields one by one are always indexed, since it cannot know whether another follows.
+            if child.index > 1 || child.twin_follows || ALWAYS_INDEXED.contains(&child.name) {
+                let _ = write!(path, "[{}]", child.index);
+            }
+            if used {
+                child.child_losses(path, out);
+            } else {
+                out.push(Loss::dropped(path.clone(), describe(child)));
+            }
+            path.truncate(len);
         }
     }
 
-    /// A location for an error about this element.
+    /// A location for an error about this element (its line counted now).
     pub(crate) fn location(&self, path: &str) -> Location {
         let mut location = Location::path(path);
-        location.line = Some(self.line);
+        location.line = Some(self.pos.line());
         location
+    }
+
+    /// Keep only the children named `name` (the streaming reader's report tail, read from
+    /// the whole report whose head was mapped before).
+    pub(crate) fn retain_children(&mut self, name: &str) {
+        self.children.retain(|c| c.name == name);
     }
 }
 
 /// A short description of a lost element: its text, or how many elements it held.
-fn describe(element: &Element) -> String {
+pub(crate) fn describe(element: &Element<'_>) -> String {
     if element.children.is_empty() {
         // Identifiers that may be account numbers never appear in a loss unmasked.
-        let shown = if matches!(element.name.as_str(), "IBAN" | "Id" | "PAN" | "MmbId" | "Nb") {
-            payglot_core_model::ids::mask(&element.text)
+        let masked;
+        let shown: &str = if matches!(element.name, "IBAN" | "Id" | "PAN" | "MmbId" | "Nb") {
+            masked = payglot_core_model::ids::mask(&element.text);
+            &masked
         } else {
-            element.text.clone()
+            &element.text
         };
         let text: String = shown.chars().take(40).collect();
         let ellipsis = if shown.chars().count() > 40 { "…" } else { "" };
@@ -175,164 +217,354 @@ fn describe(element: &Element) -> String {
     }
 }
 
-/// Parse the Document (and AppHdr) out of `bytes`, through any envelope. The bytes must have
-/// passed the generated validators already; this only builds the tree.
-pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, DecodeError> {
-    let mut reader = NsReader::from_reader(bytes);
-    reader.config_mut().trim_text(false);
-    let mut lines = LineCounter::default();
-    let mut document = None;
-    let mut app_header = None;
-    let mut namespace = String::new();
-    loop {
-        let position = reader.buffer_position();
-        let (resolved, event) = reader.read_resolved_event().map_err(|e| syntax(bytes, position, &e.to_string()))?;
-        match event {
-            Event::Start(start) => {
-                let ns = match resolved {
-                    ResolveResult::Bound(ns) => String::from_utf8_lossy(ns.as_ref()).into_owned(),
-                    _ => String::new(),
-                };
-                let local = start.local_name();
-                let is_iso = ns.is_empty() || ns.starts_with(ISO_PREFIX);
-                if local.as_ref() == b"Document" && is_iso && document.is_none() {
-                    namespace = ns;
-                    document = Some(build(&mut reader, bytes, &start, position, &mut lines)?);
-                } else if local.as_ref() == b"AppHdr" && ns.starts_with(ISO_PREFIX) && app_header.is_none() {
-                    app_header = Some(build(&mut reader, bytes, &start, position, &mut lines)?);
+/// Equality of two short names, inline (the mapping looks children up by name all the time,
+/// and a call to `memcmp` costs more than comparing a few bytes here).
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+/// Number same-named siblings (`index`, `twin_follows`) for their paths.
+fn number_twins(children: &mut [Element<'_>]) {
+    for i in 0..children.len() {
+        let Some((done, rest)) = children.split_at_mut_checked(i) else { return };
+        let Some(child) = rest.first_mut() else { return };
+        // Same-named siblings are usually adjacent: search from the end.
+        child.index = match done.iter_mut().rev().find(|c| same(c.name, child.name)) {
+            Some(twin) => {
+                twin.twin_follows = true;
+                twin.index + 1
+            }
+            None => 1,
+        };
+    }
+}
+
+/// An element's attributes: the first inline, any others in a vector.
+#[derive(Debug, Default)]
+struct Attributes<'a> {
+    first: Option<(&'a str, Cow<'a, str>)>,
+    more: Vec<(&'a str, Cow<'a, str>)>,
+}
+
+impl<'a> Attributes<'a> {
+    fn push(&mut self, attribute: (&'a str, Cow<'a, str>)) {
+        if self.first.is_none() {
+            self.first = Some(attribute);
+        } else {
+            self.more.push(attribute);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &(&'a str, Cow<'a, str>)> {
+        self.first.iter().chain(self.more.iter())
+    }
+}
+
+// ---------------------------------------------------------------- building
+
+/// Builds element trees from what a reader records: every element started while none is open
+/// becomes a root (the `Document`, an `AppHdr`, one unit of a statement).
+#[derive(Debug)]
+pub(crate) struct TreeBuilder<'a> {
+    input: &'a [u8],
+    first_line: u64,
+    /// The open elements, each with where its finished children start in `finished`.
+    stack: Vec<(Element<'a>, usize)>,
+    /// Finished children of the open elements, innermost last: moved into their parent's
+    /// vector (of exactly their number) when it ends, so no vector grows element by element.
+    finished: Vec<Element<'a>>,
+    roots: Vec<Element<'a>>,
+}
+
+impl<'a> TreeBuilder<'a> {
+    /// A builder for elements recorded from `input`, whose first byte is on `first_line`.
+    pub(crate) fn new(input: &'a [u8], first_line: u64) -> Self {
+        TreeBuilder {
+            input,
+            first_line,
+            stack: Vec::with_capacity(16),
+            finished: Vec::with_capacity(64),
+            roots: Vec::new(),
+        }
+    }
+
+    /// The first finished root named `name`, or failing that the first child of a root so
+    /// named (a unit recorded with the fragment wrapper around it).
+    pub(crate) fn take(&mut self, name: &str) -> Option<Element<'a>> {
+        if let Some(i) = self.roots.iter().position(|r| r.name == name) {
+            return Some(self.roots.remove(i));
+        }
+        for root in &mut self.roots {
+            if let Some(i) = root.children.iter().position(|c| c.name == name) {
+                return Some(root.children.remove(i));
+            }
+        }
+        None
+    }
+}
+
+impl<'a> Recorder<'a> for TreeBuilder<'a> {
+    fn start(&mut self, local_name: &'a str, offset: usize) {
+        let before = self.input.get(..offset).unwrap_or(self.input);
+        let element =
+            Element { name: local_name, pos: Pos { before, first_line: self.first_line }, ..Element::default() };
+        self.stack.push((element, self.finished.len()));
+    }
+
+    fn attribute(&mut self, local_name: &'a str, value: Cow<'a, str>) {
+        if let Some((top, _)) = self.stack.last_mut() {
+            top.attrs.push((local_name, value));
+        }
+    }
+
+    fn text(&mut self, text: Cow<'a, str>) {
+        if let Some((top, _)) = self.stack.last_mut() {
+            if top.text.is_empty() {
+                top.text = text;
+            } else {
+                top.text.to_mut().push_str(&text);
+            }
+        }
+    }
+
+    fn end(&mut self) {
+        let Some((mut element, first_child)) = self.stack.pop() else { return };
+        if first_child < self.finished.len() {
+            element.children = self.finished.split_off(first_child);
+            number_twins(&mut element.children);
+            // Elements with children keep no (whitespace) text.
+            element.text = Cow::Borrowed("");
+        }
+        if self.stack.is_empty() {
+            self.roots.push(element);
+        } else {
+            self.finished.push(element);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the whole document
+
+/// Validate the Document in `bytes` (found through any envelope, as [`crate::parse_any`]
+/// finds it) and record it, and the AppHdr beside it, into `tree`; the Document's namespace.
+///
+/// HOOK (issue 4, the one-pass decode): this is the one spot where the validating reader's
+/// record hook plugs in. Today the reader validates (building a typed document it drops) and
+/// [`record_own`] tokenizes the bytes a second time. Once `crate::parse_any_recording` exists,
+/// the first line becomes
+/// `let namespace = crate::parse_any_recording(bytes, limits, tree)?.namespace();`
+/// and the second records only the AppHdr: with the hook's AppHdr counterpart into the same
+/// `tree`, or else `Want::Document { document: true, app_header: false }` (which still walks
+/// the bytes, so only worth it when an AppHdr is there). The builder takes the recorded
+/// `Document` (its own start included, as the hook records it) as a root like any other.
+pub(crate) fn record<'a>(
+    bytes: &'a [u8],
+    limits: &crate::Limits,
+    tree: &mut TreeBuilder<'a>,
+) -> Result<&'static str, crate::Iso20022Error> {
+    let namespace = crate::parse_any(bytes, limits)?.namespace();
+    record_own(bytes, tree, &mut Want::Document { document: false, app_header: false }).map_err(own_pass_error)?;
+    Ok(namespace)
+}
+
+/// A failure of [`record_own`] on bytes the validating reader accepted (which cannot happen:
+/// both read the same XML), as a validation error.
+pub(crate) fn own_pass_error(message: String) -> crate::Iso20022Error {
+    crate::Iso20022Error::new(crate::Violation {
+        rule: crate::Rule::NotWellFormed,
+        path: String::new(),
+        line: 1,
+        column: 1,
+        message,
+    })
+}
+
+/// Split a recorded document into its Document and AppHdr.
+pub(crate) fn parsed<'a>(mut tree: TreeBuilder<'a>) -> Result<Parsed<'a>, DecodeError> {
+    let document = tree
+        .take("Document")
+        .ok_or_else(|| DecodeError::invalid(Location::default(), "no ISO 20022 Document found"))?;
+    Ok(Parsed { document, app_header: tree.take("AppHdr") })
+}
+
+/// Which elements [`record_own`] records (with their subtrees).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Want {
+    /// The first `Document` in an ISO 20022 namespace (or none) and the first ISO 20022
+    /// `AppHdr` (the flags say which were recorded already).
+    Document { document: bool, app_header: bool },
+    /// The first element of the input, whatever its name (an AppHdr kept raw).
+    Root,
+    /// The first child of the root (a unit inside the fragment wrapper).
+    FirstChild,
+}
+
+impl Want {
+    fn wants(&mut self, namespace: &[u8], local: &[u8], depth: usize) -> bool {
+        match self {
+            Want::Document { document, app_header } => {
+                let iso = namespace.starts_with(ISO_PREFIX.as_bytes());
+                if local == b"Document" && (iso || namespace.is_empty()) && !*document {
+                    *document = true;
+                    true
+                } else if local == b"AppHdr" && iso && !*app_header {
+                    *app_header = true;
+                    true
+                } else {
+                    false
                 }
             }
-            Event::Eof => break,
+            Want::Root => depth == 0,
+            Want::FirstChild => depth == 1,
+        }
+    }
+
+    fn done(self) -> bool {
+        matches!(self, Want::Document { document: true, app_header: true })
+    }
+}
+
+/// Record into `tree` the elements `want` names, from one quick-xml pass over `bytes` (which
+/// the validating reader has accepted, or which are only mapped, as a streamed AppHdr), with
+/// names and plain text borrowed from `bytes`. Stops after what is wanted was found when that
+/// is known (a root, a unit).
+pub(crate) fn record_own<'a>(bytes: &'a [u8], tree: &mut TreeBuilder<'a>, want: &mut Want) -> Result<(), String> {
+    // quick-xml skips a byte-order mark and counts positions after it.
+    let (bytes, base) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(body) => (body, 3),
+        None => (bytes, 0),
+    };
+    let mut reader = NsReader::from_reader(bytes);
+    let config = reader.config_mut();
+    config.trim_text(false);
+    config.expand_empty_elements = true;
+    let mut depth = 0usize;
+    loop {
+        let position = offset(reader.buffer_position());
+        let (resolved, event) = reader.read_resolved_event().map_err(|e| e.to_string())?;
+        match event {
+            Event::Start(start) => {
+                let namespace = match resolved {
+                    ResolveResult::Bound(ns) => ns.into_inner(),
+                    _ => b"",
+                };
+                if want.wants(namespace, start.local_name().into_inner(), depth) {
+                    record_subtree(&mut reader, (bytes, base), &start, position, tree)?;
+                    if matches!(want, Want::Root | Want::FirstChild) || want.done() {
+                        return Ok(());
+                    }
+                } else {
+                    depth += 1;
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Eof => return Ok(()),
             _ => {}
         }
     }
-    let document = document.ok_or_else(|| DecodeError::invalid(Location::default(), "no ISO 20022 Document found"))?;
-    Ok(Parsed { namespace, document, app_header })
 }
 
-fn syntax(bytes: &[u8], position: u64, message: &str) -> DecodeError {
-    let offset = usize::try_from(position).unwrap_or(usize::MAX);
-    let (line, column) = Location::line_column(bytes, offset);
-    DecodeError::syntax(Location::at("", line, column), message.to_owned())
+fn offset(position: u64) -> usize {
+    usize::try_from(position).unwrap_or(usize::MAX)
 }
 
-/// Line numbers by offset, counted incrementally (offsets only grow), so building the tree of
-/// a large document stays linear.
+/// The text of the innermost open element, gathered from its pieces (text, CDATA, entity
+/// references); dropped when the element turns out to have children.
 #[derive(Debug, Default)]
-struct LineCounter {
-    offset: usize,
-    /// Newlines before `offset`.
-    newlines: u64,
+struct PendingText<'a> {
+    text: Option<Cow<'a, str>>,
 }
 
-impl LineCounter {
-    fn line_at(&mut self, bytes: &[u8], offset: usize) -> u64 {
-        if let Some(gap) = bytes.get(self.offset..offset) {
-            self.newlines += gap.iter().filter(|&&b| b == b'\n').count() as u64;
-            self.offset = offset;
+impl<'a> PendingText<'a> {
+    fn push(&mut self, piece: Cow<'a, str>) {
+        match &mut self.text {
+            None => self.text = Some(piece),
+            Some(text) => text.to_mut().push_str(&piece),
         }
-        self.newlines + 1
     }
 }
 
-/// Builds one element's subtree from parser events. The whole-document parse and the
-/// streaming statement reader both build through it, so they cannot disagree on the tree.
-#[derive(Debug, Default)]
-pub(crate) struct Builder {
-    stack: Vec<Element>,
-}
-
-impl Builder {
-    /// Open an element whose start tag begins on `line`.
-    pub(crate) fn start(&mut self, start: &BytesStart<'_>, line: u64) -> Result<(), String> {
-        self.stack.push(open(start, line)?);
-        Ok(())
-    }
-
-    /// An empty element (`<X/>`).
-    pub(crate) fn empty(&mut self, start: &BytesStart<'_>, line: u64) -> Result<Option<Element>, String> {
-        self.stack.push(open(start, line)?);
-        Ok(self.end())
-    }
-
-    /// Character data of the innermost open element.
-    pub(crate) fn text(&mut self, text: &str) {
-        if let Some(top) = self.stack.last_mut() {
-            top.text.push_str(text);
-        }
-    }
-
-    /// A character or predefined entity reference.
-    pub(crate) fn reference(&mut self, reference: &BytesRef<'_>) -> Result<(), String> {
-        let c = resolve_reference(reference).ok_or_else(|| "unknown entity reference".to_owned())?;
-        if let Some(top) = self.stack.last_mut() {
-            top.text.push(c);
-        }
-        Ok(())
-    }
-
-    /// Close the innermost element; the finished root when it was the outermost.
-    pub(crate) fn end(&mut self) -> Option<Element> {
-        let element = finish(self.stack.pop()?);
-        match self.stack.last_mut() {
-            Some(parent) => {
-                push_child(parent, element);
-                None
-            }
-            None => Some(element),
-        }
-    }
-
-    /// Open elements.
-    pub(crate) fn depth(&self) -> usize {
-        self.stack.len()
-    }
-}
-
-/// Build the subtree of the element that `start` opened.
-fn build(
-    reader: &mut NsReader<&[u8]>,
-    bytes: &[u8],
-    start: &BytesStart<'_>,
-    position: u64,
-    lines: &mut LineCounter,
-) -> Result<Element, DecodeError> {
-    let at = |p: u64| usize::try_from(p).unwrap_or(usize::MAX);
-    let mut builder = Builder::default();
-    builder.start(start, lines.line_at(bytes, at(position))).map_err(|e| syntax(bytes, position, &e))?;
+/// Record the subtree of the element `start` opened (at byte `position` of `bytes`).
+fn record_subtree<'a>(
+    reader: &mut NsReader<&'a [u8]>,
+    (bytes, base): (&'a [u8], usize),
+    start: &BytesStart<'a>,
+    position: usize,
+    tree: &mut TreeBuilder<'a>,
+) -> Result<(), String> {
+    record_start((bytes, base), start, position, tree)?;
+    // Text of the innermost open element; `None` once it has a child (or none yet).
+    let mut pending = PendingText::default();
+    let mut depth = 1usize;
     loop {
-        let position = reader.buffer_position();
-        let event = reader.read_event().map_err(|e| syntax(bytes, position, &e.to_string()))?;
-        let done = match event {
+        let position = offset(reader.buffer_position());
+        match reader.read_event().map_err(|e| e.to_string())? {
             Event::Start(start) => {
-                builder.start(&start, lines.line_at(bytes, at(position))).map_err(|e| syntax(bytes, position, &e))?;
-                None
+                pending.text = None;
+                record_start((bytes, base), &start, position, tree)?;
+                depth += 1;
             }
-            Event::Empty(start) => {
-                builder.empty(&start, lines.line_at(bytes, at(position))).map_err(|e| syntax(bytes, position, &e))?
-            }
-            Event::Text(text) => {
-                // Since quick-xml 0.38 entity references arrive as separate events, so text
-                // needs no unescaping here.
-                builder.text(&text.decode().map_err(|e| syntax(bytes, position, &e.to_string()))?);
-                None
-            }
-            Event::CData(data) => {
-                builder.text(&String::from_utf8_lossy(&data));
-                None
-            }
+            Event::Text(text) => pending.push(utf8(text.into_inner())?),
+            Event::CData(data) => pending.push(utf8(data.into_inner())?),
             Event::GeneralRef(reference) => {
-                builder.reference(&reference).map_err(|e| syntax(bytes, position, &e))?;
-                None
+                let c = resolve_reference(&reference).ok_or_else(|| "unknown entity reference".to_owned())?;
+                pending.push(Cow::Owned(c.to_string()));
             }
-            Event::End(_) => builder.end(),
-            Event::Eof => return Err(syntax(bytes, position, "unexpected end of document")),
-            _ => None,
-        };
-        if let Some(element) = done {
-            return Ok(element);
+            Event::End(_) => {
+                if let Some(text) = pending.text.take() {
+                    tree.text(text);
+                }
+                tree.end();
+                depth -= 1;
+                if depth == 0 {
+                    return Ok(());
+                }
+            }
+            Event::Eof => return Err("unexpected end of document".to_owned()),
+            _ => {}
         }
     }
+}
+
+fn utf8(bytes: Cow<'_, [u8]>) -> Result<Cow<'_, str>, String> {
+    match bytes {
+        Cow::Borrowed(b) => std::str::from_utf8(b).map(Cow::Borrowed).map_err(|e| e.to_string()),
+        Cow::Owned(b) => String::from_utf8(b).map(Cow::Owned).map_err(|e| e.to_string()),
+    }
+}
+
+/// Record a start tag and its attributes (namespace declarations left out), names borrowed
+/// from `bytes`: the tag's content is `bytes[position + 1..]` for as long as `start` is (the
+/// tree counts offsets from `base` bytes before `bytes`).
+fn record_start<'a>(
+    (bytes, base): (&'a [u8], usize),
+    start: &BytesStart<'_>,
+    position: usize,
+    tree: &mut TreeBuilder<'a>,
+) -> Result<(), String> {
+    let content = position
+        .checked_add(1)
+        .and_then(|from| bytes.get(from..from.checked_add(start.len())?))
+        .filter(|content| *content == &**start)
+        .ok_or_else(|| "start tag not where the reader reported it".to_owned())?;
+    let content = std::str::from_utf8(content).map_err(|e| e.to_string())?;
+    let name_len = start.name().as_ref().len();
+    let name = content.get(..name_len).unwrap_or_default();
+    let local = name.find(':').and_then(|colon| name.get(colon + 1..)).unwrap_or(name);
+    tree.start(local, position + base);
+    if content.len() > name_len {
+        for attribute in XmlAttributes::new(content, name_len) {
+            let attribute = attribute.map_err(|e| e.to_string())?;
+            let key = attribute.key.as_ref();
+            if key == b"xmlns" || key.starts_with(b"xmlns:") {
+                continue;
+            }
+            let key = std::str::from_utf8(attribute.key.local_name().into_inner()).map_err(|e| e.to_string())?;
+            tree.attribute(key, attribute.unescape_value().map_err(|e| e.to_string())?);
+        }
+    }
+    Ok(())
 }
 
 fn resolve_reference(reference: &BytesRef<'_>) -> Option<char> {
@@ -349,35 +581,89 @@ fn resolve_reference(reference: &BytesRef<'_>) -> Option<char> {
     }
 }
 
-fn open(start: &BytesStart<'_>, line: u64) -> Result<Element, String> {
-    let mut attrs = Vec::new();
-    for attr in start.attributes() {
-        let attr = attr.map_err(|e| e.to_string())?;
-        if attr.key.as_ref().starts_with(b"xmlns") {
-            continue;
-        }
-        let key = String::from_utf8_lossy(attr.key.local_name().as_ref()).into_owned();
-        let value = attr.unescape_value().map_err(|e| e.to_string())?.into_owned();
-        attrs.push((key, value));
-    }
-    Ok(Element {
-        name: String::from_utf8_lossy(start.local_name().as_ref()).into_owned(),
-        attrs,
-        line,
-        ..Element::default()
-    })
-}
+#[cfg(test)]
+mod tests {
+    use super::{TreeBuilder, Want, parsed, record_own};
 
-fn push_child(parent: &mut Element, mut child: Element) {
-    // Same-named siblings are usually adjacent: search from the end.
-    child.index = parent.children.iter().rev().find(|c| c.name == child.name).map_or(1, |c| c.index + 1);
-    parent.children.push(child);
-}
-
-/// Elements with children keep no whitespace text.
-fn finish(mut element: Element) -> Element {
-    if !element.children.is_empty() {
-        element.text.clear();
+    fn recorded(xml: &[u8]) -> TreeBuilder<'_> {
+        let mut tree = TreeBuilder::new(xml, 1);
+        record_own(xml, &mut tree, &mut Want::Document { document: false, app_header: false }).unwrap();
+        tree
     }
-    element
+
+    #[test]
+    fn records_names_text_attributes_and_lines_through_an_envelope() {
+        let xml = "\u{FEFF}<Env xmlns:h=\"urn:iso:std:iso:20022:tech:xsd:head.001.001.02\">\n\
+            <h:AppHdr><h:BizMsgIdr>B1</h:BizMsgIdr></h:AppHdr>\n\
+            <d:Document xmlns:d=\"urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08\">\n\
+            <d:A><d:Amt Ccy=\"EUR\">1.50</d:Amt><d:T>x &amp; y<![CDATA[ <z> ]]>&#33;</d:T>\n\
+            <d:R>1</d:R><d:R>2</d:R><d:S/></d:A></d:Document></Env>";
+        let parsed = parsed(recorded(xml.as_bytes())).unwrap();
+        let header = parsed.app_header.unwrap();
+        assert_eq!(header.name, "AppHdr");
+        assert_eq!(header.child_text("BizMsgIdr"), Some("B1"));
+        let a = parsed.document.child("A").unwrap();
+        let amount = a.child("Amt").unwrap();
+        assert_eq!((amount.text(), amount.attr("Ccy")), ("1.50", Some("EUR")));
+        assert_eq!(a.child_text("T"), Some("x & y <z> !"));
+        assert_eq!(a.location("/A").line, Some(4));
+        assert_eq!(a.child("R").unwrap().location("/R").line, Some(5));
+        // Unread: the second R (indexed, as its name repeats) and S, top-most only.
+        parsed.document.mark();
+        let mut losses = Vec::new();
+        parsed.document.losses("", &mut losses);
+        let paths: Vec<_> = losses.iter().map(|l| l.path.clone()).collect();
+        assert_eq!(paths, ["/Document/A/R[2]", "/Document/A/S"]);
+    }
+
+    #[test]
+    fn an_unread_subtree_is_one_loss_and_always_indexed_units_carry_their_index() {
+        let xml = b"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><R>\
+            <Stmt><Id>1</Id><Ntry><A>1</A><B><C>2</C></B></Ntry></Stmt></R></Document>";
+        let parsed = parsed(recorded(xml)).unwrap();
+        parsed.document.mark();
+        let statement = parsed.document.child("R").unwrap().child("Stmt").unwrap();
+        statement.child("Id").unwrap().text();
+        statement.child("Ntry").unwrap().child("A").unwrap().approximate("kept approximately");
+        let mut losses = Vec::new();
+        parsed.document.losses("", &mut losses);
+        let shown: Vec<_> = losses.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "approximated /Document/R/Stmt[1]/Ntry[1]/A: kept approximately",
+                "dropped /Document/R/Stmt[1]/Ntry[1]/B: no canonical field for B (1 child elements)",
+            ]
+        );
+    }
+
+    /// A mapping error (not a schema violation: `ZZZ` has the shape of a currency code but is
+    /// none) is located on the line of its element, counted from the offset, both in the
+    /// whole-document decode and in the streaming reader (whose units start mid-file).
+    #[test]
+    fn mapping_errors_carry_the_line_of_their_element_whole_and_streamed() {
+        use payglot_core_model::{Codec, DecodeLimits};
+        let xml = "<?xml version=\"1.0\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\">\n\
+            <BkToCstmrStmt><GrpHdr><MsgId>M1</MsgId><CreDtTm>2024-03-01T10:00:00</CreDtTm></GrpHdr>\n\
+            <Stmt><Id>S1</Id><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>\n\
+            <Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">10.00</Amt>\n\
+            <CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2024-03-01</Dt></Dt></Bal>\n\
+            <Ntry>\n<Amt Ccy=\"ZZZ\">1.50</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>\n\
+            <BkTxCd><Prtry><Cd>X</Cd></Prtry></BkTxCd></Ntry>\n\
+            </Stmt></BkToCstmrStmt></Document>\n";
+        let limits = DecodeLimits::default();
+        let whole = crate::Iso20022Codec::new(crate::IsoMessage::Camt053V08).decode(xml.as_bytes(), &limits);
+        let whole = whole.expect_err("ZZZ is not a currency");
+        assert!(whole.message().contains("ZZZ"), "{whole}");
+        assert_eq!(whole.location().line, Some(8), "{whole}");
+        let mut reader = crate::StatementReader::new(xml.as_bytes(), &limits).expect("the header reads");
+        let streamed = loop {
+            match reader.next_event() {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("the entry must fail"),
+                Err(error) => break error,
+            }
+        };
+        assert_eq!((streamed.location().line, streamed.message()), (Some(8), whole.message()), "{streamed}");
+    }
 }

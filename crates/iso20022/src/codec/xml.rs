@@ -1,8 +1,6 @@
 //! A small, strict XML writer for the encoders: indented elements in the order the encoder
 //! calls them (which follows each XSD sequence), text escaped, nothing else.
 
-use std::fmt::Write as _;
-
 /// Writes one document into a `String`.
 #[derive(Debug, Default)]
 pub(crate) struct XmlWriter {
@@ -13,12 +11,18 @@ pub(crate) struct XmlWriter {
 impl XmlWriter {
     /// A writer with the XML declaration written.
     pub(crate) fn new() -> Self {
-        Self { out: String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"), open: Vec::new() }
+        let mut out = String::with_capacity(8 * 1024);
+        out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        Self { out, open: Vec::with_capacity(16) }
     }
 
     fn indent(&mut self) {
-        for _ in 0..self.open.len() {
-            self.out.push_str("  ");
+        const SPACES: &str = "                                                                ";
+        let mut width = self.open.len() * 2;
+        while width > 0 {
+            let n = width.min(SPACES.len());
+            self.out.push_str(SPACES.get(..n).unwrap_or_default());
+            width -= n;
         }
     }
 
@@ -27,9 +31,7 @@ impl XmlWriter {
         self.indent();
         self.out.push('<');
         self.out.push_str(name);
-        for (key, value) in attrs {
-            let _ = write!(self.out, " {key}=\"{}\"", escape(value));
-        }
+        self.attrs(attrs);
         self.out.push_str(">\n");
         self.open.push(name);
     }
@@ -39,11 +41,23 @@ impl XmlWriter {
         self.start_with(name, &[]);
     }
 
+    fn attrs(&mut self, attrs: &[(&str, &str)]) {
+        for (key, value) in attrs {
+            self.out.push(' ');
+            self.out.push_str(key);
+            self.out.push_str("=\"");
+            self.out.push_str(&escape(value));
+            self.out.push('"');
+        }
+    }
+
     /// Close the innermost open element.
     pub(crate) fn end(&mut self) {
         if let Some(name) = self.open.pop() {
             self.indent();
-            let _ = writeln!(self.out, "</{name}>");
+            self.out.push_str("</");
+            self.out.push_str(name);
+            self.out.push_str(">\n");
         }
     }
 
@@ -52,10 +66,12 @@ impl XmlWriter {
         self.indent();
         self.out.push('<');
         self.out.push_str(name);
-        for (key, value) in attrs {
-            let _ = write!(self.out, " {key}=\"{}\"", escape(value));
-        }
-        let _ = writeln!(self.out, ">{}</{name}>", escape(text));
+        self.attrs(attrs);
+        self.out.push('>');
+        self.out.push_str(&escape(text));
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
     }
 
     /// `<name>text</name>`.
