@@ -1090,10 +1090,8 @@ impl<R: Read> Inner<R> {
 /// Check a unit (`document`: its fragment) with the generated validating reader and record
 /// its element tree into `tree`; `None` when the version's feature is off.
 ///
-/// HOOK (issue 4, one pass per unit): like `tree::record` for the whole document, this is the
-/// spot where the validating reader's record hook plugs in: once a recording fragment read
-/// exists (`read_root_recording` or the like), [`fragments::check`] records into `tree` and
-/// the second pass, [`tree::record_own`], goes.
+/// Validate one unit and record it into `tree` in the same pass (the validating reader's
+/// record hook, as `tree::record` does for the whole document).
 fn record_unit<'d>(
     message: IsoMessage,
     part: Part,
@@ -1101,15 +1099,14 @@ fn record_unit<'d>(
     limits: &Limits,
     tree: &mut TreeBuilder<'d>,
 ) -> Option<Result<(), crate::Iso20022Error>> {
-    let checked = fragments::check(message, part, document, limits)?;
-    Some(checked.and_then(|()| tree::record_own(document, tree, &mut Want::FirstChild).map_err(tree::own_pass_error)))
+    fragments::check(message, part, document, limits, Some(tree))
 }
 
 /// The generated types each unit is checked against, as fragment roots.
 pub(crate) mod fragments {
     use super::{IsoMessage, Part};
     use crate::Iso20022Error;
-    use crate::rt::{ComplexValue, Limits, Reader, RootElement, Writer, read_root};
+    use crate::rt::{ComplexValue, Limits, Reader, Recorder, RootElement, Writer, read_root, read_root_recording};
 
     macro_rules! fragment {
         ($feature:literal, $name:ident, $module:ident :: $ty:ident, $element:literal) => {
@@ -1147,43 +1144,58 @@ pub(crate) mod fragments {
     fragment!("camt_054_001_08", N08Entry, camt_054_001_08::ReportEntry10, "Ntry");
     fragment!("camt_054_001_08", N08Supplementary, camt_054_001_08::SupplementaryData1, "SplmtryData");
 
-    /// Check `document` (a wrapper holding one unit); `None` when the version's feature is off.
-    pub(crate) fn check(
+    /// Read `document`'s unit as `T`, recording it into `rec` when one is given.
+    #[allow(dead_code)] // unused only when every camt feature is off
+    fn read<'d, T: RootElement>(
+        document: &'d [u8],
+        limits: &Limits,
+        rec: Option<&mut dyn Recorder<'d>>,
+    ) -> Result<(), Iso20022Error> {
+        match rec {
+            Some(rec) => read_root_recording::<T>(document, limits, rec).map(drop),
+            None => read_root::<T>(document, limits).map(drop),
+        }
+    }
+
+    /// Check `document` (a wrapper holding one unit), recording the unit into `rec` when one is
+    /// given; `None` when the version's feature is off.
+    pub(crate) fn check<'d>(
         message: IsoMessage,
         part: Part,
-        document: &[u8],
+        document: &'d [u8],
         limits: &Limits,
+        rec: Option<&mut dyn Recorder<'d>>,
     ) -> Option<Result<(), Iso20022Error>> {
-        let _ = (document, limits);
+        let _ = (document, limits, &rec);
         Some(match (message, part) {
             #[cfg(feature = "camt_053_001_02")]
-            (IsoMessage::Camt053V02, Part::GroupHeader) => read_root::<S02Header>(document, limits).map(drop),
+            (IsoMessage::Camt053V02, Part::GroupHeader) => read::<S02Header>(document, limits, rec),
             #[cfg(feature = "camt_053_001_02")]
-            (IsoMessage::Camt053V02, Part::Report) => read_root::<S02Report>(document, limits).map(drop),
+            (IsoMessage::Camt053V02, Part::Report) => read::<S02Report>(document, limits, rec),
             #[cfg(feature = "camt_053_001_02")]
-            (IsoMessage::Camt053V02, Part::Entry) => read_root::<S02Entry>(document, limits).map(drop),
+            (IsoMessage::Camt053V02, Part::Entry) => read::<S02Entry>(document, limits, rec),
             #[cfg(feature = "camt_053_001_08")]
-            (IsoMessage::Camt053V08, Part::GroupHeader) => read_root::<S08Header>(document, limits).map(drop),
+            (IsoMessage::Camt053V08, Part::GroupHeader) => read::<S08Header>(document, limits, rec),
             #[cfg(feature = "camt_053_001_08")]
-            (IsoMessage::Camt053V08, Part::Report) => read_root::<S08Report>(document, limits).map(drop),
+            (IsoMessage::Camt053V08, Part::Report) => read::<S08Report>(document, limits, rec),
             #[cfg(feature = "camt_053_001_08")]
-            (IsoMessage::Camt053V08, Part::Entry) => read_root::<S08Entry>(document, limits).map(drop),
+            (IsoMessage::Camt053V08, Part::Entry) => read::<S08Entry>(document, limits, rec),
             #[cfg(feature = "camt_053_001_08")]
-            (IsoMessage::Camt053V08, Part::Supplementary) => read_root::<S08Supplementary>(document, limits).map(drop),
+            (IsoMessage::Camt053V08, Part::Supplementary) => read::<S08Supplementary>(document, limits, rec),
             #[cfg(feature = "camt_054_001_02")]
-            (IsoMessage::Camt054V02, Part::GroupHeader) => read_root::<N02Header>(document, limits).map(drop),
+            (IsoMessage::Camt054V02, Part::GroupHeader) => read::<N02Header>(document, limits, rec),
             #[cfg(feature = "camt_054_001_02")]
-            (IsoMessage::Camt054V02, Part::Report) => read_root::<N02Report>(document, limits).map(drop),
+            (IsoMessage::Camt054V02, Part::Report) => read::<N02Report>(document, limits, rec),
             #[cfg(feature = "camt_054_001_02")]
-            (IsoMessage::Camt054V02, Part::Entry) => read_root::<N02Entry>(document, limits).map(drop),
+            (IsoMessage::Camt054V02, Part::Entry) => read::<N02Entry>(document, limits, rec),
             #[cfg(feature = "camt_054_001_08")]
-            (IsoMessage::Camt054V08, Part::GroupHeader) => read_root::<N08Header>(document, limits).map(drop),
+            (IsoMessage::Camt054V08, Part::GroupHeader) => read::<N08Header>(document, limits, rec),
             #[cfg(feature = "camt_054_001_08")]
-            (IsoMessage::Camt054V08, Part::Report) => read_root::<N08Report>(document, limits).map(drop),
+            (IsoMessage::Camt054V08, Part::Report) => read::<N08Report>(document, limits, rec),
             #[cfg(feature = "camt_054_001_08")]
-            (IsoMessage::Camt054V08, Part::Entry) => read_root::<N08Entry>(document, limits).map(drop),
+            (IsoMessage::Camt054V08, Part::Entry) => read::<N08Entry>(document, limits, rec),
             #[cfg(feature = "camt_054_001_08")]
-            (IsoMessage::Camt054V08, Part::Supplementary) => read_root::<N08Supplementary>(document, limits).map(drop),
+            (IsoMessage::Camt054V08, Part::Supplementary) => read::<N08Supplementary>(document, limits, rec),
             _ => return None,
         })
     }

@@ -349,23 +349,33 @@ impl<'a> Recorder<'a> for TreeBuilder<'a> {
 /// Validate the Document in `bytes` (found through any envelope, as [`crate::parse_any`]
 /// finds it) and record it, and the AppHdr beside it, into `tree`; the Document's namespace.
 ///
-/// HOOK (issue 4, the one-pass decode): this is the one spot where the validating reader's
-/// record hook plugs in. Today the reader validates (building a typed document it drops) and
-/// [`record_own`] tokenizes the bytes a second time. Once `crate::parse_any_recording` exists,
-/// the first line becomes
-/// `let namespace = crate::parse_any_recording(bytes, limits, tree)?.namespace();`
-/// and the second records only the AppHdr: with the hook's AppHdr counterpart into the same
-/// `tree`, or else `Want::Document { document: true, app_header: false }` (which still walks
-/// the bytes, so only worth it when an AppHdr is there). The builder takes the recorded
-/// `Document` (its own start included, as the hook records it) as a root like any other.
+/// One tokenization: the validating reader records the Document's elements as it reads them
+/// ([`crate::parse_any_recording`]), so the tree is built from exactly what was validated. A
+/// bare Document (the input's root) can have no AppHdr beside it; inside an envelope,
+/// [`record_own`] then walks the envelope for the AppHdr alone (stopping once it has it; an
+/// AppHdr of any head.001 version is mapped as before, not validated here).
 pub(crate) fn record<'a>(
     bytes: &'a [u8],
     limits: &crate::Limits,
     tree: &mut TreeBuilder<'a>,
 ) -> Result<&'static str, crate::Iso20022Error> {
-    let namespace = crate::parse_any(bytes, limits)?.namespace();
-    record_own(bytes, tree, &mut Want::Document { document: false, app_header: false }).map_err(own_pass_error)?;
+    let namespace = crate::parse_any_recording(bytes, limits, tree)?.namespace();
+    if !root_is_document(bytes) {
+        record_own(bytes, tree, &mut Want::Document { document: true, app_header: false }).map_err(own_pass_error)?;
+    }
     Ok(namespace)
+}
+
+/// Whether the input's root element is a `Document` (read up to its start tag only).
+fn root_is_document(bytes: &[u8]) -> bool {
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => return e.local_name().as_ref() == b"Document",
+            Ok(Event::Eof) | Err(_) => return false,
+            Ok(_) => {}
+        }
+    }
 }
 
 /// A failure of [`record_own`] on bytes the validating reader accepted (which cannot happen:
@@ -396,8 +406,6 @@ pub(crate) enum Want {
     Document { document: bool, app_header: bool },
     /// The first element of the input, whatever its name (an AppHdr kept raw).
     Root,
-    /// The first child of the root (a unit inside the fragment wrapper).
-    FirstChild,
 }
 
 impl Want {
@@ -416,7 +424,6 @@ impl Want {
                 }
             }
             Want::Root => depth == 0,
-            Want::FirstChild => depth == 1,
         }
     }
 
@@ -451,7 +458,7 @@ pub(crate) fn record_own<'a>(bytes: &'a [u8], tree: &mut TreeBuilder<'a>, want: 
                 };
                 if want.wants(namespace, start.local_name().into_inner(), depth) {
                     record_subtree(&mut reader, (bytes, base), &start, position, tree)?;
-                    if matches!(want, Want::Root | Want::FirstChild) || want.done() {
+                    if matches!(want, Want::Root) || want.done() {
                         return Ok(());
                     }
                 } else {

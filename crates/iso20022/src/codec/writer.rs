@@ -229,7 +229,7 @@ impl StatementWriter {
 /// Check one piece with the generated validating reader, wrapped in the Document namespace.
 fn check(message: IsoMessage, namespace: &str, part: Part, raw: &str, path: &str) -> Result<(), EncodeError> {
     let document = format!("<payglot-fragment xmlns=\"{namespace}\">{raw}</payglot-fragment>");
-    let Some(result) = fragments::check(message, part, document.as_bytes(), &Limits::default()) else {
+    let Some(result) = fragments::check(message, part, document.as_bytes(), &Limits::default(), None) else {
         return Err(EncodeError::Unsupported(format!("{} (its feature is off)", message.id())));
     };
     result.map_err(|e| invalid(&e, path))
