@@ -2,9 +2,8 @@
 //!
 //! Decoding: the generated readers validate every XSD rule (an invalid document is refused
 //! with the rule, path, line and column) and the element tree the mapping reads is recorded
-//! from that read ([`tree::record`]: the validating reader's record hook plugs in there; until
-//! it does, the tree records the validated bytes in a second, cheap pass of its own — names and
-//! text borrowed, no per-element allocation). The mapping is written once per message family
+//! from that same read ([`tree::record`]: one tokenization; names and text borrowed, no
+//! per-element allocation). The mapping is written once per message family
 //! for both schema generations, because ISO keeps element names stable; every element the
 //! mapping does not read is reported as a `Dropped` loss with its path, so nothing is lost
 //! silently — by construction, not by a list someone must keep complete.

@@ -5,9 +5,9 @@
 //! being read (the group header, a report's head, one `Ntry`); the structural reader here only
 //! finds where each unit ends (building nothing). Each unit is then handled exactly as the
 //! whole-document decoder handles it: its raw bytes are checked by the generated validating
-//! reader (as a fragment, with the namespace declarations in scope) and recorded into an
-//! element tree by the same [`TreeBuilder`] (names and text borrowed from the unit's bytes;
-//! see [`record_unit`] for the one-pass hook), mapped by the same functions of
+//! reader (as a fragment, with the namespace declarations in scope) and, in the same pass,
+//! recorded into an element tree by the same [`TreeBuilder`] (names and text borrowed from the
+//! unit's bytes; [`record_unit`]), mapped by the same functions of
 //! [`super::camt`], and the elements the mapping did not read become the same `Dropped`
 //! losses with the same paths. So the streaming and whole-document paths cannot disagree.
 //!
@@ -833,7 +833,8 @@ impl<R: Read> Inner<R> {
         element.mark();
         let mut header = camt::group_header(&element, self.era)?;
         if let Some((raw, line)) = &app_header {
-            // Mapped as the whole-document decoder maps it (which validates it first).
+            // Mapped as the whole-document decoder maps it (recorded as it stands; its values go
+            // through the model's checked constructors).
             let mut recorded = TreeBuilder::new(raw, *line);
             tree::record_own(raw, &mut recorded, &mut Want::Root)
                 .map_err(|e| DecodeError::syntax(Location::at("/AppHdr", *line, 1), format!("notWellFormed: {e}")))?;

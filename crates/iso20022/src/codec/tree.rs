@@ -12,8 +12,9 @@
 //! before its start tag, from which a line is counted only when an error needs one. Loss paths
 //! are written out only for the elements lost.
 //!
-//! Until the validating reader records ([`record`]), [`record_own`] drives the same builder
-//! from one quick-xml pass of its own over bytes already validated.
+//! [`record`] builds it from the validating read itself (one tokenization); [`record_own`]
+//! drives the same builder from a quick-xml pass of its own, for what that read does not
+//! cover (an AppHdr beside the Document in an envelope, a streamed statement's raw AppHdr).
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
