@@ -432,6 +432,7 @@ pub(crate) fn standalone(doc: &Document<'_>, element: &Element) -> String {
     } else {
         used_namespaces(element, &mut used);
     }
+    let own = own_declarations(raw.get(..head_end).unwrap_or(""));
     let mut declarations = String::new();
     let mut seen: Vec<&str> = Vec::new();
     for (prefix, uri) in element.in_scope.iter().rev() {
@@ -445,8 +446,7 @@ pub(crate) fn standalone(doc: &Document<'_>, element: &Element) -> String {
             continue;
         }
         let attr = if prefix.is_empty() { "xmlns".to_owned() } else { format!("xmlns:{prefix}") };
-        let head = raw.get(..head_end).unwrap_or("");
-        if head.contains(&format!("{attr}=\"")) || head.contains(&format!("{attr}='")) {
+        if own.contains(&attr) {
             continue;
         }
         declarations.push(' ');
@@ -456,6 +456,21 @@ pub(crate) fn standalone(doc: &Document<'_>, element: &Element) -> String {
         declarations.push('"');
     }
     format!("{}{}{}", raw.get(..name_end).unwrap_or(""), declarations, raw.get(name_end..).unwrap_or(""))
+}
+
+/// The namespace declarations (`xmlns`, `xmlns:p`) a start tag (`<name ...>`) makes itself,
+/// read as XML reads attributes (`xmlns:p = "..."` with spaces around `=` included).
+fn own_declarations(head: &str) -> Vec<String> {
+    let inner = head.strip_prefix('<').unwrap_or(head);
+    let inner = inner.strip_suffix('>').unwrap_or(inner);
+    let inner = inner.strip_suffix('/').unwrap_or(inner);
+    let name_len = inner.find(char::is_whitespace).unwrap_or(inner.len());
+    quick_xml::events::BytesStart::from_content(inner, name_len)
+        .attributes()
+        .filter_map(Result::ok)
+        .map(|a| String::from_utf8_lossy(a.key.as_ref()).into_owned())
+        .filter(|key| key == "xmlns" || key.starts_with("xmlns:"))
+        .collect()
 }
 
 /// Namespaces the element and its descendants use, in element and attribute names.

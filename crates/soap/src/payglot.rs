@@ -493,6 +493,24 @@ mod tests {
         );
     }
 
+    #[test]
+    fn spaces_around_the_equals_sign_of_a_declaration_are_xml() {
+        // Found by `edited_envelopes_decode_as_the_slow_path_does`: the slow path re-declared a
+        // prefix the body's element declared as `xmlns:pg ="..."` (a duplicate attribute).
+        let limits = DecodeLimits::default();
+        for spaced in [
+            "xmlns:pg =\"urn:payglot:soap:v1\"",
+            "xmlns:pg= \"urn:payglot:soap:v1\"",
+            "xmlns:pg\t=\n\"urn:payglot:soap:v1\"",
+        ] {
+            let input = fixture().replace("xmlns:pg=\"urn:payglot:soap:v1\"", spaced);
+            assert_ne!(input, fixture());
+            let decoded = SoapPayglot::default().decode(input.as_bytes(), &limits);
+            assert!(decoded.is_ok(), "{spaced}: {decoded:?}");
+            assert_eq!(decoded, slow_decode(input.as_bytes(), &limits), "{spaced}");
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 1000, ..proptest::prelude::ProptestConfig::default() })]
 
