@@ -69,15 +69,9 @@ fn run<T>(default: T, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> T
 /// fingerprint, state, status, headers (JSON), body.
 type Row = (Vec<u8>, String, Option<u16>, Option<String>, Option<Vec<u8>>);
 
-/// What [`begin_sql`] found for a key.
-enum Found {
-    /// No live record: the caller may claim the key.
-    Nothing,
-    /// A record: what `begin` answers.
-    Record(StoreBegin),
-}
-
-fn find(conn: &Connection, scope: &str, key: &str, fp: &[u8], now: i64) -> Result<Found, StoreError> {
+/// What `begin` answers from the live record of a key; `None` when there is none (the caller
+/// may claim the key).
+fn find(conn: &Connection, scope: &str, key: &str, fp: &[u8], now: i64) -> Result<Option<StoreBegin>, StoreError> {
     let row: Option<Row> = conn
         .prepare_cached(
             "SELECT fingerprint, state, status_code, headers, body FROM idempotency_records
@@ -85,11 +79,11 @@ fn find(conn: &Connection, scope: &str, key: &str, fp: &[u8], now: i64) -> Resul
         )?
         .query_row(params![scope, key, now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
         .optional()?;
-    let Some((stored_fp, state, status, headers, body)) = row else { return Ok(Found::Nothing) };
+    let Some((stored_fp, state, status, headers, body)) = row else { return Ok(None) };
     if stored_fp != fp {
-        return Ok(Found::Record(StoreBegin::Mismatch));
+        return Ok(Some(StoreBegin::Mismatch));
     }
-    Ok(Found::Record(match (state.as_str(), status, body) {
+    Ok(Some(match (state.as_str(), status, body) {
         ("done", Some(status), Some(body)) => {
             let headers: Vec<(String, String)> =
                 headers.and_then(|h| serde_json::from_str(&h).ok()).unwrap_or_default();
@@ -111,7 +105,7 @@ fn begin_sql(
     now: SystemTime,
     ttl: Duration,
 ) -> Result<StoreBegin, StoreError> {
-    if let Found::Record(answer) = find(conn, scope, key, fp, ms(now))? {
+    if let Some(answer) = find(conn, scope, key, fp, ms(now))? {
         return Ok(answer);
     }
     conn.prepare_cached(
@@ -129,14 +123,18 @@ fn complete_sql(
     response: &StoredResponse,
     expires: i64,
 ) -> Result<(), StoreError> {
-    let headers = serde_json::to_string(&response.headers).unwrap_or_else(|_| "[]".into());
     let n = conn
         .prepare_cached(
             "UPDATE idempotency_records SET state = 'done', status_code = ?3, headers = ?4, body = ?5,
              expires_ms = ?6 WHERE scope = ?1 AND key = ?2",
         )?
-        .execute(params![scope, key, response.status, headers, response.body, expires])?;
+        .execute(params![scope, key, response.status, headers_json(response), response.body, expires])?;
     if n == 1 { Ok(()) } else { Err(StoreError::Corrupt("idempotency record vanished".into())) }
+}
+
+/// A stored response's headers as the record keeps them.
+fn headers_json(response: &StoredResponse) -> String {
+    serde_json::to_string(&response.headers).unwrap_or_else(|_| "[]".into())
 }
 
 fn abandon_sql(conn: &Connection, scope: &str, key: &str) -> Result<(), StoreError> {
@@ -171,10 +169,10 @@ pub struct OneJobIdempotency;
 impl IdempotencyStore for OneJobIdempotency {
     fn begin(&self, scope: &str, key: &Key, fingerprint: Fingerprint, now: SystemTime, _ttl: Duration) -> StoreBegin {
         let fp = fingerprint.bytes();
-        let found = run(Found::Record(StoreBegin::InFlight), |c| find(c, scope, key.as_str(), &fp, ms(now)));
+        let found = run(Some(StoreBegin::InFlight), |c| find(c, scope, key.as_str(), &fp, ms(now)));
         match found {
-            Found::Record(answer) => answer,
-            Found::Nothing => {
+            Some(answer) => answer,
+            None => {
                 let claim = (scope.to_owned(), key.as_str().to_owned(), fp.to_vec());
                 PENDING_CLAIM.with(|p| *p.borrow_mut() = Some(claim));
                 StoreBegin::Claimed
@@ -186,13 +184,20 @@ impl IdempotencyStore for OneJobIdempotency {
         let Some((_, _, fp)) = take_claim(scope, key) else {
             return SqliteIdempotency.complete(scope, key, response, now, ttl);
         };
-        let headers = serde_json::to_string(&response.headers).unwrap_or_else(|_| "[]".into());
         run((), |c| {
             c.prepare_cached(
                 "INSERT OR REPLACE INTO idempotency_records (scope, key, fingerprint, state, status_code, headers, body, expires_ms)
                  VALUES (?1, ?2, ?3, 'done', ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![scope, key.as_str(), fp, response.status, headers, response.body, expiry(now, ttl)])?;
+            .execute(params![
+                scope,
+                key.as_str(),
+                fp,
+                response.status,
+                headers_json(&response),
+                response.body,
+                expiry(now, ttl)
+            ])?;
             Ok(())
         });
     }

@@ -15,11 +15,12 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chrono::Timelike as _;
 use payglot_core_model::json::StrictValue;
 use payglot_core_model::outcome::Condition;
 use payglot_core_model::{
     CodeOrProprietary, Codec, DateTime, DecodeError, DecodeErrorKind, DecodeLimits, EncodeOptions, Format, Message,
-    MessageId, PaymentInitiation, StatusReason, TransportContext,
+    MessageId, Offset, PaymentInitiation, StatusReason, TransportContext,
 };
 use payglot_rest::RestNative;
 use payglot_rest::idempotency::{Fingerprint, IdempotencyError, Policy, StoredResponse};
@@ -97,21 +98,36 @@ fn parse_create(
         // Not even JSON with one key member: the rewriting path reports what is wrong.
         return parse_create_rewritten(body, header_key, limits);
     };
-    let body_key = match body_key {
-        Some(Value::String(k)) => Some(k),
-        Some(_) => return Err(invalid("/idempotency_key: must be a string")),
-        None => None,
-    };
+    let body_key = key_member(body_key.as_ref())?;
     if body_key.as_ref().is_some_and(|k| k.chars().count() > MAX_MESSAGE_ID) {
         return parse_create_rewritten(body, header_key, limits);
     }
     let key = agreed_key(header_key, body_key)?;
     let message_id = MessageId::new(message_id_text(&key)).map_err(|e| invalid(e.to_string()))?;
-    let time = DateTime::parse(&crate::payments::now()).map_err(|e| invalid(e.to_string()))?;
-    let limits = limits.clone().with_transport(TransportContext { message_id, time });
-    let decoded = RestNative.decode(body, &limits).map_err(|e| decode_error(&e, STYLE))?;
-    match decoded.message {
-        Message::PaymentInitiation(pi) => Ok((pi, key)),
+    let limits = limits.clone().with_transport(TransportContext { message_id, time: arrival_time() });
+    Ok((initiation(body, &limits)?, key))
+}
+
+/// Now, as the sandbox writes times (UTC, milliseconds): when a body's `created_at` is left out.
+fn arrival_time() -> DateTime {
+    let now = chrono::Utc::now().naive_utc();
+    let millis = now.with_nanosecond(now.nanosecond() / 1_000_000 * 1_000_000).unwrap_or(now);
+    DateTime::new(millis, Offset::Utc, 3)
+}
+
+/// A body's `idempotency_key` member, which must be a string when present.
+fn key_member(value: Option<&Value>) -> Result<Option<String>, ApiError> {
+    match value {
+        Some(Value::String(k)) => Ok(Some(k.clone())),
+        Some(_) => Err(invalid("/idempotency_key: must be a string")),
+        None => Ok(None),
+    }
+}
+
+/// Decode a `rest:native` payment request.
+fn initiation(body: &[u8], limits: &DecodeLimits) -> Result<PaymentInitiation, ApiError> {
+    match RestNative.decode(body, limits).map_err(|e| decode_error(&e, STYLE))?.message {
+        Message::PaymentInitiation(pi) => Ok(pi),
         _ => Err(invalid("not a payment request")),
     }
 }
@@ -141,20 +157,11 @@ fn parse_create_rewritten(
 ) -> Result<(PaymentInitiation, String), ApiError> {
     let StrictValue(doc) = payglot_core_model::json::from_slice(body, limits).map_err(|e| decode_error(&e, STYLE))?;
     let Value::Object(mut doc) = doc else { return Err(invalid("the request body must be a JSON object")) };
-    let body_key = match doc.get("idempotency_key") {
-        Some(Value::String(k)) => Some(k.clone()),
-        Some(_) => return Err(invalid("/idempotency_key: must be a string")),
-        None => None,
-    };
-    let key = agreed_key(header_key, body_key)?;
+    let key = agreed_key(header_key, key_member(doc.get("idempotency_key"))?)?;
     doc.insert("idempotency_key".into(), Value::String(message_id_text(&key)));
     doc.entry("created_at").or_insert_with(|| Value::String(crate::payments::now()));
     let filled = serde_json::to_vec(&doc).map_err(|_| invalid("the request body could not be completed"))?;
-    let decoded = RestNative.decode(&filled, limits).map_err(|e| decode_error(&e, STYLE))?;
-    match decoded.message {
-        Message::PaymentInitiation(pi) => Ok((pi, key)),
-        _ => Err(invalid("not a payment request")),
-    }
+    Ok((initiation(&filled, limits)?, key))
 }
 
 /// Encode with a codec, reporting losses as acceptable (the stored payment is richer or

@@ -418,7 +418,6 @@ fn fault_code(element: &Element, value: &str) -> (FaultCode, Vec<String>) {
 /// The element with namespace declarations of its scope added, so it parses alone.
 pub(crate) fn standalone(doc: &Document<'_>, element: &Element) -> String {
     let raw = doc.raw(element);
-    let head_end = start_tag_end(raw);
     // The name ends at the first whitespace, `/` or `>` of the start tag.
     let name_end = raw
         .char_indices()
@@ -432,7 +431,8 @@ pub(crate) fn standalone(doc: &Document<'_>, element: &Element) -> String {
     } else {
         used_namespaces(element, &mut used);
     }
-    let own = own_declarations(raw.get(..head_end).unwrap_or(""));
+    // The element's own declarations stay as they are written.
+    let own = element.in_scope.get(element.in_scope.len().saturating_sub(element.declared_here)..).unwrap_or_default();
     let mut declarations = String::new();
     let mut seen: Vec<&str> = Vec::new();
     for (prefix, uri) in element.in_scope.iter().rev() {
@@ -445,10 +445,10 @@ pub(crate) fn standalone(doc: &Document<'_>, element: &Element) -> String {
         if !used.contains(&uri.as_str()) {
             continue;
         }
-        let attr = if prefix.is_empty() { "xmlns".to_owned() } else { format!("xmlns:{prefix}") };
-        if own.contains(&attr) {
+        if own.iter().any(|(p, _)| p == prefix) {
             continue;
         }
+        let attr = if prefix.is_empty() { "xmlns".to_owned() } else { format!("xmlns:{prefix}") };
         declarations.push(' ');
         declarations.push_str(&attr);
         declarations.push_str("=\"");
@@ -456,21 +456,6 @@ pub(crate) fn standalone(doc: &Document<'_>, element: &Element) -> String {
         declarations.push('"');
     }
     format!("{}{}{}", raw.get(..name_end).unwrap_or(""), declarations, raw.get(name_end..).unwrap_or(""))
-}
-
-/// The namespace declarations (`xmlns`, `xmlns:p`) a start tag (`<name ...>`) makes itself,
-/// read as XML reads attributes (`xmlns:p = "..."` with spaces around `=` included).
-fn own_declarations(head: &str) -> Vec<String> {
-    let inner = head.strip_prefix('<').unwrap_or(head);
-    let inner = inner.strip_suffix('>').unwrap_or(inner);
-    let inner = inner.strip_suffix('/').unwrap_or(inner);
-    let name_len = inner.find(char::is_whitespace).unwrap_or(inner.len());
-    quick_xml::events::BytesStart::from_content(inner, name_len)
-        .attributes()
-        .filter_map(Result::ok)
-        .map(|a| String::from_utf8_lossy(a.key.as_ref()).into_owned())
-        .filter(|key| key == "xmlns" || key.starts_with("xmlns:"))
-        .collect()
 }
 
 /// Namespaces the element and its descendants use, in element and attribute names.
@@ -490,21 +475,6 @@ fn used_namespaces<'a>(element: &'a Element, used: &mut Vec<&'a str>) {
     for child in &element.children {
         used_namespaces(child, used);
     }
-}
-
-/// The byte index of the `>` closing the start tag, skipping quoted attribute values.
-fn start_tag_end(raw: &str) -> usize {
-    let mut quote: Option<u8> = None;
-    for (i, b) in raw.bytes().enumerate() {
-        match (quote, b) {
-            (Some(q), b) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'>') => return i,
-            (None, _) => {}
-        }
-    }
-    raw.len()
 }
 
 /// Read a fault element of either version and either shape.

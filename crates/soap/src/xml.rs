@@ -40,6 +40,8 @@ pub(crate) struct Element {
     /// Namespace declarations in scope at this element (prefix, uri), innermost last; an empty
     /// prefix is the default namespace. Needed to cut a fragment out so it still resolves.
     pub(crate) in_scope: Arc<Vec<(String, String)>>,
+    /// How many of the last `in_scope` entries this element's own start tag declares.
+    pub(crate) declared_here: usize,
     /// Read in shallow mode ([`parse_shallow_body`]): no children or text were kept.
     pub(crate) shallow: bool,
 }
@@ -679,6 +681,7 @@ fn parse_with<'a>(input: &'a [u8], limits: &DecodeLimits, mode: Mode) -> Result<
                         parent.text = String::new();
                     }
                 }
+                let declared_here = declared.len();
                 let in_scope = if declared.is_empty() {
                     parent_scope
                 } else {
@@ -695,6 +698,7 @@ fn parse_with<'a>(input: &'a [u8], limits: &DecodeLimits, mode: Mode) -> Result<
                     start: before,
                     end: after,
                     in_scope: Arc::clone(&in_scope),
+                    declared_here,
                     shallow: false,
                 };
                 // The body's element (not a fault), in shallow mode: no tree below it.

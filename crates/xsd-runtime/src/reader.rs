@@ -1194,17 +1194,7 @@ impl<'a> Reader<'a> {
 
     /// Start reading the located root as `T`.
     pub fn read_located<T: RootElement>(&mut self) -> R<T> {
-        self.begin_located::<T>()?;
-        let read = T::read(self).and_then(|v| {
-            self.close()?;
-            self.finish()?;
-            Ok(v)
-        });
-        match read {
-            Ok(_) if !self.collected.is_empty() => Err(Error::from_violations(std::mem::take(&mut self.collected))),
-            Ok(v) => Ok(v),
-            Err(e) => Err(self.with_collected(e)),
-        }
+        self.read_located_then::<T>(true)
     }
 
     /// Switch to `T`'s namespace and check (and record, when recording) the located element's
@@ -1224,9 +1214,18 @@ impl<'a> Reader<'a> {
     /// [`read_located`], the rest of the input is not read: for an element beside the one a
     /// caller reads next, e.g. a business header before its Document).
     pub fn read_located_element<T: RootElement>(&mut self) -> R<T> {
+        self.read_located_then::<T>(false)
+    }
+
+    /// Read the located element as `T` through its end tag, then the rest of the input when
+    /// `to_end` (a violation collected on the way is reported with any error that follows).
+    fn read_located_then<T: RootElement>(&mut self, to_end: bool) -> R<T> {
         self.begin_located::<T>()?;
         let read = T::read(self).and_then(|v| {
             self.close()?;
+            if to_end {
+                self.finish()?;
+            }
             Ok(v)
         });
         match read {
