@@ -46,6 +46,25 @@ enum Peek<'a> {
         ns_ok: bool,
         local: usize,
     },
+    /// A simple element read ahead in one step by [`Reader::try_leaf`]: `<name>text</name>`,
+    /// no attributes, the text plain (no reference, CR or control character), the end tag
+    /// exactly the start tag's name. quick-xml has not seen it: it is consumed by advancing
+    /// quick-xml's input past the end tag ([`Reader::open`] for a simple type), or handed back
+    /// to quick-xml (`materialize`) for anything else, which then reads exactly the same
+    /// events as if it had never been looked at.
+    Leaf {
+        /// The qualified name (from the input).
+        name: &'a str,
+        local: usize,
+        /// Where its `<` is (as quick-xml reports a start tag).
+        pos: u64,
+        ns_ok: bool,
+        text: &'a str,
+        /// Where the end tag's `<` is.
+        end_pos: u64,
+        /// Offset (in `src`) just after the end tag's `>`.
+        after: usize,
+    },
     End {
         pos: u64,
     },
@@ -116,6 +135,13 @@ pub struct Reader<'a> {
     /// Recording: the whitespace read since the last tag in element-only content, reported
     /// as the text of an element that turns out to have no child elements.
     pending_ws: Option<Cow<'a, str>>,
+    /// Bytes of the input consumed past quick-xml (fused leaves): added to its positions.
+    skipped: u64,
+    /// The text and end-tag position of the fused leaf just opened (read by `read_text`).
+    leaf: Option<(&'a str, u64)>,
+    /// Whether simple elements may be read in one step ([`Reader::try_leaf`]); off only to
+    /// prove in tests that both paths read alike.
+    fuse: bool,
 }
 
 impl std::fmt::Debug for Reader<'_> {
@@ -185,6 +211,9 @@ impl<'a> Reader<'a> {
             collect_max: 0,
             record: None,
             pending_ws: None,
+            skipped: 0,
+            leaf: None,
+            fuse: true,
         })
     }
 
@@ -212,7 +241,7 @@ impl<'a> Reader<'a> {
     }
 
     fn xml_error(&self, e: quick_xml::Error) -> Error {
-        let pos = self.xml.error_position();
+        let pos = self.xml.error_position().saturating_add(self.skipped);
         self.error_at(Rule::NotWellFormed, pos, self.path_string(), e.to_string())
     }
 
@@ -270,6 +299,133 @@ impl<'a> Reader<'a> {
         self.outer_depth + self.path.len()
     }
 
+    /// quick-xml's position in the input (relative to `src`), fused leaves included.
+    #[inline]
+    fn xpos(&self) -> u64 {
+        self.xml.buffer_position().saturating_add(self.skipped)
+    }
+
+    /// Read simple elements one event at a time through quick-xml, never in one step (the
+    /// default is on). Only for tests proving both paths give the same values, errors and
+    /// records.
+    #[doc(hidden)]
+    pub fn set_fused_leaves(&mut self, on: bool) {
+        self.fuse = on;
+    }
+
+    /// Look ahead for a simple element `[ws]<name>text</name>` at quick-xml's position,
+    /// without moving it: the whole element in one scan instead of three quick-xml events
+    /// and a look-ahead round trip. Only the plainest form is taken, for which quick-xml
+    /// would give exactly a start tag without attributes, one text (or none) and the
+    /// matching end tag: a name of name characters only, text without `&`, CR or control
+    /// characters and within the string-length limit, an end tag without spaces. Anything
+    /// else is left to quick-xml. quick-xml must be between markup (its state after a `>`
+    /// that is not the end of an empty-element tag, whose end event it has yet to give).
+    #[inline]
+    fn try_leaf(&mut self) -> Option<Peek<'a>> {
+        let p = usize::try_from(self.xpos()).ok()?;
+        let bytes = self.src.as_bytes();
+        let rest = bytes.get(p..)?;
+        // quick-xml's input is the rest of ours (not past a `<` it has read: then it reports
+        // the `<`'s position), after a `>` that does not end an empty-element tag.
+        if !std::ptr::eq(self.xml.get_ref().as_ptr(), rest.as_ptr())
+            || p < 2
+            || bytes.get(p - 1) != Some(&b'>')
+            || bytes.get(p - 2) == Some(&b'/')
+        {
+            return None;
+        }
+        let mut i = 0;
+        while matches!(rest.get(i), Some(b' ' | b'\n' | b'\t')) {
+            i += 1;
+        }
+        if rest.get(i) != Some(&b'<') {
+            return None;
+        }
+        let name_start = i + 1;
+        let mut j = name_start;
+        loop {
+            let b = *rest.get(j)?;
+            if b == b'>' {
+                break;
+            }
+            if !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':') || b >= 0x80) {
+                return None;
+            }
+            j += 1;
+        }
+        // A name (not `<>`) that starts like one (not `<-`, `<.`, `<0`: quick-xml takes
+        // them too, but nothing valid starts so; left to it).
+        if !rest.get(name_start).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b >= 0x80) {
+            return None;
+        }
+        let text_start = j + 1;
+        let mut k = text_start;
+        loop {
+            let b = *rest.get(k)?;
+            if b == b'<' {
+                break;
+            }
+            if b == b'&' || (b < 0x20 && b != b'\n' && b != b'\t') {
+                return None;
+            }
+            k += 1;
+        }
+        if k - text_start > self.limits.max_string_len {
+            return None;
+        }
+        let name_len = j - name_start;
+        if rest.get(k + 1) != Some(&b'/')
+            || rest.get(k + 2..k + 2 + name_len) != rest.get(name_start..j)
+            || rest.get(k + 2 + name_len) != Some(&b'>')
+        {
+            return None;
+        }
+        let name = self.src.get(p + name_start..p + j)?;
+        let text = self.src.get(p + text_start..p + k)?;
+        let (ns_ok, local) = match name.bytes().position(|b| b == b':') {
+            None => (self.default_is_target(), 0),
+            Some(c) => (self.prefix_is_target(name.as_bytes().get(..c).unwrap_or_default()), c + 1),
+        };
+        // Positions as quick-xml reports them: each tag's `<`.
+        let (pos, end_pos) = ((p + i) as u64, (p + k) as u64);
+        Some(Peek::Leaf { name, local, pos, ns_ok, text, end_pos, after: p + k + 3 + name_len })
+    }
+
+    /// Hand a fused leaf back to quick-xml: the look-ahead becomes what quick-xml reads at
+    /// the same place (the same start tag).
+    #[cold]
+    fn materialize(&mut self) -> R<()> {
+        if matches!(self.peeked, Some(Peek::Leaf { .. })) {
+            self.peeked = None;
+            self.fill_events()?;
+        }
+        Ok(())
+    }
+
+    /// Consume a fused leaf: quick-xml goes on after its end tag.
+    fn skip_to(&mut self, after: usize) {
+        let cur = usize::try_from(self.xpos()).unwrap_or(usize::MAX);
+        if let Some(rest) = self.src.as_bytes().get(after..)
+            && after >= cur
+        {
+            *self.xml.get_mut() = rest;
+            self.skipped += (after - cur) as u64;
+        }
+    }
+
+    /// The local name and namespace flag of the element in the look-ahead, if it is one.
+    #[inline]
+    fn peeked_local(&self) -> Option<(&[u8], bool)> {
+        match &self.peeked {
+            Some(Peek::Start { e, ns_ok, local, .. }) => Some((local_of(e, *local), *ns_ok)),
+            Some(Peek::Leaf { name, ns_ok, local, .. }) => {
+                Some((name.as_bytes().get(*local..).unwrap_or_default(), *ns_ok))
+            }
+            _ => None,
+        }
+    }
+
     fn check_misc(&self, ev: &Event<'_>, pos: u64) -> R<()> {
         match ev {
             Event::DocType(_) => {
@@ -305,8 +461,47 @@ impl<'a> Reader<'a> {
 
     #[inline(never)]
     fn fill_next(&mut self) -> R<()> {
+        if let Some((text, end_pos)) = self.leaf.take() {
+            return self.leaf_as_content(text, end_pos);
+        }
+        if self.fuse
+            && let Some(leaf) = self.try_leaf()
+        {
+            self.peeked = Some(leaf);
+            return Ok(());
+        }
+        self.fill_events()
+    }
+
+    /// A fused leaf opened as an element of complex type (its text is then what quick-xml
+    /// would give as content: whitespace, or text where only elements may be).
+    #[cold]
+    fn leaf_as_content(&mut self, text: &'a str, end_pos: u64) -> R<()> {
+        if !text.is_empty() {
+            let text_pos = end_pos - text.len() as u64;
+            if !text.bytes().all(is_xml_ws) {
+                return Err(self.error_at(
+                    Rule::ElementOnlyContent,
+                    text_pos,
+                    self.path_string(),
+                    "text is not allowed here, only elements".into(),
+                ));
+            }
+            if self.record.is_some() {
+                push_text(&mut self.pending_ws, Cow::Borrowed(text));
+            }
+        }
+        self.peeked = Some(Peek::End { pos: end_pos });
+        if self.record.is_some() {
+            self.record_childless_ws();
+        }
+        Ok(())
+    }
+
+    /// Fill the look-ahead from quick-xml's events.
+    fn fill_events(&mut self) -> R<()> {
         loop {
-            let pos = self.xml.buffer_position();
+            let pos = self.xpos();
             let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
             match ev {
                 Event::Start(e) => {
@@ -384,9 +579,10 @@ impl<'a> Reader<'a> {
 
     fn describe_next(&self) -> String {
         match &self.peeked {
-            Some(Peek::Start { e, ns_ok, local, .. }) => {
-                let name = String::from_utf8_lossy(local_of(e, *local)).into_owned();
-                if *ns_ok { format!("element {name}") } else { format!("element {name} (in another namespace)") }
+            Some(Peek::Start { .. } | Peek::Leaf { .. }) => {
+                let (local, ns_ok) = self.peeked_local().unwrap_or_default();
+                let name = String::from_utf8_lossy(local).into_owned();
+                if ns_ok { format!("element {name}") } else { format!("element {name} (in another namespace)") }
             }
             Some(Peek::End { .. }) => "the end of the parent".into(),
             None => "nothing".into(),
@@ -397,14 +593,14 @@ impl<'a> Reader<'a> {
     /// required element, or an element the content model does not allow).
     pub fn expected(&self, names: &[&str]) -> Error {
         let (rule, pos) = match &self.peeked {
-            Some(Peek::Start { pos, .. }) => (Rule::UnexpectedElement, *pos),
+            Some(Peek::Start { pos, .. } | Peek::Leaf { pos, .. }) => (Rule::UnexpectedElement, *pos),
             Some(Peek::End { pos }) => (Rule::MissingElement, *pos),
             None => (Rule::MissingElement, self.pos),
         };
         let mut path = self.path_string();
-        if let Some(Peek::Start { e, local, .. }) = &self.peeked {
+        if let Some((local, _)) = self.peeked_local() {
             path.push('/');
-            path.push_str(&String::from_utf8_lossy(local_of(e, *local)));
+            path.push_str(&String::from_utf8_lossy(local));
         }
         let message = match names {
             [] => format!("{} is not allowed here", self.describe_next()),
@@ -418,9 +614,8 @@ impl<'a> Reader<'a> {
     /// any element, in any namespace).
     pub fn peek_among(&mut self, names: &[&str]) -> R<Option<usize>> {
         self.fill()?;
-        if let Some(Peek::Start { e, ns_ok, local, .. }) = &self.peeked {
-            let local = local_of(e, *local);
-            if *ns_ok && let Some(i) = names.iter().position(|n| same(n.as_bytes(), local)) {
+        if let Some((local, ns_ok)) = self.peeked_local() {
+            if ns_ok && let Some(i) = names.iter().position(|n| same(n.as_bytes(), local)) {
                 return Ok(Some(i));
             }
             return Ok(names.iter().position(|n| *n == "*"));
@@ -431,9 +626,7 @@ impl<'a> Reader<'a> {
     #[inline]
     fn peek_is(&mut self, name: &str) -> R<bool> {
         self.fill()?;
-        Ok(
-            matches!(&self.peeked, Some(Peek::Start { e, ns_ok: true, local, .. }) if same(local_of(e, *local), name.as_bytes())),
-        )
+        Ok(matches!(self.peeked_local(), Some((local, true)) if same(local, name.as_bytes())))
     }
 
     fn check_attrs(&self, e: &BytesStart<'_>, allowed: &[&str]) -> R<()> {
@@ -482,6 +675,26 @@ impl<'a> Reader<'a> {
                 self.cur = Some(e);
                 Ok(())
             }
+            Some(Peek::Leaf { name: qname, local, pos, ns_ok: true, text, end_pos, after })
+                if same(qname.as_bytes().get(local..).unwrap_or_default(), name.as_bytes()) =>
+            {
+                // What quick-xml's three events would have done, in the same order: the start
+                // tag (no attributes, so nothing to check and no namespace scope), then the
+                // text and end tag, read by `read_text` or `fill_next` from `self.leaf`.
+                self.path.push((name, index));
+                self.pos = pos;
+                if self.depth() > self.limits.max_depth {
+                    return Err(self.too_deep(self.pos, self.path_string()));
+                }
+                if self.record.is_some() {
+                    self.pending_ws = None;
+                    self.record_leaf_start(qname, local, pos);
+                }
+                self.cur = None;
+                self.skip_to(after);
+                self.leaf = Some((text, end_pos));
+                Ok(())
+            }
             other => {
                 self.peeked = other;
                 Err(self.expected(&[name]))
@@ -509,9 +722,14 @@ impl<'a> Reader<'a> {
 
     /// Read character data up to (not including) the end tag of the current element.
     fn read_text(&mut self) -> R<Cow<'a, str>> {
+        if let Some((text, end_pos)) = self.leaf.take() {
+            // Checked when fused: plain text within the length limit, then the end tag.
+            self.peeked = Some(Peek::End { pos: end_pos });
+            return Ok(Cow::Borrowed(text));
+        }
         let mut acc: Option<Cow<'a, str>> = None;
         loop {
-            let pos = self.xml.buffer_position();
+            let pos = self.xpos();
             let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
             match ev {
                 Event::Text(t) => {
@@ -785,6 +1003,7 @@ impl<'a> Reader<'a> {
     /// element by element when recording.
     pub fn req_any(&mut self) -> R<super::AnyElement> {
         self.fill()?;
+        self.materialize()?;
         let Some(Peek::Start { e, pos, local, .. }) = self.peeked.take() else {
             return Err(self.expected(&["(any element)"]));
         };
@@ -793,7 +1012,7 @@ impl<'a> Reader<'a> {
         let mut open: Vec<(Option<Cow<'a, str>>, bool)> = Vec::new();
         self.any_start(&e, local, pos, &mut open)?;
         loop {
-            let p = self.xml.buffer_position();
+            let p = self.xpos();
             let ev = self.xml.read_event().map_err(|err| self.xml_error(err))?;
             match ev {
                 Event::Start(e) => {
@@ -831,7 +1050,7 @@ impl<'a> Reader<'a> {
                 Event::Comment(_) => {}
                 other => self.check_misc(&other, p)?,
             }
-            let end = usize::try_from(self.xml.buffer_position()).unwrap_or(usize::MAX);
+            let end = usize::try_from(self.xpos()).unwrap_or(usize::MAX);
             if end.saturating_sub(start) > self.limits.max_string_len {
                 return Err(self.error_at(
                     Rule::LimitStringLength,
@@ -841,7 +1060,7 @@ impl<'a> Reader<'a> {
                 ));
             }
         }
-        let end = usize::try_from(self.xml.buffer_position()).unwrap_or(usize::MAX);
+        let end = usize::try_from(self.xpos()).unwrap_or(usize::MAX);
         let body = self.input.get(self.offset..).unwrap_or_default();
         let raw = body.get(start..end).unwrap_or_default();
         Ok(super::AnyElement::new(String::from_utf8_lossy(raw).into_owned()))
@@ -961,6 +1180,14 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// Record the start of a fused leaf (no attributes) whose start tag is at `pos`.
+    fn record_leaf_start(&mut self, qname: &'a str, local: usize, pos: u64) {
+        let offset = usize::try_from(pos).unwrap_or(usize::MAX).saturating_add(self.offset);
+        if let Some(record) = &mut self.record {
+            record.push(Recorded::Start(qname.get(local..).unwrap_or_default(), offset));
+        }
+    }
+
     /// Record the located element's start (after its attributes were checked), when recording.
     fn record_located(&mut self) -> R<()> {
         if self.record.is_none() {
@@ -999,7 +1226,11 @@ impl<'a> Reader<'a> {
     /// An optional `xs:any` element.
     pub fn opt_any(&mut self) -> R<Option<super::AnyElement>> {
         self.fill()?;
-        if matches!(self.peeked, Some(Peek::Start { .. })) { self.req_any().map(Some) } else { Ok(None) }
+        if matches!(self.peeked, Some(Peek::Start { .. } | Peek::Leaf { .. })) {
+            self.req_any().map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     /// Repeated `xs:any` elements (`max` 0 = unbounded).
@@ -1008,7 +1239,7 @@ impl<'a> Reader<'a> {
         let mut n = 0u32;
         loop {
             self.fill()?;
-            if !matches!(self.peeked, Some(Peek::Start { .. })) || (max != 0 && n >= max) {
+            if !matches!(self.peeked, Some(Peek::Start { .. } | Peek::Leaf { .. })) || (max != 0 && n >= max) {
                 break;
             }
             n += 1;
@@ -1076,7 +1307,7 @@ impl<'a> Reader<'a> {
     pub fn locate(&mut self, want: impl Fn(&[u8], &[u8]) -> bool, root_name: &'static str) -> R<String> {
         let mut first = true;
         loop {
-            let pos = self.xml.buffer_position();
+            let pos = self.xpos();
             let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
             match ev {
                 Event::Decl(d) if first => {
@@ -1143,7 +1374,7 @@ impl<'a> Reader<'a> {
     /// After the located element closed: read the rest, so a malformed tail is still rejected.
     pub fn finish(&mut self) -> R<()> {
         loop {
-            let pos = self.xml.buffer_position();
+            let pos = self.xpos();
             let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
             match ev {
                 Event::Eof => {
@@ -1248,7 +1479,7 @@ impl<'a> Reader<'a> {
         self.path.pop();
         let mut depth = 1usize;
         while depth > 0 {
-            let pos = self.xml.buffer_position();
+            let pos = self.xpos();
             let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
             match ev {
                 Event::Start(e) => {
@@ -1328,7 +1559,7 @@ pub fn read_fragment<T: RootElement>(
         r.close()?;
         Ok(v)
     })?;
-    let end = usize::try_from(r.xml.buffer_position()).unwrap_or(usize::MAX).saturating_add(start);
+    let end = usize::try_from(r.xpos()).unwrap_or(usize::MAX).saturating_add(start);
     Ok((v, end))
 }
 
