@@ -78,6 +78,19 @@ enum Recorded<'a> {
     End,
 }
 
+/// Bytes a fused leaf's name may hold (ASCII letters, digits, `_-.:`, and any byte of a
+/// non-ASCII character); anything else leaves the element to quick-xml.
+static NAME_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':') || c >= 0x80;
+        b += 1;
+    }
+    t
+};
+
 /// Byte equality of two short names, inline (a call to `memcmp` costs more than the loop).
 #[inline]
 fn same(a: &[u8], b: &[u8]) -> bool {
@@ -313,21 +326,15 @@ impl<'a> Reader<'a> {
         self.fuse = on;
     }
 
-    /// Look ahead for a simple element `[ws]<name>text</name>` at quick-xml's position,
-    /// without moving it: the whole element in one scan instead of three quick-xml events
-    /// and a look-ahead round trip. Only the plainest form is taken, for which quick-xml
-    /// would give exactly a start tag without attributes, one text (or none) and the
-    /// matching end tag: a name of name characters only, text without `&`, CR or control
-    /// characters and within the string-length limit, an end tag without spaces. Anything
-    /// else is left to quick-xml. quick-xml must be between markup (its state after a `>`
-    /// that is not the end of an empty-element tag, whose end event it has yet to give).
+    /// Where quick-xml is (`p`, in `src`) and how much whitespace (space, LF, tab) precedes
+    /// a `<` there, when quick-xml is between markup: its input is the rest of ours (it has
+    /// not read a `<` it still reports the position of), after a `>` that does not end an
+    /// empty-element tag (whose end event it has yet to give).
     #[inline]
-    fn try_leaf(&mut self) -> Option<Peek<'a>> {
+    fn at_markup(&self) -> Option<(usize, usize)> {
         let p = usize::try_from(self.xpos()).ok()?;
         let bytes = self.src.as_bytes();
         let rest = bytes.get(p..)?;
-        // quick-xml's input is the rest of ours (not past a `<` it has read: then it reports
-        // the `<`'s position), after a `>` that does not end an empty-element tag.
         if !std::ptr::eq(self.xml.get_ref().as_ptr(), rest.as_ptr())
             || p < 2
             || bytes.get(p - 1) != Some(&b'>')
@@ -335,43 +342,50 @@ impl<'a> Reader<'a> {
         {
             return None;
         }
-        let mut i = 0;
-        while matches!(rest.get(i), Some(b' ' | b'\n' | b'\t')) {
-            i += 1;
+        let i = rest.iter().position(|b| !matches!(b, b' ' | b'\n' | b'\t'))?;
+        (rest.get(i) == Some(&b'<')).then_some((p, i))
+    }
+
+    /// Whitespace before a tag, between markup (see [`Reader::at_markup`]), skipped without a
+    /// quick-xml text event; kept as a text event's would be when recording.
+    fn skip_ws(&mut self, p: usize, n: usize) {
+        if self.record.is_some()
+            && let Some(ws) = self.src.get(p..p + n)
+        {
+            push_text(&mut self.pending_ws, Cow::Borrowed(ws));
         }
-        if rest.get(i) != Some(&b'<') {
-            return None;
-        }
+        self.skip_to(p + n);
+    }
+
+    /// Look ahead for a simple element `<name>text</name>` after `i` bytes of whitespace at
+    /// `p` (see [`Reader::at_markup`]), without moving quick-xml: the whole element in one
+    /// scan instead of three quick-xml events and a look-ahead round trip. Only the
+    /// plainest form is taken, for which quick-xml would give exactly a start tag without
+    /// attributes, one text (or none) and the matching end tag: a name of name characters
+    /// only, text without `&`, CR or control characters and within the string-length limit,
+    /// an end tag without spaces. Anything else is left to quick-xml.
+    #[inline]
+    fn try_leaf(&mut self, p: usize, i: usize) -> Option<Peek<'a>> {
+        let rest = self.src.as_bytes().get(p..)?;
         let name_start = i + 1;
-        let mut j = name_start;
-        loop {
-            let b = *rest.get(j)?;
-            if b == b'>' {
-                break;
-            }
-            if !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':') || b >= 0x80) {
-                return None;
-            }
-            j += 1;
-        }
         // A name (not `<>`) that starts like one (not `<-`, `<.`, `<0`: quick-xml takes
-        // them too, but nothing valid starts so; left to it).
+        // them too, but nothing valid starts so; left to it), of name characters only.
         if !rest.get(name_start).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b >= 0x80) {
             return None;
         }
-        let text_start = j + 1;
-        let mut k = text_start;
-        loop {
-            let b = *rest.get(k)?;
-            if b == b'<' {
-                break;
-            }
-            if b == b'&' || (b < 0x20 && b != b'\n' && b != b'\t') {
-                return None;
-            }
-            k += 1;
+        let j = name_start + memchr::memchr(b'>', rest.get(name_start..)?)?;
+        if !rest.get(name_start..j)?.iter().all(|b| NAME_BYTE[usize::from(*b)]) {
+            return None;
         }
-        if k - text_start > self.limits.max_string_len {
+        let text_start = j + 1;
+        let k = text_start + memchr::memchr2(b'<', b'&', rest.get(text_start..)?)?;
+        let text = rest.get(text_start..k)?;
+        // No reference, and no control character but LF and tab (checked without a branch
+        // per byte).
+        if rest.get(k) != Some(&b'<')
+            || text.len() > self.limits.max_string_len
+            || text.iter().fold(false, |bad, &b| bad | (b < 0x20 && b != b'\n' && b != b'\t'))
+        {
             return None;
         }
         let name_len = j - name_start;
@@ -465,10 +479,15 @@ impl<'a> Reader<'a> {
             return self.leaf_as_content(text, end_pos);
         }
         if self.fuse
-            && let Some(leaf) = self.try_leaf()
+            && let Some((p, ws)) = self.at_markup()
         {
-            self.peeked = Some(leaf);
-            return Ok(());
+            if let Some(leaf) = self.try_leaf(p, ws) {
+                self.peeked = Some(leaf);
+                return Ok(());
+            }
+            if ws > 0 {
+                self.skip_ws(p, ws);
+            }
         }
         self.fill_events()
     }
