@@ -16,6 +16,7 @@ use super::error::mask_account;
 use super::ns::{Scopes, split_qname};
 use super::values::is_xml_ws;
 use super::{ComplexValue, Error, FacetError, Limits, Recorder, RootElement, Rule, SimpleValue, Violation};
+use quick_xml::errors::IllFormedError;
 use quick_xml::events::{BytesRef, BytesStart, BytesText, Event};
 use quick_xml::reader::Reader as XmlReader;
 use std::borrow::Cow;
@@ -152,9 +153,14 @@ pub struct Reader<'a> {
     skipped: u64,
     /// The text and end-tag position of the fused leaf just opened (read by `read_text`).
     leaf: Option<(&'a str, u64)>,
-    /// Whether simple elements may be read in one step ([`Reader::try_leaf`]); off only to
+    /// Whether simple elements may be read in one step ([`Reader::try_tag`]); off only to
     /// prove in tests that both paths read alike.
     fuse: bool,
+    /// The names of the open elements (offset in `src`, length, whether the start tag was
+    /// read here rather than by quick-xml), to match end tags. An end tag is read here only
+    /// when its start tag was, so quick-xml's own list of names (which it keeps even when
+    /// not checking) never grows past what it has seen open.
+    names: Vec<(usize, usize, bool)>,
 }
 
 impl std::fmt::Debug for Reader<'_> {
@@ -202,7 +208,10 @@ impl<'a> Reader<'a> {
         let mut xml = XmlReader::from_reader(body);
         let cfg = xml.config_mut();
         cfg.expand_empty_elements = true;
-        cfg.check_end_names = true;
+        // End tags are matched here (`read_xml`, `names`), with quick-xml's own error, so that
+        // tags read in one step (`try_tag`) need not go through quick-xml's list of names.
+        cfg.check_end_names = false;
+        cfg.allow_unmatched_ends = true;
         cfg.check_comments = true;
         cfg.trim_text(false);
         Ok(Reader {
@@ -227,6 +236,7 @@ impl<'a> Reader<'a> {
             skipped: 0,
             leaf: None,
             fuse: true,
+            names: Vec::new(),
         })
     }
 
@@ -406,6 +416,45 @@ impl<'a> Reader<'a> {
         Some(Peek::Leaf { name, local, pos, ns_ok, text, end_pos, after: p + k + 3 + name_len })
     }
 
+    /// Read a tag that is not a leaf's after `ws` bytes of whitespace at `p` (see
+    /// [`Reader::at_markup`]) in one step, when quick-xml would give exactly a start tag
+    /// without attributes (a name of name characters only, then `>`) or the end tag of an
+    /// element whose start tag was read here (`</name>` with the innermost open name).
+    /// `true` when the look-ahead was filled; anything else is left to quick-xml.
+    #[inline]
+    fn try_tag(&mut self, p: usize, ws: usize) -> R<bool> {
+        let Some(rest) = self.src.as_bytes().get(p..) else { return Ok(false) };
+        let name_start = ws + if rest.get(ws + 1) == Some(&b'/') { 2 } else { 1 };
+        let Some(gt) = rest.get(name_start..).and_then(|r| memchr::memchr(b'>', r)).map(|o| o + name_start) else {
+            return Ok(false);
+        };
+        let Some(name) = rest.get(name_start..gt) else { return Ok(false) };
+        if name_start == ws + 2 {
+            match self.names.last() {
+                Some(&(at, len, true)) if self.src.as_bytes().get(at..at + len) == Some(name) => {}
+                _ => return Ok(false),
+            }
+            // quick-xml's events: the whitespace, then the end tag.
+            if ws > 0 && self.record.is_some() {
+                push_text(&mut self.pending_ws, Cow::Borrowed(self.src.get(p..p + ws).unwrap_or_default()));
+            }
+            self.names.pop();
+            self.skip_to(p + gt + 1);
+            self.peek_end((p + ws) as u64);
+            return Ok(true);
+        }
+        if !name.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b >= 0x80)
+            || !name.iter().all(|b| NAME_BYTE[usize::from(*b)])
+        {
+            return Ok(false);
+        }
+        let Some(text) = self.src.get(p + name_start..p + gt) else { return Ok(false) };
+        self.names.push((p + name_start, name.len(), true));
+        self.skip_to(p + gt + 1);
+        self.peek_start(BytesStart::from_content(text, text.len()), (p + ws) as u64)?;
+        Ok(true)
+    }
+
     /// Hand a fused leaf back to quick-xml: the look-ahead becomes what quick-xml reads at
     /// the same place (the same start tag).
     #[cold]
@@ -485,6 +534,9 @@ impl<'a> Reader<'a> {
                 self.peeked = Some(leaf);
                 return Ok(());
             }
+            if self.try_tag(p, ws)? {
+                return Ok(());
+            }
             if ws > 0 {
                 self.skip_ws(p, ws);
             }
@@ -517,33 +569,78 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// The next quick-xml event (at `pos`), its tag names matched: a start tag's name is
+    /// kept, an end tag's must be the innermost open element's (quick-xml's own check and
+    /// error, made here because tags read in one step never reach quick-xml).
+    #[inline]
+    fn read_xml(&mut self, pos: u64) -> R<Event<'a>> {
+        let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+        match &ev {
+            Event::Start(e) => {
+                let name = e.name().into_inner();
+                let at = (name.as_ptr() as usize).wrapping_sub(self.src.as_ptr() as usize);
+                self.names.push((at, name.len(), false));
+            }
+            Event::End(e) => self.end_name(e.name().into_inner(), pos)?,
+            _ => {}
+        }
+        Ok(ev)
+    }
+
+    /// An end tag named `found` at `pos` closes the innermost open element.
+    #[inline]
+    fn end_name(&mut self, found: &[u8], pos: u64) -> R<()> {
+        let expected = self.names.pop().and_then(|(at, len, _)| self.src.as_bytes().get(at..at + len));
+        if expected == Some(found) {
+            return Ok(());
+        }
+        let found = String::from_utf8_lossy(found).into_owned();
+        let e = match expected {
+            Some(expected) => {
+                IllFormedError::MismatchedEndTag { expected: String::from_utf8_lossy(expected).into_owned(), found }
+            }
+            None => IllFormedError::UnmatchedEndTag(found),
+        };
+        Err(self.error_at(Rule::NotWellFormed, pos, self.path_string(), quick_xml::Error::IllFormed(e).to_string()))
+    }
+
+    /// A start tag becomes the look-ahead (its namespace scope entered).
+    #[inline]
+    fn peek_start(&mut self, e: BytesStart<'a>, pos: u64) -> R<()> {
+        self.enter(&e, pos)?;
+        let name = e.name().into_inner();
+        let (ns_ok, local) = match name.iter().position(|b| *b == b':') {
+            // Unprefixed (nearly every element of an ISO 20022 document): the
+            // default namespace, compared once per change of scope.
+            None => (self.default_is_target(), 0),
+            Some(i) => (self.prefix_is_target(name.get(..i).unwrap_or_default()), i + 1),
+        };
+        self.peeked = Some(Peek::Start { e, pos, ns_ok, local });
+        if self.record.is_some() {
+            self.pending_ws = None;
+        }
+        Ok(())
+    }
+
+    /// An end tag becomes the look-ahead (its element's namespace scope left).
+    #[inline]
+    fn peek_end(&mut self, pos: u64) {
+        self.leave();
+        self.peeked = Some(Peek::End { pos });
+        if self.record.is_some() {
+            self.record_childless_ws();
+        }
+    }
+
     /// Fill the look-ahead from quick-xml's events.
     fn fill_events(&mut self) -> R<()> {
         loop {
             let pos = self.xpos();
-            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            let ev = self.read_xml(pos)?;
             match ev {
-                Event::Start(e) => {
-                    self.enter(&e, pos)?;
-                    let name = e.name().into_inner();
-                    let (ns_ok, local) = match name.iter().position(|b| *b == b':') {
-                        // Unprefixed (nearly every element of an ISO 20022 document): the
-                        // default namespace, compared once per change of scope.
-                        None => (self.default_is_target(), 0),
-                        Some(i) => (self.prefix_is_target(name.get(..i).unwrap_or_default()), i + 1),
-                    };
-                    self.peeked = Some(Peek::Start { e, pos, ns_ok, local });
-                    if self.record.is_some() {
-                        self.pending_ws = None;
-                    }
-                    return Ok(());
-                }
+                Event::Start(e) => return self.peek_start(e, pos),
                 Event::End(_) => {
-                    self.leave();
-                    self.peeked = Some(Peek::End { pos });
-                    if self.record.is_some() {
-                        self.record_childless_ws();
-                    }
+                    self.peek_end(pos);
                     return Ok(());
                 }
                 Event::Text(t) => {
@@ -749,7 +846,7 @@ impl<'a> Reader<'a> {
         let mut acc: Option<Cow<'a, str>> = None;
         loop {
             let pos = self.xpos();
-            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            let ev = self.read_xml(pos)?;
             match ev {
                 Event::Text(t) => {
                     let s = self.text_of(&t, pos)?;
@@ -1032,7 +1129,7 @@ impl<'a> Reader<'a> {
         self.any_start(&e, local, pos, &mut open)?;
         loop {
             let p = self.xpos();
-            let ev = self.xml.read_event().map_err(|err| self.xml_error(err))?;
+            let ev = self.read_xml(p)?;
             match ev {
                 Event::Start(e) => {
                     self.enter(&e, p)?;
@@ -1327,7 +1424,7 @@ impl<'a> Reader<'a> {
         let mut first = true;
         loop {
             let pos = self.xpos();
-            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            let ev = self.read_xml(pos)?;
             match ev {
                 Event::Decl(d) if first => {
                     if let Some(enc) = d.encoding() {
@@ -1394,7 +1491,7 @@ impl<'a> Reader<'a> {
     pub fn finish(&mut self) -> R<()> {
         loop {
             let pos = self.xpos();
-            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            let ev = self.read_xml(pos)?;
             match ev {
                 Event::Eof => {
                     if self.outer_depth != 0 {
@@ -1499,7 +1596,7 @@ impl<'a> Reader<'a> {
         let mut depth = 1usize;
         while depth > 0 {
             let pos = self.xpos();
-            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            let ev = self.read_xml(pos)?;
             match ev {
                 Event::Start(e) => {
                     self.enter(&e, pos)?;
