@@ -478,7 +478,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The local name and namespace flag of the element in the look-ahead, if it is one.
-    #[inline]
+    #[inline(always)]
     fn peeked_local(&self) -> Option<(&[u8], bool)> {
         match &self.peeked {
             Some(Peek::Start { e, ns_ok, local, .. }) => Some((local_of(e, *local), *ns_ok)),
@@ -739,7 +739,9 @@ impl<'a> Reader<'a> {
         Ok(None)
     }
 
-    #[inline]
+    /// Whether the element in the look-ahead is `name` (in the target namespace): the test
+    /// every absent optional field makes, so inlined into each.
+    #[inline(always)]
     fn peek_is(&mut self, name: &str) -> R<bool> {
         self.fill()?;
         Ok(matches!(self.peeked_local(), Some((local, true)) if same(local, name.as_bytes())))
@@ -1023,6 +1025,7 @@ impl<'a> Reader<'a> {
     }
 
     /// An optional simple-typed element.
+    #[inline]
     pub fn opt_s<T: SimpleValue>(&mut self, name: &'static str) -> R<Option<T>> {
         if self.peek_is(name)? { self.req_s(name).map(Some) } else { Ok(None) }
     }
@@ -1070,6 +1073,7 @@ impl<'a> Reader<'a> {
     }
 
     /// An optional complex-typed element.
+    #[inline]
     pub fn opt_c<T: ComplexValue>(&mut self, name: &'static str) -> R<Option<T>> {
         if self.peek_is(name)? { self.req_c(name).map(Some) } else { Ok(None) }
     }

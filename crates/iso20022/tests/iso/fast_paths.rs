@@ -1,4 +1,4 @@
-//! The reader's fast paths read exactly as its slow ones: a simple element read in one step
+//! The reader's fast paths read exactly as its slow ones: a simple element or a tag read in one step
 //! (`Reader::set_fused_leaves`) gives the same value, the same error (rule, path, line,
 //! column, message) and the same record as three quick-xml events, over hundreds of edits of
 //! a document around each tag — out-of-order, duplicated, unknown and wrong-namespace
@@ -73,7 +73,7 @@ fn doc(prefix: &str) -> String {
     let p = if prefix.is_empty() { String::new() } else { format!("{prefix}:") };
     let body = format!(
         "<Document {decl}><FIToFICstmrCdtTrf>\n  <GrpHdr><MsgId>M1</MsgId><CreDtTm>2024-01-02T10:00:00Z</CreDtTm>\
-<NbOfTxs>2</NbOfTxs><SttlmInf><SttlmMtd>CLRG</SttlmMtd></SttlmInf></GrpHdr>\n{TX}{TX}\n</FIToFICstmrCdtTrf></Document>"
+<NbOfTxs>1</NbOfTxs><SttlmInf><SttlmMtd>CLRG</SttlmMtd></SttlmInf></GrpHdr>\n{TX}\n</FIToFICstmrCdtTrf></Document>"
     );
     // Prefix every element name of the body.
     format!(
@@ -210,4 +210,53 @@ fn a_leaf_longer_than_the_limit_or_deeper_than_the_depth_limit_is_refused_alike(
         assert!(a.is_err());
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
     }
+}
+
+/// The error quick-xml itself gives (its own end-tag check on) at the first ill-formed tag,
+/// with the line and column of its position.
+fn quick_xml_error(doc: &str) -> Option<(String, u64, u64)> {
+    let mut r = quick_xml::reader::Reader::from_str(doc);
+    r.config_mut().expand_empty_elements = true;
+    loop {
+        match r.read_event() {
+            Ok(quick_xml::events::Event::Eof) => return None,
+            Ok(_) => {}
+            Err(e) => {
+                let pos = usize::try_from(r.error_position()).unwrap_or(usize::MAX);
+                let upto = &doc[..pos.min(doc.len())];
+                let line = upto.matches('\n').count() as u64 + 1;
+                let col = upto.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+                return Some((e.to_string(), line, col));
+            }
+        }
+    }
+}
+
+#[test]
+fn end_tags_are_matched_with_quick_xmls_own_error_and_position() {
+    let d = doc("");
+    let mut checked = 0;
+    for &(lt, gt) in &tags(&d) {
+        if !d[lt + 1..].starts_with('/') {
+            continue;
+        }
+        for edit in ["x", " x"] {
+            // `</Name>` → `</Namex>`, `</Name x>`.
+            let mut e = d.clone();
+            e.insert_str(gt, edit);
+            let Some((message, line, column)) = quick_xml_error(&e) else { continue };
+            for fused in [true, false] {
+                let (res, _) = read(e.as_bytes(), fused, false);
+                let err = res.expect_err("an ill-formed end tag is refused");
+                let v = &err.violations()[0];
+                assert_eq!(
+                    (v.rule, &v.message, v.line, v.column),
+                    (rt::Rule::NotWellFormed, &message, line, column),
+                    "{e}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "{checked}");
 }
