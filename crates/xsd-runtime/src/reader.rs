@@ -3,6 +3,12 @@
 //! has `xmlns` attributes), one event of look-ahead, the element path, limits, and errors with
 //! line and column.
 //!
+//! The plainest tags are read here in one step, past quick-xml ([`Reader::try_leaf`]: a simple
+//! element `<name>text</name>`; [`Reader::try_tag`]: a start tag without attributes and its
+//! end tag; whitespace before a tag): a look-ahead consumes nothing until it is used, and
+//! anything else is left to quick-xml, which then reads exactly what it would have. End tags
+//! are matched here ([`Reader::read_xml`]) with quick-xml's own error.
+//!
 //! Recording ([`Reader::record`], [`read_root_recording`]): the reader keeps every element,
 //! attribute and text it reads, in order, and replays them into a [`Recorder`] once the read
 //! succeeded — one tokenization gives both the typed value and the record. When not recording,
