@@ -555,7 +555,7 @@ impl<'a> Reader<'a> {
     #[cold]
     fn leaf_as_content(&mut self, text: &'a str, end_pos: u64) -> R<()> {
         if !text.is_empty() {
-            let text_pos = end_pos - text.len() as u64;
+            let text_pos = end_pos.saturating_sub(text.len() as u64);
             if !text.bytes().all(is_xml_ws) {
                 return Err(self.error_at(
                     Rule::ElementOnlyContent,

@@ -194,6 +194,22 @@ fn fused_leaves_read_as_three_events_do_over_edits_around_every_tag() {
 }
 
 #[test]
+fn an_element_of_complex_type_written_as_a_simple_one_is_refused_alike() {
+    let d = doc("");
+    // (element, replacement, whether the XSD accepts it: every field of a party is optional).
+    for (from, to, valid) in [
+        ("<Cdtr><Nm>Creditor</Nm></Cdtr>", "<Cdtr>Creditor</Cdtr>", false),
+        ("<Cdtr><Nm>Creditor</Nm></Cdtr>", "<Cdtr> \n </Cdtr>", true),
+        ("<Cdtr><Nm>Creditor</Nm></Cdtr>", "<Cdtr></Cdtr>", true),
+        ("<Id><IBAN>DE89370400440532013000</IBAN></Id>", "<Id>DE89370400440532013000</Id>", false),
+        ("<SttlmInf><SttlmMtd>CLRG</SttlmMtd></SttlmInf>", "<SttlmInf>\t</SttlmInf>", false),
+    ] {
+        assert!(d.contains(from), "{from}");
+        assert_eq!(same_both_ways(&d.replacen(from, to, 1)), valid, "{to}");
+    }
+}
+
+#[test]
 fn a_leaf_longer_than_the_limit_or_deeper_than_the_depth_limit_is_refused_alike() {
     let d = doc("").replace("Invoice 1", &"x".repeat(41));
     assert!(!same_both_ways(&d));
