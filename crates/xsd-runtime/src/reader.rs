@@ -3,6 +3,12 @@
 //! has `xmlns` attributes), one event of look-ahead, the element path, limits, and errors with
 //! line and column.
 //!
+//! The plainest tags are read here in one step, past quick-xml ([`Reader::try_leaf`]: a simple
+//! element `<name>text</name>`; [`Reader::try_tag`]: a start tag without attributes and its
+//! end tag; whitespace before a tag): a look-ahead consumes nothing until it is used, and
+//! anything else is left to quick-xml, which then reads exactly what it would have. End tags
+//! are matched here ([`Reader::read_xml`]) with quick-xml's own error.
+//!
 //! Recording ([`Reader::record`], [`read_root_recording`]): the reader keeps every element,
 //! attribute and text it reads, in order, and replays them into a [`Recorder`] once the read
 //! succeeded — one tokenization gives both the typed value and the record. When not recording,
@@ -16,6 +22,7 @@ use super::error::mask_account;
 use super::ns::{Scopes, split_qname};
 use super::values::is_xml_ws;
 use super::{ComplexValue, Error, FacetError, Limits, Recorder, RootElement, Rule, SimpleValue, Violation};
+use quick_xml::errors::IllFormedError;
 use quick_xml::events::{BytesRef, BytesStart, BytesText, Event};
 use quick_xml::reader::Reader as XmlReader;
 use std::borrow::Cow;
@@ -46,6 +53,25 @@ enum Peek<'a> {
         ns_ok: bool,
         local: usize,
     },
+    /// A simple element read ahead in one step by [`Reader::try_leaf`]: `<name>text</name>`,
+    /// no attributes, the text plain (no reference, CR or control character), the end tag
+    /// exactly the start tag's name. quick-xml has not seen it: it is consumed by advancing
+    /// quick-xml's input past the end tag ([`Reader::open`] for a simple type), or handed back
+    /// to quick-xml (`materialize`) for anything else, which then reads exactly the same
+    /// events as if it had never been looked at.
+    Leaf {
+        /// The qualified name (from the input).
+        name: &'a str,
+        local: usize,
+        /// Where its `<` is (as quick-xml reports a start tag).
+        pos: u64,
+        ns_ok: bool,
+        text: &'a str,
+        /// Where the end tag's `<` is.
+        end_pos: u64,
+        /// Offset (in `src`) just after the end tag's `>`.
+        after: usize,
+    },
     End {
         pos: u64,
     },
@@ -58,6 +84,19 @@ enum Recorded<'a> {
     Text(Cow<'a, str>),
     End,
 }
+
+/// Bytes a fused leaf's name may hold (ASCII letters, digits, `_-.:`, and any byte of a
+/// non-ASCII character); anything else leaves the element to quick-xml.
+static NAME_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':') || c >= 0x80;
+        b += 1;
+    }
+    t
+};
 
 /// Byte equality of two short names, inline (a call to `memcmp` costs more than the loop).
 #[inline]
@@ -116,6 +155,18 @@ pub struct Reader<'a> {
     /// Recording: the whitespace read since the last tag in element-only content, reported
     /// as the text of an element that turns out to have no child elements.
     pending_ws: Option<Cow<'a, str>>,
+    /// Bytes of the input consumed past quick-xml (fused leaves): added to its positions.
+    skipped: u64,
+    /// The text and end-tag position of the fused leaf just opened (read by `read_text`).
+    leaf: Option<(&'a str, u64)>,
+    /// Whether simple elements may be read in one step ([`Reader::try_tag`]); off only to
+    /// prove in tests that both paths read alike.
+    fuse: bool,
+    /// The names of the open elements (offset in `src`, length, whether the start tag was
+    /// read here rather than by quick-xml), to match end tags. An end tag is read here only
+    /// when its start tag was, so quick-xml's own list of names (which it keeps even when
+    /// not checking) never grows past what it has seen open.
+    names: Vec<(usize, usize, bool)>,
 }
 
 impl std::fmt::Debug for Reader<'_> {
@@ -163,7 +214,10 @@ impl<'a> Reader<'a> {
         let mut xml = XmlReader::from_reader(body);
         let cfg = xml.config_mut();
         cfg.expand_empty_elements = true;
-        cfg.check_end_names = true;
+        // End tags are matched here (`read_xml`, `names`), with quick-xml's own error, so that
+        // tags read in one step (`try_tag`) need not go through quick-xml's list of names.
+        cfg.check_end_names = false;
+        cfg.allow_unmatched_ends = true;
         cfg.check_comments = true;
         cfg.trim_text(false);
         Ok(Reader {
@@ -185,6 +239,10 @@ impl<'a> Reader<'a> {
             collect_max: 0,
             record: None,
             pending_ws: None,
+            skipped: 0,
+            leaf: None,
+            fuse: true,
+            names: Vec::new(),
         })
     }
 
@@ -212,7 +270,7 @@ impl<'a> Reader<'a> {
     }
 
     fn xml_error(&self, e: quick_xml::Error) -> Error {
-        let pos = self.xml.error_position();
+        let pos = self.xml.error_position().saturating_add(self.skipped);
         self.error_at(Rule::NotWellFormed, pos, self.path_string(), e.to_string())
     }
 
@@ -270,6 +328,173 @@ impl<'a> Reader<'a> {
         self.outer_depth + self.path.len()
     }
 
+    /// quick-xml's position in the input (relative to `src`), fused leaves included.
+    #[inline]
+    fn xpos(&self) -> u64 {
+        self.xml.buffer_position().saturating_add(self.skipped)
+    }
+
+    /// Read simple elements one event at a time through quick-xml, never in one step (the
+    /// default is on). Only for tests proving both paths give the same values, errors and
+    /// records.
+    #[doc(hidden)]
+    pub fn set_fused_leaves(&mut self, on: bool) {
+        self.fuse = on;
+    }
+
+    /// Where quick-xml is (`p`, in `src`) and how much whitespace (space, LF, tab) precedes
+    /// a `<` there, when quick-xml is between markup: its input is the rest of ours (it has
+    /// not read a `<` it still reports the position of), after a `>` that does not end an
+    /// empty-element tag (whose end event it has yet to give).
+    #[inline]
+    fn at_markup(&self) -> Option<(usize, usize)> {
+        let p = usize::try_from(self.xpos()).ok()?;
+        let bytes = self.src.as_bytes();
+        let rest = bytes.get(p..)?;
+        if !std::ptr::eq(self.xml.get_ref().as_ptr(), rest.as_ptr())
+            || p < 2
+            || bytes.get(p - 1) != Some(&b'>')
+            || bytes.get(p - 2) == Some(&b'/')
+        {
+            return None;
+        }
+        let i = rest.iter().position(|b| !matches!(b, b' ' | b'\n' | b'\t'))?;
+        (rest.get(i) == Some(&b'<')).then_some((p, i))
+    }
+
+    /// Whitespace before a tag, between markup (see [`Reader::at_markup`]), skipped without a
+    /// quick-xml text event; kept as a text event's would be when recording.
+    fn skip_ws(&mut self, p: usize, n: usize) {
+        if self.record.is_some()
+            && let Some(ws) = self.src.get(p..p + n)
+        {
+            push_text(&mut self.pending_ws, Cow::Borrowed(ws));
+        }
+        self.skip_to(p + n);
+    }
+
+    /// Look ahead for a simple element `<name>text</name>` after `i` bytes of whitespace at
+    /// `p` (see [`Reader::at_markup`]), without moving quick-xml: the whole element in one
+    /// scan instead of three quick-xml events and a look-ahead round trip. Only the
+    /// plainest form is taken, for which quick-xml would give exactly a start tag without
+    /// attributes, one text (or none) and the matching end tag: a name of name characters
+    /// only, text without `&`, CR or control characters and within the string-length limit,
+    /// an end tag without spaces. Anything else is left to quick-xml.
+    #[inline]
+    fn try_leaf(&mut self, p: usize, i: usize) -> Option<Peek<'a>> {
+        let rest = self.src.as_bytes().get(p..)?;
+        let name_start = i + 1;
+        // A name (not `<>`) that starts like one (not `<-`, `<.`, `<0`: quick-xml takes
+        // them too, but nothing valid starts so; left to it), of name characters only.
+        if !rest.get(name_start).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b >= 0x80) {
+            return None;
+        }
+        let j = name_start + memchr::memchr(b'>', rest.get(name_start..)?)?;
+        if !rest.get(name_start..j)?.iter().all(|b| NAME_BYTE[usize::from(*b)]) {
+            return None;
+        }
+        let text_start = j + 1;
+        let k = text_start + memchr::memchr2(b'<', b'&', rest.get(text_start..)?)?;
+        let text = rest.get(text_start..k)?;
+        // No reference, and no control character but LF and tab (checked without a branch
+        // per byte).
+        if rest.get(k) != Some(&b'<')
+            || text.len() > self.limits.max_string_len
+            || text.iter().fold(false, |bad, &b| bad | (b < 0x20 && b != b'\n' && b != b'\t'))
+        {
+            return None;
+        }
+        let name_len = j - name_start;
+        if rest.get(k + 1) != Some(&b'/')
+            || rest.get(k + 2..k + 2 + name_len) != rest.get(name_start..j)
+            || rest.get(k + 2 + name_len) != Some(&b'>')
+        {
+            return None;
+        }
+        let name = self.src.get(p + name_start..p + j)?;
+        let text = self.src.get(p + text_start..p + k)?;
+        let (ns_ok, local) = match name.bytes().position(|b| b == b':') {
+            None => (self.default_is_target(), 0),
+            Some(c) => (self.prefix_is_target(name.as_bytes().get(..c).unwrap_or_default()), c + 1),
+        };
+        // Positions as quick-xml reports them: each tag's `<`.
+        let (pos, end_pos) = ((p + i) as u64, (p + k) as u64);
+        Some(Peek::Leaf { name, local, pos, ns_ok, text, end_pos, after: p + k + 3 + name_len })
+    }
+
+    /// Read a tag that is not a leaf's after `ws` bytes of whitespace at `p` (see
+    /// [`Reader::at_markup`]) in one step, when quick-xml would give exactly a start tag
+    /// without attributes (a name of name characters only, then `>`) or the end tag of an
+    /// element whose start tag was read here (`</name>` with the innermost open name).
+    /// `true` when the look-ahead was filled; anything else is left to quick-xml.
+    #[inline]
+    fn try_tag(&mut self, p: usize, ws: usize) -> R<bool> {
+        let Some(rest) = self.src.as_bytes().get(p..) else { return Ok(false) };
+        let name_start = ws + if rest.get(ws + 1) == Some(&b'/') { 2 } else { 1 };
+        let Some(gt) = rest.get(name_start..).and_then(|r| memchr::memchr(b'>', r)).map(|o| o + name_start) else {
+            return Ok(false);
+        };
+        let Some(name) = rest.get(name_start..gt) else { return Ok(false) };
+        if name_start == ws + 2 {
+            match self.names.last() {
+                Some(&(at, len, true)) if self.src.as_bytes().get(at..at + len) == Some(name) => {}
+                _ => return Ok(false),
+            }
+            // quick-xml's events: the whitespace, then the end tag.
+            if ws > 0 && self.record.is_some() {
+                push_text(&mut self.pending_ws, Cow::Borrowed(self.src.get(p..p + ws).unwrap_or_default()));
+            }
+            self.names.pop();
+            self.skip_to(p + gt + 1);
+            self.peek_end((p + ws) as u64);
+            return Ok(true);
+        }
+        if !name.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b >= 0x80)
+            || !name.iter().all(|b| NAME_BYTE[usize::from(*b)])
+        {
+            return Ok(false);
+        }
+        let Some(text) = self.src.get(p + name_start..p + gt) else { return Ok(false) };
+        self.names.push((p + name_start, name.len(), true));
+        self.skip_to(p + gt + 1);
+        self.peek_start(BytesStart::from_content(text, text.len()), (p + ws) as u64)?;
+        Ok(true)
+    }
+
+    /// Hand a fused leaf back to quick-xml: the look-ahead becomes what quick-xml reads at
+    /// the same place (the same start tag).
+    #[cold]
+    fn materialize(&mut self) -> R<()> {
+        if matches!(self.peeked, Some(Peek::Leaf { .. })) {
+            self.peeked = None;
+            self.fill_events()?;
+        }
+        Ok(())
+    }
+
+    /// Consume a fused leaf: quick-xml goes on after its end tag.
+    fn skip_to(&mut self, after: usize) {
+        let cur = usize::try_from(self.xpos()).unwrap_or(usize::MAX);
+        if let Some(rest) = self.src.as_bytes().get(after..)
+            && after >= cur
+        {
+            *self.xml.get_mut() = rest;
+            self.skipped += (after - cur) as u64;
+        }
+    }
+
+    /// The local name and namespace flag of the element in the look-ahead, if it is one.
+    #[inline(always)]
+    fn peeked_local(&self) -> Option<(&[u8], bool)> {
+        match &self.peeked {
+            Some(Peek::Start { e, ns_ok, local, .. }) => Some((local_of(e, *local), *ns_ok)),
+            Some(Peek::Leaf { name, ns_ok, local, .. }) => {
+                Some((name.as_bytes().get(*local..).unwrap_or_default(), *ns_ok))
+            }
+            _ => None,
+        }
+    }
+
     fn check_misc(&self, ev: &Event<'_>, pos: u64) -> R<()> {
         match ev {
             Event::DocType(_) => {
@@ -305,31 +530,123 @@ impl<'a> Reader<'a> {
 
     #[inline(never)]
     fn fill_next(&mut self) -> R<()> {
+        if let Some((text, end_pos)) = self.leaf.take() {
+            return self.leaf_as_content(text, end_pos);
+        }
+        if self.fuse
+            && let Some((p, ws)) = self.at_markup()
+        {
+            if let Some(leaf) = self.try_leaf(p, ws) {
+                self.peeked = Some(leaf);
+                return Ok(());
+            }
+            if self.try_tag(p, ws)? {
+                return Ok(());
+            }
+            if ws > 0 {
+                self.skip_ws(p, ws);
+            }
+        }
+        self.fill_events()
+    }
+
+    /// A fused leaf opened as an element of complex type (its text is then what quick-xml
+    /// would give as content: whitespace, or text where only elements may be).
+    #[cold]
+    fn leaf_as_content(&mut self, text: &'a str, end_pos: u64) -> R<()> {
+        if !text.is_empty() {
+            let text_pos = end_pos.saturating_sub(text.len() as u64);
+            if !text.bytes().all(is_xml_ws) {
+                return Err(self.error_at(
+                    Rule::ElementOnlyContent,
+                    text_pos,
+                    self.path_string(),
+                    "text is not allowed here, only elements".into(),
+                ));
+            }
+            if self.record.is_some() {
+                push_text(&mut self.pending_ws, Cow::Borrowed(text));
+            }
+        }
+        self.peeked = Some(Peek::End { pos: end_pos });
+        if self.record.is_some() {
+            self.record_childless_ws();
+        }
+        Ok(())
+    }
+
+    /// The next quick-xml event (at `pos`), its tag names matched: a start tag's name is
+    /// kept, an end tag's must be the innermost open element's (quick-xml's own check and
+    /// error, made here because tags read in one step never reach quick-xml).
+    #[inline]
+    fn read_xml(&mut self, pos: u64) -> R<Event<'a>> {
+        let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+        match &ev {
+            Event::Start(e) => {
+                let name = e.name().into_inner();
+                let at = (name.as_ptr() as usize).wrapping_sub(self.src.as_ptr() as usize);
+                self.names.push((at, name.len(), false));
+            }
+            Event::End(e) => self.end_name(e.name().into_inner(), pos)?,
+            _ => {}
+        }
+        Ok(ev)
+    }
+
+    /// An end tag named `found` at `pos` closes the innermost open element.
+    #[inline]
+    fn end_name(&mut self, found: &[u8], pos: u64) -> R<()> {
+        let expected = self.names.pop().and_then(|(at, len, _)| self.src.as_bytes().get(at..at + len));
+        if expected == Some(found) {
+            return Ok(());
+        }
+        let found = String::from_utf8_lossy(found).into_owned();
+        let e = match expected {
+            Some(expected) => {
+                IllFormedError::MismatchedEndTag { expected: String::from_utf8_lossy(expected).into_owned(), found }
+            }
+            None => IllFormedError::UnmatchedEndTag(found),
+        };
+        Err(self.error_at(Rule::NotWellFormed, pos, self.path_string(), quick_xml::Error::IllFormed(e).to_string()))
+    }
+
+    /// A start tag becomes the look-ahead (its namespace scope entered).
+    #[inline]
+    fn peek_start(&mut self, e: BytesStart<'a>, pos: u64) -> R<()> {
+        self.enter(&e, pos)?;
+        let name = e.name().into_inner();
+        let (ns_ok, local) = match name.iter().position(|b| *b == b':') {
+            // Unprefixed (nearly every element of an ISO 20022 document): the
+            // default namespace, compared once per change of scope.
+            None => (self.default_is_target(), 0),
+            Some(i) => (self.prefix_is_target(name.get(..i).unwrap_or_default()), i + 1),
+        };
+        self.peeked = Some(Peek::Start { e, pos, ns_ok, local });
+        if self.record.is_some() {
+            self.pending_ws = None;
+        }
+        Ok(())
+    }
+
+    /// An end tag becomes the look-ahead (its element's namespace scope left).
+    #[inline]
+    fn peek_end(&mut self, pos: u64) {
+        self.leave();
+        self.peeked = Some(Peek::End { pos });
+        if self.record.is_some() {
+            self.record_childless_ws();
+        }
+    }
+
+    /// Fill the look-ahead from quick-xml's events.
+    fn fill_events(&mut self) -> R<()> {
         loop {
-            let pos = self.xml.buffer_position();
-            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            let pos = self.xpos();
+            let ev = self.read_xml(pos)?;
             match ev {
-                Event::Start(e) => {
-                    self.enter(&e, pos)?;
-                    let name = e.name().into_inner();
-                    let (ns_ok, local) = match name.iter().position(|b| *b == b':') {
-                        // Unprefixed (nearly every element of an ISO 20022 document): the
-                        // default namespace, compared once per change of scope.
-                        None => (self.default_is_target(), 0),
-                        Some(i) => (self.prefix_is_target(name.get(..i).unwrap_or_default()), i + 1),
-                    };
-                    self.peeked = Some(Peek::Start { e, pos, ns_ok, local });
-                    if self.record.is_some() {
-                        self.pending_ws = None;
-                    }
-                    return Ok(());
-                }
+                Event::Start(e) => return self.peek_start(e, pos),
                 Event::End(_) => {
-                    self.leave();
-                    self.peeked = Some(Peek::End { pos });
-                    if self.record.is_some() {
-                        self.record_childless_ws();
-                    }
+                    self.peek_end(pos);
                     return Ok(());
                 }
                 Event::Text(t) => {
@@ -384,9 +701,10 @@ impl<'a> Reader<'a> {
 
     fn describe_next(&self) -> String {
         match &self.peeked {
-            Some(Peek::Start { e, ns_ok, local, .. }) => {
-                let name = String::from_utf8_lossy(local_of(e, *local)).into_owned();
-                if *ns_ok { format!("element {name}") } else { format!("element {name} (in another namespace)") }
+            Some(Peek::Start { .. } | Peek::Leaf { .. }) => {
+                let (local, ns_ok) = self.peeked_local().unwrap_or_default();
+                let name = String::from_utf8_lossy(local).into_owned();
+                if ns_ok { format!("element {name}") } else { format!("element {name} (in another namespace)") }
             }
             Some(Peek::End { .. }) => "the end of the parent".into(),
             None => "nothing".into(),
@@ -397,14 +715,14 @@ impl<'a> Reader<'a> {
     /// required element, or an element the content model does not allow).
     pub fn expected(&self, names: &[&str]) -> Error {
         let (rule, pos) = match &self.peeked {
-            Some(Peek::Start { pos, .. }) => (Rule::UnexpectedElement, *pos),
+            Some(Peek::Start { pos, .. } | Peek::Leaf { pos, .. }) => (Rule::UnexpectedElement, *pos),
             Some(Peek::End { pos }) => (Rule::MissingElement, *pos),
             None => (Rule::MissingElement, self.pos),
         };
         let mut path = self.path_string();
-        if let Some(Peek::Start { e, local, .. }) = &self.peeked {
+        if let Some((local, _)) = self.peeked_local() {
             path.push('/');
-            path.push_str(&String::from_utf8_lossy(local_of(e, *local)));
+            path.push_str(&String::from_utf8_lossy(local));
         }
         let message = match names {
             [] => format!("{} is not allowed here", self.describe_next()),
@@ -418,9 +736,8 @@ impl<'a> Reader<'a> {
     /// any element, in any namespace).
     pub fn peek_among(&mut self, names: &[&str]) -> R<Option<usize>> {
         self.fill()?;
-        if let Some(Peek::Start { e, ns_ok, local, .. }) = &self.peeked {
-            let local = local_of(e, *local);
-            if *ns_ok && let Some(i) = names.iter().position(|n| same(n.as_bytes(), local)) {
+        if let Some((local, ns_ok)) = self.peeked_local() {
+            if ns_ok && let Some(i) = names.iter().position(|n| same(n.as_bytes(), local)) {
                 return Ok(Some(i));
             }
             return Ok(names.iter().position(|n| *n == "*"));
@@ -428,12 +745,12 @@ impl<'a> Reader<'a> {
         Ok(None)
     }
 
-    #[inline]
+    /// Whether the element in the look-ahead is `name` (in the target namespace): the test
+    /// every absent optional field makes, so inlined into each.
+    #[inline(always)]
     fn peek_is(&mut self, name: &str) -> R<bool> {
         self.fill()?;
-        Ok(
-            matches!(&self.peeked, Some(Peek::Start { e, ns_ok: true, local, .. }) if same(local_of(e, *local), name.as_bytes())),
-        )
+        Ok(matches!(self.peeked_local(), Some((local, true)) if same(local, name.as_bytes())))
     }
 
     fn check_attrs(&self, e: &BytesStart<'_>, allowed: &[&str]) -> R<()> {
@@ -482,6 +799,26 @@ impl<'a> Reader<'a> {
                 self.cur = Some(e);
                 Ok(())
             }
+            Some(Peek::Leaf { name: qname, local, pos, ns_ok: true, text, end_pos, after })
+                if same(qname.as_bytes().get(local..).unwrap_or_default(), name.as_bytes()) =>
+            {
+                // What quick-xml's three events would have done, in the same order: the start
+                // tag (no attributes, so nothing to check and no namespace scope), then the
+                // text and end tag, read by `read_text` or `fill_next` from `self.leaf`.
+                self.path.push((name, index));
+                self.pos = pos;
+                if self.depth() > self.limits.max_depth {
+                    return Err(self.too_deep(self.pos, self.path_string()));
+                }
+                if self.record.is_some() {
+                    self.pending_ws = None;
+                    self.record_leaf_start(qname, local, pos);
+                }
+                self.cur = None;
+                self.skip_to(after);
+                self.leaf = Some((text, end_pos));
+                Ok(())
+            }
             other => {
                 self.peeked = other;
                 Err(self.expected(&[name]))
@@ -509,10 +846,15 @@ impl<'a> Reader<'a> {
 
     /// Read character data up to (not including) the end tag of the current element.
     fn read_text(&mut self) -> R<Cow<'a, str>> {
+        if let Some((text, end_pos)) = self.leaf.take() {
+            // Checked when fused: plain text within the length limit, then the end tag.
+            self.peeked = Some(Peek::End { pos: end_pos });
+            return Ok(Cow::Borrowed(text));
+        }
         let mut acc: Option<Cow<'a, str>> = None;
         loop {
-            let pos = self.xml.buffer_position();
-            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            let pos = self.xpos();
+            let ev = self.read_xml(pos)?;
             match ev {
                 Event::Text(t) => {
                     let s = self.text_of(&t, pos)?;
@@ -689,6 +1031,7 @@ impl<'a> Reader<'a> {
     }
 
     /// An optional simple-typed element.
+    #[inline]
     pub fn opt_s<T: SimpleValue>(&mut self, name: &'static str) -> R<Option<T>> {
         if self.peek_is(name)? { self.req_s(name).map(Some) } else { Ok(None) }
     }
@@ -736,6 +1079,7 @@ impl<'a> Reader<'a> {
     }
 
     /// An optional complex-typed element.
+    #[inline]
     pub fn opt_c<T: ComplexValue>(&mut self, name: &'static str) -> R<Option<T>> {
         if self.peek_is(name)? { self.req_c(name).map(Some) } else { Ok(None) }
     }
@@ -785,6 +1129,7 @@ impl<'a> Reader<'a> {
     /// element by element when recording.
     pub fn req_any(&mut self) -> R<super::AnyElement> {
         self.fill()?;
+        self.materialize()?;
         let Some(Peek::Start { e, pos, local, .. }) = self.peeked.take() else {
             return Err(self.expected(&["(any element)"]));
         };
@@ -793,8 +1138,8 @@ impl<'a> Reader<'a> {
         let mut open: Vec<(Option<Cow<'a, str>>, bool)> = Vec::new();
         self.any_start(&e, local, pos, &mut open)?;
         loop {
-            let p = self.xml.buffer_position();
-            let ev = self.xml.read_event().map_err(|err| self.xml_error(err))?;
+            let p = self.xpos();
+            let ev = self.read_xml(p)?;
             match ev {
                 Event::Start(e) => {
                     self.enter(&e, p)?;
@@ -831,7 +1176,7 @@ impl<'a> Reader<'a> {
                 Event::Comment(_) => {}
                 other => self.check_misc(&other, p)?,
             }
-            let end = usize::try_from(self.xml.buffer_position()).unwrap_or(usize::MAX);
+            let end = usize::try_from(self.xpos()).unwrap_or(usize::MAX);
             if end.saturating_sub(start) > self.limits.max_string_len {
                 return Err(self.error_at(
                     Rule::LimitStringLength,
@@ -841,7 +1186,7 @@ impl<'a> Reader<'a> {
                 ));
             }
         }
-        let end = usize::try_from(self.xml.buffer_position()).unwrap_or(usize::MAX);
+        let end = usize::try_from(self.xpos()).unwrap_or(usize::MAX);
         let body = self.input.get(self.offset..).unwrap_or_default();
         let raw = body.get(start..end).unwrap_or_default();
         Ok(super::AnyElement::new(String::from_utf8_lossy(raw).into_owned()))
@@ -961,6 +1306,14 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// Record the start of a fused leaf (no attributes) whose start tag is at `pos`.
+    fn record_leaf_start(&mut self, qname: &'a str, local: usize, pos: u64) {
+        let offset = usize::try_from(pos).unwrap_or(usize::MAX).saturating_add(self.offset);
+        if let Some(record) = &mut self.record {
+            record.push(Recorded::Start(qname.get(local..).unwrap_or_default(), offset));
+        }
+    }
+
     /// Record the located element's start (after its attributes were checked), when recording.
     fn record_located(&mut self) -> R<()> {
         if self.record.is_none() {
@@ -999,7 +1352,11 @@ impl<'a> Reader<'a> {
     /// An optional `xs:any` element.
     pub fn opt_any(&mut self) -> R<Option<super::AnyElement>> {
         self.fill()?;
-        if matches!(self.peeked, Some(Peek::Start { .. })) { self.req_any().map(Some) } else { Ok(None) }
+        if matches!(self.peeked, Some(Peek::Start { .. } | Peek::Leaf { .. })) {
+            self.req_any().map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     /// Repeated `xs:any` elements (`max` 0 = unbounded).
@@ -1008,7 +1365,7 @@ impl<'a> Reader<'a> {
         let mut n = 0u32;
         loop {
             self.fill()?;
-            if !matches!(self.peeked, Some(Peek::Start { .. })) || (max != 0 && n >= max) {
+            if !matches!(self.peeked, Some(Peek::Start { .. } | Peek::Leaf { .. })) || (max != 0 && n >= max) {
                 break;
             }
             n += 1;
@@ -1076,8 +1433,8 @@ impl<'a> Reader<'a> {
     pub fn locate(&mut self, want: impl Fn(&[u8], &[u8]) -> bool, root_name: &'static str) -> R<String> {
         let mut first = true;
         loop {
-            let pos = self.xml.buffer_position();
-            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            let pos = self.xpos();
+            let ev = self.read_xml(pos)?;
             match ev {
                 Event::Decl(d) if first => {
                     if let Some(enc) = d.encoding() {
@@ -1143,8 +1500,8 @@ impl<'a> Reader<'a> {
     /// After the located element closed: read the rest, so a malformed tail is still rejected.
     pub fn finish(&mut self) -> R<()> {
         loop {
-            let pos = self.xml.buffer_position();
-            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            let pos = self.xpos();
+            let ev = self.read_xml(pos)?;
             match ev {
                 Event::Eof => {
                     if self.outer_depth != 0 {
@@ -1248,8 +1605,8 @@ impl<'a> Reader<'a> {
         self.path.pop();
         let mut depth = 1usize;
         while depth > 0 {
-            let pos = self.xml.buffer_position();
-            let ev = self.xml.read_event().map_err(|e| self.xml_error(e))?;
+            let pos = self.xpos();
+            let ev = self.read_xml(pos)?;
             match ev {
                 Event::Start(e) => {
                     self.enter(&e, pos)?;
@@ -1328,7 +1685,7 @@ pub fn read_fragment<T: RootElement>(
         r.close()?;
         Ok(v)
     })?;
-    let end = usize::try_from(r.xml.buffer_position()).unwrap_or(usize::MAX).saturating_add(start);
+    let end = usize::try_from(r.xpos()).unwrap_or(usize::MAX).saturating_add(start);
     Ok((v, end))
 }
 

@@ -4,6 +4,7 @@
 //! `cargo test -p payglot-iso20022 --test iso -- hostile::`.
 mod common;
 mod corpus_codec;
+mod fast_paths;
 mod generated_fresh;
 mod hostile;
 mod record;
