@@ -2,6 +2,8 @@
 //! runs on the async executor. Callers send closures over a channel; the thread runs whatever is
 //! queued in one transaction (group commit, each job in its own savepoint) and answers each
 //! caller only after the commit, so an answer always means "durable" (for a file store).
+//! A file store also has a checkpointer thread (its own connection) that copies committed WAL
+//! frames back into the file, so the store thread does not stop to do it.
 //!
 //! Tables: payments (each with its status history, as JSON), status_history (the histories of
 //! payments written before, read only), events, idempotency_records (and idempotency_unavailable),
