@@ -17,13 +17,18 @@ run() { # label db
   for _ in $(seq 50); do curl -sf http://127.0.0.1:18080/healthz >/dev/null 2>&1 && break; sleep 0.1; done
   printf '%-40s ' "$1"
   local before after line requests
+  local store store_before store_after
+  store=$(grep -l payglot-store /proc/"$PID"/task/*/comm | head -1 | xargs dirname)
   before=$(cpu_ticks "$PID")
+  store_before=$(awk '{print $14 + $15}' "$store/stat")
   line=$(wrk -t2 -c64 -d"${SECS}s" -s crates/sandbox/bench/post.lua http://127.0.0.1:18080/v1/payments | tail -1)
   after=$(cpu_ticks "$PID")
+  store_after=$(awk '{print $14 + $15}' "$store/stat")
   requests=$(echo "$line" | sed 's/requests \([0-9]*\),.*/\1/')
   # The server's own CPU time per request (user + system, all threads): less sensitive than
-  # req/s to what else the machine is doing.
-  echo "$line, server CPU $(( (after - before) * 1000000 / $(getconf CLK_TCK) / requests )) us/request"
+  # req/s to what else the machine is doing; and the store thread's part of it.
+  echo "$line, server CPU $(( (after - before) * 1000000 / $(getconf CLK_TCK) / requests )) us/request," \
+    "store thread $(( (store_after - store_before) * 1000000 / $(getconf CLK_TCK) / requests )) us/request"
   kill -INT "$PID"; wait "$PID" || true
 }
 # utime + stime of a process, in clock ticks.
