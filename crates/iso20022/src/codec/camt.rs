@@ -37,7 +37,7 @@ impl Kind {
     }
 }
 
-pub(crate) fn decode(root: &Element, era: Era, kind: Kind) -> Result<Message, DecodeError> {
+pub(crate) fn decode(root: Element, era: Era, kind: Kind) -> Result<Message, DecodeError> {
     let header = group_header(root.child("GrpHdr").ok_or_else(|| c::missing(root, "GrpHdr"))?, era)?;
     let reports = root.children(kind.report()).map(|r| report(r, era, kind)).collect::<Result<_, _>>()?;
     let reports = AccountReports { header, reports };
@@ -48,7 +48,7 @@ pub(crate) fn decode(root: &Element, era: Era, kind: Kind) -> Result<Message, De
 }
 
 /// The group header (`GrpHdr`).
-pub(crate) fn group_header(h: &Element, era: Era) -> Result<GroupHeader, DecodeError> {
+pub(crate) fn group_header(h: Element, era: Era) -> Result<GroupHeader, DecodeError> {
     let mut header = GroupHeader::new(
         c::opt_parse(h, "MsgId", |s: &str| payglot_core_model::MessageId::new(s))?
             .ok_or_else(|| c::missing(h, "MsgId"))?,
@@ -59,7 +59,7 @@ pub(crate) fn group_header(h: &Element, era: Era) -> Result<GroupHeader, DecodeE
     Ok(header)
 }
 
-fn credit_debit(parent: &Element) -> Result<Option<CreditDebit>, DecodeError> {
+fn credit_debit(parent: Element) -> Result<Option<CreditDebit>, DecodeError> {
     parent
         .child("CdtDbtInd")
         .map(|cd| match cd.text() {
@@ -70,7 +70,7 @@ fn credit_debit(parent: &Element) -> Result<Option<CreditDebit>, DecodeError> {
         .transpose()
 }
 
-fn report(r: &Element, era: Era, kind: Kind) -> Result<AccountReport, DecodeError> {
+fn report(r: Element, era: Era, kind: Kind) -> Result<AccountReport, DecodeError> {
     let mut report = report_head(r, era)?;
     report.entries = r.children("Ntry").map(|e| entry(e, era)).collect::<Result<_, _>>()?;
     report.additional_info = report_tail(r, kind)?;
@@ -78,13 +78,13 @@ fn report(r: &Element, era: Era, kind: Kind) -> Result<AccountReport, DecodeErro
 }
 
 /// What follows the entries of a report (`AddtlStmtInf`, `AddtlNtfctnInf`).
-pub(crate) fn report_tail(r: &Element, kind: Kind) -> Result<Option<Text<500>>, DecodeError> {
+pub(crate) fn report_tail(r: Element, kind: Kind) -> Result<Option<Text<500>>, DecodeError> {
     c::opt_text(r, kind.additional_info())
 }
 
 /// A report without its entries and additional information (the parts before the first
 /// `Ntry`, which the streaming reader yields before the entries).
-pub(crate) fn report_head(r: &Element, era: Era) -> Result<AccountReport, DecodeError> {
+pub(crate) fn report_head(r: Element, era: Era) -> Result<AccountReport, DecodeError> {
     let account_el = r.child("Acct").ok_or_else(|| c::missing(r, "Acct"))?;
     let (from, to) = match r.child("FrToDt") {
         Some(p) => (p.child("FrDtTm").map(c::datetime).transpose()?, p.child("ToDtTm").map(c::datetime).transpose()?),
@@ -107,7 +107,7 @@ pub(crate) fn report_head(r: &Element, era: Era) -> Result<AccountReport, Decode
     })
 }
 
-fn balance(b: &Element) -> Result<Balance, DecodeError> {
+fn balance(b: Element) -> Result<Balance, DecodeError> {
     let tp = b.child("Tp").ok_or_else(|| c::missing(b, "Tp"))?;
     let kind = c::code_or_prop(tp.child("CdOrPrtry").ok_or_else(|| c::missing(tp, "CdOrPrtry"))?, BalanceType::parse)?;
     Ok(Balance {
@@ -119,11 +119,11 @@ fn balance(b: &Element) -> Result<Balance, DecodeError> {
     })
 }
 
-fn number_and_sum(el: &Element) -> Result<(Option<Text<15>>, Option<rust_decimal::Decimal>), DecodeError> {
+fn number_and_sum(el: Element) -> Result<(Option<Text<15>>, Option<rust_decimal::Decimal>), DecodeError> {
     Ok((c::opt_text(el, "NbOfNtries")?, el.child("Sum").map(c::decimal).transpose()?))
 }
 
-fn summary(s: &Element) -> Result<TransactionsSummary, DecodeError> {
+fn summary(s: Element) -> Result<TransactionsSummary, DecodeError> {
     let mut summary = TransactionsSummary::default();
     if let Some(t) = s.child("TtlNtries") {
         (summary.number_of_entries, summary.sum) = number_and_sum(t)?;
@@ -137,7 +137,7 @@ fn summary(s: &Element) -> Result<TransactionsSummary, DecodeError> {
     Ok(summary)
 }
 
-fn bank_transaction_code(b: &Element) -> Result<BankTransactionCode, DecodeError> {
+fn bank_transaction_code(b: Element) -> Result<BankTransactionCode, DecodeError> {
     let mut code = BankTransactionCode::default();
     if let Some(domain) = b.child("Domn") {
         code.domain = c::opt_text(domain, "Cd")?;
@@ -154,7 +154,7 @@ fn bank_transaction_code(b: &Element) -> Result<BankTransactionCode, DecodeError
 }
 
 /// One entry (`Ntry`).
-pub(crate) fn entry(e: &Element, era: Era) -> Result<Entry, DecodeError> {
+pub(crate) fn entry(e: Element, era: Era) -> Result<Entry, DecodeError> {
     let status = match (era, e.child("Sts")) {
         (Era::Old, Some(s)) => CodeOrProprietary::Code(c::text(s)?),
         (Era::New, Some(s)) => c::code_or_prop(s, |s: &str| Text::new(s))?,
@@ -191,7 +191,7 @@ pub(crate) fn entry(e: &Element, era: Era) -> Result<Entry, DecodeError> {
     })
 }
 
-fn batch(b: &Element) -> Result<EntryBatch, DecodeError> {
+fn batch(b: Element) -> Result<EntryBatch, DecodeError> {
     Ok(EntryBatch {
         message_id: c::opt_text(b, "MsgId")?,
         payment_info_id: c::opt_text(b, "PmtInfId")?,
@@ -203,7 +203,7 @@ fn batch(b: &Element) -> Result<EntryBatch, DecodeError> {
 
 /// `Dbtr`, `Cdtr`, ...: a party in 02; in 08 a choice of a party (`Pty`) or an agent (`Agt`),
 /// of which only the party has a canonical place (an agent stays unread and is reported).
-fn related_party(parent: &Element, name: &str, era: Era) -> Result<Option<Party>, DecodeError> {
+fn related_party(parent: Element, name: &str, era: Era) -> Result<Option<Party>, DecodeError> {
     match (era, parent.child(name)) {
         (Era::Old, Some(p)) => Ok(Some(c::party(p, era)?)),
         (Era::New, Some(choice)) => choice.child("Pty").map(|p| c::party(p, era)).transpose(),
@@ -211,7 +211,7 @@ fn related_party(parent: &Element, name: &str, era: Era) -> Result<Option<Party>
     }
 }
 
-fn transaction(t: &Element, era: Era) -> Result<EntryTransaction, DecodeError> {
+fn transaction(t: Element, era: Era) -> Result<EntryTransaction, DecodeError> {
     let refs = match t.child("Refs") {
         Some(r) => Some(TransactionRefs {
             message_id: c::opt_text(r, "MsgId")?,

@@ -31,14 +31,14 @@ pub(crate) enum Era {
 }
 
 /// A decode-side error about `element`, located by its name and line.
-pub(crate) fn invalid(element: &Element, error: InvalidValue) -> DecodeError {
-    DecodeError::invalid(element.location(element.name), error.to_string())
+pub(crate) fn invalid(element: Element, error: InvalidValue) -> DecodeError {
+    DecodeError::invalid(element.location(element.name()), error.to_string())
 }
 
 /// A required child is missing (only for values the canonical model requires but the schema
 /// lets be absent).
-pub(crate) fn missing(element: &Element, child: &str) -> DecodeError {
-    DecodeError::missing_field(element.location(element.name), child)
+pub(crate) fn missing(element: Element, child: &str) -> DecodeError {
+    DecodeError::missing_field(element.location(element.name()), child)
 }
 
 // ---------------------------------------------------------------- decode
@@ -48,7 +48,7 @@ pub(crate) fn missing(element: &Element, child: &str) -> DecodeError {
 /// `sum` (`what` names the amounts in the message). A mismatch is kept as an `Approximated`
 /// loss on the stated element, since encoding recomputes both.
 pub(crate) fn check_totals(
-    el: &Element,
+    el: Element,
     count: usize,
     sum: Decimal,
     sums: &[&str],
@@ -73,46 +73,46 @@ pub(crate) fn check_totals(
     Ok(())
 }
 
-pub(crate) fn text<const N: usize>(element: &Element) -> Result<Text<N>, DecodeError> {
+pub(crate) fn text<const N: usize>(element: Element) -> Result<Text<N>, DecodeError> {
     Text::new(element.text()).map_err(|e| invalid(element, e))
 }
 
-pub(crate) fn opt_text<const N: usize>(parent: &Element, name: &str) -> Result<Option<Text<N>>, DecodeError> {
+pub(crate) fn opt_text<const N: usize>(parent: Element, name: &str) -> Result<Option<Text<N>>, DecodeError> {
     parent.child(name).map(text).transpose()
 }
 
-pub(crate) fn texts<const N: usize>(parent: &Element, name: &str) -> Result<Vec<Text<N>>, DecodeError> {
+pub(crate) fn texts<const N: usize>(parent: Element, name: &str) -> Result<Vec<Text<N>>, DecodeError> {
     parent.children(name).map(text).collect()
 }
 
 pub(crate) fn parse_with<T>(
-    element: &Element,
+    element: Element,
     parse: impl FnOnce(&str) -> Result<T, InvalidValue>,
 ) -> Result<T, DecodeError> {
     parse(element.text()).map_err(|e| invalid(element, e))
 }
 
 pub(crate) fn opt_parse<T>(
-    parent: &Element,
+    parent: Element,
     name: &str,
     parse: impl FnOnce(&str) -> Result<T, InvalidValue>,
 ) -> Result<Option<T>, DecodeError> {
     parent.child(name).map(|e| parse_with(e, parse)).transpose()
 }
 
-pub(crate) fn decimal(element: &Element) -> Result<Decimal, DecodeError> {
+pub(crate) fn decimal(element: Element) -> Result<Decimal, DecodeError> {
     parse_with(element, payglot_core_model::money::parse_decimal)
 }
 
-pub(crate) fn date(element: &Element) -> Result<chrono::NaiveDate, DecodeError> {
+pub(crate) fn date(element: Element) -> Result<chrono::NaiveDate, DecodeError> {
     parse_with(element, payglot_core_model::datetime::parse_date)
 }
 
-pub(crate) fn datetime(element: &Element) -> Result<DateTime, DecodeError> {
+pub(crate) fn datetime(element: Element) -> Result<DateTime, DecodeError> {
     parse_with(element, DateTime::parse)
 }
 
-pub(crate) fn boolean(element: &Element) -> Result<bool, DecodeError> {
+pub(crate) fn boolean(element: Element) -> Result<bool, DecodeError> {
     match element.text() {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),
@@ -121,18 +121,18 @@ pub(crate) fn boolean(element: &Element) -> Result<bool, DecodeError> {
 }
 
 /// An amount element with its `Ccy` attribute.
-pub(crate) fn money(element: &Element) -> Result<Money, DecodeError> {
+pub(crate) fn money(element: Element) -> Result<Money, DecodeError> {
     let currency = element.attr("Ccy").unwrap_or_default();
     let currency = Currency::parse(currency).map_err(|e| invalid(element, e))?;
     Money::new(decimal(element)?, currency).map_err(|e| invalid(element, e))
 }
 
-pub(crate) fn opt_money(parent: &Element, name: &str) -> Result<Option<Money>, DecodeError> {
+pub(crate) fn opt_money(parent: Element, name: &str) -> Result<Option<Money>, DecodeError> {
     parent.child(name).map(money).transpose()
 }
 
 /// `Dt | DtTm`.
-pub(crate) fn date_or_datetime(element: &Element) -> Result<DateOrDateTime, DecodeError> {
+pub(crate) fn date_or_datetime(element: Element) -> Result<DateOrDateTime, DecodeError> {
     if let Some(d) = element.child("Dt") {
         return Ok(DateOrDateTime::Date(date(d)?));
     }
@@ -144,7 +144,7 @@ pub(crate) fn date_or_datetime(element: &Element) -> Result<DateOrDateTime, Deco
 
 /// A `Cd | Prtry` choice.
 pub(crate) fn code_or_prop<C>(
-    element: &Element,
+    element: Element,
     parse: impl FnOnce(&str) -> Result<C, InvalidValue>,
 ) -> Result<CodeOrProprietary<C>, DecodeError> {
     if let Some(code) = element.child("Cd") {
@@ -157,14 +157,14 @@ pub(crate) fn code_or_prop<C>(
 }
 
 pub(crate) fn opt_code_or_prop<C>(
-    parent: &Element,
+    parent: Element,
     name: &str,
     parse: impl FnOnce(&str) -> Result<C, InvalidValue>,
 ) -> Result<Option<CodeOrProprietary<C>>, DecodeError> {
     parent.child(name).map(|e| code_or_prop(e, parse)).transpose()
 }
 
-pub(crate) fn postal_address(element: &Element, era: Era) -> Result<PostalAddress, DecodeError> {
+pub(crate) fn postal_address(element: Element, era: Era) -> Result<PostalAddress, DecodeError> {
     let address_type = match (era, element.child("AdrTp")) {
         (Era::Old, Some(code)) => Some(CodeOrProprietary::Code(text(code)?)),
         (Era::New, Some(choice)) => Some(code_or_prop(choice, |s: &str| Text::new(s))?),
@@ -191,7 +191,7 @@ pub(crate) fn postal_address(element: &Element, era: Era) -> Result<PostalAddres
 }
 
 fn generic_id<S>(
-    element: &Element,
+    element: Element,
     parse: impl Fn(&str) -> Result<S, InvalidValue>,
 ) -> Result<GenericId<S>, DecodeError> {
     Ok(GenericId {
@@ -201,7 +201,7 @@ fn generic_id<S>(
     })
 }
 
-pub(crate) fn party(element: &Element, era: Era) -> Result<Party, DecodeError> {
+pub(crate) fn party(element: Element, era: Era) -> Result<Party, DecodeError> {
     let id = match element.child("Id") {
         Some(id) => Some(party_id(id, era)?),
         None => None,
@@ -224,7 +224,7 @@ pub(crate) fn party(element: &Element, era: Era) -> Result<Party, DecodeError> {
     })
 }
 
-fn party_id(element: &Element, era: Era) -> Result<PartyId, DecodeError> {
+fn party_id(element: Element, era: Era) -> Result<PartyId, DecodeError> {
     if let Some(org) = element.child("OrgId") {
         let bic_tag = if era == Era::Old { "BICOrBEI" } else { "AnyBIC" };
         return Ok(PartyId::Organisation {
@@ -254,7 +254,7 @@ fn party_id(element: &Element, era: Era) -> Result<PartyId, DecodeError> {
     Err(missing(element, "OrgId"))
 }
 
-pub(crate) fn account(element: &Element) -> Result<Account, DecodeError> {
+pub(crate) fn account(element: Element) -> Result<Account, DecodeError> {
     let id = match element.child("Id") {
         Some(id) => Some(account_id(id)?),
         None => None,
@@ -275,7 +275,7 @@ pub(crate) fn account(element: &Element) -> Result<Account, DecodeError> {
     })
 }
 
-fn account_id(element: &Element) -> Result<AccountId, DecodeError> {
+fn account_id(element: Element) -> Result<AccountId, DecodeError> {
     if let Some(iban) = element.child("IBAN") {
         return match Iban::parse(iban.text()) {
             Ok(valid) => Ok(AccountId::Iban(valid)),
@@ -306,11 +306,11 @@ fn account_id(element: &Element) -> Result<AccountId, DecodeError> {
     Err(missing(element, "IBAN"))
 }
 
-pub(crate) fn opt_account(parent: &Element, name: &str) -> Result<Option<Account>, DecodeError> {
+pub(crate) fn opt_account(parent: Element, name: &str) -> Result<Option<Account>, DecodeError> {
     parent.child(name).map(account).transpose()
 }
 
-pub(crate) fn agent(element: &Element, era: Era) -> Result<Agent, DecodeError> {
+pub(crate) fn agent(element: Element, era: Era) -> Result<Agent, DecodeError> {
     let institution = element.child("FinInstnId").ok_or_else(|| missing(element, "FinInstnId"))?;
     let bic_tag = if era == Era::Old { "BIC" } else { "BICFI" };
     let clearing_member = match institution.child("ClrSysMmbId") {
@@ -331,15 +331,15 @@ pub(crate) fn agent(element: &Element, era: Era) -> Result<Agent, DecodeError> {
     })
 }
 
-pub(crate) fn opt_agent(parent: &Element, name: &str, era: Era) -> Result<Option<Agent>, DecodeError> {
+pub(crate) fn opt_agent(parent: Element, name: &str, era: Era) -> Result<Option<Agent>, DecodeError> {
     parent.child(name).map(|a| agent(a, era)).transpose()
 }
 
-pub(crate) fn opt_party(parent: &Element, name: &str, era: Era) -> Result<Option<Party>, DecodeError> {
+pub(crate) fn opt_party(parent: Element, name: &str, era: Era) -> Result<Option<Party>, DecodeError> {
     parent.child(name).map(|p| party(p, era)).transpose()
 }
 
-pub(crate) fn payment_type(element: &Element) -> Result<PaymentType, DecodeError> {
+pub(crate) fn payment_type(element: Element) -> Result<PaymentType, DecodeError> {
     let instruction_priority = match element.child_text("InstrPrty") {
         Some("HIGH") => Some(Priority::High),
         Some(_) => Some(Priority::Normal),
@@ -357,12 +357,12 @@ pub(crate) fn payment_type(element: &Element) -> Result<PaymentType, DecodeError
     })
 }
 
-pub(crate) fn remittance(element: &Element, era: Era) -> Result<Remittance, DecodeError> {
+pub(crate) fn remittance(element: Element, era: Era) -> Result<Remittance, DecodeError> {
     let structured = element.children("Strd").map(|s| structured(s, era)).collect::<Result<_, _>>()?;
     Ok(Remittance { unstructured: texts(element, "Ustrd")?, structured })
 }
 
-fn structured(element: &Element, era: Era) -> Result<StructuredRemittance, DecodeError> {
+fn structured(element: Element, era: Era) -> Result<StructuredRemittance, DecodeError> {
     let referred_documents = element
         .children("RfrdDocInf")
         .map(|d| {
@@ -405,7 +405,7 @@ fn structured(element: &Element, era: Era) -> Result<StructuredRemittance, Decod
     })
 }
 
-pub(crate) fn regulatory(element: &Element) -> Result<RegulatoryReport, DecodeError> {
+pub(crate) fn regulatory(element: Element) -> Result<RegulatoryReport, DecodeError> {
     let (authority_name, authority_country) = match element.child("Authrty") {
         Some(a) => (opt_text(a, "Nm")?, opt_parse(a, "Ctry", CountryCode::parse)?),
         None => (None, None),
@@ -425,7 +425,7 @@ pub(crate) fn regulatory(element: &Element) -> Result<RegulatoryReport, DecodeEr
     Ok(RegulatoryReport { indicator: opt_text(element, "DbtCdtRptgInd")?, authority_name, authority_country, details })
 }
 
-pub(crate) fn agent_instruction(element: &Element) -> Result<AgentInstruction, DecodeError> {
+pub(crate) fn agent_instruction(element: Element) -> Result<AgentInstruction, DecodeError> {
     Ok(AgentInstruction { code: opt_text(element, "Cd")?, information: opt_text(element, "InstrInf")? })
 }
 

@@ -13,7 +13,7 @@ use super::tree::Element;
 
 const ERA: Era = Era::New;
 
-pub(crate) fn decode(root: &Element) -> Result<Message, DecodeError> {
+pub(crate) fn decode(root: Element) -> Result<Message, DecodeError> {
     let h = root.child("GrpHdr").ok_or_else(|| c::missing(root, "GrpHdr"))?;
     let mut header = GroupHeader::new(
         c::opt_parse(h, "MsgId", |s: &str| payglot_core_model::MessageId::new(s))?
@@ -41,7 +41,7 @@ pub(crate) fn decode(root: &Element) -> Result<Message, DecodeError> {
     Ok(Message::PaymentReturn(PaymentReturn { header, settlement, original_group, transactions }))
 }
 
-fn transaction(t: &Element) -> Result<ReturnedTransaction, DecodeError> {
+fn transaction(t: Element) -> Result<ReturnedTransaction, DecodeError> {
     let (original_message_id, original_message_name) = match t.child("OrgnlGrpInf") {
         Some(g) => (c::opt_text(g, "OrgnlMsgId")?, c::opt_text(g, "OrgnlMsgNmId")?),
         None => (None, None),

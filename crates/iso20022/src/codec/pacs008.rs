@@ -11,7 +11,7 @@ use super::tree::Element;
 
 const ERA: Era = Era::New;
 
-pub(crate) fn decode(root: &Element) -> Result<Message, DecodeError> {
+pub(crate) fn decode(root: Element) -> Result<Message, DecodeError> {
     let h = root.child("GrpHdr").ok_or_else(|| c::missing(root, "GrpHdr"))?;
     let mut header = GroupHeader::new(
         h.child("MsgId")
@@ -33,12 +33,12 @@ pub(crate) fn decode(root: &Element) -> Result<Message, DecodeError> {
     Ok(Message::InterbankTransfer(InterbankTransfer { header, settlement, settlement_date, transfers }))
 }
 
-fn check_totals(h: &Element, transfers: &[CreditTransfer]) -> Result<(), DecodeError> {
+fn check_totals(h: Element, transfers: &[CreditTransfer]) -> Result<(), DecodeError> {
     let sum: Decimal = transfers.iter().filter_map(|t| t.settlement_amount.as_ref()).map(|m| m.amount()).sum();
     c::check_totals(h, transfers.len(), sum, &["CtrlSum", "TtlIntrBkSttlmAmt"], "transactions")
 }
 
-pub(crate) fn settlement(el: &Element) -> Result<SettlementInfo, DecodeError> {
+pub(crate) fn settlement(el: Element) -> Result<SettlementInfo, DecodeError> {
     Ok(SettlementInfo {
         method: c::opt_text(el, "SttlmMtd")?.ok_or_else(|| c::missing(el, "SttlmMtd"))?,
         account: c::opt_account(el, "SttlmAcct")?,
@@ -47,7 +47,7 @@ pub(crate) fn settlement(el: &Element) -> Result<SettlementInfo, DecodeError> {
 }
 
 fn transfer(
-    el: &Element,
+    el: Element,
     group_payment_type: Option<&payglot_core_model::PaymentType>,
 ) -> Result<CreditTransfer, DecodeError> {
     let pmt_id = el.child("PmtId").ok_or_else(|| c::missing(el, "PmtId"))?;

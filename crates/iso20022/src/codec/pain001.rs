@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use super::common::{self as c, Era, Out};
 use super::tree::Element;
 
-pub(crate) fn decode(root: &Element, era: Era) -> Result<Message, DecodeError> {
+pub(crate) fn decode(root: Element, era: Era) -> Result<Message, DecodeError> {
     let header_el = root.child("GrpHdr").ok_or_else(|| c::missing(root, "GrpHdr"))?;
     let header = group_header(header_el, era)?;
     let batches = root.children("PmtInf").map(|b| batch(b, era)).collect::<Result<Vec<_>, _>>()?;
@@ -23,7 +23,7 @@ pub(crate) fn decode(root: &Element, era: Era) -> Result<Message, DecodeError> {
     Ok(Message::PaymentInitiation(PaymentInitiation { header, batches }))
 }
 
-fn group_header(el: &Element, era: Era) -> Result<GroupHeader, DecodeError> {
+fn group_header(el: Element, era: Era) -> Result<GroupHeader, DecodeError> {
     let message_id =
         el.child("MsgId").map(|m| c::parse_with(m, |s: &str| payglot_core_model::MessageId::new(s))).transpose()?;
     let created = el.child("CreDtTm").map(c::datetime).transpose()?;
@@ -37,7 +37,7 @@ fn group_header(el: &Element, era: Era) -> Result<GroupHeader, DecodeError> {
 }
 
 /// `NbOfTxs` must equal the number of transactions and `CtrlSum`, when given, their sum.
-fn check_totals(el: &Element, transfers: &[&CreditTransfer]) -> Result<(), DecodeError> {
+fn check_totals(el: Element, transfers: &[&CreditTransfer]) -> Result<(), DecodeError> {
     let sum: Decimal = transfers.iter().filter_map(|t| t.amount()).map(|m| m.amount()).sum();
     c::check_totals(el, transfers.len(), sum, &["CtrlSum"], "transactions")
 }
@@ -53,7 +53,7 @@ struct BatchDefaults {
     charge_bearer: Option<ChargeBearer>,
 }
 
-fn batch(el: &Element, era: Era) -> Result<PaymentBatch, DecodeError> {
+fn batch(el: Element, era: Era) -> Result<PaymentBatch, DecodeError> {
     let id = el
         .child("PmtInfId")
         .map(|i| c::parse_with(i, |s: &str| payglot_core_model::PaymentInfoId::new(s)))
@@ -88,7 +88,7 @@ fn batch(el: &Element, era: Era) -> Result<PaymentBatch, DecodeError> {
     })
 }
 
-fn charge_bearer(el: &Element) -> Result<Option<ChargeBearer>, DecodeError> {
+fn charge_bearer(el: Element) -> Result<Option<ChargeBearer>, DecodeError> {
     el.child("ChrgBr")
         .map(|cb| {
             ChargeBearer::from_iso_code(cb.text())
@@ -97,7 +97,7 @@ fn charge_bearer(el: &Element) -> Result<Option<ChargeBearer>, DecodeError> {
         .transpose()
 }
 
-fn transfer(el: &Element, era: Era, defaults: &BatchDefaults) -> Result<CreditTransfer, DecodeError> {
+fn transfer(el: Element, era: Era, defaults: &BatchDefaults) -> Result<CreditTransfer, DecodeError> {
     let pmt_id = el.child("PmtId").ok_or_else(|| c::missing(el, "PmtId"))?;
     let end_to_end = pmt_id.child("EndToEndId").ok_or_else(|| c::missing(pmt_id, "EndToEndId"))?;
     let ids = PaymentIds {

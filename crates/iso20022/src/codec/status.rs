@@ -10,7 +10,7 @@ use payglot_core_model::{
 use super::common::{self as c, Era, Out};
 use super::tree::Element;
 
-pub(crate) fn decode(root: &Element, era: Era) -> Result<Message, DecodeError> {
+pub(crate) fn decode(root: Element, era: Era) -> Result<Message, DecodeError> {
     let h = root.child("GrpHdr").ok_or_else(|| c::missing(root, "GrpHdr"))?;
     let mut header = GroupHeader::new(
         c::opt_parse(h, "MsgId", |s: &str| payglot_core_model::MessageId::new(s))?
@@ -39,7 +39,7 @@ pub(crate) fn decode(root: &Element, era: Era) -> Result<Message, DecodeError> {
     Ok(Message::StatusReport(StatusReport { header, original_groups, payment_infos, transactions }))
 }
 
-fn original_group(g: &Element, era: Era) -> Result<OriginalGroupStatus, DecodeError> {
+fn original_group(g: Element, era: Era) -> Result<OriginalGroupStatus, DecodeError> {
     Ok(OriginalGroupStatus {
         original_message_id: c::opt_text(g, "OrgnlMsgId")?.ok_or_else(|| c::missing(g, "OrgnlMsgId"))?,
         original_message_name: c::opt_text(g, "OrgnlMsgNmId")?.ok_or_else(|| c::missing(g, "OrgnlMsgNmId"))?,
@@ -51,7 +51,7 @@ fn original_group(g: &Element, era: Era) -> Result<OriginalGroupStatus, DecodeEr
     })
 }
 
-fn reasons(parent: &Element, era: Era) -> Result<Vec<StatusReasonInfo>, DecodeError> {
+fn reasons(parent: Element, era: Era) -> Result<Vec<StatusReasonInfo>, DecodeError> {
     parent
         .children("StsRsnInf")
         .map(|r| {
@@ -65,7 +65,7 @@ fn reasons(parent: &Element, era: Era) -> Result<Vec<StatusReasonInfo>, DecodeEr
         .collect()
 }
 
-fn transaction(t: &Element, era: Era) -> Result<TransactionStatus, DecodeError> {
+fn transaction(t: Element, era: Era) -> Result<TransactionStatus, DecodeError> {
     let (original_amount, original_requested_execution) = match t.child("OrgnlTxRef") {
         Some(r) => {
             let amount = match r.child("Amt") {

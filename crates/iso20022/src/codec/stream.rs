@@ -26,7 +26,7 @@ use quick_xml::reader::NsReader;
 
 use super::camt::{self, Kind};
 use super::common::Era;
-use super::tree::{self, Element, TreeBuilder, Want};
+use super::tree::{self, Element, TreeBuilder, Unit, Want};
 use super::{IsoMessage, head, violation_error};
 use crate::rt::{Limits, Violation};
 
@@ -696,7 +696,7 @@ impl<R: Read> Inner<R> {
         name: &str,
         path: &str,
         (line, column): (u64, u64),
-    ) -> Result<Element<'d>, DecodeError> {
+    ) -> Result<Unit<'d>, DecodeError> {
         // Depth as in the whole document: the wrapper stands for every open ancestor.
         let ancestors = match part {
             Part::Report => self.scopes.len().saturating_sub(1),
@@ -737,7 +737,7 @@ impl<R: Read> Inner<R> {
             violation_error(&v, more)
         })?;
         recorded
-            .take(name)
+            .into_unit(name)
             .ok_or_else(|| DecodeError::syntax(Location::at(path, line, column), "notWellFormed: unit not recorded"))
     }
 
@@ -829,20 +829,22 @@ impl<R: Read> Inner<R> {
                 return Err(self.error(DecodeErrorKind::Invalid, &root_path, "missingElement: expected GrpHdr"));
             }
         };
-        let element = self.read_unit(Part::GroupHeader, &fragment, "GrpHdr", &path, (line, column))?;
+        let unit = self.read_unit(Part::GroupHeader, &fragment, "GrpHdr", &path, (line, column))?;
+        let element = root(&unit)?;
         element.mark();
-        let mut header = camt::group_header(&element, self.era)?;
+        let mut header = camt::group_header(element, self.era)?;
         if let Some((raw, line)) = &app_header {
             // Mapped as the whole-document decoder maps it (recorded as it stands; its values go
             // through the model's checked constructors).
             let mut recorded = TreeBuilder::new(raw, *line);
             tree::record_own(raw, &mut recorded, &mut Want::Root)
                 .map_err(|e| DecodeError::syntax(Location::at("/AppHdr", *line, 1), format!("notWellFormed: {e}")))?;
-            let app_header = recorded.take("AppHdr").ok_or_else(|| {
+            let app_header = recorded.into_unit("AppHdr").ok_or_else(|| {
                 DecodeError::syntax(Location::at("/AppHdr", *line, 1), "notWellFormed: AppHdr not recorded")
             })?;
+            let app_header = root(&app_header)?;
             app_header.mark();
-            header.business_header = Some(head::decode(&app_header)?);
+            header.business_header = Some(head::decode(app_header)?);
             app_header.losses("", &mut self.losses);
         }
         element.losses_at(&path, &mut self.losses);
@@ -869,9 +871,10 @@ impl<R: Read> Inner<R> {
                     let end = self.skip(&path)?;
                     let fragment = self.fragment(self.xml.get_ref().slice(offset, end));
                     self.xml.get_mut().trim_to(end);
-                    let element = self.read_unit(Part::Entry, &fragment, "Ntry", &path, (line, column))?;
+                    let unit = self.read_unit(Part::Entry, &fragment, "Ntry", &path, (line, column))?;
+                    let element = root(&unit)?;
                     element.mark();
-                    let entry = camt::entry(&element, self.era)?;
+                    let entry = camt::entry(element, self.era)?;
                     element.losses_at(&path, &mut self.losses);
                     if let Some(report) = self.report.as_mut() {
                         report.entries += 1;
@@ -921,10 +924,11 @@ impl<R: Read> Inner<R> {
         report.phase = Phase::Entries;
         let position = (report.line, report.column);
         self.report = Some(report);
-        let head = self.read_unit(Part::Report, &fragment, self.kind.report(), report_path, position)?;
+        let unit = self.read_unit(Part::Report, &fragment, self.kind.report(), report_path, position)?;
         self.xml.get_mut().trim_to(offset);
+        let head = root(&unit)?;
         head.mark();
-        let start = camt::report_head(&head, self.era)?;
+        let start = camt::report_head(head, self.era)?;
         head.losses_at(report_path, &mut self.losses);
         self.pending.push_back(StatementEvent::ReportStart(Box::new(start)));
         Ok(())
@@ -937,12 +941,13 @@ impl<R: Read> Inner<R> {
         if phase == Phase::Head {
             // No entries: the whole report is its head.
             let fragment = self.fragment(self.xml.get_ref().slice(report.start, end));
-            let element = self.read_unit(Part::Report, &fragment, self.kind.report(), report_path, position)?;
+            let unit = self.read_unit(Part::Report, &fragment, self.kind.report(), report_path, position)?;
             self.pop_scope();
             self.xml.get_mut().trim_to(end);
+            let element = root(&unit)?;
             element.mark();
-            let start = camt::report_head(&element, self.era)?;
-            let additional_info = camt::report_tail(&element, self.kind)?;
+            let start = camt::report_head(element, self.era)?;
+            let additional_info = camt::report_tail(element, self.kind)?;
             element.losses_at(report_path, &mut self.losses);
             self.pending.push_back(StatementEvent::ReportStart(Box::new(start)));
             self.pending.push_back(StatementEvent::ReportEnd { additional_info });
@@ -953,15 +958,16 @@ impl<R: Read> Inner<R> {
         raw.extend_from_slice(&report.tail_raw);
         raw.extend_from_slice(&report.end_tag);
         let fragment = self.fragment(&raw);
-        let mut element = self.read_unit(Part::Report, &fragment, self.kind.report(), report_path, position)?;
+        let unit = self.read_unit(Part::Report, &fragment, self.kind.report(), report_path, position)?;
         self.pop_scope();
         self.xml.get_mut().trim_to(end);
+        let element = root(&unit)?;
         let additional_info = if has_tail {
             // The head was mapped (and its losses reported) at the first entry: only the
             // children after the entries are read here.
             element.retain_children(self.kind.additional_info());
             element.mark();
-            let info = camt::report_tail(&element, self.kind)?;
+            let info = camt::report_tail(element, self.kind)?;
             element.losses_at(report_path, &mut self.losses);
             info
         } else {
@@ -1001,10 +1007,9 @@ impl<R: Read> Inner<R> {
                     let end = self.skip(&path)?;
                     let fragment = self.fragment(self.xml.get_ref().slice(offset, end));
                     self.xml.get_mut().trim_to(end);
-                    let element =
-                        self.read_unit(Part::Supplementary, &fragment, "SplmtryData", &path, (line, column))?;
+                    let unit = self.read_unit(Part::Supplementary, &fragment, "SplmtryData", &path, (line, column))?;
                     // Unread by the mapping, as in the whole-document decode.
-                    self.supplementary.push(tree::describe(&element));
+                    self.supplementary.push(tree::describe(root(&unit)?));
                     return Ok(());
                 }
                 let expected = if self.reports == 0 { self.kind.report() } else { "the end of the document" };
@@ -1086,6 +1091,11 @@ impl<R: Read> Inner<R> {
             }
         }
     }
+}
+
+/// The element a recorded unit starts from (always there: [`TreeBuilder::into_unit`] found it).
+fn root<'u, 'd>(unit: &'u Unit<'d>) -> Result<Element<'u, 'd>, DecodeError> {
+    unit.root().ok_or_else(|| DecodeError::syntax(Location::default(), "notWellFormed: unit not recorded"))
 }
 
 /// Check a unit (`document`: its fragment) with the generated validating reader and record
