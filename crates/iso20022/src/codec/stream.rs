@@ -540,7 +540,8 @@ enum Phase {
 /// The report being read.
 #[derive(Debug)]
 struct Report {
-    index: usize,
+    /// Its path (`/Document/BkToCstmrStmt/Stmt[2]`).
+    path: String,
     /// Offset of the report's start tag.
     start: u64,
     line: u64,
@@ -606,8 +607,11 @@ struct Inner<R: Read> {
 }
 
 impl<R: Read> Inner<R> {
-    fn root_path(&self) -> String {
-        format!("{ROOT_PATH}/{}", self.kind.root())
+    fn root_path(&self) -> &'static str {
+        match self.kind {
+            Kind::Statement => "/Document/BkToCstmrStmt",
+            Kind::Notification => "/Document/BkToCstmrDbtCdtNtfctn",
+        }
     }
 
     /// The offset quick-xml is at (its own count misses what [`Source::skip_content`] consumed).
@@ -1058,7 +1062,7 @@ impl<R: Read> Inner<R> {
             Step::Start { start, in_document_ns: true, .. }
                 if start.local_name().as_ref() == self.kind.root().as_bytes() =>
             {
-                self.check_attributes(&start, &root_path)?;
+                self.check_attributes(&start, root_path)?;
                 self.push_scope(&start)?;
             }
             _ => {
@@ -1071,7 +1075,7 @@ impl<R: Read> Inner<R> {
         }
         // The group header.
         let path = format!("{root_path}/GrpHdr");
-        let (fragment, line, column) = match self.step(&root_path, false)? {
+        let (fragment, line, column) = match self.step(root_path, false)? {
             Step::Start { start, in_document_ns: true, offset, line, column, .. }
                 if start.local_name().as_ref() == b"GrpHdr" =>
             {
@@ -1081,7 +1085,7 @@ impl<R: Read> Inner<R> {
                 (fragment, line, column)
             }
             _ => {
-                return Err(self.error(DecodeErrorKind::Invalid, &root_path, "missingElement: expected GrpHdr"));
+                return Err(self.error(DecodeErrorKind::Invalid, root_path, "missingElement: expected GrpHdr"));
             }
         };
         let unit = self.read_unit(Part::GroupHeader, &fragment, "GrpHdr", &path, (line, column))?;
@@ -1110,10 +1114,9 @@ impl<R: Read> Inner<R> {
     fn advance(&mut self) -> Result<(), DecodeError> {
         let root_path = self.root_path();
         let Some(phase) = self.report.as_ref().map(|r| r.phase) else {
-            return self.between_reports(&root_path);
+            return self.between_reports(root_path);
         };
-        let (index, entries) = self.report.as_ref().map_or((0, 0), |r| (r.index, r.entries));
-        let report_path = format!("{root_path}/{}[{index}]", self.kind.report());
+        let (report_path, entries) = self.report.as_ref().map_or((String::new(), 0), |r| (r.path.clone(), r.entries));
         match self.step(&report_path, false)? {
             Step::Start { start, in_document_ns, offset, line, column, .. } => {
                 let local = start.local_name().as_ref().to_vec();
@@ -1245,7 +1248,7 @@ impl<R: Read> Inner<R> {
                     end_tag.push(b'>');
                     self.push_scope(&start)?;
                     self.report = Some(Report {
-                        index: self.reports,
+                        path: format!("{root_path}/{}[{}]", self.kind.report(), self.reports),
                         start: offset,
                         line,
                         column,
