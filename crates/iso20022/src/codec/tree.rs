@@ -176,7 +176,15 @@ impl<'t, 'a> Element<'t, 'a> {
 
     /// The first child named `name`, without marking it used (to compare before deciding).
     pub(crate) fn peek(self, name: &str) -> Option<Element<'t, 'a>> {
-        self.all_children().find(|c| same(c.node().name, name))
+        let nodes = self.tree.nodes.get(..self.node.end)?;
+        let mut at = self.at + 1;
+        while let Some(node) = nodes.get(at) {
+            if same(node.name, name) {
+                return Some(Element { tree: self.tree, at, node });
+            }
+            at = node.end;
+        }
+        None
     }
 
     /// The element's text, without marking it used.
@@ -238,26 +246,20 @@ impl<'t, 'a> Element<'t, 'a> {
     /// The top-most elements below (and including) this one that the mapping never read,
     /// as `Dropped` losses with their paths under `prefix`.
     pub(crate) fn losses(self, prefix: &str, out: &mut Vec<Loss>) {
-        let mut path = String::with_capacity(prefix.len() + 64);
+        let mut path = String::with_capacity(prefix.len() + 1 + self.name().len());
         path.push_str(prefix);
         path.push('/');
         path.push_str(self.name());
-        self.losses_in(&mut path, out);
+        self.losses_at(&path, out);
     }
 
     /// Like [`Element::losses`], with this element's own path given (`.../Stmt[2]`).
     pub(crate) fn losses_at(self, here: &str, out: &mut Vec<Loss>) {
-        let mut path = String::with_capacity(here.len() + 64);
-        path.push_str(here);
-        self.losses_in(&mut path, out);
-    }
-
-    fn losses_in(self, path: &mut String, out: &mut Vec<Loss>) {
         if !self.has(USED) {
-            out.push(Loss::dropped(path.clone(), describe(self)));
+            out.push(Loss::dropped(here, describe(self)));
             return;
         }
-        self.child_losses(path, out);
+        self.child_losses(here, &mut Vec::new(), out);
     }
 
     /// The approximation note of this element, if any.
@@ -268,33 +270,25 @@ impl<'t, 'a> Element<'t, 'a> {
         self.tree.notes.borrow().iter().find(|(at, _)| *at == self.at).map(|(_, note)| note.clone())
     }
 
-    /// The losses below this (used) element; `path` is its path, extended and restored for
-    /// each child that has something to report (one buffer for the whole walk: a path is
-    /// copied out only for a loss).
-    fn child_losses(self, path: &mut String, out: &mut Vec<Loss>) {
+    /// The losses below this (used) element, whose path is `here` followed by the steps of
+    /// `chain` (parent, child): a path is written out (with its `Name[i]` indexes) only for a
+    /// loss, so the walk over what was read costs a flag test per element.
+    fn child_losses(self, here: &str, chain: &mut Vec<(Self, Self)>, out: &mut Vec<Loss>) {
         if let Some(detail) = self.note() {
-            out.push(Loss::approximated(path.clone(), detail));
+            out.push(Loss::approximated(path_of(here, chain), detail));
         }
         for child in self.all_children() {
             let flags = child.node().flags.get();
             if flags & IGNORED != 0 || (flags == USED && !child.has_children()) {
                 continue;
             }
-            let len = path.len();
-            path.push('/');
-            path.push_str(child.name());
-            // `Name[i]` when the name repeats here; the units the streaming statement reader
-            // yields one by one are always indexed, since it cannot know whether another follows.
-            let (index, twin_follows) = self.place_among_twins(child);
-            if index > 1 || twin_follows || ALWAYS_INDEXED.contains(&child.name()) {
-                let _ = write!(path, "[{index}]");
-            }
+            chain.push((self, child));
             if flags & USED != 0 {
-                child.child_losses(path, out);
+                child.child_losses(here, chain, out);
             } else {
-                out.push(Loss::dropped(path.clone(), describe(child)));
+                out.push(Loss::dropped(path_of(here, chain), describe(child)));
             }
-            path.truncate(len);
+            chain.pop();
         }
     }
 
@@ -334,6 +328,23 @@ impl<'t, 'a> Element<'t, 'a> {
             }
         }
     }
+}
+
+/// The path of the last child in `chain` (steps from the element whose path is `here`):
+/// `Name[i]` where the name repeats among its siblings; the units the streaming statement
+/// reader yields one by one are always indexed, since it cannot know whether another follows.
+fn path_of(here: &str, chain: &[(Element<'_, '_>, Element<'_, '_>)]) -> String {
+    let mut path = String::with_capacity(here.len() + 16 * chain.len());
+    path.push_str(here);
+    for &(parent, child) in chain {
+        path.push('/');
+        path.push_str(child.name());
+        let (index, twin_follows) = parent.place_among_twins(child);
+        if index > 1 || twin_follows || ALWAYS_INDEXED.contains(&child.name()) {
+            let _ = write!(path, "[{index}]");
+        }
+    }
+    path
 }
 
 /// A short description of a lost element: its text, or how many elements it held.
