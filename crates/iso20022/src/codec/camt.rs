@@ -307,7 +307,7 @@ pub(crate) fn encode(out: &mut Out, m: &AccountReports, namespace: &str, kind: K
     }
     encode_start(out, &m.header, namespace, kind);
     for (i, r) in m.reports.iter().enumerate() {
-        encode_report(out, r, &report_path(kind, i), kind)?;
+        encode_report(out, r, format_args!("{}", report_path(kind, i)), kind)?;
     }
     out.xml.end();
     out.xml.end();
@@ -328,10 +328,10 @@ pub(crate) fn encode_start(out: &mut Out, header: &GroupHeader, namespace: &str,
     out.xml.start("GrpHdr");
     out.xml.leaf("MsgId", header.message_id.as_str());
     out.xml.leaf("CreDtTm", &header.created.to_string());
-    out.opt_party("MsgRcpt", &format!("{base}/header/recipient"), header.recipient.as_ref());
+    out.opt_party("MsgRcpt", format_args!("{base}/header/recipient"), header.recipient.as_ref());
     out.text("AddtlInf", header.additional_info.as_ref());
     out.xml.end();
-    super::header_losses(out, header, &format!("{base}/header"), &["recipient", "additional_info"]);
+    super::header_losses(out, header, format_args!("{base}/header"), &["recipient", "additional_info"]);
 }
 
 fn cd(value: CreditDebit) -> &'static str {
@@ -341,10 +341,15 @@ fn cd(value: CreditDebit) -> &'static str {
     }
 }
 
-fn encode_report(out: &mut Out, r: &AccountReport, path: &str, kind: Kind) -> Result<(), EncodeError> {
+fn encode_report(
+    out: &mut Out,
+    r: &AccountReport,
+    path: std::fmt::Arguments<'_>,
+    kind: Kind,
+) -> Result<(), EncodeError> {
     encode_report_head(out, r, path, kind)?;
     for (i, e) in r.entries.iter().enumerate() {
-        encode_entry(out, e, &format!("{path}/entries/{i}"));
+        encode_entry(out, e, format_args!("{path}/entries/{i}"));
     }
     encode_report_end(out, r.additional_info.as_ref(), kind);
     Ok(())
@@ -352,7 +357,12 @@ fn encode_report(out: &mut Out, r: &AccountReport, path: &str, kind: Kind) -> Re
 
 /// Open a report (`Stmt` / `Ntfctn`) and write what precedes its entries; its entries and
 /// additional information are not read here ([`encode_entry`], [`encode_report_end`]).
-pub(crate) fn encode_report_head(out: &mut Out, r: &AccountReport, path: &str, kind: Kind) -> Result<(), EncodeError> {
+pub(crate) fn encode_report_head(
+    out: &mut Out,
+    r: &AccountReport,
+    path: std::fmt::Arguments<'_>,
+    kind: Kind,
+) -> Result<(), EncodeError> {
     out.xml.start(kind.report());
     out.xml.leaf("Id", r.id.as_str());
     out.xml.opt_leaf("ElctrncSeqNb", r.electronic_sequence.map(|d| d.to_string()).as_deref());
@@ -422,7 +432,7 @@ pub(crate) fn encode_report_end(out: &mut Out, additional_info: Option<&Text<500
     out.xml.end();
 }
 
-fn encode_account(out: &mut Out, r: &AccountReport, path: &str) {
+fn encode_account(out: &mut Out, r: &AccountReport, path: std::fmt::Arguments<'_>) {
     // CashAccount20/39 is CashAccount16/38 plus the owner and servicer.
     let a = &r.account;
     out.xml.start("Acct");
@@ -452,12 +462,12 @@ fn encode_account(out: &mut Out, r: &AccountReport, path: &str) {
         (Some(_), Era::Old) => out.drop_if(true, format_args!("{path}/account/proxy"), "an account proxy"),
         (None, _) => {}
     }
-    out.opt_party("Ownr", &format!("{path}/account_owner"), r.account_owner.as_ref());
-    out.opt_agent("Svcr", &format!("{path}/account_servicer"), r.account_servicer.as_ref());
+    out.opt_party("Ownr", format_args!("{path}/account_owner"), r.account_owner.as_ref());
+    out.opt_agent("Svcr", format_args!("{path}/account_servicer"), r.account_servicer.as_ref());
     out.xml.end();
 }
 
-fn encode_btc(out: &mut Out, code: &BankTransactionCode, path: &str) {
+fn encode_btc(out: &mut Out, code: &BankTransactionCode, path: std::fmt::Arguments<'_>) {
     out.xml.start("BkTxCd");
     match (&code.domain, &code.family, &code.sub_family) {
         (Some(domain), Some(family), Some(sub)) => {
@@ -488,7 +498,7 @@ fn encode_btc(out: &mut Out, code: &BankTransactionCode, path: &str) {
 }
 
 /// Write one entry (`Ntry`).
-pub(crate) fn encode_entry(out: &mut Out, e: &Entry, path: &str) {
+pub(crate) fn encode_entry(out: &mut Out, e: &Entry, path: std::fmt::Arguments<'_>) {
     out.xml.start("Ntry");
     out.text("NtryRef", e.reference.as_ref());
     out.money("Amt", &e.amount);
@@ -512,7 +522,7 @@ pub(crate) fn encode_entry(out: &mut Out, e: &Entry, path: &str) {
         out.date_or_datetime("ValDt", d);
     }
     out.text("AcctSvcrRef", e.account_servicer_reference.as_ref());
-    encode_btc(out, &e.bank_transaction_code, &format!("{path}/bank_transaction_code"));
+    encode_btc(out, &e.bank_transaction_code, format_args!("{path}/bank_transaction_code"));
     if e.batch.is_some() || !e.transactions.is_empty() {
         out.xml.start("NtryDtls");
         if let Some(b) = &e.batch {
@@ -525,7 +535,7 @@ pub(crate) fn encode_entry(out: &mut Out, e: &Entry, path: &str) {
             out.xml.end();
         }
         for (i, t) in e.transactions.iter().enumerate() {
-            encode_transaction(out, t, &format!("{path}/transactions/{i}"));
+            encode_transaction(out, t, format_args!("{path}/transactions/{i}"));
         }
         out.xml.end();
     }
@@ -533,7 +543,7 @@ pub(crate) fn encode_entry(out: &mut Out, e: &Entry, path: &str) {
     out.xml.end();
 }
 
-fn write_related_party(out: &mut Out, name: &'static str, path: &str, party: Option<&Party>) {
+fn write_related_party(out: &mut Out, name: &'static str, path: std::fmt::Arguments<'_>, party: Option<&Party>) {
     let Some(party) = party else { return };
     if out.era == Era::New {
         out.xml.start(name);
@@ -544,7 +554,7 @@ fn write_related_party(out: &mut Out, name: &'static str, path: &str, party: Opt
     }
 }
 
-fn encode_transaction(out: &mut Out, t: &EntryTransaction, path: &str) {
+fn encode_transaction(out: &mut Out, t: &EntryTransaction, path: std::fmt::Arguments<'_>) {
     out.xml.start("TxDtls");
     if let Some(r) = &t.refs {
         out.xml.start("Refs");
@@ -590,7 +600,7 @@ fn encode_transaction(out: &mut Out, t: &EntryTransaction, path: &str) {
         out.xml.end();
     }
     if let Some(code) = &t.bank_transaction_code {
-        encode_btc(out, code, &format!("{path}/bank_transaction_code"));
+        encode_btc(out, code, format_args!("{path}/bank_transaction_code"));
     }
     if let Some(p) = &t.parties {
         let has_parties = p.debtor.is_some()
@@ -601,36 +611,36 @@ fn encode_transaction(out: &mut Out, t: &EntryTransaction, path: &str) {
             || p.ultimate_creditor.is_some();
         if has_parties {
             out.xml.start("RltdPties");
-            write_related_party(out, "Dbtr", &format!("{path}/parties/debtor"), p.debtor.as_ref());
-            out.opt_account("DbtrAcct", &format!("{path}/parties/debtor_account"), p.debtor_account.as_ref());
+            write_related_party(out, "Dbtr", format_args!("{path}/parties/debtor"), p.debtor.as_ref());
+            out.opt_account("DbtrAcct", format_args!("{path}/parties/debtor_account"), p.debtor_account.as_ref());
             write_related_party(
                 out,
                 "UltmtDbtr",
-                &format!("{path}/parties/ultimate_debtor"),
+                format_args!("{path}/parties/ultimate_debtor"),
                 p.ultimate_debtor.as_ref(),
             );
-            write_related_party(out, "Cdtr", &format!("{path}/parties/creditor"), p.creditor.as_ref());
-            out.opt_account("CdtrAcct", &format!("{path}/parties/creditor_account"), p.creditor_account.as_ref());
+            write_related_party(out, "Cdtr", format_args!("{path}/parties/creditor"), p.creditor.as_ref());
+            out.opt_account("CdtrAcct", format_args!("{path}/parties/creditor_account"), p.creditor_account.as_ref());
             write_related_party(
                 out,
                 "UltmtCdtr",
-                &format!("{path}/parties/ultimate_creditor"),
+                format_args!("{path}/parties/ultimate_creditor"),
                 p.ultimate_creditor.as_ref(),
             );
             out.xml.end();
         }
         if p.debtor_agent.is_some() || p.creditor_agent.is_some() {
             out.xml.start("RltdAgts");
-            out.opt_agent("DbtrAgt", &format!("{path}/parties/debtor_agent"), p.debtor_agent.as_ref());
-            out.opt_agent("CdtrAgt", &format!("{path}/parties/creditor_agent"), p.creditor_agent.as_ref());
+            out.opt_agent("DbtrAgt", format_args!("{path}/parties/debtor_agent"), p.debtor_agent.as_ref());
+            out.opt_agent("CdtrAgt", format_args!("{path}/parties/creditor_agent"), p.creditor_agent.as_ref());
             out.xml.end();
         }
     }
     out.code_or_prop("Purp", t.purpose.as_ref());
-    out.remittance(&format!("{path}/remittance"), t.remittance.as_ref());
+    out.remittance(format_args!("{path}/remittance"), t.remittance.as_ref());
     if let Some(r) = &t.return_reason {
         out.xml.start("RtrInf");
-        out.opt_party("Orgtr", &format!("{path}/return_reason/originator"), r.originator.as_ref());
+        out.opt_party("Orgtr", format_args!("{path}/return_reason/originator"), r.originator.as_ref());
         out.code_or_prop("Rsn", r.reason.as_ref());
         for line in &r.additional_info {
             out.xml.leaf("AddtlInf", line.as_str());

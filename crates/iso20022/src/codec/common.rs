@@ -17,6 +17,7 @@ use rust_decimal::Decimal;
 
 use super::tree::Element;
 use super::xml::XmlWriter;
+use std::fmt::Arguments;
 
 /// The account scheme under which an IBAN with wrong check digits is carried.
 pub(crate) const UNVERIFIED_IBAN: &str = "UNVERIFIED-IBAN";
@@ -492,7 +493,7 @@ impl Out {
         self.xml.end();
     }
 
-    pub(crate) fn postal_address(&mut self, name: &'static str, path: &str, address: Option<&PostalAddress>) {
+    pub(crate) fn postal_address(&mut self, name: &'static str, path: Arguments<'_>, address: Option<&PostalAddress>) {
         let Some(a) = address else { return };
         self.xml.start(name);
         match (self.era, &a.address_type) {
@@ -556,10 +557,10 @@ impl Out {
     }
 
     /// A party; an empty party (`Party::default()`) writes nothing when `optional`.
-    pub(crate) fn party(&mut self, name: &'static str, path: &str, party: &Party) {
+    pub(crate) fn party(&mut self, name: &'static str, path: Arguments<'_>, party: &Party) {
         self.xml.start(name);
         self.text("Nm", party.name.as_ref());
-        self.postal_address("PstlAdr", &format!("{path}/postal_address"), party.postal_address.as_ref());
+        self.postal_address("PstlAdr", format_args!("{path}/postal_address"), party.postal_address.as_ref());
         if let Some(id) = &party.id {
             self.xml.start("Id");
             match id {
@@ -603,13 +604,13 @@ impl Out {
         self.xml.end();
     }
 
-    pub(crate) fn opt_party(&mut self, name: &'static str, path: &str, party: Option<&Party>) {
+    pub(crate) fn opt_party(&mut self, name: &'static str, path: Arguments<'_>, party: Option<&Party>) {
         if let Some(party) = party {
             self.party(name, path, party);
         }
     }
 
-    pub(crate) fn account(&mut self, name: &'static str, path: &str, account: &Account) {
+    pub(crate) fn account(&mut self, name: &'static str, path: Arguments<'_>, account: &Account) {
         self.xml.start(name);
         match &account.id {
             Some(AccountId::Iban(iban)) => self.xml.element("Id", |x| x.leaf("IBAN", iban.expose())),
@@ -643,13 +644,13 @@ impl Out {
         self.xml.end();
     }
 
-    pub(crate) fn opt_account(&mut self, name: &'static str, path: &str, account: Option<&Account>) {
+    pub(crate) fn opt_account(&mut self, name: &'static str, path: Arguments<'_>, account: Option<&Account>) {
         if let Some(account) = account {
             self.account(name, path, account);
         }
     }
 
-    pub(crate) fn agent(&mut self, name: &'static str, path: &str, agent: &Agent) {
+    pub(crate) fn agent(&mut self, name: &'static str, path: Arguments<'_>, agent: &Agent) {
         self.xml.start(name);
         self.xml.start("FinInstnId");
         let bic_tag = if self.era == Era::Old { "BIC" } else { "BICFI" };
@@ -666,7 +667,7 @@ impl Out {
             self.drop_if(agent.lei.is_some(), format_args!("{path}/lei"), "an agent LEI");
         }
         self.text("Nm", agent.name.as_ref());
-        self.postal_address("PstlAdr", &format!("{path}/postal_address"), agent.postal_address.as_ref());
+        self.postal_address("PstlAdr", format_args!("{path}/postal_address"), agent.postal_address.as_ref());
         if let Some(other) = &agent.other_id {
             self.generic_id(other);
         }
@@ -677,13 +678,13 @@ impl Out {
         self.xml.end();
     }
 
-    pub(crate) fn opt_agent(&mut self, name: &'static str, path: &str, agent: Option<&Agent>) {
+    pub(crate) fn opt_agent(&mut self, name: &'static str, path: Arguments<'_>, agent: Option<&Agent>) {
         if let Some(agent) = agent {
             self.agent(name, path, agent);
         }
     }
 
-    pub(crate) fn payment_type(&mut self, path: &str, pt: Option<&PaymentType>, interbank: bool) {
+    pub(crate) fn payment_type(&mut self, path: Arguments<'_>, pt: Option<&PaymentType>, interbank: bool) {
         let Some(pt) = pt else { return };
         self.xml.start("PmtTpInf");
         self.xml
@@ -707,12 +708,12 @@ impl Out {
 
     /// Report, without writing anything, what a customer message's `PmtTpInf` cannot carry of
     /// `pt`: a clearing channel, and more than one service level in the 2009 versions.
-    pub(crate) fn payment_type_losses(&mut self, path: &str, pt: &PaymentType) {
+    pub(crate) fn payment_type_losses(&mut self, path: Arguments<'_>, pt: &PaymentType) {
         self.drop_if(pt.clearing_channel.is_some(), format_args!("{path}/clearing_channel"), "a clearing channel");
         self.service_level_losses(path, pt);
     }
 
-    fn service_level_losses(&mut self, path: &str, pt: &PaymentType) {
+    fn service_level_losses(&mut self, path: Arguments<'_>, pt: &PaymentType) {
         if self.era == Era::Old {
             for i in 1..pt.service_levels.len() {
                 self.drop_if(true, format_args!("{path}/service_levels/{i}"), "more than one service level");
@@ -720,7 +721,7 @@ impl Out {
         }
     }
 
-    pub(crate) fn remittance(&mut self, path: &str, remittance: Option<&Remittance>) {
+    pub(crate) fn remittance(&mut self, path: Arguments<'_>, remittance: Option<&Remittance>) {
         let Some(r) = remittance else { return };
         self.xml.start("RmtInf");
         for line in &r.unstructured {
@@ -763,8 +764,8 @@ impl Out {
                 self.text("Ref", c.reference.as_ref());
                 self.xml.end();
             }
-            self.opt_party("Invcr", &format!("{path}/invoicer"), s.invoicer.as_ref());
-            self.opt_party("Invcee", &format!("{path}/invoicee"), s.invoicee.as_ref());
+            self.opt_party("Invcr", format_args!("{path}/invoicer"), s.invoicer.as_ref());
+            self.opt_party("Invcee", format_args!("{path}/invoicee"), s.invoicee.as_ref());
             for (j, line) in s.additional_info.iter().enumerate() {
                 if j < 3 {
                     self.xml.leaf("AddtlRmtInf", line.as_str());

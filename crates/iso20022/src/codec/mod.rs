@@ -423,7 +423,7 @@ fn header_mut(message: &mut Message) -> &mut GroupHeader {
 }
 
 /// Report the group-header fields a message's encoder does not write (`written` names those it does).
-pub(crate) fn header_losses(out: &mut Out, header: &GroupHeader, path: &str, written: &[&str]) {
+pub(crate) fn header_losses(out: &mut Out, header: &GroupHeader, path: std::fmt::Arguments<'_>, written: &[&str]) {
     let fields = [
         ("initiating_party", header.initiating_party.is_some()),
         ("forwarding_agent", header.forwarding_agent.is_some()),
