@@ -37,7 +37,7 @@ impl Kind {
     }
 }
 
-pub(crate) fn decode(root: &Element, era: Era, kind: Kind) -> Result<Message, DecodeError> {
+pub(crate) fn decode(root: Element, era: Era, kind: Kind) -> Result<Message, DecodeError> {
     let header = group_header(root.child("GrpHdr").ok_or_else(|| c::missing(root, "GrpHdr"))?, era)?;
     let reports = root.children(kind.report()).map(|r| report(r, era, kind)).collect::<Result<_, _>>()?;
     let reports = AccountReports { header, reports };
@@ -48,7 +48,7 @@ pub(crate) fn decode(root: &Element, era: Era, kind: Kind) -> Result<Message, De
 }
 
 /// The group header (`GrpHdr`).
-pub(crate) fn group_header(h: &Element, era: Era) -> Result<GroupHeader, DecodeError> {
+pub(crate) fn group_header(h: Element, era: Era) -> Result<GroupHeader, DecodeError> {
     let mut header = GroupHeader::new(
         c::opt_parse(h, "MsgId", |s: &str| payglot_core_model::MessageId::new(s))?
             .ok_or_else(|| c::missing(h, "MsgId"))?,
@@ -59,7 +59,7 @@ pub(crate) fn group_header(h: &Element, era: Era) -> Result<GroupHeader, DecodeE
     Ok(header)
 }
 
-fn credit_debit(parent: &Element) -> Result<Option<CreditDebit>, DecodeError> {
+fn credit_debit(parent: Element) -> Result<Option<CreditDebit>, DecodeError> {
     parent
         .child("CdtDbtInd")
         .map(|cd| match cd.text() {
@@ -70,7 +70,7 @@ fn credit_debit(parent: &Element) -> Result<Option<CreditDebit>, DecodeError> {
         .transpose()
 }
 
-fn report(r: &Element, era: Era, kind: Kind) -> Result<AccountReport, DecodeError> {
+fn report(r: Element, era: Era, kind: Kind) -> Result<AccountReport, DecodeError> {
     let mut report = report_head(r, era)?;
     report.entries = r.children("Ntry").map(|e| entry(e, era)).collect::<Result<_, _>>()?;
     report.additional_info = report_tail(r, kind)?;
@@ -78,13 +78,13 @@ fn report(r: &Element, era: Era, kind: Kind) -> Result<AccountReport, DecodeErro
 }
 
 /// What follows the entries of a report (`AddtlStmtInf`, `AddtlNtfctnInf`).
-pub(crate) fn report_tail(r: &Element, kind: Kind) -> Result<Option<Text<500>>, DecodeError> {
+pub(crate) fn report_tail(r: Element, kind: Kind) -> Result<Option<Text<500>>, DecodeError> {
     c::opt_text(r, kind.additional_info())
 }
 
 /// A report without its entries and additional information (the parts before the first
 /// `Ntry`, which the streaming reader yields before the entries).
-pub(crate) fn report_head(r: &Element, era: Era) -> Result<AccountReport, DecodeError> {
+pub(crate) fn report_head(r: Element, era: Era) -> Result<AccountReport, DecodeError> {
     let account_el = r.child("Acct").ok_or_else(|| c::missing(r, "Acct"))?;
     let (from, to) = match r.child("FrToDt") {
         Some(p) => (p.child("FrDtTm").map(c::datetime).transpose()?, p.child("ToDtTm").map(c::datetime).transpose()?),
@@ -107,7 +107,7 @@ pub(crate) fn report_head(r: &Element, era: Era) -> Result<AccountReport, Decode
     })
 }
 
-fn balance(b: &Element) -> Result<Balance, DecodeError> {
+fn balance(b: Element) -> Result<Balance, DecodeError> {
     let tp = b.child("Tp").ok_or_else(|| c::missing(b, "Tp"))?;
     let kind = c::code_or_prop(tp.child("CdOrPrtry").ok_or_else(|| c::missing(tp, "CdOrPrtry"))?, BalanceType::parse)?;
     Ok(Balance {
@@ -119,11 +119,11 @@ fn balance(b: &Element) -> Result<Balance, DecodeError> {
     })
 }
 
-fn number_and_sum(el: &Element) -> Result<(Option<Text<15>>, Option<rust_decimal::Decimal>), DecodeError> {
+fn number_and_sum(el: Element) -> Result<(Option<Text<15>>, Option<rust_decimal::Decimal>), DecodeError> {
     Ok((c::opt_text(el, "NbOfNtries")?, el.child("Sum").map(c::decimal).transpose()?))
 }
 
-fn summary(s: &Element) -> Result<TransactionsSummary, DecodeError> {
+fn summary(s: Element) -> Result<TransactionsSummary, DecodeError> {
     let mut summary = TransactionsSummary::default();
     if let Some(t) = s.child("TtlNtries") {
         (summary.number_of_entries, summary.sum) = number_and_sum(t)?;
@@ -137,7 +137,7 @@ fn summary(s: &Element) -> Result<TransactionsSummary, DecodeError> {
     Ok(summary)
 }
 
-fn bank_transaction_code(b: &Element) -> Result<BankTransactionCode, DecodeError> {
+fn bank_transaction_code(b: Element) -> Result<BankTransactionCode, DecodeError> {
     let mut code = BankTransactionCode::default();
     if let Some(domain) = b.child("Domn") {
         code.domain = c::opt_text(domain, "Cd")?;
@@ -154,7 +154,7 @@ fn bank_transaction_code(b: &Element) -> Result<BankTransactionCode, DecodeError
 }
 
 /// One entry (`Ntry`).
-pub(crate) fn entry(e: &Element, era: Era) -> Result<Entry, DecodeError> {
+pub(crate) fn entry(e: Element, era: Era) -> Result<Entry, DecodeError> {
     let status = match (era, e.child("Sts")) {
         (Era::Old, Some(s)) => CodeOrProprietary::Code(c::text(s)?),
         (Era::New, Some(s)) => c::code_or_prop(s, |s: &str| Text::new(s))?,
@@ -191,7 +191,7 @@ pub(crate) fn entry(e: &Element, era: Era) -> Result<Entry, DecodeError> {
     })
 }
 
-fn batch(b: &Element) -> Result<EntryBatch, DecodeError> {
+fn batch(b: Element) -> Result<EntryBatch, DecodeError> {
     Ok(EntryBatch {
         message_id: c::opt_text(b, "MsgId")?,
         payment_info_id: c::opt_text(b, "PmtInfId")?,
@@ -203,7 +203,7 @@ fn batch(b: &Element) -> Result<EntryBatch, DecodeError> {
 
 /// `Dbtr`, `Cdtr`, ...: a party in 02; in 08 a choice of a party (`Pty`) or an agent (`Agt`),
 /// of which only the party has a canonical place (an agent stays unread and is reported).
-fn related_party(parent: &Element, name: &str, era: Era) -> Result<Option<Party>, DecodeError> {
+fn related_party(parent: Element, name: &str, era: Era) -> Result<Option<Party>, DecodeError> {
     match (era, parent.child(name)) {
         (Era::Old, Some(p)) => Ok(Some(c::party(p, era)?)),
         (Era::New, Some(choice)) => choice.child("Pty").map(|p| c::party(p, era)).transpose(),
@@ -211,7 +211,7 @@ fn related_party(parent: &Element, name: &str, era: Era) -> Result<Option<Party>
     }
 }
 
-fn transaction(t: &Element, era: Era) -> Result<EntryTransaction, DecodeError> {
+fn transaction(t: Element, era: Era) -> Result<EntryTransaction, DecodeError> {
     let refs = match t.child("Refs") {
         Some(r) => Some(TransactionRefs {
             message_id: c::opt_text(r, "MsgId")?,
@@ -307,7 +307,7 @@ pub(crate) fn encode(out: &mut Out, m: &AccountReports, namespace: &str, kind: K
     }
     encode_start(out, &m.header, namespace, kind);
     for (i, r) in m.reports.iter().enumerate() {
-        encode_report(out, r, &report_path(kind, i), kind)?;
+        encode_report(out, r, format_args!("{}", report_path(kind, i)), kind)?;
     }
     out.xml.end();
     out.xml.end();
@@ -328,10 +328,10 @@ pub(crate) fn encode_start(out: &mut Out, header: &GroupHeader, namespace: &str,
     out.xml.start("GrpHdr");
     out.xml.leaf("MsgId", header.message_id.as_str());
     out.xml.leaf("CreDtTm", &header.created.to_string());
-    out.opt_party("MsgRcpt", &format!("{base}/header/recipient"), header.recipient.as_ref());
+    out.opt_party("MsgRcpt", format_args!("{base}/header/recipient"), header.recipient.as_ref());
     out.text("AddtlInf", header.additional_info.as_ref());
     out.xml.end();
-    super::header_losses(out, header, &format!("{base}/header"), &["recipient", "additional_info"]);
+    super::header_losses(out, header, format_args!("{base}/header"), &["recipient", "additional_info"]);
 }
 
 fn cd(value: CreditDebit) -> &'static str {
@@ -341,10 +341,15 @@ fn cd(value: CreditDebit) -> &'static str {
     }
 }
 
-fn encode_report(out: &mut Out, r: &AccountReport, path: &str, kind: Kind) -> Result<(), EncodeError> {
+fn encode_report(
+    out: &mut Out,
+    r: &AccountReport,
+    path: std::fmt::Arguments<'_>,
+    kind: Kind,
+) -> Result<(), EncodeError> {
     encode_report_head(out, r, path, kind)?;
     for (i, e) in r.entries.iter().enumerate() {
-        encode_entry(out, e, &format!("{path}/entries/{i}"));
+        encode_entry(out, e, format_args!("{path}/entries/{i}"));
     }
     encode_report_end(out, r.additional_info.as_ref(), kind);
     Ok(())
@@ -352,7 +357,12 @@ fn encode_report(out: &mut Out, r: &AccountReport, path: &str, kind: Kind) -> Re
 
 /// Open a report (`Stmt` / `Ntfctn`) and write what precedes its entries; its entries and
 /// additional information are not read here ([`encode_entry`], [`encode_report_end`]).
-pub(crate) fn encode_report_head(out: &mut Out, r: &AccountReport, path: &str, kind: Kind) -> Result<(), EncodeError> {
+pub(crate) fn encode_report_head(
+    out: &mut Out,
+    r: &AccountReport,
+    path: std::fmt::Arguments<'_>,
+    kind: Kind,
+) -> Result<(), EncodeError> {
     out.xml.start(kind.report());
     out.xml.leaf("Id", r.id.as_str());
     out.xml.opt_leaf("ElctrncSeqNb", r.electronic_sequence.map(|d| d.to_string()).as_deref());
@@ -422,7 +432,7 @@ pub(crate) fn encode_report_end(out: &mut Out, additional_info: Option<&Text<500
     out.xml.end();
 }
 
-fn encode_account(out: &mut Out, r: &AccountReport, path: &str) {
+fn encode_account(out: &mut Out, r: &AccountReport, path: std::fmt::Arguments<'_>) {
     // CashAccount20/39 is CashAccount16/38 plus the owner and servicer.
     let a = &r.account;
     out.xml.start("Acct");
@@ -452,12 +462,12 @@ fn encode_account(out: &mut Out, r: &AccountReport, path: &str) {
         (Some(_), Era::Old) => out.drop_if(true, format_args!("{path}/account/proxy"), "an account proxy"),
         (None, _) => {}
     }
-    out.opt_party("Ownr", &format!("{path}/account_owner"), r.account_owner.as_ref());
-    out.opt_agent("Svcr", &format!("{path}/account_servicer"), r.account_servicer.as_ref());
+    out.opt_party("Ownr", format_args!("{path}/account_owner"), r.account_owner.as_ref());
+    out.opt_agent("Svcr", format_args!("{path}/account_servicer"), r.account_servicer.as_ref());
     out.xml.end();
 }
 
-fn encode_btc(out: &mut Out, code: &BankTransactionCode, path: &str) {
+fn encode_btc(out: &mut Out, code: &BankTransactionCode, path: std::fmt::Arguments<'_>) {
     out.xml.start("BkTxCd");
     match (&code.domain, &code.family, &code.sub_family) {
         (Some(domain), Some(family), Some(sub)) => {
@@ -488,7 +498,7 @@ fn encode_btc(out: &mut Out, code: &BankTransactionCode, path: &str) {
 }
 
 /// Write one entry (`Ntry`).
-pub(crate) fn encode_entry(out: &mut Out, e: &Entry, path: &str) {
+pub(crate) fn encode_entry(out: &mut Out, e: &Entry, path: std::fmt::Arguments<'_>) {
     out.xml.start("Ntry");
     out.text("NtryRef", e.reference.as_ref());
     out.money("Amt", &e.amount);
@@ -512,7 +522,7 @@ pub(crate) fn encode_entry(out: &mut Out, e: &Entry, path: &str) {
         out.date_or_datetime("ValDt", d);
     }
     out.text("AcctSvcrRef", e.account_servicer_reference.as_ref());
-    encode_btc(out, &e.bank_transaction_code, &format!("{path}/bank_transaction_code"));
+    encode_btc(out, &e.bank_transaction_code, format_args!("{path}/bank_transaction_code"));
     if e.batch.is_some() || !e.transactions.is_empty() {
         out.xml.start("NtryDtls");
         if let Some(b) = &e.batch {
@@ -525,7 +535,7 @@ pub(crate) fn encode_entry(out: &mut Out, e: &Entry, path: &str) {
             out.xml.end();
         }
         for (i, t) in e.transactions.iter().enumerate() {
-            encode_transaction(out, t, &format!("{path}/transactions/{i}"));
+            encode_transaction(out, t, format_args!("{path}/transactions/{i}"));
         }
         out.xml.end();
     }
@@ -533,7 +543,7 @@ pub(crate) fn encode_entry(out: &mut Out, e: &Entry, path: &str) {
     out.xml.end();
 }
 
-fn write_related_party(out: &mut Out, name: &'static str, path: &str, party: Option<&Party>) {
+fn write_related_party(out: &mut Out, name: &'static str, path: std::fmt::Arguments<'_>, party: Option<&Party>) {
     let Some(party) = party else { return };
     if out.era == Era::New {
         out.xml.start(name);
@@ -544,7 +554,7 @@ fn write_related_party(out: &mut Out, name: &'static str, path: &str, party: Opt
     }
 }
 
-fn encode_transaction(out: &mut Out, t: &EntryTransaction, path: &str) {
+fn encode_transaction(out: &mut Out, t: &EntryTransaction, path: std::fmt::Arguments<'_>) {
     out.xml.start("TxDtls");
     if let Some(r) = &t.refs {
         out.xml.start("Refs");
@@ -590,7 +600,7 @@ fn encode_transaction(out: &mut Out, t: &EntryTransaction, path: &str) {
         out.xml.end();
     }
     if let Some(code) = &t.bank_transaction_code {
-        encode_btc(out, code, &format!("{path}/bank_transaction_code"));
+        encode_btc(out, code, format_args!("{path}/bank_transaction_code"));
     }
     if let Some(p) = &t.parties {
         let has_parties = p.debtor.is_some()
@@ -601,36 +611,36 @@ fn encode_transaction(out: &mut Out, t: &EntryTransaction, path: &str) {
             || p.ultimate_creditor.is_some();
         if has_parties {
             out.xml.start("RltdPties");
-            write_related_party(out, "Dbtr", &format!("{path}/parties/debtor"), p.debtor.as_ref());
-            out.opt_account("DbtrAcct", &format!("{path}/parties/debtor_account"), p.debtor_account.as_ref());
+            write_related_party(out, "Dbtr", format_args!("{path}/parties/debtor"), p.debtor.as_ref());
+            out.opt_account("DbtrAcct", format_args!("{path}/parties/debtor_account"), p.debtor_account.as_ref());
             write_related_party(
                 out,
                 "UltmtDbtr",
-                &format!("{path}/parties/ultimate_debtor"),
+                format_args!("{path}/parties/ultimate_debtor"),
                 p.ultimate_debtor.as_ref(),
             );
-            write_related_party(out, "Cdtr", &format!("{path}/parties/creditor"), p.creditor.as_ref());
-            out.opt_account("CdtrAcct", &format!("{path}/parties/creditor_account"), p.creditor_account.as_ref());
+            write_related_party(out, "Cdtr", format_args!("{path}/parties/creditor"), p.creditor.as_ref());
+            out.opt_account("CdtrAcct", format_args!("{path}/parties/creditor_account"), p.creditor_account.as_ref());
             write_related_party(
                 out,
                 "UltmtCdtr",
-                &format!("{path}/parties/ultimate_creditor"),
+                format_args!("{path}/parties/ultimate_creditor"),
                 p.ultimate_creditor.as_ref(),
             );
             out.xml.end();
         }
         if p.debtor_agent.is_some() || p.creditor_agent.is_some() {
             out.xml.start("RltdAgts");
-            out.opt_agent("DbtrAgt", &format!("{path}/parties/debtor_agent"), p.debtor_agent.as_ref());
-            out.opt_agent("CdtrAgt", &format!("{path}/parties/creditor_agent"), p.creditor_agent.as_ref());
+            out.opt_agent("DbtrAgt", format_args!("{path}/parties/debtor_agent"), p.debtor_agent.as_ref());
+            out.opt_agent("CdtrAgt", format_args!("{path}/parties/creditor_agent"), p.creditor_agent.as_ref());
             out.xml.end();
         }
     }
     out.code_or_prop("Purp", t.purpose.as_ref());
-    out.remittance(&format!("{path}/remittance"), t.remittance.as_ref());
+    out.remittance(format_args!("{path}/remittance"), t.remittance.as_ref());
     if let Some(r) = &t.return_reason {
         out.xml.start("RtrInf");
-        out.opt_party("Orgtr", &format!("{path}/return_reason/originator"), r.originator.as_ref());
+        out.opt_party("Orgtr", format_args!("{path}/return_reason/originator"), r.originator.as_ref());
         out.code_or_prop("Rsn", r.reason.as_ref());
         for line in &r.additional_info {
             out.xml.leaf("AddtlInf", line.as_str());

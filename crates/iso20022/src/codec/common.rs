@@ -17,6 +17,7 @@ use rust_decimal::Decimal;
 
 use super::tree::Element;
 use super::xml::XmlWriter;
+use std::fmt::Arguments;
 
 /// The account scheme under which an IBAN with wrong check digits is carried.
 pub(crate) const UNVERIFIED_IBAN: &str = "UNVERIFIED-IBAN";
@@ -31,14 +32,14 @@ pub(crate) enum Era {
 }
 
 /// A decode-side error about `element`, located by its name and line.
-pub(crate) fn invalid(element: &Element, error: InvalidValue) -> DecodeError {
-    DecodeError::invalid(element.location(element.name), error.to_string())
+pub(crate) fn invalid(element: Element, error: InvalidValue) -> DecodeError {
+    DecodeError::invalid(element.location(element.name()), error.to_string())
 }
 
 /// A required child is missing (only for values the canonical model requires but the schema
 /// lets be absent).
-pub(crate) fn missing(element: &Element, child: &str) -> DecodeError {
-    DecodeError::missing_field(element.location(element.name), child)
+pub(crate) fn missing(element: Element, child: &str) -> DecodeError {
+    DecodeError::missing_field(element.location(element.name()), child)
 }
 
 // ---------------------------------------------------------------- decode
@@ -48,7 +49,7 @@ pub(crate) fn missing(element: &Element, child: &str) -> DecodeError {
 /// `sum` (`what` names the amounts in the message). A mismatch is kept as an `Approximated`
 /// loss on the stated element, since encoding recomputes both.
 pub(crate) fn check_totals(
-    el: &Element,
+    el: Element,
     count: usize,
     sum: Decimal,
     sums: &[&str],
@@ -73,46 +74,46 @@ pub(crate) fn check_totals(
     Ok(())
 }
 
-pub(crate) fn text<const N: usize>(element: &Element) -> Result<Text<N>, DecodeError> {
+pub(crate) fn text<const N: usize>(element: Element) -> Result<Text<N>, DecodeError> {
     Text::new(element.text()).map_err(|e| invalid(element, e))
 }
 
-pub(crate) fn opt_text<const N: usize>(parent: &Element, name: &str) -> Result<Option<Text<N>>, DecodeError> {
+pub(crate) fn opt_text<const N: usize>(parent: Element, name: &str) -> Result<Option<Text<N>>, DecodeError> {
     parent.child(name).map(text).transpose()
 }
 
-pub(crate) fn texts<const N: usize>(parent: &Element, name: &str) -> Result<Vec<Text<N>>, DecodeError> {
+pub(crate) fn texts<const N: usize>(parent: Element, name: &str) -> Result<Vec<Text<N>>, DecodeError> {
     parent.children(name).map(text).collect()
 }
 
 pub(crate) fn parse_with<T>(
-    element: &Element,
+    element: Element,
     parse: impl FnOnce(&str) -> Result<T, InvalidValue>,
 ) -> Result<T, DecodeError> {
     parse(element.text()).map_err(|e| invalid(element, e))
 }
 
 pub(crate) fn opt_parse<T>(
-    parent: &Element,
+    parent: Element,
     name: &str,
     parse: impl FnOnce(&str) -> Result<T, InvalidValue>,
 ) -> Result<Option<T>, DecodeError> {
     parent.child(name).map(|e| parse_with(e, parse)).transpose()
 }
 
-pub(crate) fn decimal(element: &Element) -> Result<Decimal, DecodeError> {
+pub(crate) fn decimal(element: Element) -> Result<Decimal, DecodeError> {
     parse_with(element, payglot_core_model::money::parse_decimal)
 }
 
-pub(crate) fn date(element: &Element) -> Result<chrono::NaiveDate, DecodeError> {
+pub(crate) fn date(element: Element) -> Result<chrono::NaiveDate, DecodeError> {
     parse_with(element, payglot_core_model::datetime::parse_date)
 }
 
-pub(crate) fn datetime(element: &Element) -> Result<DateTime, DecodeError> {
+pub(crate) fn datetime(element: Element) -> Result<DateTime, DecodeError> {
     parse_with(element, DateTime::parse)
 }
 
-pub(crate) fn boolean(element: &Element) -> Result<bool, DecodeError> {
+pub(crate) fn boolean(element: Element) -> Result<bool, DecodeError> {
     match element.text() {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),
@@ -121,18 +122,18 @@ pub(crate) fn boolean(element: &Element) -> Result<bool, DecodeError> {
 }
 
 /// An amount element with its `Ccy` attribute.
-pub(crate) fn money(element: &Element) -> Result<Money, DecodeError> {
+pub(crate) fn money(element: Element) -> Result<Money, DecodeError> {
     let currency = element.attr("Ccy").unwrap_or_default();
     let currency = Currency::parse(currency).map_err(|e| invalid(element, e))?;
     Money::new(decimal(element)?, currency).map_err(|e| invalid(element, e))
 }
 
-pub(crate) fn opt_money(parent: &Element, name: &str) -> Result<Option<Money>, DecodeError> {
+pub(crate) fn opt_money(parent: Element, name: &str) -> Result<Option<Money>, DecodeError> {
     parent.child(name).map(money).transpose()
 }
 
 /// `Dt | DtTm`.
-pub(crate) fn date_or_datetime(element: &Element) -> Result<DateOrDateTime, DecodeError> {
+pub(crate) fn date_or_datetime(element: Element) -> Result<DateOrDateTime, DecodeError> {
     if let Some(d) = element.child("Dt") {
         return Ok(DateOrDateTime::Date(date(d)?));
     }
@@ -144,7 +145,7 @@ pub(crate) fn date_or_datetime(element: &Element) -> Result<DateOrDateTime, Deco
 
 /// A `Cd | Prtry` choice.
 pub(crate) fn code_or_prop<C>(
-    element: &Element,
+    element: Element,
     parse: impl FnOnce(&str) -> Result<C, InvalidValue>,
 ) -> Result<CodeOrProprietary<C>, DecodeError> {
     if let Some(code) = element.child("Cd") {
@@ -157,14 +158,14 @@ pub(crate) fn code_or_prop<C>(
 }
 
 pub(crate) fn opt_code_or_prop<C>(
-    parent: &Element,
+    parent: Element,
     name: &str,
     parse: impl FnOnce(&str) -> Result<C, InvalidValue>,
 ) -> Result<Option<CodeOrProprietary<C>>, DecodeError> {
     parent.child(name).map(|e| code_or_prop(e, parse)).transpose()
 }
 
-pub(crate) fn postal_address(element: &Element, era: Era) -> Result<PostalAddress, DecodeError> {
+pub(crate) fn postal_address(element: Element, era: Era) -> Result<PostalAddress, DecodeError> {
     let address_type = match (era, element.child("AdrTp")) {
         (Era::Old, Some(code)) => Some(CodeOrProprietary::Code(text(code)?)),
         (Era::New, Some(choice)) => Some(code_or_prop(choice, |s: &str| Text::new(s))?),
@@ -191,7 +192,7 @@ pub(crate) fn postal_address(element: &Element, era: Era) -> Result<PostalAddres
 }
 
 fn generic_id<S>(
-    element: &Element,
+    element: Element,
     parse: impl Fn(&str) -> Result<S, InvalidValue>,
 ) -> Result<GenericId<S>, DecodeError> {
     Ok(GenericId {
@@ -201,7 +202,7 @@ fn generic_id<S>(
     })
 }
 
-pub(crate) fn party(element: &Element, era: Era) -> Result<Party, DecodeError> {
+pub(crate) fn party(element: Element, era: Era) -> Result<Party, DecodeError> {
     let id = match element.child("Id") {
         Some(id) => Some(party_id(id, era)?),
         None => None,
@@ -224,7 +225,7 @@ pub(crate) fn party(element: &Element, era: Era) -> Result<Party, DecodeError> {
     })
 }
 
-fn party_id(element: &Element, era: Era) -> Result<PartyId, DecodeError> {
+fn party_id(element: Element, era: Era) -> Result<PartyId, DecodeError> {
     if let Some(org) = element.child("OrgId") {
         let bic_tag = if era == Era::Old { "BICOrBEI" } else { "AnyBIC" };
         return Ok(PartyId::Organisation {
@@ -254,7 +255,7 @@ fn party_id(element: &Element, era: Era) -> Result<PartyId, DecodeError> {
     Err(missing(element, "OrgId"))
 }
 
-pub(crate) fn account(element: &Element) -> Result<Account, DecodeError> {
+pub(crate) fn account(element: Element) -> Result<Account, DecodeError> {
     let id = match element.child("Id") {
         Some(id) => Some(account_id(id)?),
         None => None,
@@ -275,7 +276,7 @@ pub(crate) fn account(element: &Element) -> Result<Account, DecodeError> {
     })
 }
 
-fn account_id(element: &Element) -> Result<AccountId, DecodeError> {
+fn account_id(element: Element) -> Result<AccountId, DecodeError> {
     if let Some(iban) = element.child("IBAN") {
         return match Iban::parse(iban.text()) {
             Ok(valid) => Ok(AccountId::Iban(valid)),
@@ -306,11 +307,11 @@ fn account_id(element: &Element) -> Result<AccountId, DecodeError> {
     Err(missing(element, "IBAN"))
 }
 
-pub(crate) fn opt_account(parent: &Element, name: &str) -> Result<Option<Account>, DecodeError> {
+pub(crate) fn opt_account(parent: Element, name: &str) -> Result<Option<Account>, DecodeError> {
     parent.child(name).map(account).transpose()
 }
 
-pub(crate) fn agent(element: &Element, era: Era) -> Result<Agent, DecodeError> {
+pub(crate) fn agent(element: Element, era: Era) -> Result<Agent, DecodeError> {
     let institution = element.child("FinInstnId").ok_or_else(|| missing(element, "FinInstnId"))?;
     let bic_tag = if era == Era::Old { "BIC" } else { "BICFI" };
     let clearing_member = match institution.child("ClrSysMmbId") {
@@ -331,15 +332,15 @@ pub(crate) fn agent(element: &Element, era: Era) -> Result<Agent, DecodeError> {
     })
 }
 
-pub(crate) fn opt_agent(parent: &Element, name: &str, era: Era) -> Result<Option<Agent>, DecodeError> {
+pub(crate) fn opt_agent(parent: Element, name: &str, era: Era) -> Result<Option<Agent>, DecodeError> {
     parent.child(name).map(|a| agent(a, era)).transpose()
 }
 
-pub(crate) fn opt_party(parent: &Element, name: &str, era: Era) -> Result<Option<Party>, DecodeError> {
+pub(crate) fn opt_party(parent: Element, name: &str, era: Era) -> Result<Option<Party>, DecodeError> {
     parent.child(name).map(|p| party(p, era)).transpose()
 }
 
-pub(crate) fn payment_type(element: &Element) -> Result<PaymentType, DecodeError> {
+pub(crate) fn payment_type(element: Element) -> Result<PaymentType, DecodeError> {
     let instruction_priority = match element.child_text("InstrPrty") {
         Some("HIGH") => Some(Priority::High),
         Some(_) => Some(Priority::Normal),
@@ -357,12 +358,12 @@ pub(crate) fn payment_type(element: &Element) -> Result<PaymentType, DecodeError
     })
 }
 
-pub(crate) fn remittance(element: &Element, era: Era) -> Result<Remittance, DecodeError> {
+pub(crate) fn remittance(element: Element, era: Era) -> Result<Remittance, DecodeError> {
     let structured = element.children("Strd").map(|s| structured(s, era)).collect::<Result<_, _>>()?;
     Ok(Remittance { unstructured: texts(element, "Ustrd")?, structured })
 }
 
-fn structured(element: &Element, era: Era) -> Result<StructuredRemittance, DecodeError> {
+fn structured(element: Element, era: Era) -> Result<StructuredRemittance, DecodeError> {
     let referred_documents = element
         .children("RfrdDocInf")
         .map(|d| {
@@ -405,7 +406,7 @@ fn structured(element: &Element, era: Era) -> Result<StructuredRemittance, Decod
     })
 }
 
-pub(crate) fn regulatory(element: &Element) -> Result<RegulatoryReport, DecodeError> {
+pub(crate) fn regulatory(element: Element) -> Result<RegulatoryReport, DecodeError> {
     let (authority_name, authority_country) = match element.child("Authrty") {
         Some(a) => (opt_text(a, "Nm")?, opt_parse(a, "Ctry", CountryCode::parse)?),
         None => (None, None),
@@ -425,7 +426,7 @@ pub(crate) fn regulatory(element: &Element) -> Result<RegulatoryReport, DecodeEr
     Ok(RegulatoryReport { indicator: opt_text(element, "DbtCdtRptgInd")?, authority_name, authority_country, details })
 }
 
-pub(crate) fn agent_instruction(element: &Element) -> Result<AgentInstruction, DecodeError> {
+pub(crate) fn agent_instruction(element: Element) -> Result<AgentInstruction, DecodeError> {
     Ok(AgentInstruction { code: opt_text(element, "Cd")?, information: opt_text(element, "InstrInf")? })
 }
 
@@ -492,7 +493,7 @@ impl Out {
         self.xml.end();
     }
 
-    pub(crate) fn postal_address(&mut self, name: &'static str, path: &str, address: Option<&PostalAddress>) {
+    pub(crate) fn postal_address(&mut self, name: &'static str, path: Arguments<'_>, address: Option<&PostalAddress>) {
         let Some(a) = address else { return };
         self.xml.start(name);
         match (self.era, &a.address_type) {
@@ -556,10 +557,10 @@ impl Out {
     }
 
     /// A party; an empty party (`Party::default()`) writes nothing when `optional`.
-    pub(crate) fn party(&mut self, name: &'static str, path: &str, party: &Party) {
+    pub(crate) fn party(&mut self, name: &'static str, path: Arguments<'_>, party: &Party) {
         self.xml.start(name);
         self.text("Nm", party.name.as_ref());
-        self.postal_address("PstlAdr", &format!("{path}/postal_address"), party.postal_address.as_ref());
+        self.postal_address("PstlAdr", format_args!("{path}/postal_address"), party.postal_address.as_ref());
         if let Some(id) = &party.id {
             self.xml.start("Id");
             match id {
@@ -603,13 +604,13 @@ impl Out {
         self.xml.end();
     }
 
-    pub(crate) fn opt_party(&mut self, name: &'static str, path: &str, party: Option<&Party>) {
+    pub(crate) fn opt_party(&mut self, name: &'static str, path: Arguments<'_>, party: Option<&Party>) {
         if let Some(party) = party {
             self.party(name, path, party);
         }
     }
 
-    pub(crate) fn account(&mut self, name: &'static str, path: &str, account: &Account) {
+    pub(crate) fn account(&mut self, name: &'static str, path: Arguments<'_>, account: &Account) {
         self.xml.start(name);
         match &account.id {
             Some(AccountId::Iban(iban)) => self.xml.element("Id", |x| x.leaf("IBAN", iban.expose())),
@@ -643,13 +644,13 @@ impl Out {
         self.xml.end();
     }
 
-    pub(crate) fn opt_account(&mut self, name: &'static str, path: &str, account: Option<&Account>) {
+    pub(crate) fn opt_account(&mut self, name: &'static str, path: Arguments<'_>, account: Option<&Account>) {
         if let Some(account) = account {
             self.account(name, path, account);
         }
     }
 
-    pub(crate) fn agent(&mut self, name: &'static str, path: &str, agent: &Agent) {
+    pub(crate) fn agent(&mut self, name: &'static str, path: Arguments<'_>, agent: &Agent) {
         self.xml.start(name);
         self.xml.start("FinInstnId");
         let bic_tag = if self.era == Era::Old { "BIC" } else { "BICFI" };
@@ -666,7 +667,7 @@ impl Out {
             self.drop_if(agent.lei.is_some(), format_args!("{path}/lei"), "an agent LEI");
         }
         self.text("Nm", agent.name.as_ref());
-        self.postal_address("PstlAdr", &format!("{path}/postal_address"), agent.postal_address.as_ref());
+        self.postal_address("PstlAdr", format_args!("{path}/postal_address"), agent.postal_address.as_ref());
         if let Some(other) = &agent.other_id {
             self.generic_id(other);
         }
@@ -677,13 +678,13 @@ impl Out {
         self.xml.end();
     }
 
-    pub(crate) fn opt_agent(&mut self, name: &'static str, path: &str, agent: Option<&Agent>) {
+    pub(crate) fn opt_agent(&mut self, name: &'static str, path: Arguments<'_>, agent: Option<&Agent>) {
         if let Some(agent) = agent {
             self.agent(name, path, agent);
         }
     }
 
-    pub(crate) fn payment_type(&mut self, path: &str, pt: Option<&PaymentType>, interbank: bool) {
+    pub(crate) fn payment_type(&mut self, path: Arguments<'_>, pt: Option<&PaymentType>, interbank: bool) {
         let Some(pt) = pt else { return };
         self.xml.start("PmtTpInf");
         self.xml
@@ -707,12 +708,12 @@ impl Out {
 
     /// Report, without writing anything, what a customer message's `PmtTpInf` cannot carry of
     /// `pt`: a clearing channel, and more than one service level in the 2009 versions.
-    pub(crate) fn payment_type_losses(&mut self, path: &str, pt: &PaymentType) {
+    pub(crate) fn payment_type_losses(&mut self, path: Arguments<'_>, pt: &PaymentType) {
         self.drop_if(pt.clearing_channel.is_some(), format_args!("{path}/clearing_channel"), "a clearing channel");
         self.service_level_losses(path, pt);
     }
 
-    fn service_level_losses(&mut self, path: &str, pt: &PaymentType) {
+    fn service_level_losses(&mut self, path: Arguments<'_>, pt: &PaymentType) {
         if self.era == Era::Old {
             for i in 1..pt.service_levels.len() {
                 self.drop_if(true, format_args!("{path}/service_levels/{i}"), "more than one service level");
@@ -720,7 +721,7 @@ impl Out {
         }
     }
 
-    pub(crate) fn remittance(&mut self, path: &str, remittance: Option<&Remittance>) {
+    pub(crate) fn remittance(&mut self, path: Arguments<'_>, remittance: Option<&Remittance>) {
         let Some(r) = remittance else { return };
         self.xml.start("RmtInf");
         for line in &r.unstructured {
@@ -763,8 +764,8 @@ impl Out {
                 self.text("Ref", c.reference.as_ref());
                 self.xml.end();
             }
-            self.opt_party("Invcr", &format!("{path}/invoicer"), s.invoicer.as_ref());
-            self.opt_party("Invcee", &format!("{path}/invoicee"), s.invoicee.as_ref());
+            self.opt_party("Invcr", format_args!("{path}/invoicer"), s.invoicer.as_ref());
+            self.opt_party("Invcee", format_args!("{path}/invoicee"), s.invoicee.as_ref());
             for (j, line) in s.additional_info.iter().enumerate() {
                 if j < 3 {
                     self.xml.leaf("AddtlRmtInf", line.as_str());

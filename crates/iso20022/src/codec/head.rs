@@ -7,14 +7,14 @@ use super::common::{self as c, Out};
 use super::tree::Element;
 
 /// The BIC of a `Fr`/`To` party given as a financial institution (`FIId`).
-fn fi_bic(parent: &Element, name: &str) -> Result<Option<Bic>, DecodeError> {
+fn fi_bic(parent: Element, name: &str) -> Result<Option<Bic>, DecodeError> {
     let Some(party) = parent.child(name) else { return Ok(None) };
     let Some(fi) = party.child("FIId") else { return Ok(None) };
     let Some(institution) = fi.child("FinInstnId") else { return Ok(None) };
     c::opt_parse(institution, "BICFI", Bic::parse)
 }
 
-pub(crate) fn decode(el: &Element) -> Result<BusinessHeader, DecodeError> {
+pub(crate) fn decode(el: Element) -> Result<BusinessHeader, DecodeError> {
     Ok(BusinessHeader {
         from: fi_bic(el, "Fr")?,
         to: fi_bic(el, "To")?,

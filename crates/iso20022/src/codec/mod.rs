@@ -262,11 +262,9 @@ impl Iso20022Codec {
             ));
         }
         let parsed = tree::parsed(recorded)?;
-        parsed.document.mark();
-        let root = parsed
-            .document
-            .child(self.message.root())
-            .ok_or_else(|| common::missing(&parsed.document, self.message.root()))?;
+        let document = parsed.document()?;
+        document.mark();
+        let root = document.child(self.message.root()).ok_or_else(|| common::missing(document, self.message.root()))?;
         let era = self.message.era();
         let mut message = match self.message {
             IsoMessage::Pain001V03 | IsoMessage::Pain001V09 => pain001::decode(root, era)?,
@@ -276,12 +274,12 @@ impl Iso20022Codec {
             IsoMessage::Camt053V02 | IsoMessage::Camt053V08 => camt::decode(root, era, camt::Kind::Statement)?,
             IsoMessage::Camt054V02 | IsoMessage::Camt054V08 => camt::decode(root, era, camt::Kind::Notification)?,
         };
-        if let Some(app_header) = &parsed.app_header {
+        if let Some(app_header) = parsed.app_header() {
             app_header.mark();
             header_mut(&mut message).business_header = Some(head::decode(app_header)?);
             app_header.losses("", &mut losses);
         }
-        parsed.document.losses("", &mut losses);
+        document.losses("", &mut losses);
         Ok(Decoded { message, losses })
     }
 }
@@ -425,7 +423,7 @@ fn header_mut(message: &mut Message) -> &mut GroupHeader {
 }
 
 /// Report the group-header fields a message's encoder does not write (`written` names those it does).
-pub(crate) fn header_losses(out: &mut Out, header: &GroupHeader, path: &str, written: &[&str]) {
+pub(crate) fn header_losses(out: &mut Out, header: &GroupHeader, path: std::fmt::Arguments<'_>, written: &[&str]) {
     let fields = [
         ("initiating_party", header.initiating_party.is_some()),
         ("forwarding_agent", header.forwarding_agent.is_some()),

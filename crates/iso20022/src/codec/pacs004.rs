@@ -13,7 +13,7 @@ use super::tree::Element;
 
 const ERA: Era = Era::New;
 
-pub(crate) fn decode(root: &Element) -> Result<Message, DecodeError> {
+pub(crate) fn decode(root: Element) -> Result<Message, DecodeError> {
     let h = root.child("GrpHdr").ok_or_else(|| c::missing(root, "GrpHdr"))?;
     let mut header = GroupHeader::new(
         c::opt_parse(h, "MsgId", |s: &str| payglot_core_model::MessageId::new(s))?
@@ -41,7 +41,7 @@ pub(crate) fn decode(root: &Element) -> Result<Message, DecodeError> {
     Ok(Message::PaymentReturn(PaymentReturn { header, settlement, original_group, transactions }))
 }
 
-fn transaction(t: &Element) -> Result<ReturnedTransaction, DecodeError> {
+fn transaction(t: Element) -> Result<ReturnedTransaction, DecodeError> {
     let (original_message_id, original_message_name) = match t.child("OrgnlGrpInf") {
         Some(g) => (c::opt_text(g, "OrgnlMsgId")?, c::opt_text(g, "OrgnlMsgNmId")?),
         None => (None, None),
@@ -90,11 +90,11 @@ pub(crate) fn encode(out: &mut Out, m: &PaymentReturn, namespace: &str) -> Resul
     out.xml.leaf("MsgId", m.header.message_id.as_str());
     out.xml.leaf("CreDtTm", &m.header.created.to_string());
     out.xml.leaf("NbOfTxs", &m.transactions.len().to_string());
-    encode_settlement(out, &m.settlement, &format!("{base}/settlement"));
-    out.opt_agent("InstgAgt", &format!("{base}/header/instructing_agent"), m.header.instructing_agent.as_ref());
-    out.opt_agent("InstdAgt", &format!("{base}/header/instructed_agent"), m.header.instructed_agent.as_ref());
+    encode_settlement(out, &m.settlement, format_args!("{base}/settlement"));
+    out.opt_agent("InstgAgt", format_args!("{base}/header/instructing_agent"), m.header.instructing_agent.as_ref());
+    out.opt_agent("InstdAgt", format_args!("{base}/header/instructed_agent"), m.header.instructed_agent.as_ref());
     out.xml.end();
-    super::header_losses(out, &m.header, &format!("{base}/header"), &["instructing_agent", "instructed_agent"]);
+    super::header_losses(out, &m.header, format_args!("{base}/header"), &["instructing_agent", "instructed_agent"]);
     if let Some(g) = &m.original_group {
         out.xml.start("OrgnlGrpInf");
         out.xml.leaf("OrgnlMsgId", g.original_message_id.as_str());
@@ -142,11 +142,11 @@ pub(crate) fn encode(out: &mut Out, m: &PaymentReturn, namespace: &str) -> Resul
         out.xml.opt_leaf("IntrBkSttlmDt", t.settlement_date.map(|d| d.to_string()).as_deref());
         out.opt_money("RtrdInstdAmt", t.returned_instructed_amount.as_ref());
         out.xml.opt_leaf("ChrgBr", t.charge_bearer.map(ChargeBearer::iso_code));
-        out.opt_agent("InstgAgt", &format!("{path}/instructing_agent"), t.instructing_agent.as_ref());
-        out.opt_agent("InstdAgt", &format!("{path}/instructed_agent"), t.instructed_agent.as_ref());
+        out.opt_agent("InstgAgt", format_args!("{path}/instructing_agent"), t.instructing_agent.as_ref());
+        out.opt_agent("InstdAgt", format_args!("{path}/instructed_agent"), t.instructed_agent.as_ref());
         for (j, r) in t.reasons.iter().enumerate() {
             out.xml.start("RtrRsnInf");
-            out.opt_party("Orgtr", &format!("{path}/reasons/{j}/originator"), r.originator.as_ref());
+            out.opt_party("Orgtr", format_args!("{path}/reasons/{j}/originator"), r.originator.as_ref());
             out.code_or_prop("Rsn", r.reason.as_ref());
             for line in &r.additional_info {
                 out.xml.leaf("AddtlInf", line.as_str());

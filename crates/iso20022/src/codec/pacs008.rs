@@ -11,7 +11,7 @@ use super::tree::Element;
 
 const ERA: Era = Era::New;
 
-pub(crate) fn decode(root: &Element) -> Result<Message, DecodeError> {
+pub(crate) fn decode(root: Element) -> Result<Message, DecodeError> {
     let h = root.child("GrpHdr").ok_or_else(|| c::missing(root, "GrpHdr"))?;
     let mut header = GroupHeader::new(
         h.child("MsgId")
@@ -33,12 +33,12 @@ pub(crate) fn decode(root: &Element) -> Result<Message, DecodeError> {
     Ok(Message::InterbankTransfer(InterbankTransfer { header, settlement, settlement_date, transfers }))
 }
 
-fn check_totals(h: &Element, transfers: &[CreditTransfer]) -> Result<(), DecodeError> {
+fn check_totals(h: Element, transfers: &[CreditTransfer]) -> Result<(), DecodeError> {
     let sum: Decimal = transfers.iter().filter_map(|t| t.settlement_amount.as_ref()).map(|m| m.amount()).sum();
     c::check_totals(h, transfers.len(), sum, &["CtrlSum", "TtlIntrBkSttlmAmt"], "transactions")
 }
 
-pub(crate) fn settlement(el: &Element) -> Result<SettlementInfo, DecodeError> {
+pub(crate) fn settlement(el: Element) -> Result<SettlementInfo, DecodeError> {
     Ok(SettlementInfo {
         method: c::opt_text(el, "SttlmMtd")?.ok_or_else(|| c::missing(el, "SttlmMtd"))?,
         account: c::opt_account(el, "SttlmAcct")?,
@@ -47,7 +47,7 @@ pub(crate) fn settlement(el: &Element) -> Result<SettlementInfo, DecodeError> {
 }
 
 fn transfer(
-    el: &Element,
+    el: Element,
     group_payment_type: Option<&payglot_core_model::PaymentType>,
 ) -> Result<CreditTransfer, DecodeError> {
     let pmt_id = el.child("PmtId").ok_or_else(|| c::missing(el, "PmtId"))?;
@@ -116,10 +116,10 @@ fn transfer(
     Ok(t)
 }
 
-pub(crate) fn encode_settlement(out: &mut Out, s: &SettlementInfo, path: &str) {
+pub(crate) fn encode_settlement(out: &mut Out, s: &SettlementInfo, path: std::fmt::Arguments<'_>) {
     out.xml.start("SttlmInf");
     out.xml.leaf("SttlmMtd", s.method.as_str());
-    out.opt_account("SttlmAcct", &format!("{path}/account"), s.account.as_ref());
+    out.opt_account("SttlmAcct", format_args!("{path}/account"), s.account.as_ref());
     out.code_or_prop("ClrSys", s.clearing_system.as_ref());
     out.xml.end();
 }
@@ -139,20 +139,20 @@ pub(crate) fn encode(out: &mut Out, m: &InterbankTransfer, namespace: &str) -> R
     out.xml.leaf("CreDtTm", &m.header.created.to_string());
     out.xml.leaf("NbOfTxs", &m.transfers.len().to_string());
     out.xml.opt_leaf("IntrBkSttlmDt", m.settlement_date.map(|d| d.to_string()).as_deref());
-    encode_settlement(out, &m.settlement, &format!("{base}/settlement"));
-    out.opt_agent("InstgAgt", &format!("{base}/header/instructing_agent"), m.header.instructing_agent.as_ref());
-    out.opt_agent("InstdAgt", &format!("{base}/header/instructed_agent"), m.header.instructed_agent.as_ref());
+    encode_settlement(out, &m.settlement, format_args!("{base}/settlement"));
+    out.opt_agent("InstgAgt", format_args!("{base}/header/instructing_agent"), m.header.instructing_agent.as_ref());
+    out.opt_agent("InstdAgt", format_args!("{base}/header/instructed_agent"), m.header.instructed_agent.as_ref());
     out.xml.end();
-    super::header_losses(out, &m.header, &format!("{base}/header"), &["instructing_agent", "instructed_agent"]);
+    super::header_losses(out, &m.header, format_args!("{base}/header"), &["instructing_agent", "instructed_agent"]);
     for (i, t) in m.transfers.iter().enumerate() {
-        encode_transfer(out, t, &format!("{base}/transfers/{i}"))?;
+        encode_transfer(out, t, format_args!("{base}/transfers/{i}"))?;
     }
     out.xml.end();
     out.xml.end();
     Ok(())
 }
 
-fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: &str) -> Result<(), EncodeError> {
+fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: std::fmt::Arguments<'_>) -> Result<(), EncodeError> {
     out.xml.start("CdtTrfTxInf");
     out.xml.start("PmtId");
     out.xml.opt_leaf("InstrId", t.ids.instruction_id.as_ref().map(|i| i.as_str()));
@@ -161,7 +161,7 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: &str) -> Result<(), 
     out.xml.opt_leaf("UETR", t.ids.uetr.map(|u| u.to_string()).as_deref());
     out.text("ClrSysRef", t.ids.clearing_system_reference.as_ref());
     out.xml.end();
-    out.payment_type(&format!("{path}/payment_type"), t.payment_type.as_ref(), true);
+    out.payment_type(format_args!("{path}/payment_type"), t.payment_type.as_ref(), true);
     let settlement = t.settlement_amount.as_ref().or(t.instructed_amount.as_ref()).ok_or_else(|| {
         EncodeError::unrepresentable(
             format!("{path}/settlement_amount"),
@@ -192,32 +192,32 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: &str) -> Result<(), 
     for (i, charge) in t.charges.iter().enumerate() {
         out.xml.start("ChrgsInf");
         out.money("Amt", &charge.amount);
-        out.agent("Agt", &format!("{path}/charges/{i}/agent"), &charge.agent);
+        out.agent("Agt", format_args!("{path}/charges/{i}/agent"), &charge.agent);
         out.xml.end();
     }
-    out.opt_agent("InstgAgt", &format!("{path}/instructing_agent"), t.instructing_agent.as_ref());
-    out.opt_agent("InstdAgt", &format!("{path}/instructed_agent"), t.instructed_agent.as_ref());
+    out.opt_agent("InstgAgt", format_args!("{path}/instructing_agent"), t.instructing_agent.as_ref());
+    out.opt_agent("InstdAgt", format_args!("{path}/instructed_agent"), t.instructed_agent.as_ref());
     for (i, agent) in t.intermediary_agents.iter().enumerate() {
         match ["IntrmyAgt1", "IntrmyAgt2", "IntrmyAgt3"].get(i) {
-            Some(name) => out.agent(name, &format!("{path}/intermediary_agents/{i}"), agent),
+            Some(name) => out.agent(name, format_args!("{path}/intermediary_agents/{i}"), agent),
             None => out.drop_if(true, format_args!("{path}/intermediary_agents/{i}"), "a fourth intermediary agent"),
         }
     }
-    out.opt_party("UltmtDbtr", &format!("{path}/ultimate_debtor"), t.ultimate_debtor.as_ref());
-    out.opt_party("InitgPty", &format!("{path}/initiating_party"), t.initiating_party.as_ref());
-    out.party("Dbtr", &format!("{path}/debtor"), &t.debtor);
-    out.opt_account("DbtrAcct", &format!("{path}/debtor_account"), t.debtor_account.as_ref());
+    out.opt_party("UltmtDbtr", format_args!("{path}/ultimate_debtor"), t.ultimate_debtor.as_ref());
+    out.opt_party("InitgPty", format_args!("{path}/initiating_party"), t.initiating_party.as_ref());
+    out.party("Dbtr", format_args!("{path}/debtor"), &t.debtor);
+    out.opt_account("DbtrAcct", format_args!("{path}/debtor_account"), t.debtor_account.as_ref());
     let debtor_agent = t.debtor_agent.as_ref().ok_or_else(|| {
         EncodeError::unrepresentable(format!("{path}/debtor_agent"), "pacs.008 requires a debtor agent")
     })?;
-    out.agent("DbtrAgt", &format!("{path}/debtor_agent"), debtor_agent);
+    out.agent("DbtrAgt", format_args!("{path}/debtor_agent"), debtor_agent);
     let creditor_agent = t.creditor_agent.as_ref().ok_or_else(|| {
         EncodeError::unrepresentable(format!("{path}/creditor_agent"), "pacs.008 requires a creditor agent")
     })?;
-    out.agent("CdtrAgt", &format!("{path}/creditor_agent"), creditor_agent);
-    out.party("Cdtr", &format!("{path}/creditor"), &t.creditor);
-    out.opt_account("CdtrAcct", &format!("{path}/creditor_account"), t.creditor_account.as_ref());
-    out.opt_party("UltmtCdtr", &format!("{path}/ultimate_creditor"), t.ultimate_creditor.as_ref());
+    out.agent("CdtrAgt", format_args!("{path}/creditor_agent"), creditor_agent);
+    out.party("Cdtr", format_args!("{path}/creditor"), &t.creditor);
+    out.opt_account("CdtrAcct", format_args!("{path}/creditor_account"), t.creditor_account.as_ref());
+    out.opt_party("UltmtCdtr", format_args!("{path}/ultimate_creditor"), t.ultimate_creditor.as_ref());
     for instruction in &t.instructions_for_creditor_agent {
         out.xml.start("InstrForCdtrAgt");
         out.text("Cd", instruction.code.as_ref());
@@ -226,7 +226,7 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: &str) -> Result<(), 
     }
     out.code_or_prop("Purp", t.purpose.as_ref());
     out.regulatory(&t.regulatory_reporting);
-    out.remittance(&format!("{path}/remittance"), t.remittance.as_ref());
+    out.remittance(format_args!("{path}/remittance"), t.remittance.as_ref());
     out.xml.end();
     out.drop_if(
         t.requested_execution.is_some(),

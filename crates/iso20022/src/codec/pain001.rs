@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use super::common::{self as c, Era, Out};
 use super::tree::Element;
 
-pub(crate) fn decode(root: &Element, era: Era) -> Result<Message, DecodeError> {
+pub(crate) fn decode(root: Element, era: Era) -> Result<Message, DecodeError> {
     let header_el = root.child("GrpHdr").ok_or_else(|| c::missing(root, "GrpHdr"))?;
     let header = group_header(header_el, era)?;
     let batches = root.children("PmtInf").map(|b| batch(b, era)).collect::<Result<Vec<_>, _>>()?;
@@ -23,7 +23,7 @@ pub(crate) fn decode(root: &Element, era: Era) -> Result<Message, DecodeError> {
     Ok(Message::PaymentInitiation(PaymentInitiation { header, batches }))
 }
 
-fn group_header(el: &Element, era: Era) -> Result<GroupHeader, DecodeError> {
+fn group_header(el: Element, era: Era) -> Result<GroupHeader, DecodeError> {
     let message_id =
         el.child("MsgId").map(|m| c::parse_with(m, |s: &str| payglot_core_model::MessageId::new(s))).transpose()?;
     let created = el.child("CreDtTm").map(c::datetime).transpose()?;
@@ -37,7 +37,7 @@ fn group_header(el: &Element, era: Era) -> Result<GroupHeader, DecodeError> {
 }
 
 /// `NbOfTxs` must equal the number of transactions and `CtrlSum`, when given, their sum.
-fn check_totals(el: &Element, transfers: &[&CreditTransfer]) -> Result<(), DecodeError> {
+fn check_totals(el: Element, transfers: &[&CreditTransfer]) -> Result<(), DecodeError> {
     let sum: Decimal = transfers.iter().filter_map(|t| t.amount()).map(|m| m.amount()).sum();
     c::check_totals(el, transfers.len(), sum, &["CtrlSum"], "transactions")
 }
@@ -53,7 +53,7 @@ struct BatchDefaults {
     charge_bearer: Option<ChargeBearer>,
 }
 
-fn batch(el: &Element, era: Era) -> Result<PaymentBatch, DecodeError> {
+fn batch(el: Element, era: Era) -> Result<PaymentBatch, DecodeError> {
     let id = el
         .child("PmtInfId")
         .map(|i| c::parse_with(i, |s: &str| payglot_core_model::PaymentInfoId::new(s)))
@@ -88,7 +88,7 @@ fn batch(el: &Element, era: Era) -> Result<PaymentBatch, DecodeError> {
     })
 }
 
-fn charge_bearer(el: &Element) -> Result<Option<ChargeBearer>, DecodeError> {
+fn charge_bearer(el: Element) -> Result<Option<ChargeBearer>, DecodeError> {
     el.child("ChrgBr")
         .map(|cb| {
             ChargeBearer::from_iso_code(cb.text())
@@ -97,7 +97,7 @@ fn charge_bearer(el: &Element) -> Result<Option<ChargeBearer>, DecodeError> {
         .transpose()
 }
 
-fn transfer(el: &Element, era: Era, defaults: &BatchDefaults) -> Result<CreditTransfer, DecodeError> {
+fn transfer(el: Element, era: Era, defaults: &BatchDefaults) -> Result<CreditTransfer, DecodeError> {
     let pmt_id = el.child("PmtId").ok_or_else(|| c::missing(el, "PmtId"))?;
     let end_to_end = pmt_id.child("EndToEndId").ok_or_else(|| c::missing(pmt_id, "EndToEndId"))?;
     let ids = PaymentIds {
@@ -178,21 +178,21 @@ pub(crate) fn encode(
     out.xml.leaf("NbOfTxs", &all.len().to_string());
     out.xml.leaf("CtrlSum", &control_sum(&all).to_string());
     let initiating = message.header.initiating_party.clone().unwrap_or_default();
-    out.party("InitgPty", "/message/payment_initiation/header/initiating_party", &initiating);
+    out.party("InitgPty", format_args!("/message/payment_initiation/header/initiating_party"), &initiating);
     out.opt_agent(
         "FwdgAgt",
-        "/message/payment_initiation/header/forwarding_agent",
+        format_args!("/message/payment_initiation/header/forwarding_agent"),
         message.header.forwarding_agent.as_ref(),
     );
     out.xml.end();
     super::header_losses(
         out,
         &message.header,
-        "/message/payment_initiation/header",
+        format_args!("/message/payment_initiation/header"),
         &["initiating_party", "forwarding_agent"],
     );
     for (i, batch) in message.batches.iter().enumerate() {
-        encode_batch(out, batch, &format!("/message/payment_initiation/batches/{i}"))?;
+        encode_batch(out, batch, format_args!("/message/payment_initiation/batches/{i}"))?;
     }
     out.xml.end();
     out.xml.end();
@@ -209,7 +209,11 @@ fn shared<T: PartialEq + Clone>(transfers: &[CreditTransfer], get: impl Fn(&Cred
     transfers.iter().all(|t| get(t) == first).then(|| first.clone())
 }
 
-fn encode_batch(out: &mut Out, batch: &PaymentBatch, path: &str) -> Result<(), payglot_core_model::EncodeError> {
+fn encode_batch(
+    out: &mut Out,
+    batch: &PaymentBatch,
+    path: std::fmt::Arguments<'_>,
+) -> Result<(), payglot_core_model::EncodeError> {
     let ts = &batch.transfers;
     let mixed = |field: &str| {
         payglot_core_model::EncodeError::unrepresentable(
@@ -244,10 +248,10 @@ fn encode_batch(out: &mut Out, batch: &PaymentBatch, path: &str) -> Result<(), p
     out.xml.leaf("CtrlSum", &control_sum(&refs).to_string());
     if payment_type.is_some() {
         let first = ts.first().and_then(|t| t.payment_type.as_ref());
-        out.payment_type(&format!("{path}/transfers/0/payment_type"), first, false);
+        out.payment_type(format_args!("{path}/transfers/0/payment_type"), first, false);
         for (i, t) in ts.iter().enumerate().skip(1) {
             if let Some(pt) = &t.payment_type {
-                out.payment_type_losses(&format!("{path}/transfers/{i}/payment_type"), pt);
+                out.payment_type_losses(format_args!("{path}/transfers/{i}/payment_type"), pt);
             }
         }
     }
@@ -269,9 +273,9 @@ fn encode_batch(out: &mut Out, batch: &PaymentBatch, path: &str) -> Result<(), p
         }
         (Era::New, Some(value)) => out.date_or_datetime("ReqdExctnDt", &value),
     }
-    out.party("Dbtr", &format!("{first}/debtor"), &debtor);
+    out.party("Dbtr", format_args!("{first}/debtor"), &debtor);
     match &debtor_account {
-        Some(account) => out.account("DbtrAcct", &format!("{first}/debtor_account"), account),
+        Some(account) => out.account("DbtrAcct", format_args!("{first}/debtor_account"), account),
         None => {
             return Err(payglot_core_model::EncodeError::unrepresentable(
                 format!("{first}/debtor_account"),
@@ -280,7 +284,7 @@ fn encode_batch(out: &mut Out, batch: &PaymentBatch, path: &str) -> Result<(), p
         }
     }
     match &debtor_agent {
-        Some(agent) => out.agent("DbtrAgt", &format!("{first}/debtor_agent"), agent),
+        Some(agent) => out.agent("DbtrAgt", format_args!("{first}/debtor_agent"), agent),
         None => {
             return Err(payglot_core_model::EncodeError::unrepresentable(
                 format!("{first}/debtor_agent"),
@@ -288,7 +292,11 @@ fn encode_batch(out: &mut Out, batch: &PaymentBatch, path: &str) -> Result<(), p
             ));
         }
     }
-    out.opt_party("UltmtDbtr", &format!("{first}/ultimate_debtor"), ultimate_debtor.as_ref().and_then(Option::as_ref));
+    out.opt_party(
+        "UltmtDbtr",
+        format_args!("{first}/ultimate_debtor"),
+        ultimate_debtor.as_ref().and_then(Option::as_ref),
+    );
     out.xml.opt_leaf("ChrgBr", charge_bearer.flatten().map(ChargeBearer::iso_code));
     for (i, transfer) in ts.iter().enumerate() {
         let tx_path = format!("{path}/transfers/{i}");
@@ -297,7 +305,7 @@ fn encode_batch(out: &mut Out, batch: &PaymentBatch, path: &str) -> Result<(), p
             charge_bearer: charge_bearer.is_none(),
             ultimate_debtor: ultimate_debtor.is_none(),
         };
-        encode_transfer(out, transfer, &tx_path, per_tx);
+        encode_transfer(out, transfer, format_args!("{tx_path}"), per_tx);
     }
     out.xml.end();
     Ok(())
@@ -324,7 +332,7 @@ struct PerTransaction {
     ultimate_debtor: bool,
 }
 
-fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: &str, per_tx: PerTransaction) {
+fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: std::fmt::Arguments<'_>, per_tx: PerTransaction) {
     out.xml.start("CdtTrfTxInf");
     out.xml.start("PmtId");
     out.xml.opt_leaf("InstrId", t.ids.instruction_id.as_ref().map(|i| i.as_str()));
@@ -346,7 +354,7 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: &str, per_tx: PerTra
         "a clearing system reference",
     );
     if per_tx.payment_type {
-        out.payment_type(&format!("{path}/payment_type"), t.payment_type.as_ref(), false);
+        out.payment_type(format_args!("{path}/payment_type"), t.payment_type.as_ref(), false);
     }
     out.xml.start("Amt");
     match &t.instructed_amount {
@@ -381,20 +389,20 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: &str, per_tx: PerTra
         out.xml.opt_leaf("ChrgBr", t.charge_bearer.map(ChargeBearer::iso_code));
     }
     if per_tx.ultimate_debtor {
-        out.opt_party("UltmtDbtr", &format!("{path}/ultimate_debtor"), t.ultimate_debtor.as_ref());
+        out.opt_party("UltmtDbtr", format_args!("{path}/ultimate_debtor"), t.ultimate_debtor.as_ref());
     }
     for (i, agent) in t.intermediary_agents.iter().enumerate() {
         match ["IntrmyAgt1", "IntrmyAgt2", "IntrmyAgt3"].get(i) {
-            Some(name) => out.agent(name, &format!("{path}/intermediary_agents/{i}"), agent),
+            Some(name) => out.agent(name, format_args!("{path}/intermediary_agents/{i}"), agent),
             None => out.drop_if(true, format_args!("{path}/intermediary_agents/{i}"), "a fourth intermediary agent"),
         }
     }
-    out.opt_agent("CdtrAgt", &format!("{path}/creditor_agent"), t.creditor_agent.as_ref());
+    out.opt_agent("CdtrAgt", format_args!("{path}/creditor_agent"), t.creditor_agent.as_ref());
     if t.creditor != Party::default() {
-        out.party("Cdtr", &format!("{path}/creditor"), &t.creditor);
+        out.party("Cdtr", format_args!("{path}/creditor"), &t.creditor);
     }
-    out.opt_account("CdtrAcct", &format!("{path}/creditor_account"), t.creditor_account.as_ref());
-    out.opt_party("UltmtCdtr", &format!("{path}/ultimate_creditor"), t.ultimate_creditor.as_ref());
+    out.opt_account("CdtrAcct", format_args!("{path}/creditor_account"), t.creditor_account.as_ref());
+    out.opt_party("UltmtCdtr", format_args!("{path}/ultimate_creditor"), t.ultimate_creditor.as_ref());
     for instruction in &t.instructions_for_creditor_agent {
         out.xml.start("InstrForCdtrAgt");
         out.text("Cd", instruction.code.as_ref());
@@ -403,7 +411,7 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: &str, per_tx: PerTra
     }
     out.code_or_prop("Purp", t.purpose.as_ref());
     out.regulatory(&t.regulatory_reporting);
-    out.remittance(&format!("{path}/remittance"), t.remittance.as_ref());
+    out.remittance(format_args!("{path}/remittance"), t.remittance.as_ref());
     out.xml.end();
     for (present, field) in [
         (t.settlement_date.is_some(), "settlement_date"),

@@ -10,7 +10,7 @@ use payglot_core_model::{
 use super::common::{self as c, Era, Out};
 use super::tree::Element;
 
-pub(crate) fn decode(root: &Element, era: Era) -> Result<Message, DecodeError> {
+pub(crate) fn decode(root: Element, era: Era) -> Result<Message, DecodeError> {
     let h = root.child("GrpHdr").ok_or_else(|| c::missing(root, "GrpHdr"))?;
     let mut header = GroupHeader::new(
         c::opt_parse(h, "MsgId", |s: &str| payglot_core_model::MessageId::new(s))?
@@ -39,7 +39,7 @@ pub(crate) fn decode(root: &Element, era: Era) -> Result<Message, DecodeError> {
     Ok(Message::StatusReport(StatusReport { header, original_groups, payment_infos, transactions }))
 }
 
-fn original_group(g: &Element, era: Era) -> Result<OriginalGroupStatus, DecodeError> {
+fn original_group(g: Element, era: Era) -> Result<OriginalGroupStatus, DecodeError> {
     Ok(OriginalGroupStatus {
         original_message_id: c::opt_text(g, "OrgnlMsgId")?.ok_or_else(|| c::missing(g, "OrgnlMsgId"))?,
         original_message_name: c::opt_text(g, "OrgnlMsgNmId")?.ok_or_else(|| c::missing(g, "OrgnlMsgNmId"))?,
@@ -51,7 +51,7 @@ fn original_group(g: &Element, era: Era) -> Result<OriginalGroupStatus, DecodeEr
     })
 }
 
-fn reasons(parent: &Element, era: Era) -> Result<Vec<StatusReasonInfo>, DecodeError> {
+fn reasons(parent: Element, era: Era) -> Result<Vec<StatusReasonInfo>, DecodeError> {
     parent
         .children("StsRsnInf")
         .map(|r| {
@@ -65,7 +65,7 @@ fn reasons(parent: &Element, era: Era) -> Result<Vec<StatusReasonInfo>, DecodeEr
         .collect()
 }
 
-fn transaction(t: &Element, era: Era) -> Result<TransactionStatus, DecodeError> {
+fn transaction(t: Element, era: Era) -> Result<TransactionStatus, DecodeError> {
     let (original_amount, original_requested_execution) = match t.child("OrgnlTxRef") {
         Some(r) => {
             let amount = match r.child("Amt") {
@@ -106,16 +106,16 @@ pub(crate) fn encode(out: &mut Out, m: &StatusReport, namespace: &str, interbank
     out.xml.leaf("MsgId", m.header.message_id.as_str());
     out.xml.leaf("CreDtTm", &m.header.created.to_string());
     let written: &[&str] = if interbank {
-        out.opt_agent("InstgAgt", &format!("{base}/header/instructing_agent"), m.header.instructing_agent.as_ref());
-        out.opt_agent("InstdAgt", &format!("{base}/header/instructed_agent"), m.header.instructed_agent.as_ref());
+        out.opt_agent("InstgAgt", format_args!("{base}/header/instructing_agent"), m.header.instructing_agent.as_ref());
+        out.opt_agent("InstdAgt", format_args!("{base}/header/instructed_agent"), m.header.instructed_agent.as_ref());
         &["instructing_agent", "instructed_agent"]
     } else {
-        out.opt_party("InitgPty", &format!("{base}/header/initiating_party"), m.header.initiating_party.as_ref());
-        out.opt_agent("FwdgAgt", &format!("{base}/header/forwarding_agent"), m.header.forwarding_agent.as_ref());
+        out.opt_party("InitgPty", format_args!("{base}/header/initiating_party"), m.header.initiating_party.as_ref());
+        out.opt_agent("FwdgAgt", format_args!("{base}/header/forwarding_agent"), m.header.forwarding_agent.as_ref());
         &["initiating_party", "forwarding_agent"]
     };
     out.xml.end();
-    super::header_losses(out, &m.header, &format!("{base}/header"), written);
+    super::header_losses(out, &m.header, format_args!("{base}/header"), written);
     if !interbank && m.original_groups.len() != 1 {
         return Err(EncodeError::unrepresentable(
             format!("{base}/original_groups"),
@@ -127,7 +127,7 @@ pub(crate) fn encode(out: &mut Out, m: &StatusReport, namespace: &str, interbank
         ));
     }
     for (i, g) in m.original_groups.iter().enumerate() {
-        encode_group(out, g, &format!("{base}/original_groups/{i}"));
+        encode_group(out, g, format_args!("{base}/original_groups/{i}"));
     }
     if interbank {
         for i in 0..m.payment_infos.len() {
@@ -138,7 +138,7 @@ pub(crate) fn encode(out: &mut Out, m: &StatusReport, namespace: &str, interbank
             );
         }
         for (i, t) in m.transactions.iter().enumerate() {
-            encode_transaction(out, t, &format!("{base}/transactions/{i}"), true);
+            encode_transaction(out, t, format_args!("{base}/transactions/{i}"), true);
         }
     } else {
         for (i, p) in m.payment_infos.iter().enumerate() {
@@ -146,9 +146,9 @@ pub(crate) fn encode(out: &mut Out, m: &StatusReport, namespace: &str, interbank
             out.xml.start("OrgnlPmtInfAndSts");
             out.xml.leaf("OrgnlPmtInfId", p.original_payment_info_id.as_str());
             out.xml.opt_leaf("PmtInfSts", p.status.as_ref().map(|s| s.as_str()));
-            encode_reasons(out, &p.reasons, &path);
+            encode_reasons(out, &p.reasons, format_args!("{path}"));
             for (j, t) in p.transactions.iter().enumerate() {
-                encode_transaction(out, t, &format!("{path}/transactions/{j}"), false);
+                encode_transaction(out, t, format_args!("{path}/transactions/{j}"), false);
             }
             out.xml.end();
         }
@@ -163,7 +163,7 @@ pub(crate) fn encode(out: &mut Out, m: &StatusReport, namespace: &str, interbank
             out.xml.start("OrgnlPmtInfAndSts");
             out.xml.leaf("OrgnlPmtInfId", group.original_message_id.as_str());
             for (j, t) in m.transactions.iter().enumerate() {
-                encode_transaction(out, t, &format!("{base}/transactions/{j}"), false);
+                encode_transaction(out, t, format_args!("{base}/transactions/{j}"), false);
             }
             out.xml.end();
         }
@@ -173,7 +173,7 @@ pub(crate) fn encode(out: &mut Out, m: &StatusReport, namespace: &str, interbank
     Ok(())
 }
 
-fn encode_group(out: &mut Out, g: &OriginalGroupStatus, path: &str) {
+fn encode_group(out: &mut Out, g: &OriginalGroupStatus, path: std::fmt::Arguments<'_>) {
     out.xml.start("OrgnlGrpInfAndSts");
     out.xml.leaf("OrgnlMsgId", g.original_message_id.as_str());
     out.xml.leaf("OrgnlMsgNmId", g.original_message_name.as_str());
@@ -185,11 +185,11 @@ fn encode_group(out: &mut Out, g: &OriginalGroupStatus, path: &str) {
     out.xml.end();
 }
 
-fn encode_reasons(out: &mut Out, reasons: &[StatusReasonInfo], path: &str) {
+fn encode_reasons(out: &mut Out, reasons: &[StatusReasonInfo], path: std::fmt::Arguments<'_>) {
     for (i, r) in reasons.iter().enumerate() {
         let path = format!("{path}/reasons/{i}");
         out.xml.start("StsRsnInf");
-        out.opt_party("Orgtr", &format!("{path}/originator"), r.originator.as_ref());
+        out.opt_party("Orgtr", format_args!("{path}/originator"), r.originator.as_ref());
         let reason = match (&r.reason, &r.mapped_reason) {
             // A provider's own code and its ISO mapping: ISO 20022 has room for one; the ISO
             // code is written and the provider's code is reported.
@@ -210,7 +210,7 @@ fn encode_reasons(out: &mut Out, reasons: &[StatusReasonInfo], path: &str) {
     }
 }
 
-fn encode_transaction(out: &mut Out, t: &TransactionStatus, path: &str, interbank: bool) {
+fn encode_transaction(out: &mut Out, t: &TransactionStatus, path: std::fmt::Arguments<'_>, interbank: bool) {
     out.xml.start("TxInfAndSts");
     out.text("StsId", t.status_id.as_ref());
     out.xml.opt_leaf("OrgnlInstrId", t.original_instruction_id.as_ref().map(|i| i.as_str()));

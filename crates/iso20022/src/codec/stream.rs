@@ -26,7 +26,7 @@ use quick_xml::reader::NsReader;
 
 use super::camt::{self, Kind};
 use super::common::Era;
-use super::tree::{self, Element, TreeBuilder, Want};
+use super::tree::{self, Element, TreeBuilder, Unit, Want};
 use super::{IsoMessage, head, violation_error};
 use crate::rt::{Limits, Violation};
 
@@ -55,6 +55,8 @@ struct Source<R> {
     record_base: u64,
     max_record: usize,
     over_limit: bool,
+    /// Bytes consumed by [`Source::skip_content`], behind quick-xml's back.
+    scanned: u64,
 }
 
 impl<R: Read> Source<R> {
@@ -71,6 +73,7 @@ impl<R: Read> Source<R> {
             record_base: 0,
             max_record,
             over_limit: false,
+            scanned: 0,
         };
         // A UTF-8 byte-order mark is skipped (and not counted); it may arrive in pieces.
         while source.filled < 3 {
@@ -159,6 +162,209 @@ impl<R: Read> BufRead for Source<R> {
         }
         self.consumed += (end - self.pos) as u64;
         self.pos = end;
+    }
+}
+
+// ---------------------------------------------------------------- the unit scan
+
+/// Why [`Source::skip_content`] stopped before the end of the element.
+#[derive(Debug)]
+enum ScanStop {
+    Io(io::Error),
+    OverLimit,
+    Eof,
+    TooDeep,
+    Doctype,
+    ProcessingInstruction,
+    Declaration,
+    Malformed,
+}
+
+/// The markup at the start of a slice that begins with `<`, as [`markup`] classifies it.
+#[derive(Debug, PartialEq, Eq)]
+enum Markup {
+    /// More bytes are needed to tell.
+    Incomplete,
+    /// A start tag of `len` bytes.
+    Start(usize),
+    /// An empty-element tag, comment or CDATA section of `len` bytes.
+    Other(usize),
+    /// An end tag of `len` bytes.
+    End(usize),
+    Doctype,
+    ProcessingInstruction,
+    Declaration,
+    Malformed,
+}
+
+/// The index of the first `<` in `bytes`, eight bytes at a time.
+fn find_lt(bytes: &[u8]) -> Option<usize> {
+    const LT: u64 = u64::from_ne_bytes([b'<'; 8]);
+    const LOW: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_ne_bytes(<[u8; 8]>::try_from(chunk).unwrap_or([0; 8]));
+        let x = word ^ LT;
+        // Some byte of `x` is zero (a `<` in `word`).
+        if x.wrapping_sub(LOW) & !x & HIGH != 0 {
+            return chunk.iter().position(|&b| b == b'<').map(|i| at + i);
+        }
+        at += 8;
+    }
+    chunks.remainder().iter().position(|&b| b == b'<').map(|i| at + i)
+}
+
+/// The index just past the first `needle` in `bytes` at or after `from`.
+fn find_after(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|i| from + i + needle.len())
+}
+
+/// Classify the markup `bytes` starts with (`bytes[0]` is `<`): where a tag ends is found
+/// outside quoted attribute values, a comment ends at `-->`, a CDATA section at `]]>`.
+fn markup(bytes: &[u8]) -> Markup {
+    const COMMENT: &[u8] = b"<!--";
+    const CDATA: &[u8] = b"<![CDATA[";
+    const DOCTYPE: &[u8] = b"<!DOCTYPE";
+    let Some(&second) = bytes.get(1) else { return Markup::Incomplete };
+    match second {
+        b'/' => match bytes.iter().position(|&b| b == b'>') {
+            Some(i) => Markup::End(i + 1),
+            None => Markup::Incomplete,
+        },
+        b'!' => {
+            let prefix_of = |what: &[u8]| what.starts_with(bytes.get(..what.len()).unwrap_or(bytes));
+            if bytes.starts_with(COMMENT) {
+                find_after(bytes, COMMENT.len(), b"-->").map_or(Markup::Incomplete, Markup::Other)
+            } else if bytes.starts_with(CDATA) {
+                find_after(bytes, CDATA.len(), b"]]>").map_or(Markup::Incomplete, Markup::Other)
+            } else if bytes.starts_with(DOCTYPE) {
+                Markup::Doctype
+            } else if bytes.len() < DOCTYPE.len() && (prefix_of(COMMENT) || prefix_of(CDATA) || prefix_of(DOCTYPE)) {
+                Markup::Incomplete
+            } else {
+                Markup::Malformed
+            }
+        }
+        b'?' => match bytes.get(2..6) {
+            None => Markup::Incomplete,
+            Some(b"xml?") => Markup::Declaration,
+            Some(name) if name.starts_with(b"xml") && name.get(3).is_some_and(|b| b.is_ascii_whitespace()) => {
+                Markup::Declaration
+            }
+            Some(_) => Markup::ProcessingInstruction,
+        },
+        _ => {
+            let mut quote: Option<u8> = None;
+            for (i, &b) in bytes.iter().enumerate().skip(1) {
+                match quote {
+                    Some(q) if b == q => quote = None,
+                    Some(_) => {}
+                    None if b == b'"' || b == b'\'' => quote = Some(b),
+                    None if b == b'>' => {
+                        return if i >= 2 && bytes.get(i - 1) == Some(&b'/') {
+                            Markup::Other(i + 1)
+                        } else {
+                            Markup::Start(i + 1)
+                        };
+                    }
+                    None => {}
+                }
+            }
+            Markup::Incomplete
+        }
+    }
+}
+
+impl<R: Read> Source<R> {
+    /// Read more input after the unconsumed bytes (moved to the front; the buffer grows when
+    /// they fill it, up to the unit size limit); how many bytes were added.
+    fn fill_more(&mut self) -> Result<usize, ScanStop> {
+        if self.pos > 0 {
+            self.buf.copy_within(self.pos..self.filled, 0);
+            self.filled -= self.pos;
+            self.pos = 0;
+        }
+        if self.filled == self.buf.len() {
+            if self.filled > self.max_record {
+                self.over_limit = true;
+                return Err(ScanStop::OverLimit);
+            }
+            self.buf.resize(self.buf.len() * 2, 0);
+        }
+        loop {
+            let Some(space) = self.buf.get_mut(self.filled..) else { return Ok(0) };
+            match self.inner.read(space) {
+                Ok(n) => {
+                    self.filled += n;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(ScanStop::Io(e)),
+            }
+        }
+    }
+
+    /// Consume the content of the element whose start tag was just consumed, up to (not
+    /// including) the `<` of its end tag, without tokenizing it: only where the element ends is
+    /// found, from its tags, comments and CDATA sections (see [`markup`]). Nothing else of the
+    /// content is checked here; the caller has the validating reader read it all. A DOCTYPE,
+    /// processing instruction or XML declaration stops the scan (as the tokenizer would), as do
+    /// elements nested more than `depth_left` deep.
+    fn skip_content(&mut self, depth_left: usize) -> Result<(), ScanStop> {
+        let mut depth = 0usize;
+        loop {
+            if self.over_limit {
+                return Err(ScanStop::OverLimit);
+            }
+            if self.pos >= self.filled {
+                self.fill_buf().map_err(ScanStop::Io)?;
+                if self.pos >= self.filled {
+                    return Err(ScanStop::Eof);
+                }
+            }
+            let data = self.buf.get(self.pos..self.filled).unwrap_or_default();
+            let mut at = 0;
+            let stop = loop {
+                let Some(lt) = data.get(at..).and_then(find_lt) else {
+                    at = data.len();
+                    break None;
+                };
+                at += lt;
+                match markup(data.get(at..).unwrap_or_default()) {
+                    Markup::Incomplete => break None,
+                    Markup::End(len) => {
+                        if depth == 0 {
+                            break Some(Ok(()));
+                        }
+                        depth -= 1;
+                        at += len;
+                    }
+                    Markup::Start(len) => {
+                        at += len;
+                        depth += 1;
+                        if depth > depth_left {
+                            break Some(Err(ScanStop::TooDeep));
+                        }
+                    }
+                    Markup::Other(len) => at += len,
+                    Markup::Doctype => break Some(Err(ScanStop::Doctype)),
+                    Markup::ProcessingInstruction => break Some(Err(ScanStop::ProcessingInstruction)),
+                    Markup::Declaration => break Some(Err(ScanStop::Declaration)),
+                    Markup::Malformed => break Some(Err(ScanStop::Malformed)),
+                }
+            };
+            self.consume(at);
+            self.scanned += at as u64;
+            if let Some(stop) = stop {
+                return stop;
+            }
+            // The data ended inside a piece of markup: read more behind it.
+            if self.pos < self.filled && self.fill_more()? == 0 {
+                return Err(ScanStop::Eof);
+            }
+        }
     }
 }
 
@@ -334,7 +540,8 @@ enum Phase {
 /// The report being read.
 #[derive(Debug)]
 struct Report {
-    index: usize,
+    /// Its path (`/Document/BkToCstmrStmt/Stmt[2]`).
+    path: String,
     /// Offset of the report's start tag.
     start: u64,
     line: u64,
@@ -400,13 +607,21 @@ struct Inner<R: Read> {
 }
 
 impl<R: Read> Inner<R> {
-    fn root_path(&self) -> String {
-        format!("{ROOT_PATH}/{}", self.kind.root())
+    fn root_path(&self) -> &'static str {
+        match self.kind {
+            Kind::Statement => "/Document/BkToCstmrStmt",
+            Kind::Notification => "/Document/BkToCstmrDbtCdtNtfctn",
+        }
+    }
+
+    /// The offset quick-xml is at (its own count misses what [`Source::skip_content`] consumed).
+    fn offset(&self) -> u64 {
+        self.xml.buffer_position() + self.xml.get_ref().scanned
     }
 
     fn position(&self) -> (u64, u64) {
         let source = self.xml.get_ref();
-        let offset = self.xml.buffer_position();
+        let offset = self.offset();
         (source.line(), source.column(offset))
     }
 
@@ -518,7 +733,7 @@ impl<R: Read> Inner<R> {
     fn step_in(&mut self, buf: &mut Vec<u8>, path: &str, mut first: bool) -> Result<Step, DecodeError> {
         loop {
             buf.clear();
-            let offset = self.xml.buffer_position();
+            let offset = self.offset();
             let line = self.xml.get_ref().line();
             let column = self.xml.get_ref().column(offset);
             let (resolved, event) = match self.xml.read_resolved_event_into(buf) {
@@ -603,7 +818,7 @@ impl<R: Read> Inner<R> {
             first = false;
             // A report's head is kept raw until its first entry; otherwise forget what was read.
             if !self.report.as_ref().is_some_and(|r| r.phase == Phase::Head) {
-                let here = self.xml.buffer_position();
+                let here = self.offset();
                 self.xml.get_mut().trim_to(here);
             }
         }
@@ -618,7 +833,7 @@ impl<R: Read> Inner<R> {
         buf.clear();
         self.buf = buf;
         result?;
-        Ok(self.xml.buffer_position())
+        Ok(self.offset())
     }
 
     fn skip_in(&mut self, buf: &mut Vec<u8>, path: &str) -> Result<(), DecodeError> {
@@ -671,6 +886,50 @@ impl<R: Read> Inner<R> {
         }
     }
 
+    /// [`skip`](Self::skip) for an entry, which the validating reader reads next: its content
+    /// is consumed by [`Source::skip_content`], which only finds where it ends (no tokenizing,
+    /// no copying, no namespace scopes: the validating reader makes every check on the unit's
+    /// bytes, those of the strict skip included), then quick-xml reads the end tag itself
+    /// (checking its name and closing the element's namespace scope).
+    fn skip_unit(&mut self, path: &str) -> Result<u64, DecodeError> {
+        // `<Ntry/>` has no content (quick-xml reports its end next).
+        if self.xml.get_ref().record.ends_with(b"/>") {
+            return self.skip(path);
+        }
+        let depth_left = self.limits.max_depth.saturating_sub(self.scopes.len() + 1);
+        match self.xml.get_mut().skip_content(depth_left) {
+            Ok(()) => self.skip(path),
+            Err(stop) => Err(match stop {
+                ScanStop::Io(e) => self.error(DecodeErrorKind::Syntax, path, format!("cannot read input: {e}")),
+                ScanStop::OverLimit => self.error(
+                    DecodeErrorKind::Limit,
+                    path,
+                    format!("limitBytes: one unit of the statement is larger than {} bytes", self.limits.max_bytes),
+                ),
+                ScanStop::Eof => self.error(DecodeErrorKind::Syntax, path, "notWellFormed: unexpected end of document"),
+                ScanStop::TooDeep => self.error(
+                    DecodeErrorKind::Limit,
+                    path,
+                    format!("limitDepth: nesting deeper than {}", self.limits.max_depth),
+                ),
+                ScanStop::Doctype => self.error(DecodeErrorKind::Limit, path, "doctype: DOCTYPE/DTD is not allowed"),
+                ScanStop::ProcessingInstruction => self.error(
+                    DecodeErrorKind::Limit,
+                    path,
+                    "processingInstruction: processing instructions are not allowed",
+                ),
+                ScanStop::Declaration => {
+                    self.error(DecodeErrorKind::Syntax, path, "notWellFormed: XML declaration not at the start")
+                }
+                ScanStop::Malformed => self.error(
+                    DecodeErrorKind::Syntax,
+                    path,
+                    "notWellFormed: markup starting with `<!` that is no comment or CDATA section",
+                ),
+            }),
+        }
+    }
+
     /// A unit's raw bytes wrapped in an element carrying the namespace declarations in
     /// scope, as the generated readers check it; and how many characters the wrapper's start
     /// tag takes (for columns).
@@ -696,7 +955,7 @@ impl<R: Read> Inner<R> {
         name: &str,
         path: &str,
         (line, column): (u64, u64),
-    ) -> Result<Element<'d>, DecodeError> {
+    ) -> Result<Unit<'d>, DecodeError> {
         // Depth as in the whole document: the wrapper stands for every open ancestor.
         let ancestors = match part {
             Part::Report => self.scopes.len().saturating_sub(1),
@@ -737,7 +996,7 @@ impl<R: Read> Inner<R> {
             violation_error(&v, more)
         })?;
         recorded
-            .take(name)
+            .into_unit(name)
             .ok_or_else(|| DecodeError::syntax(Location::at(path, line, column), "notWellFormed: unit not recorded"))
     }
 
@@ -803,7 +1062,7 @@ impl<R: Read> Inner<R> {
             Step::Start { start, in_document_ns: true, .. }
                 if start.local_name().as_ref() == self.kind.root().as_bytes() =>
             {
-                self.check_attributes(&start, &root_path)?;
+                self.check_attributes(&start, root_path)?;
                 self.push_scope(&start)?;
             }
             _ => {
@@ -816,7 +1075,7 @@ impl<R: Read> Inner<R> {
         }
         // The group header.
         let path = format!("{root_path}/GrpHdr");
-        let (fragment, line, column) = match self.step(&root_path, false)? {
+        let (fragment, line, column) = match self.step(root_path, false)? {
             Step::Start { start, in_document_ns: true, offset, line, column, .. }
                 if start.local_name().as_ref() == b"GrpHdr" =>
             {
@@ -826,23 +1085,25 @@ impl<R: Read> Inner<R> {
                 (fragment, line, column)
             }
             _ => {
-                return Err(self.error(DecodeErrorKind::Invalid, &root_path, "missingElement: expected GrpHdr"));
+                return Err(self.error(DecodeErrorKind::Invalid, root_path, "missingElement: expected GrpHdr"));
             }
         };
-        let element = self.read_unit(Part::GroupHeader, &fragment, "GrpHdr", &path, (line, column))?;
+        let unit = self.read_unit(Part::GroupHeader, &fragment, "GrpHdr", &path, (line, column))?;
+        let element = root(&unit)?;
         element.mark();
-        let mut header = camt::group_header(&element, self.era)?;
+        let mut header = camt::group_header(element, self.era)?;
         if let Some((raw, line)) = &app_header {
             // Mapped as the whole-document decoder maps it (recorded as it stands; its values go
             // through the model's checked constructors).
             let mut recorded = TreeBuilder::new(raw, *line);
             tree::record_own(raw, &mut recorded, &mut Want::Root)
                 .map_err(|e| DecodeError::syntax(Location::at("/AppHdr", *line, 1), format!("notWellFormed: {e}")))?;
-            let app_header = recorded.take("AppHdr").ok_or_else(|| {
+            let app_header = recorded.into_unit("AppHdr").ok_or_else(|| {
                 DecodeError::syntax(Location::at("/AppHdr", *line, 1), "notWellFormed: AppHdr not recorded")
             })?;
+            let app_header = root(&app_header)?;
             app_header.mark();
-            header.business_header = Some(head::decode(&app_header)?);
+            header.business_header = Some(head::decode(app_header)?);
             app_header.losses("", &mut self.losses);
         }
         element.losses_at(&path, &mut self.losses);
@@ -853,10 +1114,9 @@ impl<R: Read> Inner<R> {
     fn advance(&mut self) -> Result<(), DecodeError> {
         let root_path = self.root_path();
         let Some(phase) = self.report.as_ref().map(|r| r.phase) else {
-            return self.between_reports(&root_path);
+            return self.between_reports(root_path);
         };
-        let (index, entries) = self.report.as_ref().map_or((0, 0), |r| (r.index, r.entries));
-        let report_path = format!("{root_path}/{}[{index}]", self.kind.report());
+        let (report_path, entries) = self.report.as_ref().map_or((String::new(), 0), |r| (r.path.clone(), r.entries));
         match self.step(&report_path, false)? {
             Step::Start { start, in_document_ns, offset, line, column, .. } => {
                 let local = start.local_name().as_ref().to_vec();
@@ -866,12 +1126,13 @@ impl<R: Read> Inner<R> {
                         self.end_head(offset, &report_path)?;
                     }
                     let path = format!("{report_path}/Ntry[{}]", entries + 1);
-                    let end = self.skip(&path)?;
+                    let end = self.skip_unit(&path)?;
                     let fragment = self.fragment(self.xml.get_ref().slice(offset, end));
                     self.xml.get_mut().trim_to(end);
-                    let element = self.read_unit(Part::Entry, &fragment, "Ntry", &path, (line, column))?;
+                    let unit = self.read_unit(Part::Entry, &fragment, "Ntry", &path, (line, column))?;
+                    let element = root(&unit)?;
                     element.mark();
-                    let entry = camt::entry(&element, self.era)?;
+                    let entry = camt::entry(element, self.era)?;
                     element.losses_at(&path, &mut self.losses);
                     if let Some(report) = self.report.as_mut() {
                         report.entries += 1;
@@ -921,28 +1182,30 @@ impl<R: Read> Inner<R> {
         report.phase = Phase::Entries;
         let position = (report.line, report.column);
         self.report = Some(report);
-        let head = self.read_unit(Part::Report, &fragment, self.kind.report(), report_path, position)?;
+        let unit = self.read_unit(Part::Report, &fragment, self.kind.report(), report_path, position)?;
         self.xml.get_mut().trim_to(offset);
+        let head = root(&unit)?;
         head.mark();
-        let start = camt::report_head(&head, self.era)?;
+        let start = camt::report_head(head, self.era)?;
         head.losses_at(report_path, &mut self.losses);
         self.pending.push_back(StatementEvent::ReportStart(Box::new(start)));
         Ok(())
     }
 
     fn end_report(&mut self, report_path: &str, phase: Phase) -> Result<(), DecodeError> {
-        let end = self.xml.buffer_position();
+        let end = self.offset();
         let Some(mut report) = self.report.take() else { return Ok(()) };
         let position = (report.line, report.column);
         if phase == Phase::Head {
             // No entries: the whole report is its head.
             let fragment = self.fragment(self.xml.get_ref().slice(report.start, end));
-            let element = self.read_unit(Part::Report, &fragment, self.kind.report(), report_path, position)?;
+            let unit = self.read_unit(Part::Report, &fragment, self.kind.report(), report_path, position)?;
             self.pop_scope();
             self.xml.get_mut().trim_to(end);
+            let element = root(&unit)?;
             element.mark();
-            let start = camt::report_head(&element, self.era)?;
-            let additional_info = camt::report_tail(&element, self.kind)?;
+            let start = camt::report_head(element, self.era)?;
+            let additional_info = camt::report_tail(element, self.kind)?;
             element.losses_at(report_path, &mut self.losses);
             self.pending.push_back(StatementEvent::ReportStart(Box::new(start)));
             self.pending.push_back(StatementEvent::ReportEnd { additional_info });
@@ -953,15 +1216,16 @@ impl<R: Read> Inner<R> {
         raw.extend_from_slice(&report.tail_raw);
         raw.extend_from_slice(&report.end_tag);
         let fragment = self.fragment(&raw);
-        let mut element = self.read_unit(Part::Report, &fragment, self.kind.report(), report_path, position)?;
+        let unit = self.read_unit(Part::Report, &fragment, self.kind.report(), report_path, position)?;
         self.pop_scope();
         self.xml.get_mut().trim_to(end);
+        let element = root(&unit)?;
         let additional_info = if has_tail {
             // The head was mapped (and its losses reported) at the first entry: only the
             // children after the entries are read here.
             element.retain_children(self.kind.additional_info());
             element.mark();
-            let info = camt::report_tail(&element, self.kind)?;
+            let info = camt::report_tail(element, self.kind)?;
             element.losses_at(report_path, &mut self.losses);
             info
         } else {
@@ -984,7 +1248,7 @@ impl<R: Read> Inner<R> {
                     end_tag.push(b'>');
                     self.push_scope(&start)?;
                     self.report = Some(Report {
-                        index: self.reports,
+                        path: format!("{root_path}/{}[{}]", self.kind.report(), self.reports),
                         start: offset,
                         line,
                         column,
@@ -1001,10 +1265,9 @@ impl<R: Read> Inner<R> {
                     let end = self.skip(&path)?;
                     let fragment = self.fragment(self.xml.get_ref().slice(offset, end));
                     self.xml.get_mut().trim_to(end);
-                    let element =
-                        self.read_unit(Part::Supplementary, &fragment, "SplmtryData", &path, (line, column))?;
+                    let unit = self.read_unit(Part::Supplementary, &fragment, "SplmtryData", &path, (line, column))?;
                     // Unread by the mapping, as in the whole-document decode.
-                    self.supplementary.push(tree::describe(&element));
+                    self.supplementary.push(tree::describe(root(&unit)?));
                     return Ok(());
                 }
                 let expected = if self.reports == 0 { self.kind.report() } else { "the end of the document" };
@@ -1086,6 +1349,11 @@ impl<R: Read> Inner<R> {
             }
         }
     }
+}
+
+/// The element a recorded unit starts from (always there: [`TreeBuilder::into_unit`] found it).
+fn root<'u, 'd>(unit: &'u Unit<'d>) -> Result<Element<'u, 'd>, DecodeError> {
+    unit.root().ok_or_else(|| DecodeError::syntax(Location::default(), "notWellFormed: unit not recorded"))
 }
 
 /// Check a unit (`document`: its fragment) with the generated validating reader and record

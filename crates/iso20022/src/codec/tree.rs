@@ -8,9 +8,13 @@
 //!
 //! The tree is built by a [`TreeBuilder`], a [`Recorder`]: the validating reader reports the
 //! elements, attributes and text it reads, and the builder keeps them — names and plain text
-//! borrowed from the input, nothing copied on the happy path. Each element keeps the input
-//! before its start tag, from which a line is counted only when an error needs one. Loss paths
-//! are written out only for the elements lost.
+//! borrowed from the input, nothing copied on the happy path. The elements live in ONE vector
+//! in document order (an arena: each knows where its subtree ends, so its children are found
+//! by hopping from one sibling's end to the next); attributes sit in a second vector, the rare
+//! approximation notes in a third. No vector per element, nothing moved once pushed, one
+//! allocation freed per tree. An [`Element`] is a copyable handle (the tree and an index).
+//! Each element keeps the offset of its start tag, from which a line is counted only when an
+//! error needs one; a loss path (with `Name[i]` indexes) is written only for an element lost.
 //!
 //! [`record`] builds it from the validating read itself (one tokenization); [`record_own`]
 //! drives the same builder from a quick-xml pass of its own, for what that read does not
@@ -28,45 +32,78 @@ use quick_xml::reader::NsReader;
 
 use crate::rt::Recorder;
 
-/// Where an element starts: the input before its start tag (its length is the tag's offset)
-/// and the line the input's first byte is on.
-#[derive(Debug, Clone, Copy, Default)]
-struct Pos<'a> {
-    before: &'a [u8],
+/// The mapping read the element (or one of its descendants, or marked it).
+const USED: u8 = 1;
+/// The mapping kept the element's value in a less exact form (a note in `Tree::notes`).
+const APPROXIMATED: u8 = 2;
+/// Left out of the loss walk altogether (see [`Element::retain_children`]).
+const IGNORED: u8 = 4;
+
+/// One element of the arena: local name, text, where its subtree ends, its attributes (a
+/// range of `Tree::attrs`), the offset of its start tag and what the mapping did with it.
+#[derive(Debug)]
+struct Node<'a> {
+    name: &'a str,
+    text: Cow<'a, str>,
+    /// Index one past its last descendant (its next sibling's, when it has one).
+    end: usize,
+    attrs_from: usize,
+    attrs_len: usize,
+    /// Byte offset of the start tag's `<` in the input.
+    offset: usize,
+    flags: Cell<u8>,
+}
+
+/// The recorded elements of one input (a document, a unit of a statement), in document order.
+#[derive(Debug)]
+pub(crate) struct Tree<'a> {
+    nodes: Vec<Node<'a>>,
+    attrs: Vec<(&'a str, Cow<'a, str>)>,
+    /// Approximation notes, by element index (few: the mapping adds one per inexact value).
+    notes: RefCell<Vec<(usize, String)>>,
+    input: &'a [u8],
     first_line: u64,
 }
 
-impl Pos<'_> {
-    /// The 1-based line of the start tag (counted now: only errors ask).
-    fn line(self) -> u64 {
-        self.first_line + self.before.iter().filter(|&&b| b == b'\n').count() as u64
-    }
+/// One element of a [`Tree`] (a copyable handle): what the mapping reads.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Element<'t, 'a> {
+    tree: &'t Tree<'a>,
+    at: usize,
+    node: &'t Node<'a>,
 }
 
-/// One element: local name, attributes, text, children, and whether the mapping used it.
-#[derive(Debug, Default)]
-pub(crate) struct Element<'a> {
-    pub(crate) name: &'a str,
-    /// 1-based position among siblings of the same name, for paths (`PmtInf[2]`).
-    pub(crate) index: u32,
-    /// A later sibling has the same name (so this one's path segment is indexed too).
-    twin_follows: bool,
-    used: Cell<bool>,
-    /// Attributes (ISO 20022 elements have at most one, `Ccy`, so no allocation).
-    attrs: Attributes<'a>,
-    text: Cow<'a, str>,
-    pub(crate) children: Vec<Element<'a>>,
-    /// Set when the mapping kept the value in a less exact form (reported as `Approximated`).
-    approximation: RefCell<Option<String>>,
-    pos: Pos<'a>,
+impl<'a> Tree<'a> {
+    /// The elements recorded while none was open.
+    fn roots(&self) -> Children<'_, 'a> {
+        Children { tree: self, next: 0, end: self.nodes.len() }
+    }
+
+    /// The element at `at`, if there is one.
+    fn element(&self, at: usize) -> Option<Element<'_, 'a>> {
+        Some(Element { tree: self, at, node: self.nodes.get(at)? })
+    }
 }
 
 /// The parts of an ISO 20022 file the mapping reads: the Document and, when present, the
 /// business application header.
 #[derive(Debug)]
 pub(crate) struct Parsed<'a> {
-    pub(crate) document: Element<'a>,
-    pub(crate) app_header: Option<Element<'a>>,
+    tree: Tree<'a>,
+    document: usize,
+    app_header: Option<usize>,
+}
+
+impl<'a> Parsed<'a> {
+    /// The Document element.
+    pub(crate) fn document(&self) -> Result<Element<'_, 'a>, DecodeError> {
+        self.tree.element(self.document).ok_or_else(no_document)
+    }
+
+    /// The AppHdr element, when the input has one.
+    pub(crate) fn app_header(&self) -> Option<Element<'_, 'a>> {
+        self.tree.element(self.app_header?)
+    }
 }
 
 const ISO_PREFIX: &str = "urn:iso:std:iso:20022:tech:xsd:";
@@ -76,145 +113,257 @@ const ISO_PREFIX: &str = "urn:iso:std:iso:20022:tech:xsd:";
 /// whether another follows, so both paths name them the same way.
 const ALWAYS_INDEXED: [&str; 3] = ["Stmt", "Ntfctn", "Ntry"];
 
-impl<'a> Element<'a> {
+/// The children of one element, in document order (each hop skips a whole subtree).
+#[derive(Debug, Clone)]
+pub(crate) struct Children<'t, 'a> {
+    tree: &'t Tree<'a>,
+    next: usize,
+    end: usize,
+}
+
+impl<'t, 'a> Iterator for Children<'t, 'a> {
+    type Item = Element<'t, 'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.next >= self.end {
+            return None;
+        }
+        let at = self.next;
+        let node = self.tree.nodes.get(at)?;
+        self.next = node.end;
+        Some(Element { tree: self.tree, at, node })
+    }
+}
+
+impl<'t, 'a> Element<'t, 'a> {
+    #[inline]
+    fn node(self) -> &'t Node<'a> {
+        self.node
+    }
+
+    #[inline]
+    fn flag(self, flag: u8) {
+        let flags = &self.node().flags;
+        flags.set(flags.get() | flag);
+    }
+
+    #[inline]
+    fn has(self, flag: u8) -> bool {
+        self.node().flags.get() & flag != 0
+    }
+
+    /// The local name.
+    pub(crate) fn name(self) -> &'a str {
+        self.node().name
+    }
+
+    /// Every child, in document order (none marked).
+    fn all_children(self) -> Children<'t, 'a> {
+        Children { tree: self.tree, next: self.at + 1, end: self.node().end }
+    }
+
+    fn has_children(self) -> bool {
+        self.node().end > self.at + 1
+    }
+
     /// The first child named `name`, marked used.
-    pub(crate) fn child(&self, name: &str) -> Option<&Element<'a>> {
+    pub(crate) fn child(self, name: &str) -> Option<Element<'t, 'a>> {
         let child = self.peek(name)?;
-        child.used.set(true);
+        child.flag(USED);
         Some(child)
     }
 
     /// The first child named `name`, without marking it used (to compare before deciding).
-    pub(crate) fn peek(&self, name: &str) -> Option<&Element<'a>> {
-        self.children.iter().find(|c| same(c.name, name))
+    pub(crate) fn peek(self, name: &str) -> Option<Element<'t, 'a>> {
+        let nodes = self.tree.nodes.get(..self.node.end)?;
+        let mut at = self.at + 1;
+        while let Some(node) = nodes.get(at) {
+            if same(node.name, name) {
+                return Some(Element { tree: self.tree, at, node });
+            }
+            at = node.end;
+        }
+        None
     }
 
     /// The element's text, without marking it used.
-    pub(crate) fn peek_text(&self) -> &str {
-        &self.text
+    pub(crate) fn peek_text(self) -> &'t str {
+        &self.node().text
     }
 
     /// Every child named `name`, each marked used.
-    pub(crate) fn children<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Element<'a>> + 's {
-        self.children.iter().filter(move |c| same(c.name, name)).inspect(|c| c.used.set(true))
+    pub(crate) fn children<'n>(self, name: &'n str) -> impl Iterator<Item = Element<'t, 'a>> + 'n
+    where
+        't: 'n,
+        'a: 'n,
+    {
+        self.all_children().filter(move |c| same(c.node().name, name)).inspect(|c| c.flag(USED))
     }
 
     /// The element's text (marks it used).
-    pub(crate) fn text(&self) -> &str {
-        self.used.set(true);
-        &self.text
+    pub(crate) fn text(self) -> &'t str {
+        self.flag(USED);
+        &self.node().text
     }
 
     /// The text of the child `name`, if present.
-    pub(crate) fn child_text(&self, name: &str) -> Option<&str> {
+    pub(crate) fn child_text(self, name: &str) -> Option<&'t str> {
         self.child(name).map(Element::text)
     }
 
+    fn attributes(self) -> &'t [(&'a str, Cow<'a, str>)] {
+        let node = self.node();
+        self.tree.attrs.get(node.attrs_from..node.attrs_from + node.attrs_len).unwrap_or_default()
+    }
+
     /// An attribute's value (attributes travel with their element's use).
-    pub(crate) fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| same(k, name)).map(|(_, v)| &**v)
+    pub(crate) fn attr(self, name: &str) -> Option<&'t str> {
+        self.attributes().iter().find(|(k, _)| same(k, name)).map(|(_, v)| &**v)
     }
 
     /// Whether both elements carry the same attributes (in the same order).
-    pub(crate) fn same_attributes(&self, other: &Element<'_>) -> bool {
-        self.attrs.iter().eq(other.attrs.iter())
+    pub(crate) fn same_attributes(self, other: Element<'_, '_>) -> bool {
+        self.attributes().iter().eq(other.attributes().iter())
     }
 
     /// Record that the mapping kept this element's value in a less exact form.
-    pub(crate) fn approximate(&self, detail: impl Into<String>) {
-        self.used.set(true);
-        *self.approximation.borrow_mut() = Some(detail.into());
+    pub(crate) fn approximate(self, detail: impl Into<String>) {
+        let detail = detail.into();
+        let mut notes = self.tree.notes.borrow_mut();
+        match notes.iter_mut().find(|(at, _)| *at == self.at) {
+            Some(note) => note.1 = detail,
+            None => notes.push((self.at, detail)),
+        }
+        self.flag(USED | APPROXIMATED);
     }
 
     /// Mark this element used without reading it.
-    pub(crate) fn mark(&self) {
-        self.used.set(true);
+    pub(crate) fn mark(self) {
+        self.flag(USED);
     }
 
     /// The top-most elements below (and including) this one that the mapping never read,
     /// as `Dropped` losses with their paths under `prefix`.
-    pub(crate) fn losses(&self, prefix: &str, out: &mut Vec<Loss>) {
-        let mut path = String::with_capacity(prefix.len() + 64);
+    pub(crate) fn losses(self, prefix: &str, out: &mut Vec<Loss>) {
+        let mut path = String::with_capacity(prefix.len() + 1 + self.name().len());
         path.push_str(prefix);
         path.push('/');
-        path.push_str(self.name);
-        self.losses_in(&mut path, out);
+        path.push_str(self.name());
+        self.losses_at(&path, out);
     }
 
     /// Like [`Element::losses`], with this element's own path given (`.../Stmt[2]`).
-    pub(crate) fn losses_at(&self, here: &str, out: &mut Vec<Loss>) {
-        let mut path = String::with_capacity(here.len() + 64);
-        path.push_str(here);
-        self.losses_in(&mut path, out);
-    }
-
-    fn losses_in(&self, path: &mut String, out: &mut Vec<Loss>) {
-        if !self.used.get() {
-            out.push(Loss::dropped(path.clone(), describe(self)));
+    pub(crate) fn losses_at(self, here: &str, out: &mut Vec<Loss>) {
+        if !self.has(USED) {
+            out.push(Loss::dropped(here, describe(self)));
             return;
         }
-        self.child_losses(path, out);
+        self.child_losses(here, &mut Vec::new(), out);
     }
 
-    /// The losses below this (used) element; `path` is its path, extended and restored for
-    /// each child that has something to report (one buffer for the whole walk: a path is
-    /// copied out only for a loss).
-    fn child_losses(&self, path: &mut String, out: &mut Vec<Loss>) {
-        if let Some(detail) = self.approximation.borrow().as_ref() {
-            out.push(Loss::approximated(path.clone(), detail.clone()));
+    /// The approximation note of this element, if any.
+    fn note(self) -> Option<String> {
+        if !self.has(APPROXIMATED) {
+            return None;
         }
-        for child in &self.children {
-            let used = child.used.get();
-            if used && child.children.is_empty() && child.approximation.borrow().is_none() {
+        self.tree.notes.borrow().iter().find(|(at, _)| *at == self.at).map(|(_, note)| note.clone())
+    }
+
+    /// The losses below this (used) element, whose path is `here` followed by the steps of
+    /// `chain` (parent, child): a path is written out (with its `Name[i]` indexes) only for a
+    /// loss, so the walk over what was read costs a flag test per element.
+    fn child_losses(self, here: &str, chain: &mut Vec<(Self, Self)>, out: &mut Vec<Loss>) {
+        if let Some(detail) = self.note() {
+            out.push(Loss::approximated(path_of(here, chain), detail));
+        }
+        for child in self.all_children() {
+            let flags = child.node().flags.get();
+            if flags & IGNORED != 0 || (flags == USED && !child.has_children()) {
                 continue;
             }
-            let len = path.len();
-            path.push('/');
-            path.push_str(child.name);
-            // `Name[i]` when the name repeats here; the units the streaming statement reader
-            // yields one by one are always indexed, since it cannot know whether another follows.
-            if child.index > 1 || child.twin_follows || ALWAYS_INDEXED.contains(&child.name) {
-                let _ = write!(path, "[{}]", child.index);
-            }
-            if used {
-                child.child_losses(path, out);
+            chain.push((self, child));
+            if flags & USED != 0 {
+                child.child_losses(here, chain, out);
             } else {
-                out.push(Loss::dropped(path.clone(), describe(child)));
+                out.push(Loss::dropped(path_of(here, chain), describe(child)));
             }
-            path.truncate(len);
+            chain.pop();
         }
+    }
+
+    /// Of `child` (one of this element's children): its 1-based position among the children
+    /// of the same name, and whether one of them follows it.
+    fn place_among_twins(self, child: Element<'t, 'a>) -> (usize, bool) {
+        let name = child.name();
+        let mut index = 1;
+        for sibling in self.all_children() {
+            if sibling.at == child.at {
+                continue;
+            }
+            if same(sibling.name(), name) {
+                if sibling.at > child.at {
+                    return (index, true);
+                }
+                index += 1;
+            }
+        }
+        (index, false)
     }
 
     /// A location for an error about this element (its line counted now).
-    pub(crate) fn location(&self, path: &str) -> Location {
+    pub(crate) fn location(self, path: &str) -> Location {
         let mut location = Location::path(path);
-        location.line = Some(self.pos.line());
+        let before = self.tree.input.get(..self.node().offset).unwrap_or(self.tree.input);
+        location.line = Some(self.tree.first_line + before.iter().filter(|&&b| b == b'\n').count() as u64);
         location
     }
 
-    /// Keep only the children named `name` (the streaming reader's report tail, read from
-    /// the whole report whose head was mapped before).
-    pub(crate) fn retain_children(&mut self, name: &str) {
-        self.children.retain(|c| c.name == name);
+    /// Leave every child not named `name` out of the loss walk (the streaming reader's report
+    /// tail, read from the whole report whose head was mapped and reported before).
+    pub(crate) fn retain_children(self, name: &str) {
+        for child in self.all_children() {
+            if child.name() != name {
+                child.flag(IGNORED);
+            }
+        }
     }
 }
 
+/// The path of the last child in `chain` (steps from the element whose path is `here`):
+/// `Name[i]` where the name repeats among its siblings; the units the streaming statement
+/// reader yields one by one are always indexed, since it cannot know whether another follows.
+fn path_of(here: &str, chain: &[(Element<'_, '_>, Element<'_, '_>)]) -> String {
+    let mut path = String::with_capacity(here.len() + 16 * chain.len());
+    path.push_str(here);
+    for &(parent, child) in chain {
+        path.push('/');
+        path.push_str(child.name());
+        let (index, twin_follows) = parent.place_among_twins(child);
+        if index > 1 || twin_follows || ALWAYS_INDEXED.contains(&child.name()) {
+            let _ = write!(path, "[{index}]");
+        }
+    }
+    path
+}
+
 /// A short description of a lost element: its text, or how many elements it held.
-pub(crate) fn describe(element: &Element<'_>) -> String {
-    if element.children.is_empty() {
+pub(crate) fn describe(element: Element<'_, '_>) -> String {
+    if element.has_children() {
+        format!("no canonical field for {} ({} child elements)", element.name(), element.all_children().count())
+    } else {
+        let text = element.peek_text();
         // Identifiers that may be account numbers never appear in a loss unmasked.
         let masked;
-        let shown: &str = if matches!(element.name, "IBAN" | "Id" | "PAN" | "MmbId" | "Nb") {
-            masked = payglot_core_model::ids::mask(&element.text);
+        let shown: &str = if matches!(element.name(), "IBAN" | "Id" | "PAN" | "MmbId" | "Nb") {
+            masked = payglot_core_model::ids::mask(text);
             &masked
         } else {
-            &element.text
+            text
         };
         let text: String = shown.chars().take(40).collect();
         let ellipsis = if shown.chars().count() > 40 { "…" } else { "" };
-        format!("no canonical field for {} ({text:?}{ellipsis})", element.name)
-    } else {
-        format!("no canonical field for {} ({} child elements)", element.name, element.children.len())
+        format!("no canonical field for {} ({text:?}{ellipsis})", element.name())
     }
 }
 
@@ -225,102 +374,88 @@ fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
-/// Number same-named siblings (`index`, `twin_follows`) for their paths.
-fn number_twins(children: &mut [Element<'_>]) {
-    for i in 0..children.len() {
-        let Some((done, rest)) = children.split_at_mut_checked(i) else { return };
-        let Some(child) = rest.first_mut() else { return };
-        // Same-named siblings are usually adjacent: search from the end.
-        child.index = match done.iter_mut().rev().find(|c| same(c.name, child.name)) {
-            Some(twin) => {
-                twin.twin_follows = true;
-                twin.index + 1
-            }
-            None => 1,
-        };
-    }
-}
-
-/// An element's attributes: the first inline, any others in a vector.
-#[derive(Debug, Default)]
-struct Attributes<'a> {
-    first: Option<(&'a str, Cow<'a, str>)>,
-    more: Vec<(&'a str, Cow<'a, str>)>,
-}
-
-impl<'a> Attributes<'a> {
-    fn push(&mut self, attribute: (&'a str, Cow<'a, str>)) {
-        if self.first.is_none() {
-            self.first = Some(attribute);
-        } else {
-            self.more.push(attribute);
-        }
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &(&'a str, Cow<'a, str>)> {
-        self.first.iter().chain(self.more.iter())
-    }
-}
-
 // ---------------------------------------------------------------- building
 
 /// Builds element trees from what a reader records: every element started while none is open
 /// becomes a root (the `Document`, an `AppHdr`, one unit of a statement).
 #[derive(Debug)]
 pub(crate) struct TreeBuilder<'a> {
-    input: &'a [u8],
-    first_line: u64,
-    /// The open elements, each with where its finished children start in `finished`.
-    stack: Vec<(Element<'a>, usize)>,
-    /// Finished children of the open elements, innermost last: moved into their parent's
-    /// vector (of exactly their number) when it ends, so no vector grows element by element.
-    finished: Vec<Element<'a>>,
-    roots: Vec<Element<'a>>,
+    tree: Tree<'a>,
+    /// The open elements (indexes into the arena), innermost last.
+    stack: Vec<usize>,
 }
 
 impl<'a> TreeBuilder<'a> {
     /// A builder for elements recorded from `input`, whose first byte is on `first_line`.
     pub(crate) fn new(input: &'a [u8], first_line: u64) -> Self {
         TreeBuilder {
-            input,
-            first_line,
+            tree: Tree {
+                // About one element per 40 bytes of ISO 20022 XML.
+                nodes: Vec::with_capacity(input.len() / 40 + 8),
+                attrs: Vec::new(),
+                notes: RefCell::new(Vec::new()),
+                input,
+                first_line,
+            },
             stack: Vec::with_capacity(16),
-            finished: Vec::with_capacity(64),
-            roots: Vec::new(),
         }
     }
 
     /// The first finished root named `name`, or failing that the first child of a root so
     /// named (a unit recorded with the fragment wrapper around it).
-    pub(crate) fn take(&mut self, name: &str) -> Option<Element<'a>> {
-        if let Some(i) = self.roots.iter().position(|r| r.name == name) {
-            return Some(self.roots.remove(i));
+    fn find(&self, name: &str) -> Option<usize> {
+        let roots = self.tree.roots();
+        if let Some(root) = roots.clone().find(|r| r.name() == name) {
+            return Some(root.at);
         }
-        for root in &mut self.roots {
-            if let Some(i) = root.children.iter().position(|c| c.name == name) {
-                return Some(root.children.remove(i));
-            }
-        }
-        None
+        roots.flat_map(Element::all_children).find(|c| c.name() == name).map(|c| c.at)
+    }
+
+    /// The tree with the element [`find`](Self::find) gives for `name` as its root.
+    pub(crate) fn into_unit(self, name: &str) -> Option<Unit<'a>> {
+        let root = self.find(name)?;
+        Some(Unit { tree: self.tree, root })
+    }
+}
+
+/// A recorded tree and the element the mapping starts from.
+#[derive(Debug)]
+pub(crate) struct Unit<'a> {
+    tree: Tree<'a>,
+    root: usize,
+}
+
+impl<'a> Unit<'a> {
+    /// The unit's element.
+    pub(crate) fn root(&self) -> Option<Element<'_, 'a>> {
+        self.tree.element(self.root)
     }
 }
 
 impl<'a> Recorder<'a> for TreeBuilder<'a> {
     fn start(&mut self, local_name: &'a str, offset: usize) {
-        let before = self.input.get(..offset).unwrap_or(self.input);
-        let element =
-            Element { name: local_name, pos: Pos { before, first_line: self.first_line }, ..Element::default() };
-        self.stack.push((element, self.finished.len()));
+        let at = self.tree.nodes.len();
+        self.tree.nodes.push(Node {
+            name: local_name,
+            text: Cow::Borrowed(""),
+            end: at + 1,
+            attrs_from: self.tree.attrs.len(),
+            attrs_len: 0,
+            offset,
+            flags: Cell::new(0),
+        });
+        self.stack.push(at);
     }
 
     fn attribute(&mut self, local_name: &'a str, value: Cow<'a, str>) {
-        if let Some((top, _)) = self.stack.last_mut() {
-            top.attrs.push((local_name, value));
+        if let Some(top) = self.stack.last().and_then(|&at| self.tree.nodes.get_mut(at)) {
+            self.tree.attrs.push((local_name, value));
+            top.attrs_len += 1;
         }
     }
 
     fn text(&mut self, text: Cow<'a, str>) {
-        if let Some((top, _)) = self.stack.last_mut() {
+        if let Some(top) = self.stack.last().and_then(|&at| self.tree.nodes.get_mut(at)) {
             if top.text.is_empty() {
                 top.text = text;
             } else {
@@ -330,21 +465,17 @@ impl<'a> Recorder<'a> for TreeBuilder<'a> {
     }
 
     fn end(&mut self) {
-        let Some((mut element, first_child)) = self.stack.pop() else { return };
-        if first_child < self.finished.len() {
-            element.children = self.finished.split_off(first_child);
-            number_twins(&mut element.children);
-            // Elements with children keep no (whitespace) text.
-            element.text = Cow::Borrowed("");
-        }
-        if self.stack.is_empty() {
-            self.roots.push(element);
-        } else {
-            self.finished.push(element);
+        let Some(at) = self.stack.pop() else { return };
+        let end = self.tree.nodes.len();
+        if let Some(node) = self.tree.nodes.get_mut(at) {
+            node.end = end;
+            if end > at + 1 {
+                // Elements with children keep no (whitespace) text.
+                node.text = Cow::Borrowed("");
+            }
         }
     }
 }
-
 // ---------------------------------------------------------------- the whole document
 
 /// Validate the Document in `bytes` (found through any envelope, as [`crate::parse_any`]
@@ -392,11 +523,14 @@ pub(crate) fn own_pass_error(message: String) -> crate::Iso20022Error {
 }
 
 /// Split a recorded document into its Document and AppHdr.
-pub(crate) fn parsed<'a>(mut tree: TreeBuilder<'a>) -> Result<Parsed<'a>, DecodeError> {
-    let document = tree
-        .take("Document")
-        .ok_or_else(|| DecodeError::invalid(Location::default(), "no ISO 20022 Document found"))?;
-    Ok(Parsed { document, app_header: tree.take("AppHdr") })
+pub(crate) fn parsed(tree: TreeBuilder<'_>) -> Result<Parsed<'_>, DecodeError> {
+    let document = tree.find("Document").ok_or_else(no_document)?;
+    let app_header = tree.find("AppHdr");
+    Ok(Parsed { tree: tree.tree, document, app_header })
+}
+
+fn no_document() -> DecodeError {
+    DecodeError::invalid(Location::default(), "no ISO 20022 Document found")
 }
 
 /// Which elements [`record_own`] records (with their subtrees).
@@ -607,19 +741,20 @@ mod tests {
             <d:A><d:Amt Ccy=\"EUR\">1.50</d:Amt><d:T>x &amp; y<![CDATA[ <z> ]]>&#33;</d:T>\n\
             <d:R>1</d:R><d:R>2</d:R><d:S/></d:A></d:Document></Env>";
         let parsed = parsed(recorded(xml.as_bytes())).unwrap();
-        let header = parsed.app_header.unwrap();
-        assert_eq!(header.name, "AppHdr");
+        let header = parsed.app_header().unwrap();
+        assert_eq!(header.name(), "AppHdr");
         assert_eq!(header.child_text("BizMsgIdr"), Some("B1"));
-        let a = parsed.document.child("A").unwrap();
+        let document = parsed.document().unwrap();
+        let a = document.child("A").unwrap();
         let amount = a.child("Amt").unwrap();
         assert_eq!((amount.text(), amount.attr("Ccy")), ("1.50", Some("EUR")));
         assert_eq!(a.child_text("T"), Some("x & y <z> !"));
         assert_eq!(a.location("/A").line, Some(4));
         assert_eq!(a.child("R").unwrap().location("/R").line, Some(5));
         // Unread: the second R (indexed, as its name repeats) and S, top-most only.
-        parsed.document.mark();
+        document.mark();
         let mut losses = Vec::new();
-        parsed.document.losses("", &mut losses);
+        document.losses("", &mut losses);
         let paths: Vec<_> = losses.iter().map(|l| l.path.clone()).collect();
         assert_eq!(paths, ["/Document/A/R[2]", "/Document/A/S"]);
     }
@@ -629,12 +764,13 @@ mod tests {
         let xml = b"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><R>\
             <Stmt><Id>1</Id><Ntry><A>1</A><B><C>2</C></B></Ntry></Stmt></R></Document>";
         let parsed = parsed(recorded(xml)).unwrap();
-        parsed.document.mark();
-        let statement = parsed.document.child("R").unwrap().child("Stmt").unwrap();
+        let document = parsed.document().unwrap();
+        document.mark();
+        let statement = document.child("R").unwrap().child("Stmt").unwrap();
         statement.child("Id").unwrap().text();
         statement.child("Ntry").unwrap().child("A").unwrap().approximate("kept approximately");
         let mut losses = Vec::new();
-        parsed.document.losses("", &mut losses);
+        document.losses("", &mut losses);
         let shown: Vec<_> = losses.iter().map(ToString::to_string).collect();
         assert_eq!(
             shown,

@@ -121,7 +121,7 @@ impl StatementWriter {
         self.usable(self.report.is_none(), "report_start while a report is open")?;
         let path = camt::report_path(self.kind, self.reports);
         self.out.xml.clear_output();
-        let written = camt::encode_report_head(&mut self.out, report, &path, self.kind);
+        let written = camt::encode_report_head(&mut self.out, report, format_args!("{path}"), self.kind);
         self.guard(written)?;
         let head = self.out.xml.output().to_owned();
         // The head alone (entries and additional information are optional) is a valid report.
@@ -141,7 +141,7 @@ impl StatementWriter {
         *entries += 1;
         self.usable(true, "")?;
         self.out.xml.clear_output();
-        camt::encode_entry(&mut self.out, entry, &path);
+        camt::encode_entry(&mut self.out, entry, format_args!("{path}"));
         let raw = self.out.xml.output().to_owned();
         self.guard_check(Part::Entry, &raw, &path)?;
         Ok(self.output())

@@ -321,3 +321,111 @@ fn streaming_writer_gives_the_whole_document_encoding_and_losses() {
     assert!(compared >= 16, "too few statement encodings compared: {compared}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A camt.053.001.08 statement around `entries`.
+fn statement_with(entries: &str) -> Vec<u8> {
+    format!(
+        "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt>\n\
+         <GrpHdr><MsgId>M1</MsgId><CreDtTm>2024-03-01T10:00:00</CreDtTm></GrpHdr>\n\
+         <Stmt><Id>S1</Id><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>\n\
+         <Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">10.00</Amt>\n\
+         <CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2024-03-01</Dt></Dt></Bal>\n{entries}\n\
+         </Stmt></BkToCstmrStmt></Document>\n"
+    )
+    .into_bytes()
+}
+
+/// An entry whose content is `inner` (amount, indicator, status, code), then `tail`.
+fn entry_with(amount: &str, tail: &str) -> String {
+    format!(
+        "<Ntry>{amount}<CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>\
+         <BkTxCd><Prtry><Cd>X</Cd></Prtry></BkTxCd>{tail}</Ntry>"
+    )
+}
+
+/// The streaming reader finds where each entry ends from its raw bytes (without tokenizing
+/// it; the validating reader then reads it): an end tag inside a comment, a CDATA section or
+/// a quoted attribute value, an empty-element tag, a prefixed entry, spaces in an end tag —
+/// and hostile content (DOCTYPE, processing instruction, declaration, unclosed quote or
+/// entry) — give what the whole-document decode gives, read at once and a few bytes at a time.
+#[test]
+fn entry_ends_are_found_as_the_whole_document_decode_finds_them() {
+    let amount = "<Amt Ccy=\"EUR\">1.50</Amt>";
+    let valid = [
+        entry_with(amount, ""),
+        entry_with(
+            &format!("<!-- </Ntry> <Ntry> -->{amount}"),
+            "<AddtlNtryInf><![CDATA[</Ntry><Ntry/>]]> a &gt; b</AddtlNtryInf>",
+        ),
+        entry_with(amount, "<AddtlNtryInf>x > y /> z</AddtlNtryInf><!---->").replace("</Ntry>", "</Ntry \n>"),
+        "<c:Ntry xmlns:c=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><c:Amt Ccy='EUR'>2.00</c:Amt>\
+         <c:CdtDbtInd>CRDT</c:CdtDbtInd><c:Sts><c:Cd>BOOK</c:Cd></c:Sts><c:BkTxCd><c:Prtry><c:Cd>X</c:Cd>\
+         </c:Prtry></c:BkTxCd><c:NtryDtls/></c:Ntry>"
+            .to_owned(),
+    ];
+    let all_valid = valid.join("\n");
+    let mut cases: Vec<(String, Vec<u8>)> = valid.iter().map(|e| (e.clone(), statement_with(e))).collect();
+    cases.push(("all valid entries".into(), statement_with(&all_valid)));
+    let hostile = [
+        entry_with("<Amt Ccy=\"/>\">1.50</Amt>", ""),
+        entry_with("<Amt Ccy=\">\">1.50</Amt>", ""),
+        "<Ntry/>".to_owned(),
+        entry_with(amount, "<?pi </Ntry>?>"),
+        entry_with(amount, "<!DOCTYPE x>"),
+        entry_with(amount, "<?xml version=\"1.0\"?>"),
+        entry_with(amount, "<!x>"),
+        entry_with("<Amt Ccy=\"EUR>1.50</Amt>", ""),
+        entry_with(amount, "<AddtlNtryInf><!-- a -- b --></AddtlNtryInf>"),
+        entry_with(amount, "<AddtlNtryInf><![CDATA[ x </AddtlNtryInf>"),
+        entry_with(amount, "<AddtlNtryInf>x</AddtlNtryInfo>"),
+        format!("{}<Ntry><Amt", entry_with(amount, "")),
+    ];
+    for entry in hostile {
+        let mut bytes = statement_with(&format!("{}\n{entry}", valid[0]));
+        if entry.ends_with("<Amt") {
+            bytes = statement_with(&entry);
+            let cut = bytes.windows(4).rposition(|w| w == b"<Amt").unwrap_or(0) + 4;
+            bytes.truncate(cut);
+        }
+        cases.push((entry, bytes));
+    }
+    let message = IsoMessage::Camt053V08;
+    let limits = DecodeLimits::default();
+    let mut failures = Vec::new();
+    for (name, bytes) in &cases {
+        let whole = Iso20022Codec::new(message).decode(bytes, &limits);
+        for trickle in [false, true] {
+            let streamed = if trickle {
+                payglot_iso20022::StatementReader::new(Trickle(bytes), &limits)
+                    .and_then(payglot_iso20022::StatementReader::into_decoded)
+            } else {
+                payglot_iso20022::StatementReader::new(&bytes[..], &limits)
+                    .and_then(payglot_iso20022::StatementReader::into_decoded)
+            };
+            match (&whole, streamed) {
+                (Ok(whole), Ok(streamed)) => {
+                    if whole.message != streamed.message || whole.losses != streamed.losses {
+                        failures.push(format!("{name} (trickle {trickle}): the streamed decode differs"));
+                    }
+                }
+                (Err(whole), Err(streamed)) => {
+                    if whole.kind() != streamed.kind() {
+                        failures
+                            .push(format!("{name} (trickle {trickle}): both fail, differently: {whole} | {streamed}"));
+                    }
+                }
+                (Ok(_), Err(e)) => failures.push(format!("{name} (trickle {trickle}): only the stream fails: {e}")),
+                (Err(e), Ok(_)) => {
+                    failures.push(format!("{name} (trickle {trickle}): only the whole decode fails: {e}"))
+                }
+            }
+        }
+    }
+    // The valid cases are valid (so the comparison above compared decodes, not two errors).
+    for (name, bytes) in cases.iter().take(valid.len() + 1) {
+        if let Err(e) = Iso20022Codec::new(message).decode(bytes, &limits) {
+            failures.push(format!("{name}: expected to decode: {e}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
