@@ -126,9 +126,7 @@ pub fn now() -> String {
 /// again at commit (a WAL frame each for a file store): most of the store thread's page
 /// traffic. Ids are not secrets: every read is scoped to the owner as well as the id.
 pub fn new_id(prefix: &str) -> String {
-    let millis = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    let millis = u64::try_from(crate::webhooks::unix_ms()).unwrap_or(0);
     let random: [u8; 6] = rand::random();
     let mut bytes = [0u8; 12];
     // The low 48 bits of the milliseconds (until the year 10889), big-endian.

@@ -344,12 +344,10 @@ impl Checkpointer {
             .name("payglot-checkpoint".into())
             .spawn(move || {
                 while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
-                    // (busy, frames in the WAL, frames checkpointed).
-                    let done = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-                        Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
-                    });
+                    // The row is (busy, frames in the WAL, frames checkpointed).
+                    let done = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(2));
                     match done {
-                        Ok((_, copied)) if copied > 0 => drop(counted.fetch_add(1, Ordering::Relaxed)),
+                        Ok(copied) if copied > 0 => drop(counted.fetch_add(1, Ordering::Relaxed)),
                         Ok(_) => {}
                         Err(e) => tracing::warn!(error = %e, "store: background checkpoint"),
                     }

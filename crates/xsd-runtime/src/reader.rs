@@ -264,6 +264,17 @@ impl<'a> Reader<'a> {
         Error::new(Violation { rule, path, line, column, message })
     }
 
+    /// Text (not whitespace) at `pos` where the current element allows only elements.
+    #[cold]
+    fn text_in_element_content(&self, pos: u64) -> Error {
+        self.error_at(
+            Rule::ElementOnlyContent,
+            pos,
+            self.path_string(),
+            "text is not allowed here, only elements".into(),
+        )
+    }
+
     /// An error at the current element.
     fn error(&self, rule: Rule, message: String) -> Error {
         self.error_at(rule, self.pos, self.path_string(), message)
@@ -557,12 +568,7 @@ impl<'a> Reader<'a> {
         if !text.is_empty() {
             let text_pos = end_pos.saturating_sub(text.len() as u64);
             if !text.bytes().all(is_xml_ws) {
-                return Err(self.error_at(
-                    Rule::ElementOnlyContent,
-                    text_pos,
-                    self.path_string(),
-                    "text is not allowed here, only elements".into(),
-                ));
+                return Err(self.text_in_element_content(text_pos));
             }
             if self.record.is_some() {
                 push_text(&mut self.pending_ws, Cow::Borrowed(text));
@@ -651,12 +657,7 @@ impl<'a> Reader<'a> {
                 }
                 Event::Text(t) => {
                     if !t.iter().all(|b| is_xml_ws(*b)) {
-                        return Err(self.error_at(
-                            Rule::ElementOnlyContent,
-                            pos,
-                            self.path_string(),
-                            "text is not allowed here, only elements".into(),
-                        ));
+                        return Err(self.text_in_element_content(pos));
                     }
                     if self.record.is_some() {
                         let ws = self.text_of(&t, pos)?;
@@ -665,12 +666,7 @@ impl<'a> Reader<'a> {
                 }
                 Event::CData(t) => {
                     if !t.iter().all(|b| is_xml_ws(*b)) {
-                        return Err(self.error_at(
-                            Rule::ElementOnlyContent,
-                            pos,
-                            self.path_string(),
-                            "text is not allowed here, only elements".into(),
-                        ));
+                        return Err(self.text_in_element_content(pos));
                     }
                     if self.record.is_some() {
                         let ws = t.decode().map_err(|e| self.error(Rule::Encoding, e.to_string()))?;
@@ -678,12 +674,7 @@ impl<'a> Reader<'a> {
                     }
                 }
                 Event::GeneralRef(_) => {
-                    return Err(self.error_at(
-                        Rule::ElementOnlyContent,
-                        pos,
-                        self.path_string(),
-                        "text is not allowed here, only elements".into(),
-                    ));
+                    return Err(self.text_in_element_content(pos));
                 }
                 Event::Comment(_) => {}
                 Event::Empty(_) => {

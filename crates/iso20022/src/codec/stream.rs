@@ -197,28 +197,9 @@ enum Markup {
     Malformed,
 }
 
-/// The index of the first `<` in `bytes`, eight bytes at a time.
-fn find_lt(bytes: &[u8]) -> Option<usize> {
-    const LT: u64 = u64::from_ne_bytes([b'<'; 8]);
-    const LOW: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    let mut chunks = bytes.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
-        let word = u64::from_ne_bytes(<[u8; 8]>::try_from(chunk).unwrap_or([0; 8]));
-        let x = word ^ LT;
-        // Some byte of `x` is zero (a `<` in `word`).
-        if x.wrapping_sub(LOW) & !x & HIGH != 0 {
-            return chunk.iter().position(|&b| b == b'<').map(|i| at + i);
-        }
-        at += 8;
-    }
-    chunks.remainder().iter().position(|&b| b == b'<').map(|i| at + i)
-}
-
 /// The index just past the first `needle` in `bytes` at or after `from`.
 fn find_after(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|i| from + i + needle.len())
+    memchr::memmem::find(bytes.get(from..)?, needle).map(|i| from + i + needle.len())
 }
 
 /// Classify the markup `bytes` starts with (`bytes[0]` is `<`): where a tag ends is found
@@ -327,7 +308,7 @@ impl<R: Read> Source<R> {
             let data = self.buf.get(self.pos..self.filled).unwrap_or_default();
             let mut at = 0;
             let stop = loop {
-                let Some(lt) = data.get(at..).and_then(find_lt) else {
+                let Some(lt) = data.get(at..).and_then(|rest| memchr::memchr(b'<', rest)) else {
                     at = data.len();
                     break None;
                 };
