@@ -8,8 +8,11 @@
 //! - `sdl`: write the GraphQL schema's SDL to `schemas/graphql/schema.graphql` (see [`sdl`]).
 //! - `bench-data [--size 1G] [--out FILE]`: write a large camt.053.001.08 statement for the
 //!   streaming benchmarks (see [`bench_data`]).
+//! - `bench-ratios`: the issues' performance budgets, read from the last criterion results
+//!   (see [`bench_ratios`]).
 
 mod bench_data;
+mod bench_ratios;
 mod codegen_iso;
 mod codegen_soap;
 mod codesets;
@@ -39,8 +42,9 @@ fn main() -> anyhow::Result<()> {
         ["fuzz-smoke", seconds] => fuzz::smoke(&root, seconds.parse()?),
         ["sdl"] => sdl::run(&root),
         ["bench-data", rest @ ..] => bench_data::run(&root, rest),
+        ["bench-ratios"] => bench_ratios::run(&root),
         _ => anyhow::bail!(
-            "usage: cargo xtask codegen [--check] | fuzz-smoke [SECONDS] | sdl | bench-data [--size 1G] [--out FILE] (got {args:?})"
+            "usage: cargo xtask codegen [--check] | fuzz-smoke [SECONDS] | sdl | bench-data [--size 1G] [--out FILE] | bench-ratios (got {args:?})"
         ),
     }
 }
