@@ -148,12 +148,10 @@ impl<R: Read> BufRead for Source<R> {
     fn consume(&mut self, amount: usize) {
         let end = self.pos.saturating_add(amount).min(self.filled);
         if let Some(chunk) = self.buf.get(self.pos..end) {
-            let newlines = chunk.iter().filter(|&&b| b == b'\n').count() as u64;
-            if newlines > 0 {
-                self.newlines += newlines;
-                if let Some(last) = chunk.iter().rposition(|&b| b == b'\n') {
-                    self.line_start = self.consumed + last as u64 + 1;
-                }
+            // memchr finds the newlines a vector at a time (a byte loop cost more than the copy).
+            if let Some(last) = memchr::memrchr(b'\n', chunk) {
+                self.newlines += memchr::memchr_iter(b'\n', chunk).count() as u64;
+                self.line_start = self.consumed + last as u64 + 1;
             }
             self.record.extend_from_slice(chunk);
             if self.record.len() > self.max_record {
@@ -1100,9 +1098,7 @@ impl<R: Read> Inner<R> {
         let (report_path, entries) = self.report.as_ref().map_or((String::new(), 0), |r| (r.path.clone(), r.entries));
         match self.step(&report_path, false)? {
             Step::Start { start, in_document_ns, offset, line, column, .. } => {
-                let local = start.local_name().as_ref().to_vec();
-                let name = String::from_utf8_lossy(&local).into_owned();
-                if in_document_ns && local == b"Ntry" && phase != Phase::Tail {
+                if in_document_ns && start.local_name().as_ref() == b"Ntry" && phase != Phase::Tail {
                     if phase == Phase::Head {
                         self.end_head(offset, &report_path)?;
                     }
@@ -1121,6 +1117,7 @@ impl<R: Read> Inner<R> {
                     self.pending.push_back(StatementEvent::Entry(Box::new(entry)));
                     return Ok(());
                 }
+                let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
                 let child_path = format!("{report_path}/{name}");
                 match phase {
                     Phase::Head => {

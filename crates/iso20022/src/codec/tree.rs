@@ -16,9 +16,10 @@
 //! Each element keeps the offset of its start tag, from which a line is counted only when an
 //! error needs one; a loss path (with `Name[i]` indexes) is written only for an element lost.
 //!
-//! [`record`] builds it from the validating read itself (one tokenization); [`record_own`]
-//! drives the same builder from a quick-xml pass of its own, for what that read does not
-//! cover (an AppHdr beside the Document in an envelope, a streamed statement's raw AppHdr).
+//! [`record`] builds it from the validating read itself (one tokenization, an AppHdr before
+//! the Document included); [`record_own`] drives the same builder from a quick-xml pass of its
+//! own, for what that read does not cover (an AppHdr after the Document, the exact two-pass
+//! result [`record`] falls back to, a streamed statement's raw AppHdr).
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
