@@ -32,6 +32,8 @@ use crate::rt::{Limits, Violation};
 
 const ISO_PREFIX: &str = "urn:iso:std:iso:20022:tech:xsd:";
 const XSI_NS: &[u8] = b"http://www.w3.org/2001/XMLSchema-instance";
+/// The start of the element a unit is wrapped in (with the namespace declarations in scope).
+const WRAPPER_START: &str = "<payglot-fragment";
 const BUFFER_BYTES: usize = 64 * 1024;
 const ROOT_PATH: &str = "/Document";
 
@@ -424,6 +426,7 @@ impl<R: Read> StatementReader<R> {
             limits,
             scopes: Vec::new(),
             declarations: Vec::new(),
+            wrapper_columns: WRAPPER_START.len() as u64 + 1,
             losses: Vec::new(),
             pending: VecDeque::new(),
             report: None,
@@ -575,6 +578,8 @@ struct Inner<R: Read> {
     scopes: Vec<Vec<(Vec<u8>, Vec<u8>)>>,
     /// The declarations in scope, deduplicated (innermost wins), ready to put on a wrapper.
     declarations: Vec<u8>,
+    /// How many characters the wrapper's start tag takes with these declarations (columns).
+    wrapper_columns: u64,
     losses: Vec<Loss>,
     pending: VecDeque<StatementEvent>,
     report: Option<Report>,
@@ -673,6 +678,7 @@ impl<R: Read> Inner<R> {
             out.extend_from_slice(value);
             out.push(quote);
         }
+        self.wrapper_columns = (WRAPPER_START.len() + String::from_utf8_lossy(&out).chars().count() + 1) as u64;
         self.declarations = out;
     }
 
@@ -914,10 +920,10 @@ impl<R: Read> Inner<R> {
     /// tag takes (for columns).
     fn fragment(&self, raw: &[u8]) -> Fragment {
         let mut document = Vec::with_capacity(raw.len() + self.declarations.len() + 64);
-        document.extend_from_slice(b"<payglot-fragment");
+        document.extend_from_slice(WRAPPER_START.as_bytes());
         document.extend_from_slice(&self.declarations);
         document.push(b'>');
-        let wrapper_columns = String::from_utf8_lossy(&document).chars().count() as u64;
+        let wrapper_columns = self.wrapper_columns;
         document.extend_from_slice(raw);
         document.extend_from_slice(b"</payglot-fragment>");
         let overhead = document.len() - raw.len();

@@ -260,7 +260,8 @@ impl<'t, 'a> Element<'t, 'a> {
             out.push(Loss::dropped(here, describe(self)));
             return;
         }
-        self.child_losses(here, &mut Vec::new(), out);
+        // The chain is as deep as the tree (one allocation rather than several as it grows).
+        self.child_losses(here, &mut Vec::with_capacity(16), out);
     }
 
     /// The approximation note of this element, if any.
