@@ -219,10 +219,10 @@ fn control_sum(transfers: &[&CreditTransfer]) -> Decimal {
     transfers.iter().filter_map(|t| t.amount()).map(|m| m.amount()).sum()
 }
 
-/// The value all transfers share, or `None` when they differ.
-fn shared<T: PartialEq + Clone>(transfers: &[CreditTransfer], get: impl Fn(&CreditTransfer) -> &T) -> Option<T> {
+/// The value all transfers share (borrowed from the first), or `None` when they differ.
+fn shared<T: PartialEq>(transfers: &[CreditTransfer], get: impl Fn(&CreditTransfer) -> &T) -> Option<&T> {
     let first = transfers.first().map(&get)?;
-    transfers.iter().all(|t| get(t) == first).then(|| first.clone())
+    transfers.iter().all(|t| get(t) == first).then_some(first)
 }
 
 fn encode_batch(
@@ -287,9 +287,9 @@ fn encode_batch(
             ));
             out.xml.leaf("ReqdExctnDt", &t.local().date().to_string());
         }
-        (Era::New, Some(value)) => out.date_or_datetime("ReqdExctnDt", &value),
+        (Era::New, Some(value)) => out.date_or_datetime("ReqdExctnDt", value),
     }
-    out.party("Dbtr", format_args!("{first}/debtor"), &debtor);
+    out.party("Dbtr", format_args!("{first}/debtor"), debtor);
     match &debtor_account {
         Some(account) => out.account("DbtrAcct", format_args!("{first}/debtor_account"), account),
         None => {
@@ -308,12 +308,8 @@ fn encode_batch(
             ));
         }
     }
-    out.opt_party(
-        "UltmtDbtr",
-        format_args!("{first}/ultimate_debtor"),
-        ultimate_debtor.as_ref().and_then(Option::as_ref),
-    );
-    out.xml.opt_leaf("ChrgBr", charge_bearer.flatten().map(ChargeBearer::iso_code));
+    out.opt_party("UltmtDbtr", format_args!("{first}/ultimate_debtor"), ultimate_debtor.and_then(Option::as_ref));
+    out.xml.opt_leaf("ChrgBr", charge_bearer.copied().flatten().map(ChargeBearer::iso_code));
     for (i, transfer) in ts.iter().enumerate() {
         let tx_path = format!("{path}/transfers/{i}");
         let per_tx = PerTransaction {
