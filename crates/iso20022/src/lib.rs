@@ -111,6 +111,83 @@ pub fn parse_any_recording<'a>(
     Ok(document)
 }
 
+/// What [`parse_any_recording_with_header`] read, beside the typed Document.
+#[derive(Debug)]
+pub(crate) struct RecordedInput {
+    /// The typed Document (validated).
+    pub(crate) document: AnyDocument,
+    /// An ISO 20022 `AppHdr` came before the Document and was recorded (before it).
+    pub(crate) header_recorded: bool,
+    /// The Document is the input's root element (so no AppHdr can be beside it).
+    pub(crate) document_is_root: bool,
+}
+
+/// [`parse_any_recording`] that also records, in the same pass, the first ISO 20022 `AppHdr`
+/// (any head.001 version) the reader passes on its way to the Document: `rec` receives the
+/// AppHdr's subtree, then the Document's. A head.001.001.02 AppHdr is validated by its
+/// generated reader, one of another version is read as `xs:any` content is (element by
+/// element: well-formedness, attributes, references and the limits checked; no schema), so
+/// an error may be one [`parse_any_recording`] would not give: on an error, a caller wanting
+/// [`parse_any_recording`]'s exact result and error reads again with it (the codec does, see
+/// `codec::tree::record`). An AppHdr after the Document is not looked for.
+pub(crate) fn parse_any_recording_with_header<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+    rec: &mut dyn rt::Recorder<'a>,
+) -> Result<RecordedInput, Iso20022Error> {
+    let mut r = rt::Reader::new(bytes, limits)?;
+    // Whether the element `locate` stopped at is a header (else a Document).
+    let header = std::cell::Cell::new(false);
+    let want = |ns: &[u8], local: &[u8]| {
+        header.set(local == b"AppHdr" && ns.starts_with(ISO_NS_PREFIX.as_bytes()));
+        header.get() || is_document(ns, local)
+    };
+    r.record();
+    let mut ns = r.locate(want, "Document")?;
+    let header_recorded = header.get();
+    if header_recorded {
+        // head.001.001.02 (the usual header) through its generated reader, which reads it
+        // faster than `xs:any` content is read (its leaves in one step); a header that breaks
+        // its schema fails here, and the caller reads again (see above).
+        #[cfg(feature = "head_001_001_02")]
+        if ns == head_001_001_02::NAMESPACE {
+            r.read_located_element::<head_001_001_02::BusinessApplicationHeaderV02>()?;
+        } else {
+            r.read_located_element::<AnyHeader>()?;
+        }
+        #[cfg(not(feature = "head_001_001_02"))]
+        r.read_located_element::<AnyHeader>()?;
+        ns = r.locate(is_document, "Document")?;
+    }
+    let document_is_root = r.located_depth() == 0;
+    let document = match generated::read_document(&ns, &mut r) {
+        Some(res) => res?,
+        None => return Err(unsupported(&r, &ns)),
+    };
+    r.replay(rec);
+    Ok(RecordedInput { document, header_recorded, document_is_root })
+}
+
+/// An `AppHdr` of any version read as it stands: its children as `xs:any` content (recorded
+/// element by element when recording), nothing checked against a schema.
+struct AnyHeader;
+
+impl rt::ComplexValue for AnyHeader {
+    fn read(r: &mut rt::Reader<'_>) -> Result<Self, Iso20022Error> {
+        r.many_any(0, 0)?;
+        Ok(AnyHeader)
+    }
+
+    fn write(&self, _w: &mut rt::Writer) {}
+}
+
+impl rt::RootElement for AnyHeader {
+    // Its children are read as `xs:any` (any namespace); the located start tag was chosen by
+    // `locate` for its ISO 20022 namespace.
+    const NAMESPACE: &'static str = "";
+    const ELEMENT: &'static str = "AppHdr";
+}
+
 /// Read and record the ISO 20022 business application header (`AppHdr`, head.001.001.02)
 /// that accompanies a `Document` in an envelope: `Ok(None)` when there is none (a bare
 /// Document — found without reading past its start tag — or an envelope without an AppHdr).

@@ -68,7 +68,7 @@ fn batch(el: Element, era: Era) -> Result<PaymentBatch, DecodeError> {
         (Era::New, Some(d)) => Some(c::date_or_datetime(d)?),
         (_, None) => None,
     };
-    let defaults = BatchDefaults {
+    let mut defaults = BatchDefaults {
         payment_type: el.child("PmtTpInf").map(c::payment_type).transpose()?,
         requested_execution,
         debtor: c::opt_party(el, "Dbtr", era)?.unwrap_or_default(),
@@ -77,7 +77,13 @@ fn batch(el: Element, era: Era) -> Result<PaymentBatch, DecodeError> {
         ultimate_debtor: c::opt_party(el, "UltmtDbtr", era)?,
         charge_bearer: charge_bearer(el)?,
     };
-    let transfers = el.children("CdtTrfTxInf").map(|t| transfer(t, era, &defaults)).collect::<Result<Vec<_>, _>>()?;
+    // Each transfer gets a copy of the batch's values; the last one takes them.
+    let mut transfers = Vec::new();
+    let mut elements = el.children("CdtTrfTxInf").peekable();
+    while let Some(t) = elements.next() {
+        let last = elements.peek().is_none();
+        transfers.push(transfer(t, era, &mut defaults, last)?);
+    }
     let refs: Vec<&CreditTransfer> = transfers.iter().collect();
     check_totals(el, &refs)?;
     Ok(PaymentBatch {
@@ -97,7 +103,14 @@ fn charge_bearer(el: Element) -> Result<Option<ChargeBearer>, DecodeError> {
         .transpose()
 }
 
-fn transfer(el: Element, era: Era, defaults: &BatchDefaults) -> Result<CreditTransfer, DecodeError> {
+/// A copy of a batch-level value, or the value itself for the batch's `last` transfer.
+fn inherit<T: Clone + Default>(value: &mut T, last: bool) -> T {
+    if last { std::mem::take(value) } else { value.clone() }
+}
+
+/// One transfer, with the batch's values it does not override (`last`: the batch's last
+/// transfer, which takes them instead of a copy).
+fn transfer(el: Element, era: Era, defaults: &mut BatchDefaults, last: bool) -> Result<CreditTransfer, DecodeError> {
     let pmt_id = el.child("PmtId").ok_or_else(|| c::missing(el, "PmtId"))?;
     let end_to_end = pmt_id.child("EndToEndId").ok_or_else(|| c::missing(pmt_id, "EndToEndId"))?;
     let ids = PaymentIds {
@@ -128,12 +141,12 @@ fn transfer(el: Element, era: Era, defaults: &BatchDefaults) -> Result<CreditTra
         .collect::<Result<Vec<_>, _>>()?;
     let payment_type = match el.child("PmtTpInf") {
         Some(pt) => Some(c::payment_type(pt)?),
-        None => defaults.payment_type.clone(),
+        None => inherit(&mut defaults.payment_type, last),
     };
     let mut transfer = CreditTransfer::new(
         ids.end_to_end_id.clone(),
         instructed_amount.ok_or_else(|| c::missing(amount_el, "InstdAmt"))?,
-        defaults.debtor.clone(),
+        inherit(&mut defaults.debtor, last),
         c::opt_party(el, "Cdtr", era)?.unwrap_or_default(),
     );
     transfer.ids = ids;
@@ -141,9 +154,12 @@ fn transfer(el: Element, era: Era, defaults: &BatchDefaults) -> Result<CreditTra
     transfer.payment_type = payment_type;
     transfer.requested_execution = defaults.requested_execution;
     transfer.charge_bearer = charge_bearer(el)?.or(defaults.charge_bearer);
-    transfer.debtor_account = defaults.debtor_account.clone();
-    transfer.debtor_agent = defaults.debtor_agent.clone();
-    transfer.ultimate_debtor = c::opt_party(el, "UltmtDbtr", era)?.or_else(|| defaults.ultimate_debtor.clone());
+    transfer.debtor_account = inherit(&mut defaults.debtor_account, last);
+    transfer.debtor_agent = inherit(&mut defaults.debtor_agent, last);
+    transfer.ultimate_debtor = match c::opt_party(el, "UltmtDbtr", era)? {
+        Some(own) => Some(own),
+        None => inherit(&mut defaults.ultimate_debtor, last),
+    };
     transfer.intermediary_agents = intermediary_agents;
     transfer.creditor_agent = c::opt_agent(el, "CdtrAgt", era)?;
     transfer.creditor_account = c::opt_account(el, "CdtrAcct")?;
@@ -203,10 +219,10 @@ fn control_sum(transfers: &[&CreditTransfer]) -> Decimal {
     transfers.iter().filter_map(|t| t.amount()).map(|m| m.amount()).sum()
 }
 
-/// The value all transfers share, or `None` when they differ.
-fn shared<T: PartialEq + Clone>(transfers: &[CreditTransfer], get: impl Fn(&CreditTransfer) -> &T) -> Option<T> {
+/// The value all transfers share (borrowed from the first), or `None` when they differ.
+fn shared<T: PartialEq>(transfers: &[CreditTransfer], get: impl Fn(&CreditTransfer) -> &T) -> Option<&T> {
     let first = transfers.first().map(&get)?;
-    transfers.iter().all(|t| get(t) == first).then(|| first.clone())
+    transfers.iter().all(|t| get(t) == first).then_some(first)
 }
 
 fn encode_batch(
@@ -271,9 +287,9 @@ fn encode_batch(
             ));
             out.xml.leaf("ReqdExctnDt", &t.local().date().to_string());
         }
-        (Era::New, Some(value)) => out.date_or_datetime("ReqdExctnDt", &value),
+        (Era::New, Some(value)) => out.date_or_datetime("ReqdExctnDt", value),
     }
-    out.party("Dbtr", format_args!("{first}/debtor"), &debtor);
+    out.party("Dbtr", format_args!("{first}/debtor"), debtor);
     match &debtor_account {
         Some(account) => out.account("DbtrAcct", format_args!("{first}/debtor_account"), account),
         None => {
@@ -292,12 +308,8 @@ fn encode_batch(
             ));
         }
     }
-    out.opt_party(
-        "UltmtDbtr",
-        format_args!("{first}/ultimate_debtor"),
-        ultimate_debtor.as_ref().and_then(Option::as_ref),
-    );
-    out.xml.opt_leaf("ChrgBr", charge_bearer.flatten().map(ChargeBearer::iso_code));
+    out.opt_party("UltmtDbtr", format_args!("{first}/ultimate_debtor"), ultimate_debtor.and_then(Option::as_ref));
+    out.xml.opt_leaf("ChrgBr", charge_bearer.copied().flatten().map(ChargeBearer::iso_code));
     for (i, transfer) in ts.iter().enumerate() {
         let tx_path = format!("{path}/transfers/{i}");
         let per_tx = PerTransaction {

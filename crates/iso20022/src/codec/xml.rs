@@ -119,7 +119,9 @@ impl XmlWriter {
 }
 
 fn escape(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(['&', '<', '>', '"', '\'', '\r']) {
+    // A byte test (these are all ASCII), not `str::contains` with a char array, which decodes
+    // every character.
+    if !text.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | b'\r')) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut escaped = String::with_capacity(text.len() + 8);
