@@ -39,7 +39,7 @@ pub mod events;
 mod graphql;
 pub mod idempotency;
 mod iso;
-
+mod memory;
 mod openbanking;
 pub mod payments;
 mod rest;

@@ -20,7 +20,7 @@
 //! store trait) reaches the job's store with [`with_db`]: the SQLite connection lives in a
 //! thread-local of the store thread, and a memory job marks its thread while it runs.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
@@ -30,6 +30,7 @@ use tokio::sync::oneshot;
 
 use crate::config::DbPath;
 use crate::db::Db;
+use crate::memory::MemoryStore;
 use crate::sql::SqlDb;
 
 /// A store failure. Never carries account numbers.
@@ -51,12 +52,36 @@ pub enum StoreError {
 
 thread_local! {
     static CONNECTION: OnceCell<Connection> = const { OnceCell::new() };
+    /// The memory store whose job runs on this thread now.
+    static MEMORY_JOB: RefCell<Option<Arc<MemoryStore>>> = const { RefCell::new(None) };
 }
 
 /// Run `f` with the store of the job running on this thread: `Some` only inside a job (on
 /// the SQLite store thread, or in a memory store's job).
 pub fn with_db<T>(f: impl FnOnce(&dyn Db) -> T) -> Option<T> {
-    CONNECTION.with(|cell| cell.get().map(|conn| f(&SqlDb::new(conn))))
+    let mut f = Some(f);
+    let sql = CONNECTION.with(|cell| cell.get().and_then(|conn| f.take().map(|f| f(&SqlDb::new(conn)))));
+    if sql.is_some() {
+        return sql;
+    }
+    let memory = MEMORY_JOB.with(|m| m.borrow().clone())?;
+    f.take().map(|f| f(&*memory))
+}
+
+/// Marks this thread as running a job of a memory store until dropped.
+struct MemoryJob;
+
+impl MemoryJob {
+    fn enter(store: &Arc<MemoryStore>) -> Self {
+        MEMORY_JOB.with(|m| *m.borrow_mut() = Some(store.clone()));
+        Self
+    }
+}
+
+impl Drop for MemoryJob {
+    fn drop(&mut self) {
+        MEMORY_JOB.with(|m| *m.borrow_mut() = None);
+    }
 }
 
 type Reply = Box<dyn FnOnce() + Send>;
@@ -77,6 +102,8 @@ pub struct Store {
 enum Backend {
     /// The SQLite store thread's queue.
     Sql(mpsc::Sender<Msg>),
+    /// The in-process store.
+    Memory(Arc<MemoryStore>),
 }
 
 impl std::fmt::Debug for Store {
@@ -230,11 +257,16 @@ impl Store {
     /// Open (creating if needed) the store and start its thread.
     pub fn open(path: &DbPath) -> Result<(Self, StoreThread), StoreError> {
         let conn = match path {
+            DbPath::Memory => {
+                let memory = Arc::new(MemoryStore::default());
+                let thread = StoreThread { tx: None, handle: None, checkpointer: None, memory: Some(memory.clone()) };
+                return Ok((Self { backend: Backend::Memory(memory) }, thread));
+            }
             // The memdb VFS rather than `:memory:`: a `:memory:` pager's page cache holds the
             // whole database and is scanned at every commit (a third of the store thread's time
             // in the throughput benchmark); memdb keeps the file in memory behind an ordinary,
             // bounded page cache. A name without a leading `/` is private to this connection.
-            DbPath::Memory | DbPath::SqliteMemory => {
+            DbPath::SqliteMemory => {
                 let conn = Connection::open("file:payglot-sandbox?vfs=memdb")?;
                 conn.pragma_update(None, "journal_mode", "MEMORY")?;
                 conn.pragma_update(None, "synchronous", "OFF")?;
@@ -283,7 +315,7 @@ impl Store {
                 });
             })
             .map_err(|e| StoreError::Corrupt(format!("cannot start the store thread: {e}")))?;
-        let thread = StoreThread { tx: Some(tx.clone()), handle: Some(handle), checkpointer };
+        let thread = StoreThread { tx: Some(tx.clone()), handle: Some(handle), checkpointer, memory: None };
         Ok((Self { backend: Backend::Sql(tx) }, thread))
     }
 
@@ -295,7 +327,15 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&dyn Db) -> Result<T, StoreError> + Send + 'static,
     {
-        let Backend::Sql(tx) = &self.backend;
+        let tx = match &self.backend {
+            Backend::Sql(tx) => tx,
+            Backend::Memory(memory) => {
+                return memory.run(|| {
+                    let _job = MemoryJob::enter(memory);
+                    f(&**memory)
+                });
+            }
+        };
         let (otx, orx) = oneshot::channel();
         let job: Job = Box::new(move |conn| {
             let result = f(&SqlDb::new(conn));
@@ -314,11 +354,15 @@ pub struct StoreThread {
     tx: Option<mpsc::Sender<Msg>>,
     handle: Option<JoinHandle<()>>,
     checkpointer: Option<Checkpointer>,
+    memory: Option<Arc<MemoryStore>>,
 }
 
 impl StoreThread {
     /// Finish the queued jobs, close the database and wait for the thread (off the executor).
     pub async fn stop(mut self) {
+        if let Some(memory) = self.memory.take() {
+            memory.close();
+        }
         if let Some(checkpointer) = self.checkpointer.take() {
             let _ = tokio::task::spawn_blocking(move || checkpointer.stop()).await;
         }
