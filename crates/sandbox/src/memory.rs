@@ -1,14 +1,16 @@
 //! The in-process backend of [`Db`] (`--db :memory:`): the sandbox's rows as Rust values with
 //! the indexes its queries need, behind a lock.
 //!
-//! A job runs on the caller's thread holding the store's job lock, so jobs run one at a time
-//! as they do on the SQLite store thread (a key's claim and its payment are atomic; fifty
+//! A job runs on the caller's thread holding the store's job lock (an async lock: a request
+//! waiting for its turn yields its executor thread to other requests instead of blocking it),
+//! so jobs run one at a time as they do on the SQLite store thread (a key's claim and its payment are atomic; fifty
 //! concurrent retries of one key make one payment). Every write pushes its inverse on an undo
 //! log: a job that returns `Err` is undone write by write, newest first, which is what the
 //! SQLite backend's savepoint gives. There is nothing to make durable, so a job's answer needs
 //! no commit. Every query answers what the SQL of [`crate::sql`] answers, in the same order;
 //! the sandbox's test suites run on both backends.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -25,7 +27,7 @@ use crate::webhooks::{Attempt, Delivery, Endpoint};
 #[derive(Default)]
 pub(crate) struct MemoryStore {
     /// Held for a whole job: jobs run one at a time.
-    jobs: Mutex<()>,
+    jobs: tokio::sync::Mutex<()>,
     /// The rows; each [`Db`] call locks it for its own duration.
     data: Mutex<Data>,
     /// Set by [`MemoryStore::close`]: every later job fails with `Closed`.
@@ -39,14 +41,16 @@ impl std::fmt::Debug for MemoryStore {
 }
 
 impl MemoryStore {
-    /// Run `job` alone; undo its writes if it fails. A job that panicked poisons the job
-    /// lock: the store is closed from then on (as the SQLite store thread would be).
-    pub(crate) fn run<T>(&self, job: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let Ok(_turn) = self.jobs.lock() else { return Err(StoreError::Closed) };
+    /// Run `job` alone; undo its writes if it fails. A job that panics closes the store (as
+    /// it would stop the SQLite store thread): its writes are not undone.
+    pub(crate) async fn run<T>(&self, job: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let _turn = self.jobs.lock().await;
         if self.closed.load(Ordering::Acquire) {
             return Err(StoreError::Closed);
         }
+        let closes_on_panic = ClosesOnPanic(&self.closed);
         let result = job();
+        drop(closes_on_panic);
         let mut data = self.data()?;
         if result.is_err() {
             data.roll_back();
@@ -57,13 +61,24 @@ impl MemoryStore {
     }
 
     /// Refuse every later job (after the running one).
-    pub(crate) fn close(&self) {
-        let _turn = self.jobs.lock();
+    pub(crate) async fn close(&self) {
+        let _turn = self.jobs.lock().await;
         self.closed.store(true, Ordering::Release);
     }
 
     fn data(&self) -> Result<MutexGuard<'_, Data>, StoreError> {
         self.data.lock().map_err(|_| StoreError::Closed)
+    }
+}
+
+/// Closes the store if dropped while a job panics.
+struct ClosesOnPanic<'a>(&'a AtomicBool);
+
+impl Drop for ClosesOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(true, Ordering::Release);
+        }
     }
 }
 
@@ -78,6 +93,24 @@ struct Owned {
     by_account: HashMap<String, Vec<usize>>,
     by_end_to_end_id: HashMap<String, Vec<usize>>,
     events: Vec<usize>,
+}
+
+/// An event as stored: its payment by index (the owner and payment id are the payment's).
+struct EventRow {
+    id: String,
+    kind: Cow<'static, str>,
+    payment: usize,
+    created_at: String,
+    position: i64,
+}
+
+/// The kinds of event the sandbox raises, kept without a copy.
+fn kind_of(text: &str) -> Cow<'static, str> {
+    match text {
+        "payment.created" => Cow::Borrowed("payment.created"),
+        "payment.status_changed" => Cow::Borrowed("payment.status_changed"),
+        other => Cow::Owned(other.to_owned()),
+    }
 }
 
 /// A webhook endpoint as stored.
@@ -112,8 +145,7 @@ struct Data {
     open: BTreeSet<usize>,
     owners: HashMap<String, Owned>,
     names: HashMap<String, String>,
-    events: Vec<StoredEvent>,
-    event_index: HashMap<String, usize>,
+    events: Vec<EventRow>,
     endpoints: Vec<EndpointRow>,
     endpoint_index: HashMap<String, usize>,
     deliveries: Vec<DeliveryRow>,
@@ -161,6 +193,33 @@ impl Data {
     /// The index of a payment of `owner`.
     fn payment_of(&self, owner: &str, id: &str) -> Option<usize> {
         self.payment_index.get(id).copied().filter(|&i| self.payments.get(i).is_some_and(|p| p.owner == owner))
+    }
+
+    /// An event as the [`Db`] interface gives it.
+    fn event(&self, index: usize) -> Option<StoredEvent> {
+        let e = self.events.get(index)?;
+        let p = self.payments.get(e.payment)?;
+        Some(StoredEvent {
+            id: e.id.clone(),
+            kind: e.kind.clone().into_owned(),
+            owner: p.owner.clone(),
+            payment_id: p.id.clone(),
+            created_at: e.created_at.clone(),
+            data: String::new(),
+            position: Some(e.position),
+        })
+    }
+
+    /// Change the owner's index (created if needed; the owner's name copied only then).
+    fn with_owned(&mut self, owner: &str, f: impl FnOnce(&mut Owned)) {
+        match self.owners.get_mut(owner) {
+            Some(owned) => f(owned),
+            None => {
+                let mut owned = Owned::default();
+                f(&mut owned);
+                self.owners.insert(owner.to_owned(), owned);
+            }
+        }
     }
 
     fn payments_at(&self, indexes: impl Iterator<Item = usize>) -> Vec<Payment> {
@@ -214,6 +273,14 @@ impl Data {
     }
 }
 
+/// Append `index` to the list of `key` (the key copied only for a new list).
+fn push_at(lists: &mut HashMap<String, Vec<usize>>, key: &str, index: usize) {
+    match lists.get_mut(key) {
+        Some(list) => list.push(index),
+        None => drop(lists.insert(key.to_owned(), vec![index])),
+    }
+}
+
 /// The accounts a payment is listed under (once when debtor and creditor are the same).
 fn accounts(p: &Payment) -> impl Iterator<Item = &str> {
     let creditor = (p.creditor_account != p.debtor_account).then_some(p.creditor_account.as_str());
@@ -231,14 +298,15 @@ impl Db for MemoryStore {
         if is_open(payment.status) {
             d.open.insert(index);
         }
-        let owned = d.owners.entry(payment.owner.clone()).or_default();
-        owned.payments.push(index);
-        for account in accounts(payment) {
-            owned.by_account.entry(account.to_owned()).or_default().push(index);
-        }
-        if let Some(e2e) = &payment.end_to_end_id {
-            owned.by_end_to_end_id.entry(e2e.clone()).or_default().push(index);
-        }
+        d.with_owned(&payment.owner, |owned| {
+            owned.payments.push(index);
+            for account in accounts(payment) {
+                push_at(&mut owned.by_account, account, index);
+            }
+            if let Some(e2e) = &payment.end_to_end_id {
+                push_at(&mut owned.by_end_to_end_id, e2e, index);
+            }
+        });
         d.payments.push(payment.clone());
         d.on_undo(Data::pop_payment);
         Ok(())
@@ -382,26 +450,22 @@ impl Db for MemoryStore {
         position: usize,
     ) -> DbResult<()> {
         let mut d = self.data()?;
-        if d.event_index.contains_key(id) {
-            return Err(duplicate("event", id));
-        }
+        let Some(payment) = d.payment_of(owner, payment_id) else {
+            return Err(StoreError::Corrupt(format!("event {id} about an unknown payment")));
+        };
         let index = d.events.len();
-        d.events.push(StoredEvent {
+        d.events.push(EventRow {
             id: id.to_owned(),
-            kind: kind.to_owned(),
-            owner: owner.to_owned(),
-            payment_id: payment_id.to_owned(),
+            kind: kind_of(kind),
+            payment,
             created_at: at.to_owned(),
-            data: String::new(),
-            position: Some(i64::try_from(position).unwrap_or(i64::MAX)),
+            position: i64::try_from(position).unwrap_or(i64::MAX),
         });
-        d.event_index.insert(id.to_owned(), index);
-        d.owners.entry(owner.to_owned()).or_default().events.push(index);
-        d.on_undo(|d| {
-            if let Some(e) = d.events.pop() {
-                d.event_index.remove(&e.id);
-                d.owners.get_mut(&e.owner).map(|o| o.events.pop());
-            }
+        d.with_owned(owner, |owned| owned.events.push(index));
+        let owner = owner.to_owned();
+        d.on_undo(move |d| {
+            d.events.pop();
+            d.owners.get_mut(&owner).map(|o| o.events.pop());
         });
         Ok(())
     }
@@ -409,12 +473,18 @@ impl Db for MemoryStore {
     fn events(&self, owner: &str, payment_id: Option<&str>) -> DbResult<Vec<StoredEvent>> {
         let d = self.data()?;
         let Some(owned) = d.owned(owner) else { return Ok(Vec::new()) };
+        let wanted = match payment_id {
+            Some(id) => match d.payment_of(owner, id) {
+                Some(index) => Some(index),
+                None => return Ok(Vec::new()),
+            },
+            None => None,
+        };
         Ok(owned
             .events
             .iter()
-            .filter_map(|&i| d.events.get(i))
-            .filter(|e| payment_id.is_none_or(|id| e.payment_id == id))
-            .cloned()
+            .filter(|&&i| wanted.is_none_or(|p| d.events.get(i).is_some_and(|e| e.payment == p)))
+            .filter_map(|&i| d.event(i))
             .collect())
     }
 
@@ -430,9 +500,7 @@ impl Db for MemoryStore {
         Ok(owned.events[first..]
             .iter()
             .take(limit)
-            .filter_map(|&i| d.events.get(i).map(|e| (i, e)))
-            // Every event of this store records its position.
-            .map(|(i, e)| (seq(i), e.position.unwrap_or(0), e.clone()))
+            .filter_map(|&i| d.event(i).map(|e| (seq(i), e.position.unwrap_or(0), e)))
             .collect())
     }
 
@@ -475,7 +543,9 @@ impl Db for MemoryStore {
         if d.delivery_index.contains_key(id) {
             return Err(duplicate("delivery", id));
         }
-        let (Some(&endpoint), Some(&event)) = (d.endpoint_index.get(endpoint_id), d.event_index.get(event_id)) else {
+        // Deliveries are queued right after their event: look from the newest.
+        let event = d.events.iter().rposition(|e| e.id == event_id);
+        let (Some(&endpoint), Some(event)) = (d.endpoint_index.get(endpoint_id), event) else {
             return Err(StoreError::Corrupt(format!("delivery {id} of an unknown endpoint or event")));
         };
         let index = d.deliveries.len();
@@ -521,7 +591,7 @@ impl Db for MemoryStore {
                 Some(Delivery {
                     id: r.id.clone(),
                     event_id: event.id.clone(),
-                    event_type: event.kind.clone(),
+                    event_type: event.kind.clone().into_owned(),
                     state: r.state.clone(),
                     attempts: r.attempts,
                     last_status: r.last_status,
@@ -548,13 +618,12 @@ impl Db for MemoryStore {
             .filter_map(|(_, i)| {
                 let row = d.deliveries.get(i)?;
                 let endpoint = d.endpoints.get(row.endpoint)?;
-                let event = d.events.get(row.event)?;
                 Some(DueRow {
                     id: row.id.clone(),
                     url: endpoint.endpoint.url.clone(),
                     secret: endpoint.secret.clone(),
                     attempts: row.attempts,
-                    event: event.clone(),
+                    event: d.event(row.event)?,
                 })
             })
             .take(take)

@@ -330,10 +330,12 @@ impl Store {
         let tx = match &self.backend {
             Backend::Sql(tx) => tx,
             Backend::Memory(memory) => {
-                return memory.run(|| {
-                    let _job = MemoryJob::enter(memory);
-                    f(&**memory)
-                });
+                return memory
+                    .run(|| {
+                        let _job = MemoryJob::enter(memory);
+                        f(&**memory)
+                    })
+                    .await;
             }
         };
         let (otx, orx) = oneshot::channel();
@@ -361,7 +363,7 @@ impl StoreThread {
     /// Finish the queued jobs, close the database and wait for the thread (off the executor).
     pub async fn stop(mut self) {
         if let Some(memory) = self.memory.take() {
-            memory.close();
+            memory.close().await;
         }
         if let Some(checkpointer) = self.checkpointer.take() {
             let _ = tokio::task::spawn_blocking(move || checkpointer.stop()).await;
