@@ -606,6 +606,150 @@ pub(crate) mod tests {
         }
     }
 
+    /// The same rows written into each backend: every query must answer the same, in the same
+    /// order (ids and times are fixed here, so the answers are comparable).
+    #[tokio::test]
+    async fn both_backends_answer_every_query_alike() {
+        use crate::payments::{Payment, StatusChange};
+        let change = |status, reason: Option<&str>, at: &str| StatusChange {
+            status,
+            reason: reason.map(str::to_owned),
+            at: at.to_owned(),
+        };
+        let mut rows = Vec::new();
+        for i in 0..40_u8 {
+            let owner = if i % 3 == 0 { "other" } else { "o" };
+            let at = format!("2026-11-26T10:00:{:02}.000Z", 59 - i % 7);
+            let (status, reason) = match i % 4 {
+                0 => (Status::Received, None),
+                1 => (Status::AcceptedTechnical, None),
+                2 => (Status::Settled, None),
+                _ => (Status::Rejected, Some("AM04")),
+            };
+            let mut history = vec![change(Status::Received, None, &at)];
+            if status != Status::Received {
+                history.push(change(status, reason, &at));
+            }
+            let NewPayment { amount, .. } = new_payment(100 + i64::from(i));
+            rows.push(Payment {
+                id: format!("pay_{i:024}"),
+                owner: owner.to_owned(),
+                style: "rest:native".to_owned(),
+                status,
+                reason: reason.map(str::to_owned),
+                amount,
+                debtor_account: format!("acc_{}", i % 4),
+                creditor_account: if i % 5 == 0 { format!("acc_{}", i % 4) } else { format!("acc_c{}", i % 3) },
+                end_to_end_id: (i % 2 == 0).then(|| format!("E2E-{}", i % 6)),
+                reference: None,
+                created_at: at.clone(),
+                updated_at: at,
+                history,
+            });
+        }
+        let mut answers = Vec::new();
+        for path in [DbPath::Memory, DbPath::SqliteMemory] {
+            let (store, thread) = Store::open(&path).unwrap();
+            let rows = rows.clone();
+            let answer = store
+                .call(move |c| {
+                    c.insert_endpoint(
+                        "o",
+                        &crate::webhooks::Endpoint {
+                            id: "we_1".into(),
+                            url: "http://127.0.0.1:1/".into(),
+                            enabled: true,
+                            disabled_reason: None,
+                            created_at: "t".into(),
+                        },
+                        "whsec_x",
+                    )?;
+                    for (n, p) in rows.iter().enumerate() {
+                        c.insert_payment(p)?;
+                        for (k, h) in p.history.iter().enumerate() {
+                            let id = format!("evt_{n:03}_{k}");
+                            c.insert_event(&p.owner, &p.id, &id, "payment.status_changed", &h.at, k + 1)?;
+                            if p.owner == "o" {
+                                c.queue_delivery(
+                                    &format!("dlv_{n:03}_{k}"),
+                                    "we_1",
+                                    &id,
+                                    i64::try_from(n).unwrap_or(0),
+                                    &h.at,
+                                )?;
+                            }
+                        }
+                    }
+                    let mut out = Vec::new();
+                    // Moves that a clock step or a rejection makes, and one that must not happen.
+                    let mut moved = c.payment("o", "pay_000000000000000000000001")?.ok_or(StoreError::Closed)?;
+                    moved.status = Status::Settled;
+                    out.push(format!("{:?}", c.update_open_payment(&moved)?));
+                    out.push(format!("{:?}", c.update_open_payment(&moved)?));
+                    for owner in ["o", "other", "nobody"] {
+                        for before in [None, Some("pay_000000000000000000000020"), Some("pay_000000000000000000000003")]
+                        {
+                            out.push(format!("{:?}", c.payments_before(owner, 5, before)?));
+                        }
+                        let statuses: [&[&str]; 3] = [&[], &["ACSC"], &["RJCT", "RCVD"]];
+                        for after in [None, Some("pay_000000000000000000000010"), Some("pay_000000000000000000000009")]
+                        {
+                            for st in statuses {
+                                for e2e in [None, Some("E2E-2")] {
+                                    let filter = crate::db::PageFilter { statuses: st, end_to_end_id: e2e };
+                                    out.push(format!("{:?}", c.payments_after(owner, after, &filter, 4)?));
+                                }
+                            }
+                        }
+                        for account in ["acc_0", "acc_1", "acc_c2", "acc_none"] {
+                            out.push(format!("{:?}", c.payments_for_account(owner, account)?));
+                        }
+                        for since in ["", "2026-11-26T10:00:55.000Z"] {
+                            out.push(format!("{:?}", c.settled_since(owner, since, 3)?));
+                        }
+                        for e2e in ["E2E-0", "E2E-2", "E2E-9"] {
+                            out.push(format!("{:?}", c.latest_by_end_to_end_id(owner, e2e)?));
+                            for debtor in ["acc_0", "acc_2"] {
+                                out.push(format!("{:?}", c.end_to_end_id_seen(owner, debtor, e2e)?));
+                            }
+                        }
+                        for payment in [None, Some("pay_000000000000000000000004")] {
+                            out.push(format!("{:?}", c.events(owner, payment)?));
+                        }
+                        for cursor in [0, 10, 200] {
+                            out.push(format!("{:?}", c.events_after(owner, cursor, 7)?));
+                        }
+                        out.push(format!("{:?} {:?}", c.endpoints(owner)?, c.enabled_endpoints(owner)?));
+                    }
+                    for at in ["", "2026-11-26T10:00:56.000Z", "z"] {
+                        out.push(format!("{:?}", c.last_event_before(at)?));
+                    }
+                    out.push(format!("{:?} {:?}", c.open_payments()?, c.count_payments()?));
+                    let due = c.due_deliveries(5, 3)?;
+                    out.push(format!("{due:?} {:?}", c.next_due_ms()?));
+                    for row in &due {
+                        c.lease_delivery(&row.id, 1_000)?;
+                    }
+                    out.push(format!("{:?} {:?}", c.due_deliveries(5, 3)?, c.next_due_ms()?));
+                    out.push(format!("{:?}", c.deliveries("o", "we_1")?.map(|d| d.len())));
+                    out.push(format!("{:?}", c.deliveries("other", "we_1")?));
+                    Ok(out)
+                })
+                .await
+                .unwrap();
+            answers.push(answer);
+            thread.stop().await;
+        }
+        let [memory, sqlite] = &answers[..] else { panic!("two backends") };
+        assert_eq!(memory.len(), sqlite.len());
+        // The queries found rows (the comparison is not between two empty answers).
+        let found = memory.iter().filter(|a| a.contains("pay_") || a.contains("evt_")).count();
+        assert!(found > 40, "{found} answers with rows");
+        for (m, s) in memory.iter().zip(sqlite) {
+            assert_eq!(m, s);
+        }
+    }
+
     #[tokio::test]
     async fn a_file_store_is_checkpointed_off_the_store_thread() {
         let dir = std::env::temp_dir().join(format!("payglot-store-{}", crate::payments::new_id("t")));
