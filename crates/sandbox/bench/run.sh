@@ -1,44 +1,69 @@
 #!/usr/bin/env bash
 # Sandbox throughput benchmark (issue 8): REST payment initiations against `payglot serve`,
-# in-memory and SQLite file store, driven by wrk (Debian package `wrk`) on loopback only.
+# with the in-process store (`:memory:`), SQLite in memory (`:sqlite-memory:`) and a SQLite
+# file store, driven by wrk (Debian package `wrk`) on loopback only.
 # Usage: crates/sandbox/bench/run.sh [seconds]   (from the repository root)
+# Environment: CONNS="16 32 64" (wrk connections, one row per value; default 64),
+#   PAYGLOT_BIN=<binary> (measure that binary instead of building this tree's release),
+#   STORES=":memory: :sqlite-memory: file" (which stores to measure; default all three).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 SECS="${1:-10}"
+CONNS="${CONNS:-64}"
+STORES="${STORES:-:memory: :sqlite-memory: file}"
 command -v wrk >/dev/null || { echo "wrk not installed (apt-get install -y wrk)"; exit 1; }
-cargo build --release -q -p payglot-cli
+if [ -z "${PAYGLOT_BIN:-}" ]; then
+  cargo build --release -q -p payglot-cli
+  PAYGLOT_BIN=./target/release/payglot
+fi
 export KEY=sk_test_bench000000000000
 export PAYGLOT_API_KEYS="$KEY"
 TMP="$(mktemp -d)"
 trap 'kill "${PID:-0}" 2>/dev/null || true; rm -rf "$TMP"' EXIT
-run() { # label db
-  ./target/release/payglot serve --addr 127.0.0.1:18080 --db "$2" --instant --rate-limit 100000000 >"$TMP/out" 2>"$TMP/log" &
+start() { # db [extra args]
+  "$PAYGLOT_BIN" serve --addr 127.0.0.1:18080 --db "$@" --instant >"$TMP/out" 2>"$TMP/log" &
   PID=$!
   for _ in $(seq 50); do curl -sf http://127.0.0.1:18080/healthz >/dev/null 2>&1 && break; sleep 0.1; done
-  printf '%-40s ' "$1"
-  local before after line requests
-  local store store_before store_after
-  store=$(grep -l payglot-store /proc/"$PID"/task/*/comm | head -1 | xargs dirname)
-  before=$(cpu_ticks "$PID")
-  store_before=$(awk '{print $14 + $15}' "$store/stat")
-  line=$(wrk -t2 -c64 -d"${SECS}s" -s crates/sandbox/bench/post.lua http://127.0.0.1:18080/v1/payments | tail -1)
-  after=$(cpu_ticks "$PID")
-  store_after=$(awk '{print $14 + $15}' "$store/stat")
+}
+# utime + stime of a process or thread, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "$1/stat"; }
+us_per() { echo $(( ($1) * 1000000 / $(getconf CLK_TCK) / $2 )); }
+run() { # label db connections
+  rm -f "$TMP/bench.db"*
+  start "$2" --rate-limit 100000000
+  printf '%-44s ' "$1, c$3"
+  # The SQLite store thread, if there is one (the in-process store has none).
+  local store before after line requests store_before store_after store_part=""
+  store=$(grep -l payglot-store /proc/"$PID"/task/*/comm 2>/dev/null | head -1 | xargs -r dirname || true)
+  before=$(cpu_ticks /proc/"$PID")
+  [ -n "$store" ] && store_before=$(cpu_ticks "$store")
+  line=$(wrk -t2 -c"$3" -d"${SECS}s" -s crates/sandbox/bench/post.lua http://127.0.0.1:18080/v1/payments | tail -1)
+  after=$(cpu_ticks /proc/"$PID")
   requests=$(echo "$line" | sed 's/requests \([0-9]*\),.*/\1/')
+  if [ -n "$store" ]; then
+    store_after=$(cpu_ticks "$store")
+    store_part=", store thread $(us_per "store_after - store_before" "$requests") us/request"
+  fi
   # The server's own CPU time per request (user + system, all threads): less sensitive than
-  # req/s to what else the machine is doing; and the store thread's part of it.
-  echo "$line, server CPU $(( (after - before) * 1000000 / $(getconf CLK_TCK) / requests )) us/request," \
-    "store thread $(( (store_after - store_before) * 1000000 / $(getconf CLK_TCK) / requests )) us/request"
+  # req/s to what else the machine is doing; and the SQLite store thread's part of it.
+  echo "$line, server CPU $(us_per "after - before" "$requests") us/request$store_part"
   kill -INT "$PID"; wait "$PID" || true
 }
-# utime + stime of a process, in clock ticks.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Baseline: the same server answering GET /healthz (auth-free, one store round trip, no write).
-./target/release/payglot serve --addr 127.0.0.1:18080 --db :memory: --instant >"$TMP/out" 2>"$TMP/log" &
-PID=$!
-for _ in $(seq 50); do curl -sf http://127.0.0.1:18080/healthz >/dev/null 2>&1 && break; sleep 0.1; done
-printf '%-40s ' "baseline GET /healthz"
-wrk -t2 -c64 -d"${SECS}s" --latency http://127.0.0.1:18080/healthz | grep -E "Requests/sec|99%" | tr -s ' ' | tr '\n' ' '; echo
+start :memory:
+for c in $CONNS; do
+  printf '%-44s ' "baseline GET /healthz, c$c"
+  wrk -t2 -c"$c" -d"${SECS}s" --latency http://127.0.0.1:18080/healthz | grep -E "Requests/sec|99%" | tr -s ' ' | tr '\n' ' '; echo
+done
 kill -INT "$PID"; wait "$PID" || true
-RUST_LOG=warn run "memory store" ":memory:"
-RUST_LOG=warn run "SQLite file store" "$TMP/bench.db"
+for c in $CONNS; do
+  for s in $STORES; do
+    case "$s" in
+      :memory:) RUST_LOG=warn run "in-process store (:memory:)" :memory: "$c" ;;
+      :sqlite-memory:) RUST_LOG=warn run "SQLite in memory (:sqlite-memory:)" :sqlite-memory: "$c" ;;
+      file) RUST_LOG=warn run "SQLite file store" "$TMP/bench.db" "$c" ;;
+    esac
+  done
+done
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -11,8 +11,9 @@ use tokio::sync::{Notify, watch};
 
 use crate::auth::{Auth, Principal};
 use crate::config::{Config, StatusClock};
+use crate::db::Db;
 use crate::errors::{ApiError, Style};
-use crate::idempotency::{self, OneJobIdempotency, SqliteIdempotency};
+use crate::idempotency::{self, OneJobIdempotency, StoreIdempotency};
 use crate::payments::{self, NewPayment, Payment, Status};
 use crate::scenario::{Decision, Facts};
 use crate::store::{Store, StoreError};
@@ -36,7 +37,7 @@ pub struct App {
 pub type Render = Box<dyn FnOnce(&Payment) -> StoredResponse + Send>;
 
 /// Work done in the transaction that inserts a payment.
-pub type Hook = Box<dyn FnOnce(&rusqlite::Connection, &Payment) -> Result<(), StoreError> + Send>;
+pub type Hook = Box<dyn FnOnce(&dyn Db, &Payment) -> Result<(), StoreError> + Send>;
 
 /// The answer to a create request.
 #[derive(Debug)]
@@ -149,7 +150,7 @@ impl App {
                     Err(e) => return Ok(Attempt::Refused(e)),
                 };
                 let after_unavailable = match &ticket {
-                    Some(ticket) => idempotency::take_unavailable(c, &scope, ticket.key().as_str())?,
+                    Some(ticket) => c.take_unavailable(&scope, ticket.key().as_str())?,
                     None => false,
                 };
                 // The .03 row needs no payment: decide it before touching payments.
@@ -165,12 +166,12 @@ impl App {
                         let key = ticket.key().as_str().to_owned();
                         Idempotency::new(policy, OneJobIdempotency).abandon(ticket);
                         job_error()?;
-                        idempotency::mark_unavailable(c, &scope, &key)?;
+                        c.mark_unavailable(&scope, &key)?;
                     }
                     return Ok(Attempt::Unavailable(retry_after));
                 }
                 let duplicate = match new.end_to_end_id.as_deref() {
-                    Some(e2e) => payments::end_to_end_id_seen(c, &owner, &new.debtor_account, e2e)?,
+                    Some(e2e) => c.end_to_end_id_seen(&owner, &new.debtor_account, e2e)?,
                     None => false,
                 };
                 let decision = scenarios.decide(&Facts {
@@ -251,7 +252,7 @@ impl App {
         job: F,
     ) -> Result<Created, ApiError>
     where
-        F: FnOnce(&rusqlite::Connection) -> Result<StoredResponse, StoreError> + Send + 'static,
+        F: FnOnce(&dyn Db) -> Result<StoredResponse, StoreError> + Send + 'static,
     {
         let Idem { policy, operation, key, fingerprint } = idem;
         policy.check_key(key.as_deref()).map_err(|e| idempotency_error(&e, style))?;
@@ -259,7 +260,7 @@ impl App {
         let outcome = self
             .store
             .call(move |_| {
-                let idem = Idempotency::new(policy, SqliteIdempotency);
+                let idem = Idempotency::new(policy, StoreIdempotency);
                 let begun = idem.begin(&scope, key.as_deref(), fingerprint);
                 job_error()?;
                 Ok(begun)
@@ -278,7 +279,7 @@ impl App {
             .call(move |c| {
                 let response = job(c)?;
                 if let Some(ticket) = ticket {
-                    Idempotency::new(policy, SqliteIdempotency).complete(ticket, response.clone());
+                    Idempotency::new(policy, StoreIdempotency).complete(ticket, response.clone());
                     job_error()?;
                 }
                 Ok(response)
@@ -291,7 +292,7 @@ impl App {
                     let _ = self
                         .store
                         .call(move |_| {
-                            Idempotency::new(policy, SqliteIdempotency).abandon(ticket);
+                            Idempotency::new(policy, StoreIdempotency).abandon(ticket);
                             job_error()
                         })
                         .await;
@@ -304,7 +305,7 @@ impl App {
     /// One payment of `owner`.
     pub async fn payment(&self, owner: &Principal, id: &str) -> Result<Option<Payment>, StoreError> {
         let (o, id) = (owner.0.clone(), id.to_owned());
-        self.store.call(move |c| payments::get(c, &o, &id)).await
+        self.store.call(move |c| c.payment(&o, &id)).await
     }
 
     /// Move a payment along the clock from `from`: RCVD → ACTC → ACSC.

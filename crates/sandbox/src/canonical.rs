@@ -81,22 +81,7 @@ pub fn single_creditor_name(pi: &PaymentInitiation) -> Option<String> {
 /// A hook keeping the creditor's name beside the payment (Open Banking's responses need it).
 pub fn name_hook(name: Option<String>) -> Option<crate::app::Hook> {
     let name = name?;
-    Some(Box::new(move |c: &rusqlite::Connection, p: &Payment| {
-        c.prepare_cached("INSERT OR REPLACE INTO payment_names (payment_id, creditor_name) VALUES (?1, ?2)")?
-            .execute(rusqlite::params![p.id, name])?;
-        Ok(())
-    }))
-}
-
-/// The creditor's name kept for a payment.
-pub fn stored_creditor_name(
-    c: &rusqlite::Connection,
-    payment_id: &str,
-) -> Result<Option<String>, crate::store::StoreError> {
-    use rusqlite::OptionalExtension;
-    Ok(c.prepare_cached("SELECT creditor_name FROM payment_names WHERE payment_id = ?1")?
-        .query_row([payment_id], |r| r.get(0))
-        .optional()?)
+    Some(Box::new(move |db: &dyn crate::db::Db, p: &Payment| db.set_creditor_name(&p.id, &name)))
 }
 
 /// Every transfer of an initiation, in order.

@@ -10,16 +10,23 @@ use crate::scenario::Scenarios;
 /// Where the store lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DbPath {
-    /// `:memory:` — gone when the server stops.
+    /// `:memory:` — the in-process store; gone when the server stops.
     Memory,
+    /// `:sqlite-memory:` — SQLite in memory (the same SQL as a file store, nothing on disk);
+    /// gone when the server stops. For tests and comparisons.
+    SqliteMemory,
     /// A SQLite file; everything survives a restart.
     File(PathBuf),
 }
 
 impl DbPath {
-    /// `:memory:` or a file path, as given to `--db`.
+    /// `:memory:`, `:sqlite-memory:` or a file path, as given to `--db`.
     pub fn parse(text: &str) -> Self {
-        if text == ":memory:" { Self::Memory } else { Self::File(PathBuf::from(text)) }
+        match text {
+            ":memory:" => Self::Memory,
+            ":sqlite-memory:" => Self::SqliteMemory,
+            _ => Self::File(PathBuf::from(text)),
+        }
     }
 }
 

@@ -12,8 +12,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, Row, params};
-
+use crate::db::Db;
 use crate::payments::{Payment, new_id};
 use crate::store::StoreError;
 
@@ -33,81 +32,57 @@ pub(crate) fn about(kind: &'static str, payment: &Payment) -> Raised {
 
 /// Store `events` (all about `payment`) and queue one delivery per event and enabled endpoint
 /// of the owner. Returns how many deliveries were queued.
-pub(crate) fn store(conn: &Connection, payment: &Payment, events: &[Raised]) -> Result<usize, StoreError> {
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO events (id, type, owner, payment_id, created_at, data, position) VALUES (?1, ?2, ?3, ?4, ?5, '', ?6)",
-    )?;
+pub(crate) fn store(db: &dyn Db, payment: &Payment, events: &[Raised]) -> Result<usize, StoreError> {
     for e in events {
-        let position = i64::try_from(e.position).unwrap_or(i64::MAX);
-        insert.execute(params![e.id, e.kind, payment.owner, payment.id, e.at, position])?;
+        db.insert_event(&payment.owner, &payment.id, &e.id, e.kind, &e.at, e.position)?;
     }
-    let endpoints: Vec<String> = conn
-        .prepare_cached("SELECT id FROM webhook_endpoints WHERE owner = ?1 AND enabled = 1 ORDER BY seq")?
-        .query_map([&payment.owner], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+    let endpoints = db.enabled_endpoints(&payment.owner)?;
     if endpoints.is_empty() {
         return Ok(0);
     }
     let now_ms = crate::webhooks::unix_ms();
-    let mut queue = conn.prepare_cached(
-        "INSERT INTO webhook_deliveries (id, endpoint_id, event_id, state, attempts, next_attempt_ms, created_at, updated_at)
-         VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?5, ?5)",
-    )?;
     for e in events {
         for endpoint in &endpoints {
-            queue.execute(params![new_id("dlv"), endpoint, e.id, now_ms, e.at])?;
+            db.queue_delivery(&new_id("dlv"), endpoint, &e.id, now_ms, &e.at)?;
         }
     }
     Ok(events.len() * endpoints.len())
 }
 
 /// Record an event about `payment` as it is now and queue its deliveries; how many were queued.
-pub(crate) fn raise(conn: &Connection, kind: &'static str, payment: &Payment) -> Result<usize, StoreError> {
-    store(conn, payment, &[about(kind, payment)])
+pub(crate) fn raise(db: &dyn Db, kind: &'static str, payment: &Payment) -> Result<usize, StoreError> {
+    store(db, payment, &[about(kind, payment)])
 }
-
-/// The columns of an event row that [`StoredEvent::from_row`] reads, for a query over
-/// `events AS e`.
-pub(crate) const COLUMNS: &str = "e.id, e.type, e.owner, e.payment_id, e.created_at, e.data, e.position";
 
 /// An event row as stored.
 #[derive(Debug, Clone)]
-pub(crate) struct StoredEvent {
-    pub(crate) id: String,
-    pub(crate) kind: String,
-    owner: String,
-    pub(crate) payment_id: String,
-    pub(crate) created_at: String,
-    data: String,
+pub struct StoredEvent {
+    /// `evt_...`.
+    pub id: String,
+    /// `payment.created` or `payment.status_changed`.
+    pub kind: String,
+    /// The payment's owner.
+    pub owner: String,
+    /// The payment it is about.
+    pub payment_id: String,
+    /// When (RFC 3339).
+    pub created_at: String,
+    /// The stored body of rows written before `position` (empty in newer rows).
+    pub data: String,
     /// How many statuses the payment had when the event was raised (NULL in old rows).
-    pub(crate) position: Option<i64>,
-}
-
-impl StoredEvent {
-    /// Read [`COLUMNS`] starting at column `first`.
-    pub(crate) fn from_row(r: &Row<'_>, first: usize) -> rusqlite::Result<Self> {
-        Ok(Self {
-            id: r.get(first)?,
-            kind: r.get(first + 1)?,
-            owner: r.get(first + 2)?,
-            payment_id: r.get(first + 3)?,
-            created_at: r.get(first + 4)?,
-            data: r.get(first + 5)?,
-            position: r.get(first + 6)?,
-        })
-    }
+    pub position: Option<i64>,
 }
 
 /// Renders event bodies, reading each payment once.
 pub(crate) struct Bodies<'c> {
-    conn: &'c Connection,
+    db: &'c dyn Db,
     payments: HashMap<String, Payment>,
 }
 
 impl<'c> Bodies<'c> {
-    /// A renderer reading payments through `conn`.
-    pub(crate) fn new(conn: &'c Connection) -> Self {
-        Self { conn, payments: HashMap::new() }
+    /// A renderer reading payments through `db`.
+    pub(crate) fn new(db: &'c dyn Db) -> Self {
+        Self { db, payments: HashMap::new() }
     }
 
     /// The webhook body of `event`: its stored data, or rendered from its payment as it was.
@@ -115,7 +90,7 @@ impl<'c> Bodies<'c> {
         let Some(position) = event.position else { return Ok(event.data.clone()) };
         let corrupt = || StoreError::Corrupt(format!("event {} is about a missing payment state", event.id));
         if !self.payments.contains_key(&event.payment_id) {
-            let payment = crate::payments::get(self.conn, &event.owner, &event.payment_id)?.ok_or_else(corrupt)?;
+            let payment = self.db.payment(&event.owner, &event.payment_id)?.ok_or_else(corrupt)?;
             self.payments.insert(event.payment_id.clone(), payment);
         }
         let payment = self.payments.get(&event.payment_id).ok_or_else(corrupt)?;
@@ -171,15 +146,10 @@ pub struct Event {
 }
 
 /// Events of `owner`, oldest first, optionally for one payment.
-pub fn list(conn: &Connection, owner: &str, payment_id: Option<&str>) -> Result<Vec<Event>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM events AS e WHERE e.owner = ?1 AND (?2 IS NULL OR e.payment_id = ?2) ORDER BY e.seq"
-    ))?;
-    let rows = stmt.query_map(params![owner, payment_id], |r| StoredEvent::from_row(r, 0))?;
-    let mut bodies = Bodies::new(conn);
+pub fn list(db: &dyn Db, owner: &str, payment_id: Option<&str>) -> Result<Vec<Event>, StoreError> {
+    let mut bodies = Bodies::new(db);
     let mut out = Vec::new();
-    for row in rows {
-        let e = row?;
+    for e in db.events(owner, payment_id)? {
         let body = bodies.body(&e)?;
         out.push(Event { id: e.id, kind: e.kind, payment_id: e.payment_id, created_at: e.created_at, body });
     }

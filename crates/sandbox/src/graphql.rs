@@ -40,12 +40,12 @@ use payglot_graphql::{
     FieldError, GraphqlService, Initiated, Initiation, Limits, Page, PaymentFilter, PaymentStore, RequestContext,
     StatusChange, StoreError, StoredPayment,
 };
-use rusqlite::{OptionalExtension, params};
 use serde_json::json;
 use tokio::sync::broadcast;
 
 use crate::app::{App, Idem, Render};
 use crate::auth::Principal;
+use crate::db::PageFilter;
 use crate::errors::{ApiError, Style};
 use crate::payments::{self, NewPayment, Payment};
 use payglot_rest::idempotency::{Fingerprint, Policy, StoredResponse};
@@ -336,42 +336,16 @@ impl PaymentStore for SandboxStore {
     async fn payments(&self, filter: &PaymentFilter, after: Option<&str>, first: usize) -> Result<Page, StoreError> {
         let owner = self.owner()?.0.clone();
         let after = after.map(str::to_owned);
-        let statuses = (!filter.statuses.is_empty())
-            .then(|| format!(",{},", filter.statuses.iter().map(PaymentStatus::as_str).collect::<Vec<_>>().join(",")));
+        let statuses: Vec<String> = filter.statuses.iter().map(|s| s.as_str().to_owned()).collect();
         let e2e = filter.end_to_end_id.clone();
-        let limit = i64::try_from(first).unwrap_or(i64::MAX).saturating_add(1);
+        let limit = first.saturating_add(1);
         let found = self
             .app
             .store
             .call(move |c| {
-                let start: i64 = match &after {
-                    Some(id) => match c
-                        .query_row("SELECT seq FROM payments WHERE id = ?1 AND owner = ?2", params![id, &*owner], |r| {
-                            r.get(0)
-                        })
-                        .optional()?
-                    {
-                        Some(seq) => seq,
-                        None => return Ok(None),
-                    },
-                    None => 0,
-                };
-                let mut stmt = c.prepare_cached(
-                    "SELECT id FROM payments WHERE owner = ?1 AND seq > ?2
-                       AND (?3 IS NULL OR instr(?3, ',' || status || ',') > 0)
-                       AND (?4 IS NULL OR end_to_end_id = ?4)
-                     ORDER BY seq LIMIT ?5",
-                )?;
-                let ids = stmt
-                    .query_map(params![&*owner, start, statuses, e2e, limit], |r| r.get::<_, String>(0))?
-                    .collect::<Result<Vec<_>, _>>()?;
-                let mut page = Vec::with_capacity(ids.len());
-                for id in ids {
-                    if let Some(p) = payments::get(c, &owner, &id)? {
-                        page.push(p);
-                    }
-                }
-                Ok(Some(page))
+                let statuses: Vec<&str> = statuses.iter().map(String::as_str).collect();
+                let filter = PageFilter { statuses: &statuses, end_to_end_id: e2e.as_deref() };
+                c.payments_after(&owner, after.as_deref(), &filter, limit)
             })
             .await
             .map_err(|e| store_failure(&e))?
@@ -418,16 +392,7 @@ type EventRow = (i64, String, i64);
 async fn poll_events(app: Arc<App>, owner: String, since: String, sender: broadcast::Sender<StatusChange>) {
     // The last event raised before the subscription: events are appended in time order.
     let before = since.clone();
-    let start = app
-        .store
-        .call(move |c| {
-            Ok(c.query_row("SELECT seq FROM events WHERE created_at < ?1 ORDER BY seq DESC LIMIT 1", [before], |r| {
-                r.get::<_, i64>(0)
-            })
-            .optional()?
-            .unwrap_or(0))
-        })
-        .await;
+    let start = app.store.call(move |c| c.last_event_before(&before)).await;
     let Ok(mut cursor) = start else { return };
     let mut shutdown = app.shutdown.clone();
     loop {
@@ -438,22 +403,10 @@ async fn poll_events(app: Arc<App>, owner: String, since: String, sender: broadc
         let rows: Result<Vec<EventRow>, _> = app
             .store
             .call(move |c| {
-                let mut stmt = c.prepare_cached(&format!(
-                    // The position of each event is its place in the payment's status history
-                    // (one event per status, the first one RCVD); rows written before events
-                    // recorded it count the payment's earlier events.
-                    "SELECT e.seq, COALESCE(e.position, (SELECT COUNT(*) FROM events AS earlier
-                       WHERE earlier.payment_id = e.payment_id AND earlier.seq <= e.seq)), {}
-                     FROM events AS e WHERE e.owner = ?1 AND e.seq > ?2 ORDER BY e.seq LIMIT 256",
-                    crate::events::COLUMNS
-                ))?;
-                let rows = stmt.query_map(params![o, cursor], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, crate::events::StoredEvent::from_row(r, 2)?))
-                })?;
+                let rows = c.events_after(&o, cursor, 256)?;
                 let mut bodies = crate::events::Bodies::new(c);
                 let mut out = Vec::new();
-                for row in rows {
-                    let (seq, position, event) = row?;
+                for (seq, position, event) in rows {
                     out.push((seq, bodies.body(&event)?, position));
                 }
                 Ok(out)

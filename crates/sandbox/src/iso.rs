@@ -27,7 +27,6 @@ use payglot_core_model::outcome::Condition;
 use payglot_core_model::{Codec, Max35Text, Message, PaymentInfoStatus};
 use payglot_iso20022::{Iso20022Codec, IsoMessage};
 use payglot_rest::idempotency::{Fingerprint, Policy};
-use rusqlite::params;
 use serde::Deserialize;
 
 use crate::app::{App, Idem, Render};
@@ -115,9 +114,7 @@ pub(crate) async fn initiate(
         .store
         .call(move |c| {
             ids.iter()
-                .map(|id| {
-                    crate::payments::get(c, &owner, id)?.ok_or_else(|| StoreError::Corrupt(format!("payment {id}")))
-                })
+                .map(|id| c.payment(&owner, id)?.ok_or_else(|| StoreError::Corrupt(format!("payment {id}"))))
                 .collect::<Result<Vec<Payment>, StoreError>>()
         })
         .await
@@ -185,11 +182,8 @@ pub(crate) async fn statement(
         None => chrono::Utc::now().date_naive(),
     };
     let (owner, acc) = (principal.0.clone(), account.clone());
-    let payments = app
-        .store
-        .call(move |c| crate::payments::for_account(c, &owner, &acc))
-        .await
-        .map_err(|e| restyle(e.into(), None))?;
+    let payments =
+        app.store.call(move |c| c.payments_for_account(&owner, &acc)).await.map_err(|e| restyle(e.into(), None))?;
     let statement = canonical::statement(&account, &payments, date)
         .ok_or_else(|| error(Condition::NotFound, "no bookings on this account", None))?;
     Ok(xml(StatusCode::OK, encode(IsoMessage::Camt053V08, &Message::Statement(statement))?))
@@ -221,20 +215,7 @@ pub(crate) async fn notifications(
     let owner = principal.0.clone();
     let payments = app
         .store
-        .call(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT id FROM payments WHERE owner = ?1 AND status = 'ACSC' AND updated_at > ?2
-                 ORDER BY updated_at, seq LIMIT ?3",
-            )?;
-            let ids = stmt
-                .query_map(params![owner, since, NOTIFICATIONS_PAGE], |r| r.get::<_, String>(0))?
-                .collect::<Result<Vec<String>, _>>()?;
-            let mut out = Vec::with_capacity(ids.len());
-            for id in ids {
-                out.extend(crate::payments::get(c, &owner, &id)?);
-            }
-            Ok(out)
-        })
+        .call(move |c| c.settled_since(&owner, &since, NOTIFICATIONS_PAGE))
         .await
         .map_err(|e| restyle(e.into(), None))?;
     let Some(notification) = canonical::notifications(&payments) else {

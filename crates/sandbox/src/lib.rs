@@ -33,16 +33,19 @@ pub mod auth;
 mod berlin;
 pub mod canonical;
 pub mod config;
+pub mod db;
 pub mod errors;
 pub mod events;
 mod graphql;
 pub mod idempotency;
 mod iso;
+mod memory;
 mod openbanking;
 pub mod payments;
 mod rest;
 pub mod scenario;
 mod soap;
+mod sql;
 pub mod store;
 pub mod verify;
 pub mod webhooks;
@@ -133,7 +136,7 @@ impl Server {
             None
         };
         let (store, store_thread) = store::Store::open(&config.db)?;
-        store.call(idempotency::drop_in_flight).await?;
+        store.call(|db| idempotency::drop_in_flight(db)).await?;
         let listener =
             TcpListener::bind(config.addr).await.map_err(|source| ServeError::Bind { addr: config.addr, source })?;
         let dispatcher = webhooks::Dispatcher::new(store.clone(), config.webhooks)?;
@@ -165,7 +168,7 @@ impl Server {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
         let Self { listener, app, router, store_thread, dispatcher, shutdown_tx, .. } = self;
         // Resume the clock of payments left open by a previous run.
-        if let Ok(open) = app.store.call(payments::open_payments).await {
+        if let Ok(open) = app.store.call(|db| db.open_payments()).await {
             for (id, owner, status) in open {
                 app.schedule(owner, id, status);
             }

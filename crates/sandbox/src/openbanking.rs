@@ -24,11 +24,11 @@ use payglot_core_model::outcome::Condition;
 use payglot_core_model::{Codec, DateTime, Message, MessageId};
 use payglot_rest::idempotency::{Fingerprint, Policy};
 use payglot_rest::{HttpContext, RestOpenBankingUk};
-use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
 
 use crate::app::{App, Hook, Idem, Render};
 use crate::auth::Principal;
+use crate::db::{ConsentRow, Db};
 use crate::errors::{ApiError, Style};
 use crate::payments::{Payment, Status, new_id, now};
 use crate::rest::{body_or_413, decode_error, encode_lossy, limits, respond, stored};
@@ -158,11 +158,7 @@ pub(crate) async fn create_consent(
         .run_idempotent(&principal, version.style(), idem, move |c| {
             let id = new_id("obc");
             let at = now();
-            c.prepare_cached(
-                "INSERT INTO ob_consents (id, owner, version, initiation, status, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, 'Authorised', ?5, ?5)",
-            )?
-            .execute(params![id, &*owner, version.label(), initiation.to_string(), at])?;
+            c.insert_consent(&id, &owner, version.label(), &initiation.to_string(), &at)?;
             let doc = json!({
                 "Data": {
                     "ConsentId": id,
@@ -181,17 +177,6 @@ pub(crate) async fn create_consent(
     Ok(with_interaction_id(respond(created.response, created.replayed), &interaction))
 }
 
-/// A stored consent: version, `Initiation` JSON, status, payment id.
-type Consent = (String, String, String, Option<String>, String, String);
-
-fn consent(c: &rusqlite::Connection, owner: &str, id: &str) -> Result<Option<Consent>, StoreError> {
-    Ok(c.prepare_cached(
-        "SELECT version, initiation, status, payment_id, created_at, updated_at FROM ob_consents WHERE id = ?1 AND owner = ?2",
-    )?
-    .query_row(params![id, owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
-    .optional()?)
-}
-
 /// `GET /open-banking/{version}/pisp/domestic-payment-consents/{ConsentId}`.
 pub(crate) async fn get_consent(
     State(app): State<Arc<App>>,
@@ -201,8 +186,8 @@ pub(crate) async fn get_consent(
 ) -> Result<Response, ApiError> {
     let version = Version::parse(&version)?;
     let (owner, cid) = (principal.0.clone(), id.clone());
-    let found = app.store.call(move |c| consent(c, &owner, &cid)).await.map_err(|e| restyle(e.into(), version))?;
-    let Some((_, initiation, status, _, created, updated)) = found else {
+    let found = app.store.call(move |c| c.consent(&owner, &cid)).await.map_err(|e| restyle(e.into(), version))?;
+    let Some(ConsentRow { initiation, status, created_at: created, updated_at: updated, .. }) = found else {
         return Err(refused(version, Condition::NotFound, "no such consent"));
     };
     let initiation: Value = serde_json::from_str(&initiation).unwrap_or(Value::Null);
@@ -288,13 +273,13 @@ pub(crate) async fn create_payment(
     let initiation = decoded.doc.pointer("/Data/Initiation").cloned().unwrap_or(Value::Null);
     // Check the consent first for a clear answer; the hook checks again atomically.
     let (owner, cid) = (principal.0.clone(), consent_id.clone());
-    let found = app.store.call(move |c| consent(c, &owner, &cid)).await.map_err(|e| restyle(e.into(), version))?;
+    let found = app.store.call(move |c| c.consent(&owner, &cid)).await.map_err(|e| restyle(e.into(), version))?;
     match &found {
         None => return Err(refused(version, Condition::InvalidRequest, "/Data/ConsentId: no such consent")),
-        Some((v, ..)) if v != version.label() => {
+        Some(ConsentRow { version: v, .. }) if v != version.label() => {
             return Err(refused(version, Condition::InvalidRequest, "/Data/ConsentId: a consent of another version"));
         }
-        Some((_, stored_initiation, ..))
+        Some(ConsentRow { initiation: stored_initiation, .. })
             if serde_json::from_str::<Value>(stored_initiation).ok() != Some(initiation.clone()) =>
         {
             return Err(refused(
@@ -319,14 +304,8 @@ pub(crate) async fn create_payment(
         });
     let (owner, cid) = (principal.0.to_string(), consent_id);
     let name_hook = crate::canonical::name_hook(crate::canonical::single_creditor_name(&decoded.initiation));
-    let hook: Hook = Box::new(move |c: &rusqlite::Connection, p: &Payment| {
-        let n = c
-            .prepare_cached(
-                "UPDATE ob_consents SET status = 'Consumed', payment_id = ?3, updated_at = ?4
-                 WHERE id = ?1 AND owner = ?2 AND status = 'Authorised'",
-            )?
-            .execute(params![cid, owner, p.id, now()])?;
-        if n != 1 {
+    let hook: Hook = Box::new(move |c: &dyn Db, p: &Payment| {
+        if !c.consume_consent(&cid, &owner, &p.id, &now())? {
             return Err(StoreError::Refused("/Data/ConsentId: the consent was already used".into()));
         }
         match name_hook {
@@ -354,14 +333,9 @@ pub(crate) async fn get_payment(
     let found = app
         .store
         .call(move |c| {
-            let payment = crate::payments::get(c, &owner, &pid)?;
-            let consent: Option<(String, String)> = c
-                .prepare_cached(
-                    "SELECT id, initiation FROM ob_consents WHERE payment_id = ?1 AND owner = ?2 AND version = ?3",
-                )?
-                .query_row(params![pid, owner, version.label()], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            let name = crate::canonical::stored_creditor_name(c, &pid)?;
+            let payment = c.payment(&owner, &pid)?;
+            let consent = c.consent_of_payment(&pid, &owner, version.label())?;
+            let name = c.creditor_name(&pid)?;
             Ok(payment.map(|p| (p, consent, name)))
         })
         .await

@@ -1,11 +1,11 @@
 //! Payments as the sandbox stores them, whatever style created them: the record, its status
-//! history, the events it raises, and the SQL that reads and writes them (run on the store
-//! thread).
+//! history, and the changes that create and move them (with the events they raise), run in a
+//! store job over either backend ([`Db`]).
 
-use payglot_core_model::{Currency, Decimal, Money};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use payglot_core_model::Money;
 use serde::{Deserialize, Serialize};
 
+use crate::db::Db;
 use crate::store::StoreError;
 
 /// The statuses the sandbox uses (ISO ExternalPaymentTransactionStatus1Code).
@@ -144,131 +144,6 @@ pub fn new_id(prefix: &str) -> String {
     id
 }
 
-const COLUMNS: &str = "id, owner, style, status, reason, amount, currency, debtor_account, creditor_account, end_to_end_id, reference, created_at, updated_at, history";
-
-fn payment_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Payment, StoreError>> {
-    let status: String = row.get(3)?;
-    let amount: String = row.get(5)?;
-    let currency: String = row.get(6)?;
-    let (id, owner, style, reason) = (row.get(0)?, row.get(1)?, row.get(2)?, row.get(4)?);
-    let (debtor_account, creditor_account) = (row.get(7)?, row.get(8)?);
-    let (end_to_end_id, reference, created_at, updated_at) = (row.get(9)?, row.get(10)?, row.get(11)?, row.get(12)?);
-    let history: Option<String> = row.get(13)?;
-    let history = history.map_or(Ok(Vec::new()), |h| {
-        serde_json::from_str(&h).map_err(|e| StoreError::Corrupt(format!("status history: {e}")))
-    });
-    let status = Status::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status}")));
-    let money = Currency::parse(&currency).map_err(|e| StoreError::Corrupt(e.to_string())).and_then(|currency| {
-        let amount: Decimal = amount.parse().map_err(|_| StoreError::Corrupt("amount".into()))?;
-        Money::new(amount, currency).map_err(|e| StoreError::Corrupt(e.to_string()))
-    });
-    Ok(status.and_then(|status| {
-        Ok(Payment {
-            id,
-            owner,
-            style,
-            status,
-            reason,
-            amount: money?,
-            debtor_account,
-            creditor_account,
-            end_to_end_id,
-            reference,
-            created_at,
-            updated_at,
-            history: history?,
-        })
-    }))
-}
-
-/// Fill in the history of a payment written before histories were kept in the payment's row
-/// (those rows have none there; every payment has at least its RCVD).
-fn with_history(conn: &Connection, mut payment: Payment) -> Result<Payment, StoreError> {
-    if payment.history.is_empty() {
-        payment.history = history_rows(conn, &payment.id)?;
-    }
-    Ok(payment)
-}
-
-/// The status history as `status_history` rows (payments written before the `history` column).
-fn history_rows(conn: &Connection, id: &str) -> Result<Vec<StatusChange>, StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT status, reason, at FROM status_history WHERE payment_id = ?1 ORDER BY seq")?;
-    let rows =
-        stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, String>(2)?)))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (status, reason, at) = row?;
-        let status = Status::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?;
-        out.push(StatusChange { status, reason, at });
-    }
-    Ok(out)
-}
-
-/// One payment of `owner` by id, with its history.
-pub fn get(conn: &Connection, owner: &str, id: &str) -> Result<Option<Payment>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM payments WHERE id = ?1 AND owner = ?2"))?;
-    let Some(found) = stmt.query_row(params![id, owner], payment_from_row).optional()? else { return Ok(None) };
-    Ok(Some(with_history(conn, found?)?))
-}
-
-/// Payments of `owner`, newest first, `limit` at most, before the cursor `before` (a payment id).
-pub fn list(conn: &Connection, owner: &str, limit: u32, before: Option<&str>) -> Result<Vec<Payment>, StoreError> {
-    let before_seq: i64 = match before {
-        Some(id) => conn
-            .query_row("SELECT seq FROM payments WHERE id = ?1 AND owner = ?2", params![id, owner], |r| r.get(0))
-            .optional()?
-            .unwrap_or(i64::MAX),
-        None => i64::MAX,
-    };
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM payments WHERE owner = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3"
-    ))?;
-    let rows = stmt.query_map(params![owner, before_seq, limit], payment_from_row)?;
-    let mut out = Vec::new();
-    for row in rows {
-        out.push(with_history(conn, row??)?);
-    }
-    Ok(out)
-}
-
-/// Payments of `owner` that debit or credit `account`, oldest first.
-pub fn for_account(conn: &Connection, owner: &str, account: &str) -> Result<Vec<Payment>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM payments WHERE owner = ?1 AND (debtor_account = ?2 OR creditor_account = ?2) ORDER BY seq"
-    ))?;
-    let rows = stmt.query_map(params![owner, account], payment_from_row)?;
-    rows.map(|r| r.map_err(StoreError::from).and_then(|p| p)).collect()
-}
-
-/// Count of all payments (tests, health).
-pub fn count(conn: &Connection) -> Result<i64, StoreError> {
-    Ok(conn.query_row("SELECT count(*) FROM payments", [], |r| r.get(0))?)
-}
-
-/// Is there already a payment of `owner` from `debtor` with this end-to-end id?
-pub fn end_to_end_id_seen(conn: &Connection, owner: &str, debtor: &str, e2e: &str) -> Result<bool, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT 1 FROM payments WHERE debtor_account = ?1 AND end_to_end_id = ?2 AND owner = ?3 LIMIT 1",
-    )?;
-    Ok(stmt.query_row(params![debtor, e2e, owner], |_| Ok(())).optional()?.is_some())
-}
-
-/// Payments not yet final (for the clock after a restart): (id, owner, status).
-pub fn open_payments(conn: &Connection) -> Result<Vec<(String, String, Status)>, StoreError> {
-    let mut stmt =
-        conn.prepare("SELECT id, owner, status FROM payments WHERE status IN ('RCVD', 'ACTC') ORDER BY seq")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, owner, status) = row?;
-        if let Some(status) = Status::parse(&status) {
-            out.push((id, owner, status));
-        }
-    }
-    Ok(out)
-}
-
 /// Insert a payment, received (RCVD) and then taken through `steps` at once — RJCT with its
 /// reason for a rejection, ACTC and ACSC for the instant clock — raising `payment.created` and
 /// one `payment.status_changed` per step, each event carrying the payment as it was then.
@@ -277,7 +152,7 @@ pub fn open_payments(conn: &Connection) -> Result<Vec<(String, String, Status)>,
 /// The payment row is written once, in its final state: a payment costs a handful of
 /// statements however many steps it takes.
 pub fn insert(
-    conn: &Connection,
+    db: &dyn Db,
     owner: &str,
     style: &str,
     new: &NewPayment,
@@ -305,27 +180,8 @@ pub fn insert(
         step(&mut payment, status, reason, now());
         events.push(crate::events::about("payment.status_changed", &payment));
     }
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO payments (id, owner, style, status, reason, amount, currency, debtor_account, creditor_account, end_to_end_id, reference, created_at, updated_at, history)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?;
-    stmt.execute(params![
-        payment.id,
-        owner,
-        style,
-        payment.status.code(),
-        payment.reason,
-        new.amount.amount().to_string(),
-        new.amount.currency().code(),
-        new.debtor_account,
-        new.creditor_account,
-        new.end_to_end_id,
-        new.reference,
-        payment.created_at,
-        payment.updated_at,
-        history_json(&payment)?,
-    ])?;
-    let queued = crate::events::store(conn, &payment, &events)?;
+    db.insert_payment(&payment)?;
+    let queued = crate::events::store(db, &payment, &events)?;
     Ok((payment, queued))
 }
 
@@ -337,58 +193,35 @@ fn step(payment: &mut Payment, status: Status, reason: Option<&str>, at: String)
     payment.history.push(StatusChange { status, reason: payment.reason.clone(), at });
 }
 
-/// The status history as stored in the payment's row.
-fn history_json(payment: &Payment) -> Result<String, StoreError> {
-    serde_json::to_string(&payment.history).map_err(|e| StoreError::Corrupt(format!("status history: {e}")))
-}
-
 /// Move `payment` (as read) to `status`, in the store and in memory, raising
 /// `payment.status_changed`. `None`, and nothing changed, when the payment is already final;
 /// else how many webhook deliveries were queued.
 pub fn apply_status(
-    conn: &Connection,
+    db: &dyn Db,
     payment: &mut Payment,
     status: Status,
     reason: Option<&str>,
 ) -> Result<Option<usize>, StoreError> {
     let mut changed = payment.clone();
     step(&mut changed, status, reason, now());
-    let n = conn
-        .prepare_cached(
-            "UPDATE payments SET status = ?1, reason = ?2, updated_at = ?3, history = ?4
-             WHERE id = ?5 AND status IN ('RCVD', 'ACTC')",
-        )?
-        .execute(params![status.code(), reason, changed.updated_at, history_json(&changed)?, payment.id])?;
-    if n == 0 {
+    if !db.update_open_payment(&changed)? {
         return Ok(None);
     }
     *payment = changed;
-    Ok(Some(crate::events::raise(conn, "payment.status_changed", payment)?))
+    Ok(Some(crate::events::raise(db, "payment.status_changed", payment)?))
 }
 
 /// Move a payment of `owner` to `status` (the clock's step): the payment and how many webhook
 /// deliveries were queued. `None` when there is no such payment or it is already final.
 pub fn set_status(
-    conn: &Connection,
+    db: &dyn Db,
     owner: &str,
     id: &str,
     status: Status,
     reason: Option<&str>,
 ) -> Result<Option<(Payment, usize)>, StoreError> {
-    let Some(mut payment) = get(conn, owner, id)? else { return Ok(None) };
-    Ok(apply_status(conn, &mut payment, status, reason)?.map(|queued| (payment, queued)))
-}
-
-/// The latest payment of `owner` with this end-to-end id.
-pub fn by_end_to_end_id(conn: &Connection, owner: &str, e2e: &str) -> Result<Option<Payment>, StoreError> {
-    let id: Option<String> = conn
-        .prepare_cached("SELECT id FROM payments WHERE owner = ?1 AND end_to_end_id = ?2 ORDER BY seq DESC LIMIT 1")?
-        .query_row(params![owner, e2e], |r| r.get(0))
-        .optional()?;
-    match id {
-        Some(id) => get(conn, owner, &id),
-        None => Ok(None),
-    }
+    let Some(mut payment) = db.payment(owner, id)? else { return Ok(None) };
+    Ok(apply_status(db, &mut payment, status, reason)?.map(|queued| (payment, queued)))
 }
 
 #[cfg(test)]

@@ -301,8 +301,7 @@ pub(crate) async fn list_payments(
     let Query(q) = query.map_err(|e| invalid(e.body_text()))?;
     let limit = q.limit.unwrap_or(20).clamp(1, 100);
     let owner = principal.0.clone();
-    let page =
-        app.store.call(move |c| crate::payments::list(c, &owner, limit + 1, q.starting_after.as_deref())).await?;
+    let page = app.store.call(move |c| c.payments_before(&owner, limit + 1, q.starting_after.as_deref())).await?;
     let has_more = page.len() > limit as usize;
     let data: Vec<Value> = page.iter().take(limit as usize).map(payment_json).collect();
     Ok(Json(json!({"object": "list", "data": data, "has_more": has_more})))
@@ -319,7 +318,7 @@ pub(crate) async fn account_transactions(
     check_account("account", &account)?;
     let owner = principal.0.clone();
     let acc = account.clone();
-    let payments = app.store.call(move |c| crate::payments::for_account(c, &owner, &acc)).await?;
+    let payments = app.store.call(move |c| c.payments_for_account(&owner, &acc)).await?;
     canonical::transaction_list(&account, &payments)
         .and_then(|list| encode_lossy(&RestNative, &Message::Statement(list)))
         .map(|b| json_response(StatusCode::OK, b))
@@ -375,7 +374,7 @@ pub(crate) async fn list_endpoints(
     axum::Extension(principal): axum::Extension<Principal>,
 ) -> Result<Json<Value>, ApiError> {
     let owner = principal.0.clone();
-    let endpoints = app.store.call(move |c| crate::webhooks::list_endpoints(c, &owner)).await?;
+    let endpoints = app.store.call(move |c| c.endpoints(&owner)).await?;
     Ok(Json(json!({"object": "list", "data": endpoints})))
 }
 
@@ -386,7 +385,7 @@ pub(crate) async fn list_deliveries(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let owner = principal.0.clone();
-    match app.store.call(move |c| crate::webhooks::list_deliveries(c, &owner, &id)).await? {
+    match app.store.call(move |c| c.deliveries(&owner, &id)).await? {
         Some(deliveries) => Ok(Json(json!({"object": "list", "data": deliveries}))),
         None => Err(ApiError::condition(Condition::NotFound, STYLE, "no such webhook endpoint")),
     }
@@ -459,7 +458,7 @@ pub(crate) async fn oauth_token(
 
 /// `GET /healthz`.
 pub(crate) async fn healthz(State(app): State<Arc<App>>) -> Response {
-    match app.store.call(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?)).await {
+    match app.store.call(|c| c.ping()).await {
         Ok(_) => Json(json!({"status": "ok"})).into_response(),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "store unavailable"}))).into_response(),
     }

@@ -146,7 +146,7 @@ async fn status(app: &App, principal: &Principal, version: SoapVersion, q: &Paym
         (Some(id), _) => app.payment(principal, id.as_str()).await,
         (None, Some(e2e)) => {
             let (owner, e2e) = (principal.0.clone(), e2e.as_str().to_owned());
-            app.store.call(move |c| crate::payments::by_end_to_end_id(c, &owner, &e2e)).await
+            app.store.call(move |c| c.latest_by_end_to_end_id(&owner, &e2e)).await
         }
         (None, None) => {
             return fault_for(

@@ -10,12 +10,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 
 use crate::config::WebhookPolicy;
+use crate::db::{Db, DeliveryUpdate};
 use crate::payments::{new_id, now};
 use crate::store::{Store, StoreError};
 
@@ -77,79 +77,12 @@ pub struct Delivery {
 }
 
 /// Register an endpoint; returns it and its secret.
-pub(crate) fn create_endpoint(conn: &Connection, owner: &str, url: &str) -> Result<(Endpoint, String), StoreError> {
-    let id = new_id("we");
+pub(crate) fn create_endpoint(db: &dyn Db, owner: &str, url: &str) -> Result<(Endpoint, String), StoreError> {
     let secret = crate::verify::new_secret();
-    let at = now();
-    conn.execute(
-        "INSERT INTO webhook_endpoints (id, owner, url, secret, enabled, created_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)",
-        params![id, owner, url, secret, at],
-    )?;
-    Ok((Endpoint { id, url: url.to_owned(), enabled: true, disabled_reason: None, created_at: at }, secret))
-}
-
-/// Endpoints of `owner`.
-pub(crate) fn list_endpoints(conn: &Connection, owner: &str) -> Result<Vec<Endpoint>, StoreError> {
-    let mut stmt = conn.prepare(
-        "SELECT id, url, enabled, disabled_reason, created_at FROM webhook_endpoints WHERE owner = ?1 ORDER BY seq",
-    )?;
-    let rows = stmt.query_map([owner], |r| {
-        Ok(Endpoint {
-            id: r.get(0)?,
-            url: r.get(1)?,
-            enabled: r.get(2)?,
-            disabled_reason: r.get(3)?,
-            created_at: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Deliveries of one endpoint of `owner`, oldest first; `None` if there is no such endpoint.
-pub(crate) fn list_deliveries(
-    conn: &Connection,
-    owner: &str,
-    endpoint: &str,
-) -> Result<Option<Vec<Delivery>>, StoreError> {
-    let exists = conn
-        .query_row("SELECT 1 FROM webhook_endpoints WHERE id = ?1 AND owner = ?2", params![endpoint, owner], |_| Ok(()))
-        .optional()?;
-    if exists.is_none() {
-        return Ok(None);
-    }
-    let mut stmt = conn.prepare(
-        "SELECT d.id, d.event_id, e.type, d.state, d.attempts, d.last_status, d.last_error
-         FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.endpoint_id = ?1 ORDER BY d.seq",
-    )?;
-    let rows = stmt.query_map([endpoint], |r| {
-        Ok(Delivery {
-            id: r.get(0)?,
-            event_id: r.get(1)?,
-            event_type: r.get(2)?,
-            state: r.get(3)?,
-            attempts: r.get(4)?,
-            last_status: r.get(5)?,
-            last_error: r.get(6)?,
-            attempt_log: Vec::new(),
-        })
-    })?;
-    let mut deliveries: Vec<Delivery> = rows.collect::<Result<_, _>>()?;
-    let mut attempts = conn.prepare_cached(
-        "SELECT attempt, at, status_code, error, duration_ms FROM delivery_attempts WHERE delivery_id = ?1 ORDER BY seq",
-    )?;
-    for d in &mut deliveries {
-        let rows = attempts.query_map([&d.id], |r| {
-            Ok(Attempt {
-                attempt: r.get(0)?,
-                at: r.get(1)?,
-                status_code: r.get(2)?,
-                error: r.get(3)?,
-                duration_ms: r.get(4)?,
-            })
-        })?;
-        d.attempt_log = rows.collect::<Result<_, _>>()?;
-    }
-    Ok(Some(deliveries))
+    let endpoint =
+        Endpoint { id: new_id("we"), url: url.to_owned(), enabled: true, disabled_reason: None, created_at: now() };
+    db.insert_endpoint(owner, &endpoint, &secret)?;
+    Ok((endpoint, secret))
 }
 
 /// A delivery leased for an attempt.
@@ -165,35 +98,28 @@ struct Due {
 
 /// Lease up to `limit` due deliveries: push their next attempt time past the attempt timeout so
 /// no other pass picks them while they are in flight.
-fn lease_due(conn: &Connection, now_ms: i64, lease_ms: i64, limit: u32) -> Result<Vec<Due>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT d.id, w.url, w.secret, d.attempts, {}
-         FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id JOIN events e ON e.id = d.event_id
-         WHERE d.state = 'pending' AND d.next_attempt_ms <= ?1 ORDER BY d.next_attempt_ms LIMIT ?2",
-        crate::events::COLUMNS
-    ))?;
-    let rows = stmt.query_map(params![now_ms, limit], |r| {
-        Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, crate::events::StoredEvent::from_row(r, 4)?))
-    })?;
-    let rows: Vec<_> = rows.collect::<Result<_, _>>()?;
-    let mut bodies = crate::events::Bodies::new(conn);
-    let mut lease = conn.prepare_cached("UPDATE webhook_deliveries SET next_attempt_ms = ?1 WHERE id = ?2")?;
+fn lease_due(db: &dyn Db, now_ms: i64, lease_ms: i64, limit: u32) -> Result<Vec<Due>, StoreError> {
+    let rows = db.due_deliveries(now_ms, limit)?;
+    let mut bodies = crate::events::Bodies::new(db);
     let mut due = Vec::with_capacity(rows.len());
-    for (id, url, secret, attempts, event) in rows {
-        lease.execute(params![now_ms + lease_ms, id])?;
-        let body = bodies.body(&event)?;
-        due.push(Due { id, url, secret, event_id: event.id, body, attempts });
+    for row in rows {
+        db.lease_delivery(&row.id, now_ms + lease_ms)?;
+        let body = bodies.body(&row.event)?;
+        due.push(Due {
+            id: row.id,
+            url: row.url,
+            secret: row.secret,
+            event_id: row.event.id,
+            body,
+            attempts: row.attempts,
+        });
     }
     Ok(due)
 }
 
 /// Milliseconds until the next pending delivery is due, if any.
-fn next_due_in(conn: &Connection, now_ms: i64) -> Result<Option<i64>, StoreError> {
-    let next: Option<i64> =
-        conn.query_row("SELECT min(next_attempt_ms) FROM webhook_deliveries WHERE state = 'pending'", [], |r| {
-            r.get(0)
-        })?;
-    Ok(next.map(|n| (n - now_ms).max(0)))
+fn next_due_in(db: &dyn Db, now_ms: i64) -> Result<Option<i64>, StoreError> {
+    Ok(db.next_due_ms()?.map(|n| (n - now_ms).max(0)))
 }
 
 /// The answer of one attempt.
@@ -205,7 +131,7 @@ enum AttemptResult {
 
 /// Record an attempt and decide what comes next.
 fn record(
-    conn: &Connection,
+    db: &dyn Db,
     due: &Due,
     result: &AttemptResult,
     duration_ms: i64,
@@ -217,23 +143,12 @@ fn record(
         AttemptResult::Answer { status, .. } => (Some(*status), None),
         AttemptResult::Error(e) => (None, Some(e.clone())),
     };
-    conn.prepare_cached(
-        "INSERT INTO delivery_attempts (delivery_id, attempt, at, status_code, error, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![due.id, attempt, at, status, error, duration_ms])?;
+    let log = Attempt { attempt, at: at.clone(), status_code: status, error: error.clone(), duration_ms };
+    db.insert_attempt(&due.id, &log)?;
     let (state, next_ms) = match result {
         AttemptResult::Answer { status, .. } if (200..300).contains(status) => ("succeeded", 0),
         AttemptResult::Answer { status: 410, .. } => {
-            conn.execute(
-                "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = 'the endpoint answered 410 Gone'
-                 WHERE id = (SELECT endpoint_id FROM webhook_deliveries WHERE id = ?1)",
-                [&due.id],
-            )?;
-            conn.execute(
-                "UPDATE webhook_deliveries SET state = 'abandoned', updated_at = ?2
-                 WHERE state = 'pending' AND id != ?1 AND endpoint_id = (SELECT endpoint_id FROM webhook_deliveries WHERE id = ?1)",
-                params![due.id, at],
-            )?;
+            db.disable_endpoint_of(&due.id, "the endpoint answered 410 Gone", &at)?;
             ("abandoned", 0)
         }
         _ if attempt >= policy.max_attempts => ("failed", 0),
@@ -242,11 +157,8 @@ fn record(
         }
         AttemptResult::Error(_) => ("pending", unix_ms() + retry_delay_ms(policy, attempt, None)),
     };
-    conn.prepare_cached(
-        "UPDATE webhook_deliveries SET state = ?1, attempts = ?2, next_attempt_ms = ?3, last_status = ?4, last_error = ?5, updated_at = ?6 WHERE id = ?7",
-    )?
-    .execute(params![state, attempt, next_ms, status, error, at, due.id])?;
-    Ok(())
+    let update = DeliveryUpdate { state, attempts: attempt, next_ms, status, error: error.as_deref(), at: &at };
+    db.update_delivery(&due.id, &update)
 }
 
 /// Backoff after `attempt` failures: `base × 2^(attempt-1)`, capped, with "equal jitter" (half

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use futures_util::{SinkExt, StreamExt};
-use payglot_sandbox::{Config, Server, StatusClock};
+use payglot_sandbox::{Config, DbPath, Server, StatusClock};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -121,9 +121,39 @@ fn codes(body: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_store_for_graphql_rest_and_soap() {
-    let s = Running::start(Config::for_tests(&[KEY, OTHER_KEY])).await;
+/// The store a test runs on: every test below runs twice, on the in-process store
+/// (`:memory:`) and on SQLite in memory (`:sqlite-memory:`), so the two backends cannot drift.
+fn on(db: &DbPath, mut config: Config) -> Config {
+    config.db = db.clone();
+    config
+}
+
+/// Two tests per scenario (`<name>::memory`, `<name>::sqlite`), each calling `<name>(db)`.
+macro_rules! on_each_store {
+    ($($name:ident),* $(,)?) => {
+        $(mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn memory() {
+                super::$name(payglot_sandbox::DbPath::Memory).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(payglot_sandbox::DbPath::SqliteMemory).await;
+            }
+        })*
+    };
+}
+
+on_each_store!(
+    one_store_for_graphql_rest_and_soap,
+    auth_idempotency_and_scenarios_in_graphql_terms,
+    graphiql_page_is_public,
+    status_changes_arrive_over_websocket,
+    graphiql_page_runs_a_query_in_headless_chromium
+);
+
+async fn one_store_for_graphql_rest_and_soap(db: DbPath) {
+    let s = Running::start(on(&db, Config::for_tests(&[KEY, OTHER_KEY]))).await;
 
     // REST → GraphQL: same id, status and amount.
     let rest = s
@@ -204,9 +234,8 @@ async fn one_store_for_graphql_rest_and_soap() {
     s.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn auth_idempotency_and_scenarios_in_graphql_terms() {
-    let s = Running::start(Config::for_tests(&[KEY])).await;
+async fn auth_idempotency_and_scenarios_in_graphql_terms(db: DbPath) {
+    let s = Running::start(on(&db, Config::for_tests(&[KEY]))).await;
 
     // No key, a wrong key: 401 with a GraphQL error coded from the outcome table.
     for key in ["", "sk_test_not_a_key_at_all"] {
@@ -258,9 +287,8 @@ async fn auth_idempotency_and_scenarios_in_graphql_terms() {
     s.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn graphiql_page_is_public() {
-    let s = Running::start(Config::for_tests(&[KEY])).await;
+async fn graphiql_page_is_public(db: DbPath) {
+    let s = Running::start(on(&db, Config::for_tests(&[KEY]))).await;
     let response = s.client.get(s.url("/graphql")).send().await.expect("send");
     assert_eq!(response.status(), StatusCode::OK);
     let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -298,9 +326,8 @@ where
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn status_changes_arrive_over_websocket() {
-    let mut config = Config::for_tests(&[KEY]);
+async fn status_changes_arrive_over_websocket(db: DbPath) {
+    let mut config = on(&db, Config::for_tests(&[KEY]));
     config.clock = StatusClock::Stepped { accept: Duration::from_millis(200), settle: Duration::from_millis(200) };
     let s = Running::start(config).await;
 
@@ -341,8 +368,7 @@ async fn status_changes_arrive_over_websocket() {
 
 /// Debian's `chromium` loads the GraphiQL page, whose console runs a query with the key from
 /// the URL fragment; the test reads the answer from the dumped DOM.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn graphiql_page_runs_a_query_in_headless_chromium() {
+async fn graphiql_page_runs_a_query_in_headless_chromium(db: DbPath) {
     let Some(chromium) = ["chromium", "chromium-browser"]
         .iter()
         .find(|name| std::process::Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success()))
@@ -350,7 +376,7 @@ async fn graphiql_page_runs_a_query_in_headless_chromium() {
         println!("skipped: chromium is not installed (apt-get install chromium); CI installs it");
         return;
     };
-    let s = Running::start(Config::for_tests(&[KEY])).await;
+    let s = Running::start(on(&db, Config::for_tests(&[KEY]))).await;
     let created = s
         .rest_create(&json!({"amount": 4242, "currency": "EUR", "source_account": "acc_123456",
                                "destination_account": "acc_789012", "reference": "GIQL-1"}))

@@ -62,6 +62,42 @@ impl Running {
     }
 }
 
+/// The store a test runs on: every test below runs twice, on the in-process store
+/// (`:memory:`) and on SQLite in memory (`:sqlite-memory:`), so the two backends cannot drift.
+fn on(db: &DbPath, mut config: Config) -> Config {
+    config.db = db.clone();
+    config
+}
+
+/// Two tests per scenario (`<name>::memory`, `<name>::sqlite`), each calling `<name>(db)`.
+macro_rules! on_each_store {
+    ($($name:ident),* $(,)?) => {
+        $(mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn memory() {
+                super::$name(payglot_sandbox::DbPath::Memory).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(payglot_sandbox::DbPath::SqliteMemory).await;
+            }
+        })*
+    };
+}
+
+on_each_store!(
+    create_get_list_and_transactions,
+    every_scenario_row,
+    idempotency_replay_mismatch_and_fifty_concurrent_retries,
+    authentication_in_each_style_and_oauth,
+    rate_limit_and_body_limit,
+    webhooks_signed_retried_and_disabled_on_410,
+    graceful_shutdown_finishes_in_flight_requests,
+    bounded_load_no_lost_no_duplicated_payment,
+    soap_initiate_status_wsdl_and_cross_style_visibility,
+    every_style_creates_and_every_style_reads_back
+);
+
 fn payment(minor: i64, creditor: &str) -> Value {
     json!({"amount": minor, "currency": "EUR", "source_account": "acc_123456", "destination_account": creditor, "reference": "INV-1"})
 }
@@ -70,9 +106,8 @@ fn uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn create_get_list_and_transactions() {
-    let s = Running::start(Config::for_tests(&[KEY, OTHER_KEY])).await;
+async fn create_get_list_and_transactions(db: DbPath) {
+    let s = Running::start(on(&db, Config::for_tests(&[KEY, OTHER_KEY]))).await;
     let key = uuid();
     let body = json!({"amount": 5000, "currency": "USD", "source_account": "acc_123456", "destination_account": "acc_789012", "reference": "INV-2025-001", "idempotency_key": key});
     // The exact body, its key also in the header.
@@ -131,9 +166,8 @@ async fn create_get_list_and_transactions() {
     s.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_scenario_row() {
-    let mut config = Config::for_tests(&[KEY]);
+async fn every_scenario_row(db: DbPath) {
+    let mut config = on(&db, Config::for_tests(&[KEY]));
     config.scenarios.slow_delay = Duration::from_secs(6);
     let s = Running::start(config).await;
     for (minor, creditor, debtor, status, reason, problem) in [
@@ -201,9 +235,8 @@ async fn every_scenario_row() {
     s.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn idempotency_replay_mismatch_and_fifty_concurrent_retries() {
-    let s = Arc::new(Running::start(Config::for_tests(&[KEY])).await);
+async fn idempotency_replay_mismatch_and_fifty_concurrent_retries(db: DbPath) {
+    let s = Arc::new(Running::start(on(&db, Config::for_tests(&[KEY]))).await);
     let key = uuid();
     let (st, _, first) = s.post("/v1/payments", KEY, &payment(1000, "acc_789012"), Some(&key)).await;
     assert_eq!(st, StatusCode::CREATED);
@@ -250,9 +283,8 @@ async fn idempotency_replay_mismatch_and_fifty_concurrent_retries() {
     Arc::into_inner(s).unwrap().stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn authentication_in_each_style_and_oauth() {
-    let s = Running::start(Config::for_tests(&[KEY])).await;
+async fn authentication_in_each_style_and_oauth(db: DbPath) {
+    let s = Running::start(on(&db, Config::for_tests(&[KEY]))).await;
     let resp = s.client.post(s.url("/v1/payments")).json(&payment(100, "acc_789012")).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(resp.headers()["content-type"], "application/problem+json");
@@ -313,9 +345,8 @@ async fn authentication_in_each_style_and_oauth() {
     s.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rate_limit_and_body_limit() {
-    let mut config = Config::for_tests(&[KEY, OTHER_KEY]);
+async fn rate_limit_and_body_limit(db: DbPath) {
+    let mut config = on(&db, Config::for_tests(&[KEY, OTHER_KEY]));
     config.rate_limit = RateLimit { per_second: 1, burst: 3 };
     config.max_body_bytes = 2048;
     let s = Running::start(config).await;
@@ -402,9 +433,8 @@ async fn wait_for(mut check: impl AsyncFnMut() -> bool) {
     panic!("condition not reached in 10 s");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn webhooks_signed_retried_and_disabled_on_410() {
-    let s = Running::start(Config::for_tests(&[KEY])).await;
+async fn webhooks_signed_retried_and_disabled_on_410(db: DbPath) {
+    let s = Running::start(on(&db, Config::for_tests(&[KEY]))).await;
     let receiver = Receiver { fail_first: 2, ..Receiver::default() };
     let url = start_receiver(receiver.clone()).await;
     let (st, _, endpoint) = s.post("/v1/webhook-endpoints", KEY, &json!({"url": url}), None).await;
@@ -498,9 +528,8 @@ async fn file_store_survives_restart_and_clock_steps() {
     s.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn graceful_shutdown_finishes_in_flight_requests() {
-    let mut config = Config::for_tests(&[KEY]);
+async fn graceful_shutdown_finishes_in_flight_requests(db: DbPath) {
+    let mut config = on(&db, Config::for_tests(&[KEY]));
     config.scenarios.slow_delay = Duration::from_secs(10);
     let s = Running::start(config).await;
     let client = s.client.clone();
@@ -524,11 +553,10 @@ async fn graceful_shutdown_finishes_in_flight_requests() {
 
 /// Bounded in count (20,000 requests at most) and in time (25 s of sending): whatever was sent
 /// must be stored exactly once.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bounded_load_no_lost_no_duplicated_payment() {
+async fn bounded_load_no_lost_no_duplicated_payment(db: DbPath) {
     const TASKS: usize = 8;
     const PER_TASK: usize = 2500;
-    let s = Arc::new(Running::start(Config::for_tests(&[KEY])).await);
+    let s = Arc::new(Running::start(on(&db, Config::for_tests(&[KEY]))).await);
     let stop_sending = std::time::Instant::now() + Duration::from_secs(25);
     let mut tasks = Vec::new();
     for t in 0..TASKS {
@@ -621,10 +649,9 @@ fn soap_status(body: &str) -> (String, String, Option<String>) {
     (id, status, reason)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn soap_initiate_status_wsdl_and_cross_style_visibility() {
+async fn soap_initiate_status_wsdl_and_cross_style_visibility(db: DbPath) {
     use payglot_soap::SoapVersion;
-    let s = Running::start(Config::for_tests(&[KEY])).await;
+    let s = Running::start(on(&db, Config::for_tests(&[KEY]))).await;
     let wsdl = s.client.get(s.url("/soap?wsdl")).send().await.unwrap();
     assert_eq!(wsdl.status(), StatusCode::OK);
     assert!(wsdl.text().await.unwrap().contains("definitions"));
@@ -884,9 +911,8 @@ impl Running {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_style_creates_and_every_style_reads_back() {
-    let s = Running::start(Config::for_tests(&[KEY])).await;
+async fn every_style_creates_and_every_style_reads_back(db: DbPath) {
+    let s = Running::start(on(&db, Config::for_tests(&[KEY]))).await;
     let settled = ["ACSC", "ACSC", "ACSC", "AcceptedSettlementCompleted", "ACSC", "ACSC"].map(String::from);
     let rejected = ["RJCT", "RJCT", "RJCT", "Rejected", "RJCT", "RJCT"].map(String::from);
     let mut ids = Vec::new();
