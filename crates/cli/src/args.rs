@@ -105,7 +105,8 @@ pub(crate) enum Command {
         /// Listen address.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
-        /// SQLite file for the store, or `:memory:`.
+        /// SQLite file for the store; `:memory:` for the in-process store (gone when the server
+        /// stops), `:sqlite-memory:` for SQLite in memory.
         #[arg(long, default_value = "payglot.db")]
         db: String,
         /// File of API keys, one per line (else `PAYGLOT_API_KEYS`, comma-separated; else one
