@@ -125,6 +125,38 @@ fn any_text<'x>(open: &mut [(Option<Cow<'x, str>>, bool)], s: Cow<'x, str>) {
     }
 }
 
+/// The length of the run of spaces, LFs and tabs that `b` starts with: past its first eight
+/// bytes, eight bytes at a time (indentation before a tag: tens of bytes in pretty-printed
+/// files).
+#[inline]
+fn ws_run(b: &[u8]) -> usize {
+    const LO: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `x` that is zero (exact: no carry crosses bytes).
+    let zero = |x: u64| !(((x & LO) + LO) | x) & HI;
+    // Most tags follow a `>` directly or after a line break and a little indentation: the
+    // first bytes one by one.
+    let mut i = 0;
+    while i < 8 {
+        match b.get(i) {
+            Some(b' ' | b'\n' | b'\t') => i += 1,
+            _ => return i,
+        }
+    }
+    for chunk in b.get(8..).unwrap_or_default().chunks_exact(8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
+        let x = u64::from_le_bytes(word);
+        let ws = zero(x ^ 0x2020_2020_2020_2020) | zero(x ^ 0x0a0a_0a0a_0a0a_0a0a) | zero(x ^ 0x0909_0909_0909_0909);
+        let other = !ws & HI;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    let tail = b.get(i..).unwrap_or_default();
+    i + tail.iter().position(|c| !matches!(c, b' ' | b'\n' | b'\t')).unwrap_or(tail.len())
+}
+
 /// The one attribute of a tag read in one step, from `s` (the tag after its name, up to its
 /// `>`): exactly ` name="value"` or ` name='value'` — one space, an unprefixed name of name
 /// characters that does not start with `xml`, no space around `=`, a value without `<`, `&`
@@ -411,7 +443,7 @@ impl<'a> Reader<'a> {
         {
             return None;
         }
-        let i = rest.iter().position(|b| !matches!(b, b' ' | b'\n' | b'\t'))?;
+        let i = ws_run(rest);
         (rest.get(i) == Some(&b'<')).then_some((p, i))
     }
 
@@ -1788,4 +1820,35 @@ pub fn read_fragment<T: RootElement>(
 /// Read the Document the reader is positioned in as `T` (used by the generated dispatcher).
 pub fn read_located<T: RootElement>(r: &mut Reader<'_>) -> R<T> {
     r.read_located::<T>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ws_run;
+
+    #[test]
+    fn ws_run_is_the_leading_run_of_space_lf_and_tab() {
+        let naive = |b: &[u8]| b.iter().position(|c| !matches!(c, b' ' | b'\n' | b'\t')).unwrap_or(b.len());
+        let alphabet = [b' ', b'\n', b'\t', b'\r', b'<', 0, 0x80, 0x89, 0x8a, 0xa0, b'!', b')', b'*', 0x29, 0x0b, 0x08];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for len in 0..40 {
+            for _ in 0..200 {
+                let v: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        // Mostly whitespace, so runs are long.
+                        let r = (seed >> 32) as usize;
+                        if !r.is_multiple_of(4) {
+                            [b' ', b'\n', b'\t'][r % 3]
+                        } else {
+                            alphabet[(r >> 3) % alphabet.len()]
+                        }
+                    })
+                    .collect();
+                assert_eq!(ws_run(&v), naive(&v), "{v:?}");
+            }
+        }
+    }
 }
