@@ -55,8 +55,8 @@ enum Peek<'a> {
         local: usize,
     },
     /// A simple element read ahead in one step by [`Reader::try_leaf`]: `<name>text</name>`,
-    /// at most one plain attribute, the text plain (no reference, CR or control character), the end tag
-    /// exactly the start tag's name. quick-xml has not seen it: it is consumed by advancing
+    /// at most one plain attribute, the text plain (no reference, CR or control character),
+    /// the end tag exactly the start tag's name. quick-xml has not seen it: it is consumed by advancing
     /// quick-xml's input past the end tag ([`Reader::open`] for a simple type), or handed back
     /// to quick-xml (`materialize`) for anything else, which then reads exactly the same
     /// events as if it had never been looked at.
