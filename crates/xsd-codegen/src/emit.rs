@@ -481,22 +481,22 @@ fn emit_simple(out: &mut String, d: &SimpleDef, cfg: &str, pats: &mut Patterns) 
             let _ = writeln!(
                 out,
                 "{doc} Facets are checked on construction.\n{cfg}\n#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-                pub struct {n}(String);
+                pub struct {n}(rt::Text);
                 {cfg}
                 impl {n} {{
                     const FACETS: rt::StringFacets = rt::StringFacets {{ min_length: {}, max_length: {}, patterns: {} }};
                     /// Checks every facet.
-                    pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {{ let value = value.into(); rt::check_string(&value, &Self::FACETS)?; Ok(Self(value)) }}
+                    pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {{ let value = value.into(); rt::check_string(&value, &Self::FACETS)?; Ok(Self(rt::Text::from(value))) }}
                     /// The value.
-                    pub fn as_str(&self) -> &str {{ &self.0 }}
+                    pub fn as_str(&self) -> &str {{ self.0.as_str() }}
                     /// The value, owned.
-                    pub fn into_string(self) -> String {{ self.0 }}
+                    pub fn into_string(self) -> String {{ self.0.into_string() }}
                 }}
                 {cfg}
                 impl rt::SimpleValue for {n} {{
-                    fn parse_text(text: &str) -> Result<Self, rt::FacetError> {{ Self::new(text) }}
-                    fn write_text(&self, w: &mut rt::Writer) {{ w.text(&self.0) }}
-                    fn placeholder() -> Self {{ Self(String::new()) }}
+                    fn parse_text(text: &str) -> Result<Self, rt::FacetError> {{ rt::check_string(text, &Self::FACETS)?; Ok(Self(rt::Text::new(text))) }}
+                    fn write_text(&self, w: &mut rt::Writer) {{ w.text(self.0.as_str()) }}
+                    fn placeholder() -> Self {{ Self(rt::Text::default()) }}
                 }}",
                 opt(&f.min_length),
                 opt(&f.max_length),

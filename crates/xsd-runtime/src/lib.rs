@@ -3,7 +3,7 @@
 //! the traits generated types implement ([`SimpleValue`], [`ComplexValue`], [`RootElement`]),
 //! the validating pull [`Reader`] on quick-xml (which can also record what it reads for a
 //! [`Recorder`]) and the [`Writer`] they call, facet checks,
-//! XSD date/time and decimal values, [`Error`]/[`Violation`] and [`Limits`].
+//! XSD date/time and decimal values, restricted strings' [`Text`] (short ones inline), [`Error`]/[`Violation`] and [`Limits`].
 //!
 //! It knows XSD and XML, nothing about payments or any one schema. Most users want the
 //! `payglot` crate; generated crates (`payglot-iso20022`, `payglot-soap`) depend on this one.
@@ -13,6 +13,7 @@ mod limits;
 mod ns;
 mod reader;
 mod record;
+mod text;
 mod values;
 mod writer;
 
@@ -22,6 +23,7 @@ pub use reader::{AnyElement, Reader, read_fragment, read_located, read_root, rea
 pub use record::Recorder;
 pub use regex::Regex;
 pub use rust_decimal::Decimal;
+pub use text::Text;
 pub use values::{
     DecimalFacets, IsoDate, IsoDateTime, IsoTime, IsoYear, IsoYearMonth, Pattern, StringFacets, TzOffset, XsInteger,
     check_decimal, check_string, compile_pattern, parse_decimal,

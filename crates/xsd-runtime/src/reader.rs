@@ -4,8 +4,9 @@
 //! line and column.
 //!
 //! The plainest tags are read here in one step, past quick-xml ([`Reader::try_leaf`]: a simple
-//! element `<name>text</name>`; [`Reader::try_tag`]: a start tag without attributes and its
-//! end tag; whitespace before a tag): a look-ahead consumes nothing until it is used, and
+//! element `<name>text</name>`, or with one plain attribute, `<name a="v">text</name>` (an
+//! amount); [`Reader::try_tag`]: a start tag without attributes and its end tag; whitespace
+//! before a tag): a look-ahead consumes nothing until it is used, and
 //! anything else is left to quick-xml, which then reads exactly what it would have. End tags
 //! are matched here ([`Reader::read_xml`]) with quick-xml's own error.
 //!
@@ -54,8 +55,8 @@ enum Peek<'a> {
         local: usize,
     },
     /// A simple element read ahead in one step by [`Reader::try_leaf`]: `<name>text</name>`,
-    /// no attributes, the text plain (no reference, CR or control character), the end tag
-    /// exactly the start tag's name. quick-xml has not seen it: it is consumed by advancing
+    /// at most one plain attribute, the text plain (no reference, CR or control character),
+    /// the end tag exactly the start tag's name. quick-xml has not seen it: it is consumed by advancing
     /// quick-xml's input past the end tag ([`Reader::open`] for a simple type), or handed back
     /// to quick-xml (`materialize`) for anything else, which then reads exactly the same
     /// events as if it had never been looked at.
@@ -66,6 +67,10 @@ enum Peek<'a> {
         /// Where its `<` is (as quick-xml reports a start tag).
         pos: u64,
         ns_ok: bool,
+        /// Its one attribute, if it has one (name, value): unprefixed, not a namespace
+        /// declaration, the value without references, `<` or control characters, so that
+        /// quick-xml would give exactly it.
+        attr: Option<(&'a str, &'a str)>,
         text: &'a str,
         /// Where the end tag's `<` is.
         end_pos: u64,
@@ -120,6 +125,67 @@ fn any_text<'x>(open: &mut [(Option<Cow<'x, str>>, bool)], s: Cow<'x, str>) {
     }
 }
 
+/// The length of the run of spaces, LFs and tabs that `b` starts with: past its first eight
+/// bytes, eight bytes at a time (indentation before a tag: tens of bytes in pretty-printed
+/// files).
+#[inline]
+fn ws_run(b: &[u8]) -> usize {
+    const LO: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `x` that is zero (exact: no carry crosses bytes).
+    let zero = |x: u64| !(((x & LO) + LO) | x) & HI;
+    // Most tags follow a `>` directly or after a line break and a little indentation: the
+    // first bytes one by one.
+    let mut i = 0;
+    while i < 8 {
+        match b.get(i) {
+            Some(b' ' | b'\n' | b'\t') => i += 1,
+            _ => return i,
+        }
+    }
+    for chunk in b.get(8..).unwrap_or_default().chunks_exact(8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
+        let x = u64::from_le_bytes(word);
+        let ws = zero(x ^ 0x2020_2020_2020_2020) | zero(x ^ 0x0a0a_0a0a_0a0a_0a0a) | zero(x ^ 0x0909_0909_0909_0909);
+        let other = !ws & HI;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    let tail = b.get(i..).unwrap_or_default();
+    i + tail.iter().position(|c| !matches!(c, b' ' | b'\n' | b'\t')).unwrap_or(tail.len())
+}
+
+/// The one attribute of a tag read in one step, from `s` (the tag after its name, up to its
+/// `>`): exactly ` name="value"` or ` name='value'` — one space, an unprefixed name of name
+/// characters that does not start with `xml`, no space around `=`, a value without `<`, `&`
+/// or control characters (so quick-xml's value is these bytes, unnormalised). The ranges of
+/// name and value in `s`; anything else (several attributes, hence any duplicate; a namespace
+/// declaration or a prefixed name; a reference; whitespace to normalise) is left to quick-xml.
+#[inline]
+fn one_attr(s: &[u8]) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let rest = s.strip_prefix(b" ")?;
+    let eq = memchr::memchr(b'=', rest)?;
+    let key = rest.get(..eq)?;
+    if !key.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        || !key.iter().all(|b| NAME_BYTE[usize::from(*b)] && *b != b':')
+        || key.get(..3).is_some_and(|x| x.eq_ignore_ascii_case(b"xml"))
+    {
+        return None;
+    }
+    let quote = *rest.get(eq + 1)?;
+    let value = rest.get(eq + 2..rest.len().checked_sub(1)?)?;
+    if !matches!(quote, b'"' | b'\'')
+        || rest.last() != Some(&quote)
+        || rest.len() < eq + 3
+        || value.iter().any(|&b| b == quote || b == b'<' || b == b'&' || b < 0x20)
+    {
+        return None;
+    }
+    Some((1..1 + eq, eq + 3..s.len() - 1))
+}
+
 /// The local name of a peeked start tag.
 #[inline]
 fn local_of<'e>(e: &'e BytesStart<'_>, local: usize) -> &'e [u8] {
@@ -145,6 +211,9 @@ pub struct Reader<'a> {
     path: Vec<(&'static str, u32)>,
     outer_depth: usize,
     cur: Option<BytesStart<'a>>,
+    /// The attribute (name, value) of the current element when it was read in one step
+    /// ([`Peek::Leaf`]); `cur` is then `None`.
+    cur_attr: Option<(&'a str, &'a str)>,
     pos: u64,
     /// Value-level violations collected so far (collecting mode only).
     collected: Vec<Violation>,
@@ -176,6 +245,10 @@ impl std::fmt::Debug for Reader<'_> {
 }
 
 type R<T> = Result<T, Error>;
+
+/// At most this many bytes are reserved ahead for a repeated element ([`Reader::many_c`]);
+/// past it the vector grows as usual.
+const RESERVE_BYTES: usize = 1 << 20;
 
 fn line_col(input: &[u8], pos: usize) -> (u64, u64) {
     let upto = input.get(..pos.min(input.len())).unwrap_or_default();
@@ -234,6 +307,7 @@ impl<'a> Reader<'a> {
             path: Vec::new(),
             outer_depth: 0,
             cur: None,
+            cur_attr: None,
             pos: 0,
             collected: Vec::new(),
             collect_max: 0,
@@ -369,7 +443,7 @@ impl<'a> Reader<'a> {
         {
             return None;
         }
-        let i = rest.iter().position(|b| !matches!(b, b' ' | b'\n' | b'\t'))?;
+        let i = ws_run(rest);
         (rest.get(i) == Some(&b'<')).then_some((p, i))
     }
 
@@ -401,9 +475,9 @@ impl<'a> Reader<'a> {
             return None;
         }
         let j = name_start + memchr::memchr(b'>', rest.get(name_start..)?)?;
-        if !rest.get(name_start..j)?.iter().all(|b| NAME_BYTE[usize::from(*b)]) {
-            return None;
-        }
+        let tag = rest.get(name_start..j)?;
+        let name_len = tag.iter().position(|b| !NAME_BYTE[usize::from(*b)]).unwrap_or(tag.len());
+        let attr = if name_len == tag.len() { None } else { Some(one_attr(tag.get(name_len..)?)?) };
         let text_start = j + 1;
         let k = text_start + memchr::memchr2(b'<', b'&', rest.get(text_start..)?)?;
         let text = rest.get(text_start..k)?;
@@ -415,14 +489,20 @@ impl<'a> Reader<'a> {
         {
             return None;
         }
-        let name_len = j - name_start;
         if rest.get(k + 1) != Some(&b'/')
-            || rest.get(k + 2..k + 2 + name_len) != rest.get(name_start..j)
+            || rest.get(k + 2..k + 2 + name_len) != rest.get(name_start..name_start + name_len)
             || rest.get(k + 2 + name_len) != Some(&b'>')
         {
             return None;
         }
-        let name = self.src.get(p + name_start..p + j)?;
+        let name = self.src.get(p + name_start..p + name_start + name_len)?;
+        let attr = match attr {
+            None => None,
+            Some((key, value)) => {
+                let at = p + name_start + name_len;
+                Some((self.src.get(at + key.start..at + key.end)?, self.src.get(at + value.start..at + value.end)?))
+            }
+        };
         let text = self.src.get(p + text_start..p + k)?;
         let (ns_ok, local) = match name.bytes().position(|b| b == b':') {
             None => (self.default_is_target(), 0),
@@ -430,7 +510,7 @@ impl<'a> Reader<'a> {
         };
         // Positions as quick-xml reports them: each tag's `<`.
         let (pos, end_pos) = ((p + i) as u64, (p + k) as u64);
-        Some(Peek::Leaf { name, local, pos, ns_ok, text, end_pos, after: p + k + 3 + name_len })
+        Some(Peek::Leaf { name, local, pos, ns_ok, attr, text, end_pos, after: p + k + 3 + name_len })
     }
 
     /// Read a tag that is not a leaf's after `ws` bytes of whitespace at `p` (see
@@ -765,13 +845,16 @@ impl<'a> Reader<'a> {
                 }
             };
             if !ok {
-                return Err(self.error(
-                    Rule::UnexpectedAttribute,
-                    format!("attribute {} is not allowed", String::from_utf8_lossy(key)),
-                ));
+                return Err(self.unexpected_attribute(key));
             }
         }
         Ok(())
+    }
+
+    /// An attribute the current element's type does not declare.
+    #[cold]
+    fn unexpected_attribute(&self, key: &[u8]) -> Error {
+        self.error(Rule::UnexpectedAttribute, format!("attribute {} is not allowed", String::from_utf8_lossy(key)))
     }
 
     fn open(&mut self, name: &'static str, index: u32, attrs: &[&str]) -> R<()> {
@@ -788,24 +871,32 @@ impl<'a> Reader<'a> {
                     self.record_start(&e, local, pos)?;
                 }
                 self.cur = Some(e);
+                self.cur_attr = None;
                 Ok(())
             }
-            Some(Peek::Leaf { name: qname, local, pos, ns_ok: true, text, end_pos, after })
+            Some(Peek::Leaf { name: qname, local, pos, ns_ok: true, attr, text, end_pos, after })
                 if same(qname.as_bytes().get(local..).unwrap_or_default(), name.as_bytes()) =>
             {
                 // What quick-xml's three events would have done, in the same order: the start
-                // tag (no attributes, so nothing to check and no namespace scope), then the
-                // text and end tag, read by `read_text` or `fill_next` from `self.leaf`.
+                // tag (at most one plain attribute, checked as `check_attrs` does; no namespace
+                // scope), then the text and end tag, read by `read_text` or `fill_next` from
+                // `self.leaf`.
                 self.path.push((name, index));
                 self.pos = pos;
                 if self.depth() > self.limits.max_depth {
                     return Err(self.too_deep(self.pos, self.path_string()));
                 }
+                if let Some((key, _)) = attr
+                    && !attrs.contains(&key)
+                {
+                    return Err(self.unexpected_attribute(key.as_bytes()));
+                }
                 if self.record.is_some() {
                     self.pending_ws = None;
-                    self.record_leaf_start(qname, local, pos);
+                    self.record_leaf_start(qname, local, attr, pos);
                 }
                 self.cur = None;
+                self.cur_attr = attr;
                 self.skip_to(after);
                 self.leaf = Some((text, end_pos));
                 Ok(())
@@ -823,6 +914,7 @@ impl<'a> Reader<'a> {
             Some(Peek::End { .. }) => {
                 self.path.pop();
                 self.cur = None;
+                self.cur_attr = None;
                 if let Some(record) = &mut self.record {
                     record.push(Recorded::End);
                 }
@@ -1076,6 +1168,13 @@ impl<'a> Reader<'a> {
     }
 
     /// A repeated complex-typed element (`max` 0 = unbounded).
+    ///
+    /// The vector is not grown by doubling from nothing (each step moving every element read
+    /// so far, for a large type such as a credit transfer a kilobyte each): after the first
+    /// element, room is reserved for as many more as the rest of the input could hold at
+    /// that element's size in bytes (bounded by `max`, the repeat limit and
+    /// [`RESERVE_BYTES`], so a small first element before a large input reserves little),
+    /// and any room left over is given back at the end (an in-place shrink).
     pub fn many_c<T: ComplexValue>(&mut self, name: &'static str, min: u32, max: u32) -> R<Vec<T>> {
         let mut v = Vec::new();
         let mut n = 0u32;
@@ -1083,11 +1182,35 @@ impl<'a> Reader<'a> {
             n += 1;
             self.repeat_check(n as usize)?;
             self.open(name, n, T::ATTRS)?;
+            let start = self.pos;
             v.push(T::read(self)?);
             self.close()?;
+            if n == 1 {
+                let room = self.more_like(start, max).min(RESERVE_BYTES / std::mem::size_of::<T>().max(1));
+                v.reserve_exact(room);
+            }
+        }
+        if v.capacity() > v.len() {
+            v.shrink_to_fit();
         }
         self.too_few(name, n, min)?;
         Ok(v)
+    }
+
+    /// How many more elements like the one that started at `start` (and just ended) the
+    /// rest of the input could hold, with a quarter to spare, within `max` (0: unbounded) and
+    /// the repeat limit; 0 when that is too few to matter.
+    fn more_like(&self, start: u64, max: u32) -> usize {
+        let end = self.xpos();
+        let len = usize::try_from(end.saturating_sub(start)).unwrap_or(usize::MAX).max(1);
+        let rest = self.src.len().saturating_sub(usize::try_from(end).unwrap_or(usize::MAX));
+        let fit = rest / len;
+        let mut more = fit + fit / 4 + 1;
+        if max != 0 {
+            more = more.min(max as usize - 1);
+        }
+        more = more.min(self.limits.max_repeats.saturating_sub(1));
+        if more < 4 { 0 } else { more }
     }
 
     /// A required nested group (read inline, no element of its own).
@@ -1297,11 +1420,15 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Record the start of a fused leaf (no attributes) whose start tag is at `pos`.
-    fn record_leaf_start(&mut self, qname: &'a str, local: usize, pos: u64) {
+    /// Record the start of a fused leaf (at most one unprefixed attribute, not a namespace
+    /// declaration) whose start tag is at `pos`.
+    fn record_leaf_start(&mut self, qname: &'a str, local: usize, attr: Option<(&'a str, &'a str)>, pos: u64) {
         let offset = usize::try_from(pos).unwrap_or(usize::MAX).saturating_add(self.offset);
         if let Some(record) = &mut self.record {
             record.push(Recorded::Start(qname.get(local..).unwrap_or_default(), offset));
+            if let Some((key, value)) = attr {
+                record.push(Recorded::Attribute(key, Cow::Borrowed(value)));
+            }
         }
     }
 
@@ -1370,18 +1497,27 @@ impl<'a> Reader<'a> {
     }
 
     fn attr_raw(&self, name: &str) -> R<Option<Cow<'a, str>>> {
-        let Some(e) = &self.cur else { return Ok(None) };
-        for a in e.attributes() {
-            let a = a.map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
-            if a.key.as_ref() == name.as_bytes() {
-                let v = a.unescape_value().map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
-                if v.len() > self.limits.max_string_len {
-                    return Err(self.error(Rule::LimitStringLength, "attribute too long".into()));
-                }
-                return Ok(Some(Cow::Owned(v.into_owned())));
+        let v = if let Some((key, value)) = self.cur_attr {
+            if key != name {
+                return Ok(None);
             }
+            Cow::Borrowed(value)
+        } else {
+            let Some(e) = &self.cur else { return Ok(None) };
+            let Some(a) = e.attributes().find(|a| a.as_ref().map_or(true, |a| a.key.as_ref() == name.as_bytes()))
+            else {
+                return Ok(None);
+            };
+            let a = a.map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
+            match a.unescape_value().map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))? {
+                Cow::Borrowed(v) => self.borrowed(v.as_bytes()).map_or_else(|| Cow::Owned(v.to_owned()), Cow::Borrowed),
+                Cow::Owned(v) => Cow::Owned(v),
+            }
+        };
+        if v.len() > self.limits.max_string_len {
+            return Err(self.error(Rule::LimitStringLength, "attribute too long".into()));
         }
-        Ok(None)
+        Ok(Some(v))
     }
 
     fn attr_parse<T: SimpleValue>(&mut self, name: &'static str, v: &str) -> R<T> {
@@ -1449,6 +1585,7 @@ impl<'a> Reader<'a> {
                         self.path.push((root_name, 0));
                         self.pos = pos;
                         self.cur = Some(e);
+                        self.cur_attr = None;
                         if self.depth() > self.limits.max_depth {
                             return Err(self.too_deep(self.pos, self.path_string()));
                         }
@@ -1683,4 +1820,35 @@ pub fn read_fragment<T: RootElement>(
 /// Read the Document the reader is positioned in as `T` (used by the generated dispatcher).
 pub fn read_located<T: RootElement>(r: &mut Reader<'_>) -> R<T> {
     r.read_located::<T>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ws_run;
+
+    #[test]
+    fn ws_run_is_the_leading_run_of_space_lf_and_tab() {
+        let naive = |b: &[u8]| b.iter().position(|c| !matches!(c, b' ' | b'\n' | b'\t')).unwrap_or(b.len());
+        let alphabet = [b' ', b'\n', b'\t', b'\r', b'<', 0, 0x80, 0x89, 0x8a, 0xa0, b'!', b')', b'*', 0x29, 0x0b, 0x08];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for len in 0..40 {
+            for _ in 0..200 {
+                let v: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        // Mostly whitespace, so runs are long.
+                        let r = (seed >> 32) as usize;
+                        if !r.is_multiple_of(4) {
+                            [b' ', b'\n', b'\t'][r % 3]
+                        } else {
+                            alphabet[(r >> 3) % alphabet.len()]
+                        }
+                    })
+                    .collect();
+                assert_eq!(ws_run(&v), naive(&v), "{v:?}");
+            }
+        }
+    }
 }

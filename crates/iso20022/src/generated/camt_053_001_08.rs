@@ -990,7 +990,7 @@ impl rt::ComplexValue for EntryTransaction10 {
 }
 /// XSD simple type `ExternalBalanceType1Code`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalBalanceType1Code(String);
+pub struct ExternalBalanceType1Code(rt::Text);
 impl ExternalBalanceType1Code {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: Some(1),
@@ -1001,31 +1001,32 @@ impl ExternalBalanceType1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for ExternalBalanceType1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalCreditLineType1Code`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalCreditLineType1Code(String);
+pub struct ExternalCreditLineType1Code(rt::Text);
 impl ExternalCreditLineType1Code {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: Some(1),
@@ -1036,26 +1037,27 @@ impl ExternalCreditLineType1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for ExternalCreditLineType1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD complex type `FinancialIdentificationSchemeName1Choice`. Exactly one branch.
@@ -1396,7 +1398,7 @@ impl rt::ComplexValue for LocalInstrument2Choice {
 }
 /// XSD simple type `Max15PlusSignedNumericText`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max15PlusSignedNumericText(String);
+pub struct Max15PlusSignedNumericText(rt::Text);
 impl Max15PlusSignedNumericText {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: None,
@@ -1407,26 +1409,27 @@ impl Max15PlusSignedNumericText {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Max15PlusSignedNumericText {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD complex type `OrganisationIdentification29`.

@@ -161,7 +161,7 @@ impl rt::SimpleValue for ActiveCurrencyAndAmountSimpleType {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ActiveCurrencyCode(String);
+pub struct ActiveCurrencyCode(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -181,15 +181,15 @@ impl ActiveCurrencyCode {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -203,13 +203,14 @@ impl ActiveCurrencyCode {
 )]
 impl rt::SimpleValue for ActiveCurrencyCode {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD complex type `ActiveOrHistoricCurrencyAnd13DecimalAmount`.
@@ -451,7 +452,7 @@ impl rt::SimpleValue for ActiveOrHistoricCurrencyAndAmountSimpleType {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ActiveOrHistoricCurrencyCode(String);
+pub struct ActiveOrHistoricCurrencyCode(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -477,15 +478,15 @@ impl ActiveOrHistoricCurrencyCode {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -505,13 +506,14 @@ impl ActiveOrHistoricCurrencyCode {
 )]
 impl rt::SimpleValue for ActiveOrHistoricCurrencyCode {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `AddressType2Code`.
@@ -974,7 +976,7 @@ impl rt::ComplexValue for AmountType4Choice {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AnyBICDec2014Identifier(String);
+pub struct AnyBICDec2014Identifier(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -997,15 +999,15 @@ impl AnyBICDec2014Identifier {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -1022,13 +1024,14 @@ impl AnyBICDec2014Identifier {
 )]
 impl rt::SimpleValue for AnyBICDec2014Identifier {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `AnyBICIdentifier`. Facets are checked on construction.
@@ -1041,7 +1044,7 @@ impl rt::SimpleValue for AnyBICDec2014Identifier {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AnyBICIdentifier(String);
+pub struct AnyBICIdentifier(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -1060,15 +1063,15 @@ impl AnyBICIdentifier {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -1081,13 +1084,14 @@ impl AnyBICIdentifier {
 )]
 impl rt::SimpleValue for AnyBICIdentifier {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `AttendanceContext1Code`.
@@ -1330,7 +1334,7 @@ impl rt::SimpleValue for Authorisation1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BICFIDec2014Identifier(String);
+pub struct BICFIDec2014Identifier(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -1353,15 +1357,15 @@ impl BICFIDec2014Identifier {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -1378,13 +1382,14 @@ impl BICFIDec2014Identifier {
 )]
 impl rt::SimpleValue for BICFIDec2014Identifier {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `BICIdentifier`. Facets are checked on construction.
@@ -1397,7 +1402,7 @@ impl rt::SimpleValue for BICFIDec2014Identifier {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BICIdentifier(String);
+pub struct BICIdentifier(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -1416,15 +1421,15 @@ impl BICIdentifier {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -1437,13 +1442,14 @@ impl BICIdentifier {
 )]
 impl rt::SimpleValue for BICIdentifier {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD complex type `BankTransactionCodeStructure4`.
@@ -3125,7 +3131,7 @@ impl rt::ComplexValue for CorporateAction9 {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CountryCode(String);
+pub struct CountryCode(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -3152,15 +3158,15 @@ impl CountryCode {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -3181,13 +3187,14 @@ impl CountryCode {
 )]
 impl rt::SimpleValue for CountryCode {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `CreditDebitCode`.
@@ -4623,7 +4630,7 @@ impl rt::ComplexValue for EquivalentAmount2 {
 /// XSD simple type `Exact1NumericText`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Exact1NumericText(String);
+pub struct Exact1NumericText(rt::Text);
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl Exact1NumericText {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -4635,27 +4642,28 @@ impl Exact1NumericText {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::SimpleValue for Exact1NumericText {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Exact2NumericText`. Facets are checked on construction.
@@ -4667,7 +4675,7 @@ impl rt::SimpleValue for Exact1NumericText {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Exact2NumericText(String);
+pub struct Exact2NumericText(rt::Text);
 #[cfg(
     any(
         feature = "pacs_002_001_10",
@@ -4685,15 +4693,15 @@ impl Exact2NumericText {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -4705,19 +4713,20 @@ impl Exact2NumericText {
 )]
 impl rt::SimpleValue for Exact2NumericText {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Exact3NumericText`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Exact3NumericText(String);
+pub struct Exact3NumericText(rt::Text);
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl Exact3NumericText {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -4729,27 +4738,28 @@ impl Exact3NumericText {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::SimpleValue for Exact3NumericText {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Exact4AlphaNumericText`. Facets are checked on construction.
@@ -4766,7 +4776,7 @@ impl rt::SimpleValue for Exact3NumericText {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Exact4AlphaNumericText(String);
+pub struct Exact4AlphaNumericText(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -4789,15 +4799,15 @@ impl Exact4AlphaNumericText {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -4814,13 +4824,14 @@ impl Exact4AlphaNumericText {
 )]
 impl rt::SimpleValue for Exact4AlphaNumericText {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExchangeRateType1Code`.
@@ -4883,7 +4894,7 @@ impl rt::SimpleValue for ExchangeRateType1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalAccountIdentification1Code(String);
+pub struct ExternalAccountIdentification1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -4909,15 +4920,15 @@ impl ExternalAccountIdentification1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -4937,19 +4948,20 @@ impl ExternalAccountIdentification1Code {
 )]
 impl rt::SimpleValue for ExternalAccountIdentification1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalBalanceSubType1Code`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_053_001_08"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalBalanceSubType1Code(String);
+pub struct ExternalBalanceSubType1Code(rt::Text);
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_053_001_08"))]
 impl ExternalBalanceSubType1Code {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -4961,27 +4973,28 @@ impl ExternalBalanceSubType1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_053_001_08"))]
 impl rt::SimpleValue for ExternalBalanceSubType1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalBankTransactionDomain1Code`. Facets are checked on construction.
@@ -4994,7 +5007,7 @@ impl rt::SimpleValue for ExternalBalanceSubType1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalBankTransactionDomain1Code(String);
+pub struct ExternalBankTransactionDomain1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -5013,15 +5026,15 @@ impl ExternalBankTransactionDomain1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -5034,13 +5047,14 @@ impl ExternalBankTransactionDomain1Code {
 )]
 impl rt::SimpleValue for ExternalBankTransactionDomain1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalBankTransactionFamily1Code`. Facets are checked on construction.
@@ -5053,7 +5067,7 @@ impl rt::SimpleValue for ExternalBankTransactionDomain1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalBankTransactionFamily1Code(String);
+pub struct ExternalBankTransactionFamily1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -5072,15 +5086,15 @@ impl ExternalBankTransactionFamily1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -5093,13 +5107,14 @@ impl ExternalBankTransactionFamily1Code {
 )]
 impl rt::SimpleValue for ExternalBankTransactionFamily1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalBankTransactionSubFamily1Code`. Facets are checked on construction.
@@ -5112,7 +5127,7 @@ impl rt::SimpleValue for ExternalBankTransactionFamily1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalBankTransactionSubFamily1Code(String);
+pub struct ExternalBankTransactionSubFamily1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -5131,15 +5146,15 @@ impl ExternalBankTransactionSubFamily1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -5152,19 +5167,20 @@ impl ExternalBankTransactionSubFamily1Code {
 )]
 impl rt::SimpleValue for ExternalBankTransactionSubFamily1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalCardTransactionCategory1Code`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalCardTransactionCategory1Code(String);
+pub struct ExternalCardTransactionCategory1Code(rt::Text);
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl ExternalCardTransactionCategory1Code {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -5176,27 +5192,28 @@ impl ExternalCardTransactionCategory1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::SimpleValue for ExternalCardTransactionCategory1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalCashAccountType1Code`. Facets are checked on construction.
@@ -5212,7 +5229,7 @@ impl rt::SimpleValue for ExternalCardTransactionCategory1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalCashAccountType1Code(String);
+pub struct ExternalCashAccountType1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -5234,15 +5251,15 @@ impl ExternalCashAccountType1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -5258,13 +5275,14 @@ impl ExternalCashAccountType1Code {
 )]
 impl rt::SimpleValue for ExternalCashAccountType1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalCashClearingSystem1Code`. Facets are checked on construction.
@@ -5278,7 +5296,7 @@ impl rt::SimpleValue for ExternalCashAccountType1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalCashClearingSystem1Code(String);
+pub struct ExternalCashClearingSystem1Code(rt::Text);
 #[cfg(
     any(
         feature = "pacs_002_001_10",
@@ -5298,15 +5316,15 @@ impl ExternalCashClearingSystem1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -5320,13 +5338,14 @@ impl ExternalCashClearingSystem1Code {
 )]
 impl rt::SimpleValue for ExternalCashClearingSystem1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalCategoryPurpose1Code`. Facets are checked on construction.
@@ -5342,7 +5361,7 @@ impl rt::SimpleValue for ExternalCashClearingSystem1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalCategoryPurpose1Code(String);
+pub struct ExternalCategoryPurpose1Code(rt::Text);
 #[cfg(
     any(
         feature = "pacs_002_001_10",
@@ -5364,15 +5383,15 @@ impl ExternalCategoryPurpose1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -5388,19 +5407,20 @@ impl ExternalCategoryPurpose1Code {
 )]
 impl rt::SimpleValue for ExternalCategoryPurpose1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalChargeType1Code`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalChargeType1Code(String);
+pub struct ExternalChargeType1Code(rt::Text);
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl ExternalChargeType1Code {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -5412,27 +5432,28 @@ impl ExternalChargeType1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::SimpleValue for ExternalChargeType1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalClearingSystemIdentification1Code`. Facets are checked on construction.
@@ -5453,7 +5474,7 @@ impl rt::SimpleValue for ExternalChargeType1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalClearingSystemIdentification1Code(String);
+pub struct ExternalClearingSystemIdentification1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -5480,15 +5501,15 @@ impl ExternalClearingSystemIdentification1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -5509,13 +5530,14 @@ impl ExternalClearingSystemIdentification1Code {
 )]
 impl rt::SimpleValue for ExternalClearingSystemIdentification1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalDiscountAmountType1Code`. Facets are checked on construction.
@@ -5531,7 +5553,7 @@ impl rt::SimpleValue for ExternalClearingSystemIdentification1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalDiscountAmountType1Code(String);
+pub struct ExternalDiscountAmountType1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -5553,15 +5575,15 @@ impl ExternalDiscountAmountType1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -5577,13 +5599,14 @@ impl ExternalDiscountAmountType1Code {
 )]
 impl rt::SimpleValue for ExternalDiscountAmountType1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalDocumentLineType1Code`. Facets are checked on construction.
@@ -5599,7 +5622,7 @@ impl rt::SimpleValue for ExternalDiscountAmountType1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalDocumentLineType1Code(String);
+pub struct ExternalDocumentLineType1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -5621,15 +5644,15 @@ impl ExternalDocumentLineType1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -5645,19 +5668,20 @@ impl ExternalDocumentLineType1Code {
 )]
 impl rt::SimpleValue for ExternalDocumentLineType1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalEntryStatus1Code`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalEntryStatus1Code(String);
+pub struct ExternalEntryStatus1Code(rt::Text);
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl ExternalEntryStatus1Code {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -5669,27 +5693,28 @@ impl ExternalEntryStatus1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::SimpleValue for ExternalEntryStatus1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalFinancialInstitutionIdentification1Code`. Facets are checked on construction.
@@ -5710,7 +5735,7 @@ impl rt::SimpleValue for ExternalEntryStatus1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalFinancialInstitutionIdentification1Code(String);
+pub struct ExternalFinancialInstitutionIdentification1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -5737,15 +5762,15 @@ impl ExternalFinancialInstitutionIdentification1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -5766,19 +5791,20 @@ impl ExternalFinancialInstitutionIdentification1Code {
 )]
 impl rt::SimpleValue for ExternalFinancialInstitutionIdentification1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalFinancialInstrumentIdentificationType1Code`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalFinancialInstrumentIdentificationType1Code(String);
+pub struct ExternalFinancialInstrumentIdentificationType1Code(rt::Text);
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl ExternalFinancialInstrumentIdentificationType1Code {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -5790,27 +5816,28 @@ impl ExternalFinancialInstrumentIdentificationType1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::SimpleValue for ExternalFinancialInstrumentIdentificationType1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalGarnishmentType1Code`. Facets are checked on construction.
@@ -5826,7 +5853,7 @@ impl rt::SimpleValue for ExternalFinancialInstrumentIdentificationType1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalGarnishmentType1Code(String);
+pub struct ExternalGarnishmentType1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -5848,15 +5875,15 @@ impl ExternalGarnishmentType1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -5872,13 +5899,14 @@ impl ExternalGarnishmentType1Code {
 )]
 impl rt::SimpleValue for ExternalGarnishmentType1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalLocalInstrument1Code`. Facets are checked on construction.
@@ -5896,7 +5924,7 @@ impl rt::SimpleValue for ExternalGarnishmentType1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalLocalInstrument1Code(String);
+pub struct ExternalLocalInstrument1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -5920,15 +5948,15 @@ impl ExternalLocalInstrument1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -5946,13 +5974,14 @@ impl ExternalLocalInstrument1Code {
 )]
 impl rt::SimpleValue for ExternalLocalInstrument1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalMandateSetupReason1Code`. Facets are checked on construction.
@@ -5964,7 +5993,7 @@ impl rt::SimpleValue for ExternalLocalInstrument1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalMandateSetupReason1Code(String);
+pub struct ExternalMandateSetupReason1Code(rt::Text);
 #[cfg(
     any(
         feature = "pacs_002_001_10",
@@ -5982,15 +6011,15 @@ impl ExternalMandateSetupReason1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -6002,13 +6031,14 @@ impl ExternalMandateSetupReason1Code {
 )]
 impl rt::SimpleValue for ExternalMandateSetupReason1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalOrganisationIdentification1Code`. Facets are checked on construction.
@@ -6029,7 +6059,7 @@ impl rt::SimpleValue for ExternalMandateSetupReason1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalOrganisationIdentification1Code(String);
+pub struct ExternalOrganisationIdentification1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -6056,15 +6086,15 @@ impl ExternalOrganisationIdentification1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -6085,19 +6115,20 @@ impl ExternalOrganisationIdentification1Code {
 )]
 impl rt::SimpleValue for ExternalOrganisationIdentification1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalPaymentGroupStatus1Code`. Facets are checked on construction.
 #[cfg(any(feature = "pacs_002_001_10", feature = "pain_002_001_10"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalPaymentGroupStatus1Code(String);
+pub struct ExternalPaymentGroupStatus1Code(rt::Text);
 #[cfg(any(feature = "pacs_002_001_10", feature = "pain_002_001_10"))]
 impl ExternalPaymentGroupStatus1Code {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -6109,33 +6140,34 @@ impl ExternalPaymentGroupStatus1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "pacs_002_001_10", feature = "pain_002_001_10"))]
 impl rt::SimpleValue for ExternalPaymentGroupStatus1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalPaymentTransactionStatus1Code`. Facets are checked on construction.
 #[cfg(any(feature = "pacs_002_001_10", feature = "pain_002_001_10"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalPaymentTransactionStatus1Code(String);
+pub struct ExternalPaymentTransactionStatus1Code(rt::Text);
 #[cfg(any(feature = "pacs_002_001_10", feature = "pain_002_001_10"))]
 impl ExternalPaymentTransactionStatus1Code {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -6147,27 +6179,28 @@ impl ExternalPaymentTransactionStatus1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "pacs_002_001_10", feature = "pain_002_001_10"))]
 impl rt::SimpleValue for ExternalPaymentTransactionStatus1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalPersonIdentification1Code`. Facets are checked on construction.
@@ -6188,7 +6221,7 @@ impl rt::SimpleValue for ExternalPaymentTransactionStatus1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalPersonIdentification1Code(String);
+pub struct ExternalPersonIdentification1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -6215,15 +6248,15 @@ impl ExternalPersonIdentification1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -6244,13 +6277,14 @@ impl ExternalPersonIdentification1Code {
 )]
 impl rt::SimpleValue for ExternalPersonIdentification1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalProxyAccountType1Code`. Facets are checked on construction.
@@ -6266,7 +6300,7 @@ impl rt::SimpleValue for ExternalPersonIdentification1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalProxyAccountType1Code(String);
+pub struct ExternalProxyAccountType1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -6288,15 +6322,15 @@ impl ExternalProxyAccountType1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -6312,13 +6346,14 @@ impl ExternalProxyAccountType1Code {
 )]
 impl rt::SimpleValue for ExternalProxyAccountType1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalPurpose1Code`. Facets are checked on construction.
@@ -6337,7 +6372,7 @@ impl rt::SimpleValue for ExternalProxyAccountType1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalPurpose1Code(String);
+pub struct ExternalPurpose1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -6362,15 +6397,15 @@ impl ExternalPurpose1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -6389,19 +6424,20 @@ impl ExternalPurpose1Code {
 )]
 impl rt::SimpleValue for ExternalPurpose1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalRePresentmentReason1Code`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalRePresentmentReason1Code(String);
+pub struct ExternalRePresentmentReason1Code(rt::Text);
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl ExternalRePresentmentReason1Code {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -6413,27 +6449,28 @@ impl ExternalRePresentmentReason1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::SimpleValue for ExternalRePresentmentReason1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalReportingSource1Code`. Facets are checked on construction.
@@ -6446,7 +6483,7 @@ impl rt::SimpleValue for ExternalRePresentmentReason1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalReportingSource1Code(String);
+pub struct ExternalReportingSource1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -6465,15 +6502,15 @@ impl ExternalReportingSource1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -6486,13 +6523,14 @@ impl ExternalReportingSource1Code {
 )]
 impl rt::SimpleValue for ExternalReportingSource1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalReturnReason1Code`. Facets are checked on construction.
@@ -6506,7 +6544,7 @@ impl rt::SimpleValue for ExternalReportingSource1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalReturnReason1Code(String);
+pub struct ExternalReturnReason1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -6526,15 +6564,15 @@ impl ExternalReturnReason1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -6548,13 +6586,14 @@ impl ExternalReturnReason1Code {
 )]
 impl rt::SimpleValue for ExternalReturnReason1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalServiceLevel1Code`. Facets are checked on construction.
@@ -6570,7 +6609,7 @@ impl rt::SimpleValue for ExternalReturnReason1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalServiceLevel1Code(String);
+pub struct ExternalServiceLevel1Code(rt::Text);
 #[cfg(
     any(
         feature = "pacs_002_001_10",
@@ -6592,15 +6631,15 @@ impl ExternalServiceLevel1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -6616,13 +6655,14 @@ impl ExternalServiceLevel1Code {
 )]
 impl rt::SimpleValue for ExternalServiceLevel1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalStatusReason1Code`. Facets are checked on construction.
@@ -6634,7 +6674,7 @@ impl rt::SimpleValue for ExternalServiceLevel1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalStatusReason1Code(String);
+pub struct ExternalStatusReason1Code(rt::Text);
 #[cfg(
     any(
         feature = "pacs_002_001_10",
@@ -6652,15 +6692,15 @@ impl ExternalStatusReason1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -6672,13 +6712,14 @@ impl ExternalStatusReason1Code {
 )]
 impl rt::SimpleValue for ExternalStatusReason1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalTaxAmountType1Code`. Facets are checked on construction.
@@ -6694,7 +6735,7 @@ impl rt::SimpleValue for ExternalStatusReason1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalTaxAmountType1Code(String);
+pub struct ExternalTaxAmountType1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -6716,15 +6757,15 @@ impl ExternalTaxAmountType1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -6740,13 +6781,14 @@ impl ExternalTaxAmountType1Code {
 )]
 impl rt::SimpleValue for ExternalTaxAmountType1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ExternalTechnicalInputChannel1Code`. Facets are checked on construction.
@@ -6759,7 +6801,7 @@ impl rt::SimpleValue for ExternalTaxAmountType1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalTechnicalInputChannel1Code(String);
+pub struct ExternalTechnicalInputChannel1Code(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -6778,15 +6820,15 @@ impl ExternalTechnicalInputChannel1Code {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -6799,13 +6841,14 @@ impl ExternalTechnicalInputChannel1Code {
 )]
 impl rt::SimpleValue for ExternalTechnicalInputChannel1Code {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// Anonymous XSD complex type. Exactly one branch.
@@ -7434,7 +7477,7 @@ impl rt::ComplexValue for GenericIdentification32 {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct IBAN2007Identifier(String);
+pub struct IBAN2007Identifier(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -7460,15 +7503,15 @@ impl IBAN2007Identifier {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -7488,19 +7531,20 @@ impl IBAN2007Identifier {
 )]
 impl rt::SimpleValue for IBAN2007Identifier {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ISINIdentifier`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ISINIdentifier(String);
+pub struct ISINIdentifier(rt::Text);
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl ISINIdentifier {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -7512,33 +7556,34 @@ impl ISINIdentifier {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::SimpleValue for ISINIdentifier {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ISINOct2015Identifier`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ISINOct2015Identifier(String);
+pub struct ISINOct2015Identifier(rt::Text);
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl ISINOct2015Identifier {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -7550,33 +7595,34 @@ impl ISINOct2015Identifier {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::SimpleValue for ISINOct2015Identifier {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ISO2ALanguageCode`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ISO2ALanguageCode(String);
+pub struct ISO2ALanguageCode(rt::Text);
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl ISO2ALanguageCode {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -7588,27 +7634,28 @@ impl ISO2ALanguageCode {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::SimpleValue for ISO2ALanguageCode {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `ISODate`.
@@ -8054,7 +8101,7 @@ impl rt::SimpleValue for InterestType1Code {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct LEIIdentifier(String);
+pub struct LEIIdentifier(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -8077,15 +8124,15 @@ impl LEIIdentifier {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -8102,13 +8149,14 @@ impl LEIIdentifier {
 )]
 impl rt::SimpleValue for LEIIdentifier {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// Anonymous XSD complex type. Exactly one branch.
@@ -8195,7 +8243,7 @@ impl rt::ComplexValue for MandateSetupReason1Choice {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max1025Text(String);
+pub struct Max1025Text(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -8216,15 +8264,15 @@ impl Max1025Text {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -8239,13 +8287,14 @@ impl Max1025Text {
 )]
 impl rt::SimpleValue for Max1025Text {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Max105Text`. Facets are checked on construction.
@@ -8262,7 +8311,7 @@ impl rt::SimpleValue for Max1025Text {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max105Text(String);
+pub struct Max105Text(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -8285,15 +8334,15 @@ impl Max105Text {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -8310,13 +8359,14 @@ impl Max105Text {
 )]
 impl rt::SimpleValue for Max105Text {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Max10Text`. Facets are checked on construction.
@@ -8328,7 +8378,7 @@ impl rt::SimpleValue for Max105Text {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max10Text(String);
+pub struct Max10Text(rt::Text);
 #[cfg(
     any(
         feature = "pacs_008_001_08",
@@ -8346,15 +8396,15 @@ impl Max10Text {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -8366,13 +8416,14 @@ impl Max10Text {
 )]
 impl rt::SimpleValue for Max10Text {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Max128Text`. Facets are checked on construction.
@@ -8390,7 +8441,7 @@ impl rt::SimpleValue for Max10Text {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max128Text(String);
+pub struct Max128Text(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -8414,15 +8465,15 @@ impl Max128Text {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -8440,13 +8491,14 @@ impl Max128Text {
 )]
 impl rt::SimpleValue for Max128Text {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Max140Text`. Facets are checked on construction.
@@ -8467,7 +8519,7 @@ impl rt::SimpleValue for Max128Text {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max140Text(String);
+pub struct Max140Text(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -8494,15 +8546,15 @@ impl Max140Text {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -8523,13 +8575,14 @@ impl Max140Text {
 )]
 impl rt::SimpleValue for Max140Text {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Max15NumericText`. Facets are checked on construction.
@@ -8549,7 +8602,7 @@ impl rt::SimpleValue for Max140Text {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max15NumericText(String);
+pub struct Max15NumericText(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -8575,15 +8628,15 @@ impl Max15NumericText {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -8603,13 +8656,14 @@ impl Max15NumericText {
 )]
 impl rt::SimpleValue for Max15NumericText {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Max16Text`. Facets are checked on construction.
@@ -8630,7 +8684,7 @@ impl rt::SimpleValue for Max15NumericText {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max16Text(String);
+pub struct Max16Text(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -8657,15 +8711,15 @@ impl Max16Text {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -8686,13 +8740,14 @@ impl Max16Text {
 )]
 impl rt::SimpleValue for Max16Text {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Max2048Text`. Facets are checked on construction.
@@ -8713,7 +8768,7 @@ impl rt::SimpleValue for Max16Text {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max2048Text(String);
+pub struct Max2048Text(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -8740,15 +8795,15 @@ impl Max2048Text {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -8769,13 +8824,14 @@ impl Max2048Text {
 )]
 impl rt::SimpleValue for Max2048Text {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Max34Text`. Facets are checked on construction.
@@ -8795,7 +8851,7 @@ impl rt::SimpleValue for Max2048Text {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max34Text(String);
+pub struct Max34Text(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -8821,15 +8877,15 @@ impl Max34Text {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -8849,13 +8905,14 @@ impl Max34Text {
 )]
 impl rt::SimpleValue for Max34Text {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Max350Text`. Facets are checked on construction.
@@ -8872,7 +8929,7 @@ impl rt::SimpleValue for Max34Text {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max350Text(String);
+pub struct Max350Text(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -8895,15 +8952,15 @@ impl Max350Text {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -8920,13 +8977,14 @@ impl Max350Text {
 )]
 impl rt::SimpleValue for Max350Text {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Max35Text`. Facets are checked on construction.
@@ -8947,7 +9005,7 @@ impl rt::SimpleValue for Max350Text {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max35Text(String);
+pub struct Max35Text(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -8974,15 +9032,15 @@ impl Max35Text {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -9003,19 +9061,20 @@ impl Max35Text {
 )]
 impl rt::SimpleValue for Max35Text {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Max3NumericText`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max3NumericText(String);
+pub struct Max3NumericText(rt::Text);
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl Max3NumericText {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -9027,27 +9086,28 @@ impl Max3NumericText {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::SimpleValue for Max3NumericText {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Max4Text`. Facets are checked on construction.
@@ -9068,7 +9128,7 @@ impl rt::SimpleValue for Max3NumericText {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max4Text(String);
+pub struct Max4Text(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -9095,15 +9155,15 @@ impl Max4Text {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -9124,13 +9184,14 @@ impl Max4Text {
 )]
 impl rt::SimpleValue for Max4Text {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Max500Text`. Facets are checked on construction.
@@ -9143,7 +9204,7 @@ impl rt::SimpleValue for Max4Text {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max500Text(String);
+pub struct Max500Text(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -9162,15 +9223,15 @@ impl Max500Text {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -9183,13 +9244,14 @@ impl Max500Text {
 )]
 impl rt::SimpleValue for Max500Text {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Max5NumericText`. Facets are checked on construction.
@@ -9202,7 +9264,7 @@ impl rt::SimpleValue for Max500Text {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max5NumericText(String);
+pub struct Max5NumericText(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -9221,15 +9283,15 @@ impl Max5NumericText {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -9242,13 +9304,14 @@ impl Max5NumericText {
 )]
 impl rt::SimpleValue for Max5NumericText {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Max70Text`. Facets are checked on construction.
@@ -9269,7 +9332,7 @@ impl rt::SimpleValue for Max5NumericText {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Max70Text(String);
+pub struct Max70Text(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -9296,15 +9359,15 @@ impl Max70Text {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -9325,13 +9388,14 @@ impl Max70Text {
 )]
 impl rt::SimpleValue for Max70Text {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD complex type `MessageIdentification2`.
@@ -9373,7 +9437,7 @@ impl rt::ComplexValue for MessageIdentification2 {
 /// XSD simple type `Min2Max3NumericText`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Min2Max3NumericText(String);
+pub struct Min2Max3NumericText(rt::Text);
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl Min2Max3NumericText {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -9385,33 +9449,34 @@ impl Min2Max3NumericText {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::SimpleValue for Min2Max3NumericText {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Min3Max4NumericText`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Min3Max4NumericText(String);
+pub struct Min3Max4NumericText(rt::Text);
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl Min3Max4NumericText {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -9423,33 +9488,34 @@ impl Min3Max4NumericText {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::SimpleValue for Min3Max4NumericText {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Min8Max28NumericText`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Min8Max28NumericText(String);
+pub struct Min8Max28NumericText(rt::Text);
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl Min8Max28NumericText {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -9461,27 +9527,28 @@ impl Min8Max28NumericText {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::SimpleValue for Min8Max28NumericText {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD complex type `NameAndAddress10`.
@@ -10725,7 +10792,7 @@ impl rt::ComplexValue for PersonIdentificationSchemeName1ChoiceChoice {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PhoneNumber(String);
+pub struct PhoneNumber(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -10752,15 +10819,15 @@ impl PhoneNumber {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -10781,13 +10848,14 @@ impl PhoneNumber {
 )]
 impl rt::SimpleValue for PhoneNumber {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD complex type `PlainCardData1`.
@@ -14732,7 +14800,7 @@ pub type TrueFalseIndicator = bool;
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct UUIDv4Identifier(String);
+pub struct UUIDv4Identifier(rt::Text);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -14754,15 +14822,15 @@ impl UUIDv4Identifier {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 #[cfg(
@@ -14778,13 +14846,14 @@ impl UUIDv4Identifier {
 )]
 impl rt::SimpleValue for UUIDv4Identifier {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `UnitOfMeasure1Code`.

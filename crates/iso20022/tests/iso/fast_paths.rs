@@ -3,7 +3,9 @@
 //! column, message) and the same record as three quick-xml events, over hundreds of edits of
 //! a document around each tag — out-of-order, duplicated, unknown and wrong-namespace
 //! elements, attributes, references, CR, comments, CDATA, empty-element tags, spaced and
-//! misnamed end tags, control characters. Each edit is also compared with what the document
+//! misnamed end tags, control characters — and of the attribute of a simple element read in
+//! one step (an amount's `Ccy`: quotes, spacing, duplicates, a second attribute, references,
+//! control characters, namespace declarations, prefixed names, the length limit). Each edit is also compared with what the document
 //! must give (accepted or rejected), so an edit that slipped through both paths is caught.
 use payglot_iso20022::rt::{self, Recorder};
 use payglot_iso20022::{Limits, pacs_008_001_08};
@@ -120,6 +122,12 @@ fn fused_leaves_read_as_three_events_do_over_edits_around_every_tag() {
             // (inserted text, whether it goes before the `>` rather than after it)
             (" ", true),
             (" a=\"1\"", true),
+            (" Ccy=\"EUR\"", true),
+            (" Ccy='EUR'", true),
+            (" xmlns=\"urn:other\"", true),
+            (" xmlns:q=\"urn:other\"", true),
+            (" q:Ccy=\"EUR\"", true),
+            (" xml:lang=\"en\"", true),
             ("/", true),
             ("&amp;", false),
             ("&#65;", false),
@@ -275,4 +283,61 @@ fn end_tags_are_matched_with_quick_xmls_own_error_and_position() {
         }
     }
     assert!(checked > 50, "{checked}");
+}
+
+#[test]
+fn a_leaf_with_an_attribute_is_read_alike_over_edits_of_the_attribute() {
+    let d = doc("");
+    let at = "Ccy=\"EUR\"";
+    assert!(d.contains(at));
+    let long = format!("Ccy=\"{}\"", "E".repeat(41));
+    // (attribute text, whether the document stays valid)
+    let edits: &[(&str, bool)] = &[
+        ("Ccy='EUR'", true),
+        ("Ccy = \"EUR\"", true),
+        ("Ccy=\"EUR\" ", true),
+        ("  Ccy=\"EUR\"", true),
+        ("Ccy=\"E&#85;R\"", true),
+        ("Ccy=\"&#x45;UR\"", true),
+        ("xmlns=\"urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08\" Ccy=\"EUR\"", true),
+        ("xmlns:q=\"urn:q\" Ccy=\"EUR\"", true),
+        ("Ccy=\"EUR\" Ccy=\"EUR\"", false),
+        ("Ccy=\"EUR\" Ccy=\"USD\"", false),
+        ("Ccy=\"EUR\" a=\"1\"", false),
+        ("a=\"1\" Ccy=\"EUR\"", false),
+        ("Cc=\"EUR\"", false),
+        ("ccy=\"EUR\"", false),
+        ("", false),
+        ("Ccy=\"EU&amp;\"", false),
+        ("Ccy=\"EU&foo;\"", false),
+        ("Ccy=\"EU<\"", false),
+        ("Ccy=\"EU>\"", false),
+        ("Ccy=\"E\tR\"", false),
+        ("Ccy=\"EUR\n\"", false),
+        ("Ccy=\"EUR\r\"", false),
+        ("Ccy=\"EU\u{1}\"", false),
+        ("Ccy=\"\"", false),
+        ("Ccy=\"eur\"", false),
+        ("Ccy=\"EURO\"", false),
+        ("Ccy=\"\u{c9}UR\"", false),
+        ("Ccy=EUR", false),
+        ("Ccy", false),
+        ("Ccy=\"EUR", false),
+        ("Ccy=\"EUR'", false),
+        ("Ccy=\"EUR\"x", false),
+        ("xmlns=\"urn:other\" Ccy=\"EUR\"", false),
+        ("p:Ccy=\"EUR\" xmlns:p=\"urn:p\"", false),
+        ("Ccy=\"EUR\" xml:lang=\"en\"", false),
+        ("xmlCcy=\"EUR\"", false),
+        (&long, false),
+    ];
+    for &(attr, valid) in edits {
+        let e = d.replacen(at, attr, 1);
+        assert_eq!(same_both_ways(&e), valid, "{attr}");
+    }
+    // The amount's text edited with the attribute in place.
+    for (text, valid) in [("10.50", true), (" 10.50 ", true), ("10.5.0", false), ("", false), ("1&#48;", true)] {
+        let e = d.replacen(">10.50<", &format!(">{text}<"), 1);
+        assert_eq!(same_both_ways(&e), valid, "{text}");
+    }
 }

@@ -334,7 +334,7 @@ impl rt::ComplexValue for BankTransactionCode {
 }
 /// XSD simple type `Bic`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Bic(String);
+pub struct Bic(rt::Text);
 impl Bic {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: None,
@@ -345,26 +345,27 @@ impl Bic {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Bic {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD complex type `BusinessHeader`.
@@ -557,7 +558,7 @@ impl rt::ComplexValue for Contact {
 }
 /// XSD simple type `CountryCode`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CountryCode(String);
+pub struct CountryCode(rt::Text);
 impl CountryCode {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: None,
@@ -568,26 +569,27 @@ impl CountryCode {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for CountryCode {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `CreditDebit`.
@@ -773,7 +775,7 @@ impl rt::ComplexValue for CreditorReferenceInfo {
 }
 /// XSD simple type `CurrencyCode`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CurrencyCode(String);
+pub struct CurrencyCode(rt::Text);
 impl CurrencyCode {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: None,
@@ -784,26 +786,27 @@ impl CurrencyCode {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for CurrencyCode {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD complex type `DateAndPlaceOfBirth`.
@@ -1106,7 +1109,7 @@ impl rt::ComplexValue for ExtensionsEntry {
 }
 /// XSD simple type `ExternalCode`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalCode(String);
+pub struct ExternalCode(rt::Text);
 impl ExternalCode {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: None,
@@ -1117,26 +1120,27 @@ impl ExternalCode {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for ExternalCode {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD complex type `GenericId`.
@@ -1213,7 +1217,7 @@ impl rt::ComplexValue for GroupHeader {
 }
 /// XSD simple type `Iban`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Iban(String);
+pub struct Iban(rt::Text);
 impl Iban {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: None,
@@ -1224,31 +1228,32 @@ impl Iban {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Iban {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Lei`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Lei(String);
+pub struct Lei(rt::Text);
 impl Lei {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: None,
@@ -1259,26 +1264,27 @@ impl Lei {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Lei {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD complex type `Money`.
@@ -2122,7 +2128,7 @@ impl rt::ComplexValue for StructuredRemittance {
 }
 /// XSD simple type `Text10`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text10(String);
+pub struct Text10(rt::Text);
 impl Text10 {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: Some(1),
@@ -2133,31 +2139,32 @@ impl Text10 {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Text10 {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Text105`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text105(String);
+pub struct Text105(rt::Text);
 impl Text105 {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: Some(1),
@@ -2168,31 +2175,32 @@ impl Text105 {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Text105 {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Text140`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text140(String);
+pub struct Text140(rt::Text);
 impl Text140 {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: Some(1),
@@ -2203,31 +2211,32 @@ impl Text140 {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Text140 {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Text15`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text15(String);
+pub struct Text15(rt::Text);
 impl Text15 {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: Some(1),
@@ -2238,31 +2247,32 @@ impl Text15 {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Text15 {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Text16`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text16(String);
+pub struct Text16(rt::Text);
 impl Text16 {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: Some(1),
@@ -2273,31 +2283,32 @@ impl Text16 {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Text16 {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Text2048`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text2048(String);
+pub struct Text2048(rt::Text);
 impl Text2048 {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: Some(1),
@@ -2308,31 +2319,32 @@ impl Text2048 {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Text2048 {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Text34`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text34(String);
+pub struct Text34(rt::Text);
 impl Text34 {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: Some(1),
@@ -2343,31 +2355,32 @@ impl Text34 {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Text34 {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Text35`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text35(String);
+pub struct Text35(rt::Text);
 impl Text35 {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: Some(1),
@@ -2378,31 +2391,32 @@ impl Text35 {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Text35 {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Text4`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text4(String);
+pub struct Text4(rt::Text);
 impl Text4 {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: Some(1),
@@ -2413,31 +2427,32 @@ impl Text4 {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Text4 {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Text5`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text5(String);
+pub struct Text5(rt::Text);
 impl Text5 {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: Some(1),
@@ -2448,31 +2463,32 @@ impl Text5 {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Text5 {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Text500`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text500(String);
+pub struct Text500(rt::Text);
 impl Text500 {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: Some(1),
@@ -2483,31 +2499,32 @@ impl Text500 {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Text500 {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD simple type `Text70`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text70(String);
+pub struct Text70(rt::Text);
 impl Text70 {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: Some(1),
@@ -2518,26 +2535,27 @@ impl Text70 {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Text70 {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 /// XSD complex type `TransactionRefs`.
@@ -2691,7 +2709,7 @@ impl rt::ComplexValue for TransactionsSummary {
 }
 /// XSD simple type `Uetr`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Uetr(String);
+pub struct Uetr(rt::Text);
 impl Uetr {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: None,
@@ -2702,26 +2720,27 @@ impl Uetr {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(value))
+        Ok(Self(rt::Text::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
     /// The value, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 impl rt::SimpleValue for Uetr {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
-        Self::new(text)
+        rt::check_string(text, &Self::FACETS)?;
+        Ok(Self(rt::Text::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
-        w.text(&self.0)
+        w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(String::new())
+        Self(rt::Text::default())
     }
 }
 impl rt::RootElement for PaymentStatusQuery {
