@@ -139,7 +139,7 @@ pub(crate) fn parse_any_recording_with_header<'a>(
     // Whether the element `locate` stopped at is a header (else a Document).
     let header = std::cell::Cell::new(false);
     let want = |ns: &[u8], local: &[u8]| {
-        header.set(local == b"AppHdr" && ns.starts_with(ISO_NS_PREFIX.as_bytes()));
+        header.set(is_app_header(ns, local));
         header.get() || is_document(ns, local)
     };
     r.record();
@@ -204,11 +204,10 @@ pub fn parse_app_header_recording<'a>(
 ) -> Result<Option<head_001_001_02::BusinessApplicationHeaderV02>, Iso20022Error> {
     use rt::RootElement as _;
     let mut r = rt::Reader::new(bytes, limits)?;
-    let is_header = |ns: &[u8], local: &[u8]| local == b"AppHdr" && ns.starts_with(ISO_NS_PREFIX.as_bytes());
     // Whether the element `locate` stopped at is a header (else a Document).
     let header = std::cell::Cell::new(false);
     let want = |ns: &[u8], local: &[u8]| {
-        header.set(is_header(ns, local));
+        header.set(is_app_header(ns, local));
         header.get() || is_document(ns, local)
     };
     loop {
@@ -265,6 +264,11 @@ pub fn document_namespace(bytes: &[u8], limits: &Limits) -> Result<String, Iso20
 /// The first `Document` element, whatever its namespace, outside any `AppHdr`.
 fn is_document(_ns: &[u8], local: &[u8]) -> bool {
     local == b"Document"
+}
+
+/// An ISO 20022 business application header (`AppHdr` of any head.001 version).
+fn is_app_header(ns: &[u8], local: &[u8]) -> bool {
+    local == b"AppHdr" && ns.starts_with(ISO_NS_PREFIX.as_bytes())
 }
 
 /// Error for a located Document whose namespace no enabled module handles.

@@ -4,11 +4,15 @@
 //! the page loaded in headless Chromium (skipped, with a printed line, when `chromium` is
 //! not installed).
 
+#[macro_use]
+mod common;
+
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
 use axum::http::StatusCode;
+use common::on;
 use futures_util::{SinkExt, StreamExt};
 use payglot_sandbox::{Config, DbPath, Server, StatusClock};
 use serde_json::{Value, json};
@@ -119,29 +123,6 @@ fn codes(body: &Value) -> Vec<String> {
         .as_array()
         .map(|errors| errors.iter().filter_map(|e| e["extensions"]["code"].as_str().map(str::to_owned)).collect())
         .unwrap_or_default()
-}
-
-/// The store a test runs on: every test below runs twice, on the in-process store
-/// (`:memory:`) and on SQLite in memory (`:sqlite-memory:`), so the two backends cannot drift.
-fn on(db: &DbPath, mut config: Config) -> Config {
-    config.db = db.clone();
-    config
-}
-
-/// Two tests per scenario (`<name>::memory`, `<name>::sqlite`), each calling `<name>(db)`.
-macro_rules! on_each_store {
-    ($($name:ident),* $(,)?) => {
-        $(mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn memory() {
-                super::$name(payglot_sandbox::DbPath::Memory).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(payglot_sandbox::DbPath::SqliteMemory).await;
-            }
-        })*
-    };
 }
 
 on_each_store!(

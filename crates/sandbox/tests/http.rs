@@ -1,11 +1,15 @@
 //! End-to-end tests over real HTTP on 127.0.0.1 (port 0): the server runs in the test, a
 //! reqwest client drives it, and a test receiver takes webhooks.
 
+#[macro_use]
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::http::{HeaderMap, StatusCode};
+use common::on;
 use payglot_sandbox::{Config, DbPath, RateLimit, Server, StatusClock, verify};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -60,29 +64,6 @@ impl Running {
         let status = resp.status();
         (status, resp.json::<Value>().await.unwrap_or(Value::Null))
     }
-}
-
-/// The store a test runs on: every test below runs twice, on the in-process store
-/// (`:memory:`) and on SQLite in memory (`:sqlite-memory:`), so the two backends cannot drift.
-fn on(db: &DbPath, mut config: Config) -> Config {
-    config.db = db.clone();
-    config
-}
-
-/// Two tests per scenario (`<name>::memory`, `<name>::sqlite`), each calling `<name>(db)`.
-macro_rules! on_each_store {
-    ($($name:ident),* $(,)?) => {
-        $(mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn memory() {
-                super::$name(payglot_sandbox::DbPath::Memory).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(payglot_sandbox::DbPath::SqliteMemory).await;
-            }
-        })*
-    };
 }
 
 on_each_store!(
