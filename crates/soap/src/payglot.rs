@@ -233,33 +233,38 @@ pub(crate) fn header_losses(message: &SoapMessage) -> Vec<Loss> {
 }
 
 /// The body's element `local` (in payglot's namespace) read in place from byte `start` of
-/// `input` as its canonical message, with the offset after its end tag; `None` for an element
-/// without a canonical message or on any failure (the slow path then reports the error).
-fn read_payload_in_place(
+/// `input` as its canonical message, with what `finish` gives for the offset after its end tag
+/// (checked before the message is built); `None` for an element without a canonical message
+/// or on any failure (the slow path then reports the error).
+fn read_payload_in_place<T>(
     local: &str,
     input: &[u8],
     start: usize,
     declared: &[(&str, &str)],
     outer: usize,
     limits: &DecodeLimits,
-) -> Option<(Message, usize)> {
+    finish: impl FnOnce(usize) -> Option<T>,
+) -> Option<(Message, T)> {
     Some(match local {
         "InitiatePaymentRequest" => {
-            let (m, end) = body::read_in_place::<g::PaymentInitiation, _>(input, start, declared, outer, limits)?;
-            (Message::PaymentInitiation(m), end)
+            let (m, t) =
+                body::read_in_place::<g::PaymentInitiation, _, _>(input, start, declared, outer, limits, finish)?;
+            (Message::PaymentInitiation(m), t)
         }
         "InitiatePaymentResponse" => {
-            let (m, end) = body::read_in_place::<g::InitiatePaymentResponse, _>(input, start, declared, outer, limits)?;
-            (Message::StatusReport(m), end)
+            let (m, t) =
+                body::read_in_place::<g::InitiatePaymentResponse, _, _>(input, start, declared, outer, limits, finish)?;
+            (Message::StatusReport(m), t)
         }
         "GetPaymentStatusResponse" => {
-            let (m, end) =
-                body::read_in_place::<g::GetPaymentStatusResponse, _>(input, start, declared, outer, limits)?;
-            (Message::StatusReport(m), end)
+            let (m, t) = body::read_in_place::<g::GetPaymentStatusResponse, _, _>(
+                input, start, declared, outer, limits, finish,
+            )?;
+            (Message::StatusReport(m), t)
         }
         "GetStatementResponse" => {
-            let (m, end) = body::read_in_place::<g::AccountReports, _>(input, start, declared, outer, limits)?;
-            (Message::Statement(m), end)
+            let (m, t) = body::read_in_place::<g::AccountReports, _, _>(input, start, declared, outer, limits, finish)?;
+            (Message::Statement(m), t)
         }
         _ => return None,
     })
@@ -267,9 +272,10 @@ fn read_payload_in_place(
 
 /// The fastest path of [`SoapPayglot::decode`], for a plain envelope ([`xml::scan_head`]: no
 /// `Header`, no attributes but namespace declarations, nothing but whitespace around the
-/// envelope's and body's start tags): the body's element read in place, then what follows it
-/// scanned. Such an envelope has no header blocks (so no losses and nothing to understand) and
-/// exactly one Body holding exactly that element. `None`: take the other paths.
+/// envelope's and body's start tags): the body's element read in place, what follows it
+/// scanned, then the message built. Such an envelope has no header blocks (so no losses and
+/// nothing to understand) and exactly one Body holding exactly that element. `None`: take the
+/// other paths.
 fn decode_plain(head: &xml::PlainHead<'_>, input: &[u8], limits: &DecodeLimits) -> Option<Decoded> {
     let [envelope, body, payload] = head.names;
     let version = SoapVersion::from_namespace(envelope.ns)?;
@@ -280,8 +286,10 @@ fn decode_plain(head: &xml::PlainHead<'_>, input: &[u8], limits: &DecodeLimits) 
     {
         return None;
     }
-    let (message, end) = read_payload_in_place(payload.local, input, head.inner_start, head.declared(), 2, limits)?;
-    head.tail_is_plain(end).then_some(Decoded { message, losses: Vec::new() })
+    let finish = |end| head.tail_is_plain(end).then_some(());
+    let (message, ()) =
+        read_payload_in_place(payload.local, input, head.inner_start, head.declared(), 2, limits, finish)?;
+    Some(Decoded { message, losses: Vec::new() })
 }
 
 /// The fast path of [`SoapPayglot::decode`] (see there); `None`: take the slow path.
@@ -292,7 +300,7 @@ fn decode_in_place(head: xml::Head<'_>, input: &[u8], limits: &DecodeLimits) -> 
     }
     let declared: Vec<(&str, &str)> = payload.in_scope.iter().map(|(p, u)| (p.as_str(), u.as_str())).collect();
     let (message, end) =
-        read_payload_in_place(&payload.local, input, payload.start, &declared, head.outer_depth(), limits)?;
+        read_payload_in_place(&payload.local, input, payload.start, &declared, head.outer_depth(), limits, Some)?;
     drop(declared);
     let envelope = envelope::from_document_read(head.finish(end)?).ok()?;
     if let Err(e) = envelope.check_must_understand(&[(NS_WSSE, "Security")]) {
