@@ -554,6 +554,9 @@ macro_rules! default_record {
                 Ok(out)
             }
             fn fill(value: g::$gen, out: &mut Self) -> Result<(), ConvError> {
+                // Every model field is named (no `..`): a field the model gains and the list
+                // lacks does not compile, as in `record!`'s struct literal.
+                let Self { $($field: _),* } = out;
                 $(Conv::fill(value.$field, &mut out.$field).map_err(|e| e.at(stringify!($field)))?;)*
                 Ok(())
             }
@@ -602,7 +605,22 @@ macro_rules! seeded_record {
                 Ok(())
             }
         }
+
+        impl FillRest<g::$gen> for $model {
+            fn fill_rest(value: g::$gen, out: &mut Self) -> Result<(), ConvError> {
+                // Every model field is named (no `..`), as in `record!`'s struct literal.
+                let Self { $($seed: _,)* $($field: _),* } = out;
+                $(Conv::fill(value.$field, &mut out.$field).map_err(|e| e.at(stringify!($field)))?;)*
+                Ok(())
+            }
+        }
     )*};
+}
+
+/// The fields of a [`seeded_record!`] after its seed, written in place (the seed is not read).
+pub(crate) trait FillRest<G> {
+    /// Generated → model for every field but the seed, written over `out`'s.
+    fn fill_rest(value: G, out: &mut Self) -> Result<(), ConvError>;
 }
 
 record! {
@@ -792,11 +810,24 @@ pub(crate) fn read<G: rt::RootElement, M: Conv<G>>(
 
 /// The fast path of [`read`]: read the body's element in place, from byte `start` of the whole
 /// envelope `input` (`declared`: the namespace declarations in scope there; `outer_depth`:
-/// the elements around it), as `M` through the generated reader of `G`. `finish` is given
-/// the offset after the element's end tag and checks the rest of the envelope before the
-/// mapping to the model is made (nothing is built for an envelope the slow path must read).
-/// Gives the value and what `finish` gave, or `None` on any failure: the caller then takes the
-/// slow path ([`read`] on the element alone), whose errors are the ones reported.
+/// the elements around it), as the generated value of `G`. `finish` is given the offset after
+/// the element's end tag and checks the rest of the envelope before anything is mapped to the
+/// model (nothing is built for an envelope the slow path must read). Gives the value and what
+/// `finish` gave, or `None` on any failure: the caller then takes the slow path ([`read`] on
+/// the element alone), whose errors are the ones reported.
+pub(crate) fn read_generated<G: rt::RootElement, T>(
+    input: &[u8],
+    start: usize,
+    declared: &[(&str, &str)],
+    outer_depth: usize,
+    decode_limits: &DecodeLimits,
+    finish: impl FnOnce(usize) -> Option<T>,
+) -> Option<(G, T)> {
+    let (value, end) = rt::read_fragment::<G>(input, start, declared, outer_depth, &limits(decode_limits)).ok()?;
+    Some((value, finish(end)?))
+}
+
+/// [`read_generated`], then the value mapped to the model type `M`.
 pub(crate) fn read_in_place<G: rt::RootElement, M: Conv<G>, T>(
     input: &[u8],
     start: usize,
@@ -805,9 +836,30 @@ pub(crate) fn read_in_place<G: rt::RootElement, M: Conv<G>, T>(
     decode_limits: &DecodeLimits,
     finish: impl FnOnce(usize) -> Option<T>,
 ) -> Option<(M, T)> {
-    let (value, end) = rt::read_fragment::<G>(input, start, declared, outer_depth, &limits(decode_limits)).ok()?;
-    let finished = finish(end)?;
+    let (value, finished) = read_generated::<G, T>(input, start, declared, outer_depth, decode_limits, finish)?;
     Some((M::from_gen(value).ok()?, finished))
+}
+
+/// A payment initiation mapped where the decode returns it: `out` is given the message with
+/// its group header's id and creation time, then every other field is written in place (the
+/// 3.7 KB result is not built in a temporary and moved up through each caller). On an error
+/// `out` holds a partly written message: the caller discards it.
+pub(crate) fn initiation_into(value: g::PaymentInitiation, out: &mut Option<m::Decoded>) -> Result<(), ConvError> {
+    let at_header = |e: ConvError, field| e.at(field).at("header");
+    let message_id = Conv::from_gen(value.header.message_id.clone()).map_err(|e| at_header(e, "message_id"))?;
+    let created = Conv::from_gen(value.header.created).map_err(|e| at_header(e, "created"))?;
+    let decoded = out.insert(m::Decoded {
+        message: m::Message::PaymentInitiation(m::PaymentInitiation {
+            header: m::GroupHeader::new(message_id, created),
+            batches: Vec::new(),
+        }),
+        losses: Vec::new(),
+    });
+    let m::Message::PaymentInitiation(initiation) = &mut decoded.message else {
+        return Err(ConvError::new("internal: the message just built is not a payment initiation"));
+    };
+    FillRest::fill_rest(value.header, &mut initiation.header).map_err(|e| e.at("header"))?;
+    Conv::fill(value.batches, &mut initiation.batches).map_err(|e| e.at("batches"))
 }
 
 /// Write the model value `value` as the body element of `G` (payglot's namespace declared on it).
