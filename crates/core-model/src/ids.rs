@@ -518,6 +518,23 @@ mod tests {
     }
 
     #[test]
+    fn bic_orders_and_compares_as_its_text() {
+        let texts = ["DEUTDEFF500", "DEUTDEFF", "COBADEFFXXX", "DEUTDEFFXXX", "1234DEFF", "DEUTDEFA"];
+        let mut bics: Vec<Bic> = texts.iter().filter_map(|t| Bic::parse(t).ok()).collect();
+        assert_eq!(bics.len(), texts.len());
+        bics.sort();
+        let mut sorted = texts.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(bics.iter().map(Bic::as_str).collect::<Vec<_>>(), sorted);
+        assert_ne!(Bic::parse("DEUTDEFF").ok(), Bic::parse("DEUTDEFFXXX").ok());
+        assert_eq!(Bic::parse("DEUTDEFF500").map(|b| b.country_code().to_owned()).ok().as_deref(), Some("DE"));
+        assert_eq!(
+            Lei::parse("506700GE1G29325QX363").map(|l| l.to_string()).ok().as_deref(),
+            Some("506700GE1G29325QX363")
+        );
+    }
+
+    #[test]
     fn lei_check_digits() {
         // GLEIF's own LEI.
         assert!(Lei::parse("506700GE1G29325QX363").is_ok());

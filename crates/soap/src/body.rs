@@ -526,12 +526,20 @@ fn transfer_seed(ids: m::PaymentIds) -> m::CreditTransfer {
     }
 }
 
+/// Model → generated for a sequence type: every field by name, the path of an error prefixed
+/// with the field.
+macro_rules! to_gen {
+    ($value:ident, $gen:ident { $($field:ident),* }) => {
+        Ok(g::$gen { $($field: $value.$field.to_gen().map_err(|e| e.at(stringify!($field)))?,)* })
+    };
+}
+
 /// A sequence type: the same fields, by name, on both sides.
 macro_rules! record {
     ($($model:ty => $gen:ident { $($field:ident),* $(,)? })*) => {$(
         impl Conv<g::$gen> for $model {
             fn to_gen(&self) -> Result<g::$gen, ConvError> {
-                Ok(g::$gen { $($field: self.$field.to_gen().map_err(|e| e.at(stringify!($field)))?,)* })
+                to_gen!(self, $gen { $($field),* })
             }
             fn from_gen(value: g::$gen) -> Result<Self, ConvError> {
                 Ok(Self { $($field: Conv::from_gen(value.$field).map_err(|e| e.at(stringify!($field)))?,)* })
@@ -546,7 +554,7 @@ macro_rules! default_record {
     ($($model:ty => $gen:ident { $($field:ident),* $(,)? })*) => {$(
         impl Conv<g::$gen> for $model {
             fn to_gen(&self) -> Result<g::$gen, ConvError> {
-                Ok(g::$gen { $($field: self.$field.to_gen().map_err(|e| e.at(stringify!($field)))?,)* })
+                to_gen!(self, $gen { $($field),* })
             }
             fn from_gen(value: g::$gen) -> Result<Self, ConvError> {
                 let mut out = Self::default();
@@ -581,10 +589,7 @@ macro_rules! seeded_record {
     ($($model:ty => $gen:ident { $($seed:ident),* ; $($field:ident),* $(,)? } by $new:expr;)*) => {$(
         impl Conv<g::$gen> for $model {
             fn to_gen(&self) -> Result<g::$gen, ConvError> {
-                Ok(g::$gen {
-                    $($seed: self.$seed.to_gen().map_err(|e| e.at(stringify!($seed)))?,)*
-                    $($field: self.$field.to_gen().map_err(|e| e.at(stringify!($field)))?,)*
-                })
+                to_gen!(self, $gen { $($seed,)* $($field),* })
             }
             fn from_gen(value: g::$gen) -> Result<Self, ConvError> {
                 let mut out = $new($(Conv::from_gen(value.$seed).map_err(|e| e.at(stringify!($seed)))?),*);
