@@ -67,11 +67,20 @@ pub(crate) fn check_text(text: &str, max: usize) -> Result<(), InvalidValue> {
     if text.is_empty() {
         return Err(InvalidValue::new("text", "must not be empty"));
     }
-    let count = text.chars().count();
+    // ASCII (most values): a character per byte, and its control characters are the bytes
+    // `is_ascii_control` names (U+0000..=U+001F, U+007F), as `char::is_control` does.
+    let ascii = text.is_ascii();
+    let count = if ascii { text.len() } else { text.chars().count() };
     if count > max {
         return Err(InvalidValue::new("text", format!("{count} characters; at most {max} are allowed")));
     }
-    if let Some(c) = text.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r');
+    let control = if ascii {
+        text.bytes().map(char::from).find(|c| c.is_ascii_control() && !allowed(*c))
+    } else {
+        text.chars().find(|c| c.is_control() && !allowed(*c))
+    };
+    if let Some(c) = control {
         return Err(InvalidValue::new("text", format!("control character U+{:04X} is not allowed", u32::from(c))));
     }
     Ok(())
@@ -302,6 +311,36 @@ mod tests {
         assert!(Text::<3>::new("").is_err());
         assert!(Max35Text::new("a\u{0}b").is_err());
         assert!(Max35Text::new("line\nbreak").is_ok());
+    }
+
+    /// `check_text` as it was before its ASCII path: what it must still accept and refuse,
+    /// with the same message.
+    fn check_text_by_chars(text: &str, max: usize) -> Result<(), InvalidValue> {
+        if text.is_empty() {
+            return Err(InvalidValue::new("text", "must not be empty"));
+        }
+        let count = text.chars().count();
+        if count > max {
+            return Err(InvalidValue::new("text", format!("{count} characters; at most {max} are allowed")));
+        }
+        if let Some(c) = text.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+            return Err(InvalidValue::new("text", format!("control character U+{:04X} is not allowed", u32::from(c))));
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 1000, ..proptest::prelude::ProptestConfig::default() })]
+
+        #[test]
+        fn the_ascii_path_checks_as_the_char_path(
+            text in "[ -~\t\n\r\u{0}-\u{1f}\u{7f}\u{80}-\u{9f}é€]{0,40}",
+            max in 1usize..40,
+        ) {
+            let check = |t: &str| check_text(t, max).map_err(|e| e.to_string());
+            let by_chars = |t: &str| check_text_by_chars(t, max).map_err(|e| e.to_string());
+            proptest::prop_assert_eq!(check(&text), by_chars(&text));
+        }
     }
 
     #[test]
