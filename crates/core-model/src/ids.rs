@@ -9,6 +9,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use compact_str::CompactString;
 use iban::IbanLike;
 
 use crate::error::InvalidValue;
@@ -103,7 +104,7 @@ impl fmt::Display for Iban {
 /// proxy): 1 to 34 characters, masked like an IBAN.
 #[derive(Clone, PartialEq, Eq, Hash, serde::Deserialize)]
 #[serde(try_from = "String")]
-pub struct AccountNumber(Box<str>);
+pub struct AccountNumber(CompactString);
 
 impl AccountNumber {
     /// ISO 20022 `Max34Text`.
@@ -113,7 +114,7 @@ impl AccountNumber {
     pub fn parse(text: &str) -> Result<Self, InvalidValue> {
         crate::text::check_text(text, Self::MAX)
             .map_err(|e| InvalidValue::new("account number", format!("{}: {}", mask(text), e.reason())))?;
-        Ok(Self(text.into()))
+        Ok(Self(CompactString::new(text)))
     }
 
     /// The full account number. Call only where it must leave the process.
@@ -145,9 +146,15 @@ impl fmt::Display for AccountNumber {
 
 /// A Business Identifier Code (ISO 9362): 4 letters or digits for the party, 2 letters for the
 /// country, 2 letters or digits for the location, optionally 3 for the branch.
+///
+/// Held in place (11 bytes and a length, no allocation); an 8-character BIC is zero-padded.
+/// Since a BIC holds no zero byte, the derived order and equality are those of the text.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(try_from = "String")]
-pub struct Bic(Box<str>);
+pub struct Bic {
+    code: [u8; 11],
+    len: u8,
+}
 
 impl Bic {
     /// Accept an 8- or 11-character BIC in upper case (ISO 20022 `BICFIDec2014Identifier`).
@@ -158,23 +165,28 @@ impl Bic {
             && b.get(..4).is_some_and(alnum)
             && b.get(4..6).is_some_and(|s| s.iter().all(u8::is_ascii_uppercase))
             && b.get(6..).is_some_and(alnum);
-        if !ok {
-            return Err(InvalidValue::new(
-                "BIC",
-                format!("{text:?} is not 8 or 11 characters of the form AAAACCLL[BBB]"),
-            ));
+        let mut code = [0u8; 11];
+        match code.get_mut(..b.len()) {
+            Some(slot) if ok => slot.copy_from_slice(b),
+            _ => {
+                return Err(InvalidValue::new(
+                    "BIC",
+                    format!("{text:?} is not 8 or 11 characters of the form AAAACCLL[BBB]"),
+                ));
+            }
         }
-        Ok(Self(text.into()))
+        Ok(Self { code, len: if b.len() == 8 { 8 } else { 11 } })
     }
 
     /// The BIC as written.
     pub fn as_str(&self) -> &str {
-        &self.0
+        // ASCII by construction.
+        self.code.get(..usize::from(self.len)).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or_default()
     }
 
     /// The country code (characters 5 and 6).
     pub fn country_code(&self) -> &str {
-        self.0.get(4..6).unwrap_or_default()
+        self.as_str().get(4..6).unwrap_or_default()
     }
 }
 
@@ -189,13 +201,13 @@ string_serde!(Bic, as_str);
 
 impl fmt::Debug for Bic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Bic({})", self.0)
+        write!(f, "Bic({})", self.as_str())
     }
 }
 
 impl fmt::Display for Bic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -216,7 +228,7 @@ fn mod97(chars: impl Iterator<Item = u8>) -> Option<u32> {
 /// A Legal Entity Identifier (ISO 17442): 18 letters or digits and 2 check digits (MOD 97-10).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(try_from = "String")]
-pub struct Lei(Box<str>);
+pub struct Lei([u8; 20]);
 
 impl Lei {
     /// Accept a 20-character LEI whose check digits are right.
@@ -231,12 +243,15 @@ impl Lei {
         if mod97(b.iter().copied()) != Some(1) {
             return Err(InvalidValue::new("LEI", format!("{text:?} has wrong check digits")));
         }
-        Ok(Self(text.into()))
+        let code = <[u8; 20]>::try_from(b)
+            .map_err(|_| InvalidValue::new("LEI", format!("{text:?} is not 18 letters or digits and 2 digits")))?;
+        Ok(Self(code))
     }
 
     /// The LEI.
     pub fn as_str(&self) -> &str {
-        &self.0
+        // ASCII by construction.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
@@ -251,13 +266,13 @@ string_serde!(Lei, as_str);
 
 impl fmt::Debug for Lei {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Lei({})", self.0)
+        write!(f, "Lei({})", self.as_str())
     }
 }
 
 impl fmt::Display for Lei {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -333,12 +348,13 @@ impl fmt::Display for Uetr {
 /// digits (`RF18539007547034`). Accepted in print form with spaces, stored without.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(try_from = "String")]
-pub struct CreditorReference(Box<str>);
+pub struct CreditorReference(CompactString);
 
 impl CreditorReference {
     /// Accept an RF reference whose check digits are right.
     pub fn parse(text: &str) -> Result<Self, InvalidValue> {
-        let compact: String = text.chars().filter(|c| *c != ' ').collect::<String>().to_ascii_uppercase();
+        let mut compact: CompactString = text.chars().filter(|c| *c != ' ').collect();
+        compact.as_mut_str().make_ascii_uppercase();
         let b = compact.as_bytes();
         let shape = (5..=25).contains(&b.len())
             && b.starts_with(b"RF")
@@ -354,7 +370,7 @@ impl CreditorReference {
         if mod97(rearranged) != Some(1) {
             return Err(InvalidValue::new("creditor reference", format!("{text:?} has wrong check digits")));
         }
-        Ok(Self(compact.into()))
+        Ok(Self(compact))
     }
 
     /// The reference in electronic form.
@@ -499,6 +515,23 @@ mod tests {
         for bad in ["DEUTDEF", "deutdeff", "DEUT1EFF", "DEUTDEFF50", ""] {
             assert!(Bic::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn bic_orders_and_compares_as_its_text() {
+        let texts = ["DEUTDEFF500", "DEUTDEFF", "COBADEFFXXX", "DEUTDEFFXXX", "1234DEFF", "DEUTDEFA"];
+        let mut bics: Vec<Bic> = texts.iter().filter_map(|t| Bic::parse(t).ok()).collect();
+        assert_eq!(bics.len(), texts.len());
+        bics.sort();
+        let mut sorted = texts.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(bics.iter().map(Bic::as_str).collect::<Vec<_>>(), sorted);
+        assert_ne!(Bic::parse("DEUTDEFF").ok(), Bic::parse("DEUTDEFFXXX").ok());
+        assert_eq!(Bic::parse("DEUTDEFF500").map(|b| b.country_code().to_owned()).ok().as_deref(), Some("DE"));
+        assert_eq!(
+            Lei::parse("506700GE1G29325QX363").map(|l| l.to_string()).ok().as_deref(),
+            Some("506700GE1G29325QX363")
+        );
     }
 
     #[test]

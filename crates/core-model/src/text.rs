@@ -1,15 +1,20 @@
 //! Bounded text: ISO 20022's `MaxNText` types, and the identifier newtypes built on them.
+//!
+//! The text is held in a `CompactString` (up to 24 bytes inline, the size of a `String`), so
+//! the short values most messages carry (names, references, codes) cost no allocation when
+//! built from a `&str` (`TryFrom<&str>`, `FromStr`, deserialization from borrowed input).
 
 use std::fmt;
+
+use compact_str::CompactString;
 
 use crate::error::InvalidValue;
 
 /// Text of 1 to `N` characters (Unicode scalar values, as XSD counts length) with no control
 /// characters other than tab, line feed and carriage return — the ones XML 1.0 can carry.
 /// `Text<35>` is ISO 20022's `Max35Text`, `Text<140>` its `Max140Text`.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
-#[serde(try_from = "String")]
-pub struct Text<const N: usize>(Box<str>);
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Text<const N: usize>(CompactString);
 
 impl<const N: usize> Text<N> {
     /// The maximum length in characters.
@@ -17,14 +22,25 @@ impl<const N: usize> Text<N> {
 
     /// Accept `text` if it is 1 to `N` characters long and free of control characters.
     pub fn new(text: impl Into<String>) -> Result<Self, InvalidValue> {
-        let text = text.into();
+        Self::from_string(text.into())
+    }
+
+    /// [`Text::new`] for an owned string: a long one keeps its allocation, a short one is
+    /// copied inline.
+    fn from_string(text: String) -> Result<Self, InvalidValue> {
         check_text(&text, N)?;
-        Ok(Self(text.into_boxed_str()))
+        Ok(Self(CompactString::from(text)))
+    }
+
+    /// [`Text::new`] for a borrowed string: no allocation when it fits inline.
+    fn from_str_ref(text: &str) -> Result<Self, InvalidValue> {
+        check_text(text, N)?;
+        Ok(Self(CompactString::new(text)))
     }
 
     /// The text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 
     /// Length in characters.
@@ -41,7 +57,7 @@ impl<const N: usize> Text<N> {
     pub fn truncate<const M: usize>(&self) -> (Text<M>, bool) {
         match self.fit::<M>() {
             Some(text) => (text, false),
-            None => (Text(self.0.chars().take(M).collect::<String>().into_boxed_str()), true),
+            None => (Text(self.0.chars().take(M).collect::<CompactString>()), true),
         }
     }
 }
@@ -51,11 +67,20 @@ pub(crate) fn check_text(text: &str, max: usize) -> Result<(), InvalidValue> {
     if text.is_empty() {
         return Err(InvalidValue::new("text", "must not be empty"));
     }
-    let count = text.chars().count();
+    // ASCII (most values): a character per byte, and its control characters are the bytes
+    // `is_ascii_control` names (U+0000..=U+001F, U+007F), as `char::is_control` does.
+    let ascii = text.is_ascii();
+    let count = if ascii { text.len() } else { text.chars().count() };
     if count > max {
         return Err(InvalidValue::new("text", format!("{count} characters; at most {max} are allowed")));
     }
-    if let Some(c) = text.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r');
+    let control = if ascii {
+        text.bytes().map(char::from).find(|c| c.is_ascii_control() && !allowed(*c))
+    } else {
+        text.chars().find(|c| c.is_control() && !allowed(*c))
+    };
+    if let Some(c) = control {
         return Err(InvalidValue::new("text", format!("control character U+{:04X} is not allowed", u32::from(c))));
     }
     Ok(())
@@ -76,14 +101,69 @@ impl<const N: usize> fmt::Display for Text<N> {
 impl<const N: usize> TryFrom<String> for Text<N> {
     type Error = InvalidValue;
     fn try_from(text: String) -> Result<Self, InvalidValue> {
-        Self::new(text)
+        Self::from_string(text)
     }
 }
 
+/// No allocation when the text fits inline (24 bytes).
 impl<const N: usize> TryFrom<&str> for Text<N> {
     type Error = InvalidValue;
     fn try_from(text: &str) -> Result<Self, InvalidValue> {
-        Self::new(text)
+        Self::from_str_ref(text)
+    }
+}
+
+/// Deserialized as `#[serde(try_from = "String")]` would (same accepted input, same errors),
+/// without building a `String` when the input lends the text.
+impl<'de, const N: usize> serde::Deserialize<'de> for Text<N> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_str(deserializer, Self::from_str_ref, Self::from_string)
+    }
+}
+
+/// A text-like type deserialized as `#[serde(try_from = "String")]` deserializes it, without
+/// its intermediate `String`: what `String`'s own visitor accepts (strings, UTF-8 bytes), with
+/// `String`'s errors, handed to a checked constructor by reference (`by_ref`) or by value
+/// (`owned`); the constructor's refusal becomes a custom error once the deserializer is done
+/// with the value, as `try_from` makes it (serde_json, for one, then adds no position).
+pub(crate) fn deserialize_str<'de, D: serde::Deserializer<'de>, T>(
+    deserializer: D,
+    by_ref: fn(&str) -> Result<T, InvalidValue>,
+    owned: fn(String) -> Result<T, InvalidValue>,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_string(StrVisitor(by_ref, owned))?.map_err(serde::de::Error::custom)
+}
+
+/// See [`deserialize_str`].
+struct StrVisitor<T>(fn(&str) -> Result<T, InvalidValue>, fn(String) -> Result<T, InvalidValue>);
+
+impl<T> serde::de::Visitor<'_> for StrVisitor<T> {
+    type Value = Result<T, InvalidValue>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok((self.0)(v))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok((self.1)(v))
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+        match std::str::from_utf8(v) {
+            Ok(s) => self.visit_str(s),
+            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(v), &self)),
+        }
+    }
+
+    fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
+        match String::from_utf8(v) {
+            Ok(s) => self.visit_string(s),
+            Err(e) => Err(E::invalid_value(serde::de::Unexpected::Bytes(&e.into_bytes()), &self)),
+        }
     }
 }
 
@@ -100,10 +180,11 @@ impl<const N: usize> From<Text<N>> for String {
     }
 }
 
+/// No allocation when the text fits inline (24 bytes).
 impl<const N: usize> std::str::FromStr for Text<N> {
     type Err = InvalidValue;
     fn from_str(text: &str) -> Result<Self, InvalidValue> {
-        Self::new(text)
+        Self::from_str_ref(text)
     }
 }
 
@@ -117,14 +198,22 @@ pub type Max140Text = Text<140>;
 macro_rules! max35_id {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
-        #[serde(try_from = "String")]
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(Text<35>);
 
         impl $name {
             /// Accept an identifier of 1 to 35 characters.
             pub fn new(id: impl Into<String>) -> Result<Self, InvalidValue> {
-                Text::new(id).map(Self).map_err(|e| InvalidValue::new($what, e.reason().to_owned()))
+                Self::from_string(id.into())
+            }
+
+            fn from_string(id: String) -> Result<Self, InvalidValue> {
+                Text::from_string(id).map(Self).map_err(|e| InvalidValue::new($what, e.reason().to_owned()))
+            }
+
+            /// No allocation when the identifier fits inline (24 bytes).
+            fn from_str_ref(id: &str) -> Result<Self, InvalidValue> {
+                Text::from_str_ref(id).map(Self).map_err(|e| InvalidValue::new($what, e.reason().to_owned()))
             }
 
             /// The identifier.
@@ -148,7 +237,14 @@ macro_rules! max35_id {
         impl TryFrom<String> for $name {
             type Error = InvalidValue;
             fn try_from(id: String) -> Result<Self, InvalidValue> {
-                Self::new(id)
+                Self::from_string(id)
+            }
+        }
+
+        /// Deserialized as `#[serde(try_from = "String")]` would, without an intermediate `String`.
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserialize_str(deserializer, Self::from_str_ref, Self::from_string)
             }
         }
 
@@ -171,10 +267,11 @@ macro_rules! max35_id {
             }
         }
 
+        /// No allocation when the identifier fits inline (24 bytes).
         impl std::str::FromStr for $name {
             type Err = InvalidValue;
             fn from_str(id: &str) -> Result<Self, InvalidValue> {
-                Self::new(id)
+                Self::from_str_ref(id)
             }
         }
     };
@@ -203,6 +300,8 @@ max35_id!(
 
 #[cfg(test)]
 mod tests {
+    use serde::Deserialize;
+
     use super::*;
 
     #[test]
@@ -212,6 +311,36 @@ mod tests {
         assert!(Text::<3>::new("").is_err());
         assert!(Max35Text::new("a\u{0}b").is_err());
         assert!(Max35Text::new("line\nbreak").is_ok());
+    }
+
+    /// `check_text` as it was before its ASCII path: what it must still accept and refuse,
+    /// with the same message.
+    fn check_text_by_chars(text: &str, max: usize) -> Result<(), InvalidValue> {
+        if text.is_empty() {
+            return Err(InvalidValue::new("text", "must not be empty"));
+        }
+        let count = text.chars().count();
+        if count > max {
+            return Err(InvalidValue::new("text", format!("{count} characters; at most {max} are allowed")));
+        }
+        if let Some(c) = text.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+            return Err(InvalidValue::new("text", format!("control character U+{:04X} is not allowed", u32::from(c))));
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 1000, ..proptest::prelude::ProptestConfig::default() })]
+
+        #[test]
+        fn the_ascii_path_checks_as_the_char_path(
+            text in "[ -~\t\n\r\u{0}-\u{1f}\u{7f}\u{80}-\u{9f}é€]{0,40}",
+            max in 1usize..40,
+        ) {
+            let check = |t: &str| check_text(t, max).map_err(|e| e.to_string());
+            let by_chars = |t: &str| check_text_by_chars(t, max).map_err(|e| e.to_string());
+            proptest::prop_assert_eq!(check(&text), by_chars(&text));
+        }
     }
 
     #[test]
@@ -228,5 +357,99 @@ mod tests {
         assert!(EndToEndId::new("E2E-1").is_ok());
         let err = EndToEndId::new("x".repeat(36)).err();
         assert!(err.is_some_and(|e| e.what() == "end-to-end id"));
+    }
+
+    /// The old serde form, `#[serde(try_from = "String")]` over the checked constructor: what
+    /// the hand-written `Deserialize` impls must match (accepted input, value, error message).
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(try_from = "String", bound(deserialize = "T: TryFrom<String, Error = InvalidValue>"))]
+    struct ViaString<T>(T);
+
+    impl<T: TryFrom<String, Error = InvalidValue>> TryFrom<String> for ViaString<T> {
+        type Error = InvalidValue;
+        fn try_from(text: String) -> Result<Self, InvalidValue> {
+            T::try_from(text).map(Self)
+        }
+    }
+
+    fn same_as_via_string<T>(json: &str)
+    where
+        T: serde::de::DeserializeOwned + TryFrom<String, Error = InvalidValue> + PartialEq + fmt::Debug,
+    {
+        let direct = serde_json::from_str::<T>(json).map_err(|e| e.to_string());
+        let old = serde_json::from_str::<ViaString<T>>(json).map(|v| v.0).map_err(|e| e.to_string());
+        assert_eq!(direct, old, "{json} as {}", std::any::type_name::<T>());
+        // Inside a document, as the codecs meet it (positions in the messages included).
+        let nested = format!("{{\"a\": [{json}]}}");
+        let direct = serde_json::from_str::<std::collections::BTreeMap<String, Vec<T>>>(&nested);
+        let old = serde_json::from_str::<std::collections::BTreeMap<String, Vec<ViaString<T>>>>(&nested);
+        assert_eq!(
+            direct.map_err(|e| e.to_string()),
+            old.map(|m| m.into_iter().map(|(k, v)| (k, v.into_iter().map(|v| v.0).collect())).collect())
+                .map_err(|e| e.to_string()),
+            "{nested}"
+        );
+        // Borrowed input (serde's `&str` deserializer) and bytes too.
+        let value: Result<serde_json::Value, _> = serde_json::from_str(json);
+        if let Ok(serde_json::Value::String(s)) = value {
+            fn de(s: &str) -> serde::de::value::StrDeserializer<'_, serde::de::value::Error> {
+                serde::de::IntoDeserializer::into_deserializer(s)
+            }
+            let direct = T::deserialize(de(&s)).map_err(|e| e.to_string());
+            let old = ViaString::<T>::deserialize(de(&s)).map(|v| v.0).map_err(|e| e.to_string());
+            assert_eq!(direct, old, "{s:?}");
+            let bytes = serde::de::value::BytesDeserializer::<serde::de::value::Error>::new(s.as_bytes());
+            let old_bytes = serde::de::value::BytesDeserializer::<serde::de::value::Error>::new(s.as_bytes());
+            assert_eq!(
+                T::deserialize(bytes).map_err(|e| e.to_string()),
+                ViaString::<T>::deserialize(old_bytes).map(|v| v.0).map_err(|e| e.to_string())
+            );
+        }
+    }
+
+    #[test]
+    fn deserialization_is_the_try_from_string_form() {
+        let long = format!("\"{}\"", "x".repeat(30));
+        let too_long = format!("\"{}\"", "y".repeat(36));
+        let samples = [
+            "\"E2E-1\"",
+            "\"\"",
+            "\"a\\u0000b\"",
+            "\"line\\nbreak\"",
+            "\"caf\\u00e9 \\\"quoted\\\"\"",
+            "\"äöü\"",
+            long.as_str(),
+            too_long.as_str(),
+            "5",
+            "null",
+            "[\"x\"]",
+            "{\"a\":1}",
+            "true",
+        ];
+        for json in samples {
+            same_as_via_string::<Text<4>>(json);
+            same_as_via_string::<Max35Text>(json);
+            same_as_via_string::<Max140Text>(json);
+            same_as_via_string::<EndToEndId>(json);
+            same_as_via_string::<MessageId>(json);
+        }
+        let invalid_utf8 = serde::de::value::BytesDeserializer::<serde::de::value::Error>::new(b"a\xffb");
+        let old = serde::de::value::BytesDeserializer::<serde::de::value::Error>::new(b"a\xffb");
+        assert_eq!(
+            Max35Text::deserialize(invalid_utf8).map_err(|e| e.to_string()),
+            ViaString::<Max35Text>::deserialize(old).map(|v| v.0).map_err(|e| e.to_string())
+        );
+    }
+
+    #[test]
+    fn short_text_is_inline_long_text_keeps_its_allocation() {
+        let short = Max140Text::try_from("ACME Trading GmbH").unwrap_or_else(|e| panic!("{e}"));
+        assert!(!short.0.is_heap_allocated());
+        let long_text = "Invoice 2024-001 & 2024-002 and more".to_owned();
+        let pointer = long_text.as_ptr();
+        let long = Max140Text::try_from(long_text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(long.as_str().as_ptr(), pointer, "the String's buffer is kept");
+        assert_eq!(String::from(long.clone()), "Invoice 2024-001 & 2024-002 and more");
+        assert_eq!(std::mem::size_of::<Option<Max35Text>>(), std::mem::size_of::<String>());
     }
 }

@@ -233,33 +233,46 @@ pub(crate) fn header_losses(message: &SoapMessage) -> Vec<Loss> {
 }
 
 /// The body's element `local` (in payglot's namespace) read in place from byte `start` of
-/// `input` as its canonical message, with the offset after its end tag; `None` for an element
-/// without a canonical message or on any failure (the slow path then reports the error).
-fn read_payload_in_place(
+/// `input` as its canonical message, written into `out` (without losses); gives what `finish`
+/// gives for the offset after its end tag (checked before the message is built). `None` for
+/// an element without a canonical message or on any failure, `out` then unspecified (the slow
+/// path reports the error).
+#[allow(clippy::too_many_arguments)]
+fn read_payload_into<T>(
     local: &str,
     input: &[u8],
     start: usize,
     declared: &[(&str, &str)],
     outer: usize,
     limits: &DecodeLimits,
-) -> Option<(Message, usize)> {
+    finish: impl FnOnce(usize) -> Option<T>,
+    out: &mut Option<Decoded>,
+) -> Option<T> {
+    let decoded = |message| Some(Decoded { message, losses: Vec::new() });
     Some(match local {
         "InitiatePaymentRequest" => {
-            let (m, end) = body::read_in_place::<g::PaymentInitiation, _>(input, start, declared, outer, limits)?;
-            (Message::PaymentInitiation(m), end)
+            let (value, t) =
+                body::read_generated::<g::PaymentInitiation, _>(input, start, declared, outer, limits, finish)?;
+            body::initiation_into(value, out).ok()?;
+            t
         }
         "InitiatePaymentResponse" => {
-            let (m, end) = body::read_in_place::<g::InitiatePaymentResponse, _>(input, start, declared, outer, limits)?;
-            (Message::StatusReport(m), end)
+            let (m, t) =
+                body::read_in_place::<g::InitiatePaymentResponse, _, _>(input, start, declared, outer, limits, finish)?;
+            *out = decoded(Message::StatusReport(m));
+            t
         }
         "GetPaymentStatusResponse" => {
-            let (m, end) =
-                body::read_in_place::<g::GetPaymentStatusResponse, _>(input, start, declared, outer, limits)?;
-            (Message::StatusReport(m), end)
+            let (m, t) = body::read_in_place::<g::GetPaymentStatusResponse, _, _>(
+                input, start, declared, outer, limits, finish,
+            )?;
+            *out = decoded(Message::StatusReport(m));
+            t
         }
         "GetStatementResponse" => {
-            let (m, end) = body::read_in_place::<g::AccountReports, _>(input, start, declared, outer, limits)?;
-            (Message::Statement(m), end)
+            let (m, t) = body::read_in_place::<g::AccountReports, _, _>(input, start, declared, outer, limits, finish)?;
+            *out = decoded(Message::Statement(m));
+            t
         }
         _ => return None,
     })
@@ -267,21 +280,24 @@ fn read_payload_in_place(
 
 /// The fastest path of [`SoapPayglot::decode`], for a plain envelope ([`xml::scan_head`]: no
 /// `Header`, no attributes but namespace declarations, nothing but whitespace around the
-/// envelope's and body's start tags): the body's element read in place, then what follows it
-/// scanned. Such an envelope has no header blocks (so no losses and nothing to understand) and
-/// exactly one Body holding exactly that element. `None`: take the other paths.
-fn decode_plain(head: &xml::PlainHead<'_>, input: &[u8], limits: &DecodeLimits) -> Option<Decoded> {
+/// envelope's and body's start tags): the body's element read in place, what follows it
+/// scanned, then the message built into `out`. Such an envelope has no header blocks (so no
+/// losses and nothing to understand) and exactly one Body holding exactly that element.
+/// `false` (`out` unspecified): take the other paths.
+fn decode_plain(head: &xml::PlainHead<'_>, input: &[u8], limits: &DecodeLimits, out: &mut Option<Decoded>) -> bool {
     let [envelope, body, payload] = head.names;
-    let version = SoapVersion::from_namespace(envelope.ns)?;
+    let Some(version) = SoapVersion::from_namespace(envelope.ns) else {
+        return false;
+    };
     if envelope.local != "Envelope"
         || body.local != "Body"
         || body.ns != version.namespace()
         || payload.ns != NS_PAYGLOT
     {
-        return None;
+        return false;
     }
-    let (message, end) = read_payload_in_place(payload.local, input, head.inner_start, head.declared(), 2, limits)?;
-    head.tail_is_plain(end).then_some(Decoded { message, losses: Vec::new() })
+    let finish = |end| head.tail_is_plain(end).then_some(());
+    read_payload_into(payload.local, input, head.inner_start, head.declared(), 2, limits, finish, out).is_some()
 }
 
 /// The fast path of [`SoapPayglot::decode`] (see there); `None`: take the slow path.
@@ -291,14 +307,25 @@ fn decode_in_place(head: xml::Head<'_>, input: &[u8], limits: &DecodeLimits) -> 
         return None;
     }
     let declared: Vec<(&str, &str)> = payload.in_scope.iter().map(|(p, u)| (p.as_str(), u.as_str())).collect();
-    let (message, end) =
-        read_payload_in_place(&payload.local, input, payload.start, &declared, head.outer_depth(), limits)?;
+    let mut decoded = None;
+    let end = read_payload_into(
+        &payload.local,
+        input,
+        payload.start,
+        &declared,
+        head.outer_depth(),
+        limits,
+        Some,
+        &mut decoded,
+    )?;
     drop(declared);
     let envelope = envelope::from_document_read(head.finish(end)?).ok()?;
     if let Err(e) = envelope.check_must_understand(&[(NS_WSSE, "Security")]) {
         return Some(Err(e.into()));
     }
-    Some(Ok(Decoded { message, losses: header_losses(&envelope) }))
+    let mut decoded = decoded?;
+    decoded.losses = header_losses(&envelope);
+    Some(Ok(decoded))
 }
 
 /// The slow path of [`SoapPayglot::decode`]: the whole envelope as a tree (the body's element
@@ -334,7 +361,9 @@ impl Codec for SoapPayglot {
         // in place, then the rest of the envelope; one tokenization. Anything unusual (an
         // invalid body included) is read again on the slow path below, which reports the
         // precise error.
-        if let Some(decoded) = xml::scan_head(input, limits).and_then(|head| decode_plain(&head, input, limits)) {
+        let mut decoded = None;
+        let plain = xml::scan_head(input, limits).is_some_and(|head| decode_plain(&head, input, limits, &mut decoded));
+        if let Some(decoded) = decoded.filter(|_| plain) {
             return Ok(decoded);
         }
         let doc = match xml::parse_head(input, limits)? {
@@ -395,7 +424,9 @@ mod tests {
 
     /// The plain-envelope path alone (`None`: not taken).
     fn plain(input: &[u8], limits: &DecodeLimits) -> Option<Decoded> {
-        xml::scan_head(input, limits).and_then(|head| decode_plain(&head, input, limits))
+        let mut decoded = None;
+        let taken = xml::scan_head(input, limits).is_some_and(|head| decode_plain(&head, input, limits, &mut decoded));
+        decoded.filter(|_| taken)
     }
 
     /// The plain path is taken for plain envelopes of both versions, with the namespaces

@@ -23,18 +23,35 @@ impl ExternalCode {
         Self(Cow::Borrowed(code))
     }
 
-    fn parse(what: &'static str, max: usize, code: &str) -> Result<Self, InvalidValue> {
+    /// A well-formed code; one of `table` borrows the table's text (no allocation).
+    fn parse(
+        what: &'static str,
+        max: usize,
+        code: &str,
+        table: &'static [(&'static str, &'static str)],
+    ) -> Result<Self, InvalidValue> {
         let valid_chars = code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         if code.is_empty() || code.len() > max || !valid_chars {
             return Err(InvalidValue::new(what, format!("{code:?} is not 1 to {max} upper-case letters or digits")));
         }
-        Ok(Self(Cow::Owned(code.to_owned())))
+        Ok(Self(match entry_in(table, code) {
+            Some((known, _)) => Cow::Borrowed(known),
+            None => Cow::Owned(code.to_owned()),
+        }))
     }
 }
 
-/// Look a code up in a generated table sorted by code.
+/// Look a code up in a generated table sorted by code: its entry (code, definition).
+fn entry_in(
+    table: &'static [(&'static str, &'static str)],
+    code: &str,
+) -> Option<&'static (&'static str, &'static str)> {
+    table.binary_search_by(|(c, _)| (*c).cmp(code)).ok().and_then(|i| table.get(i))
+}
+
+/// Look a code's definition up in a generated table sorted by code.
 fn definition_in(table: &'static [(&'static str, &'static str)], code: &str) -> Option<&'static str> {
-    table.binary_search_by(|(c, _)| (*c).cmp(code)).ok().and_then(|i| table.get(i)).map(|(_, d)| *d)
+    entry_in(table, code).map(|(_, d)| *d)
 }
 
 macro_rules! external_code_set {
@@ -51,7 +68,7 @@ macro_rules! external_code_set {
 
             /// Accept any well-formed code, known to our table or not.
             pub fn parse(code: &str) -> Result<Self, InvalidValue> {
-                ExternalCode::parse($iso, $max, code).map(Self)
+                ExternalCode::parse($iso, $max, code, $table).map(Self)
             }
 
             /// The code as written (`"AM04"`).
