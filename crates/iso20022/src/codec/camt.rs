@@ -112,7 +112,7 @@ fn balance(b: Element) -> Result<Balance, DecodeError> {
     let kind = c::code_or_prop(tp.child("CdOrPrtry").ok_or_else(|| c::missing(tp, "CdOrPrtry"))?, BalanceType::parse)?;
     Ok(Balance {
         kind,
-        sub_kind: c::opt_code_or_prop(tp, "SubTp", |s: &str| Text::new(s))?,
+        sub_kind: c::opt_code_or_prop(tp, "SubTp", |s: &str| Text::try_from(s))?,
         amount: c::opt_money(b, "Amt")?.ok_or_else(|| c::missing(b, "Amt"))?,
         credit_debit: credit_debit(b)?.ok_or_else(|| c::missing(b, "CdtDbtInd"))?,
         date: c::date_or_datetime(b.child("Dt").ok_or_else(|| c::missing(b, "Dt"))?)?,
@@ -157,7 +157,7 @@ fn bank_transaction_code(b: Element) -> Result<BankTransactionCode, DecodeError>
 pub(crate) fn entry(e: Element, era: Era) -> Result<Entry, DecodeError> {
     let status = match (era, e.child("Sts")) {
         (Era::Old, Some(s)) => CodeOrProprietary::Code(c::text(s)?),
-        (Era::New, Some(s)) => c::code_or_prop(s, |s: &str| Text::new(s))?,
+        (Era::New, Some(s)) => c::code_or_prop(s, |s: &str| Text::try_from(s))?,
         (_, None) => return Err(c::missing(e, "Sts")),
     };
     let mut details = e.children("NtryDtls");

@@ -75,7 +75,7 @@ pub(crate) fn check_totals(
 }
 
 pub(crate) fn text<const N: usize>(element: Element) -> Result<Text<N>, DecodeError> {
-    Text::new(element.text()).map_err(|e| invalid(element, e))
+    Text::try_from(element.text()).map_err(|e| invalid(element, e))
 }
 
 pub(crate) fn opt_text<const N: usize>(parent: Element, name: &str) -> Result<Option<Text<N>>, DecodeError> {
@@ -168,7 +168,7 @@ pub(crate) fn opt_code_or_prop<C>(
 pub(crate) fn postal_address(element: Element, era: Era) -> Result<PostalAddress, DecodeError> {
     let address_type = match (era, element.child("AdrTp")) {
         (Era::Old, Some(code)) => Some(CodeOrProprietary::Code(text(code)?)),
-        (Era::New, Some(choice)) => Some(code_or_prop(choice, |s: &str| Text::new(s))?),
+        (Era::New, Some(choice)) => Some(code_or_prop(choice, |s: &str| Text::try_from(s))?),
         (_, None) => None,
     };
     Ok(PostalAddress {
@@ -262,7 +262,7 @@ pub(crate) fn account(element: Element) -> Result<Account, DecodeError> {
     };
     let proxy = match element.child("Prxy") {
         Some(p) => Some(Proxy {
-            kind: opt_code_or_prop(p, "Tp", |s: &str| Text::new(s))?,
+            kind: opt_code_or_prop(p, "Tp", |s: &str| Text::try_from(s))?,
             id: p.child("Id").map(text).transpose()?.ok_or_else(|| missing(p, "Id"))?,
         }),
         None => None,
@@ -290,7 +290,7 @@ fn account_id(element: Element) -> Result<AccountId, DecodeError> {
                 Ok(AccountId::Other {
                     id: AccountNumber::parse(iban.text()).map_err(|e| invalid(iban, e))?,
                     scheme: Some(CodeOrProprietary::Proprietary(
-                        Text::new(UNVERIFIED_IBAN).map_err(|e| invalid(iban, e))?,
+                        Text::try_from(UNVERIFIED_IBAN).map_err(|e| invalid(iban, e))?,
                     )),
                     issuer: None,
                 })
@@ -327,7 +327,7 @@ pub(crate) fn agent(element: Element, era: Era) -> Result<Agent, DecodeError> {
         lei: opt_parse(institution, "LEI", Lei::parse)?,
         name: opt_text(institution, "Nm")?,
         postal_address: institution.child("PstlAdr").map(|a| postal_address(a, era)).transpose()?,
-        other_id: institution.child("Othr").map(|o| generic_id(o, |s: &str| Text::new(s))).transpose()?,
+        other_id: institution.child("Othr").map(|o| generic_id(o, |s: &str| Text::try_from(s))).transpose()?,
         branch_id: element.child("BrnchId").map(|b| opt_text(b, "Id")).transpose()?.flatten(),
     })
 }
@@ -370,7 +370,7 @@ fn structured(element: Element, era: Era) -> Result<StructuredRemittance, Decode
             Ok(ReferredDocument {
                 kind: d
                     .child("Tp")
-                    .and_then(|t| t.child("CdOrPrtry").map(|c| code_or_prop(c, |s: &str| Text::new(s))))
+                    .and_then(|t| t.child("CdOrPrtry").map(|c| code_or_prop(c, |s: &str| Text::try_from(s))))
                     .transpose()?,
                 number: opt_text(d, "Nb")?,
                 date: d.child("RltdDt").map(date).transpose()?,
@@ -387,7 +387,7 @@ fn structured(element: Element, era: Era) -> Result<StructuredRemittance, Decode
             Some(CreditorReferenceInfo {
                 kind: tp
                     .and_then(|t| t.child("CdOrPrtry"))
-                    .map(|k| code_or_prop(k, |s: &str| Text::new(s)))
+                    .map(|k| code_or_prop(k, |s: &str| Text::try_from(s)))
                     .transpose()?,
                 issuer: tp.map(|t| opt_text(t, "Issr")).transpose()?.flatten(),
                 reference: opt_text(c, "Ref")?,
