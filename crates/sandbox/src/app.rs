@@ -14,7 +14,7 @@ use crate::config::{Config, StatusClock};
 use crate::db::Db;
 use crate::errors::{ApiError, Style};
 use crate::idempotency::{self, OneJobIdempotency, StoreIdempotency};
-use crate::payments::{self, NewPayment, Payment, Status};
+use crate::payments::{self, Inserted, NewPayment, Payment, Prepared, Status};
 use crate::scenario::{Decision, Facts};
 use crate::store::{Store, StoreError};
 
@@ -33,10 +33,13 @@ pub struct App {
     pub shutdown: watch::Receiver<bool>,
 }
 
-/// How a style renders the payment it created (or the rejection).
-pub type Render = Box<dyn FnOnce(&Payment) -> StoredResponse + Send>;
+/// How a style renders the payment it created (or the rejection): a function of the payment
+/// alone, so that it runs before the store job, outside the job lock (and again inside only
+/// when the job had to change the payment).
+pub type Render = Box<dyn Fn(&Payment) -> StoredResponse + Send>;
 
-/// Work done in the transaction that inserts a payment.
+/// Work done in the transaction that inserts a payment (just before the payment is written;
+/// an `Err` rolls the whole job back).
 pub type Hook = Box<dyn FnOnce(&dyn Db, &Payment) -> Result<(), StoreError> + Send>;
 
 /// The answer to a create request.
@@ -89,14 +92,25 @@ pub fn idempotency_error(e: &IdempotencyError, style: Style) -> ApiError {
 
 /// What the store job of a create request came to.
 enum Attempt {
-    /// A new payment: the scenario's decision, the response, the payment, the deliveries queued.
-    Created(Box<(Decision, StoredResponse, Payment, usize)>),
+    /// A new payment: the scenario's decision, the response, the payment stored.
+    Created(Box<(Decision, StoredResponse, Inserted)>),
     /// The key's first response, replayed.
     Replay(StoredResponse),
     /// The key was refused (in flight, another payload, ...).
     Refused(IdempotencyError),
     /// The .03 scenario: no payment; retry after this long.
     Unavailable(Duration),
+}
+
+/// The statuses a payment takes at once after RCVD for `decision`: RJCT with its reason, ACTC
+/// and ACSC on the instant clock, none on the stepped clock.
+fn steps_of(decision: &Decision, instant: bool) -> ([(Status, Option<&'static str>); 2], usize) {
+    const NONE: (Status, Option<&str>) = (Status::Received, None);
+    match decision {
+        Decision::Reject(code) => ([(Status::Rejected, Some(*code)), NONE], 1),
+        _ if instant => ([(Status::AcceptedTechnical, None), (Status::Settled, None)], 2),
+        _ => ([NONE, NONE], 0),
+    }
 }
 
 fn job_error() -> Result<(), StoreError> {
@@ -135,6 +149,22 @@ impl App {
         let scenarios = self.config.scenarios.clone();
         let instant = self.config.clock == StatusClock::Instant;
         let style_id = style.format_id();
+        let logged =
+            tracing::enabled!(tracing::Level::INFO).then(|| (new.debtor_account.clone(), new.creditor_account.clone()));
+        // Outside the store job: the decision as it will be unless the store says otherwise
+        // (a .03 retry, a repeated end-to-end id), the payment's id, time and final state, and
+        // the response. The job only checks that they still hold, and writes.
+        let expected = scenarios.decide(&Facts {
+            amount: &new.amount,
+            debtor_account: &new.debtor_account,
+            creditor_account: &new.creditor_account,
+            is_retry_after_unavailable: true,
+            duplicate_end_to_end_id: false,
+        });
+        let (steps, n) = steps_of(&expected, instant);
+        let mut prepared = Prepared::new(&owner, style_id, new, steps.get(..n).unwrap_or(&[]), payments::now());
+        let rendered = render(prepared.payment());
+        let job_owner = owner.clone();
         // One store job from the key's claim to its completion: the claim, the payment and the
         // stored response commit together or not at all (a failed job leaves no claim behind),
         // and a payment costs one trip to the store thread.
@@ -154,8 +184,9 @@ impl App {
                     None => false,
                 };
                 // The .03 row needs no payment: decide it before touching payments.
+                let p = prepared.payment();
                 let early = scenarios.decide(&Facts {
-                    amount: &new.amount,
+                    amount: &p.amount,
                     debtor_account: "",
                     creditor_account: "",
                     is_retry_after_unavailable: after_unavailable,
@@ -170,40 +201,40 @@ impl App {
                     }
                     return Ok(Attempt::Unavailable(retry_after));
                 }
-                let duplicate = match new.end_to_end_id.as_deref() {
-                    Some(e2e) => c.end_to_end_id_seen(&owner, &new.debtor_account, e2e)?,
+                let duplicate = match p.end_to_end_id.as_deref() {
+                    Some(e2e) => c.end_to_end_id_seen(&job_owner, &p.debtor_account, e2e)?,
                     None => false,
                 };
                 let decision = scenarios.decide(&Facts {
-                    amount: &new.amount,
-                    debtor_account: &new.debtor_account,
-                    creditor_account: &new.creditor_account,
+                    amount: &p.amount,
+                    debtor_account: &p.debtor_account,
+                    creditor_account: &p.creditor_account,
                     is_retry_after_unavailable: true,
                     duplicate_end_to_end_id: duplicate,
                 });
-                let rejected = match decision {
-                    Decision::Reject(code) => Some(code),
-                    _ => None,
+                // What was fixed outside holds unless the decision changed, or an event was
+                // written meanwhile with a later time (events must stay in time order): then
+                // the payment takes its steps now, and is rendered again.
+                let response = if decision == expected && c.in_time_order(prepared.at())? {
+                    rendered
+                } else {
+                    let (steps, n) = steps_of(&decision, instant);
+                    prepared.restamp(steps.get(..n).unwrap_or(&[]), payments::now());
+                    render(prepared.payment())
                 };
-                let steps: &[(Status, Option<&str>)] = match rejected {
-                    Some(code) => &[(Status::Rejected, Some(code))],
-                    None if instant => &[(Status::AcceptedTechnical, None), (Status::Settled, None)],
-                    None => &[],
-                };
-                let (payment, queued) = payments::insert(c, &owner, style_id, &new, steps)?;
                 if let Some(hook) = hook {
-                    hook(c, &payment)?;
+                    hook(c, prepared.payment())?;
                 }
-                let response = render(&payment);
+                let inserted = prepared.insert(c)?;
                 if let Some(ticket) = ticket {
                     Idempotency::new(policy, OneJobIdempotency).complete(ticket, response.clone());
                     job_error()?;
                 }
-                Ok(Attempt::Created(Box::new((decision, response, payment, queued))))
+                Ok(Attempt::Created(Box::new((decision, response, inserted))))
             })
             .await
             .map_err(|e| restyle(e.into(), style))?;
-        let (decision, response, payment, queued) = match outcome {
+        let (decision, response, payment) = match outcome {
             Attempt::Created(created) => *created,
             Attempt::Replay(response) => return Ok(Created { response, replayed: true }),
             Attempt::Refused(e) => return Err(idempotency_error(&e, style)),
@@ -216,20 +247,22 @@ impl App {
                 .with_retry_after(retry_after.as_secs().max(1)));
             }
         };
-        if queued > 0 {
+        if payment.queued > 0 {
             self.webhooks.notify_one();
         }
-        tracing::info!(
-            payment = %payment.id,
-            status = payment.status.code(),
-            reason = payment.reason.as_deref().unwrap_or(""),
-            debtor = %payglot_core_model::ids::mask(&payment.debtor_account),
-            creditor = %payglot_core_model::ids::mask(&payment.creditor_account),
-            style = style_id,
-            "payment created"
-        );
+        if let Some((debtor, creditor)) = logged {
+            tracing::info!(
+                payment = %payment.id,
+                status = payment.status.code(),
+                reason = payment.reason.as_deref().unwrap_or(""),
+                debtor = %payglot_core_model::ids::mask(&debtor),
+                creditor = %payglot_core_model::ids::mask(&creditor),
+                style = style_id,
+                "payment created"
+            );
+        }
         if !instant && !payment.status.is_final() {
-            self.schedule(payment.owner.clone(), payment.id.clone(), Status::Received);
+            self.schedule(owner.to_string(), payment.id, Status::Received);
         }
         if let Decision::AcceptSlowly(delay) = decision {
             let mut shutdown = self.shutdown.clone();

@@ -96,7 +96,7 @@ impl PageFilter<'_> {
 pub trait Db {
     // --- payments ---
     /// Insert a new payment (its id is new).
-    fn insert_payment(&self, payment: &Payment) -> DbResult<()>;
+    fn insert_payment(&self, payment: Payment) -> DbResult<()>;
     /// One payment of `owner` by id, with its history.
     fn payment(&self, owner: &str, id: &str) -> DbResult<Option<Payment>>;
     /// Payments of `owner`, newest first, at most `limit`, written before the payment `before`
@@ -146,6 +146,11 @@ pub trait Db {
     ) -> DbResult<()>;
     /// Events of `owner`, oldest first, optionally of one payment.
     fn events(&self, owner: &str, payment_id: Option<&str>) -> DbResult<Vec<StoredEvent>>;
+    /// Whether an event raised at `at` (RFC 3339, UTC) would keep the events in time order: no
+    /// event was written with a later time. A GraphQL subscription starts after the last event
+    /// created before it ([`Db::last_event_before`]), which finds every later event only if
+    /// times follow the order events are written in.
+    fn in_time_order(&self, at: &str) -> DbResult<bool>;
     /// The sequence number of the last event created before `at` (0 if none).
     fn last_event_before(&self, at: &str) -> DbResult<i64>;
     /// Events of `owner` after sequence number `cursor`, oldest first, at most `limit`: (their

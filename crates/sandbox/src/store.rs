@@ -665,7 +665,7 @@ pub(crate) mod tests {
                         "whsec_x",
                     )?;
                     for (n, p) in rows.iter().enumerate() {
-                        c.insert_payment(p)?;
+                        c.insert_payment(p.clone())?;
                         for (k, h) in p.history.iter().enumerate() {
                             let id = format!("evt_{n:03}_{k}");
                             c.insert_event(&p.owner, &p.id, &id, "payment.status_changed", &h.at, k + 1)?;
