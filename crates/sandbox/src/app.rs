@@ -213,13 +213,16 @@ impl App {
                     duplicate_end_to_end_id: duplicate,
                 });
                 // What was fixed outside holds unless the decision changed, or an event was
-                // written meanwhile with a later time (events must stay in time order): then
-                // the payment takes its steps now, and is rendered again.
-                let response = if decision == expected && c.in_time_order(prepared.at())? {
+                // written meanwhile with a later time (events stay in time order: a GraphQL
+                // subscription's cursor relies on it): then the payment takes its steps now
+                // (or at that later time, if the clock is behind it) and is rendered again.
+                let later = c.later_event_time(prepared.at())?;
+                let response = if decision == expected && later.is_none() {
                     rendered
                 } else {
+                    let floor = later.unwrap_or_else(|| prepared.at().to_owned());
                     let (steps, n) = steps_of(&decision, instant);
-                    prepared.restamp(steps.get(..n).unwrap_or(&[]), payments::now());
+                    prepared.restamp(steps.get(..n).unwrap_or(&[]), payments::now().max(floor));
                     render(prepared.payment())
                 };
                 if let Some(hook) = hook {
@@ -369,4 +372,127 @@ impl App {
 fn restyle(mut e: ApiError, style: Style) -> ApiError {
     e.style = style;
     e
+}
+
+#[cfg(test)]
+mod tests {
+
+    use super::*;
+    use crate::config::DbPath;
+    use crate::store::StoreThread;
+
+    fn app(db: &DbPath) -> (Arc<App>, StoreThread) {
+        let (store, thread) = Store::open(db).unwrap();
+        let config = Config::for_tests(&["sk_test_0123456789abcdef"]);
+        let auth = Arc::new(Auth::new(&config.api_keys, config.token_ttl, config.rate_limit));
+        let (_, shutdown) = watch::channel(false);
+        (Arc::new(App { store, config, auth, webhooks: Arc::new(Notify::new()), shutdown }), thread)
+    }
+
+    fn new_payment(minor: i64, e2e: &str) -> NewPayment {
+        NewPayment { end_to_end_id: Some(e2e.into()), ..crate::store::tests::new_payment(minor) }
+    }
+
+    /// The response says which payment, in which state, at what time.
+    fn render(p: &Payment) -> StoredResponse {
+        let body = format!("{} {} {} {}", p.id, p.status.code(), p.created_at, p.history.len());
+        StoredResponse { status: 201, headers: Vec::new(), body: body.into_bytes() }
+    }
+
+    async fn create(app: &App, key: &str, new: NewPayment) -> String {
+        let idem = Idem {
+            policy: Policy::PAYGLOT,
+            operation: "POST /test".into(),
+            key: Some(key.into()),
+            fingerprint: Fingerprint::of("POST", "/test", key.as_bytes()),
+        };
+        let owner = Principal("o".into());
+        let created = app.create_payment(&owner, Style::RestNative, new, idem, Box::new(render)).await.unwrap();
+        String::from_utf8(created.response.body).unwrap()
+    }
+
+    /// Every event's time is at least the time of every event written before it, and the
+    /// subscription cursor of each event's time lands before that event.
+    async fn assert_time_order(app: &App) -> usize {
+        let events = app.store.call(|c| c.events("o", None)).await.unwrap();
+        for pair in events.windows(2) {
+            assert!(pair[0].created_at <= pair[1].created_at, "{} then {}", pair[0].created_at, pair[1].created_at);
+        }
+        let first_at: Vec<String> = events.iter().map(|e| e.created_at.clone()).collect();
+        let cursors = app
+            .store
+            .call(move |c| first_at.iter().map(|at| c.last_event_before(at)).collect::<Result<Vec<_>, _>>())
+            .await
+            .unwrap();
+        for (seq, cursor) in (1_i64..).zip(&cursors) {
+            assert!(*cursor < seq, "a subscription from event {seq}'s time would start after it ({cursor})");
+        }
+        events.len()
+    }
+
+    /// The response rendered before the job is the stored payment's; a payment stamped before
+    /// an event written in the meantime takes that event's time; a decision the store changes
+    /// (a repeated end-to-end id) is rendered again.
+    #[tokio::test]
+    async fn payments_rendered_before_their_job_match_what_is_stored_and_keep_events_in_time_order() {
+        for db in [DbPath::Memory, DbPath::SqliteMemory] {
+            let (app, thread) = app(&db);
+            let first = create(&app, "k1", new_payment(100, "E1")).await;
+            let [id, status, at, statuses] = first.split(' ').collect::<Vec<_>>()[..] else { panic!("{first}") };
+            let stored = app.payment(&Principal("o".into()), id).await.unwrap().unwrap();
+            assert_eq!((status, at, statuses), (stored.status.code(), stored.created_at.as_str(), "3"), "{db:?}");
+            assert_eq!(stored.status, Status::Settled);
+            // An event from a clock ahead of this one: the next payment cannot be earlier.
+            let ahead = "2999-01-01T00:00:00.000Z";
+            app.store
+                .call(move |c| Prepared::new("o", "rest:native", new_payment(200, "E2"), &[], ahead.into()).insert(c))
+                .await
+                .unwrap();
+            let next = create(&app, "k2", new_payment(300, "E3")).await;
+            assert!(next.contains(&format!(" ACSC {ahead} 3")), "{db:?}: {next}");
+            // E1 again: the store finds the duplicate, the payment is rejected AM05.
+            let duplicate = create(&app, "k3", new_payment(400, "E1")).await;
+            assert!(duplicate.contains(" RJCT "), "{db:?}: {duplicate}");
+            let dup_id = duplicate.split(' ').next().unwrap_or_default().to_owned();
+            let stored = app.payment(&Principal("o".into()), &dup_id).await.unwrap().unwrap();
+            assert_eq!((stored.status, stored.reason.as_deref()), (Status::Rejected, Some("AM05")));
+            // A replay answers the stored response.
+            assert_eq!(create(&app, "k3", new_payment(400, "E1")).await, duplicate);
+            assert_eq!(assert_time_order(&app).await, 3 + 1 + 3 + 2, "{db:?}");
+            thread.stop().await;
+        }
+    }
+
+    /// Payments made concurrently from both executor threads: every event in time order,
+    /// every response the stored payment's.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_payments_keep_events_in_time_order() {
+        for db in [DbPath::Memory, DbPath::SqliteMemory] {
+            let (app, thread) = app(&db);
+            let mut tasks = Vec::new();
+            for t in 0..8 {
+                let app = app.clone();
+                tasks.push(tokio::spawn(async move {
+                    let mut answers = Vec::new();
+                    for i in 0..50 {
+                        answers.push(
+                            create(&app, &format!("k{t}-{i}"), new_payment(1000 + 100 * i, &format!("E{t}-{i}"))).await,
+                        );
+                    }
+                    answers
+                }));
+            }
+            let mut answers = Vec::new();
+            for task in tasks {
+                answers.extend(task.await.unwrap());
+            }
+            for answer in &answers {
+                let id = answer.split(' ').next().unwrap_or_default();
+                let p = app.payment(&Principal("o".into()), id).await.unwrap().unwrap();
+                assert_eq!(answer, &String::from_utf8(render(&p).body).unwrap(), "{db:?}");
+            }
+            assert_eq!(assert_time_order(&app).await, 400 * 3, "{db:?}");
+            thread.stop().await;
+        }
+    }
 }

@@ -516,8 +516,8 @@ impl Db for MemoryStore {
             .collect())
     }
 
-    fn in_time_order(&self, at: &str) -> DbResult<bool> {
-        Ok(self.data()?.last_event_time().is_none_or(|last| last <= at))
+    fn later_event_time(&self, at: &str) -> DbResult<Option<String>> {
+        Ok(self.data()?.last_event_time().filter(|last| *last > at).map(str::to_owned))
     }
 
     fn last_event_before(&self, at: &str) -> DbResult<i64> {
@@ -753,12 +753,12 @@ impl Db for MemoryStore {
         scope: &str,
         key: &str,
         fingerprint: &[u8],
-        response: Option<&StoredResponse>,
+        response: Option<StoredResponse>,
         expires_ms: i64,
     ) -> DbResult<()> {
         let mut d = self.data()?;
         d.save_record(scope, key);
-        let record = IdemRecord { fingerprint: fingerprint.to_vec(), response: response.cloned() };
+        let record = IdemRecord { fingerprint: fingerprint.to_vec(), response };
         match d.idempotency.get_mut(scope) {
             Some(records) => records.insert(key.to_owned(), (record, expires_ms)),
             None => d.idempotency.entry(scope.to_owned()).or_default().insert(key.to_owned(), (record, expires_ms)),

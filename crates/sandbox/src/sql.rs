@@ -336,13 +336,13 @@ impl Db for SqlDb<'_> {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn in_time_order(&self, at: &str) -> DbResult<bool> {
+    fn later_event_time(&self, at: &str) -> DbResult<Option<String>> {
         let last: Option<String> = self
             .conn
             .prepare_cached("SELECT created_at FROM events ORDER BY seq DESC LIMIT 1")?
             .query_row([], |r| r.get(0))
             .optional()?;
-        Ok(last.is_none_or(|last| last.as_str() <= at))
+        Ok(last.filter(|last| last.as_str() > at))
     }
 
     fn last_event_before(&self, at: &str) -> DbResult<i64> {
@@ -551,10 +551,10 @@ impl Db for SqlDb<'_> {
         scope: &str,
         key: &str,
         fingerprint: &[u8],
-        response: Option<&StoredResponse>,
+        response: Option<StoredResponse>,
         expires_ms: i64,
     ) -> DbResult<()> {
-        match response {
+        match &response {
             None => self
                 .conn
                 .prepare_cached(
