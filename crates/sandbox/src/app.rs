@@ -146,21 +146,26 @@ impl App {
         // Key syntax first: a malformed or missing key never reaches the store.
         policy.check_key(key.as_deref()).map_err(|e| idempotency_error(&e, style))?;
         let scope = format!("{owner} {operation}");
-        let scenarios = self.config.scenarios.clone();
         let instant = self.config.clock == StatusClock::Instant;
         let style_id = style.format_id();
         let logged =
             tracing::enabled!(tracing::Level::INFO).then(|| (new.debtor_account.clone(), new.creditor_account.clone()));
-        // Outside the store job: the decision as it will be unless the store says otherwise
-        // (a .03 retry, a repeated end-to-end id), the payment's id, time and final state, and
-        // the response. The job only checks that they still hold, and writes.
-        let expected = scenarios.decide(&Facts {
-            amount: &new.amount,
-            debtor_account: &new.debtor_account,
-            creditor_account: &new.creditor_account,
-            is_retry_after_unavailable: true,
-            duplicate_end_to_end_id: false,
-        });
+        // Outside the store job: the scenario's decision for each answer the store may give
+        // (is this a retry after a .03 outage? a repeated end-to-end id?), the payment's id,
+        // time and final state as they will be unless the store says otherwise, and the
+        // response. The job only checks that they still hold, and writes.
+        let decide = |retry: bool, duplicate: bool, accounts: bool| {
+            self.config.scenarios.decide(&Facts {
+                amount: &new.amount,
+                debtor_account: if accounts { &new.debtor_account } else { "" },
+                creditor_account: if accounts { &new.creditor_account } else { "" },
+                is_retry_after_unavailable: retry,
+                duplicate_end_to_end_id: duplicate,
+            })
+        };
+        // The .03 row needs no payment: decided before payments are touched.
+        let [early, early_on_retry] = [decide(false, false, false), decide(true, false, false)];
+        let [expected, on_duplicate] = [decide(true, false, true), decide(true, true, true)];
         let (steps, n) = steps_of(&expected, instant);
         let mut prepared = Prepared::new(&owner, style_id, new, steps.get(..n).unwrap_or(&[]), payments::now());
         let rendered = render(prepared.payment());
@@ -183,16 +188,7 @@ impl App {
                     Some(ticket) => c.take_unavailable(&scope, ticket.key().as_str())?,
                     None => false,
                 };
-                // The .03 row needs no payment: decide it before touching payments.
-                let p = prepared.payment();
-                let early = scenarios.decide(&Facts {
-                    amount: &p.amount,
-                    debtor_account: "",
-                    creditor_account: "",
-                    is_retry_after_unavailable: after_unavailable,
-                    duplicate_end_to_end_id: false,
-                });
-                if let Decision::Unavailable(retry_after) = early {
+                if let Decision::Unavailable(retry_after) = if after_unavailable { early_on_retry } else { early } {
                     if let Some(ticket) = ticket {
                         let key = ticket.key().as_str().to_owned();
                         Idempotency::new(policy, OneJobIdempotency).abandon(ticket);
@@ -201,17 +197,12 @@ impl App {
                     }
                     return Ok(Attempt::Unavailable(retry_after));
                 }
+                let p = prepared.payment();
                 let duplicate = match p.end_to_end_id.as_deref() {
                     Some(e2e) => c.end_to_end_id_seen(&job_owner, &p.debtor_account, e2e)?,
                     None => false,
                 };
-                let decision = scenarios.decide(&Facts {
-                    amount: &p.amount,
-                    debtor_account: &p.debtor_account,
-                    creditor_account: &p.creditor_account,
-                    is_retry_after_unavailable: true,
-                    duplicate_end_to_end_id: duplicate,
-                });
+                let decision = if duplicate { on_duplicate } else { expected.clone() };
                 // What was fixed outside holds unless the decision changed, or an event was
                 // written meanwhile with a later time (events stay in time order: a GraphQL
                 // subscription's cursor relies on it): then the payment takes its steps now
