@@ -2,6 +2,7 @@
 //! store, events, status clock), read payments, and move statuses on the clock. Styles only
 //! parse their request into a [`NewPayment`] and render a [`Payment`].
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -73,7 +74,7 @@ pub struct Idem {
     /// The style's policy (header, required or not, key syntax, TTL).
     pub policy: Policy,
     /// The operation, e.g. `POST /v1/payments`; keys are unique per caller and operation.
-    pub operation: String,
+    pub operation: Cow<'static, str>,
     /// The key as received (`None`: absent).
     pub key: Option<String>,
     /// What identifies the request (method, target, body).
@@ -93,7 +94,7 @@ pub fn idempotency_error(e: &IdempotencyError, style: Style) -> ApiError {
 /// What the store job of a create request came to.
 enum Attempt {
     /// A new payment: the scenario's decision, the response, the payment stored.
-    Created(Box<(Decision, StoredResponse, Inserted)>),
+    Created(Decision, StoredResponse, Inserted),
     /// The key's first response, replayed.
     Replay(StoredResponse),
     /// The key was refused (in flight, another payload, ...).
@@ -224,12 +225,12 @@ impl App {
                     Idempotency::new(policy, OneJobIdempotency).complete(ticket, response.clone());
                     job_error()?;
                 }
-                Ok(Attempt::Created(Box::new((decision, response, inserted))))
+                Ok(Attempt::Created(decision, response, inserted))
             })
             .await
             .map_err(|e| restyle(e.into(), style))?;
         let (decision, response, payment) = match outcome {
-            Attempt::Created(created) => *created,
+            Attempt::Created(decision, response, payment) => (decision, response, payment),
             Attempt::Replay(response) => return Ok(Created { response, replayed: true }),
             Attempt::Refused(e) => return Err(idempotency_error(&e, style)),
             Attempt::Unavailable(retry_after) => {

@@ -17,7 +17,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use payglot_rest::idempotency::StoredResponse;
 
@@ -158,8 +158,9 @@ struct Data {
     delivery_index: BTreeMap<String, usize>,
     /// Deliveries in state `pending`.
     pending: BTreeSet<usize>,
-    /// scope → key → (record, expiry in Unix ms).
-    idempotency: BTreeMap<String, BTreeMap<String, (IdemRecord, i64)>>,
+    /// scope → key → (record, expiry in Unix ms). Scopes and keys are shared with the undo
+    /// log's entries rather than copied into them.
+    idempotency: BTreeMap<Arc<str>, BTreeMap<Arc<str>, (IdemRecord, i64)>>,
     /// scope → keys.
     unavailable: BTreeMap<String, BTreeSet<String>>,
     consents: BTreeMap<String, (String, ConsentRow)>,
@@ -279,17 +280,26 @@ impl Data {
         });
     }
 
-    /// Keep a copy of an idempotency record (or its absence) on the undo log.
-    fn save_record(&mut self, scope: &str, key: &str) {
-        let old = self.idempotency.get(scope).and_then(|m| m.get(key)).cloned();
-        let (scope, key) = (scope.to_owned(), key.to_owned());
+    /// Keep a copy of an idempotency record (or its absence) on the undo log. Returns the
+    /// scope and key as the map holds them (new ones for a record not there yet).
+    fn save_record(&mut self, scope: &str, key: &str) -> (Arc<str>, Arc<str>) {
+        let (scope, records) = match self.idempotency.get_key_value(scope) {
+            Some((s, records)) => (s.clone(), Some(records)),
+            None => (Arc::from(scope), None),
+        };
+        let (key, old) = match records.and_then(|m| m.get_key_value(key)) {
+            Some((k, old)) => (k.clone(), Some(old.clone())),
+            None => (Arc::from(key), None),
+        };
+        let (s, k) = (scope.clone(), key.clone());
         self.on_undo(move |d| {
-            let records = d.idempotency.entry(scope).or_default();
+            let records = d.idempotency.entry(s).or_default();
             match old {
-                Some(old) => records.insert(key, old),
-                None => records.remove(&key),
+                Some(old) => records.insert(k, old),
+                None => records.remove(&k),
             };
         });
+        (scope, key)
     }
 }
 
@@ -757,12 +767,9 @@ impl Db for MemoryStore {
         expires_ms: i64,
     ) -> DbResult<()> {
         let mut d = self.data()?;
-        d.save_record(scope, key);
+        let (scope, key) = d.save_record(scope, key);
         let record = IdemRecord { fingerprint: fingerprint.to_vec(), response };
-        match d.idempotency.get_mut(scope) {
-            Some(records) => records.insert(key.to_owned(), (record, expires_ms)),
-            None => d.idempotency.entry(scope.to_owned()).or_default().insert(key.to_owned(), (record, expires_ms)),
-        };
+        d.idempotency.entry(scope).or_default().insert(key, (record, expires_ms));
         Ok(())
     }
 
@@ -790,7 +797,7 @@ impl Db for MemoryStore {
 
     fn idem_drop_in_flight(&self, now_ms: i64) -> DbResult<usize> {
         let mut d = self.data()?;
-        let gone: Vec<(String, String)> = d
+        let gone: Vec<(Arc<str>, Arc<str>)> = d
             .idempotency
             .iter()
             .flat_map(|(scope, records)| {
