@@ -142,6 +142,9 @@ struct DeliveryRow {
     log: Vec<Attempt>,
 }
 
+/// The idempotency records of one scope: key → (record, expiry in Unix ms).
+type Records = BTreeMap<Arc<str>, (IdemRecord, i64)>;
+
 /// Every row. A row's sequence number (SQLite's `seq`) is its index + 1.
 #[derive(Default)]
 struct Data {
@@ -158,9 +161,9 @@ struct Data {
     delivery_index: BTreeMap<String, usize>,
     /// Deliveries in state `pending`.
     pending: BTreeSet<usize>,
-    /// scope → key → (record, expiry in Unix ms). Scopes and keys are shared with the undo
+    /// scope → its records. Scopes and keys are shared with the undo
     /// log's entries rather than copied into them.
-    idempotency: BTreeMap<Arc<str>, BTreeMap<Arc<str>, (IdemRecord, i64)>>,
+    idempotency: BTreeMap<Arc<str>, Records>,
     /// scope → keys.
     unavailable: BTreeMap<String, BTreeSet<String>>,
     consents: BTreeMap<String, (String, ConsentRow)>,
