@@ -227,7 +227,7 @@ fn router(app: Arc<App>, auth: Arc<auth::Auth>, max_body: usize) -> Router {
     // cloned, box by box, for every request (36 allocations per payment). The order is the
     // same: the request id and trace outermost, authentication innermost.
     let layered = tower::ServiceBuilder::new()
-        .layer(axum::middleware::from_fn(mark_client_request_id))
+        .map_request(mark_client_request_id)
         .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<axum::body::Body>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -255,14 +255,12 @@ impl tower_http::request_id::MakeRequestId for MakeRequestUuid {
 }
 
 /// Record whether the client sent its own `X-Request-ID` before the request-id layer adds one
-/// (Berlin Group requires it).
-async fn mark_client_request_id(
-    mut request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
+/// (Berlin Group requires it). A plain function of the request (`map_request`), not an async
+/// middleware: that boxes the rest of the stack and its future for every request.
+fn mark_client_request_id(mut request: axum::extract::Request) -> axum::extract::Request {
     let sent = request.headers().contains_key("x-request-id");
     request.extensions_mut().insert(berlin::ClientRequestId(sent));
-    next.run(request).await
+    request
 }
 
 /// A path fit for logs: account ids in it are masked.
