@@ -235,7 +235,7 @@ fn router(app: Arc<App>, auth: Arc<auth::Auth>, max_body: usize) -> Router {
         }))
         .layer(PropagateRequestIdLayer::new(request_id))
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(axum::middleware::from_fn_with_state(auth, auth::authenticate))
+        .layer(auth::AuthLayer(auth))
         .service(routes);
     Router::new().fallback_service(layered)
 }
