@@ -93,8 +93,9 @@ pub fn idempotency_error(e: &IdempotencyError, style: Style) -> ApiError {
 
 /// What the store job of a create request came to.
 enum Attempt {
-    /// A new payment: the scenario's decision, the response, the payment stored.
-    Created(Decision, StoredResponse, Inserted),
+    /// A new payment: the scenario's decision, the response when it is not the one rendered
+    /// before the job, the payment stored.
+    Created(Decision, Option<StoredResponse>, Inserted),
     /// The key's first response, replayed.
     Replay(StoredResponse),
     /// The key was refused (in flight, another payload, ...).
@@ -170,6 +171,9 @@ impl App {
         let (steps, n) = steps_of(&expected, instant);
         let mut prepared = Prepared::new(&owner, style_id, new, steps.get(..n).unwrap_or(&[]), payments::now());
         let rendered = render(prepared.payment());
+        // The answer's copy of the response whose original the idempotency record keeps: made
+        // here rather than under the job lock.
+        let answer = rendered.clone();
         let job_owner = owner.clone();
         // One store job from the key's claim to its completion: the claim, the payment and the
         // stored response commit together or not at all (a failed job leaves no claim behind),
@@ -209,28 +213,34 @@ impl App {
                 // subscription's cursor relies on it): then the payment takes its steps now
                 // (or at that later time, if the clock is behind it) and is rendered again.
                 let later = c.later_event_time(prepared.at())?;
-                let response = if decision == expected && later.is_none() {
-                    rendered
+                let (response, rendered_again) = if decision == expected && later.is_none() {
+                    (rendered, false)
                 } else {
                     let floor = later.unwrap_or_else(|| prepared.at().to_owned());
                     let (steps, n) = steps_of(&decision, instant);
                     prepared.restamp(steps.get(..n).unwrap_or(&[]), payments::now().max(floor));
-                    render(prepared.payment())
+                    (render(prepared.payment()), true)
                 };
                 if let Some(hook) = hook {
                     hook(c, prepared.payment())?;
                 }
                 let inserted = prepared.insert(c)?;
-                if let Some(ticket) = ticket {
-                    Idempotency::new(policy, OneJobIdempotency).complete(ticket, response.clone());
-                    job_error()?;
-                }
-                Ok(Attempt::Created(decision, response, inserted))
+                // The answer: the copy made before the job, unless the job rendered again.
+                let answer = match ticket {
+                    Some(ticket) => {
+                        let answer = rendered_again.then(|| response.clone());
+                        Idempotency::new(policy, OneJobIdempotency).complete(ticket, response);
+                        job_error()?;
+                        answer
+                    }
+                    None => Some(response),
+                };
+                Ok(Attempt::Created(decision, answer, inserted))
             })
             .await
             .map_err(|e| restyle(e.into(), style))?;
         let (decision, response, payment) = match outcome {
-            Attempt::Created(decision, response, payment) => (decision, response, payment),
+            Attempt::Created(decision, response, payment) => (decision, response.unwrap_or(answer), payment),
             Attempt::Replay(response) => return Ok(Created { response, replayed: true }),
             Attempt::Refused(e) => return Err(idempotency_error(&e, style)),
             Attempt::Unavailable(retry_after) => {
@@ -430,6 +440,7 @@ mod tests {
         for db in [DbPath::Memory, DbPath::SqliteMemory] {
             let (app, thread) = app(&db);
             let first = create(&app, "k1", new_payment(100, "E1")).await;
+            assert_eq!(create(&app, "k1", new_payment(100, "E1")).await, first, "{db:?}: the replay is the answer");
             let [id, status, at, statuses] = first.split(' ').collect::<Vec<_>>()[..] else { panic!("{first}") };
             let stored = app.payment(&Principal("o".into()), id).await.unwrap().unwrap();
             assert_eq!((status, at, statuses), (stored.status.code(), stored.created_at.as_str(), "3"), "{db:?}");

@@ -155,6 +155,10 @@ pub struct Prepared {
     events: Vec<crate::events::Raised>,
     /// The time of every status and event of the payment.
     at: String,
+    /// Copies of the payment's id and owner, made before the job: the job hands the payment
+    /// to the store and still needs them.
+    id: String,
+    owner: String,
 }
 
 /// What the store job of a payment needs to say about it once the payment is stored.
@@ -191,7 +195,8 @@ impl Prepared {
             updated_at: String::new(),
             history: Vec::with_capacity(1 + steps.len()),
         };
-        let mut prepared = Self { payment, events: Vec::with_capacity(1 + steps.len()), at: String::new() };
+        let (id, owner) = (payment.id.clone(), payment.owner.clone());
+        let mut prepared = Self { payment, events: Vec::with_capacity(1 + steps.len()), at: String::new(), id, owner };
         prepared.restamp(steps, at);
         prepared
     }
@@ -227,13 +232,11 @@ impl Prepared {
     /// Store the payment and its events, queueing their webhook deliveries. The row is written
     /// once, in its final state: a payment costs a handful of writes however many steps it takes.
     pub fn insert(self, db: &dyn Db) -> Result<Inserted, StoreError> {
-        let Self { payment, events, at } = self;
-        let inserted =
-            Inserted { id: payment.id.clone(), status: payment.status, reason: payment.reason.clone(), queued: 0 };
-        let owner = payment.owner.clone();
+        let Self { payment, events, at, id, owner } = self;
+        let (status, reason) = (payment.status, payment.reason.clone());
         db.insert_payment(payment)?;
-        let queued = crate::events::store(db, &owner, &inserted.id, &at, &events)?;
-        Ok(Inserted { queued, ..inserted })
+        let queued = crate::events::store(db, &owner, &id, &at, &events)?;
+        Ok(Inserted { id, status, reason, queued })
     }
 }
 
