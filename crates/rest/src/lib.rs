@@ -55,6 +55,7 @@ mod obuk;
 mod sniff;
 
 pub use berlin::{PaymentProduct, RestBerlinGroup};
+pub use common::electronic_iban;
 pub use native::{NATIVE_ACCOUNT_SCHEME, RestNative};
 pub use obuk::{ObVersion, RestOpenBankingUk};
 pub use sniff::sniff;

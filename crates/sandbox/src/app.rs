@@ -2,6 +2,7 @@
 //! store, events, status clock), read payments, and move statuses on the clock. Styles only
 //! parse their request into a [`NewPayment`] and render a [`Payment`].
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,7 +15,7 @@ use crate::config::{Config, StatusClock};
 use crate::db::Db;
 use crate::errors::{ApiError, Style};
 use crate::idempotency::{self, OneJobIdempotency, StoreIdempotency};
-use crate::payments::{self, NewPayment, Payment, Status};
+use crate::payments::{self, Inserted, NewPayment, Payment, Prepared, Status};
 use crate::scenario::{Decision, Facts};
 use crate::store::{Store, StoreError};
 
@@ -33,10 +34,13 @@ pub struct App {
     pub shutdown: watch::Receiver<bool>,
 }
 
-/// How a style renders the payment it created (or the rejection).
-pub type Render = Box<dyn FnOnce(&Payment) -> StoredResponse + Send>;
+/// How a style renders the payment it created (or the rejection): a function of the payment
+/// alone, so that it runs before the store job, outside the job lock (and again inside only
+/// when the job had to change the payment).
+pub type Render = Box<dyn Fn(&Payment) -> StoredResponse + Send>;
 
-/// Work done in the transaction that inserts a payment.
+/// Work done in the transaction that inserts a payment (just before the payment is written;
+/// an `Err` rolls the whole job back).
 pub type Hook = Box<dyn FnOnce(&dyn Db, &Payment) -> Result<(), StoreError> + Send>;
 
 /// The answer to a create request.
@@ -70,7 +74,7 @@ pub struct Idem {
     /// The style's policy (header, required or not, key syntax, TTL).
     pub policy: Policy,
     /// The operation, e.g. `POST /v1/payments`; keys are unique per caller and operation.
-    pub operation: String,
+    pub operation: Cow<'static, str>,
     /// The key as received (`None`: absent).
     pub key: Option<String>,
     /// What identifies the request (method, target, body).
@@ -89,14 +93,26 @@ pub fn idempotency_error(e: &IdempotencyError, style: Style) -> ApiError {
 
 /// What the store job of a create request came to.
 enum Attempt {
-    /// A new payment: the scenario's decision, the response, the payment, the deliveries queued.
-    Created(Box<(Decision, StoredResponse, Payment, usize)>),
+    /// A new payment: the scenario's decision, the response when it is not the one rendered
+    /// before the job, the payment stored.
+    Created(Decision, Option<StoredResponse>, Inserted),
     /// The key's first response, replayed.
     Replay(StoredResponse),
     /// The key was refused (in flight, another payload, ...).
     Refused(IdempotencyError),
     /// The .03 scenario: no payment; retry after this long.
     Unavailable(Duration),
+}
+
+/// The statuses a payment takes at once after RCVD for `decision`: RJCT with its reason, ACTC
+/// and ACSC on the instant clock, none on the stepped clock.
+fn steps_of(decision: &Decision, instant: bool) -> ([(Status, Option<&'static str>); 2], usize) {
+    const NONE: (Status, Option<&str>) = (Status::Received, None);
+    match decision {
+        Decision::Reject(code) => ([(Status::Rejected, Some(*code)), NONE], 1),
+        _ if instant => ([(Status::AcceptedTechnical, None), (Status::Settled, None)], 2),
+        _ => ([NONE, NONE], 0),
+    }
 }
 
 fn job_error() -> Result<(), StoreError> {
@@ -132,9 +148,33 @@ impl App {
         // Key syntax first: a malformed or missing key never reaches the store.
         policy.check_key(key.as_deref()).map_err(|e| idempotency_error(&e, style))?;
         let scope = format!("{owner} {operation}");
-        let scenarios = self.config.scenarios.clone();
         let instant = self.config.clock == StatusClock::Instant;
         let style_id = style.format_id();
+        let logged =
+            tracing::enabled!(tracing::Level::INFO).then(|| (new.debtor_account.clone(), new.creditor_account.clone()));
+        // Outside the store job: the scenario's decision for each answer the store may give
+        // (is this a retry after a .03 outage? a repeated end-to-end id?), the payment's id,
+        // time and final state as they will be unless the store says otherwise, and the
+        // response. The job only checks that they still hold, and writes.
+        let decide = |retry: bool, duplicate: bool, accounts: bool| {
+            self.config.scenarios.decide(&Facts {
+                amount: &new.amount,
+                debtor_account: if accounts { &new.debtor_account } else { "" },
+                creditor_account: if accounts { &new.creditor_account } else { "" },
+                is_retry_after_unavailable: retry,
+                duplicate_end_to_end_id: duplicate,
+            })
+        };
+        // The .03 row needs no payment: decided before payments are touched.
+        let [early, early_on_retry] = [decide(false, false, false), decide(true, false, false)];
+        let [expected, on_duplicate] = [decide(true, false, true), decide(true, true, true)];
+        let (steps, n) = steps_of(&expected, instant);
+        let mut prepared = Prepared::new(&owner, style_id, new, steps.get(..n).unwrap_or(&[]), payments::now());
+        let rendered = render(prepared.payment());
+        // The answer's copy of the response whose original the idempotency record keeps: made
+        // here rather than under the job lock.
+        let answer = rendered.clone();
+        let job_owner = owner.clone();
         // One store job from the key's claim to its completion: the claim, the payment and the
         // stored response commit together or not at all (a failed job leaves no claim behind),
         // and a payment costs one trip to the store thread.
@@ -153,15 +193,7 @@ impl App {
                     Some(ticket) => c.take_unavailable(&scope, ticket.key().as_str())?,
                     None => false,
                 };
-                // The .03 row needs no payment: decide it before touching payments.
-                let early = scenarios.decide(&Facts {
-                    amount: &new.amount,
-                    debtor_account: "",
-                    creditor_account: "",
-                    is_retry_after_unavailable: after_unavailable,
-                    duplicate_end_to_end_id: false,
-                });
-                if let Decision::Unavailable(retry_after) = early {
+                if let Decision::Unavailable(retry_after) = if after_unavailable { early_on_retry } else { early } {
                     if let Some(ticket) = ticket {
                         let key = ticket.key().as_str().to_owned();
                         Idempotency::new(policy, OneJobIdempotency).abandon(ticket);
@@ -170,41 +202,45 @@ impl App {
                     }
                     return Ok(Attempt::Unavailable(retry_after));
                 }
-                let duplicate = match new.end_to_end_id.as_deref() {
-                    Some(e2e) => c.end_to_end_id_seen(&owner, &new.debtor_account, e2e)?,
+                let p = prepared.payment();
+                let duplicate = match p.end_to_end_id.as_deref() {
+                    Some(e2e) => c.end_to_end_id_seen(&job_owner, &p.debtor_account, e2e)?,
                     None => false,
                 };
-                let decision = scenarios.decide(&Facts {
-                    amount: &new.amount,
-                    debtor_account: &new.debtor_account,
-                    creditor_account: &new.creditor_account,
-                    is_retry_after_unavailable: true,
-                    duplicate_end_to_end_id: duplicate,
-                });
-                let rejected = match decision {
-                    Decision::Reject(code) => Some(code),
-                    _ => None,
+                let decision = if duplicate { on_duplicate } else { expected.clone() };
+                // What was fixed outside holds unless the decision changed, or an event was
+                // written meanwhile with a later time (events stay in time order: a GraphQL
+                // subscription's cursor relies on it): then the payment takes its steps now
+                // (or at that later time, if the clock is behind it) and is rendered again.
+                let later = c.later_event_time(prepared.at())?;
+                let (response, rendered_again) = if decision == expected && later.is_none() {
+                    (rendered, false)
+                } else {
+                    let floor = later.unwrap_or_else(|| prepared.at().to_owned());
+                    let (steps, n) = steps_of(&decision, instant);
+                    prepared.restamp(steps.get(..n).unwrap_or(&[]), payments::now().max(floor));
+                    (render(prepared.payment()), true)
                 };
-                let steps: &[(Status, Option<&str>)] = match rejected {
-                    Some(code) => &[(Status::Rejected, Some(code))],
-                    None if instant => &[(Status::AcceptedTechnical, None), (Status::Settled, None)],
-                    None => &[],
-                };
-                let (payment, queued) = payments::insert(c, &owner, style_id, &new, steps)?;
                 if let Some(hook) = hook {
-                    hook(c, &payment)?;
+                    hook(c, prepared.payment())?;
                 }
-                let response = render(&payment);
-                if let Some(ticket) = ticket {
-                    Idempotency::new(policy, OneJobIdempotency).complete(ticket, response.clone());
-                    job_error()?;
-                }
-                Ok(Attempt::Created(Box::new((decision, response, payment, queued))))
+                let inserted = prepared.insert(c)?;
+                // The answer: the copy made before the job, unless the job rendered again.
+                let answer = match ticket {
+                    Some(ticket) => {
+                        let answer = rendered_again.then(|| response.clone());
+                        Idempotency::new(policy, OneJobIdempotency).complete(ticket, response);
+                        job_error()?;
+                        answer
+                    }
+                    None => Some(response),
+                };
+                Ok(Attempt::Created(decision, answer, inserted))
             })
             .await
             .map_err(|e| restyle(e.into(), style))?;
-        let (decision, response, payment, queued) = match outcome {
-            Attempt::Created(created) => *created,
+        let (decision, response, payment) = match outcome {
+            Attempt::Created(decision, response, payment) => (decision, response.unwrap_or(answer), payment),
             Attempt::Replay(response) => return Ok(Created { response, replayed: true }),
             Attempt::Refused(e) => return Err(idempotency_error(&e, style)),
             Attempt::Unavailable(retry_after) => {
@@ -216,20 +252,22 @@ impl App {
                 .with_retry_after(retry_after.as_secs().max(1)));
             }
         };
-        if queued > 0 {
+        if payment.queued > 0 {
             self.webhooks.notify_one();
         }
-        tracing::info!(
-            payment = %payment.id,
-            status = payment.status.code(),
-            reason = payment.reason.as_deref().unwrap_or(""),
-            debtor = %payglot_core_model::ids::mask(&payment.debtor_account),
-            creditor = %payglot_core_model::ids::mask(&payment.creditor_account),
-            style = style_id,
-            "payment created"
-        );
+        if let Some((debtor, creditor)) = logged {
+            tracing::info!(
+                payment = %payment.id,
+                status = payment.status.code(),
+                reason = payment.reason.as_deref().unwrap_or(""),
+                debtor = %payglot_core_model::ids::mask(&debtor),
+                creditor = %payglot_core_model::ids::mask(&creditor),
+                style = style_id,
+                "payment created"
+            );
+        }
         if !instant && !payment.status.is_final() {
-            self.schedule(payment.owner.clone(), payment.id.clone(), Status::Received);
+            self.schedule(owner.to_string(), payment.id, Status::Received);
         }
         if let Decision::AcceptSlowly(delay) = decision {
             let mut shutdown = self.shutdown.clone();
@@ -336,4 +374,128 @@ impl App {
 fn restyle(mut e: ApiError, style: Style) -> ApiError {
     e.style = style;
     e
+}
+
+#[cfg(test)]
+mod tests {
+
+    use super::*;
+    use crate::config::DbPath;
+    use crate::store::StoreThread;
+
+    fn app(db: &DbPath) -> (Arc<App>, StoreThread) {
+        let (store, thread) = Store::open(db).unwrap();
+        let config = Config::for_tests(&["sk_test_0123456789abcdef"]);
+        let auth = Arc::new(Auth::new(&config.api_keys, config.token_ttl, config.rate_limit));
+        let (_, shutdown) = watch::channel(false);
+        (Arc::new(App { store, config, auth, webhooks: Arc::new(Notify::new()), shutdown }), thread)
+    }
+
+    fn new_payment(minor: i64, e2e: &str) -> NewPayment {
+        NewPayment { end_to_end_id: Some(e2e.into()), ..crate::store::tests::new_payment(minor) }
+    }
+
+    /// The response says which payment, in which state, at what time.
+    fn render(p: &Payment) -> StoredResponse {
+        let body = format!("{} {} {} {}", p.id, p.status.code(), p.created_at, p.history.len());
+        StoredResponse { status: 201, headers: Vec::new(), body: body.into_bytes() }
+    }
+
+    async fn create(app: &App, key: &str, new: NewPayment) -> String {
+        let idem = Idem {
+            policy: Policy::PAYGLOT,
+            operation: "POST /test".into(),
+            key: Some(key.into()),
+            fingerprint: Fingerprint::of("POST", "/test", key.as_bytes()),
+        };
+        let owner = Principal("o".into());
+        let created = app.create_payment(&owner, Style::RestNative, new, idem, Box::new(render)).await.unwrap();
+        String::from_utf8(created.response.body).unwrap()
+    }
+
+    /// Every event's time is at least the time of every event written before it, and the
+    /// subscription cursor of each event's time lands before that event.
+    async fn assert_time_order(app: &App) -> usize {
+        let events = app.store.call(|c| c.events("o", None)).await.unwrap();
+        for pair in events.windows(2) {
+            assert!(pair[0].created_at <= pair[1].created_at, "{} then {}", pair[0].created_at, pair[1].created_at);
+        }
+        let first_at: Vec<String> = events.iter().map(|e| e.created_at.clone()).collect();
+        let cursors = app
+            .store
+            .call(move |c| first_at.iter().map(|at| c.last_event_before(at)).collect::<Result<Vec<_>, _>>())
+            .await
+            .unwrap();
+        for (seq, cursor) in (1_i64..).zip(&cursors) {
+            assert!(*cursor < seq, "a subscription from event {seq}'s time would start after it ({cursor})");
+        }
+        events.len()
+    }
+
+    /// The response rendered before the job is the stored payment's; a payment stamped before
+    /// an event written in the meantime takes that event's time; a decision the store changes
+    /// (a repeated end-to-end id) is rendered again.
+    #[tokio::test]
+    async fn payments_rendered_before_their_job_match_what_is_stored_and_keep_events_in_time_order() {
+        for db in [DbPath::Memory, DbPath::SqliteMemory] {
+            let (app, thread) = app(&db);
+            let first = create(&app, "k1", new_payment(100, "E1")).await;
+            assert_eq!(create(&app, "k1", new_payment(100, "E1")).await, first, "{db:?}: the replay is the answer");
+            let [id, status, at, statuses] = first.split(' ').collect::<Vec<_>>()[..] else { panic!("{first}") };
+            let stored = app.payment(&Principal("o".into()), id).await.unwrap().unwrap();
+            assert_eq!((status, at, statuses), (stored.status.code(), stored.created_at.as_str(), "3"), "{db:?}");
+            assert_eq!(stored.status, Status::Settled);
+            // An event from a clock ahead of this one: the next payment cannot be earlier.
+            let ahead = "2999-01-01T00:00:00.000Z";
+            app.store
+                .call(move |c| Prepared::new("o", "rest:native", new_payment(200, "E2"), &[], ahead.into()).insert(c))
+                .await
+                .unwrap();
+            let next = create(&app, "k2", new_payment(300, "E3")).await;
+            assert!(next.contains(&format!(" ACSC {ahead} 3")), "{db:?}: {next}");
+            // E1 again: the store finds the duplicate, the payment is rejected AM05.
+            let duplicate = create(&app, "k3", new_payment(400, "E1")).await;
+            assert!(duplicate.contains(" RJCT "), "{db:?}: {duplicate}");
+            let dup_id = duplicate.split(' ').next().unwrap_or_default().to_owned();
+            let stored = app.payment(&Principal("o".into()), &dup_id).await.unwrap().unwrap();
+            assert_eq!((stored.status, stored.reason.as_deref()), (Status::Rejected, Some("AM05")));
+            // A replay answers the stored response.
+            assert_eq!(create(&app, "k3", new_payment(400, "E1")).await, duplicate);
+            assert_eq!(assert_time_order(&app).await, 3 + 1 + 3 + 2, "{db:?}");
+            thread.stop().await;
+        }
+    }
+
+    /// Payments made concurrently from both executor threads: every event in time order,
+    /// every response the stored payment's.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_payments_keep_events_in_time_order() {
+        for db in [DbPath::Memory, DbPath::SqliteMemory] {
+            let (app, thread) = app(&db);
+            let mut tasks = Vec::new();
+            for t in 0..8 {
+                let app = app.clone();
+                tasks.push(tokio::spawn(async move {
+                    let mut answers = Vec::new();
+                    for i in 0..50 {
+                        answers.push(
+                            create(&app, &format!("k{t}-{i}"), new_payment(1000 + 100 * i, &format!("E{t}-{i}"))).await,
+                        );
+                    }
+                    answers
+                }));
+            }
+            let mut answers = Vec::new();
+            for task in tasks {
+                answers.extend(task.await.unwrap());
+            }
+            for answer in &answers {
+                let id = answer.split(' ').next().unwrap_or_default();
+                let p = app.payment(&Principal("o".into()), id).await.unwrap().unwrap();
+                assert_eq!(answer, &String::from_utf8(render(&p).body).unwrap(), "{db:?}");
+            }
+            assert_eq!(assert_time_order(&app).await, 400 * 3, "{db:?}");
+            thread.stop().await;
+        }
+    }
 }

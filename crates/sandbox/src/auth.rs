@@ -6,13 +6,16 @@
 //! lookup compares no secret byte by byte and a memory dump shows none; they are never logged.
 
 use std::collections::HashMap;
+use std::convert::Infallible;
+use std::future::Future;
 use std::num::NonZeroU32;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, header};
-use axum::middleware::Next;
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -126,29 +129,100 @@ fn is_public(method: &axum::http::Method, path: &str) -> bool {
         || (*method == axum::http::Method::GET && (path == "/soap" || path == "/graphql"))
 }
 
-/// Middleware: authenticate, then rate-limit per principal. The principal goes into the
-/// request extensions.
-pub async fn authenticate(State(auth): State<Arc<Auth>>, mut request: Request, next: Next) -> Response {
+/// Authenticate, then rate-limit per principal: the principal goes into the request
+/// extensions (`None`), or the refusal (401, 429) in the caller's style comes back.
+fn refusal(auth: &Auth, request: &mut Request) -> Option<Response> {
     let path = request.uri().path();
     if is_public(request.method(), path) {
-        return next.run(request).await;
+        return None;
     }
     let style = Style::of(path, request.headers());
     let Some(principal) = bearer(request.headers()).and_then(|b| auth.principal(b)) else {
-        return ApiError::condition(
-            Condition::Unauthenticated,
-            style,
-            "send Authorization: Bearer with an API key or an access token",
-        )
-        .into_response();
+        return Some(
+            ApiError::condition(
+                Condition::Unauthenticated,
+                style,
+                "send Authorization: Bearer with an API key or an access token",
+            )
+            .into_response(),
+        );
     };
     if let Err(wait) = auth.check_rate(&principal) {
-        return ApiError::condition(Condition::RateLimited, style, "rate limit exceeded for this key")
-            .with_retry_after(wait.max(1))
-            .into_response();
+        return Some(
+            ApiError::condition(Condition::RateLimited, style, "rate limit exceeded for this key")
+                .with_retry_after(wait.max(1))
+                .into_response(),
+        );
     }
     request.extensions_mut().insert(principal);
-    next.run(request).await
+    None
+}
+
+/// The authentication middleware ([`refusal`] before the inner service) as a tower layer. Not
+/// `axum::middleware::from_fn`: that boxes the inner service and the request's future for
+/// every request, and the check itself is synchronous.
+#[derive(Debug, Clone)]
+pub struct AuthLayer(pub Arc<Auth>);
+
+impl<S> tower::Layer<S> for AuthLayer {
+    type Service = Authenticated<S>;
+
+    fn layer(&self, inner: S) -> Authenticated<S> {
+        Authenticated { auth: self.0.clone(), inner }
+    }
+}
+
+/// A service behind [`AuthLayer`].
+#[derive(Debug, Clone)]
+pub struct Authenticated<S> {
+    auth: Arc<Auth>,
+    inner: S,
+}
+
+impl<S> tower::Service<Request> for Authenticated<S>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible>,
+    S::Future: Unpin,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Answer<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request) -> Answer<S::Future> {
+        match refusal(&self.auth, &mut request) {
+            None => Answer::Admitted(self.inner.call(request)),
+            refused => Answer::Refused(refused),
+        }
+    }
+}
+
+/// The answer of an [`Authenticated`] service: the refusal, or the inner service's answer.
+#[derive(Debug)]
+pub enum Answer<F> {
+    /// Refused (taken when polled).
+    Refused(Option<Response>),
+    /// The inner service's answer.
+    Admitted(F),
+}
+
+impl<F> Future for Answer<F>
+where
+    F: Future<Output = Result<Response, Infallible>> + Unpin,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            Answer::Refused(refusal) => {
+                Poll::Ready(Ok(refusal.take().unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())))
+            }
+            Answer::Admitted(inner) => Pin::new(inner).poll(cx),
+        }
+    }
 }
 
 #[cfg(test)]

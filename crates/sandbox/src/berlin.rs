@@ -103,7 +103,7 @@ pub(crate) async fn initiate(
     let path = format!("/v1/payments/{}", product.as_str());
     let idem = Idem {
         policy: Policy::BERLIN_GROUP,
-        operation: format!("POST {path}"),
+        operation: format!("POST {path}").into(),
         key: Some(key),
         fingerprint: Fingerprint::of("POST", &path, &body),
     };

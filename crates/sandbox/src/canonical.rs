@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use payglot_core_model::{
     Account, AccountId, AccountNumber, AccountReport, AccountReports, Balance, BankTransactionCode, CodeOrProprietary,
-    CreditDebit, CreditTransfer, DateOrDateTime, DateTime, EndToEndId, Entry, EntryTransaction, GroupHeader, Iban,
+    CreditDebit, CreditTransfer, DateOrDateTime, DateTime, EndToEndId, Entry, EntryTransaction, GroupHeader,
     InstructionId, Max35Text, Max140Text, MessageId, Money, OriginalGroupStatus, Party, PaymentBatch, PaymentInfoId,
     PaymentInitiation, PaymentMethod, PaymentStatus, Remittance, StatusReason, StatusReasonInfo, StatusReport, Text,
     TransactionRefs, TransactionStatus,
@@ -101,9 +101,7 @@ pub fn single_payment(pi: &PaymentInitiation) -> Result<NewPayment, String> {
 /// A stored account id as a canonical account: an IBAN, or a provider account id with
 /// payglot's proprietary scheme (what `rest:native` reads `acc_123456` as).
 pub fn account(text: &str) -> Option<Account> {
-    if let Ok(iban) = Iban::parse(text)
-        && iban.expose() == text
-    {
+    if let Some(iban) = payglot_rest::electronic_iban(text) {
         return Some(Account::iban(iban));
     }
     let scheme = Max35Text::new(payglot_rest::NATIVE_ACCOUNT_SCHEME).ok().map(CodeOrProprietary::Proprietary);

@@ -96,7 +96,7 @@ impl PageFilter<'_> {
 pub trait Db {
     // --- payments ---
     /// Insert a new payment (its id is new).
-    fn insert_payment(&self, payment: &Payment) -> DbResult<()>;
+    fn insert_payment(&self, payment: Payment) -> DbResult<()>;
     /// One payment of `owner` by id, with its history.
     fn payment(&self, owner: &str, id: &str) -> DbResult<Option<Payment>>;
     /// Payments of `owner`, newest first, at most `limit`, written before the payment `before`
@@ -146,6 +146,11 @@ pub trait Db {
     ) -> DbResult<()>;
     /// Events of `owner`, oldest first, optionally of one payment.
     fn events(&self, owner: &str, payment_id: Option<&str>) -> DbResult<Vec<StoredEvent>>;
+    /// The time of the last event written, if it is later than `at` (RFC 3339, UTC): an event
+    /// raised at `at` would then break the events' time order. A GraphQL subscription starts
+    /// after the last event created before it ([`Db::last_event_before`]), which finds every
+    /// later event only if times follow the order events are written in.
+    fn later_event_time(&self, at: &str) -> DbResult<Option<String>>;
     /// The sequence number of the last event created before `at` (0 if none).
     fn last_event_before(&self, at: &str) -> DbResult<i64>;
     /// Events of `owner` after sequence number `cursor`, oldest first, at most `limit`: (their
@@ -181,13 +186,14 @@ pub trait Db {
     // --- idempotency ---
     /// The live record of a key (expiring after `now_ms`).
     fn idem_find(&self, scope: &str, key: &str, now_ms: i64) -> DbResult<Option<IdemRecord>>;
-    /// Write a record (replacing any): in flight when `response` is `None`.
+    /// Write a record (replacing any): in flight when `response` is `None`. The response is
+    /// given, not lent: the in-process store keeps it as it is.
     fn idem_put(
         &self,
         scope: &str,
         key: &str,
         fingerprint: &[u8],
-        response: Option<&StoredResponse>,
+        response: Option<StoredResponse>,
         expires_ms: i64,
     ) -> DbResult<()>;
     /// Complete an existing record; whether there was one.

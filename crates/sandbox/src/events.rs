@@ -16,34 +16,41 @@ use crate::db::Db;
 use crate::payments::{Payment, new_id};
 use crate::store::StoreError;
 
-/// An event to store: which state of its payment it is about.
+/// An event to store: which state of its payment it is about. Its time is the time of that
+/// state, given to [`store`] once for all the events of one change.
 #[derive(Debug)]
 pub(crate) struct Raised {
     id: String,
     kind: &'static str,
-    at: String,
     position: usize,
 }
 
 /// The event `kind` about `payment` as it is now (its latest status).
 pub(crate) fn about(kind: &'static str, payment: &Payment) -> Raised {
-    Raised { id: new_id("evt"), kind, at: payment.updated_at.clone(), position: payment.history.len() }
+    Raised { id: new_id("evt"), kind, position: payment.history.len() }
 }
 
-/// Store `events` (all about `payment`) and queue one delivery per event and enabled endpoint
-/// of the owner. Returns how many deliveries were queued.
-pub(crate) fn store(db: &dyn Db, payment: &Payment, events: &[Raised]) -> Result<usize, StoreError> {
+/// Store `events` (all about the payment `payment_id` of `owner`, all raised at `at`) and queue
+/// one delivery per event and enabled endpoint of the owner. Returns how many deliveries were
+/// queued.
+pub(crate) fn store(
+    db: &dyn Db,
+    owner: &str,
+    payment_id: &str,
+    at: &str,
+    events: &[Raised],
+) -> Result<usize, StoreError> {
     for e in events {
-        db.insert_event(&payment.owner, &payment.id, &e.id, e.kind, &e.at, e.position)?;
+        db.insert_event(owner, payment_id, &e.id, e.kind, at, e.position)?;
     }
-    let endpoints = db.enabled_endpoints(&payment.owner)?;
+    let endpoints = db.enabled_endpoints(owner)?;
     if endpoints.is_empty() {
         return Ok(0);
     }
     let now_ms = crate::webhooks::unix_ms();
     for e in events {
         for endpoint in &endpoints {
-            db.queue_delivery(&new_id("dlv"), endpoint, &e.id, now_ms, &e.at)?;
+            db.queue_delivery(&new_id("dlv"), endpoint, &e.id, now_ms, at)?;
         }
     }
     Ok(events.len() * endpoints.len())
@@ -51,7 +58,7 @@ pub(crate) fn store(db: &dyn Db, payment: &Payment, events: &[Raised]) -> Result
 
 /// Record an event about `payment` as it is now and queue its deliveries; how many were queued.
 pub(crate) fn raise(db: &dyn Db, kind: &'static str, payment: &Payment) -> Result<usize, StoreError> {
-    store(db, payment, &[about(kind, payment)])
+    store(db, &payment.owner, &payment.id, &payment.updated_at, &[about(kind, payment)])
 }
 
 /// An event row as stored.

@@ -25,8 +25,19 @@ use crate::store::{StoreError, with_db};
 
 thread_local! {
     static LAST_ERROR: RefCell<Option<StoreError>> = const { RefCell::new(None) };
-    /// [`OneJobIdempotency`]'s claim, not yet written: (scope, key, fingerprint).
-    static PENDING_CLAIM: RefCell<Option<(String, String, Vec<u8>)>> = const { RefCell::new(None) };
+    /// [`OneJobIdempotency`]'s claim, not yet written (its buffers kept from one job to the next).
+    static PENDING_CLAIM: RefCell<Claim> = const {
+        RefCell::new(Claim { live: false, scope: String::new(), key: String::new(), fingerprint: [0; 32] })
+    };
+}
+
+/// A key claimed in this store job and not written yet.
+struct Claim {
+    /// Whether there is one (the other fields are kept buffers otherwise).
+    live: bool,
+    scope: String,
+    key: String,
+    fingerprint: [u8; 32],
 }
 
 /// payglot-rest's idempotency store over the sandbox's store. Use it only inside a store job
@@ -122,18 +133,23 @@ impl IdempotencyStore for OneJobIdempotency {
         match found {
             Some(answer) => answer,
             None => {
-                let claim = (scope.to_owned(), key.as_str().to_owned(), fp.to_vec());
-                PENDING_CLAIM.with(|p| *p.borrow_mut() = Some(claim));
+                PENDING_CLAIM.with(|p| {
+                    let claim = &mut *p.borrow_mut();
+                    claim.live = true;
+                    scope.clone_into(&mut claim.scope);
+                    key.as_str().clone_into(&mut claim.key);
+                    claim.fingerprint = fp;
+                });
                 StoreBegin::Claimed
             }
         }
     }
 
     fn complete(&self, scope: &str, key: &Key, response: StoredResponse, now: SystemTime, ttl: Duration) {
-        let Some((_, _, fp)) = take_claim(scope, key) else {
+        let Some(fp) = take_claim(scope, key) else {
             return StoreIdempotency.complete(scope, key, response, now, ttl);
         };
-        run((), |db| db.idem_put(scope, key.as_str(), &fp, Some(&response), expiry(now, ttl)));
+        run((), |db| db.idem_put(scope, key.as_str(), &fp, Some(response), expiry(now, ttl)));
     }
 
     fn abandon(&self, scope: &str, key: &Key) {
@@ -143,14 +159,15 @@ impl IdempotencyStore for OneJobIdempotency {
     }
 }
 
-/// The pending claim, if it is for this scope and key (taken).
-fn take_claim(scope: &str, key: &Key) -> Option<(String, String, Vec<u8>)> {
+/// The fingerprint of the pending claim, if it is for this scope and key (taken).
+fn take_claim(scope: &str, key: &Key) -> Option<[u8; 32]> {
     PENDING_CLAIM.with(|p| {
-        let mut slot = p.borrow_mut();
-        match &*slot {
-            Some((s, k, _)) if s == scope && k == key.as_str() => slot.take(),
-            _ => None,
-        }
+        let claim = &mut *p.borrow_mut();
+        let this = claim.live && claim.scope == scope && claim.key == key.as_str();
+        this.then(|| {
+            claim.live = false;
+            claim.fingerprint
+        })
     })
 }
 

@@ -60,7 +60,7 @@ use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 pub use crate::app::App;
@@ -222,27 +222,45 @@ fn router(app: Arc<App>, auth: Arc<auth::Auth>, max_body: usize) -> Router {
         .route("/graphql", graphql::route(&app))
         .fallback(rest::not_found)
         .with_state(app);
-    routes
-        .layer(axum::middleware::from_fn_with_state(auth, auth::authenticate))
-        .layer(DefaultBodyLimit::max(max_body))
-        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+    // The middleware wraps the router once, as one service, rather than through
+    // `Router::layer`, which wraps every route in its own stack of boxed services that is
+    // cloned, box by box, for every request (36 allocations per payment). The order is the
+    // same: the request id and trace outermost, authentication innermost.
+    let layered = tower::ServiceBuilder::new()
+        .map_request(mark_client_request_id)
+        .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<axum::body::Body>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
             tracing::info_span!("request", method = %req.method(), path = %log_path(req.uri().path()), request_id = %id)
         }))
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
-        .layer(axum::middleware::from_fn(mark_client_request_id))
+        .layer(PropagateRequestIdLayer::new(request_id))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(auth::AuthLayer(auth))
+        .service(routes);
+    Router::new().fallback_service(layered)
+}
+
+/// The `X-Request-ID` of a request that came without one: a random (version 4) UUID, as
+/// tower-http's `MakeRequestUuid` makes, but drawn from the thread's random generator instead of
+/// the operating system's (a `getrandom` system call per request) and written without a copy.
+#[derive(Debug, Clone, Copy)]
+struct MakeRequestUuid;
+
+impl tower_http::request_id::MakeRequestId for MakeRequestUuid {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let uuid = uuid::Builder::from_random_bytes(rand::random()).into_uuid();
+        let mut text = uuid::Uuid::encode_buffer();
+        axum::http::HeaderValue::from_str(uuid.hyphenated().encode_lower(&mut text)).ok().map(RequestId::new)
+    }
 }
 
 /// Record whether the client sent its own `X-Request-ID` before the request-id layer adds one
-/// (Berlin Group requires it).
-async fn mark_client_request_id(
-    mut request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
+/// (Berlin Group requires it). A plain function of the request (`map_request`), not an async
+/// middleware: that boxes the rest of the stack and its future for every request.
+fn mark_client_request_id(mut request: axum::extract::Request) -> axum::extract::Request {
     let sent = request.headers().contains_key("x-request-id");
     request.extensions_mut().insert(berlin::ClientRequestId(sent));
-    next.run(request).await
+    request
 }
 
 /// A path fit for logs: account ids in it are masked.
@@ -267,5 +285,18 @@ mod tests {
         );
         assert_eq!(super::log_path("/iso20022/statements/acc_123456"), "/iso20022/statements/****3456");
         assert_eq!(super::log_path("/v1/payments"), "/v1/payments");
+    }
+
+    #[test]
+    fn generated_request_ids_are_random_v4_uuids() {
+        use tower_http::request_id::MakeRequestId;
+        let request = axum::http::Request::new(());
+        let ids: Vec<uuid::Uuid> = (0..2)
+            .filter_map(|_| super::MakeRequestUuid.make_request_id(&request))
+            .filter_map(|id| uuid::Uuid::parse_str(id.header_value().to_str().ok()?).ok())
+            .collect();
+        assert_eq!(ids.len(), 2);
+        assert!(ids.iter().all(|id| id.get_version_num() == 4 && id.get_variant() == uuid::Variant::RFC4122));
+        assert_ne!(ids.first(), ids.last());
     }
 }

@@ -17,7 +17,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use payglot_rest::idempotency::StoredResponse;
 
@@ -104,7 +104,9 @@ struct EventRow {
     id: String,
     kind: Cow<'static, str>,
     payment: usize,
-    created_at: String,
+    /// `None`: the time of the status it is about (`position` in the payment's history), as
+    /// for every event the sandbox raises; kept only when it differs.
+    created_at: Option<String>,
     position: i64,
 }
 
@@ -140,6 +142,9 @@ struct DeliveryRow {
     log: Vec<Attempt>,
 }
 
+/// The idempotency records of one scope: key → (record, expiry in Unix ms).
+type Records = BTreeMap<Arc<str>, (IdemRecord, i64)>;
+
 /// Every row. A row's sequence number (SQLite's `seq`) is its index + 1.
 #[derive(Default)]
 struct Data {
@@ -156,8 +161,9 @@ struct Data {
     delivery_index: BTreeMap<String, usize>,
     /// Deliveries in state `pending`.
     pending: BTreeSet<usize>,
-    /// scope → key → (record, expiry in Unix ms).
-    idempotency: BTreeMap<String, BTreeMap<String, (IdemRecord, i64)>>,
+    /// scope → its records. Scopes and keys are shared with the undo
+    /// log's entries rather than copied into them.
+    idempotency: BTreeMap<Arc<str>, Records>,
     /// scope → keys.
     unavailable: BTreeMap<String, BTreeSet<String>>,
     consents: BTreeMap<String, (String, ConsentRow)>,
@@ -199,6 +205,20 @@ impl Data {
         self.payment_index.get(id).copied().filter(|&i| self.payments.get(i).is_some_and(|p| p.owner == owner))
     }
 
+    /// The time of an event.
+    fn event_time<'a>(&'a self, e: &'a EventRow) -> &'a str {
+        e.created_at.as_deref().unwrap_or_else(|| {
+            let status = usize::try_from(e.position).ok().and_then(|p| p.checked_sub(1));
+            let change = self.payments.get(e.payment).zip(status).and_then(|(p, i)| p.history.get(i));
+            change.map_or("", |c| c.at.as_str())
+        })
+    }
+
+    /// The time of the last event written.
+    fn last_event_time(&self) -> Option<&str> {
+        self.events.last().map(|e| self.event_time(e))
+    }
+
     /// An event as the [`Db`] interface gives it.
     fn event(&self, index: usize) -> Option<StoredEvent> {
         let e = self.events.get(index)?;
@@ -208,7 +228,7 @@ impl Data {
             kind: e.kind.clone().into_owned(),
             owner: p.owner.clone(),
             payment_id: p.id.clone(),
-            created_at: e.created_at.clone(),
+            created_at: self.event_time(e).to_owned(),
             data: String::new(),
             position: Some(e.position),
         })
@@ -263,17 +283,26 @@ impl Data {
         });
     }
 
-    /// Keep a copy of an idempotency record (or its absence) on the undo log.
-    fn save_record(&mut self, scope: &str, key: &str) {
-        let old = self.idempotency.get(scope).and_then(|m| m.get(key)).cloned();
-        let (scope, key) = (scope.to_owned(), key.to_owned());
+    /// Keep a copy of an idempotency record (or its absence) on the undo log. Returns the
+    /// scope and key as the map holds them (new ones for a record not there yet).
+    fn save_record(&mut self, scope: &str, key: &str) -> (Arc<str>, Arc<str>) {
+        let (scope, records) = match self.idempotency.get_key_value(scope) {
+            Some((s, records)) => (s.clone(), Some(records)),
+            None => (Arc::from(scope), None),
+        };
+        let (key, old) = match records.and_then(|m| m.get_key_value(key)) {
+            Some((k, old)) => (k.clone(), Some(old.clone())),
+            None => (Arc::from(key), None),
+        };
+        let (s, k) = (scope.clone(), key.clone());
         self.on_undo(move |d| {
-            let records = d.idempotency.entry(scope).or_default();
+            let records = d.idempotency.entry(s).or_default();
             match old {
-                Some(old) => records.insert(key, old),
-                None => records.remove(&key),
+                Some(old) => records.insert(k, old),
+                None => records.remove(&k),
             };
         });
+        (scope, key)
     }
 }
 
@@ -292,7 +321,7 @@ fn accounts(p: &Payment) -> impl Iterator<Item = &str> {
 }
 
 impl Db for MemoryStore {
-    fn insert_payment(&self, payment: &Payment) -> DbResult<()> {
+    fn insert_payment(&self, payment: Payment) -> DbResult<()> {
         let mut d = self.data()?;
         if d.payment_index.contains_key(&payment.id) {
             return Err(duplicate("payment", &payment.id));
@@ -304,14 +333,14 @@ impl Db for MemoryStore {
         }
         d.with_owned(&payment.owner, |owned| {
             owned.payments.push(index);
-            for account in accounts(payment) {
+            for account in accounts(&payment) {
                 push_at(&mut owned.by_account, account, index);
             }
             if let Some(e2e) = &payment.end_to_end_id {
                 push_at(&mut owned.by_end_to_end_id, e2e, index);
             }
         });
-        d.payments.push(payment.clone());
+        d.payments.push(payment);
         d.on_undo(Data::pop_payment);
         Ok(())
     }
@@ -458,18 +487,26 @@ impl Db for MemoryStore {
             return Err(StoreError::Corrupt(format!("event {id} about an unknown payment")));
         };
         let index = d.events.len();
+        let status_time = position.checked_sub(1).and_then(|i| d.payments.get(payment)?.history.get(i));
+        let created_at = match status_time {
+            Some(change) if change.at == at => None,
+            _ => Some(at.to_owned()),
+        };
         d.events.push(EventRow {
             id: id.to_owned(),
             kind: kind_of(kind),
             payment,
-            created_at: at.to_owned(),
+            created_at,
             position: i64::try_from(position).unwrap_or(i64::MAX),
         });
         d.with_owned(owner, |owned| owned.events.push(index));
-        let owner = owner.to_owned();
-        d.on_undo(move |d| {
-            d.events.pop();
-            d.owners.get_mut(&owner).map(|o| o.events.pop());
+        // The owner is the payment's: the inverse captures nothing (and is not allocated).
+        d.on_undo(|d| {
+            let Some(event) = d.events.pop() else { return };
+            let Data { payments, owners, .. } = d;
+            if let Some(owned) = payments.get(event.payment).and_then(|p| owners.get_mut(&p.owner)) {
+                owned.events.pop();
+            }
         });
         Ok(())
     }
@@ -492,9 +529,13 @@ impl Db for MemoryStore {
             .collect())
     }
 
+    fn later_event_time(&self, at: &str) -> DbResult<Option<String>> {
+        Ok(self.data()?.last_event_time().filter(|last| *last > at).map(str::to_owned))
+    }
+
     fn last_event_before(&self, at: &str) -> DbResult<i64> {
         let d = self.data()?;
-        Ok(d.events.iter().rposition(|e| e.created_at.as_str() < at).map_or(0, seq))
+        Ok(d.events.iter().rposition(|e| d.event_time(e) < at).map_or(0, seq))
     }
 
     fn events_after(&self, owner: &str, cursor: i64, limit: usize) -> DbResult<Vec<(i64, i64, StoredEvent)>> {
@@ -725,16 +766,13 @@ impl Db for MemoryStore {
         scope: &str,
         key: &str,
         fingerprint: &[u8],
-        response: Option<&StoredResponse>,
+        response: Option<StoredResponse>,
         expires_ms: i64,
     ) -> DbResult<()> {
         let mut d = self.data()?;
-        d.save_record(scope, key);
-        let record = IdemRecord { fingerprint: fingerprint.to_vec(), response: response.cloned() };
-        match d.idempotency.get_mut(scope) {
-            Some(records) => records.insert(key.to_owned(), (record, expires_ms)),
-            None => d.idempotency.entry(scope.to_owned()).or_default().insert(key.to_owned(), (record, expires_ms)),
-        };
+        let (scope, key) = d.save_record(scope, key);
+        let record = IdemRecord { fingerprint: fingerprint.to_vec(), response };
+        d.idempotency.entry(scope).or_default().insert(key, (record, expires_ms));
         Ok(())
     }
 
@@ -762,7 +800,7 @@ impl Db for MemoryStore {
 
     fn idem_drop_in_flight(&self, now_ms: i64) -> DbResult<usize> {
         let mut d = self.data()?;
-        let gone: Vec<(String, String)> = d
+        let gone: Vec<(Arc<str>, Arc<str>)> = d
             .idempotency
             .iter()
             .flat_map(|(scope, records)| {

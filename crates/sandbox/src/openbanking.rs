@@ -128,7 +128,7 @@ fn idempotency(headers: &HeaderMap, operation: String, body: &[u8]) -> Idem {
         policy: Policy::OPEN_BANKING_UK,
         key: headers.get("x-idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned),
         fingerprint: Fingerprint::of("POST", &operation, body),
-        operation,
+        operation: operation.into(),
     }
 }
 

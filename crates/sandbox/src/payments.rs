@@ -144,13 +144,104 @@ pub fn new_id(prefix: &str) -> String {
     id
 }
 
-/// Insert a payment, received (RCVD) and then taken through `steps` at once — RJCT with its
-/// reason for a rejection, ACTC and ACSC for the instant clock — raising `payment.created` and
-/// one `payment.status_changed` per step, each event carrying the payment as it was then.
-/// Returns the stored payment and how many webhook deliveries were queued.
-///
-/// The payment row is written once, in its final state: a payment costs a handful of
-/// statements however many steps it takes.
+/// A new payment made ready before its store job: its id, its time, its final state and the
+/// events it raises are fixed outside the job (and the response rendered from it there), so
+/// the job itself only writes. [`Prepared::restamp`] takes it through other steps at a new
+/// time when the job finds that the payment cannot keep what was fixed (another decision, or
+/// an event written meanwhile with a later time).
+#[derive(Debug)]
+pub struct Prepared {
+    payment: Payment,
+    events: Vec<crate::events::Raised>,
+    /// The time of every status and event of the payment.
+    at: String,
+    /// Copies of the payment's id and owner, made before the job: the job hands the payment
+    /// to the store and still needs them.
+    id: String,
+    owner: String,
+}
+
+/// What the store job of a payment needs to say about it once the payment is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inserted {
+    /// The payment's id.
+    pub id: String,
+    /// Its status.
+    pub status: Status,
+    /// Its reason code, when rejected.
+    pub reason: Option<String>,
+    /// How many webhook deliveries were queued.
+    pub queued: usize,
+}
+
+impl Prepared {
+    /// A payment of `owner` received (RCVD) at `at` and taken through `steps` at that same time
+    /// — RJCT with its reason for a rejection, ACTC and ACSC for the instant clock — raising
+    /// `payment.created` and one `payment.status_changed` per step, each event about the
+    /// payment as it was then.
+    pub fn new(owner: &str, style: &str, new: NewPayment, steps: &[(Status, Option<&str>)], at: String) -> Self {
+        let payment = Payment {
+            id: new_id("pay"),
+            owner: owner.to_owned(),
+            style: style.to_owned(),
+            status: Status::Received,
+            reason: None,
+            amount: new.amount,
+            debtor_account: new.debtor_account,
+            creditor_account: new.creditor_account,
+            end_to_end_id: new.end_to_end_id,
+            reference: new.reference,
+            created_at: String::new(),
+            updated_at: String::new(),
+            history: Vec::with_capacity(1 + steps.len()),
+        };
+        let (id, owner) = (payment.id.clone(), payment.owner.clone());
+        let mut prepared = Self { payment, events: Vec::with_capacity(1 + steps.len()), at: String::new(), id, owner };
+        prepared.restamp(steps, at);
+        prepared
+    }
+
+    /// The same payment (same id) received at `at` and taken through `steps`, with new events.
+    pub fn restamp(&mut self, steps: &[(Status, Option<&str>)], at: String) {
+        let payment = &mut self.payment;
+        payment.status = Status::Received;
+        payment.reason = None;
+        payment.created_at.clone_from(&at);
+        payment.updated_at.clone_from(&at);
+        payment.history.clear();
+        payment.history.push(StatusChange { status: Status::Received, reason: None, at: at.clone() });
+        self.events.clear();
+        self.events.push(crate::events::about("payment.created", payment));
+        for &(status, reason) in steps {
+            step(payment, status, reason, at.clone());
+            self.events.push(crate::events::about("payment.status_changed", payment));
+        }
+        self.at = at;
+    }
+
+    /// The payment as it will be stored.
+    pub fn payment(&self) -> &Payment {
+        &self.payment
+    }
+
+    /// The time of its statuses and events.
+    pub fn at(&self) -> &str {
+        &self.at
+    }
+
+    /// Store the payment and its events, queueing their webhook deliveries. The row is written
+    /// once, in its final state: a payment costs a handful of writes however many steps it takes.
+    pub fn insert(self, db: &dyn Db) -> Result<Inserted, StoreError> {
+        let Self { payment, events, at, id, owner } = self;
+        let (status, reason) = (payment.status, payment.reason.clone());
+        db.insert_payment(payment)?;
+        let queued = crate::events::store(db, &owner, &id, &at, &events)?;
+        Ok(Inserted { id, status, reason, queued })
+    }
+}
+
+/// Insert a payment of `owner`, received (RCVD) now and taken through `steps` at once
+/// ([`Prepared::new`]). Returns the stored payment and how many webhook deliveries were queued.
 pub fn insert(
     db: &dyn Db,
     owner: &str,
@@ -158,30 +249,9 @@ pub fn insert(
     new: &NewPayment,
     steps: &[(Status, Option<&str>)],
 ) -> Result<(Payment, usize), StoreError> {
-    let at = now();
-    let mut payment = Payment {
-        id: new_id("pay"),
-        owner: owner.to_owned(),
-        style: style.to_owned(),
-        status: Status::Received,
-        reason: None,
-        amount: new.amount,
-        debtor_account: new.debtor_account.clone(),
-        creditor_account: new.creditor_account.clone(),
-        end_to_end_id: new.end_to_end_id.clone(),
-        reference: new.reference.clone(),
-        created_at: at.clone(),
-        updated_at: at.clone(),
-        history: vec![StatusChange { status: Status::Received, reason: None, at }],
-    };
-    let mut events = Vec::with_capacity(1 + steps.len());
-    events.push(crate::events::about("payment.created", &payment));
-    for &(status, reason) in steps {
-        step(&mut payment, status, reason, now());
-        events.push(crate::events::about("payment.status_changed", &payment));
-    }
-    db.insert_payment(&payment)?;
-    let queued = crate::events::store(db, &payment, &events)?;
+    let prepared = Prepared::new(owner, style, new.clone(), steps, now());
+    let payment = prepared.payment.clone();
+    let queued = prepared.insert(db)?.queued;
     Ok((payment, queued))
 }
 

@@ -214,10 +214,12 @@ fn render_native(p: &Payment) -> StoredResponse {
 pub(crate) fn respond(r: StoredResponse, replayed: bool) -> Response {
     let mut response =
         (StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), r.body).into_response();
-    for (name, value) in &r.headers {
-        if let (Ok(name), Ok(value)) =
-            (axum::http::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value))
-        {
+    for (name, value) in r.headers {
+        // The value's own bytes, not a copy (the same check of its characters as `from_str`).
+        if let (Ok(name), Ok(value)) = (
+            axum::http::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_maybe_shared(Bytes::from(value.into_bytes())),
+        ) {
             response.headers_mut().insert(name, value);
         }
     }

@@ -144,7 +144,7 @@ impl SqlDb<'_> {
 }
 
 impl Db for SqlDb<'_> {
-    fn insert_payment(&self, p: &Payment) -> DbResult<()> {
+    fn insert_payment(&self, p: Payment) -> DbResult<()> {
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO payments (id, owner, style, status, reason, amount, currency, debtor_account, creditor_account, end_to_end_id, reference, created_at, updated_at, history)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
@@ -163,7 +163,7 @@ impl Db for SqlDb<'_> {
             p.reference,
             p.created_at,
             p.updated_at,
-            history_json(p)?,
+            history_json(&p)?,
         ])?;
         Ok(())
     }
@@ -334,6 +334,15 @@ impl Db for SqlDb<'_> {
         ))?;
         let rows = stmt.query_map(params![owner, payment_id], |r| event_from_row(r, 0))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn later_event_time(&self, at: &str) -> DbResult<Option<String>> {
+        let last: Option<String> = self
+            .conn
+            .prepare_cached("SELECT created_at FROM events ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        Ok(last.filter(|last| last.as_str() > at))
     }
 
     fn last_event_before(&self, at: &str) -> DbResult<i64> {
@@ -542,10 +551,10 @@ impl Db for SqlDb<'_> {
         scope: &str,
         key: &str,
         fingerprint: &[u8],
-        response: Option<&StoredResponse>,
+        response: Option<StoredResponse>,
         expires_ms: i64,
     ) -> DbResult<()> {
-        match response {
+        match &response {
             None => self
                 .conn
                 .prepare_cached(

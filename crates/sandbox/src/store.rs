@@ -506,7 +506,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn new_payment(minor: i64) -> NewPayment {
+    pub(crate) fn new_payment(minor: i64) -> NewPayment {
         let amount = payglot_core_model::Money::new(
             payglot_core_model::Decimal::new(minor, 2),
             payglot_core_model::Currency::parse("EUR").unwrap(),
@@ -590,7 +590,7 @@ pub(crate) mod tests {
                     let done =
                         payglot_rest::idempotency::StoredResponse { status: 201, headers: vec![], body: vec![1] };
                     assert!(c.idem_complete("s", "k", &done, i64::MAX)?);
-                    c.idem_put("s", "k2", b"fp", Some(&done), i64::MAX)?;
+                    c.idem_put("s", "k2", b"fp", Some(done.clone()), i64::MAX)?;
                     c.idem_delete("s", "k2")?;
                     c.mark_unavailable("s", "k")?;
                     assert_eq!(c.idem_drop_in_flight(i64::MAX)?, 1);
@@ -665,7 +665,7 @@ pub(crate) mod tests {
                         "whsec_x",
                     )?;
                     for (n, p) in rows.iter().enumerate() {
-                        c.insert_payment(p)?;
+                        c.insert_payment(p.clone())?;
                         for (k, h) in p.history.iter().enumerate() {
                             let id = format!("evt_{n:03}_{k}");
                             c.insert_event(&p.owner, &p.id, &id, "payment.status_changed", &h.at, k + 1)?;

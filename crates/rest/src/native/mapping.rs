@@ -6,13 +6,13 @@ use std::fmt;
 use payglot_core_model::{
     Account, AccountId, AccountNumber, AccountReport, AccountReports, Agent, BankTransactionCode, CodeOrProprietary,
     CreditDebit, CreditTransfer, CreditorReferenceInfo, DateOrDateTime, DecodeError, DecodeLimits, Decoded,
-    EncodeError, Encoded, EndToEndId, Entry, GroupHeader, Iban, Max35Text, Message, MessageId, Money, Party,
-    PaymentBatch, PaymentInitiation, PaymentMethod, PaymentType, Remittance, StatusReasonInfo, StatusReport,
-    StructuredRemittance, Text, TransactionStatus,
+    EncodeError, Encoded, EndToEndId, Entry, GroupHeader, Max35Text, Message, MessageId, Money, Party, PaymentBatch,
+    PaymentInitiation, PaymentMethod, PaymentType, Remittance, StatusReasonInfo, StatusReport, StructuredRemittance,
+    Text, TransactionStatus,
 };
 
 use super::{out, wire};
-use crate::common::{At, Losses, MinorUnits, TopKeys, invalid_at, to_json, unrepresentable};
+use crate::common::{At, Losses, MinorUnits, TopKeys, electronic_iban, invalid_at, to_json, unrepresentable};
 
 /// The proprietary account scheme of a provider account id such as `acc_123456`.
 pub const NATIVE_ACCOUNT_SCHEME: &str = "payglot";
@@ -220,9 +220,7 @@ fn money_from_minor(
 
 /// An account string: an IBAN in electronic form, or a provider account id.
 pub(crate) fn account_from_native(text: &str, path: &dyn fmt::Display) -> Result<Account, DecodeError> {
-    if let Ok(iban) = Iban::parse(text)
-        && iban.expose() == text
-    {
+    if let Some(iban) = electronic_iban(text) {
         return Ok(Account::iban(iban));
     }
     let plain = text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'));
@@ -417,7 +415,7 @@ pub(crate) fn account_to_native<'a>(
                     format!("{path}/id/other/scheme"),
                     "account scheme not carried: written as a provider account id",
                 );
-            } else if Iban::parse(text).is_ok_and(|iban| iban.expose() == text) {
+            } else if electronic_iban(text).is_some() {
                 losses.approximated(format!("{path}/id/other/id"), "a provider account id that reads as an IBAN");
             }
             if !is_plain_account(text) {
