@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 use crate::error::InvalidValue;
 
@@ -22,8 +22,8 @@ pub enum Offset {
 }
 
 /// An ISO 8601 date-time as written in ISO 20022 (`xs:dateTime`).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub struct DateTime {
     local: NaiveDateTime,
     offset: Offset,
@@ -150,12 +150,23 @@ fn digits(bytes: &[u8]) -> Option<u32> {
 }
 
 impl fmt::Display for DateTime {
+    /// Written digit by digit: chrono's `format` builds a `String` per call, and the REST and
+    /// ISO encoders write several date-times per payment.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.local.format("%Y-%m-%dT%H:%M:%S"))?;
+        let (date, time) = (self.local.date(), self.local.time());
+        match date.year() {
+            year @ 0..=9999 => write!(f, "{year:04}")?,
+            // Outside four digits chrono writes a sign (`+10000`, `-0001`); keep its form.
+            _ => write!(f, "{}", date.format("%Y"))?,
+        }
+        // chrono keeps a leap second as a nanosecond count past 1e9; `%S` wrote it as 60.
+        let leap = time.nanosecond() >= NANOS_PER_SECOND;
+        let second = time.second() + u32::from(leap);
+        write!(f, "-{:02}-{:02}T{:02}:{:02}:{second:02}", date.month(), date.day(), time.hour(), time.minute())?;
         if self.fraction_digits > 0 {
-            let nanos = format!("{:09}", self.local.nanosecond() % 1_000_000_000);
-            let digits = usize::from(self.fraction_digits);
-            write!(f, ".{}", nanos.get(..digits).unwrap_or(&nanos))?;
+            let digits = self.fraction_digits.min(9);
+            let fraction = (time.nanosecond() % NANOS_PER_SECOND) / 10u32.pow(9 - u32::from(digits));
+            write!(f, ".{fraction:0width$}", width = usize::from(digits))?;
         }
         match self.offset {
             Offset::Local => Ok(()),
@@ -167,6 +178,15 @@ impl fmt::Display for DateTime {
                 write!(f, "{sign}{:02}:{:02}", minutes / 60, minutes % 60)
             }
         }
+    }
+}
+
+const NANOS_PER_SECOND: u32 = 1_000_000_000;
+
+impl serde::Serialize for DateTime {
+    /// The text form, written straight into the output (no `String` in between).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
@@ -296,6 +316,51 @@ mod tests {
                 .and_then(|t| t.with_nanosecond(nanos));
             let got = DateTime::parse(&text).ok().map(|d| d.local().time());
             proptest::prop_assert_eq!(got, want);
+        }
+
+        /// The digit-by-digit `Display` writes what chrono's `%Y-%m-%dT%H:%M:%S` and the
+        /// zero-padded nanoseconds cut to the fraction digits wrote (the former form), for any
+        /// year chrono holds, leap seconds, every fraction length and offset kind.
+        #[test]
+        fn display_writes_what_chronos_format_wrote(
+            days in -200_000i64..3_000_000,
+            second_of_day in 0u32..86_400,
+            nanos in 0u32..2_000_000_000,
+            fraction_digits in 0u8..12,
+            offset_minutes in -1439i32..1440,
+            kind in 0u8..3,
+        ) {
+            let Some(date) = NaiveDate::from_num_days_from_ce_opt(i32::try_from(days).unwrap_or(1)) else {
+                return Ok(());
+            };
+            // chrono accepts a leap-second nanosecond count only in a minute's last second.
+            let nanos = if second_of_day % 60 == 59 { nanos } else { nanos % 1_000_000_000 };
+            let Some(time) = NaiveTime::from_num_seconds_from_midnight_opt(second_of_day, nanos) else {
+                return Ok(());
+            };
+            let offset = match kind {
+                0 => Offset::Local,
+                1 => Offset::Utc,
+                _ => Offset::Fixed(FixedOffset::east_opt(offset_minutes * 60).unwrap_or(FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()))),
+            };
+            let value = DateTime::new(date.and_time(time), offset, fraction_digits);
+            let mut want = date.and_time(time).format("%Y-%m-%dT%H:%M:%S").to_string();
+            if value.fraction_digits > 0 {
+                let nanos = format!("{:09}", time.nanosecond() % 1_000_000_000);
+                want.push('.');
+                want.push_str(nanos.get(..usize::from(value.fraction_digits)).unwrap_or(&nanos));
+            }
+            match offset {
+                Offset::Local => {}
+                Offset::Utc => want.push('Z'),
+                Offset::Fixed(o) => {
+                    let seconds = o.local_minus_utc();
+                    let minutes = seconds.unsigned_abs() / 60;
+                    want.push_str(&format!("{}{:02}:{:02}", if seconds < 0 { '-' } else { '+' }, minutes / 60, minutes % 60));
+                }
+            }
+            proptest::prop_assert_eq!(value.to_string(), want.clone());
+            proptest::prop_assert_eq!(serde_json::to_string(&value).ok(), Some(format!("\"{want}\"")));
         }
     }
 
