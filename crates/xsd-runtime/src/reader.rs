@@ -20,7 +20,7 @@
 //! rejected where it appears; nothing is ever expanded. Depth, string length and repeat counts
 //! are bounded by [`Limits`]; invalid UTF-8 is rejected before parsing.
 use super::error::mask_account;
-use super::ns::{Scopes, split_qname};
+use super::ns::{Scopes, attributes, split_qname};
 use super::values::is_xml_ws;
 use super::{ComplexValue, Error, FacetError, Limits, Recorder, RootElement, Rule, SimpleValue, Violation};
 use quick_xml::errors::IllFormedError;
@@ -196,11 +196,12 @@ fn local_of<'e>(e: &'e BytesStart<'_>, local: usize) -> &'e [u8] {
 /// Reader state for generated `read` methods.
 pub struct Reader<'a> {
     xml: XmlReader<&'a [u8]>,
-    scopes: Scopes,
+    scopes: Scopes<'a>,
     /// Cache of [`Reader::default_is_target`]; `None` after a change of scope or target.
     default_ok: Option<bool>,
-    /// Cache of [`Reader::prefix_is_target`] for the last prefix asked about.
-    prefix_ok: Option<(Vec<u8>, bool)>,
+    /// Cache of [`Reader::prefix_is_target`] for the last prefix asked about (when it is at
+    /// most [`PREFIX_CACHE`] bytes long: kept inline, no allocation).
+    prefix_ok: Option<(PrefixKey, bool)>,
     input: &'a [u8],
     /// The input from `offset` on, checked UTF-8 once: text is sliced from it.
     src: &'a str,
@@ -245,6 +246,25 @@ impl std::fmt::Debug for Reader<'_> {
 }
 
 type R<T> = Result<T, Error>;
+
+/// Longest prefix [`Reader::prefix_is_target`] caches.
+const PREFIX_CACHE: usize = 15;
+
+/// A cached prefix, inline: its length and bytes.
+type PrefixKey = (u8, [u8; PREFIX_CACHE]);
+
+/// The cache key of `prefix`, when it is short enough to be cached.
+#[inline]
+fn prefix_key(prefix: &[u8]) -> Option<PrefixKey> {
+    let mut key = [0u8; PREFIX_CACHE];
+    key.get_mut(..prefix.len())?.copy_from_slice(prefix);
+    Some((u8::try_from(prefix.len()).ok()?, key))
+}
+
+/// Room reserved up front for the open elements' names and the element path (nesting
+/// depth): an ISO 20022 document nests about 15 deep, so these grow at most once or twice
+/// instead of from nothing in four steps.
+const DEPTH_RESERVE: usize = 16;
 
 /// At most this many bytes are reserved ahead for a repeated element ([`Reader::many_c`]);
 /// past it the vector grows as usual.
@@ -304,7 +324,7 @@ impl<'a> Reader<'a> {
             ns: "",
             limits: *limits,
             peeked: None,
-            path: Vec::new(),
+            path: Vec::with_capacity(DEPTH_RESERVE),
             outer_depth: 0,
             cur: None,
             cur_attr: None,
@@ -316,7 +336,7 @@ impl<'a> Reader<'a> {
             skipped: 0,
             leaf: None,
             fuse: true,
-            names: Vec::new(),
+            names: Vec::with_capacity(DEPTH_RESERVE),
         })
     }
 
@@ -362,7 +382,7 @@ impl<'a> Reader<'a> {
     /// Enter a start tag's namespace scope.
     #[inline]
     fn enter(&mut self, e: &BytesStart<'_>, pos: u64) -> R<()> {
-        match self.scopes.enter(e) {
+        match self.scopes.enter(e, self.src.as_bytes()) {
             Ok(changed) => {
                 if changed {
                     self.default_ok = None;
@@ -386,13 +406,13 @@ impl<'a> Reader<'a> {
     /// Whether `prefix` is bound to the target namespace (cached for the last prefix).
     #[inline]
     fn prefix_is_target(&mut self, prefix: &[u8]) -> bool {
-        if let Some((p, ok)) = &self.prefix_ok
-            && same(p, prefix)
+        if let Some(((len, p), ok)) = &self.prefix_ok
+            && p.get(..usize::from(*len)).is_some_and(|p| same(p, prefix))
         {
             return *ok;
         }
         let ok = self.scopes.prefix_ns(prefix) == Some(self.ns.as_bytes());
-        self.prefix_ok = Some((prefix.to_vec(), ok));
+        self.prefix_ok = prefix_key(prefix).map(|key| (key, ok));
         ok
     }
 
@@ -828,7 +848,7 @@ impl<'a> Reader<'a> {
         if e.attributes_raw().iter().all(|b| is_xml_ws(*b)) {
             return Ok(());
         }
-        for a in e.attributes() {
+        for a in attributes(e) {
             let a = a.map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
             let key = a.key.as_ref();
             if key == b"xmlns" || key.starts_with(b"xmlns:") {
@@ -1318,7 +1338,7 @@ impl<'a> Reader<'a> {
     ) -> R<()> {
         if self.record.is_none() {
             if !e.attributes_raw().iter().all(|b| is_xml_ws(*b)) {
-                for a in e.attributes() {
+                for a in attributes(e) {
                     let a = a.map_err(|err| self.attr_error(pos, err))?;
                     a.unescape_value().map_err(|err| self.attr_error(pos, err))?;
                 }
@@ -1395,7 +1415,7 @@ impl<'a> Reader<'a> {
         let offset = usize::try_from(pos).unwrap_or(usize::MAX).saturating_add(self.offset);
         let mut attrs = Vec::new();
         if !e.attributes_raw().iter().all(|b| is_xml_ws(*b)) {
-            for a in e.attributes() {
+            for a in attributes(e) {
                 let a = a.map_err(|err| self.attr_error(pos, err))?;
                 let key = a.key.as_ref();
                 if key == b"xmlns" || key.starts_with(b"xmlns:") {
@@ -1504,8 +1524,7 @@ impl<'a> Reader<'a> {
             Cow::Borrowed(value)
         } else {
             let Some(e) = &self.cur else { return Ok(None) };
-            let Some(a) = e.attributes().find(|a| a.as_ref().map_or(true, |a| a.key.as_ref() == name.as_bytes()))
-            else {
+            let Some(a) = attributes(e).find(|a| a.as_ref().map_or(true, |a| a.key.as_ref() == name.as_bytes())) else {
                 return Ok(None);
             };
             let a = a.map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
@@ -1558,6 +1577,17 @@ impl<'a> Reader<'a> {
     /// Read prolog and envelopes up to the first start tag for which `want(namespace, local)`
     /// holds; returns its namespace. The start tag is consumed and becomes the current element.
     pub fn locate(&mut self, want: impl Fn(&[u8], &[u8]) -> bool, root_name: &'static str) -> R<String> {
+        self.find_element(want, root_name)?;
+        // The element's scope is entered: its namespace is the one `want` was given.
+        let ns = match &self.cur {
+            Some(e) => self.scopes.element_ns(e.name().as_ref()).0.unwrap_or_default(),
+            None => b"",
+        };
+        Ok(String::from_utf8_lossy(ns).into_owned())
+    }
+
+    /// [`Reader::locate`] without the namespace as a `String`.
+    fn find_element(&mut self, want: impl Fn(&[u8], &[u8]) -> bool, root_name: &'static str) -> R<()> {
         let mut first = true;
         loop {
             let pos = self.xpos();
@@ -1581,7 +1611,6 @@ impl<'a> Reader<'a> {
                     self.enter(&e, pos)?;
                     let ns: &[u8] = self.scopes.element_ns(e.name().as_ref()).0.unwrap_or_default();
                     if want(ns, split_qname(e.name().as_ref()).1) {
-                        let ns = String::from_utf8_lossy(ns).into_owned();
                         self.path.push((root_name, 0));
                         self.pos = pos;
                         self.cur = Some(e);
@@ -1589,7 +1618,7 @@ impl<'a> Reader<'a> {
                         if self.depth() > self.limits.max_depth {
                             return Err(self.too_deep(self.pos, self.path_string()));
                         }
-                        return Ok(ns);
+                        return Ok(());
                     }
                     self.outer_depth += 1;
                     if self.outer_depth > self.limits.max_depth {
@@ -1768,7 +1797,7 @@ fn e_first(e: &mut Error) -> Option<&mut Violation> {
 /// Read a root element `T` from a document: bare, or anywhere inside an envelope.
 pub fn read_root<T: RootElement>(input: &[u8], limits: &Limits) -> R<T> {
     let mut r = Reader::new(input, limits)?;
-    r.locate(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
+    r.find_element(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
     r.read_located::<T>()
 }
 
@@ -1778,7 +1807,7 @@ pub fn read_root<T: RootElement>(input: &[u8], limits: &Limits) -> R<T> {
 /// an error, `rec` receives nothing, and the error is the one [`read_root`] gives.
 pub fn read_root_recording<'a, T: RootElement>(input: &'a [u8], limits: &Limits, rec: &mut dyn Recorder<'a>) -> R<T> {
     let mut r = Reader::new(input, limits)?;
-    r.locate(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
+    r.find_element(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
     r.record();
     let v = r.read_located::<T>()?;
     r.replay(rec);
@@ -1804,7 +1833,7 @@ pub fn read_fragment<T: RootElement>(
         r.scopes.declare(prefix.as_bytes(), uri.as_bytes()).map_err(|m| r.error(Rule::NotWellFormed, m))?;
     }
     r.outer_depth = outer_depth;
-    r.locate(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
+    r.find_element(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
     if r.outer_depth != outer_depth {
         return Err(r.error(Rule::UnexpectedElement, format!("the element at the start is not {}", T::ELEMENT)));
     }
