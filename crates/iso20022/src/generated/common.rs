@@ -7477,7 +7477,7 @@ impl rt::ComplexValue for GenericIdentification32 {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct IBAN2007Identifier(rt::Text);
+pub struct IBAN2007Identifier(rt::BoundedText<34>);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -7503,7 +7503,7 @@ impl IBAN2007Identifier {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(rt::Text::from(value)))
+        Ok(Self(rt::BoundedText::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
@@ -7532,13 +7532,13 @@ impl IBAN2007Identifier {
 impl rt::SimpleValue for IBAN2007Identifier {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
         rt::check_string(text, &Self::FACETS)?;
-        Ok(Self(rt::Text::new(text)))
+        Ok(Self(rt::BoundedText::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(rt::Text::default())
+        Self(rt::BoundedText::default())
     }
 }
 /// XSD simple type `ISINIdentifier`. Facets are checked on construction.
@@ -9515,7 +9515,7 @@ impl rt::SimpleValue for Min3Max4NumericText {
 /// XSD simple type `Min8Max28NumericText`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Min8Max28NumericText(rt::Text);
+pub struct Min8Max28NumericText(rt::BoundedText<28>);
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl Min8Max28NumericText {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -9527,7 +9527,7 @@ impl Min8Max28NumericText {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(rt::Text::from(value)))
+        Ok(Self(rt::BoundedText::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
@@ -9542,13 +9542,13 @@ impl Min8Max28NumericText {
 impl rt::SimpleValue for Min8Max28NumericText {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
         rt::check_string(text, &Self::FACETS)?;
-        Ok(Self(rt::Text::new(text)))
+        Ok(Self(rt::BoundedText::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(rt::Text::default())
+        Self(rt::BoundedText::default())
     }
 }
 /// XSD complex type `NameAndAddress10`.
@@ -10792,7 +10792,7 @@ impl rt::ComplexValue for PersonIdentificationSchemeName1ChoiceChoice {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PhoneNumber(rt::Text);
+pub struct PhoneNumber(rt::BoundedText<35>);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -10819,7 +10819,7 @@ impl PhoneNumber {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(rt::Text::from(value)))
+        Ok(Self(rt::BoundedText::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
@@ -10849,13 +10849,13 @@ impl PhoneNumber {
 impl rt::SimpleValue for PhoneNumber {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
         rt::check_string(text, &Self::FACETS)?;
-        Ok(Self(rt::Text::new(text)))
+        Ok(Self(rt::BoundedText::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(rt::Text::default())
+        Self(rt::BoundedText::default())
     }
 }
 /// XSD complex type `PlainCardData1`.
@@ -14800,7 +14800,7 @@ pub type TrueFalseIndicator = bool;
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct UUIDv4Identifier(rt::Text);
+pub struct UUIDv4Identifier(rt::BoundedText<36>);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -14822,7 +14822,7 @@ impl UUIDv4Identifier {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(rt::Text::from(value)))
+        Ok(Self(rt::BoundedText::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
@@ -14847,13 +14847,13 @@ impl UUIDv4Identifier {
 impl rt::SimpleValue for UUIDv4Identifier {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
         rt::check_string(text, &Self::FACETS)?;
-        Ok(Self(rt::Text::new(text)))
+        Ok(Self(rt::BoundedText::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(rt::Text::default())
+        Self(rt::BoundedText::default())
     }
 }
 /// XSD simple type `UnitOfMeasure1Code`.

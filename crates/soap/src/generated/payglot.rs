@@ -1109,7 +1109,7 @@ impl rt::ComplexValue for ExtensionsEntry {
 }
 /// XSD simple type `ExternalCode`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalCode(rt::Text);
+pub struct ExternalCode(rt::BoundedText<35>);
 impl ExternalCode {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: None,
@@ -1120,7 +1120,7 @@ impl ExternalCode {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(rt::Text::from(value)))
+        Ok(Self(rt::BoundedText::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
@@ -1134,13 +1134,13 @@ impl ExternalCode {
 impl rt::SimpleValue for ExternalCode {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
         rt::check_string(text, &Self::FACETS)?;
-        Ok(Self(rt::Text::new(text)))
+        Ok(Self(rt::BoundedText::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(rt::Text::default())
+        Self(rt::BoundedText::default())
     }
 }
 /// XSD complex type `GenericId`.
@@ -1217,7 +1217,7 @@ impl rt::ComplexValue for GroupHeader {
 }
 /// XSD simple type `Iban`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Iban(rt::Text);
+pub struct Iban(rt::BoundedText<34>);
 impl Iban {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: None,
@@ -1228,7 +1228,7 @@ impl Iban {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(rt::Text::from(value)))
+        Ok(Self(rt::BoundedText::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
@@ -1242,13 +1242,13 @@ impl Iban {
 impl rt::SimpleValue for Iban {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
         rt::check_string(text, &Self::FACETS)?;
-        Ok(Self(rt::Text::new(text)))
+        Ok(Self(rt::BoundedText::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(rt::Text::default())
+        Self(rt::BoundedText::default())
     }
 }
 /// XSD simple type `Lei`. Facets are checked on construction.
@@ -2709,7 +2709,7 @@ impl rt::ComplexValue for TransactionsSummary {
 }
 /// XSD simple type `Uetr`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Uetr(rt::Text);
+pub struct Uetr(rt::BoundedText<36>);
 impl Uetr {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: None,
@@ -2720,7 +2720,7 @@ impl Uetr {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(rt::Text::from(value)))
+        Ok(Self(rt::BoundedText::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
@@ -2734,13 +2734,13 @@ impl Uetr {
 impl rt::SimpleValue for Uetr {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
         rt::check_string(text, &Self::FACETS)?;
-        Ok(Self(rt::Text::new(text)))
+        Ok(Self(rt::BoundedText::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(rt::Text::default())
+        Self(rt::BoundedText::default())
     }
 }
 impl rt::RootElement for PaymentStatusQuery {
