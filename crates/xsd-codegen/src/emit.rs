@@ -654,7 +654,13 @@ fn read_expr(p: &Particle, s: &Schema) -> String {
             if o.repeated() {
                 format!("r.many_{k}({name:?}, {min}, {max})?")
             } else if o.min == 0 {
-                if *boxed { format!("r.opt_{k}({name:?})?.map(Box::new)") } else { format!("r.opt_{k}({name:?})?") }
+                if *boxed && k == "c" {
+                    format!("r.opt_c_boxed({name:?})?")
+                } else if *boxed {
+                    format!("r.opt_{k}({name:?})?.map(Box::new)")
+                } else {
+                    format!("r.opt_{k}({name:?})?")
+                }
             } else if *boxed {
                 format!("Box::new(r.req_{k}({name:?})?)")
             } else {
