@@ -877,74 +877,75 @@ impl<'a> Reader<'a> {
         self.error(Rule::UnexpectedAttribute, format!("attribute {} is not allowed", String::from_utf8_lossy(key)))
     }
 
+    /// Open the element in the look-ahead if it is `name`. The look-ahead is matched where it
+    /// is and moved out only when it is the element (a leaf's fields are copied out): taking
+    /// it first, as a whole, and putting it back otherwise cost a copy of it per element.
     fn open(&mut self, name: &'static str, index: u32, attrs: &[&str]) -> R<()> {
         self.fill()?;
-        match self.peeked.take() {
-            Some(Peek::Start { e, pos, ns_ok: true, local }) if same(local_of(&e, local), name.as_bytes()) => {
-                self.path.push((name, index));
-                self.pos = pos;
-                if self.depth() > self.limits.max_depth {
-                    return Err(self.too_deep(self.pos, self.path_string()));
-                }
-                self.check_attrs(&e, attrs)?;
-                if self.record.is_some() {
-                    self.record_start(&e, local, pos)?;
-                }
-                self.cur = Some(e);
-                self.cur_attr = None;
-                Ok(())
+        if let Some(Peek::Leaf { name: qname, local, pos, ns_ok: true, attr, text, end_pos, after }) = self.peeked
+            && same(qname.as_bytes().get(local..).unwrap_or_default(), name.as_bytes())
+        {
+            self.peeked = None;
+            // What quick-xml's three events would have done, in the same order: the start
+            // tag (at most one plain attribute, checked as `check_attrs` does; no namespace
+            // scope), then the text and end tag, read by `read_text` or `fill_next` from
+            // `self.leaf`.
+            self.path.push((name, index));
+            self.pos = pos;
+            if self.depth() > self.limits.max_depth {
+                return Err(self.too_deep(self.pos, self.path_string()));
             }
-            Some(Peek::Leaf { name: qname, local, pos, ns_ok: true, attr, text, end_pos, after })
-                if same(qname.as_bytes().get(local..).unwrap_or_default(), name.as_bytes()) =>
+            if let Some((key, _)) = attr
+                && !attrs.contains(&key)
             {
-                // What quick-xml's three events would have done, in the same order: the start
-                // tag (at most one plain attribute, checked as `check_attrs` does; no namespace
-                // scope), then the text and end tag, read by `read_text` or `fill_next` from
-                // `self.leaf`.
-                self.path.push((name, index));
-                self.pos = pos;
-                if self.depth() > self.limits.max_depth {
-                    return Err(self.too_deep(self.pos, self.path_string()));
-                }
-                if let Some((key, _)) = attr
-                    && !attrs.contains(&key)
-                {
-                    return Err(self.unexpected_attribute(key.as_bytes()));
-                }
-                if self.record.is_some() {
-                    self.pending_ws = None;
-                    self.record_leaf_start(qname, local, attr, pos);
-                }
-                self.cur = None;
-                self.cur_attr = attr;
-                self.skip_to(after);
-                self.leaf = Some((text, end_pos));
-                Ok(())
+                return Err(self.unexpected_attribute(key.as_bytes()));
             }
-            other => {
-                self.peeked = other;
-                Err(self.expected(&[name]))
+            if self.record.is_some() {
+                self.pending_ws = None;
+                self.record_leaf_start(qname, local, attr, pos);
             }
+            self.cur = None;
+            self.cur_attr = attr;
+            self.skip_to(after);
+            self.leaf = Some((text, end_pos));
+            return Ok(());
         }
+        let is_start = matches!(&self.peeked, Some(Peek::Start { e, ns_ok: true, local, .. })
+            if same(local_of(e, *local), name.as_bytes()));
+        if !is_start {
+            return Err(self.expected(&[name]));
+        }
+        let Some(Peek::Start { e, pos, local, .. }) = self.peeked.take() else {
+            return Err(self.expected(&[name]));
+        };
+        self.path.push((name, index));
+        self.pos = pos;
+        if self.depth() > self.limits.max_depth {
+            return Err(self.too_deep(self.pos, self.path_string()));
+        }
+        self.check_attrs(&e, attrs)?;
+        if self.record.is_some() {
+            self.record_start(&e, local, pos)?;
+        }
+        self.cur = Some(e);
+        self.cur_attr = None;
+        Ok(())
     }
 
+    /// Close the current element: the look-ahead must be its end tag.
     fn close(&mut self) -> R<()> {
         self.fill()?;
-        match self.peeked.take() {
-            Some(Peek::End { .. }) => {
-                self.path.pop();
-                self.cur = None;
-                self.cur_attr = None;
-                if let Some(record) = &mut self.record {
-                    record.push(Recorded::End);
-                }
-                Ok(())
-            }
-            other => {
-                self.peeked = other;
-                Err(self.expected(&[]))
-            }
+        if !matches!(self.peeked, Some(Peek::End { .. })) {
+            return Err(self.expected(&[]));
         }
+        self.peeked = None;
+        self.path.pop();
+        self.cur = None;
+        self.cur_attr = None;
+        if let Some(record) = &mut self.record {
+            record.push(Recorded::End);
+        }
+        Ok(())
     }
 
     /// Read character data up to (not including) the end tag of the current element.
