@@ -470,6 +470,36 @@ fn xsd_doc(xsd_name: &Option<String>, what: &str) -> String {
     }
 }
 
+/// Bytes `rt::Text` holds inline.
+const TEXT_INLINE: usize = 24;
+
+/// Largest bound for which a string type is held in an `rt::BoundedText` (inline): past it,
+/// the bytes every value carries cost more than the allocation a long one saves.
+const BOUNDED_INLINE_MAX: usize = 40;
+
+/// The most bytes a value of a restricted string can have, when its patterns bound it: each
+/// pattern group's longest match (the longest of its alternatives, from `regex-syntax`'s
+/// analysis of the translated pattern; a value must match every group), and four per
+/// character of `maxLength`. `None` when no pattern bounds it (or one cannot be analysed): a
+/// `maxLength` alone bounds characters, and its values are mostly far shorter than four
+/// bytes each (a `Max10Text` fits `rt::Text` inline).
+fn string_bound(f: &StringFacets) -> Option<usize> {
+    let by_pattern = f.patterns.iter().filter_map(|group| group_bound(group)).min()?;
+    let by_length = f.max_length.and_then(|m| usize::try_from(m).ok()?.checked_mul(4));
+    Some(by_length.map_or(by_pattern, |l| l.min(by_pattern)))
+}
+
+/// The longest match of any pattern of `group` (alternatives), if every one is bounded.
+fn group_bound(group: &[String]) -> Option<usize> {
+    let mut bound = 0;
+    for p in group {
+        let re = xsd_regex_to_rust(p).ok()?;
+        let hir = regex_syntax::Parser::new().parse(&re).ok()?;
+        bound = bound.max(hir.properties().maximum_len()?);
+    }
+    (!group.is_empty()).then_some(bound)
+}
+
 fn emit_simple(out: &mut String, d: &SimpleDef, cfg: &str, pats: &mut Patterns) -> Result<(), Error> {
     let n = &d.name;
     let doc = xsd_doc(&d.xsd_name, "simple type");
@@ -478,15 +508,23 @@ fn emit_simple(out: &mut String, d: &SimpleDef, cfg: &str, pats: &mut Patterns) 
             let _ = writeln!(out, "{doc}\n{cfg}\npub type {n} = {};", builtin_rust(*b));
         }
         SimpleKind::String(f) => {
+            // Values longer than `rt::Text`'s 24 inline bytes but bounded by the facets to a
+            // few more (UUIDs, IBANs) are held inline too.
+            let (holder, ctor) = match string_bound(f) {
+                Some(bound) if bound > TEXT_INLINE && bound <= BOUNDED_INLINE_MAX => {
+                    (format!("rt::BoundedText<{bound}>"), "rt::BoundedText")
+                }
+                _ => ("rt::Text".to_string(), "rt::Text"),
+            };
             let _ = writeln!(
                 out,
                 "{doc} Facets are checked on construction.\n{cfg}\n#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-                pub struct {n}(rt::Text);
+                pub struct {n}({holder});
                 {cfg}
                 impl {n} {{
                     const FACETS: rt::StringFacets = rt::StringFacets {{ min_length: {}, max_length: {}, patterns: {} }};
                     /// Checks every facet.
-                    pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {{ let value = value.into(); rt::check_string(&value, &Self::FACETS)?; Ok(Self(rt::Text::from(value))) }}
+                    pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {{ let value = value.into(); rt::check_string(&value, &Self::FACETS)?; Ok(Self({ctor}::from(value))) }}
                     /// The value.
                     pub fn as_str(&self) -> &str {{ self.0.as_str() }}
                     /// The value, owned.
@@ -494,9 +532,9 @@ fn emit_simple(out: &mut String, d: &SimpleDef, cfg: &str, pats: &mut Patterns) 
                 }}
                 {cfg}
                 impl rt::SimpleValue for {n} {{
-                    fn parse_text(text: &str) -> Result<Self, rt::FacetError> {{ rt::check_string(text, &Self::FACETS)?; Ok(Self(rt::Text::new(text))) }}
+                    fn parse_text(text: &str) -> Result<Self, rt::FacetError> {{ rt::check_string(text, &Self::FACETS)?; Ok(Self({ctor}::new(text))) }}
                     fn write_text(&self, w: &mut rt::Writer) {{ w.text(self.0.as_str()) }}
-                    fn placeholder() -> Self {{ Self(rt::Text::default()) }}
+                    fn placeholder() -> Self {{ Self({ctor}::default()) }}
                 }}",
                 opt(&f.min_length),
                 opt(&f.max_length),
@@ -616,7 +654,13 @@ fn read_expr(p: &Particle, s: &Schema) -> String {
             if o.repeated() {
                 format!("r.many_{k}({name:?}, {min}, {max})?")
             } else if o.min == 0 {
-                if *boxed { format!("r.opt_{k}({name:?})?.map(Box::new)") } else { format!("r.opt_{k}({name:?})?") }
+                if *boxed && k == "c" {
+                    format!("r.opt_c_boxed({name:?})?")
+                } else if *boxed {
+                    format!("r.opt_{k}({name:?})?.map(Box::new)")
+                } else {
+                    format!("r.opt_{k}({name:?})?")
+                }
             } else if *boxed {
                 format!("Box::new(r.req_{k}({name:?})?)")
             } else {
@@ -876,5 +920,39 @@ fn choice_write(p: &Particle, s: &Schema) -> String {
                 "w.any(v);".into()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facets(max_length: Option<u64>, patterns: &[&[&str]]) -> StringFacets {
+        StringFacets {
+            max_length,
+            patterns: patterns.iter().map(|g| g.iter().map(|p| p.to_string()).collect()).collect(),
+            ..StringFacets::default()
+        }
+    }
+
+    #[test]
+    fn string_bounds_come_from_max_length_and_every_pattern_group() {
+        let uuid = "[a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12}";
+        let iban = "[A-Z]{2,2}[0-9]{2,2}[a-zA-Z0-9]{1,30}";
+        let bic = "[A-Z0-9]{4,4}[A-Z]{2,2}[A-Z0-9]{2,2}([A-Z0-9]{3,3}){0,1}";
+        assert_eq!(string_bound(&facets(None, &[&[uuid]])), Some(36));
+        assert_eq!(string_bound(&facets(None, &[&[iban]])), Some(34));
+        assert_eq!(string_bound(&facets(None, &[&[bic]])), Some(11));
+        assert_eq!(string_bound(&facets(Some(35), &[])), None);
+        assert_eq!(string_bound(&facets(Some(5), &[&[iban]])), Some(20));
+        // Alternatives: the longest; groups: the shortest bound.
+        assert_eq!(string_bound(&facets(None, &[&[bic, uuid]])), Some(36));
+        assert_eq!(string_bound(&facets(None, &[&[bic, uuid], &[iban]])), Some(34));
+        // Unbounded patterns, none at all, or one unbounded alternative: no bound.
+        assert_eq!(string_bound(&facets(None, &[&["[0-9]+"]])), None);
+        assert_eq!(string_bound(&facets(None, &[&[bic, "\\d+"]])), None);
+        assert_eq!(string_bound(&facets(None, &[])), None);
+        // A non-ASCII class counts its characters' UTF-8 bytes.
+        assert_eq!(string_bound(&facets(None, &[&["[a-zé]{2}"]])), Some(4));
     }
 }

@@ -23,7 +23,7 @@ pub use reader::{AnyElement, Reader, read_fragment, read_located, read_root, rea
 pub use record::Recorder;
 pub use regex::Regex;
 pub use rust_decimal::Decimal;
-pub use text::Text;
+pub use text::{BoundedText, Text};
 pub use values::{
     DecimalFacets, IsoDate, IsoDateTime, IsoTime, IsoYear, IsoYearMonth, Pattern, StringFacets, TzOffset, XsInteger,
     check_decimal, check_string, compile_pattern, parse_decimal,

@@ -6,28 +6,73 @@
 //! name is resolved by its prefix (the in-scope default for none, kept at hand). The reserved
 //! prefixes follow Namespaces in XML 1.0: `xml` is bound to its namespace and may only be
 //! re-declared with it, `xmlns` may not be declared, and no other prefix may take either URI.
+//!
+//! Allocation: a declaration's prefix and URI borrow from the input when it holds them as
+//! they are (no reference in the URI), and [`attributes`] iterates a tag's attributes with
+//! quick-xml's duplicate check made without its per-tag list of keys.
 use quick_xml::events::BytesStart;
+use quick_xml::events::attributes::Attributes;
+use std::borrow::Cow;
 
 /// The namespace the `xml` prefix is bound to.
 pub(crate) const XML_NS: &[u8] = b"http://www.w3.org/XML/1998/namespace";
 const XMLNS_NS: &[u8] = b"http://www.w3.org/2000/xmlns/";
 
-struct Binding {
+struct Binding<'a> {
     /// Element nesting level of the declaring element.
     level: u32,
     /// Empty for the default namespace.
-    prefix: Box<[u8]>,
+    prefix: Cow<'a, [u8]>,
     /// Empty un-declares (the default namespace only; `xmlns:p=""` leaves `p` unbound).
-    uri: Box<[u8]>,
+    uri: Cow<'a, [u8]>,
 }
 
-/// The namespace declarations in scope.
+/// The namespace declarations in scope; prefixes and URIs borrow from the input (`'a`) where
+/// they can.
 #[derive(Default)]
-pub(crate) struct Scopes {
-    bindings: Vec<Binding>,
+pub(crate) struct Scopes<'a> {
+    bindings: Vec<Binding<'a>>,
     level: u32,
     /// Index in `bindings` of the in-scope default declaration.
     default: Option<usize>,
+}
+
+/// `part` as a slice of `src` with `src`'s lifetime, when it is one (same address).
+pub(crate) fn within<'a>(src: &'a [u8], part: &[u8]) -> Option<&'a [u8]> {
+    let start = (part.as_ptr() as usize).checked_sub(src.as_ptr() as usize)?;
+    let s = src.get(start..start.checked_add(part.len())?)?;
+    std::ptr::eq(s.as_ptr(), part.as_ptr()).then_some(s)
+}
+
+/// `part` borrowed from `src` when it is a slice of it, else copied.
+fn borrow_or_own<'a>(src: &'a [u8], part: &[u8]) -> Cow<'a, [u8]> {
+    within(src, part).map_or_else(|| Cow::Owned(part.to_vec()), Cow::Borrowed)
+}
+
+/// The attributes of `e`, as `e.attributes()` gives them — the same items and the same first
+/// error — without the list of keys quick-xml allocates per tag to find duplicates: when a
+/// pass without that check finds every attribute well-formed and no key repeated (comparing
+/// each key with the ones before it, as quick-xml does), the unchecked iterator yields
+/// exactly what the checked one would; otherwise the checked iterator is returned, which
+/// reports the error it always did.
+pub(crate) fn attributes<'b>(e: &'b BytesStart<'_>) -> Attributes<'b> {
+    let unchecked = || {
+        let mut it = e.attributes();
+        it.with_checks(false);
+        it
+    };
+    let mut ok = true;
+    for (i, a) in unchecked().enumerate() {
+        let Ok(a) = a else {
+            ok = false;
+            break;
+        };
+        if unchecked().take(i).any(|b| b.map_or(true, |b| b.key == a.key)) {
+            ok = false;
+            break;
+        }
+    }
+    if ok { unchecked() } else { e.attributes() }
 }
 
 /// Split a qualified name into prefix (if any) and local name.
@@ -42,16 +87,17 @@ fn mentions_xmlns(raw: &[u8]) -> bool {
     raw.windows(5).any(|w| w == b"xmlns")
 }
 
-impl Scopes {
+impl<'a> Scopes<'a> {
     /// Enter `e`'s scope, adding the namespaces it declares; `true` when it declares any. An
-    /// error names a misuse of the reserved prefixes or a malformed attribute.
-    pub(crate) fn enter(&mut self, e: &BytesStart<'_>) -> Result<bool, String> {
+    /// error names a misuse of the reserved prefixes or a malformed attribute. Prefixes and
+    /// URIs that are slices of `src` (the input) are borrowed from it, others copied.
+    pub(crate) fn enter(&mut self, e: &BytesStart<'_>, src: &'a [u8]) -> Result<bool, String> {
         self.level += 1;
         if !mentions_xmlns(e.attributes_raw()) {
             return Ok(false);
         }
         let before = self.bindings.len();
-        for a in e.attributes() {
+        for a in attributes(e) {
             let a = a.map_err(|err| err.to_string())?;
             let key = a.key.as_ref();
             let prefix: &[u8] = if key == b"xmlns" {
@@ -62,23 +108,23 @@ impl Scopes {
                 continue;
             };
             let uri = a.unescape_value().map_err(|err| err.to_string())?;
-            self.add(prefix, uri.as_bytes())?;
+            self.add(borrow_or_own(src, prefix), borrow_or_own(src, uri.as_bytes()))?;
         }
         Ok(self.bindings.len() != before)
     }
 
     /// Declare a namespace at the current level (outside any element: for the whole input).
     pub(crate) fn declare(&mut self, prefix: &[u8], uri: &[u8]) -> Result<(), String> {
-        self.add(prefix, uri)
+        self.add(Cow::Owned(prefix.to_vec()), Cow::Owned(uri.to_vec()))
     }
 
-    fn add(&mut self, prefix: &[u8], uri: &[u8]) -> Result<(), String> {
-        let shown = || String::from_utf8_lossy(prefix).into_owned();
-        match prefix {
-            b"xml" if uri == XML_NS => return Ok(()),
+    fn add(&mut self, prefix: Cow<'a, [u8]>, uri: Cow<'a, [u8]>) -> Result<(), String> {
+        let shown = || String::from_utf8_lossy(&prefix).into_owned();
+        match &*prefix {
+            b"xml" if *uri == *XML_NS => return Ok(()),
             b"xml" => return Err("the prefix xml may only be bound to its own namespace".into()),
             b"xmlns" => return Err("the prefix xmlns must not be declared".into()),
-            _ if uri == XML_NS || uri == XMLNS_NS => {
+            _ if *uri == *XML_NS || *uri == *XMLNS_NS => {
                 return Err(format!("prefix {} is bound to a reserved namespace", shown()));
             }
             _ => {}
@@ -86,7 +132,7 @@ impl Scopes {
         if prefix.is_empty() {
             self.default = Some(self.bindings.len());
         }
-        self.bindings.push(Binding { level: self.level, prefix: prefix.into(), uri: uri.into() });
+        self.bindings.push(Binding { level: self.level, prefix, uri });
         Ok(())
     }
 
@@ -158,14 +204,14 @@ mod tests {
     #[test]
     fn scopes_nest_and_unwind() {
         let mut s = Scopes::default();
-        assert_eq!(s.enter(&start("a xmlns=\"urn:a\" xmlns:p=\"urn:p\"")), Ok(true));
+        assert_eq!(s.enter(&start("a xmlns=\"urn:a\" xmlns:p=\"urn:p\""), b""), Ok(true));
         assert!(s.element_in(b"x", b"urn:a"));
         assert!(s.element_in(b"p:x", b"urn:p"));
-        assert_eq!(s.enter(&start("b xmlns=\"\" xmlns:p=\"urn:q\"")), Ok(true));
+        assert_eq!(s.enter(&start("b xmlns=\"\" xmlns:p=\"urn:q\""), b""), Ok(true));
         assert!(s.element_in(b"x", b""));
         assert_eq!(s.element_ns(b"x"), (None, true));
         assert!(s.element_in(b"p:x", b"urn:q"));
-        assert_eq!(s.enter(&start("c")), Ok(false));
+        assert_eq!(s.enter(&start("c"), b""), Ok(false));
         assert!(s.element_in(b"p:x", b"urn:q"));
         assert!(!s.leave());
         assert!(s.leave());
@@ -180,14 +226,73 @@ mod tests {
     #[test]
     fn declarations_are_unescaped_and_reserved_prefixes_guarded() {
         let mut s = Scopes::default();
-        assert_eq!(s.enter(&start("a xmlns='urn:a&amp;b'")), Ok(true));
+        assert_eq!(s.enter(&start("a xmlns='urn:a&amp;b'"), b""), Ok(true));
         assert_eq!(s.default_ns(), b"urn:a&b");
-        assert!(s.enter(&start("b xmlns:xml='urn:x'")).is_err());
-        assert!(s.enter(&start("b xmlns:xmlns='urn:x'")).is_err());
-        assert!(s.enter(&start("b xmlns:p='http://www.w3.org/XML/1998/namespace'")).is_err());
-        assert_eq!(s.enter(&start("b xmlns:xml='http://www.w3.org/XML/1998/namespace'")), Ok(false));
+        assert!(s.enter(&start("b xmlns:xml='urn:x'"), b"").is_err());
+        assert!(s.enter(&start("b xmlns:xmlns='urn:x'"), b"").is_err());
+        assert!(s.enter(&start("b xmlns:p='http://www.w3.org/XML/1998/namespace'"), b"").is_err());
+        assert_eq!(s.enter(&start("b xmlns:xml='http://www.w3.org/XML/1998/namespace'"), b""), Ok(false));
         // `xmlnsfoo` is an ordinary attribute.
-        assert_eq!(s.enter(&start("b xmlnsfoo='urn:y'")), Ok(false));
+        assert_eq!(s.enter(&start("b xmlnsfoo='urn:y'"), b""), Ok(false));
         assert_eq!(s.default_ns(), b"urn:a&b");
+    }
+
+    #[test]
+    fn declarations_in_the_input_are_borrowed_others_copied() {
+        let src = "a xmlns='urn:a' xmlns:p=\"urn:p\" xmlns:q='urn:&amp;q'";
+        let mut s = Scopes::default();
+        assert_eq!(s.enter(&start(src), src.as_bytes()), Ok(true));
+        let kinds: Vec<(bool, bool)> = s
+            .bindings
+            .iter()
+            .map(|b| (matches!(b.prefix, Cow::Borrowed(_)), matches!(b.uri, Cow::Borrowed(_))))
+            .collect();
+        // The default's empty prefix is not in the input; `urn:&amp;q` is unescaped.
+        assert_eq!(kinds, [(false, true), (true, true), (true, false)]);
+        assert_eq!(s.default_ns(), b"urn:a");
+        assert_eq!(s.prefix_ns(b"p"), Some(&b"urn:p"[..]));
+        assert_eq!(s.prefix_ns(b"q"), Some(&b"urn:&q"[..]));
+        s.declare(b"r", b"urn:r").unwrap_or_default();
+        assert_eq!(s.prefix_ns(b"r"), Some(&b"urn:r"[..]));
+    }
+
+    /// `attributes` yields what quick-xml's checked iterator yields, the same first error
+    /// included, over duplicates (with and without a malformed value after them), malformed
+    /// attributes and well-formed ones.
+    #[test]
+    fn attributes_iterate_as_quick_xml_checks_them() {
+        let tails = [
+            "",
+            " a='1'",
+            " a='1' b=\"2\"",
+            " a='1' a='2'",
+            " a='1' b='2' a='3'",
+            " a='1' a=3",
+            " a='1' a",
+            " a='1' a=",
+            " a='1' a='3",
+            " a='1' b=x a='2'",
+            " a=x",
+            " a",
+            " a='1'b='2'",
+            " a = '1'  b\t=\n'2' ",
+            " p:a='1' q:a='2' p:a='3'",
+            " xmlns='urn:a' xmlns='urn:b'",
+            " a='&amp;' b='&lt;'",
+            " a='1' A='2' a ='3'",
+        ];
+        for tail in tails {
+            let text = format!("e{tail}");
+            let e = BytesStart::from_content(text.as_str(), 1);
+            let ours: Vec<String> = attributes(&e).map(|a| format!("{a:?}")).collect();
+            let theirs: Vec<String> = e.attributes().map(|a| format!("{a:?}")).collect();
+            // quick-xml's checked iterator goes on after an error; every caller stops at the
+            // first, so the items up to and including the first error must agree.
+            let upto = |v: &[String]| {
+                let end = v.iter().position(|a| a.starts_with("Err")).map_or(v.len(), |i| i + 1);
+                v[..end].to_vec()
+            };
+            assert_eq!(upto(&ours), upto(&theirs), "{tail}");
+        }
     }
 }

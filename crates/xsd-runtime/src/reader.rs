@@ -20,7 +20,7 @@
 //! rejected where it appears; nothing is ever expanded. Depth, string length and repeat counts
 //! are bounded by [`Limits`]; invalid UTF-8 is rejected before parsing.
 use super::error::mask_account;
-use super::ns::{Scopes, split_qname};
+use super::ns::{Scopes, attributes, split_qname};
 use super::values::is_xml_ws;
 use super::{ComplexValue, Error, FacetError, Limits, Recorder, RootElement, Rule, SimpleValue, Violation};
 use quick_xml::errors::IllFormedError;
@@ -196,11 +196,12 @@ fn local_of<'e>(e: &'e BytesStart<'_>, local: usize) -> &'e [u8] {
 /// Reader state for generated `read` methods.
 pub struct Reader<'a> {
     xml: XmlReader<&'a [u8]>,
-    scopes: Scopes,
+    scopes: Scopes<'a>,
     /// Cache of [`Reader::default_is_target`]; `None` after a change of scope or target.
     default_ok: Option<bool>,
-    /// Cache of [`Reader::prefix_is_target`] for the last prefix asked about.
-    prefix_ok: Option<(Vec<u8>, bool)>,
+    /// Cache of [`Reader::prefix_is_target`] for the last prefix asked about (when it is at
+    /// most [`PREFIX_CACHE`] bytes long: kept inline, no allocation).
+    prefix_ok: Option<(PrefixKey, bool)>,
     input: &'a [u8],
     /// The input from `offset` on, checked UTF-8 once: text is sliced from it.
     src: &'a str,
@@ -245,6 +246,25 @@ impl std::fmt::Debug for Reader<'_> {
 }
 
 type R<T> = Result<T, Error>;
+
+/// Longest prefix [`Reader::prefix_is_target`] caches.
+const PREFIX_CACHE: usize = 15;
+
+/// A cached prefix, inline: its length and bytes.
+type PrefixKey = (u8, [u8; PREFIX_CACHE]);
+
+/// The cache key of `prefix`, when it is short enough to be cached.
+#[inline]
+fn prefix_key(prefix: &[u8]) -> Option<PrefixKey> {
+    let mut key = [0u8; PREFIX_CACHE];
+    key.get_mut(..prefix.len())?.copy_from_slice(prefix);
+    Some((u8::try_from(prefix.len()).ok()?, key))
+}
+
+/// Room reserved up front for the open elements' names and the element path (nesting
+/// depth): an ISO 20022 document nests about 15 deep, so these grow at most once or twice
+/// instead of from nothing in four steps.
+const DEPTH_RESERVE: usize = 16;
 
 /// At most this many bytes are reserved ahead for a repeated element ([`Reader::many_c`]);
 /// past it the vector grows as usual.
@@ -304,7 +324,7 @@ impl<'a> Reader<'a> {
             ns: "",
             limits: *limits,
             peeked: None,
-            path: Vec::new(),
+            path: Vec::with_capacity(DEPTH_RESERVE),
             outer_depth: 0,
             cur: None,
             cur_attr: None,
@@ -316,7 +336,7 @@ impl<'a> Reader<'a> {
             skipped: 0,
             leaf: None,
             fuse: true,
-            names: Vec::new(),
+            names: Vec::with_capacity(DEPTH_RESERVE),
         })
     }
 
@@ -362,7 +382,7 @@ impl<'a> Reader<'a> {
     /// Enter a start tag's namespace scope.
     #[inline]
     fn enter(&mut self, e: &BytesStart<'_>, pos: u64) -> R<()> {
-        match self.scopes.enter(e) {
+        match self.scopes.enter(e, self.src.as_bytes()) {
             Ok(changed) => {
                 if changed {
                     self.default_ok = None;
@@ -386,13 +406,13 @@ impl<'a> Reader<'a> {
     /// Whether `prefix` is bound to the target namespace (cached for the last prefix).
     #[inline]
     fn prefix_is_target(&mut self, prefix: &[u8]) -> bool {
-        if let Some((p, ok)) = &self.prefix_ok
-            && same(p, prefix)
+        if let Some(((len, p), ok)) = &self.prefix_ok
+            && p.get(..usize::from(*len)).is_some_and(|p| same(p, prefix))
         {
             return *ok;
         }
         let ok = self.scopes.prefix_ns(prefix) == Some(self.ns.as_bytes());
-        self.prefix_ok = Some((prefix.to_vec(), ok));
+        self.prefix_ok = prefix_key(prefix).map(|key| (key, ok));
         ok
     }
 
@@ -828,7 +848,7 @@ impl<'a> Reader<'a> {
         if e.attributes_raw().iter().all(|b| is_xml_ws(*b)) {
             return Ok(());
         }
-        for a in e.attributes() {
+        for a in attributes(e) {
             let a = a.map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
             let key = a.key.as_ref();
             if key == b"xmlns" || key.starts_with(b"xmlns:") {
@@ -857,74 +877,75 @@ impl<'a> Reader<'a> {
         self.error(Rule::UnexpectedAttribute, format!("attribute {} is not allowed", String::from_utf8_lossy(key)))
     }
 
+    /// Open the element in the look-ahead if it is `name`. The look-ahead is matched where it
+    /// is and moved out only when it is the element (a leaf's fields are copied out): taking
+    /// it first, as a whole, and putting it back otherwise cost a copy of it per element.
     fn open(&mut self, name: &'static str, index: u32, attrs: &[&str]) -> R<()> {
         self.fill()?;
-        match self.peeked.take() {
-            Some(Peek::Start { e, pos, ns_ok: true, local }) if same(local_of(&e, local), name.as_bytes()) => {
-                self.path.push((name, index));
-                self.pos = pos;
-                if self.depth() > self.limits.max_depth {
-                    return Err(self.too_deep(self.pos, self.path_string()));
-                }
-                self.check_attrs(&e, attrs)?;
-                if self.record.is_some() {
-                    self.record_start(&e, local, pos)?;
-                }
-                self.cur = Some(e);
-                self.cur_attr = None;
-                Ok(())
+        if let Some(Peek::Leaf { name: qname, local, pos, ns_ok: true, attr, text, end_pos, after }) = self.peeked
+            && same(qname.as_bytes().get(local..).unwrap_or_default(), name.as_bytes())
+        {
+            self.peeked = None;
+            // What quick-xml's three events would have done, in the same order: the start
+            // tag (at most one plain attribute, checked as `check_attrs` does; no namespace
+            // scope), then the text and end tag, read by `read_text` or `fill_next` from
+            // `self.leaf`.
+            self.path.push((name, index));
+            self.pos = pos;
+            if self.depth() > self.limits.max_depth {
+                return Err(self.too_deep(self.pos, self.path_string()));
             }
-            Some(Peek::Leaf { name: qname, local, pos, ns_ok: true, attr, text, end_pos, after })
-                if same(qname.as_bytes().get(local..).unwrap_or_default(), name.as_bytes()) =>
+            if let Some((key, _)) = attr
+                && !attrs.contains(&key)
             {
-                // What quick-xml's three events would have done, in the same order: the start
-                // tag (at most one plain attribute, checked as `check_attrs` does; no namespace
-                // scope), then the text and end tag, read by `read_text` or `fill_next` from
-                // `self.leaf`.
-                self.path.push((name, index));
-                self.pos = pos;
-                if self.depth() > self.limits.max_depth {
-                    return Err(self.too_deep(self.pos, self.path_string()));
-                }
-                if let Some((key, _)) = attr
-                    && !attrs.contains(&key)
-                {
-                    return Err(self.unexpected_attribute(key.as_bytes()));
-                }
-                if self.record.is_some() {
-                    self.pending_ws = None;
-                    self.record_leaf_start(qname, local, attr, pos);
-                }
-                self.cur = None;
-                self.cur_attr = attr;
-                self.skip_to(after);
-                self.leaf = Some((text, end_pos));
-                Ok(())
+                return Err(self.unexpected_attribute(key.as_bytes()));
             }
-            other => {
-                self.peeked = other;
-                Err(self.expected(&[name]))
+            if self.record.is_some() {
+                self.pending_ws = None;
+                self.record_leaf_start(qname, local, attr, pos);
             }
+            self.cur = None;
+            self.cur_attr = attr;
+            self.skip_to(after);
+            self.leaf = Some((text, end_pos));
+            return Ok(());
         }
+        let is_start = matches!(&self.peeked, Some(Peek::Start { e, ns_ok: true, local, .. })
+            if same(local_of(e, *local), name.as_bytes()));
+        if !is_start {
+            return Err(self.expected(&[name]));
+        }
+        let Some(Peek::Start { e, pos, local, .. }) = self.peeked.take() else {
+            return Err(self.expected(&[name]));
+        };
+        self.path.push((name, index));
+        self.pos = pos;
+        if self.depth() > self.limits.max_depth {
+            return Err(self.too_deep(self.pos, self.path_string()));
+        }
+        self.check_attrs(&e, attrs)?;
+        if self.record.is_some() {
+            self.record_start(&e, local, pos)?;
+        }
+        self.cur = Some(e);
+        self.cur_attr = None;
+        Ok(())
     }
 
+    /// Close the current element: the look-ahead must be its end tag.
     fn close(&mut self) -> R<()> {
         self.fill()?;
-        match self.peeked.take() {
-            Some(Peek::End { .. }) => {
-                self.path.pop();
-                self.cur = None;
-                self.cur_attr = None;
-                if let Some(record) = &mut self.record {
-                    record.push(Recorded::End);
-                }
-                Ok(())
-            }
-            other => {
-                self.peeked = other;
-                Err(self.expected(&[]))
-            }
+        if !matches!(self.peeked, Some(Peek::End { .. })) {
+            return Err(self.expected(&[]));
         }
+        self.peeked = None;
+        self.path.pop();
+        self.cur = None;
+        self.cur_attr = None;
+        if let Some(record) = &mut self.record {
+            record.push(Recorded::End);
+        }
+        Ok(())
     }
 
     /// Read character data up to (not including) the end tag of the current element.
@@ -1167,6 +1188,22 @@ impl<'a> Reader<'a> {
         if self.peek_is(name)? { self.req_c(name).map(Some) } else { Ok(None) }
     }
 
+    /// An optional complex-typed element held in a `Box` (generated code boxes optional
+    /// structures): the value goes from its `read` straight into the box, instead of through
+    /// `req_c`'s and `opt_c`'s results and an `Option::map` — a structure such as a postal
+    /// address (368 bytes) was copied five times on its way. Reads and fails exactly as
+    /// `opt_c(name).map(Box::new)`.
+    #[inline]
+    pub fn opt_c_boxed<T: ComplexValue>(&mut self, name: &'static str) -> R<Option<Box<T>>> {
+        if !self.peek_is(name)? {
+            return Ok(None);
+        }
+        self.open(name, 0, T::ATTRS)?;
+        let v = Box::new(T::read(self)?);
+        self.close()?;
+        Ok(Some(v))
+    }
+
     /// A repeated complex-typed element (`max` 0 = unbounded).
     ///
     /// The vector is not grown by doubling from nothing (each step moving every element read
@@ -1318,7 +1355,7 @@ impl<'a> Reader<'a> {
     ) -> R<()> {
         if self.record.is_none() {
             if !e.attributes_raw().iter().all(|b| is_xml_ws(*b)) {
-                for a in e.attributes() {
+                for a in attributes(e) {
                     let a = a.map_err(|err| self.attr_error(pos, err))?;
                     a.unescape_value().map_err(|err| self.attr_error(pos, err))?;
                 }
@@ -1395,7 +1432,7 @@ impl<'a> Reader<'a> {
         let offset = usize::try_from(pos).unwrap_or(usize::MAX).saturating_add(self.offset);
         let mut attrs = Vec::new();
         if !e.attributes_raw().iter().all(|b| is_xml_ws(*b)) {
-            for a in e.attributes() {
+            for a in attributes(e) {
                 let a = a.map_err(|err| self.attr_error(pos, err))?;
                 let key = a.key.as_ref();
                 if key == b"xmlns" || key.starts_with(b"xmlns:") {
@@ -1504,8 +1541,7 @@ impl<'a> Reader<'a> {
             Cow::Borrowed(value)
         } else {
             let Some(e) = &self.cur else { return Ok(None) };
-            let Some(a) = e.attributes().find(|a| a.as_ref().map_or(true, |a| a.key.as_ref() == name.as_bytes()))
-            else {
+            let Some(a) = attributes(e).find(|a| a.as_ref().map_or(true, |a| a.key.as_ref() == name.as_bytes())) else {
                 return Ok(None);
             };
             let a = a.map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
@@ -1558,6 +1594,17 @@ impl<'a> Reader<'a> {
     /// Read prolog and envelopes up to the first start tag for which `want(namespace, local)`
     /// holds; returns its namespace. The start tag is consumed and becomes the current element.
     pub fn locate(&mut self, want: impl Fn(&[u8], &[u8]) -> bool, root_name: &'static str) -> R<String> {
+        self.find_element(want, root_name)?;
+        // The element's scope is entered: its namespace is the one `want` was given.
+        let ns = match &self.cur {
+            Some(e) => self.scopes.element_ns(e.name().as_ref()).0.unwrap_or_default(),
+            None => b"",
+        };
+        Ok(String::from_utf8_lossy(ns).into_owned())
+    }
+
+    /// [`Reader::locate`] without the namespace as a `String`.
+    fn find_element(&mut self, want: impl Fn(&[u8], &[u8]) -> bool, root_name: &'static str) -> R<()> {
         let mut first = true;
         loop {
             let pos = self.xpos();
@@ -1581,7 +1628,6 @@ impl<'a> Reader<'a> {
                     self.enter(&e, pos)?;
                     let ns: &[u8] = self.scopes.element_ns(e.name().as_ref()).0.unwrap_or_default();
                     if want(ns, split_qname(e.name().as_ref()).1) {
-                        let ns = String::from_utf8_lossy(ns).into_owned();
                         self.path.push((root_name, 0));
                         self.pos = pos;
                         self.cur = Some(e);
@@ -1589,7 +1635,7 @@ impl<'a> Reader<'a> {
                         if self.depth() > self.limits.max_depth {
                             return Err(self.too_deep(self.pos, self.path_string()));
                         }
-                        return Ok(ns);
+                        return Ok(());
                     }
                     self.outer_depth += 1;
                     if self.outer_depth > self.limits.max_depth {
@@ -1768,7 +1814,7 @@ fn e_first(e: &mut Error) -> Option<&mut Violation> {
 /// Read a root element `T` from a document: bare, or anywhere inside an envelope.
 pub fn read_root<T: RootElement>(input: &[u8], limits: &Limits) -> R<T> {
     let mut r = Reader::new(input, limits)?;
-    r.locate(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
+    r.find_element(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
     r.read_located::<T>()
 }
 
@@ -1778,7 +1824,7 @@ pub fn read_root<T: RootElement>(input: &[u8], limits: &Limits) -> R<T> {
 /// an error, `rec` receives nothing, and the error is the one [`read_root`] gives.
 pub fn read_root_recording<'a, T: RootElement>(input: &'a [u8], limits: &Limits, rec: &mut dyn Recorder<'a>) -> R<T> {
     let mut r = Reader::new(input, limits)?;
-    r.locate(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
+    r.find_element(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
     r.record();
     let v = r.read_located::<T>()?;
     r.replay(rec);
@@ -1804,7 +1850,7 @@ pub fn read_fragment<T: RootElement>(
         r.scopes.declare(prefix.as_bytes(), uri.as_bytes()).map_err(|m| r.error(Rule::NotWellFormed, m))?;
     }
     r.outer_depth = outer_depth;
-    r.locate(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
+    r.find_element(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
     if r.outer_depth != outer_depth {
         return Err(r.error(Rule::UnexpectedElement, format!("the element at the start is not {}", T::ELEMENT)));
     }
@@ -1825,6 +1871,122 @@ pub fn read_located<T: RootElement>(r: &mut Reader<'_>) -> R<T> {
 #[cfg(test)]
 mod tests {
     use super::ws_run;
+    use crate::{ComplexValue, Error, IsoDate, Limits, Recorder, RootElement, Writer};
+    use std::borrow::Cow;
+
+    #[derive(Debug)]
+    struct Inner {
+        _d: IsoDate,
+        _n: Option<bool>,
+    }
+
+    impl ComplexValue for Inner {
+        const ATTRS: &'static [&'static str] = &["a"];
+        fn read(r: &mut super::Reader<'_>) -> Result<Self, Error> {
+            Ok(Inner { _d: r.req_s("D")?, _n: r.opt_s("N")? })
+        }
+        fn write(&self, _w: &mut Writer) {}
+    }
+
+    /// A root with an optional boxed structure read one way or the other.
+    #[derive(Debug)]
+    struct Root<const BOXED: bool> {
+        _x: Option<Box<Inner>>,
+        _after: Option<IsoDate>,
+    }
+
+    impl<const BOXED: bool> ComplexValue for Root<BOXED> {
+        fn read(r: &mut super::Reader<'_>) -> Result<Self, Error> {
+            let x = if BOXED { r.opt_c_boxed("X")? } else { r.opt_c("X")?.map(Box::new) };
+            Ok(Root { _x: x, _after: r.opt_s("After")? })
+        }
+        fn write(&self, _w: &mut Writer) {}
+    }
+
+    impl<const BOXED: bool> RootElement for Root<BOXED> {
+        const NAMESPACE: &'static str = "urn:t";
+        const ELEMENT: &'static str = "Root";
+    }
+
+    #[derive(Default)]
+    struct Events(Vec<String>);
+
+    impl<'a> Recorder<'a> for Events {
+        fn start(&mut self, local_name: &'a str, offset: usize) {
+            self.0.push(format!("<{local_name}@{offset}"));
+        }
+        fn attribute(&mut self, local_name: &'a str, value: Cow<'a, str>) {
+            self.0.push(format!("@{local_name}={value}"));
+        }
+        fn text(&mut self, text: Cow<'a, str>) {
+            self.0.push(format!("'{text}'"));
+        }
+        fn end(&mut self) {
+            self.0.push(">".into());
+        }
+    }
+
+    fn read<const BOXED: bool>(doc: &str, record: bool) -> (String, Vec<String>) {
+        let limits = Limits { max_depth: 3, ..Limits::default() };
+        let mut events = Events::default();
+        let v = if record {
+            super::read_root_recording::<Root<BOXED>>(doc.as_bytes(), &limits, &mut events)
+        } else {
+            super::read_root::<Root<BOXED>>(doc.as_bytes(), &limits)
+        };
+        (format!("{v:?}"), events.0)
+    }
+
+    /// `opt_c_boxed` reads, fails and records exactly as `opt_c(..).map(Box::new)`: the same
+    /// value or error (rule, path, line, column, message) and the same record, over the
+    /// boxed element absent, present, invalid inside, misplaced, with attributes, repeated,
+    /// too deep, unclosed.
+    #[test]
+    fn a_boxed_optional_structure_reads_as_an_optional_one_boxed() {
+        let bodies = [
+            "",
+            "<X><D>2024-03-01</D></X>",
+            "<X a='1'><D>2024-03-01</D><N>true</N></X><After>2024-03-02</After>",
+            "<X><D>2024-02-30</D></X>",
+            "<X><N>true</N></X>",
+            "<X></X>",
+            "<X/>",
+            "<X b='1'><D>2024-03-01</D></X>",
+            "<X a='1' a='2'><D>2024-03-01</D></X>",
+            "<X><D>2024-03-01</D><Y/></X>",
+            "<X><D>2024-03-01</D></X><X><D>2024-03-01</D></X>",
+            "<X><D>2024-03-01</D><N><Deep/></N></X>",
+            "<X><D>2024-03-01</D></Y>",
+            "<X><D>2024-03-01</D>",
+            "<X>text<D>2024-03-01</D></X>",
+            "<After>2024-03-02</After><X><D>2024-03-01</D></X>",
+            "<q:X xmlns:q='urn:t'><q:D>2024-03-01</q:D></q:X>",
+            "<X xmlns='urn:other'><D>2024-03-01</D></X>",
+        ];
+        let mut accepted = Vec::new();
+        for body in bodies {
+            let doc = format!("<Root xmlns='urn:t'>\n  {body}\n</Root>");
+            for record in [false, true] {
+                let (boxed, boxed_events) = read::<true>(&doc, record);
+                let (plain, plain_events) = read::<false>(&doc, record);
+                assert_eq!(boxed, plain, "{doc}");
+                assert_eq!(boxed_events, plain_events, "{doc}");
+                if record && boxed.starts_with("Ok") {
+                    accepted.push(body);
+                }
+            }
+        }
+        // Both outcomes are exercised.
+        assert_eq!(
+            accepted,
+            [
+                "",
+                "<X><D>2024-03-01</D></X>",
+                "<X a='1'><D>2024-03-01</D><N>true</N></X><After>2024-03-02</After>",
+                "<q:X xmlns:q='urn:t'><q:D>2024-03-01</q:D></q:X>",
+            ]
+        );
+    }
 
     #[test]
     fn ws_run_is_the_leading_run_of_space_lf_and_tab() {

@@ -116,11 +116,11 @@ pub struct AccountInterest4 {
 impl rt::ComplexValue for AccountInterest4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             rate: r.many_c("Rate", 0, 0)?,
-            fr_to_dt: r.opt_c("FrToDt")?.map(Box::new),
+            fr_to_dt: r.opt_c_boxed("FrToDt")?,
             rsn: r.opt_s("Rsn")?,
-            tax: r.opt_c("Tax")?.map(Box::new),
+            tax: r.opt_c_boxed("Tax")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -169,18 +169,18 @@ impl rt::ComplexValue for AccountNotification17 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            ntfctn_pgntn: r.opt_c("NtfctnPgntn")?.map(Box::new),
+            ntfctn_pgntn: r.opt_c_boxed("NtfctnPgntn")?,
             elctrnc_seq_nb: r.opt_s("ElctrncSeqNb")?,
-            rptg_seq: r.opt_c("RptgSeq")?.map(Box::new),
+            rptg_seq: r.opt_c_boxed("RptgSeq")?,
             lgl_seq_nb: r.opt_s("LglSeqNb")?,
             cre_dt_tm: r.opt_s("CreDtTm")?,
-            fr_to_dt: r.opt_c("FrToDt")?.map(Box::new),
+            fr_to_dt: r.opt_c_boxed("FrToDt")?,
             cpy_dplct_ind: r.opt_s("CpyDplctInd")?,
-            rptg_src: r.opt_c("RptgSrc")?.map(Box::new),
+            rptg_src: r.opt_c_boxed("RptgSrc")?,
             acct: r.req_c("Acct")?,
-            rltd_acct: r.opt_c("RltdAcct")?.map(Box::new),
+            rltd_acct: r.opt_c_boxed("RltdAcct")?,
             intrst: r.many_c("Intrst", 0, 0)?,
-            txs_summry: r.opt_c("TxsSummry")?.map(Box::new),
+            txs_summry: r.opt_c_boxed("TxsSummry")?,
             ntry: r.many_c("Ntry", 0, 0)?,
             addtl_ntfctn_inf: r.opt_s("AddtlNtfctnInf")?,
         })
@@ -267,7 +267,7 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c("BrnchId")?.map(Box::new),
+            brnch_id: r.opt_c_boxed("BrnchId")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -290,10 +290,10 @@ pub struct CardEntry4 {
 impl rt::ComplexValue for CardEntry4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            card: r.opt_c("Card")?.map(Box::new),
-            poi: r.opt_c("POI")?.map(Box::new),
-            aggtd_ntry: r.opt_c("AggtdNtry")?.map(Box::new),
-            pre_pd_acct: r.opt_c("PrePdAcct")?.map(Box::new),
+            card: r.opt_c_boxed("Card")?,
+            poi: r.opt_c_boxed("POI")?,
+            aggtd_ntry: r.opt_c_boxed("AggtdNtry")?,
+            pre_pd_acct: r.opt_c_boxed("PrePdAcct")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -318,10 +318,10 @@ pub struct CardTransaction17 {
 impl rt::ComplexValue for CardTransaction17 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            card: r.opt_c("Card")?.map(Box::new),
-            poi: r.opt_c("POI")?.map(Box::new),
-            tx: r.opt_c("Tx")?.map(Box::new),
-            pre_pd_acct: r.opt_c("PrePdAcct")?.map(Box::new),
+            card: r.opt_c_boxed("Card")?,
+            poi: r.opt_c_boxed("POI")?,
+            tx: r.opt_c_boxed("Tx")?,
+            pre_pd_acct: r.opt_c_boxed("PrePdAcct")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -349,10 +349,10 @@ impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_c("Id")?,
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             ccy: r.opt_s("Ccy")?,
             nm: r.opt_s("Nm")?,
-            prxy: r.opt_c("Prxy")?.map(Box::new),
+            prxy: r.opt_c_boxed("Prxy")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -385,12 +385,12 @@ impl rt::ComplexValue for CashAccount39 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_c("Id")?,
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             ccy: r.opt_s("Ccy")?,
             nm: r.opt_s("Nm")?,
-            prxy: r.opt_c("Prxy")?.map(Box::new),
-            ownr: r.opt_c("Ownr")?.map(Box::new),
-            svcr: r.opt_c("Svcr")?.map(Box::new),
+            prxy: r.opt_c_boxed("Prxy")?,
+            ownr: r.opt_c_boxed("Ownr")?,
+            svcr: r.opt_c_boxed("Svcr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -529,11 +529,11 @@ impl rt::ComplexValue for ChargesRecord3 {
             amt: r.req_c("Amt")?,
             cdt_dbt_ind: r.opt_s("CdtDbtInd")?,
             chrg_incl_ind: r.opt_s("ChrgInclInd")?,
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             rate: r.opt_s("Rate")?,
             br: r.opt_s("Br")?,
-            agt: r.opt_c("Agt")?.map(Box::new),
-            tax: r.opt_c("Tax")?.map(Box::new),
+            agt: r.opt_c_boxed("Agt")?,
+            tax: r.opt_c_boxed("Tax")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -586,7 +586,7 @@ pub struct ClearingSystemMemberIdentification2 {
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            clr_sys_id: r.opt_c("ClrSysId")?.map(Box::new),
+            clr_sys_id: r.opt_c_boxed("ClrSysId")?,
             mmb_id: r.req_s("MmbId")?,
         })
     }
@@ -606,7 +606,7 @@ pub struct CreditorReferenceInformation2 {
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             ref_: r.opt_s("Ref")?,
         })
     }
@@ -690,7 +690,7 @@ pub struct EntryDetails9 {
 impl rt::ComplexValue for EntryDetails9 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            btch: r.opt_c("Btch")?.map(Box::new),
+            btch: r.opt_c_boxed("Btch")?,
             tx_dtls: r.many_c("TxDtls", 0, 0)?,
         })
     }
@@ -758,30 +758,30 @@ pub struct EntryTransaction10 {
 impl rt::ComplexValue for EntryTransaction10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            refs: r.opt_c("Refs")?.map(Box::new),
+            refs: r.opt_c_boxed("Refs")?,
             amt: r.opt_c("Amt")?,
             cdt_dbt_ind: r.opt_s("CdtDbtInd")?,
-            amt_dtls: r.opt_c("AmtDtls")?.map(Box::new),
+            amt_dtls: r.opt_c_boxed("AmtDtls")?,
             avlbty: r.many_c("Avlbty", 0, 0)?,
-            bk_tx_cd: r.opt_c("BkTxCd")?.map(Box::new),
-            chrgs: r.opt_c("Chrgs")?.map(Box::new),
-            intrst: r.opt_c("Intrst")?.map(Box::new),
-            rltd_pties: r.opt_c("RltdPties")?.map(Box::new),
-            rltd_agts: r.opt_c("RltdAgts")?.map(Box::new),
-            lcl_instrm: r.opt_c("LclInstrm")?.map(Box::new),
-            purp: r.opt_c("Purp")?.map(Box::new),
+            bk_tx_cd: r.opt_c_boxed("BkTxCd")?,
+            chrgs: r.opt_c_boxed("Chrgs")?,
+            intrst: r.opt_c_boxed("Intrst")?,
+            rltd_pties: r.opt_c_boxed("RltdPties")?,
+            rltd_agts: r.opt_c_boxed("RltdAgts")?,
+            lcl_instrm: r.opt_c_boxed("LclInstrm")?,
+            purp: r.opt_c_boxed("Purp")?,
             rltd_rmt_inf: r.many_c("RltdRmtInf", 0, 10)?,
-            rmt_inf: r.opt_c("RmtInf")?.map(Box::new),
-            rltd_dts: r.opt_c("RltdDts")?.map(Box::new),
-            rltd_pric: r.opt_c("RltdPric")?.map(Box::new),
+            rmt_inf: r.opt_c_boxed("RmtInf")?,
+            rltd_dts: r.opt_c_boxed("RltdDts")?,
+            rltd_pric: r.opt_c_boxed("RltdPric")?,
             rltd_qties: r.many_c("RltdQties", 0, 0)?,
-            fin_instrm_id: r.opt_c("FinInstrmId")?.map(Box::new),
-            tax: r.opt_c("Tax")?.map(Box::new),
-            rtr_inf: r.opt_c("RtrInf")?.map(Box::new),
-            corp_actn: r.opt_c("CorpActn")?.map(Box::new),
-            sfkpg_acct: r.opt_c("SfkpgAcct")?.map(Box::new),
+            fin_instrm_id: r.opt_c_boxed("FinInstrmId")?,
+            tax: r.opt_c_boxed("Tax")?,
+            rtr_inf: r.opt_c_boxed("RtrInf")?,
+            corp_actn: r.opt_c_boxed("CorpActn")?,
+            sfkpg_acct: r.opt_c_boxed("SfkpgAcct")?,
             csh_dpst: r.many_c("CshDpst", 0, 0)?,
-            card_tx: r.opt_c("CardTx")?.map(Box::new),
+            card_tx: r.opt_c_boxed("CardTx")?,
             addtl_tx_inf: r.opt_s("AddtlTxInf")?,
             splmtry_data: r.many_c("SplmtryData", 0, 0)?,
         })
@@ -863,11 +863,11 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             bicfi: r.opt_s("BICFI")?,
-            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?.map(Box::new),
+            clr_sys_mmb_id: r.opt_c_boxed("ClrSysMmbId")?,
             lei: r.opt_s("LEI")?,
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
-            othr: r.opt_c("Othr")?.map(Box::new),
+            pstl_adr: r.opt_c_boxed("PstlAdr")?,
+            othr: r.opt_c_boxed("Othr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -903,8 +903,8 @@ impl rt::ComplexValue for Garnishment3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             tp: r.req_c("Tp")?,
-            grnshee: r.opt_c("Grnshee")?.map(Box::new),
-            grnshmt_admstr: r.opt_c("GrnshmtAdmstr")?.map(Box::new),
+            grnshee: r.opt_c_boxed("Grnshee")?,
+            grnshmt_admstr: r.opt_c_boxed("GrnshmtAdmstr")?,
             ref_nb: r.opt_s("RefNb")?,
             dt: r.opt_s("Dt")?,
             rmtd_amt: r.opt_c("RmtdAmt")?,
@@ -937,7 +937,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -961,7 +961,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -985,7 +985,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -1009,7 +1009,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -1040,9 +1040,9 @@ impl rt::ComplexValue for GroupHeader81 {
         Ok(Self {
             msg_id: r.req_s("MsgId")?,
             cre_dt_tm: r.req_s("CreDtTm")?,
-            msg_rcpt: r.opt_c("MsgRcpt")?.map(Box::new),
-            msg_pgntn: r.opt_c("MsgPgntn")?.map(Box::new),
-            orgnl_biz_qry: r.opt_c("OrgnlBizQry")?.map(Box::new),
+            msg_rcpt: r.opt_c_boxed("MsgRcpt")?,
+            msg_pgntn: r.opt_c_boxed("MsgPgntn")?,
+            orgnl_biz_qry: r.opt_c_boxed("OrgnlBizQry")?,
             addtl_inf: r.opt_s("AddtlInf")?,
         })
     }
@@ -1078,11 +1078,11 @@ impl rt::ComplexValue for InterestRecord2 {
         Ok(Self {
             amt: r.req_c("Amt")?,
             cdt_dbt_ind: r.req_s("CdtDbtInd")?,
-            tp: r.opt_c("Tp")?.map(Box::new),
-            rate: r.opt_c("Rate")?.map(Box::new),
-            fr_to_dt: r.opt_c("FrToDt")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
+            rate: r.opt_c_boxed("Rate")?,
+            fr_to_dt: r.opt_c_boxed("FrToDt")?,
             rsn: r.opt_s("Rsn")?,
-            tax: r.opt_c("Tax")?.map(Box::new),
+            tax: r.opt_c_boxed("Tax")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1313,10 +1313,10 @@ impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
-            id: r.opt_c("Id")?.map(Box::new),
+            pstl_adr: r.opt_c_boxed("PstlAdr")?,
+            id: r.opt_c_boxed("Id")?,
             ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c("CtctDtls")?.map(Box::new),
+            ctct_dtls: r.opt_c_boxed("CtctDtls")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1342,9 +1342,9 @@ pub struct PaymentReturnReason5 {
 impl rt::ComplexValue for PaymentReturnReason5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            orgnl_bk_tx_cd: r.opt_c("OrgnlBkTxCd")?.map(Box::new),
-            orgtr: r.opt_c("Orgtr")?.map(Box::new),
-            rsn: r.opt_c("Rsn")?.map(Box::new),
+            orgnl_bk_tx_cd: r.opt_c_boxed("OrgnlBkTxCd")?,
+            orgtr: r.opt_c_boxed("Orgtr")?,
+            rsn: r.opt_c_boxed("Rsn")?,
             addtl_inf: r.many_s("AddtlInf", 0, 0)?,
         })
     }
@@ -1366,7 +1366,7 @@ pub struct PersonIdentification13 {
 impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?.map(Box::new),
+            dt_and_plc_of_birth: r.opt_c_boxed("DtAndPlcOfBirth")?,
             othr: r.many_c("Othr", 0, 0)?,
         })
     }
@@ -1483,7 +1483,7 @@ impl rt::ComplexValue for Rate4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             tp: r.req_c("Tp")?,
-            vldty_rg: r.opt_c("VldtyRg")?.map(Box::new),
+            vldty_rg: r.opt_c_boxed("VldtyRg")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1589,18 +1589,18 @@ impl rt::ComplexValue for ReportEntry10 {
             cdt_dbt_ind: r.req_s("CdtDbtInd")?,
             rvsl_ind: r.opt_s("RvslInd")?,
             sts: r.req_c("Sts")?,
-            bookg_dt: r.opt_c("BookgDt")?.map(Box::new),
-            val_dt: r.opt_c("ValDt")?.map(Box::new),
+            bookg_dt: r.opt_c_boxed("BookgDt")?,
+            val_dt: r.opt_c_boxed("ValDt")?,
             acct_svcr_ref: r.opt_s("AcctSvcrRef")?,
             avlbty: r.many_c("Avlbty", 0, 0)?,
             bk_tx_cd: r.req_c("BkTxCd")?,
             comssn_wvr_ind: r.opt_s("ComssnWvrInd")?,
-            addtl_inf_ind: r.opt_c("AddtlInfInd")?.map(Box::new),
-            amt_dtls: r.opt_c("AmtDtls")?.map(Box::new),
-            chrgs: r.opt_c("Chrgs")?.map(Box::new),
-            tech_inpt_chanl: r.opt_c("TechInptChanl")?.map(Box::new),
-            intrst: r.opt_c("Intrst")?.map(Box::new),
-            card_tx: r.opt_c("CardTx")?.map(Box::new),
+            addtl_inf_ind: r.opt_c_boxed("AddtlInfInd")?,
+            amt_dtls: r.opt_c_boxed("AmtDtls")?,
+            chrgs: r.opt_c_boxed("Chrgs")?,
+            tech_inpt_chanl: r.opt_c_boxed("TechInptChanl")?,
+            intrst: r.opt_c_boxed("Intrst")?,
+            card_tx: r.opt_c_boxed("CardTx")?,
             ntry_dtls: r.many_c("NtryDtls", 0, 0)?,
             addtl_ntry_inf: r.opt_s("AddtlNtryInf")?,
         })
@@ -1707,12 +1707,12 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?.map(Box::new),
-            cdtr_ref_inf: r.opt_c("CdtrRefInf")?.map(Box::new),
-            invcr: r.opt_c("Invcr")?.map(Box::new),
-            invcee: r.opt_c("Invcee")?.map(Box::new),
-            tax_rmt: r.opt_c("TaxRmt")?.map(Box::new),
-            grnshmt_rmt: r.opt_c("GrnshmtRmt")?.map(Box::new),
+            rfrd_doc_amt: r.opt_c_boxed("RfrdDocAmt")?,
+            cdtr_ref_inf: r.opt_c_boxed("CdtrRefInf")?,
+            invcr: r.opt_c_boxed("Invcr")?,
+            invcee: r.opt_c_boxed("Invcee")?,
+            tax_rmt: r.opt_c_boxed("TaxRmt")?,
+            grnshmt_rmt: r.opt_c_boxed("GrnshmtRmt")?,
             addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
         })
     }
@@ -1770,9 +1770,9 @@ pub struct TotalTransactions6 {
 impl rt::ComplexValue for TotalTransactions6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            ttl_ntries: r.opt_c("TtlNtries")?.map(Box::new),
-            ttl_cdt_ntries: r.opt_c("TtlCdtNtries")?.map(Box::new),
-            ttl_dbt_ntries: r.opt_c("TtlDbtNtries")?.map(Box::new),
+            ttl_ntries: r.opt_c_boxed("TtlNtries")?,
+            ttl_cdt_ntries: r.opt_c_boxed("TtlCdtNtries")?,
+            ttl_dbt_ntries: r.opt_c_boxed("TtlDbtNtries")?,
             ttl_ntries_per_bk_tx_cd: r.many_c("TtlNtriesPerBkTxCd", 0, 0)?,
         })
     }
@@ -1810,13 +1810,13 @@ impl rt::ComplexValue for TotalsPerBankTransactionCode5 {
         Ok(Self {
             nb_of_ntries: r.opt_s("NbOfNtries")?,
             sum: r.opt_s("Sum")?,
-            ttl_net_ntry: r.opt_c("TtlNetNtry")?.map(Box::new),
-            cdt_ntries: r.opt_c("CdtNtries")?.map(Box::new),
-            dbt_ntries: r.opt_c("DbtNtries")?.map(Box::new),
+            ttl_net_ntry: r.opt_c_boxed("TtlNetNtry")?,
+            cdt_ntries: r.opt_c_boxed("CdtNtries")?,
+            dbt_ntries: r.opt_c_boxed("DbtNtries")?,
             fcst_ind: r.opt_s("FcstInd")?,
             bk_tx_cd: r.req_c("BkTxCd")?,
             avlbty: r.many_c("Avlbty", 0, 0)?,
-            dt: r.opt_c("Dt")?.map(Box::new),
+            dt: r.opt_c_boxed("Dt")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1862,17 +1862,17 @@ pub struct TransactionAgents5 {
 impl rt::ComplexValue for TransactionAgents5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            instg_agt: r.opt_c("InstgAgt")?.map(Box::new),
-            instd_agt: r.opt_c("InstdAgt")?.map(Box::new),
-            dbtr_agt: r.opt_c("DbtrAgt")?.map(Box::new),
-            cdtr_agt: r.opt_c("CdtrAgt")?.map(Box::new),
-            intrmy_agt1: r.opt_c("IntrmyAgt1")?.map(Box::new),
-            intrmy_agt2: r.opt_c("IntrmyAgt2")?.map(Box::new),
-            intrmy_agt3: r.opt_c("IntrmyAgt3")?.map(Box::new),
-            rcvg_agt: r.opt_c("RcvgAgt")?.map(Box::new),
-            dlvrg_agt: r.opt_c("DlvrgAgt")?.map(Box::new),
-            issg_agt: r.opt_c("IssgAgt")?.map(Box::new),
-            sttlm_plc: r.opt_c("SttlmPlc")?.map(Box::new),
+            instg_agt: r.opt_c_boxed("InstgAgt")?,
+            instd_agt: r.opt_c_boxed("InstdAgt")?,
+            dbtr_agt: r.opt_c_boxed("DbtrAgt")?,
+            cdtr_agt: r.opt_c_boxed("CdtrAgt")?,
+            intrmy_agt1: r.opt_c_boxed("IntrmyAgt1")?,
+            intrmy_agt2: r.opt_c_boxed("IntrmyAgt2")?,
+            intrmy_agt3: r.opt_c_boxed("IntrmyAgt3")?,
+            rcvg_agt: r.opt_c_boxed("RcvgAgt")?,
+            dlvrg_agt: r.opt_c_boxed("DlvrgAgt")?,
+            issg_agt: r.opt_c_boxed("IssgAgt")?,
+            sttlm_plc: r.opt_c_boxed("SttlmPlc")?,
             prtry: r.many_c("Prtry", 0, 0)?,
         })
     }
@@ -1936,14 +1936,14 @@ pub struct TransactionParties6 {
 impl rt::ComplexValue for TransactionParties6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            initg_pty: r.opt_c("InitgPty")?.map(Box::new),
-            dbtr: r.opt_c("Dbtr")?.map(Box::new),
-            dbtr_acct: r.opt_c("DbtrAcct")?.map(Box::new),
-            ultmt_dbtr: r.opt_c("UltmtDbtr")?.map(Box::new),
-            cdtr: r.opt_c("Cdtr")?.map(Box::new),
-            cdtr_acct: r.opt_c("CdtrAcct")?.map(Box::new),
-            ultmt_cdtr: r.opt_c("UltmtCdtr")?.map(Box::new),
-            tradg_pty: r.opt_c("TradgPty")?.map(Box::new),
+            initg_pty: r.opt_c_boxed("InitgPty")?,
+            dbtr: r.opt_c_boxed("Dbtr")?,
+            dbtr_acct: r.opt_c_boxed("DbtrAcct")?,
+            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
+            cdtr: r.opt_c_boxed("Cdtr")?,
+            cdtr_acct: r.opt_c_boxed("CdtrAcct")?,
+            ultmt_cdtr: r.opt_c_boxed("UltmtCdtr")?,
+            tradg_pty: r.opt_c_boxed("TradgPty")?,
             prtry: r.many_c("Prtry", 0, 0)?,
         })
     }

@@ -723,10 +723,10 @@ pub struct AmountAndCurrencyExchange3 {
 impl rt::ComplexValue for AmountAndCurrencyExchange3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            instd_amt: r.opt_c("InstdAmt")?.map(Box::new),
-            tx_amt: r.opt_c("TxAmt")?.map(Box::new),
-            cntr_val_amt: r.opt_c("CntrValAmt")?.map(Box::new),
-            anncd_pstng_amt: r.opt_c("AnncdPstngAmt")?.map(Box::new),
+            instd_amt: r.opt_c_boxed("InstdAmt")?,
+            tx_amt: r.opt_c_boxed("TxAmt")?,
+            cntr_val_amt: r.opt_c_boxed("CntrValAmt")?,
+            anncd_pstng_amt: r.opt_c_boxed("AnncdPstngAmt")?,
             prtry_amt: r.many_c("PrtryAmt", 0, 0)?,
         })
     }
@@ -766,7 +766,7 @@ impl rt::ComplexValue for AmountAndCurrencyExchangeDetails3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             amt: r.req_c("Amt")?,
-            ccy_xchg: r.opt_c("CcyXchg")?.map(Box::new),
+            ccy_xchg: r.opt_c_boxed("CcyXchg")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -805,7 +805,7 @@ impl rt::ComplexValue for AmountAndCurrencyExchangeDetails4 {
         Ok(Self {
             tp: r.req_s("Tp")?,
             amt: r.req_c("Amt")?,
-            ccy_xchg: r.opt_c("CcyXchg")?.map(Box::new),
+            ccy_xchg: r.opt_c_boxed("CcyXchg")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1479,8 +1479,8 @@ pub struct BankTransactionCodeStructure4 {
 impl rt::ComplexValue for BankTransactionCodeStructure4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            domn: r.opt_c("Domn")?.map(Box::new),
-            prtry: r.opt_c("Prtry")?.map(Box::new),
+            domn: r.opt_c_boxed("Domn")?,
+            prtry: r.opt_c_boxed("Prtry")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1723,7 +1723,7 @@ impl rt::ComplexValue for BranchData2 {
         Ok(Self {
             id: r.opt_s("Id")?,
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            pstl_adr: r.opt_c_boxed("PstlAdr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1774,7 +1774,7 @@ impl rt::ComplexValue for BranchData3 {
             id: r.opt_s("Id")?,
             lei: r.opt_s("LEI")?,
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            pstl_adr: r.opt_c_boxed("PstlAdr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1853,8 +1853,8 @@ impl rt::ComplexValue for CardAggregated2 {
             addtl_svc: r.opt_s("AddtlSvc")?,
             tx_ctgy: r.opt_s("TxCtgy")?,
             sale_rcncltn_id: r.opt_s("SaleRcncltnId")?,
-            seq_nb_rg: r.opt_c("SeqNbRg")?.map(Box::new),
-            tx_dt_rg: r.opt_c("TxDtRg")?.map(Box::new),
+            seq_nb_rg: r.opt_c_boxed("SeqNbRg")?,
+            tx_dt_rg: r.opt_c_boxed("TxDtRg")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1962,15 +1962,15 @@ impl rt::ComplexValue for CardIndividualTransaction2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             icc_rltd_data: r.opt_s("ICCRltdData")?,
-            pmt_cntxt: r.opt_c("PmtCntxt")?.map(Box::new),
+            pmt_cntxt: r.opt_c_boxed("PmtCntxt")?,
             addtl_svc: r.opt_s("AddtlSvc")?,
             tx_ctgy: r.opt_s("TxCtgy")?,
             sale_rcncltn_id: r.opt_s("SaleRcncltnId")?,
             sale_ref_nb: r.opt_s("SaleRefNb")?,
             re_presntmnt_rsn: r.opt_s("RePresntmntRsn")?,
             seq_nb: r.opt_s("SeqNb")?,
-            tx_id: r.opt_c("TxId")?.map(Box::new),
-            pdct: r.opt_c("Pdct")?.map(Box::new),
+            tx_id: r.opt_c_boxed("TxId")?,
+            pdct: r.opt_c_boxed("Pdct")?,
             vldtn_dt: r.opt_s("VldtnDt")?,
             vldtn_seq_nb: r.opt_s("VldtnSeqNb")?,
         })
@@ -3853,7 +3853,7 @@ pub struct DiscountAmountAndType1 {
 impl rt::ComplexValue for DiscountAmountAndType1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             amt: r.req_c("Amt")?,
         })
     }
@@ -4031,7 +4031,7 @@ pub struct DocumentLineIdentification1 {
 impl rt::ComplexValue for DocumentLineIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             nb: r.opt_s("Nb")?,
             rltd_dt: r.opt_s("RltdDt")?,
         })
@@ -4079,7 +4079,7 @@ impl rt::ComplexValue for DocumentLineInformation1 {
         Ok(Self {
             id: r.many_c("Id", 1, 0)?,
             desc: r.opt_s("Desc")?,
-            amt: r.opt_c("Amt")?.map(Box::new),
+            amt: r.opt_c_boxed("Amt")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -7477,7 +7477,7 @@ impl rt::ComplexValue for GenericIdentification32 {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct IBAN2007Identifier(rt::Text);
+pub struct IBAN2007Identifier(rt::BoundedText<34>);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -7503,7 +7503,7 @@ impl IBAN2007Identifier {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(rt::Text::from(value)))
+        Ok(Self(rt::BoundedText::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
@@ -7532,13 +7532,13 @@ impl IBAN2007Identifier {
 impl rt::SimpleValue for IBAN2007Identifier {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
         rt::check_string(text, &Self::FACETS)?;
-        Ok(Self(rt::Text::new(text)))
+        Ok(Self(rt::BoundedText::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(rt::Text::default())
+        Self(rt::BoundedText::default())
     }
 }
 /// XSD simple type `ISINIdentifier`. Facets are checked on construction.
@@ -9515,7 +9515,7 @@ impl rt::SimpleValue for Min3Max4NumericText {
 /// XSD simple type `Min8Max28NumericText`. Facets are checked on construction.
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Min8Max28NumericText(rt::Text);
+pub struct Min8Max28NumericText(rt::BoundedText<28>);
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl Min8Max28NumericText {
     const FACETS: rt::StringFacets = rt::StringFacets {
@@ -9527,7 +9527,7 @@ impl Min8Max28NumericText {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(rt::Text::from(value)))
+        Ok(Self(rt::BoundedText::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
@@ -9542,13 +9542,13 @@ impl Min8Max28NumericText {
 impl rt::SimpleValue for Min8Max28NumericText {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
         rt::check_string(text, &Self::FACETS)?;
-        Ok(Self(rt::Text::new(text)))
+        Ok(Self(rt::BoundedText::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(rt::Text::default())
+        Self(rt::BoundedText::default())
     }
 }
 /// XSD complex type `NameAndAddress10`.
@@ -9971,7 +9971,7 @@ impl rt::ComplexValue for NumberAndSumOfTransactions4 {
         Ok(Self {
             nb_of_ntries: r.opt_s("NbOfNtries")?,
             sum: r.opt_s("Sum")?,
-            ttl_net_ntry: r.opt_c("TtlNetNtry")?.map(Box::new),
+            ttl_net_ntry: r.opt_c_boxed("TtlNetNtry")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -10471,9 +10471,9 @@ pub struct PaymentCard4 {
 impl rt::ComplexValue for PaymentCard4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            plain_card_data: r.opt_c("PlainCardData")?.map(Box::new),
+            plain_card_data: r.opt_c_boxed("PlainCardData")?,
             card_ctry_cd: r.opt_s("CardCtryCd")?,
-            card_brnd: r.opt_c("CardBrnd")?.map(Box::new),
+            card_brnd: r.opt_c_boxed("CardBrnd")?,
             addtl_card_data: r.opt_s("AddtlCardData")?,
         })
     }
@@ -10525,7 +10525,7 @@ impl rt::ComplexValue for PaymentContext3 {
             attndnt_lang: r.opt_s("AttndntLang")?,
             card_data_ntry_md: r.req_s("CardDataNtryMd")?,
             fllbck_ind: r.opt_s("FllbckInd")?,
-            authntcn_mtd: r.opt_c("AuthntcnMtd")?.map(Box::new),
+            authntcn_mtd: r.opt_c_boxed("AuthntcnMtd")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -10792,7 +10792,7 @@ impl rt::ComplexValue for PersonIdentificationSchemeName1ChoiceChoice {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PhoneNumber(rt::Text);
+pub struct PhoneNumber(rt::BoundedText<35>);
 #[cfg(
     any(
         feature = "camt_053_001_02",
@@ -10819,7 +10819,7 @@ impl PhoneNumber {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(rt::Text::from(value)))
+        Ok(Self(rt::BoundedText::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
@@ -10849,13 +10849,13 @@ impl PhoneNumber {
 impl rt::SimpleValue for PhoneNumber {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
         rt::check_string(text, &Self::FACETS)?;
-        Ok(Self(rt::Text::new(text)))
+        Ok(Self(rt::BoundedText::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(rt::Text::default())
+        Self(rt::BoundedText::default())
     }
 }
 /// XSD complex type `PlainCardData1`.
@@ -10887,7 +10887,7 @@ impl rt::ComplexValue for PlainCardData1 {
             xpry_dt: r.req_s("XpryDt")?,
             svc_cd: r.opt_s("SvcCd")?,
             trck_data: r.many_c("TrckData", 0, 0)?,
-            card_scty_cd: r.opt_c("CardSctyCd")?.map(Box::new),
+            card_scty_cd: r.opt_c_boxed("CardSctyCd")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -10922,7 +10922,7 @@ impl rt::ComplexValue for PointOfInteraction1 {
             id: r.req_c("Id")?,
             sys_nm: r.opt_s("SysNm")?,
             grp_id: r.opt_s("GrpId")?,
-            cpblties: r.opt_c("Cpblties")?.map(Box::new),
+            cpblties: r.opt_c_boxed("Cpblties")?,
             cmpnt: r.many_c("Cmpnt", 0, 0)?,
         })
     }
@@ -11069,7 +11069,7 @@ pub struct PostalAddress24 {
 impl rt::ComplexValue for PostalAddress24 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            adr_tp: r.opt_c("AdrTp")?.map(Box::new),
+            adr_tp: r.opt_c_boxed("AdrTp")?,
             dept: r.opt_s("Dept")?,
             sub_dept: r.opt_s("SubDept")?,
             strt_nm: r.opt_s("StrtNm")?,
@@ -11728,7 +11728,7 @@ pub struct ProxyAccountIdentification1 {
 impl rt::ComplexValue for ProxyAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             id: r.req_s("Id")?,
         })
     }
@@ -11888,7 +11888,7 @@ pub struct ReferredDocumentInformation3 {
 impl rt::ComplexValue for ReferredDocumentInformation3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             nb: r.opt_s("Nb")?,
             rltd_dt: r.opt_s("RltdDt")?,
         })
@@ -11936,7 +11936,7 @@ pub struct ReferredDocumentInformation7 {
 impl rt::ComplexValue for ReferredDocumentInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             nb: r.opt_s("Nb")?,
             rltd_dt: r.opt_s("RltdDt")?,
             line_dtls: r.many_c("LineDtls", 0, 0)?,
@@ -12213,7 +12213,7 @@ impl rt::ComplexValue for RegulatoryReporting3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             dbt_cdt_rptg_ind: r.opt_s("DbtCdtRptgInd")?,
-            authrty: r.opt_c("Authrty")?.map(Box::new),
+            authrty: r.opt_c_boxed("Authrty")?,
             dtls: r.many_c("Dtls", 0, 0)?,
         })
     }
@@ -12484,7 +12484,7 @@ impl rt::ComplexValue for RemittanceLocation2 {
             rmt_id: r.opt_s("RmtId")?,
             rmt_lctn_mtd: r.opt_s("RmtLctnMtd")?,
             rmt_lctn_elctrnc_adr: r.opt_s("RmtLctnElctrncAdr")?,
-            rmt_lctn_pstl_adr: r.opt_c("RmtLctnPstlAdr")?.map(Box::new),
+            rmt_lctn_pstl_adr: r.opt_c_boxed("RmtLctnPstlAdr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -12561,7 +12561,7 @@ impl rt::ComplexValue for RemittanceLocationData1 {
         Ok(Self {
             mtd: r.req_s("Mtd")?,
             elctrnc_adr: r.opt_s("ElctrncAdr")?,
-            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
+            pstl_adr: r.opt_c_boxed("PstlAdr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -12731,7 +12731,7 @@ impl rt::ComplexValue for SecuritiesAccount19 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             nm: r.opt_s("Nm")?,
         })
     }
@@ -13328,7 +13328,7 @@ pub struct TaxAmountAndType1 {
 impl rt::ComplexValue for TaxAmountAndType1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             amt: r.req_c("Amt")?,
         })
     }
@@ -13516,8 +13516,8 @@ pub struct TaxInformation3 {
 impl rt::ComplexValue for TaxInformation3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            cdtr: r.opt_c("Cdtr")?.map(Box::new),
-            dbtr: r.opt_c("Dbtr")?.map(Box::new),
+            cdtr: r.opt_c_boxed("Cdtr")?,
+            dbtr: r.opt_c_boxed("Dbtr")?,
             admstn_zn: r.opt_s("AdmstnZn")?,
             ref_nb: r.opt_s("RefNb")?,
             mtd: r.opt_s("Mtd")?,
@@ -13592,9 +13592,9 @@ pub struct TaxInformation7 {
 impl rt::ComplexValue for TaxInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            cdtr: r.opt_c("Cdtr")?.map(Box::new),
-            dbtr: r.opt_c("Dbtr")?.map(Box::new),
-            ultmt_dbtr: r.opt_c("UltmtDbtr")?.map(Box::new),
+            cdtr: r.opt_c_boxed("Cdtr")?,
+            dbtr: r.opt_c_boxed("Dbtr")?,
+            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
             admstn_zone: r.opt_s("AdmstnZone")?,
             ref_nb: r.opt_s("RefNb")?,
             mtd: r.opt_s("Mtd")?,
@@ -13662,8 +13662,8 @@ pub struct TaxInformation8 {
 impl rt::ComplexValue for TaxInformation8 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            cdtr: r.opt_c("Cdtr")?.map(Box::new),
-            dbtr: r.opt_c("Dbtr")?.map(Box::new),
+            cdtr: r.opt_c_boxed("Cdtr")?,
+            dbtr: r.opt_c_boxed("Dbtr")?,
             admstn_zone: r.opt_s("AdmstnZone")?,
             ref_nb: r.opt_s("RefNb")?,
             mtd: r.opt_s("Mtd")?,
@@ -13785,7 +13785,7 @@ impl rt::ComplexValue for TaxParty2 {
             tax_id: r.opt_s("TaxId")?,
             regn_id: r.opt_s("RegnId")?,
             tax_tp: r.opt_s("TaxTp")?,
-            authstn: r.opt_c("Authstn")?.map(Box::new),
+            authstn: r.opt_c_boxed("Authstn")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -13824,7 +13824,7 @@ impl rt::ComplexValue for TaxPeriod1 {
         Ok(Self {
             yr: r.opt_s("Yr")?,
             tp: r.opt_s("Tp")?,
-            fr_to_dt: r.opt_c("FrToDt")?.map(Box::new),
+            fr_to_dt: r.opt_c_boxed("FrToDt")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -13870,7 +13870,7 @@ impl rt::ComplexValue for TaxPeriod2 {
         Ok(Self {
             yr: r.opt_s("Yr")?,
             tp: r.opt_s("Tp")?,
-            fr_to_dt: r.opt_c("FrToDt")?.map(Box::new),
+            fr_to_dt: r.opt_c_boxed("FrToDt")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -13924,8 +13924,8 @@ impl rt::ComplexValue for TaxRecord1 {
             dbtr_sts: r.opt_s("DbtrSts")?,
             cert_id: r.opt_s("CertId")?,
             frms_cd: r.opt_s("FrmsCd")?,
-            prd: r.opt_c("Prd")?.map(Box::new),
-            tax_amt: r.opt_c("TaxAmt")?.map(Box::new),
+            prd: r.opt_c_boxed("Prd")?,
+            tax_amt: r.opt_c_boxed("TaxAmt")?,
             addtl_inf: r.opt_s("AddtlInf")?,
         })
     }
@@ -13994,8 +13994,8 @@ impl rt::ComplexValue for TaxRecord2 {
             dbtr_sts: r.opt_s("DbtrSts")?,
             cert_id: r.opt_s("CertId")?,
             frms_cd: r.opt_s("FrmsCd")?,
-            prd: r.opt_c("Prd")?.map(Box::new),
-            tax_amt: r.opt_c("TaxAmt")?.map(Box::new),
+            prd: r.opt_c_boxed("Prd")?,
+            tax_amt: r.opt_c_boxed("TaxAmt")?,
             addtl_inf: r.opt_s("AddtlInf")?,
         })
     }
@@ -14036,7 +14036,7 @@ pub struct TaxRecordDetails1 {
 impl rt::ComplexValue for TaxRecordDetails1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            prd: r.opt_c("Prd")?.map(Box::new),
+            prd: r.opt_c_boxed("Prd")?,
             amt: r.req_c("Amt")?,
         })
     }
@@ -14078,7 +14078,7 @@ pub struct TaxRecordDetails2 {
 impl rt::ComplexValue for TaxRecordDetails2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            prd: r.opt_c("Prd")?.map(Box::new),
+            prd: r.opt_c_boxed("Prd")?,
             amt: r.req_c("Amt")?,
         })
     }
@@ -14681,7 +14681,7 @@ impl rt::ComplexValue for TransactionReferences2 {
             mndt_id: r.opt_s("MndtId")?,
             chq_nb: r.opt_s("ChqNb")?,
             clr_sys_ref: r.opt_s("ClrSysRef")?,
-            prtry: r.opt_c("Prtry")?.map(Box::new),
+            prtry: r.opt_c_boxed("Prtry")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -14800,7 +14800,7 @@ pub type TrueFalseIndicator = bool;
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct UUIDv4Identifier(rt::Text);
+pub struct UUIDv4Identifier(rt::BoundedText<36>);
 #[cfg(
     any(
         feature = "camt_053_001_08",
@@ -14822,7 +14822,7 @@ impl UUIDv4Identifier {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(rt::Text::from(value)))
+        Ok(Self(rt::BoundedText::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
@@ -14847,13 +14847,13 @@ impl UUIDv4Identifier {
 impl rt::SimpleValue for UUIDv4Identifier {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
         rt::check_string(text, &Self::FACETS)?;
-        Ok(Self(rt::Text::new(text)))
+        Ok(Self(rt::BoundedText::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(rt::Text::default())
+        Self(rt::BoundedText::default())
     }
 }
 /// XSD simple type `UnitOfMeasure1Code`.

@@ -29,7 +29,7 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c("BrnchId")?.map(Box::new),
+            brnch_id: r.opt_c_boxed("BrnchId")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -76,7 +76,7 @@ impl rt::ComplexValue for BusinessApplicationHeader5 {
             cpy_dplct: r.opt_s("CpyDplct")?,
             pssbl_dplct: r.opt_s("PssblDplct")?,
             prty: r.opt_s("Prty")?,
-            sgntr: r.opt_c("Sgntr")?.map(Box::new),
+            sgntr: r.opt_c_boxed("Sgntr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -134,13 +134,13 @@ impl rt::ComplexValue for BusinessApplicationHeaderV02 {
             biz_msg_idr: r.req_s("BizMsgIdr")?,
             msg_def_idr: r.req_s("MsgDefIdr")?,
             biz_svc: r.opt_s("BizSvc")?,
-            mkt_prctc: r.opt_c("MktPrctc")?.map(Box::new),
+            mkt_prctc: r.opt_c_boxed("MktPrctc")?,
             cre_dt: r.req_s("CreDt")?,
             biz_prcg_dt: r.opt_s("BizPrcgDt")?,
             cpy_dplct: r.opt_s("CpyDplct")?,
             pssbl_dplct: r.opt_s("PssblDplct")?,
             prty: r.opt_s("Prty")?,
-            sgntr: r.opt_c("Sgntr")?.map(Box::new),
+            sgntr: r.opt_c_boxed("Sgntr")?,
             rltd: r.many_c("Rltd", 0, 0)?,
         })
     }
@@ -202,7 +202,7 @@ pub struct ClearingSystemMemberIdentification2 {
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            clr_sys_id: r.opt_c("ClrSysId")?.map(Box::new),
+            clr_sys_id: r.opt_c_boxed("ClrSysId")?,
             mmb_id: r.req_s("MmbId")?,
         })
     }
@@ -259,11 +259,11 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             bicfi: r.opt_s("BICFI")?,
-            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?.map(Box::new),
+            clr_sys_mmb_id: r.opt_c_boxed("ClrSysMmbId")?,
             lei: r.opt_s("LEI")?,
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
-            othr: r.opt_c("Othr")?.map(Box::new),
+            pstl_adr: r.opt_c_boxed("PstlAdr")?,
+            othr: r.opt_c_boxed("Othr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -289,7 +289,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -313,7 +313,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -337,7 +337,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -493,10 +493,10 @@ impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
-            id: r.opt_c("Id")?.map(Box::new),
+            pstl_adr: r.opt_c_boxed("PstlAdr")?,
+            id: r.opt_c_boxed("Id")?,
             ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c("CtctDtls")?.map(Box::new),
+            ctct_dtls: r.opt_c_boxed("CtctDtls")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -518,7 +518,7 @@ pub struct PersonIdentification13 {
 impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?.map(Box::new),
+            dt_and_plc_of_birth: r.opt_c_boxed("DtAndPlcOfBirth")?,
             othr: r.many_c("Othr", 0, 0)?,
         })
     }

@@ -127,16 +127,16 @@ impl rt::ComplexValue for AmendmentInformationDetails13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             orgnl_mndt_id: r.opt_s("OrgnlMndtId")?,
-            orgnl_cdtr_schme_id: r.opt_c("OrgnlCdtrSchmeId")?.map(Box::new),
-            orgnl_cdtr_agt: r.opt_c("OrgnlCdtrAgt")?.map(Box::new),
-            orgnl_cdtr_agt_acct: r.opt_c("OrgnlCdtrAgtAcct")?.map(Box::new),
-            orgnl_dbtr: r.opt_c("OrgnlDbtr")?.map(Box::new),
-            orgnl_dbtr_acct: r.opt_c("OrgnlDbtrAcct")?.map(Box::new),
-            orgnl_dbtr_agt: r.opt_c("OrgnlDbtrAgt")?.map(Box::new),
-            orgnl_dbtr_agt_acct: r.opt_c("OrgnlDbtrAgtAcct")?.map(Box::new),
+            orgnl_cdtr_schme_id: r.opt_c_boxed("OrgnlCdtrSchmeId")?,
+            orgnl_cdtr_agt: r.opt_c_boxed("OrgnlCdtrAgt")?,
+            orgnl_cdtr_agt_acct: r.opt_c_boxed("OrgnlCdtrAgtAcct")?,
+            orgnl_dbtr: r.opt_c_boxed("OrgnlDbtr")?,
+            orgnl_dbtr_acct: r.opt_c_boxed("OrgnlDbtrAcct")?,
+            orgnl_dbtr_agt: r.opt_c_boxed("OrgnlDbtrAgt")?,
+            orgnl_dbtr_agt_acct: r.opt_c_boxed("OrgnlDbtrAgtAcct")?,
             orgnl_fnl_colltn_dt: r.opt_s("OrgnlFnlColltnDt")?,
-            orgnl_frqcy: r.opt_c("OrgnlFrqcy")?.map(Box::new),
-            orgnl_rsn: r.opt_c("OrgnlRsn")?.map(Box::new),
+            orgnl_frqcy: r.opt_c_boxed("OrgnlFrqcy")?,
+            orgnl_rsn: r.opt_c_boxed("OrgnlRsn")?,
             orgnl_trckg_days: r.opt_s("OrgnlTrckgDays")?,
         })
     }
@@ -167,7 +167,7 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c("BrnchId")?.map(Box::new),
+            brnch_id: r.opt_c_boxed("BrnchId")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -193,10 +193,10 @@ impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_c("Id")?,
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             ccy: r.opt_s("Ccy")?,
             nm: r.opt_s("Nm")?,
-            prxy: r.opt_c("Prxy")?.map(Box::new),
+            prxy: r.opt_c_boxed("Prxy")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -350,7 +350,7 @@ pub struct ClearingSystemMemberIdentification2 {
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            clr_sys_id: r.opt_c("ClrSysId")?.map(Box::new),
+            clr_sys_id: r.opt_c_boxed("ClrSysId")?,
             mmb_id: r.req_s("MmbId")?,
         })
     }
@@ -370,7 +370,7 @@ pub struct CreditorReferenceInformation2 {
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             ref_: r.opt_s("Ref")?,
         })
     }
@@ -519,11 +519,11 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             bicfi: r.opt_s("BICFI")?,
-            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?.map(Box::new),
+            clr_sys_mmb_id: r.opt_c_boxed("ClrSysMmbId")?,
             lei: r.opt_s("LEI")?,
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
-            othr: r.opt_c("Othr")?.map(Box::new),
+            pstl_adr: r.opt_c_boxed("PstlAdr")?,
+            othr: r.opt_c_boxed("Othr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -559,8 +559,8 @@ impl rt::ComplexValue for Garnishment3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             tp: r.req_c("Tp")?,
-            grnshee: r.opt_c("Grnshee")?.map(Box::new),
-            grnshmt_admstr: r.opt_c("GrnshmtAdmstr")?.map(Box::new),
+            grnshee: r.opt_c_boxed("Grnshee")?,
+            grnshmt_admstr: r.opt_c_boxed("GrnshmtAdmstr")?,
             ref_nb: r.opt_s("RefNb")?,
             dt: r.opt_s("Dt")?,
             rmtd_amt: r.opt_c("RmtdAmt")?,
@@ -593,7 +593,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -617,7 +617,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -641,7 +641,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -665,7 +665,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -692,8 +692,8 @@ impl rt::ComplexValue for GroupHeader91 {
         Ok(Self {
             msg_id: r.req_s("MsgId")?,
             cre_dt_tm: r.req_s("CreDtTm")?,
-            instg_agt: r.opt_c("InstgAgt")?.map(Box::new),
-            instd_agt: r.opt_c("InstdAgt")?.map(Box::new),
+            instg_agt: r.opt_c_boxed("InstgAgt")?,
+            instd_agt: r.opt_c_boxed("InstdAgt")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -761,12 +761,12 @@ impl rt::ComplexValue for MandateRelatedInformation14 {
             mndt_id: r.opt_s("MndtId")?,
             dt_of_sgntr: r.opt_s("DtOfSgntr")?,
             amdmnt_ind: r.opt_s("AmdmntInd")?,
-            amdmnt_inf_dtls: r.opt_c("AmdmntInfDtls")?.map(Box::new),
+            amdmnt_inf_dtls: r.opt_c_boxed("AmdmntInfDtls")?,
             elctrnc_sgntr: r.opt_s("ElctrncSgntr")?,
             frst_colltn_dt: r.opt_s("FrstColltnDt")?,
             fnl_colltn_dt: r.opt_s("FnlColltnDt")?,
-            frqcy: r.opt_c("Frqcy")?.map(Box::new),
-            rsn: r.opt_c("Rsn")?.map(Box::new),
+            frqcy: r.opt_c_boxed("Frqcy")?,
+            rsn: r.opt_c_boxed("Rsn")?,
             trckg_days: r.opt_s("TrckgDays")?,
         })
     }
@@ -931,27 +931,27 @@ impl rt::ComplexValue for OriginalTransactionReference28 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             intr_bk_sttlm_amt: r.opt_c("IntrBkSttlmAmt")?,
-            amt: r.opt_c("Amt")?.map(Box::new),
+            amt: r.opt_c_boxed("Amt")?,
             intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
             reqd_colltn_dt: r.opt_s("ReqdColltnDt")?,
-            reqd_exctn_dt: r.opt_c("ReqdExctnDt")?.map(Box::new),
-            cdtr_schme_id: r.opt_c("CdtrSchmeId")?.map(Box::new),
-            sttlm_inf: r.opt_c("SttlmInf")?.map(Box::new),
-            pmt_tp_inf: r.opt_c("PmtTpInf")?.map(Box::new),
+            reqd_exctn_dt: r.opt_c_boxed("ReqdExctnDt")?,
+            cdtr_schme_id: r.opt_c_boxed("CdtrSchmeId")?,
+            sttlm_inf: r.opt_c_boxed("SttlmInf")?,
+            pmt_tp_inf: r.opt_c_boxed("PmtTpInf")?,
             pmt_mtd: r.opt_s("PmtMtd")?,
-            mndt_rltd_inf: r.opt_c("MndtRltdInf")?.map(Box::new),
-            rmt_inf: r.opt_c("RmtInf")?.map(Box::new),
-            ultmt_dbtr: r.opt_c("UltmtDbtr")?.map(Box::new),
-            dbtr: r.opt_c("Dbtr")?.map(Box::new),
-            dbtr_acct: r.opt_c("DbtrAcct")?.map(Box::new),
-            dbtr_agt: r.opt_c("DbtrAgt")?.map(Box::new),
-            dbtr_agt_acct: r.opt_c("DbtrAgtAcct")?.map(Box::new),
-            cdtr_agt: r.opt_c("CdtrAgt")?.map(Box::new),
-            cdtr_agt_acct: r.opt_c("CdtrAgtAcct")?.map(Box::new),
-            cdtr: r.opt_c("Cdtr")?.map(Box::new),
-            cdtr_acct: r.opt_c("CdtrAcct")?.map(Box::new),
-            ultmt_cdtr: r.opt_c("UltmtCdtr")?.map(Box::new),
-            purp: r.opt_c("Purp")?.map(Box::new),
+            mndt_rltd_inf: r.opt_c_boxed("MndtRltdInf")?,
+            rmt_inf: r.opt_c_boxed("RmtInf")?,
+            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
+            dbtr: r.opt_c_boxed("Dbtr")?,
+            dbtr_acct: r.opt_c_boxed("DbtrAcct")?,
+            dbtr_agt: r.opt_c_boxed("DbtrAgt")?,
+            dbtr_agt_acct: r.opt_c_boxed("DbtrAgtAcct")?,
+            cdtr_agt: r.opt_c_boxed("CdtrAgt")?,
+            cdtr_agt_acct: r.opt_c_boxed("CdtrAgtAcct")?,
+            cdtr: r.opt_c_boxed("Cdtr")?,
+            cdtr_acct: r.opt_c_boxed("CdtrAcct")?,
+            ultmt_cdtr: r.opt_c_boxed("UltmtCdtr")?,
+            purp: r.opt_c_boxed("Purp")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1053,10 +1053,10 @@ impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
-            id: r.opt_c("Id")?.map(Box::new),
+            pstl_adr: r.opt_c_boxed("PstlAdr")?,
+            id: r.opt_c_boxed("Id")?,
             ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c("CtctDtls")?.map(Box::new),
+            ctct_dtls: r.opt_c_boxed("CtctDtls")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1109,7 +1109,7 @@ impl rt::ComplexValue for PaymentTransaction110 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             sts_id: r.opt_s("StsId")?,
-            orgnl_grp_inf: r.opt_c("OrgnlGrpInf")?.map(Box::new),
+            orgnl_grp_inf: r.opt_c_boxed("OrgnlGrpInf")?,
             orgnl_instr_id: r.opt_s("OrgnlInstrId")?,
             orgnl_end_to_end_id: r.opt_s("OrgnlEndToEndId")?,
             orgnl_tx_id: r.opt_s("OrgnlTxId")?,
@@ -1118,12 +1118,12 @@ impl rt::ComplexValue for PaymentTransaction110 {
             sts_rsn_inf: r.many_c("StsRsnInf", 0, 0)?,
             chrgs_inf: r.many_c("ChrgsInf", 0, 0)?,
             accptnc_dt_tm: r.opt_s("AccptncDtTm")?,
-            fctv_intr_bk_sttlm_dt: r.opt_c("FctvIntrBkSttlmDt")?.map(Box::new),
+            fctv_intr_bk_sttlm_dt: r.opt_c_boxed("FctvIntrBkSttlmDt")?,
             acct_svcr_ref: r.opt_s("AcctSvcrRef")?,
             clr_sys_ref: r.opt_s("ClrSysRef")?,
-            instg_agt: r.opt_c("InstgAgt")?.map(Box::new),
-            instd_agt: r.opt_c("InstdAgt")?.map(Box::new),
-            orgnl_tx_ref: r.opt_c("OrgnlTxRef")?.map(Box::new),
+            instg_agt: r.opt_c_boxed("InstgAgt")?,
+            instd_agt: r.opt_c_boxed("InstdAgt")?,
+            orgnl_tx_ref: r.opt_c_boxed("OrgnlTxRef")?,
             splmtry_data: r.many_c("SplmtryData", 0, 0)?,
         })
     }
@@ -1169,9 +1169,9 @@ impl rt::ComplexValue for PaymentTypeInformation27 {
             instr_prty: r.opt_s("InstrPrty")?,
             clr_chanl: r.opt_s("ClrChanl")?,
             svc_lvl: r.many_c("SvcLvl", 0, 0)?,
-            lcl_instrm: r.opt_c("LclInstrm")?.map(Box::new),
+            lcl_instrm: r.opt_c_boxed("LclInstrm")?,
             seq_tp: r.opt_s("SeqTp")?,
-            ctgy_purp: r.opt_c("CtgyPurp")?.map(Box::new),
+            ctgy_purp: r.opt_c_boxed("CtgyPurp")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1194,7 +1194,7 @@ pub struct PersonIdentification13 {
 impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?.map(Box::new),
+            dt_and_plc_of_birth: r.opt_c_boxed("DtAndPlcOfBirth")?,
             othr: r.many_c("Othr", 0, 0)?,
         })
     }
@@ -1333,14 +1333,14 @@ impl rt::ComplexValue for SettlementInstruction7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             sttlm_mtd: r.req_s("SttlmMtd")?,
-            sttlm_acct: r.opt_c("SttlmAcct")?.map(Box::new),
-            clr_sys: r.opt_c("ClrSys")?.map(Box::new),
-            instg_rmbrsmnt_agt: r.opt_c("InstgRmbrsmntAgt")?.map(Box::new),
-            instg_rmbrsmnt_agt_acct: r.opt_c("InstgRmbrsmntAgtAcct")?.map(Box::new),
-            instd_rmbrsmnt_agt: r.opt_c("InstdRmbrsmntAgt")?.map(Box::new),
-            instd_rmbrsmnt_agt_acct: r.opt_c("InstdRmbrsmntAgtAcct")?.map(Box::new),
-            thrd_rmbrsmnt_agt: r.opt_c("ThrdRmbrsmntAgt")?.map(Box::new),
-            thrd_rmbrsmnt_agt_acct: r.opt_c("ThrdRmbrsmntAgtAcct")?.map(Box::new),
+            sttlm_acct: r.opt_c_boxed("SttlmAcct")?,
+            clr_sys: r.opt_c_boxed("ClrSys")?,
+            instg_rmbrsmnt_agt: r.opt_c_boxed("InstgRmbrsmntAgt")?,
+            instg_rmbrsmnt_agt_acct: r.opt_c_boxed("InstgRmbrsmntAgtAcct")?,
+            instd_rmbrsmnt_agt: r.opt_c_boxed("InstdRmbrsmntAgt")?,
+            instd_rmbrsmnt_agt_acct: r.opt_c_boxed("InstdRmbrsmntAgtAcct")?,
+            thrd_rmbrsmnt_agt: r.opt_c_boxed("ThrdRmbrsmntAgt")?,
+            thrd_rmbrsmnt_agt_acct: r.opt_c_boxed("ThrdRmbrsmntAgtAcct")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1396,8 +1396,8 @@ pub struct StatusReasonInformation12 {
 impl rt::ComplexValue for StatusReasonInformation12 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            orgtr: r.opt_c("Orgtr")?.map(Box::new),
-            rsn: r.opt_c("Rsn")?.map(Box::new),
+            orgtr: r.opt_c_boxed("Orgtr")?,
+            rsn: r.opt_c_boxed("Rsn")?,
             addtl_inf: r.many_s("AddtlInf", 0, 0)?,
         })
     }
@@ -1431,12 +1431,12 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?.map(Box::new),
-            cdtr_ref_inf: r.opt_c("CdtrRefInf")?.map(Box::new),
-            invcr: r.opt_c("Invcr")?.map(Box::new),
-            invcee: r.opt_c("Invcee")?.map(Box::new),
-            tax_rmt: r.opt_c("TaxRmt")?.map(Box::new),
-            grnshmt_rmt: r.opt_c("GrnshmtRmt")?.map(Box::new),
+            rfrd_doc_amt: r.opt_c_boxed("RfrdDocAmt")?,
+            cdtr_ref_inf: r.opt_c_boxed("CdtrRefInf")?,
+            invcr: r.opt_c_boxed("Invcr")?,
+            invcee: r.opt_c_boxed("Invcee")?,
+            tax_rmt: r.opt_c_boxed("TaxRmt")?,
+            grnshmt_rmt: r.opt_c_boxed("GrnshmtRmt")?,
             addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
         })
     }

@@ -107,7 +107,7 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c("BrnchId")?.map(Box::new),
+            brnch_id: r.opt_c_boxed("BrnchId")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -133,10 +133,10 @@ impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_c("Id")?,
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             ccy: r.opt_s("Ccy")?,
             nm: r.opt_s("Nm")?,
-            prxy: r.opt_c("Prxy")?.map(Box::new),
+            prxy: r.opt_c_boxed("Prxy")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -290,7 +290,7 @@ pub struct ClearingSystemMemberIdentification2 {
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            clr_sys_id: r.opt_c("ClrSysId")?.map(Box::new),
+            clr_sys_id: r.opt_c_boxed("ClrSysId")?,
             mmb_id: r.req_s("MmbId")?,
         })
     }
@@ -399,50 +399,50 @@ impl rt::ComplexValue for CreditTransferTransaction39 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             pmt_id: r.req_c("PmtId")?,
-            pmt_tp_inf: r.opt_c("PmtTpInf")?.map(Box::new),
+            pmt_tp_inf: r.opt_c_boxed("PmtTpInf")?,
             intr_bk_sttlm_amt: r.req_c("IntrBkSttlmAmt")?,
             intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
             sttlm_prty: r.opt_s("SttlmPrty")?,
-            sttlm_tm_indctn: r.opt_c("SttlmTmIndctn")?.map(Box::new),
-            sttlm_tm_req: r.opt_c("SttlmTmReq")?.map(Box::new),
+            sttlm_tm_indctn: r.opt_c_boxed("SttlmTmIndctn")?,
+            sttlm_tm_req: r.opt_c_boxed("SttlmTmReq")?,
             accptnc_dt_tm: r.opt_s("AccptncDtTm")?,
             poolg_adjstmnt_dt: r.opt_s("PoolgAdjstmntDt")?,
             instd_amt: r.opt_c("InstdAmt")?,
             xchg_rate: r.opt_s("XchgRate")?,
             chrg_br: r.req_s("ChrgBr")?,
             chrgs_inf: r.many_c("ChrgsInf", 0, 0)?,
-            prvs_instg_agt1: r.opt_c("PrvsInstgAgt1")?.map(Box::new),
-            prvs_instg_agt1_acct: r.opt_c("PrvsInstgAgt1Acct")?.map(Box::new),
-            prvs_instg_agt2: r.opt_c("PrvsInstgAgt2")?.map(Box::new),
-            prvs_instg_agt2_acct: r.opt_c("PrvsInstgAgt2Acct")?.map(Box::new),
-            prvs_instg_agt3: r.opt_c("PrvsInstgAgt3")?.map(Box::new),
-            prvs_instg_agt3_acct: r.opt_c("PrvsInstgAgt3Acct")?.map(Box::new),
-            instg_agt: r.opt_c("InstgAgt")?.map(Box::new),
-            instd_agt: r.opt_c("InstdAgt")?.map(Box::new),
-            intrmy_agt1: r.opt_c("IntrmyAgt1")?.map(Box::new),
-            intrmy_agt1_acct: r.opt_c("IntrmyAgt1Acct")?.map(Box::new),
-            intrmy_agt2: r.opt_c("IntrmyAgt2")?.map(Box::new),
-            intrmy_agt2_acct: r.opt_c("IntrmyAgt2Acct")?.map(Box::new),
-            intrmy_agt3: r.opt_c("IntrmyAgt3")?.map(Box::new),
-            intrmy_agt3_acct: r.opt_c("IntrmyAgt3Acct")?.map(Box::new),
-            ultmt_dbtr: r.opt_c("UltmtDbtr")?.map(Box::new),
-            initg_pty: r.opt_c("InitgPty")?.map(Box::new),
+            prvs_instg_agt1: r.opt_c_boxed("PrvsInstgAgt1")?,
+            prvs_instg_agt1_acct: r.opt_c_boxed("PrvsInstgAgt1Acct")?,
+            prvs_instg_agt2: r.opt_c_boxed("PrvsInstgAgt2")?,
+            prvs_instg_agt2_acct: r.opt_c_boxed("PrvsInstgAgt2Acct")?,
+            prvs_instg_agt3: r.opt_c_boxed("PrvsInstgAgt3")?,
+            prvs_instg_agt3_acct: r.opt_c_boxed("PrvsInstgAgt3Acct")?,
+            instg_agt: r.opt_c_boxed("InstgAgt")?,
+            instd_agt: r.opt_c_boxed("InstdAgt")?,
+            intrmy_agt1: r.opt_c_boxed("IntrmyAgt1")?,
+            intrmy_agt1_acct: r.opt_c_boxed("IntrmyAgt1Acct")?,
+            intrmy_agt2: r.opt_c_boxed("IntrmyAgt2")?,
+            intrmy_agt2_acct: r.opt_c_boxed("IntrmyAgt2Acct")?,
+            intrmy_agt3: r.opt_c_boxed("IntrmyAgt3")?,
+            intrmy_agt3_acct: r.opt_c_boxed("IntrmyAgt3Acct")?,
+            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
+            initg_pty: r.opt_c_boxed("InitgPty")?,
             dbtr: r.req_c("Dbtr")?,
-            dbtr_acct: r.opt_c("DbtrAcct")?.map(Box::new),
+            dbtr_acct: r.opt_c_boxed("DbtrAcct")?,
             dbtr_agt: r.req_c("DbtrAgt")?,
-            dbtr_agt_acct: r.opt_c("DbtrAgtAcct")?.map(Box::new),
+            dbtr_agt_acct: r.opt_c_boxed("DbtrAgtAcct")?,
             cdtr_agt: r.req_c("CdtrAgt")?,
-            cdtr_agt_acct: r.opt_c("CdtrAgtAcct")?.map(Box::new),
+            cdtr_agt_acct: r.opt_c_boxed("CdtrAgtAcct")?,
             cdtr: r.req_c("Cdtr")?,
-            cdtr_acct: r.opt_c("CdtrAcct")?.map(Box::new),
-            ultmt_cdtr: r.opt_c("UltmtCdtr")?.map(Box::new),
+            cdtr_acct: r.opt_c_boxed("CdtrAcct")?,
+            ultmt_cdtr: r.opt_c_boxed("UltmtCdtr")?,
             instr_for_cdtr_agt: r.many_c("InstrForCdtrAgt", 0, 0)?,
             instr_for_nxt_agt: r.many_c("InstrForNxtAgt", 0, 0)?,
-            purp: r.opt_c("Purp")?.map(Box::new),
+            purp: r.opt_c_boxed("Purp")?,
             rgltry_rptg: r.many_c("RgltryRptg", 0, 10)?,
-            tax: r.opt_c("Tax")?.map(Box::new),
+            tax: r.opt_c_boxed("Tax")?,
             rltd_rmt_inf: r.many_c("RltdRmtInf", 0, 10)?,
-            rmt_inf: r.opt_c("RmtInf")?.map(Box::new),
+            rmt_inf: r.opt_c_boxed("RmtInf")?,
             splmtry_data: r.many_c("SplmtryData", 0, 0)?,
         })
     }
@@ -506,7 +506,7 @@ pub struct CreditorReferenceInformation2 {
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             ref_: r.opt_s("Ref")?,
         })
     }
@@ -651,11 +651,11 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             bicfi: r.opt_s("BICFI")?,
-            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?.map(Box::new),
+            clr_sys_mmb_id: r.opt_c_boxed("ClrSysMmbId")?,
             lei: r.opt_s("LEI")?,
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
-            othr: r.opt_c("Othr")?.map(Box::new),
+            pstl_adr: r.opt_c_boxed("PstlAdr")?,
+            othr: r.opt_c_boxed("Othr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -691,8 +691,8 @@ impl rt::ComplexValue for Garnishment3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             tp: r.req_c("Tp")?,
-            grnshee: r.opt_c("Grnshee")?.map(Box::new),
-            grnshmt_admstr: r.opt_c("GrnshmtAdmstr")?.map(Box::new),
+            grnshee: r.opt_c_boxed("Grnshee")?,
+            grnshmt_admstr: r.opt_c_boxed("GrnshmtAdmstr")?,
             ref_nb: r.opt_s("RefNb")?,
             dt: r.opt_s("Dt")?,
             rmtd_amt: r.opt_c("RmtdAmt")?,
@@ -725,7 +725,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -749,7 +749,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -773,7 +773,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -797,7 +797,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -844,9 +844,9 @@ impl rt::ComplexValue for GroupHeader93 {
             ttl_intr_bk_sttlm_amt: r.opt_c("TtlIntrBkSttlmAmt")?,
             intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
             sttlm_inf: r.req_c("SttlmInf")?,
-            pmt_tp_inf: r.opt_c("PmtTpInf")?.map(Box::new),
-            instg_agt: r.opt_c("InstgAgt")?.map(Box::new),
-            instd_agt: r.opt_c("InstdAgt")?.map(Box::new),
+            pmt_tp_inf: r.opt_c_boxed("PmtTpInf")?,
+            instg_agt: r.opt_c_boxed("InstgAgt")?,
+            instd_agt: r.opt_c_boxed("InstdAgt")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1047,10 +1047,10 @@ impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
-            id: r.opt_c("Id")?.map(Box::new),
+            pstl_adr: r.opt_c_boxed("PstlAdr")?,
+            id: r.opt_c_boxed("Id")?,
             ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c("CtctDtls")?.map(Box::new),
+            ctct_dtls: r.opt_c_boxed("CtctDtls")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1113,8 +1113,8 @@ impl rt::ComplexValue for PaymentTypeInformation28 {
             instr_prty: r.opt_s("InstrPrty")?,
             clr_chanl: r.opt_s("ClrChanl")?,
             svc_lvl: r.many_c("SvcLvl", 0, 0)?,
-            lcl_instrm: r.opt_c("LclInstrm")?.map(Box::new),
-            ctgy_purp: r.opt_c("CtgyPurp")?.map(Box::new),
+            lcl_instrm: r.opt_c_boxed("LclInstrm")?,
+            ctgy_purp: r.opt_c_boxed("CtgyPurp")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1136,7 +1136,7 @@ pub struct PersonIdentification13 {
 impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?.map(Box::new),
+            dt_and_plc_of_birth: r.opt_c_boxed("DtAndPlcOfBirth")?,
             othr: r.many_c("Othr", 0, 0)?,
         })
     }
@@ -1275,14 +1275,14 @@ impl rt::ComplexValue for SettlementInstruction7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             sttlm_mtd: r.req_s("SttlmMtd")?,
-            sttlm_acct: r.opt_c("SttlmAcct")?.map(Box::new),
-            clr_sys: r.opt_c("ClrSys")?.map(Box::new),
-            instg_rmbrsmnt_agt: r.opt_c("InstgRmbrsmntAgt")?.map(Box::new),
-            instg_rmbrsmnt_agt_acct: r.opt_c("InstgRmbrsmntAgtAcct")?.map(Box::new),
-            instd_rmbrsmnt_agt: r.opt_c("InstdRmbrsmntAgt")?.map(Box::new),
-            instd_rmbrsmnt_agt_acct: r.opt_c("InstdRmbrsmntAgtAcct")?.map(Box::new),
-            thrd_rmbrsmnt_agt: r.opt_c("ThrdRmbrsmntAgt")?.map(Box::new),
-            thrd_rmbrsmnt_agt_acct: r.opt_c("ThrdRmbrsmntAgtAcct")?.map(Box::new),
+            sttlm_acct: r.opt_c_boxed("SttlmAcct")?,
+            clr_sys: r.opt_c_boxed("ClrSys")?,
+            instg_rmbrsmnt_agt: r.opt_c_boxed("InstgRmbrsmntAgt")?,
+            instg_rmbrsmnt_agt_acct: r.opt_c_boxed("InstgRmbrsmntAgtAcct")?,
+            instd_rmbrsmnt_agt: r.opt_c_boxed("InstdRmbrsmntAgt")?,
+            instd_rmbrsmnt_agt_acct: r.opt_c_boxed("InstdRmbrsmntAgtAcct")?,
+            thrd_rmbrsmnt_agt: r.opt_c_boxed("ThrdRmbrsmntAgt")?,
+            thrd_rmbrsmnt_agt_acct: r.opt_c_boxed("ThrdRmbrsmntAgtAcct")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1349,12 +1349,12 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?.map(Box::new),
-            cdtr_ref_inf: r.opt_c("CdtrRefInf")?.map(Box::new),
-            invcr: r.opt_c("Invcr")?.map(Box::new),
-            invcee: r.opt_c("Invcee")?.map(Box::new),
-            tax_rmt: r.opt_c("TaxRmt")?.map(Box::new),
-            grnshmt_rmt: r.opt_c("GrnshmtRmt")?.map(Box::new),
+            rfrd_doc_amt: r.opt_c_boxed("RfrdDocAmt")?,
+            cdtr_ref_inf: r.opt_c_boxed("CdtrRefInf")?,
+            invcr: r.opt_c_boxed("Invcr")?,
+            invcee: r.opt_c_boxed("Invcee")?,
+            tax_rmt: r.opt_c_boxed("TaxRmt")?,
+            grnshmt_rmt: r.opt_c_boxed("GrnshmtRmt")?,
             addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
         })
     }

@@ -144,7 +144,7 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c("BrnchId")?.map(Box::new),
+            brnch_id: r.opt_c_boxed("BrnchId")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -168,7 +168,7 @@ impl rt::ComplexValue for CashAccount16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_c("Id")?,
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             ccy: r.opt_s("Ccy")?,
             nm: r.opt_s("Nm")?,
         })
@@ -267,9 +267,9 @@ impl rt::ComplexValue for Cheque6 {
         Ok(Self {
             chq_tp: r.opt_s("ChqTp")?,
             chq_nb: r.opt_s("ChqNb")?,
-            chq_fr: r.opt_c("ChqFr")?.map(Box::new),
-            dlvry_mtd: r.opt_c("DlvryMtd")?.map(Box::new),
-            dlvr_to: r.opt_c("DlvrTo")?.map(Box::new),
+            chq_fr: r.opt_c_boxed("ChqFr")?,
+            dlvry_mtd: r.opt_c_boxed("DlvryMtd")?,
+            dlvr_to: r.opt_c_boxed("DlvrTo")?,
             instr_prty: r.opt_s("InstrPrty")?,
             chq_mtrty_dt: r.opt_s("ChqMtrtyDt")?,
             frms_cd: r.opt_s("FrmsCd")?,
@@ -359,7 +359,7 @@ pub struct ClearingSystemMemberIdentification2 {
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            clr_sys_id: r.opt_c("ClrSysId")?.map(Box::new),
+            clr_sys_id: r.opt_c_boxed("ClrSysId")?,
             mmb_id: r.req_s("MmbId")?,
         })
     }
@@ -426,30 +426,30 @@ impl rt::ComplexValue for CreditTransferTransactionInformation10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             pmt_id: r.req_c("PmtId")?,
-            pmt_tp_inf: r.opt_c("PmtTpInf")?.map(Box::new),
+            pmt_tp_inf: r.opt_c_boxed("PmtTpInf")?,
             amt: r.req_c("Amt")?,
-            xchg_rate_inf: r.opt_c("XchgRateInf")?.map(Box::new),
+            xchg_rate_inf: r.opt_c_boxed("XchgRateInf")?,
             chrg_br: r.opt_s("ChrgBr")?,
-            chq_instr: r.opt_c("ChqInstr")?.map(Box::new),
-            ultmt_dbtr: r.opt_c("UltmtDbtr")?.map(Box::new),
-            intrmy_agt1: r.opt_c("IntrmyAgt1")?.map(Box::new),
-            intrmy_agt1_acct: r.opt_c("IntrmyAgt1Acct")?.map(Box::new),
-            intrmy_agt2: r.opt_c("IntrmyAgt2")?.map(Box::new),
-            intrmy_agt2_acct: r.opt_c("IntrmyAgt2Acct")?.map(Box::new),
-            intrmy_agt3: r.opt_c("IntrmyAgt3")?.map(Box::new),
-            intrmy_agt3_acct: r.opt_c("IntrmyAgt3Acct")?.map(Box::new),
-            cdtr_agt: r.opt_c("CdtrAgt")?.map(Box::new),
-            cdtr_agt_acct: r.opt_c("CdtrAgtAcct")?.map(Box::new),
-            cdtr: r.opt_c("Cdtr")?.map(Box::new),
-            cdtr_acct: r.opt_c("CdtrAcct")?.map(Box::new),
-            ultmt_cdtr: r.opt_c("UltmtCdtr")?.map(Box::new),
+            chq_instr: r.opt_c_boxed("ChqInstr")?,
+            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
+            intrmy_agt1: r.opt_c_boxed("IntrmyAgt1")?,
+            intrmy_agt1_acct: r.opt_c_boxed("IntrmyAgt1Acct")?,
+            intrmy_agt2: r.opt_c_boxed("IntrmyAgt2")?,
+            intrmy_agt2_acct: r.opt_c_boxed("IntrmyAgt2Acct")?,
+            intrmy_agt3: r.opt_c_boxed("IntrmyAgt3")?,
+            intrmy_agt3_acct: r.opt_c_boxed("IntrmyAgt3Acct")?,
+            cdtr_agt: r.opt_c_boxed("CdtrAgt")?,
+            cdtr_agt_acct: r.opt_c_boxed("CdtrAgtAcct")?,
+            cdtr: r.opt_c_boxed("Cdtr")?,
+            cdtr_acct: r.opt_c_boxed("CdtrAcct")?,
+            ultmt_cdtr: r.opt_c_boxed("UltmtCdtr")?,
             instr_for_cdtr_agt: r.many_c("InstrForCdtrAgt", 0, 0)?,
             instr_for_dbtr_agt: r.opt_s("InstrForDbtrAgt")?,
-            purp: r.opt_c("Purp")?.map(Box::new),
+            purp: r.opt_c_boxed("Purp")?,
             rgltry_rptg: r.many_c("RgltryRptg", 0, 10)?,
-            tax: r.opt_c("Tax")?.map(Box::new),
+            tax: r.opt_c_boxed("Tax")?,
             rltd_rmt_inf: r.many_c("RltdRmtInf", 0, 10)?,
-            rmt_inf: r.opt_c("RmtInf")?.map(Box::new),
+            rmt_inf: r.opt_c_boxed("RmtInf")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -491,7 +491,7 @@ pub struct CreditorReferenceInformation2 {
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             ref_: r.opt_s("Ref")?,
         })
     }
@@ -626,10 +626,10 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             bic: r.opt_s("BIC")?,
-            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?.map(Box::new),
+            clr_sys_mmb_id: r.opt_c_boxed("ClrSysMmbId")?,
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
-            othr: r.opt_c("Othr")?.map(Box::new),
+            pstl_adr: r.opt_c_boxed("PstlAdr")?,
+            othr: r.opt_c_boxed("Othr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -654,7 +654,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -678,7 +678,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -702,7 +702,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -726,7 +726,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -763,7 +763,7 @@ impl rt::ComplexValue for GroupHeader32 {
             nb_of_txs: r.req_s("NbOfTxs")?,
             ctrl_sum: r.opt_s("CtrlSum")?,
             initg_pty: r.req_c("InitgPty")?,
-            fwdg_agt: r.opt_c("FwdgAgt")?.map(Box::new),
+            fwdg_agt: r.opt_c_boxed("FwdgAgt")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -884,10 +884,10 @@ impl rt::ComplexValue for PartyIdentification32 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
-            id: r.opt_c("Id")?.map(Box::new),
+            pstl_adr: r.opt_c_boxed("PstlAdr")?,
+            id: r.opt_c_boxed("Id")?,
             ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c("CtctDtls")?.map(Box::new),
+            ctct_dtls: r.opt_c_boxed("CtctDtls")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -964,17 +964,17 @@ impl rt::ComplexValue for PaymentInstructionInformation3 {
             btch_bookg: r.opt_s("BtchBookg")?,
             nb_of_txs: r.opt_s("NbOfTxs")?,
             ctrl_sum: r.opt_s("CtrlSum")?,
-            pmt_tp_inf: r.opt_c("PmtTpInf")?.map(Box::new),
+            pmt_tp_inf: r.opt_c_boxed("PmtTpInf")?,
             reqd_exctn_dt: r.req_s("ReqdExctnDt")?,
             poolg_adjstmnt_dt: r.opt_s("PoolgAdjstmntDt")?,
             dbtr: r.req_c("Dbtr")?,
             dbtr_acct: r.req_c("DbtrAcct")?,
             dbtr_agt: r.req_c("DbtrAgt")?,
-            dbtr_agt_acct: r.opt_c("DbtrAgtAcct")?.map(Box::new),
-            ultmt_dbtr: r.opt_c("UltmtDbtr")?.map(Box::new),
+            dbtr_agt_acct: r.opt_c_boxed("DbtrAgtAcct")?,
+            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
             chrg_br: r.opt_s("ChrgBr")?,
-            chrgs_acct: r.opt_c("ChrgsAcct")?.map(Box::new),
-            chrgs_acct_agt: r.opt_c("ChrgsAcctAgt")?.map(Box::new),
+            chrgs_acct: r.opt_c_boxed("ChrgsAcct")?,
+            chrgs_acct_agt: r.opt_c_boxed("ChrgsAcctAgt")?,
             cdt_trf_tx_inf: r.many_c("CdtTrfTxInf", 1, 0)?,
         })
     }
@@ -1014,9 +1014,9 @@ impl rt::ComplexValue for PaymentTypeInformation19 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             instr_prty: r.opt_s("InstrPrty")?,
-            svc_lvl: r.opt_c("SvcLvl")?.map(Box::new),
-            lcl_instrm: r.opt_c("LclInstrm")?.map(Box::new),
-            ctgy_purp: r.opt_c("CtgyPurp")?.map(Box::new),
+            svc_lvl: r.opt_c_boxed("SvcLvl")?,
+            lcl_instrm: r.opt_c_boxed("LclInstrm")?,
+            ctgy_purp: r.opt_c_boxed("CtgyPurp")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1037,7 +1037,7 @@ pub struct PersonIdentification5 {
 impl rt::ComplexValue for PersonIdentification5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?.map(Box::new),
+            dt_and_plc_of_birth: r.opt_c_boxed("DtAndPlcOfBirth")?,
             othr: r.many_c("Othr", 0, 0)?,
         })
     }
@@ -1128,10 +1128,10 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?.map(Box::new),
-            cdtr_ref_inf: r.opt_c("CdtrRefInf")?.map(Box::new),
-            invcr: r.opt_c("Invcr")?.map(Box::new),
-            invcee: r.opt_c("Invcee")?.map(Box::new),
+            rfrd_doc_amt: r.opt_c_boxed("RfrdDocAmt")?,
+            cdtr_ref_inf: r.opt_c_boxed("CdtrRefInf")?,
+            invcr: r.opt_c_boxed("Invcr")?,
+            invcee: r.opt_c_boxed("Invcee")?,
             addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
         })
     }

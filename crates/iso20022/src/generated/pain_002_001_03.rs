@@ -113,13 +113,13 @@ impl rt::ComplexValue for AmendmentInformationDetails6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             orgnl_mndt_id: r.opt_s("OrgnlMndtId")?,
-            orgnl_cdtr_schme_id: r.opt_c("OrgnlCdtrSchmeId")?.map(Box::new),
-            orgnl_cdtr_agt: r.opt_c("OrgnlCdtrAgt")?.map(Box::new),
-            orgnl_cdtr_agt_acct: r.opt_c("OrgnlCdtrAgtAcct")?.map(Box::new),
-            orgnl_dbtr: r.opt_c("OrgnlDbtr")?.map(Box::new),
-            orgnl_dbtr_acct: r.opt_c("OrgnlDbtrAcct")?.map(Box::new),
-            orgnl_dbtr_agt: r.opt_c("OrgnlDbtrAgt")?.map(Box::new),
-            orgnl_dbtr_agt_acct: r.opt_c("OrgnlDbtrAgtAcct")?.map(Box::new),
+            orgnl_cdtr_schme_id: r.opt_c_boxed("OrgnlCdtrSchmeId")?,
+            orgnl_cdtr_agt: r.opt_c_boxed("OrgnlCdtrAgt")?,
+            orgnl_cdtr_agt_acct: r.opt_c_boxed("OrgnlCdtrAgtAcct")?,
+            orgnl_dbtr: r.opt_c_boxed("OrgnlDbtr")?,
+            orgnl_dbtr_acct: r.opt_c_boxed("OrgnlDbtrAcct")?,
+            orgnl_dbtr_agt: r.opt_c_boxed("OrgnlDbtrAgt")?,
+            orgnl_dbtr_agt_acct: r.opt_c_boxed("OrgnlDbtrAgtAcct")?,
             orgnl_fnl_colltn_dt: r.opt_s("OrgnlFnlColltnDt")?,
             orgnl_frqcy: r.opt_s("OrgnlFrqcy")?,
         })
@@ -149,7 +149,7 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c("BrnchId")?.map(Box::new),
+            brnch_id: r.opt_c_boxed("BrnchId")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -173,7 +173,7 @@ impl rt::ComplexValue for CashAccount16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_c("Id")?,
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             ccy: r.opt_s("Ccy")?,
             nm: r.opt_s("Nm")?,
         })
@@ -328,7 +328,7 @@ pub struct ClearingSystemMemberIdentification2 {
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            clr_sys_id: r.opt_c("ClrSysId")?.map(Box::new),
+            clr_sys_id: r.opt_c_boxed("ClrSysId")?,
             mmb_id: r.req_s("MmbId")?,
         })
     }
@@ -348,7 +348,7 @@ pub struct CreditorReferenceInformation2 {
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            tp: r.opt_c("Tp")?.map(Box::new),
+            tp: r.opt_c_boxed("Tp")?,
             ref_: r.opt_s("Ref")?,
         })
     }
@@ -463,10 +463,10 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             bic: r.opt_s("BIC")?,
-            clr_sys_mmb_id: r.opt_c("ClrSysMmbId")?.map(Box::new),
+            clr_sys_mmb_id: r.opt_c_boxed("ClrSysMmbId")?,
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
-            othr: r.opt_c("Othr")?.map(Box::new),
+            pstl_adr: r.opt_c_boxed("PstlAdr")?,
+            othr: r.opt_c_boxed("Othr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -551,7 +551,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -575,7 +575,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -599,7 +599,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -623,7 +623,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            schme_nm: r.opt_c("SchmeNm")?.map(Box::new),
+            schme_nm: r.opt_c_boxed("SchmeNm")?,
             issr: r.opt_s("Issr")?,
         })
     }
@@ -654,10 +654,10 @@ impl rt::ComplexValue for GroupHeader36 {
         Ok(Self {
             msg_id: r.req_s("MsgId")?,
             cre_dt_tm: r.req_s("CreDtTm")?,
-            initg_pty: r.opt_c("InitgPty")?.map(Box::new),
-            fwdg_agt: r.opt_c("FwdgAgt")?.map(Box::new),
-            dbtr_agt: r.opt_c("DbtrAgt")?.map(Box::new),
-            cdtr_agt: r.opt_c("CdtrAgt")?.map(Box::new),
+            initg_pty: r.opt_c_boxed("InitgPty")?,
+            fwdg_agt: r.opt_c_boxed("FwdgAgt")?,
+            dbtr_agt: r.opt_c_boxed("DbtrAgt")?,
+            cdtr_agt: r.opt_c_boxed("CdtrAgt")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -709,7 +709,7 @@ impl rt::ComplexValue for MandateRelatedInformation6 {
             mndt_id: r.opt_s("MndtId")?,
             dt_of_sgntr: r.opt_s("DtOfSgntr")?,
             amdmnt_ind: r.opt_s("AmdmntInd")?,
-            amdmnt_inf_dtls: r.opt_c("AmdmntInfDtls")?.map(Box::new),
+            amdmnt_inf_dtls: r.opt_c_boxed("AmdmntInfDtls")?,
             elctrnc_sgntr: r.opt_s("ElctrncSgntr")?,
             frst_colltn_dt: r.opt_s("FrstColltnDt")?,
             fnl_colltn_dt: r.opt_s("FnlColltnDt")?,
@@ -919,26 +919,26 @@ impl rt::ComplexValue for OriginalTransactionReference13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             intr_bk_sttlm_amt: r.opt_c("IntrBkSttlmAmt")?,
-            amt: r.opt_c("Amt")?.map(Box::new),
+            amt: r.opt_c_boxed("Amt")?,
             intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
             reqd_colltn_dt: r.opt_s("ReqdColltnDt")?,
             reqd_exctn_dt: r.opt_s("ReqdExctnDt")?,
-            cdtr_schme_id: r.opt_c("CdtrSchmeId")?.map(Box::new),
-            sttlm_inf: r.opt_c("SttlmInf")?.map(Box::new),
-            pmt_tp_inf: r.opt_c("PmtTpInf")?.map(Box::new),
+            cdtr_schme_id: r.opt_c_boxed("CdtrSchmeId")?,
+            sttlm_inf: r.opt_c_boxed("SttlmInf")?,
+            pmt_tp_inf: r.opt_c_boxed("PmtTpInf")?,
             pmt_mtd: r.opt_s("PmtMtd")?,
-            mndt_rltd_inf: r.opt_c("MndtRltdInf")?.map(Box::new),
-            rmt_inf: r.opt_c("RmtInf")?.map(Box::new),
-            ultmt_dbtr: r.opt_c("UltmtDbtr")?.map(Box::new),
-            dbtr: r.opt_c("Dbtr")?.map(Box::new),
-            dbtr_acct: r.opt_c("DbtrAcct")?.map(Box::new),
-            dbtr_agt: r.opt_c("DbtrAgt")?.map(Box::new),
-            dbtr_agt_acct: r.opt_c("DbtrAgtAcct")?.map(Box::new),
-            cdtr_agt: r.opt_c("CdtrAgt")?.map(Box::new),
-            cdtr_agt_acct: r.opt_c("CdtrAgtAcct")?.map(Box::new),
-            cdtr: r.opt_c("Cdtr")?.map(Box::new),
-            cdtr_acct: r.opt_c("CdtrAcct")?.map(Box::new),
-            ultmt_cdtr: r.opt_c("UltmtCdtr")?.map(Box::new),
+            mndt_rltd_inf: r.opt_c_boxed("MndtRltdInf")?,
+            rmt_inf: r.opt_c_boxed("RmtInf")?,
+            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
+            dbtr: r.opt_c_boxed("Dbtr")?,
+            dbtr_acct: r.opt_c_boxed("DbtrAcct")?,
+            dbtr_agt: r.opt_c_boxed("DbtrAgt")?,
+            dbtr_agt_acct: r.opt_c_boxed("DbtrAgtAcct")?,
+            cdtr_agt: r.opt_c_boxed("CdtrAgt")?,
+            cdtr_agt_acct: r.opt_c_boxed("CdtrAgtAcct")?,
+            cdtr: r.opt_c_boxed("Cdtr")?,
+            cdtr_acct: r.opt_c_boxed("CdtrAcct")?,
+            ultmt_cdtr: r.opt_c_boxed("UltmtCdtr")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1025,10 +1025,10 @@ impl rt::ComplexValue for PartyIdentification32 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c("PstlAdr")?.map(Box::new),
-            id: r.opt_c("Id")?.map(Box::new),
+            pstl_adr: r.opt_c_boxed("PstlAdr")?,
+            id: r.opt_c_boxed("Id")?,
             ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c("CtctDtls")?.map(Box::new),
+            ctct_dtls: r.opt_c_boxed("CtctDtls")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1075,7 +1075,7 @@ impl rt::ComplexValue for PaymentTransactionInformation25 {
             accptnc_dt_tm: r.opt_s("AccptncDtTm")?,
             acct_svcr_ref: r.opt_s("AcctSvcrRef")?,
             clr_sys_ref: r.opt_s("ClrSysRef")?,
-            orgnl_tx_ref: r.opt_c("OrgnlTxRef")?.map(Box::new),
+            orgnl_tx_ref: r.opt_c_boxed("OrgnlTxRef")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1112,10 +1112,10 @@ impl rt::ComplexValue for PaymentTypeInformation22 {
         Ok(Self {
             instr_prty: r.opt_s("InstrPrty")?,
             clr_chanl: r.opt_s("ClrChanl")?,
-            svc_lvl: r.opt_c("SvcLvl")?.map(Box::new),
-            lcl_instrm: r.opt_c("LclInstrm")?.map(Box::new),
+            svc_lvl: r.opt_c_boxed("SvcLvl")?,
+            lcl_instrm: r.opt_c_boxed("LclInstrm")?,
             seq_tp: r.opt_s("SeqTp")?,
-            ctgy_purp: r.opt_c("CtgyPurp")?.map(Box::new),
+            ctgy_purp: r.opt_c_boxed("CtgyPurp")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1138,7 +1138,7 @@ pub struct PersonIdentification5 {
 impl rt::ComplexValue for PersonIdentification5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            dt_and_plc_of_birth: r.opt_c("DtAndPlcOfBirth")?.map(Box::new),
+            dt_and_plc_of_birth: r.opt_c_boxed("DtAndPlcOfBirth")?,
             othr: r.many_c("Othr", 0, 0)?,
         })
     }
@@ -1265,14 +1265,14 @@ impl rt::ComplexValue for SettlementInformation13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             sttlm_mtd: r.req_s("SttlmMtd")?,
-            sttlm_acct: r.opt_c("SttlmAcct")?.map(Box::new),
-            clr_sys: r.opt_c("ClrSys")?.map(Box::new),
-            instg_rmbrsmnt_agt: r.opt_c("InstgRmbrsmntAgt")?.map(Box::new),
-            instg_rmbrsmnt_agt_acct: r.opt_c("InstgRmbrsmntAgtAcct")?.map(Box::new),
-            instd_rmbrsmnt_agt: r.opt_c("InstdRmbrsmntAgt")?.map(Box::new),
-            instd_rmbrsmnt_agt_acct: r.opt_c("InstdRmbrsmntAgtAcct")?.map(Box::new),
-            thrd_rmbrsmnt_agt: r.opt_c("ThrdRmbrsmntAgt")?.map(Box::new),
-            thrd_rmbrsmnt_agt_acct: r.opt_c("ThrdRmbrsmntAgtAcct")?.map(Box::new),
+            sttlm_acct: r.opt_c_boxed("SttlmAcct")?,
+            clr_sys: r.opt_c_boxed("ClrSys")?,
+            instg_rmbrsmnt_agt: r.opt_c_boxed("InstgRmbrsmntAgt")?,
+            instg_rmbrsmnt_agt_acct: r.opt_c_boxed("InstgRmbrsmntAgtAcct")?,
+            instd_rmbrsmnt_agt: r.opt_c_boxed("InstdRmbrsmntAgt")?,
+            instd_rmbrsmnt_agt_acct: r.opt_c_boxed("InstdRmbrsmntAgtAcct")?,
+            thrd_rmbrsmnt_agt: r.opt_c_boxed("ThrdRmbrsmntAgt")?,
+            thrd_rmbrsmnt_agt_acct: r.opt_c_boxed("ThrdRmbrsmntAgtAcct")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1342,8 +1342,8 @@ pub struct StatusReasonInformation8 {
 impl rt::ComplexValue for StatusReasonInformation8 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            orgtr: r.opt_c("Orgtr")?.map(Box::new),
-            rsn: r.opt_c("Rsn")?.map(Box::new),
+            orgtr: r.opt_c_boxed("Orgtr")?,
+            rsn: r.opt_c_boxed("Rsn")?,
             addtl_inf: r.many_s("AddtlInf", 0, 0)?,
         })
     }
@@ -1373,10 +1373,10 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c("RfrdDocAmt")?.map(Box::new),
-            cdtr_ref_inf: r.opt_c("CdtrRefInf")?.map(Box::new),
-            invcr: r.opt_c("Invcr")?.map(Box::new),
-            invcee: r.opt_c("Invcee")?.map(Box::new),
+            rfrd_doc_amt: r.opt_c_boxed("RfrdDocAmt")?,
+            cdtr_ref_inf: r.opt_c_boxed("CdtrRefInf")?,
+            invcr: r.opt_c_boxed("Invcr")?,
+            invcee: r.opt_c_boxed("Invcee")?,
             addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
         })
     }

@@ -22,11 +22,11 @@ pub struct Account {
 impl rt::ComplexValue for Account {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            id: r.opt_c("Id")?.map(Box::new),
-            account_type: r.opt_c("AccountType")?.map(Box::new),
+            id: r.opt_c_boxed("Id")?,
+            account_type: r.opt_c_boxed("AccountType")?,
             currency: r.opt_s("Currency")?,
             name: r.opt_s("Name")?,
-            proxy: r.opt_c("Proxy")?.map(Box::new),
+            proxy: r.opt_c_boxed("Proxy")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -79,7 +79,7 @@ impl rt::ComplexValue for AccountIdOther {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            scheme: r.opt_c("Scheme")?.map(Box::new),
+            scheme: r.opt_c_boxed("Scheme")?,
             issuer: r.opt_s("Issuer")?,
         })
     }
@@ -129,10 +129,10 @@ impl rt::ComplexValue for AccountReport {
             from: r.opt_s("From")?,
             to: r.opt_s("To")?,
             account: r.req_c("Account")?,
-            account_owner: r.opt_c("AccountOwner")?.map(Box::new),
-            account_servicer: r.opt_c("AccountServicer")?.map(Box::new),
+            account_owner: r.opt_c_boxed("AccountOwner")?,
+            account_servicer: r.opt_c_boxed("AccountServicer")?,
             balances: r.many_c("Balances", 0, 0)?,
-            summary: r.opt_c("Summary")?.map(Box::new),
+            summary: r.opt_c_boxed("Summary")?,
             entries: r.many_c("Entries", 0, 0)?,
             additional_info: r.opt_s("AdditionalInfo")?,
         })
@@ -195,11 +195,11 @@ impl rt::ComplexValue for Agent {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             bic: r.opt_s("Bic")?,
-            clearing_member: r.opt_c("ClearingMember")?.map(Box::new),
+            clearing_member: r.opt_c_boxed("ClearingMember")?,
             lei: r.opt_s("Lei")?,
             name: r.opt_s("Name")?,
-            postal_address: r.opt_c("PostalAddress")?.map(Box::new),
-            other_id: r.opt_c("OtherId")?.map(Box::new),
+            postal_address: r.opt_c_boxed("PostalAddress")?,
+            other_id: r.opt_c_boxed("OtherId")?,
             branch_id: r.opt_s("BranchId")?,
         })
     }
@@ -286,7 +286,7 @@ impl rt::ComplexValue for Balance {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             kind: r.req_c("Kind")?,
-            sub_kind: r.opt_c("SubKind")?.map(Box::new),
+            sub_kind: r.opt_c_boxed("SubKind")?,
             amount: r.req_c("Amount")?,
             credit_debit: r.req_s("CreditDebit")?,
             date: r.req_c("Date")?,
@@ -491,7 +491,7 @@ pub struct ClearingMemberId {
 impl rt::ComplexValue for ClearingMemberId {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            system: r.opt_c("System")?.map(Box::new),
+            system: r.opt_c_boxed("System")?,
             member_id: r.req_s("MemberId")?,
         })
     }
@@ -690,33 +690,33 @@ impl rt::ComplexValue for CreditTransfer {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             ids: r.req_c("Ids")?,
-            instructed_amount: r.opt_c("InstructedAmount")?.map(Box::new),
-            settlement_amount: r.opt_c("SettlementAmount")?.map(Box::new),
-            exchange: r.opt_c("Exchange")?.map(Box::new),
-            payment_type: r.opt_c("PaymentType")?.map(Box::new),
-            requested_execution: r.opt_c("RequestedExecution")?.map(Box::new),
+            instructed_amount: r.opt_c_boxed("InstructedAmount")?,
+            settlement_amount: r.opt_c_boxed("SettlementAmount")?,
+            exchange: r.opt_c_boxed("Exchange")?,
+            payment_type: r.opt_c_boxed("PaymentType")?,
+            requested_execution: r.opt_c_boxed("RequestedExecution")?,
             settlement_date: r.opt_s("SettlementDate")?,
             acceptance_time: r.opt_s("AcceptanceTime")?,
             charge_bearer: r.opt_s("ChargeBearer")?,
             charges: r.many_c("Charges", 0, 0)?,
             debtor: r.req_c("Debtor")?,
-            debtor_account: r.opt_c("DebtorAccount")?.map(Box::new),
-            debtor_agent: r.opt_c("DebtorAgent")?.map(Box::new),
-            ultimate_debtor: r.opt_c("UltimateDebtor")?.map(Box::new),
-            initiating_party: r.opt_c("InitiatingParty")?.map(Box::new),
+            debtor_account: r.opt_c_boxed("DebtorAccount")?,
+            debtor_agent: r.opt_c_boxed("DebtorAgent")?,
+            ultimate_debtor: r.opt_c_boxed("UltimateDebtor")?,
+            initiating_party: r.opt_c_boxed("InitiatingParty")?,
             creditor: r.req_c("Creditor")?,
-            creditor_account: r.opt_c("CreditorAccount")?.map(Box::new),
-            creditor_agent: r.opt_c("CreditorAgent")?.map(Box::new),
-            ultimate_creditor: r.opt_c("UltimateCreditor")?.map(Box::new),
+            creditor_account: r.opt_c_boxed("CreditorAccount")?,
+            creditor_agent: r.opt_c_boxed("CreditorAgent")?,
+            ultimate_creditor: r.opt_c_boxed("UltimateCreditor")?,
             intermediary_agents: r.many_c("IntermediaryAgents", 0, 0)?,
-            instructing_agent: r.opt_c("InstructingAgent")?.map(Box::new),
-            instructed_agent: r.opt_c("InstructedAgent")?.map(Box::new),
+            instructing_agent: r.opt_c_boxed("InstructingAgent")?,
+            instructed_agent: r.opt_c_boxed("InstructedAgent")?,
             instructions_for_creditor_agent: r
                 .many_c("InstructionsForCreditorAgent", 0, 0)?,
-            purpose: r.opt_c("Purpose")?.map(Box::new),
-            remittance: r.opt_c("Remittance")?.map(Box::new),
+            purpose: r.opt_c_boxed("Purpose")?,
+            remittance: r.opt_c_boxed("Remittance")?,
             regulatory_reporting: r.many_c("RegulatoryReporting", 0, 0)?,
-            extensions: r.opt_c("Extensions")?.map(Box::new),
+            extensions: r.opt_c_boxed("Extensions")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -762,7 +762,7 @@ pub struct CreditorReferenceInfo {
 impl rt::ComplexValue for CreditorReferenceInfo {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            kind: r.opt_c("Kind")?.map(Box::new),
+            kind: r.opt_c_boxed("Kind")?,
             issuer: r.opt_s("Issuer")?,
             reference: r.opt_s("Reference")?,
         })
@@ -936,11 +936,11 @@ impl rt::ComplexValue for Entry {
             credit_debit: r.req_s("CreditDebit")?,
             reversal: r.opt_s("Reversal")?,
             status: r.req_c("Status")?,
-            booking_date: r.opt_c("BookingDate")?.map(Box::new),
-            value_date: r.opt_c("ValueDate")?.map(Box::new),
+            booking_date: r.opt_c_boxed("BookingDate")?,
+            value_date: r.opt_c_boxed("ValueDate")?,
             account_servicer_reference: r.opt_s("AccountServicerReference")?,
             bank_transaction_code: r.req_c("BankTransactionCode")?,
-            batch: r.opt_c("Batch")?.map(Box::new),
+            batch: r.opt_c_boxed("Batch")?,
             transactions: r.many_c("Transactions", 0, 0)?,
             additional_info: r.opt_s("AdditionalInfo")?,
         })
@@ -980,7 +980,7 @@ impl rt::ComplexValue for EntryBatch {
             message_id: r.opt_s("MessageId")?,
             payment_info_id: r.opt_s("PaymentInfoId")?,
             number_of_transactions: r.opt_s("NumberOfTransactions")?,
-            total_amount: r.opt_c("TotalAmount")?.map(Box::new),
+            total_amount: r.opt_c_boxed("TotalAmount")?,
             credit_debit: r.opt_s("CreditDebit")?,
         })
     }
@@ -1019,15 +1019,15 @@ pub struct EntryTransaction {
 impl rt::ComplexValue for EntryTransaction {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            refs: r.opt_c("Refs")?.map(Box::new),
-            amount: r.opt_c("Amount")?.map(Box::new),
+            refs: r.opt_c_boxed("Refs")?,
+            amount: r.opt_c_boxed("Amount")?,
             credit_debit: r.opt_s("CreditDebit")?,
-            instructed_amount: r.opt_c("InstructedAmount")?.map(Box::new),
-            bank_transaction_code: r.opt_c("BankTransactionCode")?.map(Box::new),
-            parties: r.opt_c("Parties")?.map(Box::new),
-            purpose: r.opt_c("Purpose")?.map(Box::new),
-            remittance: r.opt_c("Remittance")?.map(Box::new),
-            return_reason: r.opt_c("ReturnReason")?.map(Box::new),
+            instructed_amount: r.opt_c_boxed("InstructedAmount")?,
+            bank_transaction_code: r.opt_c_boxed("BankTransactionCode")?,
+            parties: r.opt_c_boxed("Parties")?,
+            purpose: r.opt_c_boxed("Purpose")?,
+            remittance: r.opt_c_boxed("Remittance")?,
+            return_reason: r.opt_c_boxed("ReturnReason")?,
             additional_info: r.opt_s("AdditionalInfo")?,
         })
     }
@@ -1109,7 +1109,7 @@ impl rt::ComplexValue for ExtensionsEntry {
 }
 /// XSD simple type `ExternalCode`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternalCode(rt::Text);
+pub struct ExternalCode(rt::BoundedText<35>);
 impl ExternalCode {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: None,
@@ -1120,7 +1120,7 @@ impl ExternalCode {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(rt::Text::from(value)))
+        Ok(Self(rt::BoundedText::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
@@ -1134,13 +1134,13 @@ impl ExternalCode {
 impl rt::SimpleValue for ExternalCode {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
         rt::check_string(text, &Self::FACETS)?;
-        Ok(Self(rt::Text::new(text)))
+        Ok(Self(rt::BoundedText::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(rt::Text::default())
+        Self(rt::BoundedText::default())
     }
 }
 /// XSD complex type `GenericId`.
@@ -1157,7 +1157,7 @@ impl rt::ComplexValue for GenericId {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            scheme: r.opt_c("Scheme")?.map(Box::new),
+            scheme: r.opt_c_boxed("Scheme")?,
             issuer: r.opt_s("Issuer")?,
         })
     }
@@ -1194,13 +1194,13 @@ impl rt::ComplexValue for GroupHeader {
         Ok(Self {
             message_id: r.req_s("MessageId")?,
             created: r.req_s("Created")?,
-            initiating_party: r.opt_c("InitiatingParty")?.map(Box::new),
-            forwarding_agent: r.opt_c("ForwardingAgent")?.map(Box::new),
-            instructing_agent: r.opt_c("InstructingAgent")?.map(Box::new),
-            instructed_agent: r.opt_c("InstructedAgent")?.map(Box::new),
-            recipient: r.opt_c("Recipient")?.map(Box::new),
+            initiating_party: r.opt_c_boxed("InitiatingParty")?,
+            forwarding_agent: r.opt_c_boxed("ForwardingAgent")?,
+            instructing_agent: r.opt_c_boxed("InstructingAgent")?,
+            instructed_agent: r.opt_c_boxed("InstructedAgent")?,
+            recipient: r.opt_c_boxed("Recipient")?,
             additional_info: r.opt_s("AdditionalInfo")?,
-            business_header: r.opt_c("BusinessHeader")?.map(Box::new),
+            business_header: r.opt_c_boxed("BusinessHeader")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1217,7 +1217,7 @@ impl rt::ComplexValue for GroupHeader {
 }
 /// XSD simple type `Iban`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Iban(rt::Text);
+pub struct Iban(rt::BoundedText<34>);
 impl Iban {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: None,
@@ -1228,7 +1228,7 @@ impl Iban {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(rt::Text::from(value)))
+        Ok(Self(rt::BoundedText::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
@@ -1242,13 +1242,13 @@ impl Iban {
 impl rt::SimpleValue for Iban {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
         rt::check_string(text, &Self::FACETS)?;
-        Ok(Self(rt::Text::new(text)))
+        Ok(Self(rt::BoundedText::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(rt::Text::default())
+        Self(rt::BoundedText::default())
     }
 }
 /// XSD simple type `Lei`. Facets are checked on construction.
@@ -1368,10 +1368,10 @@ impl rt::ComplexValue for Party {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             name: r.opt_s("Name")?,
-            postal_address: r.opt_c("PostalAddress")?.map(Box::new),
-            id: r.opt_c("Id")?.map(Box::new),
+            postal_address: r.opt_c_boxed("PostalAddress")?,
+            id: r.opt_c_boxed("Id")?,
             country_of_residence: r.opt_s("CountryOfResidence")?,
-            contact: r.opt_c("Contact")?.map(Box::new),
+            contact: r.opt_c_boxed("Contact")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1445,7 +1445,7 @@ pub struct PartyIdPrivate {
 impl rt::ComplexValue for PartyIdPrivate {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            birth: r.opt_c("Birth")?.map(Box::new),
+            birth: r.opt_c_boxed("Birth")?,
             others: r.many_c("Others", 0, 0)?,
         })
     }
@@ -1690,8 +1690,8 @@ impl rt::ComplexValue for PaymentType {
             instruction_priority: r.opt_s("InstructionPriority")?,
             clearing_channel: r.opt_s("ClearingChannel")?,
             service_levels: r.many_c("ServiceLevels", 0, 0)?,
-            local_instrument: r.opt_c("LocalInstrument")?.map(Box::new),
-            category_purpose: r.opt_c("CategoryPurpose")?.map(Box::new),
+            local_instrument: r.opt_c_boxed("LocalInstrument")?,
+            category_purpose: r.opt_c_boxed("CategoryPurpose")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1741,7 +1741,7 @@ pub struct PostalAddress {
 impl rt::ComplexValue for PostalAddress {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            address_type: r.opt_c("AddressType")?.map(Box::new),
+            address_type: r.opt_c_boxed("AddressType")?,
             department: r.opt_s("Department")?,
             sub_department: r.opt_s("SubDepartment")?,
             street_name: r.opt_s("StreetName")?,
@@ -1825,7 +1825,7 @@ pub struct Proxy {
 impl rt::ComplexValue for Proxy {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            kind: r.opt_c("Kind")?.map(Box::new),
+            kind: r.opt_c_boxed("Kind")?,
             id: r.req_s("Id")?,
         })
     }
@@ -1847,7 +1847,7 @@ pub struct ReferredDocument {
 impl rt::ComplexValue for ReferredDocument {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            kind: r.opt_c("Kind")?.map(Box::new),
+            kind: r.opt_c_boxed("Kind")?,
             number: r.opt_s("Number")?,
             date: r.opt_s("Date")?,
         })
@@ -1878,7 +1878,7 @@ impl rt::ComplexValue for RegulatoryDetail {
             kind: r.opt_s("Kind")?,
             country: r.opt_s("Country")?,
             code: r.opt_s("Code")?,
-            amount: r.opt_c("Amount")?.map(Box::new),
+            amount: r.opt_c_boxed("Amount")?,
             information: r.many_s("Information", 0, 0)?,
         })
     }
@@ -1941,14 +1941,14 @@ pub struct RelatedParties {
 impl rt::ComplexValue for RelatedParties {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            debtor: r.opt_c("Debtor")?.map(Box::new),
-            debtor_account: r.opt_c("DebtorAccount")?.map(Box::new),
-            ultimate_debtor: r.opt_c("UltimateDebtor")?.map(Box::new),
-            creditor: r.opt_c("Creditor")?.map(Box::new),
-            creditor_account: r.opt_c("CreditorAccount")?.map(Box::new),
-            ultimate_creditor: r.opt_c("UltimateCreditor")?.map(Box::new),
-            debtor_agent: r.opt_c("DebtorAgent")?.map(Box::new),
-            creditor_agent: r.opt_c("CreditorAgent")?.map(Box::new),
+            debtor: r.opt_c_boxed("Debtor")?,
+            debtor_account: r.opt_c_boxed("DebtorAccount")?,
+            ultimate_debtor: r.opt_c_boxed("UltimateDebtor")?,
+            creditor: r.opt_c_boxed("Creditor")?,
+            creditor_account: r.opt_c_boxed("CreditorAccount")?,
+            ultimate_creditor: r.opt_c_boxed("UltimateCreditor")?,
+            debtor_agent: r.opt_c_boxed("DebtorAgent")?,
+            creditor_agent: r.opt_c_boxed("CreditorAgent")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1995,8 +1995,8 @@ pub struct ReturnReasonInfo {
 impl rt::ComplexValue for ReturnReasonInfo {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            originator: r.opt_c("Originator")?.map(Box::new),
-            reason: r.opt_c("Reason")?.map(Box::new),
+            originator: r.opt_c_boxed("Originator")?,
+            reason: r.opt_c_boxed("Reason")?,
             additional_info: r.many_s("AdditionalInfo", 0, 0)?,
         })
     }
@@ -2045,8 +2045,8 @@ pub struct StatusReasonInfo {
 impl rt::ComplexValue for StatusReasonInfo {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            originator: r.opt_c("Originator")?.map(Box::new),
-            reason: r.opt_c("Reason")?.map(Box::new),
+            originator: r.opt_c_boxed("Originator")?,
+            reason: r.opt_c_boxed("Reason")?,
             mapped_reason: r.opt_s("MappedReason")?,
             additional_info: r.many_s("AdditionalInfo", 0, 0)?,
         })
@@ -2108,11 +2108,11 @@ impl rt::ComplexValue for StructuredRemittance {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             referred_documents: r.many_c("ReferredDocuments", 0, 0)?,
-            due_amount: r.opt_c("DueAmount")?.map(Box::new),
-            remitted_amount: r.opt_c("RemittedAmount")?.map(Box::new),
-            creditor_reference: r.opt_c("CreditorReference")?.map(Box::new),
-            invoicer: r.opt_c("Invoicer")?.map(Box::new),
-            invoicee: r.opt_c("Invoicee")?.map(Box::new),
+            due_amount: r.opt_c_boxed("DueAmount")?,
+            remitted_amount: r.opt_c_boxed("RemittedAmount")?,
+            creditor_reference: r.opt_c_boxed("CreditorReference")?,
+            invoicer: r.opt_c_boxed("Invoicer")?,
+            invoicee: r.opt_c_boxed("Invoicee")?,
             additional_info: r.many_s("AdditionalInfo", 0, 0)?,
         })
     }
@@ -2647,11 +2647,9 @@ impl rt::ComplexValue for TransactionStatus {
             status: r.opt_s("Status")?,
             reasons: r.many_c("Reasons", 0, 0)?,
             acceptance_time: r.opt_s("AcceptanceTime")?,
-            original_amount: r.opt_c("OriginalAmount")?.map(Box::new),
-            original_requested_execution: r
-                .opt_c("OriginalRequestedExecution")?
-                .map(Box::new),
-            extensions: r.opt_c("Extensions")?.map(Box::new),
+            original_amount: r.opt_c_boxed("OriginalAmount")?,
+            original_requested_execution: r.opt_c_boxed("OriginalRequestedExecution")?,
+            extensions: r.opt_c_boxed("Extensions")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -2709,7 +2707,7 @@ impl rt::ComplexValue for TransactionsSummary {
 }
 /// XSD simple type `Uetr`. Facets are checked on construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Uetr(rt::Text);
+pub struct Uetr(rt::BoundedText<36>);
 impl Uetr {
     const FACETS: rt::StringFacets = rt::StringFacets {
         min_length: None,
@@ -2720,7 +2718,7 @@ impl Uetr {
     pub fn new(value: impl Into<String>) -> Result<Self, rt::FacetError> {
         let value = value.into();
         rt::check_string(&value, &Self::FACETS)?;
-        Ok(Self(rt::Text::from(value)))
+        Ok(Self(rt::BoundedText::from(value)))
     }
     /// The value.
     pub fn as_str(&self) -> &str {
@@ -2734,13 +2732,13 @@ impl Uetr {
 impl rt::SimpleValue for Uetr {
     fn parse_text(text: &str) -> Result<Self, rt::FacetError> {
         rt::check_string(text, &Self::FACETS)?;
-        Ok(Self(rt::Text::new(text)))
+        Ok(Self(rt::BoundedText::new(text)))
     }
     fn write_text(&self, w: &mut rt::Writer) {
         w.text(self.0.as_str())
     }
     fn placeholder() -> Self {
-        Self(rt::Text::default())
+        Self(rt::BoundedText::default())
     }
 }
 impl rt::RootElement for PaymentStatusQuery {
