@@ -354,9 +354,15 @@ pub struct CreditTransfer {
 impl CreditTransfer {
     /// A minimal transfer: end-to-end id, amount, debtor and creditor; everything else empty.
     pub fn new(end_to_end_id: EndToEndId, amount: Money, debtor: Party, creditor: Party) -> Self {
+        Self { instructed_amount: Some(amount), debtor, creditor, ..Self::empty(PaymentIds::end_to_end(end_to_end_id)) }
+    }
+
+    /// A transfer with `ids` and nothing else (no amount, empty parties): the start for a
+    /// decoder that writes the remaining fields in place.
+    pub fn empty(ids: PaymentIds) -> Self {
         Self {
-            ids: PaymentIds::end_to_end(end_to_end_id),
-            instructed_amount: Some(amount),
+            ids,
+            instructed_amount: None,
             settlement_amount: None,
             exchange: None,
             payment_type: None,
@@ -365,12 +371,12 @@ impl CreditTransfer {
             acceptance_time: None,
             charge_bearer: None,
             charges: Vec::new(),
-            debtor,
+            debtor: Party::default(),
             debtor_account: None,
             debtor_agent: None,
             ultimate_debtor: None,
             initiating_party: None,
-            creditor,
+            creditor: Party::default(),
             creditor_account: None,
             creditor_agent: None,
             ultimate_creditor: None,

@@ -492,40 +492,6 @@ impl Conv<g::AccountId> for m::AccountId {
     }
 }
 
-/// The transfer [`seeded_record!`] fills in place: its ids, everything else empty (the two
-/// required parties included, until they are written).
-fn transfer_seed(ids: m::PaymentIds) -> m::CreditTransfer {
-    m::CreditTransfer {
-        ids,
-        instructed_amount: None,
-        settlement_amount: None,
-        exchange: None,
-        payment_type: None,
-        requested_execution: None,
-        settlement_date: None,
-        acceptance_time: None,
-        charge_bearer: None,
-        charges: Vec::new(),
-        debtor: m::Party::default(),
-        debtor_account: None,
-        debtor_agent: None,
-        ultimate_debtor: None,
-        initiating_party: None,
-        creditor: m::Party::default(),
-        creditor_account: None,
-        creditor_agent: None,
-        ultimate_creditor: None,
-        intermediary_agents: Vec::new(),
-        instructing_agent: None,
-        instructed_agent: None,
-        instructions_for_creditor_agent: Vec::new(),
-        purpose: None,
-        remittance: None,
-        regulatory_reporting: Vec::new(),
-        extensions: BTreeMap::new(),
-    }
-}
-
 /// Model → generated for a sequence type: every field by name, the path of an error prefixed
 /// with the field.
 macro_rules! to_gen {
@@ -723,7 +689,7 @@ seeded_record! {
         initiating_party, creditor, creditor_account, creditor_agent, ultimate_creditor,
         intermediary_agents, instructing_agent, instructed_agent, instructions_for_creditor_agent, purpose,
         remittance, regulatory_reporting, extensions,
-    } by transfer_seed;
+    } by m::CreditTransfer::empty;
 }
 
 /// The response elements that share `StatusReport` are newtypes of it.
