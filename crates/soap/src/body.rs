@@ -837,7 +837,10 @@ pub(crate) fn initiation_into(value: g::PaymentInitiation, out: &mut Option<m::D
 pub(crate) fn write<G: rt::RootElement, M: Conv<G>>(value: &M) -> Result<String, EncodeError> {
     let generated =
         value.to_gen().map_err(|e| EncodeError::unrepresentable(e.path(&format!("/{}", G::ELEMENT)), e.message))?;
-    let bytes = rt::write_root(&generated);
+    let bytes = rt::write_root(&generated).map_err(|e| match e.violations().first() {
+        Some(v) => EncodeError::unrepresentable(v.path.clone(), format!("{}: {}", v.rule, v.message)),
+        None => EncodeError::unrepresentable("", e.to_string()),
+    })?;
     let text =
         String::from_utf8(bytes).map_err(|_| EncodeError::unrepresentable("", "writer produced invalid UTF-8"))?;
     let text = text.strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n").unwrap_or(&text);

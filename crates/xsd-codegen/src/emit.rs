@@ -140,8 +140,8 @@ pub fn emit(schemas: &[Schema], opts: &EmitOptions) -> Result<Vec<EmittedFile>, 
                  impl {ty} {{
                      /// Read a `{el}` (bare, or inside an envelope), validating every facet while reading.
                      pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {{ rt::read_root::<Self>(bytes, limits) }}
-                     /// Write as a standalone XML document.
-                     pub fn to_xml(&self) -> Vec<u8> {{ rt::write_root(self) }}
+                     /// Write as a standalone XML document; the first occurrence limit (`minOccurs`/`maxOccurs`) or character a valid document cannot have, if any.
+                     pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {{ rt::write_root(self) }}
                  }}",
                 el = root.element
             );
@@ -212,9 +212,9 @@ fn emit_mod(schemas: &[Schema], opts: &EmitOptions) -> String {
     }
     // With no Document at all (a service schema), the enum is empty: match on the value.
     s.push_str(if docs.is_empty() {
-        "} }\n/// Write the Document as a standalone XML document.\npub fn to_xml(&self) -> Vec<u8> { match *self {"
+        "} }\n/// Write the Document as a standalone XML document (see each type's `to_xml`).\npub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> { match *self {"
     } else {
-        "} }\n/// Write the Document as a standalone XML document.\npub fn to_xml(&self) -> Vec<u8> { match self {"
+        "} }\n/// Write the Document as a standalone XML document (see each type's `to_xml`).\npub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> { match self {"
     });
     for d in &docs {
         let _ = writeln!(s, "{} Self::{}(d) => d.to_xml(),", gate(&d.module), names::type_name(&d.module));
@@ -689,13 +689,16 @@ fn read_expr(p: &Particle, s: &Schema) -> String {
     }
 }
 
+/// The writer call for one particle; a repeated one passes its `minOccurs` and `maxOccurs`
+/// (0: unbounded) for the writer to check.
 fn write_stmt(p: &Particle, s: &Schema, value: &str) -> String {
     let o = &p.occurs;
+    let (min, max) = (o.min, max_expr(o));
     match &p.term {
         Term::Element { name, ty, boxed } => {
             let k = if is_simple(ty, s) { "s" } else { "c" };
             if o.repeated() {
-                format!("w.many_{k}({name:?}, &{value});")
+                format!("w.many_{k}({name:?}, &{value}, {min}, {max});")
             } else if o.min == 0 {
                 let conv = if *boxed { "as_deref" } else { "as_ref" };
                 format!("w.opt_{k}({name:?}, {value}.{conv}());")
@@ -705,7 +708,7 @@ fn write_stmt(p: &Particle, s: &Schema, value: &str) -> String {
         }
         Term::Group { .. } => {
             if o.repeated() {
-                format!("w.many_g(&{value});")
+                format!("w.many_g(&{value}, {min}, {max});")
             } else if o.min == 0 {
                 format!("w.opt_g({value}.as_ref());")
             } else {
@@ -714,7 +717,7 @@ fn write_stmt(p: &Particle, s: &Schema, value: &str) -> String {
         }
         Term::Any => {
             if o.repeated() {
-                format!("w.many_any(&{value});")
+                format!("w.many_any(&{value}, {min}, {max});")
             } else if o.min == 0 {
                 format!("w.opt_any({value}.as_ref());")
             } else {
@@ -895,11 +898,12 @@ fn emit_struct(
 
 fn choice_write(p: &Particle, s: &Schema) -> String {
     let rep = p.occurs.repeated();
+    let (min, max) = (p.occurs.min, max_expr(&p.occurs));
     match &p.term {
         Term::Element { name, ty, boxed } => {
             let k = if is_simple(ty, s) { "s" } else { "c" };
             if rep {
-                format!("w.many_{k}({name:?}, v);")
+                format!("w.many_{k}({name:?}, v, {min}, {max});")
             } else if *boxed {
                 format!("w.{k}({name:?}, &**v);")
             } else {
@@ -908,14 +912,14 @@ fn choice_write(p: &Particle, s: &Schema) -> String {
         }
         Term::Group { .. } => {
             if rep {
-                "w.many_g(v);".into()
+                format!("w.many_g(v, {min}, {max});")
             } else {
                 "w.g(v);".into()
             }
         }
         Term::Any => {
             if rep {
-                "w.many_any(v);".into()
+                format!("w.many_any(v, {min}, {max});")
             } else {
                 "w.any(v);".into()
             }

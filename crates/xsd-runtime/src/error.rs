@@ -64,6 +64,10 @@ pub enum Rule {
     UnsupportedVersion,
     /// A `Document` in a namespace that is not an ISO 20022 message namespace.
     UnknownNamespace,
+    /// Fewer occurrences of a repeated element than its `minOccurs` (found by the writer).
+    MinOccurs,
+    /// More occurrences of a repeated element than its `maxOccurs` (found by the writer).
+    MaxOccurs,
 }
 
 impl Rule {
@@ -99,6 +103,8 @@ impl Rule {
             Rule::NoDocument => "no-document",
             Rule::UnsupportedVersion => "unsupported-version",
             Rule::UnknownNamespace => "unknown-namespace",
+            Rule::MinOccurs => "minOccurs",
+            Rule::MaxOccurs => "maxOccurs",
         }
     }
 }

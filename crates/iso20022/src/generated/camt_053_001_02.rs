@@ -115,7 +115,7 @@ impl rt::ComplexValue for AccountInterest2 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
-        w.many_c("Rate", &self.rate);
+        w.many_c("Rate", &self.rate, 0, 0);
         w.opt_c("FrToDt", self.fr_to_dt.as_deref());
         w.opt_s("Rsn", self.rsn.as_ref());
     }
@@ -195,10 +195,10 @@ impl rt::ComplexValue for AccountStatement2 {
         w.opt_c("RptgSrc", self.rptg_src.as_deref());
         w.c("Acct", &self.acct);
         w.opt_c("RltdAcct", self.rltd_acct.as_deref());
-        w.many_c("Intrst", &self.intrst);
-        w.many_c("Bal", &self.bal);
+        w.many_c("Intrst", &self.intrst, 0, 0);
+        w.many_c("Bal", &self.bal, 1, 0);
         w.opt_c("TxsSummry", self.txs_summry.as_deref());
-        w.many_c("Ntry", &self.ntry);
+        w.many_c("Ntry", &self.ntry, 0, 0);
         w.opt_s("AddtlStmtInf", self.addtl_stmt_inf.as_ref());
     }
 }
@@ -391,7 +391,7 @@ impl rt::ComplexValue for BankToCustomerStatementV02 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
-        w.many_c("Stmt", &self.stmt);
+        w.many_c("Stmt", &self.stmt, 1, 0);
     }
 }
 /// XSD complex type `BranchAndFinancialInstitutionIdentification4`.
@@ -553,7 +553,7 @@ impl rt::ComplexValue for CashBalance3 {
         w.c("Amt", &self.amt);
         w.s("CdtDbtInd", &self.cdt_dbt_ind);
         w.c("Dt", &self.dt);
-        w.many_c("Avlbty", &self.avlbty);
+        w.many_c("Avlbty", &self.avlbty, 0, 0);
     }
 }
 /// XSD complex type `CashBalanceAvailability2`.
@@ -807,7 +807,7 @@ impl rt::ComplexValue for EntryDetails1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Btch", self.btch.as_deref());
-        w.many_c("TxDtls", &self.tx_dtls);
+        w.many_c("TxDtls", &self.tx_dtls, 0, 0);
     }
 }
 /// XSD complex type `EntryTransaction2`.
@@ -882,18 +882,18 @@ impl rt::ComplexValue for EntryTransaction2 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Refs", self.refs.as_deref());
         w.opt_c("AmtDtls", self.amt_dtls.as_deref());
-        w.many_c("Avlbty", &self.avlbty);
+        w.many_c("Avlbty", &self.avlbty, 0, 0);
         w.opt_c("BkTxCd", self.bk_tx_cd.as_deref());
-        w.many_c("Chrgs", &self.chrgs);
-        w.many_c("Intrst", &self.intrst);
+        w.many_c("Chrgs", &self.chrgs, 0, 0);
+        w.many_c("Intrst", &self.intrst, 0, 0);
         w.opt_c("RltdPties", self.rltd_pties.as_deref());
         w.opt_c("RltdAgts", self.rltd_agts.as_deref());
         w.opt_c("Purp", self.purp.as_deref());
-        w.many_c("RltdRmtInf", &self.rltd_rmt_inf);
+        w.many_c("RltdRmtInf", &self.rltd_rmt_inf, 0, 10);
         w.opt_c("RmtInf", self.rmt_inf.as_deref());
         w.opt_c("RltdDts", self.rltd_dts.as_deref());
         w.opt_c("RltdPric", self.rltd_pric.as_deref());
-        w.many_c("RltdQties", &self.rltd_qties);
+        w.many_c("RltdQties", &self.rltd_qties, 0, 0);
         w.opt_c("FinInstrmId", self.fin_instrm_id.as_deref());
         w.opt_c("Tax", self.tax.as_deref());
         w.opt_c("RtrInf", self.rtr_inf.as_deref());
@@ -1143,7 +1143,7 @@ impl rt::ComplexValue for OrganisationIdentification4 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICOrBEI", self.bic_or_bei.as_ref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
     }
 }
 /// XSD complex type `OrganisationIdentificationSchemeName1Choice`.
@@ -1251,7 +1251,7 @@ impl rt::ComplexValue for PersonIdentification5 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
     }
 }
 /// XSD complex type `PersonIdentificationSchemeName1Choice`.
@@ -1372,8 +1372,8 @@ impl rt::ComplexValue for RemittanceInformation5 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_s("Ustrd", &self.ustrd);
-        w.many_c("Strd", &self.strd);
+        w.many_s("Ustrd", &self.ustrd, 0, 0);
+        w.many_c("Strd", &self.strd, 0, 0);
     }
 }
 /// XSD complex type `ReportEntry2`.
@@ -1448,15 +1448,15 @@ impl rt::ComplexValue for ReportEntry2 {
         w.opt_c("BookgDt", self.bookg_dt.as_deref());
         w.opt_c("ValDt", self.val_dt.as_deref());
         w.opt_s("AcctSvcrRef", self.acct_svcr_ref.as_ref());
-        w.many_c("Avlbty", &self.avlbty);
+        w.many_c("Avlbty", &self.avlbty, 0, 0);
         w.c("BkTxCd", &self.bk_tx_cd);
         w.opt_s("ComssnWvrInd", self.comssn_wvr_ind.as_ref());
         w.opt_c("AddtlInfInd", self.addtl_inf_ind.as_deref());
         w.opt_c("AmtDtls", self.amt_dtls.as_deref());
-        w.many_c("Chrgs", &self.chrgs);
+        w.many_c("Chrgs", &self.chrgs, 0, 0);
         w.opt_c("TechInptChanl", self.tech_inpt_chanl.as_deref());
-        w.many_c("Intrst", &self.intrst);
-        w.many_c("NtryDtls", &self.ntry_dtls);
+        w.many_c("Intrst", &self.intrst, 0, 0);
+        w.many_c("NtryDtls", &self.ntry_dtls, 0, 0);
         w.opt_s("AddtlNtryInf", self.addtl_ntry_inf.as_ref());
     }
 }
@@ -1513,7 +1513,7 @@ impl rt::ComplexValue for ReturnReasonInformation10 {
         w.opt_c("OrgnlBkTxCd", self.orgnl_bk_tx_cd.as_deref());
         w.opt_c("Orgtr", self.orgtr.as_deref());
         w.opt_c("Rsn", self.rsn.as_deref());
-        w.many_s("AddtlInf", &self.addtl_inf);
+        w.many_s("AddtlInf", &self.addtl_inf, 0, 0);
     }
 }
 /// XSD complex type `StructuredRemittanceInformation7`.
@@ -1544,12 +1544,12 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_c("RfrdDocInf", &self.rfrd_doc_inf);
+        w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
         w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
         w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
         w.opt_c("Invcr", self.invcr.as_deref());
         w.opt_c("Invcee", self.invcee.as_deref());
-        w.many_s("AddtlRmtInf", &self.addtl_rmt_inf);
+        w.many_s("AddtlRmtInf", &self.addtl_rmt_inf, 0, 3);
     }
 }
 /// XSD complex type `TechnicalInputChannel1Choice`.
@@ -1591,7 +1591,7 @@ impl rt::ComplexValue for TotalTransactions2 {
         w.opt_c("TtlNtries", self.ttl_ntries.as_deref());
         w.opt_c("TtlCdtNtries", self.ttl_cdt_ntries.as_deref());
         w.opt_c("TtlDbtNtries", self.ttl_dbt_ntries.as_deref());
-        w.many_c("TtlNtriesPerBkTxCd", &self.ttl_ntries_per_bk_tx_cd);
+        w.many_c("TtlNtriesPerBkTxCd", &self.ttl_ntries_per_bk_tx_cd, 0, 0);
     }
 }
 /// XSD complex type `TotalsPerBankTransactionCode2`.
@@ -1631,7 +1631,7 @@ impl rt::ComplexValue for TotalsPerBankTransactionCode2 {
         w.opt_s("CdtDbtInd", self.cdt_dbt_ind.as_ref());
         w.opt_s("FcstInd", self.fcst_ind.as_ref());
         w.c("BkTxCd", &self.bk_tx_cd);
-        w.many_c("Avlbty", &self.avlbty);
+        w.many_c("Avlbty", &self.avlbty, 0, 0);
     }
 }
 /// XSD complex type `TransactionAgents2`.
@@ -1683,7 +1683,7 @@ impl rt::ComplexValue for TransactionAgents2 {
         w.opt_c("DlvrgAgt", self.dlvrg_agt.as_deref());
         w.opt_c("IssgAgt", self.issg_agt.as_deref());
         w.opt_c("SttlmPlc", self.sttlm_plc.as_deref());
-        w.many_c("Prtry", &self.prtry);
+        w.many_c("Prtry", &self.prtry, 0, 0);
     }
 }
 /// XSD complex type `TransactionInterest2`.
@@ -1717,7 +1717,7 @@ impl rt::ComplexValue for TransactionInterest2 {
         w.c("Amt", &self.amt);
         w.s("CdtDbtInd", &self.cdt_dbt_ind);
         w.opt_c("Tp", self.tp.as_deref());
-        w.many_c("Rate", &self.rate);
+        w.many_c("Rate", &self.rate, 0, 0);
         w.opt_c("FrToDt", self.fr_to_dt.as_deref());
         w.opt_s("Rsn", self.rsn.as_ref());
     }
@@ -1767,7 +1767,7 @@ impl rt::ComplexValue for TransactionParty2 {
         w.opt_c("CdtrAcct", self.cdtr_acct.as_deref());
         w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
         w.opt_c("TradgPty", self.tradg_pty.as_deref());
-        w.many_c("Prtry", &self.prtry);
+        w.many_c("Prtry", &self.prtry, 0, 0);
     }
 }
 impl rt::RootElement for Document {
@@ -1779,8 +1779,8 @@ impl Document {
     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {
         rt::read_root::<Self>(bytes, limits)
     }
-    /// Write as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write as a standalone XML document; the first occurrence limit (`minOccurs`/`maxOccurs`) or character a valid document cannot have, if any.
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         rt::write_root(self)
     }
 }

@@ -125,7 +125,7 @@ impl rt::ComplexValue for AccountInterest4 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
-        w.many_c("Rate", &self.rate);
+        w.many_c("Rate", &self.rate, 0, 0);
         w.opt_c("FrToDt", self.fr_to_dt.as_deref());
         w.opt_s("Rsn", self.rsn.as_ref());
         w.opt_c("Tax", self.tax.as_deref());
@@ -197,9 +197,9 @@ impl rt::ComplexValue for AccountNotification17 {
         w.opt_c("RptgSrc", self.rptg_src.as_deref());
         w.c("Acct", &self.acct);
         w.opt_c("RltdAcct", self.rltd_acct.as_deref());
-        w.many_c("Intrst", &self.intrst);
+        w.many_c("Intrst", &self.intrst, 0, 0);
         w.opt_c("TxsSummry", self.txs_summry.as_deref());
-        w.many_c("Ntry", &self.ntry);
+        w.many_c("Ntry", &self.ntry, 0, 0);
         w.opt_s("AddtlNtfctnInf", self.addtl_ntfctn_inf.as_ref());
     }
 }
@@ -251,8 +251,8 @@ impl rt::ComplexValue for BankToCustomerDebitCreditNotificationV08 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
-        w.many_c("Ntfctn", &self.ntfctn);
-        w.many_c("SplmtryData", &self.splmtry_data);
+        w.many_c("Ntfctn", &self.ntfctn, 1, 0);
+        w.many_c("SplmtryData", &self.splmtry_data, 0, 0);
     }
 }
 /// XSD complex type `BranchAndFinancialInstitutionIdentification6`.
@@ -500,7 +500,7 @@ impl rt::ComplexValue for Charges6 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("TtlChrgsAndTaxAmt", self.ttl_chrgs_and_tax_amt.as_ref());
-        w.many_c("Rcrd", &self.rcrd);
+        w.many_c("Rcrd", &self.rcrd, 0, 0);
     }
 }
 /// XSD complex type `ChargesRecord3`.
@@ -696,7 +696,7 @@ impl rt::ComplexValue for EntryDetails9 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Btch", self.btch.as_deref());
-        w.many_c("TxDtls", &self.tx_dtls);
+        w.many_c("TxDtls", &self.tx_dtls, 0, 0);
     }
 }
 /// XSD complex type `EntryTransaction10`.
@@ -791,7 +791,7 @@ impl rt::ComplexValue for EntryTransaction10 {
         w.opt_c("Amt", self.amt.as_ref());
         w.opt_s("CdtDbtInd", self.cdt_dbt_ind.as_ref());
         w.opt_c("AmtDtls", self.amt_dtls.as_deref());
-        w.many_c("Avlbty", &self.avlbty);
+        w.many_c("Avlbty", &self.avlbty, 0, 0);
         w.opt_c("BkTxCd", self.bk_tx_cd.as_deref());
         w.opt_c("Chrgs", self.chrgs.as_deref());
         w.opt_c("Intrst", self.intrst.as_deref());
@@ -799,20 +799,20 @@ impl rt::ComplexValue for EntryTransaction10 {
         w.opt_c("RltdAgts", self.rltd_agts.as_deref());
         w.opt_c("LclInstrm", self.lcl_instrm.as_deref());
         w.opt_c("Purp", self.purp.as_deref());
-        w.many_c("RltdRmtInf", &self.rltd_rmt_inf);
+        w.many_c("RltdRmtInf", &self.rltd_rmt_inf, 0, 10);
         w.opt_c("RmtInf", self.rmt_inf.as_deref());
         w.opt_c("RltdDts", self.rltd_dts.as_deref());
         w.opt_c("RltdPric", self.rltd_pric.as_deref());
-        w.many_c("RltdQties", &self.rltd_qties);
+        w.many_c("RltdQties", &self.rltd_qties, 0, 0);
         w.opt_c("FinInstrmId", self.fin_instrm_id.as_deref());
         w.opt_c("Tax", self.tax.as_deref());
         w.opt_c("RtrInf", self.rtr_inf.as_deref());
         w.opt_c("CorpActn", self.corp_actn.as_deref());
         w.opt_c("SfkpgAcct", self.sfkpg_acct.as_deref());
-        w.many_c("CshDpst", &self.csh_dpst);
+        w.many_c("CshDpst", &self.csh_dpst, 0, 0);
         w.opt_c("CardTx", self.card_tx.as_deref());
         w.opt_s("AddtlTxInf", self.addtl_tx_inf.as_ref());
-        w.many_c("SplmtryData", &self.splmtry_data);
+        w.many_c("SplmtryData", &self.splmtry_data, 0, 0);
     }
 }
 /// XSD complex type `FinancialIdentificationSchemeName1Choice`. Exactly one branch.
@@ -1208,7 +1208,7 @@ impl rt::ComplexValue for OrganisationIdentification29 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
         w.opt_s("LEI", self.lei.as_ref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
     }
 }
 /// XSD complex type `OrganisationIdentificationSchemeName1Choice`. Exactly one branch.
@@ -1352,7 +1352,7 @@ impl rt::ComplexValue for PaymentReturnReason5 {
         w.opt_c("OrgnlBkTxCd", self.orgnl_bk_tx_cd.as_deref());
         w.opt_c("Orgtr", self.orgtr.as_deref());
         w.opt_c("Rsn", self.rsn.as_deref());
-        w.many_s("AddtlInf", &self.addtl_inf);
+        w.many_s("AddtlInf", &self.addtl_inf, 0, 0);
     }
 }
 /// XSD complex type `PersonIdentification13`.
@@ -1372,7 +1372,7 @@ impl rt::ComplexValue for PersonIdentification13 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
     }
 }
 /// XSD complex type `PersonIdentificationSchemeName1Choice`. Exactly one branch.
@@ -1535,8 +1535,8 @@ impl rt::ComplexValue for RemittanceInformation16 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_s("Ustrd", &self.ustrd);
-        w.many_c("Strd", &self.strd);
+        w.many_s("Ustrd", &self.ustrd, 0, 0);
+        w.many_c("Strd", &self.strd, 0, 0);
     }
 }
 /// XSD complex type `ReportEntry10`.
@@ -1614,7 +1614,7 @@ impl rt::ComplexValue for ReportEntry10 {
         w.opt_c("BookgDt", self.bookg_dt.as_deref());
         w.opt_c("ValDt", self.val_dt.as_deref());
         w.opt_s("AcctSvcrRef", self.acct_svcr_ref.as_ref());
-        w.many_c("Avlbty", &self.avlbty);
+        w.many_c("Avlbty", &self.avlbty, 0, 0);
         w.c("BkTxCd", &self.bk_tx_cd);
         w.opt_s("ComssnWvrInd", self.comssn_wvr_ind.as_ref());
         w.opt_c("AddtlInfInd", self.addtl_inf_ind.as_deref());
@@ -1623,7 +1623,7 @@ impl rt::ComplexValue for ReportEntry10 {
         w.opt_c("TechInptChanl", self.tech_inpt_chanl.as_deref());
         w.opt_c("Intrst", self.intrst.as_deref());
         w.opt_c("CardTx", self.card_tx.as_deref());
-        w.many_c("NtryDtls", &self.ntry_dtls);
+        w.many_c("NtryDtls", &self.ntry_dtls, 0, 0);
         w.opt_s("AddtlNtryInf", self.addtl_ntry_inf.as_ref());
     }
 }
@@ -1717,14 +1717,14 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_c("RfrdDocInf", &self.rfrd_doc_inf);
+        w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
         w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
         w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
         w.opt_c("Invcr", self.invcr.as_deref());
         w.opt_c("Invcee", self.invcee.as_deref());
         w.opt_c("TaxRmt", self.tax_rmt.as_deref());
         w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_deref());
-        w.many_s("AddtlRmtInf", &self.addtl_rmt_inf);
+        w.many_s("AddtlRmtInf", &self.addtl_rmt_inf, 0, 3);
     }
 }
 /// XSD complex type `TechnicalInputChannel1Choice`. Exactly one branch.
@@ -1780,7 +1780,7 @@ impl rt::ComplexValue for TotalTransactions6 {
         w.opt_c("TtlNtries", self.ttl_ntries.as_deref());
         w.opt_c("TtlCdtNtries", self.ttl_cdt_ntries.as_deref());
         w.opt_c("TtlDbtNtries", self.ttl_dbt_ntries.as_deref());
-        w.many_c("TtlNtriesPerBkTxCd", &self.ttl_ntries_per_bk_tx_cd);
+        w.many_c("TtlNtriesPerBkTxCd", &self.ttl_ntries_per_bk_tx_cd, 0, 0);
     }
 }
 /// XSD complex type `TotalsPerBankTransactionCode5`.
@@ -1827,7 +1827,7 @@ impl rt::ComplexValue for TotalsPerBankTransactionCode5 {
         w.opt_c("DbtNtries", self.dbt_ntries.as_deref());
         w.opt_s("FcstInd", self.fcst_ind.as_ref());
         w.c("BkTxCd", &self.bk_tx_cd);
-        w.many_c("Avlbty", &self.avlbty);
+        w.many_c("Avlbty", &self.avlbty, 0, 0);
         w.opt_c("Dt", self.dt.as_deref());
     }
 }
@@ -1888,7 +1888,7 @@ impl rt::ComplexValue for TransactionAgents5 {
         w.opt_c("DlvrgAgt", self.dlvrg_agt.as_deref());
         w.opt_c("IssgAgt", self.issg_agt.as_deref());
         w.opt_c("SttlmPlc", self.sttlm_plc.as_deref());
-        w.many_c("Prtry", &self.prtry);
+        w.many_c("Prtry", &self.prtry, 0, 0);
     }
 }
 /// XSD complex type `TransactionInterest4`.
@@ -1908,7 +1908,7 @@ impl rt::ComplexValue for TransactionInterest4 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("TtlIntrstAndTaxAmt", self.ttl_intrst_and_tax_amt.as_ref());
-        w.many_c("Rcrd", &self.rcrd);
+        w.many_c("Rcrd", &self.rcrd, 0, 0);
     }
 }
 /// XSD complex type `TransactionParties6`.
@@ -1956,7 +1956,7 @@ impl rt::ComplexValue for TransactionParties6 {
         w.opt_c("CdtrAcct", self.cdtr_acct.as_deref());
         w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
         w.opt_c("TradgPty", self.tradg_pty.as_deref());
-        w.many_c("Prtry", &self.prtry);
+        w.many_c("Prtry", &self.prtry, 0, 0);
     }
 }
 impl rt::RootElement for Document {
@@ -1968,8 +1968,8 @@ impl Document {
     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {
         rt::read_root::<Self>(bytes, limits)
     }
-    /// Write as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write as a standalone XML document; the first occurrence limit (`minOccurs`/`maxOccurs`) or character a valid document cannot have, if any.
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         rt::write_root(self)
     }
 }

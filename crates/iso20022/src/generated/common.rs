@@ -735,7 +735,7 @@ impl rt::ComplexValue for AmountAndCurrencyExchange3 {
         w.opt_c("TxAmt", self.tx_amt.as_deref());
         w.opt_c("CntrValAmt", self.cntr_val_amt.as_deref());
         w.opt_c("AnncdPstngAmt", self.anncd_pstng_amt.as_deref());
-        w.many_c("PrtryAmt", &self.prtry_amt);
+        w.many_c("PrtryAmt", &self.prtry_amt, 0, 0);
     }
 }
 /// XSD complex type `AmountAndCurrencyExchangeDetails3`.
@@ -2938,7 +2938,7 @@ impl rt::ComplexValue for Contact4 {
         w.opt_s("JobTitl", self.job_titl.as_ref());
         w.opt_s("Rspnsblty", self.rspnsblty.as_ref());
         w.opt_s("Dept", self.dept.as_ref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
         w.opt_s("PrefrdMtd", self.prefrd_mtd.as_ref());
     }
 }
@@ -4083,7 +4083,7 @@ impl rt::ComplexValue for DocumentLineInformation1 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_c("Id", &self.id);
+        w.many_c("Id", &self.id, 1, 0);
         w.opt_s("Desc", self.desc.as_ref());
         w.opt_c("Amt", self.amt.as_deref());
     }
@@ -10896,7 +10896,7 @@ impl rt::ComplexValue for PlainCardData1 {
         w.opt_s("FctvDt", self.fctv_dt.as_ref());
         w.s("XpryDt", &self.xpry_dt);
         w.opt_s("SvcCd", self.svc_cd.as_ref());
-        w.many_c("TrckData", &self.trck_data);
+        w.many_c("TrckData", &self.trck_data, 0, 0);
         w.opt_c("CardSctyCd", self.card_scty_cd.as_deref());
     }
 }
@@ -10931,7 +10931,7 @@ impl rt::ComplexValue for PointOfInteraction1 {
         w.opt_s("SysNm", self.sys_nm.as_ref());
         w.opt_s("GrpId", self.grp_id.as_ref());
         w.opt_c("Cpblties", self.cpblties.as_deref());
-        w.many_c("Cmpnt", &self.cmpnt);
+        w.many_c("Cmpnt", &self.cmpnt, 0, 0);
     }
 }
 /// XSD complex type `PointOfInteractionCapabilities1`.
@@ -10961,10 +10961,10 @@ impl rt::ComplexValue for PointOfInteractionCapabilities1 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_s("CardRdngCpblties", &self.card_rdng_cpblties);
-        w.many_s("CrdhldrVrfctnCpblties", &self.crdhldr_vrfctn_cpblties);
+        w.many_s("CardRdngCpblties", &self.card_rdng_cpblties, 0, 0);
+        w.many_s("CrdhldrVrfctnCpblties", &self.crdhldr_vrfctn_cpblties, 0, 0);
         w.opt_s("OnLineCpblties", self.on_line_cpblties.as_ref());
-        w.many_c("DispCpblties", &self.disp_cpblties);
+        w.many_c("DispCpblties", &self.disp_cpblties, 0, 0);
         w.opt_s("PrtLineWidth", self.prt_line_width.as_ref());
     }
 }
@@ -11003,7 +11003,7 @@ impl rt::ComplexValue for PointOfInteractionComponent1 {
         w.opt_s("Mdl", self.mdl.as_ref());
         w.opt_s("VrsnNb", self.vrsn_nb.as_ref());
         w.opt_s("SrlNb", self.srl_nb.as_ref());
-        w.many_s("ApprvlNb", &self.apprvl_nb);
+        w.many_s("ApprvlNb", &self.apprvl_nb, 0, 0);
     }
 }
 /// XSD complex type `PostalAddress24`.
@@ -11103,7 +11103,7 @@ impl rt::ComplexValue for PostalAddress24 {
         w.opt_s("DstrctNm", self.dstrct_nm.as_ref());
         w.opt_s("CtrySubDvsn", self.ctry_sub_dvsn.as_ref());
         w.opt_s("Ctry", self.ctry.as_ref());
-        w.many_s("AdrLine", &self.adr_line);
+        w.many_s("AdrLine", &self.adr_line, 0, 7);
     }
 }
 /// XSD complex type `PostalAddress6`.
@@ -11171,7 +11171,7 @@ impl rt::ComplexValue for PostalAddress6 {
         w.opt_s("TwnNm", self.twn_nm.as_ref());
         w.opt_s("CtrySubDvsn", self.ctry_sub_dvsn.as_ref());
         w.opt_s("Ctry", self.ctry.as_ref());
-        w.many_s("AdrLine", &self.adr_line);
+        w.many_s("AdrLine", &self.adr_line, 0, 7);
     }
 }
 /// XSD simple type `PreferredContactMethod1Code`.
@@ -11946,7 +11946,7 @@ impl rt::ComplexValue for ReferredDocumentInformation7 {
         w.opt_c("Tp", self.tp.as_deref());
         w.opt_s("Nb", self.nb.as_ref());
         w.opt_s("RltdDt", self.rltd_dt.as_ref());
-        w.many_c("LineDtls", &self.line_dtls);
+        w.many_c("LineDtls", &self.line_dtls, 0, 0);
     }
 }
 /// XSD complex type `ReferredDocumentType1Choice`.
@@ -12220,7 +12220,7 @@ impl rt::ComplexValue for RegulatoryReporting3 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("DbtCdtRptgInd", self.dbt_cdt_rptg_ind.as_ref());
         w.opt_c("Authrty", self.authrty.as_deref());
-        w.many_c("Dtls", &self.dtls);
+        w.many_c("Dtls", &self.dtls, 0, 0);
     }
 }
 /// XSD simple type `RegulatoryReportingType1Code`.
@@ -12332,7 +12332,7 @@ impl rt::ComplexValue for RemittanceAmount1 {
         w.opt_c("DscntApldAmt", self.dscnt_apld_amt.as_ref());
         w.opt_c("CdtNoteAmt", self.cdt_note_amt.as_ref());
         w.opt_c("TaxAmt", self.tax_amt.as_ref());
-        w.many_c("AdjstmntAmtAndRsn", &self.adjstmnt_amt_and_rsn);
+        w.many_c("AdjstmntAmtAndRsn", &self.adjstmnt_amt_and_rsn, 0, 0);
         w.opt_c("RmtdAmt", self.rmtd_amt.as_ref());
     }
 }
@@ -12387,10 +12387,10 @@ impl rt::ComplexValue for RemittanceAmount2 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DuePyblAmt", self.due_pybl_amt.as_ref());
-        w.many_c("DscntApldAmt", &self.dscnt_apld_amt);
+        w.many_c("DscntApldAmt", &self.dscnt_apld_amt, 0, 0);
         w.opt_c("CdtNoteAmt", self.cdt_note_amt.as_ref());
-        w.many_c("TaxAmt", &self.tax_amt);
-        w.many_c("AdjstmntAmtAndRsn", &self.adjstmnt_amt_and_rsn);
+        w.many_c("TaxAmt", &self.tax_amt, 0, 0);
+        w.many_c("AdjstmntAmtAndRsn", &self.adjstmnt_amt_and_rsn, 0, 0);
         w.opt_c("RmtdAmt", self.rmtd_amt.as_ref());
     }
 }
@@ -12445,10 +12445,10 @@ impl rt::ComplexValue for RemittanceAmount3 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DuePyblAmt", self.due_pybl_amt.as_ref());
-        w.many_c("DscntApldAmt", &self.dscnt_apld_amt);
+        w.many_c("DscntApldAmt", &self.dscnt_apld_amt, 0, 0);
         w.opt_c("CdtNoteAmt", self.cdt_note_amt.as_ref());
-        w.many_c("TaxAmt", &self.tax_amt);
-        w.many_c("AdjstmntAmtAndRsn", &self.adjstmnt_amt_and_rsn);
+        w.many_c("TaxAmt", &self.tax_amt, 0, 0);
+        w.many_c("AdjstmntAmtAndRsn", &self.adjstmnt_amt_and_rsn, 0, 0);
         w.opt_c("RmtdAmt", self.rmtd_amt.as_ref());
     }
 }
@@ -12527,7 +12527,7 @@ impl rt::ComplexValue for RemittanceLocation7 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("RmtId", self.rmt_id.as_ref());
-        w.many_c("RmtLctnDtls", &self.rmt_lctn_dtls);
+        w.many_c("RmtLctnDtls", &self.rmt_lctn_dtls, 0, 0);
     }
 }
 /// XSD complex type `RemittanceLocationData1`.
@@ -12763,7 +12763,7 @@ impl rt::ComplexValue for SecurityIdentification19 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("ISIN", self.isin.as_ref());
-        w.many_c("OthrId", &self.othr_id);
+        w.many_c("OthrId", &self.othr_id, 0, 0);
         w.opt_s("Desc", self.desc.as_ref());
     }
 }
@@ -12872,13 +12872,13 @@ impl rt::ComplexValue for SequenceRange1Choice {
                 w.s("ToSeq", v);
             }
             Self::FrToSeq(v) => {
-                w.many_c("FrToSeq", v);
+                w.many_c("FrToSeq", v, 1, 0);
             }
             Self::EQSeq(v) => {
-                w.many_s("EQSeq", v);
+                w.many_s("EQSeq", v, 1, 0);
             }
             Self::NEQSeq(v) => {
-                w.many_s("NEQSeq", v);
+                w.many_s("NEQSeq", v, 1, 0);
             }
         }
     }
@@ -13122,7 +13122,7 @@ impl rt::ComplexValue for StructuredRegulatoryReporting3 {
         w.opt_s("Ctry", self.ctry.as_ref());
         w.opt_s("Cd", self.cd.as_ref());
         w.opt_c("Amt", self.amt.as_ref());
-        w.many_s("Inf", &self.inf);
+        w.many_s("Inf", &self.inf, 0, 0);
     }
 }
 /// XSD complex type `SupplementaryData1`.
@@ -13242,7 +13242,7 @@ impl rt::ComplexValue for TaxAmount1 {
         w.opt_s("Rate", self.rate.as_ref());
         w.opt_c("TaxblBaseAmt", self.taxbl_base_amt.as_ref());
         w.opt_c("TtlAmt", self.ttl_amt.as_ref());
-        w.many_c("Dtls", &self.dtls);
+        w.many_c("Dtls", &self.dtls, 0, 0);
     }
 }
 /// XSD complex type `TaxAmount2`.
@@ -13292,7 +13292,7 @@ impl rt::ComplexValue for TaxAmount2 {
         w.opt_s("Rate", self.rate.as_ref());
         w.opt_c("TaxblBaseAmt", self.taxbl_base_amt.as_ref());
         w.opt_c("TtlAmt", self.ttl_amt.as_ref());
-        w.many_c("Dtls", &self.dtls);
+        w.many_c("Dtls", &self.dtls, 0, 0);
     }
 }
 /// XSD complex type `TaxAmountAndType1`.
@@ -13538,7 +13538,7 @@ impl rt::ComplexValue for TaxInformation3 {
         w.opt_c("TtlTaxAmt", self.ttl_tax_amt.as_ref());
         w.opt_s("Dt", self.dt.as_ref());
         w.opt_s("SeqNb", self.seq_nb.as_ref());
-        w.many_c("Rcrd", &self.rcrd);
+        w.many_c("Rcrd", &self.rcrd, 0, 0);
     }
 }
 /// XSD complex type `TaxInformation7`.
@@ -13616,7 +13616,7 @@ impl rt::ComplexValue for TaxInformation7 {
         w.opt_c("TtlTaxAmt", self.ttl_tax_amt.as_ref());
         w.opt_s("Dt", self.dt.as_ref());
         w.opt_s("SeqNb", self.seq_nb.as_ref());
-        w.many_c("Rcrd", &self.rcrd);
+        w.many_c("Rcrd", &self.rcrd, 0, 0);
     }
 }
 /// XSD complex type `TaxInformation8`.
@@ -13684,7 +13684,7 @@ impl rt::ComplexValue for TaxInformation8 {
         w.opt_c("TtlTaxAmt", self.ttl_tax_amt.as_ref());
         w.opt_s("Dt", self.dt.as_ref());
         w.opt_s("SeqNb", self.seq_nb.as_ref());
-        w.many_c("Rcrd", &self.rcrd);
+        w.many_c("Rcrd", &self.rcrd, 0, 0);
     }
 }
 /// XSD complex type `TaxParty1`.
@@ -14371,7 +14371,7 @@ impl rt::ComplexValue for TransactionDates2 {
         w.opt_s("StartDt", self.start_dt.as_ref());
         w.opt_s("EndDt", self.end_dt.as_ref());
         w.opt_s("TxDtTm", self.tx_dt_tm.as_ref());
-        w.many_c("Prtry", &self.prtry);
+        w.many_c("Prtry", &self.prtry, 0, 0);
     }
 }
 /// XSD complex type `TransactionDates3`.
@@ -14417,7 +14417,7 @@ impl rt::ComplexValue for TransactionDates3 {
         w.opt_s("StartDt", self.start_dt.as_ref());
         w.opt_s("EndDt", self.end_dt.as_ref());
         w.opt_s("TxDtTm", self.tx_dt_tm.as_ref());
-        w.many_c("Prtry", &self.prtry);
+        w.many_c("Prtry", &self.prtry, 0, 0);
     }
 }
 /// XSD simple type `TransactionEnvironment1Code`.
@@ -14526,7 +14526,7 @@ impl rt::ComplexValue for TransactionPrice2ChoiceChoice {
                 w.c("DealPric", v);
             }
             Self::Prtry(v) => {
-                w.many_c("Prtry", v);
+                w.many_c("Prtry", v, 1, 0);
             }
         }
     }
@@ -14556,7 +14556,7 @@ impl rt::ComplexValue for TransactionPrice4Choice {
                 w.c("DealPric", v);
             }
             Self::Prtry(v) => {
-                w.many_c("Prtry", v);
+                w.many_c("Prtry", v, 1, 0);
             }
         }
     }
@@ -14768,7 +14768,7 @@ impl rt::ComplexValue for TransactionReferences6 {
         w.opt_s("AcctSvcrTxId", self.acct_svcr_tx_id.as_ref());
         w.opt_s("MktInfrstrctrTxId", self.mkt_infrstrctr_tx_id.as_ref());
         w.opt_s("PrcgId", self.prcg_id.as_ref());
-        w.many_c("Prtry", &self.prtry);
+        w.many_c("Prtry", &self.prtry, 0, 0);
     }
 }
 /// XSD simple type `TrueFalseIndicator`.

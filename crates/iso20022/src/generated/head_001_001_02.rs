@@ -158,7 +158,7 @@ impl rt::ComplexValue for BusinessApplicationHeaderV02 {
         w.opt_s("PssblDplct", self.pssbl_dplct.as_ref());
         w.opt_s("Prty", self.prty.as_ref());
         w.opt_c("Sgntr", self.sgntr.as_deref());
-        w.many_c("Rltd", &self.rltd);
+        w.many_c("Rltd", &self.rltd, 0, 0);
     }
 }
 /// XSD simple type `BusinessMessagePriorityCode`.
@@ -388,7 +388,7 @@ impl rt::ComplexValue for OrganisationIdentification29 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
         w.opt_s("LEI", self.lei.as_ref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
     }
 }
 /// XSD complex type `OrganisationIdentificationSchemeName1Choice`. Exactly one branch.
@@ -524,7 +524,7 @@ impl rt::ComplexValue for PersonIdentification13 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
     }
 }
 /// XSD complex type `PersonIdentificationSchemeName1Choice`. Exactly one branch.
@@ -580,8 +580,8 @@ impl BusinessApplicationHeaderV02 {
     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {
         rt::read_root::<Self>(bytes, limits)
     }
-    /// Write as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write as a standalone XML document; the first occurrence limit (`minOccurs`/`maxOccurs`) or character a valid document cannot have, if any.
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         rt::write_root(self)
     }
 }

@@ -104,8 +104,8 @@ impl AnyDocument {
             Self::Pain00200110(_) => pain_002_001_10::NAMESPACE,
         }
     }
-    /// Write the Document as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write the Document as a standalone XML document (see each type's `to_xml`).
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         match self {
             #[cfg(feature = "camt_053_001_02")]
             Self::Camt05300102(d) => d.to_xml(),

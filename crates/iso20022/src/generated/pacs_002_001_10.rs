@@ -466,9 +466,9 @@ impl rt::ComplexValue for FIToFIPaymentStatusReportV10 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
-        w.many_c("OrgnlGrpInfAndSts", &self.orgnl_grp_inf_and_sts);
-        w.many_c("TxInfAndSts", &self.tx_inf_and_sts);
-        w.many_c("SplmtryData", &self.splmtry_data);
+        w.many_c("OrgnlGrpInfAndSts", &self.orgnl_grp_inf_and_sts, 0, 0);
+        w.many_c("TxInfAndSts", &self.tx_inf_and_sts, 0, 0);
+        w.many_c("SplmtryData", &self.splmtry_data, 0, 0);
     }
 }
 /// XSD complex type `FinancialIdentificationSchemeName1Choice`. Exactly one branch.
@@ -804,7 +804,7 @@ impl rt::ComplexValue for OrganisationIdentification29 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
         w.opt_s("LEI", self.lei.as_ref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
     }
 }
 /// XSD complex type `OrganisationIdentificationSchemeName1Choice`. Exactly one branch.
@@ -875,8 +875,8 @@ impl rt::ComplexValue for OriginalGroupHeader17 {
         w.opt_s("OrgnlNbOfTxs", self.orgnl_nb_of_txs.as_ref());
         w.opt_s("OrgnlCtrlSum", self.orgnl_ctrl_sum.as_ref());
         w.opt_s("GrpSts", self.grp_sts.as_ref());
-        w.many_c("StsRsnInf", &self.sts_rsn_inf);
-        w.many_c("NbOfTxsPerSts", &self.nb_of_txs_per_sts);
+        w.many_c("StsRsnInf", &self.sts_rsn_inf, 0, 0);
+        w.many_c("NbOfTxsPerSts", &self.nb_of_txs_per_sts, 0, 0);
     }
 }
 /// XSD complex type `OriginalTransactionReference28`.
@@ -1135,8 +1135,8 @@ impl rt::ComplexValue for PaymentTransaction110 {
         w.opt_s("OrgnlTxId", self.orgnl_tx_id.as_ref());
         w.opt_s("OrgnlUETR", self.orgnl_uetr.as_ref());
         w.opt_s("TxSts", self.tx_sts.as_ref());
-        w.many_c("StsRsnInf", &self.sts_rsn_inf);
-        w.many_c("ChrgsInf", &self.chrgs_inf);
+        w.many_c("StsRsnInf", &self.sts_rsn_inf, 0, 0);
+        w.many_c("ChrgsInf", &self.chrgs_inf, 0, 0);
         w.opt_s("AccptncDtTm", self.accptnc_dt_tm.as_ref());
         w.opt_c("FctvIntrBkSttlmDt", self.fctv_intr_bk_sttlm_dt.as_deref());
         w.opt_s("AcctSvcrRef", self.acct_svcr_ref.as_ref());
@@ -1144,7 +1144,7 @@ impl rt::ComplexValue for PaymentTransaction110 {
         w.opt_c("InstgAgt", self.instg_agt.as_deref());
         w.opt_c("InstdAgt", self.instd_agt.as_deref());
         w.opt_c("OrgnlTxRef", self.orgnl_tx_ref.as_deref());
-        w.many_c("SplmtryData", &self.splmtry_data);
+        w.many_c("SplmtryData", &self.splmtry_data, 0, 0);
     }
 }
 /// XSD complex type `PaymentTypeInformation27`.
@@ -1177,7 +1177,7 @@ impl rt::ComplexValue for PaymentTypeInformation27 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
         w.opt_s("ClrChanl", self.clr_chanl.as_ref());
-        w.many_c("SvcLvl", &self.svc_lvl);
+        w.many_c("SvcLvl", &self.svc_lvl, 0, 0);
         w.opt_c("LclInstrm", self.lcl_instrm.as_deref());
         w.opt_s("SeqTp", self.seq_tp.as_ref());
         w.opt_c("CtgyPurp", self.ctgy_purp.as_deref());
@@ -1200,7 +1200,7 @@ impl rt::ComplexValue for PersonIdentification13 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
     }
 }
 /// XSD complex type `PersonIdentificationSchemeName1Choice`. Exactly one branch.
@@ -1275,8 +1275,8 @@ impl rt::ComplexValue for RemittanceInformation16 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_s("Ustrd", &self.ustrd);
-        w.many_c("Strd", &self.strd);
+        w.many_s("Ustrd", &self.ustrd, 0, 0);
+        w.many_c("Strd", &self.strd, 0, 0);
     }
 }
 /// XSD complex type `ServiceLevel8Choice`. Exactly one branch.
@@ -1404,7 +1404,7 @@ impl rt::ComplexValue for StatusReasonInformation12 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Orgtr", self.orgtr.as_deref());
         w.opt_c("Rsn", self.rsn.as_deref());
-        w.many_s("AddtlInf", &self.addtl_inf);
+        w.many_s("AddtlInf", &self.addtl_inf, 0, 0);
     }
 }
 /// XSD complex type `StructuredRemittanceInformation16`.
@@ -1441,14 +1441,14 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_c("RfrdDocInf", &self.rfrd_doc_inf);
+        w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
         w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
         w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
         w.opt_c("Invcr", self.invcr.as_deref());
         w.opt_c("Invcee", self.invcee.as_deref());
         w.opt_c("TaxRmt", self.tax_rmt.as_deref());
         w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_deref());
-        w.many_s("AddtlRmtInf", &self.addtl_rmt_inf);
+        w.many_s("AddtlRmtInf", &self.addtl_rmt_inf, 0, 3);
     }
 }
 impl rt::RootElement for Document {
@@ -1460,8 +1460,8 @@ impl Document {
     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {
         rt::read_root::<Self>(bytes, limits)
     }
-    /// Write as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write as a standalone XML document; the first occurrence limit (`minOccurs`/`maxOccurs`) or character a valid document cannot have, if any.
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         rt::write_root(self)
     }
 }

@@ -724,7 +724,7 @@ impl rt::ComplexValue for GroupHeader90 {
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
         w.s("CreDtTm", &self.cre_dt_tm);
-        w.many_c("Authstn", &self.authstn);
+        w.many_c("Authstn", &self.authstn, 0, 2);
         w.opt_s("BtchBookg", self.btch_bookg.as_ref());
         w.s("NbOfTxs", &self.nb_of_txs);
         w.opt_s("CtrlSum", self.ctrl_sum.as_ref());
@@ -837,7 +837,7 @@ impl rt::ComplexValue for OrganisationIdentification29 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
         w.opt_s("LEI", self.lei.as_ref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
     }
 }
 /// XSD complex type `OrganisationIdentificationSchemeName1Choice`. Exactly one branch.
@@ -893,7 +893,7 @@ impl rt::ComplexValue for OriginalGroupHeader18 {
         w.s("OrgnlMsgId", &self.orgnl_msg_id);
         w.s("OrgnlMsgNmId", &self.orgnl_msg_nm_id);
         w.opt_s("OrgnlCreDtTm", self.orgnl_cre_dt_tm.as_ref());
-        w.many_c("RtrRsnInf", &self.rtr_rsn_inf);
+        w.many_c("RtrRsnInf", &self.rtr_rsn_inf, 0, 0);
     }
 }
 /// XSD complex type `OriginalTransactionReference28`.
@@ -1105,7 +1105,7 @@ impl rt::ComplexValue for PaymentReturnReason6 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Orgtr", self.orgtr.as_deref());
         w.opt_c("Rsn", self.rsn.as_deref());
-        w.many_s("AddtlInf", &self.addtl_inf);
+        w.many_s("AddtlInf", &self.addtl_inf, 0, 0);
     }
 }
 /// XSD complex type `PaymentReturnV09`.
@@ -1132,8 +1132,8 @@ impl rt::ComplexValue for PaymentReturnV09 {
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
         w.opt_c("OrgnlGrpInf", self.orgnl_grp_inf.as_deref());
-        w.many_c("TxInf", &self.tx_inf);
-        w.many_c("SplmtryData", &self.splmtry_data);
+        w.many_c("TxInf", &self.tx_inf, 0, 0);
+        w.many_c("SplmtryData", &self.splmtry_data, 0, 0);
     }
 }
 /// XSD complex type `PaymentTransaction112`.
@@ -1238,14 +1238,14 @@ impl rt::ComplexValue for PaymentTransaction112 {
         w.opt_s("XchgRate", self.xchg_rate.as_ref());
         w.opt_c("CompstnAmt", self.compstn_amt.as_ref());
         w.opt_s("ChrgBr", self.chrg_br.as_ref());
-        w.many_c("ChrgsInf", &self.chrgs_inf);
+        w.many_c("ChrgsInf", &self.chrgs_inf, 0, 0);
         w.opt_s("ClrSysRef", self.clr_sys_ref.as_ref());
         w.opt_c("InstgAgt", self.instg_agt.as_deref());
         w.opt_c("InstdAgt", self.instd_agt.as_deref());
         w.opt_c("RtrChain", self.rtr_chain.as_deref());
-        w.many_c("RtrRsnInf", &self.rtr_rsn_inf);
+        w.many_c("RtrRsnInf", &self.rtr_rsn_inf, 0, 0);
         w.opt_c("OrgnlTxRef", self.orgnl_tx_ref.as_deref());
-        w.many_c("SplmtryData", &self.splmtry_data);
+        w.many_c("SplmtryData", &self.splmtry_data, 0, 0);
     }
 }
 /// XSD complex type `PaymentTypeInformation27`.
@@ -1278,7 +1278,7 @@ impl rt::ComplexValue for PaymentTypeInformation27 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
         w.opt_s("ClrChanl", self.clr_chanl.as_ref());
-        w.many_c("SvcLvl", &self.svc_lvl);
+        w.many_c("SvcLvl", &self.svc_lvl, 0, 0);
         w.opt_c("LclInstrm", self.lcl_instrm.as_deref());
         w.opt_s("SeqTp", self.seq_tp.as_ref());
         w.opt_c("CtgyPurp", self.ctgy_purp.as_deref());
@@ -1301,7 +1301,7 @@ impl rt::ComplexValue for PersonIdentification13 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
     }
 }
 /// XSD complex type `PersonIdentificationSchemeName1Choice`. Exactly one branch.
@@ -1376,8 +1376,8 @@ impl rt::ComplexValue for RemittanceInformation16 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_s("Ustrd", &self.ustrd);
-        w.many_c("Strd", &self.strd);
+        w.many_s("Ustrd", &self.ustrd, 0, 0);
+        w.many_c("Strd", &self.strd, 0, 0);
     }
 }
 /// XSD complex type `ReturnReason5Choice`. Exactly one branch.
@@ -1518,14 +1518,14 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_c("RfrdDocInf", &self.rfrd_doc_inf);
+        w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
         w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
         w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
         w.opt_c("Invcr", self.invcr.as_deref());
         w.opt_c("Invcee", self.invcee.as_deref());
         w.opt_c("TaxRmt", self.tax_rmt.as_deref());
         w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_deref());
-        w.many_s("AddtlRmtInf", &self.addtl_rmt_inf);
+        w.many_s("AddtlRmtInf", &self.addtl_rmt_inf, 0, 3);
     }
 }
 /// XSD complex type `TransactionParties7`.
@@ -1601,8 +1601,8 @@ impl Document {
     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {
         rt::read_root::<Self>(bytes, limits)
     }
-    /// Write as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write as a standalone XML document; the first occurrence limit (`minOccurs`/`maxOccurs`) or character a valid document cannot have, if any.
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         rt::write_root(self)
     }
 }

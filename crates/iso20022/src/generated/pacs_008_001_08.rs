@@ -459,7 +459,7 @@ impl rt::ComplexValue for CreditTransferTransaction39 {
         w.opt_c("InstdAmt", self.instd_amt.as_ref());
         w.opt_s("XchgRate", self.xchg_rate.as_ref());
         w.s("ChrgBr", &self.chrg_br);
-        w.many_c("ChrgsInf", &self.chrgs_inf);
+        w.many_c("ChrgsInf", &self.chrgs_inf, 0, 0);
         w.opt_c("PrvsInstgAgt1", self.prvs_instg_agt1.as_deref());
         w.opt_c("PrvsInstgAgt1Acct", self.prvs_instg_agt1_acct.as_deref());
         w.opt_c("PrvsInstgAgt2", self.prvs_instg_agt2.as_deref());
@@ -485,14 +485,14 @@ impl rt::ComplexValue for CreditTransferTransaction39 {
         w.c("Cdtr", &self.cdtr);
         w.opt_c("CdtrAcct", self.cdtr_acct.as_deref());
         w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
-        w.many_c("InstrForCdtrAgt", &self.instr_for_cdtr_agt);
-        w.many_c("InstrForNxtAgt", &self.instr_for_nxt_agt);
+        w.many_c("InstrForCdtrAgt", &self.instr_for_cdtr_agt, 0, 0);
+        w.many_c("InstrForNxtAgt", &self.instr_for_nxt_agt, 0, 0);
         w.opt_c("Purp", self.purp.as_deref());
-        w.many_c("RgltryRptg", &self.rgltry_rptg);
+        w.many_c("RgltryRptg", &self.rgltry_rptg, 0, 10);
         w.opt_c("Tax", self.tax.as_deref());
-        w.many_c("RltdRmtInf", &self.rltd_rmt_inf);
+        w.many_c("RltdRmtInf", &self.rltd_rmt_inf, 0, 10);
         w.opt_c("RmtInf", self.rmt_inf.as_deref());
-        w.many_c("SplmtryData", &self.splmtry_data);
+        w.many_c("SplmtryData", &self.splmtry_data, 0, 0);
     }
 }
 /// XSD complex type `CreditorReferenceInformation2`.
@@ -599,8 +599,8 @@ impl rt::ComplexValue for FIToFICustomerCreditTransferV08 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
-        w.many_c("CdtTrfTxInf", &self.cdt_trf_tx_inf);
-        w.many_c("SplmtryData", &self.splmtry_data);
+        w.many_c("CdtTrfTxInf", &self.cdt_trf_tx_inf, 1, 0);
+        w.many_c("SplmtryData", &self.splmtry_data, 0, 0);
     }
 }
 /// XSD complex type `FinancialIdentificationSchemeName1Choice`. Exactly one branch.
@@ -970,7 +970,7 @@ impl rt::ComplexValue for OrganisationIdentification29 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
         w.opt_s("LEI", self.lei.as_ref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
     }
 }
 /// XSD complex type `OrganisationIdentificationSchemeName1Choice`. Exactly one branch.
@@ -1120,7 +1120,7 @@ impl rt::ComplexValue for PaymentTypeInformation28 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
         w.opt_s("ClrChanl", self.clr_chanl.as_ref());
-        w.many_c("SvcLvl", &self.svc_lvl);
+        w.many_c("SvcLvl", &self.svc_lvl, 0, 0);
         w.opt_c("LclInstrm", self.lcl_instrm.as_deref());
         w.opt_c("CtgyPurp", self.ctgy_purp.as_deref());
     }
@@ -1142,7 +1142,7 @@ impl rt::ComplexValue for PersonIdentification13 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
     }
 }
 /// XSD complex type `PersonIdentificationSchemeName1Choice`. Exactly one branch.
@@ -1217,8 +1217,8 @@ impl rt::ComplexValue for RemittanceInformation16 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_s("Ustrd", &self.ustrd);
-        w.many_c("Strd", &self.strd);
+        w.many_s("Ustrd", &self.ustrd, 0, 0);
+        w.many_c("Strd", &self.strd, 0, 0);
     }
 }
 /// XSD complex type `ServiceLevel8Choice`. Exactly one branch.
@@ -1359,14 +1359,14 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_c("RfrdDocInf", &self.rfrd_doc_inf);
+        w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
         w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
         w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
         w.opt_c("Invcr", self.invcr.as_deref());
         w.opt_c("Invcee", self.invcee.as_deref());
         w.opt_c("TaxRmt", self.tax_rmt.as_deref());
         w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_deref());
-        w.many_s("AddtlRmtInf", &self.addtl_rmt_inf);
+        w.many_s("AddtlRmtInf", &self.addtl_rmt_inf, 0, 3);
     }
 }
 impl rt::RootElement for Document {
@@ -1378,8 +1378,8 @@ impl Document {
     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {
         rt::read_root::<Self>(bytes, limits)
     }
-    /// Write as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write as a standalone XML document; the first occurrence limit (`minOccurs`/`maxOccurs`) or character a valid document cannot have, if any.
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         rt::write_root(self)
     }
 }

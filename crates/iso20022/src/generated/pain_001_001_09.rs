@@ -285,10 +285,10 @@ impl rt::ComplexValue for Cheque11 {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
         w.opt_s("ChqMtrtyDt", self.chq_mtrty_dt.as_ref());
         w.opt_s("FrmsCd", self.frms_cd.as_ref());
-        w.many_s("MemoFld", &self.memo_fld);
+        w.many_s("MemoFld", &self.memo_fld, 0, 2);
         w.opt_s("RgnlClrZone", self.rgnl_clr_zone.as_ref());
         w.opt_s("PrtLctn", self.prt_lctn.as_ref());
-        w.many_s("Sgntr", &self.sgntr);
+        w.many_s("Sgntr", &self.sgntr, 0, 5);
     }
 }
 /// XSD complex type `ChequeDeliveryMethod1Choice`. Exactly one branch.
@@ -473,14 +473,14 @@ impl rt::ComplexValue for CreditTransferTransaction34 {
         w.opt_c("Cdtr", self.cdtr.as_deref());
         w.opt_c("CdtrAcct", self.cdtr_acct.as_deref());
         w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
-        w.many_c("InstrForCdtrAgt", &self.instr_for_cdtr_agt);
+        w.many_c("InstrForCdtrAgt", &self.instr_for_cdtr_agt, 0, 0);
         w.opt_s("InstrForDbtrAgt", self.instr_for_dbtr_agt.as_ref());
         w.opt_c("Purp", self.purp.as_deref());
-        w.many_c("RgltryRptg", &self.rgltry_rptg);
+        w.many_c("RgltryRptg", &self.rgltry_rptg, 0, 10);
         w.opt_c("Tax", self.tax.as_deref());
-        w.many_c("RltdRmtInf", &self.rltd_rmt_inf);
+        w.many_c("RltdRmtInf", &self.rltd_rmt_inf, 0, 10);
         w.opt_c("RmtInf", self.rmt_inf.as_deref());
-        w.many_c("SplmtryData", &self.splmtry_data);
+        w.many_c("SplmtryData", &self.splmtry_data, 0, 0);
     }
 }
 /// XSD complex type `CreditorReferenceInformation2`.
@@ -571,8 +571,8 @@ impl rt::ComplexValue for CustomerCreditTransferInitiationV09 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
-        w.many_c("PmtInf", &self.pmt_inf);
-        w.many_c("SplmtryData", &self.splmtry_data);
+        w.many_c("PmtInf", &self.pmt_inf, 1, 0);
+        w.many_c("SplmtryData", &self.splmtry_data, 0, 0);
     }
 }
 /// XSD complex type `Document`.
@@ -856,7 +856,7 @@ impl rt::ComplexValue for GroupHeader85 {
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
         w.s("CreDtTm", &self.cre_dt_tm);
-        w.many_c("Authstn", &self.authstn);
+        w.many_c("Authstn", &self.authstn, 0, 2);
         w.s("NbOfTxs", &self.nb_of_txs);
         w.opt_s("CtrlSum", self.ctrl_sum.as_ref());
         w.c("InitgPty", &self.initg_pty);
@@ -912,7 +912,7 @@ impl rt::ComplexValue for OrganisationIdentification29 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
         w.opt_s("LEI", self.lei.as_ref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
     }
 }
 /// XSD complex type `OrganisationIdentificationSchemeName1Choice`. Exactly one branch.
@@ -1108,7 +1108,7 @@ impl rt::ComplexValue for PaymentInstruction30 {
         w.opt_s("ChrgBr", self.chrg_br.as_ref());
         w.opt_c("ChrgsAcct", self.chrgs_acct.as_deref());
         w.opt_c("ChrgsAcctAgt", self.chrgs_acct_agt.as_deref());
-        w.many_c("CdtTrfTxInf", &self.cdt_trf_tx_inf);
+        w.many_c("CdtTrfTxInf", &self.cdt_trf_tx_inf, 1, 0);
     }
 }
 /// XSD complex type `PaymentTypeInformation26`.
@@ -1134,7 +1134,7 @@ impl rt::ComplexValue for PaymentTypeInformation26 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
-        w.many_c("SvcLvl", &self.svc_lvl);
+        w.many_c("SvcLvl", &self.svc_lvl, 0, 0);
         w.opt_c("LclInstrm", self.lcl_instrm.as_deref());
         w.opt_c("CtgyPurp", self.ctgy_purp.as_deref());
     }
@@ -1156,7 +1156,7 @@ impl rt::ComplexValue for PersonIdentification13 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
     }
 }
 /// XSD complex type `PersonIdentificationSchemeName1Choice`. Exactly one branch.
@@ -1231,8 +1231,8 @@ impl rt::ComplexValue for RemittanceInformation16 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_s("Ustrd", &self.ustrd);
-        w.many_c("Strd", &self.strd);
+        w.many_s("Ustrd", &self.ustrd, 0, 0);
+        w.many_c("Strd", &self.strd, 0, 0);
     }
 }
 /// XSD complex type `ServiceLevel8Choice`. Exactly one branch.
@@ -1297,14 +1297,14 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_c("RfrdDocInf", &self.rfrd_doc_inf);
+        w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
         w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
         w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
         w.opt_c("Invcr", self.invcr.as_deref());
         w.opt_c("Invcee", self.invcee.as_deref());
         w.opt_c("TaxRmt", self.tax_rmt.as_deref());
         w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_deref());
-        w.many_s("AddtlRmtInf", &self.addtl_rmt_inf);
+        w.many_s("AddtlRmtInf", &self.addtl_rmt_inf, 0, 3);
     }
 }
 impl rt::RootElement for Document {
@@ -1316,8 +1316,8 @@ impl Document {
     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {
         rt::read_root::<Self>(bytes, limits)
     }
-    /// Write as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write as a standalone XML document; the first occurrence limit (`minOccurs`/`maxOccurs`) or character a valid document cannot have, if any.
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         rt::write_root(self)
     }
 }

@@ -412,7 +412,7 @@ impl rt::ComplexValue for CustomerPaymentStatusReportV03 {
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
         w.c("OrgnlGrpInfAndSts", &self.orgnl_grp_inf_and_sts);
-        w.many_c("OrgnlPmtInfAndSts", &self.orgnl_pmt_inf_and_sts);
+        w.many_c("OrgnlPmtInfAndSts", &self.orgnl_pmt_inf_and_sts, 0, 0);
     }
 }
 /// XSD complex type `Document`.
@@ -768,7 +768,7 @@ impl rt::ComplexValue for OrganisationIdentification4 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICOrBEI", self.bic_or_bei.as_ref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
     }
 }
 /// XSD complex type `OrganisationIdentificationSchemeName1Choice`.
@@ -825,8 +825,8 @@ impl rt::ComplexValue for OriginalGroupInformation20 {
         w.opt_s("OrgnlNbOfTxs", self.orgnl_nb_of_txs.as_ref());
         w.opt_s("OrgnlCtrlSum", self.orgnl_ctrl_sum.as_ref());
         w.opt_s("GrpSts", self.grp_sts.as_ref());
-        w.many_c("StsRsnInf", &self.sts_rsn_inf);
-        w.many_c("NbOfTxsPerSts", &self.nb_of_txs_per_sts);
+        w.many_c("StsRsnInf", &self.sts_rsn_inf, 0, 0);
+        w.many_c("NbOfTxsPerSts", &self.nb_of_txs_per_sts, 0, 0);
     }
 }
 /// XSD complex type `OriginalPaymentInformation1`.
@@ -864,9 +864,9 @@ impl rt::ComplexValue for OriginalPaymentInformation1 {
         w.opt_s("OrgnlNbOfTxs", self.orgnl_nb_of_txs.as_ref());
         w.opt_s("OrgnlCtrlSum", self.orgnl_ctrl_sum.as_ref());
         w.opt_s("PmtInfSts", self.pmt_inf_sts.as_ref());
-        w.many_c("StsRsnInf", &self.sts_rsn_inf);
-        w.many_c("NbOfTxsPerSts", &self.nb_of_txs_per_sts);
-        w.many_c("TxInfAndSts", &self.tx_inf_and_sts);
+        w.many_c("StsRsnInf", &self.sts_rsn_inf, 0, 0);
+        w.many_c("NbOfTxsPerSts", &self.nb_of_txs_per_sts, 0, 0);
+        w.many_c("TxInfAndSts", &self.tx_inf_and_sts, 0, 0);
     }
 }
 /// XSD complex type `OriginalTransactionReference13`.
@@ -1083,8 +1083,8 @@ impl rt::ComplexValue for PaymentTransactionInformation25 {
         w.opt_s("OrgnlInstrId", self.orgnl_instr_id.as_ref());
         w.opt_s("OrgnlEndToEndId", self.orgnl_end_to_end_id.as_ref());
         w.opt_s("TxSts", self.tx_sts.as_ref());
-        w.many_c("StsRsnInf", &self.sts_rsn_inf);
-        w.many_c("ChrgsInf", &self.chrgs_inf);
+        w.many_c("StsRsnInf", &self.sts_rsn_inf, 0, 0);
+        w.many_c("ChrgsInf", &self.chrgs_inf, 0, 0);
         w.opt_s("AccptncDtTm", self.accptnc_dt_tm.as_ref());
         w.opt_s("AcctSvcrRef", self.acct_svcr_ref.as_ref());
         w.opt_s("ClrSysRef", self.clr_sys_ref.as_ref());
@@ -1144,7 +1144,7 @@ impl rt::ComplexValue for PersonIdentification5 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
-        w.many_c("Othr", &self.othr);
+        w.many_c("Othr", &self.othr, 0, 0);
     }
 }
 /// XSD complex type `PersonIdentificationSchemeName1Choice`.
@@ -1177,8 +1177,8 @@ impl rt::ComplexValue for RemittanceInformation5 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_s("Ustrd", &self.ustrd);
-        w.many_c("Strd", &self.strd);
+        w.many_s("Ustrd", &self.ustrd, 0, 0);
+        w.many_c("Strd", &self.strd, 0, 0);
     }
 }
 /// XSD simple type `SequenceType1Code`.
@@ -1350,7 +1350,7 @@ impl rt::ComplexValue for StatusReasonInformation8 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Orgtr", self.orgtr.as_deref());
         w.opt_c("Rsn", self.rsn.as_deref());
-        w.many_s("AddtlInf", &self.addtl_inf);
+        w.many_s("AddtlInf", &self.addtl_inf, 0, 0);
     }
 }
 /// XSD complex type `StructuredRemittanceInformation7`.
@@ -1381,12 +1381,12 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_c("RfrdDocInf", &self.rfrd_doc_inf);
+        w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
         w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
         w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
         w.opt_c("Invcr", self.invcr.as_deref());
         w.opt_c("Invcee", self.invcee.as_deref());
-        w.many_s("AddtlRmtInf", &self.addtl_rmt_inf);
+        w.many_s("AddtlRmtInf", &self.addtl_rmt_inf, 0, 3);
     }
 }
 /// XSD simple type `TransactionGroupStatus3Code`.
@@ -1518,8 +1518,8 @@ impl Document {
     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {
         rt::read_root::<Self>(bytes, limits)
     }
-    /// Write as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write as a standalone XML document; the first occurrence limit (`minOccurs`/`maxOccurs`) or character a valid document cannot have, if any.
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         rt::write_root(self)
     }
 }

@@ -13,8 +13,8 @@ impl AnyDocument {
     pub fn namespace(&self) -> &'static str {
         match *self {}
     }
-    /// Write the Document as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write the Document as a standalone XML document (see each type's `to_xml`).
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         match *self {}
     }
 }

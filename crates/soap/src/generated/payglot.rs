@@ -147,9 +147,9 @@ impl rt::ComplexValue for AccountReport {
         w.c("Account", &self.account);
         w.opt_c("AccountOwner", self.account_owner.as_deref());
         w.opt_c("AccountServicer", self.account_servicer.as_deref());
-        w.many_c("Balances", &self.balances);
+        w.many_c("Balances", &self.balances, 0, 0);
         w.opt_c("Summary", self.summary.as_deref());
-        w.many_c("Entries", &self.entries);
+        w.many_c("Entries", &self.entries, 0, 0);
         w.opt_s("AdditionalInfo", self.additional_info.as_ref());
     }
 }
@@ -170,7 +170,7 @@ impl rt::ComplexValue for AccountReports {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Header", &self.header);
-        w.many_c("Reports", &self.reports);
+        w.many_c("Reports", &self.reports, 1, 0);
     }
 }
 /// XSD complex type `Agent`.
@@ -729,7 +729,7 @@ impl rt::ComplexValue for CreditTransfer {
         w.opt_s("SettlementDate", self.settlement_date.as_ref());
         w.opt_s("AcceptanceTime", self.acceptance_time.as_ref());
         w.opt_s("ChargeBearer", self.charge_bearer.as_ref());
-        w.many_c("Charges", &self.charges);
+        w.many_c("Charges", &self.charges, 0, 0);
         w.c("Debtor", &self.debtor);
         w.opt_c("DebtorAccount", self.debtor_account.as_deref());
         w.opt_c("DebtorAgent", self.debtor_agent.as_deref());
@@ -739,13 +739,18 @@ impl rt::ComplexValue for CreditTransfer {
         w.opt_c("CreditorAccount", self.creditor_account.as_deref());
         w.opt_c("CreditorAgent", self.creditor_agent.as_deref());
         w.opt_c("UltimateCreditor", self.ultimate_creditor.as_deref());
-        w.many_c("IntermediaryAgents", &self.intermediary_agents);
+        w.many_c("IntermediaryAgents", &self.intermediary_agents, 0, 0);
         w.opt_c("InstructingAgent", self.instructing_agent.as_deref());
         w.opt_c("InstructedAgent", self.instructed_agent.as_deref());
-        w.many_c("InstructionsForCreditorAgent", &self.instructions_for_creditor_agent);
+        w.many_c(
+            "InstructionsForCreditorAgent",
+            &self.instructions_for_creditor_agent,
+            0,
+            0,
+        );
         w.opt_c("Purpose", self.purpose.as_deref());
         w.opt_c("Remittance", self.remittance.as_deref());
-        w.many_c("RegulatoryReporting", &self.regulatory_reporting);
+        w.many_c("RegulatoryReporting", &self.regulatory_reporting, 0, 0);
         w.opt_c("Extensions", self.extensions.as_deref());
     }
 }
@@ -956,7 +961,7 @@ impl rt::ComplexValue for Entry {
         w.opt_s("AccountServicerReference", self.account_servicer_reference.as_ref());
         w.c("BankTransactionCode", &self.bank_transaction_code);
         w.opt_c("Batch", self.batch.as_deref());
-        w.many_c("Transactions", &self.transactions);
+        w.many_c("Transactions", &self.transactions, 0, 0);
         w.opt_s("AdditionalInfo", self.additional_info.as_ref());
     }
 }
@@ -1081,7 +1086,7 @@ impl rt::ComplexValue for Extensions {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_c("Entry", &self.entry);
+        w.many_c("Entry", &self.entry, 0, 0);
     }
 }
 /// Anonymous XSD complex type.
@@ -1347,7 +1352,7 @@ impl rt::ComplexValue for OriginalGroupStatus {
         );
         w.opt_s("OriginalControlSum", self.original_control_sum.as_ref());
         w.opt_s("Status", self.status.as_ref());
-        w.many_c("Reasons", &self.reasons);
+        w.many_c("Reasons", &self.reasons, 0, 0);
     }
 }
 /// XSD complex type `Party`.
@@ -1431,7 +1436,7 @@ impl rt::ComplexValue for PartyIdOrganisation {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBic", self.any_bic.as_ref());
         w.opt_s("Lei", self.lei.as_ref());
-        w.many_c("Others", &self.others);
+        w.many_c("Others", &self.others, 0, 0);
     }
 }
 /// Anonymous XSD complex type.
@@ -1451,7 +1456,7 @@ impl rt::ComplexValue for PartyIdPrivate {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Birth", self.birth.as_deref());
-        w.many_c("Others", &self.others);
+        w.many_c("Others", &self.others, 0, 0);
     }
 }
 /// XSD complex type `PaymentBatch`.
@@ -1479,7 +1484,7 @@ impl rt::ComplexValue for PaymentBatch {
         w.s("Id", &self.id);
         w.s("Method", &self.method);
         w.opt_s("BatchBooking", self.batch_booking.as_ref());
-        w.many_c("Transfers", &self.transfers);
+        w.many_c("Transfers", &self.transfers, 1, 0);
     }
 }
 /// XSD complex type `PaymentFault`.
@@ -1578,8 +1583,8 @@ impl rt::ComplexValue for PaymentInfoStatus {
     fn write(&self, w: &mut rt::Writer) {
         w.s("OriginalPaymentInfoId", &self.original_payment_info_id);
         w.opt_s("Status", self.status.as_ref());
-        w.many_c("Reasons", &self.reasons);
-        w.many_c("Transactions", &self.transactions);
+        w.many_c("Reasons", &self.reasons, 0, 0);
+        w.many_c("Transactions", &self.transactions, 0, 0);
     }
 }
 /// XSD complex type `PaymentInitiation`.
@@ -1599,7 +1604,7 @@ impl rt::ComplexValue for PaymentInitiation {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Header", &self.header);
-        w.many_c("Batches", &self.batches);
+        w.many_c("Batches", &self.batches, 1, 0);
     }
 }
 /// XSD simple type `PaymentMethod`.
@@ -1697,7 +1702,7 @@ impl rt::ComplexValue for PaymentType {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstructionPriority", self.instruction_priority.as_ref());
         w.opt_s("ClearingChannel", self.clearing_channel.as_ref());
-        w.many_c("ServiceLevels", &self.service_levels);
+        w.many_c("ServiceLevels", &self.service_levels, 0, 0);
         w.opt_c("LocalInstrument", self.local_instrument.as_deref());
         w.opt_c("CategoryPurpose", self.category_purpose.as_deref());
     }
@@ -1775,7 +1780,7 @@ impl rt::ComplexValue for PostalAddress {
         w.opt_s("DistrictName", self.district_name.as_ref());
         w.opt_s("CountrySubDivision", self.country_sub_division.as_ref());
         w.opt_s("Country", self.country.as_ref());
-        w.many_s("AddressLines", &self.address_lines);
+        w.many_s("AddressLines", &self.address_lines, 0, 0);
     }
 }
 /// XSD simple type `Priority`.
@@ -1887,7 +1892,7 @@ impl rt::ComplexValue for RegulatoryDetail {
         w.opt_s("Country", self.country.as_ref());
         w.opt_s("Code", self.code.as_ref());
         w.opt_c("Amount", self.amount.as_deref());
-        w.many_s("Information", &self.information);
+        w.many_s("Information", &self.information, 0, 0);
     }
 }
 /// XSD complex type `RegulatoryReport`.
@@ -1915,7 +1920,7 @@ impl rt::ComplexValue for RegulatoryReport {
         w.opt_s("Indicator", self.indicator.as_ref());
         w.opt_s("AuthorityName", self.authority_name.as_ref());
         w.opt_s("AuthorityCountry", self.authority_country.as_ref());
-        w.many_c("Details", &self.details);
+        w.many_c("Details", &self.details, 0, 0);
     }
 }
 /// XSD complex type `RelatedParties`.
@@ -1978,8 +1983,8 @@ impl rt::ComplexValue for Remittance {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_s("Unstructured", &self.unstructured);
-        w.many_c("Structured", &self.structured);
+        w.many_s("Unstructured", &self.unstructured, 0, 0);
+        w.many_c("Structured", &self.structured, 0, 0);
     }
 }
 /// XSD complex type `ReturnReasonInfo`.
@@ -2003,7 +2008,7 @@ impl rt::ComplexValue for ReturnReasonInfo {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Originator", self.originator.as_deref());
         w.opt_c("Reason", self.reason.as_deref());
-        w.many_s("AdditionalInfo", &self.additional_info);
+        w.many_s("AdditionalInfo", &self.additional_info, 0, 0);
     }
 }
 /// XSD complex type `StatementQuery`.
@@ -2055,7 +2060,7 @@ impl rt::ComplexValue for StatusReasonInfo {
         w.opt_c("Originator", self.originator.as_deref());
         w.opt_c("Reason", self.reason.as_deref());
         w.opt_s("MappedReason", self.mapped_reason.as_ref());
-        w.many_s("AdditionalInfo", &self.additional_info);
+        w.many_s("AdditionalInfo", &self.additional_info, 0, 0);
     }
 }
 /// XSD complex type `StatusReport`.
@@ -2081,9 +2086,9 @@ impl rt::ComplexValue for StatusReport {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Header", &self.header);
-        w.many_c("OriginalGroups", &self.original_groups);
-        w.many_c("PaymentInfos", &self.payment_infos);
-        w.many_c("Transactions", &self.transactions);
+        w.many_c("OriginalGroups", &self.original_groups, 0, 0);
+        w.many_c("PaymentInfos", &self.payment_infos, 0, 0);
+        w.many_c("Transactions", &self.transactions, 0, 0);
     }
 }
 /// XSD complex type `StructuredRemittance`.
@@ -2117,13 +2122,13 @@ impl rt::ComplexValue for StructuredRemittance {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.many_c("ReferredDocuments", &self.referred_documents);
+        w.many_c("ReferredDocuments", &self.referred_documents, 0, 0);
         w.opt_c("DueAmount", self.due_amount.as_deref());
         w.opt_c("RemittedAmount", self.remitted_amount.as_deref());
         w.opt_c("CreditorReference", self.creditor_reference.as_deref());
         w.opt_c("Invoicer", self.invoicer.as_deref());
         w.opt_c("Invoicee", self.invoicee.as_deref());
-        w.many_s("AdditionalInfo", &self.additional_info);
+        w.many_s("AdditionalInfo", &self.additional_info, 0, 0);
     }
 }
 /// XSD simple type `Text10`. Facets are checked on construction.
@@ -2659,7 +2664,7 @@ impl rt::ComplexValue for TransactionStatus {
         w.opt_s("OriginalTransactionId", self.original_transaction_id.as_ref());
         w.opt_s("OriginalUetr", self.original_uetr.as_ref());
         w.opt_s("Status", self.status.as_ref());
-        w.many_c("Reasons", &self.reasons);
+        w.many_c("Reasons", &self.reasons, 0, 0);
         w.opt_s("AcceptanceTime", self.acceptance_time.as_ref());
         w.opt_c("OriginalAmount", self.original_amount.as_deref());
         w.opt_c(
@@ -2750,8 +2755,8 @@ impl PaymentStatusQuery {
     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {
         rt::read_root::<Self>(bytes, limits)
     }
-    /// Write as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write as a standalone XML document; the first occurrence limit (`minOccurs`/`maxOccurs`) or character a valid document cannot have, if any.
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         rt::write_root(self)
     }
 }
@@ -2779,8 +2784,8 @@ impl GetPaymentStatusResponse {
     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {
         rt::read_root::<Self>(bytes, limits)
     }
-    /// Write as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write as a standalone XML document; the first occurrence limit (`minOccurs`/`maxOccurs`) or character a valid document cannot have, if any.
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         rt::write_root(self)
     }
 }
@@ -2793,8 +2798,8 @@ impl StatementQuery {
     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {
         rt::read_root::<Self>(bytes, limits)
     }
-    /// Write as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write as a standalone XML document; the first occurrence limit (`minOccurs`/`maxOccurs`) or character a valid document cannot have, if any.
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         rt::write_root(self)
     }
 }
@@ -2807,8 +2812,8 @@ impl AccountReports {
     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {
         rt::read_root::<Self>(bytes, limits)
     }
-    /// Write as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write as a standalone XML document; the first occurrence limit (`minOccurs`/`maxOccurs`) or character a valid document cannot have, if any.
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         rt::write_root(self)
     }
 }
@@ -2821,8 +2826,8 @@ impl PaymentInitiation {
     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {
         rt::read_root::<Self>(bytes, limits)
     }
-    /// Write as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write as a standalone XML document; the first occurrence limit (`minOccurs`/`maxOccurs`) or character a valid document cannot have, if any.
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         rt::write_root(self)
     }
 }
@@ -2850,8 +2855,8 @@ impl InitiatePaymentResponse {
     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {
         rt::read_root::<Self>(bytes, limits)
     }
-    /// Write as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write as a standalone XML document; the first occurrence limit (`minOccurs`/`maxOccurs`) or character a valid document cannot have, if any.
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         rt::write_root(self)
     }
 }
@@ -2864,8 +2869,8 @@ impl PaymentFault {
     pub fn from_xml(bytes: &[u8], limits: &rt::Limits) -> Result<Self, rt::Error> {
         rt::read_root::<Self>(bytes, limits)
     }
-    /// Write as a standalone XML document.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Write as a standalone XML document; the first occurrence limit (`minOccurs`/`maxOccurs`) or character a valid document cannot have, if any.
+    pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
         rt::write_root(self)
     }
 }
