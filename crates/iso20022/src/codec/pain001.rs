@@ -192,7 +192,7 @@ pub(crate) fn encode(
     out.xml.leaf("MsgId", message.header.message_id.as_str());
     out.xml.leaf("CreDtTm", &message.header.created.to_string());
     out.xml.leaf("NbOfTxs", &all.len().to_string());
-    out.xml.leaf("CtrlSum", &control_sum(&all).to_string());
+    out.xml.leaf("CtrlSum", &control_sum(all.iter().copied()).to_string());
     let initiating = message.header.initiating_party.clone().unwrap_or_default();
     out.party("InitgPty", format_args!("/message/payment_initiation/header/initiating_party"), &initiating);
     out.opt_agent(
@@ -215,8 +215,8 @@ pub(crate) fn encode(
     Ok(())
 }
 
-fn control_sum(transfers: &[&CreditTransfer]) -> Decimal {
-    transfers.iter().filter_map(|t| t.amount()).map(|m| m.amount()).sum()
+pub(crate) fn control_sum<'a>(transfers: impl IntoIterator<Item = &'a CreditTransfer>) -> Decimal {
+    transfers.into_iter().filter_map(|t| t.amount()).map(|m| m.amount()).sum()
 }
 
 /// The value all transfers share (borrowed from the first), or `None` when they differ.
@@ -225,11 +225,36 @@ fn shared<T: PartialEq>(transfers: &[CreditTransfer], get: impl Fn(&CreditTransf
     transfers.iter().all(|t| get(t) == first).then_some(first)
 }
 
-fn encode_batch(
-    out: &mut Out,
-    batch: &PaymentBatch,
+/// What a batch writes once for all its transfers (`PmtInf`'s debtor side), shared by both
+/// encoders: the values every transfer must share (an error naming the first that differs),
+/// and which optional ones do (those that differ go on each transaction).
+pub(crate) struct BatchPlan<'a> {
+    pub(crate) debtor: &'a Party,
+    pub(crate) debtor_account: &'a Option<payglot_core_model::Account>,
+    pub(crate) debtor_agent: &'a Option<payglot_core_model::Agent>,
+    pub(crate) execution: &'a Option<payglot_core_model::DateOrDateTime>,
+    /// Every transfer writes the same `PmtInf/PmtTpInf` (the first transfer's).
+    pub(crate) payment_type: bool,
+    pub(crate) charge_bearer: Option<&'a Option<ChargeBearer>>,
+    pub(crate) ultimate_debtor: Option<&'a Option<Party>>,
+}
+
+impl BatchPlan<'_> {
+    /// Which optional batch-level fields go on each transaction.
+    pub(crate) fn per_transaction(&self) -> PerTransaction {
+        PerTransaction {
+            payment_type: !self.payment_type,
+            charge_bearer: self.charge_bearer.is_none(),
+            ultimate_debtor: self.ultimate_debtor.is_none(),
+        }
+    }
+}
+
+pub(crate) fn plan<'a>(
+    batch: &'a PaymentBatch,
+    era: Era,
     path: std::fmt::Arguments<'_>,
-) -> Result<(), payglot_core_model::EncodeError> {
+) -> Result<BatchPlan<'a>, payglot_core_model::EncodeError> {
     let ts = &batch.transfers;
     let mixed = |field: &str| {
         payglot_core_model::EncodeError::unrepresentable(
@@ -243,26 +268,44 @@ fn encode_batch(
     let execution = shared(ts, |t| &t.requested_execution).ok_or_else(|| mixed("requested execution date"))?;
     // Shared when every transfer *writes* the same `PmtTpInf`: transfers that differ only in what
     // pain.001 drops anyway still share one, so encoding what was decoded gives the same document.
-    let written: Vec<Option<PaymentType>> = ts.iter().map(|t| written_payment_type(t, out.era)).collect();
-    let payment_type = written.first().filter(|first| written.iter().all(|w| w == *first)).cloned();
-    let charge_bearer = shared(ts, |t| &t.charge_bearer);
-    let ultimate_debtor = shared(ts, |t| &t.ultimate_debtor);
+    let written: Vec<Option<PaymentType>> = ts.iter().map(|t| written_payment_type(t, era)).collect();
+    let payment_type = written.first().is_some_and(|first| written.iter().all(|w| w == first));
+    Ok(BatchPlan {
+        debtor,
+        debtor_account,
+        debtor_agent,
+        execution,
+        payment_type,
+        charge_bearer: shared(ts, |t| &t.charge_bearer),
+        ultimate_debtor: shared(ts, |t| &t.ultimate_debtor),
+    })
+}
+
+/// `PmtMtd`'s code.
+pub(crate) fn method_code(method: PaymentMethod) -> &'static str {
+    match method {
+        PaymentMethod::Transfer => "TRF",
+        PaymentMethod::Cheque => "CHK",
+        PaymentMethod::TransferAdvice => "TRA",
+    }
+}
+
+fn encode_batch(
+    out: &mut Out,
+    batch: &PaymentBatch,
+    path: std::fmt::Arguments<'_>,
+) -> Result<(), payglot_core_model::EncodeError> {
+    let ts = &batch.transfers;
+    let plan = plan(batch, out.era, path)?;
+    let BatchPlan { debtor, debtor_account, debtor_agent, execution, charge_bearer, ultimate_debtor, .. } = plan;
 
     out.xml.start("PmtInf");
     out.xml.leaf("PmtInfId", batch.id.as_str());
-    out.xml.leaf(
-        "PmtMtd",
-        match batch.method {
-            PaymentMethod::Transfer => "TRF",
-            PaymentMethod::Cheque => "CHK",
-            PaymentMethod::TransferAdvice => "TRA",
-        },
-    );
+    out.xml.leaf("PmtMtd", method_code(batch.method));
     out.xml.opt_leaf("BtchBookg", batch.batch_booking.map(|b| if b { "true" } else { "false" }));
-    let refs: Vec<&CreditTransfer> = ts.iter().collect();
     out.xml.leaf("NbOfTxs", &ts.len().to_string());
-    out.xml.leaf("CtrlSum", &control_sum(&refs).to_string());
-    if payment_type.is_some() {
+    out.xml.leaf("CtrlSum", &control_sum(ts).to_string());
+    if plan.payment_type {
         let first = ts.first().and_then(|t| t.payment_type.as_ref());
         out.payment_type(format_args!("{path}/transfers/0/payment_type"), first, false);
         for (i, t) in ts.iter().enumerate().skip(1) {
@@ -312,11 +355,7 @@ fn encode_batch(
     out.xml.opt_leaf("ChrgBr", charge_bearer.copied().flatten().map(ChargeBearer::iso_code));
     for (i, transfer) in ts.iter().enumerate() {
         let tx_path = format!("{path}/transfers/{i}");
-        let per_tx = PerTransaction {
-            payment_type: payment_type.is_none(),
-            charge_bearer: charge_bearer.is_none(),
-            ultimate_debtor: ultimate_debtor.is_none(),
-        };
+        let per_tx = plan.per_transaction();
         encode_transfer(out, transfer, format_args!("{tx_path}"), per_tx);
     }
     out.xml.end();
@@ -338,10 +377,10 @@ fn written_payment_type(t: &CreditTransfer, era: Era) -> Option<PaymentType> {
 
 /// Which optional batch-level fields differ within the batch and so go on each transaction.
 #[derive(Clone, Copy)]
-struct PerTransaction {
-    payment_type: bool,
-    charge_bearer: bool,
-    ultimate_debtor: bool,
+pub(crate) struct PerTransaction {
+    pub(crate) payment_type: bool,
+    pub(crate) charge_bearer: bool,
+    pub(crate) ultimate_debtor: bool,
 }
 
 fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: std::fmt::Arguments<'_>, per_tx: PerTransaction) {

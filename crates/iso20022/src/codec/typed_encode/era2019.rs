@@ -1,0 +1,332 @@
+//! Construction of the 2019 types each schema generates under the same name and shape
+//! (`PartyIdentification135`, `CashAccount38`, `BranchAndFinancialInstitutionIdentification6`,
+//! `RemittanceInformation16`, the `Cd`/`Prtry` choices...): one body, instantiated per generated
+//! module by `era2019!(module)`, so pacs.008.001.08 and pain.001.001.09 share it without a copy.
+//! Each function builds what `common::Out`'s method of the same name writes, with its losses.
+
+/// Builders for the 2019 types of generated module `$g`, in a module of the same name.
+macro_rules! era2019 {
+    ($g:ident) => {
+        pub(crate) mod $g {
+            use std::fmt::Display;
+
+            use payglot_core_model::transfer::{Remittance, StructuredRemittance};
+            use payglot_core_model::{Account, AccountId, Agent, Bic, GenericId, Lei, Party, PartyId};
+
+            use super::{
+                FieldPath, R, birth, choice, contact, country, leaf, opt_choice, opt_leaf, postal_address, proxy,
+                referred_document, remittance_amount, text, texts, unrepresentable,
+            };
+            use crate::codec::common::Out;
+            use crate::generated::$g as g;
+
+            code_choice!(
+                g::AccountSchemeName1Choice,
+                g::CashAccountType2Choice,
+                g::CategoryPurpose1Choice,
+                g::ClearingSystemIdentification2Choice,
+                g::CreditorReferenceType1Choice,
+                g::FinancialIdentificationSchemeName1Choice,
+                g::LocalInstrument2Choice,
+                g::OrganisationIdentificationSchemeName1Choice,
+                g::PersonIdentificationSchemeName1Choice,
+                g::Purpose2Choice,
+                g::ServiceLevel8Choice,
+            );
+
+            /// `Othr` of an organisation, a person or an institution: the same three fields.
+            macro_rules! generic_id {
+                ($t:ident, $id:expr, $path:expr) => {{
+                    let (id, path): (&GenericId<_>, &dyn Display) = ($id, $path);
+                    g::$t {
+                        id: leaf(id.id.as_str(), "Id", path)?,
+                        schme_nm: opt_choice(id.scheme.as_ref(), "SchmeNm", path)?,
+                        issr: text(id.issuer.as_ref(), "Issr", path)?,
+                    }
+                }};
+            }
+
+            /// A party (`Out::party`).
+            pub(crate) fn party(out: &mut Out, path: &dyn Display, party: &Party) -> R<g::PartyIdentification135> {
+                let pstl_adr = postal_address(out, &FieldPath(path, "postal_address"), party.postal_address.as_ref())?;
+                let id = match &party.id {
+                    None => None,
+                    Some(PartyId::Organisation { any_bic, lei, others }) => {
+                        let p = FieldPath(path, "id/organisation");
+                        Some(Box::new(g::Party38Choice::OrgId(g::OrganisationIdentification29 {
+                            any_bic: opt_leaf(any_bic.as_ref().map(Bic::as_str), "AnyBIC", &p)?,
+                            lei: opt_leaf(lei.as_ref().map(Lei::as_str), "LEI", &p)?,
+                            othr: others
+                                .iter()
+                                .map(|o| Ok(generic_id!(GenericOrganisationIdentification1, o, &p)))
+                                .collect::<R<_>>()?,
+                        })))
+                    }
+                    Some(PartyId::Private { birth: b, others }) => {
+                        let p = FieldPath(path, "id/private");
+                        Some(Box::new(g::Party38Choice::PrvtId(g::PersonIdentification13 {
+                            dt_and_plc_of_birth: birth(&p, b.as_ref())?,
+                            othr: others
+                                .iter()
+                                .map(|o| Ok(generic_id!(GenericPersonIdentification1, o, &p)))
+                                .collect::<R<_>>()?,
+                        })))
+                    }
+                };
+                Ok(g::PartyIdentification135 {
+                    nm: text(party.name.as_ref(), "Nm", &FieldPath(path, "name"))?,
+                    pstl_adr,
+                    id,
+                    ctry_of_res: country(
+                        party.country_of_residence.as_ref(),
+                        "CtryOfRes",
+                        &FieldPath(path, "country_of_residence"),
+                    )?,
+                    ctct_dtls: contact(path, party.contact.as_ref())?,
+                })
+            }
+
+            pub(crate) fn opt_party(
+                out: &mut Out,
+                path: &dyn Display,
+                party: Option<&Party>,
+            ) -> R<Option<Box<g::PartyIdentification135>>> {
+                party.map(|p| self::party(out, path, p).map(Box::new)).transpose()
+            }
+
+            /// An account (`Out::account`): without an id (a proxy alone) it cannot be written.
+            pub(crate) fn account(out: &mut Out, path: &dyn Display, account: &Account) -> R<g::CashAccount38> {
+                let id = match &account.id {
+                    Some(AccountId::Iban(iban)) => {
+                        g::AccountIdentification4Choice::IBAN(leaf(iban.expose(), "IBAN", &FieldPath(path, "id"))?)
+                    }
+                    Some(AccountId::Other { id, scheme, issuer }) => {
+                        let p = FieldPath(path, "id");
+                        g::AccountIdentification4Choice::Othr(g::GenericAccountIdentification1 {
+                            id: leaf(id.expose(), "Id", &p)?,
+                            schme_nm: opt_choice(scheme.as_ref(), "SchmeNm", &p)?,
+                            issr: text(issuer.as_ref(), "Issr", &p)?,
+                        })
+                    }
+                    None => {
+                        return Err(unrepresentable(
+                            &FieldPath(path, "proxy"),
+                            format!("{} requires an account id; a proxy alone cannot be written", out.version),
+                        ));
+                    }
+                };
+                Ok(g::CashAccount38 {
+                    id,
+                    tp: opt_choice(account.account_type.as_ref(), "Tp", &FieldPath(path, "account_type"))?,
+                    ccy: opt_leaf(account.currency.map(|c| c.code()), "Ccy", &FieldPath(path, "currency"))?,
+                    nm: text(account.name.as_ref(), "Nm", &FieldPath(path, "name"))?,
+                    prxy: account
+                        .proxy
+                        .as_ref()
+                        .map(|p| proxy(p, &FieldPath(path, "proxy")).map(Box::new))
+                        .transpose()?,
+                })
+            }
+
+            pub(crate) fn opt_account(
+                out: &mut Out,
+                path: &dyn Display,
+                account: Option<&Account>,
+            ) -> R<Option<Box<g::CashAccount38>>> {
+                account.map(|a| self::account(out, path, a).map(Box::new)).transpose()
+            }
+
+            /// An agent (`Out::agent`).
+            pub(crate) fn agent(
+                out: &mut Out,
+                path: &dyn Display,
+                agent: &Agent,
+            ) -> R<g::BranchAndFinancialInstitutionIdentification6> {
+                let clr_sys_mmb_id = match &agent.clearing_member {
+                    None => None,
+                    Some(m) => {
+                        let p = FieldPath(path, "clearing_member");
+                        Some(Box::new(g::ClearingSystemMemberIdentification2 {
+                            clr_sys_id: opt_choice(m.system.as_ref(), "ClrSysId", &p)?,
+                            mmb_id: leaf(m.member_id.as_str(), "MmbId", &p)?,
+                        }))
+                    }
+                };
+                let lei = opt_leaf(agent.lei.as_ref().map(Lei::as_str), "LEI", &FieldPath(path, "lei"))?;
+                let nm = text(agent.name.as_ref(), "Nm", &FieldPath(path, "name"))?;
+                let pstl_adr = postal_address(out, &FieldPath(path, "postal_address"), agent.postal_address.as_ref())?;
+                Ok(g::BranchAndFinancialInstitutionIdentification6 {
+                    fin_instn_id: g::FinancialInstitutionIdentification18 {
+                        bicfi: opt_leaf(agent.bic.as_ref().map(Bic::as_str), "BICFI", &FieldPath(path, "bic"))?,
+                        clr_sys_mmb_id,
+                        lei,
+                        nm,
+                        pstl_adr,
+                        othr: match &agent.other_id {
+                            Some(o) => Some(Box::new(generic_id!(
+                                GenericFinancialIdentification1,
+                                o,
+                                &FieldPath(path, "other_id")
+                            ))),
+                            None => None,
+                        },
+                    },
+                    brnch_id: agent
+                        .branch_id
+                        .as_ref()
+                        .map(|b| {
+                            Ok::<_, payglot_core_model::EncodeError>(Box::new(crate::generated::common::BranchData3 {
+                                id: Some(leaf(b.as_str(), "Id", &FieldPath(path, "branch_id"))?),
+                                lei: None,
+                                nm: None,
+                                pstl_adr: None,
+                            }))
+                        })
+                        .transpose()?,
+                })
+            }
+
+            pub(crate) fn opt_agent(
+                out: &mut Out,
+                path: &dyn Display,
+                agent: Option<&Agent>,
+            ) -> R<Option<Box<g::BranchAndFinancialInstitutionIdentification6>>> {
+                agent.map(|a| self::agent(out, path, a).map(Box::new)).transpose()
+            }
+
+            /// `PmtTpInf`'s service levels, local instrument and category purpose.
+            pub(crate) fn payment_type_codes(
+                pt: &payglot_core_model::PaymentType,
+                path: &dyn Display,
+            ) -> R<(
+                Vec<g::ServiceLevel8Choice>,
+                Option<Box<g::LocalInstrument2Choice>>,
+                Option<Box<g::CategoryPurpose1Choice>>,
+            )> {
+                Ok((
+                    pt.service_levels.iter().map(|l| choice(l, "SvcLvl", path)).collect::<R<_>>()?,
+                    opt_choice(pt.local_instrument.as_ref(), "LclInstrm", path)?,
+                    opt_choice(pt.category_purpose.as_ref(), "CtgyPurp", path)?,
+                ))
+            }
+
+            pub(crate) fn purpose(
+                p: Option<&payglot_core_model::CodeOrProprietary<payglot_core_model::Purpose>>,
+                path: &dyn Display,
+            ) -> R<Option<Box<g::Purpose2Choice>>> {
+                opt_choice(p, "Purp", &FieldPath(path, "purpose"))
+            }
+
+            /// `RmtInf` (`Out::remittance`).
+            pub(crate) fn remittance(
+                out: &mut Out,
+                path: &dyn Display,
+                remittance: Option<&Remittance>,
+            ) -> R<Option<Box<g::RemittanceInformation16>>> {
+                let Some(r) = remittance else { return Ok(None) };
+                let ustrd = texts(&r.unstructured, "Ustrd", &FieldPath(path, "unstructured"))?;
+                let mut strd = Vec::with_capacity(r.structured.len());
+                for (i, s) in r.structured.iter().enumerate() {
+                    strd.push(structured(out, &format_args!("{path}/structured/{i}"), s)?);
+                }
+                Ok(Some(Box::new(g::RemittanceInformation16 { ustrd, strd })))
+            }
+
+            fn structured(
+                out: &mut Out,
+                path: &dyn Display,
+                s: &StructuredRemittance,
+            ) -> R<g::StructuredRemittanceInformation16> {
+                let rfrd_doc_inf = s
+                    .referred_documents
+                    .iter()
+                    .map(|d| referred_document(d, &FieldPath(path, "referred_documents")))
+                    .collect::<R<_>>()?;
+                let rfrd_doc_amt = remittance_amount(s.due_amount.as_ref(), s.remitted_amount.as_ref(), path)?;
+                let cdtr_ref_inf = match &s.creditor_reference {
+                    None => None,
+                    Some(c) => {
+                        let p = FieldPath(path, "creditor_reference");
+                        let tp = match &c.kind {
+                            Some(kind) => Some(Box::new(g::CreditorReferenceType2 {
+                                cd_or_prtry: choice(kind, "CdOrPrtry", &p)?,
+                                issr: text(c.issuer.as_ref(), "Issr", &p)?,
+                            })),
+                            None => {
+                                out.drop_if(
+                                    c.issuer.is_some(),
+                                    format_args!("{path}/creditor_reference/issuer"),
+                                    "an issuer without a type",
+                                );
+                                None
+                            }
+                        };
+                        Some(Box::new(g::CreditorReferenceInformation2 {
+                            tp,
+                            ref_: text(c.reference.as_ref(), "Ref", &p)?,
+                        }))
+                    }
+                };
+                let invcr = opt_party(out, &FieldPath(path, "invoicer"), s.invoicer.as_ref())?;
+                let invcee = opt_party(out, &FieldPath(path, "invoicee"), s.invoicee.as_ref())?;
+                let mut addtl_rmt_inf = Vec::with_capacity(s.additional_info.len().min(3));
+                for (j, line) in s.additional_info.iter().enumerate() {
+                    if j < 3 {
+                        addtl_rmt_inf.push(leaf(
+                            line.as_str(),
+                            "AddtlRmtInf",
+                            &format_args!("{path}/additional_info/{j}"),
+                        )?);
+                    } else {
+                        out.drop_if(
+                            true,
+                            format_args!("{path}/additional_info/{j}"),
+                            "more than 3 additional remittance lines",
+                        );
+                    }
+                }
+                Ok(g::StructuredRemittanceInformation16 {
+                    rfrd_doc_inf,
+                    rfrd_doc_amt,
+                    cdtr_ref_inf,
+                    invcr,
+                    invcee,
+                    tax_rmt: None,
+                    grnshmt_rmt: None,
+                    addtl_rmt_inf,
+                })
+            }
+
+            /// The three intermediary agents (a fourth and more dropped, as `pacs008`/`pain001` do).
+            pub(crate) fn intermediaries(
+                out: &mut Out,
+                path: &dyn Display,
+                agents: &[Agent],
+            ) -> R<[Option<Box<g::BranchAndFinancialInstitutionIdentification6>>; 3]> {
+                let mut slots: [Option<Box<g::BranchAndFinancialInstitutionIdentification6>>; 3] = Default::default();
+                for (i, agent) in agents.iter().enumerate() {
+                    match slots.get_mut(i) {
+                        Some(slot) => {
+                            *slot = Some(Box::new(agent_at(out, path, i, agent)?));
+                        }
+                        None => out.drop_if(
+                            true,
+                            format_args!("{path}/intermediary_agents/{i}"),
+                            "a fourth intermediary agent",
+                        ),
+                    }
+                }
+                Ok(slots)
+            }
+
+            fn agent_at(
+                out: &mut Out,
+                path: &dyn Display,
+                i: usize,
+                agent: &Agent,
+            ) -> R<g::BranchAndFinancialInstitutionIdentification6> {
+                self::agent(out, &format_args!("{path}/intermediary_agents/{i}"), agent)
+            }
+        }
+    };
+}

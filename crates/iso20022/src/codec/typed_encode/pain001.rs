@@ -1,0 +1,303 @@
+//! pain.001.001.09 by typed construction: `PaymentInitiation` → the generated `Document`, with
+//! the losses and errors of `codec::pain001::encode`, in its order (the batch analysis is
+//! `codec::pain001::plan`, shared with it).
+
+use std::fmt::Display;
+
+use payglot_core_model::message::{PaymentBatch, PaymentInitiation};
+use payglot_core_model::transfer::{CreditTransfer, PaymentType, Priority};
+use payglot_core_model::{DateOrDateTime, EncodeError, Loss, Party};
+
+use super::pain_001_001_09::{
+    account, agent, intermediaries, opt_account, opt_agent, opt_party, party, payment_type_codes, purpose, remittance,
+};
+use super::{FieldPath, R, date, date_time, decimal, instructions, leaf, money, opt_leaf, regulatory, shown, text};
+use crate::codec::common::Out;
+use crate::codec::pain001::{PerTransaction, control_sum, method_code, plan};
+use crate::generated::pain_001_001_09 as g;
+
+/// The Document for `m`.
+pub(super) fn document(out: &mut Out, m: &PaymentInitiation) -> R<g::Document> {
+    if m.batches.is_empty() || m.batches.iter().any(|b| b.transfers.is_empty()) {
+        return Err(EncodeError::unrepresentable(
+            "/message/payment_initiation/batches",
+            "pain.001 needs at least one batch, each with at least one transfer",
+        ));
+    }
+    let hp = "/message/payment_initiation/header";
+    let count = m.batches.iter().map(|b| b.transfers.len()).sum::<usize>();
+    let default_party;
+    let initiating = match &m.header.initiating_party {
+        Some(p) => p,
+        None => {
+            default_party = Party::default();
+            &default_party
+        }
+    };
+    let grp_hdr = g::GroupHeader85 {
+        msg_id: leaf(m.header.message_id.as_str(), "MsgId", &FieldPath(&hp, "message_id"))?,
+        cre_dt_tm: date_time(&m.header.created, "CreDtTm", &FieldPath(&hp, "created"))?,
+        authstn: Vec::new(),
+        nb_of_txs: shown(&count, "NbOfTxs", &"/message/payment_initiation/batches")?,
+        ctrl_sum: Some(decimal(
+            control_sum(m.transfers()),
+            g::DecimalNumber::new,
+            "CtrlSum",
+            &"/message/payment_initiation/batches",
+        )?),
+        initg_pty: party(out, &FieldPath(&hp, "initiating_party"), initiating)?,
+        fwdg_agt: opt_agent(out, &FieldPath(&hp, "forwarding_agent"), m.header.forwarding_agent.as_ref())?,
+    };
+    crate::codec::header_losses(out, &m.header, format_args!("{hp}"), &["initiating_party", "forwarding_agent"]);
+    let mut pmt_inf = Vec::with_capacity(m.batches.len());
+    for (i, batch) in m.batches.iter().enumerate() {
+        pmt_inf.push(payment_batch(out, batch, i)?);
+    }
+    Ok(g::Document {
+        cstmr_cdt_trf_initn: g::CustomerCreditTransferInitiationV09 { grp_hdr, pmt_inf, splmtry_data: Vec::new() },
+    })
+}
+
+/// `PmtTpInf` of a customer transfer (`Out::payment_type` without `interbank`), with its losses.
+fn payment_type(out: &mut Out, pt: &PaymentType, path: &dyn Display) -> R<g::PaymentTypeInformation26> {
+    let (svc_lvl, lcl_instrm, ctgy_purp) = payment_type_codes(pt, path)?;
+    let built = g::PaymentTypeInformation26 {
+        instr_prty: pt
+            .instruction_priority
+            .map(|p| leaf(if p == Priority::High { "HIGH" } else { "NORM" }, "InstrPrty", path))
+            .transpose()?,
+        svc_lvl,
+        lcl_instrm,
+        ctgy_purp,
+    };
+    out.payment_type_losses(format_args!("{path}"), pt);
+    Ok(built)
+}
+
+fn opt_payment_type(
+    out: &mut Out,
+    pt: Option<&PaymentType>,
+    path: &dyn Display,
+) -> R<Option<Box<g::PaymentTypeInformation26>>> {
+    pt.map(|pt| payment_type(out, pt, path).map(Box::new)).transpose()
+}
+
+fn payment_batch(out: &mut Out, batch: &PaymentBatch, index: usize) -> R<g::PaymentInstruction30> {
+    let path = format_args!("/message/payment_initiation/batches/{index}");
+    let ts = &batch.transfers;
+    let plan = plan(batch, out.era, path)?;
+    let bp = FieldPath(&path, "id");
+    let pmt_inf_id = leaf(batch.id.as_str(), "PmtInfId", &bp)?;
+    let pmt_mtd = leaf(method_code(batch.method), "PmtMtd", &bp)?;
+    let pmt_tp_inf = if plan.payment_type {
+        let first = ts.first().and_then(|t| t.payment_type.as_ref());
+        let built = opt_payment_type(out, first, &format_args!("{path}/transfers/0/payment_type"))?;
+        for (i, t) in ts.iter().enumerate().skip(1) {
+            if let Some(pt) = &t.payment_type {
+                out.payment_type_losses(format_args!("{path}/transfers/{i}/payment_type"), pt);
+            }
+        }
+        built
+    } else {
+        None
+    };
+    let first = format_args!("{path}/transfers/0");
+    let reqd_exctn_dt = match plan.execution {
+        None => {
+            return Err(EncodeError::unrepresentable(
+                format!("{first}/requested_execution"),
+                "pain.001 requires a requested execution date",
+            ));
+        }
+        Some(DateOrDateTime::Date(d)) => {
+            g::DateAndDateTime2Choice::Dt(date(d, "ReqdExctnDt", &FieldPath(&first, "requested_execution"))?)
+        }
+        Some(DateOrDateTime::DateTime(t)) => {
+            g::DateAndDateTime2Choice::DtTm(date_time(t, "ReqdExctnDt", &FieldPath(&first, "requested_execution"))?)
+        }
+    };
+    let dbtr = party(out, &FieldPath(&first, "debtor"), plan.debtor)?;
+    let dbtr_acct = match plan.debtor_account {
+        Some(a) => account(out, &FieldPath(&first, "debtor_account"), a)?,
+        None => {
+            return Err(EncodeError::unrepresentable(
+                format!("{first}/debtor_account"),
+                "pain.001 requires a debtor account",
+            ));
+        }
+    };
+    let dbtr_agt = match plan.debtor_agent {
+        Some(a) => agent(out, &FieldPath(&first, "debtor_agent"), a)?,
+        None => {
+            return Err(EncodeError::unrepresentable(
+                format!("{first}/debtor_agent"),
+                "pain.001 requires a debtor agent",
+            ));
+        }
+    };
+    let ultmt_dbtr =
+        opt_party(out, &FieldPath(&first, "ultimate_debtor"), plan.ultimate_debtor.and_then(Option::as_ref))?;
+    let chrg_br = opt_leaf(
+        plan.charge_bearer.copied().flatten().map(|b| b.iso_code()),
+        "ChrgBr",
+        &FieldPath(&first, "charge_bearer"),
+    )?;
+    let per_tx = plan.per_transaction();
+    let mut cdt_trf_tx_inf = Vec::with_capacity(ts.len());
+    for (i, t) in ts.iter().enumerate() {
+        cdt_trf_tx_inf.push(transfer(out, t, &format_args!("{path}/transfers/{i}"), per_tx)?);
+    }
+    Ok(g::PaymentInstruction30 {
+        pmt_inf_id,
+        pmt_mtd,
+        btch_bookg: batch.batch_booking,
+        nb_of_txs: Some(shown(&ts.len(), "NbOfTxs", &FieldPath(&path, "transfers"))?),
+        ctrl_sum: Some(decimal(control_sum(ts), g::DecimalNumber::new, "CtrlSum", &FieldPath(&path, "transfers"))?),
+        pmt_tp_inf,
+        reqd_exctn_dt,
+        poolg_adjstmnt_dt: None,
+        dbtr,
+        dbtr_acct,
+        dbtr_agt,
+        dbtr_agt_acct: None,
+        instr_for_dbtr_agt: None,
+        ultmt_dbtr,
+        chrg_br,
+        chrgs_acct: None,
+        chrgs_acct_agt: None,
+        cdt_trf_tx_inf,
+    })
+}
+
+fn transfer(
+    out: &mut Out,
+    t: &CreditTransfer,
+    path: &dyn Display,
+    per_tx: PerTransaction,
+) -> R<g::CreditTransferTransaction34> {
+    let ids = FieldPath(path, "ids");
+    let pmt_id = g::PaymentIdentification6 {
+        instr_id: opt_leaf(t.ids.instruction_id.as_ref().map(|i| i.as_str()), "InstrId", &ids)?,
+        end_to_end_id: leaf(t.ids.end_to_end_id.as_str(), "EndToEndId", &ids)?,
+        uetr: t.ids.uetr.map(|u| shown(&u, "UETR", &ids)).transpose()?,
+    };
+    out.drop_if(
+        t.ids.transaction_id.is_some(),
+        format_args!("{path}/ids/transaction_id"),
+        "an interbank transaction id",
+    );
+    out.drop_if(
+        t.ids.clearing_system_reference.is_some(),
+        format_args!("{path}/ids/clearing_system_reference"),
+        "a clearing system reference",
+    );
+    let pmt_tp_inf = if per_tx.payment_type {
+        opt_payment_type(out, t.payment_type.as_ref(), &FieldPath(path, "payment_type"))?
+    } else {
+        None
+    };
+    let amount = match (&t.instructed_amount, &t.settlement_amount) {
+        (Some(amount), _) => amount,
+        (None, Some(amount)) => {
+            // The settlement amount stands in; pain.001 has no other amount.
+            out.losses.push(Loss::approximated(
+                format!("{path}/settlement_amount"),
+                "pain.001 has no settlement amount; written as the instructed amount",
+            ));
+            amount
+        }
+        (None, None) => {
+            return Err(EncodeError::unrepresentable(
+                format!("{path}/instructed_amount"),
+                format!(
+                    "the written document would be invalid: {}: Amt needs an instructed amount",
+                    crate::rt::Rule::MissingElement
+                ),
+            ));
+        }
+    };
+    let amt = g::AmountType4Choice::InstdAmt(money(amount, "InstdAmt", &FieldPath(path, "instructed_amount"))?);
+    if t.instructed_amount.is_some() {
+        out.drop_if(
+            t.settlement_amount.is_some(),
+            format_args!("{path}/settlement_amount"),
+            "an interbank settlement amount",
+        );
+    }
+    let xchg_rate_inf = match &t.exchange {
+        Some(x) => {
+            let p = FieldPath(path, "exchange");
+            Some(Box::new(g::ExchangeRate1 {
+                unit_ccy: None,
+                xchg_rate: Some(decimal(x.rate, g::BaseOneRate::new, "XchgRate", &p)?),
+                rate_tp: text(x.rate_type.as_ref(), "RateTp", &p)?,
+                ctrct_id: text(x.contract_id.as_ref(), "CtrctId", &p)?,
+            }))
+        }
+        None => None,
+    };
+    let chrg_br = if per_tx.charge_bearer {
+        opt_leaf(t.charge_bearer.map(|b| b.iso_code()), "ChrgBr", &FieldPath(path, "charge_bearer"))?
+    } else {
+        None
+    };
+    let ultmt_dbtr = if per_tx.ultimate_debtor {
+        opt_party(out, &FieldPath(path, "ultimate_debtor"), t.ultimate_debtor.as_ref())?
+    } else {
+        None
+    };
+    let [intrmy_agt1, intrmy_agt2, intrmy_agt3] = intermediaries(out, path, &t.intermediary_agents)?;
+    let cdtr_agt = opt_agent(out, &FieldPath(path, "creditor_agent"), t.creditor_agent.as_ref())?;
+    let cdtr = if t.creditor != Party::default() {
+        Some(Box::new(party(out, &FieldPath(path, "creditor"), &t.creditor)?))
+    } else {
+        None
+    };
+    let cdtr_acct = opt_account(out, &FieldPath(path, "creditor_account"), t.creditor_account.as_ref())?;
+    let ultmt_cdtr = opt_party(out, &FieldPath(path, "ultimate_creditor"), t.ultimate_creditor.as_ref())?;
+    let instr_for_cdtr_agt = instructions(&t.instructions_for_creditor_agent, path)?;
+    let purp = purpose(t.purpose.as_ref(), path)?;
+    let rgltry_rptg = regulatory(&t.regulatory_reporting, path)?;
+    let rmt_inf = remittance(out, &FieldPath(path, "remittance"), t.remittance.as_ref())?;
+    for (present, field) in [
+        (t.settlement_date.is_some(), "settlement_date"),
+        (t.acceptance_time.is_some(), "acceptance_time"),
+        (!t.charges.is_empty(), "charges"),
+        (t.initiating_party.is_some(), "initiating_party"),
+        (t.instructing_agent.is_some(), "instructing_agent"),
+        (t.instructed_agent.is_some(), "instructed_agent"),
+    ] {
+        out.drop_if(present, format_args!("{path}/{field}"), field);
+    }
+    for key in t.extensions.keys() {
+        out.drop_if(true, format_args!("{path}/extensions/{key}"), "this extension");
+    }
+    Ok(g::CreditTransferTransaction34 {
+        pmt_id,
+        pmt_tp_inf,
+        amt,
+        xchg_rate_inf,
+        chrg_br,
+        chq_instr: None,
+        ultmt_dbtr,
+        intrmy_agt1,
+        intrmy_agt1_acct: None,
+        intrmy_agt2,
+        intrmy_agt2_acct: None,
+        intrmy_agt3,
+        intrmy_agt3_acct: None,
+        cdtr_agt,
+        cdtr_agt_acct: None,
+        cdtr,
+        cdtr_acct,
+        ultmt_cdtr,
+        instr_for_cdtr_agt,
+        instr_for_dbtr_agt: None,
+        purp,
+        rgltry_rptg,
+        tax: None,
+        rltd_rmt_inf: Vec::new(),
+        rmt_inf,
+        splmtry_data: Vec::new(),
+    })
+}
