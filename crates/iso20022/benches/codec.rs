@@ -119,6 +119,11 @@ fn bench(c: &mut Criterion) {
         let Ok(encoded) = codec.encode(&decoded.message, &options) else { continue };
         g.bench_function(format!("{name}/tokenize_encoded"), |b| b.iter(|| tokenize(black_box(&encoded.bytes))));
         g.bench_function(format!("{name}/encode"), |b| b.iter(|| codec.encode(black_box(&decoded.message), &options)));
+        // The former path of these versions (hand-written XML read back by the validating
+        // reader), for comparison with the typed encode in the same run.
+        g.bench_function(format!("{name}/encode_read_back"), |b| {
+            b.iter(|| codec.encode_read_back(black_box(&decoded.message), &options))
+        });
     }
     let camt = statement(2_000);
     assert_eq!(stream_entries(&camt), 2_000, "the bench statement streams");
