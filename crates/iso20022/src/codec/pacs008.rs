@@ -228,6 +228,13 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: std::fmt::Arguments<
     out.regulatory(&t.regulatory_reporting);
     out.remittance(format_args!("{path}/remittance"), t.remittance.as_ref());
     out.xml.end();
+    transfer_losses(out, t, path);
+    Ok(())
+}
+
+/// What pacs.008 has no place for in a transfer (reported after the transaction, by both
+/// encoders).
+pub(crate) fn transfer_losses(out: &mut Out, t: &CreditTransfer, path: std::fmt::Arguments<'_>) {
     out.drop_if(
         t.requested_execution.is_some(),
         format_args!("{path}/requested_execution"),
@@ -236,5 +243,4 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: std::fmt::Arguments<
     for key in t.extensions.keys() {
         out.drop_if(true, format_args!("{path}/extensions/{key}"), "this extension");
     }
-    Ok(())
 }

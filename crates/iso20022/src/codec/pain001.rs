@@ -394,16 +394,7 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: std::fmt::Arguments<
         out.drop_if(t.ids.uetr.is_some(), format_args!("{path}/ids/uetr"), "a UETR");
     }
     out.xml.end();
-    out.drop_if(
-        t.ids.transaction_id.is_some(),
-        format_args!("{path}/ids/transaction_id"),
-        "an interbank transaction id",
-    );
-    out.drop_if(
-        t.ids.clearing_system_reference.is_some(),
-        format_args!("{path}/ids/clearing_system_reference"),
-        "a clearing system reference",
-    );
+    id_losses(out, t, path);
     if per_tx.payment_type {
         out.payment_type(format_args!("{path}/payment_type"), t.payment_type.as_ref(), false);
     }
@@ -464,6 +455,26 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: std::fmt::Arguments<
     out.regulatory(&t.regulatory_reporting);
     out.remittance(format_args!("{path}/remittance"), t.remittance.as_ref());
     out.xml.end();
+    transfer_losses(out, t, path);
+}
+
+/// The interbank ids pain.001 has no place for (reported after `PmtId`, by both encoders).
+pub(crate) fn id_losses(out: &mut Out, t: &CreditTransfer, path: std::fmt::Arguments<'_>) {
+    out.drop_if(
+        t.ids.transaction_id.is_some(),
+        format_args!("{path}/ids/transaction_id"),
+        "an interbank transaction id",
+    );
+    out.drop_if(
+        t.ids.clearing_system_reference.is_some(),
+        format_args!("{path}/ids/clearing_system_reference"),
+        "a clearing system reference",
+    );
+}
+
+/// What pain.001 has no place for in a transfer (reported after the transaction, by both
+/// encoders).
+pub(crate) fn transfer_losses(out: &mut Out, t: &CreditTransfer, path: std::fmt::Arguments<'_>) {
     for (present, field) in [
         (t.settlement_date.is_some(), "settlement_date"),
         (t.acceptance_time.is_some(), "acceptance_time"),

@@ -81,21 +81,9 @@ fn options() -> [EncodeOptions; 2] {
 }
 
 fn fixture_inputs() -> Vec<PathBuf> {
-    fn walk(p: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(rd) = std::fs::read_dir(p) else { return };
-        for e in rd.flatten() {
-            let path = e.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.file_name().is_some_and(|n| n == "input.xml") {
-                out.push(path);
-            }
-        }
-    }
-    let mut v = Vec::new();
-    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/iso20022"), &mut v);
-    v.sort();
-    v
+    super::common::files_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/iso20022"), |path| {
+        path.file_name().is_some_and(|n| n == "input.xml")
+    })
 }
 
 /// The canonical message of an ISO 20022 file (lenient text, so more files give one), if any.

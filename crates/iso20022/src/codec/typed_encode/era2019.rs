@@ -14,8 +14,8 @@ macro_rules! era2019 {
             use payglot_core_model::{Account, AccountId, Agent, Bic, GenericId, Lei, Party, PartyId};
 
             use super::{
-                FieldPath, R, birth, choice, contact, country, leaf, opt_choice, opt_leaf, postal_address, proxy,
-                referred_document, remittance_amount, text, texts, unrepresentable,
+                FieldPath, R, birth, choice, contact, country, instructions, leaf, opt_choice, opt_leaf,
+                postal_address, proxy, referred_document, regulatory, remittance_amount, text, texts, unrepresentable,
             };
             use crate::codec::common::Out;
             use crate::generated::$g as g;
@@ -210,11 +210,30 @@ macro_rules! era2019 {
                 ))
             }
 
-            pub(crate) fn purpose(
-                p: Option<&payglot_core_model::CodeOrProprietary<payglot_core_model::Purpose>>,
+            /// What a transaction has after its creditor, in both messages' order.
+            pub(crate) struct CreditorSide {
+                pub(crate) cdtr_acct: Option<Box<g::CashAccount38>>,
+                pub(crate) ultmt_cdtr: Option<Box<g::PartyIdentification135>>,
+                pub(crate) instr_for_cdtr_agt: Vec<crate::generated::common::InstructionForCreditorAgent1>,
+                pub(crate) purp: Option<Box<g::Purpose2Choice>>,
+                pub(crate) rgltry_rptg: Vec<crate::generated::common::RegulatoryReporting3>,
+                pub(crate) rmt_inf: Option<Box<g::RemittanceInformation16>>,
+            }
+
+            /// `CdtrAcct`, `UltmtCdtr`, `InstrForCdtrAgt`, `Purp`, `RgltryRptg` and `RmtInf` of `t`.
+            pub(crate) fn creditor_side(
+                out: &mut Out,
+                t: &payglot_core_model::transfer::CreditTransfer,
                 path: &dyn Display,
-            ) -> R<Option<Box<g::Purpose2Choice>>> {
-                opt_choice(p, "Purp", &FieldPath(path, "purpose"))
+            ) -> R<CreditorSide> {
+                Ok(CreditorSide {
+                    cdtr_acct: opt_account(out, &FieldPath(path, "creditor_account"), t.creditor_account.as_ref())?,
+                    ultmt_cdtr: opt_party(out, &FieldPath(path, "ultimate_creditor"), t.ultimate_creditor.as_ref())?,
+                    instr_for_cdtr_agt: instructions(&t.instructions_for_creditor_agent, path)?,
+                    purp: opt_choice(t.purpose.as_ref(), "Purp", &FieldPath(path, "purpose"))?,
+                    rgltry_rptg: regulatory(&t.regulatory_reporting, path)?,
+                    rmt_inf: remittance(out, &FieldPath(path, "remittance"), t.remittance.as_ref())?,
+                })
             }
 
             /// `RmtInf` (`Out::remittance`).

@@ -8,12 +8,9 @@ use payglot_core_model::transfer::{CreditTransfer, PaymentType, Priority};
 use payglot_core_model::{EncodeError, Loss};
 
 use super::pacs_008_001_08::{
-    agent, intermediaries, opt_account, opt_agent, opt_party, party, payment_type_codes, purpose, remittance,
+    CreditorSide, agent, creditor_side, intermediaries, opt_account, opt_agent, opt_party, party, payment_type_codes,
 };
-use super::{
-    FieldPath, R, date, date_time, decimal, instructions, leaf, money, opt_choice, opt_leaf, opt_money, regulatory,
-    shown, text,
-};
+use super::{FieldPath, R, date, date_time, decimal, leaf, money, opt_choice, opt_leaf, opt_money, shown, text};
 use crate::codec::common::Out;
 use crate::generated::pacs_008_001_08 as g;
 
@@ -178,20 +175,9 @@ fn transfer(out: &mut Out, t: &CreditTransfer, path: &dyn Display) -> R<g::Credi
         required(t.creditor_agent.as_ref(), path, "creditor_agent", "a creditor agent")?,
     )?;
     let cdtr = party(out, &FieldPath(path, "creditor"), &t.creditor)?;
-    let cdtr_acct = opt_account(out, &FieldPath(path, "creditor_account"), t.creditor_account.as_ref())?;
-    let ultmt_cdtr = opt_party(out, &FieldPath(path, "ultimate_creditor"), t.ultimate_creditor.as_ref())?;
-    let instr_for_cdtr_agt = instructions(&t.instructions_for_creditor_agent, path)?;
-    let purp = purpose(t.purpose.as_ref(), path)?;
-    let rgltry_rptg = regulatory(&t.regulatory_reporting, path)?;
-    let rmt_inf = remittance(out, &FieldPath(path, "remittance"), t.remittance.as_ref())?;
-    out.drop_if(
-        t.requested_execution.is_some(),
-        format_args!("{path}/requested_execution"),
-        "a requested execution date",
-    );
-    for key in t.extensions.keys() {
-        out.drop_if(true, format_args!("{path}/extensions/{key}"), "this extension");
-    }
+    let CreditorSide { cdtr_acct, ultmt_cdtr, instr_for_cdtr_agt, purp, rgltry_rptg, rmt_inf } =
+        creditor_side(out, t, path)?;
+    crate::codec::pacs008::transfer_losses(out, t, format_args!("{path}"));
     Ok(g::CreditTransferTransaction39 {
         pmt_id,
         pmt_tp_inf,

@@ -9,9 +9,9 @@ use payglot_core_model::transfer::{CreditTransfer, PaymentType, Priority};
 use payglot_core_model::{DateOrDateTime, EncodeError, Loss, Party};
 
 use super::pain_001_001_09::{
-    account, agent, intermediaries, opt_account, opt_agent, opt_party, party, payment_type_codes, purpose, remittance,
+    CreditorSide, account, agent, creditor_side, intermediaries, opt_agent, opt_party, party, payment_type_codes,
 };
-use super::{FieldPath, R, date, date_time, decimal, instructions, leaf, money, opt_leaf, regulatory, shown, text};
+use super::{FieldPath, R, date, date_time, decimal, leaf, money, opt_leaf, shown, text};
 use crate::codec::common::Out;
 use crate::codec::pain001::{PerTransaction, control_sum, method_code, plan};
 use crate::generated::pain_001_001_09 as g;
@@ -181,16 +181,7 @@ fn transfer(
         end_to_end_id: leaf(t.ids.end_to_end_id.as_str(), "EndToEndId", &ids)?,
         uetr: t.ids.uetr.map(|u| shown(&u, "UETR", &ids)).transpose()?,
     };
-    out.drop_if(
-        t.ids.transaction_id.is_some(),
-        format_args!("{path}/ids/transaction_id"),
-        "an interbank transaction id",
-    );
-    out.drop_if(
-        t.ids.clearing_system_reference.is_some(),
-        format_args!("{path}/ids/clearing_system_reference"),
-        "a clearing system reference",
-    );
+    crate::codec::pain001::id_losses(out, t, format_args!("{path}"));
     let pmt_tp_inf = if per_tx.payment_type {
         opt_payment_type(out, t.payment_type.as_ref(), &FieldPath(path, "payment_type"))?
     } else {
@@ -253,25 +244,9 @@ fn transfer(
     } else {
         None
     };
-    let cdtr_acct = opt_account(out, &FieldPath(path, "creditor_account"), t.creditor_account.as_ref())?;
-    let ultmt_cdtr = opt_party(out, &FieldPath(path, "ultimate_creditor"), t.ultimate_creditor.as_ref())?;
-    let instr_for_cdtr_agt = instructions(&t.instructions_for_creditor_agent, path)?;
-    let purp = purpose(t.purpose.as_ref(), path)?;
-    let rgltry_rptg = regulatory(&t.regulatory_reporting, path)?;
-    let rmt_inf = remittance(out, &FieldPath(path, "remittance"), t.remittance.as_ref())?;
-    for (present, field) in [
-        (t.settlement_date.is_some(), "settlement_date"),
-        (t.acceptance_time.is_some(), "acceptance_time"),
-        (!t.charges.is_empty(), "charges"),
-        (t.initiating_party.is_some(), "initiating_party"),
-        (t.instructing_agent.is_some(), "instructing_agent"),
-        (t.instructed_agent.is_some(), "instructed_agent"),
-    ] {
-        out.drop_if(present, format_args!("{path}/{field}"), field);
-    }
-    for key in t.extensions.keys() {
-        out.drop_if(true, format_args!("{path}/extensions/{key}"), "this extension");
-    }
+    let CreditorSide { cdtr_acct, ultmt_cdtr, instr_for_cdtr_agt, purp, rgltry_rptg, rmt_inf } =
+        creditor_side(out, t, path)?;
+    crate::codec::pain001::transfer_losses(out, t, format_args!("{path}"));
     Ok(g::CreditTransferTransaction34 {
         pmt_id,
         pmt_tp_inf,

@@ -12,19 +12,24 @@ pub fn shared() -> PathBuf {
 
 /// Every `*.xml` under `../shared/corpus/iso20022`, sorted; empty if the folder is absent.
 pub fn corpus_files() -> Vec<PathBuf> {
-    fn walk(p: &Path, out: &mut Vec<PathBuf>) {
+    files_under(&shared().join("corpus/iso20022"), |path| path.extension().is_some_and(|x| x == "xml"))
+}
+
+/// Every file under `dir` (recursively) that `keep` accepts, sorted; empty if `dir` is absent.
+pub fn files_under(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    fn walk(p: &Path, keep: &dyn Fn(&Path) -> bool, out: &mut Vec<PathBuf>) {
         let Ok(rd) = std::fs::read_dir(p) else { return };
         for e in rd.flatten() {
             let path = e.path();
             if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|x| x == "xml") {
+                walk(&path, keep, out);
+            } else if keep(&path) {
                 out.push(path);
             }
         }
     }
     let mut v = Vec::new();
-    walk(&shared().join("corpus/iso20022"), &mut v);
+    walk(dir, &keep, &mut v);
     v.sort();
     v
 }
