@@ -4,6 +4,38 @@
 //! module by `era2019!(module)`, so pacs.008.001.08 and pain.001.001.09 share it without a copy.
 //! Each function builds what `common::Out`'s method of the same name writes, with its losses.
 
+/// `CreditorSide` and `creditor_side` over the account, party and remittance types of the
+/// generated module `g` in scope (and its `Purpose2Choice`), for the era macros.
+macro_rules! creditor_side {
+    ($account:ident, $party:ident, $remittance:ident) => {
+        /// What a transaction has after its creditor, in every credit transfer's order.
+        pub(crate) struct CreditorSide {
+            pub(crate) cdtr_acct: Option<Box<g::$account>>,
+            pub(crate) ultmt_cdtr: Option<Box<g::$party>>,
+            pub(crate) instr_for_cdtr_agt: Vec<crate::generated::common::InstructionForCreditorAgent1>,
+            pub(crate) purp: Option<Box<g::Purpose2Choice>>,
+            pub(crate) rgltry_rptg: Vec<crate::generated::common::RegulatoryReporting3>,
+            pub(crate) rmt_inf: Option<Box<g::$remittance>>,
+        }
+
+        /// `CdtrAcct`, `UltmtCdtr`, `InstrForCdtrAgt`, `Purp`, `RgltryRptg` and `RmtInf` of `t`.
+        pub(crate) fn creditor_side(
+            out: &mut Out,
+            t: &payglot_core_model::transfer::CreditTransfer,
+            path: &dyn Display,
+        ) -> R<CreditorSide> {
+            Ok(CreditorSide {
+                cdtr_acct: opt_account(out, &FieldPath(path, "creditor_account"), t.creditor_account.as_ref())?,
+                ultmt_cdtr: opt_party(out, &FieldPath(path, "ultimate_creditor"), t.ultimate_creditor.as_ref())?,
+                instr_for_cdtr_agt: super::instructions(&t.instructions_for_creditor_agent, path)?,
+                purp: opt_choice(t.purpose.as_ref(), "Purp", &FieldPath(path, "purpose"))?,
+                rgltry_rptg: super::regulatory(&t.regulatory_reporting, path)?,
+                rmt_inf: remittance(out, &FieldPath(path, "remittance"), t.remittance.as_ref())?,
+            })
+        }
+    };
+}
+
 /// Builders for the 2019 types of generated module `$g`, in a module of the same name.
 macro_rules! era2019 {
     ($g:ident) => {
@@ -14,8 +46,8 @@ macro_rules! era2019 {
             use payglot_core_model::{Account, AccountId, Agent, Bic, GenericId, Lei, Party, PartyId};
 
             use super::{
-                FieldPath, R, birth, choice, contact, country, instructions, leaf, opt_choice, opt_leaf,
-                postal_address, proxy, referred_document, regulatory, remittance_amount, text, texts, unrepresentable,
+                FieldPath, R, birth, choice, contact, country, leaf, opt_choice, opt_leaf, postal_address, proxy,
+                referred_document, remittance_amount, text, texts, unrepresentable,
             };
             use crate::codec::common::Out;
             use crate::generated::$g as g;
@@ -210,31 +242,7 @@ macro_rules! era2019 {
                 ))
             }
 
-            /// What a transaction has after its creditor, in both messages' order.
-            pub(crate) struct CreditorSide {
-                pub(crate) cdtr_acct: Option<Box<g::CashAccount38>>,
-                pub(crate) ultmt_cdtr: Option<Box<g::PartyIdentification135>>,
-                pub(crate) instr_for_cdtr_agt: Vec<crate::generated::common::InstructionForCreditorAgent1>,
-                pub(crate) purp: Option<Box<g::Purpose2Choice>>,
-                pub(crate) rgltry_rptg: Vec<crate::generated::common::RegulatoryReporting3>,
-                pub(crate) rmt_inf: Option<Box<g::RemittanceInformation16>>,
-            }
-
-            /// `CdtrAcct`, `UltmtCdtr`, `InstrForCdtrAgt`, `Purp`, `RgltryRptg` and `RmtInf` of `t`.
-            pub(crate) fn creditor_side(
-                out: &mut Out,
-                t: &payglot_core_model::transfer::CreditTransfer,
-                path: &dyn Display,
-            ) -> R<CreditorSide> {
-                Ok(CreditorSide {
-                    cdtr_acct: opt_account(out, &FieldPath(path, "creditor_account"), t.creditor_account.as_ref())?,
-                    ultmt_cdtr: opt_party(out, &FieldPath(path, "ultimate_creditor"), t.ultimate_creditor.as_ref())?,
-                    instr_for_cdtr_agt: instructions(&t.instructions_for_creditor_agent, path)?,
-                    purp: opt_choice(t.purpose.as_ref(), "Purp", &FieldPath(path, "purpose"))?,
-                    rgltry_rptg: regulatory(&t.regulatory_reporting, path)?,
-                    rmt_inf: remittance(out, &FieldPath(path, "remittance"), t.remittance.as_ref())?,
-                })
-            }
+            creditor_side!(CashAccount38, PartyIdentification135, RemittanceInformation16);
 
             /// `RmtInf` (`Out::remittance`).
             pub(crate) fn remittance(

@@ -6,16 +6,19 @@
 //! therefore schema-valid without reading it back, and byte for byte what the hand-written
 //! encoder writes, with the same losses in the same order (test `typed_encode_agrees`).
 //!
-//! Versions on this path: pacs.008.001.08 and pain.001.001.09 (the AppHdr, head.001.001.02, when
-//! asked for). Every other version returns `None` from [`encode`] and takes the written-then-read-
+//! Versions on this path: pacs.008.001.08, pain.001.001.09 and pain.001.001.03 (the AppHdr,
+//! head.001.001.02, when asked for). Every other version returns `None` from [`encode`] and takes the written-then-read-
 //! back path in `codec/mod.rs`.
 //!
 //! Construction shared by versions whose generated types are the same (`generated/common.rs`)
 //! is written once here; types of the same name generated per schema (`PartyIdentification135`
-//! in pacs.008.001.08 and in pain.001.001.09) share one body through [`era2019`]'s macro.
+//! in pacs.008.001.08 and in pain.001.001.09) share one body through `era2019!`, the 2009 types
+//! through `era2009!`; pain.001's versions share one body (`pain001!`).
 
 #[macro_use]
 mod era2019;
+#[macro_use]
+mod era2009;
 
 use std::fmt::{self, Display, Write as _};
 
@@ -29,7 +32,7 @@ use payglot_core_model::{
 use rust_decimal::Decimal;
 
 use super::IsoMessage;
-use super::common::{Era, Out};
+use super::common::Out;
 use crate::generated::common as gc;
 use crate::rt::{self, FacetError, SimpleValue};
 
@@ -49,7 +52,11 @@ pub(crate) fn encode(target: IsoMessage, message: &Message, opts: &EncodeOptions
         }
         #[cfg(feature = "pain_001_001_09")]
         (IsoMessage::Pain001V09, Message::PaymentInitiation(m)) => {
-            Some(run(target, message, opts, |out| pain001::document(out, m)))
+            Some(run(target, message, opts, |out| pain001::v09::document(out, m)))
+        }
+        #[cfg(feature = "pain_001_001_03")]
+        (IsoMessage::Pain001V03, Message::PaymentInitiation(m)) => {
+            Some(run(target, message, opts, |out| pain001::v03::document(out, m)))
         }
         _ => None,
     }
@@ -62,7 +69,7 @@ fn run<D: rt::RootElement>(
     opts: &EncodeOptions,
     document: impl FnOnce(&mut Out) -> R<D>,
 ) -> R<Encoded> {
-    let mut out = Out { xml: Default::default(), era: Era::New, losses: Vec::new(), version: target.id() };
+    let mut out = Out { xml: Default::default(), era: target.era(), losses: Vec::new(), version: target.id() };
     let header = business_header(&mut out, message.header(), message.kind(), target, opts)?;
     let document = document(&mut out)?;
     let mut w = rt::Writer::document(true);
@@ -330,6 +337,21 @@ macro_rules! code_choice {
     )*};
 }
 code_choice!(gc::ProxyAccountType1Choice, gc::ReferredDocumentType3Choice);
+// The `Cd`/`Prtry` branches the 2009 schemas share, inside their `choice` wrappers (`era2009!`).
+#[cfg(feature = "pain_001_001_03")]
+code_choice!(
+    gc::AccountSchemeName1ChoiceChoice,
+    gc::CategoryPurpose1ChoiceChoice,
+    gc::ClearingSystemIdentification2ChoiceChoice,
+    gc::CreditorReferenceType1ChoiceChoice,
+    gc::FinancialIdentificationSchemeName1ChoiceChoice,
+    gc::LocalInstrument2ChoiceChoice,
+    gc::OrganisationIdentificationSchemeName1ChoiceChoice,
+    gc::PersonIdentificationSchemeName1ChoiceChoice,
+    gc::Purpose2ChoiceChoice,
+    gc::ReferredDocumentType1ChoiceChoice,
+    gc::ServiceLevel8ChoiceChoice,
+);
 
 fn choice<T: CodeChoice, C: Display>(v: &CodeOrProprietary<C>, element: &str, path: &dyn Display) -> R<T> {
     T::build(v, element, path)
@@ -424,16 +446,25 @@ fn contact(path: &dyn Display, c: Option<&Contact>) -> R<Option<Box<gc::Contact4
     })))
 }
 
-fn birth(path: &dyn Display, b: Option<&DateAndPlaceOfBirth>) -> R<Option<Box<gc::DateAndPlaceOfBirth1>>> {
-    let Some(b) = b else { return Ok(None) };
-    let f = |field: &'static str| FieldPath(path, field);
-    Ok(Some(Box::new(gc::DateAndPlaceOfBirth1 {
-        birth_dt: date(&b.birth_date, "BirthDt", &f("birth_date"))?,
-        prvc_of_birth: text(b.province.as_ref(), "PrvcOfBirth", &f("province"))?,
-        city_of_birth: leaf(b.city.as_str(), "CityOfBirth", &f("city"))?,
-        ctry_of_birth: leaf(b.country.as_str(), "CtryOfBirth", &f("country"))?,
-    })))
+/// `birth` (2019, `DateAndPlaceOfBirth1`) and `birth_2009` (`DateAndPlaceOfBirth`): the same
+/// four fields.
+macro_rules! birth {
+    ($name:ident, $t:ident) => {
+        fn $name(path: &dyn Display, b: Option<&DateAndPlaceOfBirth>) -> R<Option<Box<gc::$t>>> {
+            let Some(b) = b else { return Ok(None) };
+            let f = |field: &'static str| FieldPath(path, field);
+            Ok(Some(Box::new(gc::$t {
+                birth_dt: date(&b.birth_date, "BirthDt", &f("birth_date"))?,
+                prvc_of_birth: text(b.province.as_ref(), "PrvcOfBirth", &f("province"))?,
+                city_of_birth: leaf(b.city.as_str(), "CityOfBirth", &f("city"))?,
+                ctry_of_birth: leaf(b.country.as_str(), "CtryOfBirth", &f("country"))?,
+            })))
+        }
+    };
 }
+birth!(birth, DateAndPlaceOfBirth1);
+#[cfg(feature = "pain_001_001_03")]
+birth!(birth_2009, DateAndPlaceOfBirth);
 
 fn proxy(p: &payglot_core_model::Proxy, path: &dyn Display) -> R<gc::ProxyAccountIdentification1> {
     Ok(gc::ProxyAccountIdentification1 {
@@ -532,9 +563,11 @@ fn remittance_amount(
 era2019!(pacs_008_001_08);
 #[cfg(feature = "pain_001_001_09")]
 era2019!(pain_001_001_09);
+#[cfg(feature = "pain_001_001_03")]
+era2009!(pain_001_001_03);
 
 // After the macros they use.
 #[cfg(feature = "pacs_008_001_08")]
 mod pacs008;
-#[cfg(feature = "pain_001_001_09")]
+#[cfg(any(feature = "pain_001_001_09", feature = "pain_001_001_03"))]
 mod pain001;
