@@ -29,12 +29,12 @@ macro_rules! era2009 {
 
             use payglot_core_model::transfer::{Remittance, StructuredRemittance};
             use payglot_core_model::{
-                Account, AccountId, Agent, Bic, CodeOrProprietary, GenericId, Party, PartyId, PostalAddress,
+                Account, AccountId, Agent, Bic, CodeOrProprietary, Party, PartyId, PostalAddress,
             };
 
             use super::{
-                FieldPath, R, birth_2009, choice, country, leaf, opt_choice, opt_leaf, opt_money, text, texts,
-                unrepresentable,
+                FieldPath, R, address_lines, birth_2009, choice, country, leaf, opt_choice, opt_leaf, referred_document_2009 as referred_document,
+                remittance_amount_2009 as remittance_amount, text, texts, unrepresentable,
             };
             use crate::codec::common::Out;
             use crate::generated::common as gc;
@@ -54,18 +54,6 @@ macro_rules! era2009 {
                 g::Purpose2Choice => gc::Purpose2ChoiceChoice,
                 g::ServiceLevel8Choice => gc::ServiceLevel8ChoiceChoice,
             );
-
-            /// `Othr` of an organisation, a person or an institution: the same three fields.
-            macro_rules! generic_id {
-                ($t:ident, $id:expr, $path:expr) => {{
-                    let (id, path): (&GenericId<_>, &dyn Display) = ($id, $path);
-                    g::$t {
-                        id: leaf(id.id.as_str(), "Id", path)?,
-                        schme_nm: opt_choice(id.scheme.as_ref(), "SchmeNm", path)?,
-                        issr: text(id.issuer.as_ref(), "Issr", path)?,
-                    }
-                }};
-            }
 
             /// `PostalAddress6` (`Out::postal_address`, `Old` era).
             pub(crate) fn postal_address(
@@ -98,14 +86,7 @@ macro_rules! era2009 {
                     "town_location_name",
                 );
                 out.drop_if(a.district_name.is_some(), format_args!("{path}/district_name"), "district_name");
-                let mut adr_line = Vec::with_capacity(a.address_lines.len().min(7));
-                for (i, line) in a.address_lines.iter().enumerate() {
-                    if i < 7 {
-                        adr_line.push(leaf(line.as_str(), "AdrLine", &format_args!("{path}/address_lines/{i}"))?);
-                    } else {
-                        out.drop_if(true, format_args!("{path}/address_lines/{i}"), "more than 7 address lines");
-                    }
-                }
+                let adr_line = address_lines(out, path, a)?;
                 let f = |field: &'static str| FieldPath(path, field);
                 Ok(Some(Box::new(gc::PostalAddress6 {
                     adr_tp,
@@ -182,36 +163,10 @@ macro_rules! era2009 {
                 })
             }
 
-            pub(crate) fn opt_party(
-                out: &mut Out,
-                path: &dyn Display,
-                party: Option<&Party>,
-            ) -> R<Option<Box<g::PartyIdentification32>>> {
-                party.map(|p| self::party(out, path, p).map(Box::new)).transpose()
-            }
-
             /// An account (`Out::account`, `Old` era: a proxy dropped; without an id it cannot
             /// be written).
             pub(crate) fn account(out: &mut Out, path: &dyn Display, account: &Account) -> R<g::CashAccount16> {
-                let choice = match &account.id {
-                    Some(AccountId::Iban(iban)) => {
-                        g::AccountIdentification4ChoiceChoice::IBAN(leaf(iban.expose(), "IBAN", &FieldPath(path, "id"))?)
-                    }
-                    Some(AccountId::Other { id, scheme, issuer }) => {
-                        let p = FieldPath(path, "id");
-                        g::AccountIdentification4ChoiceChoice::Othr(g::GenericAccountIdentification1 {
-                            id: leaf(id.expose(), "Id", &p)?,
-                            schme_nm: opt_choice(scheme.as_ref(), "SchmeNm", &p)?,
-                            issr: text(issuer.as_ref(), "Issr", &p)?,
-                        })
-                    }
-                    None => {
-                        return Err(unrepresentable(
-                            &FieldPath(path, "proxy"),
-                            format!("{} requires an account id; a proxy alone cannot be written", out.version),
-                        ));
-                    }
-                };
+                let choice = account_id!(AccountIdentification4ChoiceChoice, out, path, account);
                 let built = g::CashAccount16 {
                     id: g::AccountIdentification4Choice { choice },
                     tp: opt_choice(account.account_type.as_ref(), "Tp", &FieldPath(path, "account_type"))?,
@@ -220,14 +175,6 @@ macro_rules! era2009 {
                 };
                 out.drop_if(account.proxy.is_some(), format_args!("{path}/proxy"), "an account proxy");
                 Ok(built)
-            }
-
-            pub(crate) fn opt_account(
-                out: &mut Out,
-                path: &dyn Display,
-                account: Option<&Account>,
-            ) -> R<Option<Box<g::CashAccount16>>> {
-                account.map(|a| self::account(out, path, a).map(Box::new)).transpose()
             }
 
             /// An agent (`Out::agent`, `Old` era: `BIC`, no LEI).
@@ -280,139 +227,16 @@ macro_rules! era2009 {
                 })
             }
 
-            pub(crate) fn opt_agent(
-                out: &mut Out,
-                path: &dyn Display,
-                agent: Option<&Agent>,
-            ) -> R<Option<Box<g::BranchAndFinancialInstitutionIdentification4>>> {
-                agent.map(|a| self::agent(out, path, a).map(Box::new)).transpose()
-            }
+            optional!(PartyIdentification32, CashAccount16, BranchAndFinancialInstitutionIdentification4);
 
-            creditor_side!(CashAccount16, PartyIdentification32, RemittanceInformation5);
-
-            /// `RmtInf` (`Out::remittance`).
-            pub(crate) fn remittance(
-                out: &mut Out,
-                path: &dyn Display,
-                remittance: Option<&Remittance>,
-            ) -> R<Option<Box<g::RemittanceInformation5>>> {
-                let Some(r) = remittance else { return Ok(None) };
-                let ustrd = texts(&r.unstructured, "Ustrd", &FieldPath(path, "unstructured"))?;
-                let mut strd = Vec::with_capacity(r.structured.len());
-                for (i, s) in r.structured.iter().enumerate() {
-                    strd.push(structured(out, &format_args!("{path}/structured/{i}"), s)?);
-                }
-                Ok(Some(Box::new(g::RemittanceInformation5 { ustrd, strd })))
-            }
-
-            fn structured(
-                out: &mut Out,
-                path: &dyn Display,
-                s: &StructuredRemittance,
-            ) -> R<g::StructuredRemittanceInformation7> {
-                let p = FieldPath(path, "referred_documents");
-                let rfrd_doc_inf = s
-                    .referred_documents
-                    .iter()
-                    .map(|doc| {
-                        Ok(gc::ReferredDocumentInformation3 {
-                            tp: match &doc.kind {
-                                Some(k) => Some(Box::new(gc::ReferredDocumentType2 {
-                                    cd_or_prtry: gc::ReferredDocumentType1Choice { choice: choice(k, "CdOrPrtry", &p)? },
-                                    issr: None,
-                                })),
-                                None => None,
-                            },
-                            nb: text(doc.number.as_ref(), "Nb", &p)?,
-                            rltd_dt: doc.date.map(|d| super::date(&d, "RltdDt", &p)).transpose()?,
-                        })
-                    })
-                    .collect::<R<_>>()?;
-                let rfrd_doc_amt = if s.due_amount.is_some() || s.remitted_amount.is_some() {
-                    Some(Box::new(gc::RemittanceAmount1 {
-                        due_pybl_amt: opt_money(s.due_amount.as_ref(), "DuePyblAmt", path)?,
-                        dscnt_apld_amt: None,
-                        cdt_note_amt: None,
-                        tax_amt: None,
-                        adjstmnt_amt_and_rsn: Vec::new(),
-                        rmtd_amt: opt_money(s.remitted_amount.as_ref(), "RmtdAmt", path)?,
-                    }))
-                } else {
-                    None
-                };
-                let cdtr_ref_inf = match &s.creditor_reference {
-                    None => None,
-                    Some(c) => {
-                        let p = FieldPath(path, "creditor_reference");
-                        let tp = match &c.kind {
-                            Some(kind) => Some(Box::new(g::CreditorReferenceType2 {
-                                cd_or_prtry: choice(kind, "CdOrPrtry", &p)?,
-                                issr: text(c.issuer.as_ref(), "Issr", &p)?,
-                            })),
-                            None => {
-                                out.drop_if(
-                                    c.issuer.is_some(),
-                                    format_args!("{path}/creditor_reference/issuer"),
-                                    "an issuer without a type",
-                                );
-                                None
-                            }
-                        };
-                        Some(Box::new(g::CreditorReferenceInformation2 {
-                            tp,
-                            ref_: text(c.reference.as_ref(), "Ref", &p)?,
-                        }))
-                    }
-                };
-                let invcr = opt_party(out, &FieldPath(path, "invoicer"), s.invoicer.as_ref())?;
-                let invcee = opt_party(out, &FieldPath(path, "invoicee"), s.invoicee.as_ref())?;
-                let mut addtl_rmt_inf = Vec::with_capacity(s.additional_info.len().min(3));
-                for (j, line) in s.additional_info.iter().enumerate() {
-                    if j < 3 {
-                        addtl_rmt_inf.push(leaf(
-                            line.as_str(),
-                            "AddtlRmtInf",
-                            &format_args!("{path}/additional_info/{j}"),
-                        )?);
-                    } else {
-                        out.drop_if(
-                            true,
-                            format_args!("{path}/additional_info/{j}"),
-                            "more than 3 additional remittance lines",
-                        );
-                    }
-                }
-                Ok(g::StructuredRemittanceInformation7 {
-                    rfrd_doc_inf,
-                    rfrd_doc_amt,
-                    cdtr_ref_inf,
-                    invcr,
-                    invcee,
-                    addtl_rmt_inf,
-                })
-            }
-
-            /// The three intermediary agents (a fourth and more dropped).
-            pub(crate) fn intermediaries(
-                out: &mut Out,
-                path: &dyn Display,
-                agents: &[Agent],
-            ) -> R<[Option<Box<g::BranchAndFinancialInstitutionIdentification4>>; 3]> {
-                let mut slots: [Option<Box<g::BranchAndFinancialInstitutionIdentification4>>; 3] = Default::default();
-                for (i, a) in agents.iter().enumerate() {
-                    match slots.get_mut(i) {
-                        Some(slot) => {
-                            *slot = Some(Box::new(agent(out, &format_args!("{path}/intermediary_agents/{i}"), a)?));
-                        }
-                        None => out.drop_if(
-                            true,
-                            format_args!("{path}/intermediary_agents/{i}"),
-                            "a fourth intermediary agent",
-                        ),
-                    }
-                }
-                Ok(slots)
-            }
+            transaction_side!(
+                CashAccount16,
+                PartyIdentification32,
+                BranchAndFinancialInstitutionIdentification4,
+                RemittanceInformation5,
+                StructuredRemittanceInformation7,
+                structured_extra: {},
+            );
         }
     };
 }

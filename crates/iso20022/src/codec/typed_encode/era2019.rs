@@ -4,10 +4,75 @@
 //! module by `era2019!(module)`, so pacs.008.001.08 and pain.001.001.09 share it without a copy.
 //! Each function builds what `common::Out`'s method of the same name writes, with its losses.
 
-/// `CreditorSide` and `creditor_side` over the account, party and remittance types of the
-/// generated module `g` in scope (and its `Purpose2Choice`), for the era macros.
-macro_rules! creditor_side {
-    ($account:ident, $party:ident, $remittance:ident) => {
+/// `Othr` of an organisation, a person or an institution (type `$t` of the generated module `g`
+/// in scope): the same three fields in every era.
+macro_rules! generic_id {
+    ($t:ident, $id:expr, $path:expr) => {{
+        let (id, path): (&payglot_core_model::GenericId<_>, &dyn std::fmt::Display) = ($id, $path);
+        g::$t {
+            id: leaf(id.id.as_str(), "Id", path)?,
+            schme_nm: opt_choice(id.scheme.as_ref(), "SchmeNm", path)?,
+            issr: text(id.issuer.as_ref(), "Issr", path)?,
+        }
+    }};
+}
+
+/// An account's id as the branch of choice type `$choice` of the generated module `g` in scope
+/// (`IBAN` or `Othr`); without one (a proxy alone) the account cannot be written.
+macro_rules! account_id {
+    ($choice:ident, $out:expr, $path:expr, $account:expr) => {{
+        let (out, path, account): (&mut Out, &dyn std::fmt::Display, &payglot_core_model::Account) =
+            ($out, $path, $account);
+        match &account.id {
+            Some(AccountId::Iban(iban)) => g::$choice::IBAN(leaf(iban.expose(), "IBAN", &FieldPath(path, "id"))?),
+            Some(AccountId::Other { id, scheme, issuer }) => {
+                let p = FieldPath(path, "id");
+                g::$choice::Othr(g::GenericAccountIdentification1 {
+                    id: leaf(id.expose(), "Id", &p)?,
+                    schme_nm: opt_choice(scheme.as_ref(), "SchmeNm", &p)?,
+                    issr: text(issuer.as_ref(), "Issr", &p)?,
+                })
+            }
+            None => {
+                return Err(unrepresentable(
+                    &FieldPath(path, "proxy"),
+                    format!("{} requires an account id; a proxy alone cannot be written", out.version),
+                ));
+            }
+        }
+    }};
+}
+
+/// `opt_party`, `opt_account` and `opt_agent` over an era's `party`, `account` and `agent`.
+macro_rules! optional {
+    ($party:ident, $account:ident, $agent:ident) => {
+        pub(crate) fn opt_party(out: &mut Out, path: &dyn Display, party: Option<&Party>) -> R<Option<Box<g::$party>>> {
+            party.map(|p| self::party(out, path, p).map(Box::new)).transpose()
+        }
+
+        pub(crate) fn opt_account(
+            out: &mut Out,
+            path: &dyn Display,
+            account: Option<&Account>,
+        ) -> R<Option<Box<g::$account>>> {
+            account.map(|a| self::account(out, path, a).map(Box::new)).transpose()
+        }
+
+        pub(crate) fn opt_agent(out: &mut Out, path: &dyn Display, agent: Option<&Agent>) -> R<Option<Box<g::$agent>>> {
+            agent.map(|a| self::agent(out, path, a).map(Box::new)).transpose()
+        }
+    };
+}
+
+/// What a transaction has after its creditor and the builders shared by both eras' macros,
+/// over the generated module `g` in scope: `CreditorSide`/`creditor_side`, `remittance` (with
+/// its structured part; `referred_document` and `remittance_amount` in scope build the era's
+/// referred document and amounts), `intermediaries`.
+macro_rules! transaction_side {
+    (
+        $account:ident, $party:ident, $agent:ident, $remittance:ident, $structured:ident,
+        structured_extra: { $($structured_extra:tt)* },
+    ) => {
         /// What a transaction has after its creditor, in every credit transfer's order.
         pub(crate) struct CreditorSide {
             pub(crate) cdtr_acct: Option<Box<g::$account>>,
@@ -33,6 +98,116 @@ macro_rules! creditor_side {
                 rmt_inf: remittance(out, &FieldPath(path, "remittance"), t.remittance.as_ref())?,
             })
         }
+
+        /// `RmtInf` (`Out::remittance`).
+        pub(crate) fn remittance(
+            out: &mut Out,
+            path: &dyn Display,
+            remittance: Option<&Remittance>,
+        ) -> R<Option<Box<g::$remittance>>> {
+            let Some(r) = remittance else { return Ok(None) };
+            let ustrd = texts(&r.unstructured, "Ustrd", &FieldPath(path, "unstructured"))?;
+            let mut strd = Vec::with_capacity(r.structured.len());
+            for (i, s) in r.structured.iter().enumerate() {
+                strd.push(structured(out, &format_args!("{path}/structured/{i}"), s)?);
+            }
+            Ok(Some(Box::new(g::$remittance { ustrd, strd })))
+        }
+
+        fn structured(
+            out: &mut Out,
+            path: &dyn Display,
+            s: &StructuredRemittance,
+        ) -> R<g::$structured> {
+            let rfrd_doc_inf = s
+                .referred_documents
+                .iter()
+                .map(|d| referred_document(d, &FieldPath(path, "referred_documents")))
+                .collect::<R<_>>()?;
+            let rfrd_doc_amt = remittance_amount(s.due_amount.as_ref(), s.remitted_amount.as_ref(), path)?;
+            let cdtr_ref_inf = match &s.creditor_reference {
+                None => None,
+                Some(c) => {
+                    let p = FieldPath(path, "creditor_reference");
+                    let tp = match &c.kind {
+                        Some(kind) => Some(Box::new(g::CreditorReferenceType2 {
+                            cd_or_prtry: choice(kind, "CdOrPrtry", &p)?,
+                            issr: text(c.issuer.as_ref(), "Issr", &p)?,
+                        })),
+                        None => {
+                            out.drop_if(
+                                c.issuer.is_some(),
+                                format_args!("{path}/creditor_reference/issuer"),
+                                "an issuer without a type",
+                            );
+                            None
+                        }
+                    };
+                    Some(Box::new(g::CreditorReferenceInformation2 {
+                        tp,
+                        ref_: text(c.reference.as_ref(), "Ref", &p)?,
+                    }))
+                }
+            };
+            let invcr = opt_party(out, &FieldPath(path, "invoicer"), s.invoicer.as_ref())?;
+            let invcee = opt_party(out, &FieldPath(path, "invoicee"), s.invoicee.as_ref())?;
+            let mut addtl_rmt_inf = Vec::with_capacity(s.additional_info.len().min(3));
+            for (j, line) in s.additional_info.iter().enumerate() {
+                if j < 3 {
+                    addtl_rmt_inf.push(leaf(
+                        line.as_str(),
+                        "AddtlRmtInf",
+                        &format_args!("{path}/additional_info/{j}"),
+                    )?);
+                } else {
+                    out.drop_if(
+                        true,
+                        format_args!("{path}/additional_info/{j}"),
+                        "more than 3 additional remittance lines",
+                    );
+                }
+            }
+            Ok(g::$structured {
+                rfrd_doc_inf,
+                rfrd_doc_amt,
+                cdtr_ref_inf,
+                invcr,
+                invcee,
+                $($structured_extra)*
+                addtl_rmt_inf,
+            })
+        }
+
+        /// The three intermediary agents (a fourth and more dropped).
+        pub(crate) fn intermediaries(
+            out: &mut Out,
+            path: &dyn Display,
+            agents: &[Agent],
+        ) -> R<[Option<Box<g::$agent>>; 3]> {
+            let mut slots: [Option<Box<g::$agent>>; 3] = Default::default();
+            for (i, agent) in agents.iter().enumerate() {
+                match slots.get_mut(i) {
+                    Some(slot) => {
+                        *slot = Some(Box::new(agent_at(out, path, i, agent)?));
+                    }
+                    None => out.drop_if(
+                        true,
+                        format_args!("{path}/intermediary_agents/{i}"),
+                        "a fourth intermediary agent",
+                    ),
+                }
+            }
+            Ok(slots)
+        }
+
+        fn agent_at(
+            out: &mut Out,
+            path: &dyn Display,
+            i: usize,
+            agent: &Agent,
+        ) -> R<g::$agent> {
+            self::agent(out, &format_args!("{path}/intermediary_agents/{i}"), agent)
+        }
     };
 }
 
@@ -43,7 +218,7 @@ macro_rules! era2019 {
             use std::fmt::Display;
 
             use payglot_core_model::transfer::{Remittance, StructuredRemittance};
-            use payglot_core_model::{Account, AccountId, Agent, Bic, GenericId, Lei, Party, PartyId};
+            use payglot_core_model::{Account, AccountId, Agent, Bic, Lei, Party, PartyId};
 
             use super::{
                 FieldPath, R, birth, choice, contact, country, leaf, opt_choice, opt_leaf, postal_address, proxy,
@@ -65,18 +240,6 @@ macro_rules! era2019 {
                 g::Purpose2Choice,
                 g::ServiceLevel8Choice,
             );
-
-            /// `Othr` of an organisation, a person or an institution: the same three fields.
-            macro_rules! generic_id {
-                ($t:ident, $id:expr, $path:expr) => {{
-                    let (id, path): (&GenericId<_>, &dyn Display) = ($id, $path);
-                    g::$t {
-                        id: leaf(id.id.as_str(), "Id", path)?,
-                        schme_nm: opt_choice(id.scheme.as_ref(), "SchmeNm", path)?,
-                        issr: text(id.issuer.as_ref(), "Issr", path)?,
-                    }
-                }};
-            }
 
             /// A party (`Out::party`).
             pub(crate) fn party(out: &mut Out, path: &dyn Display, party: &Party) -> R<g::PartyIdentification135> {
@@ -118,35 +281,9 @@ macro_rules! era2019 {
                 })
             }
 
-            pub(crate) fn opt_party(
-                out: &mut Out,
-                path: &dyn Display,
-                party: Option<&Party>,
-            ) -> R<Option<Box<g::PartyIdentification135>>> {
-                party.map(|p| self::party(out, path, p).map(Box::new)).transpose()
-            }
-
             /// An account (`Out::account`): without an id (a proxy alone) it cannot be written.
             pub(crate) fn account(out: &mut Out, path: &dyn Display, account: &Account) -> R<g::CashAccount38> {
-                let id = match &account.id {
-                    Some(AccountId::Iban(iban)) => {
-                        g::AccountIdentification4Choice::IBAN(leaf(iban.expose(), "IBAN", &FieldPath(path, "id"))?)
-                    }
-                    Some(AccountId::Other { id, scheme, issuer }) => {
-                        let p = FieldPath(path, "id");
-                        g::AccountIdentification4Choice::Othr(g::GenericAccountIdentification1 {
-                            id: leaf(id.expose(), "Id", &p)?,
-                            schme_nm: opt_choice(scheme.as_ref(), "SchmeNm", &p)?,
-                            issr: text(issuer.as_ref(), "Issr", &p)?,
-                        })
-                    }
-                    None => {
-                        return Err(unrepresentable(
-                            &FieldPath(path, "proxy"),
-                            format!("{} requires an account id; a proxy alone cannot be written", out.version),
-                        ));
-                    }
-                };
+                let id = account_id!(AccountIdentification4Choice, out, path, account);
                 Ok(g::CashAccount38 {
                     id,
                     tp: opt_choice(account.account_type.as_ref(), "Tp", &FieldPath(path, "account_type"))?,
@@ -158,14 +295,6 @@ macro_rules! era2019 {
                         .map(|p| proxy(p, &FieldPath(path, "proxy")).map(Box::new))
                         .transpose()?,
                 })
-            }
-
-            pub(crate) fn opt_account(
-                out: &mut Out,
-                path: &dyn Display,
-                account: Option<&Account>,
-            ) -> R<Option<Box<g::CashAccount38>>> {
-                account.map(|a| self::account(out, path, a).map(Box::new)).transpose()
             }
 
             /// An agent (`Out::agent`).
@@ -218,14 +347,6 @@ macro_rules! era2019 {
                 })
             }
 
-            pub(crate) fn opt_agent(
-                out: &mut Out,
-                path: &dyn Display,
-                agent: Option<&Agent>,
-            ) -> R<Option<Box<g::BranchAndFinancialInstitutionIdentification6>>> {
-                agent.map(|a| self::agent(out, path, a).map(Box::new)).transpose()
-            }
-
             /// `PmtTpInf`'s service levels, local instrument and category purpose.
             pub(crate) fn payment_type_codes(
                 pt: &payglot_core_model::PaymentType,
@@ -242,118 +363,16 @@ macro_rules! era2019 {
                 ))
             }
 
-            creditor_side!(CashAccount38, PartyIdentification135, RemittanceInformation16);
+            optional!(PartyIdentification135, CashAccount38, BranchAndFinancialInstitutionIdentification6);
 
-            /// `RmtInf` (`Out::remittance`).
-            pub(crate) fn remittance(
-                out: &mut Out,
-                path: &dyn Display,
-                remittance: Option<&Remittance>,
-            ) -> R<Option<Box<g::RemittanceInformation16>>> {
-                let Some(r) = remittance else { return Ok(None) };
-                let ustrd = texts(&r.unstructured, "Ustrd", &FieldPath(path, "unstructured"))?;
-                let mut strd = Vec::with_capacity(r.structured.len());
-                for (i, s) in r.structured.iter().enumerate() {
-                    strd.push(structured(out, &format_args!("{path}/structured/{i}"), s)?);
-                }
-                Ok(Some(Box::new(g::RemittanceInformation16 { ustrd, strd })))
-            }
-
-            fn structured(
-                out: &mut Out,
-                path: &dyn Display,
-                s: &StructuredRemittance,
-            ) -> R<g::StructuredRemittanceInformation16> {
-                let rfrd_doc_inf = s
-                    .referred_documents
-                    .iter()
-                    .map(|d| referred_document(d, &FieldPath(path, "referred_documents")))
-                    .collect::<R<_>>()?;
-                let rfrd_doc_amt = remittance_amount(s.due_amount.as_ref(), s.remitted_amount.as_ref(), path)?;
-                let cdtr_ref_inf = match &s.creditor_reference {
-                    None => None,
-                    Some(c) => {
-                        let p = FieldPath(path, "creditor_reference");
-                        let tp = match &c.kind {
-                            Some(kind) => Some(Box::new(g::CreditorReferenceType2 {
-                                cd_or_prtry: choice(kind, "CdOrPrtry", &p)?,
-                                issr: text(c.issuer.as_ref(), "Issr", &p)?,
-                            })),
-                            None => {
-                                out.drop_if(
-                                    c.issuer.is_some(),
-                                    format_args!("{path}/creditor_reference/issuer"),
-                                    "an issuer without a type",
-                                );
-                                None
-                            }
-                        };
-                        Some(Box::new(g::CreditorReferenceInformation2 {
-                            tp,
-                            ref_: text(c.reference.as_ref(), "Ref", &p)?,
-                        }))
-                    }
-                };
-                let invcr = opt_party(out, &FieldPath(path, "invoicer"), s.invoicer.as_ref())?;
-                let invcee = opt_party(out, &FieldPath(path, "invoicee"), s.invoicee.as_ref())?;
-                let mut addtl_rmt_inf = Vec::with_capacity(s.additional_info.len().min(3));
-                for (j, line) in s.additional_info.iter().enumerate() {
-                    if j < 3 {
-                        addtl_rmt_inf.push(leaf(
-                            line.as_str(),
-                            "AddtlRmtInf",
-                            &format_args!("{path}/additional_info/{j}"),
-                        )?);
-                    } else {
-                        out.drop_if(
-                            true,
-                            format_args!("{path}/additional_info/{j}"),
-                            "more than 3 additional remittance lines",
-                        );
-                    }
-                }
-                Ok(g::StructuredRemittanceInformation16 {
-                    rfrd_doc_inf,
-                    rfrd_doc_amt,
-                    cdtr_ref_inf,
-                    invcr,
-                    invcee,
-                    tax_rmt: None,
-                    grnshmt_rmt: None,
-                    addtl_rmt_inf,
-                })
-            }
-
-            /// The three intermediary agents (a fourth and more dropped, as `pacs008`/`pain001` do).
-            pub(crate) fn intermediaries(
-                out: &mut Out,
-                path: &dyn Display,
-                agents: &[Agent],
-            ) -> R<[Option<Box<g::BranchAndFinancialInstitutionIdentification6>>; 3]> {
-                let mut slots: [Option<Box<g::BranchAndFinancialInstitutionIdentification6>>; 3] = Default::default();
-                for (i, agent) in agents.iter().enumerate() {
-                    match slots.get_mut(i) {
-                        Some(slot) => {
-                            *slot = Some(Box::new(agent_at(out, path, i, agent)?));
-                        }
-                        None => out.drop_if(
-                            true,
-                            format_args!("{path}/intermediary_agents/{i}"),
-                            "a fourth intermediary agent",
-                        ),
-                    }
-                }
-                Ok(slots)
-            }
-
-            fn agent_at(
-                out: &mut Out,
-                path: &dyn Display,
-                i: usize,
-                agent: &Agent,
-            ) -> R<g::BranchAndFinancialInstitutionIdentification6> {
-                self::agent(out, &format_args!("{path}/intermediary_agents/{i}"), agent)
-            }
+            transaction_side!(
+                CashAccount38,
+                PartyIdentification135,
+                BranchAndFinancialInstitutionIdentification6,
+                RemittanceInformation16,
+                StructuredRemittanceInformation16,
+                structured_extra: { tax_rmt: None, grnshmt_rmt: None, },
+            );
         }
     };
 }

@@ -388,14 +388,7 @@ fn postal_address(out: &mut Out, path: &dyn Display, a: Option<&PostalAddress>) 
             ));
         }
     };
-    let mut adr_line = Vec::with_capacity(a.address_lines.len().min(7));
-    for (i, line) in a.address_lines.iter().enumerate() {
-        if i < 7 {
-            adr_line.push(leaf(line.as_str(), "AdrLine", &format_args!("{path}/address_lines/{i}"))?);
-        } else {
-            out.drop_if(true, format_args!("{path}/address_lines/{i}"), "more than 7 address lines");
-        }
-    }
+    let adr_line = address_lines(out, path, a)?;
     let f = |field: &'static str| FieldPath(path, field);
     Ok(Some(Box::new(gc::PostalAddress24 {
         adr_tp,
@@ -415,6 +408,19 @@ fn postal_address(out: &mut Out, path: &dyn Display, a: Option<&PostalAddress>) 
         ctry: country(a.country.as_ref(), "Ctry", &f("country"))?,
         adr_line,
     })))
+}
+
+/// `AdrLine`s: the first 7 (every era's `maxOccurs`), the others reported as dropped.
+fn address_lines(out: &mut Out, path: &dyn Display, a: &PostalAddress) -> R<Vec<gc::Max70Text>> {
+    let mut adr_line = Vec::with_capacity(a.address_lines.len().min(7));
+    for (i, line) in a.address_lines.iter().enumerate() {
+        if i < 7 {
+            adr_line.push(leaf(line.as_str(), "AdrLine", &format_args!("{path}/address_lines/{i}"))?);
+        } else {
+            out.drop_if(true, format_args!("{path}/address_lines/{i}"), "more than 7 address lines");
+        }
+    }
+    Ok(adr_line)
 }
 
 /// `{path}/{field}`, formatted only when an error needs it.
@@ -523,41 +529,55 @@ fn instructions(is: &[AgentInstruction], path: &dyn Display) -> R<Vec<gc::Instru
         .collect()
 }
 
-fn referred_document(doc: &ReferredDocument, path: &dyn Display) -> R<gc::ReferredDocumentInformation7> {
-    Ok(gc::ReferredDocumentInformation7 {
-        tp: doc
-            .kind
-            .as_ref()
-            .map(|k| {
-                Ok::<_, EncodeError>(Box::new(gc::ReferredDocumentType4 {
-                    cd_or_prtry: choice(k, "CdOrPrtry", path)?,
-                    issr: None,
-                }))
+/// A referred document (`RfrdDocInf`) and the remitted amounts (`RfrdDocAmt`) of an era's
+/// structured remittance: the same fields in both eras, `$extra` the ones only a type has.
+macro_rules! remittance_parts {
+    (
+        $doc_fn:ident, $info:ident, $doc_type:ident, { $($doc_extra:tt)* },
+        $amount_fn:ident, $amount:ident, { $($amount_extra:tt)* },
+    ) => {
+        fn $doc_fn(doc: &ReferredDocument, path: &dyn Display) -> R<gc::$info> {
+            Ok(gc::$info {
+                tp: doc
+                    .kind
+                    .as_ref()
+                    .map(|k| {
+                        Ok::<_, EncodeError>(Box::new(gc::$doc_type {
+                            cd_or_prtry: choice(k, "CdOrPrtry", path)?,
+                            issr: None,
+                        }))
+                    })
+                    .transpose()?,
+                nb: text(doc.number.as_ref(), "Nb", path)?,
+                rltd_dt: doc.date.map(|d| date(&d, "RltdDt", path)).transpose()?,
+                $($doc_extra)*
             })
-            .transpose()?,
-        nb: text(doc.number.as_ref(), "Nb", path)?,
-        rltd_dt: doc.date.map(|d| date(&d, "RltdDt", path)).transpose()?,
-        line_dtls: Vec::new(),
-    })
-}
+        }
 
-fn remittance_amount(
-    due: Option<&Money>,
-    remitted: Option<&Money>,
-    path: &dyn Display,
-) -> R<Option<Box<gc::RemittanceAmount2>>> {
-    if due.is_none() && remitted.is_none() {
-        return Ok(None);
-    }
-    Ok(Some(Box::new(gc::RemittanceAmount2 {
-        due_pybl_amt: opt_money(due, "DuePyblAmt", path)?,
-        dscnt_apld_amt: Vec::new(),
-        cdt_note_amt: None,
-        tax_amt: Vec::new(),
-        adjstmnt_amt_and_rsn: Vec::new(),
-        rmtd_amt: opt_money(remitted, "RmtdAmt", path)?,
-    })))
+        fn $amount_fn(due: Option<&Money>, remitted: Option<&Money>, path: &dyn Display) -> R<Option<Box<gc::$amount>>> {
+            if due.is_none() && remitted.is_none() {
+                return Ok(None);
+            }
+            Ok(Some(Box::new(gc::$amount {
+                due_pybl_amt: opt_money(due, "DuePyblAmt", path)?,
+                $($amount_extra)*
+                adjstmnt_amt_and_rsn: Vec::new(),
+                rmtd_amt: opt_money(remitted, "RmtdAmt", path)?,
+            })))
+        }
+    };
 }
+remittance_parts!(
+    referred_document, ReferredDocumentInformation7, ReferredDocumentType4, { line_dtls: Vec::new(), },
+    remittance_amount, RemittanceAmount2, { dscnt_apld_amt: Vec::new(), cdt_note_amt: None, tax_amt: Vec::new(), },
+);
+#[cfg(feature = "pain_001_001_03")]
+remittance_parts!(
+    referred_document_2009, ReferredDocumentInformation3, ReferredDocumentType2, {},
+    remittance_amount_2009, RemittanceAmount1, { dscnt_apld_amt: None, cdt_note_amt: None, tax_amt: None, },
+);
+#[cfg(feature = "pain_001_001_03")]
+wrapped_code_choice!(gc::ReferredDocumentType1Choice => gc::ReferredDocumentType1ChoiceChoice);
 
 #[cfg(feature = "pacs_008_001_08")]
 era2019!(pacs_008_001_08);
