@@ -2,7 +2,8 @@
 //! to `prost-build`). Generated types hold data and a list of calls; the behaviour lives here:
 //! the traits generated types implement ([`SimpleValue`], [`ComplexValue`], [`RootElement`]),
 //! the validating pull [`Reader`] on quick-xml (which can also record what it reads for a
-//! [`Recorder`]) and the [`Writer`] they call, facet checks,
+//! [`Recorder`]) and the [`Writer`] they call (compact or indented; it checks the occurrence
+//! limits the generated calls pass, control characters and the reader's limits), facet checks,
 //! XSD date/time and decimal values, restricted strings' [`Text`] (short ones inline), [`Error`]/[`Violation`] and [`Limits`].
 //!
 //! It knows XSD and XML, nothing about payments or any one schema. Most users want the
