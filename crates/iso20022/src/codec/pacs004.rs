@@ -101,19 +101,7 @@ pub(crate) fn encode(out: &mut Out, m: &PaymentReturn, namespace: &str) -> Resul
         out.xml.leaf("OrgnlMsgNmId", g.original_message_name.as_str());
         out.xml.opt_leaf("OrgnlCreDtTm", g.original_created.map(|d| d.to_string()).as_deref());
         out.xml.end();
-        let path = format!("{base}/original_group");
-        out.drop_if(
-            g.original_number_of_transactions.is_some(),
-            format_args!("{path}/original_number_of_transactions"),
-            "an original transaction count",
-        );
-        out.drop_if(
-            g.original_control_sum.is_some(),
-            format_args!("{path}/original_control_sum"),
-            "an original control sum",
-        );
-        out.drop_if(g.status.is_some(), format_args!("{path}/status"), "a group status");
-        out.drop_if(!g.reasons.is_empty(), format_args!("{path}/reasons"), "status reasons");
+        original_group_losses(out, g, format_args!("{base}/original_group"));
     }
     for (i, t) in m.transactions.iter().enumerate() {
         let path = format!("{base}/transactions/{i}");
@@ -163,4 +151,24 @@ pub(crate) fn encode(out: &mut Out, m: &PaymentReturn, namespace: &str) -> Resul
     out.xml.end();
     out.xml.end();
     Ok(())
+}
+
+/// What pacs.004's `OrgnlGrpInf` has no place for (reported after it, by both encoders).
+pub(crate) fn original_group_losses(
+    out: &mut Out,
+    g: &payglot_core_model::message::OriginalGroupStatus,
+    path: std::fmt::Arguments<'_>,
+) {
+    out.drop_if(
+        g.original_number_of_transactions.is_some(),
+        format_args!("{path}/original_number_of_transactions"),
+        "an original transaction count",
+    );
+    out.drop_if(
+        g.original_control_sum.is_some(),
+        format_args!("{path}/original_control_sum"),
+        "an original control sum",
+    );
+    out.drop_if(g.status.is_some(), format_args!("{path}/status"), "a group status");
+    out.drop_if(!g.reasons.is_empty(), format_args!("{path}/reasons"), "status reasons");
 }

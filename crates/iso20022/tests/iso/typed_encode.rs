@@ -1,6 +1,6 @@
 //! The typed encoder (generated types + generated writer, nothing read back) against the
-//! written-then-read-back encoder it replaces for pacs.008.001.08, pain.001.001.09 and
-//! pain.001.001.03: on the
+//! written-then-read-back encoder it replaces for pacs.008.001.08, pain.001.001.09,
+//! pain.001.001.03 and pacs.004.001.09: on the
 //! canonical form of every fixture and corpus file and on generated messages (the
 //! `roundtrip_props` strategies, `PROPTEST_CASES` of them), both must write the same bytes with
 //! the same losses (kind, path, detail, order), or both refuse. Then hand-made messages each
@@ -15,7 +15,8 @@ use payglot_iso20022::{Iso20022Codec, IsoMessage, Limits, Rule};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-const TYPED: [IsoMessage; 3] = [IsoMessage::Pacs008V08, IsoMessage::Pain001V09, IsoMessage::Pain001V03];
+const TYPED: [IsoMessage; 4] =
+    [IsoMessage::Pacs008V08, IsoMessage::Pain001V09, IsoMessage::Pain001V03, IsoMessage::Pacs004V09];
 
 #[derive(Debug, PartialEq, Eq)]
 enum Outcome {
@@ -104,8 +105,8 @@ fn typed_and_read_back_encoders_agree_on_fixtures_and_corpus() {
         println!("../shared/corpus/iso20022 is absent; only the fixtures are compared");
     }
     let mut failures = Vec::new();
-    let mut written = [0usize; 3];
-    let mut refused = [0usize; 3];
+    let mut written = [0usize; 4];
+    let mut refused = [0usize; 4];
     for file in &files {
         let Ok(bytes) = std::fs::read(file) else { continue };
         let Some(message) = canonical(&bytes) else { continue };
@@ -114,6 +115,7 @@ fn typed_and_read_back_encoders_agree_on_fixtures_and_corpus() {
                 (target, &message),
                 (IsoMessage::Pacs008V08, Message::InterbankTransfer(_))
                     | (IsoMessage::Pain001V09 | IsoMessage::Pain001V03, Message::PaymentInitiation(_))
+                    | (IsoMessage::Pacs004V09, Message::PaymentReturn(_))
             );
             if !kind_fits {
                 continue;
@@ -167,6 +169,11 @@ fn typed_and_read_back_encoders_agree_on_generated_pain001() {
     let strategy = arbitrary::payment_initiation().prop_map(Message::PaymentInitiation).boxed();
     proptest_agreement(IsoMessage::Pain001V09, strategy.clone());
     proptest_agreement(IsoMessage::Pain001V03, strategy);
+}
+
+#[test]
+fn typed_and_read_back_encoders_agree_on_generated_pacs004() {
+    proptest_agreement(IsoMessage::Pacs004V09, arbitrary::payment_return().prop_map(Message::PaymentReturn).boxed());
 }
 
 // ---------------------------------------------------------------- hand-made invalid messages

@@ -24,6 +24,8 @@ macro_rules! wrapped_code_choice {
 /// Builders for the 2009 types of generated module `$g`, in a module of the same name.
 macro_rules! era2009 {
     ($g:ident) => {
+        // Each message uses the builders its content needs (pacs.004 no remittance).
+        #[allow(dead_code)]
         pub(crate) mod $g {
             use std::fmt::Display;
 

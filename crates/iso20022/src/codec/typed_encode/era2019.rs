@@ -214,6 +214,8 @@ macro_rules! transaction_side {
 /// Builders for the 2019 types of generated module `$g`, in a module of the same name.
 macro_rules! era2019 {
     ($g:ident) => {
+        // Each message uses the builders its content needs (pacs.004 no remittance).
+        #[allow(dead_code)]
         pub(crate) mod $g {
             use std::fmt::Display;
 

@@ -3,18 +3,18 @@
 
 use std::fmt::Display;
 
-use payglot_core_model::message::{InterbankTransfer, SettlementInfo};
+use payglot_core_model::message::InterbankTransfer;
 use payglot_core_model::transfer::{CreditTransfer, PaymentType, Priority};
 use payglot_core_model::{EncodeError, Loss};
 
 use super::pacs_008_001_08::{
     CreditorSide, agent, creditor_side, intermediaries, opt_account, opt_agent, opt_party, party, payment_type_codes,
 };
-use super::{FieldPath, R, date, date_time, decimal, leaf, money, opt_choice, opt_leaf, opt_money, shown, text};
+use super::{FieldPath, R, date, date_time, decimal, leaf, money, opt_leaf, opt_money, shown, text};
 use crate::codec::common::Out;
 use crate::generated::pacs_008_001_08 as g;
 
-code_choice!(g::ClearingSystemIdentification3Choice);
+interbank_settlement!();
 
 /// The Document for `m`.
 pub(super) fn document(out: &mut Out, m: &InterbankTransfer) -> R<g::Document> {
@@ -62,21 +62,6 @@ pub(super) fn document(out: &mut Out, m: &InterbankTransfer) -> R<g::Document> {
             cdt_trf_tx_inf,
             splmtry_data: Vec::new(),
         },
-    })
-}
-
-/// `SttlmInf` (`codec::pacs008::encode_settlement`).
-fn settlement(out: &mut Out, s: &SettlementInfo, path: &dyn Display) -> R<g::SettlementInstruction7> {
-    Ok(g::SettlementInstruction7 {
-        sttlm_mtd: leaf(s.method.as_str(), "SttlmMtd", &FieldPath(path, "method"))?,
-        sttlm_acct: opt_account(out, &FieldPath(path, "account"), s.account.as_ref())?,
-        clr_sys: opt_choice(s.clearing_system.as_ref(), "ClrSys", &FieldPath(path, "clearing_system"))?,
-        instg_rmbrsmnt_agt: None,
-        instg_rmbrsmnt_agt_acct: None,
-        instd_rmbrsmnt_agt: None,
-        instd_rmbrsmnt_agt_acct: None,
-        thrd_rmbrsmnt_agt: None,
-        thrd_rmbrsmnt_agt_acct: None,
     })
 }
 
