@@ -8,8 +8,8 @@
 //! mapping does not read is reported as a `Dropped` loss with its path, so nothing is lost
 //! silently — by construction, not by a list someone must keep complete.
 //!
-//! Encoding, typed versions (pacs.008.001.08, pain.001.001.09, pain.001.001.03, pacs.004.001.09,
-//! and the head.001.001.02 AppHdr written with them): the canonical message is built into the generated value of the target
+//! Encoding, typed versions (pacs.008.001.08, pacs.004.001.09, pacs.002.001.10, pain.001.001.09,
+//! pain.001.001.03, pain.002.001.10, and the head.001.001.02 AppHdr written with them): the canonical message is built into the generated value of the target
 //! version (`typed_encode`), each leaf through its generated type's `parse_text` — the very
 //! check the validating reader applies to that element's text, in that version, at that place
 //! (`Nm` is `Max140Text` in a party and `Max70Text` in an account; a BIC is
@@ -27,7 +27,7 @@
 //! (`xml.rs`), what the target version cannot carry is reported, and the output is read back by
 //! the generated validating reader, so a document this crate writes is always schema-valid (or
 //! the encode fails, naming the rule). Moving a version to the typed path needs its
-//! construction code (`typed_encode`: the status reports and statements have none yet); until
+//! construction code (`typed_encode`: pain.002.001.03 and the camt messages have none yet); until
 //! then the read-back is what keeps it exactly as strict.
 
 mod camt;

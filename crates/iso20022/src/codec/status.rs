@@ -117,14 +117,7 @@ pub(crate) fn encode(out: &mut Out, m: &StatusReport, namespace: &str, interbank
     out.xml.end();
     super::header_losses(out, &m.header, format_args!("{base}/header"), written);
     if !interbank && m.original_groups.len() != 1 {
-        return Err(EncodeError::unrepresentable(
-            format!("{base}/original_groups"),
-            format!(
-                "{} carries exactly one original group status; this report has {}",
-                out.version,
-                m.original_groups.len()
-            ),
-        ));
+        return Err(not_one_group(out.version, m.original_groups.len()));
     }
     for (i, g) in m.original_groups.iter().enumerate() {
         encode_group(out, g, format_args!("{base}/original_groups/{i}"));
@@ -190,23 +183,39 @@ fn encode_reasons(out: &mut Out, reasons: &[StatusReasonInfo], path: std::fmt::A
         let path = format!("{path}/reasons/{i}");
         out.xml.start("StsRsnInf");
         out.opt_party("Orgtr", format_args!("{path}/originator"), r.originator.as_ref());
-        let reason = match (&r.reason, &r.mapped_reason) {
-            // A provider's own code and its ISO mapping: ISO 20022 has room for one; the ISO
-            // code is written and the provider's code is reported.
-            (Some(CodeOrProprietary::Proprietary(own)), Some(iso)) => {
-                out.losses.push(payglot_core_model::Loss::dropped(
-                    format!("{path}/reason"),
-                    format!("provider code {own} not written; its ISO mapping {iso} is"),
-                ));
-                Some(CodeOrProprietary::Code(iso.clone()))
-            }
-            (reason, _) => reason.clone(),
-        };
+        let reason = written_reason(out, r, format_args!("{path}"));
         out.code_or_prop("Rsn", reason.as_ref());
         for line in &r.additional_info {
             out.xml.leaf("AddtlInf", line.as_str());
         }
         out.xml.end();
+    }
+}
+
+/// pain.002 carries exactly one original group status; this report has `count` (both encoders).
+pub(crate) fn not_one_group(version: &str, count: usize) -> EncodeError {
+    EncodeError::unrepresentable(
+        "/message/status_report/original_groups",
+        format!("{version} carries exactly one original group status; this report has {count}"),
+    )
+}
+
+/// The reason a status reason writes (by both encoders): a provider's own code and its ISO
+/// mapping — ISO 20022 has room for one — give the ISO code, the provider's code reported.
+pub(crate) fn written_reason(
+    out: &mut Out,
+    r: &StatusReasonInfo,
+    path: std::fmt::Arguments<'_>,
+) -> Option<CodeOrProprietary<payglot_core_model::StatusReason>> {
+    match (&r.reason, &r.mapped_reason) {
+        (Some(CodeOrProprietary::Proprietary(own)), Some(iso)) => {
+            out.losses.push(payglot_core_model::Loss::dropped(
+                format!("{path}/reason"),
+                format!("provider code {own} not written; its ISO mapping {iso} is"),
+            ));
+            Some(CodeOrProprietary::Code(iso.clone()))
+        }
+        (reason, _) => reason.clone(),
     }
 }
 

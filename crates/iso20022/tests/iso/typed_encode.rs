@@ -1,6 +1,6 @@
 //! The typed encoder (generated types + generated writer, nothing read back) against the
 //! written-then-read-back encoder it replaces for pacs.008.001.08, pain.001.001.09,
-//! pain.001.001.03 and pacs.004.001.09: on the
+//! pain.001.001.03, pacs.004.001.09, pacs.002.001.10 and pain.002.001.10: on the
 //! canonical form of every fixture and corpus file and on generated messages (the
 //! `roundtrip_props` strategies, `PROPTEST_CASES` of them), both must write the same bytes with
 //! the same losses (kind, path, detail, order), or both refuse. Then hand-made messages each
@@ -15,8 +15,14 @@ use payglot_iso20022::{Iso20022Codec, IsoMessage, Limits, Rule};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-const TYPED: [IsoMessage; 4] =
-    [IsoMessage::Pacs008V08, IsoMessage::Pain001V09, IsoMessage::Pain001V03, IsoMessage::Pacs004V09];
+const TYPED: [IsoMessage; 6] = [
+    IsoMessage::Pacs008V08,
+    IsoMessage::Pain001V09,
+    IsoMessage::Pain001V03,
+    IsoMessage::Pacs004V09,
+    IsoMessage::Pacs002V10,
+    IsoMessage::Pain002V10,
+];
 
 #[derive(Debug, PartialEq, Eq)]
 enum Outcome {
@@ -105,8 +111,8 @@ fn typed_and_read_back_encoders_agree_on_fixtures_and_corpus() {
         println!("../shared/corpus/iso20022 is absent; only the fixtures are compared");
     }
     let mut failures = Vec::new();
-    let mut written = [0usize; 4];
-    let mut refused = [0usize; 4];
+    let mut written = [0usize; 6];
+    let mut refused = [0usize; 6];
     for file in &files {
         let Ok(bytes) = std::fs::read(file) else { continue };
         let Some(message) = canonical(&bytes) else { continue };
@@ -116,6 +122,7 @@ fn typed_and_read_back_encoders_agree_on_fixtures_and_corpus() {
                 (IsoMessage::Pacs008V08, Message::InterbankTransfer(_))
                     | (IsoMessage::Pain001V09 | IsoMessage::Pain001V03, Message::PaymentInitiation(_))
                     | (IsoMessage::Pacs004V09, Message::PaymentReturn(_))
+                    | (IsoMessage::Pacs002V10 | IsoMessage::Pain002V10, Message::StatusReport(_))
             );
             if !kind_fits {
                 continue;
@@ -174,6 +181,13 @@ fn typed_and_read_back_encoders_agree_on_generated_pain001() {
 #[test]
 fn typed_and_read_back_encoders_agree_on_generated_pacs004() {
     proptest_agreement(IsoMessage::Pacs004V09, arbitrary::payment_return().prop_map(Message::PaymentReturn).boxed());
+}
+
+#[test]
+fn typed_and_read_back_encoders_agree_on_generated_status_reports() {
+    let strategy = arbitrary::status_report().prop_map(Message::StatusReport).boxed();
+    proptest_agreement(IsoMessage::Pacs002V10, strategy.clone());
+    proptest_agreement(IsoMessage::Pain002V10, strategy);
 }
 
 // ---------------------------------------------------------------- hand-made invalid messages

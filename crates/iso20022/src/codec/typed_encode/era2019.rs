@@ -367,6 +367,27 @@ macro_rules! era2019 {
 
             optional!(PartyIdentification135, CashAccount38, BranchAndFinancialInstitutionIdentification6);
 
+            /// The group header's instructing and instructed agents, then what the header has
+            /// that the interbank messages do not write (`codec::header_losses`).
+            pub(crate) fn header_agents(
+                out: &mut Out,
+                header: &payglot_core_model::message::GroupHeader,
+                base: &str,
+            ) -> R<(
+                Option<Box<g::BranchAndFinancialInstitutionIdentification6>>,
+                Option<Box<g::BranchAndFinancialInstitutionIdentification6>>,
+            )> {
+                let instg = opt_agent(out, &format_args!("{base}/header/instructing_agent"), header.instructing_agent.as_ref())?;
+                let instd = opt_agent(out, &format_args!("{base}/header/instructed_agent"), header.instructed_agent.as_ref())?;
+                crate::codec::header_losses(
+                    out,
+                    header,
+                    format_args!("{base}/header"),
+                    &["instructing_agent", "instructed_agent"],
+                );
+                Ok((instg, instd))
+            }
+
             transaction_side!(
                 CashAccount38,
                 PartyIdentification135,

@@ -6,8 +6,8 @@
 //! therefore schema-valid without reading it back, and byte for byte what the hand-written
 //! encoder writes, with the same losses in the same order (test `typed_encode_agrees`).
 //!
-//! Versions on this path: pacs.008.001.08, pain.001.001.09, pain.001.001.03 and pacs.004.001.09
-//! (the AppHdr, head.001.001.02, when asked for). Every other version returns `None` from [`encode`] and takes the written-then-read-
+//! Versions on this path: pacs.008.001.08, pacs.004.001.09, pacs.002.001.10, pain.001.001.09,
+//! pain.001.001.03 and pain.002.001.10 (the AppHdr, head.001.001.02, when asked for). Every other version returns `None` from [`encode`] and takes the written-then-read-
 //! back path in `codec/mod.rs`.
 //!
 //! Construction shared by versions whose generated types are the same (`generated/common.rs`)
@@ -49,6 +49,14 @@ pub(crate) fn encode(target: IsoMessage, message: &Message, opts: &EncodeOptions
         #[cfg(feature = "pacs_008_001_08")]
         (IsoMessage::Pacs008V08, Message::InterbankTransfer(m)) => {
             Some(run(target, message, opts, |out| pacs008::document(out, m)))
+        }
+        #[cfg(feature = "pacs_002_001_10")]
+        (IsoMessage::Pacs002V10, Message::StatusReport(m)) => {
+            Some(run(target, message, opts, |out| status::pacs002::document(out, m)))
+        }
+        #[cfg(feature = "pain_002_001_10")]
+        (IsoMessage::Pain002V10, Message::StatusReport(m)) => {
+            Some(run(target, message, opts, |out| status::pain002::document(out, m)))
         }
         #[cfg(feature = "pacs_004_001_09")]
         (IsoMessage::Pacs004V09, Message::PaymentReturn(m)) => {
@@ -589,6 +597,10 @@ era2019!(pacs_008_001_08);
 era2019!(pain_001_001_09);
 #[cfg(feature = "pacs_004_001_09")]
 era2019!(pacs_004_001_09);
+#[cfg(feature = "pacs_002_001_10")]
+era2019!(pacs_002_001_10);
+#[cfg(feature = "pain_002_001_10")]
+era2019!(pain_002_001_10);
 #[cfg(feature = "pain_001_001_03")]
 era2009!(pain_001_001_03);
 
@@ -625,3 +637,5 @@ mod pacs004;
 mod pacs008;
 #[cfg(any(feature = "pain_001_001_09", feature = "pain_001_001_03"))]
 mod pain001;
+#[cfg(any(feature = "pacs_002_001_10", feature = "pain_002_001_10"))]
+mod status;

@@ -5,7 +5,7 @@ use std::fmt::Display;
 
 use payglot_core_model::message::PaymentReturn;
 
-use super::pacs_004_001_09::{opt_account, opt_agent, opt_party};
+use super::pacs_004_001_09::{header_agents, opt_account, opt_agent, opt_party};
 use super::{FieldPath, R, date, date_time, leaf, money, opt_choice, opt_leaf, opt_money, shown, text, texts};
 use crate::codec::common::Out;
 use crate::generated::pacs_004_001_09 as g;
@@ -17,7 +17,7 @@ code_choice!(g::ReturnReason5Choice);
 pub(super) fn document(out: &mut Out, m: &PaymentReturn) -> R<g::Document> {
     let base = "/message/payment_return";
     let hp = FieldPath(&base, "header");
-    let grp_hdr = g::GroupHeader90 {
+    let mut grp_hdr = g::GroupHeader90 {
         msg_id: leaf(m.header.message_id.as_str(), "MsgId", &FieldPath(&hp, "message_id"))?,
         cre_dt_tm: date_time(&m.header.created, "CreDtTm", &FieldPath(&hp, "created"))?,
         authstn: Vec::new(),
@@ -28,15 +28,10 @@ pub(super) fn document(out: &mut Out, m: &PaymentReturn) -> R<g::Document> {
         ttl_rtrd_intr_bk_sttlm_amt: None,
         intr_bk_sttlm_dt: None,
         sttlm_inf: settlement(out, &m.settlement, &FieldPath(&base, "settlement"))?,
-        instg_agt: opt_agent(out, &FieldPath(&hp, "instructing_agent"), m.header.instructing_agent.as_ref())?,
-        instd_agt: opt_agent(out, &FieldPath(&hp, "instructed_agent"), m.header.instructed_agent.as_ref())?,
+        instg_agt: None,
+        instd_agt: None,
     };
-    crate::codec::header_losses(
-        out,
-        &m.header,
-        format_args!("{base}/header"),
-        &["instructing_agent", "instructed_agent"],
-    );
+    (grp_hdr.instg_agt, grp_hdr.instd_agt) = header_agents(out, &m.header, base)?;
     let orgnl_grp_inf = match &m.original_group {
         None => None,
         Some(og) => {

@@ -8,7 +8,8 @@ use payglot_core_model::transfer::{CreditTransfer, PaymentType, Priority};
 use payglot_core_model::{EncodeError, Loss};
 
 use super::pacs_008_001_08::{
-    CreditorSide, agent, creditor_side, intermediaries, opt_account, opt_agent, opt_party, party, payment_type_codes,
+    CreditorSide, agent, creditor_side, header_agents, intermediaries, opt_account, opt_agent, opt_party, party,
+    payment_type_codes,
 };
 use super::{FieldPath, R, date, date_time, decimal, leaf, money, opt_leaf, opt_money, shown, text};
 use crate::codec::common::Out;
@@ -26,7 +27,7 @@ pub(super) fn document(out: &mut Out, m: &InterbankTransfer) -> R<g::Document> {
     }
     let base = "/message/interbank_transfer";
     let hp = FieldPath(&base, "header");
-    let grp_hdr = g::GroupHeader93 {
+    let mut grp_hdr = g::GroupHeader93 {
         msg_id: leaf(m.header.message_id.as_str(), "MsgId", &FieldPath(&hp, "message_id"))?,
         cre_dt_tm: date_time(&m.header.created, "CreDtTm", &FieldPath(&hp, "created"))?,
         btch_bookg: None,
@@ -39,19 +40,10 @@ pub(super) fn document(out: &mut Out, m: &InterbankTransfer) -> R<g::Document> {
             .transpose()?,
         sttlm_inf: settlement(out, &m.settlement, &FieldPath(&base, "settlement"))?,
         pmt_tp_inf: None,
-        instg_agt: opt_agent(
-            out,
-            &format_args!("{base}/header/instructing_agent"),
-            m.header.instructing_agent.as_ref(),
-        )?,
-        instd_agt: opt_agent(out, &format_args!("{base}/header/instructed_agent"), m.header.instructed_agent.as_ref())?,
+        instg_agt: None,
+        instd_agt: None,
     };
-    crate::codec::header_losses(
-        out,
-        &m.header,
-        format_args!("{base}/header"),
-        &["instructing_agent", "instructed_agent"],
-    );
+    (grp_hdr.instg_agt, grp_hdr.instd_agt) = header_agents(out, &m.header, base)?;
     let mut cdt_trf_tx_inf = Vec::with_capacity(m.transfers.len());
     for (i, t) in m.transfers.iter().enumerate() {
         cdt_trf_tx_inf.push(transfer(out, t, &format_args!("{base}/transfers/{i}"))?);
