@@ -4,9 +4,7 @@
 //! versions (`pain001!`); what differs — the Document's shape, the payment type, the execution
 //! date, the ids, the amount and exchange rate — is each version's `hooks`.
 
-use std::fmt::Display;
-
-/// The typed pain.001 encoder for generated module `$g` with the era builders `$era`, in a
+/// The typed pain.001 encoder for generated module `$g` (with the era builders of that name), in a
 /// module `$name` whose `hooks` module gives the version's own pieces.
 macro_rules! pain001 {
     (
@@ -420,7 +418,3 @@ pain001!(
     batch_extra: {},
     transfer_extra: {},
 );
-
-/// Keeps `Display` in use when no version is enabled.
-#[allow(dead_code)]
-fn _display(_: &dyn Display) {}
