@@ -4,16 +4,18 @@
 //! generated writer writes it in the indented layout of `codec/xml.rs`, checking what the types
 //! cannot enforce (occurrence limits, control characters, the reader's limits). The output is
 //! therefore schema-valid without reading it back, and byte for byte what the hand-written
-//! encoder writes, with the same losses in the same order (test `typed_encode_agrees`).
+//! encoder writes, with the same losses in the same order (integration test `typed_encode`).
 //!
 //! Versions on this path: pacs.008.001.08, pacs.004.001.09, pacs.002.001.10, pain.001.001.09,
-//! pain.001.001.03 and pain.002.001.10 (the AppHdr, head.001.001.02, when asked for). Every other version returns `None` from [`encode`] and takes the written-then-read-
-//! back path in `codec/mod.rs`.
+//! pain.001.001.03 and pain.002.001.10 (the AppHdr, head.001.001.02, when asked for). Every
+//! other version returns `None` from [`encode`] and takes the written-then-read-back path in
+//! `codec/mod.rs`.
 //!
 //! Construction shared by versions whose generated types are the same (`generated/common.rs`)
 //! is written once here; types of the same name generated per schema (`PartyIdentification135`
 //! in pacs.008.001.08 and in pain.001.001.09) share one body through `era2019!`, the 2009 types
-//! through `era2009!`; pain.001's versions share one body (`pain001!`).
+//! through `era2009!`; pain.001's versions share one body (`pain001!`), the 2019 status
+//! reports their common parts (`status_parts!`).
 
 #[macro_use]
 mod era2019;
