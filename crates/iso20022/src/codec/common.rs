@@ -782,7 +782,15 @@ impl Out {
         self.xml.end();
     }
 
-    pub(crate) fn regulatory(&mut self, reports: &[RegulatoryReport]) {
+    /// Reports beyond the 10 `RgltryRptg` every credit transfer allows, as dropped (both
+    /// encoders, after the ten written).
+    pub(crate) fn regulatory_overflow(&mut self, path: Arguments<'_>, reports: &[RegulatoryReport]) {
+        for i in 10..reports.len() {
+            self.drop_if(true, format_args!("{path}/regulatory_reporting/{i}"), "more than 10 regulatory reports");
+        }
+    }
+
+    pub(crate) fn regulatory(&mut self, path: Arguments<'_>, reports: &[RegulatoryReport]) {
         for r in reports.iter().take(10) {
             self.xml.start("RgltryRptg");
             self.text("DbtCdtRptgInd", r.indicator.as_ref());
@@ -805,5 +813,6 @@ impl Out {
             }
             self.xml.end();
         }
+        self.regulatory_overflow(path, reports);
     }
 }

@@ -452,7 +452,7 @@ fn encode_transfer(out: &mut Out, t: &CreditTransfer, path: std::fmt::Arguments<
         out.xml.end();
     }
     out.code_or_prop("Purp", t.purpose.as_ref());
-    out.regulatory(&t.regulatory_reporting);
+    out.regulatory(format_args!("{path}"), &t.regulatory_reporting);
     out.remittance(format_args!("{path}/remittance"), t.remittance.as_ref());
     out.xml.end();
     transfer_losses(out, t, path);

@@ -315,6 +315,27 @@ fn eight_address_lines_write_seven_and_report_the_eighth_in_both() {
     assert!(encoded.losses.iter().any(|l| l.to_string().contains("/debtor/postal_address/address_lines/7")));
 }
 
+#[test]
+fn an_eleventh_regulatory_report_is_reported_not_silently_dropped() {
+    for (mut m, target) in [pacs008(), pain001()] {
+        let report = payglot_core_model::transfer::RegulatoryReport {
+            indicator: Some(payglot_core_model::text::Text::new("CRED").expect("text")),
+            ..Default::default()
+        };
+        transfer_mut(&mut m).regulatory_reporting = vec![report; 11];
+        assert_eq!(agree(target, &m, &EncodeOptions::lossy()), Ok(Outcome::Written));
+        let encoded = Iso20022Codec::new(target).encode(&m, &EncodeOptions::lossy()).expect("written");
+        let text = String::from_utf8(encoded.bytes).expect("utf-8");
+        assert_eq!(text.matches("<RgltryRptg>").count(), 10, "{}", target.id());
+        assert!(
+            encoded.losses.iter().any(|l| l.to_string().contains("/regulatory_reporting/10")),
+            "{}: {:?}",
+            target.id(),
+            encoded.losses
+        );
+    }
+}
+
 // ---------------------------------------------------------------- the generated writer
 
 #[test]

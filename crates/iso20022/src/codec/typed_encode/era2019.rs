@@ -94,7 +94,7 @@ macro_rules! transaction_side {
                 ultmt_cdtr: opt_party(out, &FieldPath(path, "ultimate_creditor"), t.ultimate_creditor.as_ref())?,
                 instr_for_cdtr_agt: super::instructions(&t.instructions_for_creditor_agent, path)?,
                 purp: opt_choice(t.purpose.as_ref(), "Purp", &FieldPath(path, "purpose"))?,
-                rgltry_rptg: super::regulatory(&t.regulatory_reporting, path)?,
+                rgltry_rptg: super::regulatory(out, &t.regulatory_reporting, path)?,
                 rmt_inf: remittance(out, &FieldPath(path, "remittance"), t.remittance.as_ref())?,
             })
         }

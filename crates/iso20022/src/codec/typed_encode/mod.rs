@@ -493,8 +493,8 @@ fn proxy(p: &payglot_core_model::Proxy, path: &dyn Display) -> R<gc::ProxyAccoun
     })
 }
 
-/// `RgltryRptg` (at most 10 written, as `Out::regulatory`).
-fn regulatory(reports: &[RegulatoryReport], path: &dyn Display) -> R<Vec<gc::RegulatoryReporting3>> {
+/// `RgltryRptg` (at most 10 written, the others reported, as `Out::regulatory`).
+fn regulatory(out: &mut Out, reports: &[RegulatoryReport], path: &dyn Display) -> R<Vec<gc::RegulatoryReporting3>> {
     let p = FieldPath(path, "regulatory_reporting");
     reports
         .iter()
@@ -528,7 +528,8 @@ fn regulatory(reports: &[RegulatoryReport], path: &dyn Display) -> R<Vec<gc::Reg
                 dtls,
             })
         })
-        .collect()
+        .collect::<R<_>>()
+        .inspect(|_| out.regulatory_overflow(format_args!("{path}"), reports))
 }
 
 fn instructions(is: &[AgentInstruction], path: &dyn Display) -> R<Vec<gc::InstructionForCreditorAgent1>> {
