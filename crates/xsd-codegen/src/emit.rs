@@ -24,6 +24,9 @@ pub struct EmitOptions {
     pub runtime: String,
     /// Gate each schema module behind a cargo feature named like the module.
     pub features: bool,
+    /// Optional structures whose estimated size ([`estimated_size`]) is at most this many
+    /// bytes are held inline (`Option<T>`), not boxed; 0 boxes every one.
+    pub inline_optional_max: usize,
 }
 
 fn header(files: &[(&str, &str)]) -> String {
@@ -37,8 +40,13 @@ fn header(files: &[(&str, &str)]) -> String {
 /// a transaction is ~19 KB that readers move at every level. Boxed, an absent one costs a
 /// pointer. Simple-content types (amounts) and repeated elements (already on the heap) stay
 /// inline.
-fn box_optional_structs(schema: &Schema) -> Schema {
+///
+/// With `inline_max` > 0, an optional structure whose estimated size is at most `inline_max`
+/// bytes stays inline (decided bottom-up: a type's size counts the structures it keeps
+/// inline), which saves an allocation per present one at the cost of its size when absent.
+fn box_optional_structs(schema: &Schema, inline_max: usize) -> Schema {
     let mut out = schema.clone();
+    let mut sizes = Sizes { schema, inline_max, known: BTreeMap::new() };
     let structured: BTreeSet<String> = schema
         .types
         .iter()
@@ -58,6 +66,7 @@ fn box_optional_structs(schema: &Schema) -> Schema {
                     && p.occurs.min == 0
                     && !p.occurs.repeated()
                     && structured.contains(n.as_str())
+                    && !sizes.inline(n)
                 {
                     *boxed = true;
                 }
@@ -67,9 +76,108 @@ fn box_optional_structs(schema: &Schema) -> Schema {
     out
 }
 
+/// Estimated sizes of a schema's types (see [`estimated_size`]), memoised; a type whose size
+/// is being computed (a cycle, already boxed by `lower`) counts as unbounded.
+struct Sizes<'s> {
+    schema: &'s Schema,
+    inline_max: usize,
+    known: BTreeMap<String, Option<usize>>,
+}
+
+impl Sizes<'_> {
+    /// Whether an optional element of type `name` is held inline.
+    fn inline(&mut self, name: &str) -> bool {
+        self.inline_max > 0 && self.named(name).is_some_and(|n| n <= self.inline_max)
+    }
+
+    fn named(&mut self, name: &str) -> Option<usize> {
+        if let Some(known) = self.known.get(name) {
+            return *known;
+        }
+        self.known.insert(name.to_string(), None);
+        let size = self.schema.types.iter().find(|t| t.name() == name).and_then(|t| self.def(t));
+        self.known.insert(name.to_string(), size);
+        size
+    }
+
+    fn of(&mut self, t: &TypeRef) -> Option<usize> {
+        match t {
+            TypeRef::Builtin(b) => Some(builtin_size(*b)),
+            TypeRef::Named(n) => self.named(n),
+        }
+    }
+
+    fn def(&mut self, t: &TypeDef) -> Option<usize> {
+        let c = match t {
+            TypeDef::Simple(d) => {
+                return Some(match &d.kind {
+                    SimpleKind::Alias(b) => builtin_size(*b),
+                    SimpleKind::String(f) => match string_bound(f) {
+                        Some(b) if b > TEXT_INLINE && b <= BOUNDED_INLINE_MAX => (b + 2).next_multiple_of(8),
+                        _ => 24,
+                    },
+                    SimpleKind::Enumeration(_) => 8,
+                    SimpleKind::Decimal { .. } => 16,
+                });
+            }
+            TypeDef::Complex(c) => c,
+        };
+        let mut size = 0;
+        for a in &c.attributes {
+            size += self.of(&a.ty)? + if a.required { 0 } else { 8 };
+        }
+        match &c.content {
+            Content::Empty => {}
+            Content::Simple(t) => size += self.of(t)?,
+            Content::Sequence(ps) => {
+                for p in ps {
+                    size += self.particle(p)?;
+                }
+            }
+            Content::Choice(ps) => {
+                let mut widest = 0;
+                for p in ps {
+                    widest = widest.max(self.particle(p)?);
+                }
+                size += widest + 8;
+            }
+        }
+        Some(size.max(8))
+    }
+
+    fn particle(&mut self, p: &Particle) -> Option<usize> {
+        if p.occurs.repeated() {
+            return Some(24);
+        }
+        let inner = match &p.term {
+            Term::Element { boxed: true, .. } => 8,
+            Term::Element { ty: TypeRef::Named(n), .. }
+                if p.occurs.min == 0
+                    && matches!(self.schema.types.iter().find(|t| t.name() == n),
+                        Some(TypeDef::Complex(c)) if matches!(c.content, Content::Sequence(_) | Content::Choice(_))) =>
+            {
+                if self.inline(n) { self.named(n)? } else { 8 }
+            }
+            Term::Element { ty, .. } => self.of(ty)?,
+            Term::Group { ty, .. } => self.named(ty)?,
+            Term::Any => 24,
+        };
+        Some(if p.occurs.min == 0 { inner + 8 } else { inner })
+    }
+}
+
+/// A rough size in bytes of a built-in type's Rust value (only used to choose boxing).
+fn builtin_size(b: Builtin) -> usize {
+    match b {
+        Builtin::Boolean => 8,
+        Builtin::Decimal | Builtin::Integer | Builtin::Date | Builtin::GYearMonth | Builtin::GYear => 16,
+        Builtin::String | Builtin::Base64Binary | Builtin::AnyUri | Builtin::DateTime | Builtin::Time => 24,
+    }
+}
+
 /// Emit all schemas: one file per schema, `common.rs` and `mod.rs`.
 pub fn emit(schemas: &[Schema], opts: &EmitOptions) -> Result<Vec<EmittedFile>, Error> {
-    let boxed: Vec<Schema> = schemas.iter().map(box_optional_structs).collect();
+    let boxed: Vec<Schema> = schemas.iter().map(|s| box_optional_structs(s, opts.inline_optional_max)).collect();
     let schemas = boxed.as_slice();
     let shared = shared_types(schemas);
     let rt = opts.runtime.as_str();

@@ -9,32 +9,32 @@ pub const NAMESPACE: &str = "urn:payglot:soap:v1";
 #[derive(Debug, Clone, PartialEq)]
 pub struct Account {
     /// Element `Id` [0..1].
-    pub id: Option<Box<AccountId>>,
+    pub id: Option<AccountId>,
     /// Element `AccountType` [0..1].
-    pub account_type: Option<Box<CodeOrProprietary>>,
+    pub account_type: Option<CodeOrProprietary>,
     /// Element `Currency` [0..1].
     pub currency: Option<CurrencyCode>,
     /// Element `Name` [0..1].
     pub name: Option<Text70>,
     /// Element `Proxy` [0..1].
-    pub proxy: Option<Box<Proxy>>,
+    pub proxy: Option<Proxy>,
 }
 impl rt::ComplexValue for Account {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            id: r.opt_c_boxed("Id")?,
-            account_type: r.opt_c_boxed("AccountType")?,
+            id: r.opt_c("Id")?,
+            account_type: r.opt_c("AccountType")?,
             currency: r.opt_s("Currency")?,
             name: r.opt_s("Name")?,
-            proxy: r.opt_c_boxed("Proxy")?,
+            proxy: r.opt_c("Proxy")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Id", self.id.as_deref());
-        w.opt_c("AccountType", self.account_type.as_deref());
+        w.opt_c("Id", self.id.as_ref());
+        w.opt_c("AccountType", self.account_type.as_ref());
         w.opt_s("Currency", self.currency.as_ref());
         w.opt_s("Name", self.name.as_ref());
-        w.opt_c("Proxy", self.proxy.as_deref());
+        w.opt_c("Proxy", self.proxy.as_ref());
     }
 }
 /// XSD complex type `AccountId`. Exactly one branch.
@@ -71,7 +71,7 @@ pub struct AccountIdOther {
     /// Element `Id` [1..1].
     pub id: Text34,
     /// Element `Scheme` [0..1].
-    pub scheme: Option<Box<CodeOrProprietary>>,
+    pub scheme: Option<CodeOrProprietary>,
     /// Element `Issuer` [0..1].
     pub issuer: Option<Text35>,
 }
@@ -79,13 +79,13 @@ impl rt::ComplexValue for AccountIdOther {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            scheme: r.opt_c_boxed("Scheme")?,
+            scheme: r.opt_c("Scheme")?,
             issuer: r.opt_s("Issuer")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("Scheme", self.scheme.as_deref());
+        w.opt_c("Scheme", self.scheme.as_ref());
         w.opt_s("Issuer", self.issuer.as_ref());
     }
 }
@@ -113,7 +113,7 @@ pub struct AccountReport {
     /// Element `Balances` [0..].
     pub balances: Vec<Balance>,
     /// Element `Summary` [0..1].
-    pub summary: Option<Box<TransactionsSummary>>,
+    pub summary: Option<TransactionsSummary>,
     /// Element `Entries` [0..].
     pub entries: Vec<Entry>,
     /// Element `AdditionalInfo` [0..1].
@@ -132,7 +132,7 @@ impl rt::ComplexValue for AccountReport {
             account_owner: r.opt_c_boxed("AccountOwner")?,
             account_servicer: r.opt_c_boxed("AccountServicer")?,
             balances: r.many_c("Balances", 0, 0)?,
-            summary: r.opt_c_boxed("Summary")?,
+            summary: r.opt_c("Summary")?,
             entries: r.many_c("Entries", 0, 0)?,
             additional_info: r.opt_s("AdditionalInfo")?,
         })
@@ -148,7 +148,7 @@ impl rt::ComplexValue for AccountReport {
         w.opt_c("AccountOwner", self.account_owner.as_deref());
         w.opt_c("AccountServicer", self.account_servicer.as_deref());
         w.many_c("Balances", &self.balances);
-        w.opt_c("Summary", self.summary.as_deref());
+        w.opt_c("Summary", self.summary.as_ref());
         w.many_c("Entries", &self.entries);
         w.opt_s("AdditionalInfo", self.additional_info.as_ref());
     }
@@ -179,7 +179,7 @@ pub struct Agent {
     /// Element `Bic` [0..1].
     pub bic: Option<Bic>,
     /// Element `ClearingMember` [0..1].
-    pub clearing_member: Option<Box<ClearingMemberId>>,
+    pub clearing_member: Option<ClearingMemberId>,
     /// Element `Lei` [0..1].
     pub lei: Option<Lei>,
     /// Element `Name` [0..1].
@@ -187,7 +187,7 @@ pub struct Agent {
     /// Element `PostalAddress` [0..1].
     pub postal_address: Option<Box<PostalAddress>>,
     /// Element `OtherId` [0..1].
-    pub other_id: Option<Box<GenericId>>,
+    pub other_id: Option<GenericId>,
     /// Element `BranchId` [0..1].
     pub branch_id: Option<Text35>,
 }
@@ -195,21 +195,21 @@ impl rt::ComplexValue for Agent {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             bic: r.opt_s("Bic")?,
-            clearing_member: r.opt_c_boxed("ClearingMember")?,
+            clearing_member: r.opt_c("ClearingMember")?,
             lei: r.opt_s("Lei")?,
             name: r.opt_s("Name")?,
             postal_address: r.opt_c_boxed("PostalAddress")?,
-            other_id: r.opt_c_boxed("OtherId")?,
+            other_id: r.opt_c("OtherId")?,
             branch_id: r.opt_s("BranchId")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Bic", self.bic.as_ref());
-        w.opt_c("ClearingMember", self.clearing_member.as_deref());
+        w.opt_c("ClearingMember", self.clearing_member.as_ref());
         w.opt_s("Lei", self.lei.as_ref());
         w.opt_s("Name", self.name.as_ref());
         w.opt_c("PostalAddress", self.postal_address.as_deref());
-        w.opt_c("OtherId", self.other_id.as_deref());
+        w.opt_c("OtherId", self.other_id.as_ref());
         w.opt_s("BranchId", self.branch_id.as_ref());
     }
 }
@@ -274,7 +274,7 @@ pub struct Balance {
     /// Element `Kind` [1..1].
     pub kind: CodeOrProprietary,
     /// Element `SubKind` [0..1].
-    pub sub_kind: Option<Box<CodeOrProprietary>>,
+    pub sub_kind: Option<CodeOrProprietary>,
     /// Element `Amount` [1..1].
     pub amount: Money,
     /// Element `CreditDebit` [1..1].
@@ -286,7 +286,7 @@ impl rt::ComplexValue for Balance {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             kind: r.req_c("Kind")?,
-            sub_kind: r.opt_c_boxed("SubKind")?,
+            sub_kind: r.opt_c("SubKind")?,
             amount: r.req_c("Amount")?,
             credit_debit: r.req_s("CreditDebit")?,
             date: r.req_c("Date")?,
@@ -294,7 +294,7 @@ impl rt::ComplexValue for Balance {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Kind", &self.kind);
-        w.opt_c("SubKind", self.sub_kind.as_deref());
+        w.opt_c("SubKind", self.sub_kind.as_ref());
         w.c("Amount", &self.amount);
         w.s("CreditDebit", &self.credit_debit);
         w.c("Date", &self.date);
@@ -484,19 +484,19 @@ impl rt::SimpleValue for ChargeBearer {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingMemberId {
     /// Element `System` [0..1].
-    pub system: Option<Box<CodeOrProprietary>>,
+    pub system: Option<CodeOrProprietary>,
     /// Element `MemberId` [1..1].
     pub member_id: Text35,
 }
 impl rt::ComplexValue for ClearingMemberId {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            system: r.opt_c_boxed("System")?,
+            system: r.opt_c("System")?,
             member_id: r.req_s("MemberId")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("System", self.system.as_deref());
+        w.opt_c("System", self.system.as_ref());
         w.s("MemberId", &self.member_id);
     }
 }
@@ -634,15 +634,15 @@ pub struct CreditTransfer {
     /// Element `Ids` [1..1].
     pub ids: PaymentIds,
     /// Element `InstructedAmount` [0..1].
-    pub instructed_amount: Option<Box<Money>>,
+    pub instructed_amount: Option<Money>,
     /// Element `SettlementAmount` [0..1].
-    pub settlement_amount: Option<Box<Money>>,
+    pub settlement_amount: Option<Money>,
     /// Element `Exchange` [0..1].
-    pub exchange: Option<Box<Exchange>>,
+    pub exchange: Option<Exchange>,
     /// Element `PaymentType` [0..1].
-    pub payment_type: Option<Box<PaymentType>>,
+    pub payment_type: Option<PaymentType>,
     /// Element `RequestedExecution` [0..1].
-    pub requested_execution: Option<Box<DateOrDateTime>>,
+    pub requested_execution: Option<DateOrDateTime>,
     /// Element `SettlementDate` [0..1].
     pub settlement_date: Option<rt::IsoDate>,
     /// Element `AcceptanceTime` [0..1].
@@ -678,23 +678,23 @@ pub struct CreditTransfer {
     /// Element `InstructionsForCreditorAgent` [0..].
     pub instructions_for_creditor_agent: Vec<AgentInstruction>,
     /// Element `Purpose` [0..1].
-    pub purpose: Option<Box<CodeOrProprietary>>,
+    pub purpose: Option<CodeOrProprietary>,
     /// Element `Remittance` [0..1].
-    pub remittance: Option<Box<Remittance>>,
+    pub remittance: Option<Remittance>,
     /// Element `RegulatoryReporting` [0..].
     pub regulatory_reporting: Vec<RegulatoryReport>,
     /// Element `Extensions` [0..1].
-    pub extensions: Option<Box<Extensions>>,
+    pub extensions: Option<Extensions>,
 }
 impl rt::ComplexValue for CreditTransfer {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             ids: r.req_c("Ids")?,
-            instructed_amount: r.opt_c_boxed("InstructedAmount")?,
-            settlement_amount: r.opt_c_boxed("SettlementAmount")?,
-            exchange: r.opt_c_boxed("Exchange")?,
-            payment_type: r.opt_c_boxed("PaymentType")?,
-            requested_execution: r.opt_c_boxed("RequestedExecution")?,
+            instructed_amount: r.opt_c("InstructedAmount")?,
+            settlement_amount: r.opt_c("SettlementAmount")?,
+            exchange: r.opt_c("Exchange")?,
+            payment_type: r.opt_c("PaymentType")?,
+            requested_execution: r.opt_c("RequestedExecution")?,
             settlement_date: r.opt_s("SettlementDate")?,
             acceptance_time: r.opt_s("AcceptanceTime")?,
             charge_bearer: r.opt_s("ChargeBearer")?,
@@ -713,19 +713,19 @@ impl rt::ComplexValue for CreditTransfer {
             instructed_agent: r.opt_c_boxed("InstructedAgent")?,
             instructions_for_creditor_agent: r
                 .many_c("InstructionsForCreditorAgent", 0, 0)?,
-            purpose: r.opt_c_boxed("Purpose")?,
-            remittance: r.opt_c_boxed("Remittance")?,
+            purpose: r.opt_c("Purpose")?,
+            remittance: r.opt_c("Remittance")?,
             regulatory_reporting: r.many_c("RegulatoryReporting", 0, 0)?,
-            extensions: r.opt_c_boxed("Extensions")?,
+            extensions: r.opt_c("Extensions")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Ids", &self.ids);
-        w.opt_c("InstructedAmount", self.instructed_amount.as_deref());
-        w.opt_c("SettlementAmount", self.settlement_amount.as_deref());
-        w.opt_c("Exchange", self.exchange.as_deref());
-        w.opt_c("PaymentType", self.payment_type.as_deref());
-        w.opt_c("RequestedExecution", self.requested_execution.as_deref());
+        w.opt_c("InstructedAmount", self.instructed_amount.as_ref());
+        w.opt_c("SettlementAmount", self.settlement_amount.as_ref());
+        w.opt_c("Exchange", self.exchange.as_ref());
+        w.opt_c("PaymentType", self.payment_type.as_ref());
+        w.opt_c("RequestedExecution", self.requested_execution.as_ref());
         w.opt_s("SettlementDate", self.settlement_date.as_ref());
         w.opt_s("AcceptanceTime", self.acceptance_time.as_ref());
         w.opt_s("ChargeBearer", self.charge_bearer.as_ref());
@@ -743,17 +743,17 @@ impl rt::ComplexValue for CreditTransfer {
         w.opt_c("InstructingAgent", self.instructing_agent.as_deref());
         w.opt_c("InstructedAgent", self.instructed_agent.as_deref());
         w.many_c("InstructionsForCreditorAgent", &self.instructions_for_creditor_agent);
-        w.opt_c("Purpose", self.purpose.as_deref());
-        w.opt_c("Remittance", self.remittance.as_deref());
+        w.opt_c("Purpose", self.purpose.as_ref());
+        w.opt_c("Remittance", self.remittance.as_ref());
         w.many_c("RegulatoryReporting", &self.regulatory_reporting);
-        w.opt_c("Extensions", self.extensions.as_deref());
+        w.opt_c("Extensions", self.extensions.as_ref());
     }
 }
 /// XSD complex type `CreditorReferenceInfo`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditorReferenceInfo {
     /// Element `Kind` [0..1].
-    pub kind: Option<Box<CodeOrProprietary>>,
+    pub kind: Option<CodeOrProprietary>,
     /// Element `Issuer` [0..1].
     pub issuer: Option<Text35>,
     /// Element `Reference` [0..1].
@@ -762,13 +762,13 @@ pub struct CreditorReferenceInfo {
 impl rt::ComplexValue for CreditorReferenceInfo {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            kind: r.opt_c_boxed("Kind")?,
+            kind: r.opt_c("Kind")?,
             issuer: r.opt_s("Issuer")?,
             reference: r.opt_s("Reference")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Kind", self.kind.as_deref());
+        w.opt_c("Kind", self.kind.as_ref());
         w.opt_s("Issuer", self.issuer.as_ref());
         w.opt_s("Reference", self.reference.as_ref());
     }
@@ -914,15 +914,15 @@ pub struct Entry {
     /// Element `Status` [1..1].
     pub status: CodeOrProprietary,
     /// Element `BookingDate` [0..1].
-    pub booking_date: Option<Box<DateOrDateTime>>,
+    pub booking_date: Option<DateOrDateTime>,
     /// Element `ValueDate` [0..1].
-    pub value_date: Option<Box<DateOrDateTime>>,
+    pub value_date: Option<DateOrDateTime>,
     /// Element `AccountServicerReference` [0..1].
     pub account_servicer_reference: Option<Text35>,
     /// Element `BankTransactionCode` [1..1].
     pub bank_transaction_code: BankTransactionCode,
     /// Element `Batch` [0..1].
-    pub batch: Option<Box<EntryBatch>>,
+    pub batch: Option<EntryBatch>,
     /// Element `Transactions` [0..].
     pub transactions: Vec<EntryTransaction>,
     /// Element `AdditionalInfo` [0..1].
@@ -936,11 +936,11 @@ impl rt::ComplexValue for Entry {
             credit_debit: r.req_s("CreditDebit")?,
             reversal: r.opt_s("Reversal")?,
             status: r.req_c("Status")?,
-            booking_date: r.opt_c_boxed("BookingDate")?,
-            value_date: r.opt_c_boxed("ValueDate")?,
+            booking_date: r.opt_c("BookingDate")?,
+            value_date: r.opt_c("ValueDate")?,
             account_servicer_reference: r.opt_s("AccountServicerReference")?,
             bank_transaction_code: r.req_c("BankTransactionCode")?,
-            batch: r.opt_c_boxed("Batch")?,
+            batch: r.opt_c("Batch")?,
             transactions: r.many_c("Transactions", 0, 0)?,
             additional_info: r.opt_s("AdditionalInfo")?,
         })
@@ -951,11 +951,11 @@ impl rt::ComplexValue for Entry {
         w.s("CreditDebit", &self.credit_debit);
         w.opt_s("Reversal", self.reversal.as_ref());
         w.c("Status", &self.status);
-        w.opt_c("BookingDate", self.booking_date.as_deref());
-        w.opt_c("ValueDate", self.value_date.as_deref());
+        w.opt_c("BookingDate", self.booking_date.as_ref());
+        w.opt_c("ValueDate", self.value_date.as_ref());
         w.opt_s("AccountServicerReference", self.account_servicer_reference.as_ref());
         w.c("BankTransactionCode", &self.bank_transaction_code);
-        w.opt_c("Batch", self.batch.as_deref());
+        w.opt_c("Batch", self.batch.as_ref());
         w.many_c("Transactions", &self.transactions);
         w.opt_s("AdditionalInfo", self.additional_info.as_ref());
     }
@@ -970,7 +970,7 @@ pub struct EntryBatch {
     /// Element `NumberOfTransactions` [0..1].
     pub number_of_transactions: Option<Text15>,
     /// Element `TotalAmount` [0..1].
-    pub total_amount: Option<Box<Money>>,
+    pub total_amount: Option<Money>,
     /// Element `CreditDebit` [0..1].
     pub credit_debit: Option<CreditDebit>,
 }
@@ -980,7 +980,7 @@ impl rt::ComplexValue for EntryBatch {
             message_id: r.opt_s("MessageId")?,
             payment_info_id: r.opt_s("PaymentInfoId")?,
             number_of_transactions: r.opt_s("NumberOfTransactions")?,
-            total_amount: r.opt_c_boxed("TotalAmount")?,
+            total_amount: r.opt_c("TotalAmount")?,
             credit_debit: r.opt_s("CreditDebit")?,
         })
     }
@@ -988,7 +988,7 @@ impl rt::ComplexValue for EntryBatch {
         w.opt_s("MessageId", self.message_id.as_ref());
         w.opt_s("PaymentInfoId", self.payment_info_id.as_ref());
         w.opt_s("NumberOfTransactions", self.number_of_transactions.as_ref());
-        w.opt_c("TotalAmount", self.total_amount.as_deref());
+        w.opt_c("TotalAmount", self.total_amount.as_ref());
         w.opt_s("CreditDebit", self.credit_debit.as_ref());
     }
 }
@@ -998,21 +998,21 @@ pub struct EntryTransaction {
     /// Element `Refs` [0..1].
     pub refs: Option<Box<TransactionRefs>>,
     /// Element `Amount` [0..1].
-    pub amount: Option<Box<Money>>,
+    pub amount: Option<Money>,
     /// Element `CreditDebit` [0..1].
     pub credit_debit: Option<CreditDebit>,
     /// Element `InstructedAmount` [0..1].
-    pub instructed_amount: Option<Box<Money>>,
+    pub instructed_amount: Option<Money>,
     /// Element `BankTransactionCode` [0..1].
-    pub bank_transaction_code: Option<Box<BankTransactionCode>>,
+    pub bank_transaction_code: Option<BankTransactionCode>,
     /// Element `Parties` [0..1].
-    pub parties: Option<Box<RelatedParties>>,
+    pub parties: Option<RelatedParties>,
     /// Element `Purpose` [0..1].
-    pub purpose: Option<Box<CodeOrProprietary>>,
+    pub purpose: Option<CodeOrProprietary>,
     /// Element `Remittance` [0..1].
-    pub remittance: Option<Box<Remittance>>,
+    pub remittance: Option<Remittance>,
     /// Element `ReturnReason` [0..1].
-    pub return_reason: Option<Box<ReturnReasonInfo>>,
+    pub return_reason: Option<ReturnReasonInfo>,
     /// Element `AdditionalInfo` [0..1].
     pub additional_info: Option<Text500>,
 }
@@ -1020,27 +1020,27 @@ impl rt::ComplexValue for EntryTransaction {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             refs: r.opt_c_boxed("Refs")?,
-            amount: r.opt_c_boxed("Amount")?,
+            amount: r.opt_c("Amount")?,
             credit_debit: r.opt_s("CreditDebit")?,
-            instructed_amount: r.opt_c_boxed("InstructedAmount")?,
-            bank_transaction_code: r.opt_c_boxed("BankTransactionCode")?,
-            parties: r.opt_c_boxed("Parties")?,
-            purpose: r.opt_c_boxed("Purpose")?,
-            remittance: r.opt_c_boxed("Remittance")?,
-            return_reason: r.opt_c_boxed("ReturnReason")?,
+            instructed_amount: r.opt_c("InstructedAmount")?,
+            bank_transaction_code: r.opt_c("BankTransactionCode")?,
+            parties: r.opt_c("Parties")?,
+            purpose: r.opt_c("Purpose")?,
+            remittance: r.opt_c("Remittance")?,
+            return_reason: r.opt_c("ReturnReason")?,
             additional_info: r.opt_s("AdditionalInfo")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Refs", self.refs.as_deref());
-        w.opt_c("Amount", self.amount.as_deref());
+        w.opt_c("Amount", self.amount.as_ref());
         w.opt_s("CreditDebit", self.credit_debit.as_ref());
-        w.opt_c("InstructedAmount", self.instructed_amount.as_deref());
-        w.opt_c("BankTransactionCode", self.bank_transaction_code.as_deref());
-        w.opt_c("Parties", self.parties.as_deref());
-        w.opt_c("Purpose", self.purpose.as_deref());
-        w.opt_c("Remittance", self.remittance.as_deref());
-        w.opt_c("ReturnReason", self.return_reason.as_deref());
+        w.opt_c("InstructedAmount", self.instructed_amount.as_ref());
+        w.opt_c("BankTransactionCode", self.bank_transaction_code.as_ref());
+        w.opt_c("Parties", self.parties.as_ref());
+        w.opt_c("Purpose", self.purpose.as_ref());
+        w.opt_c("Remittance", self.remittance.as_ref());
+        w.opt_c("ReturnReason", self.return_reason.as_ref());
         w.opt_s("AdditionalInfo", self.additional_info.as_ref());
     }
 }
@@ -1149,7 +1149,7 @@ pub struct GenericId {
     /// Element `Id` [1..1].
     pub id: Text35,
     /// Element `Scheme` [0..1].
-    pub scheme: Option<Box<CodeOrProprietary>>,
+    pub scheme: Option<CodeOrProprietary>,
     /// Element `Issuer` [0..1].
     pub issuer: Option<Text35>,
 }
@@ -1157,13 +1157,13 @@ impl rt::ComplexValue for GenericId {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             id: r.req_s("Id")?,
-            scheme: r.opt_c_boxed("Scheme")?,
+            scheme: r.opt_c("Scheme")?,
             issuer: r.opt_s("Issuer")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("Scheme", self.scheme.as_deref());
+        w.opt_c("Scheme", self.scheme.as_ref());
         w.opt_s("Issuer", self.issuer.as_ref());
     }
 }
@@ -1358,28 +1358,28 @@ pub struct Party {
     /// Element `PostalAddress` [0..1].
     pub postal_address: Option<Box<PostalAddress>>,
     /// Element `Id` [0..1].
-    pub id: Option<Box<PartyId>>,
+    pub id: Option<PartyId>,
     /// Element `CountryOfResidence` [0..1].
     pub country_of_residence: Option<CountryCode>,
     /// Element `Contact` [0..1].
-    pub contact: Option<Box<Contact>>,
+    pub contact: Option<Contact>,
 }
 impl rt::ComplexValue for Party {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             name: r.opt_s("Name")?,
             postal_address: r.opt_c_boxed("PostalAddress")?,
-            id: r.opt_c_boxed("Id")?,
+            id: r.opt_c("Id")?,
             country_of_residence: r.opt_s("CountryOfResidence")?,
-            contact: r.opt_c_boxed("Contact")?,
+            contact: r.opt_c("Contact")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Name", self.name.as_ref());
         w.opt_c("PostalAddress", self.postal_address.as_deref());
-        w.opt_c("Id", self.id.as_deref());
+        w.opt_c("Id", self.id.as_ref());
         w.opt_s("CountryOfResidence", self.country_of_residence.as_ref());
-        w.opt_c("Contact", self.contact.as_deref());
+        w.opt_c("Contact", self.contact.as_ref());
     }
 }
 /// XSD complex type `PartyId`. Exactly one branch.
@@ -1438,19 +1438,19 @@ impl rt::ComplexValue for PartyIdOrganisation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartyIdPrivate {
     /// Element `Birth` [0..1].
-    pub birth: Option<Box<DateAndPlaceOfBirth>>,
+    pub birth: Option<DateAndPlaceOfBirth>,
     /// Element `Others` [0..].
     pub others: Vec<GenericId>,
 }
 impl rt::ComplexValue for PartyIdPrivate {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            birth: r.opt_c_boxed("Birth")?,
+            birth: r.opt_c("Birth")?,
             others: r.many_c("Others", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Birth", self.birth.as_deref());
+        w.opt_c("Birth", self.birth.as_ref());
         w.many_c("Others", &self.others);
     }
 }
@@ -1680,9 +1680,9 @@ pub struct PaymentType {
     /// Element `ServiceLevels` [0..].
     pub service_levels: Vec<CodeOrProprietary>,
     /// Element `LocalInstrument` [0..1].
-    pub local_instrument: Option<Box<CodeOrProprietary>>,
+    pub local_instrument: Option<CodeOrProprietary>,
     /// Element `CategoryPurpose` [0..1].
-    pub category_purpose: Option<Box<CodeOrProprietary>>,
+    pub category_purpose: Option<CodeOrProprietary>,
 }
 impl rt::ComplexValue for PaymentType {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1690,23 +1690,23 @@ impl rt::ComplexValue for PaymentType {
             instruction_priority: r.opt_s("InstructionPriority")?,
             clearing_channel: r.opt_s("ClearingChannel")?,
             service_levels: r.many_c("ServiceLevels", 0, 0)?,
-            local_instrument: r.opt_c_boxed("LocalInstrument")?,
-            category_purpose: r.opt_c_boxed("CategoryPurpose")?,
+            local_instrument: r.opt_c("LocalInstrument")?,
+            category_purpose: r.opt_c("CategoryPurpose")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstructionPriority", self.instruction_priority.as_ref());
         w.opt_s("ClearingChannel", self.clearing_channel.as_ref());
         w.many_c("ServiceLevels", &self.service_levels);
-        w.opt_c("LocalInstrument", self.local_instrument.as_deref());
-        w.opt_c("CategoryPurpose", self.category_purpose.as_deref());
+        w.opt_c("LocalInstrument", self.local_instrument.as_ref());
+        w.opt_c("CategoryPurpose", self.category_purpose.as_ref());
     }
 }
 /// XSD complex type `PostalAddress`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostalAddress {
     /// Element `AddressType` [0..1].
-    pub address_type: Option<Box<CodeOrProprietary>>,
+    pub address_type: Option<CodeOrProprietary>,
     /// Element `Department` [0..1].
     pub department: Option<Text70>,
     /// Element `SubDepartment` [0..1].
@@ -1741,7 +1741,7 @@ pub struct PostalAddress {
 impl rt::ComplexValue for PostalAddress {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            address_type: r.opt_c_boxed("AddressType")?,
+            address_type: r.opt_c("AddressType")?,
             department: r.opt_s("Department")?,
             sub_department: r.opt_s("SubDepartment")?,
             street_name: r.opt_s("StreetName")?,
@@ -1760,7 +1760,7 @@ impl rt::ComplexValue for PostalAddress {
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("AddressType", self.address_type.as_deref());
+        w.opt_c("AddressType", self.address_type.as_ref());
         w.opt_s("Department", self.department.as_ref());
         w.opt_s("SubDepartment", self.sub_department.as_ref());
         w.opt_s("StreetName", self.street_name.as_ref());
@@ -1818,19 +1818,19 @@ impl rt::SimpleValue for Priority {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proxy {
     /// Element `Kind` [0..1].
-    pub kind: Option<Box<CodeOrProprietary>>,
+    pub kind: Option<CodeOrProprietary>,
     /// Element `Id` [1..1].
     pub id: Text2048,
 }
 impl rt::ComplexValue for Proxy {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            kind: r.opt_c_boxed("Kind")?,
+            kind: r.opt_c("Kind")?,
             id: r.req_s("Id")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Kind", self.kind.as_deref());
+        w.opt_c("Kind", self.kind.as_ref());
         w.s("Id", &self.id);
     }
 }
@@ -1838,7 +1838,7 @@ impl rt::ComplexValue for Proxy {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferredDocument {
     /// Element `Kind` [0..1].
-    pub kind: Option<Box<CodeOrProprietary>>,
+    pub kind: Option<CodeOrProprietary>,
     /// Element `Number` [0..1].
     pub number: Option<Text35>,
     /// Element `Date` [0..1].
@@ -1847,13 +1847,13 @@ pub struct ReferredDocument {
 impl rt::ComplexValue for ReferredDocument {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
-            kind: r.opt_c_boxed("Kind")?,
+            kind: r.opt_c("Kind")?,
             number: r.opt_s("Number")?,
             date: r.opt_s("Date")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Kind", self.kind.as_deref());
+        w.opt_c("Kind", self.kind.as_ref());
         w.opt_s("Number", self.number.as_ref());
         w.opt_s("Date", self.date.as_ref());
     }
@@ -1868,7 +1868,7 @@ pub struct RegulatoryDetail {
     /// Element `Code` [0..1].
     pub code: Option<Text10>,
     /// Element `Amount` [0..1].
-    pub amount: Option<Box<Money>>,
+    pub amount: Option<Money>,
     /// Element `Information` [0..].
     pub information: Vec<Text35>,
 }
@@ -1878,7 +1878,7 @@ impl rt::ComplexValue for RegulatoryDetail {
             kind: r.opt_s("Kind")?,
             country: r.opt_s("Country")?,
             code: r.opt_s("Code")?,
-            amount: r.opt_c_boxed("Amount")?,
+            amount: r.opt_c("Amount")?,
             information: r.many_s("Information", 0, 0)?,
         })
     }
@@ -1886,7 +1886,7 @@ impl rt::ComplexValue for RegulatoryDetail {
         w.opt_s("Kind", self.kind.as_ref());
         w.opt_s("Country", self.country.as_ref());
         w.opt_s("Code", self.code.as_ref());
-        w.opt_c("Amount", self.amount.as_deref());
+        w.opt_c("Amount", self.amount.as_ref());
         w.many_s("Information", &self.information);
     }
 }
@@ -1988,7 +1988,7 @@ pub struct ReturnReasonInfo {
     /// Element `Originator` [0..1].
     pub originator: Option<Box<Party>>,
     /// Element `Reason` [0..1].
-    pub reason: Option<Box<CodeOrProprietary>>,
+    pub reason: Option<CodeOrProprietary>,
     /// Element `AdditionalInfo` [0..].
     pub additional_info: Vec<Text105>,
 }
@@ -1996,13 +1996,13 @@ impl rt::ComplexValue for ReturnReasonInfo {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             originator: r.opt_c_boxed("Originator")?,
-            reason: r.opt_c_boxed("Reason")?,
+            reason: r.opt_c("Reason")?,
             additional_info: r.many_s("AdditionalInfo", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Originator", self.originator.as_deref());
-        w.opt_c("Reason", self.reason.as_deref());
+        w.opt_c("Reason", self.reason.as_ref());
         w.many_s("AdditionalInfo", &self.additional_info);
     }
 }
@@ -2036,7 +2036,7 @@ pub struct StatusReasonInfo {
     /// Element `Originator` [0..1].
     pub originator: Option<Box<Party>>,
     /// Element `Reason` [0..1].
-    pub reason: Option<Box<CodeOrProprietary>>,
+    pub reason: Option<CodeOrProprietary>,
     /// Element `MappedReason` [0..1].
     pub mapped_reason: Option<ExternalCode>,
     /// Element `AdditionalInfo` [0..].
@@ -2046,14 +2046,14 @@ impl rt::ComplexValue for StatusReasonInfo {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             originator: r.opt_c_boxed("Originator")?,
-            reason: r.opt_c_boxed("Reason")?,
+            reason: r.opt_c("Reason")?,
             mapped_reason: r.opt_s("MappedReason")?,
             additional_info: r.many_s("AdditionalInfo", 0, 0)?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Originator", self.originator.as_deref());
-        w.opt_c("Reason", self.reason.as_deref());
+        w.opt_c("Reason", self.reason.as_ref());
         w.opt_s("MappedReason", self.mapped_reason.as_ref());
         w.many_s("AdditionalInfo", &self.additional_info);
     }
@@ -2092,11 +2092,11 @@ pub struct StructuredRemittance {
     /// Element `ReferredDocuments` [0..].
     pub referred_documents: Vec<ReferredDocument>,
     /// Element `DueAmount` [0..1].
-    pub due_amount: Option<Box<Money>>,
+    pub due_amount: Option<Money>,
     /// Element `RemittedAmount` [0..1].
-    pub remitted_amount: Option<Box<Money>>,
+    pub remitted_amount: Option<Money>,
     /// Element `CreditorReference` [0..1].
-    pub creditor_reference: Option<Box<CreditorReferenceInfo>>,
+    pub creditor_reference: Option<CreditorReferenceInfo>,
     /// Element `Invoicer` [0..1].
     pub invoicer: Option<Box<Party>>,
     /// Element `Invoicee` [0..1].
@@ -2108,9 +2108,9 @@ impl rt::ComplexValue for StructuredRemittance {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         Ok(Self {
             referred_documents: r.many_c("ReferredDocuments", 0, 0)?,
-            due_amount: r.opt_c_boxed("DueAmount")?,
-            remitted_amount: r.opt_c_boxed("RemittedAmount")?,
-            creditor_reference: r.opt_c_boxed("CreditorReference")?,
+            due_amount: r.opt_c("DueAmount")?,
+            remitted_amount: r.opt_c("RemittedAmount")?,
+            creditor_reference: r.opt_c("CreditorReference")?,
             invoicer: r.opt_c_boxed("Invoicer")?,
             invoicee: r.opt_c_boxed("Invoicee")?,
             additional_info: r.many_s("AdditionalInfo", 0, 0)?,
@@ -2118,9 +2118,9 @@ impl rt::ComplexValue for StructuredRemittance {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("ReferredDocuments", &self.referred_documents);
-        w.opt_c("DueAmount", self.due_amount.as_deref());
-        w.opt_c("RemittedAmount", self.remitted_amount.as_deref());
-        w.opt_c("CreditorReference", self.creditor_reference.as_deref());
+        w.opt_c("DueAmount", self.due_amount.as_ref());
+        w.opt_c("RemittedAmount", self.remitted_amount.as_ref());
+        w.opt_c("CreditorReference", self.creditor_reference.as_ref());
         w.opt_c("Invoicer", self.invoicer.as_deref());
         w.opt_c("Invoicee", self.invoicee.as_deref());
         w.many_s("AdditionalInfo", &self.additional_info);
@@ -2630,11 +2630,11 @@ pub struct TransactionStatus {
     /// Element `AcceptanceTime` [0..1].
     pub acceptance_time: Option<rt::IsoDateTime>,
     /// Element `OriginalAmount` [0..1].
-    pub original_amount: Option<Box<Money>>,
+    pub original_amount: Option<Money>,
     /// Element `OriginalRequestedExecution` [0..1].
-    pub original_requested_execution: Option<Box<DateOrDateTime>>,
+    pub original_requested_execution: Option<DateOrDateTime>,
     /// Element `Extensions` [0..1].
-    pub extensions: Option<Box<Extensions>>,
+    pub extensions: Option<Extensions>,
 }
 impl rt::ComplexValue for TransactionStatus {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -2647,9 +2647,9 @@ impl rt::ComplexValue for TransactionStatus {
             status: r.opt_s("Status")?,
             reasons: r.many_c("Reasons", 0, 0)?,
             acceptance_time: r.opt_s("AcceptanceTime")?,
-            original_amount: r.opt_c_boxed("OriginalAmount")?,
-            original_requested_execution: r.opt_c_boxed("OriginalRequestedExecution")?,
-            extensions: r.opt_c_boxed("Extensions")?,
+            original_amount: r.opt_c("OriginalAmount")?,
+            original_requested_execution: r.opt_c("OriginalRequestedExecution")?,
+            extensions: r.opt_c("Extensions")?,
         })
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -2661,12 +2661,12 @@ impl rt::ComplexValue for TransactionStatus {
         w.opt_s("Status", self.status.as_ref());
         w.many_c("Reasons", &self.reasons);
         w.opt_s("AcceptanceTime", self.acceptance_time.as_ref());
-        w.opt_c("OriginalAmount", self.original_amount.as_deref());
+        w.opt_c("OriginalAmount", self.original_amount.as_ref());
         w.opt_c(
             "OriginalRequestedExecution",
-            self.original_requested_execution.as_deref(),
+            self.original_requested_execution.as_ref(),
         );
-        w.opt_c("Extensions", self.extensions.as_deref());
+        w.opt_c("Extensions", self.extensions.as_ref());
     }
 }
 /// XSD complex type `TransactionsSummary`.
