@@ -232,6 +232,8 @@ pub fn emit(schemas: &[Schema], opts: &EmitOptions) -> Result<Vec<EmittedFile>, 
                      impl rt::ComplexValue for {wrapper} {{
                          const ATTRS: &'static [&'static str] = <{inner} as rt::ComplexValue>::ATTRS;
                          fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {{ <{inner} as rt::ComplexValue>::read(r).map(Self) }}
+                         fn empty() -> Option<Self> {{ rt::ComplexValue::empty().map(Self) }}
+                         fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {{ <{inner} as rt::ComplexValue>::read_into(r, &mut out.0) }}
                          fn write_attrs(&self, w: &mut rt::Writer) {{ rt::ComplexValue::write_attrs(&self.0, w) }}
                          fn write(&self, w: &mut rt::Writer) {{ rt::ComplexValue::write(&self.0, w) }}
                      }}",
@@ -844,17 +846,17 @@ fn emit_complex(out: &mut String, c: &ComplexDef, s: &Schema, cfg: &str) -> Resu
         )
     };
     let mut fields = Vec::new();
-    let mut reads = Vec::new();
+    let mut reads = StructReads::default();
     let mut write_attrs = Vec::new();
     for a in &c.attributes {
         let t = type_expr(&a.ty);
         if a.required {
             fields.push(format!("/// Attribute `{}`.\npub {}: {t},", a.name, a.field));
-            reads.push(format!("{}: r.attr_req({:?})?,", a.field, a.name));
+            reads.set(&a.field, "rt::SimpleValue::placeholder()", &format!("r.attr_req({:?})?", a.name));
             write_attrs.push(format!("w.attr({:?}, &self.{});", a.name, a.field));
         } else {
             fields.push(format!("/// Attribute `{}`.\npub {}: Option<{t}>,", a.name, a.field));
-            reads.push(format!("{}: r.attr_opt({:?})?,", a.field, a.name));
+            reads.set(&a.field, "None", &format!("r.attr_opt({:?})?", a.name));
             write_attrs.push(format!("w.opt_attr({:?}, self.{}.as_ref());", a.name, a.field));
         }
     }
@@ -876,6 +878,7 @@ fn emit_complex(out: &mut String, c: &ComplexDef, s: &Schema, cfg: &str) -> Resu
             let mut arms = Vec::new();
             let mut warms = Vec::new();
             let mut used = BTreeSet::new();
+            let mut empty_branch: Option<(u8, String)> = None;
             for p in ps {
                 let mut vn = match &p.term {
                     Term::Element { name, .. } => names::type_name(name),
@@ -902,6 +905,10 @@ fn emit_complex(out: &mut String, c: &ComplexDef, s: &Schema, cfg: &str) -> Resu
                     .collect();
                 let ty = field_type(p);
                 variants.push(format!("/// Branch `{}`.\n{vn}({ty}),", firsts.join("|")));
+                let rank = empty_rank(p, s);
+                if empty_branch.as_ref().is_none_or(|(r, _)| rank < *r) {
+                    empty_branch = Some((rank, format!("Self::{vn}({})", empty_expr(p, s))));
+                }
                 let read = match &p.term {
                     Term::Group { .. } if !p.occurs.repeated() => "r.req_g()?".to_string(),
                     _ => read_expr(p, s),
@@ -920,10 +927,12 @@ fn emit_complex(out: &mut String, c: &ComplexDef, s: &Schema, cfg: &str) -> Resu
                         const NAMES: &[&str] = &[{list}];
                         match r.peek_among(NAMES)? {{ {} _ => Err(r.expected(NAMES)) }}
                     }}
+                    fn empty() -> Option<Self> {{ Some({}) }}
                     fn write(&self, w: &mut rt::Writer) {{ match self {{ {} }} }}
                 }}",
                 variants.join("\n"),
                 arms.join(" "),
+                empty_branch.map(|(_, e)| e).unwrap_or_default(),
                 warms.join(" ")
             );
         }
@@ -931,17 +940,17 @@ fn emit_complex(out: &mut String, c: &ComplexDef, s: &Schema, cfg: &str) -> Resu
             let mut writes = Vec::new();
             for p in ps {
                 fields.push(format!("/// {}\npub {}: {},", particle_doc(p), p.field, field_type(p)));
-                reads.push(format!("{}: {},", p.field, read_expr(p, s)));
+                reads.particle(p, s);
                 writes.push(write_stmt(p, s, &format!("self.{}", p.field)));
             }
-            emit_struct(out, &doc, cfg, n, &fields, &attrs_const, &reads, &write_attrs_fn, &writes.join(" "));
+            emit_struct(out, &doc, cfg, n, &fields, &attrs_const, &reads.emit(), &write_attrs_fn, &writes.join(" "));
         }
         Content::Simple(t) => {
             if !is_simple(t, s) {
                 return Err(Error::new(format!("{n}: simple content of a complex type")));
             }
             fields.push(format!("/// The text content.\npub value: {},", type_expr(t)));
-            reads.push("value: r.text_value()?,".into());
+            reads.set("value", "rt::SimpleValue::placeholder()", "r.text_value()?");
             emit_struct(
                 out,
                 &doc,
@@ -949,16 +958,89 @@ fn emit_complex(out: &mut String, c: &ComplexDef, s: &Schema, cfg: &str) -> Resu
                 n,
                 &fields,
                 &attrs_const,
-                &reads,
+                &reads.emit(),
                 &write_attrs_fn,
                 "w.text_value(&self.value);",
             );
         }
         Content::Empty => {
-            emit_struct(out, &doc, cfg, n, &fields, &attrs_const, &reads, &write_attrs_fn, "let _ = w;");
+            emit_struct(out, &doc, cfg, n, &fields, &attrs_const, &reads.emit(), &write_attrs_fn, "let _ = w;");
         }
     }
     Ok(())
+}
+
+/// A structure's reader, field by field: its `empty` value and its `read_into` statements
+/// (each field read where it lies; a required structure through `req_c_into`, so nothing
+/// large is built and then moved, and an error returns without a drop per field read so far).
+#[derive(Default)]
+struct StructReads {
+    empties: Vec<String>,
+    intos: Vec<String>,
+}
+
+impl StructReads {
+    fn set(&mut self, field: &str, empty: &str, read: &str) {
+        self.empties.push(format!("{field}: {empty},"));
+        self.intos.push(format!("out.{field} = {read};"));
+    }
+
+    fn particle(&mut self, p: &Particle, s: &Schema) {
+        let f = &p.field;
+        let single = p.occurs.min > 0 && !p.occurs.repeated();
+        match &p.term {
+            Term::Element { name, ty, boxed: false } if single && !is_simple(ty, s) => {
+                self.empties.push(format!("{f}: rt::ComplexValue::empty()?,"));
+                self.intos.push(format!("r.req_c_into({name:?}, &mut out.{f})?;"));
+            }
+            Term::Group { .. } if single => {
+                self.empties.push(format!("{f}: rt::ComplexValue::empty()?,"));
+                self.intos.push(format!("r.req_g_into(&mut out.{f})?;"));
+            }
+            _ => self.set(f, &empty_expr(p, s), &read_expr(p, s)),
+        }
+    }
+
+    fn emit(&self) -> String {
+        format!(
+            "fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {{ r.read_new() }}
+            fn empty() -> Option<Self> {{ Some(Self {{ {} }}) }}
+            fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {{ {} Ok(()) }}",
+            self.empties.join(" "),
+            self.intos.join(" ")
+        )
+    }
+}
+
+/// The placeholder of a particle's field (see `ComplexValue::empty`).
+fn empty_expr(p: &Particle, s: &Schema) -> String {
+    if p.occurs.repeated() {
+        return "Vec::new()".into();
+    }
+    if p.occurs.min == 0 {
+        return "None".into();
+    }
+    match &p.term {
+        Term::Element { ty, boxed: true, .. } if is_simple(ty, s) => "Box::new(rt::SimpleValue::placeholder())".into(),
+        Term::Element { ty, .. } if is_simple(ty, s) => "rt::SimpleValue::placeholder()".into(),
+        Term::Element { boxed: true, .. } => "Box::new(rt::ComplexValue::empty()?)".into(),
+        Term::Element { .. } | Term::Group { .. } => "rt::ComplexValue::empty()?".into(),
+        Term::Any => "rt::AnyElement::new(String::new())".into(),
+    }
+}
+
+/// Which branch a choice's `empty` takes, lowest first: one that allocates nothing and
+/// cannot recurse (a vector, a simple value, an `xs:any`), then a structure, a boxed one last.
+fn empty_rank(p: &Particle, s: &Schema) -> u8 {
+    if p.occurs.repeated() {
+        return 0;
+    }
+    match &p.term {
+        Term::Element { ty, .. } if is_simple(ty, s) => 0,
+        Term::Any => 0,
+        Term::Element { boxed: true, .. } => 2,
+        _ => 1,
+    }
 }
 
 fn particle_doc(p: &Particle) -> String {
@@ -981,7 +1063,7 @@ fn emit_struct(
     n: &str,
     fields: &[String],
     attrs_const: &str,
-    reads: &[String],
+    read_fns: &str,
     write_attrs_fn: &str,
     writes: &str,
 ) {
@@ -992,12 +1074,11 @@ fn emit_struct(
         {cfg}
         impl rt::ComplexValue for {n} {{
             {attrs_const}
-            fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {{ Ok(Self {{ {} }}) }}
+            {read_fns}
             {write_attrs_fn}
             fn write(&self, w: &mut rt::Writer) {{ {writes} }}
         }}",
         fields.join("\n"),
-        reads.join(" ")
     );
 }
 

@@ -1182,6 +1182,28 @@ impl<'a> Reader<'a> {
         Ok(v)
     }
 
+    /// A required complex-typed element read into `out` where it lies
+    /// ([`ComplexValue::read_into`]; generated structures read their required structures so
+    /// instead of moving each into place). Reads and fails exactly as [`Reader::req_c`].
+    pub fn req_c_into<T: ComplexValue>(&mut self, name: &'static str, out: &mut T) -> R<()> {
+        self.open(name, 0, T::ATTRS)?;
+        T::read_into(self, out)?;
+        self.close()
+    }
+
+    /// A new value read by [`ComplexValue::read_into`] into its [`ComplexValue::empty`] value
+    /// (what a generated structure's `read` is; a type without an empty value is read by its
+    /// `read`, which then must not be this).
+    pub fn read_new<T: ComplexValue>(&mut self) -> R<T> {
+        match T::empty() {
+            Some(mut v) => {
+                T::read_into(self, &mut v)?;
+                Ok(v)
+            }
+            None => T::read(self),
+        }
+    }
+
     /// An optional complex-typed element.
     #[inline]
     pub fn opt_c<T: ComplexValue>(&mut self, name: &'static str) -> R<Option<T>> {
@@ -1199,7 +1221,14 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         self.open(name, 0, T::ATTRS)?;
-        let v = Box::new(T::read(self)?);
+        let v = match T::empty() {
+            Some(empty) => {
+                let mut v = Box::new(empty);
+                T::read_into(self, &mut v)?;
+                v
+            }
+            None => Box::new(T::read(self)?),
+        };
         self.close()?;
         Ok(Some(v))
     }
@@ -1220,7 +1249,17 @@ impl<'a> Reader<'a> {
             self.repeat_check(n as usize)?;
             self.open(name, n, T::ATTRS)?;
             let start = self.pos;
-            v.push(T::read(self)?);
+            // Read into the vector's slot: building the value and pushing it cost two copies
+            // of it (a credit transfer: two kilobyte `memcpy`s).
+            match T::empty() {
+                Some(empty) => {
+                    v.push(empty);
+                    if let Some(slot) = v.last_mut() {
+                        T::read_into(self, slot)?;
+                    }
+                }
+                None => v.push(T::read(self)?),
+            }
             self.close()?;
             if n == 1 {
                 let room = self.more_like(start, max).min(RESERVE_BYTES / std::mem::size_of::<T>().max(1));
@@ -1253,6 +1292,11 @@ impl<'a> Reader<'a> {
     /// A required nested group (read inline, no element of its own).
     pub fn req_g<T: ComplexValue>(&mut self) -> R<T> {
         T::read(self)
+    }
+
+    /// A required nested group read into `out` ([`ComplexValue::read_into`]).
+    pub fn req_g_into<T: ComplexValue>(&mut self, out: &mut T) -> R<()> {
+        T::read_into(self, out)
     }
 
     /// An optional nested group starting with one of `first`.
@@ -1871,7 +1915,7 @@ pub fn read_located<T: RootElement>(r: &mut Reader<'_>) -> R<T> {
 #[cfg(test)]
 mod tests {
     use super::ws_run;
-    use crate::{ComplexValue, Error, IsoDate, Limits, Recorder, RootElement, Writer};
+    use crate::{ComplexValue, Error, IsoDate, Limits, Recorder, RootElement, SimpleValue, Writer};
     use std::borrow::Cow;
 
     #[derive(Debug)]
@@ -1884,6 +1928,9 @@ mod tests {
         const ATTRS: &'static [&'static str] = &["a"];
         fn read(r: &mut super::Reader<'_>) -> Result<Self, Error> {
             Ok(Inner { _d: r.req_s("D")?, _n: r.opt_s("N")? })
+        }
+        fn empty() -> Option<Self> {
+            Some(Inner { _d: SimpleValue::placeholder(), _n: None })
         }
         fn write(&self, _w: &mut Writer) {}
     }
@@ -1899,6 +1946,9 @@ mod tests {
         fn read(r: &mut super::Reader<'_>) -> Result<Self, Error> {
             let x = if BOXED { r.opt_c_boxed("X")? } else { r.opt_c("X")?.map(Box::new) };
             Ok(Root { _x: x, _after: r.opt_s("After")? })
+        }
+        fn empty() -> Option<Self> {
+            Some(Root { _x: None, _after: None })
         }
         fn write(&self, _w: &mut Writer) {}
     }

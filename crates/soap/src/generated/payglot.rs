@@ -21,13 +21,24 @@ pub struct Account {
 }
 impl rt::ComplexValue for Account {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.opt_c("Id")?,
-            account_type: r.opt_c("AccountType")?,
-            currency: r.opt_s("Currency")?,
-            name: r.opt_s("Name")?,
-            proxy: r.opt_c("Proxy")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: None,
+            account_type: None,
+            currency: None,
+            name: None,
+            proxy: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.opt_c("Id")?;
+        out.account_type = r.opt_c("AccountType")?;
+        out.currency = r.opt_s("Currency")?;
+        out.name = r.opt_s("Name")?;
+        out.proxy = r.opt_c("Proxy")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Id", self.id.as_ref());
@@ -54,6 +65,9 @@ impl rt::ComplexValue for AccountId {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Iban(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Iban(v) => {
@@ -77,11 +91,20 @@ pub struct AccountIdOther {
 }
 impl rt::ComplexValue for AccountIdOther {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            scheme: r.opt_c("Scheme")?,
-            issuer: r.opt_s("Issuer")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            scheme: None,
+            issuer: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.scheme = r.opt_c("Scheme")?;
+        out.issuer = r.opt_s("Issuer")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -121,21 +144,40 @@ pub struct AccountReport {
 }
 impl rt::ComplexValue for AccountReport {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            electronic_sequence: r.opt_s("ElectronicSequence")?,
-            legal_sequence: r.opt_s("LegalSequence")?,
-            created: r.opt_s("Created")?,
-            from: r.opt_s("From")?,
-            to: r.opt_s("To")?,
-            account: r.req_c("Account")?,
-            account_owner: r.opt_c_boxed("AccountOwner")?,
-            account_servicer: r.opt_c_boxed("AccountServicer")?,
-            balances: r.many_c("Balances", 0, 0)?,
-            summary: r.opt_c("Summary")?,
-            entries: r.many_c("Entries", 0, 0)?,
-            additional_info: r.opt_s("AdditionalInfo")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            electronic_sequence: None,
+            legal_sequence: None,
+            created: None,
+            from: None,
+            to: None,
+            account: rt::ComplexValue::empty()?,
+            account_owner: None,
+            account_servicer: None,
+            balances: Vec::new(),
+            summary: None,
+            entries: Vec::new(),
+            additional_info: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.electronic_sequence = r.opt_s("ElectronicSequence")?;
+        out.legal_sequence = r.opt_s("LegalSequence")?;
+        out.created = r.opt_s("Created")?;
+        out.from = r.opt_s("From")?;
+        out.to = r.opt_s("To")?;
+        r.req_c_into("Account", &mut out.account)?;
+        out.account_owner = r.opt_c_boxed("AccountOwner")?;
+        out.account_servicer = r.opt_c_boxed("AccountServicer")?;
+        out.balances = r.many_c("Balances", 0, 0)?;
+        out.summary = r.opt_c("Summary")?;
+        out.entries = r.many_c("Entries", 0, 0)?;
+        out.additional_info = r.opt_s("AdditionalInfo")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -163,10 +205,18 @@ pub struct AccountReports {
 }
 impl rt::ComplexValue for AccountReports {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            header: r.req_c("Header")?,
-            reports: r.many_c("Reports", 1, 0)?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            header: rt::ComplexValue::empty()?,
+            reports: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Header", &mut out.header)?;
+        out.reports = r.many_c("Reports", 1, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Header", &self.header);
@@ -193,15 +243,28 @@ pub struct Agent {
 }
 impl rt::ComplexValue for Agent {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bic: r.opt_s("Bic")?,
-            clearing_member: r.opt_c("ClearingMember")?,
-            lei: r.opt_s("Lei")?,
-            name: r.opt_s("Name")?,
-            postal_address: r.opt_c_boxed("PostalAddress")?,
-            other_id: r.opt_c("OtherId")?,
-            branch_id: r.opt_s("BranchId")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bic: None,
+            clearing_member: None,
+            lei: None,
+            name: None,
+            postal_address: None,
+            other_id: None,
+            branch_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.bic = r.opt_s("Bic")?;
+        out.clearing_member = r.opt_c("ClearingMember")?;
+        out.lei = r.opt_s("Lei")?;
+        out.name = r.opt_s("Name")?;
+        out.postal_address = r.opt_c_boxed("PostalAddress")?;
+        out.other_id = r.opt_c("OtherId")?;
+        out.branch_id = r.opt_s("BranchId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Bic", self.bic.as_ref());
@@ -223,10 +286,18 @@ pub struct AgentInstruction {
 }
 impl rt::ComplexValue for AgentInstruction {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            code: r.opt_s("Code")?,
-            information: r.opt_s("Information")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            code: None,
+            information: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.code = r.opt_s("Code")?;
+        out.information = r.opt_s("Information")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Code", self.code.as_ref());
@@ -284,13 +355,24 @@ pub struct Balance {
 }
 impl rt::ComplexValue for Balance {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            kind: r.req_c("Kind")?,
-            sub_kind: r.opt_c("SubKind")?,
-            amount: r.req_c("Amount")?,
-            credit_debit: r.req_s("CreditDebit")?,
-            date: r.req_c("Date")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            kind: rt::ComplexValue::empty()?,
+            sub_kind: None,
+            amount: rt::ComplexValue::empty()?,
+            credit_debit: rt::SimpleValue::placeholder(),
+            date: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Kind", &mut out.kind)?;
+        out.sub_kind = r.opt_c("SubKind")?;
+        r.req_c_into("Amount", &mut out.amount)?;
+        out.credit_debit = r.req_s("CreditDebit")?;
+        r.req_c_into("Date", &mut out.date)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Kind", &self.kind);
@@ -316,13 +398,24 @@ pub struct BankTransactionCode {
 }
 impl rt::ComplexValue for BankTransactionCode {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            domain: r.opt_s("Domain")?,
-            family: r.opt_s("Family")?,
-            sub_family: r.opt_s("SubFamily")?,
-            proprietary_code: r.opt_s("ProprietaryCode")?,
-            proprietary_issuer: r.opt_s("ProprietaryIssuer")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            domain: None,
+            family: None,
+            sub_family: None,
+            proprietary_code: None,
+            proprietary_issuer: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.domain = r.opt_s("Domain")?;
+        out.family = r.opt_s("Family")?;
+        out.sub_family = r.opt_s("SubFamily")?;
+        out.proprietary_code = r.opt_s("ProprietaryCode")?;
+        out.proprietary_issuer = r.opt_s("ProprietaryIssuer")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Domain", self.domain.as_ref());
@@ -392,17 +485,32 @@ pub struct BusinessHeader {
 }
 impl rt::ComplexValue for BusinessHeader {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            from: r.opt_s("From")?,
-            to: r.opt_s("To")?,
-            business_message_id: r.req_s("BusinessMessageId")?,
-            message_definition_id: r.req_s("MessageDefinitionId")?,
-            business_service: r.opt_s("BusinessService")?,
-            created: r.req_s("Created")?,
-            copy_duplicate: r.opt_s("CopyDuplicate")?,
-            priority: r.opt_s("Priority")?,
-            related_business_message_id: r.opt_s("RelatedBusinessMessageId")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            from: None,
+            to: None,
+            business_message_id: rt::SimpleValue::placeholder(),
+            message_definition_id: rt::SimpleValue::placeholder(),
+            business_service: None,
+            created: rt::SimpleValue::placeholder(),
+            copy_duplicate: None,
+            priority: None,
+            related_business_message_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.from = r.opt_s("From")?;
+        out.to = r.opt_s("To")?;
+        out.business_message_id = r.req_s("BusinessMessageId")?;
+        out.message_definition_id = r.req_s("MessageDefinitionId")?;
+        out.business_service = r.opt_s("BusinessService")?;
+        out.created = r.req_s("Created")?;
+        out.copy_duplicate = r.opt_s("CopyDuplicate")?;
+        out.priority = r.opt_s("Priority")?;
+        out.related_business_message_id = r.opt_s("RelatedBusinessMessageId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("From", self.from.as_ref());
@@ -426,10 +534,18 @@ pub struct Charge {
 }
 impl rt::ComplexValue for Charge {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amount: r.req_c("Amount")?,
-            agent: r.req_c("Agent")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amount: rt::ComplexValue::empty()?,
+            agent: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Amount", &mut out.amount)?;
+        r.req_c_into("Agent", &mut out.agent)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amount", &self.amount);
@@ -490,10 +606,18 @@ pub struct ClearingMemberId {
 }
 impl rt::ComplexValue for ClearingMemberId {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            system: r.opt_c("System")?,
-            member_id: r.req_s("MemberId")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            system: None,
+            member_id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.system = r.opt_c("System")?;
+        out.member_id = r.req_s("MemberId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("System", self.system.as_ref());
@@ -516,6 +640,9 @@ impl rt::ComplexValue for CodeOrProprietary {
             Some(1) => Ok(Self::Proprietary(r.req_s("Proprietary")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Code(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -542,12 +669,22 @@ pub struct Contact {
 }
 impl rt::ComplexValue for Contact {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            name: r.opt_s("Name")?,
-            phone: r.opt_s("Phone")?,
-            mobile: r.opt_s("Mobile")?,
-            email: r.opt_s("Email")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            name: None,
+            phone: None,
+            mobile: None,
+            email: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.name = r.opt_s("Name")?;
+        out.phone = r.opt_s("Phone")?;
+        out.mobile = r.opt_s("Mobile")?;
+        out.email = r.opt_s("Email")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Name", self.name.as_ref());
@@ -688,36 +825,69 @@ pub struct CreditTransfer {
 }
 impl rt::ComplexValue for CreditTransfer {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ids: r.req_c("Ids")?,
-            instructed_amount: r.opt_c("InstructedAmount")?,
-            settlement_amount: r.opt_c("SettlementAmount")?,
-            exchange: r.opt_c("Exchange")?,
-            payment_type: r.opt_c("PaymentType")?,
-            requested_execution: r.opt_c("RequestedExecution")?,
-            settlement_date: r.opt_s("SettlementDate")?,
-            acceptance_time: r.opt_s("AcceptanceTime")?,
-            charge_bearer: r.opt_s("ChargeBearer")?,
-            charges: r.many_c("Charges", 0, 0)?,
-            debtor: r.req_c("Debtor")?,
-            debtor_account: r.opt_c_boxed("DebtorAccount")?,
-            debtor_agent: r.opt_c_boxed("DebtorAgent")?,
-            ultimate_debtor: r.opt_c_boxed("UltimateDebtor")?,
-            initiating_party: r.opt_c_boxed("InitiatingParty")?,
-            creditor: r.req_c("Creditor")?,
-            creditor_account: r.opt_c_boxed("CreditorAccount")?,
-            creditor_agent: r.opt_c_boxed("CreditorAgent")?,
-            ultimate_creditor: r.opt_c_boxed("UltimateCreditor")?,
-            intermediary_agents: r.many_c("IntermediaryAgents", 0, 0)?,
-            instructing_agent: r.opt_c_boxed("InstructingAgent")?,
-            instructed_agent: r.opt_c_boxed("InstructedAgent")?,
-            instructions_for_creditor_agent: r
-                .many_c("InstructionsForCreditorAgent", 0, 0)?,
-            purpose: r.opt_c("Purpose")?,
-            remittance: r.opt_c("Remittance")?,
-            regulatory_reporting: r.many_c("RegulatoryReporting", 0, 0)?,
-            extensions: r.opt_c("Extensions")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ids: rt::ComplexValue::empty()?,
+            instructed_amount: None,
+            settlement_amount: None,
+            exchange: None,
+            payment_type: None,
+            requested_execution: None,
+            settlement_date: None,
+            acceptance_time: None,
+            charge_bearer: None,
+            charges: Vec::new(),
+            debtor: rt::ComplexValue::empty()?,
+            debtor_account: None,
+            debtor_agent: None,
+            ultimate_debtor: None,
+            initiating_party: None,
+            creditor: rt::ComplexValue::empty()?,
+            creditor_account: None,
+            creditor_agent: None,
+            ultimate_creditor: None,
+            intermediary_agents: Vec::new(),
+            instructing_agent: None,
+            instructed_agent: None,
+            instructions_for_creditor_agent: Vec::new(),
+            purpose: None,
+            remittance: None,
+            regulatory_reporting: Vec::new(),
+            extensions: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Ids", &mut out.ids)?;
+        out.instructed_amount = r.opt_c("InstructedAmount")?;
+        out.settlement_amount = r.opt_c("SettlementAmount")?;
+        out.exchange = r.opt_c("Exchange")?;
+        out.payment_type = r.opt_c("PaymentType")?;
+        out.requested_execution = r.opt_c("RequestedExecution")?;
+        out.settlement_date = r.opt_s("SettlementDate")?;
+        out.acceptance_time = r.opt_s("AcceptanceTime")?;
+        out.charge_bearer = r.opt_s("ChargeBearer")?;
+        out.charges = r.many_c("Charges", 0, 0)?;
+        r.req_c_into("Debtor", &mut out.debtor)?;
+        out.debtor_account = r.opt_c_boxed("DebtorAccount")?;
+        out.debtor_agent = r.opt_c_boxed("DebtorAgent")?;
+        out.ultimate_debtor = r.opt_c_boxed("UltimateDebtor")?;
+        out.initiating_party = r.opt_c_boxed("InitiatingParty")?;
+        r.req_c_into("Creditor", &mut out.creditor)?;
+        out.creditor_account = r.opt_c_boxed("CreditorAccount")?;
+        out.creditor_agent = r.opt_c_boxed("CreditorAgent")?;
+        out.ultimate_creditor = r.opt_c_boxed("UltimateCreditor")?;
+        out.intermediary_agents = r.many_c("IntermediaryAgents", 0, 0)?;
+        out.instructing_agent = r.opt_c_boxed("InstructingAgent")?;
+        out.instructed_agent = r.opt_c_boxed("InstructedAgent")?;
+        out.instructions_for_creditor_agent = r
+            .many_c("InstructionsForCreditorAgent", 0, 0)?;
+        out.purpose = r.opt_c("Purpose")?;
+        out.remittance = r.opt_c("Remittance")?;
+        out.regulatory_reporting = r.many_c("RegulatoryReporting", 0, 0)?;
+        out.extensions = r.opt_c("Extensions")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Ids", &self.ids);
@@ -761,11 +931,20 @@ pub struct CreditorReferenceInfo {
 }
 impl rt::ComplexValue for CreditorReferenceInfo {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            kind: r.opt_c("Kind")?,
-            issuer: r.opt_s("Issuer")?,
-            reference: r.opt_s("Reference")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            kind: None,
+            issuer: None,
+            reference: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.kind = r.opt_c("Kind")?;
+        out.issuer = r.opt_s("Issuer")?;
+        out.reference = r.opt_s("Reference")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Kind", self.kind.as_ref());
@@ -823,12 +1002,22 @@ pub struct DateAndPlaceOfBirth {
 }
 impl rt::ComplexValue for DateAndPlaceOfBirth {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            birth_date: r.req_s("BirthDate")?,
-            province: r.opt_s("Province")?,
-            city: r.req_s("City")?,
-            country: r.req_s("Country")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            birth_date: rt::SimpleValue::placeholder(),
+            province: None,
+            city: rt::SimpleValue::placeholder(),
+            country: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.birth_date = r.req_s("BirthDate")?;
+        out.province = r.opt_s("Province")?;
+        out.city = r.req_s("City")?;
+        out.country = r.req_s("Country")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("BirthDate", &self.birth_date);
@@ -853,6 +1042,9 @@ impl rt::ComplexValue for DateOrDateTime {
             Some(1) => Ok(Self::DateTime(r.req_s("DateTime")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Date(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -930,20 +1122,38 @@ pub struct Entry {
 }
 impl rt::ComplexValue for Entry {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            reference: r.opt_s("Reference")?,
-            amount: r.req_c("Amount")?,
-            credit_debit: r.req_s("CreditDebit")?,
-            reversal: r.opt_s("Reversal")?,
-            status: r.req_c("Status")?,
-            booking_date: r.opt_c("BookingDate")?,
-            value_date: r.opt_c("ValueDate")?,
-            account_servicer_reference: r.opt_s("AccountServicerReference")?,
-            bank_transaction_code: r.req_c("BankTransactionCode")?,
-            batch: r.opt_c("Batch")?,
-            transactions: r.many_c("Transactions", 0, 0)?,
-            additional_info: r.opt_s("AdditionalInfo")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            reference: None,
+            amount: rt::ComplexValue::empty()?,
+            credit_debit: rt::SimpleValue::placeholder(),
+            reversal: None,
+            status: rt::ComplexValue::empty()?,
+            booking_date: None,
+            value_date: None,
+            account_servicer_reference: None,
+            bank_transaction_code: rt::ComplexValue::empty()?,
+            batch: None,
+            transactions: Vec::new(),
+            additional_info: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.reference = r.opt_s("Reference")?;
+        r.req_c_into("Amount", &mut out.amount)?;
+        out.credit_debit = r.req_s("CreditDebit")?;
+        out.reversal = r.opt_s("Reversal")?;
+        r.req_c_into("Status", &mut out.status)?;
+        out.booking_date = r.opt_c("BookingDate")?;
+        out.value_date = r.opt_c("ValueDate")?;
+        out.account_servicer_reference = r.opt_s("AccountServicerReference")?;
+        r.req_c_into("BankTransactionCode", &mut out.bank_transaction_code)?;
+        out.batch = r.opt_c("Batch")?;
+        out.transactions = r.many_c("Transactions", 0, 0)?;
+        out.additional_info = r.opt_s("AdditionalInfo")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Reference", self.reference.as_ref());
@@ -976,13 +1186,24 @@ pub struct EntryBatch {
 }
 impl rt::ComplexValue for EntryBatch {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            message_id: r.opt_s("MessageId")?,
-            payment_info_id: r.opt_s("PaymentInfoId")?,
-            number_of_transactions: r.opt_s("NumberOfTransactions")?,
-            total_amount: r.opt_c("TotalAmount")?,
-            credit_debit: r.opt_s("CreditDebit")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            message_id: None,
+            payment_info_id: None,
+            number_of_transactions: None,
+            total_amount: None,
+            credit_debit: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.message_id = r.opt_s("MessageId")?;
+        out.payment_info_id = r.opt_s("PaymentInfoId")?;
+        out.number_of_transactions = r.opt_s("NumberOfTransactions")?;
+        out.total_amount = r.opt_c("TotalAmount")?;
+        out.credit_debit = r.opt_s("CreditDebit")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MessageId", self.message_id.as_ref());
@@ -1018,18 +1239,34 @@ pub struct EntryTransaction {
 }
 impl rt::ComplexValue for EntryTransaction {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            refs: r.opt_c_boxed("Refs")?,
-            amount: r.opt_c("Amount")?,
-            credit_debit: r.opt_s("CreditDebit")?,
-            instructed_amount: r.opt_c("InstructedAmount")?,
-            bank_transaction_code: r.opt_c("BankTransactionCode")?,
-            parties: r.opt_c("Parties")?,
-            purpose: r.opt_c("Purpose")?,
-            remittance: r.opt_c("Remittance")?,
-            return_reason: r.opt_c("ReturnReason")?,
-            additional_info: r.opt_s("AdditionalInfo")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            refs: None,
+            amount: None,
+            credit_debit: None,
+            instructed_amount: None,
+            bank_transaction_code: None,
+            parties: None,
+            purpose: None,
+            remittance: None,
+            return_reason: None,
+            additional_info: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.refs = r.opt_c_boxed("Refs")?;
+        out.amount = r.opt_c("Amount")?;
+        out.credit_debit = r.opt_s("CreditDebit")?;
+        out.instructed_amount = r.opt_c("InstructedAmount")?;
+        out.bank_transaction_code = r.opt_c("BankTransactionCode")?;
+        out.parties = r.opt_c("Parties")?;
+        out.purpose = r.opt_c("Purpose")?;
+        out.remittance = r.opt_c("Remittance")?;
+        out.return_reason = r.opt_c("ReturnReason")?;
+        out.additional_info = r.opt_s("AdditionalInfo")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Refs", self.refs.as_deref());
@@ -1056,11 +1293,20 @@ pub struct Exchange {
 }
 impl rt::ComplexValue for Exchange {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            rate: r.req_s("Rate")?,
-            rate_type: r.opt_s("RateType")?,
-            contract_id: r.opt_s("ContractId")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            rate: rt::SimpleValue::placeholder(),
+            rate_type: None,
+            contract_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.rate = r.req_s("Rate")?;
+        out.rate_type = r.opt_s("RateType")?;
+        out.contract_id = r.opt_s("ContractId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Rate", &self.rate);
@@ -1076,9 +1322,14 @@ pub struct Extensions {
 }
 impl rt::ComplexValue for Extensions {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            entry: r.many_c("Entry", 0, 0)?,
-        })
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self { entry: Vec::new() })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.entry = r.many_c("Entry", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("Entry", &self.entry);
@@ -1095,10 +1346,18 @@ pub struct ExtensionsEntry {
 impl rt::ComplexValue for ExtensionsEntry {
     const ATTRS: &'static [&'static str] = &["Key"];
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            key: r.attr_req("Key")?,
-            value: r.text_value()?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            key: rt::SimpleValue::placeholder(),
+            value: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.key = r.attr_req("Key")?;
+        out.value = r.text_value()?;
+        Ok(())
     }
     fn write_attrs(&self, w: &mut rt::Writer) {
         w.attr("Key", &self.key);
@@ -1155,11 +1414,20 @@ pub struct GenericId {
 }
 impl rt::ComplexValue for GenericId {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            scheme: r.opt_c("Scheme")?,
-            issuer: r.opt_s("Issuer")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            scheme: None,
+            issuer: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.scheme = r.opt_c("Scheme")?;
+        out.issuer = r.opt_s("Issuer")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1191,17 +1459,32 @@ pub struct GroupHeader {
 }
 impl rt::ComplexValue for GroupHeader {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            message_id: r.req_s("MessageId")?,
-            created: r.req_s("Created")?,
-            initiating_party: r.opt_c_boxed("InitiatingParty")?,
-            forwarding_agent: r.opt_c_boxed("ForwardingAgent")?,
-            instructing_agent: r.opt_c_boxed("InstructingAgent")?,
-            instructed_agent: r.opt_c_boxed("InstructedAgent")?,
-            recipient: r.opt_c_boxed("Recipient")?,
-            additional_info: r.opt_s("AdditionalInfo")?,
-            business_header: r.opt_c_boxed("BusinessHeader")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            message_id: rt::SimpleValue::placeholder(),
+            created: rt::SimpleValue::placeholder(),
+            initiating_party: None,
+            forwarding_agent: None,
+            instructing_agent: None,
+            instructed_agent: None,
+            recipient: None,
+            additional_info: None,
+            business_header: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.message_id = r.req_s("MessageId")?;
+        out.created = r.req_s("Created")?;
+        out.initiating_party = r.opt_c_boxed("InitiatingParty")?;
+        out.forwarding_agent = r.opt_c_boxed("ForwardingAgent")?;
+        out.instructing_agent = r.opt_c_boxed("InstructingAgent")?;
+        out.instructed_agent = r.opt_c_boxed("InstructedAgent")?;
+        out.recipient = r.opt_c_boxed("Recipient")?;
+        out.additional_info = r.opt_s("AdditionalInfo")?;
+        out.business_header = r.opt_c_boxed("BusinessHeader")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MessageId", &self.message_id);
@@ -1297,10 +1580,18 @@ pub struct Money {
 }
 impl rt::ComplexValue for Money {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amount: r.req_s("Amount")?,
-            currency: r.req_s("Currency")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amount: rt::SimpleValue::placeholder(),
+            currency: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.amount = r.req_s("Amount")?;
+        out.currency = r.req_s("Currency")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Amount", &self.amount);
@@ -1327,15 +1618,28 @@ pub struct OriginalGroupStatus {
 }
 impl rt::ComplexValue for OriginalGroupStatus {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            original_message_id: r.req_s("OriginalMessageId")?,
-            original_message_name: r.req_s("OriginalMessageName")?,
-            original_created: r.opt_s("OriginalCreated")?,
-            original_number_of_transactions: r.opt_s("OriginalNumberOfTransactions")?,
-            original_control_sum: r.opt_s("OriginalControlSum")?,
-            status: r.opt_s("Status")?,
-            reasons: r.many_c("Reasons", 0, 0)?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            original_message_id: rt::SimpleValue::placeholder(),
+            original_message_name: rt::SimpleValue::placeholder(),
+            original_created: None,
+            original_number_of_transactions: None,
+            original_control_sum: None,
+            status: None,
+            reasons: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.original_message_id = r.req_s("OriginalMessageId")?;
+        out.original_message_name = r.req_s("OriginalMessageName")?;
+        out.original_created = r.opt_s("OriginalCreated")?;
+        out.original_number_of_transactions = r.opt_s("OriginalNumberOfTransactions")?;
+        out.original_control_sum = r.opt_s("OriginalControlSum")?;
+        out.status = r.opt_s("Status")?;
+        out.reasons = r.many_c("Reasons", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("OriginalMessageId", &self.original_message_id);
@@ -1366,13 +1670,24 @@ pub struct Party {
 }
 impl rt::ComplexValue for Party {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            name: r.opt_s("Name")?,
-            postal_address: r.opt_c_boxed("PostalAddress")?,
-            id: r.opt_c("Id")?,
-            country_of_residence: r.opt_s("CountryOfResidence")?,
-            contact: r.opt_c("Contact")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            name: None,
+            postal_address: None,
+            id: None,
+            country_of_residence: None,
+            contact: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.name = r.opt_s("Name")?;
+        out.postal_address = r.opt_c_boxed("PostalAddress")?;
+        out.id = r.opt_c("Id")?;
+        out.country_of_residence = r.opt_s("CountryOfResidence")?;
+        out.contact = r.opt_c("Contact")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Name", self.name.as_ref());
@@ -1399,6 +1714,9 @@ impl rt::ComplexValue for PartyId {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Organisation(rt::ComplexValue::empty()?))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Organisation(v) => {
@@ -1422,11 +1740,20 @@ pub struct PartyIdOrganisation {
 }
 impl rt::ComplexValue for PartyIdOrganisation {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            any_bic: r.opt_s("AnyBic")?,
-            lei: r.opt_s("Lei")?,
-            others: r.many_c("Others", 0, 0)?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            any_bic: None,
+            lei: None,
+            others: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.any_bic = r.opt_s("AnyBic")?;
+        out.lei = r.opt_s("Lei")?;
+        out.others = r.many_c("Others", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBic", self.any_bic.as_ref());
@@ -1444,10 +1771,18 @@ pub struct PartyIdPrivate {
 }
 impl rt::ComplexValue for PartyIdPrivate {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            birth: r.opt_c("Birth")?,
-            others: r.many_c("Others", 0, 0)?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            birth: None,
+            others: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.birth = r.opt_c("Birth")?;
+        out.others = r.many_c("Others", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Birth", self.birth.as_ref());
@@ -1468,12 +1803,22 @@ pub struct PaymentBatch {
 }
 impl rt::ComplexValue for PaymentBatch {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            method: r.req_s("Method")?,
-            batch_booking: r.opt_s("BatchBooking")?,
-            transfers: r.many_c("Transfers", 1, 0)?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            method: rt::SimpleValue::placeholder(),
+            batch_booking: None,
+            transfers: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.method = r.req_s("Method")?;
+        out.batch_booking = r.opt_s("BatchBooking")?;
+        out.transfers = r.many_c("Transfers", 1, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1502,15 +1847,28 @@ pub struct PaymentFault {
 }
 impl rt::ComplexValue for PaymentFault {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            reason_code: r.opt_s("ReasonCode")?,
-            problem_type: r.opt_s("ProblemType")?,
-            http_status: r.opt_s("HttpStatus")?,
-            retry: r.opt_s("Retry")?,
-            original_message_id: r.opt_s("OriginalMessageId")?,
-            original_end_to_end_id: r.opt_s("OriginalEndToEndId")?,
-            location: r.opt_s("Location")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            reason_code: None,
+            problem_type: None,
+            http_status: None,
+            retry: None,
+            original_message_id: None,
+            original_end_to_end_id: None,
+            location: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.reason_code = r.opt_s("ReasonCode")?;
+        out.problem_type = r.opt_s("ProblemType")?;
+        out.http_status = r.opt_s("HttpStatus")?;
+        out.retry = r.opt_s("Retry")?;
+        out.original_message_id = r.opt_s("OriginalMessageId")?;
+        out.original_end_to_end_id = r.opt_s("OriginalEndToEndId")?;
+        out.location = r.opt_s("Location")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("ReasonCode", self.reason_code.as_ref());
@@ -1538,13 +1896,24 @@ pub struct PaymentIds {
 }
 impl rt::ComplexValue for PaymentIds {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            instruction_id: r.opt_s("InstructionId")?,
-            end_to_end_id: r.req_s("EndToEndId")?,
-            transaction_id: r.opt_s("TransactionId")?,
-            uetr: r.opt_s("Uetr")?,
-            clearing_system_reference: r.opt_s("ClearingSystemReference")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            instruction_id: None,
+            end_to_end_id: rt::SimpleValue::placeholder(),
+            transaction_id: None,
+            uetr: None,
+            clearing_system_reference: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.instruction_id = r.opt_s("InstructionId")?;
+        out.end_to_end_id = r.req_s("EndToEndId")?;
+        out.transaction_id = r.opt_s("TransactionId")?;
+        out.uetr = r.opt_s("Uetr")?;
+        out.clearing_system_reference = r.opt_s("ClearingSystemReference")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstructionId", self.instruction_id.as_ref());
@@ -1568,12 +1937,22 @@ pub struct PaymentInfoStatus {
 }
 impl rt::ComplexValue for PaymentInfoStatus {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            original_payment_info_id: r.req_s("OriginalPaymentInfoId")?,
-            status: r.opt_s("Status")?,
-            reasons: r.many_c("Reasons", 0, 0)?,
-            transactions: r.many_c("Transactions", 0, 0)?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            original_payment_info_id: rt::SimpleValue::placeholder(),
+            status: None,
+            reasons: Vec::new(),
+            transactions: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.original_payment_info_id = r.req_s("OriginalPaymentInfoId")?;
+        out.status = r.opt_s("Status")?;
+        out.reasons = r.many_c("Reasons", 0, 0)?;
+        out.transactions = r.many_c("Transactions", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("OriginalPaymentInfoId", &self.original_payment_info_id);
@@ -1592,10 +1971,18 @@ pub struct PaymentInitiation {
 }
 impl rt::ComplexValue for PaymentInitiation {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            header: r.req_c("Header")?,
-            batches: r.many_c("Batches", 1, 0)?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            header: rt::ComplexValue::empty()?,
+            batches: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Header", &mut out.header)?;
+        out.batches = r.many_c("Batches", 1, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Header", &self.header);
@@ -1656,12 +2043,22 @@ pub struct PaymentStatusQuery {
 }
 impl rt::ComplexValue for PaymentStatusQuery {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            original_message_id: r.opt_s("OriginalMessageId")?,
-            original_end_to_end_id: r.opt_s("OriginalEndToEndId")?,
-            original_uetr: r.opt_s("OriginalUetr")?,
-            status_id: r.opt_s("StatusId")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            original_message_id: None,
+            original_end_to_end_id: None,
+            original_uetr: None,
+            status_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.original_message_id = r.opt_s("OriginalMessageId")?;
+        out.original_end_to_end_id = r.opt_s("OriginalEndToEndId")?;
+        out.original_uetr = r.opt_s("OriginalUetr")?;
+        out.status_id = r.opt_s("StatusId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("OriginalMessageId", self.original_message_id.as_ref());
@@ -1686,13 +2083,24 @@ pub struct PaymentType {
 }
 impl rt::ComplexValue for PaymentType {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            instruction_priority: r.opt_s("InstructionPriority")?,
-            clearing_channel: r.opt_s("ClearingChannel")?,
-            service_levels: r.many_c("ServiceLevels", 0, 0)?,
-            local_instrument: r.opt_c("LocalInstrument")?,
-            category_purpose: r.opt_c("CategoryPurpose")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            instruction_priority: None,
+            clearing_channel: None,
+            service_levels: Vec::new(),
+            local_instrument: None,
+            category_purpose: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.instruction_priority = r.opt_s("InstructionPriority")?;
+        out.clearing_channel = r.opt_s("ClearingChannel")?;
+        out.service_levels = r.many_c("ServiceLevels", 0, 0)?;
+        out.local_instrument = r.opt_c("LocalInstrument")?;
+        out.category_purpose = r.opt_c("CategoryPurpose")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstructionPriority", self.instruction_priority.as_ref());
@@ -1740,24 +2148,46 @@ pub struct PostalAddress {
 }
 impl rt::ComplexValue for PostalAddress {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            address_type: r.opt_c("AddressType")?,
-            department: r.opt_s("Department")?,
-            sub_department: r.opt_s("SubDepartment")?,
-            street_name: r.opt_s("StreetName")?,
-            building_number: r.opt_s("BuildingNumber")?,
-            building_name: r.opt_s("BuildingName")?,
-            floor: r.opt_s("Floor")?,
-            post_box: r.opt_s("PostBox")?,
-            room: r.opt_s("Room")?,
-            post_code: r.opt_s("PostCode")?,
-            town_name: r.opt_s("TownName")?,
-            town_location_name: r.opt_s("TownLocationName")?,
-            district_name: r.opt_s("DistrictName")?,
-            country_sub_division: r.opt_s("CountrySubDivision")?,
-            country: r.opt_s("Country")?,
-            address_lines: r.many_s("AddressLines", 0, 0)?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            address_type: None,
+            department: None,
+            sub_department: None,
+            street_name: None,
+            building_number: None,
+            building_name: None,
+            floor: None,
+            post_box: None,
+            room: None,
+            post_code: None,
+            town_name: None,
+            town_location_name: None,
+            district_name: None,
+            country_sub_division: None,
+            country: None,
+            address_lines: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.address_type = r.opt_c("AddressType")?;
+        out.department = r.opt_s("Department")?;
+        out.sub_department = r.opt_s("SubDepartment")?;
+        out.street_name = r.opt_s("StreetName")?;
+        out.building_number = r.opt_s("BuildingNumber")?;
+        out.building_name = r.opt_s("BuildingName")?;
+        out.floor = r.opt_s("Floor")?;
+        out.post_box = r.opt_s("PostBox")?;
+        out.room = r.opt_s("Room")?;
+        out.post_code = r.opt_s("PostCode")?;
+        out.town_name = r.opt_s("TownName")?;
+        out.town_location_name = r.opt_s("TownLocationName")?;
+        out.district_name = r.opt_s("DistrictName")?;
+        out.country_sub_division = r.opt_s("CountrySubDivision")?;
+        out.country = r.opt_s("Country")?;
+        out.address_lines = r.many_s("AddressLines", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("AddressType", self.address_type.as_ref());
@@ -1824,10 +2254,18 @@ pub struct Proxy {
 }
 impl rt::ComplexValue for Proxy {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            kind: r.opt_c("Kind")?,
-            id: r.req_s("Id")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            kind: None,
+            id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.kind = r.opt_c("Kind")?;
+        out.id = r.req_s("Id")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Kind", self.kind.as_ref());
@@ -1846,11 +2284,20 @@ pub struct ReferredDocument {
 }
 impl rt::ComplexValue for ReferredDocument {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            kind: r.opt_c("Kind")?,
-            number: r.opt_s("Number")?,
-            date: r.opt_s("Date")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            kind: None,
+            number: None,
+            date: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.kind = r.opt_c("Kind")?;
+        out.number = r.opt_s("Number")?;
+        out.date = r.opt_s("Date")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Kind", self.kind.as_ref());
@@ -1874,13 +2321,24 @@ pub struct RegulatoryDetail {
 }
 impl rt::ComplexValue for RegulatoryDetail {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            kind: r.opt_s("Kind")?,
-            country: r.opt_s("Country")?,
-            code: r.opt_s("Code")?,
-            amount: r.opt_c("Amount")?,
-            information: r.many_s("Information", 0, 0)?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            kind: None,
+            country: None,
+            code: None,
+            amount: None,
+            information: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.kind = r.opt_s("Kind")?;
+        out.country = r.opt_s("Country")?;
+        out.code = r.opt_s("Code")?;
+        out.amount = r.opt_c("Amount")?;
+        out.information = r.many_s("Information", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Kind", self.kind.as_ref());
@@ -1904,12 +2362,22 @@ pub struct RegulatoryReport {
 }
 impl rt::ComplexValue for RegulatoryReport {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            indicator: r.opt_s("Indicator")?,
-            authority_name: r.opt_s("AuthorityName")?,
-            authority_country: r.opt_s("AuthorityCountry")?,
-            details: r.many_c("Details", 0, 0)?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            indicator: None,
+            authority_name: None,
+            authority_country: None,
+            details: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.indicator = r.opt_s("Indicator")?;
+        out.authority_name = r.opt_s("AuthorityName")?;
+        out.authority_country = r.opt_s("AuthorityCountry")?;
+        out.details = r.many_c("Details", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Indicator", self.indicator.as_ref());
@@ -1940,16 +2408,30 @@ pub struct RelatedParties {
 }
 impl rt::ComplexValue for RelatedParties {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            debtor: r.opt_c_boxed("Debtor")?,
-            debtor_account: r.opt_c_boxed("DebtorAccount")?,
-            ultimate_debtor: r.opt_c_boxed("UltimateDebtor")?,
-            creditor: r.opt_c_boxed("Creditor")?,
-            creditor_account: r.opt_c_boxed("CreditorAccount")?,
-            ultimate_creditor: r.opt_c_boxed("UltimateCreditor")?,
-            debtor_agent: r.opt_c_boxed("DebtorAgent")?,
-            creditor_agent: r.opt_c_boxed("CreditorAgent")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            debtor: None,
+            debtor_account: None,
+            ultimate_debtor: None,
+            creditor: None,
+            creditor_account: None,
+            ultimate_creditor: None,
+            debtor_agent: None,
+            creditor_agent: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.debtor = r.opt_c_boxed("Debtor")?;
+        out.debtor_account = r.opt_c_boxed("DebtorAccount")?;
+        out.ultimate_debtor = r.opt_c_boxed("UltimateDebtor")?;
+        out.creditor = r.opt_c_boxed("Creditor")?;
+        out.creditor_account = r.opt_c_boxed("CreditorAccount")?;
+        out.ultimate_creditor = r.opt_c_boxed("UltimateCreditor")?;
+        out.debtor_agent = r.opt_c_boxed("DebtorAgent")?;
+        out.creditor_agent = r.opt_c_boxed("CreditorAgent")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Debtor", self.debtor.as_deref());
@@ -1972,10 +2454,18 @@ pub struct Remittance {
 }
 impl rt::ComplexValue for Remittance {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            unstructured: r.many_s("Unstructured", 0, 0)?,
-            structured: r.many_c("Structured", 0, 0)?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            unstructured: Vec::new(),
+            structured: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.unstructured = r.many_s("Unstructured", 0, 0)?;
+        out.structured = r.many_c("Structured", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Unstructured", &self.unstructured);
@@ -1994,11 +2484,20 @@ pub struct ReturnReasonInfo {
 }
 impl rt::ComplexValue for ReturnReasonInfo {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            originator: r.opt_c_boxed("Originator")?,
-            reason: r.opt_c("Reason")?,
-            additional_info: r.many_s("AdditionalInfo", 0, 0)?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            originator: None,
+            reason: None,
+            additional_info: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.originator = r.opt_c_boxed("Originator")?;
+        out.reason = r.opt_c("Reason")?;
+        out.additional_info = r.many_s("AdditionalInfo", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Originator", self.originator.as_deref());
@@ -2018,11 +2517,20 @@ pub struct StatementQuery {
 }
 impl rt::ComplexValue for StatementQuery {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            account: r.req_c("Account")?,
-            from: r.opt_s("From")?,
-            to: r.opt_s("To")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            account: rt::ComplexValue::empty()?,
+            from: None,
+            to: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Account", &mut out.account)?;
+        out.from = r.opt_s("From")?;
+        out.to = r.opt_s("To")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Account", &self.account);
@@ -2044,12 +2552,22 @@ pub struct StatusReasonInfo {
 }
 impl rt::ComplexValue for StatusReasonInfo {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            originator: r.opt_c_boxed("Originator")?,
-            reason: r.opt_c("Reason")?,
-            mapped_reason: r.opt_s("MappedReason")?,
-            additional_info: r.many_s("AdditionalInfo", 0, 0)?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            originator: None,
+            reason: None,
+            mapped_reason: None,
+            additional_info: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.originator = r.opt_c_boxed("Originator")?;
+        out.reason = r.opt_c("Reason")?;
+        out.mapped_reason = r.opt_s("MappedReason")?;
+        out.additional_info = r.many_s("AdditionalInfo", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Originator", self.originator.as_deref());
@@ -2072,12 +2590,22 @@ pub struct StatusReport {
 }
 impl rt::ComplexValue for StatusReport {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            header: r.req_c("Header")?,
-            original_groups: r.many_c("OriginalGroups", 0, 0)?,
-            payment_infos: r.many_c("PaymentInfos", 0, 0)?,
-            transactions: r.many_c("Transactions", 0, 0)?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            header: rt::ComplexValue::empty()?,
+            original_groups: Vec::new(),
+            payment_infos: Vec::new(),
+            transactions: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Header", &mut out.header)?;
+        out.original_groups = r.many_c("OriginalGroups", 0, 0)?;
+        out.payment_infos = r.many_c("PaymentInfos", 0, 0)?;
+        out.transactions = r.many_c("Transactions", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Header", &self.header);
@@ -2106,15 +2634,28 @@ pub struct StructuredRemittance {
 }
 impl rt::ComplexValue for StructuredRemittance {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            referred_documents: r.many_c("ReferredDocuments", 0, 0)?,
-            due_amount: r.opt_c("DueAmount")?,
-            remitted_amount: r.opt_c("RemittedAmount")?,
-            creditor_reference: r.opt_c("CreditorReference")?,
-            invoicer: r.opt_c_boxed("Invoicer")?,
-            invoicee: r.opt_c_boxed("Invoicee")?,
-            additional_info: r.many_s("AdditionalInfo", 0, 0)?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            referred_documents: Vec::new(),
+            due_amount: None,
+            remitted_amount: None,
+            creditor_reference: None,
+            invoicer: None,
+            invoicee: None,
+            additional_info: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.referred_documents = r.many_c("ReferredDocuments", 0, 0)?;
+        out.due_amount = r.opt_c("DueAmount")?;
+        out.remitted_amount = r.opt_c("RemittedAmount")?;
+        out.creditor_reference = r.opt_c("CreditorReference")?;
+        out.invoicer = r.opt_c_boxed("Invoicer")?;
+        out.invoicee = r.opt_c_boxed("Invoicee")?;
+        out.additional_info = r.many_s("AdditionalInfo", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("ReferredDocuments", &self.referred_documents);
@@ -2584,18 +3125,34 @@ pub struct TransactionRefs {
 }
 impl rt::ComplexValue for TransactionRefs {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            message_id: r.opt_s("MessageId")?,
-            account_servicer_reference: r.opt_s("AccountServicerReference")?,
-            payment_info_id: r.opt_s("PaymentInfoId")?,
-            instruction_id: r.opt_s("InstructionId")?,
-            end_to_end_id: r.opt_s("EndToEndId")?,
-            uetr: r.opt_s("Uetr")?,
-            transaction_id: r.opt_s("TransactionId")?,
-            mandate_id: r.opt_s("MandateId")?,
-            cheque_number: r.opt_s("ChequeNumber")?,
-            clearing_system_reference: r.opt_s("ClearingSystemReference")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            message_id: None,
+            account_servicer_reference: None,
+            payment_info_id: None,
+            instruction_id: None,
+            end_to_end_id: None,
+            uetr: None,
+            transaction_id: None,
+            mandate_id: None,
+            cheque_number: None,
+            clearing_system_reference: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.message_id = r.opt_s("MessageId")?;
+        out.account_servicer_reference = r.opt_s("AccountServicerReference")?;
+        out.payment_info_id = r.opt_s("PaymentInfoId")?;
+        out.instruction_id = r.opt_s("InstructionId")?;
+        out.end_to_end_id = r.opt_s("EndToEndId")?;
+        out.uetr = r.opt_s("Uetr")?;
+        out.transaction_id = r.opt_s("TransactionId")?;
+        out.mandate_id = r.opt_s("MandateId")?;
+        out.cheque_number = r.opt_s("ChequeNumber")?;
+        out.clearing_system_reference = r.opt_s("ClearingSystemReference")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MessageId", self.message_id.as_ref());
@@ -2638,19 +3195,36 @@ pub struct TransactionStatus {
 }
 impl rt::ComplexValue for TransactionStatus {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            status_id: r.opt_s("StatusId")?,
-            original_instruction_id: r.opt_s("OriginalInstructionId")?,
-            original_end_to_end_id: r.opt_s("OriginalEndToEndId")?,
-            original_transaction_id: r.opt_s("OriginalTransactionId")?,
-            original_uetr: r.opt_s("OriginalUetr")?,
-            status: r.opt_s("Status")?,
-            reasons: r.many_c("Reasons", 0, 0)?,
-            acceptance_time: r.opt_s("AcceptanceTime")?,
-            original_amount: r.opt_c("OriginalAmount")?,
-            original_requested_execution: r.opt_c("OriginalRequestedExecution")?,
-            extensions: r.opt_c("Extensions")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            status_id: None,
+            original_instruction_id: None,
+            original_end_to_end_id: None,
+            original_transaction_id: None,
+            original_uetr: None,
+            status: None,
+            reasons: Vec::new(),
+            acceptance_time: None,
+            original_amount: None,
+            original_requested_execution: None,
+            extensions: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.status_id = r.opt_s("StatusId")?;
+        out.original_instruction_id = r.opt_s("OriginalInstructionId")?;
+        out.original_end_to_end_id = r.opt_s("OriginalEndToEndId")?;
+        out.original_transaction_id = r.opt_s("OriginalTransactionId")?;
+        out.original_uetr = r.opt_s("OriginalUetr")?;
+        out.status = r.opt_s("Status")?;
+        out.reasons = r.many_c("Reasons", 0, 0)?;
+        out.acceptance_time = r.opt_s("AcceptanceTime")?;
+        out.original_amount = r.opt_c("OriginalAmount")?;
+        out.original_requested_execution = r.opt_c("OriginalRequestedExecution")?;
+        out.extensions = r.opt_c("Extensions")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("StatusId", self.status_id.as_ref());
@@ -2687,14 +3261,26 @@ pub struct TransactionsSummary {
 }
 impl rt::ComplexValue for TransactionsSummary {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            number_of_entries: r.opt_s("NumberOfEntries")?,
-            sum: r.opt_s("Sum")?,
-            credit_entries: r.opt_s("CreditEntries")?,
-            credit_sum: r.opt_s("CreditSum")?,
-            debit_entries: r.opt_s("DebitEntries")?,
-            debit_sum: r.opt_s("DebitSum")?,
+        r.read_new()
+    }
+    fn empty() -> Option<Self> {
+        Some(Self {
+            number_of_entries: None,
+            sum: None,
+            credit_entries: None,
+            credit_sum: None,
+            debit_entries: None,
+            debit_sum: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.number_of_entries = r.opt_s("NumberOfEntries")?;
+        out.sum = r.opt_s("Sum")?;
+        out.credit_entries = r.opt_s("CreditEntries")?;
+        out.credit_sum = r.opt_s("CreditSum")?;
+        out.debit_entries = r.opt_s("DebitEntries")?;
+        out.debit_sum = r.opt_s("DebitSum")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NumberOfEntries", self.number_of_entries.as_ref());
@@ -2762,6 +3348,12 @@ impl rt::ComplexValue for GetPaymentStatusResponse {
     const ATTRS: &'static [&'static str] = <StatusReport as rt::ComplexValue>::ATTRS;
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         <StatusReport as rt::ComplexValue>::read(r).map(Self)
+    }
+    fn empty() -> Option<Self> {
+        rt::ComplexValue::empty().map(Self)
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        <StatusReport as rt::ComplexValue>::read_into(r, &mut out.0)
     }
     fn write_attrs(&self, w: &mut rt::Writer) {
         rt::ComplexValue::write_attrs(&self.0, w)
@@ -2833,6 +3425,12 @@ impl rt::ComplexValue for InitiatePaymentResponse {
     const ATTRS: &'static [&'static str] = <StatusReport as rt::ComplexValue>::ATTRS;
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         <StatusReport as rt::ComplexValue>::read(r).map(Self)
+    }
+    fn empty() -> Option<Self> {
+        rt::ComplexValue::empty().map(Self)
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        <StatusReport as rt::ComplexValue>::read_into(r, &mut out.0)
     }
     fn write_attrs(&self, w: &mut rt::Writer) {
         rt::ComplexValue::write_attrs(&self.0, w)
