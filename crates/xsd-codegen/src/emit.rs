@@ -156,7 +156,11 @@ impl Sizes<'_> {
                     && matches!(self.schema.types.iter().find(|t| t.name() == n),
                         Some(TypeDef::Complex(c)) if matches!(c.content, Content::Sequence(_) | Content::Choice(_))) =>
             {
-                if self.inline(n) { self.named(n)? } else { 8 }
+                if self.inline(n) {
+                    self.named(n)?
+                } else {
+                    8
+                }
             }
             Term::Element { ty, .. } => self.of(ty)?,
             Term::Group { ty, .. } => self.named(ty)?,
@@ -1004,6 +1008,7 @@ impl StructReads {
     fn emit(&self) -> String {
         format!(
             "fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {{ r.read_new() }}
+            #[inline]
             fn empty() -> Option<Self> {{ Some(Self {{ {} }}) }}
             fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {{ {} Ok(()) }}",
             self.empties.join(" "),

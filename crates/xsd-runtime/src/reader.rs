@@ -232,6 +232,11 @@ pub struct Reader<'a> {
     /// Whether simple elements may be read in one step ([`Reader::try_tag`]); off only to
     /// prove in tests that both paths read alike.
     fuse: bool,
+    /// Whether structures are read where they lie ([`ComplexValue::read_into`]: a required
+    /// one into its parent's field, a repeated one into its vector's slot, a boxed one into
+    /// its box); off, each is built by [`ComplexValue::read`] and moved there. Off only to
+    /// prove in tests that both read alike.
+    in_place: bool,
     /// The names of the open elements (offset in `src`, length, whether the start tag was
     /// read here rather than by quick-xml), to match end tags. An end tag is read here only
     /// when its start tag was, so quick-xml's own list of names (which it keeps even when
@@ -336,6 +341,7 @@ impl<'a> Reader<'a> {
             skipped: 0,
             leaf: None,
             fuse: true,
+            in_place: true,
             names: Vec::with_capacity(DEPTH_RESERVE),
         })
     }
@@ -445,6 +451,14 @@ impl<'a> Reader<'a> {
     #[doc(hidden)]
     pub fn set_fused_leaves(&mut self, on: bool) {
         self.fuse = on;
+    }
+
+    /// Build each structure by [`ComplexValue::read`] and move it into place instead of
+    /// reading it where it lies (the default is in place). Only for tests proving both give
+    /// the same values, errors and records.
+    #[doc(hidden)]
+    pub fn set_read_in_place(&mut self, on: bool) {
+        self.in_place = on;
     }
 
     /// Where quick-xml is (`p`, in `src`) and how much whitespace (space, LF, tab) precedes
@@ -1187,7 +1201,11 @@ impl<'a> Reader<'a> {
     /// instead of moving each into place). Reads and fails exactly as [`Reader::req_c`].
     pub fn req_c_into<T: ComplexValue>(&mut self, name: &'static str, out: &mut T) -> R<()> {
         self.open(name, 0, T::ATTRS)?;
-        T::read_into(self, out)?;
+        if self.in_place {
+            T::read_into(self, out)?;
+        } else {
+            *out = T::read(self)?;
+        }
         self.close()
     }
 
@@ -1221,7 +1239,7 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         self.open(name, 0, T::ATTRS)?;
-        let v = match T::empty() {
+        let v = match T::empty().filter(|_| self.in_place) {
             Some(empty) => {
                 let mut v = Box::new(empty);
                 T::read_into(self, &mut v)?;
@@ -1251,7 +1269,7 @@ impl<'a> Reader<'a> {
             let start = self.pos;
             // Read into the vector's slot: building the value and pushing it cost two copies
             // of it (a credit transfer: two kilobyte `memcpy`s).
-            match T::empty() {
+            match T::empty().filter(|_| self.in_place) {
                 Some(empty) => {
                     v.push(empty);
                     if let Some(slot) = v.last_mut() {
@@ -1296,7 +1314,12 @@ impl<'a> Reader<'a> {
 
     /// A required nested group read into `out` ([`ComplexValue::read_into`]).
     pub fn req_g_into<T: ComplexValue>(&mut self, out: &mut T) -> R<()> {
-        T::read_into(self, out)
+        if self.in_place {
+            T::read_into(self, out)
+        } else {
+            *out = T::read(self)?;
+            Ok(())
+        }
     }
 
     /// An optional nested group starting with one of `first`.

@@ -60,6 +60,7 @@ impl rt::ComplexValue for AccountIdentification4Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -120,6 +121,7 @@ impl rt::ComplexValue for AccountInterest2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: None,
@@ -152,6 +154,7 @@ impl rt::ComplexValue for AccountSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -201,6 +204,7 @@ impl rt::ComplexValue for AccountStatement2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -263,6 +267,7 @@ impl rt::ComplexValue for BalanceSubType1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -319,6 +324,7 @@ impl rt::ComplexValue for BalanceType12 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cd_or_prtry: rt::ComplexValue::empty()?,
@@ -413,6 +419,7 @@ impl rt::ComplexValue for BalanceType5Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -469,6 +476,7 @@ impl rt::ComplexValue for BankToCustomerStatementV02 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             grp_hdr: rt::ComplexValue::empty()?,
@@ -497,6 +505,7 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             fin_instn_id: rt::ComplexValue::empty()?,
@@ -529,6 +538,7 @@ impl rt::ComplexValue for CashAccount16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::ComplexValue::empty()?,
@@ -571,6 +581,7 @@ impl rt::ComplexValue for CashAccount20 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::ComplexValue::empty()?,
@@ -609,6 +620,7 @@ impl rt::ComplexValue for CashAccountType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -673,6 +685,7 @@ impl rt::ComplexValue for CashBalance3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::ComplexValue::empty()?,
@@ -715,6 +728,7 @@ impl rt::ComplexValue for CashBalanceAvailability2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             dt: rt::ComplexValue::empty()?,
@@ -744,6 +758,7 @@ impl rt::ComplexValue for CashBalanceAvailabilityDate1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -812,6 +827,7 @@ impl rt::ComplexValue for ChargesInformation6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ttl_chrgs_and_tax_amt: None,
@@ -856,6 +872,7 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -881,6 +898,7 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             clr_sys_id: None,
@@ -909,6 +927,7 @@ impl rt::ComplexValue for CreditLine2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             incl: rt::SimpleValue::placeholder(),
@@ -937,6 +956,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self { tp: None, ref_: None })
     }
@@ -960,6 +980,7 @@ impl rt::ComplexValue for CreditorReferenceType1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -985,6 +1006,7 @@ impl rt::ComplexValue for CreditorReferenceType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cd_or_prtry: rt::ComplexValue::empty()?,
@@ -1011,6 +1033,7 @@ impl rt::ComplexValue for Document {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             bk_to_cstmr_stmt: rt::ComplexValue::empty()?,
@@ -1036,6 +1059,7 @@ impl rt::ComplexValue for EntryDetails1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             btch: None,
@@ -1100,6 +1124,7 @@ impl rt::ComplexValue for EntryTransaction2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             refs: None,
@@ -1180,6 +1205,7 @@ impl rt::ComplexValue for FinancialIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1211,6 +1237,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             bic: None,
@@ -1250,6 +1277,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -1283,6 +1311,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -1316,6 +1345,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -1349,6 +1379,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -1386,6 +1417,7 @@ impl rt::ComplexValue for GroupHeader42 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             msg_id: rt::SimpleValue::placeholder(),
@@ -1421,6 +1453,7 @@ impl rt::ComplexValue for InterestType1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1482,6 +1515,7 @@ impl rt::ComplexValue for OrganisationIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             bic_or_bei: None,
@@ -1508,6 +1542,7 @@ impl rt::ComplexValue for OrganisationIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1531,6 +1566,7 @@ impl rt::ComplexValue for Party6Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1593,6 +1629,7 @@ impl rt::ComplexValue for PartyIdentification32 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nm: None,
@@ -1630,6 +1667,7 @@ impl rt::ComplexValue for PersonIdentification5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             dt_and_plc_of_birth: None,
@@ -1656,6 +1694,7 @@ impl rt::ComplexValue for PersonIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1681,6 +1720,7 @@ impl rt::ComplexValue for ProprietaryAgent2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::SimpleValue::placeholder(),
@@ -1709,6 +1749,7 @@ impl rt::ComplexValue for ProprietaryParty2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::SimpleValue::placeholder(),
@@ -1735,6 +1776,7 @@ impl rt::ComplexValue for Purpose2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1760,6 +1802,7 @@ impl rt::ComplexValue for Rate3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::ComplexValue::empty()?,
@@ -1786,6 +1829,7 @@ impl rt::ComplexValue for RateType4Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1811,6 +1855,7 @@ impl rt::ComplexValue for RemittanceInformation5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ustrd: Vec::new(),
@@ -1871,6 +1916,7 @@ impl rt::ComplexValue for ReportEntry2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ntry_ref: None,
@@ -1945,6 +1991,7 @@ impl rt::ComplexValue for ReportingSource1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1968,6 +2015,7 @@ impl rt::ComplexValue for ReturnReason5Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1997,6 +2045,7 @@ impl rt::ComplexValue for ReturnReasonInformation10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             orgnl_bk_tx_cd: None,
@@ -2039,6 +2088,7 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             rfrd_doc_inf: Vec::new(),
@@ -2077,6 +2127,7 @@ impl rt::ComplexValue for TechnicalInputChannel1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -2106,6 +2157,7 @@ impl rt::ComplexValue for TotalTransactions2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ttl_ntries: None,
@@ -2150,6 +2202,7 @@ impl rt::ComplexValue for TotalsPerBankTransactionCode2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nb_of_ntries: None,
@@ -2209,6 +2262,7 @@ impl rt::ComplexValue for TransactionAgents2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             dbtr_agt: None,
@@ -2269,6 +2323,7 @@ impl rt::ComplexValue for TransactionInterest2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             amt: rt::ComplexValue::empty()?,
@@ -2323,6 +2378,7 @@ impl rt::ComplexValue for TransactionParty2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             initg_pty: None,

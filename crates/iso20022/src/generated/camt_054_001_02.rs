@@ -59,6 +59,7 @@ impl rt::ComplexValue for AccountIdentification4Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -119,6 +120,7 @@ impl rt::ComplexValue for AccountInterest2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: None,
@@ -175,6 +177,7 @@ impl rt::ComplexValue for AccountNotification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -234,6 +237,7 @@ impl rt::ComplexValue for AccountSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -259,6 +263,7 @@ impl rt::ComplexValue for BankToCustomerDebitCreditNotificationV02 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             grp_hdr: rt::ComplexValue::empty()?,
@@ -287,6 +292,7 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             fin_instn_id: rt::ComplexValue::empty()?,
@@ -319,6 +325,7 @@ impl rt::ComplexValue for CashAccount16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::ComplexValue::empty()?,
@@ -361,6 +368,7 @@ impl rt::ComplexValue for CashAccount20 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::ComplexValue::empty()?,
@@ -399,6 +407,7 @@ impl rt::ComplexValue for CashAccountType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -457,6 +466,7 @@ impl rt::ComplexValue for CashBalanceAvailability2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             dt: rt::ComplexValue::empty()?,
@@ -486,6 +496,7 @@ impl rt::ComplexValue for CashBalanceAvailabilityDate1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -554,6 +565,7 @@ impl rt::ComplexValue for ChargesInformation6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ttl_chrgs_and_tax_amt: None,
@@ -598,6 +610,7 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -623,6 +636,7 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             clr_sys_id: None,
@@ -651,6 +665,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self { tp: None, ref_: None })
     }
@@ -674,6 +689,7 @@ impl rt::ComplexValue for CreditorReferenceType1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -699,6 +715,7 @@ impl rt::ComplexValue for CreditorReferenceType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cd_or_prtry: rt::ComplexValue::empty()?,
@@ -725,6 +742,7 @@ impl rt::ComplexValue for Document {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             bk_to_cstmr_dbt_cdt_ntfctn: rt::ComplexValue::empty()?,
@@ -750,6 +768,7 @@ impl rt::ComplexValue for EntryDetails1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             btch: None,
@@ -814,6 +833,7 @@ impl rt::ComplexValue for EntryTransaction2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             refs: None,
@@ -894,6 +914,7 @@ impl rt::ComplexValue for FinancialIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -925,6 +946,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             bic: None,
@@ -964,6 +986,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -997,6 +1020,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -1030,6 +1054,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -1063,6 +1088,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -1100,6 +1126,7 @@ impl rt::ComplexValue for GroupHeader42 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             msg_id: rt::SimpleValue::placeholder(),
@@ -1135,6 +1162,7 @@ impl rt::ComplexValue for InterestType1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1196,6 +1224,7 @@ impl rt::ComplexValue for OrganisationIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             bic_or_bei: None,
@@ -1222,6 +1251,7 @@ impl rt::ComplexValue for OrganisationIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1245,6 +1275,7 @@ impl rt::ComplexValue for Party6Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1307,6 +1338,7 @@ impl rt::ComplexValue for PartyIdentification32 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nm: None,
@@ -1344,6 +1376,7 @@ impl rt::ComplexValue for PersonIdentification5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             dt_and_plc_of_birth: None,
@@ -1370,6 +1403,7 @@ impl rt::ComplexValue for PersonIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1395,6 +1429,7 @@ impl rt::ComplexValue for ProprietaryAgent2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::SimpleValue::placeholder(),
@@ -1423,6 +1458,7 @@ impl rt::ComplexValue for ProprietaryParty2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::SimpleValue::placeholder(),
@@ -1449,6 +1485,7 @@ impl rt::ComplexValue for Purpose2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1474,6 +1511,7 @@ impl rt::ComplexValue for Rate3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::ComplexValue::empty()?,
@@ -1500,6 +1538,7 @@ impl rt::ComplexValue for RateType4Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1525,6 +1564,7 @@ impl rt::ComplexValue for RemittanceInformation5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ustrd: Vec::new(),
@@ -1585,6 +1625,7 @@ impl rt::ComplexValue for ReportEntry2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ntry_ref: None,
@@ -1659,6 +1700,7 @@ impl rt::ComplexValue for ReportingSource1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1682,6 +1724,7 @@ impl rt::ComplexValue for ReturnReason5Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1711,6 +1754,7 @@ impl rt::ComplexValue for ReturnReasonInformation10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             orgnl_bk_tx_cd: None,
@@ -1753,6 +1797,7 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             rfrd_doc_inf: Vec::new(),
@@ -1791,6 +1836,7 @@ impl rt::ComplexValue for TechnicalInputChannel1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1820,6 +1866,7 @@ impl rt::ComplexValue for TotalTransactions2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ttl_ntries: None,
@@ -1864,6 +1911,7 @@ impl rt::ComplexValue for TotalsPerBankTransactionCode2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nb_of_ntries: None,
@@ -1923,6 +1971,7 @@ impl rt::ComplexValue for TransactionAgents2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             dbtr_agt: None,
@@ -1983,6 +2032,7 @@ impl rt::ComplexValue for TransactionInterest2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             amt: rt::ComplexValue::empty()?,
@@ -2037,6 +2087,7 @@ impl rt::ComplexValue for TransactionParty2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             initg_pty: None,

@@ -120,6 +120,7 @@ impl rt::ComplexValue for AccountInterest4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: None,
@@ -183,6 +184,7 @@ impl rt::ComplexValue for AccountNotification17 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -283,6 +285,7 @@ impl rt::ComplexValue for BankToCustomerDebitCreditNotificationV08 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             grp_hdr: rt::ComplexValue::empty()?,
@@ -314,6 +317,7 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             fin_instn_id: rt::ComplexValue::empty()?,
@@ -346,6 +350,7 @@ impl rt::ComplexValue for CardEntry4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             card: None,
@@ -384,6 +389,7 @@ impl rt::ComplexValue for CardTransaction17 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             card: None,
@@ -424,6 +430,7 @@ impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::ComplexValue::empty()?,
@@ -471,6 +478,7 @@ impl rt::ComplexValue for CashAccount39 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::ComplexValue::empty()?,
@@ -547,6 +555,7 @@ impl rt::ComplexValue for CashAvailability1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             dt: rt::ComplexValue::empty()?,
@@ -609,6 +618,7 @@ impl rt::ComplexValue for Charges6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ttl_chrgs_and_tax_amt: None,
@@ -649,6 +659,7 @@ impl rt::ComplexValue for ChargesRecord3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             amt: rt::ComplexValue::empty()?,
@@ -726,6 +737,7 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             clr_sys_id: None,
@@ -754,6 +766,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self { tp: None, ref_: None })
     }
@@ -810,6 +823,7 @@ impl rt::ComplexValue for CreditorReferenceType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cd_or_prtry: rt::ComplexValue::empty()?,
@@ -836,6 +850,7 @@ impl rt::ComplexValue for Document {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             bk_to_cstmr_dbt_cdt_ntfctn: rt::ComplexValue::empty()?,
@@ -861,6 +876,7 @@ impl rt::ComplexValue for EntryDetails9 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             btch: None,
@@ -937,6 +953,7 @@ impl rt::ComplexValue for EntryTransaction10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             refs: None,
@@ -1076,6 +1093,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             bicfi: None,
@@ -1128,6 +1146,7 @@ impl rt::ComplexValue for Garnishment3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::ComplexValue::empty()?,
@@ -1176,6 +1195,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -1209,6 +1229,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -1242,6 +1263,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -1275,6 +1297,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -1314,6 +1337,7 @@ impl rt::ComplexValue for GroupHeader81 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             msg_id: rt::SimpleValue::placeholder(),
@@ -1364,6 +1388,7 @@ impl rt::ComplexValue for InterestRecord2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             amt: rt::ComplexValue::empty()?,
@@ -1507,6 +1532,7 @@ impl rt::ComplexValue for OrganisationIdentification29 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             any_bic: None,
@@ -1637,6 +1663,7 @@ impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nm: None,
@@ -1678,6 +1705,7 @@ impl rt::ComplexValue for PaymentReturnReason5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             orgnl_bk_tx_cd: None,
@@ -1712,6 +1740,7 @@ impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             dt_and_plc_of_birth: None,
@@ -1771,6 +1800,7 @@ impl rt::ComplexValue for ProprietaryAgent4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::SimpleValue::placeholder(),
@@ -1799,6 +1829,7 @@ impl rt::ComplexValue for ProprietaryParty5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::SimpleValue::placeholder(),
@@ -1858,6 +1889,7 @@ impl rt::ComplexValue for Rate4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::ComplexValue::empty()?,
@@ -1917,6 +1949,7 @@ impl rt::ComplexValue for RemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ustrd: Vec::new(),
@@ -1979,6 +2012,7 @@ impl rt::ComplexValue for ReportEntry10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ntry_ref: None,
@@ -2132,6 +2166,7 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             rfrd_doc_inf: Vec::new(),
@@ -2213,6 +2248,7 @@ impl rt::ComplexValue for TotalTransactions6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ttl_ntries: None,
@@ -2261,6 +2297,7 @@ impl rt::ComplexValue for TotalsPerBankTransactionCode5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nb_of_ntries: None,
@@ -2330,6 +2367,7 @@ impl rt::ComplexValue for TransactionAgents5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             instg_agt: None,
@@ -2388,6 +2426,7 @@ impl rt::ComplexValue for TransactionInterest4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ttl_intrst_and_tax_amt: None,
@@ -2430,6 +2469,7 @@ impl rt::ComplexValue for TransactionParties6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             initg_pty: None,

@@ -81,6 +81,7 @@ impl rt::ComplexValue for ActiveCurrencyAndAmount {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ccy: rt::SimpleValue::placeholder(),
@@ -239,6 +240,7 @@ impl rt::ComplexValue for ActiveOrHistoricCurrencyAnd13DecimalAmount {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ccy: rt::SimpleValue::placeholder(),
@@ -338,6 +340,7 @@ impl rt::ComplexValue for ActiveOrHistoricCurrencyAndAmount {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ccy: rt::SimpleValue::placeholder(),
@@ -372,6 +375,7 @@ impl rt::ComplexValue for ActiveOrHistoricCurrencyAndAmountRange2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             amt: rt::ComplexValue::empty()?,
@@ -721,6 +725,7 @@ impl rt::ComplexValue for AlternateSecurityIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::SimpleValue::placeholder(),
@@ -771,6 +776,7 @@ impl rt::ComplexValue for AmountAndCurrencyExchange3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             instd_amt: None,
@@ -824,6 +830,7 @@ impl rt::ComplexValue for AmountAndCurrencyExchangeDetails3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             amt: rt::ComplexValue::empty()?,
@@ -870,6 +877,7 @@ impl rt::ComplexValue for AmountAndCurrencyExchangeDetails4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::SimpleValue::placeholder(),
@@ -903,6 +911,7 @@ impl rt::ComplexValue for AmountAndDirection35 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             amt: rt::SimpleValue::placeholder(),
@@ -947,6 +956,7 @@ impl rt::ComplexValue for AmountRangeBoundary1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             bdry_amt: rt::SimpleValue::placeholder(),
@@ -975,6 +985,7 @@ impl rt::ComplexValue for AmountType3Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1586,6 +1597,7 @@ impl rt::ComplexValue for BankTransactionCodeStructure4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self { domn: None, prtry: None })
     }
@@ -1627,6 +1639,7 @@ impl rt::ComplexValue for BankTransactionCodeStructure5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cd: rt::SimpleValue::placeholder(),
@@ -1671,6 +1684,7 @@ impl rt::ComplexValue for BankTransactionCodeStructure6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cd: rt::SimpleValue::placeholder(),
@@ -1805,6 +1819,7 @@ impl rt::ComplexValue for BatchInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             msg_id: None,
@@ -1860,6 +1875,7 @@ impl rt::ComplexValue for BranchData2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: None,
@@ -1919,6 +1935,7 @@ impl rt::ComplexValue for BranchData3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: None,
@@ -2008,6 +2025,7 @@ impl rt::ComplexValue for CardAggregated2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             addtl_svc: None,
@@ -2130,6 +2148,7 @@ impl rt::ComplexValue for CardIndividualTransaction2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             icc_rltd_data: None,
@@ -2265,6 +2284,7 @@ impl rt::ComplexValue for CardSecurityInformation1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             csc_mgmt: rt::SimpleValue::placeholder(),
@@ -2295,6 +2315,7 @@ impl rt::ComplexValue for CardSequenceNumberRange1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             frst_tx: None,
@@ -2358,6 +2379,7 @@ impl rt::ComplexValue for CardholderAuthentication2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             authntcn_mtd: rt::SimpleValue::placeholder(),
@@ -2585,6 +2607,7 @@ impl rt::ComplexValue for CashDeposit1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             note_dnmtn: rt::ComplexValue::empty()?,
@@ -2774,6 +2797,7 @@ impl rt::ComplexValue for ChargeType2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -3157,6 +3181,7 @@ impl rt::ComplexValue for Contact4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nm_prfx: None,
@@ -3241,6 +3266,7 @@ impl rt::ComplexValue for ContactDetails2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nm_prfx: None,
@@ -3355,6 +3381,7 @@ impl rt::ComplexValue for CorporateAction1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cd: None,
@@ -3388,6 +3415,7 @@ impl rt::ComplexValue for CorporateAction9 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             evt_tp: rt::SimpleValue::placeholder(),
@@ -3632,6 +3660,7 @@ impl rt::ComplexValue for CurrencyAndAmountRange2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             amt: rt::ComplexValue::empty()?,
@@ -3687,6 +3716,7 @@ impl rt::ComplexValue for CurrencyExchange5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             src_ccy: rt::SimpleValue::placeholder(),
@@ -3778,6 +3808,7 @@ impl rt::ComplexValue for DateAndDateTimeChoice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -3856,6 +3887,7 @@ impl rt::ComplexValue for DateAndPlaceOfBirth {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             birth_dt: rt::SimpleValue::placeholder(),
@@ -3918,6 +3950,7 @@ impl rt::ComplexValue for DateAndPlaceOfBirth1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             birth_dt: rt::SimpleValue::placeholder(),
@@ -4007,6 +4040,7 @@ impl rt::ComplexValue for DatePeriod2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             fr_dt: rt::SimpleValue::placeholder(),
@@ -4049,6 +4083,7 @@ impl rt::ComplexValue for DatePeriodDetails {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             fr_dt: rt::SimpleValue::placeholder(),
@@ -4079,6 +4114,7 @@ impl rt::ComplexValue for DateTimePeriod1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             fr_dt_tm: rt::SimpleValue::placeholder(),
@@ -4109,6 +4145,7 @@ impl rt::ComplexValue for DateTimePeriodDetails {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             fr_dt_tm: rt::SimpleValue::placeholder(),
@@ -4239,6 +4276,7 @@ impl rt::ComplexValue for DiscountAmountAndType1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: None,
@@ -4324,6 +4362,7 @@ impl rt::ComplexValue for DisplayCapabilities1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             disp_tp: rt::SimpleValue::placeholder(),
@@ -4389,6 +4428,7 @@ impl rt::ComplexValue for DocumentAdjustment1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             amt: rt::ComplexValue::empty()?,
@@ -4447,6 +4487,7 @@ impl rt::ComplexValue for DocumentLineIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: None,
@@ -4502,6 +4543,7 @@ impl rt::ComplexValue for DocumentLineInformation1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: Vec::new(),
@@ -4555,6 +4597,7 @@ impl rt::ComplexValue for DocumentLineType1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cd_or_prtry: rt::ComplexValue::empty()?,
@@ -5066,6 +5109,7 @@ impl rt::ComplexValue for EquivalentAmount2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             amt: rt::ComplexValue::empty()?,
@@ -7404,6 +7448,7 @@ impl rt::ComplexValue for FinancialInstrumentQuantityChoice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -7618,6 +7663,7 @@ impl rt::ComplexValue for FrequencyAndMoment1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::SimpleValue::placeholder(),
@@ -7660,6 +7706,7 @@ impl rt::ComplexValue for FrequencyPeriod1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::SimpleValue::placeholder(),
@@ -7690,6 +7737,7 @@ impl rt::ComplexValue for FromToAmountRange {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             fr_amt: rt::ComplexValue::empty()?,
@@ -7720,6 +7768,7 @@ impl rt::ComplexValue for FromToAmountRange1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             fr_amt: rt::ComplexValue::empty()?,
@@ -7770,6 +7819,7 @@ impl rt::ComplexValue for GarnishmentType1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cd_or_prtry: rt::ComplexValue::empty()?,
@@ -7855,6 +7905,7 @@ impl rt::ComplexValue for GenericIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -7902,6 +7953,7 @@ impl rt::ComplexValue for GenericIdentification3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -7956,6 +8008,7 @@ impl rt::ComplexValue for GenericIdentification30 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -7993,6 +8046,7 @@ impl rt::ComplexValue for GenericIdentification32 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -8348,6 +8402,7 @@ impl rt::ComplexValue for ImpliedCurrencyAmountRangeChoice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -8562,6 +8617,7 @@ impl rt::ComplexValue for InstructionForCreditorAgent1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self { cd: None, instr_inf: None })
     }
@@ -10013,6 +10069,7 @@ impl rt::ComplexValue for MessageIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             msg_nm_id: None,
@@ -10172,6 +10229,7 @@ impl rt::ComplexValue for NameAndAddress10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nm: rt::SimpleValue::placeholder(),
@@ -10216,6 +10274,7 @@ impl rt::ComplexValue for NameAndAddress16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nm: rt::SimpleValue::placeholder(),
@@ -10527,6 +10586,7 @@ impl rt::ComplexValue for NumberAndSumOfTransactions1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nb_of_ntries: None,
@@ -10561,6 +10621,7 @@ impl rt::ComplexValue for NumberAndSumOfTransactions2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nb_of_ntries: None,
@@ -10599,6 +10660,7 @@ impl rt::ComplexValue for NumberAndSumOfTransactions4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nb_of_ntries: None,
@@ -10634,6 +10696,7 @@ impl rt::ComplexValue for NumberOfTransactionsPerStatus5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             dtld_nb_of_txs: rt::SimpleValue::placeholder(),
@@ -10757,6 +10820,7 @@ impl rt::ComplexValue for OriginalAndCurrentQuantities1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             face_amt: rt::SimpleValue::placeholder(),
@@ -10789,6 +10853,7 @@ impl rt::ComplexValue for OriginalBusinessQuery1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             msg_id: rt::SimpleValue::placeholder(),
@@ -10824,6 +10889,7 @@ impl rt::ComplexValue for OriginalGroupInformation29 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             orgnl_msg_id: rt::SimpleValue::placeholder(),
@@ -10879,6 +10945,7 @@ impl rt::ComplexValue for OtherContact1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             chanl_tp: rt::SimpleValue::placeholder(),
@@ -10911,6 +10978,7 @@ impl rt::ComplexValue for OtherIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -11003,6 +11071,7 @@ impl rt::ComplexValue for Pagination {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             pg_nb: rt::SimpleValue::placeholder(),
@@ -11033,6 +11102,7 @@ impl rt::ComplexValue for Pagination1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             pg_nb: rt::SimpleValue::placeholder(),
@@ -11181,6 +11251,7 @@ impl rt::ComplexValue for PaymentCard4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             plain_card_data: None,
@@ -11235,6 +11306,7 @@ impl rt::ComplexValue for PaymentContext3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             card_pres: None,
@@ -11621,6 +11693,7 @@ impl rt::ComplexValue for PlainCardData1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             pan: rt::SimpleValue::placeholder(),
@@ -11672,6 +11745,7 @@ impl rt::ComplexValue for PointOfInteraction1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::ComplexValue::empty()?,
@@ -11717,6 +11791,7 @@ impl rt::ComplexValue for PointOfInteractionCapabilities1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             card_rdng_cpblties: Vec::new(),
@@ -11764,6 +11839,7 @@ impl rt::ComplexValue for PointOfInteractionComponent1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             poi_cmpnt_tp: rt::SimpleValue::placeholder(),
@@ -11856,6 +11932,7 @@ impl rt::ComplexValue for PostalAddress24 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             adr_tp: None,
@@ -11958,6 +12035,7 @@ impl rt::ComplexValue for PostalAddress6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             adr_tp: None,
@@ -12096,6 +12174,7 @@ impl rt::ComplexValue for Price7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::ComplexValue::empty()?,
@@ -12324,6 +12403,7 @@ impl rt::ComplexValue for Product2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             pdct_cd: rt::SimpleValue::placeholder(),
@@ -12383,6 +12463,7 @@ impl rt::ComplexValue for ProprietaryBankTransactionCodeStructure1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cd: rt::SimpleValue::placeholder(),
@@ -12413,6 +12494,7 @@ impl rt::ComplexValue for ProprietaryDate2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::SimpleValue::placeholder(),
@@ -12443,6 +12525,7 @@ impl rt::ComplexValue for ProprietaryDate3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::SimpleValue::placeholder(),
@@ -12487,6 +12570,7 @@ impl rt::ComplexValue for ProprietaryPrice2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::SimpleValue::placeholder(),
@@ -12531,6 +12615,7 @@ impl rt::ComplexValue for ProprietaryQuantity1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::SimpleValue::placeholder(),
@@ -12575,6 +12660,7 @@ impl rt::ComplexValue for ProprietaryReference1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::SimpleValue::placeholder(),
@@ -12625,6 +12711,7 @@ impl rt::ComplexValue for ProxyAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: None,
@@ -12802,6 +12889,7 @@ impl rt::ComplexValue for ReferredDocumentInformation3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: None,
@@ -12859,6 +12947,7 @@ impl rt::ComplexValue for ReferredDocumentInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: None,
@@ -12907,6 +12996,7 @@ impl rt::ComplexValue for ReferredDocumentType1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -12995,6 +13085,7 @@ impl rt::ComplexValue for ReferredDocumentType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cd_or_prtry: rt::ComplexValue::empty()?,
@@ -13098,6 +13189,7 @@ impl rt::ComplexValue for ReferredDocumentType4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cd_or_prtry: rt::ComplexValue::empty()?,
@@ -13140,6 +13232,7 @@ impl rt::ComplexValue for RegulatoryAuthority2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self { nm: None, ctry: None })
     }
@@ -13181,6 +13274,7 @@ impl rt::ComplexValue for RegulatoryReporting3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             dbt_cdt_rptg_ind: None,
@@ -13297,6 +13391,7 @@ impl rt::ComplexValue for RemittanceAmount1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             due_pybl_amt: None,
@@ -13367,6 +13462,7 @@ impl rt::ComplexValue for RemittanceAmount2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             due_pybl_amt: None,
@@ -13437,6 +13533,7 @@ impl rt::ComplexValue for RemittanceAmount3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             due_pybl_amt: None,
@@ -13495,6 +13592,7 @@ impl rt::ComplexValue for RemittanceLocation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             rmt_id: None,
@@ -13545,6 +13643,7 @@ impl rt::ComplexValue for RemittanceLocation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             rmt_id: None,
@@ -13591,6 +13690,7 @@ impl rt::ComplexValue for RemittanceLocationData1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             mtd: rt::SimpleValue::placeholder(),
@@ -13777,6 +13877,7 @@ impl rt::ComplexValue for SecuritiesAccount19 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -13812,6 +13913,7 @@ impl rt::ComplexValue for SecurityIdentification19 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             isin: None,
@@ -13843,6 +13945,7 @@ impl rt::ComplexValue for SecurityIdentification4Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -13903,6 +14006,7 @@ impl rt::ComplexValue for SequenceRange1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             fr_seq: rt::SimpleValue::placeholder(),
@@ -14086,6 +14190,7 @@ impl rt::ComplexValue for SettlementDateTimeIndication1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             dbt_dt_tm: None,
@@ -14207,6 +14312,7 @@ impl rt::ComplexValue for StructuredRegulatoryReporting3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: None,
@@ -14269,6 +14375,7 @@ impl rt::ComplexValue for SupplementaryData1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             plc_and_nm: None,
@@ -14317,6 +14424,7 @@ impl rt::ComplexValue for SupplementaryDataEnvelope1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             any: rt::AnyElement::new(String::new()),
@@ -14360,6 +14468,7 @@ impl rt::ComplexValue for TaxAmount1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             rate: None,
@@ -14420,6 +14529,7 @@ impl rt::ComplexValue for TaxAmount2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             rate: None,
@@ -14476,6 +14586,7 @@ impl rt::ComplexValue for TaxAmountAndType1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: None,
@@ -14585,6 +14696,7 @@ impl rt::ComplexValue for TaxAuthorisation1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self { titl: None, nm: None })
     }
@@ -14628,6 +14740,7 @@ impl rt::ComplexValue for TaxCharges2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: None,
@@ -14689,6 +14802,7 @@ impl rt::ComplexValue for TaxInformation3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cdtr: None,
@@ -14781,6 +14895,7 @@ impl rt::ComplexValue for TaxInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cdtr: None,
@@ -14868,6 +14983,7 @@ impl rt::ComplexValue for TaxInformation8 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cdtr: None,
@@ -14950,6 +15066,7 @@ impl rt::ComplexValue for TaxParty1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tax_id: None,
@@ -15013,6 +15130,7 @@ impl rt::ComplexValue for TaxParty2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tax_id: None,
@@ -15063,6 +15181,7 @@ impl rt::ComplexValue for TaxPeriod1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             yr: None,
@@ -15118,6 +15237,7 @@ impl rt::ComplexValue for TaxPeriod2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             yr: None,
@@ -15177,6 +15297,7 @@ impl rt::ComplexValue for TaxRecord1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: None,
@@ -15262,6 +15383,7 @@ impl rt::ComplexValue for TaxRecord2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: None,
@@ -15325,6 +15447,7 @@ impl rt::ComplexValue for TaxRecordDetails1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             prd: None,
@@ -15375,6 +15498,7 @@ impl rt::ComplexValue for TaxRecordDetails2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             prd: None,
@@ -15580,6 +15704,7 @@ impl rt::ComplexValue for TrackData1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             trck_nb: None,
@@ -15669,6 +15794,7 @@ impl rt::ComplexValue for TransactionDates2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             accptnc_dt_tm: None,
@@ -15729,6 +15855,7 @@ impl rt::ComplexValue for TransactionDates3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             accptnc_dt_tm: None,
@@ -15820,6 +15947,7 @@ impl rt::ComplexValue for TransactionIdentifier1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tx_dt_tm: rt::SimpleValue::placeholder(),
@@ -15848,6 +15976,7 @@ impl rt::ComplexValue for TransactionPrice2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -15939,6 +16068,7 @@ impl rt::ComplexValue for TransactionQuantities1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -16054,6 +16184,7 @@ impl rt::ComplexValue for TransactionReferences2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             msg_id: None,
@@ -16134,6 +16265,7 @@ impl rt::ComplexValue for TransactionReferences6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             msg_id: None,

@@ -134,6 +134,7 @@ impl rt::ComplexValue for AmendmentInformationDetails13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             orgnl_mndt_id: None,
@@ -223,6 +224,7 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             fin_instn_id: rt::ComplexValue::empty()?,
@@ -257,6 +259,7 @@ impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::ComplexValue::empty()?,
@@ -356,6 +359,7 @@ impl rt::ComplexValue for Charges7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             amt: rt::ComplexValue::empty()?,
@@ -446,6 +450,7 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             clr_sys_id: None,
@@ -474,6 +479,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self { tp: None, ref_: None })
     }
@@ -530,6 +536,7 @@ impl rt::ComplexValue for CreditorReferenceType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cd_or_prtry: rt::ComplexValue::empty()?,
@@ -556,6 +563,7 @@ impl rt::ComplexValue for Document {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             pmt_rtr: rt::ComplexValue::empty()?,
@@ -620,6 +628,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             bicfi: None,
@@ -672,6 +681,7 @@ impl rt::ComplexValue for Garnishment3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::ComplexValue::empty()?,
@@ -720,6 +730,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -753,6 +764,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -786,6 +798,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -819,6 +832,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -870,6 +884,7 @@ impl rt::ComplexValue for GroupHeader90 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             msg_id: rt::SimpleValue::placeholder(),
@@ -975,6 +990,7 @@ impl rt::ComplexValue for MandateRelatedInformation14 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             mndt_id: None,
@@ -1029,6 +1045,7 @@ impl rt::ComplexValue for OrganisationIdentification29 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             any_bic: None,
@@ -1095,6 +1112,7 @@ impl rt::ComplexValue for OriginalGroupHeader18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             orgnl_msg_id: rt::SimpleValue::placeholder(),
@@ -1169,6 +1187,7 @@ impl rt::ComplexValue for OriginalTransactionReference28 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             intr_bk_sttlm_amt: None,
@@ -1325,6 +1344,7 @@ impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nm: None,
@@ -1364,6 +1384,7 @@ impl rt::ComplexValue for PaymentReturnReason6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             orgtr: None,
@@ -1399,6 +1420,7 @@ impl rt::ComplexValue for PaymentReturnV09 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             grp_hdr: rt::ComplexValue::empty()?,
@@ -1479,6 +1501,7 @@ impl rt::ComplexValue for PaymentTransaction112 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             rtr_id: None,
@@ -1584,6 +1607,7 @@ impl rt::ComplexValue for PaymentTypeInformation27 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             instr_prty: None,
@@ -1624,6 +1648,7 @@ impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             dt_and_plc_of_birth: None,
@@ -1714,6 +1739,7 @@ impl rt::ComplexValue for RemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ustrd: Vec::new(),
@@ -1818,6 +1844,7 @@ impl rt::ComplexValue for SettlementInstruction7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             sttlm_mtd: rt::SimpleValue::placeholder(),
@@ -1879,6 +1906,7 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             rfrd_doc_inf: Vec::new(),
@@ -1947,6 +1975,7 @@ impl rt::ComplexValue for TransactionParties7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ultmt_dbtr: None,

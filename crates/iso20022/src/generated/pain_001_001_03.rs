@@ -44,6 +44,7 @@ impl rt::ComplexValue for AccountIdentification4Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -98,6 +99,7 @@ impl rt::ComplexValue for AccountSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -121,6 +123,7 @@ impl rt::ComplexValue for Authorisation1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -177,6 +180,7 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             fin_instn_id: rt::ComplexValue::empty()?,
@@ -209,6 +213,7 @@ impl rt::ComplexValue for CashAccount16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::ComplexValue::empty()?,
@@ -241,6 +246,7 @@ impl rt::ComplexValue for CashAccountType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -295,6 +301,7 @@ impl rt::ComplexValue for CategoryPurpose1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -338,6 +345,7 @@ impl rt::ComplexValue for Cheque6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             chq_tp: None,
@@ -391,6 +399,7 @@ impl rt::ComplexValue for ChequeDeliveryMethod1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -445,6 +454,7 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -470,6 +480,7 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             clr_sys_id: None,
@@ -544,6 +555,7 @@ impl rt::ComplexValue for CreditTransferTransactionInformation10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             pmt_id: rt::ComplexValue::empty()?,
@@ -641,6 +653,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self { tp: None, ref_: None })
     }
@@ -664,6 +677,7 @@ impl rt::ComplexValue for CreditorReferenceType1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -689,6 +703,7 @@ impl rt::ComplexValue for CreditorReferenceType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cd_or_prtry: rt::ComplexValue::empty()?,
@@ -717,6 +732,7 @@ impl rt::ComplexValue for CustomerCreditTransferInitiationV03 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             grp_hdr: rt::ComplexValue::empty()?,
@@ -743,6 +759,7 @@ impl rt::ComplexValue for Document {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cstmr_cdt_trf_initn: rt::ComplexValue::empty()?,
@@ -770,6 +787,7 @@ impl rt::ComplexValue for ExchangeRateInformation1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             xchg_rate: None,
@@ -799,6 +817,7 @@ impl rt::ComplexValue for FinancialIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -830,6 +849,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             bic: None,
@@ -869,6 +889,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -902,6 +923,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -935,6 +957,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -968,6 +991,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -1009,6 +1033,7 @@ impl rt::ComplexValue for GroupHeader32 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             msg_id: rt::SimpleValue::placeholder(),
@@ -1050,6 +1075,7 @@ impl rt::ComplexValue for LocalInstrument2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1075,6 +1101,7 @@ impl rt::ComplexValue for OrganisationIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             bic_or_bei: None,
@@ -1101,6 +1128,7 @@ impl rt::ComplexValue for OrganisationIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1124,6 +1152,7 @@ impl rt::ComplexValue for Party6Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1186,6 +1215,7 @@ impl rt::ComplexValue for PartyIdentification32 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nm: None,
@@ -1223,6 +1253,7 @@ impl rt::ComplexValue for PaymentIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             instr_id: None,
@@ -1281,6 +1312,7 @@ impl rt::ComplexValue for PaymentInstructionInformation3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             pmt_inf_id: rt::SimpleValue::placeholder(),
@@ -1358,6 +1390,7 @@ impl rt::ComplexValue for PaymentTypeInformation19 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             instr_prty: None,
@@ -1392,6 +1425,7 @@ impl rt::ComplexValue for PersonIdentification5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             dt_and_plc_of_birth: None,
@@ -1418,6 +1452,7 @@ impl rt::ComplexValue for PersonIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1441,6 +1476,7 @@ impl rt::ComplexValue for Purpose2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1466,6 +1502,7 @@ impl rt::ComplexValue for RemittanceInformation5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ustrd: Vec::new(),
@@ -1492,6 +1529,7 @@ impl rt::ComplexValue for ServiceLevel8Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1525,6 +1563,7 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             rfrd_doc_inf: Vec::new(),

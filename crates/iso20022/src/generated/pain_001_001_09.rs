@@ -144,6 +144,7 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             fin_instn_id: rt::ComplexValue::empty()?,
@@ -178,6 +179,7 @@ impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::ComplexValue::empty()?,
@@ -297,6 +299,7 @@ impl rt::ComplexValue for Cheque11 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             chq_tp: None,
@@ -417,6 +420,7 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             clr_sys_id: None,
@@ -493,6 +497,7 @@ impl rt::ComplexValue for CreditTransferTransaction34 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             pmt_id: rt::ComplexValue::empty()?,
@@ -593,6 +598,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self { tp: None, ref_: None })
     }
@@ -649,6 +655,7 @@ impl rt::ComplexValue for CreditorReferenceType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cd_or_prtry: rt::ComplexValue::empty()?,
@@ -679,6 +686,7 @@ impl rt::ComplexValue for CustomerCreditTransferInitiationV09 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             grp_hdr: rt::ComplexValue::empty()?,
@@ -708,6 +716,7 @@ impl rt::ComplexValue for Document {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cstmr_cdt_trf_initn: rt::ComplexValue::empty()?,
@@ -737,6 +746,7 @@ impl rt::ComplexValue for ExchangeRate1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             unit_ccy: None,
@@ -810,6 +820,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             bicfi: None,
@@ -862,6 +873,7 @@ impl rt::ComplexValue for Garnishment3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             tp: rt::ComplexValue::empty()?,
@@ -910,6 +922,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -943,6 +956,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -976,6 +990,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -1009,6 +1024,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -1050,6 +1066,7 @@ impl rt::ComplexValue for GroupHeader85 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             msg_id: rt::SimpleValue::placeholder(),
@@ -1126,6 +1143,7 @@ impl rt::ComplexValue for OrganisationIdentification29 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             any_bic: None,
@@ -1225,6 +1243,7 @@ impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nm: None,
@@ -1264,6 +1283,7 @@ impl rt::ComplexValue for PaymentIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             instr_id: None,
@@ -1327,6 +1347,7 @@ impl rt::ComplexValue for PaymentInstruction30 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             pmt_inf_id: rt::SimpleValue::placeholder(),
@@ -1407,6 +1428,7 @@ impl rt::ComplexValue for PaymentTypeInformation26 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             instr_prty: None,
@@ -1441,6 +1463,7 @@ impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             dt_and_plc_of_birth: None,
@@ -1531,6 +1554,7 @@ impl rt::ComplexValue for RemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ustrd: Vec::new(),
@@ -1602,6 +1626,7 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             rfrd_doc_inf: Vec::new(),

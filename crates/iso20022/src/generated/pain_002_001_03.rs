@@ -39,6 +39,7 @@ impl rt::ComplexValue for AccountIdentification4Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -93,6 +94,7 @@ impl rt::ComplexValue for AccountSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -134,6 +136,7 @@ impl rt::ComplexValue for AmendmentInformationDetails6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             orgnl_mndt_id: None,
@@ -186,6 +189,7 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             fin_instn_id: rt::ComplexValue::empty()?,
@@ -218,6 +222,7 @@ impl rt::ComplexValue for CashAccount16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::ComplexValue::empty()?,
@@ -250,6 +255,7 @@ impl rt::ComplexValue for CashAccountType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -304,6 +310,7 @@ impl rt::ComplexValue for CategoryPurpose1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -329,6 +336,7 @@ impl rt::ComplexValue for ChargesInformation5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             amt: rt::ComplexValue::empty()?,
@@ -355,6 +363,7 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -378,6 +387,7 @@ impl rt::ComplexValue for ClearingSystemIdentification3Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -434,6 +444,7 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             clr_sys_id: None,
@@ -462,6 +473,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self { tp: None, ref_: None })
     }
@@ -485,6 +497,7 @@ impl rt::ComplexValue for CreditorReferenceType1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -510,6 +523,7 @@ impl rt::ComplexValue for CreditorReferenceType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cd_or_prtry: rt::ComplexValue::empty()?,
@@ -540,6 +554,7 @@ impl rt::ComplexValue for CustomerPaymentStatusReportV03 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             grp_hdr: rt::ComplexValue::empty()?,
@@ -569,6 +584,7 @@ impl rt::ComplexValue for Document {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             cstmr_pmt_sts_rpt: rt::ComplexValue::empty()?,
@@ -592,6 +608,7 @@ impl rt::ComplexValue for FinancialIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -623,6 +640,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             bic: None,
@@ -722,6 +740,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -755,6 +774,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -788,6 +808,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -821,6 +842,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -860,6 +882,7 @@ impl rt::ComplexValue for GroupHeader36 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             msg_id: rt::SimpleValue::placeholder(),
@@ -898,6 +921,7 @@ impl rt::ComplexValue for LocalInstrument2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -935,6 +959,7 @@ impl rt::ComplexValue for MandateRelatedInformation6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             mndt_id: None,
@@ -983,6 +1008,7 @@ impl rt::ComplexValue for NumberOfTransactionsPerStatus3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             dtld_nb_of_txs: rt::SimpleValue::placeholder(),
@@ -1014,6 +1040,7 @@ impl rt::ComplexValue for OrganisationIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             bic_or_bei: None,
@@ -1040,6 +1067,7 @@ impl rt::ComplexValue for OrganisationIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1077,6 +1105,7 @@ impl rt::ComplexValue for OriginalGroupInformation20 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             orgnl_msg_id: rt::SimpleValue::placeholder(),
@@ -1133,6 +1162,7 @@ impl rt::ComplexValue for OriginalPaymentInformation1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             orgnl_pmt_inf_id: rt::SimpleValue::placeholder(),
@@ -1214,6 +1244,7 @@ impl rt::ComplexValue for OriginalTransactionReference13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             intr_bk_sttlm_amt: None,
@@ -1297,6 +1328,7 @@ impl rt::ComplexValue for Party6Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1359,6 +1391,7 @@ impl rt::ComplexValue for PartyIdentification32 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             nm: None,
@@ -1412,6 +1445,7 @@ impl rt::ComplexValue for PaymentTransactionInformation25 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             sts_id: None,
@@ -1472,6 +1506,7 @@ impl rt::ComplexValue for PaymentTypeInformation22 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             instr_prty: None,
@@ -1512,6 +1547,7 @@ impl rt::ComplexValue for PersonIdentification5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             dt_and_plc_of_birth: None,
@@ -1538,6 +1574,7 @@ impl rt::ComplexValue for PersonIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1563,6 +1600,7 @@ impl rt::ComplexValue for RemittanceInformation5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ustrd: Vec::new(),
@@ -1633,6 +1671,7 @@ impl rt::ComplexValue for ServiceLevel8Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1672,6 +1711,7 @@ impl rt::ComplexValue for SettlementInformation13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             sttlm_mtd: rt::SimpleValue::placeholder(),
@@ -1719,6 +1759,7 @@ impl rt::ComplexValue for StatusReason6Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             choice: rt::ComplexValue::empty()?,
@@ -1777,6 +1818,7 @@ impl rt::ComplexValue for StatusReasonInformation8 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             orgtr: None,
@@ -1816,6 +1858,7 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             rfrd_doc_inf: Vec::new(),

@@ -23,6 +23,7 @@ impl rt::ComplexValue for Account {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: None,
@@ -93,6 +94,7 @@ impl rt::ComplexValue for AccountIdOther {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -146,6 +148,7 @@ impl rt::ComplexValue for AccountReport {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -207,6 +210,7 @@ impl rt::ComplexValue for AccountReports {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             header: rt::ComplexValue::empty()?,
@@ -245,6 +249,7 @@ impl rt::ComplexValue for Agent {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             bic: None,
@@ -288,6 +293,7 @@ impl rt::ComplexValue for AgentInstruction {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             code: None,
@@ -357,6 +363,7 @@ impl rt::ComplexValue for Balance {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             kind: rt::ComplexValue::empty()?,
@@ -400,6 +407,7 @@ impl rt::ComplexValue for BankTransactionCode {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             domain: None,
@@ -487,6 +495,7 @@ impl rt::ComplexValue for BusinessHeader {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             from: None,
@@ -536,6 +545,7 @@ impl rt::ComplexValue for Charge {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             amount: rt::ComplexValue::empty()?,
@@ -608,6 +618,7 @@ impl rt::ComplexValue for ClearingMemberId {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             system: None,
@@ -671,6 +682,7 @@ impl rt::ComplexValue for Contact {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             name: None,
@@ -827,6 +839,7 @@ impl rt::ComplexValue for CreditTransfer {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             ids: rt::ComplexValue::empty()?,
@@ -933,6 +946,7 @@ impl rt::ComplexValue for CreditorReferenceInfo {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             kind: None,
@@ -1004,6 +1018,7 @@ impl rt::ComplexValue for DateAndPlaceOfBirth {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             birth_date: rt::SimpleValue::placeholder(),
@@ -1124,6 +1139,7 @@ impl rt::ComplexValue for Entry {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             reference: None,
@@ -1188,6 +1204,7 @@ impl rt::ComplexValue for EntryBatch {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             message_id: None,
@@ -1241,6 +1258,7 @@ impl rt::ComplexValue for EntryTransaction {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             refs: None,
@@ -1295,6 +1313,7 @@ impl rt::ComplexValue for Exchange {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             rate: rt::SimpleValue::placeholder(),
@@ -1324,6 +1343,7 @@ impl rt::ComplexValue for Extensions {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self { entry: Vec::new() })
     }
@@ -1348,6 +1368,7 @@ impl rt::ComplexValue for ExtensionsEntry {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             key: rt::SimpleValue::placeholder(),
@@ -1416,6 +1437,7 @@ impl rt::ComplexValue for GenericId {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -1461,6 +1483,7 @@ impl rt::ComplexValue for GroupHeader {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             message_id: rt::SimpleValue::placeholder(),
@@ -1582,6 +1605,7 @@ impl rt::ComplexValue for Money {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             amount: rt::SimpleValue::placeholder(),
@@ -1620,6 +1644,7 @@ impl rt::ComplexValue for OriginalGroupStatus {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             original_message_id: rt::SimpleValue::placeholder(),
@@ -1672,6 +1697,7 @@ impl rt::ComplexValue for Party {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             name: None,
@@ -1742,6 +1768,7 @@ impl rt::ComplexValue for PartyIdOrganisation {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             any_bic: None,
@@ -1773,6 +1800,7 @@ impl rt::ComplexValue for PartyIdPrivate {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             birth: None,
@@ -1805,6 +1833,7 @@ impl rt::ComplexValue for PaymentBatch {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             id: rt::SimpleValue::placeholder(),
@@ -1849,6 +1878,7 @@ impl rt::ComplexValue for PaymentFault {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             reason_code: None,
@@ -1898,6 +1928,7 @@ impl rt::ComplexValue for PaymentIds {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             instruction_id: None,
@@ -1939,6 +1970,7 @@ impl rt::ComplexValue for PaymentInfoStatus {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             original_payment_info_id: rt::SimpleValue::placeholder(),
@@ -1973,6 +2005,7 @@ impl rt::ComplexValue for PaymentInitiation {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             header: rt::ComplexValue::empty()?,
@@ -2045,6 +2078,7 @@ impl rt::ComplexValue for PaymentStatusQuery {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             original_message_id: None,
@@ -2085,6 +2119,7 @@ impl rt::ComplexValue for PaymentType {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             instruction_priority: None,
@@ -2150,6 +2185,7 @@ impl rt::ComplexValue for PostalAddress {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             address_type: None,
@@ -2256,6 +2292,7 @@ impl rt::ComplexValue for Proxy {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             kind: None,
@@ -2286,6 +2323,7 @@ impl rt::ComplexValue for ReferredDocument {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             kind: None,
@@ -2323,6 +2361,7 @@ impl rt::ComplexValue for RegulatoryDetail {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             kind: None,
@@ -2364,6 +2403,7 @@ impl rt::ComplexValue for RegulatoryReport {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             indicator: None,
@@ -2410,6 +2450,7 @@ impl rt::ComplexValue for RelatedParties {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             debtor: None,
@@ -2456,6 +2497,7 @@ impl rt::ComplexValue for Remittance {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             unstructured: Vec::new(),
@@ -2486,6 +2528,7 @@ impl rt::ComplexValue for ReturnReasonInfo {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             originator: None,
@@ -2519,6 +2562,7 @@ impl rt::ComplexValue for StatementQuery {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             account: rt::ComplexValue::empty()?,
@@ -2554,6 +2598,7 @@ impl rt::ComplexValue for StatusReasonInfo {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             originator: None,
@@ -2592,6 +2637,7 @@ impl rt::ComplexValue for StatusReport {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             header: rt::ComplexValue::empty()?,
@@ -2636,6 +2682,7 @@ impl rt::ComplexValue for StructuredRemittance {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             referred_documents: Vec::new(),
@@ -3127,6 +3174,7 @@ impl rt::ComplexValue for TransactionRefs {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             message_id: None,
@@ -3197,6 +3245,7 @@ impl rt::ComplexValue for TransactionStatus {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             status_id: None,
@@ -3263,6 +3312,7 @@ impl rt::ComplexValue for TransactionsSummary {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         r.read_new()
     }
+    #[inline]
     fn empty() -> Option<Self> {
         Some(Self {
             number_of_entries: None,
