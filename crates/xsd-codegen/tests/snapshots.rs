@@ -138,3 +138,46 @@ fn read_into_writes_every_field_once_in_order() {
     }
     assert!(checked > 500, "only {checked} read_into checked");
 }
+
+/// `inline_optional_up_to`: an optional structure estimated within the bound is held inline,
+/// a larger one (and one on a cycle, boxed by `lower`) stays boxed; 0 (the default) boxes all.
+#[test]
+fn small_optional_structures_are_inline_when_asked() {
+    let xsd = br#"<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns="urn:t" xmlns:xs="http://www.w3.org/2001/XMLSchema" elementFormDefault="qualified" targetNamespace="urn:t">
+    <xs:element name="Document" type="Top"/>
+    <xs:complexType name="Top">
+        <xs:sequence>
+            <xs:element name="Small" type="Small" minOccurs="0"/>
+            <xs:element name="Large" type="Large" minOccurs="0"/>
+            <xs:element name="Self" type="Top" minOccurs="0"/>
+        </xs:sequence>
+    </xs:complexType>
+    <xs:complexType name="Small">
+        <xs:sequence><xs:element name="A" type="xs:string"/><xs:element name="B" type="xs:decimal"/></xs:sequence>
+    </xs:complexType>
+    <xs:complexType name="Large">
+        <xs:sequence>
+            <xs:element name="A" type="xs:string"/><xs:element name="B" type="xs:string"/>
+            <xs:element name="C" type="xs:string"/><xs:element name="D" type="xs:string"/>
+        </xs:sequence>
+    </xs:complexType>
+</xs:schema>"#;
+    let generate = |config: Config| {
+        let files = config.generate(&[("schema.xsd".to_string(), xsd.to_vec())]).expect("generates");
+        files.iter().find(|f| f.path == "schema.rs").expect("schema module").contents.clone()
+    };
+    let boxed = generate(Config::new().features(false));
+    for field in ["small: Option<Box<Small>>", "large: Option<Box<Large>>", "self_: Option<Box<Top>>"] {
+        assert!(boxed.contains(field), "{field} by default:\n{boxed}");
+    }
+    // Small: a string (24) and a decimal (16); Large: four strings (96).
+    let inline = generate(Config::new().features(false).inline_optional_up_to(64));
+    for field in ["small: Option<Small>", "large: Option<Box<Large>>", "self_: Option<Box<Top>>"] {
+        assert!(inline.contains(field), "{field} with 64:\n{inline}");
+    }
+    let all = generate(Config::new().features(false).inline_optional_up_to(1000));
+    for field in ["small: Option<Small>", "large: Option<Large>", "self_: Option<Box<Top>>"] {
+        assert!(all.contains(field), "{field} with 1000:\n{all}");
+    }
+}
