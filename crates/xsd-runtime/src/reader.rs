@@ -358,6 +358,7 @@ impl<'a> Reader<'a> {
         s
     }
 
+    #[cold]
     fn error_at(&self, rule: Rule, pos: u64, path: String, message: String) -> Error {
         let p = usize::try_from(pos).unwrap_or(usize::MAX).saturating_add(self.offset);
         let (line, column) = line_col(self.input, p);
@@ -376,10 +377,12 @@ impl<'a> Reader<'a> {
     }
 
     /// An error at the current element.
+    #[cold]
     fn error(&self, rule: Rule, message: String) -> Error {
         self.error_at(rule, self.pos, self.path_string(), message)
     }
 
+    #[cold]
     fn xml_error(&self, e: quick_xml::Error) -> Error {
         let pos = self.xml.error_position().saturating_add(self.skipped);
         self.error_at(Rule::NotWellFormed, pos, self.path_string(), e.to_string())
@@ -818,6 +821,7 @@ impl<'a> Reader<'a> {
 
     /// The error for "none of `names` is next" (a choice with no matching branch, a missing
     /// required element, or an element the content model does not allow).
+    #[cold]
     pub fn expected(&self, names: &[&str]) -> Error {
         let (rule, pos) = match &self.peeked {
             Some(Peek::Start { pos, .. } | Peek::Leaf { pos, .. }) => (Rule::UnexpectedElement, *pos),
@@ -1079,6 +1083,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[cold]
     fn facet_error(&self, f: FacetError, value: &str) -> Error {
         let shown = if self.is_account_id() {
             mask_account(value)
@@ -1267,6 +1272,11 @@ impl<'a> Reader<'a> {
             self.repeat_check(n as usize)?;
             self.open(name, n, T::ATTRS)?;
             let start = self.pos;
+            if n == 1 {
+                // Room for exactly one: a single element (the usual case: one transaction in a
+                // message, one entry) is then neither over-allocated nor shrunk (a `realloc`).
+                v.reserve_exact(1);
+            }
             // Read into the vector's slot: building the value and pushing it cost two copies
             // of it (a credit transfer: two kilobyte `memcpy`s).
             match T::empty().filter(|_| self.in_place) {
@@ -1472,11 +1482,13 @@ impl<'a> Reader<'a> {
     }
 
     /// The depth limit broken at `pos`.
+    #[cold]
     fn too_deep(&self, pos: u64, path: String) -> Error {
         self.error_at(Rule::LimitDepth, pos, path, format!("nesting deeper than {}", self.limits.max_depth))
     }
 
     /// A malformed attribute of the start tag at `pos` (the same error whether recording or not).
+    #[cold]
     fn attr_error(&self, pos: u64, err: impl std::fmt::Display) -> Error {
         self.error_at(Rule::NotWellFormed, pos, self.path_string(), err.to_string())
     }
