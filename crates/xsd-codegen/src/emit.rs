@@ -24,7 +24,7 @@ pub struct EmitOptions {
     pub runtime: String,
     /// Gate each schema module behind a cargo feature named like the module.
     pub features: bool,
-    /// Optional structures whose estimated size ([`estimated_size`]) is at most this many
+    /// Optional structures whose estimated size (`Sizes`) is at most this many
     /// bytes are held inline (`Option<T>`), not boxed; 0 boxes every one.
     pub inline_optional_max: usize,
 }
@@ -76,7 +76,7 @@ fn box_optional_structs(schema: &Schema, inline_max: usize) -> Schema {
     out
 }
 
-/// Estimated sizes of a schema's types (see [`estimated_size`]), memoised; a type whose size
+/// Estimated sizes of a schema's types in bytes (rough: only to choose boxing), memoised; a type whose size
 /// is being computed (a cycle, already boxed by `lower`) counts as unbounded.
 struct Sizes<'s> {
     schema: &'s Schema,
