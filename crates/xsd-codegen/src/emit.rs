@@ -24,8 +24,8 @@ pub struct EmitOptions {
     pub runtime: String,
     /// Gate each schema module behind a cargo feature named like the module.
     pub features: bool,
-    /// Optional structures whose estimated size (`Sizes`) is at most this many
-    /// bytes are held inline (`Option<T>`), not boxed; 0 boxes every one.
+    /// Optional structures whose estimated size (`Sizes`) is at most this many bytes are held
+    /// inline (`Option<T>`), not boxed; 0 boxes every one.
     pub inline_optional_max: usize,
 }
 
@@ -76,8 +76,8 @@ fn box_optional_structs(schema: &Schema, inline_max: usize) -> Schema {
     out
 }
 
-/// Estimated sizes of a schema's types in bytes (rough: only to choose boxing), memoised; a type whose size
-/// is being computed (a cycle, already boxed by `lower`) counts as unbounded.
+/// Estimated sizes of a schema's types in bytes (rough: only to choose boxing), memoised; a
+/// type whose size is being computed (a cycle, already boxed by `lower`) counts as unbounded.
 struct Sizes<'s> {
     schema: &'s Schema,
     inline_max: usize,
