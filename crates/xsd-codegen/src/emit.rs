@@ -997,6 +997,12 @@ impl StructReads {
                 self.empties.push(format!("{f}: rt::ComplexValue::empty()?,"));
                 self.intos.push(format!("r.req_c_into({name:?}, &mut out.{f})?;"));
             }
+            Term::Element { name, ty, boxed: false }
+                if p.occurs.min == 0 && !p.occurs.repeated() && !is_simple(ty, s) =>
+            {
+                self.empties.push(format!("{f}: None,"));
+                self.intos.push(format!("r.opt_c_into({name:?}, &mut out.{f})?;"));
+            }
             Term::Group { .. } if single => {
                 self.empties.push(format!("{f}: rt::ComplexValue::empty()?,"));
                 self.intos.push(format!("r.req_g_into(&mut out.{f})?;"));

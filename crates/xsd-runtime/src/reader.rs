@@ -1219,6 +1219,22 @@ impl<'a> Reader<'a> {
         self.close()
     }
 
+    /// An optional complex-typed element read into `out` where it lies (its empty value put
+    /// there first, then [`ComplexValue::read_into`]); `None` when absent. Reads and fails
+    /// exactly as [`Reader::opt_c`].
+    pub fn opt_c_into<T: ComplexValue>(&mut self, name: &'static str, out: &mut Option<T>) -> R<()> {
+        if !self.peek_is(name)? {
+            *out = None;
+            return Ok(());
+        }
+        self.open(name, 0, T::ATTRS)?;
+        match T::empty().filter(|_| self.in_place) {
+            Some(empty) => T::read_into(self, out.insert(empty))?,
+            None => *out = Some(T::read(self)?),
+        }
+        self.close()
+    }
+
     /// A new value read by [`ComplexValue::read_into`] into its [`ComplexValue::empty`] value
     /// (what a generated structure's `read` is; a type without an empty value is read by its
     /// `read`, which then must not be this).

@@ -841,7 +841,7 @@ impl rt::ComplexValue for ChargesInformation6 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.ttl_chrgs_and_tax_amt = r.opt_c("TtlChrgsAndTaxAmt")?;
+        r.opt_c_into("TtlChrgsAndTaxAmt", &mut out.ttl_chrgs_and_tax_amt)?;
         r.req_c_into("Amt", &mut out.amt)?;
         out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
         out.tp = r.opt_c_boxed("Tp")?;
@@ -936,7 +936,7 @@ impl rt::ComplexValue for CreditLine2 {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         out.incl = r.req_s("Incl")?;
-        out.amt = r.opt_c("Amt")?;
+        r.opt_c_into("Amt", &mut out.amt)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {

@@ -772,7 +772,7 @@ impl rt::ComplexValue for Charges6 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.ttl_chrgs_and_tax_amt = r.opt_c("TtlChrgsAndTaxAmt")?;
+        r.opt_c_into("TtlChrgsAndTaxAmt", &mut out.ttl_chrgs_and_tax_amt)?;
         out.rcrd = r.many_c("Rcrd", 0, 0)?;
         Ok(())
     }
@@ -928,7 +928,7 @@ impl rt::ComplexValue for CreditLine3 {
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         out.incl = r.req_s("Incl")?;
         out.tp = r.opt_c_boxed("Tp")?;
-        out.amt = r.opt_c("Amt")?;
+        r.opt_c_into("Amt", &mut out.amt)?;
         out.dt = r.opt_c_boxed("Dt")?;
         Ok(())
     }
@@ -1202,7 +1202,7 @@ impl rt::ComplexValue for EntryTransaction10 {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         out.refs = r.opt_c_boxed("Refs")?;
-        out.amt = r.opt_c("Amt")?;
+        r.opt_c_into("Amt", &mut out.amt)?;
         out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
         out.amt_dtls = r.opt_c_boxed("AmtDtls")?;
         out.avlbty = r.many_c("Avlbty", 0, 0)?;
@@ -1453,7 +1453,7 @@ impl rt::ComplexValue for Garnishment3 {
         out.grnshmt_admstr = r.opt_c_boxed("GrnshmtAdmstr")?;
         out.ref_nb = r.opt_s("RefNb")?;
         out.dt = r.opt_s("Dt")?;
-        out.rmtd_amt = r.opt_c("RmtdAmt")?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
         out.fmly_mdcl_insrnc_ind = r.opt_s("FmlyMdclInsrncInd")?;
         out.mplyee_termntn_ind = r.opt_s("MplyeeTermntnInd")?;
         Ok(())
@@ -2722,7 +2722,7 @@ impl rt::ComplexValue for TransactionInterest4 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.ttl_intrst_and_tax_amt = r.opt_c("TtlIntrstAndTaxAmt")?;
+        r.opt_c_into("TtlIntrstAndTaxAmt", &mut out.ttl_intrst_and_tax_amt)?;
         out.rcrd = r.many_c("Rcrd", 0, 0)?;
         Ok(())
     }

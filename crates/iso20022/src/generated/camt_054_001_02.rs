@@ -579,7 +579,7 @@ impl rt::ComplexValue for ChargesInformation6 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.ttl_chrgs_and_tax_amt = r.opt_c("TtlChrgsAndTaxAmt")?;
+        r.opt_c_into("TtlChrgsAndTaxAmt", &mut out.ttl_chrgs_and_tax_amt)?;
         r.req_c_into("Amt", &mut out.amt)?;
         out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
         out.tp = r.opt_c_boxed("Tp")?;

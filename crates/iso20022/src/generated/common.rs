@@ -1833,7 +1833,7 @@ impl rt::ComplexValue for BatchInformation2 {
         out.msg_id = r.opt_s("MsgId")?;
         out.pmt_inf_id = r.opt_s("PmtInfId")?;
         out.nb_of_txs = r.opt_s("NbOfTxs")?;
-        out.ttl_amt = r.opt_c("TtlAmt")?;
+        r.opt_c_into("TtlAmt", &mut out.ttl_amt)?;
         out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
         Ok(())
     }
@@ -13403,12 +13403,12 @@ impl rt::ComplexValue for RemittanceAmount1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.due_pybl_amt = r.opt_c("DuePyblAmt")?;
-        out.dscnt_apld_amt = r.opt_c("DscntApldAmt")?;
-        out.cdt_note_amt = r.opt_c("CdtNoteAmt")?;
-        out.tax_amt = r.opt_c("TaxAmt")?;
+        r.opt_c_into("DuePyblAmt", &mut out.due_pybl_amt)?;
+        r.opt_c_into("DscntApldAmt", &mut out.dscnt_apld_amt)?;
+        r.opt_c_into("CdtNoteAmt", &mut out.cdt_note_amt)?;
+        r.opt_c_into("TaxAmt", &mut out.tax_amt)?;
         out.adjstmnt_amt_and_rsn = r.many_c("AdjstmntAmtAndRsn", 0, 0)?;
-        out.rmtd_amt = r.opt_c("RmtdAmt")?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -13474,12 +13474,12 @@ impl rt::ComplexValue for RemittanceAmount2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.due_pybl_amt = r.opt_c("DuePyblAmt")?;
+        r.opt_c_into("DuePyblAmt", &mut out.due_pybl_amt)?;
         out.dscnt_apld_amt = r.many_c("DscntApldAmt", 0, 0)?;
-        out.cdt_note_amt = r.opt_c("CdtNoteAmt")?;
+        r.opt_c_into("CdtNoteAmt", &mut out.cdt_note_amt)?;
         out.tax_amt = r.many_c("TaxAmt", 0, 0)?;
         out.adjstmnt_amt_and_rsn = r.many_c("AdjstmntAmtAndRsn", 0, 0)?;
-        out.rmtd_amt = r.opt_c("RmtdAmt")?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -13545,12 +13545,12 @@ impl rt::ComplexValue for RemittanceAmount3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.due_pybl_amt = r.opt_c("DuePyblAmt")?;
+        r.opt_c_into("DuePyblAmt", &mut out.due_pybl_amt)?;
         out.dscnt_apld_amt = r.many_c("DscntApldAmt", 0, 0)?;
-        out.cdt_note_amt = r.opt_c("CdtNoteAmt")?;
+        r.opt_c_into("CdtNoteAmt", &mut out.cdt_note_amt)?;
         out.tax_amt = r.many_c("TaxAmt", 0, 0)?;
         out.adjstmnt_amt_and_rsn = r.many_c("AdjstmntAmtAndRsn", 0, 0)?;
-        out.rmtd_amt = r.opt_c("RmtdAmt")?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -14328,7 +14328,7 @@ impl rt::ComplexValue for StructuredRegulatoryReporting3 {
         out.dt = r.opt_s("Dt")?;
         out.ctry = r.opt_s("Ctry")?;
         out.cd = r.opt_s("Cd")?;
-        out.amt = r.opt_c("Amt")?;
+        r.opt_c_into("Amt", &mut out.amt)?;
         out.inf = r.many_s("Inf", 0, 0)?;
         Ok(())
     }
@@ -14479,8 +14479,8 @@ impl rt::ComplexValue for TaxAmount1 {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         out.rate = r.opt_s("Rate")?;
-        out.taxbl_base_amt = r.opt_c("TaxblBaseAmt")?;
-        out.ttl_amt = r.opt_c("TtlAmt")?;
+        r.opt_c_into("TaxblBaseAmt", &mut out.taxbl_base_amt)?;
+        r.opt_c_into("TtlAmt", &mut out.ttl_amt)?;
         out.dtls = r.many_c("Dtls", 0, 0)?;
         Ok(())
     }
@@ -14540,8 +14540,8 @@ impl rt::ComplexValue for TaxAmount2 {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         out.rate = r.opt_s("Rate")?;
-        out.taxbl_base_amt = r.opt_c("TaxblBaseAmt")?;
-        out.ttl_amt = r.opt_c("TtlAmt")?;
+        r.opt_c_into("TaxblBaseAmt", &mut out.taxbl_base_amt)?;
+        r.opt_c_into("TtlAmt", &mut out.ttl_amt)?;
         out.dtls = r.many_c("Dtls", 0, 0)?;
         Ok(())
     }
@@ -14751,7 +14751,7 @@ impl rt::ComplexValue for TaxCharges2 {
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         out.id = r.opt_s("Id")?;
         out.rate = r.opt_s("Rate")?;
-        out.amt = r.opt_c("Amt")?;
+        r.opt_c_into("Amt", &mut out.amt)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -14823,8 +14823,8 @@ impl rt::ComplexValue for TaxInformation3 {
         out.admstn_zn = r.opt_s("AdmstnZn")?;
         out.ref_nb = r.opt_s("RefNb")?;
         out.mtd = r.opt_s("Mtd")?;
-        out.ttl_taxbl_base_amt = r.opt_c("TtlTaxblBaseAmt")?;
-        out.ttl_tax_amt = r.opt_c("TtlTaxAmt")?;
+        r.opt_c_into("TtlTaxblBaseAmt", &mut out.ttl_taxbl_base_amt)?;
+        r.opt_c_into("TtlTaxAmt", &mut out.ttl_tax_amt)?;
         out.dt = r.opt_s("Dt")?;
         out.seq_nb = r.opt_s("SeqNb")?;
         out.rcrd = r.many_c("Rcrd", 0, 0)?;
@@ -14918,8 +14918,8 @@ impl rt::ComplexValue for TaxInformation7 {
         out.admstn_zone = r.opt_s("AdmstnZone")?;
         out.ref_nb = r.opt_s("RefNb")?;
         out.mtd = r.opt_s("Mtd")?;
-        out.ttl_taxbl_base_amt = r.opt_c("TtlTaxblBaseAmt")?;
-        out.ttl_tax_amt = r.opt_c("TtlTaxAmt")?;
+        r.opt_c_into("TtlTaxblBaseAmt", &mut out.ttl_taxbl_base_amt)?;
+        r.opt_c_into("TtlTaxAmt", &mut out.ttl_tax_amt)?;
         out.dt = r.opt_s("Dt")?;
         out.seq_nb = r.opt_s("SeqNb")?;
         out.rcrd = r.many_c("Rcrd", 0, 0)?;
@@ -15004,8 +15004,8 @@ impl rt::ComplexValue for TaxInformation8 {
         out.admstn_zone = r.opt_s("AdmstnZone")?;
         out.ref_nb = r.opt_s("RefNb")?;
         out.mtd = r.opt_s("Mtd")?;
-        out.ttl_taxbl_base_amt = r.opt_c("TtlTaxblBaseAmt")?;
-        out.ttl_tax_amt = r.opt_c("TtlTaxAmt")?;
+        r.opt_c_into("TtlTaxblBaseAmt", &mut out.ttl_taxbl_base_amt)?;
+        r.opt_c_into("TtlTaxAmt", &mut out.ttl_tax_amt)?;
         out.dt = r.opt_s("Dt")?;
         out.seq_nb = r.opt_s("SeqNb")?;
         out.rcrd = r.many_c("Rcrd", 0, 0)?;

@@ -707,7 +707,7 @@ impl rt::ComplexValue for Garnishment3 {
         out.grnshmt_admstr = r.opt_c_boxed("GrnshmtAdmstr")?;
         out.ref_nb = r.opt_s("RefNb")?;
         out.dt = r.opt_s("Dt")?;
-        out.rmtd_amt = r.opt_c("RmtdAmt")?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
         out.fmly_mdcl_insrnc_ind = r.opt_s("FmlyMdclInsrncInd")?;
         out.mplyee_termntn_ind = r.opt_s("MplyeeTermntnInd")?;
         Ok(())
@@ -1202,7 +1202,7 @@ impl rt::ComplexValue for OriginalTransactionReference28 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.intr_bk_sttlm_amt = r.opt_c("IntrBkSttlmAmt")?;
+        r.opt_c_into("IntrBkSttlmAmt", &mut out.intr_bk_sttlm_amt)?;
         out.amt = r.opt_c_boxed("Amt")?;
         out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
         out.reqd_colltn_dt = r.opt_s("ReqdColltnDt")?;

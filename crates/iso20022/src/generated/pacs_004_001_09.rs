@@ -700,7 +700,7 @@ impl rt::ComplexValue for Garnishment3 {
         out.grnshmt_admstr = r.opt_c_boxed("GrnshmtAdmstr")?;
         out.ref_nb = r.opt_s("RefNb")?;
         out.dt = r.opt_s("Dt")?;
-        out.rmtd_amt = r.opt_c("RmtdAmt")?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
         out.fmly_mdcl_insrnc_ind = r.opt_s("FmlyMdclInsrncInd")?;
         out.mplyee_termntn_ind = r.opt_s("MplyeeTermntnInd")?;
         Ok(())
@@ -909,7 +909,7 @@ impl rt::ComplexValue for GroupHeader90 {
         out.nb_of_txs = r.req_s("NbOfTxs")?;
         out.ctrl_sum = r.opt_s("CtrlSum")?;
         out.grp_rtr = r.opt_s("GrpRtr")?;
-        out.ttl_rtrd_intr_bk_sttlm_amt = r.opt_c("TtlRtrdIntrBkSttlmAmt")?;
+        r.opt_c_into("TtlRtrdIntrBkSttlmAmt", &mut out.ttl_rtrd_intr_bk_sttlm_amt)?;
         out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
         r.req_c_into("SttlmInf", &mut out.sttlm_inf)?;
         out.instg_agt = r.opt_c_boxed("InstgAgt")?;
@@ -1215,7 +1215,7 @@ impl rt::ComplexValue for OriginalTransactionReference28 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.intr_bk_sttlm_amt = r.opt_c("IntrBkSttlmAmt")?;
+        r.opt_c_into("IntrBkSttlmAmt", &mut out.intr_bk_sttlm_amt)?;
         out.amt = r.opt_c_boxed("Amt")?;
         out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
         out.reqd_colltn_dt = r.opt_s("ReqdColltnDt")?;
@@ -1539,15 +1539,15 @@ impl rt::ComplexValue for PaymentTransaction112 {
         out.orgnl_tx_id = r.opt_s("OrgnlTxId")?;
         out.orgnl_uetr = r.opt_s("OrgnlUETR")?;
         out.orgnl_clr_sys_ref = r.opt_s("OrgnlClrSysRef")?;
-        out.orgnl_intr_bk_sttlm_amt = r.opt_c("OrgnlIntrBkSttlmAmt")?;
+        r.opt_c_into("OrgnlIntrBkSttlmAmt", &mut out.orgnl_intr_bk_sttlm_amt)?;
         out.orgnl_intr_bk_sttlm_dt = r.opt_s("OrgnlIntrBkSttlmDt")?;
         r.req_c_into("RtrdIntrBkSttlmAmt", &mut out.rtrd_intr_bk_sttlm_amt)?;
         out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
         out.sttlm_prty = r.opt_s("SttlmPrty")?;
         out.sttlm_tm_indctn = r.opt_c_boxed("SttlmTmIndctn")?;
-        out.rtrd_instd_amt = r.opt_c("RtrdInstdAmt")?;
+        r.opt_c_into("RtrdInstdAmt", &mut out.rtrd_instd_amt)?;
         out.xchg_rate = r.opt_s("XchgRate")?;
-        out.compstn_amt = r.opt_c("CompstnAmt")?;
+        r.opt_c_into("CompstnAmt", &mut out.compstn_amt)?;
         out.chrg_br = r.opt_s("ChrgBr")?;
         out.chrgs_inf = r.many_c("ChrgsInf", 0, 0)?;
         out.clr_sys_ref = r.opt_s("ClrSysRef")?;

@@ -517,7 +517,7 @@ impl rt::ComplexValue for CreditTransferTransaction39 {
         out.sttlm_tm_req = r.opt_c_boxed("SttlmTmReq")?;
         out.accptnc_dt_tm = r.opt_s("AccptncDtTm")?;
         out.poolg_adjstmnt_dt = r.opt_s("PoolgAdjstmntDt")?;
-        out.instd_amt = r.opt_c("InstdAmt")?;
+        r.opt_c_into("InstdAmt", &mut out.instd_amt)?;
         out.xchg_rate = r.opt_s("XchgRate")?;
         out.chrg_br = r.req_s("ChrgBr")?;
         out.chrgs_inf = r.many_c("ChrgsInf", 0, 0)?;
@@ -872,7 +872,7 @@ impl rt::ComplexValue for Garnishment3 {
         out.grnshmt_admstr = r.opt_c_boxed("GrnshmtAdmstr")?;
         out.ref_nb = r.opt_s("RefNb")?;
         out.dt = r.opt_s("Dt")?;
-        out.rmtd_amt = r.opt_c("RmtdAmt")?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
         out.fmly_mdcl_insrnc_ind = r.opt_s("FmlyMdclInsrncInd")?;
         out.mplyee_termntn_ind = r.opt_s("MplyeeTermntnInd")?;
         Ok(())
@@ -1076,7 +1076,7 @@ impl rt::ComplexValue for GroupHeader93 {
         out.btch_bookg = r.opt_s("BtchBookg")?;
         out.nb_of_txs = r.req_s("NbOfTxs")?;
         out.ctrl_sum = r.opt_s("CtrlSum")?;
-        out.ttl_intr_bk_sttlm_amt = r.opt_c("TtlIntrBkSttlmAmt")?;
+        r.opt_c_into("TtlIntrBkSttlmAmt", &mut out.ttl_intr_bk_sttlm_amt)?;
         out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
         r.req_c_into("SttlmInf", &mut out.sttlm_inf)?;
         out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;

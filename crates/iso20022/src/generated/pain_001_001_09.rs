@@ -892,7 +892,7 @@ impl rt::ComplexValue for Garnishment3 {
         out.grnshmt_admstr = r.opt_c_boxed("GrnshmtAdmstr")?;
         out.ref_nb = r.opt_s("RefNb")?;
         out.dt = r.opt_s("Dt")?;
-        out.rmtd_amt = r.opt_c("RmtdAmt")?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
         out.fmly_mdcl_insrnc_ind = r.opt_s("FmlyMdclInsrncInd")?;
         out.mplyee_termntn_ind = r.opt_s("MplyeeTermntnInd")?;
         Ok(())

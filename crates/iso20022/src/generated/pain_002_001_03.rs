@@ -1271,7 +1271,7 @@ impl rt::ComplexValue for OriginalTransactionReference13 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.intr_bk_sttlm_amt = r.opt_c("IntrBkSttlmAmt")?;
+        r.opt_c_into("IntrBkSttlmAmt", &mut out.intr_bk_sttlm_amt)?;
         out.amt = r.opt_c_boxed("Amt")?;
         out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
         out.reqd_colltn_dt = r.opt_s("ReqdColltnDt")?;

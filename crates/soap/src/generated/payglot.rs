@@ -34,11 +34,11 @@ impl rt::ComplexValue for Account {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.opt_c("Id")?;
-        out.account_type = r.opt_c("AccountType")?;
+        r.opt_c_into("Id", &mut out.id)?;
+        r.opt_c_into("AccountType", &mut out.account_type)?;
         out.currency = r.opt_s("Currency")?;
         out.name = r.opt_s("Name")?;
-        out.proxy = r.opt_c("Proxy")?;
+        r.opt_c_into("Proxy", &mut out.proxy)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -104,7 +104,7 @@ impl rt::ComplexValue for AccountIdOther {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         out.id = r.req_s("Id")?;
-        out.scheme = r.opt_c("Scheme")?;
+        r.opt_c_into("Scheme", &mut out.scheme)?;
         out.issuer = r.opt_s("Issuer")?;
         Ok(())
     }
@@ -177,7 +177,7 @@ impl rt::ComplexValue for AccountReport {
         out.account_owner = r.opt_c_boxed("AccountOwner")?;
         out.account_servicer = r.opt_c_boxed("AccountServicer")?;
         out.balances = r.many_c("Balances", 0, 0)?;
-        out.summary = r.opt_c("Summary")?;
+        r.opt_c_into("Summary", &mut out.summary)?;
         out.entries = r.many_c("Entries", 0, 0)?;
         out.additional_info = r.opt_s("AdditionalInfo")?;
         Ok(())
@@ -263,11 +263,11 @@ impl rt::ComplexValue for Agent {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         out.bic = r.opt_s("Bic")?;
-        out.clearing_member = r.opt_c("ClearingMember")?;
+        r.opt_c_into("ClearingMember", &mut out.clearing_member)?;
         out.lei = r.opt_s("Lei")?;
         out.name = r.opt_s("Name")?;
         out.postal_address = r.opt_c_boxed("PostalAddress")?;
-        out.other_id = r.opt_c("OtherId")?;
+        r.opt_c_into("OtherId", &mut out.other_id)?;
         out.branch_id = r.opt_s("BranchId")?;
         Ok(())
     }
@@ -375,7 +375,7 @@ impl rt::ComplexValue for Balance {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         r.req_c_into("Kind", &mut out.kind)?;
-        out.sub_kind = r.opt_c("SubKind")?;
+        r.opt_c_into("SubKind", &mut out.sub_kind)?;
         r.req_c_into("Amount", &mut out.amount)?;
         out.credit_debit = r.req_s("CreditDebit")?;
         r.req_c_into("Date", &mut out.date)?;
@@ -626,7 +626,7 @@ impl rt::ComplexValue for ClearingMemberId {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.system = r.opt_c("System")?;
+        r.opt_c_into("System", &mut out.system)?;
         out.member_id = r.req_s("MemberId")?;
         Ok(())
     }
@@ -873,11 +873,11 @@ impl rt::ComplexValue for CreditTransfer {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         r.req_c_into("Ids", &mut out.ids)?;
-        out.instructed_amount = r.opt_c("InstructedAmount")?;
-        out.settlement_amount = r.opt_c("SettlementAmount")?;
-        out.exchange = r.opt_c("Exchange")?;
-        out.payment_type = r.opt_c("PaymentType")?;
-        out.requested_execution = r.opt_c("RequestedExecution")?;
+        r.opt_c_into("InstructedAmount", &mut out.instructed_amount)?;
+        r.opt_c_into("SettlementAmount", &mut out.settlement_amount)?;
+        r.opt_c_into("Exchange", &mut out.exchange)?;
+        r.opt_c_into("PaymentType", &mut out.payment_type)?;
+        r.opt_c_into("RequestedExecution", &mut out.requested_execution)?;
         out.settlement_date = r.opt_s("SettlementDate")?;
         out.acceptance_time = r.opt_s("AcceptanceTime")?;
         out.charge_bearer = r.opt_s("ChargeBearer")?;
@@ -896,10 +896,10 @@ impl rt::ComplexValue for CreditTransfer {
         out.instructed_agent = r.opt_c_boxed("InstructedAgent")?;
         out.instructions_for_creditor_agent = r
             .many_c("InstructionsForCreditorAgent", 0, 0)?;
-        out.purpose = r.opt_c("Purpose")?;
-        out.remittance = r.opt_c("Remittance")?;
+        r.opt_c_into("Purpose", &mut out.purpose)?;
+        r.opt_c_into("Remittance", &mut out.remittance)?;
         out.regulatory_reporting = r.many_c("RegulatoryReporting", 0, 0)?;
-        out.extensions = r.opt_c("Extensions")?;
+        r.opt_c_into("Extensions", &mut out.extensions)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -955,7 +955,7 @@ impl rt::ComplexValue for CreditorReferenceInfo {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.kind = r.opt_c("Kind")?;
+        r.opt_c_into("Kind", &mut out.kind)?;
         out.issuer = r.opt_s("Issuer")?;
         out.reference = r.opt_s("Reference")?;
         Ok(())
@@ -1162,11 +1162,11 @@ impl rt::ComplexValue for Entry {
         out.credit_debit = r.req_s("CreditDebit")?;
         out.reversal = r.opt_s("Reversal")?;
         r.req_c_into("Status", &mut out.status)?;
-        out.booking_date = r.opt_c("BookingDate")?;
-        out.value_date = r.opt_c("ValueDate")?;
+        r.opt_c_into("BookingDate", &mut out.booking_date)?;
+        r.opt_c_into("ValueDate", &mut out.value_date)?;
         out.account_servicer_reference = r.opt_s("AccountServicerReference")?;
         r.req_c_into("BankTransactionCode", &mut out.bank_transaction_code)?;
-        out.batch = r.opt_c("Batch")?;
+        r.opt_c_into("Batch", &mut out.batch)?;
         out.transactions = r.many_c("Transactions", 0, 0)?;
         out.additional_info = r.opt_s("AdditionalInfo")?;
         Ok(())
@@ -1218,7 +1218,7 @@ impl rt::ComplexValue for EntryBatch {
         out.message_id = r.opt_s("MessageId")?;
         out.payment_info_id = r.opt_s("PaymentInfoId")?;
         out.number_of_transactions = r.opt_s("NumberOfTransactions")?;
-        out.total_amount = r.opt_c("TotalAmount")?;
+        r.opt_c_into("TotalAmount", &mut out.total_amount)?;
         out.credit_debit = r.opt_s("CreditDebit")?;
         Ok(())
     }
@@ -1275,14 +1275,14 @@ impl rt::ComplexValue for EntryTransaction {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         out.refs = r.opt_c_boxed("Refs")?;
-        out.amount = r.opt_c("Amount")?;
+        r.opt_c_into("Amount", &mut out.amount)?;
         out.credit_debit = r.opt_s("CreditDebit")?;
-        out.instructed_amount = r.opt_c("InstructedAmount")?;
-        out.bank_transaction_code = r.opt_c("BankTransactionCode")?;
-        out.parties = r.opt_c("Parties")?;
-        out.purpose = r.opt_c("Purpose")?;
-        out.remittance = r.opt_c("Remittance")?;
-        out.return_reason = r.opt_c("ReturnReason")?;
+        r.opt_c_into("InstructedAmount", &mut out.instructed_amount)?;
+        r.opt_c_into("BankTransactionCode", &mut out.bank_transaction_code)?;
+        r.opt_c_into("Parties", &mut out.parties)?;
+        r.opt_c_into("Purpose", &mut out.purpose)?;
+        r.opt_c_into("Remittance", &mut out.remittance)?;
+        r.opt_c_into("ReturnReason", &mut out.return_reason)?;
         out.additional_info = r.opt_s("AdditionalInfo")?;
         Ok(())
     }
@@ -1447,7 +1447,7 @@ impl rt::ComplexValue for GenericId {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         out.id = r.req_s("Id")?;
-        out.scheme = r.opt_c("Scheme")?;
+        r.opt_c_into("Scheme", &mut out.scheme)?;
         out.issuer = r.opt_s("Issuer")?;
         Ok(())
     }
@@ -1710,9 +1710,9 @@ impl rt::ComplexValue for Party {
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         out.name = r.opt_s("Name")?;
         out.postal_address = r.opt_c_boxed("PostalAddress")?;
-        out.id = r.opt_c("Id")?;
+        r.opt_c_into("Id", &mut out.id)?;
         out.country_of_residence = r.opt_s("CountryOfResidence")?;
-        out.contact = r.opt_c("Contact")?;
+        r.opt_c_into("Contact", &mut out.contact)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -1808,7 +1808,7 @@ impl rt::ComplexValue for PartyIdPrivate {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.birth = r.opt_c("Birth")?;
+        r.opt_c_into("Birth", &mut out.birth)?;
         out.others = r.many_c("Others", 0, 0)?;
         Ok(())
     }
@@ -2133,8 +2133,8 @@ impl rt::ComplexValue for PaymentType {
         out.instruction_priority = r.opt_s("InstructionPriority")?;
         out.clearing_channel = r.opt_s("ClearingChannel")?;
         out.service_levels = r.many_c("ServiceLevels", 0, 0)?;
-        out.local_instrument = r.opt_c("LocalInstrument")?;
-        out.category_purpose = r.opt_c("CategoryPurpose")?;
+        r.opt_c_into("LocalInstrument", &mut out.local_instrument)?;
+        r.opt_c_into("CategoryPurpose", &mut out.category_purpose)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
@@ -2207,7 +2207,7 @@ impl rt::ComplexValue for PostalAddress {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.address_type = r.opt_c("AddressType")?;
+        r.opt_c_into("AddressType", &mut out.address_type)?;
         out.department = r.opt_s("Department")?;
         out.sub_department = r.opt_s("SubDepartment")?;
         out.street_name = r.opt_s("StreetName")?;
@@ -2300,7 +2300,7 @@ impl rt::ComplexValue for Proxy {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.kind = r.opt_c("Kind")?;
+        r.opt_c_into("Kind", &mut out.kind)?;
         out.id = r.req_s("Id")?;
         Ok(())
     }
@@ -2332,7 +2332,7 @@ impl rt::ComplexValue for ReferredDocument {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.kind = r.opt_c("Kind")?;
+        r.opt_c_into("Kind", &mut out.kind)?;
         out.number = r.opt_s("Number")?;
         out.date = r.opt_s("Date")?;
         Ok(())
@@ -2375,7 +2375,7 @@ impl rt::ComplexValue for RegulatoryDetail {
         out.kind = r.opt_s("Kind")?;
         out.country = r.opt_s("Country")?;
         out.code = r.opt_s("Code")?;
-        out.amount = r.opt_c("Amount")?;
+        r.opt_c_into("Amount", &mut out.amount)?;
         out.information = r.many_s("Information", 0, 0)?;
         Ok(())
     }
@@ -2538,7 +2538,7 @@ impl rt::ComplexValue for ReturnReasonInfo {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         out.originator = r.opt_c_boxed("Originator")?;
-        out.reason = r.opt_c("Reason")?;
+        r.opt_c_into("Reason", &mut out.reason)?;
         out.additional_info = r.many_s("AdditionalInfo", 0, 0)?;
         Ok(())
     }
@@ -2609,7 +2609,7 @@ impl rt::ComplexValue for StatusReasonInfo {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         out.originator = r.opt_c_boxed("Originator")?;
-        out.reason = r.opt_c("Reason")?;
+        r.opt_c_into("Reason", &mut out.reason)?;
         out.mapped_reason = r.opt_s("MappedReason")?;
         out.additional_info = r.many_s("AdditionalInfo", 0, 0)?;
         Ok(())
@@ -2696,9 +2696,9 @@ impl rt::ComplexValue for StructuredRemittance {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         out.referred_documents = r.many_c("ReferredDocuments", 0, 0)?;
-        out.due_amount = r.opt_c("DueAmount")?;
-        out.remitted_amount = r.opt_c("RemittedAmount")?;
-        out.creditor_reference = r.opt_c("CreditorReference")?;
+        r.opt_c_into("DueAmount", &mut out.due_amount)?;
+        r.opt_c_into("RemittedAmount", &mut out.remitted_amount)?;
+        r.opt_c_into("CreditorReference", &mut out.creditor_reference)?;
         out.invoicer = r.opt_c_boxed("Invoicer")?;
         out.invoicee = r.opt_c_boxed("Invoicee")?;
         out.additional_info = r.many_s("AdditionalInfo", 0, 0)?;
@@ -3270,9 +3270,12 @@ impl rt::ComplexValue for TransactionStatus {
         out.status = r.opt_s("Status")?;
         out.reasons = r.many_c("Reasons", 0, 0)?;
         out.acceptance_time = r.opt_s("AcceptanceTime")?;
-        out.original_amount = r.opt_c("OriginalAmount")?;
-        out.original_requested_execution = r.opt_c("OriginalRequestedExecution")?;
-        out.extensions = r.opt_c("Extensions")?;
+        r.opt_c_into("OriginalAmount", &mut out.original_amount)?;
+        r.opt_c_into(
+            "OriginalRequestedExecution",
+            &mut out.original_requested_execution,
+        )?;
+        r.opt_c_into("Extensions", &mut out.extensions)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
