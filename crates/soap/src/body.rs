@@ -415,15 +415,15 @@ impl Conv<g::DateOrDateTime> for m::DateOrDateTime {
 
 /// Free-form extensions: a map in the model, `<Entry Key="...">` elements in the XSD (absent
 /// when empty). A key given twice is refused: the map cannot hold both values.
-impl Conv<Option<Box<g::Extensions>>> for BTreeMap<String, String> {
-    fn to_gen(&self) -> Result<Option<Box<g::Extensions>>, ConvError> {
+impl Conv<Option<g::Extensions>> for BTreeMap<String, String> {
+    fn to_gen(&self) -> Result<Option<g::Extensions>, ConvError> {
         if self.is_empty() {
             return Ok(None);
         }
         let entry = self.iter().map(|(key, value)| g::ExtensionsEntry { key: key.clone(), value: value.clone() });
-        Ok(Some(Box::new(g::Extensions { entry: entry.collect() })))
+        Ok(Some(g::Extensions { entry: entry.collect() }))
     }
-    fn from_gen(value: Option<Box<g::Extensions>>) -> Result<Self, ConvError> {
+    fn from_gen(value: Option<g::Extensions>) -> Result<Self, ConvError> {
         let mut map = BTreeMap::new();
         for (i, entry) in value.map(|e| e.entry).unwrap_or_default().into_iter().enumerate() {
             match map.entry(entry.key) {

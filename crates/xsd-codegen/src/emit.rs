@@ -24,6 +24,9 @@ pub struct EmitOptions {
     pub runtime: String,
     /// Gate each schema module behind a cargo feature named like the module.
     pub features: bool,
+    /// Optional structures whose estimated size (`Sizes`) is at most this many bytes are held
+    /// inline (`Option<T>`), not boxed; 0 boxes every one.
+    pub inline_optional_max: usize,
 }
 
 fn header(files: &[(&str, &str)]) -> String {
@@ -37,8 +40,13 @@ fn header(files: &[(&str, &str)]) -> String {
 /// a transaction is ~19 KB that readers move at every level. Boxed, an absent one costs a
 /// pointer. Simple-content types (amounts) and repeated elements (already on the heap) stay
 /// inline.
-fn box_optional_structs(schema: &Schema) -> Schema {
+///
+/// With `inline_max` > 0, an optional structure whose estimated size is at most `inline_max`
+/// bytes stays inline (decided bottom-up: a type's size counts the structures it keeps
+/// inline), which saves an allocation per present one at the cost of its size when absent.
+fn box_optional_structs(schema: &Schema, inline_max: usize) -> Schema {
     let mut out = schema.clone();
+    let mut sizes = Sizes { schema, inline_max, known: BTreeMap::new() };
     let structured: BTreeSet<String> = schema
         .types
         .iter()
@@ -58,6 +66,7 @@ fn box_optional_structs(schema: &Schema) -> Schema {
                     && p.occurs.min == 0
                     && !p.occurs.repeated()
                     && structured.contains(n.as_str())
+                    && !sizes.inline(n)
                 {
                     *boxed = true;
                 }
@@ -67,9 +76,112 @@ fn box_optional_structs(schema: &Schema) -> Schema {
     out
 }
 
+/// Estimated sizes of a schema's types in bytes (rough: only to choose boxing), memoised; a
+/// type whose size is being computed (a cycle, already boxed by `lower`) counts as unbounded.
+struct Sizes<'s> {
+    schema: &'s Schema,
+    inline_max: usize,
+    known: BTreeMap<String, Option<usize>>,
+}
+
+impl Sizes<'_> {
+    /// Whether an optional element of type `name` is held inline.
+    fn inline(&mut self, name: &str) -> bool {
+        self.inline_max > 0 && self.named(name).is_some_and(|n| n <= self.inline_max)
+    }
+
+    fn named(&mut self, name: &str) -> Option<usize> {
+        if let Some(known) = self.known.get(name) {
+            return *known;
+        }
+        self.known.insert(name.to_string(), None);
+        let size = self.schema.types.iter().find(|t| t.name() == name).and_then(|t| self.def(t));
+        self.known.insert(name.to_string(), size);
+        size
+    }
+
+    fn of(&mut self, t: &TypeRef) -> Option<usize> {
+        match t {
+            TypeRef::Builtin(b) => Some(builtin_size(*b)),
+            TypeRef::Named(n) => self.named(n),
+        }
+    }
+
+    fn def(&mut self, t: &TypeDef) -> Option<usize> {
+        let c = match t {
+            TypeDef::Simple(d) => {
+                return Some(match &d.kind {
+                    SimpleKind::Alias(b) => builtin_size(*b),
+                    SimpleKind::String(f) => match string_bound(f) {
+                        Some(b) if b > TEXT_INLINE && b <= BOUNDED_INLINE_MAX => (b + 2).next_multiple_of(8),
+                        _ => 24,
+                    },
+                    SimpleKind::Enumeration(_) => 8,
+                    SimpleKind::Decimal { .. } => 16,
+                });
+            }
+            TypeDef::Complex(c) => c,
+        };
+        let mut size = 0;
+        for a in &c.attributes {
+            size += self.of(&a.ty)? + if a.required { 0 } else { 8 };
+        }
+        match &c.content {
+            Content::Empty => {}
+            Content::Simple(t) => size += self.of(t)?,
+            Content::Sequence(ps) => {
+                for p in ps {
+                    size += self.particle(p)?;
+                }
+            }
+            Content::Choice(ps) => {
+                let mut widest = 0;
+                for p in ps {
+                    widest = widest.max(self.particle(p)?);
+                }
+                size += widest + 8;
+            }
+        }
+        Some(size.max(8))
+    }
+
+    fn particle(&mut self, p: &Particle) -> Option<usize> {
+        if p.occurs.repeated() {
+            return Some(24);
+        }
+        let inner = match &p.term {
+            Term::Element { boxed: true, .. } => 8,
+            Term::Element { ty: TypeRef::Named(n), .. }
+                if p.occurs.min == 0
+                    && matches!(self.schema.types.iter().find(|t| t.name() == n),
+                        Some(TypeDef::Complex(c)) if matches!(c.content, Content::Sequence(_) | Content::Choice(_))) =>
+            {
+                if self.inline(n) {
+                    self.named(n)?
+                } else {
+                    8
+                }
+            }
+            Term::Element { ty, .. } => self.of(ty)?,
+            Term::Group { ty, .. } => self.named(ty)?,
+            Term::Any => 24,
+        };
+        Some(if p.occurs.min == 0 { inner + 8 } else { inner })
+    }
+}
+
+/// A rough size in bytes of a built-in type's Rust value (only used to choose boxing).
+fn builtin_size(b: Builtin) -> usize {
+    match b {
+        Builtin::Boolean => 8,
+        Builtin::Decimal | Builtin::Integer | Builtin::Date | Builtin::GYearMonth | Builtin::GYear => 16,
+        Builtin::String | Builtin::Base64Binary | Builtin::AnyUri | Builtin::DateTime | Builtin::Time => 24,
+    }
+}
+
 /// Emit all schemas: one file per schema, `common.rs` and `mod.rs`.
 pub fn emit(schemas: &[Schema], opts: &EmitOptions) -> Result<Vec<EmittedFile>, Error> {
-    let boxed: Vec<Schema> = schemas.iter().map(box_optional_structs).collect();
+    let boxed: Vec<Schema> = schemas.iter().map(|s| box_optional_structs(s, opts.inline_optional_max)).collect();
     let schemas = boxed.as_slice();
     let shared = shared_types(schemas);
     let rt = opts.runtime.as_str();
@@ -124,6 +236,8 @@ pub fn emit(schemas: &[Schema], opts: &EmitOptions) -> Result<Vec<EmittedFile>, 
                      impl rt::ComplexValue for {wrapper} {{
                          const ATTRS: &'static [&'static str] = <{inner} as rt::ComplexValue>::ATTRS;
                          fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {{ <{inner} as rt::ComplexValue>::read(r).map(Self) }}
+                         fn empty() -> Option<Self> {{ rt::ComplexValue::empty().map(Self) }}
+                         fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {{ <{inner} as rt::ComplexValue>::read_into(r, &mut out.0) }}
                          fn write_attrs(&self, w: &mut rt::Writer) {{ rt::ComplexValue::write_attrs(&self.0, w) }}
                          fn write(&self, w: &mut rt::Writer) {{ rt::ComplexValue::write(&self.0, w) }}
                      }}",
@@ -739,17 +853,17 @@ fn emit_complex(out: &mut String, c: &ComplexDef, s: &Schema, cfg: &str) -> Resu
         )
     };
     let mut fields = Vec::new();
-    let mut reads = Vec::new();
+    let mut reads = StructReads::default();
     let mut write_attrs = Vec::new();
     for a in &c.attributes {
         let t = type_expr(&a.ty);
         if a.required {
             fields.push(format!("/// Attribute `{}`.\npub {}: {t},", a.name, a.field));
-            reads.push(format!("{}: r.attr_req({:?})?,", a.field, a.name));
+            reads.set(&a.field, "rt::SimpleValue::placeholder()", &format!("r.attr_req({:?})?", a.name));
             write_attrs.push(format!("w.attr({:?}, &self.{});", a.name, a.field));
         } else {
             fields.push(format!("/// Attribute `{}`.\npub {}: Option<{t}>,", a.name, a.field));
-            reads.push(format!("{}: r.attr_opt({:?})?,", a.field, a.name));
+            reads.set(&a.field, "None", &format!("r.attr_opt({:?})?", a.name));
             write_attrs.push(format!("w.opt_attr({:?}, self.{}.as_ref());", a.name, a.field));
         }
     }
@@ -771,6 +885,7 @@ fn emit_complex(out: &mut String, c: &ComplexDef, s: &Schema, cfg: &str) -> Resu
             let mut arms = Vec::new();
             let mut warms = Vec::new();
             let mut used = BTreeSet::new();
+            let mut empty_branch: Option<(u8, String)> = None;
             for p in ps {
                 let mut vn = match &p.term {
                     Term::Element { name, .. } => names::type_name(name),
@@ -797,6 +912,10 @@ fn emit_complex(out: &mut String, c: &ComplexDef, s: &Schema, cfg: &str) -> Resu
                     .collect();
                 let ty = field_type(p);
                 variants.push(format!("/// Branch `{}`.\n{vn}({ty}),", firsts.join("|")));
+                let rank = empty_rank(p, s);
+                if empty_branch.as_ref().is_none_or(|(r, _)| rank < *r) {
+                    empty_branch = Some((rank, format!("Self::{vn}({})", empty_expr(p, s))));
+                }
                 let read = match &p.term {
                     Term::Group { .. } if !p.occurs.repeated() => "r.req_g()?".to_string(),
                     _ => read_expr(p, s),
@@ -815,10 +934,12 @@ fn emit_complex(out: &mut String, c: &ComplexDef, s: &Schema, cfg: &str) -> Resu
                         const NAMES: &[&str] = &[{list}];
                         match r.peek_among(NAMES)? {{ {} _ => Err(r.expected(NAMES)) }}
                     }}
+                    fn empty() -> Option<Self> {{ Some({}) }}
                     fn write(&self, w: &mut rt::Writer) {{ match self {{ {} }} }}
                 }}",
                 variants.join("\n"),
                 arms.join(" "),
+                empty_branch.map(|(_, e)| e).unwrap_or_default(),
                 warms.join(" ")
             );
         }
@@ -826,17 +947,17 @@ fn emit_complex(out: &mut String, c: &ComplexDef, s: &Schema, cfg: &str) -> Resu
             let mut writes = Vec::new();
             for p in ps {
                 fields.push(format!("/// {}\npub {}: {},", particle_doc(p), p.field, field_type(p)));
-                reads.push(format!("{}: {},", p.field, read_expr(p, s)));
+                reads.particle(p, s);
                 writes.push(write_stmt(p, s, &format!("self.{}", p.field)));
             }
-            emit_struct(out, &doc, cfg, n, &fields, &attrs_const, &reads, &write_attrs_fn, &writes.join(" "));
+            emit_struct(out, &doc, cfg, n, &fields, &attrs_const, &reads.emit(), &write_attrs_fn, &writes.join(" "));
         }
         Content::Simple(t) => {
             if !is_simple(t, s) {
                 return Err(Error::new(format!("{n}: simple content of a complex type")));
             }
             fields.push(format!("/// The text content.\npub value: {},", type_expr(t)));
-            reads.push("value: r.text_value()?,".into());
+            reads.set("value", "rt::SimpleValue::placeholder()", "r.text_value()?");
             emit_struct(
                 out,
                 &doc,
@@ -844,16 +965,96 @@ fn emit_complex(out: &mut String, c: &ComplexDef, s: &Schema, cfg: &str) -> Resu
                 n,
                 &fields,
                 &attrs_const,
-                &reads,
+                &reads.emit(),
                 &write_attrs_fn,
                 "w.text_value(&self.value);",
             );
         }
         Content::Empty => {
-            emit_struct(out, &doc, cfg, n, &fields, &attrs_const, &reads, &write_attrs_fn, "let _ = w;");
+            emit_struct(out, &doc, cfg, n, &fields, &attrs_const, &reads.emit(), &write_attrs_fn, "let _ = w;");
         }
     }
     Ok(())
+}
+
+/// A structure's reader, field by field: its `empty` value and its `read_into` statements
+/// (each field read where it lies; a required structure through `req_c_into`, so nothing
+/// large is built and then moved, and an error returns without a drop per field read so far).
+#[derive(Default)]
+struct StructReads {
+    empties: Vec<String>,
+    intos: Vec<String>,
+}
+
+impl StructReads {
+    fn set(&mut self, field: &str, empty: &str, read: &str) {
+        self.empties.push(format!("{field}: {empty},"));
+        self.intos.push(format!("out.{field} = {read};"));
+    }
+
+    fn particle(&mut self, p: &Particle, s: &Schema) {
+        let f = &p.field;
+        let single = p.occurs.min > 0 && !p.occurs.repeated();
+        match &p.term {
+            Term::Element { name, ty, boxed: false } if single && !is_simple(ty, s) => {
+                self.empties.push(format!("{f}: rt::ComplexValue::empty()?,"));
+                self.intos.push(format!("r.req_c_into({name:?}, &mut out.{f})?;"));
+            }
+            Term::Element { name, ty, boxed: false }
+                if p.occurs.min == 0 && !p.occurs.repeated() && !is_simple(ty, s) =>
+            {
+                self.empties.push(format!("{f}: None,"));
+                self.intos.push(format!("r.opt_c_into({name:?}, &mut out.{f})?;"));
+            }
+            Term::Group { .. } if single => {
+                self.empties.push(format!("{f}: rt::ComplexValue::empty()?,"));
+                self.intos.push(format!("r.req_g_into(&mut out.{f})?;"));
+            }
+            _ => self.set(f, &empty_expr(p, s), &read_expr(p, s)),
+        }
+    }
+
+    fn emit(&self) -> String {
+        format!(
+            "fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {{ r.read_new() }}
+            #[inline]
+            fn empty() -> Option<Self> {{ Some(Self {{ {} }}) }}
+            fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {{ {} Ok(()) }}",
+            self.empties.join(" "),
+            self.intos.join(" ")
+        )
+    }
+}
+
+/// The placeholder of a particle's field (see `ComplexValue::empty`).
+fn empty_expr(p: &Particle, s: &Schema) -> String {
+    if p.occurs.repeated() {
+        return "Vec::new()".into();
+    }
+    if p.occurs.min == 0 {
+        return "None".into();
+    }
+    match &p.term {
+        Term::Element { ty, boxed: true, .. } if is_simple(ty, s) => "Box::new(rt::SimpleValue::placeholder())".into(),
+        Term::Element { ty, .. } if is_simple(ty, s) => "rt::SimpleValue::placeholder()".into(),
+        Term::Element { boxed: true, .. } => "Box::new(rt::ComplexValue::empty()?)".into(),
+        Term::Element { .. } | Term::Group { .. } => "rt::ComplexValue::empty()?".into(),
+        Term::Any => "rt::AnyElement::new(String::new())".into(),
+    }
+}
+
+/// Which branch a choice's `empty` takes, lowest first: one that allocates nothing and
+/// cannot recurse (a vector, a simple value, an `xs:any`), then a structure, a boxed one last.
+fn empty_rank(p: &Particle, s: &Schema) -> u8 {
+    if p.occurs.repeated() {
+        return 0;
+    }
+    match &p.term {
+        Term::Element { ty, .. } if is_simple(ty, s) => 0,
+        Term::Any => 0,
+        Term::Element { boxed: true, .. } => 2,
+        _ => 1,
+    }
 }
 
 fn particle_doc(p: &Particle) -> String {
@@ -876,7 +1077,7 @@ fn emit_struct(
     n: &str,
     fields: &[String],
     attrs_const: &str,
-    reads: &[String],
+    read_fns: &str,
     write_attrs_fn: &str,
     writes: &str,
 ) {
@@ -887,12 +1088,11 @@ fn emit_struct(
         {cfg}
         impl rt::ComplexValue for {n} {{
             {attrs_const}
-            fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {{ Ok(Self {{ {} }}) }}
+            {read_fns}
             {write_attrs_fn}
             fn write(&self, w: &mut rt::Writer) {{ {writes} }}
         }}",
         fields.join("\n"),
-        reads.join(" ")
     );
 }
 

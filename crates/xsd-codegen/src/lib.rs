@@ -53,6 +53,7 @@ pub struct GeneratedFile {
 pub struct Config {
     runtime: String,
     features: bool,
+    inline_optional_max: usize,
 }
 
 impl Default for Config {
@@ -64,7 +65,7 @@ impl Default for Config {
 impl Config {
     /// Defaults: runtime [`DEFAULT_RUNTIME`], one cargo feature per schema.
     pub fn new() -> Self {
-        Config { runtime: DEFAULT_RUNTIME.into(), features: true }
+        Config { runtime: DEFAULT_RUNTIME.into(), features: true, inline_optional_max: 0 }
     }
 
     /// Path of the runtime crate (or module) as seen from generated code; generated files
@@ -80,6 +81,14 @@ impl Config {
         self
     }
 
+    /// Hold an optional structure inline (`Option<T>`) rather than boxed when its estimated
+    /// size is at most `bytes` (0, the default: box every optional structure). Saves an
+    /// allocation per present one; costs its size when absent, and moves of larger values.
+    pub fn inline_optional_up_to(mut self, bytes: usize) -> Self {
+        self.inline_optional_max = bytes;
+        self
+    }
+
     /// Lower one schema (parse + lower), no I/O.
     pub fn lower(&self, file: &str, bytes: &[u8]) -> Result<ir::Schema, Error> {
         let root = parse::parse(bytes).map_err(|e| Error::new(format!("{file}: {e}")))?;
@@ -92,7 +101,11 @@ impl Config {
         let mut inputs: Vec<&(String, Vec<u8>)> = inputs.iter().collect();
         inputs.sort_by(|a, b| a.0.cmp(&b.0));
         let schemas: Result<Vec<ir::Schema>, Error> = inputs.iter().map(|(f, b)| self.lower(f, b)).collect();
-        let opts = emit::EmitOptions { runtime: self.runtime.clone(), features: self.features };
+        let opts = emit::EmitOptions {
+            runtime: self.runtime.clone(),
+            features: self.features,
+            inline_optional_max: self.inline_optional_max,
+        };
         emit::emit(&schemas?, &opts)?
             .into_iter()
             .map(|f| {

@@ -50,6 +50,25 @@ pub trait ComplexValue: Sized {
     const ATTRS: &'static [&'static str] = &[];
     /// Read the content of the current element (its start tag already consumed).
     fn read(r: &mut Reader<'_>) -> Result<Self, Error>;
+    /// A value to read into ([`ComplexValue::read_into`]), if the type has one (generated
+    /// types do): required fields hold placeholders that need not satisfy their facets (as
+    /// [`SimpleValue::placeholder`]), optional ones `None`, repeated ones empty. Never
+    /// returned from a successful read: reading into it overwrites every field. A type
+    /// without one (`None`) is read by [`ComplexValue::read`] and moved into place.
+    #[doc(hidden)]
+    fn empty() -> Option<Self> {
+        None
+    }
+    /// Read the content of the current element into `out`, each field where it lies, instead
+    /// of building the value and moving it there (a credit transfer is about a kilobyte).
+    /// Reads and fails exactly as [`ComplexValue::read`]. On success every field of `out` has
+    /// been overwritten; on error `out` holds a mix of read values and placeholders, and the
+    /// caller drops it.
+    #[doc(hidden)]
+    fn read_into(r: &mut Reader<'_>, out: &mut Self) -> Result<(), Error> {
+        *out = Self::read(r)?;
+        Ok(())
+    }
     /// Write the attributes (inside the start tag).
     fn write_attrs(&self, _w: &mut Writer) {}
     /// Write the content.

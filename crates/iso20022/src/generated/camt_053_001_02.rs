@@ -58,7 +58,17 @@ pub struct AccountIdentification4Choice {
 }
 impl rt::ComplexValue for AccountIdentification4Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -80,6 +90,9 @@ impl rt::ComplexValue for AccountIdentification4ChoiceChoice {
             Some(1) => Ok(Self::Othr(r.req_c("Othr")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::IBAN(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -106,12 +119,23 @@ pub struct AccountInterest2 {
 }
 impl rt::ComplexValue for AccountInterest2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            rate: r.many_c("Rate", 0, 0)?,
-            fr_to_dt: r.opt_c_boxed("FrToDt")?,
-            rsn: r.opt_s("Rsn")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: None,
+            rate: Vec::new(),
+            fr_to_dt: None,
+            rsn: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.rate = r.many_c("Rate", 0, 0)?;
+        out.fr_to_dt = r.opt_c_boxed("FrToDt")?;
+        out.rsn = r.opt_s("Rsn")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -128,7 +152,17 @@ pub struct AccountSchemeName1Choice {
 }
 impl rt::ComplexValue for AccountSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -168,22 +202,43 @@ pub struct AccountStatement2 {
 }
 impl rt::ComplexValue for AccountStatement2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            elctrnc_seq_nb: r.opt_s("ElctrncSeqNb")?,
-            lgl_seq_nb: r.opt_s("LglSeqNb")?,
-            cre_dt_tm: r.req_s("CreDtTm")?,
-            fr_to_dt: r.opt_c_boxed("FrToDt")?,
-            cpy_dplct_ind: r.opt_s("CpyDplctInd")?,
-            rptg_src: r.opt_c_boxed("RptgSrc")?,
-            acct: r.req_c("Acct")?,
-            rltd_acct: r.opt_c_boxed("RltdAcct")?,
-            intrst: r.many_c("Intrst", 0, 0)?,
-            bal: r.many_c("Bal", 1, 0)?,
-            txs_summry: r.opt_c_boxed("TxsSummry")?,
-            ntry: r.many_c("Ntry", 0, 0)?,
-            addtl_stmt_inf: r.opt_s("AddtlStmtInf")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            elctrnc_seq_nb: None,
+            lgl_seq_nb: None,
+            cre_dt_tm: rt::SimpleValue::placeholder(),
+            fr_to_dt: None,
+            cpy_dplct_ind: None,
+            rptg_src: None,
+            acct: rt::ComplexValue::empty()?,
+            rltd_acct: None,
+            intrst: Vec::new(),
+            bal: Vec::new(),
+            txs_summry: None,
+            ntry: Vec::new(),
+            addtl_stmt_inf: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.elctrnc_seq_nb = r.opt_s("ElctrncSeqNb")?;
+        out.lgl_seq_nb = r.opt_s("LglSeqNb")?;
+        out.cre_dt_tm = r.req_s("CreDtTm")?;
+        out.fr_to_dt = r.opt_c_boxed("FrToDt")?;
+        out.cpy_dplct_ind = r.opt_s("CpyDplctInd")?;
+        out.rptg_src = r.opt_c_boxed("RptgSrc")?;
+        r.req_c_into("Acct", &mut out.acct)?;
+        out.rltd_acct = r.opt_c_boxed("RltdAcct")?;
+        out.intrst = r.many_c("Intrst", 0, 0)?;
+        out.bal = r.many_c("Bal", 1, 0)?;
+        out.txs_summry = r.opt_c_boxed("TxsSummry")?;
+        out.ntry = r.many_c("Ntry", 0, 0)?;
+        out.addtl_stmt_inf = r.opt_s("AddtlStmtInf")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -210,7 +265,17 @@ pub struct BalanceSubType1Choice {
 }
 impl rt::ComplexValue for BalanceSubType1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -233,6 +298,9 @@ impl rt::ComplexValue for BalanceSubType1ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -254,10 +322,19 @@ pub struct BalanceType12 {
 }
 impl rt::ComplexValue for BalanceType12 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd_or_prtry: r.req_c("CdOrPrtry")?,
-            sub_tp: r.opt_c_boxed("SubTp")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd_or_prtry: rt::ComplexValue::empty()?,
+            sub_tp: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
+        out.sub_tp = r.opt_c_boxed("SubTp")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
@@ -340,7 +417,17 @@ pub struct BalanceType5Choice {
 }
 impl rt::ComplexValue for BalanceType5Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -363,6 +450,9 @@ impl rt::ComplexValue for BalanceType5ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -384,10 +474,19 @@ pub struct BankToCustomerStatementV02 {
 }
 impl rt::ComplexValue for BankToCustomerStatementV02 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            grp_hdr: r.req_c("GrpHdr")?,
-            stmt: r.many_c("Stmt", 1, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            grp_hdr: rt::ComplexValue::empty()?,
+            stmt: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("GrpHdr", &mut out.grp_hdr)?;
+        out.stmt = r.many_c("Stmt", 1, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
@@ -404,10 +503,19 @@ pub struct BranchAndFinancialInstitutionIdentification4 {
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c_boxed("BrnchId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fin_instn_id: rt::ComplexValue::empty()?,
+            brnch_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
+        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
@@ -428,12 +536,23 @@ pub struct CashAccount16 {
 }
 impl rt::ComplexValue for CashAccount16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_c("Id")?,
-            tp: r.opt_c_boxed("Tp")?,
-            ccy: r.opt_s("Ccy")?,
-            nm: r.opt_s("Nm")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::ComplexValue::empty()?,
+            tp: None,
+            ccy: None,
+            nm: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Id", &mut out.id)?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ccy = r.opt_s("Ccy")?;
+        out.nm = r.opt_s("Nm")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -460,14 +579,27 @@ pub struct CashAccount20 {
 }
 impl rt::ComplexValue for CashAccount20 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_c("Id")?,
-            tp: r.opt_c_boxed("Tp")?,
-            ccy: r.opt_s("Ccy")?,
-            nm: r.opt_s("Nm")?,
-            ownr: r.opt_c_boxed("Ownr")?,
-            svcr: r.opt_c_boxed("Svcr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::ComplexValue::empty()?,
+            tp: None,
+            ccy: None,
+            nm: None,
+            ownr: None,
+            svcr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Id", &mut out.id)?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ccy = r.opt_s("Ccy")?;
+        out.nm = r.opt_s("Nm")?;
+        out.ownr = r.opt_c_boxed("Ownr")?;
+        out.svcr = r.opt_c_boxed("Svcr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -486,7 +618,17 @@ pub struct CashAccountType2 {
 }
 impl rt::ComplexValue for CashAccountType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -508,6 +650,9 @@ impl rt::ComplexValue for CashAccountType2Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -538,14 +683,27 @@ pub struct CashBalance3 {
 }
 impl rt::ComplexValue for CashBalance3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_c("Tp")?,
-            cdt_line: r.opt_c_boxed("CdtLine")?,
-            amt: r.req_c("Amt")?,
-            cdt_dbt_ind: r.req_s("CdtDbtInd")?,
-            dt: r.req_c("Dt")?,
-            avlbty: r.many_c("Avlbty", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::ComplexValue::empty()?,
+            cdt_line: None,
+            amt: rt::ComplexValue::empty()?,
+            cdt_dbt_ind: rt::SimpleValue::placeholder(),
+            dt: rt::ComplexValue::empty()?,
+            avlbty: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Tp", &mut out.tp)?;
+        out.cdt_line = r.opt_c_boxed("CdtLine")?;
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
+        r.req_c_into("Dt", &mut out.dt)?;
+        out.avlbty = r.many_c("Avlbty", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
@@ -568,11 +726,21 @@ pub struct CashBalanceAvailability2 {
 }
 impl rt::ComplexValue for CashBalanceAvailability2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dt: r.req_c("Dt")?,
-            amt: r.req_c("Amt")?,
-            cdt_dbt_ind: r.req_s("CdtDbtInd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dt: rt::ComplexValue::empty()?,
+            amt: rt::ComplexValue::empty()?,
+            cdt_dbt_ind: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Dt", &mut out.dt)?;
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Dt", &self.dt);
@@ -588,7 +756,17 @@ pub struct CashBalanceAvailabilityDate1 {
 }
 impl rt::ComplexValue for CashBalanceAvailabilityDate1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -610,6 +788,9 @@ impl rt::ComplexValue for CashBalanceAvailabilityDate1Choice {
             Some(1) => Ok(Self::ActlDt(r.req_s("ActlDt")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::NbOfDays(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -644,16 +825,31 @@ pub struct ChargesInformation6 {
 }
 impl rt::ComplexValue for ChargesInformation6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ttl_chrgs_and_tax_amt: r.opt_c("TtlChrgsAndTaxAmt")?,
-            amt: r.req_c("Amt")?,
-            cdt_dbt_ind: r.opt_s("CdtDbtInd")?,
-            tp: r.opt_c_boxed("Tp")?,
-            rate: r.opt_s("Rate")?,
-            br: r.opt_s("Br")?,
-            pty: r.opt_c_boxed("Pty")?,
-            tax: r.opt_c_boxed("Tax")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ttl_chrgs_and_tax_amt: None,
+            amt: rt::ComplexValue::empty()?,
+            cdt_dbt_ind: None,
+            tp: None,
+            rate: None,
+            br: None,
+            pty: None,
+            tax: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("TtlChrgsAndTaxAmt", &mut out.ttl_chrgs_and_tax_amt)?;
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.rate = r.opt_s("Rate")?;
+        out.br = r.opt_s("Br")?;
+        out.pty = r.opt_c_boxed("Pty")?;
+        out.tax = r.opt_c_boxed("Tax")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("TtlChrgsAndTaxAmt", self.ttl_chrgs_and_tax_amt.as_ref());
@@ -674,7 +870,17 @@ pub struct ClearingSystemIdentification2Choice {
 }
 impl rt::ComplexValue for ClearingSystemIdentification2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -690,10 +896,19 @@ pub struct ClearingSystemMemberIdentification2 {
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            clr_sys_id: r.opt_c_boxed("ClrSysId")?,
-            mmb_id: r.req_s("MmbId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            clr_sys_id: None,
+            mmb_id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        out.mmb_id = r.req_s("MmbId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
@@ -710,10 +925,19 @@ pub struct CreditLine2 {
 }
 impl rt::ComplexValue for CreditLine2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            incl: r.req_s("Incl")?,
-            amt: r.opt_c("Amt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            incl: rt::SimpleValue::placeholder(),
+            amt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.incl = r.req_s("Incl")?;
+        r.opt_c_into("Amt", &mut out.amt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Incl", &self.incl);
@@ -730,10 +954,16 @@ pub struct CreditorReferenceInformation2 {
 }
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            ref_: r.opt_s("Ref")?,
-        })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self { tp: None, ref_: None })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ref_ = r.opt_s("Ref")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -748,7 +978,17 @@ pub struct CreditorReferenceType1Choice {
 }
 impl rt::ComplexValue for CreditorReferenceType1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -764,10 +1004,19 @@ pub struct CreditorReferenceType2 {
 }
 impl rt::ComplexValue for CreditorReferenceType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd_or_prtry: r.req_c("CdOrPrtry")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd_or_prtry: rt::ComplexValue::empty()?,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
@@ -782,9 +1031,17 @@ pub struct Document {
 }
 impl rt::ComplexValue for Document {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bk_to_cstmr_stmt: r.req_c("BkToCstmrStmt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bk_to_cstmr_stmt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("BkToCstmrStmt", &mut out.bk_to_cstmr_stmt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("BkToCstmrStmt", &self.bk_to_cstmr_stmt);
@@ -800,10 +1057,19 @@ pub struct EntryDetails1 {
 }
 impl rt::ComplexValue for EntryDetails1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            btch: r.opt_c_boxed("Btch")?,
-            tx_dtls: r.many_c("TxDtls", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            btch: None,
+            tx_dtls: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.btch = r.opt_c_boxed("Btch")?;
+        out.tx_dtls = r.many_c("TxDtls", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Btch", self.btch.as_deref());
@@ -856,28 +1122,55 @@ pub struct EntryTransaction2 {
 }
 impl rt::ComplexValue for EntryTransaction2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            refs: r.opt_c_boxed("Refs")?,
-            amt_dtls: r.opt_c_boxed("AmtDtls")?,
-            avlbty: r.many_c("Avlbty", 0, 0)?,
-            bk_tx_cd: r.opt_c_boxed("BkTxCd")?,
-            chrgs: r.many_c("Chrgs", 0, 0)?,
-            intrst: r.many_c("Intrst", 0, 0)?,
-            rltd_pties: r.opt_c_boxed("RltdPties")?,
-            rltd_agts: r.opt_c_boxed("RltdAgts")?,
-            purp: r.opt_c_boxed("Purp")?,
-            rltd_rmt_inf: r.many_c("RltdRmtInf", 0, 10)?,
-            rmt_inf: r.opt_c_boxed("RmtInf")?,
-            rltd_dts: r.opt_c_boxed("RltdDts")?,
-            rltd_pric: r.opt_c_boxed("RltdPric")?,
-            rltd_qties: r.many_c("RltdQties", 0, 0)?,
-            fin_instrm_id: r.opt_c_boxed("FinInstrmId")?,
-            tax: r.opt_c_boxed("Tax")?,
-            rtr_inf: r.opt_c_boxed("RtrInf")?,
-            corp_actn: r.opt_c_boxed("CorpActn")?,
-            sfkpg_acct: r.opt_c_boxed("SfkpgAcct")?,
-            addtl_tx_inf: r.opt_s("AddtlTxInf")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            refs: None,
+            amt_dtls: None,
+            avlbty: Vec::new(),
+            bk_tx_cd: None,
+            chrgs: Vec::new(),
+            intrst: Vec::new(),
+            rltd_pties: None,
+            rltd_agts: None,
+            purp: None,
+            rltd_rmt_inf: Vec::new(),
+            rmt_inf: None,
+            rltd_dts: None,
+            rltd_pric: None,
+            rltd_qties: Vec::new(),
+            fin_instrm_id: None,
+            tax: None,
+            rtr_inf: None,
+            corp_actn: None,
+            sfkpg_acct: None,
+            addtl_tx_inf: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.refs = r.opt_c_boxed("Refs")?;
+        out.amt_dtls = r.opt_c_boxed("AmtDtls")?;
+        out.avlbty = r.many_c("Avlbty", 0, 0)?;
+        out.bk_tx_cd = r.opt_c_boxed("BkTxCd")?;
+        out.chrgs = r.many_c("Chrgs", 0, 0)?;
+        out.intrst = r.many_c("Intrst", 0, 0)?;
+        out.rltd_pties = r.opt_c_boxed("RltdPties")?;
+        out.rltd_agts = r.opt_c_boxed("RltdAgts")?;
+        out.purp = r.opt_c_boxed("Purp")?;
+        out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
+        out.rmt_inf = r.opt_c_boxed("RmtInf")?;
+        out.rltd_dts = r.opt_c_boxed("RltdDts")?;
+        out.rltd_pric = r.opt_c_boxed("RltdPric")?;
+        out.rltd_qties = r.many_c("RltdQties", 0, 0)?;
+        out.fin_instrm_id = r.opt_c_boxed("FinInstrmId")?;
+        out.tax = r.opt_c_boxed("Tax")?;
+        out.rtr_inf = r.opt_c_boxed("RtrInf")?;
+        out.corp_actn = r.opt_c_boxed("CorpActn")?;
+        out.sfkpg_acct = r.opt_c_boxed("SfkpgAcct")?;
+        out.addtl_tx_inf = r.opt_s("AddtlTxInf")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Refs", self.refs.as_deref());
@@ -910,7 +1203,17 @@ pub struct FinancialIdentificationSchemeName1Choice {
 }
 impl rt::ComplexValue for FinancialIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -932,13 +1235,25 @@ pub struct FinancialInstitutionIdentification7 {
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bic: r.opt_s("BIC")?,
-            clr_sys_mmb_id: r.opt_c_boxed("ClrSysMmbId")?,
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            othr: r.opt_c_boxed("Othr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bic: None,
+            clr_sys_mmb_id: None,
+            nm: None,
+            pstl_adr: None,
+            othr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.bic = r.opt_s("BIC")?;
+        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.othr = r.opt_c_boxed("Othr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BIC", self.bic.as_ref());
@@ -960,11 +1275,21 @@ pub struct GenericAccountIdentification1 {
 }
 impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -984,11 +1309,21 @@ pub struct GenericFinancialIdentification1 {
 }
 impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1008,11 +1343,21 @@ pub struct GenericOrganisationIdentification1 {
 }
 impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1032,11 +1377,21 @@ pub struct GenericPersonIdentification1 {
 }
 impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1060,13 +1415,25 @@ pub struct GroupHeader42 {
 }
 impl rt::ComplexValue for GroupHeader42 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            msg_id: r.req_s("MsgId")?,
-            cre_dt_tm: r.req_s("CreDtTm")?,
-            msg_rcpt: r.opt_c_boxed("MsgRcpt")?,
-            msg_pgntn: r.opt_c_boxed("MsgPgntn")?,
-            addtl_inf: r.opt_s("AddtlInf")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            msg_id: rt::SimpleValue::placeholder(),
+            cre_dt_tm: rt::SimpleValue::placeholder(),
+            msg_rcpt: None,
+            msg_pgntn: None,
+            addtl_inf: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.msg_id = r.req_s("MsgId")?;
+        out.cre_dt_tm = r.req_s("CreDtTm")?;
+        out.msg_rcpt = r.opt_c_boxed("MsgRcpt")?;
+        out.msg_pgntn = r.opt_c_boxed("MsgPgntn")?;
+        out.addtl_inf = r.opt_s("AddtlInf")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -1084,7 +1451,17 @@ pub struct InterestType1Choice {
 }
 impl rt::ComplexValue for InterestType1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -1136,10 +1513,19 @@ pub struct OrganisationIdentification4 {
 }
 impl rt::ComplexValue for OrganisationIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bic_or_bei: r.opt_s("BICOrBEI")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bic_or_bei: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.bic_or_bei = r.opt_s("BICOrBEI")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICOrBEI", self.bic_or_bei.as_ref());
@@ -1154,7 +1540,17 @@ pub struct OrganisationIdentificationSchemeName1Choice {
 }
 impl rt::ComplexValue for OrganisationIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -1168,7 +1564,17 @@ pub struct Party6Choice {
 }
 impl rt::ComplexValue for Party6Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -1190,6 +1596,9 @@ impl rt::ComplexValue for Party6ChoiceChoice {
             Some(1) => Ok(Self::PrvtId(r.req_c("PrvtId")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::OrgId(rt::ComplexValue::empty()?))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1218,13 +1627,25 @@ pub struct PartyIdentification32 {
 }
 impl rt::ComplexValue for PartyIdentification32 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            id: r.opt_c_boxed("Id")?,
-            ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c_boxed("CtctDtls")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nm: None,
+            pstl_adr: None,
+            id: None,
+            ctry_of_res: None,
+            ctct_dtls: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.id = r.opt_c_boxed("Id")?;
+        out.ctry_of_res = r.opt_s("CtryOfRes")?;
+        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -1244,10 +1665,19 @@ pub struct PersonIdentification5 {
 }
 impl rt::ComplexValue for PersonIdentification5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dt_and_plc_of_birth: r.opt_c_boxed("DtAndPlcOfBirth")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dt_and_plc_of_birth: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -1262,7 +1692,17 @@ pub struct PersonIdentificationSchemeName1Choice {
 }
 impl rt::ComplexValue for PersonIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -1278,10 +1718,19 @@ pub struct ProprietaryAgent2 {
 }
 impl rt::ComplexValue for ProprietaryAgent2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_s("Tp")?,
-            agt: r.req_c("Agt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::SimpleValue::placeholder(),
+            agt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.req_s("Tp")?;
+        r.req_c_into("Agt", &mut out.agt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Tp", &self.tp);
@@ -1298,10 +1747,19 @@ pub struct ProprietaryParty2 {
 }
 impl rt::ComplexValue for ProprietaryParty2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_s("Tp")?,
-            pty: r.req_c("Pty")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::SimpleValue::placeholder(),
+            pty: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.req_s("Tp")?;
+        r.req_c_into("Pty", &mut out.pty)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Tp", &self.tp);
@@ -1316,7 +1774,17 @@ pub struct Purpose2Choice {
 }
 impl rt::ComplexValue for Purpose2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -1332,10 +1800,19 @@ pub struct Rate3 {
 }
 impl rt::ComplexValue for Rate3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_c("Tp")?,
-            vldty_rg: r.opt_c_boxed("VldtyRg")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::ComplexValue::empty()?,
+            vldty_rg: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Tp", &mut out.tp)?;
+        out.vldty_rg = r.opt_c_boxed("VldtyRg")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
@@ -1350,7 +1827,17 @@ pub struct RateType4Choice {
 }
 impl rt::ComplexValue for RateType4Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -1366,10 +1853,19 @@ pub struct RemittanceInformation5 {
 }
 impl rt::ComplexValue for RemittanceInformation5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ustrd: r.many_s("Ustrd", 0, 0)?,
-            strd: r.many_c("Strd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ustrd: Vec::new(),
+            strd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ustrd = r.many_s("Ustrd", 0, 0)?;
+        out.strd = r.many_c("Strd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Ustrd", &self.ustrd, 0, 0);
@@ -1418,26 +1914,51 @@ pub struct ReportEntry2 {
 }
 impl rt::ComplexValue for ReportEntry2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ntry_ref: r.opt_s("NtryRef")?,
-            amt: r.req_c("Amt")?,
-            cdt_dbt_ind: r.req_s("CdtDbtInd")?,
-            rvsl_ind: r.opt_s("RvslInd")?,
-            sts: r.req_s("Sts")?,
-            bookg_dt: r.opt_c_boxed("BookgDt")?,
-            val_dt: r.opt_c_boxed("ValDt")?,
-            acct_svcr_ref: r.opt_s("AcctSvcrRef")?,
-            avlbty: r.many_c("Avlbty", 0, 0)?,
-            bk_tx_cd: r.req_c("BkTxCd")?,
-            comssn_wvr_ind: r.opt_s("ComssnWvrInd")?,
-            addtl_inf_ind: r.opt_c_boxed("AddtlInfInd")?,
-            amt_dtls: r.opt_c_boxed("AmtDtls")?,
-            chrgs: r.many_c("Chrgs", 0, 0)?,
-            tech_inpt_chanl: r.opt_c_boxed("TechInptChanl")?,
-            intrst: r.many_c("Intrst", 0, 0)?,
-            ntry_dtls: r.many_c("NtryDtls", 0, 0)?,
-            addtl_ntry_inf: r.opt_s("AddtlNtryInf")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ntry_ref: None,
+            amt: rt::ComplexValue::empty()?,
+            cdt_dbt_ind: rt::SimpleValue::placeholder(),
+            rvsl_ind: None,
+            sts: rt::SimpleValue::placeholder(),
+            bookg_dt: None,
+            val_dt: None,
+            acct_svcr_ref: None,
+            avlbty: Vec::new(),
+            bk_tx_cd: rt::ComplexValue::empty()?,
+            comssn_wvr_ind: None,
+            addtl_inf_ind: None,
+            amt_dtls: None,
+            chrgs: Vec::new(),
+            tech_inpt_chanl: None,
+            intrst: Vec::new(),
+            ntry_dtls: Vec::new(),
+            addtl_ntry_inf: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ntry_ref = r.opt_s("NtryRef")?;
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
+        out.rvsl_ind = r.opt_s("RvslInd")?;
+        out.sts = r.req_s("Sts")?;
+        out.bookg_dt = r.opt_c_boxed("BookgDt")?;
+        out.val_dt = r.opt_c_boxed("ValDt")?;
+        out.acct_svcr_ref = r.opt_s("AcctSvcrRef")?;
+        out.avlbty = r.many_c("Avlbty", 0, 0)?;
+        r.req_c_into("BkTxCd", &mut out.bk_tx_cd)?;
+        out.comssn_wvr_ind = r.opt_s("ComssnWvrInd")?;
+        out.addtl_inf_ind = r.opt_c_boxed("AddtlInfInd")?;
+        out.amt_dtls = r.opt_c_boxed("AmtDtls")?;
+        out.chrgs = r.many_c("Chrgs", 0, 0)?;
+        out.tech_inpt_chanl = r.opt_c_boxed("TechInptChanl")?;
+        out.intrst = r.many_c("Intrst", 0, 0)?;
+        out.ntry_dtls = r.many_c("NtryDtls", 0, 0)?;
+        out.addtl_ntry_inf = r.opt_s("AddtlNtryInf")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NtryRef", self.ntry_ref.as_ref());
@@ -1468,7 +1989,17 @@ pub struct ReportingSource1Choice {
 }
 impl rt::ComplexValue for ReportingSource1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -1482,7 +2013,17 @@ pub struct ReturnReason5Choice {
 }
 impl rt::ComplexValue for ReturnReason5Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -1502,12 +2043,23 @@ pub struct ReturnReasonInformation10 {
 }
 impl rt::ComplexValue for ReturnReasonInformation10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgnl_bk_tx_cd: r.opt_c_boxed("OrgnlBkTxCd")?,
-            orgtr: r.opt_c_boxed("Orgtr")?,
-            rsn: r.opt_c_boxed("Rsn")?,
-            addtl_inf: r.many_s("AddtlInf", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgnl_bk_tx_cd: None,
+            orgtr: None,
+            rsn: None,
+            addtl_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgnl_bk_tx_cd = r.opt_c_boxed("OrgnlBkTxCd")?;
+        out.orgtr = r.opt_c_boxed("Orgtr")?;
+        out.rsn = r.opt_c_boxed("Rsn")?;
+        out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("OrgnlBkTxCd", self.orgnl_bk_tx_cd.as_deref());
@@ -1534,14 +2086,27 @@ pub struct StructuredRemittanceInformation7 {
 }
 impl rt::ComplexValue for StructuredRemittanceInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c_boxed("RfrdDocAmt")?,
-            cdtr_ref_inf: r.opt_c_boxed("CdtrRefInf")?,
-            invcr: r.opt_c_boxed("Invcr")?,
-            invcee: r.opt_c_boxed("Invcee")?,
-            addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            rfrd_doc_inf: Vec::new(),
+            rfrd_doc_amt: None,
+            cdtr_ref_inf: None,
+            invcr: None,
+            invcee: None,
+            addtl_rmt_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
+        out.rfrd_doc_amt = r.opt_c_boxed("RfrdDocAmt")?;
+        out.cdtr_ref_inf = r.opt_c_boxed("CdtrRefInf")?;
+        out.invcr = r.opt_c_boxed("Invcr")?;
+        out.invcee = r.opt_c_boxed("Invcee")?;
+        out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
@@ -1560,7 +2125,17 @@ pub struct TechnicalInputChannel1Choice {
 }
 impl rt::ComplexValue for TechnicalInputChannel1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -1580,12 +2155,23 @@ pub struct TotalTransactions2 {
 }
 impl rt::ComplexValue for TotalTransactions2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ttl_ntries: r.opt_c_boxed("TtlNtries")?,
-            ttl_cdt_ntries: r.opt_c_boxed("TtlCdtNtries")?,
-            ttl_dbt_ntries: r.opt_c_boxed("TtlDbtNtries")?,
-            ttl_ntries_per_bk_tx_cd: r.many_c("TtlNtriesPerBkTxCd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ttl_ntries: None,
+            ttl_cdt_ntries: None,
+            ttl_dbt_ntries: None,
+            ttl_ntries_per_bk_tx_cd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ttl_ntries = r.opt_c_boxed("TtlNtries")?;
+        out.ttl_cdt_ntries = r.opt_c_boxed("TtlCdtNtries")?;
+        out.ttl_dbt_ntries = r.opt_c_boxed("TtlDbtNtries")?;
+        out.ttl_ntries_per_bk_tx_cd = r.many_c("TtlNtriesPerBkTxCd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("TtlNtries", self.ttl_ntries.as_deref());
@@ -1614,15 +2200,29 @@ pub struct TotalsPerBankTransactionCode2 {
 }
 impl rt::ComplexValue for TotalsPerBankTransactionCode2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nb_of_ntries: r.opt_s("NbOfNtries")?,
-            sum: r.opt_s("Sum")?,
-            ttl_net_ntry_amt: r.opt_s("TtlNetNtryAmt")?,
-            cdt_dbt_ind: r.opt_s("CdtDbtInd")?,
-            fcst_ind: r.opt_s("FcstInd")?,
-            bk_tx_cd: r.req_c("BkTxCd")?,
-            avlbty: r.many_c("Avlbty", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nb_of_ntries: None,
+            sum: None,
+            ttl_net_ntry_amt: None,
+            cdt_dbt_ind: None,
+            fcst_ind: None,
+            bk_tx_cd: rt::ComplexValue::empty()?,
+            avlbty: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nb_of_ntries = r.opt_s("NbOfNtries")?;
+        out.sum = r.opt_s("Sum")?;
+        out.ttl_net_ntry_amt = r.opt_s("TtlNetNtryAmt")?;
+        out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
+        out.fcst_ind = r.opt_s("FcstInd")?;
+        r.req_c_into("BkTxCd", &mut out.bk_tx_cd)?;
+        out.avlbty = r.many_c("Avlbty", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NbOfNtries", self.nb_of_ntries.as_ref());
@@ -1660,18 +2260,35 @@ pub struct TransactionAgents2 {
 }
 impl rt::ComplexValue for TransactionAgents2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dbtr_agt: r.opt_c_boxed("DbtrAgt")?,
-            cdtr_agt: r.opt_c_boxed("CdtrAgt")?,
-            intrmy_agt1: r.opt_c_boxed("IntrmyAgt1")?,
-            intrmy_agt2: r.opt_c_boxed("IntrmyAgt2")?,
-            intrmy_agt3: r.opt_c_boxed("IntrmyAgt3")?,
-            rcvg_agt: r.opt_c_boxed("RcvgAgt")?,
-            dlvrg_agt: r.opt_c_boxed("DlvrgAgt")?,
-            issg_agt: r.opt_c_boxed("IssgAgt")?,
-            sttlm_plc: r.opt_c_boxed("SttlmPlc")?,
-            prtry: r.many_c("Prtry", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dbtr_agt: None,
+            cdtr_agt: None,
+            intrmy_agt1: None,
+            intrmy_agt2: None,
+            intrmy_agt3: None,
+            rcvg_agt: None,
+            dlvrg_agt: None,
+            issg_agt: None,
+            sttlm_plc: None,
+            prtry: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.dbtr_agt = r.opt_c_boxed("DbtrAgt")?;
+        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
+        out.intrmy_agt1 = r.opt_c_boxed("IntrmyAgt1")?;
+        out.intrmy_agt2 = r.opt_c_boxed("IntrmyAgt2")?;
+        out.intrmy_agt3 = r.opt_c_boxed("IntrmyAgt3")?;
+        out.rcvg_agt = r.opt_c_boxed("RcvgAgt")?;
+        out.dlvrg_agt = r.opt_c_boxed("DlvrgAgt")?;
+        out.issg_agt = r.opt_c_boxed("IssgAgt")?;
+        out.sttlm_plc = r.opt_c_boxed("SttlmPlc")?;
+        out.prtry = r.many_c("Prtry", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DbtrAgt", self.dbtr_agt.as_deref());
@@ -1704,14 +2321,27 @@ pub struct TransactionInterest2 {
 }
 impl rt::ComplexValue for TransactionInterest2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amt: r.req_c("Amt")?,
-            cdt_dbt_ind: r.req_s("CdtDbtInd")?,
-            tp: r.opt_c_boxed("Tp")?,
-            rate: r.many_c("Rate", 0, 0)?,
-            fr_to_dt: r.opt_c_boxed("FrToDt")?,
-            rsn: r.opt_s("Rsn")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amt: rt::ComplexValue::empty()?,
+            cdt_dbt_ind: rt::SimpleValue::placeholder(),
+            tp: None,
+            rate: Vec::new(),
+            fr_to_dt: None,
+            rsn: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.rate = r.many_c("Rate", 0, 0)?;
+        out.fr_to_dt = r.opt_c_boxed("FrToDt")?;
+        out.rsn = r.opt_s("Rsn")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -1746,17 +2376,33 @@ pub struct TransactionParty2 {
 }
 impl rt::ComplexValue for TransactionParty2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            initg_pty: r.opt_c_boxed("InitgPty")?,
-            dbtr: r.opt_c_boxed("Dbtr")?,
-            dbtr_acct: r.opt_c_boxed("DbtrAcct")?,
-            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
-            cdtr: r.opt_c_boxed("Cdtr")?,
-            cdtr_acct: r.opt_c_boxed("CdtrAcct")?,
-            ultmt_cdtr: r.opt_c_boxed("UltmtCdtr")?,
-            tradg_pty: r.opt_c_boxed("TradgPty")?,
-            prtry: r.many_c("Prtry", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            initg_pty: None,
+            dbtr: None,
+            dbtr_acct: None,
+            ultmt_dbtr: None,
+            cdtr: None,
+            cdtr_acct: None,
+            ultmt_cdtr: None,
+            tradg_pty: None,
+            prtry: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.initg_pty = r.opt_c_boxed("InitgPty")?;
+        out.dbtr = r.opt_c_boxed("Dbtr")?;
+        out.dbtr_acct = r.opt_c_boxed("DbtrAcct")?;
+        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
+        out.cdtr = r.opt_c_boxed("Cdtr")?;
+        out.cdtr_acct = r.opt_c_boxed("CdtrAcct")?;
+        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
+        out.tradg_pty = r.opt_c_boxed("TradgPty")?;
+        out.prtry = r.many_c("Prtry", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("InitgPty", self.initg_pty.as_deref());

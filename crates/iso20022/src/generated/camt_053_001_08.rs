@@ -89,6 +89,9 @@ impl rt::ComplexValue for AccountIdentification4Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::IBAN(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::IBAN(v) => {
@@ -116,13 +119,25 @@ pub struct AccountInterest4 {
 }
 impl rt::ComplexValue for AccountInterest4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            rate: r.many_c("Rate", 0, 0)?,
-            fr_to_dt: r.opt_c_boxed("FrToDt")?,
-            rsn: r.opt_s("Rsn")?,
-            tax: r.opt_c_boxed("Tax")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: None,
+            rate: Vec::new(),
+            fr_to_dt: None,
+            rsn: None,
+            tax: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.rate = r.many_c("Rate", 0, 0)?;
+        out.fr_to_dt = r.opt_c_boxed("FrToDt")?;
+        out.rsn = r.opt_s("Rsn")?;
+        out.tax = r.opt_c_boxed("Tax")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -148,6 +163,9 @@ impl rt::ComplexValue for AccountSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -198,24 +216,47 @@ pub struct AccountStatement9 {
 }
 impl rt::ComplexValue for AccountStatement9 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            stmt_pgntn: r.opt_c_boxed("StmtPgntn")?,
-            elctrnc_seq_nb: r.opt_s("ElctrncSeqNb")?,
-            rptg_seq: r.opt_c_boxed("RptgSeq")?,
-            lgl_seq_nb: r.opt_s("LglSeqNb")?,
-            cre_dt_tm: r.opt_s("CreDtTm")?,
-            fr_to_dt: r.opt_c_boxed("FrToDt")?,
-            cpy_dplct_ind: r.opt_s("CpyDplctInd")?,
-            rptg_src: r.opt_c_boxed("RptgSrc")?,
-            acct: r.req_c("Acct")?,
-            rltd_acct: r.opt_c_boxed("RltdAcct")?,
-            intrst: r.many_c("Intrst", 0, 0)?,
-            bal: r.many_c("Bal", 1, 0)?,
-            txs_summry: r.opt_c_boxed("TxsSummry")?,
-            ntry: r.many_c("Ntry", 0, 0)?,
-            addtl_stmt_inf: r.opt_s("AddtlStmtInf")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            stmt_pgntn: None,
+            elctrnc_seq_nb: None,
+            rptg_seq: None,
+            lgl_seq_nb: None,
+            cre_dt_tm: None,
+            fr_to_dt: None,
+            cpy_dplct_ind: None,
+            rptg_src: None,
+            acct: rt::ComplexValue::empty()?,
+            rltd_acct: None,
+            intrst: Vec::new(),
+            bal: Vec::new(),
+            txs_summry: None,
+            ntry: Vec::new(),
+            addtl_stmt_inf: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.stmt_pgntn = r.opt_c_boxed("StmtPgntn")?;
+        out.elctrnc_seq_nb = r.opt_s("ElctrncSeqNb")?;
+        out.rptg_seq = r.opt_c_boxed("RptgSeq")?;
+        out.lgl_seq_nb = r.opt_s("LglSeqNb")?;
+        out.cre_dt_tm = r.opt_s("CreDtTm")?;
+        out.fr_to_dt = r.opt_c_boxed("FrToDt")?;
+        out.cpy_dplct_ind = r.opt_s("CpyDplctInd")?;
+        out.rptg_src = r.opt_c_boxed("RptgSrc")?;
+        r.req_c_into("Acct", &mut out.acct)?;
+        out.rltd_acct = r.opt_c_boxed("RltdAcct")?;
+        out.intrst = r.many_c("Intrst", 0, 0)?;
+        out.bal = r.many_c("Bal", 1, 0)?;
+        out.txs_summry = r.opt_c_boxed("TxsSummry")?;
+        out.ntry = r.many_c("Ntry", 0, 0)?;
+        out.addtl_stmt_inf = r.opt_s("AddtlStmtInf")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -253,6 +294,9 @@ impl rt::ComplexValue for BalanceSubType1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -281,6 +325,9 @@ impl rt::ComplexValue for BalanceType10Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -302,10 +349,19 @@ pub struct BalanceType13 {
 }
 impl rt::ComplexValue for BalanceType13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd_or_prtry: r.req_c("CdOrPrtry")?,
-            sub_tp: r.opt_c_boxed("SubTp")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd_or_prtry: rt::ComplexValue::empty()?,
+            sub_tp: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
+        out.sub_tp = r.opt_c_boxed("SubTp")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
@@ -324,11 +380,21 @@ pub struct BankToCustomerStatementV08 {
 }
 impl rt::ComplexValue for BankToCustomerStatementV08 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            grp_hdr: r.req_c("GrpHdr")?,
-            stmt: r.many_c("Stmt", 1, 0)?,
-            splmtry_data: r.many_c("SplmtryData", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            grp_hdr: rt::ComplexValue::empty()?,
+            stmt: Vec::new(),
+            splmtry_data: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("GrpHdr", &mut out.grp_hdr)?;
+        out.stmt = r.many_c("Stmt", 1, 0)?;
+        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
@@ -346,10 +412,19 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c_boxed("BrnchId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fin_instn_id: rt::ComplexValue::empty()?,
+            brnch_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
+        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
@@ -370,12 +445,23 @@ pub struct CardEntry4 {
 }
 impl rt::ComplexValue for CardEntry4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            card: r.opt_c_boxed("Card")?,
-            poi: r.opt_c_boxed("POI")?,
-            aggtd_ntry: r.opt_c_boxed("AggtdNtry")?,
-            pre_pd_acct: r.opt_c_boxed("PrePdAcct")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            card: None,
+            poi: None,
+            aggtd_ntry: None,
+            pre_pd_acct: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.card = r.opt_c_boxed("Card")?;
+        out.poi = r.opt_c_boxed("POI")?;
+        out.aggtd_ntry = r.opt_c_boxed("AggtdNtry")?;
+        out.pre_pd_acct = r.opt_c_boxed("PrePdAcct")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Card", self.card.as_deref());
@@ -398,12 +484,23 @@ pub struct CardTransaction17 {
 }
 impl rt::ComplexValue for CardTransaction17 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            card: r.opt_c_boxed("Card")?,
-            poi: r.opt_c_boxed("POI")?,
-            tx: r.opt_c_boxed("Tx")?,
-            pre_pd_acct: r.opt_c_boxed("PrePdAcct")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            card: None,
+            poi: None,
+            tx: None,
+            pre_pd_acct: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.card = r.opt_c_boxed("Card")?;
+        out.poi = r.opt_c_boxed("POI")?;
+        out.tx = r.opt_c_boxed("Tx")?;
+        out.pre_pd_acct = r.opt_c_boxed("PrePdAcct")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Card", self.card.as_deref());
@@ -428,13 +525,25 @@ pub struct CashAccount38 {
 }
 impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_c("Id")?,
-            tp: r.opt_c_boxed("Tp")?,
-            ccy: r.opt_s("Ccy")?,
-            nm: r.opt_s("Nm")?,
-            prxy: r.opt_c_boxed("Prxy")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::ComplexValue::empty()?,
+            tp: None,
+            ccy: None,
+            nm: None,
+            prxy: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Id", &mut out.id)?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ccy = r.opt_s("Ccy")?;
+        out.nm = r.opt_s("Nm")?;
+        out.prxy = r.opt_c_boxed("Prxy")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -464,15 +573,29 @@ pub struct CashAccount39 {
 }
 impl rt::ComplexValue for CashAccount39 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_c("Id")?,
-            tp: r.opt_c_boxed("Tp")?,
-            ccy: r.opt_s("Ccy")?,
-            nm: r.opt_s("Nm")?,
-            prxy: r.opt_c_boxed("Prxy")?,
-            ownr: r.opt_c_boxed("Ownr")?,
-            svcr: r.opt_c_boxed("Svcr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::ComplexValue::empty()?,
+            tp: None,
+            ccy: None,
+            nm: None,
+            prxy: None,
+            ownr: None,
+            svcr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Id", &mut out.id)?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ccy = r.opt_s("Ccy")?;
+        out.nm = r.opt_s("Nm")?;
+        out.prxy = r.opt_c_boxed("Prxy")?;
+        out.ownr = r.opt_c_boxed("Ownr")?;
+        out.svcr = r.opt_c_boxed("Svcr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -501,6 +624,9 @@ impl rt::ComplexValue for CashAccountType2Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -524,11 +650,21 @@ pub struct CashAvailability1 {
 }
 impl rt::ComplexValue for CashAvailability1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dt: r.req_c("Dt")?,
-            amt: r.req_c("Amt")?,
-            cdt_dbt_ind: r.req_s("CdtDbtInd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dt: rt::ComplexValue::empty()?,
+            amt: rt::ComplexValue::empty()?,
+            cdt_dbt_ind: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Dt", &mut out.dt)?;
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Dt", &self.dt);
@@ -552,6 +688,9 @@ impl rt::ComplexValue for CashAvailabilityDate1Choice {
             Some(1) => Ok(Self::ActlDt(r.req_s("ActlDt")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::NbOfDays(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -582,14 +721,27 @@ pub struct CashBalance8 {
 }
 impl rt::ComplexValue for CashBalance8 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_c("Tp")?,
-            cdt_line: r.many_c("CdtLine", 0, 0)?,
-            amt: r.req_c("Amt")?,
-            cdt_dbt_ind: r.req_s("CdtDbtInd")?,
-            dt: r.req_c("Dt")?,
-            avlbty: r.many_c("Avlbty", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::ComplexValue::empty()?,
+            cdt_line: Vec::new(),
+            amt: rt::ComplexValue::empty()?,
+            cdt_dbt_ind: rt::SimpleValue::placeholder(),
+            dt: rt::ComplexValue::empty()?,
+            avlbty: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Tp", &mut out.tp)?;
+        out.cdt_line = r.many_c("CdtLine", 0, 0)?;
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
+        r.req_c_into("Dt", &mut out.dt)?;
+        out.avlbty = r.many_c("Avlbty", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
@@ -610,10 +762,19 @@ pub struct Charges6 {
 }
 impl rt::ComplexValue for Charges6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ttl_chrgs_and_tax_amt: r.opt_c("TtlChrgsAndTaxAmt")?,
-            rcrd: r.many_c("Rcrd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ttl_chrgs_and_tax_amt: None,
+            rcrd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("TtlChrgsAndTaxAmt", &mut out.ttl_chrgs_and_tax_amt)?;
+        out.rcrd = r.many_c("Rcrd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("TtlChrgsAndTaxAmt", self.ttl_chrgs_and_tax_amt.as_ref());
@@ -642,16 +803,31 @@ pub struct ChargesRecord3 {
 }
 impl rt::ComplexValue for ChargesRecord3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amt: r.req_c("Amt")?,
-            cdt_dbt_ind: r.opt_s("CdtDbtInd")?,
-            chrg_incl_ind: r.opt_s("ChrgInclInd")?,
-            tp: r.opt_c_boxed("Tp")?,
-            rate: r.opt_s("Rate")?,
-            br: r.opt_s("Br")?,
-            agt: r.opt_c_boxed("Agt")?,
-            tax: r.opt_c_boxed("Tax")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amt: rt::ComplexValue::empty()?,
+            cdt_dbt_ind: None,
+            chrg_incl_ind: None,
+            tp: None,
+            rate: None,
+            br: None,
+            agt: None,
+            tax: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
+        out.chrg_incl_ind = r.opt_s("ChrgInclInd")?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.rate = r.opt_s("Rate")?;
+        out.br = r.opt_s("Br")?;
+        out.agt = r.opt_c_boxed("Agt")?;
+        out.tax = r.opt_c_boxed("Tax")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -681,6 +857,9 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -702,10 +881,19 @@ pub struct ClearingSystemMemberIdentification2 {
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            clr_sys_id: r.opt_c_boxed("ClrSysId")?,
-            mmb_id: r.req_s("MmbId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            clr_sys_id: None,
+            mmb_id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        out.mmb_id = r.req_s("MmbId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
@@ -726,12 +914,23 @@ pub struct CreditLine3 {
 }
 impl rt::ComplexValue for CreditLine3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            incl: r.req_s("Incl")?,
-            tp: r.opt_c_boxed("Tp")?,
-            amt: r.opt_c("Amt")?,
-            dt: r.opt_c_boxed("Dt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            incl: rt::SimpleValue::placeholder(),
+            tp: None,
+            amt: None,
+            dt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.incl = r.req_s("Incl")?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        r.opt_c_into("Amt", &mut out.amt)?;
+        out.dt = r.opt_c_boxed("Dt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Incl", &self.incl);
@@ -757,6 +956,9 @@ impl rt::ComplexValue for CreditLineType1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -778,10 +980,16 @@ pub struct CreditorReferenceInformation2 {
 }
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            ref_: r.opt_s("Ref")?,
-        })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self { tp: None, ref_: None })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ref_ = r.opt_s("Ref")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -805,6 +1013,9 @@ impl rt::ComplexValue for CreditorReferenceType1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -826,10 +1037,19 @@ pub struct CreditorReferenceType2 {
 }
 impl rt::ComplexValue for CreditorReferenceType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd_or_prtry: r.req_c("CdOrPrtry")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd_or_prtry: rt::ComplexValue::empty()?,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
@@ -844,9 +1064,17 @@ pub struct Document {
 }
 impl rt::ComplexValue for Document {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bk_to_cstmr_stmt: r.req_c("BkToCstmrStmt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bk_to_cstmr_stmt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("BkToCstmrStmt", &mut out.bk_to_cstmr_stmt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("BkToCstmrStmt", &self.bk_to_cstmr_stmt);
@@ -862,10 +1090,19 @@ pub struct EntryDetails9 {
 }
 impl rt::ComplexValue for EntryDetails9 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            btch: r.opt_c_boxed("Btch")?,
-            tx_dtls: r.many_c("TxDtls", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            btch: None,
+            tx_dtls: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.btch = r.opt_c_boxed("Btch")?;
+        out.tx_dtls = r.many_c("TxDtls", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Btch", self.btch.as_deref());
@@ -930,34 +1167,67 @@ pub struct EntryTransaction10 {
 }
 impl rt::ComplexValue for EntryTransaction10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            refs: r.opt_c_boxed("Refs")?,
-            amt: r.opt_c("Amt")?,
-            cdt_dbt_ind: r.opt_s("CdtDbtInd")?,
-            amt_dtls: r.opt_c_boxed("AmtDtls")?,
-            avlbty: r.many_c("Avlbty", 0, 0)?,
-            bk_tx_cd: r.opt_c_boxed("BkTxCd")?,
-            chrgs: r.opt_c_boxed("Chrgs")?,
-            intrst: r.opt_c_boxed("Intrst")?,
-            rltd_pties: r.opt_c_boxed("RltdPties")?,
-            rltd_agts: r.opt_c_boxed("RltdAgts")?,
-            lcl_instrm: r.opt_c_boxed("LclInstrm")?,
-            purp: r.opt_c_boxed("Purp")?,
-            rltd_rmt_inf: r.many_c("RltdRmtInf", 0, 10)?,
-            rmt_inf: r.opt_c_boxed("RmtInf")?,
-            rltd_dts: r.opt_c_boxed("RltdDts")?,
-            rltd_pric: r.opt_c_boxed("RltdPric")?,
-            rltd_qties: r.many_c("RltdQties", 0, 0)?,
-            fin_instrm_id: r.opt_c_boxed("FinInstrmId")?,
-            tax: r.opt_c_boxed("Tax")?,
-            rtr_inf: r.opt_c_boxed("RtrInf")?,
-            corp_actn: r.opt_c_boxed("CorpActn")?,
-            sfkpg_acct: r.opt_c_boxed("SfkpgAcct")?,
-            csh_dpst: r.many_c("CshDpst", 0, 0)?,
-            card_tx: r.opt_c_boxed("CardTx")?,
-            addtl_tx_inf: r.opt_s("AddtlTxInf")?,
-            splmtry_data: r.many_c("SplmtryData", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            refs: None,
+            amt: None,
+            cdt_dbt_ind: None,
+            amt_dtls: None,
+            avlbty: Vec::new(),
+            bk_tx_cd: None,
+            chrgs: None,
+            intrst: None,
+            rltd_pties: None,
+            rltd_agts: None,
+            lcl_instrm: None,
+            purp: None,
+            rltd_rmt_inf: Vec::new(),
+            rmt_inf: None,
+            rltd_dts: None,
+            rltd_pric: None,
+            rltd_qties: Vec::new(),
+            fin_instrm_id: None,
+            tax: None,
+            rtr_inf: None,
+            corp_actn: None,
+            sfkpg_acct: None,
+            csh_dpst: Vec::new(),
+            card_tx: None,
+            addtl_tx_inf: None,
+            splmtry_data: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.refs = r.opt_c_boxed("Refs")?;
+        r.opt_c_into("Amt", &mut out.amt)?;
+        out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
+        out.amt_dtls = r.opt_c_boxed("AmtDtls")?;
+        out.avlbty = r.many_c("Avlbty", 0, 0)?;
+        out.bk_tx_cd = r.opt_c_boxed("BkTxCd")?;
+        out.chrgs = r.opt_c_boxed("Chrgs")?;
+        out.intrst = r.opt_c_boxed("Intrst")?;
+        out.rltd_pties = r.opt_c_boxed("RltdPties")?;
+        out.rltd_agts = r.opt_c_boxed("RltdAgts")?;
+        out.lcl_instrm = r.opt_c_boxed("LclInstrm")?;
+        out.purp = r.opt_c_boxed("Purp")?;
+        out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
+        out.rmt_inf = r.opt_c_boxed("RmtInf")?;
+        out.rltd_dts = r.opt_c_boxed("RltdDts")?;
+        out.rltd_pric = r.opt_c_boxed("RltdPric")?;
+        out.rltd_qties = r.many_c("RltdQties", 0, 0)?;
+        out.fin_instrm_id = r.opt_c_boxed("FinInstrmId")?;
+        out.tax = r.opt_c_boxed("Tax")?;
+        out.rtr_inf = r.opt_c_boxed("RtrInf")?;
+        out.corp_actn = r.opt_c_boxed("CorpActn")?;
+        out.sfkpg_acct = r.opt_c_boxed("SfkpgAcct")?;
+        out.csh_dpst = r.many_c("CshDpst", 0, 0)?;
+        out.card_tx = r.opt_c_boxed("CardTx")?;
+        out.addtl_tx_inf = r.opt_s("AddtlTxInf")?;
+        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Refs", self.refs.as_deref());
@@ -1077,6 +1347,9 @@ impl rt::ComplexValue for FinancialIdentificationSchemeName1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -1106,14 +1379,27 @@ pub struct FinancialInstitutionIdentification18 {
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bicfi: r.opt_s("BICFI")?,
-            clr_sys_mmb_id: r.opt_c_boxed("ClrSysMmbId")?,
-            lei: r.opt_s("LEI")?,
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            othr: r.opt_c_boxed("Othr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bicfi: None,
+            clr_sys_mmb_id: None,
+            lei: None,
+            nm: None,
+            pstl_adr: None,
+            othr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.bicfi = r.opt_s("BICFI")?;
+        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
+        out.lei = r.opt_s("LEI")?;
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.othr = r.opt_c_boxed("Othr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
@@ -1146,16 +1432,31 @@ pub struct Garnishment3 {
 }
 impl rt::ComplexValue for Garnishment3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_c("Tp")?,
-            grnshee: r.opt_c_boxed("Grnshee")?,
-            grnshmt_admstr: r.opt_c_boxed("GrnshmtAdmstr")?,
-            ref_nb: r.opt_s("RefNb")?,
-            dt: r.opt_s("Dt")?,
-            rmtd_amt: r.opt_c("RmtdAmt")?,
-            fmly_mdcl_insrnc_ind: r.opt_s("FmlyMdclInsrncInd")?,
-            mplyee_termntn_ind: r.opt_s("MplyeeTermntnInd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::ComplexValue::empty()?,
+            grnshee: None,
+            grnshmt_admstr: None,
+            ref_nb: None,
+            dt: None,
+            rmtd_amt: None,
+            fmly_mdcl_insrnc_ind: None,
+            mplyee_termntn_ind: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Tp", &mut out.tp)?;
+        out.grnshee = r.opt_c_boxed("Grnshee")?;
+        out.grnshmt_admstr = r.opt_c_boxed("GrnshmtAdmstr")?;
+        out.ref_nb = r.opt_s("RefNb")?;
+        out.dt = r.opt_s("Dt")?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
+        out.fmly_mdcl_insrnc_ind = r.opt_s("FmlyMdclInsrncInd")?;
+        out.mplyee_termntn_ind = r.opt_s("MplyeeTermntnInd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
@@ -1180,11 +1481,21 @@ pub struct GenericAccountIdentification1 {
 }
 impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1204,11 +1515,21 @@ pub struct GenericFinancialIdentification1 {
 }
 impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1228,11 +1549,21 @@ pub struct GenericOrganisationIdentification1 {
 }
 impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1252,11 +1583,21 @@ pub struct GenericPersonIdentification1 {
 }
 impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1282,14 +1623,27 @@ pub struct GroupHeader81 {
 }
 impl rt::ComplexValue for GroupHeader81 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            msg_id: r.req_s("MsgId")?,
-            cre_dt_tm: r.req_s("CreDtTm")?,
-            msg_rcpt: r.opt_c_boxed("MsgRcpt")?,
-            msg_pgntn: r.opt_c_boxed("MsgPgntn")?,
-            orgnl_biz_qry: r.opt_c_boxed("OrgnlBizQry")?,
-            addtl_inf: r.opt_s("AddtlInf")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            msg_id: rt::SimpleValue::placeholder(),
+            cre_dt_tm: rt::SimpleValue::placeholder(),
+            msg_rcpt: None,
+            msg_pgntn: None,
+            orgnl_biz_qry: None,
+            addtl_inf: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.msg_id = r.req_s("MsgId")?;
+        out.cre_dt_tm = r.req_s("CreDtTm")?;
+        out.msg_rcpt = r.opt_c_boxed("MsgRcpt")?;
+        out.msg_pgntn = r.opt_c_boxed("MsgPgntn")?;
+        out.orgnl_biz_qry = r.opt_c_boxed("OrgnlBizQry")?;
+        out.addtl_inf = r.opt_s("AddtlInf")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -1320,15 +1674,29 @@ pub struct InterestRecord2 {
 }
 impl rt::ComplexValue for InterestRecord2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amt: r.req_c("Amt")?,
-            cdt_dbt_ind: r.req_s("CdtDbtInd")?,
-            tp: r.opt_c_boxed("Tp")?,
-            rate: r.opt_c_boxed("Rate")?,
-            fr_to_dt: r.opt_c_boxed("FrToDt")?,
-            rsn: r.opt_s("Rsn")?,
-            tax: r.opt_c_boxed("Tax")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amt: rt::ComplexValue::empty()?,
+            cdt_dbt_ind: rt::SimpleValue::placeholder(),
+            tp: None,
+            rate: None,
+            fr_to_dt: None,
+            rsn: None,
+            tax: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.rate = r.opt_c_boxed("Rate")?;
+        out.fr_to_dt = r.opt_c_boxed("FrToDt")?;
+        out.rsn = r.opt_s("Rsn")?;
+        out.tax = r.opt_c_boxed("Tax")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -1357,6 +1725,9 @@ impl rt::ComplexValue for InterestType1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -1384,6 +1755,9 @@ impl rt::ComplexValue for LocalInstrument2Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1444,11 +1818,21 @@ pub struct OrganisationIdentification29 {
 }
 impl rt::ComplexValue for OrganisationIdentification29 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            any_bic: r.opt_s("AnyBIC")?,
-            lei: r.opt_s("LEI")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            any_bic: None,
+            lei: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.any_bic = r.opt_s("AnyBIC")?;
+        out.lei = r.opt_s("LEI")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
@@ -1472,6 +1856,9 @@ impl rt::ComplexValue for OrganisationIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1501,6 +1888,9 @@ impl rt::ComplexValue for Party38Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::OrgId(rt::ComplexValue::empty()?))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::OrgId(v) => {
@@ -1529,6 +1919,9 @@ impl rt::ComplexValue for Party40Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Pty(rt::ComplexValue::empty()?))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Pty(v) => {
@@ -1556,13 +1949,25 @@ pub struct PartyIdentification135 {
 }
 impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            id: r.opt_c_boxed("Id")?,
-            ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c_boxed("CtctDtls")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nm: None,
+            pstl_adr: None,
+            id: None,
+            ctry_of_res: None,
+            ctct_dtls: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.id = r.opt_c_boxed("Id")?;
+        out.ctry_of_res = r.opt_s("CtryOfRes")?;
+        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -1586,12 +1991,23 @@ pub struct PaymentReturnReason5 {
 }
 impl rt::ComplexValue for PaymentReturnReason5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgnl_bk_tx_cd: r.opt_c_boxed("OrgnlBkTxCd")?,
-            orgtr: r.opt_c_boxed("Orgtr")?,
-            rsn: r.opt_c_boxed("Rsn")?,
-            addtl_inf: r.many_s("AddtlInf", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgnl_bk_tx_cd: None,
+            orgtr: None,
+            rsn: None,
+            addtl_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgnl_bk_tx_cd = r.opt_c_boxed("OrgnlBkTxCd")?;
+        out.orgtr = r.opt_c_boxed("Orgtr")?;
+        out.rsn = r.opt_c_boxed("Rsn")?;
+        out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("OrgnlBkTxCd", self.orgnl_bk_tx_cd.as_deref());
@@ -1610,10 +2026,19 @@ pub struct PersonIdentification13 {
 }
 impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dt_and_plc_of_birth: r.opt_c_boxed("DtAndPlcOfBirth")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dt_and_plc_of_birth: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -1637,6 +2062,9 @@ impl rt::ComplexValue for PersonIdentificationSchemeName1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -1658,10 +2086,19 @@ pub struct ProprietaryAgent4 {
 }
 impl rt::ComplexValue for ProprietaryAgent4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_s("Tp")?,
-            agt: r.req_c("Agt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::SimpleValue::placeholder(),
+            agt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.req_s("Tp")?;
+        r.req_c_into("Agt", &mut out.agt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Tp", &self.tp);
@@ -1678,10 +2115,19 @@ pub struct ProprietaryParty5 {
 }
 impl rt::ComplexValue for ProprietaryParty5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_s("Tp")?,
-            pty: r.req_c("Pty")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::SimpleValue::placeholder(),
+            pty: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.req_s("Tp")?;
+        r.req_c_into("Pty", &mut out.pty)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Tp", &self.tp);
@@ -1705,6 +2151,9 @@ impl rt::ComplexValue for Purpose2Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -1726,10 +2175,19 @@ pub struct Rate4 {
 }
 impl rt::ComplexValue for Rate4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_c("Tp")?,
-            vldty_rg: r.opt_c_boxed("VldtyRg")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::ComplexValue::empty()?,
+            vldty_rg: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Tp", &mut out.tp)?;
+        out.vldty_rg = r.opt_c_boxed("VldtyRg")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
@@ -1753,6 +2211,9 @@ impl rt::ComplexValue for RateType4Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Pctg(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Pctg(v) => {
@@ -1774,10 +2235,19 @@ pub struct RemittanceInformation16 {
 }
 impl rt::ComplexValue for RemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ustrd: r.many_s("Ustrd", 0, 0)?,
-            strd: r.many_c("Strd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ustrd: Vec::new(),
+            strd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ustrd = r.many_s("Ustrd", 0, 0)?;
+        out.strd = r.many_c("Strd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Ustrd", &self.ustrd, 0, 0);
@@ -1828,27 +2298,53 @@ pub struct ReportEntry10 {
 }
 impl rt::ComplexValue for ReportEntry10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ntry_ref: r.opt_s("NtryRef")?,
-            amt: r.req_c("Amt")?,
-            cdt_dbt_ind: r.req_s("CdtDbtInd")?,
-            rvsl_ind: r.opt_s("RvslInd")?,
-            sts: r.req_c("Sts")?,
-            bookg_dt: r.opt_c_boxed("BookgDt")?,
-            val_dt: r.opt_c_boxed("ValDt")?,
-            acct_svcr_ref: r.opt_s("AcctSvcrRef")?,
-            avlbty: r.many_c("Avlbty", 0, 0)?,
-            bk_tx_cd: r.req_c("BkTxCd")?,
-            comssn_wvr_ind: r.opt_s("ComssnWvrInd")?,
-            addtl_inf_ind: r.opt_c_boxed("AddtlInfInd")?,
-            amt_dtls: r.opt_c_boxed("AmtDtls")?,
-            chrgs: r.opt_c_boxed("Chrgs")?,
-            tech_inpt_chanl: r.opt_c_boxed("TechInptChanl")?,
-            intrst: r.opt_c_boxed("Intrst")?,
-            card_tx: r.opt_c_boxed("CardTx")?,
-            ntry_dtls: r.many_c("NtryDtls", 0, 0)?,
-            addtl_ntry_inf: r.opt_s("AddtlNtryInf")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ntry_ref: None,
+            amt: rt::ComplexValue::empty()?,
+            cdt_dbt_ind: rt::SimpleValue::placeholder(),
+            rvsl_ind: None,
+            sts: rt::ComplexValue::empty()?,
+            bookg_dt: None,
+            val_dt: None,
+            acct_svcr_ref: None,
+            avlbty: Vec::new(),
+            bk_tx_cd: rt::ComplexValue::empty()?,
+            comssn_wvr_ind: None,
+            addtl_inf_ind: None,
+            amt_dtls: None,
+            chrgs: None,
+            tech_inpt_chanl: None,
+            intrst: None,
+            card_tx: None,
+            ntry_dtls: Vec::new(),
+            addtl_ntry_inf: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ntry_ref = r.opt_s("NtryRef")?;
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
+        out.rvsl_ind = r.opt_s("RvslInd")?;
+        r.req_c_into("Sts", &mut out.sts)?;
+        out.bookg_dt = r.opt_c_boxed("BookgDt")?;
+        out.val_dt = r.opt_c_boxed("ValDt")?;
+        out.acct_svcr_ref = r.opt_s("AcctSvcrRef")?;
+        out.avlbty = r.many_c("Avlbty", 0, 0)?;
+        r.req_c_into("BkTxCd", &mut out.bk_tx_cd)?;
+        out.comssn_wvr_ind = r.opt_s("ComssnWvrInd")?;
+        out.addtl_inf_ind = r.opt_c_boxed("AddtlInfInd")?;
+        out.amt_dtls = r.opt_c_boxed("AmtDtls")?;
+        out.chrgs = r.opt_c_boxed("Chrgs")?;
+        out.tech_inpt_chanl = r.opt_c_boxed("TechInptChanl")?;
+        out.intrst = r.opt_c_boxed("Intrst")?;
+        out.card_tx = r.opt_c_boxed("CardTx")?;
+        out.ntry_dtls = r.many_c("NtryDtls", 0, 0)?;
+        out.addtl_ntry_inf = r.opt_s("AddtlNtryInf")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NtryRef", self.ntry_ref.as_ref());
@@ -1889,6 +2385,9 @@ impl rt::ComplexValue for ReportingSource1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -1916,6 +2415,9 @@ impl rt::ComplexValue for ReturnReason5Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1950,16 +2452,31 @@ pub struct StructuredRemittanceInformation16 {
 }
 impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c_boxed("RfrdDocAmt")?,
-            cdtr_ref_inf: r.opt_c_boxed("CdtrRefInf")?,
-            invcr: r.opt_c_boxed("Invcr")?,
-            invcee: r.opt_c_boxed("Invcee")?,
-            tax_rmt: r.opt_c_boxed("TaxRmt")?,
-            grnshmt_rmt: r.opt_c_boxed("GrnshmtRmt")?,
-            addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            rfrd_doc_inf: Vec::new(),
+            rfrd_doc_amt: None,
+            cdtr_ref_inf: None,
+            invcr: None,
+            invcee: None,
+            tax_rmt: None,
+            grnshmt_rmt: None,
+            addtl_rmt_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
+        out.rfrd_doc_amt = r.opt_c_boxed("RfrdDocAmt")?;
+        out.cdtr_ref_inf = r.opt_c_boxed("CdtrRefInf")?;
+        out.invcr = r.opt_c_boxed("Invcr")?;
+        out.invcee = r.opt_c_boxed("Invcee")?;
+        out.tax_rmt = r.opt_c_boxed("TaxRmt")?;
+        out.grnshmt_rmt = r.opt_c_boxed("GrnshmtRmt")?;
+        out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
@@ -1989,6 +2506,9 @@ impl rt::ComplexValue for TechnicalInputChannel1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -2014,12 +2534,23 @@ pub struct TotalTransactions6 {
 }
 impl rt::ComplexValue for TotalTransactions6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ttl_ntries: r.opt_c_boxed("TtlNtries")?,
-            ttl_cdt_ntries: r.opt_c_boxed("TtlCdtNtries")?,
-            ttl_dbt_ntries: r.opt_c_boxed("TtlDbtNtries")?,
-            ttl_ntries_per_bk_tx_cd: r.many_c("TtlNtriesPerBkTxCd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ttl_ntries: None,
+            ttl_cdt_ntries: None,
+            ttl_dbt_ntries: None,
+            ttl_ntries_per_bk_tx_cd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ttl_ntries = r.opt_c_boxed("TtlNtries")?;
+        out.ttl_cdt_ntries = r.opt_c_boxed("TtlCdtNtries")?;
+        out.ttl_dbt_ntries = r.opt_c_boxed("TtlDbtNtries")?;
+        out.ttl_ntries_per_bk_tx_cd = r.many_c("TtlNtriesPerBkTxCd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("TtlNtries", self.ttl_ntries.as_deref());
@@ -2052,17 +2583,33 @@ pub struct TotalsPerBankTransactionCode5 {
 }
 impl rt::ComplexValue for TotalsPerBankTransactionCode5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nb_of_ntries: r.opt_s("NbOfNtries")?,
-            sum: r.opt_s("Sum")?,
-            ttl_net_ntry: r.opt_c_boxed("TtlNetNtry")?,
-            cdt_ntries: r.opt_c_boxed("CdtNtries")?,
-            dbt_ntries: r.opt_c_boxed("DbtNtries")?,
-            fcst_ind: r.opt_s("FcstInd")?,
-            bk_tx_cd: r.req_c("BkTxCd")?,
-            avlbty: r.many_c("Avlbty", 0, 0)?,
-            dt: r.opt_c_boxed("Dt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nb_of_ntries: None,
+            sum: None,
+            ttl_net_ntry: None,
+            cdt_ntries: None,
+            dbt_ntries: None,
+            fcst_ind: None,
+            bk_tx_cd: rt::ComplexValue::empty()?,
+            avlbty: Vec::new(),
+            dt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nb_of_ntries = r.opt_s("NbOfNtries")?;
+        out.sum = r.opt_s("Sum")?;
+        out.ttl_net_ntry = r.opt_c_boxed("TtlNetNtry")?;
+        out.cdt_ntries = r.opt_c_boxed("CdtNtries")?;
+        out.dbt_ntries = r.opt_c_boxed("DbtNtries")?;
+        out.fcst_ind = r.opt_s("FcstInd")?;
+        r.req_c_into("BkTxCd", &mut out.bk_tx_cd)?;
+        out.avlbty = r.many_c("Avlbty", 0, 0)?;
+        out.dt = r.opt_c_boxed("Dt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NbOfNtries", self.nb_of_ntries.as_ref());
@@ -2106,20 +2653,39 @@ pub struct TransactionAgents5 {
 }
 impl rt::ComplexValue for TransactionAgents5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            instg_agt: r.opt_c_boxed("InstgAgt")?,
-            instd_agt: r.opt_c_boxed("InstdAgt")?,
-            dbtr_agt: r.opt_c_boxed("DbtrAgt")?,
-            cdtr_agt: r.opt_c_boxed("CdtrAgt")?,
-            intrmy_agt1: r.opt_c_boxed("IntrmyAgt1")?,
-            intrmy_agt2: r.opt_c_boxed("IntrmyAgt2")?,
-            intrmy_agt3: r.opt_c_boxed("IntrmyAgt3")?,
-            rcvg_agt: r.opt_c_boxed("RcvgAgt")?,
-            dlvrg_agt: r.opt_c_boxed("DlvrgAgt")?,
-            issg_agt: r.opt_c_boxed("IssgAgt")?,
-            sttlm_plc: r.opt_c_boxed("SttlmPlc")?,
-            prtry: r.many_c("Prtry", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            instg_agt: None,
+            instd_agt: None,
+            dbtr_agt: None,
+            cdtr_agt: None,
+            intrmy_agt1: None,
+            intrmy_agt2: None,
+            intrmy_agt3: None,
+            rcvg_agt: None,
+            dlvrg_agt: None,
+            issg_agt: None,
+            sttlm_plc: None,
+            prtry: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.instg_agt = r.opt_c_boxed("InstgAgt")?;
+        out.instd_agt = r.opt_c_boxed("InstdAgt")?;
+        out.dbtr_agt = r.opt_c_boxed("DbtrAgt")?;
+        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
+        out.intrmy_agt1 = r.opt_c_boxed("IntrmyAgt1")?;
+        out.intrmy_agt2 = r.opt_c_boxed("IntrmyAgt2")?;
+        out.intrmy_agt3 = r.opt_c_boxed("IntrmyAgt3")?;
+        out.rcvg_agt = r.opt_c_boxed("RcvgAgt")?;
+        out.dlvrg_agt = r.opt_c_boxed("DlvrgAgt")?;
+        out.issg_agt = r.opt_c_boxed("IssgAgt")?;
+        out.sttlm_plc = r.opt_c_boxed("SttlmPlc")?;
+        out.prtry = r.many_c("Prtry", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("InstgAgt", self.instg_agt.as_deref());
@@ -2146,10 +2712,19 @@ pub struct TransactionInterest4 {
 }
 impl rt::ComplexValue for TransactionInterest4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ttl_intrst_and_tax_amt: r.opt_c("TtlIntrstAndTaxAmt")?,
-            rcrd: r.many_c("Rcrd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ttl_intrst_and_tax_amt: None,
+            rcrd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("TtlIntrstAndTaxAmt", &mut out.ttl_intrst_and_tax_amt)?;
+        out.rcrd = r.many_c("Rcrd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("TtlIntrstAndTaxAmt", self.ttl_intrst_and_tax_amt.as_ref());
@@ -2180,17 +2755,33 @@ pub struct TransactionParties6 {
 }
 impl rt::ComplexValue for TransactionParties6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            initg_pty: r.opt_c_boxed("InitgPty")?,
-            dbtr: r.opt_c_boxed("Dbtr")?,
-            dbtr_acct: r.opt_c_boxed("DbtrAcct")?,
-            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
-            cdtr: r.opt_c_boxed("Cdtr")?,
-            cdtr_acct: r.opt_c_boxed("CdtrAcct")?,
-            ultmt_cdtr: r.opt_c_boxed("UltmtCdtr")?,
-            tradg_pty: r.opt_c_boxed("TradgPty")?,
-            prtry: r.many_c("Prtry", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            initg_pty: None,
+            dbtr: None,
+            dbtr_acct: None,
+            ultmt_dbtr: None,
+            cdtr: None,
+            cdtr_acct: None,
+            ultmt_cdtr: None,
+            tradg_pty: None,
+            prtry: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.initg_pty = r.opt_c_boxed("InitgPty")?;
+        out.dbtr = r.opt_c_boxed("Dbtr")?;
+        out.dbtr_acct = r.opt_c_boxed("DbtrAcct")?;
+        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
+        out.cdtr = r.opt_c_boxed("Cdtr")?;
+        out.cdtr_acct = r.opt_c_boxed("CdtrAcct")?;
+        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
+        out.tradg_pty = r.opt_c_boxed("TradgPty")?;
+        out.prtry = r.many_c("Prtry", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("InitgPty", self.initg_pty.as_deref());

@@ -36,6 +36,9 @@ impl rt::ComplexValue for AccountSchemeName1ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -76,10 +79,19 @@ pub struct ActiveCurrencyAndAmount {
 impl rt::ComplexValue for ActiveCurrencyAndAmount {
     const ATTRS: &'static [&'static str] = &["Ccy"];
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ccy: r.attr_req("Ccy")?,
-            value: r.text_value()?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ccy: rt::SimpleValue::placeholder(),
+            value: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ccy = r.attr_req("Ccy")?;
+        out.value = r.text_value()?;
+        Ok(())
     }
     fn write_attrs(&self, w: &mut rt::Writer) {
         w.attr("Ccy", &self.ccy);
@@ -226,10 +238,19 @@ pub struct ActiveOrHistoricCurrencyAnd13DecimalAmount {
 impl rt::ComplexValue for ActiveOrHistoricCurrencyAnd13DecimalAmount {
     const ATTRS: &'static [&'static str] = &["Ccy"];
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ccy: r.attr_req("Ccy")?,
-            value: r.text_value()?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ccy: rt::SimpleValue::placeholder(),
+            value: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ccy = r.attr_req("Ccy")?;
+        out.value = r.text_value()?;
+        Ok(())
     }
     fn write_attrs(&self, w: &mut rt::Writer) {
         w.attr("Ccy", &self.ccy);
@@ -317,10 +338,19 @@ pub struct ActiveOrHistoricCurrencyAndAmount {
 impl rt::ComplexValue for ActiveOrHistoricCurrencyAndAmount {
     const ATTRS: &'static [&'static str] = &["Ccy"];
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ccy: r.attr_req("Ccy")?,
-            value: r.text_value()?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ccy: rt::SimpleValue::placeholder(),
+            value: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ccy = r.attr_req("Ccy")?;
+        out.value = r.text_value()?;
+        Ok(())
     }
     fn write_attrs(&self, w: &mut rt::Writer) {
         w.attr("Ccy", &self.ccy);
@@ -343,11 +373,21 @@ pub struct ActiveOrHistoricCurrencyAndAmountRange2 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for ActiveOrHistoricCurrencyAndAmountRange2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amt: r.req_c("Amt")?,
-            cdt_dbt_ind: r.opt_s("CdtDbtInd")?,
-            ccy: r.req_s("Ccy")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amt: rt::ComplexValue::empty()?,
+            cdt_dbt_ind: None,
+            ccy: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
+        out.ccy = r.req_s("Ccy")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -657,6 +697,9 @@ impl rt::ComplexValue for AddressType3Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -680,10 +723,19 @@ pub struct AlternateSecurityIdentification2 {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for AlternateSecurityIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_s("Tp")?,
-            id: r.req_s("Id")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::SimpleValue::placeholder(),
+            id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.req_s("Tp")?;
+        out.id = r.req_s("Id")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Tp", &self.tp);
@@ -722,13 +774,25 @@ pub struct AmountAndCurrencyExchange3 {
 )]
 impl rt::ComplexValue for AmountAndCurrencyExchange3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            instd_amt: r.opt_c_boxed("InstdAmt")?,
-            tx_amt: r.opt_c_boxed("TxAmt")?,
-            cntr_val_amt: r.opt_c_boxed("CntrValAmt")?,
-            anncd_pstng_amt: r.opt_c_boxed("AnncdPstngAmt")?,
-            prtry_amt: r.many_c("PrtryAmt", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            instd_amt: None,
+            tx_amt: None,
+            cntr_val_amt: None,
+            anncd_pstng_amt: None,
+            prtry_amt: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.instd_amt = r.opt_c_boxed("InstdAmt")?;
+        out.tx_amt = r.opt_c_boxed("TxAmt")?;
+        out.cntr_val_amt = r.opt_c_boxed("CntrValAmt")?;
+        out.anncd_pstng_amt = r.opt_c_boxed("AnncdPstngAmt")?;
+        out.prtry_amt = r.many_c("PrtryAmt", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("InstdAmt", self.instd_amt.as_deref());
@@ -764,10 +828,19 @@ pub struct AmountAndCurrencyExchangeDetails3 {
 )]
 impl rt::ComplexValue for AmountAndCurrencyExchangeDetails3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amt: r.req_c("Amt")?,
-            ccy_xchg: r.opt_c_boxed("CcyXchg")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amt: rt::ComplexValue::empty()?,
+            ccy_xchg: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.ccy_xchg = r.opt_c_boxed("CcyXchg")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -802,11 +875,21 @@ pub struct AmountAndCurrencyExchangeDetails4 {
 )]
 impl rt::ComplexValue for AmountAndCurrencyExchangeDetails4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_s("Tp")?,
-            amt: r.req_c("Amt")?,
-            ccy_xchg: r.opt_c_boxed("CcyXchg")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::SimpleValue::placeholder(),
+            amt: rt::ComplexValue::empty()?,
+            ccy_xchg: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.req_s("Tp")?;
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.ccy_xchg = r.opt_c_boxed("CcyXchg")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Tp", &self.tp);
@@ -826,10 +909,19 @@ pub struct AmountAndDirection35 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for AmountAndDirection35 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amt: r.req_s("Amt")?,
-            cdt_dbt_ind: r.req_s("CdtDbtInd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amt: rt::SimpleValue::placeholder(),
+            cdt_dbt_ind: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.amt = r.req_s("Amt")?;
+        out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Amt", &self.amt);
@@ -862,10 +954,19 @@ pub struct AmountRangeBoundary1 {
 )]
 impl rt::ComplexValue for AmountRangeBoundary1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bdry_amt: r.req_s("BdryAmt")?,
-            incl: r.req_s("Incl")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bdry_amt: rt::SimpleValue::placeholder(),
+            incl: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.bdry_amt = r.req_s("BdryAmt")?;
+        out.incl = r.req_s("Incl")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("BdryAmt", &self.bdry_amt);
@@ -882,7 +983,17 @@ pub struct AmountType3Choice {
 #[cfg(any(feature = "pain_001_001_03", feature = "pain_002_001_03"))]
 impl rt::ComplexValue for AmountType3Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -906,6 +1017,9 @@ impl rt::ComplexValue for AmountType3ChoiceChoice {
             Some(1) => Ok(Self::EqvtAmt(r.req_c("EqvtAmt")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::InstdAmt(rt::ComplexValue::empty()?))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -950,6 +1064,9 @@ impl rt::ComplexValue for AmountType4Choice {
             Some(1) => Ok(Self::EqvtAmt(r.req_c("EqvtAmt")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::InstdAmt(rt::ComplexValue::empty()?))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1478,10 +1595,16 @@ pub struct BankTransactionCodeStructure4 {
 )]
 impl rt::ComplexValue for BankTransactionCodeStructure4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            domn: r.opt_c_boxed("Domn")?,
-            prtry: r.opt_c_boxed("Prtry")?,
-        })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self { domn: None, prtry: None })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.domn = r.opt_c_boxed("Domn")?;
+        out.prtry = r.opt_c_boxed("Prtry")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Domn", self.domn.as_deref());
@@ -1514,10 +1637,19 @@ pub struct BankTransactionCodeStructure5 {
 )]
 impl rt::ComplexValue for BankTransactionCodeStructure5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd: r.req_s("Cd")?,
-            fmly: r.req_c("Fmly")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd: rt::SimpleValue::placeholder(),
+            fmly: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.cd = r.req_s("Cd")?;
+        r.req_c_into("Fmly", &mut out.fmly)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Cd", &self.cd);
@@ -1550,10 +1682,19 @@ pub struct BankTransactionCodeStructure6 {
 )]
 impl rt::ComplexValue for BankTransactionCodeStructure6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd: r.req_s("Cd")?,
-            sub_fmly_cd: r.req_s("SubFmlyCd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd: rt::SimpleValue::placeholder(),
+            sub_fmly_cd: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.cd = r.req_s("Cd")?;
+        out.sub_fmly_cd = r.req_s("SubFmlyCd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Cd", &self.cd);
@@ -1676,13 +1817,25 @@ pub struct BatchInformation2 {
 )]
 impl rt::ComplexValue for BatchInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            msg_id: r.opt_s("MsgId")?,
-            pmt_inf_id: r.opt_s("PmtInfId")?,
-            nb_of_txs: r.opt_s("NbOfTxs")?,
-            ttl_amt: r.opt_c("TtlAmt")?,
-            cdt_dbt_ind: r.opt_s("CdtDbtInd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            msg_id: None,
+            pmt_inf_id: None,
+            nb_of_txs: None,
+            ttl_amt: None,
+            cdt_dbt_ind: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.msg_id = r.opt_s("MsgId")?;
+        out.pmt_inf_id = r.opt_s("PmtInfId")?;
+        out.nb_of_txs = r.opt_s("NbOfTxs")?;
+        r.opt_c_into("TtlAmt", &mut out.ttl_amt)?;
+        out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MsgId", self.msg_id.as_ref());
@@ -1720,11 +1873,21 @@ pub struct BranchData2 {
 )]
 impl rt::ComplexValue for BranchData2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.opt_s("Id")?,
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: None,
+            nm: None,
+            pstl_adr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.opt_s("Id")?;
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Id", self.id.as_ref());
@@ -1770,12 +1933,23 @@ pub struct BranchData3 {
 )]
 impl rt::ComplexValue for BranchData3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.opt_s("Id")?,
-            lei: r.opt_s("LEI")?,
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: None,
+            lei: None,
+            nm: None,
+            pstl_adr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.opt_s("Id")?;
+        out.lei = r.opt_s("LEI")?;
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Id", self.id.as_ref());
@@ -1849,13 +2023,25 @@ pub struct CardAggregated2 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for CardAggregated2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            addtl_svc: r.opt_s("AddtlSvc")?,
-            tx_ctgy: r.opt_s("TxCtgy")?,
-            sale_rcncltn_id: r.opt_s("SaleRcncltnId")?,
-            seq_nb_rg: r.opt_c_boxed("SeqNbRg")?,
-            tx_dt_rg: r.opt_c_boxed("TxDtRg")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            addtl_svc: None,
+            tx_ctgy: None,
+            sale_rcncltn_id: None,
+            seq_nb_rg: None,
+            tx_dt_rg: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.addtl_svc = r.opt_s("AddtlSvc")?;
+        out.tx_ctgy = r.opt_s("TxCtgy")?;
+        out.sale_rcncltn_id = r.opt_s("SaleRcncltnId")?;
+        out.seq_nb_rg = r.opt_c_boxed("SeqNbRg")?;
+        out.tx_dt_rg = r.opt_c_boxed("TxDtRg")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AddtlSvc", self.addtl_svc.as_ref());
@@ -1960,20 +2146,39 @@ pub struct CardIndividualTransaction2 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for CardIndividualTransaction2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            icc_rltd_data: r.opt_s("ICCRltdData")?,
-            pmt_cntxt: r.opt_c_boxed("PmtCntxt")?,
-            addtl_svc: r.opt_s("AddtlSvc")?,
-            tx_ctgy: r.opt_s("TxCtgy")?,
-            sale_rcncltn_id: r.opt_s("SaleRcncltnId")?,
-            sale_ref_nb: r.opt_s("SaleRefNb")?,
-            re_presntmnt_rsn: r.opt_s("RePresntmntRsn")?,
-            seq_nb: r.opt_s("SeqNb")?,
-            tx_id: r.opt_c_boxed("TxId")?,
-            pdct: r.opt_c_boxed("Pdct")?,
-            vldtn_dt: r.opt_s("VldtnDt")?,
-            vldtn_seq_nb: r.opt_s("VldtnSeqNb")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            icc_rltd_data: None,
+            pmt_cntxt: None,
+            addtl_svc: None,
+            tx_ctgy: None,
+            sale_rcncltn_id: None,
+            sale_ref_nb: None,
+            re_presntmnt_rsn: None,
+            seq_nb: None,
+            tx_id: None,
+            pdct: None,
+            vldtn_dt: None,
+            vldtn_seq_nb: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.icc_rltd_data = r.opt_s("ICCRltdData")?;
+        out.pmt_cntxt = r.opt_c_boxed("PmtCntxt")?;
+        out.addtl_svc = r.opt_s("AddtlSvc")?;
+        out.tx_ctgy = r.opt_s("TxCtgy")?;
+        out.sale_rcncltn_id = r.opt_s("SaleRcncltnId")?;
+        out.sale_ref_nb = r.opt_s("SaleRefNb")?;
+        out.re_presntmnt_rsn = r.opt_s("RePresntmntRsn")?;
+        out.seq_nb = r.opt_s("SeqNb")?;
+        out.tx_id = r.opt_c_boxed("TxId")?;
+        out.pdct = r.opt_c_boxed("Pdct")?;
+        out.vldtn_dt = r.opt_s("VldtnDt")?;
+        out.vldtn_seq_nb = r.opt_s("VldtnSeqNb")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("ICCRltdData", self.icc_rltd_data.as_ref());
@@ -2077,10 +2282,19 @@ pub struct CardSecurityInformation1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for CardSecurityInformation1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            csc_mgmt: r.req_s("CSCMgmt")?,
-            csc_val: r.opt_s("CSCVal")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            csc_mgmt: rt::SimpleValue::placeholder(),
+            csc_val: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.csc_mgmt = r.req_s("CSCMgmt")?;
+        out.csc_val = r.opt_s("CSCVal")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("CSCMgmt", &self.csc_mgmt);
@@ -2099,10 +2313,19 @@ pub struct CardSequenceNumberRange1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for CardSequenceNumberRange1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            frst_tx: r.opt_s("FrstTx")?,
-            last_tx: r.opt_s("LastTx")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            frst_tx: None,
+            last_tx: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.frst_tx = r.opt_s("FrstTx")?;
+        out.last_tx = r.opt_s("LastTx")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("FrstTx", self.frst_tx.as_ref());
@@ -2128,6 +2351,9 @@ impl rt::ComplexValue for CardTransaction3Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Aggtd(rt::ComplexValue::empty()?))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Aggtd(v) => {
@@ -2151,10 +2377,19 @@ pub struct CardholderAuthentication2 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for CardholderAuthentication2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            authntcn_mtd: r.req_s("AuthntcnMtd")?,
-            authntcn_ntty: r.req_s("AuthntcnNtty")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            authntcn_mtd: rt::SimpleValue::placeholder(),
+            authntcn_ntty: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.authntcn_mtd = r.req_s("AuthntcnMtd")?;
+        out.authntcn_ntty = r.req_s("AuthntcnNtty")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("AuthntcnMtd", &self.authntcn_mtd);
@@ -2370,11 +2605,21 @@ pub struct CashDeposit1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for CashDeposit1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            note_dnmtn: r.req_c("NoteDnmtn")?,
-            nb_of_notes: r.req_s("NbOfNotes")?,
-            amt: r.req_c("Amt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            note_dnmtn: rt::ComplexValue::empty()?,
+            nb_of_notes: rt::SimpleValue::placeholder(),
+            amt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("NoteDnmtn", &mut out.note_dnmtn)?;
+        out.nb_of_notes = r.req_s("NbOfNotes")?;
+        r.req_c_into("Amt", &mut out.amt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("NoteDnmtn", &self.note_dnmtn);
@@ -2400,6 +2645,9 @@ impl rt::ComplexValue for CategoryPurpose1ChoiceChoice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -2547,7 +2795,17 @@ pub struct ChargeType2Choice {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for ChargeType2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -2571,6 +2829,9 @@ impl rt::ComplexValue for ChargeType2ChoiceChoice {
             Some(1) => Ok(Self::Prtry(r.req_c("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -2601,6 +2862,9 @@ impl rt::ComplexValue for ChargeType3Choice {
             Some(1) => Ok(Self::Prtry(r.req_c("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -2847,6 +3111,9 @@ impl rt::ComplexValue for ClearingSystemIdentification2ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -2912,20 +3179,39 @@ pub struct Contact4 {
 )]
 impl rt::ComplexValue for Contact4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nm_prfx: r.opt_s("NmPrfx")?,
-            nm: r.opt_s("Nm")?,
-            phne_nb: r.opt_s("PhneNb")?,
-            mob_nb: r.opt_s("MobNb")?,
-            fax_nb: r.opt_s("FaxNb")?,
-            email_adr: r.opt_s("EmailAdr")?,
-            email_purp: r.opt_s("EmailPurp")?,
-            job_titl: r.opt_s("JobTitl")?,
-            rspnsblty: r.opt_s("Rspnsblty")?,
-            dept: r.opt_s("Dept")?,
-            othr: r.many_c("Othr", 0, 0)?,
-            prefrd_mtd: r.opt_s("PrefrdMtd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nm_prfx: None,
+            nm: None,
+            phne_nb: None,
+            mob_nb: None,
+            fax_nb: None,
+            email_adr: None,
+            email_purp: None,
+            job_titl: None,
+            rspnsblty: None,
+            dept: None,
+            othr: Vec::new(),
+            prefrd_mtd: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nm_prfx = r.opt_s("NmPrfx")?;
+        out.nm = r.opt_s("Nm")?;
+        out.phne_nb = r.opt_s("PhneNb")?;
+        out.mob_nb = r.opt_s("MobNb")?;
+        out.fax_nb = r.opt_s("FaxNb")?;
+        out.email_adr = r.opt_s("EmailAdr")?;
+        out.email_purp = r.opt_s("EmailPurp")?;
+        out.job_titl = r.opt_s("JobTitl")?;
+        out.rspnsblty = r.opt_s("Rspnsblty")?;
+        out.dept = r.opt_s("Dept")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        out.prefrd_mtd = r.opt_s("PrefrdMtd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NmPrfx", self.nm_prfx.as_ref());
@@ -2978,15 +3264,29 @@ pub struct ContactDetails2 {
 )]
 impl rt::ComplexValue for ContactDetails2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nm_prfx: r.opt_s("NmPrfx")?,
-            nm: r.opt_s("Nm")?,
-            phne_nb: r.opt_s("PhneNb")?,
-            mob_nb: r.opt_s("MobNb")?,
-            fax_nb: r.opt_s("FaxNb")?,
-            email_adr: r.opt_s("EmailAdr")?,
-            othr: r.opt_s("Othr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nm_prfx: None,
+            nm: None,
+            phne_nb: None,
+            mob_nb: None,
+            fax_nb: None,
+            email_adr: None,
+            othr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nm_prfx = r.opt_s("NmPrfx")?;
+        out.nm = r.opt_s("Nm")?;
+        out.phne_nb = r.opt_s("PhneNb")?;
+        out.mob_nb = r.opt_s("MobNb")?;
+        out.fax_nb = r.opt_s("FaxNb")?;
+        out.email_adr = r.opt_s("EmailAdr")?;
+        out.othr = r.opt_s("Othr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NmPrfx", self.nm_prfx.as_ref());
@@ -3079,11 +3379,21 @@ pub struct CorporateAction1 {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for CorporateAction1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd: r.opt_s("Cd")?,
-            nb: r.opt_s("Nb")?,
-            prtry: r.opt_s("Prtry")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd: None,
+            nb: None,
+            prtry: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.cd = r.opt_s("Cd")?;
+        out.nb = r.opt_s("Nb")?;
+        out.prtry = r.opt_s("Prtry")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Cd", self.cd.as_ref());
@@ -3103,10 +3413,19 @@ pub struct CorporateAction9 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for CorporateAction9 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            evt_tp: r.req_s("EvtTp")?,
-            evt_id: r.req_s("EvtId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            evt_tp: rt::SimpleValue::placeholder(),
+            evt_id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.evt_tp = r.req_s("EvtTp")?;
+        out.evt_id = r.req_s("EvtId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("EvtTp", &self.evt_tp);
@@ -3311,6 +3630,9 @@ impl rt::ComplexValue for CreditorReferenceType1ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -3336,11 +3658,21 @@ pub struct CurrencyAndAmountRange2 {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for CurrencyAndAmountRange2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amt: r.req_c("Amt")?,
-            cdt_dbt_ind: r.opt_s("CdtDbtInd")?,
-            ccy: r.req_s("Ccy")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amt: rt::ComplexValue::empty()?,
+            cdt_dbt_ind: None,
+            ccy: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
+        out.ccy = r.req_s("Ccy")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -3382,14 +3714,27 @@ pub struct CurrencyExchange5 {
 )]
 impl rt::ComplexValue for CurrencyExchange5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            src_ccy: r.req_s("SrcCcy")?,
-            trgt_ccy: r.opt_s("TrgtCcy")?,
-            unit_ccy: r.opt_s("UnitCcy")?,
-            xchg_rate: r.req_s("XchgRate")?,
-            ctrct_id: r.opt_s("CtrctId")?,
-            qtn_dt: r.opt_s("QtnDt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            src_ccy: rt::SimpleValue::placeholder(),
+            trgt_ccy: None,
+            unit_ccy: None,
+            xchg_rate: rt::SimpleValue::placeholder(),
+            ctrct_id: None,
+            qtn_dt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.src_ccy = r.req_s("SrcCcy")?;
+        out.trgt_ccy = r.opt_s("TrgtCcy")?;
+        out.unit_ccy = r.opt_s("UnitCcy")?;
+        out.xchg_rate = r.req_s("XchgRate")?;
+        out.ctrct_id = r.opt_s("CtrctId")?;
+        out.qtn_dt = r.opt_s("QtnDt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("SrcCcy", &self.src_ccy);
@@ -3437,6 +3782,9 @@ impl rt::ComplexValue for DateAndDateTime2Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Dt(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Dt(v) => {
@@ -3458,7 +3806,17 @@ pub struct DateAndDateTimeChoice {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for DateAndDateTimeChoice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -3482,6 +3840,9 @@ impl rt::ComplexValue for DateAndDateTimeChoiceChoice {
             Some(1) => Ok(Self::DtTm(r.req_s("DtTm")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Dt(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -3524,12 +3885,23 @@ pub struct DateAndPlaceOfBirth {
 )]
 impl rt::ComplexValue for DateAndPlaceOfBirth {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            birth_dt: r.req_s("BirthDt")?,
-            prvc_of_birth: r.opt_s("PrvcOfBirth")?,
-            city_of_birth: r.req_s("CityOfBirth")?,
-            ctry_of_birth: r.req_s("CtryOfBirth")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            birth_dt: rt::SimpleValue::placeholder(),
+            prvc_of_birth: None,
+            city_of_birth: rt::SimpleValue::placeholder(),
+            ctry_of_birth: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.birth_dt = r.req_s("BirthDt")?;
+        out.prvc_of_birth = r.opt_s("PrvcOfBirth")?;
+        out.city_of_birth = r.req_s("CityOfBirth")?;
+        out.ctry_of_birth = r.req_s("CtryOfBirth")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("BirthDt", &self.birth_dt);
@@ -3576,12 +3948,23 @@ pub struct DateAndPlaceOfBirth1 {
 )]
 impl rt::ComplexValue for DateAndPlaceOfBirth1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            birth_dt: r.req_s("BirthDt")?,
-            prvc_of_birth: r.opt_s("PrvcOfBirth")?,
-            city_of_birth: r.req_s("CityOfBirth")?,
-            ctry_of_birth: r.req_s("CtryOfBirth")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            birth_dt: rt::SimpleValue::placeholder(),
+            prvc_of_birth: None,
+            city_of_birth: rt::SimpleValue::placeholder(),
+            ctry_of_birth: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.birth_dt = r.req_s("BirthDt")?;
+        out.prvc_of_birth = r.opt_s("PrvcOfBirth")?;
+        out.city_of_birth = r.req_s("CityOfBirth")?;
+        out.ctry_of_birth = r.req_s("CtryOfBirth")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("BirthDt", &self.birth_dt);
@@ -3608,6 +3991,9 @@ impl rt::ComplexValue for DateOrDateTimePeriod1Choice {
             Some(1) => Ok(Self::DtTm(r.req_c("DtTm")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Dt(rt::ComplexValue::empty()?))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -3652,10 +4038,19 @@ pub struct DatePeriod2 {
 )]
 impl rt::ComplexValue for DatePeriod2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fr_dt: r.req_s("FrDt")?,
-            to_dt: r.req_s("ToDt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fr_dt: rt::SimpleValue::placeholder(),
+            to_dt: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.fr_dt = r.req_s("FrDt")?;
+        out.to_dt = r.req_s("ToDt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("FrDt", &self.fr_dt);
@@ -3686,10 +4081,19 @@ pub struct DatePeriodDetails {
 )]
 impl rt::ComplexValue for DatePeriodDetails {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fr_dt: r.req_s("FrDt")?,
-            to_dt: r.req_s("ToDt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fr_dt: rt::SimpleValue::placeholder(),
+            to_dt: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.fr_dt = r.req_s("FrDt")?;
+        out.to_dt = r.req_s("ToDt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("FrDt", &self.fr_dt);
@@ -3708,10 +4112,19 @@ pub struct DateTimePeriod1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for DateTimePeriod1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fr_dt_tm: r.req_s("FrDtTm")?,
-            to_dt_tm: r.req_s("ToDtTm")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fr_dt_tm: rt::SimpleValue::placeholder(),
+            to_dt_tm: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.fr_dt_tm = r.req_s("FrDtTm")?;
+        out.to_dt_tm = r.req_s("ToDtTm")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("FrDtTm", &self.fr_dt_tm);
@@ -3730,10 +4143,19 @@ pub struct DateTimePeriodDetails {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for DateTimePeriodDetails {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fr_dt_tm: r.req_s("FrDtTm")?,
-            to_dt_tm: r.req_s("ToDtTm")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fr_dt_tm: rt::SimpleValue::placeholder(),
+            to_dt_tm: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.fr_dt_tm = r.req_s("FrDtTm")?;
+        out.to_dt_tm = r.req_s("ToDtTm")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("FrDtTm", &self.fr_dt_tm);
@@ -3852,10 +4274,19 @@ pub struct DiscountAmountAndType1 {
 )]
 impl rt::ComplexValue for DiscountAmountAndType1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            amt: r.req_c("Amt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: None,
+            amt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        r.req_c_into("Amt", &mut out.amt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -3901,6 +4332,9 @@ impl rt::ComplexValue for DiscountAmountType1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -3926,11 +4360,21 @@ pub struct DisplayCapabilities1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for DisplayCapabilities1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            disp_tp: r.req_s("DispTp")?,
-            nb_of_lines: r.req_s("NbOfLines")?,
-            line_width: r.req_s("LineWidth")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            disp_tp: rt::SimpleValue::placeholder(),
+            nb_of_lines: rt::SimpleValue::placeholder(),
+            line_width: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.disp_tp = r.req_s("DispTp")?;
+        out.nb_of_lines = r.req_s("NbOfLines")?;
+        out.line_width = r.req_s("LineWidth")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("DispTp", &self.disp_tp);
@@ -3982,12 +4426,23 @@ pub struct DocumentAdjustment1 {
 )]
 impl rt::ComplexValue for DocumentAdjustment1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amt: r.req_c("Amt")?,
-            cdt_dbt_ind: r.opt_s("CdtDbtInd")?,
-            rsn: r.opt_s("Rsn")?,
-            addtl_inf: r.opt_s("AddtlInf")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amt: rt::ComplexValue::empty()?,
+            cdt_dbt_ind: None,
+            rsn: None,
+            addtl_inf: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
+        out.rsn = r.opt_s("Rsn")?;
+        out.addtl_inf = r.opt_s("AddtlInf")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -4030,11 +4485,21 @@ pub struct DocumentLineIdentification1 {
 )]
 impl rt::ComplexValue for DocumentLineIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            nb: r.opt_s("Nb")?,
-            rltd_dt: r.opt_s("RltdDt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: None,
+            nb: None,
+            rltd_dt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.nb = r.opt_s("Nb")?;
+        out.rltd_dt = r.opt_s("RltdDt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -4076,11 +4541,21 @@ pub struct DocumentLineInformation1 {
 )]
 impl rt::ComplexValue for DocumentLineInformation1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.many_c("Id", 1, 0)?,
-            desc: r.opt_s("Desc")?,
-            amt: r.opt_c_boxed("Amt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: Vec::new(),
+            desc: None,
+            amt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.many_c("Id", 1, 0)?;
+        out.desc = r.opt_s("Desc")?;
+        out.amt = r.opt_c_boxed("Amt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("Id", &self.id, 1, 0);
@@ -4120,10 +4595,19 @@ pub struct DocumentLineType1 {
 )]
 impl rt::ComplexValue for DocumentLineType1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd_or_prtry: r.req_c("CdOrPrtry")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd_or_prtry: rt::ComplexValue::empty()?,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
@@ -4168,6 +4652,9 @@ impl rt::ComplexValue for DocumentLineType1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -4533,6 +5020,9 @@ impl rt::ComplexValue for EntryStatus1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -4617,10 +5107,19 @@ pub struct EquivalentAmount2 {
 )]
 impl rt::ComplexValue for EquivalentAmount2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amt: r.req_c("Amt")?,
-            ccy_of_trf: r.req_s("CcyOfTrf")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amt: rt::ComplexValue::empty()?,
+            ccy_of_trf: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.ccy_of_trf = r.req_s("CcyOfTrf")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -6884,6 +7383,9 @@ impl rt::ComplexValue for FinancialIdentificationSchemeName1ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -6917,6 +7419,9 @@ impl rt::ComplexValue for FinancialInstrumentQuantity1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Unit(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Unit(v) => {
@@ -6941,7 +7446,17 @@ pub struct FinancialInstrumentQuantityChoice {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for FinancialInstrumentQuantityChoice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -6968,6 +7483,9 @@ impl rt::ComplexValue for FinancialInstrumentQuantityChoiceChoice {
             Some(2) => Ok(Self::AmtsdVal(r.req_s("AmtsdVal")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Unit(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -7016,6 +7534,9 @@ impl rt::ComplexValue for Frequency36Choice {
             Some(2) => Ok(Self::PtInTm(r.req_c("PtInTm")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Tp(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -7140,10 +7661,19 @@ pub struct FrequencyAndMoment1 {
 )]
 impl rt::ComplexValue for FrequencyAndMoment1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_s("Tp")?,
-            pt_in_tm: r.req_s("PtInTm")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::SimpleValue::placeholder(),
+            pt_in_tm: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.req_s("Tp")?;
+        out.pt_in_tm = r.req_s("PtInTm")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Tp", &self.tp);
@@ -7174,10 +7704,19 @@ pub struct FrequencyPeriod1 {
 )]
 impl rt::ComplexValue for FrequencyPeriod1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_s("Tp")?,
-            cnt_per_prd: r.req_s("CntPerPrd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::SimpleValue::placeholder(),
+            cnt_per_prd: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.req_s("Tp")?;
+        out.cnt_per_prd = r.req_s("CntPerPrd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Tp", &self.tp);
@@ -7196,10 +7735,19 @@ pub struct FromToAmountRange {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for FromToAmountRange {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fr_amt: r.req_c("FrAmt")?,
-            to_amt: r.req_c("ToAmt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fr_amt: rt::ComplexValue::empty()?,
+            to_amt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("FrAmt", &mut out.fr_amt)?;
+        r.req_c_into("ToAmt", &mut out.to_amt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FrAmt", &self.fr_amt);
@@ -7218,10 +7766,19 @@ pub struct FromToAmountRange1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for FromToAmountRange1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fr_amt: r.req_c("FrAmt")?,
-            to_amt: r.req_c("ToAmt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fr_amt: rt::ComplexValue::empty()?,
+            to_amt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("FrAmt", &mut out.fr_amt)?;
+        r.req_c_into("ToAmt", &mut out.to_amt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FrAmt", &self.fr_amt);
@@ -7260,10 +7817,19 @@ pub struct GarnishmentType1 {
 )]
 impl rt::ComplexValue for GarnishmentType1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd_or_prtry: r.req_c("CdOrPrtry")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd_or_prtry: rt::ComplexValue::empty()?,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
@@ -7309,6 +7875,9 @@ impl rt::ComplexValue for GarnishmentType1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -7334,11 +7903,21 @@ pub struct GenericIdentification1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for GenericIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_s("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_s("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -7372,10 +7951,19 @@ pub struct GenericIdentification3 {
 )]
 impl rt::ComplexValue for GenericIdentification3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -7418,11 +8006,21 @@ pub struct GenericIdentification30 {
 )]
 impl rt::ComplexValue for GenericIdentification30 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            issr: r.req_s("Issr")?,
-            schme_nm: r.opt_s("SchmeNm")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            issr: rt::SimpleValue::placeholder(),
+            schme_nm: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.issr = r.req_s("Issr")?;
+        out.schme_nm = r.opt_s("SchmeNm")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -7446,12 +8044,23 @@ pub struct GenericIdentification32 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for GenericIdentification32 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            tp: r.opt_s("Tp")?,
-            issr: r.opt_s("Issr")?,
-            shrt_nm: r.opt_s("ShrtNm")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            tp: None,
+            issr: None,
+            shrt_nm: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.tp = r.opt_s("Tp")?;
+        out.issr = r.opt_s("Issr")?;
+        out.shrt_nm = r.opt_s("ShrtNm")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -7716,6 +8325,9 @@ impl rt::ComplexValue for IdentificationSource3Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -7755,6 +8367,9 @@ impl rt::ComplexValue for ImpliedCurrencyAmountRange1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::EQAmt(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::FrAmt(v) => {
@@ -7785,7 +8400,17 @@ pub struct ImpliedCurrencyAmountRangeChoice {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for ImpliedCurrencyAmountRangeChoice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -7818,6 +8443,9 @@ impl rt::ComplexValue for ImpliedCurrencyAmountRangeChoiceChoice {
             Some(4) => Ok(Self::NEQAmt(r.req_s("NEQAmt")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::EQAmt(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -7987,10 +8615,16 @@ pub struct InstructionForCreditorAgent1 {
 )]
 impl rt::ComplexValue for InstructionForCreditorAgent1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd: r.opt_s("Cd")?,
-            instr_inf: r.opt_s("InstrInf")?,
-        })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self { cd: None, instr_inf: None })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.cd = r.opt_s("Cd")?;
+        out.instr_inf = r.opt_s("InstrInf")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Cd", self.cd.as_ref());
@@ -8015,6 +8649,9 @@ impl rt::ComplexValue for InterestType1ChoiceChoice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -8178,6 +8815,9 @@ impl rt::ComplexValue for LocalInstrument2ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -8219,6 +8859,9 @@ impl rt::ComplexValue for MandateSetupReason1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -9424,10 +10067,19 @@ pub struct MessageIdentification2 {
 )]
 impl rt::ComplexValue for MessageIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            msg_nm_id: r.opt_s("MsgNmId")?,
-            msg_id: r.opt_s("MsgId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            msg_nm_id: None,
+            msg_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.msg_nm_id = r.opt_s("MsgNmId")?;
+        out.msg_id = r.opt_s("MsgId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MsgNmId", self.msg_nm_id.as_ref());
@@ -9575,10 +10227,19 @@ pub struct NameAndAddress10 {
 )]
 impl rt::ComplexValue for NameAndAddress10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nm: r.req_s("Nm")?,
-            adr: r.req_c("Adr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nm: rt::SimpleValue::placeholder(),
+            adr: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nm = r.req_s("Nm")?;
+        r.req_c_into("Adr", &mut out.adr)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Nm", &self.nm);
@@ -9611,10 +10272,19 @@ pub struct NameAndAddress16 {
 )]
 impl rt::ComplexValue for NameAndAddress16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nm: r.req_s("Nm")?,
-            adr: r.req_c("Adr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nm: rt::SimpleValue::placeholder(),
+            adr: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nm = r.req_s("Nm")?;
+        r.req_c_into("Adr", &mut out.adr)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Nm", &self.nm);
@@ -9914,10 +10584,19 @@ pub struct NumberAndSumOfTransactions1 {
 )]
 impl rt::ComplexValue for NumberAndSumOfTransactions1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nb_of_ntries: r.opt_s("NbOfNtries")?,
-            sum: r.opt_s("Sum")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nb_of_ntries: None,
+            sum: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nb_of_ntries = r.opt_s("NbOfNtries")?;
+        out.sum = r.opt_s("Sum")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NbOfNtries", self.nb_of_ntries.as_ref());
@@ -9940,12 +10619,23 @@ pub struct NumberAndSumOfTransactions2 {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for NumberAndSumOfTransactions2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nb_of_ntries: r.opt_s("NbOfNtries")?,
-            sum: r.opt_s("Sum")?,
-            ttl_net_ntry_amt: r.opt_s("TtlNetNtryAmt")?,
-            cdt_dbt_ind: r.opt_s("CdtDbtInd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nb_of_ntries: None,
+            sum: None,
+            ttl_net_ntry_amt: None,
+            cdt_dbt_ind: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nb_of_ntries = r.opt_s("NbOfNtries")?;
+        out.sum = r.opt_s("Sum")?;
+        out.ttl_net_ntry_amt = r.opt_s("TtlNetNtryAmt")?;
+        out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NbOfNtries", self.nb_of_ntries.as_ref());
@@ -9968,11 +10658,21 @@ pub struct NumberAndSumOfTransactions4 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for NumberAndSumOfTransactions4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nb_of_ntries: r.opt_s("NbOfNtries")?,
-            sum: r.opt_s("Sum")?,
-            ttl_net_ntry: r.opt_c_boxed("TtlNetNtry")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nb_of_ntries: None,
+            sum: None,
+            ttl_net_ntry: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nb_of_ntries = r.opt_s("NbOfNtries")?;
+        out.sum = r.opt_s("Sum")?;
+        out.ttl_net_ntry = r.opt_c_boxed("TtlNetNtry")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NbOfNtries", self.nb_of_ntries.as_ref());
@@ -9994,11 +10694,21 @@ pub struct NumberOfTransactionsPerStatus5 {
 #[cfg(any(feature = "pacs_002_001_10", feature = "pain_002_001_10"))]
 impl rt::ComplexValue for NumberOfTransactionsPerStatus5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dtld_nb_of_txs: r.req_s("DtldNbOfTxs")?,
-            dtld_sts: r.req_s("DtldSts")?,
-            dtld_ctrl_sum: r.opt_s("DtldCtrlSum")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dtld_nb_of_txs: rt::SimpleValue::placeholder(),
+            dtld_sts: rt::SimpleValue::placeholder(),
+            dtld_ctrl_sum: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.dtld_nb_of_txs = r.req_s("DtldNbOfTxs")?;
+        out.dtld_sts = r.req_s("DtldSts")?;
+        out.dtld_ctrl_sum = r.opt_s("DtldCtrlSum")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("DtldNbOfTxs", &self.dtld_nb_of_txs);
@@ -10082,6 +10792,9 @@ impl rt::ComplexValue for OrganisationIdentificationSchemeName1ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -10105,10 +10818,19 @@ pub struct OriginalAndCurrentQuantities1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for OriginalAndCurrentQuantities1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            face_amt: r.req_s("FaceAmt")?,
-            amtsd_val: r.req_s("AmtsdVal")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            face_amt: rt::SimpleValue::placeholder(),
+            amtsd_val: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.face_amt = r.req_s("FaceAmt")?;
+        out.amtsd_val = r.req_s("AmtsdVal")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("FaceAmt", &self.face_amt);
@@ -10129,11 +10851,21 @@ pub struct OriginalBusinessQuery1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for OriginalBusinessQuery1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            msg_id: r.req_s("MsgId")?,
-            msg_nm_id: r.opt_s("MsgNmId")?,
-            cre_dt_tm: r.opt_s("CreDtTm")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            msg_id: rt::SimpleValue::placeholder(),
+            msg_nm_id: None,
+            cre_dt_tm: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.msg_id = r.req_s("MsgId")?;
+        out.msg_nm_id = r.opt_s("MsgNmId")?;
+        out.cre_dt_tm = r.opt_s("CreDtTm")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -10155,11 +10887,21 @@ pub struct OriginalGroupInformation29 {
 #[cfg(any(feature = "pacs_002_001_10", feature = "pacs_004_001_09"))]
 impl rt::ComplexValue for OriginalGroupInformation29 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgnl_msg_id: r.req_s("OrgnlMsgId")?,
-            orgnl_msg_nm_id: r.req_s("OrgnlMsgNmId")?,
-            orgnl_cre_dt_tm: r.opt_s("OrgnlCreDtTm")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgnl_msg_id: rt::SimpleValue::placeholder(),
+            orgnl_msg_nm_id: rt::SimpleValue::placeholder(),
+            orgnl_cre_dt_tm: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgnl_msg_id = r.req_s("OrgnlMsgId")?;
+        out.orgnl_msg_nm_id = r.req_s("OrgnlMsgNmId")?;
+        out.orgnl_cre_dt_tm = r.opt_s("OrgnlCreDtTm")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("OrgnlMsgId", &self.orgnl_msg_id);
@@ -10201,10 +10943,19 @@ pub struct OtherContact1 {
 )]
 impl rt::ComplexValue for OtherContact1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            chanl_tp: r.req_s("ChanlTp")?,
-            id: r.opt_s("Id")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            chanl_tp: rt::SimpleValue::placeholder(),
+            id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.chanl_tp = r.req_s("ChanlTp")?;
+        out.id = r.opt_s("Id")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("ChanlTp", &self.chanl_tp);
@@ -10225,11 +10976,21 @@ pub struct OtherIdentification1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for OtherIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            sfx: r.opt_s("Sfx")?,
-            tp: r.req_c("Tp")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            sfx: None,
+            tp: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.sfx = r.opt_s("Sfx")?;
+        r.req_c_into("Tp", &mut out.tp)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -10308,10 +11069,19 @@ pub struct Pagination {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for Pagination {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            pg_nb: r.req_s("PgNb")?,
-            last_pg_ind: r.req_s("LastPgInd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            pg_nb: rt::SimpleValue::placeholder(),
+            last_pg_ind: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.pg_nb = r.req_s("PgNb")?;
+        out.last_pg_ind = r.req_s("LastPgInd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("PgNb", &self.pg_nb);
@@ -10330,10 +11100,19 @@ pub struct Pagination1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for Pagination1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            pg_nb: r.req_s("PgNb")?,
-            last_pg_ind: r.req_s("LastPgInd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            pg_nb: rt::SimpleValue::placeholder(),
+            last_pg_ind: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.pg_nb = r.req_s("PgNb")?;
+        out.last_pg_ind = r.req_s("LastPgInd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("PgNb", &self.pg_nb);
@@ -10470,12 +11249,23 @@ pub struct PaymentCard4 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for PaymentCard4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            plain_card_data: r.opt_c_boxed("PlainCardData")?,
-            card_ctry_cd: r.opt_s("CardCtryCd")?,
-            card_brnd: r.opt_c_boxed("CardBrnd")?,
-            addtl_card_data: r.opt_s("AddtlCardData")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            plain_card_data: None,
+            card_ctry_cd: None,
+            card_brnd: None,
+            addtl_card_data: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.plain_card_data = r.opt_c_boxed("PlainCardData")?;
+        out.card_ctry_cd = r.opt_s("CardCtryCd")?;
+        out.card_brnd = r.opt_c_boxed("CardBrnd")?;
+        out.addtl_card_data = r.opt_s("AddtlCardData")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("PlainCardData", self.plain_card_data.as_deref());
@@ -10514,19 +11304,37 @@ pub struct PaymentContext3 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for PaymentContext3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            card_pres: r.opt_s("CardPres")?,
-            crdhldr_pres: r.opt_s("CrdhldrPres")?,
-            on_line_cntxt: r.opt_s("OnLineCntxt")?,
-            attndnc_cntxt: r.opt_s("AttndncCntxt")?,
-            tx_envt: r.opt_s("TxEnvt")?,
-            tx_chanl: r.opt_s("TxChanl")?,
-            attndnt_msg_cpbl: r.opt_s("AttndntMsgCpbl")?,
-            attndnt_lang: r.opt_s("AttndntLang")?,
-            card_data_ntry_md: r.req_s("CardDataNtryMd")?,
-            fllbck_ind: r.opt_s("FllbckInd")?,
-            authntcn_mtd: r.opt_c_boxed("AuthntcnMtd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            card_pres: None,
+            crdhldr_pres: None,
+            on_line_cntxt: None,
+            attndnc_cntxt: None,
+            tx_envt: None,
+            tx_chanl: None,
+            attndnt_msg_cpbl: None,
+            attndnt_lang: None,
+            card_data_ntry_md: rt::SimpleValue::placeholder(),
+            fllbck_ind: None,
+            authntcn_mtd: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.card_pres = r.opt_s("CardPres")?;
+        out.crdhldr_pres = r.opt_s("CrdhldrPres")?;
+        out.on_line_cntxt = r.opt_s("OnLineCntxt")?;
+        out.attndnc_cntxt = r.opt_s("AttndncCntxt")?;
+        out.tx_envt = r.opt_s("TxEnvt")?;
+        out.tx_chanl = r.opt_s("TxChanl")?;
+        out.attndnt_msg_cpbl = r.opt_s("AttndntMsgCpbl")?;
+        out.attndnt_lang = r.opt_s("AttndntLang")?;
+        out.card_data_ntry_md = r.req_s("CardDataNtryMd")?;
+        out.fllbck_ind = r.opt_s("FllbckInd")?;
+        out.authntcn_mtd = r.opt_c_boxed("AuthntcnMtd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("CardPres", self.card_pres.as_ref());
@@ -10763,6 +11571,9 @@ impl rt::ComplexValue for PersonIdentificationSchemeName1ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -10880,15 +11691,29 @@ pub struct PlainCardData1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for PlainCardData1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            pan: r.req_s("PAN")?,
-            card_seq_nb: r.opt_s("CardSeqNb")?,
-            fctv_dt: r.opt_s("FctvDt")?,
-            xpry_dt: r.req_s("XpryDt")?,
-            svc_cd: r.opt_s("SvcCd")?,
-            trck_data: r.many_c("TrckData", 0, 0)?,
-            card_scty_cd: r.opt_c_boxed("CardSctyCd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            pan: rt::SimpleValue::placeholder(),
+            card_seq_nb: None,
+            fctv_dt: None,
+            xpry_dt: rt::SimpleValue::placeholder(),
+            svc_cd: None,
+            trck_data: Vec::new(),
+            card_scty_cd: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.pan = r.req_s("PAN")?;
+        out.card_seq_nb = r.opt_s("CardSeqNb")?;
+        out.fctv_dt = r.opt_s("FctvDt")?;
+        out.xpry_dt = r.req_s("XpryDt")?;
+        out.svc_cd = r.opt_s("SvcCd")?;
+        out.trck_data = r.many_c("TrckData", 0, 0)?;
+        out.card_scty_cd = r.opt_c_boxed("CardSctyCd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("PAN", &self.pan);
@@ -10918,13 +11743,25 @@ pub struct PointOfInteraction1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for PointOfInteraction1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_c("Id")?,
-            sys_nm: r.opt_s("SysNm")?,
-            grp_id: r.opt_s("GrpId")?,
-            cpblties: r.opt_c_boxed("Cpblties")?,
-            cmpnt: r.many_c("Cmpnt", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::ComplexValue::empty()?,
+            sys_nm: None,
+            grp_id: None,
+            cpblties: None,
+            cmpnt: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Id", &mut out.id)?;
+        out.sys_nm = r.opt_s("SysNm")?;
+        out.grp_id = r.opt_s("GrpId")?;
+        out.cpblties = r.opt_c_boxed("Cpblties")?;
+        out.cmpnt = r.many_c("Cmpnt", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -10952,13 +11789,25 @@ pub struct PointOfInteractionCapabilities1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for PointOfInteractionCapabilities1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            card_rdng_cpblties: r.many_s("CardRdngCpblties", 0, 0)?,
-            crdhldr_vrfctn_cpblties: r.many_s("CrdhldrVrfctnCpblties", 0, 0)?,
-            on_line_cpblties: r.opt_s("OnLineCpblties")?,
-            disp_cpblties: r.many_c("DispCpblties", 0, 0)?,
-            prt_line_width: r.opt_s("PrtLineWidth")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            card_rdng_cpblties: Vec::new(),
+            crdhldr_vrfctn_cpblties: Vec::new(),
+            on_line_cpblties: None,
+            disp_cpblties: Vec::new(),
+            prt_line_width: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.card_rdng_cpblties = r.many_s("CardRdngCpblties", 0, 0)?;
+        out.crdhldr_vrfctn_cpblties = r.many_s("CrdhldrVrfctnCpblties", 0, 0)?;
+        out.on_line_cpblties = r.opt_s("OnLineCpblties")?;
+        out.disp_cpblties = r.many_c("DispCpblties", 0, 0)?;
+        out.prt_line_width = r.opt_s("PrtLineWidth")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("CardRdngCpblties", &self.card_rdng_cpblties, 0, 0);
@@ -10988,14 +11837,27 @@ pub struct PointOfInteractionComponent1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for PointOfInteractionComponent1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            poi_cmpnt_tp: r.req_s("POICmpntTp")?,
-            manfctr_id: r.opt_s("ManfctrId")?,
-            mdl: r.opt_s("Mdl")?,
-            vrsn_nb: r.opt_s("VrsnNb")?,
-            srl_nb: r.opt_s("SrlNb")?,
-            apprvl_nb: r.many_s("ApprvlNb", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            poi_cmpnt_tp: rt::SimpleValue::placeholder(),
+            manfctr_id: None,
+            mdl: None,
+            vrsn_nb: None,
+            srl_nb: None,
+            apprvl_nb: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.poi_cmpnt_tp = r.req_s("POICmpntTp")?;
+        out.manfctr_id = r.opt_s("ManfctrId")?;
+        out.mdl = r.opt_s("Mdl")?;
+        out.vrsn_nb = r.opt_s("VrsnNb")?;
+        out.srl_nb = r.opt_s("SrlNb")?;
+        out.apprvl_nb = r.many_s("ApprvlNb", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("POICmpntTp", &self.poi_cmpnt_tp);
@@ -11068,24 +11930,47 @@ pub struct PostalAddress24 {
 )]
 impl rt::ComplexValue for PostalAddress24 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            adr_tp: r.opt_c_boxed("AdrTp")?,
-            dept: r.opt_s("Dept")?,
-            sub_dept: r.opt_s("SubDept")?,
-            strt_nm: r.opt_s("StrtNm")?,
-            bldg_nb: r.opt_s("BldgNb")?,
-            bldg_nm: r.opt_s("BldgNm")?,
-            flr: r.opt_s("Flr")?,
-            pst_bx: r.opt_s("PstBx")?,
-            room: r.opt_s("Room")?,
-            pst_cd: r.opt_s("PstCd")?,
-            twn_nm: r.opt_s("TwnNm")?,
-            twn_lctn_nm: r.opt_s("TwnLctnNm")?,
-            dstrct_nm: r.opt_s("DstrctNm")?,
-            ctry_sub_dvsn: r.opt_s("CtrySubDvsn")?,
-            ctry: r.opt_s("Ctry")?,
-            adr_line: r.many_s("AdrLine", 0, 7)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            adr_tp: None,
+            dept: None,
+            sub_dept: None,
+            strt_nm: None,
+            bldg_nb: None,
+            bldg_nm: None,
+            flr: None,
+            pst_bx: None,
+            room: None,
+            pst_cd: None,
+            twn_nm: None,
+            twn_lctn_nm: None,
+            dstrct_nm: None,
+            ctry_sub_dvsn: None,
+            ctry: None,
+            adr_line: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.adr_tp = r.opt_c_boxed("AdrTp")?;
+        out.dept = r.opt_s("Dept")?;
+        out.sub_dept = r.opt_s("SubDept")?;
+        out.strt_nm = r.opt_s("StrtNm")?;
+        out.bldg_nb = r.opt_s("BldgNb")?;
+        out.bldg_nm = r.opt_s("BldgNm")?;
+        out.flr = r.opt_s("Flr")?;
+        out.pst_bx = r.opt_s("PstBx")?;
+        out.room = r.opt_s("Room")?;
+        out.pst_cd = r.opt_s("PstCd")?;
+        out.twn_nm = r.opt_s("TwnNm")?;
+        out.twn_lctn_nm = r.opt_s("TwnLctnNm")?;
+        out.dstrct_nm = r.opt_s("DstrctNm")?;
+        out.ctry_sub_dvsn = r.opt_s("CtrySubDvsn")?;
+        out.ctry = r.opt_s("Ctry")?;
+        out.adr_line = r.many_s("AdrLine", 0, 7)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("AdrTp", self.adr_tp.as_deref());
@@ -11148,18 +12033,35 @@ pub struct PostalAddress6 {
 )]
 impl rt::ComplexValue for PostalAddress6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            adr_tp: r.opt_s("AdrTp")?,
-            dept: r.opt_s("Dept")?,
-            sub_dept: r.opt_s("SubDept")?,
-            strt_nm: r.opt_s("StrtNm")?,
-            bldg_nb: r.opt_s("BldgNb")?,
-            pst_cd: r.opt_s("PstCd")?,
-            twn_nm: r.opt_s("TwnNm")?,
-            ctry_sub_dvsn: r.opt_s("CtrySubDvsn")?,
-            ctry: r.opt_s("Ctry")?,
-            adr_line: r.many_s("AdrLine", 0, 7)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            adr_tp: None,
+            dept: None,
+            sub_dept: None,
+            strt_nm: None,
+            bldg_nb: None,
+            pst_cd: None,
+            twn_nm: None,
+            ctry_sub_dvsn: None,
+            ctry: None,
+            adr_line: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.adr_tp = r.opt_s("AdrTp")?;
+        out.dept = r.opt_s("Dept")?;
+        out.sub_dept = r.opt_s("SubDept")?;
+        out.strt_nm = r.opt_s("StrtNm")?;
+        out.bldg_nb = r.opt_s("BldgNb")?;
+        out.pst_cd = r.opt_s("PstCd")?;
+        out.twn_nm = r.opt_s("TwnNm")?;
+        out.ctry_sub_dvsn = r.opt_s("CtrySubDvsn")?;
+        out.ctry = r.opt_s("Ctry")?;
+        out.adr_line = r.many_s("AdrLine", 0, 7)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AdrTp", self.adr_tp.as_ref());
@@ -11270,10 +12172,19 @@ pub struct Price7 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for Price7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_c("Tp")?,
-            val: r.req_c("Val")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::ComplexValue::empty()?,
+            val: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Tp", &mut out.tp)?;
+        r.req_c_into("Val", &mut out.val)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
@@ -11298,6 +12209,9 @@ impl rt::ComplexValue for PriceRateOrAmount3Choice {
             Some(1) => Ok(Self::Amt(r.req_c("Amt")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Rate(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -11487,15 +12401,29 @@ pub struct Product2 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for Product2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            pdct_cd: r.req_s("PdctCd")?,
-            unit_of_measr: r.opt_s("UnitOfMeasr")?,
-            pdct_qty: r.opt_s("PdctQty")?,
-            unit_pric: r.opt_s("UnitPric")?,
-            pdct_amt: r.opt_s("PdctAmt")?,
-            tax_tp: r.opt_s("TaxTp")?,
-            addtl_pdct_inf: r.opt_s("AddtlPdctInf")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            pdct_cd: rt::SimpleValue::placeholder(),
+            unit_of_measr: None,
+            pdct_qty: None,
+            unit_pric: None,
+            pdct_amt: None,
+            tax_tp: None,
+            addtl_pdct_inf: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.pdct_cd = r.req_s("PdctCd")?;
+        out.unit_of_measr = r.opt_s("UnitOfMeasr")?;
+        out.pdct_qty = r.opt_s("PdctQty")?;
+        out.unit_pric = r.opt_s("UnitPric")?;
+        out.pdct_amt = r.opt_s("PdctAmt")?;
+        out.tax_tp = r.opt_s("TaxTp")?;
+        out.addtl_pdct_inf = r.opt_s("AddtlPdctInf")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("PdctCd", &self.pdct_cd);
@@ -11533,10 +12461,19 @@ pub struct ProprietaryBankTransactionCodeStructure1 {
 )]
 impl rt::ComplexValue for ProprietaryBankTransactionCodeStructure1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd: r.req_s("Cd")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd: rt::SimpleValue::placeholder(),
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.cd = r.req_s("Cd")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Cd", &self.cd);
@@ -11555,10 +12492,19 @@ pub struct ProprietaryDate2 {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for ProprietaryDate2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_s("Tp")?,
-            dt: r.req_c("Dt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::SimpleValue::placeholder(),
+            dt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.req_s("Tp")?;
+        r.req_c_into("Dt", &mut out.dt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Tp", &self.tp);
@@ -11577,10 +12523,19 @@ pub struct ProprietaryDate3 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for ProprietaryDate3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_s("Tp")?,
-            dt: r.req_c("Dt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::SimpleValue::placeholder(),
+            dt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.req_s("Tp")?;
+        r.req_c_into("Dt", &mut out.dt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Tp", &self.tp);
@@ -11613,10 +12568,19 @@ pub struct ProprietaryPrice2 {
 )]
 impl rt::ComplexValue for ProprietaryPrice2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_s("Tp")?,
-            pric: r.req_c("Pric")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::SimpleValue::placeholder(),
+            pric: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.req_s("Tp")?;
+        r.req_c_into("Pric", &mut out.pric)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Tp", &self.tp);
@@ -11649,10 +12613,19 @@ pub struct ProprietaryQuantity1 {
 )]
 impl rt::ComplexValue for ProprietaryQuantity1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_s("Tp")?,
-            qty: r.req_s("Qty")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::SimpleValue::placeholder(),
+            qty: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.req_s("Tp")?;
+        out.qty = r.req_s("Qty")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Tp", &self.tp);
@@ -11685,10 +12658,19 @@ pub struct ProprietaryReference1 {
 )]
 impl rt::ComplexValue for ProprietaryReference1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_s("Tp")?,
-            ref_: r.req_s("Ref")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::SimpleValue::placeholder(),
+            ref_: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.req_s("Tp")?;
+        out.ref_ = r.req_s("Ref")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Tp", &self.tp);
@@ -11727,10 +12709,19 @@ pub struct ProxyAccountIdentification1 {
 )]
 impl rt::ComplexValue for ProxyAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            id: r.req_s("Id")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: None,
+            id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.id = r.req_s("Id")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -11776,6 +12767,9 @@ impl rt::ComplexValue for ProxyAccountType1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -11818,6 +12812,9 @@ impl rt::ComplexValue for Purpose2ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -11847,6 +12844,9 @@ impl rt::ComplexValue for RateType4ChoiceChoice {
             Some(1) => Ok(Self::Othr(r.req_s("Othr")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Pctg(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -11887,11 +12887,21 @@ pub struct ReferredDocumentInformation3 {
 )]
 impl rt::ComplexValue for ReferredDocumentInformation3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            nb: r.opt_s("Nb")?,
-            rltd_dt: r.opt_s("RltdDt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: None,
+            nb: None,
+            rltd_dt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.nb = r.opt_s("Nb")?;
+        out.rltd_dt = r.opt_s("RltdDt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -11935,12 +12945,23 @@ pub struct ReferredDocumentInformation7 {
 )]
 impl rt::ComplexValue for ReferredDocumentInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            nb: r.opt_s("Nb")?,
-            rltd_dt: r.opt_s("RltdDt")?,
-            line_dtls: r.many_c("LineDtls", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: None,
+            nb: None,
+            rltd_dt: None,
+            line_dtls: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.nb = r.opt_s("Nb")?;
+        out.rltd_dt = r.opt_s("RltdDt")?;
+        out.line_dtls = r.many_c("LineDtls", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -11973,7 +12994,17 @@ pub struct ReferredDocumentType1Choice {
 )]
 impl rt::ComplexValue for ReferredDocumentType1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -12012,6 +13043,9 @@ impl rt::ComplexValue for ReferredDocumentType1ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -12049,10 +13083,19 @@ pub struct ReferredDocumentType2 {
 )]
 impl rt::ComplexValue for ReferredDocumentType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd_or_prtry: r.req_c("CdOrPrtry")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd_or_prtry: rt::ComplexValue::empty()?,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
@@ -12098,6 +13141,9 @@ impl rt::ComplexValue for ReferredDocumentType3Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -12141,10 +13187,19 @@ pub struct ReferredDocumentType4 {
 )]
 impl rt::ComplexValue for ReferredDocumentType4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd_or_prtry: r.req_c("CdOrPrtry")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd_or_prtry: rt::ComplexValue::empty()?,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
@@ -12175,10 +13230,16 @@ pub struct RegulatoryAuthority2 {
 )]
 impl rt::ComplexValue for RegulatoryAuthority2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nm: r.opt_s("Nm")?,
-            ctry: r.opt_s("Ctry")?,
-        })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self { nm: None, ctry: None })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nm = r.opt_s("Nm")?;
+        out.ctry = r.opt_s("Ctry")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -12211,11 +13272,21 @@ pub struct RegulatoryReporting3 {
 )]
 impl rt::ComplexValue for RegulatoryReporting3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dbt_cdt_rptg_ind: r.opt_s("DbtCdtRptgInd")?,
-            authrty: r.opt_c_boxed("Authrty")?,
-            dtls: r.many_c("Dtls", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dbt_cdt_rptg_ind: None,
+            authrty: None,
+            dtls: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.dbt_cdt_rptg_ind = r.opt_s("DbtCdtRptgInd")?;
+        out.authrty = r.opt_c_boxed("Authrty")?;
+        out.dtls = r.many_c("Dtls", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("DbtCdtRptgInd", self.dbt_cdt_rptg_ind.as_ref());
@@ -12318,14 +13389,27 @@ pub struct RemittanceAmount1 {
 )]
 impl rt::ComplexValue for RemittanceAmount1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            due_pybl_amt: r.opt_c("DuePyblAmt")?,
-            dscnt_apld_amt: r.opt_c("DscntApldAmt")?,
-            cdt_note_amt: r.opt_c("CdtNoteAmt")?,
-            tax_amt: r.opt_c("TaxAmt")?,
-            adjstmnt_amt_and_rsn: r.many_c("AdjstmntAmtAndRsn", 0, 0)?,
-            rmtd_amt: r.opt_c("RmtdAmt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            due_pybl_amt: None,
+            dscnt_apld_amt: None,
+            cdt_note_amt: None,
+            tax_amt: None,
+            adjstmnt_amt_and_rsn: Vec::new(),
+            rmtd_amt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("DuePyblAmt", &mut out.due_pybl_amt)?;
+        r.opt_c_into("DscntApldAmt", &mut out.dscnt_apld_amt)?;
+        r.opt_c_into("CdtNoteAmt", &mut out.cdt_note_amt)?;
+        r.opt_c_into("TaxAmt", &mut out.tax_amt)?;
+        out.adjstmnt_amt_and_rsn = r.many_c("AdjstmntAmtAndRsn", 0, 0)?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DuePyblAmt", self.due_pybl_amt.as_ref());
@@ -12376,14 +13460,27 @@ pub struct RemittanceAmount2 {
 )]
 impl rt::ComplexValue for RemittanceAmount2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            due_pybl_amt: r.opt_c("DuePyblAmt")?,
-            dscnt_apld_amt: r.many_c("DscntApldAmt", 0, 0)?,
-            cdt_note_amt: r.opt_c("CdtNoteAmt")?,
-            tax_amt: r.many_c("TaxAmt", 0, 0)?,
-            adjstmnt_amt_and_rsn: r.many_c("AdjstmntAmtAndRsn", 0, 0)?,
-            rmtd_amt: r.opt_c("RmtdAmt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            due_pybl_amt: None,
+            dscnt_apld_amt: Vec::new(),
+            cdt_note_amt: None,
+            tax_amt: Vec::new(),
+            adjstmnt_amt_and_rsn: Vec::new(),
+            rmtd_amt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("DuePyblAmt", &mut out.due_pybl_amt)?;
+        out.dscnt_apld_amt = r.many_c("DscntApldAmt", 0, 0)?;
+        r.opt_c_into("CdtNoteAmt", &mut out.cdt_note_amt)?;
+        out.tax_amt = r.many_c("TaxAmt", 0, 0)?;
+        out.adjstmnt_amt_and_rsn = r.many_c("AdjstmntAmtAndRsn", 0, 0)?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DuePyblAmt", self.due_pybl_amt.as_ref());
@@ -12434,14 +13531,27 @@ pub struct RemittanceAmount3 {
 )]
 impl rt::ComplexValue for RemittanceAmount3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            due_pybl_amt: r.opt_c("DuePyblAmt")?,
-            dscnt_apld_amt: r.many_c("DscntApldAmt", 0, 0)?,
-            cdt_note_amt: r.opt_c("CdtNoteAmt")?,
-            tax_amt: r.many_c("TaxAmt", 0, 0)?,
-            adjstmnt_amt_and_rsn: r.many_c("AdjstmntAmtAndRsn", 0, 0)?,
-            rmtd_amt: r.opt_c("RmtdAmt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            due_pybl_amt: None,
+            dscnt_apld_amt: Vec::new(),
+            cdt_note_amt: None,
+            tax_amt: Vec::new(),
+            adjstmnt_amt_and_rsn: Vec::new(),
+            rmtd_amt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("DuePyblAmt", &mut out.due_pybl_amt)?;
+        out.dscnt_apld_amt = r.many_c("DscntApldAmt", 0, 0)?;
+        r.opt_c_into("CdtNoteAmt", &mut out.cdt_note_amt)?;
+        out.tax_amt = r.many_c("TaxAmt", 0, 0)?;
+        out.adjstmnt_amt_and_rsn = r.many_c("AdjstmntAmtAndRsn", 0, 0)?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DuePyblAmt", self.due_pybl_amt.as_ref());
@@ -12480,12 +13590,23 @@ pub struct RemittanceLocation2 {
 )]
 impl rt::ComplexValue for RemittanceLocation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            rmt_id: r.opt_s("RmtId")?,
-            rmt_lctn_mtd: r.opt_s("RmtLctnMtd")?,
-            rmt_lctn_elctrnc_adr: r.opt_s("RmtLctnElctrncAdr")?,
-            rmt_lctn_pstl_adr: r.opt_c_boxed("RmtLctnPstlAdr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            rmt_id: None,
+            rmt_lctn_mtd: None,
+            rmt_lctn_elctrnc_adr: None,
+            rmt_lctn_pstl_adr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.rmt_id = r.opt_s("RmtId")?;
+        out.rmt_lctn_mtd = r.opt_s("RmtLctnMtd")?;
+        out.rmt_lctn_elctrnc_adr = r.opt_s("RmtLctnElctrncAdr")?;
+        out.rmt_lctn_pstl_adr = r.opt_c_boxed("RmtLctnPstlAdr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("RmtId", self.rmt_id.as_ref());
@@ -12520,10 +13641,19 @@ pub struct RemittanceLocation7 {
 )]
 impl rt::ComplexValue for RemittanceLocation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            rmt_id: r.opt_s("RmtId")?,
-            rmt_lctn_dtls: r.many_c("RmtLctnDtls", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            rmt_id: None,
+            rmt_lctn_dtls: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.rmt_id = r.opt_s("RmtId")?;
+        out.rmt_lctn_dtls = r.many_c("RmtLctnDtls", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("RmtId", self.rmt_id.as_ref());
@@ -12558,11 +13688,21 @@ pub struct RemittanceLocationData1 {
 )]
 impl rt::ComplexValue for RemittanceLocationData1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            mtd: r.req_s("Mtd")?,
-            elctrnc_adr: r.opt_s("ElctrncAdr")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            mtd: rt::SimpleValue::placeholder(),
+            elctrnc_adr: None,
+            pstl_adr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.mtd = r.req_s("Mtd")?;
+        out.elctrnc_adr = r.opt_s("ElctrncAdr")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Mtd", &self.mtd);
@@ -12674,6 +13814,9 @@ impl rt::ComplexValue for ReportingSource1ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -12704,6 +13847,9 @@ impl rt::ComplexValue for ReturnReason5ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -12729,11 +13875,21 @@ pub struct SecuritiesAccount19 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for SecuritiesAccount19 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            tp: r.opt_c_boxed("Tp")?,
-            nm: r.opt_s("Nm")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            tp: None,
+            nm: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.nm = r.opt_s("Nm")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -12755,11 +13911,21 @@ pub struct SecurityIdentification19 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for SecurityIdentification19 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            isin: r.opt_s("ISIN")?,
-            othr_id: r.many_c("OthrId", 0, 0)?,
-            desc: r.opt_s("Desc")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            isin: None,
+            othr_id: Vec::new(),
+            desc: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.isin = r.opt_s("ISIN")?;
+        out.othr_id = r.many_c("OthrId", 0, 0)?;
+        out.desc = r.opt_s("Desc")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("ISIN", self.isin.as_ref());
@@ -12777,7 +13943,17 @@ pub struct SecurityIdentification4Choice {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for SecurityIdentification4Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -12802,6 +13978,9 @@ impl rt::ComplexValue for SecurityIdentification4ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::ISIN(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::ISIN(v) => {
@@ -12825,10 +14004,19 @@ pub struct SequenceRange1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for SequenceRange1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fr_seq: r.req_s("FrSeq")?,
-            to_seq: r.req_s("ToSeq")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fr_seq: rt::SimpleValue::placeholder(),
+            to_seq: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.fr_seq = r.req_s("FrSeq")?;
+        out.to_seq = r.req_s("ToSeq")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("FrSeq", &self.fr_seq);
@@ -12862,6 +14050,9 @@ impl rt::ComplexValue for SequenceRange1Choice {
             Some(4) => Ok(Self::NEQSeq(r.many_s("NEQSeq", 1, 0)?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::FrSeq(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -12971,6 +14162,9 @@ impl rt::ComplexValue for ServiceLevel8ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -12994,10 +14188,19 @@ pub struct SettlementDateTimeIndication1 {
 #[cfg(any(feature = "pacs_004_001_09", feature = "pacs_008_001_08"))]
 impl rt::ComplexValue for SettlementDateTimeIndication1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dbt_dt_tm: r.opt_s("DbtDtTm")?,
-            cdt_dt_tm: r.opt_s("CdtDtTm")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dbt_dt_tm: None,
+            cdt_dt_tm: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.dbt_dt_tm = r.opt_s("DbtDtTm")?;
+        out.cdt_dt_tm = r.opt_s("CdtDtTm")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("DbtDtTm", self.dbt_dt_tm.as_ref());
@@ -13107,14 +14310,27 @@ pub struct StructuredRegulatoryReporting3 {
 )]
 impl rt::ComplexValue for StructuredRegulatoryReporting3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_s("Tp")?,
-            dt: r.opt_s("Dt")?,
-            ctry: r.opt_s("Ctry")?,
-            cd: r.opt_s("Cd")?,
-            amt: r.opt_c("Amt")?,
-            inf: r.many_s("Inf", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: None,
+            dt: None,
+            ctry: None,
+            cd: None,
+            amt: None,
+            inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_s("Tp")?;
+        out.dt = r.opt_s("Dt")?;
+        out.ctry = r.opt_s("Ctry")?;
+        out.cd = r.opt_s("Cd")?;
+        r.opt_c_into("Amt", &mut out.amt)?;
+        out.inf = r.many_s("Inf", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Tp", self.tp.as_ref());
@@ -13157,10 +14373,19 @@ pub struct SupplementaryData1 {
 )]
 impl rt::ComplexValue for SupplementaryData1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            plc_and_nm: r.opt_s("PlcAndNm")?,
-            envlp: r.req_c("Envlp")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            plc_and_nm: None,
+            envlp: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.plc_and_nm = r.opt_s("PlcAndNm")?;
+        r.req_c_into("Envlp", &mut out.envlp)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("PlcAndNm", self.plc_and_nm.as_ref());
@@ -13197,7 +14422,17 @@ pub struct SupplementaryDataEnvelope1 {
 )]
 impl rt::ComplexValue for SupplementaryDataEnvelope1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { any: r.req_any()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            any: rt::AnyElement::new(String::new()),
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.any = r.req_any()?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.any(&self.any);
@@ -13231,12 +14466,23 @@ pub struct TaxAmount1 {
 )]
 impl rt::ComplexValue for TaxAmount1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            rate: r.opt_s("Rate")?,
-            taxbl_base_amt: r.opt_c("TaxblBaseAmt")?,
-            ttl_amt: r.opt_c("TtlAmt")?,
-            dtls: r.many_c("Dtls", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            rate: None,
+            taxbl_base_amt: None,
+            ttl_amt: None,
+            dtls: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.rate = r.opt_s("Rate")?;
+        r.opt_c_into("TaxblBaseAmt", &mut out.taxbl_base_amt)?;
+        r.opt_c_into("TtlAmt", &mut out.ttl_amt)?;
+        out.dtls = r.many_c("Dtls", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Rate", self.rate.as_ref());
@@ -13281,12 +14527,23 @@ pub struct TaxAmount2 {
 )]
 impl rt::ComplexValue for TaxAmount2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            rate: r.opt_s("Rate")?,
-            taxbl_base_amt: r.opt_c("TaxblBaseAmt")?,
-            ttl_amt: r.opt_c("TtlAmt")?,
-            dtls: r.many_c("Dtls", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            rate: None,
+            taxbl_base_amt: None,
+            ttl_amt: None,
+            dtls: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.rate = r.opt_s("Rate")?;
+        r.opt_c_into("TaxblBaseAmt", &mut out.taxbl_base_amt)?;
+        r.opt_c_into("TtlAmt", &mut out.ttl_amt)?;
+        out.dtls = r.many_c("Dtls", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Rate", self.rate.as_ref());
@@ -13327,10 +14584,19 @@ pub struct TaxAmountAndType1 {
 )]
 impl rt::ComplexValue for TaxAmountAndType1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            amt: r.req_c("Amt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: None,
+            amt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        r.req_c_into("Amt", &mut out.amt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -13375,6 +14641,9 @@ impl rt::ComplexValue for TaxAmountType1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -13425,10 +14694,16 @@ pub struct TaxAuthorisation1 {
 )]
 impl rt::ComplexValue for TaxAuthorisation1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            titl: r.opt_s("Titl")?,
-            nm: r.opt_s("Nm")?,
-        })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self { titl: None, nm: None })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.titl = r.opt_s("Titl")?;
+        out.nm = r.opt_s("Nm")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Titl", self.titl.as_ref());
@@ -13463,11 +14738,21 @@ pub struct TaxCharges2 {
 )]
 impl rt::ComplexValue for TaxCharges2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.opt_s("Id")?,
-            rate: r.opt_s("Rate")?,
-            amt: r.opt_c("Amt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: None,
+            rate: None,
+            amt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.opt_s("Id")?;
+        out.rate = r.opt_s("Rate")?;
+        r.opt_c_into("Amt", &mut out.amt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Id", self.id.as_ref());
@@ -13515,18 +14800,35 @@ pub struct TaxInformation3 {
 )]
 impl rt::ComplexValue for TaxInformation3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cdtr: r.opt_c_boxed("Cdtr")?,
-            dbtr: r.opt_c_boxed("Dbtr")?,
-            admstn_zn: r.opt_s("AdmstnZn")?,
-            ref_nb: r.opt_s("RefNb")?,
-            mtd: r.opt_s("Mtd")?,
-            ttl_taxbl_base_amt: r.opt_c("TtlTaxblBaseAmt")?,
-            ttl_tax_amt: r.opt_c("TtlTaxAmt")?,
-            dt: r.opt_s("Dt")?,
-            seq_nb: r.opt_s("SeqNb")?,
-            rcrd: r.many_c("Rcrd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cdtr: None,
+            dbtr: None,
+            admstn_zn: None,
+            ref_nb: None,
+            mtd: None,
+            ttl_taxbl_base_amt: None,
+            ttl_tax_amt: None,
+            dt: None,
+            seq_nb: None,
+            rcrd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.cdtr = r.opt_c_boxed("Cdtr")?;
+        out.dbtr = r.opt_c_boxed("Dbtr")?;
+        out.admstn_zn = r.opt_s("AdmstnZn")?;
+        out.ref_nb = r.opt_s("RefNb")?;
+        out.mtd = r.opt_s("Mtd")?;
+        r.opt_c_into("TtlTaxblBaseAmt", &mut out.ttl_taxbl_base_amt)?;
+        r.opt_c_into("TtlTaxAmt", &mut out.ttl_tax_amt)?;
+        out.dt = r.opt_s("Dt")?;
+        out.seq_nb = r.opt_s("SeqNb")?;
+        out.rcrd = r.many_c("Rcrd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Cdtr", self.cdtr.as_deref());
@@ -13591,19 +14893,37 @@ pub struct TaxInformation7 {
 )]
 impl rt::ComplexValue for TaxInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cdtr: r.opt_c_boxed("Cdtr")?,
-            dbtr: r.opt_c_boxed("Dbtr")?,
-            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
-            admstn_zone: r.opt_s("AdmstnZone")?,
-            ref_nb: r.opt_s("RefNb")?,
-            mtd: r.opt_s("Mtd")?,
-            ttl_taxbl_base_amt: r.opt_c("TtlTaxblBaseAmt")?,
-            ttl_tax_amt: r.opt_c("TtlTaxAmt")?,
-            dt: r.opt_s("Dt")?,
-            seq_nb: r.opt_s("SeqNb")?,
-            rcrd: r.many_c("Rcrd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cdtr: None,
+            dbtr: None,
+            ultmt_dbtr: None,
+            admstn_zone: None,
+            ref_nb: None,
+            mtd: None,
+            ttl_taxbl_base_amt: None,
+            ttl_tax_amt: None,
+            dt: None,
+            seq_nb: None,
+            rcrd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.cdtr = r.opt_c_boxed("Cdtr")?;
+        out.dbtr = r.opt_c_boxed("Dbtr")?;
+        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
+        out.admstn_zone = r.opt_s("AdmstnZone")?;
+        out.ref_nb = r.opt_s("RefNb")?;
+        out.mtd = r.opt_s("Mtd")?;
+        r.opt_c_into("TtlTaxblBaseAmt", &mut out.ttl_taxbl_base_amt)?;
+        r.opt_c_into("TtlTaxAmt", &mut out.ttl_tax_amt)?;
+        out.dt = r.opt_s("Dt")?;
+        out.seq_nb = r.opt_s("SeqNb")?;
+        out.rcrd = r.many_c("Rcrd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Cdtr", self.cdtr.as_deref());
@@ -13661,18 +14981,35 @@ pub struct TaxInformation8 {
 )]
 impl rt::ComplexValue for TaxInformation8 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cdtr: r.opt_c_boxed("Cdtr")?,
-            dbtr: r.opt_c_boxed("Dbtr")?,
-            admstn_zone: r.opt_s("AdmstnZone")?,
-            ref_nb: r.opt_s("RefNb")?,
-            mtd: r.opt_s("Mtd")?,
-            ttl_taxbl_base_amt: r.opt_c("TtlTaxblBaseAmt")?,
-            ttl_tax_amt: r.opt_c("TtlTaxAmt")?,
-            dt: r.opt_s("Dt")?,
-            seq_nb: r.opt_s("SeqNb")?,
-            rcrd: r.many_c("Rcrd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cdtr: None,
+            dbtr: None,
+            admstn_zone: None,
+            ref_nb: None,
+            mtd: None,
+            ttl_taxbl_base_amt: None,
+            ttl_tax_amt: None,
+            dt: None,
+            seq_nb: None,
+            rcrd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.cdtr = r.opt_c_boxed("Cdtr")?;
+        out.dbtr = r.opt_c_boxed("Dbtr")?;
+        out.admstn_zone = r.opt_s("AdmstnZone")?;
+        out.ref_nb = r.opt_s("RefNb")?;
+        out.mtd = r.opt_s("Mtd")?;
+        r.opt_c_into("TtlTaxblBaseAmt", &mut out.ttl_taxbl_base_amt)?;
+        r.opt_c_into("TtlTaxAmt", &mut out.ttl_tax_amt)?;
+        out.dt = r.opt_s("Dt")?;
+        out.seq_nb = r.opt_s("SeqNb")?;
+        out.rcrd = r.many_c("Rcrd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Cdtr", self.cdtr.as_deref());
@@ -13727,11 +15064,21 @@ pub struct TaxParty1 {
 )]
 impl rt::ComplexValue for TaxParty1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tax_id: r.opt_s("TaxId")?,
-            regn_id: r.opt_s("RegnId")?,
-            tax_tp: r.opt_s("TaxTp")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tax_id: None,
+            regn_id: None,
+            tax_tp: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tax_id = r.opt_s("TaxId")?;
+        out.regn_id = r.opt_s("RegnId")?;
+        out.tax_tp = r.opt_s("TaxTp")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("TaxId", self.tax_id.as_ref());
@@ -13781,12 +15128,23 @@ pub struct TaxParty2 {
 )]
 impl rt::ComplexValue for TaxParty2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tax_id: r.opt_s("TaxId")?,
-            regn_id: r.opt_s("RegnId")?,
-            tax_tp: r.opt_s("TaxTp")?,
-            authstn: r.opt_c_boxed("Authstn")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tax_id: None,
+            regn_id: None,
+            tax_tp: None,
+            authstn: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tax_id = r.opt_s("TaxId")?;
+        out.regn_id = r.opt_s("RegnId")?;
+        out.tax_tp = r.opt_s("TaxTp")?;
+        out.authstn = r.opt_c_boxed("Authstn")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("TaxId", self.tax_id.as_ref());
@@ -13821,11 +15179,21 @@ pub struct TaxPeriod1 {
 )]
 impl rt::ComplexValue for TaxPeriod1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            yr: r.opt_s("Yr")?,
-            tp: r.opt_s("Tp")?,
-            fr_to_dt: r.opt_c_boxed("FrToDt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            yr: None,
+            tp: None,
+            fr_to_dt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.yr = r.opt_s("Yr")?;
+        out.tp = r.opt_s("Tp")?;
+        out.fr_to_dt = r.opt_c_boxed("FrToDt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Yr", self.yr.as_ref());
@@ -13867,11 +15235,21 @@ pub struct TaxPeriod2 {
 )]
 impl rt::ComplexValue for TaxPeriod2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            yr: r.opt_s("Yr")?,
-            tp: r.opt_s("Tp")?,
-            fr_to_dt: r.opt_c_boxed("FrToDt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            yr: None,
+            tp: None,
+            fr_to_dt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.yr = r.opt_s("Yr")?;
+        out.tp = r.opt_s("Tp")?;
+        out.fr_to_dt = r.opt_c_boxed("FrToDt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Yr", self.yr.as_ref());
@@ -13917,17 +15295,33 @@ pub struct TaxRecord1 {
 )]
 impl rt::ComplexValue for TaxRecord1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_s("Tp")?,
-            ctgy: r.opt_s("Ctgy")?,
-            ctgy_dtls: r.opt_s("CtgyDtls")?,
-            dbtr_sts: r.opt_s("DbtrSts")?,
-            cert_id: r.opt_s("CertId")?,
-            frms_cd: r.opt_s("FrmsCd")?,
-            prd: r.opt_c_boxed("Prd")?,
-            tax_amt: r.opt_c_boxed("TaxAmt")?,
-            addtl_inf: r.opt_s("AddtlInf")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: None,
+            ctgy: None,
+            ctgy_dtls: None,
+            dbtr_sts: None,
+            cert_id: None,
+            frms_cd: None,
+            prd: None,
+            tax_amt: None,
+            addtl_inf: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_s("Tp")?;
+        out.ctgy = r.opt_s("Ctgy")?;
+        out.ctgy_dtls = r.opt_s("CtgyDtls")?;
+        out.dbtr_sts = r.opt_s("DbtrSts")?;
+        out.cert_id = r.opt_s("CertId")?;
+        out.frms_cd = r.opt_s("FrmsCd")?;
+        out.prd = r.opt_c_boxed("Prd")?;
+        out.tax_amt = r.opt_c_boxed("TaxAmt")?;
+        out.addtl_inf = r.opt_s("AddtlInf")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Tp", self.tp.as_ref());
@@ -13987,17 +15381,33 @@ pub struct TaxRecord2 {
 )]
 impl rt::ComplexValue for TaxRecord2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_s("Tp")?,
-            ctgy: r.opt_s("Ctgy")?,
-            ctgy_dtls: r.opt_s("CtgyDtls")?,
-            dbtr_sts: r.opt_s("DbtrSts")?,
-            cert_id: r.opt_s("CertId")?,
-            frms_cd: r.opt_s("FrmsCd")?,
-            prd: r.opt_c_boxed("Prd")?,
-            tax_amt: r.opt_c_boxed("TaxAmt")?,
-            addtl_inf: r.opt_s("AddtlInf")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: None,
+            ctgy: None,
+            ctgy_dtls: None,
+            dbtr_sts: None,
+            cert_id: None,
+            frms_cd: None,
+            prd: None,
+            tax_amt: None,
+            addtl_inf: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_s("Tp")?;
+        out.ctgy = r.opt_s("Ctgy")?;
+        out.ctgy_dtls = r.opt_s("CtgyDtls")?;
+        out.dbtr_sts = r.opt_s("DbtrSts")?;
+        out.cert_id = r.opt_s("CertId")?;
+        out.frms_cd = r.opt_s("FrmsCd")?;
+        out.prd = r.opt_c_boxed("Prd")?;
+        out.tax_amt = r.opt_c_boxed("TaxAmt")?;
+        out.addtl_inf = r.opt_s("AddtlInf")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Tp", self.tp.as_ref());
@@ -14035,10 +15445,19 @@ pub struct TaxRecordDetails1 {
 )]
 impl rt::ComplexValue for TaxRecordDetails1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            prd: r.opt_c_boxed("Prd")?,
-            amt: r.req_c("Amt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            prd: None,
+            amt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.prd = r.opt_c_boxed("Prd")?;
+        r.req_c_into("Amt", &mut out.amt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Prd", self.prd.as_deref());
@@ -14077,10 +15496,19 @@ pub struct TaxRecordDetails2 {
 )]
 impl rt::ComplexValue for TaxRecordDetails2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            prd: r.opt_c_boxed("Prd")?,
-            amt: r.req_c("Amt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            prd: None,
+            amt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.prd = r.opt_c_boxed("Prd")?;
+        r.req_c_into("Amt", &mut out.amt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Prd", self.prd.as_deref());
@@ -14248,6 +15676,9 @@ impl rt::ComplexValue for TechnicalInputChannel1ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -14271,10 +15702,19 @@ pub struct TrackData1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for TrackData1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            trck_nb: r.opt_s("TrckNb")?,
-            trck_val: r.req_s("TrckVal")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            trck_nb: None,
+            trck_val: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.trck_nb = r.opt_s("TrckNb")?;
+        out.trck_val = r.req_s("TrckVal")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("TrckNb", self.trck_nb.as_ref());
@@ -14352,16 +15792,31 @@ pub struct TransactionDates2 {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for TransactionDates2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            accptnc_dt_tm: r.opt_s("AccptncDtTm")?,
-            trad_actvty_ctrctl_sttlm_dt: r.opt_s("TradActvtyCtrctlSttlmDt")?,
-            trad_dt: r.opt_s("TradDt")?,
-            intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
-            start_dt: r.opt_s("StartDt")?,
-            end_dt: r.opt_s("EndDt")?,
-            tx_dt_tm: r.opt_s("TxDtTm")?,
-            prtry: r.many_c("Prtry", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            accptnc_dt_tm: None,
+            trad_actvty_ctrctl_sttlm_dt: None,
+            trad_dt: None,
+            intr_bk_sttlm_dt: None,
+            start_dt: None,
+            end_dt: None,
+            tx_dt_tm: None,
+            prtry: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.accptnc_dt_tm = r.opt_s("AccptncDtTm")?;
+        out.trad_actvty_ctrctl_sttlm_dt = r.opt_s("TradActvtyCtrctlSttlmDt")?;
+        out.trad_dt = r.opt_s("TradDt")?;
+        out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
+        out.start_dt = r.opt_s("StartDt")?;
+        out.end_dt = r.opt_s("EndDt")?;
+        out.tx_dt_tm = r.opt_s("TxDtTm")?;
+        out.prtry = r.many_c("Prtry", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AccptncDtTm", self.accptnc_dt_tm.as_ref());
@@ -14398,16 +15853,31 @@ pub struct TransactionDates3 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for TransactionDates3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            accptnc_dt_tm: r.opt_s("AccptncDtTm")?,
-            trad_actvty_ctrctl_sttlm_dt: r.opt_s("TradActvtyCtrctlSttlmDt")?,
-            trad_dt: r.opt_s("TradDt")?,
-            intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
-            start_dt: r.opt_s("StartDt")?,
-            end_dt: r.opt_s("EndDt")?,
-            tx_dt_tm: r.opt_s("TxDtTm")?,
-            prtry: r.many_c("Prtry", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            accptnc_dt_tm: None,
+            trad_actvty_ctrctl_sttlm_dt: None,
+            trad_dt: None,
+            intr_bk_sttlm_dt: None,
+            start_dt: None,
+            end_dt: None,
+            tx_dt_tm: None,
+            prtry: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.accptnc_dt_tm = r.opt_s("AccptncDtTm")?;
+        out.trad_actvty_ctrctl_sttlm_dt = r.opt_s("TradActvtyCtrctlSttlmDt")?;
+        out.trad_dt = r.opt_s("TradDt")?;
+        out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
+        out.start_dt = r.opt_s("StartDt")?;
+        out.end_dt = r.opt_s("EndDt")?;
+        out.tx_dt_tm = r.opt_s("TxDtTm")?;
+        out.prtry = r.many_c("Prtry", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AccptncDtTm", self.accptnc_dt_tm.as_ref());
@@ -14475,10 +15945,19 @@ pub struct TransactionIdentifier1 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for TransactionIdentifier1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tx_dt_tm: r.req_s("TxDtTm")?,
-            tx_ref: r.req_s("TxRef")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tx_dt_tm: rt::SimpleValue::placeholder(),
+            tx_ref: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tx_dt_tm = r.req_s("TxDtTm")?;
+        out.tx_ref = r.req_s("TxRef")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("TxDtTm", &self.tx_dt_tm);
@@ -14495,7 +15974,17 @@ pub struct TransactionPrice2Choice {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for TransactionPrice2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -14519,6 +16008,9 @@ impl rt::ComplexValue for TransactionPrice2ChoiceChoice {
             Some(1) => Ok(Self::Prtry(r.many_c("Prtry", 1, 0)?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Prtry(Vec::new()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -14550,6 +16042,9 @@ impl rt::ComplexValue for TransactionPrice4Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Prtry(Vec::new()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::DealPric(v) => {
@@ -14571,7 +16066,17 @@ pub struct TransactionQuantities1Choice {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for TransactionQuantities1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -14595,6 +16100,9 @@ impl rt::ComplexValue for TransactionQuantities1ChoiceChoice {
             Some(1) => Ok(Self::Prtry(r.req_c("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Qty(rt::ComplexValue::empty()?))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -14628,6 +16136,9 @@ impl rt::ComplexValue for TransactionQuantities3Choice {
             Some(2) => Ok(Self::Prtry(r.req_c("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Qty(rt::ComplexValue::empty()?))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -14671,18 +16182,35 @@ pub struct TransactionReferences2 {
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for TransactionReferences2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            msg_id: r.opt_s("MsgId")?,
-            acct_svcr_ref: r.opt_s("AcctSvcrRef")?,
-            pmt_inf_id: r.opt_s("PmtInfId")?,
-            instr_id: r.opt_s("InstrId")?,
-            end_to_end_id: r.opt_s("EndToEndId")?,
-            tx_id: r.opt_s("TxId")?,
-            mndt_id: r.opt_s("MndtId")?,
-            chq_nb: r.opt_s("ChqNb")?,
-            clr_sys_ref: r.opt_s("ClrSysRef")?,
-            prtry: r.opt_c_boxed("Prtry")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            msg_id: None,
+            acct_svcr_ref: None,
+            pmt_inf_id: None,
+            instr_id: None,
+            end_to_end_id: None,
+            tx_id: None,
+            mndt_id: None,
+            chq_nb: None,
+            clr_sys_ref: None,
+            prtry: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.msg_id = r.opt_s("MsgId")?;
+        out.acct_svcr_ref = r.opt_s("AcctSvcrRef")?;
+        out.pmt_inf_id = r.opt_s("PmtInfId")?;
+        out.instr_id = r.opt_s("InstrId")?;
+        out.end_to_end_id = r.opt_s("EndToEndId")?;
+        out.tx_id = r.opt_s("TxId")?;
+        out.mndt_id = r.opt_s("MndtId")?;
+        out.chq_nb = r.opt_s("ChqNb")?;
+        out.clr_sys_ref = r.opt_s("ClrSysRef")?;
+        out.prtry = r.opt_c_boxed("Prtry")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MsgId", self.msg_id.as_ref());
@@ -14735,23 +16263,45 @@ pub struct TransactionReferences6 {
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for TransactionReferences6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            msg_id: r.opt_s("MsgId")?,
-            acct_svcr_ref: r.opt_s("AcctSvcrRef")?,
-            pmt_inf_id: r.opt_s("PmtInfId")?,
-            instr_id: r.opt_s("InstrId")?,
-            end_to_end_id: r.opt_s("EndToEndId")?,
-            uetr: r.opt_s("UETR")?,
-            tx_id: r.opt_s("TxId")?,
-            mndt_id: r.opt_s("MndtId")?,
-            chq_nb: r.opt_s("ChqNb")?,
-            clr_sys_ref: r.opt_s("ClrSysRef")?,
-            acct_ownr_tx_id: r.opt_s("AcctOwnrTxId")?,
-            acct_svcr_tx_id: r.opt_s("AcctSvcrTxId")?,
-            mkt_infrstrctr_tx_id: r.opt_s("MktInfrstrctrTxId")?,
-            prcg_id: r.opt_s("PrcgId")?,
-            prtry: r.many_c("Prtry", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            msg_id: None,
+            acct_svcr_ref: None,
+            pmt_inf_id: None,
+            instr_id: None,
+            end_to_end_id: None,
+            uetr: None,
+            tx_id: None,
+            mndt_id: None,
+            chq_nb: None,
+            clr_sys_ref: None,
+            acct_ownr_tx_id: None,
+            acct_svcr_tx_id: None,
+            mkt_infrstrctr_tx_id: None,
+            prcg_id: None,
+            prtry: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.msg_id = r.opt_s("MsgId")?;
+        out.acct_svcr_ref = r.opt_s("AcctSvcrRef")?;
+        out.pmt_inf_id = r.opt_s("PmtInfId")?;
+        out.instr_id = r.opt_s("InstrId")?;
+        out.end_to_end_id = r.opt_s("EndToEndId")?;
+        out.uetr = r.opt_s("UETR")?;
+        out.tx_id = r.opt_s("TxId")?;
+        out.mndt_id = r.opt_s("MndtId")?;
+        out.chq_nb = r.opt_s("ChqNb")?;
+        out.clr_sys_ref = r.opt_s("ClrSysRef")?;
+        out.acct_ownr_tx_id = r.opt_s("AcctOwnrTxId")?;
+        out.acct_svcr_tx_id = r.opt_s("AcctSvcrTxId")?;
+        out.mkt_infrstrctr_tx_id = r.opt_s("MktInfrstrctrTxId")?;
+        out.prcg_id = r.opt_s("PrcgId")?;
+        out.prtry = r.many_c("Prtry", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MsgId", self.msg_id.as_ref());
@@ -15095,6 +16645,9 @@ impl rt::ComplexValue for YieldedOrValueType1Choice {
             Some(1) => Ok(Self::ValTp(r.req_s("ValTp")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Yldd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {

@@ -27,10 +27,19 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c_boxed("BrnchId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fin_instn_id: rt::ComplexValue::empty()?,
+            brnch_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
+        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
@@ -65,19 +74,37 @@ pub struct BusinessApplicationHeader5 {
 }
 impl rt::ComplexValue for BusinessApplicationHeader5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            char_set: r.opt_s("CharSet")?,
-            fr: r.req_c("Fr")?,
-            to: r.req_c("To")?,
-            biz_msg_idr: r.req_s("BizMsgIdr")?,
-            msg_def_idr: r.req_s("MsgDefIdr")?,
-            biz_svc: r.opt_s("BizSvc")?,
-            cre_dt: r.req_s("CreDt")?,
-            cpy_dplct: r.opt_s("CpyDplct")?,
-            pssbl_dplct: r.opt_s("PssblDplct")?,
-            prty: r.opt_s("Prty")?,
-            sgntr: r.opt_c_boxed("Sgntr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            char_set: None,
+            fr: rt::ComplexValue::empty()?,
+            to: rt::ComplexValue::empty()?,
+            biz_msg_idr: rt::SimpleValue::placeholder(),
+            msg_def_idr: rt::SimpleValue::placeholder(),
+            biz_svc: None,
+            cre_dt: rt::SimpleValue::placeholder(),
+            cpy_dplct: None,
+            pssbl_dplct: None,
+            prty: None,
+            sgntr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.char_set = r.opt_s("CharSet")?;
+        r.req_c_into("Fr", &mut out.fr)?;
+        r.req_c_into("To", &mut out.to)?;
+        out.biz_msg_idr = r.req_s("BizMsgIdr")?;
+        out.msg_def_idr = r.req_s("MsgDefIdr")?;
+        out.biz_svc = r.opt_s("BizSvc")?;
+        out.cre_dt = r.req_s("CreDt")?;
+        out.cpy_dplct = r.opt_s("CpyDplct")?;
+        out.pssbl_dplct = r.opt_s("PssblDplct")?;
+        out.prty = r.opt_s("Prty")?;
+        out.sgntr = r.opt_c_boxed("Sgntr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("CharSet", self.char_set.as_ref());
@@ -127,22 +154,43 @@ pub struct BusinessApplicationHeaderV02 {
 }
 impl rt::ComplexValue for BusinessApplicationHeaderV02 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            char_set: r.opt_s("CharSet")?,
-            fr: r.req_c("Fr")?,
-            to: r.req_c("To")?,
-            biz_msg_idr: r.req_s("BizMsgIdr")?,
-            msg_def_idr: r.req_s("MsgDefIdr")?,
-            biz_svc: r.opt_s("BizSvc")?,
-            mkt_prctc: r.opt_c_boxed("MktPrctc")?,
-            cre_dt: r.req_s("CreDt")?,
-            biz_prcg_dt: r.opt_s("BizPrcgDt")?,
-            cpy_dplct: r.opt_s("CpyDplct")?,
-            pssbl_dplct: r.opt_s("PssblDplct")?,
-            prty: r.opt_s("Prty")?,
-            sgntr: r.opt_c_boxed("Sgntr")?,
-            rltd: r.many_c("Rltd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            char_set: None,
+            fr: rt::ComplexValue::empty()?,
+            to: rt::ComplexValue::empty()?,
+            biz_msg_idr: rt::SimpleValue::placeholder(),
+            msg_def_idr: rt::SimpleValue::placeholder(),
+            biz_svc: None,
+            mkt_prctc: None,
+            cre_dt: rt::SimpleValue::placeholder(),
+            biz_prcg_dt: None,
+            cpy_dplct: None,
+            pssbl_dplct: None,
+            prty: None,
+            sgntr: None,
+            rltd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.char_set = r.opt_s("CharSet")?;
+        r.req_c_into("Fr", &mut out.fr)?;
+        r.req_c_into("To", &mut out.to)?;
+        out.biz_msg_idr = r.req_s("BizMsgIdr")?;
+        out.msg_def_idr = r.req_s("MsgDefIdr")?;
+        out.biz_svc = r.opt_s("BizSvc")?;
+        out.mkt_prctc = r.opt_c_boxed("MktPrctc")?;
+        out.cre_dt = r.req_s("CreDt")?;
+        out.biz_prcg_dt = r.opt_s("BizPrcgDt")?;
+        out.cpy_dplct = r.opt_s("CpyDplct")?;
+        out.pssbl_dplct = r.opt_s("PssblDplct")?;
+        out.prty = r.opt_s("Prty")?;
+        out.sgntr = r.opt_c_boxed("Sgntr")?;
+        out.rltd = r.many_c("Rltd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("CharSet", self.char_set.as_ref());
@@ -180,6 +228,9 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -201,10 +252,19 @@ pub struct ClearingSystemMemberIdentification2 {
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            clr_sys_id: r.opt_c_boxed("ClrSysId")?,
-            mmb_id: r.req_s("MmbId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            clr_sys_id: None,
+            mmb_id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        out.mmb_id = r.req_s("MmbId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
@@ -227,6 +287,9 @@ impl rt::ComplexValue for FinancialIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -257,14 +320,27 @@ pub struct FinancialInstitutionIdentification18 {
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bicfi: r.opt_s("BICFI")?,
-            clr_sys_mmb_id: r.opt_c_boxed("ClrSysMmbId")?,
-            lei: r.opt_s("LEI")?,
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            othr: r.opt_c_boxed("Othr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bicfi: None,
+            clr_sys_mmb_id: None,
+            lei: None,
+            nm: None,
+            pstl_adr: None,
+            othr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.bicfi = r.opt_s("BICFI")?;
+        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
+        out.lei = r.opt_s("LEI")?;
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.othr = r.opt_c_boxed("Othr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
@@ -287,11 +363,21 @@ pub struct GenericFinancialIdentification1 {
 }
 impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -311,11 +397,21 @@ pub struct GenericOrganisationIdentification1 {
 }
 impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -335,11 +431,21 @@ pub struct GenericPersonIdentification1 {
 }
 impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -357,10 +463,19 @@ pub struct ImplementationSpecification1 {
 }
 impl rt::ComplexValue for ImplementationSpecification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            regy: r.req_s("Regy")?,
-            id: r.req_s("Id")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            regy: rt::SimpleValue::placeholder(),
+            id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.regy = r.req_s("Regy")?;
+        out.id = r.req_s("Id")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Regy", &self.regy);
@@ -379,11 +494,21 @@ pub struct OrganisationIdentification29 {
 }
 impl rt::ComplexValue for OrganisationIdentification29 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            any_bic: r.opt_s("AnyBIC")?,
-            lei: r.opt_s("LEI")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            any_bic: None,
+            lei: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.any_bic = r.opt_s("AnyBIC")?;
+        out.lei = r.opt_s("LEI")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
@@ -407,6 +532,9 @@ impl rt::ComplexValue for OrganisationIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -436,6 +564,9 @@ impl rt::ComplexValue for Party38Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::OrgId(rt::ComplexValue::empty()?))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::OrgId(v) => {
@@ -464,6 +595,9 @@ impl rt::ComplexValue for Party44Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::OrgId(rt::ComplexValue::empty()?))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::OrgId(v) => {
@@ -491,13 +625,25 @@ pub struct PartyIdentification135 {
 }
 impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            id: r.opt_c_boxed("Id")?,
-            ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c_boxed("CtctDtls")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nm: None,
+            pstl_adr: None,
+            id: None,
+            ctry_of_res: None,
+            ctct_dtls: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.id = r.opt_c_boxed("Id")?;
+        out.ctry_of_res = r.opt_s("CtryOfRes")?;
+        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -517,10 +663,19 @@ pub struct PersonIdentification13 {
 }
 impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dt_and_plc_of_birth: r.opt_c_boxed("DtAndPlcOfBirth")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dt_and_plc_of_birth: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -544,6 +699,9 @@ impl rt::ComplexValue for PersonIdentificationSchemeName1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -563,7 +721,17 @@ pub struct SignatureEnvelope {
 }
 impl rt::ComplexValue for SignatureEnvelope {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { any: r.req_any()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            any: rt::AnyElement::new(String::new()),
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.any = r.req_any()?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.any(&self.any);

@@ -56,6 +56,9 @@ impl rt::ComplexValue for AccountIdentification4Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::IBAN(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::IBAN(v) => {
@@ -83,6 +86,9 @@ impl rt::ComplexValue for AccountSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -125,20 +131,39 @@ pub struct AmendmentInformationDetails13 {
 }
 impl rt::ComplexValue for AmendmentInformationDetails13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgnl_mndt_id: r.opt_s("OrgnlMndtId")?,
-            orgnl_cdtr_schme_id: r.opt_c_boxed("OrgnlCdtrSchmeId")?,
-            orgnl_cdtr_agt: r.opt_c_boxed("OrgnlCdtrAgt")?,
-            orgnl_cdtr_agt_acct: r.opt_c_boxed("OrgnlCdtrAgtAcct")?,
-            orgnl_dbtr: r.opt_c_boxed("OrgnlDbtr")?,
-            orgnl_dbtr_acct: r.opt_c_boxed("OrgnlDbtrAcct")?,
-            orgnl_dbtr_agt: r.opt_c_boxed("OrgnlDbtrAgt")?,
-            orgnl_dbtr_agt_acct: r.opt_c_boxed("OrgnlDbtrAgtAcct")?,
-            orgnl_fnl_colltn_dt: r.opt_s("OrgnlFnlColltnDt")?,
-            orgnl_frqcy: r.opt_c_boxed("OrgnlFrqcy")?,
-            orgnl_rsn: r.opt_c_boxed("OrgnlRsn")?,
-            orgnl_trckg_days: r.opt_s("OrgnlTrckgDays")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgnl_mndt_id: None,
+            orgnl_cdtr_schme_id: None,
+            orgnl_cdtr_agt: None,
+            orgnl_cdtr_agt_acct: None,
+            orgnl_dbtr: None,
+            orgnl_dbtr_acct: None,
+            orgnl_dbtr_agt: None,
+            orgnl_dbtr_agt_acct: None,
+            orgnl_fnl_colltn_dt: None,
+            orgnl_frqcy: None,
+            orgnl_rsn: None,
+            orgnl_trckg_days: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgnl_mndt_id = r.opt_s("OrgnlMndtId")?;
+        out.orgnl_cdtr_schme_id = r.opt_c_boxed("OrgnlCdtrSchmeId")?;
+        out.orgnl_cdtr_agt = r.opt_c_boxed("OrgnlCdtrAgt")?;
+        out.orgnl_cdtr_agt_acct = r.opt_c_boxed("OrgnlCdtrAgtAcct")?;
+        out.orgnl_dbtr = r.opt_c_boxed("OrgnlDbtr")?;
+        out.orgnl_dbtr_acct = r.opt_c_boxed("OrgnlDbtrAcct")?;
+        out.orgnl_dbtr_agt = r.opt_c_boxed("OrgnlDbtrAgt")?;
+        out.orgnl_dbtr_agt_acct = r.opt_c_boxed("OrgnlDbtrAgtAcct")?;
+        out.orgnl_fnl_colltn_dt = r.opt_s("OrgnlFnlColltnDt")?;
+        out.orgnl_frqcy = r.opt_c_boxed("OrgnlFrqcy")?;
+        out.orgnl_rsn = r.opt_c_boxed("OrgnlRsn")?;
+        out.orgnl_trckg_days = r.opt_s("OrgnlTrckgDays")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("OrgnlMndtId", self.orgnl_mndt_id.as_ref());
@@ -165,10 +190,19 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c_boxed("BrnchId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fin_instn_id: rt::ComplexValue::empty()?,
+            brnch_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
+        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
@@ -191,13 +225,25 @@ pub struct CashAccount38 {
 }
 impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_c("Id")?,
-            tp: r.opt_c_boxed("Tp")?,
-            ccy: r.opt_s("Ccy")?,
-            nm: r.opt_s("Nm")?,
-            prxy: r.opt_c_boxed("Prxy")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::ComplexValue::empty()?,
+            tp: None,
+            ccy: None,
+            nm: None,
+            prxy: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Id", &mut out.id)?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ccy = r.opt_s("Ccy")?;
+        out.nm = r.opt_s("Nm")?;
+        out.prxy = r.opt_c_boxed("Prxy")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -223,6 +269,9 @@ impl rt::ComplexValue for CashAccountType2Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -252,6 +301,9 @@ impl rt::ComplexValue for CategoryPurpose1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -273,10 +325,19 @@ pub struct Charges7 {
 }
 impl rt::ComplexValue for Charges7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amt: r.req_c("Amt")?,
-            agt: r.req_c("Agt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amt: rt::ComplexValue::empty()?,
+            agt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Amt", &mut out.amt)?;
+        r.req_c_into("Agt", &mut out.agt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -299,6 +360,9 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -328,6 +392,9 @@ impl rt::ComplexValue for ClearingSystemIdentification3Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -349,10 +416,19 @@ pub struct ClearingSystemMemberIdentification2 {
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            clr_sys_id: r.opt_c_boxed("ClrSysId")?,
-            mmb_id: r.req_s("MmbId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            clr_sys_id: None,
+            mmb_id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        out.mmb_id = r.req_s("MmbId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
@@ -369,10 +445,16 @@ pub struct CreditorReferenceInformation2 {
 }
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            ref_: r.opt_s("Ref")?,
-        })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self { tp: None, ref_: None })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ref_ = r.opt_s("Ref")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -396,6 +478,9 @@ impl rt::ComplexValue for CreditorReferenceType1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -417,10 +502,19 @@ pub struct CreditorReferenceType2 {
 }
 impl rt::ComplexValue for CreditorReferenceType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd_or_prtry: r.req_c("CdOrPrtry")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd_or_prtry: rt::ComplexValue::empty()?,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
@@ -435,9 +529,17 @@ pub struct Document {
 }
 impl rt::ComplexValue for Document {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fi_to_fi_pmt_sts_rpt: r.req_c("FIToFIPmtStsRpt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fi_to_fi_pmt_sts_rpt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("FIToFIPmtStsRpt", &mut out.fi_to_fi_pmt_sts_rpt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FIToFIPmtStsRpt", &self.fi_to_fi_pmt_sts_rpt);
@@ -457,12 +559,23 @@ pub struct FIToFIPaymentStatusReportV10 {
 }
 impl rt::ComplexValue for FIToFIPaymentStatusReportV10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            grp_hdr: r.req_c("GrpHdr")?,
-            orgnl_grp_inf_and_sts: r.many_c("OrgnlGrpInfAndSts", 0, 0)?,
-            tx_inf_and_sts: r.many_c("TxInfAndSts", 0, 0)?,
-            splmtry_data: r.many_c("SplmtryData", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            grp_hdr: rt::ComplexValue::empty()?,
+            orgnl_grp_inf_and_sts: Vec::new(),
+            tx_inf_and_sts: Vec::new(),
+            splmtry_data: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("GrpHdr", &mut out.grp_hdr)?;
+        out.orgnl_grp_inf_and_sts = r.many_c("OrgnlGrpInfAndSts", 0, 0)?;
+        out.tx_inf_and_sts = r.many_c("TxInfAndSts", 0, 0)?;
+        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
@@ -487,6 +600,9 @@ impl rt::ComplexValue for FinancialIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -517,14 +633,27 @@ pub struct FinancialInstitutionIdentification18 {
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bicfi: r.opt_s("BICFI")?,
-            clr_sys_mmb_id: r.opt_c_boxed("ClrSysMmbId")?,
-            lei: r.opt_s("LEI")?,
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            othr: r.opt_c_boxed("Othr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bicfi: None,
+            clr_sys_mmb_id: None,
+            lei: None,
+            nm: None,
+            pstl_adr: None,
+            othr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.bicfi = r.opt_s("BICFI")?;
+        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
+        out.lei = r.opt_s("LEI")?;
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.othr = r.opt_c_boxed("Othr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
@@ -557,16 +686,31 @@ pub struct Garnishment3 {
 }
 impl rt::ComplexValue for Garnishment3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_c("Tp")?,
-            grnshee: r.opt_c_boxed("Grnshee")?,
-            grnshmt_admstr: r.opt_c_boxed("GrnshmtAdmstr")?,
-            ref_nb: r.opt_s("RefNb")?,
-            dt: r.opt_s("Dt")?,
-            rmtd_amt: r.opt_c("RmtdAmt")?,
-            fmly_mdcl_insrnc_ind: r.opt_s("FmlyMdclInsrncInd")?,
-            mplyee_termntn_ind: r.opt_s("MplyeeTermntnInd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::ComplexValue::empty()?,
+            grnshee: None,
+            grnshmt_admstr: None,
+            ref_nb: None,
+            dt: None,
+            rmtd_amt: None,
+            fmly_mdcl_insrnc_ind: None,
+            mplyee_termntn_ind: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Tp", &mut out.tp)?;
+        out.grnshee = r.opt_c_boxed("Grnshee")?;
+        out.grnshmt_admstr = r.opt_c_boxed("GrnshmtAdmstr")?;
+        out.ref_nb = r.opt_s("RefNb")?;
+        out.dt = r.opt_s("Dt")?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
+        out.fmly_mdcl_insrnc_ind = r.opt_s("FmlyMdclInsrncInd")?;
+        out.mplyee_termntn_ind = r.opt_s("MplyeeTermntnInd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
@@ -591,11 +735,21 @@ pub struct GenericAccountIdentification1 {
 }
 impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -615,11 +769,21 @@ pub struct GenericFinancialIdentification1 {
 }
 impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -639,11 +803,21 @@ pub struct GenericOrganisationIdentification1 {
 }
 impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -663,11 +837,21 @@ pub struct GenericPersonIdentification1 {
 }
 impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -689,12 +873,23 @@ pub struct GroupHeader91 {
 }
 impl rt::ComplexValue for GroupHeader91 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            msg_id: r.req_s("MsgId")?,
-            cre_dt_tm: r.req_s("CreDtTm")?,
-            instg_agt: r.opt_c_boxed("InstgAgt")?,
-            instd_agt: r.opt_c_boxed("InstdAgt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            msg_id: rt::SimpleValue::placeholder(),
+            cre_dt_tm: rt::SimpleValue::placeholder(),
+            instg_agt: None,
+            instd_agt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.msg_id = r.req_s("MsgId")?;
+        out.cre_dt_tm = r.req_s("CreDtTm")?;
+        out.instg_agt = r.opt_c_boxed("InstgAgt")?;
+        out.instd_agt = r.opt_c_boxed("InstdAgt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -719,6 +914,9 @@ impl rt::ComplexValue for LocalInstrument2Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -757,18 +955,35 @@ pub struct MandateRelatedInformation14 {
 }
 impl rt::ComplexValue for MandateRelatedInformation14 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            mndt_id: r.opt_s("MndtId")?,
-            dt_of_sgntr: r.opt_s("DtOfSgntr")?,
-            amdmnt_ind: r.opt_s("AmdmntInd")?,
-            amdmnt_inf_dtls: r.opt_c_boxed("AmdmntInfDtls")?,
-            elctrnc_sgntr: r.opt_s("ElctrncSgntr")?,
-            frst_colltn_dt: r.opt_s("FrstColltnDt")?,
-            fnl_colltn_dt: r.opt_s("FnlColltnDt")?,
-            frqcy: r.opt_c_boxed("Frqcy")?,
-            rsn: r.opt_c_boxed("Rsn")?,
-            trckg_days: r.opt_s("TrckgDays")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            mndt_id: None,
+            dt_of_sgntr: None,
+            amdmnt_ind: None,
+            amdmnt_inf_dtls: None,
+            elctrnc_sgntr: None,
+            frst_colltn_dt: None,
+            fnl_colltn_dt: None,
+            frqcy: None,
+            rsn: None,
+            trckg_days: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.mndt_id = r.opt_s("MndtId")?;
+        out.dt_of_sgntr = r.opt_s("DtOfSgntr")?;
+        out.amdmnt_ind = r.opt_s("AmdmntInd")?;
+        out.amdmnt_inf_dtls = r.opt_c_boxed("AmdmntInfDtls")?;
+        out.elctrnc_sgntr = r.opt_s("ElctrncSgntr")?;
+        out.frst_colltn_dt = r.opt_s("FrstColltnDt")?;
+        out.fnl_colltn_dt = r.opt_s("FnlColltnDt")?;
+        out.frqcy = r.opt_c_boxed("Frqcy")?;
+        out.rsn = r.opt_c_boxed("Rsn")?;
+        out.trckg_days = r.opt_s("TrckgDays")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MndtId", self.mndt_id.as_ref());
@@ -795,11 +1010,21 @@ pub struct OrganisationIdentification29 {
 }
 impl rt::ComplexValue for OrganisationIdentification29 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            any_bic: r.opt_s("AnyBIC")?,
-            lei: r.opt_s("LEI")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            any_bic: None,
+            lei: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.any_bic = r.opt_s("AnyBIC")?;
+        out.lei = r.opt_s("LEI")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
@@ -823,6 +1048,9 @@ impl rt::ComplexValue for OrganisationIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -857,16 +1085,31 @@ pub struct OriginalGroupHeader17 {
 }
 impl rt::ComplexValue for OriginalGroupHeader17 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgnl_msg_id: r.req_s("OrgnlMsgId")?,
-            orgnl_msg_nm_id: r.req_s("OrgnlMsgNmId")?,
-            orgnl_cre_dt_tm: r.opt_s("OrgnlCreDtTm")?,
-            orgnl_nb_of_txs: r.opt_s("OrgnlNbOfTxs")?,
-            orgnl_ctrl_sum: r.opt_s("OrgnlCtrlSum")?,
-            grp_sts: r.opt_s("GrpSts")?,
-            sts_rsn_inf: r.many_c("StsRsnInf", 0, 0)?,
-            nb_of_txs_per_sts: r.many_c("NbOfTxsPerSts", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgnl_msg_id: rt::SimpleValue::placeholder(),
+            orgnl_msg_nm_id: rt::SimpleValue::placeholder(),
+            orgnl_cre_dt_tm: None,
+            orgnl_nb_of_txs: None,
+            orgnl_ctrl_sum: None,
+            grp_sts: None,
+            sts_rsn_inf: Vec::new(),
+            nb_of_txs_per_sts: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgnl_msg_id = r.req_s("OrgnlMsgId")?;
+        out.orgnl_msg_nm_id = r.req_s("OrgnlMsgNmId")?;
+        out.orgnl_cre_dt_tm = r.opt_s("OrgnlCreDtTm")?;
+        out.orgnl_nb_of_txs = r.opt_s("OrgnlNbOfTxs")?;
+        out.orgnl_ctrl_sum = r.opt_s("OrgnlCtrlSum")?;
+        out.grp_sts = r.opt_s("GrpSts")?;
+        out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
+        out.nb_of_txs_per_sts = r.many_c("NbOfTxsPerSts", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("OrgnlMsgId", &self.orgnl_msg_id);
@@ -929,30 +1172,59 @@ pub struct OriginalTransactionReference28 {
 }
 impl rt::ComplexValue for OriginalTransactionReference28 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            intr_bk_sttlm_amt: r.opt_c("IntrBkSttlmAmt")?,
-            amt: r.opt_c_boxed("Amt")?,
-            intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
-            reqd_colltn_dt: r.opt_s("ReqdColltnDt")?,
-            reqd_exctn_dt: r.opt_c_boxed("ReqdExctnDt")?,
-            cdtr_schme_id: r.opt_c_boxed("CdtrSchmeId")?,
-            sttlm_inf: r.opt_c_boxed("SttlmInf")?,
-            pmt_tp_inf: r.opt_c_boxed("PmtTpInf")?,
-            pmt_mtd: r.opt_s("PmtMtd")?,
-            mndt_rltd_inf: r.opt_c_boxed("MndtRltdInf")?,
-            rmt_inf: r.opt_c_boxed("RmtInf")?,
-            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
-            dbtr: r.opt_c_boxed("Dbtr")?,
-            dbtr_acct: r.opt_c_boxed("DbtrAcct")?,
-            dbtr_agt: r.opt_c_boxed("DbtrAgt")?,
-            dbtr_agt_acct: r.opt_c_boxed("DbtrAgtAcct")?,
-            cdtr_agt: r.opt_c_boxed("CdtrAgt")?,
-            cdtr_agt_acct: r.opt_c_boxed("CdtrAgtAcct")?,
-            cdtr: r.opt_c_boxed("Cdtr")?,
-            cdtr_acct: r.opt_c_boxed("CdtrAcct")?,
-            ultmt_cdtr: r.opt_c_boxed("UltmtCdtr")?,
-            purp: r.opt_c_boxed("Purp")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            intr_bk_sttlm_amt: None,
+            amt: None,
+            intr_bk_sttlm_dt: None,
+            reqd_colltn_dt: None,
+            reqd_exctn_dt: None,
+            cdtr_schme_id: None,
+            sttlm_inf: None,
+            pmt_tp_inf: None,
+            pmt_mtd: None,
+            mndt_rltd_inf: None,
+            rmt_inf: None,
+            ultmt_dbtr: None,
+            dbtr: None,
+            dbtr_acct: None,
+            dbtr_agt: None,
+            dbtr_agt_acct: None,
+            cdtr_agt: None,
+            cdtr_agt_acct: None,
+            cdtr: None,
+            cdtr_acct: None,
+            ultmt_cdtr: None,
+            purp: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("IntrBkSttlmAmt", &mut out.intr_bk_sttlm_amt)?;
+        out.amt = r.opt_c_boxed("Amt")?;
+        out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
+        out.reqd_colltn_dt = r.opt_s("ReqdColltnDt")?;
+        out.reqd_exctn_dt = r.opt_c_boxed("ReqdExctnDt")?;
+        out.cdtr_schme_id = r.opt_c_boxed("CdtrSchmeId")?;
+        out.sttlm_inf = r.opt_c_boxed("SttlmInf")?;
+        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
+        out.pmt_mtd = r.opt_s("PmtMtd")?;
+        out.mndt_rltd_inf = r.opt_c_boxed("MndtRltdInf")?;
+        out.rmt_inf = r.opt_c_boxed("RmtInf")?;
+        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
+        out.dbtr = r.opt_c_boxed("Dbtr")?;
+        out.dbtr_acct = r.opt_c_boxed("DbtrAcct")?;
+        out.dbtr_agt = r.opt_c_boxed("DbtrAgt")?;
+        out.dbtr_agt_acct = r.opt_c_boxed("DbtrAgtAcct")?;
+        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
+        out.cdtr_agt_acct = r.opt_c_boxed("CdtrAgtAcct")?;
+        out.cdtr = r.opt_c_boxed("Cdtr")?;
+        out.cdtr_acct = r.opt_c_boxed("CdtrAcct")?;
+        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
+        out.purp = r.opt_c_boxed("Purp")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("IntrBkSttlmAmt", self.intr_bk_sttlm_amt.as_ref());
@@ -996,6 +1268,9 @@ impl rt::ComplexValue for Party38Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::OrgId(rt::ComplexValue::empty()?))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::OrgId(v) => {
@@ -1024,6 +1299,9 @@ impl rt::ComplexValue for Party40Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Pty(rt::ComplexValue::empty()?))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Pty(v) => {
@@ -1051,13 +1329,25 @@ pub struct PartyIdentification135 {
 }
 impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            id: r.opt_c_boxed("Id")?,
-            ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c_boxed("CtctDtls")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nm: None,
+            pstl_adr: None,
+            id: None,
+            ctry_of_res: None,
+            ctct_dtls: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.id = r.opt_c_boxed("Id")?;
+        out.ctry_of_res = r.opt_s("CtryOfRes")?;
+        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -1107,25 +1397,49 @@ pub struct PaymentTransaction110 {
 }
 impl rt::ComplexValue for PaymentTransaction110 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            sts_id: r.opt_s("StsId")?,
-            orgnl_grp_inf: r.opt_c_boxed("OrgnlGrpInf")?,
-            orgnl_instr_id: r.opt_s("OrgnlInstrId")?,
-            orgnl_end_to_end_id: r.opt_s("OrgnlEndToEndId")?,
-            orgnl_tx_id: r.opt_s("OrgnlTxId")?,
-            orgnl_uetr: r.opt_s("OrgnlUETR")?,
-            tx_sts: r.opt_s("TxSts")?,
-            sts_rsn_inf: r.many_c("StsRsnInf", 0, 0)?,
-            chrgs_inf: r.many_c("ChrgsInf", 0, 0)?,
-            accptnc_dt_tm: r.opt_s("AccptncDtTm")?,
-            fctv_intr_bk_sttlm_dt: r.opt_c_boxed("FctvIntrBkSttlmDt")?,
-            acct_svcr_ref: r.opt_s("AcctSvcrRef")?,
-            clr_sys_ref: r.opt_s("ClrSysRef")?,
-            instg_agt: r.opt_c_boxed("InstgAgt")?,
-            instd_agt: r.opt_c_boxed("InstdAgt")?,
-            orgnl_tx_ref: r.opt_c_boxed("OrgnlTxRef")?,
-            splmtry_data: r.many_c("SplmtryData", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            sts_id: None,
+            orgnl_grp_inf: None,
+            orgnl_instr_id: None,
+            orgnl_end_to_end_id: None,
+            orgnl_tx_id: None,
+            orgnl_uetr: None,
+            tx_sts: None,
+            sts_rsn_inf: Vec::new(),
+            chrgs_inf: Vec::new(),
+            accptnc_dt_tm: None,
+            fctv_intr_bk_sttlm_dt: None,
+            acct_svcr_ref: None,
+            clr_sys_ref: None,
+            instg_agt: None,
+            instd_agt: None,
+            orgnl_tx_ref: None,
+            splmtry_data: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.sts_id = r.opt_s("StsId")?;
+        out.orgnl_grp_inf = r.opt_c_boxed("OrgnlGrpInf")?;
+        out.orgnl_instr_id = r.opt_s("OrgnlInstrId")?;
+        out.orgnl_end_to_end_id = r.opt_s("OrgnlEndToEndId")?;
+        out.orgnl_tx_id = r.opt_s("OrgnlTxId")?;
+        out.orgnl_uetr = r.opt_s("OrgnlUETR")?;
+        out.tx_sts = r.opt_s("TxSts")?;
+        out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
+        out.chrgs_inf = r.many_c("ChrgsInf", 0, 0)?;
+        out.accptnc_dt_tm = r.opt_s("AccptncDtTm")?;
+        out.fctv_intr_bk_sttlm_dt = r.opt_c_boxed("FctvIntrBkSttlmDt")?;
+        out.acct_svcr_ref = r.opt_s("AcctSvcrRef")?;
+        out.clr_sys_ref = r.opt_s("ClrSysRef")?;
+        out.instg_agt = r.opt_c_boxed("InstgAgt")?;
+        out.instd_agt = r.opt_c_boxed("InstdAgt")?;
+        out.orgnl_tx_ref = r.opt_c_boxed("OrgnlTxRef")?;
+        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("StsId", self.sts_id.as_ref());
@@ -1165,14 +1479,27 @@ pub struct PaymentTypeInformation27 {
 }
 impl rt::ComplexValue for PaymentTypeInformation27 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            instr_prty: r.opt_s("InstrPrty")?,
-            clr_chanl: r.opt_s("ClrChanl")?,
-            svc_lvl: r.many_c("SvcLvl", 0, 0)?,
-            lcl_instrm: r.opt_c_boxed("LclInstrm")?,
-            seq_tp: r.opt_s("SeqTp")?,
-            ctgy_purp: r.opt_c_boxed("CtgyPurp")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            instr_prty: None,
+            clr_chanl: None,
+            svc_lvl: Vec::new(),
+            lcl_instrm: None,
+            seq_tp: None,
+            ctgy_purp: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.instr_prty = r.opt_s("InstrPrty")?;
+        out.clr_chanl = r.opt_s("ClrChanl")?;
+        out.svc_lvl = r.many_c("SvcLvl", 0, 0)?;
+        out.lcl_instrm = r.opt_c_boxed("LclInstrm")?;
+        out.seq_tp = r.opt_s("SeqTp")?;
+        out.ctgy_purp = r.opt_c_boxed("CtgyPurp")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
@@ -1193,10 +1520,19 @@ pub struct PersonIdentification13 {
 }
 impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dt_and_plc_of_birth: r.opt_c_boxed("DtAndPlcOfBirth")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dt_and_plc_of_birth: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -1219,6 +1555,9 @@ impl rt::ComplexValue for PersonIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1248,6 +1587,9 @@ impl rt::ComplexValue for Purpose2Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -1269,10 +1611,19 @@ pub struct RemittanceInformation16 {
 }
 impl rt::ComplexValue for RemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ustrd: r.many_s("Ustrd", 0, 0)?,
-            strd: r.many_c("Strd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ustrd: Vec::new(),
+            strd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ustrd = r.many_s("Ustrd", 0, 0)?;
+        out.strd = r.many_c("Strd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Ustrd", &self.ustrd, 0, 0);
@@ -1295,6 +1646,9 @@ impl rt::ComplexValue for ServiceLevel8Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1331,17 +1685,33 @@ pub struct SettlementInstruction7 {
 }
 impl rt::ComplexValue for SettlementInstruction7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            sttlm_mtd: r.req_s("SttlmMtd")?,
-            sttlm_acct: r.opt_c_boxed("SttlmAcct")?,
-            clr_sys: r.opt_c_boxed("ClrSys")?,
-            instg_rmbrsmnt_agt: r.opt_c_boxed("InstgRmbrsmntAgt")?,
-            instg_rmbrsmnt_agt_acct: r.opt_c_boxed("InstgRmbrsmntAgtAcct")?,
-            instd_rmbrsmnt_agt: r.opt_c_boxed("InstdRmbrsmntAgt")?,
-            instd_rmbrsmnt_agt_acct: r.opt_c_boxed("InstdRmbrsmntAgtAcct")?,
-            thrd_rmbrsmnt_agt: r.opt_c_boxed("ThrdRmbrsmntAgt")?,
-            thrd_rmbrsmnt_agt_acct: r.opt_c_boxed("ThrdRmbrsmntAgtAcct")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            sttlm_mtd: rt::SimpleValue::placeholder(),
+            sttlm_acct: None,
+            clr_sys: None,
+            instg_rmbrsmnt_agt: None,
+            instg_rmbrsmnt_agt_acct: None,
+            instd_rmbrsmnt_agt: None,
+            instd_rmbrsmnt_agt_acct: None,
+            thrd_rmbrsmnt_agt: None,
+            thrd_rmbrsmnt_agt_acct: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.sttlm_mtd = r.req_s("SttlmMtd")?;
+        out.sttlm_acct = r.opt_c_boxed("SttlmAcct")?;
+        out.clr_sys = r.opt_c_boxed("ClrSys")?;
+        out.instg_rmbrsmnt_agt = r.opt_c_boxed("InstgRmbrsmntAgt")?;
+        out.instg_rmbrsmnt_agt_acct = r.opt_c_boxed("InstgRmbrsmntAgtAcct")?;
+        out.instd_rmbrsmnt_agt = r.opt_c_boxed("InstdRmbrsmntAgt")?;
+        out.instd_rmbrsmnt_agt_acct = r.opt_c_boxed("InstdRmbrsmntAgtAcct")?;
+        out.thrd_rmbrsmnt_agt = r.opt_c_boxed("ThrdRmbrsmntAgt")?;
+        out.thrd_rmbrsmnt_agt_acct = r.opt_c_boxed("ThrdRmbrsmntAgtAcct")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("SttlmMtd", &self.sttlm_mtd);
@@ -1372,6 +1742,9 @@ impl rt::ComplexValue for StatusReason6Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -1395,11 +1768,21 @@ pub struct StatusReasonInformation12 {
 }
 impl rt::ComplexValue for StatusReasonInformation12 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgtr: r.opt_c_boxed("Orgtr")?,
-            rsn: r.opt_c_boxed("Rsn")?,
-            addtl_inf: r.many_s("AddtlInf", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgtr: None,
+            rsn: None,
+            addtl_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgtr = r.opt_c_boxed("Orgtr")?;
+        out.rsn = r.opt_c_boxed("Rsn")?;
+        out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Orgtr", self.orgtr.as_deref());
@@ -1429,16 +1812,31 @@ pub struct StructuredRemittanceInformation16 {
 }
 impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c_boxed("RfrdDocAmt")?,
-            cdtr_ref_inf: r.opt_c_boxed("CdtrRefInf")?,
-            invcr: r.opt_c_boxed("Invcr")?,
-            invcee: r.opt_c_boxed("Invcee")?,
-            tax_rmt: r.opt_c_boxed("TaxRmt")?,
-            grnshmt_rmt: r.opt_c_boxed("GrnshmtRmt")?,
-            addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            rfrd_doc_inf: Vec::new(),
+            rfrd_doc_amt: None,
+            cdtr_ref_inf: None,
+            invcr: None,
+            invcee: None,
+            tax_rmt: None,
+            grnshmt_rmt: None,
+            addtl_rmt_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
+        out.rfrd_doc_amt = r.opt_c_boxed("RfrdDocAmt")?;
+        out.cdtr_ref_inf = r.opt_c_boxed("CdtrRefInf")?;
+        out.invcr = r.opt_c_boxed("Invcr")?;
+        out.invcee = r.opt_c_boxed("Invcee")?;
+        out.tax_rmt = r.opt_c_boxed("TaxRmt")?;
+        out.grnshmt_rmt = r.opt_c_boxed("GrnshmtRmt")?;
+        out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);

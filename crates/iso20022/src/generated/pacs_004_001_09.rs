@@ -57,6 +57,9 @@ impl rt::ComplexValue for AccountIdentification4Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::IBAN(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::IBAN(v) => {
@@ -84,6 +87,9 @@ impl rt::ComplexValue for AccountSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -126,20 +132,39 @@ pub struct AmendmentInformationDetails13 {
 }
 impl rt::ComplexValue for AmendmentInformationDetails13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgnl_mndt_id: r.opt_s("OrgnlMndtId")?,
-            orgnl_cdtr_schme_id: r.opt_c_boxed("OrgnlCdtrSchmeId")?,
-            orgnl_cdtr_agt: r.opt_c_boxed("OrgnlCdtrAgt")?,
-            orgnl_cdtr_agt_acct: r.opt_c_boxed("OrgnlCdtrAgtAcct")?,
-            orgnl_dbtr: r.opt_c_boxed("OrgnlDbtr")?,
-            orgnl_dbtr_acct: r.opt_c_boxed("OrgnlDbtrAcct")?,
-            orgnl_dbtr_agt: r.opt_c_boxed("OrgnlDbtrAgt")?,
-            orgnl_dbtr_agt_acct: r.opt_c_boxed("OrgnlDbtrAgtAcct")?,
-            orgnl_fnl_colltn_dt: r.opt_s("OrgnlFnlColltnDt")?,
-            orgnl_frqcy: r.opt_c_boxed("OrgnlFrqcy")?,
-            orgnl_rsn: r.opt_c_boxed("OrgnlRsn")?,
-            orgnl_trckg_days: r.opt_s("OrgnlTrckgDays")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgnl_mndt_id: None,
+            orgnl_cdtr_schme_id: None,
+            orgnl_cdtr_agt: None,
+            orgnl_cdtr_agt_acct: None,
+            orgnl_dbtr: None,
+            orgnl_dbtr_acct: None,
+            orgnl_dbtr_agt: None,
+            orgnl_dbtr_agt_acct: None,
+            orgnl_fnl_colltn_dt: None,
+            orgnl_frqcy: None,
+            orgnl_rsn: None,
+            orgnl_trckg_days: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgnl_mndt_id = r.opt_s("OrgnlMndtId")?;
+        out.orgnl_cdtr_schme_id = r.opt_c_boxed("OrgnlCdtrSchmeId")?;
+        out.orgnl_cdtr_agt = r.opt_c_boxed("OrgnlCdtrAgt")?;
+        out.orgnl_cdtr_agt_acct = r.opt_c_boxed("OrgnlCdtrAgtAcct")?;
+        out.orgnl_dbtr = r.opt_c_boxed("OrgnlDbtr")?;
+        out.orgnl_dbtr_acct = r.opt_c_boxed("OrgnlDbtrAcct")?;
+        out.orgnl_dbtr_agt = r.opt_c_boxed("OrgnlDbtrAgt")?;
+        out.orgnl_dbtr_agt_acct = r.opt_c_boxed("OrgnlDbtrAgtAcct")?;
+        out.orgnl_fnl_colltn_dt = r.opt_s("OrgnlFnlColltnDt")?;
+        out.orgnl_frqcy = r.opt_c_boxed("OrgnlFrqcy")?;
+        out.orgnl_rsn = r.opt_c_boxed("OrgnlRsn")?;
+        out.orgnl_trckg_days = r.opt_s("OrgnlTrckgDays")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("OrgnlMndtId", self.orgnl_mndt_id.as_ref());
@@ -173,6 +198,9 @@ impl rt::ComplexValue for Authorisation1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -194,10 +222,19 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c_boxed("BrnchId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fin_instn_id: rt::ComplexValue::empty()?,
+            brnch_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
+        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
@@ -220,13 +257,25 @@ pub struct CashAccount38 {
 }
 impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_c("Id")?,
-            tp: r.opt_c_boxed("Tp")?,
-            ccy: r.opt_s("Ccy")?,
-            nm: r.opt_s("Nm")?,
-            prxy: r.opt_c_boxed("Prxy")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::ComplexValue::empty()?,
+            tp: None,
+            ccy: None,
+            nm: None,
+            prxy: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Id", &mut out.id)?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ccy = r.opt_s("Ccy")?;
+        out.nm = r.opt_s("Nm")?;
+        out.prxy = r.opt_c_boxed("Prxy")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -252,6 +301,9 @@ impl rt::ComplexValue for CashAccountType2Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -281,6 +333,9 @@ impl rt::ComplexValue for CategoryPurpose1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -302,10 +357,19 @@ pub struct Charges7 {
 }
 impl rt::ComplexValue for Charges7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amt: r.req_c("Amt")?,
-            agt: r.req_c("Agt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amt: rt::ComplexValue::empty()?,
+            agt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Amt", &mut out.amt)?;
+        r.req_c_into("Agt", &mut out.agt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -328,6 +392,9 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -357,6 +424,9 @@ impl rt::ComplexValue for ClearingSystemIdentification3Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -378,10 +448,19 @@ pub struct ClearingSystemMemberIdentification2 {
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            clr_sys_id: r.opt_c_boxed("ClrSysId")?,
-            mmb_id: r.req_s("MmbId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            clr_sys_id: None,
+            mmb_id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        out.mmb_id = r.req_s("MmbId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
@@ -398,10 +477,16 @@ pub struct CreditorReferenceInformation2 {
 }
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            ref_: r.opt_s("Ref")?,
-        })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self { tp: None, ref_: None })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ref_ = r.opt_s("Ref")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -425,6 +510,9 @@ impl rt::ComplexValue for CreditorReferenceType1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -446,10 +534,19 @@ pub struct CreditorReferenceType2 {
 }
 impl rt::ComplexValue for CreditorReferenceType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd_or_prtry: r.req_c("CdOrPrtry")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd_or_prtry: rt::ComplexValue::empty()?,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
@@ -464,9 +561,17 @@ pub struct Document {
 }
 impl rt::ComplexValue for Document {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            pmt_rtr: r.req_c("PmtRtr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            pmt_rtr: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("PmtRtr", &mut out.pmt_rtr)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("PmtRtr", &self.pmt_rtr);
@@ -488,6 +593,9 @@ impl rt::ComplexValue for FinancialIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -518,14 +626,27 @@ pub struct FinancialInstitutionIdentification18 {
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bicfi: r.opt_s("BICFI")?,
-            clr_sys_mmb_id: r.opt_c_boxed("ClrSysMmbId")?,
-            lei: r.opt_s("LEI")?,
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            othr: r.opt_c_boxed("Othr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bicfi: None,
+            clr_sys_mmb_id: None,
+            lei: None,
+            nm: None,
+            pstl_adr: None,
+            othr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.bicfi = r.opt_s("BICFI")?;
+        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
+        out.lei = r.opt_s("LEI")?;
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.othr = r.opt_c_boxed("Othr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
@@ -558,16 +679,31 @@ pub struct Garnishment3 {
 }
 impl rt::ComplexValue for Garnishment3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_c("Tp")?,
-            grnshee: r.opt_c_boxed("Grnshee")?,
-            grnshmt_admstr: r.opt_c_boxed("GrnshmtAdmstr")?,
-            ref_nb: r.opt_s("RefNb")?,
-            dt: r.opt_s("Dt")?,
-            rmtd_amt: r.opt_c("RmtdAmt")?,
-            fmly_mdcl_insrnc_ind: r.opt_s("FmlyMdclInsrncInd")?,
-            mplyee_termntn_ind: r.opt_s("MplyeeTermntnInd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::ComplexValue::empty()?,
+            grnshee: None,
+            grnshmt_admstr: None,
+            ref_nb: None,
+            dt: None,
+            rmtd_amt: None,
+            fmly_mdcl_insrnc_ind: None,
+            mplyee_termntn_ind: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Tp", &mut out.tp)?;
+        out.grnshee = r.opt_c_boxed("Grnshee")?;
+        out.grnshmt_admstr = r.opt_c_boxed("GrnshmtAdmstr")?;
+        out.ref_nb = r.opt_s("RefNb")?;
+        out.dt = r.opt_s("Dt")?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
+        out.fmly_mdcl_insrnc_ind = r.opt_s("FmlyMdclInsrncInd")?;
+        out.mplyee_termntn_ind = r.opt_s("MplyeeTermntnInd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
@@ -592,11 +728,21 @@ pub struct GenericAccountIdentification1 {
 }
 impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -616,11 +762,21 @@ pub struct GenericFinancialIdentification1 {
 }
 impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -640,11 +796,21 @@ pub struct GenericOrganisationIdentification1 {
 }
 impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -664,11 +830,21 @@ pub struct GenericPersonIdentification1 {
 }
 impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -706,20 +882,39 @@ pub struct GroupHeader90 {
 }
 impl rt::ComplexValue for GroupHeader90 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            msg_id: r.req_s("MsgId")?,
-            cre_dt_tm: r.req_s("CreDtTm")?,
-            authstn: r.many_c("Authstn", 0, 2)?,
-            btch_bookg: r.opt_s("BtchBookg")?,
-            nb_of_txs: r.req_s("NbOfTxs")?,
-            ctrl_sum: r.opt_s("CtrlSum")?,
-            grp_rtr: r.opt_s("GrpRtr")?,
-            ttl_rtrd_intr_bk_sttlm_amt: r.opt_c("TtlRtrdIntrBkSttlmAmt")?,
-            intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
-            sttlm_inf: r.req_c("SttlmInf")?,
-            instg_agt: r.opt_c_boxed("InstgAgt")?,
-            instd_agt: r.opt_c_boxed("InstdAgt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            msg_id: rt::SimpleValue::placeholder(),
+            cre_dt_tm: rt::SimpleValue::placeholder(),
+            authstn: Vec::new(),
+            btch_bookg: None,
+            nb_of_txs: rt::SimpleValue::placeholder(),
+            ctrl_sum: None,
+            grp_rtr: None,
+            ttl_rtrd_intr_bk_sttlm_amt: None,
+            intr_bk_sttlm_dt: None,
+            sttlm_inf: rt::ComplexValue::empty()?,
+            instg_agt: None,
+            instd_agt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.msg_id = r.req_s("MsgId")?;
+        out.cre_dt_tm = r.req_s("CreDtTm")?;
+        out.authstn = r.many_c("Authstn", 0, 2)?;
+        out.btch_bookg = r.opt_s("BtchBookg")?;
+        out.nb_of_txs = r.req_s("NbOfTxs")?;
+        out.ctrl_sum = r.opt_s("CtrlSum")?;
+        out.grp_rtr = r.opt_s("GrpRtr")?;
+        r.opt_c_into("TtlRtrdIntrBkSttlmAmt", &mut out.ttl_rtrd_intr_bk_sttlm_amt)?;
+        out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
+        r.req_c_into("SttlmInf", &mut out.sttlm_inf)?;
+        out.instg_agt = r.opt_c_boxed("InstgAgt")?;
+        out.instd_agt = r.opt_c_boxed("InstdAgt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -752,6 +947,9 @@ impl rt::ComplexValue for LocalInstrument2Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -790,18 +988,35 @@ pub struct MandateRelatedInformation14 {
 }
 impl rt::ComplexValue for MandateRelatedInformation14 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            mndt_id: r.opt_s("MndtId")?,
-            dt_of_sgntr: r.opt_s("DtOfSgntr")?,
-            amdmnt_ind: r.opt_s("AmdmntInd")?,
-            amdmnt_inf_dtls: r.opt_c_boxed("AmdmntInfDtls")?,
-            elctrnc_sgntr: r.opt_s("ElctrncSgntr")?,
-            frst_colltn_dt: r.opt_s("FrstColltnDt")?,
-            fnl_colltn_dt: r.opt_s("FnlColltnDt")?,
-            frqcy: r.opt_c_boxed("Frqcy")?,
-            rsn: r.opt_c_boxed("Rsn")?,
-            trckg_days: r.opt_s("TrckgDays")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            mndt_id: None,
+            dt_of_sgntr: None,
+            amdmnt_ind: None,
+            amdmnt_inf_dtls: None,
+            elctrnc_sgntr: None,
+            frst_colltn_dt: None,
+            fnl_colltn_dt: None,
+            frqcy: None,
+            rsn: None,
+            trckg_days: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.mndt_id = r.opt_s("MndtId")?;
+        out.dt_of_sgntr = r.opt_s("DtOfSgntr")?;
+        out.amdmnt_ind = r.opt_s("AmdmntInd")?;
+        out.amdmnt_inf_dtls = r.opt_c_boxed("AmdmntInfDtls")?;
+        out.elctrnc_sgntr = r.opt_s("ElctrncSgntr")?;
+        out.frst_colltn_dt = r.opt_s("FrstColltnDt")?;
+        out.fnl_colltn_dt = r.opt_s("FnlColltnDt")?;
+        out.frqcy = r.opt_c_boxed("Frqcy")?;
+        out.rsn = r.opt_c_boxed("Rsn")?;
+        out.trckg_days = r.opt_s("TrckgDays")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MndtId", self.mndt_id.as_ref());
@@ -828,11 +1043,21 @@ pub struct OrganisationIdentification29 {
 }
 impl rt::ComplexValue for OrganisationIdentification29 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            any_bic: r.opt_s("AnyBIC")?,
-            lei: r.opt_s("LEI")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            any_bic: None,
+            lei: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.any_bic = r.opt_s("AnyBIC")?;
+        out.lei = r.opt_s("LEI")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
@@ -856,6 +1081,9 @@ impl rt::ComplexValue for OrganisationIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -882,12 +1110,23 @@ pub struct OriginalGroupHeader18 {
 }
 impl rt::ComplexValue for OriginalGroupHeader18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgnl_msg_id: r.req_s("OrgnlMsgId")?,
-            orgnl_msg_nm_id: r.req_s("OrgnlMsgNmId")?,
-            orgnl_cre_dt_tm: r.opt_s("OrgnlCreDtTm")?,
-            rtr_rsn_inf: r.many_c("RtrRsnInf", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgnl_msg_id: rt::SimpleValue::placeholder(),
+            orgnl_msg_nm_id: rt::SimpleValue::placeholder(),
+            orgnl_cre_dt_tm: None,
+            rtr_rsn_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgnl_msg_id = r.req_s("OrgnlMsgId")?;
+        out.orgnl_msg_nm_id = r.req_s("OrgnlMsgNmId")?;
+        out.orgnl_cre_dt_tm = r.opt_s("OrgnlCreDtTm")?;
+        out.rtr_rsn_inf = r.many_c("RtrRsnInf", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("OrgnlMsgId", &self.orgnl_msg_id);
@@ -946,30 +1185,59 @@ pub struct OriginalTransactionReference28 {
 }
 impl rt::ComplexValue for OriginalTransactionReference28 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            intr_bk_sttlm_amt: r.opt_c("IntrBkSttlmAmt")?,
-            amt: r.opt_c_boxed("Amt")?,
-            intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
-            reqd_colltn_dt: r.opt_s("ReqdColltnDt")?,
-            reqd_exctn_dt: r.opt_c_boxed("ReqdExctnDt")?,
-            cdtr_schme_id: r.opt_c_boxed("CdtrSchmeId")?,
-            sttlm_inf: r.opt_c_boxed("SttlmInf")?,
-            pmt_tp_inf: r.opt_c_boxed("PmtTpInf")?,
-            pmt_mtd: r.opt_s("PmtMtd")?,
-            mndt_rltd_inf: r.opt_c_boxed("MndtRltdInf")?,
-            rmt_inf: r.opt_c_boxed("RmtInf")?,
-            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
-            dbtr: r.opt_c_boxed("Dbtr")?,
-            dbtr_acct: r.opt_c_boxed("DbtrAcct")?,
-            dbtr_agt: r.opt_c_boxed("DbtrAgt")?,
-            dbtr_agt_acct: r.opt_c_boxed("DbtrAgtAcct")?,
-            cdtr_agt: r.opt_c_boxed("CdtrAgt")?,
-            cdtr_agt_acct: r.opt_c_boxed("CdtrAgtAcct")?,
-            cdtr: r.opt_c_boxed("Cdtr")?,
-            cdtr_acct: r.opt_c_boxed("CdtrAcct")?,
-            ultmt_cdtr: r.opt_c_boxed("UltmtCdtr")?,
-            purp: r.opt_c_boxed("Purp")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            intr_bk_sttlm_amt: None,
+            amt: None,
+            intr_bk_sttlm_dt: None,
+            reqd_colltn_dt: None,
+            reqd_exctn_dt: None,
+            cdtr_schme_id: None,
+            sttlm_inf: None,
+            pmt_tp_inf: None,
+            pmt_mtd: None,
+            mndt_rltd_inf: None,
+            rmt_inf: None,
+            ultmt_dbtr: None,
+            dbtr: None,
+            dbtr_acct: None,
+            dbtr_agt: None,
+            dbtr_agt_acct: None,
+            cdtr_agt: None,
+            cdtr_agt_acct: None,
+            cdtr: None,
+            cdtr_acct: None,
+            ultmt_cdtr: None,
+            purp: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("IntrBkSttlmAmt", &mut out.intr_bk_sttlm_amt)?;
+        out.amt = r.opt_c_boxed("Amt")?;
+        out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
+        out.reqd_colltn_dt = r.opt_s("ReqdColltnDt")?;
+        out.reqd_exctn_dt = r.opt_c_boxed("ReqdExctnDt")?;
+        out.cdtr_schme_id = r.opt_c_boxed("CdtrSchmeId")?;
+        out.sttlm_inf = r.opt_c_boxed("SttlmInf")?;
+        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
+        out.pmt_mtd = r.opt_s("PmtMtd")?;
+        out.mndt_rltd_inf = r.opt_c_boxed("MndtRltdInf")?;
+        out.rmt_inf = r.opt_c_boxed("RmtInf")?;
+        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
+        out.dbtr = r.opt_c_boxed("Dbtr")?;
+        out.dbtr_acct = r.opt_c_boxed("DbtrAcct")?;
+        out.dbtr_agt = r.opt_c_boxed("DbtrAgt")?;
+        out.dbtr_agt_acct = r.opt_c_boxed("DbtrAgtAcct")?;
+        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
+        out.cdtr_agt_acct = r.opt_c_boxed("CdtrAgtAcct")?;
+        out.cdtr = r.opt_c_boxed("Cdtr")?;
+        out.cdtr_acct = r.opt_c_boxed("CdtrAcct")?;
+        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
+        out.purp = r.opt_c_boxed("Purp")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("IntrBkSttlmAmt", self.intr_bk_sttlm_amt.as_ref());
@@ -1013,6 +1281,9 @@ impl rt::ComplexValue for Party38Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::OrgId(rt::ComplexValue::empty()?))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::OrgId(v) => {
@@ -1041,6 +1312,9 @@ impl rt::ComplexValue for Party40Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Pty(rt::ComplexValue::empty()?))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Pty(v) => {
@@ -1068,13 +1342,25 @@ pub struct PartyIdentification135 {
 }
 impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            id: r.opt_c_boxed("Id")?,
-            ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c_boxed("CtctDtls")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nm: None,
+            pstl_adr: None,
+            id: None,
+            ctry_of_res: None,
+            ctct_dtls: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.id = r.opt_c_boxed("Id")?;
+        out.ctry_of_res = r.opt_s("CtryOfRes")?;
+        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -1096,11 +1382,21 @@ pub struct PaymentReturnReason6 {
 }
 impl rt::ComplexValue for PaymentReturnReason6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgtr: r.opt_c_boxed("Orgtr")?,
-            rsn: r.opt_c_boxed("Rsn")?,
-            addtl_inf: r.many_s("AddtlInf", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgtr: None,
+            rsn: None,
+            addtl_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgtr = r.opt_c_boxed("Orgtr")?;
+        out.rsn = r.opt_c_boxed("Rsn")?;
+        out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Orgtr", self.orgtr.as_deref());
@@ -1122,12 +1418,23 @@ pub struct PaymentReturnV09 {
 }
 impl rt::ComplexValue for PaymentReturnV09 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            grp_hdr: r.req_c("GrpHdr")?,
-            orgnl_grp_inf: r.opt_c_boxed("OrgnlGrpInf")?,
-            tx_inf: r.many_c("TxInf", 0, 0)?,
-            splmtry_data: r.many_c("SplmtryData", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            grp_hdr: rt::ComplexValue::empty()?,
+            orgnl_grp_inf: None,
+            tx_inf: Vec::new(),
+            splmtry_data: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("GrpHdr", &mut out.grp_hdr)?;
+        out.orgnl_grp_inf = r.opt_c_boxed("OrgnlGrpInf")?;
+        out.tx_inf = r.many_c("TxInf", 0, 0)?;
+        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
@@ -1192,33 +1499,65 @@ pub struct PaymentTransaction112 {
 }
 impl rt::ComplexValue for PaymentTransaction112 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            rtr_id: r.opt_s("RtrId")?,
-            orgnl_grp_inf: r.opt_c_boxed("OrgnlGrpInf")?,
-            orgnl_instr_id: r.opt_s("OrgnlInstrId")?,
-            orgnl_end_to_end_id: r.opt_s("OrgnlEndToEndId")?,
-            orgnl_tx_id: r.opt_s("OrgnlTxId")?,
-            orgnl_uetr: r.opt_s("OrgnlUETR")?,
-            orgnl_clr_sys_ref: r.opt_s("OrgnlClrSysRef")?,
-            orgnl_intr_bk_sttlm_amt: r.opt_c("OrgnlIntrBkSttlmAmt")?,
-            orgnl_intr_bk_sttlm_dt: r.opt_s("OrgnlIntrBkSttlmDt")?,
-            rtrd_intr_bk_sttlm_amt: r.req_c("RtrdIntrBkSttlmAmt")?,
-            intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
-            sttlm_prty: r.opt_s("SttlmPrty")?,
-            sttlm_tm_indctn: r.opt_c_boxed("SttlmTmIndctn")?,
-            rtrd_instd_amt: r.opt_c("RtrdInstdAmt")?,
-            xchg_rate: r.opt_s("XchgRate")?,
-            compstn_amt: r.opt_c("CompstnAmt")?,
-            chrg_br: r.opt_s("ChrgBr")?,
-            chrgs_inf: r.many_c("ChrgsInf", 0, 0)?,
-            clr_sys_ref: r.opt_s("ClrSysRef")?,
-            instg_agt: r.opt_c_boxed("InstgAgt")?,
-            instd_agt: r.opt_c_boxed("InstdAgt")?,
-            rtr_chain: r.opt_c_boxed("RtrChain")?,
-            rtr_rsn_inf: r.many_c("RtrRsnInf", 0, 0)?,
-            orgnl_tx_ref: r.opt_c_boxed("OrgnlTxRef")?,
-            splmtry_data: r.many_c("SplmtryData", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            rtr_id: None,
+            orgnl_grp_inf: None,
+            orgnl_instr_id: None,
+            orgnl_end_to_end_id: None,
+            orgnl_tx_id: None,
+            orgnl_uetr: None,
+            orgnl_clr_sys_ref: None,
+            orgnl_intr_bk_sttlm_amt: None,
+            orgnl_intr_bk_sttlm_dt: None,
+            rtrd_intr_bk_sttlm_amt: rt::ComplexValue::empty()?,
+            intr_bk_sttlm_dt: None,
+            sttlm_prty: None,
+            sttlm_tm_indctn: None,
+            rtrd_instd_amt: None,
+            xchg_rate: None,
+            compstn_amt: None,
+            chrg_br: None,
+            chrgs_inf: Vec::new(),
+            clr_sys_ref: None,
+            instg_agt: None,
+            instd_agt: None,
+            rtr_chain: None,
+            rtr_rsn_inf: Vec::new(),
+            orgnl_tx_ref: None,
+            splmtry_data: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.rtr_id = r.opt_s("RtrId")?;
+        out.orgnl_grp_inf = r.opt_c_boxed("OrgnlGrpInf")?;
+        out.orgnl_instr_id = r.opt_s("OrgnlInstrId")?;
+        out.orgnl_end_to_end_id = r.opt_s("OrgnlEndToEndId")?;
+        out.orgnl_tx_id = r.opt_s("OrgnlTxId")?;
+        out.orgnl_uetr = r.opt_s("OrgnlUETR")?;
+        out.orgnl_clr_sys_ref = r.opt_s("OrgnlClrSysRef")?;
+        r.opt_c_into("OrgnlIntrBkSttlmAmt", &mut out.orgnl_intr_bk_sttlm_amt)?;
+        out.orgnl_intr_bk_sttlm_dt = r.opt_s("OrgnlIntrBkSttlmDt")?;
+        r.req_c_into("RtrdIntrBkSttlmAmt", &mut out.rtrd_intr_bk_sttlm_amt)?;
+        out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
+        out.sttlm_prty = r.opt_s("SttlmPrty")?;
+        out.sttlm_tm_indctn = r.opt_c_boxed("SttlmTmIndctn")?;
+        r.opt_c_into("RtrdInstdAmt", &mut out.rtrd_instd_amt)?;
+        out.xchg_rate = r.opt_s("XchgRate")?;
+        r.opt_c_into("CompstnAmt", &mut out.compstn_amt)?;
+        out.chrg_br = r.opt_s("ChrgBr")?;
+        out.chrgs_inf = r.many_c("ChrgsInf", 0, 0)?;
+        out.clr_sys_ref = r.opt_s("ClrSysRef")?;
+        out.instg_agt = r.opt_c_boxed("InstgAgt")?;
+        out.instd_agt = r.opt_c_boxed("InstdAgt")?;
+        out.rtr_chain = r.opt_c_boxed("RtrChain")?;
+        out.rtr_rsn_inf = r.many_c("RtrRsnInf", 0, 0)?;
+        out.orgnl_tx_ref = r.opt_c_boxed("OrgnlTxRef")?;
+        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("RtrId", self.rtr_id.as_ref());
@@ -1266,14 +1605,27 @@ pub struct PaymentTypeInformation27 {
 }
 impl rt::ComplexValue for PaymentTypeInformation27 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            instr_prty: r.opt_s("InstrPrty")?,
-            clr_chanl: r.opt_s("ClrChanl")?,
-            svc_lvl: r.many_c("SvcLvl", 0, 0)?,
-            lcl_instrm: r.opt_c_boxed("LclInstrm")?,
-            seq_tp: r.opt_s("SeqTp")?,
-            ctgy_purp: r.opt_c_boxed("CtgyPurp")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            instr_prty: None,
+            clr_chanl: None,
+            svc_lvl: Vec::new(),
+            lcl_instrm: None,
+            seq_tp: None,
+            ctgy_purp: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.instr_prty = r.opt_s("InstrPrty")?;
+        out.clr_chanl = r.opt_s("ClrChanl")?;
+        out.svc_lvl = r.many_c("SvcLvl", 0, 0)?;
+        out.lcl_instrm = r.opt_c_boxed("LclInstrm")?;
+        out.seq_tp = r.opt_s("SeqTp")?;
+        out.ctgy_purp = r.opt_c_boxed("CtgyPurp")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
@@ -1294,10 +1646,19 @@ pub struct PersonIdentification13 {
 }
 impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dt_and_plc_of_birth: r.opt_c_boxed("DtAndPlcOfBirth")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dt_and_plc_of_birth: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -1320,6 +1681,9 @@ impl rt::ComplexValue for PersonIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1349,6 +1713,9 @@ impl rt::ComplexValue for Purpose2Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -1370,10 +1737,19 @@ pub struct RemittanceInformation16 {
 }
 impl rt::ComplexValue for RemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ustrd: r.many_s("Ustrd", 0, 0)?,
-            strd: r.many_c("Strd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ustrd: Vec::new(),
+            strd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ustrd = r.many_s("Ustrd", 0, 0)?;
+        out.strd = r.many_c("Strd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Ustrd", &self.ustrd, 0, 0);
@@ -1396,6 +1772,9 @@ impl rt::ComplexValue for ReturnReason5Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1424,6 +1803,9 @@ impl rt::ComplexValue for ServiceLevel8Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1460,17 +1842,33 @@ pub struct SettlementInstruction7 {
 }
 impl rt::ComplexValue for SettlementInstruction7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            sttlm_mtd: r.req_s("SttlmMtd")?,
-            sttlm_acct: r.opt_c_boxed("SttlmAcct")?,
-            clr_sys: r.opt_c_boxed("ClrSys")?,
-            instg_rmbrsmnt_agt: r.opt_c_boxed("InstgRmbrsmntAgt")?,
-            instg_rmbrsmnt_agt_acct: r.opt_c_boxed("InstgRmbrsmntAgtAcct")?,
-            instd_rmbrsmnt_agt: r.opt_c_boxed("InstdRmbrsmntAgt")?,
-            instd_rmbrsmnt_agt_acct: r.opt_c_boxed("InstdRmbrsmntAgtAcct")?,
-            thrd_rmbrsmnt_agt: r.opt_c_boxed("ThrdRmbrsmntAgt")?,
-            thrd_rmbrsmnt_agt_acct: r.opt_c_boxed("ThrdRmbrsmntAgtAcct")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            sttlm_mtd: rt::SimpleValue::placeholder(),
+            sttlm_acct: None,
+            clr_sys: None,
+            instg_rmbrsmnt_agt: None,
+            instg_rmbrsmnt_agt_acct: None,
+            instd_rmbrsmnt_agt: None,
+            instd_rmbrsmnt_agt_acct: None,
+            thrd_rmbrsmnt_agt: None,
+            thrd_rmbrsmnt_agt_acct: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.sttlm_mtd = r.req_s("SttlmMtd")?;
+        out.sttlm_acct = r.opt_c_boxed("SttlmAcct")?;
+        out.clr_sys = r.opt_c_boxed("ClrSys")?;
+        out.instg_rmbrsmnt_agt = r.opt_c_boxed("InstgRmbrsmntAgt")?;
+        out.instg_rmbrsmnt_agt_acct = r.opt_c_boxed("InstgRmbrsmntAgtAcct")?;
+        out.instd_rmbrsmnt_agt = r.opt_c_boxed("InstdRmbrsmntAgt")?;
+        out.instd_rmbrsmnt_agt_acct = r.opt_c_boxed("InstdRmbrsmntAgtAcct")?;
+        out.thrd_rmbrsmnt_agt = r.opt_c_boxed("ThrdRmbrsmntAgt")?;
+        out.thrd_rmbrsmnt_agt_acct = r.opt_c_boxed("ThrdRmbrsmntAgtAcct")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("SttlmMtd", &self.sttlm_mtd);
@@ -1506,16 +1904,31 @@ pub struct StructuredRemittanceInformation16 {
 }
 impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c_boxed("RfrdDocAmt")?,
-            cdtr_ref_inf: r.opt_c_boxed("CdtrRefInf")?,
-            invcr: r.opt_c_boxed("Invcr")?,
-            invcee: r.opt_c_boxed("Invcee")?,
-            tax_rmt: r.opt_c_boxed("TaxRmt")?,
-            grnshmt_rmt: r.opt_c_boxed("GrnshmtRmt")?,
-            addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            rfrd_doc_inf: Vec::new(),
+            rfrd_doc_amt: None,
+            cdtr_ref_inf: None,
+            invcr: None,
+            invcee: None,
+            tax_rmt: None,
+            grnshmt_rmt: None,
+            addtl_rmt_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
+        out.rfrd_doc_amt = r.opt_c_boxed("RfrdDocAmt")?;
+        out.cdtr_ref_inf = r.opt_c_boxed("CdtrRefInf")?;
+        out.invcr = r.opt_c_boxed("Invcr")?;
+        out.invcee = r.opt_c_boxed("Invcee")?;
+        out.tax_rmt = r.opt_c_boxed("TaxRmt")?;
+        out.grnshmt_rmt = r.opt_c_boxed("GrnshmtRmt")?;
+        out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
@@ -1560,21 +1973,41 @@ pub struct TransactionParties7 {
 }
 impl rt::ComplexValue for TransactionParties7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
-            dbtr: r.req_c("Dbtr")?,
-            initg_pty: r.opt_c_boxed("InitgPty")?,
-            dbtr_agt: r.opt_c_boxed("DbtrAgt")?,
-            prvs_instg_agt1: r.opt_c_boxed("PrvsInstgAgt1")?,
-            prvs_instg_agt2: r.opt_c_boxed("PrvsInstgAgt2")?,
-            prvs_instg_agt3: r.opt_c_boxed("PrvsInstgAgt3")?,
-            intrmy_agt1: r.opt_c_boxed("IntrmyAgt1")?,
-            intrmy_agt2: r.opt_c_boxed("IntrmyAgt2")?,
-            intrmy_agt3: r.opt_c_boxed("IntrmyAgt3")?,
-            cdtr_agt: r.opt_c_boxed("CdtrAgt")?,
-            cdtr: r.req_c("Cdtr")?,
-            ultmt_cdtr: r.opt_c_boxed("UltmtCdtr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ultmt_dbtr: None,
+            dbtr: rt::ComplexValue::empty()?,
+            initg_pty: None,
+            dbtr_agt: None,
+            prvs_instg_agt1: None,
+            prvs_instg_agt2: None,
+            prvs_instg_agt3: None,
+            intrmy_agt1: None,
+            intrmy_agt2: None,
+            intrmy_agt3: None,
+            cdtr_agt: None,
+            cdtr: rt::ComplexValue::empty()?,
+            ultmt_cdtr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
+        r.req_c_into("Dbtr", &mut out.dbtr)?;
+        out.initg_pty = r.opt_c_boxed("InitgPty")?;
+        out.dbtr_agt = r.opt_c_boxed("DbtrAgt")?;
+        out.prvs_instg_agt1 = r.opt_c_boxed("PrvsInstgAgt1")?;
+        out.prvs_instg_agt2 = r.opt_c_boxed("PrvsInstgAgt2")?;
+        out.prvs_instg_agt3 = r.opt_c_boxed("PrvsInstgAgt3")?;
+        out.intrmy_agt1 = r.opt_c_boxed("IntrmyAgt1")?;
+        out.intrmy_agt2 = r.opt_c_boxed("IntrmyAgt2")?;
+        out.intrmy_agt3 = r.opt_c_boxed("IntrmyAgt3")?;
+        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
+        r.req_c_into("Cdtr", &mut out.cdtr)?;
+        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());

@@ -56,6 +56,9 @@ impl rt::ComplexValue for AccountIdentification4Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::IBAN(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::IBAN(v) => {
@@ -84,6 +87,9 @@ impl rt::ComplexValue for AccountSchemeName1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -105,10 +111,19 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c_boxed("BrnchId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fin_instn_id: rt::ComplexValue::empty()?,
+            brnch_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
+        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
@@ -131,13 +146,25 @@ pub struct CashAccount38 {
 }
 impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_c("Id")?,
-            tp: r.opt_c_boxed("Tp")?,
-            ccy: r.opt_s("Ccy")?,
-            nm: r.opt_s("Nm")?,
-            prxy: r.opt_c_boxed("Prxy")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::ComplexValue::empty()?,
+            tp: None,
+            ccy: None,
+            nm: None,
+            prxy: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Id", &mut out.id)?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ccy = r.opt_s("Ccy")?;
+        out.nm = r.opt_s("Nm")?;
+        out.prxy = r.opt_c_boxed("Prxy")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -163,6 +190,9 @@ impl rt::ComplexValue for CashAccountType2Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -192,6 +222,9 @@ impl rt::ComplexValue for CategoryPurpose1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -213,10 +246,19 @@ pub struct Charges7 {
 }
 impl rt::ComplexValue for Charges7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amt: r.req_c("Amt")?,
-            agt: r.req_c("Agt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amt: rt::ComplexValue::empty()?,
+            agt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Amt", &mut out.amt)?;
+        r.req_c_into("Agt", &mut out.agt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -239,6 +281,9 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -268,6 +313,9 @@ impl rt::ComplexValue for ClearingSystemIdentification3Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -289,10 +337,19 @@ pub struct ClearingSystemMemberIdentification2 {
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            clr_sys_id: r.opt_c_boxed("ClrSysId")?,
-            mmb_id: r.req_s("MmbId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            clr_sys_id: None,
+            mmb_id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        out.mmb_id = r.req_s("MmbId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
@@ -397,54 +454,107 @@ pub struct CreditTransferTransaction39 {
 }
 impl rt::ComplexValue for CreditTransferTransaction39 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            pmt_id: r.req_c("PmtId")?,
-            pmt_tp_inf: r.opt_c_boxed("PmtTpInf")?,
-            intr_bk_sttlm_amt: r.req_c("IntrBkSttlmAmt")?,
-            intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
-            sttlm_prty: r.opt_s("SttlmPrty")?,
-            sttlm_tm_indctn: r.opt_c_boxed("SttlmTmIndctn")?,
-            sttlm_tm_req: r.opt_c_boxed("SttlmTmReq")?,
-            accptnc_dt_tm: r.opt_s("AccptncDtTm")?,
-            poolg_adjstmnt_dt: r.opt_s("PoolgAdjstmntDt")?,
-            instd_amt: r.opt_c("InstdAmt")?,
-            xchg_rate: r.opt_s("XchgRate")?,
-            chrg_br: r.req_s("ChrgBr")?,
-            chrgs_inf: r.many_c("ChrgsInf", 0, 0)?,
-            prvs_instg_agt1: r.opt_c_boxed("PrvsInstgAgt1")?,
-            prvs_instg_agt1_acct: r.opt_c_boxed("PrvsInstgAgt1Acct")?,
-            prvs_instg_agt2: r.opt_c_boxed("PrvsInstgAgt2")?,
-            prvs_instg_agt2_acct: r.opt_c_boxed("PrvsInstgAgt2Acct")?,
-            prvs_instg_agt3: r.opt_c_boxed("PrvsInstgAgt3")?,
-            prvs_instg_agt3_acct: r.opt_c_boxed("PrvsInstgAgt3Acct")?,
-            instg_agt: r.opt_c_boxed("InstgAgt")?,
-            instd_agt: r.opt_c_boxed("InstdAgt")?,
-            intrmy_agt1: r.opt_c_boxed("IntrmyAgt1")?,
-            intrmy_agt1_acct: r.opt_c_boxed("IntrmyAgt1Acct")?,
-            intrmy_agt2: r.opt_c_boxed("IntrmyAgt2")?,
-            intrmy_agt2_acct: r.opt_c_boxed("IntrmyAgt2Acct")?,
-            intrmy_agt3: r.opt_c_boxed("IntrmyAgt3")?,
-            intrmy_agt3_acct: r.opt_c_boxed("IntrmyAgt3Acct")?,
-            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
-            initg_pty: r.opt_c_boxed("InitgPty")?,
-            dbtr: r.req_c("Dbtr")?,
-            dbtr_acct: r.opt_c_boxed("DbtrAcct")?,
-            dbtr_agt: r.req_c("DbtrAgt")?,
-            dbtr_agt_acct: r.opt_c_boxed("DbtrAgtAcct")?,
-            cdtr_agt: r.req_c("CdtrAgt")?,
-            cdtr_agt_acct: r.opt_c_boxed("CdtrAgtAcct")?,
-            cdtr: r.req_c("Cdtr")?,
-            cdtr_acct: r.opt_c_boxed("CdtrAcct")?,
-            ultmt_cdtr: r.opt_c_boxed("UltmtCdtr")?,
-            instr_for_cdtr_agt: r.many_c("InstrForCdtrAgt", 0, 0)?,
-            instr_for_nxt_agt: r.many_c("InstrForNxtAgt", 0, 0)?,
-            purp: r.opt_c_boxed("Purp")?,
-            rgltry_rptg: r.many_c("RgltryRptg", 0, 10)?,
-            tax: r.opt_c_boxed("Tax")?,
-            rltd_rmt_inf: r.many_c("RltdRmtInf", 0, 10)?,
-            rmt_inf: r.opt_c_boxed("RmtInf")?,
-            splmtry_data: r.many_c("SplmtryData", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            pmt_id: rt::ComplexValue::empty()?,
+            pmt_tp_inf: None,
+            intr_bk_sttlm_amt: rt::ComplexValue::empty()?,
+            intr_bk_sttlm_dt: None,
+            sttlm_prty: None,
+            sttlm_tm_indctn: None,
+            sttlm_tm_req: None,
+            accptnc_dt_tm: None,
+            poolg_adjstmnt_dt: None,
+            instd_amt: None,
+            xchg_rate: None,
+            chrg_br: rt::SimpleValue::placeholder(),
+            chrgs_inf: Vec::new(),
+            prvs_instg_agt1: None,
+            prvs_instg_agt1_acct: None,
+            prvs_instg_agt2: None,
+            prvs_instg_agt2_acct: None,
+            prvs_instg_agt3: None,
+            prvs_instg_agt3_acct: None,
+            instg_agt: None,
+            instd_agt: None,
+            intrmy_agt1: None,
+            intrmy_agt1_acct: None,
+            intrmy_agt2: None,
+            intrmy_agt2_acct: None,
+            intrmy_agt3: None,
+            intrmy_agt3_acct: None,
+            ultmt_dbtr: None,
+            initg_pty: None,
+            dbtr: rt::ComplexValue::empty()?,
+            dbtr_acct: None,
+            dbtr_agt: rt::ComplexValue::empty()?,
+            dbtr_agt_acct: None,
+            cdtr_agt: rt::ComplexValue::empty()?,
+            cdtr_agt_acct: None,
+            cdtr: rt::ComplexValue::empty()?,
+            cdtr_acct: None,
+            ultmt_cdtr: None,
+            instr_for_cdtr_agt: Vec::new(),
+            instr_for_nxt_agt: Vec::new(),
+            purp: None,
+            rgltry_rptg: Vec::new(),
+            tax: None,
+            rltd_rmt_inf: Vec::new(),
+            rmt_inf: None,
+            splmtry_data: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("PmtId", &mut out.pmt_id)?;
+        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
+        r.req_c_into("IntrBkSttlmAmt", &mut out.intr_bk_sttlm_amt)?;
+        out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
+        out.sttlm_prty = r.opt_s("SttlmPrty")?;
+        out.sttlm_tm_indctn = r.opt_c_boxed("SttlmTmIndctn")?;
+        out.sttlm_tm_req = r.opt_c_boxed("SttlmTmReq")?;
+        out.accptnc_dt_tm = r.opt_s("AccptncDtTm")?;
+        out.poolg_adjstmnt_dt = r.opt_s("PoolgAdjstmntDt")?;
+        r.opt_c_into("InstdAmt", &mut out.instd_amt)?;
+        out.xchg_rate = r.opt_s("XchgRate")?;
+        out.chrg_br = r.req_s("ChrgBr")?;
+        out.chrgs_inf = r.many_c("ChrgsInf", 0, 0)?;
+        out.prvs_instg_agt1 = r.opt_c_boxed("PrvsInstgAgt1")?;
+        out.prvs_instg_agt1_acct = r.opt_c_boxed("PrvsInstgAgt1Acct")?;
+        out.prvs_instg_agt2 = r.opt_c_boxed("PrvsInstgAgt2")?;
+        out.prvs_instg_agt2_acct = r.opt_c_boxed("PrvsInstgAgt2Acct")?;
+        out.prvs_instg_agt3 = r.opt_c_boxed("PrvsInstgAgt3")?;
+        out.prvs_instg_agt3_acct = r.opt_c_boxed("PrvsInstgAgt3Acct")?;
+        out.instg_agt = r.opt_c_boxed("InstgAgt")?;
+        out.instd_agt = r.opt_c_boxed("InstdAgt")?;
+        out.intrmy_agt1 = r.opt_c_boxed("IntrmyAgt1")?;
+        out.intrmy_agt1_acct = r.opt_c_boxed("IntrmyAgt1Acct")?;
+        out.intrmy_agt2 = r.opt_c_boxed("IntrmyAgt2")?;
+        out.intrmy_agt2_acct = r.opt_c_boxed("IntrmyAgt2Acct")?;
+        out.intrmy_agt3 = r.opt_c_boxed("IntrmyAgt3")?;
+        out.intrmy_agt3_acct = r.opt_c_boxed("IntrmyAgt3Acct")?;
+        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
+        out.initg_pty = r.opt_c_boxed("InitgPty")?;
+        r.req_c_into("Dbtr", &mut out.dbtr)?;
+        out.dbtr_acct = r.opt_c_boxed("DbtrAcct")?;
+        r.req_c_into("DbtrAgt", &mut out.dbtr_agt)?;
+        out.dbtr_agt_acct = r.opt_c_boxed("DbtrAgtAcct")?;
+        r.req_c_into("CdtrAgt", &mut out.cdtr_agt)?;
+        out.cdtr_agt_acct = r.opt_c_boxed("CdtrAgtAcct")?;
+        r.req_c_into("Cdtr", &mut out.cdtr)?;
+        out.cdtr_acct = r.opt_c_boxed("CdtrAcct")?;
+        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
+        out.instr_for_cdtr_agt = r.many_c("InstrForCdtrAgt", 0, 0)?;
+        out.instr_for_nxt_agt = r.many_c("InstrForNxtAgt", 0, 0)?;
+        out.purp = r.opt_c_boxed("Purp")?;
+        out.rgltry_rptg = r.many_c("RgltryRptg", 0, 10)?;
+        out.tax = r.opt_c_boxed("Tax")?;
+        out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
+        out.rmt_inf = r.opt_c_boxed("RmtInf")?;
+        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("PmtId", &self.pmt_id);
@@ -505,10 +615,16 @@ pub struct CreditorReferenceInformation2 {
 }
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            ref_: r.opt_s("Ref")?,
-        })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self { tp: None, ref_: None })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ref_ = r.opt_s("Ref")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -532,6 +648,9 @@ impl rt::ComplexValue for CreditorReferenceType1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -553,10 +672,19 @@ pub struct CreditorReferenceType2 {
 }
 impl rt::ComplexValue for CreditorReferenceType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd_or_prtry: r.req_c("CdOrPrtry")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd_or_prtry: rt::ComplexValue::empty()?,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
@@ -571,9 +699,17 @@ pub struct Document {
 }
 impl rt::ComplexValue for Document {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fi_to_fi_cstmr_cdt_trf: r.req_c("FIToFICstmrCdtTrf")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fi_to_fi_cstmr_cdt_trf: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("FIToFICstmrCdtTrf", &mut out.fi_to_fi_cstmr_cdt_trf)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FIToFICstmrCdtTrf", &self.fi_to_fi_cstmr_cdt_trf);
@@ -591,11 +727,21 @@ pub struct FIToFICustomerCreditTransferV08 {
 }
 impl rt::ComplexValue for FIToFICustomerCreditTransferV08 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            grp_hdr: r.req_c("GrpHdr")?,
-            cdt_trf_tx_inf: r.many_c("CdtTrfTxInf", 1, 0)?,
-            splmtry_data: r.many_c("SplmtryData", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            grp_hdr: rt::ComplexValue::empty()?,
+            cdt_trf_tx_inf: Vec::new(),
+            splmtry_data: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("GrpHdr", &mut out.grp_hdr)?;
+        out.cdt_trf_tx_inf = r.many_c("CdtTrfTxInf", 1, 0)?;
+        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
@@ -619,6 +765,9 @@ impl rt::ComplexValue for FinancialIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -649,14 +798,27 @@ pub struct FinancialInstitutionIdentification18 {
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bicfi: r.opt_s("BICFI")?,
-            clr_sys_mmb_id: r.opt_c_boxed("ClrSysMmbId")?,
-            lei: r.opt_s("LEI")?,
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            othr: r.opt_c_boxed("Othr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bicfi: None,
+            clr_sys_mmb_id: None,
+            lei: None,
+            nm: None,
+            pstl_adr: None,
+            othr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.bicfi = r.opt_s("BICFI")?;
+        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
+        out.lei = r.opt_s("LEI")?;
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.othr = r.opt_c_boxed("Othr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
@@ -689,16 +851,31 @@ pub struct Garnishment3 {
 }
 impl rt::ComplexValue for Garnishment3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_c("Tp")?,
-            grnshee: r.opt_c_boxed("Grnshee")?,
-            grnshmt_admstr: r.opt_c_boxed("GrnshmtAdmstr")?,
-            ref_nb: r.opt_s("RefNb")?,
-            dt: r.opt_s("Dt")?,
-            rmtd_amt: r.opt_c("RmtdAmt")?,
-            fmly_mdcl_insrnc_ind: r.opt_s("FmlyMdclInsrncInd")?,
-            mplyee_termntn_ind: r.opt_s("MplyeeTermntnInd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::ComplexValue::empty()?,
+            grnshee: None,
+            grnshmt_admstr: None,
+            ref_nb: None,
+            dt: None,
+            rmtd_amt: None,
+            fmly_mdcl_insrnc_ind: None,
+            mplyee_termntn_ind: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Tp", &mut out.tp)?;
+        out.grnshee = r.opt_c_boxed("Grnshee")?;
+        out.grnshmt_admstr = r.opt_c_boxed("GrnshmtAdmstr")?;
+        out.ref_nb = r.opt_s("RefNb")?;
+        out.dt = r.opt_s("Dt")?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
+        out.fmly_mdcl_insrnc_ind = r.opt_s("FmlyMdclInsrncInd")?;
+        out.mplyee_termntn_ind = r.opt_s("MplyeeTermntnInd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
@@ -723,11 +900,21 @@ pub struct GenericAccountIdentification1 {
 }
 impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -747,11 +934,21 @@ pub struct GenericFinancialIdentification1 {
 }
 impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -771,11 +968,21 @@ pub struct GenericOrganisationIdentification1 {
 }
 impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -795,11 +1002,21 @@ pub struct GenericPersonIdentification1 {
 }
 impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -835,19 +1052,37 @@ pub struct GroupHeader93 {
 }
 impl rt::ComplexValue for GroupHeader93 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            msg_id: r.req_s("MsgId")?,
-            cre_dt_tm: r.req_s("CreDtTm")?,
-            btch_bookg: r.opt_s("BtchBookg")?,
-            nb_of_txs: r.req_s("NbOfTxs")?,
-            ctrl_sum: r.opt_s("CtrlSum")?,
-            ttl_intr_bk_sttlm_amt: r.opt_c("TtlIntrBkSttlmAmt")?,
-            intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
-            sttlm_inf: r.req_c("SttlmInf")?,
-            pmt_tp_inf: r.opt_c_boxed("PmtTpInf")?,
-            instg_agt: r.opt_c_boxed("InstgAgt")?,
-            instd_agt: r.opt_c_boxed("InstdAgt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            msg_id: rt::SimpleValue::placeholder(),
+            cre_dt_tm: rt::SimpleValue::placeholder(),
+            btch_bookg: None,
+            nb_of_txs: rt::SimpleValue::placeholder(),
+            ctrl_sum: None,
+            ttl_intr_bk_sttlm_amt: None,
+            intr_bk_sttlm_dt: None,
+            sttlm_inf: rt::ComplexValue::empty()?,
+            pmt_tp_inf: None,
+            instg_agt: None,
+            instd_agt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.msg_id = r.req_s("MsgId")?;
+        out.cre_dt_tm = r.req_s("CreDtTm")?;
+        out.btch_bookg = r.opt_s("BtchBookg")?;
+        out.nb_of_txs = r.req_s("NbOfTxs")?;
+        out.ctrl_sum = r.opt_s("CtrlSum")?;
+        r.opt_c_into("TtlIntrBkSttlmAmt", &mut out.ttl_intr_bk_sttlm_amt)?;
+        out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
+        r.req_c_into("SttlmInf", &mut out.sttlm_inf)?;
+        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
+        out.instg_agt = r.opt_c_boxed("InstgAgt")?;
+        out.instd_agt = r.opt_c_boxed("InstdAgt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -911,10 +1146,16 @@ pub struct InstructionForNextAgent1 {
 }
 impl rt::ComplexValue for InstructionForNextAgent1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd: r.opt_s("Cd")?,
-            instr_inf: r.opt_s("InstrInf")?,
-        })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self { cd: None, instr_inf: None })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.cd = r.opt_s("Cd")?;
+        out.instr_inf = r.opt_s("InstrInf")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Cd", self.cd.as_ref());
@@ -937,6 +1178,9 @@ impl rt::ComplexValue for LocalInstrument2Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -961,11 +1205,21 @@ pub struct OrganisationIdentification29 {
 }
 impl rt::ComplexValue for OrganisationIdentification29 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            any_bic: r.opt_s("AnyBIC")?,
-            lei: r.opt_s("LEI")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            any_bic: None,
+            lei: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.any_bic = r.opt_s("AnyBIC")?;
+        out.lei = r.opt_s("LEI")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
@@ -989,6 +1243,9 @@ impl rt::ComplexValue for OrganisationIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1018,6 +1275,9 @@ impl rt::ComplexValue for Party38Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::OrgId(rt::ComplexValue::empty()?))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::OrgId(v) => {
@@ -1045,13 +1305,25 @@ pub struct PartyIdentification135 {
 }
 impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            id: r.opt_c_boxed("Id")?,
-            ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c_boxed("CtctDtls")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nm: None,
+            pstl_adr: None,
+            id: None,
+            ctry_of_res: None,
+            ctct_dtls: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.id = r.opt_c_boxed("Id")?;
+        out.ctry_of_res = r.opt_s("CtryOfRes")?;
+        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -1077,13 +1349,25 @@ pub struct PaymentIdentification7 {
 }
 impl rt::ComplexValue for PaymentIdentification7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            instr_id: r.opt_s("InstrId")?,
-            end_to_end_id: r.req_s("EndToEndId")?,
-            tx_id: r.opt_s("TxId")?,
-            uetr: r.opt_s("UETR")?,
-            clr_sys_ref: r.opt_s("ClrSysRef")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            instr_id: None,
+            end_to_end_id: rt::SimpleValue::placeholder(),
+            tx_id: None,
+            uetr: None,
+            clr_sys_ref: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.instr_id = r.opt_s("InstrId")?;
+        out.end_to_end_id = r.req_s("EndToEndId")?;
+        out.tx_id = r.opt_s("TxId")?;
+        out.uetr = r.opt_s("UETR")?;
+        out.clr_sys_ref = r.opt_s("ClrSysRef")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrId", self.instr_id.as_ref());
@@ -1109,13 +1393,25 @@ pub struct PaymentTypeInformation28 {
 }
 impl rt::ComplexValue for PaymentTypeInformation28 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            instr_prty: r.opt_s("InstrPrty")?,
-            clr_chanl: r.opt_s("ClrChanl")?,
-            svc_lvl: r.many_c("SvcLvl", 0, 0)?,
-            lcl_instrm: r.opt_c_boxed("LclInstrm")?,
-            ctgy_purp: r.opt_c_boxed("CtgyPurp")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            instr_prty: None,
+            clr_chanl: None,
+            svc_lvl: Vec::new(),
+            lcl_instrm: None,
+            ctgy_purp: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.instr_prty = r.opt_s("InstrPrty")?;
+        out.clr_chanl = r.opt_s("ClrChanl")?;
+        out.svc_lvl = r.many_c("SvcLvl", 0, 0)?;
+        out.lcl_instrm = r.opt_c_boxed("LclInstrm")?;
+        out.ctgy_purp = r.opt_c_boxed("CtgyPurp")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
@@ -1135,10 +1431,19 @@ pub struct PersonIdentification13 {
 }
 impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dt_and_plc_of_birth: r.opt_c_boxed("DtAndPlcOfBirth")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dt_and_plc_of_birth: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -1161,6 +1466,9 @@ impl rt::ComplexValue for PersonIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1190,6 +1498,9 @@ impl rt::ComplexValue for Purpose2Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -1211,10 +1522,19 @@ pub struct RemittanceInformation16 {
 }
 impl rt::ComplexValue for RemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ustrd: r.many_s("Ustrd", 0, 0)?,
-            strd: r.many_c("Strd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ustrd: Vec::new(),
+            strd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ustrd = r.many_s("Ustrd", 0, 0)?;
+        out.strd = r.many_c("Strd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Ustrd", &self.ustrd, 0, 0);
@@ -1237,6 +1557,9 @@ impl rt::ComplexValue for ServiceLevel8Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1273,17 +1596,33 @@ pub struct SettlementInstruction7 {
 }
 impl rt::ComplexValue for SettlementInstruction7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            sttlm_mtd: r.req_s("SttlmMtd")?,
-            sttlm_acct: r.opt_c_boxed("SttlmAcct")?,
-            clr_sys: r.opt_c_boxed("ClrSys")?,
-            instg_rmbrsmnt_agt: r.opt_c_boxed("InstgRmbrsmntAgt")?,
-            instg_rmbrsmnt_agt_acct: r.opt_c_boxed("InstgRmbrsmntAgtAcct")?,
-            instd_rmbrsmnt_agt: r.opt_c_boxed("InstdRmbrsmntAgt")?,
-            instd_rmbrsmnt_agt_acct: r.opt_c_boxed("InstdRmbrsmntAgtAcct")?,
-            thrd_rmbrsmnt_agt: r.opt_c_boxed("ThrdRmbrsmntAgt")?,
-            thrd_rmbrsmnt_agt_acct: r.opt_c_boxed("ThrdRmbrsmntAgtAcct")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            sttlm_mtd: rt::SimpleValue::placeholder(),
+            sttlm_acct: None,
+            clr_sys: None,
+            instg_rmbrsmnt_agt: None,
+            instg_rmbrsmnt_agt_acct: None,
+            instd_rmbrsmnt_agt: None,
+            instd_rmbrsmnt_agt_acct: None,
+            thrd_rmbrsmnt_agt: None,
+            thrd_rmbrsmnt_agt_acct: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.sttlm_mtd = r.req_s("SttlmMtd")?;
+        out.sttlm_acct = r.opt_c_boxed("SttlmAcct")?;
+        out.clr_sys = r.opt_c_boxed("ClrSys")?;
+        out.instg_rmbrsmnt_agt = r.opt_c_boxed("InstgRmbrsmntAgt")?;
+        out.instg_rmbrsmnt_agt_acct = r.opt_c_boxed("InstgRmbrsmntAgtAcct")?;
+        out.instd_rmbrsmnt_agt = r.opt_c_boxed("InstdRmbrsmntAgt")?;
+        out.instd_rmbrsmnt_agt_acct = r.opt_c_boxed("InstdRmbrsmntAgtAcct")?;
+        out.thrd_rmbrsmnt_agt = r.opt_c_boxed("ThrdRmbrsmntAgt")?;
+        out.thrd_rmbrsmnt_agt_acct = r.opt_c_boxed("ThrdRmbrsmntAgtAcct")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("SttlmMtd", &self.sttlm_mtd);
@@ -1311,12 +1650,23 @@ pub struct SettlementTimeRequest2 {
 }
 impl rt::ComplexValue for SettlementTimeRequest2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cls_tm: r.opt_s("CLSTm")?,
-            till_tm: r.opt_s("TillTm")?,
-            fr_tm: r.opt_s("FrTm")?,
-            rjct_tm: r.opt_s("RjctTm")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cls_tm: None,
+            till_tm: None,
+            fr_tm: None,
+            rjct_tm: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.cls_tm = r.opt_s("CLSTm")?;
+        out.till_tm = r.opt_s("TillTm")?;
+        out.fr_tm = r.opt_s("FrTm")?;
+        out.rjct_tm = r.opt_s("RjctTm")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("CLSTm", self.cls_tm.as_ref());
@@ -1347,16 +1697,31 @@ pub struct StructuredRemittanceInformation16 {
 }
 impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c_boxed("RfrdDocAmt")?,
-            cdtr_ref_inf: r.opt_c_boxed("CdtrRefInf")?,
-            invcr: r.opt_c_boxed("Invcr")?,
-            invcee: r.opt_c_boxed("Invcee")?,
-            tax_rmt: r.opt_c_boxed("TaxRmt")?,
-            grnshmt_rmt: r.opt_c_boxed("GrnshmtRmt")?,
-            addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            rfrd_doc_inf: Vec::new(),
+            rfrd_doc_amt: None,
+            cdtr_ref_inf: None,
+            invcr: None,
+            invcee: None,
+            tax_rmt: None,
+            grnshmt_rmt: None,
+            addtl_rmt_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
+        out.rfrd_doc_amt = r.opt_c_boxed("RfrdDocAmt")?;
+        out.cdtr_ref_inf = r.opt_c_boxed("CdtrRefInf")?;
+        out.invcr = r.opt_c_boxed("Invcr")?;
+        out.invcee = r.opt_c_boxed("Invcee")?;
+        out.tax_rmt = r.opt_c_boxed("TaxRmt")?;
+        out.grnshmt_rmt = r.opt_c_boxed("GrnshmtRmt")?;
+        out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);

@@ -42,7 +42,17 @@ pub struct AccountIdentification4Choice {
 }
 impl rt::ComplexValue for AccountIdentification4Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -65,6 +75,9 @@ impl rt::ComplexValue for AccountIdentification4ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::IBAN(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::IBAN(v) => {
@@ -84,7 +97,17 @@ pub struct AccountSchemeName1Choice {
 }
 impl rt::ComplexValue for AccountSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -98,7 +121,17 @@ pub struct Authorisation1Choice {
 }
 impl rt::ComplexValue for Authorisation1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -121,6 +154,9 @@ impl rt::ComplexValue for Authorisation1ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -142,10 +178,19 @@ pub struct BranchAndFinancialInstitutionIdentification4 {
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c_boxed("BrnchId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fin_instn_id: rt::ComplexValue::empty()?,
+            brnch_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
+        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
@@ -166,12 +211,23 @@ pub struct CashAccount16 {
 }
 impl rt::ComplexValue for CashAccount16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_c("Id")?,
-            tp: r.opt_c_boxed("Tp")?,
-            ccy: r.opt_s("Ccy")?,
-            nm: r.opt_s("Nm")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::ComplexValue::empty()?,
+            tp: None,
+            ccy: None,
+            nm: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Id", &mut out.id)?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ccy = r.opt_s("Ccy")?;
+        out.nm = r.opt_s("Nm")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -188,7 +244,17 @@ pub struct CashAccountType2 {
 }
 impl rt::ComplexValue for CashAccountType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -211,6 +277,9 @@ impl rt::ComplexValue for CashAccountType2Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -230,7 +299,17 @@ pub struct CategoryPurpose1Choice {
 }
 impl rt::ComplexValue for CategoryPurpose1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -264,19 +343,37 @@ pub struct Cheque6 {
 }
 impl rt::ComplexValue for Cheque6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            chq_tp: r.opt_s("ChqTp")?,
-            chq_nb: r.opt_s("ChqNb")?,
-            chq_fr: r.opt_c_boxed("ChqFr")?,
-            dlvry_mtd: r.opt_c_boxed("DlvryMtd")?,
-            dlvr_to: r.opt_c_boxed("DlvrTo")?,
-            instr_prty: r.opt_s("InstrPrty")?,
-            chq_mtrty_dt: r.opt_s("ChqMtrtyDt")?,
-            frms_cd: r.opt_s("FrmsCd")?,
-            memo_fld: r.many_s("MemoFld", 0, 2)?,
-            rgnl_clr_zone: r.opt_s("RgnlClrZone")?,
-            prt_lctn: r.opt_s("PrtLctn")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            chq_tp: None,
+            chq_nb: None,
+            chq_fr: None,
+            dlvry_mtd: None,
+            dlvr_to: None,
+            instr_prty: None,
+            chq_mtrty_dt: None,
+            frms_cd: None,
+            memo_fld: Vec::new(),
+            rgnl_clr_zone: None,
+            prt_lctn: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.chq_tp = r.opt_s("ChqTp")?;
+        out.chq_nb = r.opt_s("ChqNb")?;
+        out.chq_fr = r.opt_c_boxed("ChqFr")?;
+        out.dlvry_mtd = r.opt_c_boxed("DlvryMtd")?;
+        out.dlvr_to = r.opt_c_boxed("DlvrTo")?;
+        out.instr_prty = r.opt_s("InstrPrty")?;
+        out.chq_mtrty_dt = r.opt_s("ChqMtrtyDt")?;
+        out.frms_cd = r.opt_s("FrmsCd")?;
+        out.memo_fld = r.many_s("MemoFld", 0, 2)?;
+        out.rgnl_clr_zone = r.opt_s("RgnlClrZone")?;
+        out.prt_lctn = r.opt_s("PrtLctn")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("ChqTp", self.chq_tp.as_ref());
@@ -300,7 +397,17 @@ pub struct ChequeDeliveryMethod1Choice {
 }
 impl rt::ComplexValue for ChequeDeliveryMethod1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -323,6 +430,9 @@ impl rt::ComplexValue for ChequeDeliveryMethod1ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -342,7 +452,17 @@ pub struct ClearingSystemIdentification2Choice {
 }
 impl rt::ComplexValue for ClearingSystemIdentification2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -358,10 +478,19 @@ pub struct ClearingSystemMemberIdentification2 {
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            clr_sys_id: r.opt_c_boxed("ClrSysId")?,
-            mmb_id: r.req_s("MmbId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            clr_sys_id: None,
+            mmb_id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        out.mmb_id = r.req_s("MmbId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
@@ -424,33 +553,65 @@ pub struct CreditTransferTransactionInformation10 {
 }
 impl rt::ComplexValue for CreditTransferTransactionInformation10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            pmt_id: r.req_c("PmtId")?,
-            pmt_tp_inf: r.opt_c_boxed("PmtTpInf")?,
-            amt: r.req_c("Amt")?,
-            xchg_rate_inf: r.opt_c_boxed("XchgRateInf")?,
-            chrg_br: r.opt_s("ChrgBr")?,
-            chq_instr: r.opt_c_boxed("ChqInstr")?,
-            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
-            intrmy_agt1: r.opt_c_boxed("IntrmyAgt1")?,
-            intrmy_agt1_acct: r.opt_c_boxed("IntrmyAgt1Acct")?,
-            intrmy_agt2: r.opt_c_boxed("IntrmyAgt2")?,
-            intrmy_agt2_acct: r.opt_c_boxed("IntrmyAgt2Acct")?,
-            intrmy_agt3: r.opt_c_boxed("IntrmyAgt3")?,
-            intrmy_agt3_acct: r.opt_c_boxed("IntrmyAgt3Acct")?,
-            cdtr_agt: r.opt_c_boxed("CdtrAgt")?,
-            cdtr_agt_acct: r.opt_c_boxed("CdtrAgtAcct")?,
-            cdtr: r.opt_c_boxed("Cdtr")?,
-            cdtr_acct: r.opt_c_boxed("CdtrAcct")?,
-            ultmt_cdtr: r.opt_c_boxed("UltmtCdtr")?,
-            instr_for_cdtr_agt: r.many_c("InstrForCdtrAgt", 0, 0)?,
-            instr_for_dbtr_agt: r.opt_s("InstrForDbtrAgt")?,
-            purp: r.opt_c_boxed("Purp")?,
-            rgltry_rptg: r.many_c("RgltryRptg", 0, 10)?,
-            tax: r.opt_c_boxed("Tax")?,
-            rltd_rmt_inf: r.many_c("RltdRmtInf", 0, 10)?,
-            rmt_inf: r.opt_c_boxed("RmtInf")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            pmt_id: rt::ComplexValue::empty()?,
+            pmt_tp_inf: None,
+            amt: rt::ComplexValue::empty()?,
+            xchg_rate_inf: None,
+            chrg_br: None,
+            chq_instr: None,
+            ultmt_dbtr: None,
+            intrmy_agt1: None,
+            intrmy_agt1_acct: None,
+            intrmy_agt2: None,
+            intrmy_agt2_acct: None,
+            intrmy_agt3: None,
+            intrmy_agt3_acct: None,
+            cdtr_agt: None,
+            cdtr_agt_acct: None,
+            cdtr: None,
+            cdtr_acct: None,
+            ultmt_cdtr: None,
+            instr_for_cdtr_agt: Vec::new(),
+            instr_for_dbtr_agt: None,
+            purp: None,
+            rgltry_rptg: Vec::new(),
+            tax: None,
+            rltd_rmt_inf: Vec::new(),
+            rmt_inf: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("PmtId", &mut out.pmt_id)?;
+        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.xchg_rate_inf = r.opt_c_boxed("XchgRateInf")?;
+        out.chrg_br = r.opt_s("ChrgBr")?;
+        out.chq_instr = r.opt_c_boxed("ChqInstr")?;
+        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
+        out.intrmy_agt1 = r.opt_c_boxed("IntrmyAgt1")?;
+        out.intrmy_agt1_acct = r.opt_c_boxed("IntrmyAgt1Acct")?;
+        out.intrmy_agt2 = r.opt_c_boxed("IntrmyAgt2")?;
+        out.intrmy_agt2_acct = r.opt_c_boxed("IntrmyAgt2Acct")?;
+        out.intrmy_agt3 = r.opt_c_boxed("IntrmyAgt3")?;
+        out.intrmy_agt3_acct = r.opt_c_boxed("IntrmyAgt3Acct")?;
+        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
+        out.cdtr_agt_acct = r.opt_c_boxed("CdtrAgtAcct")?;
+        out.cdtr = r.opt_c_boxed("Cdtr")?;
+        out.cdtr_acct = r.opt_c_boxed("CdtrAcct")?;
+        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
+        out.instr_for_cdtr_agt = r.many_c("InstrForCdtrAgt", 0, 0)?;
+        out.instr_for_dbtr_agt = r.opt_s("InstrForDbtrAgt")?;
+        out.purp = r.opt_c_boxed("Purp")?;
+        out.rgltry_rptg = r.many_c("RgltryRptg", 0, 10)?;
+        out.tax = r.opt_c_boxed("Tax")?;
+        out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
+        out.rmt_inf = r.opt_c_boxed("RmtInf")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("PmtId", &self.pmt_id);
@@ -490,10 +651,16 @@ pub struct CreditorReferenceInformation2 {
 }
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            ref_: r.opt_s("Ref")?,
-        })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self { tp: None, ref_: None })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ref_ = r.opt_s("Ref")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -508,7 +675,17 @@ pub struct CreditorReferenceType1Choice {
 }
 impl rt::ComplexValue for CreditorReferenceType1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -524,10 +701,19 @@ pub struct CreditorReferenceType2 {
 }
 impl rt::ComplexValue for CreditorReferenceType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd_or_prtry: r.req_c("CdOrPrtry")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd_or_prtry: rt::ComplexValue::empty()?,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
@@ -544,10 +730,19 @@ pub struct CustomerCreditTransferInitiationV03 {
 }
 impl rt::ComplexValue for CustomerCreditTransferInitiationV03 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            grp_hdr: r.req_c("GrpHdr")?,
-            pmt_inf: r.many_c("PmtInf", 1, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            grp_hdr: rt::ComplexValue::empty()?,
+            pmt_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("GrpHdr", &mut out.grp_hdr)?;
+        out.pmt_inf = r.many_c("PmtInf", 1, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
@@ -562,9 +757,17 @@ pub struct Document {
 }
 impl rt::ComplexValue for Document {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cstmr_cdt_trf_initn: r.req_c("CstmrCdtTrfInitn")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cstmr_cdt_trf_initn: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CstmrCdtTrfInitn", &mut out.cstmr_cdt_trf_initn)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CstmrCdtTrfInitn", &self.cstmr_cdt_trf_initn);
@@ -582,11 +785,21 @@ pub struct ExchangeRateInformation1 {
 }
 impl rt::ComplexValue for ExchangeRateInformation1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            xchg_rate: r.opt_s("XchgRate")?,
-            rate_tp: r.opt_s("RateTp")?,
-            ctrct_id: r.opt_s("CtrctId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            xchg_rate: None,
+            rate_tp: None,
+            ctrct_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.xchg_rate = r.opt_s("XchgRate")?;
+        out.rate_tp = r.opt_s("RateTp")?;
+        out.ctrct_id = r.opt_s("CtrctId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("XchgRate", self.xchg_rate.as_ref());
@@ -602,7 +815,17 @@ pub struct FinancialIdentificationSchemeName1Choice {
 }
 impl rt::ComplexValue for FinancialIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -624,13 +847,25 @@ pub struct FinancialInstitutionIdentification7 {
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bic: r.opt_s("BIC")?,
-            clr_sys_mmb_id: r.opt_c_boxed("ClrSysMmbId")?,
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            othr: r.opt_c_boxed("Othr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bic: None,
+            clr_sys_mmb_id: None,
+            nm: None,
+            pstl_adr: None,
+            othr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.bic = r.opt_s("BIC")?;
+        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.othr = r.opt_c_boxed("Othr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BIC", self.bic.as_ref());
@@ -652,11 +887,21 @@ pub struct GenericAccountIdentification1 {
 }
 impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -676,11 +921,21 @@ pub struct GenericFinancialIdentification1 {
 }
 impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -700,11 +955,21 @@ pub struct GenericOrganisationIdentification1 {
 }
 impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -724,11 +989,21 @@ pub struct GenericPersonIdentification1 {
 }
 impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -756,15 +1031,29 @@ pub struct GroupHeader32 {
 }
 impl rt::ComplexValue for GroupHeader32 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            msg_id: r.req_s("MsgId")?,
-            cre_dt_tm: r.req_s("CreDtTm")?,
-            authstn: r.many_c("Authstn", 0, 2)?,
-            nb_of_txs: r.req_s("NbOfTxs")?,
-            ctrl_sum: r.opt_s("CtrlSum")?,
-            initg_pty: r.req_c("InitgPty")?,
-            fwdg_agt: r.opt_c_boxed("FwdgAgt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            msg_id: rt::SimpleValue::placeholder(),
+            cre_dt_tm: rt::SimpleValue::placeholder(),
+            authstn: Vec::new(),
+            nb_of_txs: rt::SimpleValue::placeholder(),
+            ctrl_sum: None,
+            initg_pty: rt::ComplexValue::empty()?,
+            fwdg_agt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.msg_id = r.req_s("MsgId")?;
+        out.cre_dt_tm = r.req_s("CreDtTm")?;
+        out.authstn = r.many_c("Authstn", 0, 2)?;
+        out.nb_of_txs = r.req_s("NbOfTxs")?;
+        out.ctrl_sum = r.opt_s("CtrlSum")?;
+        r.req_c_into("InitgPty", &mut out.initg_pty)?;
+        out.fwdg_agt = r.opt_c_boxed("FwdgAgt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -784,7 +1073,17 @@ pub struct LocalInstrument2Choice {
 }
 impl rt::ComplexValue for LocalInstrument2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -800,10 +1099,19 @@ pub struct OrganisationIdentification4 {
 }
 impl rt::ComplexValue for OrganisationIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bic_or_bei: r.opt_s("BICOrBEI")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bic_or_bei: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.bic_or_bei = r.opt_s("BICOrBEI")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICOrBEI", self.bic_or_bei.as_ref());
@@ -818,7 +1126,17 @@ pub struct OrganisationIdentificationSchemeName1Choice {
 }
 impl rt::ComplexValue for OrganisationIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -832,7 +1150,17 @@ pub struct Party6Choice {
 }
 impl rt::ComplexValue for Party6Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -854,6 +1182,9 @@ impl rt::ComplexValue for Party6ChoiceChoice {
             Some(1) => Ok(Self::PrvtId(r.req_c("PrvtId")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::OrgId(rt::ComplexValue::empty()?))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -882,13 +1213,25 @@ pub struct PartyIdentification32 {
 }
 impl rt::ComplexValue for PartyIdentification32 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            id: r.opt_c_boxed("Id")?,
-            ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c_boxed("CtctDtls")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nm: None,
+            pstl_adr: None,
+            id: None,
+            ctry_of_res: None,
+            ctct_dtls: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.id = r.opt_c_boxed("Id")?;
+        out.ctry_of_res = r.opt_s("CtryOfRes")?;
+        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -908,10 +1251,19 @@ pub struct PaymentIdentification1 {
 }
 impl rt::ComplexValue for PaymentIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            instr_id: r.opt_s("InstrId")?,
-            end_to_end_id: r.req_s("EndToEndId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            instr_id: None,
+            end_to_end_id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.instr_id = r.opt_s("InstrId")?;
+        out.end_to_end_id = r.req_s("EndToEndId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrId", self.instr_id.as_ref());
@@ -958,25 +1310,49 @@ pub struct PaymentInstructionInformation3 {
 }
 impl rt::ComplexValue for PaymentInstructionInformation3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            pmt_inf_id: r.req_s("PmtInfId")?,
-            pmt_mtd: r.req_s("PmtMtd")?,
-            btch_bookg: r.opt_s("BtchBookg")?,
-            nb_of_txs: r.opt_s("NbOfTxs")?,
-            ctrl_sum: r.opt_s("CtrlSum")?,
-            pmt_tp_inf: r.opt_c_boxed("PmtTpInf")?,
-            reqd_exctn_dt: r.req_s("ReqdExctnDt")?,
-            poolg_adjstmnt_dt: r.opt_s("PoolgAdjstmntDt")?,
-            dbtr: r.req_c("Dbtr")?,
-            dbtr_acct: r.req_c("DbtrAcct")?,
-            dbtr_agt: r.req_c("DbtrAgt")?,
-            dbtr_agt_acct: r.opt_c_boxed("DbtrAgtAcct")?,
-            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
-            chrg_br: r.opt_s("ChrgBr")?,
-            chrgs_acct: r.opt_c_boxed("ChrgsAcct")?,
-            chrgs_acct_agt: r.opt_c_boxed("ChrgsAcctAgt")?,
-            cdt_trf_tx_inf: r.many_c("CdtTrfTxInf", 1, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            pmt_inf_id: rt::SimpleValue::placeholder(),
+            pmt_mtd: rt::SimpleValue::placeholder(),
+            btch_bookg: None,
+            nb_of_txs: None,
+            ctrl_sum: None,
+            pmt_tp_inf: None,
+            reqd_exctn_dt: rt::SimpleValue::placeholder(),
+            poolg_adjstmnt_dt: None,
+            dbtr: rt::ComplexValue::empty()?,
+            dbtr_acct: rt::ComplexValue::empty()?,
+            dbtr_agt: rt::ComplexValue::empty()?,
+            dbtr_agt_acct: None,
+            ultmt_dbtr: None,
+            chrg_br: None,
+            chrgs_acct: None,
+            chrgs_acct_agt: None,
+            cdt_trf_tx_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.pmt_inf_id = r.req_s("PmtInfId")?;
+        out.pmt_mtd = r.req_s("PmtMtd")?;
+        out.btch_bookg = r.opt_s("BtchBookg")?;
+        out.nb_of_txs = r.opt_s("NbOfTxs")?;
+        out.ctrl_sum = r.opt_s("CtrlSum")?;
+        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
+        out.reqd_exctn_dt = r.req_s("ReqdExctnDt")?;
+        out.poolg_adjstmnt_dt = r.opt_s("PoolgAdjstmntDt")?;
+        r.req_c_into("Dbtr", &mut out.dbtr)?;
+        r.req_c_into("DbtrAcct", &mut out.dbtr_acct)?;
+        r.req_c_into("DbtrAgt", &mut out.dbtr_agt)?;
+        out.dbtr_agt_acct = r.opt_c_boxed("DbtrAgtAcct")?;
+        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
+        out.chrg_br = r.opt_s("ChrgBr")?;
+        out.chrgs_acct = r.opt_c_boxed("ChrgsAcct")?;
+        out.chrgs_acct_agt = r.opt_c_boxed("ChrgsAcctAgt")?;
+        out.cdt_trf_tx_inf = r.many_c("CdtTrfTxInf", 1, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("PmtInfId", &self.pmt_inf_id);
@@ -1012,12 +1388,23 @@ pub struct PaymentTypeInformation19 {
 }
 impl rt::ComplexValue for PaymentTypeInformation19 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            instr_prty: r.opt_s("InstrPrty")?,
-            svc_lvl: r.opt_c_boxed("SvcLvl")?,
-            lcl_instrm: r.opt_c_boxed("LclInstrm")?,
-            ctgy_purp: r.opt_c_boxed("CtgyPurp")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            instr_prty: None,
+            svc_lvl: None,
+            lcl_instrm: None,
+            ctgy_purp: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.instr_prty = r.opt_s("InstrPrty")?;
+        out.svc_lvl = r.opt_c_boxed("SvcLvl")?;
+        out.lcl_instrm = r.opt_c_boxed("LclInstrm")?;
+        out.ctgy_purp = r.opt_c_boxed("CtgyPurp")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
@@ -1036,10 +1423,19 @@ pub struct PersonIdentification5 {
 }
 impl rt::ComplexValue for PersonIdentification5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dt_and_plc_of_birth: r.opt_c_boxed("DtAndPlcOfBirth")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dt_and_plc_of_birth: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -1054,7 +1450,17 @@ pub struct PersonIdentificationSchemeName1Choice {
 }
 impl rt::ComplexValue for PersonIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -1068,7 +1474,17 @@ pub struct Purpose2Choice {
 }
 impl rt::ComplexValue for Purpose2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -1084,10 +1500,19 @@ pub struct RemittanceInformation5 {
 }
 impl rt::ComplexValue for RemittanceInformation5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ustrd: r.many_s("Ustrd", 0, 0)?,
-            strd: r.many_c("Strd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ustrd: Vec::new(),
+            strd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ustrd = r.many_s("Ustrd", 0, 0)?;
+        out.strd = r.many_c("Strd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Ustrd", &self.ustrd, 0, 0);
@@ -1102,7 +1527,17 @@ pub struct ServiceLevel8Choice {
 }
 impl rt::ComplexValue for ServiceLevel8Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -1126,14 +1561,27 @@ pub struct StructuredRemittanceInformation7 {
 }
 impl rt::ComplexValue for StructuredRemittanceInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c_boxed("RfrdDocAmt")?,
-            cdtr_ref_inf: r.opt_c_boxed("CdtrRefInf")?,
-            invcr: r.opt_c_boxed("Invcr")?,
-            invcee: r.opt_c_boxed("Invcee")?,
-            addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            rfrd_doc_inf: Vec::new(),
+            rfrd_doc_amt: None,
+            cdtr_ref_inf: None,
+            invcr: None,
+            invcee: None,
+            addtl_rmt_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
+        out.rfrd_doc_amt = r.opt_c_boxed("RfrdDocAmt")?;
+        out.cdtr_ref_inf = r.opt_c_boxed("CdtrRefInf")?;
+        out.invcr = r.opt_c_boxed("Invcr")?;
+        out.invcee = r.opt_c_boxed("Invcee")?;
+        out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);

@@ -56,6 +56,9 @@ impl rt::ComplexValue for AccountIdentification4Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::IBAN(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::IBAN(v) => {
@@ -83,6 +86,9 @@ impl rt::ComplexValue for AccountSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -112,6 +118,9 @@ impl rt::ComplexValue for Authorisation1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -133,10 +142,19 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c_boxed("BrnchId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fin_instn_id: rt::ComplexValue::empty()?,
+            brnch_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
+        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
@@ -159,13 +177,25 @@ pub struct CashAccount38 {
 }
 impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_c("Id")?,
-            tp: r.opt_c_boxed("Tp")?,
-            ccy: r.opt_s("Ccy")?,
-            nm: r.opt_s("Nm")?,
-            prxy: r.opt_c_boxed("Prxy")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::ComplexValue::empty()?,
+            tp: None,
+            ccy: None,
+            nm: None,
+            prxy: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Id", &mut out.id)?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ccy = r.opt_s("Ccy")?;
+        out.nm = r.opt_s("Nm")?;
+        out.prxy = r.opt_c_boxed("Prxy")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -191,6 +221,9 @@ impl rt::ComplexValue for CashAccountType2Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -219,6 +252,9 @@ impl rt::ComplexValue for CategoryPurpose1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -261,20 +297,39 @@ pub struct Cheque11 {
 }
 impl rt::ComplexValue for Cheque11 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            chq_tp: r.opt_s("ChqTp")?,
-            chq_nb: r.opt_s("ChqNb")?,
-            chq_fr: r.opt_c_boxed("ChqFr")?,
-            dlvry_mtd: r.opt_c_boxed("DlvryMtd")?,
-            dlvr_to: r.opt_c_boxed("DlvrTo")?,
-            instr_prty: r.opt_s("InstrPrty")?,
-            chq_mtrty_dt: r.opt_s("ChqMtrtyDt")?,
-            frms_cd: r.opt_s("FrmsCd")?,
-            memo_fld: r.many_s("MemoFld", 0, 2)?,
-            rgnl_clr_zone: r.opt_s("RgnlClrZone")?,
-            prt_lctn: r.opt_s("PrtLctn")?,
-            sgntr: r.many_s("Sgntr", 0, 5)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            chq_tp: None,
+            chq_nb: None,
+            chq_fr: None,
+            dlvry_mtd: None,
+            dlvr_to: None,
+            instr_prty: None,
+            chq_mtrty_dt: None,
+            frms_cd: None,
+            memo_fld: Vec::new(),
+            rgnl_clr_zone: None,
+            prt_lctn: None,
+            sgntr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.chq_tp = r.opt_s("ChqTp")?;
+        out.chq_nb = r.opt_s("ChqNb")?;
+        out.chq_fr = r.opt_c_boxed("ChqFr")?;
+        out.dlvry_mtd = r.opt_c_boxed("DlvryMtd")?;
+        out.dlvr_to = r.opt_c_boxed("DlvrTo")?;
+        out.instr_prty = r.opt_s("InstrPrty")?;
+        out.chq_mtrty_dt = r.opt_s("ChqMtrtyDt")?;
+        out.frms_cd = r.opt_s("FrmsCd")?;
+        out.memo_fld = r.many_s("MemoFld", 0, 2)?;
+        out.rgnl_clr_zone = r.opt_s("RgnlClrZone")?;
+        out.prt_lctn = r.opt_s("PrtLctn")?;
+        out.sgntr = r.many_s("Sgntr", 0, 5)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("ChqTp", self.chq_tp.as_ref());
@@ -308,6 +363,9 @@ impl rt::ComplexValue for ChequeDeliveryMethod1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -336,6 +394,9 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -357,10 +418,19 @@ pub struct ClearingSystemMemberIdentification2 {
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            clr_sys_id: r.opt_c_boxed("ClrSysId")?,
-            mmb_id: r.req_s("MmbId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            clr_sys_id: None,
+            mmb_id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        out.mmb_id = r.req_s("MmbId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
@@ -425,34 +495,67 @@ pub struct CreditTransferTransaction34 {
 }
 impl rt::ComplexValue for CreditTransferTransaction34 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            pmt_id: r.req_c("PmtId")?,
-            pmt_tp_inf: r.opt_c_boxed("PmtTpInf")?,
-            amt: r.req_c("Amt")?,
-            xchg_rate_inf: r.opt_c_boxed("XchgRateInf")?,
-            chrg_br: r.opt_s("ChrgBr")?,
-            chq_instr: r.opt_c_boxed("ChqInstr")?,
-            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
-            intrmy_agt1: r.opt_c_boxed("IntrmyAgt1")?,
-            intrmy_agt1_acct: r.opt_c_boxed("IntrmyAgt1Acct")?,
-            intrmy_agt2: r.opt_c_boxed("IntrmyAgt2")?,
-            intrmy_agt2_acct: r.opt_c_boxed("IntrmyAgt2Acct")?,
-            intrmy_agt3: r.opt_c_boxed("IntrmyAgt3")?,
-            intrmy_agt3_acct: r.opt_c_boxed("IntrmyAgt3Acct")?,
-            cdtr_agt: r.opt_c_boxed("CdtrAgt")?,
-            cdtr_agt_acct: r.opt_c_boxed("CdtrAgtAcct")?,
-            cdtr: r.opt_c_boxed("Cdtr")?,
-            cdtr_acct: r.opt_c_boxed("CdtrAcct")?,
-            ultmt_cdtr: r.opt_c_boxed("UltmtCdtr")?,
-            instr_for_cdtr_agt: r.many_c("InstrForCdtrAgt", 0, 0)?,
-            instr_for_dbtr_agt: r.opt_s("InstrForDbtrAgt")?,
-            purp: r.opt_c_boxed("Purp")?,
-            rgltry_rptg: r.many_c("RgltryRptg", 0, 10)?,
-            tax: r.opt_c_boxed("Tax")?,
-            rltd_rmt_inf: r.many_c("RltdRmtInf", 0, 10)?,
-            rmt_inf: r.opt_c_boxed("RmtInf")?,
-            splmtry_data: r.many_c("SplmtryData", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            pmt_id: rt::ComplexValue::empty()?,
+            pmt_tp_inf: None,
+            amt: rt::ComplexValue::empty()?,
+            xchg_rate_inf: None,
+            chrg_br: None,
+            chq_instr: None,
+            ultmt_dbtr: None,
+            intrmy_agt1: None,
+            intrmy_agt1_acct: None,
+            intrmy_agt2: None,
+            intrmy_agt2_acct: None,
+            intrmy_agt3: None,
+            intrmy_agt3_acct: None,
+            cdtr_agt: None,
+            cdtr_agt_acct: None,
+            cdtr: None,
+            cdtr_acct: None,
+            ultmt_cdtr: None,
+            instr_for_cdtr_agt: Vec::new(),
+            instr_for_dbtr_agt: None,
+            purp: None,
+            rgltry_rptg: Vec::new(),
+            tax: None,
+            rltd_rmt_inf: Vec::new(),
+            rmt_inf: None,
+            splmtry_data: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("PmtId", &mut out.pmt_id)?;
+        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
+        r.req_c_into("Amt", &mut out.amt)?;
+        out.xchg_rate_inf = r.opt_c_boxed("XchgRateInf")?;
+        out.chrg_br = r.opt_s("ChrgBr")?;
+        out.chq_instr = r.opt_c_boxed("ChqInstr")?;
+        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
+        out.intrmy_agt1 = r.opt_c_boxed("IntrmyAgt1")?;
+        out.intrmy_agt1_acct = r.opt_c_boxed("IntrmyAgt1Acct")?;
+        out.intrmy_agt2 = r.opt_c_boxed("IntrmyAgt2")?;
+        out.intrmy_agt2_acct = r.opt_c_boxed("IntrmyAgt2Acct")?;
+        out.intrmy_agt3 = r.opt_c_boxed("IntrmyAgt3")?;
+        out.intrmy_agt3_acct = r.opt_c_boxed("IntrmyAgt3Acct")?;
+        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
+        out.cdtr_agt_acct = r.opt_c_boxed("CdtrAgtAcct")?;
+        out.cdtr = r.opt_c_boxed("Cdtr")?;
+        out.cdtr_acct = r.opt_c_boxed("CdtrAcct")?;
+        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
+        out.instr_for_cdtr_agt = r.many_c("InstrForCdtrAgt", 0, 0)?;
+        out.instr_for_dbtr_agt = r.opt_s("InstrForDbtrAgt")?;
+        out.purp = r.opt_c_boxed("Purp")?;
+        out.rgltry_rptg = r.many_c("RgltryRptg", 0, 10)?;
+        out.tax = r.opt_c_boxed("Tax")?;
+        out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
+        out.rmt_inf = r.opt_c_boxed("RmtInf")?;
+        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("PmtId", &self.pmt_id);
@@ -493,10 +596,16 @@ pub struct CreditorReferenceInformation2 {
 }
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            ref_: r.opt_s("Ref")?,
-        })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self { tp: None, ref_: None })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ref_ = r.opt_s("Ref")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -520,6 +629,9 @@ impl rt::ComplexValue for CreditorReferenceType1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -541,10 +653,19 @@ pub struct CreditorReferenceType2 {
 }
 impl rt::ComplexValue for CreditorReferenceType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd_or_prtry: r.req_c("CdOrPrtry")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd_or_prtry: rt::ComplexValue::empty()?,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
@@ -563,11 +684,21 @@ pub struct CustomerCreditTransferInitiationV09 {
 }
 impl rt::ComplexValue for CustomerCreditTransferInitiationV09 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            grp_hdr: r.req_c("GrpHdr")?,
-            pmt_inf: r.many_c("PmtInf", 1, 0)?,
-            splmtry_data: r.many_c("SplmtryData", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            grp_hdr: rt::ComplexValue::empty()?,
+            pmt_inf: Vec::new(),
+            splmtry_data: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("GrpHdr", &mut out.grp_hdr)?;
+        out.pmt_inf = r.many_c("PmtInf", 1, 0)?;
+        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
@@ -583,9 +714,17 @@ pub struct Document {
 }
 impl rt::ComplexValue for Document {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cstmr_cdt_trf_initn: r.req_c("CstmrCdtTrfInitn")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cstmr_cdt_trf_initn: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CstmrCdtTrfInitn", &mut out.cstmr_cdt_trf_initn)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CstmrCdtTrfInitn", &self.cstmr_cdt_trf_initn);
@@ -605,12 +744,23 @@ pub struct ExchangeRate1 {
 }
 impl rt::ComplexValue for ExchangeRate1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            unit_ccy: r.opt_s("UnitCcy")?,
-            xchg_rate: r.opt_s("XchgRate")?,
-            rate_tp: r.opt_s("RateTp")?,
-            ctrct_id: r.opt_s("CtrctId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            unit_ccy: None,
+            xchg_rate: None,
+            rate_tp: None,
+            ctrct_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.unit_ccy = r.opt_s("UnitCcy")?;
+        out.xchg_rate = r.opt_s("XchgRate")?;
+        out.rate_tp = r.opt_s("RateTp")?;
+        out.ctrct_id = r.opt_s("CtrctId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("UnitCcy", self.unit_ccy.as_ref());
@@ -635,6 +785,9 @@ impl rt::ComplexValue for FinancialIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -665,14 +818,27 @@ pub struct FinancialInstitutionIdentification18 {
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bicfi: r.opt_s("BICFI")?,
-            clr_sys_mmb_id: r.opt_c_boxed("ClrSysMmbId")?,
-            lei: r.opt_s("LEI")?,
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            othr: r.opt_c_boxed("Othr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bicfi: None,
+            clr_sys_mmb_id: None,
+            lei: None,
+            nm: None,
+            pstl_adr: None,
+            othr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.bicfi = r.opt_s("BICFI")?;
+        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
+        out.lei = r.opt_s("LEI")?;
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.othr = r.opt_c_boxed("Othr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
@@ -705,16 +871,31 @@ pub struct Garnishment3 {
 }
 impl rt::ComplexValue for Garnishment3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_c("Tp")?,
-            grnshee: r.opt_c_boxed("Grnshee")?,
-            grnshmt_admstr: r.opt_c_boxed("GrnshmtAdmstr")?,
-            ref_nb: r.opt_s("RefNb")?,
-            dt: r.opt_s("Dt")?,
-            rmtd_amt: r.opt_c("RmtdAmt")?,
-            fmly_mdcl_insrnc_ind: r.opt_s("FmlyMdclInsrncInd")?,
-            mplyee_termntn_ind: r.opt_s("MplyeeTermntnInd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::ComplexValue::empty()?,
+            grnshee: None,
+            grnshmt_admstr: None,
+            ref_nb: None,
+            dt: None,
+            rmtd_amt: None,
+            fmly_mdcl_insrnc_ind: None,
+            mplyee_termntn_ind: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Tp", &mut out.tp)?;
+        out.grnshee = r.opt_c_boxed("Grnshee")?;
+        out.grnshmt_admstr = r.opt_c_boxed("GrnshmtAdmstr")?;
+        out.ref_nb = r.opt_s("RefNb")?;
+        out.dt = r.opt_s("Dt")?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
+        out.fmly_mdcl_insrnc_ind = r.opt_s("FmlyMdclInsrncInd")?;
+        out.mplyee_termntn_ind = r.opt_s("MplyeeTermntnInd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
@@ -739,11 +920,21 @@ pub struct GenericAccountIdentification1 {
 }
 impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -763,11 +954,21 @@ pub struct GenericFinancialIdentification1 {
 }
 impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -787,11 +988,21 @@ pub struct GenericOrganisationIdentification1 {
 }
 impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -811,11 +1022,21 @@ pub struct GenericPersonIdentification1 {
 }
 impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -843,15 +1064,29 @@ pub struct GroupHeader85 {
 }
 impl rt::ComplexValue for GroupHeader85 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            msg_id: r.req_s("MsgId")?,
-            cre_dt_tm: r.req_s("CreDtTm")?,
-            authstn: r.many_c("Authstn", 0, 2)?,
-            nb_of_txs: r.req_s("NbOfTxs")?,
-            ctrl_sum: r.opt_s("CtrlSum")?,
-            initg_pty: r.req_c("InitgPty")?,
-            fwdg_agt: r.opt_c_boxed("FwdgAgt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            msg_id: rt::SimpleValue::placeholder(),
+            cre_dt_tm: rt::SimpleValue::placeholder(),
+            authstn: Vec::new(),
+            nb_of_txs: rt::SimpleValue::placeholder(),
+            ctrl_sum: None,
+            initg_pty: rt::ComplexValue::empty()?,
+            fwdg_agt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.msg_id = r.req_s("MsgId")?;
+        out.cre_dt_tm = r.req_s("CreDtTm")?;
+        out.authstn = r.many_c("Authstn", 0, 2)?;
+        out.nb_of_txs = r.req_s("NbOfTxs")?;
+        out.ctrl_sum = r.opt_s("CtrlSum")?;
+        r.req_c_into("InitgPty", &mut out.initg_pty)?;
+        out.fwdg_agt = r.opt_c_boxed("FwdgAgt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -880,6 +1115,9 @@ impl rt::ComplexValue for LocalInstrument2Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -903,11 +1141,21 @@ pub struct OrganisationIdentification29 {
 }
 impl rt::ComplexValue for OrganisationIdentification29 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            any_bic: r.opt_s("AnyBIC")?,
-            lei: r.opt_s("LEI")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            any_bic: None,
+            lei: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.any_bic = r.opt_s("AnyBIC")?;
+        out.lei = r.opt_s("LEI")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
@@ -931,6 +1179,9 @@ impl rt::ComplexValue for OrganisationIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -960,6 +1211,9 @@ impl rt::ComplexValue for Party38Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::OrgId(rt::ComplexValue::empty()?))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::OrgId(v) => {
@@ -987,13 +1241,25 @@ pub struct PartyIdentification135 {
 }
 impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            id: r.opt_c_boxed("Id")?,
-            ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c_boxed("CtctDtls")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nm: None,
+            pstl_adr: None,
+            id: None,
+            ctry_of_res: None,
+            ctct_dtls: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.id = r.opt_c_boxed("Id")?;
+        out.ctry_of_res = r.opt_s("CtryOfRes")?;
+        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -1015,11 +1281,21 @@ pub struct PaymentIdentification6 {
 }
 impl rt::ComplexValue for PaymentIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            instr_id: r.opt_s("InstrId")?,
-            end_to_end_id: r.req_s("EndToEndId")?,
-            uetr: r.opt_s("UETR")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            instr_id: None,
+            end_to_end_id: rt::SimpleValue::placeholder(),
+            uetr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.instr_id = r.opt_s("InstrId")?;
+        out.end_to_end_id = r.req_s("EndToEndId")?;
+        out.uetr = r.opt_s("UETR")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrId", self.instr_id.as_ref());
@@ -1069,26 +1345,51 @@ pub struct PaymentInstruction30 {
 }
 impl rt::ComplexValue for PaymentInstruction30 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            pmt_inf_id: r.req_s("PmtInfId")?,
-            pmt_mtd: r.req_s("PmtMtd")?,
-            btch_bookg: r.opt_s("BtchBookg")?,
-            nb_of_txs: r.opt_s("NbOfTxs")?,
-            ctrl_sum: r.opt_s("CtrlSum")?,
-            pmt_tp_inf: r.opt_c_boxed("PmtTpInf")?,
-            reqd_exctn_dt: r.req_c("ReqdExctnDt")?,
-            poolg_adjstmnt_dt: r.opt_s("PoolgAdjstmntDt")?,
-            dbtr: r.req_c("Dbtr")?,
-            dbtr_acct: r.req_c("DbtrAcct")?,
-            dbtr_agt: r.req_c("DbtrAgt")?,
-            dbtr_agt_acct: r.opt_c_boxed("DbtrAgtAcct")?,
-            instr_for_dbtr_agt: r.opt_s("InstrForDbtrAgt")?,
-            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
-            chrg_br: r.opt_s("ChrgBr")?,
-            chrgs_acct: r.opt_c_boxed("ChrgsAcct")?,
-            chrgs_acct_agt: r.opt_c_boxed("ChrgsAcctAgt")?,
-            cdt_trf_tx_inf: r.many_c("CdtTrfTxInf", 1, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            pmt_inf_id: rt::SimpleValue::placeholder(),
+            pmt_mtd: rt::SimpleValue::placeholder(),
+            btch_bookg: None,
+            nb_of_txs: None,
+            ctrl_sum: None,
+            pmt_tp_inf: None,
+            reqd_exctn_dt: rt::ComplexValue::empty()?,
+            poolg_adjstmnt_dt: None,
+            dbtr: rt::ComplexValue::empty()?,
+            dbtr_acct: rt::ComplexValue::empty()?,
+            dbtr_agt: rt::ComplexValue::empty()?,
+            dbtr_agt_acct: None,
+            instr_for_dbtr_agt: None,
+            ultmt_dbtr: None,
+            chrg_br: None,
+            chrgs_acct: None,
+            chrgs_acct_agt: None,
+            cdt_trf_tx_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.pmt_inf_id = r.req_s("PmtInfId")?;
+        out.pmt_mtd = r.req_s("PmtMtd")?;
+        out.btch_bookg = r.opt_s("BtchBookg")?;
+        out.nb_of_txs = r.opt_s("NbOfTxs")?;
+        out.ctrl_sum = r.opt_s("CtrlSum")?;
+        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
+        r.req_c_into("ReqdExctnDt", &mut out.reqd_exctn_dt)?;
+        out.poolg_adjstmnt_dt = r.opt_s("PoolgAdjstmntDt")?;
+        r.req_c_into("Dbtr", &mut out.dbtr)?;
+        r.req_c_into("DbtrAcct", &mut out.dbtr_acct)?;
+        r.req_c_into("DbtrAgt", &mut out.dbtr_agt)?;
+        out.dbtr_agt_acct = r.opt_c_boxed("DbtrAgtAcct")?;
+        out.instr_for_dbtr_agt = r.opt_s("InstrForDbtrAgt")?;
+        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
+        out.chrg_br = r.opt_s("ChrgBr")?;
+        out.chrgs_acct = r.opt_c_boxed("ChrgsAcct")?;
+        out.chrgs_acct_agt = r.opt_c_boxed("ChrgsAcctAgt")?;
+        out.cdt_trf_tx_inf = r.many_c("CdtTrfTxInf", 1, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("PmtInfId", &self.pmt_inf_id);
@@ -1125,12 +1426,23 @@ pub struct PaymentTypeInformation26 {
 }
 impl rt::ComplexValue for PaymentTypeInformation26 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            instr_prty: r.opt_s("InstrPrty")?,
-            svc_lvl: r.many_c("SvcLvl", 0, 0)?,
-            lcl_instrm: r.opt_c_boxed("LclInstrm")?,
-            ctgy_purp: r.opt_c_boxed("CtgyPurp")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            instr_prty: None,
+            svc_lvl: Vec::new(),
+            lcl_instrm: None,
+            ctgy_purp: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.instr_prty = r.opt_s("InstrPrty")?;
+        out.svc_lvl = r.many_c("SvcLvl", 0, 0)?;
+        out.lcl_instrm = r.opt_c_boxed("LclInstrm")?;
+        out.ctgy_purp = r.opt_c_boxed("CtgyPurp")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
@@ -1149,10 +1461,19 @@ pub struct PersonIdentification13 {
 }
 impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dt_and_plc_of_birth: r.opt_c_boxed("DtAndPlcOfBirth")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dt_and_plc_of_birth: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -1175,6 +1496,9 @@ impl rt::ComplexValue for PersonIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1204,6 +1528,9 @@ impl rt::ComplexValue for Purpose2Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -1225,10 +1552,19 @@ pub struct RemittanceInformation16 {
 }
 impl rt::ComplexValue for RemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ustrd: r.many_s("Ustrd", 0, 0)?,
-            strd: r.many_c("Strd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ustrd: Vec::new(),
+            strd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ustrd = r.many_s("Ustrd", 0, 0)?;
+        out.strd = r.many_c("Strd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Ustrd", &self.ustrd, 0, 0);
@@ -1251,6 +1587,9 @@ impl rt::ComplexValue for ServiceLevel8Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1285,16 +1624,31 @@ pub struct StructuredRemittanceInformation16 {
 }
 impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c_boxed("RfrdDocAmt")?,
-            cdtr_ref_inf: r.opt_c_boxed("CdtrRefInf")?,
-            invcr: r.opt_c_boxed("Invcr")?,
-            invcee: r.opt_c_boxed("Invcee")?,
-            tax_rmt: r.opt_c_boxed("TaxRmt")?,
-            grnshmt_rmt: r.opt_c_boxed("GrnshmtRmt")?,
-            addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            rfrd_doc_inf: Vec::new(),
+            rfrd_doc_amt: None,
+            cdtr_ref_inf: None,
+            invcr: None,
+            invcee: None,
+            tax_rmt: None,
+            grnshmt_rmt: None,
+            addtl_rmt_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
+        out.rfrd_doc_amt = r.opt_c_boxed("RfrdDocAmt")?;
+        out.cdtr_ref_inf = r.opt_c_boxed("CdtrRefInf")?;
+        out.invcr = r.opt_c_boxed("Invcr")?;
+        out.invcee = r.opt_c_boxed("Invcee")?;
+        out.tax_rmt = r.opt_c_boxed("TaxRmt")?;
+        out.grnshmt_rmt = r.opt_c_boxed("GrnshmtRmt")?;
+        out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);

@@ -37,7 +37,17 @@ pub struct AccountIdentification4Choice {
 }
 impl rt::ComplexValue for AccountIdentification4Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -60,6 +70,9 @@ impl rt::ComplexValue for AccountIdentification4ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::IBAN(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::IBAN(v) => {
@@ -79,7 +92,17 @@ pub struct AccountSchemeName1Choice {
 }
 impl rt::ComplexValue for AccountSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -111,18 +134,35 @@ pub struct AmendmentInformationDetails6 {
 }
 impl rt::ComplexValue for AmendmentInformationDetails6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgnl_mndt_id: r.opt_s("OrgnlMndtId")?,
-            orgnl_cdtr_schme_id: r.opt_c_boxed("OrgnlCdtrSchmeId")?,
-            orgnl_cdtr_agt: r.opt_c_boxed("OrgnlCdtrAgt")?,
-            orgnl_cdtr_agt_acct: r.opt_c_boxed("OrgnlCdtrAgtAcct")?,
-            orgnl_dbtr: r.opt_c_boxed("OrgnlDbtr")?,
-            orgnl_dbtr_acct: r.opt_c_boxed("OrgnlDbtrAcct")?,
-            orgnl_dbtr_agt: r.opt_c_boxed("OrgnlDbtrAgt")?,
-            orgnl_dbtr_agt_acct: r.opt_c_boxed("OrgnlDbtrAgtAcct")?,
-            orgnl_fnl_colltn_dt: r.opt_s("OrgnlFnlColltnDt")?,
-            orgnl_frqcy: r.opt_s("OrgnlFrqcy")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgnl_mndt_id: None,
+            orgnl_cdtr_schme_id: None,
+            orgnl_cdtr_agt: None,
+            orgnl_cdtr_agt_acct: None,
+            orgnl_dbtr: None,
+            orgnl_dbtr_acct: None,
+            orgnl_dbtr_agt: None,
+            orgnl_dbtr_agt_acct: None,
+            orgnl_fnl_colltn_dt: None,
+            orgnl_frqcy: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgnl_mndt_id = r.opt_s("OrgnlMndtId")?;
+        out.orgnl_cdtr_schme_id = r.opt_c_boxed("OrgnlCdtrSchmeId")?;
+        out.orgnl_cdtr_agt = r.opt_c_boxed("OrgnlCdtrAgt")?;
+        out.orgnl_cdtr_agt_acct = r.opt_c_boxed("OrgnlCdtrAgtAcct")?;
+        out.orgnl_dbtr = r.opt_c_boxed("OrgnlDbtr")?;
+        out.orgnl_dbtr_acct = r.opt_c_boxed("OrgnlDbtrAcct")?;
+        out.orgnl_dbtr_agt = r.opt_c_boxed("OrgnlDbtrAgt")?;
+        out.orgnl_dbtr_agt_acct = r.opt_c_boxed("OrgnlDbtrAgtAcct")?;
+        out.orgnl_fnl_colltn_dt = r.opt_s("OrgnlFnlColltnDt")?;
+        out.orgnl_frqcy = r.opt_s("OrgnlFrqcy")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("OrgnlMndtId", self.orgnl_mndt_id.as_ref());
@@ -147,10 +187,19 @@ pub struct BranchAndFinancialInstitutionIdentification4 {
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c_boxed("BrnchId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fin_instn_id: rt::ComplexValue::empty()?,
+            brnch_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
+        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
@@ -171,12 +220,23 @@ pub struct CashAccount16 {
 }
 impl rt::ComplexValue for CashAccount16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_c("Id")?,
-            tp: r.opt_c_boxed("Tp")?,
-            ccy: r.opt_s("Ccy")?,
-            nm: r.opt_s("Nm")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::ComplexValue::empty()?,
+            tp: None,
+            ccy: None,
+            nm: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Id", &mut out.id)?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ccy = r.opt_s("Ccy")?;
+        out.nm = r.opt_s("Nm")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -193,7 +253,17 @@ pub struct CashAccountType2 {
 }
 impl rt::ComplexValue for CashAccountType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -216,6 +286,9 @@ impl rt::ComplexValue for CashAccountType2Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -235,7 +308,17 @@ pub struct CategoryPurpose1Choice {
 }
 impl rt::ComplexValue for CategoryPurpose1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -251,10 +334,19 @@ pub struct ChargesInformation5 {
 }
 impl rt::ComplexValue for ChargesInformation5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amt: r.req_c("Amt")?,
-            pty: r.req_c("Pty")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amt: rt::ComplexValue::empty()?,
+            pty: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Amt", &mut out.amt)?;
+        r.req_c_into("Pty", &mut out.pty)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -269,7 +361,17 @@ pub struct ClearingSystemIdentification2Choice {
 }
 impl rt::ComplexValue for ClearingSystemIdentification2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -283,7 +385,17 @@ pub struct ClearingSystemIdentification3Choice {
 }
 impl rt::ComplexValue for ClearingSystemIdentification3Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -306,6 +418,9 @@ impl rt::ComplexValue for ClearingSystemIdentification3ChoiceChoice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -327,10 +442,19 @@ pub struct ClearingSystemMemberIdentification2 {
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            clr_sys_id: r.opt_c_boxed("ClrSysId")?,
-            mmb_id: r.req_s("MmbId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            clr_sys_id: None,
+            mmb_id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        out.mmb_id = r.req_s("MmbId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
@@ -347,10 +471,16 @@ pub struct CreditorReferenceInformation2 {
 }
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            ref_: r.opt_s("Ref")?,
-        })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self { tp: None, ref_: None })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ref_ = r.opt_s("Ref")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -365,7 +495,17 @@ pub struct CreditorReferenceType1Choice {
 }
 impl rt::ComplexValue for CreditorReferenceType1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -381,10 +521,19 @@ pub struct CreditorReferenceType2 {
 }
 impl rt::ComplexValue for CreditorReferenceType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd_or_prtry: r.req_c("CdOrPrtry")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd_or_prtry: rt::ComplexValue::empty()?,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
@@ -403,11 +552,21 @@ pub struct CustomerPaymentStatusReportV03 {
 }
 impl rt::ComplexValue for CustomerPaymentStatusReportV03 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            grp_hdr: r.req_c("GrpHdr")?,
-            orgnl_grp_inf_and_sts: r.req_c("OrgnlGrpInfAndSts")?,
-            orgnl_pmt_inf_and_sts: r.many_c("OrgnlPmtInfAndSts", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            grp_hdr: rt::ComplexValue::empty()?,
+            orgnl_grp_inf_and_sts: rt::ComplexValue::empty()?,
+            orgnl_pmt_inf_and_sts: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("GrpHdr", &mut out.grp_hdr)?;
+        r.req_c_into("OrgnlGrpInfAndSts", &mut out.orgnl_grp_inf_and_sts)?;
+        out.orgnl_pmt_inf_and_sts = r.many_c("OrgnlPmtInfAndSts", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
@@ -423,9 +582,17 @@ pub struct Document {
 }
 impl rt::ComplexValue for Document {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cstmr_pmt_sts_rpt: r.req_c("CstmrPmtStsRpt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cstmr_pmt_sts_rpt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CstmrPmtStsRpt", &mut out.cstmr_pmt_sts_rpt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CstmrPmtStsRpt", &self.cstmr_pmt_sts_rpt);
@@ -439,7 +606,17 @@ pub struct FinancialIdentificationSchemeName1Choice {
 }
 impl rt::ComplexValue for FinancialIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -461,13 +638,25 @@ pub struct FinancialInstitutionIdentification7 {
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bic: r.opt_s("BIC")?,
-            clr_sys_mmb_id: r.opt_c_boxed("ClrSysMmbId")?,
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            othr: r.opt_c_boxed("Othr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bic: None,
+            clr_sys_mmb_id: None,
+            nm: None,
+            pstl_adr: None,
+            othr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.bic = r.opt_s("BIC")?;
+        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.othr = r.opt_c_boxed("Othr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BIC", self.bic.as_ref());
@@ -549,11 +738,21 @@ pub struct GenericAccountIdentification1 {
 }
 impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -573,11 +772,21 @@ pub struct GenericFinancialIdentification1 {
 }
 impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -597,11 +806,21 @@ pub struct GenericOrganisationIdentification1 {
 }
 impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -621,11 +840,21 @@ pub struct GenericPersonIdentification1 {
 }
 impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -651,14 +880,27 @@ pub struct GroupHeader36 {
 }
 impl rt::ComplexValue for GroupHeader36 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            msg_id: r.req_s("MsgId")?,
-            cre_dt_tm: r.req_s("CreDtTm")?,
-            initg_pty: r.opt_c_boxed("InitgPty")?,
-            fwdg_agt: r.opt_c_boxed("FwdgAgt")?,
-            dbtr_agt: r.opt_c_boxed("DbtrAgt")?,
-            cdtr_agt: r.opt_c_boxed("CdtrAgt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            msg_id: rt::SimpleValue::placeholder(),
+            cre_dt_tm: rt::SimpleValue::placeholder(),
+            initg_pty: None,
+            fwdg_agt: None,
+            dbtr_agt: None,
+            cdtr_agt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.msg_id = r.req_s("MsgId")?;
+        out.cre_dt_tm = r.req_s("CreDtTm")?;
+        out.initg_pty = r.opt_c_boxed("InitgPty")?;
+        out.fwdg_agt = r.opt_c_boxed("FwdgAgt")?;
+        out.dbtr_agt = r.opt_c_boxed("DbtrAgt")?;
+        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -677,7 +919,17 @@ pub struct LocalInstrument2Choice {
 }
 impl rt::ComplexValue for LocalInstrument2Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -705,16 +957,31 @@ pub struct MandateRelatedInformation6 {
 }
 impl rt::ComplexValue for MandateRelatedInformation6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            mndt_id: r.opt_s("MndtId")?,
-            dt_of_sgntr: r.opt_s("DtOfSgntr")?,
-            amdmnt_ind: r.opt_s("AmdmntInd")?,
-            amdmnt_inf_dtls: r.opt_c_boxed("AmdmntInfDtls")?,
-            elctrnc_sgntr: r.opt_s("ElctrncSgntr")?,
-            frst_colltn_dt: r.opt_s("FrstColltnDt")?,
-            fnl_colltn_dt: r.opt_s("FnlColltnDt")?,
-            frqcy: r.opt_s("Frqcy")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            mndt_id: None,
+            dt_of_sgntr: None,
+            amdmnt_ind: None,
+            amdmnt_inf_dtls: None,
+            elctrnc_sgntr: None,
+            frst_colltn_dt: None,
+            fnl_colltn_dt: None,
+            frqcy: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.mndt_id = r.opt_s("MndtId")?;
+        out.dt_of_sgntr = r.opt_s("DtOfSgntr")?;
+        out.amdmnt_ind = r.opt_s("AmdmntInd")?;
+        out.amdmnt_inf_dtls = r.opt_c_boxed("AmdmntInfDtls")?;
+        out.elctrnc_sgntr = r.opt_s("ElctrncSgntr")?;
+        out.frst_colltn_dt = r.opt_s("FrstColltnDt")?;
+        out.fnl_colltn_dt = r.opt_s("FnlColltnDt")?;
+        out.frqcy = r.opt_s("Frqcy")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MndtId", self.mndt_id.as_ref());
@@ -739,11 +1006,21 @@ pub struct NumberOfTransactionsPerStatus3 {
 }
 impl rt::ComplexValue for NumberOfTransactionsPerStatus3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dtld_nb_of_txs: r.req_s("DtldNbOfTxs")?,
-            dtld_sts: r.req_s("DtldSts")?,
-            dtld_ctrl_sum: r.opt_s("DtldCtrlSum")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dtld_nb_of_txs: rt::SimpleValue::placeholder(),
+            dtld_sts: rt::SimpleValue::placeholder(),
+            dtld_ctrl_sum: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.dtld_nb_of_txs = r.req_s("DtldNbOfTxs")?;
+        out.dtld_sts = r.req_s("DtldSts")?;
+        out.dtld_ctrl_sum = r.opt_s("DtldCtrlSum")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("DtldNbOfTxs", &self.dtld_nb_of_txs);
@@ -761,10 +1038,19 @@ pub struct OrganisationIdentification4 {
 }
 impl rt::ComplexValue for OrganisationIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bic_or_bei: r.opt_s("BICOrBEI")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bic_or_bei: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.bic_or_bei = r.opt_s("BICOrBEI")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICOrBEI", self.bic_or_bei.as_ref());
@@ -779,7 +1065,17 @@ pub struct OrganisationIdentificationSchemeName1Choice {
 }
 impl rt::ComplexValue for OrganisationIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -807,16 +1103,31 @@ pub struct OriginalGroupInformation20 {
 }
 impl rt::ComplexValue for OriginalGroupInformation20 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgnl_msg_id: r.req_s("OrgnlMsgId")?,
-            orgnl_msg_nm_id: r.req_s("OrgnlMsgNmId")?,
-            orgnl_cre_dt_tm: r.opt_s("OrgnlCreDtTm")?,
-            orgnl_nb_of_txs: r.opt_s("OrgnlNbOfTxs")?,
-            orgnl_ctrl_sum: r.opt_s("OrgnlCtrlSum")?,
-            grp_sts: r.opt_s("GrpSts")?,
-            sts_rsn_inf: r.many_c("StsRsnInf", 0, 0)?,
-            nb_of_txs_per_sts: r.many_c("NbOfTxsPerSts", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgnl_msg_id: rt::SimpleValue::placeholder(),
+            orgnl_msg_nm_id: rt::SimpleValue::placeholder(),
+            orgnl_cre_dt_tm: None,
+            orgnl_nb_of_txs: None,
+            orgnl_ctrl_sum: None,
+            grp_sts: None,
+            sts_rsn_inf: Vec::new(),
+            nb_of_txs_per_sts: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgnl_msg_id = r.req_s("OrgnlMsgId")?;
+        out.orgnl_msg_nm_id = r.req_s("OrgnlMsgNmId")?;
+        out.orgnl_cre_dt_tm = r.opt_s("OrgnlCreDtTm")?;
+        out.orgnl_nb_of_txs = r.opt_s("OrgnlNbOfTxs")?;
+        out.orgnl_ctrl_sum = r.opt_s("OrgnlCtrlSum")?;
+        out.grp_sts = r.opt_s("GrpSts")?;
+        out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
+        out.nb_of_txs_per_sts = r.many_c("NbOfTxsPerSts", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("OrgnlMsgId", &self.orgnl_msg_id);
@@ -849,15 +1160,29 @@ pub struct OriginalPaymentInformation1 {
 }
 impl rt::ComplexValue for OriginalPaymentInformation1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgnl_pmt_inf_id: r.req_s("OrgnlPmtInfId")?,
-            orgnl_nb_of_txs: r.opt_s("OrgnlNbOfTxs")?,
-            orgnl_ctrl_sum: r.opt_s("OrgnlCtrlSum")?,
-            pmt_inf_sts: r.opt_s("PmtInfSts")?,
-            sts_rsn_inf: r.many_c("StsRsnInf", 0, 0)?,
-            nb_of_txs_per_sts: r.many_c("NbOfTxsPerSts", 0, 0)?,
-            tx_inf_and_sts: r.many_c("TxInfAndSts", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgnl_pmt_inf_id: rt::SimpleValue::placeholder(),
+            orgnl_nb_of_txs: None,
+            orgnl_ctrl_sum: None,
+            pmt_inf_sts: None,
+            sts_rsn_inf: Vec::new(),
+            nb_of_txs_per_sts: Vec::new(),
+            tx_inf_and_sts: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgnl_pmt_inf_id = r.req_s("OrgnlPmtInfId")?;
+        out.orgnl_nb_of_txs = r.opt_s("OrgnlNbOfTxs")?;
+        out.orgnl_ctrl_sum = r.opt_s("OrgnlCtrlSum")?;
+        out.pmt_inf_sts = r.opt_s("PmtInfSts")?;
+        out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
+        out.nb_of_txs_per_sts = r.many_c("NbOfTxsPerSts", 0, 0)?;
+        out.tx_inf_and_sts = r.many_c("TxInfAndSts", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("OrgnlPmtInfId", &self.orgnl_pmt_inf_id);
@@ -917,29 +1242,57 @@ pub struct OriginalTransactionReference13 {
 }
 impl rt::ComplexValue for OriginalTransactionReference13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            intr_bk_sttlm_amt: r.opt_c("IntrBkSttlmAmt")?,
-            amt: r.opt_c_boxed("Amt")?,
-            intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
-            reqd_colltn_dt: r.opt_s("ReqdColltnDt")?,
-            reqd_exctn_dt: r.opt_s("ReqdExctnDt")?,
-            cdtr_schme_id: r.opt_c_boxed("CdtrSchmeId")?,
-            sttlm_inf: r.opt_c_boxed("SttlmInf")?,
-            pmt_tp_inf: r.opt_c_boxed("PmtTpInf")?,
-            pmt_mtd: r.opt_s("PmtMtd")?,
-            mndt_rltd_inf: r.opt_c_boxed("MndtRltdInf")?,
-            rmt_inf: r.opt_c_boxed("RmtInf")?,
-            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
-            dbtr: r.opt_c_boxed("Dbtr")?,
-            dbtr_acct: r.opt_c_boxed("DbtrAcct")?,
-            dbtr_agt: r.opt_c_boxed("DbtrAgt")?,
-            dbtr_agt_acct: r.opt_c_boxed("DbtrAgtAcct")?,
-            cdtr_agt: r.opt_c_boxed("CdtrAgt")?,
-            cdtr_agt_acct: r.opt_c_boxed("CdtrAgtAcct")?,
-            cdtr: r.opt_c_boxed("Cdtr")?,
-            cdtr_acct: r.opt_c_boxed("CdtrAcct")?,
-            ultmt_cdtr: r.opt_c_boxed("UltmtCdtr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            intr_bk_sttlm_amt: None,
+            amt: None,
+            intr_bk_sttlm_dt: None,
+            reqd_colltn_dt: None,
+            reqd_exctn_dt: None,
+            cdtr_schme_id: None,
+            sttlm_inf: None,
+            pmt_tp_inf: None,
+            pmt_mtd: None,
+            mndt_rltd_inf: None,
+            rmt_inf: None,
+            ultmt_dbtr: None,
+            dbtr: None,
+            dbtr_acct: None,
+            dbtr_agt: None,
+            dbtr_agt_acct: None,
+            cdtr_agt: None,
+            cdtr_agt_acct: None,
+            cdtr: None,
+            cdtr_acct: None,
+            ultmt_cdtr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("IntrBkSttlmAmt", &mut out.intr_bk_sttlm_amt)?;
+        out.amt = r.opt_c_boxed("Amt")?;
+        out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
+        out.reqd_colltn_dt = r.opt_s("ReqdColltnDt")?;
+        out.reqd_exctn_dt = r.opt_s("ReqdExctnDt")?;
+        out.cdtr_schme_id = r.opt_c_boxed("CdtrSchmeId")?;
+        out.sttlm_inf = r.opt_c_boxed("SttlmInf")?;
+        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
+        out.pmt_mtd = r.opt_s("PmtMtd")?;
+        out.mndt_rltd_inf = r.opt_c_boxed("MndtRltdInf")?;
+        out.rmt_inf = r.opt_c_boxed("RmtInf")?;
+        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
+        out.dbtr = r.opt_c_boxed("Dbtr")?;
+        out.dbtr_acct = r.opt_c_boxed("DbtrAcct")?;
+        out.dbtr_agt = r.opt_c_boxed("DbtrAgt")?;
+        out.dbtr_agt_acct = r.opt_c_boxed("DbtrAgtAcct")?;
+        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
+        out.cdtr_agt_acct = r.opt_c_boxed("CdtrAgtAcct")?;
+        out.cdtr = r.opt_c_boxed("Cdtr")?;
+        out.cdtr_acct = r.opt_c_boxed("CdtrAcct")?;
+        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("IntrBkSttlmAmt", self.intr_bk_sttlm_amt.as_ref());
@@ -973,7 +1326,17 @@ pub struct Party6Choice {
 }
 impl rt::ComplexValue for Party6Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -995,6 +1358,9 @@ impl rt::ComplexValue for Party6ChoiceChoice {
             Some(1) => Ok(Self::PrvtId(r.req_c("PrvtId")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::OrgId(rt::ComplexValue::empty()?))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1023,13 +1389,25 @@ pub struct PartyIdentification32 {
 }
 impl rt::ComplexValue for PartyIdentification32 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            id: r.opt_c_boxed("Id")?,
-            ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c_boxed("CtctDtls")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nm: None,
+            pstl_adr: None,
+            id: None,
+            ctry_of_res: None,
+            ctct_dtls: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.id = r.opt_c_boxed("Id")?;
+        out.ctry_of_res = r.opt_s("CtryOfRes")?;
+        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -1065,18 +1443,35 @@ pub struct PaymentTransactionInformation25 {
 }
 impl rt::ComplexValue for PaymentTransactionInformation25 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            sts_id: r.opt_s("StsId")?,
-            orgnl_instr_id: r.opt_s("OrgnlInstrId")?,
-            orgnl_end_to_end_id: r.opt_s("OrgnlEndToEndId")?,
-            tx_sts: r.opt_s("TxSts")?,
-            sts_rsn_inf: r.many_c("StsRsnInf", 0, 0)?,
-            chrgs_inf: r.many_c("ChrgsInf", 0, 0)?,
-            accptnc_dt_tm: r.opt_s("AccptncDtTm")?,
-            acct_svcr_ref: r.opt_s("AcctSvcrRef")?,
-            clr_sys_ref: r.opt_s("ClrSysRef")?,
-            orgnl_tx_ref: r.opt_c_boxed("OrgnlTxRef")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            sts_id: None,
+            orgnl_instr_id: None,
+            orgnl_end_to_end_id: None,
+            tx_sts: None,
+            sts_rsn_inf: Vec::new(),
+            chrgs_inf: Vec::new(),
+            accptnc_dt_tm: None,
+            acct_svcr_ref: None,
+            clr_sys_ref: None,
+            orgnl_tx_ref: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.sts_id = r.opt_s("StsId")?;
+        out.orgnl_instr_id = r.opt_s("OrgnlInstrId")?;
+        out.orgnl_end_to_end_id = r.opt_s("OrgnlEndToEndId")?;
+        out.tx_sts = r.opt_s("TxSts")?;
+        out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
+        out.chrgs_inf = r.many_c("ChrgsInf", 0, 0)?;
+        out.accptnc_dt_tm = r.opt_s("AccptncDtTm")?;
+        out.acct_svcr_ref = r.opt_s("AcctSvcrRef")?;
+        out.clr_sys_ref = r.opt_s("ClrSysRef")?;
+        out.orgnl_tx_ref = r.opt_c_boxed("OrgnlTxRef")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("StsId", self.sts_id.as_ref());
@@ -1109,14 +1504,27 @@ pub struct PaymentTypeInformation22 {
 }
 impl rt::ComplexValue for PaymentTypeInformation22 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            instr_prty: r.opt_s("InstrPrty")?,
-            clr_chanl: r.opt_s("ClrChanl")?,
-            svc_lvl: r.opt_c_boxed("SvcLvl")?,
-            lcl_instrm: r.opt_c_boxed("LclInstrm")?,
-            seq_tp: r.opt_s("SeqTp")?,
-            ctgy_purp: r.opt_c_boxed("CtgyPurp")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            instr_prty: None,
+            clr_chanl: None,
+            svc_lvl: None,
+            lcl_instrm: None,
+            seq_tp: None,
+            ctgy_purp: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.instr_prty = r.opt_s("InstrPrty")?;
+        out.clr_chanl = r.opt_s("ClrChanl")?;
+        out.svc_lvl = r.opt_c_boxed("SvcLvl")?;
+        out.lcl_instrm = r.opt_c_boxed("LclInstrm")?;
+        out.seq_tp = r.opt_s("SeqTp")?;
+        out.ctgy_purp = r.opt_c_boxed("CtgyPurp")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
@@ -1137,10 +1545,19 @@ pub struct PersonIdentification5 {
 }
 impl rt::ComplexValue for PersonIdentification5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dt_and_plc_of_birth: r.opt_c_boxed("DtAndPlcOfBirth")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dt_and_plc_of_birth: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -1155,7 +1572,17 @@ pub struct PersonIdentificationSchemeName1Choice {
 }
 impl rt::ComplexValue for PersonIdentificationSchemeName1Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -1171,10 +1598,19 @@ pub struct RemittanceInformation5 {
 }
 impl rt::ComplexValue for RemittanceInformation5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ustrd: r.many_s("Ustrd", 0, 0)?,
-            strd: r.many_c("Strd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ustrd: Vec::new(),
+            strd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ustrd = r.many_s("Ustrd", 0, 0)?;
+        out.strd = r.many_c("Strd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Ustrd", &self.ustrd, 0, 0);
@@ -1233,7 +1669,17 @@ pub struct ServiceLevel8Choice {
 }
 impl rt::ComplexValue for ServiceLevel8Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -1263,17 +1709,33 @@ pub struct SettlementInformation13 {
 }
 impl rt::ComplexValue for SettlementInformation13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            sttlm_mtd: r.req_s("SttlmMtd")?,
-            sttlm_acct: r.opt_c_boxed("SttlmAcct")?,
-            clr_sys: r.opt_c_boxed("ClrSys")?,
-            instg_rmbrsmnt_agt: r.opt_c_boxed("InstgRmbrsmntAgt")?,
-            instg_rmbrsmnt_agt_acct: r.opt_c_boxed("InstgRmbrsmntAgtAcct")?,
-            instd_rmbrsmnt_agt: r.opt_c_boxed("InstdRmbrsmntAgt")?,
-            instd_rmbrsmnt_agt_acct: r.opt_c_boxed("InstdRmbrsmntAgtAcct")?,
-            thrd_rmbrsmnt_agt: r.opt_c_boxed("ThrdRmbrsmntAgt")?,
-            thrd_rmbrsmnt_agt_acct: r.opt_c_boxed("ThrdRmbrsmntAgtAcct")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            sttlm_mtd: rt::SimpleValue::placeholder(),
+            sttlm_acct: None,
+            clr_sys: None,
+            instg_rmbrsmnt_agt: None,
+            instg_rmbrsmnt_agt_acct: None,
+            instd_rmbrsmnt_agt: None,
+            instd_rmbrsmnt_agt_acct: None,
+            thrd_rmbrsmnt_agt: None,
+            thrd_rmbrsmnt_agt_acct: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.sttlm_mtd = r.req_s("SttlmMtd")?;
+        out.sttlm_acct = r.opt_c_boxed("SttlmAcct")?;
+        out.clr_sys = r.opt_c_boxed("ClrSys")?;
+        out.instg_rmbrsmnt_agt = r.opt_c_boxed("InstgRmbrsmntAgt")?;
+        out.instg_rmbrsmnt_agt_acct = r.opt_c_boxed("InstgRmbrsmntAgtAcct")?;
+        out.instd_rmbrsmnt_agt = r.opt_c_boxed("InstdRmbrsmntAgt")?;
+        out.instd_rmbrsmnt_agt_acct = r.opt_c_boxed("InstdRmbrsmntAgtAcct")?;
+        out.thrd_rmbrsmnt_agt = r.opt_c_boxed("ThrdRmbrsmntAgt")?;
+        out.thrd_rmbrsmnt_agt_acct = r.opt_c_boxed("ThrdRmbrsmntAgtAcct")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("SttlmMtd", &self.sttlm_mtd);
@@ -1295,7 +1757,17 @@ pub struct StatusReason6Choice {
 }
 impl rt::ComplexValue for StatusReason6Choice {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self { choice: r.req_g()? })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            choice: rt::ComplexValue::empty()?,
+        })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_g_into(&mut out.choice)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.g(&self.choice);
@@ -1317,6 +1789,9 @@ impl rt::ComplexValue for StatusReason6ChoiceChoice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1341,11 +1816,21 @@ pub struct StatusReasonInformation8 {
 }
 impl rt::ComplexValue for StatusReasonInformation8 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgtr: r.opt_c_boxed("Orgtr")?,
-            rsn: r.opt_c_boxed("Rsn")?,
-            addtl_inf: r.many_s("AddtlInf", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgtr: None,
+            rsn: None,
+            addtl_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgtr = r.opt_c_boxed("Orgtr")?;
+        out.rsn = r.opt_c_boxed("Rsn")?;
+        out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Orgtr", self.orgtr.as_deref());
@@ -1371,14 +1856,27 @@ pub struct StructuredRemittanceInformation7 {
 }
 impl rt::ComplexValue for StructuredRemittanceInformation7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c_boxed("RfrdDocAmt")?,
-            cdtr_ref_inf: r.opt_c_boxed("CdtrRefInf")?,
-            invcr: r.opt_c_boxed("Invcr")?,
-            invcee: r.opt_c_boxed("Invcee")?,
-            addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            rfrd_doc_inf: Vec::new(),
+            rfrd_doc_amt: None,
+            cdtr_ref_inf: None,
+            invcr: None,
+            invcee: None,
+            addtl_rmt_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
+        out.rfrd_doc_amt = r.opt_c_boxed("RfrdDocAmt")?;
+        out.cdtr_ref_inf = r.opt_c_boxed("CdtrRefInf")?;
+        out.invcr = r.opt_c_boxed("Invcr")?;
+        out.invcee = r.opt_c_boxed("Invcee")?;
+        out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);

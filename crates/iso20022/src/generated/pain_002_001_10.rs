@@ -57,6 +57,9 @@ impl rt::ComplexValue for AccountIdentification4Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::IBAN(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::IBAN(v) => {
@@ -84,6 +87,9 @@ impl rt::ComplexValue for AccountSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -126,20 +132,39 @@ pub struct AmendmentInformationDetails13 {
 }
 impl rt::ComplexValue for AmendmentInformationDetails13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgnl_mndt_id: r.opt_s("OrgnlMndtId")?,
-            orgnl_cdtr_schme_id: r.opt_c_boxed("OrgnlCdtrSchmeId")?,
-            orgnl_cdtr_agt: r.opt_c_boxed("OrgnlCdtrAgt")?,
-            orgnl_cdtr_agt_acct: r.opt_c_boxed("OrgnlCdtrAgtAcct")?,
-            orgnl_dbtr: r.opt_c_boxed("OrgnlDbtr")?,
-            orgnl_dbtr_acct: r.opt_c_boxed("OrgnlDbtrAcct")?,
-            orgnl_dbtr_agt: r.opt_c_boxed("OrgnlDbtrAgt")?,
-            orgnl_dbtr_agt_acct: r.opt_c_boxed("OrgnlDbtrAgtAcct")?,
-            orgnl_fnl_colltn_dt: r.opt_s("OrgnlFnlColltnDt")?,
-            orgnl_frqcy: r.opt_c_boxed("OrgnlFrqcy")?,
-            orgnl_rsn: r.opt_c_boxed("OrgnlRsn")?,
-            orgnl_trckg_days: r.opt_s("OrgnlTrckgDays")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgnl_mndt_id: None,
+            orgnl_cdtr_schme_id: None,
+            orgnl_cdtr_agt: None,
+            orgnl_cdtr_agt_acct: None,
+            orgnl_dbtr: None,
+            orgnl_dbtr_acct: None,
+            orgnl_dbtr_agt: None,
+            orgnl_dbtr_agt_acct: None,
+            orgnl_fnl_colltn_dt: None,
+            orgnl_frqcy: None,
+            orgnl_rsn: None,
+            orgnl_trckg_days: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgnl_mndt_id = r.opt_s("OrgnlMndtId")?;
+        out.orgnl_cdtr_schme_id = r.opt_c_boxed("OrgnlCdtrSchmeId")?;
+        out.orgnl_cdtr_agt = r.opt_c_boxed("OrgnlCdtrAgt")?;
+        out.orgnl_cdtr_agt_acct = r.opt_c_boxed("OrgnlCdtrAgtAcct")?;
+        out.orgnl_dbtr = r.opt_c_boxed("OrgnlDbtr")?;
+        out.orgnl_dbtr_acct = r.opt_c_boxed("OrgnlDbtrAcct")?;
+        out.orgnl_dbtr_agt = r.opt_c_boxed("OrgnlDbtrAgt")?;
+        out.orgnl_dbtr_agt_acct = r.opt_c_boxed("OrgnlDbtrAgtAcct")?;
+        out.orgnl_fnl_colltn_dt = r.opt_s("OrgnlFnlColltnDt")?;
+        out.orgnl_frqcy = r.opt_c_boxed("OrgnlFrqcy")?;
+        out.orgnl_rsn = r.opt_c_boxed("OrgnlRsn")?;
+        out.orgnl_trckg_days = r.opt_s("OrgnlTrckgDays")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("OrgnlMndtId", self.orgnl_mndt_id.as_ref());
@@ -166,10 +191,19 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            fin_instn_id: r.req_c("FinInstnId")?,
-            brnch_id: r.opt_c_boxed("BrnchId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            fin_instn_id: rt::ComplexValue::empty()?,
+            brnch_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
+        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
@@ -192,13 +226,25 @@ pub struct CashAccount38 {
 }
 impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_c("Id")?,
-            tp: r.opt_c_boxed("Tp")?,
-            ccy: r.opt_s("Ccy")?,
-            nm: r.opt_s("Nm")?,
-            prxy: r.opt_c_boxed("Prxy")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::ComplexValue::empty()?,
+            tp: None,
+            ccy: None,
+            nm: None,
+            prxy: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Id", &mut out.id)?;
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ccy = r.opt_s("Ccy")?;
+        out.nm = r.opt_s("Nm")?;
+        out.prxy = r.opt_c_boxed("Prxy")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -224,6 +270,9 @@ impl rt::ComplexValue for CashAccountType2Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -253,6 +302,9 @@ impl rt::ComplexValue for CategoryPurpose1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -274,10 +326,19 @@ pub struct Charges7 {
 }
 impl rt::ComplexValue for Charges7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amt: r.req_c("Amt")?,
-            agt: r.req_c("Agt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amt: rt::ComplexValue::empty()?,
+            agt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Amt", &mut out.amt)?;
+        r.req_c_into("Agt", &mut out.agt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -300,6 +361,9 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -329,6 +393,9 @@ impl rt::ComplexValue for ClearingSystemIdentification3Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -350,10 +417,19 @@ pub struct ClearingSystemMemberIdentification2 {
 }
 impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            clr_sys_id: r.opt_c_boxed("ClrSysId")?,
-            mmb_id: r.req_s("MmbId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            clr_sys_id: None,
+            mmb_id: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        out.mmb_id = r.req_s("MmbId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
@@ -370,10 +446,16 @@ pub struct CreditorReferenceInformation2 {
 }
 impl rt::ComplexValue for CreditorReferenceInformation2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.opt_c_boxed("Tp")?,
-            ref_: r.opt_s("Ref")?,
-        })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self { tp: None, ref_: None })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.tp = r.opt_c_boxed("Tp")?;
+        out.ref_ = r.opt_s("Ref")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -397,6 +479,9 @@ impl rt::ComplexValue for CreditorReferenceType1Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -418,10 +503,19 @@ pub struct CreditorReferenceType2 {
 }
 impl rt::ComplexValue for CreditorReferenceType2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cd_or_prtry: r.req_c("CdOrPrtry")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cd_or_prtry: rt::ComplexValue::empty()?,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
@@ -442,12 +536,23 @@ pub struct CurrencyExchange13 {
 }
 impl rt::ComplexValue for CurrencyExchange13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            src_ccy: r.req_s("SrcCcy")?,
-            trgt_ccy: r.req_s("TrgtCcy")?,
-            xchg_rate: r.req_s("XchgRate")?,
-            unit_ccy: r.opt_s("UnitCcy")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            src_ccy: rt::SimpleValue::placeholder(),
+            trgt_ccy: rt::SimpleValue::placeholder(),
+            xchg_rate: rt::SimpleValue::placeholder(),
+            unit_ccy: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.src_ccy = r.req_s("SrcCcy")?;
+        out.trgt_ccy = r.req_s("TrgtCcy")?;
+        out.xchg_rate = r.req_s("XchgRate")?;
+        out.unit_ccy = r.opt_s("UnitCcy")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("SrcCcy", &self.src_ccy);
@@ -470,12 +575,23 @@ pub struct CustomerPaymentStatusReportV10 {
 }
 impl rt::ComplexValue for CustomerPaymentStatusReportV10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            grp_hdr: r.req_c("GrpHdr")?,
-            orgnl_grp_inf_and_sts: r.req_c("OrgnlGrpInfAndSts")?,
-            orgnl_pmt_inf_and_sts: r.many_c("OrgnlPmtInfAndSts", 0, 0)?,
-            splmtry_data: r.many_c("SplmtryData", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            grp_hdr: rt::ComplexValue::empty()?,
+            orgnl_grp_inf_and_sts: rt::ComplexValue::empty()?,
+            orgnl_pmt_inf_and_sts: Vec::new(),
+            splmtry_data: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("GrpHdr", &mut out.grp_hdr)?;
+        r.req_c_into("OrgnlGrpInfAndSts", &mut out.orgnl_grp_inf_and_sts)?;
+        out.orgnl_pmt_inf_and_sts = r.many_c("OrgnlPmtInfAndSts", 0, 0)?;
+        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
@@ -492,9 +608,17 @@ pub struct Document {
 }
 impl rt::ComplexValue for Document {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            cstmr_pmt_sts_rpt: r.req_c("CstmrPmtStsRpt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            cstmr_pmt_sts_rpt: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("CstmrPmtStsRpt", &mut out.cstmr_pmt_sts_rpt)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CstmrPmtStsRpt", &self.cstmr_pmt_sts_rpt);
@@ -516,6 +640,9 @@ impl rt::ComplexValue for FinancialIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -546,14 +673,27 @@ pub struct FinancialInstitutionIdentification18 {
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bicfi: r.opt_s("BICFI")?,
-            clr_sys_mmb_id: r.opt_c_boxed("ClrSysMmbId")?,
-            lei: r.opt_s("LEI")?,
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            othr: r.opt_c_boxed("Othr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bicfi: None,
+            clr_sys_mmb_id: None,
+            lei: None,
+            nm: None,
+            pstl_adr: None,
+            othr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.bicfi = r.opt_s("BICFI")?;
+        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
+        out.lei = r.opt_s("LEI")?;
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.othr = r.opt_c_boxed("Othr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
@@ -586,16 +726,31 @@ pub struct Garnishment3 {
 }
 impl rt::ComplexValue for Garnishment3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            tp: r.req_c("Tp")?,
-            grnshee: r.opt_c_boxed("Grnshee")?,
-            grnshmt_admstr: r.opt_c_boxed("GrnshmtAdmstr")?,
-            ref_nb: r.opt_s("RefNb")?,
-            dt: r.opt_s("Dt")?,
-            rmtd_amt: r.opt_c("RmtdAmt")?,
-            fmly_mdcl_insrnc_ind: r.opt_s("FmlyMdclInsrncInd")?,
-            mplyee_termntn_ind: r.opt_s("MplyeeTermntnInd")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            tp: rt::ComplexValue::empty()?,
+            grnshee: None,
+            grnshmt_admstr: None,
+            ref_nb: None,
+            dt: None,
+            rmtd_amt: None,
+            fmly_mdcl_insrnc_ind: None,
+            mplyee_termntn_ind: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Tp", &mut out.tp)?;
+        out.grnshee = r.opt_c_boxed("Grnshee")?;
+        out.grnshmt_admstr = r.opt_c_boxed("GrnshmtAdmstr")?;
+        out.ref_nb = r.opt_s("RefNb")?;
+        out.dt = r.opt_s("Dt")?;
+        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
+        out.fmly_mdcl_insrnc_ind = r.opt_s("FmlyMdclInsrncInd")?;
+        out.mplyee_termntn_ind = r.opt_s("MplyeeTermntnInd")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
@@ -620,11 +775,21 @@ pub struct GenericAccountIdentification1 {
 }
 impl rt::ComplexValue for GenericAccountIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -644,11 +809,21 @@ pub struct GenericFinancialIdentification1 {
 }
 impl rt::ComplexValue for GenericFinancialIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -668,11 +843,21 @@ pub struct GenericOrganisationIdentification1 {
 }
 impl rt::ComplexValue for GenericOrganisationIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -692,11 +877,21 @@ pub struct GenericPersonIdentification1 {
 }
 impl rt::ComplexValue for GenericPersonIdentification1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            schme_nm: r.opt_c_boxed("SchmeNm")?,
-            issr: r.opt_s("Issr")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            schme_nm: None,
+            issr: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
+        out.issr = r.opt_s("Issr")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -722,14 +917,27 @@ pub struct GroupHeader86 {
 }
 impl rt::ComplexValue for GroupHeader86 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            msg_id: r.req_s("MsgId")?,
-            cre_dt_tm: r.req_s("CreDtTm")?,
-            initg_pty: r.opt_c_boxed("InitgPty")?,
-            fwdg_agt: r.opt_c_boxed("FwdgAgt")?,
-            dbtr_agt: r.opt_c_boxed("DbtrAgt")?,
-            cdtr_agt: r.opt_c_boxed("CdtrAgt")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            msg_id: rt::SimpleValue::placeholder(),
+            cre_dt_tm: rt::SimpleValue::placeholder(),
+            initg_pty: None,
+            fwdg_agt: None,
+            dbtr_agt: None,
+            cdtr_agt: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.msg_id = r.req_s("MsgId")?;
+        out.cre_dt_tm = r.req_s("CreDtTm")?;
+        out.initg_pty = r.opt_c_boxed("InitgPty")?;
+        out.fwdg_agt = r.opt_c_boxed("FwdgAgt")?;
+        out.dbtr_agt = r.opt_c_boxed("DbtrAgt")?;
+        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -756,6 +964,9 @@ impl rt::ComplexValue for LocalInstrument2Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -794,18 +1005,35 @@ pub struct MandateRelatedInformation14 {
 }
 impl rt::ComplexValue for MandateRelatedInformation14 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            mndt_id: r.opt_s("MndtId")?,
-            dt_of_sgntr: r.opt_s("DtOfSgntr")?,
-            amdmnt_ind: r.opt_s("AmdmntInd")?,
-            amdmnt_inf_dtls: r.opt_c_boxed("AmdmntInfDtls")?,
-            elctrnc_sgntr: r.opt_s("ElctrncSgntr")?,
-            frst_colltn_dt: r.opt_s("FrstColltnDt")?,
-            fnl_colltn_dt: r.opt_s("FnlColltnDt")?,
-            frqcy: r.opt_c_boxed("Frqcy")?,
-            rsn: r.opt_c_boxed("Rsn")?,
-            trckg_days: r.opt_s("TrckgDays")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            mndt_id: None,
+            dt_of_sgntr: None,
+            amdmnt_ind: None,
+            amdmnt_inf_dtls: None,
+            elctrnc_sgntr: None,
+            frst_colltn_dt: None,
+            fnl_colltn_dt: None,
+            frqcy: None,
+            rsn: None,
+            trckg_days: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.mndt_id = r.opt_s("MndtId")?;
+        out.dt_of_sgntr = r.opt_s("DtOfSgntr")?;
+        out.amdmnt_ind = r.opt_s("AmdmntInd")?;
+        out.amdmnt_inf_dtls = r.opt_c_boxed("AmdmntInfDtls")?;
+        out.elctrnc_sgntr = r.opt_s("ElctrncSgntr")?;
+        out.frst_colltn_dt = r.opt_s("FrstColltnDt")?;
+        out.fnl_colltn_dt = r.opt_s("FnlColltnDt")?;
+        out.frqcy = r.opt_c_boxed("Frqcy")?;
+        out.rsn = r.opt_c_boxed("Rsn")?;
+        out.trckg_days = r.opt_s("TrckgDays")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MndtId", self.mndt_id.as_ref());
@@ -832,11 +1060,21 @@ pub struct OrganisationIdentification29 {
 }
 impl rt::ComplexValue for OrganisationIdentification29 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            any_bic: r.opt_s("AnyBIC")?,
-            lei: r.opt_s("LEI")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            any_bic: None,
+            lei: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.any_bic = r.opt_s("AnyBIC")?;
+        out.lei = r.opt_s("LEI")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
@@ -860,6 +1098,9 @@ impl rt::ComplexValue for OrganisationIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -894,16 +1135,31 @@ pub struct OriginalGroupHeader17 {
 }
 impl rt::ComplexValue for OriginalGroupHeader17 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgnl_msg_id: r.req_s("OrgnlMsgId")?,
-            orgnl_msg_nm_id: r.req_s("OrgnlMsgNmId")?,
-            orgnl_cre_dt_tm: r.opt_s("OrgnlCreDtTm")?,
-            orgnl_nb_of_txs: r.opt_s("OrgnlNbOfTxs")?,
-            orgnl_ctrl_sum: r.opt_s("OrgnlCtrlSum")?,
-            grp_sts: r.opt_s("GrpSts")?,
-            sts_rsn_inf: r.many_c("StsRsnInf", 0, 0)?,
-            nb_of_txs_per_sts: r.many_c("NbOfTxsPerSts", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgnl_msg_id: rt::SimpleValue::placeholder(),
+            orgnl_msg_nm_id: rt::SimpleValue::placeholder(),
+            orgnl_cre_dt_tm: None,
+            orgnl_nb_of_txs: None,
+            orgnl_ctrl_sum: None,
+            grp_sts: None,
+            sts_rsn_inf: Vec::new(),
+            nb_of_txs_per_sts: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgnl_msg_id = r.req_s("OrgnlMsgId")?;
+        out.orgnl_msg_nm_id = r.req_s("OrgnlMsgNmId")?;
+        out.orgnl_cre_dt_tm = r.opt_s("OrgnlCreDtTm")?;
+        out.orgnl_nb_of_txs = r.opt_s("OrgnlNbOfTxs")?;
+        out.orgnl_ctrl_sum = r.opt_s("OrgnlCtrlSum")?;
+        out.grp_sts = r.opt_s("GrpSts")?;
+        out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
+        out.nb_of_txs_per_sts = r.many_c("NbOfTxsPerSts", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("OrgnlMsgId", &self.orgnl_msg_id);
@@ -936,15 +1192,29 @@ pub struct OriginalPaymentInstruction32 {
 }
 impl rt::ComplexValue for OriginalPaymentInstruction32 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgnl_pmt_inf_id: r.req_s("OrgnlPmtInfId")?,
-            orgnl_nb_of_txs: r.opt_s("OrgnlNbOfTxs")?,
-            orgnl_ctrl_sum: r.opt_s("OrgnlCtrlSum")?,
-            pmt_inf_sts: r.opt_s("PmtInfSts")?,
-            sts_rsn_inf: r.many_c("StsRsnInf", 0, 0)?,
-            nb_of_txs_per_sts: r.many_c("NbOfTxsPerSts", 0, 0)?,
-            tx_inf_and_sts: r.many_c("TxInfAndSts", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgnl_pmt_inf_id: rt::SimpleValue::placeholder(),
+            orgnl_nb_of_txs: None,
+            orgnl_ctrl_sum: None,
+            pmt_inf_sts: None,
+            sts_rsn_inf: Vec::new(),
+            nb_of_txs_per_sts: Vec::new(),
+            tx_inf_and_sts: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgnl_pmt_inf_id = r.req_s("OrgnlPmtInfId")?;
+        out.orgnl_nb_of_txs = r.opt_s("OrgnlNbOfTxs")?;
+        out.orgnl_ctrl_sum = r.opt_s("OrgnlCtrlSum")?;
+        out.pmt_inf_sts = r.opt_s("PmtInfSts")?;
+        out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
+        out.nb_of_txs_per_sts = r.many_c("NbOfTxsPerSts", 0, 0)?;
+        out.tx_inf_and_sts = r.many_c("TxInfAndSts", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("OrgnlPmtInfId", &self.orgnl_pmt_inf_id);
@@ -1006,30 +1276,59 @@ pub struct OriginalTransactionReference28 {
 }
 impl rt::ComplexValue for OriginalTransactionReference28 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            intr_bk_sttlm_amt: r.opt_c("IntrBkSttlmAmt")?,
-            amt: r.opt_c_boxed("Amt")?,
-            intr_bk_sttlm_dt: r.opt_s("IntrBkSttlmDt")?,
-            reqd_colltn_dt: r.opt_s("ReqdColltnDt")?,
-            reqd_exctn_dt: r.opt_c_boxed("ReqdExctnDt")?,
-            cdtr_schme_id: r.opt_c_boxed("CdtrSchmeId")?,
-            sttlm_inf: r.opt_c_boxed("SttlmInf")?,
-            pmt_tp_inf: r.opt_c_boxed("PmtTpInf")?,
-            pmt_mtd: r.opt_s("PmtMtd")?,
-            mndt_rltd_inf: r.opt_c_boxed("MndtRltdInf")?,
-            rmt_inf: r.opt_c_boxed("RmtInf")?,
-            ultmt_dbtr: r.opt_c_boxed("UltmtDbtr")?,
-            dbtr: r.opt_c_boxed("Dbtr")?,
-            dbtr_acct: r.opt_c_boxed("DbtrAcct")?,
-            dbtr_agt: r.opt_c_boxed("DbtrAgt")?,
-            dbtr_agt_acct: r.opt_c_boxed("DbtrAgtAcct")?,
-            cdtr_agt: r.opt_c_boxed("CdtrAgt")?,
-            cdtr_agt_acct: r.opt_c_boxed("CdtrAgtAcct")?,
-            cdtr: r.opt_c_boxed("Cdtr")?,
-            cdtr_acct: r.opt_c_boxed("CdtrAcct")?,
-            ultmt_cdtr: r.opt_c_boxed("UltmtCdtr")?,
-            purp: r.opt_c_boxed("Purp")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            intr_bk_sttlm_amt: None,
+            amt: None,
+            intr_bk_sttlm_dt: None,
+            reqd_colltn_dt: None,
+            reqd_exctn_dt: None,
+            cdtr_schme_id: None,
+            sttlm_inf: None,
+            pmt_tp_inf: None,
+            pmt_mtd: None,
+            mndt_rltd_inf: None,
+            rmt_inf: None,
+            ultmt_dbtr: None,
+            dbtr: None,
+            dbtr_acct: None,
+            dbtr_agt: None,
+            dbtr_agt_acct: None,
+            cdtr_agt: None,
+            cdtr_agt_acct: None,
+            cdtr: None,
+            cdtr_acct: None,
+            ultmt_cdtr: None,
+            purp: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("IntrBkSttlmAmt", &mut out.intr_bk_sttlm_amt)?;
+        out.amt = r.opt_c_boxed("Amt")?;
+        out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
+        out.reqd_colltn_dt = r.opt_s("ReqdColltnDt")?;
+        out.reqd_exctn_dt = r.opt_c_boxed("ReqdExctnDt")?;
+        out.cdtr_schme_id = r.opt_c_boxed("CdtrSchmeId")?;
+        out.sttlm_inf = r.opt_c_boxed("SttlmInf")?;
+        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
+        out.pmt_mtd = r.opt_s("PmtMtd")?;
+        out.mndt_rltd_inf = r.opt_c_boxed("MndtRltdInf")?;
+        out.rmt_inf = r.opt_c_boxed("RmtInf")?;
+        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
+        out.dbtr = r.opt_c_boxed("Dbtr")?;
+        out.dbtr_acct = r.opt_c_boxed("DbtrAcct")?;
+        out.dbtr_agt = r.opt_c_boxed("DbtrAgt")?;
+        out.dbtr_agt_acct = r.opt_c_boxed("DbtrAgtAcct")?;
+        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
+        out.cdtr_agt_acct = r.opt_c_boxed("CdtrAgtAcct")?;
+        out.cdtr = r.opt_c_boxed("Cdtr")?;
+        out.cdtr_acct = r.opt_c_boxed("CdtrAcct")?;
+        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
+        out.purp = r.opt_c_boxed("Purp")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("IntrBkSttlmAmt", self.intr_bk_sttlm_amt.as_ref());
@@ -1073,6 +1372,9 @@ impl rt::ComplexValue for Party38Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::OrgId(rt::ComplexValue::empty()?))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::OrgId(v) => {
@@ -1101,6 +1403,9 @@ impl rt::ComplexValue for Party40Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Pty(rt::ComplexValue::empty()?))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Pty(v) => {
@@ -1128,13 +1433,25 @@ pub struct PartyIdentification135 {
 }
 impl rt::ComplexValue for PartyIdentification135 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            nm: r.opt_s("Nm")?,
-            pstl_adr: r.opt_c_boxed("PstlAdr")?,
-            id: r.opt_c_boxed("Id")?,
-            ctry_of_res: r.opt_s("CtryOfRes")?,
-            ctct_dtls: r.opt_c_boxed("CtctDtls")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            nm: None,
+            pstl_adr: None,
+            id: None,
+            ctry_of_res: None,
+            ctct_dtls: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.nm = r.opt_s("Nm")?;
+        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
+        out.id = r.opt_c_boxed("Id")?;
+        out.ctry_of_res = r.opt_s("CtryOfRes")?;
+        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -1176,21 +1493,41 @@ pub struct PaymentTransaction105 {
 }
 impl rt::ComplexValue for PaymentTransaction105 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            sts_id: r.opt_s("StsId")?,
-            orgnl_instr_id: r.opt_s("OrgnlInstrId")?,
-            orgnl_end_to_end_id: r.opt_s("OrgnlEndToEndId")?,
-            orgnl_uetr: r.opt_s("OrgnlUETR")?,
-            tx_sts: r.opt_s("TxSts")?,
-            sts_rsn_inf: r.many_c("StsRsnInf", 0, 0)?,
-            chrgs_inf: r.many_c("ChrgsInf", 0, 0)?,
-            trckr_data: r.opt_c_boxed("TrckrData")?,
-            accptnc_dt_tm: r.opt_s("AccptncDtTm")?,
-            acct_svcr_ref: r.opt_s("AcctSvcrRef")?,
-            clr_sys_ref: r.opt_s("ClrSysRef")?,
-            orgnl_tx_ref: r.opt_c_boxed("OrgnlTxRef")?,
-            splmtry_data: r.many_c("SplmtryData", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            sts_id: None,
+            orgnl_instr_id: None,
+            orgnl_end_to_end_id: None,
+            orgnl_uetr: None,
+            tx_sts: None,
+            sts_rsn_inf: Vec::new(),
+            chrgs_inf: Vec::new(),
+            trckr_data: None,
+            accptnc_dt_tm: None,
+            acct_svcr_ref: None,
+            clr_sys_ref: None,
+            orgnl_tx_ref: None,
+            splmtry_data: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.sts_id = r.opt_s("StsId")?;
+        out.orgnl_instr_id = r.opt_s("OrgnlInstrId")?;
+        out.orgnl_end_to_end_id = r.opt_s("OrgnlEndToEndId")?;
+        out.orgnl_uetr = r.opt_s("OrgnlUETR")?;
+        out.tx_sts = r.opt_s("TxSts")?;
+        out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
+        out.chrgs_inf = r.many_c("ChrgsInf", 0, 0)?;
+        out.trckr_data = r.opt_c_boxed("TrckrData")?;
+        out.accptnc_dt_tm = r.opt_s("AccptncDtTm")?;
+        out.acct_svcr_ref = r.opt_s("AcctSvcrRef")?;
+        out.clr_sys_ref = r.opt_s("ClrSysRef")?;
+        out.orgnl_tx_ref = r.opt_c_boxed("OrgnlTxRef")?;
+        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("StsId", self.sts_id.as_ref());
@@ -1226,14 +1563,27 @@ pub struct PaymentTypeInformation27 {
 }
 impl rt::ComplexValue for PaymentTypeInformation27 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            instr_prty: r.opt_s("InstrPrty")?,
-            clr_chanl: r.opt_s("ClrChanl")?,
-            svc_lvl: r.many_c("SvcLvl", 0, 0)?,
-            lcl_instrm: r.opt_c_boxed("LclInstrm")?,
-            seq_tp: r.opt_s("SeqTp")?,
-            ctgy_purp: r.opt_c_boxed("CtgyPurp")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            instr_prty: None,
+            clr_chanl: None,
+            svc_lvl: Vec::new(),
+            lcl_instrm: None,
+            seq_tp: None,
+            ctgy_purp: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.instr_prty = r.opt_s("InstrPrty")?;
+        out.clr_chanl = r.opt_s("ClrChanl")?;
+        out.svc_lvl = r.many_c("SvcLvl", 0, 0)?;
+        out.lcl_instrm = r.opt_c_boxed("LclInstrm")?;
+        out.seq_tp = r.opt_s("SeqTp")?;
+        out.ctgy_purp = r.opt_c_boxed("CtgyPurp")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
@@ -1254,10 +1604,19 @@ pub struct PersonIdentification13 {
 }
 impl rt::ComplexValue for PersonIdentification13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            dt_and_plc_of_birth: r.opt_c_boxed("DtAndPlcOfBirth")?,
-            othr: r.many_c("Othr", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            dt_and_plc_of_birth: None,
+            othr: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
+        out.othr = r.many_c("Othr", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -1280,6 +1639,9 @@ impl rt::ComplexValue for PersonIdentificationSchemeName1Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1309,6 +1671,9 @@ impl rt::ComplexValue for Purpose2Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -1330,10 +1695,19 @@ pub struct RemittanceInformation16 {
 }
 impl rt::ComplexValue for RemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ustrd: r.many_s("Ustrd", 0, 0)?,
-            strd: r.many_c("Strd", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ustrd: Vec::new(),
+            strd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.ustrd = r.many_s("Ustrd", 0, 0)?;
+        out.strd = r.many_c("Strd", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Ustrd", &self.ustrd, 0, 0);
@@ -1356,6 +1730,9 @@ impl rt::ComplexValue for ServiceLevel8Choice {
             Some(1) => Ok(Self::Prtry(r.req_s("Prtry")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1392,17 +1769,33 @@ pub struct SettlementInstruction7 {
 }
 impl rt::ComplexValue for SettlementInstruction7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            sttlm_mtd: r.req_s("SttlmMtd")?,
-            sttlm_acct: r.opt_c_boxed("SttlmAcct")?,
-            clr_sys: r.opt_c_boxed("ClrSys")?,
-            instg_rmbrsmnt_agt: r.opt_c_boxed("InstgRmbrsmntAgt")?,
-            instg_rmbrsmnt_agt_acct: r.opt_c_boxed("InstgRmbrsmntAgtAcct")?,
-            instd_rmbrsmnt_agt: r.opt_c_boxed("InstdRmbrsmntAgt")?,
-            instd_rmbrsmnt_agt_acct: r.opt_c_boxed("InstdRmbrsmntAgtAcct")?,
-            thrd_rmbrsmnt_agt: r.opt_c_boxed("ThrdRmbrsmntAgt")?,
-            thrd_rmbrsmnt_agt_acct: r.opt_c_boxed("ThrdRmbrsmntAgtAcct")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            sttlm_mtd: rt::SimpleValue::placeholder(),
+            sttlm_acct: None,
+            clr_sys: None,
+            instg_rmbrsmnt_agt: None,
+            instg_rmbrsmnt_agt_acct: None,
+            instd_rmbrsmnt_agt: None,
+            instd_rmbrsmnt_agt_acct: None,
+            thrd_rmbrsmnt_agt: None,
+            thrd_rmbrsmnt_agt_acct: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.sttlm_mtd = r.req_s("SttlmMtd")?;
+        out.sttlm_acct = r.opt_c_boxed("SttlmAcct")?;
+        out.clr_sys = r.opt_c_boxed("ClrSys")?;
+        out.instg_rmbrsmnt_agt = r.opt_c_boxed("InstgRmbrsmntAgt")?;
+        out.instg_rmbrsmnt_agt_acct = r.opt_c_boxed("InstgRmbrsmntAgtAcct")?;
+        out.instd_rmbrsmnt_agt = r.opt_c_boxed("InstdRmbrsmntAgt")?;
+        out.instd_rmbrsmnt_agt_acct = r.opt_c_boxed("InstdRmbrsmntAgtAcct")?;
+        out.thrd_rmbrsmnt_agt = r.opt_c_boxed("ThrdRmbrsmntAgt")?;
+        out.thrd_rmbrsmnt_agt_acct = r.opt_c_boxed("ThrdRmbrsmntAgtAcct")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("SttlmMtd", &self.sttlm_mtd);
@@ -1433,6 +1826,9 @@ impl rt::ComplexValue for StatusReason6Choice {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Cd(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Cd(v) => {
@@ -1456,11 +1852,21 @@ pub struct StatusReasonInformation12 {
 }
 impl rt::ComplexValue for StatusReasonInformation12 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            orgtr: r.opt_c_boxed("Orgtr")?,
-            rsn: r.opt_c_boxed("Rsn")?,
-            addtl_inf: r.many_s("AddtlInf", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            orgtr: None,
+            rsn: None,
+            addtl_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.orgtr = r.opt_c_boxed("Orgtr")?;
+        out.rsn = r.opt_c_boxed("Rsn")?;
+        out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Orgtr", self.orgtr.as_deref());
@@ -1490,16 +1896,31 @@ pub struct StructuredRemittanceInformation16 {
 }
 impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            rfrd_doc_inf: r.many_c("RfrdDocInf", 0, 0)?,
-            rfrd_doc_amt: r.opt_c_boxed("RfrdDocAmt")?,
-            cdtr_ref_inf: r.opt_c_boxed("CdtrRefInf")?,
-            invcr: r.opt_c_boxed("Invcr")?,
-            invcee: r.opt_c_boxed("Invcee")?,
-            tax_rmt: r.opt_c_boxed("TaxRmt")?,
-            grnshmt_rmt: r.opt_c_boxed("GrnshmtRmt")?,
-            addtl_rmt_inf: r.many_s("AddtlRmtInf", 0, 3)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            rfrd_doc_inf: Vec::new(),
+            rfrd_doc_amt: None,
+            cdtr_ref_inf: None,
+            invcr: None,
+            invcee: None,
+            tax_rmt: None,
+            grnshmt_rmt: None,
+            addtl_rmt_inf: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
+        out.rfrd_doc_amt = r.opt_c_boxed("RfrdDocAmt")?;
+        out.cdtr_ref_inf = r.opt_c_boxed("CdtrRefInf")?;
+        out.invcr = r.opt_c_boxed("Invcr")?;
+        out.invcee = r.opt_c_boxed("Invcee")?;
+        out.tax_rmt = r.opt_c_boxed("TaxRmt")?;
+        out.grnshmt_rmt = r.opt_c_boxed("GrnshmtRmt")?;
+        out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
@@ -1524,11 +1945,21 @@ pub struct TrackerData1 {
 }
 impl rt::ComplexValue for TrackerData1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            confd_dt: r.req_c("ConfdDt")?,
-            confd_amt: r.req_c("ConfdAmt")?,
-            trckr_rcrd: r.many_c("TrckrRcrd", 1, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            confd_dt: rt::ComplexValue::empty()?,
+            confd_amt: rt::ComplexValue::empty()?,
+            trckr_rcrd: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("ConfdDt", &mut out.confd_dt)?;
+        r.req_c_into("ConfdAmt", &mut out.confd_amt)?;
+        out.trckr_rcrd = r.many_c("TrckrRcrd", 1, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("ConfdDt", &self.confd_dt);
@@ -1550,12 +1981,23 @@ pub struct TrackerRecord1 {
 }
 impl rt::ComplexValue for TrackerRecord1 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            agt: r.req_c("Agt")?,
-            chrg_br: r.opt_s("ChrgBr")?,
-            chrgs_amt: r.opt_c("ChrgsAmt")?,
-            xchg_rate_data: r.opt_c_boxed("XchgRateData")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            agt: rt::ComplexValue::empty()?,
+            chrg_br: None,
+            chrgs_amt: None,
+            xchg_rate_data: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Agt", &mut out.agt)?;
+        out.chrg_br = r.opt_s("ChrgBr")?;
+        r.opt_c_into("ChrgsAmt", &mut out.chrgs_amt)?;
+        out.xchg_rate_data = r.opt_c_boxed("XchgRateData")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Agt", &self.agt);

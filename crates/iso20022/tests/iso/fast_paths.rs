@@ -7,6 +7,9 @@
 //! one step (an amount's `Ccy`: quotes, spacing, duplicates, a second attribute, references,
 //! control characters, namespace declarations, prefixed names, the length limit). Each edit is also compared with what the document
 //! must give (accepted or rejected), so an edit that slipped through both paths is caught.
+//! Likewise structures read where they lie (`Reader::set_read_in_place`, the default: into
+//! the parent's field, the vector's slot, the box) give what building each and moving it
+//! there gives.
 use payglot_iso20022::rt::{self, Recorder};
 use payglot_iso20022::{Limits, pacs_008_001_08};
 use std::borrow::Cow;
@@ -34,11 +37,16 @@ impl<'a> Recorder<'a> for Events {
 type Read = (Result<pacs_008_001_08::Document, rt::Error>, Events);
 
 fn read(bytes: &[u8], fused: bool, record: bool) -> Read {
+    read_placed(bytes, fused, record, true)
+}
+
+fn read_placed(bytes: &[u8], fused: bool, record: bool, in_place: bool) -> Read {
     let limits = Limits { max_string_len: 40, ..Limits::default() };
     let mut events = Events::default();
     let res = (|| {
         let mut r = rt::Reader::new(bytes, &limits)?;
         r.set_fused_leaves(fused);
+        r.set_read_in_place(in_place);
         r.locate(|ns, local| ns == NS.as_bytes() && local == b"Document", "Document")?;
         if record {
             r.record();
@@ -59,6 +67,13 @@ fn same_both_ways(doc: &str) -> bool {
     assert_eq!(fast.1, slow.1, "record differs for\n{doc}");
     let plain = read(bytes, true, false);
     assert_eq!(format!("{:?}", plain.0), format!("{:?}", slow.0), "not recording differs for\n{doc}");
+    for record in [true, false] {
+        let moved = read_placed(bytes, false, record, false);
+        assert_eq!(format!("{:?}", moved.0), format!("{:?}", slow.0), "moved, not in place, differs for\n{doc}");
+        if record {
+            assert_eq!(moved.1, slow.1, "record differs when moved for\n{doc}");
+        }
+    }
     slow.0.is_ok()
 }
 

@@ -9,32 +9,44 @@ pub const NAMESPACE: &str = "urn:payglot:soap:v1";
 #[derive(Debug, Clone, PartialEq)]
 pub struct Account {
     /// Element `Id` [0..1].
-    pub id: Option<Box<AccountId>>,
+    pub id: Option<AccountId>,
     /// Element `AccountType` [0..1].
-    pub account_type: Option<Box<CodeOrProprietary>>,
+    pub account_type: Option<CodeOrProprietary>,
     /// Element `Currency` [0..1].
     pub currency: Option<CurrencyCode>,
     /// Element `Name` [0..1].
     pub name: Option<Text70>,
     /// Element `Proxy` [0..1].
-    pub proxy: Option<Box<Proxy>>,
+    pub proxy: Option<Proxy>,
 }
 impl rt::ComplexValue for Account {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.opt_c_boxed("Id")?,
-            account_type: r.opt_c_boxed("AccountType")?,
-            currency: r.opt_s("Currency")?,
-            name: r.opt_s("Name")?,
-            proxy: r.opt_c_boxed("Proxy")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: None,
+            account_type: None,
+            currency: None,
+            name: None,
+            proxy: None,
         })
     }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("Id", &mut out.id)?;
+        r.opt_c_into("AccountType", &mut out.account_type)?;
+        out.currency = r.opt_s("Currency")?;
+        out.name = r.opt_s("Name")?;
+        r.opt_c_into("Proxy", &mut out.proxy)?;
+        Ok(())
+    }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Id", self.id.as_deref());
-        w.opt_c("AccountType", self.account_type.as_deref());
+        w.opt_c("Id", self.id.as_ref());
+        w.opt_c("AccountType", self.account_type.as_ref());
         w.opt_s("Currency", self.currency.as_ref());
         w.opt_s("Name", self.name.as_ref());
-        w.opt_c("Proxy", self.proxy.as_deref());
+        w.opt_c("Proxy", self.proxy.as_ref());
     }
 }
 /// XSD complex type `AccountId`. Exactly one branch.
@@ -54,6 +66,9 @@ impl rt::ComplexValue for AccountId {
             _ => Err(r.expected(NAMES)),
         }
     }
+    fn empty() -> Option<Self> {
+        Some(Self::Iban(rt::SimpleValue::placeholder()))
+    }
     fn write(&self, w: &mut rt::Writer) {
         match self {
             Self::Iban(v) => {
@@ -71,21 +86,31 @@ pub struct AccountIdOther {
     /// Element `Id` [1..1].
     pub id: Text34,
     /// Element `Scheme` [0..1].
-    pub scheme: Option<Box<CodeOrProprietary>>,
+    pub scheme: Option<CodeOrProprietary>,
     /// Element `Issuer` [0..1].
     pub issuer: Option<Text35>,
 }
 impl rt::ComplexValue for AccountIdOther {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            scheme: r.opt_c_boxed("Scheme")?,
-            issuer: r.opt_s("Issuer")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            scheme: None,
+            issuer: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        r.opt_c_into("Scheme", &mut out.scheme)?;
+        out.issuer = r.opt_s("Issuer")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("Scheme", self.scheme.as_deref());
+        w.opt_c("Scheme", self.scheme.as_ref());
         w.opt_s("Issuer", self.issuer.as_ref());
     }
 }
@@ -113,7 +138,7 @@ pub struct AccountReport {
     /// Element `Balances` [0..].
     pub balances: Vec<Balance>,
     /// Element `Summary` [0..1].
-    pub summary: Option<Box<TransactionsSummary>>,
+    pub summary: Option<TransactionsSummary>,
     /// Element `Entries` [0..].
     pub entries: Vec<Entry>,
     /// Element `AdditionalInfo` [0..1].
@@ -121,21 +146,41 @@ pub struct AccountReport {
 }
 impl rt::ComplexValue for AccountReport {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            electronic_sequence: r.opt_s("ElectronicSequence")?,
-            legal_sequence: r.opt_s("LegalSequence")?,
-            created: r.opt_s("Created")?,
-            from: r.opt_s("From")?,
-            to: r.opt_s("To")?,
-            account: r.req_c("Account")?,
-            account_owner: r.opt_c_boxed("AccountOwner")?,
-            account_servicer: r.opt_c_boxed("AccountServicer")?,
-            balances: r.many_c("Balances", 0, 0)?,
-            summary: r.opt_c_boxed("Summary")?,
-            entries: r.many_c("Entries", 0, 0)?,
-            additional_info: r.opt_s("AdditionalInfo")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            electronic_sequence: None,
+            legal_sequence: None,
+            created: None,
+            from: None,
+            to: None,
+            account: rt::ComplexValue::empty()?,
+            account_owner: None,
+            account_servicer: None,
+            balances: Vec::new(),
+            summary: None,
+            entries: Vec::new(),
+            additional_info: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.electronic_sequence = r.opt_s("ElectronicSequence")?;
+        out.legal_sequence = r.opt_s("LegalSequence")?;
+        out.created = r.opt_s("Created")?;
+        out.from = r.opt_s("From")?;
+        out.to = r.opt_s("To")?;
+        r.req_c_into("Account", &mut out.account)?;
+        out.account_owner = r.opt_c_boxed("AccountOwner")?;
+        out.account_servicer = r.opt_c_boxed("AccountServicer")?;
+        out.balances = r.many_c("Balances", 0, 0)?;
+        r.opt_c_into("Summary", &mut out.summary)?;
+        out.entries = r.many_c("Entries", 0, 0)?;
+        out.additional_info = r.opt_s("AdditionalInfo")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -148,7 +193,7 @@ impl rt::ComplexValue for AccountReport {
         w.opt_c("AccountOwner", self.account_owner.as_deref());
         w.opt_c("AccountServicer", self.account_servicer.as_deref());
         w.many_c("Balances", &self.balances, 0, 0);
-        w.opt_c("Summary", self.summary.as_deref());
+        w.opt_c("Summary", self.summary.as_ref());
         w.many_c("Entries", &self.entries, 0, 0);
         w.opt_s("AdditionalInfo", self.additional_info.as_ref());
     }
@@ -163,10 +208,19 @@ pub struct AccountReports {
 }
 impl rt::ComplexValue for AccountReports {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            header: r.req_c("Header")?,
-            reports: r.many_c("Reports", 1, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            header: rt::ComplexValue::empty()?,
+            reports: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Header", &mut out.header)?;
+        out.reports = r.many_c("Reports", 1, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Header", &self.header);
@@ -179,7 +233,7 @@ pub struct Agent {
     /// Element `Bic` [0..1].
     pub bic: Option<Bic>,
     /// Element `ClearingMember` [0..1].
-    pub clearing_member: Option<Box<ClearingMemberId>>,
+    pub clearing_member: Option<ClearingMemberId>,
     /// Element `Lei` [0..1].
     pub lei: Option<Lei>,
     /// Element `Name` [0..1].
@@ -187,29 +241,43 @@ pub struct Agent {
     /// Element `PostalAddress` [0..1].
     pub postal_address: Option<Box<PostalAddress>>,
     /// Element `OtherId` [0..1].
-    pub other_id: Option<Box<GenericId>>,
+    pub other_id: Option<GenericId>,
     /// Element `BranchId` [0..1].
     pub branch_id: Option<Text35>,
 }
 impl rt::ComplexValue for Agent {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            bic: r.opt_s("Bic")?,
-            clearing_member: r.opt_c_boxed("ClearingMember")?,
-            lei: r.opt_s("Lei")?,
-            name: r.opt_s("Name")?,
-            postal_address: r.opt_c_boxed("PostalAddress")?,
-            other_id: r.opt_c_boxed("OtherId")?,
-            branch_id: r.opt_s("BranchId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            bic: None,
+            clearing_member: None,
+            lei: None,
+            name: None,
+            postal_address: None,
+            other_id: None,
+            branch_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.bic = r.opt_s("Bic")?;
+        r.opt_c_into("ClearingMember", &mut out.clearing_member)?;
+        out.lei = r.opt_s("Lei")?;
+        out.name = r.opt_s("Name")?;
+        out.postal_address = r.opt_c_boxed("PostalAddress")?;
+        r.opt_c_into("OtherId", &mut out.other_id)?;
+        out.branch_id = r.opt_s("BranchId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Bic", self.bic.as_ref());
-        w.opt_c("ClearingMember", self.clearing_member.as_deref());
+        w.opt_c("ClearingMember", self.clearing_member.as_ref());
         w.opt_s("Lei", self.lei.as_ref());
         w.opt_s("Name", self.name.as_ref());
         w.opt_c("PostalAddress", self.postal_address.as_deref());
-        w.opt_c("OtherId", self.other_id.as_deref());
+        w.opt_c("OtherId", self.other_id.as_ref());
         w.opt_s("BranchId", self.branch_id.as_ref());
     }
 }
@@ -223,10 +291,19 @@ pub struct AgentInstruction {
 }
 impl rt::ComplexValue for AgentInstruction {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            code: r.opt_s("Code")?,
-            information: r.opt_s("Information")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            code: None,
+            information: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.code = r.opt_s("Code")?;
+        out.information = r.opt_s("Information")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Code", self.code.as_ref());
@@ -274,7 +351,7 @@ pub struct Balance {
     /// Element `Kind` [1..1].
     pub kind: CodeOrProprietary,
     /// Element `SubKind` [0..1].
-    pub sub_kind: Option<Box<CodeOrProprietary>>,
+    pub sub_kind: Option<CodeOrProprietary>,
     /// Element `Amount` [1..1].
     pub amount: Money,
     /// Element `CreditDebit` [1..1].
@@ -284,17 +361,29 @@ pub struct Balance {
 }
 impl rt::ComplexValue for Balance {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            kind: r.req_c("Kind")?,
-            sub_kind: r.opt_c_boxed("SubKind")?,
-            amount: r.req_c("Amount")?,
-            credit_debit: r.req_s("CreditDebit")?,
-            date: r.req_c("Date")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            kind: rt::ComplexValue::empty()?,
+            sub_kind: None,
+            amount: rt::ComplexValue::empty()?,
+            credit_debit: rt::SimpleValue::placeholder(),
+            date: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Kind", &mut out.kind)?;
+        r.opt_c_into("SubKind", &mut out.sub_kind)?;
+        r.req_c_into("Amount", &mut out.amount)?;
+        out.credit_debit = r.req_s("CreditDebit")?;
+        r.req_c_into("Date", &mut out.date)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Kind", &self.kind);
-        w.opt_c("SubKind", self.sub_kind.as_deref());
+        w.opt_c("SubKind", self.sub_kind.as_ref());
         w.c("Amount", &self.amount);
         w.s("CreditDebit", &self.credit_debit);
         w.c("Date", &self.date);
@@ -316,13 +405,25 @@ pub struct BankTransactionCode {
 }
 impl rt::ComplexValue for BankTransactionCode {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            domain: r.opt_s("Domain")?,
-            family: r.opt_s("Family")?,
-            sub_family: r.opt_s("SubFamily")?,
-            proprietary_code: r.opt_s("ProprietaryCode")?,
-            proprietary_issuer: r.opt_s("ProprietaryIssuer")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            domain: None,
+            family: None,
+            sub_family: None,
+            proprietary_code: None,
+            proprietary_issuer: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.domain = r.opt_s("Domain")?;
+        out.family = r.opt_s("Family")?;
+        out.sub_family = r.opt_s("SubFamily")?;
+        out.proprietary_code = r.opt_s("ProprietaryCode")?;
+        out.proprietary_issuer = r.opt_s("ProprietaryIssuer")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Domain", self.domain.as_ref());
@@ -392,17 +493,33 @@ pub struct BusinessHeader {
 }
 impl rt::ComplexValue for BusinessHeader {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            from: r.opt_s("From")?,
-            to: r.opt_s("To")?,
-            business_message_id: r.req_s("BusinessMessageId")?,
-            message_definition_id: r.req_s("MessageDefinitionId")?,
-            business_service: r.opt_s("BusinessService")?,
-            created: r.req_s("Created")?,
-            copy_duplicate: r.opt_s("CopyDuplicate")?,
-            priority: r.opt_s("Priority")?,
-            related_business_message_id: r.opt_s("RelatedBusinessMessageId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            from: None,
+            to: None,
+            business_message_id: rt::SimpleValue::placeholder(),
+            message_definition_id: rt::SimpleValue::placeholder(),
+            business_service: None,
+            created: rt::SimpleValue::placeholder(),
+            copy_duplicate: None,
+            priority: None,
+            related_business_message_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.from = r.opt_s("From")?;
+        out.to = r.opt_s("To")?;
+        out.business_message_id = r.req_s("BusinessMessageId")?;
+        out.message_definition_id = r.req_s("MessageDefinitionId")?;
+        out.business_service = r.opt_s("BusinessService")?;
+        out.created = r.req_s("Created")?;
+        out.copy_duplicate = r.opt_s("CopyDuplicate")?;
+        out.priority = r.opt_s("Priority")?;
+        out.related_business_message_id = r.opt_s("RelatedBusinessMessageId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("From", self.from.as_ref());
@@ -426,10 +543,19 @@ pub struct Charge {
 }
 impl rt::ComplexValue for Charge {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amount: r.req_c("Amount")?,
-            agent: r.req_c("Agent")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amount: rt::ComplexValue::empty()?,
+            agent: rt::ComplexValue::empty()?,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Amount", &mut out.amount)?;
+        r.req_c_into("Agent", &mut out.agent)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amount", &self.amount);
@@ -484,19 +610,28 @@ impl rt::SimpleValue for ChargeBearer {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingMemberId {
     /// Element `System` [0..1].
-    pub system: Option<Box<CodeOrProprietary>>,
+    pub system: Option<CodeOrProprietary>,
     /// Element `MemberId` [1..1].
     pub member_id: Text35,
 }
 impl rt::ComplexValue for ClearingMemberId {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            system: r.opt_c_boxed("System")?,
-            member_id: r.req_s("MemberId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            system: None,
+            member_id: rt::SimpleValue::placeholder(),
         })
     }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("System", &mut out.system)?;
+        out.member_id = r.req_s("MemberId")?;
+        Ok(())
+    }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("System", self.system.as_deref());
+        w.opt_c("System", self.system.as_ref());
         w.s("MemberId", &self.member_id);
     }
 }
@@ -516,6 +651,9 @@ impl rt::ComplexValue for CodeOrProprietary {
             Some(1) => Ok(Self::Proprietary(r.req_s("Proprietary")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Code(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -542,12 +680,23 @@ pub struct Contact {
 }
 impl rt::ComplexValue for Contact {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            name: r.opt_s("Name")?,
-            phone: r.opt_s("Phone")?,
-            mobile: r.opt_s("Mobile")?,
-            email: r.opt_s("Email")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            name: None,
+            phone: None,
+            mobile: None,
+            email: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.name = r.opt_s("Name")?;
+        out.phone = r.opt_s("Phone")?;
+        out.mobile = r.opt_s("Mobile")?;
+        out.email = r.opt_s("Email")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Name", self.name.as_ref());
@@ -634,15 +783,15 @@ pub struct CreditTransfer {
     /// Element `Ids` [1..1].
     pub ids: PaymentIds,
     /// Element `InstructedAmount` [0..1].
-    pub instructed_amount: Option<Box<Money>>,
+    pub instructed_amount: Option<Money>,
     /// Element `SettlementAmount` [0..1].
-    pub settlement_amount: Option<Box<Money>>,
+    pub settlement_amount: Option<Money>,
     /// Element `Exchange` [0..1].
-    pub exchange: Option<Box<Exchange>>,
+    pub exchange: Option<Exchange>,
     /// Element `PaymentType` [0..1].
-    pub payment_type: Option<Box<PaymentType>>,
+    pub payment_type: Option<PaymentType>,
     /// Element `RequestedExecution` [0..1].
-    pub requested_execution: Option<Box<DateOrDateTime>>,
+    pub requested_execution: Option<DateOrDateTime>,
     /// Element `SettlementDate` [0..1].
     pub settlement_date: Option<rt::IsoDate>,
     /// Element `AcceptanceTime` [0..1].
@@ -678,54 +827,88 @@ pub struct CreditTransfer {
     /// Element `InstructionsForCreditorAgent` [0..].
     pub instructions_for_creditor_agent: Vec<AgentInstruction>,
     /// Element `Purpose` [0..1].
-    pub purpose: Option<Box<CodeOrProprietary>>,
+    pub purpose: Option<CodeOrProprietary>,
     /// Element `Remittance` [0..1].
-    pub remittance: Option<Box<Remittance>>,
+    pub remittance: Option<Remittance>,
     /// Element `RegulatoryReporting` [0..].
     pub regulatory_reporting: Vec<RegulatoryReport>,
     /// Element `Extensions` [0..1].
-    pub extensions: Option<Box<Extensions>>,
+    pub extensions: Option<Extensions>,
 }
 impl rt::ComplexValue for CreditTransfer {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            ids: r.req_c("Ids")?,
-            instructed_amount: r.opt_c_boxed("InstructedAmount")?,
-            settlement_amount: r.opt_c_boxed("SettlementAmount")?,
-            exchange: r.opt_c_boxed("Exchange")?,
-            payment_type: r.opt_c_boxed("PaymentType")?,
-            requested_execution: r.opt_c_boxed("RequestedExecution")?,
-            settlement_date: r.opt_s("SettlementDate")?,
-            acceptance_time: r.opt_s("AcceptanceTime")?,
-            charge_bearer: r.opt_s("ChargeBearer")?,
-            charges: r.many_c("Charges", 0, 0)?,
-            debtor: r.req_c("Debtor")?,
-            debtor_account: r.opt_c_boxed("DebtorAccount")?,
-            debtor_agent: r.opt_c_boxed("DebtorAgent")?,
-            ultimate_debtor: r.opt_c_boxed("UltimateDebtor")?,
-            initiating_party: r.opt_c_boxed("InitiatingParty")?,
-            creditor: r.req_c("Creditor")?,
-            creditor_account: r.opt_c_boxed("CreditorAccount")?,
-            creditor_agent: r.opt_c_boxed("CreditorAgent")?,
-            ultimate_creditor: r.opt_c_boxed("UltimateCreditor")?,
-            intermediary_agents: r.many_c("IntermediaryAgents", 0, 0)?,
-            instructing_agent: r.opt_c_boxed("InstructingAgent")?,
-            instructed_agent: r.opt_c_boxed("InstructedAgent")?,
-            instructions_for_creditor_agent: r
-                .many_c("InstructionsForCreditorAgent", 0, 0)?,
-            purpose: r.opt_c_boxed("Purpose")?,
-            remittance: r.opt_c_boxed("Remittance")?,
-            regulatory_reporting: r.many_c("RegulatoryReporting", 0, 0)?,
-            extensions: r.opt_c_boxed("Extensions")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            ids: rt::ComplexValue::empty()?,
+            instructed_amount: None,
+            settlement_amount: None,
+            exchange: None,
+            payment_type: None,
+            requested_execution: None,
+            settlement_date: None,
+            acceptance_time: None,
+            charge_bearer: None,
+            charges: Vec::new(),
+            debtor: rt::ComplexValue::empty()?,
+            debtor_account: None,
+            debtor_agent: None,
+            ultimate_debtor: None,
+            initiating_party: None,
+            creditor: rt::ComplexValue::empty()?,
+            creditor_account: None,
+            creditor_agent: None,
+            ultimate_creditor: None,
+            intermediary_agents: Vec::new(),
+            instructing_agent: None,
+            instructed_agent: None,
+            instructions_for_creditor_agent: Vec::new(),
+            purpose: None,
+            remittance: None,
+            regulatory_reporting: Vec::new(),
+            extensions: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Ids", &mut out.ids)?;
+        r.opt_c_into("InstructedAmount", &mut out.instructed_amount)?;
+        r.opt_c_into("SettlementAmount", &mut out.settlement_amount)?;
+        r.opt_c_into("Exchange", &mut out.exchange)?;
+        r.opt_c_into("PaymentType", &mut out.payment_type)?;
+        r.opt_c_into("RequestedExecution", &mut out.requested_execution)?;
+        out.settlement_date = r.opt_s("SettlementDate")?;
+        out.acceptance_time = r.opt_s("AcceptanceTime")?;
+        out.charge_bearer = r.opt_s("ChargeBearer")?;
+        out.charges = r.many_c("Charges", 0, 0)?;
+        r.req_c_into("Debtor", &mut out.debtor)?;
+        out.debtor_account = r.opt_c_boxed("DebtorAccount")?;
+        out.debtor_agent = r.opt_c_boxed("DebtorAgent")?;
+        out.ultimate_debtor = r.opt_c_boxed("UltimateDebtor")?;
+        out.initiating_party = r.opt_c_boxed("InitiatingParty")?;
+        r.req_c_into("Creditor", &mut out.creditor)?;
+        out.creditor_account = r.opt_c_boxed("CreditorAccount")?;
+        out.creditor_agent = r.opt_c_boxed("CreditorAgent")?;
+        out.ultimate_creditor = r.opt_c_boxed("UltimateCreditor")?;
+        out.intermediary_agents = r.many_c("IntermediaryAgents", 0, 0)?;
+        out.instructing_agent = r.opt_c_boxed("InstructingAgent")?;
+        out.instructed_agent = r.opt_c_boxed("InstructedAgent")?;
+        out.instructions_for_creditor_agent = r
+            .many_c("InstructionsForCreditorAgent", 0, 0)?;
+        r.opt_c_into("Purpose", &mut out.purpose)?;
+        r.opt_c_into("Remittance", &mut out.remittance)?;
+        out.regulatory_reporting = r.many_c("RegulatoryReporting", 0, 0)?;
+        r.opt_c_into("Extensions", &mut out.extensions)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Ids", &self.ids);
-        w.opt_c("InstructedAmount", self.instructed_amount.as_deref());
-        w.opt_c("SettlementAmount", self.settlement_amount.as_deref());
-        w.opt_c("Exchange", self.exchange.as_deref());
-        w.opt_c("PaymentType", self.payment_type.as_deref());
-        w.opt_c("RequestedExecution", self.requested_execution.as_deref());
+        w.opt_c("InstructedAmount", self.instructed_amount.as_ref());
+        w.opt_c("SettlementAmount", self.settlement_amount.as_ref());
+        w.opt_c("Exchange", self.exchange.as_ref());
+        w.opt_c("PaymentType", self.payment_type.as_ref());
+        w.opt_c("RequestedExecution", self.requested_execution.as_ref());
         w.opt_s("SettlementDate", self.settlement_date.as_ref());
         w.opt_s("AcceptanceTime", self.acceptance_time.as_ref());
         w.opt_s("ChargeBearer", self.charge_bearer.as_ref());
@@ -748,17 +931,17 @@ impl rt::ComplexValue for CreditTransfer {
             0,
             0,
         );
-        w.opt_c("Purpose", self.purpose.as_deref());
-        w.opt_c("Remittance", self.remittance.as_deref());
+        w.opt_c("Purpose", self.purpose.as_ref());
+        w.opt_c("Remittance", self.remittance.as_ref());
         w.many_c("RegulatoryReporting", &self.regulatory_reporting, 0, 0);
-        w.opt_c("Extensions", self.extensions.as_deref());
+        w.opt_c("Extensions", self.extensions.as_ref());
     }
 }
 /// XSD complex type `CreditorReferenceInfo`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditorReferenceInfo {
     /// Element `Kind` [0..1].
-    pub kind: Option<Box<CodeOrProprietary>>,
+    pub kind: Option<CodeOrProprietary>,
     /// Element `Issuer` [0..1].
     pub issuer: Option<Text35>,
     /// Element `Reference` [0..1].
@@ -766,14 +949,24 @@ pub struct CreditorReferenceInfo {
 }
 impl rt::ComplexValue for CreditorReferenceInfo {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            kind: r.opt_c_boxed("Kind")?,
-            issuer: r.opt_s("Issuer")?,
-            reference: r.opt_s("Reference")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            kind: None,
+            issuer: None,
+            reference: None,
         })
     }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("Kind", &mut out.kind)?;
+        out.issuer = r.opt_s("Issuer")?;
+        out.reference = r.opt_s("Reference")?;
+        Ok(())
+    }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Kind", self.kind.as_deref());
+        w.opt_c("Kind", self.kind.as_ref());
         w.opt_s("Issuer", self.issuer.as_ref());
         w.opt_s("Reference", self.reference.as_ref());
     }
@@ -828,12 +1021,23 @@ pub struct DateAndPlaceOfBirth {
 }
 impl rt::ComplexValue for DateAndPlaceOfBirth {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            birth_date: r.req_s("BirthDate")?,
-            province: r.opt_s("Province")?,
-            city: r.req_s("City")?,
-            country: r.req_s("Country")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            birth_date: rt::SimpleValue::placeholder(),
+            province: None,
+            city: rt::SimpleValue::placeholder(),
+            country: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.birth_date = r.req_s("BirthDate")?;
+        out.province = r.opt_s("Province")?;
+        out.city = r.req_s("City")?;
+        out.country = r.req_s("Country")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("BirthDate", &self.birth_date);
@@ -858,6 +1062,9 @@ impl rt::ComplexValue for DateOrDateTime {
             Some(1) => Ok(Self::DateTime(r.req_s("DateTime")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Date(rt::SimpleValue::placeholder()))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -919,15 +1126,15 @@ pub struct Entry {
     /// Element `Status` [1..1].
     pub status: CodeOrProprietary,
     /// Element `BookingDate` [0..1].
-    pub booking_date: Option<Box<DateOrDateTime>>,
+    pub booking_date: Option<DateOrDateTime>,
     /// Element `ValueDate` [0..1].
-    pub value_date: Option<Box<DateOrDateTime>>,
+    pub value_date: Option<DateOrDateTime>,
     /// Element `AccountServicerReference` [0..1].
     pub account_servicer_reference: Option<Text35>,
     /// Element `BankTransactionCode` [1..1].
     pub bank_transaction_code: BankTransactionCode,
     /// Element `Batch` [0..1].
-    pub batch: Option<Box<EntryBatch>>,
+    pub batch: Option<EntryBatch>,
     /// Element `Transactions` [0..].
     pub transactions: Vec<EntryTransaction>,
     /// Element `AdditionalInfo` [0..1].
@@ -935,20 +1142,39 @@ pub struct Entry {
 }
 impl rt::ComplexValue for Entry {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            reference: r.opt_s("Reference")?,
-            amount: r.req_c("Amount")?,
-            credit_debit: r.req_s("CreditDebit")?,
-            reversal: r.opt_s("Reversal")?,
-            status: r.req_c("Status")?,
-            booking_date: r.opt_c_boxed("BookingDate")?,
-            value_date: r.opt_c_boxed("ValueDate")?,
-            account_servicer_reference: r.opt_s("AccountServicerReference")?,
-            bank_transaction_code: r.req_c("BankTransactionCode")?,
-            batch: r.opt_c_boxed("Batch")?,
-            transactions: r.many_c("Transactions", 0, 0)?,
-            additional_info: r.opt_s("AdditionalInfo")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            reference: None,
+            amount: rt::ComplexValue::empty()?,
+            credit_debit: rt::SimpleValue::placeholder(),
+            reversal: None,
+            status: rt::ComplexValue::empty()?,
+            booking_date: None,
+            value_date: None,
+            account_servicer_reference: None,
+            bank_transaction_code: rt::ComplexValue::empty()?,
+            batch: None,
+            transactions: Vec::new(),
+            additional_info: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.reference = r.opt_s("Reference")?;
+        r.req_c_into("Amount", &mut out.amount)?;
+        out.credit_debit = r.req_s("CreditDebit")?;
+        out.reversal = r.opt_s("Reversal")?;
+        r.req_c_into("Status", &mut out.status)?;
+        r.opt_c_into("BookingDate", &mut out.booking_date)?;
+        r.opt_c_into("ValueDate", &mut out.value_date)?;
+        out.account_servicer_reference = r.opt_s("AccountServicerReference")?;
+        r.req_c_into("BankTransactionCode", &mut out.bank_transaction_code)?;
+        r.opt_c_into("Batch", &mut out.batch)?;
+        out.transactions = r.many_c("Transactions", 0, 0)?;
+        out.additional_info = r.opt_s("AdditionalInfo")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Reference", self.reference.as_ref());
@@ -956,11 +1182,11 @@ impl rt::ComplexValue for Entry {
         w.s("CreditDebit", &self.credit_debit);
         w.opt_s("Reversal", self.reversal.as_ref());
         w.c("Status", &self.status);
-        w.opt_c("BookingDate", self.booking_date.as_deref());
-        w.opt_c("ValueDate", self.value_date.as_deref());
+        w.opt_c("BookingDate", self.booking_date.as_ref());
+        w.opt_c("ValueDate", self.value_date.as_ref());
         w.opt_s("AccountServicerReference", self.account_servicer_reference.as_ref());
         w.c("BankTransactionCode", &self.bank_transaction_code);
-        w.opt_c("Batch", self.batch.as_deref());
+        w.opt_c("Batch", self.batch.as_ref());
         w.many_c("Transactions", &self.transactions, 0, 0);
         w.opt_s("AdditionalInfo", self.additional_info.as_ref());
     }
@@ -975,25 +1201,37 @@ pub struct EntryBatch {
     /// Element `NumberOfTransactions` [0..1].
     pub number_of_transactions: Option<Text15>,
     /// Element `TotalAmount` [0..1].
-    pub total_amount: Option<Box<Money>>,
+    pub total_amount: Option<Money>,
     /// Element `CreditDebit` [0..1].
     pub credit_debit: Option<CreditDebit>,
 }
 impl rt::ComplexValue for EntryBatch {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            message_id: r.opt_s("MessageId")?,
-            payment_info_id: r.opt_s("PaymentInfoId")?,
-            number_of_transactions: r.opt_s("NumberOfTransactions")?,
-            total_amount: r.opt_c_boxed("TotalAmount")?,
-            credit_debit: r.opt_s("CreditDebit")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            message_id: None,
+            payment_info_id: None,
+            number_of_transactions: None,
+            total_amount: None,
+            credit_debit: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.message_id = r.opt_s("MessageId")?;
+        out.payment_info_id = r.opt_s("PaymentInfoId")?;
+        out.number_of_transactions = r.opt_s("NumberOfTransactions")?;
+        r.opt_c_into("TotalAmount", &mut out.total_amount)?;
+        out.credit_debit = r.opt_s("CreditDebit")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MessageId", self.message_id.as_ref());
         w.opt_s("PaymentInfoId", self.payment_info_id.as_ref());
         w.opt_s("NumberOfTransactions", self.number_of_transactions.as_ref());
-        w.opt_c("TotalAmount", self.total_amount.as_deref());
+        w.opt_c("TotalAmount", self.total_amount.as_ref());
         w.opt_s("CreditDebit", self.credit_debit.as_ref());
     }
 }
@@ -1003,49 +1241,66 @@ pub struct EntryTransaction {
     /// Element `Refs` [0..1].
     pub refs: Option<Box<TransactionRefs>>,
     /// Element `Amount` [0..1].
-    pub amount: Option<Box<Money>>,
+    pub amount: Option<Money>,
     /// Element `CreditDebit` [0..1].
     pub credit_debit: Option<CreditDebit>,
     /// Element `InstructedAmount` [0..1].
-    pub instructed_amount: Option<Box<Money>>,
+    pub instructed_amount: Option<Money>,
     /// Element `BankTransactionCode` [0..1].
-    pub bank_transaction_code: Option<Box<BankTransactionCode>>,
+    pub bank_transaction_code: Option<BankTransactionCode>,
     /// Element `Parties` [0..1].
-    pub parties: Option<Box<RelatedParties>>,
+    pub parties: Option<RelatedParties>,
     /// Element `Purpose` [0..1].
-    pub purpose: Option<Box<CodeOrProprietary>>,
+    pub purpose: Option<CodeOrProprietary>,
     /// Element `Remittance` [0..1].
-    pub remittance: Option<Box<Remittance>>,
+    pub remittance: Option<Remittance>,
     /// Element `ReturnReason` [0..1].
-    pub return_reason: Option<Box<ReturnReasonInfo>>,
+    pub return_reason: Option<ReturnReasonInfo>,
     /// Element `AdditionalInfo` [0..1].
     pub additional_info: Option<Text500>,
 }
 impl rt::ComplexValue for EntryTransaction {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            refs: r.opt_c_boxed("Refs")?,
-            amount: r.opt_c_boxed("Amount")?,
-            credit_debit: r.opt_s("CreditDebit")?,
-            instructed_amount: r.opt_c_boxed("InstructedAmount")?,
-            bank_transaction_code: r.opt_c_boxed("BankTransactionCode")?,
-            parties: r.opt_c_boxed("Parties")?,
-            purpose: r.opt_c_boxed("Purpose")?,
-            remittance: r.opt_c_boxed("Remittance")?,
-            return_reason: r.opt_c_boxed("ReturnReason")?,
-            additional_info: r.opt_s("AdditionalInfo")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            refs: None,
+            amount: None,
+            credit_debit: None,
+            instructed_amount: None,
+            bank_transaction_code: None,
+            parties: None,
+            purpose: None,
+            remittance: None,
+            return_reason: None,
+            additional_info: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.refs = r.opt_c_boxed("Refs")?;
+        r.opt_c_into("Amount", &mut out.amount)?;
+        out.credit_debit = r.opt_s("CreditDebit")?;
+        r.opt_c_into("InstructedAmount", &mut out.instructed_amount)?;
+        r.opt_c_into("BankTransactionCode", &mut out.bank_transaction_code)?;
+        r.opt_c_into("Parties", &mut out.parties)?;
+        r.opt_c_into("Purpose", &mut out.purpose)?;
+        r.opt_c_into("Remittance", &mut out.remittance)?;
+        r.opt_c_into("ReturnReason", &mut out.return_reason)?;
+        out.additional_info = r.opt_s("AdditionalInfo")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Refs", self.refs.as_deref());
-        w.opt_c("Amount", self.amount.as_deref());
+        w.opt_c("Amount", self.amount.as_ref());
         w.opt_s("CreditDebit", self.credit_debit.as_ref());
-        w.opt_c("InstructedAmount", self.instructed_amount.as_deref());
-        w.opt_c("BankTransactionCode", self.bank_transaction_code.as_deref());
-        w.opt_c("Parties", self.parties.as_deref());
-        w.opt_c("Purpose", self.purpose.as_deref());
-        w.opt_c("Remittance", self.remittance.as_deref());
-        w.opt_c("ReturnReason", self.return_reason.as_deref());
+        w.opt_c("InstructedAmount", self.instructed_amount.as_ref());
+        w.opt_c("BankTransactionCode", self.bank_transaction_code.as_ref());
+        w.opt_c("Parties", self.parties.as_ref());
+        w.opt_c("Purpose", self.purpose.as_ref());
+        w.opt_c("Remittance", self.remittance.as_ref());
+        w.opt_c("ReturnReason", self.return_reason.as_ref());
         w.opt_s("AdditionalInfo", self.additional_info.as_ref());
     }
 }
@@ -1061,11 +1316,21 @@ pub struct Exchange {
 }
 impl rt::ComplexValue for Exchange {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            rate: r.req_s("Rate")?,
-            rate_type: r.opt_s("RateType")?,
-            contract_id: r.opt_s("ContractId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            rate: rt::SimpleValue::placeholder(),
+            rate_type: None,
+            contract_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.rate = r.req_s("Rate")?;
+        out.rate_type = r.opt_s("RateType")?;
+        out.contract_id = r.opt_s("ContractId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Rate", &self.rate);
@@ -1081,9 +1346,15 @@ pub struct Extensions {
 }
 impl rt::ComplexValue for Extensions {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            entry: r.many_c("Entry", 0, 0)?,
-        })
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self { entry: Vec::new() })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.entry = r.many_c("Entry", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("Entry", &self.entry, 0, 0);
@@ -1100,10 +1371,19 @@ pub struct ExtensionsEntry {
 impl rt::ComplexValue for ExtensionsEntry {
     const ATTRS: &'static [&'static str] = &["Key"];
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            key: r.attr_req("Key")?,
-            value: r.text_value()?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            key: rt::SimpleValue::placeholder(),
+            value: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.key = r.attr_req("Key")?;
+        out.value = r.text_value()?;
+        Ok(())
     }
     fn write_attrs(&self, w: &mut rt::Writer) {
         w.attr("Key", &self.key);
@@ -1154,21 +1434,31 @@ pub struct GenericId {
     /// Element `Id` [1..1].
     pub id: Text35,
     /// Element `Scheme` [0..1].
-    pub scheme: Option<Box<CodeOrProprietary>>,
+    pub scheme: Option<CodeOrProprietary>,
     /// Element `Issuer` [0..1].
     pub issuer: Option<Text35>,
 }
 impl rt::ComplexValue for GenericId {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            scheme: r.opt_c_boxed("Scheme")?,
-            issuer: r.opt_s("Issuer")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            scheme: None,
+            issuer: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        r.opt_c_into("Scheme", &mut out.scheme)?;
+        out.issuer = r.opt_s("Issuer")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("Scheme", self.scheme.as_deref());
+        w.opt_c("Scheme", self.scheme.as_ref());
         w.opt_s("Issuer", self.issuer.as_ref());
     }
 }
@@ -1196,17 +1486,33 @@ pub struct GroupHeader {
 }
 impl rt::ComplexValue for GroupHeader {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            message_id: r.req_s("MessageId")?,
-            created: r.req_s("Created")?,
-            initiating_party: r.opt_c_boxed("InitiatingParty")?,
-            forwarding_agent: r.opt_c_boxed("ForwardingAgent")?,
-            instructing_agent: r.opt_c_boxed("InstructingAgent")?,
-            instructed_agent: r.opt_c_boxed("InstructedAgent")?,
-            recipient: r.opt_c_boxed("Recipient")?,
-            additional_info: r.opt_s("AdditionalInfo")?,
-            business_header: r.opt_c_boxed("BusinessHeader")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            message_id: rt::SimpleValue::placeholder(),
+            created: rt::SimpleValue::placeholder(),
+            initiating_party: None,
+            forwarding_agent: None,
+            instructing_agent: None,
+            instructed_agent: None,
+            recipient: None,
+            additional_info: None,
+            business_header: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.message_id = r.req_s("MessageId")?;
+        out.created = r.req_s("Created")?;
+        out.initiating_party = r.opt_c_boxed("InitiatingParty")?;
+        out.forwarding_agent = r.opt_c_boxed("ForwardingAgent")?;
+        out.instructing_agent = r.opt_c_boxed("InstructingAgent")?;
+        out.instructed_agent = r.opt_c_boxed("InstructedAgent")?;
+        out.recipient = r.opt_c_boxed("Recipient")?;
+        out.additional_info = r.opt_s("AdditionalInfo")?;
+        out.business_header = r.opt_c_boxed("BusinessHeader")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MessageId", &self.message_id);
@@ -1302,10 +1608,19 @@ pub struct Money {
 }
 impl rt::ComplexValue for Money {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            amount: r.req_s("Amount")?,
-            currency: r.req_s("Currency")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            amount: rt::SimpleValue::placeholder(),
+            currency: rt::SimpleValue::placeholder(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.amount = r.req_s("Amount")?;
+        out.currency = r.req_s("Currency")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Amount", &self.amount);
@@ -1332,15 +1647,29 @@ pub struct OriginalGroupStatus {
 }
 impl rt::ComplexValue for OriginalGroupStatus {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            original_message_id: r.req_s("OriginalMessageId")?,
-            original_message_name: r.req_s("OriginalMessageName")?,
-            original_created: r.opt_s("OriginalCreated")?,
-            original_number_of_transactions: r.opt_s("OriginalNumberOfTransactions")?,
-            original_control_sum: r.opt_s("OriginalControlSum")?,
-            status: r.opt_s("Status")?,
-            reasons: r.many_c("Reasons", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            original_message_id: rt::SimpleValue::placeholder(),
+            original_message_name: rt::SimpleValue::placeholder(),
+            original_created: None,
+            original_number_of_transactions: None,
+            original_control_sum: None,
+            status: None,
+            reasons: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.original_message_id = r.req_s("OriginalMessageId")?;
+        out.original_message_name = r.req_s("OriginalMessageName")?;
+        out.original_created = r.opt_s("OriginalCreated")?;
+        out.original_number_of_transactions = r.opt_s("OriginalNumberOfTransactions")?;
+        out.original_control_sum = r.opt_s("OriginalControlSum")?;
+        out.status = r.opt_s("Status")?;
+        out.reasons = r.many_c("Reasons", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("OriginalMessageId", &self.original_message_id);
@@ -1363,28 +1692,40 @@ pub struct Party {
     /// Element `PostalAddress` [0..1].
     pub postal_address: Option<Box<PostalAddress>>,
     /// Element `Id` [0..1].
-    pub id: Option<Box<PartyId>>,
+    pub id: Option<PartyId>,
     /// Element `CountryOfResidence` [0..1].
     pub country_of_residence: Option<CountryCode>,
     /// Element `Contact` [0..1].
-    pub contact: Option<Box<Contact>>,
+    pub contact: Option<Contact>,
 }
 impl rt::ComplexValue for Party {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            name: r.opt_s("Name")?,
-            postal_address: r.opt_c_boxed("PostalAddress")?,
-            id: r.opt_c_boxed("Id")?,
-            country_of_residence: r.opt_s("CountryOfResidence")?,
-            contact: r.opt_c_boxed("Contact")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            name: None,
+            postal_address: None,
+            id: None,
+            country_of_residence: None,
+            contact: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.name = r.opt_s("Name")?;
+        out.postal_address = r.opt_c_boxed("PostalAddress")?;
+        r.opt_c_into("Id", &mut out.id)?;
+        out.country_of_residence = r.opt_s("CountryOfResidence")?;
+        r.opt_c_into("Contact", &mut out.contact)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Name", self.name.as_ref());
         w.opt_c("PostalAddress", self.postal_address.as_deref());
-        w.opt_c("Id", self.id.as_deref());
+        w.opt_c("Id", self.id.as_ref());
         w.opt_s("CountryOfResidence", self.country_of_residence.as_ref());
-        w.opt_c("Contact", self.contact.as_deref());
+        w.opt_c("Contact", self.contact.as_ref());
     }
 }
 /// XSD complex type `PartyId`. Exactly one branch.
@@ -1403,6 +1744,9 @@ impl rt::ComplexValue for PartyId {
             Some(1) => Ok(Self::Private(r.req_c("Private")?)),
             _ => Err(r.expected(NAMES)),
         }
+    }
+    fn empty() -> Option<Self> {
+        Some(Self::Organisation(rt::ComplexValue::empty()?))
     }
     fn write(&self, w: &mut rt::Writer) {
         match self {
@@ -1427,11 +1771,21 @@ pub struct PartyIdOrganisation {
 }
 impl rt::ComplexValue for PartyIdOrganisation {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            any_bic: r.opt_s("AnyBic")?,
-            lei: r.opt_s("Lei")?,
-            others: r.many_c("Others", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            any_bic: None,
+            lei: None,
+            others: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.any_bic = r.opt_s("AnyBic")?;
+        out.lei = r.opt_s("Lei")?;
+        out.others = r.many_c("Others", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBic", self.any_bic.as_ref());
@@ -1443,19 +1797,28 @@ impl rt::ComplexValue for PartyIdOrganisation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartyIdPrivate {
     /// Element `Birth` [0..1].
-    pub birth: Option<Box<DateAndPlaceOfBirth>>,
+    pub birth: Option<DateAndPlaceOfBirth>,
     /// Element `Others` [0..].
     pub others: Vec<GenericId>,
 }
 impl rt::ComplexValue for PartyIdPrivate {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            birth: r.opt_c_boxed("Birth")?,
-            others: r.many_c("Others", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            birth: None,
+            others: Vec::new(),
         })
     }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("Birth", &mut out.birth)?;
+        out.others = r.many_c("Others", 0, 0)?;
+        Ok(())
+    }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Birth", self.birth.as_deref());
+        w.opt_c("Birth", self.birth.as_ref());
         w.many_c("Others", &self.others, 0, 0);
     }
 }
@@ -1473,12 +1836,23 @@ pub struct PaymentBatch {
 }
 impl rt::ComplexValue for PaymentBatch {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            id: r.req_s("Id")?,
-            method: r.req_s("Method")?,
-            batch_booking: r.opt_s("BatchBooking")?,
-            transfers: r.many_c("Transfers", 1, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            id: rt::SimpleValue::placeholder(),
+            method: rt::SimpleValue::placeholder(),
+            batch_booking: None,
+            transfers: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.id = r.req_s("Id")?;
+        out.method = r.req_s("Method")?;
+        out.batch_booking = r.opt_s("BatchBooking")?;
+        out.transfers = r.many_c("Transfers", 1, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1507,15 +1881,29 @@ pub struct PaymentFault {
 }
 impl rt::ComplexValue for PaymentFault {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            reason_code: r.opt_s("ReasonCode")?,
-            problem_type: r.opt_s("ProblemType")?,
-            http_status: r.opt_s("HttpStatus")?,
-            retry: r.opt_s("Retry")?,
-            original_message_id: r.opt_s("OriginalMessageId")?,
-            original_end_to_end_id: r.opt_s("OriginalEndToEndId")?,
-            location: r.opt_s("Location")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            reason_code: None,
+            problem_type: None,
+            http_status: None,
+            retry: None,
+            original_message_id: None,
+            original_end_to_end_id: None,
+            location: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.reason_code = r.opt_s("ReasonCode")?;
+        out.problem_type = r.opt_s("ProblemType")?;
+        out.http_status = r.opt_s("HttpStatus")?;
+        out.retry = r.opt_s("Retry")?;
+        out.original_message_id = r.opt_s("OriginalMessageId")?;
+        out.original_end_to_end_id = r.opt_s("OriginalEndToEndId")?;
+        out.location = r.opt_s("Location")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("ReasonCode", self.reason_code.as_ref());
@@ -1543,13 +1931,25 @@ pub struct PaymentIds {
 }
 impl rt::ComplexValue for PaymentIds {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            instruction_id: r.opt_s("InstructionId")?,
-            end_to_end_id: r.req_s("EndToEndId")?,
-            transaction_id: r.opt_s("TransactionId")?,
-            uetr: r.opt_s("Uetr")?,
-            clearing_system_reference: r.opt_s("ClearingSystemReference")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            instruction_id: None,
+            end_to_end_id: rt::SimpleValue::placeholder(),
+            transaction_id: None,
+            uetr: None,
+            clearing_system_reference: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.instruction_id = r.opt_s("InstructionId")?;
+        out.end_to_end_id = r.req_s("EndToEndId")?;
+        out.transaction_id = r.opt_s("TransactionId")?;
+        out.uetr = r.opt_s("Uetr")?;
+        out.clearing_system_reference = r.opt_s("ClearingSystemReference")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstructionId", self.instruction_id.as_ref());
@@ -1573,12 +1973,23 @@ pub struct PaymentInfoStatus {
 }
 impl rt::ComplexValue for PaymentInfoStatus {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            original_payment_info_id: r.req_s("OriginalPaymentInfoId")?,
-            status: r.opt_s("Status")?,
-            reasons: r.many_c("Reasons", 0, 0)?,
-            transactions: r.many_c("Transactions", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            original_payment_info_id: rt::SimpleValue::placeholder(),
+            status: None,
+            reasons: Vec::new(),
+            transactions: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.original_payment_info_id = r.req_s("OriginalPaymentInfoId")?;
+        out.status = r.opt_s("Status")?;
+        out.reasons = r.many_c("Reasons", 0, 0)?;
+        out.transactions = r.many_c("Transactions", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("OriginalPaymentInfoId", &self.original_payment_info_id);
@@ -1597,10 +2008,19 @@ pub struct PaymentInitiation {
 }
 impl rt::ComplexValue for PaymentInitiation {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            header: r.req_c("Header")?,
-            batches: r.many_c("Batches", 1, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            header: rt::ComplexValue::empty()?,
+            batches: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Header", &mut out.header)?;
+        out.batches = r.many_c("Batches", 1, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Header", &self.header);
@@ -1661,12 +2081,23 @@ pub struct PaymentStatusQuery {
 }
 impl rt::ComplexValue for PaymentStatusQuery {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            original_message_id: r.opt_s("OriginalMessageId")?,
-            original_end_to_end_id: r.opt_s("OriginalEndToEndId")?,
-            original_uetr: r.opt_s("OriginalUetr")?,
-            status_id: r.opt_s("StatusId")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            original_message_id: None,
+            original_end_to_end_id: None,
+            original_uetr: None,
+            status_id: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.original_message_id = r.opt_s("OriginalMessageId")?;
+        out.original_end_to_end_id = r.opt_s("OriginalEndToEndId")?;
+        out.original_uetr = r.opt_s("OriginalUetr")?;
+        out.status_id = r.opt_s("StatusId")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("OriginalMessageId", self.original_message_id.as_ref());
@@ -1685,33 +2116,45 @@ pub struct PaymentType {
     /// Element `ServiceLevels` [0..].
     pub service_levels: Vec<CodeOrProprietary>,
     /// Element `LocalInstrument` [0..1].
-    pub local_instrument: Option<Box<CodeOrProprietary>>,
+    pub local_instrument: Option<CodeOrProprietary>,
     /// Element `CategoryPurpose` [0..1].
-    pub category_purpose: Option<Box<CodeOrProprietary>>,
+    pub category_purpose: Option<CodeOrProprietary>,
 }
 impl rt::ComplexValue for PaymentType {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            instruction_priority: r.opt_s("InstructionPriority")?,
-            clearing_channel: r.opt_s("ClearingChannel")?,
-            service_levels: r.many_c("ServiceLevels", 0, 0)?,
-            local_instrument: r.opt_c_boxed("LocalInstrument")?,
-            category_purpose: r.opt_c_boxed("CategoryPurpose")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            instruction_priority: None,
+            clearing_channel: None,
+            service_levels: Vec::new(),
+            local_instrument: None,
+            category_purpose: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.instruction_priority = r.opt_s("InstructionPriority")?;
+        out.clearing_channel = r.opt_s("ClearingChannel")?;
+        out.service_levels = r.many_c("ServiceLevels", 0, 0)?;
+        r.opt_c_into("LocalInstrument", &mut out.local_instrument)?;
+        r.opt_c_into("CategoryPurpose", &mut out.category_purpose)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstructionPriority", self.instruction_priority.as_ref());
         w.opt_s("ClearingChannel", self.clearing_channel.as_ref());
         w.many_c("ServiceLevels", &self.service_levels, 0, 0);
-        w.opt_c("LocalInstrument", self.local_instrument.as_deref());
-        w.opt_c("CategoryPurpose", self.category_purpose.as_deref());
+        w.opt_c("LocalInstrument", self.local_instrument.as_ref());
+        w.opt_c("CategoryPurpose", self.category_purpose.as_ref());
     }
 }
 /// XSD complex type `PostalAddress`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostalAddress {
     /// Element `AddressType` [0..1].
-    pub address_type: Option<Box<CodeOrProprietary>>,
+    pub address_type: Option<CodeOrProprietary>,
     /// Element `Department` [0..1].
     pub department: Option<Text70>,
     /// Element `SubDepartment` [0..1].
@@ -1745,27 +2188,50 @@ pub struct PostalAddress {
 }
 impl rt::ComplexValue for PostalAddress {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            address_type: r.opt_c_boxed("AddressType")?,
-            department: r.opt_s("Department")?,
-            sub_department: r.opt_s("SubDepartment")?,
-            street_name: r.opt_s("StreetName")?,
-            building_number: r.opt_s("BuildingNumber")?,
-            building_name: r.opt_s("BuildingName")?,
-            floor: r.opt_s("Floor")?,
-            post_box: r.opt_s("PostBox")?,
-            room: r.opt_s("Room")?,
-            post_code: r.opt_s("PostCode")?,
-            town_name: r.opt_s("TownName")?,
-            town_location_name: r.opt_s("TownLocationName")?,
-            district_name: r.opt_s("DistrictName")?,
-            country_sub_division: r.opt_s("CountrySubDivision")?,
-            country: r.opt_s("Country")?,
-            address_lines: r.many_s("AddressLines", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            address_type: None,
+            department: None,
+            sub_department: None,
+            street_name: None,
+            building_number: None,
+            building_name: None,
+            floor: None,
+            post_box: None,
+            room: None,
+            post_code: None,
+            town_name: None,
+            town_location_name: None,
+            district_name: None,
+            country_sub_division: None,
+            country: None,
+            address_lines: Vec::new(),
         })
     }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("AddressType", &mut out.address_type)?;
+        out.department = r.opt_s("Department")?;
+        out.sub_department = r.opt_s("SubDepartment")?;
+        out.street_name = r.opt_s("StreetName")?;
+        out.building_number = r.opt_s("BuildingNumber")?;
+        out.building_name = r.opt_s("BuildingName")?;
+        out.floor = r.opt_s("Floor")?;
+        out.post_box = r.opt_s("PostBox")?;
+        out.room = r.opt_s("Room")?;
+        out.post_code = r.opt_s("PostCode")?;
+        out.town_name = r.opt_s("TownName")?;
+        out.town_location_name = r.opt_s("TownLocationName")?;
+        out.district_name = r.opt_s("DistrictName")?;
+        out.country_sub_division = r.opt_s("CountrySubDivision")?;
+        out.country = r.opt_s("Country")?;
+        out.address_lines = r.many_s("AddressLines", 0, 0)?;
+        Ok(())
+    }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("AddressType", self.address_type.as_deref());
+        w.opt_c("AddressType", self.address_type.as_ref());
         w.opt_s("Department", self.department.as_ref());
         w.opt_s("SubDepartment", self.sub_department.as_ref());
         w.opt_s("StreetName", self.street_name.as_ref());
@@ -1823,19 +2289,28 @@ impl rt::SimpleValue for Priority {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proxy {
     /// Element `Kind` [0..1].
-    pub kind: Option<Box<CodeOrProprietary>>,
+    pub kind: Option<CodeOrProprietary>,
     /// Element `Id` [1..1].
     pub id: Text2048,
 }
 impl rt::ComplexValue for Proxy {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            kind: r.opt_c_boxed("Kind")?,
-            id: r.req_s("Id")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            kind: None,
+            id: rt::SimpleValue::placeholder(),
         })
     }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("Kind", &mut out.kind)?;
+        out.id = r.req_s("Id")?;
+        Ok(())
+    }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Kind", self.kind.as_deref());
+        w.opt_c("Kind", self.kind.as_ref());
         w.s("Id", &self.id);
     }
 }
@@ -1843,7 +2318,7 @@ impl rt::ComplexValue for Proxy {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferredDocument {
     /// Element `Kind` [0..1].
-    pub kind: Option<Box<CodeOrProprietary>>,
+    pub kind: Option<CodeOrProprietary>,
     /// Element `Number` [0..1].
     pub number: Option<Text35>,
     /// Element `Date` [0..1].
@@ -1851,14 +2326,24 @@ pub struct ReferredDocument {
 }
 impl rt::ComplexValue for ReferredDocument {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            kind: r.opt_c_boxed("Kind")?,
-            number: r.opt_s("Number")?,
-            date: r.opt_s("Date")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            kind: None,
+            number: None,
+            date: None,
         })
     }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.opt_c_into("Kind", &mut out.kind)?;
+        out.number = r.opt_s("Number")?;
+        out.date = r.opt_s("Date")?;
+        Ok(())
+    }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Kind", self.kind.as_deref());
+        w.opt_c("Kind", self.kind.as_ref());
         w.opt_s("Number", self.number.as_ref());
         w.opt_s("Date", self.date.as_ref());
     }
@@ -1873,25 +2358,37 @@ pub struct RegulatoryDetail {
     /// Element `Code` [0..1].
     pub code: Option<Text10>,
     /// Element `Amount` [0..1].
-    pub amount: Option<Box<Money>>,
+    pub amount: Option<Money>,
     /// Element `Information` [0..].
     pub information: Vec<Text35>,
 }
 impl rt::ComplexValue for RegulatoryDetail {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            kind: r.opt_s("Kind")?,
-            country: r.opt_s("Country")?,
-            code: r.opt_s("Code")?,
-            amount: r.opt_c_boxed("Amount")?,
-            information: r.many_s("Information", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            kind: None,
+            country: None,
+            code: None,
+            amount: None,
+            information: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.kind = r.opt_s("Kind")?;
+        out.country = r.opt_s("Country")?;
+        out.code = r.opt_s("Code")?;
+        r.opt_c_into("Amount", &mut out.amount)?;
+        out.information = r.many_s("Information", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Kind", self.kind.as_ref());
         w.opt_s("Country", self.country.as_ref());
         w.opt_s("Code", self.code.as_ref());
-        w.opt_c("Amount", self.amount.as_deref());
+        w.opt_c("Amount", self.amount.as_ref());
         w.many_s("Information", &self.information, 0, 0);
     }
 }
@@ -1909,12 +2406,23 @@ pub struct RegulatoryReport {
 }
 impl rt::ComplexValue for RegulatoryReport {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            indicator: r.opt_s("Indicator")?,
-            authority_name: r.opt_s("AuthorityName")?,
-            authority_country: r.opt_s("AuthorityCountry")?,
-            details: r.many_c("Details", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            indicator: None,
+            authority_name: None,
+            authority_country: None,
+            details: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.indicator = r.opt_s("Indicator")?;
+        out.authority_name = r.opt_s("AuthorityName")?;
+        out.authority_country = r.opt_s("AuthorityCountry")?;
+        out.details = r.many_c("Details", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Indicator", self.indicator.as_ref());
@@ -1945,16 +2453,31 @@ pub struct RelatedParties {
 }
 impl rt::ComplexValue for RelatedParties {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            debtor: r.opt_c_boxed("Debtor")?,
-            debtor_account: r.opt_c_boxed("DebtorAccount")?,
-            ultimate_debtor: r.opt_c_boxed("UltimateDebtor")?,
-            creditor: r.opt_c_boxed("Creditor")?,
-            creditor_account: r.opt_c_boxed("CreditorAccount")?,
-            ultimate_creditor: r.opt_c_boxed("UltimateCreditor")?,
-            debtor_agent: r.opt_c_boxed("DebtorAgent")?,
-            creditor_agent: r.opt_c_boxed("CreditorAgent")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            debtor: None,
+            debtor_account: None,
+            ultimate_debtor: None,
+            creditor: None,
+            creditor_account: None,
+            ultimate_creditor: None,
+            debtor_agent: None,
+            creditor_agent: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.debtor = r.opt_c_boxed("Debtor")?;
+        out.debtor_account = r.opt_c_boxed("DebtorAccount")?;
+        out.ultimate_debtor = r.opt_c_boxed("UltimateDebtor")?;
+        out.creditor = r.opt_c_boxed("Creditor")?;
+        out.creditor_account = r.opt_c_boxed("CreditorAccount")?;
+        out.ultimate_creditor = r.opt_c_boxed("UltimateCreditor")?;
+        out.debtor_agent = r.opt_c_boxed("DebtorAgent")?;
+        out.creditor_agent = r.opt_c_boxed("CreditorAgent")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Debtor", self.debtor.as_deref());
@@ -1977,10 +2500,19 @@ pub struct Remittance {
 }
 impl rt::ComplexValue for Remittance {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            unstructured: r.many_s("Unstructured", 0, 0)?,
-            structured: r.many_c("Structured", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            unstructured: Vec::new(),
+            structured: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.unstructured = r.many_s("Unstructured", 0, 0)?;
+        out.structured = r.many_c("Structured", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Unstructured", &self.unstructured, 0, 0);
@@ -1993,21 +2525,31 @@ pub struct ReturnReasonInfo {
     /// Element `Originator` [0..1].
     pub originator: Option<Box<Party>>,
     /// Element `Reason` [0..1].
-    pub reason: Option<Box<CodeOrProprietary>>,
+    pub reason: Option<CodeOrProprietary>,
     /// Element `AdditionalInfo` [0..].
     pub additional_info: Vec<Text105>,
 }
 impl rt::ComplexValue for ReturnReasonInfo {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            originator: r.opt_c_boxed("Originator")?,
-            reason: r.opt_c_boxed("Reason")?,
-            additional_info: r.many_s("AdditionalInfo", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            originator: None,
+            reason: None,
+            additional_info: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.originator = r.opt_c_boxed("Originator")?;
+        r.opt_c_into("Reason", &mut out.reason)?;
+        out.additional_info = r.many_s("AdditionalInfo", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Originator", self.originator.as_deref());
-        w.opt_c("Reason", self.reason.as_deref());
+        w.opt_c("Reason", self.reason.as_ref());
         w.many_s("AdditionalInfo", &self.additional_info, 0, 0);
     }
 }
@@ -2023,11 +2565,21 @@ pub struct StatementQuery {
 }
 impl rt::ComplexValue for StatementQuery {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            account: r.req_c("Account")?,
-            from: r.opt_s("From")?,
-            to: r.opt_s("To")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            account: rt::ComplexValue::empty()?,
+            from: None,
+            to: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Account", &mut out.account)?;
+        out.from = r.opt_s("From")?;
+        out.to = r.opt_s("To")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Account", &self.account);
@@ -2041,7 +2593,7 @@ pub struct StatusReasonInfo {
     /// Element `Originator` [0..1].
     pub originator: Option<Box<Party>>,
     /// Element `Reason` [0..1].
-    pub reason: Option<Box<CodeOrProprietary>>,
+    pub reason: Option<CodeOrProprietary>,
     /// Element `MappedReason` [0..1].
     pub mapped_reason: Option<ExternalCode>,
     /// Element `AdditionalInfo` [0..].
@@ -2049,16 +2601,27 @@ pub struct StatusReasonInfo {
 }
 impl rt::ComplexValue for StatusReasonInfo {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            originator: r.opt_c_boxed("Originator")?,
-            reason: r.opt_c_boxed("Reason")?,
-            mapped_reason: r.opt_s("MappedReason")?,
-            additional_info: r.many_s("AdditionalInfo", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            originator: None,
+            reason: None,
+            mapped_reason: None,
+            additional_info: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.originator = r.opt_c_boxed("Originator")?;
+        r.opt_c_into("Reason", &mut out.reason)?;
+        out.mapped_reason = r.opt_s("MappedReason")?;
+        out.additional_info = r.many_s("AdditionalInfo", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Originator", self.originator.as_deref());
-        w.opt_c("Reason", self.reason.as_deref());
+        w.opt_c("Reason", self.reason.as_ref());
         w.opt_s("MappedReason", self.mapped_reason.as_ref());
         w.many_s("AdditionalInfo", &self.additional_info, 0, 0);
     }
@@ -2077,12 +2640,23 @@ pub struct StatusReport {
 }
 impl rt::ComplexValue for StatusReport {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            header: r.req_c("Header")?,
-            original_groups: r.many_c("OriginalGroups", 0, 0)?,
-            payment_infos: r.many_c("PaymentInfos", 0, 0)?,
-            transactions: r.many_c("Transactions", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            header: rt::ComplexValue::empty()?,
+            original_groups: Vec::new(),
+            payment_infos: Vec::new(),
+            transactions: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        r.req_c_into("Header", &mut out.header)?;
+        out.original_groups = r.many_c("OriginalGroups", 0, 0)?;
+        out.payment_infos = r.many_c("PaymentInfos", 0, 0)?;
+        out.transactions = r.many_c("Transactions", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Header", &self.header);
@@ -2097,11 +2671,11 @@ pub struct StructuredRemittance {
     /// Element `ReferredDocuments` [0..].
     pub referred_documents: Vec<ReferredDocument>,
     /// Element `DueAmount` [0..1].
-    pub due_amount: Option<Box<Money>>,
+    pub due_amount: Option<Money>,
     /// Element `RemittedAmount` [0..1].
-    pub remitted_amount: Option<Box<Money>>,
+    pub remitted_amount: Option<Money>,
     /// Element `CreditorReference` [0..1].
-    pub creditor_reference: Option<Box<CreditorReferenceInfo>>,
+    pub creditor_reference: Option<CreditorReferenceInfo>,
     /// Element `Invoicer` [0..1].
     pub invoicer: Option<Box<Party>>,
     /// Element `Invoicee` [0..1].
@@ -2111,21 +2685,35 @@ pub struct StructuredRemittance {
 }
 impl rt::ComplexValue for StructuredRemittance {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            referred_documents: r.many_c("ReferredDocuments", 0, 0)?,
-            due_amount: r.opt_c_boxed("DueAmount")?,
-            remitted_amount: r.opt_c_boxed("RemittedAmount")?,
-            creditor_reference: r.opt_c_boxed("CreditorReference")?,
-            invoicer: r.opt_c_boxed("Invoicer")?,
-            invoicee: r.opt_c_boxed("Invoicee")?,
-            additional_info: r.many_s("AdditionalInfo", 0, 0)?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            referred_documents: Vec::new(),
+            due_amount: None,
+            remitted_amount: None,
+            creditor_reference: None,
+            invoicer: None,
+            invoicee: None,
+            additional_info: Vec::new(),
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.referred_documents = r.many_c("ReferredDocuments", 0, 0)?;
+        r.opt_c_into("DueAmount", &mut out.due_amount)?;
+        r.opt_c_into("RemittedAmount", &mut out.remitted_amount)?;
+        r.opt_c_into("CreditorReference", &mut out.creditor_reference)?;
+        out.invoicer = r.opt_c_boxed("Invoicer")?;
+        out.invoicee = r.opt_c_boxed("Invoicee")?;
+        out.additional_info = r.many_s("AdditionalInfo", 0, 0)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("ReferredDocuments", &self.referred_documents, 0, 0);
-        w.opt_c("DueAmount", self.due_amount.as_deref());
-        w.opt_c("RemittedAmount", self.remitted_amount.as_deref());
-        w.opt_c("CreditorReference", self.creditor_reference.as_deref());
+        w.opt_c("DueAmount", self.due_amount.as_ref());
+        w.opt_c("RemittedAmount", self.remitted_amount.as_ref());
+        w.opt_c("CreditorReference", self.creditor_reference.as_ref());
         w.opt_c("Invoicer", self.invoicer.as_deref());
         w.opt_c("Invoicee", self.invoicee.as_deref());
         w.many_s("AdditionalInfo", &self.additional_info, 0, 0);
@@ -2589,18 +3177,35 @@ pub struct TransactionRefs {
 }
 impl rt::ComplexValue for TransactionRefs {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            message_id: r.opt_s("MessageId")?,
-            account_servicer_reference: r.opt_s("AccountServicerReference")?,
-            payment_info_id: r.opt_s("PaymentInfoId")?,
-            instruction_id: r.opt_s("InstructionId")?,
-            end_to_end_id: r.opt_s("EndToEndId")?,
-            uetr: r.opt_s("Uetr")?,
-            transaction_id: r.opt_s("TransactionId")?,
-            mandate_id: r.opt_s("MandateId")?,
-            cheque_number: r.opt_s("ChequeNumber")?,
-            clearing_system_reference: r.opt_s("ClearingSystemReference")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            message_id: None,
+            account_servicer_reference: None,
+            payment_info_id: None,
+            instruction_id: None,
+            end_to_end_id: None,
+            uetr: None,
+            transaction_id: None,
+            mandate_id: None,
+            cheque_number: None,
+            clearing_system_reference: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.message_id = r.opt_s("MessageId")?;
+        out.account_servicer_reference = r.opt_s("AccountServicerReference")?;
+        out.payment_info_id = r.opt_s("PaymentInfoId")?;
+        out.instruction_id = r.opt_s("InstructionId")?;
+        out.end_to_end_id = r.opt_s("EndToEndId")?;
+        out.uetr = r.opt_s("Uetr")?;
+        out.transaction_id = r.opt_s("TransactionId")?;
+        out.mandate_id = r.opt_s("MandateId")?;
+        out.cheque_number = r.opt_s("ChequeNumber")?;
+        out.clearing_system_reference = r.opt_s("ClearingSystemReference")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MessageId", self.message_id.as_ref());
@@ -2635,27 +3240,48 @@ pub struct TransactionStatus {
     /// Element `AcceptanceTime` [0..1].
     pub acceptance_time: Option<rt::IsoDateTime>,
     /// Element `OriginalAmount` [0..1].
-    pub original_amount: Option<Box<Money>>,
+    pub original_amount: Option<Money>,
     /// Element `OriginalRequestedExecution` [0..1].
-    pub original_requested_execution: Option<Box<DateOrDateTime>>,
+    pub original_requested_execution: Option<DateOrDateTime>,
     /// Element `Extensions` [0..1].
-    pub extensions: Option<Box<Extensions>>,
+    pub extensions: Option<Extensions>,
 }
 impl rt::ComplexValue for TransactionStatus {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            status_id: r.opt_s("StatusId")?,
-            original_instruction_id: r.opt_s("OriginalInstructionId")?,
-            original_end_to_end_id: r.opt_s("OriginalEndToEndId")?,
-            original_transaction_id: r.opt_s("OriginalTransactionId")?,
-            original_uetr: r.opt_s("OriginalUetr")?,
-            status: r.opt_s("Status")?,
-            reasons: r.many_c("Reasons", 0, 0)?,
-            acceptance_time: r.opt_s("AcceptanceTime")?,
-            original_amount: r.opt_c_boxed("OriginalAmount")?,
-            original_requested_execution: r.opt_c_boxed("OriginalRequestedExecution")?,
-            extensions: r.opt_c_boxed("Extensions")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            status_id: None,
+            original_instruction_id: None,
+            original_end_to_end_id: None,
+            original_transaction_id: None,
+            original_uetr: None,
+            status: None,
+            reasons: Vec::new(),
+            acceptance_time: None,
+            original_amount: None,
+            original_requested_execution: None,
+            extensions: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.status_id = r.opt_s("StatusId")?;
+        out.original_instruction_id = r.opt_s("OriginalInstructionId")?;
+        out.original_end_to_end_id = r.opt_s("OriginalEndToEndId")?;
+        out.original_transaction_id = r.opt_s("OriginalTransactionId")?;
+        out.original_uetr = r.opt_s("OriginalUetr")?;
+        out.status = r.opt_s("Status")?;
+        out.reasons = r.many_c("Reasons", 0, 0)?;
+        out.acceptance_time = r.opt_s("AcceptanceTime")?;
+        r.opt_c_into("OriginalAmount", &mut out.original_amount)?;
+        r.opt_c_into(
+            "OriginalRequestedExecution",
+            &mut out.original_requested_execution,
+        )?;
+        r.opt_c_into("Extensions", &mut out.extensions)?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("StatusId", self.status_id.as_ref());
@@ -2666,12 +3292,12 @@ impl rt::ComplexValue for TransactionStatus {
         w.opt_s("Status", self.status.as_ref());
         w.many_c("Reasons", &self.reasons, 0, 0);
         w.opt_s("AcceptanceTime", self.acceptance_time.as_ref());
-        w.opt_c("OriginalAmount", self.original_amount.as_deref());
+        w.opt_c("OriginalAmount", self.original_amount.as_ref());
         w.opt_c(
             "OriginalRequestedExecution",
-            self.original_requested_execution.as_deref(),
+            self.original_requested_execution.as_ref(),
         );
-        w.opt_c("Extensions", self.extensions.as_deref());
+        w.opt_c("Extensions", self.extensions.as_ref());
     }
 }
 /// XSD complex type `TransactionsSummary`.
@@ -2692,14 +3318,27 @@ pub struct TransactionsSummary {
 }
 impl rt::ComplexValue for TransactionsSummary {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
-        Ok(Self {
-            number_of_entries: r.opt_s("NumberOfEntries")?,
-            sum: r.opt_s("Sum")?,
-            credit_entries: r.opt_s("CreditEntries")?,
-            credit_sum: r.opt_s("CreditSum")?,
-            debit_entries: r.opt_s("DebitEntries")?,
-            debit_sum: r.opt_s("DebitSum")?,
+        r.read_new()
+    }
+    #[inline]
+    fn empty() -> Option<Self> {
+        Some(Self {
+            number_of_entries: None,
+            sum: None,
+            credit_entries: None,
+            credit_sum: None,
+            debit_entries: None,
+            debit_sum: None,
         })
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        out.number_of_entries = r.opt_s("NumberOfEntries")?;
+        out.sum = r.opt_s("Sum")?;
+        out.credit_entries = r.opt_s("CreditEntries")?;
+        out.credit_sum = r.opt_s("CreditSum")?;
+        out.debit_entries = r.opt_s("DebitEntries")?;
+        out.debit_sum = r.opt_s("DebitSum")?;
+        Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NumberOfEntries", self.number_of_entries.as_ref());
@@ -2767,6 +3406,12 @@ impl rt::ComplexValue for GetPaymentStatusResponse {
     const ATTRS: &'static [&'static str] = <StatusReport as rt::ComplexValue>::ATTRS;
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         <StatusReport as rt::ComplexValue>::read(r).map(Self)
+    }
+    fn empty() -> Option<Self> {
+        rt::ComplexValue::empty().map(Self)
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        <StatusReport as rt::ComplexValue>::read_into(r, &mut out.0)
     }
     fn write_attrs(&self, w: &mut rt::Writer) {
         rt::ComplexValue::write_attrs(&self.0, w)
@@ -2838,6 +3483,12 @@ impl rt::ComplexValue for InitiatePaymentResponse {
     const ATTRS: &'static [&'static str] = <StatusReport as rt::ComplexValue>::ATTRS;
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
         <StatusReport as rt::ComplexValue>::read(r).map(Self)
+    }
+    fn empty() -> Option<Self> {
+        rt::ComplexValue::empty().map(Self)
+    }
+    fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
+        <StatusReport as rt::ComplexValue>::read_into(r, &mut out.0)
     }
     fn write_attrs(&self, w: &mut rt::Writer) {
         rt::ComplexValue::write_attrs(&self.0, w)
