@@ -10,4 +10,5 @@ mod hostile;
 mod record;
 mod roundtrip;
 mod roundtrip_props;
+mod typed_decode;
 mod xmllint_agreement;

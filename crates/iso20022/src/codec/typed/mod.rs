@@ -1,0 +1,259 @@
+//! The one-pass decode: the generated validating reader builds the typed value, and a mapping
+//! CONSUMES it (strings moved into the canonical model, nothing re-validated that the
+//! generated constructors checked, no element tree) — for the versions listed in [`decode`].
+//!
+//! Losses by construction, as on the tree path: every generated struct the mapping reads is
+//! destructured exhaustively (no `..`, so a field the schema gains fails to compile), and every
+//! field it does not map goes to [`Sink::lost`], which gives exactly the `Loss` the tree path
+//! gives — the same path (`Name[i]` where a name repeats), the same detail (the lost value is
+//! written by its generated `write` and described by `tree::describe`, so masking and child
+//! counts are the tree's), in document order (fields are visited in schema sequence order).
+//!
+//! Anything this path does not handle — another AppHdr version, an envelope without an AppHdr
+//! before the Document, a header whose text a CR could have changed, any validation or mapping
+//! error — gives `None`, and the caller decodes through the element tree, which stays the
+//! reference (errors, lenient text). `typed_decode_matches_the_tree_path` proves the two agree.
+
+mod head;
+mod pacs008;
+mod pain001;
+mod shared;
+
+use std::fmt::Write as _;
+
+use payglot_core_model::{Decoded, Loss};
+
+use super::{IsoMessage, tree};
+use crate::rt::{ComplexValue, Writer};
+use crate::{Limits, generated};
+
+/// Decode `input` as `message` in one typed pass; `None` when the tree path must decide.
+pub(crate) fn decode(message: IsoMessage, input: &[u8], limits: &Limits) -> Option<Decoded> {
+    if !matches!(message, IsoMessage::Pacs008V08 | IsoMessage::Pain001V09) {
+        return None;
+    }
+    let read = crate::parse_typed_with_header(input, limits)?;
+    let mut sink = Sink::default();
+    let business_header = match read.header {
+        Some(header) => {
+            if memchr::memchr(b'\r', input).is_some() && head::has_line_feed(&header) {
+                // The tree path then records the header's text as quick-xml gives it (CR kept).
+                return None;
+            }
+            Some(head::decode(*header, &mut sink)?)
+        }
+        None => None,
+    };
+    let mut decoded = match (message, read.document) {
+        (IsoMessage::Pacs008V08, generated::AnyDocument::Pacs00800108(document)) => {
+            pacs008::decode(document, &mut sink)?
+        }
+        (IsoMessage::Pain001V09, generated::AnyDocument::Pain00100109(document)) => {
+            pain001::decode(document, &mut sink)?
+        }
+        _ => return None,
+    };
+    if sink.failed {
+        return None;
+    }
+    if business_header.is_some() {
+        super::header_mut(&mut decoded).business_header = business_header;
+    }
+    Some(Decoded { message: decoded, losses: sink.losses })
+}
+
+/// Where an element sits, for a loss path written out only when something is lost: its name,
+/// its 1-based index among same-named siblings (0 when it has none), and its parent.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct At<'p> {
+    parent: Option<&'p At<'p>>,
+    name: &'static str,
+    index: usize,
+}
+
+impl<'p> At<'p> {
+    /// A root element (`/Document`, `/AppHdr`).
+    pub(crate) const fn root(name: &'static str) -> At<'static> {
+        At { parent: None, name, index: 0 }
+    }
+
+    /// The child `name` (not repeated).
+    pub(crate) fn at(&'p self, name: &'static str) -> At<'p> {
+        At { parent: Some(self), name, index: 0 }
+    }
+
+    /// The `i`-th (0-based) of `len` children named `name`: indexed only when `len > 1`.
+    pub(crate) fn item(&'p self, name: &'static str, i: usize, len: usize) -> At<'p> {
+        At { parent: Some(self), name, index: if len > 1 { i + 1 } else { 0 } }
+    }
+
+    fn write(&self, out: &mut String) {
+        if let Some(parent) = self.parent {
+            parent.write(out);
+        }
+        out.push('/');
+        out.push_str(self.name);
+        if self.index > 0 {
+            let _ = write!(out, "[{}]", self.index);
+        }
+    }
+
+    /// The path as the tree path writes it.
+    pub(crate) fn path(&self) -> String {
+        let mut out = String::with_capacity(64);
+        self.write(&mut out);
+        out
+    }
+}
+
+/// The losses of one decode, in document order.
+#[derive(Debug, Default)]
+pub(crate) struct Sink {
+    pub(crate) losses: Vec<Loss>,
+    /// A lost value could not be described (cannot happen: it was written by its generated
+    /// writer); the decode then falls back to the tree path rather than guess.
+    failed: bool,
+}
+
+/// A value the generated writer can write as an element named `name` (complex or simple).
+pub(crate) trait Lose {
+    /// Write `self` as the element `name`.
+    fn write_as(&self, name: &str, w: &mut Writer);
+}
+
+impl<T: ComplexValue> Lose for T {
+    fn write_as(&self, name: &str, w: &mut Writer) {
+        w.c(name, self);
+    }
+}
+
+/// A simple-typed value for [`Sink::lost`] (simple types are not `ComplexValue`).
+pub(crate) struct S<'v, T>(pub(crate) &'v T);
+
+impl<T: crate::rt::SimpleValue> Lose for S<'_, T> {
+    fn write_as(&self, name: &str, w: &mut Writer) {
+        w.s(name, self.0);
+    }
+}
+
+impl Sink {
+    /// The element `name` under `at` was not mapped: a `Dropped` loss as the tree path gives.
+    pub(crate) fn lost(&mut self, at: &At<'_>, name: &'static str, value: &impl Lose) {
+        self.lost_at(&at.at(name), value);
+    }
+
+    /// [`Sink::lost`] with the element's own place given.
+    pub(crate) fn lost_at(&mut self, here: &At<'_>, value: &impl Lose) {
+        let mut w = Writer::default();
+        value.write_as(here.name, &mut w);
+        let bytes = w.into_bytes();
+        let mut builder = tree::TreeBuilder::new(&bytes, 1);
+        let recorded = tree::record_own(&bytes, &mut builder, &mut tree::Want::Root);
+        let unit = recorded.ok().and_then(|()| builder.into_unit(here.name));
+        match unit.as_ref().and_then(tree::Unit::root) {
+            Some(element) => self.losses.push(Loss::dropped(here.path(), tree::describe(element))),
+            None => self.failed = true,
+        }
+    }
+
+    /// An optional element not mapped.
+    pub(crate) fn lost_opt(&mut self, at: &At<'_>, name: &'static str, value: Option<&impl Lose>) {
+        if let Some(value) = value {
+            self.lost(at, name, value);
+        }
+    }
+
+    /// A repeated element not mapped (each occurrence, indexed when there are several).
+    pub(crate) fn lost_many(&mut self, at: &At<'_>, name: &'static str, values: &[impl Lose]) {
+        for (i, value) in values.iter().enumerate() {
+            self.lost_at(&at.item(name, i, values.len()), value);
+        }
+    }
+
+    /// An optional simple element not mapped.
+    pub(crate) fn lost_opt_s<T: crate::rt::SimpleValue>(&mut self, at: &At<'_>, name: &'static str, v: Option<&T>) {
+        if let Some(v) = v {
+            self.lost(at, name, &S(v));
+        }
+    }
+
+    /// The element at `here` was kept in a less exact form.
+    pub(crate) fn approximated(&mut self, here: &At<'_>, detail: String) {
+        self.losses.push(Loss::approximated(here.path(), detail));
+    }
+}
+
+/// A string value of a generated type as a canonical text or id type: borrowed when short
+/// (the target keeps up to 24 bytes inline), moved when long (no copy); `None` (the tree path
+/// decides) when the canonical type refuses it.
+macro_rules! text {
+    ($value:expr) => {{
+        let value = $value;
+        let converted = if value.as_str().len() <= 24 {
+            ::std::convert::TryFrom::try_from(value.as_str())
+        } else {
+            ::std::convert::TryFrom::try_from(value.into_string())
+        };
+        converted.ok()?
+    }};
+}
+
+/// [`text!`] for the identifier newtypes (`MessageId`, `EndToEndId`, ...), which take a
+/// borrowed string through `FromStr`.
+macro_rules! id {
+    ($value:expr) => {{
+        let value = $value;
+        let converted = if value.as_str().len() <= 24 {
+            value.as_str().parse()
+        } else {
+            ::std::convert::TryFrom::try_from(value.into_string())
+        };
+        converted.ok()?
+    }};
+}
+
+pub(crate) use {id, text};
+
+/// An `ISODate` as the tree path reads it (`YYYY-MM-DD`: a date written with an offset is
+/// refused there, so it goes there).
+pub(crate) fn date(value: crate::rt::IsoDate) -> Option<chrono::NaiveDate> {
+    value.offset.is_none().then_some(value.date)
+}
+
+/// An `ISODateTime` as `DateTime::parse` reads it (offsets up to ±14:59, no leap second).
+pub(crate) fn datetime(value: crate::rt::IsoDateTime) -> Option<payglot_core_model::DateTime> {
+    use chrono::Timelike as _;
+    use payglot_core_model::datetime::Offset;
+    let offset = match value.offset {
+        None => Offset::Local,
+        Some(crate::rt::TzOffset::Utc) => Offset::Utc,
+        Some(crate::rt::TzOffset::Fixed(fixed)) => {
+            if fixed.local_minus_utc().unsigned_abs() / 3600 > 14 {
+                return None;
+            }
+            Offset::Fixed(fixed)
+        }
+    };
+    if value.date_time.nanosecond() >= 1_000_000_000 || value.fraction_digits > 9 {
+        return None;
+    }
+    Some(payglot_core_model::DateTime::new(value.date_time, offset, value.fraction_digits))
+}
+
+/// An amount and its currency as `Money` (the tree path's checks: currency, amount facets).
+pub(crate) fn money(currency: &str, amount: rust_decimal::Decimal) -> Option<payglot_core_model::Money> {
+    let currency = payglot_core_model::Currency::parse(currency).ok()?;
+    payglot_core_model::Money::new(amount, currency).ok()
+}
+
+/// What the tree path's `check_totals` reports for a stated count: an `Approximated` loss
+/// when it is not the number of transactions.
+pub(crate) fn check_count(stated: &str, count: usize) -> Option<String> {
+    (stated.parse::<usize>().ok() != Some(count))
+        .then(|| format!("NbOfTxs says {stated} but there are {count} transactions; recomputed on encode"))
+}
+
+/// What the tree path's `check_totals` reports for a stated sum (`name`) of the transactions.
+pub(crate) fn check_sum(name: &str, value: rust_decimal::Decimal, sum: rust_decimal::Decimal) -> Option<String> {
+    (value != sum).then(|| format!("{name} says {value} but the transactions add up to {sum}; recomputed on encode"))
+}

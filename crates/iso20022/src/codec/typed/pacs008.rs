@@ -1,0 +1,229 @@
+//! pacs.008.001.08 → `InterbankTransfer`, from the typed Document (see `super`); the tree
+//! path's `codec::pacs008::decode` is the reference this follows field by field.
+
+use payglot_core_model::message::{GroupHeader, InterbankTransfer, SettlementInfo};
+use payglot_core_model::transfer::{Charge, ChargeBearer, CreditTransfer, Exchange, PaymentIds, PaymentType, Priority};
+use payglot_core_model::{Message, MessageId};
+use rust_decimal::Decimal;
+
+use super::shared::{active_amount, code_or_prop, each, opt, shared_2019, text_of};
+use super::{At, Sink, check_count, check_sum, datetime, id};
+use crate::generated::pacs_008_001_08 as g8;
+
+shared_2019!(mapping, crate::generated::pacs_008_001_08);
+use mapping::{
+    agent, instructions_for_creditor_agent, opt_account, opt_agent, opt_party, party, regulatory, remittance,
+};
+
+const DOCUMENT: At<'static> = At::root("Document");
+
+pub(crate) fn decode(document: g8::Document, sink: &mut Sink) -> Option<Message> {
+    let g8::Document { fi_to_fi_cstmr_cdt_trf } = document;
+    let root = DOCUMENT.at("FIToFICstmrCdtTrf");
+    let g8::FIToFICustomerCreditTransferV08 { grp_hdr, cdt_trf_tx_inf, splmtry_data } = fi_to_fi_cstmr_cdt_trf;
+    let g8::GroupHeader93 {
+        msg_id,
+        cre_dt_tm,
+        btch_bookg,
+        nb_of_txs,
+        ctrl_sum,
+        ttl_intr_bk_sttlm_amt,
+        intr_bk_sttlm_dt,
+        sttlm_inf,
+        pmt_tp_inf,
+        instg_agt,
+        instd_agt,
+    } = grp_hdr;
+    let h = root.at("GrpHdr");
+    let message_id: MessageId = id!(msg_id);
+    let mut header = GroupHeader::new(message_id, datetime(cre_dt_tm)?);
+    sink.lost_opt_s(&h, "BtchBookg", btch_bookg.as_ref());
+    // The totals' approximations go here (NbOfTxs, CtrlSum, TtlIntrBkSttlmAmt follow each
+    // other), once the transactions are read.
+    let totals_at = sink.losses.len();
+    let settlement_date = opt!(intr_bk_sttlm_dt, d => super::date(d)?);
+    let settlement = settlement(sttlm_inf, &h.at("SttlmInf"), sink)?;
+    let group_payment_type = opt!(pmt_tp_inf, p => payment_type(*p)?);
+    header.instructing_agent = opt_agent(instg_agt, &h, "InstgAgt", sink)?;
+    header.instructed_agent = opt_agent(instd_agt, &h, "InstdAgt", sink)?;
+    let len = cdt_trf_tx_inf.len();
+    let mut transfers = Vec::with_capacity(len);
+    for (i, t) in cdt_trf_tx_inf.into_iter().enumerate() {
+        transfers.push(transfer(t, group_payment_type.as_ref(), &root.item("CdtTrfTxInf", i, len), sink)?);
+    }
+    sink.lost_many(&root, "SplmtryData", &splmtry_data);
+    // The tree path's `check_totals`, its approximations placed where the walk finds them.
+    let sum: Decimal = transfers.iter().filter_map(|t| t.settlement_amount.as_ref()).map(|m| m.amount()).sum();
+    let mut notes = Vec::new();
+    if let Some(detail) = check_count(nb_of_txs.as_str(), transfers.len()) {
+        notes.push(payglot_core_model::Loss::approximated(h.at("NbOfTxs").path(), detail));
+    }
+    if let Some(detail) = ctrl_sum.and_then(|c| check_sum("CtrlSum", c.value(), sum)) {
+        notes.push(payglot_core_model::Loss::approximated(h.at("CtrlSum").path(), detail));
+    }
+    if let Some(detail) = ttl_intr_bk_sttlm_amt.and_then(|t| check_sum("TtlIntrBkSttlmAmt", t.value.value(), sum)) {
+        notes.push(payglot_core_model::Loss::approximated(h.at("TtlIntrBkSttlmAmt").path(), detail));
+    }
+    sink.losses.splice(totals_at..totals_at, notes);
+    Some(Message::InterbankTransfer(InterbankTransfer { header, settlement, settlement_date, transfers }))
+}
+
+fn settlement(s: g8::SettlementInstruction7, at: &At<'_>, sink: &mut Sink) -> Option<SettlementInfo> {
+    let g8::SettlementInstruction7 {
+        sttlm_mtd,
+        sttlm_acct,
+        clr_sys,
+        instg_rmbrsmnt_agt,
+        instg_rmbrsmnt_agt_acct,
+        instd_rmbrsmnt_agt,
+        instd_rmbrsmnt_agt_acct,
+        thrd_rmbrsmnt_agt,
+        thrd_rmbrsmnt_agt_acct,
+    } = s;
+    let method = super::shared::code(sttlm_mtd.as_str())?;
+    let account = opt_account(sttlm_acct, at, "SttlmAcct", sink)?;
+    let clearing_system = opt!(clr_sys, c => code_or_prop!(*c, g8::ClearingSystemIdentification3Choice, text_of));
+    sink.lost_opt(at, "InstgRmbrsmntAgt", instg_rmbrsmnt_agt.as_deref());
+    sink.lost_opt(at, "InstgRmbrsmntAgtAcct", instg_rmbrsmnt_agt_acct.as_deref());
+    sink.lost_opt(at, "InstdRmbrsmntAgt", instd_rmbrsmnt_agt.as_deref());
+    sink.lost_opt(at, "InstdRmbrsmntAgtAcct", instd_rmbrsmnt_agt_acct.as_deref());
+    sink.lost_opt(at, "ThrdRmbrsmntAgt", thrd_rmbrsmnt_agt.as_deref());
+    sink.lost_opt(at, "ThrdRmbrsmntAgtAcct", thrd_rmbrsmnt_agt_acct.as_deref());
+    Some(SettlementInfo { method, account, clearing_system })
+}
+
+fn payment_type(p: g8::PaymentTypeInformation28) -> Option<PaymentType> {
+    let g8::PaymentTypeInformation28 { instr_prty, clr_chanl, svc_lvl, lcl_instrm, ctgy_purp } = p;
+    Some(PaymentType {
+        instruction_priority: opt!(instr_prty, p => if p.as_str() == "HIGH" { Priority::High } else { Priority::Normal }),
+        clearing_channel: opt!(clr_chanl, c => super::shared::code(c.as_str())?),
+        service_levels: each!(svc_lvl, s => code_or_prop!(s, g8::ServiceLevel8Choice, payglot_core_model::ServiceLevel::parse)),
+        local_instrument: opt!(lcl_instrm, l => code_or_prop!(*l, g8::LocalInstrument2Choice, payglot_core_model::LocalInstrument::parse)),
+        category_purpose: opt!(ctgy_purp, c => code_or_prop!(*c, g8::CategoryPurpose1Choice, payglot_core_model::CategoryPurpose::parse)),
+    })
+}
+
+fn transfer(
+    t: g8::CreditTransferTransaction39,
+    group_payment_type: Option<&PaymentType>,
+    at: &At<'_>,
+    sink: &mut Sink,
+) -> Option<CreditTransfer> {
+    let g8::CreditTransferTransaction39 {
+        pmt_id,
+        pmt_tp_inf,
+        intr_bk_sttlm_amt,
+        intr_bk_sttlm_dt,
+        sttlm_prty,
+        sttlm_tm_indctn,
+        sttlm_tm_req,
+        accptnc_dt_tm,
+        poolg_adjstmnt_dt,
+        instd_amt,
+        xchg_rate,
+        chrg_br,
+        chrgs_inf,
+        prvs_instg_agt1,
+        prvs_instg_agt1_acct,
+        prvs_instg_agt2,
+        prvs_instg_agt2_acct,
+        prvs_instg_agt3,
+        prvs_instg_agt3_acct,
+        instg_agt,
+        instd_agt,
+        intrmy_agt1,
+        intrmy_agt1_acct,
+        intrmy_agt2,
+        intrmy_agt2_acct,
+        intrmy_agt3,
+        intrmy_agt3_acct,
+        ultmt_dbtr,
+        initg_pty,
+        dbtr,
+        dbtr_acct,
+        dbtr_agt,
+        dbtr_agt_acct,
+        cdtr_agt,
+        cdtr_agt_acct,
+        cdtr,
+        cdtr_acct,
+        ultmt_cdtr,
+        instr_for_cdtr_agt,
+        instr_for_nxt_agt,
+        purp,
+        rgltry_rptg,
+        tax,
+        rltd_rmt_inf,
+        rmt_inf,
+        splmtry_data,
+    } = t;
+    let g8::PaymentIdentification7 { instr_id, end_to_end_id, tx_id, uetr, clr_sys_ref } = pmt_id;
+    let ids = PaymentIds {
+        instruction_id: opt!(instr_id, i => id!(i)),
+        end_to_end_id: id!(end_to_end_id),
+        transaction_id: opt!(tx_id, i => id!(i)),
+        uetr: opt!(uetr, u => payglot_core_model::Uetr::parse(u.as_str()).ok()?),
+        clearing_system_reference: opt!(clr_sys_ref, r => super::text!(r)),
+    };
+    let mut out = CreditTransfer::empty(ids);
+    out.payment_type = match pmt_tp_inf {
+        Some(p) => Some(payment_type(*p)?),
+        None => group_payment_type.cloned(),
+    };
+    out.settlement_amount = Some(active_amount(&intr_bk_sttlm_amt)?);
+    out.settlement_date = opt!(intr_bk_sttlm_dt, d => super::date(d)?);
+    sink.lost_opt_s(at, "SttlmPrty", sttlm_prty.as_ref());
+    sink.lost_opt(at, "SttlmTmIndctn", sttlm_tm_indctn.as_deref());
+    sink.lost_opt(at, "SttlmTmReq", sttlm_tm_req.as_deref());
+    out.acceptance_time = opt!(accptnc_dt_tm, d => datetime(d)?);
+    sink.lost_opt_s(at, "PoolgAdjstmntDt", poolg_adjstmnt_dt.as_ref());
+    out.instructed_amount = opt!(instd_amt, m => super::shared::amount(&m)?);
+    out.exchange = opt!(xchg_rate, r => Exchange { rate: r.value(), rate_type: None, contract_id: None });
+    out.charge_bearer = Some(ChargeBearer::from_iso_code(chrg_br.as_str())?);
+    let count = chrgs_inf.len();
+    let mut charges = Vec::with_capacity(count);
+    for (i, c) in chrgs_inf.into_iter().enumerate() {
+        let g8::Charges7 { amt, agt } = c;
+        let here = at.item("ChrgsInf", i, count);
+        charges.push(Charge { amount: super::shared::amount(&amt)?, agent: agent(agt, &here.at("Agt"), sink)? });
+    }
+    out.charges = charges;
+    sink.lost_opt(at, "PrvsInstgAgt1", prvs_instg_agt1.as_deref());
+    sink.lost_opt(at, "PrvsInstgAgt1Acct", prvs_instg_agt1_acct.as_deref());
+    sink.lost_opt(at, "PrvsInstgAgt2", prvs_instg_agt2.as_deref());
+    sink.lost_opt(at, "PrvsInstgAgt2Acct", prvs_instg_agt2_acct.as_deref());
+    sink.lost_opt(at, "PrvsInstgAgt3", prvs_instg_agt3.as_deref());
+    sink.lost_opt(at, "PrvsInstgAgt3Acct", prvs_instg_agt3_acct.as_deref());
+    out.instructing_agent = opt_agent(instg_agt, at, "InstgAgt", sink)?;
+    out.instructed_agent = opt_agent(instd_agt, at, "InstdAgt", sink)?;
+    let mut intermediaries = Vec::new();
+    for (agent, account, name, account_name) in [
+        (intrmy_agt1, intrmy_agt1_acct, "IntrmyAgt1", "IntrmyAgt1Acct"),
+        (intrmy_agt2, intrmy_agt2_acct, "IntrmyAgt2", "IntrmyAgt2Acct"),
+        (intrmy_agt3, intrmy_agt3_acct, "IntrmyAgt3", "IntrmyAgt3Acct"),
+    ] {
+        intermediaries.extend(opt_agent(agent, at, name, sink)?);
+        sink.lost_opt(at, account_name, account.as_deref());
+    }
+    out.intermediary_agents = intermediaries;
+    out.ultimate_debtor = opt_party(ultmt_dbtr, at, "UltmtDbtr", sink)?;
+    out.initiating_party = opt_party(initg_pty, at, "InitgPty", sink)?;
+    out.debtor = party(dbtr, &at.at("Dbtr"), sink)?;
+    out.debtor_account = opt_account(dbtr_acct, at, "DbtrAcct", sink)?;
+    out.debtor_agent = Some(agent(dbtr_agt, &at.at("DbtrAgt"), sink)?);
+    sink.lost_opt(at, "DbtrAgtAcct", dbtr_agt_acct.as_deref());
+    out.creditor_agent = Some(agent(cdtr_agt, &at.at("CdtrAgt"), sink)?);
+    sink.lost_opt(at, "CdtrAgtAcct", cdtr_agt_acct.as_deref());
+    out.creditor = party(cdtr, &at.at("Cdtr"), sink)?;
+    out.creditor_account = opt_account(cdtr_acct, at, "CdtrAcct", sink)?;
+    out.ultimate_creditor = opt_party(ultmt_cdtr, at, "UltmtCdtr", sink)?;
+    out.instructions_for_creditor_agent = instructions_for_creditor_agent(instr_for_cdtr_agt)?;
+    sink.lost_many(at, "InstrForNxtAgt", &instr_for_nxt_agt);
+    out.purpose = opt!(purp, p => code_or_prop!(*p, g8::Purpose2Choice, payglot_core_model::Purpose::parse));
+    out.regulatory_reporting = regulatory(rgltry_rptg, at, sink)?;
+    sink.lost_opt(at, "Tax", tax.as_deref());
+    sink.lost_many(at, "RltdRmtInf", &rltd_rmt_inf);
+    out.remittance = opt!(rmt_inf, r => remittance(*r, &at.at("RmtInf"), sink)?);
+    sink.lost_many(at, "SplmtryData", &splmtry_data);
+    Some(out)
+}
