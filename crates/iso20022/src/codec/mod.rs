@@ -1,6 +1,13 @@
 //! The ISO 20022 codecs: every supported message version ↔ the canonical `Message`.
 //!
-//! Decoding: the generated readers validate every XSD rule (an invalid document is refused
+//! Decoding of pacs.008.001.08 and pain.001.001.09 (bare, or with a head.001.001.02 AppHdr
+//! before the Document) takes ONE typed pass ([`typed`]): the generated readers build the typed
+//! AppHdr and Document and a mapping consumes them by value (exhaustive destructuring, so every
+//! field is mapped or reported lost exactly as the tree path reports it). Anything that pass
+//! does not handle — another version or envelope, any error, lenient text — falls back to the
+//! element-tree path below, which stays the reference and the oracle of the typed pass's tests.
+//!
+//! The tree path: the generated readers validate every XSD rule (an invalid document is refused
 //! with the rule, path, line and column) and the element tree the mapping reads is recorded
 //! from that same read ([`tree::record`]: one tokenization; names and text borrowed, no
 //! per-element allocation). The mapping is written once per message family

@@ -2,17 +2,18 @@
 //! path's `codec::pacs008::decode` is the reference this follows field by field.
 
 use payglot_core_model::message::{GroupHeader, InterbankTransfer, SettlementInfo};
-use payglot_core_model::transfer::{Charge, ChargeBearer, CreditTransfer, Exchange, PaymentIds, PaymentType, Priority};
+use payglot_core_model::transfer::{Charge, ChargeBearer, CreditTransfer, Exchange, PaymentIds, PaymentType};
 use payglot_core_model::{Message, MessageId};
 use rust_decimal::Decimal;
 
-use super::shared::{active_amount, code_or_prop, each, opt, shared_2019, text_of};
+use super::shared::{active_amount, code_or_prop, opt, shared_2019, text_of};
 use super::{At, Sink, check_count, check_sum, datetime, id};
 use crate::generated::pacs_008_001_08 as g8;
 
 shared_2019!(mapping, crate::generated::pacs_008_001_08);
 use mapping::{
-    agent, instructions_for_creditor_agent, opt_account, opt_agent, opt_party, party, regulatory, remittance,
+    agent, instructions_for_creditor_agent, intermediaries, opt_account, opt_agent, opt_party, party, payment_type,
+    transaction_tail,
 };
 
 const DOCUMENT: At<'static> = At::root("Document");
@@ -43,7 +44,7 @@ pub(crate) fn decode(document: g8::Document, sink: &mut Sink) -> Option<Message>
     let totals_at = sink.losses.len();
     let settlement_date = opt!(intr_bk_sttlm_dt, d => super::date(d)?);
     let settlement = settlement(sttlm_inf, &h.at("SttlmInf"), sink)?;
-    let group_payment_type = opt!(pmt_tp_inf, p => payment_type(*p)?);
+    let group_payment_type = opt!(pmt_tp_inf, p => own_payment_type(*p)?);
     header.instructing_agent = opt_agent(instg_agt, &h, "InstgAgt", sink)?;
     header.instructed_agent = opt_agent(instd_agt, &h, "InstdAgt", sink)?;
     let len = cdt_trf_tx_inf.len();
@@ -92,15 +93,9 @@ fn settlement(s: g8::SettlementInstruction7, at: &At<'_>, sink: &mut Sink) -> Op
     Some(SettlementInfo { method, account, clearing_system })
 }
 
-fn payment_type(p: g8::PaymentTypeInformation28) -> Option<PaymentType> {
+fn own_payment_type(p: g8::PaymentTypeInformation28) -> Option<PaymentType> {
     let g8::PaymentTypeInformation28 { instr_prty, clr_chanl, svc_lvl, lcl_instrm, ctgy_purp } = p;
-    Some(PaymentType {
-        instruction_priority: opt!(instr_prty, p => if p.as_str() == "HIGH" { Priority::High } else { Priority::Normal }),
-        clearing_channel: opt!(clr_chanl, c => super::shared::code(c.as_str())?),
-        service_levels: each!(svc_lvl, s => code_or_prop!(s, g8::ServiceLevel8Choice, payglot_core_model::ServiceLevel::parse)),
-        local_instrument: opt!(lcl_instrm, l => code_or_prop!(*l, g8::LocalInstrument2Choice, payglot_core_model::LocalInstrument::parse)),
-        category_purpose: opt!(ctgy_purp, c => code_or_prop!(*c, g8::CategoryPurpose1Choice, payglot_core_model::CategoryPurpose::parse)),
-    })
+    payment_type(instr_prty, opt!(clr_chanl, c => super::shared::code(c.as_str())?), svc_lvl, lcl_instrm, ctgy_purp)
 }
 
 fn transfer(
@@ -167,7 +162,7 @@ fn transfer(
     };
     let mut out = CreditTransfer::empty(ids);
     out.payment_type = match pmt_tp_inf {
-        Some(p) => Some(payment_type(*p)?),
+        Some(p) => Some(own_payment_type(*p)?),
         None => group_payment_type.cloned(),
     };
     out.settlement_amount = Some(active_amount(&intr_bk_sttlm_amt)?);
@@ -196,16 +191,11 @@ fn transfer(
     sink.lost_opt(at, "PrvsInstgAgt3Acct", prvs_instg_agt3_acct.as_deref());
     out.instructing_agent = opt_agent(instg_agt, at, "InstgAgt", sink)?;
     out.instructed_agent = opt_agent(instd_agt, at, "InstdAgt", sink)?;
-    let mut intermediaries = Vec::new();
-    for (agent, account, name, account_name) in [
-        (intrmy_agt1, intrmy_agt1_acct, "IntrmyAgt1", "IntrmyAgt1Acct"),
-        (intrmy_agt2, intrmy_agt2_acct, "IntrmyAgt2", "IntrmyAgt2Acct"),
-        (intrmy_agt3, intrmy_agt3_acct, "IntrmyAgt3", "IntrmyAgt3Acct"),
-    ] {
-        intermediaries.extend(opt_agent(agent, at, name, sink)?);
-        sink.lost_opt(at, account_name, account.as_deref());
-    }
-    out.intermediary_agents = intermediaries;
+    out.intermediary_agents = intermediaries(
+        [(intrmy_agt1, intrmy_agt1_acct), (intrmy_agt2, intrmy_agt2_acct), (intrmy_agt3, intrmy_agt3_acct)],
+        at,
+        sink,
+    )?;
     out.ultimate_debtor = opt_party(ultmt_dbtr, at, "UltmtDbtr", sink)?;
     out.initiating_party = opt_party(initg_pty, at, "InitgPty", sink)?;
     out.debtor = party(dbtr, &at.at("Dbtr"), sink)?;
@@ -219,11 +209,6 @@ fn transfer(
     out.ultimate_creditor = opt_party(ultmt_cdtr, at, "UltmtCdtr", sink)?;
     out.instructions_for_creditor_agent = instructions_for_creditor_agent(instr_for_cdtr_agt)?;
     sink.lost_many(at, "InstrForNxtAgt", &instr_for_nxt_agt);
-    out.purpose = opt!(purp, p => code_or_prop!(*p, g8::Purpose2Choice, payglot_core_model::Purpose::parse));
-    out.regulatory_reporting = regulatory(rgltry_rptg, at, sink)?;
-    sink.lost_opt(at, "Tax", tax.as_deref());
-    sink.lost_many(at, "RltdRmtInf", &rltd_rmt_inf);
-    out.remittance = opt!(rmt_inf, r => remittance(*r, &at.at("RmtInf"), sink)?);
-    sink.lost_many(at, "SplmtryData", &splmtry_data);
+    transaction_tail(&mut out, purp, rgltry_rptg, tax, rltd_rmt_inf, rmt_inf, splmtry_data, at, sink)?;
     Some(out)
 }

@@ -3,17 +3,18 @@
 //! debtor data copied onto each transfer, the last one taking it).
 
 use payglot_core_model::message::{GroupHeader, PaymentBatch, PaymentInitiation, PaymentMethod};
-use payglot_core_model::transfer::{ChargeBearer, CreditTransfer, Exchange, PaymentIds, PaymentType, Priority};
+use payglot_core_model::transfer::{ChargeBearer, CreditTransfer, Exchange, PaymentIds, PaymentType};
 use payglot_core_model::{DateOrDateTime, Loss, Message, MessageId};
 use rust_decimal::Decimal;
 
-use super::shared::{code_or_prop, each, opt, shared_2019};
+use super::shared::{opt, shared_2019};
 use super::{At, Sink, check_count, check_sum, datetime, id};
 use crate::generated::pain_001_001_09 as g9;
 
 shared_2019!(mapping, crate::generated::pain_001_001_09);
 use mapping::{
-    account, agent, instructions_for_creditor_agent, opt_account, opt_agent, opt_party, party, regulatory, remittance,
+    account, agent, instructions_for_creditor_agent, intermediaries, opt_account, opt_agent, opt_party, party,
+    payment_type, transaction_tail,
 };
 
 const DOCUMENT: At<'static> = At::root("Document");
@@ -99,7 +100,7 @@ fn batch(b: g9::PaymentInstruction30, at: &At<'_>, sink: &mut Sink) -> Option<Pa
         _ => PaymentMethod::Transfer,
     };
     let totals_at = sink.losses.len();
-    let payment_type = opt!(pmt_tp_inf, p => payment_type(*p)?);
+    let payment_type = opt!(pmt_tp_inf, p => own_payment_type(*p)?);
     let requested_execution = Some(match reqd_exctn_dt {
         g9::DateAndDateTime2Choice::Dt(d) => DateOrDateTime::Date(super::date(d)?),
         g9::DateAndDateTime2Choice::DtTm(t) => DateOrDateTime::DateTime(datetime(t)?),
@@ -134,15 +135,9 @@ fn batch(b: g9::PaymentInstruction30, at: &At<'_>, sink: &mut Sink) -> Option<Pa
     Some(PaymentBatch { id, method, batch_booking: btch_bookg, transfers })
 }
 
-fn payment_type(p: g9::PaymentTypeInformation26) -> Option<PaymentType> {
+fn own_payment_type(p: g9::PaymentTypeInformation26) -> Option<PaymentType> {
     let g9::PaymentTypeInformation26 { instr_prty, svc_lvl, lcl_instrm, ctgy_purp } = p;
-    Some(PaymentType {
-        instruction_priority: opt!(instr_prty, p => if p.as_str() == "HIGH" { Priority::High } else { Priority::Normal }),
-        clearing_channel: None,
-        service_levels: each!(svc_lvl, s => code_or_prop!(s, g9::ServiceLevel8Choice, payglot_core_model::ServiceLevel::parse)),
-        local_instrument: opt!(lcl_instrm, l => code_or_prop!(*l, g9::LocalInstrument2Choice, payglot_core_model::LocalInstrument::parse)),
-        category_purpose: opt!(ctgy_purp, c => code_or_prop!(*c, g9::CategoryPurpose1Choice, payglot_core_model::CategoryPurpose::parse)),
-    })
+    payment_type(instr_prty, None, svc_lvl, lcl_instrm, ctgy_purp)
 }
 
 fn transfer(
@@ -190,7 +185,7 @@ fn transfer(
     };
     let mut out = CreditTransfer::empty(ids);
     out.payment_type = match pmt_tp_inf {
-        Some(p) => Some(payment_type(*p)?),
+        Some(p) => Some(own_payment_type(*p)?),
         None => inherit(&mut defaults.payment_type, last),
     };
     out.instructed_amount = match amt {
@@ -226,16 +221,11 @@ fn transfer(
         Some(own) => Some(own),
         None => inherit(&mut defaults.ultimate_debtor, last),
     };
-    let mut intermediaries = Vec::new();
-    for (agent, account, name, account_name) in [
-        (intrmy_agt1, intrmy_agt1_acct, "IntrmyAgt1", "IntrmyAgt1Acct"),
-        (intrmy_agt2, intrmy_agt2_acct, "IntrmyAgt2", "IntrmyAgt2Acct"),
-        (intrmy_agt3, intrmy_agt3_acct, "IntrmyAgt3", "IntrmyAgt3Acct"),
-    ] {
-        intermediaries.extend(opt_agent(agent, at, name, sink)?);
-        sink.lost_opt(at, account_name, account.as_deref());
-    }
-    out.intermediary_agents = intermediaries;
+    out.intermediary_agents = intermediaries(
+        [(intrmy_agt1, intrmy_agt1_acct), (intrmy_agt2, intrmy_agt2_acct), (intrmy_agt3, intrmy_agt3_acct)],
+        at,
+        sink,
+    )?;
     out.creditor_agent = opt_agent(cdtr_agt, at, "CdtrAgt", sink)?;
     sink.lost_opt(at, "CdtrAgtAcct", cdtr_agt_acct.as_deref());
     out.creditor = opt_party(cdtr, at, "Cdtr", sink)?.unwrap_or_default();
@@ -243,12 +233,7 @@ fn transfer(
     out.ultimate_creditor = opt_party(ultmt_cdtr, at, "UltmtCdtr", sink)?;
     out.instructions_for_creditor_agent = instructions_for_creditor_agent(instr_for_cdtr_agt)?;
     sink.lost_opt_s(at, "InstrForDbtrAgt", instr_for_dbtr_agt.as_ref());
-    out.purpose = opt!(purp, p => code_or_prop!(*p, g9::Purpose2Choice, payglot_core_model::Purpose::parse));
-    out.regulatory_reporting = regulatory(rgltry_rptg, at, sink)?;
-    sink.lost_opt(at, "Tax", tax.as_deref());
-    sink.lost_many(at, "RltdRmtInf", &rltd_rmt_inf);
-    out.remittance = opt!(rmt_inf, r => remittance(*r, &at.at("RmtInf"), sink)?);
-    sink.lost_many(at, "SplmtryData", &splmtry_data);
+    transaction_tail(&mut out, purp, rgltry_rptg, tax, rltd_rmt_inf, rmt_inf, splmtry_data, at, sink)?;
     out.debtor = inherit(&mut defaults.debtor, last);
     out.requested_execution = defaults.requested_execution;
     out.debtor_account = inherit(&mut defaults.debtor_account, last);

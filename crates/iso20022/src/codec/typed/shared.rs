@@ -91,6 +91,7 @@ macro_rules! shared_2019 {
         };
         use $g as g;
         use $crate::codec::typed::shared::{amount, code, code_or_prop, each, generic_id, opt, text_of};
+        use payglot_core_model::text::Text;
         use $crate::codec::typed::{At, Sink, date, text};
 
         pub(crate) fn party(p: g::PartyIdentification135, at: &At<'_>, sink: &mut Sink) -> Option<Party> {
@@ -462,6 +463,75 @@ macro_rules! shared_2019 {
                 });
             }
             Some(out)
+        }
+
+        /// Optional agent-and-account pairs (`IntrmyAgt1`, `IntrmyAgt1Acct`, ...): the agents
+        /// kept, the accounts lost.
+        pub(crate) fn intermediaries(
+            pairs: [(Option<Box<g::BranchAndFinancialInstitutionIdentification6>>, Option<Box<g::CashAccount38>>); 3],
+            at: &At<'_>,
+            sink: &mut Sink,
+        ) -> Option<Vec<Agent>> {
+            let mut agents = Vec::new();
+            for ((agent, account), (name, account_name)) in pairs.into_iter().zip([
+                ("IntrmyAgt1", "IntrmyAgt1Acct"),
+                ("IntrmyAgt2", "IntrmyAgt2Acct"),
+                ("IntrmyAgt3", "IntrmyAgt3Acct"),
+            ]) {
+                agents.extend(opt_agent(agent, at, name, sink)?);
+                sink.lost_opt(at, account_name, account.as_deref());
+            }
+            Some(agents)
+        }
+
+        /// A transaction's last fields, the same in every 2019 credit transfer: purpose,
+        /// regulatory reporting, tax (lost), related remittance (lost), remittance,
+        /// supplementary data (lost).
+        #[allow(clippy::too_many_arguments)]
+        pub(crate) fn transaction_tail(
+            out: &mut payglot_core_model::CreditTransfer,
+            purp: Option<Box<g::Purpose2Choice>>,
+            rgltry_rptg: Vec<g::RegulatoryReporting3>,
+            tax: Option<Box<g::TaxInformation8>>,
+            rltd_rmt_inf: Vec<g::RemittanceLocation7>,
+            rmt_inf: Option<Box<g::RemittanceInformation16>>,
+            splmtry_data: Vec<g::SupplementaryData1>,
+            at: &At<'_>,
+            sink: &mut Sink,
+        ) -> Option<()> {
+            out.purpose = opt!(purp, p => code_or_prop!(*p, g::Purpose2Choice, payglot_core_model::Purpose::parse));
+            out.regulatory_reporting = regulatory(rgltry_rptg, at, sink)?;
+            sink.lost_opt(at, "Tax", tax.as_deref());
+            sink.lost_many(at, "RltdRmtInf", &rltd_rmt_inf);
+            out.remittance = opt!(rmt_inf, r => remittance(*r, &at.at("RmtInf"), sink)?);
+            sink.lost_many(at, "SplmtryData", &splmtry_data);
+            Some(())
+        }
+
+        /// A payment type's fields (`ClrChanl` given by the interbank messages only).
+        pub(crate) fn payment_type(
+            instr_prty: Option<g::Priority2Code>,
+            clearing_channel: Option<Text<4>>,
+            svc_lvl: Vec<g::ServiceLevel8Choice>,
+            lcl_instrm: Option<Box<g::LocalInstrument2Choice>>,
+            ctgy_purp: Option<Box<g::CategoryPurpose1Choice>>,
+        ) -> Option<payglot_core_model::PaymentType> {
+            use payglot_core_model::transfer::Priority;
+            Some(payglot_core_model::PaymentType {
+                instruction_priority: opt!(instr_prty, p => {
+                    if p.as_str() == "HIGH" { Priority::High } else { Priority::Normal }
+                }),
+                clearing_channel,
+                service_levels: each!(svc_lvl, s => {
+                    code_or_prop!(s, g::ServiceLevel8Choice, payglot_core_model::ServiceLevel::parse)
+                }),
+                local_instrument: opt!(lcl_instrm, l => {
+                    code_or_prop!(*l, g::LocalInstrument2Choice, payglot_core_model::LocalInstrument::parse)
+                }),
+                category_purpose: opt!(ctgy_purp, c => {
+                    code_or_prop!(*c, g::CategoryPurpose1Choice, payglot_core_model::CategoryPurpose::parse)
+                }),
+            })
         }
 
         pub(crate) fn instructions_for_creditor_agent(
