@@ -177,6 +177,11 @@ fn typed_decode_reports_the_tree_paths_losses_at_every_level_pacs008() {
             <pacs:RltdRmtInf><pacs:RmtId>R</pacs:RmtId></pacs:RltdRmtInf>"),
         edit(&base, "</pacs:CdtTrfTxInf>", "<pacs:SplmtryData><pacs:Envlp><X xmlns=\"urn:x\"><Y>1</Y></X></pacs:Envlp></pacs:SplmtryData>"),
         edit(&base, "</pacs:FIToFICstmrCdtTrf>", "<pacs:SplmtryData><pacs:PlcAndNm>P</pacs:PlcAndNm><pacs:Envlp><X xmlns=\"urn:x\"/></pacs:Envlp></pacs:SplmtryData>"),
+        // `xs:any` content the loss description must count right: quoted `>`, a comment, CDATA.
+        edit(&base, "</pacs:FIToFICstmrCdtTrf>", "<pacs:SplmtryData><pacs:Envlp><X xmlns=\"urn:x\" a='1>2' b=\"3>4\"><Y/>\
+            <Z>t</Z></X></pacs:Envlp></pacs:SplmtryData>"),
+        edit(&base, "</pacs:CdtTrfTxInf>", "<pacs:SplmtryData><pacs:Envlp><X xmlns=\"urn:x\"><!-- <a> --><![CDATA[<b>]]><Y/>\
+            </X></pacs:Envlp></pacs:SplmtryData>"),
         // A party's contact details, an agent's branch, an account (bad IBAN, proxy).
         edit(&base, "</pacs:Dbtr>", "<pacs:CtctDtls><pacs:NmPrfx>MADM</pacs:NmPrfx><pacs:Nm>N</pacs:Nm><pacs:FaxNb>+49-123</pacs:FaxNb>\
             <pacs:Othr><pacs:ChanlTp>TEL</pacs:ChanlTp><pacs:Id>DE89370400440532013000</pacs:Id></pacs:Othr>\

@@ -147,6 +147,14 @@ impl Sink {
         let mut w = Writer::default();
         value.write_as(here.name, &mut w);
         let bytes = w.into_bytes();
+        // An element with children (most lost values): its child count, as the tree counts it.
+        if let Some(children) = child_elements(here.name, &bytes) {
+            self.losses.push(Loss::dropped(
+                here.path(),
+                format!("no canonical field for {} ({children} child elements)", here.name),
+            ));
+            return;
+        }
         let mut builder = tree::TreeBuilder::new(&bytes, 1);
         let recorded = tree::record_own(&bytes, &mut builder, &mut tree::Want::Root);
         let unit = recorded.ok().and_then(|()| builder.into_unit(here.name));
@@ -181,6 +189,49 @@ impl Sink {
     pub(crate) fn approximated(&mut self, here: &At<'_>, detail: String) {
         self.losses.push(Loss::approximated(here.path(), detail));
     }
+}
+
+/// How many child elements the element `name` written in `bytes` (by a generated writer:
+/// `<name ...>content</name>`) has, when it has some and the content is plain markup the scan
+/// below reads exactly (tags, quoted attribute values, escaped text — no comment, CDATA or
+/// processing instruction, which only `xs:any` content could bring); `None` otherwise, and
+/// the caller describes it through the element tree.
+fn child_elements(name: &str, bytes: &[u8]) -> Option<usize> {
+    let open_end = memchr::memchr(b'>', bytes)?;
+    let content = bytes.get(open_end + 1..bytes.len().checked_sub(name.len() + 3)?)?;
+    if memchr::memmem::find(content, b"<!").is_some() || memchr::memmem::find(content, b"<?").is_some() {
+        return None;
+    }
+    let (mut depth, mut count, mut i) = (0usize, 0usize, 0usize);
+    while let Some(at) = content.get(i..).and_then(|rest| memchr::memchr(b'<', rest)) {
+        let tag = i + at;
+        if content.get(tag + 1) == Some(&b'/') {
+            depth = depth.checked_sub(1)?;
+            i = tag + 1 + memchr::memchr(b'>', content.get(tag..)?)?;
+            continue;
+        }
+        if depth == 0 {
+            count += 1;
+        }
+        // The start tag's end, past quoted attribute values (which may hold `>` in `xs:any`).
+        let mut j = tag + 1;
+        let mut quote = None;
+        loop {
+            let c = *content.get(j)?;
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (None, b'"' | b'\'') => quote = Some(c),
+                (None, b'>') => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        if content.get(j - 1) != Some(&b'/') {
+            depth += 1;
+        }
+        i = j + 1;
+    }
+    (depth == 0 && count > 0).then_some(count)
 }
 
 /// A string value of a generated type as a canonical text or id type: borrowed when short

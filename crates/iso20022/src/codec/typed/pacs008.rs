@@ -50,7 +50,7 @@ pub(crate) fn decode(document: g8::Document, sink: &mut Sink) -> Option<Message>
     let len = cdt_trf_tx_inf.len();
     let mut transfers = Vec::with_capacity(len);
     for (i, t) in cdt_trf_tx_inf.into_iter().enumerate() {
-        transfers.push(transfer(t, group_payment_type.as_ref(), &root.item("CdtTrfTxInf", i, len), sink)?);
+        transfer(t, group_payment_type.as_ref(), &root.item("CdtTrfTxInf", i, len), sink, &mut transfers)?;
     }
     sink.lost_many(&root, "SplmtryData", &splmtry_data);
     // The tree path's `check_totals`, its approximations placed where the walk finds them.
@@ -103,7 +103,8 @@ fn transfer(
     group_payment_type: Option<&PaymentType>,
     at: &At<'_>,
     sink: &mut Sink,
-) -> Option<CreditTransfer> {
+    transfers: &mut Vec<CreditTransfer>,
+) -> Option<()> {
     let g8::CreditTransferTransaction39 {
         pmt_id,
         pmt_tp_inf,
@@ -160,7 +161,9 @@ fn transfer(
         uetr: opt!(uetr, u => payglot_core_model::Uetr::parse(u.as_str()).ok()?),
         clearing_system_reference: opt!(clr_sys_ref, r => super::text!(r)),
     };
-    let mut out = CreditTransfer::empty(ids);
+    // Built in place in the batch's vector (a transfer is large: no move of the finished one).
+    transfers.push(CreditTransfer::empty(ids));
+    let out = transfers.last_mut()?;
     out.payment_type = match pmt_tp_inf {
         Some(p) => Some(own_payment_type(*p)?),
         None => group_payment_type.cloned(),
@@ -209,6 +212,6 @@ fn transfer(
     out.ultimate_creditor = opt_party(ultmt_cdtr, at, "UltmtCdtr", sink)?;
     out.instructions_for_creditor_agent = instructions_for_creditor_agent(instr_for_cdtr_agt)?;
     sink.lost_many(at, "InstrForNxtAgt", &instr_for_nxt_agt);
-    transaction_tail(&mut out, purp, rgltry_rptg, tax, rltd_rmt_inf, rmt_inf, splmtry_data, at, sink)?;
-    Some(out)
+    transaction_tail(out, purp, rgltry_rptg, tax, rltd_rmt_inf, rmt_inf, splmtry_data, at, sink)?;
+    Some(())
 }

@@ -127,7 +127,7 @@ fn batch(b: g9::PaymentInstruction30, at: &At<'_>, sink: &mut Sink) -> Option<Pa
     let len = cdt_trf_tx_inf.len();
     let mut transfers = Vec::with_capacity(len);
     for (i, t) in cdt_trf_tx_inf.into_iter().enumerate() {
-        transfers.push(transfer(t, &mut defaults, i + 1 == len, &at.item("CdtTrfTxInf", i, len), sink)?);
+        transfer(t, &mut defaults, i + 1 == len, &at.item("CdtTrfTxInf", i, len), sink, &mut transfers)?;
     }
     let refs: Vec<&CreditTransfer> = transfers.iter().collect();
     let notes = totals(at, nb_of_txs.as_ref().map(|n| n.as_str()), ctrl_sum.map(|c| c.value()), &refs);
@@ -146,7 +146,8 @@ fn transfer(
     last: bool,
     at: &At<'_>,
     sink: &mut Sink,
-) -> Option<CreditTransfer> {
+    transfers: &mut Vec<CreditTransfer>,
+) -> Option<()> {
     let g9::CreditTransferTransaction34 {
         pmt_id,
         pmt_tp_inf,
@@ -183,7 +184,9 @@ fn transfer(
         uetr: opt!(uetr, u => payglot_core_model::Uetr::parse(u.as_str()).ok()?),
         clearing_system_reference: None,
     };
-    let mut out = CreditTransfer::empty(ids);
+    // Built in place in the batch's vector (a transfer is large: no move of the finished one).
+    transfers.push(CreditTransfer::empty(ids));
+    let out = transfers.last_mut()?;
     out.payment_type = match pmt_tp_inf {
         Some(p) => Some(own_payment_type(*p)?),
         None => inherit(&mut defaults.payment_type, last),
@@ -233,10 +236,10 @@ fn transfer(
     out.ultimate_creditor = opt_party(ultmt_cdtr, at, "UltmtCdtr", sink)?;
     out.instructions_for_creditor_agent = instructions_for_creditor_agent(instr_for_cdtr_agt)?;
     sink.lost_opt_s(at, "InstrForDbtrAgt", instr_for_dbtr_agt.as_ref());
-    transaction_tail(&mut out, purp, rgltry_rptg, tax, rltd_rmt_inf, rmt_inf, splmtry_data, at, sink)?;
+    transaction_tail(out, purp, rgltry_rptg, tax, rltd_rmt_inf, rmt_inf, splmtry_data, at, sink)?;
     out.debtor = inherit(&mut defaults.debtor, last);
     out.requested_execution = defaults.requested_execution;
     out.debtor_account = inherit(&mut defaults.debtor_account, last);
     out.debtor_agent = inherit(&mut defaults.debtor_agent, last);
-    Some(out)
+    Some(())
 }
