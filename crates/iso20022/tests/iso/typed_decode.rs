@@ -1,4 +1,5 @@
-//! The one-pass typed decode (pacs.008.001.08, pain.001.001.09) gives exactly what the element
+//! The one-pass typed decode (pacs.008.001.08, pain.001.001.09, pain.001.001.03) gives exactly
+//! what the element
 //! tree path gives — message, losses in order, or the error — over the corpus, our fixtures,
 //! generated documents (the round-trip strategies, encoded) and documents edited to carry
 //! elements the canonical model has no field for at every level; and the typed pass is really
@@ -11,7 +12,7 @@ use payglot_iso20022::{Iso20022Codec, IsoMessage};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-const TYPED: [IsoMessage; 2] = [IsoMessage::Pacs008V08, IsoMessage::Pain001V09];
+const TYPED: [IsoMessage; 3] = [IsoMessage::Pacs008V08, IsoMessage::Pain001V09, IsoMessage::Pain001V03];
 
 /// Both paths on `bytes`: the same result; whether the typed pass took it.
 fn same(codec: &Iso20022Codec, bytes: &[u8], name: &str) -> bool {
@@ -62,7 +63,7 @@ fn typed_decode_matches_the_tree_path_on_the_corpus_and_fixtures() {
     xml_files(&corpus, &mut files);
     xml_files(&root().join("fixtures/iso20022"), &mut files);
     files.sort();
-    let mut typed = [0usize; 2];
+    let mut typed = [0usize; 3];
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
         for (i, message) in TYPED.into_iter().enumerate() {
@@ -72,13 +73,11 @@ fn typed_decode_matches_the_tree_path_on_the_corpus_and_fixtures() {
         }
     }
     println!(
-        "{} files; typed pass taken (strict + lenient): pacs.008 {}, pain.001.09 {}",
-        files.len(),
-        typed[0],
-        typed[1]
+        "{} files; typed pass taken (strict + lenient), pacs.008 / pain.001.09 / pain.001.03: {typed:?}",
+        files.len()
     );
-    // Our fixtures alone: 2 pacs.008 files and at least 1 valid pain.001.001.09 (twice each).
-    assert!(typed[0] >= 4 && typed[1] >= 2, "typed pass taken {typed:?}");
+    // Our fixtures alone: 2 pacs.008, 1 valid pain.001.001.09, 2 pain.001.001.03 (twice each).
+    assert!(typed[0] >= 4 && typed[1] >= 2 && typed[2] >= 4, "typed pass taken {typed:?}");
 }
 
 #[test]
@@ -86,6 +85,7 @@ fn typed_decode_matches_the_tree_path_on_generated_documents() {
     let strategies = [
         (IsoMessage::Pacs008V08, arbitrary::interbank_transfer().prop_map(Message::InterbankTransfer).boxed()),
         (IsoMessage::Pain001V09, arbitrary::payment_initiation().prop_map(Message::PaymentInitiation).boxed()),
+        (IsoMessage::Pain001V03, arbitrary::payment_initiation().prop_map(Message::PaymentInitiation).boxed()),
     ];
     for (version, strategy) in strategies {
         let codec = Iso20022Codec::new(version);
@@ -238,4 +238,32 @@ fn typed_decode_reports_the_tree_paths_losses_at_every_level_pain001() {
         edit(&base, "</p:CstmrCdtTrfInitn>", "<p:SplmtryData><p:Envlp><X xmlns=\"urn:x\"><A/><B/></X></p:Envlp></p:SplmtryData>"),
     ];
     check_edits(IsoMessage::Pain001V09, &base, &edits);
+}
+
+#[test]
+fn typed_decode_reports_the_tree_paths_losses_at_every_level_pain001v03() {
+    let base = fixture("pain.001.001.03/structured-and-unstructured-remittance/input.xml");
+    let bic = |name: &str| format!("<{name}><FinInstnId><BIC>COBADEFFXXX</BIC></FinInstnId></{name}>");
+    let account = |name: &str| format!("<{name}><Id><IBAN>DE89370400440532013000</IBAN></Id></{name}>");
+    let edits = vec![
+        edit(&base, "<NbOfTxs>2</NbOfTxs>\n      <CtrlSum>1740.00</CtrlSum>\n      <InitgPty>", "<Authstn><Prtry>AUTH</Prtry></Authstn>"),
+        base.replace("<NbOfTxs>2</NbOfTxs>", "<NbOfTxs>3</NbOfTxs>").replace("1740.00", "1740.50"),
+        base.replace("<Nm>Muster GmbH</Nm>\n      </InitgPty>", "<Nm>Muster GmbH</Nm><CtctDtls><NmPrfx>MIST</NmPrfx><FaxNb>+49-1</FaxNb>\
+            <Othr>x</Othr></CtctDtls>\n      </InitgPty>") + "",
+        edit(&base, "<Dbtr>", "<PoolgAdjstmntDt>2024-06-18</PoolgAdjstmntDt>"),
+        edit(&base, "<CdtTrfTxInf>", &format!("{}{}{}", account("DbtrAgtAcct"), account("ChrgsAcct"), bic("ChrgsAcctAgt")))
+            .replace("<ChrgsAcct>", "<ChrgBr>SLEV</ChrgBr><ChrgsAcct>"),
+        base.replace("<BIC>COBADEFFXXX</BIC>\n        </FinInstnId>", "<BIC>COBADEFFXXX</BIC>\n        </FinInstnId><BrnchId><Id>B</Id>\
+            <Nm>N</Nm></BrnchId>"),
+        edit(&base, "<Cdtr>", &format!("<XchgRateInf><RateTp>SPOT</RateTp></XchgRateInf><ChqInstr><ChqTp>CCHQ</ChqTp></ChqInstr>{}{}{}",
+            bic("IntrmyAgt1"), account("IntrmyAgt1Acct"), account("CdtrAgtAcct")).replace("<CdtrAgtAcct>", &format!("{}<CdtrAgtAcct>", bic("CdtrAgt")))),
+        edit(&base, "<RmtInf>", "<InstrForDbtrAgt>x</InstrForDbtrAgt><Tax><Cdtr><TaxId>T</TaxId></Cdtr></Tax>"),
+        base.replace("FR1420041010050500013M02606", "FR0020041010050500013M02606"),
+        base.replace("<Ref>RF18539007547034</Ref>", "<Ref>RF18539007547034</Ref></CdtrRefInf><Invcr><Nm>I</Nm></Invcr>\
+            <AddtlRmtInf>x</AddtlRmtInf><DELETE>").replace("<DELETE>\n            </CdtrRefInf>", "")
+            .replace("<Strd>\n            <CdtrRefInf>", "<Strd><RfrdDocInf><Tp><CdOrPrtry><Cd>CINV</Cd></CdOrPrtry><Issr>I</Issr></Tp>\
+            <Nb>1</Nb></RfrdDocInf><RfrdDocAmt><DuePyblAmt Ccy=\"EUR\">1.00</DuePyblAmt><CdtNoteAmt Ccy=\"EUR\">1.00</CdtNoteAmt>\
+            </RfrdDocAmt><CdtrRefInf>"),
+    ];
+    check_edits(IsoMessage::Pain001V03, &base, &edits);
 }

@@ -17,7 +17,9 @@
 mod head;
 mod pacs008;
 mod pain001;
+mod pain001v03;
 mod shared;
+mod shared_2009;
 
 use std::fmt::Write as _;
 
@@ -29,7 +31,7 @@ use crate::{Limits, generated};
 
 /// Decode `input` as `message` in one typed pass; `None` when the tree path must decide.
 pub(crate) fn decode(message: IsoMessage, input: &[u8], limits: &Limits) -> Option<Decoded> {
-    if !matches!(message, IsoMessage::Pacs008V08 | IsoMessage::Pain001V09) {
+    if !matches!(message, IsoMessage::Pacs008V08 | IsoMessage::Pain001V09 | IsoMessage::Pain001V03) {
         return None;
     }
     let read = crate::parse_typed_with_header(input, limits)?;
@@ -50,6 +52,9 @@ pub(crate) fn decode(message: IsoMessage, input: &[u8], limits: &Limits) -> Opti
         }
         (IsoMessage::Pain001V09, generated::AnyDocument::Pain00100109(document)) => {
             pain001::decode(document, &mut sink)?
+        }
+        (IsoMessage::Pain001V03, generated::AnyDocument::Pain00100103(document)) => {
+            pain001v03::decode(document, &mut sink)?
         }
         _ => return None,
     };

@@ -44,7 +44,12 @@ pub(crate) fn decode(document: g9::Document, sink: &mut Sink) -> Option<Message>
 }
 
 /// The tree path's `check_totals` of a group (`NbOfTxs`, `CtrlSum`) as its approximations.
-fn totals(at: &At<'_>, count: Option<&str>, sum: Option<Decimal>, transfers: &[&CreditTransfer]) -> Vec<Loss> {
+pub(crate) fn totals(
+    at: &At<'_>,
+    count: Option<&str>,
+    sum: Option<Decimal>,
+    transfers: &[&CreditTransfer],
+) -> Vec<Loss> {
     let total: Decimal = transfers.iter().filter_map(|t| t.amount()).map(|m| m.amount()).sum();
     let mut notes = Vec::new();
     if let Some(detail) = count.and_then(|c| check_count(c, transfers.len())) {
@@ -57,18 +62,18 @@ fn totals(at: &At<'_>, count: Option<&str>, sum: Option<Decimal>, transfers: &[&
 }
 
 /// Batch-level values every transfer of a batch inherits.
-struct BatchDefaults {
-    payment_type: Option<PaymentType>,
-    requested_execution: Option<DateOrDateTime>,
-    debtor: payglot_core_model::Party,
-    debtor_account: Option<payglot_core_model::Account>,
-    debtor_agent: Option<payglot_core_model::Agent>,
-    ultimate_debtor: Option<payglot_core_model::Party>,
-    charge_bearer: Option<ChargeBearer>,
+pub(crate) struct BatchDefaults {
+    pub(crate) payment_type: Option<PaymentType>,
+    pub(crate) requested_execution: Option<DateOrDateTime>,
+    pub(crate) debtor: payglot_core_model::Party,
+    pub(crate) debtor_account: Option<payglot_core_model::Account>,
+    pub(crate) debtor_agent: Option<payglot_core_model::Agent>,
+    pub(crate) ultimate_debtor: Option<payglot_core_model::Party>,
+    pub(crate) charge_bearer: Option<ChargeBearer>,
 }
 
 /// A copy of a batch-level value, or the value itself for the batch's `last` transfer.
-fn inherit<T: Clone + Default>(value: &mut T, last: bool) -> T {
+pub(crate) fn inherit<T: Clone + Default>(value: &mut T, last: bool) -> T {
     if last { std::mem::take(value) } else { value.clone() }
 }
 

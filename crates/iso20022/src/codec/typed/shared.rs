@@ -18,6 +18,52 @@ pub(crate) fn active_amount(a: &ActiveCurrencyAndAmount) -> Option<Money> {
     super::money(a.ccy.as_str(), a.value.value())
 }
 
+/// An `IBAN` account id as the tree path keeps it: an IBAN when its check digits are right,
+/// else an account number with scheme `UNVERIFIED-IBAN` and an `Approximated` loss at `here`.
+pub(crate) fn iban_account(
+    iban: &str,
+    here: &super::At<'_>,
+    sink: &mut super::Sink,
+) -> Option<payglot_core_model::AccountId> {
+    use crate::codec::common::UNVERIFIED_IBAN;
+    Some(match payglot_core_model::Iban::parse(iban) {
+        Ok(valid) => payglot_core_model::AccountId::Iban(valid),
+        Err(error) => {
+            sink.approximated(
+                here,
+                format!("{}; kept as an account number with scheme {UNVERIFIED_IBAN}", error.reason()),
+            );
+            payglot_core_model::AccountId::Other {
+                id: payglot_core_model::AccountNumber::parse(iban).ok()?,
+                scheme: Some(payglot_core_model::CodeOrProprietary::Proprietary(text_of(UNVERIFIED_IBAN).ok()?)),
+                issuer: None,
+            }
+        }
+    })
+}
+
+/// Optional agent-and-account pairs (`IntrmyAgt1`, `IntrmyAgt1Acct`, ...): the agents kept
+/// (mapped by `agent`), the accounts lost.
+pub(crate) fn intermediaries<A, C: super::Lose>(
+    pairs: [(Option<Box<A>>, Option<Box<C>>); 3],
+    at: &super::At<'_>,
+    sink: &mut super::Sink,
+    mut agent: impl FnMut(A, &super::At<'_>, &mut super::Sink) -> Option<payglot_core_model::Agent>,
+) -> Option<Vec<payglot_core_model::Agent>> {
+    let mut agents = Vec::new();
+    for ((a, account), (name, account_name)) in pairs.into_iter().zip([
+        ("IntrmyAgt1", "IntrmyAgt1Acct"),
+        ("IntrmyAgt2", "IntrmyAgt2Acct"),
+        ("IntrmyAgt3", "IntrmyAgt3Acct"),
+    ]) {
+        if let Some(a) = a {
+            agents.push(agent(*a, &at.at(name), sink)?);
+        }
+        sink.lost_opt(at, account_name, account.as_deref());
+    }
+    Some(agents)
+}
+
 /// A code (`&'static str` of a generated enumeration, or any short string) as a canonical
 /// text or code type.
 pub(crate) fn code<'s, T: TryFrom<&'s str>>(s: &'s str) -> Option<T> {
@@ -60,6 +106,15 @@ macro_rules! code_or_prop {
 
 /// A `GenericIdentification` (`Id`, `SchmeNm`, `Issr`) of type `$ty` as `GenericId`.
 macro_rules! generic_id {
+    ($value:expr, $ty:path, $scheme:path, $parse:expr, choice) => {{
+        type Generic = $ty;
+        let Generic { id, schme_nm, issr } = $value;
+        payglot_core_model::GenericId {
+            id: $crate::codec::typed::text!(id),
+            scheme: opt!(schme_nm, s => code_or_prop!(s.choice, $scheme, $parse)),
+            issuer: opt!(issr, i => $crate::codec::typed::text!(i)),
+        }
+    }};
     ($value:expr, $ty:path, $scheme:path, $parse:expr) => {{
         type Generic = $ty;
         let Generic { id, schme_nm, issr } = $value;
@@ -87,10 +142,10 @@ macro_rules! shared_2019 {
         };
         use payglot_core_model::{
             Account, AccountId, AccountNumber, Agent, Bic, ClearingMemberId, CodeOrProprietary, Contact,
-            CountryCode, Currency, DateAndPlaceOfBirth, Iban, Lei, Party, PartyId, PostalAddress, Proxy,
+            CountryCode, Currency, DateAndPlaceOfBirth, Lei, Party, PartyId, PostalAddress, Proxy,
         };
         use $g as g;
-        use $crate::codec::typed::shared::{amount, code, code_or_prop, each, generic_id, opt, text_of};
+        use $crate::codec::typed::shared::{amount, code, code_or_prop, each, generic_id, iban_account, opt, text_of};
         use payglot_core_model::text::Text;
         use $crate::codec::typed::{At, Sink, date, text};
 
@@ -218,26 +273,9 @@ macro_rules! shared_2019 {
         pub(crate) fn account(a: g::CashAccount38, at: &At<'_>, sink: &mut Sink) -> Option<Account> {
             let g::CashAccount38 { id, tp, ccy, nm, prxy } = a;
             let id = match id {
-                g::AccountIdentification4Choice::IBAN(iban) => match Iban::parse(iban.as_str()) {
-                    Ok(valid) => AccountId::Iban(valid),
-                    Err(error) => {
-                        sink.approximated(
-                            &at.at("Id").at("IBAN"),
-                            format!(
-                                "{}; kept as an account number with scheme {}",
-                                error.reason(),
-                                $crate::codec::common::UNVERIFIED_IBAN
-                            ),
-                        );
-                        AccountId::Other {
-                            id: AccountNumber::parse(iban.as_str()).ok()?,
-                            scheme: Some(CodeOrProprietary::Proprietary(
-                                text_of($crate::codec::common::UNVERIFIED_IBAN).ok()?,
-                            )),
-                            issuer: None,
-                        }
-                    }
-                },
+                g::AccountIdentification4Choice::IBAN(iban) => {
+                    iban_account(iban.as_str(), &at.at("Id").at("IBAN"), sink)?
+                }
                 g::AccountIdentification4Choice::Othr(g::GenericAccountIdentification1 { id, schme_nm, issr }) => {
                     AccountId::Other {
                         id: AccountNumber::parse(id.as_str()).ok()?,
@@ -465,23 +503,13 @@ macro_rules! shared_2019 {
             Some(out)
         }
 
-        /// Optional agent-and-account pairs (`IntrmyAgt1`, `IntrmyAgt1Acct`, ...): the agents
-        /// kept, the accounts lost.
+        /// Optional agent-and-account pairs (`IntrmyAgt1`, `IntrmyAgt1Acct`, ...).
         pub(crate) fn intermediaries(
             pairs: [(Option<Box<g::BranchAndFinancialInstitutionIdentification6>>, Option<Box<g::CashAccount38>>); 3],
             at: &At<'_>,
             sink: &mut Sink,
         ) -> Option<Vec<Agent>> {
-            let mut agents = Vec::new();
-            for ((agent, account), (name, account_name)) in pairs.into_iter().zip([
-                ("IntrmyAgt1", "IntrmyAgt1Acct"),
-                ("IntrmyAgt2", "IntrmyAgt2Acct"),
-                ("IntrmyAgt3", "IntrmyAgt3Acct"),
-            ]) {
-                agents.extend(opt_agent(agent, at, name, sink)?);
-                sink.lost_opt(at, account_name, account.as_deref());
-            }
-            Some(agents)
+            $crate::codec::typed::shared::intermediaries(pairs, at, sink, agent)
         }
 
         /// A transaction's last fields, the same in every 2019 credit transfer: purpose,
