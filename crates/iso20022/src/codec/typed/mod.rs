@@ -15,6 +15,7 @@
 //! reference (errors, lenient text). `typed_decode_matches_the_tree_path` proves the two agree.
 
 mod head;
+mod pacs004;
 mod pacs008;
 mod pain001;
 mod pain001v03;
@@ -31,7 +32,10 @@ use crate::{Limits, generated};
 
 /// Decode `input` as `message` in one typed pass; `None` when the tree path must decide.
 pub(crate) fn decode(message: IsoMessage, input: &[u8], limits: &Limits) -> Option<Decoded> {
-    if !matches!(message, IsoMessage::Pacs008V08 | IsoMessage::Pain001V09 | IsoMessage::Pain001V03) {
+    if !matches!(
+        message,
+        IsoMessage::Pacs008V08 | IsoMessage::Pain001V09 | IsoMessage::Pain001V03 | IsoMessage::Pacs004V09
+    ) {
         return None;
     }
     let read = crate::parse_typed_with_header(input, limits)?;
@@ -55,6 +59,9 @@ pub(crate) fn decode(message: IsoMessage, input: &[u8], limits: &Limits) -> Opti
         }
         (IsoMessage::Pain001V03, generated::AnyDocument::Pain00100103(document)) => {
             pain001v03::decode(document, &mut sink)?
+        }
+        (IsoMessage::Pacs004V09, generated::AnyDocument::Pacs00400109(document)) => {
+            pacs004::decode(document, &mut sink)?
         }
         _ => return None,
     };
@@ -311,5 +318,15 @@ pub(crate) fn check_count(stated: &str, count: usize) -> Option<String> {
 
 /// What the tree path's `check_totals` reports for a stated sum (`name`) of the transactions.
 pub(crate) fn check_sum(name: &str, value: rust_decimal::Decimal, sum: rust_decimal::Decimal) -> Option<String> {
-    (value != sum).then(|| format!("{name} says {value} but the transactions add up to {sum}; recomputed on encode"))
+    check_sum_of(name, value, sum, "transactions")
+}
+
+/// [`check_sum`] of the amounts `what` names (`returned amounts`).
+pub(crate) fn check_sum_of(
+    name: &str,
+    value: rust_decimal::Decimal,
+    sum: rust_decimal::Decimal,
+    what: &str,
+) -> Option<String> {
+    (value != sum).then(|| format!("{name} says {value} but the {what} add up to {sum}; recomputed on encode"))
 }

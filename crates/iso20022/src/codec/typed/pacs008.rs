@@ -1,20 +1,19 @@
 //! pacs.008.001.08 → `InterbankTransfer`, from the typed Document (see `super`); the tree
 //! path's `codec::pacs008::decode` is the reference this follows field by field.
 
-use payglot_core_model::message::{GroupHeader, InterbankTransfer, SettlementInfo};
+use payglot_core_model::message::{GroupHeader, InterbankTransfer};
 use payglot_core_model::transfer::{Charge, ChargeBearer, CreditTransfer, Exchange, PaymentIds, PaymentType};
 use payglot_core_model::{Message, MessageId};
 use rust_decimal::Decimal;
 
-use super::shared::{active_amount, code_or_prop, opt, shared_2019, text_of};
+use super::shared::{active_amount, opt, settlement_2019, shared_2019, shared_2019_transfer};
 use super::{At, Sink, check_count, check_sum, datetime, id};
 use crate::generated::pacs_008_001_08 as g8;
 
 shared_2019!(mapping, crate::generated::pacs_008_001_08);
-use mapping::{
-    agent, instructions_for_creditor_agent, intermediaries, opt_account, opt_agent, opt_party, party, payment_type,
-    transaction_tail,
-};
+shared_2019_transfer!(transfer_mapping, mapping, crate::generated::pacs_008_001_08);
+use mapping::{agent, intermediaries, opt_account, opt_agent, opt_party, party, payment_type};
+use transfer_mapping::{instructions_for_creditor_agent, transaction_tail};
 
 const DOCUMENT: At<'static> = At::root("Document");
 
@@ -69,29 +68,7 @@ pub(crate) fn decode(document: g8::Document, sink: &mut Sink) -> Option<Message>
     Some(Message::InterbankTransfer(InterbankTransfer { header, settlement, settlement_date, transfers }))
 }
 
-fn settlement(s: g8::SettlementInstruction7, at: &At<'_>, sink: &mut Sink) -> Option<SettlementInfo> {
-    let g8::SettlementInstruction7 {
-        sttlm_mtd,
-        sttlm_acct,
-        clr_sys,
-        instg_rmbrsmnt_agt,
-        instg_rmbrsmnt_agt_acct,
-        instd_rmbrsmnt_agt,
-        instd_rmbrsmnt_agt_acct,
-        thrd_rmbrsmnt_agt,
-        thrd_rmbrsmnt_agt_acct,
-    } = s;
-    let method = super::shared::code(sttlm_mtd.as_str())?;
-    let account = opt_account(sttlm_acct, at, "SttlmAcct", sink)?;
-    let clearing_system = opt!(clr_sys, c => code_or_prop!(*c, g8::ClearingSystemIdentification3Choice, text_of));
-    sink.lost_opt(at, "InstgRmbrsmntAgt", instg_rmbrsmnt_agt.as_deref());
-    sink.lost_opt(at, "InstgRmbrsmntAgtAcct", instg_rmbrsmnt_agt_acct.as_deref());
-    sink.lost_opt(at, "InstdRmbrsmntAgt", instd_rmbrsmnt_agt.as_deref());
-    sink.lost_opt(at, "InstdRmbrsmntAgtAcct", instd_rmbrsmnt_agt_acct.as_deref());
-    sink.lost_opt(at, "ThrdRmbrsmntAgt", thrd_rmbrsmnt_agt.as_deref());
-    sink.lost_opt(at, "ThrdRmbrsmntAgtAcct", thrd_rmbrsmnt_agt_acct.as_deref());
-    Some(SettlementInfo { method, account, clearing_system })
-}
+settlement_2019!(g8);
 
 fn own_payment_type(p: g8::PaymentTypeInformation28) -> Option<PaymentType> {
     let g8::PaymentTypeInformation28 { instr_prty, clr_chanl, svc_lvl, lcl_instrm, ctgy_purp } = p;

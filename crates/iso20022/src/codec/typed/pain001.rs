@@ -7,15 +7,14 @@ use payglot_core_model::transfer::{ChargeBearer, CreditTransfer, Exchange, Payme
 use payglot_core_model::{DateOrDateTime, Loss, Message, MessageId};
 use rust_decimal::Decimal;
 
-use super::shared::{opt, shared_2019};
+use super::shared::{opt, shared_2019, shared_2019_transfer};
 use super::{At, Sink, check_count, check_sum, datetime, id};
 use crate::generated::pain_001_001_09 as g9;
 
 shared_2019!(mapping, crate::generated::pain_001_001_09);
-use mapping::{
-    account, agent, instructions_for_creditor_agent, intermediaries, opt_account, opt_agent, opt_party, party,
-    payment_type, transaction_tail,
-};
+shared_2019_transfer!(transfer_mapping, mapping, crate::generated::pain_001_001_09);
+use mapping::{account, agent, intermediaries, opt_account, opt_agent, opt_party, party, payment_type};
+use transfer_mapping::{instructions_for_creditor_agent, transaction_tail};
 
 const DOCUMENT: At<'static> = At::root("Document");
 

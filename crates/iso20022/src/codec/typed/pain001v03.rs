@@ -6,7 +6,7 @@ use payglot_core_model::message::{GroupHeader, PaymentBatch, PaymentInitiation, 
 use payglot_core_model::transfer::{ChargeBearer, CreditTransfer, Exchange, PaymentIds};
 use payglot_core_model::{DateOrDateTime, Message, MessageId};
 
-use super::pain001::mapping::{instructions_for_creditor_agent, regulatory};
+use super::pain001::transfer_mapping::{instructions_for_creditor_agent, regulatory};
 use super::pain001::{BatchDefaults, inherit, totals};
 use super::shared::{code_or_prop, opt};
 use super::shared_2009::shared_2009;

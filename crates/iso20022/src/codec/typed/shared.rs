@@ -132,13 +132,14 @@ pub(crate) use {code_or_prop, each, generic_id, opt};
 /// module `$name` of the message module that expands it.
 macro_rules! shared_2019 {
     ($name:ident, $g:path) => {
+        // A version uses the parts it needs (pacs.004 has no payment type or remittance here).
+        #[allow(dead_code)]
         pub(crate) mod $name {
         use payglot_core_model::codes::{
             AccountScheme, CashAccountType, ClearingSystem, OrganisationIdScheme, PersonIdScheme,
         };
         use payglot_core_model::transfer::{
-            AgentInstruction, CreditorReferenceInfo, ReferredDocument, RegulatoryDetail, RegulatoryReport,
-            Remittance, StructuredRemittance,
+            CreditorReferenceInfo, ReferredDocument, Remittance, StructuredRemittance,
         };
         use payglot_core_model::{
             Account, AccountId, AccountNumber, Agent, Bic, ClearingMemberId, CodeOrProprietary, Contact,
@@ -461,6 +462,58 @@ macro_rules! shared_2019 {
             })
         }
 
+        /// Optional agent-and-account pairs (`IntrmyAgt1`, `IntrmyAgt1Acct`, ...).
+        pub(crate) fn intermediaries(
+            pairs: [(Option<Box<g::BranchAndFinancialInstitutionIdentification6>>, Option<Box<g::CashAccount38>>); 3],
+            at: &At<'_>,
+            sink: &mut Sink,
+        ) -> Option<Vec<Agent>> {
+            $crate::codec::typed::shared::intermediaries(pairs, at, sink, agent)
+        }
+
+        /// A payment type's fields (`ClrChanl` given by the interbank messages only).
+        pub(crate) fn payment_type(
+            instr_prty: Option<g::Priority2Code>,
+            clearing_channel: Option<Text<4>>,
+            svc_lvl: Vec<g::ServiceLevel8Choice>,
+            lcl_instrm: Option<Box<g::LocalInstrument2Choice>>,
+            ctgy_purp: Option<Box<g::CategoryPurpose1Choice>>,
+        ) -> Option<payglot_core_model::PaymentType> {
+            use payglot_core_model::transfer::Priority;
+            Some(payglot_core_model::PaymentType {
+                instruction_priority: opt!(instr_prty, p => {
+                    if p.as_str() == "HIGH" { Priority::High } else { Priority::Normal }
+                }),
+                clearing_channel,
+                service_levels: each!(svc_lvl, s => {
+                    code_or_prop!(s, g::ServiceLevel8Choice, payglot_core_model::ServiceLevel::parse)
+                }),
+                local_instrument: opt!(lcl_instrm, l => {
+                    code_or_prop!(*l, g::LocalInstrument2Choice, payglot_core_model::LocalInstrument::parse)
+                }),
+                category_purpose: opt!(ctgy_purp, c => {
+                    code_or_prop!(*c, g::CategoryPurpose1Choice, payglot_core_model::CategoryPurpose::parse)
+                }),
+            })
+        }
+
+        }
+    };
+}
+
+/// The 2019 credit transfers' own mappings (regulatory reporting, instructions for the creditor
+/// agent, a transaction's last fields) over `$g`, as the module `$name` beside the module
+/// `$core` that [`shared_2019!`] expanded (versions without these types expand only that one).
+macro_rules! shared_2019_transfer {
+    ($name:ident, $core:ident, $g:path) => {
+        pub(crate) mod $name {
+            use payglot_core_model::transfer::{AgentInstruction, RegulatoryDetail, RegulatoryReport};
+            use payglot_core_model::CountryCode;
+            use $g as g;
+            use super::$core::remittance;
+            use $crate::codec::typed::shared::{amount, code, code_or_prop, each, opt};
+            use $crate::codec::typed::{At, Sink, text};
+
         pub(crate) fn regulatory(
             reports: Vec<g::RegulatoryReporting3>,
             at: &At<'_>,
@@ -503,15 +556,6 @@ macro_rules! shared_2019 {
             Some(out)
         }
 
-        /// Optional agent-and-account pairs (`IntrmyAgt1`, `IntrmyAgt1Acct`, ...).
-        pub(crate) fn intermediaries(
-            pairs: [(Option<Box<g::BranchAndFinancialInstitutionIdentification6>>, Option<Box<g::CashAccount38>>); 3],
-            at: &At<'_>,
-            sink: &mut Sink,
-        ) -> Option<Vec<Agent>> {
-            $crate::codec::typed::shared::intermediaries(pairs, at, sink, agent)
-        }
-
         /// A transaction's last fields, the same in every 2019 credit transfer: purpose,
         /// regulatory reporting, tax (lost), related remittance (lost), remittance,
         /// supplementary data (lost).
@@ -536,32 +580,6 @@ macro_rules! shared_2019 {
             Some(())
         }
 
-        /// A payment type's fields (`ClrChanl` given by the interbank messages only).
-        pub(crate) fn payment_type(
-            instr_prty: Option<g::Priority2Code>,
-            clearing_channel: Option<Text<4>>,
-            svc_lvl: Vec<g::ServiceLevel8Choice>,
-            lcl_instrm: Option<Box<g::LocalInstrument2Choice>>,
-            ctgy_purp: Option<Box<g::CategoryPurpose1Choice>>,
-        ) -> Option<payglot_core_model::PaymentType> {
-            use payglot_core_model::transfer::Priority;
-            Some(payglot_core_model::PaymentType {
-                instruction_priority: opt!(instr_prty, p => {
-                    if p.as_str() == "HIGH" { Priority::High } else { Priority::Normal }
-                }),
-                clearing_channel,
-                service_levels: each!(svc_lvl, s => {
-                    code_or_prop!(s, g::ServiceLevel8Choice, payglot_core_model::ServiceLevel::parse)
-                }),
-                local_instrument: opt!(lcl_instrm, l => {
-                    code_or_prop!(*l, g::LocalInstrument2Choice, payglot_core_model::LocalInstrument::parse)
-                }),
-                category_purpose: opt!(ctgy_purp, c => {
-                    code_or_prop!(*c, g::CategoryPurpose1Choice, payglot_core_model::CategoryPurpose::parse)
-                }),
-            })
-        }
-
         pub(crate) fn instructions_for_creditor_agent(
             instructions: Vec<g::InstructionForCreditorAgent1>,
         ) -> Option<Vec<AgentInstruction>> {
@@ -574,4 +592,43 @@ macro_rules! shared_2019 {
     };
 }
 
-pub(crate) use shared_2019;
+/// `settlement` over the generated module `$g`'s (a `use` alias) `SettlementInstruction7` (pacs.008 and pacs.004): method, account
+/// and clearing system kept, the reimbursement agents and their accounts lost.
+macro_rules! settlement_2019 {
+    ($g:ident) => {
+        fn settlement(
+            s: $g::SettlementInstruction7,
+            at: &$crate::codec::typed::At<'_>,
+            sink: &mut $crate::codec::typed::Sink,
+        ) -> Option<payglot_core_model::message::SettlementInfo> {
+            type Settlement = $g::SettlementInstruction7;
+            let Settlement {
+                sttlm_mtd,
+                sttlm_acct,
+                clr_sys,
+                instg_rmbrsmnt_agt,
+                instg_rmbrsmnt_agt_acct,
+                instd_rmbrsmnt_agt,
+                instd_rmbrsmnt_agt_acct,
+                thrd_rmbrsmnt_agt,
+                thrd_rmbrsmnt_agt_acct,
+            } = s;
+            let method = $crate::codec::typed::shared::code(sttlm_mtd.as_str())?;
+            let account = mapping::opt_account(sttlm_acct, at, "SttlmAcct", sink)?;
+            let clearing_system = $crate::codec::typed::shared::opt!(clr_sys, c => $crate::codec::typed::shared::code_or_prop!(
+                *c,
+                $g::ClearingSystemIdentification3Choice,
+                $crate::codec::typed::shared::text_of
+            ));
+            sink.lost_opt(at, "InstgRmbrsmntAgt", instg_rmbrsmnt_agt.as_deref());
+            sink.lost_opt(at, "InstgRmbrsmntAgtAcct", instg_rmbrsmnt_agt_acct.as_deref());
+            sink.lost_opt(at, "InstdRmbrsmntAgt", instd_rmbrsmnt_agt.as_deref());
+            sink.lost_opt(at, "InstdRmbrsmntAgtAcct", instd_rmbrsmnt_agt_acct.as_deref());
+            sink.lost_opt(at, "ThrdRmbrsmntAgt", thrd_rmbrsmnt_agt.as_deref());
+            sink.lost_opt(at, "ThrdRmbrsmntAgtAcct", thrd_rmbrsmnt_agt_acct.as_deref());
+            Some(payglot_core_model::message::SettlementInfo { method, account, clearing_system })
+        }
+    };
+}
+
+pub(crate) use {settlement_2019, shared_2019, shared_2019_transfer};
