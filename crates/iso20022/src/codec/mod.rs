@@ -1,7 +1,7 @@
 //! The ISO 20022 codecs: every supported message version ↔ the canonical `Message`.
 //!
-//! Decoding of pacs.008.001.08 and pain.001.001.09 (bare, or with a head.001.001.02 AppHdr
-//! before the Document) takes ONE typed pass ([`typed`]): the generated readers build the typed
+//! Decoding of pacs.008.001.08, pain.001.001.09, pain.001.001.03 and pacs.004.001.09 (bare, or
+//! with a head.001.001.02 AppHdr before the Document) takes ONE typed pass ([`typed`]): the generated readers build the typed
 //! AppHdr and Document and a mapping consumes them by value (exhaustive destructuring, so every
 //! field is mapped or reported lost exactly as the tree path reports it). Anything that pass
 //! does not handle — another version or envelope, any error, lenient text — falls back to the

@@ -1,6 +1,8 @@
 //! The one-pass decode: the generated validating reader builds the typed value, and a mapping
 //! CONSUMES it (strings moved into the canonical model, nothing re-validated that the
-//! generated constructors checked, no element tree) — for the versions listed in [`decode`].
+//! generated constructors checked, no element tree) — for pacs.008.001.08, pain.001.001.09,
+//! pain.001.001.03 and pacs.004.001.09 (one module each; the mappings their generated types share
+//! are macros expanded per version: `shared.rs` for the 2019 types, `shared_2009.rs`).
 //!
 //! Losses by construction, as on the tree path: every generated struct the mapping reads is
 //! destructured exhaustively (no `..`, so a field the schema gains fails to compile), and every

@@ -76,6 +76,85 @@ pub(crate) fn inherit<T: Clone + Default>(value: &mut T, last: bool) -> T {
     if last { std::mem::take(value) } else { value.clone() }
 }
 
+/// A batch's payment method (`TRF` when not `CHK` or `TRA`, as the tree path reads it).
+pub(crate) fn method(code: &str) -> PaymentMethod {
+    match code {
+        "CHK" => PaymentMethod::Cheque,
+        "TRA" => PaymentMethod::TransferAdvice,
+        _ => PaymentMethod::Transfer,
+    }
+}
+
+/// An exchange-rate block at `here`: the rate with its type and contract; without a rate the
+/// tree path reads neither of those, so they are lost.
+pub(crate) fn exchange(
+    xchg_rate: Option<crate::generated::common::BaseOneRate>,
+    rate_tp: Option<crate::generated::common::ExchangeRateType1Code>,
+    ctrct_id: Option<crate::generated::common::Max35Text>,
+    here: &At<'_>,
+    sink: &mut Sink,
+) -> Option<Option<Exchange>> {
+    Some(match xchg_rate {
+        Some(rate) => Some(Exchange {
+            rate: rate.value(),
+            rate_type: opt!(rate_tp, r => super::shared::code(r.as_str())?),
+            contract_id: opt!(ctrct_id, c => super::text!(c)),
+        }),
+        None => {
+            sink.lost_opt_s(here, "RateTp", rate_tp.as_ref());
+            sink.lost_opt_s(here, "CtrctId", ctrct_id.as_ref());
+            None
+        }
+    })
+}
+
+/// A batch's transfers (each mapped by `transfer`, the last one taking the batch's values)
+/// and the approximations of its stated count and sum, placed at `totals_at`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn transfers<T>(
+    transactions: Vec<T>,
+    defaults: &mut BatchDefaults,
+    count: Option<&str>,
+    sum: Option<Decimal>,
+    totals_at: usize,
+    at: &At<'_>,
+    sink: &mut Sink,
+    mut transfer: impl FnMut(T, &mut BatchDefaults, bool, &At<'_>, &mut Sink, &mut Vec<CreditTransfer>) -> Option<()>,
+) -> Option<Vec<CreditTransfer>> {
+    let len = transactions.len();
+    let mut out = Vec::with_capacity(len);
+    for (i, t) in transactions.into_iter().enumerate() {
+        transfer(t, defaults, i + 1 == len, &at.item("CdtTrfTxInf", i, len), sink, &mut out)?;
+    }
+    let refs: Vec<&CreditTransfer> = out.iter().collect();
+    let notes = totals(at, count, sum, &refs);
+    sink.losses.splice(totals_at..totals_at, notes);
+    Some(out)
+}
+
+/// A transfer's own charge bearer and ultimate debtor, or the batch's.
+pub(crate) fn own_or_batch(
+    out: &mut CreditTransfer,
+    defaults: &mut BatchDefaults,
+    last: bool,
+    bearer: Option<ChargeBearer>,
+    ultimate_debtor: Option<payglot_core_model::Party>,
+) {
+    out.charge_bearer = bearer.or(defaults.charge_bearer);
+    out.ultimate_debtor = match ultimate_debtor {
+        Some(own) => Some(own),
+        None => inherit(&mut defaults.ultimate_debtor, last),
+    };
+}
+
+/// The batch-level debtor values a transfer takes (a copy, or the values for the `last`).
+pub(crate) fn take_debtor(out: &mut CreditTransfer, defaults: &mut BatchDefaults, last: bool) {
+    out.debtor = inherit(&mut defaults.debtor, last);
+    out.requested_execution = defaults.requested_execution;
+    out.debtor_account = inherit(&mut defaults.debtor_account, last);
+    out.debtor_agent = inherit(&mut defaults.debtor_agent, last);
+}
+
 fn batch(b: g9::PaymentInstruction30, at: &At<'_>, sink: &mut Sink) -> Option<PaymentBatch> {
     let g9::PaymentInstruction30 {
         pmt_inf_id,
@@ -98,11 +177,7 @@ fn batch(b: g9::PaymentInstruction30, at: &At<'_>, sink: &mut Sink) -> Option<Pa
         cdt_trf_tx_inf,
     } = b;
     let id = id!(pmt_inf_id);
-    let method = match pmt_mtd.as_str() {
-        "CHK" => PaymentMethod::Cheque,
-        "TRA" => PaymentMethod::TransferAdvice,
-        _ => PaymentMethod::Transfer,
-    };
+    let method = method(pmt_mtd.as_str());
     let totals_at = sink.losses.len();
     let payment_type = opt!(pmt_tp_inf, p => own_payment_type(*p)?);
     let requested_execution = Some(match reqd_exctn_dt {
@@ -128,14 +203,9 @@ fn batch(b: g9::PaymentInstruction30, at: &At<'_>, sink: &mut Sink) -> Option<Pa
         ultimate_debtor,
         charge_bearer,
     };
-    let len = cdt_trf_tx_inf.len();
-    let mut transfers = Vec::with_capacity(len);
-    for (i, t) in cdt_trf_tx_inf.into_iter().enumerate() {
-        transfer(t, &mut defaults, i + 1 == len, &at.item("CdtTrfTxInf", i, len), sink, &mut transfers)?;
-    }
-    let refs: Vec<&CreditTransfer> = transfers.iter().collect();
-    let notes = totals(at, nb_of_txs.as_ref().map(|n| n.as_str()), ctrl_sum.map(|c| c.value()), &refs);
-    sink.losses.splice(totals_at..totals_at, notes);
+    let count = nb_of_txs.as_ref().map(|n| n.as_str());
+    let transfers =
+        transfers(cdt_trf_tx_inf, &mut defaults, count, ctrl_sum.map(|c| c.value()), totals_at, at, sink, transfer)?;
     Some(PaymentBatch { id, method, batch_booking: btch_bookg, transfers })
 }
 
@@ -205,29 +275,14 @@ fn transfer(
             let g9::ExchangeRate1 { unit_ccy, xchg_rate, rate_tp, ctrct_id } = *x;
             let here = at.at("XchgRateInf");
             sink.lost_opt_s(&here, "UnitCcy", unit_ccy.as_ref());
-            match xchg_rate {
-                Some(rate) => Some(Exchange {
-                    rate: rate.value(),
-                    rate_type: opt!(rate_tp, r => super::shared::code(r.as_str())?),
-                    contract_id: opt!(ctrct_id, c => super::text!(c)),
-                }),
-                None => {
-                    // Without a rate the tree path reads neither of these.
-                    sink.lost_opt_s(&here, "RateTp", rate_tp.as_ref());
-                    sink.lost_opt_s(&here, "CtrctId", ctrct_id.as_ref());
-                    None
-                }
-            }
+            exchange(xchg_rate, rate_tp, ctrct_id, &here, sink)?
         }
         None => None,
     };
-    let own_bearer = opt!(chrg_br, c => ChargeBearer::from_iso_code(c.as_str())?);
-    out.charge_bearer = own_bearer.or(defaults.charge_bearer);
+    let bearer = opt!(chrg_br, c => ChargeBearer::from_iso_code(c.as_str())?);
     sink.lost_opt(at, "ChqInstr", chq_instr.as_deref());
-    out.ultimate_debtor = match opt_party(ultmt_dbtr, at, "UltmtDbtr", sink)? {
-        Some(own) => Some(own),
-        None => inherit(&mut defaults.ultimate_debtor, last),
-    };
+    let ultimate_debtor = opt_party(ultmt_dbtr, at, "UltmtDbtr", sink)?;
+    own_or_batch(out, defaults, last, bearer, ultimate_debtor);
     out.intermediary_agents = intermediaries(
         [(intrmy_agt1, intrmy_agt1_acct), (intrmy_agt2, intrmy_agt2_acct), (intrmy_agt3, intrmy_agt3_acct)],
         at,
@@ -241,9 +296,6 @@ fn transfer(
     out.instructions_for_creditor_agent = instructions_for_creditor_agent(instr_for_cdtr_agt)?;
     sink.lost_opt_s(at, "InstrForDbtrAgt", instr_for_dbtr_agt.as_ref());
     transaction_tail(out, purp, rgltry_rptg, tax, rltd_rmt_inf, rmt_inf, splmtry_data, at, sink)?;
-    out.debtor = inherit(&mut defaults.debtor, last);
-    out.requested_execution = defaults.requested_execution;
-    out.debtor_account = inherit(&mut defaults.debtor_account, last);
-    out.debtor_agent = inherit(&mut defaults.debtor_agent, last);
+    take_debtor(out, defaults, last);
     Some(())
 }

@@ -2,12 +2,12 @@
 //! path's `codec::pain001::decode` with `Era::Old` is the reference this follows field by field.
 //! The batch logic (defaults, totals) is pain.001.001.09's.
 
-use payglot_core_model::message::{GroupHeader, PaymentBatch, PaymentInitiation, PaymentMethod};
-use payglot_core_model::transfer::{ChargeBearer, CreditTransfer, Exchange, PaymentIds};
+use payglot_core_model::message::{GroupHeader, PaymentBatch, PaymentInitiation};
+use payglot_core_model::transfer::{ChargeBearer, CreditTransfer, PaymentIds};
 use payglot_core_model::{DateOrDateTime, Message, MessageId};
 
 use super::pain001::transfer_mapping::{instructions_for_creditor_agent, regulatory};
-use super::pain001::{BatchDefaults, inherit, totals};
+use super::pain001::{BatchDefaults, exchange, inherit, method, own_or_batch, take_debtor, totals, transfers};
 use super::shared::{code_or_prop, opt};
 use super::shared_2009::shared_2009;
 use super::{At, Sink, datetime, id};
@@ -62,11 +62,7 @@ fn batch(b: g3::PaymentInstructionInformation3, at: &At<'_>, sink: &mut Sink) ->
         cdt_trf_tx_inf,
     } = b;
     let id = id!(pmt_inf_id);
-    let method = match pmt_mtd.as_str() {
-        "CHK" => PaymentMethod::Cheque,
-        "TRA" => PaymentMethod::TransferAdvice,
-        _ => PaymentMethod::Transfer,
-    };
+    let method = method(pmt_mtd.as_str());
     let totals_at = sink.losses.len();
     let payment_type = opt!(pmt_tp_inf, p => payment_type(*p)?);
     let requested_execution = Some(DateOrDateTime::Date(super::date(reqd_exctn_dt)?));
@@ -88,14 +84,9 @@ fn batch(b: g3::PaymentInstructionInformation3, at: &At<'_>, sink: &mut Sink) ->
         ultimate_debtor,
         charge_bearer,
     };
-    let len = cdt_trf_tx_inf.len();
-    let mut transfers = Vec::with_capacity(len);
-    for (i, t) in cdt_trf_tx_inf.into_iter().enumerate() {
-        transfer(t, &mut defaults, i + 1 == len, &at.item("CdtTrfTxInf", i, len), sink, &mut transfers)?;
-    }
-    let refs: Vec<&CreditTransfer> = transfers.iter().collect();
-    let notes = totals(at, nb_of_txs.as_ref().map(|n| n.as_str()), ctrl_sum.map(|c| c.value()), &refs);
-    sink.losses.splice(totals_at..totals_at, notes);
+    let count = nb_of_txs.as_ref().map(|n| n.as_str());
+    let transfers =
+        transfers(cdt_trf_tx_inf, &mut defaults, count, ctrl_sum.map(|c| c.value()), totals_at, at, sink, transfer)?;
     Some(PaymentBatch { id, method, batch_booking: btch_bookg, transfers })
 }
 
@@ -158,29 +149,14 @@ fn transfer(
         Some(x) => {
             let g3::ExchangeRateInformation1 { xchg_rate, rate_tp, ctrct_id } = *x;
             let here = at.at("XchgRateInf");
-            match xchg_rate {
-                Some(rate) => Some(Exchange {
-                    rate: rate.value(),
-                    rate_type: opt!(rate_tp, r => super::shared::code(r.as_str())?),
-                    contract_id: opt!(ctrct_id, c => super::text!(c)),
-                }),
-                None => {
-                    // Without a rate the tree path reads neither of these.
-                    sink.lost_opt_s(&here, "RateTp", rate_tp.as_ref());
-                    sink.lost_opt_s(&here, "CtrctId", ctrct_id.as_ref());
-                    None
-                }
-            }
+            exchange(xchg_rate, rate_tp, ctrct_id, &here, sink)?
         }
         None => None,
     };
-    let own_bearer = opt!(chrg_br, c => ChargeBearer::from_iso_code(c.as_str())?);
-    out.charge_bearer = own_bearer.or(defaults.charge_bearer);
+    let bearer = opt!(chrg_br, c => ChargeBearer::from_iso_code(c.as_str())?);
     sink.lost_opt(at, "ChqInstr", chq_instr.as_deref());
-    out.ultimate_debtor = match opt_party(ultmt_dbtr, at, "UltmtDbtr", sink)? {
-        Some(own) => Some(own),
-        None => inherit(&mut defaults.ultimate_debtor, last),
-    };
+    let ultimate_debtor = opt_party(ultmt_dbtr, at, "UltmtDbtr", sink)?;
+    own_or_batch(out, defaults, last, bearer, ultimate_debtor);
     out.intermediary_agents = super::shared::intermediaries(
         [(intrmy_agt1, intrmy_agt1_acct), (intrmy_agt2, intrmy_agt2_acct), (intrmy_agt3, intrmy_agt3_acct)],
         at,
@@ -200,9 +176,6 @@ fn transfer(
     sink.lost_opt(at, "Tax", tax.as_deref());
     sink.lost_many(at, "RltdRmtInf", &rltd_rmt_inf);
     out.remittance = opt!(rmt_inf, r => remittance(*r, &at.at("RmtInf"), sink)?);
-    out.debtor = inherit(&mut defaults.debtor, last);
-    out.requested_execution = defaults.requested_execution;
-    out.debtor_account = inherit(&mut defaults.debtor_account, last);
-    out.debtor_agent = inherit(&mut defaults.debtor_agent, last);
+    take_debtor(out, defaults, last);
     Some(())
 }

@@ -344,32 +344,11 @@ macro_rules! shared_2019 {
             Some(Agent { bic, clearing_member, lei, name, postal_address, other_id, branch_id })
         }
 
-        pub(crate) fn opt_agent(
-            a: Option<Box<g::BranchAndFinancialInstitutionIdentification6>>,
-            at: &At<'_>,
-            name: &'static str,
-            sink: &mut Sink,
-        ) -> Option<Option<Agent>> {
-            Some(opt!(a, a => agent(*a, &at.at(name), sink)?))
-        }
-
-        pub(crate) fn opt_party(
-            p: Option<Box<g::PartyIdentification135>>,
-            at: &At<'_>,
-            name: &'static str,
-            sink: &mut Sink,
-        ) -> Option<Option<Party>> {
-            Some(opt!(p, p => party(*p, &at.at(name), sink)?))
-        }
-
-        pub(crate) fn opt_account(
-            a: Option<Box<g::CashAccount38>>,
-            at: &At<'_>,
-            name: &'static str,
-            sink: &mut Sink,
-        ) -> Option<Option<Account>> {
-            Some(opt!(a, a => account(*a, &at.at(name), sink)?))
-        }
+        $crate::codec::typed::shared::optional_mappings!(
+            g::BranchAndFinancialInstitutionIdentification6,
+            g::PartyIdentification135,
+            g::CashAccount38
+        );
 
         pub(crate) fn remittance(r: g::RemittanceInformation16, at: &At<'_>, sink: &mut Sink) -> Option<Remittance> {
             let g::RemittanceInformation16 { ustrd, strd } = r;
@@ -631,4 +610,37 @@ macro_rules! settlement_2019 {
     };
 }
 
-pub(crate) use {settlement_2019, shared_2019, shared_2019_transfer};
+/// `opt_agent`, `opt_party` and `opt_account` of a generation's mappings: an optional (boxed)
+/// agent, party or account, mapped at the child `name` of `at`.
+macro_rules! optional_mappings {
+    ($agent:ty, $party:ty, $account:ty) => {
+        pub(crate) fn opt_agent(
+            a: Option<Box<$agent>>,
+            at: &At<'_>,
+            name: &'static str,
+            sink: &mut Sink,
+        ) -> Option<Option<Agent>> {
+            Some(opt!(a, a => agent(*a, &at.at(name), sink)?))
+        }
+
+        pub(crate) fn opt_party(
+            p: Option<Box<$party>>,
+            at: &At<'_>,
+            name: &'static str,
+            sink: &mut Sink,
+        ) -> Option<Option<Party>> {
+            Some(opt!(p, p => party(*p, &at.at(name), sink)?))
+        }
+
+        pub(crate) fn opt_account(
+            a: Option<Box<$account>>,
+            at: &At<'_>,
+            name: &'static str,
+            sink: &mut Sink,
+        ) -> Option<Option<Account>> {
+            Some(opt!(a, a => account(*a, &at.at(name), sink)?))
+        }
+    };
+}
+
+pub(crate) use {optional_mappings, settlement_2019, shared_2019, shared_2019_transfer};

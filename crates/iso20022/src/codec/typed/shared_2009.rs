@@ -166,32 +166,11 @@ macro_rules! shared_2009 {
                 Some(Agent { bic, clearing_member, lei: None, name, postal_address, other_id, branch_id })
             }
 
-            pub(crate) fn opt_agent(
-                a: Option<Box<g::BranchAndFinancialInstitutionIdentification4>>,
-                at: &At<'_>,
-                name: &'static str,
-                sink: &mut Sink,
-            ) -> Option<Option<Agent>> {
-                Some(opt!(a, a => agent(*a, &at.at(name), sink)?))
-            }
-
-            pub(crate) fn opt_party(
-                p: Option<Box<g::PartyIdentification32>>,
-                at: &At<'_>,
-                name: &'static str,
-                sink: &mut Sink,
-            ) -> Option<Option<Party>> {
-                Some(opt!(p, p => party(*p, &at.at(name), sink)?))
-            }
-
-            pub(crate) fn opt_account(
-                a: Option<Box<g::CashAccount16>>,
-                at: &At<'_>,
-                name: &'static str,
-                sink: &mut Sink,
-            ) -> Option<Option<Account>> {
-                Some(opt!(a, a => account(*a, &at.at(name), sink)?))
-            }
+            $crate::codec::typed::shared::optional_mappings!(
+                g::BranchAndFinancialInstitutionIdentification4,
+                g::PartyIdentification32,
+                g::CashAccount16
+            );
 
             pub(crate) fn payment_type(p: g::PaymentTypeInformation19) -> Option<PaymentType> {
                 let g::PaymentTypeInformation19 { instr_prty, svc_lvl, lcl_instrm, ctgy_purp } = p;
