@@ -42,10 +42,13 @@ pub(crate) fn iban_account(
     })
 }
 
+/// An optional (boxed) agent and its optional account, as the generated types hold them.
+pub(crate) type AgentAndAccount<A, C> = (Option<Box<A>>, Option<Box<C>>);
+
 /// Optional agent-and-account pairs (`IntrmyAgt1`, `IntrmyAgt1Acct`, ...): the agents kept
 /// (mapped by `agent`), the accounts lost.
 pub(crate) fn intermediaries<A, C: super::Lose>(
-    pairs: [(Option<Box<A>>, Option<Box<C>>); 3],
+    pairs: [AgentAndAccount<A, C>; 3],
     at: &super::At<'_>,
     sink: &mut super::Sink,
     mut agent: impl FnMut(A, &super::At<'_>, &mut super::Sink) -> Option<payglot_core_model::Agent>,
