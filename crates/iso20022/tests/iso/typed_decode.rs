@@ -181,10 +181,11 @@ fn typed_decode_reports_the_tree_paths_losses_at_every_level_pacs008() {
             <pacs:RltdRmtInf><pacs:RmtId>R</pacs:RmtId></pacs:RltdRmtInf>"),
         edit(&base, "</pacs:CdtTrfTxInf>", "<pacs:SplmtryData><pacs:Envlp><X xmlns=\"urn:x\"><Y>1</Y></X></pacs:Envlp></pacs:SplmtryData>"),
         edit(&base, "</pacs:FIToFICstmrCdtTrf>", "<pacs:SplmtryData><pacs:PlcAndNm>P</pacs:PlcAndNm><pacs:Envlp><X xmlns=\"urn:x\"/></pacs:Envlp></pacs:SplmtryData>"),
-        // `xs:any` content the loss description must count right: quoted `>`, a comment, CDATA.
+        // `xs:any` content the loss description must count right: quoted `>`, a comment (CDATA
+        // anywhere sends the document to the tree path, see `typed_decode_leaves_lexical_variants_...`).
         edit(&base, "</pacs:FIToFICstmrCdtTrf>", "<pacs:SplmtryData><pacs:Envlp><X xmlns=\"urn:x\" a='1>2' b=\"3>4\"><Y/>\
             <Z>t</Z></X></pacs:Envlp></pacs:SplmtryData>"),
-        edit(&base, "</pacs:CdtTrfTxInf>", "<pacs:SplmtryData><pacs:Envlp><X xmlns=\"urn:x\"><!-- <a> --><![CDATA[<b>]]><Y/>\
+        edit(&base, "</pacs:CdtTrfTxInf>", "<pacs:SplmtryData><pacs:Envlp><X xmlns=\"urn:x\"><!-- <a> --><Y/>\
             </X></pacs:Envlp></pacs:SplmtryData>"),
         // A party's contact details, an agent's branch, an account (bad IBAN, proxy).
         edit(&base, "</pacs:Dbtr>", "<pacs:CtctDtls><pacs:NmPrfx>MADM</pacs:NmPrfx><pacs:Nm>N</pacs:Nm><pacs:FaxNb>+49-123</pacs:FaxNb>\
@@ -330,4 +331,33 @@ fn typed_decode_reports_the_tree_paths_losses_at_every_level_pacs004() {
         edit(&base, "</PmtRtr>", "<SplmtryData><Envlp><X xmlns=\"urn:x\"><Y/></X></Envlp></SplmtryData>"),
     ];
     check_edits(IsoMessage::Pacs004V09, &base, &edits);
+}
+
+/// Values the schema accepts in a form the tree path's mapping refuses (whitespace around a
+/// decimal, date or date-time, a `+` sign, `1.`, `.5`, character references, CDATA): both
+/// paths give the same error, because the typed pass leaves such inputs to the tree path; and
+/// the plain forms around them (`01.09444`) still take the typed pass.
+#[test]
+fn typed_decode_leaves_lexical_variants_to_the_tree_path() {
+    let base = fixture("pacs.008.001.08/cbpr-with-apphdr/input.xml");
+    let codec = Iso20022Codec::new(IsoMessage::Pacs008V08);
+    let limits = DecodeLimits::default();
+    let variants = [
+        (">98500.00<", ">+98500.00<", false),
+        (">98500.00<", "> 98500.00 <", false),
+        (">98500.00<", ">98500.<", false),
+        (">1.09444<", ">.5<", false),
+        (">98500.00<", ">&#57;8500.00<", false),
+        (">98500.00<", "><![CDATA[98500.00]]><", false),
+        (">2024-06-10</pacs:IntrBkSttlmDt>", "> 2024-06-10 </pacs:IntrBkSttlmDt>", false),
+        (">2024-06-10T08:00:00Z</pacs:CreDtTm>", ">2024-06-10T08:00:00Z\n</pacs:CreDtTm>", false),
+        (">2024-06-10T08:00:00Z</head:CreDt>", "> 2024-06-10T08:00:00Z</head:CreDt>", false),
+        (">1.09444<", ">01.09444<", true),
+    ];
+    for (from, to, typed) in variants {
+        assert!(base.contains(from), "{from}");
+        let edited = base.replacen(from, to, 1);
+        assert!(same(&codec, edited.as_bytes(), to) == typed, "{to}: typed pass expected {typed}");
+    }
+    assert!(codec.decode_reference(base.replacen(">98500.00<", ">+98500.00<", 1).as_bytes(), &limits).is_err());
 }

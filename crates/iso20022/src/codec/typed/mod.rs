@@ -40,6 +40,9 @@ pub(crate) fn decode(message: IsoMessage, input: &[u8], limits: &Limits) -> Opti
     ) {
         return None;
     }
+    if !lexically_plain(input) {
+        return None;
+    }
     let read = crate::parse_typed_with_header(input, limits)?;
     let mut sink = Sink::default();
     let business_header = match read.header {
@@ -74,6 +77,67 @@ pub(crate) fn decode(message: IsoMessage, input: &[u8], limits: &Limits) -> Opti
         super::header_mut(&mut decoded).business_header = business_header;
     }
     Some(Decoded { message: decoded, losses: sink.losses })
+}
+
+/// Whether every value in `input` that could be a decimal, date, date-time or boolean (text of
+/// digits, `.+-:TZ` and character references, with any whitespace around it; `true`/`false`) is written
+/// in the plain form the tree path's mapping reads: no whitespace around it, no character
+/// reference, no leading `+` or `.`, no trailing `.`; and no CDATA anywhere. The typed values
+/// cannot tell: the schema collapses whitespace and accepts `+1.50`, `1.` and `.5`, which the
+/// tree path's mapping refuses (`parse_decimal`, `parse_date`, `DateTime::parse`) — so such an
+/// input goes to the tree path, which gives the error it always gave. (Text with other
+/// characters is a string value, which both paths keep as written.)
+fn lexically_plain(input: &[u8]) -> bool {
+    if memchr::memmem::find(input, b"<![CDATA[").is_some() {
+        return false;
+    }
+    let mut i = 0;
+    while let Some(at) = input.get(i..).and_then(|rest| memchr::memchr(b'>', rest)) {
+        let start = i + at + 1;
+        if input.get(start) == Some(&b'<') {
+            i = start;
+            continue;
+        }
+        let Some(end) = input.get(start..).and_then(|rest| memchr::memchr(b'<', rest)).map(|n| start + n) else {
+            return true;
+        };
+        if !plain_value(input.get(start..end).unwrap_or_default()) {
+            return false;
+        }
+        i = end;
+    }
+    true
+}
+
+/// See [`lexically_plain`]: `false` for a value-like text in a form only the schema reads.
+fn plain_value(text: &[u8]) -> bool {
+    let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let Some(first) = text.iter().position(|&b| !ws(b)) else { return true };
+    let last = text.iter().rposition(|&b| !ws(b)).unwrap_or(first);
+    let core = text.get(first..=last).unwrap_or_default();
+    let mut in_reference = false;
+    let value_like = core == b"true"
+        || core == b"false"
+        || core.iter().all(|&b| match b {
+            b'&' => {
+                in_reference = true;
+                true
+            }
+            b';' if in_reference => {
+                in_reference = false;
+                true
+            }
+            _ if in_reference => true,
+            _ => b.is_ascii_digit() || matches!(b, b'.' | b'+' | b'-' | b':' | b'T' | b'Z'),
+        });
+    if !value_like {
+        return true;
+    }
+    let edges = first == 0 && last + 1 == text.len();
+    // A leading `+` only makes a decimal (`+1.50`); a phone number (`+49-123`) is a string.
+    let signed_decimal = core.first() == Some(&b'+')
+        && core.get(1..).unwrap_or_default().iter().all(|&b| b.is_ascii_digit() || b == b'.');
+    edges && !core.contains(&b'&') && !signed_decimal && !core.starts_with(b".") && !core.ends_with(b".")
 }
 
 /// Where an element sits, for a loss path written out only when something is lost: its name,
