@@ -88,23 +88,19 @@ pub(crate) fn decode(message: IsoMessage, input: &[u8], limits: &Limits) -> Opti
 /// input goes to the tree path, which gives the error it always gave. (Text with other
 /// characters is a string value, which both paths keep as written.)
 fn lexically_plain(input: &[u8]) -> bool {
-    if memchr::memmem::find(input, b"<![CDATA[").is_some() {
+    if memchr::memchr(b'!', input).is_some() && memchr::memmem::find(input, b"<![CDATA[").is_some() {
         return false;
     }
-    let mut i = 0;
-    while let Some(at) = input.get(i..).and_then(|rest| memchr::memchr(b'>', rest)) {
-        let start = i + at + 1;
-        if input.get(start) == Some(&b'<') {
-            i = start;
+    // Each text follows a `>` (a `>` inside a text or an attribute value only adds a check).
+    for at in memchr::memchr_iter(b'>', input) {
+        let rest = input.get(at + 1..).unwrap_or_default();
+        if rest.first().is_none_or(|&b| b == b'<') {
             continue;
         }
-        let Some(end) = input.get(start..).and_then(|rest| memchr::memchr(b'<', rest)).map(|n| start + n) else {
-            return true;
-        };
-        if !plain_value(input.get(start..end).unwrap_or_default()) {
+        let end = rest.iter().position(|&b| b == b'<').unwrap_or(rest.len());
+        if !plain_value(rest.get(..end).unwrap_or_default()) {
             return false;
         }
-        i = end;
     }
     true
 }
