@@ -91,23 +91,34 @@ fn lexically_plain(input: &[u8]) -> bool {
     if memchr::memchr(b'!', input).is_some() && memchr::memmem::find(input, b"<![CDATA[").is_some() {
         return false;
     }
+    let references = memchr::memchr(b'&', input).is_some();
     // Each text follows a `>` (a `>` inside a text or an attribute value only adds a check).
     for at in memchr::memchr_iter(b'>', input) {
         let rest = input.get(at + 1..).unwrap_or_default();
-        if rest.first().is_none_or(|&b| b == b'<') {
-            continue;
+        let lead = rest.iter().position(|&b| !is_ws(b)).unwrap_or(rest.len());
+        if rest.get(lead).is_none_or(|&b| b == b'<') {
+            continue; // no text, or indentation between tags
         }
-        let end = rest.iter().position(|&b| b == b'<').unwrap_or(rest.len());
-        if !plain_value(rest.get(..end).unwrap_or_default()) {
+        let end = rest.get(lead..).and_then(|text| memchr::memchr(b'<', text)).map_or(rest.len(), |n| lead + n);
+        let text = rest.get(..end).unwrap_or_default();
+        let (first, last) = (text.first().copied().unwrap_or(b'<'), text.last().copied().unwrap_or(b'<'));
+        // Only a text with one of these marks can be a value in a form the tree path refuses.
+        let marked = lead > 0 || is_ws(last) || matches!(first, b'+' | b'.') || last == b'.' || references;
+        if marked && !plain_value(text) {
             return false;
         }
     }
     true
 }
 
+/// XML whitespace.
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
 /// See [`lexically_plain`]: `false` for a value-like text in a form only the schema reads.
 fn plain_value(text: &[u8]) -> bool {
-    let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let ws = is_ws;
     let Some(first) = text.iter().position(|&b| !ws(b)) else { return true };
     let last = text.iter().rposition(|&b| !ws(b)).unwrap_or(first);
     let core = text.get(first..=last).unwrap_or_default();
