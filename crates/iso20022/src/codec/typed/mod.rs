@@ -88,7 +88,11 @@ pub(crate) fn decode(message: IsoMessage, input: &[u8], limits: &Limits) -> Opti
 /// input goes to the tree path, which gives the error it always gave. (Text with other
 /// characters is a string value, which both paths keep as written.)
 fn lexically_plain(input: &[u8]) -> bool {
-    if memchr::memchr(b'!', input).is_some() && memchr::memmem::find(input, b"<![CDATA[").is_some() {
+    // CDATA (`<![CDATA[`): looked for only where a `!` is (rare: comments, CDATA).
+    if memchr::memchr_iter(b'!', input).any(|at| {
+        at.checked_sub(1).and_then(|before| input.get(before)) == Some(&b'<')
+            && input.get(at + 1..).is_some_and(|rest| rest.starts_with(b"[CDATA["))
+    }) {
         return false;
     }
     let references = memchr::memchr(b'&', input).is_some();
