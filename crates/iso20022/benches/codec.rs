@@ -1,6 +1,8 @@
 //! Codec benchmarks beside the raw floor (quick-xml tokenization of the same bytes, in the same
-//! group): full decode to the canonical model (validation + tree + mapping) of a real
-//! pacs.008.001.08 and a real-shaped pain.001.001.09, encode of their canonical messages, and the
+//! group): full decode to the canonical model of a real pacs.008.001.08 and a real-shaped
+//! pain.001.001.09 (`decode`: the one typed pass, validation + mapping; `decode_tree`: the
+//! element-tree path it falls back to, validation + recording + tree + mapping, for
+//! comparison), encode of their canonical messages, and the
 //! streaming camt.053 reader's throughput on a generated statement.
 //!
 //! Run: `cargo bench -p payglot-iso20022 --bench codec -- --warm-up-time 1 --measurement-time 3`
@@ -115,6 +117,10 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(bytes.len() as u64));
         g.bench_function(format!("{name}/tokenize"), |b| b.iter(|| tokenize(black_box(&bytes))));
         g.bench_function(format!("{name}/decode"), |b| b.iter(|| codec.decode(black_box(&bytes), &limits)));
+        assert!(codec.decode_typed(&bytes, &limits).is_some(), "{name} takes the typed pass");
+        g.bench_function(format!("{name}/decode_tree"), |b| {
+            b.iter(|| codec.decode_reference(black_box(&bytes), &limits))
+        });
         let options = EncodeOptions::lossy();
         let Ok(encoded) = codec.encode(&decoded.message, &options) else { continue };
         g.bench_function(format!("{name}/tokenize_encoded"), |b| b.iter(|| tokenize(black_box(&encoded.bytes))));

@@ -168,6 +168,46 @@ pub(crate) fn parse_any_recording_with_header<'a>(
     Ok(RecordedInput { document, header_recorded, document_is_root })
 }
 
+/// What [`parse_typed_with_header`] read: the typed Document and the head.001.001.02 AppHdr
+/// that came before it in an envelope, if any.
+#[cfg(feature = "head_001_001_02")]
+#[derive(Debug)]
+pub(crate) struct TypedInput {
+    /// The AppHdr before the Document (validated by its generated reader).
+    pub(crate) header: Option<Box<head_001_001_02::BusinessApplicationHeaderV02>>,
+    /// The typed Document (validated).
+    pub(crate) document: AnyDocument,
+}
+
+/// The typed values the codec's one-pass decode maps, read without recording: a bare
+/// Document (the input's root), or an envelope whose ISO 20022 AppHdr (head.001.001.02) comes
+/// before the Document — both through their generated readers in one tokenization, as
+/// [`parse_any_recording_with_header`] reads them. `None` for everything else (an AppHdr of
+/// another version, an envelope without an AppHdr before the Document, any error): the codec
+/// then decodes through its element tree, which decides those cases.
+#[cfg(feature = "head_001_001_02")]
+pub(crate) fn parse_typed_with_header(bytes: &[u8], limits: &Limits) -> Option<TypedInput> {
+    let mut r = rt::Reader::new(bytes, limits).ok()?;
+    let header = std::cell::Cell::new(false);
+    let want = |ns: &[u8], local: &[u8]| {
+        header.set(is_app_header(ns, local));
+        header.get() || is_document(ns, local)
+    };
+    let mut ns = r.locate(want, "Document").ok()?;
+    let mut app_header = None;
+    if header.get() {
+        if ns != head_001_001_02::NAMESPACE {
+            return None;
+        }
+        app_header = Some(Box::new(r.read_located_element::<head_001_001_02::BusinessApplicationHeaderV02>().ok()?));
+        ns = r.locate(is_document, "Document").ok()?;
+    } else if r.located_depth() != 0 {
+        return None;
+    }
+    let document = generated::read_document(&ns, &mut r)?.ok()?;
+    Some(TypedInput { header: app_header, document })
+}
+
 /// An `AppHdr` of any version read as it stands: its children as `xs:any` content (recorded
 /// element by element when recording), nothing checked against a schema.
 struct AnyHeader;

@@ -1,6 +1,13 @@
 //! The ISO 20022 codecs: every supported message version ↔ the canonical `Message`.
 //!
-//! Decoding: the generated readers validate every XSD rule (an invalid document is refused
+//! Decoding of pacs.008.001.08, pain.001.001.09, pain.001.001.03 and pacs.004.001.09 (bare, or
+//! with a head.001.001.02 AppHdr before the Document) takes ONE typed pass ([`typed`]): the generated readers build the typed
+//! AppHdr and Document and a mapping consumes them by value (exhaustive destructuring, so every
+//! field is mapped or reported lost exactly as the tree path reports it). Anything that pass
+//! does not handle — another version or envelope, any error, lenient text — falls back to the
+//! element-tree path below, which stays the reference and the oracle of the typed pass's tests.
+//!
+//! The tree path: the generated readers validate every XSD rule (an invalid document is refused
 //! with the rule, path, line and column) and the element tree the mapping reads is recorded
 //! from that same read ([`tree::record`]: one tokenization; names and text borrowed, no
 //! per-element allocation). The mapping is written once per message family
@@ -39,6 +46,7 @@ mod pain001;
 mod status;
 mod stream;
 mod tree;
+mod typed;
 mod typed_encode;
 mod writer;
 mod xml;
@@ -255,6 +263,37 @@ fn truncate_text_at(bytes: &[u8], line: u64, column: u64, max: usize) -> Option<
 }
 
 impl Iso20022Codec {
+    /// Decode through the element tree (the reference path: every version, every envelope,
+    /// every error, lenient text): one validating read that records the tree the mapping
+    /// reads (see `tree::record`).
+    fn decode_tree(&self, input: &[u8], limits: &Limits) -> Result<Decoded, DecodeError> {
+        let mut recorded = tree::TreeBuilder::new(input, 1);
+        match tree::record(input, limits, &mut recorded) {
+            Ok(namespace) => self.map(namespace, recorded, Vec::new()),
+            Err(error) => {
+                // Only the lenient option's over-long text gets here without an error.
+                let (cut, truncations) = truncate_lenient(input, limits, self.lenient_text, error)?;
+                let mut recorded = tree::TreeBuilder::new(&cut, 1);
+                let namespace = tree::record(&cut, limits, &mut recorded).map_err(|e| decode_error(&e))?;
+                self.map(namespace, recorded, truncations)
+            }
+        }
+    }
+
+    /// The decode of the element tree alone, which the one-pass typed decode must equal (for
+    /// tests comparing the two; [`Codec::decode`] takes the typed pass where it applies).
+    #[doc(hidden)]
+    pub fn decode_reference(&self, input: &[u8], decode_limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
+        self.decode_tree(input, &limits(decode_limits))
+    }
+
+    /// The one-pass typed decode alone: `None` where [`Codec::decode`] falls back to the
+    /// element tree (for tests proving which inputs take the typed pass).
+    #[doc(hidden)]
+    pub fn decode_typed(&self, input: &[u8], decode_limits: &DecodeLimits) -> Option<Decoded> {
+        typed::decode(self.message, input, &limits(decode_limits))
+    }
+
     /// Map a recorded (validated) document of namespace `namespace` to the canonical model;
     /// `losses` are those found before (lenient truncations).
     fn map(
@@ -348,18 +387,11 @@ impl Codec for Iso20022Codec {
 
     fn decode(&self, input: &[u8], decode_limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
         let limits = limits(decode_limits);
-        // One validating read that records the tree the mapping reads (see `tree::record`).
-        let mut recorded = tree::TreeBuilder::new(input, 1);
-        match tree::record(input, &limits, &mut recorded) {
-            Ok(namespace) => self.map(namespace, recorded, Vec::new()),
-            Err(error) => {
-                // Only the lenient option's over-long text gets here without an error.
-                let (cut, truncations) = truncate_lenient(input, &limits, self.lenient_text, error)?;
-                let mut recorded = tree::TreeBuilder::new(&cut, 1);
-                let namespace = tree::record(&cut, &limits, &mut recorded).map_err(|e| decode_error(&e))?;
-                self.map(namespace, recorded, truncations)
-            }
+        // One typed pass where it applies (see `typed`); the element tree decides the rest.
+        if let Some(decoded) = typed::decode(self.message, input, &limits) {
+            return Ok(decoded);
         }
+        self.decode_tree(input, &limits)
     }
 
     fn encode(&self, message: &Message, opts: &EncodeOptions) -> Result<Encoded, EncodeError> {

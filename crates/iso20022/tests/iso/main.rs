@@ -10,5 +10,6 @@ mod hostile;
 mod record;
 mod roundtrip;
 mod roundtrip_props;
+mod typed_decode;
 mod typed_encode;
 mod xmllint_agreement;

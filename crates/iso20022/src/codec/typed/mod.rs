@@ -1,0 +1,409 @@
+//! The one-pass decode: the generated validating reader builds the typed value, and a mapping
+//! CONSUMES it (strings moved into the canonical model, nothing re-validated that the
+//! generated constructors checked, no element tree) — for pacs.008.001.08, pain.001.001.09,
+//! pain.001.001.03 and pacs.004.001.09 (one module each; the mappings their generated types share
+//! are macros expanded per version: `shared.rs` for the 2019 types, `shared_2009.rs`).
+//!
+//! Losses by construction, as on the tree path: every generated struct the mapping reads is
+//! destructured exhaustively (no `..`, so a field the schema gains fails to compile), and every
+//! field it does not map goes to [`Sink::lost`], which gives exactly the `Loss` the tree path
+//! gives — the same path (`Name[i]` where a name repeats), the same detail (the lost value is
+//! written by its generated `write` and described by `tree::describe`, so masking and child
+//! counts are the tree's), in document order (fields are visited in schema sequence order).
+//!
+//! Anything this path does not handle — another AppHdr version, an envelope without an AppHdr
+//! before the Document, a header whose text a CR could have changed, any validation or mapping
+//! error — gives `None`, and the caller decodes through the element tree, which stays the
+//! reference (errors, lenient text). `typed_decode_matches_the_tree_path` proves the two agree.
+
+mod head;
+mod pacs004;
+mod pacs008;
+mod pain001;
+mod pain001v03;
+mod shared;
+mod shared_2009;
+
+use std::fmt::Write as _;
+
+use payglot_core_model::{Decoded, Loss};
+
+use super::{IsoMessage, tree};
+use crate::rt::{ComplexValue, Writer};
+use crate::{Limits, generated};
+
+/// Decode `input` as `message` in one typed pass; `None` when the tree path must decide.
+pub(crate) fn decode(message: IsoMessage, input: &[u8], limits: &Limits) -> Option<Decoded> {
+    if !matches!(
+        message,
+        IsoMessage::Pacs008V08 | IsoMessage::Pain001V09 | IsoMessage::Pain001V03 | IsoMessage::Pacs004V09
+    ) {
+        return None;
+    }
+    if !lexically_plain(input) {
+        return None;
+    }
+    let read = crate::parse_typed_with_header(input, limits)?;
+    let mut sink = Sink::default();
+    let business_header = match read.header {
+        Some(header) => {
+            if memchr::memchr(b'\r', input).is_some() && head::has_line_feed(&header) {
+                // The tree path then records the header's text as quick-xml gives it (CR kept).
+                return None;
+            }
+            Some(head::decode(*header, &mut sink)?)
+        }
+        None => None,
+    };
+    let mut decoded = match (message, read.document) {
+        (IsoMessage::Pacs008V08, generated::AnyDocument::Pacs00800108(document)) => {
+            pacs008::decode(document, &mut sink)?
+        }
+        (IsoMessage::Pain001V09, generated::AnyDocument::Pain00100109(document)) => {
+            pain001::decode(document, &mut sink)?
+        }
+        (IsoMessage::Pain001V03, generated::AnyDocument::Pain00100103(document)) => {
+            pain001v03::decode(document, &mut sink)?
+        }
+        (IsoMessage::Pacs004V09, generated::AnyDocument::Pacs00400109(document)) => {
+            pacs004::decode(document, &mut sink)?
+        }
+        _ => return None,
+    };
+    if sink.failed {
+        return None;
+    }
+    if business_header.is_some() {
+        super::header_mut(&mut decoded).business_header = business_header;
+    }
+    Some(Decoded { message: decoded, losses: sink.losses })
+}
+
+/// Whether every value in `input` that could be a decimal, date, date-time or boolean (text of
+/// digits, `.+-:TZ` and character references, with any whitespace around it; `true`/`false`) is written
+/// in the plain form the tree path's mapping reads: no whitespace around it, no character
+/// reference, no leading `+` or `.`, no trailing `.`; and no CDATA anywhere. The typed values
+/// cannot tell: the schema collapses whitespace and accepts `+1.50`, `1.` and `.5`, which the
+/// tree path's mapping refuses (`parse_decimal`, `parse_date`, `DateTime::parse`) — so such an
+/// input goes to the tree path, which gives the error it always gave. (Text with other
+/// characters is a string value, which both paths keep as written.)
+fn lexically_plain(input: &[u8]) -> bool {
+    // CDATA (`<![CDATA[`): looked for only where a `!` is (rare: comments, CDATA).
+    if memchr::memchr_iter(b'!', input).any(|at| {
+        at.checked_sub(1).and_then(|before| input.get(before)) == Some(&b'<')
+            && input.get(at + 1..).is_some_and(|rest| rest.starts_with(b"[CDATA["))
+    }) {
+        return false;
+    }
+    let references = memchr::memchr(b'&', input).is_some();
+    // Each text follows a `>` (a `>` inside a text or an attribute value only adds a check).
+    for at in memchr::memchr_iter(b'>', input) {
+        let rest = input.get(at + 1..).unwrap_or_default();
+        let lead = rest.iter().position(|&b| !is_ws(b)).unwrap_or(rest.len());
+        if rest.get(lead).is_none_or(|&b| b == b'<') {
+            continue; // no text, or indentation between tags
+        }
+        let end = rest.get(lead..).and_then(|text| memchr::memchr(b'<', text)).map_or(rest.len(), |n| lead + n);
+        let text = rest.get(..end).unwrap_or_default();
+        let (first, last) = (text.first().copied().unwrap_or(b'<'), text.last().copied().unwrap_or(b'<'));
+        // Only a text with one of these marks can be a value in a form the tree path refuses.
+        let marked = lead > 0 || is_ws(last) || matches!(first, b'+' | b'.') || last == b'.' || references;
+        if marked && !plain_value(text) {
+            return false;
+        }
+    }
+    true
+}
+
+/// XML whitespace.
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// See [`lexically_plain`]: `false` for a value-like text in a form only the schema reads.
+fn plain_value(text: &[u8]) -> bool {
+    let ws = is_ws;
+    let Some(first) = text.iter().position(|&b| !ws(b)) else { return true };
+    let last = text.iter().rposition(|&b| !ws(b)).unwrap_or(first);
+    let core = text.get(first..=last).unwrap_or_default();
+    let mut in_reference = false;
+    let value_like = core == b"true"
+        || core == b"false"
+        || core.iter().all(|&b| match b {
+            b'&' => {
+                in_reference = true;
+                true
+            }
+            b';' if in_reference => {
+                in_reference = false;
+                true
+            }
+            _ if in_reference => true,
+            _ => b.is_ascii_digit() || matches!(b, b'.' | b'+' | b'-' | b':' | b'T' | b'Z'),
+        });
+    if !value_like {
+        return true;
+    }
+    let edges = first == 0 && last + 1 == text.len();
+    // A leading `+` only makes a decimal (`+1.50`); a phone number (`+49-123`) is a string.
+    let signed_decimal = core.first() == Some(&b'+')
+        && core.get(1..).unwrap_or_default().iter().all(|&b| b.is_ascii_digit() || b == b'.');
+    edges && !core.contains(&b'&') && !signed_decimal && !core.starts_with(b".") && !core.ends_with(b".")
+}
+
+/// Where an element sits, for a loss path written out only when something is lost: its name,
+/// its 1-based index among same-named siblings (0 when it has none), and its parent.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct At<'p> {
+    parent: Option<&'p At<'p>>,
+    name: &'static str,
+    index: usize,
+}
+
+impl<'p> At<'p> {
+    /// A root element (`/Document`, `/AppHdr`).
+    pub(crate) const fn root(name: &'static str) -> At<'static> {
+        At { parent: None, name, index: 0 }
+    }
+
+    /// The child `name` (not repeated).
+    pub(crate) fn at(&'p self, name: &'static str) -> At<'p> {
+        At { parent: Some(self), name, index: 0 }
+    }
+
+    /// The `i`-th (0-based) of `len` children named `name`: indexed only when `len > 1`.
+    pub(crate) fn item(&'p self, name: &'static str, i: usize, len: usize) -> At<'p> {
+        At { parent: Some(self), name, index: if len > 1 { i + 1 } else { 0 } }
+    }
+
+    fn write(&self, out: &mut String) {
+        if let Some(parent) = self.parent {
+            parent.write(out);
+        }
+        out.push('/');
+        out.push_str(self.name);
+        if self.index > 0 {
+            let _ = write!(out, "[{}]", self.index);
+        }
+    }
+
+    /// The path as the tree path writes it.
+    pub(crate) fn path(&self) -> String {
+        let mut out = String::with_capacity(64);
+        self.write(&mut out);
+        out
+    }
+}
+
+/// The losses of one decode, in document order.
+#[derive(Debug, Default)]
+pub(crate) struct Sink {
+    pub(crate) losses: Vec<Loss>,
+    /// A lost value could not be described (cannot happen: it was written by its generated
+    /// writer); the decode then falls back to the tree path rather than guess.
+    failed: bool,
+}
+
+/// A value the generated writer can write as an element named `name` (complex or simple).
+pub(crate) trait Lose {
+    /// Write `self` as the element `name`.
+    fn write_as(&self, name: &str, w: &mut Writer);
+}
+
+impl<T: ComplexValue> Lose for T {
+    fn write_as(&self, name: &str, w: &mut Writer) {
+        w.c(name, self);
+    }
+}
+
+/// A simple-typed value for [`Sink::lost`] (simple types are not `ComplexValue`).
+pub(crate) struct S<'v, T>(pub(crate) &'v T);
+
+impl<T: crate::rt::SimpleValue> Lose for S<'_, T> {
+    fn write_as(&self, name: &str, w: &mut Writer) {
+        w.s(name, self.0);
+    }
+}
+
+impl Sink {
+    /// The element `name` under `at` was not mapped: a `Dropped` loss as the tree path gives.
+    pub(crate) fn lost(&mut self, at: &At<'_>, name: &'static str, value: &impl Lose) {
+        self.lost_at(&at.at(name), value);
+    }
+
+    /// [`Sink::lost`] with the element's own place given.
+    pub(crate) fn lost_at(&mut self, here: &At<'_>, value: &impl Lose) {
+        let mut w = Writer::default();
+        value.write_as(here.name, &mut w);
+        let bytes = w.into_bytes();
+        // An element with children (most lost values): its child count, as the tree counts it.
+        if let Some(children) = child_elements(here.name, &bytes) {
+            self.losses.push(Loss::dropped(
+                here.path(),
+                format!("no canonical field for {} ({children} child elements)", here.name),
+            ));
+            return;
+        }
+        let mut builder = tree::TreeBuilder::new(&bytes, 1);
+        let recorded = tree::record_own(&bytes, &mut builder, &mut tree::Want::Root);
+        let unit = recorded.ok().and_then(|()| builder.into_unit(here.name));
+        match unit.as_ref().and_then(tree::Unit::root) {
+            Some(element) => self.losses.push(Loss::dropped(here.path(), tree::describe(element))),
+            None => self.failed = true,
+        }
+    }
+
+    /// An optional element not mapped.
+    pub(crate) fn lost_opt(&mut self, at: &At<'_>, name: &'static str, value: Option<&impl Lose>) {
+        if let Some(value) = value {
+            self.lost(at, name, value);
+        }
+    }
+
+    /// A repeated element not mapped (each occurrence, indexed when there are several).
+    pub(crate) fn lost_many(&mut self, at: &At<'_>, name: &'static str, values: &[impl Lose]) {
+        for (i, value) in values.iter().enumerate() {
+            self.lost_at(&at.item(name, i, values.len()), value);
+        }
+    }
+
+    /// An optional simple element not mapped.
+    pub(crate) fn lost_opt_s<T: crate::rt::SimpleValue>(&mut self, at: &At<'_>, name: &'static str, v: Option<&T>) {
+        if let Some(v) = v {
+            self.lost(at, name, &S(v));
+        }
+    }
+
+    /// The element at `here` was kept in a less exact form.
+    pub(crate) fn approximated(&mut self, here: &At<'_>, detail: String) {
+        self.losses.push(Loss::approximated(here.path(), detail));
+    }
+}
+
+/// How many child elements the element `name` written in `bytes` (by a generated writer:
+/// `<name ...>content</name>`) has, when it has some and the content is plain markup the scan
+/// below reads exactly (tags, quoted attribute values, escaped text — no comment, CDATA or
+/// processing instruction, which only `xs:any` content could bring); `None` otherwise, and
+/// the caller describes it through the element tree.
+fn child_elements(name: &str, bytes: &[u8]) -> Option<usize> {
+    let open_end = memchr::memchr(b'>', bytes)?;
+    let content = bytes.get(open_end + 1..bytes.len().checked_sub(name.len() + 3)?)?;
+    if memchr::memmem::find(content, b"<!").is_some() || memchr::memmem::find(content, b"<?").is_some() {
+        return None;
+    }
+    let (mut depth, mut count, mut i) = (0usize, 0usize, 0usize);
+    while let Some(at) = content.get(i..).and_then(|rest| memchr::memchr(b'<', rest)) {
+        let tag = i + at;
+        if content.get(tag + 1) == Some(&b'/') {
+            depth = depth.checked_sub(1)?;
+            i = tag + 1 + memchr::memchr(b'>', content.get(tag..)?)?;
+            continue;
+        }
+        if depth == 0 {
+            count += 1;
+        }
+        // The start tag's end, past quoted attribute values (which may hold `>` in `xs:any`).
+        let mut j = tag + 1;
+        let mut quote = None;
+        loop {
+            let c = *content.get(j)?;
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (None, b'"' | b'\'') => quote = Some(c),
+                (None, b'>') => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        if content.get(j - 1) != Some(&b'/') {
+            depth += 1;
+        }
+        i = j + 1;
+    }
+    (depth == 0 && count > 0).then_some(count)
+}
+
+/// A string value of a generated type as a canonical text or id type: borrowed when short
+/// (the target keeps up to 24 bytes inline), moved when long (no copy); `None` (the tree path
+/// decides) when the canonical type refuses it.
+macro_rules! text {
+    ($value:expr) => {{
+        let value = $value;
+        let converted = if value.as_str().len() <= 24 {
+            ::std::convert::TryFrom::try_from(value.as_str())
+        } else {
+            ::std::convert::TryFrom::try_from(value.into_string())
+        };
+        converted.ok()?
+    }};
+}
+
+/// [`text!`] for the identifier newtypes (`MessageId`, `EndToEndId`, ...), which take a
+/// borrowed string through `FromStr`.
+macro_rules! id {
+    ($value:expr) => {{
+        let value = $value;
+        let converted = if value.as_str().len() <= 24 {
+            value.as_str().parse()
+        } else {
+            ::std::convert::TryFrom::try_from(value.into_string())
+        };
+        converted.ok()?
+    }};
+}
+
+pub(crate) use {id, text};
+
+/// An `ISODate` as the tree path reads it (`YYYY-MM-DD`: a date written with an offset is
+/// refused there, so it goes there).
+pub(crate) fn date(value: crate::rt::IsoDate) -> Option<chrono::NaiveDate> {
+    value.offset.is_none().then_some(value.date)
+}
+
+/// An `ISODateTime` as `DateTime::parse` reads it (offsets up to ±14:59, no leap second).
+pub(crate) fn datetime(value: crate::rt::IsoDateTime) -> Option<payglot_core_model::DateTime> {
+    use chrono::Timelike as _;
+    use payglot_core_model::datetime::Offset;
+    let offset = match value.offset {
+        None => Offset::Local,
+        Some(crate::rt::TzOffset::Utc) => Offset::Utc,
+        Some(crate::rt::TzOffset::Fixed(fixed)) => {
+            if fixed.local_minus_utc().unsigned_abs() / 3600 > 14 {
+                return None;
+            }
+            Offset::Fixed(fixed)
+        }
+    };
+    if value.date_time.nanosecond() >= 1_000_000_000 || value.fraction_digits > 9 {
+        return None;
+    }
+    Some(payglot_core_model::DateTime::new(value.date_time, offset, value.fraction_digits))
+}
+
+/// An amount and its currency as `Money` (the tree path's checks: currency, amount facets).
+pub(crate) fn money(currency: &str, amount: rust_decimal::Decimal) -> Option<payglot_core_model::Money> {
+    let currency = payglot_core_model::Currency::parse(currency).ok()?;
+    payglot_core_model::Money::new(amount, currency).ok()
+}
+
+/// What the tree path's `check_totals` reports for a stated count: an `Approximated` loss
+/// when it is not the number of transactions.
+pub(crate) fn check_count(stated: &str, count: usize) -> Option<String> {
+    (stated.parse::<usize>().ok() != Some(count))
+        .then(|| format!("NbOfTxs says {stated} but there are {count} transactions; recomputed on encode"))
+}
+
+/// What the tree path's `check_totals` reports for a stated sum (`name`) of the transactions.
+pub(crate) fn check_sum(name: &str, value: rust_decimal::Decimal, sum: rust_decimal::Decimal) -> Option<String> {
+    check_sum_of(name, value, sum, "transactions")
+}
+
+/// [`check_sum`] of the amounts `what` names (`returned amounts`).
+pub(crate) fn check_sum_of(
+    name: &str,
+    value: rust_decimal::Decimal,
+    sum: rust_decimal::Decimal,
+    what: &str,
+) -> Option<String> {
+    (value != sum).then(|| format!("{name} says {value} but the {what} add up to {sum}; recomputed on encode"))
+}
