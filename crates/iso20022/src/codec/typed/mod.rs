@@ -207,11 +207,11 @@ pub(crate) struct Sink {
 /// A value the generated writer can write as an element named `name` (complex or simple).
 pub(crate) trait Lose {
     /// Write `self` as the element `name`.
-    fn write_as(&self, name: &str, w: &mut Writer);
+    fn write_as(&self, name: &'static str, w: &mut Writer);
 }
 
 impl<T: ComplexValue> Lose for T {
-    fn write_as(&self, name: &str, w: &mut Writer) {
+    fn write_as(&self, name: &'static str, w: &mut Writer) {
         w.c(name, self);
     }
 }
@@ -220,7 +220,7 @@ impl<T: ComplexValue> Lose for T {
 pub(crate) struct S<'v, T>(pub(crate) &'v T);
 
 impl<T: crate::rt::SimpleValue> Lose for S<'_, T> {
-    fn write_as(&self, name: &str, w: &mut Writer) {
+    fn write_as(&self, name: &'static str, w: &mut Writer) {
         w.s(name, self.0);
     }
 }
