@@ -27,7 +27,7 @@ pub use rust_decimal::Decimal;
 pub use text::{BoundedText, Text};
 pub use values::{
     DecimalFacets, IsoDate, IsoDateTime, IsoTime, IsoYear, IsoYearMonth, Pattern, StringFacets, TzOffset, XsInteger,
-    check_decimal, check_string, compile_pattern, parse_decimal,
+    check_decimal, check_string, collapse, compile_pattern, parse_decimal, xs_decimal,
 };
 pub use writer::{Writer, write_root};
 

@@ -172,7 +172,7 @@ pub(crate) fn is_xml_ws(b: u8) -> bool {
 }
 
 /// Trim XML whitespace (the `collapse` facet of non-string built-ins, for single tokens).
-pub(crate) fn collapse(s: &str) -> &str {
+pub fn collapse(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_ascii() && is_xml_ws(c as u8))
 }
 
@@ -185,6 +185,13 @@ pub fn parse_decimal(text: &str, f: &DecimalFacets) -> Result<Decimal, FacetErro
         }
     }
     parse_xs_decimal(t)
+}
+
+/// An `xs:decimal` in any lexical form the schema accepts (whitespace around it, `+1.50`, `1.`,
+/// `.5`), exactly and keeping its scale, with no facet: what a decimal element's text means
+/// wherever it is read again after validation (the ISO codec's element tree).
+pub fn xs_decimal(text: &str) -> Result<Decimal, FacetError> {
+    parse_xs_decimal(collapse(text))
 }
 
 fn parse_xs_decimal(t: &str) -> Result<Decimal, FacetError> {

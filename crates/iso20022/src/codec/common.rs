@@ -101,20 +101,27 @@ pub(crate) fn opt_parse<T>(
     parent.child(name).map(|e| parse_with(e, parse)).transpose()
 }
 
+// Decimals, dates, date-times and booleans are read in every lexical form the schema accepts
+// (the validating reader has already checked the text): whitespace around them is collapsed
+// away, and a decimal may be written `+1.50`, `1.` or `.5` — the same values the typed pass
+// takes from the generated reader.
+
 pub(crate) fn decimal(element: Element) -> Result<Decimal, DecodeError> {
-    parse_with(element, payglot_core_model::money::parse_decimal)
+    parse_with(element, |s: &str| {
+        crate::rt::xs_decimal(s).map_err(|e| InvalidValue::new("decimal", format!("{s:?}: {e}")))
+    })
 }
 
 pub(crate) fn date(element: Element) -> Result<chrono::NaiveDate, DecodeError> {
-    parse_with(element, payglot_core_model::datetime::parse_date)
+    parse_with(element, |s: &str| payglot_core_model::datetime::parse_date(crate::rt::collapse(s)))
 }
 
 pub(crate) fn datetime(element: Element) -> Result<DateTime, DecodeError> {
-    parse_with(element, DateTime::parse)
+    parse_with(element, |s: &str| DateTime::parse(crate::rt::collapse(s)))
 }
 
 pub(crate) fn boolean(element: Element) -> Result<bool, DecodeError> {
-    match element.text() {
+    match crate::rt::collapse(element.text()) {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),
         other => Err(invalid(element, InvalidValue::new("boolean", format!("{other:?}")))),

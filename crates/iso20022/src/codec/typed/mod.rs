@@ -40,9 +40,6 @@ pub(crate) fn decode(message: IsoMessage, input: &[u8], limits: &Limits) -> Opti
     ) {
         return None;
     }
-    if !lexically_plain(input) {
-        return None;
-    }
     let read = crate::parse_typed_with_header(input, limits)?;
     let mut sink = Sink::default();
     let business_header = match read.header {
@@ -77,78 +74,6 @@ pub(crate) fn decode(message: IsoMessage, input: &[u8], limits: &Limits) -> Opti
         super::header_mut(&mut decoded).business_header = business_header;
     }
     Some(Decoded { message: decoded, losses: sink.losses })
-}
-
-/// Whether every value in `input` that could be a decimal, date, date-time or boolean (text of
-/// digits, `.+-:TZ` and character references, with any whitespace around it; `true`/`false`) is written
-/// in the plain form the tree path's mapping reads: no whitespace around it, no character
-/// reference, no leading `+` or `.`, no trailing `.`; and no CDATA anywhere. The typed values
-/// cannot tell: the schema collapses whitespace and accepts `+1.50`, `1.` and `.5`, which the
-/// tree path's mapping refuses (`parse_decimal`, `parse_date`, `DateTime::parse`) — so such an
-/// input goes to the tree path, which gives the error it always gave. (Text with other
-/// characters is a string value, which both paths keep as written.)
-fn lexically_plain(input: &[u8]) -> bool {
-    // CDATA (`<![CDATA[`): looked for only where a `!` is (rare: comments, CDATA).
-    if memchr::memchr_iter(b'!', input).any(|at| {
-        at.checked_sub(1).and_then(|before| input.get(before)) == Some(&b'<')
-            && input.get(at + 1..).is_some_and(|rest| rest.starts_with(b"[CDATA["))
-    }) {
-        return false;
-    }
-    let references = memchr::memchr(b'&', input).is_some();
-    // Each text follows a `>` (a `>` inside a text or an attribute value only adds a check).
-    for at in memchr::memchr_iter(b'>', input) {
-        let rest = input.get(at + 1..).unwrap_or_default();
-        let lead = rest.iter().position(|&b| !is_ws(b)).unwrap_or(rest.len());
-        if rest.get(lead).is_none_or(|&b| b == b'<') {
-            continue; // no text, or indentation between tags
-        }
-        let end = rest.get(lead..).and_then(|text| memchr::memchr(b'<', text)).map_or(rest.len(), |n| lead + n);
-        let text = rest.get(..end).unwrap_or_default();
-        let (first, last) = (text.first().copied().unwrap_or(b'<'), text.last().copied().unwrap_or(b'<'));
-        // Only a text with one of these marks can be a value in a form the tree path refuses.
-        let marked = lead > 0 || is_ws(last) || matches!(first, b'+' | b'.') || last == b'.' || references;
-        if marked && !plain_value(text) {
-            return false;
-        }
-    }
-    true
-}
-
-/// XML whitespace.
-fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
-}
-
-/// See [`lexically_plain`]: `false` for a value-like text in a form only the schema reads.
-fn plain_value(text: &[u8]) -> bool {
-    let ws = is_ws;
-    let Some(first) = text.iter().position(|&b| !ws(b)) else { return true };
-    let last = text.iter().rposition(|&b| !ws(b)).unwrap_or(first);
-    let core = text.get(first..=last).unwrap_or_default();
-    let mut in_reference = false;
-    let value_like = core == b"true"
-        || core == b"false"
-        || core.iter().all(|&b| match b {
-            b'&' => {
-                in_reference = true;
-                true
-            }
-            b';' if in_reference => {
-                in_reference = false;
-                true
-            }
-            _ if in_reference => true,
-            _ => b.is_ascii_digit() || matches!(b, b'.' | b'+' | b'-' | b':' | b'T' | b'Z'),
-        });
-    if !value_like {
-        return true;
-    }
-    let edges = first == 0 && last + 1 == text.len();
-    // A leading `+` only makes a decimal (`+1.50`); a phone number (`+49-123`) is a string.
-    let signed_decimal = core.first() == Some(&b'+')
-        && core.get(1..).unwrap_or_default().iter().all(|&b| b.is_ascii_digit() || b == b'.');
-    edges && !core.contains(&b'&') && !signed_decimal && !core.starts_with(b".") && !core.ends_with(b".")
 }
 
 /// Where an element sits, for a loss path written out only when something is lost: its name,
