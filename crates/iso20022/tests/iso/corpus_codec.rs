@@ -29,12 +29,8 @@ fn corpus_files() -> Vec<PathBuf> {
 
 fn xmllint_ok(xml: &[u8], message: IsoMessage) -> Option<Result<(), String>> {
     let xsd = shared().join(format!("iso20022/xsd/{}.xsd", message.id()));
-    let dir = std::env::temp_dir().join(format!("payglot-xmllint-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).ok()?;
-    let file = dir.join(format!("{}.xml", message.id()));
-    std::fs::write(&file, xml).ok()?;
-    let output = Command::new("xmllint").arg("--noout").arg("--schema").arg(&xsd).arg(&file).output().ok()?;
-    Some(if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stderr).into_owned()) })
+    let (valid, stderr) = crate::common::xmllint_output(&xsd, xml)?;
+    Some(if valid { Ok(()) } else { Err(stderr) })
 }
 
 /// Where the loss snapshots live: `tests/snapshots/<corpus file name>.losses`.

@@ -86,17 +86,36 @@ pub fn extract(bytes: &[u8], local: &str) -> Option<(String, Vec<u8>)> {
     }
 }
 
-/// Run xmllint; `None` if it is not installed. Some((valid, first error line)).
-pub fn xmllint(xsd: &Path, doc: &[u8], tag: &str) -> Option<(bool, String)> {
-    let dir = std::env::temp_dir().join(format!("payglot-xmllint-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).ok()?;
-    let file = dir.join(format!("{tag}.xml"));
-    std::fs::write(&file, doc).ok()?;
-    let out = std::process::Command::new("xmllint").arg("--noout").arg("--schema").arg(xsd).arg(&file).output().ok()?;
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+/// Run `xmllint --noout --schema <xsd> -` on `doc`; `None` if xmllint is not installed.
+/// Some((valid, its whole error output)). The document goes through standard input (written
+/// from a thread, so a long error output cannot stall it), so nothing is left on disk and tests
+/// running in parallel cannot overwrite each other's file.
+pub fn xmllint_output(xsd: &Path, doc: &[u8]) -> Option<(bool, String)> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(xsd)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let doc = doc.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&doc));
+    let out = child.wait_with_output().ok()?;
+    writer.join().ok()?.ok()?;
+    Some((out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned()))
+}
+
+/// [`xmllint_output`] with only the first error line. Some((valid, first error line)).
+pub fn xmllint(xsd: &Path, doc: &[u8]) -> Option<(bool, String)> {
+    let (valid, stderr) = xmllint_output(xsd, doc)?;
     let first =
         stderr.lines().find(|l| l.contains("error") || l.contains("Schemas validity")).unwrap_or("").to_string();
-    Some((out.status.success(), first))
+    Some((valid, first))
 }
 
 /// The rule named by an xmllint error line, in our [`Rule::as_str`] vocabulary.
