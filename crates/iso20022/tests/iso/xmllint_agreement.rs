@@ -21,7 +21,7 @@ fn verdicts_match_xmllint_on_the_corpus() {
     let xsd_dir = common::shared().join("iso20022/xsd");
     let mut checked = 0;
     let mut disagreements = Vec::new();
-    for (i, file) in files.iter().enumerate() {
+    for file in &files {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let bytes = std::fs::read(file).expect("corpus file");
         // Document part.
