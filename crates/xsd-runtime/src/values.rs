@@ -462,25 +462,102 @@ impl Cursor<'_> {
     }
 }
 
-fn write_offset(out: &mut String, o: &Option<TzOffset>) {
-    match o {
-        None => {}
-        Some(TzOffset::Utc) => out.push('Z'),
-        Some(TzOffset::Fixed(f)) => {
-            let s = f.local_minus_utc();
-            let sign = if s < 0 { '-' } else { '+' };
-            let a = s.unsigned_abs();
-            out.push_str(&format!("{sign}{:02}:{:02}", a / 3600, (a % 3600) / 60));
-        }
-    }
+/// A date or time lexical form built on the stack: no `format!` and no allocation per value
+/// written (a 100-transaction pacs.008 writes a date per transaction).
+struct Lexical {
+    buf: [u8; 64],
+    len: usize,
 }
 
-fn write_time(out: &mut String, t: &NaiveTime, fd: u8) {
-    out.push_str(&format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second()));
-    if fd > 0 {
-        let nanos = format!("{:09}", t.nanosecond().min(999_999_999));
-        out.push('.');
-        out.push_str(nanos.get(..usize::from(fd.min(9))).unwrap_or(""));
+impl Lexical {
+    fn new() -> Self {
+        Lexical { buf: [0; 64], len: 0 }
+    }
+
+    fn byte(&mut self, b: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.byte(b);
+        }
+    }
+
+    /// `v` in decimal, zero-padded to at least `width` digits.
+    fn padded(&mut self, v: u32, width: usize) {
+        let mut digits = [0u8; 10];
+        let mut n = v;
+        let mut count = 0;
+        loop {
+            if let Some(d) = digits.get_mut(count) {
+                *d = b'0' + (n % 10) as u8;
+            }
+            count += 1;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        for _ in count..width {
+            self.byte(b'0');
+        }
+        for i in (0..count).rev() {
+            self.byte(digits.get(i).copied().unwrap_or(b'0'));
+        }
+    }
+
+    /// A year as `{:04}` writes it (four digits at least; outside 0..=9999 through `format!`).
+    fn year(&mut self, y: i32) {
+        match u32::try_from(y) {
+            Ok(y) if y <= 9999 => self.padded(y, 4),
+            _ => self.bytes(format!("{y:04}").as_bytes()),
+        }
+    }
+
+    fn date(&mut self, d: &NaiveDate) {
+        self.year(d.year());
+        self.byte(b'-');
+        self.padded(d.month(), 2);
+        self.byte(b'-');
+        self.padded(d.day(), 2);
+    }
+
+    fn offset(&mut self, o: &Option<TzOffset>) {
+        match o {
+            None => {}
+            Some(TzOffset::Utc) => self.byte(b'Z'),
+            Some(TzOffset::Fixed(f)) => {
+                let s = f.local_minus_utc();
+                self.byte(if s < 0 { b'-' } else { b'+' });
+                let a = s.unsigned_abs();
+                self.padded(a / 3600, 2);
+                self.byte(b':');
+                self.padded((a % 3600) / 60, 2);
+            }
+        }
+    }
+
+    fn time(&mut self, t: &NaiveTime, fd: u8) {
+        self.padded(t.hour(), 2);
+        self.byte(b':');
+        self.padded(t.minute(), 2);
+        self.byte(b':');
+        self.padded(t.second(), 2);
+        if fd > 0 {
+            let mut nanos = Lexical::new();
+            nanos.padded(t.nanosecond().min(999_999_999), 9);
+            self.byte(b'.');
+            self.bytes(nanos.buf.get(..usize::from(fd.min(9))).unwrap_or_default());
+        }
+    }
+
+    fn write(&self, w: &mut Writer) {
+        // Only ASCII digits and `-+:.TZ` are ever pushed (and `format!`'s digits).
+        w.text(std::str::from_utf8(self.buf.get(..self.len).unwrap_or_default()).unwrap_or_default());
     }
 }
 
@@ -504,9 +581,10 @@ impl SimpleValue for IsoDate {
         parse_with(text, "xs:date", |c| Some(IsoDate { date: c.date()?, offset: c.offset()? }))
     }
     fn write_text(&self, w: &mut Writer) {
-        let mut s = format!("{:04}-{:02}-{:02}", self.date.year(), self.date.month(), self.date.day());
-        write_offset(&mut s, &self.offset);
-        w.text(&s)
+        let mut s = Lexical::new();
+        s.date(&self.date);
+        s.offset(&self.offset);
+        s.write(w);
     }
 }
 
@@ -523,11 +601,12 @@ impl SimpleValue for IsoDateTime {
         })
     }
     fn write_text(&self, w: &mut Writer) {
-        let d = self.date_time.date();
-        let mut s = format!("{:04}-{:02}-{:02}T", d.year(), d.month(), d.day());
-        write_time(&mut s, &self.date_time.time(), self.fraction_digits);
-        write_offset(&mut s, &self.offset);
-        w.text(&s)
+        let mut s = Lexical::new();
+        s.date(&self.date_time.date());
+        s.byte(b'T');
+        s.time(&self.date_time.time(), self.fraction_digits);
+        s.offset(&self.offset);
+        s.write(w);
     }
 }
 
@@ -542,10 +621,10 @@ impl SimpleValue for IsoTime {
         })
     }
     fn write_text(&self, w: &mut Writer) {
-        let mut s = String::new();
-        write_time(&mut s, &self.time, self.fraction_digits);
-        write_offset(&mut s, &self.offset);
-        w.text(&s)
+        let mut s = Lexical::new();
+        s.time(&self.time, self.fraction_digits);
+        s.offset(&self.offset);
+        s.write(w);
     }
 }
 
@@ -563,9 +642,12 @@ impl SimpleValue for IsoYearMonth {
         })
     }
     fn write_text(&self, w: &mut Writer) {
-        let mut s = format!("{:04}-{:02}", self.year, self.month);
-        write_offset(&mut s, &self.offset);
-        w.text(&s)
+        let mut s = Lexical::new();
+        s.year(self.year);
+        s.byte(b'-');
+        s.padded(self.month, 2);
+        s.offset(&self.offset);
+        s.write(w);
     }
 }
 
@@ -577,9 +659,10 @@ impl SimpleValue for IsoYear {
         parse_with(text, "xs:gYear", |c| Some(IsoYear { year: c.year()?, offset: c.offset()? }))
     }
     fn write_text(&self, w: &mut Writer) {
-        let mut s = format!("{:04}", self.year);
-        write_offset(&mut s, &self.offset);
-        w.text(&s)
+        let mut s = Lexical::new();
+        s.year(self.year);
+        s.offset(&self.offset);
+        s.write(w);
     }
 }
 
@@ -592,6 +675,71 @@ mod tests {
         let mut w = Writer::default();
         v.write_text(&mut w);
         String::from_utf8(w.into_bytes()).expect("utf8")
+    }
+
+    /// The former `format!`-based writing, the reference for [`Lexical`].
+    fn reference_offset(o: &Option<TzOffset>) -> String {
+        match o {
+            None => String::new(),
+            Some(TzOffset::Utc) => "Z".into(),
+            Some(TzOffset::Fixed(f)) => {
+                let s = f.local_minus_utc();
+                let sign = if s < 0 { '-' } else { '+' };
+                let a = s.unsigned_abs();
+                format!("{sign}{:02}:{:02}", a / 3600, (a % 3600) / 60)
+            }
+        }
+    }
+
+    fn written<T: SimpleValue>(v: &T) -> String {
+        let mut w = Writer::default();
+        v.write_text(&mut w);
+        String::from_utf8(w.into_bytes()).expect("utf8")
+    }
+
+    #[test]
+    fn dates_and_times_are_written_as_format_wrote_them() {
+        let offsets = [
+            None,
+            Some(TzOffset::Utc),
+            FixedOffset::east_opt(0).map(TzOffset::Fixed),
+            FixedOffset::east_opt(5 * 3600 + 30 * 60).map(TzOffset::Fixed),
+            FixedOffset::west_opt(14 * 3600).map(TzOffset::Fixed),
+        ];
+        let years = [-262_000, -10_000, -9999, -5, 0, 7, 99, 999, 1970, 2024, 9999, 10_000, 262_000];
+        let mut checked = 0;
+        for year in years {
+            for (month, day) in [(1, 1), (2, 28), (12, 31)] {
+                let Some(date) = NaiveDate::from_ymd_opt(year, month, day) else { continue };
+                for offset in &offsets {
+                    let want = format!("{:04}-{:02}-{:02}{}", year, month, day, reference_offset(offset));
+                    assert_eq!(written(&IsoDate { date, offset: *offset }), want);
+                    assert_eq!(
+                        written(&IsoYear { year, offset: *offset }),
+                        format!("{year:04}{}", reference_offset(offset))
+                    );
+                    let ym = IsoYearMonth { year, month, offset: *offset };
+                    assert_eq!(written(&ym), format!("{year:04}-{month:02}{}", reference_offset(offset)));
+                    for (h, m, sec, nano, fd) in [
+                        (0, 0, 0, 0, 0),
+                        (9, 5, 7, 120_000_000, 3),
+                        (23, 59, 59, 999_999_999, 9),
+                        (12, 0, 1, 5, 9),
+                        (1, 2, 3, 450_000_000, 1),
+                    ] {
+                        let time = NaiveTime::from_hms_nano_opt(h, m, sec, nano).expect("valid time");
+                        let nanos = format!("{:09}", nano);
+                        let fraction = if fd > 0 { format!(".{}", &nanos[..usize::from(fd)]) } else { String::new() };
+                        let clock = format!("{h:02}:{m:02}:{sec:02}{fraction}{}", reference_offset(offset));
+                        let dt = IsoDateTime { date_time: date.and_time(time), offset: *offset, fraction_digits: fd };
+                        assert_eq!(written(&dt), format!("{year:04}-{month:02}-{day:02}T{clock}"));
+                        assert_eq!(written(&IsoTime { time, offset: *offset, fraction_digits: fd }), clock);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 500, "{checked}");
     }
 
     #[test]
