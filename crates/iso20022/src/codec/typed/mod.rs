@@ -178,6 +178,23 @@ impl Sink {
         }
     }
 
+    /// Map each of the repeated elements `name` under `at`, each at its own place (`Name[i]`
+    /// when there are several), in document order.
+    pub(crate) fn each<T, U>(
+        &mut self,
+        at: &At<'_>,
+        name: &'static str,
+        values: Vec<T>,
+        mut map: impl FnMut(T, &At<'_>, &mut Sink) -> Option<U>,
+    ) -> Option<Vec<U>> {
+        let len = values.len();
+        let mut out = Vec::with_capacity(len);
+        for (i, value) in values.into_iter().enumerate() {
+            out.push(map(value, &at.item(name, i, len), self)?);
+        }
+        Some(out)
+    }
+
     /// An optional element not mapped.
     pub(crate) fn lost_opt(&mut self, at: &At<'_>, name: &'static str, value: Option<&impl Lose>) {
         if let Some(value) = value {

@@ -64,11 +64,7 @@ pub(crate) fn decode(document: g4::Document, sink: &mut Sink) -> Option<Message>
         sink.lost_many(&here, "RtrRsnInf", &rtr_rsn_inf);
         group
     });
-    let len = tx_inf.len();
-    let mut transactions = Vec::with_capacity(len);
-    for (i, t) in tx_inf.into_iter().enumerate() {
-        transactions.push(transaction(t, &root.item("TxInf", i, len), sink)?);
-    }
+    let transactions = sink.each(&root, "TxInf", tx_inf, transaction)?;
     sink.lost_many(&root, "SplmtryData", &splmtry_data);
     // The tree path's `check_totals` of the returned amounts, placed where its walk finds them.
     let sum: Decimal = transactions.iter().map(|t| t.returned_settlement_amount.amount()).sum();

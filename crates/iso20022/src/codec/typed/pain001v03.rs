@@ -30,11 +30,7 @@ pub(crate) fn decode(document: g3::Document, sink: &mut Sink) -> Option<Message>
     let totals_at = sink.losses.len();
     header.initiating_party = Some(party(initg_pty, &h.at("InitgPty"), sink)?);
     header.forwarding_agent = opt_agent(fwdg_agt, &h, "FwdgAgt", sink)?;
-    let len = pmt_inf.len();
-    let mut batches = Vec::with_capacity(len);
-    for (i, b) in pmt_inf.into_iter().enumerate() {
-        batches.push(batch(b, &root.item("PmtInf", i, len), sink)?);
-    }
+    let batches = sink.each(&root, "PmtInf", pmt_inf, batch)?;
     let transfers: Vec<&CreditTransfer> = batches.iter().flat_map(|b| &b.transfers).collect();
     let notes = totals(&h, Some(nb_of_txs.as_str()), ctrl_sum.map(|c| c.value()), &transfers);
     sink.losses.splice(totals_at..totals_at, notes);

@@ -203,12 +203,8 @@ macro_rules! shared_2009 {
             pub(crate) fn remittance(r: g::RemittanceInformation5, at: &At<'_>, sink: &mut Sink) -> Option<Remittance> {
                 let g::RemittanceInformation5 { ustrd, strd } = r;
                 let unstructured = each!(ustrd, u => text!(u));
-                let len = strd.len();
-                let mut structured_all = Vec::with_capacity(len);
-                for (i, s) in strd.into_iter().enumerate() {
-                    structured_all.push(structured(s, &at.item("Strd", i, len), sink)?);
-                }
-                Some(Remittance { unstructured, structured: structured_all })
+                let structured = sink.each(at, "Strd", strd, structured)?;
+                Some(Remittance { unstructured, structured })
             }
 
             fn structured(
