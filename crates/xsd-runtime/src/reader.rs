@@ -3,12 +3,19 @@
 //! has `xmlns` attributes), one event of look-ahead, the element path, limits, and errors with
 //! line and column.
 //!
-//! The plainest tags are read here in one step, past quick-xml ([`Reader::try_leaf`]: a simple
-//! element `<name>text</name>`, or with one plain attribute, `<name a="v">text</name>` (an
-//! amount); [`Reader::try_tag`]: a start tag without attributes and its end tag; whitespace
-//! before a tag): a look-ahead consumes nothing until it is used, and
-//! anything else is left to quick-xml, which then reads exactly what it would have. End tags
-//! are matched here ([`Reader::read_xml`]) with quick-xml's own error.
+//! The plainest tags are read here in one pass, past quick-xml ([`Reader::try_markup`]: a
+//! simple element `<name>text</name>`, or with one plain attribute, `<name a="v">text</name>`
+//! (an amount); a start tag without attributes and its end tag; whitespace before a tag): a
+//! look-ahead consumes nothing until it is used, and anything else is left to quick-xml, which
+//! then reads exactly what it would have. End tags are matched here ([`Reader::read_xml`]) with
+//! quick-xml's own error.
+//!
+//! Code size is a cost here, as instructions are: a generated structure's reader runs through
+//! tens of fields, each a call to a generic method below. Those methods are thin: what does not
+//! depend on the type (opening an element, reading its text, closing it, a run's bookkeeping,
+//! the moved reading of tests) is shared, out of line, so each type's copy holds little more
+//! than its own value's parsing, and the hot path of a transaction fits the instruction cache
+//! better (BENCHMARKS.md, issue 3, session 9).
 //!
 //! Recording ([`Reader::record`], [`read_root_recording`]): the reader keeps every element,
 //! attribute and text it reads, in order, and replays them into a [`Recorder`] once the read
@@ -54,7 +61,7 @@ enum Peek<'a> {
         ns_ok: bool,
         local: usize,
     },
-    /// A simple element read ahead in one step by [`Reader::try_leaf`]: `<name>text</name>`,
+    /// A simple element read ahead in one step by [`Reader::try_markup`]: `<name>text</name>`,
     /// at most one plain attribute, the text plain (no reference, CR or control character),
     /// the end tag exactly the start tag's name. quick-xml has not seen it: it is consumed by advancing
     /// quick-xml's input past the end tag ([`Reader::open`] for a simple type), or handed back
@@ -102,6 +109,30 @@ static NAME_BYTE: [bool; 256] = {
     }
     t
 };
+
+/// Where a fused leaf's one attribute's key and value lie in its start tag (after its name).
+type AttrRanges = (std::ops::Range<usize>, std::ops::Range<usize>);
+
+/// Bytes that end the text a fused leaf may hold: `<` (its end tag), `&` (a reference, left
+/// to quick-xml) and the control characters but LF and tab (CR among them: XML normalises it).
+static TEXT_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c == b'<' || c == b'&' || (c < 0x20 && c != b'\n' && c != b'\t');
+        b += 1;
+    }
+    t
+};
+
+/// The length of the run `b` starts with of bytes whose entry in `table` is not `stop`
+/// (one table load and branch per byte: names and leaf texts are short, and a call to
+/// `memchr` costs more than the loop over them).
+#[inline]
+fn run_of(b: &[u8], table: &[bool; 256], stop: bool) -> usize {
+    b.iter().position(|c| table[usize::from(*c)] == stop).unwrap_or(b.len())
+}
 
 /// Byte equality of two short names, inline (a call to `memcmp` costs more than the loop).
 #[inline]
@@ -164,7 +195,7 @@ fn ws_run(b: &[u8]) -> usize {
 /// name and value in `s`; anything else (several attributes, hence any duplicate; a namespace
 /// declaration or a prefixed name; a reference; whitespace to normalise) is left to quick-xml.
 #[inline]
-fn one_attr(s: &[u8]) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+fn one_attr(s: &[u8]) -> Option<AttrRanges> {
     let rest = s.strip_prefix(b" ")?;
     let eq = memchr::memchr(b'=', rest)?;
     let key = rest.get(..eq)?;
@@ -229,7 +260,7 @@ pub struct Reader<'a> {
     skipped: u64,
     /// The text and end-tag position of the fused leaf just opened (read by `read_text`).
     leaf: Option<(&'a str, u64)>,
-    /// Whether simple elements may be read in one step ([`Reader::try_tag`]); off only to
+    /// Whether simple elements may be read in one step ([`Reader::try_markup`]); off only to
     /// prove in tests that both paths read alike.
     fuse: bool,
     /// Whether structures are read where they lie ([`ComplexValue::read_into`]: a required
@@ -313,7 +344,7 @@ impl<'a> Reader<'a> {
         let cfg = xml.config_mut();
         cfg.expand_empty_elements = true;
         // End tags are matched here (`read_xml`, `names`), with quick-xml's own error, so that
-        // tags read in one step (`try_tag`) need not go through quick-xml's list of names.
+        // tags read in one step (`try_markup`) need not go through quick-xml's list of names.
         cfg.check_end_names = false;
         cfg.allow_unmatched_ends = true;
         cfg.check_comments = true;
@@ -495,98 +526,111 @@ impl<'a> Reader<'a> {
         self.skip_to(p + n);
     }
 
-    /// Look ahead for a simple element `<name>text</name>` after `i` bytes of whitespace at
-    /// `p` (see [`Reader::at_markup`]), without moving quick-xml: the whole element in one
-    /// scan instead of three quick-xml events and a look-ahead round trip. Only the
-    /// plainest form is taken, for which quick-xml would give exactly a start tag without
-    /// attributes, one text (or none) and the matching end tag: a name of name characters
-    /// only, text without `&`, CR or control characters and within the string-length limit,
-    /// an end tag without spaces. Anything else is left to quick-xml.
+    /// Read the markup after `ws` bytes of whitespace at `p` (see [`Reader::at_markup`]) in
+    /// one pass, when quick-xml would give exactly one of:
+    /// - a simple element `<name>text</name>` (a leaf, looked ahead without moving
+    ///   quick-xml): a name of name characters only, at most one plain attribute, text without
+    ///   `&`, CR or control characters and within the string-length limit, an end tag
+    ///   without spaces — three quick-xml events and a look-ahead round trip in one scan;
+    /// - a start tag without attributes (a name of name characters only, then `>`);
+    /// - the end tag of an element whose start tag was read here (`</name>` with the
+    ///   innermost open name).
+    ///
+    /// `true` when the look-ahead was filled; anything else is left to quick-xml. The name
+    /// and the text are each scanned once, for a leaf and for a start tag alike.
     #[inline]
-    fn try_leaf(&mut self, p: usize, i: usize) -> Option<Peek<'a>> {
-        let rest = self.src.as_bytes().get(p..)?;
-        let name_start = i + 1;
-        // A name (not `<>`) that starts like one (not `<-`, `<.`, `<0`: quick-xml takes
-        // them too, but nothing valid starts so; left to it), of name characters only.
-        if !rest.get(name_start).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b >= 0x80) {
-            return None;
+    fn try_markup(&mut self, p: usize, ws: usize) -> R<bool> {
+        let bytes = self.src.as_bytes();
+        let lt = p + ws;
+        let name_start = lt + 1;
+        // A name (not `<>`) that starts like one (not `<-`, `<.`, `<0`: quick-xml takes them
+        // too, but nothing valid starts so; left to it).
+        match bytes.get(name_start) {
+            Some(b'/') => return Ok(self.try_end_tag(p, ws)),
+            Some(b) if b.is_ascii_alphabetic() || *b == b'_' || *b >= 0x80 => {}
+            _ => return Ok(false),
         }
-        let j = name_start + memchr::memchr(b'>', rest.get(name_start..)?)?;
-        let tag = rest.get(name_start..j)?;
-        let name_len = tag.iter().position(|b| !NAME_BYTE[usize::from(*b)]).unwrap_or(tag.len());
-        let attr = if name_len == tag.len() { None } else { Some(one_attr(tag.get(name_len..)?)?) };
-        let text_start = j + 1;
-        let k = text_start + memchr::memchr2(b'<', b'&', rest.get(text_start..)?)?;
-        let text = rest.get(text_start..k)?;
-        // No reference, and no control character but LF and tab (checked without a branch
-        // per byte).
-        if rest.get(k) != Some(&b'<')
-            || text.len() > self.limits.max_string_len
-            || text.iter().fold(false, |bad, &b| bad | (b < 0x20 && b != b'\n' && b != b'\t'))
-        {
-            return None;
+        let name_end = name_start + run_of(bytes.get(name_start..).unwrap_or_default(), &NAME_BYTE, false);
+        let (gt, attr) = match bytes.get(name_end) {
+            Some(b'>') => (name_end, None),
+            Some(b' ') => {
+                let Some(gt) = bytes.get(name_end..).and_then(|r| memchr::memchr(b'>', r)) else { return Ok(false) };
+                let gt = name_end + gt;
+                let Some(attr) = bytes.get(name_end..gt).and_then(one_attr) else { return Ok(false) };
+                (gt, Some(attr))
+            }
+            _ => return Ok(false),
+        };
+        let name_len = name_end - name_start;
+        let text_start = gt + 1;
+        let k = text_start + run_of(bytes.get(text_start..).unwrap_or_default(), &TEXT_STOP, true);
+        let leaf = bytes.get(k) == Some(&b'<')
+            && k - text_start <= self.limits.max_string_len
+            && bytes.get(k + 1) == Some(&b'/')
+            && bytes.get(k + 2..k + 2 + name_len) == bytes.get(name_start..name_end)
+            && bytes.get(k + 2 + name_len) == Some(&b'>');
+        if leaf {
+            return Ok(self.peek_leaf(lt, name_end, attr, gt, k));
         }
-        if rest.get(k + 1) != Some(&b'/')
-            || rest.get(k + 2..k + 2 + name_len) != rest.get(name_start..name_start + name_len)
-            || rest.get(k + 2 + name_len) != Some(&b'>')
-        {
-            return None;
+        // Not a leaf: a start tag, if it has no attribute.
+        if attr.is_some() {
+            return Ok(false);
         }
-        let name = self.src.get(p + name_start..p + name_start + name_len)?;
+        let Some(name) = self.src.get(name_start..gt) else { return Ok(false) };
+        self.names.push((name_start, name_len, true));
+        self.skip_to(gt + 1);
+        self.peek_start(BytesStart::from_content(name, name.len()), lt as u64)?;
+        Ok(true)
+    }
+
+    /// The leaf `try_markup` found becomes the look-ahead: its `<` at `lt`, its name ending
+    /// at `name_end` (its attribute's ranges relative to there), its start tag's `>` at `gt`,
+    /// its end tag's `<` at `k`.
+    #[inline]
+    fn peek_leaf(&mut self, lt: usize, name_end: usize, attr: Option<AttrRanges>, gt: usize, k: usize) -> bool {
+        let (Some(name), Some(text)) = (self.src.get(lt + 1..name_end), self.src.get(gt + 1..k)) else {
+            return false;
+        };
         let attr = match attr {
             None => None,
             Some((key, value)) => {
-                let at = p + name_start + name_len;
-                Some((self.src.get(at + key.start..at + key.end)?, self.src.get(at + value.start..at + value.end)?))
+                let key = self.src.get(name_end + key.start..name_end + key.end);
+                let value = self.src.get(name_end + value.start..name_end + value.end);
+                let (Some(key), Some(value)) = (key, value) else { return false };
+                Some((key, value))
             }
         };
-        let text = self.src.get(p + text_start..p + k)?;
+        let name_len = name_end - lt - 1;
         let (ns_ok, local) = match name.bytes().position(|b| b == b':') {
             None => (self.default_is_target(), 0),
             Some(c) => (self.prefix_is_target(name.as_bytes().get(..c).unwrap_or_default()), c + 1),
         };
         // Positions as quick-xml reports them: each tag's `<`.
-        let (pos, end_pos) = ((p + i) as u64, (p + k) as u64);
-        Some(Peek::Leaf { name, local, pos, ns_ok, attr, text, end_pos, after: p + k + 3 + name_len })
+        let (pos, end_pos) = (lt as u64, k as u64);
+        self.peeked = Some(Peek::Leaf { name, local, pos, ns_ok, attr, text, end_pos, after: k + 3 + name_len });
+        true
     }
 
-    /// Read a tag that is not a leaf's after `ws` bytes of whitespace at `p` (see
-    /// [`Reader::at_markup`]) in one step, when quick-xml would give exactly a start tag
-    /// without attributes (a name of name characters only, then `>`) or the end tag of an
-    /// element whose start tag was read here (`</name>` with the innermost open name).
-    /// `true` when the look-ahead was filled; anything else is left to quick-xml.
+    /// The end tag after `ws` bytes of whitespace at `p`, if it closes the innermost open
+    /// element and that element's start tag was read here (see [`Reader::try_markup`]).
     #[inline]
-    fn try_tag(&mut self, p: usize, ws: usize) -> R<bool> {
-        let Some(rest) = self.src.as_bytes().get(p..) else { return Ok(false) };
-        let name_start = ws + if rest.get(ws + 1) == Some(&b'/') { 2 } else { 1 };
-        let Some(gt) = rest.get(name_start..).and_then(|r| memchr::memchr(b'>', r)).map(|o| o + name_start) else {
-            return Ok(false);
-        };
-        let Some(name) = rest.get(name_start..gt) else { return Ok(false) };
-        if name_start == ws + 2 {
-            match self.names.last() {
-                Some(&(at, len, true)) if self.src.as_bytes().get(at..at + len) == Some(name) => {}
-                _ => return Ok(false),
-            }
-            // quick-xml's events: the whitespace, then the end tag.
-            if ws > 0 && self.record.is_some() {
-                push_text(&mut self.pending_ws, Cow::Borrowed(self.src.get(p..p + ws).unwrap_or_default()));
-            }
-            self.names.pop();
-            self.skip_to(p + gt + 1);
-            self.peek_end((p + ws) as u64);
-            return Ok(true);
-        }
-        if !name.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b >= 0x80)
-            || !name.iter().all(|b| NAME_BYTE[usize::from(*b)])
+    fn try_end_tag(&mut self, p: usize, ws: usize) -> bool {
+        let bytes = self.src.as_bytes();
+        let name_start = p + ws + 2;
+        let Some(&(at, len, true)) = self.names.last() else { return false };
+        if bytes.get(name_start..name_start + len) != bytes.get(at..at + len)
+            || bytes.get(name_start + len) != Some(&b'>')
         {
-            return Ok(false);
+            return false;
         }
-        let Some(text) = self.src.get(p + name_start..p + gt) else { return Ok(false) };
-        self.names.push((p + name_start, name.len(), true));
-        self.skip_to(p + gt + 1);
-        self.peek_start(BytesStart::from_content(text, text.len()), (p + ws) as u64)?;
-        Ok(true)
+        // quick-xml's events: the whitespace, then the end tag.
+        if ws > 0 && self.record.is_some() {
+            push_text(&mut self.pending_ws, Cow::Borrowed(self.src.get(p..p + ws).unwrap_or_default()));
+        }
+        self.names.pop();
+        self.skip_to(name_start + len + 1);
+        self.peek_end((p + ws) as u64);
+        true
     }
 
     /// Hand a fused leaf back to quick-xml: the look-ahead becomes what quick-xml reads at
@@ -664,11 +708,7 @@ impl<'a> Reader<'a> {
         if self.fuse
             && let Some((p, ws)) = self.at_markup()
         {
-            if let Some(leaf) = self.try_leaf(p, ws) {
-                self.peeked = Some(leaf);
-                return Ok(());
-            }
-            if self.try_tag(p, ws)? {
+            if self.try_markup(p, ws)? {
                 return Ok(());
             }
             if ws > 0 {
@@ -951,6 +991,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Close the current element: the look-ahead must be its end tag.
+    #[inline(never)]
     fn close(&mut self) -> R<()> {
         self.fill()?;
         if !matches!(self.peeked, Some(Peek::End { .. })) {
@@ -1100,21 +1141,57 @@ impl<'a> Reader<'a> {
         self.error(f.rule(), format!("value '{shown}' {f}"))
     }
 
+    /// A simple value from the current element's text (what `text_value` and every simple
+    /// element read): the text, its value, then the text recorded.
     fn simple<T: SimpleValue>(&mut self) -> R<T> {
         let text = self.read_text()?;
-        let v = match T::parse_text(&text) {
-            Ok(v) => v,
-            Err(f) => {
-                let e = self.facet_error(f, &text);
-                self.recover(e)?
-            }
-        };
+        let v = self.value_of(&text)?;
+        self.record_text(text);
+        Ok(v)
+    }
+
+    /// `text` as a `T`: the only part of reading a simple element that depends on its type,
+    /// so the only part each type's copy of the generic readers holds (the rest is shared:
+    /// small copies keep the hot path of a generated reader within the instruction cache).
+    #[inline(always)]
+    fn value_of<T: SimpleValue>(&mut self, text: &str) -> R<T> {
+        match T::parse_text(text) {
+            Ok(v) => Ok(v),
+            Err(f) => self.bad_value(f, text),
+        }
+    }
+
+    /// A value that breaks its type: the error, or in collecting mode a placeholder.
+    #[cold]
+    #[inline(never)]
+    fn bad_value<T: SimpleValue>(&mut self, f: FacetError, text: &str) -> R<T> {
+        let e = self.facet_error(f, text);
+        self.recover(e)
+    }
+
+    /// Record a simple element's text (when recording).
+    #[inline]
+    fn record_text(&mut self, text: Cow<'a, str>) {
         if let Some(record) = &mut self.record
             && !text.is_empty()
         {
             record.push(Recorded::Text(text));
         }
-        Ok(v)
+    }
+
+    /// Open the simple element `name` (the `index`th of a run; 0 when not repeated) and read
+    /// its text: the type-independent first half of reading a simple element.
+    #[inline(never)]
+    fn open_text(&mut self, name: &'static str, index: u32) -> R<Cow<'a, str>> {
+        self.open(name, index, &[])?;
+        self.read_text()
+    }
+
+    /// Record a simple element's text and close it: the type-independent second half.
+    #[inline(never)]
+    fn close_text(&mut self, text: Cow<'a, str>) -> R<()> {
+        self.record_text(text);
+        self.close()
     }
 
     /// Collect violations instead of stopping at the first: a value that breaks a facet (or is
@@ -1152,9 +1229,9 @@ impl<'a> Reader<'a> {
 
     /// A required simple-typed element.
     pub fn req_s<T: SimpleValue>(&mut self, name: &'static str) -> R<T> {
-        self.open(name, 0, &[])?;
-        let v = self.simple()?;
-        self.close()?;
+        let text = self.open_text(name, 0)?;
+        let v = self.value_of(&text)?;
+        self.close_text(text)?;
         Ok(v)
     }
 
@@ -1171,28 +1248,32 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    #[inline]
     fn too_few(&mut self, name: &str, count: u32, min: u32) -> R<()> {
-        if count < min {
-            self.fill()?;
-            let mut e = self.expected(&[name]);
-            if let Some(v) = e_first(&mut e) {
-                v.message = format!("{} ({count} of at least {min})", v.message);
-            }
-            return Err(e);
+        if count < min { self.too_few_error(name, count, min) } else { Ok(()) }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_few_error(&mut self, name: &str, count: u32, min: u32) -> R<()> {
+        self.fill()?;
+        let mut e = self.expected(&[name]);
+        if let Some(v) = e_first(&mut e) {
+            v.message = format!("{} ({count} of at least {min})", v.message);
         }
-        Ok(())
+        Err(e)
     }
 
     /// A repeated simple-typed element (`max` 0 = unbounded).
     pub fn many_s<T: SimpleValue>(&mut self, name: &'static str, min: u32, max: u32) -> R<Vec<T>> {
         let mut v = Vec::new();
         let mut n = 0u32;
-        while (max == 0 || n < max) && self.peek_is(name)? {
+        while self.run_goes_on(name, n, max)? {
             n += 1;
             self.repeat_check(n as usize)?;
-            self.open(name, n, &[])?;
-            v.push(self.simple()?);
-            self.close()?;
+            let text = self.open_text(name, n)?;
+            v.push(self.value_of(&text)?);
+            self.close_text(text)?;
         }
         self.too_few(name, n, min)?;
         Ok(v)
@@ -1214,7 +1295,7 @@ impl<'a> Reader<'a> {
         if self.in_place {
             T::read_into(self, out)?;
         } else {
-            *out = T::read(self)?;
+            self.read_moved(out)?;
         }
         self.close()
     }
@@ -1230,7 +1311,7 @@ impl<'a> Reader<'a> {
         self.open(name, 0, T::ATTRS)?;
         match T::empty().filter(|_| self.in_place) {
             Some(empty) => T::read_into(self, out.insert(empty))?,
-            None => *out = Some(T::read(self)?),
+            None => *out = Some(self.read_moved_new()?),
         }
         self.close()
     }
@@ -1246,6 +1327,22 @@ impl<'a> Reader<'a> {
             }
             None => T::read(self),
         }
+    }
+
+    /// A structure built by its `read` and moved into `out`: types without an empty value,
+    /// and the tests' moved reading ([`Reader::set_read_in_place`]); out of the hot path.
+    #[cold]
+    #[inline(never)]
+    fn read_moved<T: ComplexValue>(&mut self, out: &mut T) -> R<()> {
+        *out = T::read(self)?;
+        Ok(())
+    }
+
+    /// A structure built by its `read` (see [`Reader::read_moved`]).
+    #[cold]
+    #[inline(never)]
+    fn read_moved_new<T: ComplexValue>(&mut self) -> R<T> {
+        T::read(self)
     }
 
     /// An optional complex-typed element.
@@ -1271,7 +1368,7 @@ impl<'a> Reader<'a> {
                 T::read_into(self, &mut v)?;
                 v
             }
-            None => Box::new(T::read(self)?),
+            None => Box::new(self.read_moved_new()?),
         };
         self.close()?;
         Ok(Some(v))
@@ -1290,11 +1387,9 @@ impl<'a> Reader<'a> {
         let mut v = Vec::new();
         let mut n = 0u32;
         let mut room = 0;
-        while (max == 0 || n < max) && self.peek_is(name)? {
+        while self.run_goes_on(name, n, max)? {
             n += 1;
-            self.repeat_check(n as usize)?;
-            self.open(name, n, T::ATTRS)?;
-            let start = self.pos;
+            let start = self.open_item(name, n, T::ATTRS)?;
             if n == 1 {
                 // Room for exactly one: a single element (the usual case: one transaction in a
                 // message, one entry) is then neither over-allocated, nor grown by the
@@ -1313,7 +1408,7 @@ impl<'a> Reader<'a> {
                         T::read_into(self, slot)?;
                     }
                 }
-                None => v.push(T::read(self)?),
+                None => v.push(self.read_moved_new()?),
             }
             self.close()?;
             if n == 1 {
@@ -1325,6 +1420,22 @@ impl<'a> Reader<'a> {
         }
         self.too_few(name, n, min)?;
         Ok(v)
+    }
+
+    /// Whether a run of `name` that has `n` elements so far (at most `max`, 0 = unbounded)
+    /// goes on with the element in the look-ahead.
+    #[inline(never)]
+    fn run_goes_on(&mut self, name: &'static str, n: u32, max: u32) -> R<bool> {
+        Ok((max == 0 || n < max) && self.peek_is(name)?)
+    }
+
+    /// Open the `n`th element of a run of structures (its repeat count checked); where it
+    /// starts.
+    #[inline(never)]
+    fn open_item(&mut self, name: &'static str, n: u32, attrs: &[&str]) -> R<u64> {
+        self.repeat_check(n as usize)?;
+        self.open(name, n, attrs)?;
+        Ok(self.pos)
     }
 
     /// How many more elements like the one that started at `start` (and just ended) the
