@@ -1227,7 +1227,8 @@ impl<'a> Reader<'a> {
         Error::from_violations(all)
     }
 
-    /// A required simple-typed element.
+    /// A required simple-typed element (one copy per type, out of line: `opt_s` sites call it).
+    #[inline(never)]
     pub fn req_s<T: SimpleValue>(&mut self, name: &'static str) -> R<T> {
         let text = self.open_text(name, 0)?;
         let v = self.value_of(&text)?;
@@ -1361,6 +1362,13 @@ impl<'a> Reader<'a> {
         if !self.peek_is(name)? {
             return Ok(None);
         }
+        self.read_boxed(name).map(Some)
+    }
+
+    /// The present case of [`Reader::opt_c_boxed`], one copy per type (out of line: the
+    /// twelve agent fields of a credit transfer share one).
+    #[inline(never)]
+    fn read_boxed<T: ComplexValue>(&mut self, name: &'static str) -> R<Box<T>> {
         self.open(name, 0, T::ATTRS)?;
         let v = match T::empty().filter(|_| self.in_place) {
             Some(empty) => {
@@ -1371,7 +1379,7 @@ impl<'a> Reader<'a> {
             None => Box::new(self.read_moved_new()?),
         };
         self.close()?;
-        Ok(Some(v))
+        Ok(v)
     }
 
     /// A repeated complex-typed element (`max` 0 = unbounded).
