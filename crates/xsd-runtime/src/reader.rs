@@ -899,7 +899,7 @@ impl<'a> Reader<'a> {
     #[inline(always)]
     fn peek_is(&mut self, name: &str) -> R<bool> {
         self.fill()?;
-        Ok(matches!(self.peeked_local(), Some((local, true)) if same(local, name.as_bytes())))
+        Ok(matches!(self.peeked_local(), Some((local, true)) if local == name.as_bytes()))
     }
 
     fn check_attrs(&self, e: &BytesStart<'_>, allowed: &[&str]) -> R<()> {
@@ -941,7 +941,7 @@ impl<'a> Reader<'a> {
     fn open(&mut self, name: &'static str, index: u32, attrs: &[&str]) -> R<()> {
         self.fill()?;
         if let Some(Peek::Leaf { name: qname, local, pos, ns_ok: true, attr, text, end_pos, after }) = self.peeked
-            && same(qname.as_bytes().get(local..).unwrap_or_default(), name.as_bytes())
+            && qname.as_bytes().get(local..) == Some(name.as_bytes())
         {
             self.peeked = None;
             // What quick-xml's three events would have done, in the same order: the start
@@ -969,7 +969,7 @@ impl<'a> Reader<'a> {
             return Ok(());
         }
         let is_start = matches!(&self.peeked, Some(Peek::Start { e, ns_ok: true, local, .. })
-            if same(local_of(e, *local), name.as_bytes()));
+            if local_of(e, *local) == name.as_bytes());
         if !is_start {
             return Err(self.expected(&[name]));
         }
@@ -1304,11 +1304,18 @@ impl<'a> Reader<'a> {
     /// An optional complex-typed element read into `out` where it lies (its empty value put
     /// there first, then [`ComplexValue::read_into`]); `None` when absent. Reads and fails
     /// exactly as [`Reader::opt_c`].
+    #[inline]
     pub fn opt_c_into<T: ComplexValue>(&mut self, name: &'static str, out: &mut Option<T>) -> R<()> {
         if !self.peek_is(name)? {
             *out = None;
             return Ok(());
         }
+        self.read_some_into(name, out)
+    }
+
+    /// The present case of [`Reader::opt_c_into`], one copy per type (out of line).
+    #[inline(never)]
+    fn read_some_into<T: ComplexValue>(&mut self, name: &'static str, out: &mut Option<T>) -> R<()> {
         self.open(name, 0, T::ATTRS)?;
         match T::empty().filter(|_| self.in_place) {
             Some(empty) => T::read_into(self, out.insert(empty))?,
