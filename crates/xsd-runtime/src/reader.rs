@@ -165,16 +165,13 @@ fn ws_run(b: &[u8]) -> usize {
     const HI: u64 = 0x8080_8080_8080_8080;
     // The high bit of each byte of `x` that is zero (exact: no carry crosses bytes).
     let zero = |x: u64| !(((x & LO) + LO) | x) & HI;
-    // Most tags follow a `>` directly or after a line break and a little indentation: the
-    // first bytes one by one.
-    let mut i = 0;
-    while i < 8 {
-        match b.get(i) {
-            Some(b' ' | b'\n' | b'\t') => i += 1,
-            _ => return i,
-        }
+    // Most tags follow a `>` directly (one test), or a line break and some indentation:
+    // eight bytes at a time from there (no loop exit to mispredict in a short run).
+    if !matches!(b.first(), Some(b' ' | b'\n' | b'\t')) {
+        return 0;
     }
-    for chunk in b.get(8..).unwrap_or_default().chunks_exact(8) {
+    let mut i = 0;
+    for chunk in b.chunks_exact(8) {
         let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
         let x = u64::from_le_bytes(word);
         let ws = zero(x ^ 0x2020_2020_2020_2020) | zero(x ^ 0x0a0a_0a0a_0a0a_0a0a) | zero(x ^ 0x0909_0909_0909_0909);
