@@ -407,6 +407,17 @@ impl<R: Read> StatementReader<R> {
     /// Read up to the end of the group header: any envelope and AppHdr, the Document (which
     /// must be a camt.053 or camt.054 of a supported version), the group header.
     pub fn new(input: R, limits: &DecodeLimits) -> Result<Self, DecodeError> {
+        Self::open(input, limits, true)
+    }
+
+    /// [`new`](Self::new), every entry read through the element tree (the reference the typed
+    /// entry decode is compared with in tests and benchmarks; not for production use).
+    #[doc(hidden)]
+    pub fn new_reference(input: R, limits: &DecodeLimits) -> Result<Self, DecodeError> {
+        Self::open(input, limits, false)
+    }
+
+    fn open(input: R, limits: &DecodeLimits, typed: bool) -> Result<Self, DecodeError> {
         let limits = super::limits(limits);
         let source = Source::new(input, limits.max_bytes)
             .map_err(|e| DecodeError::syntax(Location::default(), e.to_string()))?;
@@ -433,6 +444,8 @@ impl<R: Read> StatementReader<R> {
             reports: 0,
             supplementary: Vec::new(),
             done: false,
+            typed,
+            typed_entries: 0,
         };
         let header = inner.prolog()?;
         Ok(StatementReader { inner, header })
@@ -456,6 +469,13 @@ impl<R: Read> StatementReader<R> {
     /// Input bytes read so far (for progress reports).
     pub fn bytes_read(&self) -> u64 {
         self.inner.xml.get_ref().consumed
+    }
+
+    /// How many entries were decoded typed so far (the rest went through the element tree);
+    /// for tests and benchmarks that must know the typed path was taken.
+    #[doc(hidden)]
+    pub fn typed_entries(&self) -> u64 {
+        self.inner.typed_entries
     }
 
     /// The losses found since the last call (paths as the whole-document decoder gives them).
@@ -588,6 +608,10 @@ struct Inner<R: Read> {
     /// losses are reported at the end, when it is known whether the name repeats).
     supplementary: Vec<String>,
     done: bool,
+    /// Entries decoded typed ([`super::typed::camt`]); the element tree only where that path
+    /// gives `None` (errors, and what only the tree can decide).
+    typed: bool,
+    typed_entries: u64,
 }
 
 impl<R: Read> Inner<R> {
@@ -930,6 +954,20 @@ impl<R: Read> Inner<R> {
         Fragment { document, wrapper_columns, overhead }
     }
 
+    /// The limits a unit's fragment is read with: the document's, the depth counted as in the
+    /// whole document (the wrapper stands for every open ancestor).
+    fn unit_limits(&self, part: Part, fragment: &Fragment) -> Limits {
+        let ancestors = match part {
+            Part::Report => self.scopes.len().saturating_sub(1),
+            _ => self.scopes.len(),
+        };
+        Limits {
+            max_bytes: self.limits.max_bytes.saturating_add(fragment.overhead),
+            max_depth: self.limits.max_depth.saturating_sub(ancestors).saturating_add(1),
+            ..self.limits
+        }
+    }
+
     /// Check a unit (its [`fragment`](Self::fragment)) with the generated validating reader
     /// and record its element tree (named `name`), whose first line is `line`; errors are
     /// relocated to the whole document.
@@ -941,17 +979,8 @@ impl<R: Read> Inner<R> {
         path: &str,
         (line, column): (u64, u64),
     ) -> Result<Unit<'d>, DecodeError> {
-        // Depth as in the whole document: the wrapper stands for every open ancestor.
-        let ancestors = match part {
-            Part::Report => self.scopes.len().saturating_sub(1),
-            _ => self.scopes.len(),
-        };
         let (document, wrapper_columns) = (fragment.document.as_slice(), fragment.wrapper_columns);
-        let limits = Limits {
-            max_bytes: self.limits.max_bytes.saturating_add(fragment.overhead),
-            max_depth: self.limits.max_depth.saturating_sub(ancestors).saturating_add(1),
-            ..self.limits
-        };
+        let limits = self.unit_limits(part, fragment);
         let mut recorded = TreeBuilder::new(document, line);
         let Some(result) = record_unit(self.message, part, document, &limits, &mut recorded) else {
             return Err(DecodeError::unsupported(
@@ -1112,11 +1141,28 @@ impl<R: Read> Inner<R> {
                     let end = self.skip_unit(&path)?;
                     let fragment = self.fragment(self.xml.get_ref().slice(offset, end));
                     self.xml.get_mut().trim_to(end);
-                    let unit = self.read_unit(Part::Entry, &fragment, "Ntry", &path, (line, column))?;
-                    let element = root(&unit)?;
-                    element.mark();
-                    let entry = camt::entry(element, self.era)?;
-                    element.losses_at(&path, &mut self.losses);
+                    let typed = if self.typed {
+                        let limits = self.unit_limits(Part::Entry, &fragment);
+                        super::typed::camt::entry(self.message, &fragment.document, &limits, &path)
+                    } else {
+                        None
+                    };
+                    let entry = match typed {
+                        Some((entry, losses)) => {
+                            self.typed_entries += 1;
+                            self.losses.extend(losses);
+                            entry
+                        }
+                        // The reference: validated and recorded into a tree, mapped from it.
+                        None => {
+                            let unit = self.read_unit(Part::Entry, &fragment, "Ntry", &path, (line, column))?;
+                            let element = root(&unit)?;
+                            element.mark();
+                            let entry = camt::entry(element, self.era)?;
+                            element.losses_at(&path, &mut self.losses);
+                            entry
+                        }
+                    };
                     if let Some(report) = self.report.as_mut() {
                         report.entries += 1;
                     }
