@@ -210,7 +210,7 @@ fn markup(bytes: &[u8]) -> Markup {
     const DOCTYPE: &[u8] = b"<!DOCTYPE";
     let Some(&second) = bytes.get(1) else { return Markup::Incomplete };
     match second {
-        b'/' => match bytes.iter().position(|&b| b == b'>') {
+        b'/' => match memchr::memchr(b'>', bytes) {
             Some(i) => Markup::End(i + 1),
             None => Markup::Incomplete,
         },
@@ -237,6 +237,16 @@ fn markup(bytes: &[u8]) -> Markup {
             Some(_) => Markup::ProcessingInstruction,
         },
         _ => {
+            // Most tags hold no quoted attribute value before their first `>`: then that `>`
+            // ends the tag (found a vector at a time); otherwise the quotes are followed.
+            let Some(first_gt) = memchr::memchr(b'>', bytes) else { return Markup::Incomplete };
+            if memchr::memchr2(b'"', b'\'', bytes.get(..first_gt).unwrap_or_default()).is_none() {
+                return if first_gt >= 2 && bytes.get(first_gt - 1) == Some(&b'/') {
+                    Markup::Other(first_gt + 1)
+                } else {
+                    Markup::Start(first_gt + 1)
+                };
+            }
             let mut quote: Option<u8> = None;
             for (i, &b) in bytes.iter().enumerate().skip(1) {
                 match quote {

@@ -203,7 +203,10 @@ macro_rules! common_parts {
                 let count = tx_dtls.len();
                 transactions.reserve(count);
                 for (j, t) in tx_dtls.into_iter().enumerate() {
-                    transactions.push(transaction(t, &here.item("TxDtls", j, count), sink)?);
+                    // Filled in place: an `EntryTransaction` is ~5 KB, each move a copy.
+                    transactions.push(EntryTransaction::default());
+                    let slot = transactions.last_mut()?;
+                    transaction(t, &here.item("TxDtls", j, count), sink, slot)?;
                 }
             }
             Some((first_batch, transactions))
@@ -223,19 +226,47 @@ macro_rules! common_parts {
             }))
         }
 
-        /// Parties and agents joined as the tree path joins them; `None` when they hold
-        /// nothing with a canonical place (their losses are reported).
-        fn joined(parties: Option<RelatedParties>, agents: Option<(Option<payglot_core_model::Agent>, Option<payglot_core_model::Agent>)>) -> Option<RelatedParties> {
-            let mut joined = match (parties, agents.is_some()) {
-                (None, false) => return None,
-                (Some(p), _) => p,
-                (None, true) => RelatedParties::default(),
-            };
-            if let Some((debtor_agent, creditor_agent)) = agents {
-                joined.debtor_agent = debtor_agent;
-                joined.creditor_agent = creditor_agent;
+        /// `RltdPties` and `RltdAgts` into `out`, as the tree path joins them: `None` when they
+        /// hold nothing with a canonical place (their losses are reported).
+        fn related_parties(
+            parties: Option<Box<g::Parties>>,
+            agents: Option<Box<g::Agents>>,
+            at: &At<'_>,
+            sink: &mut Sink,
+            out: &mut Option<RelatedParties>,
+        ) -> Option<()> {
+            if parties.is_none() && agents.is_none() {
+                return Some(());
             }
-            (joined != RelatedParties::default()).then_some(joined)
+            let slot = out.insert(RelatedParties::default());
+            if let Some(p) = parties {
+                fill_parties(*p, &at.at("RltdPties"), sink, slot)?;
+            }
+            if let Some(a) = agents {
+                fill_agents(*a, &at.at("RltdAgts"), sink, slot)?;
+            }
+            let RelatedParties {
+                debtor,
+                debtor_account,
+                ultimate_debtor,
+                creditor,
+                creditor_account,
+                ultimate_creditor,
+                debtor_agent,
+                creditor_agent,
+            } = slot;
+            if debtor.is_none()
+                && debtor_account.is_none()
+                && ultimate_debtor.is_none()
+                && creditor.is_none()
+                && creditor_account.is_none()
+                && ultimate_creditor.is_none()
+                && debtor_agent.is_none()
+                && creditor_agent.is_none()
+            {
+                *out = None;
+            }
+            Some(())
         }
     };
 }
@@ -249,7 +280,7 @@ macro_rules! entry_2019 {
                 BankTransactionCode, Entry, EntryBatch, EntryTransaction, RelatedParties, ReturnReasonInfo,
                 TransactionRefs,
             };
-            use payglot_core_model::{Agent, Party, ReturnReason};
+            use payglot_core_model::{Party, ReturnReason};
 
             use super::super::shared::{amount, code_or_prop, opt, text_of};
             use super::super::{At, Sink};
@@ -258,6 +289,8 @@ macro_rules! entry_2019 {
             mod g {
                 pub(crate) use super::super::$g::*;
                 pub(crate) use super::super::$g::EntryDetails9 as EntryDetails;
+                pub(crate) use super::super::$g::TransactionAgents5 as Agents;
+                pub(crate) use super::super::$g::TransactionParties6 as Parties;
             }
 
             // The payment type mapping stays unused (a statement has none); `text!` is in
@@ -380,7 +413,7 @@ macro_rules! entry_2019 {
                 }
             }
 
-            fn parties(p: g::TransactionParties6, at: &At<'_>, sink: &mut Sink) -> Option<RelatedParties> {
+            fn fill_parties(p: g::TransactionParties6, at: &At<'_>, sink: &mut Sink, out: &mut RelatedParties) -> Option<()> {
                 let g::TransactionParties6 {
                     initg_pty,
                     dbtr,
@@ -401,18 +434,16 @@ macro_rules! entry_2019 {
                 let ultimate_creditor = related(ultmt_cdtr, at, "UltmtCdtr", sink)?;
                 sink.lost_opt(at, "TradgPty", tradg_pty.as_deref());
                 sink.lost_many(at, "Prtry", &prtry);
-                Some(RelatedParties {
-                    debtor,
-                    debtor_account,
-                    ultimate_debtor,
-                    creditor,
-                    creditor_account,
-                    ultimate_creditor,
-                    ..RelatedParties::default()
-                })
+                out.debtor = debtor;
+                out.debtor_account = debtor_account;
+                out.ultimate_debtor = ultimate_debtor;
+                out.creditor = creditor;
+                out.creditor_account = creditor_account;
+                out.ultimate_creditor = ultimate_creditor;
+                Some(())
             }
 
-            fn agents(a: g::TransactionAgents5, at: &At<'_>, sink: &mut Sink) -> Option<(Option<Agent>, Option<Agent>)> {
+            fn fill_agents(a: g::TransactionAgents5, at: &At<'_>, sink: &mut Sink, out: &mut RelatedParties) -> Option<()> {
                 let g::TransactionAgents5 {
                     instg_agt,
                     instd_agt,
@@ -429,8 +460,8 @@ macro_rules! entry_2019 {
                 } = a;
                 sink.lost_opt(at, "InstgAgt", instg_agt.as_deref());
                 sink.lost_opt(at, "InstdAgt", instd_agt.as_deref());
-                let debtor_agent = opt_agent(dbtr_agt, at, "DbtrAgt", sink)?;
-                let creditor_agent = opt_agent(cdtr_agt, at, "CdtrAgt", sink)?;
+                out.debtor_agent = opt_agent(dbtr_agt, at, "DbtrAgt", sink)?;
+                out.creditor_agent = opt_agent(cdtr_agt, at, "CdtrAgt", sink)?;
                 for (agent, name) in [
                     (intrmy_agt1, "IntrmyAgt1"),
                     (intrmy_agt2, "IntrmyAgt2"),
@@ -443,7 +474,7 @@ macro_rules! entry_2019 {
                     sink.lost_opt(at, name, agent.as_deref());
                 }
                 sink.lost_many(at, "Prtry", &prtry);
-                Some((debtor_agent, creditor_agent))
+                Some(())
             }
 
             /// `AmtDtls`: the instructed amount kept; a `TxAmt` equal to the transaction's
@@ -473,7 +504,12 @@ macro_rules! entry_2019 {
                 Some(instructed)
             }
 
-            fn transaction(t: g::EntryTransaction10, at: &At<'_>, sink: &mut Sink) -> Option<EntryTransaction> {
+            fn transaction(
+                t: g::EntryTransaction10,
+                at: &At<'_>,
+                sink: &mut Sink,
+                out: &mut EntryTransaction,
+            ) -> Option<()> {
                 let g::EntryTransaction10 {
                     refs,
                     amt,
@@ -502,29 +538,42 @@ macro_rules! entry_2019 {
                     addtl_tx_inf,
                     splmtry_data,
                 } = t;
-                let refs = opt!(refs, r => references(*r, &at.at("Refs"), sink)?);
-                let amount = opt!(amt.as_ref(), m => amount(m)?);
-                let instructed_amount = match amt_dtls {
+                // Every canonical field named (a field the model gains fails to compile here).
+                let EntryTransaction {
+                    refs: out_refs,
+                    amount: out_amount,
+                    credit_debit: out_credit_debit,
+                    instructed_amount: out_instructed,
+                    bank_transaction_code: out_code,
+                    parties: out_parties,
+                    purpose: out_purpose,
+                    remittance: out_remittance,
+                    return_reason: out_return,
+                    additional_info: out_info,
+                } = out;
+                *out_refs = opt!(refs, r => references(*r, &at.at("Refs"), sink)?);
+                *out_amount = opt!(amt.as_ref(), m => amount(m)?);
+                *out_credit_debit = cdt_dbt_ind.map(|c| credit_debit(c.as_str()));
+                *out_instructed = match amt_dtls {
                     Some(d) => amount_details(*d, amt.as_ref(), &at.at("AmtDtls"), sink)?,
                     None => None,
                 };
                 sink.lost_many(at, "Avlbty", &avlbty);
-                let bank_transaction_code = opt!(bk_tx_cd, b => bank_transaction_code(*b)?);
+                *out_code = opt!(bk_tx_cd, b => bank_transaction_code(*b)?);
                 sink.lost_opt(at, "Chrgs", chrgs.as_deref());
                 sink.lost_opt(at, "Intrst", intrst.as_deref());
-                let parties = opt!(rltd_pties, p => parties(*p, &at.at("RltdPties"), sink)?);
-                let agents = opt!(rltd_agts, a => agents(*a, &at.at("RltdAgts"), sink)?);
+                related_parties(rltd_pties, rltd_agts, at, sink, out_parties)?;
                 sink.lost_opt(at, "LclInstrm", lcl_instrm.as_deref());
-                let purpose =
+                *out_purpose =
                     opt!(purp, p => code_or_prop!(*p, g::Purpose2Choice, payglot_core_model::Purpose::parse));
                 sink.lost_many(at, "RltdRmtInf", &rltd_rmt_inf);
-                let remittance = opt!(rmt_inf, r => remittance(*r, &at.at("RmtInf"), sink)?);
+                *out_remittance = opt!(rmt_inf, r => remittance(*r, &at.at("RmtInf"), sink)?);
                 sink.lost_opt(at, "RltdDts", rltd_dts.as_deref());
                 sink.lost_opt(at, "RltdPric", rltd_pric.as_deref());
                 sink.lost_many(at, "RltdQties", &rltd_qties);
                 sink.lost_opt(at, "FinInstrmId", fin_instrm_id.as_deref());
                 sink.lost_opt(at, "Tax", tax.as_deref());
-                let return_reason = opt!(rtr_inf, r => {
+                *out_return = opt!(rtr_inf, r => {
                     let g::PaymentReturnReason5 { orgnl_bk_tx_cd, orgtr, rsn, addtl_inf } = *r;
                     let here = at.at("RtrInf");
                     sink.lost_opt(&here, "OrgnlBkTxCd", orgnl_bk_tx_cd.as_deref());
@@ -538,20 +587,9 @@ macro_rules! entry_2019 {
                 sink.lost_opt(at, "SfkpgAcct", sfkpg_acct.as_deref());
                 sink.lost_many(at, "CshDpst", &csh_dpst);
                 sink.lost_opt(at, "CardTx", card_tx.as_deref());
-                let additional_info = opt!(addtl_tx_inf, a => text!(a));
+                *out_info = opt!(addtl_tx_inf, a => text!(a));
                 sink.lost_many(at, "SplmtryData", &splmtry_data);
-                Some(EntryTransaction {
-                    refs,
-                    amount,
-                    credit_debit: cdt_dbt_ind.map(|c| credit_debit(c.as_str())),
-                    instructed_amount,
-                    bank_transaction_code,
-                    parties: joined(parties, agents),
-                    purpose,
-                    remittance,
-                    return_reason,
-                    additional_info,
-                })
+                Some(())
             }
         }
     };
@@ -566,7 +604,7 @@ macro_rules! entry_2009 {
                 BankTransactionCode, Entry, EntryBatch, EntryTransaction, RelatedParties, ReturnReasonInfo,
                 TransactionRefs,
             };
-            use payglot_core_model::{Agent, CodeOrProprietary, ReturnReason};
+            use payglot_core_model::{CodeOrProprietary, ReturnReason};
 
             use super::super::shared::{amount, code_or_prop, opt};
             use super::super::{At, Sink};
@@ -575,6 +613,8 @@ macro_rules! entry_2009 {
             mod g {
                 pub(crate) use super::super::$g::*;
                 pub(crate) use super::super::$g::EntryDetails1 as EntryDetails;
+                pub(crate) use super::super::$g::TransactionAgents2 as Agents;
+                pub(crate) use super::super::$g::TransactionParty2 as Parties;
             }
 
             // The payment type mapping stays unused (a statement has none); `text!` is in
@@ -668,7 +708,7 @@ macro_rules! entry_2009 {
                 Some(refs)
             }
 
-            fn parties(p: g::TransactionParty2, at: &At<'_>, sink: &mut Sink) -> Option<RelatedParties> {
+            fn fill_parties(p: g::TransactionParty2, at: &At<'_>, sink: &mut Sink, out: &mut RelatedParties) -> Option<()> {
                 let g::TransactionParty2 {
                     initg_pty,
                     dbtr,
@@ -689,18 +729,16 @@ macro_rules! entry_2009 {
                 let ultimate_creditor = opt_party(ultmt_cdtr, at, "UltmtCdtr", sink)?;
                 sink.lost_opt(at, "TradgPty", tradg_pty.as_deref());
                 sink.lost_many(at, "Prtry", &prtry);
-                Some(RelatedParties {
-                    debtor,
-                    debtor_account,
-                    ultimate_debtor,
-                    creditor,
-                    creditor_account,
-                    ultimate_creditor,
-                    ..RelatedParties::default()
-                })
+                out.debtor = debtor;
+                out.debtor_account = debtor_account;
+                out.ultimate_debtor = ultimate_debtor;
+                out.creditor = creditor;
+                out.creditor_account = creditor_account;
+                out.ultimate_creditor = ultimate_creditor;
+                Some(())
             }
 
-            fn agents(a: g::TransactionAgents2, at: &At<'_>, sink: &mut Sink) -> Option<(Option<Agent>, Option<Agent>)> {
+            fn fill_agents(a: g::TransactionAgents2, at: &At<'_>, sink: &mut Sink, out: &mut RelatedParties) -> Option<()> {
                 let g::TransactionAgents2 {
                     dbtr_agt,
                     cdtr_agt,
@@ -713,8 +751,8 @@ macro_rules! entry_2009 {
                     sttlm_plc,
                     prtry,
                 } = a;
-                let debtor_agent = opt_agent(dbtr_agt, at, "DbtrAgt", sink)?;
-                let creditor_agent = opt_agent(cdtr_agt, at, "CdtrAgt", sink)?;
+                out.debtor_agent = opt_agent(dbtr_agt, at, "DbtrAgt", sink)?;
+                out.creditor_agent = opt_agent(cdtr_agt, at, "CdtrAgt", sink)?;
                 for (agent, name) in [
                     (intrmy_agt1, "IntrmyAgt1"),
                     (intrmy_agt2, "IntrmyAgt2"),
@@ -727,7 +765,7 @@ macro_rules! entry_2009 {
                     sink.lost_opt(at, name, agent.as_deref());
                 }
                 sink.lost_many(at, "Prtry", &prtry);
-                Some((debtor_agent, creditor_agent))
+                Some(())
             }
 
             /// `AmtDtls`: the instructed and transaction amounts kept (their exchange details
@@ -751,7 +789,12 @@ macro_rules! entry_2009 {
                 Some((instructed, transaction))
             }
 
-            fn transaction(t: g::EntryTransaction2, at: &At<'_>, sink: &mut Sink) -> Option<EntryTransaction> {
+            fn transaction(
+                t: g::EntryTransaction2,
+                at: &At<'_>,
+                sink: &mut Sink,
+                out: &mut EntryTransaction,
+            ) -> Option<()> {
                 let g::EntryTransaction2 {
                     refs,
                     amt_dtls,
@@ -774,30 +817,42 @@ macro_rules! entry_2009 {
                     sfkpg_acct,
                     addtl_tx_inf,
                 } = t;
-                let refs = opt!(refs, r => references(*r, &at.at("Refs"), sink)?);
-                let (instructed_amount, amount) = match amt_dtls {
+                // Every canonical field named (a field the model gains fails to compile here).
+                let EntryTransaction {
+                    refs: out_refs,
+                    amount: out_amount,
+                    credit_debit: _,
+                    instructed_amount: out_instructed,
+                    bank_transaction_code: out_code,
+                    parties: out_parties,
+                    purpose: out_purpose,
+                    remittance: out_remittance,
+                    return_reason: out_return,
+                    additional_info: out_info,
+                } = out;
+                *out_refs = opt!(refs, r => references(*r, &at.at("Refs"), sink)?);
+                (*out_instructed, *out_amount) = match amt_dtls {
                     Some(d) => amount_details(*d, &at.at("AmtDtls"), sink)?,
                     None => (None, None),
                 };
                 sink.lost_many(at, "Avlbty", &avlbty);
-                let bank_transaction_code = opt!(bk_tx_cd, b => bank_transaction_code(*b)?);
+                *out_code = opt!(bk_tx_cd, b => bank_transaction_code(*b)?);
                 sink.lost_many(at, "Chrgs", &chrgs);
                 sink.lost_many(at, "Intrst", &intrst);
-                let parties = opt!(rltd_pties, p => parties(*p, &at.at("RltdPties"), sink)?);
-                let agents = opt!(rltd_agts, a => agents(*a, &at.at("RltdAgts"), sink)?);
-                let purpose = opt!(purp, p => code_or_prop!(
+                related_parties(rltd_pties, rltd_agts, at, sink, out_parties)?;
+                *out_purpose = opt!(purp, p => code_or_prop!(
                     p.choice,
                     g::Purpose2ChoiceChoice,
                     payglot_core_model::Purpose::parse
                 ));
                 sink.lost_many(at, "RltdRmtInf", &rltd_rmt_inf);
-                let remittance = opt!(rmt_inf, r => remittance(*r, &at.at("RmtInf"), sink)?);
+                *out_remittance = opt!(rmt_inf, r => remittance(*r, &at.at("RmtInf"), sink)?);
                 sink.lost_opt(at, "RltdDts", rltd_dts.as_deref());
                 sink.lost_opt(at, "RltdPric", rltd_pric.as_deref());
                 sink.lost_many(at, "RltdQties", &rltd_qties);
                 sink.lost_opt(at, "FinInstrmId", fin_instrm_id.as_deref());
                 sink.lost_opt(at, "Tax", tax.as_deref());
-                let return_reason = opt!(rtr_inf, r => {
+                *out_return = opt!(rtr_inf, r => {
                     let g::ReturnReasonInformation10 { orgnl_bk_tx_cd, orgtr, rsn, addtl_inf } = *r;
                     let here = at.at("RtrInf");
                     sink.lost_opt(&here, "OrgnlBkTxCd", orgnl_bk_tx_cd.as_deref());
@@ -809,18 +864,8 @@ macro_rules! entry_2009 {
                 });
                 sink.lost_opt(at, "CorpActn", corp_actn.as_deref());
                 sink.lost_opt(at, "SfkpgAcct", sfkpg_acct.as_deref());
-                Some(EntryTransaction {
-                    refs,
-                    amount,
-                    credit_debit: None,
-                    instructed_amount,
-                    bank_transaction_code,
-                    parties: joined(parties, agents),
-                    purpose,
-                    remittance,
-                    return_reason,
-                    additional_info: opt!(addtl_tx_inf, a => text!(a)),
-                })
+                *out_info = opt!(addtl_tx_inf, a => text!(a));
+                Some(())
             }
         }
     };
