@@ -456,6 +456,7 @@ impl<R: Read> StatementReader<R> {
             done: false,
             typed,
             typed_entries: 0,
+            unit_buffer: Vec::new(),
         };
         let header = inner.prolog()?;
         Ok(StatementReader { inner, header })
@@ -622,6 +623,8 @@ struct Inner<R: Read> {
     /// gives `None` (errors, and what only the tree can decide).
     typed: bool,
     typed_entries: u64,
+    /// The last entry's fragment buffer, reused for the next.
+    unit_buffer: Vec<u8>,
 }
 
 impl<R: Read> Inner<R> {
@@ -782,9 +785,28 @@ impl<R: Read> Inner<R> {
                 Event::Eof => return Ok(Step::Eof),
                 // Envelopes (outside the Document, `path` empty) are not ISO 20022: their
                 // text (an SAA `Revision`, a sender reference) is skipped like their elements.
-                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) if path.is_empty() => {}
+                Event::Text(text) if path.is_empty() => {
+                    if std::str::from_utf8(&text).is_err() {
+                        return Err(self.error(DecodeErrorKind::Syntax, path, "encoding: input is not valid UTF-8"));
+                    }
+                }
+                Event::CData(data) if path.is_empty() => {
+                    if std::str::from_utf8(&data).is_err() {
+                        return Err(self.error(DecodeErrorKind::Syntax, path, "encoding: input is not valid UTF-8"));
+                    }
+                }
+                Event::GeneralRef(_) if path.is_empty() => {}
                 Event::Text(text) => {
                     if !text.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+                        // Bytes that are no UTF-8 are refused as such (as the whole-document
+                        // reader refuses them), before they are refused as text.
+                        if std::str::from_utf8(&text).is_err() {
+                            return Err(self.error(
+                                DecodeErrorKind::Syntax,
+                                path,
+                                "encoding: input is not valid UTF-8",
+                            ));
+                        }
                         return Err(self.error(
                             DecodeErrorKind::Invalid,
                             path,
@@ -799,7 +821,12 @@ impl<R: Read> Inner<R> {
                         "elementOnlyContent: text is not allowed here, only elements",
                     ));
                 }
-                Event::Comment(_) => {}
+                // A comment's bytes must be UTF-8 too (the whole-document reader checks them).
+                Event::Comment(comment) => {
+                    if std::str::from_utf8(&comment).is_err() {
+                        return Err(self.error(DecodeErrorKind::Syntax, path, "encoding: input is not valid UTF-8"));
+                    }
+                }
                 Event::Decl(declaration) if first => {
                     if let Some(Ok(encoding)) = declaration.encoding()
                         && !encoding.eq_ignore_ascii_case(b"utf-8")
@@ -888,7 +915,10 @@ impl<R: Read> Inner<R> {
                         return Ok(());
                     }
                 }
-                Event::Comment(_) | Event::Empty(_) => {}
+                Event::Comment(comment) => {
+                    std::str::from_utf8(&comment).map_err(|e| syntax(self, format!("encoding: {e}")))?;
+                }
+                Event::Empty(_) => {}
                 Event::Eof => return Err(syntax(self, "notWellFormed: unexpected end of document".into())),
                 Event::DocType(_) => {
                     return Err(self.error(DecodeErrorKind::Limit, path, "doctype: DOCTYPE/DTD is not allowed"));
@@ -953,7 +983,14 @@ impl<R: Read> Inner<R> {
     /// scope, as the generated readers check it; and how many characters the wrapper's start
     /// tag takes (for columns).
     fn fragment(&self, raw: &[u8]) -> Fragment {
-        let mut document = Vec::with_capacity(raw.len() + self.declarations.len() + 64);
+        self.fragment_in(Vec::new(), raw)
+    }
+
+    /// [`fragment`](Self::fragment) written into `document` (emptied first; a buffer reused
+    /// from unit to unit).
+    fn fragment_in(&self, mut document: Vec<u8>, raw: &[u8]) -> Fragment {
+        document.clear();
+        document.reserve(raw.len() + self.declarations.len() + 64);
         document.extend_from_slice(WRAPPER_START.as_bytes());
         document.extend_from_slice(&self.declarations);
         document.push(b'>');
@@ -1149,7 +1186,8 @@ impl<R: Read> Inner<R> {
                     }
                     let path = format!("{report_path}/Ntry[{}]", entries + 1);
                     let end = self.skip_unit(&path)?;
-                    let fragment = self.fragment(self.xml.get_ref().slice(offset, end));
+                    let buffer = std::mem::take(&mut self.unit_buffer);
+                    let fragment = self.fragment_in(buffer, self.xml.get_ref().slice(offset, end));
                     self.xml.get_mut().trim_to(end);
                     let typed = if self.typed {
                         let limits = self.unit_limits(Part::Entry, &fragment);
@@ -1161,6 +1199,7 @@ impl<R: Read> Inner<R> {
                         Some((entry, losses)) => {
                             self.typed_entries += 1;
                             self.losses.extend(losses);
+                            self.unit_buffer = fragment.document;
                             entry
                         }
                         // The reference: validated and recorded into a tree, mapped from it.

@@ -332,7 +332,7 @@ pub(crate) fn statement_with(entries: &str) -> Vec<u8> {
 }
 
 /// An entry whose content is `inner` (amount, indicator, status, code), then `tail`.
-fn entry_with(amount: &str, tail: &str) -> String {
+pub(crate) fn entry_with(amount: &str, tail: &str) -> String {
     format!(
         "<Ntry>{amount}<CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>\
          <BkTxCd><Prtry><Cd>X</Cd></Prtry></BkTxCd>{tail}</Ntry>"

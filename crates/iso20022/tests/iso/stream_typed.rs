@@ -12,7 +12,7 @@ use payglot_iso20022::{Iso20022Codec, IsoMessage, StatementEvent, StatementReade
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-use super::corpus_codec::{Trickle, statement_files, statement_with};
+use super::corpus_codec::{Trickle, entry_with, statement_files, statement_with};
 
 /// Everything one reader gives: the header's losses, each event with the losses taken right
 /// after it, the error that ended it (if any), and how many entries were decoded typed.
@@ -273,4 +273,88 @@ fn invalid_entries_give_the_tree_paths_errors() {
         // The typed path decoded the first entry.
         assert_eq!(run(StatementReader::new(&bytes[..], &limits)).typed, 1, "{rule}");
     }
+}
+
+/// Every byte is still checked by some reader: the entry's by the validating reader, what
+/// lies between entries by the structural reader. Malformed bytes inside an entry and between
+/// entries are refused as the whole-document decode refuses them (read at once and 7 bytes at
+/// a time, typed and reference), and markup that only looks like an entry (in a comment, in
+/// CDATA) is not taken for one. Each case fails if the cheap scan let its byte through.
+#[test]
+fn malformed_bytes_between_and_inside_entries_are_refused() {
+    let amount = "<Amt Ccy=\"EUR\">1.50</Amt>";
+    let entry = entry_with(amount, "");
+    let inside = |tail: &str| entry_with(amount, tail);
+    // (name, entries between the two good ones, must the whole decode succeed?)
+    let cases: Vec<(&str, Vec<u8>, bool)> = vec![
+        ("mismatched end tag inside", inside("<AddtlNtryInf>x</AddtlNtryInfX>").into_bytes(), false),
+        ("end tag matching only by prefix", entry.replace("</Ntry>", "</NtryX>").into_bytes(), false),
+        ("end tag of another element", entry.replace("</Ntry>", "</Stmt>").into_bytes(), false),
+        ("< in an attribute value", entry_with("<Amt Ccy=\"E<R\">1.50</Amt>", "").into_bytes(), false),
+        (
+            "bad UTF-8 in text",
+            [inside("<AddtlNtryInf>a").as_bytes(), b"\xff", b"</AddtlNtryInf></Ntry>"].concat(),
+            false,
+        ),
+        ("bad UTF-8 in an attribute", with_byte(&entry_with("<Amt Ccy=\"E\u{2}R\">1.50</Amt>", ""), 0xC3), false),
+        ("bad UTF-8 between entries", [entry.as_bytes(), b" \xff "].concat(), false),
+        ("bad UTF-8 in a comment between entries", [entry.as_bytes(), b"<!-- \xff -->"].concat(), false),
+        ("bad UTF-8 in a comment inside", with_byte(&inside("<!-- \u{2} -->"), 0xff), false),
+        ("DOCTYPE between entries", format!("{entry}<!DOCTYPE x>").into_bytes(), false),
+        ("DOCTYPE inside", inside("<!DOCTYPE x>").into_bytes(), false),
+        ("unclosed comment between entries", format!("{entry}<!-- {entry}").into_bytes(), false),
+        ("unclosed comment inside", inside("<!-- ").into_bytes(), false),
+        ("-- in a comment between entries", format!("{entry}<!-- a -- b -->").into_bytes(), false),
+        ("CDATA between entries", format!("<![CDATA[{entry}]]>").into_bytes(), false),
+        ("text between entries", format!("{entry} x ").into_bytes(), false),
+        ("an entry in a comment between entries", format!("<!-- {entry} -->{entry}").into_bytes(), true),
+        ("an entry in a comment inside", inside(&format!("<!-- {entry} -->")).into_bytes(), true),
+        (
+            "an entry in CDATA inside",
+            inside(&format!("<AddtlNtryInf><![CDATA[{entry}]]></AddtlNtryInf>")).into_bytes(),
+            true,
+        ),
+        (
+            "an entry in an attribute value",
+            entry_with(&format!("<Amt Ccy=\"{}\">1.50</Amt>", entry.replace('<', "&lt;")), "").into_bytes(),
+            false,
+        ),
+        ("processing instruction between entries", format!("{entry}<?pi x?>").into_bytes(), false),
+    ];
+    let limits = DecodeLimits::default();
+    let message = IsoMessage::Camt053V08;
+    for (name, middle, valid) in cases {
+        let mut entries = entry.as_bytes().to_vec();
+        entries.push(b'\n');
+        entries.extend_from_slice(&middle);
+        entries.push(b'\n');
+        entries.extend_from_slice(entry.as_bytes());
+        let bytes = statement_with_bytes(&entries);
+        let whole = Iso20022Codec::new(message).decode(&bytes, &limits);
+        assert_eq!(whole.is_ok(), valid, "{name}: the whole-document decode: {whole:?}");
+        agree(&bytes, &limits, name);
+        let streamed = StatementReader::new(&bytes[..], &limits).and_then(StatementReader::into_decoded);
+        match (&whole, &streamed) {
+            (Ok(whole), Ok(streamed)) => assert_eq!(whole, streamed, "{name}"),
+            (Err(whole), Err(streamed)) => assert_eq!(whole.kind(), streamed.kind(), "{name}: {whole} | {streamed}"),
+            _ => panic!("{name}: whole {whole:?}\nstreamed {streamed:?}"),
+        }
+        if let Ok(streamed) = &streamed {
+            let Message::Statement(reports) = &streamed.message else { panic!("{name}: not a statement") };
+            let count = reports.reports.iter().map(|r| r.entries.len()).sum::<usize>();
+            assert_eq!(count, 3, "{name}: entries taken (the two around and the one in the middle)");
+        }
+    }
+}
+
+/// [`statement_with`] around raw bytes (which may not be UTF-8).
+fn statement_with_bytes(entries: &[u8]) -> Vec<u8> {
+    let around = statement_with("\u{1}");
+    let at = around.iter().position(|&b| b == 1).unwrap();
+    [&around[..at], entries, &around[at + 1..]].concat()
+}
+
+/// `text` with each `\u{2}` replaced by the byte `byte`.
+fn with_byte(text: &str, byte: u8) -> Vec<u8> {
+    text.bytes().map(|b| if b == 2 { byte } else { b }).collect()
 }
