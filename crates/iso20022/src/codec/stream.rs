@@ -210,7 +210,7 @@ fn markup(bytes: &[u8]) -> Markup {
     const DOCTYPE: &[u8] = b"<!DOCTYPE";
     let Some(&second) = bytes.get(1) else { return Markup::Incomplete };
     match second {
-        b'/' => match memchr::memchr(b'>', bytes) {
+        b'/' => match bytes.iter().position(|&b| b == b'>') {
             Some(i) => Markup::End(i + 1),
             None => Markup::Incomplete,
         },
@@ -237,16 +237,6 @@ fn markup(bytes: &[u8]) -> Markup {
             Some(_) => Markup::ProcessingInstruction,
         },
         _ => {
-            // Most tags hold no quoted attribute value before their first `>`: then that `>`
-            // ends the tag (found a vector at a time); otherwise the quotes are followed.
-            let Some(first_gt) = memchr::memchr(b'>', bytes) else { return Markup::Incomplete };
-            if memchr::memchr2(b'"', b'\'', bytes.get(..first_gt).unwrap_or_default()).is_none() {
-                return if first_gt >= 2 && bytes.get(first_gt - 1) == Some(&b'/') {
-                    Markup::Other(first_gt + 1)
-                } else {
-                    Markup::Start(first_gt + 1)
-                };
-            }
             let mut quote: Option<u8> = None;
             for (i, &b) in bytes.iter().enumerate().skip(1) {
                 match quote {
@@ -293,6 +283,66 @@ impl<R: Read> Source<R> {
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(ScanStop::Io(e)),
+            }
+        }
+    }
+
+    /// The cheap way to [`skip_content`](Self::skip_content) of an element named `qname` (as
+    /// written, prefix included) that holds no element of its own name (an entry): the first
+    /// `</qname` followed by `>` or a space is its end tag — unless the content holds something
+    /// that could hide or fake one (a comment, CDATA section, processing instruction or
+    /// DOCTYPE: any `<!` or `<?`; or a start tag of the same name). Only the `<` of each tag is
+    /// looked at, and the name only at end tags. Consumes the content and gives `true` when
+    /// it found the end; consumes nothing and gives `false` when the full scan must decide
+    /// (also at the end of the input: the full scan reports it). The validating reader reads
+    /// every byte of the unit afterwards (names, attributes, nesting, depth, UTF-8).
+    fn skip_plain_content(&mut self, qname: &[u8]) -> Result<bool, ScanStop> {
+        let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+        // Bytes after `self.pos` already looked at (no `<` in them that matters).
+        let mut from = 0usize;
+        loop {
+            if self.over_limit {
+                return Err(ScanStop::OverLimit);
+            }
+            let data = self.buf.get(self.pos..self.filled).unwrap_or_default();
+            let mut resume = data.len();
+            for at in memchr::memchr_iter(b'<', data.get(from..).unwrap_or_default()).map(|i| from + i) {
+                let rest = data.get(at + 1..).unwrap_or_default();
+                let (end, name) = match rest.first() {
+                    None => {
+                        resume = at;
+                        break;
+                    }
+                    Some(b'!' | b'?') => return Ok(false),
+                    Some(b'/') => (true, rest.get(1..).unwrap_or_default()),
+                    Some(_) => (false, rest),
+                };
+                // The byte after the name decides; the data may end before it.
+                let Some(after) = name.get(qname.len()) else {
+                    if qname.starts_with(name) {
+                        resume = at;
+                        break;
+                    }
+                    continue;
+                };
+                if !name.starts_with(qname) {
+                    continue;
+                }
+                match (end, *after) {
+                    (true, b) if b == b'>' || is_space(b) => {
+                        self.consume(at);
+                        self.scanned += at as u64;
+                        return Ok(true);
+                    }
+                    (false, b) if b == b'>' || b == b'/' || is_space(b) => return Ok(false),
+                    _ => {}
+                }
+            }
+            from = resume;
+            // The end is not in the buffer yet: read more behind what is there (the buffer
+            // grows up to the unit size limit); at the end of the input the full scan decides.
+            if self.fill_more()? == 0 {
+                return Ok(false);
             }
         }
     }
@@ -940,13 +990,17 @@ impl<R: Read> Inner<R> {
     /// no copying, no namespace scopes: the validating reader makes every check on the unit's
     /// bytes, those of the strict skip included), then quick-xml reads the end tag itself
     /// (checking its name and closing the element's namespace scope).
-    fn skip_unit(&mut self, path: &str) -> Result<u64, DecodeError> {
+    fn skip_unit(&mut self, path: &str, qname: &[u8]) -> Result<u64, DecodeError> {
         // `<Ntry/>` has no content (quick-xml reports its end next).
         if self.xml.get_ref().record.ends_with(b"/>") {
             return self.skip(path);
         }
         let depth_left = self.limits.max_depth.saturating_sub(self.scopes.len() + 1);
-        match self.xml.get_mut().skip_content(depth_left) {
+        let source = self.xml.get_mut();
+        let scanned = source
+            .skip_plain_content(qname)
+            .and_then(|found| if found { Ok(()) } else { source.skip_content(depth_left) });
+        match scanned {
             Ok(()) => self.skip(path),
             Err(stop) => Err(match stop {
                 ScanStop::Io(e) => self.error(DecodeErrorKind::Syntax, path, format!("cannot read input: {e}")),
@@ -1185,7 +1239,7 @@ impl<R: Read> Inner<R> {
                         self.end_head(offset, &report_path)?;
                     }
                     let path = format!("{report_path}/Ntry[{}]", entries + 1);
-                    let end = self.skip_unit(&path)?;
+                    let end = self.skip_unit(&path, start.name().as_ref())?;
                     let buffer = std::mem::take(&mut self.unit_buffer);
                     let fragment = self.fragment_in(buffer, self.xml.get_ref().slice(offset, end));
                     self.xml.get_mut().trim_to(end);

@@ -291,6 +291,9 @@ fn malformed_bytes_between_and_inside_entries_are_refused() {
         ("end tag matching only by prefix", entry.replace("</Ntry>", "</NtryX>").into_bytes(), false),
         ("end tag of another element", entry.replace("</Ntry>", "</Stmt>").into_bytes(), false),
         ("< in an attribute value", entry_with("<Amt Ccy=\"E<R\">1.50</Amt>", "").into_bytes(), false),
+        ("an end tag in an attribute value", entry_with("<Amt Ccy=\"</Ntry>\">1.50</Amt>", "").into_bytes(), false),
+        ("an entry inside an entry", inside(&entry).into_bytes(), false),
+        ("an end tag split by a space", entry.replace("</Ntry>", "</Ntry\n>").into_bytes(), true),
         (
             "bad UTF-8 in text",
             [inside("<AddtlNtryInf>a").as_bytes(), b"\xff", b"</AddtlNtryInf></Ntry>"].concat(),
@@ -336,6 +339,11 @@ fn malformed_bytes_between_and_inside_entries_are_refused() {
         let streamed = StatementReader::new(&bytes[..], &limits).and_then(StatementReader::into_decoded);
         match (&whole, &streamed) {
             (Ok(whole), Ok(streamed)) => assert_eq!(whole, streamed, "{name}"),
+            // `<` in an attribute value is not well-formed XML; the whole-document reader
+            // (quick-xml) lets it through to the value's pattern check (Invalid), the stream
+            // cuts the entry at the `</Ntry>` in it and refuses the cut entry (Syntax). Both
+            // refuse; only the kind differs.
+            (Err(_), Err(_)) if name == "an end tag in an attribute value" => {}
             (Err(whole), Err(streamed)) => assert_eq!(whole.kind(), streamed.kind(), "{name}: {whole} | {streamed}"),
             _ => panic!("{name}: whole {whole:?}\nstreamed {streamed:?}"),
         }
