@@ -3,13 +3,21 @@
 //!
 //! The input is read once, through a small buffer that remembers the raw bytes of the unit
 //! being read (the group header, a report's head, one `Ntry`); the structural reader here only
-//! finds where each unit ends (building nothing). Each unit is then handled exactly as the
-//! whole-document decoder handles it: its raw bytes are checked by the generated validating
-//! reader (as a fragment, with the namespace declarations in scope) and, in the same pass,
-//! recorded into an element tree by the same [`TreeBuilder`] (names and text borrowed from the
-//! unit's bytes; [`record_unit`]), mapped by the same functions of
-//! [`super::camt`], and the elements the mapping did not read become the same `Dropped`
-//! losses with the same paths. So the streaming and whole-document paths cannot disagree.
+//! finds where each unit ends (building nothing): quick-xml reads everything between units,
+//! and an entry's content is skipped by [`Source::skip_plain_content`] (only the byte after
+//! each `<` and end-tag names equal to the entry's are looked at; anything that could hide or
+//! fake an end tag sends the entry to the full scan, [`Source::skip_content`]).
+//!
+//! An entry's raw bytes are then read by the generated validating reader into the generated
+//! entry type (as a fragment, with the namespace declarations in scope) and mapped typed by
+//! [`super::typed::camt`], losses by construction. Every other unit — and an entry the typed
+//! path hands back (any error; what only the tree can decide) — is handled exactly as the
+//! whole-document decoder handles it: checked by the same reader and, in the same pass,
+//! recorded into an element tree by the same [`TreeBuilder`] (names and text borrowed from
+//! the unit's bytes; [`record_unit`]), mapped by the same functions of [`super::camt`], and the
+//! elements the mapping did not read become the same `Dropped` losses with the same paths.
+//! [`StatementReader::new_reference`] reads every entry the tree way: the reference the typed
+//! entries are compared with (test `stream_typed`).
 //!
 //! Limits apply per unit (an entry larger than `max_bytes`, deeper than `max_depth`, ...); the
 //! number of entries and the document's total size are unbounded by design.
@@ -59,6 +67,8 @@ struct Source<R> {
     over_limit: bool,
     /// Bytes consumed by [`Source::skip_content`], behind quick-xml's back.
     scanned: u64,
+    /// The end tag [`Source::skip_plain_content`] looks for (a buffer kept between units).
+    end_tag: Vec<u8>,
 }
 
 impl<R: Read> Source<R> {
@@ -76,6 +86,7 @@ impl<R: Read> Source<R> {
             max_record,
             over_limit: false,
             scanned: 0,
+            end_tag: Vec::new(),
         };
         // A UTF-8 byte-order mark is skipped (and not counted); it may arrive in pieces.
         while source.filled < 3 {
@@ -289,62 +300,67 @@ impl<R: Read> Source<R> {
 
     /// The cheap way to [`skip_content`](Self::skip_content) of an element named `qname` (as
     /// written, prefix included) that holds no element of its own name (an entry): the first
-    /// `</qname` followed by `>` or a space is its end tag — unless the content holds something
-    /// that could hide or fake one (a comment, CDATA section, processing instruction or
-    /// DOCTYPE: any `<!` or `<?`; or a start tag of the same name). Only the `<` of each tag is
-    /// looked at, and the name only at end tags. Consumes the content and gives `true` when
-    /// it found the end; consumes nothing and gives `false` when the full scan must decide
-    /// (also at the end of the input: the full scan reports it). The validating reader reads
-    /// every byte of the unit afterwards (names, attributes, nesting, depth, UTF-8).
+    /// `</qname` followed by `>` or a space (found a vector at a time) is its end tag — unless
+    /// the content before it holds something that could hide or fake one: a comment, CDATA
+    /// section, processing instruction or DOCTYPE (any `<!` or `<?`), or a start tag of the same
+    /// name. Consumes the content and gives `true` when it found the end; consumes nothing and
+    /// gives `false` when the full scan must decide (also at the end of the input: the full
+    /// scan reports it). The validating reader reads every byte of the unit afterwards (names,
+    /// attributes, nesting, depth, UTF-8): a `</qname` cut out of an attribute value (`<` is
+    /// not allowed there) leaves an entry it refuses.
     fn skip_plain_content(&mut self, qname: &[u8]) -> Result<bool, ScanStop> {
         let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
-        // Bytes after `self.pos` already looked at (no `<` in them that matters).
-        let mut from = 0usize;
-        loop {
+        let mut end_tag = std::mem::take(&mut self.end_tag);
+        end_tag.clear();
+        end_tag.extend_from_slice(b"</");
+        end_tag.extend_from_slice(qname);
+        let result = 'read: loop {
             if self.over_limit {
-                return Err(ScanStop::OverLimit);
+                break Err(ScanStop::OverLimit);
             }
             let data = self.buf.get(self.pos..self.filled).unwrap_or_default();
-            let mut resume = data.len();
-            for at in memchr::memchr_iter(b'<', data.get(from..).unwrap_or_default()).map(|i| from + i) {
-                let rest = data.get(at + 1..).unwrap_or_default();
-                let (end, name) = match rest.first() {
-                    None => {
-                        resume = at;
-                        break;
-                    }
-                    Some(b'!' | b'?') => return Ok(false),
-                    Some(b'/') => (true, rest.get(1..).unwrap_or_default()),
-                    Some(_) => (false, rest),
+            // The first `</qname` followed by `>` or a space (searched a vector at a time).
+            let mut from = 0;
+            let end = loop {
+                let Some(at) = data.get(from..).and_then(|rest| memchr::memmem::find(rest, &end_tag)) else {
+                    break None;
                 };
-                // The byte after the name decides; the data may end before it.
-                let Some(after) = name.get(qname.len()) else {
-                    if qname.starts_with(name) {
-                        resume = at;
-                        break;
-                    }
-                    continue;
-                };
-                if !name.starts_with(qname) {
-                    continue;
+                let at = from + at;
+                match data.get(at + end_tag.len()) {
+                    None => break None,
+                    Some(&b) if b == b'>' || is_space(b) => break Some(at),
+                    Some(_) => from = at + 1,
                 }
-                match (end, *after) {
-                    (true, b) if b == b'>' || is_space(b) => {
-                        self.consume(at);
-                        self.scanned += at as u64;
-                        return Ok(true);
-                    }
-                    (false, b) if b == b'>' || b == b'/' || is_space(b) => return Ok(false),
-                    _ => {}
+            };
+            if let Some(end) = end {
+                let content = data.get(..end).unwrap_or_default();
+                // What could hide or fake an end tag: `<!` (comment, CDATA, DOCTYPE), `<?`,
+                // a start tag of the same name.
+                let nested = memchr::memmem::find_iter(content, qname).any(|at| {
+                    at > 0
+                        && content.get(at - 1) == Some(&b'<')
+                        && content.get(at + qname.len()).is_some_and(|&b| b == b'>' || b == b'/' || is_space(b))
+                });
+                if nested
+                    || memchr::memmem::find(content, b"<!").is_some()
+                    || memchr::memmem::find(content, b"<?").is_some()
+                {
+                    break Ok(false);
                 }
+                self.consume(end);
+                self.scanned += end as u64;
+                break Ok(true);
             }
-            from = resume;
             // The end is not in the buffer yet: read more behind what is there (the buffer
             // grows up to the unit size limit); at the end of the input the full scan decides.
-            if self.fill_more()? == 0 {
-                return Ok(false);
+            match self.fill_more() {
+                Ok(0) => break Ok(false),
+                Ok(_) => continue 'read,
+                Err(stop) => break Err(stop),
             }
-        }
+        };
+        self.end_tag = end_tag;
+        result
     }
 
     /// Consume the content of the element whose start tag was just consumed, up to (not
