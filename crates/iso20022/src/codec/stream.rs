@@ -67,8 +67,32 @@ struct Source<R> {
     over_limit: bool,
     /// Bytes consumed by [`Source::skip_content`], behind quick-xml's back.
     scanned: u64,
-    /// The end tag [`Source::skip_plain_content`] looks for (a buffer kept between units).
-    end_tag: Vec<u8>,
+    /// The searchers [`Source::skip_plain_content`] uses, built for the last entry name.
+    finders: Option<Box<Finders>>,
+}
+
+/// Searchers built once per entry name (an entry's end is looked for with them, ~5 searches
+/// per entry: building one costs about as much as a search).
+#[derive(Debug)]
+struct Finders {
+    qname: Vec<u8>,
+    end_tag: memchr::memmem::Finder<'static>,
+    name: memchr::memmem::Finder<'static>,
+    bang: memchr::memmem::Finder<'static>,
+    question: memchr::memmem::Finder<'static>,
+}
+
+impl Finders {
+    fn new(qname: &[u8]) -> Self {
+        let end_tag = [&b"</"[..], qname].concat();
+        Finders {
+            qname: qname.to_vec(),
+            end_tag: memchr::memmem::Finder::new(&end_tag).into_owned(),
+            name: memchr::memmem::Finder::new(qname).into_owned(),
+            bang: memchr::memmem::Finder::new(b"<!").into_owned(),
+            question: memchr::memmem::Finder::new(b"<?").into_owned(),
+        }
+    }
 }
 
 impl<R: Read> Source<R> {
@@ -86,7 +110,7 @@ impl<R: Read> Source<R> {
             max_record,
             over_limit: false,
             scanned: 0,
-            end_tag: Vec::new(),
+            finders: None,
         };
         // A UTF-8 byte-order mark is skipped (and not counted); it may arrive in pieces.
         while source.filled < 3 {
@@ -310,10 +334,11 @@ impl<R: Read> Source<R> {
     /// not allowed there) leaves an entry it refuses.
     fn skip_plain_content(&mut self, qname: &[u8]) -> Result<bool, ScanStop> {
         let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
-        let mut end_tag = std::mem::take(&mut self.end_tag);
-        end_tag.clear();
-        end_tag.extend_from_slice(b"</");
-        end_tag.extend_from_slice(qname);
+        let finders = match self.finders.take() {
+            Some(finders) if finders.qname == qname => finders,
+            _ => Box::new(Finders::new(qname)),
+        };
+        let end_tag_len = qname.len() + 2;
         let result = 'read: loop {
             if self.over_limit {
                 break Err(ScanStop::OverLimit);
@@ -322,11 +347,11 @@ impl<R: Read> Source<R> {
             // The first `</qname` followed by `>` or a space (searched a vector at a time).
             let mut from = 0;
             let end = loop {
-                let Some(at) = data.get(from..).and_then(|rest| memchr::memmem::find(rest, &end_tag)) else {
+                let Some(at) = data.get(from..).and_then(|rest| finders.end_tag.find(rest)) else {
                     break None;
                 };
                 let at = from + at;
-                match data.get(at + end_tag.len()) {
+                match data.get(at + end_tag_len) {
                     None => break None,
                     Some(&b) if b == b'>' || is_space(b) => break Some(at),
                     Some(_) => from = at + 1,
@@ -336,15 +361,12 @@ impl<R: Read> Source<R> {
                 let content = data.get(..end).unwrap_or_default();
                 // What could hide or fake an end tag: `<!` (comment, CDATA, DOCTYPE), `<?`,
                 // a start tag of the same name.
-                let nested = memchr::memmem::find_iter(content, qname).any(|at| {
+                let nested = finders.name.find_iter(content).any(|at| {
                     at > 0
                         && content.get(at - 1) == Some(&b'<')
                         && content.get(at + qname.len()).is_some_and(|&b| b == b'>' || b == b'/' || is_space(b))
                 });
-                if nested
-                    || memchr::memmem::find(content, b"<!").is_some()
-                    || memchr::memmem::find(content, b"<?").is_some()
-                {
+                if nested || finders.bang.find(content).is_some() || finders.question.find(content).is_some() {
                     break Ok(false);
                 }
                 self.consume(end);
@@ -359,7 +381,7 @@ impl<R: Read> Source<R> {
                 Err(stop) => break Err(stop),
             }
         };
-        self.end_tag = end_tag;
+        self.finders = Some(finders);
         result
     }
 
