@@ -3,13 +3,21 @@
 //!
 //! The input is read once, through a small buffer that remembers the raw bytes of the unit
 //! being read (the group header, a report's head, one `Ntry`); the structural reader here only
-//! finds where each unit ends (building nothing). Each unit is then handled exactly as the
-//! whole-document decoder handles it: its raw bytes are checked by the generated validating
-//! reader (as a fragment, with the namespace declarations in scope) and, in the same pass,
-//! recorded into an element tree by the same [`TreeBuilder`] (names and text borrowed from the
-//! unit's bytes; [`record_unit`]), mapped by the same functions of
-//! [`super::camt`], and the elements the mapping did not read become the same `Dropped`
-//! losses with the same paths. So the streaming and whole-document paths cannot disagree.
+//! finds where each unit ends (building nothing): quick-xml reads everything between units,
+//! and an entry's content is skipped by [`Source::skip_plain_content`] (only the byte after
+//! each `<` and end-tag names equal to the entry's are looked at; anything that could hide or
+//! fake an end tag sends the entry to the full scan, [`Source::skip_content`]).
+//!
+//! An entry's raw bytes are then read by the generated validating reader into the generated
+//! entry type (as a fragment, with the namespace declarations in scope) and mapped typed by
+//! [`super::typed::camt`], losses by construction. Every other unit — and an entry the typed
+//! path hands back (any error; what only the tree can decide) — is handled exactly as the
+//! whole-document decoder handles it: checked by the same reader and, in the same pass,
+//! recorded into an element tree by the same [`TreeBuilder`] (names and text borrowed from
+//! the unit's bytes; [`record_unit`]), mapped by the same functions of [`super::camt`], and the
+//! elements the mapping did not read become the same `Dropped` losses with the same paths.
+//! [`StatementReader::new_reference`] reads every entry the tree way: the reference the typed
+//! entries are compared with (test `stream_typed`).
 //!
 //! Limits apply per unit (an entry larger than `max_bytes`, deeper than `max_depth`, ...); the
 //! number of entries and the document's total size are unbounded by design.
@@ -59,6 +67,32 @@ struct Source<R> {
     over_limit: bool,
     /// Bytes consumed by [`Source::skip_content`], behind quick-xml's back.
     scanned: u64,
+    /// The searchers [`Source::skip_plain_content`] uses, built for the last entry name.
+    finders: Option<Box<Finders>>,
+}
+
+/// Searchers built once per entry name (an entry's end is looked for with them, ~5 searches
+/// per entry: building one costs about as much as a search).
+#[derive(Debug)]
+struct Finders {
+    qname: Vec<u8>,
+    end_tag: memchr::memmem::Finder<'static>,
+    name: memchr::memmem::Finder<'static>,
+    bang: memchr::memmem::Finder<'static>,
+    question: memchr::memmem::Finder<'static>,
+}
+
+impl Finders {
+    fn new(qname: &[u8]) -> Self {
+        let end_tag = [&b"</"[..], qname].concat();
+        Finders {
+            qname: qname.to_vec(),
+            end_tag: memchr::memmem::Finder::new(&end_tag).into_owned(),
+            name: memchr::memmem::Finder::new(qname).into_owned(),
+            bang: memchr::memmem::Finder::new(b"<!").into_owned(),
+            question: memchr::memmem::Finder::new(b"<?").into_owned(),
+        }
+    }
 }
 
 impl<R: Read> Source<R> {
@@ -76,6 +110,7 @@ impl<R: Read> Source<R> {
             max_record,
             over_limit: false,
             scanned: 0,
+            finders: None,
         };
         // A UTF-8 byte-order mark is skipped (and not counted); it may arrive in pieces.
         while source.filled < 3 {
@@ -287,6 +322,69 @@ impl<R: Read> Source<R> {
         }
     }
 
+    /// The cheap way to [`skip_content`](Self::skip_content) of an element named `qname` (as
+    /// written, prefix included) that holds no element of its own name (an entry): the first
+    /// `</qname` followed by `>` or a space (found a vector at a time) is its end tag — unless
+    /// the content before it holds something that could hide or fake one: a comment, CDATA
+    /// section, processing instruction or DOCTYPE (any `<!` or `<?`), or a start tag of the same
+    /// name. Consumes the content and gives `true` when it found the end; consumes nothing and
+    /// gives `false` when the full scan must decide (also at the end of the input: the full
+    /// scan reports it). The validating reader reads every byte of the unit afterwards (names,
+    /// attributes, nesting, depth, UTF-8): a `</qname` cut out of an attribute value (`<` is
+    /// not allowed there) leaves an entry it refuses.
+    fn skip_plain_content(&mut self, qname: &[u8]) -> Result<bool, ScanStop> {
+        let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+        let finders = match self.finders.take() {
+            Some(finders) if finders.qname == qname => finders,
+            _ => Box::new(Finders::new(qname)),
+        };
+        let end_tag_len = qname.len() + 2;
+        let result = 'read: loop {
+            if self.over_limit {
+                break Err(ScanStop::OverLimit);
+            }
+            let data = self.buf.get(self.pos..self.filled).unwrap_or_default();
+            // The first `</qname` followed by `>` or a space (searched a vector at a time).
+            let mut from = 0;
+            let end = loop {
+                let Some(at) = data.get(from..).and_then(|rest| finders.end_tag.find(rest)) else {
+                    break None;
+                };
+                let at = from + at;
+                match data.get(at + end_tag_len) {
+                    None => break None,
+                    Some(&b) if b == b'>' || is_space(b) => break Some(at),
+                    Some(_) => from = at + 1,
+                }
+            };
+            if let Some(end) = end {
+                let content = data.get(..end).unwrap_or_default();
+                // What could hide or fake an end tag: `<!` (comment, CDATA, DOCTYPE), `<?`,
+                // a start tag of the same name.
+                let nested = finders.name.find_iter(content).any(|at| {
+                    at > 0
+                        && content.get(at - 1) == Some(&b'<')
+                        && content.get(at + qname.len()).is_some_and(|&b| b == b'>' || b == b'/' || is_space(b))
+                });
+                if nested || finders.bang.find(content).is_some() || finders.question.find(content).is_some() {
+                    break Ok(false);
+                }
+                self.consume(end);
+                self.scanned += end as u64;
+                break Ok(true);
+            }
+            // The end is not in the buffer yet: read more behind what is there (the buffer
+            // grows up to the unit size limit); at the end of the input the full scan decides.
+            match self.fill_more() {
+                Ok(0) => break Ok(false),
+                Ok(_) => continue 'read,
+                Err(stop) => break Err(stop),
+            }
+        };
+        self.finders = Some(finders);
+        result
+    }
+
     /// Consume the content of the element whose start tag was just consumed, up to (not
     /// including) the `<` of its end tag, without tokenizing it: only where the element ends is
     /// found, from its tags, comments and CDATA sections (see [`markup`]). Nothing else of the
@@ -407,6 +505,17 @@ impl<R: Read> StatementReader<R> {
     /// Read up to the end of the group header: any envelope and AppHdr, the Document (which
     /// must be a camt.053 or camt.054 of a supported version), the group header.
     pub fn new(input: R, limits: &DecodeLimits) -> Result<Self, DecodeError> {
+        Self::open(input, limits, true)
+    }
+
+    /// [`new`](Self::new), every entry read through the element tree (the reference the typed
+    /// entry decode is compared with in tests and benchmarks; not for production use).
+    #[doc(hidden)]
+    pub fn new_reference(input: R, limits: &DecodeLimits) -> Result<Self, DecodeError> {
+        Self::open(input, limits, false)
+    }
+
+    fn open(input: R, limits: &DecodeLimits, typed: bool) -> Result<Self, DecodeError> {
         let limits = super::limits(limits);
         let source = Source::new(input, limits.max_bytes)
             .map_err(|e| DecodeError::syntax(Location::default(), e.to_string()))?;
@@ -433,6 +542,9 @@ impl<R: Read> StatementReader<R> {
             reports: 0,
             supplementary: Vec::new(),
             done: false,
+            typed,
+            typed_entries: 0,
+            unit_buffer: Vec::new(),
         };
         let header = inner.prolog()?;
         Ok(StatementReader { inner, header })
@@ -456,6 +568,13 @@ impl<R: Read> StatementReader<R> {
     /// Input bytes read so far (for progress reports).
     pub fn bytes_read(&self) -> u64 {
         self.inner.xml.get_ref().consumed
+    }
+
+    /// How many entries were decoded typed so far (the rest went through the element tree);
+    /// for tests and benchmarks that must know the typed path was taken.
+    #[doc(hidden)]
+    pub fn typed_entries(&self) -> u64 {
+        self.inner.typed_entries
     }
 
     /// The losses found since the last call (paths as the whole-document decoder gives them).
@@ -588,6 +707,12 @@ struct Inner<R: Read> {
     /// losses are reported at the end, when it is known whether the name repeats).
     supplementary: Vec<String>,
     done: bool,
+    /// Entries decoded typed ([`super::typed::camt`]); the element tree only where that path
+    /// gives `None` (errors, and what only the tree can decide).
+    typed: bool,
+    typed_entries: u64,
+    /// The last entry's fragment buffer, reused for the next.
+    unit_buffer: Vec<u8>,
 }
 
 impl<R: Read> Inner<R> {
@@ -748,9 +873,28 @@ impl<R: Read> Inner<R> {
                 Event::Eof => return Ok(Step::Eof),
                 // Envelopes (outside the Document, `path` empty) are not ISO 20022: their
                 // text (an SAA `Revision`, a sender reference) is skipped like their elements.
-                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) if path.is_empty() => {}
+                Event::Text(text) if path.is_empty() => {
+                    if std::str::from_utf8(&text).is_err() {
+                        return Err(self.error(DecodeErrorKind::Syntax, path, "encoding: input is not valid UTF-8"));
+                    }
+                }
+                Event::CData(data) if path.is_empty() => {
+                    if std::str::from_utf8(&data).is_err() {
+                        return Err(self.error(DecodeErrorKind::Syntax, path, "encoding: input is not valid UTF-8"));
+                    }
+                }
+                Event::GeneralRef(_) if path.is_empty() => {}
                 Event::Text(text) => {
                     if !text.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+                        // Bytes that are no UTF-8 are refused as such (as the whole-document
+                        // reader refuses them), before they are refused as text.
+                        if std::str::from_utf8(&text).is_err() {
+                            return Err(self.error(
+                                DecodeErrorKind::Syntax,
+                                path,
+                                "encoding: input is not valid UTF-8",
+                            ));
+                        }
                         return Err(self.error(
                             DecodeErrorKind::Invalid,
                             path,
@@ -765,7 +909,12 @@ impl<R: Read> Inner<R> {
                         "elementOnlyContent: text is not allowed here, only elements",
                     ));
                 }
-                Event::Comment(_) => {}
+                // A comment's bytes must be UTF-8 too (the whole-document reader checks them).
+                Event::Comment(comment) => {
+                    if std::str::from_utf8(&comment).is_err() {
+                        return Err(self.error(DecodeErrorKind::Syntax, path, "encoding: input is not valid UTF-8"));
+                    }
+                }
                 Event::Decl(declaration) if first => {
                     if let Some(Ok(encoding)) = declaration.encoding()
                         && !encoding.eq_ignore_ascii_case(b"utf-8")
@@ -854,7 +1003,10 @@ impl<R: Read> Inner<R> {
                         return Ok(());
                     }
                 }
-                Event::Comment(_) | Event::Empty(_) => {}
+                Event::Comment(comment) => {
+                    std::str::from_utf8(&comment).map_err(|e| syntax(self, format!("encoding: {e}")))?;
+                }
+                Event::Empty(_) => {}
                 Event::Eof => return Err(syntax(self, "notWellFormed: unexpected end of document".into())),
                 Event::DocType(_) => {
                     return Err(self.error(DecodeErrorKind::Limit, path, "doctype: DOCTYPE/DTD is not allowed"));
@@ -876,13 +1028,17 @@ impl<R: Read> Inner<R> {
     /// no copying, no namespace scopes: the validating reader makes every check on the unit's
     /// bytes, those of the strict skip included), then quick-xml reads the end tag itself
     /// (checking its name and closing the element's namespace scope).
-    fn skip_unit(&mut self, path: &str) -> Result<u64, DecodeError> {
+    fn skip_unit(&mut self, path: &str, qname: &[u8]) -> Result<u64, DecodeError> {
         // `<Ntry/>` has no content (quick-xml reports its end next).
         if self.xml.get_ref().record.ends_with(b"/>") {
             return self.skip(path);
         }
         let depth_left = self.limits.max_depth.saturating_sub(self.scopes.len() + 1);
-        match self.xml.get_mut().skip_content(depth_left) {
+        let source = self.xml.get_mut();
+        let scanned = source
+            .skip_plain_content(qname)
+            .and_then(|found| if found { Ok(()) } else { source.skip_content(depth_left) });
+        match scanned {
             Ok(()) => self.skip(path),
             Err(stop) => Err(match stop {
                 ScanStop::Io(e) => self.error(DecodeErrorKind::Syntax, path, format!("cannot read input: {e}")),
@@ -919,7 +1075,14 @@ impl<R: Read> Inner<R> {
     /// scope, as the generated readers check it; and how many characters the wrapper's start
     /// tag takes (for columns).
     fn fragment(&self, raw: &[u8]) -> Fragment {
-        let mut document = Vec::with_capacity(raw.len() + self.declarations.len() + 64);
+        self.fragment_in(Vec::new(), raw)
+    }
+
+    /// [`fragment`](Self::fragment) written into `document` (emptied first; a buffer reused
+    /// from unit to unit).
+    fn fragment_in(&self, mut document: Vec<u8>, raw: &[u8]) -> Fragment {
+        document.clear();
+        document.reserve(raw.len() + self.declarations.len() + 64);
         document.extend_from_slice(WRAPPER_START.as_bytes());
         document.extend_from_slice(&self.declarations);
         document.push(b'>');
@@ -928,6 +1091,20 @@ impl<R: Read> Inner<R> {
         document.extend_from_slice(b"</payglot-fragment>");
         let overhead = document.len() - raw.len();
         Fragment { document, wrapper_columns, overhead }
+    }
+
+    /// The limits a unit's fragment is read with: the document's, the depth counted as in the
+    /// whole document (the wrapper stands for every open ancestor).
+    fn unit_limits(&self, part: Part, fragment: &Fragment) -> Limits {
+        let ancestors = match part {
+            Part::Report => self.scopes.len().saturating_sub(1),
+            _ => self.scopes.len(),
+        };
+        Limits {
+            max_bytes: self.limits.max_bytes.saturating_add(fragment.overhead),
+            max_depth: self.limits.max_depth.saturating_sub(ancestors).saturating_add(1),
+            ..self.limits
+        }
     }
 
     /// Check a unit (its [`fragment`](Self::fragment)) with the generated validating reader
@@ -941,17 +1118,8 @@ impl<R: Read> Inner<R> {
         path: &str,
         (line, column): (u64, u64),
     ) -> Result<Unit<'d>, DecodeError> {
-        // Depth as in the whole document: the wrapper stands for every open ancestor.
-        let ancestors = match part {
-            Part::Report => self.scopes.len().saturating_sub(1),
-            _ => self.scopes.len(),
-        };
         let (document, wrapper_columns) = (fragment.document.as_slice(), fragment.wrapper_columns);
-        let limits = Limits {
-            max_bytes: self.limits.max_bytes.saturating_add(fragment.overhead),
-            max_depth: self.limits.max_depth.saturating_sub(ancestors).saturating_add(1),
-            ..self.limits
-        };
+        let limits = self.unit_limits(part, fragment);
         let mut recorded = TreeBuilder::new(document, line);
         let Some(result) = record_unit(self.message, part, document, &limits, &mut recorded) else {
             return Err(DecodeError::unsupported(
@@ -1109,14 +1277,33 @@ impl<R: Read> Inner<R> {
                         self.end_head(offset, &report_path)?;
                     }
                     let path = format!("{report_path}/Ntry[{}]", entries + 1);
-                    let end = self.skip_unit(&path)?;
-                    let fragment = self.fragment(self.xml.get_ref().slice(offset, end));
+                    let end = self.skip_unit(&path, start.name().as_ref())?;
+                    let buffer = std::mem::take(&mut self.unit_buffer);
+                    let fragment = self.fragment_in(buffer, self.xml.get_ref().slice(offset, end));
                     self.xml.get_mut().trim_to(end);
-                    let unit = self.read_unit(Part::Entry, &fragment, "Ntry", &path, (line, column))?;
-                    let element = root(&unit)?;
-                    element.mark();
-                    let entry = camt::entry(element, self.era)?;
-                    element.losses_at(&path, &mut self.losses);
+                    let typed = if self.typed {
+                        let limits = self.unit_limits(Part::Entry, &fragment);
+                        super::typed::camt::entry(self.message, &fragment.document, &limits, &path)
+                    } else {
+                        None
+                    };
+                    let entry = match typed {
+                        Some((entry, losses)) => {
+                            self.typed_entries += 1;
+                            self.losses.extend(losses);
+                            self.unit_buffer = fragment.document;
+                            entry
+                        }
+                        // The reference: validated and recorded into a tree, mapped from it.
+                        None => {
+                            let unit = self.read_unit(Part::Entry, &fragment, "Ntry", &path, (line, column))?;
+                            let element = root(&unit)?;
+                            element.mark();
+                            let entry = camt::entry(element, self.era)?;
+                            element.losses_at(&path, &mut self.losses);
+                            entry
+                        }
+                    };
                     if let Some(report) = self.report.as_mut() {
                         report.entries += 1;
                     }

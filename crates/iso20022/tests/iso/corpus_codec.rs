@@ -161,7 +161,7 @@ fn corpus_files_decode_reencode_valid_and_reach_a_fixed_point() {
 }
 
 /// Every camt.053/camt.054 file: our fixtures and the corpus.
-fn statement_files() -> Vec<PathBuf> {
+pub(crate) fn statement_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = corpus_files();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/iso20022");
     for family in ["camt.053.001.02", "camt.053.001.08", "camt.054.001.02", "camt.054.001.08"] {
@@ -228,7 +228,7 @@ fn streaming_reader_gives_the_whole_document_decode_entries_and_losses() {
 }
 
 /// Reads at most 7 bytes per call.
-struct Trickle<'a>(&'a [u8]);
+pub(crate) struct Trickle<'a>(pub(crate) &'a [u8]);
 
 impl std::io::Read for Trickle<'_> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
@@ -319,7 +319,7 @@ fn streaming_writer_gives_the_whole_document_encoding_and_losses() {
 }
 
 /// A camt.053.001.08 statement around `entries`.
-fn statement_with(entries: &str) -> Vec<u8> {
+pub(crate) fn statement_with(entries: &str) -> Vec<u8> {
     format!(
         "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt>\n\
          <GrpHdr><MsgId>M1</MsgId><CreDtTm>2024-03-01T10:00:00</CreDtTm></GrpHdr>\n\
@@ -332,7 +332,7 @@ fn statement_with(entries: &str) -> Vec<u8> {
 }
 
 /// An entry whose content is `inner` (amount, indicator, status, code), then `tail`.
-fn entry_with(amount: &str, tail: &str) -> String {
+pub(crate) fn entry_with(amount: &str, tail: &str) -> String {
     format!(
         "<Ntry>{amount}<CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>\
          <BkTxCd><Prtry><Cd>X</Cd></Prtry></BkTxCd>{tail}</Ntry>"

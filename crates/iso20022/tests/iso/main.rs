@@ -10,6 +10,7 @@ mod hostile;
 mod record;
 mod roundtrip;
 mod roundtrip_props;
+mod stream_typed;
 mod typed_decode;
 mod typed_encode;
 mod xmllint_agreement;

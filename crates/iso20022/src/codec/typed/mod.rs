@@ -349,3 +349,7 @@ pub(crate) fn check_sum_of(
 ) -> Option<String> {
     (value != sum).then(|| format!("{name} says {value} but the {what} add up to {sum}; recomputed on encode"))
 }
+
+// ---------------------------------------------------------------- session 9: camt entries
+
+pub(crate) mod camt;
