@@ -27,18 +27,27 @@ pub(crate) struct ConvError {
     path: Vec<String>,
 }
 
+// The error paths are cold and kept out of line: every field of every mapping names one
+// (`map_err(|e| e.at("field"))`), and inlined they would sit in the hot code between the
+// fields' conversions (instruction-cache footprint, see BENCHMARKS.md, issue 6).
 impl ConvError {
+    #[cold]
+    #[inline(never)]
     fn new(message: impl Into<String>) -> Self {
         Self { message: message.into(), path: Vec::new() }
     }
 
     /// Prefix the path with a field (snake case, written as its XSD element name).
+    #[cold]
+    #[inline(never)]
     fn at(mut self, field: &str) -> Self {
         self.path.push(pascal(field));
         self
     }
 
     /// Prefix the path with an index into a repeated element.
+    #[cold]
+    #[inline(never)]
     fn at_index(mut self, index: usize) -> Self {
         self.path.push(format!("[{index}]"));
         self
@@ -174,6 +183,12 @@ fn to_text<M: Serialize>(value: &M) -> Result<String, ConvError> {
 /// (`#[serde(try_from = "String")]` calls the same constructor), with the same message on
 /// failure, without a serde round trip.
 pub(crate) trait Leaf: Sized {
+    /// Whether the model value keeps the text itself (so a long text is better moved in
+    /// through [`Leaf::from_text`] than copied): text and identifier types. Parsed values
+    /// (IBAN, UETR, codes) keep their own form: their text is read by reference always (no
+    /// `String` made for them).
+    const KEEPS_TEXT: bool = false;
+
     /// The value of `text`, borrowed, or the model's refusal. No allocation where the model
     /// keeps a short text (inline, up to [`INLINE`] bytes).
     fn from_str_ref(text: &str) -> Result<Self, m::InvalidValue>;
@@ -189,6 +204,7 @@ pub(crate) trait Leaf: Sized {
 const INLINE: usize = 24;
 
 impl<const N: usize> Leaf for m::Text<N> {
+    const KEEPS_TEXT: bool = true;
     fn from_str_ref(text: &str) -> Result<Self, m::InvalidValue> {
         m::Text::try_from(text)
     }
@@ -201,6 +217,7 @@ impl<const N: usize> Leaf for m::Text<N> {
 macro_rules! leaf_new {
     ($($m:ident),* $(,)?) => {$(
         impl Leaf for m::$m {
+            const KEEPS_TEXT: bool = true;
             fn from_str_ref(text: &str) -> Result<Self, m::InvalidValue> {
                 text.parse()
             }
@@ -257,7 +274,7 @@ macro_rules! text_leaf {
                 g::$g::new(to_text(self)?).map_err(|e| ConvError::new(e.to_string()))
             }
             fn from_gen(value: g::$g) -> Result<Self, ConvError> {
-                let leaf = if value.as_str().len() <= INLINE {
+                let leaf = if !M::KEEPS_TEXT || value.as_str().len() <= INLINE {
                     M::from_str_ref(value.as_str())
                 } else {
                     M::from_text(value.into_string())
@@ -815,9 +832,12 @@ pub(crate) fn read_in_place<G: rt::RootElement, M: Conv<G>, T>(
 /// its group header's id and creation time, then every other field is written in place (the
 /// 3.7 KB result is not built in a temporary and moved up through each caller). On an error
 /// `out` holds a partly written message: the caller discards it.
-pub(crate) fn initiation_into(value: g::PaymentInitiation, out: &mut Option<m::Decoded>) -> Result<(), ConvError> {
+pub(crate) fn initiation_into(mut value: g::PaymentInitiation, out: &mut Option<m::Decoded>) -> Result<(), ConvError> {
     let at_header = |e: ConvError, field| e.at(field).at("header");
-    let message_id = Conv::from_gen(value.header.message_id.clone()).map_err(|e| at_header(e, "message_id"))?;
+    // The seed is taken out of the generated header (no copy of its text): `fill_rest` does
+    // not read it.
+    let message_id = std::mem::replace(&mut value.header.message_id, rt::SimpleValue::placeholder());
+    let message_id = Conv::from_gen(message_id).map_err(|e| at_header(e, "message_id"))?;
     let created = Conv::from_gen(value.header.created).map_err(|e| at_header(e, "created"))?;
     let decoded = out.insert(m::Decoded {
         message: m::Message::PaymentInitiation(m::PaymentInitiation {

@@ -361,10 +361,15 @@ impl Codec for SoapPayglot {
         // in place, then the rest of the envelope; one tokenization. Anything unusual (an
         // invalid body included) is read again on the slow path below, which reports the
         // precise error.
+        // The message is written into `decoded` where it lies and moved once, into the result
+        // (it is kilobytes: no `Option` combinators moving it on the way).
         let mut decoded = None;
-        let plain = xml::scan_head(input, limits).is_some_and(|head| decode_plain(&head, input, limits, &mut decoded));
-        if let Some(decoded) = decoded.filter(|_| plain) {
-            return Ok(decoded);
+        if let Some(head) = xml::scan_head(input, limits) {
+            if decode_plain(&head, input, limits, &mut decoded) {
+                if let Some(decoded) = decoded {
+                    return Ok(decoded);
+                }
+            }
         }
         let doc = match xml::parse_head(input, limits)? {
             xml::Parsed::Done(doc) => doc,
