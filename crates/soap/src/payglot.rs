@@ -364,12 +364,11 @@ impl Codec for SoapPayglot {
         // The message is written into `decoded` where it lies and moved once, into the result
         // (it is kilobytes: no `Option` combinators moving it on the way).
         let mut decoded = None;
-        if let Some(head) = xml::scan_head(input, limits) {
-            if decode_plain(&head, input, limits, &mut decoded) {
-                if let Some(decoded) = decoded {
-                    return Ok(decoded);
-                }
-            }
+        if let Some(head) = xml::scan_head(input, limits)
+            && decode_plain(&head, input, limits, &mut decoded)
+            && let Some(decoded) = decoded
+        {
+            return Ok(decoded);
         }
         let doc = match xml::parse_head(input, limits)? {
             xml::Parsed::Done(doc) => doc,
