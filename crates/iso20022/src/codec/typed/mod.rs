@@ -234,9 +234,10 @@ impl Sink {
     }
 }
 
-/// The element a [`Writer::document`] wrote after its XML declaration (`<?xml ...?>`).
+/// The element a [`Writer::document`] wrote after its XML declaration (`<?xml ...?>`, which
+/// holds no other `>`).
 fn element_after_declaration(written: &[u8]) -> Option<&[u8]> {
-    let declaration_end = memchr::memmem::find(written, b"?>")? + 2;
+    let declaration_end = memchr::memchr(b'>', written)? + 1;
     let rest = written.get(declaration_end..)?;
     rest.get(memchr::memchr(b'<', rest)?..)
 }
@@ -249,12 +250,14 @@ fn element_after_declaration(written: &[u8]) -> Option<&[u8]> {
 fn child_elements(name: &str, bytes: &[u8]) -> Option<usize> {
     let open_end = memchr::memchr(b'>', bytes)?;
     let content = bytes.get(open_end + 1..bytes.len().checked_sub(name.len() + 3)?)?;
-    if memchr::memmem::find(content, b"<!").is_some() || memchr::memmem::find(content, b"<?").is_some() {
-        return None;
-    }
     let (mut depth, mut count, mut i) = (0usize, 0usize, 0usize);
+    // Every `<` of the content starts markup (text and attribute values have it escaped), and
+    // the scan stops at each: a comment, CDATA section or processing instruction is seen here.
     while let Some(at) = content.get(i..).and_then(|rest| memchr::memchr(b'<', rest)) {
         let tag = i + at;
+        if matches!(content.get(tag + 1), Some(b'!' | b'?')) {
+            return None;
+        }
         if content.get(tag + 1) == Some(&b'/') {
             depth = depth.checked_sub(1)?;
             i = tag + 1 + memchr::memchr(b'>', content.get(tag..)?)?;
