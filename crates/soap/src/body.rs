@@ -607,7 +607,14 @@ macro_rules! seeded_record {
                 Ok(())
             }
             fn push(value: g::$gen, out: &mut Vec<Self>) -> Result<(), ConvError> {
-                out.push($new($(Conv::from_gen(value.$seed).map_err(|e| e.at(stringify!($seed)))?),*));
+                // The seed converted first; the value then built by `extend`, which makes room
+                // before it calls the builder, so the value is written in its slot, not built
+                // aside and copied there (`push` takes a finished value).
+                let seed = ($(Conv::from_gen(value.$seed).map_err(|e| e.at(stringify!($seed)))?,)*);
+                out.extend(std::iter::once_with(move || {
+                    let ($($seed,)*) = seed;
+                    $new($($seed),*)
+                }));
                 let Some(slot) = out.last_mut() else {
                     return Err(ConvError::new("internal: pushed value missing"));
                 };
