@@ -168,25 +168,29 @@ pub(crate) fn parse_any_recording_with_header<'a>(
     Ok(RecordedInput { document, header_recorded, document_is_root })
 }
 
-/// What [`parse_typed_with_header`] read: the typed Document and the head.001.001.02 AppHdr
-/// that came before it in an envelope, if any.
+/// What [`parse_typed_with_header`] read: the typed Document (of the type asked for) and the
+/// head.001.001.02 AppHdr that came before it in an envelope, if any.
 #[cfg(feature = "head_001_001_02")]
 #[derive(Debug)]
-pub(crate) struct TypedInput {
+pub(crate) struct TypedInput<D> {
     /// The AppHdr before the Document (validated by its generated reader).
     pub(crate) header: Option<Box<head_001_001_02::BusinessApplicationHeaderV02>>,
     /// The typed Document (validated).
-    pub(crate) document: AnyDocument,
+    pub(crate) document: D,
 }
 
 /// The typed values the codec's one-pass decode maps, read without recording: a bare
-/// Document (the input's root), or an envelope whose ISO 20022 AppHdr (head.001.001.02) comes
-/// before the Document — both through their generated readers in one tokenization, as
-/// [`parse_any_recording_with_header`] reads them. `None` for everything else (an AppHdr of
-/// another version, an envelope without an AppHdr before the Document, any error): the codec
-/// then decodes through its element tree, which decides those cases.
+/// Document of type `D` (the input's root), or an envelope whose ISO 20022 AppHdr
+/// (head.001.001.02) comes before such a Document — both through their generated readers in
+/// one tokenization, as [`parse_any_recording_with_header`] reads them. `None` for everything
+/// else (an AppHdr of another version, an envelope without an AppHdr before the Document, a
+/// Document of another namespace, any error): the codec then decodes through its element
+/// tree, which decides those cases. Only `D`'s reader runs (a Document of another namespace
+/// is not read at all) and the value is `D` itself, not the enum of every message type
+/// ([`generated::AnyDocument`], as large as the largest of them), so no more than `D` is
+/// moved on the way to the mapping.
 #[cfg(feature = "head_001_001_02")]
-pub(crate) fn parse_typed_with_header(bytes: &[u8], limits: &Limits) -> Option<TypedInput> {
+pub(crate) fn parse_typed_with_header<D: rt::RootElement>(bytes: &[u8], limits: &Limits) -> Option<TypedInput<D>> {
     let mut r = rt::Reader::new(bytes, limits).ok()?;
     let header = std::cell::Cell::new(false);
     let want = |ns: &[u8], local: &[u8]| {
@@ -204,7 +208,10 @@ pub(crate) fn parse_typed_with_header(bytes: &[u8], limits: &Limits) -> Option<T
     } else if r.located_depth() != 0 {
         return None;
     }
-    let document = generated::read_document(&ns, &mut r)?.ok()?;
+    if ns != D::NAMESPACE {
+        return None;
+    }
+    let document = r.read_located::<D>().ok()?;
     Some(TypedInput { header: app_header, document })
 }
 

@@ -20,25 +20,53 @@ use serde::Serialize;
 use crate::generated::payglot as g;
 use crate::payglot::{PaymentStatusQuery, StatementQuery};
 
-/// Why a value could not be mapped: a message and the element path (innermost first).
+/// Why a value could not be mapped: a message and the element path (innermost first). Boxed:
+/// every field of every mapping returns a `Result<_, ConvError>`, which is then one pointer
+/// (null for `Ok(())`) instead of 48 bytes written and read through memory on the hot path.
 #[derive(Debug)]
-pub(crate) struct ConvError {
+pub(crate) struct ConvError(Box<ConvErrorInner>);
+
+/// What a [`ConvError`] holds.
+#[derive(Debug)]
+pub(crate) struct ConvErrorInner {
     message: String,
     path: Vec<String>,
 }
 
+impl std::ops::Deref for ConvError {
+    type Target = ConvErrorInner;
+    fn deref(&self) -> &ConvErrorInner {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ConvError {
+    fn deref_mut(&mut self) -> &mut ConvErrorInner {
+        &mut self.0
+    }
+}
+
+// The error paths are cold and kept out of line: every field of every mapping names one
+// (`map_err(|e| e.at("field"))`), and inlined they would sit in the hot code between the
+// fields' conversions (instruction-cache footprint, see BENCHMARKS.md, issue 6).
 impl ConvError {
+    #[cold]
+    #[inline(never)]
     fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into(), path: Vec::new() }
+        Self(Box::new(ConvErrorInner { message: message.into(), path: Vec::new() }))
     }
 
     /// Prefix the path with a field (snake case, written as its XSD element name).
+    #[cold]
+    #[inline(never)]
     fn at(mut self, field: &str) -> Self {
         self.path.push(pascal(field));
         self
     }
 
     /// Prefix the path with an index into a repeated element.
+    #[cold]
+    #[inline(never)]
     fn at_index(mut self, index: usize) -> Self {
         self.path.push(format!("[{index}]"));
         self
@@ -174,6 +202,12 @@ fn to_text<M: Serialize>(value: &M) -> Result<String, ConvError> {
 /// (`#[serde(try_from = "String")]` calls the same constructor), with the same message on
 /// failure, without a serde round trip.
 pub(crate) trait Leaf: Sized {
+    /// Whether the model value keeps the text itself (so a long text is better moved in
+    /// through [`Leaf::from_text`] than copied): text and identifier types. Parsed values
+    /// (IBAN, UETR, codes) keep their own form: their text is read by reference always (no
+    /// `String` made for them).
+    const KEEPS_TEXT: bool = false;
+
     /// The value of `text`, borrowed, or the model's refusal. No allocation where the model
     /// keeps a short text (inline, up to [`INLINE`] bytes).
     fn from_str_ref(text: &str) -> Result<Self, m::InvalidValue>;
@@ -189,6 +223,7 @@ pub(crate) trait Leaf: Sized {
 const INLINE: usize = 24;
 
 impl<const N: usize> Leaf for m::Text<N> {
+    const KEEPS_TEXT: bool = true;
     fn from_str_ref(text: &str) -> Result<Self, m::InvalidValue> {
         m::Text::try_from(text)
     }
@@ -201,6 +236,7 @@ impl<const N: usize> Leaf for m::Text<N> {
 macro_rules! leaf_new {
     ($($m:ident),* $(,)?) => {$(
         impl Leaf for m::$m {
+            const KEEPS_TEXT: bool = true;
             fn from_str_ref(text: &str) -> Result<Self, m::InvalidValue> {
                 text.parse()
             }
@@ -256,8 +292,11 @@ macro_rules! text_leaf {
             fn to_gen(&self) -> Result<g::$g, ConvError> {
                 g::$g::new(to_text(self)?).map_err(|e| ConvError::new(e.to_string()))
             }
+            // One copy per pair of types, called from every field of that pair (a postal
+            // address has a dozen), rather than inlined into each: less code in all.
+            #[inline(never)]
             fn from_gen(value: g::$g) -> Result<Self, ConvError> {
-                let leaf = if value.as_str().len() <= INLINE {
+                let leaf = if !M::KEEPS_TEXT || value.as_str().len() <= INLINE {
                     M::from_str_ref(value.as_str())
                 } else {
                     M::from_text(value.into_string())
@@ -568,7 +607,14 @@ macro_rules! seeded_record {
                 Ok(())
             }
             fn push(value: g::$gen, out: &mut Vec<Self>) -> Result<(), ConvError> {
-                out.push($new($(Conv::from_gen(value.$seed).map_err(|e| e.at(stringify!($seed)))?),*));
+                // The seed converted first; the value then built by `extend`, which makes room
+                // before it calls the builder, so the value is written in its slot, not built
+                // aside and copied there (`push` takes a finished value).
+                let seed = ($(Conv::from_gen(value.$seed).map_err(|e| e.at(stringify!($seed)))?,)*);
+                out.extend(std::iter::once_with(move || {
+                    let ($($seed,)*) = seed;
+                    $new($($seed),*)
+                }));
                 let Some(slot) = out.last_mut() else {
                     return Err(ConvError::new("internal: pushed value missing"));
                 };
@@ -775,7 +821,7 @@ pub(crate) fn read<G: rt::RootElement, M: Conv<G>>(
     let value = rt::read_root::<G>(xml.as_bytes(), &limits(decode_limits)).map_err(|e| read_error(&e, at))?;
     M::from_gen(value).map_err(|e| {
         // The model's own messages mask account numbers.
-        DecodeError::invalid(Location::path(e.path(&format!("/Envelope/Body/{}", G::ELEMENT))), e.message)
+        DecodeError::invalid(Location::path(e.path(&format!("/Envelope/Body/{}", G::ELEMENT))), e.0.message)
     })
 }
 
@@ -815,9 +861,12 @@ pub(crate) fn read_in_place<G: rt::RootElement, M: Conv<G>, T>(
 /// its group header's id and creation time, then every other field is written in place (the
 /// 3.7 KB result is not built in a temporary and moved up through each caller). On an error
 /// `out` holds a partly written message: the caller discards it.
-pub(crate) fn initiation_into(value: g::PaymentInitiation, out: &mut Option<m::Decoded>) -> Result<(), ConvError> {
+pub(crate) fn initiation_into(mut value: g::PaymentInitiation, out: &mut Option<m::Decoded>) -> Result<(), ConvError> {
     let at_header = |e: ConvError, field| e.at(field).at("header");
-    let message_id = Conv::from_gen(value.header.message_id.clone()).map_err(|e| at_header(e, "message_id"))?;
+    // The seed is taken out of the generated header (no copy of its text): `fill_rest` does
+    // not read it.
+    let message_id = std::mem::replace(&mut value.header.message_id, rt::SimpleValue::placeholder());
+    let message_id = Conv::from_gen(message_id).map_err(|e| at_header(e, "message_id"))?;
     let created = Conv::from_gen(value.header.created).map_err(|e| at_header(e, "created"))?;
     let decoded = out.insert(m::Decoded {
         message: m::Message::PaymentInitiation(m::PaymentInitiation {
@@ -836,7 +885,7 @@ pub(crate) fn initiation_into(value: g::PaymentInitiation, out: &mut Option<m::D
 /// Write the model value `value` as the body element of `G` (payglot's namespace declared on it).
 pub(crate) fn write<G: rt::RootElement, M: Conv<G>>(value: &M) -> Result<String, EncodeError> {
     let generated =
-        value.to_gen().map_err(|e| EncodeError::unrepresentable(e.path(&format!("/{}", G::ELEMENT)), e.message))?;
+        value.to_gen().map_err(|e| EncodeError::unrepresentable(e.path(&format!("/{}", G::ELEMENT)), e.0.message))?;
     let bytes = rt::write_root(&generated).map_err(|e| match e.violations().first() {
         Some(v) => EncodeError::unrepresentable(v.path.clone(), format!("{}: {}", v.rule, v.message)),
         None => EncodeError::unrepresentable("", e.to_string()),
@@ -972,7 +1021,7 @@ mod tests {
             name: fn(G) -> &'static str,
         ) {
             for &value in values {
-                let model = M::from_gen(value).map_err(|e| e.message);
+                let model = M::from_gen(value).map_err(|e| e.0.message);
                 assert_eq!(model, via_serde::<M>(name(value)), "{value:?}");
                 let model = model.unwrap_or_else(|e| panic!("{e}"));
                 assert_eq!(to_text(&model).ok().as_deref(), Some(name(value)), "{value:?}");

@@ -361,9 +361,13 @@ impl Codec for SoapPayglot {
         // in place, then the rest of the envelope; one tokenization. Anything unusual (an
         // invalid body included) is read again on the slow path below, which reports the
         // precise error.
+        // The message is written into `decoded` where it lies and moved once, into the result
+        // (it is kilobytes: no `Option` combinators moving it on the way).
         let mut decoded = None;
-        let plain = xml::scan_head(input, limits).is_some_and(|head| decode_plain(&head, input, limits, &mut decoded));
-        if let Some(decoded) = decoded.filter(|_| plain) {
+        if let Some(head) = xml::scan_head(input, limits)
+            && decode_plain(&head, input, limits, &mut decoded)
+            && let Some(decoded) = decoded
+        {
             return Ok(decoded);
         }
         let doc = match xml::parse_head(input, limits)? {
@@ -477,6 +481,12 @@ mod tests {
             input.replace(envelope, &format!("<?pi x?>{envelope}")),
             input.replace("<?xml version=\"1.0\"", "<?xml version=\"1.1\""),
             input.replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\""),
+            input.replace("encoding=\"UTF-8\"", "encoding=\"UTF>8\""),
+            input.replace("<?xml version=\"1.0\"", "<?xml> version=\"1.0\""),
+            input.replace("encoding=\"UTF-8\"?>", "encoding=\"UTF-8\"> ?>"),
+            input.replace("soap/envelope/\"", "soap/envelope/&amp;\""),
+            input.replace("soap/envelope/\"", "soap/envelope/\t\""),
+            input.replace("soap/envelope/\"", "soap/envelope/>\""),
             format!(" {input}"),
             input.replace(body, "<soapenv:Header/><soapenv:Body>"),
             input.replace(body, "<soapenv:Header><h:T xmlns:h=\"urn:h\" soapenv:mustUnderstand=\"1\"/></soapenv:Header><soapenv:Body>"),

@@ -26,47 +26,39 @@ mod shared_2009;
 
 use std::fmt::Write as _;
 
-use payglot_core_model::{Decoded, Loss};
+use payglot_core_model::message::BusinessHeader;
+use payglot_core_model::{Decoded, Loss, Message};
 
 use super::{IsoMessage, tree};
-use crate::rt::{ComplexValue, Writer};
+use crate::rt::{ComplexValue, RootElement, Writer};
 use crate::{Limits, generated};
 
 /// Decode `input` as `message` in one typed pass; `None` when the tree path must decide.
 pub(crate) fn decode(message: IsoMessage, input: &[u8], limits: &Limits) -> Option<Decoded> {
-    if !matches!(
-        message,
-        IsoMessage::Pacs008V08 | IsoMessage::Pain001V09 | IsoMessage::Pain001V03 | IsoMessage::Pacs004V09
-    ) {
-        return None;
+    match message {
+        IsoMessage::Pacs008V08 => decode_as(input, limits, pacs008::decode),
+        IsoMessage::Pain001V09 => decode_as(input, limits, pain001::decode),
+        IsoMessage::Pain001V03 => decode_as(input, limits, pain001v03::decode),
+        IsoMessage::Pacs004V09 => decode_as(input, limits, pacs004::decode),
+        _ => None,
     }
-    let read = crate::parse_typed_with_header(input, limits)?;
+}
+
+/// [`decode`] of a Document of type `D` (read as `D` alone, see
+/// [`crate::parse_typed_with_header`]), mapped by `map` (called through a pointer: one copy
+/// of each mapping, not inlined into each instance of this).
+fn decode_as<D: RootElement>(
+    input: &[u8],
+    limits: &Limits,
+    map: fn(D, &mut Sink) -> Option<Message>,
+) -> Option<Decoded> {
+    let crate::TypedInput { header, document } = crate::parse_typed_with_header::<D>(input, limits)?;
     let mut sink = Sink::default();
-    let business_header = match read.header {
-        Some(header) => {
-            if memchr::memchr(b'\r', input).is_some() && head::has_line_feed(&header) {
-                // The tree path then records the header's text as quick-xml gives it (CR kept).
-                return None;
-            }
-            Some(head::decode(*header, &mut sink)?)
-        }
+    let business_header = match header {
+        Some(header) => Some(business_header(*header, input, &mut sink)?),
         None => None,
     };
-    let mut decoded = match (message, read.document) {
-        (IsoMessage::Pacs008V08, generated::AnyDocument::Pacs00800108(document)) => {
-            pacs008::decode(document, &mut sink)?
-        }
-        (IsoMessage::Pain001V09, generated::AnyDocument::Pain00100109(document)) => {
-            pain001::decode(document, &mut sink)?
-        }
-        (IsoMessage::Pain001V03, generated::AnyDocument::Pain00100103(document)) => {
-            pain001v03::decode(document, &mut sink)?
-        }
-        (IsoMessage::Pacs004V09, generated::AnyDocument::Pacs00400109(document)) => {
-            pacs004::decode(document, &mut sink)?
-        }
-        _ => return None,
-    };
+    let mut decoded = map(document, &mut sink)?;
     if sink.failed {
         return None;
     }
@@ -74,6 +66,20 @@ pub(crate) fn decode(message: IsoMessage, input: &[u8], limits: &Limits) -> Opti
         super::header_mut(&mut decoded).business_header = business_header;
     }
     Some(Decoded { message: decoded, losses: sink.losses })
+}
+
+/// The AppHdr as the message's business header (its losses first in `sink`); `None` when the
+/// tree path must decide.
+fn business_header(
+    header: generated::head_001_001_02::BusinessApplicationHeaderV02,
+    input: &[u8],
+    sink: &mut Sink,
+) -> Option<BusinessHeader> {
+    if memchr::memchr(b'\r', input).is_some() && head::has_line_feed(&header) {
+        // The tree path then records the header's text as quick-xml gives it (CR kept).
+        return None;
+    }
+    head::decode(header, sink)
 }
 
 /// Where an element sits, for a loss path written out only when something is lost: its name,
@@ -158,19 +164,25 @@ impl Sink {
 
     /// [`Sink::lost`] with the element's own place given.
     pub(crate) fn lost_at(&mut self, here: &At<'_>, value: &impl Lose) {
-        let mut w = Writer::default();
+        // The document writer's buffer is sized once (8 KB); the default writer's starts empty
+        // and grows five or six times for an agent or a party. Its XML declaration is skipped.
+        let mut w = Writer::document(false);
         value.write_as(here.name, &mut w);
-        let bytes = w.into_bytes();
+        let written = w.into_bytes();
+        let Some(bytes) = element_after_declaration(&written) else {
+            self.failed = true;
+            return;
+        };
         // An element with children (most lost values): its child count, as the tree counts it.
-        if let Some(children) = child_elements(here.name, &bytes) {
+        if let Some(children) = child_elements(here.name, bytes) {
             self.losses.push(Loss::dropped(
                 here.path(),
                 format!("no canonical field for {} ({children} child elements)", here.name),
             ));
             return;
         }
-        let mut builder = tree::TreeBuilder::new(&bytes, 1);
-        let recorded = tree::record_own(&bytes, &mut builder, &mut tree::Want::Root);
+        let mut builder = tree::TreeBuilder::new(bytes, 1);
+        let recorded = tree::record_own(bytes, &mut builder, &mut tree::Want::Root);
         let unit = recorded.ok().and_then(|()| builder.into_unit(here.name));
         match unit.as_ref().and_then(tree::Unit::root) {
             Some(element) => self.losses.push(Loss::dropped(here.path(), tree::describe(element))),
@@ -222,6 +234,14 @@ impl Sink {
     }
 }
 
+/// The element a [`Writer::document`] wrote after its XML declaration (`<?xml ...?>`, which
+/// holds no other `>`).
+fn element_after_declaration(written: &[u8]) -> Option<&[u8]> {
+    let declaration_end = memchr::memchr(b'>', written)? + 1;
+    let rest = written.get(declaration_end..)?;
+    rest.get(memchr::memchr(b'<', rest)?..)
+}
+
 /// How many child elements the element `name` written in `bytes` (by a generated writer:
 /// `<name ...>content</name>`) has, when it has some and the content is plain markup the scan
 /// below reads exactly (tags, quoted attribute values, escaped text — no comment, CDATA or
@@ -230,12 +250,14 @@ impl Sink {
 fn child_elements(name: &str, bytes: &[u8]) -> Option<usize> {
     let open_end = memchr::memchr(b'>', bytes)?;
     let content = bytes.get(open_end + 1..bytes.len().checked_sub(name.len() + 3)?)?;
-    if memchr::memmem::find(content, b"<!").is_some() || memchr::memmem::find(content, b"<?").is_some() {
-        return None;
-    }
     let (mut depth, mut count, mut i) = (0usize, 0usize, 0usize);
+    // Every `<` of the content starts markup (text and attribute values have it escaped), and
+    // the scan stops at each: a comment, CDATA section or processing instruction is seen here.
     while let Some(at) = content.get(i..).and_then(|rest| memchr::memchr(b'<', rest)) {
         let tag = i + at;
+        if matches!(content.get(tag + 1), Some(b'!' | b'?')) {
+            return None;
+        }
         if content.get(tag + 1) == Some(&b'/') {
             depth = depth.checked_sub(1)?;
             i = tag + 1 + memchr::memchr(b'>', content.get(tag..)?)?;

@@ -139,8 +139,7 @@ fn transfer(
         clearing_system_reference: opt!(clr_sys_ref, r => super::text!(r)),
     };
     // Built in place in the batch's vector (a transfer is large: no move of the finished one).
-    transfers.push(CreditTransfer::empty(ids));
-    let out = transfers.last_mut()?;
+    let out = super::shared::push_transfer(transfers, ids)?;
     out.payment_type = match pmt_tp_inf {
         Some(p) => Some(own_payment_type(*p)?),
         None => group_payment_type.cloned(),

@@ -255,8 +255,7 @@ fn transfer(
         clearing_system_reference: None,
     };
     // Built in place in the batch's vector (a transfer is large: no move of the finished one).
-    transfers.push(CreditTransfer::empty(ids));
-    let out = transfers.last_mut()?;
+    let out = super::shared::push_transfer(transfers, ids)?;
     out.payment_type = match pmt_tp_inf {
         Some(p) => Some(own_payment_type(*p)?),
         None => inherit(&mut defaults.payment_type, last),
