@@ -113,31 +113,26 @@ static NAME_BYTE: [bool; 256] = {
 /// Where a fused leaf's one attribute's key and value lie in its start tag (after its name).
 type AttrRanges = (std::ops::Range<usize>, std::ops::Range<usize>);
 
-/// Bytes that end the text a fused leaf may hold: `<` (its end tag), `&` (a reference, left
-/// to quick-xml) and the control characters but LF and tab (CR among them: XML normalises it).
-static TEXT_STOP: [bool; 256] = {
+/// Bytes the text of a fused leaf may hold: all but `<` (its end tag), `&` (a reference, left
+/// to quick-xml) and the control characters other than LF and tab (CR among them: XML
+/// normalises it).
+static TEXT_BYTE: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
-        t[b] = c == b'<' || c == b'&' || (c < 0x20 && c != b'\n' && c != b'\t');
+        t[b] = !(c == b'<' || c == b'&' || (c < 0x20 && c != b'\n' && c != b'\t'));
         b += 1;
     }
     t
 };
 
-/// The length of the run `b` starts with of bytes whose entry in `table` is not `stop`
-/// (one table load and branch per byte: names and leaf texts are short, and a call to
-/// `memchr` costs more than the loop over them).
+/// The length of the run of bytes `table` allows that `b` starts with (one table load and
+/// branch per byte: names and leaf texts are short, and a call to `memchr` costs more than
+/// the loop over them).
 #[inline]
-fn run_of(b: &[u8], table: &[bool; 256], stop: bool) -> usize {
-    b.iter().position(|c| table[usize::from(*c)] == stop).unwrap_or(b.len())
-}
-
-/// Byte equality of two short names, inline (a call to `memcmp` costs more than the loop).
-#[inline]
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+fn run_of(b: &[u8], table: &[bool; 256]) -> usize {
+    b.iter().position(|c| !table[usize::from(*c)]).unwrap_or(b.len())
 }
 
 /// Append a piece of text to an accumulated text (borrowed while it is one piece).
@@ -444,7 +439,7 @@ impl<'a> Reader<'a> {
     #[inline]
     fn prefix_is_target(&mut self, prefix: &[u8]) -> bool {
         if let Some(((len, p), ok)) = &self.prefix_ok
-            && p.get(..usize::from(*len)).is_some_and(|p| same(p, prefix))
+            && p.get(..usize::from(*len)).is_some_and(|p| p == prefix)
         {
             return *ok;
         }
@@ -547,7 +542,7 @@ impl<'a> Reader<'a> {
             Some(b) if b.is_ascii_alphabetic() || *b == b'_' || *b >= 0x80 => {}
             _ => return Ok(false),
         }
-        let name_end = name_start + run_of(bytes.get(name_start..).unwrap_or_default(), &NAME_BYTE, false);
+        let name_end = name_start + run_of(bytes.get(name_start..).unwrap_or_default(), &NAME_BYTE);
         let (gt, attr) = match bytes.get(name_end) {
             Some(b'>') => (name_end, None),
             Some(b' ') => {
@@ -560,7 +555,7 @@ impl<'a> Reader<'a> {
         };
         let name_len = name_end - name_start;
         let text_start = gt + 1;
-        let k = text_start + run_of(bytes.get(text_start..).unwrap_or_default(), &TEXT_STOP, true);
+        let k = text_start + run_of(bytes.get(text_start..).unwrap_or_default(), &TEXT_BYTE);
         let leaf = bytes.get(k) == Some(&b'<')
             && k - text_start <= self.limits.max_string_len
             && bytes.get(k + 1) == Some(&b'/')
@@ -883,7 +878,7 @@ impl<'a> Reader<'a> {
     pub fn peek_among(&mut self, names: &[&str]) -> R<Option<usize>> {
         self.fill()?;
         if let Some((local, ns_ok)) = self.peeked_local() {
-            if ns_ok && let Some(i) = names.iter().position(|n| same(n.as_bytes(), local)) {
+            if ns_ok && let Some(i) = names.iter().position(|n| n.as_bytes() == local) {
                 return Ok(Some(i));
             }
             return Ok(names.iter().position(|n| *n == "*"));
@@ -1293,7 +1288,7 @@ impl<'a> Reader<'a> {
         if self.in_place {
             T::read_into(self, out)?;
         } else {
-            self.read_moved(out)?;
+            *out = self.read_moved()?;
         }
         self.close()
     }
@@ -1316,7 +1311,7 @@ impl<'a> Reader<'a> {
         self.open(name, 0, T::ATTRS)?;
         match T::empty().filter(|_| self.in_place) {
             Some(empty) => T::read_into(self, out.insert(empty))?,
-            None => *out = Some(self.read_moved_new()?),
+            None => *out = Some(self.read_moved()?),
         }
         self.close()
     }
@@ -1334,19 +1329,11 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A structure built by its `read` and moved into `out`: types without an empty value,
+    /// A structure built by its `read`, to be moved into place: types without an empty value,
     /// and the tests' moved reading ([`Reader::set_read_in_place`]); out of the hot path.
     #[cold]
     #[inline(never)]
-    fn read_moved<T: ComplexValue>(&mut self, out: &mut T) -> R<()> {
-        *out = T::read(self)?;
-        Ok(())
-    }
-
-    /// A structure built by its `read` (see [`Reader::read_moved`]).
-    #[cold]
-    #[inline(never)]
-    fn read_moved_new<T: ComplexValue>(&mut self) -> R<T> {
+    fn read_moved<T: ComplexValue>(&mut self) -> R<T> {
         T::read(self)
     }
 
@@ -1380,7 +1367,7 @@ impl<'a> Reader<'a> {
                 T::read_into(self, &mut v)?;
                 v
             }
-            None => Box::new(self.read_moved_new()?),
+            None => Box::new(self.read_moved()?),
         };
         self.close()?;
         Ok(v)
@@ -1420,7 +1407,7 @@ impl<'a> Reader<'a> {
                         T::read_into(self, slot)?;
                     }
                 }
-                None => v.push(self.read_moved_new()?),
+                None => v.push(self.read_moved()?),
             }
             self.close()?;
             if n == 1 {
@@ -1476,7 +1463,7 @@ impl<'a> Reader<'a> {
         if self.in_place {
             T::read_into(self, out)
         } else {
-            *out = T::read(self)?;
+            *out = self.read_moved()?;
             Ok(())
         }
     }
