@@ -15,11 +15,11 @@ use anyhow::Context as _;
 use rust_decimal::Decimal;
 
 /// One budget: `subject` within `budget` times `baseline` (criterion ids, `group/bench`).
-struct Budget {
-    issue: u32,
-    subject: &'static str,
-    baseline: &'static str,
-    budget: &'static str,
+pub(crate) struct Budget {
+    pub(crate) issue: u32,
+    pub(crate) subject: &'static str,
+    pub(crate) baseline: &'static str,
+    pub(crate) budget: &'static str,
 }
 
 const fn budget(issue: u32, subject: &'static str, baseline: &'static str, budget: &'static str) -> Budget {
@@ -28,7 +28,7 @@ const fn budget(issue: u32, subject: &'static str, baseline: &'static str, budge
 
 /// The budgets of the issues, with the benches that measure them (the command for each group is
 /// in BENCHMARKS.md).
-const BUDGETS: &[Budget] = &[
+pub(crate) const BUDGETS: &[Budget] = &[
     budget(3, "iso20022/pacs008_100tx_parse", "iso20022/pacs008_100tx_tokenize", "2"),
     budget(3, "iso20022/pain001_50tx_parse", "iso20022/pain001_50tx_tokenize", "2"),
     budget(3, "iso20022/pacs008_corpus_parse", "iso20022/pacs008_corpus_tokenize", "2"),
@@ -107,7 +107,7 @@ const MAX_APART: Duration = Duration::from_secs(300);
 /// Criterion's median estimate for `id`, in nanoseconds, and when it was written; `None` when
 /// it has not been run. (Criterion writes its estimates as JSON numbers; they are read as
 /// decimals, as the workspace reads every number: no floating-point arithmetic.)
-fn median_ns(dir: &Path, id: &str) -> anyhow::Result<Option<(Decimal, SystemTime)>> {
+pub(crate) fn median_ns(dir: &Path, id: &str) -> anyhow::Result<Option<(Decimal, SystemTime)>> {
     let path = dir.join(id).join("new/estimates.json");
     let Ok(text) = std::fs::read_to_string(&path) else { return Ok(None) };
     let written = std::fs::metadata(&path)?.modified()?;
@@ -123,7 +123,7 @@ fn median_ns(dir: &Path, id: &str) -> anyhow::Result<Option<(Decimal, SystemTime
 }
 
 /// A duration in the unit criterion would print it in.
-fn human(ns: Decimal) -> String {
+pub(crate) fn human(ns: Decimal) -> String {
     let thousand = Decimal::from(1_000);
     let million = Decimal::from(1_000_000);
     match ns {

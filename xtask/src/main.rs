@@ -10,9 +10,12 @@
 //!   streaming benchmarks (see [`bench_data`]).
 //! - `bench-ratios`: the issues' performance budgets, read from the last criterion results
 //!   (see [`bench_ratios`]).
+//! - `bench-rounds [ROUNDS] [ISSUE...]`: run the budgets' benches ROUNDS times and judge each
+//!   budget by its ratio of minimum medians and its median ratio (see [`bench_rounds`]).
 
 mod bench_data;
 mod bench_ratios;
+mod bench_rounds;
 mod codegen_iso;
 mod codegen_soap;
 mod codesets;
@@ -43,8 +46,9 @@ fn main() -> anyhow::Result<()> {
         ["sdl"] => sdl::run(&root),
         ["bench-data", rest @ ..] => bench_data::run(&root, rest),
         ["bench-ratios"] => bench_ratios::run(&root),
+        ["bench-rounds", rest @ ..] => bench_rounds::run(&root, rest),
         _ => anyhow::bail!(
-            "usage: cargo xtask codegen [--check] | fuzz-smoke [SECONDS] | sdl | bench-data [--size 1G] [--out FILE] | bench-ratios (got {args:?})"
+            "usage: cargo xtask codegen [--check] | fuzz-smoke [SECONDS] | sdl | bench-data [--size 1G] [--out FILE] | bench-ratios | bench-rounds [ROUNDS] [ISSUE...] (got {args:?})"
         ),
     }
 }
