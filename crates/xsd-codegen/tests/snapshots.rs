@@ -1,6 +1,7 @@
 //! Snapshot tests: tiny XSD fixtures (tests/fixtures/<case>/schema.xsd) pin the IR (`ir.txt`)
 //! and the generated module (`output.rs`). Set UPDATE_SNAPSHOTS=1 to rewrite the expectations.
 use payglot_xsd_codegen::Config;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 fn check(case: &str) {
@@ -83,6 +84,96 @@ fn written_field(stmt: &syn::Stmt) -> Option<String> {
     }
 }
 
+/// The fields a `read_into` body writes, in order: statement by statement (ending with
+/// `Ok(())`), or attribute statements and then a field table (`const FIELDS`) with one `match`
+/// arm per field, in order. A field the table may pass over (`Some(name)`) must be one whose
+/// `empty()` value is already what its absence reads (`None` or an empty vector).
+fn read_into_writes(name: &str, stmts: &[syn::Stmt], empties: &BTreeMap<String, String>) -> Vec<String> {
+    let table_at = stmts.iter().position(|s| matches!(s, syn::Stmt::Item(syn::Item::Const(c)) if c.ident == "FIELDS"));
+    let Some(table_at) = table_at else {
+        let (last, writes) = stmts.split_last().expect("a body");
+        assert!(matches!(last, syn::Stmt::Expr(syn::Expr::Call(_), None)), "{name}: ends with Ok(())");
+        return writes
+            .iter()
+            .map(|s| written_field(s).unwrap_or_else(|| panic!("{name}: a statement that writes no field")))
+            .collect();
+    };
+    let mut written: Vec<String> = stmts[..table_at]
+        .iter()
+        .map(|s| written_field(s).unwrap_or_else(|| panic!("{name}: a statement that writes no field")))
+        .collect();
+    let syn::Stmt::Item(syn::Item::Const(table)) = &stmts[table_at] else { unreachable!() };
+    let syn::Expr::Reference(r) = &*table.expr else { panic!("{name}: FIELDS is a reference") };
+    let syn::Expr::Array(entries) = &*r.expr else { panic!("{name}: FIELDS is an array") };
+    let passable: Vec<bool> = entries.elems.iter().map(|e| matches!(e, syn::Expr::Call(_))).collect();
+    let arms = stmts[table_at..]
+        .iter()
+        .find_map(|s| match s {
+            syn::Stmt::Expr(syn::Expr::Loop(l), _) => l.body.stmts.iter().find_map(|s| match s {
+                syn::Stmt::Expr(syn::Expr::Match(m), _) => Some(&m.arms),
+                _ => None,
+            }),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{name}: a loop over a match"));
+    let (last, arms) = arms.split_last().expect("arms");
+    assert!(matches!(last.pat, syn::Pat::Wild(_)), "{name}: the last arm ends the read");
+    assert_eq!(arms.len(), passable.len(), "{name}: one arm per table entry");
+    for (i, (arm, passable)) in arms.iter().zip(passable).enumerate() {
+        let index = match &arm.pat {
+            syn::Pat::Lit(l) => match &l.lit {
+                syn::Lit::Int(n) => n.base10_parse::<usize>().expect("index"),
+                _ => panic!("{name}: an arm of an integer"),
+            },
+            _ => panic!("{name}: an arm of an integer"),
+        };
+        assert_eq!(index, i, "{name}: arms in table order");
+        let syn::Expr::Block(b) = &*arm.body else { panic!("{name}: an arm's block") };
+        let [stmt] = b.block.stmts.as_slice() else { panic!("{name}: one statement per arm") };
+        let field = written_field(stmt).unwrap_or_else(|| panic!("{name}: an arm that writes no field"));
+        if passable {
+            let empty = empties.get(&field).map(String::as_str);
+            assert!(matches!(empty, Some("None" | "Vec::new()")), "{name}.{field}: passed over, empty {empty:?}");
+        }
+        written.push(field);
+    }
+    written
+}
+
+/// `None` or `Vec::new()` when `e` is that expression, else `other`.
+fn absent_form(e: &syn::Expr) -> &'static str {
+    let is_path = |e: &syn::Expr, path: &[&str]| match e {
+        syn::Expr::Path(p) => {
+            p.path.segments.iter().map(|s| s.ident.to_string()).eq(path.iter().map(|s| s.to_string()))
+        }
+        _ => false,
+    };
+    match e {
+        e if is_path(e, &["None"]) => "None",
+        syn::Expr::Call(c) if c.args.is_empty() && is_path(&c.func, &["Vec", "new"]) => "Vec::new()",
+        _ => "other",
+    }
+}
+
+/// Each field's `empty()` initializer: `None`, `Vec::new()` or `other`.
+fn empty_fields(imp: &syn::ItemImpl) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for it in &imp.items {
+        let syn::ImplItem::Fn(f) = it else { continue };
+        if f.sig.ident != "empty" {
+            continue;
+        }
+        let Some(syn::Stmt::Expr(syn::Expr::Call(some), None)) = f.block.stmts.last() else { continue };
+        let Some(syn::Expr::Struct(st)) = some.args.first() else { continue };
+        for fv in &st.fields {
+            if let syn::Member::Named(n) = &fv.member {
+                out.insert(n.to_string(), absent_form(&fv.expr).to_string());
+            }
+        }
+    }
+    out
+}
+
 /// Every generated structure's `read_into` writes each of its fields exactly once, in
 /// declaration order, and does nothing else: a successful read leaves no placeholder of
 /// `empty()` behind (checked on the fixtures' output and on the committed generated code).
@@ -105,7 +196,7 @@ fn read_into_writes_every_field_once_in_order() {
     for path in files {
         let Ok(src) = std::fs::read_to_string(&path) else { continue };
         let file = syn::parse_file(&src).expect("generated code parses");
-        let mut fields = std::collections::BTreeMap::new();
+        let mut fields = BTreeMap::new();
         for item in &file.items {
             if let syn::Item::Struct(s) = item
                 && let syn::Fields::Named(named) = &s.fields
@@ -124,13 +215,8 @@ fn read_into_writes_every_field_once_in_order() {
                 if f.sig.ident != "read_into" || !fields.contains_key(&name) {
                     continue;
                 }
-                let stmts = &f.block.stmts;
-                let (last, writes) = stmts.split_last().expect("a body");
-                assert!(matches!(last, syn::Stmt::Expr(syn::Expr::Call(_), None)), "{name}: ends with Ok(())");
-                let written: Vec<String> = writes
-                    .iter()
-                    .map(|s| written_field(s).unwrap_or_else(|| panic!("{name}: a statement that writes no field")))
-                    .collect();
+                let empties = empty_fields(imp);
+                let written = read_into_writes(&name, &f.block.stmts, &empties);
                 assert_eq!(written, fields[&name], "{name} in {}: fields written by read_into", path.display());
                 checked += 1;
             }

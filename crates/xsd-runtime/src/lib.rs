@@ -61,9 +61,10 @@ pub trait ComplexValue: Sized {
     }
     /// Read the content of the current element into `out`, each field where it lies, instead
     /// of building the value and moving it there (a credit transfer is about a kilobyte).
-    /// Reads and fails exactly as [`ComplexValue::read`]. On success every field of `out` has
-    /// been overwritten; on error `out` holds a mix of read values and placeholders, and the
-    /// caller drops it.
+    /// Reads and fails exactly as [`ComplexValue::read`]. `out` must be the type's
+    /// [`ComplexValue::empty`] value (every caller passes that): an absent optional or repeated
+    /// field is left as it is there. On success every present field has been written; on error
+    /// `out` holds a mix of read values and placeholders, and the caller drops it.
     #[doc(hidden)]
     fn read_into(r: &mut Reader<'_>, out: &mut Self) -> Result<(), Error> {
         *out = Self::read(r)?;

@@ -131,11 +131,32 @@ impl rt::ComplexValue for AccountInterest2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.rate = r.many_c("Rate", 0, 0)?;
-        out.fr_to_dt = r.opt_c_boxed("FrToDt")?;
-        out.rsn = r.opt_s("Rsn")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Tp"),
+            Some("Rate"),
+            Some("FrToDt"),
+            Some("Rsn"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                1 => {
+                    out.rate = r.many_c("Rate", 0, 0)?;
+                }
+                2 => {
+                    out.fr_to_dt = Some(r.read_boxed("FrToDt")?);
+                }
+                3 => {
+                    out.rsn = Some(r.req_s("Rsn")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -224,21 +245,72 @@ impl rt::ComplexValue for AccountStatement2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.elctrnc_seq_nb = r.opt_s("ElctrncSeqNb")?;
-        out.lgl_seq_nb = r.opt_s("LglSeqNb")?;
-        out.cre_dt_tm = r.req_s("CreDtTm")?;
-        out.fr_to_dt = r.opt_c_boxed("FrToDt")?;
-        out.cpy_dplct_ind = r.opt_s("CpyDplctInd")?;
-        out.rptg_src = r.opt_c_boxed("RptgSrc")?;
-        r.req_c_into("Acct", &mut out.acct)?;
-        out.rltd_acct = r.opt_c_boxed("RltdAcct")?;
-        out.intrst = r.many_c("Intrst", 0, 0)?;
-        out.bal = r.many_c("Bal", 1, 0)?;
-        out.txs_summry = r.opt_c_boxed("TxsSummry")?;
-        out.ntry = r.many_c("Ntry", 0, 0)?;
-        out.addtl_stmt_inf = r.opt_s("AddtlStmtInf")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("ElctrncSeqNb"),
+            Some("LglSeqNb"),
+            None,
+            Some("FrToDt"),
+            Some("CpyDplctInd"),
+            Some("RptgSrc"),
+            None,
+            Some("RltdAcct"),
+            Some("Intrst"),
+            None,
+            Some("TxsSummry"),
+            Some("Ntry"),
+            Some("AddtlStmtInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.elctrnc_seq_nb = Some(r.req_s("ElctrncSeqNb")?);
+                }
+                2 => {
+                    out.lgl_seq_nb = Some(r.req_s("LglSeqNb")?);
+                }
+                3 => {
+                    out.cre_dt_tm = r.req_s("CreDtTm")?;
+                }
+                4 => {
+                    out.fr_to_dt = Some(r.read_boxed("FrToDt")?);
+                }
+                5 => {
+                    out.cpy_dplct_ind = Some(r.req_s("CpyDplctInd")?);
+                }
+                6 => {
+                    out.rptg_src = Some(r.read_boxed("RptgSrc")?);
+                }
+                7 => {
+                    r.req_c_into("Acct", &mut out.acct)?;
+                }
+                8 => {
+                    out.rltd_acct = Some(r.read_boxed("RltdAcct")?);
+                }
+                9 => {
+                    out.intrst = r.many_c("Intrst", 0, 0)?;
+                }
+                10 => {
+                    out.bal = r.many_c("Bal", 1, 0)?;
+                }
+                11 => {
+                    out.txs_summry = Some(r.read_boxed("TxsSummry")?);
+                }
+                12 => {
+                    out.ntry = r.many_c("Ntry", 0, 0)?;
+                }
+                13 => {
+                    out.addtl_stmt_inf = Some(r.req_s("AddtlStmtInf")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -548,11 +620,27 @@ impl rt::ComplexValue for CashAccount16 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Id", &mut out.id)?;
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.ccy = r.opt_s("Ccy")?;
-        out.nm = r.opt_s("Nm")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("Tp"), Some("Ccy"), Some("Nm")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Id", &mut out.id)?;
+                }
+                1 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                2 => {
+                    out.ccy = Some(r.req_s("Ccy")?);
+                }
+                3 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -593,13 +681,40 @@ impl rt::ComplexValue for CashAccount20 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Id", &mut out.id)?;
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.ccy = r.opt_s("Ccy")?;
-        out.nm = r.opt_s("Nm")?;
-        out.ownr = r.opt_c_boxed("Ownr")?;
-        out.svcr = r.opt_c_boxed("Svcr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("Tp"),
+            Some("Ccy"),
+            Some("Nm"),
+            Some("Ownr"),
+            Some("Svcr"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Id", &mut out.id)?;
+                }
+                1 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                2 => {
+                    out.ccy = Some(r.req_s("Ccy")?);
+                }
+                3 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                4 => {
+                    out.ownr = Some(r.read_boxed("Ownr")?);
+                }
+                5 => {
+                    out.svcr = Some(r.read_boxed("Svcr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -697,13 +812,40 @@ impl rt::ComplexValue for CashBalance3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Tp", &mut out.tp)?;
-        out.cdt_line = r.opt_c_boxed("CdtLine")?;
-        r.req_c_into("Amt", &mut out.amt)?;
-        out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
-        r.req_c_into("Dt", &mut out.dt)?;
-        out.avlbty = r.many_c("Avlbty", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("CdtLine"),
+            None,
+            None,
+            None,
+            Some("Avlbty"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Tp", &mut out.tp)?;
+                }
+                1 => {
+                    out.cdt_line = Some(r.read_boxed("CdtLine")?);
+                }
+                2 => {
+                    r.req_c_into("Amt", &mut out.amt)?;
+                }
+                3 => {
+                    out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
+                }
+                4 => {
+                    r.req_c_into("Dt", &mut out.dt)?;
+                }
+                5 => {
+                    out.avlbty = r.many_c("Avlbty", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
@@ -841,15 +983,51 @@ impl rt::ComplexValue for ChargesInformation6 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.opt_c_into("TtlChrgsAndTaxAmt", &mut out.ttl_chrgs_and_tax_amt)?;
-        r.req_c_into("Amt", &mut out.amt)?;
-        out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.rate = r.opt_s("Rate")?;
-        out.br = r.opt_s("Br")?;
-        out.pty = r.opt_c_boxed("Pty")?;
-        out.tax = r.opt_c_boxed("Tax")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("TtlChrgsAndTaxAmt"),
+            None,
+            Some("CdtDbtInd"),
+            Some("Tp"),
+            Some("Rate"),
+            Some("Br"),
+            Some("Pty"),
+            Some("Tax"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.read_some_into(
+                        "TtlChrgsAndTaxAmt",
+                        &mut out.ttl_chrgs_and_tax_amt,
+                    )?;
+                }
+                1 => {
+                    r.req_c_into("Amt", &mut out.amt)?;
+                }
+                2 => {
+                    out.cdt_dbt_ind = Some(r.req_s("CdtDbtInd")?);
+                }
+                3 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                4 => {
+                    out.rate = Some(r.req_s("Rate")?);
+                }
+                5 => {
+                    out.br = Some(r.req_s("Br")?);
+                }
+                6 => {
+                    out.pty = Some(r.read_boxed("Pty")?);
+                }
+                7 => {
+                    out.tax = Some(r.read_boxed("Tax")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("TtlChrgsAndTaxAmt", self.ttl_chrgs_and_tax_amt.as_ref());
@@ -961,9 +1139,21 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
         Some(Self { tp: None, ref_: None })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.ref_ = r.opt_s("Ref")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Tp"), Some("Ref")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                1 => {
+                    out.ref_ = Some(r.req_s("Ref")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -1067,9 +1257,21 @@ impl rt::ComplexValue for EntryDetails1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.btch = r.opt_c_boxed("Btch")?;
-        out.tx_dtls = r.many_c("TxDtls", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Btch"), Some("TxDtls")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.btch = Some(r.read_boxed("Btch")?);
+                }
+                1 => {
+                    out.tx_dtls = r.many_c("TxDtls", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Btch", self.btch.as_deref());
@@ -1150,27 +1352,96 @@ impl rt::ComplexValue for EntryTransaction2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.refs = r.opt_c_boxed("Refs")?;
-        out.amt_dtls = r.opt_c_boxed("AmtDtls")?;
-        out.avlbty = r.many_c("Avlbty", 0, 0)?;
-        out.bk_tx_cd = r.opt_c_boxed("BkTxCd")?;
-        out.chrgs = r.many_c("Chrgs", 0, 0)?;
-        out.intrst = r.many_c("Intrst", 0, 0)?;
-        out.rltd_pties = r.opt_c_boxed("RltdPties")?;
-        out.rltd_agts = r.opt_c_boxed("RltdAgts")?;
-        out.purp = r.opt_c_boxed("Purp")?;
-        out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
-        out.rmt_inf = r.opt_c_boxed("RmtInf")?;
-        out.rltd_dts = r.opt_c_boxed("RltdDts")?;
-        out.rltd_pric = r.opt_c_boxed("RltdPric")?;
-        out.rltd_qties = r.many_c("RltdQties", 0, 0)?;
-        out.fin_instrm_id = r.opt_c_boxed("FinInstrmId")?;
-        out.tax = r.opt_c_boxed("Tax")?;
-        out.rtr_inf = r.opt_c_boxed("RtrInf")?;
-        out.corp_actn = r.opt_c_boxed("CorpActn")?;
-        out.sfkpg_acct = r.opt_c_boxed("SfkpgAcct")?;
-        out.addtl_tx_inf = r.opt_s("AddtlTxInf")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Refs"),
+            Some("AmtDtls"),
+            Some("Avlbty"),
+            Some("BkTxCd"),
+            Some("Chrgs"),
+            Some("Intrst"),
+            Some("RltdPties"),
+            Some("RltdAgts"),
+            Some("Purp"),
+            Some("RltdRmtInf"),
+            Some("RmtInf"),
+            Some("RltdDts"),
+            Some("RltdPric"),
+            Some("RltdQties"),
+            Some("FinInstrmId"),
+            Some("Tax"),
+            Some("RtrInf"),
+            Some("CorpActn"),
+            Some("SfkpgAcct"),
+            Some("AddtlTxInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.refs = Some(r.read_boxed("Refs")?);
+                }
+                1 => {
+                    out.amt_dtls = Some(r.read_boxed("AmtDtls")?);
+                }
+                2 => {
+                    out.avlbty = r.many_c("Avlbty", 0, 0)?;
+                }
+                3 => {
+                    out.bk_tx_cd = Some(r.read_boxed("BkTxCd")?);
+                }
+                4 => {
+                    out.chrgs = r.many_c("Chrgs", 0, 0)?;
+                }
+                5 => {
+                    out.intrst = r.many_c("Intrst", 0, 0)?;
+                }
+                6 => {
+                    out.rltd_pties = Some(r.read_boxed("RltdPties")?);
+                }
+                7 => {
+                    out.rltd_agts = Some(r.read_boxed("RltdAgts")?);
+                }
+                8 => {
+                    out.purp = Some(r.read_boxed("Purp")?);
+                }
+                9 => {
+                    out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
+                }
+                10 => {
+                    out.rmt_inf = Some(r.read_boxed("RmtInf")?);
+                }
+                11 => {
+                    out.rltd_dts = Some(r.read_boxed("RltdDts")?);
+                }
+                12 => {
+                    out.rltd_pric = Some(r.read_boxed("RltdPric")?);
+                }
+                13 => {
+                    out.rltd_qties = r.many_c("RltdQties", 0, 0)?;
+                }
+                14 => {
+                    out.fin_instrm_id = Some(r.read_boxed("FinInstrmId")?);
+                }
+                15 => {
+                    out.tax = Some(r.read_boxed("Tax")?);
+                }
+                16 => {
+                    out.rtr_inf = Some(r.read_boxed("RtrInf")?);
+                }
+                17 => {
+                    out.corp_actn = Some(r.read_boxed("CorpActn")?);
+                }
+                18 => {
+                    out.sfkpg_acct = Some(r.read_boxed("SfkpgAcct")?);
+                }
+                19 => {
+                    out.addtl_tx_inf = Some(r.req_s("AddtlTxInf")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Refs", self.refs.as_deref());
@@ -1248,12 +1519,36 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.bic = r.opt_s("BIC")?;
-        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        out.othr = r.opt_c_boxed("Othr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("BIC"),
+            Some("ClrSysMmbId"),
+            Some("Nm"),
+            Some("PstlAdr"),
+            Some("Othr"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.bic = Some(r.req_s("BIC")?);
+                }
+                1 => {
+                    out.clr_sys_mmb_id = Some(r.read_boxed("ClrSysMmbId")?);
+                }
+                2 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                3 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                4 => {
+                    out.othr = Some(r.read_boxed("Othr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BIC", self.bic.as_ref());
@@ -1286,10 +1581,24 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1320,10 +1629,24 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1354,10 +1677,24 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1388,10 +1725,24 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1428,12 +1779,36 @@ impl rt::ComplexValue for GroupHeader42 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.msg_id = r.req_s("MsgId")?;
-        out.cre_dt_tm = r.req_s("CreDtTm")?;
-        out.msg_rcpt = r.opt_c_boxed("MsgRcpt")?;
-        out.msg_pgntn = r.opt_c_boxed("MsgPgntn")?;
-        out.addtl_inf = r.opt_s("AddtlInf")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            None,
+            Some("MsgRcpt"),
+            Some("MsgPgntn"),
+            Some("AddtlInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.msg_id = r.req_s("MsgId")?;
+                }
+                1 => {
+                    out.cre_dt_tm = r.req_s("CreDtTm")?;
+                }
+                2 => {
+                    out.msg_rcpt = Some(r.read_boxed("MsgRcpt")?);
+                }
+                3 => {
+                    out.msg_pgntn = Some(r.read_boxed("MsgPgntn")?);
+                }
+                4 => {
+                    out.addtl_inf = Some(r.req_s("AddtlInf")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -1523,9 +1898,21 @@ impl rt::ComplexValue for OrganisationIdentification4 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.bic_or_bei = r.opt_s("BICOrBEI")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("BICOrBEI"), Some("Othr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.bic_or_bei = Some(r.req_s("BICOrBEI")?);
+                }
+                1 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICOrBEI", self.bic_or_bei.as_ref());
@@ -1640,12 +2027,36 @@ impl rt::ComplexValue for PartyIdentification32 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        out.id = r.opt_c_boxed("Id")?;
-        out.ctry_of_res = r.opt_s("CtryOfRes")?;
-        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Nm"),
+            Some("PstlAdr"),
+            Some("Id"),
+            Some("CtryOfRes"),
+            Some("CtctDtls"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                1 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                2 => {
+                    out.id = Some(r.read_boxed("Id")?);
+                }
+                3 => {
+                    out.ctry_of_res = Some(r.req_s("CtryOfRes")?);
+                }
+                4 => {
+                    out.ctct_dtls = Some(r.read_boxed("CtctDtls")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -1675,9 +2086,21 @@ impl rt::ComplexValue for PersonIdentification5 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("DtAndPlcOfBirth"), Some("Othr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.dt_and_plc_of_birth = Some(r.read_boxed("DtAndPlcOfBirth")?);
+                }
+                1 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -1863,9 +2286,21 @@ impl rt::ComplexValue for RemittanceInformation5 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.ustrd = r.many_s("Ustrd", 0, 0)?;
-        out.strd = r.many_c("Strd", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Ustrd"), Some("Strd")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.ustrd = r.many_s("Ustrd", 0, 0)?;
+                }
+                1 => {
+                    out.strd = r.many_c("Strd", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Ustrd", &self.ustrd, 0, 0);
@@ -1940,25 +2375,88 @@ impl rt::ComplexValue for ReportEntry2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.ntry_ref = r.opt_s("NtryRef")?;
-        r.req_c_into("Amt", &mut out.amt)?;
-        out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
-        out.rvsl_ind = r.opt_s("RvslInd")?;
-        out.sts = r.req_s("Sts")?;
-        out.bookg_dt = r.opt_c_boxed("BookgDt")?;
-        out.val_dt = r.opt_c_boxed("ValDt")?;
-        out.acct_svcr_ref = r.opt_s("AcctSvcrRef")?;
-        out.avlbty = r.many_c("Avlbty", 0, 0)?;
-        r.req_c_into("BkTxCd", &mut out.bk_tx_cd)?;
-        out.comssn_wvr_ind = r.opt_s("ComssnWvrInd")?;
-        out.addtl_inf_ind = r.opt_c_boxed("AddtlInfInd")?;
-        out.amt_dtls = r.opt_c_boxed("AmtDtls")?;
-        out.chrgs = r.many_c("Chrgs", 0, 0)?;
-        out.tech_inpt_chanl = r.opt_c_boxed("TechInptChanl")?;
-        out.intrst = r.many_c("Intrst", 0, 0)?;
-        out.ntry_dtls = r.many_c("NtryDtls", 0, 0)?;
-        out.addtl_ntry_inf = r.opt_s("AddtlNtryInf")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("NtryRef"),
+            None,
+            None,
+            Some("RvslInd"),
+            None,
+            Some("BookgDt"),
+            Some("ValDt"),
+            Some("AcctSvcrRef"),
+            Some("Avlbty"),
+            None,
+            Some("ComssnWvrInd"),
+            Some("AddtlInfInd"),
+            Some("AmtDtls"),
+            Some("Chrgs"),
+            Some("TechInptChanl"),
+            Some("Intrst"),
+            Some("NtryDtls"),
+            Some("AddtlNtryInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.ntry_ref = Some(r.req_s("NtryRef")?);
+                }
+                1 => {
+                    r.req_c_into("Amt", &mut out.amt)?;
+                }
+                2 => {
+                    out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
+                }
+                3 => {
+                    out.rvsl_ind = Some(r.req_s("RvslInd")?);
+                }
+                4 => {
+                    out.sts = r.req_s("Sts")?;
+                }
+                5 => {
+                    out.bookg_dt = Some(r.read_boxed("BookgDt")?);
+                }
+                6 => {
+                    out.val_dt = Some(r.read_boxed("ValDt")?);
+                }
+                7 => {
+                    out.acct_svcr_ref = Some(r.req_s("AcctSvcrRef")?);
+                }
+                8 => {
+                    out.avlbty = r.many_c("Avlbty", 0, 0)?;
+                }
+                9 => {
+                    r.req_c_into("BkTxCd", &mut out.bk_tx_cd)?;
+                }
+                10 => {
+                    out.comssn_wvr_ind = Some(r.req_s("ComssnWvrInd")?);
+                }
+                11 => {
+                    out.addtl_inf_ind = Some(r.read_boxed("AddtlInfInd")?);
+                }
+                12 => {
+                    out.amt_dtls = Some(r.read_boxed("AmtDtls")?);
+                }
+                13 => {
+                    out.chrgs = r.many_c("Chrgs", 0, 0)?;
+                }
+                14 => {
+                    out.tech_inpt_chanl = Some(r.read_boxed("TechInptChanl")?);
+                }
+                15 => {
+                    out.intrst = r.many_c("Intrst", 0, 0)?;
+                }
+                16 => {
+                    out.ntry_dtls = r.many_c("NtryDtls", 0, 0)?;
+                }
+                17 => {
+                    out.addtl_ntry_inf = Some(r.req_s("AddtlNtryInf")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NtryRef", self.ntry_ref.as_ref());
@@ -2055,11 +2553,32 @@ impl rt::ComplexValue for ReturnReasonInformation10 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.orgnl_bk_tx_cd = r.opt_c_boxed("OrgnlBkTxCd")?;
-        out.orgtr = r.opt_c_boxed("Orgtr")?;
-        out.rsn = r.opt_c_boxed("Rsn")?;
-        out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("OrgnlBkTxCd"),
+            Some("Orgtr"),
+            Some("Rsn"),
+            Some("AddtlInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.orgnl_bk_tx_cd = Some(r.read_boxed("OrgnlBkTxCd")?);
+                }
+                1 => {
+                    out.orgtr = Some(r.read_boxed("Orgtr")?);
+                }
+                2 => {
+                    out.rsn = Some(r.read_boxed("Rsn")?);
+                }
+                3 => {
+                    out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("OrgnlBkTxCd", self.orgnl_bk_tx_cd.as_deref());
@@ -2100,13 +2619,40 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
-        out.rfrd_doc_amt = r.opt_c_boxed("RfrdDocAmt")?;
-        out.cdtr_ref_inf = r.opt_c_boxed("CdtrRefInf")?;
-        out.invcr = r.opt_c_boxed("Invcr")?;
-        out.invcee = r.opt_c_boxed("Invcee")?;
-        out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("RfrdDocInf"),
+            Some("RfrdDocAmt"),
+            Some("CdtrRefInf"),
+            Some("Invcr"),
+            Some("Invcee"),
+            Some("AddtlRmtInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
+                }
+                1 => {
+                    out.rfrd_doc_amt = Some(r.read_boxed("RfrdDocAmt")?);
+                }
+                2 => {
+                    out.cdtr_ref_inf = Some(r.read_boxed("CdtrRefInf")?);
+                }
+                3 => {
+                    out.invcr = Some(r.read_boxed("Invcr")?);
+                }
+                4 => {
+                    out.invcee = Some(r.read_boxed("Invcee")?);
+                }
+                5 => {
+                    out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
@@ -2167,11 +2713,32 @@ impl rt::ComplexValue for TotalTransactions2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.ttl_ntries = r.opt_c_boxed("TtlNtries")?;
-        out.ttl_cdt_ntries = r.opt_c_boxed("TtlCdtNtries")?;
-        out.ttl_dbt_ntries = r.opt_c_boxed("TtlDbtNtries")?;
-        out.ttl_ntries_per_bk_tx_cd = r.many_c("TtlNtriesPerBkTxCd", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("TtlNtries"),
+            Some("TtlCdtNtries"),
+            Some("TtlDbtNtries"),
+            Some("TtlNtriesPerBkTxCd"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.ttl_ntries = Some(r.read_boxed("TtlNtries")?);
+                }
+                1 => {
+                    out.ttl_cdt_ntries = Some(r.read_boxed("TtlCdtNtries")?);
+                }
+                2 => {
+                    out.ttl_dbt_ntries = Some(r.read_boxed("TtlDbtNtries")?);
+                }
+                3 => {
+                    out.ttl_ntries_per_bk_tx_cd = r.many_c("TtlNtriesPerBkTxCd", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("TtlNtries", self.ttl_ntries.as_deref());
@@ -2215,14 +2782,44 @@ impl rt::ComplexValue for TotalsPerBankTransactionCode2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.nb_of_ntries = r.opt_s("NbOfNtries")?;
-        out.sum = r.opt_s("Sum")?;
-        out.ttl_net_ntry_amt = r.opt_s("TtlNetNtryAmt")?;
-        out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
-        out.fcst_ind = r.opt_s("FcstInd")?;
-        r.req_c_into("BkTxCd", &mut out.bk_tx_cd)?;
-        out.avlbty = r.many_c("Avlbty", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("NbOfNtries"),
+            Some("Sum"),
+            Some("TtlNetNtryAmt"),
+            Some("CdtDbtInd"),
+            Some("FcstInd"),
+            None,
+            Some("Avlbty"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.nb_of_ntries = Some(r.req_s("NbOfNtries")?);
+                }
+                1 => {
+                    out.sum = Some(r.req_s("Sum")?);
+                }
+                2 => {
+                    out.ttl_net_ntry_amt = Some(r.req_s("TtlNetNtryAmt")?);
+                }
+                3 => {
+                    out.cdt_dbt_ind = Some(r.req_s("CdtDbtInd")?);
+                }
+                4 => {
+                    out.fcst_ind = Some(r.req_s("FcstInd")?);
+                }
+                5 => {
+                    r.req_c_into("BkTxCd", &mut out.bk_tx_cd)?;
+                }
+                6 => {
+                    out.avlbty = r.many_c("Avlbty", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NbOfNtries", self.nb_of_ntries.as_ref());
@@ -2278,17 +2875,56 @@ impl rt::ComplexValue for TransactionAgents2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.dbtr_agt = r.opt_c_boxed("DbtrAgt")?;
-        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
-        out.intrmy_agt1 = r.opt_c_boxed("IntrmyAgt1")?;
-        out.intrmy_agt2 = r.opt_c_boxed("IntrmyAgt2")?;
-        out.intrmy_agt3 = r.opt_c_boxed("IntrmyAgt3")?;
-        out.rcvg_agt = r.opt_c_boxed("RcvgAgt")?;
-        out.dlvrg_agt = r.opt_c_boxed("DlvrgAgt")?;
-        out.issg_agt = r.opt_c_boxed("IssgAgt")?;
-        out.sttlm_plc = r.opt_c_boxed("SttlmPlc")?;
-        out.prtry = r.many_c("Prtry", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("DbtrAgt"),
+            Some("CdtrAgt"),
+            Some("IntrmyAgt1"),
+            Some("IntrmyAgt2"),
+            Some("IntrmyAgt3"),
+            Some("RcvgAgt"),
+            Some("DlvrgAgt"),
+            Some("IssgAgt"),
+            Some("SttlmPlc"),
+            Some("Prtry"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.dbtr_agt = Some(r.read_boxed("DbtrAgt")?);
+                }
+                1 => {
+                    out.cdtr_agt = Some(r.read_boxed("CdtrAgt")?);
+                }
+                2 => {
+                    out.intrmy_agt1 = Some(r.read_boxed("IntrmyAgt1")?);
+                }
+                3 => {
+                    out.intrmy_agt2 = Some(r.read_boxed("IntrmyAgt2")?);
+                }
+                4 => {
+                    out.intrmy_agt3 = Some(r.read_boxed("IntrmyAgt3")?);
+                }
+                5 => {
+                    out.rcvg_agt = Some(r.read_boxed("RcvgAgt")?);
+                }
+                6 => {
+                    out.dlvrg_agt = Some(r.read_boxed("DlvrgAgt")?);
+                }
+                7 => {
+                    out.issg_agt = Some(r.read_boxed("IssgAgt")?);
+                }
+                8 => {
+                    out.sttlm_plc = Some(r.read_boxed("SttlmPlc")?);
+                }
+                9 => {
+                    out.prtry = r.many_c("Prtry", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DbtrAgt", self.dbtr_agt.as_deref());
@@ -2335,13 +2971,40 @@ impl rt::ComplexValue for TransactionInterest2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Amt", &mut out.amt)?;
-        out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.rate = r.many_c("Rate", 0, 0)?;
-        out.fr_to_dt = r.opt_c_boxed("FrToDt")?;
-        out.rsn = r.opt_s("Rsn")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            None,
+            Some("Tp"),
+            Some("Rate"),
+            Some("FrToDt"),
+            Some("Rsn"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Amt", &mut out.amt)?;
+                }
+                1 => {
+                    out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
+                }
+                2 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                3 => {
+                    out.rate = r.many_c("Rate", 0, 0)?;
+                }
+                4 => {
+                    out.fr_to_dt = Some(r.read_boxed("FrToDt")?);
+                }
+                5 => {
+                    out.rsn = Some(r.req_s("Rsn")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -2393,16 +3056,52 @@ impl rt::ComplexValue for TransactionParty2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.initg_pty = r.opt_c_boxed("InitgPty")?;
-        out.dbtr = r.opt_c_boxed("Dbtr")?;
-        out.dbtr_acct = r.opt_c_boxed("DbtrAcct")?;
-        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
-        out.cdtr = r.opt_c_boxed("Cdtr")?;
-        out.cdtr_acct = r.opt_c_boxed("CdtrAcct")?;
-        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
-        out.tradg_pty = r.opt_c_boxed("TradgPty")?;
-        out.prtry = r.many_c("Prtry", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("InitgPty"),
+            Some("Dbtr"),
+            Some("DbtrAcct"),
+            Some("UltmtDbtr"),
+            Some("Cdtr"),
+            Some("CdtrAcct"),
+            Some("UltmtCdtr"),
+            Some("TradgPty"),
+            Some("Prtry"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.initg_pty = Some(r.read_boxed("InitgPty")?);
+                }
+                1 => {
+                    out.dbtr = Some(r.read_boxed("Dbtr")?);
+                }
+                2 => {
+                    out.dbtr_acct = Some(r.read_boxed("DbtrAcct")?);
+                }
+                3 => {
+                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                }
+                4 => {
+                    out.cdtr = Some(r.read_boxed("Cdtr")?);
+                }
+                5 => {
+                    out.cdtr_acct = Some(r.read_boxed("CdtrAcct")?);
+                }
+                6 => {
+                    out.ultmt_cdtr = Some(r.read_boxed("UltmtCdtr")?);
+                }
+                7 => {
+                    out.tradg_pty = Some(r.read_boxed("TradgPty")?);
+                }
+                8 => {
+                    out.prtry = r.many_c("Prtry", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("InitgPty", self.initg_pty.as_deref());

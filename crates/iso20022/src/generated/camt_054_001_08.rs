@@ -131,12 +131,36 @@ impl rt::ComplexValue for AccountInterest4 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.rate = r.many_c("Rate", 0, 0)?;
-        out.fr_to_dt = r.opt_c_boxed("FrToDt")?;
-        out.rsn = r.opt_s("Rsn")?;
-        out.tax = r.opt_c_boxed("Tax")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Tp"),
+            Some("Rate"),
+            Some("FrToDt"),
+            Some("Rsn"),
+            Some("Tax"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                1 => {
+                    out.rate = r.many_c("Rate", 0, 0)?;
+                }
+                2 => {
+                    out.fr_to_dt = Some(r.read_boxed("FrToDt")?);
+                }
+                3 => {
+                    out.rsn = Some(r.req_s("Rsn")?);
+                }
+                4 => {
+                    out.tax = Some(r.read_boxed("Tax")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -205,22 +229,76 @@ impl rt::ComplexValue for AccountNotification17 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.ntfctn_pgntn = r.opt_c_boxed("NtfctnPgntn")?;
-        out.elctrnc_seq_nb = r.opt_s("ElctrncSeqNb")?;
-        out.rptg_seq = r.opt_c_boxed("RptgSeq")?;
-        out.lgl_seq_nb = r.opt_s("LglSeqNb")?;
-        out.cre_dt_tm = r.opt_s("CreDtTm")?;
-        out.fr_to_dt = r.opt_c_boxed("FrToDt")?;
-        out.cpy_dplct_ind = r.opt_s("CpyDplctInd")?;
-        out.rptg_src = r.opt_c_boxed("RptgSrc")?;
-        r.req_c_into("Acct", &mut out.acct)?;
-        out.rltd_acct = r.opt_c_boxed("RltdAcct")?;
-        out.intrst = r.many_c("Intrst", 0, 0)?;
-        out.txs_summry = r.opt_c_boxed("TxsSummry")?;
-        out.ntry = r.many_c("Ntry", 0, 0)?;
-        out.addtl_ntfctn_inf = r.opt_s("AddtlNtfctnInf")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("NtfctnPgntn"),
+            Some("ElctrncSeqNb"),
+            Some("RptgSeq"),
+            Some("LglSeqNb"),
+            Some("CreDtTm"),
+            Some("FrToDt"),
+            Some("CpyDplctInd"),
+            Some("RptgSrc"),
+            None,
+            Some("RltdAcct"),
+            Some("Intrst"),
+            Some("TxsSummry"),
+            Some("Ntry"),
+            Some("AddtlNtfctnInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.ntfctn_pgntn = Some(r.read_boxed("NtfctnPgntn")?);
+                }
+                2 => {
+                    out.elctrnc_seq_nb = Some(r.req_s("ElctrncSeqNb")?);
+                }
+                3 => {
+                    out.rptg_seq = Some(r.read_boxed("RptgSeq")?);
+                }
+                4 => {
+                    out.lgl_seq_nb = Some(r.req_s("LglSeqNb")?);
+                }
+                5 => {
+                    out.cre_dt_tm = Some(r.req_s("CreDtTm")?);
+                }
+                6 => {
+                    out.fr_to_dt = Some(r.read_boxed("FrToDt")?);
+                }
+                7 => {
+                    out.cpy_dplct_ind = Some(r.req_s("CpyDplctInd")?);
+                }
+                8 => {
+                    out.rptg_src = Some(r.read_boxed("RptgSrc")?);
+                }
+                9 => {
+                    r.req_c_into("Acct", &mut out.acct)?;
+                }
+                10 => {
+                    out.rltd_acct = Some(r.read_boxed("RltdAcct")?);
+                }
+                11 => {
+                    out.intrst = r.many_c("Intrst", 0, 0)?;
+                }
+                12 => {
+                    out.txs_summry = Some(r.read_boxed("TxsSummry")?);
+                }
+                13 => {
+                    out.ntry = r.many_c("Ntry", 0, 0)?;
+                }
+                14 => {
+                    out.addtl_ntfctn_inf = Some(r.req_s("AddtlNtfctnInf")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -360,11 +438,32 @@ impl rt::ComplexValue for CardEntry4 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.card = r.opt_c_boxed("Card")?;
-        out.poi = r.opt_c_boxed("POI")?;
-        out.aggtd_ntry = r.opt_c_boxed("AggtdNtry")?;
-        out.pre_pd_acct = r.opt_c_boxed("PrePdAcct")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Card"),
+            Some("POI"),
+            Some("AggtdNtry"),
+            Some("PrePdAcct"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.card = Some(r.read_boxed("Card")?);
+                }
+                1 => {
+                    out.poi = Some(r.read_boxed("POI")?);
+                }
+                2 => {
+                    out.aggtd_ntry = Some(r.read_boxed("AggtdNtry")?);
+                }
+                3 => {
+                    out.pre_pd_acct = Some(r.read_boxed("PrePdAcct")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Card", self.card.as_deref());
@@ -399,11 +498,32 @@ impl rt::ComplexValue for CardTransaction17 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.card = r.opt_c_boxed("Card")?;
-        out.poi = r.opt_c_boxed("POI")?;
-        out.tx = r.opt_c_boxed("Tx")?;
-        out.pre_pd_acct = r.opt_c_boxed("PrePdAcct")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Card"),
+            Some("POI"),
+            Some("Tx"),
+            Some("PrePdAcct"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.card = Some(r.read_boxed("Card")?);
+                }
+                1 => {
+                    out.poi = Some(r.read_boxed("POI")?);
+                }
+                2 => {
+                    out.tx = Some(r.read_boxed("Tx")?);
+                }
+                3 => {
+                    out.pre_pd_acct = Some(r.read_boxed("PrePdAcct")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Card", self.card.as_deref());
@@ -441,12 +561,36 @@ impl rt::ComplexValue for CashAccount38 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Id", &mut out.id)?;
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.ccy = r.opt_s("Ccy")?;
-        out.nm = r.opt_s("Nm")?;
-        out.prxy = r.opt_c_boxed("Prxy")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("Tp"),
+            Some("Ccy"),
+            Some("Nm"),
+            Some("Prxy"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Id", &mut out.id)?;
+                }
+                1 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                2 => {
+                    out.ccy = Some(r.req_s("Ccy")?);
+                }
+                3 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                4 => {
+                    out.prxy = Some(r.read_boxed("Prxy")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -491,14 +635,44 @@ impl rt::ComplexValue for CashAccount39 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Id", &mut out.id)?;
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.ccy = r.opt_s("Ccy")?;
-        out.nm = r.opt_s("Nm")?;
-        out.prxy = r.opt_c_boxed("Prxy")?;
-        out.ownr = r.opt_c_boxed("Ownr")?;
-        out.svcr = r.opt_c_boxed("Svcr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("Tp"),
+            Some("Ccy"),
+            Some("Nm"),
+            Some("Prxy"),
+            Some("Ownr"),
+            Some("Svcr"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Id", &mut out.id)?;
+                }
+                1 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                2 => {
+                    out.ccy = Some(r.req_s("Ccy")?);
+                }
+                3 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                4 => {
+                    out.prxy = Some(r.read_boxed("Prxy")?);
+                }
+                5 => {
+                    out.ownr = Some(r.read_boxed("Ownr")?);
+                }
+                6 => {
+                    out.svcr = Some(r.read_boxed("Svcr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -626,9 +800,24 @@ impl rt::ComplexValue for Charges6 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.opt_c_into("TtlChrgsAndTaxAmt", &mut out.ttl_chrgs_and_tax_amt)?;
-        out.rcrd = r.many_c("Rcrd", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("TtlChrgsAndTaxAmt"), Some("Rcrd")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.read_some_into(
+                        "TtlChrgsAndTaxAmt",
+                        &mut out.ttl_chrgs_and_tax_amt,
+                    )?;
+                }
+                1 => {
+                    out.rcrd = r.many_c("Rcrd", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("TtlChrgsAndTaxAmt", self.ttl_chrgs_and_tax_amt.as_ref());
@@ -673,15 +862,48 @@ impl rt::ComplexValue for ChargesRecord3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Amt", &mut out.amt)?;
-        out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
-        out.chrg_incl_ind = r.opt_s("ChrgInclInd")?;
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.rate = r.opt_s("Rate")?;
-        out.br = r.opt_s("Br")?;
-        out.agt = r.opt_c_boxed("Agt")?;
-        out.tax = r.opt_c_boxed("Tax")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("CdtDbtInd"),
+            Some("ChrgInclInd"),
+            Some("Tp"),
+            Some("Rate"),
+            Some("Br"),
+            Some("Agt"),
+            Some("Tax"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Amt", &mut out.amt)?;
+                }
+                1 => {
+                    out.cdt_dbt_ind = Some(r.req_s("CdtDbtInd")?);
+                }
+                2 => {
+                    out.chrg_incl_ind = Some(r.req_s("ChrgInclInd")?);
+                }
+                3 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                4 => {
+                    out.rate = Some(r.req_s("Rate")?);
+                }
+                5 => {
+                    out.br = Some(r.req_s("Br")?);
+                }
+                6 => {
+                    out.agt = Some(r.read_boxed("Agt")?);
+                }
+                7 => {
+                    out.tax = Some(r.read_boxed("Tax")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -771,9 +993,21 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
         Some(Self { tp: None, ref_: None })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.ref_ = r.opt_s("Ref")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Tp"), Some("Ref")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                1 => {
+                    out.ref_ = Some(r.req_s("Ref")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -884,9 +1118,21 @@ impl rt::ComplexValue for EntryDetails9 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.btch = r.opt_c_boxed("Btch")?;
-        out.tx_dtls = r.many_c("TxDtls", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Btch"), Some("TxDtls")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.btch = Some(r.read_boxed("Btch")?);
+                }
+                1 => {
+                    out.tx_dtls = r.many_c("TxDtls", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Btch", self.btch.as_deref());
@@ -985,33 +1231,120 @@ impl rt::ComplexValue for EntryTransaction10 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.refs = r.opt_c_boxed("Refs")?;
-        r.opt_c_into("Amt", &mut out.amt)?;
-        out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
-        out.amt_dtls = r.opt_c_boxed("AmtDtls")?;
-        out.avlbty = r.many_c("Avlbty", 0, 0)?;
-        out.bk_tx_cd = r.opt_c_boxed("BkTxCd")?;
-        out.chrgs = r.opt_c_boxed("Chrgs")?;
-        out.intrst = r.opt_c_boxed("Intrst")?;
-        out.rltd_pties = r.opt_c_boxed("RltdPties")?;
-        out.rltd_agts = r.opt_c_boxed("RltdAgts")?;
-        out.lcl_instrm = r.opt_c_boxed("LclInstrm")?;
-        out.purp = r.opt_c_boxed("Purp")?;
-        out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
-        out.rmt_inf = r.opt_c_boxed("RmtInf")?;
-        out.rltd_dts = r.opt_c_boxed("RltdDts")?;
-        out.rltd_pric = r.opt_c_boxed("RltdPric")?;
-        out.rltd_qties = r.many_c("RltdQties", 0, 0)?;
-        out.fin_instrm_id = r.opt_c_boxed("FinInstrmId")?;
-        out.tax = r.opt_c_boxed("Tax")?;
-        out.rtr_inf = r.opt_c_boxed("RtrInf")?;
-        out.corp_actn = r.opt_c_boxed("CorpActn")?;
-        out.sfkpg_acct = r.opt_c_boxed("SfkpgAcct")?;
-        out.csh_dpst = r.many_c("CshDpst", 0, 0)?;
-        out.card_tx = r.opt_c_boxed("CardTx")?;
-        out.addtl_tx_inf = r.opt_s("AddtlTxInf")?;
-        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Refs"),
+            Some("Amt"),
+            Some("CdtDbtInd"),
+            Some("AmtDtls"),
+            Some("Avlbty"),
+            Some("BkTxCd"),
+            Some("Chrgs"),
+            Some("Intrst"),
+            Some("RltdPties"),
+            Some("RltdAgts"),
+            Some("LclInstrm"),
+            Some("Purp"),
+            Some("RltdRmtInf"),
+            Some("RmtInf"),
+            Some("RltdDts"),
+            Some("RltdPric"),
+            Some("RltdQties"),
+            Some("FinInstrmId"),
+            Some("Tax"),
+            Some("RtrInf"),
+            Some("CorpActn"),
+            Some("SfkpgAcct"),
+            Some("CshDpst"),
+            Some("CardTx"),
+            Some("AddtlTxInf"),
+            Some("SplmtryData"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.refs = Some(r.read_boxed("Refs")?);
+                }
+                1 => {
+                    r.read_some_into("Amt", &mut out.amt)?;
+                }
+                2 => {
+                    out.cdt_dbt_ind = Some(r.req_s("CdtDbtInd")?);
+                }
+                3 => {
+                    out.amt_dtls = Some(r.read_boxed("AmtDtls")?);
+                }
+                4 => {
+                    out.avlbty = r.many_c("Avlbty", 0, 0)?;
+                }
+                5 => {
+                    out.bk_tx_cd = Some(r.read_boxed("BkTxCd")?);
+                }
+                6 => {
+                    out.chrgs = Some(r.read_boxed("Chrgs")?);
+                }
+                7 => {
+                    out.intrst = Some(r.read_boxed("Intrst")?);
+                }
+                8 => {
+                    out.rltd_pties = Some(r.read_boxed("RltdPties")?);
+                }
+                9 => {
+                    out.rltd_agts = Some(r.read_boxed("RltdAgts")?);
+                }
+                10 => {
+                    out.lcl_instrm = Some(r.read_boxed("LclInstrm")?);
+                }
+                11 => {
+                    out.purp = Some(r.read_boxed("Purp")?);
+                }
+                12 => {
+                    out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
+                }
+                13 => {
+                    out.rmt_inf = Some(r.read_boxed("RmtInf")?);
+                }
+                14 => {
+                    out.rltd_dts = Some(r.read_boxed("RltdDts")?);
+                }
+                15 => {
+                    out.rltd_pric = Some(r.read_boxed("RltdPric")?);
+                }
+                16 => {
+                    out.rltd_qties = r.many_c("RltdQties", 0, 0)?;
+                }
+                17 => {
+                    out.fin_instrm_id = Some(r.read_boxed("FinInstrmId")?);
+                }
+                18 => {
+                    out.tax = Some(r.read_boxed("Tax")?);
+                }
+                19 => {
+                    out.rtr_inf = Some(r.read_boxed("RtrInf")?);
+                }
+                20 => {
+                    out.corp_actn = Some(r.read_boxed("CorpActn")?);
+                }
+                21 => {
+                    out.sfkpg_acct = Some(r.read_boxed("SfkpgAcct")?);
+                }
+                22 => {
+                    out.csh_dpst = r.many_c("CshDpst", 0, 0)?;
+                }
+                23 => {
+                    out.card_tx = Some(r.read_boxed("CardTx")?);
+                }
+                24 => {
+                    out.addtl_tx_inf = Some(r.req_s("AddtlTxInf")?);
+                }
+                25 => {
+                    out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Refs", self.refs.as_deref());
@@ -1105,13 +1438,40 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.bicfi = r.opt_s("BICFI")?;
-        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
-        out.lei = r.opt_s("LEI")?;
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        out.othr = r.opt_c_boxed("Othr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("BICFI"),
+            Some("ClrSysMmbId"),
+            Some("LEI"),
+            Some("Nm"),
+            Some("PstlAdr"),
+            Some("Othr"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.bicfi = Some(r.req_s("BICFI")?);
+                }
+                1 => {
+                    out.clr_sys_mmb_id = Some(r.read_boxed("ClrSysMmbId")?);
+                }
+                2 => {
+                    out.lei = Some(r.req_s("LEI")?);
+                }
+                3 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                4 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                5 => {
+                    out.othr = Some(r.read_boxed("Othr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
@@ -1160,15 +1520,48 @@ impl rt::ComplexValue for Garnishment3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Tp", &mut out.tp)?;
-        out.grnshee = r.opt_c_boxed("Grnshee")?;
-        out.grnshmt_admstr = r.opt_c_boxed("GrnshmtAdmstr")?;
-        out.ref_nb = r.opt_s("RefNb")?;
-        out.dt = r.opt_s("Dt")?;
-        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
-        out.fmly_mdcl_insrnc_ind = r.opt_s("FmlyMdclInsrncInd")?;
-        out.mplyee_termntn_ind = r.opt_s("MplyeeTermntnInd")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("Grnshee"),
+            Some("GrnshmtAdmstr"),
+            Some("RefNb"),
+            Some("Dt"),
+            Some("RmtdAmt"),
+            Some("FmlyMdclInsrncInd"),
+            Some("MplyeeTermntnInd"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Tp", &mut out.tp)?;
+                }
+                1 => {
+                    out.grnshee = Some(r.read_boxed("Grnshee")?);
+                }
+                2 => {
+                    out.grnshmt_admstr = Some(r.read_boxed("GrnshmtAdmstr")?);
+                }
+                3 => {
+                    out.ref_nb = Some(r.req_s("RefNb")?);
+                }
+                4 => {
+                    out.dt = Some(r.req_s("Dt")?);
+                }
+                5 => {
+                    r.read_some_into("RmtdAmt", &mut out.rmtd_amt)?;
+                }
+                6 => {
+                    out.fmly_mdcl_insrnc_ind = Some(r.req_s("FmlyMdclInsrncInd")?);
+                }
+                7 => {
+                    out.mplyee_termntn_ind = Some(r.req_s("MplyeeTermntnInd")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
@@ -1204,10 +1597,24 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1238,10 +1645,24 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1272,10 +1693,24 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1306,10 +1741,24 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1349,13 +1798,40 @@ impl rt::ComplexValue for GroupHeader81 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.msg_id = r.req_s("MsgId")?;
-        out.cre_dt_tm = r.req_s("CreDtTm")?;
-        out.msg_rcpt = r.opt_c_boxed("MsgRcpt")?;
-        out.msg_pgntn = r.opt_c_boxed("MsgPgntn")?;
-        out.orgnl_biz_qry = r.opt_c_boxed("OrgnlBizQry")?;
-        out.addtl_inf = r.opt_s("AddtlInf")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            None,
+            Some("MsgRcpt"),
+            Some("MsgPgntn"),
+            Some("OrgnlBizQry"),
+            Some("AddtlInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.msg_id = r.req_s("MsgId")?;
+                }
+                1 => {
+                    out.cre_dt_tm = r.req_s("CreDtTm")?;
+                }
+                2 => {
+                    out.msg_rcpt = Some(r.read_boxed("MsgRcpt")?);
+                }
+                3 => {
+                    out.msg_pgntn = Some(r.read_boxed("MsgPgntn")?);
+                }
+                4 => {
+                    out.orgnl_biz_qry = Some(r.read_boxed("OrgnlBizQry")?);
+                }
+                5 => {
+                    out.addtl_inf = Some(r.req_s("AddtlInf")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -1401,14 +1877,44 @@ impl rt::ComplexValue for InterestRecord2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Amt", &mut out.amt)?;
-        out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.rate = r.opt_c_boxed("Rate")?;
-        out.fr_to_dt = r.opt_c_boxed("FrToDt")?;
-        out.rsn = r.opt_s("Rsn")?;
-        out.tax = r.opt_c_boxed("Tax")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            None,
+            Some("Tp"),
+            Some("Rate"),
+            Some("FrToDt"),
+            Some("Rsn"),
+            Some("Tax"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Amt", &mut out.amt)?;
+                }
+                1 => {
+                    out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
+                }
+                2 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                3 => {
+                    out.rate = Some(r.read_boxed("Rate")?);
+                }
+                4 => {
+                    out.fr_to_dt = Some(r.read_boxed("FrToDt")?);
+                }
+                5 => {
+                    out.rsn = Some(r.req_s("Rsn")?);
+                }
+                6 => {
+                    out.tax = Some(r.read_boxed("Tax")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -1541,10 +2047,24 @@ impl rt::ComplexValue for OrganisationIdentification29 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.any_bic = r.opt_s("AnyBIC")?;
-        out.lei = r.opt_s("LEI")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("AnyBIC"), Some("LEI"), Some("Othr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.any_bic = Some(r.req_s("AnyBIC")?);
+                }
+                1 => {
+                    out.lei = Some(r.req_s("LEI")?);
+                }
+                2 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
@@ -1674,12 +2194,36 @@ impl rt::ComplexValue for PartyIdentification135 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        out.id = r.opt_c_boxed("Id")?;
-        out.ctry_of_res = r.opt_s("CtryOfRes")?;
-        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Nm"),
+            Some("PstlAdr"),
+            Some("Id"),
+            Some("CtryOfRes"),
+            Some("CtctDtls"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                1 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                2 => {
+                    out.id = Some(r.read_boxed("Id")?);
+                }
+                3 => {
+                    out.ctry_of_res = Some(r.req_s("CtryOfRes")?);
+                }
+                4 => {
+                    out.ctct_dtls = Some(r.read_boxed("CtctDtls")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -1715,11 +2259,32 @@ impl rt::ComplexValue for PaymentReturnReason5 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.orgnl_bk_tx_cd = r.opt_c_boxed("OrgnlBkTxCd")?;
-        out.orgtr = r.opt_c_boxed("Orgtr")?;
-        out.rsn = r.opt_c_boxed("Rsn")?;
-        out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("OrgnlBkTxCd"),
+            Some("Orgtr"),
+            Some("Rsn"),
+            Some("AddtlInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.orgnl_bk_tx_cd = Some(r.read_boxed("OrgnlBkTxCd")?);
+                }
+                1 => {
+                    out.orgtr = Some(r.read_boxed("Orgtr")?);
+                }
+                2 => {
+                    out.rsn = Some(r.read_boxed("Rsn")?);
+                }
+                3 => {
+                    out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("OrgnlBkTxCd", self.orgnl_bk_tx_cd.as_deref());
@@ -1748,9 +2313,21 @@ impl rt::ComplexValue for PersonIdentification13 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("DtAndPlcOfBirth"), Some("Othr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.dt_and_plc_of_birth = Some(r.read_boxed("DtAndPlcOfBirth")?);
+                }
+                1 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -1957,9 +2534,21 @@ impl rt::ComplexValue for RemittanceInformation16 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.ustrd = r.many_s("Ustrd", 0, 0)?;
-        out.strd = r.many_c("Strd", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Ustrd"), Some("Strd")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.ustrd = r.many_s("Ustrd", 0, 0)?;
+                }
+                1 => {
+                    out.strd = r.many_c("Strd", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Ustrd", &self.ustrd, 0, 0);
@@ -2037,26 +2626,92 @@ impl rt::ComplexValue for ReportEntry10 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.ntry_ref = r.opt_s("NtryRef")?;
-        r.req_c_into("Amt", &mut out.amt)?;
-        out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
-        out.rvsl_ind = r.opt_s("RvslInd")?;
-        r.req_c_into("Sts", &mut out.sts)?;
-        out.bookg_dt = r.opt_c_boxed("BookgDt")?;
-        out.val_dt = r.opt_c_boxed("ValDt")?;
-        out.acct_svcr_ref = r.opt_s("AcctSvcrRef")?;
-        out.avlbty = r.many_c("Avlbty", 0, 0)?;
-        r.req_c_into("BkTxCd", &mut out.bk_tx_cd)?;
-        out.comssn_wvr_ind = r.opt_s("ComssnWvrInd")?;
-        out.addtl_inf_ind = r.opt_c_boxed("AddtlInfInd")?;
-        out.amt_dtls = r.opt_c_boxed("AmtDtls")?;
-        out.chrgs = r.opt_c_boxed("Chrgs")?;
-        out.tech_inpt_chanl = r.opt_c_boxed("TechInptChanl")?;
-        out.intrst = r.opt_c_boxed("Intrst")?;
-        out.card_tx = r.opt_c_boxed("CardTx")?;
-        out.ntry_dtls = r.many_c("NtryDtls", 0, 0)?;
-        out.addtl_ntry_inf = r.opt_s("AddtlNtryInf")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("NtryRef"),
+            None,
+            None,
+            Some("RvslInd"),
+            None,
+            Some("BookgDt"),
+            Some("ValDt"),
+            Some("AcctSvcrRef"),
+            Some("Avlbty"),
+            None,
+            Some("ComssnWvrInd"),
+            Some("AddtlInfInd"),
+            Some("AmtDtls"),
+            Some("Chrgs"),
+            Some("TechInptChanl"),
+            Some("Intrst"),
+            Some("CardTx"),
+            Some("NtryDtls"),
+            Some("AddtlNtryInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.ntry_ref = Some(r.req_s("NtryRef")?);
+                }
+                1 => {
+                    r.req_c_into("Amt", &mut out.amt)?;
+                }
+                2 => {
+                    out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
+                }
+                3 => {
+                    out.rvsl_ind = Some(r.req_s("RvslInd")?);
+                }
+                4 => {
+                    r.req_c_into("Sts", &mut out.sts)?;
+                }
+                5 => {
+                    out.bookg_dt = Some(r.read_boxed("BookgDt")?);
+                }
+                6 => {
+                    out.val_dt = Some(r.read_boxed("ValDt")?);
+                }
+                7 => {
+                    out.acct_svcr_ref = Some(r.req_s("AcctSvcrRef")?);
+                }
+                8 => {
+                    out.avlbty = r.many_c("Avlbty", 0, 0)?;
+                }
+                9 => {
+                    r.req_c_into("BkTxCd", &mut out.bk_tx_cd)?;
+                }
+                10 => {
+                    out.comssn_wvr_ind = Some(r.req_s("ComssnWvrInd")?);
+                }
+                11 => {
+                    out.addtl_inf_ind = Some(r.read_boxed("AddtlInfInd")?);
+                }
+                12 => {
+                    out.amt_dtls = Some(r.read_boxed("AmtDtls")?);
+                }
+                13 => {
+                    out.chrgs = Some(r.read_boxed("Chrgs")?);
+                }
+                14 => {
+                    out.tech_inpt_chanl = Some(r.read_boxed("TechInptChanl")?);
+                }
+                15 => {
+                    out.intrst = Some(r.read_boxed("Intrst")?);
+                }
+                16 => {
+                    out.card_tx = Some(r.read_boxed("CardTx")?);
+                }
+                17 => {
+                    out.ntry_dtls = r.many_c("NtryDtls", 0, 0)?;
+                }
+                18 => {
+                    out.addtl_ntry_inf = Some(r.req_s("AddtlNtryInf")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NtryRef", self.ntry_ref.as_ref());
@@ -2180,15 +2835,48 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
-        out.rfrd_doc_amt = r.opt_c_boxed("RfrdDocAmt")?;
-        out.cdtr_ref_inf = r.opt_c_boxed("CdtrRefInf")?;
-        out.invcr = r.opt_c_boxed("Invcr")?;
-        out.invcee = r.opt_c_boxed("Invcee")?;
-        out.tax_rmt = r.opt_c_boxed("TaxRmt")?;
-        out.grnshmt_rmt = r.opt_c_boxed("GrnshmtRmt")?;
-        out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("RfrdDocInf"),
+            Some("RfrdDocAmt"),
+            Some("CdtrRefInf"),
+            Some("Invcr"),
+            Some("Invcee"),
+            Some("TaxRmt"),
+            Some("GrnshmtRmt"),
+            Some("AddtlRmtInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
+                }
+                1 => {
+                    out.rfrd_doc_amt = Some(r.read_boxed("RfrdDocAmt")?);
+                }
+                2 => {
+                    out.cdtr_ref_inf = Some(r.read_boxed("CdtrRefInf")?);
+                }
+                3 => {
+                    out.invcr = Some(r.read_boxed("Invcr")?);
+                }
+                4 => {
+                    out.invcee = Some(r.read_boxed("Invcee")?);
+                }
+                5 => {
+                    out.tax_rmt = Some(r.read_boxed("TaxRmt")?);
+                }
+                6 => {
+                    out.grnshmt_rmt = Some(r.read_boxed("GrnshmtRmt")?);
+                }
+                7 => {
+                    out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
@@ -2258,11 +2946,32 @@ impl rt::ComplexValue for TotalTransactions6 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.ttl_ntries = r.opt_c_boxed("TtlNtries")?;
-        out.ttl_cdt_ntries = r.opt_c_boxed("TtlCdtNtries")?;
-        out.ttl_dbt_ntries = r.opt_c_boxed("TtlDbtNtries")?;
-        out.ttl_ntries_per_bk_tx_cd = r.many_c("TtlNtriesPerBkTxCd", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("TtlNtries"),
+            Some("TtlCdtNtries"),
+            Some("TtlDbtNtries"),
+            Some("TtlNtriesPerBkTxCd"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.ttl_ntries = Some(r.read_boxed("TtlNtries")?);
+                }
+                1 => {
+                    out.ttl_cdt_ntries = Some(r.read_boxed("TtlCdtNtries")?);
+                }
+                2 => {
+                    out.ttl_dbt_ntries = Some(r.read_boxed("TtlDbtNtries")?);
+                }
+                3 => {
+                    out.ttl_ntries_per_bk_tx_cd = r.many_c("TtlNtriesPerBkTxCd", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("TtlNtries", self.ttl_ntries.as_deref());
@@ -2312,16 +3021,52 @@ impl rt::ComplexValue for TotalsPerBankTransactionCode5 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.nb_of_ntries = r.opt_s("NbOfNtries")?;
-        out.sum = r.opt_s("Sum")?;
-        out.ttl_net_ntry = r.opt_c_boxed("TtlNetNtry")?;
-        out.cdt_ntries = r.opt_c_boxed("CdtNtries")?;
-        out.dbt_ntries = r.opt_c_boxed("DbtNtries")?;
-        out.fcst_ind = r.opt_s("FcstInd")?;
-        r.req_c_into("BkTxCd", &mut out.bk_tx_cd)?;
-        out.avlbty = r.many_c("Avlbty", 0, 0)?;
-        out.dt = r.opt_c_boxed("Dt")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("NbOfNtries"),
+            Some("Sum"),
+            Some("TtlNetNtry"),
+            Some("CdtNtries"),
+            Some("DbtNtries"),
+            Some("FcstInd"),
+            None,
+            Some("Avlbty"),
+            Some("Dt"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.nb_of_ntries = Some(r.req_s("NbOfNtries")?);
+                }
+                1 => {
+                    out.sum = Some(r.req_s("Sum")?);
+                }
+                2 => {
+                    out.ttl_net_ntry = Some(r.read_boxed("TtlNetNtry")?);
+                }
+                3 => {
+                    out.cdt_ntries = Some(r.read_boxed("CdtNtries")?);
+                }
+                4 => {
+                    out.dbt_ntries = Some(r.read_boxed("DbtNtries")?);
+                }
+                5 => {
+                    out.fcst_ind = Some(r.req_s("FcstInd")?);
+                }
+                6 => {
+                    r.req_c_into("BkTxCd", &mut out.bk_tx_cd)?;
+                }
+                7 => {
+                    out.avlbty = r.many_c("Avlbty", 0, 0)?;
+                }
+                8 => {
+                    out.dt = Some(r.read_boxed("Dt")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NbOfNtries", self.nb_of_ntries.as_ref());
@@ -2385,19 +3130,64 @@ impl rt::ComplexValue for TransactionAgents5 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.instg_agt = r.opt_c_boxed("InstgAgt")?;
-        out.instd_agt = r.opt_c_boxed("InstdAgt")?;
-        out.dbtr_agt = r.opt_c_boxed("DbtrAgt")?;
-        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
-        out.intrmy_agt1 = r.opt_c_boxed("IntrmyAgt1")?;
-        out.intrmy_agt2 = r.opt_c_boxed("IntrmyAgt2")?;
-        out.intrmy_agt3 = r.opt_c_boxed("IntrmyAgt3")?;
-        out.rcvg_agt = r.opt_c_boxed("RcvgAgt")?;
-        out.dlvrg_agt = r.opt_c_boxed("DlvrgAgt")?;
-        out.issg_agt = r.opt_c_boxed("IssgAgt")?;
-        out.sttlm_plc = r.opt_c_boxed("SttlmPlc")?;
-        out.prtry = r.many_c("Prtry", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("InstgAgt"),
+            Some("InstdAgt"),
+            Some("DbtrAgt"),
+            Some("CdtrAgt"),
+            Some("IntrmyAgt1"),
+            Some("IntrmyAgt2"),
+            Some("IntrmyAgt3"),
+            Some("RcvgAgt"),
+            Some("DlvrgAgt"),
+            Some("IssgAgt"),
+            Some("SttlmPlc"),
+            Some("Prtry"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.instg_agt = Some(r.read_boxed("InstgAgt")?);
+                }
+                1 => {
+                    out.instd_agt = Some(r.read_boxed("InstdAgt")?);
+                }
+                2 => {
+                    out.dbtr_agt = Some(r.read_boxed("DbtrAgt")?);
+                }
+                3 => {
+                    out.cdtr_agt = Some(r.read_boxed("CdtrAgt")?);
+                }
+                4 => {
+                    out.intrmy_agt1 = Some(r.read_boxed("IntrmyAgt1")?);
+                }
+                5 => {
+                    out.intrmy_agt2 = Some(r.read_boxed("IntrmyAgt2")?);
+                }
+                6 => {
+                    out.intrmy_agt3 = Some(r.read_boxed("IntrmyAgt3")?);
+                }
+                7 => {
+                    out.rcvg_agt = Some(r.read_boxed("RcvgAgt")?);
+                }
+                8 => {
+                    out.dlvrg_agt = Some(r.read_boxed("DlvrgAgt")?);
+                }
+                9 => {
+                    out.issg_agt = Some(r.read_boxed("IssgAgt")?);
+                }
+                10 => {
+                    out.sttlm_plc = Some(r.read_boxed("SttlmPlc")?);
+                }
+                11 => {
+                    out.prtry = r.many_c("Prtry", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("InstgAgt", self.instg_agt.as_deref());
@@ -2434,9 +3224,24 @@ impl rt::ComplexValue for TransactionInterest4 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.opt_c_into("TtlIntrstAndTaxAmt", &mut out.ttl_intrst_and_tax_amt)?;
-        out.rcrd = r.many_c("Rcrd", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("TtlIntrstAndTaxAmt"), Some("Rcrd")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.read_some_into(
+                        "TtlIntrstAndTaxAmt",
+                        &mut out.ttl_intrst_and_tax_amt,
+                    )?;
+                }
+                1 => {
+                    out.rcrd = r.many_c("Rcrd", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("TtlIntrstAndTaxAmt", self.ttl_intrst_and_tax_amt.as_ref());
@@ -2484,16 +3289,52 @@ impl rt::ComplexValue for TransactionParties6 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.initg_pty = r.opt_c_boxed("InitgPty")?;
-        out.dbtr = r.opt_c_boxed("Dbtr")?;
-        out.dbtr_acct = r.opt_c_boxed("DbtrAcct")?;
-        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
-        out.cdtr = r.opt_c_boxed("Cdtr")?;
-        out.cdtr_acct = r.opt_c_boxed("CdtrAcct")?;
-        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
-        out.tradg_pty = r.opt_c_boxed("TradgPty")?;
-        out.prtry = r.many_c("Prtry", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("InitgPty"),
+            Some("Dbtr"),
+            Some("DbtrAcct"),
+            Some("UltmtDbtr"),
+            Some("Cdtr"),
+            Some("CdtrAcct"),
+            Some("UltmtCdtr"),
+            Some("TradgPty"),
+            Some("Prtry"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.initg_pty = Some(r.read_boxed("InitgPty")?);
+                }
+                1 => {
+                    out.dbtr = Some(r.read_boxed("Dbtr")?);
+                }
+                2 => {
+                    out.dbtr_acct = Some(r.read_boxed("DbtrAcct")?);
+                }
+                3 => {
+                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                }
+                4 => {
+                    out.cdtr = Some(r.read_boxed("Cdtr")?);
+                }
+                5 => {
+                    out.cdtr_acct = Some(r.read_boxed("CdtrAcct")?);
+                }
+                6 => {
+                    out.ultmt_cdtr = Some(r.read_boxed("UltmtCdtr")?);
+                }
+                7 => {
+                    out.tradg_pty = Some(r.read_boxed("TradgPty")?);
+                }
+                8 => {
+                    out.prtry = r.many_c("Prtry", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("InitgPty", self.initg_pty.as_deref());

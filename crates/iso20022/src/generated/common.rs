@@ -787,12 +787,36 @@ impl rt::ComplexValue for AmountAndCurrencyExchange3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.instd_amt = r.opt_c_boxed("InstdAmt")?;
-        out.tx_amt = r.opt_c_boxed("TxAmt")?;
-        out.cntr_val_amt = r.opt_c_boxed("CntrValAmt")?;
-        out.anncd_pstng_amt = r.opt_c_boxed("AnncdPstngAmt")?;
-        out.prtry_amt = r.many_c("PrtryAmt", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("InstdAmt"),
+            Some("TxAmt"),
+            Some("CntrValAmt"),
+            Some("AnncdPstngAmt"),
+            Some("PrtryAmt"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.instd_amt = Some(r.read_boxed("InstdAmt")?);
+                }
+                1 => {
+                    out.tx_amt = Some(r.read_boxed("TxAmt")?);
+                }
+                2 => {
+                    out.cntr_val_amt = Some(r.read_boxed("CntrValAmt")?);
+                }
+                3 => {
+                    out.anncd_pstng_amt = Some(r.read_boxed("AnncdPstngAmt")?);
+                }
+                4 => {
+                    out.prtry_amt = r.many_c("PrtryAmt", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("InstdAmt", self.instd_amt.as_deref());
@@ -1602,9 +1626,21 @@ impl rt::ComplexValue for BankTransactionCodeStructure4 {
         Some(Self { domn: None, prtry: None })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.domn = r.opt_c_boxed("Domn")?;
-        out.prtry = r.opt_c_boxed("Prtry")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Domn"), Some("Prtry")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.domn = Some(r.read_boxed("Domn")?);
+                }
+                1 => {
+                    out.prtry = Some(r.read_boxed("Prtry")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Domn", self.domn.as_deref());
@@ -1830,12 +1866,36 @@ impl rt::ComplexValue for BatchInformation2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.msg_id = r.opt_s("MsgId")?;
-        out.pmt_inf_id = r.opt_s("PmtInfId")?;
-        out.nb_of_txs = r.opt_s("NbOfTxs")?;
-        r.opt_c_into("TtlAmt", &mut out.ttl_amt)?;
-        out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("MsgId"),
+            Some("PmtInfId"),
+            Some("NbOfTxs"),
+            Some("TtlAmt"),
+            Some("CdtDbtInd"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.msg_id = Some(r.req_s("MsgId")?);
+                }
+                1 => {
+                    out.pmt_inf_id = Some(r.req_s("PmtInfId")?);
+                }
+                2 => {
+                    out.nb_of_txs = Some(r.req_s("NbOfTxs")?);
+                }
+                3 => {
+                    r.read_some_into("TtlAmt", &mut out.ttl_amt)?;
+                }
+                4 => {
+                    out.cdt_dbt_ind = Some(r.req_s("CdtDbtInd")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MsgId", self.msg_id.as_ref());
@@ -1884,10 +1944,24 @@ impl rt::ComplexValue for BranchData2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.opt_s("Id")?;
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Id"), Some("Nm"), Some("PstlAdr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = Some(r.req_s("Id")?);
+                }
+                1 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                2 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Id", self.id.as_ref());
@@ -1945,11 +2019,32 @@ impl rt::ComplexValue for BranchData3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.opt_s("Id")?;
-        out.lei = r.opt_s("LEI")?;
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Id"),
+            Some("LEI"),
+            Some("Nm"),
+            Some("PstlAdr"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = Some(r.req_s("Id")?);
+                }
+                1 => {
+                    out.lei = Some(r.req_s("LEI")?);
+                }
+                2 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                3 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Id", self.id.as_ref());
@@ -2036,12 +2131,36 @@ impl rt::ComplexValue for CardAggregated2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.addtl_svc = r.opt_s("AddtlSvc")?;
-        out.tx_ctgy = r.opt_s("TxCtgy")?;
-        out.sale_rcncltn_id = r.opt_s("SaleRcncltnId")?;
-        out.seq_nb_rg = r.opt_c_boxed("SeqNbRg")?;
-        out.tx_dt_rg = r.opt_c_boxed("TxDtRg")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("AddtlSvc"),
+            Some("TxCtgy"),
+            Some("SaleRcncltnId"),
+            Some("SeqNbRg"),
+            Some("TxDtRg"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.addtl_svc = Some(r.req_s("AddtlSvc")?);
+                }
+                1 => {
+                    out.tx_ctgy = Some(r.req_s("TxCtgy")?);
+                }
+                2 => {
+                    out.sale_rcncltn_id = Some(r.req_s("SaleRcncltnId")?);
+                }
+                3 => {
+                    out.seq_nb_rg = Some(r.read_boxed("SeqNbRg")?);
+                }
+                4 => {
+                    out.tx_dt_rg = Some(r.read_boxed("TxDtRg")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AddtlSvc", self.addtl_svc.as_ref());
@@ -2166,19 +2285,64 @@ impl rt::ComplexValue for CardIndividualTransaction2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.icc_rltd_data = r.opt_s("ICCRltdData")?;
-        out.pmt_cntxt = r.opt_c_boxed("PmtCntxt")?;
-        out.addtl_svc = r.opt_s("AddtlSvc")?;
-        out.tx_ctgy = r.opt_s("TxCtgy")?;
-        out.sale_rcncltn_id = r.opt_s("SaleRcncltnId")?;
-        out.sale_ref_nb = r.opt_s("SaleRefNb")?;
-        out.re_presntmnt_rsn = r.opt_s("RePresntmntRsn")?;
-        out.seq_nb = r.opt_s("SeqNb")?;
-        out.tx_id = r.opt_c_boxed("TxId")?;
-        out.pdct = r.opt_c_boxed("Pdct")?;
-        out.vldtn_dt = r.opt_s("VldtnDt")?;
-        out.vldtn_seq_nb = r.opt_s("VldtnSeqNb")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("ICCRltdData"),
+            Some("PmtCntxt"),
+            Some("AddtlSvc"),
+            Some("TxCtgy"),
+            Some("SaleRcncltnId"),
+            Some("SaleRefNb"),
+            Some("RePresntmntRsn"),
+            Some("SeqNb"),
+            Some("TxId"),
+            Some("Pdct"),
+            Some("VldtnDt"),
+            Some("VldtnSeqNb"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.icc_rltd_data = Some(r.req_s("ICCRltdData")?);
+                }
+                1 => {
+                    out.pmt_cntxt = Some(r.read_boxed("PmtCntxt")?);
+                }
+                2 => {
+                    out.addtl_svc = Some(r.req_s("AddtlSvc")?);
+                }
+                3 => {
+                    out.tx_ctgy = Some(r.req_s("TxCtgy")?);
+                }
+                4 => {
+                    out.sale_rcncltn_id = Some(r.req_s("SaleRcncltnId")?);
+                }
+                5 => {
+                    out.sale_ref_nb = Some(r.req_s("SaleRefNb")?);
+                }
+                6 => {
+                    out.re_presntmnt_rsn = Some(r.req_s("RePresntmntRsn")?);
+                }
+                7 => {
+                    out.seq_nb = Some(r.req_s("SeqNb")?);
+                }
+                8 => {
+                    out.tx_id = Some(r.read_boxed("TxId")?);
+                }
+                9 => {
+                    out.pdct = Some(r.read_boxed("Pdct")?);
+                }
+                10 => {
+                    out.vldtn_dt = Some(r.req_s("VldtnDt")?);
+                }
+                11 => {
+                    out.vldtn_seq_nb = Some(r.req_s("VldtnSeqNb")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("ICCRltdData", self.icc_rltd_data.as_ref());
@@ -2323,9 +2487,21 @@ impl rt::ComplexValue for CardSequenceNumberRange1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.frst_tx = r.opt_s("FrstTx")?;
-        out.last_tx = r.opt_s("LastTx")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("FrstTx"), Some("LastTx")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.frst_tx = Some(r.req_s("FrstTx")?);
+                }
+                1 => {
+                    out.last_tx = Some(r.req_s("LastTx")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("FrstTx", self.frst_tx.as_ref());
@@ -3199,19 +3375,64 @@ impl rt::ComplexValue for Contact4 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.nm_prfx = r.opt_s("NmPrfx")?;
-        out.nm = r.opt_s("Nm")?;
-        out.phne_nb = r.opt_s("PhneNb")?;
-        out.mob_nb = r.opt_s("MobNb")?;
-        out.fax_nb = r.opt_s("FaxNb")?;
-        out.email_adr = r.opt_s("EmailAdr")?;
-        out.email_purp = r.opt_s("EmailPurp")?;
-        out.job_titl = r.opt_s("JobTitl")?;
-        out.rspnsblty = r.opt_s("Rspnsblty")?;
-        out.dept = r.opt_s("Dept")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        out.prefrd_mtd = r.opt_s("PrefrdMtd")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("NmPrfx"),
+            Some("Nm"),
+            Some("PhneNb"),
+            Some("MobNb"),
+            Some("FaxNb"),
+            Some("EmailAdr"),
+            Some("EmailPurp"),
+            Some("JobTitl"),
+            Some("Rspnsblty"),
+            Some("Dept"),
+            Some("Othr"),
+            Some("PrefrdMtd"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.nm_prfx = Some(r.req_s("NmPrfx")?);
+                }
+                1 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                2 => {
+                    out.phne_nb = Some(r.req_s("PhneNb")?);
+                }
+                3 => {
+                    out.mob_nb = Some(r.req_s("MobNb")?);
+                }
+                4 => {
+                    out.fax_nb = Some(r.req_s("FaxNb")?);
+                }
+                5 => {
+                    out.email_adr = Some(r.req_s("EmailAdr")?);
+                }
+                6 => {
+                    out.email_purp = Some(r.req_s("EmailPurp")?);
+                }
+                7 => {
+                    out.job_titl = Some(r.req_s("JobTitl")?);
+                }
+                8 => {
+                    out.rspnsblty = Some(r.req_s("Rspnsblty")?);
+                }
+                9 => {
+                    out.dept = Some(r.req_s("Dept")?);
+                }
+                10 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                11 => {
+                    out.prefrd_mtd = Some(r.req_s("PrefrdMtd")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NmPrfx", self.nm_prfx.as_ref());
@@ -3279,14 +3500,44 @@ impl rt::ComplexValue for ContactDetails2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.nm_prfx = r.opt_s("NmPrfx")?;
-        out.nm = r.opt_s("Nm")?;
-        out.phne_nb = r.opt_s("PhneNb")?;
-        out.mob_nb = r.opt_s("MobNb")?;
-        out.fax_nb = r.opt_s("FaxNb")?;
-        out.email_adr = r.opt_s("EmailAdr")?;
-        out.othr = r.opt_s("Othr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("NmPrfx"),
+            Some("Nm"),
+            Some("PhneNb"),
+            Some("MobNb"),
+            Some("FaxNb"),
+            Some("EmailAdr"),
+            Some("Othr"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.nm_prfx = Some(r.req_s("NmPrfx")?);
+                }
+                1 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                2 => {
+                    out.phne_nb = Some(r.req_s("PhneNb")?);
+                }
+                3 => {
+                    out.mob_nb = Some(r.req_s("MobNb")?);
+                }
+                4 => {
+                    out.fax_nb = Some(r.req_s("FaxNb")?);
+                }
+                5 => {
+                    out.email_adr = Some(r.req_s("EmailAdr")?);
+                }
+                6 => {
+                    out.othr = Some(r.req_s("Othr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NmPrfx", self.nm_prfx.as_ref());
@@ -3390,10 +3641,24 @@ impl rt::ComplexValue for CorporateAction1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.cd = r.opt_s("Cd")?;
-        out.nb = r.opt_s("Nb")?;
-        out.prtry = r.opt_s("Prtry")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Cd"), Some("Nb"), Some("Prtry")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.cd = Some(r.req_s("Cd")?);
+                }
+                1 => {
+                    out.nb = Some(r.req_s("Nb")?);
+                }
+                2 => {
+                    out.prtry = Some(r.req_s("Prtry")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Cd", self.cd.as_ref());
@@ -3728,13 +3993,40 @@ impl rt::ComplexValue for CurrencyExchange5 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.src_ccy = r.req_s("SrcCcy")?;
-        out.trgt_ccy = r.opt_s("TrgtCcy")?;
-        out.unit_ccy = r.opt_s("UnitCcy")?;
-        out.xchg_rate = r.req_s("XchgRate")?;
-        out.ctrct_id = r.opt_s("CtrctId")?;
-        out.qtn_dt = r.opt_s("QtnDt")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("TrgtCcy"),
+            Some("UnitCcy"),
+            None,
+            Some("CtrctId"),
+            Some("QtnDt"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.src_ccy = r.req_s("SrcCcy")?;
+                }
+                1 => {
+                    out.trgt_ccy = Some(r.req_s("TrgtCcy")?);
+                }
+                2 => {
+                    out.unit_ccy = Some(r.req_s("UnitCcy")?);
+                }
+                3 => {
+                    out.xchg_rate = r.req_s("XchgRate")?;
+                }
+                4 => {
+                    out.ctrct_id = Some(r.req_s("CtrctId")?);
+                }
+                5 => {
+                    out.qtn_dt = Some(r.req_s("QtnDt")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("SrcCcy", &self.src_ccy);
@@ -4438,11 +4730,32 @@ impl rt::ComplexValue for DocumentAdjustment1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Amt", &mut out.amt)?;
-        out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
-        out.rsn = r.opt_s("Rsn")?;
-        out.addtl_inf = r.opt_s("AddtlInf")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("CdtDbtInd"),
+            Some("Rsn"),
+            Some("AddtlInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Amt", &mut out.amt)?;
+                }
+                1 => {
+                    out.cdt_dbt_ind = Some(r.req_s("CdtDbtInd")?);
+                }
+                2 => {
+                    out.rsn = Some(r.req_s("Rsn")?);
+                }
+                3 => {
+                    out.addtl_inf = Some(r.req_s("AddtlInf")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
@@ -4496,10 +4809,24 @@ impl rt::ComplexValue for DocumentLineIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.nb = r.opt_s("Nb")?;
-        out.rltd_dt = r.opt_s("RltdDt")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Tp"), Some("Nb"), Some("RltdDt")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                1 => {
+                    out.nb = Some(r.req_s("Nb")?);
+                }
+                2 => {
+                    out.rltd_dt = Some(r.req_s("RltdDt")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -4552,10 +4879,24 @@ impl rt::ComplexValue for DocumentLineInformation1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.many_c("Id", 1, 0)?;
-        out.desc = r.opt_s("Desc")?;
-        out.amt = r.opt_c_boxed("Amt")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("Desc"), Some("Amt")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.many_c("Id", 1, 0)?;
+                }
+                1 => {
+                    out.desc = Some(r.req_s("Desc")?);
+                }
+                2 => {
+                    out.amt = Some(r.read_boxed("Amt")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("Id", &self.id, 1, 0);
@@ -7914,10 +8255,24 @@ impl rt::ComplexValue for GenericIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_s("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.req_s("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -8056,11 +8411,32 @@ impl rt::ComplexValue for GenericIdentification32 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.tp = r.opt_s("Tp")?;
-        out.issr = r.opt_s("Issr")?;
-        out.shrt_nm = r.opt_s("ShrtNm")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("Tp"),
+            Some("Issr"),
+            Some("ShrtNm"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.tp = Some(r.req_s("Tp")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                3 => {
+                    out.shrt_nm = Some(r.req_s("ShrtNm")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -8622,9 +8998,21 @@ impl rt::ComplexValue for InstructionForCreditorAgent1 {
         Some(Self { cd: None, instr_inf: None })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.cd = r.opt_s("Cd")?;
-        out.instr_inf = r.opt_s("InstrInf")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Cd"), Some("InstrInf")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.cd = Some(r.req_s("Cd")?);
+                }
+                1 => {
+                    out.instr_inf = Some(r.req_s("InstrInf")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Cd", self.cd.as_ref());
@@ -10077,9 +10465,21 @@ impl rt::ComplexValue for MessageIdentification2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.msg_nm_id = r.opt_s("MsgNmId")?;
-        out.msg_id = r.opt_s("MsgId")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("MsgNmId"), Some("MsgId")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.msg_nm_id = Some(r.req_s("MsgNmId")?);
+                }
+                1 => {
+                    out.msg_id = Some(r.req_s("MsgId")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MsgNmId", self.msg_nm_id.as_ref());
@@ -10594,9 +10994,21 @@ impl rt::ComplexValue for NumberAndSumOfTransactions1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.nb_of_ntries = r.opt_s("NbOfNtries")?;
-        out.sum = r.opt_s("Sum")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("NbOfNtries"), Some("Sum")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.nb_of_ntries = Some(r.req_s("NbOfNtries")?);
+                }
+                1 => {
+                    out.sum = Some(r.req_s("Sum")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NbOfNtries", self.nb_of_ntries.as_ref());
@@ -10631,11 +11043,32 @@ impl rt::ComplexValue for NumberAndSumOfTransactions2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.nb_of_ntries = r.opt_s("NbOfNtries")?;
-        out.sum = r.opt_s("Sum")?;
-        out.ttl_net_ntry_amt = r.opt_s("TtlNetNtryAmt")?;
-        out.cdt_dbt_ind = r.opt_s("CdtDbtInd")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("NbOfNtries"),
+            Some("Sum"),
+            Some("TtlNetNtryAmt"),
+            Some("CdtDbtInd"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.nb_of_ntries = Some(r.req_s("NbOfNtries")?);
+                }
+                1 => {
+                    out.sum = Some(r.req_s("Sum")?);
+                }
+                2 => {
+                    out.ttl_net_ntry_amt = Some(r.req_s("TtlNetNtryAmt")?);
+                }
+                3 => {
+                    out.cdt_dbt_ind = Some(r.req_s("CdtDbtInd")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NbOfNtries", self.nb_of_ntries.as_ref());
@@ -10669,10 +11102,28 @@ impl rt::ComplexValue for NumberAndSumOfTransactions4 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.nb_of_ntries = r.opt_s("NbOfNtries")?;
-        out.sum = r.opt_s("Sum")?;
-        out.ttl_net_ntry = r.opt_c_boxed("TtlNetNtry")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("NbOfNtries"),
+            Some("Sum"),
+            Some("TtlNetNtry"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.nb_of_ntries = Some(r.req_s("NbOfNtries")?);
+                }
+                1 => {
+                    out.sum = Some(r.req_s("Sum")?);
+                }
+                2 => {
+                    out.ttl_net_ntry = Some(r.read_boxed("TtlNetNtry")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NbOfNtries", self.nb_of_ntries.as_ref());
@@ -10862,10 +11313,24 @@ impl rt::ComplexValue for OriginalBusinessQuery1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.msg_id = r.req_s("MsgId")?;
-        out.msg_nm_id = r.opt_s("MsgNmId")?;
-        out.cre_dt_tm = r.opt_s("CreDtTm")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("MsgNmId"), Some("CreDtTm")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.msg_id = r.req_s("MsgId")?;
+                }
+                1 => {
+                    out.msg_nm_id = Some(r.req_s("MsgNmId")?);
+                }
+                2 => {
+                    out.cre_dt_tm = Some(r.req_s("CreDtTm")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -11261,11 +11726,32 @@ impl rt::ComplexValue for PaymentCard4 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.plain_card_data = r.opt_c_boxed("PlainCardData")?;
-        out.card_ctry_cd = r.opt_s("CardCtryCd")?;
-        out.card_brnd = r.opt_c_boxed("CardBrnd")?;
-        out.addtl_card_data = r.opt_s("AddtlCardData")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("PlainCardData"),
+            Some("CardCtryCd"),
+            Some("CardBrnd"),
+            Some("AddtlCardData"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.plain_card_data = Some(r.read_boxed("PlainCardData")?);
+                }
+                1 => {
+                    out.card_ctry_cd = Some(r.req_s("CardCtryCd")?);
+                }
+                2 => {
+                    out.card_brnd = Some(r.read_boxed("CardBrnd")?);
+                }
+                3 => {
+                    out.addtl_card_data = Some(r.req_s("AddtlCardData")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("PlainCardData", self.plain_card_data.as_deref());
@@ -11323,18 +11809,60 @@ impl rt::ComplexValue for PaymentContext3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.card_pres = r.opt_s("CardPres")?;
-        out.crdhldr_pres = r.opt_s("CrdhldrPres")?;
-        out.on_line_cntxt = r.opt_s("OnLineCntxt")?;
-        out.attndnc_cntxt = r.opt_s("AttndncCntxt")?;
-        out.tx_envt = r.opt_s("TxEnvt")?;
-        out.tx_chanl = r.opt_s("TxChanl")?;
-        out.attndnt_msg_cpbl = r.opt_s("AttndntMsgCpbl")?;
-        out.attndnt_lang = r.opt_s("AttndntLang")?;
-        out.card_data_ntry_md = r.req_s("CardDataNtryMd")?;
-        out.fllbck_ind = r.opt_s("FllbckInd")?;
-        out.authntcn_mtd = r.opt_c_boxed("AuthntcnMtd")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("CardPres"),
+            Some("CrdhldrPres"),
+            Some("OnLineCntxt"),
+            Some("AttndncCntxt"),
+            Some("TxEnvt"),
+            Some("TxChanl"),
+            Some("AttndntMsgCpbl"),
+            Some("AttndntLang"),
+            None,
+            Some("FllbckInd"),
+            Some("AuthntcnMtd"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.card_pres = Some(r.req_s("CardPres")?);
+                }
+                1 => {
+                    out.crdhldr_pres = Some(r.req_s("CrdhldrPres")?);
+                }
+                2 => {
+                    out.on_line_cntxt = Some(r.req_s("OnLineCntxt")?);
+                }
+                3 => {
+                    out.attndnc_cntxt = Some(r.req_s("AttndncCntxt")?);
+                }
+                4 => {
+                    out.tx_envt = Some(r.req_s("TxEnvt")?);
+                }
+                5 => {
+                    out.tx_chanl = Some(r.req_s("TxChanl")?);
+                }
+                6 => {
+                    out.attndnt_msg_cpbl = Some(r.req_s("AttndntMsgCpbl")?);
+                }
+                7 => {
+                    out.attndnt_lang = Some(r.req_s("AttndntLang")?);
+                }
+                8 => {
+                    out.card_data_ntry_md = r.req_s("CardDataNtryMd")?;
+                }
+                9 => {
+                    out.fllbck_ind = Some(r.req_s("FllbckInd")?);
+                }
+                10 => {
+                    out.authntcn_mtd = Some(r.read_boxed("AuthntcnMtd")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("CardPres", self.card_pres.as_ref());
@@ -11706,14 +12234,44 @@ impl rt::ComplexValue for PlainCardData1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.pan = r.req_s("PAN")?;
-        out.card_seq_nb = r.opt_s("CardSeqNb")?;
-        out.fctv_dt = r.opt_s("FctvDt")?;
-        out.xpry_dt = r.req_s("XpryDt")?;
-        out.svc_cd = r.opt_s("SvcCd")?;
-        out.trck_data = r.many_c("TrckData", 0, 0)?;
-        out.card_scty_cd = r.opt_c_boxed("CardSctyCd")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("CardSeqNb"),
+            Some("FctvDt"),
+            None,
+            Some("SvcCd"),
+            Some("TrckData"),
+            Some("CardSctyCd"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.pan = r.req_s("PAN")?;
+                }
+                1 => {
+                    out.card_seq_nb = Some(r.req_s("CardSeqNb")?);
+                }
+                2 => {
+                    out.fctv_dt = Some(r.req_s("FctvDt")?);
+                }
+                3 => {
+                    out.xpry_dt = r.req_s("XpryDt")?;
+                }
+                4 => {
+                    out.svc_cd = Some(r.req_s("SvcCd")?);
+                }
+                5 => {
+                    out.trck_data = r.many_c("TrckData", 0, 0)?;
+                }
+                6 => {
+                    out.card_scty_cd = Some(r.read_boxed("CardSctyCd")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("PAN", &self.pan);
@@ -11756,12 +12314,36 @@ impl rt::ComplexValue for PointOfInteraction1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Id", &mut out.id)?;
-        out.sys_nm = r.opt_s("SysNm")?;
-        out.grp_id = r.opt_s("GrpId")?;
-        out.cpblties = r.opt_c_boxed("Cpblties")?;
-        out.cmpnt = r.many_c("Cmpnt", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("SysNm"),
+            Some("GrpId"),
+            Some("Cpblties"),
+            Some("Cmpnt"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Id", &mut out.id)?;
+                }
+                1 => {
+                    out.sys_nm = Some(r.req_s("SysNm")?);
+                }
+                2 => {
+                    out.grp_id = Some(r.req_s("GrpId")?);
+                }
+                3 => {
+                    out.cpblties = Some(r.read_boxed("Cpblties")?);
+                }
+                4 => {
+                    out.cmpnt = r.many_c("Cmpnt", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -11802,12 +12384,37 @@ impl rt::ComplexValue for PointOfInteractionCapabilities1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.card_rdng_cpblties = r.many_s("CardRdngCpblties", 0, 0)?;
-        out.crdhldr_vrfctn_cpblties = r.many_s("CrdhldrVrfctnCpblties", 0, 0)?;
-        out.on_line_cpblties = r.opt_s("OnLineCpblties")?;
-        out.disp_cpblties = r.many_c("DispCpblties", 0, 0)?;
-        out.prt_line_width = r.opt_s("PrtLineWidth")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("CardRdngCpblties"),
+            Some("CrdhldrVrfctnCpblties"),
+            Some("OnLineCpblties"),
+            Some("DispCpblties"),
+            Some("PrtLineWidth"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.card_rdng_cpblties = r.many_s("CardRdngCpblties", 0, 0)?;
+                }
+                1 => {
+                    out.crdhldr_vrfctn_cpblties = r
+                        .many_s("CrdhldrVrfctnCpblties", 0, 0)?;
+                }
+                2 => {
+                    out.on_line_cpblties = Some(r.req_s("OnLineCpblties")?);
+                }
+                3 => {
+                    out.disp_cpblties = r.many_c("DispCpblties", 0, 0)?;
+                }
+                4 => {
+                    out.prt_line_width = Some(r.req_s("PrtLineWidth")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("CardRdngCpblties", &self.card_rdng_cpblties, 0, 0);
@@ -11851,13 +12458,40 @@ impl rt::ComplexValue for PointOfInteractionComponent1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.poi_cmpnt_tp = r.req_s("POICmpntTp")?;
-        out.manfctr_id = r.opt_s("ManfctrId")?;
-        out.mdl = r.opt_s("Mdl")?;
-        out.vrsn_nb = r.opt_s("VrsnNb")?;
-        out.srl_nb = r.opt_s("SrlNb")?;
-        out.apprvl_nb = r.many_s("ApprvlNb", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("ManfctrId"),
+            Some("Mdl"),
+            Some("VrsnNb"),
+            Some("SrlNb"),
+            Some("ApprvlNb"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.poi_cmpnt_tp = r.req_s("POICmpntTp")?;
+                }
+                1 => {
+                    out.manfctr_id = Some(r.req_s("ManfctrId")?);
+                }
+                2 => {
+                    out.mdl = Some(r.req_s("Mdl")?);
+                }
+                3 => {
+                    out.vrsn_nb = Some(r.req_s("VrsnNb")?);
+                }
+                4 => {
+                    out.srl_nb = Some(r.req_s("SrlNb")?);
+                }
+                5 => {
+                    out.apprvl_nb = r.many_s("ApprvlNb", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("POICmpntTp", &self.poi_cmpnt_tp);
@@ -11954,23 +12588,80 @@ impl rt::ComplexValue for PostalAddress24 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.adr_tp = r.opt_c_boxed("AdrTp")?;
-        out.dept = r.opt_s("Dept")?;
-        out.sub_dept = r.opt_s("SubDept")?;
-        out.strt_nm = r.opt_s("StrtNm")?;
-        out.bldg_nb = r.opt_s("BldgNb")?;
-        out.bldg_nm = r.opt_s("BldgNm")?;
-        out.flr = r.opt_s("Flr")?;
-        out.pst_bx = r.opt_s("PstBx")?;
-        out.room = r.opt_s("Room")?;
-        out.pst_cd = r.opt_s("PstCd")?;
-        out.twn_nm = r.opt_s("TwnNm")?;
-        out.twn_lctn_nm = r.opt_s("TwnLctnNm")?;
-        out.dstrct_nm = r.opt_s("DstrctNm")?;
-        out.ctry_sub_dvsn = r.opt_s("CtrySubDvsn")?;
-        out.ctry = r.opt_s("Ctry")?;
-        out.adr_line = r.many_s("AdrLine", 0, 7)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("AdrTp"),
+            Some("Dept"),
+            Some("SubDept"),
+            Some("StrtNm"),
+            Some("BldgNb"),
+            Some("BldgNm"),
+            Some("Flr"),
+            Some("PstBx"),
+            Some("Room"),
+            Some("PstCd"),
+            Some("TwnNm"),
+            Some("TwnLctnNm"),
+            Some("DstrctNm"),
+            Some("CtrySubDvsn"),
+            Some("Ctry"),
+            Some("AdrLine"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.adr_tp = Some(r.read_boxed("AdrTp")?);
+                }
+                1 => {
+                    out.dept = Some(r.req_s("Dept")?);
+                }
+                2 => {
+                    out.sub_dept = Some(r.req_s("SubDept")?);
+                }
+                3 => {
+                    out.strt_nm = Some(r.req_s("StrtNm")?);
+                }
+                4 => {
+                    out.bldg_nb = Some(r.req_s("BldgNb")?);
+                }
+                5 => {
+                    out.bldg_nm = Some(r.req_s("BldgNm")?);
+                }
+                6 => {
+                    out.flr = Some(r.req_s("Flr")?);
+                }
+                7 => {
+                    out.pst_bx = Some(r.req_s("PstBx")?);
+                }
+                8 => {
+                    out.room = Some(r.req_s("Room")?);
+                }
+                9 => {
+                    out.pst_cd = Some(r.req_s("PstCd")?);
+                }
+                10 => {
+                    out.twn_nm = Some(r.req_s("TwnNm")?);
+                }
+                11 => {
+                    out.twn_lctn_nm = Some(r.req_s("TwnLctnNm")?);
+                }
+                12 => {
+                    out.dstrct_nm = Some(r.req_s("DstrctNm")?);
+                }
+                13 => {
+                    out.ctry_sub_dvsn = Some(r.req_s("CtrySubDvsn")?);
+                }
+                14 => {
+                    out.ctry = Some(r.req_s("Ctry")?);
+                }
+                15 => {
+                    out.adr_line = r.many_s("AdrLine", 0, 7)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("AdrTp", self.adr_tp.as_deref());
@@ -12051,17 +12742,56 @@ impl rt::ComplexValue for PostalAddress6 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.adr_tp = r.opt_s("AdrTp")?;
-        out.dept = r.opt_s("Dept")?;
-        out.sub_dept = r.opt_s("SubDept")?;
-        out.strt_nm = r.opt_s("StrtNm")?;
-        out.bldg_nb = r.opt_s("BldgNb")?;
-        out.pst_cd = r.opt_s("PstCd")?;
-        out.twn_nm = r.opt_s("TwnNm")?;
-        out.ctry_sub_dvsn = r.opt_s("CtrySubDvsn")?;
-        out.ctry = r.opt_s("Ctry")?;
-        out.adr_line = r.many_s("AdrLine", 0, 7)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("AdrTp"),
+            Some("Dept"),
+            Some("SubDept"),
+            Some("StrtNm"),
+            Some("BldgNb"),
+            Some("PstCd"),
+            Some("TwnNm"),
+            Some("CtrySubDvsn"),
+            Some("Ctry"),
+            Some("AdrLine"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.adr_tp = Some(r.req_s("AdrTp")?);
+                }
+                1 => {
+                    out.dept = Some(r.req_s("Dept")?);
+                }
+                2 => {
+                    out.sub_dept = Some(r.req_s("SubDept")?);
+                }
+                3 => {
+                    out.strt_nm = Some(r.req_s("StrtNm")?);
+                }
+                4 => {
+                    out.bldg_nb = Some(r.req_s("BldgNb")?);
+                }
+                5 => {
+                    out.pst_cd = Some(r.req_s("PstCd")?);
+                }
+                6 => {
+                    out.twn_nm = Some(r.req_s("TwnNm")?);
+                }
+                7 => {
+                    out.ctry_sub_dvsn = Some(r.req_s("CtrySubDvsn")?);
+                }
+                8 => {
+                    out.ctry = Some(r.req_s("Ctry")?);
+                }
+                9 => {
+                    out.adr_line = r.many_s("AdrLine", 0, 7)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AdrTp", self.adr_tp.as_ref());
@@ -12416,14 +13146,44 @@ impl rt::ComplexValue for Product2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.pdct_cd = r.req_s("PdctCd")?;
-        out.unit_of_measr = r.opt_s("UnitOfMeasr")?;
-        out.pdct_qty = r.opt_s("PdctQty")?;
-        out.unit_pric = r.opt_s("UnitPric")?;
-        out.pdct_amt = r.opt_s("PdctAmt")?;
-        out.tax_tp = r.opt_s("TaxTp")?;
-        out.addtl_pdct_inf = r.opt_s("AddtlPdctInf")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("UnitOfMeasr"),
+            Some("PdctQty"),
+            Some("UnitPric"),
+            Some("PdctAmt"),
+            Some("TaxTp"),
+            Some("AddtlPdctInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.pdct_cd = r.req_s("PdctCd")?;
+                }
+                1 => {
+                    out.unit_of_measr = Some(r.req_s("UnitOfMeasr")?);
+                }
+                2 => {
+                    out.pdct_qty = Some(r.req_s("PdctQty")?);
+                }
+                3 => {
+                    out.unit_pric = Some(r.req_s("UnitPric")?);
+                }
+                4 => {
+                    out.pdct_amt = Some(r.req_s("PdctAmt")?);
+                }
+                5 => {
+                    out.tax_tp = Some(r.req_s("TaxTp")?);
+                }
+                6 => {
+                    out.addtl_pdct_inf = Some(r.req_s("AddtlPdctInf")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("PdctCd", &self.pdct_cd);
@@ -12898,10 +13658,24 @@ impl rt::ComplexValue for ReferredDocumentInformation3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.nb = r.opt_s("Nb")?;
-        out.rltd_dt = r.opt_s("RltdDt")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Tp"), Some("Nb"), Some("RltdDt")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                1 => {
+                    out.nb = Some(r.req_s("Nb")?);
+                }
+                2 => {
+                    out.rltd_dt = Some(r.req_s("RltdDt")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -12957,11 +13731,32 @@ impl rt::ComplexValue for ReferredDocumentInformation7 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.nb = r.opt_s("Nb")?;
-        out.rltd_dt = r.opt_s("RltdDt")?;
-        out.line_dtls = r.many_c("LineDtls", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Tp"),
+            Some("Nb"),
+            Some("RltdDt"),
+            Some("LineDtls"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                1 => {
+                    out.nb = Some(r.req_s("Nb")?);
+                }
+                2 => {
+                    out.rltd_dt = Some(r.req_s("RltdDt")?);
+                }
+                3 => {
+                    out.line_dtls = r.many_c("LineDtls", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -13237,9 +14032,21 @@ impl rt::ComplexValue for RegulatoryAuthority2 {
         Some(Self { nm: None, ctry: None })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.nm = r.opt_s("Nm")?;
-        out.ctry = r.opt_s("Ctry")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Nm"), Some("Ctry")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                1 => {
+                    out.ctry = Some(r.req_s("Ctry")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -13283,10 +14090,28 @@ impl rt::ComplexValue for RegulatoryReporting3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.dbt_cdt_rptg_ind = r.opt_s("DbtCdtRptgInd")?;
-        out.authrty = r.opt_c_boxed("Authrty")?;
-        out.dtls = r.many_c("Dtls", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("DbtCdtRptgInd"),
+            Some("Authrty"),
+            Some("Dtls"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.dbt_cdt_rptg_ind = Some(r.req_s("DbtCdtRptgInd")?);
+                }
+                1 => {
+                    out.authrty = Some(r.read_boxed("Authrty")?);
+                }
+                2 => {
+                    out.dtls = r.many_c("Dtls", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("DbtCdtRptgInd", self.dbt_cdt_rptg_ind.as_ref());
@@ -13403,13 +14228,40 @@ impl rt::ComplexValue for RemittanceAmount1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.opt_c_into("DuePyblAmt", &mut out.due_pybl_amt)?;
-        r.opt_c_into("DscntApldAmt", &mut out.dscnt_apld_amt)?;
-        r.opt_c_into("CdtNoteAmt", &mut out.cdt_note_amt)?;
-        r.opt_c_into("TaxAmt", &mut out.tax_amt)?;
-        out.adjstmnt_amt_and_rsn = r.many_c("AdjstmntAmtAndRsn", 0, 0)?;
-        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("DuePyblAmt"),
+            Some("DscntApldAmt"),
+            Some("CdtNoteAmt"),
+            Some("TaxAmt"),
+            Some("AdjstmntAmtAndRsn"),
+            Some("RmtdAmt"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.read_some_into("DuePyblAmt", &mut out.due_pybl_amt)?;
+                }
+                1 => {
+                    r.read_some_into("DscntApldAmt", &mut out.dscnt_apld_amt)?;
+                }
+                2 => {
+                    r.read_some_into("CdtNoteAmt", &mut out.cdt_note_amt)?;
+                }
+                3 => {
+                    r.read_some_into("TaxAmt", &mut out.tax_amt)?;
+                }
+                4 => {
+                    out.adjstmnt_amt_and_rsn = r.many_c("AdjstmntAmtAndRsn", 0, 0)?;
+                }
+                5 => {
+                    r.read_some_into("RmtdAmt", &mut out.rmtd_amt)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DuePyblAmt", self.due_pybl_amt.as_ref());
@@ -13474,13 +14326,40 @@ impl rt::ComplexValue for RemittanceAmount2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.opt_c_into("DuePyblAmt", &mut out.due_pybl_amt)?;
-        out.dscnt_apld_amt = r.many_c("DscntApldAmt", 0, 0)?;
-        r.opt_c_into("CdtNoteAmt", &mut out.cdt_note_amt)?;
-        out.tax_amt = r.many_c("TaxAmt", 0, 0)?;
-        out.adjstmnt_amt_and_rsn = r.many_c("AdjstmntAmtAndRsn", 0, 0)?;
-        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("DuePyblAmt"),
+            Some("DscntApldAmt"),
+            Some("CdtNoteAmt"),
+            Some("TaxAmt"),
+            Some("AdjstmntAmtAndRsn"),
+            Some("RmtdAmt"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.read_some_into("DuePyblAmt", &mut out.due_pybl_amt)?;
+                }
+                1 => {
+                    out.dscnt_apld_amt = r.many_c("DscntApldAmt", 0, 0)?;
+                }
+                2 => {
+                    r.read_some_into("CdtNoteAmt", &mut out.cdt_note_amt)?;
+                }
+                3 => {
+                    out.tax_amt = r.many_c("TaxAmt", 0, 0)?;
+                }
+                4 => {
+                    out.adjstmnt_amt_and_rsn = r.many_c("AdjstmntAmtAndRsn", 0, 0)?;
+                }
+                5 => {
+                    r.read_some_into("RmtdAmt", &mut out.rmtd_amt)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DuePyblAmt", self.due_pybl_amt.as_ref());
@@ -13545,13 +14424,40 @@ impl rt::ComplexValue for RemittanceAmount3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.opt_c_into("DuePyblAmt", &mut out.due_pybl_amt)?;
-        out.dscnt_apld_amt = r.many_c("DscntApldAmt", 0, 0)?;
-        r.opt_c_into("CdtNoteAmt", &mut out.cdt_note_amt)?;
-        out.tax_amt = r.many_c("TaxAmt", 0, 0)?;
-        out.adjstmnt_amt_and_rsn = r.many_c("AdjstmntAmtAndRsn", 0, 0)?;
-        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("DuePyblAmt"),
+            Some("DscntApldAmt"),
+            Some("CdtNoteAmt"),
+            Some("TaxAmt"),
+            Some("AdjstmntAmtAndRsn"),
+            Some("RmtdAmt"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.read_some_into("DuePyblAmt", &mut out.due_pybl_amt)?;
+                }
+                1 => {
+                    out.dscnt_apld_amt = r.many_c("DscntApldAmt", 0, 0)?;
+                }
+                2 => {
+                    r.read_some_into("CdtNoteAmt", &mut out.cdt_note_amt)?;
+                }
+                3 => {
+                    out.tax_amt = r.many_c("TaxAmt", 0, 0)?;
+                }
+                4 => {
+                    out.adjstmnt_amt_and_rsn = r.many_c("AdjstmntAmtAndRsn", 0, 0)?;
+                }
+                5 => {
+                    r.read_some_into("RmtdAmt", &mut out.rmtd_amt)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DuePyblAmt", self.due_pybl_amt.as_ref());
@@ -13602,11 +14508,32 @@ impl rt::ComplexValue for RemittanceLocation2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.rmt_id = r.opt_s("RmtId")?;
-        out.rmt_lctn_mtd = r.opt_s("RmtLctnMtd")?;
-        out.rmt_lctn_elctrnc_adr = r.opt_s("RmtLctnElctrncAdr")?;
-        out.rmt_lctn_pstl_adr = r.opt_c_boxed("RmtLctnPstlAdr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("RmtId"),
+            Some("RmtLctnMtd"),
+            Some("RmtLctnElctrncAdr"),
+            Some("RmtLctnPstlAdr"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.rmt_id = Some(r.req_s("RmtId")?);
+                }
+                1 => {
+                    out.rmt_lctn_mtd = Some(r.req_s("RmtLctnMtd")?);
+                }
+                2 => {
+                    out.rmt_lctn_elctrnc_adr = Some(r.req_s("RmtLctnElctrncAdr")?);
+                }
+                3 => {
+                    out.rmt_lctn_pstl_adr = Some(r.read_boxed("RmtLctnPstlAdr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("RmtId", self.rmt_id.as_ref());
@@ -13651,9 +14578,21 @@ impl rt::ComplexValue for RemittanceLocation7 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.rmt_id = r.opt_s("RmtId")?;
-        out.rmt_lctn_dtls = r.many_c("RmtLctnDtls", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("RmtId"), Some("RmtLctnDtls")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.rmt_id = Some(r.req_s("RmtId")?);
+                }
+                1 => {
+                    out.rmt_lctn_dtls = r.many_c("RmtLctnDtls", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("RmtId", self.rmt_id.as_ref());
@@ -13699,10 +14638,24 @@ impl rt::ComplexValue for RemittanceLocationData1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.mtd = r.req_s("Mtd")?;
-        out.elctrnc_adr = r.opt_s("ElctrncAdr")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("ElctrncAdr"), Some("PstlAdr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.mtd = r.req_s("Mtd")?;
+                }
+                1 => {
+                    out.elctrnc_adr = Some(r.req_s("ElctrncAdr")?);
+                }
+                2 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Mtd", &self.mtd);
@@ -13886,10 +14839,24 @@ impl rt::ComplexValue for SecuritiesAccount19 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.nm = r.opt_s("Nm")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("Tp"), Some("Nm")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                2 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -13922,10 +14889,24 @@ impl rt::ComplexValue for SecurityIdentification19 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.isin = r.opt_s("ISIN")?;
-        out.othr_id = r.many_c("OthrId", 0, 0)?;
-        out.desc = r.opt_s("Desc")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("ISIN"), Some("OthrId"), Some("Desc")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.isin = Some(r.req_s("ISIN")?);
+                }
+                1 => {
+                    out.othr_id = r.many_c("OthrId", 0, 0)?;
+                }
+                2 => {
+                    out.desc = Some(r.req_s("Desc")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("ISIN", self.isin.as_ref());
@@ -14198,9 +15179,21 @@ impl rt::ComplexValue for SettlementDateTimeIndication1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.dbt_dt_tm = r.opt_s("DbtDtTm")?;
-        out.cdt_dt_tm = r.opt_s("CdtDtTm")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("DbtDtTm"), Some("CdtDtTm")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.dbt_dt_tm = Some(r.req_s("DbtDtTm")?);
+                }
+                1 => {
+                    out.cdt_dt_tm = Some(r.req_s("CdtDtTm")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("DbtDtTm", self.dbt_dt_tm.as_ref());
@@ -14324,13 +15317,40 @@ impl rt::ComplexValue for StructuredRegulatoryReporting3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_s("Tp")?;
-        out.dt = r.opt_s("Dt")?;
-        out.ctry = r.opt_s("Ctry")?;
-        out.cd = r.opt_s("Cd")?;
-        r.opt_c_into("Amt", &mut out.amt)?;
-        out.inf = r.many_s("Inf", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Tp"),
+            Some("Dt"),
+            Some("Ctry"),
+            Some("Cd"),
+            Some("Amt"),
+            Some("Inf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tp = Some(r.req_s("Tp")?);
+                }
+                1 => {
+                    out.dt = Some(r.req_s("Dt")?);
+                }
+                2 => {
+                    out.ctry = Some(r.req_s("Ctry")?);
+                }
+                3 => {
+                    out.cd = Some(r.req_s("Cd")?);
+                }
+                4 => {
+                    r.read_some_into("Amt", &mut out.amt)?;
+                }
+                5 => {
+                    out.inf = r.many_s("Inf", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Tp", self.tp.as_ref());
@@ -14478,11 +15498,32 @@ impl rt::ComplexValue for TaxAmount1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.rate = r.opt_s("Rate")?;
-        r.opt_c_into("TaxblBaseAmt", &mut out.taxbl_base_amt)?;
-        r.opt_c_into("TtlAmt", &mut out.ttl_amt)?;
-        out.dtls = r.many_c("Dtls", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Rate"),
+            Some("TaxblBaseAmt"),
+            Some("TtlAmt"),
+            Some("Dtls"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.rate = Some(r.req_s("Rate")?);
+                }
+                1 => {
+                    r.read_some_into("TaxblBaseAmt", &mut out.taxbl_base_amt)?;
+                }
+                2 => {
+                    r.read_some_into("TtlAmt", &mut out.ttl_amt)?;
+                }
+                3 => {
+                    out.dtls = r.many_c("Dtls", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Rate", self.rate.as_ref());
@@ -14539,11 +15580,32 @@ impl rt::ComplexValue for TaxAmount2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.rate = r.opt_s("Rate")?;
-        r.opt_c_into("TaxblBaseAmt", &mut out.taxbl_base_amt)?;
-        r.opt_c_into("TtlAmt", &mut out.ttl_amt)?;
-        out.dtls = r.many_c("Dtls", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Rate"),
+            Some("TaxblBaseAmt"),
+            Some("TtlAmt"),
+            Some("Dtls"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.rate = Some(r.req_s("Rate")?);
+                }
+                1 => {
+                    r.read_some_into("TaxblBaseAmt", &mut out.taxbl_base_amt)?;
+                }
+                2 => {
+                    r.read_some_into("TtlAmt", &mut out.ttl_amt)?;
+                }
+                3 => {
+                    out.dtls = r.many_c("Dtls", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Rate", self.rate.as_ref());
@@ -14701,9 +15763,21 @@ impl rt::ComplexValue for TaxAuthorisation1 {
         Some(Self { titl: None, nm: None })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.titl = r.opt_s("Titl")?;
-        out.nm = r.opt_s("Nm")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Titl"), Some("Nm")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.titl = Some(r.req_s("Titl")?);
+                }
+                1 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Titl", self.titl.as_ref());
@@ -14749,10 +15823,24 @@ impl rt::ComplexValue for TaxCharges2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.opt_s("Id")?;
-        out.rate = r.opt_s("Rate")?;
-        r.opt_c_into("Amt", &mut out.amt)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Id"), Some("Rate"), Some("Amt")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = Some(r.req_s("Id")?);
+                }
+                1 => {
+                    out.rate = Some(r.req_s("Rate")?);
+                }
+                2 => {
+                    r.read_some_into("Amt", &mut out.amt)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Id", self.id.as_ref());
@@ -14818,17 +15906,56 @@ impl rt::ComplexValue for TaxInformation3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.cdtr = r.opt_c_boxed("Cdtr")?;
-        out.dbtr = r.opt_c_boxed("Dbtr")?;
-        out.admstn_zn = r.opt_s("AdmstnZn")?;
-        out.ref_nb = r.opt_s("RefNb")?;
-        out.mtd = r.opt_s("Mtd")?;
-        r.opt_c_into("TtlTaxblBaseAmt", &mut out.ttl_taxbl_base_amt)?;
-        r.opt_c_into("TtlTaxAmt", &mut out.ttl_tax_amt)?;
-        out.dt = r.opt_s("Dt")?;
-        out.seq_nb = r.opt_s("SeqNb")?;
-        out.rcrd = r.many_c("Rcrd", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Cdtr"),
+            Some("Dbtr"),
+            Some("AdmstnZn"),
+            Some("RefNb"),
+            Some("Mtd"),
+            Some("TtlTaxblBaseAmt"),
+            Some("TtlTaxAmt"),
+            Some("Dt"),
+            Some("SeqNb"),
+            Some("Rcrd"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.cdtr = Some(r.read_boxed("Cdtr")?);
+                }
+                1 => {
+                    out.dbtr = Some(r.read_boxed("Dbtr")?);
+                }
+                2 => {
+                    out.admstn_zn = Some(r.req_s("AdmstnZn")?);
+                }
+                3 => {
+                    out.ref_nb = Some(r.req_s("RefNb")?);
+                }
+                4 => {
+                    out.mtd = Some(r.req_s("Mtd")?);
+                }
+                5 => {
+                    r.read_some_into("TtlTaxblBaseAmt", &mut out.ttl_taxbl_base_amt)?;
+                }
+                6 => {
+                    r.read_some_into("TtlTaxAmt", &mut out.ttl_tax_amt)?;
+                }
+                7 => {
+                    out.dt = Some(r.req_s("Dt")?);
+                }
+                8 => {
+                    out.seq_nb = Some(r.req_s("SeqNb")?);
+                }
+                9 => {
+                    out.rcrd = r.many_c("Rcrd", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Cdtr", self.cdtr.as_deref());
@@ -14912,18 +16039,60 @@ impl rt::ComplexValue for TaxInformation7 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.cdtr = r.opt_c_boxed("Cdtr")?;
-        out.dbtr = r.opt_c_boxed("Dbtr")?;
-        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
-        out.admstn_zone = r.opt_s("AdmstnZone")?;
-        out.ref_nb = r.opt_s("RefNb")?;
-        out.mtd = r.opt_s("Mtd")?;
-        r.opt_c_into("TtlTaxblBaseAmt", &mut out.ttl_taxbl_base_amt)?;
-        r.opt_c_into("TtlTaxAmt", &mut out.ttl_tax_amt)?;
-        out.dt = r.opt_s("Dt")?;
-        out.seq_nb = r.opt_s("SeqNb")?;
-        out.rcrd = r.many_c("Rcrd", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Cdtr"),
+            Some("Dbtr"),
+            Some("UltmtDbtr"),
+            Some("AdmstnZone"),
+            Some("RefNb"),
+            Some("Mtd"),
+            Some("TtlTaxblBaseAmt"),
+            Some("TtlTaxAmt"),
+            Some("Dt"),
+            Some("SeqNb"),
+            Some("Rcrd"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.cdtr = Some(r.read_boxed("Cdtr")?);
+                }
+                1 => {
+                    out.dbtr = Some(r.read_boxed("Dbtr")?);
+                }
+                2 => {
+                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                }
+                3 => {
+                    out.admstn_zone = Some(r.req_s("AdmstnZone")?);
+                }
+                4 => {
+                    out.ref_nb = Some(r.req_s("RefNb")?);
+                }
+                5 => {
+                    out.mtd = Some(r.req_s("Mtd")?);
+                }
+                6 => {
+                    r.read_some_into("TtlTaxblBaseAmt", &mut out.ttl_taxbl_base_amt)?;
+                }
+                7 => {
+                    r.read_some_into("TtlTaxAmt", &mut out.ttl_tax_amt)?;
+                }
+                8 => {
+                    out.dt = Some(r.req_s("Dt")?);
+                }
+                9 => {
+                    out.seq_nb = Some(r.req_s("SeqNb")?);
+                }
+                10 => {
+                    out.rcrd = r.many_c("Rcrd", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Cdtr", self.cdtr.as_deref());
@@ -14999,17 +16168,56 @@ impl rt::ComplexValue for TaxInformation8 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.cdtr = r.opt_c_boxed("Cdtr")?;
-        out.dbtr = r.opt_c_boxed("Dbtr")?;
-        out.admstn_zone = r.opt_s("AdmstnZone")?;
-        out.ref_nb = r.opt_s("RefNb")?;
-        out.mtd = r.opt_s("Mtd")?;
-        r.opt_c_into("TtlTaxblBaseAmt", &mut out.ttl_taxbl_base_amt)?;
-        r.opt_c_into("TtlTaxAmt", &mut out.ttl_tax_amt)?;
-        out.dt = r.opt_s("Dt")?;
-        out.seq_nb = r.opt_s("SeqNb")?;
-        out.rcrd = r.many_c("Rcrd", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Cdtr"),
+            Some("Dbtr"),
+            Some("AdmstnZone"),
+            Some("RefNb"),
+            Some("Mtd"),
+            Some("TtlTaxblBaseAmt"),
+            Some("TtlTaxAmt"),
+            Some("Dt"),
+            Some("SeqNb"),
+            Some("Rcrd"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.cdtr = Some(r.read_boxed("Cdtr")?);
+                }
+                1 => {
+                    out.dbtr = Some(r.read_boxed("Dbtr")?);
+                }
+                2 => {
+                    out.admstn_zone = Some(r.req_s("AdmstnZone")?);
+                }
+                3 => {
+                    out.ref_nb = Some(r.req_s("RefNb")?);
+                }
+                4 => {
+                    out.mtd = Some(r.req_s("Mtd")?);
+                }
+                5 => {
+                    r.read_some_into("TtlTaxblBaseAmt", &mut out.ttl_taxbl_base_amt)?;
+                }
+                6 => {
+                    r.read_some_into("TtlTaxAmt", &mut out.ttl_tax_amt)?;
+                }
+                7 => {
+                    out.dt = Some(r.req_s("Dt")?);
+                }
+                8 => {
+                    out.seq_nb = Some(r.req_s("SeqNb")?);
+                }
+                9 => {
+                    out.rcrd = r.many_c("Rcrd", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Cdtr", self.cdtr.as_deref());
@@ -15075,10 +16283,24 @@ impl rt::ComplexValue for TaxParty1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tax_id = r.opt_s("TaxId")?;
-        out.regn_id = r.opt_s("RegnId")?;
-        out.tax_tp = r.opt_s("TaxTp")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("TaxId"), Some("RegnId"), Some("TaxTp")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tax_id = Some(r.req_s("TaxId")?);
+                }
+                1 => {
+                    out.regn_id = Some(r.req_s("RegnId")?);
+                }
+                2 => {
+                    out.tax_tp = Some(r.req_s("TaxTp")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("TaxId", self.tax_id.as_ref());
@@ -15140,11 +16362,32 @@ impl rt::ComplexValue for TaxParty2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tax_id = r.opt_s("TaxId")?;
-        out.regn_id = r.opt_s("RegnId")?;
-        out.tax_tp = r.opt_s("TaxTp")?;
-        out.authstn = r.opt_c_boxed("Authstn")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("TaxId"),
+            Some("RegnId"),
+            Some("TaxTp"),
+            Some("Authstn"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tax_id = Some(r.req_s("TaxId")?);
+                }
+                1 => {
+                    out.regn_id = Some(r.req_s("RegnId")?);
+                }
+                2 => {
+                    out.tax_tp = Some(r.req_s("TaxTp")?);
+                }
+                3 => {
+                    out.authstn = Some(r.read_boxed("Authstn")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("TaxId", self.tax_id.as_ref());
@@ -15190,10 +16433,24 @@ impl rt::ComplexValue for TaxPeriod1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.yr = r.opt_s("Yr")?;
-        out.tp = r.opt_s("Tp")?;
-        out.fr_to_dt = r.opt_c_boxed("FrToDt")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Yr"), Some("Tp"), Some("FrToDt")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.yr = Some(r.req_s("Yr")?);
+                }
+                1 => {
+                    out.tp = Some(r.req_s("Tp")?);
+                }
+                2 => {
+                    out.fr_to_dt = Some(r.read_boxed("FrToDt")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Yr", self.yr.as_ref());
@@ -15246,10 +16503,24 @@ impl rt::ComplexValue for TaxPeriod2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.yr = r.opt_s("Yr")?;
-        out.tp = r.opt_s("Tp")?;
-        out.fr_to_dt = r.opt_c_boxed("FrToDt")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Yr"), Some("Tp"), Some("FrToDt")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.yr = Some(r.req_s("Yr")?);
+                }
+                1 => {
+                    out.tp = Some(r.req_s("Tp")?);
+                }
+                2 => {
+                    out.fr_to_dt = Some(r.read_boxed("FrToDt")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Yr", self.yr.as_ref());
@@ -15312,16 +16583,52 @@ impl rt::ComplexValue for TaxRecord1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_s("Tp")?;
-        out.ctgy = r.opt_s("Ctgy")?;
-        out.ctgy_dtls = r.opt_s("CtgyDtls")?;
-        out.dbtr_sts = r.opt_s("DbtrSts")?;
-        out.cert_id = r.opt_s("CertId")?;
-        out.frms_cd = r.opt_s("FrmsCd")?;
-        out.prd = r.opt_c_boxed("Prd")?;
-        out.tax_amt = r.opt_c_boxed("TaxAmt")?;
-        out.addtl_inf = r.opt_s("AddtlInf")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Tp"),
+            Some("Ctgy"),
+            Some("CtgyDtls"),
+            Some("DbtrSts"),
+            Some("CertId"),
+            Some("FrmsCd"),
+            Some("Prd"),
+            Some("TaxAmt"),
+            Some("AddtlInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tp = Some(r.req_s("Tp")?);
+                }
+                1 => {
+                    out.ctgy = Some(r.req_s("Ctgy")?);
+                }
+                2 => {
+                    out.ctgy_dtls = Some(r.req_s("CtgyDtls")?);
+                }
+                3 => {
+                    out.dbtr_sts = Some(r.req_s("DbtrSts")?);
+                }
+                4 => {
+                    out.cert_id = Some(r.req_s("CertId")?);
+                }
+                5 => {
+                    out.frms_cd = Some(r.req_s("FrmsCd")?);
+                }
+                6 => {
+                    out.prd = Some(r.read_boxed("Prd")?);
+                }
+                7 => {
+                    out.tax_amt = Some(r.read_boxed("TaxAmt")?);
+                }
+                8 => {
+                    out.addtl_inf = Some(r.req_s("AddtlInf")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Tp", self.tp.as_ref());
@@ -15398,16 +16705,52 @@ impl rt::ComplexValue for TaxRecord2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_s("Tp")?;
-        out.ctgy = r.opt_s("Ctgy")?;
-        out.ctgy_dtls = r.opt_s("CtgyDtls")?;
-        out.dbtr_sts = r.opt_s("DbtrSts")?;
-        out.cert_id = r.opt_s("CertId")?;
-        out.frms_cd = r.opt_s("FrmsCd")?;
-        out.prd = r.opt_c_boxed("Prd")?;
-        out.tax_amt = r.opt_c_boxed("TaxAmt")?;
-        out.addtl_inf = r.opt_s("AddtlInf")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Tp"),
+            Some("Ctgy"),
+            Some("CtgyDtls"),
+            Some("DbtrSts"),
+            Some("CertId"),
+            Some("FrmsCd"),
+            Some("Prd"),
+            Some("TaxAmt"),
+            Some("AddtlInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tp = Some(r.req_s("Tp")?);
+                }
+                1 => {
+                    out.ctgy = Some(r.req_s("Ctgy")?);
+                }
+                2 => {
+                    out.ctgy_dtls = Some(r.req_s("CtgyDtls")?);
+                }
+                3 => {
+                    out.dbtr_sts = Some(r.req_s("DbtrSts")?);
+                }
+                4 => {
+                    out.cert_id = Some(r.req_s("CertId")?);
+                }
+                5 => {
+                    out.frms_cd = Some(r.req_s("FrmsCd")?);
+                }
+                6 => {
+                    out.prd = Some(r.read_boxed("Prd")?);
+                }
+                7 => {
+                    out.tax_amt = Some(r.read_boxed("TaxAmt")?);
+                }
+                8 => {
+                    out.addtl_inf = Some(r.req_s("AddtlInf")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Tp", self.tp.as_ref());
@@ -15808,15 +17151,50 @@ impl rt::ComplexValue for TransactionDates2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.accptnc_dt_tm = r.opt_s("AccptncDtTm")?;
-        out.trad_actvty_ctrctl_sttlm_dt = r.opt_s("TradActvtyCtrctlSttlmDt")?;
-        out.trad_dt = r.opt_s("TradDt")?;
-        out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
-        out.start_dt = r.opt_s("StartDt")?;
-        out.end_dt = r.opt_s("EndDt")?;
-        out.tx_dt_tm = r.opt_s("TxDtTm")?;
-        out.prtry = r.many_c("Prtry", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("AccptncDtTm"),
+            Some("TradActvtyCtrctlSttlmDt"),
+            Some("TradDt"),
+            Some("IntrBkSttlmDt"),
+            Some("StartDt"),
+            Some("EndDt"),
+            Some("TxDtTm"),
+            Some("Prtry"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.accptnc_dt_tm = Some(r.req_s("AccptncDtTm")?);
+                }
+                1 => {
+                    out.trad_actvty_ctrctl_sttlm_dt = Some(
+                        r.req_s("TradActvtyCtrctlSttlmDt")?,
+                    );
+                }
+                2 => {
+                    out.trad_dt = Some(r.req_s("TradDt")?);
+                }
+                3 => {
+                    out.intr_bk_sttlm_dt = Some(r.req_s("IntrBkSttlmDt")?);
+                }
+                4 => {
+                    out.start_dt = Some(r.req_s("StartDt")?);
+                }
+                5 => {
+                    out.end_dt = Some(r.req_s("EndDt")?);
+                }
+                6 => {
+                    out.tx_dt_tm = Some(r.req_s("TxDtTm")?);
+                }
+                7 => {
+                    out.prtry = r.many_c("Prtry", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AccptncDtTm", self.accptnc_dt_tm.as_ref());
@@ -15869,15 +17247,50 @@ impl rt::ComplexValue for TransactionDates3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.accptnc_dt_tm = r.opt_s("AccptncDtTm")?;
-        out.trad_actvty_ctrctl_sttlm_dt = r.opt_s("TradActvtyCtrctlSttlmDt")?;
-        out.trad_dt = r.opt_s("TradDt")?;
-        out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
-        out.start_dt = r.opt_s("StartDt")?;
-        out.end_dt = r.opt_s("EndDt")?;
-        out.tx_dt_tm = r.opt_s("TxDtTm")?;
-        out.prtry = r.many_c("Prtry", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("AccptncDtTm"),
+            Some("TradActvtyCtrctlSttlmDt"),
+            Some("TradDt"),
+            Some("IntrBkSttlmDt"),
+            Some("StartDt"),
+            Some("EndDt"),
+            Some("TxDtTm"),
+            Some("Prtry"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.accptnc_dt_tm = Some(r.req_s("AccptncDtTm")?);
+                }
+                1 => {
+                    out.trad_actvty_ctrctl_sttlm_dt = Some(
+                        r.req_s("TradActvtyCtrctlSttlmDt")?,
+                    );
+                }
+                2 => {
+                    out.trad_dt = Some(r.req_s("TradDt")?);
+                }
+                3 => {
+                    out.intr_bk_sttlm_dt = Some(r.req_s("IntrBkSttlmDt")?);
+                }
+                4 => {
+                    out.start_dt = Some(r.req_s("StartDt")?);
+                }
+                5 => {
+                    out.end_dt = Some(r.req_s("EndDt")?);
+                }
+                6 => {
+                    out.tx_dt_tm = Some(r.req_s("TxDtTm")?);
+                }
+                7 => {
+                    out.prtry = r.many_c("Prtry", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AccptncDtTm", self.accptnc_dt_tm.as_ref());
@@ -16200,17 +17613,56 @@ impl rt::ComplexValue for TransactionReferences2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.msg_id = r.opt_s("MsgId")?;
-        out.acct_svcr_ref = r.opt_s("AcctSvcrRef")?;
-        out.pmt_inf_id = r.opt_s("PmtInfId")?;
-        out.instr_id = r.opt_s("InstrId")?;
-        out.end_to_end_id = r.opt_s("EndToEndId")?;
-        out.tx_id = r.opt_s("TxId")?;
-        out.mndt_id = r.opt_s("MndtId")?;
-        out.chq_nb = r.opt_s("ChqNb")?;
-        out.clr_sys_ref = r.opt_s("ClrSysRef")?;
-        out.prtry = r.opt_c_boxed("Prtry")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("MsgId"),
+            Some("AcctSvcrRef"),
+            Some("PmtInfId"),
+            Some("InstrId"),
+            Some("EndToEndId"),
+            Some("TxId"),
+            Some("MndtId"),
+            Some("ChqNb"),
+            Some("ClrSysRef"),
+            Some("Prtry"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.msg_id = Some(r.req_s("MsgId")?);
+                }
+                1 => {
+                    out.acct_svcr_ref = Some(r.req_s("AcctSvcrRef")?);
+                }
+                2 => {
+                    out.pmt_inf_id = Some(r.req_s("PmtInfId")?);
+                }
+                3 => {
+                    out.instr_id = Some(r.req_s("InstrId")?);
+                }
+                4 => {
+                    out.end_to_end_id = Some(r.req_s("EndToEndId")?);
+                }
+                5 => {
+                    out.tx_id = Some(r.req_s("TxId")?);
+                }
+                6 => {
+                    out.mndt_id = Some(r.req_s("MndtId")?);
+                }
+                7 => {
+                    out.chq_nb = Some(r.req_s("ChqNb")?);
+                }
+                8 => {
+                    out.clr_sys_ref = Some(r.req_s("ClrSysRef")?);
+                }
+                9 => {
+                    out.prtry = Some(r.read_boxed("Prtry")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MsgId", self.msg_id.as_ref());
@@ -16286,22 +17738,76 @@ impl rt::ComplexValue for TransactionReferences6 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.msg_id = r.opt_s("MsgId")?;
-        out.acct_svcr_ref = r.opt_s("AcctSvcrRef")?;
-        out.pmt_inf_id = r.opt_s("PmtInfId")?;
-        out.instr_id = r.opt_s("InstrId")?;
-        out.end_to_end_id = r.opt_s("EndToEndId")?;
-        out.uetr = r.opt_s("UETR")?;
-        out.tx_id = r.opt_s("TxId")?;
-        out.mndt_id = r.opt_s("MndtId")?;
-        out.chq_nb = r.opt_s("ChqNb")?;
-        out.clr_sys_ref = r.opt_s("ClrSysRef")?;
-        out.acct_ownr_tx_id = r.opt_s("AcctOwnrTxId")?;
-        out.acct_svcr_tx_id = r.opt_s("AcctSvcrTxId")?;
-        out.mkt_infrstrctr_tx_id = r.opt_s("MktInfrstrctrTxId")?;
-        out.prcg_id = r.opt_s("PrcgId")?;
-        out.prtry = r.many_c("Prtry", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("MsgId"),
+            Some("AcctSvcrRef"),
+            Some("PmtInfId"),
+            Some("InstrId"),
+            Some("EndToEndId"),
+            Some("UETR"),
+            Some("TxId"),
+            Some("MndtId"),
+            Some("ChqNb"),
+            Some("ClrSysRef"),
+            Some("AcctOwnrTxId"),
+            Some("AcctSvcrTxId"),
+            Some("MktInfrstrctrTxId"),
+            Some("PrcgId"),
+            Some("Prtry"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.msg_id = Some(r.req_s("MsgId")?);
+                }
+                1 => {
+                    out.acct_svcr_ref = Some(r.req_s("AcctSvcrRef")?);
+                }
+                2 => {
+                    out.pmt_inf_id = Some(r.req_s("PmtInfId")?);
+                }
+                3 => {
+                    out.instr_id = Some(r.req_s("InstrId")?);
+                }
+                4 => {
+                    out.end_to_end_id = Some(r.req_s("EndToEndId")?);
+                }
+                5 => {
+                    out.uetr = Some(r.req_s("UETR")?);
+                }
+                6 => {
+                    out.tx_id = Some(r.req_s("TxId")?);
+                }
+                7 => {
+                    out.mndt_id = Some(r.req_s("MndtId")?);
+                }
+                8 => {
+                    out.chq_nb = Some(r.req_s("ChqNb")?);
+                }
+                9 => {
+                    out.clr_sys_ref = Some(r.req_s("ClrSysRef")?);
+                }
+                10 => {
+                    out.acct_ownr_tx_id = Some(r.req_s("AcctOwnrTxId")?);
+                }
+                11 => {
+                    out.acct_svcr_tx_id = Some(r.req_s("AcctSvcrTxId")?);
+                }
+                12 => {
+                    out.mkt_infrstrctr_tx_id = Some(r.req_s("MktInfrstrctrTxId")?);
+                }
+                13 => {
+                    out.prcg_id = Some(r.req_s("PrcgId")?);
+                }
+                14 => {
+                    out.prtry = r.many_c("Prtry", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MsgId", self.msg_id.as_ref());

@@ -93,18 +93,60 @@ impl rt::ComplexValue for BusinessApplicationHeader5 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.char_set = r.opt_s("CharSet")?;
-        r.req_c_into("Fr", &mut out.fr)?;
-        r.req_c_into("To", &mut out.to)?;
-        out.biz_msg_idr = r.req_s("BizMsgIdr")?;
-        out.msg_def_idr = r.req_s("MsgDefIdr")?;
-        out.biz_svc = r.opt_s("BizSvc")?;
-        out.cre_dt = r.req_s("CreDt")?;
-        out.cpy_dplct = r.opt_s("CpyDplct")?;
-        out.pssbl_dplct = r.opt_s("PssblDplct")?;
-        out.prty = r.opt_s("Prty")?;
-        out.sgntr = r.opt_c_boxed("Sgntr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("CharSet"),
+            None,
+            None,
+            None,
+            None,
+            Some("BizSvc"),
+            None,
+            Some("CpyDplct"),
+            Some("PssblDplct"),
+            Some("Prty"),
+            Some("Sgntr"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.char_set = Some(r.req_s("CharSet")?);
+                }
+                1 => {
+                    r.req_c_into("Fr", &mut out.fr)?;
+                }
+                2 => {
+                    r.req_c_into("To", &mut out.to)?;
+                }
+                3 => {
+                    out.biz_msg_idr = r.req_s("BizMsgIdr")?;
+                }
+                4 => {
+                    out.msg_def_idr = r.req_s("MsgDefIdr")?;
+                }
+                5 => {
+                    out.biz_svc = Some(r.req_s("BizSvc")?);
+                }
+                6 => {
+                    out.cre_dt = r.req_s("CreDt")?;
+                }
+                7 => {
+                    out.cpy_dplct = Some(r.req_s("CpyDplct")?);
+                }
+                8 => {
+                    out.pssbl_dplct = Some(r.req_s("PssblDplct")?);
+                }
+                9 => {
+                    out.prty = Some(r.req_s("Prty")?);
+                }
+                10 => {
+                    out.sgntr = Some(r.read_boxed("Sgntr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("CharSet", self.char_set.as_ref());
@@ -176,21 +218,72 @@ impl rt::ComplexValue for BusinessApplicationHeaderV02 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.char_set = r.opt_s("CharSet")?;
-        r.req_c_into("Fr", &mut out.fr)?;
-        r.req_c_into("To", &mut out.to)?;
-        out.biz_msg_idr = r.req_s("BizMsgIdr")?;
-        out.msg_def_idr = r.req_s("MsgDefIdr")?;
-        out.biz_svc = r.opt_s("BizSvc")?;
-        out.mkt_prctc = r.opt_c_boxed("MktPrctc")?;
-        out.cre_dt = r.req_s("CreDt")?;
-        out.biz_prcg_dt = r.opt_s("BizPrcgDt")?;
-        out.cpy_dplct = r.opt_s("CpyDplct")?;
-        out.pssbl_dplct = r.opt_s("PssblDplct")?;
-        out.prty = r.opt_s("Prty")?;
-        out.sgntr = r.opt_c_boxed("Sgntr")?;
-        out.rltd = r.many_c("Rltd", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("CharSet"),
+            None,
+            None,
+            None,
+            None,
+            Some("BizSvc"),
+            Some("MktPrctc"),
+            None,
+            Some("BizPrcgDt"),
+            Some("CpyDplct"),
+            Some("PssblDplct"),
+            Some("Prty"),
+            Some("Sgntr"),
+            Some("Rltd"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.char_set = Some(r.req_s("CharSet")?);
+                }
+                1 => {
+                    r.req_c_into("Fr", &mut out.fr)?;
+                }
+                2 => {
+                    r.req_c_into("To", &mut out.to)?;
+                }
+                3 => {
+                    out.biz_msg_idr = r.req_s("BizMsgIdr")?;
+                }
+                4 => {
+                    out.msg_def_idr = r.req_s("MsgDefIdr")?;
+                }
+                5 => {
+                    out.biz_svc = Some(r.req_s("BizSvc")?);
+                }
+                6 => {
+                    out.mkt_prctc = Some(r.read_boxed("MktPrctc")?);
+                }
+                7 => {
+                    out.cre_dt = r.req_s("CreDt")?;
+                }
+                8 => {
+                    out.biz_prcg_dt = Some(r.req_s("BizPrcgDt")?);
+                }
+                9 => {
+                    out.cpy_dplct = Some(r.req_s("CpyDplct")?);
+                }
+                10 => {
+                    out.pssbl_dplct = Some(r.req_s("PssblDplct")?);
+                }
+                11 => {
+                    out.prty = Some(r.req_s("Prty")?);
+                }
+                12 => {
+                    out.sgntr = Some(r.read_boxed("Sgntr")?);
+                }
+                13 => {
+                    out.rltd = r.many_c("Rltd", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("CharSet", self.char_set.as_ref());
@@ -334,13 +427,40 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.bicfi = r.opt_s("BICFI")?;
-        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
-        out.lei = r.opt_s("LEI")?;
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        out.othr = r.opt_c_boxed("Othr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("BICFI"),
+            Some("ClrSysMmbId"),
+            Some("LEI"),
+            Some("Nm"),
+            Some("PstlAdr"),
+            Some("Othr"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.bicfi = Some(r.req_s("BICFI")?);
+                }
+                1 => {
+                    out.clr_sys_mmb_id = Some(r.read_boxed("ClrSysMmbId")?);
+                }
+                2 => {
+                    out.lei = Some(r.req_s("LEI")?);
+                }
+                3 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                4 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                5 => {
+                    out.othr = Some(r.read_boxed("Othr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
@@ -374,10 +494,24 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -408,10 +542,24 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -442,10 +590,24 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -505,10 +667,24 @@ impl rt::ComplexValue for OrganisationIdentification29 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.any_bic = r.opt_s("AnyBIC")?;
-        out.lei = r.opt_s("LEI")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("AnyBIC"), Some("LEI"), Some("Othr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.any_bic = Some(r.req_s("AnyBIC")?);
+                }
+                1 => {
+                    out.lei = Some(r.req_s("LEI")?);
+                }
+                2 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
@@ -638,12 +814,36 @@ impl rt::ComplexValue for PartyIdentification135 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        out.id = r.opt_c_boxed("Id")?;
-        out.ctry_of_res = r.opt_s("CtryOfRes")?;
-        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Nm"),
+            Some("PstlAdr"),
+            Some("Id"),
+            Some("CtryOfRes"),
+            Some("CtctDtls"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                1 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                2 => {
+                    out.id = Some(r.read_boxed("Id")?);
+                }
+                3 => {
+                    out.ctry_of_res = Some(r.req_s("CtryOfRes")?);
+                }
+                4 => {
+                    out.ctct_dtls = Some(r.read_boxed("CtctDtls")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -673,9 +873,21 @@ impl rt::ComplexValue for PersonIdentification13 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("DtAndPlcOfBirth"), Some("Othr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.dt_and_plc_of_birth = Some(r.read_boxed("DtAndPlcOfBirth")?);
+                }
+                1 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());

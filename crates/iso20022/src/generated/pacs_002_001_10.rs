@@ -151,19 +151,64 @@ impl rt::ComplexValue for AmendmentInformationDetails13 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.orgnl_mndt_id = r.opt_s("OrgnlMndtId")?;
-        out.orgnl_cdtr_schme_id = r.opt_c_boxed("OrgnlCdtrSchmeId")?;
-        out.orgnl_cdtr_agt = r.opt_c_boxed("OrgnlCdtrAgt")?;
-        out.orgnl_cdtr_agt_acct = r.opt_c_boxed("OrgnlCdtrAgtAcct")?;
-        out.orgnl_dbtr = r.opt_c_boxed("OrgnlDbtr")?;
-        out.orgnl_dbtr_acct = r.opt_c_boxed("OrgnlDbtrAcct")?;
-        out.orgnl_dbtr_agt = r.opt_c_boxed("OrgnlDbtrAgt")?;
-        out.orgnl_dbtr_agt_acct = r.opt_c_boxed("OrgnlDbtrAgtAcct")?;
-        out.orgnl_fnl_colltn_dt = r.opt_s("OrgnlFnlColltnDt")?;
-        out.orgnl_frqcy = r.opt_c_boxed("OrgnlFrqcy")?;
-        out.orgnl_rsn = r.opt_c_boxed("OrgnlRsn")?;
-        out.orgnl_trckg_days = r.opt_s("OrgnlTrckgDays")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("OrgnlMndtId"),
+            Some("OrgnlCdtrSchmeId"),
+            Some("OrgnlCdtrAgt"),
+            Some("OrgnlCdtrAgtAcct"),
+            Some("OrgnlDbtr"),
+            Some("OrgnlDbtrAcct"),
+            Some("OrgnlDbtrAgt"),
+            Some("OrgnlDbtrAgtAcct"),
+            Some("OrgnlFnlColltnDt"),
+            Some("OrgnlFrqcy"),
+            Some("OrgnlRsn"),
+            Some("OrgnlTrckgDays"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.orgnl_mndt_id = Some(r.req_s("OrgnlMndtId")?);
+                }
+                1 => {
+                    out.orgnl_cdtr_schme_id = Some(r.read_boxed("OrgnlCdtrSchmeId")?);
+                }
+                2 => {
+                    out.orgnl_cdtr_agt = Some(r.read_boxed("OrgnlCdtrAgt")?);
+                }
+                3 => {
+                    out.orgnl_cdtr_agt_acct = Some(r.read_boxed("OrgnlCdtrAgtAcct")?);
+                }
+                4 => {
+                    out.orgnl_dbtr = Some(r.read_boxed("OrgnlDbtr")?);
+                }
+                5 => {
+                    out.orgnl_dbtr_acct = Some(r.read_boxed("OrgnlDbtrAcct")?);
+                }
+                6 => {
+                    out.orgnl_dbtr_agt = Some(r.read_boxed("OrgnlDbtrAgt")?);
+                }
+                7 => {
+                    out.orgnl_dbtr_agt_acct = Some(r.read_boxed("OrgnlDbtrAgtAcct")?);
+                }
+                8 => {
+                    out.orgnl_fnl_colltn_dt = Some(r.req_s("OrgnlFnlColltnDt")?);
+                }
+                9 => {
+                    out.orgnl_frqcy = Some(r.read_boxed("OrgnlFrqcy")?);
+                }
+                10 => {
+                    out.orgnl_rsn = Some(r.read_boxed("OrgnlRsn")?);
+                }
+                11 => {
+                    out.orgnl_trckg_days = Some(r.req_s("OrgnlTrckgDays")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("OrgnlMndtId", self.orgnl_mndt_id.as_ref());
@@ -238,12 +283,36 @@ impl rt::ComplexValue for CashAccount38 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Id", &mut out.id)?;
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.ccy = r.opt_s("Ccy")?;
-        out.nm = r.opt_s("Nm")?;
-        out.prxy = r.opt_c_boxed("Prxy")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("Tp"),
+            Some("Ccy"),
+            Some("Nm"),
+            Some("Prxy"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Id", &mut out.id)?;
+                }
+                1 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                2 => {
+                    out.ccy = Some(r.req_s("Ccy")?);
+                }
+                3 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                4 => {
+                    out.prxy = Some(r.read_boxed("Prxy")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -452,9 +521,21 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
         Some(Self { tp: None, ref_: None })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.ref_ = r.opt_s("Ref")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Tp"), Some("Ref")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                1 => {
+                    out.ref_ = Some(r.req_s("Ref")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -571,11 +652,32 @@ impl rt::ComplexValue for FIToFIPaymentStatusReportV10 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("GrpHdr", &mut out.grp_hdr)?;
-        out.orgnl_grp_inf_and_sts = r.many_c("OrgnlGrpInfAndSts", 0, 0)?;
-        out.tx_inf_and_sts = r.many_c("TxInfAndSts", 0, 0)?;
-        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("OrgnlGrpInfAndSts"),
+            Some("TxInfAndSts"),
+            Some("SplmtryData"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("GrpHdr", &mut out.grp_hdr)?;
+                }
+                1 => {
+                    out.orgnl_grp_inf_and_sts = r.many_c("OrgnlGrpInfAndSts", 0, 0)?;
+                }
+                2 => {
+                    out.tx_inf_and_sts = r.many_c("TxInfAndSts", 0, 0)?;
+                }
+                3 => {
+                    out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("GrpHdr", &self.grp_hdr);
@@ -647,13 +749,40 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.bicfi = r.opt_s("BICFI")?;
-        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
-        out.lei = r.opt_s("LEI")?;
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        out.othr = r.opt_c_boxed("Othr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("BICFI"),
+            Some("ClrSysMmbId"),
+            Some("LEI"),
+            Some("Nm"),
+            Some("PstlAdr"),
+            Some("Othr"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.bicfi = Some(r.req_s("BICFI")?);
+                }
+                1 => {
+                    out.clr_sys_mmb_id = Some(r.read_boxed("ClrSysMmbId")?);
+                }
+                2 => {
+                    out.lei = Some(r.req_s("LEI")?);
+                }
+                3 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                4 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                5 => {
+                    out.othr = Some(r.read_boxed("Othr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
@@ -702,15 +831,48 @@ impl rt::ComplexValue for Garnishment3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Tp", &mut out.tp)?;
-        out.grnshee = r.opt_c_boxed("Grnshee")?;
-        out.grnshmt_admstr = r.opt_c_boxed("GrnshmtAdmstr")?;
-        out.ref_nb = r.opt_s("RefNb")?;
-        out.dt = r.opt_s("Dt")?;
-        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
-        out.fmly_mdcl_insrnc_ind = r.opt_s("FmlyMdclInsrncInd")?;
-        out.mplyee_termntn_ind = r.opt_s("MplyeeTermntnInd")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("Grnshee"),
+            Some("GrnshmtAdmstr"),
+            Some("RefNb"),
+            Some("Dt"),
+            Some("RmtdAmt"),
+            Some("FmlyMdclInsrncInd"),
+            Some("MplyeeTermntnInd"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Tp", &mut out.tp)?;
+                }
+                1 => {
+                    out.grnshee = Some(r.read_boxed("Grnshee")?);
+                }
+                2 => {
+                    out.grnshmt_admstr = Some(r.read_boxed("GrnshmtAdmstr")?);
+                }
+                3 => {
+                    out.ref_nb = Some(r.req_s("RefNb")?);
+                }
+                4 => {
+                    out.dt = Some(r.req_s("Dt")?);
+                }
+                5 => {
+                    r.read_some_into("RmtdAmt", &mut out.rmtd_amt)?;
+                }
+                6 => {
+                    out.fmly_mdcl_insrnc_ind = Some(r.req_s("FmlyMdclInsrncInd")?);
+                }
+                7 => {
+                    out.mplyee_termntn_ind = Some(r.req_s("MplyeeTermntnInd")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
@@ -746,10 +908,24 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -780,10 +956,24 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -814,10 +1004,24 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -848,10 +1052,24 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -885,11 +1103,32 @@ impl rt::ComplexValue for GroupHeader91 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.msg_id = r.req_s("MsgId")?;
-        out.cre_dt_tm = r.req_s("CreDtTm")?;
-        out.instg_agt = r.opt_c_boxed("InstgAgt")?;
-        out.instd_agt = r.opt_c_boxed("InstdAgt")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            None,
+            Some("InstgAgt"),
+            Some("InstdAgt"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.msg_id = r.req_s("MsgId")?;
+                }
+                1 => {
+                    out.cre_dt_tm = r.req_s("CreDtTm")?;
+                }
+                2 => {
+                    out.instg_agt = Some(r.read_boxed("InstgAgt")?);
+                }
+                3 => {
+                    out.instd_agt = Some(r.read_boxed("InstdAgt")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -973,17 +1212,56 @@ impl rt::ComplexValue for MandateRelatedInformation14 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.mndt_id = r.opt_s("MndtId")?;
-        out.dt_of_sgntr = r.opt_s("DtOfSgntr")?;
-        out.amdmnt_ind = r.opt_s("AmdmntInd")?;
-        out.amdmnt_inf_dtls = r.opt_c_boxed("AmdmntInfDtls")?;
-        out.elctrnc_sgntr = r.opt_s("ElctrncSgntr")?;
-        out.frst_colltn_dt = r.opt_s("FrstColltnDt")?;
-        out.fnl_colltn_dt = r.opt_s("FnlColltnDt")?;
-        out.frqcy = r.opt_c_boxed("Frqcy")?;
-        out.rsn = r.opt_c_boxed("Rsn")?;
-        out.trckg_days = r.opt_s("TrckgDays")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("MndtId"),
+            Some("DtOfSgntr"),
+            Some("AmdmntInd"),
+            Some("AmdmntInfDtls"),
+            Some("ElctrncSgntr"),
+            Some("FrstColltnDt"),
+            Some("FnlColltnDt"),
+            Some("Frqcy"),
+            Some("Rsn"),
+            Some("TrckgDays"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.mndt_id = Some(r.req_s("MndtId")?);
+                }
+                1 => {
+                    out.dt_of_sgntr = Some(r.req_s("DtOfSgntr")?);
+                }
+                2 => {
+                    out.amdmnt_ind = Some(r.req_s("AmdmntInd")?);
+                }
+                3 => {
+                    out.amdmnt_inf_dtls = Some(r.read_boxed("AmdmntInfDtls")?);
+                }
+                4 => {
+                    out.elctrnc_sgntr = Some(r.req_s("ElctrncSgntr")?);
+                }
+                5 => {
+                    out.frst_colltn_dt = Some(r.req_s("FrstColltnDt")?);
+                }
+                6 => {
+                    out.fnl_colltn_dt = Some(r.req_s("FnlColltnDt")?);
+                }
+                7 => {
+                    out.frqcy = Some(r.read_boxed("Frqcy")?);
+                }
+                8 => {
+                    out.rsn = Some(r.read_boxed("Rsn")?);
+                }
+                9 => {
+                    out.trckg_days = Some(r.req_s("TrckgDays")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MndtId", self.mndt_id.as_ref());
@@ -1021,10 +1299,24 @@ impl rt::ComplexValue for OrganisationIdentification29 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.any_bic = r.opt_s("AnyBIC")?;
-        out.lei = r.opt_s("LEI")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("AnyBIC"), Some("LEI"), Some("Othr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.any_bic = Some(r.req_s("AnyBIC")?);
+                }
+                1 => {
+                    out.lei = Some(r.req_s("LEI")?);
+                }
+                2 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
@@ -1101,15 +1393,48 @@ impl rt::ComplexValue for OriginalGroupHeader17 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.orgnl_msg_id = r.req_s("OrgnlMsgId")?;
-        out.orgnl_msg_nm_id = r.req_s("OrgnlMsgNmId")?;
-        out.orgnl_cre_dt_tm = r.opt_s("OrgnlCreDtTm")?;
-        out.orgnl_nb_of_txs = r.opt_s("OrgnlNbOfTxs")?;
-        out.orgnl_ctrl_sum = r.opt_s("OrgnlCtrlSum")?;
-        out.grp_sts = r.opt_s("GrpSts")?;
-        out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
-        out.nb_of_txs_per_sts = r.many_c("NbOfTxsPerSts", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            None,
+            Some("OrgnlCreDtTm"),
+            Some("OrgnlNbOfTxs"),
+            Some("OrgnlCtrlSum"),
+            Some("GrpSts"),
+            Some("StsRsnInf"),
+            Some("NbOfTxsPerSts"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.orgnl_msg_id = r.req_s("OrgnlMsgId")?;
+                }
+                1 => {
+                    out.orgnl_msg_nm_id = r.req_s("OrgnlMsgNmId")?;
+                }
+                2 => {
+                    out.orgnl_cre_dt_tm = Some(r.req_s("OrgnlCreDtTm")?);
+                }
+                3 => {
+                    out.orgnl_nb_of_txs = Some(r.req_s("OrgnlNbOfTxs")?);
+                }
+                4 => {
+                    out.orgnl_ctrl_sum = Some(r.req_s("OrgnlCtrlSum")?);
+                }
+                5 => {
+                    out.grp_sts = Some(r.req_s("GrpSts")?);
+                }
+                6 => {
+                    out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
+                }
+                7 => {
+                    out.nb_of_txs_per_sts = r.many_c("NbOfTxsPerSts", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("OrgnlMsgId", &self.orgnl_msg_id);
@@ -1202,29 +1527,104 @@ impl rt::ComplexValue for OriginalTransactionReference28 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.opt_c_into("IntrBkSttlmAmt", &mut out.intr_bk_sttlm_amt)?;
-        out.amt = r.opt_c_boxed("Amt")?;
-        out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
-        out.reqd_colltn_dt = r.opt_s("ReqdColltnDt")?;
-        out.reqd_exctn_dt = r.opt_c_boxed("ReqdExctnDt")?;
-        out.cdtr_schme_id = r.opt_c_boxed("CdtrSchmeId")?;
-        out.sttlm_inf = r.opt_c_boxed("SttlmInf")?;
-        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
-        out.pmt_mtd = r.opt_s("PmtMtd")?;
-        out.mndt_rltd_inf = r.opt_c_boxed("MndtRltdInf")?;
-        out.rmt_inf = r.opt_c_boxed("RmtInf")?;
-        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
-        out.dbtr = r.opt_c_boxed("Dbtr")?;
-        out.dbtr_acct = r.opt_c_boxed("DbtrAcct")?;
-        out.dbtr_agt = r.opt_c_boxed("DbtrAgt")?;
-        out.dbtr_agt_acct = r.opt_c_boxed("DbtrAgtAcct")?;
-        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
-        out.cdtr_agt_acct = r.opt_c_boxed("CdtrAgtAcct")?;
-        out.cdtr = r.opt_c_boxed("Cdtr")?;
-        out.cdtr_acct = r.opt_c_boxed("CdtrAcct")?;
-        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
-        out.purp = r.opt_c_boxed("Purp")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("IntrBkSttlmAmt"),
+            Some("Amt"),
+            Some("IntrBkSttlmDt"),
+            Some("ReqdColltnDt"),
+            Some("ReqdExctnDt"),
+            Some("CdtrSchmeId"),
+            Some("SttlmInf"),
+            Some("PmtTpInf"),
+            Some("PmtMtd"),
+            Some("MndtRltdInf"),
+            Some("RmtInf"),
+            Some("UltmtDbtr"),
+            Some("Dbtr"),
+            Some("DbtrAcct"),
+            Some("DbtrAgt"),
+            Some("DbtrAgtAcct"),
+            Some("CdtrAgt"),
+            Some("CdtrAgtAcct"),
+            Some("Cdtr"),
+            Some("CdtrAcct"),
+            Some("UltmtCdtr"),
+            Some("Purp"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.read_some_into("IntrBkSttlmAmt", &mut out.intr_bk_sttlm_amt)?;
+                }
+                1 => {
+                    out.amt = Some(r.read_boxed("Amt")?);
+                }
+                2 => {
+                    out.intr_bk_sttlm_dt = Some(r.req_s("IntrBkSttlmDt")?);
+                }
+                3 => {
+                    out.reqd_colltn_dt = Some(r.req_s("ReqdColltnDt")?);
+                }
+                4 => {
+                    out.reqd_exctn_dt = Some(r.read_boxed("ReqdExctnDt")?);
+                }
+                5 => {
+                    out.cdtr_schme_id = Some(r.read_boxed("CdtrSchmeId")?);
+                }
+                6 => {
+                    out.sttlm_inf = Some(r.read_boxed("SttlmInf")?);
+                }
+                7 => {
+                    out.pmt_tp_inf = Some(r.read_boxed("PmtTpInf")?);
+                }
+                8 => {
+                    out.pmt_mtd = Some(r.req_s("PmtMtd")?);
+                }
+                9 => {
+                    out.mndt_rltd_inf = Some(r.read_boxed("MndtRltdInf")?);
+                }
+                10 => {
+                    out.rmt_inf = Some(r.read_boxed("RmtInf")?);
+                }
+                11 => {
+                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                }
+                12 => {
+                    out.dbtr = Some(r.read_boxed("Dbtr")?);
+                }
+                13 => {
+                    out.dbtr_acct = Some(r.read_boxed("DbtrAcct")?);
+                }
+                14 => {
+                    out.dbtr_agt = Some(r.read_boxed("DbtrAgt")?);
+                }
+                15 => {
+                    out.dbtr_agt_acct = Some(r.read_boxed("DbtrAgtAcct")?);
+                }
+                16 => {
+                    out.cdtr_agt = Some(r.read_boxed("CdtrAgt")?);
+                }
+                17 => {
+                    out.cdtr_agt_acct = Some(r.read_boxed("CdtrAgtAcct")?);
+                }
+                18 => {
+                    out.cdtr = Some(r.read_boxed("Cdtr")?);
+                }
+                19 => {
+                    out.cdtr_acct = Some(r.read_boxed("CdtrAcct")?);
+                }
+                20 => {
+                    out.ultmt_cdtr = Some(r.read_boxed("UltmtCdtr")?);
+                }
+                21 => {
+                    out.purp = Some(r.read_boxed("Purp")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("IntrBkSttlmAmt", self.intr_bk_sttlm_amt.as_ref());
@@ -1342,12 +1742,36 @@ impl rt::ComplexValue for PartyIdentification135 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        out.id = r.opt_c_boxed("Id")?;
-        out.ctry_of_res = r.opt_s("CtryOfRes")?;
-        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Nm"),
+            Some("PstlAdr"),
+            Some("Id"),
+            Some("CtryOfRes"),
+            Some("CtctDtls"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                1 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                2 => {
+                    out.id = Some(r.read_boxed("Id")?);
+                }
+                3 => {
+                    out.ctry_of_res = Some(r.req_s("CtryOfRes")?);
+                }
+                4 => {
+                    out.ctct_dtls = Some(r.read_boxed("CtctDtls")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -1422,24 +1846,84 @@ impl rt::ComplexValue for PaymentTransaction110 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.sts_id = r.opt_s("StsId")?;
-        out.orgnl_grp_inf = r.opt_c_boxed("OrgnlGrpInf")?;
-        out.orgnl_instr_id = r.opt_s("OrgnlInstrId")?;
-        out.orgnl_end_to_end_id = r.opt_s("OrgnlEndToEndId")?;
-        out.orgnl_tx_id = r.opt_s("OrgnlTxId")?;
-        out.orgnl_uetr = r.opt_s("OrgnlUETR")?;
-        out.tx_sts = r.opt_s("TxSts")?;
-        out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
-        out.chrgs_inf = r.many_c("ChrgsInf", 0, 0)?;
-        out.accptnc_dt_tm = r.opt_s("AccptncDtTm")?;
-        out.fctv_intr_bk_sttlm_dt = r.opt_c_boxed("FctvIntrBkSttlmDt")?;
-        out.acct_svcr_ref = r.opt_s("AcctSvcrRef")?;
-        out.clr_sys_ref = r.opt_s("ClrSysRef")?;
-        out.instg_agt = r.opt_c_boxed("InstgAgt")?;
-        out.instd_agt = r.opt_c_boxed("InstdAgt")?;
-        out.orgnl_tx_ref = r.opt_c_boxed("OrgnlTxRef")?;
-        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("StsId"),
+            Some("OrgnlGrpInf"),
+            Some("OrgnlInstrId"),
+            Some("OrgnlEndToEndId"),
+            Some("OrgnlTxId"),
+            Some("OrgnlUETR"),
+            Some("TxSts"),
+            Some("StsRsnInf"),
+            Some("ChrgsInf"),
+            Some("AccptncDtTm"),
+            Some("FctvIntrBkSttlmDt"),
+            Some("AcctSvcrRef"),
+            Some("ClrSysRef"),
+            Some("InstgAgt"),
+            Some("InstdAgt"),
+            Some("OrgnlTxRef"),
+            Some("SplmtryData"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.sts_id = Some(r.req_s("StsId")?);
+                }
+                1 => {
+                    out.orgnl_grp_inf = Some(r.read_boxed("OrgnlGrpInf")?);
+                }
+                2 => {
+                    out.orgnl_instr_id = Some(r.req_s("OrgnlInstrId")?);
+                }
+                3 => {
+                    out.orgnl_end_to_end_id = Some(r.req_s("OrgnlEndToEndId")?);
+                }
+                4 => {
+                    out.orgnl_tx_id = Some(r.req_s("OrgnlTxId")?);
+                }
+                5 => {
+                    out.orgnl_uetr = Some(r.req_s("OrgnlUETR")?);
+                }
+                6 => {
+                    out.tx_sts = Some(r.req_s("TxSts")?);
+                }
+                7 => {
+                    out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
+                }
+                8 => {
+                    out.chrgs_inf = r.many_c("ChrgsInf", 0, 0)?;
+                }
+                9 => {
+                    out.accptnc_dt_tm = Some(r.req_s("AccptncDtTm")?);
+                }
+                10 => {
+                    out.fctv_intr_bk_sttlm_dt = Some(r.read_boxed("FctvIntrBkSttlmDt")?);
+                }
+                11 => {
+                    out.acct_svcr_ref = Some(r.req_s("AcctSvcrRef")?);
+                }
+                12 => {
+                    out.clr_sys_ref = Some(r.req_s("ClrSysRef")?);
+                }
+                13 => {
+                    out.instg_agt = Some(r.read_boxed("InstgAgt")?);
+                }
+                14 => {
+                    out.instd_agt = Some(r.read_boxed("InstdAgt")?);
+                }
+                15 => {
+                    out.orgnl_tx_ref = Some(r.read_boxed("OrgnlTxRef")?);
+                }
+                16 => {
+                    out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("StsId", self.sts_id.as_ref());
@@ -1493,13 +1977,40 @@ impl rt::ComplexValue for PaymentTypeInformation27 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.instr_prty = r.opt_s("InstrPrty")?;
-        out.clr_chanl = r.opt_s("ClrChanl")?;
-        out.svc_lvl = r.many_c("SvcLvl", 0, 0)?;
-        out.lcl_instrm = r.opt_c_boxed("LclInstrm")?;
-        out.seq_tp = r.opt_s("SeqTp")?;
-        out.ctgy_purp = r.opt_c_boxed("CtgyPurp")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("InstrPrty"),
+            Some("ClrChanl"),
+            Some("SvcLvl"),
+            Some("LclInstrm"),
+            Some("SeqTp"),
+            Some("CtgyPurp"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.instr_prty = Some(r.req_s("InstrPrty")?);
+                }
+                1 => {
+                    out.clr_chanl = Some(r.req_s("ClrChanl")?);
+                }
+                2 => {
+                    out.svc_lvl = r.many_c("SvcLvl", 0, 0)?;
+                }
+                3 => {
+                    out.lcl_instrm = Some(r.read_boxed("LclInstrm")?);
+                }
+                4 => {
+                    out.seq_tp = Some(r.req_s("SeqTp")?);
+                }
+                5 => {
+                    out.ctgy_purp = Some(r.read_boxed("CtgyPurp")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
@@ -1530,9 +2041,21 @@ impl rt::ComplexValue for PersonIdentification13 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("DtAndPlcOfBirth"), Some("Othr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.dt_and_plc_of_birth = Some(r.read_boxed("DtAndPlcOfBirth")?);
+                }
+                1 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -1621,9 +2144,21 @@ impl rt::ComplexValue for RemittanceInformation16 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.ustrd = r.many_s("Ustrd", 0, 0)?;
-        out.strd = r.many_c("Strd", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Ustrd"), Some("Strd")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.ustrd = r.many_s("Ustrd", 0, 0)?;
+                }
+                1 => {
+                    out.strd = r.many_c("Strd", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Ustrd", &self.ustrd, 0, 0);
@@ -1702,16 +2237,58 @@ impl rt::ComplexValue for SettlementInstruction7 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.sttlm_mtd = r.req_s("SttlmMtd")?;
-        out.sttlm_acct = r.opt_c_boxed("SttlmAcct")?;
-        out.clr_sys = r.opt_c_boxed("ClrSys")?;
-        out.instg_rmbrsmnt_agt = r.opt_c_boxed("InstgRmbrsmntAgt")?;
-        out.instg_rmbrsmnt_agt_acct = r.opt_c_boxed("InstgRmbrsmntAgtAcct")?;
-        out.instd_rmbrsmnt_agt = r.opt_c_boxed("InstdRmbrsmntAgt")?;
-        out.instd_rmbrsmnt_agt_acct = r.opt_c_boxed("InstdRmbrsmntAgtAcct")?;
-        out.thrd_rmbrsmnt_agt = r.opt_c_boxed("ThrdRmbrsmntAgt")?;
-        out.thrd_rmbrsmnt_agt_acct = r.opt_c_boxed("ThrdRmbrsmntAgtAcct")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("SttlmAcct"),
+            Some("ClrSys"),
+            Some("InstgRmbrsmntAgt"),
+            Some("InstgRmbrsmntAgtAcct"),
+            Some("InstdRmbrsmntAgt"),
+            Some("InstdRmbrsmntAgtAcct"),
+            Some("ThrdRmbrsmntAgt"),
+            Some("ThrdRmbrsmntAgtAcct"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.sttlm_mtd = r.req_s("SttlmMtd")?;
+                }
+                1 => {
+                    out.sttlm_acct = Some(r.read_boxed("SttlmAcct")?);
+                }
+                2 => {
+                    out.clr_sys = Some(r.read_boxed("ClrSys")?);
+                }
+                3 => {
+                    out.instg_rmbrsmnt_agt = Some(r.read_boxed("InstgRmbrsmntAgt")?);
+                }
+                4 => {
+                    out.instg_rmbrsmnt_agt_acct = Some(
+                        r.read_boxed("InstgRmbrsmntAgtAcct")?,
+                    );
+                }
+                5 => {
+                    out.instd_rmbrsmnt_agt = Some(r.read_boxed("InstdRmbrsmntAgt")?);
+                }
+                6 => {
+                    out.instd_rmbrsmnt_agt_acct = Some(
+                        r.read_boxed("InstdRmbrsmntAgtAcct")?,
+                    );
+                }
+                7 => {
+                    out.thrd_rmbrsmnt_agt = Some(r.read_boxed("ThrdRmbrsmntAgt")?);
+                }
+                8 => {
+                    out.thrd_rmbrsmnt_agt_acct = Some(
+                        r.read_boxed("ThrdRmbrsmntAgtAcct")?,
+                    );
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("SttlmMtd", &self.sttlm_mtd);
@@ -1779,10 +2356,24 @@ impl rt::ComplexValue for StatusReasonInformation12 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.orgtr = r.opt_c_boxed("Orgtr")?;
-        out.rsn = r.opt_c_boxed("Rsn")?;
-        out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Orgtr"), Some("Rsn"), Some("AddtlInf")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.orgtr = Some(r.read_boxed("Orgtr")?);
+                }
+                1 => {
+                    out.rsn = Some(r.read_boxed("Rsn")?);
+                }
+                2 => {
+                    out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Orgtr", self.orgtr.as_deref());
@@ -1828,15 +2419,48 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
-        out.rfrd_doc_amt = r.opt_c_boxed("RfrdDocAmt")?;
-        out.cdtr_ref_inf = r.opt_c_boxed("CdtrRefInf")?;
-        out.invcr = r.opt_c_boxed("Invcr")?;
-        out.invcee = r.opt_c_boxed("Invcee")?;
-        out.tax_rmt = r.opt_c_boxed("TaxRmt")?;
-        out.grnshmt_rmt = r.opt_c_boxed("GrnshmtRmt")?;
-        out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("RfrdDocInf"),
+            Some("RfrdDocAmt"),
+            Some("CdtrRefInf"),
+            Some("Invcr"),
+            Some("Invcee"),
+            Some("TaxRmt"),
+            Some("GrnshmtRmt"),
+            Some("AddtlRmtInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
+                }
+                1 => {
+                    out.rfrd_doc_amt = Some(r.read_boxed("RfrdDocAmt")?);
+                }
+                2 => {
+                    out.cdtr_ref_inf = Some(r.read_boxed("CdtrRefInf")?);
+                }
+                3 => {
+                    out.invcr = Some(r.read_boxed("Invcr")?);
+                }
+                4 => {
+                    out.invcee = Some(r.read_boxed("Invcee")?);
+                }
+                5 => {
+                    out.tax_rmt = Some(r.read_boxed("TaxRmt")?);
+                }
+                6 => {
+                    out.grnshmt_rmt = Some(r.read_boxed("GrnshmtRmt")?);
+                }
+                7 => {
+                    out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);

@@ -159,12 +159,36 @@ impl rt::ComplexValue for CashAccount38 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Id", &mut out.id)?;
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.ccy = r.opt_s("Ccy")?;
-        out.nm = r.opt_s("Nm")?;
-        out.prxy = r.opt_c_boxed("Prxy")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("Tp"),
+            Some("Ccy"),
+            Some("Nm"),
+            Some("Prxy"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Id", &mut out.id)?;
+                }
+                1 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                2 => {
+                    out.ccy = Some(r.req_s("Ccy")?);
+                }
+                3 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                4 => {
+                    out.prxy = Some(r.read_boxed("Prxy")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -508,53 +532,200 @@ impl rt::ComplexValue for CreditTransferTransaction39 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("PmtId", &mut out.pmt_id)?;
-        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
-        r.req_c_into("IntrBkSttlmAmt", &mut out.intr_bk_sttlm_amt)?;
-        out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
-        out.sttlm_prty = r.opt_s("SttlmPrty")?;
-        out.sttlm_tm_indctn = r.opt_c_boxed("SttlmTmIndctn")?;
-        out.sttlm_tm_req = r.opt_c_boxed("SttlmTmReq")?;
-        out.accptnc_dt_tm = r.opt_s("AccptncDtTm")?;
-        out.poolg_adjstmnt_dt = r.opt_s("PoolgAdjstmntDt")?;
-        r.opt_c_into("InstdAmt", &mut out.instd_amt)?;
-        out.xchg_rate = r.opt_s("XchgRate")?;
-        out.chrg_br = r.req_s("ChrgBr")?;
-        out.chrgs_inf = r.many_c("ChrgsInf", 0, 0)?;
-        out.prvs_instg_agt1 = r.opt_c_boxed("PrvsInstgAgt1")?;
-        out.prvs_instg_agt1_acct = r.opt_c_boxed("PrvsInstgAgt1Acct")?;
-        out.prvs_instg_agt2 = r.opt_c_boxed("PrvsInstgAgt2")?;
-        out.prvs_instg_agt2_acct = r.opt_c_boxed("PrvsInstgAgt2Acct")?;
-        out.prvs_instg_agt3 = r.opt_c_boxed("PrvsInstgAgt3")?;
-        out.prvs_instg_agt3_acct = r.opt_c_boxed("PrvsInstgAgt3Acct")?;
-        out.instg_agt = r.opt_c_boxed("InstgAgt")?;
-        out.instd_agt = r.opt_c_boxed("InstdAgt")?;
-        out.intrmy_agt1 = r.opt_c_boxed("IntrmyAgt1")?;
-        out.intrmy_agt1_acct = r.opt_c_boxed("IntrmyAgt1Acct")?;
-        out.intrmy_agt2 = r.opt_c_boxed("IntrmyAgt2")?;
-        out.intrmy_agt2_acct = r.opt_c_boxed("IntrmyAgt2Acct")?;
-        out.intrmy_agt3 = r.opt_c_boxed("IntrmyAgt3")?;
-        out.intrmy_agt3_acct = r.opt_c_boxed("IntrmyAgt3Acct")?;
-        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
-        out.initg_pty = r.opt_c_boxed("InitgPty")?;
-        r.req_c_into("Dbtr", &mut out.dbtr)?;
-        out.dbtr_acct = r.opt_c_boxed("DbtrAcct")?;
-        r.req_c_into("DbtrAgt", &mut out.dbtr_agt)?;
-        out.dbtr_agt_acct = r.opt_c_boxed("DbtrAgtAcct")?;
-        r.req_c_into("CdtrAgt", &mut out.cdtr_agt)?;
-        out.cdtr_agt_acct = r.opt_c_boxed("CdtrAgtAcct")?;
-        r.req_c_into("Cdtr", &mut out.cdtr)?;
-        out.cdtr_acct = r.opt_c_boxed("CdtrAcct")?;
-        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
-        out.instr_for_cdtr_agt = r.many_c("InstrForCdtrAgt", 0, 0)?;
-        out.instr_for_nxt_agt = r.many_c("InstrForNxtAgt", 0, 0)?;
-        out.purp = r.opt_c_boxed("Purp")?;
-        out.rgltry_rptg = r.many_c("RgltryRptg", 0, 10)?;
-        out.tax = r.opt_c_boxed("Tax")?;
-        out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
-        out.rmt_inf = r.opt_c_boxed("RmtInf")?;
-        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("PmtTpInf"),
+            None,
+            Some("IntrBkSttlmDt"),
+            Some("SttlmPrty"),
+            Some("SttlmTmIndctn"),
+            Some("SttlmTmReq"),
+            Some("AccptncDtTm"),
+            Some("PoolgAdjstmntDt"),
+            Some("InstdAmt"),
+            Some("XchgRate"),
+            None,
+            Some("ChrgsInf"),
+            Some("PrvsInstgAgt1"),
+            Some("PrvsInstgAgt1Acct"),
+            Some("PrvsInstgAgt2"),
+            Some("PrvsInstgAgt2Acct"),
+            Some("PrvsInstgAgt3"),
+            Some("PrvsInstgAgt3Acct"),
+            Some("InstgAgt"),
+            Some("InstdAgt"),
+            Some("IntrmyAgt1"),
+            Some("IntrmyAgt1Acct"),
+            Some("IntrmyAgt2"),
+            Some("IntrmyAgt2Acct"),
+            Some("IntrmyAgt3"),
+            Some("IntrmyAgt3Acct"),
+            Some("UltmtDbtr"),
+            Some("InitgPty"),
+            None,
+            Some("DbtrAcct"),
+            None,
+            Some("DbtrAgtAcct"),
+            None,
+            Some("CdtrAgtAcct"),
+            None,
+            Some("CdtrAcct"),
+            Some("UltmtCdtr"),
+            Some("InstrForCdtrAgt"),
+            Some("InstrForNxtAgt"),
+            Some("Purp"),
+            Some("RgltryRptg"),
+            Some("Tax"),
+            Some("RltdRmtInf"),
+            Some("RmtInf"),
+            Some("SplmtryData"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("PmtId", &mut out.pmt_id)?;
+                }
+                1 => {
+                    out.pmt_tp_inf = Some(r.read_boxed("PmtTpInf")?);
+                }
+                2 => {
+                    r.req_c_into("IntrBkSttlmAmt", &mut out.intr_bk_sttlm_amt)?;
+                }
+                3 => {
+                    out.intr_bk_sttlm_dt = Some(r.req_s("IntrBkSttlmDt")?);
+                }
+                4 => {
+                    out.sttlm_prty = Some(r.req_s("SttlmPrty")?);
+                }
+                5 => {
+                    out.sttlm_tm_indctn = Some(r.read_boxed("SttlmTmIndctn")?);
+                }
+                6 => {
+                    out.sttlm_tm_req = Some(r.read_boxed("SttlmTmReq")?);
+                }
+                7 => {
+                    out.accptnc_dt_tm = Some(r.req_s("AccptncDtTm")?);
+                }
+                8 => {
+                    out.poolg_adjstmnt_dt = Some(r.req_s("PoolgAdjstmntDt")?);
+                }
+                9 => {
+                    r.read_some_into("InstdAmt", &mut out.instd_amt)?;
+                }
+                10 => {
+                    out.xchg_rate = Some(r.req_s("XchgRate")?);
+                }
+                11 => {
+                    out.chrg_br = r.req_s("ChrgBr")?;
+                }
+                12 => {
+                    out.chrgs_inf = r.many_c("ChrgsInf", 0, 0)?;
+                }
+                13 => {
+                    out.prvs_instg_agt1 = Some(r.read_boxed("PrvsInstgAgt1")?);
+                }
+                14 => {
+                    out.prvs_instg_agt1_acct = Some(r.read_boxed("PrvsInstgAgt1Acct")?);
+                }
+                15 => {
+                    out.prvs_instg_agt2 = Some(r.read_boxed("PrvsInstgAgt2")?);
+                }
+                16 => {
+                    out.prvs_instg_agt2_acct = Some(r.read_boxed("PrvsInstgAgt2Acct")?);
+                }
+                17 => {
+                    out.prvs_instg_agt3 = Some(r.read_boxed("PrvsInstgAgt3")?);
+                }
+                18 => {
+                    out.prvs_instg_agt3_acct = Some(r.read_boxed("PrvsInstgAgt3Acct")?);
+                }
+                19 => {
+                    out.instg_agt = Some(r.read_boxed("InstgAgt")?);
+                }
+                20 => {
+                    out.instd_agt = Some(r.read_boxed("InstdAgt")?);
+                }
+                21 => {
+                    out.intrmy_agt1 = Some(r.read_boxed("IntrmyAgt1")?);
+                }
+                22 => {
+                    out.intrmy_agt1_acct = Some(r.read_boxed("IntrmyAgt1Acct")?);
+                }
+                23 => {
+                    out.intrmy_agt2 = Some(r.read_boxed("IntrmyAgt2")?);
+                }
+                24 => {
+                    out.intrmy_agt2_acct = Some(r.read_boxed("IntrmyAgt2Acct")?);
+                }
+                25 => {
+                    out.intrmy_agt3 = Some(r.read_boxed("IntrmyAgt3")?);
+                }
+                26 => {
+                    out.intrmy_agt3_acct = Some(r.read_boxed("IntrmyAgt3Acct")?);
+                }
+                27 => {
+                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                }
+                28 => {
+                    out.initg_pty = Some(r.read_boxed("InitgPty")?);
+                }
+                29 => {
+                    r.req_c_into("Dbtr", &mut out.dbtr)?;
+                }
+                30 => {
+                    out.dbtr_acct = Some(r.read_boxed("DbtrAcct")?);
+                }
+                31 => {
+                    r.req_c_into("DbtrAgt", &mut out.dbtr_agt)?;
+                }
+                32 => {
+                    out.dbtr_agt_acct = Some(r.read_boxed("DbtrAgtAcct")?);
+                }
+                33 => {
+                    r.req_c_into("CdtrAgt", &mut out.cdtr_agt)?;
+                }
+                34 => {
+                    out.cdtr_agt_acct = Some(r.read_boxed("CdtrAgtAcct")?);
+                }
+                35 => {
+                    r.req_c_into("Cdtr", &mut out.cdtr)?;
+                }
+                36 => {
+                    out.cdtr_acct = Some(r.read_boxed("CdtrAcct")?);
+                }
+                37 => {
+                    out.ultmt_cdtr = Some(r.read_boxed("UltmtCdtr")?);
+                }
+                38 => {
+                    out.instr_for_cdtr_agt = r.many_c("InstrForCdtrAgt", 0, 0)?;
+                }
+                39 => {
+                    out.instr_for_nxt_agt = r.many_c("InstrForNxtAgt", 0, 0)?;
+                }
+                40 => {
+                    out.purp = Some(r.read_boxed("Purp")?);
+                }
+                41 => {
+                    out.rgltry_rptg = r.many_c("RgltryRptg", 0, 10)?;
+                }
+                42 => {
+                    out.tax = Some(r.read_boxed("Tax")?);
+                }
+                43 => {
+                    out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
+                }
+                44 => {
+                    out.rmt_inf = Some(r.read_boxed("RmtInf")?);
+                }
+                45 => {
+                    out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("PmtId", &self.pmt_id);
@@ -622,9 +793,21 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
         Some(Self { tp: None, ref_: None })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.ref_ = r.opt_s("Ref")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Tp"), Some("Ref")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                1 => {
+                    out.ref_ = Some(r.req_s("Ref")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -812,13 +995,40 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.bicfi = r.opt_s("BICFI")?;
-        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
-        out.lei = r.opt_s("LEI")?;
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        out.othr = r.opt_c_boxed("Othr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("BICFI"),
+            Some("ClrSysMmbId"),
+            Some("LEI"),
+            Some("Nm"),
+            Some("PstlAdr"),
+            Some("Othr"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.bicfi = Some(r.req_s("BICFI")?);
+                }
+                1 => {
+                    out.clr_sys_mmb_id = Some(r.read_boxed("ClrSysMmbId")?);
+                }
+                2 => {
+                    out.lei = Some(r.req_s("LEI")?);
+                }
+                3 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                4 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                5 => {
+                    out.othr = Some(r.read_boxed("Othr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
@@ -867,15 +1077,48 @@ impl rt::ComplexValue for Garnishment3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Tp", &mut out.tp)?;
-        out.grnshee = r.opt_c_boxed("Grnshee")?;
-        out.grnshmt_admstr = r.opt_c_boxed("GrnshmtAdmstr")?;
-        out.ref_nb = r.opt_s("RefNb")?;
-        out.dt = r.opt_s("Dt")?;
-        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
-        out.fmly_mdcl_insrnc_ind = r.opt_s("FmlyMdclInsrncInd")?;
-        out.mplyee_termntn_ind = r.opt_s("MplyeeTermntnInd")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("Grnshee"),
+            Some("GrnshmtAdmstr"),
+            Some("RefNb"),
+            Some("Dt"),
+            Some("RmtdAmt"),
+            Some("FmlyMdclInsrncInd"),
+            Some("MplyeeTermntnInd"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Tp", &mut out.tp)?;
+                }
+                1 => {
+                    out.grnshee = Some(r.read_boxed("Grnshee")?);
+                }
+                2 => {
+                    out.grnshmt_admstr = Some(r.read_boxed("GrnshmtAdmstr")?);
+                }
+                3 => {
+                    out.ref_nb = Some(r.req_s("RefNb")?);
+                }
+                4 => {
+                    out.dt = Some(r.req_s("Dt")?);
+                }
+                5 => {
+                    r.read_some_into("RmtdAmt", &mut out.rmtd_amt)?;
+                }
+                6 => {
+                    out.fmly_mdcl_insrnc_ind = Some(r.req_s("FmlyMdclInsrncInd")?);
+                }
+                7 => {
+                    out.mplyee_termntn_ind = Some(r.req_s("MplyeeTermntnInd")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
@@ -911,10 +1154,24 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -945,10 +1202,24 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -979,10 +1250,24 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1013,10 +1298,24 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1071,18 +1370,63 @@ impl rt::ComplexValue for GroupHeader93 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.msg_id = r.req_s("MsgId")?;
-        out.cre_dt_tm = r.req_s("CreDtTm")?;
-        out.btch_bookg = r.opt_s("BtchBookg")?;
-        out.nb_of_txs = r.req_s("NbOfTxs")?;
-        out.ctrl_sum = r.opt_s("CtrlSum")?;
-        r.opt_c_into("TtlIntrBkSttlmAmt", &mut out.ttl_intr_bk_sttlm_amt)?;
-        out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
-        r.req_c_into("SttlmInf", &mut out.sttlm_inf)?;
-        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
-        out.instg_agt = r.opt_c_boxed("InstgAgt")?;
-        out.instd_agt = r.opt_c_boxed("InstdAgt")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            None,
+            Some("BtchBookg"),
+            None,
+            Some("CtrlSum"),
+            Some("TtlIntrBkSttlmAmt"),
+            Some("IntrBkSttlmDt"),
+            None,
+            Some("PmtTpInf"),
+            Some("InstgAgt"),
+            Some("InstdAgt"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.msg_id = r.req_s("MsgId")?;
+                }
+                1 => {
+                    out.cre_dt_tm = r.req_s("CreDtTm")?;
+                }
+                2 => {
+                    out.btch_bookg = Some(r.req_s("BtchBookg")?);
+                }
+                3 => {
+                    out.nb_of_txs = r.req_s("NbOfTxs")?;
+                }
+                4 => {
+                    out.ctrl_sum = Some(r.req_s("CtrlSum")?);
+                }
+                5 => {
+                    r.read_some_into(
+                        "TtlIntrBkSttlmAmt",
+                        &mut out.ttl_intr_bk_sttlm_amt,
+                    )?;
+                }
+                6 => {
+                    out.intr_bk_sttlm_dt = Some(r.req_s("IntrBkSttlmDt")?);
+                }
+                7 => {
+                    r.req_c_into("SttlmInf", &mut out.sttlm_inf)?;
+                }
+                8 => {
+                    out.pmt_tp_inf = Some(r.read_boxed("PmtTpInf")?);
+                }
+                9 => {
+                    out.instg_agt = Some(r.read_boxed("InstgAgt")?);
+                }
+                10 => {
+                    out.instd_agt = Some(r.read_boxed("InstdAgt")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -1153,9 +1497,21 @@ impl rt::ComplexValue for InstructionForNextAgent1 {
         Some(Self { cd: None, instr_inf: None })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.cd = r.opt_s("Cd")?;
-        out.instr_inf = r.opt_s("InstrInf")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Cd"), Some("InstrInf")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.cd = Some(r.req_s("Cd")?);
+                }
+                1 => {
+                    out.instr_inf = Some(r.req_s("InstrInf")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Cd", self.cd.as_ref());
@@ -1216,10 +1572,24 @@ impl rt::ComplexValue for OrganisationIdentification29 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.any_bic = r.opt_s("AnyBIC")?;
-        out.lei = r.opt_s("LEI")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("AnyBIC"), Some("LEI"), Some("Othr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.any_bic = Some(r.req_s("AnyBIC")?);
+                }
+                1 => {
+                    out.lei = Some(r.req_s("LEI")?);
+                }
+                2 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
@@ -1318,12 +1688,36 @@ impl rt::ComplexValue for PartyIdentification135 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        out.id = r.opt_c_boxed("Id")?;
-        out.ctry_of_res = r.opt_s("CtryOfRes")?;
-        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Nm"),
+            Some("PstlAdr"),
+            Some("Id"),
+            Some("CtryOfRes"),
+            Some("CtctDtls"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                1 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                2 => {
+                    out.id = Some(r.read_boxed("Id")?);
+                }
+                3 => {
+                    out.ctry_of_res = Some(r.req_s("CtryOfRes")?);
+                }
+                4 => {
+                    out.ctct_dtls = Some(r.read_boxed("CtctDtls")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -1362,12 +1756,36 @@ impl rt::ComplexValue for PaymentIdentification7 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.instr_id = r.opt_s("InstrId")?;
-        out.end_to_end_id = r.req_s("EndToEndId")?;
-        out.tx_id = r.opt_s("TxId")?;
-        out.uetr = r.opt_s("UETR")?;
-        out.clr_sys_ref = r.opt_s("ClrSysRef")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("InstrId"),
+            None,
+            Some("TxId"),
+            Some("UETR"),
+            Some("ClrSysRef"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.instr_id = Some(r.req_s("InstrId")?);
+                }
+                1 => {
+                    out.end_to_end_id = r.req_s("EndToEndId")?;
+                }
+                2 => {
+                    out.tx_id = Some(r.req_s("TxId")?);
+                }
+                3 => {
+                    out.uetr = Some(r.req_s("UETR")?);
+                }
+                4 => {
+                    out.clr_sys_ref = Some(r.req_s("ClrSysRef")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrId", self.instr_id.as_ref());
@@ -1406,12 +1824,36 @@ impl rt::ComplexValue for PaymentTypeInformation28 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.instr_prty = r.opt_s("InstrPrty")?;
-        out.clr_chanl = r.opt_s("ClrChanl")?;
-        out.svc_lvl = r.many_c("SvcLvl", 0, 0)?;
-        out.lcl_instrm = r.opt_c_boxed("LclInstrm")?;
-        out.ctgy_purp = r.opt_c_boxed("CtgyPurp")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("InstrPrty"),
+            Some("ClrChanl"),
+            Some("SvcLvl"),
+            Some("LclInstrm"),
+            Some("CtgyPurp"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.instr_prty = Some(r.req_s("InstrPrty")?);
+                }
+                1 => {
+                    out.clr_chanl = Some(r.req_s("ClrChanl")?);
+                }
+                2 => {
+                    out.svc_lvl = r.many_c("SvcLvl", 0, 0)?;
+                }
+                3 => {
+                    out.lcl_instrm = Some(r.read_boxed("LclInstrm")?);
+                }
+                4 => {
+                    out.ctgy_purp = Some(r.read_boxed("CtgyPurp")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
@@ -1441,9 +1883,21 @@ impl rt::ComplexValue for PersonIdentification13 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("DtAndPlcOfBirth"), Some("Othr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.dt_and_plc_of_birth = Some(r.read_boxed("DtAndPlcOfBirth")?);
+                }
+                1 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -1532,9 +1986,21 @@ impl rt::ComplexValue for RemittanceInformation16 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.ustrd = r.many_s("Ustrd", 0, 0)?;
-        out.strd = r.many_c("Strd", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Ustrd"), Some("Strd")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.ustrd = r.many_s("Ustrd", 0, 0)?;
+                }
+                1 => {
+                    out.strd = r.many_c("Strd", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Ustrd", &self.ustrd, 0, 0);
@@ -1613,16 +2079,58 @@ impl rt::ComplexValue for SettlementInstruction7 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.sttlm_mtd = r.req_s("SttlmMtd")?;
-        out.sttlm_acct = r.opt_c_boxed("SttlmAcct")?;
-        out.clr_sys = r.opt_c_boxed("ClrSys")?;
-        out.instg_rmbrsmnt_agt = r.opt_c_boxed("InstgRmbrsmntAgt")?;
-        out.instg_rmbrsmnt_agt_acct = r.opt_c_boxed("InstgRmbrsmntAgtAcct")?;
-        out.instd_rmbrsmnt_agt = r.opt_c_boxed("InstdRmbrsmntAgt")?;
-        out.instd_rmbrsmnt_agt_acct = r.opt_c_boxed("InstdRmbrsmntAgtAcct")?;
-        out.thrd_rmbrsmnt_agt = r.opt_c_boxed("ThrdRmbrsmntAgt")?;
-        out.thrd_rmbrsmnt_agt_acct = r.opt_c_boxed("ThrdRmbrsmntAgtAcct")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("SttlmAcct"),
+            Some("ClrSys"),
+            Some("InstgRmbrsmntAgt"),
+            Some("InstgRmbrsmntAgtAcct"),
+            Some("InstdRmbrsmntAgt"),
+            Some("InstdRmbrsmntAgtAcct"),
+            Some("ThrdRmbrsmntAgt"),
+            Some("ThrdRmbrsmntAgtAcct"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.sttlm_mtd = r.req_s("SttlmMtd")?;
+                }
+                1 => {
+                    out.sttlm_acct = Some(r.read_boxed("SttlmAcct")?);
+                }
+                2 => {
+                    out.clr_sys = Some(r.read_boxed("ClrSys")?);
+                }
+                3 => {
+                    out.instg_rmbrsmnt_agt = Some(r.read_boxed("InstgRmbrsmntAgt")?);
+                }
+                4 => {
+                    out.instg_rmbrsmnt_agt_acct = Some(
+                        r.read_boxed("InstgRmbrsmntAgtAcct")?,
+                    );
+                }
+                5 => {
+                    out.instd_rmbrsmnt_agt = Some(r.read_boxed("InstdRmbrsmntAgt")?);
+                }
+                6 => {
+                    out.instd_rmbrsmnt_agt_acct = Some(
+                        r.read_boxed("InstdRmbrsmntAgtAcct")?,
+                    );
+                }
+                7 => {
+                    out.thrd_rmbrsmnt_agt = Some(r.read_boxed("ThrdRmbrsmntAgt")?);
+                }
+                8 => {
+                    out.thrd_rmbrsmnt_agt_acct = Some(
+                        r.read_boxed("ThrdRmbrsmntAgtAcct")?,
+                    );
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("SttlmMtd", &self.sttlm_mtd);
@@ -1662,11 +2170,32 @@ impl rt::ComplexValue for SettlementTimeRequest2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.cls_tm = r.opt_s("CLSTm")?;
-        out.till_tm = r.opt_s("TillTm")?;
-        out.fr_tm = r.opt_s("FrTm")?;
-        out.rjct_tm = r.opt_s("RjctTm")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("CLSTm"),
+            Some("TillTm"),
+            Some("FrTm"),
+            Some("RjctTm"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.cls_tm = Some(r.req_s("CLSTm")?);
+                }
+                1 => {
+                    out.till_tm = Some(r.req_s("TillTm")?);
+                }
+                2 => {
+                    out.fr_tm = Some(r.req_s("FrTm")?);
+                }
+                3 => {
+                    out.rjct_tm = Some(r.req_s("RjctTm")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("CLSTm", self.cls_tm.as_ref());
@@ -1713,15 +2242,48 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
-        out.rfrd_doc_amt = r.opt_c_boxed("RfrdDocAmt")?;
-        out.cdtr_ref_inf = r.opt_c_boxed("CdtrRefInf")?;
-        out.invcr = r.opt_c_boxed("Invcr")?;
-        out.invcee = r.opt_c_boxed("Invcee")?;
-        out.tax_rmt = r.opt_c_boxed("TaxRmt")?;
-        out.grnshmt_rmt = r.opt_c_boxed("GrnshmtRmt")?;
-        out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("RfrdDocInf"),
+            Some("RfrdDocAmt"),
+            Some("CdtrRefInf"),
+            Some("Invcr"),
+            Some("Invcee"),
+            Some("TaxRmt"),
+            Some("GrnshmtRmt"),
+            Some("AddtlRmtInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
+                }
+                1 => {
+                    out.rfrd_doc_amt = Some(r.read_boxed("RfrdDocAmt")?);
+                }
+                2 => {
+                    out.cdtr_ref_inf = Some(r.read_boxed("CdtrRefInf")?);
+                }
+                3 => {
+                    out.invcr = Some(r.read_boxed("Invcr")?);
+                }
+                4 => {
+                    out.invcee = Some(r.read_boxed("Invcee")?);
+                }
+                5 => {
+                    out.tax_rmt = Some(r.read_boxed("TaxRmt")?);
+                }
+                6 => {
+                    out.grnshmt_rmt = Some(r.read_boxed("GrnshmtRmt")?);
+                }
+                7 => {
+                    out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);

@@ -223,11 +223,27 @@ impl rt::ComplexValue for CashAccount16 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Id", &mut out.id)?;
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.ccy = r.opt_s("Ccy")?;
-        out.nm = r.opt_s("Nm")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("Tp"), Some("Ccy"), Some("Nm")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Id", &mut out.id)?;
+                }
+                1 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                2 => {
+                    out.ccy = Some(r.req_s("Ccy")?);
+                }
+                3 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -362,18 +378,60 @@ impl rt::ComplexValue for Cheque6 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.chq_tp = r.opt_s("ChqTp")?;
-        out.chq_nb = r.opt_s("ChqNb")?;
-        out.chq_fr = r.opt_c_boxed("ChqFr")?;
-        out.dlvry_mtd = r.opt_c_boxed("DlvryMtd")?;
-        out.dlvr_to = r.opt_c_boxed("DlvrTo")?;
-        out.instr_prty = r.opt_s("InstrPrty")?;
-        out.chq_mtrty_dt = r.opt_s("ChqMtrtyDt")?;
-        out.frms_cd = r.opt_s("FrmsCd")?;
-        out.memo_fld = r.many_s("MemoFld", 0, 2)?;
-        out.rgnl_clr_zone = r.opt_s("RgnlClrZone")?;
-        out.prt_lctn = r.opt_s("PrtLctn")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("ChqTp"),
+            Some("ChqNb"),
+            Some("ChqFr"),
+            Some("DlvryMtd"),
+            Some("DlvrTo"),
+            Some("InstrPrty"),
+            Some("ChqMtrtyDt"),
+            Some("FrmsCd"),
+            Some("MemoFld"),
+            Some("RgnlClrZone"),
+            Some("PrtLctn"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.chq_tp = Some(r.req_s("ChqTp")?);
+                }
+                1 => {
+                    out.chq_nb = Some(r.req_s("ChqNb")?);
+                }
+                2 => {
+                    out.chq_fr = Some(r.read_boxed("ChqFr")?);
+                }
+                3 => {
+                    out.dlvry_mtd = Some(r.read_boxed("DlvryMtd")?);
+                }
+                4 => {
+                    out.dlvr_to = Some(r.read_boxed("DlvrTo")?);
+                }
+                5 => {
+                    out.instr_prty = Some(r.req_s("InstrPrty")?);
+                }
+                6 => {
+                    out.chq_mtrty_dt = Some(r.req_s("ChqMtrtyDt")?);
+                }
+                7 => {
+                    out.frms_cd = Some(r.req_s("FrmsCd")?);
+                }
+                8 => {
+                    out.memo_fld = r.many_s("MemoFld", 0, 2)?;
+                }
+                9 => {
+                    out.rgnl_clr_zone = Some(r.req_s("RgnlClrZone")?);
+                }
+                10 => {
+                    out.prt_lctn = Some(r.req_s("PrtLctn")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("ChqTp", self.chq_tp.as_ref());
@@ -586,32 +644,116 @@ impl rt::ComplexValue for CreditTransferTransactionInformation10 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("PmtId", &mut out.pmt_id)?;
-        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
-        r.req_c_into("Amt", &mut out.amt)?;
-        out.xchg_rate_inf = r.opt_c_boxed("XchgRateInf")?;
-        out.chrg_br = r.opt_s("ChrgBr")?;
-        out.chq_instr = r.opt_c_boxed("ChqInstr")?;
-        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
-        out.intrmy_agt1 = r.opt_c_boxed("IntrmyAgt1")?;
-        out.intrmy_agt1_acct = r.opt_c_boxed("IntrmyAgt1Acct")?;
-        out.intrmy_agt2 = r.opt_c_boxed("IntrmyAgt2")?;
-        out.intrmy_agt2_acct = r.opt_c_boxed("IntrmyAgt2Acct")?;
-        out.intrmy_agt3 = r.opt_c_boxed("IntrmyAgt3")?;
-        out.intrmy_agt3_acct = r.opt_c_boxed("IntrmyAgt3Acct")?;
-        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
-        out.cdtr_agt_acct = r.opt_c_boxed("CdtrAgtAcct")?;
-        out.cdtr = r.opt_c_boxed("Cdtr")?;
-        out.cdtr_acct = r.opt_c_boxed("CdtrAcct")?;
-        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
-        out.instr_for_cdtr_agt = r.many_c("InstrForCdtrAgt", 0, 0)?;
-        out.instr_for_dbtr_agt = r.opt_s("InstrForDbtrAgt")?;
-        out.purp = r.opt_c_boxed("Purp")?;
-        out.rgltry_rptg = r.many_c("RgltryRptg", 0, 10)?;
-        out.tax = r.opt_c_boxed("Tax")?;
-        out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
-        out.rmt_inf = r.opt_c_boxed("RmtInf")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("PmtTpInf"),
+            None,
+            Some("XchgRateInf"),
+            Some("ChrgBr"),
+            Some("ChqInstr"),
+            Some("UltmtDbtr"),
+            Some("IntrmyAgt1"),
+            Some("IntrmyAgt1Acct"),
+            Some("IntrmyAgt2"),
+            Some("IntrmyAgt2Acct"),
+            Some("IntrmyAgt3"),
+            Some("IntrmyAgt3Acct"),
+            Some("CdtrAgt"),
+            Some("CdtrAgtAcct"),
+            Some("Cdtr"),
+            Some("CdtrAcct"),
+            Some("UltmtCdtr"),
+            Some("InstrForCdtrAgt"),
+            Some("InstrForDbtrAgt"),
+            Some("Purp"),
+            Some("RgltryRptg"),
+            Some("Tax"),
+            Some("RltdRmtInf"),
+            Some("RmtInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("PmtId", &mut out.pmt_id)?;
+                }
+                1 => {
+                    out.pmt_tp_inf = Some(r.read_boxed("PmtTpInf")?);
+                }
+                2 => {
+                    r.req_c_into("Amt", &mut out.amt)?;
+                }
+                3 => {
+                    out.xchg_rate_inf = Some(r.read_boxed("XchgRateInf")?);
+                }
+                4 => {
+                    out.chrg_br = Some(r.req_s("ChrgBr")?);
+                }
+                5 => {
+                    out.chq_instr = Some(r.read_boxed("ChqInstr")?);
+                }
+                6 => {
+                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                }
+                7 => {
+                    out.intrmy_agt1 = Some(r.read_boxed("IntrmyAgt1")?);
+                }
+                8 => {
+                    out.intrmy_agt1_acct = Some(r.read_boxed("IntrmyAgt1Acct")?);
+                }
+                9 => {
+                    out.intrmy_agt2 = Some(r.read_boxed("IntrmyAgt2")?);
+                }
+                10 => {
+                    out.intrmy_agt2_acct = Some(r.read_boxed("IntrmyAgt2Acct")?);
+                }
+                11 => {
+                    out.intrmy_agt3 = Some(r.read_boxed("IntrmyAgt3")?);
+                }
+                12 => {
+                    out.intrmy_agt3_acct = Some(r.read_boxed("IntrmyAgt3Acct")?);
+                }
+                13 => {
+                    out.cdtr_agt = Some(r.read_boxed("CdtrAgt")?);
+                }
+                14 => {
+                    out.cdtr_agt_acct = Some(r.read_boxed("CdtrAgtAcct")?);
+                }
+                15 => {
+                    out.cdtr = Some(r.read_boxed("Cdtr")?);
+                }
+                16 => {
+                    out.cdtr_acct = Some(r.read_boxed("CdtrAcct")?);
+                }
+                17 => {
+                    out.ultmt_cdtr = Some(r.read_boxed("UltmtCdtr")?);
+                }
+                18 => {
+                    out.instr_for_cdtr_agt = r.many_c("InstrForCdtrAgt", 0, 0)?;
+                }
+                19 => {
+                    out.instr_for_dbtr_agt = Some(r.req_s("InstrForDbtrAgt")?);
+                }
+                20 => {
+                    out.purp = Some(r.read_boxed("Purp")?);
+                }
+                21 => {
+                    out.rgltry_rptg = r.many_c("RgltryRptg", 0, 10)?;
+                }
+                22 => {
+                    out.tax = Some(r.read_boxed("Tax")?);
+                }
+                23 => {
+                    out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
+                }
+                24 => {
+                    out.rmt_inf = Some(r.read_boxed("RmtInf")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("PmtId", &self.pmt_id);
@@ -658,9 +800,21 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
         Some(Self { tp: None, ref_: None })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.ref_ = r.opt_s("Ref")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Tp"), Some("Ref")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                1 => {
+                    out.ref_ = Some(r.req_s("Ref")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -796,10 +950,28 @@ impl rt::ComplexValue for ExchangeRateInformation1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.xchg_rate = r.opt_s("XchgRate")?;
-        out.rate_tp = r.opt_s("RateTp")?;
-        out.ctrct_id = r.opt_s("CtrctId")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("XchgRate"),
+            Some("RateTp"),
+            Some("CtrctId"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.xchg_rate = Some(r.req_s("XchgRate")?);
+                }
+                1 => {
+                    out.rate_tp = Some(r.req_s("RateTp")?);
+                }
+                2 => {
+                    out.ctrct_id = Some(r.req_s("CtrctId")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("XchgRate", self.xchg_rate.as_ref());
@@ -860,12 +1032,36 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.bic = r.opt_s("BIC")?;
-        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        out.othr = r.opt_c_boxed("Othr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("BIC"),
+            Some("ClrSysMmbId"),
+            Some("Nm"),
+            Some("PstlAdr"),
+            Some("Othr"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.bic = Some(r.req_s("BIC")?);
+                }
+                1 => {
+                    out.clr_sys_mmb_id = Some(r.read_boxed("ClrSysMmbId")?);
+                }
+                2 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                3 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                4 => {
+                    out.othr = Some(r.read_boxed("Othr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BIC", self.bic.as_ref());
@@ -898,10 +1094,24 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -932,10 +1142,24 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -966,10 +1190,24 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1000,10 +1238,24 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1046,14 +1298,44 @@ impl rt::ComplexValue for GroupHeader32 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.msg_id = r.req_s("MsgId")?;
-        out.cre_dt_tm = r.req_s("CreDtTm")?;
-        out.authstn = r.many_c("Authstn", 0, 2)?;
-        out.nb_of_txs = r.req_s("NbOfTxs")?;
-        out.ctrl_sum = r.opt_s("CtrlSum")?;
-        r.req_c_into("InitgPty", &mut out.initg_pty)?;
-        out.fwdg_agt = r.opt_c_boxed("FwdgAgt")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            None,
+            Some("Authstn"),
+            None,
+            Some("CtrlSum"),
+            None,
+            Some("FwdgAgt"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.msg_id = r.req_s("MsgId")?;
+                }
+                1 => {
+                    out.cre_dt_tm = r.req_s("CreDtTm")?;
+                }
+                2 => {
+                    out.authstn = r.many_c("Authstn", 0, 2)?;
+                }
+                3 => {
+                    out.nb_of_txs = r.req_s("NbOfTxs")?;
+                }
+                4 => {
+                    out.ctrl_sum = Some(r.req_s("CtrlSum")?);
+                }
+                5 => {
+                    r.req_c_into("InitgPty", &mut out.initg_pty)?;
+                }
+                6 => {
+                    out.fwdg_agt = Some(r.read_boxed("FwdgAgt")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -1109,9 +1391,21 @@ impl rt::ComplexValue for OrganisationIdentification4 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.bic_or_bei = r.opt_s("BICOrBEI")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("BICOrBEI"), Some("Othr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.bic_or_bei = Some(r.req_s("BICOrBEI")?);
+                }
+                1 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICOrBEI", self.bic_or_bei.as_ref());
@@ -1226,12 +1520,36 @@ impl rt::ComplexValue for PartyIdentification32 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        out.id = r.opt_c_boxed("Id")?;
-        out.ctry_of_res = r.opt_s("CtryOfRes")?;
-        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Nm"),
+            Some("PstlAdr"),
+            Some("Id"),
+            Some("CtryOfRes"),
+            Some("CtctDtls"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                1 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                2 => {
+                    out.id = Some(r.read_boxed("Id")?);
+                }
+                3 => {
+                    out.ctry_of_res = Some(r.req_s("CtryOfRes")?);
+                }
+                4 => {
+                    out.ctct_dtls = Some(r.read_boxed("CtctDtls")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -1335,24 +1653,84 @@ impl rt::ComplexValue for PaymentInstructionInformation3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.pmt_inf_id = r.req_s("PmtInfId")?;
-        out.pmt_mtd = r.req_s("PmtMtd")?;
-        out.btch_bookg = r.opt_s("BtchBookg")?;
-        out.nb_of_txs = r.opt_s("NbOfTxs")?;
-        out.ctrl_sum = r.opt_s("CtrlSum")?;
-        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
-        out.reqd_exctn_dt = r.req_s("ReqdExctnDt")?;
-        out.poolg_adjstmnt_dt = r.opt_s("PoolgAdjstmntDt")?;
-        r.req_c_into("Dbtr", &mut out.dbtr)?;
-        r.req_c_into("DbtrAcct", &mut out.dbtr_acct)?;
-        r.req_c_into("DbtrAgt", &mut out.dbtr_agt)?;
-        out.dbtr_agt_acct = r.opt_c_boxed("DbtrAgtAcct")?;
-        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
-        out.chrg_br = r.opt_s("ChrgBr")?;
-        out.chrgs_acct = r.opt_c_boxed("ChrgsAcct")?;
-        out.chrgs_acct_agt = r.opt_c_boxed("ChrgsAcctAgt")?;
-        out.cdt_trf_tx_inf = r.many_c("CdtTrfTxInf", 1, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            None,
+            Some("BtchBookg"),
+            Some("NbOfTxs"),
+            Some("CtrlSum"),
+            Some("PmtTpInf"),
+            None,
+            Some("PoolgAdjstmntDt"),
+            None,
+            None,
+            None,
+            Some("DbtrAgtAcct"),
+            Some("UltmtDbtr"),
+            Some("ChrgBr"),
+            Some("ChrgsAcct"),
+            Some("ChrgsAcctAgt"),
+            None,
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.pmt_inf_id = r.req_s("PmtInfId")?;
+                }
+                1 => {
+                    out.pmt_mtd = r.req_s("PmtMtd")?;
+                }
+                2 => {
+                    out.btch_bookg = Some(r.req_s("BtchBookg")?);
+                }
+                3 => {
+                    out.nb_of_txs = Some(r.req_s("NbOfTxs")?);
+                }
+                4 => {
+                    out.ctrl_sum = Some(r.req_s("CtrlSum")?);
+                }
+                5 => {
+                    out.pmt_tp_inf = Some(r.read_boxed("PmtTpInf")?);
+                }
+                6 => {
+                    out.reqd_exctn_dt = r.req_s("ReqdExctnDt")?;
+                }
+                7 => {
+                    out.poolg_adjstmnt_dt = Some(r.req_s("PoolgAdjstmntDt")?);
+                }
+                8 => {
+                    r.req_c_into("Dbtr", &mut out.dbtr)?;
+                }
+                9 => {
+                    r.req_c_into("DbtrAcct", &mut out.dbtr_acct)?;
+                }
+                10 => {
+                    r.req_c_into("DbtrAgt", &mut out.dbtr_agt)?;
+                }
+                11 => {
+                    out.dbtr_agt_acct = Some(r.read_boxed("DbtrAgtAcct")?);
+                }
+                12 => {
+                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                }
+                13 => {
+                    out.chrg_br = Some(r.req_s("ChrgBr")?);
+                }
+                14 => {
+                    out.chrgs_acct = Some(r.read_boxed("ChrgsAcct")?);
+                }
+                15 => {
+                    out.chrgs_acct_agt = Some(r.read_boxed("ChrgsAcctAgt")?);
+                }
+                16 => {
+                    out.cdt_trf_tx_inf = r.many_c("CdtTrfTxInf", 1, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("PmtInfId", &self.pmt_inf_id);
@@ -1400,11 +1778,32 @@ impl rt::ComplexValue for PaymentTypeInformation19 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.instr_prty = r.opt_s("InstrPrty")?;
-        out.svc_lvl = r.opt_c_boxed("SvcLvl")?;
-        out.lcl_instrm = r.opt_c_boxed("LclInstrm")?;
-        out.ctgy_purp = r.opt_c_boxed("CtgyPurp")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("InstrPrty"),
+            Some("SvcLvl"),
+            Some("LclInstrm"),
+            Some("CtgyPurp"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.instr_prty = Some(r.req_s("InstrPrty")?);
+                }
+                1 => {
+                    out.svc_lvl = Some(r.read_boxed("SvcLvl")?);
+                }
+                2 => {
+                    out.lcl_instrm = Some(r.read_boxed("LclInstrm")?);
+                }
+                3 => {
+                    out.ctgy_purp = Some(r.read_boxed("CtgyPurp")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
@@ -1433,9 +1832,21 @@ impl rt::ComplexValue for PersonIdentification5 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("DtAndPlcOfBirth"), Some("Othr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.dt_and_plc_of_birth = Some(r.read_boxed("DtAndPlcOfBirth")?);
+                }
+                1 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -1510,9 +1921,21 @@ impl rt::ComplexValue for RemittanceInformation5 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.ustrd = r.many_s("Ustrd", 0, 0)?;
-        out.strd = r.many_c("Strd", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Ustrd"), Some("Strd")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.ustrd = r.many_s("Ustrd", 0, 0)?;
+                }
+                1 => {
+                    out.strd = r.many_c("Strd", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Ustrd", &self.ustrd, 0, 0);
@@ -1575,13 +1998,40 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
-        out.rfrd_doc_amt = r.opt_c_boxed("RfrdDocAmt")?;
-        out.cdtr_ref_inf = r.opt_c_boxed("CdtrRefInf")?;
-        out.invcr = r.opt_c_boxed("Invcr")?;
-        out.invcee = r.opt_c_boxed("Invcee")?;
-        out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("RfrdDocInf"),
+            Some("RfrdDocAmt"),
+            Some("CdtrRefInf"),
+            Some("Invcr"),
+            Some("Invcee"),
+            Some("AddtlRmtInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
+                }
+                1 => {
+                    out.rfrd_doc_amt = Some(r.read_boxed("RfrdDocAmt")?);
+                }
+                2 => {
+                    out.cdtr_ref_inf = Some(r.read_boxed("CdtrRefInf")?);
+                }
+                3 => {
+                    out.invcr = Some(r.read_boxed("Invcr")?);
+                }
+                4 => {
+                    out.invcee = Some(r.read_boxed("Invcee")?);
+                }
+                5 => {
+                    out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);

@@ -190,12 +190,36 @@ impl rt::ComplexValue for CashAccount38 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Id", &mut out.id)?;
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.ccy = r.opt_s("Ccy")?;
-        out.nm = r.opt_s("Nm")?;
-        out.prxy = r.opt_c_boxed("Prxy")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("Tp"),
+            Some("Ccy"),
+            Some("Nm"),
+            Some("Prxy"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Id", &mut out.id)?;
+                }
+                1 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                2 => {
+                    out.ccy = Some(r.req_s("Ccy")?);
+                }
+                3 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                4 => {
+                    out.prxy = Some(r.read_boxed("Prxy")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -317,19 +341,64 @@ impl rt::ComplexValue for Cheque11 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.chq_tp = r.opt_s("ChqTp")?;
-        out.chq_nb = r.opt_s("ChqNb")?;
-        out.chq_fr = r.opt_c_boxed("ChqFr")?;
-        out.dlvry_mtd = r.opt_c_boxed("DlvryMtd")?;
-        out.dlvr_to = r.opt_c_boxed("DlvrTo")?;
-        out.instr_prty = r.opt_s("InstrPrty")?;
-        out.chq_mtrty_dt = r.opt_s("ChqMtrtyDt")?;
-        out.frms_cd = r.opt_s("FrmsCd")?;
-        out.memo_fld = r.many_s("MemoFld", 0, 2)?;
-        out.rgnl_clr_zone = r.opt_s("RgnlClrZone")?;
-        out.prt_lctn = r.opt_s("PrtLctn")?;
-        out.sgntr = r.many_s("Sgntr", 0, 5)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("ChqTp"),
+            Some("ChqNb"),
+            Some("ChqFr"),
+            Some("DlvryMtd"),
+            Some("DlvrTo"),
+            Some("InstrPrty"),
+            Some("ChqMtrtyDt"),
+            Some("FrmsCd"),
+            Some("MemoFld"),
+            Some("RgnlClrZone"),
+            Some("PrtLctn"),
+            Some("Sgntr"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.chq_tp = Some(r.req_s("ChqTp")?);
+                }
+                1 => {
+                    out.chq_nb = Some(r.req_s("ChqNb")?);
+                }
+                2 => {
+                    out.chq_fr = Some(r.read_boxed("ChqFr")?);
+                }
+                3 => {
+                    out.dlvry_mtd = Some(r.read_boxed("DlvryMtd")?);
+                }
+                4 => {
+                    out.dlvr_to = Some(r.read_boxed("DlvrTo")?);
+                }
+                5 => {
+                    out.instr_prty = Some(r.req_s("InstrPrty")?);
+                }
+                6 => {
+                    out.chq_mtrty_dt = Some(r.req_s("ChqMtrtyDt")?);
+                }
+                7 => {
+                    out.frms_cd = Some(r.req_s("FrmsCd")?);
+                }
+                8 => {
+                    out.memo_fld = r.many_s("MemoFld", 0, 2)?;
+                }
+                9 => {
+                    out.rgnl_clr_zone = Some(r.req_s("RgnlClrZone")?);
+                }
+                10 => {
+                    out.prt_lctn = Some(r.req_s("PrtLctn")?);
+                }
+                11 => {
+                    out.sgntr = r.many_s("Sgntr", 0, 5)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("ChqTp", self.chq_tp.as_ref());
@@ -529,33 +598,120 @@ impl rt::ComplexValue for CreditTransferTransaction34 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("PmtId", &mut out.pmt_id)?;
-        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
-        r.req_c_into("Amt", &mut out.amt)?;
-        out.xchg_rate_inf = r.opt_c_boxed("XchgRateInf")?;
-        out.chrg_br = r.opt_s("ChrgBr")?;
-        out.chq_instr = r.opt_c_boxed("ChqInstr")?;
-        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
-        out.intrmy_agt1 = r.opt_c_boxed("IntrmyAgt1")?;
-        out.intrmy_agt1_acct = r.opt_c_boxed("IntrmyAgt1Acct")?;
-        out.intrmy_agt2 = r.opt_c_boxed("IntrmyAgt2")?;
-        out.intrmy_agt2_acct = r.opt_c_boxed("IntrmyAgt2Acct")?;
-        out.intrmy_agt3 = r.opt_c_boxed("IntrmyAgt3")?;
-        out.intrmy_agt3_acct = r.opt_c_boxed("IntrmyAgt3Acct")?;
-        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
-        out.cdtr_agt_acct = r.opt_c_boxed("CdtrAgtAcct")?;
-        out.cdtr = r.opt_c_boxed("Cdtr")?;
-        out.cdtr_acct = r.opt_c_boxed("CdtrAcct")?;
-        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
-        out.instr_for_cdtr_agt = r.many_c("InstrForCdtrAgt", 0, 0)?;
-        out.instr_for_dbtr_agt = r.opt_s("InstrForDbtrAgt")?;
-        out.purp = r.opt_c_boxed("Purp")?;
-        out.rgltry_rptg = r.many_c("RgltryRptg", 0, 10)?;
-        out.tax = r.opt_c_boxed("Tax")?;
-        out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
-        out.rmt_inf = r.opt_c_boxed("RmtInf")?;
-        out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("PmtTpInf"),
+            None,
+            Some("XchgRateInf"),
+            Some("ChrgBr"),
+            Some("ChqInstr"),
+            Some("UltmtDbtr"),
+            Some("IntrmyAgt1"),
+            Some("IntrmyAgt1Acct"),
+            Some("IntrmyAgt2"),
+            Some("IntrmyAgt2Acct"),
+            Some("IntrmyAgt3"),
+            Some("IntrmyAgt3Acct"),
+            Some("CdtrAgt"),
+            Some("CdtrAgtAcct"),
+            Some("Cdtr"),
+            Some("CdtrAcct"),
+            Some("UltmtCdtr"),
+            Some("InstrForCdtrAgt"),
+            Some("InstrForDbtrAgt"),
+            Some("Purp"),
+            Some("RgltryRptg"),
+            Some("Tax"),
+            Some("RltdRmtInf"),
+            Some("RmtInf"),
+            Some("SplmtryData"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("PmtId", &mut out.pmt_id)?;
+                }
+                1 => {
+                    out.pmt_tp_inf = Some(r.read_boxed("PmtTpInf")?);
+                }
+                2 => {
+                    r.req_c_into("Amt", &mut out.amt)?;
+                }
+                3 => {
+                    out.xchg_rate_inf = Some(r.read_boxed("XchgRateInf")?);
+                }
+                4 => {
+                    out.chrg_br = Some(r.req_s("ChrgBr")?);
+                }
+                5 => {
+                    out.chq_instr = Some(r.read_boxed("ChqInstr")?);
+                }
+                6 => {
+                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                }
+                7 => {
+                    out.intrmy_agt1 = Some(r.read_boxed("IntrmyAgt1")?);
+                }
+                8 => {
+                    out.intrmy_agt1_acct = Some(r.read_boxed("IntrmyAgt1Acct")?);
+                }
+                9 => {
+                    out.intrmy_agt2 = Some(r.read_boxed("IntrmyAgt2")?);
+                }
+                10 => {
+                    out.intrmy_agt2_acct = Some(r.read_boxed("IntrmyAgt2Acct")?);
+                }
+                11 => {
+                    out.intrmy_agt3 = Some(r.read_boxed("IntrmyAgt3")?);
+                }
+                12 => {
+                    out.intrmy_agt3_acct = Some(r.read_boxed("IntrmyAgt3Acct")?);
+                }
+                13 => {
+                    out.cdtr_agt = Some(r.read_boxed("CdtrAgt")?);
+                }
+                14 => {
+                    out.cdtr_agt_acct = Some(r.read_boxed("CdtrAgtAcct")?);
+                }
+                15 => {
+                    out.cdtr = Some(r.read_boxed("Cdtr")?);
+                }
+                16 => {
+                    out.cdtr_acct = Some(r.read_boxed("CdtrAcct")?);
+                }
+                17 => {
+                    out.ultmt_cdtr = Some(r.read_boxed("UltmtCdtr")?);
+                }
+                18 => {
+                    out.instr_for_cdtr_agt = r.many_c("InstrForCdtrAgt", 0, 0)?;
+                }
+                19 => {
+                    out.instr_for_dbtr_agt = Some(r.req_s("InstrForDbtrAgt")?);
+                }
+                20 => {
+                    out.purp = Some(r.read_boxed("Purp")?);
+                }
+                21 => {
+                    out.rgltry_rptg = r.many_c("RgltryRptg", 0, 10)?;
+                }
+                22 => {
+                    out.tax = Some(r.read_boxed("Tax")?);
+                }
+                23 => {
+                    out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
+                }
+                24 => {
+                    out.rmt_inf = Some(r.read_boxed("RmtInf")?);
+                }
+                25 => {
+                    out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("PmtId", &self.pmt_id);
@@ -603,9 +759,21 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
         Some(Self { tp: None, ref_: None })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.ref_ = r.opt_s("Ref")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Tp"), Some("Ref")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                1 => {
+                    out.ref_ = Some(r.req_s("Ref")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -756,11 +924,32 @@ impl rt::ComplexValue for ExchangeRate1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.unit_ccy = r.opt_s("UnitCcy")?;
-        out.xchg_rate = r.opt_s("XchgRate")?;
-        out.rate_tp = r.opt_s("RateTp")?;
-        out.ctrct_id = r.opt_s("CtrctId")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("UnitCcy"),
+            Some("XchgRate"),
+            Some("RateTp"),
+            Some("CtrctId"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.unit_ccy = Some(r.req_s("UnitCcy")?);
+                }
+                1 => {
+                    out.xchg_rate = Some(r.req_s("XchgRate")?);
+                }
+                2 => {
+                    out.rate_tp = Some(r.req_s("RateTp")?);
+                }
+                3 => {
+                    out.ctrct_id = Some(r.req_s("CtrctId")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("UnitCcy", self.unit_ccy.as_ref());
@@ -832,13 +1021,40 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.bicfi = r.opt_s("BICFI")?;
-        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
-        out.lei = r.opt_s("LEI")?;
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        out.othr = r.opt_c_boxed("Othr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("BICFI"),
+            Some("ClrSysMmbId"),
+            Some("LEI"),
+            Some("Nm"),
+            Some("PstlAdr"),
+            Some("Othr"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.bicfi = Some(r.req_s("BICFI")?);
+                }
+                1 => {
+                    out.clr_sys_mmb_id = Some(r.read_boxed("ClrSysMmbId")?);
+                }
+                2 => {
+                    out.lei = Some(r.req_s("LEI")?);
+                }
+                3 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                4 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                5 => {
+                    out.othr = Some(r.read_boxed("Othr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
@@ -887,15 +1103,48 @@ impl rt::ComplexValue for Garnishment3 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Tp", &mut out.tp)?;
-        out.grnshee = r.opt_c_boxed("Grnshee")?;
-        out.grnshmt_admstr = r.opt_c_boxed("GrnshmtAdmstr")?;
-        out.ref_nb = r.opt_s("RefNb")?;
-        out.dt = r.opt_s("Dt")?;
-        r.opt_c_into("RmtdAmt", &mut out.rmtd_amt)?;
-        out.fmly_mdcl_insrnc_ind = r.opt_s("FmlyMdclInsrncInd")?;
-        out.mplyee_termntn_ind = r.opt_s("MplyeeTermntnInd")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("Grnshee"),
+            Some("GrnshmtAdmstr"),
+            Some("RefNb"),
+            Some("Dt"),
+            Some("RmtdAmt"),
+            Some("FmlyMdclInsrncInd"),
+            Some("MplyeeTermntnInd"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Tp", &mut out.tp)?;
+                }
+                1 => {
+                    out.grnshee = Some(r.read_boxed("Grnshee")?);
+                }
+                2 => {
+                    out.grnshmt_admstr = Some(r.read_boxed("GrnshmtAdmstr")?);
+                }
+                3 => {
+                    out.ref_nb = Some(r.req_s("RefNb")?);
+                }
+                4 => {
+                    out.dt = Some(r.req_s("Dt")?);
+                }
+                5 => {
+                    r.read_some_into("RmtdAmt", &mut out.rmtd_amt)?;
+                }
+                6 => {
+                    out.fmly_mdcl_insrnc_ind = Some(r.req_s("FmlyMdclInsrncInd")?);
+                }
+                7 => {
+                    out.mplyee_termntn_ind = Some(r.req_s("MplyeeTermntnInd")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
@@ -931,10 +1180,24 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -965,10 +1228,24 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -999,10 +1276,24 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1033,10 +1324,24 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1079,14 +1384,44 @@ impl rt::ComplexValue for GroupHeader85 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.msg_id = r.req_s("MsgId")?;
-        out.cre_dt_tm = r.req_s("CreDtTm")?;
-        out.authstn = r.many_c("Authstn", 0, 2)?;
-        out.nb_of_txs = r.req_s("NbOfTxs")?;
-        out.ctrl_sum = r.opt_s("CtrlSum")?;
-        r.req_c_into("InitgPty", &mut out.initg_pty)?;
-        out.fwdg_agt = r.opt_c_boxed("FwdgAgt")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            None,
+            Some("Authstn"),
+            None,
+            Some("CtrlSum"),
+            None,
+            Some("FwdgAgt"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.msg_id = r.req_s("MsgId")?;
+                }
+                1 => {
+                    out.cre_dt_tm = r.req_s("CreDtTm")?;
+                }
+                2 => {
+                    out.authstn = r.many_c("Authstn", 0, 2)?;
+                }
+                3 => {
+                    out.nb_of_txs = r.req_s("NbOfTxs")?;
+                }
+                4 => {
+                    out.ctrl_sum = Some(r.req_s("CtrlSum")?);
+                }
+                5 => {
+                    r.req_c_into("InitgPty", &mut out.initg_pty)?;
+                }
+                6 => {
+                    out.fwdg_agt = Some(r.read_boxed("FwdgAgt")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -1152,10 +1487,24 @@ impl rt::ComplexValue for OrganisationIdentification29 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.any_bic = r.opt_s("AnyBIC")?;
-        out.lei = r.opt_s("LEI")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("AnyBIC"), Some("LEI"), Some("Othr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.any_bic = Some(r.req_s("AnyBIC")?);
+                }
+                1 => {
+                    out.lei = Some(r.req_s("LEI")?);
+                }
+                2 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBIC", self.any_bic.as_ref());
@@ -1254,12 +1603,36 @@ impl rt::ComplexValue for PartyIdentification135 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        out.id = r.opt_c_boxed("Id")?;
-        out.ctry_of_res = r.opt_s("CtryOfRes")?;
-        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Nm"),
+            Some("PstlAdr"),
+            Some("Id"),
+            Some("CtryOfRes"),
+            Some("CtctDtls"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                1 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                2 => {
+                    out.id = Some(r.read_boxed("Id")?);
+                }
+                3 => {
+                    out.ctry_of_res = Some(r.req_s("CtryOfRes")?);
+                }
+                4 => {
+                    out.ctct_dtls = Some(r.read_boxed("CtctDtls")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -1292,10 +1665,24 @@ impl rt::ComplexValue for PaymentIdentification6 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.instr_id = r.opt_s("InstrId")?;
-        out.end_to_end_id = r.req_s("EndToEndId")?;
-        out.uetr = r.opt_s("UETR")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("InstrId"), None, Some("UETR")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.instr_id = Some(r.req_s("InstrId")?);
+                }
+                1 => {
+                    out.end_to_end_id = r.req_s("EndToEndId")?;
+                }
+                2 => {
+                    out.uetr = Some(r.req_s("UETR")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrId", self.instr_id.as_ref());
@@ -1371,25 +1758,88 @@ impl rt::ComplexValue for PaymentInstruction30 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.pmt_inf_id = r.req_s("PmtInfId")?;
-        out.pmt_mtd = r.req_s("PmtMtd")?;
-        out.btch_bookg = r.opt_s("BtchBookg")?;
-        out.nb_of_txs = r.opt_s("NbOfTxs")?;
-        out.ctrl_sum = r.opt_s("CtrlSum")?;
-        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
-        r.req_c_into("ReqdExctnDt", &mut out.reqd_exctn_dt)?;
-        out.poolg_adjstmnt_dt = r.opt_s("PoolgAdjstmntDt")?;
-        r.req_c_into("Dbtr", &mut out.dbtr)?;
-        r.req_c_into("DbtrAcct", &mut out.dbtr_acct)?;
-        r.req_c_into("DbtrAgt", &mut out.dbtr_agt)?;
-        out.dbtr_agt_acct = r.opt_c_boxed("DbtrAgtAcct")?;
-        out.instr_for_dbtr_agt = r.opt_s("InstrForDbtrAgt")?;
-        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
-        out.chrg_br = r.opt_s("ChrgBr")?;
-        out.chrgs_acct = r.opt_c_boxed("ChrgsAcct")?;
-        out.chrgs_acct_agt = r.opt_c_boxed("ChrgsAcctAgt")?;
-        out.cdt_trf_tx_inf = r.many_c("CdtTrfTxInf", 1, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            None,
+            Some("BtchBookg"),
+            Some("NbOfTxs"),
+            Some("CtrlSum"),
+            Some("PmtTpInf"),
+            None,
+            Some("PoolgAdjstmntDt"),
+            None,
+            None,
+            None,
+            Some("DbtrAgtAcct"),
+            Some("InstrForDbtrAgt"),
+            Some("UltmtDbtr"),
+            Some("ChrgBr"),
+            Some("ChrgsAcct"),
+            Some("ChrgsAcctAgt"),
+            None,
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.pmt_inf_id = r.req_s("PmtInfId")?;
+                }
+                1 => {
+                    out.pmt_mtd = r.req_s("PmtMtd")?;
+                }
+                2 => {
+                    out.btch_bookg = Some(r.req_s("BtchBookg")?);
+                }
+                3 => {
+                    out.nb_of_txs = Some(r.req_s("NbOfTxs")?);
+                }
+                4 => {
+                    out.ctrl_sum = Some(r.req_s("CtrlSum")?);
+                }
+                5 => {
+                    out.pmt_tp_inf = Some(r.read_boxed("PmtTpInf")?);
+                }
+                6 => {
+                    r.req_c_into("ReqdExctnDt", &mut out.reqd_exctn_dt)?;
+                }
+                7 => {
+                    out.poolg_adjstmnt_dt = Some(r.req_s("PoolgAdjstmntDt")?);
+                }
+                8 => {
+                    r.req_c_into("Dbtr", &mut out.dbtr)?;
+                }
+                9 => {
+                    r.req_c_into("DbtrAcct", &mut out.dbtr_acct)?;
+                }
+                10 => {
+                    r.req_c_into("DbtrAgt", &mut out.dbtr_agt)?;
+                }
+                11 => {
+                    out.dbtr_agt_acct = Some(r.read_boxed("DbtrAgtAcct")?);
+                }
+                12 => {
+                    out.instr_for_dbtr_agt = Some(r.req_s("InstrForDbtrAgt")?);
+                }
+                13 => {
+                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                }
+                14 => {
+                    out.chrg_br = Some(r.req_s("ChrgBr")?);
+                }
+                15 => {
+                    out.chrgs_acct = Some(r.read_boxed("ChrgsAcct")?);
+                }
+                16 => {
+                    out.chrgs_acct_agt = Some(r.read_boxed("ChrgsAcctAgt")?);
+                }
+                17 => {
+                    out.cdt_trf_tx_inf = r.many_c("CdtTrfTxInf", 1, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("PmtInfId", &self.pmt_inf_id);
@@ -1438,11 +1888,32 @@ impl rt::ComplexValue for PaymentTypeInformation26 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.instr_prty = r.opt_s("InstrPrty")?;
-        out.svc_lvl = r.many_c("SvcLvl", 0, 0)?;
-        out.lcl_instrm = r.opt_c_boxed("LclInstrm")?;
-        out.ctgy_purp = r.opt_c_boxed("CtgyPurp")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("InstrPrty"),
+            Some("SvcLvl"),
+            Some("LclInstrm"),
+            Some("CtgyPurp"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.instr_prty = Some(r.req_s("InstrPrty")?);
+                }
+                1 => {
+                    out.svc_lvl = r.many_c("SvcLvl", 0, 0)?;
+                }
+                2 => {
+                    out.lcl_instrm = Some(r.read_boxed("LclInstrm")?);
+                }
+                3 => {
+                    out.ctgy_purp = Some(r.read_boxed("CtgyPurp")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
@@ -1471,9 +1942,21 @@ impl rt::ComplexValue for PersonIdentification13 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("DtAndPlcOfBirth"), Some("Othr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.dt_and_plc_of_birth = Some(r.read_boxed("DtAndPlcOfBirth")?);
+                }
+                1 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -1562,9 +2045,21 @@ impl rt::ComplexValue for RemittanceInformation16 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.ustrd = r.many_s("Ustrd", 0, 0)?;
-        out.strd = r.many_c("Strd", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Ustrd"), Some("Strd")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.ustrd = r.many_s("Ustrd", 0, 0)?;
+                }
+                1 => {
+                    out.strd = r.many_c("Strd", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Ustrd", &self.ustrd, 0, 0);
@@ -1640,15 +2135,48 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
-        out.rfrd_doc_amt = r.opt_c_boxed("RfrdDocAmt")?;
-        out.cdtr_ref_inf = r.opt_c_boxed("CdtrRefInf")?;
-        out.invcr = r.opt_c_boxed("Invcr")?;
-        out.invcee = r.opt_c_boxed("Invcee")?;
-        out.tax_rmt = r.opt_c_boxed("TaxRmt")?;
-        out.grnshmt_rmt = r.opt_c_boxed("GrnshmtRmt")?;
-        out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("RfrdDocInf"),
+            Some("RfrdDocAmt"),
+            Some("CdtrRefInf"),
+            Some("Invcr"),
+            Some("Invcee"),
+            Some("TaxRmt"),
+            Some("GrnshmtRmt"),
+            Some("AddtlRmtInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
+                }
+                1 => {
+                    out.rfrd_doc_amt = Some(r.read_boxed("RfrdDocAmt")?);
+                }
+                2 => {
+                    out.cdtr_ref_inf = Some(r.read_boxed("CdtrRefInf")?);
+                }
+                3 => {
+                    out.invcr = Some(r.read_boxed("Invcr")?);
+                }
+                4 => {
+                    out.invcee = Some(r.read_boxed("Invcee")?);
+                }
+                5 => {
+                    out.tax_rmt = Some(r.read_boxed("TaxRmt")?);
+                }
+                6 => {
+                    out.grnshmt_rmt = Some(r.read_boxed("GrnshmtRmt")?);
+                }
+                7 => {
+                    out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);

@@ -152,17 +152,56 @@ impl rt::ComplexValue for AmendmentInformationDetails6 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.orgnl_mndt_id = r.opt_s("OrgnlMndtId")?;
-        out.orgnl_cdtr_schme_id = r.opt_c_boxed("OrgnlCdtrSchmeId")?;
-        out.orgnl_cdtr_agt = r.opt_c_boxed("OrgnlCdtrAgt")?;
-        out.orgnl_cdtr_agt_acct = r.opt_c_boxed("OrgnlCdtrAgtAcct")?;
-        out.orgnl_dbtr = r.opt_c_boxed("OrgnlDbtr")?;
-        out.orgnl_dbtr_acct = r.opt_c_boxed("OrgnlDbtrAcct")?;
-        out.orgnl_dbtr_agt = r.opt_c_boxed("OrgnlDbtrAgt")?;
-        out.orgnl_dbtr_agt_acct = r.opt_c_boxed("OrgnlDbtrAgtAcct")?;
-        out.orgnl_fnl_colltn_dt = r.opt_s("OrgnlFnlColltnDt")?;
-        out.orgnl_frqcy = r.opt_s("OrgnlFrqcy")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("OrgnlMndtId"),
+            Some("OrgnlCdtrSchmeId"),
+            Some("OrgnlCdtrAgt"),
+            Some("OrgnlCdtrAgtAcct"),
+            Some("OrgnlDbtr"),
+            Some("OrgnlDbtrAcct"),
+            Some("OrgnlDbtrAgt"),
+            Some("OrgnlDbtrAgtAcct"),
+            Some("OrgnlFnlColltnDt"),
+            Some("OrgnlFrqcy"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.orgnl_mndt_id = Some(r.req_s("OrgnlMndtId")?);
+                }
+                1 => {
+                    out.orgnl_cdtr_schme_id = Some(r.read_boxed("OrgnlCdtrSchmeId")?);
+                }
+                2 => {
+                    out.orgnl_cdtr_agt = Some(r.read_boxed("OrgnlCdtrAgt")?);
+                }
+                3 => {
+                    out.orgnl_cdtr_agt_acct = Some(r.read_boxed("OrgnlCdtrAgtAcct")?);
+                }
+                4 => {
+                    out.orgnl_dbtr = Some(r.read_boxed("OrgnlDbtr")?);
+                }
+                5 => {
+                    out.orgnl_dbtr_acct = Some(r.read_boxed("OrgnlDbtrAcct")?);
+                }
+                6 => {
+                    out.orgnl_dbtr_agt = Some(r.read_boxed("OrgnlDbtrAgt")?);
+                }
+                7 => {
+                    out.orgnl_dbtr_agt_acct = Some(r.read_boxed("OrgnlDbtrAgtAcct")?);
+                }
+                8 => {
+                    out.orgnl_fnl_colltn_dt = Some(r.req_s("OrgnlFnlColltnDt")?);
+                }
+                9 => {
+                    out.orgnl_frqcy = Some(r.req_s("OrgnlFrqcy")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("OrgnlMndtId", self.orgnl_mndt_id.as_ref());
@@ -232,11 +271,27 @@ impl rt::ComplexValue for CashAccount16 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Id", &mut out.id)?;
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.ccy = r.opt_s("Ccy")?;
-        out.nm = r.opt_s("Nm")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("Tp"), Some("Ccy"), Some("Nm")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Id", &mut out.id)?;
+                }
+                1 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                2 => {
+                    out.ccy = Some(r.req_s("Ccy")?);
+                }
+                3 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
@@ -478,9 +533,21 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
         Some(Self { tp: None, ref_: None })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_c_boxed("Tp")?;
-        out.ref_ = r.opt_s("Ref")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Tp"), Some("Ref")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.tp = Some(r.read_boxed("Tp")?);
+                }
+                1 => {
+                    out.ref_ = Some(r.req_s("Ref")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Tp", self.tp.as_deref());
@@ -651,12 +718,36 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.bic = r.opt_s("BIC")?;
-        out.clr_sys_mmb_id = r.opt_c_boxed("ClrSysMmbId")?;
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        out.othr = r.opt_c_boxed("Othr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("BIC"),
+            Some("ClrSysMmbId"),
+            Some("Nm"),
+            Some("PstlAdr"),
+            Some("Othr"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.bic = Some(r.req_s("BIC")?);
+                }
+                1 => {
+                    out.clr_sys_mmb_id = Some(r.read_boxed("ClrSysMmbId")?);
+                }
+                2 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                3 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                4 => {
+                    out.othr = Some(r.read_boxed("Othr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BIC", self.bic.as_ref());
@@ -749,10 +840,24 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -783,10 +888,24 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -817,10 +936,24 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -851,10 +984,24 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.schme_nm = r.opt_c_boxed("SchmeNm")?;
-        out.issr = r.opt_s("Issr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("SchmeNm"), Some("Issr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                }
+                2 => {
+                    out.issr = Some(r.req_s("Issr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -894,13 +1041,40 @@ impl rt::ComplexValue for GroupHeader36 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.msg_id = r.req_s("MsgId")?;
-        out.cre_dt_tm = r.req_s("CreDtTm")?;
-        out.initg_pty = r.opt_c_boxed("InitgPty")?;
-        out.fwdg_agt = r.opt_c_boxed("FwdgAgt")?;
-        out.dbtr_agt = r.opt_c_boxed("DbtrAgt")?;
-        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            None,
+            Some("InitgPty"),
+            Some("FwdgAgt"),
+            Some("DbtrAgt"),
+            Some("CdtrAgt"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.msg_id = r.req_s("MsgId")?;
+                }
+                1 => {
+                    out.cre_dt_tm = r.req_s("CreDtTm")?;
+                }
+                2 => {
+                    out.initg_pty = Some(r.read_boxed("InitgPty")?);
+                }
+                3 => {
+                    out.fwdg_agt = Some(r.read_boxed("FwdgAgt")?);
+                }
+                4 => {
+                    out.dbtr_agt = Some(r.read_boxed("DbtrAgt")?);
+                }
+                5 => {
+                    out.cdtr_agt = Some(r.read_boxed("CdtrAgt")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
@@ -973,15 +1147,48 @@ impl rt::ComplexValue for MandateRelatedInformation6 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.mndt_id = r.opt_s("MndtId")?;
-        out.dt_of_sgntr = r.opt_s("DtOfSgntr")?;
-        out.amdmnt_ind = r.opt_s("AmdmntInd")?;
-        out.amdmnt_inf_dtls = r.opt_c_boxed("AmdmntInfDtls")?;
-        out.elctrnc_sgntr = r.opt_s("ElctrncSgntr")?;
-        out.frst_colltn_dt = r.opt_s("FrstColltnDt")?;
-        out.fnl_colltn_dt = r.opt_s("FnlColltnDt")?;
-        out.frqcy = r.opt_s("Frqcy")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("MndtId"),
+            Some("DtOfSgntr"),
+            Some("AmdmntInd"),
+            Some("AmdmntInfDtls"),
+            Some("ElctrncSgntr"),
+            Some("FrstColltnDt"),
+            Some("FnlColltnDt"),
+            Some("Frqcy"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.mndt_id = Some(r.req_s("MndtId")?);
+                }
+                1 => {
+                    out.dt_of_sgntr = Some(r.req_s("DtOfSgntr")?);
+                }
+                2 => {
+                    out.amdmnt_ind = Some(r.req_s("AmdmntInd")?);
+                }
+                3 => {
+                    out.amdmnt_inf_dtls = Some(r.read_boxed("AmdmntInfDtls")?);
+                }
+                4 => {
+                    out.elctrnc_sgntr = Some(r.req_s("ElctrncSgntr")?);
+                }
+                5 => {
+                    out.frst_colltn_dt = Some(r.req_s("FrstColltnDt")?);
+                }
+                6 => {
+                    out.fnl_colltn_dt = Some(r.req_s("FnlColltnDt")?);
+                }
+                7 => {
+                    out.frqcy = Some(r.req_s("Frqcy")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MndtId", self.mndt_id.as_ref());
@@ -1048,9 +1255,21 @@ impl rt::ComplexValue for OrganisationIdentification4 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.bic_or_bei = r.opt_s("BICOrBEI")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("BICOrBEI"), Some("Othr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.bic_or_bei = Some(r.req_s("BICOrBEI")?);
+                }
+                1 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICOrBEI", self.bic_or_bei.as_ref());
@@ -1119,15 +1338,48 @@ impl rt::ComplexValue for OriginalGroupInformation20 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.orgnl_msg_id = r.req_s("OrgnlMsgId")?;
-        out.orgnl_msg_nm_id = r.req_s("OrgnlMsgNmId")?;
-        out.orgnl_cre_dt_tm = r.opt_s("OrgnlCreDtTm")?;
-        out.orgnl_nb_of_txs = r.opt_s("OrgnlNbOfTxs")?;
-        out.orgnl_ctrl_sum = r.opt_s("OrgnlCtrlSum")?;
-        out.grp_sts = r.opt_s("GrpSts")?;
-        out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
-        out.nb_of_txs_per_sts = r.many_c("NbOfTxsPerSts", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            None,
+            Some("OrgnlCreDtTm"),
+            Some("OrgnlNbOfTxs"),
+            Some("OrgnlCtrlSum"),
+            Some("GrpSts"),
+            Some("StsRsnInf"),
+            Some("NbOfTxsPerSts"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.orgnl_msg_id = r.req_s("OrgnlMsgId")?;
+                }
+                1 => {
+                    out.orgnl_msg_nm_id = r.req_s("OrgnlMsgNmId")?;
+                }
+                2 => {
+                    out.orgnl_cre_dt_tm = Some(r.req_s("OrgnlCreDtTm")?);
+                }
+                3 => {
+                    out.orgnl_nb_of_txs = Some(r.req_s("OrgnlNbOfTxs")?);
+                }
+                4 => {
+                    out.orgnl_ctrl_sum = Some(r.req_s("OrgnlCtrlSum")?);
+                }
+                5 => {
+                    out.grp_sts = Some(r.req_s("GrpSts")?);
+                }
+                6 => {
+                    out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
+                }
+                7 => {
+                    out.nb_of_txs_per_sts = r.many_c("NbOfTxsPerSts", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("OrgnlMsgId", &self.orgnl_msg_id);
@@ -1175,14 +1427,44 @@ impl rt::ComplexValue for OriginalPaymentInformation1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.orgnl_pmt_inf_id = r.req_s("OrgnlPmtInfId")?;
-        out.orgnl_nb_of_txs = r.opt_s("OrgnlNbOfTxs")?;
-        out.orgnl_ctrl_sum = r.opt_s("OrgnlCtrlSum")?;
-        out.pmt_inf_sts = r.opt_s("PmtInfSts")?;
-        out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
-        out.nb_of_txs_per_sts = r.many_c("NbOfTxsPerSts", 0, 0)?;
-        out.tx_inf_and_sts = r.many_c("TxInfAndSts", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("OrgnlNbOfTxs"),
+            Some("OrgnlCtrlSum"),
+            Some("PmtInfSts"),
+            Some("StsRsnInf"),
+            Some("NbOfTxsPerSts"),
+            Some("TxInfAndSts"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.orgnl_pmt_inf_id = r.req_s("OrgnlPmtInfId")?;
+                }
+                1 => {
+                    out.orgnl_nb_of_txs = Some(r.req_s("OrgnlNbOfTxs")?);
+                }
+                2 => {
+                    out.orgnl_ctrl_sum = Some(r.req_s("OrgnlCtrlSum")?);
+                }
+                3 => {
+                    out.pmt_inf_sts = Some(r.req_s("PmtInfSts")?);
+                }
+                4 => {
+                    out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
+                }
+                5 => {
+                    out.nb_of_txs_per_sts = r.many_c("NbOfTxsPerSts", 0, 0)?;
+                }
+                6 => {
+                    out.tx_inf_and_sts = r.many_c("TxInfAndSts", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("OrgnlPmtInfId", &self.orgnl_pmt_inf_id);
@@ -1271,28 +1553,100 @@ impl rt::ComplexValue for OriginalTransactionReference13 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.opt_c_into("IntrBkSttlmAmt", &mut out.intr_bk_sttlm_amt)?;
-        out.amt = r.opt_c_boxed("Amt")?;
-        out.intr_bk_sttlm_dt = r.opt_s("IntrBkSttlmDt")?;
-        out.reqd_colltn_dt = r.opt_s("ReqdColltnDt")?;
-        out.reqd_exctn_dt = r.opt_s("ReqdExctnDt")?;
-        out.cdtr_schme_id = r.opt_c_boxed("CdtrSchmeId")?;
-        out.sttlm_inf = r.opt_c_boxed("SttlmInf")?;
-        out.pmt_tp_inf = r.opt_c_boxed("PmtTpInf")?;
-        out.pmt_mtd = r.opt_s("PmtMtd")?;
-        out.mndt_rltd_inf = r.opt_c_boxed("MndtRltdInf")?;
-        out.rmt_inf = r.opt_c_boxed("RmtInf")?;
-        out.ultmt_dbtr = r.opt_c_boxed("UltmtDbtr")?;
-        out.dbtr = r.opt_c_boxed("Dbtr")?;
-        out.dbtr_acct = r.opt_c_boxed("DbtrAcct")?;
-        out.dbtr_agt = r.opt_c_boxed("DbtrAgt")?;
-        out.dbtr_agt_acct = r.opt_c_boxed("DbtrAgtAcct")?;
-        out.cdtr_agt = r.opt_c_boxed("CdtrAgt")?;
-        out.cdtr_agt_acct = r.opt_c_boxed("CdtrAgtAcct")?;
-        out.cdtr = r.opt_c_boxed("Cdtr")?;
-        out.cdtr_acct = r.opt_c_boxed("CdtrAcct")?;
-        out.ultmt_cdtr = r.opt_c_boxed("UltmtCdtr")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("IntrBkSttlmAmt"),
+            Some("Amt"),
+            Some("IntrBkSttlmDt"),
+            Some("ReqdColltnDt"),
+            Some("ReqdExctnDt"),
+            Some("CdtrSchmeId"),
+            Some("SttlmInf"),
+            Some("PmtTpInf"),
+            Some("PmtMtd"),
+            Some("MndtRltdInf"),
+            Some("RmtInf"),
+            Some("UltmtDbtr"),
+            Some("Dbtr"),
+            Some("DbtrAcct"),
+            Some("DbtrAgt"),
+            Some("DbtrAgtAcct"),
+            Some("CdtrAgt"),
+            Some("CdtrAgtAcct"),
+            Some("Cdtr"),
+            Some("CdtrAcct"),
+            Some("UltmtCdtr"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.read_some_into("IntrBkSttlmAmt", &mut out.intr_bk_sttlm_amt)?;
+                }
+                1 => {
+                    out.amt = Some(r.read_boxed("Amt")?);
+                }
+                2 => {
+                    out.intr_bk_sttlm_dt = Some(r.req_s("IntrBkSttlmDt")?);
+                }
+                3 => {
+                    out.reqd_colltn_dt = Some(r.req_s("ReqdColltnDt")?);
+                }
+                4 => {
+                    out.reqd_exctn_dt = Some(r.req_s("ReqdExctnDt")?);
+                }
+                5 => {
+                    out.cdtr_schme_id = Some(r.read_boxed("CdtrSchmeId")?);
+                }
+                6 => {
+                    out.sttlm_inf = Some(r.read_boxed("SttlmInf")?);
+                }
+                7 => {
+                    out.pmt_tp_inf = Some(r.read_boxed("PmtTpInf")?);
+                }
+                8 => {
+                    out.pmt_mtd = Some(r.req_s("PmtMtd")?);
+                }
+                9 => {
+                    out.mndt_rltd_inf = Some(r.read_boxed("MndtRltdInf")?);
+                }
+                10 => {
+                    out.rmt_inf = Some(r.read_boxed("RmtInf")?);
+                }
+                11 => {
+                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                }
+                12 => {
+                    out.dbtr = Some(r.read_boxed("Dbtr")?);
+                }
+                13 => {
+                    out.dbtr_acct = Some(r.read_boxed("DbtrAcct")?);
+                }
+                14 => {
+                    out.dbtr_agt = Some(r.read_boxed("DbtrAgt")?);
+                }
+                15 => {
+                    out.dbtr_agt_acct = Some(r.read_boxed("DbtrAgtAcct")?);
+                }
+                16 => {
+                    out.cdtr_agt = Some(r.read_boxed("CdtrAgt")?);
+                }
+                17 => {
+                    out.cdtr_agt_acct = Some(r.read_boxed("CdtrAgtAcct")?);
+                }
+                18 => {
+                    out.cdtr = Some(r.read_boxed("Cdtr")?);
+                }
+                19 => {
+                    out.cdtr_acct = Some(r.read_boxed("CdtrAcct")?);
+                }
+                20 => {
+                    out.ultmt_cdtr = Some(r.read_boxed("UltmtCdtr")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("IntrBkSttlmAmt", self.intr_bk_sttlm_amt.as_ref());
@@ -1402,12 +1756,36 @@ impl rt::ComplexValue for PartyIdentification32 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.nm = r.opt_s("Nm")?;
-        out.pstl_adr = r.opt_c_boxed("PstlAdr")?;
-        out.id = r.opt_c_boxed("Id")?;
-        out.ctry_of_res = r.opt_s("CtryOfRes")?;
-        out.ctct_dtls = r.opt_c_boxed("CtctDtls")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Nm"),
+            Some("PstlAdr"),
+            Some("Id"),
+            Some("CtryOfRes"),
+            Some("CtctDtls"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.nm = Some(r.req_s("Nm")?);
+                }
+                1 => {
+                    out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
+                }
+                2 => {
+                    out.id = Some(r.read_boxed("Id")?);
+                }
+                3 => {
+                    out.ctry_of_res = Some(r.req_s("CtryOfRes")?);
+                }
+                4 => {
+                    out.ctct_dtls = Some(r.read_boxed("CtctDtls")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Nm", self.nm.as_ref());
@@ -1461,17 +1839,56 @@ impl rt::ComplexValue for PaymentTransactionInformation25 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.sts_id = r.opt_s("StsId")?;
-        out.orgnl_instr_id = r.opt_s("OrgnlInstrId")?;
-        out.orgnl_end_to_end_id = r.opt_s("OrgnlEndToEndId")?;
-        out.tx_sts = r.opt_s("TxSts")?;
-        out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
-        out.chrgs_inf = r.many_c("ChrgsInf", 0, 0)?;
-        out.accptnc_dt_tm = r.opt_s("AccptncDtTm")?;
-        out.acct_svcr_ref = r.opt_s("AcctSvcrRef")?;
-        out.clr_sys_ref = r.opt_s("ClrSysRef")?;
-        out.orgnl_tx_ref = r.opt_c_boxed("OrgnlTxRef")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("StsId"),
+            Some("OrgnlInstrId"),
+            Some("OrgnlEndToEndId"),
+            Some("TxSts"),
+            Some("StsRsnInf"),
+            Some("ChrgsInf"),
+            Some("AccptncDtTm"),
+            Some("AcctSvcrRef"),
+            Some("ClrSysRef"),
+            Some("OrgnlTxRef"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.sts_id = Some(r.req_s("StsId")?);
+                }
+                1 => {
+                    out.orgnl_instr_id = Some(r.req_s("OrgnlInstrId")?);
+                }
+                2 => {
+                    out.orgnl_end_to_end_id = Some(r.req_s("OrgnlEndToEndId")?);
+                }
+                3 => {
+                    out.tx_sts = Some(r.req_s("TxSts")?);
+                }
+                4 => {
+                    out.sts_rsn_inf = r.many_c("StsRsnInf", 0, 0)?;
+                }
+                5 => {
+                    out.chrgs_inf = r.many_c("ChrgsInf", 0, 0)?;
+                }
+                6 => {
+                    out.accptnc_dt_tm = Some(r.req_s("AccptncDtTm")?);
+                }
+                7 => {
+                    out.acct_svcr_ref = Some(r.req_s("AcctSvcrRef")?);
+                }
+                8 => {
+                    out.clr_sys_ref = Some(r.req_s("ClrSysRef")?);
+                }
+                9 => {
+                    out.orgnl_tx_ref = Some(r.read_boxed("OrgnlTxRef")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("StsId", self.sts_id.as_ref());
@@ -1518,13 +1935,40 @@ impl rt::ComplexValue for PaymentTypeInformation22 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.instr_prty = r.opt_s("InstrPrty")?;
-        out.clr_chanl = r.opt_s("ClrChanl")?;
-        out.svc_lvl = r.opt_c_boxed("SvcLvl")?;
-        out.lcl_instrm = r.opt_c_boxed("LclInstrm")?;
-        out.seq_tp = r.opt_s("SeqTp")?;
-        out.ctgy_purp = r.opt_c_boxed("CtgyPurp")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("InstrPrty"),
+            Some("ClrChanl"),
+            Some("SvcLvl"),
+            Some("LclInstrm"),
+            Some("SeqTp"),
+            Some("CtgyPurp"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.instr_prty = Some(r.req_s("InstrPrty")?);
+                }
+                1 => {
+                    out.clr_chanl = Some(r.req_s("ClrChanl")?);
+                }
+                2 => {
+                    out.svc_lvl = Some(r.read_boxed("SvcLvl")?);
+                }
+                3 => {
+                    out.lcl_instrm = Some(r.read_boxed("LclInstrm")?);
+                }
+                4 => {
+                    out.seq_tp = Some(r.req_s("SeqTp")?);
+                }
+                5 => {
+                    out.ctgy_purp = Some(r.read_boxed("CtgyPurp")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
@@ -1555,9 +1999,21 @@ impl rt::ComplexValue for PersonIdentification5 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.dt_and_plc_of_birth = r.opt_c_boxed("DtAndPlcOfBirth")?;
-        out.othr = r.many_c("Othr", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("DtAndPlcOfBirth"), Some("Othr")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.dt_and_plc_of_birth = Some(r.read_boxed("DtAndPlcOfBirth")?);
+                }
+                1 => {
+                    out.othr = r.many_c("Othr", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
@@ -1608,9 +2064,21 @@ impl rt::ComplexValue for RemittanceInformation5 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.ustrd = r.many_s("Ustrd", 0, 0)?;
-        out.strd = r.many_c("Strd", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Ustrd"), Some("Strd")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.ustrd = r.many_s("Ustrd", 0, 0)?;
+                }
+                1 => {
+                    out.strd = r.many_c("Strd", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Ustrd", &self.ustrd, 0, 0);
@@ -1726,16 +2194,58 @@ impl rt::ComplexValue for SettlementInformation13 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.sttlm_mtd = r.req_s("SttlmMtd")?;
-        out.sttlm_acct = r.opt_c_boxed("SttlmAcct")?;
-        out.clr_sys = r.opt_c_boxed("ClrSys")?;
-        out.instg_rmbrsmnt_agt = r.opt_c_boxed("InstgRmbrsmntAgt")?;
-        out.instg_rmbrsmnt_agt_acct = r.opt_c_boxed("InstgRmbrsmntAgtAcct")?;
-        out.instd_rmbrsmnt_agt = r.opt_c_boxed("InstdRmbrsmntAgt")?;
-        out.instd_rmbrsmnt_agt_acct = r.opt_c_boxed("InstdRmbrsmntAgtAcct")?;
-        out.thrd_rmbrsmnt_agt = r.opt_c_boxed("ThrdRmbrsmntAgt")?;
-        out.thrd_rmbrsmnt_agt_acct = r.opt_c_boxed("ThrdRmbrsmntAgtAcct")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("SttlmAcct"),
+            Some("ClrSys"),
+            Some("InstgRmbrsmntAgt"),
+            Some("InstgRmbrsmntAgtAcct"),
+            Some("InstdRmbrsmntAgt"),
+            Some("InstdRmbrsmntAgtAcct"),
+            Some("ThrdRmbrsmntAgt"),
+            Some("ThrdRmbrsmntAgtAcct"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.sttlm_mtd = r.req_s("SttlmMtd")?;
+                }
+                1 => {
+                    out.sttlm_acct = Some(r.read_boxed("SttlmAcct")?);
+                }
+                2 => {
+                    out.clr_sys = Some(r.read_boxed("ClrSys")?);
+                }
+                3 => {
+                    out.instg_rmbrsmnt_agt = Some(r.read_boxed("InstgRmbrsmntAgt")?);
+                }
+                4 => {
+                    out.instg_rmbrsmnt_agt_acct = Some(
+                        r.read_boxed("InstgRmbrsmntAgtAcct")?,
+                    );
+                }
+                5 => {
+                    out.instd_rmbrsmnt_agt = Some(r.read_boxed("InstdRmbrsmntAgt")?);
+                }
+                6 => {
+                    out.instd_rmbrsmnt_agt_acct = Some(
+                        r.read_boxed("InstdRmbrsmntAgtAcct")?,
+                    );
+                }
+                7 => {
+                    out.thrd_rmbrsmnt_agt = Some(r.read_boxed("ThrdRmbrsmntAgt")?);
+                }
+                8 => {
+                    out.thrd_rmbrsmnt_agt_acct = Some(
+                        r.read_boxed("ThrdRmbrsmntAgtAcct")?,
+                    );
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("SttlmMtd", &self.sttlm_mtd);
@@ -1827,10 +2337,24 @@ impl rt::ComplexValue for StatusReasonInformation8 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.orgtr = r.opt_c_boxed("Orgtr")?;
-        out.rsn = r.opt_c_boxed("Rsn")?;
-        out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Orgtr"), Some("Rsn"), Some("AddtlInf")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.orgtr = Some(r.read_boxed("Orgtr")?);
+                }
+                1 => {
+                    out.rsn = Some(r.read_boxed("Rsn")?);
+                }
+                2 => {
+                    out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Orgtr", self.orgtr.as_deref());
@@ -1870,13 +2394,40 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
-        out.rfrd_doc_amt = r.opt_c_boxed("RfrdDocAmt")?;
-        out.cdtr_ref_inf = r.opt_c_boxed("CdtrRefInf")?;
-        out.invcr = r.opt_c_boxed("Invcr")?;
-        out.invcee = r.opt_c_boxed("Invcee")?;
-        out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("RfrdDocInf"),
+            Some("RfrdDocAmt"),
+            Some("CdtrRefInf"),
+            Some("Invcr"),
+            Some("Invcee"),
+            Some("AddtlRmtInf"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.rfrd_doc_inf = r.many_c("RfrdDocInf", 0, 0)?;
+                }
+                1 => {
+                    out.rfrd_doc_amt = Some(r.read_boxed("RfrdDocAmt")?);
+                }
+                2 => {
+                    out.cdtr_ref_inf = Some(r.read_boxed("CdtrRefInf")?);
+                }
+                3 => {
+                    out.invcr = Some(r.read_boxed("Invcr")?);
+                }
+                4 => {
+                    out.invcee = Some(r.read_boxed("Invcee")?);
+                }
+                5 => {
+                    out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);

@@ -34,12 +34,36 @@ impl rt::ComplexValue for Account {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.opt_c_into("Id", &mut out.id)?;
-        r.opt_c_into("AccountType", &mut out.account_type)?;
-        out.currency = r.opt_s("Currency")?;
-        out.name = r.opt_s("Name")?;
-        r.opt_c_into("Proxy", &mut out.proxy)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Id"),
+            Some("AccountType"),
+            Some("Currency"),
+            Some("Name"),
+            Some("Proxy"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.read_some_into("Id", &mut out.id)?;
+                }
+                1 => {
+                    r.read_some_into("AccountType", &mut out.account_type)?;
+                }
+                2 => {
+                    out.currency = Some(r.req_s("Currency")?);
+                }
+                3 => {
+                    out.name = Some(r.req_s("Name")?);
+                }
+                4 => {
+                    r.read_some_into("Proxy", &mut out.proxy)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Id", self.id.as_ref());
@@ -103,10 +127,24 @@ impl rt::ComplexValue for AccountIdOther {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        r.opt_c_into("Scheme", &mut out.scheme)?;
-        out.issuer = r.opt_s("Issuer")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("Scheme"), Some("Issuer")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    r.read_some_into("Scheme", &mut out.scheme)?;
+                }
+                2 => {
+                    out.issuer = Some(r.req_s("Issuer")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -167,20 +205,68 @@ impl rt::ComplexValue for AccountReport {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        out.electronic_sequence = r.opt_s("ElectronicSequence")?;
-        out.legal_sequence = r.opt_s("LegalSequence")?;
-        out.created = r.opt_s("Created")?;
-        out.from = r.opt_s("From")?;
-        out.to = r.opt_s("To")?;
-        r.req_c_into("Account", &mut out.account)?;
-        out.account_owner = r.opt_c_boxed("AccountOwner")?;
-        out.account_servicer = r.opt_c_boxed("AccountServicer")?;
-        out.balances = r.many_c("Balances", 0, 0)?;
-        r.opt_c_into("Summary", &mut out.summary)?;
-        out.entries = r.many_c("Entries", 0, 0)?;
-        out.additional_info = r.opt_s("AdditionalInfo")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("ElectronicSequence"),
+            Some("LegalSequence"),
+            Some("Created"),
+            Some("From"),
+            Some("To"),
+            None,
+            Some("AccountOwner"),
+            Some("AccountServicer"),
+            Some("Balances"),
+            Some("Summary"),
+            Some("Entries"),
+            Some("AdditionalInfo"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    out.electronic_sequence = Some(r.req_s("ElectronicSequence")?);
+                }
+                2 => {
+                    out.legal_sequence = Some(r.req_s("LegalSequence")?);
+                }
+                3 => {
+                    out.created = Some(r.req_s("Created")?);
+                }
+                4 => {
+                    out.from = Some(r.req_s("From")?);
+                }
+                5 => {
+                    out.to = Some(r.req_s("To")?);
+                }
+                6 => {
+                    r.req_c_into("Account", &mut out.account)?;
+                }
+                7 => {
+                    out.account_owner = Some(r.read_boxed("AccountOwner")?);
+                }
+                8 => {
+                    out.account_servicer = Some(r.read_boxed("AccountServicer")?);
+                }
+                9 => {
+                    out.balances = r.many_c("Balances", 0, 0)?;
+                }
+                10 => {
+                    r.read_some_into("Summary", &mut out.summary)?;
+                }
+                11 => {
+                    out.entries = r.many_c("Entries", 0, 0)?;
+                }
+                12 => {
+                    out.additional_info = Some(r.req_s("AdditionalInfo")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -262,14 +348,44 @@ impl rt::ComplexValue for Agent {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.bic = r.opt_s("Bic")?;
-        r.opt_c_into("ClearingMember", &mut out.clearing_member)?;
-        out.lei = r.opt_s("Lei")?;
-        out.name = r.opt_s("Name")?;
-        out.postal_address = r.opt_c_boxed("PostalAddress")?;
-        r.opt_c_into("OtherId", &mut out.other_id)?;
-        out.branch_id = r.opt_s("BranchId")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Bic"),
+            Some("ClearingMember"),
+            Some("Lei"),
+            Some("Name"),
+            Some("PostalAddress"),
+            Some("OtherId"),
+            Some("BranchId"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.bic = Some(r.req_s("Bic")?);
+                }
+                1 => {
+                    r.read_some_into("ClearingMember", &mut out.clearing_member)?;
+                }
+                2 => {
+                    out.lei = Some(r.req_s("Lei")?);
+                }
+                3 => {
+                    out.name = Some(r.req_s("Name")?);
+                }
+                4 => {
+                    out.postal_address = Some(r.read_boxed("PostalAddress")?);
+                }
+                5 => {
+                    r.read_some_into("OtherId", &mut out.other_id)?;
+                }
+                6 => {
+                    out.branch_id = Some(r.req_s("BranchId")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Bic", self.bic.as_ref());
@@ -301,9 +417,21 @@ impl rt::ComplexValue for AgentInstruction {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.code = r.opt_s("Code")?;
-        out.information = r.opt_s("Information")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Code"), Some("Information")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.code = Some(r.req_s("Code")?);
+                }
+                1 => {
+                    out.information = Some(r.req_s("Information")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Code", self.code.as_ref());
@@ -418,12 +546,36 @@ impl rt::ComplexValue for BankTransactionCode {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.domain = r.opt_s("Domain")?;
-        out.family = r.opt_s("Family")?;
-        out.sub_family = r.opt_s("SubFamily")?;
-        out.proprietary_code = r.opt_s("ProprietaryCode")?;
-        out.proprietary_issuer = r.opt_s("ProprietaryIssuer")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Domain"),
+            Some("Family"),
+            Some("SubFamily"),
+            Some("ProprietaryCode"),
+            Some("ProprietaryIssuer"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.domain = Some(r.req_s("Domain")?);
+                }
+                1 => {
+                    out.family = Some(r.req_s("Family")?);
+                }
+                2 => {
+                    out.sub_family = Some(r.req_s("SubFamily")?);
+                }
+                3 => {
+                    out.proprietary_code = Some(r.req_s("ProprietaryCode")?);
+                }
+                4 => {
+                    out.proprietary_issuer = Some(r.req_s("ProprietaryIssuer")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Domain", self.domain.as_ref());
@@ -510,16 +662,54 @@ impl rt::ComplexValue for BusinessHeader {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.from = r.opt_s("From")?;
-        out.to = r.opt_s("To")?;
-        out.business_message_id = r.req_s("BusinessMessageId")?;
-        out.message_definition_id = r.req_s("MessageDefinitionId")?;
-        out.business_service = r.opt_s("BusinessService")?;
-        out.created = r.req_s("Created")?;
-        out.copy_duplicate = r.opt_s("CopyDuplicate")?;
-        out.priority = r.opt_s("Priority")?;
-        out.related_business_message_id = r.opt_s("RelatedBusinessMessageId")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("From"),
+            Some("To"),
+            None,
+            None,
+            Some("BusinessService"),
+            None,
+            Some("CopyDuplicate"),
+            Some("Priority"),
+            Some("RelatedBusinessMessageId"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.from = Some(r.req_s("From")?);
+                }
+                1 => {
+                    out.to = Some(r.req_s("To")?);
+                }
+                2 => {
+                    out.business_message_id = r.req_s("BusinessMessageId")?;
+                }
+                3 => {
+                    out.message_definition_id = r.req_s("MessageDefinitionId")?;
+                }
+                4 => {
+                    out.business_service = Some(r.req_s("BusinessService")?);
+                }
+                5 => {
+                    out.created = r.req_s("Created")?;
+                }
+                6 => {
+                    out.copy_duplicate = Some(r.req_s("CopyDuplicate")?);
+                }
+                7 => {
+                    out.priority = Some(r.req_s("Priority")?);
+                }
+                8 => {
+                    out.related_business_message_id = Some(
+                        r.req_s("RelatedBusinessMessageId")?,
+                    );
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("From", self.from.as_ref());
@@ -692,11 +882,32 @@ impl rt::ComplexValue for Contact {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.name = r.opt_s("Name")?;
-        out.phone = r.opt_s("Phone")?;
-        out.mobile = r.opt_s("Mobile")?;
-        out.email = r.opt_s("Email")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Name"),
+            Some("Phone"),
+            Some("Mobile"),
+            Some("Email"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.name = Some(r.req_s("Name")?);
+                }
+                1 => {
+                    out.phone = Some(r.req_s("Phone")?);
+                }
+                2 => {
+                    out.mobile = Some(r.req_s("Mobile")?);
+                }
+                3 => {
+                    out.email = Some(r.req_s("Email")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Name", self.name.as_ref());
@@ -872,35 +1083,128 @@ impl rt::ComplexValue for CreditTransfer {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Ids", &mut out.ids)?;
-        r.opt_c_into("InstructedAmount", &mut out.instructed_amount)?;
-        r.opt_c_into("SettlementAmount", &mut out.settlement_amount)?;
-        r.opt_c_into("Exchange", &mut out.exchange)?;
-        r.opt_c_into("PaymentType", &mut out.payment_type)?;
-        r.opt_c_into("RequestedExecution", &mut out.requested_execution)?;
-        out.settlement_date = r.opt_s("SettlementDate")?;
-        out.acceptance_time = r.opt_s("AcceptanceTime")?;
-        out.charge_bearer = r.opt_s("ChargeBearer")?;
-        out.charges = r.many_c("Charges", 0, 0)?;
-        r.req_c_into("Debtor", &mut out.debtor)?;
-        out.debtor_account = r.opt_c_boxed("DebtorAccount")?;
-        out.debtor_agent = r.opt_c_boxed("DebtorAgent")?;
-        out.ultimate_debtor = r.opt_c_boxed("UltimateDebtor")?;
-        out.initiating_party = r.opt_c_boxed("InitiatingParty")?;
-        r.req_c_into("Creditor", &mut out.creditor)?;
-        out.creditor_account = r.opt_c_boxed("CreditorAccount")?;
-        out.creditor_agent = r.opt_c_boxed("CreditorAgent")?;
-        out.ultimate_creditor = r.opt_c_boxed("UltimateCreditor")?;
-        out.intermediary_agents = r.many_c("IntermediaryAgents", 0, 0)?;
-        out.instructing_agent = r.opt_c_boxed("InstructingAgent")?;
-        out.instructed_agent = r.opt_c_boxed("InstructedAgent")?;
-        out.instructions_for_creditor_agent = r
-            .many_c("InstructionsForCreditorAgent", 0, 0)?;
-        r.opt_c_into("Purpose", &mut out.purpose)?;
-        r.opt_c_into("Remittance", &mut out.remittance)?;
-        out.regulatory_reporting = r.many_c("RegulatoryReporting", 0, 0)?;
-        r.opt_c_into("Extensions", &mut out.extensions)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("InstructedAmount"),
+            Some("SettlementAmount"),
+            Some("Exchange"),
+            Some("PaymentType"),
+            Some("RequestedExecution"),
+            Some("SettlementDate"),
+            Some("AcceptanceTime"),
+            Some("ChargeBearer"),
+            Some("Charges"),
+            None,
+            Some("DebtorAccount"),
+            Some("DebtorAgent"),
+            Some("UltimateDebtor"),
+            Some("InitiatingParty"),
+            None,
+            Some("CreditorAccount"),
+            Some("CreditorAgent"),
+            Some("UltimateCreditor"),
+            Some("IntermediaryAgents"),
+            Some("InstructingAgent"),
+            Some("InstructedAgent"),
+            Some("InstructionsForCreditorAgent"),
+            Some("Purpose"),
+            Some("Remittance"),
+            Some("RegulatoryReporting"),
+            Some("Extensions"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Ids", &mut out.ids)?;
+                }
+                1 => {
+                    r.read_some_into("InstructedAmount", &mut out.instructed_amount)?;
+                }
+                2 => {
+                    r.read_some_into("SettlementAmount", &mut out.settlement_amount)?;
+                }
+                3 => {
+                    r.read_some_into("Exchange", &mut out.exchange)?;
+                }
+                4 => {
+                    r.read_some_into("PaymentType", &mut out.payment_type)?;
+                }
+                5 => {
+                    r.read_some_into(
+                        "RequestedExecution",
+                        &mut out.requested_execution,
+                    )?;
+                }
+                6 => {
+                    out.settlement_date = Some(r.req_s("SettlementDate")?);
+                }
+                7 => {
+                    out.acceptance_time = Some(r.req_s("AcceptanceTime")?);
+                }
+                8 => {
+                    out.charge_bearer = Some(r.req_s("ChargeBearer")?);
+                }
+                9 => {
+                    out.charges = r.many_c("Charges", 0, 0)?;
+                }
+                10 => {
+                    r.req_c_into("Debtor", &mut out.debtor)?;
+                }
+                11 => {
+                    out.debtor_account = Some(r.read_boxed("DebtorAccount")?);
+                }
+                12 => {
+                    out.debtor_agent = Some(r.read_boxed("DebtorAgent")?);
+                }
+                13 => {
+                    out.ultimate_debtor = Some(r.read_boxed("UltimateDebtor")?);
+                }
+                14 => {
+                    out.initiating_party = Some(r.read_boxed("InitiatingParty")?);
+                }
+                15 => {
+                    r.req_c_into("Creditor", &mut out.creditor)?;
+                }
+                16 => {
+                    out.creditor_account = Some(r.read_boxed("CreditorAccount")?);
+                }
+                17 => {
+                    out.creditor_agent = Some(r.read_boxed("CreditorAgent")?);
+                }
+                18 => {
+                    out.ultimate_creditor = Some(r.read_boxed("UltimateCreditor")?);
+                }
+                19 => {
+                    out.intermediary_agents = r.many_c("IntermediaryAgents", 0, 0)?;
+                }
+                20 => {
+                    out.instructing_agent = Some(r.read_boxed("InstructingAgent")?);
+                }
+                21 => {
+                    out.instructed_agent = Some(r.read_boxed("InstructedAgent")?);
+                }
+                22 => {
+                    out.instructions_for_creditor_agent = r
+                        .many_c("InstructionsForCreditorAgent", 0, 0)?;
+                }
+                23 => {
+                    r.read_some_into("Purpose", &mut out.purpose)?;
+                }
+                24 => {
+                    r.read_some_into("Remittance", &mut out.remittance)?;
+                }
+                25 => {
+                    out.regulatory_reporting = r.many_c("RegulatoryReporting", 0, 0)?;
+                }
+                26 => {
+                    r.read_some_into("Extensions", &mut out.extensions)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Ids", &self.ids);
@@ -960,10 +1264,28 @@ impl rt::ComplexValue for CreditorReferenceInfo {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.opt_c_into("Kind", &mut out.kind)?;
-        out.issuer = r.opt_s("Issuer")?;
-        out.reference = r.opt_s("Reference")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Kind"),
+            Some("Issuer"),
+            Some("Reference"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.read_some_into("Kind", &mut out.kind)?;
+                }
+                1 => {
+                    out.issuer = Some(r.req_s("Issuer")?);
+                }
+                2 => {
+                    out.reference = Some(r.req_s("Reference")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Kind", self.kind.as_ref());
@@ -1162,19 +1484,66 @@ impl rt::ComplexValue for Entry {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.reference = r.opt_s("Reference")?;
-        r.req_c_into("Amount", &mut out.amount)?;
-        out.credit_debit = r.req_s("CreditDebit")?;
-        out.reversal = r.opt_s("Reversal")?;
-        r.req_c_into("Status", &mut out.status)?;
-        r.opt_c_into("BookingDate", &mut out.booking_date)?;
-        r.opt_c_into("ValueDate", &mut out.value_date)?;
-        out.account_servicer_reference = r.opt_s("AccountServicerReference")?;
-        r.req_c_into("BankTransactionCode", &mut out.bank_transaction_code)?;
-        r.opt_c_into("Batch", &mut out.batch)?;
-        out.transactions = r.many_c("Transactions", 0, 0)?;
-        out.additional_info = r.opt_s("AdditionalInfo")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Reference"),
+            None,
+            None,
+            Some("Reversal"),
+            None,
+            Some("BookingDate"),
+            Some("ValueDate"),
+            Some("AccountServicerReference"),
+            None,
+            Some("Batch"),
+            Some("Transactions"),
+            Some("AdditionalInfo"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.reference = Some(r.req_s("Reference")?);
+                }
+                1 => {
+                    r.req_c_into("Amount", &mut out.amount)?;
+                }
+                2 => {
+                    out.credit_debit = r.req_s("CreditDebit")?;
+                }
+                3 => {
+                    out.reversal = Some(r.req_s("Reversal")?);
+                }
+                4 => {
+                    r.req_c_into("Status", &mut out.status)?;
+                }
+                5 => {
+                    r.read_some_into("BookingDate", &mut out.booking_date)?;
+                }
+                6 => {
+                    r.read_some_into("ValueDate", &mut out.value_date)?;
+                }
+                7 => {
+                    out.account_servicer_reference = Some(
+                        r.req_s("AccountServicerReference")?,
+                    );
+                }
+                8 => {
+                    r.req_c_into("BankTransactionCode", &mut out.bank_transaction_code)?;
+                }
+                9 => {
+                    r.read_some_into("Batch", &mut out.batch)?;
+                }
+                10 => {
+                    out.transactions = r.many_c("Transactions", 0, 0)?;
+                }
+                11 => {
+                    out.additional_info = Some(r.req_s("AdditionalInfo")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Reference", self.reference.as_ref());
@@ -1220,12 +1589,36 @@ impl rt::ComplexValue for EntryBatch {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.message_id = r.opt_s("MessageId")?;
-        out.payment_info_id = r.opt_s("PaymentInfoId")?;
-        out.number_of_transactions = r.opt_s("NumberOfTransactions")?;
-        r.opt_c_into("TotalAmount", &mut out.total_amount)?;
-        out.credit_debit = r.opt_s("CreditDebit")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("MessageId"),
+            Some("PaymentInfoId"),
+            Some("NumberOfTransactions"),
+            Some("TotalAmount"),
+            Some("CreditDebit"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.message_id = Some(r.req_s("MessageId")?);
+                }
+                1 => {
+                    out.payment_info_id = Some(r.req_s("PaymentInfoId")?);
+                }
+                2 => {
+                    out.number_of_transactions = Some(r.req_s("NumberOfTransactions")?);
+                }
+                3 => {
+                    r.read_some_into("TotalAmount", &mut out.total_amount)?;
+                }
+                4 => {
+                    out.credit_debit = Some(r.req_s("CreditDebit")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MessageId", self.message_id.as_ref());
@@ -1279,17 +1672,59 @@ impl rt::ComplexValue for EntryTransaction {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.refs = r.opt_c_boxed("Refs")?;
-        r.opt_c_into("Amount", &mut out.amount)?;
-        out.credit_debit = r.opt_s("CreditDebit")?;
-        r.opt_c_into("InstructedAmount", &mut out.instructed_amount)?;
-        r.opt_c_into("BankTransactionCode", &mut out.bank_transaction_code)?;
-        r.opt_c_into("Parties", &mut out.parties)?;
-        r.opt_c_into("Purpose", &mut out.purpose)?;
-        r.opt_c_into("Remittance", &mut out.remittance)?;
-        r.opt_c_into("ReturnReason", &mut out.return_reason)?;
-        out.additional_info = r.opt_s("AdditionalInfo")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Refs"),
+            Some("Amount"),
+            Some("CreditDebit"),
+            Some("InstructedAmount"),
+            Some("BankTransactionCode"),
+            Some("Parties"),
+            Some("Purpose"),
+            Some("Remittance"),
+            Some("ReturnReason"),
+            Some("AdditionalInfo"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.refs = Some(r.read_boxed("Refs")?);
+                }
+                1 => {
+                    r.read_some_into("Amount", &mut out.amount)?;
+                }
+                2 => {
+                    out.credit_debit = Some(r.req_s("CreditDebit")?);
+                }
+                3 => {
+                    r.read_some_into("InstructedAmount", &mut out.instructed_amount)?;
+                }
+                4 => {
+                    r.read_some_into(
+                        "BankTransactionCode",
+                        &mut out.bank_transaction_code,
+                    )?;
+                }
+                5 => {
+                    r.read_some_into("Parties", &mut out.parties)?;
+                }
+                6 => {
+                    r.read_some_into("Purpose", &mut out.purpose)?;
+                }
+                7 => {
+                    r.read_some_into("Remittance", &mut out.remittance)?;
+                }
+                8 => {
+                    r.read_some_into("ReturnReason", &mut out.return_reason)?;
+                }
+                9 => {
+                    out.additional_info = Some(r.req_s("AdditionalInfo")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Refs", self.refs.as_deref());
@@ -1327,10 +1762,24 @@ impl rt::ComplexValue for Exchange {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.rate = r.req_s("Rate")?;
-        out.rate_type = r.opt_s("RateType")?;
-        out.contract_id = r.opt_s("ContractId")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("RateType"), Some("ContractId")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.rate = r.req_s("Rate")?;
+                }
+                1 => {
+                    out.rate_type = Some(r.req_s("RateType")?);
+                }
+                2 => {
+                    out.contract_id = Some(r.req_s("ContractId")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Rate", &self.rate);
@@ -1451,10 +1900,24 @@ impl rt::ComplexValue for GenericId {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.id = r.req_s("Id")?;
-        r.opt_c_into("Scheme", &mut out.scheme)?;
-        out.issuer = r.opt_s("Issuer")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("Scheme"), Some("Issuer")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.id = r.req_s("Id")?;
+                }
+                1 => {
+                    r.read_some_into("Scheme", &mut out.scheme)?;
+                }
+                2 => {
+                    out.issuer = Some(r.req_s("Issuer")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
@@ -1503,16 +1966,52 @@ impl rt::ComplexValue for GroupHeader {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.message_id = r.req_s("MessageId")?;
-        out.created = r.req_s("Created")?;
-        out.initiating_party = r.opt_c_boxed("InitiatingParty")?;
-        out.forwarding_agent = r.opt_c_boxed("ForwardingAgent")?;
-        out.instructing_agent = r.opt_c_boxed("InstructingAgent")?;
-        out.instructed_agent = r.opt_c_boxed("InstructedAgent")?;
-        out.recipient = r.opt_c_boxed("Recipient")?;
-        out.additional_info = r.opt_s("AdditionalInfo")?;
-        out.business_header = r.opt_c_boxed("BusinessHeader")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            None,
+            Some("InitiatingParty"),
+            Some("ForwardingAgent"),
+            Some("InstructingAgent"),
+            Some("InstructedAgent"),
+            Some("Recipient"),
+            Some("AdditionalInfo"),
+            Some("BusinessHeader"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.message_id = r.req_s("MessageId")?;
+                }
+                1 => {
+                    out.created = r.req_s("Created")?;
+                }
+                2 => {
+                    out.initiating_party = Some(r.read_boxed("InitiatingParty")?);
+                }
+                3 => {
+                    out.forwarding_agent = Some(r.read_boxed("ForwardingAgent")?);
+                }
+                4 => {
+                    out.instructing_agent = Some(r.read_boxed("InstructingAgent")?);
+                }
+                5 => {
+                    out.instructed_agent = Some(r.read_boxed("InstructedAgent")?);
+                }
+                6 => {
+                    out.recipient = Some(r.read_boxed("Recipient")?);
+                }
+                7 => {
+                    out.additional_info = Some(r.req_s("AdditionalInfo")?);
+                }
+                8 => {
+                    out.business_header = Some(r.read_boxed("BusinessHeader")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("MessageId", &self.message_id);
@@ -1662,14 +2161,46 @@ impl rt::ComplexValue for OriginalGroupStatus {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.original_message_id = r.req_s("OriginalMessageId")?;
-        out.original_message_name = r.req_s("OriginalMessageName")?;
-        out.original_created = r.opt_s("OriginalCreated")?;
-        out.original_number_of_transactions = r.opt_s("OriginalNumberOfTransactions")?;
-        out.original_control_sum = r.opt_s("OriginalControlSum")?;
-        out.status = r.opt_s("Status")?;
-        out.reasons = r.many_c("Reasons", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            None,
+            Some("OriginalCreated"),
+            Some("OriginalNumberOfTransactions"),
+            Some("OriginalControlSum"),
+            Some("Status"),
+            Some("Reasons"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.original_message_id = r.req_s("OriginalMessageId")?;
+                }
+                1 => {
+                    out.original_message_name = r.req_s("OriginalMessageName")?;
+                }
+                2 => {
+                    out.original_created = Some(r.req_s("OriginalCreated")?);
+                }
+                3 => {
+                    out.original_number_of_transactions = Some(
+                        r.req_s("OriginalNumberOfTransactions")?,
+                    );
+                }
+                4 => {
+                    out.original_control_sum = Some(r.req_s("OriginalControlSum")?);
+                }
+                5 => {
+                    out.status = Some(r.req_s("Status")?);
+                }
+                6 => {
+                    out.reasons = r.many_c("Reasons", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("OriginalMessageId", &self.original_message_id);
@@ -1713,12 +2244,36 @@ impl rt::ComplexValue for Party {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.name = r.opt_s("Name")?;
-        out.postal_address = r.opt_c_boxed("PostalAddress")?;
-        r.opt_c_into("Id", &mut out.id)?;
-        out.country_of_residence = r.opt_s("CountryOfResidence")?;
-        r.opt_c_into("Contact", &mut out.contact)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Name"),
+            Some("PostalAddress"),
+            Some("Id"),
+            Some("CountryOfResidence"),
+            Some("Contact"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.name = Some(r.req_s("Name")?);
+                }
+                1 => {
+                    out.postal_address = Some(r.read_boxed("PostalAddress")?);
+                }
+                2 => {
+                    r.read_some_into("Id", &mut out.id)?;
+                }
+                3 => {
+                    out.country_of_residence = Some(r.req_s("CountryOfResidence")?);
+                }
+                4 => {
+                    r.read_some_into("Contact", &mut out.contact)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Name", self.name.as_ref());
@@ -1782,10 +2337,24 @@ impl rt::ComplexValue for PartyIdOrganisation {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.any_bic = r.opt_s("AnyBic")?;
-        out.lei = r.opt_s("Lei")?;
-        out.others = r.many_c("Others", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("AnyBic"), Some("Lei"), Some("Others")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.any_bic = Some(r.req_s("AnyBic")?);
+                }
+                1 => {
+                    out.lei = Some(r.req_s("Lei")?);
+                }
+                2 => {
+                    out.others = r.many_c("Others", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("AnyBic", self.any_bic.as_ref());
@@ -1813,9 +2382,21 @@ impl rt::ComplexValue for PartyIdPrivate {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.opt_c_into("Birth", &mut out.birth)?;
-        out.others = r.many_c("Others", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Birth"), Some("Others")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.read_some_into("Birth", &mut out.birth)?;
+                }
+                1 => {
+                    out.others = r.many_c("Others", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Birth", self.birth.as_ref());
@@ -1896,14 +2477,44 @@ impl rt::ComplexValue for PaymentFault {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.reason_code = r.opt_s("ReasonCode")?;
-        out.problem_type = r.opt_s("ProblemType")?;
-        out.http_status = r.opt_s("HttpStatus")?;
-        out.retry = r.opt_s("Retry")?;
-        out.original_message_id = r.opt_s("OriginalMessageId")?;
-        out.original_end_to_end_id = r.opt_s("OriginalEndToEndId")?;
-        out.location = r.opt_s("Location")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("ReasonCode"),
+            Some("ProblemType"),
+            Some("HttpStatus"),
+            Some("Retry"),
+            Some("OriginalMessageId"),
+            Some("OriginalEndToEndId"),
+            Some("Location"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.reason_code = Some(r.req_s("ReasonCode")?);
+                }
+                1 => {
+                    out.problem_type = Some(r.req_s("ProblemType")?);
+                }
+                2 => {
+                    out.http_status = Some(r.req_s("HttpStatus")?);
+                }
+                3 => {
+                    out.retry = Some(r.req_s("Retry")?);
+                }
+                4 => {
+                    out.original_message_id = Some(r.req_s("OriginalMessageId")?);
+                }
+                5 => {
+                    out.original_end_to_end_id = Some(r.req_s("OriginalEndToEndId")?);
+                }
+                6 => {
+                    out.location = Some(r.req_s("Location")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("ReasonCode", self.reason_code.as_ref());
@@ -1944,12 +2555,38 @@ impl rt::ComplexValue for PaymentIds {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.instruction_id = r.opt_s("InstructionId")?;
-        out.end_to_end_id = r.req_s("EndToEndId")?;
-        out.transaction_id = r.opt_s("TransactionId")?;
-        out.uetr = r.opt_s("Uetr")?;
-        out.clearing_system_reference = r.opt_s("ClearingSystemReference")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("InstructionId"),
+            None,
+            Some("TransactionId"),
+            Some("Uetr"),
+            Some("ClearingSystemReference"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.instruction_id = Some(r.req_s("InstructionId")?);
+                }
+                1 => {
+                    out.end_to_end_id = r.req_s("EndToEndId")?;
+                }
+                2 => {
+                    out.transaction_id = Some(r.req_s("TransactionId")?);
+                }
+                3 => {
+                    out.uetr = Some(r.req_s("Uetr")?);
+                }
+                4 => {
+                    out.clearing_system_reference = Some(
+                        r.req_s("ClearingSystemReference")?,
+                    );
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstructionId", self.instruction_id.as_ref());
@@ -1985,11 +2622,32 @@ impl rt::ComplexValue for PaymentInfoStatus {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.original_payment_info_id = r.req_s("OriginalPaymentInfoId")?;
-        out.status = r.opt_s("Status")?;
-        out.reasons = r.many_c("Reasons", 0, 0)?;
-        out.transactions = r.many_c("Transactions", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("Status"),
+            Some("Reasons"),
+            Some("Transactions"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.original_payment_info_id = r.req_s("OriginalPaymentInfoId")?;
+                }
+                1 => {
+                    out.status = Some(r.req_s("Status")?);
+                }
+                2 => {
+                    out.reasons = r.many_c("Reasons", 0, 0)?;
+                }
+                3 => {
+                    out.transactions = r.many_c("Transactions", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("OriginalPaymentInfoId", &self.original_payment_info_id);
@@ -2093,11 +2751,32 @@ impl rt::ComplexValue for PaymentStatusQuery {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.original_message_id = r.opt_s("OriginalMessageId")?;
-        out.original_end_to_end_id = r.opt_s("OriginalEndToEndId")?;
-        out.original_uetr = r.opt_s("OriginalUetr")?;
-        out.status_id = r.opt_s("StatusId")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("OriginalMessageId"),
+            Some("OriginalEndToEndId"),
+            Some("OriginalUetr"),
+            Some("StatusId"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.original_message_id = Some(r.req_s("OriginalMessageId")?);
+                }
+                1 => {
+                    out.original_end_to_end_id = Some(r.req_s("OriginalEndToEndId")?);
+                }
+                2 => {
+                    out.original_uetr = Some(r.req_s("OriginalUetr")?);
+                }
+                3 => {
+                    out.status_id = Some(r.req_s("StatusId")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("OriginalMessageId", self.original_message_id.as_ref());
@@ -2135,12 +2814,36 @@ impl rt::ComplexValue for PaymentType {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.instruction_priority = r.opt_s("InstructionPriority")?;
-        out.clearing_channel = r.opt_s("ClearingChannel")?;
-        out.service_levels = r.many_c("ServiceLevels", 0, 0)?;
-        r.opt_c_into("LocalInstrument", &mut out.local_instrument)?;
-        r.opt_c_into("CategoryPurpose", &mut out.category_purpose)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("InstructionPriority"),
+            Some("ClearingChannel"),
+            Some("ServiceLevels"),
+            Some("LocalInstrument"),
+            Some("CategoryPurpose"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.instruction_priority = Some(r.req_s("InstructionPriority")?);
+                }
+                1 => {
+                    out.clearing_channel = Some(r.req_s("ClearingChannel")?);
+                }
+                2 => {
+                    out.service_levels = r.many_c("ServiceLevels", 0, 0)?;
+                }
+                3 => {
+                    r.read_some_into("LocalInstrument", &mut out.local_instrument)?;
+                }
+                4 => {
+                    r.read_some_into("CategoryPurpose", &mut out.category_purpose)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstructionPriority", self.instruction_priority.as_ref());
@@ -2212,23 +2915,80 @@ impl rt::ComplexValue for PostalAddress {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.opt_c_into("AddressType", &mut out.address_type)?;
-        out.department = r.opt_s("Department")?;
-        out.sub_department = r.opt_s("SubDepartment")?;
-        out.street_name = r.opt_s("StreetName")?;
-        out.building_number = r.opt_s("BuildingNumber")?;
-        out.building_name = r.opt_s("BuildingName")?;
-        out.floor = r.opt_s("Floor")?;
-        out.post_box = r.opt_s("PostBox")?;
-        out.room = r.opt_s("Room")?;
-        out.post_code = r.opt_s("PostCode")?;
-        out.town_name = r.opt_s("TownName")?;
-        out.town_location_name = r.opt_s("TownLocationName")?;
-        out.district_name = r.opt_s("DistrictName")?;
-        out.country_sub_division = r.opt_s("CountrySubDivision")?;
-        out.country = r.opt_s("Country")?;
-        out.address_lines = r.many_s("AddressLines", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("AddressType"),
+            Some("Department"),
+            Some("SubDepartment"),
+            Some("StreetName"),
+            Some("BuildingNumber"),
+            Some("BuildingName"),
+            Some("Floor"),
+            Some("PostBox"),
+            Some("Room"),
+            Some("PostCode"),
+            Some("TownName"),
+            Some("TownLocationName"),
+            Some("DistrictName"),
+            Some("CountrySubDivision"),
+            Some("Country"),
+            Some("AddressLines"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.read_some_into("AddressType", &mut out.address_type)?;
+                }
+                1 => {
+                    out.department = Some(r.req_s("Department")?);
+                }
+                2 => {
+                    out.sub_department = Some(r.req_s("SubDepartment")?);
+                }
+                3 => {
+                    out.street_name = Some(r.req_s("StreetName")?);
+                }
+                4 => {
+                    out.building_number = Some(r.req_s("BuildingNumber")?);
+                }
+                5 => {
+                    out.building_name = Some(r.req_s("BuildingName")?);
+                }
+                6 => {
+                    out.floor = Some(r.req_s("Floor")?);
+                }
+                7 => {
+                    out.post_box = Some(r.req_s("PostBox")?);
+                }
+                8 => {
+                    out.room = Some(r.req_s("Room")?);
+                }
+                9 => {
+                    out.post_code = Some(r.req_s("PostCode")?);
+                }
+                10 => {
+                    out.town_name = Some(r.req_s("TownName")?);
+                }
+                11 => {
+                    out.town_location_name = Some(r.req_s("TownLocationName")?);
+                }
+                12 => {
+                    out.district_name = Some(r.req_s("DistrictName")?);
+                }
+                13 => {
+                    out.country_sub_division = Some(r.req_s("CountrySubDivision")?);
+                }
+                14 => {
+                    out.country = Some(r.req_s("Country")?);
+                }
+                15 => {
+                    out.address_lines = r.many_s("AddressLines", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("AddressType", self.address_type.as_ref());
@@ -2337,10 +3097,24 @@ impl rt::ComplexValue for ReferredDocument {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.opt_c_into("Kind", &mut out.kind)?;
-        out.number = r.opt_s("Number")?;
-        out.date = r.opt_s("Date")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Kind"), Some("Number"), Some("Date")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.read_some_into("Kind", &mut out.kind)?;
+                }
+                1 => {
+                    out.number = Some(r.req_s("Number")?);
+                }
+                2 => {
+                    out.date = Some(r.req_s("Date")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Kind", self.kind.as_ref());
@@ -2377,12 +3151,36 @@ impl rt::ComplexValue for RegulatoryDetail {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.kind = r.opt_s("Kind")?;
-        out.country = r.opt_s("Country")?;
-        out.code = r.opt_s("Code")?;
-        r.opt_c_into("Amount", &mut out.amount)?;
-        out.information = r.many_s("Information", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Kind"),
+            Some("Country"),
+            Some("Code"),
+            Some("Amount"),
+            Some("Information"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.kind = Some(r.req_s("Kind")?);
+                }
+                1 => {
+                    out.country = Some(r.req_s("Country")?);
+                }
+                2 => {
+                    out.code = Some(r.req_s("Code")?);
+                }
+                3 => {
+                    r.read_some_into("Amount", &mut out.amount)?;
+                }
+                4 => {
+                    out.information = r.many_s("Information", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Kind", self.kind.as_ref());
@@ -2418,11 +3216,32 @@ impl rt::ComplexValue for RegulatoryReport {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.indicator = r.opt_s("Indicator")?;
-        out.authority_name = r.opt_s("AuthorityName")?;
-        out.authority_country = r.opt_s("AuthorityCountry")?;
-        out.details = r.many_c("Details", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Indicator"),
+            Some("AuthorityName"),
+            Some("AuthorityCountry"),
+            Some("Details"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.indicator = Some(r.req_s("Indicator")?);
+                }
+                1 => {
+                    out.authority_name = Some(r.req_s("AuthorityName")?);
+                }
+                2 => {
+                    out.authority_country = Some(r.req_s("AuthorityCountry")?);
+                }
+                3 => {
+                    out.details = r.many_c("Details", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Indicator", self.indicator.as_ref());
@@ -2469,15 +3288,48 @@ impl rt::ComplexValue for RelatedParties {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.debtor = r.opt_c_boxed("Debtor")?;
-        out.debtor_account = r.opt_c_boxed("DebtorAccount")?;
-        out.ultimate_debtor = r.opt_c_boxed("UltimateDebtor")?;
-        out.creditor = r.opt_c_boxed("Creditor")?;
-        out.creditor_account = r.opt_c_boxed("CreditorAccount")?;
-        out.ultimate_creditor = r.opt_c_boxed("UltimateCreditor")?;
-        out.debtor_agent = r.opt_c_boxed("DebtorAgent")?;
-        out.creditor_agent = r.opt_c_boxed("CreditorAgent")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Debtor"),
+            Some("DebtorAccount"),
+            Some("UltimateDebtor"),
+            Some("Creditor"),
+            Some("CreditorAccount"),
+            Some("UltimateCreditor"),
+            Some("DebtorAgent"),
+            Some("CreditorAgent"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.debtor = Some(r.read_boxed("Debtor")?);
+                }
+                1 => {
+                    out.debtor_account = Some(r.read_boxed("DebtorAccount")?);
+                }
+                2 => {
+                    out.ultimate_debtor = Some(r.read_boxed("UltimateDebtor")?);
+                }
+                3 => {
+                    out.creditor = Some(r.read_boxed("Creditor")?);
+                }
+                4 => {
+                    out.creditor_account = Some(r.read_boxed("CreditorAccount")?);
+                }
+                5 => {
+                    out.ultimate_creditor = Some(r.read_boxed("UltimateCreditor")?);
+                }
+                6 => {
+                    out.debtor_agent = Some(r.read_boxed("DebtorAgent")?);
+                }
+                7 => {
+                    out.creditor_agent = Some(r.read_boxed("CreditorAgent")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Debtor", self.debtor.as_deref());
@@ -2510,9 +3362,21 @@ impl rt::ComplexValue for Remittance {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.unstructured = r.many_s("Unstructured", 0, 0)?;
-        out.structured = r.many_c("Structured", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[Some("Unstructured"), Some("Structured")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.unstructured = r.many_s("Unstructured", 0, 0)?;
+                }
+                1 => {
+                    out.structured = r.many_c("Structured", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_s("Unstructured", &self.unstructured, 0, 0);
@@ -2542,10 +3406,28 @@ impl rt::ComplexValue for ReturnReasonInfo {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.originator = r.opt_c_boxed("Originator")?;
-        r.opt_c_into("Reason", &mut out.reason)?;
-        out.additional_info = r.many_s("AdditionalInfo", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Originator"),
+            Some("Reason"),
+            Some("AdditionalInfo"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.originator = Some(r.read_boxed("Originator")?);
+                }
+                1 => {
+                    r.read_some_into("Reason", &mut out.reason)?;
+                }
+                2 => {
+                    out.additional_info = r.many_s("AdditionalInfo", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Originator", self.originator.as_deref());
@@ -2576,10 +3458,24 @@ impl rt::ComplexValue for StatementQuery {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Account", &mut out.account)?;
-        out.from = r.opt_s("From")?;
-        out.to = r.opt_s("To")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[None, Some("From"), Some("To")];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Account", &mut out.account)?;
+                }
+                1 => {
+                    out.from = Some(r.req_s("From")?);
+                }
+                2 => {
+                    out.to = Some(r.req_s("To")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Account", &self.account);
@@ -2613,11 +3509,32 @@ impl rt::ComplexValue for StatusReasonInfo {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.originator = r.opt_c_boxed("Originator")?;
-        r.opt_c_into("Reason", &mut out.reason)?;
-        out.mapped_reason = r.opt_s("MappedReason")?;
-        out.additional_info = r.many_s("AdditionalInfo", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("Originator"),
+            Some("Reason"),
+            Some("MappedReason"),
+            Some("AdditionalInfo"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.originator = Some(r.read_boxed("Originator")?);
+                }
+                1 => {
+                    r.read_some_into("Reason", &mut out.reason)?;
+                }
+                2 => {
+                    out.mapped_reason = Some(r.req_s("MappedReason")?);
+                }
+                3 => {
+                    out.additional_info = r.many_s("AdditionalInfo", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("Originator", self.originator.as_deref());
@@ -2652,11 +3569,32 @@ impl rt::ComplexValue for StatusReport {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        r.req_c_into("Header", &mut out.header)?;
-        out.original_groups = r.many_c("OriginalGroups", 0, 0)?;
-        out.payment_infos = r.many_c("PaymentInfos", 0, 0)?;
-        out.transactions = r.many_c("Transactions", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            None,
+            Some("OriginalGroups"),
+            Some("PaymentInfos"),
+            Some("Transactions"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    r.req_c_into("Header", &mut out.header)?;
+                }
+                1 => {
+                    out.original_groups = r.many_c("OriginalGroups", 0, 0)?;
+                }
+                2 => {
+                    out.payment_infos = r.many_c("PaymentInfos", 0, 0)?;
+                }
+                3 => {
+                    out.transactions = r.many_c("Transactions", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Header", &self.header);
@@ -2700,14 +3638,44 @@ impl rt::ComplexValue for StructuredRemittance {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.referred_documents = r.many_c("ReferredDocuments", 0, 0)?;
-        r.opt_c_into("DueAmount", &mut out.due_amount)?;
-        r.opt_c_into("RemittedAmount", &mut out.remitted_amount)?;
-        r.opt_c_into("CreditorReference", &mut out.creditor_reference)?;
-        out.invoicer = r.opt_c_boxed("Invoicer")?;
-        out.invoicee = r.opt_c_boxed("Invoicee")?;
-        out.additional_info = r.many_s("AdditionalInfo", 0, 0)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("ReferredDocuments"),
+            Some("DueAmount"),
+            Some("RemittedAmount"),
+            Some("CreditorReference"),
+            Some("Invoicer"),
+            Some("Invoicee"),
+            Some("AdditionalInfo"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.referred_documents = r.many_c("ReferredDocuments", 0, 0)?;
+                }
+                1 => {
+                    r.read_some_into("DueAmount", &mut out.due_amount)?;
+                }
+                2 => {
+                    r.read_some_into("RemittedAmount", &mut out.remitted_amount)?;
+                }
+                3 => {
+                    r.read_some_into("CreditorReference", &mut out.creditor_reference)?;
+                }
+                4 => {
+                    out.invoicer = Some(r.read_boxed("Invoicer")?);
+                }
+                5 => {
+                    out.invoicee = Some(r.read_boxed("Invoicee")?);
+                }
+                6 => {
+                    out.additional_info = r.many_s("AdditionalInfo", 0, 0)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("ReferredDocuments", &self.referred_documents, 0, 0);
@@ -3195,17 +4163,60 @@ impl rt::ComplexValue for TransactionRefs {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.message_id = r.opt_s("MessageId")?;
-        out.account_servicer_reference = r.opt_s("AccountServicerReference")?;
-        out.payment_info_id = r.opt_s("PaymentInfoId")?;
-        out.instruction_id = r.opt_s("InstructionId")?;
-        out.end_to_end_id = r.opt_s("EndToEndId")?;
-        out.uetr = r.opt_s("Uetr")?;
-        out.transaction_id = r.opt_s("TransactionId")?;
-        out.mandate_id = r.opt_s("MandateId")?;
-        out.cheque_number = r.opt_s("ChequeNumber")?;
-        out.clearing_system_reference = r.opt_s("ClearingSystemReference")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("MessageId"),
+            Some("AccountServicerReference"),
+            Some("PaymentInfoId"),
+            Some("InstructionId"),
+            Some("EndToEndId"),
+            Some("Uetr"),
+            Some("TransactionId"),
+            Some("MandateId"),
+            Some("ChequeNumber"),
+            Some("ClearingSystemReference"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.message_id = Some(r.req_s("MessageId")?);
+                }
+                1 => {
+                    out.account_servicer_reference = Some(
+                        r.req_s("AccountServicerReference")?,
+                    );
+                }
+                2 => {
+                    out.payment_info_id = Some(r.req_s("PaymentInfoId")?);
+                }
+                3 => {
+                    out.instruction_id = Some(r.req_s("InstructionId")?);
+                }
+                4 => {
+                    out.end_to_end_id = Some(r.req_s("EndToEndId")?);
+                }
+                5 => {
+                    out.uetr = Some(r.req_s("Uetr")?);
+                }
+                6 => {
+                    out.transaction_id = Some(r.req_s("TransactionId")?);
+                }
+                7 => {
+                    out.mandate_id = Some(r.req_s("MandateId")?);
+                }
+                8 => {
+                    out.cheque_number = Some(r.req_s("ChequeNumber")?);
+                }
+                9 => {
+                    out.clearing_system_reference = Some(
+                        r.req_s("ClearingSystemReference")?,
+                    );
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("MessageId", self.message_id.as_ref());
@@ -3267,21 +4278,67 @@ impl rt::ComplexValue for TransactionStatus {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.status_id = r.opt_s("StatusId")?;
-        out.original_instruction_id = r.opt_s("OriginalInstructionId")?;
-        out.original_end_to_end_id = r.opt_s("OriginalEndToEndId")?;
-        out.original_transaction_id = r.opt_s("OriginalTransactionId")?;
-        out.original_uetr = r.opt_s("OriginalUetr")?;
-        out.status = r.opt_s("Status")?;
-        out.reasons = r.many_c("Reasons", 0, 0)?;
-        out.acceptance_time = r.opt_s("AcceptanceTime")?;
-        r.opt_c_into("OriginalAmount", &mut out.original_amount)?;
-        r.opt_c_into(
-            "OriginalRequestedExecution",
-            &mut out.original_requested_execution,
-        )?;
-        r.opt_c_into("Extensions", &mut out.extensions)?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("StatusId"),
+            Some("OriginalInstructionId"),
+            Some("OriginalEndToEndId"),
+            Some("OriginalTransactionId"),
+            Some("OriginalUetr"),
+            Some("Status"),
+            Some("Reasons"),
+            Some("AcceptanceTime"),
+            Some("OriginalAmount"),
+            Some("OriginalRequestedExecution"),
+            Some("Extensions"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.status_id = Some(r.req_s("StatusId")?);
+                }
+                1 => {
+                    out.original_instruction_id = Some(
+                        r.req_s("OriginalInstructionId")?,
+                    );
+                }
+                2 => {
+                    out.original_end_to_end_id = Some(r.req_s("OriginalEndToEndId")?);
+                }
+                3 => {
+                    out.original_transaction_id = Some(
+                        r.req_s("OriginalTransactionId")?,
+                    );
+                }
+                4 => {
+                    out.original_uetr = Some(r.req_s("OriginalUetr")?);
+                }
+                5 => {
+                    out.status = Some(r.req_s("Status")?);
+                }
+                6 => {
+                    out.reasons = r.many_c("Reasons", 0, 0)?;
+                }
+                7 => {
+                    out.acceptance_time = Some(r.req_s("AcceptanceTime")?);
+                }
+                8 => {
+                    r.read_some_into("OriginalAmount", &mut out.original_amount)?;
+                }
+                9 => {
+                    r.read_some_into(
+                        "OriginalRequestedExecution",
+                        &mut out.original_requested_execution,
+                    )?;
+                }
+                10 => {
+                    r.read_some_into("Extensions", &mut out.extensions)?;
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("StatusId", self.status_id.as_ref());
@@ -3332,13 +4389,40 @@ impl rt::ComplexValue for TransactionsSummary {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.number_of_entries = r.opt_s("NumberOfEntries")?;
-        out.sum = r.opt_s("Sum")?;
-        out.credit_entries = r.opt_s("CreditEntries")?;
-        out.credit_sum = r.opt_s("CreditSum")?;
-        out.debit_entries = r.opt_s("DebitEntries")?;
-        out.debit_sum = r.opt_s("DebitSum")?;
-        Ok(())
+        const FIELDS: &[Option<&str>] = &[
+            Some("NumberOfEntries"),
+            Some("Sum"),
+            Some("CreditEntries"),
+            Some("CreditSum"),
+            Some("DebitEntries"),
+            Some("DebitSum"),
+        ];
+        let mut i = 0;
+        loop {
+            i = r.next_field(FIELDS, i)?;
+            match i {
+                0 => {
+                    out.number_of_entries = Some(r.req_s("NumberOfEntries")?);
+                }
+                1 => {
+                    out.sum = Some(r.req_s("Sum")?);
+                }
+                2 => {
+                    out.credit_entries = Some(r.req_s("CreditEntries")?);
+                }
+                3 => {
+                    out.credit_sum = Some(r.req_s("CreditSum")?);
+                }
+                4 => {
+                    out.debit_entries = Some(r.req_s("DebitEntries")?);
+                }
+                5 => {
+                    out.debit_sum = Some(r.req_s("DebitSum")?);
+                }
+                _ => return Ok(()),
+            }
+            i += 1;
+        }
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NumberOfEntries", self.number_of_entries.as_ref());
