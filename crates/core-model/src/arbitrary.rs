@@ -2071,7 +2071,7 @@ pub fn entry_transaction() -> BoxedStrategy<EntryTransaction> {
         maybe(1, 1, credit_debit()),
         maybe(1, 3, minor_unit_money()),
         maybe(1, 2, bank_transaction_code()),
-        maybe(2, 1, related_parties()),
+        maybe(2, 1, related_parties().prop_map(Box::new)),
         maybe(1, 3, code_or_proprietary(purpose())),
         maybe(1, 1, remittance()),
         maybe(1, 6, return_reason_info()),

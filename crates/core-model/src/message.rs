@@ -560,9 +560,11 @@ pub struct EntryTransaction {
     /// Bank transaction code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_transaction_code: Option<BankTransactionCode>,
-    /// Related parties.
+    /// Related parties (boxed: up to six parties and accounts and two agents are about 4 KB,
+    /// which every transaction of a statement would otherwise carry inline and move, present
+    /// or not).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parties: Option<RelatedParties>,
+    pub parties: Option<Box<RelatedParties>>,
     /// Purpose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<CodeOrProprietary<crate::codes::Purpose>>,

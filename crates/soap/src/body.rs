@@ -167,6 +167,17 @@ impl<M: Conv<G>, G> Conv<Box<G>> for M {
     }
 }
 
+/// The model boxes its related parties (see `EntryTransaction::parties`); the mapping is that
+/// of the content.
+impl Conv<g::RelatedParties> for Box<m::RelatedParties> {
+    fn to_gen(&self) -> Result<g::RelatedParties, ConvError> {
+        <m::RelatedParties as Conv<g::RelatedParties>>::to_gen(self)
+    }
+    fn from_gen(value: g::RelatedParties) -> Result<Self, ConvError> {
+        <m::RelatedParties as Conv<g::RelatedParties>>::from_gen(value).map(Box::new)
+    }
+}
+
 impl<M: Conv<G>, G> Conv<Vec<G>> for Vec<M> {
     fn to_gen(&self) -> Result<Vec<G>, ConvError> {
         self.iter().enumerate().map(|(i, v)| v.to_gen().map_err(|e| e.at_index(i))).collect()

@@ -275,7 +275,7 @@ fn transaction(t: Element, era: Era) -> Result<EntryTransaction, DecodeError> {
     };
     // Related parties that held only what has no canonical place (an agent as debtor) are
     // reported as losses, not kept as an empty object.
-    let parties = parties.filter(|p| *p != RelatedParties::default());
+    let parties = parties.filter(|p| *p != RelatedParties::default()).map(Box::new);
     let return_reason = match t.child("RtrInf") {
         Some(r) => Some(ReturnReasonInfo {
             originator: c::opt_party(r, "Orgtr", era)?,

@@ -275,6 +275,44 @@ fn invalid_entries_give_the_tree_paths_errors() {
     }
 }
 
+/// Over long runs of entries (40 and 300, some with losses, one invalid deep in the run or
+/// none), the typed reader's events, each event's losses and its error are the reference's,
+/// read at once and 7 bytes at a time; the entries before the error are all yielded, each
+/// with its own losses.
+#[test]
+fn long_runs_keep_events_losses_and_errors_in_document_order() {
+    let lossy = ENTRY_08.replacen("<NtryDtls>", "<ComssnWvrInd>true</ComssnWvrInd><NtryDtls>", 1);
+    let invalid = ENTRY_08.replacen("10.00</Amt>", "10.000001</Amt>", 1);
+    let limits = DecodeLimits::default();
+    for (count, bad_at) in [(40, None), (40, Some(29)), (40, Some(16)), (40, Some(17)), (300, None), (300, Some(250))] {
+        let entries: Vec<&str> = (1..=count)
+            .map(|i| match i {
+                i if Some(i) == bad_at => invalid.as_str(),
+                i if i % 3 == 0 => lossy.as_str(),
+                _ => ENTRY_08,
+            })
+            .collect();
+        let bytes = statement_with(&entries.join("\n"));
+        let name = format!("{count} entries, invalid at {bad_at:?}");
+        let typed = agree(&bytes, &limits, &name);
+        let good = bad_at.map_or(count, |at| at - 1);
+        assert_eq!(typed, good as u64, "{name}: every entry before the error decoded typed");
+        let run = run(StatementReader::new(&bytes[..], &limits));
+        let entries_seen = run.events.iter().filter(|(e, _)| matches!(e, StatementEvent::Entry(_))).count();
+        assert_eq!(entries_seen, good, "{name}: the entries before the error are yielded");
+        let with_losses =
+            run.events.iter().filter(|(e, losses)| matches!(e, StatementEvent::Entry(_)) && !losses.is_empty()).count();
+        assert_eq!(with_losses, good / 3, "{name}: each lossy entry's losses come with it");
+        match bad_at {
+            Some(at) => {
+                let (_, _, location) = run.error.unwrap_or_else(|| panic!("{name}: must fail"));
+                assert!(location.contains(&format!("Ntry[{at}]")), "{name}: located at the entry: {location}");
+            }
+            None => assert_eq!(run.error, None, "{name}"),
+        }
+    }
+}
+
 /// Every byte is still checked by some reader: the entry's by the validating reader, what
 /// lies between entries by the structural reader. Malformed bytes inside an entry and between
 /// entries are refused as the whole-document decode refuses them (read at once and 7 bytes at

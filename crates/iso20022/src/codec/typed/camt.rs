@@ -233,12 +233,12 @@ macro_rules! common_parts {
             agents: Option<Box<g::Agents>>,
             at: &At<'_>,
             sink: &mut Sink,
-            out: &mut Option<RelatedParties>,
+            out: &mut Option<Box<RelatedParties>>,
         ) -> Option<()> {
             if parties.is_none() && agents.is_none() {
                 return Some(());
             }
-            let slot = out.insert(RelatedParties::default());
+            let slot = &mut **out.insert(Box::default());
             if let Some(p) = parties {
                 fill_parties(*p, &at.at("RltdPties"), sink, slot)?;
             }

@@ -158,12 +158,18 @@ impl<T: crate::rt::SimpleValue> Lose for S<'_, T> {
 
 impl Sink {
     /// The element `name` under `at` was not mapped: a `Dropped` loss as the tree path gives.
-    pub(crate) fn lost(&mut self, at: &At<'_>, name: &'static str, value: &impl Lose) {
+    /// (Losses are taken through `dyn Lose`: one copy of this code, not one per type, which
+    /// each mapping would otherwise carry for every element it does not map.)
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn lost(&mut self, at: &At<'_>, name: &'static str, value: &dyn Lose) {
         self.lost_at(&at.at(name), value);
     }
 
     /// [`Sink::lost`] with the element's own place given.
-    pub(crate) fn lost_at(&mut self, here: &At<'_>, value: &impl Lose) {
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn lost_at(&mut self, here: &At<'_>, value: &dyn Lose) {
         // The document writer's buffer is sized once (8 KB); the default writer's starts empty
         // and grows five or six times for an agent or a party. Its XML declaration is skipped.
         let mut w = Writer::document(false);
@@ -207,21 +213,25 @@ impl Sink {
         Some(out)
     }
 
-    /// An optional element not mapped.
+    /// An optional element not mapped (inlined: absent, it is one test).
+    #[inline(always)]
     pub(crate) fn lost_opt(&mut self, at: &At<'_>, name: &'static str, value: Option<&impl Lose>) {
         if let Some(value) = value {
             self.lost(at, name, value);
         }
     }
 
-    /// A repeated element not mapped (each occurrence, indexed when there are several).
+    /// A repeated element not mapped (each occurrence, indexed when there are several;
+    /// inlined: absent, it is one test).
+    #[inline(always)]
     pub(crate) fn lost_many(&mut self, at: &At<'_>, name: &'static str, values: &[impl Lose]) {
         for (i, value) in values.iter().enumerate() {
             self.lost_at(&at.item(name, i, values.len()), value);
         }
     }
 
-    /// An optional simple element not mapped.
+    /// An optional simple element not mapped (inlined: absent, it is one test).
+    #[inline(always)]
     pub(crate) fn lost_opt_s<T: crate::rt::SimpleValue>(&mut self, at: &At<'_>, name: &'static str, v: Option<&T>) {
         if let Some(v) = v {
             self.lost(at, name, &S(v));
