@@ -112,8 +112,21 @@ pub(crate) fn decimal(element: Element) -> Result<Decimal, DecodeError> {
     })
 }
 
+/// An `ISODate`. The canonical date is a calendar day: a date written with an offset (`xs:date`
+/// allows `2024-06-10Z` or `2024-06-10+02:00`) keeps its day, and its offset is reported as an
+/// approximation (a strict translation refuses it; it is never dropped silently).
 pub(crate) fn date(element: Element) -> Result<chrono::NaiveDate, DecodeError> {
-    parse_with(element, |s: &str| payglot_core_model::datetime::parse_date(crate::rt::collapse(s)))
+    let text = crate::rt::collapse(element.text());
+    match payglot_core_model::datetime::parse_date(text) {
+        Ok(date) => Ok(date),
+        Err(error) => match <crate::rt::IsoDate as crate::rt::SimpleValue>::parse_text(text) {
+            Ok(crate::rt::IsoDate { date, offset: Some(_) }) => {
+                element.approximate(format!("the date {text} is kept as {date}: a canonical date has no offset"));
+                Ok(date)
+            }
+            _ => Err(invalid(element, error)),
+        },
+    }
 }
 
 pub(crate) fn datetime(element: Element) -> Result<DateTime, DecodeError> {

@@ -404,3 +404,26 @@ fn statement_with_bytes(entries: &[u8]) -> Vec<u8> {
 fn with_byte(text: &str, byte: u8) -> Vec<u8> {
     text.bytes().map(|b| if b == 2 { byte } else { b }).collect()
 }
+
+/// An entry date written with an offset keeps its day, the offset reported as approximated
+/// with the entry (through the tree path, which the typed entry decode leaves it to); the
+/// typed reader agrees with the reference.
+#[test]
+fn entry_dates_with_an_offset_keep_their_day_and_report_it() {
+    let entry = ENTRY_08.replacen("<BookgDt><Dt>2024-03-01</Dt>", "<BookgDt><Dt>2024-03-01+01:00</Dt>", 1);
+    assert_ne!(entry, ENTRY_08);
+    let bytes = statement_with(&format!("{ENTRY_08}\n{entry}"));
+    let limits = DecodeLimits::default();
+    assert_eq!(agree(&bytes, &limits, "offset date"), 1, "the first entry is decoded typed");
+    let run = run(StatementReader::new(&bytes[..], &limits));
+    assert_eq!(run.error, None);
+    let entries: Vec<_> = run.events.iter().filter(|(e, _)| matches!(e, StatementEvent::Entry(_))).collect();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0].1, Vec::new(), "the plain entry loses nothing");
+    let losses = &entries[1].1;
+    assert_eq!(losses.len(), 1, "{losses:?}");
+    assert_eq!(losses[0].kind, payglot_core_model::LossKind::Approximated);
+    assert!(losses[0].path.ends_with("/Ntry[2]/BookgDt/Dt"), "{}", losses[0].path);
+    let (StatementEvent::Entry(a), StatementEvent::Entry(b)) = (&entries[0].0, &entries[1].0) else { unreachable!() };
+    assert_eq!(a.booking_date, b.booking_date, "the same day");
+}

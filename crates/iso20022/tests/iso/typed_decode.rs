@@ -366,3 +366,30 @@ fn both_paths_read_every_lexical_form_the_schema_accepts() {
     let plain = codec.decode_reference(base.as_bytes(), &limits);
     assert_eq!(signed.map(|d| d.message), plain.map(|d| d.message), "+98500.00 is 98500.00");
 }
+
+/// A date written with an offset (a valid `xs:date`: `2024-06-10Z`, `2024-06-10+02:00`) keeps
+/// its day in the canonical date, and its offset is reported as approximated at the element
+/// (so a strict translation refuses it, and nothing is dropped silently); both paths agree.
+/// A date that is not a date at all is still an error.
+#[test]
+fn dates_written_with_an_offset_keep_their_day_and_report_the_offset() {
+    let base = fixture("pacs.008.001.08/cbpr-with-apphdr/input.xml");
+    let codec = Iso20022Codec::new(IsoMessage::Pacs008V08);
+    let limits = DecodeLimits::default();
+    let plain = codec.decode(base.as_bytes(), &limits).unwrap();
+    for offset in ["Z", "+02:00", "-14:00"] {
+        let edited =
+            base.replacen("2024-06-10</pacs:IntrBkSttlmDt>", &format!("2024-06-10{offset}</pacs:IntrBkSttlmDt>"), 1);
+        assert_ne!(edited, base);
+        same(&codec, edited.as_bytes(), offset);
+        let decoded = codec.decode(edited.as_bytes(), &limits).unwrap();
+        assert_eq!(decoded.message, plain.message, "{offset}: the same day");
+        let new: Vec<_> = decoded.losses.iter().filter(|l| !plain.losses.contains(l)).collect();
+        assert_eq!(new.len(), 1, "{offset}: one loss more: {new:?}");
+        assert_eq!(new[0].kind, payglot_core_model::LossKind::Approximated, "{offset}");
+        assert!(new[0].path.ends_with("/IntrBkSttlmDt"), "{offset}: {}", new[0].path);
+        assert!(new[0].detail.contains(&format!("2024-06-10{offset}")), "{offset}: {}", new[0].detail);
+    }
+    let broken = base.replacen("2024-06-10</pacs:IntrBkSttlmDt>", "2024-06-10Q</pacs:IntrBkSttlmDt>", 1);
+    assert!(codec.decode(broken.as_bytes(), &limits).is_err(), "not a date");
+}
