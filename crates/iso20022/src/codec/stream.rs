@@ -9,7 +9,8 @@
 //! fake an end tag sends the entry to the full scan, [`Source::skip_content`]).
 //!
 //! An entry's raw bytes are then read by the generated validating reader into the generated
-//! entry type (as a fragment, with the namespace declarations in scope) and mapped typed by
+//! entry type where the buffer holds them (`rt::read_fragment`, with the namespace
+//! declarations in scope and the entry's depth: no copy into a wrapper) and mapped typed by
 //! [`super::typed::camt`], losses by construction. Every other unit — and an entry the typed
 //! path hands back (any error; what only the tree can decide) — is handled exactly as the
 //! whole-document decoder handles it: checked by the same reader and, in the same pass,
@@ -536,6 +537,7 @@ impl<R: Read> StatementReader<R> {
             scopes: Vec::new(),
             declarations: Vec::new(),
             wrapper_columns: WRAPPER_START.len() as u64 + 1,
+            declared: Some(Vec::new()),
             losses: Vec::new(),
             pending: VecDeque::new(),
             report: None,
@@ -544,7 +546,6 @@ impl<R: Read> StatementReader<R> {
             done: false,
             typed,
             typed_entries: 0,
-            unit_buffer: Vec::new(),
         };
         let header = inner.prolog()?;
         Ok(StatementReader { inner, header })
@@ -699,6 +700,10 @@ struct Inner<R: Read> {
     declarations: Vec<u8>,
     /// How many characters the wrapper's start tag takes with these declarations (columns).
     wrapper_columns: u64,
+    /// The same declarations as (prefix, URI) pairs for reading an entry in place (the empty
+    /// prefix is the default namespace); `None` when one is not plain text (not UTF-8, or
+    /// holding a reference to resolve): entries are then read in the wrapper.
+    declared: Option<Vec<(String, String)>>,
     losses: Vec<Loss>,
     pending: VecDeque<StatementEvent>,
     report: Option<Report>,
@@ -711,8 +716,6 @@ struct Inner<R: Read> {
     /// gives `None` (errors, and what only the tree can decide).
     typed: bool,
     typed_entries: u64,
-    /// The last entry's fragment buffer, reused for the next.
-    unit_buffer: Vec<u8>,
 }
 
 impl<R: Read> Inner<R> {
@@ -793,6 +796,15 @@ impl<R: Read> Inner<R> {
                 None => seen.push((key, value)),
             }
         }
+        self.declared = seen
+            .iter()
+            .map(|(key, value)| {
+                let prefix = if *key == b"xmlns" { Some(&b""[..]) } else { key.strip_prefix(b"xmlns:") };
+                let prefix = std::str::from_utf8(prefix?).ok()?;
+                let uri = std::str::from_utf8(value).ok().filter(|u| !u.contains('&'))?;
+                Some((prefix.to_owned(), uri.to_owned()))
+            })
+            .collect();
         let mut out = Vec::new();
         for (key, value) in seen {
             let quote = if value.contains(&b'"') { b'\'' } else { b'"' };
@@ -1075,14 +1087,7 @@ impl<R: Read> Inner<R> {
     /// scope, as the generated readers check it; and how many characters the wrapper's start
     /// tag takes (for columns).
     fn fragment(&self, raw: &[u8]) -> Fragment {
-        self.fragment_in(Vec::new(), raw)
-    }
-
-    /// [`fragment`](Self::fragment) written into `document` (emptied first; a buffer reused
-    /// from unit to unit).
-    fn fragment_in(&self, mut document: Vec<u8>, raw: &[u8]) -> Fragment {
-        document.clear();
-        document.reserve(raw.len() + self.declarations.len() + 64);
+        let mut document = Vec::with_capacity(raw.len() + self.declarations.len() + 64);
         document.extend_from_slice(WRAPPER_START.as_bytes());
         document.extend_from_slice(&self.declarations);
         document.push(b'>');
@@ -1278,24 +1283,31 @@ impl<R: Read> Inner<R> {
                     }
                     let path = format!("{report_path}/Ntry[{}]", entries + 1);
                     let end = self.skip_unit(&path, start.name().as_ref())?;
-                    let buffer = std::mem::take(&mut self.unit_buffer);
-                    let fragment = self.fragment_in(buffer, self.xml.get_ref().slice(offset, end));
-                    self.xml.get_mut().trim_to(end);
-                    let typed = if self.typed {
-                        let limits = self.unit_limits(Part::Entry, &fragment);
-                        super::typed::camt::entry(self.message, &fragment.document, &limits, &path)
-                    } else {
-                        None
+                    // Typed, the entry is read where the source buffer holds it.
+                    let typed = match (&self.declared, self.typed) {
+                        (Some(declared), true) => {
+                            let declared: Vec<(&str, &str)> =
+                                declared.iter().map(|(p, u)| (p.as_str(), u.as_str())).collect();
+                            let unit = super::typed::camt::EntryBytes {
+                                raw: self.xml.get_ref().slice(offset, end),
+                                declared: &declared,
+                                outer_depth: self.scopes.len(),
+                            };
+                            super::typed::camt::entry(self.message, &unit, &self.limits, &path)
+                        }
+                        _ => None,
                     };
                     let entry = match typed {
                         Some((entry, losses)) => {
+                            self.xml.get_mut().trim_to(end);
                             self.typed_entries += 1;
                             self.losses.extend(losses);
-                            self.unit_buffer = fragment.document;
                             entry
                         }
                         // The reference: validated and recorded into a tree, mapped from it.
                         None => {
+                            let fragment = self.fragment(self.xml.get_ref().slice(offset, end));
+                            self.xml.get_mut().trim_to(end);
                             let unit = self.read_unit(Part::Entry, &fragment, "Ntry", &path, (line, column))?;
                             let element = root(&unit)?;
                             element.mark();

@@ -21,32 +21,55 @@ use crate::rt::Limits;
 /// Where an entry's losses are written before they are moved under the entry's real path.
 const ENTRY: At<'static> = At::root("Ntry");
 
-/// Read the entry unit `document` (the streaming reader's fragment: the `Ntry` inside a
-/// wrapper carrying the namespace declarations in scope) as `message`'s generated entry type
-/// and map it; its losses under `path` (`/Document/BkToCstmrStmt/Stmt[1]/Ntry[3]`). `None`
-/// when the tree path must decide (see the module doc).
-pub(crate) fn entry(message: IsoMessage, document: &[u8], limits: &Limits, path: &str) -> Option<(Entry, Vec<Loss>)> {
-    let _ = (document, limits);
+/// An entry's bytes where the streaming reader holds them: the `Ntry` element alone, read in
+/// place (no copy into a wrapper document), with the namespace declarations in scope and its
+/// depth.
+pub(crate) struct EntryBytes<'d> {
+    /// The `Ntry` element, from its `<` through its end tag's `>`.
+    pub(crate) raw: &'d [u8],
+    /// The namespace declarations in scope (prefix, URI; the empty prefix is the default
+    /// namespace), outermost first.
+    pub(crate) declared: &'d [(&'d str, &'d str)],
+    /// How many elements enclose it.
+    pub(crate) outer_depth: usize,
+}
+
+/// The entry as `T` (`None` on any error, or when the element does not end where `raw` does).
+fn read_entry<T: crate::rt::RootElement>(unit: &EntryBytes<'_>, limits: &Limits) -> Option<T> {
+    let (value, end) = crate::rt::read_fragment::<T>(unit.raw, 0, unit.declared, unit.outer_depth, limits).ok()?;
+    (end == unit.raw.len()).then_some(value)
+}
+
+/// Read the entry `unit` as `message`'s generated entry type and map it; its losses under
+/// `path` (`/Document/BkToCstmrStmt/Stmt[1]/Ntry[3]`). `None` when the tree path must decide
+/// (see the module doc).
+pub(crate) fn entry(
+    message: IsoMessage,
+    unit: &EntryBytes<'_>,
+    limits: &Limits,
+    path: &str,
+) -> Option<(Entry, Vec<Loss>)> {
+    let _ = (unit, limits);
     let mut sink = Sink::default();
     let entry = match message {
         #[cfg(all(feature = "camt_053_001_08", feature = "pacs_008_001_08"))]
         IsoMessage::Camt053V08 => {
-            let roots::S08(e) = crate::rt::read_root::<roots::S08>(document, limits).ok()?;
+            let roots::S08(e) = read_entry(unit, limits)?;
             s08::entry(e, &ENTRY, &mut sink)?
         }
         #[cfg(all(feature = "camt_054_001_08", feature = "pacs_008_001_08"))]
         IsoMessage::Camt054V08 => {
-            let roots::N08(e) = crate::rt::read_root::<roots::N08>(document, limits).ok()?;
+            let roots::N08(e) = read_entry(unit, limits)?;
             n08::entry(e, &ENTRY, &mut sink)?
         }
         #[cfg(all(feature = "camt_053_001_02", feature = "pain_001_001_03"))]
         IsoMessage::Camt053V02 => {
-            let roots::S02(e) = crate::rt::read_root::<roots::S02>(document, limits).ok()?;
+            let roots::S02(e) = read_entry(unit, limits)?;
             s02::entry(e, &ENTRY, &mut sink)?
         }
         #[cfg(all(feature = "camt_054_001_02", feature = "pain_001_001_03"))]
         IsoMessage::Camt054V02 => {
-            let roots::N02(e) = crate::rt::read_root::<roots::N02>(document, limits).ok()?;
+            let roots::N02(e) = read_entry(unit, limits)?;
             n02::entry(e, &ENTRY, &mut sink)?
         }
         _ => return None,
