@@ -988,9 +988,9 @@ fn emit_complex(out: &mut String, c: &ComplexDef, s: &Schema, cfg: &str) -> Resu
 #[derive(Default)]
 struct StructReads {
     empties: Vec<String>,
+    /// Every statement in order: the attribute (and simple content) ones first, then one per
+    /// element particle.
     intos: Vec<String>,
-    /// The attribute (and simple content) statements, read before any element.
-    prefix: Vec<String>,
     /// Per element particle: its name when it may be passed over (an optional or repeated
     /// element with no minimum), and the statement that reads it when it is next.
     arms: Vec<(Option<String>, String)>,
@@ -1003,7 +1003,6 @@ impl StructReads {
     fn set(&mut self, field: &str, empty: &str, read: &str) {
         self.empties.push(format!("{field}: {empty},"));
         self.intos.push(format!("out.{field} = {read};"));
-        self.prefix.push(format!("out.{field} = {read};"));
     }
 
     fn particle(&mut self, p: &Particle, s: &Schema) {
@@ -1068,7 +1067,8 @@ impl StructReads {
                 match i {{ {} _ => return Ok(()), }}
                 i += 1;
             }}",
-            self.prefix.join(" "),
+            // The attribute statements: those before the particles' (one statement each).
+            self.intos[..self.intos.len() - self.arms.len()].join(" "),
             arms.join(" ")
         )
     }

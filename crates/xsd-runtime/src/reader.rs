@@ -127,9 +127,6 @@ static TEXT_BYTE: [bool; 256] = {
     t
 };
 
-/// The length of the run of bytes `table` allows that `b` starts with (one table load and
-/// branch per byte: names and leaf texts are short, and a call to `memchr` costs more than
-/// the loop over them).
 /// Whether two element names are equal, without a call for the short names XML documents are
 /// made of: lengths first, then at most two overlapping word loads per side (one `memcmp`
 /// call per comparison was 5% of a stream's time, sampled); names over 16 bytes by `==`.
@@ -160,6 +157,9 @@ fn same_some(a: Option<&[u8]>, b: Option<&[u8]>) -> bool {
     matches!((a, b), (Some(a), Some(b)) if same_name(a, b))
 }
 
+/// The length of the run of bytes `table` allows that `b` starts with (one table load and
+/// branch per byte: names and leaf texts are short, and a call to `memchr` costs more than
+/// the loop over them).
 #[inline]
 fn run_of(b: &[u8], table: &[bool; 256]) -> usize {
     b.iter().position(|c| !table[usize::from(*c)]).unwrap_or(b.len())
@@ -2121,20 +2121,22 @@ pub fn read_root_recording<'a, T: RootElement>(input: &'a [u8], limits: &Limits,
 /// Read the element that starts at byte `start` of `input` as `T`, for a root element inside a
 /// larger document whose outer part another reader handles (a SOAP Body's element).
 /// `declared` holds the namespace declarations in scope there (prefix, URI; an empty prefix is
-/// the default namespace), outermost first; `outer_depth` counts the enclosing elements (for
+/// the default namespace; any string type, so a caller keeping them owned lends them without
+/// building a list of borrows per call), outermost first; `outer_depth` counts the enclosing elements (for
 /// the depth limit). Returns the value and the byte offset just after the element's end tag;
 /// nothing after it is read, so the caller checks the rest. Lines and columns in errors count
 /// from the start of `input`.
 pub fn read_fragment<T: RootElement>(
     input: &[u8],
     start: usize,
-    declared: &[(&str, &str)],
+    declared: &[(impl AsRef<str>, impl AsRef<str>)],
     outer_depth: usize,
     limits: &Limits,
 ) -> R<(T, usize)> {
     let mut r = Reader::new_at(input, start, limits)?;
     for (prefix, uri) in declared {
-        r.scopes.declare(prefix.as_bytes(), uri.as_bytes()).map_err(|m| r.error(Rule::NotWellFormed, m))?;
+        let (prefix, uri) = (prefix.as_ref().as_bytes(), uri.as_ref().as_bytes());
+        r.scopes.declare(prefix, uri).map_err(|m| r.error(Rule::NotWellFormed, m))?;
     }
     r.outer_depth = outer_depth;
     r.find_element(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;

@@ -1286,11 +1286,9 @@ impl<R: Read> Inner<R> {
                     // Typed, the entry is read where the source buffer holds it.
                     let typed = match (&self.declared, self.typed) {
                         (Some(declared), true) => {
-                            let declared: Vec<(&str, &str)> =
-                                declared.iter().map(|(p, u)| (p.as_str(), u.as_str())).collect();
                             let unit = super::typed::camt::EntryBytes {
                                 raw: self.xml.get_ref().slice(offset, end),
-                                declared: &declared,
+                                declared,
                                 outer_depth: self.scopes.len(),
                             };
                             super::typed::camt::entry(self.message, &unit, &self.limits, &path)

@@ -29,7 +29,7 @@ pub(crate) struct EntryBytes<'d> {
     pub(crate) raw: &'d [u8],
     /// The namespace declarations in scope (prefix, URI; the empty prefix is the default
     /// namespace), outermost first.
-    pub(crate) declared: &'d [(&'d str, &'d str)],
+    pub(crate) declared: &'d [(String, String)],
     /// How many elements enclose it.
     pub(crate) outer_depth: usize,
 }
