@@ -362,7 +362,12 @@ impl<'a> Reader<'a> {
             Ok(src) => src,
             Err(e) => return Err(err(Rule::Encoding, offset + e.valid_up_to(), "input is not valid UTF-8".into())),
         };
-        let mut xml = XmlReader::from_reader(body);
+        Ok(Self::over(input, src, offset, limits))
+    }
+
+    /// A reader of `src`, the part of `input` from byte `offset` on, already checked.
+    fn over(input: &'a [u8], src: &'a str, offset: usize, limits: &Limits) -> Self {
+        let mut xml = XmlReader::from_reader(src.as_bytes());
         let cfg = xml.config_mut();
         cfg.expand_empty_elements = true;
         // End tags are matched here (`read_xml`, `names`), with quick-xml's own error, so that
@@ -371,7 +376,7 @@ impl<'a> Reader<'a> {
         cfg.allow_unmatched_ends = true;
         cfg.check_comments = true;
         cfg.trim_text(false);
-        Ok(Reader {
+        Reader {
             xml,
             scopes: Scopes::default(),
             default_ok: None,
@@ -396,7 +401,7 @@ impl<'a> Reader<'a> {
             fuse: true,
             in_place: true,
             names: Vec::with_capacity(DEPTH_RESERVE),
-        })
+        }
     }
 
     fn path_string(&self) -> String {
@@ -2133,7 +2138,46 @@ pub fn read_fragment<T: RootElement>(
     outer_depth: usize,
     limits: &Limits,
 ) -> R<(T, usize)> {
-    let mut r = Reader::new_at(input, start, limits)?;
+    let r = Reader::new_at(input, start, limits)?;
+    let (v, end) = read_element_in(r, declared, outer_depth)?;
+    Ok((v, end.saturating_add(start)))
+}
+
+/// [`read_fragment`] of the element at the very start of `window`, text that may go on past
+/// the element's end tag (a stream's buffer, where the element's end is not known before it
+/// is read): nothing after the end tag is looked at. Returns the value and the byte offset
+/// just after the end tag. A window that ends inside the element is an error (an unexpected
+/// end), as in any input. `window` is text already, so it is not checked for UTF-8 again.
+pub fn read_leading<T: RootElement>(
+    window: &str,
+    declared: &[(impl AsRef<str>, impl AsRef<str>)],
+    outer_depth: usize,
+    limits: &Limits,
+) -> R<(T, usize)> {
+    if window.len() > limits.max_bytes {
+        let message = format!("input is {} bytes, more than the limit {}", window.len(), limits.max_bytes);
+        return Err(Error::new(Violation { rule: Rule::LimitBytes, path: String::new(), line: 1, column: 1, message }));
+    }
+    if !window.starts_with('<') {
+        let message = format!("the element at the start is not {}", T::ELEMENT);
+        return Err(Error::new(Violation {
+            rule: Rule::UnexpectedElement,
+            path: String::new(),
+            line: 1,
+            column: 1,
+            message,
+        }));
+    }
+    read_element_in(Reader::over(window.as_bytes(), window, 0, limits), declared, outer_depth)
+}
+
+/// The element `r` starts at as `T`, in the namespace scope `declared`, `outer_depth` deep;
+/// the offset (in `r`'s source) just after its end tag.
+fn read_element_in<T: RootElement>(
+    mut r: Reader<'_>,
+    declared: &[(impl AsRef<str>, impl AsRef<str>)],
+    outer_depth: usize,
+) -> R<(T, usize)> {
     for (prefix, uri) in declared {
         let (prefix, uri) = (prefix.as_ref().as_bytes(), uri.as_ref().as_bytes());
         r.scopes.declare(prefix, uri).map_err(|m| r.error(Rule::NotWellFormed, m))?;
@@ -2148,8 +2192,7 @@ pub fn read_fragment<T: RootElement>(
         r.close()?;
         Ok(v)
     })?;
-    let end = usize::try_from(r.xpos()).unwrap_or(usize::MAX).saturating_add(start);
-    Ok((v, end))
+    Ok((v, usize::try_from(r.xpos()).unwrap_or(usize::MAX)))
 }
 
 /// Read the Document the reader is positioned in as `T` (used by the generated dispatcher).

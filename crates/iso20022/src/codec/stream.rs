@@ -11,7 +11,14 @@
 //! An entry's raw bytes are then read by the generated validating reader into the generated
 //! entry type where the buffer holds them (`rt::read_fragment`, with the namespace
 //! declarations in scope and the entry's depth: no copy into a wrapper) and mapped typed by
-//! [`super::typed::camt`], losses by construction. Every other unit — and an entry the typed
+//! [`super::typed::camt`], losses by construction.
+//!
+//! After a report's first entry, the entries that follow are first tried **in place**
+//! ([`Inner::entry_in_place`]): when the buffer holds whitespace and then the report's plain
+//! entry start tag, the validating reader is given the buffered text from there
+//! (`rt::read_leading`) and finds the entry's end itself — no scan, no quick-xml events, no
+//! recorded copy. Only a complete success is taken; anything else consumes nothing and the
+//! entry is read as above, from the same bytes. Every other unit — and an entry the typed
 //! path hands back (any error; what only the tree can decide) — is handled exactly as the
 //! whole-document decoder handles it: checked by the same reader and, in the same pass,
 //! recorded into an element tree by the same [`TreeBuilder`] (names and text borrowed from
@@ -44,6 +51,8 @@ const XSI_NS: &[u8] = b"http://www.w3.org/2001/XMLSchema-instance";
 /// The start of the element a unit is wrapped in (with the namespace declarations in scope).
 const WRAPPER_START: &str = "<payglot-fragment";
 const BUFFER_BYTES: usize = 64 * 1024;
+/// The least buffered text an entry read in place is given (see [`Inner::entry_in_place`]).
+const MIN_ENTRY_WINDOW: usize = 4 * 1024;
 const ROOT_PATH: &str = "/Document";
 
 // ---------------------------------------------------------------- input
@@ -185,12 +194,8 @@ impl<R: Read> BufRead for Source<R> {
 
     fn consume(&mut self, amount: usize) {
         let end = self.pos.saturating_add(amount).min(self.filled);
+        self.count_lines(end);
         if let Some(chunk) = self.buf.get(self.pos..end) {
-            // memchr finds the newlines a vector at a time (a byte loop cost more than the copy).
-            if let Some(last) = memchr::memrchr(b'\n', chunk) {
-                self.newlines += memchr::memchr_iter(b'\n', chunk).count() as u64;
-                self.line_start = self.consumed + last as u64 + 1;
-            }
             self.record.extend_from_slice(chunk);
             if self.record.len() > self.max_record {
                 self.over_limit = true;
@@ -198,6 +203,46 @@ impl<R: Read> BufRead for Source<R> {
         }
         self.consumed += (end - self.pos) as u64;
         self.pos = end;
+    }
+}
+
+impl<R> Source<R> {
+    /// Count the newlines among the unconsumed bytes before `end`.
+    fn count_lines(&mut self, end: usize) {
+        let Some(chunk) = self.buf.get(self.pos..end) else { return };
+        // memchr finds the newlines a vector at a time (a byte loop cost more than the copy).
+        if let Some(last) = memchr::memrchr(b'\n', chunk) {
+            self.newlines += memchr::memchr_iter(b'\n', chunk).count() as u64;
+            self.line_start = self.consumed + last as u64 + 1;
+        }
+    }
+
+    /// The unconsumed bytes.
+    fn ahead(&self) -> &[u8] {
+        self.buf.get(self.pos..self.filled).unwrap_or_default()
+    }
+
+    /// The unconsumed text from `skip` bytes on, at most `len` bytes of it: cut before the
+    /// first byte that is not UTF-8 or a character the cut splits.
+    fn text_ahead(&self, skip: usize, len: usize) -> &str {
+        let bytes = self.ahead().get(skip..).unwrap_or_default();
+        let bytes = bytes.get(..len).unwrap_or(bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(bytes.get(..e.valid_up_to()).unwrap_or_default()).unwrap_or_default(),
+        }
+    }
+
+    /// Consume `amount` bytes read in place, behind quick-xml's back, and forget what was
+    /// recorded (a whole unit already decoded from the buffer; nothing before it is needed).
+    fn pass(&mut self, amount: usize) {
+        let end = self.pos.saturating_add(amount).min(self.filled);
+        self.count_lines(end);
+        self.consumed += (end - self.pos) as u64;
+        self.scanned += (end - self.pos) as u64;
+        self.pos = end;
+        self.record.clear();
+        self.record_base = self.consumed;
     }
 }
 
@@ -321,6 +366,20 @@ impl<R: Read> Source<R> {
                 Err(e) => return Err(ScanStop::Io(e)),
             }
         }
+    }
+
+    /// Read more input until `want` unconsumed bytes are buffered, or the input ends, or the
+    /// buffer is full of unconsumed bytes (it never grows here); `false` on a read error
+    /// (nothing is lost: the regular path reads on and meets it).
+    fn top_up(&mut self, want: usize) -> bool {
+        while self.filled - self.pos < want && (self.pos > 0 || self.filled < self.buf.len()) {
+            match self.fill_more() {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
+        true
     }
 
     /// The cheap way to [`skip_content`](Self::skip_content) of an element named `qname` (as
@@ -546,6 +605,9 @@ impl<R: Read> StatementReader<R> {
             done: false,
             typed,
             typed_entries: 0,
+            entries_in_place: 0,
+            entry_tag: None,
+            entry_window: MIN_ENTRY_WINDOW,
         };
         let header = inner.prolog()?;
         Ok(StatementReader { inner, header })
@@ -576,6 +638,13 @@ impl<R: Read> StatementReader<R> {
     #[doc(hidden)]
     pub fn typed_entries(&self) -> u64 {
         self.inner.typed_entries
+    }
+
+    /// How many of the [`typed_entries`](Self::typed_entries) were read in place, before any
+    /// scan (see `Inner::entry_in_place`); for tests that must know that path was taken.
+    #[doc(hidden)]
+    pub fn entries_in_place(&self) -> u64 {
+        self.inner.entries_in_place
     }
 
     /// The losses found since the last call (paths as the whole-document decoder gives them).
@@ -716,6 +785,14 @@ struct Inner<R: Read> {
     /// gives `None` (errors, and what only the tree can decide).
     typed: bool,
     typed_entries: u64,
+    entries_in_place: u64,
+    /// The start tag of the current report's entries as written (`<Ntry>`, `<c:Ntry>`), when
+    /// the last entry read the regular way had no attributes: the next entries are then
+    /// looked for in the buffer ([`Inner::entry_in_place`]).
+    entry_tag: Option<Vec<u8>>,
+    /// How many bytes of buffered text the next in-place entry read is given (twice the
+    /// last entry's length, at least [`MIN_ENTRY_WINDOW`]).
+    entry_window: usize,
 }
 
 impl<R: Read> Inner<R> {
@@ -1275,19 +1352,29 @@ impl<R: Read> Inner<R> {
             return self.between_reports(root_path);
         };
         let (report_path, entries) = self.report.as_ref().map_or((String::new(), 0), |r| (r.path.clone(), r.entries));
+        if phase == Phase::Entries
+            && let Some(entry) = self.entry_in_place(&report_path, entries)
+        {
+            self.yield_entry(entry);
+            return Ok(());
+        }
         match self.step(&report_path, false)? {
             Step::Start { start, in_document_ns, offset, line, column, .. } => {
                 if in_document_ns && start.local_name().as_ref() == b"Ntry" && phase != Phase::Tail {
                     if phase == Phase::Head {
                         self.end_head(offset, &report_path)?;
                     }
+                    let plain = start.len() == start.name().as_ref().len();
+                    self.entry_tag = plain.then(|| [&b"<"[..], start.name().as_ref(), b">"].concat());
                     let path = format!("{report_path}/Ntry[{}]", entries + 1);
                     let end = self.skip_unit(&path, start.name().as_ref())?;
+                    let length = usize::try_from(end - offset).unwrap_or(usize::MAX);
+                    self.entry_window = length.saturating_mul(2).max(MIN_ENTRY_WINDOW);
                     // Typed, the entry is read where the source buffer holds it.
                     let typed = match (&self.declared, self.typed) {
                         (Some(declared), true) => {
                             let unit = super::typed::camt::EntryBytes {
-                                raw: self.xml.get_ref().slice(offset, end),
+                                input: super::typed::camt::EntryInput::Whole(self.xml.get_ref().slice(offset, end)),
                                 declared,
                                 outer_depth: self.scopes.len(),
                             };
@@ -1296,7 +1383,7 @@ impl<R: Read> Inner<R> {
                         _ => None,
                     };
                     let entry = match typed {
-                        Some((entry, losses)) => {
+                        Some((entry, losses, _)) => {
                             self.xml.get_mut().trim_to(end);
                             self.typed_entries += 1;
                             self.losses.extend(losses);
@@ -1314,10 +1401,7 @@ impl<R: Read> Inner<R> {
                             entry
                         }
                     };
-                    if let Some(report) = self.report.as_mut() {
-                        report.entries += 1;
-                    }
-                    self.pending.push_back(StatementEvent::Entry(Box::new(entry)));
+                    self.yield_entry(entry);
                     return Ok(());
                 }
                 let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
@@ -1350,6 +1434,55 @@ impl<R: Read> Inner<R> {
                 Err(self.error(DecodeErrorKind::Syntax, &report_path, "notWellFormed: unexpected end of document"))
             }
         }
+    }
+
+    /// The next entry of the report, counted and queued.
+    fn yield_entry(&mut self, entry: Entry) {
+        if let Some(report) = self.report.as_mut() {
+            report.entries += 1;
+        }
+        self.pending.push_back(StatementEvent::Entry(Box::new(entry)));
+    }
+
+    /// The next entry read where the source buffer holds it, before quick-xml or the scan
+    /// see it: when the input there is whitespace and then the report's plain entry start tag
+    /// ([`Inner::entry_tag`]), the typed read is given the buffered text from that tag on and
+    /// finds the entry's end itself. Only a complete success is taken (its bytes consumed
+    /// unrecorded); anything else — an error, a window that ends inside the entry, an entry
+    /// over the size limit, what only the tree decides — consumes nothing and gives `None`,
+    /// and the regular path reads the same bytes and decides as it always does. So both
+    /// paths give the same entries, losses and errors (test `stream_typed`).
+    fn entry_in_place(&mut self, report_path: &str, entries: usize) -> Option<Entry> {
+        if !self.typed {
+            return None;
+        }
+        let (tag, declared) = (self.entry_tag.as_deref()?, self.declared.as_deref()?);
+        let source = self.xml.get_mut();
+        if !source.top_up(self.entry_window) {
+            return None;
+        }
+        let ahead = source.ahead();
+        let ws = ahead.iter().take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')).count();
+        if !ahead.get(ws..).is_some_and(|rest| rest.starts_with(tag)) {
+            return None;
+        }
+        let window = source.text_ahead(ws, self.entry_window.min(self.limits.max_bytes));
+        let unit = super::typed::camt::EntryBytes {
+            input: super::typed::camt::EntryInput::Leading(window),
+            declared,
+            outer_depth: self.scopes.len(),
+        };
+        let path = format!("{report_path}/Ntry[{}]", entries + 1);
+        let (entry, losses, end) = super::typed::camt::entry(self.message, &unit, &self.limits, &path)?;
+        if end > self.limits.max_bytes {
+            return None;
+        }
+        source.pass(ws + end);
+        self.entry_window = (2 * end).max(MIN_ENTRY_WINDOW);
+        self.typed_entries += 1;
+        self.entries_in_place += 1;
+        self.losses.extend(losses);
+        Some(entry)
     }
 
     /// The first entry begins at `offset`: the report's head is complete; check and yield it.

@@ -5,7 +5,9 @@
 //! four versions (the round-trip strategies, encoded; `PROPTEST_CASES` cases each), over
 //! statements edited to carry elements the canonical model has no field for at every level
 //! of an entry, and over invalid entries (one per rule); and the typed path is really taken
-//! (`typed_entries`), so a comparison of the tree path with itself cannot pass for it.
+//! (`typed_entries`), so a comparison of the tree path with itself cannot pass for it — and so
+//! is the in-place read that takes an entry from the buffer before any scan
+//! (`entries_in_place`), so the scanned path cannot pass for it either.
 
 use payglot_core_model::{Codec, DecodeError, DecodeLimits, EncodeOptions, Loss, Message, arbitrary};
 use payglot_iso20022::{Iso20022Codec, IsoMessage, StatementEvent, StatementReader};
@@ -22,6 +24,7 @@ struct Run {
     events: Vec<(StatementEvent, Vec<Loss>)>,
     error: Option<(String, String, String)>,
     typed: u64,
+    in_place: u64,
 }
 
 fn shown(e: &DecodeError) -> (String, String, String) {
@@ -31,7 +34,9 @@ fn shown(e: &DecodeError) -> (String, String, String) {
 fn run<R: std::io::Read>(reader: Result<StatementReader<R>, DecodeError>) -> Run {
     let mut reader = match reader {
         Ok(reader) => reader,
-        Err(e) => return Run { header: Vec::new(), events: Vec::new(), error: Some(shown(&e)), typed: 0 },
+        Err(e) => {
+            return Run { header: Vec::new(), events: Vec::new(), error: Some(shown(&e)), typed: 0, in_place: 0 };
+        }
     };
     let header = reader.take_losses();
     let mut events = Vec::new();
@@ -42,12 +47,17 @@ fn run<R: std::io::Read>(reader: Result<StatementReader<R>, DecodeError>) -> Run
             Err(e) => break Some(shown(&e)),
         }
     };
-    Run { header, events, error, typed: reader.typed_entries() }
+    Run { header, events, error, typed: reader.typed_entries(), in_place: reader.entries_in_place() }
 }
 
 /// Both paths over `bytes`, read at once and 7 bytes at a time: the same run; how many
 /// entries the typed path decoded.
 fn agree(bytes: &[u8], limits: &DecodeLimits, name: &str) -> u64 {
+    agree_in_place(bytes, limits, name).0
+}
+
+/// [`agree`], and how many of the typed entries were read in place (read at once).
+fn agree_in_place(bytes: &[u8], limits: &DecodeLimits, name: &str) -> (u64, u64) {
     let reference = run(StatementReader::new_reference(bytes, limits));
     assert_eq!(reference.typed, 0, "{name}: the reference decodes no entry typed");
     let typed = run(StatementReader::new(bytes, limits));
@@ -57,26 +67,29 @@ fn agree(bytes: &[u8], limits: &DecodeLimits, name: &str) -> u64 {
     let trickled = run(StatementReader::new(Trickle(bytes), limits));
     let trickled_reference = run(StatementReader::new_reference(Trickle(bytes), limits));
     assert_eq!(strip(&trickled), strip(&trickled_reference), "{name}: read 7 bytes at a time");
-    typed.typed
+    assert!(typed.in_place <= typed.typed, "{name}: an entry read in place is a typed entry");
+    (typed.typed, typed.in_place)
 }
 
 #[test]
 fn typed_entries_match_the_tree_path_on_the_corpus_and_fixtures() {
     let files = statement_files();
     assert!(files.len() >= 4, "too few statement files: {}", files.len());
-    let (mut typed, mut entries) = (0, 0);
+    let (mut typed, mut in_place, mut entries) = (0, 0, 0);
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
         let name = file.display().to_string();
-        typed += agree(&bytes, &DecodeLimits::default(), &name);
+        let (t, p) = agree_in_place(&bytes, &DecodeLimits::default(), &name);
+        (typed, in_place) = (typed + t, in_place + p);
         entries += run(StatementReader::new_reference(&bytes[..], &DecodeLimits::default()))
             .events
             .iter()
             .filter(|(e, _)| matches!(e, StatementEvent::Entry(_)))
             .count() as u64;
     }
-    println!("{} statement files, {entries} entries, {typed} decoded typed", files.len());
+    println!("{} statement files, {entries} entries, {typed} decoded typed, {in_place} of them in place", files.len());
     assert!(typed * 2 >= entries && typed > 0, "only {typed} of {entries} entries took the typed path");
+    assert!(in_place > 0, "no entry was read in place");
 }
 
 #[test]
@@ -93,18 +106,23 @@ fn typed_entries_match_the_tree_path_on_generated_statements() {
         // `PROPTEST_CASES` (1,000 in CI) or 256.
         let mut runner = TestRunner::new(Config::default());
         let (typed, documents) = (std::cell::Cell::new(0u64), std::cell::Cell::new(0u64));
+        let in_place = std::cell::Cell::new(0u64);
         let outcome = runner.run(&strategy, |message| {
             let mut options = EncodeOptions::lossy();
             options.business_header = true;
             if let Ok(encoded) = codec.encode(&message, &options) {
                 documents.set(documents.get() + 1);
-                typed.set(typed.get() + agree(&encoded.bytes, &DecodeLimits::default(), version.id()));
+                let (t, p) = agree_in_place(&encoded.bytes, &DecodeLimits::default(), version.id());
+                typed.set(typed.get() + t);
+                in_place.set(in_place.get() + p);
             }
             Ok(())
         });
         outcome.unwrap();
-        println!("{}: {} documents, {} entries decoded typed", version.id(), documents.get(), typed.get());
-        assert!(documents.get() >= 25 && typed.get() >= 25, "{}: too few typed entries", version.id());
+        let (id, documents, typed, in_place) = (version.id(), documents.get(), typed.get(), in_place.get());
+        println!("{id}: {documents} documents, {typed} entries decoded typed, {in_place} of them in place");
+        assert!(documents >= 25 && typed >= 25, "{id}: too few typed entries");
+        assert!(in_place >= 10, "{id}: too few entries read in place");
     }
 }
 
@@ -127,7 +145,8 @@ fn check_edits(base: &[u8], edits: &[String]) {
             .and_then(StatementReader::into_decoded)
             .unwrap_or_else(|e| panic!("{name} must stay valid: {e}\n{edited}"));
         assert!(!reference.losses.is_empty(), "{name} must lose something: {edited}");
-        assert_eq!(agree(edited.as_bytes(), &limits, &name), 2, "{name}: both entries decoded typed");
+        let (typed, in_place) = agree_in_place(edited.as_bytes(), &limits, &name);
+        assert_eq!((typed, in_place), (2, 1), "{name}: both entries decoded typed, the second in place");
     }
 }
 
@@ -294,9 +313,10 @@ fn long_runs_keep_events_losses_and_errors_in_document_order() {
             .collect();
         let bytes = statement_with(&entries.join("\n"));
         let name = format!("{count} entries, invalid at {bad_at:?}");
-        let typed = agree(&bytes, &limits, &name);
+        let (typed, in_place) = agree_in_place(&bytes, &limits, &name);
         let good = bad_at.map_or(count, |at| at - 1);
         assert_eq!(typed, good as u64, "{name}: every entry before the error decoded typed");
+        assert_eq!(in_place, good as u64 - 1, "{name}: every entry after the first read in place");
         let run = run(StatementReader::new(&bytes[..], &limits));
         let entries_seen = run.events.iter().filter(|(e, _)| matches!(e, StatementEvent::Entry(_))).count();
         assert_eq!(entries_seen, good, "{name}: the entries before the error are yielded");

@@ -21,12 +21,10 @@ use crate::rt::Limits;
 /// Where an entry's losses are written before they are moved under the entry's real path.
 const ENTRY: At<'static> = At::root("Ntry");
 
-/// An entry's bytes where the streaming reader holds them: the `Ntry` element alone, read in
-/// place (no copy into a wrapper document), with the namespace declarations in scope and its
-/// depth.
+/// An entry's bytes where the streaming reader holds them: read in place (no copy into a
+/// wrapper document), with the namespace declarations in scope and its depth.
 pub(crate) struct EntryBytes<'d> {
-    /// The `Ntry` element, from its `<` through its end tag's `>`.
-    pub(crate) raw: &'d [u8],
+    pub(crate) input: EntryInput<'d>,
     /// The namespace declarations in scope (prefix, URI; the empty prefix is the default
     /// namespace), outermost first.
     pub(crate) declared: &'d [(String, String)],
@@ -34,43 +32,61 @@ pub(crate) struct EntryBytes<'d> {
     pub(crate) outer_depth: usize,
 }
 
-/// The entry as `T` (`None` on any error, or when the element does not end where `raw` does).
-fn read_entry<T: crate::rt::RootElement>(unit: &EntryBytes<'_>, limits: &Limits) -> Option<T> {
-    let (value, end) = crate::rt::read_fragment::<T>(unit.raw, 0, unit.declared, unit.outer_depth, limits).ok()?;
-    (end == unit.raw.len()).then_some(value)
+/// Where the `Ntry` element is.
+#[derive(Clone, Copy)]
+pub(crate) enum EntryInput<'d> {
+    /// The element alone, from its `<` through its end tag's `>` (found by a scan).
+    Whole(&'d [u8]),
+    /// Text that starts with the element and may go on past it (the stream's buffer, before
+    /// any scan: the read finds the end).
+    Leading(&'d str),
+}
+
+/// The entry as `T` and the offset just past its end tag (`None` on any error, or when a
+/// whole element does not end where its bytes do).
+fn read_entry<T: crate::rt::RootElement>(unit: &EntryBytes<'_>, limits: &Limits) -> Option<(T, usize)> {
+    match unit.input {
+        EntryInput::Whole(raw) => {
+            let (value, end) = crate::rt::read_fragment::<T>(raw, 0, unit.declared, unit.outer_depth, limits).ok()?;
+            (end == raw.len()).then_some((value, end))
+        }
+        EntryInput::Leading(window) => {
+            crate::rt::read_leading::<T>(window, unit.declared, unit.outer_depth, limits).ok()
+        }
+    }
 }
 
 /// Read the entry `unit` as `message`'s generated entry type and map it; its losses under
-/// `path` (`/Document/BkToCstmrStmt/Stmt[1]/Ntry[3]`). `None` when the tree path must decide
-/// (see the module doc).
+/// `path` (`/Document/BkToCstmrStmt/Stmt[1]/Ntry[3]`) and the offset just past its end tag.
+/// `None` when the tree path must decide (see the module doc).
 pub(crate) fn entry(
     message: IsoMessage,
     unit: &EntryBytes<'_>,
     limits: &Limits,
     path: &str,
-) -> Option<(Entry, Vec<Loss>)> {
+) -> Option<(Entry, Vec<Loss>, usize)> {
     let _ = (unit, limits);
     let mut sink = Sink::default();
-    let entry = match message {
+    let (entry, end) = match message {
         #[cfg(all(feature = "camt_053_001_08", feature = "pacs_008_001_08"))]
         IsoMessage::Camt053V08 => {
-            let roots::S08(e) = read_entry(unit, limits)?;
-            s08::entry(e, &ENTRY, &mut sink)?
+            let (roots::S08(e), end) = read_entry(unit, limits)?;
+            (s08::entry(e, &ENTRY, &mut sink)?, end)
         }
         #[cfg(all(feature = "camt_054_001_08", feature = "pacs_008_001_08"))]
         IsoMessage::Camt054V08 => {
-            let roots::N08(e) = read_entry(unit, limits)?;
-            n08::entry(e, &ENTRY, &mut sink)?
+            let (roots::N08(e), end) = read_entry(unit, limits)?;
+            (n08::entry(e, &ENTRY, &mut sink)?, end)
         }
         #[cfg(all(feature = "camt_053_001_02", feature = "pain_001_001_03"))]
         IsoMessage::Camt053V02 => {
-            let roots::S02(e) = read_entry(unit, limits)?;
-            s02::entry(e, &ENTRY, &mut sink)?
+            let (roots::S02(e), end) = read_entry(unit, limits)?;
+            (s02::entry(e, &ENTRY, &mut sink)?, end)
         }
         #[cfg(all(feature = "camt_054_001_02", feature = "pain_001_001_03"))]
         IsoMessage::Camt054V02 => {
-            let roots::N02(e) = read_entry(unit, limits)?;
-            n02::entry(e, &ENTRY, &mut sink)?
+            let (roots::N02(e), end) = read_entry(unit, limits)?;
+            (n02::entry(e, &ENTRY, &mut sink)?, end)
         }
         _ => return None,
     };
@@ -83,7 +99,7 @@ pub(crate) fn entry(
         let rest = loss.path.get(ENTRY.name.len() + 1..).unwrap_or_default();
         loss.path = format!("{path}{rest}");
     }
-    Some((entry, losses))
+    Some((entry, losses, end))
 }
 
 /// The entry types as fragment roots that keep the value read.
@@ -306,7 +322,7 @@ macro_rules! entry_2019 {
             use payglot_core_model::{Party, ReturnReason};
 
             use super::super::shared::{amount, code_or_prop, opt, text_of};
-            use super::super::{At, Sink};
+            use super::super::{At, Sink, put};
             use super::{credit_debit, date_or_datetime_2019 as date_or_datetime};
 
             mod g {
@@ -322,7 +338,7 @@ macro_rules! entry_2019 {
             mod shared {
                 super::super::super::shared::shared_2019!(mapping, crate::codec::typed::camt::$g);
             }
-            use shared::mapping::{opt_account, opt_agent, opt_party, party, remittance};
+            use shared::mapping::{account, agent, opt_party, party, remittance};
 
             common_parts!();
 
@@ -418,22 +434,22 @@ macro_rules! entry_2019 {
                 Some(refs)
             }
 
-            /// `Dbtr`, `Cdtr`, ...: a choice of a party (kept) or an agent (lost).
+            /// `Dbtr`, `Cdtr`, ...: a choice of a party (kept, written into `out` where it
+            /// lies: a `Party` is ~600 bytes, each move a copy) or an agent (lost).
             fn related(
                 choice: Option<Box<g::Party40Choice>>,
                 at: &At<'_>,
                 name: &'static str,
                 sink: &mut Sink,
-            ) -> Option<Option<Party>> {
-                let Some(choice) = choice else { return Some(None) };
+                out: &mut Option<Party>,
+            ) -> Option<()> {
+                let Some(choice) = choice else { return Some(()) };
                 let here = at.at(name);
                 match *choice {
-                    g::Party40Choice::Pty(p) => Some(Some(party(p, &here.at("Pty"), sink)?)),
-                    g::Party40Choice::Agt(a) => {
-                        sink.lost(&here, "Agt", &a);
-                        Some(None)
-                    }
+                    g::Party40Choice::Pty(p) => *out = Some(party(p, &here.at("Pty"), sink)?),
+                    g::Party40Choice::Agt(a) => sink.lost(&here, "Agt", &a),
                 }
+                Some(())
             }
 
             fn fill_parties(p: g::TransactionParties6, at: &At<'_>, sink: &mut Sink, out: &mut RelatedParties) -> Option<()> {
@@ -449,20 +465,14 @@ macro_rules! entry_2019 {
                     prtry,
                 } = p;
                 sink.lost_opt(at, "InitgPty", initg_pty.as_deref());
-                let debtor = related(dbtr, at, "Dbtr", sink)?;
-                let debtor_account = opt_account(dbtr_acct, at, "DbtrAcct", sink)?;
-                let ultimate_debtor = related(ultmt_dbtr, at, "UltmtDbtr", sink)?;
-                let creditor = related(cdtr, at, "Cdtr", sink)?;
-                let creditor_account = opt_account(cdtr_acct, at, "CdtrAcct", sink)?;
-                let ultimate_creditor = related(ultmt_cdtr, at, "UltmtCdtr", sink)?;
+                related(dbtr, at, "Dbtr", sink, &mut out.debtor)?;
+                put(dbtr_acct, at, "DbtrAcct", sink, &mut out.debtor_account, account)?;
+                related(ultmt_dbtr, at, "UltmtDbtr", sink, &mut out.ultimate_debtor)?;
+                related(cdtr, at, "Cdtr", sink, &mut out.creditor)?;
+                put(cdtr_acct, at, "CdtrAcct", sink, &mut out.creditor_account, account)?;
+                related(ultmt_cdtr, at, "UltmtCdtr", sink, &mut out.ultimate_creditor)?;
                 sink.lost_opt(at, "TradgPty", tradg_pty.as_deref());
                 sink.lost_many(at, "Prtry", &prtry);
-                out.debtor = debtor;
-                out.debtor_account = debtor_account;
-                out.ultimate_debtor = ultimate_debtor;
-                out.creditor = creditor;
-                out.creditor_account = creditor_account;
-                out.ultimate_creditor = ultimate_creditor;
                 Some(())
             }
 
@@ -483,8 +493,8 @@ macro_rules! entry_2019 {
                 } = a;
                 sink.lost_opt(at, "InstgAgt", instg_agt.as_deref());
                 sink.lost_opt(at, "InstdAgt", instd_agt.as_deref());
-                out.debtor_agent = opt_agent(dbtr_agt, at, "DbtrAgt", sink)?;
-                out.creditor_agent = opt_agent(cdtr_agt, at, "CdtrAgt", sink)?;
+                put(dbtr_agt, at, "DbtrAgt", sink, &mut out.debtor_agent, agent)?;
+                put(cdtr_agt, at, "CdtrAgt", sink, &mut out.creditor_agent, agent)?;
                 for (agent, name) in [
                     (intrmy_agt1, "IntrmyAgt1"),
                     (intrmy_agt2, "IntrmyAgt2"),
@@ -630,7 +640,7 @@ macro_rules! entry_2009 {
             use payglot_core_model::{CodeOrProprietary, ReturnReason};
 
             use super::super::shared::{amount, code_or_prop, opt};
-            use super::super::{At, Sink};
+            use super::super::{At, Sink, put};
             use super::{credit_debit, date_or_datetime_2009 as date_or_datetime};
 
             mod g {
@@ -646,7 +656,7 @@ macro_rules! entry_2009 {
             mod shared {
                 super::super::super::shared_2009::shared_2009!(mapping, crate::codec::typed::camt::$g);
             }
-            use shared::mapping::{opt_account, opt_agent, opt_party, remittance};
+            use shared::mapping::{account, agent, opt_party, party, remittance};
 
             common_parts!();
 
@@ -744,20 +754,14 @@ macro_rules! entry_2009 {
                     prtry,
                 } = p;
                 sink.lost_opt(at, "InitgPty", initg_pty.as_deref());
-                let debtor = opt_party(dbtr, at, "Dbtr", sink)?;
-                let debtor_account = opt_account(dbtr_acct, at, "DbtrAcct", sink)?;
-                let ultimate_debtor = opt_party(ultmt_dbtr, at, "UltmtDbtr", sink)?;
-                let creditor = opt_party(cdtr, at, "Cdtr", sink)?;
-                let creditor_account = opt_account(cdtr_acct, at, "CdtrAcct", sink)?;
-                let ultimate_creditor = opt_party(ultmt_cdtr, at, "UltmtCdtr", sink)?;
+                put(dbtr, at, "Dbtr", sink, &mut out.debtor, party)?;
+                put(dbtr_acct, at, "DbtrAcct", sink, &mut out.debtor_account, account)?;
+                put(ultmt_dbtr, at, "UltmtDbtr", sink, &mut out.ultimate_debtor, party)?;
+                put(cdtr, at, "Cdtr", sink, &mut out.creditor, party)?;
+                put(cdtr_acct, at, "CdtrAcct", sink, &mut out.creditor_account, account)?;
+                put(ultmt_cdtr, at, "UltmtCdtr", sink, &mut out.ultimate_creditor, party)?;
                 sink.lost_opt(at, "TradgPty", tradg_pty.as_deref());
                 sink.lost_many(at, "Prtry", &prtry);
-                out.debtor = debtor;
-                out.debtor_account = debtor_account;
-                out.ultimate_debtor = ultimate_debtor;
-                out.creditor = creditor;
-                out.creditor_account = creditor_account;
-                out.ultimate_creditor = ultimate_creditor;
                 Some(())
             }
 
@@ -774,8 +778,8 @@ macro_rules! entry_2009 {
                     sttlm_plc,
                     prtry,
                 } = a;
-                out.debtor_agent = opt_agent(dbtr_agt, at, "DbtrAgt", sink)?;
-                out.creditor_agent = opt_agent(cdtr_agt, at, "CdtrAgt", sink)?;
+                put(dbtr_agt, at, "DbtrAgt", sink, &mut out.debtor_agent, agent)?;
+                put(cdtr_agt, at, "CdtrAgt", sink, &mut out.creditor_agent, agent)?;
                 for (agent, name) in [
                     (intrmy_agt1, "IntrmyAgt1"),
                     (intrmy_agt2, "IntrmyAgt2"),

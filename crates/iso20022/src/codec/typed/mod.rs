@@ -297,6 +297,25 @@ fn child_elements(name: &str, bytes: &[u8]) -> Option<usize> {
     (depth == 0 && count > 0).then_some(count)
 }
 
+/// An optional (boxed) generated value mapped by `map` at the child `name` of `at`, written
+/// into `out` where it lies (left as it is when absent). Filling a structure of several so
+/// moves none of them: an `Agent` or `Party` is ~600 bytes, and built through return values
+/// each was copied two or three times on its way into place.
+#[inline]
+pub(crate) fn put<G, T>(
+    value: Option<Box<G>>,
+    at: &At<'_>,
+    name: &'static str,
+    sink: &mut Sink,
+    out: &mut Option<T>,
+    map: impl FnOnce(G, &At<'_>, &mut Sink) -> Option<T>,
+) -> Option<()> {
+    if let Some(value) = value {
+        *out = Some(map(*value, &at.at(name), sink)?);
+    }
+    Some(())
+}
+
 /// A string value of a generated type as a canonical text or id type: borrowed when short
 /// (the target keeps up to 24 bytes inline), moved when long (no copy); `None` (the tree path
 /// decides) when the canonical type refuses it.

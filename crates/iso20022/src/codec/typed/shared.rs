@@ -622,7 +622,8 @@ macro_rules! settlement_2019 {
 }
 
 /// `opt_agent`, `opt_party` and `opt_account` of a generation's mappings: an optional (boxed)
-/// agent, party or account, mapped at the child `name` of `at`.
+/// agent, party or account, mapped at the child `name` of `at` (where a structure of several
+/// is filled in place, [`super::put`] writes each where it lies).
 macro_rules! optional_mappings {
     ($agent:ty, $party:ty, $account:ty) => {
         pub(crate) fn opt_agent(
