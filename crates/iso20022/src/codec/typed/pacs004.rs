@@ -9,11 +9,11 @@ use payglot_core_model::{Loss, Message, MessageId, ReturnReason};
 use rust_decimal::Decimal;
 
 use super::shared::{active_amount, amount, code_or_prop, each, opt, settlement_2019, shared_2019};
-use super::{At, Sink, check_count, check_sum_of, datetime, id, text};
+use super::{At, Sink, check_count, check_sum_of, datetime, id, put, text};
 use crate::generated::pacs_004_001_09 as g4;
 
 shared_2019!(mapping, crate::generated::pacs_004_001_09);
-use mapping::{opt_agent, opt_party};
+use mapping::{agent, opt_agent, opt_party};
 settlement_2019!(g4);
 
 const DOCUMENT: At<'static> = At::root("Document");
@@ -47,8 +47,8 @@ pub(crate) fn decode(document: g4::Document, sink: &mut Sink) -> Option<Message>
     let total_at = sink.losses.len();
     sink.lost_opt_s(&h, "IntrBkSttlmDt", intr_bk_sttlm_dt.as_ref());
     let settlement = settlement(sttlm_inf, &h.at("SttlmInf"), sink)?;
-    header.instructing_agent = opt_agent(instg_agt, &h, "InstgAgt", sink)?;
-    header.instructed_agent = opt_agent(instd_agt, &h, "InstdAgt", sink)?;
+    put(instg_agt, &h, "InstgAgt", sink, &mut header.instructing_agent, agent)?;
+    put(instd_agt, &h, "InstdAgt", sink, &mut header.instructed_agent, agent)?;
     let original_group = opt!(orgnl_grp_inf, g => {
         let g4::OriginalGroupHeader18 { orgnl_msg_id, orgnl_msg_nm_id, orgnl_cre_dt_tm, rtr_rsn_inf } = *g;
         let here = root.at("OrgnlGrpInf");

@@ -7,12 +7,12 @@ use payglot_core_model::{Message, MessageId};
 use rust_decimal::Decimal;
 
 use super::shared::{active_amount, opt, settlement_2019, shared_2019, shared_2019_transfer};
-use super::{At, Sink, check_count, check_sum, datetime, id};
+use super::{At, Sink, check_count, check_sum, datetime, id, put};
 use crate::generated::pacs_008_001_08 as g8;
 
 shared_2019!(mapping, crate::generated::pacs_008_001_08);
 shared_2019_transfer!(transfer_mapping, mapping, crate::generated::pacs_008_001_08);
-use mapping::{agent, intermediaries, opt_account, opt_agent, opt_party, party, payment_type};
+use mapping::{account, agent, intermediaries, party, payment_type};
 use transfer_mapping::{instructions_for_creditor_agent, transaction_tail};
 
 const DOCUMENT: At<'static> = At::root("Document");
@@ -44,8 +44,8 @@ pub(crate) fn decode(document: g8::Document, sink: &mut Sink) -> Option<Message>
     let settlement_date = opt!(intr_bk_sttlm_dt, d => super::date(d)?);
     let settlement = settlement(sttlm_inf, &h.at("SttlmInf"), sink)?;
     let group_payment_type = opt!(pmt_tp_inf, p => own_payment_type(*p)?);
-    header.instructing_agent = opt_agent(instg_agt, &h, "InstgAgt", sink)?;
-    header.instructed_agent = opt_agent(instd_agt, &h, "InstdAgt", sink)?;
+    put(instg_agt, &h, "InstgAgt", sink, &mut header.instructing_agent, agent)?;
+    put(instd_agt, &h, "InstdAgt", sink, &mut header.instructed_agent, agent)?;
     let len = cdt_trf_tx_inf.len();
     let mut transfers = Vec::with_capacity(len);
     for (i, t) in cdt_trf_tx_inf.into_iter().enumerate() {
@@ -168,24 +168,24 @@ fn transfer(
     sink.lost_opt(at, "PrvsInstgAgt2Acct", prvs_instg_agt2_acct.as_deref());
     sink.lost_opt(at, "PrvsInstgAgt3", prvs_instg_agt3.as_deref());
     sink.lost_opt(at, "PrvsInstgAgt3Acct", prvs_instg_agt3_acct.as_deref());
-    out.instructing_agent = opt_agent(instg_agt, at, "InstgAgt", sink)?;
-    out.instructed_agent = opt_agent(instd_agt, at, "InstdAgt", sink)?;
+    put(instg_agt, at, "InstgAgt", sink, &mut out.instructing_agent, agent)?;
+    put(instd_agt, at, "InstdAgt", sink, &mut out.instructed_agent, agent)?;
     out.intermediary_agents = intermediaries(
         [(intrmy_agt1, intrmy_agt1_acct), (intrmy_agt2, intrmy_agt2_acct), (intrmy_agt3, intrmy_agt3_acct)],
         at,
         sink,
     )?;
-    out.ultimate_debtor = opt_party(ultmt_dbtr, at, "UltmtDbtr", sink)?;
-    out.initiating_party = opt_party(initg_pty, at, "InitgPty", sink)?;
+    put(ultmt_dbtr, at, "UltmtDbtr", sink, &mut out.ultimate_debtor, party)?;
+    put(initg_pty, at, "InitgPty", sink, &mut out.initiating_party, party)?;
     out.debtor = party(dbtr, &at.at("Dbtr"), sink)?;
-    out.debtor_account = opt_account(dbtr_acct, at, "DbtrAcct", sink)?;
+    put(dbtr_acct, at, "DbtrAcct", sink, &mut out.debtor_account, account)?;
     out.debtor_agent = Some(agent(dbtr_agt, &at.at("DbtrAgt"), sink)?);
     sink.lost_opt(at, "DbtrAgtAcct", dbtr_agt_acct.as_deref());
     out.creditor_agent = Some(agent(cdtr_agt, &at.at("CdtrAgt"), sink)?);
     sink.lost_opt(at, "CdtrAgtAcct", cdtr_agt_acct.as_deref());
     out.creditor = party(cdtr, &at.at("Cdtr"), sink)?;
-    out.creditor_account = opt_account(cdtr_acct, at, "CdtrAcct", sink)?;
-    out.ultimate_creditor = opt_party(ultmt_cdtr, at, "UltmtCdtr", sink)?;
+    put(cdtr_acct, at, "CdtrAcct", sink, &mut out.creditor_account, account)?;
+    put(ultmt_cdtr, at, "UltmtCdtr", sink, &mut out.ultimate_creditor, party)?;
     out.instructions_for_creditor_agent = instructions_for_creditor_agent(instr_for_cdtr_agt)?;
     sink.lost_many(at, "InstrForNxtAgt", &instr_for_nxt_agt);
     transaction_tail(out, purp, rgltry_rptg, tax, rltd_rmt_inf, rmt_inf, splmtry_data, at, sink)?;

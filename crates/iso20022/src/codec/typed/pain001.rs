@@ -8,12 +8,12 @@ use payglot_core_model::{DateOrDateTime, Loss, Message, MessageId};
 use rust_decimal::Decimal;
 
 use super::shared::{opt, shared_2019, shared_2019_transfer};
-use super::{At, Sink, check_count, check_sum, datetime, id};
+use super::{At, Sink, check_count, check_sum, datetime, id, put};
 use crate::generated::pain_001_001_09 as g9;
 
 shared_2019!(mapping, crate::generated::pain_001_001_09);
 shared_2019_transfer!(transfer_mapping, mapping, crate::generated::pain_001_001_09);
-use mapping::{account, agent, intermediaries, opt_account, opt_agent, opt_party, party, payment_type};
+use mapping::{account, agent, intermediaries, opt_party, party, payment_type};
 use transfer_mapping::{instructions_for_creditor_agent, transaction_tail};
 
 const DOCUMENT: At<'static> = At::root("Document");
@@ -29,7 +29,7 @@ pub(crate) fn decode(document: g9::Document, sink: &mut Sink) -> Option<Message>
     sink.lost_many(&h, "Authstn", &authstn);
     let totals_at = sink.losses.len();
     header.initiating_party = Some(party(initg_pty, &h.at("InitgPty"), sink)?);
-    header.forwarding_agent = opt_agent(fwdg_agt, &h, "FwdgAgt", sink)?;
+    put(fwdg_agt, &h, "FwdgAgt", sink, &mut header.forwarding_agent, agent)?;
     let batches = sink.each(&root, "PmtInf", pmt_inf, batch)?;
     sink.lost_many(&root, "SplmtryData", &splmtry_data);
     let transfers: Vec<&CreditTransfer> = batches.iter().flat_map(|b| &b.transfers).collect();
@@ -283,11 +283,11 @@ fn transfer(
         at,
         sink,
     )?;
-    out.creditor_agent = opt_agent(cdtr_agt, at, "CdtrAgt", sink)?;
+    put(cdtr_agt, at, "CdtrAgt", sink, &mut out.creditor_agent, agent)?;
     sink.lost_opt(at, "CdtrAgtAcct", cdtr_agt_acct.as_deref());
     out.creditor = opt_party(cdtr, at, "Cdtr", sink)?.unwrap_or_default();
-    out.creditor_account = opt_account(cdtr_acct, at, "CdtrAcct", sink)?;
-    out.ultimate_creditor = opt_party(ultmt_cdtr, at, "UltmtCdtr", sink)?;
+    put(cdtr_acct, at, "CdtrAcct", sink, &mut out.creditor_account, account)?;
+    put(ultmt_cdtr, at, "UltmtCdtr", sink, &mut out.ultimate_creditor, party)?;
     out.instructions_for_creditor_agent = instructions_for_creditor_agent(instr_for_cdtr_agt)?;
     sink.lost_opt_s(at, "InstrForDbtrAgt", instr_for_dbtr_agt.as_ref());
     transaction_tail(out, purp, rgltry_rptg, tax, rltd_rmt_inf, rmt_inf, splmtry_data, at, sink)?;

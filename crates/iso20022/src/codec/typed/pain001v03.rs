@@ -10,11 +10,11 @@ use super::pain001::transfer_mapping::{instructions_for_creditor_agent, regulato
 use super::pain001::{BatchDefaults, exchange, inherit, method, own_or_batch, take_debtor, totals, transfers};
 use super::shared::{code_or_prop, opt};
 use super::shared_2009::shared_2009;
-use super::{At, Sink, datetime, id};
+use super::{At, Sink, datetime, id, put};
 use crate::generated::pain_001_001_03 as g3;
 
 shared_2009!(mapping, crate::generated::pain_001_001_03);
-use mapping::{account, agent, opt_account, opt_agent, opt_party, party, payment_type, remittance};
+use mapping::{account, agent, opt_party, party, payment_type, remittance};
 
 const DOCUMENT: At<'static> = At::root("Document");
 
@@ -29,7 +29,7 @@ pub(crate) fn decode(document: g3::Document, sink: &mut Sink) -> Option<Message>
     sink.lost_many(&h, "Authstn", &authstn);
     let totals_at = sink.losses.len();
     header.initiating_party = Some(party(initg_pty, &h.at("InitgPty"), sink)?);
-    header.forwarding_agent = opt_agent(fwdg_agt, &h, "FwdgAgt", sink)?;
+    put(fwdg_agt, &h, "FwdgAgt", sink, &mut header.forwarding_agent, agent)?;
     let batches = sink.each(&root, "PmtInf", pmt_inf, batch)?;
     let transfers: Vec<&CreditTransfer> = batches.iter().flat_map(|b| &b.transfers).collect();
     let notes = totals(&h, Some(nb_of_txs.as_str()), ctrl_sum.map(|c| c.value()), &transfers);
@@ -158,11 +158,11 @@ fn transfer(
         sink,
         agent,
     )?;
-    out.creditor_agent = opt_agent(cdtr_agt, at, "CdtrAgt", sink)?;
+    put(cdtr_agt, at, "CdtrAgt", sink, &mut out.creditor_agent, agent)?;
     sink.lost_opt(at, "CdtrAgtAcct", cdtr_agt_acct.as_deref());
     out.creditor = opt_party(cdtr, at, "Cdtr", sink)?.unwrap_or_default();
-    out.creditor_account = opt_account(cdtr_acct, at, "CdtrAcct", sink)?;
-    out.ultimate_creditor = opt_party(ultmt_cdtr, at, "UltmtCdtr", sink)?;
+    put(cdtr_acct, at, "CdtrAcct", sink, &mut out.creditor_account, account)?;
+    put(ultmt_cdtr, at, "UltmtCdtr", sink, &mut out.ultimate_creditor, party)?;
     out.instructions_for_creditor_agent = instructions_for_creditor_agent(instr_for_cdtr_agt)?;
     sink.lost_opt_s(at, "InstrForDbtrAgt", instr_for_dbtr_agt.as_ref());
     out.purpose =

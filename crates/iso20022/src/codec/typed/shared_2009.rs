@@ -7,6 +7,9 @@
 /// The 2009 mappings over the generated module `$g`, as the module `$name`.
 macro_rules! shared_2009 {
     ($name:ident, $g:path) => {
+        // A version uses the parts it needs (agents and accounts are mostly filled in place,
+        // by `put` over `agent` and `account`).
+        #[allow(dead_code)]
         pub(crate) mod $name {
             use payglot_core_model::codes::{
                 AccountScheme, CashAccountType, ClearingSystem, OrganisationIdScheme, PersonIdScheme,
