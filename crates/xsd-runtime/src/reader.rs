@@ -328,6 +328,15 @@ const DEPTH_RESERVE: usize = 16;
 /// past it the vector grows as usual.
 const RESERVE_BYTES: usize = 1 << 20;
 
+/// Input over `Limits::max_bytes` is refused before anything is read.
+fn check_size(input: &[u8], limits: &Limits) -> R<()> {
+    if input.len() <= limits.max_bytes {
+        return Ok(());
+    }
+    let message = format!("input is {} bytes, more than the limit {}", input.len(), limits.max_bytes);
+    Err(Error::new(Violation { rule: Rule::LimitBytes, path: String::new(), line: 1, column: 1, message }))
+}
+
 fn line_col(input: &[u8], pos: usize) -> (u64, u64) {
     let upto = input.get(..pos.min(input.len())).unwrap_or_default();
     let line = upto.iter().filter(|b| **b == b'\n').count() as u64 + 1;
@@ -346,21 +355,15 @@ impl<'a> Reader<'a> {
     /// A reader of `input` from byte `offset` on (lines and columns still count from the
     /// start of `input`).
     fn new_at(input: &'a [u8], offset: usize, limits: &Limits) -> R<Self> {
-        let err = |rule, pos: usize, message: String| {
-            let (line, column) = line_col(input, pos);
-            Error::new(Violation { rule, path: String::new(), line, column, message })
-        };
-        if input.len() > limits.max_bytes {
-            return Err(err(
-                Rule::LimitBytes,
-                0,
-                format!("input is {} bytes, more than the limit {}", input.len(), limits.max_bytes),
-            ));
-        }
+        check_size(input, limits)?;
         let body = input.get(offset..).unwrap_or_default();
         let src = match std::str::from_utf8(body) {
             Ok(src) => src,
-            Err(e) => return Err(err(Rule::Encoding, offset + e.valid_up_to(), "input is not valid UTF-8".into())),
+            Err(e) => {
+                let (line, column) = line_col(input, offset + e.valid_up_to());
+                let message = "input is not valid UTF-8".into();
+                return Err(Error::new(Violation { rule: Rule::Encoding, path: String::new(), line, column, message }));
+            }
         };
         Ok(Self::over(input, src, offset, limits))
     }
@@ -2154,21 +2157,12 @@ pub fn read_leading<T: RootElement>(
     outer_depth: usize,
     limits: &Limits,
 ) -> R<(T, usize)> {
-    if window.len() > limits.max_bytes {
-        let message = format!("input is {} bytes, more than the limit {}", window.len(), limits.max_bytes);
-        return Err(Error::new(Violation { rule: Rule::LimitBytes, path: String::new(), line: 1, column: 1, message }));
-    }
+    check_size(window.as_bytes(), limits)?;
+    let r = Reader::over(window.as_bytes(), window, 0, limits);
     if !window.starts_with('<') {
-        let message = format!("the element at the start is not {}", T::ELEMENT);
-        return Err(Error::new(Violation {
-            rule: Rule::UnexpectedElement,
-            path: String::new(),
-            line: 1,
-            column: 1,
-            message,
-        }));
+        return Err(r.error(Rule::UnexpectedElement, format!("the element at the start is not {}", T::ELEMENT)));
     }
-    read_element_in(Reader::over(window.as_bytes(), window, 0, limits), declared, outer_depth)
+    read_element_in(r, declared, outer_depth)
 }
 
 /// The element `r` starts at as `T`, in the namespace scope `declared`, `outer_depth` deep;

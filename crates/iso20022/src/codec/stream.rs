@@ -1351,13 +1351,13 @@ impl<R: Read> Inner<R> {
         let Some(phase) = self.report.as_ref().map(|r| r.phase) else {
             return self.between_reports(root_path);
         };
-        let (report_path, entries) = self.report.as_ref().map_or((String::new(), 0), |r| (r.path.clone(), r.entries));
         if phase == Phase::Entries
-            && let Some(entry) = self.entry_in_place(&report_path, entries)
+            && let Some(entry) = self.entry_in_place()
         {
             self.yield_entry(entry);
             return Ok(());
         }
+        let (report_path, entries) = self.report.as_ref().map_or((String::new(), 0), |r| (r.path.clone(), r.entries));
         match self.step(&report_path, false)? {
             Step::Start { start, in_document_ns, offset, line, column, .. } => {
                 if in_document_ns && start.local_name().as_ref() == b"Ntry" && phase != Phase::Tail {
@@ -1378,7 +1378,7 @@ impl<R: Read> Inner<R> {
                                 declared,
                                 outer_depth: self.scopes.len(),
                             };
-                            super::typed::camt::entry(self.message, &unit, &self.limits, &path)
+                            super::typed::camt::entry(self.message, &unit, &self.limits, || path.clone())
                         }
                         _ => None,
                     };
@@ -1452,7 +1452,7 @@ impl<R: Read> Inner<R> {
     /// over the size limit, what only the tree decides — consumes nothing and gives `None`,
     /// and the regular path reads the same bytes and decides as it always does. So both
     /// paths give the same entries, losses and errors (test `stream_typed`).
-    fn entry_in_place(&mut self, report_path: &str, entries: usize) -> Option<Entry> {
+    fn entry_in_place(&mut self) -> Option<Entry> {
         if !self.typed {
             return None;
         }
@@ -1472,8 +1472,10 @@ impl<R: Read> Inner<R> {
             declared,
             outer_depth: self.scopes.len(),
         };
-        let path = format!("{report_path}/Ntry[{}]", entries + 1);
-        let (entry, losses, end) = super::typed::camt::entry(self.message, &unit, &self.limits, &path)?;
+        // The entry's path only for its losses (the report's path and the entry's number).
+        let report = self.report.as_ref()?;
+        let path = || format!("{}/Ntry[{}]", report.path, report.entries + 1);
+        let (entry, losses, end) = super::typed::camt::entry(self.message, &unit, &self.limits, path)?;
         if end > self.limits.max_bytes {
             return None;
         }

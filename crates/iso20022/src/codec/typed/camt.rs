@@ -57,13 +57,14 @@ fn read_entry<T: crate::rt::RootElement>(unit: &EntryBytes<'_>, limits: &Limits)
 }
 
 /// Read the entry `unit` as `message`'s generated entry type and map it; its losses under
-/// `path` (`/Document/BkToCstmrStmt/Stmt[1]/Ntry[3]`) and the offset just past its end tag.
-/// `None` when the tree path must decide (see the module doc).
+/// the entry's path (`/Document/BkToCstmrStmt/Stmt[1]/Ntry[3]`, asked of `path` only when
+/// there are losses) and the offset just past its end tag. `None` when the tree path must
+/// decide (see the module doc).
 pub(crate) fn entry(
     message: IsoMessage,
     unit: &EntryBytes<'_>,
     limits: &Limits,
-    path: &str,
+    path: impl FnOnce() -> String,
 ) -> Option<(Entry, Vec<Loss>, usize)> {
     let _ = (unit, limits);
     let mut sink = Sink::default();
@@ -94,6 +95,7 @@ pub(crate) fn entry(
         return None;
     }
     let mut losses = sink.losses;
+    let path = if losses.is_empty() { String::new() } else { path() };
     for loss in &mut losses {
         // `/Ntry/...` → `<path>/...`.
         let rest = loss.path.get(ENTRY.name.len() + 1..).unwrap_or_default();
