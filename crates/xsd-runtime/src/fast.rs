@@ -38,7 +38,7 @@ pub(crate) struct Fast {
 /// pattern; the others have `min == max`).
 #[derive(Debug, Clone, Copy)]
 struct Run {
-    class: u128,
+    class: ByteSet,
     min: usize,
     max: usize,
     step: usize,
@@ -49,12 +49,13 @@ impl Run {
     fn of(item: &Item) -> Option<Run> {
         let (min, max) = (usize::try_from(item.min).ok()?, usize::try_from(item.max).unwrap_or(usize::MAX));
         match &item.node {
-            Node::Class(class) => Some(Run { class: *class, min, max, step: 1 }),
+            Node::Class(class) => Some(Run { class: ByteSet::of(*class), min, max, step: 1 }),
             Node::Group(alts) => match alts.as_slice() {
                 [seq] => match seq.as_slice() {
                     [Item { node: Node::Class(class), min: n, max: m }] if n == m && *n > 0 => {
                         let n = usize::try_from(*n).ok()?;
-                        Some(Run { class: *class, min: min.checked_mul(n)?, max: max.saturating_mul(n), step: n })
+                        let class = ByteSet::of(*class);
+                        Some(Run { class, min: min.checked_mul(n)?, max: max.saturating_mul(n), step: n })
                     }
                     _ => None,
                 },
@@ -82,8 +83,30 @@ fn linear(alts: &[Vec<Item>]) -> Option<Vec<Run>> {
     Some(out)
 }
 
-fn in_class(class: u128, run: &[u8]) -> bool {
-    run.iter().all(|&c| c < 128 && class >> c & 1 == 1)
+/// A class as a table: one load per byte tested (a shift of the 128-bit set takes several
+/// instructions and a select; this test is most of the time spent matching codes and IBANs).
+#[derive(Clone, Copy)]
+struct ByteSet([bool; 256]);
+
+impl ByteSet {
+    fn of(class: u128) -> Self {
+        let mut table = [false; 256];
+        for (c, slot) in (0u8..128).zip(table.iter_mut()) {
+            *slot = class >> c & 1 == 1;
+        }
+        ByteSet(table)
+    }
+}
+
+impl std::fmt::Debug for ByteSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let members: String = (0u8..128).filter(|c| self.0[usize::from(*c)]).map(char::from).collect();
+        f.debug_tuple("ByteSet").field(&members).finish()
+    }
+}
+
+fn in_class(class: &ByteSet, run: &[u8]) -> bool {
+    run.iter().all(|&c| class.0[usize::from(c)])
 }
 
 fn match_linear(items: &[Run], s: &[u8]) -> bool {
@@ -91,14 +114,14 @@ fn match_linear(items: &[Run], s: &[u8]) -> bool {
     let Some((last, fixed)) = items.split_last() else { return s.is_empty() };
     for r in fixed {
         let Some((run, tail)) = rest.split_at_checked(r.min) else { return false };
-        if !in_class(r.class, run) {
+        if !in_class(&r.class, run) {
             return false;
         }
         rest = tail;
     }
     (last.min..=last.max).contains(&rest.len())
         && (rest.len() - last.min).is_multiple_of(last.step)
-        && in_class(last.class, rest)
+        && in_class(&last.class, rest)
 }
 
 /// Longest input the position set can hold.

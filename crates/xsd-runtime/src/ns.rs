@@ -114,8 +114,8 @@ impl<'a> Scopes<'a> {
     }
 
     /// Declare a namespace at the current level (outside any element: for the whole input).
-    pub(crate) fn declare(&mut self, prefix: &[u8], uri: &[u8]) -> Result<(), String> {
-        self.add(Cow::Owned(prefix.to_vec()), Cow::Owned(uri.to_vec()))
+    pub(crate) fn declare(&mut self, prefix: &'a [u8], uri: &'a [u8]) -> Result<(), String> {
+        self.add(Cow::Borrowed(prefix), Cow::Borrowed(uri))
     }
 
     fn add(&mut self, prefix: Cow<'a, [u8]>, uri: Cow<'a, [u8]>) -> Result<(), String> {

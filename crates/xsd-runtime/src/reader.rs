@@ -181,15 +181,42 @@ fn any_text<'x>(open: &mut [(Option<Cow<'x, str>>, bool)], s: Cow<'x, str>) {
     }
 }
 
+/// The word whose eight bytes are all `byte`.
+const fn lanes(byte: u8) -> u64 {
+    u64::from_le_bytes([byte; 8])
+}
+
+/// The high bit of each byte of `x` that is zero (exact: no carry crosses bytes).
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    const LO: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    !(((x & LO) + LO) | x) & lanes(0x80)
+}
+
+/// The length of the run of [`TEXT_BYTE`]s that `b` starts with, eight bytes at a time (the
+/// text of a leaf: one word holds most codes, amounts and dates with their end tag's `<`).
+#[inline]
+fn text_run(b: &[u8]) -> usize {
+    let mut i = 0;
+    for chunk in b.chunks_exact(8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
+        let x = u64::from_le_bytes(word);
+        // Control characters (the top three bits clear) but LF and tab.
+        let control = zero_bytes(x & lanes(0xe0)) & !zero_bytes(x ^ lanes(b'\n')) & !zero_bytes(x ^ lanes(b'\t'));
+        let stop = zero_bytes(x ^ lanes(b'<')) | zero_bytes(x ^ lanes(b'&')) | control;
+        if stop != 0 {
+            return i + (stop.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + run_of(b.get(i..).unwrap_or_default(), &TEXT_BYTE)
+}
+
 /// The length of the run of spaces, LFs and tabs that `b` starts with: past its first eight
 /// bytes, eight bytes at a time (indentation before a tag: tens of bytes in pretty-printed
 /// files).
 #[inline]
 fn ws_run(b: &[u8]) -> usize {
-    const LO: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    // The high bit of each byte of `x` that is zero (exact: no carry crosses bytes).
-    let zero = |x: u64| !(((x & LO) + LO) | x) & HI;
     // Most tags follow a `>` directly (one test), or a line break and some indentation:
     // eight bytes at a time from there (no loop exit to mispredict in a short run).
     if !matches!(b.first(), Some(b' ' | b'\n' | b'\t')) {
@@ -199,8 +226,8 @@ fn ws_run(b: &[u8]) -> usize {
     for chunk in b.chunks_exact(8) {
         let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
         let x = u64::from_le_bytes(word);
-        let ws = zero(x ^ 0x2020_2020_2020_2020) | zero(x ^ 0x0a0a_0a0a_0a0a_0a0a) | zero(x ^ 0x0909_0909_0909_0909);
-        let other = !ws & HI;
+        let ws = zero_bytes(x ^ lanes(b' ')) | zero_bytes(x ^ lanes(b'\n')) | zero_bytes(x ^ lanes(b'\t'));
+        let other = !ws & lanes(0x80);
         if other != 0 {
             return i + (other.trailing_zeros() / 8) as usize;
         }
@@ -606,7 +633,7 @@ impl<'a> Reader<'a> {
         };
         let name_len = name_end - name_start;
         let text_start = gt + 1;
-        let k = text_start + run_of(bytes.get(text_start..).unwrap_or_default(), &TEXT_BYTE);
+        let k = text_start + text_run(bytes.get(text_start..).unwrap_or_default());
         let leaf = bytes.get(k) == Some(&b'<')
             && k - text_start <= self.limits.max_string_len
             && bytes.get(k + 1) == Some(&b'/')
@@ -2134,10 +2161,10 @@ pub fn read_root_recording<'a, T: RootElement>(input: &'a [u8], limits: &Limits,
 /// the depth limit). Returns the value and the byte offset just after the element's end tag;
 /// nothing after it is read, so the caller checks the rest. Lines and columns in errors count
 /// from the start of `input`.
-pub fn read_fragment<T: RootElement>(
-    input: &[u8],
+pub fn read_fragment<'a, T: RootElement>(
+    input: &'a [u8],
     start: usize,
-    declared: &[(impl AsRef<str>, impl AsRef<str>)],
+    declared: &'a [(impl AsRef<str>, impl AsRef<str>)],
     outer_depth: usize,
     limits: &Limits,
 ) -> R<(T, usize)> {
@@ -2151,9 +2178,9 @@ pub fn read_fragment<T: RootElement>(
 /// is read): nothing after the end tag is looked at. Returns the value and the byte offset
 /// just after the end tag. A window that ends inside the element is an error (an unexpected
 /// end), as in any input. `window` is text already, so it is not checked for UTF-8 again.
-pub fn read_leading<T: RootElement>(
-    window: &str,
-    declared: &[(impl AsRef<str>, impl AsRef<str>)],
+pub fn read_leading<'a, T: RootElement>(
+    window: &'a str,
+    declared: &'a [(impl AsRef<str>, impl AsRef<str>)],
     outer_depth: usize,
     limits: &Limits,
 ) -> R<(T, usize)> {
@@ -2166,10 +2193,11 @@ pub fn read_leading<T: RootElement>(
 }
 
 /// The element `r` starts at as `T`, in the namespace scope `declared`, `outer_depth` deep;
-/// the offset (in `r`'s source) just after its end tag.
-fn read_element_in<T: RootElement>(
-    mut r: Reader<'_>,
-    declared: &[(impl AsRef<str>, impl AsRef<str>)],
+/// the offset (in `r`'s source) just after its end tag. The declarations are borrowed for the
+/// read, not copied (a stream reads each entry so).
+fn read_element_in<'a, T: RootElement>(
+    mut r: Reader<'a>,
+    declared: &'a [(impl AsRef<str>, impl AsRef<str>)],
     outer_depth: usize,
 ) -> R<(T, usize)> {
     for (prefix, uri) in declared {
@@ -2196,7 +2224,7 @@ pub fn read_located<T: RootElement>(r: &mut Reader<'_>) -> R<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{same_name, ws_run};
+    use super::{TEXT_BYTE, run_of, same_name, text_run, ws_run};
     use crate::{ComplexValue, Error, IsoDate, Limits, Recorder, RootElement, SimpleValue, Writer};
     use std::borrow::Cow;
 
@@ -2379,6 +2407,41 @@ mod tests {
                     .collect();
                 assert_eq!(ws_run(&v), naive(&v), "{v:?}");
             }
+        }
+    }
+
+    /// `text_run` agrees with the byte-at-a-time table run: every byte at every position of
+    /// runs up to 20 long over five backgrounds (ASCII, a non-ASCII byte, LF, tab, space),
+    /// and random mixes of text and stop bytes.
+    #[test]
+    fn text_run_is_the_leading_run_of_text_bytes() {
+        let naive = |b: &[u8]| run_of(b, &TEXT_BYTE);
+        for len in 0..20usize {
+            for at in 0..len.max(1) {
+                for byte in 0..=255u8 {
+                    for background in [b'a', 0x80, b'\n', b'\t', b' '] {
+                        let mut v = vec![background; len];
+                        if let Some(slot) = v.get_mut(at) {
+                            *slot = byte;
+                        }
+                        assert_eq!(text_run(&v), naive(&v), "{v:?}");
+                    }
+                }
+            }
+        }
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            let v: Vec<u8> = (0..len)
+                .map(|i| {
+                    let r = seed.rotate_left(i as u32 * 7);
+                    if r.is_multiple_of(5) { (r >> 8) as u8 } else { b'a' + (r % 26) as u8 }
+                })
+                .collect();
+            assert_eq!(text_run(&v), naive(&v), "{v:?}");
         }
     }
 

@@ -133,12 +133,8 @@ pub fn check_decimal(value: &Decimal, f: &DecimalFacets) -> Result<(), FacetErro
         return Err(FacetError::FractionDigits { max });
     }
     if let Some(max) = f.total_digits {
-        let mut m = n.mantissa().unsigned_abs();
-        let mut digits = 0u32;
-        while m > 0 {
-            m /= 10;
-            digits += 1;
-        }
+        // One logarithm, not a 128-bit division per digit.
+        let digits = n.mantissa().unsigned_abs().checked_ilog10().map_or(0, |d| d + 1);
         if digits.max(scale).max(1) > max {
             return Err(FacetError::TotalDigits { max });
         }
@@ -790,6 +786,14 @@ mod tests {
         assert_eq!(ok("1.2345600"), Ok(()));
         assert_eq!(ok("1.234567"), Err(FacetError::FractionDigits { max: 5 }));
         assert_eq!(ok("1234567890123456789"), Err(FacetError::TotalDigits { max: 18 }));
+        // Digit counts at the bound, trailing fraction zeros not counted, zero as one digit.
+        assert_eq!(ok("123456789012345678"), Ok(()));
+        assert_eq!(ok("1234567890123.45678"), Ok(()));
+        assert_eq!(ok("1234567890123.456780"), Ok(()));
+        assert_eq!(ok("12345678901234567.89"), Err(FacetError::TotalDigits { max: 18 }));
+        assert_eq!(ok("0"), Ok(()));
+        assert_eq!(ok("0.00000"), Ok(()));
+        assert_eq!(ok("0.00001"), Ok(()));
         assert_eq!(ok("-1"), Err(FacetError::MinInclusive(Decimal::ZERO)));
     }
 }
