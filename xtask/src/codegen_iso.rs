@@ -9,7 +9,7 @@ pub(crate) fn run(root: &Path) -> Result<()> {
     if !xsd.is_dir() {
         bail!("{} not found: the official XSDs are needed to generate (see schemas/iso20022/MANIFEST)", xsd.display());
     }
-    let files = payglot_xsd_codegen::Config::new().generate_dir(&xsd).context("generating ISO 20022 types")?;
+    let files = payglot_xsd_codegen::Config::iso20022().generate_dir(&xsd).context("generating ISO 20022 types")?;
     let out = root.join("crates/iso20022/src/generated");
     payglot_xsd_codegen::write_files(&out, &files).context("writing generated files")?;
     println!("codegen: wrote {} files to {}", files.len(), out.display());
@@ -23,7 +23,7 @@ pub(crate) fn check(root: &Path) -> Result<()> {
         println!("codegen --check: {} not found; ISO 20022 types not checked", xsd.display());
         return Ok(());
     }
-    let files = payglot_xsd_codegen::Config::new().generate_dir(&xsd)?;
+    let files = payglot_xsd_codegen::Config::iso20022().generate_dir(&xsd)?;
     let stale = payglot_xsd_codegen::check_files(&root.join("crates/iso20022/src/generated"), &files);
     if !stale.is_empty() {
         bail!("ISO 20022 generated code is stale ({stale:?}): run `cargo xtask codegen`");

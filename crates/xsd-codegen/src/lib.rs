@@ -68,6 +68,14 @@ impl Config {
         Config { runtime: DEFAULT_RUNTIME.into(), features: true, inline_optional_max: 0 }
     }
 
+    /// The configuration `payglot-iso20022`'s types are generated with (by `cargo xtask
+    /// codegen`, and by its freshness test): one feature per schema, and optional structures
+    /// of at most 128 estimated bytes inline (an allocation saved per present one, a few
+    /// dozen bytes per absent one; measured in BENCHMARKS.md, issue 3, session 12).
+    pub fn iso20022() -> Self {
+        Self::new().inline_optional_up_to(128)
+    }
+
     /// Path of the runtime crate (or module) as seen from generated code; generated files
     /// start with `use <path> as rt;`. Default [`DEFAULT_RUNTIME`].
     pub fn runtime(mut self, path: &str) -> Self {

@@ -76,6 +76,28 @@ pub trait ComplexValue: Sized {
     fn write(&self, w: &mut Writer);
 }
 
+/// A boxed structure reads and writes as the structure (generated types hold their large
+/// optional structures boxed, their small ones inline: code over either takes `T` or
+/// `Box<T>` alike).
+impl<T: ComplexValue> ComplexValue for Box<T> {
+    const ATTRS: &'static [&'static str] = T::ATTRS;
+    fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
+        T::read(r).map(Box::new)
+    }
+    fn empty() -> Option<Self> {
+        T::empty().map(Box::new)
+    }
+    fn read_into(r: &mut Reader<'_>, out: &mut Self) -> Result<(), Error> {
+        T::read_into(r, out)
+    }
+    fn write_attrs(&self, w: &mut Writer) {
+        (**self).write_attrs(w);
+    }
+    fn write(&self, w: &mut Writer) {
+        (**self).write(w);
+    }
+}
+
 /// A type that is the type of a global element (`Document`, `AppHdr`).
 pub trait RootElement: ComplexValue {
     /// Target namespace.

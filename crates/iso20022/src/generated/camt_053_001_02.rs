@@ -109,11 +109,11 @@ impl rt::ComplexValue for AccountIdentification4ChoiceChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountInterest2 {
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<InterestType1Choice>>,
+    pub tp: Option<InterestType1Choice>,
     /// Element `Rate` [0..].
     pub rate: Vec<Rate3>,
     /// Element `FrToDt` [0..1].
-    pub fr_to_dt: Option<Box<DateTimePeriodDetails>>,
+    pub fr_to_dt: Option<DateTimePeriodDetails>,
     /// Element `Rsn` [0..1].
     pub rsn: Option<Max35Text>,
 }
@@ -142,13 +142,13 @@ impl rt::ComplexValue for AccountInterest2 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 1 => {
                     out.rate = r.many_c("Rate", 0, 0)?;
                 }
                 2 => {
-                    out.fr_to_dt = Some(r.read_boxed("FrToDt")?);
+                    r.read_some_into("FrToDt", &mut out.fr_to_dt)?;
                 }
                 3 => {
                     out.rsn = Some(r.req_s("Rsn")?);
@@ -159,9 +159,9 @@ impl rt::ComplexValue for AccountInterest2 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.many_c("Rate", &self.rate, 0, 0);
-        w.opt_c("FrToDt", self.fr_to_dt.as_deref());
+        w.opt_c("FrToDt", self.fr_to_dt.as_ref());
         w.opt_s("Rsn", self.rsn.as_ref());
     }
 }
@@ -201,11 +201,11 @@ pub struct AccountStatement2 {
     /// Element `CreDtTm` [1..1].
     pub cre_dt_tm: ISODateTime,
     /// Element `FrToDt` [0..1].
-    pub fr_to_dt: Option<Box<DateTimePeriodDetails>>,
+    pub fr_to_dt: Option<DateTimePeriodDetails>,
     /// Element `CpyDplctInd` [0..1].
     pub cpy_dplct_ind: Option<CopyDuplicate1Code>,
     /// Element `RptgSrc` [0..1].
-    pub rptg_src: Option<Box<ReportingSource1Choice>>,
+    pub rptg_src: Option<ReportingSource1Choice>,
     /// Element `Acct` [1..1].
     pub acct: CashAccount20,
     /// Element `RltdAcct` [0..1].
@@ -278,13 +278,13 @@ impl rt::ComplexValue for AccountStatement2 {
                     out.cre_dt_tm = r.req_s("CreDtTm")?;
                 }
                 4 => {
-                    out.fr_to_dt = Some(r.read_boxed("FrToDt")?);
+                    r.read_some_into("FrToDt", &mut out.fr_to_dt)?;
                 }
                 5 => {
                     out.cpy_dplct_ind = Some(r.req_s("CpyDplctInd")?);
                 }
                 6 => {
-                    out.rptg_src = Some(r.read_boxed("RptgSrc")?);
+                    r.read_some_into("RptgSrc", &mut out.rptg_src)?;
                 }
                 7 => {
                     r.req_c_into("Acct", &mut out.acct)?;
@@ -317,9 +317,9 @@ impl rt::ComplexValue for AccountStatement2 {
         w.opt_s("ElctrncSeqNb", self.elctrnc_seq_nb.as_ref());
         w.opt_s("LglSeqNb", self.lgl_seq_nb.as_ref());
         w.s("CreDtTm", &self.cre_dt_tm);
-        w.opt_c("FrToDt", self.fr_to_dt.as_deref());
+        w.opt_c("FrToDt", self.fr_to_dt.as_ref());
         w.opt_s("CpyDplctInd", self.cpy_dplct_ind.as_ref());
-        w.opt_c("RptgSrc", self.rptg_src.as_deref());
+        w.opt_c("RptgSrc", self.rptg_src.as_ref());
         w.c("Acct", &self.acct);
         w.opt_c("RltdAcct", self.rltd_acct.as_deref());
         w.many_c("Intrst", &self.intrst, 0, 0);
@@ -390,7 +390,7 @@ pub struct BalanceType12 {
     /// Element `CdOrPrtry` [1..1].
     pub cd_or_prtry: BalanceType5Choice,
     /// Element `SubTp` [0..1].
-    pub sub_tp: Option<Box<BalanceSubType1Choice>>,
+    pub sub_tp: Option<BalanceSubType1Choice>,
 }
 impl rt::ComplexValue for BalanceType12 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -405,12 +405,12 @@ impl rt::ComplexValue for BalanceType12 {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
-        out.sub_tp = r.opt_c_boxed("SubTp")?;
+        r.opt_c_into("SubTp", &mut out.sub_tp)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
-        w.opt_c("SubTp", self.sub_tp.as_deref());
+        w.opt_c("SubTp", self.sub_tp.as_ref());
     }
 }
 /// XSD simple type `BalanceType12Code`.
@@ -571,7 +571,7 @@ pub struct BranchAndFinancialInstitutionIdentification4 {
     /// Element `FinInstnId` [1..1].
     pub fin_instn_id: FinancialInstitutionIdentification7,
     /// Element `BrnchId` [0..1].
-    pub brnch_id: Option<Box<BranchData2>>,
+    pub brnch_id: Option<BranchData2>,
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -586,12 +586,12 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
-        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        r.opt_c_into("BrnchId", &mut out.brnch_id)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
-        w.opt_c("BrnchId", self.brnch_id.as_deref());
+        w.opt_c("BrnchId", self.brnch_id.as_ref());
     }
 }
 /// XSD complex type `CashAccount16`.
@@ -600,7 +600,7 @@ pub struct CashAccount16 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CashAccountType2>>,
+    pub tp: Option<CashAccountType2>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
@@ -629,7 +629,7 @@ impl rt::ComplexValue for CashAccount16 {
                     r.req_c_into("Id", &mut out.id)?;
                 }
                 1 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 2 => {
                     out.ccy = Some(r.req_s("Ccy")?);
@@ -644,7 +644,7 @@ impl rt::ComplexValue for CashAccount16 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
     }
@@ -655,13 +655,13 @@ pub struct CashAccount20 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CashAccountType2>>,
+    pub tp: Option<CashAccountType2>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max70Text>,
     /// Element `Ownr` [0..1].
-    pub ownr: Option<Box<PartyIdentification32>>,
+    pub ownr: Option<PartyIdentification32>,
     /// Element `Svcr` [0..1].
     pub svcr: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
 }
@@ -697,7 +697,7 @@ impl rt::ComplexValue for CashAccount20 {
                     r.req_c_into("Id", &mut out.id)?;
                 }
                 1 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 2 => {
                     out.ccy = Some(r.req_s("Ccy")?);
@@ -706,7 +706,7 @@ impl rt::ComplexValue for CashAccount20 {
                     out.nm = Some(r.req_s("Nm")?);
                 }
                 4 => {
-                    out.ownr = Some(r.read_boxed("Ownr")?);
+                    r.read_some_into("Ownr", &mut out.ownr)?;
                 }
                 5 => {
                     out.svcr = Some(r.read_boxed("Svcr")?);
@@ -718,10 +718,10 @@ impl rt::ComplexValue for CashAccount20 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("Ownr", self.ownr.as_deref());
+        w.opt_c("Ownr", self.ownr.as_ref());
         w.opt_c("Svcr", self.svcr.as_deref());
     }
 }
@@ -786,7 +786,7 @@ pub struct CashBalance3 {
     /// Element `Tp` [1..1].
     pub tp: BalanceType12,
     /// Element `CdtLine` [0..1].
-    pub cdt_line: Option<Box<CreditLine2>>,
+    pub cdt_line: Option<CreditLine2>,
     /// Element `Amt` [1..1].
     pub amt: ActiveOrHistoricCurrencyAndAmount,
     /// Element `CdtDbtInd` [1..1].
@@ -828,7 +828,7 @@ impl rt::ComplexValue for CashBalance3 {
                     r.req_c_into("Tp", &mut out.tp)?;
                 }
                 1 => {
-                    out.cdt_line = Some(r.read_boxed("CdtLine")?);
+                    r.read_some_into("CdtLine", &mut out.cdt_line)?;
                 }
                 2 => {
                     r.req_c_into("Amt", &mut out.amt)?;
@@ -849,7 +849,7 @@ impl rt::ComplexValue for CashBalance3 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
-        w.opt_c("CdtLine", self.cdt_line.as_deref());
+        w.opt_c("CdtLine", self.cdt_line.as_ref());
         w.c("Amt", &self.amt);
         w.s("CdtDbtInd", &self.cdt_dbt_ind);
         w.c("Dt", &self.dt);
@@ -955,7 +955,7 @@ pub struct ChargesInformation6 {
     /// Element `CdtDbtInd` [0..1].
     pub cdt_dbt_ind: Option<CreditDebitCode>,
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<ChargeType2Choice>>,
+    pub tp: Option<ChargeType2Choice>,
     /// Element `Rate` [0..1].
     pub rate: Option<PercentageRate>,
     /// Element `Br` [0..1].
@@ -963,7 +963,7 @@ pub struct ChargesInformation6 {
     /// Element `Pty` [0..1].
     pub pty: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `Tax` [0..1].
-    pub tax: Option<Box<TaxCharges2>>,
+    pub tax: Option<TaxCharges2>,
 }
 impl rt::ComplexValue for ChargesInformation6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1010,7 +1010,7 @@ impl rt::ComplexValue for ChargesInformation6 {
                     out.cdt_dbt_ind = Some(r.req_s("CdtDbtInd")?);
                 }
                 3 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 4 => {
                     out.rate = Some(r.req_s("Rate")?);
@@ -1022,7 +1022,7 @@ impl rt::ComplexValue for ChargesInformation6 {
                     out.pty = Some(r.read_boxed("Pty")?);
                 }
                 7 => {
-                    out.tax = Some(r.read_boxed("Tax")?);
+                    r.read_some_into("Tax", &mut out.tax)?;
                 }
                 _ => return Ok(()),
             }
@@ -1033,11 +1033,11 @@ impl rt::ComplexValue for ChargesInformation6 {
         w.opt_c("TtlChrgsAndTaxAmt", self.ttl_chrgs_and_tax_amt.as_ref());
         w.c("Amt", &self.amt);
         w.opt_s("CdtDbtInd", self.cdt_dbt_ind.as_ref());
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Rate", self.rate.as_ref());
         w.opt_s("Br", self.br.as_ref());
         w.opt_c("Pty", self.pty.as_deref());
-        w.opt_c("Tax", self.tax.as_deref());
+        w.opt_c("Tax", self.tax.as_ref());
     }
 }
 /// XSD complex type `ClearingSystemIdentification2Choice`.
@@ -1068,7 +1068,7 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingSystemMemberIdentification2 {
     /// Element `ClrSysId` [0..1].
-    pub clr_sys_id: Option<Box<ClearingSystemIdentification2Choice>>,
+    pub clr_sys_id: Option<ClearingSystemIdentification2Choice>,
     /// Element `MmbId` [1..1].
     pub mmb_id: Max35Text,
 }
@@ -1084,12 +1084,12 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        r.opt_c_into("ClrSysId", &mut out.clr_sys_id)?;
         out.mmb_id = r.req_s("MmbId")?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
+        w.opt_c("ClrSysId", self.clr_sys_id.as_ref());
         w.s("MmbId", &self.mmb_id);
     }
 }
@@ -1126,7 +1126,7 @@ impl rt::ComplexValue for CreditLine2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditorReferenceInformation2 {
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CreditorReferenceType2>>,
+    pub tp: Option<CreditorReferenceType2>,
     /// Element `Ref` [0..1].
     pub ref_: Option<Max35Text>,
 }
@@ -1145,7 +1145,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 1 => {
                     out.ref_ = Some(r.req_s("Ref")?);
@@ -1156,7 +1156,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Ref", self.ref_.as_ref());
     }
 }
@@ -1298,25 +1298,25 @@ pub struct EntryTransaction2 {
     /// Element `RltdAgts` [0..1].
     pub rltd_agts: Option<Box<TransactionAgents2>>,
     /// Element `Purp` [0..1].
-    pub purp: Option<Box<Purpose2Choice>>,
+    pub purp: Option<Purpose2Choice>,
     /// Element `RltdRmtInf` [0..10].
     pub rltd_rmt_inf: Vec<RemittanceLocation2>,
     /// Element `RmtInf` [0..1].
-    pub rmt_inf: Option<Box<RemittanceInformation5>>,
+    pub rmt_inf: Option<RemittanceInformation5>,
     /// Element `RltdDts` [0..1].
     pub rltd_dts: Option<Box<TransactionDates2>>,
     /// Element `RltdPric` [0..1].
-    pub rltd_pric: Option<Box<TransactionPrice2Choice>>,
+    pub rltd_pric: Option<TransactionPrice2Choice>,
     /// Element `RltdQties` [0..].
     pub rltd_qties: Vec<TransactionQuantities1Choice>,
     /// Element `FinInstrmId` [0..1].
-    pub fin_instrm_id: Option<Box<SecurityIdentification4Choice>>,
+    pub fin_instrm_id: Option<SecurityIdentification4Choice>,
     /// Element `Tax` [0..1].
     pub tax: Option<Box<TaxInformation3>>,
     /// Element `RtrInf` [0..1].
     pub rtr_inf: Option<Box<ReturnReasonInformation10>>,
     /// Element `CorpActn` [0..1].
-    pub corp_actn: Option<Box<CorporateAction1>>,
+    pub corp_actn: Option<CorporateAction1>,
     /// Element `SfkpgAcct` [0..1].
     pub sfkpg_acct: Option<Box<CashAccount16>>,
     /// Element `AddtlTxInf` [0..1].
@@ -1403,25 +1403,25 @@ impl rt::ComplexValue for EntryTransaction2 {
                     out.rltd_agts = Some(r.read_boxed("RltdAgts")?);
                 }
                 8 => {
-                    out.purp = Some(r.read_boxed("Purp")?);
+                    r.read_some_into("Purp", &mut out.purp)?;
                 }
                 9 => {
                     out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
                 }
                 10 => {
-                    out.rmt_inf = Some(r.read_boxed("RmtInf")?);
+                    r.read_some_into("RmtInf", &mut out.rmt_inf)?;
                 }
                 11 => {
                     out.rltd_dts = Some(r.read_boxed("RltdDts")?);
                 }
                 12 => {
-                    out.rltd_pric = Some(r.read_boxed("RltdPric")?);
+                    r.read_some_into("RltdPric", &mut out.rltd_pric)?;
                 }
                 13 => {
                     out.rltd_qties = r.many_c("RltdQties", 0, 0)?;
                 }
                 14 => {
-                    out.fin_instrm_id = Some(r.read_boxed("FinInstrmId")?);
+                    r.read_some_into("FinInstrmId", &mut out.fin_instrm_id)?;
                 }
                 15 => {
                     out.tax = Some(r.read_boxed("Tax")?);
@@ -1430,7 +1430,7 @@ impl rt::ComplexValue for EntryTransaction2 {
                     out.rtr_inf = Some(r.read_boxed("RtrInf")?);
                 }
                 17 => {
-                    out.corp_actn = Some(r.read_boxed("CorpActn")?);
+                    r.read_some_into("CorpActn", &mut out.corp_actn)?;
                 }
                 18 => {
                     out.sfkpg_acct = Some(r.read_boxed("SfkpgAcct")?);
@@ -1452,16 +1452,16 @@ impl rt::ComplexValue for EntryTransaction2 {
         w.many_c("Intrst", &self.intrst, 0, 0);
         w.opt_c("RltdPties", self.rltd_pties.as_deref());
         w.opt_c("RltdAgts", self.rltd_agts.as_deref());
-        w.opt_c("Purp", self.purp.as_deref());
+        w.opt_c("Purp", self.purp.as_ref());
         w.many_c("RltdRmtInf", &self.rltd_rmt_inf, 0, 10);
-        w.opt_c("RmtInf", self.rmt_inf.as_deref());
+        w.opt_c("RmtInf", self.rmt_inf.as_ref());
         w.opt_c("RltdDts", self.rltd_dts.as_deref());
-        w.opt_c("RltdPric", self.rltd_pric.as_deref());
+        w.opt_c("RltdPric", self.rltd_pric.as_ref());
         w.many_c("RltdQties", &self.rltd_qties, 0, 0);
-        w.opt_c("FinInstrmId", self.fin_instrm_id.as_deref());
+        w.opt_c("FinInstrmId", self.fin_instrm_id.as_ref());
         w.opt_c("Tax", self.tax.as_deref());
         w.opt_c("RtrInf", self.rtr_inf.as_deref());
-        w.opt_c("CorpActn", self.corp_actn.as_deref());
+        w.opt_c("CorpActn", self.corp_actn.as_ref());
         w.opt_c("SfkpgAcct", self.sfkpg_acct.as_deref());
         w.opt_s("AddtlTxInf", self.addtl_tx_inf.as_ref());
     }
@@ -1496,13 +1496,13 @@ pub struct FinancialInstitutionIdentification7 {
     /// Element `BIC` [0..1].
     pub bic: Option<BICIdentifier>,
     /// Element `ClrSysMmbId` [0..1].
-    pub clr_sys_mmb_id: Option<Box<ClearingSystemMemberIdentification2>>,
+    pub clr_sys_mmb_id: Option<ClearingSystemMemberIdentification2>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
     pub pstl_adr: Option<Box<PostalAddress6>>,
     /// Element `Othr` [0..1].
-    pub othr: Option<Box<GenericFinancialIdentification1>>,
+    pub othr: Option<GenericFinancialIdentification1>,
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1534,7 +1534,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
                     out.bic = Some(r.req_s("BIC")?);
                 }
                 1 => {
-                    out.clr_sys_mmb_id = Some(r.read_boxed("ClrSysMmbId")?);
+                    r.read_some_into("ClrSysMmbId", &mut out.clr_sys_mmb_id)?;
                 }
                 2 => {
                     out.nm = Some(r.req_s("Nm")?);
@@ -1543,7 +1543,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
                     out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
                 }
                 4 => {
-                    out.othr = Some(r.read_boxed("Othr")?);
+                    r.read_some_into("Othr", &mut out.othr)?;
                 }
                 _ => return Ok(()),
             }
@@ -1552,10 +1552,10 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BIC", self.bic.as_ref());
-        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_deref());
+        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
         w.opt_c("PstlAdr", self.pstl_adr.as_deref());
-        w.opt_c("Othr", self.othr.as_deref());
+        w.opt_c("Othr", self.othr.as_ref());
     }
 }
 /// XSD complex type `GenericAccountIdentification1`.
@@ -1564,7 +1564,7 @@ pub struct GenericAccountIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max34Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<AccountSchemeName1Choice>>,
+    pub schme_nm: Option<AccountSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1590,7 +1590,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1602,7 +1602,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1612,7 +1612,7 @@ pub struct GenericFinancialIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<FinancialIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<FinancialIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1638,7 +1638,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1650,7 +1650,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1660,7 +1660,7 @@ pub struct GenericOrganisationIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<OrganisationIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<OrganisationIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1686,7 +1686,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1698,7 +1698,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1708,7 +1708,7 @@ pub struct GenericPersonIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<PersonIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<PersonIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1734,7 +1734,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1746,7 +1746,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1758,9 +1758,9 @@ pub struct GroupHeader42 {
     /// Element `CreDtTm` [1..1].
     pub cre_dt_tm: ISODateTime,
     /// Element `MsgRcpt` [0..1].
-    pub msg_rcpt: Option<Box<PartyIdentification32>>,
+    pub msg_rcpt: Option<PartyIdentification32>,
     /// Element `MsgPgntn` [0..1].
-    pub msg_pgntn: Option<Box<Pagination>>,
+    pub msg_pgntn: Option<Pagination>,
     /// Element `AddtlInf` [0..1].
     pub addtl_inf: Option<Max500Text>,
 }
@@ -1797,10 +1797,10 @@ impl rt::ComplexValue for GroupHeader42 {
                     out.cre_dt_tm = r.req_s("CreDtTm")?;
                 }
                 2 => {
-                    out.msg_rcpt = Some(r.read_boxed("MsgRcpt")?);
+                    r.read_some_into("MsgRcpt", &mut out.msg_rcpt)?;
                 }
                 3 => {
-                    out.msg_pgntn = Some(r.read_boxed("MsgPgntn")?);
+                    r.read_some_into("MsgPgntn", &mut out.msg_pgntn)?;
                 }
                 4 => {
                     out.addtl_inf = Some(r.req_s("AddtlInf")?);
@@ -1813,8 +1813,8 @@ impl rt::ComplexValue for GroupHeader42 {
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
         w.s("CreDtTm", &self.cre_dt_tm);
-        w.opt_c("MsgRcpt", self.msg_rcpt.as_deref());
-        w.opt_c("MsgPgntn", self.msg_pgntn.as_deref());
+        w.opt_c("MsgRcpt", self.msg_rcpt.as_ref());
+        w.opt_c("MsgPgntn", self.msg_pgntn.as_ref());
         w.opt_s("AddtlInf", self.addtl_inf.as_ref());
     }
 }
@@ -2070,7 +2070,7 @@ impl rt::ComplexValue for PartyIdentification32 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonIdentification5 {
     /// Element `DtAndPlcOfBirth` [0..1].
-    pub dt_and_plc_of_birth: Option<Box<DateAndPlaceOfBirth>>,
+    pub dt_and_plc_of_birth: Option<DateAndPlaceOfBirth>,
     /// Element `Othr` [0..].
     pub othr: Vec<GenericPersonIdentification1>,
 }
@@ -2092,7 +2092,7 @@ impl rt::ComplexValue for PersonIdentification5 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.dt_and_plc_of_birth = Some(r.read_boxed("DtAndPlcOfBirth")?);
+                    r.read_some_into("DtAndPlcOfBirth", &mut out.dt_and_plc_of_birth)?;
                 }
                 1 => {
                     out.othr = r.many_c("Othr", 0, 0)?;
@@ -2103,7 +2103,7 @@ impl rt::ComplexValue for PersonIdentification5 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
+        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_ref());
         w.many_c("Othr", &self.othr, 0, 0);
     }
 }
@@ -2219,7 +2219,7 @@ pub struct Rate3 {
     /// Element `Tp` [1..1].
     pub tp: RateType4Choice,
     /// Element `VldtyRg` [0..1].
-    pub vldty_rg: Option<Box<CurrencyAndAmountRange2>>,
+    pub vldty_rg: Option<CurrencyAndAmountRange2>,
 }
 impl rt::ComplexValue for Rate3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -2234,12 +2234,12 @@ impl rt::ComplexValue for Rate3 {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         r.req_c_into("Tp", &mut out.tp)?;
-        out.vldty_rg = r.opt_c_boxed("VldtyRg")?;
+        r.opt_c_into("VldtyRg", &mut out.vldty_rg)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
-        w.opt_c("VldtyRg", self.vldty_rg.as_deref());
+        w.opt_c("VldtyRg", self.vldty_rg.as_ref());
     }
 }
 /// XSD complex type `RateType4Choice`.
@@ -2321,9 +2321,9 @@ pub struct ReportEntry2 {
     /// Element `Sts` [1..1].
     pub sts: EntryStatus2Code,
     /// Element `BookgDt` [0..1].
-    pub bookg_dt: Option<Box<DateAndDateTimeChoice>>,
+    pub bookg_dt: Option<DateAndDateTimeChoice>,
     /// Element `ValDt` [0..1].
-    pub val_dt: Option<Box<DateAndDateTimeChoice>>,
+    pub val_dt: Option<DateAndDateTimeChoice>,
     /// Element `AcctSvcrRef` [0..1].
     pub acct_svcr_ref: Option<Max35Text>,
     /// Element `Avlbty` [0..].
@@ -2333,13 +2333,13 @@ pub struct ReportEntry2 {
     /// Element `ComssnWvrInd` [0..1].
     pub comssn_wvr_ind: Option<YesNoIndicator>,
     /// Element `AddtlInfInd` [0..1].
-    pub addtl_inf_ind: Option<Box<MessageIdentification2>>,
+    pub addtl_inf_ind: Option<MessageIdentification2>,
     /// Element `AmtDtls` [0..1].
     pub amt_dtls: Option<Box<AmountAndCurrencyExchange3>>,
     /// Element `Chrgs` [0..].
     pub chrgs: Vec<ChargesInformation6>,
     /// Element `TechInptChanl` [0..1].
-    pub tech_inpt_chanl: Option<Box<TechnicalInputChannel1Choice>>,
+    pub tech_inpt_chanl: Option<TechnicalInputChannel1Choice>,
     /// Element `Intrst` [0..].
     pub intrst: Vec<TransactionInterest2>,
     /// Element `NtryDtls` [0..].
@@ -2415,10 +2415,10 @@ impl rt::ComplexValue for ReportEntry2 {
                     out.sts = r.req_s("Sts")?;
                 }
                 5 => {
-                    out.bookg_dt = Some(r.read_boxed("BookgDt")?);
+                    r.read_some_into("BookgDt", &mut out.bookg_dt)?;
                 }
                 6 => {
-                    out.val_dt = Some(r.read_boxed("ValDt")?);
+                    r.read_some_into("ValDt", &mut out.val_dt)?;
                 }
                 7 => {
                     out.acct_svcr_ref = Some(r.req_s("AcctSvcrRef")?);
@@ -2433,7 +2433,7 @@ impl rt::ComplexValue for ReportEntry2 {
                     out.comssn_wvr_ind = Some(r.req_s("ComssnWvrInd")?);
                 }
                 11 => {
-                    out.addtl_inf_ind = Some(r.read_boxed("AddtlInfInd")?);
+                    r.read_some_into("AddtlInfInd", &mut out.addtl_inf_ind)?;
                 }
                 12 => {
                     out.amt_dtls = Some(r.read_boxed("AmtDtls")?);
@@ -2442,7 +2442,7 @@ impl rt::ComplexValue for ReportEntry2 {
                     out.chrgs = r.many_c("Chrgs", 0, 0)?;
                 }
                 14 => {
-                    out.tech_inpt_chanl = Some(r.read_boxed("TechInptChanl")?);
+                    r.read_some_into("TechInptChanl", &mut out.tech_inpt_chanl)?;
                 }
                 15 => {
                     out.intrst = r.many_c("Intrst", 0, 0)?;
@@ -2464,16 +2464,16 @@ impl rt::ComplexValue for ReportEntry2 {
         w.s("CdtDbtInd", &self.cdt_dbt_ind);
         w.opt_s("RvslInd", self.rvsl_ind.as_ref());
         w.s("Sts", &self.sts);
-        w.opt_c("BookgDt", self.bookg_dt.as_deref());
-        w.opt_c("ValDt", self.val_dt.as_deref());
+        w.opt_c("BookgDt", self.bookg_dt.as_ref());
+        w.opt_c("ValDt", self.val_dt.as_ref());
         w.opt_s("AcctSvcrRef", self.acct_svcr_ref.as_ref());
         w.many_c("Avlbty", &self.avlbty, 0, 0);
         w.c("BkTxCd", &self.bk_tx_cd);
         w.opt_s("ComssnWvrInd", self.comssn_wvr_ind.as_ref());
-        w.opt_c("AddtlInfInd", self.addtl_inf_ind.as_deref());
+        w.opt_c("AddtlInfInd", self.addtl_inf_ind.as_ref());
         w.opt_c("AmtDtls", self.amt_dtls.as_deref());
         w.many_c("Chrgs", &self.chrgs, 0, 0);
-        w.opt_c("TechInptChanl", self.tech_inpt_chanl.as_deref());
+        w.opt_c("TechInptChanl", self.tech_inpt_chanl.as_ref());
         w.many_c("Intrst", &self.intrst, 0, 0);
         w.many_c("NtryDtls", &self.ntry_dtls, 0, 0);
         w.opt_s("AddtlNtryInf", self.addtl_ntry_inf.as_ref());
@@ -2533,9 +2533,9 @@ pub struct ReturnReasonInformation10 {
     /// Element `OrgnlBkTxCd` [0..1].
     pub orgnl_bk_tx_cd: Option<Box<BankTransactionCodeStructure4>>,
     /// Element `Orgtr` [0..1].
-    pub orgtr: Option<Box<PartyIdentification32>>,
+    pub orgtr: Option<PartyIdentification32>,
     /// Element `Rsn` [0..1].
-    pub rsn: Option<Box<ReturnReason5Choice>>,
+    pub rsn: Option<ReturnReason5Choice>,
     /// Element `AddtlInf` [0..].
     pub addtl_inf: Vec<Max105Text>,
 }
@@ -2567,10 +2567,10 @@ impl rt::ComplexValue for ReturnReasonInformation10 {
                     out.orgnl_bk_tx_cd = Some(r.read_boxed("OrgnlBkTxCd")?);
                 }
                 1 => {
-                    out.orgtr = Some(r.read_boxed("Orgtr")?);
+                    r.read_some_into("Orgtr", &mut out.orgtr)?;
                 }
                 2 => {
-                    out.rsn = Some(r.read_boxed("Rsn")?);
+                    r.read_some_into("Rsn", &mut out.rsn)?;
                 }
                 3 => {
                     out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
@@ -2582,8 +2582,8 @@ impl rt::ComplexValue for ReturnReasonInformation10 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("OrgnlBkTxCd", self.orgnl_bk_tx_cd.as_deref());
-        w.opt_c("Orgtr", self.orgtr.as_deref());
-        w.opt_c("Rsn", self.rsn.as_deref());
+        w.opt_c("Orgtr", self.orgtr.as_ref());
+        w.opt_c("Rsn", self.rsn.as_ref());
         w.many_s("AddtlInf", &self.addtl_inf, 0, 0);
     }
 }
@@ -2595,11 +2595,11 @@ pub struct StructuredRemittanceInformation7 {
     /// Element `RfrdDocAmt` [0..1].
     pub rfrd_doc_amt: Option<Box<RemittanceAmount1>>,
     /// Element `CdtrRefInf` [0..1].
-    pub cdtr_ref_inf: Option<Box<CreditorReferenceInformation2>>,
+    pub cdtr_ref_inf: Option<CreditorReferenceInformation2>,
     /// Element `Invcr` [0..1].
-    pub invcr: Option<Box<PartyIdentification32>>,
+    pub invcr: Option<PartyIdentification32>,
     /// Element `Invcee` [0..1].
-    pub invcee: Option<Box<PartyIdentification32>>,
+    pub invcee: Option<PartyIdentification32>,
     /// Element `AddtlRmtInf` [0..3].
     pub addtl_rmt_inf: Vec<Max140Text>,
 }
@@ -2638,13 +2638,13 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
                     out.rfrd_doc_amt = Some(r.read_boxed("RfrdDocAmt")?);
                 }
                 2 => {
-                    out.cdtr_ref_inf = Some(r.read_boxed("CdtrRefInf")?);
+                    r.read_some_into("CdtrRefInf", &mut out.cdtr_ref_inf)?;
                 }
                 3 => {
-                    out.invcr = Some(r.read_boxed("Invcr")?);
+                    r.read_some_into("Invcr", &mut out.invcr)?;
                 }
                 4 => {
-                    out.invcee = Some(r.read_boxed("Invcee")?);
+                    r.read_some_into("Invcee", &mut out.invcee)?;
                 }
                 5 => {
                     out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
@@ -2657,9 +2657,9 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
         w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
-        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
-        w.opt_c("Invcr", self.invcr.as_deref());
-        w.opt_c("Invcee", self.invcee.as_deref());
+        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_ref());
+        w.opt_c("Invcr", self.invcr.as_ref());
+        w.opt_c("Invcee", self.invcee.as_ref());
         w.many_s("AddtlRmtInf", &self.addtl_rmt_inf, 0, 3);
     }
 }
@@ -2691,11 +2691,11 @@ impl rt::ComplexValue for TechnicalInputChannel1Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TotalTransactions2 {
     /// Element `TtlNtries` [0..1].
-    pub ttl_ntries: Option<Box<NumberAndSumOfTransactions2>>,
+    pub ttl_ntries: Option<NumberAndSumOfTransactions2>,
     /// Element `TtlCdtNtries` [0..1].
-    pub ttl_cdt_ntries: Option<Box<NumberAndSumOfTransactions1>>,
+    pub ttl_cdt_ntries: Option<NumberAndSumOfTransactions1>,
     /// Element `TtlDbtNtries` [0..1].
-    pub ttl_dbt_ntries: Option<Box<NumberAndSumOfTransactions1>>,
+    pub ttl_dbt_ntries: Option<NumberAndSumOfTransactions1>,
     /// Element `TtlNtriesPerBkTxCd` [0..].
     pub ttl_ntries_per_bk_tx_cd: Vec<TotalsPerBankTransactionCode2>,
 }
@@ -2724,13 +2724,13 @@ impl rt::ComplexValue for TotalTransactions2 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.ttl_ntries = Some(r.read_boxed("TtlNtries")?);
+                    r.read_some_into("TtlNtries", &mut out.ttl_ntries)?;
                 }
                 1 => {
-                    out.ttl_cdt_ntries = Some(r.read_boxed("TtlCdtNtries")?);
+                    r.read_some_into("TtlCdtNtries", &mut out.ttl_cdt_ntries)?;
                 }
                 2 => {
-                    out.ttl_dbt_ntries = Some(r.read_boxed("TtlDbtNtries")?);
+                    r.read_some_into("TtlDbtNtries", &mut out.ttl_dbt_ntries)?;
                 }
                 3 => {
                     out.ttl_ntries_per_bk_tx_cd = r.many_c("TtlNtriesPerBkTxCd", 0, 0)?;
@@ -2741,9 +2741,9 @@ impl rt::ComplexValue for TotalTransactions2 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("TtlNtries", self.ttl_ntries.as_deref());
-        w.opt_c("TtlCdtNtries", self.ttl_cdt_ntries.as_deref());
-        w.opt_c("TtlDbtNtries", self.ttl_dbt_ntries.as_deref());
+        w.opt_c("TtlNtries", self.ttl_ntries.as_ref());
+        w.opt_c("TtlCdtNtries", self.ttl_cdt_ntries.as_ref());
+        w.opt_c("TtlDbtNtries", self.ttl_dbt_ntries.as_ref());
         w.many_c("TtlNtriesPerBkTxCd", &self.ttl_ntries_per_bk_tx_cd, 0, 0);
     }
 }
@@ -2947,11 +2947,11 @@ pub struct TransactionInterest2 {
     /// Element `CdtDbtInd` [1..1].
     pub cdt_dbt_ind: CreditDebitCode,
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<InterestType1Choice>>,
+    pub tp: Option<InterestType1Choice>,
     /// Element `Rate` [0..].
     pub rate: Vec<Rate3>,
     /// Element `FrToDt` [0..1].
-    pub fr_to_dt: Option<Box<DateTimePeriodDetails>>,
+    pub fr_to_dt: Option<DateTimePeriodDetails>,
     /// Element `Rsn` [0..1].
     pub rsn: Option<Max35Text>,
 }
@@ -2990,13 +2990,13 @@ impl rt::ComplexValue for TransactionInterest2 {
                     out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
                 }
                 2 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 3 => {
                     out.rate = r.many_c("Rate", 0, 0)?;
                 }
                 4 => {
-                    out.fr_to_dt = Some(r.read_boxed("FrToDt")?);
+                    r.read_some_into("FrToDt", &mut out.fr_to_dt)?;
                 }
                 5 => {
                     out.rsn = Some(r.req_s("Rsn")?);
@@ -3009,9 +3009,9 @@ impl rt::ComplexValue for TransactionInterest2 {
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
         w.s("CdtDbtInd", &self.cdt_dbt_ind);
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.many_c("Rate", &self.rate, 0, 0);
-        w.opt_c("FrToDt", self.fr_to_dt.as_deref());
+        w.opt_c("FrToDt", self.fr_to_dt.as_ref());
         w.opt_s("Rsn", self.rsn.as_ref());
     }
 }
@@ -3019,21 +3019,21 @@ impl rt::ComplexValue for TransactionInterest2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransactionParty2 {
     /// Element `InitgPty` [0..1].
-    pub initg_pty: Option<Box<PartyIdentification32>>,
+    pub initg_pty: Option<PartyIdentification32>,
     /// Element `Dbtr` [0..1].
-    pub dbtr: Option<Box<PartyIdentification32>>,
+    pub dbtr: Option<PartyIdentification32>,
     /// Element `DbtrAcct` [0..1].
     pub dbtr_acct: Option<Box<CashAccount16>>,
     /// Element `UltmtDbtr` [0..1].
-    pub ultmt_dbtr: Option<Box<PartyIdentification32>>,
+    pub ultmt_dbtr: Option<PartyIdentification32>,
     /// Element `Cdtr` [0..1].
-    pub cdtr: Option<Box<PartyIdentification32>>,
+    pub cdtr: Option<PartyIdentification32>,
     /// Element `CdtrAcct` [0..1].
     pub cdtr_acct: Option<Box<CashAccount16>>,
     /// Element `UltmtCdtr` [0..1].
-    pub ultmt_cdtr: Option<Box<PartyIdentification32>>,
+    pub ultmt_cdtr: Option<PartyIdentification32>,
     /// Element `TradgPty` [0..1].
-    pub tradg_pty: Option<Box<PartyIdentification32>>,
+    pub tradg_pty: Option<PartyIdentification32>,
     /// Element `Prtry` [0..].
     pub prtry: Vec<ProprietaryParty2>,
 }
@@ -3072,28 +3072,28 @@ impl rt::ComplexValue for TransactionParty2 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.initg_pty = Some(r.read_boxed("InitgPty")?);
+                    r.read_some_into("InitgPty", &mut out.initg_pty)?;
                 }
                 1 => {
-                    out.dbtr = Some(r.read_boxed("Dbtr")?);
+                    r.read_some_into("Dbtr", &mut out.dbtr)?;
                 }
                 2 => {
                     out.dbtr_acct = Some(r.read_boxed("DbtrAcct")?);
                 }
                 3 => {
-                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                    r.read_some_into("UltmtDbtr", &mut out.ultmt_dbtr)?;
                 }
                 4 => {
-                    out.cdtr = Some(r.read_boxed("Cdtr")?);
+                    r.read_some_into("Cdtr", &mut out.cdtr)?;
                 }
                 5 => {
                     out.cdtr_acct = Some(r.read_boxed("CdtrAcct")?);
                 }
                 6 => {
-                    out.ultmt_cdtr = Some(r.read_boxed("UltmtCdtr")?);
+                    r.read_some_into("UltmtCdtr", &mut out.ultmt_cdtr)?;
                 }
                 7 => {
-                    out.tradg_pty = Some(r.read_boxed("TradgPty")?);
+                    r.read_some_into("TradgPty", &mut out.tradg_pty)?;
                 }
                 8 => {
                     out.prtry = r.many_c("Prtry", 0, 0)?;
@@ -3104,14 +3104,14 @@ impl rt::ComplexValue for TransactionParty2 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("InitgPty", self.initg_pty.as_deref());
-        w.opt_c("Dbtr", self.dbtr.as_deref());
+        w.opt_c("InitgPty", self.initg_pty.as_ref());
+        w.opt_c("Dbtr", self.dbtr.as_ref());
         w.opt_c("DbtrAcct", self.dbtr_acct.as_deref());
-        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
-        w.opt_c("Cdtr", self.cdtr.as_deref());
+        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_ref());
+        w.opt_c("Cdtr", self.cdtr.as_ref());
         w.opt_c("CdtrAcct", self.cdtr_acct.as_deref());
-        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
-        w.opt_c("TradgPty", self.tradg_pty.as_deref());
+        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_ref());
+        w.opt_c("TradgPty", self.tradg_pty.as_ref());
         w.many_c("Prtry", &self.prtry, 0, 0);
     }
 }

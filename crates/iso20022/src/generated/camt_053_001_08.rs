@@ -107,15 +107,15 @@ impl rt::ComplexValue for AccountIdentification4Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountInterest4 {
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<InterestType1Choice>>,
+    pub tp: Option<InterestType1Choice>,
     /// Element `Rate` [0..].
     pub rate: Vec<Rate4>,
     /// Element `FrToDt` [0..1].
-    pub fr_to_dt: Option<Box<DateTimePeriod1>>,
+    pub fr_to_dt: Option<DateTimePeriod1>,
     /// Element `Rsn` [0..1].
     pub rsn: Option<Max35Text>,
     /// Element `Tax` [0..1].
-    pub tax: Option<Box<TaxCharges2>>,
+    pub tax: Option<TaxCharges2>,
 }
 impl rt::ComplexValue for AccountInterest4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -144,19 +144,19 @@ impl rt::ComplexValue for AccountInterest4 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 1 => {
                     out.rate = r.many_c("Rate", 0, 0)?;
                 }
                 2 => {
-                    out.fr_to_dt = Some(r.read_boxed("FrToDt")?);
+                    r.read_some_into("FrToDt", &mut out.fr_to_dt)?;
                 }
                 3 => {
                     out.rsn = Some(r.req_s("Rsn")?);
                 }
                 4 => {
-                    out.tax = Some(r.read_boxed("Tax")?);
+                    r.read_some_into("Tax", &mut out.tax)?;
                 }
                 _ => return Ok(()),
             }
@@ -164,11 +164,11 @@ impl rt::ComplexValue for AccountInterest4 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.many_c("Rate", &self.rate, 0, 0);
-        w.opt_c("FrToDt", self.fr_to_dt.as_deref());
+        w.opt_c("FrToDt", self.fr_to_dt.as_ref());
         w.opt_s("Rsn", self.rsn.as_ref());
-        w.opt_c("Tax", self.tax.as_deref());
+        w.opt_c("Tax", self.tax.as_ref());
     }
 }
 /// XSD complex type `AccountSchemeName1Choice`. Exactly one branch.
@@ -208,21 +208,21 @@ pub struct AccountStatement9 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `StmtPgntn` [0..1].
-    pub stmt_pgntn: Option<Box<Pagination1>>,
+    pub stmt_pgntn: Option<Pagination1>,
     /// Element `ElctrncSeqNb` [0..1].
     pub elctrnc_seq_nb: Option<Number>,
     /// Element `RptgSeq` [0..1].
-    pub rptg_seq: Option<Box<SequenceRange1Choice>>,
+    pub rptg_seq: Option<SequenceRange1Choice>,
     /// Element `LglSeqNb` [0..1].
     pub lgl_seq_nb: Option<Number>,
     /// Element `CreDtTm` [0..1].
     pub cre_dt_tm: Option<ISODateTime>,
     /// Element `FrToDt` [0..1].
-    pub fr_to_dt: Option<Box<DateTimePeriod1>>,
+    pub fr_to_dt: Option<DateTimePeriod1>,
     /// Element `CpyDplctInd` [0..1].
     pub cpy_dplct_ind: Option<CopyDuplicate1Code>,
     /// Element `RptgSrc` [0..1].
-    pub rptg_src: Option<Box<ReportingSource1Choice>>,
+    pub rptg_src: Option<ReportingSource1Choice>,
     /// Element `Acct` [1..1].
     pub acct: CashAccount39,
     /// Element `RltdAcct` [0..1].
@@ -290,13 +290,13 @@ impl rt::ComplexValue for AccountStatement9 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.stmt_pgntn = Some(r.read_boxed("StmtPgntn")?);
+                    r.read_some_into("StmtPgntn", &mut out.stmt_pgntn)?;
                 }
                 2 => {
                     out.elctrnc_seq_nb = Some(r.req_s("ElctrncSeqNb")?);
                 }
                 3 => {
-                    out.rptg_seq = Some(r.read_boxed("RptgSeq")?);
+                    r.read_some_into("RptgSeq", &mut out.rptg_seq)?;
                 }
                 4 => {
                     out.lgl_seq_nb = Some(r.req_s("LglSeqNb")?);
@@ -305,13 +305,13 @@ impl rt::ComplexValue for AccountStatement9 {
                     out.cre_dt_tm = Some(r.req_s("CreDtTm")?);
                 }
                 6 => {
-                    out.fr_to_dt = Some(r.read_boxed("FrToDt")?);
+                    r.read_some_into("FrToDt", &mut out.fr_to_dt)?;
                 }
                 7 => {
                     out.cpy_dplct_ind = Some(r.req_s("CpyDplctInd")?);
                 }
                 8 => {
-                    out.rptg_src = Some(r.read_boxed("RptgSrc")?);
+                    r.read_some_into("RptgSrc", &mut out.rptg_src)?;
                 }
                 9 => {
                     r.req_c_into("Acct", &mut out.acct)?;
@@ -341,14 +341,14 @@ impl rt::ComplexValue for AccountStatement9 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("StmtPgntn", self.stmt_pgntn.as_deref());
+        w.opt_c("StmtPgntn", self.stmt_pgntn.as_ref());
         w.opt_s("ElctrncSeqNb", self.elctrnc_seq_nb.as_ref());
-        w.opt_c("RptgSeq", self.rptg_seq.as_deref());
+        w.opt_c("RptgSeq", self.rptg_seq.as_ref());
         w.opt_s("LglSeqNb", self.lgl_seq_nb.as_ref());
         w.opt_s("CreDtTm", self.cre_dt_tm.as_ref());
-        w.opt_c("FrToDt", self.fr_to_dt.as_deref());
+        w.opt_c("FrToDt", self.fr_to_dt.as_ref());
         w.opt_s("CpyDplctInd", self.cpy_dplct_ind.as_ref());
-        w.opt_c("RptgSrc", self.rptg_src.as_deref());
+        w.opt_c("RptgSrc", self.rptg_src.as_ref());
         w.c("Acct", &self.acct);
         w.opt_c("RltdAcct", self.rltd_acct.as_deref());
         w.many_c("Intrst", &self.intrst, 0, 0);
@@ -426,7 +426,7 @@ pub struct BalanceType13 {
     /// Element `CdOrPrtry` [1..1].
     pub cd_or_prtry: BalanceType10Choice,
     /// Element `SubTp` [0..1].
-    pub sub_tp: Option<Box<BalanceSubType1Choice>>,
+    pub sub_tp: Option<BalanceSubType1Choice>,
 }
 impl rt::ComplexValue for BalanceType13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -441,12 +441,12 @@ impl rt::ComplexValue for BalanceType13 {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         r.req_c_into("CdOrPrtry", &mut out.cd_or_prtry)?;
-        out.sub_tp = r.opt_c_boxed("SubTp")?;
+        r.opt_c_into("SubTp", &mut out.sub_tp)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("CdOrPrtry", &self.cd_or_prtry);
-        w.opt_c("SubTp", self.sub_tp.as_deref());
+        w.opt_c("SubTp", self.sub_tp.as_ref());
     }
 }
 /// XSD complex type `BankToCustomerStatementV08`.
@@ -489,7 +489,7 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
     /// Element `FinInstnId` [1..1].
     pub fin_instn_id: FinancialInstitutionIdentification18,
     /// Element `BrnchId` [0..1].
-    pub brnch_id: Option<Box<BranchData3>>,
+    pub brnch_id: Option<BranchData3>,
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -504,12 +504,12 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
-        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        r.opt_c_into("BrnchId", &mut out.brnch_id)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
-        w.opt_c("BrnchId", self.brnch_id.as_deref());
+        w.opt_c("BrnchId", self.brnch_id.as_ref());
     }
 }
 /// XSD complex type `CardEntry4`.
@@ -638,13 +638,13 @@ pub struct CashAccount38 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CashAccountType2Choice>>,
+    pub tp: Option<CashAccountType2Choice>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max70Text>,
     /// Element `Prxy` [0..1].
-    pub prxy: Option<Box<ProxyAccountIdentification1>>,
+    pub prxy: Option<ProxyAccountIdentification1>,
 }
 impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -676,7 +676,7 @@ impl rt::ComplexValue for CashAccount38 {
                     r.req_c_into("Id", &mut out.id)?;
                 }
                 1 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 2 => {
                     out.ccy = Some(r.req_s("Ccy")?);
@@ -685,7 +685,7 @@ impl rt::ComplexValue for CashAccount38 {
                     out.nm = Some(r.req_s("Nm")?);
                 }
                 4 => {
-                    out.prxy = Some(r.read_boxed("Prxy")?);
+                    r.read_some_into("Prxy", &mut out.prxy)?;
                 }
                 _ => return Ok(()),
             }
@@ -694,10 +694,10 @@ impl rt::ComplexValue for CashAccount38 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("Prxy", self.prxy.as_deref());
+        w.opt_c("Prxy", self.prxy.as_ref());
     }
 }
 /// XSD complex type `CashAccount39`.
@@ -706,15 +706,15 @@ pub struct CashAccount39 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CashAccountType2Choice>>,
+    pub tp: Option<CashAccountType2Choice>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max70Text>,
     /// Element `Prxy` [0..1].
-    pub prxy: Option<Box<ProxyAccountIdentification1>>,
+    pub prxy: Option<ProxyAccountIdentification1>,
     /// Element `Ownr` [0..1].
-    pub ownr: Option<Box<PartyIdentification135>>,
+    pub ownr: Option<PartyIdentification135>,
     /// Element `Svcr` [0..1].
     pub svcr: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
 }
@@ -752,7 +752,7 @@ impl rt::ComplexValue for CashAccount39 {
                     r.req_c_into("Id", &mut out.id)?;
                 }
                 1 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 2 => {
                     out.ccy = Some(r.req_s("Ccy")?);
@@ -761,10 +761,10 @@ impl rt::ComplexValue for CashAccount39 {
                     out.nm = Some(r.req_s("Nm")?);
                 }
                 4 => {
-                    out.prxy = Some(r.read_boxed("Prxy")?);
+                    r.read_some_into("Prxy", &mut out.prxy)?;
                 }
                 5 => {
-                    out.ownr = Some(r.read_boxed("Ownr")?);
+                    r.read_some_into("Ownr", &mut out.ownr)?;
                 }
                 6 => {
                     out.svcr = Some(r.read_boxed("Svcr")?);
@@ -776,11 +776,11 @@ impl rt::ComplexValue for CashAccount39 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("Prxy", self.prxy.as_deref());
-        w.opt_c("Ownr", self.ownr.as_deref());
+        w.opt_c("Prxy", self.prxy.as_ref());
+        w.opt_c("Ownr", self.ownr.as_ref());
         w.opt_c("Svcr", self.svcr.as_deref());
     }
 }
@@ -1010,7 +1010,7 @@ pub struct ChargesRecord3 {
     /// Element `ChrgInclInd` [0..1].
     pub chrg_incl_ind: Option<ChargeIncludedIndicator>,
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<ChargeType3Choice>>,
+    pub tp: Option<ChargeType3Choice>,
     /// Element `Rate` [0..1].
     pub rate: Option<PercentageRate>,
     /// Element `Br` [0..1].
@@ -1018,7 +1018,7 @@ pub struct ChargesRecord3 {
     /// Element `Agt` [0..1].
     pub agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `Tax` [0..1].
-    pub tax: Option<Box<TaxCharges2>>,
+    pub tax: Option<TaxCharges2>,
 }
 impl rt::ComplexValue for ChargesRecord3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1062,7 +1062,7 @@ impl rt::ComplexValue for ChargesRecord3 {
                     out.chrg_incl_ind = Some(r.req_s("ChrgInclInd")?);
                 }
                 3 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 4 => {
                     out.rate = Some(r.req_s("Rate")?);
@@ -1074,7 +1074,7 @@ impl rt::ComplexValue for ChargesRecord3 {
                     out.agt = Some(r.read_boxed("Agt")?);
                 }
                 7 => {
-                    out.tax = Some(r.read_boxed("Tax")?);
+                    r.read_some_into("Tax", &mut out.tax)?;
                 }
                 _ => return Ok(()),
             }
@@ -1085,11 +1085,11 @@ impl rt::ComplexValue for ChargesRecord3 {
         w.c("Amt", &self.amt);
         w.opt_s("CdtDbtInd", self.cdt_dbt_ind.as_ref());
         w.opt_s("ChrgInclInd", self.chrg_incl_ind.as_ref());
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Rate", self.rate.as_ref());
         w.opt_s("Br", self.br.as_ref());
         w.opt_c("Agt", self.agt.as_deref());
-        w.opt_c("Tax", self.tax.as_deref());
+        w.opt_c("Tax", self.tax.as_ref());
     }
 }
 /// XSD complex type `ClearingSystemIdentification2Choice`. Exactly one branch.
@@ -1127,7 +1127,7 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingSystemMemberIdentification2 {
     /// Element `ClrSysId` [0..1].
-    pub clr_sys_id: Option<Box<ClearingSystemIdentification2Choice>>,
+    pub clr_sys_id: Option<ClearingSystemIdentification2Choice>,
     /// Element `MmbId` [1..1].
     pub mmb_id: Max35Text,
 }
@@ -1143,12 +1143,12 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        r.opt_c_into("ClrSysId", &mut out.clr_sys_id)?;
         out.mmb_id = r.req_s("MmbId")?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
+        w.opt_c("ClrSysId", self.clr_sys_id.as_ref());
         w.s("MmbId", &self.mmb_id);
     }
 }
@@ -1158,11 +1158,11 @@ pub struct CreditLine3 {
     /// Element `Incl` [1..1].
     pub incl: TrueFalseIndicator,
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CreditLineType1Choice>>,
+    pub tp: Option<CreditLineType1Choice>,
     /// Element `Amt` [0..1].
     pub amt: Option<ActiveOrHistoricCurrencyAndAmount>,
     /// Element `Dt` [0..1].
-    pub dt: Option<Box<DateAndDateTime2Choice>>,
+    pub dt: Option<DateAndDateTime2Choice>,
 }
 impl rt::ComplexValue for CreditLine3 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1187,13 +1187,13 @@ impl rt::ComplexValue for CreditLine3 {
                     out.incl = r.req_s("Incl")?;
                 }
                 1 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 2 => {
                     r.read_some_into("Amt", &mut out.amt)?;
                 }
                 3 => {
-                    out.dt = Some(r.read_boxed("Dt")?);
+                    r.read_some_into("Dt", &mut out.dt)?;
                 }
                 _ => return Ok(()),
             }
@@ -1202,9 +1202,9 @@ impl rt::ComplexValue for CreditLine3 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Incl", &self.incl);
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_c("Amt", self.amt.as_ref());
-        w.opt_c("Dt", self.dt.as_deref());
+        w.opt_c("Dt", self.dt.as_ref());
     }
 }
 /// XSD complex type `CreditLineType1Choice`. Exactly one branch.
@@ -1242,7 +1242,7 @@ impl rt::ComplexValue for CreditLineType1Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditorReferenceInformation2 {
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CreditorReferenceType2>>,
+    pub tp: Option<CreditorReferenceType2>,
     /// Element `Ref` [0..1].
     pub ref_: Option<Max35Text>,
 }
@@ -1261,7 +1261,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 1 => {
                     out.ref_ = Some(r.req_s("Ref")?);
@@ -1272,7 +1272,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Ref", self.ref_.as_ref());
     }
 }
@@ -1417,41 +1417,41 @@ pub struct EntryTransaction10 {
     /// Element `BkTxCd` [0..1].
     pub bk_tx_cd: Option<Box<BankTransactionCodeStructure4>>,
     /// Element `Chrgs` [0..1].
-    pub chrgs: Option<Box<Charges6>>,
+    pub chrgs: Option<Charges6>,
     /// Element `Intrst` [0..1].
-    pub intrst: Option<Box<TransactionInterest4>>,
+    pub intrst: Option<TransactionInterest4>,
     /// Element `RltdPties` [0..1].
     pub rltd_pties: Option<Box<TransactionParties6>>,
     /// Element `RltdAgts` [0..1].
     pub rltd_agts: Option<Box<TransactionAgents5>>,
     /// Element `LclInstrm` [0..1].
-    pub lcl_instrm: Option<Box<LocalInstrument2Choice>>,
+    pub lcl_instrm: Option<LocalInstrument2Choice>,
     /// Element `Purp` [0..1].
-    pub purp: Option<Box<Purpose2Choice>>,
+    pub purp: Option<Purpose2Choice>,
     /// Element `RltdRmtInf` [0..10].
     pub rltd_rmt_inf: Vec<RemittanceLocation7>,
     /// Element `RmtInf` [0..1].
-    pub rmt_inf: Option<Box<RemittanceInformation16>>,
+    pub rmt_inf: Option<RemittanceInformation16>,
     /// Element `RltdDts` [0..1].
     pub rltd_dts: Option<Box<TransactionDates3>>,
     /// Element `RltdPric` [0..1].
-    pub rltd_pric: Option<Box<TransactionPrice4Choice>>,
+    pub rltd_pric: Option<TransactionPrice4Choice>,
     /// Element `RltdQties` [0..].
     pub rltd_qties: Vec<TransactionQuantities3Choice>,
     /// Element `FinInstrmId` [0..1].
-    pub fin_instrm_id: Option<Box<SecurityIdentification19>>,
+    pub fin_instrm_id: Option<SecurityIdentification19>,
     /// Element `Tax` [0..1].
     pub tax: Option<Box<TaxInformation8>>,
     /// Element `RtrInf` [0..1].
     pub rtr_inf: Option<Box<PaymentReturnReason5>>,
     /// Element `CorpActn` [0..1].
-    pub corp_actn: Option<Box<CorporateAction9>>,
+    pub corp_actn: Option<CorporateAction9>,
     /// Element `SfkpgAcct` [0..1].
     pub sfkpg_acct: Option<Box<SecuritiesAccount19>>,
     /// Element `CshDpst` [0..].
     pub csh_dpst: Vec<CashDeposit1>,
     /// Element `CardTx` [0..1].
-    pub card_tx: Option<Box<CardTransaction17>>,
+    pub card_tx: Option<CardTransaction17>,
     /// Element `AddtlTxInf` [0..1].
     pub addtl_tx_inf: Option<Max500Text>,
     /// Element `SplmtryData` [0..].
@@ -1544,10 +1544,10 @@ impl rt::ComplexValue for EntryTransaction10 {
                     out.bk_tx_cd = Some(r.read_boxed("BkTxCd")?);
                 }
                 6 => {
-                    out.chrgs = Some(r.read_boxed("Chrgs")?);
+                    r.read_some_into("Chrgs", &mut out.chrgs)?;
                 }
                 7 => {
-                    out.intrst = Some(r.read_boxed("Intrst")?);
+                    r.read_some_into("Intrst", &mut out.intrst)?;
                 }
                 8 => {
                     out.rltd_pties = Some(r.read_boxed("RltdPties")?);
@@ -1556,28 +1556,28 @@ impl rt::ComplexValue for EntryTransaction10 {
                     out.rltd_agts = Some(r.read_boxed("RltdAgts")?);
                 }
                 10 => {
-                    out.lcl_instrm = Some(r.read_boxed("LclInstrm")?);
+                    r.read_some_into("LclInstrm", &mut out.lcl_instrm)?;
                 }
                 11 => {
-                    out.purp = Some(r.read_boxed("Purp")?);
+                    r.read_some_into("Purp", &mut out.purp)?;
                 }
                 12 => {
                     out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
                 }
                 13 => {
-                    out.rmt_inf = Some(r.read_boxed("RmtInf")?);
+                    r.read_some_into("RmtInf", &mut out.rmt_inf)?;
                 }
                 14 => {
                     out.rltd_dts = Some(r.read_boxed("RltdDts")?);
                 }
                 15 => {
-                    out.rltd_pric = Some(r.read_boxed("RltdPric")?);
+                    r.read_some_into("RltdPric", &mut out.rltd_pric)?;
                 }
                 16 => {
                     out.rltd_qties = r.many_c("RltdQties", 0, 0)?;
                 }
                 17 => {
-                    out.fin_instrm_id = Some(r.read_boxed("FinInstrmId")?);
+                    r.read_some_into("FinInstrmId", &mut out.fin_instrm_id)?;
                 }
                 18 => {
                     out.tax = Some(r.read_boxed("Tax")?);
@@ -1586,7 +1586,7 @@ impl rt::ComplexValue for EntryTransaction10 {
                     out.rtr_inf = Some(r.read_boxed("RtrInf")?);
                 }
                 20 => {
-                    out.corp_actn = Some(r.read_boxed("CorpActn")?);
+                    r.read_some_into("CorpActn", &mut out.corp_actn)?;
                 }
                 21 => {
                     out.sfkpg_acct = Some(r.read_boxed("SfkpgAcct")?);
@@ -1595,7 +1595,7 @@ impl rt::ComplexValue for EntryTransaction10 {
                     out.csh_dpst = r.many_c("CshDpst", 0, 0)?;
                 }
                 23 => {
-                    out.card_tx = Some(r.read_boxed("CardTx")?);
+                    r.read_some_into("CardTx", &mut out.card_tx)?;
                 }
                 24 => {
                     out.addtl_tx_inf = Some(r.req_s("AddtlTxInf")?);
@@ -1615,24 +1615,24 @@ impl rt::ComplexValue for EntryTransaction10 {
         w.opt_c("AmtDtls", self.amt_dtls.as_deref());
         w.many_c("Avlbty", &self.avlbty, 0, 0);
         w.opt_c("BkTxCd", self.bk_tx_cd.as_deref());
-        w.opt_c("Chrgs", self.chrgs.as_deref());
-        w.opt_c("Intrst", self.intrst.as_deref());
+        w.opt_c("Chrgs", self.chrgs.as_ref());
+        w.opt_c("Intrst", self.intrst.as_ref());
         w.opt_c("RltdPties", self.rltd_pties.as_deref());
         w.opt_c("RltdAgts", self.rltd_agts.as_deref());
-        w.opt_c("LclInstrm", self.lcl_instrm.as_deref());
-        w.opt_c("Purp", self.purp.as_deref());
+        w.opt_c("LclInstrm", self.lcl_instrm.as_ref());
+        w.opt_c("Purp", self.purp.as_ref());
         w.many_c("RltdRmtInf", &self.rltd_rmt_inf, 0, 10);
-        w.opt_c("RmtInf", self.rmt_inf.as_deref());
+        w.opt_c("RmtInf", self.rmt_inf.as_ref());
         w.opt_c("RltdDts", self.rltd_dts.as_deref());
-        w.opt_c("RltdPric", self.rltd_pric.as_deref());
+        w.opt_c("RltdPric", self.rltd_pric.as_ref());
         w.many_c("RltdQties", &self.rltd_qties, 0, 0);
-        w.opt_c("FinInstrmId", self.fin_instrm_id.as_deref());
+        w.opt_c("FinInstrmId", self.fin_instrm_id.as_ref());
         w.opt_c("Tax", self.tax.as_deref());
         w.opt_c("RtrInf", self.rtr_inf.as_deref());
-        w.opt_c("CorpActn", self.corp_actn.as_deref());
+        w.opt_c("CorpActn", self.corp_actn.as_ref());
         w.opt_c("SfkpgAcct", self.sfkpg_acct.as_deref());
         w.many_c("CshDpst", &self.csh_dpst, 0, 0);
-        w.opt_c("CardTx", self.card_tx.as_deref());
+        w.opt_c("CardTx", self.card_tx.as_ref());
         w.opt_s("AddtlTxInf", self.addtl_tx_inf.as_ref());
         w.many_c("SplmtryData", &self.splmtry_data, 0, 0);
     }
@@ -1746,7 +1746,7 @@ pub struct FinancialInstitutionIdentification18 {
     /// Element `BICFI` [0..1].
     pub bicfi: Option<BICFIDec2014Identifier>,
     /// Element `ClrSysMmbId` [0..1].
-    pub clr_sys_mmb_id: Option<Box<ClearingSystemMemberIdentification2>>,
+    pub clr_sys_mmb_id: Option<ClearingSystemMemberIdentification2>,
     /// Element `LEI` [0..1].
     pub lei: Option<LEIIdentifier>,
     /// Element `Nm` [0..1].
@@ -1754,7 +1754,7 @@ pub struct FinancialInstitutionIdentification18 {
     /// Element `PstlAdr` [0..1].
     pub pstl_adr: Option<Box<PostalAddress24>>,
     /// Element `Othr` [0..1].
-    pub othr: Option<Box<GenericFinancialIdentification1>>,
+    pub othr: Option<GenericFinancialIdentification1>,
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1788,7 +1788,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
                     out.bicfi = Some(r.req_s("BICFI")?);
                 }
                 1 => {
-                    out.clr_sys_mmb_id = Some(r.read_boxed("ClrSysMmbId")?);
+                    r.read_some_into("ClrSysMmbId", &mut out.clr_sys_mmb_id)?;
                 }
                 2 => {
                     out.lei = Some(r.req_s("LEI")?);
@@ -1800,7 +1800,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
                     out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
                 }
                 5 => {
-                    out.othr = Some(r.read_boxed("Othr")?);
+                    r.read_some_into("Othr", &mut out.othr)?;
                 }
                 _ => return Ok(()),
             }
@@ -1809,11 +1809,11 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
-        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_deref());
+        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_ref());
         w.opt_s("LEI", self.lei.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
         w.opt_c("PstlAdr", self.pstl_adr.as_deref());
-        w.opt_c("Othr", self.othr.as_deref());
+        w.opt_c("Othr", self.othr.as_ref());
     }
 }
 /// XSD complex type `Garnishment3`.
@@ -1822,9 +1822,9 @@ pub struct Garnishment3 {
     /// Element `Tp` [1..1].
     pub tp: GarnishmentType1,
     /// Element `Grnshee` [0..1].
-    pub grnshee: Option<Box<PartyIdentification135>>,
+    pub grnshee: Option<PartyIdentification135>,
     /// Element `GrnshmtAdmstr` [0..1].
-    pub grnshmt_admstr: Option<Box<PartyIdentification135>>,
+    pub grnshmt_admstr: Option<PartyIdentification135>,
     /// Element `RefNb` [0..1].
     pub ref_nb: Option<Max140Text>,
     /// Element `Dt` [0..1].
@@ -1872,10 +1872,10 @@ impl rt::ComplexValue for Garnishment3 {
                     r.req_c_into("Tp", &mut out.tp)?;
                 }
                 1 => {
-                    out.grnshee = Some(r.read_boxed("Grnshee")?);
+                    r.read_some_into("Grnshee", &mut out.grnshee)?;
                 }
                 2 => {
-                    out.grnshmt_admstr = Some(r.read_boxed("GrnshmtAdmstr")?);
+                    r.read_some_into("GrnshmtAdmstr", &mut out.grnshmt_admstr)?;
                 }
                 3 => {
                     out.ref_nb = Some(r.req_s("RefNb")?);
@@ -1899,8 +1899,8 @@ impl rt::ComplexValue for Garnishment3 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
-        w.opt_c("Grnshee", self.grnshee.as_deref());
-        w.opt_c("GrnshmtAdmstr", self.grnshmt_admstr.as_deref());
+        w.opt_c("Grnshee", self.grnshee.as_ref());
+        w.opt_c("GrnshmtAdmstr", self.grnshmt_admstr.as_ref());
         w.opt_s("RefNb", self.ref_nb.as_ref());
         w.opt_s("Dt", self.dt.as_ref());
         w.opt_c("RmtdAmt", self.rmtd_amt.as_ref());
@@ -1914,7 +1914,7 @@ pub struct GenericAccountIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max34Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<AccountSchemeName1Choice>>,
+    pub schme_nm: Option<AccountSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1940,7 +1940,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1952,7 +1952,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1962,7 +1962,7 @@ pub struct GenericFinancialIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<FinancialIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<FinancialIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1988,7 +1988,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -2000,7 +2000,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -2010,7 +2010,7 @@ pub struct GenericOrganisationIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<OrganisationIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<OrganisationIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -2036,7 +2036,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -2048,7 +2048,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -2058,7 +2058,7 @@ pub struct GenericPersonIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<PersonIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<PersonIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -2084,7 +2084,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -2096,7 +2096,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -2108,11 +2108,11 @@ pub struct GroupHeader81 {
     /// Element `CreDtTm` [1..1].
     pub cre_dt_tm: ISODateTime,
     /// Element `MsgRcpt` [0..1].
-    pub msg_rcpt: Option<Box<PartyIdentification135>>,
+    pub msg_rcpt: Option<PartyIdentification135>,
     /// Element `MsgPgntn` [0..1].
-    pub msg_pgntn: Option<Box<Pagination1>>,
+    pub msg_pgntn: Option<Pagination1>,
     /// Element `OrgnlBizQry` [0..1].
-    pub orgnl_biz_qry: Option<Box<OriginalBusinessQuery1>>,
+    pub orgnl_biz_qry: Option<OriginalBusinessQuery1>,
     /// Element `AddtlInf` [0..1].
     pub addtl_inf: Option<Max500Text>,
 }
@@ -2151,13 +2151,13 @@ impl rt::ComplexValue for GroupHeader81 {
                     out.cre_dt_tm = r.req_s("CreDtTm")?;
                 }
                 2 => {
-                    out.msg_rcpt = Some(r.read_boxed("MsgRcpt")?);
+                    r.read_some_into("MsgRcpt", &mut out.msg_rcpt)?;
                 }
                 3 => {
-                    out.msg_pgntn = Some(r.read_boxed("MsgPgntn")?);
+                    r.read_some_into("MsgPgntn", &mut out.msg_pgntn)?;
                 }
                 4 => {
-                    out.orgnl_biz_qry = Some(r.read_boxed("OrgnlBizQry")?);
+                    r.read_some_into("OrgnlBizQry", &mut out.orgnl_biz_qry)?;
                 }
                 5 => {
                     out.addtl_inf = Some(r.req_s("AddtlInf")?);
@@ -2170,9 +2170,9 @@ impl rt::ComplexValue for GroupHeader81 {
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
         w.s("CreDtTm", &self.cre_dt_tm);
-        w.opt_c("MsgRcpt", self.msg_rcpt.as_deref());
-        w.opt_c("MsgPgntn", self.msg_pgntn.as_deref());
-        w.opt_c("OrgnlBizQry", self.orgnl_biz_qry.as_deref());
+        w.opt_c("MsgRcpt", self.msg_rcpt.as_ref());
+        w.opt_c("MsgPgntn", self.msg_pgntn.as_ref());
+        w.opt_c("OrgnlBizQry", self.orgnl_biz_qry.as_ref());
         w.opt_s("AddtlInf", self.addtl_inf.as_ref());
     }
 }
@@ -2184,15 +2184,15 @@ pub struct InterestRecord2 {
     /// Element `CdtDbtInd` [1..1].
     pub cdt_dbt_ind: CreditDebitCode,
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<InterestType1Choice>>,
+    pub tp: Option<InterestType1Choice>,
     /// Element `Rate` [0..1].
     pub rate: Option<Box<Rate4>>,
     /// Element `FrToDt` [0..1].
-    pub fr_to_dt: Option<Box<DateTimePeriod1>>,
+    pub fr_to_dt: Option<DateTimePeriod1>,
     /// Element `Rsn` [0..1].
     pub rsn: Option<Max35Text>,
     /// Element `Tax` [0..1].
-    pub tax: Option<Box<TaxCharges2>>,
+    pub tax: Option<TaxCharges2>,
 }
 impl rt::ComplexValue for InterestRecord2 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -2231,19 +2231,19 @@ impl rt::ComplexValue for InterestRecord2 {
                     out.cdt_dbt_ind = r.req_s("CdtDbtInd")?;
                 }
                 2 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 3 => {
                     out.rate = Some(r.read_boxed("Rate")?);
                 }
                 4 => {
-                    out.fr_to_dt = Some(r.read_boxed("FrToDt")?);
+                    r.read_some_into("FrToDt", &mut out.fr_to_dt)?;
                 }
                 5 => {
                     out.rsn = Some(r.req_s("Rsn")?);
                 }
                 6 => {
-                    out.tax = Some(r.read_boxed("Tax")?);
+                    r.read_some_into("Tax", &mut out.tax)?;
                 }
                 _ => return Ok(()),
             }
@@ -2253,11 +2253,11 @@ impl rt::ComplexValue for InterestRecord2 {
     fn write(&self, w: &mut rt::Writer) {
         w.c("Amt", &self.amt);
         w.s("CdtDbtInd", &self.cdt_dbt_ind);
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_c("Rate", self.rate.as_deref());
-        w.opt_c("FrToDt", self.fr_to_dt.as_deref());
+        w.opt_c("FrToDt", self.fr_to_dt.as_ref());
         w.opt_s("Rsn", self.rsn.as_ref());
-        w.opt_c("Tax", self.tax.as_deref());
+        w.opt_c("Tax", self.tax.as_ref());
     }
 }
 /// XSD complex type `InterestType1Choice`. Exactly one branch.
@@ -2573,9 +2573,9 @@ pub struct PaymentReturnReason5 {
     /// Element `OrgnlBkTxCd` [0..1].
     pub orgnl_bk_tx_cd: Option<Box<BankTransactionCodeStructure4>>,
     /// Element `Orgtr` [0..1].
-    pub orgtr: Option<Box<PartyIdentification135>>,
+    pub orgtr: Option<PartyIdentification135>,
     /// Element `Rsn` [0..1].
-    pub rsn: Option<Box<ReturnReason5Choice>>,
+    pub rsn: Option<ReturnReason5Choice>,
     /// Element `AddtlInf` [0..].
     pub addtl_inf: Vec<Max105Text>,
 }
@@ -2607,10 +2607,10 @@ impl rt::ComplexValue for PaymentReturnReason5 {
                     out.orgnl_bk_tx_cd = Some(r.read_boxed("OrgnlBkTxCd")?);
                 }
                 1 => {
-                    out.orgtr = Some(r.read_boxed("Orgtr")?);
+                    r.read_some_into("Orgtr", &mut out.orgtr)?;
                 }
                 2 => {
-                    out.rsn = Some(r.read_boxed("Rsn")?);
+                    r.read_some_into("Rsn", &mut out.rsn)?;
                 }
                 3 => {
                     out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
@@ -2622,8 +2622,8 @@ impl rt::ComplexValue for PaymentReturnReason5 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("OrgnlBkTxCd", self.orgnl_bk_tx_cd.as_deref());
-        w.opt_c("Orgtr", self.orgtr.as_deref());
-        w.opt_c("Rsn", self.rsn.as_deref());
+        w.opt_c("Orgtr", self.orgtr.as_ref());
+        w.opt_c("Rsn", self.rsn.as_ref());
         w.many_s("AddtlInf", &self.addtl_inf, 0, 0);
     }
 }
@@ -2631,7 +2631,7 @@ impl rt::ComplexValue for PaymentReturnReason5 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonIdentification13 {
     /// Element `DtAndPlcOfBirth` [0..1].
-    pub dt_and_plc_of_birth: Option<Box<DateAndPlaceOfBirth1>>,
+    pub dt_and_plc_of_birth: Option<DateAndPlaceOfBirth1>,
     /// Element `Othr` [0..].
     pub othr: Vec<GenericPersonIdentification1>,
 }
@@ -2653,7 +2653,7 @@ impl rt::ComplexValue for PersonIdentification13 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.dt_and_plc_of_birth = Some(r.read_boxed("DtAndPlcOfBirth")?);
+                    r.read_some_into("DtAndPlcOfBirth", &mut out.dt_and_plc_of_birth)?;
                 }
                 1 => {
                     out.othr = r.many_c("Othr", 0, 0)?;
@@ -2664,7 +2664,7 @@ impl rt::ComplexValue for PersonIdentification13 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
+        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_ref());
         w.many_c("Othr", &self.othr, 0, 0);
     }
 }
@@ -2794,7 +2794,7 @@ pub struct Rate4 {
     /// Element `Tp` [1..1].
     pub tp: RateType4Choice,
     /// Element `VldtyRg` [0..1].
-    pub vldty_rg: Option<Box<ActiveOrHistoricCurrencyAndAmountRange2>>,
+    pub vldty_rg: Option<ActiveOrHistoricCurrencyAndAmountRange2>,
 }
 impl rt::ComplexValue for Rate4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -2809,12 +2809,12 @@ impl rt::ComplexValue for Rate4 {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         r.req_c_into("Tp", &mut out.tp)?;
-        out.vldty_rg = r.opt_c_boxed("VldtyRg")?;
+        r.opt_c_into("VldtyRg", &mut out.vldty_rg)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
-        w.opt_c("VldtyRg", self.vldty_rg.as_deref());
+        w.opt_c("VldtyRg", self.vldty_rg.as_ref());
     }
 }
 /// XSD complex type `RateType4Choice`. Exactly one branch.
@@ -2903,9 +2903,9 @@ pub struct ReportEntry10 {
     /// Element `Sts` [1..1].
     pub sts: EntryStatus1Choice,
     /// Element `BookgDt` [0..1].
-    pub bookg_dt: Option<Box<DateAndDateTime2Choice>>,
+    pub bookg_dt: Option<DateAndDateTime2Choice>,
     /// Element `ValDt` [0..1].
-    pub val_dt: Option<Box<DateAndDateTime2Choice>>,
+    pub val_dt: Option<DateAndDateTime2Choice>,
     /// Element `AcctSvcrRef` [0..1].
     pub acct_svcr_ref: Option<Max35Text>,
     /// Element `Avlbty` [0..].
@@ -2915,17 +2915,17 @@ pub struct ReportEntry10 {
     /// Element `ComssnWvrInd` [0..1].
     pub comssn_wvr_ind: Option<YesNoIndicator>,
     /// Element `AddtlInfInd` [0..1].
-    pub addtl_inf_ind: Option<Box<MessageIdentification2>>,
+    pub addtl_inf_ind: Option<MessageIdentification2>,
     /// Element `AmtDtls` [0..1].
     pub amt_dtls: Option<Box<AmountAndCurrencyExchange3>>,
     /// Element `Chrgs` [0..1].
-    pub chrgs: Option<Box<Charges6>>,
+    pub chrgs: Option<Charges6>,
     /// Element `TechInptChanl` [0..1].
-    pub tech_inpt_chanl: Option<Box<TechnicalInputChannel1Choice>>,
+    pub tech_inpt_chanl: Option<TechnicalInputChannel1Choice>,
     /// Element `Intrst` [0..1].
-    pub intrst: Option<Box<TransactionInterest4>>,
+    pub intrst: Option<TransactionInterest4>,
     /// Element `CardTx` [0..1].
-    pub card_tx: Option<Box<CardEntry4>>,
+    pub card_tx: Option<CardEntry4>,
     /// Element `NtryDtls` [0..].
     pub ntry_dtls: Vec<EntryDetails9>,
     /// Element `AddtlNtryInf` [0..1].
@@ -3001,10 +3001,10 @@ impl rt::ComplexValue for ReportEntry10 {
                     r.req_c_into("Sts", &mut out.sts)?;
                 }
                 5 => {
-                    out.bookg_dt = Some(r.read_boxed("BookgDt")?);
+                    r.read_some_into("BookgDt", &mut out.bookg_dt)?;
                 }
                 6 => {
-                    out.val_dt = Some(r.read_boxed("ValDt")?);
+                    r.read_some_into("ValDt", &mut out.val_dt)?;
                 }
                 7 => {
                     out.acct_svcr_ref = Some(r.req_s("AcctSvcrRef")?);
@@ -3019,22 +3019,22 @@ impl rt::ComplexValue for ReportEntry10 {
                     out.comssn_wvr_ind = Some(r.req_s("ComssnWvrInd")?);
                 }
                 11 => {
-                    out.addtl_inf_ind = Some(r.read_boxed("AddtlInfInd")?);
+                    r.read_some_into("AddtlInfInd", &mut out.addtl_inf_ind)?;
                 }
                 12 => {
                     out.amt_dtls = Some(r.read_boxed("AmtDtls")?);
                 }
                 13 => {
-                    out.chrgs = Some(r.read_boxed("Chrgs")?);
+                    r.read_some_into("Chrgs", &mut out.chrgs)?;
                 }
                 14 => {
-                    out.tech_inpt_chanl = Some(r.read_boxed("TechInptChanl")?);
+                    r.read_some_into("TechInptChanl", &mut out.tech_inpt_chanl)?;
                 }
                 15 => {
-                    out.intrst = Some(r.read_boxed("Intrst")?);
+                    r.read_some_into("Intrst", &mut out.intrst)?;
                 }
                 16 => {
-                    out.card_tx = Some(r.read_boxed("CardTx")?);
+                    r.read_some_into("CardTx", &mut out.card_tx)?;
                 }
                 17 => {
                     out.ntry_dtls = r.many_c("NtryDtls", 0, 0)?;
@@ -3053,18 +3053,18 @@ impl rt::ComplexValue for ReportEntry10 {
         w.s("CdtDbtInd", &self.cdt_dbt_ind);
         w.opt_s("RvslInd", self.rvsl_ind.as_ref());
         w.c("Sts", &self.sts);
-        w.opt_c("BookgDt", self.bookg_dt.as_deref());
-        w.opt_c("ValDt", self.val_dt.as_deref());
+        w.opt_c("BookgDt", self.bookg_dt.as_ref());
+        w.opt_c("ValDt", self.val_dt.as_ref());
         w.opt_s("AcctSvcrRef", self.acct_svcr_ref.as_ref());
         w.many_c("Avlbty", &self.avlbty, 0, 0);
         w.c("BkTxCd", &self.bk_tx_cd);
         w.opt_s("ComssnWvrInd", self.comssn_wvr_ind.as_ref());
-        w.opt_c("AddtlInfInd", self.addtl_inf_ind.as_deref());
+        w.opt_c("AddtlInfInd", self.addtl_inf_ind.as_ref());
         w.opt_c("AmtDtls", self.amt_dtls.as_deref());
-        w.opt_c("Chrgs", self.chrgs.as_deref());
-        w.opt_c("TechInptChanl", self.tech_inpt_chanl.as_deref());
-        w.opt_c("Intrst", self.intrst.as_deref());
-        w.opt_c("CardTx", self.card_tx.as_deref());
+        w.opt_c("Chrgs", self.chrgs.as_ref());
+        w.opt_c("TechInptChanl", self.tech_inpt_chanl.as_ref());
+        w.opt_c("Intrst", self.intrst.as_ref());
+        w.opt_c("CardTx", self.card_tx.as_ref());
         w.many_c("NtryDtls", &self.ntry_dtls, 0, 0);
         w.opt_s("AddtlNtryInf", self.addtl_ntry_inf.as_ref());
     }
@@ -3139,11 +3139,11 @@ pub struct StructuredRemittanceInformation16 {
     /// Element `RfrdDocAmt` [0..1].
     pub rfrd_doc_amt: Option<Box<RemittanceAmount2>>,
     /// Element `CdtrRefInf` [0..1].
-    pub cdtr_ref_inf: Option<Box<CreditorReferenceInformation2>>,
+    pub cdtr_ref_inf: Option<CreditorReferenceInformation2>,
     /// Element `Invcr` [0..1].
-    pub invcr: Option<Box<PartyIdentification135>>,
+    pub invcr: Option<PartyIdentification135>,
     /// Element `Invcee` [0..1].
-    pub invcee: Option<Box<PartyIdentification135>>,
+    pub invcee: Option<PartyIdentification135>,
     /// Element `TaxRmt` [0..1].
     pub tax_rmt: Option<Box<TaxInformation7>>,
     /// Element `GrnshmtRmt` [0..1].
@@ -3190,13 +3190,13 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
                     out.rfrd_doc_amt = Some(r.read_boxed("RfrdDocAmt")?);
                 }
                 2 => {
-                    out.cdtr_ref_inf = Some(r.read_boxed("CdtrRefInf")?);
+                    r.read_some_into("CdtrRefInf", &mut out.cdtr_ref_inf)?;
                 }
                 3 => {
-                    out.invcr = Some(r.read_boxed("Invcr")?);
+                    r.read_some_into("Invcr", &mut out.invcr)?;
                 }
                 4 => {
-                    out.invcee = Some(r.read_boxed("Invcee")?);
+                    r.read_some_into("Invcee", &mut out.invcee)?;
                 }
                 5 => {
                     out.tax_rmt = Some(r.read_boxed("TaxRmt")?);
@@ -3215,9 +3215,9 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
         w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
-        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
-        w.opt_c("Invcr", self.invcr.as_deref());
-        w.opt_c("Invcee", self.invcee.as_deref());
+        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_ref());
+        w.opt_c("Invcr", self.invcr.as_ref());
+        w.opt_c("Invcee", self.invcee.as_ref());
         w.opt_c("TaxRmt", self.tax_rmt.as_deref());
         w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_deref());
         w.many_s("AddtlRmtInf", &self.addtl_rmt_inf, 0, 3);
@@ -3258,11 +3258,11 @@ impl rt::ComplexValue for TechnicalInputChannel1Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TotalTransactions6 {
     /// Element `TtlNtries` [0..1].
-    pub ttl_ntries: Option<Box<NumberAndSumOfTransactions4>>,
+    pub ttl_ntries: Option<NumberAndSumOfTransactions4>,
     /// Element `TtlCdtNtries` [0..1].
-    pub ttl_cdt_ntries: Option<Box<NumberAndSumOfTransactions1>>,
+    pub ttl_cdt_ntries: Option<NumberAndSumOfTransactions1>,
     /// Element `TtlDbtNtries` [0..1].
-    pub ttl_dbt_ntries: Option<Box<NumberAndSumOfTransactions1>>,
+    pub ttl_dbt_ntries: Option<NumberAndSumOfTransactions1>,
     /// Element `TtlNtriesPerBkTxCd` [0..].
     pub ttl_ntries_per_bk_tx_cd: Vec<TotalsPerBankTransactionCode5>,
 }
@@ -3291,13 +3291,13 @@ impl rt::ComplexValue for TotalTransactions6 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.ttl_ntries = Some(r.read_boxed("TtlNtries")?);
+                    r.read_some_into("TtlNtries", &mut out.ttl_ntries)?;
                 }
                 1 => {
-                    out.ttl_cdt_ntries = Some(r.read_boxed("TtlCdtNtries")?);
+                    r.read_some_into("TtlCdtNtries", &mut out.ttl_cdt_ntries)?;
                 }
                 2 => {
-                    out.ttl_dbt_ntries = Some(r.read_boxed("TtlDbtNtries")?);
+                    r.read_some_into("TtlDbtNtries", &mut out.ttl_dbt_ntries)?;
                 }
                 3 => {
                     out.ttl_ntries_per_bk_tx_cd = r.many_c("TtlNtriesPerBkTxCd", 0, 0)?;
@@ -3308,9 +3308,9 @@ impl rt::ComplexValue for TotalTransactions6 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("TtlNtries", self.ttl_ntries.as_deref());
-        w.opt_c("TtlCdtNtries", self.ttl_cdt_ntries.as_deref());
-        w.opt_c("TtlDbtNtries", self.ttl_dbt_ntries.as_deref());
+        w.opt_c("TtlNtries", self.ttl_ntries.as_ref());
+        w.opt_c("TtlCdtNtries", self.ttl_cdt_ntries.as_ref());
+        w.opt_c("TtlDbtNtries", self.ttl_dbt_ntries.as_ref());
         w.many_c("TtlNtriesPerBkTxCd", &self.ttl_ntries_per_bk_tx_cd, 0, 0);
     }
 }
@@ -3322,11 +3322,11 @@ pub struct TotalsPerBankTransactionCode5 {
     /// Element `Sum` [0..1].
     pub sum: Option<DecimalNumber>,
     /// Element `TtlNetNtry` [0..1].
-    pub ttl_net_ntry: Option<Box<AmountAndDirection35>>,
+    pub ttl_net_ntry: Option<AmountAndDirection35>,
     /// Element `CdtNtries` [0..1].
-    pub cdt_ntries: Option<Box<NumberAndSumOfTransactions1>>,
+    pub cdt_ntries: Option<NumberAndSumOfTransactions1>,
     /// Element `DbtNtries` [0..1].
-    pub dbt_ntries: Option<Box<NumberAndSumOfTransactions1>>,
+    pub dbt_ntries: Option<NumberAndSumOfTransactions1>,
     /// Element `FcstInd` [0..1].
     pub fcst_ind: Option<TrueFalseIndicator>,
     /// Element `BkTxCd` [1..1].
@@ -3334,7 +3334,7 @@ pub struct TotalsPerBankTransactionCode5 {
     /// Element `Avlbty` [0..].
     pub avlbty: Vec<CashAvailability1>,
     /// Element `Dt` [0..1].
-    pub dt: Option<Box<DateAndDateTime2Choice>>,
+    pub dt: Option<DateAndDateTime2Choice>,
 }
 impl rt::ComplexValue for TotalsPerBankTransactionCode5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -3377,13 +3377,13 @@ impl rt::ComplexValue for TotalsPerBankTransactionCode5 {
                     out.sum = Some(r.req_s("Sum")?);
                 }
                 2 => {
-                    out.ttl_net_ntry = Some(r.read_boxed("TtlNetNtry")?);
+                    r.read_some_into("TtlNetNtry", &mut out.ttl_net_ntry)?;
                 }
                 3 => {
-                    out.cdt_ntries = Some(r.read_boxed("CdtNtries")?);
+                    r.read_some_into("CdtNtries", &mut out.cdt_ntries)?;
                 }
                 4 => {
-                    out.dbt_ntries = Some(r.read_boxed("DbtNtries")?);
+                    r.read_some_into("DbtNtries", &mut out.dbt_ntries)?;
                 }
                 5 => {
                     out.fcst_ind = Some(r.req_s("FcstInd")?);
@@ -3395,7 +3395,7 @@ impl rt::ComplexValue for TotalsPerBankTransactionCode5 {
                     out.avlbty = r.many_c("Avlbty", 0, 0)?;
                 }
                 8 => {
-                    out.dt = Some(r.read_boxed("Dt")?);
+                    r.read_some_into("Dt", &mut out.dt)?;
                 }
                 _ => return Ok(()),
             }
@@ -3405,13 +3405,13 @@ impl rt::ComplexValue for TotalsPerBankTransactionCode5 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NbOfNtries", self.nb_of_ntries.as_ref());
         w.opt_s("Sum", self.sum.as_ref());
-        w.opt_c("TtlNetNtry", self.ttl_net_ntry.as_deref());
-        w.opt_c("CdtNtries", self.cdt_ntries.as_deref());
-        w.opt_c("DbtNtries", self.dbt_ntries.as_deref());
+        w.opt_c("TtlNetNtry", self.ttl_net_ntry.as_ref());
+        w.opt_c("CdtNtries", self.cdt_ntries.as_ref());
+        w.opt_c("DbtNtries", self.dbt_ntries.as_ref());
         w.opt_s("FcstInd", self.fcst_ind.as_ref());
         w.c("BkTxCd", &self.bk_tx_cd);
         w.many_c("Avlbty", &self.avlbty, 0, 0);
-        w.opt_c("Dt", self.dt.as_deref());
+        w.opt_c("Dt", self.dt.as_ref());
     }
 }
 /// XSD complex type `TransactionAgents5`.

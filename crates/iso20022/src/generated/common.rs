@@ -754,13 +754,13 @@ impl rt::ComplexValue for AlternateSecurityIdentification2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AmountAndCurrencyExchange3 {
     /// Element `InstdAmt` [0..1].
-    pub instd_amt: Option<Box<AmountAndCurrencyExchangeDetails3>>,
+    pub instd_amt: Option<AmountAndCurrencyExchangeDetails3>,
     /// Element `TxAmt` [0..1].
-    pub tx_amt: Option<Box<AmountAndCurrencyExchangeDetails3>>,
+    pub tx_amt: Option<AmountAndCurrencyExchangeDetails3>,
     /// Element `CntrValAmt` [0..1].
-    pub cntr_val_amt: Option<Box<AmountAndCurrencyExchangeDetails3>>,
+    pub cntr_val_amt: Option<AmountAndCurrencyExchangeDetails3>,
     /// Element `AnncdPstngAmt` [0..1].
-    pub anncd_pstng_amt: Option<Box<AmountAndCurrencyExchangeDetails3>>,
+    pub anncd_pstng_amt: Option<AmountAndCurrencyExchangeDetails3>,
     /// Element `PrtryAmt` [0..].
     pub prtry_amt: Vec<AmountAndCurrencyExchangeDetails4>,
 }
@@ -799,16 +799,16 @@ impl rt::ComplexValue for AmountAndCurrencyExchange3 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.instd_amt = Some(r.read_boxed("InstdAmt")?);
+                    r.read_some_into("InstdAmt", &mut out.instd_amt)?;
                 }
                 1 => {
-                    out.tx_amt = Some(r.read_boxed("TxAmt")?);
+                    r.read_some_into("TxAmt", &mut out.tx_amt)?;
                 }
                 2 => {
-                    out.cntr_val_amt = Some(r.read_boxed("CntrValAmt")?);
+                    r.read_some_into("CntrValAmt", &mut out.cntr_val_amt)?;
                 }
                 3 => {
-                    out.anncd_pstng_amt = Some(r.read_boxed("AnncdPstngAmt")?);
+                    r.read_some_into("AnncdPstngAmt", &mut out.anncd_pstng_amt)?;
                 }
                 4 => {
                     out.prtry_amt = r.many_c("PrtryAmt", 0, 0)?;
@@ -819,10 +819,10 @@ impl rt::ComplexValue for AmountAndCurrencyExchange3 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("InstdAmt", self.instd_amt.as_deref());
-        w.opt_c("TxAmt", self.tx_amt.as_deref());
-        w.opt_c("CntrValAmt", self.cntr_val_amt.as_deref());
-        w.opt_c("AnncdPstngAmt", self.anncd_pstng_amt.as_deref());
+        w.opt_c("InstdAmt", self.instd_amt.as_ref());
+        w.opt_c("TxAmt", self.tx_amt.as_ref());
+        w.opt_c("CntrValAmt", self.cntr_val_amt.as_ref());
+        w.opt_c("AnncdPstngAmt", self.anncd_pstng_amt.as_ref());
         w.many_c("PrtryAmt", &self.prtry_amt, 0, 0);
     }
 }
@@ -1605,9 +1605,9 @@ impl rt::SimpleValue for BICIdentifier {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BankTransactionCodeStructure4 {
     /// Element `Domn` [0..1].
-    pub domn: Option<Box<BankTransactionCodeStructure5>>,
+    pub domn: Option<BankTransactionCodeStructure5>,
     /// Element `Prtry` [0..1].
-    pub prtry: Option<Box<ProprietaryBankTransactionCodeStructure1>>,
+    pub prtry: Option<ProprietaryBankTransactionCodeStructure1>,
 }
 #[cfg(
     any(
@@ -1632,10 +1632,10 @@ impl rt::ComplexValue for BankTransactionCodeStructure4 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.domn = Some(r.read_boxed("Domn")?);
+                    r.read_some_into("Domn", &mut out.domn)?;
                 }
                 1 => {
-                    out.prtry = Some(r.read_boxed("Prtry")?);
+                    r.read_some_into("Prtry", &mut out.prtry)?;
                 }
                 _ => return Ok(()),
             }
@@ -1643,8 +1643,8 @@ impl rt::ComplexValue for BankTransactionCodeStructure4 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Domn", self.domn.as_deref());
-        w.opt_c("Prtry", self.prtry.as_deref());
+        w.opt_c("Domn", self.domn.as_ref());
+        w.opt_c("Prtry", self.prtry.as_ref());
     }
 }
 /// XSD complex type `BankTransactionCodeStructure5`.
@@ -2111,9 +2111,9 @@ pub struct CardAggregated2 {
     /// Element `SaleRcncltnId` [0..1].
     pub sale_rcncltn_id: Option<Max35Text>,
     /// Element `SeqNbRg` [0..1].
-    pub seq_nb_rg: Option<Box<CardSequenceNumberRange1>>,
+    pub seq_nb_rg: Option<CardSequenceNumberRange1>,
     /// Element `TxDtRg` [0..1].
-    pub tx_dt_rg: Option<Box<DateOrDateTimePeriod1Choice>>,
+    pub tx_dt_rg: Option<DateOrDateTimePeriod1Choice>,
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for CardAggregated2 {
@@ -2152,10 +2152,10 @@ impl rt::ComplexValue for CardAggregated2 {
                     out.sale_rcncltn_id = Some(r.req_s("SaleRcncltnId")?);
                 }
                 3 => {
-                    out.seq_nb_rg = Some(r.read_boxed("SeqNbRg")?);
+                    r.read_some_into("SeqNbRg", &mut out.seq_nb_rg)?;
                 }
                 4 => {
-                    out.tx_dt_rg = Some(r.read_boxed("TxDtRg")?);
+                    r.read_some_into("TxDtRg", &mut out.tx_dt_rg)?;
                 }
                 _ => return Ok(()),
             }
@@ -2166,8 +2166,8 @@ impl rt::ComplexValue for CardAggregated2 {
         w.opt_s("AddtlSvc", self.addtl_svc.as_ref());
         w.opt_s("TxCtgy", self.tx_ctgy.as_ref());
         w.opt_s("SaleRcncltnId", self.sale_rcncltn_id.as_ref());
-        w.opt_c("SeqNbRg", self.seq_nb_rg.as_deref());
-        w.opt_c("TxDtRg", self.tx_dt_rg.as_deref());
+        w.opt_c("SeqNbRg", self.seq_nb_rg.as_ref());
+        w.opt_c("TxDtRg", self.tx_dt_rg.as_ref());
     }
 }
 /// XSD simple type `CardDataReading1Code`.
@@ -2254,7 +2254,7 @@ pub struct CardIndividualTransaction2 {
     /// Element `SeqNb` [0..1].
     pub seq_nb: Option<Max35Text>,
     /// Element `TxId` [0..1].
-    pub tx_id: Option<Box<TransactionIdentifier1>>,
+    pub tx_id: Option<TransactionIdentifier1>,
     /// Element `Pdct` [0..1].
     pub pdct: Option<Box<Product2>>,
     /// Element `VldtnDt` [0..1].
@@ -2328,7 +2328,7 @@ impl rt::ComplexValue for CardIndividualTransaction2 {
                     out.seq_nb = Some(r.req_s("SeqNb")?);
                 }
                 8 => {
-                    out.tx_id = Some(r.read_boxed("TxId")?);
+                    r.read_some_into("TxId", &mut out.tx_id)?;
                 }
                 9 => {
                     out.pdct = Some(r.read_boxed("Pdct")?);
@@ -2353,7 +2353,7 @@ impl rt::ComplexValue for CardIndividualTransaction2 {
         w.opt_s("SaleRefNb", self.sale_ref_nb.as_ref());
         w.opt_s("RePresntmntRsn", self.re_presntmnt_rsn.as_ref());
         w.opt_s("SeqNb", self.seq_nb.as_ref());
-        w.opt_c("TxId", self.tx_id.as_deref());
+        w.opt_c("TxId", self.tx_id.as_ref());
         w.opt_c("Pdct", self.pdct.as_deref());
         w.opt_s("VldtnDt", self.vldtn_dt.as_ref());
         w.opt_s("VldtnSeqNb", self.vldtn_seq_nb.as_ref());
@@ -4549,7 +4549,7 @@ impl rt::SimpleValue for DecimalNumber {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiscountAmountAndType1 {
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<DiscountAmountType1Choice>>,
+    pub tp: Option<DiscountAmountType1Choice>,
     /// Element `Amt` [1..1].
     pub amt: ActiveOrHistoricCurrencyAndAmount,
 }
@@ -4576,12 +4576,12 @@ impl rt::ComplexValue for DiscountAmountAndType1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_c_boxed("Tp")?;
+        r.opt_c_into("Tp", &mut out.tp)?;
         r.req_c_into("Amt", &mut out.amt)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.c("Amt", &self.amt);
     }
 }
@@ -4779,7 +4779,7 @@ impl rt::ComplexValue for DocumentAdjustment1 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocumentLineIdentification1 {
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<DocumentLineType1>>,
+    pub tp: Option<DocumentLineType1>,
     /// Element `Nb` [0..1].
     pub nb: Option<Max35Text>,
     /// Element `RltdDt` [0..1].
@@ -4815,7 +4815,7 @@ impl rt::ComplexValue for DocumentLineIdentification1 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 1 => {
                     out.nb = Some(r.req_s("Nb")?);
@@ -4829,7 +4829,7 @@ impl rt::ComplexValue for DocumentLineIdentification1 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Nb", self.nb.as_ref());
         w.opt_s("RltdDt", self.rltd_dt.as_ref());
     }
@@ -11086,7 +11086,7 @@ pub struct NumberAndSumOfTransactions4 {
     /// Element `Sum` [0..1].
     pub sum: Option<DecimalNumber>,
     /// Element `TtlNetNtry` [0..1].
-    pub ttl_net_ntry: Option<Box<AmountAndDirection35>>,
+    pub ttl_net_ntry: Option<AmountAndDirection35>,
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for NumberAndSumOfTransactions4 {
@@ -11118,7 +11118,7 @@ impl rt::ComplexValue for NumberAndSumOfTransactions4 {
                     out.sum = Some(r.req_s("Sum")?);
                 }
                 2 => {
-                    out.ttl_net_ntry = Some(r.read_boxed("TtlNetNtry")?);
+                    r.read_some_into("TtlNetNtry", &mut out.ttl_net_ntry)?;
                 }
                 _ => return Ok(()),
             }
@@ -11128,7 +11128,7 @@ impl rt::ComplexValue for NumberAndSumOfTransactions4 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("NbOfNtries", self.nb_of_ntries.as_ref());
         w.opt_s("Sum", self.sum.as_ref());
-        w.opt_c("TtlNetNtry", self.ttl_net_ntry.as_deref());
+        w.opt_c("TtlNetNtry", self.ttl_net_ntry.as_ref());
     }
 }
 /// XSD complex type `NumberOfTransactionsPerStatus5`.
@@ -11707,7 +11707,7 @@ pub struct PaymentCard4 {
     /// Element `CardCtryCd` [0..1].
     pub card_ctry_cd: Option<Exact3NumericText>,
     /// Element `CardBrnd` [0..1].
-    pub card_brnd: Option<Box<GenericIdentification1>>,
+    pub card_brnd: Option<GenericIdentification1>,
     /// Element `AddtlCardData` [0..1].
     pub addtl_card_data: Option<Max70Text>,
 }
@@ -11743,7 +11743,7 @@ impl rt::ComplexValue for PaymentCard4 {
                     out.card_ctry_cd = Some(r.req_s("CardCtryCd")?);
                 }
                 2 => {
-                    out.card_brnd = Some(r.read_boxed("CardBrnd")?);
+                    r.read_some_into("CardBrnd", &mut out.card_brnd)?;
                 }
                 3 => {
                     out.addtl_card_data = Some(r.req_s("AddtlCardData")?);
@@ -11756,7 +11756,7 @@ impl rt::ComplexValue for PaymentCard4 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("PlainCardData", self.plain_card_data.as_deref());
         w.opt_s("CardCtryCd", self.card_ctry_cd.as_ref());
-        w.opt_c("CardBrnd", self.card_brnd.as_deref());
+        w.opt_c("CardBrnd", self.card_brnd.as_ref());
         w.opt_s("AddtlCardData", self.addtl_card_data.as_ref());
     }
 }
@@ -11785,7 +11785,7 @@ pub struct PaymentContext3 {
     /// Element `FllbckInd` [0..1].
     pub fllbck_ind: Option<TrueFalseIndicator>,
     /// Element `AuthntcnMtd` [0..1].
-    pub authntcn_mtd: Option<Box<CardholderAuthentication2>>,
+    pub authntcn_mtd: Option<CardholderAuthentication2>,
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for PaymentContext3 {
@@ -11857,7 +11857,7 @@ impl rt::ComplexValue for PaymentContext3 {
                     out.fllbck_ind = Some(r.req_s("FllbckInd")?);
                 }
                 10 => {
-                    out.authntcn_mtd = Some(r.read_boxed("AuthntcnMtd")?);
+                    r.read_some_into("AuthntcnMtd", &mut out.authntcn_mtd)?;
                 }
                 _ => return Ok(()),
             }
@@ -11875,7 +11875,7 @@ impl rt::ComplexValue for PaymentContext3 {
         w.opt_s("AttndntLang", self.attndnt_lang.as_ref());
         w.s("CardDataNtryMd", &self.card_data_ntry_md);
         w.opt_s("FllbckInd", self.fllbck_ind.as_ref());
-        w.opt_c("AuthntcnMtd", self.authntcn_mtd.as_deref());
+        w.opt_c("AuthntcnMtd", self.authntcn_mtd.as_ref());
     }
 }
 /// XSD simple type `PaymentMethod3Code`.
@@ -12214,7 +12214,7 @@ pub struct PlainCardData1 {
     /// Element `TrckData` [0..].
     pub trck_data: Vec<TrackData1>,
     /// Element `CardSctyCd` [0..1].
-    pub card_scty_cd: Option<Box<CardSecurityInformation1>>,
+    pub card_scty_cd: Option<CardSecurityInformation1>,
 }
 #[cfg(any(feature = "camt_053_001_08", feature = "camt_054_001_08"))]
 impl rt::ComplexValue for PlainCardData1 {
@@ -12266,7 +12266,7 @@ impl rt::ComplexValue for PlainCardData1 {
                     out.trck_data = r.many_c("TrckData", 0, 0)?;
                 }
                 6 => {
-                    out.card_scty_cd = Some(r.read_boxed("CardSctyCd")?);
+                    r.read_some_into("CardSctyCd", &mut out.card_scty_cd)?;
                 }
                 _ => return Ok(()),
             }
@@ -12280,7 +12280,7 @@ impl rt::ComplexValue for PlainCardData1 {
         w.s("XpryDt", &self.xpry_dt);
         w.opt_s("SvcCd", self.svc_cd.as_ref());
         w.many_c("TrckData", &self.trck_data, 0, 0);
-        w.opt_c("CardSctyCd", self.card_scty_cd.as_deref());
+        w.opt_c("CardSctyCd", self.card_scty_cd.as_ref());
     }
 }
 /// XSD complex type `PointOfInteraction1`.
@@ -12294,7 +12294,7 @@ pub struct PointOfInteraction1 {
     /// Element `GrpId` [0..1].
     pub grp_id: Option<Max35Text>,
     /// Element `Cpblties` [0..1].
-    pub cpblties: Option<Box<PointOfInteractionCapabilities1>>,
+    pub cpblties: Option<PointOfInteractionCapabilities1>,
     /// Element `Cmpnt` [0..].
     pub cmpnt: Vec<PointOfInteractionComponent1>,
 }
@@ -12335,7 +12335,7 @@ impl rt::ComplexValue for PointOfInteraction1 {
                     out.grp_id = Some(r.req_s("GrpId")?);
                 }
                 3 => {
-                    out.cpblties = Some(r.read_boxed("Cpblties")?);
+                    r.read_some_into("Cpblties", &mut out.cpblties)?;
                 }
                 4 => {
                     out.cmpnt = r.many_c("Cmpnt", 0, 0)?;
@@ -12349,7 +12349,7 @@ impl rt::ComplexValue for PointOfInteraction1 {
         w.c("Id", &self.id);
         w.opt_s("SysNm", self.sys_nm.as_ref());
         w.opt_s("GrpId", self.grp_id.as_ref());
-        w.opt_c("Cpblties", self.cpblties.as_deref());
+        w.opt_c("Cpblties", self.cpblties.as_ref());
         w.many_c("Cmpnt", &self.cmpnt, 0, 0);
     }
 }
@@ -12518,7 +12518,7 @@ impl rt::ComplexValue for PointOfInteractionComponent1 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostalAddress24 {
     /// Element `AdrTp` [0..1].
-    pub adr_tp: Option<Box<AddressType3Choice>>,
+    pub adr_tp: Option<AddressType3Choice>,
     /// Element `Dept` [0..1].
     pub dept: Option<Max70Text>,
     /// Element `SubDept` [0..1].
@@ -12611,7 +12611,7 @@ impl rt::ComplexValue for PostalAddress24 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.adr_tp = Some(r.read_boxed("AdrTp")?);
+                    r.read_some_into("AdrTp", &mut out.adr_tp)?;
                 }
                 1 => {
                     out.dept = Some(r.req_s("Dept")?);
@@ -12664,7 +12664,7 @@ impl rt::ComplexValue for PostalAddress24 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("AdrTp", self.adr_tp.as_deref());
+        w.opt_c("AdrTp", self.adr_tp.as_ref());
         w.opt_s("Dept", self.dept.as_ref());
         w.opt_s("SubDept", self.sub_dept.as_ref());
         w.opt_s("StrtNm", self.strt_nm.as_ref());
@@ -13452,7 +13452,7 @@ impl rt::ComplexValue for ProprietaryReference1 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProxyAccountIdentification1 {
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<ProxyAccountType1Choice>>,
+    pub tp: Option<ProxyAccountType1Choice>,
     /// Element `Id` [1..1].
     pub id: Max2048Text,
 }
@@ -13479,12 +13479,12 @@ impl rt::ComplexValue for ProxyAccountIdentification1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_c_boxed("Tp")?;
+        r.opt_c_into("Tp", &mut out.tp)?;
         out.id = r.req_s("Id")?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.s("Id", &self.id);
     }
 }
@@ -13631,7 +13631,7 @@ impl rt::ComplexValue for RateType4ChoiceChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferredDocumentInformation3 {
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<ReferredDocumentType2>>,
+    pub tp: Option<ReferredDocumentType2>,
     /// Element `Nb` [0..1].
     pub nb: Option<Max35Text>,
     /// Element `RltdDt` [0..1].
@@ -13664,7 +13664,7 @@ impl rt::ComplexValue for ReferredDocumentInformation3 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 1 => {
                     out.nb = Some(r.req_s("Nb")?);
@@ -13678,7 +13678,7 @@ impl rt::ComplexValue for ReferredDocumentInformation3 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Nb", self.nb.as_ref());
         w.opt_s("RltdDt", self.rltd_dt.as_ref());
     }
@@ -13698,7 +13698,7 @@ impl rt::ComplexValue for ReferredDocumentInformation3 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferredDocumentInformation7 {
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<ReferredDocumentType4>>,
+    pub tp: Option<ReferredDocumentType4>,
     /// Element `Nb` [0..1].
     pub nb: Option<Max35Text>,
     /// Element `RltdDt` [0..1].
@@ -13742,7 +13742,7 @@ impl rt::ComplexValue for ReferredDocumentInformation7 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 1 => {
                     out.nb = Some(r.req_s("Nb")?);
@@ -13759,7 +13759,7 @@ impl rt::ComplexValue for ReferredDocumentInformation7 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Nb", self.nb.as_ref());
         w.opt_s("RltdDt", self.rltd_dt.as_ref());
         w.many_c("LineDtls", &self.line_dtls, 0, 0);
@@ -14066,7 +14066,7 @@ pub struct RegulatoryReporting3 {
     /// Element `DbtCdtRptgInd` [0..1].
     pub dbt_cdt_rptg_ind: Option<RegulatoryReportingType1Code>,
     /// Element `Authrty` [0..1].
-    pub authrty: Option<Box<RegulatoryAuthority2>>,
+    pub authrty: Option<RegulatoryAuthority2>,
     /// Element `Dtls` [0..].
     pub dtls: Vec<StructuredRegulatoryReporting3>,
 }
@@ -14103,7 +14103,7 @@ impl rt::ComplexValue for RegulatoryReporting3 {
                     out.dbt_cdt_rptg_ind = Some(r.req_s("DbtCdtRptgInd")?);
                 }
                 1 => {
-                    out.authrty = Some(r.read_boxed("Authrty")?);
+                    r.read_some_into("Authrty", &mut out.authrty)?;
                 }
                 2 => {
                     out.dtls = r.many_c("Dtls", 0, 0)?;
@@ -14115,7 +14115,7 @@ impl rt::ComplexValue for RegulatoryReporting3 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("DbtCdtRptgInd", self.dbt_cdt_rptg_ind.as_ref());
-        w.opt_c("Authrty", self.authrty.as_deref());
+        w.opt_c("Authrty", self.authrty.as_ref());
         w.many_c("Dtls", &self.dtls, 0, 0);
     }
 }
@@ -14821,7 +14821,7 @@ pub struct SecuritiesAccount19 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<GenericIdentification30>>,
+    pub tp: Option<GenericIdentification30>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max70Text>,
 }
@@ -14848,7 +14848,7 @@ impl rt::ComplexValue for SecuritiesAccount19 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 2 => {
                     out.nm = Some(r.req_s("Nm")?);
@@ -14860,7 +14860,7 @@ impl rt::ComplexValue for SecuritiesAccount19 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
     }
 }
@@ -15629,7 +15629,7 @@ impl rt::ComplexValue for TaxAmount2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaxAmountAndType1 {
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<TaxAmountType1Choice>>,
+    pub tp: Option<TaxAmountType1Choice>,
     /// Element `Amt` [1..1].
     pub amt: ActiveOrHistoricCurrencyAndAmount,
 }
@@ -15656,12 +15656,12 @@ impl rt::ComplexValue for TaxAmountAndType1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.tp = r.opt_c_boxed("Tp")?;
+        r.opt_c_into("Tp", &mut out.tp)?;
         r.req_c_into("Amt", &mut out.amt)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.c("Amt", &self.amt);
     }
 }
@@ -15859,7 +15859,7 @@ impl rt::ComplexValue for TaxCharges2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaxInformation3 {
     /// Element `Cdtr` [0..1].
-    pub cdtr: Option<Box<TaxParty1>>,
+    pub cdtr: Option<TaxParty1>,
     /// Element `Dbtr` [0..1].
     pub dbtr: Option<Box<TaxParty2>>,
     /// Element `AdmstnZn` [0..1].
@@ -15923,7 +15923,7 @@ impl rt::ComplexValue for TaxInformation3 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.cdtr = Some(r.read_boxed("Cdtr")?);
+                    r.read_some_into("Cdtr", &mut out.cdtr)?;
                 }
                 1 => {
                     out.dbtr = Some(r.read_boxed("Dbtr")?);
@@ -15958,7 +15958,7 @@ impl rt::ComplexValue for TaxInformation3 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Cdtr", self.cdtr.as_deref());
+        w.opt_c("Cdtr", self.cdtr.as_ref());
         w.opt_c("Dbtr", self.dbtr.as_deref());
         w.opt_s("AdmstnZn", self.admstn_zn.as_ref());
         w.opt_s("RefNb", self.ref_nb.as_ref());
@@ -15985,7 +15985,7 @@ impl rt::ComplexValue for TaxInformation3 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaxInformation7 {
     /// Element `Cdtr` [0..1].
-    pub cdtr: Option<Box<TaxParty1>>,
+    pub cdtr: Option<TaxParty1>,
     /// Element `Dbtr` [0..1].
     pub dbtr: Option<Box<TaxParty2>>,
     /// Element `UltmtDbtr` [0..1].
@@ -16057,7 +16057,7 @@ impl rt::ComplexValue for TaxInformation7 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.cdtr = Some(r.read_boxed("Cdtr")?);
+                    r.read_some_into("Cdtr", &mut out.cdtr)?;
                 }
                 1 => {
                     out.dbtr = Some(r.read_boxed("Dbtr")?);
@@ -16095,7 +16095,7 @@ impl rt::ComplexValue for TaxInformation7 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Cdtr", self.cdtr.as_deref());
+        w.opt_c("Cdtr", self.cdtr.as_ref());
         w.opt_c("Dbtr", self.dbtr.as_deref());
         w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
         w.opt_s("AdmstnZone", self.admstn_zone.as_ref());
@@ -16120,7 +16120,7 @@ impl rt::ComplexValue for TaxInformation7 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaxInformation8 {
     /// Element `Cdtr` [0..1].
-    pub cdtr: Option<Box<TaxParty1>>,
+    pub cdtr: Option<TaxParty1>,
     /// Element `Dbtr` [0..1].
     pub dbtr: Option<Box<TaxParty2>>,
     /// Element `AdmstnZone` [0..1].
@@ -16185,7 +16185,7 @@ impl rt::ComplexValue for TaxInformation8 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.cdtr = Some(r.read_boxed("Cdtr")?);
+                    r.read_some_into("Cdtr", &mut out.cdtr)?;
                 }
                 1 => {
                     out.dbtr = Some(r.read_boxed("Dbtr")?);
@@ -16220,7 +16220,7 @@ impl rt::ComplexValue for TaxInformation8 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Cdtr", self.cdtr.as_deref());
+        w.opt_c("Cdtr", self.cdtr.as_ref());
         w.opt_c("Dbtr", self.dbtr.as_deref());
         w.opt_s("AdmstnZone", self.admstn_zone.as_ref());
         w.opt_s("RefNb", self.ref_nb.as_ref());
@@ -16332,7 +16332,7 @@ pub struct TaxParty2 {
     /// Element `TaxTp` [0..1].
     pub tax_tp: Option<Max35Text>,
     /// Element `Authstn` [0..1].
-    pub authstn: Option<Box<TaxAuthorisation1>>,
+    pub authstn: Option<TaxAuthorisation1>,
 }
 #[cfg(
     any(
@@ -16382,7 +16382,7 @@ impl rt::ComplexValue for TaxParty2 {
                     out.tax_tp = Some(r.req_s("TaxTp")?);
                 }
                 3 => {
-                    out.authstn = Some(r.read_boxed("Authstn")?);
+                    r.read_some_into("Authstn", &mut out.authstn)?;
                 }
                 _ => return Ok(()),
             }
@@ -16393,7 +16393,7 @@ impl rt::ComplexValue for TaxParty2 {
         w.opt_s("TaxId", self.tax_id.as_ref());
         w.opt_s("RegnId", self.regn_id.as_ref());
         w.opt_s("TaxTp", self.tax_tp.as_ref());
-        w.opt_c("Authstn", self.authstn.as_deref());
+        w.opt_c("Authstn", self.authstn.as_ref());
     }
 }
 /// XSD complex type `TaxPeriod1`.
@@ -16411,7 +16411,7 @@ pub struct TaxPeriod1 {
     /// Element `Tp` [0..1].
     pub tp: Option<TaxRecordPeriod1Code>,
     /// Element `FrToDt` [0..1].
-    pub fr_to_dt: Option<Box<DatePeriodDetails>>,
+    pub fr_to_dt: Option<DatePeriodDetails>,
 }
 #[cfg(
     any(
@@ -16445,7 +16445,7 @@ impl rt::ComplexValue for TaxPeriod1 {
                     out.tp = Some(r.req_s("Tp")?);
                 }
                 2 => {
-                    out.fr_to_dt = Some(r.read_boxed("FrToDt")?);
+                    r.read_some_into("FrToDt", &mut out.fr_to_dt)?;
                 }
                 _ => return Ok(()),
             }
@@ -16455,7 +16455,7 @@ impl rt::ComplexValue for TaxPeriod1 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Yr", self.yr.as_ref());
         w.opt_s("Tp", self.tp.as_ref());
-        w.opt_c("FrToDt", self.fr_to_dt.as_deref());
+        w.opt_c("FrToDt", self.fr_to_dt.as_ref());
     }
 }
 /// XSD complex type `TaxPeriod2`.
@@ -16477,7 +16477,7 @@ pub struct TaxPeriod2 {
     /// Element `Tp` [0..1].
     pub tp: Option<TaxRecordPeriod1Code>,
     /// Element `FrToDt` [0..1].
-    pub fr_to_dt: Option<Box<DatePeriod2>>,
+    pub fr_to_dt: Option<DatePeriod2>,
 }
 #[cfg(
     any(
@@ -16515,7 +16515,7 @@ impl rt::ComplexValue for TaxPeriod2 {
                     out.tp = Some(r.req_s("Tp")?);
                 }
                 2 => {
-                    out.fr_to_dt = Some(r.read_boxed("FrToDt")?);
+                    r.read_some_into("FrToDt", &mut out.fr_to_dt)?;
                 }
                 _ => return Ok(()),
             }
@@ -16525,7 +16525,7 @@ impl rt::ComplexValue for TaxPeriod2 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("Yr", self.yr.as_ref());
         w.opt_s("Tp", self.tp.as_ref());
-        w.opt_c("FrToDt", self.fr_to_dt.as_deref());
+        w.opt_c("FrToDt", self.fr_to_dt.as_ref());
     }
 }
 /// XSD complex type `TaxRecord1`.
@@ -16551,7 +16551,7 @@ pub struct TaxRecord1 {
     /// Element `FrmsCd` [0..1].
     pub frms_cd: Option<Max35Text>,
     /// Element `Prd` [0..1].
-    pub prd: Option<Box<TaxPeriod1>>,
+    pub prd: Option<TaxPeriod1>,
     /// Element `TaxAmt` [0..1].
     pub tax_amt: Option<Box<TaxAmount1>>,
     /// Element `AddtlInf` [0..1].
@@ -16617,7 +16617,7 @@ impl rt::ComplexValue for TaxRecord1 {
                     out.frms_cd = Some(r.req_s("FrmsCd")?);
                 }
                 6 => {
-                    out.prd = Some(r.read_boxed("Prd")?);
+                    r.read_some_into("Prd", &mut out.prd)?;
                 }
                 7 => {
                     out.tax_amt = Some(r.read_boxed("TaxAmt")?);
@@ -16637,7 +16637,7 @@ impl rt::ComplexValue for TaxRecord1 {
         w.opt_s("DbtrSts", self.dbtr_sts.as_ref());
         w.opt_s("CertId", self.cert_id.as_ref());
         w.opt_s("FrmsCd", self.frms_cd.as_ref());
-        w.opt_c("Prd", self.prd.as_deref());
+        w.opt_c("Prd", self.prd.as_ref());
         w.opt_c("TaxAmt", self.tax_amt.as_deref());
         w.opt_s("AddtlInf", self.addtl_inf.as_ref());
     }
@@ -16669,7 +16669,7 @@ pub struct TaxRecord2 {
     /// Element `FrmsCd` [0..1].
     pub frms_cd: Option<Max35Text>,
     /// Element `Prd` [0..1].
-    pub prd: Option<Box<TaxPeriod2>>,
+    pub prd: Option<TaxPeriod2>,
     /// Element `TaxAmt` [0..1].
     pub tax_amt: Option<Box<TaxAmount2>>,
     /// Element `AddtlInf` [0..1].
@@ -16739,7 +16739,7 @@ impl rt::ComplexValue for TaxRecord2 {
                     out.frms_cd = Some(r.req_s("FrmsCd")?);
                 }
                 6 => {
-                    out.prd = Some(r.read_boxed("Prd")?);
+                    r.read_some_into("Prd", &mut out.prd)?;
                 }
                 7 => {
                     out.tax_amt = Some(r.read_boxed("TaxAmt")?);
@@ -16759,7 +16759,7 @@ impl rt::ComplexValue for TaxRecord2 {
         w.opt_s("DbtrSts", self.dbtr_sts.as_ref());
         w.opt_s("CertId", self.cert_id.as_ref());
         w.opt_s("FrmsCd", self.frms_cd.as_ref());
-        w.opt_c("Prd", self.prd.as_deref());
+        w.opt_c("Prd", self.prd.as_ref());
         w.opt_c("TaxAmt", self.tax_amt.as_deref());
         w.opt_s("AddtlInf", self.addtl_inf.as_ref());
     }
@@ -16775,7 +16775,7 @@ impl rt::ComplexValue for TaxRecord2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaxRecordDetails1 {
     /// Element `Prd` [0..1].
-    pub prd: Option<Box<TaxPeriod1>>,
+    pub prd: Option<TaxPeriod1>,
     /// Element `Amt` [1..1].
     pub amt: ActiveOrHistoricCurrencyAndAmount,
 }
@@ -16798,12 +16798,12 @@ impl rt::ComplexValue for TaxRecordDetails1 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.prd = r.opt_c_boxed("Prd")?;
+        r.opt_c_into("Prd", &mut out.prd)?;
         r.req_c_into("Amt", &mut out.amt)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Prd", self.prd.as_deref());
+        w.opt_c("Prd", self.prd.as_ref());
         w.c("Amt", &self.amt);
     }
 }
@@ -16822,7 +16822,7 @@ impl rt::ComplexValue for TaxRecordDetails1 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaxRecordDetails2 {
     /// Element `Prd` [0..1].
-    pub prd: Option<Box<TaxPeriod2>>,
+    pub prd: Option<TaxPeriod2>,
     /// Element `Amt` [1..1].
     pub amt: ActiveOrHistoricCurrencyAndAmount,
 }
@@ -16849,12 +16849,12 @@ impl rt::ComplexValue for TaxRecordDetails2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.prd = r.opt_c_boxed("Prd")?;
+        r.opt_c_into("Prd", &mut out.prd)?;
         r.req_c_into("Amt", &mut out.amt)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Prd", self.prd.as_deref());
+        w.opt_c("Prd", self.prd.as_ref());
         w.c("Amt", &self.amt);
     }
 }
@@ -17590,7 +17590,7 @@ pub struct TransactionReferences2 {
     /// Element `ClrSysRef` [0..1].
     pub clr_sys_ref: Option<Max35Text>,
     /// Element `Prtry` [0..1].
-    pub prtry: Option<Box<ProprietaryReference1>>,
+    pub prtry: Option<ProprietaryReference1>,
 }
 #[cfg(any(feature = "camt_053_001_02", feature = "camt_054_001_02"))]
 impl rt::ComplexValue for TransactionReferences2 {
@@ -17657,7 +17657,7 @@ impl rt::ComplexValue for TransactionReferences2 {
                     out.clr_sys_ref = Some(r.req_s("ClrSysRef")?);
                 }
                 9 => {
-                    out.prtry = Some(r.read_boxed("Prtry")?);
+                    r.read_some_into("Prtry", &mut out.prtry)?;
                 }
                 _ => return Ok(()),
             }
@@ -17674,7 +17674,7 @@ impl rt::ComplexValue for TransactionReferences2 {
         w.opt_s("MndtId", self.mndt_id.as_ref());
         w.opt_s("ChqNb", self.chq_nb.as_ref());
         w.opt_s("ClrSysRef", self.clr_sys_ref.as_ref());
-        w.opt_c("Prtry", self.prtry.as_deref());
+        w.opt_c("Prtry", self.prtry.as_ref());
     }
 }
 /// XSD complex type `TransactionReferences6`.

@@ -23,7 +23,7 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
     /// Element `FinInstnId` [1..1].
     pub fin_instn_id: FinancialInstitutionIdentification18,
     /// Element `BrnchId` [0..1].
-    pub brnch_id: Option<Box<BranchData3>>,
+    pub brnch_id: Option<BranchData3>,
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -38,12 +38,12 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
-        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        r.opt_c_into("BrnchId", &mut out.brnch_id)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
-        w.opt_c("BrnchId", self.brnch_id.as_deref());
+        w.opt_c("BrnchId", self.brnch_id.as_ref());
     }
 }
 /// XSD complex type `BusinessApplicationHeader5`.
@@ -70,7 +70,7 @@ pub struct BusinessApplicationHeader5 {
     /// Element `Prty` [0..1].
     pub prty: Option<BusinessMessagePriorityCode>,
     /// Element `Sgntr` [0..1].
-    pub sgntr: Option<Box<SignatureEnvelope>>,
+    pub sgntr: Option<SignatureEnvelope>,
 }
 impl rt::ComplexValue for BusinessApplicationHeader5 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -141,7 +141,7 @@ impl rt::ComplexValue for BusinessApplicationHeader5 {
                     out.prty = Some(r.req_s("Prty")?);
                 }
                 10 => {
-                    out.sgntr = Some(r.read_boxed("Sgntr")?);
+                    r.read_some_into("Sgntr", &mut out.sgntr)?;
                 }
                 _ => return Ok(()),
             }
@@ -159,7 +159,7 @@ impl rt::ComplexValue for BusinessApplicationHeader5 {
         w.opt_s("CpyDplct", self.cpy_dplct.as_ref());
         w.opt_s("PssblDplct", self.pssbl_dplct.as_ref());
         w.opt_s("Prty", self.prty.as_ref());
-        w.opt_c("Sgntr", self.sgntr.as_deref());
+        w.opt_c("Sgntr", self.sgntr.as_ref());
     }
 }
 /// XSD complex type `BusinessApplicationHeaderV02`.
@@ -178,7 +178,7 @@ pub struct BusinessApplicationHeaderV02 {
     /// Element `BizSvc` [0..1].
     pub biz_svc: Option<Max35Text>,
     /// Element `MktPrctc` [0..1].
-    pub mkt_prctc: Option<Box<ImplementationSpecification1>>,
+    pub mkt_prctc: Option<ImplementationSpecification1>,
     /// Element `CreDt` [1..1].
     pub cre_dt: ISODateTime,
     /// Element `BizPrcgDt` [0..1].
@@ -190,7 +190,7 @@ pub struct BusinessApplicationHeaderV02 {
     /// Element `Prty` [0..1].
     pub prty: Option<BusinessMessagePriorityCode>,
     /// Element `Sgntr` [0..1].
-    pub sgntr: Option<Box<SignatureEnvelope>>,
+    pub sgntr: Option<SignatureEnvelope>,
     /// Element `Rltd` [0..].
     pub rltd: Vec<BusinessApplicationHeader5>,
 }
@@ -257,7 +257,7 @@ impl rt::ComplexValue for BusinessApplicationHeaderV02 {
                     out.biz_svc = Some(r.req_s("BizSvc")?);
                 }
                 6 => {
-                    out.mkt_prctc = Some(r.read_boxed("MktPrctc")?);
+                    r.read_some_into("MktPrctc", &mut out.mkt_prctc)?;
                 }
                 7 => {
                     out.cre_dt = r.req_s("CreDt")?;
@@ -275,7 +275,7 @@ impl rt::ComplexValue for BusinessApplicationHeaderV02 {
                     out.prty = Some(r.req_s("Prty")?);
                 }
                 12 => {
-                    out.sgntr = Some(r.read_boxed("Sgntr")?);
+                    r.read_some_into("Sgntr", &mut out.sgntr)?;
                 }
                 13 => {
                     out.rltd = r.many_c("Rltd", 0, 0)?;
@@ -292,13 +292,13 @@ impl rt::ComplexValue for BusinessApplicationHeaderV02 {
         w.s("BizMsgIdr", &self.biz_msg_idr);
         w.s("MsgDefIdr", &self.msg_def_idr);
         w.opt_s("BizSvc", self.biz_svc.as_ref());
-        w.opt_c("MktPrctc", self.mkt_prctc.as_deref());
+        w.opt_c("MktPrctc", self.mkt_prctc.as_ref());
         w.s("CreDt", &self.cre_dt);
         w.opt_s("BizPrcgDt", self.biz_prcg_dt.as_ref());
         w.opt_s("CpyDplct", self.cpy_dplct.as_ref());
         w.opt_s("PssblDplct", self.pssbl_dplct.as_ref());
         w.opt_s("Prty", self.prty.as_ref());
-        w.opt_c("Sgntr", self.sgntr.as_deref());
+        w.opt_c("Sgntr", self.sgntr.as_ref());
         w.many_c("Rltd", &self.rltd, 0, 0);
     }
 }
@@ -339,7 +339,7 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingSystemMemberIdentification2 {
     /// Element `ClrSysId` [0..1].
-    pub clr_sys_id: Option<Box<ClearingSystemIdentification2Choice>>,
+    pub clr_sys_id: Option<ClearingSystemIdentification2Choice>,
     /// Element `MmbId` [1..1].
     pub mmb_id: Max35Text,
 }
@@ -355,12 +355,12 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        r.opt_c_into("ClrSysId", &mut out.clr_sys_id)?;
         out.mmb_id = r.req_s("MmbId")?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
+        w.opt_c("ClrSysId", self.clr_sys_id.as_ref());
         w.s("MmbId", &self.mmb_id);
     }
 }
@@ -401,7 +401,7 @@ pub struct FinancialInstitutionIdentification18 {
     /// Element `BICFI` [0..1].
     pub bicfi: Option<BICFIDec2014Identifier>,
     /// Element `ClrSysMmbId` [0..1].
-    pub clr_sys_mmb_id: Option<Box<ClearingSystemMemberIdentification2>>,
+    pub clr_sys_mmb_id: Option<ClearingSystemMemberIdentification2>,
     /// Element `LEI` [0..1].
     pub lei: Option<LEIIdentifier>,
     /// Element `Nm` [0..1].
@@ -409,7 +409,7 @@ pub struct FinancialInstitutionIdentification18 {
     /// Element `PstlAdr` [0..1].
     pub pstl_adr: Option<Box<PostalAddress24>>,
     /// Element `Othr` [0..1].
-    pub othr: Option<Box<GenericFinancialIdentification1>>,
+    pub othr: Option<GenericFinancialIdentification1>,
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -443,7 +443,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
                     out.bicfi = Some(r.req_s("BICFI")?);
                 }
                 1 => {
-                    out.clr_sys_mmb_id = Some(r.read_boxed("ClrSysMmbId")?);
+                    r.read_some_into("ClrSysMmbId", &mut out.clr_sys_mmb_id)?;
                 }
                 2 => {
                     out.lei = Some(r.req_s("LEI")?);
@@ -455,7 +455,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
                     out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
                 }
                 5 => {
-                    out.othr = Some(r.read_boxed("Othr")?);
+                    r.read_some_into("Othr", &mut out.othr)?;
                 }
                 _ => return Ok(()),
             }
@@ -464,11 +464,11 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
-        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_deref());
+        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_ref());
         w.opt_s("LEI", self.lei.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
         w.opt_c("PstlAdr", self.pstl_adr.as_deref());
-        w.opt_c("Othr", self.othr.as_deref());
+        w.opt_c("Othr", self.othr.as_ref());
     }
 }
 /// XSD complex type `GenericFinancialIdentification1`.
@@ -477,7 +477,7 @@ pub struct GenericFinancialIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<FinancialIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<FinancialIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -503,7 +503,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -515,7 +515,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -525,7 +525,7 @@ pub struct GenericOrganisationIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<OrganisationIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<OrganisationIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -551,7 +551,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -563,7 +563,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -573,7 +573,7 @@ pub struct GenericPersonIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<PersonIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<PersonIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -599,7 +599,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -611,7 +611,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -857,7 +857,7 @@ impl rt::ComplexValue for PartyIdentification135 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonIdentification13 {
     /// Element `DtAndPlcOfBirth` [0..1].
-    pub dt_and_plc_of_birth: Option<Box<DateAndPlaceOfBirth1>>,
+    pub dt_and_plc_of_birth: Option<DateAndPlaceOfBirth1>,
     /// Element `Othr` [0..].
     pub othr: Vec<GenericPersonIdentification1>,
 }
@@ -879,7 +879,7 @@ impl rt::ComplexValue for PersonIdentification13 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.dt_and_plc_of_birth = Some(r.read_boxed("DtAndPlcOfBirth")?);
+                    r.read_some_into("DtAndPlcOfBirth", &mut out.dt_and_plc_of_birth)?;
                 }
                 1 => {
                     out.othr = r.many_c("Othr", 0, 0)?;
@@ -890,7 +890,7 @@ impl rt::ComplexValue for PersonIdentification13 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
+        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_ref());
         w.many_c("Othr", &self.othr, 0, 0);
     }
 }

@@ -107,13 +107,13 @@ pub struct AmendmentInformationDetails13 {
     /// Element `OrgnlMndtId` [0..1].
     pub orgnl_mndt_id: Option<Max35Text>,
     /// Element `OrgnlCdtrSchmeId` [0..1].
-    pub orgnl_cdtr_schme_id: Option<Box<PartyIdentification135>>,
+    pub orgnl_cdtr_schme_id: Option<PartyIdentification135>,
     /// Element `OrgnlCdtrAgt` [0..1].
     pub orgnl_cdtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `OrgnlCdtrAgtAcct` [0..1].
     pub orgnl_cdtr_agt_acct: Option<Box<CashAccount38>>,
     /// Element `OrgnlDbtr` [0..1].
-    pub orgnl_dbtr: Option<Box<PartyIdentification135>>,
+    pub orgnl_dbtr: Option<PartyIdentification135>,
     /// Element `OrgnlDbtrAcct` [0..1].
     pub orgnl_dbtr_acct: Option<Box<CashAccount38>>,
     /// Element `OrgnlDbtrAgt` [0..1].
@@ -123,9 +123,9 @@ pub struct AmendmentInformationDetails13 {
     /// Element `OrgnlFnlColltnDt` [0..1].
     pub orgnl_fnl_colltn_dt: Option<ISODate>,
     /// Element `OrgnlFrqcy` [0..1].
-    pub orgnl_frqcy: Option<Box<Frequency36Choice>>,
+    pub orgnl_frqcy: Option<Frequency36Choice>,
     /// Element `OrgnlRsn` [0..1].
-    pub orgnl_rsn: Option<Box<MandateSetupReason1Choice>>,
+    pub orgnl_rsn: Option<MandateSetupReason1Choice>,
     /// Element `OrgnlTrckgDays` [0..1].
     pub orgnl_trckg_days: Option<Exact2NumericText>,
 }
@@ -173,7 +173,7 @@ impl rt::ComplexValue for AmendmentInformationDetails13 {
                     out.orgnl_mndt_id = Some(r.req_s("OrgnlMndtId")?);
                 }
                 1 => {
-                    out.orgnl_cdtr_schme_id = Some(r.read_boxed("OrgnlCdtrSchmeId")?);
+                    r.read_some_into("OrgnlCdtrSchmeId", &mut out.orgnl_cdtr_schme_id)?;
                 }
                 2 => {
                     out.orgnl_cdtr_agt = Some(r.read_boxed("OrgnlCdtrAgt")?);
@@ -182,7 +182,7 @@ impl rt::ComplexValue for AmendmentInformationDetails13 {
                     out.orgnl_cdtr_agt_acct = Some(r.read_boxed("OrgnlCdtrAgtAcct")?);
                 }
                 4 => {
-                    out.orgnl_dbtr = Some(r.read_boxed("OrgnlDbtr")?);
+                    r.read_some_into("OrgnlDbtr", &mut out.orgnl_dbtr)?;
                 }
                 5 => {
                     out.orgnl_dbtr_acct = Some(r.read_boxed("OrgnlDbtrAcct")?);
@@ -197,10 +197,10 @@ impl rt::ComplexValue for AmendmentInformationDetails13 {
                     out.orgnl_fnl_colltn_dt = Some(r.req_s("OrgnlFnlColltnDt")?);
                 }
                 9 => {
-                    out.orgnl_frqcy = Some(r.read_boxed("OrgnlFrqcy")?);
+                    r.read_some_into("OrgnlFrqcy", &mut out.orgnl_frqcy)?;
                 }
                 10 => {
-                    out.orgnl_rsn = Some(r.read_boxed("OrgnlRsn")?);
+                    r.read_some_into("OrgnlRsn", &mut out.orgnl_rsn)?;
                 }
                 11 => {
                     out.orgnl_trckg_days = Some(r.req_s("OrgnlTrckgDays")?);
@@ -212,16 +212,16 @@ impl rt::ComplexValue for AmendmentInformationDetails13 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("OrgnlMndtId", self.orgnl_mndt_id.as_ref());
-        w.opt_c("OrgnlCdtrSchmeId", self.orgnl_cdtr_schme_id.as_deref());
+        w.opt_c("OrgnlCdtrSchmeId", self.orgnl_cdtr_schme_id.as_ref());
         w.opt_c("OrgnlCdtrAgt", self.orgnl_cdtr_agt.as_deref());
         w.opt_c("OrgnlCdtrAgtAcct", self.orgnl_cdtr_agt_acct.as_deref());
-        w.opt_c("OrgnlDbtr", self.orgnl_dbtr.as_deref());
+        w.opt_c("OrgnlDbtr", self.orgnl_dbtr.as_ref());
         w.opt_c("OrgnlDbtrAcct", self.orgnl_dbtr_acct.as_deref());
         w.opt_c("OrgnlDbtrAgt", self.orgnl_dbtr_agt.as_deref());
         w.opt_c("OrgnlDbtrAgtAcct", self.orgnl_dbtr_agt_acct.as_deref());
         w.opt_s("OrgnlFnlColltnDt", self.orgnl_fnl_colltn_dt.as_ref());
-        w.opt_c("OrgnlFrqcy", self.orgnl_frqcy.as_deref());
-        w.opt_c("OrgnlRsn", self.orgnl_rsn.as_deref());
+        w.opt_c("OrgnlFrqcy", self.orgnl_frqcy.as_ref());
+        w.opt_c("OrgnlRsn", self.orgnl_rsn.as_ref());
         w.opt_s("OrgnlTrckgDays", self.orgnl_trckg_days.as_ref());
     }
 }
@@ -231,7 +231,7 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
     /// Element `FinInstnId` [1..1].
     pub fin_instn_id: FinancialInstitutionIdentification18,
     /// Element `BrnchId` [0..1].
-    pub brnch_id: Option<Box<BranchData3>>,
+    pub brnch_id: Option<BranchData3>,
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -246,12 +246,12 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
-        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        r.opt_c_into("BrnchId", &mut out.brnch_id)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
-        w.opt_c("BrnchId", self.brnch_id.as_deref());
+        w.opt_c("BrnchId", self.brnch_id.as_ref());
     }
 }
 /// XSD complex type `CashAccount38`.
@@ -260,13 +260,13 @@ pub struct CashAccount38 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CashAccountType2Choice>>,
+    pub tp: Option<CashAccountType2Choice>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max70Text>,
     /// Element `Prxy` [0..1].
-    pub prxy: Option<Box<ProxyAccountIdentification1>>,
+    pub prxy: Option<ProxyAccountIdentification1>,
 }
 impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -298,7 +298,7 @@ impl rt::ComplexValue for CashAccount38 {
                     r.req_c_into("Id", &mut out.id)?;
                 }
                 1 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 2 => {
                     out.ccy = Some(r.req_s("Ccy")?);
@@ -307,7 +307,7 @@ impl rt::ComplexValue for CashAccount38 {
                     out.nm = Some(r.req_s("Nm")?);
                 }
                 4 => {
-                    out.prxy = Some(r.read_boxed("Prxy")?);
+                    r.read_some_into("Prxy", &mut out.prxy)?;
                 }
                 _ => return Ok(()),
             }
@@ -316,10 +316,10 @@ impl rt::ComplexValue for CashAccount38 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("Prxy", self.prxy.as_deref());
+        w.opt_c("Prxy", self.prxy.as_ref());
     }
 }
 /// XSD complex type `CashAccountType2Choice`. Exactly one branch.
@@ -479,7 +479,7 @@ impl rt::ComplexValue for ClearingSystemIdentification3Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingSystemMemberIdentification2 {
     /// Element `ClrSysId` [0..1].
-    pub clr_sys_id: Option<Box<ClearingSystemIdentification2Choice>>,
+    pub clr_sys_id: Option<ClearingSystemIdentification2Choice>,
     /// Element `MmbId` [1..1].
     pub mmb_id: Max35Text,
 }
@@ -495,12 +495,12 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        r.opt_c_into("ClrSysId", &mut out.clr_sys_id)?;
         out.mmb_id = r.req_s("MmbId")?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
+        w.opt_c("ClrSysId", self.clr_sys_id.as_ref());
         w.s("MmbId", &self.mmb_id);
     }
 }
@@ -508,7 +508,7 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditorReferenceInformation2 {
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CreditorReferenceType2>>,
+    pub tp: Option<CreditorReferenceType2>,
     /// Element `Ref` [0..1].
     pub ref_: Option<Max35Text>,
 }
@@ -527,7 +527,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 1 => {
                     out.ref_ = Some(r.req_s("Ref")?);
@@ -538,7 +538,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Ref", self.ref_.as_ref());
     }
 }
@@ -723,7 +723,7 @@ pub struct FinancialInstitutionIdentification18 {
     /// Element `BICFI` [0..1].
     pub bicfi: Option<BICFIDec2014Identifier>,
     /// Element `ClrSysMmbId` [0..1].
-    pub clr_sys_mmb_id: Option<Box<ClearingSystemMemberIdentification2>>,
+    pub clr_sys_mmb_id: Option<ClearingSystemMemberIdentification2>,
     /// Element `LEI` [0..1].
     pub lei: Option<LEIIdentifier>,
     /// Element `Nm` [0..1].
@@ -731,7 +731,7 @@ pub struct FinancialInstitutionIdentification18 {
     /// Element `PstlAdr` [0..1].
     pub pstl_adr: Option<Box<PostalAddress24>>,
     /// Element `Othr` [0..1].
-    pub othr: Option<Box<GenericFinancialIdentification1>>,
+    pub othr: Option<GenericFinancialIdentification1>,
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -765,7 +765,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
                     out.bicfi = Some(r.req_s("BICFI")?);
                 }
                 1 => {
-                    out.clr_sys_mmb_id = Some(r.read_boxed("ClrSysMmbId")?);
+                    r.read_some_into("ClrSysMmbId", &mut out.clr_sys_mmb_id)?;
                 }
                 2 => {
                     out.lei = Some(r.req_s("LEI")?);
@@ -777,7 +777,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
                     out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
                 }
                 5 => {
-                    out.othr = Some(r.read_boxed("Othr")?);
+                    r.read_some_into("Othr", &mut out.othr)?;
                 }
                 _ => return Ok(()),
             }
@@ -786,11 +786,11 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
-        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_deref());
+        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_ref());
         w.opt_s("LEI", self.lei.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
         w.opt_c("PstlAdr", self.pstl_adr.as_deref());
-        w.opt_c("Othr", self.othr.as_deref());
+        w.opt_c("Othr", self.othr.as_ref());
     }
 }
 /// XSD complex type `Garnishment3`.
@@ -799,9 +799,9 @@ pub struct Garnishment3 {
     /// Element `Tp` [1..1].
     pub tp: GarnishmentType1,
     /// Element `Grnshee` [0..1].
-    pub grnshee: Option<Box<PartyIdentification135>>,
+    pub grnshee: Option<PartyIdentification135>,
     /// Element `GrnshmtAdmstr` [0..1].
-    pub grnshmt_admstr: Option<Box<PartyIdentification135>>,
+    pub grnshmt_admstr: Option<PartyIdentification135>,
     /// Element `RefNb` [0..1].
     pub ref_nb: Option<Max140Text>,
     /// Element `Dt` [0..1].
@@ -849,10 +849,10 @@ impl rt::ComplexValue for Garnishment3 {
                     r.req_c_into("Tp", &mut out.tp)?;
                 }
                 1 => {
-                    out.grnshee = Some(r.read_boxed("Grnshee")?);
+                    r.read_some_into("Grnshee", &mut out.grnshee)?;
                 }
                 2 => {
-                    out.grnshmt_admstr = Some(r.read_boxed("GrnshmtAdmstr")?);
+                    r.read_some_into("GrnshmtAdmstr", &mut out.grnshmt_admstr)?;
                 }
                 3 => {
                     out.ref_nb = Some(r.req_s("RefNb")?);
@@ -876,8 +876,8 @@ impl rt::ComplexValue for Garnishment3 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
-        w.opt_c("Grnshee", self.grnshee.as_deref());
-        w.opt_c("GrnshmtAdmstr", self.grnshmt_admstr.as_deref());
+        w.opt_c("Grnshee", self.grnshee.as_ref());
+        w.opt_c("GrnshmtAdmstr", self.grnshmt_admstr.as_ref());
         w.opt_s("RefNb", self.ref_nb.as_ref());
         w.opt_s("Dt", self.dt.as_ref());
         w.opt_c("RmtdAmt", self.rmtd_amt.as_ref());
@@ -891,7 +891,7 @@ pub struct GenericAccountIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max34Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<AccountSchemeName1Choice>>,
+    pub schme_nm: Option<AccountSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -917,7 +917,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -929,7 +929,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -939,7 +939,7 @@ pub struct GenericFinancialIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<FinancialIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<FinancialIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -965,7 +965,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -977,7 +977,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -987,7 +987,7 @@ pub struct GenericOrganisationIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<OrganisationIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<OrganisationIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1013,7 +1013,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1025,7 +1025,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1035,7 +1035,7 @@ pub struct GenericPersonIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<PersonIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<PersonIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1061,7 +1061,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1073,7 +1073,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1186,9 +1186,9 @@ pub struct MandateRelatedInformation14 {
     /// Element `FnlColltnDt` [0..1].
     pub fnl_colltn_dt: Option<ISODate>,
     /// Element `Frqcy` [0..1].
-    pub frqcy: Option<Box<Frequency36Choice>>,
+    pub frqcy: Option<Frequency36Choice>,
     /// Element `Rsn` [0..1].
-    pub rsn: Option<Box<MandateSetupReason1Choice>>,
+    pub rsn: Option<MandateSetupReason1Choice>,
     /// Element `TrckgDays` [0..1].
     pub trckg_days: Option<Exact2NumericText>,
 }
@@ -1250,10 +1250,10 @@ impl rt::ComplexValue for MandateRelatedInformation14 {
                     out.fnl_colltn_dt = Some(r.req_s("FnlColltnDt")?);
                 }
                 7 => {
-                    out.frqcy = Some(r.read_boxed("Frqcy")?);
+                    r.read_some_into("Frqcy", &mut out.frqcy)?;
                 }
                 8 => {
-                    out.rsn = Some(r.read_boxed("Rsn")?);
+                    r.read_some_into("Rsn", &mut out.rsn)?;
                 }
                 9 => {
                     out.trckg_days = Some(r.req_s("TrckgDays")?);
@@ -1271,8 +1271,8 @@ impl rt::ComplexValue for MandateRelatedInformation14 {
         w.opt_s("ElctrncSgntr", self.elctrnc_sgntr.as_ref());
         w.opt_s("FrstColltnDt", self.frst_colltn_dt.as_ref());
         w.opt_s("FnlColltnDt", self.fnl_colltn_dt.as_ref());
-        w.opt_c("Frqcy", self.frqcy.as_deref());
-        w.opt_c("Rsn", self.rsn.as_deref());
+        w.opt_c("Frqcy", self.frqcy.as_ref());
+        w.opt_c("Rsn", self.rsn.as_ref());
         w.opt_s("TrckgDays", self.trckg_days.as_ref());
     }
 }
@@ -1453,15 +1453,15 @@ pub struct OriginalTransactionReference28 {
     /// Element `IntrBkSttlmAmt` [0..1].
     pub intr_bk_sttlm_amt: Option<ActiveOrHistoricCurrencyAndAmount>,
     /// Element `Amt` [0..1].
-    pub amt: Option<Box<AmountType4Choice>>,
+    pub amt: Option<AmountType4Choice>,
     /// Element `IntrBkSttlmDt` [0..1].
     pub intr_bk_sttlm_dt: Option<ISODate>,
     /// Element `ReqdColltnDt` [0..1].
     pub reqd_colltn_dt: Option<ISODate>,
     /// Element `ReqdExctnDt` [0..1].
-    pub reqd_exctn_dt: Option<Box<DateAndDateTime2Choice>>,
+    pub reqd_exctn_dt: Option<DateAndDateTime2Choice>,
     /// Element `CdtrSchmeId` [0..1].
-    pub cdtr_schme_id: Option<Box<PartyIdentification135>>,
+    pub cdtr_schme_id: Option<PartyIdentification135>,
     /// Element `SttlmInf` [0..1].
     pub sttlm_inf: Option<Box<SettlementInstruction7>>,
     /// Element `PmtTpInf` [0..1].
@@ -1471,7 +1471,7 @@ pub struct OriginalTransactionReference28 {
     /// Element `MndtRltdInf` [0..1].
     pub mndt_rltd_inf: Option<Box<MandateRelatedInformation14>>,
     /// Element `RmtInf` [0..1].
-    pub rmt_inf: Option<Box<RemittanceInformation16>>,
+    pub rmt_inf: Option<RemittanceInformation16>,
     /// Element `UltmtDbtr` [0..1].
     pub ultmt_dbtr: Option<Box<Party40Choice>>,
     /// Element `Dbtr` [0..1].
@@ -1493,7 +1493,7 @@ pub struct OriginalTransactionReference28 {
     /// Element `UltmtCdtr` [0..1].
     pub ultmt_cdtr: Option<Box<Party40Choice>>,
     /// Element `Purp` [0..1].
-    pub purp: Option<Box<Purpose2Choice>>,
+    pub purp: Option<Purpose2Choice>,
 }
 impl rt::ComplexValue for OriginalTransactionReference28 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1559,7 +1559,7 @@ impl rt::ComplexValue for OriginalTransactionReference28 {
                     r.read_some_into("IntrBkSttlmAmt", &mut out.intr_bk_sttlm_amt)?;
                 }
                 1 => {
-                    out.amt = Some(r.read_boxed("Amt")?);
+                    r.read_some_into("Amt", &mut out.amt)?;
                 }
                 2 => {
                     out.intr_bk_sttlm_dt = Some(r.req_s("IntrBkSttlmDt")?);
@@ -1568,10 +1568,10 @@ impl rt::ComplexValue for OriginalTransactionReference28 {
                     out.reqd_colltn_dt = Some(r.req_s("ReqdColltnDt")?);
                 }
                 4 => {
-                    out.reqd_exctn_dt = Some(r.read_boxed("ReqdExctnDt")?);
+                    r.read_some_into("ReqdExctnDt", &mut out.reqd_exctn_dt)?;
                 }
                 5 => {
-                    out.cdtr_schme_id = Some(r.read_boxed("CdtrSchmeId")?);
+                    r.read_some_into("CdtrSchmeId", &mut out.cdtr_schme_id)?;
                 }
                 6 => {
                     out.sttlm_inf = Some(r.read_boxed("SttlmInf")?);
@@ -1586,7 +1586,7 @@ impl rt::ComplexValue for OriginalTransactionReference28 {
                     out.mndt_rltd_inf = Some(r.read_boxed("MndtRltdInf")?);
                 }
                 10 => {
-                    out.rmt_inf = Some(r.read_boxed("RmtInf")?);
+                    r.read_some_into("RmtInf", &mut out.rmt_inf)?;
                 }
                 11 => {
                     out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
@@ -1619,7 +1619,7 @@ impl rt::ComplexValue for OriginalTransactionReference28 {
                     out.ultmt_cdtr = Some(r.read_boxed("UltmtCdtr")?);
                 }
                 21 => {
-                    out.purp = Some(r.read_boxed("Purp")?);
+                    r.read_some_into("Purp", &mut out.purp)?;
                 }
                 _ => return Ok(()),
             }
@@ -1628,16 +1628,16 @@ impl rt::ComplexValue for OriginalTransactionReference28 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("IntrBkSttlmAmt", self.intr_bk_sttlm_amt.as_ref());
-        w.opt_c("Amt", self.amt.as_deref());
+        w.opt_c("Amt", self.amt.as_ref());
         w.opt_s("IntrBkSttlmDt", self.intr_bk_sttlm_dt.as_ref());
         w.opt_s("ReqdColltnDt", self.reqd_colltn_dt.as_ref());
-        w.opt_c("ReqdExctnDt", self.reqd_exctn_dt.as_deref());
-        w.opt_c("CdtrSchmeId", self.cdtr_schme_id.as_deref());
+        w.opt_c("ReqdExctnDt", self.reqd_exctn_dt.as_ref());
+        w.opt_c("CdtrSchmeId", self.cdtr_schme_id.as_ref());
         w.opt_c("SttlmInf", self.sttlm_inf.as_deref());
         w.opt_c("PmtTpInf", self.pmt_tp_inf.as_deref());
         w.opt_s("PmtMtd", self.pmt_mtd.as_ref());
         w.opt_c("MndtRltdInf", self.mndt_rltd_inf.as_deref());
-        w.opt_c("RmtInf", self.rmt_inf.as_deref());
+        w.opt_c("RmtInf", self.rmt_inf.as_ref());
         w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
         w.opt_c("Dbtr", self.dbtr.as_deref());
         w.opt_c("DbtrAcct", self.dbtr_acct.as_deref());
@@ -1648,7 +1648,7 @@ impl rt::ComplexValue for OriginalTransactionReference28 {
         w.opt_c("Cdtr", self.cdtr.as_deref());
         w.opt_c("CdtrAcct", self.cdtr_acct.as_deref());
         w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
-        w.opt_c("Purp", self.purp.as_deref());
+        w.opt_c("Purp", self.purp.as_ref());
     }
 }
 /// XSD complex type `Party38Choice`. Exactly one branch.
@@ -1787,7 +1787,7 @@ pub struct PaymentTransaction110 {
     /// Element `StsId` [0..1].
     pub sts_id: Option<Max35Text>,
     /// Element `OrgnlGrpInf` [0..1].
-    pub orgnl_grp_inf: Option<Box<OriginalGroupInformation29>>,
+    pub orgnl_grp_inf: Option<OriginalGroupInformation29>,
     /// Element `OrgnlInstrId` [0..1].
     pub orgnl_instr_id: Option<Max35Text>,
     /// Element `OrgnlEndToEndId` [0..1].
@@ -1805,7 +1805,7 @@ pub struct PaymentTransaction110 {
     /// Element `AccptncDtTm` [0..1].
     pub accptnc_dt_tm: Option<ISODateTime>,
     /// Element `FctvIntrBkSttlmDt` [0..1].
-    pub fctv_intr_bk_sttlm_dt: Option<Box<DateAndDateTime2Choice>>,
+    pub fctv_intr_bk_sttlm_dt: Option<DateAndDateTime2Choice>,
     /// Element `AcctSvcrRef` [0..1].
     pub acct_svcr_ref: Option<Max35Text>,
     /// Element `ClrSysRef` [0..1].
@@ -1873,7 +1873,7 @@ impl rt::ComplexValue for PaymentTransaction110 {
                     out.sts_id = Some(r.req_s("StsId")?);
                 }
                 1 => {
-                    out.orgnl_grp_inf = Some(r.read_boxed("OrgnlGrpInf")?);
+                    r.read_some_into("OrgnlGrpInf", &mut out.orgnl_grp_inf)?;
                 }
                 2 => {
                     out.orgnl_instr_id = Some(r.req_s("OrgnlInstrId")?);
@@ -1900,7 +1900,10 @@ impl rt::ComplexValue for PaymentTransaction110 {
                     out.accptnc_dt_tm = Some(r.req_s("AccptncDtTm")?);
                 }
                 10 => {
-                    out.fctv_intr_bk_sttlm_dt = Some(r.read_boxed("FctvIntrBkSttlmDt")?);
+                    r.read_some_into(
+                        "FctvIntrBkSttlmDt",
+                        &mut out.fctv_intr_bk_sttlm_dt,
+                    )?;
                 }
                 11 => {
                     out.acct_svcr_ref = Some(r.req_s("AcctSvcrRef")?);
@@ -1927,7 +1930,7 @@ impl rt::ComplexValue for PaymentTransaction110 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("StsId", self.sts_id.as_ref());
-        w.opt_c("OrgnlGrpInf", self.orgnl_grp_inf.as_deref());
+        w.opt_c("OrgnlGrpInf", self.orgnl_grp_inf.as_ref());
         w.opt_s("OrgnlInstrId", self.orgnl_instr_id.as_ref());
         w.opt_s("OrgnlEndToEndId", self.orgnl_end_to_end_id.as_ref());
         w.opt_s("OrgnlTxId", self.orgnl_tx_id.as_ref());
@@ -1936,7 +1939,7 @@ impl rt::ComplexValue for PaymentTransaction110 {
         w.many_c("StsRsnInf", &self.sts_rsn_inf, 0, 0);
         w.many_c("ChrgsInf", &self.chrgs_inf, 0, 0);
         w.opt_s("AccptncDtTm", self.accptnc_dt_tm.as_ref());
-        w.opt_c("FctvIntrBkSttlmDt", self.fctv_intr_bk_sttlm_dt.as_deref());
+        w.opt_c("FctvIntrBkSttlmDt", self.fctv_intr_bk_sttlm_dt.as_ref());
         w.opt_s("AcctSvcrRef", self.acct_svcr_ref.as_ref());
         w.opt_s("ClrSysRef", self.clr_sys_ref.as_ref());
         w.opt_c("InstgAgt", self.instg_agt.as_deref());
@@ -1955,11 +1958,11 @@ pub struct PaymentTypeInformation27 {
     /// Element `SvcLvl` [0..].
     pub svc_lvl: Vec<ServiceLevel8Choice>,
     /// Element `LclInstrm` [0..1].
-    pub lcl_instrm: Option<Box<LocalInstrument2Choice>>,
+    pub lcl_instrm: Option<LocalInstrument2Choice>,
     /// Element `SeqTp` [0..1].
     pub seq_tp: Option<SequenceType3Code>,
     /// Element `CtgyPurp` [0..1].
-    pub ctgy_purp: Option<Box<CategoryPurpose1Choice>>,
+    pub ctgy_purp: Option<CategoryPurpose1Choice>,
 }
 impl rt::ComplexValue for PaymentTypeInformation27 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1999,13 +2002,13 @@ impl rt::ComplexValue for PaymentTypeInformation27 {
                     out.svc_lvl = r.many_c("SvcLvl", 0, 0)?;
                 }
                 3 => {
-                    out.lcl_instrm = Some(r.read_boxed("LclInstrm")?);
+                    r.read_some_into("LclInstrm", &mut out.lcl_instrm)?;
                 }
                 4 => {
                     out.seq_tp = Some(r.req_s("SeqTp")?);
                 }
                 5 => {
-                    out.ctgy_purp = Some(r.read_boxed("CtgyPurp")?);
+                    r.read_some_into("CtgyPurp", &mut out.ctgy_purp)?;
                 }
                 _ => return Ok(()),
             }
@@ -2016,16 +2019,16 @@ impl rt::ComplexValue for PaymentTypeInformation27 {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
         w.opt_s("ClrChanl", self.clr_chanl.as_ref());
         w.many_c("SvcLvl", &self.svc_lvl, 0, 0);
-        w.opt_c("LclInstrm", self.lcl_instrm.as_deref());
+        w.opt_c("LclInstrm", self.lcl_instrm.as_ref());
         w.opt_s("SeqTp", self.seq_tp.as_ref());
-        w.opt_c("CtgyPurp", self.ctgy_purp.as_deref());
+        w.opt_c("CtgyPurp", self.ctgy_purp.as_ref());
     }
 }
 /// XSD complex type `PersonIdentification13`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonIdentification13 {
     /// Element `DtAndPlcOfBirth` [0..1].
-    pub dt_and_plc_of_birth: Option<Box<DateAndPlaceOfBirth1>>,
+    pub dt_and_plc_of_birth: Option<DateAndPlaceOfBirth1>,
     /// Element `Othr` [0..].
     pub othr: Vec<GenericPersonIdentification1>,
 }
@@ -2047,7 +2050,7 @@ impl rt::ComplexValue for PersonIdentification13 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.dt_and_plc_of_birth = Some(r.read_boxed("DtAndPlcOfBirth")?);
+                    r.read_some_into("DtAndPlcOfBirth", &mut out.dt_and_plc_of_birth)?;
                 }
                 1 => {
                     out.othr = r.many_c("Othr", 0, 0)?;
@@ -2058,7 +2061,7 @@ impl rt::ComplexValue for PersonIdentification13 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
+        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_ref());
         w.many_c("Othr", &self.othr, 0, 0);
     }
 }
@@ -2204,7 +2207,7 @@ pub struct SettlementInstruction7 {
     /// Element `SttlmAcct` [0..1].
     pub sttlm_acct: Option<Box<CashAccount38>>,
     /// Element `ClrSys` [0..1].
-    pub clr_sys: Option<Box<ClearingSystemIdentification3Choice>>,
+    pub clr_sys: Option<ClearingSystemIdentification3Choice>,
     /// Element `InstgRmbrsmntAgt` [0..1].
     pub instg_rmbrsmnt_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `InstgRmbrsmntAgtAcct` [0..1].
@@ -2259,7 +2262,7 @@ impl rt::ComplexValue for SettlementInstruction7 {
                     out.sttlm_acct = Some(r.read_boxed("SttlmAcct")?);
                 }
                 2 => {
-                    out.clr_sys = Some(r.read_boxed("ClrSys")?);
+                    r.read_some_into("ClrSys", &mut out.clr_sys)?;
                 }
                 3 => {
                     out.instg_rmbrsmnt_agt = Some(r.read_boxed("InstgRmbrsmntAgt")?);
@@ -2293,7 +2296,7 @@ impl rt::ComplexValue for SettlementInstruction7 {
     fn write(&self, w: &mut rt::Writer) {
         w.s("SttlmMtd", &self.sttlm_mtd);
         w.opt_c("SttlmAcct", self.sttlm_acct.as_deref());
-        w.opt_c("ClrSys", self.clr_sys.as_deref());
+        w.opt_c("ClrSys", self.clr_sys.as_ref());
         w.opt_c("InstgRmbrsmntAgt", self.instg_rmbrsmnt_agt.as_deref());
         w.opt_c("InstgRmbrsmntAgtAcct", self.instg_rmbrsmnt_agt_acct.as_deref());
         w.opt_c("InstdRmbrsmntAgt", self.instd_rmbrsmnt_agt.as_deref());
@@ -2337,9 +2340,9 @@ impl rt::ComplexValue for StatusReason6Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusReasonInformation12 {
     /// Element `Orgtr` [0..1].
-    pub orgtr: Option<Box<PartyIdentification135>>,
+    pub orgtr: Option<PartyIdentification135>,
     /// Element `Rsn` [0..1].
-    pub rsn: Option<Box<StatusReason6Choice>>,
+    pub rsn: Option<StatusReason6Choice>,
     /// Element `AddtlInf` [0..].
     pub addtl_inf: Vec<Max105Text>,
 }
@@ -2362,10 +2365,10 @@ impl rt::ComplexValue for StatusReasonInformation12 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.orgtr = Some(r.read_boxed("Orgtr")?);
+                    r.read_some_into("Orgtr", &mut out.orgtr)?;
                 }
                 1 => {
-                    out.rsn = Some(r.read_boxed("Rsn")?);
+                    r.read_some_into("Rsn", &mut out.rsn)?;
                 }
                 2 => {
                     out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
@@ -2376,8 +2379,8 @@ impl rt::ComplexValue for StatusReasonInformation12 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Orgtr", self.orgtr.as_deref());
-        w.opt_c("Rsn", self.rsn.as_deref());
+        w.opt_c("Orgtr", self.orgtr.as_ref());
+        w.opt_c("Rsn", self.rsn.as_ref());
         w.many_s("AddtlInf", &self.addtl_inf, 0, 0);
     }
 }
@@ -2389,11 +2392,11 @@ pub struct StructuredRemittanceInformation16 {
     /// Element `RfrdDocAmt` [0..1].
     pub rfrd_doc_amt: Option<Box<RemittanceAmount2>>,
     /// Element `CdtrRefInf` [0..1].
-    pub cdtr_ref_inf: Option<Box<CreditorReferenceInformation2>>,
+    pub cdtr_ref_inf: Option<CreditorReferenceInformation2>,
     /// Element `Invcr` [0..1].
-    pub invcr: Option<Box<PartyIdentification135>>,
+    pub invcr: Option<PartyIdentification135>,
     /// Element `Invcee` [0..1].
-    pub invcee: Option<Box<PartyIdentification135>>,
+    pub invcee: Option<PartyIdentification135>,
     /// Element `TaxRmt` [0..1].
     pub tax_rmt: Option<Box<TaxInformation7>>,
     /// Element `GrnshmtRmt` [0..1].
@@ -2440,13 +2443,13 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
                     out.rfrd_doc_amt = Some(r.read_boxed("RfrdDocAmt")?);
                 }
                 2 => {
-                    out.cdtr_ref_inf = Some(r.read_boxed("CdtrRefInf")?);
+                    r.read_some_into("CdtrRefInf", &mut out.cdtr_ref_inf)?;
                 }
                 3 => {
-                    out.invcr = Some(r.read_boxed("Invcr")?);
+                    r.read_some_into("Invcr", &mut out.invcr)?;
                 }
                 4 => {
-                    out.invcee = Some(r.read_boxed("Invcee")?);
+                    r.read_some_into("Invcee", &mut out.invcee)?;
                 }
                 5 => {
                     out.tax_rmt = Some(r.read_boxed("TaxRmt")?);
@@ -2465,9 +2468,9 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
         w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
-        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
-        w.opt_c("Invcr", self.invcr.as_deref());
-        w.opt_c("Invcee", self.invcee.as_deref());
+        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_ref());
+        w.opt_c("Invcr", self.invcr.as_ref());
+        w.opt_c("Invcee", self.invcee.as_ref());
         w.opt_c("TaxRmt", self.tax_rmt.as_deref());
         w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_deref());
         w.many_s("AddtlRmtInf", &self.addtl_rmt_inf, 0, 3);

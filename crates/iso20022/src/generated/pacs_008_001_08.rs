@@ -107,7 +107,7 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
     /// Element `FinInstnId` [1..1].
     pub fin_instn_id: FinancialInstitutionIdentification18,
     /// Element `BrnchId` [0..1].
-    pub brnch_id: Option<Box<BranchData3>>,
+    pub brnch_id: Option<BranchData3>,
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -122,12 +122,12 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
-        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        r.opt_c_into("BrnchId", &mut out.brnch_id)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
-        w.opt_c("BrnchId", self.brnch_id.as_deref());
+        w.opt_c("BrnchId", self.brnch_id.as_ref());
     }
 }
 /// XSD complex type `CashAccount38`.
@@ -136,13 +136,13 @@ pub struct CashAccount38 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CashAccountType2Choice>>,
+    pub tp: Option<CashAccountType2Choice>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max70Text>,
     /// Element `Prxy` [0..1].
-    pub prxy: Option<Box<ProxyAccountIdentification1>>,
+    pub prxy: Option<ProxyAccountIdentification1>,
 }
 impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -174,7 +174,7 @@ impl rt::ComplexValue for CashAccount38 {
                     r.req_c_into("Id", &mut out.id)?;
                 }
                 1 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 2 => {
                     out.ccy = Some(r.req_s("Ccy")?);
@@ -183,7 +183,7 @@ impl rt::ComplexValue for CashAccount38 {
                     out.nm = Some(r.req_s("Nm")?);
                 }
                 4 => {
-                    out.prxy = Some(r.read_boxed("Prxy")?);
+                    r.read_some_into("Prxy", &mut out.prxy)?;
                 }
                 _ => return Ok(()),
             }
@@ -192,10 +192,10 @@ impl rt::ComplexValue for CashAccount38 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("Prxy", self.prxy.as_deref());
+        w.opt_c("Prxy", self.prxy.as_ref());
     }
 }
 /// XSD complex type `CashAccountType2Choice`. Exactly one branch.
@@ -355,7 +355,7 @@ impl rt::ComplexValue for ClearingSystemIdentification3Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingSystemMemberIdentification2 {
     /// Element `ClrSysId` [0..1].
-    pub clr_sys_id: Option<Box<ClearingSystemIdentification2Choice>>,
+    pub clr_sys_id: Option<ClearingSystemIdentification2Choice>,
     /// Element `MmbId` [1..1].
     pub mmb_id: Max35Text,
 }
@@ -371,12 +371,12 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        r.opt_c_into("ClrSysId", &mut out.clr_sys_id)?;
         out.mmb_id = r.req_s("MmbId")?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
+        w.opt_c("ClrSysId", self.clr_sys_id.as_ref());
         w.s("MmbId", &self.mmb_id);
     }
 }
@@ -394,9 +394,9 @@ pub struct CreditTransferTransaction39 {
     /// Element `SttlmPrty` [0..1].
     pub sttlm_prty: Option<Priority3Code>,
     /// Element `SttlmTmIndctn` [0..1].
-    pub sttlm_tm_indctn: Option<Box<SettlementDateTimeIndication1>>,
+    pub sttlm_tm_indctn: Option<SettlementDateTimeIndication1>,
     /// Element `SttlmTmReq` [0..1].
-    pub sttlm_tm_req: Option<Box<SettlementTimeRequest2>>,
+    pub sttlm_tm_req: Option<SettlementTimeRequest2>,
     /// Element `AccptncDtTm` [0..1].
     pub accptnc_dt_tm: Option<ISODateTime>,
     /// Element `PoolgAdjstmntDt` [0..1].
@@ -438,9 +438,9 @@ pub struct CreditTransferTransaction39 {
     /// Element `IntrmyAgt3Acct` [0..1].
     pub intrmy_agt3_acct: Option<Box<CashAccount38>>,
     /// Element `UltmtDbtr` [0..1].
-    pub ultmt_dbtr: Option<Box<PartyIdentification135>>,
+    pub ultmt_dbtr: Option<PartyIdentification135>,
     /// Element `InitgPty` [0..1].
-    pub initg_pty: Option<Box<PartyIdentification135>>,
+    pub initg_pty: Option<PartyIdentification135>,
     /// Element `Dbtr` [1..1].
     pub dbtr: PartyIdentification135,
     /// Element `DbtrAcct` [0..1].
@@ -458,13 +458,13 @@ pub struct CreditTransferTransaction39 {
     /// Element `CdtrAcct` [0..1].
     pub cdtr_acct: Option<Box<CashAccount38>>,
     /// Element `UltmtCdtr` [0..1].
-    pub ultmt_cdtr: Option<Box<PartyIdentification135>>,
+    pub ultmt_cdtr: Option<PartyIdentification135>,
     /// Element `InstrForCdtrAgt` [0..].
     pub instr_for_cdtr_agt: Vec<InstructionForCreditorAgent1>,
     /// Element `InstrForNxtAgt` [0..].
     pub instr_for_nxt_agt: Vec<InstructionForNextAgent1>,
     /// Element `Purp` [0..1].
-    pub purp: Option<Box<Purpose2Choice>>,
+    pub purp: Option<Purpose2Choice>,
     /// Element `RgltryRptg` [0..10].
     pub rgltry_rptg: Vec<RegulatoryReporting3>,
     /// Element `Tax` [0..1].
@@ -472,7 +472,7 @@ pub struct CreditTransferTransaction39 {
     /// Element `RltdRmtInf` [0..10].
     pub rltd_rmt_inf: Vec<RemittanceLocation7>,
     /// Element `RmtInf` [0..1].
-    pub rmt_inf: Option<Box<RemittanceInformation16>>,
+    pub rmt_inf: Option<RemittanceInformation16>,
     /// Element `SplmtryData` [0..].
     pub splmtry_data: Vec<SupplementaryData1>,
 }
@@ -600,10 +600,10 @@ impl rt::ComplexValue for CreditTransferTransaction39 {
                     out.sttlm_prty = Some(r.req_s("SttlmPrty")?);
                 }
                 5 => {
-                    out.sttlm_tm_indctn = Some(r.read_boxed("SttlmTmIndctn")?);
+                    r.read_some_into("SttlmTmIndctn", &mut out.sttlm_tm_indctn)?;
                 }
                 6 => {
-                    out.sttlm_tm_req = Some(r.read_boxed("SttlmTmReq")?);
+                    r.read_some_into("SttlmTmReq", &mut out.sttlm_tm_req)?;
                 }
                 7 => {
                     out.accptnc_dt_tm = Some(r.req_s("AccptncDtTm")?);
@@ -666,10 +666,10 @@ impl rt::ComplexValue for CreditTransferTransaction39 {
                     out.intrmy_agt3_acct = Some(r.read_boxed("IntrmyAgt3Acct")?);
                 }
                 27 => {
-                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                    r.read_some_into("UltmtDbtr", &mut out.ultmt_dbtr)?;
                 }
                 28 => {
-                    out.initg_pty = Some(r.read_boxed("InitgPty")?);
+                    r.read_some_into("InitgPty", &mut out.initg_pty)?;
                 }
                 29 => {
                     r.req_c_into("Dbtr", &mut out.dbtr)?;
@@ -696,7 +696,7 @@ impl rt::ComplexValue for CreditTransferTransaction39 {
                     out.cdtr_acct = Some(r.read_boxed("CdtrAcct")?);
                 }
                 37 => {
-                    out.ultmt_cdtr = Some(r.read_boxed("UltmtCdtr")?);
+                    r.read_some_into("UltmtCdtr", &mut out.ultmt_cdtr)?;
                 }
                 38 => {
                     out.instr_for_cdtr_agt = r.many_c("InstrForCdtrAgt", 0, 0)?;
@@ -705,7 +705,7 @@ impl rt::ComplexValue for CreditTransferTransaction39 {
                     out.instr_for_nxt_agt = r.many_c("InstrForNxtAgt", 0, 0)?;
                 }
                 40 => {
-                    out.purp = Some(r.read_boxed("Purp")?);
+                    r.read_some_into("Purp", &mut out.purp)?;
                 }
                 41 => {
                     out.rgltry_rptg = r.many_c("RgltryRptg", 0, 10)?;
@@ -717,7 +717,7 @@ impl rt::ComplexValue for CreditTransferTransaction39 {
                     out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
                 }
                 44 => {
-                    out.rmt_inf = Some(r.read_boxed("RmtInf")?);
+                    r.read_some_into("RmtInf", &mut out.rmt_inf)?;
                 }
                 45 => {
                     out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
@@ -733,8 +733,8 @@ impl rt::ComplexValue for CreditTransferTransaction39 {
         w.c("IntrBkSttlmAmt", &self.intr_bk_sttlm_amt);
         w.opt_s("IntrBkSttlmDt", self.intr_bk_sttlm_dt.as_ref());
         w.opt_s("SttlmPrty", self.sttlm_prty.as_ref());
-        w.opt_c("SttlmTmIndctn", self.sttlm_tm_indctn.as_deref());
-        w.opt_c("SttlmTmReq", self.sttlm_tm_req.as_deref());
+        w.opt_c("SttlmTmIndctn", self.sttlm_tm_indctn.as_ref());
+        w.opt_c("SttlmTmReq", self.sttlm_tm_req.as_ref());
         w.opt_s("AccptncDtTm", self.accptnc_dt_tm.as_ref());
         w.opt_s("PoolgAdjstmntDt", self.poolg_adjstmnt_dt.as_ref());
         w.opt_c("InstdAmt", self.instd_amt.as_ref());
@@ -755,8 +755,8 @@ impl rt::ComplexValue for CreditTransferTransaction39 {
         w.opt_c("IntrmyAgt2Acct", self.intrmy_agt2_acct.as_deref());
         w.opt_c("IntrmyAgt3", self.intrmy_agt3.as_deref());
         w.opt_c("IntrmyAgt3Acct", self.intrmy_agt3_acct.as_deref());
-        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
-        w.opt_c("InitgPty", self.initg_pty.as_deref());
+        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_ref());
+        w.opt_c("InitgPty", self.initg_pty.as_ref());
         w.c("Dbtr", &self.dbtr);
         w.opt_c("DbtrAcct", self.dbtr_acct.as_deref());
         w.c("DbtrAgt", &self.dbtr_agt);
@@ -765,14 +765,14 @@ impl rt::ComplexValue for CreditTransferTransaction39 {
         w.opt_c("CdtrAgtAcct", self.cdtr_agt_acct.as_deref());
         w.c("Cdtr", &self.cdtr);
         w.opt_c("CdtrAcct", self.cdtr_acct.as_deref());
-        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
+        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_ref());
         w.many_c("InstrForCdtrAgt", &self.instr_for_cdtr_agt, 0, 0);
         w.many_c("InstrForNxtAgt", &self.instr_for_nxt_agt, 0, 0);
-        w.opt_c("Purp", self.purp.as_deref());
+        w.opt_c("Purp", self.purp.as_ref());
         w.many_c("RgltryRptg", &self.rgltry_rptg, 0, 10);
         w.opt_c("Tax", self.tax.as_deref());
         w.many_c("RltdRmtInf", &self.rltd_rmt_inf, 0, 10);
-        w.opt_c("RmtInf", self.rmt_inf.as_deref());
+        w.opt_c("RmtInf", self.rmt_inf.as_ref());
         w.many_c("SplmtryData", &self.splmtry_data, 0, 0);
     }
 }
@@ -780,7 +780,7 @@ impl rt::ComplexValue for CreditTransferTransaction39 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditorReferenceInformation2 {
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CreditorReferenceType2>>,
+    pub tp: Option<CreditorReferenceType2>,
     /// Element `Ref` [0..1].
     pub ref_: Option<Max35Text>,
 }
@@ -799,7 +799,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 1 => {
                     out.ref_ = Some(r.req_s("Ref")?);
@@ -810,7 +810,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Ref", self.ref_.as_ref());
     }
 }
@@ -969,7 +969,7 @@ pub struct FinancialInstitutionIdentification18 {
     /// Element `BICFI` [0..1].
     pub bicfi: Option<BICFIDec2014Identifier>,
     /// Element `ClrSysMmbId` [0..1].
-    pub clr_sys_mmb_id: Option<Box<ClearingSystemMemberIdentification2>>,
+    pub clr_sys_mmb_id: Option<ClearingSystemMemberIdentification2>,
     /// Element `LEI` [0..1].
     pub lei: Option<LEIIdentifier>,
     /// Element `Nm` [0..1].
@@ -977,7 +977,7 @@ pub struct FinancialInstitutionIdentification18 {
     /// Element `PstlAdr` [0..1].
     pub pstl_adr: Option<Box<PostalAddress24>>,
     /// Element `Othr` [0..1].
-    pub othr: Option<Box<GenericFinancialIdentification1>>,
+    pub othr: Option<GenericFinancialIdentification1>,
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1011,7 +1011,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
                     out.bicfi = Some(r.req_s("BICFI")?);
                 }
                 1 => {
-                    out.clr_sys_mmb_id = Some(r.read_boxed("ClrSysMmbId")?);
+                    r.read_some_into("ClrSysMmbId", &mut out.clr_sys_mmb_id)?;
                 }
                 2 => {
                     out.lei = Some(r.req_s("LEI")?);
@@ -1023,7 +1023,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
                     out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
                 }
                 5 => {
-                    out.othr = Some(r.read_boxed("Othr")?);
+                    r.read_some_into("Othr", &mut out.othr)?;
                 }
                 _ => return Ok(()),
             }
@@ -1032,11 +1032,11 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
-        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_deref());
+        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_ref());
         w.opt_s("LEI", self.lei.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
         w.opt_c("PstlAdr", self.pstl_adr.as_deref());
-        w.opt_c("Othr", self.othr.as_deref());
+        w.opt_c("Othr", self.othr.as_ref());
     }
 }
 /// XSD complex type `Garnishment3`.
@@ -1045,9 +1045,9 @@ pub struct Garnishment3 {
     /// Element `Tp` [1..1].
     pub tp: GarnishmentType1,
     /// Element `Grnshee` [0..1].
-    pub grnshee: Option<Box<PartyIdentification135>>,
+    pub grnshee: Option<PartyIdentification135>,
     /// Element `GrnshmtAdmstr` [0..1].
-    pub grnshmt_admstr: Option<Box<PartyIdentification135>>,
+    pub grnshmt_admstr: Option<PartyIdentification135>,
     /// Element `RefNb` [0..1].
     pub ref_nb: Option<Max140Text>,
     /// Element `Dt` [0..1].
@@ -1095,10 +1095,10 @@ impl rt::ComplexValue for Garnishment3 {
                     r.req_c_into("Tp", &mut out.tp)?;
                 }
                 1 => {
-                    out.grnshee = Some(r.read_boxed("Grnshee")?);
+                    r.read_some_into("Grnshee", &mut out.grnshee)?;
                 }
                 2 => {
-                    out.grnshmt_admstr = Some(r.read_boxed("GrnshmtAdmstr")?);
+                    r.read_some_into("GrnshmtAdmstr", &mut out.grnshmt_admstr)?;
                 }
                 3 => {
                     out.ref_nb = Some(r.req_s("RefNb")?);
@@ -1122,8 +1122,8 @@ impl rt::ComplexValue for Garnishment3 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
-        w.opt_c("Grnshee", self.grnshee.as_deref());
-        w.opt_c("GrnshmtAdmstr", self.grnshmt_admstr.as_deref());
+        w.opt_c("Grnshee", self.grnshee.as_ref());
+        w.opt_c("GrnshmtAdmstr", self.grnshmt_admstr.as_ref());
         w.opt_s("RefNb", self.ref_nb.as_ref());
         w.opt_s("Dt", self.dt.as_ref());
         w.opt_c("RmtdAmt", self.rmtd_amt.as_ref());
@@ -1137,7 +1137,7 @@ pub struct GenericAccountIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max34Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<AccountSchemeName1Choice>>,
+    pub schme_nm: Option<AccountSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1163,7 +1163,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1175,7 +1175,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1185,7 +1185,7 @@ pub struct GenericFinancialIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<FinancialIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<FinancialIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1211,7 +1211,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1223,7 +1223,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1233,7 +1233,7 @@ pub struct GenericOrganisationIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<OrganisationIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<OrganisationIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1259,7 +1259,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1271,7 +1271,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1281,7 +1281,7 @@ pub struct GenericPersonIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<PersonIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<PersonIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1307,7 +1307,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1319,7 +1319,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1805,9 +1805,9 @@ pub struct PaymentTypeInformation28 {
     /// Element `SvcLvl` [0..].
     pub svc_lvl: Vec<ServiceLevel8Choice>,
     /// Element `LclInstrm` [0..1].
-    pub lcl_instrm: Option<Box<LocalInstrument2Choice>>,
+    pub lcl_instrm: Option<LocalInstrument2Choice>,
     /// Element `CtgyPurp` [0..1].
-    pub ctgy_purp: Option<Box<CategoryPurpose1Choice>>,
+    pub ctgy_purp: Option<CategoryPurpose1Choice>,
 }
 impl rt::ComplexValue for PaymentTypeInformation28 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1845,10 +1845,10 @@ impl rt::ComplexValue for PaymentTypeInformation28 {
                     out.svc_lvl = r.many_c("SvcLvl", 0, 0)?;
                 }
                 3 => {
-                    out.lcl_instrm = Some(r.read_boxed("LclInstrm")?);
+                    r.read_some_into("LclInstrm", &mut out.lcl_instrm)?;
                 }
                 4 => {
-                    out.ctgy_purp = Some(r.read_boxed("CtgyPurp")?);
+                    r.read_some_into("CtgyPurp", &mut out.ctgy_purp)?;
                 }
                 _ => return Ok(()),
             }
@@ -1859,15 +1859,15 @@ impl rt::ComplexValue for PaymentTypeInformation28 {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
         w.opt_s("ClrChanl", self.clr_chanl.as_ref());
         w.many_c("SvcLvl", &self.svc_lvl, 0, 0);
-        w.opt_c("LclInstrm", self.lcl_instrm.as_deref());
-        w.opt_c("CtgyPurp", self.ctgy_purp.as_deref());
+        w.opt_c("LclInstrm", self.lcl_instrm.as_ref());
+        w.opt_c("CtgyPurp", self.ctgy_purp.as_ref());
     }
 }
 /// XSD complex type `PersonIdentification13`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonIdentification13 {
     /// Element `DtAndPlcOfBirth` [0..1].
-    pub dt_and_plc_of_birth: Option<Box<DateAndPlaceOfBirth1>>,
+    pub dt_and_plc_of_birth: Option<DateAndPlaceOfBirth1>,
     /// Element `Othr` [0..].
     pub othr: Vec<GenericPersonIdentification1>,
 }
@@ -1889,7 +1889,7 @@ impl rt::ComplexValue for PersonIdentification13 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.dt_and_plc_of_birth = Some(r.read_boxed("DtAndPlcOfBirth")?);
+                    r.read_some_into("DtAndPlcOfBirth", &mut out.dt_and_plc_of_birth)?;
                 }
                 1 => {
                     out.othr = r.many_c("Othr", 0, 0)?;
@@ -1900,7 +1900,7 @@ impl rt::ComplexValue for PersonIdentification13 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
+        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_ref());
         w.many_c("Othr", &self.othr, 0, 0);
     }
 }
@@ -2046,7 +2046,7 @@ pub struct SettlementInstruction7 {
     /// Element `SttlmAcct` [0..1].
     pub sttlm_acct: Option<Box<CashAccount38>>,
     /// Element `ClrSys` [0..1].
-    pub clr_sys: Option<Box<ClearingSystemIdentification3Choice>>,
+    pub clr_sys: Option<ClearingSystemIdentification3Choice>,
     /// Element `InstgRmbrsmntAgt` [0..1].
     pub instg_rmbrsmnt_agt: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `InstgRmbrsmntAgtAcct` [0..1].
@@ -2101,7 +2101,7 @@ impl rt::ComplexValue for SettlementInstruction7 {
                     out.sttlm_acct = Some(r.read_boxed("SttlmAcct")?);
                 }
                 2 => {
-                    out.clr_sys = Some(r.read_boxed("ClrSys")?);
+                    r.read_some_into("ClrSys", &mut out.clr_sys)?;
                 }
                 3 => {
                     out.instg_rmbrsmnt_agt = Some(r.read_boxed("InstgRmbrsmntAgt")?);
@@ -2135,7 +2135,7 @@ impl rt::ComplexValue for SettlementInstruction7 {
     fn write(&self, w: &mut rt::Writer) {
         w.s("SttlmMtd", &self.sttlm_mtd);
         w.opt_c("SttlmAcct", self.sttlm_acct.as_deref());
-        w.opt_c("ClrSys", self.clr_sys.as_deref());
+        w.opt_c("ClrSys", self.clr_sys.as_ref());
         w.opt_c("InstgRmbrsmntAgt", self.instg_rmbrsmnt_agt.as_deref());
         w.opt_c("InstgRmbrsmntAgtAcct", self.instg_rmbrsmnt_agt_acct.as_deref());
         w.opt_c("InstdRmbrsmntAgt", self.instd_rmbrsmnt_agt.as_deref());
@@ -2212,11 +2212,11 @@ pub struct StructuredRemittanceInformation16 {
     /// Element `RfrdDocAmt` [0..1].
     pub rfrd_doc_amt: Option<Box<RemittanceAmount2>>,
     /// Element `CdtrRefInf` [0..1].
-    pub cdtr_ref_inf: Option<Box<CreditorReferenceInformation2>>,
+    pub cdtr_ref_inf: Option<CreditorReferenceInformation2>,
     /// Element `Invcr` [0..1].
-    pub invcr: Option<Box<PartyIdentification135>>,
+    pub invcr: Option<PartyIdentification135>,
     /// Element `Invcee` [0..1].
-    pub invcee: Option<Box<PartyIdentification135>>,
+    pub invcee: Option<PartyIdentification135>,
     /// Element `TaxRmt` [0..1].
     pub tax_rmt: Option<Box<TaxInformation7>>,
     /// Element `GrnshmtRmt` [0..1].
@@ -2263,13 +2263,13 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
                     out.rfrd_doc_amt = Some(r.read_boxed("RfrdDocAmt")?);
                 }
                 2 => {
-                    out.cdtr_ref_inf = Some(r.read_boxed("CdtrRefInf")?);
+                    r.read_some_into("CdtrRefInf", &mut out.cdtr_ref_inf)?;
                 }
                 3 => {
-                    out.invcr = Some(r.read_boxed("Invcr")?);
+                    r.read_some_into("Invcr", &mut out.invcr)?;
                 }
                 4 => {
-                    out.invcee = Some(r.read_boxed("Invcee")?);
+                    r.read_some_into("Invcee", &mut out.invcee)?;
                 }
                 5 => {
                     out.tax_rmt = Some(r.read_boxed("TaxRmt")?);
@@ -2288,9 +2288,9 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
         w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
-        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
-        w.opt_c("Invcr", self.invcr.as_deref());
-        w.opt_c("Invcee", self.invcee.as_deref());
+        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_ref());
+        w.opt_c("Invcr", self.invcr.as_ref());
+        w.opt_c("Invcee", self.invcee.as_ref());
         w.opt_c("TaxRmt", self.tax_rmt.as_deref());
         w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_deref());
         w.many_s("AddtlRmtInf", &self.addtl_rmt_inf, 0, 3);

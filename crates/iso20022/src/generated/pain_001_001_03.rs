@@ -174,7 +174,7 @@ pub struct BranchAndFinancialInstitutionIdentification4 {
     /// Element `FinInstnId` [1..1].
     pub fin_instn_id: FinancialInstitutionIdentification7,
     /// Element `BrnchId` [0..1].
-    pub brnch_id: Option<Box<BranchData2>>,
+    pub brnch_id: Option<BranchData2>,
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -189,12 +189,12 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
-        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        r.opt_c_into("BrnchId", &mut out.brnch_id)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
-        w.opt_c("BrnchId", self.brnch_id.as_deref());
+        w.opt_c("BrnchId", self.brnch_id.as_ref());
     }
 }
 /// XSD complex type `CashAccount16`.
@@ -203,7 +203,7 @@ pub struct CashAccount16 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CashAccountType2>>,
+    pub tp: Option<CashAccountType2>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
@@ -232,7 +232,7 @@ impl rt::ComplexValue for CashAccount16 {
                     r.req_c_into("Id", &mut out.id)?;
                 }
                 1 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 2 => {
                     out.ccy = Some(r.req_s("Ccy")?);
@@ -247,7 +247,7 @@ impl rt::ComplexValue for CashAccount16 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
     }
@@ -341,7 +341,7 @@ pub struct Cheque6 {
     /// Element `ChqFr` [0..1].
     pub chq_fr: Option<Box<NameAndAddress10>>,
     /// Element `DlvryMtd` [0..1].
-    pub dlvry_mtd: Option<Box<ChequeDeliveryMethod1Choice>>,
+    pub dlvry_mtd: Option<ChequeDeliveryMethod1Choice>,
     /// Element `DlvrTo` [0..1].
     pub dlvr_to: Option<Box<NameAndAddress10>>,
     /// Element `InstrPrty` [0..1].
@@ -405,7 +405,7 @@ impl rt::ComplexValue for Cheque6 {
                     out.chq_fr = Some(r.read_boxed("ChqFr")?);
                 }
                 3 => {
-                    out.dlvry_mtd = Some(r.read_boxed("DlvryMtd")?);
+                    r.read_some_into("DlvryMtd", &mut out.dlvry_mtd)?;
                 }
                 4 => {
                     out.dlvr_to = Some(r.read_boxed("DlvrTo")?);
@@ -437,7 +437,7 @@ impl rt::ComplexValue for Cheque6 {
         w.opt_s("ChqTp", self.chq_tp.as_ref());
         w.opt_s("ChqNb", self.chq_nb.as_ref());
         w.opt_c("ChqFr", self.chq_fr.as_deref());
-        w.opt_c("DlvryMtd", self.dlvry_mtd.as_deref());
+        w.opt_c("DlvryMtd", self.dlvry_mtd.as_ref());
         w.opt_c("DlvrTo", self.dlvr_to.as_deref());
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
         w.opt_s("ChqMtrtyDt", self.chq_mtrty_dt.as_ref());
@@ -530,7 +530,7 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingSystemMemberIdentification2 {
     /// Element `ClrSysId` [0..1].
-    pub clr_sys_id: Option<Box<ClearingSystemIdentification2Choice>>,
+    pub clr_sys_id: Option<ClearingSystemIdentification2Choice>,
     /// Element `MmbId` [1..1].
     pub mmb_id: Max35Text,
 }
@@ -546,12 +546,12 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        r.opt_c_into("ClrSysId", &mut out.clr_sys_id)?;
         out.mmb_id = r.req_s("MmbId")?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
+        w.opt_c("ClrSysId", self.clr_sys_id.as_ref());
         w.s("MmbId", &self.mmb_id);
     }
 }
@@ -565,13 +565,13 @@ pub struct CreditTransferTransactionInformation10 {
     /// Element `Amt` [1..1].
     pub amt: AmountType3Choice,
     /// Element `XchgRateInf` [0..1].
-    pub xchg_rate_inf: Option<Box<ExchangeRateInformation1>>,
+    pub xchg_rate_inf: Option<ExchangeRateInformation1>,
     /// Element `ChrgBr` [0..1].
     pub chrg_br: Option<ChargeBearerType1Code>,
     /// Element `ChqInstr` [0..1].
     pub chq_instr: Option<Box<Cheque6>>,
     /// Element `UltmtDbtr` [0..1].
-    pub ultmt_dbtr: Option<Box<PartyIdentification32>>,
+    pub ultmt_dbtr: Option<PartyIdentification32>,
     /// Element `IntrmyAgt1` [0..1].
     pub intrmy_agt1: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `IntrmyAgt1Acct` [0..1].
@@ -589,17 +589,17 @@ pub struct CreditTransferTransactionInformation10 {
     /// Element `CdtrAgtAcct` [0..1].
     pub cdtr_agt_acct: Option<Box<CashAccount16>>,
     /// Element `Cdtr` [0..1].
-    pub cdtr: Option<Box<PartyIdentification32>>,
+    pub cdtr: Option<PartyIdentification32>,
     /// Element `CdtrAcct` [0..1].
     pub cdtr_acct: Option<Box<CashAccount16>>,
     /// Element `UltmtCdtr` [0..1].
-    pub ultmt_cdtr: Option<Box<PartyIdentification32>>,
+    pub ultmt_cdtr: Option<PartyIdentification32>,
     /// Element `InstrForCdtrAgt` [0..].
     pub instr_for_cdtr_agt: Vec<InstructionForCreditorAgent1>,
     /// Element `InstrForDbtrAgt` [0..1].
     pub instr_for_dbtr_agt: Option<Max140Text>,
     /// Element `Purp` [0..1].
-    pub purp: Option<Box<Purpose2Choice>>,
+    pub purp: Option<Purpose2Choice>,
     /// Element `RgltryRptg` [0..10].
     pub rgltry_rptg: Vec<RegulatoryReporting3>,
     /// Element `Tax` [0..1].
@@ -607,7 +607,7 @@ pub struct CreditTransferTransactionInformation10 {
     /// Element `RltdRmtInf` [0..10].
     pub rltd_rmt_inf: Vec<RemittanceLocation2>,
     /// Element `RmtInf` [0..1].
-    pub rmt_inf: Option<Box<RemittanceInformation5>>,
+    pub rmt_inf: Option<RemittanceInformation5>,
 }
 impl rt::ComplexValue for CreditTransferTransactionInformation10 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -685,7 +685,7 @@ impl rt::ComplexValue for CreditTransferTransactionInformation10 {
                     r.req_c_into("Amt", &mut out.amt)?;
                 }
                 3 => {
-                    out.xchg_rate_inf = Some(r.read_boxed("XchgRateInf")?);
+                    r.read_some_into("XchgRateInf", &mut out.xchg_rate_inf)?;
                 }
                 4 => {
                     out.chrg_br = Some(r.req_s("ChrgBr")?);
@@ -694,7 +694,7 @@ impl rt::ComplexValue for CreditTransferTransactionInformation10 {
                     out.chq_instr = Some(r.read_boxed("ChqInstr")?);
                 }
                 6 => {
-                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                    r.read_some_into("UltmtDbtr", &mut out.ultmt_dbtr)?;
                 }
                 7 => {
                     out.intrmy_agt1 = Some(r.read_boxed("IntrmyAgt1")?);
@@ -721,13 +721,13 @@ impl rt::ComplexValue for CreditTransferTransactionInformation10 {
                     out.cdtr_agt_acct = Some(r.read_boxed("CdtrAgtAcct")?);
                 }
                 15 => {
-                    out.cdtr = Some(r.read_boxed("Cdtr")?);
+                    r.read_some_into("Cdtr", &mut out.cdtr)?;
                 }
                 16 => {
                     out.cdtr_acct = Some(r.read_boxed("CdtrAcct")?);
                 }
                 17 => {
-                    out.ultmt_cdtr = Some(r.read_boxed("UltmtCdtr")?);
+                    r.read_some_into("UltmtCdtr", &mut out.ultmt_cdtr)?;
                 }
                 18 => {
                     out.instr_for_cdtr_agt = r.many_c("InstrForCdtrAgt", 0, 0)?;
@@ -736,7 +736,7 @@ impl rt::ComplexValue for CreditTransferTransactionInformation10 {
                     out.instr_for_dbtr_agt = Some(r.req_s("InstrForDbtrAgt")?);
                 }
                 20 => {
-                    out.purp = Some(r.read_boxed("Purp")?);
+                    r.read_some_into("Purp", &mut out.purp)?;
                 }
                 21 => {
                     out.rgltry_rptg = r.many_c("RgltryRptg", 0, 10)?;
@@ -748,7 +748,7 @@ impl rt::ComplexValue for CreditTransferTransactionInformation10 {
                     out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
                 }
                 24 => {
-                    out.rmt_inf = Some(r.read_boxed("RmtInf")?);
+                    r.read_some_into("RmtInf", &mut out.rmt_inf)?;
                 }
                 _ => return Ok(()),
             }
@@ -759,10 +759,10 @@ impl rt::ComplexValue for CreditTransferTransactionInformation10 {
         w.c("PmtId", &self.pmt_id);
         w.opt_c("PmtTpInf", self.pmt_tp_inf.as_deref());
         w.c("Amt", &self.amt);
-        w.opt_c("XchgRateInf", self.xchg_rate_inf.as_deref());
+        w.opt_c("XchgRateInf", self.xchg_rate_inf.as_ref());
         w.opt_s("ChrgBr", self.chrg_br.as_ref());
         w.opt_c("ChqInstr", self.chq_instr.as_deref());
-        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
+        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_ref());
         w.opt_c("IntrmyAgt1", self.intrmy_agt1.as_deref());
         w.opt_c("IntrmyAgt1Acct", self.intrmy_agt1_acct.as_deref());
         w.opt_c("IntrmyAgt2", self.intrmy_agt2.as_deref());
@@ -771,23 +771,23 @@ impl rt::ComplexValue for CreditTransferTransactionInformation10 {
         w.opt_c("IntrmyAgt3Acct", self.intrmy_agt3_acct.as_deref());
         w.opt_c("CdtrAgt", self.cdtr_agt.as_deref());
         w.opt_c("CdtrAgtAcct", self.cdtr_agt_acct.as_deref());
-        w.opt_c("Cdtr", self.cdtr.as_deref());
+        w.opt_c("Cdtr", self.cdtr.as_ref());
         w.opt_c("CdtrAcct", self.cdtr_acct.as_deref());
-        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
+        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_ref());
         w.many_c("InstrForCdtrAgt", &self.instr_for_cdtr_agt, 0, 0);
         w.opt_s("InstrForDbtrAgt", self.instr_for_dbtr_agt.as_ref());
-        w.opt_c("Purp", self.purp.as_deref());
+        w.opt_c("Purp", self.purp.as_ref());
         w.many_c("RgltryRptg", &self.rgltry_rptg, 0, 10);
         w.opt_c("Tax", self.tax.as_deref());
         w.many_c("RltdRmtInf", &self.rltd_rmt_inf, 0, 10);
-        w.opt_c("RmtInf", self.rmt_inf.as_deref());
+        w.opt_c("RmtInf", self.rmt_inf.as_ref());
     }
 }
 /// XSD complex type `CreditorReferenceInformation2`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditorReferenceInformation2 {
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CreditorReferenceType2>>,
+    pub tp: Option<CreditorReferenceType2>,
     /// Element `Ref` [0..1].
     pub ref_: Option<Max35Text>,
 }
@@ -806,7 +806,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 1 => {
                     out.ref_ = Some(r.req_s("Ref")?);
@@ -817,7 +817,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Ref", self.ref_.as_ref());
     }
 }
@@ -1009,13 +1009,13 @@ pub struct FinancialInstitutionIdentification7 {
     /// Element `BIC` [0..1].
     pub bic: Option<BICIdentifier>,
     /// Element `ClrSysMmbId` [0..1].
-    pub clr_sys_mmb_id: Option<Box<ClearingSystemMemberIdentification2>>,
+    pub clr_sys_mmb_id: Option<ClearingSystemMemberIdentification2>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
     pub pstl_adr: Option<Box<PostalAddress6>>,
     /// Element `Othr` [0..1].
-    pub othr: Option<Box<GenericFinancialIdentification1>>,
+    pub othr: Option<GenericFinancialIdentification1>,
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1047,7 +1047,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
                     out.bic = Some(r.req_s("BIC")?);
                 }
                 1 => {
-                    out.clr_sys_mmb_id = Some(r.read_boxed("ClrSysMmbId")?);
+                    r.read_some_into("ClrSysMmbId", &mut out.clr_sys_mmb_id)?;
                 }
                 2 => {
                     out.nm = Some(r.req_s("Nm")?);
@@ -1056,7 +1056,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
                     out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
                 }
                 4 => {
-                    out.othr = Some(r.read_boxed("Othr")?);
+                    r.read_some_into("Othr", &mut out.othr)?;
                 }
                 _ => return Ok(()),
             }
@@ -1065,10 +1065,10 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BIC", self.bic.as_ref());
-        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_deref());
+        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
         w.opt_c("PstlAdr", self.pstl_adr.as_deref());
-        w.opt_c("Othr", self.othr.as_deref());
+        w.opt_c("Othr", self.othr.as_ref());
     }
 }
 /// XSD complex type `GenericAccountIdentification1`.
@@ -1077,7 +1077,7 @@ pub struct GenericAccountIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max34Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<AccountSchemeName1Choice>>,
+    pub schme_nm: Option<AccountSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1103,7 +1103,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1115,7 +1115,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1125,7 +1125,7 @@ pub struct GenericFinancialIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<FinancialIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<FinancialIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1151,7 +1151,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1163,7 +1163,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1173,7 +1173,7 @@ pub struct GenericOrganisationIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<OrganisationIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<OrganisationIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1199,7 +1199,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1211,7 +1211,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1221,7 +1221,7 @@ pub struct GenericPersonIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<PersonIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<PersonIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1247,7 +1247,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1259,7 +1259,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1616,7 +1616,7 @@ pub struct PaymentInstructionInformation3 {
     /// Element `DbtrAgtAcct` [0..1].
     pub dbtr_agt_acct: Option<Box<CashAccount16>>,
     /// Element `UltmtDbtr` [0..1].
-    pub ultmt_dbtr: Option<Box<PartyIdentification32>>,
+    pub ultmt_dbtr: Option<PartyIdentification32>,
     /// Element `ChrgBr` [0..1].
     pub chrg_br: Option<ChargeBearerType1Code>,
     /// Element `ChrgsAcct` [0..1].
@@ -1713,7 +1713,7 @@ impl rt::ComplexValue for PaymentInstructionInformation3 {
                     out.dbtr_agt_acct = Some(r.read_boxed("DbtrAgtAcct")?);
                 }
                 12 => {
-                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                    r.read_some_into("UltmtDbtr", &mut out.ultmt_dbtr)?;
                 }
                 13 => {
                     out.chrg_br = Some(r.req_s("ChrgBr")?);
@@ -1745,7 +1745,7 @@ impl rt::ComplexValue for PaymentInstructionInformation3 {
         w.c("DbtrAcct", &self.dbtr_acct);
         w.c("DbtrAgt", &self.dbtr_agt);
         w.opt_c("DbtrAgtAcct", self.dbtr_agt_acct.as_deref());
-        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
+        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_ref());
         w.opt_s("ChrgBr", self.chrg_br.as_ref());
         w.opt_c("ChrgsAcct", self.chrgs_acct.as_deref());
         w.opt_c("ChrgsAcctAgt", self.chrgs_acct_agt.as_deref());
@@ -1758,11 +1758,11 @@ pub struct PaymentTypeInformation19 {
     /// Element `InstrPrty` [0..1].
     pub instr_prty: Option<Priority2Code>,
     /// Element `SvcLvl` [0..1].
-    pub svc_lvl: Option<Box<ServiceLevel8Choice>>,
+    pub svc_lvl: Option<ServiceLevel8Choice>,
     /// Element `LclInstrm` [0..1].
-    pub lcl_instrm: Option<Box<LocalInstrument2Choice>>,
+    pub lcl_instrm: Option<LocalInstrument2Choice>,
     /// Element `CtgyPurp` [0..1].
-    pub ctgy_purp: Option<Box<CategoryPurpose1Choice>>,
+    pub ctgy_purp: Option<CategoryPurpose1Choice>,
 }
 impl rt::ComplexValue for PaymentTypeInformation19 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1792,13 +1792,13 @@ impl rt::ComplexValue for PaymentTypeInformation19 {
                     out.instr_prty = Some(r.req_s("InstrPrty")?);
                 }
                 1 => {
-                    out.svc_lvl = Some(r.read_boxed("SvcLvl")?);
+                    r.read_some_into("SvcLvl", &mut out.svc_lvl)?;
                 }
                 2 => {
-                    out.lcl_instrm = Some(r.read_boxed("LclInstrm")?);
+                    r.read_some_into("LclInstrm", &mut out.lcl_instrm)?;
                 }
                 3 => {
-                    out.ctgy_purp = Some(r.read_boxed("CtgyPurp")?);
+                    r.read_some_into("CtgyPurp", &mut out.ctgy_purp)?;
                 }
                 _ => return Ok(()),
             }
@@ -1807,16 +1807,16 @@ impl rt::ComplexValue for PaymentTypeInformation19 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
-        w.opt_c("SvcLvl", self.svc_lvl.as_deref());
-        w.opt_c("LclInstrm", self.lcl_instrm.as_deref());
-        w.opt_c("CtgyPurp", self.ctgy_purp.as_deref());
+        w.opt_c("SvcLvl", self.svc_lvl.as_ref());
+        w.opt_c("LclInstrm", self.lcl_instrm.as_ref());
+        w.opt_c("CtgyPurp", self.ctgy_purp.as_ref());
     }
 }
 /// XSD complex type `PersonIdentification5`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonIdentification5 {
     /// Element `DtAndPlcOfBirth` [0..1].
-    pub dt_and_plc_of_birth: Option<Box<DateAndPlaceOfBirth>>,
+    pub dt_and_plc_of_birth: Option<DateAndPlaceOfBirth>,
     /// Element `Othr` [0..].
     pub othr: Vec<GenericPersonIdentification1>,
 }
@@ -1838,7 +1838,7 @@ impl rt::ComplexValue for PersonIdentification5 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.dt_and_plc_of_birth = Some(r.read_boxed("DtAndPlcOfBirth")?);
+                    r.read_some_into("DtAndPlcOfBirth", &mut out.dt_and_plc_of_birth)?;
                 }
                 1 => {
                     out.othr = r.many_c("Othr", 0, 0)?;
@@ -1849,7 +1849,7 @@ impl rt::ComplexValue for PersonIdentification5 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
+        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_ref());
         w.many_c("Othr", &self.othr, 0, 0);
     }
 }
@@ -1974,11 +1974,11 @@ pub struct StructuredRemittanceInformation7 {
     /// Element `RfrdDocAmt` [0..1].
     pub rfrd_doc_amt: Option<Box<RemittanceAmount1>>,
     /// Element `CdtrRefInf` [0..1].
-    pub cdtr_ref_inf: Option<Box<CreditorReferenceInformation2>>,
+    pub cdtr_ref_inf: Option<CreditorReferenceInformation2>,
     /// Element `Invcr` [0..1].
-    pub invcr: Option<Box<PartyIdentification32>>,
+    pub invcr: Option<PartyIdentification32>,
     /// Element `Invcee` [0..1].
-    pub invcee: Option<Box<PartyIdentification32>>,
+    pub invcee: Option<PartyIdentification32>,
     /// Element `AddtlRmtInf` [0..3].
     pub addtl_rmt_inf: Vec<Max140Text>,
 }
@@ -2017,13 +2017,13 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
                     out.rfrd_doc_amt = Some(r.read_boxed("RfrdDocAmt")?);
                 }
                 2 => {
-                    out.cdtr_ref_inf = Some(r.read_boxed("CdtrRefInf")?);
+                    r.read_some_into("CdtrRefInf", &mut out.cdtr_ref_inf)?;
                 }
                 3 => {
-                    out.invcr = Some(r.read_boxed("Invcr")?);
+                    r.read_some_into("Invcr", &mut out.invcr)?;
                 }
                 4 => {
-                    out.invcee = Some(r.read_boxed("Invcee")?);
+                    r.read_some_into("Invcee", &mut out.invcee)?;
                 }
                 5 => {
                     out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
@@ -2036,9 +2036,9 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
         w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
-        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
-        w.opt_c("Invcr", self.invcr.as_deref());
-        w.opt_c("Invcee", self.invcee.as_deref());
+        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_ref());
+        w.opt_c("Invcr", self.invcr.as_ref());
+        w.opt_c("Invcee", self.invcee.as_ref());
         w.many_s("AddtlRmtInf", &self.addtl_rmt_inf, 0, 3);
     }
 }

@@ -138,7 +138,7 @@ pub struct BranchAndFinancialInstitutionIdentification6 {
     /// Element `FinInstnId` [1..1].
     pub fin_instn_id: FinancialInstitutionIdentification18,
     /// Element `BrnchId` [0..1].
-    pub brnch_id: Option<Box<BranchData3>>,
+    pub brnch_id: Option<BranchData3>,
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -153,12 +153,12 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification6 {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
-        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        r.opt_c_into("BrnchId", &mut out.brnch_id)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
-        w.opt_c("BrnchId", self.brnch_id.as_deref());
+        w.opt_c("BrnchId", self.brnch_id.as_ref());
     }
 }
 /// XSD complex type `CashAccount38`.
@@ -167,13 +167,13 @@ pub struct CashAccount38 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CashAccountType2Choice>>,
+    pub tp: Option<CashAccountType2Choice>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max70Text>,
     /// Element `Prxy` [0..1].
-    pub prxy: Option<Box<ProxyAccountIdentification1>>,
+    pub prxy: Option<ProxyAccountIdentification1>,
 }
 impl rt::ComplexValue for CashAccount38 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -205,7 +205,7 @@ impl rt::ComplexValue for CashAccount38 {
                     r.req_c_into("Id", &mut out.id)?;
                 }
                 1 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 2 => {
                     out.ccy = Some(r.req_s("Ccy")?);
@@ -214,7 +214,7 @@ impl rt::ComplexValue for CashAccount38 {
                     out.nm = Some(r.req_s("Nm")?);
                 }
                 4 => {
-                    out.prxy = Some(r.read_boxed("Prxy")?);
+                    r.read_some_into("Prxy", &mut out.prxy)?;
                 }
                 _ => return Ok(()),
             }
@@ -223,10 +223,10 @@ impl rt::ComplexValue for CashAccount38 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
-        w.opt_c("Prxy", self.prxy.as_deref());
+        w.opt_c("Prxy", self.prxy.as_ref());
     }
 }
 /// XSD complex type `CashAccountType2Choice`. Exactly one branch.
@@ -301,7 +301,7 @@ pub struct Cheque11 {
     /// Element `ChqFr` [0..1].
     pub chq_fr: Option<Box<NameAndAddress16>>,
     /// Element `DlvryMtd` [0..1].
-    pub dlvry_mtd: Option<Box<ChequeDeliveryMethod1Choice>>,
+    pub dlvry_mtd: Option<ChequeDeliveryMethod1Choice>,
     /// Element `DlvrTo` [0..1].
     pub dlvr_to: Option<Box<NameAndAddress16>>,
     /// Element `InstrPrty` [0..1].
@@ -369,7 +369,7 @@ impl rt::ComplexValue for Cheque11 {
                     out.chq_fr = Some(r.read_boxed("ChqFr")?);
                 }
                 3 => {
-                    out.dlvry_mtd = Some(r.read_boxed("DlvryMtd")?);
+                    r.read_some_into("DlvryMtd", &mut out.dlvry_mtd)?;
                 }
                 4 => {
                     out.dlvr_to = Some(r.read_boxed("DlvrTo")?);
@@ -404,7 +404,7 @@ impl rt::ComplexValue for Cheque11 {
         w.opt_s("ChqTp", self.chq_tp.as_ref());
         w.opt_s("ChqNb", self.chq_nb.as_ref());
         w.opt_c("ChqFr", self.chq_fr.as_deref());
-        w.opt_c("DlvryMtd", self.dlvry_mtd.as_deref());
+        w.opt_c("DlvryMtd", self.dlvry_mtd.as_ref());
         w.opt_c("DlvrTo", self.dlvr_to.as_deref());
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
         w.opt_s("ChqMtrtyDt", self.chq_mtrty_dt.as_ref());
@@ -481,7 +481,7 @@ impl rt::ComplexValue for ClearingSystemIdentification2Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingSystemMemberIdentification2 {
     /// Element `ClrSysId` [0..1].
-    pub clr_sys_id: Option<Box<ClearingSystemIdentification2Choice>>,
+    pub clr_sys_id: Option<ClearingSystemIdentification2Choice>,
     /// Element `MmbId` [1..1].
     pub mmb_id: Max35Text,
 }
@@ -497,12 +497,12 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        r.opt_c_into("ClrSysId", &mut out.clr_sys_id)?;
         out.mmb_id = r.req_s("MmbId")?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
+        w.opt_c("ClrSysId", self.clr_sys_id.as_ref());
         w.s("MmbId", &self.mmb_id);
     }
 }
@@ -512,17 +512,17 @@ pub struct CreditTransferTransaction34 {
     /// Element `PmtId` [1..1].
     pub pmt_id: PaymentIdentification6,
     /// Element `PmtTpInf` [0..1].
-    pub pmt_tp_inf: Option<Box<PaymentTypeInformation26>>,
+    pub pmt_tp_inf: Option<PaymentTypeInformation26>,
     /// Element `Amt` [1..1].
     pub amt: AmountType4Choice,
     /// Element `XchgRateInf` [0..1].
-    pub xchg_rate_inf: Option<Box<ExchangeRate1>>,
+    pub xchg_rate_inf: Option<ExchangeRate1>,
     /// Element `ChrgBr` [0..1].
     pub chrg_br: Option<ChargeBearerType1Code>,
     /// Element `ChqInstr` [0..1].
     pub chq_instr: Option<Box<Cheque11>>,
     /// Element `UltmtDbtr` [0..1].
-    pub ultmt_dbtr: Option<Box<PartyIdentification135>>,
+    pub ultmt_dbtr: Option<PartyIdentification135>,
     /// Element `IntrmyAgt1` [0..1].
     pub intrmy_agt1: Option<Box<BranchAndFinancialInstitutionIdentification6>>,
     /// Element `IntrmyAgt1Acct` [0..1].
@@ -540,17 +540,17 @@ pub struct CreditTransferTransaction34 {
     /// Element `CdtrAgtAcct` [0..1].
     pub cdtr_agt_acct: Option<Box<CashAccount38>>,
     /// Element `Cdtr` [0..1].
-    pub cdtr: Option<Box<PartyIdentification135>>,
+    pub cdtr: Option<PartyIdentification135>,
     /// Element `CdtrAcct` [0..1].
     pub cdtr_acct: Option<Box<CashAccount38>>,
     /// Element `UltmtCdtr` [0..1].
-    pub ultmt_cdtr: Option<Box<PartyIdentification135>>,
+    pub ultmt_cdtr: Option<PartyIdentification135>,
     /// Element `InstrForCdtrAgt` [0..].
     pub instr_for_cdtr_agt: Vec<InstructionForCreditorAgent1>,
     /// Element `InstrForDbtrAgt` [0..1].
     pub instr_for_dbtr_agt: Option<Max140Text>,
     /// Element `Purp` [0..1].
-    pub purp: Option<Box<Purpose2Choice>>,
+    pub purp: Option<Purpose2Choice>,
     /// Element `RgltryRptg` [0..10].
     pub rgltry_rptg: Vec<RegulatoryReporting3>,
     /// Element `Tax` [0..1].
@@ -558,7 +558,7 @@ pub struct CreditTransferTransaction34 {
     /// Element `RltdRmtInf` [0..10].
     pub rltd_rmt_inf: Vec<RemittanceLocation7>,
     /// Element `RmtInf` [0..1].
-    pub rmt_inf: Option<Box<RemittanceInformation16>>,
+    pub rmt_inf: Option<RemittanceInformation16>,
     /// Element `SplmtryData` [0..].
     pub splmtry_data: Vec<SupplementaryData1>,
 }
@@ -634,13 +634,13 @@ impl rt::ComplexValue for CreditTransferTransaction34 {
                     r.req_c_into("PmtId", &mut out.pmt_id)?;
                 }
                 1 => {
-                    out.pmt_tp_inf = Some(r.read_boxed("PmtTpInf")?);
+                    r.read_some_into("PmtTpInf", &mut out.pmt_tp_inf)?;
                 }
                 2 => {
                     r.req_c_into("Amt", &mut out.amt)?;
                 }
                 3 => {
-                    out.xchg_rate_inf = Some(r.read_boxed("XchgRateInf")?);
+                    r.read_some_into("XchgRateInf", &mut out.xchg_rate_inf)?;
                 }
                 4 => {
                     out.chrg_br = Some(r.req_s("ChrgBr")?);
@@ -649,7 +649,7 @@ impl rt::ComplexValue for CreditTransferTransaction34 {
                     out.chq_instr = Some(r.read_boxed("ChqInstr")?);
                 }
                 6 => {
-                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                    r.read_some_into("UltmtDbtr", &mut out.ultmt_dbtr)?;
                 }
                 7 => {
                     out.intrmy_agt1 = Some(r.read_boxed("IntrmyAgt1")?);
@@ -676,13 +676,13 @@ impl rt::ComplexValue for CreditTransferTransaction34 {
                     out.cdtr_agt_acct = Some(r.read_boxed("CdtrAgtAcct")?);
                 }
                 15 => {
-                    out.cdtr = Some(r.read_boxed("Cdtr")?);
+                    r.read_some_into("Cdtr", &mut out.cdtr)?;
                 }
                 16 => {
                     out.cdtr_acct = Some(r.read_boxed("CdtrAcct")?);
                 }
                 17 => {
-                    out.ultmt_cdtr = Some(r.read_boxed("UltmtCdtr")?);
+                    r.read_some_into("UltmtCdtr", &mut out.ultmt_cdtr)?;
                 }
                 18 => {
                     out.instr_for_cdtr_agt = r.many_c("InstrForCdtrAgt", 0, 0)?;
@@ -691,7 +691,7 @@ impl rt::ComplexValue for CreditTransferTransaction34 {
                     out.instr_for_dbtr_agt = Some(r.req_s("InstrForDbtrAgt")?);
                 }
                 20 => {
-                    out.purp = Some(r.read_boxed("Purp")?);
+                    r.read_some_into("Purp", &mut out.purp)?;
                 }
                 21 => {
                     out.rgltry_rptg = r.many_c("RgltryRptg", 0, 10)?;
@@ -703,7 +703,7 @@ impl rt::ComplexValue for CreditTransferTransaction34 {
                     out.rltd_rmt_inf = r.many_c("RltdRmtInf", 0, 10)?;
                 }
                 24 => {
-                    out.rmt_inf = Some(r.read_boxed("RmtInf")?);
+                    r.read_some_into("RmtInf", &mut out.rmt_inf)?;
                 }
                 25 => {
                     out.splmtry_data = r.many_c("SplmtryData", 0, 0)?;
@@ -715,12 +715,12 @@ impl rt::ComplexValue for CreditTransferTransaction34 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("PmtId", &self.pmt_id);
-        w.opt_c("PmtTpInf", self.pmt_tp_inf.as_deref());
+        w.opt_c("PmtTpInf", self.pmt_tp_inf.as_ref());
         w.c("Amt", &self.amt);
-        w.opt_c("XchgRateInf", self.xchg_rate_inf.as_deref());
+        w.opt_c("XchgRateInf", self.xchg_rate_inf.as_ref());
         w.opt_s("ChrgBr", self.chrg_br.as_ref());
         w.opt_c("ChqInstr", self.chq_instr.as_deref());
-        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
+        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_ref());
         w.opt_c("IntrmyAgt1", self.intrmy_agt1.as_deref());
         w.opt_c("IntrmyAgt1Acct", self.intrmy_agt1_acct.as_deref());
         w.opt_c("IntrmyAgt2", self.intrmy_agt2.as_deref());
@@ -729,16 +729,16 @@ impl rt::ComplexValue for CreditTransferTransaction34 {
         w.opt_c("IntrmyAgt3Acct", self.intrmy_agt3_acct.as_deref());
         w.opt_c("CdtrAgt", self.cdtr_agt.as_deref());
         w.opt_c("CdtrAgtAcct", self.cdtr_agt_acct.as_deref());
-        w.opt_c("Cdtr", self.cdtr.as_deref());
+        w.opt_c("Cdtr", self.cdtr.as_ref());
         w.opt_c("CdtrAcct", self.cdtr_acct.as_deref());
-        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
+        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_ref());
         w.many_c("InstrForCdtrAgt", &self.instr_for_cdtr_agt, 0, 0);
         w.opt_s("InstrForDbtrAgt", self.instr_for_dbtr_agt.as_ref());
-        w.opt_c("Purp", self.purp.as_deref());
+        w.opt_c("Purp", self.purp.as_ref());
         w.many_c("RgltryRptg", &self.rgltry_rptg, 0, 10);
         w.opt_c("Tax", self.tax.as_deref());
         w.many_c("RltdRmtInf", &self.rltd_rmt_inf, 0, 10);
-        w.opt_c("RmtInf", self.rmt_inf.as_deref());
+        w.opt_c("RmtInf", self.rmt_inf.as_ref());
         w.many_c("SplmtryData", &self.splmtry_data, 0, 0);
     }
 }
@@ -746,7 +746,7 @@ impl rt::ComplexValue for CreditTransferTransaction34 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditorReferenceInformation2 {
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CreditorReferenceType2>>,
+    pub tp: Option<CreditorReferenceType2>,
     /// Element `Ref` [0..1].
     pub ref_: Option<Max35Text>,
 }
@@ -765,7 +765,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 1 => {
                     out.ref_ = Some(r.req_s("Ref")?);
@@ -776,7 +776,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Ref", self.ref_.as_ref());
     }
 }
@@ -995,7 +995,7 @@ pub struct FinancialInstitutionIdentification18 {
     /// Element `BICFI` [0..1].
     pub bicfi: Option<BICFIDec2014Identifier>,
     /// Element `ClrSysMmbId` [0..1].
-    pub clr_sys_mmb_id: Option<Box<ClearingSystemMemberIdentification2>>,
+    pub clr_sys_mmb_id: Option<ClearingSystemMemberIdentification2>,
     /// Element `LEI` [0..1].
     pub lei: Option<LEIIdentifier>,
     /// Element `Nm` [0..1].
@@ -1003,7 +1003,7 @@ pub struct FinancialInstitutionIdentification18 {
     /// Element `PstlAdr` [0..1].
     pub pstl_adr: Option<Box<PostalAddress24>>,
     /// Element `Othr` [0..1].
-    pub othr: Option<Box<GenericFinancialIdentification1>>,
+    pub othr: Option<GenericFinancialIdentification1>,
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1037,7 +1037,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
                     out.bicfi = Some(r.req_s("BICFI")?);
                 }
                 1 => {
-                    out.clr_sys_mmb_id = Some(r.read_boxed("ClrSysMmbId")?);
+                    r.read_some_into("ClrSysMmbId", &mut out.clr_sys_mmb_id)?;
                 }
                 2 => {
                     out.lei = Some(r.req_s("LEI")?);
@@ -1049,7 +1049,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
                     out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
                 }
                 5 => {
-                    out.othr = Some(r.read_boxed("Othr")?);
+                    r.read_some_into("Othr", &mut out.othr)?;
                 }
                 _ => return Ok(()),
             }
@@ -1058,11 +1058,11 @@ impl rt::ComplexValue for FinancialInstitutionIdentification18 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BICFI", self.bicfi.as_ref());
-        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_deref());
+        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_ref());
         w.opt_s("LEI", self.lei.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
         w.opt_c("PstlAdr", self.pstl_adr.as_deref());
-        w.opt_c("Othr", self.othr.as_deref());
+        w.opt_c("Othr", self.othr.as_ref());
     }
 }
 /// XSD complex type `Garnishment3`.
@@ -1071,9 +1071,9 @@ pub struct Garnishment3 {
     /// Element `Tp` [1..1].
     pub tp: GarnishmentType1,
     /// Element `Grnshee` [0..1].
-    pub grnshee: Option<Box<PartyIdentification135>>,
+    pub grnshee: Option<PartyIdentification135>,
     /// Element `GrnshmtAdmstr` [0..1].
-    pub grnshmt_admstr: Option<Box<PartyIdentification135>>,
+    pub grnshmt_admstr: Option<PartyIdentification135>,
     /// Element `RefNb` [0..1].
     pub ref_nb: Option<Max140Text>,
     /// Element `Dt` [0..1].
@@ -1121,10 +1121,10 @@ impl rt::ComplexValue for Garnishment3 {
                     r.req_c_into("Tp", &mut out.tp)?;
                 }
                 1 => {
-                    out.grnshee = Some(r.read_boxed("Grnshee")?);
+                    r.read_some_into("Grnshee", &mut out.grnshee)?;
                 }
                 2 => {
-                    out.grnshmt_admstr = Some(r.read_boxed("GrnshmtAdmstr")?);
+                    r.read_some_into("GrnshmtAdmstr", &mut out.grnshmt_admstr)?;
                 }
                 3 => {
                     out.ref_nb = Some(r.req_s("RefNb")?);
@@ -1148,8 +1148,8 @@ impl rt::ComplexValue for Garnishment3 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Tp", &self.tp);
-        w.opt_c("Grnshee", self.grnshee.as_deref());
-        w.opt_c("GrnshmtAdmstr", self.grnshmt_admstr.as_deref());
+        w.opt_c("Grnshee", self.grnshee.as_ref());
+        w.opt_c("GrnshmtAdmstr", self.grnshmt_admstr.as_ref());
         w.opt_s("RefNb", self.ref_nb.as_ref());
         w.opt_s("Dt", self.dt.as_ref());
         w.opt_c("RmtdAmt", self.rmtd_amt.as_ref());
@@ -1163,7 +1163,7 @@ pub struct GenericAccountIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max34Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<AccountSchemeName1Choice>>,
+    pub schme_nm: Option<AccountSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1189,7 +1189,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1201,7 +1201,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1211,7 +1211,7 @@ pub struct GenericFinancialIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<FinancialIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<FinancialIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1237,7 +1237,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1249,7 +1249,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1259,7 +1259,7 @@ pub struct GenericOrganisationIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<OrganisationIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<OrganisationIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1285,7 +1285,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1297,7 +1297,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1307,7 +1307,7 @@ pub struct GenericPersonIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<PersonIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<PersonIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -1333,7 +1333,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1345,7 +1345,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1704,7 +1704,7 @@ pub struct PaymentInstruction30 {
     /// Element `CtrlSum` [0..1].
     pub ctrl_sum: Option<DecimalNumber>,
     /// Element `PmtTpInf` [0..1].
-    pub pmt_tp_inf: Option<Box<PaymentTypeInformation26>>,
+    pub pmt_tp_inf: Option<PaymentTypeInformation26>,
     /// Element `ReqdExctnDt` [1..1].
     pub reqd_exctn_dt: DateAndDateTime2Choice,
     /// Element `PoolgAdjstmntDt` [0..1].
@@ -1720,7 +1720,7 @@ pub struct PaymentInstruction30 {
     /// Element `InstrForDbtrAgt` [0..1].
     pub instr_for_dbtr_agt: Option<Max140Text>,
     /// Element `UltmtDbtr` [0..1].
-    pub ultmt_dbtr: Option<Box<PartyIdentification135>>,
+    pub ultmt_dbtr: Option<PartyIdentification135>,
     /// Element `ChrgBr` [0..1].
     pub chrg_br: Option<ChargeBearerType1Code>,
     /// Element `ChrgsAcct` [0..1].
@@ -1798,7 +1798,7 @@ impl rt::ComplexValue for PaymentInstruction30 {
                     out.ctrl_sum = Some(r.req_s("CtrlSum")?);
                 }
                 5 => {
-                    out.pmt_tp_inf = Some(r.read_boxed("PmtTpInf")?);
+                    r.read_some_into("PmtTpInf", &mut out.pmt_tp_inf)?;
                 }
                 6 => {
                     r.req_c_into("ReqdExctnDt", &mut out.reqd_exctn_dt)?;
@@ -1822,7 +1822,7 @@ impl rt::ComplexValue for PaymentInstruction30 {
                     out.instr_for_dbtr_agt = Some(r.req_s("InstrForDbtrAgt")?);
                 }
                 13 => {
-                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                    r.read_some_into("UltmtDbtr", &mut out.ultmt_dbtr)?;
                 }
                 14 => {
                     out.chrg_br = Some(r.req_s("ChrgBr")?);
@@ -1847,7 +1847,7 @@ impl rt::ComplexValue for PaymentInstruction30 {
         w.opt_s("BtchBookg", self.btch_bookg.as_ref());
         w.opt_s("NbOfTxs", self.nb_of_txs.as_ref());
         w.opt_s("CtrlSum", self.ctrl_sum.as_ref());
-        w.opt_c("PmtTpInf", self.pmt_tp_inf.as_deref());
+        w.opt_c("PmtTpInf", self.pmt_tp_inf.as_ref());
         w.c("ReqdExctnDt", &self.reqd_exctn_dt);
         w.opt_s("PoolgAdjstmntDt", self.poolg_adjstmnt_dt.as_ref());
         w.c("Dbtr", &self.dbtr);
@@ -1855,7 +1855,7 @@ impl rt::ComplexValue for PaymentInstruction30 {
         w.c("DbtrAgt", &self.dbtr_agt);
         w.opt_c("DbtrAgtAcct", self.dbtr_agt_acct.as_deref());
         w.opt_s("InstrForDbtrAgt", self.instr_for_dbtr_agt.as_ref());
-        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
+        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_ref());
         w.opt_s("ChrgBr", self.chrg_br.as_ref());
         w.opt_c("ChrgsAcct", self.chrgs_acct.as_deref());
         w.opt_c("ChrgsAcctAgt", self.chrgs_acct_agt.as_deref());
@@ -1870,9 +1870,9 @@ pub struct PaymentTypeInformation26 {
     /// Element `SvcLvl` [0..].
     pub svc_lvl: Vec<ServiceLevel8Choice>,
     /// Element `LclInstrm` [0..1].
-    pub lcl_instrm: Option<Box<LocalInstrument2Choice>>,
+    pub lcl_instrm: Option<LocalInstrument2Choice>,
     /// Element `CtgyPurp` [0..1].
-    pub ctgy_purp: Option<Box<CategoryPurpose1Choice>>,
+    pub ctgy_purp: Option<CategoryPurpose1Choice>,
 }
 impl rt::ComplexValue for PaymentTypeInformation26 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1905,10 +1905,10 @@ impl rt::ComplexValue for PaymentTypeInformation26 {
                     out.svc_lvl = r.many_c("SvcLvl", 0, 0)?;
                 }
                 2 => {
-                    out.lcl_instrm = Some(r.read_boxed("LclInstrm")?);
+                    r.read_some_into("LclInstrm", &mut out.lcl_instrm)?;
                 }
                 3 => {
-                    out.ctgy_purp = Some(r.read_boxed("CtgyPurp")?);
+                    r.read_some_into("CtgyPurp", &mut out.ctgy_purp)?;
                 }
                 _ => return Ok(()),
             }
@@ -1918,15 +1918,15 @@ impl rt::ComplexValue for PaymentTypeInformation26 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
         w.many_c("SvcLvl", &self.svc_lvl, 0, 0);
-        w.opt_c("LclInstrm", self.lcl_instrm.as_deref());
-        w.opt_c("CtgyPurp", self.ctgy_purp.as_deref());
+        w.opt_c("LclInstrm", self.lcl_instrm.as_ref());
+        w.opt_c("CtgyPurp", self.ctgy_purp.as_ref());
     }
 }
 /// XSD complex type `PersonIdentification13`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonIdentification13 {
     /// Element `DtAndPlcOfBirth` [0..1].
-    pub dt_and_plc_of_birth: Option<Box<DateAndPlaceOfBirth1>>,
+    pub dt_and_plc_of_birth: Option<DateAndPlaceOfBirth1>,
     /// Element `Othr` [0..].
     pub othr: Vec<GenericPersonIdentification1>,
 }
@@ -1948,7 +1948,7 @@ impl rt::ComplexValue for PersonIdentification13 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.dt_and_plc_of_birth = Some(r.read_boxed("DtAndPlcOfBirth")?);
+                    r.read_some_into("DtAndPlcOfBirth", &mut out.dt_and_plc_of_birth)?;
                 }
                 1 => {
                     out.othr = r.many_c("Othr", 0, 0)?;
@@ -1959,7 +1959,7 @@ impl rt::ComplexValue for PersonIdentification13 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
+        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_ref());
         w.many_c("Othr", &self.othr, 0, 0);
     }
 }
@@ -2105,11 +2105,11 @@ pub struct StructuredRemittanceInformation16 {
     /// Element `RfrdDocAmt` [0..1].
     pub rfrd_doc_amt: Option<Box<RemittanceAmount2>>,
     /// Element `CdtrRefInf` [0..1].
-    pub cdtr_ref_inf: Option<Box<CreditorReferenceInformation2>>,
+    pub cdtr_ref_inf: Option<CreditorReferenceInformation2>,
     /// Element `Invcr` [0..1].
-    pub invcr: Option<Box<PartyIdentification135>>,
+    pub invcr: Option<PartyIdentification135>,
     /// Element `Invcee` [0..1].
-    pub invcee: Option<Box<PartyIdentification135>>,
+    pub invcee: Option<PartyIdentification135>,
     /// Element `TaxRmt` [0..1].
     pub tax_rmt: Option<Box<TaxInformation7>>,
     /// Element `GrnshmtRmt` [0..1].
@@ -2156,13 +2156,13 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
                     out.rfrd_doc_amt = Some(r.read_boxed("RfrdDocAmt")?);
                 }
                 2 => {
-                    out.cdtr_ref_inf = Some(r.read_boxed("CdtrRefInf")?);
+                    r.read_some_into("CdtrRefInf", &mut out.cdtr_ref_inf)?;
                 }
                 3 => {
-                    out.invcr = Some(r.read_boxed("Invcr")?);
+                    r.read_some_into("Invcr", &mut out.invcr)?;
                 }
                 4 => {
-                    out.invcee = Some(r.read_boxed("Invcee")?);
+                    r.read_some_into("Invcee", &mut out.invcee)?;
                 }
                 5 => {
                     out.tax_rmt = Some(r.read_boxed("TaxRmt")?);
@@ -2181,9 +2181,9 @@ impl rt::ComplexValue for StructuredRemittanceInformation16 {
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
         w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
-        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
-        w.opt_c("Invcr", self.invcr.as_deref());
-        w.opt_c("Invcee", self.invcee.as_deref());
+        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_ref());
+        w.opt_c("Invcr", self.invcr.as_ref());
+        w.opt_c("Invcee", self.invcee.as_ref());
         w.opt_c("TaxRmt", self.tax_rmt.as_deref());
         w.opt_c("GrnshmtRmt", self.grnshmt_rmt.as_deref());
         w.many_s("AddtlRmtInf", &self.addtl_rmt_inf, 0, 3);

@@ -114,13 +114,13 @@ pub struct AmendmentInformationDetails6 {
     /// Element `OrgnlMndtId` [0..1].
     pub orgnl_mndt_id: Option<Max35Text>,
     /// Element `OrgnlCdtrSchmeId` [0..1].
-    pub orgnl_cdtr_schme_id: Option<Box<PartyIdentification32>>,
+    pub orgnl_cdtr_schme_id: Option<PartyIdentification32>,
     /// Element `OrgnlCdtrAgt` [0..1].
     pub orgnl_cdtr_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `OrgnlCdtrAgtAcct` [0..1].
     pub orgnl_cdtr_agt_acct: Option<Box<CashAccount16>>,
     /// Element `OrgnlDbtr` [0..1].
-    pub orgnl_dbtr: Option<Box<PartyIdentification32>>,
+    pub orgnl_dbtr: Option<PartyIdentification32>,
     /// Element `OrgnlDbtrAcct` [0..1].
     pub orgnl_dbtr_acct: Option<Box<CashAccount16>>,
     /// Element `OrgnlDbtrAgt` [0..1].
@@ -172,7 +172,7 @@ impl rt::ComplexValue for AmendmentInformationDetails6 {
                     out.orgnl_mndt_id = Some(r.req_s("OrgnlMndtId")?);
                 }
                 1 => {
-                    out.orgnl_cdtr_schme_id = Some(r.read_boxed("OrgnlCdtrSchmeId")?);
+                    r.read_some_into("OrgnlCdtrSchmeId", &mut out.orgnl_cdtr_schme_id)?;
                 }
                 2 => {
                     out.orgnl_cdtr_agt = Some(r.read_boxed("OrgnlCdtrAgt")?);
@@ -181,7 +181,7 @@ impl rt::ComplexValue for AmendmentInformationDetails6 {
                     out.orgnl_cdtr_agt_acct = Some(r.read_boxed("OrgnlCdtrAgtAcct")?);
                 }
                 4 => {
-                    out.orgnl_dbtr = Some(r.read_boxed("OrgnlDbtr")?);
+                    r.read_some_into("OrgnlDbtr", &mut out.orgnl_dbtr)?;
                 }
                 5 => {
                     out.orgnl_dbtr_acct = Some(r.read_boxed("OrgnlDbtrAcct")?);
@@ -205,10 +205,10 @@ impl rt::ComplexValue for AmendmentInformationDetails6 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("OrgnlMndtId", self.orgnl_mndt_id.as_ref());
-        w.opt_c("OrgnlCdtrSchmeId", self.orgnl_cdtr_schme_id.as_deref());
+        w.opt_c("OrgnlCdtrSchmeId", self.orgnl_cdtr_schme_id.as_ref());
         w.opt_c("OrgnlCdtrAgt", self.orgnl_cdtr_agt.as_deref());
         w.opt_c("OrgnlCdtrAgtAcct", self.orgnl_cdtr_agt_acct.as_deref());
-        w.opt_c("OrgnlDbtr", self.orgnl_dbtr.as_deref());
+        w.opt_c("OrgnlDbtr", self.orgnl_dbtr.as_ref());
         w.opt_c("OrgnlDbtrAcct", self.orgnl_dbtr_acct.as_deref());
         w.opt_c("OrgnlDbtrAgt", self.orgnl_dbtr_agt.as_deref());
         w.opt_c("OrgnlDbtrAgtAcct", self.orgnl_dbtr_agt_acct.as_deref());
@@ -222,7 +222,7 @@ pub struct BranchAndFinancialInstitutionIdentification4 {
     /// Element `FinInstnId` [1..1].
     pub fin_instn_id: FinancialInstitutionIdentification7,
     /// Element `BrnchId` [0..1].
-    pub brnch_id: Option<Box<BranchData2>>,
+    pub brnch_id: Option<BranchData2>,
 }
 impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -237,12 +237,12 @@ impl rt::ComplexValue for BranchAndFinancialInstitutionIdentification4 {
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
         r.req_c_into("FinInstnId", &mut out.fin_instn_id)?;
-        out.brnch_id = r.opt_c_boxed("BrnchId")?;
+        r.opt_c_into("BrnchId", &mut out.brnch_id)?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("FinInstnId", &self.fin_instn_id);
-        w.opt_c("BrnchId", self.brnch_id.as_deref());
+        w.opt_c("BrnchId", self.brnch_id.as_ref());
     }
 }
 /// XSD complex type `CashAccount16`.
@@ -251,7 +251,7 @@ pub struct CashAccount16 {
     /// Element `Id` [1..1].
     pub id: AccountIdentification4Choice,
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CashAccountType2>>,
+    pub tp: Option<CashAccountType2>,
     /// Element `Ccy` [0..1].
     pub ccy: Option<ActiveOrHistoricCurrencyCode>,
     /// Element `Nm` [0..1].
@@ -280,7 +280,7 @@ impl rt::ComplexValue for CashAccount16 {
                     r.req_c_into("Id", &mut out.id)?;
                 }
                 1 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 2 => {
                     out.ccy = Some(r.req_s("Ccy")?);
@@ -295,7 +295,7 @@ impl rt::ComplexValue for CashAccount16 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.c("Id", &self.id);
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Ccy", self.ccy.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
     }
@@ -491,7 +491,7 @@ impl rt::ComplexValue for ClearingSystemIdentification3ChoiceChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClearingSystemMemberIdentification2 {
     /// Element `ClrSysId` [0..1].
-    pub clr_sys_id: Option<Box<ClearingSystemIdentification2Choice>>,
+    pub clr_sys_id: Option<ClearingSystemIdentification2Choice>,
     /// Element `MmbId` [1..1].
     pub mmb_id: Max35Text,
 }
@@ -507,12 +507,12 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
         })
     }
     fn read_into(r: &mut rt::Reader<'_>, out: &mut Self) -> Result<(), rt::Error> {
-        out.clr_sys_id = r.opt_c_boxed("ClrSysId")?;
+        r.opt_c_into("ClrSysId", &mut out.clr_sys_id)?;
         out.mmb_id = r.req_s("MmbId")?;
         Ok(())
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("ClrSysId", self.clr_sys_id.as_deref());
+        w.opt_c("ClrSysId", self.clr_sys_id.as_ref());
         w.s("MmbId", &self.mmb_id);
     }
 }
@@ -520,7 +520,7 @@ impl rt::ComplexValue for ClearingSystemMemberIdentification2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditorReferenceInformation2 {
     /// Element `Tp` [0..1].
-    pub tp: Option<Box<CreditorReferenceType2>>,
+    pub tp: Option<CreditorReferenceType2>,
     /// Element `Ref` [0..1].
     pub ref_: Option<Max35Text>,
 }
@@ -539,7 +539,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.tp = Some(r.read_boxed("Tp")?);
+                    r.read_some_into("Tp", &mut out.tp)?;
                 }
                 1 => {
                     out.ref_ = Some(r.req_s("Ref")?);
@@ -550,7 +550,7 @@ impl rt::ComplexValue for CreditorReferenceInformation2 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Tp", self.tp.as_deref());
+        w.opt_c("Tp", self.tp.as_ref());
         w.opt_s("Ref", self.ref_.as_ref());
     }
 }
@@ -695,13 +695,13 @@ pub struct FinancialInstitutionIdentification7 {
     /// Element `BIC` [0..1].
     pub bic: Option<BICIdentifier>,
     /// Element `ClrSysMmbId` [0..1].
-    pub clr_sys_mmb_id: Option<Box<ClearingSystemMemberIdentification2>>,
+    pub clr_sys_mmb_id: Option<ClearingSystemMemberIdentification2>,
     /// Element `Nm` [0..1].
     pub nm: Option<Max140Text>,
     /// Element `PstlAdr` [0..1].
     pub pstl_adr: Option<Box<PostalAddress6>>,
     /// Element `Othr` [0..1].
-    pub othr: Option<Box<GenericFinancialIdentification1>>,
+    pub othr: Option<GenericFinancialIdentification1>,
 }
 impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -733,7 +733,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
                     out.bic = Some(r.req_s("BIC")?);
                 }
                 1 => {
-                    out.clr_sys_mmb_id = Some(r.read_boxed("ClrSysMmbId")?);
+                    r.read_some_into("ClrSysMmbId", &mut out.clr_sys_mmb_id)?;
                 }
                 2 => {
                     out.nm = Some(r.req_s("Nm")?);
@@ -742,7 +742,7 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
                     out.pstl_adr = Some(r.read_boxed("PstlAdr")?);
                 }
                 4 => {
-                    out.othr = Some(r.read_boxed("Othr")?);
+                    r.read_some_into("Othr", &mut out.othr)?;
                 }
                 _ => return Ok(()),
             }
@@ -751,10 +751,10 @@ impl rt::ComplexValue for FinancialInstitutionIdentification7 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("BIC", self.bic.as_ref());
-        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_deref());
+        w.opt_c("ClrSysMmbId", self.clr_sys_mmb_id.as_ref());
         w.opt_s("Nm", self.nm.as_ref());
         w.opt_c("PstlAdr", self.pstl_adr.as_deref());
-        w.opt_c("Othr", self.othr.as_deref());
+        w.opt_c("Othr", self.othr.as_ref());
     }
 }
 /// XSD simple type `Frequency1Code`.
@@ -823,7 +823,7 @@ pub struct GenericAccountIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max34Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<AccountSchemeName1Choice>>,
+    pub schme_nm: Option<AccountSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -849,7 +849,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -861,7 +861,7 @@ impl rt::ComplexValue for GenericAccountIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -871,7 +871,7 @@ pub struct GenericFinancialIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<FinancialIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<FinancialIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -897,7 +897,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -909,7 +909,7 @@ impl rt::ComplexValue for GenericFinancialIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -919,7 +919,7 @@ pub struct GenericOrganisationIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<OrganisationIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<OrganisationIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -945,7 +945,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -957,7 +957,7 @@ impl rt::ComplexValue for GenericOrganisationIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -967,7 +967,7 @@ pub struct GenericPersonIdentification1 {
     /// Element `Id` [1..1].
     pub id: Max35Text,
     /// Element `SchmeNm` [0..1].
-    pub schme_nm: Option<Box<PersonIdentificationSchemeName1Choice>>,
+    pub schme_nm: Option<PersonIdentificationSchemeName1Choice>,
     /// Element `Issr` [0..1].
     pub issr: Option<Max35Text>,
 }
@@ -993,7 +993,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
                     out.id = r.req_s("Id")?;
                 }
                 1 => {
-                    out.schme_nm = Some(r.read_boxed("SchmeNm")?);
+                    r.read_some_into("SchmeNm", &mut out.schme_nm)?;
                 }
                 2 => {
                     out.issr = Some(r.req_s("Issr")?);
@@ -1005,7 +1005,7 @@ impl rt::ComplexValue for GenericPersonIdentification1 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.s("Id", &self.id);
-        w.opt_c("SchmeNm", self.schme_nm.as_deref());
+        w.opt_c("SchmeNm", self.schme_nm.as_ref());
         w.opt_s("Issr", self.issr.as_ref());
     }
 }
@@ -1017,7 +1017,7 @@ pub struct GroupHeader36 {
     /// Element `CreDtTm` [1..1].
     pub cre_dt_tm: ISODateTime,
     /// Element `InitgPty` [0..1].
-    pub initg_pty: Option<Box<PartyIdentification32>>,
+    pub initg_pty: Option<PartyIdentification32>,
     /// Element `FwdgAgt` [0..1].
     pub fwdg_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `DbtrAgt` [0..1].
@@ -1060,7 +1060,7 @@ impl rt::ComplexValue for GroupHeader36 {
                     out.cre_dt_tm = r.req_s("CreDtTm")?;
                 }
                 2 => {
-                    out.initg_pty = Some(r.read_boxed("InitgPty")?);
+                    r.read_some_into("InitgPty", &mut out.initg_pty)?;
                 }
                 3 => {
                     out.fwdg_agt = Some(r.read_boxed("FwdgAgt")?);
@@ -1079,7 +1079,7 @@ impl rt::ComplexValue for GroupHeader36 {
     fn write(&self, w: &mut rt::Writer) {
         w.s("MsgId", &self.msg_id);
         w.s("CreDtTm", &self.cre_dt_tm);
-        w.opt_c("InitgPty", self.initg_pty.as_deref());
+        w.opt_c("InitgPty", self.initg_pty.as_ref());
         w.opt_c("FwdgAgt", self.fwdg_agt.as_deref());
         w.opt_c("DbtrAgt", self.dbtr_agt.as_deref());
         w.opt_c("CdtrAgt", self.cdtr_agt.as_deref());
@@ -1482,7 +1482,7 @@ pub struct OriginalTransactionReference13 {
     /// Element `IntrBkSttlmAmt` [0..1].
     pub intr_bk_sttlm_amt: Option<ActiveOrHistoricCurrencyAndAmount>,
     /// Element `Amt` [0..1].
-    pub amt: Option<Box<AmountType3Choice>>,
+    pub amt: Option<AmountType3Choice>,
     /// Element `IntrBkSttlmDt` [0..1].
     pub intr_bk_sttlm_dt: Option<ISODate>,
     /// Element `ReqdColltnDt` [0..1].
@@ -1490,7 +1490,7 @@ pub struct OriginalTransactionReference13 {
     /// Element `ReqdExctnDt` [0..1].
     pub reqd_exctn_dt: Option<ISODate>,
     /// Element `CdtrSchmeId` [0..1].
-    pub cdtr_schme_id: Option<Box<PartyIdentification32>>,
+    pub cdtr_schme_id: Option<PartyIdentification32>,
     /// Element `SttlmInf` [0..1].
     pub sttlm_inf: Option<Box<SettlementInformation13>>,
     /// Element `PmtTpInf` [0..1].
@@ -1500,11 +1500,11 @@ pub struct OriginalTransactionReference13 {
     /// Element `MndtRltdInf` [0..1].
     pub mndt_rltd_inf: Option<Box<MandateRelatedInformation6>>,
     /// Element `RmtInf` [0..1].
-    pub rmt_inf: Option<Box<RemittanceInformation5>>,
+    pub rmt_inf: Option<RemittanceInformation5>,
     /// Element `UltmtDbtr` [0..1].
-    pub ultmt_dbtr: Option<Box<PartyIdentification32>>,
+    pub ultmt_dbtr: Option<PartyIdentification32>,
     /// Element `Dbtr` [0..1].
-    pub dbtr: Option<Box<PartyIdentification32>>,
+    pub dbtr: Option<PartyIdentification32>,
     /// Element `DbtrAcct` [0..1].
     pub dbtr_acct: Option<Box<CashAccount16>>,
     /// Element `DbtrAgt` [0..1].
@@ -1516,11 +1516,11 @@ pub struct OriginalTransactionReference13 {
     /// Element `CdtrAgtAcct` [0..1].
     pub cdtr_agt_acct: Option<Box<CashAccount16>>,
     /// Element `Cdtr` [0..1].
-    pub cdtr: Option<Box<PartyIdentification32>>,
+    pub cdtr: Option<PartyIdentification32>,
     /// Element `CdtrAcct` [0..1].
     pub cdtr_acct: Option<Box<CashAccount16>>,
     /// Element `UltmtCdtr` [0..1].
-    pub ultmt_cdtr: Option<Box<PartyIdentification32>>,
+    pub ultmt_cdtr: Option<PartyIdentification32>,
 }
 impl rt::ComplexValue for OriginalTransactionReference13 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1584,7 +1584,7 @@ impl rt::ComplexValue for OriginalTransactionReference13 {
                     r.read_some_into("IntrBkSttlmAmt", &mut out.intr_bk_sttlm_amt)?;
                 }
                 1 => {
-                    out.amt = Some(r.read_boxed("Amt")?);
+                    r.read_some_into("Amt", &mut out.amt)?;
                 }
                 2 => {
                     out.intr_bk_sttlm_dt = Some(r.req_s("IntrBkSttlmDt")?);
@@ -1596,7 +1596,7 @@ impl rt::ComplexValue for OriginalTransactionReference13 {
                     out.reqd_exctn_dt = Some(r.req_s("ReqdExctnDt")?);
                 }
                 5 => {
-                    out.cdtr_schme_id = Some(r.read_boxed("CdtrSchmeId")?);
+                    r.read_some_into("CdtrSchmeId", &mut out.cdtr_schme_id)?;
                 }
                 6 => {
                     out.sttlm_inf = Some(r.read_boxed("SttlmInf")?);
@@ -1611,13 +1611,13 @@ impl rt::ComplexValue for OriginalTransactionReference13 {
                     out.mndt_rltd_inf = Some(r.read_boxed("MndtRltdInf")?);
                 }
                 10 => {
-                    out.rmt_inf = Some(r.read_boxed("RmtInf")?);
+                    r.read_some_into("RmtInf", &mut out.rmt_inf)?;
                 }
                 11 => {
-                    out.ultmt_dbtr = Some(r.read_boxed("UltmtDbtr")?);
+                    r.read_some_into("UltmtDbtr", &mut out.ultmt_dbtr)?;
                 }
                 12 => {
-                    out.dbtr = Some(r.read_boxed("Dbtr")?);
+                    r.read_some_into("Dbtr", &mut out.dbtr)?;
                 }
                 13 => {
                     out.dbtr_acct = Some(r.read_boxed("DbtrAcct")?);
@@ -1635,13 +1635,13 @@ impl rt::ComplexValue for OriginalTransactionReference13 {
                     out.cdtr_agt_acct = Some(r.read_boxed("CdtrAgtAcct")?);
                 }
                 18 => {
-                    out.cdtr = Some(r.read_boxed("Cdtr")?);
+                    r.read_some_into("Cdtr", &mut out.cdtr)?;
                 }
                 19 => {
                     out.cdtr_acct = Some(r.read_boxed("CdtrAcct")?);
                 }
                 20 => {
-                    out.ultmt_cdtr = Some(r.read_boxed("UltmtCdtr")?);
+                    r.read_some_into("UltmtCdtr", &mut out.ultmt_cdtr)?;
                 }
                 _ => return Ok(()),
             }
@@ -1650,26 +1650,26 @@ impl rt::ComplexValue for OriginalTransactionReference13 {
     }
     fn write(&self, w: &mut rt::Writer) {
         w.opt_c("IntrBkSttlmAmt", self.intr_bk_sttlm_amt.as_ref());
-        w.opt_c("Amt", self.amt.as_deref());
+        w.opt_c("Amt", self.amt.as_ref());
         w.opt_s("IntrBkSttlmDt", self.intr_bk_sttlm_dt.as_ref());
         w.opt_s("ReqdColltnDt", self.reqd_colltn_dt.as_ref());
         w.opt_s("ReqdExctnDt", self.reqd_exctn_dt.as_ref());
-        w.opt_c("CdtrSchmeId", self.cdtr_schme_id.as_deref());
+        w.opt_c("CdtrSchmeId", self.cdtr_schme_id.as_ref());
         w.opt_c("SttlmInf", self.sttlm_inf.as_deref());
         w.opt_c("PmtTpInf", self.pmt_tp_inf.as_deref());
         w.opt_s("PmtMtd", self.pmt_mtd.as_ref());
         w.opt_c("MndtRltdInf", self.mndt_rltd_inf.as_deref());
-        w.opt_c("RmtInf", self.rmt_inf.as_deref());
-        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_deref());
-        w.opt_c("Dbtr", self.dbtr.as_deref());
+        w.opt_c("RmtInf", self.rmt_inf.as_ref());
+        w.opt_c("UltmtDbtr", self.ultmt_dbtr.as_ref());
+        w.opt_c("Dbtr", self.dbtr.as_ref());
         w.opt_c("DbtrAcct", self.dbtr_acct.as_deref());
         w.opt_c("DbtrAgt", self.dbtr_agt.as_deref());
         w.opt_c("DbtrAgtAcct", self.dbtr_agt_acct.as_deref());
         w.opt_c("CdtrAgt", self.cdtr_agt.as_deref());
         w.opt_c("CdtrAgtAcct", self.cdtr_agt_acct.as_deref());
-        w.opt_c("Cdtr", self.cdtr.as_deref());
+        w.opt_c("Cdtr", self.cdtr.as_ref());
         w.opt_c("CdtrAcct", self.cdtr_acct.as_deref());
-        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_deref());
+        w.opt_c("UltmtCdtr", self.ultmt_cdtr.as_ref());
     }
 }
 /// XSD complex type `Party6Choice`.
@@ -1911,13 +1911,13 @@ pub struct PaymentTypeInformation22 {
     /// Element `ClrChanl` [0..1].
     pub clr_chanl: Option<ClearingChannel2Code>,
     /// Element `SvcLvl` [0..1].
-    pub svc_lvl: Option<Box<ServiceLevel8Choice>>,
+    pub svc_lvl: Option<ServiceLevel8Choice>,
     /// Element `LclInstrm` [0..1].
-    pub lcl_instrm: Option<Box<LocalInstrument2Choice>>,
+    pub lcl_instrm: Option<LocalInstrument2Choice>,
     /// Element `SeqTp` [0..1].
     pub seq_tp: Option<SequenceType1Code>,
     /// Element `CtgyPurp` [0..1].
-    pub ctgy_purp: Option<Box<CategoryPurpose1Choice>>,
+    pub ctgy_purp: Option<CategoryPurpose1Choice>,
 }
 impl rt::ComplexValue for PaymentTypeInformation22 {
     fn read(r: &mut rt::Reader<'_>) -> Result<Self, rt::Error> {
@@ -1954,16 +1954,16 @@ impl rt::ComplexValue for PaymentTypeInformation22 {
                     out.clr_chanl = Some(r.req_s("ClrChanl")?);
                 }
                 2 => {
-                    out.svc_lvl = Some(r.read_boxed("SvcLvl")?);
+                    r.read_some_into("SvcLvl", &mut out.svc_lvl)?;
                 }
                 3 => {
-                    out.lcl_instrm = Some(r.read_boxed("LclInstrm")?);
+                    r.read_some_into("LclInstrm", &mut out.lcl_instrm)?;
                 }
                 4 => {
                     out.seq_tp = Some(r.req_s("SeqTp")?);
                 }
                 5 => {
-                    out.ctgy_purp = Some(r.read_boxed("CtgyPurp")?);
+                    r.read_some_into("CtgyPurp", &mut out.ctgy_purp)?;
                 }
                 _ => return Ok(()),
             }
@@ -1973,17 +1973,17 @@ impl rt::ComplexValue for PaymentTypeInformation22 {
     fn write(&self, w: &mut rt::Writer) {
         w.opt_s("InstrPrty", self.instr_prty.as_ref());
         w.opt_s("ClrChanl", self.clr_chanl.as_ref());
-        w.opt_c("SvcLvl", self.svc_lvl.as_deref());
-        w.opt_c("LclInstrm", self.lcl_instrm.as_deref());
+        w.opt_c("SvcLvl", self.svc_lvl.as_ref());
+        w.opt_c("LclInstrm", self.lcl_instrm.as_ref());
         w.opt_s("SeqTp", self.seq_tp.as_ref());
-        w.opt_c("CtgyPurp", self.ctgy_purp.as_deref());
+        w.opt_c("CtgyPurp", self.ctgy_purp.as_ref());
     }
 }
 /// XSD complex type `PersonIdentification5`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonIdentification5 {
     /// Element `DtAndPlcOfBirth` [0..1].
-    pub dt_and_plc_of_birth: Option<Box<DateAndPlaceOfBirth>>,
+    pub dt_and_plc_of_birth: Option<DateAndPlaceOfBirth>,
     /// Element `Othr` [0..].
     pub othr: Vec<GenericPersonIdentification1>,
 }
@@ -2005,7 +2005,7 @@ impl rt::ComplexValue for PersonIdentification5 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.dt_and_plc_of_birth = Some(r.read_boxed("DtAndPlcOfBirth")?);
+                    r.read_some_into("DtAndPlcOfBirth", &mut out.dt_and_plc_of_birth)?;
                 }
                 1 => {
                     out.othr = r.many_c("Othr", 0, 0)?;
@@ -2016,7 +2016,7 @@ impl rt::ComplexValue for PersonIdentification5 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_deref());
+        w.opt_c("DtAndPlcOfBirth", self.dt_and_plc_of_birth.as_ref());
         w.many_c("Othr", &self.othr, 0, 0);
     }
 }
@@ -2161,7 +2161,7 @@ pub struct SettlementInformation13 {
     /// Element `SttlmAcct` [0..1].
     pub sttlm_acct: Option<Box<CashAccount16>>,
     /// Element `ClrSys` [0..1].
-    pub clr_sys: Option<Box<ClearingSystemIdentification3Choice>>,
+    pub clr_sys: Option<ClearingSystemIdentification3Choice>,
     /// Element `InstgRmbrsmntAgt` [0..1].
     pub instg_rmbrsmnt_agt: Option<Box<BranchAndFinancialInstitutionIdentification4>>,
     /// Element `InstgRmbrsmntAgtAcct` [0..1].
@@ -2216,7 +2216,7 @@ impl rt::ComplexValue for SettlementInformation13 {
                     out.sttlm_acct = Some(r.read_boxed("SttlmAcct")?);
                 }
                 2 => {
-                    out.clr_sys = Some(r.read_boxed("ClrSys")?);
+                    r.read_some_into("ClrSys", &mut out.clr_sys)?;
                 }
                 3 => {
                     out.instg_rmbrsmnt_agt = Some(r.read_boxed("InstgRmbrsmntAgt")?);
@@ -2250,7 +2250,7 @@ impl rt::ComplexValue for SettlementInformation13 {
     fn write(&self, w: &mut rt::Writer) {
         w.s("SttlmMtd", &self.sttlm_mtd);
         w.opt_c("SttlmAcct", self.sttlm_acct.as_deref());
-        w.opt_c("ClrSys", self.clr_sys.as_deref());
+        w.opt_c("ClrSys", self.clr_sys.as_ref());
         w.opt_c("InstgRmbrsmntAgt", self.instg_rmbrsmnt_agt.as_deref());
         w.opt_c("InstgRmbrsmntAgtAcct", self.instg_rmbrsmnt_agt_acct.as_deref());
         w.opt_c("InstdRmbrsmntAgt", self.instd_rmbrsmnt_agt.as_deref());
@@ -2318,9 +2318,9 @@ impl rt::ComplexValue for StatusReason6ChoiceChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusReasonInformation8 {
     /// Element `Orgtr` [0..1].
-    pub orgtr: Option<Box<PartyIdentification32>>,
+    pub orgtr: Option<PartyIdentification32>,
     /// Element `Rsn` [0..1].
-    pub rsn: Option<Box<StatusReason6Choice>>,
+    pub rsn: Option<StatusReason6Choice>,
     /// Element `AddtlInf` [0..].
     pub addtl_inf: Vec<Max105Text>,
 }
@@ -2343,10 +2343,10 @@ impl rt::ComplexValue for StatusReasonInformation8 {
             i = r.next_field(FIELDS, i)?;
             match i {
                 0 => {
-                    out.orgtr = Some(r.read_boxed("Orgtr")?);
+                    r.read_some_into("Orgtr", &mut out.orgtr)?;
                 }
                 1 => {
-                    out.rsn = Some(r.read_boxed("Rsn")?);
+                    r.read_some_into("Rsn", &mut out.rsn)?;
                 }
                 2 => {
                     out.addtl_inf = r.many_s("AddtlInf", 0, 0)?;
@@ -2357,8 +2357,8 @@ impl rt::ComplexValue for StatusReasonInformation8 {
         }
     }
     fn write(&self, w: &mut rt::Writer) {
-        w.opt_c("Orgtr", self.orgtr.as_deref());
-        w.opt_c("Rsn", self.rsn.as_deref());
+        w.opt_c("Orgtr", self.orgtr.as_ref());
+        w.opt_c("Rsn", self.rsn.as_ref());
         w.many_s("AddtlInf", &self.addtl_inf, 0, 0);
     }
 }
@@ -2370,11 +2370,11 @@ pub struct StructuredRemittanceInformation7 {
     /// Element `RfrdDocAmt` [0..1].
     pub rfrd_doc_amt: Option<Box<RemittanceAmount1>>,
     /// Element `CdtrRefInf` [0..1].
-    pub cdtr_ref_inf: Option<Box<CreditorReferenceInformation2>>,
+    pub cdtr_ref_inf: Option<CreditorReferenceInformation2>,
     /// Element `Invcr` [0..1].
-    pub invcr: Option<Box<PartyIdentification32>>,
+    pub invcr: Option<PartyIdentification32>,
     /// Element `Invcee` [0..1].
-    pub invcee: Option<Box<PartyIdentification32>>,
+    pub invcee: Option<PartyIdentification32>,
     /// Element `AddtlRmtInf` [0..3].
     pub addtl_rmt_inf: Vec<Max140Text>,
 }
@@ -2413,13 +2413,13 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
                     out.rfrd_doc_amt = Some(r.read_boxed("RfrdDocAmt")?);
                 }
                 2 => {
-                    out.cdtr_ref_inf = Some(r.read_boxed("CdtrRefInf")?);
+                    r.read_some_into("CdtrRefInf", &mut out.cdtr_ref_inf)?;
                 }
                 3 => {
-                    out.invcr = Some(r.read_boxed("Invcr")?);
+                    r.read_some_into("Invcr", &mut out.invcr)?;
                 }
                 4 => {
-                    out.invcee = Some(r.read_boxed("Invcee")?);
+                    r.read_some_into("Invcee", &mut out.invcee)?;
                 }
                 5 => {
                     out.addtl_rmt_inf = r.many_s("AddtlRmtInf", 0, 3)?;
@@ -2432,9 +2432,9 @@ impl rt::ComplexValue for StructuredRemittanceInformation7 {
     fn write(&self, w: &mut rt::Writer) {
         w.many_c("RfrdDocInf", &self.rfrd_doc_inf, 0, 0);
         w.opt_c("RfrdDocAmt", self.rfrd_doc_amt.as_deref());
-        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_deref());
-        w.opt_c("Invcr", self.invcr.as_deref());
-        w.opt_c("Invcee", self.invcee.as_deref());
+        w.opt_c("CdtrRefInf", self.cdtr_ref_inf.as_ref());
+        w.opt_c("Invcr", self.invcr.as_ref());
+        w.opt_c("Invcee", self.invcee.as_ref());
         w.many_s("AddtlRmtInf", &self.addtl_rmt_inf, 0, 3);
     }
 }

@@ -198,14 +198,14 @@ macro_rules! common_parts {
             let g::BankTransactionCodeStructure4 { domn, prtry } = b;
             let mut code = BankTransactionCode::default();
             if let Some(domain) = domn {
-                let g::BankTransactionCodeStructure5 { cd, fmly } = *domain;
+                let g::BankTransactionCodeStructure5 { cd, fmly } = domain;
                 let g::BankTransactionCodeStructure6 { cd: family, sub_fmly_cd } = fmly;
                 code.domain = Some(text!(cd));
                 code.family = Some(text!(family));
                 code.sub_family = Some(text!(sub_fmly_cd));
             }
             if let Some(p) = prtry {
-                let g::ProprietaryBankTransactionCodeStructure1 { cd, issr } = *p;
+                let g::ProprietaryBankTransactionCodeStructure1 { cd, issr } = p;
                 code.proprietary_code = Some(text!(cd));
                 code.proprietary_issuer = opt!(issr, i => text!(i));
             }
@@ -255,12 +255,12 @@ macro_rules! common_parts {
 
         /// `InstdAmt` (its amount kept, its exchange details lost).
         fn instructed(
-            d: Option<Box<g::AmountAndCurrencyExchangeDetails3>>,
+            d: Option<impl crate::codec::typed::Held<g::AmountAndCurrencyExchangeDetails3>>,
             at: &At<'_>,
             sink: &mut Sink,
         ) -> Option<Option<payglot_core_model::Money>> {
             Some(opt!(d, d => {
-                let g::AmountAndCurrencyExchangeDetails3 { amt, ccy_xchg } = *d;
+                let g::AmountAndCurrencyExchangeDetails3 { amt, ccy_xchg } = crate::codec::typed::Held::unheld(d);
                 let kept = amount(&amt)?;
                 sink.lost_opt(&at.at("InstdAmt"), "CcyXchg", ccy_xchg.as_deref());
                 kept
@@ -270,8 +270,8 @@ macro_rules! common_parts {
         /// `RltdPties` and `RltdAgts` into `out`, as the tree path joins them: `None` when they
         /// hold nothing with a canonical place (their losses are reported).
         fn related_parties(
-            parties: Option<Box<g::Parties>>,
-            agents: Option<Box<g::Agents>>,
+            parties: Option<impl crate::codec::typed::Held<g::Parties>>,
+            agents: Option<impl crate::codec::typed::Held<g::Agents>>,
             at: &At<'_>,
             sink: &mut Sink,
             out: &mut Option<Box<RelatedParties>>,
@@ -281,10 +281,10 @@ macro_rules! common_parts {
             }
             let slot = &mut **out.insert(Box::default());
             if let Some(p) = parties {
-                fill_parties(*p, &at.at("RltdPties"), sink, slot)?;
+                fill_parties(crate::codec::typed::Held::unheld(p), &at.at("RltdPties"), sink, slot)?;
             }
             if let Some(a) = agents {
-                fill_agents(*a, &at.at("RltdAgts"), sink, slot)?;
+                fill_agents(crate::codec::typed::Held::unheld(a), &at.at("RltdAgts"), sink, slot)?;
             }
             let RelatedParties {
                 debtor,
@@ -369,18 +369,18 @@ macro_rules! entry_2019 {
                 let reference = opt!(ntry_ref, r => text!(r));
                 let amount = amount(&amt)?;
                 let status = code_or_prop!(sts, g::EntryStatus1Choice, text_of);
-                let booking_date = opt!(bookg_dt, d => date_or_datetime(*d)?);
-                let value_date = opt!(val_dt, d => date_or_datetime(*d)?);
+                let booking_date = opt!(bookg_dt, d => date_or_datetime(d)?);
+                let value_date = opt!(val_dt, d => date_or_datetime(d)?);
                 let account_servicer_reference = opt!(acct_svcr_ref, r => text!(r));
                 sink.lost_many(at, "Avlbty", &avlbty);
                 let bank_transaction_code = bank_transaction_code(bk_tx_cd)?;
                 sink.lost_opt_s(at, "ComssnWvrInd", comssn_wvr_ind.as_ref());
-                sink.lost_opt(at, "AddtlInfInd", addtl_inf_ind.as_deref());
+                sink.lost_opt(at, "AddtlInfInd", addtl_inf_ind.as_ref());
                 sink.lost_opt(at, "AmtDtls", amt_dtls.as_deref());
-                sink.lost_opt(at, "Chrgs", chrgs.as_deref());
-                sink.lost_opt(at, "TechInptChanl", tech_inpt_chanl.as_deref());
-                sink.lost_opt(at, "Intrst", intrst.as_deref());
-                sink.lost_opt(at, "CardTx", card_tx.as_deref());
+                sink.lost_opt(at, "Chrgs", chrgs.as_ref());
+                sink.lost_opt(at, "TechInptChanl", tech_inpt_chanl.as_ref());
+                sink.lost_opt(at, "Intrst", intrst.as_ref());
+                sink.lost_opt(at, "CardTx", card_tx.as_ref());
                 let (batch, transactions) = details(ntry_dtls, at, sink)?;
                 Some(Entry {
                     reference,
@@ -439,7 +439,7 @@ macro_rules! entry_2019 {
             /// `Dbtr`, `Cdtr`, ...: a choice of a party (kept, written into `out` where it
             /// lies: a `Party` is ~600 bytes, each move a copy) or an agent (lost).
             fn related(
-                choice: Option<Box<g::Party40Choice>>,
+                choice: Option<impl crate::codec::typed::Held<g::Party40Choice>>,
                 at: &At<'_>,
                 name: &'static str,
                 sink: &mut Sink,
@@ -447,7 +447,7 @@ macro_rules! entry_2019 {
             ) -> Option<()> {
                 let Some(choice) = choice else { return Some(()) };
                 let here = at.at(name);
-                match *choice {
+                match crate::codec::typed::Held::unheld(choice) {
                     g::Party40Choice::Pty(p) => *out = Some(party(p, &here.at("Pty"), sink)?),
                     g::Party40Choice::Agt(a) => sink.lost(&here, "Agt", &a),
                 }
@@ -531,10 +531,10 @@ macro_rules! entry_2019 {
                             return None;
                         }
                     }
-                    sink.lost(at, "TxAmt", &*tx);
+                    sink.lost(at, "TxAmt", &tx);
                 }
-                sink.lost_opt(at, "CntrValAmt", cntr_val_amt.as_deref());
-                sink.lost_opt(at, "AnncdPstngAmt", anncd_pstng_amt.as_deref());
+                sink.lost_opt(at, "CntrValAmt", cntr_val_amt.as_ref());
+                sink.lost_opt(at, "AnncdPstngAmt", anncd_pstng_amt.as_ref());
                 sink.lost_many(at, "PrtryAmt", &prtry_amt);
                 Some(instructed)
             }
@@ -595,18 +595,18 @@ macro_rules! entry_2019 {
                 };
                 sink.lost_many(at, "Avlbty", &avlbty);
                 *out_code = opt!(bk_tx_cd, b => bank_transaction_code(*b)?);
-                sink.lost_opt(at, "Chrgs", chrgs.as_deref());
-                sink.lost_opt(at, "Intrst", intrst.as_deref());
+                sink.lost_opt(at, "Chrgs", chrgs.as_ref());
+                sink.lost_opt(at, "Intrst", intrst.as_ref());
                 related_parties(rltd_pties, rltd_agts, at, sink, out_parties)?;
-                sink.lost_opt(at, "LclInstrm", lcl_instrm.as_deref());
+                sink.lost_opt(at, "LclInstrm", lcl_instrm.as_ref());
                 *out_purpose =
-                    opt!(purp, p => code_or_prop!(*p, g::Purpose2Choice, payglot_core_model::Purpose::parse));
+                    opt!(purp, p => code_or_prop!(p, g::Purpose2Choice, payglot_core_model::Purpose::parse));
                 sink.lost_many(at, "RltdRmtInf", &rltd_rmt_inf);
-                *out_remittance = opt!(rmt_inf, r => remittance(*r, &at.at("RmtInf"), sink)?);
+                *out_remittance = opt!(rmt_inf, r => remittance(r, &at.at("RmtInf"), sink)?);
                 sink.lost_opt(at, "RltdDts", rltd_dts.as_deref());
-                sink.lost_opt(at, "RltdPric", rltd_pric.as_deref());
+                sink.lost_opt(at, "RltdPric", rltd_pric.as_ref());
                 sink.lost_many(at, "RltdQties", &rltd_qties);
-                sink.lost_opt(at, "FinInstrmId", fin_instrm_id.as_deref());
+                sink.lost_opt(at, "FinInstrmId", fin_instrm_id.as_ref());
                 sink.lost_opt(at, "Tax", tax.as_deref());
                 *out_return = opt!(rtr_inf, r => {
                     let g::PaymentReturnReason5 { orgnl_bk_tx_cd, orgtr, rsn, addtl_inf } = *r;
@@ -614,14 +614,14 @@ macro_rules! entry_2019 {
                     sink.lost_opt(&here, "OrgnlBkTxCd", orgnl_bk_tx_cd.as_deref());
                     ReturnReasonInfo {
                         originator: opt_party(orgtr, &here, "Orgtr", sink)?,
-                        reason: opt!(rsn, r => code_or_prop!(*r, g::ReturnReason5Choice, ReturnReason::parse)),
+                        reason: opt!(rsn, r => code_or_prop!(r, g::ReturnReason5Choice, ReturnReason::parse)),
                         additional_info: addtl_inf.into_iter().map(|x| Some(text!(x))).collect::<Option<Vec<_>>>()?,
                     }
                 });
-                sink.lost_opt(at, "CorpActn", corp_actn.as_deref());
+                sink.lost_opt(at, "CorpActn", corp_actn.as_ref());
                 sink.lost_opt(at, "SfkpgAcct", sfkpg_acct.as_deref());
                 sink.lost_many(at, "CshDpst", &csh_dpst);
-                sink.lost_opt(at, "CardTx", card_tx.as_deref());
+                sink.lost_opt(at, "CardTx", card_tx.as_ref());
                 *out_info = opt!(addtl_tx_inf, a => text!(a));
                 sink.lost_many(at, "SplmtryData", &splmtry_data);
                 Some(())
@@ -686,16 +686,16 @@ macro_rules! entry_2009 {
                 let reference = opt!(ntry_ref, r => text!(r));
                 let amount = amount(&amt)?;
                 let status = CodeOrProprietary::Code(payglot_core_model::text::Text::try_from(sts.as_str()).ok()?);
-                let booking_date = opt!(bookg_dt, d => date_or_datetime(*d)?);
-                let value_date = opt!(val_dt, d => date_or_datetime(*d)?);
+                let booking_date = opt!(bookg_dt, d => date_or_datetime(d)?);
+                let value_date = opt!(val_dt, d => date_or_datetime(d)?);
                 let account_servicer_reference = opt!(acct_svcr_ref, r => text!(r));
                 sink.lost_many(at, "Avlbty", &avlbty);
                 let bank_transaction_code = bank_transaction_code(bk_tx_cd)?;
                 sink.lost_opt_s(at, "ComssnWvrInd", comssn_wvr_ind.as_ref());
-                sink.lost_opt(at, "AddtlInfInd", addtl_inf_ind.as_deref());
+                sink.lost_opt(at, "AddtlInfInd", addtl_inf_ind.as_ref());
                 sink.lost_opt(at, "AmtDtls", amt_dtls.as_deref());
                 sink.lost_many(at, "Chrgs", &chrgs);
-                sink.lost_opt(at, "TechInptChanl", tech_inpt_chanl.as_deref());
+                sink.lost_opt(at, "TechInptChanl", tech_inpt_chanl.as_ref());
                 sink.lost_many(at, "Intrst", &intrst);
                 let (batch, transactions) = details(ntry_dtls, at, sink)?;
                 Some(Entry {
@@ -739,7 +739,7 @@ macro_rules! entry_2009 {
                     cheque_number: opt!(chq_nb, v => text!(v)),
                     clearing_system_reference: opt!(clr_sys_ref, v => text!(v)),
                 };
-                sink.lost_opt(at, "Prtry", prtry.as_deref());
+                sink.lost_opt(at, "Prtry", prtry.as_ref());
                 Some(refs)
             }
 
@@ -755,14 +755,14 @@ macro_rules! entry_2009 {
                     tradg_pty,
                     prtry,
                 } = p;
-                sink.lost_opt(at, "InitgPty", initg_pty.as_deref());
+                sink.lost_opt(at, "InitgPty", initg_pty.as_ref());
                 put(dbtr, at, "Dbtr", sink, &mut out.debtor, party)?;
                 put(dbtr_acct, at, "DbtrAcct", sink, &mut out.debtor_account, account)?;
                 put(ultmt_dbtr, at, "UltmtDbtr", sink, &mut out.ultimate_debtor, party)?;
                 put(cdtr, at, "Cdtr", sink, &mut out.creditor, party)?;
                 put(cdtr_acct, at, "CdtrAcct", sink, &mut out.creditor_account, account)?;
                 put(ultmt_cdtr, at, "UltmtCdtr", sink, &mut out.ultimate_creditor, party)?;
-                sink.lost_opt(at, "TradgPty", tradg_pty.as_deref());
+                sink.lost_opt(at, "TradgPty", tradg_pty.as_ref());
                 sink.lost_many(at, "Prtry", &prtry);
                 Some(())
             }
@@ -807,13 +807,13 @@ macro_rules! entry_2009 {
                 let g::AmountAndCurrencyExchange3 { instd_amt, tx_amt, cntr_val_amt, anncd_pstng_amt, prtry_amt } = d;
                 let instructed = instructed(instd_amt, at, sink)?;
                 let transaction = opt!(tx_amt, d => {
-                    let g::AmountAndCurrencyExchangeDetails3 { amt, ccy_xchg } = *d;
+                    let g::AmountAndCurrencyExchangeDetails3 { amt, ccy_xchg } = d;
                     let kept = amount(&amt)?;
                     sink.lost_opt(&at.at("TxAmt"), "CcyXchg", ccy_xchg.as_deref());
                     kept
                 });
-                sink.lost_opt(at, "CntrValAmt", cntr_val_amt.as_deref());
-                sink.lost_opt(at, "AnncdPstngAmt", anncd_pstng_amt.as_deref());
+                sink.lost_opt(at, "CntrValAmt", cntr_val_amt.as_ref());
+                sink.lost_opt(at, "AnncdPstngAmt", anncd_pstng_amt.as_ref());
                 sink.lost_many(at, "PrtryAmt", &prtry_amt);
                 Some((instructed, transaction))
             }
@@ -875,11 +875,11 @@ macro_rules! entry_2009 {
                     payglot_core_model::Purpose::parse
                 ));
                 sink.lost_many(at, "RltdRmtInf", &rltd_rmt_inf);
-                *out_remittance = opt!(rmt_inf, r => remittance(*r, &at.at("RmtInf"), sink)?);
+                *out_remittance = opt!(rmt_inf, r => remittance(r, &at.at("RmtInf"), sink)?);
                 sink.lost_opt(at, "RltdDts", rltd_dts.as_deref());
-                sink.lost_opt(at, "RltdPric", rltd_pric.as_deref());
+                sink.lost_opt(at, "RltdPric", rltd_pric.as_ref());
                 sink.lost_many(at, "RltdQties", &rltd_qties);
-                sink.lost_opt(at, "FinInstrmId", fin_instrm_id.as_deref());
+                sink.lost_opt(at, "FinInstrmId", fin_instrm_id.as_ref());
                 sink.lost_opt(at, "Tax", tax.as_deref());
                 *out_return = opt!(rtr_inf, r => {
                     let g::ReturnReasonInformation10 { orgnl_bk_tx_cd, orgtr, rsn, addtl_inf } = *r;
@@ -891,7 +891,7 @@ macro_rules! entry_2009 {
                         additional_info: addtl_inf.into_iter().map(|x| Some(text!(x))).collect::<Option<Vec<_>>>()?,
                     }
                 });
-                sink.lost_opt(at, "CorpActn", corp_actn.as_deref());
+                sink.lost_opt(at, "CorpActn", corp_actn.as_ref());
                 sink.lost_opt(at, "SfkpgAcct", sfkpg_acct.as_deref());
                 *out_info = opt!(addtl_tx_inf, a => text!(a));
                 Some(())

@@ -31,12 +31,12 @@ fn fi_bic(party: h::Party44Choice, at: &At<'_>, sink: &mut Sink) -> Option<Optio
             let h::FinancialInstitutionIdentification18 { bicfi, clr_sys_mmb_id, lei, nm, pstl_adr, othr } =
                 fin_instn_id;
             let bic = opt!(bicfi, b => Bic::parse(b.as_str()).ok()?);
-            sink.lost_opt(&institution, "ClrSysMmbId", clr_sys_mmb_id.as_deref());
+            sink.lost_opt(&institution, "ClrSysMmbId", clr_sys_mmb_id.as_ref());
             sink.lost_opt_s(&institution, "LEI", lei.as_ref());
             sink.lost_opt_s(&institution, "Nm", nm.as_ref());
             sink.lost_opt(&institution, "PstlAdr", pstl_adr.as_deref());
-            sink.lost_opt(&institution, "Othr", othr.as_deref());
-            sink.lost_opt(&here, "BrnchId", brnch_id.as_deref());
+            sink.lost_opt(&institution, "Othr", othr.as_ref());
+            sink.lost_opt(&here, "BrnchId", brnch_id.as_ref());
             Some(bic)
         }
     }
@@ -70,7 +70,7 @@ pub(crate) fn decode(header: h::BusinessApplicationHeaderV02, sink: &mut Sink) -
     let business_message_id = text!(biz_msg_idr);
     let message_definition_id = text!(msg_def_idr);
     let business_service = opt!(biz_svc, s => text!(s));
-    sink.lost_opt(at, "MktPrctc", mkt_prctc.as_deref());
+    sink.lost_opt(at, "MktPrctc", mkt_prctc.as_ref());
     let created = datetime(cre_dt)?;
     sink.lost_opt_s(at, "BizPrcgDt", biz_prcg_dt.as_ref());
     let copy_duplicate = opt!(cpy_dplct, c => super::shared::code(c.as_str())?);
@@ -108,7 +108,7 @@ pub(crate) fn decode(header: h::BusinessApplicationHeaderV02, sink: &mut Sink) -
         sink.lost_opt_s(&here, "CpyDplct", cpy_dplct.as_ref());
         sink.lost_opt_s(&here, "PssblDplct", pssbl_dplct.as_ref());
         sink.lost_opt_s(&here, "Prty", prty.as_ref());
-        sink.lost_opt(&here, "Sgntr", sgntr.as_deref());
+        sink.lost_opt(&here, "Sgntr", sgntr.as_ref());
     }
     Some(BusinessHeader {
         from,

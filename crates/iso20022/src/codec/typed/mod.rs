@@ -297,13 +297,55 @@ fn child_elements(name: &str, bytes: &[u8]) -> Option<usize> {
     (depth == 0 && count > 0).then_some(count)
 }
 
-/// An optional (boxed) generated value mapped by `map` at the child `name` of `at`, written
-/// into `out` where it lies (left as it is when absent). Filling a structure of several so
-/// moves none of them: an `Agent` or `Party` is ~600 bytes, and built through return values
-/// each was copied two or three times on its way into place.
+/// A generated optional structure as the generator holds it: inline when its estimated size
+/// is small, boxed otherwise (`payglot_xsd_codegen::Config::iso20022`). Code that
+/// takes either reads alike whichever the generator chose.
+pub(crate) trait Held<G> {
+    /// Hold `value` so.
+    fn hold(value: G) -> Self;
+    /// The value itself.
+    fn unheld(self) -> G;
+    /// The value, borrowed.
+    fn held(&self) -> &G;
+}
+
+impl<G> Held<G> for G {
+    #[inline(always)]
+    fn hold(value: G) -> Self {
+        value
+    }
+    #[inline(always)]
+    fn unheld(self) -> G {
+        self
+    }
+    #[inline(always)]
+    fn held(&self) -> &G {
+        self
+    }
+}
+
+impl<G> Held<G> for Box<G> {
+    #[inline(always)]
+    fn hold(value: G) -> Self {
+        Box::new(value)
+    }
+    #[inline(always)]
+    fn unheld(self) -> G {
+        *self
+    }
+    #[inline(always)]
+    fn held(&self) -> &G {
+        self
+    }
+}
+
+/// An optional generated value (inline or boxed) mapped by `map` at the child `name` of
+/// `at`, written into `out` where it lies (left as it is when absent). Filling a structure of
+/// several so moves none of them: an `Agent` or `Party` is ~600 bytes, and built through
+/// return values each was copied two or three times on its way into place.
 #[inline]
 pub(crate) fn put<G, T>(
-    value: Option<Box<G>>,
+    value: Option<impl Held<G>>,
     at: &At<'_>,
     name: &'static str,
     sink: &mut Sink,
@@ -311,7 +353,7 @@ pub(crate) fn put<G, T>(
     map: impl FnOnce(G, &At<'_>, &mut Sink) -> Option<T>,
 ) -> Option<()> {
     if let Some(value) = value {
-        *out = Some(map(*value, &at.at(name), sink)?);
+        *out = Some(map(value.unheld(), &at.at(name), sink)?);
     }
     Some(())
 }

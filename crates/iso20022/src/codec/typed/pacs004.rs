@@ -50,7 +50,7 @@ pub(crate) fn decode(document: g4::Document, sink: &mut Sink) -> Option<Message>
     put(instg_agt, &h, "InstgAgt", sink, &mut header.instructing_agent, agent)?;
     put(instd_agt, &h, "InstdAgt", sink, &mut header.instructed_agent, agent)?;
     let original_group = opt!(orgnl_grp_inf, g => {
-        let g4::OriginalGroupHeader18 { orgnl_msg_id, orgnl_msg_nm_id, orgnl_cre_dt_tm, rtr_rsn_inf } = *g;
+        let g4::OriginalGroupHeader18 { orgnl_msg_id, orgnl_msg_nm_id, orgnl_cre_dt_tm, rtr_rsn_inf } = g;
         let here = root.at("OrgnlGrpInf");
         let group = OriginalGroupStatus {
             original_message_id: text!(orgnl_msg_id),
@@ -116,7 +116,7 @@ fn transaction(t: g4::PaymentTransaction112, at: &At<'_>, sink: &mut Sink) -> Op
     let return_id = opt!(rtr_id, r => text!(r));
     let (original_message_id, original_message_name) = match orgnl_grp_inf {
         Some(g) => {
-            let g4::OriginalGroupInformation29 { orgnl_msg_id, orgnl_msg_nm_id, orgnl_cre_dt_tm } = *g;
+            let g4::OriginalGroupInformation29 { orgnl_msg_id, orgnl_msg_nm_id, orgnl_cre_dt_tm } = g;
             sink.lost_opt_s(&at.at("OrgnlGrpInf"), "OrgnlCreDtTm", orgnl_cre_dt_tm.as_ref());
             (Some(text!(orgnl_msg_id)), Some(text!(orgnl_msg_nm_id)))
         }
@@ -132,7 +132,7 @@ fn transaction(t: g4::PaymentTransaction112, at: &At<'_>, sink: &mut Sink) -> Op
     let returned_settlement_amount = active_amount(&rtrd_intr_bk_sttlm_amt)?;
     let settlement_date = opt!(intr_bk_sttlm_dt, d => super::date(d)?);
     sink.lost_opt_s(at, "SttlmPrty", sttlm_prty.as_ref());
-    sink.lost_opt(at, "SttlmTmIndctn", sttlm_tm_indctn.as_deref());
+    sink.lost_opt(at, "SttlmTmIndctn", sttlm_tm_indctn.as_ref());
     let returned_instructed_amount = opt!(rtrd_instd_amt, m => amount(&m)?);
     sink.lost_opt_s(at, "XchgRate", xchg_rate.as_ref());
     sink.lost_opt(at, "CompstnAmt", compstn_amt.as_ref());
@@ -148,7 +148,7 @@ fn transaction(t: g4::PaymentTransaction112, at: &At<'_>, sink: &mut Sink) -> Op
         let g4::PaymentReturnReason6 { orgtr, rsn, addtl_inf } = r;
         reasons.push(ReturnReasonInfo {
             originator: opt_party(orgtr, &at.item("RtrRsnInf", i, count), "Orgtr", sink)?,
-            reason: opt!(rsn, r => code_or_prop!(*r, g4::ReturnReason5Choice, ReturnReason::parse)),
+            reason: opt!(rsn, r => code_or_prop!(r, g4::ReturnReason5Choice, ReturnReason::parse)),
             additional_info: each!(addtl_inf, a => text!(a)),
         });
     }

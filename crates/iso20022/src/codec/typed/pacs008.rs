@@ -147,8 +147,8 @@ fn transfer(
     out.settlement_amount = Some(active_amount(&intr_bk_sttlm_amt)?);
     out.settlement_date = opt!(intr_bk_sttlm_dt, d => super::date(d)?);
     sink.lost_opt_s(at, "SttlmPrty", sttlm_prty.as_ref());
-    sink.lost_opt(at, "SttlmTmIndctn", sttlm_tm_indctn.as_deref());
-    sink.lost_opt(at, "SttlmTmReq", sttlm_tm_req.as_deref());
+    sink.lost_opt(at, "SttlmTmIndctn", sttlm_tm_indctn.as_ref());
+    sink.lost_opt(at, "SttlmTmReq", sttlm_tm_req.as_ref());
     out.acceptance_time = opt!(accptnc_dt_tm, d => datetime(d)?);
     sink.lost_opt_s(at, "PoolgAdjstmntDt", poolg_adjstmnt_dt.as_ref());
     out.instructed_amount = opt!(instd_amt, m => super::shared::amount(&m)?);

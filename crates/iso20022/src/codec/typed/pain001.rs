@@ -175,7 +175,7 @@ fn batch(b: g9::PaymentInstruction30, at: &At<'_>, sink: &mut Sink) -> Option<Pa
     let id = id!(pmt_inf_id);
     let method = method(pmt_mtd.as_str());
     let totals_at = sink.losses.len();
-    let payment_type = opt!(pmt_tp_inf, p => own_payment_type(*p)?);
+    let payment_type = opt!(pmt_tp_inf, p => own_payment_type(p)?);
     let requested_execution = Some(match reqd_exctn_dt {
         g9::DateAndDateTime2Choice::Dt(d) => DateOrDateTime::Date(super::date(d)?),
         g9::DateAndDateTime2Choice::DtTm(t) => DateOrDateTime::DateTime(datetime(t)?),
@@ -257,7 +257,7 @@ fn transfer(
     // Built in place in the batch's vector (a transfer is large: no move of the finished one).
     let out = super::shared::push_transfer(transfers, ids)?;
     out.payment_type = match pmt_tp_inf {
-        Some(p) => Some(own_payment_type(*p)?),
+        Some(p) => Some(own_payment_type(p)?),
         None => inherit(&mut defaults.payment_type, last),
     };
     out.instructed_amount = match amt {
@@ -267,7 +267,7 @@ fn transfer(
     };
     out.exchange = match xchg_rate_inf {
         Some(x) => {
-            let g9::ExchangeRate1 { unit_ccy, xchg_rate, rate_tp, ctrct_id } = *x;
+            let g9::ExchangeRate1 { unit_ccy, xchg_rate, rate_tp, ctrct_id } = x;
             let here = at.at("XchgRateInf");
             sink.lost_opt_s(&here, "UnitCcy", unit_ccy.as_ref());
             exchange(xchg_rate, rate_tp, ctrct_id, &here, sink)?

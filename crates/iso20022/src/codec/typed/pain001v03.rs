@@ -142,7 +142,7 @@ fn transfer(
     };
     out.exchange = match xchg_rate_inf {
         Some(x) => {
-            let g3::ExchangeRateInformation1 { xchg_rate, rate_tp, ctrct_id } = *x;
+            let g3::ExchangeRateInformation1 { xchg_rate, rate_tp, ctrct_id } = x;
             let here = at.at("XchgRateInf");
             exchange(xchg_rate, rate_tp, ctrct_id, &here, sink)?
         }
@@ -170,7 +170,7 @@ fn transfer(
     out.regulatory_reporting = regulatory(rgltry_rptg, at, sink)?;
     sink.lost_opt(at, "Tax", tax.as_deref());
     sink.lost_many(at, "RltdRmtInf", &rltd_rmt_inf);
-    out.remittance = opt!(rmt_inf, r => remittance(*r, &at.at("RmtInf"), sink)?);
+    out.remittance = opt!(rmt_inf, r => remittance(r, &at.at("RmtInf"), sink)?);
     take_debtor(out, defaults, last);
     Some(())
 }

@@ -54,13 +54,14 @@ pub(crate) fn iban_account(
     })
 }
 
-/// An optional (boxed) agent and its optional account, as the generated types hold them.
-pub(crate) type AgentAndAccount<A, C> = (Option<Box<A>>, Option<Box<C>>);
+/// An optional agent and its optional account, as the generated types hold them (each inline
+/// or boxed, see [`super::Held`]).
+pub(crate) type AgentAndAccount<HA, HC> = (Option<HA>, Option<HC>);
 
 /// Optional agent-and-account pairs (`IntrmyAgt1`, `IntrmyAgt1Acct`, ...): the agents kept
 /// (mapped by `agent`), the accounts lost.
-pub(crate) fn intermediaries<A, C: super::Lose>(
-    pairs: [AgentAndAccount<A, C>; 3],
+pub(crate) fn intermediaries<A>(
+    pairs: [AgentAndAccount<impl super::Held<A>, impl super::Lose>; 3],
     at: &super::At<'_>,
     sink: &mut super::Sink,
     mut agent: impl FnMut(A, &super::At<'_>, &mut super::Sink) -> Option<payglot_core_model::Agent>,
@@ -72,9 +73,9 @@ pub(crate) fn intermediaries<A, C: super::Lose>(
         ("IntrmyAgt3", "IntrmyAgt3Acct"),
     ]) {
         if let Some(a) = a {
-            agents.push(agent(*a, &at.at(name), sink)?);
+            agents.push(agent(a.unheld(), &at.at(name), sink)?);
         }
-        sink.lost_opt(at, account_name, account.as_deref());
+        sink.lost_opt(at, account_name, account.as_ref());
     }
     Some(agents)
 }
@@ -135,7 +136,7 @@ macro_rules! generic_id {
         let Generic { id, schme_nm, issr } = $value;
         payglot_core_model::GenericId {
             id: $crate::codec::typed::text!(id),
-            scheme: opt!(schme_nm, s => code_or_prop!(*s, $scheme, $parse)),
+            scheme: opt!(schme_nm, s => code_or_prop!(s, $scheme, $parse)),
             issuer: opt!(issr, i => $crate::codec::typed::text!(i)),
         }
     }};
@@ -224,7 +225,7 @@ macro_rules! shared_2019 {
                 ctry,
                 adr_line,
             } = a;
-            let address_type = opt!(adr_tp, t => match *t {
+            let address_type = opt!(adr_tp, t => match t {
                 g::AddressType3Choice::Cd(c) => CodeOrProprietary::Code(code(c.as_str())?),
                 // A proprietary type has children; the tree path refuses it as empty text.
                 g::AddressType3Choice::Prtry(_) => return None,
@@ -265,7 +266,7 @@ macro_rules! shared_2019 {
                 }
                 g::Party38Choice::PrvtId(g::PersonIdentification13 { dt_and_plc_of_birth, othr }) => {
                     let birth = opt!(dt_and_plc_of_birth, b => {
-                        let g::DateAndPlaceOfBirth1 { birth_dt, prvc_of_birth, city_of_birth, ctry_of_birth } = *b;
+                        let g::DateAndPlaceOfBirth1 { birth_dt, prvc_of_birth, city_of_birth, ctry_of_birth } = b;
                         DateAndPlaceOfBirth {
                             birth_date: date(birth_dt)?,
                             province: opt!(prvc_of_birth, p => text!(p)),
@@ -295,21 +296,21 @@ macro_rules! shared_2019 {
                 g::AccountIdentification4Choice::Othr(g::GenericAccountIdentification1 { id, schme_nm, issr }) => {
                     AccountId::Other {
                         id: AccountNumber::parse(id.as_str()).ok()?,
-                        scheme: opt!(schme_nm, s => code_or_prop!(*s, g::AccountSchemeName1Choice, AccountScheme::parse)),
+                        scheme: opt!(schme_nm, s => code_or_prop!(s, g::AccountSchemeName1Choice, AccountScheme::parse)),
                         issuer: opt!(issr, i => text!(i)),
                     }
                 }
             };
             let proxy = opt!(prxy, p => {
-                let g::ProxyAccountIdentification1 { tp, id } = *p;
+                let g::ProxyAccountIdentification1 { tp, id } = p;
                 Proxy {
-                    kind: opt!(tp, t => code_or_prop!(*t, g::ProxyAccountType1Choice, text_of)),
+                    kind: opt!(tp, t => code_or_prop!(t, g::ProxyAccountType1Choice, text_of)),
                     id: text!(id),
                 }
             });
             Some(Account {
                 id: Some(id),
-                account_type: opt!(tp, t => code_or_prop!(*t, g::CashAccountType2Choice, CashAccountType::parse)),
+                account_type: opt!(tp, t => code_or_prop!(t, g::CashAccountType2Choice, CashAccountType::parse)),
                 currency: opt!(ccy, c => Currency::parse(c.as_str()).ok()?),
                 name: opt!(nm, n => text!(n)),
                 proxy,
@@ -325,10 +326,10 @@ macro_rules! shared_2019 {
             let g::FinancialInstitutionIdentification18 { bicfi, clr_sys_mmb_id, lei, nm, pstl_adr, othr } =
                 fin_instn_id;
             let clearing_member = opt!(clr_sys_mmb_id, c => {
-                let g::ClearingSystemMemberIdentification2 { clr_sys_id, mmb_id } = *c;
+                let g::ClearingSystemMemberIdentification2 { clr_sys_id, mmb_id } = c;
                 ClearingMemberId {
                     system: opt!(clr_sys_id, s => code_or_prop!(
-                        *s,
+                        s,
                         g::ClearingSystemIdentification2Choice,
                         ClearingSystem::parse
                     )),
@@ -340,14 +341,14 @@ macro_rules! shared_2019 {
             let name = opt!(nm, n => text!(n));
             let postal_address = opt!(pstl_adr, p => postal_address(*p)?);
             let other_id = opt!(othr, o => generic_id!(
-                *o,
+                o,
                 g::GenericFinancialIdentification1,
                 g::FinancialIdentificationSchemeName1Choice,
                 text_of
             ));
             let branch_id = match brnch_id {
                 Some(b) => {
-                    let g::BranchData3 { id, lei, nm, pstl_adr } = *b;
+                    let g::BranchData3 { id, lei, nm, pstl_adr } = b;
                     let here = at.at("BrnchId");
                     sink.lost_opt_s(&here, "LEI", lei.as_ref());
                     sink.lost_opt_s(&here, "Nm", nm.as_ref());
@@ -393,7 +394,7 @@ macro_rules! shared_2019 {
                 let here = at.item("RfrdDocInf", i, len);
                 let g::ReferredDocumentInformation7 { tp, nb, rltd_dt, line_dtls } = d;
                 let kind = opt!(tp, t => {
-                    let g::ReferredDocumentType4 { cd_or_prtry, issr } = *t;
+                    let g::ReferredDocumentType4 { cd_or_prtry, issr } = t;
                     let kind = code_or_prop!(cd_or_prtry, g::ReferredDocumentType3Choice, text_of);
                     sink.lost_opt_s(&here.at("Tp"), "Issr", issr.as_ref());
                     kind
@@ -424,10 +425,10 @@ macro_rules! shared_2019 {
                 None => (None, None),
             };
             let creditor_reference = opt!(cdtr_ref_inf, c => {
-                let g::CreditorReferenceInformation2 { tp, ref_ } = *c;
+                let g::CreditorReferenceInformation2 { tp, ref_ } = c;
                 let (kind, issuer) = match tp {
                     Some(t) => {
-                        let g::CreditorReferenceType2 { cd_or_prtry, issr } = *t;
+                        let g::CreditorReferenceType2 { cd_or_prtry, issr } = t;
                         (
                             Some(code_or_prop!(cd_or_prtry, g::CreditorReferenceType1Choice, text_of)),
                             opt!(issr, i => text!(i)),
@@ -454,7 +455,7 @@ macro_rules! shared_2019 {
 
         /// Optional agent-and-account pairs (`IntrmyAgt1`, `IntrmyAgt1Acct`, ...).
         pub(crate) fn intermediaries(
-            pairs: [(Option<Box<g::BranchAndFinancialInstitutionIdentification6>>, Option<Box<g::CashAccount38>>); 3],
+            pairs: [(Option<impl $crate::codec::typed::Held<g::BranchAndFinancialInstitutionIdentification6>>, Option<impl $crate::codec::typed::Lose>); 3],
             at: &At<'_>,
             sink: &mut Sink,
         ) -> Option<Vec<Agent>> {
@@ -466,8 +467,8 @@ macro_rules! shared_2019 {
             instr_prty: Option<g::Priority2Code>,
             clearing_channel: Option<Text<4>>,
             svc_lvl: Vec<g::ServiceLevel8Choice>,
-            lcl_instrm: Option<Box<g::LocalInstrument2Choice>>,
-            ctgy_purp: Option<Box<g::CategoryPurpose1Choice>>,
+            lcl_instrm: Option<impl $crate::codec::typed::Held<g::LocalInstrument2Choice>>,
+            ctgy_purp: Option<impl $crate::codec::typed::Held<g::CategoryPurpose1Choice>>,
         ) -> Option<payglot_core_model::PaymentType> {
             use payglot_core_model::transfer::Priority;
             Some(payglot_core_model::PaymentType {
@@ -479,10 +480,10 @@ macro_rules! shared_2019 {
                     code_or_prop!(s, g::ServiceLevel8Choice, payglot_core_model::ServiceLevel::parse)
                 }),
                 local_instrument: opt!(lcl_instrm, l => {
-                    code_or_prop!(*l, g::LocalInstrument2Choice, payglot_core_model::LocalInstrument::parse)
+                    code_or_prop!($crate::codec::typed::Held::unheld(l), g::LocalInstrument2Choice, payglot_core_model::LocalInstrument::parse)
                 }),
                 category_purpose: opt!(ctgy_purp, c => {
-                    code_or_prop!(*c, g::CategoryPurpose1Choice, payglot_core_model::CategoryPurpose::parse)
+                    code_or_prop!($crate::codec::typed::Held::unheld(c), g::CategoryPurpose1Choice, payglot_core_model::CategoryPurpose::parse)
                 }),
             })
         }
@@ -516,7 +517,7 @@ macro_rules! shared_2019_transfer {
                 let g::RegulatoryReporting3 { dbt_cdt_rptg_ind, authrty, dtls } = r;
                 let (authority_name, authority_country) = match authrty {
                     Some(a) => {
-                        let g::RegulatoryAuthority2 { nm, ctry } = *a;
+                        let g::RegulatoryAuthority2 { nm, ctry } = a;
                         (opt!(nm, n => text!(n)), opt!(ctry, c => CountryCode::parse(c.as_str()).ok()?))
                     }
                     None => (None, None),
@@ -552,20 +553,20 @@ macro_rules! shared_2019_transfer {
         #[allow(clippy::too_many_arguments)]
         pub(crate) fn transaction_tail(
             out: &mut payglot_core_model::CreditTransfer,
-            purp: Option<Box<g::Purpose2Choice>>,
+            purp: Option<impl $crate::codec::typed::Held<g::Purpose2Choice>>,
             rgltry_rptg: Vec<g::RegulatoryReporting3>,
-            tax: Option<Box<g::TaxInformation8>>,
+            tax: Option<impl $crate::codec::typed::Held<g::TaxInformation8>>,
             rltd_rmt_inf: Vec<g::RemittanceLocation7>,
-            rmt_inf: Option<Box<g::RemittanceInformation16>>,
+            rmt_inf: Option<impl $crate::codec::typed::Held<g::RemittanceInformation16>>,
             splmtry_data: Vec<g::SupplementaryData1>,
             at: &At<'_>,
             sink: &mut Sink,
         ) -> Option<()> {
-            out.purpose = opt!(purp, p => code_or_prop!(*p, g::Purpose2Choice, payglot_core_model::Purpose::parse));
+            out.purpose = opt!(purp, p => code_or_prop!($crate::codec::typed::Held::unheld(p), g::Purpose2Choice, payglot_core_model::Purpose::parse));
             out.regulatory_reporting = regulatory(rgltry_rptg, at, sink)?;
-            sink.lost_opt(at, "Tax", tax.as_deref());
+            sink.lost_opt(at, "Tax", tax.as_ref().map($crate::codec::typed::Held::held));
             sink.lost_many(at, "RltdRmtInf", &rltd_rmt_inf);
-            out.remittance = opt!(rmt_inf, r => remittance(*r, &at.at("RmtInf"), sink)?);
+            out.remittance = opt!(rmt_inf, r => remittance($crate::codec::typed::Held::unheld(r), &at.at("RmtInf"), sink)?);
             sink.lost_many(at, "SplmtryData", &splmtry_data);
             Some(())
         }
@@ -606,7 +607,7 @@ macro_rules! settlement_2019 {
             let method = $crate::codec::typed::shared::code(sttlm_mtd.as_str())?;
             let account = mapping::opt_account(sttlm_acct, at, "SttlmAcct", sink)?;
             let clearing_system = $crate::codec::typed::shared::opt!(clr_sys, c => $crate::codec::typed::shared::code_or_prop!(
-                *c,
+                c,
                 $g::ClearingSystemIdentification3Choice,
                 $crate::codec::typed::shared::text_of
             ));
@@ -621,36 +622,36 @@ macro_rules! settlement_2019 {
     };
 }
 
-/// `opt_agent`, `opt_party` and `opt_account` of a generation's mappings: an optional (boxed)
+/// `opt_agent`, `opt_party` and `opt_account` of a generation's mappings: an optional (inline or boxed)
 /// agent, party or account, mapped at the child `name` of `at` (where a structure of several
 /// is filled in place, [`super::put`] writes each where it lies).
 macro_rules! optional_mappings {
     ($agent:ty, $party:ty, $account:ty) => {
         pub(crate) fn opt_agent(
-            a: Option<Box<$agent>>,
+            a: Option<impl $crate::codec::typed::Held<$agent>>,
             at: &At<'_>,
             name: &'static str,
             sink: &mut Sink,
         ) -> Option<Option<Agent>> {
-            Some(opt!(a, a => agent(*a, &at.at(name), sink)?))
+            Some(opt!(a, a => agent($crate::codec::typed::Held::unheld(a), &at.at(name), sink)?))
         }
 
         pub(crate) fn opt_party(
-            p: Option<Box<$party>>,
+            p: Option<impl $crate::codec::typed::Held<$party>>,
             at: &At<'_>,
             name: &'static str,
             sink: &mut Sink,
         ) -> Option<Option<Party>> {
-            Some(opt!(p, p => party(*p, &at.at(name), sink)?))
+            Some(opt!(p, p => party($crate::codec::typed::Held::unheld(p), &at.at(name), sink)?))
         }
 
         pub(crate) fn opt_account(
-            a: Option<Box<$account>>,
+            a: Option<impl $crate::codec::typed::Held<$account>>,
             at: &At<'_>,
             name: &'static str,
             sink: &mut Sink,
         ) -> Option<Option<Account>> {
-            Some(opt!(a, a => account(*a, &at.at(name), sink)?))
+            Some(opt!(a, a => account($crate::codec::typed::Held::unheld(a), &at.at(name), sink)?))
         }
     };
 }

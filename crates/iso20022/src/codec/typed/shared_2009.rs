@@ -81,7 +81,7 @@ macro_rules! shared_2009 {
                     }
                     g::Party6ChoiceChoice::PrvtId(g::PersonIdentification5 { dt_and_plc_of_birth, othr }) => {
                         let birth = opt!(dt_and_plc_of_birth, b => {
-                            let g::DateAndPlaceOfBirth { birth_dt, prvc_of_birth, city_of_birth, ctry_of_birth } = *b;
+                            let g::DateAndPlaceOfBirth { birth_dt, prvc_of_birth, city_of_birth, ctry_of_birth } = b;
                             DateAndPlaceOfBirth {
                                 birth_date: date(birth_dt)?,
                                 province: opt!(prvc_of_birth, p => text!(p)),
@@ -136,7 +136,7 @@ macro_rules! shared_2009 {
                 let g::BranchAndFinancialInstitutionIdentification4 { fin_instn_id, brnch_id } = a;
                 let g::FinancialInstitutionIdentification7 { bic, clr_sys_mmb_id, nm, pstl_adr, othr } = fin_instn_id;
                 let clearing_member = opt!(clr_sys_mmb_id, c => {
-                    let g::ClearingSystemMemberIdentification2 { clr_sys_id, mmb_id } = *c;
+                    let g::ClearingSystemMemberIdentification2 { clr_sys_id, mmb_id } = c;
                     ClearingMemberId {
                         system: opt!(clr_sys_id, s => code_or_prop!(
                             s.choice,
@@ -150,7 +150,7 @@ macro_rules! shared_2009 {
                 let name = opt!(nm, n => text!(n));
                 let postal_address = opt!(pstl_adr, p => postal_address(*p)?);
                 let other_id = opt!(othr, o => generic_id!(
-                    *o,
+                    o,
                     g::GenericFinancialIdentification1,
                     g::FinancialIdentificationSchemeName1ChoiceChoice,
                     text_of,
@@ -158,7 +158,7 @@ macro_rules! shared_2009 {
                 ));
                 let branch_id = match brnch_id {
                     Some(b) => {
-                        let g::BranchData2 { id, nm, pstl_adr } = *b;
+                        let g::BranchData2 { id, nm, pstl_adr } = b;
                         let here = at.at("BrnchId");
                         sink.lost_opt_s(&here, "Nm", nm.as_ref());
                         sink.lost_opt(&here, "PstlAdr", pstl_adr.as_deref());
@@ -229,7 +229,7 @@ macro_rules! shared_2009 {
                     let here = at.item("RfrdDocInf", i, len);
                     let g::ReferredDocumentInformation3 { tp, nb, rltd_dt } = d;
                     let kind = opt!(tp, t => {
-                        let g::ReferredDocumentType2 { cd_or_prtry, issr } = *t;
+                        let g::ReferredDocumentType2 { cd_or_prtry, issr } = t;
                         let kind = code_or_prop!(cd_or_prtry.choice, g::ReferredDocumentType1ChoiceChoice, text_of);
                         sink.lost_opt_s(&here.at("Tp"), "Issr", issr.as_ref());
                         kind
@@ -258,10 +258,10 @@ macro_rules! shared_2009 {
                     None => (None, None),
                 };
                 let creditor_reference = opt!(cdtr_ref_inf, c => {
-                    let g::CreditorReferenceInformation2 { tp, ref_ } = *c;
+                    let g::CreditorReferenceInformation2 { tp, ref_ } = c;
                     let (kind, issuer) = match tp {
                         Some(t) => {
-                            let g::CreditorReferenceType2 { cd_or_prtry, issr } = *t;
+                            let g::CreditorReferenceType2 { cd_or_prtry, issr } = t;
                             (
                                 Some(code_or_prop!(cd_or_prtry.choice, g::CreditorReferenceType1ChoiceChoice, text_of)),
                                 opt!(issr, i => text!(i)),

@@ -58,11 +58,11 @@ macro_rules! era2009 {
             );
 
             /// `PostalAddress6` (`Out::postal_address`, `Old` era).
-            pub(crate) fn postal_address(
+            pub(crate) fn postal_address<H: crate::codec::typed::Held<gc::PostalAddress6>>(
                 out: &mut Out,
                 path: &dyn Display,
                 a: Option<&PostalAddress>,
-            ) -> R<Option<Box<gc::PostalAddress6>>> {
+            ) -> R<Option<H>> {
                 let Some(a) = a else { return Ok(None) };
                 let adr_tp = match &a.address_type {
                     Some(CodeOrProprietary::Code(code)) => {
@@ -90,7 +90,7 @@ macro_rules! era2009 {
                 out.drop_if(a.district_name.is_some(), format_args!("{path}/district_name"), "district_name");
                 let adr_line = address_lines(out, path, a)?;
                 let f = |field: &'static str| FieldPath(path, field);
-                Ok(Some(Box::new(gc::PostalAddress6 {
+                Ok(Some(crate::codec::typed::Held::hold(gc::PostalAddress6 {
                     adr_tp,
                     dept: text(a.department.as_ref(), "Dept", &f("department"))?,
                     sub_dept: text(a.sub_department.as_ref(), "SubDept", &f("sub_department"))?,
@@ -114,7 +114,7 @@ macro_rules! era2009 {
                         let p = FieldPath(path, "id/organisation");
                         let bic_or_bei = opt_leaf(any_bic.as_ref().map(Bic::as_str), "BICOrBEI", &p)?;
                         out.drop_if(lei.is_some(), format_args!("{path}/id/organisation/lei"), "an LEI");
-                        Some(Box::new(g::Party6Choice {
+                        Some(crate::codec::typed::Held::hold(g::Party6Choice {
                             choice: g::Party6ChoiceChoice::OrgId(g::OrganisationIdentification4 {
                                 bic_or_bei,
                                 othr: others
@@ -126,7 +126,7 @@ macro_rules! era2009 {
                     }
                     Some(PartyId::Private { birth, others }) => {
                         let p = FieldPath(path, "id/private");
-                        Some(Box::new(g::Party6Choice {
+                        Some(crate::codec::typed::Held::hold(g::Party6Choice {
                             choice: g::Party6ChoiceChoice::PrvtId(g::PersonIdentification5 {
                                 dt_and_plc_of_birth: birth_2009(&p, birth.as_ref())?,
                                 othr: others
@@ -141,7 +141,7 @@ macro_rules! era2009 {
                     None => None,
                     Some(c) => {
                         let p = FieldPath(path, "contact");
-                        Some(Box::new(gc::ContactDetails2 {
+                        Some(crate::codec::typed::Held::hold(gc::ContactDetails2 {
                             nm_prfx: None,
                             nm: text(c.name.as_ref(), "Nm", &p)?,
                             phne_nb: text(c.phone.as_ref(), "PhneNb", &p)?,
@@ -190,7 +190,7 @@ macro_rules! era2009 {
                     None => None,
                     Some(m) => {
                         let p = FieldPath(path, "clearing_member");
-                        Some(Box::new(g::ClearingSystemMemberIdentification2 {
+                        Some(crate::codec::typed::Held::hold(g::ClearingSystemMemberIdentification2 {
                             clr_sys_id: opt_choice(m.system.as_ref(), "ClrSysId", &p)?,
                             mmb_id: leaf(m.member_id.as_str(), "MmbId", &p)?,
                         }))
@@ -207,7 +207,7 @@ macro_rules! era2009 {
                         nm,
                         pstl_adr,
                         othr: match &agent.other_id {
-                            Some(o) => Some(Box::new(generic_id!(
+                            Some(o) => Some(crate::codec::typed::Held::hold(generic_id!(
                                 GenericFinancialIdentification1,
                                 o,
                                 &FieldPath(path, "other_id")
@@ -219,7 +219,7 @@ macro_rules! era2009 {
                         .branch_id
                         .as_ref()
                         .map(|b| {
-                            Ok::<_, payglot_core_model::EncodeError>(Box::new(gc::BranchData2 {
+                            Ok::<_, payglot_core_model::EncodeError>(crate::codec::typed::Held::hold(gc::BranchData2 {
                                 id: Some(leaf(b.as_str(), "Id", &FieldPath(path, "branch_id"))?),
                                 nm: None,
                                 pstl_adr: None,

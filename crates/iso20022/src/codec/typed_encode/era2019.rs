@@ -46,20 +46,28 @@ macro_rules! account_id {
 /// `opt_party`, `opt_account` and `opt_agent` over an era's `party`, `account` and `agent`.
 macro_rules! optional {
     ($party:ident, $account:ident, $agent:ident) => {
-        pub(crate) fn opt_party(out: &mut Out, path: &dyn Display, party: Option<&Party>) -> R<Option<Box<g::$party>>> {
-            party.map(|p| self::party(out, path, p).map(Box::new)).transpose()
+        pub(crate) fn opt_party<H: crate::codec::typed::Held<g::$party>>(
+            out: &mut Out,
+            path: &dyn Display,
+            party: Option<&Party>,
+        ) -> R<Option<H>> {
+            party.map(|p| self::party(out, path, p).map(crate::codec::typed::Held::hold)).transpose()
         }
 
-        pub(crate) fn opt_account(
+        pub(crate) fn opt_account<H: crate::codec::typed::Held<g::$account>>(
             out: &mut Out,
             path: &dyn Display,
             account: Option<&Account>,
-        ) -> R<Option<Box<g::$account>>> {
-            account.map(|a| self::account(out, path, a).map(Box::new)).transpose()
+        ) -> R<Option<H>> {
+            account.map(|a| self::account(out, path, a).map(crate::codec::typed::Held::hold)).transpose()
         }
 
-        pub(crate) fn opt_agent(out: &mut Out, path: &dyn Display, agent: Option<&Agent>) -> R<Option<Box<g::$agent>>> {
-            agent.map(|a| self::agent(out, path, a).map(Box::new)).transpose()
+        pub(crate) fn opt_agent<H: crate::codec::typed::Held<g::$agent>>(
+            out: &mut Out,
+            path: &dyn Display,
+            agent: Option<&Agent>,
+        ) -> R<Option<H>> {
+            agent.map(|a| self::agent(out, path, a).map(crate::codec::typed::Held::hold)).transpose()
         }
     };
 }
@@ -74,21 +82,27 @@ macro_rules! transaction_side {
         structured_extra: { $($structured_extra:tt)* },
     ) => {
         /// What a transaction has after its creditor, in every credit transfer's order.
-        pub(crate) struct CreditorSide {
-            pub(crate) cdtr_acct: Option<Box<g::$account>>,
-            pub(crate) ultmt_cdtr: Option<Box<g::$party>>,
+        /// (Its structures each inline or boxed, as the transaction holds them: `Held`.)
+        pub(crate) struct CreditorSide<Account, Party, Purpose, Remittance> {
+            pub(crate) cdtr_acct: Option<Account>,
+            pub(crate) ultmt_cdtr: Option<Party>,
             pub(crate) instr_for_cdtr_agt: Vec<crate::generated::common::InstructionForCreditorAgent1>,
-            pub(crate) purp: Option<Box<g::Purpose2Choice>>,
+            pub(crate) purp: Option<Purpose>,
             pub(crate) rgltry_rptg: Vec<crate::generated::common::RegulatoryReporting3>,
-            pub(crate) rmt_inf: Option<Box<g::$remittance>>,
+            pub(crate) rmt_inf: Option<Remittance>,
         }
 
         /// `CdtrAcct`, `UltmtCdtr`, `InstrForCdtrAgt`, `Purp`, `RgltryRptg` and `RmtInf` of `t`.
-        pub(crate) fn creditor_side(
+        pub(crate) fn creditor_side<
+            Account: crate::codec::typed::Held<g::$account>,
+            Party: crate::codec::typed::Held<g::$party>,
+            Purpose: crate::codec::typed::Held<g::Purpose2Choice>,
+            Remittance: crate::codec::typed::Held<g::$remittance>,
+        >(
             out: &mut Out,
             t: &payglot_core_model::transfer::CreditTransfer,
             path: &dyn Display,
-        ) -> R<CreditorSide> {
+        ) -> R<CreditorSide<Account, Party, Purpose, Remittance>> {
             Ok(CreditorSide {
                 cdtr_acct: opt_account(out, &FieldPath(path, "creditor_account"), t.creditor_account.as_ref())?,
                 ultmt_cdtr: opt_party(out, &FieldPath(path, "ultimate_creditor"), t.ultimate_creditor.as_ref())?,
@@ -100,18 +114,18 @@ macro_rules! transaction_side {
         }
 
         /// `RmtInf` (`Out::remittance`).
-        pub(crate) fn remittance(
+        pub(crate) fn remittance<H: crate::codec::typed::Held<g::$remittance>>(
             out: &mut Out,
             path: &dyn Display,
             remittance: Option<&Remittance>,
-        ) -> R<Option<Box<g::$remittance>>> {
+        ) -> R<Option<H>> {
             let Some(r) = remittance else { return Ok(None) };
             let ustrd = texts(&r.unstructured, "Ustrd", &FieldPath(path, "unstructured"))?;
             let mut strd = Vec::with_capacity(r.structured.len());
             for (i, s) in r.structured.iter().enumerate() {
                 strd.push(structured(out, &format_args!("{path}/structured/{i}"), s)?);
             }
-            Ok(Some(Box::new(g::$remittance { ustrd, strd })))
+            Ok(Some(crate::codec::typed::Held::hold(g::$remittance { ustrd, strd })))
         }
 
         fn structured(
@@ -130,7 +144,7 @@ macro_rules! transaction_side {
                 Some(c) => {
                     let p = FieldPath(path, "creditor_reference");
                     let tp = match &c.kind {
-                        Some(kind) => Some(Box::new(g::CreditorReferenceType2 {
+                        Some(kind) => Some(crate::codec::typed::Held::hold(g::CreditorReferenceType2 {
                             cd_or_prtry: choice(kind, "CdOrPrtry", &p)?,
                             issr: text(c.issuer.as_ref(), "Issr", &p)?,
                         })),
@@ -143,7 +157,7 @@ macro_rules! transaction_side {
                             None
                         }
                     };
-                    Some(Box::new(g::CreditorReferenceInformation2 {
+                    Some(crate::codec::typed::Held::hold(g::CreditorReferenceInformation2 {
                         tp,
                         ref_: text(c.reference.as_ref(), "Ref", &p)?,
                     }))
@@ -179,16 +193,16 @@ macro_rules! transaction_side {
         }
 
         /// The three intermediary agents (a fourth and more dropped).
-        pub(crate) fn intermediaries(
+        pub(crate) fn intermediaries<H: crate::codec::typed::Held<g::$agent>>(
             out: &mut Out,
             path: &dyn Display,
             agents: &[Agent],
-        ) -> R<[Option<Box<g::$agent>>; 3]> {
-            let mut slots: [Option<Box<g::$agent>>; 3] = Default::default();
+        ) -> R<[Option<H>; 3]> {
+            let mut slots: [Option<H>; 3] = Default::default();
             for (i, agent) in agents.iter().enumerate() {
                 match slots.get_mut(i) {
                     Some(slot) => {
-                        *slot = Some(Box::new(agent_at(out, path, i, agent)?));
+                        *slot = Some(crate::codec::typed::Held::hold(agent_at(out, path, i, agent)?));
                     }
                     None => out.drop_if(
                         true,
@@ -250,7 +264,7 @@ macro_rules! era2019 {
                     None => None,
                     Some(PartyId::Organisation { any_bic, lei, others }) => {
                         let p = FieldPath(path, "id/organisation");
-                        Some(Box::new(g::Party38Choice::OrgId(g::OrganisationIdentification29 {
+                        Some(crate::codec::typed::Held::hold(g::Party38Choice::OrgId(g::OrganisationIdentification29 {
                             any_bic: opt_leaf(any_bic.as_ref().map(Bic::as_str), "AnyBIC", &p)?,
                             lei: opt_leaf(lei.as_ref().map(Lei::as_str), "LEI", &p)?,
                             othr: others
@@ -261,7 +275,7 @@ macro_rules! era2019 {
                     }
                     Some(PartyId::Private { birth: b, others }) => {
                         let p = FieldPath(path, "id/private");
-                        Some(Box::new(g::Party38Choice::PrvtId(g::PersonIdentification13 {
+                        Some(crate::codec::typed::Held::hold(g::Party38Choice::PrvtId(g::PersonIdentification13 {
                             dt_and_plc_of_birth: birth(&p, b.as_ref())?,
                             othr: others
                                 .iter()
@@ -294,7 +308,7 @@ macro_rules! era2019 {
                     prxy: account
                         .proxy
                         .as_ref()
-                        .map(|p| proxy(p, &FieldPath(path, "proxy")).map(Box::new))
+                        .map(|p| proxy(p, &FieldPath(path, "proxy")).map(crate::codec::typed::Held::hold))
                         .transpose()?,
                 })
             }
@@ -309,7 +323,7 @@ macro_rules! era2019 {
                     None => None,
                     Some(m) => {
                         let p = FieldPath(path, "clearing_member");
-                        Some(Box::new(g::ClearingSystemMemberIdentification2 {
+                        Some(crate::codec::typed::Held::hold(g::ClearingSystemMemberIdentification2 {
                             clr_sys_id: opt_choice(m.system.as_ref(), "ClrSysId", &p)?,
                             mmb_id: leaf(m.member_id.as_str(), "MmbId", &p)?,
                         }))
@@ -326,7 +340,7 @@ macro_rules! era2019 {
                         nm,
                         pstl_adr,
                         othr: match &agent.other_id {
-                            Some(o) => Some(Box::new(generic_id!(
+                            Some(o) => Some(crate::codec::typed::Held::hold(generic_id!(
                                 GenericFinancialIdentification1,
                                 o,
                                 &FieldPath(path, "other_id")
@@ -338,7 +352,7 @@ macro_rules! era2019 {
                         .branch_id
                         .as_ref()
                         .map(|b| {
-                            Ok::<_, payglot_core_model::EncodeError>(Box::new(crate::generated::common::BranchData3 {
+                            Ok::<_, payglot_core_model::EncodeError>(crate::codec::typed::Held::hold(crate::generated::common::BranchData3 {
                                 id: Some(leaf(b.as_str(), "Id", &FieldPath(path, "branch_id"))?),
                                 lei: None,
                                 nm: None,
@@ -350,14 +364,13 @@ macro_rules! era2019 {
             }
 
             /// `PmtTpInf`'s service levels, local instrument and category purpose.
-            pub(crate) fn payment_type_codes(
+            pub(crate) fn payment_type_codes<
+                Local: crate::codec::typed::Held<g::LocalInstrument2Choice>,
+                Category: crate::codec::typed::Held<g::CategoryPurpose1Choice>,
+            >(
                 pt: &payglot_core_model::PaymentType,
                 path: &dyn Display,
-            ) -> R<(
-                Vec<g::ServiceLevel8Choice>,
-                Option<Box<g::LocalInstrument2Choice>>,
-                Option<Box<g::CategoryPurpose1Choice>>,
-            )> {
+            ) -> R<(Vec<g::ServiceLevel8Choice>, Option<Local>, Option<Category>)> {
                 Ok((
                     pt.service_levels.iter().map(|l| choice(l, "SvcLvl", path)).collect::<R<_>>()?,
                     opt_choice(pt.local_instrument.as_ref(), "LclInstrm", path)?,
@@ -369,14 +382,11 @@ macro_rules! era2019 {
 
             /// The group header's instructing and instructed agents, then what the header has
             /// that the interbank messages do not write (`codec::header_losses`).
-            pub(crate) fn header_agents(
+            pub(crate) fn header_agents<H: crate::codec::typed::Held<g::BranchAndFinancialInstitutionIdentification6>>(
                 out: &mut Out,
                 header: &payglot_core_model::message::GroupHeader,
                 base: &str,
-            ) -> R<(
-                Option<Box<g::BranchAndFinancialInstitutionIdentification6>>,
-                Option<Box<g::BranchAndFinancialInstitutionIdentification6>>,
-            )> {
+            ) -> R<(Option<H>, Option<H>)> {
                 let instg = opt_agent(out, &format_args!("{base}/header/instructing_agent"), header.instructing_agent.as_ref())?;
                 let instd = opt_agent(out, &format_args!("{base}/header/instructed_agent"), header.instructed_agent.as_ref())?;
                 crate::codec::header_losses(

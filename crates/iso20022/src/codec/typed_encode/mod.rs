@@ -371,22 +371,26 @@ fn choice<T: CodeChoice, C: Display>(v: &CodeOrProprietary<C>, element: &str, pa
     T::build(v, element, path)
 }
 
-fn opt_choice<T: CodeChoice, C: Display>(
+fn opt_choice<T: CodeChoice, C: Display, H: crate::codec::typed::Held<T>>(
     v: Option<&CodeOrProprietary<C>>,
     element: &str,
     path: &dyn Display,
-) -> R<Option<Box<T>>> {
-    v.map(|v| T::build(v, element, path).map(Box::new)).transpose()
+) -> R<Option<H>> {
+    v.map(|v| T::build(v, element, path).map(crate::codec::typed::Held::hold)).transpose()
 }
 
 // ---------------------------------------------------------------- types in common.rs
 
 /// `PostalAddress24` (2019 versions), as `Out::postal_address` writes it.
-fn postal_address(out: &mut Out, path: &dyn Display, a: Option<&PostalAddress>) -> R<Option<Box<gc::PostalAddress24>>> {
+fn postal_address<H: crate::codec::typed::Held<gc::PostalAddress24>>(
+    out: &mut Out,
+    path: &dyn Display,
+    a: Option<&PostalAddress>,
+) -> R<Option<H>> {
     let Some(a) = a else { return Ok(None) };
     let adr_tp = match &a.address_type {
         None => None,
-        Some(CodeOrProprietary::Code(code)) => Some(Box::new(gc::AddressType3Choice::Cd(leaf(
+        Some(CodeOrProprietary::Code(code)) => Some(crate::codec::typed::Held::hold(gc::AddressType3Choice::Cd(leaf(
             code.as_str(),
             "AdrTp",
             &format_args!("{path}/address_type"),
@@ -404,7 +408,7 @@ fn postal_address(out: &mut Out, path: &dyn Display, a: Option<&PostalAddress>) 
     };
     let adr_line = address_lines(out, path, a)?;
     let f = |field: &'static str| FieldPath(path, field);
-    Ok(Some(Box::new(gc::PostalAddress24 {
+    Ok(Some(crate::codec::typed::Held::hold(gc::PostalAddress24 {
         adr_tp,
         dept: text(a.department.as_ref(), "Dept", &f("department"))?,
         sub_dept: text(a.sub_department.as_ref(), "SubDept", &f("sub_department"))?,
@@ -447,10 +451,10 @@ impl Display for FieldPath<'_> {
     }
 }
 
-fn contact(path: &dyn Display, c: Option<&Contact>) -> R<Option<Box<gc::Contact4>>> {
+fn contact<H: crate::codec::typed::Held<gc::Contact4>>(path: &dyn Display, c: Option<&Contact>) -> R<Option<H>> {
     let Some(c) = c else { return Ok(None) };
     let f = |field: &'static str| FieldPath(path, field);
-    Ok(Some(Box::new(gc::Contact4 {
+    Ok(Some(crate::codec::typed::Held::hold(gc::Contact4 {
         nm_prfx: None,
         nm: text(c.name.as_ref(), "Nm", &f("contact/name"))?,
         phne_nb: text(c.phone.as_ref(), "PhneNb", &f("contact/phone"))?,
@@ -470,10 +474,13 @@ fn contact(path: &dyn Display, c: Option<&Contact>) -> R<Option<Box<gc::Contact4
 /// four fields.
 macro_rules! birth {
     ($name:ident, $t:ident) => {
-        fn $name(path: &dyn Display, b: Option<&DateAndPlaceOfBirth>) -> R<Option<Box<gc::$t>>> {
+        fn $name<H: crate::codec::typed::Held<gc::$t>>(
+            path: &dyn Display,
+            b: Option<&DateAndPlaceOfBirth>,
+        ) -> R<Option<H>> {
             let Some(b) = b else { return Ok(None) };
             let f = |field: &'static str| FieldPath(path, field);
-            Ok(Some(Box::new(gc::$t {
+            Ok(Some(crate::codec::typed::Held::hold(gc::$t {
                 birth_dt: date(&b.birth_date, "BirthDt", &f("birth_date"))?,
                 prvc_of_birth: text(b.province.as_ref(), "PrvcOfBirth", &f("province"))?,
                 city_of_birth: leaf(b.city.as_str(), "CityOfBirth", &f("city"))?,
@@ -501,7 +508,7 @@ fn regulatory(out: &mut Out, reports: &[RegulatoryReport], path: &dyn Display) -
         .take(10)
         .map(|r| {
             let authrty = if r.authority_name.is_some() || r.authority_country.is_some() {
-                Some(Box::new(gc::RegulatoryAuthority2 {
+                Some(crate::codec::typed::Held::hold(gc::RegulatoryAuthority2 {
                     nm: text(r.authority_name.as_ref(), "Nm", &p)?,
                     ctry: country(r.authority_country.as_ref(), "Ctry", &p)?,
                 }))
@@ -557,7 +564,7 @@ macro_rules! remittance_parts {
                     .kind
                     .as_ref()
                     .map(|k| {
-                        Ok::<_, EncodeError>(Box::new(gc::$doc_type {
+                        Ok::<_, EncodeError>(crate::codec::typed::Held::hold(gc::$doc_type {
                             cd_or_prtry: choice(k, "CdOrPrtry", path)?,
                             issr: None,
                         }))
@@ -569,11 +576,15 @@ macro_rules! remittance_parts {
             })
         }
 
-        fn $amount_fn(due: Option<&Money>, remitted: Option<&Money>, path: &dyn Display) -> R<Option<Box<gc::$amount>>> {
+        fn $amount_fn<H: crate::codec::typed::Held<gc::$amount>>(
+            due: Option<&Money>,
+            remitted: Option<&Money>,
+            path: &dyn Display,
+        ) -> R<Option<H>> {
             if due.is_none() && remitted.is_none() {
                 return Ok(None);
             }
-            Ok(Some(Box::new(gc::$amount {
+            Ok(Some(crate::codec::typed::Held::hold(gc::$amount {
                 due_pybl_amt: opt_money(due, "DuePyblAmt", path)?,
                 $($amount_extra)*
                 adjstmnt_amt_and_rsn: Vec::new(),

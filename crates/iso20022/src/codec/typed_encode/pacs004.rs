@@ -43,7 +43,7 @@ pub(super) fn document(out: &mut Out, m: &PaymentReturn) -> R<g::Document> {
                 rtr_rsn_inf: Vec::new(),
             };
             crate::codec::pacs004::original_group_losses(out, og, format_args!("{base}/original_group"));
-            Some(Box::new(built))
+            Some(crate::codec::typed::Held::hold(built))
         }
     };
     let mut tx_inf = Vec::with_capacity(m.transactions.len());
@@ -61,7 +61,7 @@ fn transaction(
     let orgnl_grp_inf = match (&t.original_message_id, &t.original_message_name) {
         (Some(id), Some(name)) => {
             let p = FieldPath(path, "original_message_id");
-            Some(Box::new(crate::generated::common::OriginalGroupInformation29 {
+            Some(crate::codec::typed::Held::hold(crate::generated::common::OriginalGroupInformation29 {
                 orgnl_msg_id: leaf(id.as_str(), "OrgnlMsgId", &p)?,
                 orgnl_msg_nm_id: leaf(name.as_str(), "OrgnlMsgNmId", &p)?,
                 orgnl_cre_dt_tm: None,

@@ -88,7 +88,7 @@ fn transfer(out: &mut Out, t: &CreditTransfer, path: &dyn Display) -> R<g::Credi
     let pmt_tp_inf = t
         .payment_type
         .as_ref()
-        .map(|pt| payment_type(pt, &FieldPath(path, "payment_type")).map(Box::new))
+        .map(|pt| payment_type(pt, &FieldPath(path, "payment_type")).map(crate::codec::typed::Held::hold))
         .transpose()?;
     let settlement = required(
         t.settlement_amount.as_ref().or(t.instructed_amount.as_ref()),

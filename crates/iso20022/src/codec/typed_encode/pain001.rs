@@ -69,12 +69,12 @@ macro_rules! pain001 {
             Ok(hooks::document(grp_hdr, pmt_inf))
         }
 
-        fn opt_payment_type(
+        fn opt_payment_type<H: crate::codec::typed::Held<g::$payment_type>>(
             out: &mut Out,
             pt: Option<&PaymentType>,
             path: &dyn Display,
-        ) -> R<Option<Box<g::$payment_type>>> {
-            pt.map(|pt| hooks::payment_type(out, pt, path).map(Box::new)).transpose()
+        ) -> R<Option<H>> {
+            pt.map(|pt| hooks::payment_type(out, pt, path).map(crate::codec::typed::Held::hold)).transpose()
         }
 
         fn payment_batch(out: &mut Out, batch: &PaymentBatch, index: usize) -> R<g::$batch> {
@@ -198,7 +198,7 @@ macro_rules! pain001 {
                     "an interbank settlement amount",
                 );
             }
-            let xchg_rate_inf = t.exchange.as_ref().map(|x| hooks::exchange(x, &FieldPath(path, "exchange")).map(Box::new)).transpose()?;
+            let xchg_rate_inf = t.exchange.as_ref().map(|x| hooks::exchange(x, &FieldPath(path, "exchange")).map(crate::codec::typed::Held::hold)).transpose()?;
             let chrg_br = if per_tx.charge_bearer {
                 opt_leaf(t.charge_bearer.map(|b| b.iso_code()), "ChrgBr", &FieldPath(path, "charge_bearer"))?
             } else {
@@ -212,7 +212,7 @@ macro_rules! pain001 {
             let [intrmy_agt1, intrmy_agt2, intrmy_agt3] = intermediaries(out, path, &t.intermediary_agents)?;
             let cdtr_agt = opt_agent(out, &FieldPath(path, "creditor_agent"), t.creditor_agent.as_ref())?;
             let cdtr = if t.creditor != Party::default() {
-                Some(Box::new(party(out, &FieldPath(path, "creditor"), &t.creditor)?))
+                Some(crate::codec::typed::Held::hold(party(out, &FieldPath(path, "creditor"), &t.creditor)?))
             } else {
                 None
             };
