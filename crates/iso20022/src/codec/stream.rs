@@ -1485,7 +1485,8 @@ impl<R: Read> Inner<R> {
         let report = self.report.as_ref()?;
         let path = || format!("{}/Ntry[{}]", report.path, report.entries + 1);
         let (entry, losses, end) = super::typed::camt::entry(self.message, &unit, &self.limits, path)?;
-        if end > self.limits.max_bytes {
+        // The regular path keeps the whitespace and the entry as one unit under the same limit.
+        if ws + end > self.limits.max_bytes {
             return None;
         }
         source.pass(ws + end);

@@ -256,12 +256,12 @@ macro_rules! common_parts {
 
         /// `InstdAmt` (its amount kept, its exchange details lost).
         fn instructed(
-            d: Option<impl crate::codec::typed::Held<g::AmountAndCurrencyExchangeDetails3>>,
+            d: Option<impl Held<g::AmountAndCurrencyExchangeDetails3>>,
             at: &At<'_>,
             sink: &mut Sink,
         ) -> Option<Option<payglot_core_model::Money>> {
             Some(opt!(d, d => {
-                let g::AmountAndCurrencyExchangeDetails3 { amt, ccy_xchg } = crate::codec::typed::Held::unheld(d);
+                let g::AmountAndCurrencyExchangeDetails3 { amt, ccy_xchg } = Held::unheld(d);
                 let kept = amount(&amt)?;
                 sink.lost_opt(&at.at("InstdAmt"), "CcyXchg", ccy_xchg.as_deref());
                 kept
@@ -271,8 +271,8 @@ macro_rules! common_parts {
         /// `RltdPties` and `RltdAgts` into `out`, as the tree path joins them: `None` when they
         /// hold nothing with a canonical place (their losses are reported).
         fn related_parties(
-            parties: Option<impl crate::codec::typed::Held<g::Parties>>,
-            agents: Option<impl crate::codec::typed::Held<g::Agents>>,
+            parties: Option<impl Held<g::Parties>>,
+            agents: Option<impl Held<g::Agents>>,
             at: &At<'_>,
             sink: &mut Sink,
             out: &mut Option<Box<RelatedParties>>,
@@ -282,10 +282,10 @@ macro_rules! common_parts {
             }
             let slot = &mut **out.insert(Box::default());
             if let Some(p) = parties {
-                fill_parties(crate::codec::typed::Held::unheld(p), &at.at("RltdPties"), sink, slot)?;
+                fill_parties(Held::unheld(p), &at.at("RltdPties"), sink, slot)?;
             }
             if let Some(a) = agents {
-                fill_agents(crate::codec::typed::Held::unheld(a), &at.at("RltdAgts"), sink, slot)?;
+                fill_agents(Held::unheld(a), &at.at("RltdAgts"), sink, slot)?;
             }
             let RelatedParties {
                 debtor,
@@ -325,7 +325,7 @@ macro_rules! entry_2019 {
             use payglot_core_model::{Party, ReturnReason};
 
             use super::super::shared::{amount, code_or_prop, opt, text_of};
-            use super::super::{At, Sink, put};
+            use super::super::{At, Held, Sink, put};
             use super::{credit_debit, date_or_datetime_2019 as date_or_datetime};
 
             mod g {
@@ -440,7 +440,7 @@ macro_rules! entry_2019 {
             /// `Dbtr`, `Cdtr`, ...: a choice of a party (kept, written into `out` where it
             /// lies: a `Party` is ~600 bytes, each move a copy) or an agent (lost).
             fn related(
-                choice: Option<impl crate::codec::typed::Held<g::Party40Choice>>,
+                choice: Option<impl Held<g::Party40Choice>>,
                 at: &At<'_>,
                 name: &'static str,
                 sink: &mut Sink,
@@ -448,7 +448,7 @@ macro_rules! entry_2019 {
             ) -> Option<()> {
                 let Some(choice) = choice else { return Some(()) };
                 let here = at.at(name);
-                match crate::codec::typed::Held::unheld(choice) {
+                match Held::unheld(choice) {
                     g::Party40Choice::Pty(p) => *out = Some(party(p, &here.at("Pty"), sink)?),
                     g::Party40Choice::Agt(a) => sink.lost(&here, "Agt", &a),
                 }
@@ -643,7 +643,7 @@ macro_rules! entry_2009 {
             use payglot_core_model::{CodeOrProprietary, ReturnReason};
 
             use super::super::shared::{amount, code_or_prop, opt};
-            use super::super::{At, Sink, put};
+            use super::super::{At, Held, Sink, put};
             use super::{credit_debit, date_or_datetime_2009 as date_or_datetime};
 
             mod g {

@@ -305,8 +305,6 @@ pub(crate) trait Held<G> {
     fn hold(value: G) -> Self;
     /// The value itself.
     fn unheld(self) -> G;
-    /// The value, borrowed.
-    fn held(&self) -> &G;
 }
 
 impl<G> Held<G> for G {
@@ -316,10 +314,6 @@ impl<G> Held<G> for G {
     }
     #[inline(always)]
     fn unheld(self) -> G {
-        self
-    }
-    #[inline(always)]
-    fn held(&self) -> &G {
         self
     }
 }
@@ -332,10 +326,6 @@ impl<G> Held<G> for Box<G> {
     #[inline(always)]
     fn unheld(self) -> G {
         *self
-    }
-    #[inline(always)]
-    fn held(&self) -> &G {
-        self
     }
 }
 

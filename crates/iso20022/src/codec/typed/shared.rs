@@ -164,7 +164,7 @@ macro_rules! shared_2019 {
         use $g as g;
         use $crate::codec::typed::shared::{amount, code, code_or_prop, each, generic_id, iban_account, opt, text_of};
         use payglot_core_model::text::Text;
-        use $crate::codec::typed::{At, Sink, date, text};
+        use $crate::codec::typed::{At, Held, Sink, date, text};
 
         pub(crate) fn party(p: g::PartyIdentification135, at: &At<'_>, sink: &mut Sink) -> Option<Party> {
             let g::PartyIdentification135 { nm, pstl_adr, id, ctry_of_res, ctct_dtls } = p;
@@ -455,7 +455,7 @@ macro_rules! shared_2019 {
 
         /// Optional agent-and-account pairs (`IntrmyAgt1`, `IntrmyAgt1Acct`, ...).
         pub(crate) fn intermediaries(
-            pairs: [(Option<impl $crate::codec::typed::Held<g::BranchAndFinancialInstitutionIdentification6>>, Option<impl $crate::codec::typed::Lose>); 3],
+            pairs: [(Option<impl Held<g::BranchAndFinancialInstitutionIdentification6>>, Option<impl $crate::codec::typed::Lose>); 3],
             at: &At<'_>,
             sink: &mut Sink,
         ) -> Option<Vec<Agent>> {
@@ -467,8 +467,8 @@ macro_rules! shared_2019 {
             instr_prty: Option<g::Priority2Code>,
             clearing_channel: Option<Text<4>>,
             svc_lvl: Vec<g::ServiceLevel8Choice>,
-            lcl_instrm: Option<impl $crate::codec::typed::Held<g::LocalInstrument2Choice>>,
-            ctgy_purp: Option<impl $crate::codec::typed::Held<g::CategoryPurpose1Choice>>,
+            lcl_instrm: Option<impl Held<g::LocalInstrument2Choice>>,
+            ctgy_purp: Option<impl Held<g::CategoryPurpose1Choice>>,
         ) -> Option<payglot_core_model::PaymentType> {
             use payglot_core_model::transfer::Priority;
             Some(payglot_core_model::PaymentType {
@@ -480,10 +480,10 @@ macro_rules! shared_2019 {
                     code_or_prop!(s, g::ServiceLevel8Choice, payglot_core_model::ServiceLevel::parse)
                 }),
                 local_instrument: opt!(lcl_instrm, l => {
-                    code_or_prop!($crate::codec::typed::Held::unheld(l), g::LocalInstrument2Choice, payglot_core_model::LocalInstrument::parse)
+                    code_or_prop!(Held::unheld(l), g::LocalInstrument2Choice, payglot_core_model::LocalInstrument::parse)
                 }),
                 category_purpose: opt!(ctgy_purp, c => {
-                    code_or_prop!($crate::codec::typed::Held::unheld(c), g::CategoryPurpose1Choice, payglot_core_model::CategoryPurpose::parse)
+                    code_or_prop!(Held::unheld(c), g::CategoryPurpose1Choice, payglot_core_model::CategoryPurpose::parse)
                 }),
             })
         }
@@ -503,7 +503,7 @@ macro_rules! shared_2019_transfer {
             use $g as g;
             use super::$core::remittance;
             use $crate::codec::typed::shared::{amount, code, code_or_prop, each, opt};
-            use $crate::codec::typed::{At, Sink, text};
+            use $crate::codec::typed::{At, Held, Sink, text};
 
         pub(crate) fn regulatory(
             reports: Vec<g::RegulatoryReporting3>,
@@ -553,20 +553,20 @@ macro_rules! shared_2019_transfer {
         #[allow(clippy::too_many_arguments)]
         pub(crate) fn transaction_tail(
             out: &mut payglot_core_model::CreditTransfer,
-            purp: Option<impl $crate::codec::typed::Held<g::Purpose2Choice>>,
+            purp: Option<impl Held<g::Purpose2Choice>>,
             rgltry_rptg: Vec<g::RegulatoryReporting3>,
-            tax: Option<impl $crate::codec::typed::Held<g::TaxInformation8>>,
+            tax: Option<impl $crate::codec::typed::Lose>,
             rltd_rmt_inf: Vec<g::RemittanceLocation7>,
-            rmt_inf: Option<impl $crate::codec::typed::Held<g::RemittanceInformation16>>,
+            rmt_inf: Option<impl Held<g::RemittanceInformation16>>,
             splmtry_data: Vec<g::SupplementaryData1>,
             at: &At<'_>,
             sink: &mut Sink,
         ) -> Option<()> {
-            out.purpose = opt!(purp, p => code_or_prop!($crate::codec::typed::Held::unheld(p), g::Purpose2Choice, payglot_core_model::Purpose::parse));
+            out.purpose = opt!(purp, p => code_or_prop!(Held::unheld(p), g::Purpose2Choice, payglot_core_model::Purpose::parse));
             out.regulatory_reporting = regulatory(rgltry_rptg, at, sink)?;
-            sink.lost_opt(at, "Tax", tax.as_ref().map($crate::codec::typed::Held::held));
+            sink.lost_opt(at, "Tax", tax.as_ref());
             sink.lost_many(at, "RltdRmtInf", &rltd_rmt_inf);
-            out.remittance = opt!(rmt_inf, r => remittance($crate::codec::typed::Held::unheld(r), &at.at("RmtInf"), sink)?);
+            out.remittance = opt!(rmt_inf, r => remittance(Held::unheld(r), &at.at("RmtInf"), sink)?);
             sink.lost_many(at, "SplmtryData", &splmtry_data);
             Some(())
         }

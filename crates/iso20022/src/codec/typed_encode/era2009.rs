@@ -39,6 +39,7 @@ macro_rules! era2009 {
                 remittance_amount_2009 as remittance_amount, text, texts, unrepresentable,
             };
             use crate::codec::common::Out;
+            use crate::codec::typed::Held;
             use crate::generated::common as gc;
             use crate::generated::$g as g;
 
@@ -58,7 +59,7 @@ macro_rules! era2009 {
             );
 
             /// `PostalAddress6` (`Out::postal_address`, `Old` era).
-            pub(crate) fn postal_address<H: crate::codec::typed::Held<gc::PostalAddress6>>(
+            pub(crate) fn postal_address<H: Held<gc::PostalAddress6>>(
                 out: &mut Out,
                 path: &dyn Display,
                 a: Option<&PostalAddress>,
@@ -90,7 +91,7 @@ macro_rules! era2009 {
                 out.drop_if(a.district_name.is_some(), format_args!("{path}/district_name"), "district_name");
                 let adr_line = address_lines(out, path, a)?;
                 let f = |field: &'static str| FieldPath(path, field);
-                Ok(Some(crate::codec::typed::Held::hold(gc::PostalAddress6 {
+                Ok(Some(Held::hold(gc::PostalAddress6 {
                     adr_tp,
                     dept: text(a.department.as_ref(), "Dept", &f("department"))?,
                     sub_dept: text(a.sub_department.as_ref(), "SubDept", &f("sub_department"))?,
@@ -114,7 +115,7 @@ macro_rules! era2009 {
                         let p = FieldPath(path, "id/organisation");
                         let bic_or_bei = opt_leaf(any_bic.as_ref().map(Bic::as_str), "BICOrBEI", &p)?;
                         out.drop_if(lei.is_some(), format_args!("{path}/id/organisation/lei"), "an LEI");
-                        Some(crate::codec::typed::Held::hold(g::Party6Choice {
+                        Some(Held::hold(g::Party6Choice {
                             choice: g::Party6ChoiceChoice::OrgId(g::OrganisationIdentification4 {
                                 bic_or_bei,
                                 othr: others
@@ -126,7 +127,7 @@ macro_rules! era2009 {
                     }
                     Some(PartyId::Private { birth, others }) => {
                         let p = FieldPath(path, "id/private");
-                        Some(crate::codec::typed::Held::hold(g::Party6Choice {
+                        Some(Held::hold(g::Party6Choice {
                             choice: g::Party6ChoiceChoice::PrvtId(g::PersonIdentification5 {
                                 dt_and_plc_of_birth: birth_2009(&p, birth.as_ref())?,
                                 othr: others
@@ -141,7 +142,7 @@ macro_rules! era2009 {
                     None => None,
                     Some(c) => {
                         let p = FieldPath(path, "contact");
-                        Some(crate::codec::typed::Held::hold(gc::ContactDetails2 {
+                        Some(Held::hold(gc::ContactDetails2 {
                             nm_prfx: None,
                             nm: text(c.name.as_ref(), "Nm", &p)?,
                             phne_nb: text(c.phone.as_ref(), "PhneNb", &p)?,
@@ -190,7 +191,7 @@ macro_rules! era2009 {
                     None => None,
                     Some(m) => {
                         let p = FieldPath(path, "clearing_member");
-                        Some(crate::codec::typed::Held::hold(g::ClearingSystemMemberIdentification2 {
+                        Some(Held::hold(g::ClearingSystemMemberIdentification2 {
                             clr_sys_id: opt_choice(m.system.as_ref(), "ClrSysId", &p)?,
                             mmb_id: leaf(m.member_id.as_str(), "MmbId", &p)?,
                         }))
@@ -207,7 +208,7 @@ macro_rules! era2009 {
                         nm,
                         pstl_adr,
                         othr: match &agent.other_id {
-                            Some(o) => Some(crate::codec::typed::Held::hold(generic_id!(
+                            Some(o) => Some(Held::hold(generic_id!(
                                 GenericFinancialIdentification1,
                                 o,
                                 &FieldPath(path, "other_id")
@@ -219,7 +220,7 @@ macro_rules! era2009 {
                         .branch_id
                         .as_ref()
                         .map(|b| {
-                            Ok::<_, payglot_core_model::EncodeError>(crate::codec::typed::Held::hold(gc::BranchData2 {
+                            Ok::<_, payglot_core_model::EncodeError>(Held::hold(gc::BranchData2 {
                                 id: Some(leaf(b.as_str(), "Id", &FieldPath(path, "branch_id"))?),
                                 nm: None,
                                 pstl_adr: None,

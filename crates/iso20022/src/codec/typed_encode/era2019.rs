@@ -46,28 +46,28 @@ macro_rules! account_id {
 /// `opt_party`, `opt_account` and `opt_agent` over an era's `party`, `account` and `agent`.
 macro_rules! optional {
     ($party:ident, $account:ident, $agent:ident) => {
-        pub(crate) fn opt_party<H: crate::codec::typed::Held<g::$party>>(
+        pub(crate) fn opt_party<H: Held<g::$party>>(
             out: &mut Out,
             path: &dyn Display,
             party: Option<&Party>,
         ) -> R<Option<H>> {
-            party.map(|p| self::party(out, path, p).map(crate::codec::typed::Held::hold)).transpose()
+            party.map(|p| self::party(out, path, p).map(Held::hold)).transpose()
         }
 
-        pub(crate) fn opt_account<H: crate::codec::typed::Held<g::$account>>(
+        pub(crate) fn opt_account<H: Held<g::$account>>(
             out: &mut Out,
             path: &dyn Display,
             account: Option<&Account>,
         ) -> R<Option<H>> {
-            account.map(|a| self::account(out, path, a).map(crate::codec::typed::Held::hold)).transpose()
+            account.map(|a| self::account(out, path, a).map(Held::hold)).transpose()
         }
 
-        pub(crate) fn opt_agent<H: crate::codec::typed::Held<g::$agent>>(
+        pub(crate) fn opt_agent<H: Held<g::$agent>>(
             out: &mut Out,
             path: &dyn Display,
             agent: Option<&Agent>,
         ) -> R<Option<H>> {
-            agent.map(|a| self::agent(out, path, a).map(crate::codec::typed::Held::hold)).transpose()
+            agent.map(|a| self::agent(out, path, a).map(Held::hold)).transpose()
         }
     };
 }
@@ -94,10 +94,10 @@ macro_rules! transaction_side {
 
         /// `CdtrAcct`, `UltmtCdtr`, `InstrForCdtrAgt`, `Purp`, `RgltryRptg` and `RmtInf` of `t`.
         pub(crate) fn creditor_side<
-            Account: crate::codec::typed::Held<g::$account>,
-            Party: crate::codec::typed::Held<g::$party>,
-            Purpose: crate::codec::typed::Held<g::Purpose2Choice>,
-            Remittance: crate::codec::typed::Held<g::$remittance>,
+            Account: Held<g::$account>,
+            Party: Held<g::$party>,
+            Purpose: Held<g::Purpose2Choice>,
+            Remittance: Held<g::$remittance>,
         >(
             out: &mut Out,
             t: &payglot_core_model::transfer::CreditTransfer,
@@ -114,7 +114,7 @@ macro_rules! transaction_side {
         }
 
         /// `RmtInf` (`Out::remittance`).
-        pub(crate) fn remittance<H: crate::codec::typed::Held<g::$remittance>>(
+        pub(crate) fn remittance<H: Held<g::$remittance>>(
             out: &mut Out,
             path: &dyn Display,
             remittance: Option<&Remittance>,
@@ -125,7 +125,7 @@ macro_rules! transaction_side {
             for (i, s) in r.structured.iter().enumerate() {
                 strd.push(structured(out, &format_args!("{path}/structured/{i}"), s)?);
             }
-            Ok(Some(crate::codec::typed::Held::hold(g::$remittance { ustrd, strd })))
+            Ok(Some(Held::hold(g::$remittance { ustrd, strd })))
         }
 
         fn structured(
@@ -144,7 +144,7 @@ macro_rules! transaction_side {
                 Some(c) => {
                     let p = FieldPath(path, "creditor_reference");
                     let tp = match &c.kind {
-                        Some(kind) => Some(crate::codec::typed::Held::hold(g::CreditorReferenceType2 {
+                        Some(kind) => Some(Held::hold(g::CreditorReferenceType2 {
                             cd_or_prtry: choice(kind, "CdOrPrtry", &p)?,
                             issr: text(c.issuer.as_ref(), "Issr", &p)?,
                         })),
@@ -157,7 +157,7 @@ macro_rules! transaction_side {
                             None
                         }
                     };
-                    Some(crate::codec::typed::Held::hold(g::CreditorReferenceInformation2 {
+                    Some(Held::hold(g::CreditorReferenceInformation2 {
                         tp,
                         ref_: text(c.reference.as_ref(), "Ref", &p)?,
                     }))
@@ -193,7 +193,7 @@ macro_rules! transaction_side {
         }
 
         /// The three intermediary agents (a fourth and more dropped).
-        pub(crate) fn intermediaries<H: crate::codec::typed::Held<g::$agent>>(
+        pub(crate) fn intermediaries<H: Held<g::$agent>>(
             out: &mut Out,
             path: &dyn Display,
             agents: &[Agent],
@@ -202,7 +202,7 @@ macro_rules! transaction_side {
             for (i, agent) in agents.iter().enumerate() {
                 match slots.get_mut(i) {
                     Some(slot) => {
-                        *slot = Some(crate::codec::typed::Held::hold(agent_at(out, path, i, agent)?));
+                        *slot = Some(Held::hold(agent_at(out, path, i, agent)?));
                     }
                     None => out.drop_if(
                         true,
@@ -241,6 +241,7 @@ macro_rules! era2019 {
                 referred_document, remittance_amount, text, texts, unrepresentable,
             };
             use crate::codec::common::Out;
+            use crate::codec::typed::Held;
             use crate::generated::$g as g;
 
             code_choice!(
@@ -264,7 +265,7 @@ macro_rules! era2019 {
                     None => None,
                     Some(PartyId::Organisation { any_bic, lei, others }) => {
                         let p = FieldPath(path, "id/organisation");
-                        Some(crate::codec::typed::Held::hold(g::Party38Choice::OrgId(g::OrganisationIdentification29 {
+                        Some(Held::hold(g::Party38Choice::OrgId(g::OrganisationIdentification29 {
                             any_bic: opt_leaf(any_bic.as_ref().map(Bic::as_str), "AnyBIC", &p)?,
                             lei: opt_leaf(lei.as_ref().map(Lei::as_str), "LEI", &p)?,
                             othr: others
@@ -275,7 +276,7 @@ macro_rules! era2019 {
                     }
                     Some(PartyId::Private { birth: b, others }) => {
                         let p = FieldPath(path, "id/private");
-                        Some(crate::codec::typed::Held::hold(g::Party38Choice::PrvtId(g::PersonIdentification13 {
+                        Some(Held::hold(g::Party38Choice::PrvtId(g::PersonIdentification13 {
                             dt_and_plc_of_birth: birth(&p, b.as_ref())?,
                             othr: others
                                 .iter()
@@ -308,7 +309,7 @@ macro_rules! era2019 {
                     prxy: account
                         .proxy
                         .as_ref()
-                        .map(|p| proxy(p, &FieldPath(path, "proxy")).map(crate::codec::typed::Held::hold))
+                        .map(|p| proxy(p, &FieldPath(path, "proxy")).map(Held::hold))
                         .transpose()?,
                 })
             }
@@ -323,7 +324,7 @@ macro_rules! era2019 {
                     None => None,
                     Some(m) => {
                         let p = FieldPath(path, "clearing_member");
-                        Some(crate::codec::typed::Held::hold(g::ClearingSystemMemberIdentification2 {
+                        Some(Held::hold(g::ClearingSystemMemberIdentification2 {
                             clr_sys_id: opt_choice(m.system.as_ref(), "ClrSysId", &p)?,
                             mmb_id: leaf(m.member_id.as_str(), "MmbId", &p)?,
                         }))
@@ -340,7 +341,7 @@ macro_rules! era2019 {
                         nm,
                         pstl_adr,
                         othr: match &agent.other_id {
-                            Some(o) => Some(crate::codec::typed::Held::hold(generic_id!(
+                            Some(o) => Some(Held::hold(generic_id!(
                                 GenericFinancialIdentification1,
                                 o,
                                 &FieldPath(path, "other_id")
@@ -352,7 +353,7 @@ macro_rules! era2019 {
                         .branch_id
                         .as_ref()
                         .map(|b| {
-                            Ok::<_, payglot_core_model::EncodeError>(crate::codec::typed::Held::hold(crate::generated::common::BranchData3 {
+                            Ok::<_, payglot_core_model::EncodeError>(Held::hold(crate::generated::common::BranchData3 {
                                 id: Some(leaf(b.as_str(), "Id", &FieldPath(path, "branch_id"))?),
                                 lei: None,
                                 nm: None,
@@ -365,8 +366,8 @@ macro_rules! era2019 {
 
             /// `PmtTpInf`'s service levels, local instrument and category purpose.
             pub(crate) fn payment_type_codes<
-                Local: crate::codec::typed::Held<g::LocalInstrument2Choice>,
-                Category: crate::codec::typed::Held<g::CategoryPurpose1Choice>,
+                Local: Held<g::LocalInstrument2Choice>,
+                Category: Held<g::CategoryPurpose1Choice>,
             >(
                 pt: &payglot_core_model::PaymentType,
                 path: &dyn Display,
@@ -382,7 +383,7 @@ macro_rules! era2019 {
 
             /// The group header's instructing and instructed agents, then what the header has
             /// that the interbank messages do not write (`codec::header_losses`).
-            pub(crate) fn header_agents<H: crate::codec::typed::Held<g::BranchAndFinancialInstitutionIdentification6>>(
+            pub(crate) fn header_agents<H: Held<g::BranchAndFinancialInstitutionIdentification6>>(
                 out: &mut Out,
                 header: &payglot_core_model::message::GroupHeader,
                 base: &str,

@@ -35,6 +35,7 @@ use rust_decimal::Decimal;
 
 use super::IsoMessage;
 use super::common::Out;
+use super::typed::Held;
 use crate::generated::common as gc;
 use crate::rt::{self, FacetError, SimpleValue};
 
@@ -371,18 +372,18 @@ fn choice<T: CodeChoice, C: Display>(v: &CodeOrProprietary<C>, element: &str, pa
     T::build(v, element, path)
 }
 
-fn opt_choice<T: CodeChoice, C: Display, H: crate::codec::typed::Held<T>>(
+fn opt_choice<T: CodeChoice, C: Display, H: Held<T>>(
     v: Option<&CodeOrProprietary<C>>,
     element: &str,
     path: &dyn Display,
 ) -> R<Option<H>> {
-    v.map(|v| T::build(v, element, path).map(crate::codec::typed::Held::hold)).transpose()
+    v.map(|v| T::build(v, element, path).map(Held::hold)).transpose()
 }
 
 // ---------------------------------------------------------------- types in common.rs
 
 /// `PostalAddress24` (2019 versions), as `Out::postal_address` writes it.
-fn postal_address<H: crate::codec::typed::Held<gc::PostalAddress24>>(
+fn postal_address<H: Held<gc::PostalAddress24>>(
     out: &mut Out,
     path: &dyn Display,
     a: Option<&PostalAddress>,
@@ -390,7 +391,7 @@ fn postal_address<H: crate::codec::typed::Held<gc::PostalAddress24>>(
     let Some(a) = a else { return Ok(None) };
     let adr_tp = match &a.address_type {
         None => None,
-        Some(CodeOrProprietary::Code(code)) => Some(crate::codec::typed::Held::hold(gc::AddressType3Choice::Cd(leaf(
+        Some(CodeOrProprietary::Code(code)) => Some(Held::hold(gc::AddressType3Choice::Cd(leaf(
             code.as_str(),
             "AdrTp",
             &format_args!("{path}/address_type"),
@@ -408,7 +409,7 @@ fn postal_address<H: crate::codec::typed::Held<gc::PostalAddress24>>(
     };
     let adr_line = address_lines(out, path, a)?;
     let f = |field: &'static str| FieldPath(path, field);
-    Ok(Some(crate::codec::typed::Held::hold(gc::PostalAddress24 {
+    Ok(Some(Held::hold(gc::PostalAddress24 {
         adr_tp,
         dept: text(a.department.as_ref(), "Dept", &f("department"))?,
         sub_dept: text(a.sub_department.as_ref(), "SubDept", &f("sub_department"))?,
@@ -451,10 +452,10 @@ impl Display for FieldPath<'_> {
     }
 }
 
-fn contact<H: crate::codec::typed::Held<gc::Contact4>>(path: &dyn Display, c: Option<&Contact>) -> R<Option<H>> {
+fn contact<H: Held<gc::Contact4>>(path: &dyn Display, c: Option<&Contact>) -> R<Option<H>> {
     let Some(c) = c else { return Ok(None) };
     let f = |field: &'static str| FieldPath(path, field);
-    Ok(Some(crate::codec::typed::Held::hold(gc::Contact4 {
+    Ok(Some(Held::hold(gc::Contact4 {
         nm_prfx: None,
         nm: text(c.name.as_ref(), "Nm", &f("contact/name"))?,
         phne_nb: text(c.phone.as_ref(), "PhneNb", &f("contact/phone"))?,
@@ -474,13 +475,10 @@ fn contact<H: crate::codec::typed::Held<gc::Contact4>>(path: &dyn Display, c: Op
 /// four fields.
 macro_rules! birth {
     ($name:ident, $t:ident) => {
-        fn $name<H: crate::codec::typed::Held<gc::$t>>(
-            path: &dyn Display,
-            b: Option<&DateAndPlaceOfBirth>,
-        ) -> R<Option<H>> {
+        fn $name<H: Held<gc::$t>>(path: &dyn Display, b: Option<&DateAndPlaceOfBirth>) -> R<Option<H>> {
             let Some(b) = b else { return Ok(None) };
             let f = |field: &'static str| FieldPath(path, field);
-            Ok(Some(crate::codec::typed::Held::hold(gc::$t {
+            Ok(Some(Held::hold(gc::$t {
                 birth_dt: date(&b.birth_date, "BirthDt", &f("birth_date"))?,
                 prvc_of_birth: text(b.province.as_ref(), "PrvcOfBirth", &f("province"))?,
                 city_of_birth: leaf(b.city.as_str(), "CityOfBirth", &f("city"))?,
@@ -508,7 +506,7 @@ fn regulatory(out: &mut Out, reports: &[RegulatoryReport], path: &dyn Display) -
         .take(10)
         .map(|r| {
             let authrty = if r.authority_name.is_some() || r.authority_country.is_some() {
-                Some(crate::codec::typed::Held::hold(gc::RegulatoryAuthority2 {
+                Some(Held::hold(gc::RegulatoryAuthority2 {
                     nm: text(r.authority_name.as_ref(), "Nm", &p)?,
                     ctry: country(r.authority_country.as_ref(), "Ctry", &p)?,
                 }))
@@ -564,7 +562,7 @@ macro_rules! remittance_parts {
                     .kind
                     .as_ref()
                     .map(|k| {
-                        Ok::<_, EncodeError>(crate::codec::typed::Held::hold(gc::$doc_type {
+                        Ok::<_, EncodeError>(Held::hold(gc::$doc_type {
                             cd_or_prtry: choice(k, "CdOrPrtry", path)?,
                             issr: None,
                         }))
@@ -576,7 +574,7 @@ macro_rules! remittance_parts {
             })
         }
 
-        fn $amount_fn<H: crate::codec::typed::Held<gc::$amount>>(
+        fn $amount_fn<H: Held<gc::$amount>>(
             due: Option<&Money>,
             remitted: Option<&Money>,
             path: &dyn Display,
@@ -584,7 +582,7 @@ macro_rules! remittance_parts {
             if due.is_none() && remitted.is_none() {
                 return Ok(None);
             }
-            Ok(Some(crate::codec::typed::Held::hold(gc::$amount {
+            Ok(Some(Held::hold(gc::$amount {
                 due_pybl_amt: opt_money(due, "DuePyblAmt", path)?,
                 $($amount_extra)*
                 adjstmnt_amt_and_rsn: Vec::new(),

@@ -8,6 +8,7 @@ use payglot_core_model::message::PaymentReturn;
 use super::pacs_004_001_09::{header_agents, opt_account, opt_agent, opt_party};
 use super::{FieldPath, R, date, date_time, leaf, money, opt_choice, opt_leaf, opt_money, shown, text, texts};
 use crate::codec::common::Out;
+use crate::codec::typed::Held;
 use crate::generated::pacs_004_001_09 as g;
 
 interbank_settlement!();
@@ -43,7 +44,7 @@ pub(super) fn document(out: &mut Out, m: &PaymentReturn) -> R<g::Document> {
                 rtr_rsn_inf: Vec::new(),
             };
             crate::codec::pacs004::original_group_losses(out, og, format_args!("{base}/original_group"));
-            Some(crate::codec::typed::Held::hold(built))
+            Some(Held::hold(built))
         }
     };
     let mut tx_inf = Vec::with_capacity(m.transactions.len());
@@ -61,7 +62,7 @@ fn transaction(
     let orgnl_grp_inf = match (&t.original_message_id, &t.original_message_name) {
         (Some(id), Some(name)) => {
             let p = FieldPath(path, "original_message_id");
-            Some(crate::codec::typed::Held::hold(crate::generated::common::OriginalGroupInformation29 {
+            Some(Held::hold(crate::generated::common::OriginalGroupInformation29 {
                 orgnl_msg_id: leaf(id.as_str(), "OrgnlMsgId", &p)?,
                 orgnl_msg_nm_id: leaf(name.as_str(), "OrgnlMsgNmId", &p)?,
                 orgnl_cre_dt_tm: None,

@@ -13,6 +13,7 @@ use super::pacs_008_001_08::{
 };
 use super::{FieldPath, R, date, date_time, decimal, leaf, money, opt_leaf, opt_money, shown, text};
 use crate::codec::common::Out;
+use crate::codec::typed::Held;
 use crate::generated::pacs_008_001_08 as g;
 
 interbank_settlement!();
@@ -88,7 +89,7 @@ fn transfer(out: &mut Out, t: &CreditTransfer, path: &dyn Display) -> R<g::Credi
     let pmt_tp_inf = t
         .payment_type
         .as_ref()
-        .map(|pt| payment_type(pt, &FieldPath(path, "payment_type")).map(crate::codec::typed::Held::hold))
+        .map(|pt| payment_type(pt, &FieldPath(path, "payment_type")).map(Held::hold))
         .transpose()?;
     let settlement = required(
         t.settlement_amount.as_ref().or(t.instructed_amount.as_ref()),

@@ -26,6 +26,7 @@ macro_rules! pain001 {
         use super::super::{FieldPath, R, date_time, decimal, leaf, money, opt_leaf, shown};
         use super::hooks_of::$name as hooks;
         use crate::codec::common::Out;
+        use crate::codec::typed::Held;
         use crate::codec::pain001::{PerTransaction, control_sum, method_code, plan};
         use crate::generated::$g as g;
 
@@ -69,12 +70,12 @@ macro_rules! pain001 {
             Ok(hooks::document(grp_hdr, pmt_inf))
         }
 
-        fn opt_payment_type<H: crate::codec::typed::Held<g::$payment_type>>(
+        fn opt_payment_type<H: Held<g::$payment_type>>(
             out: &mut Out,
             pt: Option<&PaymentType>,
             path: &dyn Display,
         ) -> R<Option<H>> {
-            pt.map(|pt| hooks::payment_type(out, pt, path).map(crate::codec::typed::Held::hold)).transpose()
+            pt.map(|pt| hooks::payment_type(out, pt, path).map(Held::hold)).transpose()
         }
 
         fn payment_batch(out: &mut Out, batch: &PaymentBatch, index: usize) -> R<g::$batch> {
@@ -198,7 +199,7 @@ macro_rules! pain001 {
                     "an interbank settlement amount",
                 );
             }
-            let xchg_rate_inf = t.exchange.as_ref().map(|x| hooks::exchange(x, &FieldPath(path, "exchange")).map(crate::codec::typed::Held::hold)).transpose()?;
+            let xchg_rate_inf = t.exchange.as_ref().map(|x| hooks::exchange(x, &FieldPath(path, "exchange")).map(Held::hold)).transpose()?;
             let chrg_br = if per_tx.charge_bearer {
                 opt_leaf(t.charge_bearer.map(|b| b.iso_code()), "ChrgBr", &FieldPath(path, "charge_bearer"))?
             } else {
@@ -212,7 +213,7 @@ macro_rules! pain001 {
             let [intrmy_agt1, intrmy_agt2, intrmy_agt3] = intermediaries(out, path, &t.intermediary_agents)?;
             let cdtr_agt = opt_agent(out, &FieldPath(path, "creditor_agent"), t.creditor_agent.as_ref())?;
             let cdtr = if t.creditor != Party::default() {
-                Some(crate::codec::typed::Held::hold(party(out, &FieldPath(path, "creditor"), &t.creditor)?))
+                Some(Held::hold(party(out, &FieldPath(path, "creditor"), &t.creditor)?))
             } else {
                 None
             };

@@ -111,53 +111,54 @@ macro_rules! status_parts {
                 .acceptance_time
                 .map(|d| date_time(&d, "AccptncDtTm", &FieldPath(path, "acceptance_time")))
                 .transpose()?;
-            let orgnl_tx_ref = if t.original_amount.is_some() || t.original_requested_execution.is_some() {
-                let amt = t
-                    .original_amount
-                    .as_ref()
-                    .map(|m| {
-                        Ok::<_, payglot_core_model::EncodeError>(crate::codec::typed::Held::hold(
-                            g::AmountType4Choice::InstdAmt(money(m, "InstdAmt", &FieldPath(path, "original_amount"))?),
-                        ))
-                    })
-                    .transpose()?;
-                let p = FieldPath(path, "original_requested_execution");
-                let reqd_exctn_dt = match &t.original_requested_execution {
-                    Some(payglot_core_model::DateOrDateTime::Date(d)) => Some(crate::codec::typed::Held::hold(
-                        g::DateAndDateTime2Choice::Dt(date(d, "ReqdExctnDt", &p)?),
-                    )),
-                    Some(payglot_core_model::DateOrDateTime::DateTime(dt)) => Some(crate::codec::typed::Held::hold(
-                        g::DateAndDateTime2Choice::DtTm(date_time(dt, "ReqdExctnDt", &p)?),
-                    )),
-                    None => None,
+            let orgnl_tx_ref =
+                if t.original_amount.is_some() || t.original_requested_execution.is_some() {
+                    let amt =
+                        t.original_amount
+                            .as_ref()
+                            .map(|m| {
+                                Ok::<_, payglot_core_model::EncodeError>(Held::hold(g::AmountType4Choice::InstdAmt(
+                                    money(m, "InstdAmt", &FieldPath(path, "original_amount"))?,
+                                )))
+                            })
+                            .transpose()?;
+                    let p = FieldPath(path, "original_requested_execution");
+                    let reqd_exctn_dt = match &t.original_requested_execution {
+                        Some(payglot_core_model::DateOrDateTime::Date(d)) => {
+                            Some(Held::hold(g::DateAndDateTime2Choice::Dt(date(d, "ReqdExctnDt", &p)?)))
+                        }
+                        Some(payglot_core_model::DateOrDateTime::DateTime(dt)) => {
+                            Some(Held::hold(g::DateAndDateTime2Choice::DtTm(date_time(dt, "ReqdExctnDt", &p)?)))
+                        }
+                        None => None,
+                    };
+                    Some(Held::hold(g::OriginalTransactionReference28 {
+                        intr_bk_sttlm_amt: None,
+                        amt,
+                        intr_bk_sttlm_dt: None,
+                        reqd_colltn_dt: None,
+                        reqd_exctn_dt,
+                        cdtr_schme_id: None,
+                        sttlm_inf: None,
+                        pmt_tp_inf: None,
+                        pmt_mtd: None,
+                        mndt_rltd_inf: None,
+                        rmt_inf: None,
+                        ultmt_dbtr: None,
+                        dbtr: None,
+                        dbtr_acct: None,
+                        dbtr_agt: None,
+                        dbtr_agt_acct: None,
+                        cdtr_agt: None,
+                        cdtr_agt_acct: None,
+                        cdtr: None,
+                        cdtr_acct: None,
+                        ultmt_cdtr: None,
+                        purp: None,
+                    }))
+                } else {
+                    None
                 };
-                Some(crate::codec::typed::Held::hold(g::OriginalTransactionReference28 {
-                    intr_bk_sttlm_amt: None,
-                    amt,
-                    intr_bk_sttlm_dt: None,
-                    reqd_colltn_dt: None,
-                    reqd_exctn_dt,
-                    cdtr_schme_id: None,
-                    sttlm_inf: None,
-                    pmt_tp_inf: None,
-                    pmt_mtd: None,
-                    mndt_rltd_inf: None,
-                    rmt_inf: None,
-                    ultmt_dbtr: None,
-                    dbtr: None,
-                    dbtr_acct: None,
-                    dbtr_agt: None,
-                    dbtr_agt_acct: None,
-                    cdtr_agt: None,
-                    cdtr_agt_acct: None,
-                    cdtr: None,
-                    cdtr_acct: None,
-                    ultmt_cdtr: None,
-                    purp: None,
-                }))
-            } else {
-                None
-            };
             Ok(TxParts {
                 sts_id,
                 orgnl_instr_id,
@@ -190,6 +191,7 @@ pub(super) mod pacs002 {
     use super::super::pacs_002_001_10::{header_agents, opt_party};
     use super::super::{FieldPath, R, date, date_time, decimal, leaf, money, opt_choice, opt_leaf, shown, text, texts};
     use crate::codec::common::Out;
+    use crate::codec::typed::Held;
     use crate::generated::pacs_002_001_10 as g;
 
     status_parts!();
@@ -263,6 +265,7 @@ pub(super) mod pain002 {
     use super::super::pain_002_001_10::{opt_agent, opt_party};
     use super::super::{FieldPath, R, date, date_time, decimal, leaf, money, opt_choice, opt_leaf, shown, text, texts};
     use crate::codec::common::Out;
+    use crate::codec::typed::Held;
     use crate::generated::pain_002_001_10 as g;
 
     status_parts!();
