@@ -196,7 +196,9 @@ pub fn check_iso_amount(amount: Decimal) -> Result<(), InvalidValue> {
             format!("{amount} has {} fraction digits; at most {MAX_FRACTION_DIGITS} are allowed", amount.scale()),
         ));
     }
-    let digits = total_digits(amount);
+    // The written digits bound the value's, so only a long amount is normalized.
+    let digits = written_digits(amount);
+    let digits = if digits > MAX_TOTAL_DIGITS { written_digits(amount.normalize()) } else { digits };
     if digits > MAX_TOTAL_DIGITS {
         return Err(InvalidValue::new(
             "amount",
@@ -206,12 +208,13 @@ pub fn check_iso_amount(amount: Decimal) -> Result<(), InvalidValue> {
     Ok(())
 }
 
-/// Significant digits as XSD `totalDigits` counts them: trailing fraction zeros do not count.
-fn total_digits(amount: Decimal) -> u32 {
-    let normalized = amount.normalize();
-    let mantissa = normalized.mantissa().unsigned_abs();
+/// Digits as written, at least one per fraction digit plus the integer zero. On a normalized
+/// amount these are the significant digits XSD `totalDigits` counts (trailing fraction zeros
+/// do not count).
+fn written_digits(amount: Decimal) -> u32 {
+    let mantissa = amount.mantissa().unsigned_abs();
     let integer_and_fraction = if mantissa == 0 { 1 } else { mantissa.ilog10() + 1 };
-    integer_and_fraction.max(normalized.scale() + 1).max(1)
+    integer_and_fraction.max(amount.scale() + 1).max(1)
 }
 
 /// Parse a decimal amount written as text (`"10.50"`). Refuses exponents, signs other than a
@@ -334,6 +337,9 @@ mod tests {
         assert!(Money::new(dec("-1"), eur()).is_err());
         assert!(Money::new(dec("1234567890123.12345"), eur()).is_ok());
         assert!(Money::new(dec("12345678901234.12345"), eur()).is_err());
+        // 19 digits as written, 15 significant: trailing fraction zeros do not count.
+        assert!(Money::new(dec("12345678901234.10000"), eur()).is_ok());
+        assert!(Money::new(dec("1234567890123456789.00000"), eur()).is_err());
     }
 
     #[test]

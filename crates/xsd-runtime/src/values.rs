@@ -122,7 +122,31 @@ pub struct DecimalFacets {
 /// Check a decimal value against its facets (digits counted on the value, as XSD defines:
 /// trailing fraction zeros do not count).
 pub fn check_decimal(value: &Decimal, f: &DecimalFacets) -> Result<(), FacetError> {
-    let n = value.normalize();
+    // Normalizing divides by ten per trailing zero. The written digits bound the value's
+    // (it only drops trailing zeros), so a value whose written digits pass needs none.
+    if !digits_within(value, f) {
+        digits_within_or_error(&value.normalize(), f)?;
+    }
+    check_bounds(value, f)
+}
+
+/// Whether `value`'s scale and digits, as given, meet the integer and digit facets.
+fn digits_within(value: &Decimal, f: &DecimalFacets) -> bool {
+    let scale = value.scale();
+    !(f.integer && scale > 0)
+        && f.fraction_digits.is_none_or(|max| scale <= max)
+        && f.total_digits.is_none_or(|max| total_digits(value) <= max)
+}
+
+/// Digits of the mantissa or of the fraction, whichever is more (at least one).
+fn total_digits(value: &Decimal) -> u32 {
+    // One logarithm, not a 128-bit division per digit.
+    let digits = value.mantissa().unsigned_abs().checked_ilog10().map_or(0, |d| d + 1);
+    digits.max(value.scale()).max(1)
+}
+
+/// The integer and digit facets of a normalized value, with the error of the first broken.
+fn digits_within_or_error(n: &Decimal, f: &DecimalFacets) -> Result<(), FacetError> {
     let scale = n.scale();
     if f.integer && scale > 0 {
         return Err(FacetError::Datatype { expected: "xs:integer" });
@@ -132,13 +156,16 @@ pub fn check_decimal(value: &Decimal, f: &DecimalFacets) -> Result<(), FacetErro
     {
         return Err(FacetError::FractionDigits { max });
     }
-    if let Some(max) = f.total_digits {
-        // One logarithm, not a 128-bit division per digit.
-        let digits = n.mantissa().unsigned_abs().checked_ilog10().map_or(0, |d| d + 1);
-        if digits.max(scale).max(1) > max {
-            return Err(FacetError::TotalDigits { max });
-        }
+    if let Some(max) = f.total_digits
+        && total_digits(n) > max
+    {
+        return Err(FacetError::TotalDigits { max });
     }
+    Ok(())
+}
+
+/// The bound facets (inclusive and exclusive).
+fn check_bounds(value: &Decimal, f: &DecimalFacets) -> Result<(), FacetError> {
     if let Some(b) = f.min_inclusive
         && *value < b
     {
@@ -795,5 +822,63 @@ mod tests {
         assert_eq!(ok("0.00000"), Ok(()));
         assert_eq!(ok("0.00001"), Ok(()));
         assert_eq!(ok("-1"), Err(FacetError::MinInclusive(Decimal::ZERO)));
+    }
+
+    /// The digit facets on the normalized value, as `check_decimal` did before it skipped
+    /// normalizing values whose written digits pass.
+    fn digits_reference(value: &Decimal, f: &DecimalFacets) -> Result<(), FacetError> {
+        let n = value.normalize();
+        let scale = n.scale();
+        if f.integer && scale > 0 {
+            return Err(FacetError::Datatype { expected: "xs:integer" });
+        }
+        if let Some(max) = f.fraction_digits
+            && scale > max
+        {
+            return Err(FacetError::FractionDigits { max });
+        }
+        let mut digits = 0;
+        let mut m = n.mantissa().unsigned_abs();
+        while m > 0 {
+            digits += 1;
+            m /= 10;
+        }
+        match f.total_digits {
+            Some(max) if digits.max(scale).max(1) > max => Err(FacetError::TotalDigits { max }),
+            _ => Ok(()),
+        }
+    }
+
+    #[test]
+    fn digit_facets_agree_with_the_normalized_value() {
+        let mantissas =
+            [0i128, 1, 5, 10, 100, 120, 12_345, 1_000_000, 10i128.pow(17), 10i128.pow(18), 123_456_789_012_345_678];
+        let mut checked = 0;
+        for m in mantissas {
+            for scale in 0..=8 {
+                for sign in [1, -1] {
+                    let value = Decimal::from_i128_with_scale(sign * m, scale);
+                    for integer in [false, true] {
+                        for total_digits in [None, Some(1), Some(3), Some(5), Some(18)] {
+                            for fraction_digits in [None, Some(0), Some(2), Some(5)] {
+                                let f = DecimalFacets {
+                                    integer,
+                                    total_digits,
+                                    fraction_digits,
+                                    min_inclusive: None,
+                                    max_inclusive: None,
+                                    min_exclusive: None,
+                                    max_exclusive: None,
+                                    patterns: &[],
+                                };
+                                assert_eq!(check_decimal(&value, &f), digits_reference(&value, &f), "{value} {f:?}");
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 11 * 9 * 2 * 2 * 5 * 4);
     }
 }
