@@ -20,11 +20,13 @@ mod writer;
 
 pub use error::{Error, FacetError, Rule, Violation, mask_account};
 pub use limits::Limits;
-pub use reader::{AnyElement, Reader, read_fragment, read_leading, read_located, read_root, read_root_recording};
+pub use reader::{
+    AnyElement, LeadingRun, Reader, read_fragment, read_leading, read_located, read_root, read_root_recording,
+};
 pub use record::Recorder;
 pub use regex::Regex;
 pub use rust_decimal::Decimal;
-pub use text::{BoundedText, Text};
+pub use text::{BoundedText, Text, from_utf8};
 pub use values::{
     DecimalFacets, IsoDate, IsoDateTime, IsoTime, IsoYear, IsoYearMonth, Pattern, StringFacets, TzOffset, XsInteger,
     check_decimal, check_string, collapse, compile_pattern, parse_decimal, xs_decimal,

@@ -384,7 +384,7 @@ impl<'a> Reader<'a> {
     fn new_at(input: &'a [u8], offset: usize, limits: &Limits) -> R<Self> {
         check_size(input, limits)?;
         let body = input.get(offset..).unwrap_or_default();
-        let src = match std::str::from_utf8(body) {
+        let src = match crate::text::from_utf8(body) {
             Ok(src) => src,
             Err(e) => {
                 let (line, column) = line_col(input, offset + e.valid_up_to());
@@ -2185,19 +2185,90 @@ pub fn read_fragment<'a, T: RootElement>(
 /// the element's end tag (a stream's buffer, where the element's end is not known before it
 /// is read): nothing after the end tag is looked at. Returns the value and the byte offset
 /// just after the end tag. A window that ends inside the element is an error (an unexpected
-/// end), as in any input. `window` is text already, so it is not checked for UTF-8 again.
+/// end), as in any input, and so is an element of another name or namespace there (which
+/// `read_fragment` would look past). `window` is text already, so it is not checked for
+/// UTF-8 again. The first element of a [`LeadingRun`].
 pub fn read_leading<'a, T: RootElement>(
     window: &'a str,
     declared: &'a [(impl AsRef<str>, impl AsRef<str>)],
     outer_depth: usize,
     limits: &Limits,
 ) -> R<(T, usize)> {
-    check_size(window.as_bytes(), limits)?;
-    let r = Reader::over(window.as_bytes(), window, 0, limits);
+    let mut run = LeadingRun::new(window, declared, outer_depth, limits)?;
     if !window.starts_with('<') {
-        return Err(r.error(Rule::UnexpectedElement, format!("the element at the start is not {}", T::ELEMENT)));
+        return Err(run.r.error(Rule::UnexpectedElement, format!("the element at the start is not {}", T::ELEMENT)));
     }
-    read_element_in(r, declared, outer_depth)
+    run.read_next::<T>()
+}
+
+/// Sibling elements read one after another from the start of `window` (a stream's buffer
+/// holding a run of entries), by one reader: its setup, its namespace scope and its window's
+/// UTF-8 check are paid once for the run, not once per element. Each [`LeadingRun::read_next`]
+/// reads the element after the previous one's end tag (and whitespace) as
+/// [`read_leading`] would; nothing after an end tag is looked at before `read_next` is called.
+/// After an error the run is over (its reader is left mid-element).
+pub struct LeadingRun<'a> {
+    r: Reader<'a>,
+}
+
+impl std::fmt::Debug for LeadingRun<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LeadingRun").field("at", &self.r.xpos()).finish()
+    }
+}
+
+impl<'a> LeadingRun<'a> {
+    /// A run over `window` in the namespace scope `declared`, `outer_depth` deep (as
+    /// [`read_fragment`] takes them).
+    pub fn new(
+        window: &'a str,
+        declared: &'a [(impl AsRef<str>, impl AsRef<str>)],
+        outer_depth: usize,
+        limits: &Limits,
+    ) -> R<Self> {
+        check_size(window.as_bytes(), limits)?;
+        let mut r = Reader::over(window.as_bytes(), window, 0, limits);
+        declare_all(&mut r, declared)?;
+        r.outer_depth = outer_depth;
+        Ok(LeadingRun { r })
+    }
+
+    /// The byte offset in the window just after the last element read (0 before any).
+    pub fn offset(&self) -> usize {
+        usize::try_from(self.r.xpos()).unwrap_or(usize::MAX)
+    }
+
+    /// The next element as `T` and the offset just after its end tag. Only whitespace may come
+    /// before its start tag; anything else (text, an end tag, a comment) is an error, read
+    /// no further.
+    pub fn read_next<T: RootElement>(&mut self) -> R<(T, usize)> {
+        let at = self.offset();
+        let rest = self.r.src.as_bytes().get(at..).unwrap_or_default();
+        let ws = rest.iter().take_while(|b| is_xml_ws(**b)).count();
+        let starts_element = rest.get(ws) == Some(&b'<') && !matches!(rest.get(ws + 1), Some(b'/' | b'!' | b'?'));
+        if !starts_element {
+            return Err(self.r.error(Rule::UnexpectedElement, format!("no {} element follows", T::ELEMENT)));
+        }
+        // Opened as any child element is (its start and end tags read in one step where they
+        // are plain), not looked for through quick-xml's events.
+        let r = &mut self.r;
+        r.ns = T::NAMESPACE;
+        r.default_ok = None;
+        r.prefix_ok = None;
+        r.open(T::ELEMENT, 0, T::ATTRS)?;
+        let v = T::read(r)?;
+        r.close()?;
+        Ok((v, self.offset()))
+    }
+}
+
+/// Declare `declared` (prefix, URI; outermost first) around everything `r` reads.
+fn declare_all<'a>(r: &mut Reader<'a>, declared: &'a [(impl AsRef<str>, impl AsRef<str>)]) -> R<()> {
+    for (prefix, uri) in declared {
+        let (prefix, uri) = (prefix.as_ref().as_bytes(), uri.as_ref().as_bytes());
+        r.scopes.declare(prefix, uri).map_err(|m| r.error(Rule::NotWellFormed, m))?;
+    }
+    Ok(())
 }
 
 /// The element `r` starts at as `T`, in the namespace scope `declared`, `outer_depth` deep;
@@ -2208,10 +2279,7 @@ fn read_element_in<'a, T: RootElement>(
     declared: &'a [(impl AsRef<str>, impl AsRef<str>)],
     outer_depth: usize,
 ) -> R<(T, usize)> {
-    for (prefix, uri) in declared {
-        let (prefix, uri) = (prefix.as_ref().as_bytes(), uri.as_ref().as_bytes());
-        r.scopes.declare(prefix, uri).map_err(|m| r.error(Rule::NotWellFormed, m))?;
-    }
+    declare_all(&mut r, declared)?;
     r.outer_depth = outer_depth;
     r.find_element(|ns, local| ns == T::NAMESPACE.as_bytes() && local == T::ELEMENT.as_bytes(), T::ELEMENT)?;
     if r.outer_depth != outer_depth {
@@ -2470,5 +2538,97 @@ mod tests {
             longer.push(b'x');
             assert!(!same_name(&a, &longer) && !same_name(&longer, &a), "lengths {n} and {}", n + 1);
         }
+    }
+
+    /// A run reads each element as `read_fragment` (the located-element path) reads it at its
+    /// offset: the same value and end, or an error (the same one, but for an element of
+    /// another name or namespace, which the run refuses as an unexpected child), whatever
+    /// the previous element declared or held; and it stops, reading no further, at whatever
+    /// is not whitespace and then an element.
+    #[test]
+    fn a_leading_run_reads_each_element_as_read_fragment_at_its_offset() {
+        let declared = [("", "urn:t")];
+        let limits = Limits { max_depth: 6, ..Limits::default() };
+        let elements = [
+            "<Root><After>2024-03-02</After></Root>",
+            "<Root/>",
+            "<Root></Root>",
+            "<q:Root xmlns:q='urn:t'><q:X><q:D>2024-03-01</q:D></q:X></q:Root>",
+            "<Root xmlns='urn:other'><After>2024-03-02</After></Root>",
+            "<Other><After>2024-03-02</After></Other>",
+            "<Root a='1'><After>2024-03-02</After></Root>",
+            "<Root><X a='1'><D>2024-03-01</D><N>true</N></X></Root>",
+            "<Root><After>2024-02-30</After></Root>",
+            "<Root><After>2024-03-02</After><Extra/></Root>",
+            "<Root><X><D>2024-03-01</D></X>",
+        ];
+        let separators = ["", "\n  ", "<!-- c -->", "text", "</Stmt>"];
+        let reference =
+            |window: &str, at: usize| super::read_fragment::<Root<false>>(window.as_bytes(), at, &declared, 2, &limits);
+        // (`read_fragment` looks past an element of another name or namespace for a later
+        // `Root`; a run reads the element where it is.)
+        let other = |element: &str| element.starts_with("<Other") || element.contains("urn:other");
+        let agree = |run: &Result<(Root<false>, usize), Error>,
+                     reference: &Result<(Root<false>, usize), Error>,
+                     element: &str,
+                     what: &str| {
+            if other(element) {
+                assert!(run.is_err(), "{what}: {run:?}");
+                return;
+            }
+            let shown = |r: &Result<(Root<false>, usize), Error>| unlocated(&format!("{r:?}"));
+            assert_eq!(shown(run), shown(reference), "{what}");
+        };
+        let mut outcomes = std::collections::BTreeSet::new();
+        for first in elements {
+            for sep in separators {
+                for second in elements {
+                    let window = format!("{first}{sep}{second}\n</Stmt>");
+                    let mut run = super::LeadingRun::new(&window, &declared, 2, &limits).expect("run");
+                    let one = run.read_next::<Root<false>>();
+                    agree(&one, &reference(&window, 0), first, &window);
+                    assert_eq!(
+                        format!("{one:?}"),
+                        format!("{:?}", super::read_leading::<Root<false>>(&window, &declared, 2, &limits))
+                    );
+                    let Ok((_, end)) = one else { continue };
+                    assert_eq!(end, first.len(), "{window}");
+                    let two = run.read_next::<Root<false>>();
+                    if sep.trim().is_empty() {
+                        agree(&two, &reference(&window, end + sep.len()), second, &window);
+                        outcomes.insert(two.is_ok());
+                        if two.is_ok() {
+                            let third = run.read_next::<Root<false>>();
+                            assert!(third.is_err(), "{window}: {third:?}");
+                            assert_eq!(
+                                run.offset(),
+                                window.len() - "\n</Stmt>".len(),
+                                "nothing past the end tag is read"
+                            );
+                        }
+                    } else {
+                        assert!(format!("{two:?}").contains("no Root element follows"), "{window}: {two:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(outcomes.len(), 2, "both outcomes of a second element are exercised");
+    }
+
+    /// `Debug` of a result without its lines and columns (the digits after `line: `/`column: `).
+    fn unlocated(debug: &str) -> String {
+        let mut out = String::new();
+        let mut rest = debug;
+        while let Some(i) = rest.find(|c: char| c.is_ascii_digit()) {
+            let (before, digits) = rest.split_at(i);
+            out.push_str(before);
+            let n = digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
+            if !(before.ends_with("line: ") || before.ends_with("column: ")) {
+                out.push_str(&digits[..n]);
+            }
+            rest = &digits[n..];
+        }
+        out.push_str(rest);
+        out
     }
 }

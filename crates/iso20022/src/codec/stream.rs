@@ -14,11 +14,12 @@
 //! [`super::typed::camt`], losses by construction.
 //!
 //! After a report's first entry, the entries that follow are first tried **in place**
-//! ([`Inner::entry_in_place`]): when the buffer holds whitespace and then the report's plain
-//! entry start tag, the validating reader is given the buffered text from there
-//! (`rt::read_leading`) and finds the entry's end itself — no scan, no quick-xml events, no
-//! recorded copy. Only a complete success is taken; anything else consumes nothing and the
-//! entry is read as above, from the same bytes. Every other unit — and an entry the typed
+//! ([`Inner::entries_in_place`]): while the buffer holds whitespace and then the report's
+//! plain entry start tag, the validating reader is given the buffered text from there and
+//! finds each entry's end itself — no scan, no quick-xml events, no recorded copy — one
+//! reader for a run of entries (`rt::LeadingRun`: its setup and the text's UTF-8 check paid
+//! once per run). Only complete successes are taken; the run stops before anything else,
+//! which consumes nothing, and that entry is read as above, from the same bytes. Every other unit — and an entry the typed
 //! path hands back (any error; what only the tree can decide) — is handled exactly as the
 //! whole-document decoder handles it: checked by the same reader and, in the same pass,
 //! recorded into an element tree by the same [`TreeBuilder`] (names and text borrowed from
@@ -51,17 +52,22 @@ const XSI_NS: &[u8] = b"http://www.w3.org/2001/XMLSchema-instance";
 /// The start of the element a unit is wrapped in (with the namespace declarations in scope).
 const WRAPPER_START: &str = "<payglot-fragment";
 const BUFFER_BYTES: usize = 64 * 1024;
-/// The least buffered text an entry read in place is given (see [`Inner::entry_in_place`]).
+/// The least buffered text an entry read in place is given (see [`Inner::entries_in_place`]).
 const MIN_ENTRY_WINDOW: usize = 1024;
 
-/// The buffered text the next in-place entry read is given after an entry of `length` bytes:
-/// half as much again and a little, at least [`MIN_ENTRY_WINDOW`]. The window is checked as
-/// UTF-8 before the read, so its size is paid for every entry (4 KiB for 1 KiB entries was
-/// 2.4% of a stream's time); an entry longer than its window is read the regular way, which
-/// then sizes the next window from it.
+/// The buffered text one in-place entry is given after an entry of `length` bytes: half as
+/// much again and a little, at least [`MIN_ENTRY_WINDOW`]. A run goes on to the next entry
+/// only while this much is left in its window (an entry longer than what is left would fail
+/// at the window's end and be read again); an entry longer than a whole window is read the
+/// regular way, which then sizes the next window from it.
 fn entry_window(length: usize) -> usize {
     length.saturating_add(length / 2).saturating_add(256).max(MIN_ENTRY_WINDOW)
 }
+/// At most this many entry windows are given to one in-place run (bounded by the buffer too).
+/// The window is checked as UTF-8 whole before the run, so it starts at one entry's and
+/// doubles only while runs use theirs up: a statement whose entries keep going the regular
+/// way does not pay for checking a large window per entry.
+const MAX_RUN_WINDOWS: usize = 64;
 const ROOT_PATH: &str = "/Document";
 
 // ---------------------------------------------------------------- input
@@ -236,7 +242,7 @@ impl<R> Source<R> {
     fn text_ahead(&self, skip: usize, len: usize) -> &str {
         let bytes = self.ahead().get(skip..).unwrap_or_default();
         let bytes = bytes.get(..len).unwrap_or(bytes);
-        match std::str::from_utf8(bytes) {
+        match crate::rt::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => std::str::from_utf8(bytes.get(..e.valid_up_to()).unwrap_or_default()).unwrap_or_default(),
         }
@@ -615,8 +621,10 @@ impl<R: Read> StatementReader<R> {
             typed,
             typed_entries: 0,
             entries_in_place: 0,
+            in_place_runs: 0,
             entry_tag: None,
             entry_window: MIN_ENTRY_WINDOW,
+            run_windows: 1,
         };
         let header = inner.prolog()?;
         Ok(StatementReader { inner, header })
@@ -650,10 +658,17 @@ impl<R: Read> StatementReader<R> {
     }
 
     /// How many of the [`typed_entries`](Self::typed_entries) were read in place, before any
-    /// scan (see `Inner::entry_in_place`); for tests that must know that path was taken.
+    /// scan (see `Inner::entries_in_place`); for tests that must know that path was taken.
     #[doc(hidden)]
     pub fn entries_in_place(&self) -> u64 {
         self.inner.entries_in_place
+    }
+
+    /// In how many runs the [`entries_in_place`](Self::entries_in_place) were read (one
+    /// reader each); for tests that must know runs of several entries are read.
+    #[doc(hidden)]
+    pub fn in_place_runs(&self) -> u64 {
+        self.inner.in_place_runs
     }
 
     /// The losses found since the last call (paths as the whole-document decoder gives them).
@@ -664,9 +679,6 @@ impl<R: Read> StatementReader<R> {
     /// The next report start, entry or report end; `None` after the document ended (the rest
     /// of the input has then been checked too). After an error, `None`.
     pub fn next_event(&mut self) -> Result<Option<StatementEvent>, DecodeError> {
-        if let Some(event) = self.inner.pending.pop_front() {
-            return Ok(Some(event));
-        }
         while self.inner.pending.is_empty() && !self.inner.done {
             if let Err(error) = self.inner.advance() {
                 self.inner.done = true;
@@ -674,7 +686,10 @@ impl<R: Read> StatementReader<R> {
                 return Err(error);
             }
         }
-        Ok(self.inner.pending.pop_front())
+        Ok(self.inner.pending.pop_front().map(|(event, losses)| {
+            self.inner.losses.extend(losses);
+            event
+        }))
     }
 
     /// Read everything into one message, as the whole-document decoder would give it (for
@@ -783,7 +798,10 @@ struct Inner<R: Read> {
     /// holding a reference to resolve): entries are then read in the wrapper.
     declared: Option<Vec<(String, String)>>,
     losses: Vec<Loss>,
-    pending: VecDeque<StatementEvent>,
+    /// Events read and not yet taken, each with the losses found reading it that are not in
+    /// `losses` yet (an in-place run reads ahead: its entries' losses are reported as each
+    /// entry is taken, so they stay in document order with the events).
+    pending: VecDeque<(StatementEvent, Vec<Loss>)>,
     report: Option<Report>,
     reports: usize,
     /// What each `SplmtryData` element after the reports holds, described for its loss (the
@@ -795,13 +813,16 @@ struct Inner<R: Read> {
     typed: bool,
     typed_entries: u64,
     entries_in_place: u64,
+    in_place_runs: u64,
     /// The start tag of the current report's entries as written (`<Ntry>`, `<c:Ntry>`), when
     /// the last entry read the regular way had no attributes: the next entries are then
-    /// looked for in the buffer ([`Inner::entry_in_place`]).
+    /// looked for in the buffer ([`Inner::entries_in_place`]).
     entry_tag: Option<Vec<u8>>,
     /// How many bytes of buffered text the next in-place entry read is given
     /// ([`entry_window`] of the last entry's length).
     entry_window: usize,
+    /// How many entry windows the next in-place run is given (see [`Inner::entries_in_place`]).
+    run_windows: usize,
 }
 
 impl<R: Read> Inner<R> {
@@ -1360,10 +1381,7 @@ impl<R: Read> Inner<R> {
         let Some(phase) = self.report.as_ref().map(|r| r.phase) else {
             return self.between_reports(root_path);
         };
-        if phase == Phase::Entries
-            && let Some(entry) = self.entry_in_place()
-        {
-            self.yield_entry(entry);
+        if phase == Phase::Entries && self.entries_in_place() {
             return Ok(());
         }
         let (report_path, entries) = self.report.as_ref().map_or((String::new(), 0), |r| (r.path.clone(), r.entries));
@@ -1383,7 +1401,7 @@ impl<R: Read> Inner<R> {
                     let typed = match (&self.declared, self.typed) {
                         (Some(declared), true) => {
                             let unit = super::typed::camt::EntryBytes {
-                                input: super::typed::camt::EntryInput::Whole(self.xml.get_ref().slice(offset, end)),
+                                raw: self.xml.get_ref().slice(offset, end),
                                 declared,
                                 outer_depth: self.scopes.len(),
                             };
@@ -1450,51 +1468,67 @@ impl<R: Read> Inner<R> {
         if let Some(report) = self.report.as_mut() {
             report.entries += 1;
         }
-        self.pending.push_back(StatementEvent::Entry(entry));
+        self.pending.push_back((StatementEvent::Entry(entry), Vec::new()));
     }
 
-    /// The next entry read where the source buffer holds it, before quick-xml or the scan
-    /// see it: when the input there is whitespace and then the report's plain entry start tag
-    /// ([`Inner::entry_tag`]), the typed read is given the buffered text from that tag on and
-    /// finds the entry's end itself. Only a complete success is taken (its bytes consumed
-    /// unrecorded); anything else — an error, a window that ends inside the entry, an entry
-    /// over the size limit, what only the tree decides — consumes nothing and gives `None`,
-    /// and the regular path reads the same bytes and decides as it always does. So both
-    /// paths give the same entries, losses and errors (test `stream_typed`).
-    fn entry_in_place(&mut self) -> Option<Box<Entry>> {
+    /// The next entries read where the source buffer holds them, before quick-xml or the
+    /// scan see them: while the input there is whitespace and then the report's plain entry
+    /// start tag ([`Inner::entry_tag`]), the typed read is given the buffered text from there
+    /// and finds each entry's end itself, one reader for the run
+    /// ([`super::typed::camt::entries_leading`]). Only complete successes are taken (their
+    /// bytes consumed unrecorded, the entries queued); the run stops before anything else —
+    /// an error, a window that ends inside the entry, what only the tree decides — which
+    /// consumes nothing, and the regular path reads the same bytes and decides as it always
+    /// does. So both paths give the same entries, losses and errors (test `stream_typed`).
+    /// `false` when no entry was taken.
+    fn entries_in_place(&mut self) -> bool {
         if !self.typed {
-            return None;
+            return false;
         }
-        let (tag, declared) = (self.entry_tag.as_deref()?, self.declared.as_deref()?);
-        let source = self.xml.get_mut();
-        if !source.top_up(self.entry_window) {
-            return None;
-        }
-        let ahead = source.ahead();
-        let ws = ahead.iter().take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')).count();
-        if !ahead.get(ws..).is_some_and(|rest| rest.starts_with(tag)) {
-            return None;
-        }
-        let window = source.text_ahead(ws, self.entry_window.min(self.limits.max_bytes));
-        let unit = super::typed::camt::EntryBytes {
-            input: super::typed::camt::EntryInput::Leading(window),
-            declared,
-            outer_depth: self.scopes.len(),
+        let (Some(tag), Some(declared), Some(report)) =
+            (self.entry_tag.as_deref(), self.declared.as_deref(), self.report.as_mut())
+        else {
+            return false;
         };
-        // The entry's path only for its losses (the report's path and the entry's number).
-        let report = self.report.as_ref()?;
-        let path = || format!("{}/Ntry[{}]", report.path, report.entries + 1);
-        let (entry, losses, end) = super::typed::camt::entry(self.message, &unit, &self.limits, path)?;
-        // The regular path keeps the whitespace and the entry as one unit under the same limit.
-        if ws + end > self.limits.max_bytes {
-            return None;
+        let source = self.xml.get_mut();
+        let given = self.entry_window.saturating_mul(self.run_windows).min(BUFFER_BYTES).max(self.entry_window);
+        if !source.top_up(given) {
+            return false;
         }
-        source.pass(ws + end);
-        self.entry_window = entry_window(end);
-        self.typed_entries += 1;
-        self.entries_in_place += 1;
-        self.losses.extend(losses);
-        Some(entry)
+        // The window holds the whitespace before the first entry too, so each entry and the
+        // whitespace before it are within `max_bytes`, as the regular path's record is.
+        let window = source.text_ahead(0, given.min(self.limits.max_bytes));
+        let (length, first) = (window.len(), report.entries);
+        let out_of_window = std::cell::Cell::new(false);
+        let more = |end: usize, entry: usize| {
+            let room = length - end >= entry_window(entry);
+            out_of_window.set(!room);
+            room
+        };
+        let report_path = report.path.as_str();
+        let path = |n: usize| format!("{report_path}/Ntry[{}]", first + n + 1);
+        let at = (declared, self.scopes.len());
+        let taken = super::typed::camt::entries_leading(self.message, window, tag, at, &self.limits, more, path);
+        let Some(&(_, _, consumed)) = taken.last() else {
+            self.run_windows = 1;
+            return false;
+        };
+        source.pass(consumed);
+        self.in_place_runs += 1;
+        // A run that used its window up gets twice as many entries' windows next time (up to
+        // the buffer): the window is checked as UTF-8 whole, so it grows only while whole
+        // windows are taken.
+        self.run_windows = if out_of_window.get() { (self.run_windows * 2).min(MAX_RUN_WINDOWS) } else { 1 };
+        let mut previous_end = 0;
+        for (entry, losses, end) in taken {
+            self.entry_window = entry_window(end - previous_end);
+            previous_end = end;
+            self.typed_entries += 1;
+            self.entries_in_place += 1;
+            report.entries += 1;
+            self.pending.push_back((StatementEvent::Entry(entry), losses));
+        }
+        true
     }
 
     /// The first entry begins at `offset`: the report's head is complete; check and yield it.
@@ -1514,7 +1548,7 @@ impl<R: Read> Inner<R> {
         head.mark();
         let start = camt::report_head(head, self.era)?;
         head.losses_at(report_path, &mut self.losses);
-        self.pending.push_back(StatementEvent::ReportStart(Box::new(start)));
+        self.pending.push_back((StatementEvent::ReportStart(Box::new(start)), Vec::new()));
         Ok(())
     }
 
@@ -1533,8 +1567,8 @@ impl<R: Read> Inner<R> {
             let start = camt::report_head(element, self.era)?;
             let additional_info = camt::report_tail(element, self.kind)?;
             element.losses_at(report_path, &mut self.losses);
-            self.pending.push_back(StatementEvent::ReportStart(Box::new(start)));
-            self.pending.push_back(StatementEvent::ReportEnd { additional_info });
+            self.pending.push_back((StatementEvent::ReportStart(Box::new(start)), Vec::new()));
+            self.pending.push_back((StatementEvent::ReportEnd { additional_info }, Vec::new()));
             return Ok(());
         }
         let has_tail = !report.tail_raw.is_empty();
@@ -1557,7 +1591,7 @@ impl<R: Read> Inner<R> {
         } else {
             None
         };
-        self.pending.push_back(StatementEvent::ReportEnd { additional_info });
+        self.pending.push_back((StatementEvent::ReportEnd { additional_info }, Vec::new()));
         Ok(())
     }
 

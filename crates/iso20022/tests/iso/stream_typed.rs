@@ -319,6 +319,10 @@ fn long_runs_keep_events_losses_and_errors_in_document_order() {
         let good = bad_at.map_or(count, |at| at - 1);
         assert_eq!(typed, good as u64, "{name}: every entry before the error decoded typed");
         assert_eq!(in_place, good as u64 - 1, "{name}: every entry after the first read in place");
+        let mut reader = StatementReader::new(&bytes[..], &limits).unwrap();
+        while let Ok(Some(_)) = reader.next_event() {}
+        let runs = reader.in_place_runs();
+        assert!(runs >= 1 && runs * 2 < in_place, "{name}: runs of several entries are read ({in_place} in {runs})");
         let run = run(StatementReader::new(&bytes[..], &limits));
         let entries_seen = run.events.iter().filter(|(e, _)| matches!(e, StatementEvent::Entry(_))).count();
         assert_eq!(entries_seen, good, "{name}: the entries before the error are yielded");

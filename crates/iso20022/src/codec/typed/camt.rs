@@ -24,7 +24,8 @@ const ENTRY: At<'static> = At::root("Ntry");
 /// An entry's bytes where the streaming reader holds them: read in place (no copy into a
 /// wrapper document), with the namespace declarations in scope and its depth.
 pub(crate) struct EntryBytes<'d> {
-    pub(crate) input: EntryInput<'d>,
+    /// The element alone, from its `<` through its end tag's `>` (found by a scan).
+    pub(crate) raw: &'d [u8],
     /// The namespace declarations in scope (prefix, URI; the empty prefix is the default
     /// namespace), outermost first.
     pub(crate) declared: &'d [(String, String)],
@@ -32,28 +33,11 @@ pub(crate) struct EntryBytes<'d> {
     pub(crate) outer_depth: usize,
 }
 
-/// Where the `Ntry` element is.
-#[derive(Clone, Copy)]
-pub(crate) enum EntryInput<'d> {
-    /// The element alone, from its `<` through its end tag's `>` (found by a scan).
-    Whole(&'d [u8]),
-    /// Text that starts with the element and may go on past it (the stream's buffer, before
-    /// any scan: the read finds the end).
-    Leading(&'d str),
-}
-
-/// The entry as `T` and the offset just past its end tag (`None` on any error, or when a
-/// whole element does not end where its bytes do).
+/// The entry as `T` and the offset just past its end tag (`None` on any error, or when the
+/// element does not end where its bytes do).
 fn read_entry<T: crate::rt::RootElement>(unit: &EntryBytes<'_>, limits: &Limits) -> Option<(T, usize)> {
-    match unit.input {
-        EntryInput::Whole(raw) => {
-            let (value, end) = crate::rt::read_fragment::<T>(raw, 0, unit.declared, unit.outer_depth, limits).ok()?;
-            (end == raw.len()).then_some((value, end))
-        }
-        EntryInput::Leading(window) => {
-            crate::rt::read_leading::<T>(window, unit.declared, unit.outer_depth, limits).ok()
-        }
-    }
+    let (value, end) = crate::rt::read_fragment::<T>(unit.raw, 0, unit.declared, unit.outer_depth, limits).ok()?;
+    (end == unit.raw.len()).then_some((value, end))
 }
 
 /// Read the entry `unit` as `message`'s generated entry type and map it; its losses under
@@ -92,6 +76,12 @@ pub(crate) fn entry(
         }
         _ => return None,
     };
+    Some((entry, placed(sink, path)?, end))
+}
+
+/// An entry's losses moved from under [`ENTRY`] to the entry's path (asked of `path` only
+/// when there are losses); `None` when one could not be described.
+fn placed(sink: Sink, path: impl FnOnce() -> String) -> Option<Vec<Loss>> {
     if sink.failed {
         return None;
     }
@@ -102,7 +92,83 @@ pub(crate) fn entry(
         let rest = loss.path.get(ENTRY.name.len() + 1..).unwrap_or_default();
         loss.path = format!("{path}{rest}");
     }
-    Some((entry, losses, end))
+    Some(losses)
+}
+
+/// An entry taken by [`entries_leading`]: mapped, its losses, and the offset in the window
+/// just past its end tag.
+pub(crate) type Taken = (Box<Entry>, Vec<Loss>, usize);
+
+/// The stream's run of entries at the start of `window`, read one after another by one
+/// reader ([`crate::rt::LeadingRun`]: one setup and one UTF-8 check for the run) and mapped
+/// as [`entry`] maps one. Each must be whitespace and then `tag`, the report's plain entry
+/// start tag. The run stops before an entry that is not so, that fails to read or map, or
+/// that only the tree path decides (the caller reads that one the regular way), and where
+/// `more(end, length)` says no after an entry of `length` bytes ending at `end`. Losses go
+/// under `path(n)` for the run's `n`-th entry (from 0).
+pub(crate) fn entries_leading(
+    message: IsoMessage,
+    window: &str,
+    tag: &[u8],
+    at: (&[(String, String)], usize),
+    limits: &Limits,
+    more: impl Fn(usize, usize) -> bool,
+    path: impl Fn(usize) -> String,
+) -> Vec<Taken> {
+    let run = Run { window, tag, declared: at.0, outer_depth: at.1, limits, more: &more, path: &path };
+    let _ = &run; // Unused when no camt version is built.
+    match message {
+        #[cfg(all(feature = "camt_053_001_08", feature = "pacs_008_001_08"))]
+        IsoMessage::Camt053V08 => run.read(|roots::S08(e), sink| s08::entry(e, &ENTRY, sink)),
+        #[cfg(all(feature = "camt_054_001_08", feature = "pacs_008_001_08"))]
+        IsoMessage::Camt054V08 => run.read(|roots::N08(e), sink| n08::entry(e, &ENTRY, sink)),
+        #[cfg(all(feature = "camt_053_001_02", feature = "pain_001_001_03"))]
+        IsoMessage::Camt053V02 => run.read(|roots::S02(e), sink| s02::entry(e, &ENTRY, sink)),
+        #[cfg(all(feature = "camt_054_001_02", feature = "pain_001_001_03"))]
+        IsoMessage::Camt054V02 => run.read(|roots::N02(e), sink| n02::entry(e, &ENTRY, sink)),
+        _ => Vec::new(),
+    }
+}
+
+/// What [`entries_leading`] reads a run with.
+struct Run<'w> {
+    window: &'w str,
+    tag: &'w [u8],
+    declared: &'w [(String, String)],
+    outer_depth: usize,
+    limits: &'w Limits,
+    more: &'w dyn Fn(usize, usize) -> bool,
+    path: &'w dyn Fn(usize) -> String,
+}
+
+impl Run<'_> {
+    /// The run's entries as `T`, each mapped by `map`.
+    #[allow(dead_code)]
+    fn read<T: crate::rt::RootElement>(&self, map: impl Fn(T, &mut Sink) -> Option<Entry>) -> Vec<Taken> {
+        let mut taken = Vec::new();
+        let Ok(mut run) = crate::rt::LeadingRun::new(self.window, self.declared, self.outer_depth, self.limits) else {
+            return taken;
+        };
+        let mut at = 0;
+        loop {
+            let rest = self.window.as_bytes().get(at..).unwrap_or_default();
+            let ws = rest.iter().take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')).count();
+            if !rest.get(ws..).is_some_and(|rest| rest.starts_with(self.tag)) {
+                break;
+            }
+            let Ok((value, end)) = run.read_next::<T>() else { break };
+            let mut sink = Sink::default();
+            let Some(entry) = map(value, &mut sink) else { break };
+            let n = taken.len();
+            let Some(losses) = placed(sink, || (self.path)(n)) else { break };
+            taken.push((Box::new(entry), losses, end));
+            if !(self.more)(end, end - at - ws) {
+                break;
+            }
+            at = end;
+        }
+        taken
+    }
 }
 
 /// The entry types as fragment roots that keep the value read.
