@@ -27,7 +27,7 @@
 //! rejected where it appears; nothing is ever expanded. Depth, string length and repeat counts
 //! are bounded by [`Limits`]; invalid UTF-8 is rejected before parsing.
 use super::error::mask_account;
-use super::ns::{Scopes, attributes, split_qname};
+use super::ns::{Scopes, attributes, plain_attributes, split_qname};
 use super::values::is_xml_ws;
 use super::{ComplexValue, Error, FacetError, Limits, Recorder, RootElement, Rule, SimpleValue, Violation};
 use quick_xml::errors::IllFormedError;
@@ -999,6 +999,10 @@ impl<'a> Reader<'a> {
         if e.attributes_raw().iter().all(|b| is_xml_ws(*b)) {
             return Ok(());
         }
+        if let Some(plain) = plain_attributes(e.attributes_raw()) {
+            // Nothing to unescape: each value is its bytes.
+            return plain.iter().try_for_each(|(key, _)| self.check_attr_name(key, allowed));
+        }
         for a in attributes(e) {
             let a = a.map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
             let key = a.key.as_ref();
@@ -1008,18 +1012,25 @@ impl<'a> Reader<'a> {
             // Every value's references are checked here, in document order, so a recording
             // reader (which resolves them all at the start tag) fails exactly as one that is not.
             a.unescape_value().map_err(|err| self.error(Rule::NotWellFormed, err.to_string()))?;
-            let ok = match split_qname(key) {
-                (None, local) => allowed.iter().any(|n| n.as_bytes() == local),
-                (Some(prefix), local) => {
-                    self.scopes.prefix_ns(prefix) == Some(XSI_NS)
-                        && matches!(local, b"schemaLocation" | b"noNamespaceSchemaLocation")
-                }
-            };
-            if !ok {
-                return Err(self.unexpected_attribute(key));
-            }
+            self.check_attr_name(key, allowed)?;
         }
         Ok(())
+    }
+
+    /// An attribute named `key` is a namespace declaration, one of `allowed`, or an
+    /// `xsi:schemaLocation`.
+    fn check_attr_name(&self, key: &[u8], allowed: &[&str]) -> R<()> {
+        if key == b"xmlns" || key.starts_with(b"xmlns:") {
+            return Ok(());
+        }
+        let ok = match split_qname(key) {
+            (None, local) => allowed.iter().any(|n| n.as_bytes() == local),
+            (Some(prefix), local) => {
+                self.scopes.prefix_ns(prefix) == Some(XSI_NS)
+                    && matches!(local, b"schemaLocation" | b"noNamespaceSchemaLocation")
+            }
+        };
+        if ok { Ok(()) } else { Err(self.unexpected_attribute(key)) }
     }
 
     /// An attribute the current element's type does not declare.
