@@ -93,15 +93,20 @@ impl<'r> PlainAttributes<'r> {
 
 /// [`PlainAttributes`] of `raw` (a start tag's bytes after its name), if all are plain.
 pub(crate) fn plain_attributes(raw: &[u8]) -> Option<PlainAttributes<'_>> {
+    let mut keys: [&[u8]; PLAIN_MAX] = [&[]; PLAIN_MAX];
     for (i, pair) in Pairs(raw).enumerate() {
         let (key, _) = pair?;
         // Few attributes per tag: each name compared with the ones before it.
-        if Pairs(raw).take(i).any(|before| before.is_none_or(|(k, _)| k == key)) {
+        if keys.get(..i)?.contains(&key) {
             return None;
         }
+        *keys.get_mut(i)? = key;
     }
     Some(PlainAttributes(raw))
 }
+
+/// At most this many attributes are read by [`plain_attributes`] (more go to quick-xml).
+const PLAIN_MAX: usize = 16;
 
 /// The attributes of a start tag one by one; an item `None` where one is not plain (and no
 /// item after it).
@@ -434,7 +439,12 @@ mod tests {
             " ä='1'",
             " a1='1' a2='2' a3='3' a4='4' a5='5' a6='6' a7='7' a8='8' a9='9' a1='0'",
         ];
-        for (tail, expect_plain) in plain.iter().map(|t| (t, true)).chain(not_plain.iter().map(|t| (t, false))) {
+        // As many attributes as are read in one pass, and one more.
+        let many = |n: usize| (0..n).map(|i| format!(" a{i}='{i}'")).collect::<String>();
+        let (sixteen, seventeen) = (many(16), many(17));
+        let plain = plain.iter().copied().chain([sixteen.as_str()]);
+        let not_plain = not_plain.iter().copied().chain([seventeen.as_str()]);
+        for (tail, expect_plain) in plain.map(|t| (t, true)).chain(not_plain.map(|t| (t, false))) {
             let text = format!("e{tail}");
             let e = BytesStart::from_content(text.as_str(), 1);
             let ours = plain_attributes(e.attributes_raw());
