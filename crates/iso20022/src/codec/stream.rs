@@ -19,8 +19,9 @@
 //! finds each entry's end itself — no scan, no quick-xml events, no recorded copy — one
 //! reader for a run of entries (`rt::LeadingRun`: its setup and the text's UTF-8 check paid
 //! once per run). Only complete successes are taken; the run stops before anything else,
-//! which consumes nothing, and that entry is read as above, from the same bytes. Every other unit — and an entry the typed
-//! path hands back (any error; what only the tree can decide) — is handled exactly as the
+//! which consumes nothing, and that entry is read as above, from the same bytes. Every other
+//! unit — and an entry the typed path hands back (any error; what only the tree can
+//! decide) — is handled exactly as the
 //! whole-document decoder handles it: checked by the same reader and, in the same pass,
 //! recorded into an element tree by the same [`TreeBuilder`] (names and text borrowed from
 //! the unit's bytes; [`record_unit`]), mapped by the same functions of [`super::camt`], and the
