@@ -170,7 +170,7 @@ pub(crate) fn parse_any_recording_with_header<'a>(
 
 /// What [`parse_typed_with_header`] read: the typed Document (of the type asked for) and the
 /// head.001.001.02 AppHdr that came before it in an envelope, if any.
-#[cfg(feature = "head_001_001_02")]
+#[cfg(typed_codecs)]
 #[derive(Debug)]
 pub(crate) struct TypedInput<D> {
     /// The AppHdr before the Document (validated by its generated reader).
@@ -189,7 +189,7 @@ pub(crate) struct TypedInput<D> {
 /// is not read at all) and the value is `D` itself, not the enum of every message type
 /// ([`generated::AnyDocument`], as large as the largest of them), so no more than `D` is
 /// moved on the way to the mapping.
-#[cfg(feature = "head_001_001_02")]
+#[cfg(typed_codecs)]
 pub(crate) fn parse_typed_with_header<D: rt::RootElement>(bytes: &[u8], limits: &Limits) -> Option<TypedInput<D>> {
     let mut r = rt::Reader::new(bytes, limits).ok()?;
     let header = std::cell::Cell::new(false);

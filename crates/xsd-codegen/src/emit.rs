@@ -324,14 +324,13 @@ fn emit_mod(schemas: &[Schema], opts: &EmitOptions) -> String {
     for d in &docs {
         let _ = writeln!(s, "{} Self::{}(_) => {}::NAMESPACE,", gate(&d.module), names::type_name(&d.module), d.module);
     }
-    // With no Document at all (a service schema), the enum is empty: match on the value.
-    s.push_str(if docs.is_empty() {
-        "} }\n/// Write the Document as a standalone XML document (see each type's `to_xml`).\npub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> { match *self {"
-    } else {
-        "} }\n/// Write the Document as a standalone XML document (see each type's `to_xml`).\npub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> { match self {"
-    });
+    // Matched on the value, each Document by reference: with no Document (a service schema, or
+    // every message feature off) the enum is empty, and only a match on the value is whole.
+    s.push_str(
+        "} }\n/// Write the Document as a standalone XML document (see each type's `to_xml`).\npub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> { match *self {",
+    );
     for d in &docs {
-        let _ = writeln!(s, "{} Self::{}(d) => d.to_xml(),", gate(&d.module), names::type_name(&d.module));
+        let _ = writeln!(s, "{} Self::{}(ref d) => d.to_xml(),", gate(&d.module), names::type_name(&d.module));
     }
     s.push_str("} } }\n");
     s.push_str("/// Namespaces of every generated `Document`, enabled or not by features.\npub const KNOWN_DOCUMENT_NAMESPACES: &[&str] = &[");

@@ -46,7 +46,10 @@ mod pain001;
 mod status;
 mod stream;
 mod tree;
+// Built with every message feature on (see build.rs); otherwise the element tree does all.
+#[cfg(typed_codecs)]
 mod typed;
+#[cfg(typed_codecs)]
 mod typed_encode;
 mod writer;
 mod xml;
@@ -291,7 +294,13 @@ impl Iso20022Codec {
     /// element tree (for tests proving which inputs take the typed pass).
     #[doc(hidden)]
     pub fn decode_typed(&self, input: &[u8], decode_limits: &DecodeLimits) -> Option<Decoded> {
-        typed::decode(self.message, input, &limits(decode_limits))
+        #[cfg(typed_codecs)]
+        return typed::decode(self.message, input, &limits(decode_limits));
+        #[cfg(not(typed_codecs))]
+        return {
+            let _ = (input, decode_limits);
+            None
+        };
     }
 
     /// Map a recorded (validated) document of namespace `namespace` to the canonical model;
@@ -388,7 +397,7 @@ impl Codec for Iso20022Codec {
     fn decode(&self, input: &[u8], decode_limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
         let limits = limits(decode_limits);
         // One typed pass where it applies (see `typed`); the element tree decides the rest.
-        if let Some(decoded) = typed::decode(self.message, input, &limits) {
+        if let Some(decoded) = self.decode_typed(input, decode_limits) {
             return Ok(decoded);
         }
         self.decode_tree(input, &limits)
@@ -397,7 +406,7 @@ impl Codec for Iso20022Codec {
     fn encode(&self, message: &Message, opts: &EncodeOptions) -> Result<Encoded, EncodeError> {
         // The typed versions: built through the generated types, written by the generated
         // writer; valid by construction (see `typed_encode`), nothing read back.
-        if let Some(encoded) = typed_encode::encode(self.message, message, opts) {
+        if let Some(encoded) = self.encode_typed(message, opts) {
             return encoded;
         }
         self.encode_read_back(message, opts)
@@ -410,7 +419,13 @@ impl Iso20022Codec {
     /// [`encode_read_back`](Self::encode_read_back).
     #[doc(hidden)]
     pub fn encode_typed(&self, message: &Message, opts: &EncodeOptions) -> Option<Result<Encoded, EncodeError>> {
-        typed_encode::encode(self.message, message, opts)
+        #[cfg(typed_codecs)]
+        return typed_encode::encode(self.message, message, opts);
+        #[cfg(not(typed_codecs))]
+        return {
+            let _ = (message, opts);
+            None
+        };
     }
 
     /// Write by hand in XSD order, then read the output back through the validating reader: the

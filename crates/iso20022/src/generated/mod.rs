@@ -106,29 +106,29 @@ impl AnyDocument {
     }
     /// Write the Document as a standalone XML document (see each type's `to_xml`).
     pub fn to_xml(&self) -> Result<Vec<u8>, rt::Error> {
-        match self {
+        match *self {
             #[cfg(feature = "camt_053_001_02")]
-            Self::Camt05300102(d) => d.to_xml(),
+            Self::Camt05300102(ref d) => d.to_xml(),
             #[cfg(feature = "camt_053_001_08")]
-            Self::Camt05300108(d) => d.to_xml(),
+            Self::Camt05300108(ref d) => d.to_xml(),
             #[cfg(feature = "camt_054_001_02")]
-            Self::Camt05400102(d) => d.to_xml(),
+            Self::Camt05400102(ref d) => d.to_xml(),
             #[cfg(feature = "camt_054_001_08")]
-            Self::Camt05400108(d) => d.to_xml(),
+            Self::Camt05400108(ref d) => d.to_xml(),
             #[cfg(feature = "pacs_002_001_10")]
-            Self::Pacs00200110(d) => d.to_xml(),
+            Self::Pacs00200110(ref d) => d.to_xml(),
             #[cfg(feature = "pacs_004_001_09")]
-            Self::Pacs00400109(d) => d.to_xml(),
+            Self::Pacs00400109(ref d) => d.to_xml(),
             #[cfg(feature = "pacs_008_001_08")]
-            Self::Pacs00800108(d) => d.to_xml(),
+            Self::Pacs00800108(ref d) => d.to_xml(),
             #[cfg(feature = "pain_001_001_03")]
-            Self::Pain00100103(d) => d.to_xml(),
+            Self::Pain00100103(ref d) => d.to_xml(),
             #[cfg(feature = "pain_001_001_09")]
-            Self::Pain00100109(d) => d.to_xml(),
+            Self::Pain00100109(ref d) => d.to_xml(),
             #[cfg(feature = "pain_002_001_03")]
-            Self::Pain00200103(d) => d.to_xml(),
+            Self::Pain00200103(ref d) => d.to_xml(),
             #[cfg(feature = "pain_002_001_10")]
-            Self::Pain00200110(d) => d.to_xml(),
+            Self::Pain00200110(ref d) => d.to_xml(),
         }
     }
 }

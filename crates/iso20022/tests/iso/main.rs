@@ -5,6 +5,7 @@
 mod common;
 mod corpus_codec;
 mod fast_paths;
+mod features;
 mod generated_fresh;
 mod hostile;
 mod record;

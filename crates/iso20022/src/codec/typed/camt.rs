@@ -143,7 +143,7 @@ struct Run<'w> {
 
 impl Run<'_> {
     /// The run's entries as `T`, each mapped by `map`.
-    #[allow(dead_code)]
+    #[allow(dead_code)] // Unused when no camt version is built.
     fn read<T: crate::rt::RootElement>(&self, map: impl Fn(T, &mut Sink) -> Option<Entry>) -> Vec<Taken> {
         let mut taken = Vec::new();
         let Ok(mut run) = crate::rt::LeadingRun::new(self.window, self.declared, self.outer_depth, self.limits) else {
