@@ -20,9 +20,7 @@ mod writer;
 
 pub use error::{Error, FacetError, Rule, Violation, mask_account};
 pub use limits::Limits;
-pub use reader::{
-    AnyElement, LeadingRun, Reader, read_fragment, read_leading, read_located, read_root, read_root_recording,
-};
+pub use reader::{AnyElement, LeadingRun, Reader, read_fragment, read_located, read_root, read_root_recording};
 pub use record::Recorder;
 pub use regex::Regex;
 pub use rust_decimal::Decimal;

@@ -34,6 +34,7 @@
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, Read};
+use std::ops::Range;
 
 use payglot_core_model::message::{AccountReport, AccountReports, Entry, GroupHeader};
 use payglot_core_model::text::Text;
@@ -105,9 +106,9 @@ mod typed_camt {
         _: &[u8],
         _: (&[(String, String)], usize),
         _: &Limits,
-        _: impl Fn(usize, usize) -> bool,
+        _: impl Fn(&std::ops::Range<usize>) -> bool,
         _: impl Fn(usize) -> String,
-    ) -> Vec<(Box<Entry>, Vec<Loss>, usize)> {
+    ) -> Vec<(Box<Entry>, Vec<Loss>, std::ops::Range<usize>)> {
         Vec::new()
     }
 }
@@ -1470,7 +1471,7 @@ impl<R: Read> Inner<R> {
                             Box::new(entry)
                         }
                     };
-                    self.yield_entry(entry);
+                    self.yield_entry(entry, Vec::new());
                     return Ok(());
                 }
                 let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
@@ -1505,12 +1506,13 @@ impl<R: Read> Inner<R> {
         }
     }
 
-    /// The next entry of the report, counted and queued.
-    fn yield_entry(&mut self, entry: Box<Entry>) {
+    /// The next entry of the report, counted and queued with the losses found reading it
+    /// that are not reported yet.
+    fn yield_entry(&mut self, entry: Box<Entry>, losses: Vec<Loss>) {
         if let Some(report) = self.report.as_mut() {
             report.entries += 1;
         }
-        self.pending.push_back((StatementEvent::Entry(entry), Vec::new()));
+        self.pending.push_back((StatementEvent::Entry(entry), losses));
     }
 
     /// The next entries read where the source buffer holds them, before quick-xml or the
@@ -1541,34 +1543,27 @@ impl<R: Read> Inner<R> {
         // whitespace before it are within `max_bytes`, as the regular path's record is.
         let window = source.text_ahead(0, given.min(self.limits.max_bytes));
         let (length, first) = (window.len(), report.entries);
-        let out_of_window = std::cell::Cell::new(false);
-        let more = |end: usize, entry: usize| {
-            let room = length - end >= entry_window(entry);
-            out_of_window.set(!room);
-            room
-        };
+        // Room for one more entry after `entry` (its bytes in the window).
+        let room = |entry: &Range<usize>| length - entry.end >= entry_window(entry.len());
         let report_path = report.path.as_str();
         let path = |n: usize| format!("{report_path}/Ntry[{}]", first + n + 1);
         let at = (declared, self.scopes.len());
-        let taken = typed_camt::entries_leading(self.message, window, tag, at, &self.limits, more, path);
-        let Some(&(_, _, consumed)) = taken.last() else {
+        let taken = typed_camt::entries_leading(self.message, window, tag, at, &self.limits, room, path);
+        let Some(last) = taken.last().map(|(_, _, entry)| entry.clone()) else {
             self.run_windows = 1;
             return false;
         };
-        source.pass(consumed);
+        source.pass(last.end);
         self.in_place_runs += 1;
-        // A run that used its window up gets twice as many entries' windows next time (up to
-        // the buffer): the window is checked as UTF-8 whole, so it grows only while whole
-        // windows are taken.
-        self.run_windows = if out_of_window.get() { (self.run_windows * 2).min(MAX_RUN_WINDOWS) } else { 1 };
-        let mut previous_end = 0;
-        for (entry, losses, end) in taken {
-            self.entry_window = entry_window(end - previous_end);
-            previous_end = end;
+        self.entry_window = entry_window(last.len());
+        // A run that used its window up (it stopped for want of room, not before an entry it
+        // could not take) gets twice as many entries' windows next time, up to the buffer:
+        // the window is checked as UTF-8 whole, so it grows only while whole windows are taken.
+        self.run_windows = if room(&last) { 1 } else { (self.run_windows * 2).min(MAX_RUN_WINDOWS) };
+        for (entry, losses, _) in taken {
             self.typed_entries += 1;
             self.entries_in_place += 1;
-            report.entries += 1;
-            self.pending.push_back((StatementEvent::Entry(entry), losses));
+            self.yield_entry(entry, losses);
         }
         true
     }

@@ -95,24 +95,24 @@ fn placed(sink: Sink, path: impl FnOnce() -> String) -> Option<Vec<Loss>> {
     Some(losses)
 }
 
-/// An entry taken by [`entries_leading`]: mapped, its losses, and the offset in the window
-/// just past its end tag.
-pub(crate) type Taken = (Box<Entry>, Vec<Loss>, usize);
+/// An entry taken by [`entries_leading`]: mapped, its losses, and its bytes in the window
+/// (from its start tag through its end tag).
+pub(crate) type Taken = (Box<Entry>, Vec<Loss>, std::ops::Range<usize>);
 
 /// The stream's run of entries at the start of `window`, read one after another by one
 /// reader ([`crate::rt::LeadingRun`]: one setup and one UTF-8 check for the run) and mapped
 /// as [`entry`] maps one. Each must be whitespace and then `tag`, the report's plain entry
 /// start tag. The run stops before an entry that is not so, that fails to read or map, or
 /// that only the tree path decides (the caller reads that one the regular way), and where
-/// `more(end, length)` says no after an entry of `length` bytes ending at `end`. Losses go
-/// under `path(n)` for the run's `n`-th entry (from 0).
+/// `more(entry)` says no after an entry (its bytes in the window). Losses go under `path(n)`
+/// for the run's `n`-th entry (from 0).
 pub(crate) fn entries_leading(
     message: IsoMessage,
     window: &str,
     tag: &[u8],
     at: (&[(String, String)], usize),
     limits: &Limits,
-    more: impl Fn(usize, usize) -> bool,
+    more: impl Fn(&std::ops::Range<usize>) -> bool,
     path: impl Fn(usize) -> String,
 ) -> Vec<Taken> {
     let run = Run { window, tag, declared: at.0, outer_depth: at.1, limits, more: &more, path: &path };
@@ -137,7 +137,7 @@ struct Run<'w> {
     declared: &'w [(String, String)],
     outer_depth: usize,
     limits: &'w Limits,
-    more: &'w dyn Fn(usize, usize) -> bool,
+    more: &'w dyn Fn(&std::ops::Range<usize>) -> bool,
     path: &'w dyn Fn(usize) -> String,
 }
 
@@ -161,8 +161,10 @@ impl Run<'_> {
             let Some(entry) = map(value, &mut sink) else { break };
             let n = taken.len();
             let Some(losses) = placed(sink, || (self.path)(n)) else { break };
-            taken.push((Box::new(entry), losses, end));
-            if !(self.more)(end, end - at - ws) {
+            let bytes = at + ws..end;
+            let go_on = (self.more)(&bytes);
+            taken.push((Box::new(entry), losses, bytes));
+            if !go_on {
                 break;
             }
             at = end;
