@@ -995,7 +995,20 @@ impl<'a> Reader<'a> {
         Ok(matches!(self.peeked_local(), Some((local, true)) if same_name(local, name.as_bytes())))
     }
 
+    /// `e`'s attributes are namespace declarations, `allowed` or `xsi:schemaLocation`, and
+    /// well formed. Inlined for the tag without attributes (nearly every start tag of an
+    /// ISO 20022 document): checking it through `plain_attributes` cost 4% of a statement's
+    /// stream.
+    #[inline]
     fn check_attrs(&self, e: &BytesStart<'_>, allowed: &[&str]) -> R<()> {
+        if e.attributes_raw().is_empty() {
+            return Ok(());
+        }
+        self.check_attr_list(e, allowed)
+    }
+
+    #[inline(never)]
+    fn check_attr_list(&self, e: &BytesStart<'_>, allowed: &[&str]) -> R<()> {
         // No attributes (whitespace at most) are plain too.
         if let Some(plain) = plain_attributes(e.attributes_raw()) {
             // Nothing to unescape: each value is its bytes.
