@@ -1345,10 +1345,54 @@ impl<'a> Reader<'a> {
     /// A required simple-typed element (one copy per type, out of line: `opt_s` sites call it).
     #[inline(never)]
     pub fn req_s<T: SimpleValue>(&mut self, name: &'static str) -> R<T> {
+        if let Some(text) = self.take_leaf(name)? {
+            return match T::parse_text(text) {
+                Ok(v) => Ok(v),
+                Err(f) => self.bad_leaf_value(name, 0, f, text),
+            };
+        }
         let text = self.open_text(name, 0)?;
         let v = self.value_of(&text)?;
         self.close_text(text)?;
         Ok(v)
+    }
+
+    /// The text of the simple element `name` when it is the fused leaf in the look-ahead
+    /// (see [`Reader::try_markup`]) without an attribute, within the depth limit, and nothing
+    /// is recorded: opened, read and closed in one step, leaving the reader as `open_text`
+    /// then `close_text` leave it. `None` (the look-ahead filled, nothing consumed) for
+    /// anything else, which the element-at-a-time path reads and fails on as ever. Most
+    /// elements of an ISO 20022 document are such leaves; through that path each cost a
+    /// look-ahead round trip, the path pushed and popped, and the end tag peeked and matched.
+    #[inline(never)]
+    fn take_leaf(&mut self, name: &'static str) -> R<Option<&'a str>> {
+        self.fill()?;
+        if let Some(Peek::Leaf { name: qname, local, pos, ns_ok: true, attr: None, text, after, .. }) = self.peeked
+            && same_some(qname.as_bytes().get(local..), Some(name.as_bytes()))
+            && self.record.is_none()
+            // `open` fails past the limit: left to it.
+            && self.depth() < self.limits.max_depth
+        {
+            self.peeked = None;
+            self.pos = pos;
+            self.cur = None;
+            self.cur_attr = None;
+            self.skip_to(after);
+            return Ok(Some(text));
+        }
+        Ok(None)
+    }
+
+    /// A leaf read by [`Reader::take_leaf`] whose text breaks its type: the error at the
+    /// element (its path ends in `name`, the `index`th of a run), or in collecting mode its placeholder — as
+    /// `value_of` in the element-at-a-time path gives it, with `close` popping the path.
+    #[cold]
+    #[inline(never)]
+    fn bad_leaf_value<T: SimpleValue>(&mut self, name: &'static str, index: u32, f: FacetError, text: &str) -> R<T> {
+        self.path.push((name, index));
+        let v = self.bad_value(f, text);
+        self.path.pop();
+        v
     }
 
     /// An optional simple-typed element.
@@ -1387,6 +1431,13 @@ impl<'a> Reader<'a> {
         while self.run_goes_on(name, n, max)? {
             n += 1;
             self.repeat_check(n as usize)?;
+            if let Some(text) = self.take_leaf(name)? {
+                v.push(match T::parse_text(text) {
+                    Ok(value) => value,
+                    Err(f) => self.bad_leaf_value(name, n, f, text)?,
+                });
+                continue;
+            }
             let text = self.open_text(name, n)?;
             v.push(self.value_of(&text)?);
             self.close_text(text)?;

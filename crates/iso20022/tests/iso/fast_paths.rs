@@ -41,12 +41,18 @@ fn read(bytes: &[u8], fused: bool, record: bool) -> Read {
 }
 
 fn read_placed(bytes: &[u8], fused: bool, record: bool, in_place: bool) -> Read {
+    read_collecting(bytes, fused, record, in_place, 0)
+}
+
+/// [`read_placed`], collecting up to `collect` value violations (0: stopping at the first).
+fn read_collecting(bytes: &[u8], fused: bool, record: bool, in_place: bool, collect: usize) -> Read {
     let limits = Limits { max_string_len: 40, ..Limits::default() };
     let mut events = Events::default();
     let res = (|| {
         let mut r = rt::Reader::new(bytes, &limits)?;
         r.set_fused_leaves(fused);
         r.set_read_in_place(in_place);
+        r.collect_violations(collect);
         r.locate(|ns, local| ns == NS.as_bytes() && local == b"Document", "Document")?;
         if record {
             r.record();
@@ -67,6 +73,13 @@ fn same_both_ways(doc: &str) -> bool {
     assert_eq!(fast.1, slow.1, "record differs for\n{doc}");
     let plain = read(bytes, true, false);
     assert_eq!(format!("{:?}", plain.0), format!("{:?}", slow.0), "not recording differs for\n{doc}");
+    // Collecting value violations (a leaf read in one step goes on after a bad value as one
+    // read element at a time does), recording or not.
+    for (record, collect) in [(false, 3), (true, 3), (false, 1)] {
+        let slow = read_collecting(bytes, false, record, true, collect);
+        let fast = read_collecting(bytes, true, record, true, collect);
+        assert_eq!(format!("{:?}", fast.0), format!("{:?}", slow.0), "collecting {collect} differs for\n{doc}");
+    }
     for record in [true, false] {
         let moved = read_placed(bytes, false, record, false);
         assert_eq!(format!("{:?}", moved.0), format!("{:?}", slow.0), "moved, not in place, differs for\n{doc}");
@@ -354,5 +367,27 @@ fn a_leaf_with_an_attribute_is_read_alike_over_edits_of_the_attribute() {
     for (text, valid) in [("10.50", true), (" 10.50 ", true), ("10.5.0", false), ("", false), ("1&#48;", true)] {
         let e = d.replacen(">10.50<", &format!(">{text}<"), 1);
         assert_eq!(same_both_ways(&e), valid, "{text}");
+    }
+}
+
+/// Several bad values (a BIC, an IBAN, an empty `Ustrd` of a run) collected alike, each at its
+/// element's path, and reading goes on past each to the next.
+#[test]
+fn bad_values_of_leaves_read_in_one_step_are_collected_alike() {
+    let d = doc("")
+        .replace("<BICFI>COBADEFFXXX", "<BICFI>cobadeff")
+        .replace("DE89370400440532013000", "DE8937040044053201300!")
+        .replace("<Ustrd>2</Ustrd>", "<Ustrd></Ustrd>");
+    for collect in [1, 2, 3, 10] {
+        let slow = read_collecting(d.as_bytes(), false, false, true, collect);
+        let fast = read_collecting(d.as_bytes(), true, false, true, collect);
+        assert_eq!(format!("{:?}", fast.0), format!("{:?}", slow.0), "collecting {collect}");
+        let err = fast.0.expect_err("three bad values");
+        let paths: Vec<&str> = err.violations().iter().map(|v| v.path.as_str()).collect();
+        assert_eq!(paths.len(), collect.min(3), "{paths:?}");
+        assert!(
+            paths.iter().all(|p| p.ends_with("/BICFI") || p.ends_with("/IBAN") || p.ends_with("/Ustrd[2]")),
+            "{paths:?}"
+        );
     }
 }
