@@ -197,6 +197,10 @@ fn zero_bytes(x: u64) -> u64 {
 /// text of a leaf: one word holds most codes, amounts and dates with their end tag's `<`).
 #[inline]
 fn text_run(b: &[u8]) -> usize {
+    // A start tag followed by another tag (`<Refs><EndToEndId>`): no word to test.
+    if b.first() == Some(&b'<') {
+        return 0;
+    }
     let mut i = 0;
     for chunk in b.chunks_exact(8) {
         let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
