@@ -57,22 +57,22 @@ pub(crate) fn entry(
         #[cfg(all(feature = "camt_053_001_08", feature = "pacs_008_001_08"))]
         IsoMessage::Camt053V08 => {
             let (roots::S08(e), end) = read_entry(unit, limits)?;
-            (Box::new(s08::entry(e, &ENTRY, &mut sink)?), end)
+            (s08::entry(e, &ENTRY, &mut sink)?, end)
         }
         #[cfg(all(feature = "camt_054_001_08", feature = "pacs_008_001_08"))]
         IsoMessage::Camt054V08 => {
             let (roots::N08(e), end) = read_entry(unit, limits)?;
-            (Box::new(n08::entry(e, &ENTRY, &mut sink)?), end)
+            (n08::entry(e, &ENTRY, &mut sink)?, end)
         }
         #[cfg(all(feature = "camt_053_001_02", feature = "pain_001_001_03"))]
         IsoMessage::Camt053V02 => {
             let (roots::S02(e), end) = read_entry(unit, limits)?;
-            (Box::new(s02::entry(e, &ENTRY, &mut sink)?), end)
+            (s02::entry(e, &ENTRY, &mut sink)?, end)
         }
         #[cfg(all(feature = "camt_054_001_02", feature = "pain_001_001_03"))]
         IsoMessage::Camt054V02 => {
             let (roots::N02(e), end) = read_entry(unit, limits)?;
-            (Box::new(n02::entry(e, &ENTRY, &mut sink)?), end)
+            (n02::entry(e, &ENTRY, &mut sink)?, end)
         }
         _ => return None,
     };
@@ -144,7 +144,7 @@ struct Run<'w> {
 impl Run<'_> {
     /// The run's entries as `T`, each mapped by `map`.
     #[allow(dead_code)] // Unused when no camt version is built.
-    fn read<T: crate::rt::RootElement>(&self, map: impl Fn(T, &mut Sink) -> Option<Entry>) -> Vec<Taken> {
+    fn read<T: crate::rt::RootElement>(&self, map: impl Fn(T, &mut Sink) -> Option<Box<Entry>>) -> Vec<Taken> {
         let mut taken = Vec::new();
         let Ok(mut run) = crate::rt::LeadingRun::new(self.window, self.declared, self.outer_depth, self.limits) else {
             return taken;
@@ -163,7 +163,7 @@ impl Run<'_> {
             let Some(losses) = placed(sink, || (self.path)(n)) else { break };
             let bytes = at + ws..end;
             let go_on = (self.more)(&bytes);
-            taken.push((Box::new(entry), losses, bytes));
+            taken.push((entry, losses, bytes));
             if !go_on {
                 break;
             }
@@ -310,12 +310,12 @@ macro_rules! common_parts {
                     Some(b) => sink.lost(&here, "Btch", &*b),
                     None => {}
                 }
-                let count = tx_dtls.len();
-                transactions.reserve(count);
-                for (j, t) in tx_dtls.into_iter().enumerate() {
-                    // Filled in place: an `EntryTransaction` is ~5 KB, each move a copy.
-                    transactions.push(EntryTransaction::default());
-                    let slot = transactions.last_mut()?;
+                let (count, start) = (tx_dtls.len(), transactions.len());
+                // Filled in place: an `EntryTransaction` is over a kilobyte, each move a copy
+                // (each default is written where it goes, not pushed from the stack).
+                transactions.resize_with(start + count, EntryTransaction::default);
+                let slots = transactions.get_mut(start..)?;
+                for ((j, t), slot) in tx_dtls.into_iter().enumerate().zip(slots) {
                     transaction(t, &here.item("TxDtls", j, count), sink, slot)?;
                 }
             }
@@ -413,7 +413,7 @@ macro_rules! entry_2019 {
 
             common_parts!();
 
-            pub(super) fn entry(e: g::ReportEntry10, at: &At<'_>, sink: &mut Sink) -> Option<Entry> {
+            pub(super) fn entry(e: g::ReportEntry10, at: &At<'_>, sink: &mut Sink) -> Option<Box<Entry>> {
                 let g::ReportEntry10 {
                     ntry_ref,
                     amt,
@@ -451,7 +451,8 @@ macro_rules! entry_2019 {
                 sink.lost_opt(at, "Intrst", intrst.as_ref());
                 sink.lost_opt(at, "CardTx", card_tx.as_ref());
                 let (batch, transactions) = details(ntry_dtls, at, sink)?;
-                Some(Entry {
+                // Written into its box where it is built (boxed after, a copy of its 416 bytes).
+                Some(Box::write(Box::new_uninit(), Entry {
                     reference,
                     amount,
                     credit_debit: credit_debit(cdt_dbt_ind.as_str()),
@@ -464,7 +465,7 @@ macro_rules! entry_2019 {
                     batch,
                     transactions,
                     additional_info: opt!(addtl_ntry_inf, a => text!(a)),
-                })
+                }))
             }
 
             fn references(r: g::TransactionReferences6, at: &At<'_>, sink: &mut Sink) -> Option<TransactionRefs> {
@@ -731,7 +732,7 @@ macro_rules! entry_2009 {
 
             common_parts!();
 
-            pub(super) fn entry(e: g::ReportEntry2, at: &At<'_>, sink: &mut Sink) -> Option<Entry> {
+            pub(super) fn entry(e: g::ReportEntry2, at: &At<'_>, sink: &mut Sink) -> Option<Box<Entry>> {
                 let g::ReportEntry2 {
                     ntry_ref,
                     amt,
@@ -767,7 +768,8 @@ macro_rules! entry_2009 {
                 sink.lost_opt(at, "TechInptChanl", tech_inpt_chanl.as_ref());
                 sink.lost_many(at, "Intrst", &intrst);
                 let (batch, transactions) = details(ntry_dtls, at, sink)?;
-                Some(Entry {
+                // Written into its box where it is built (boxed after, a copy of its 416 bytes).
+                Some(Box::write(Box::new_uninit(), Entry {
                     reference,
                     amount,
                     credit_debit: credit_debit(cdt_dbt_ind.as_str()),
@@ -780,7 +782,7 @@ macro_rules! entry_2009 {
                     batch,
                     transactions,
                     additional_info: opt!(addtl_ntry_inf, a => text!(a)),
-                })
+                }))
             }
 
             fn references(r: g::TransactionReferences2, at: &At<'_>, sink: &mut Sink) -> Option<TransactionRefs> {
