@@ -409,7 +409,7 @@ macro_rules! entry_2019 {
             mod shared {
                 super::super::super::shared::shared_2019!(mapping, crate::codec::typed::camt::$g);
             }
-            use shared::mapping::{account, agent, opt_party, party, remittance};
+            use shared::mapping::{account, agent, opt_party, party_into, remittance};
 
             common_parts!();
 
@@ -518,7 +518,7 @@ macro_rules! entry_2019 {
                 let Some(choice) = choice else { return Some(()) };
                 let here = at.at(name);
                 match Held::unheld(choice) {
-                    g::Party40Choice::Pty(p) => *out = Some(party(p, &here.at("Pty"), sink)?),
+                    g::Party40Choice::Pty(p) => party_into(p, &here.at("Pty"), sink, out.insert(Party::default()))?,
                     g::Party40Choice::Agt(a) => sink.lost(&here, "Agt", &a),
                 }
                 Some(())

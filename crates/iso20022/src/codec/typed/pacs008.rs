@@ -12,7 +12,7 @@ use crate::generated::pacs_008_001_08 as g8;
 
 shared_2019!(mapping, crate::generated::pacs_008_001_08);
 shared_2019_transfer!(transfer_mapping, mapping, crate::generated::pacs_008_001_08);
-use mapping::{account, agent, intermediaries, party, payment_type};
+use mapping::{account, agent, intermediaries, party, party_into, payment_type};
 use transfer_mapping::{instructions_for_creditor_agent, transaction_tail};
 
 const DOCUMENT: At<'static> = At::root("Document");
@@ -177,13 +177,13 @@ fn transfer(
     )?;
     put(ultmt_dbtr, at, "UltmtDbtr", sink, &mut out.ultimate_debtor, party)?;
     put(initg_pty, at, "InitgPty", sink, &mut out.initiating_party, party)?;
-    out.debtor = party(dbtr, &at.at("Dbtr"), sink)?;
+    party_into(dbtr, &at.at("Dbtr"), sink, &mut out.debtor)?;
     put(dbtr_acct, at, "DbtrAcct", sink, &mut out.debtor_account, account)?;
     out.debtor_agent = Some(agent(dbtr_agt, &at.at("DbtrAgt"), sink)?);
     sink.lost_opt(at, "DbtrAgtAcct", dbtr_agt_acct.as_deref());
     out.creditor_agent = Some(agent(cdtr_agt, &at.at("CdtrAgt"), sink)?);
     sink.lost_opt(at, "CdtrAgtAcct", cdtr_agt_acct.as_deref());
-    out.creditor = party(cdtr, &at.at("Cdtr"), sink)?;
+    party_into(cdtr, &at.at("Cdtr"), sink, &mut out.creditor)?;
     put(cdtr_acct, at, "CdtrAcct", sink, &mut out.creditor_account, account)?;
     put(ultmt_cdtr, at, "UltmtCdtr", sink, &mut out.ultimate_creditor, party)?;
     out.instructions_for_creditor_agent = instructions_for_creditor_agent(instr_for_cdtr_agt)?;

@@ -167,13 +167,22 @@ macro_rules! shared_2019 {
         use $crate::codec::typed::{At, Held, Sink, date, text};
 
         pub(crate) fn party(p: g::PartyIdentification135, at: &At<'_>, sink: &mut Sink) -> Option<Party> {
+            let mut out = Party::default();
+            party_into(p, at, sink, &mut out)?;
+            Some(out)
+        }
+
+        /// [`party`] written into `out` where it lies (a `Party` is ~600 bytes: returned, it
+        /// was copied into place).
+        pub(crate) fn party_into(p: g::PartyIdentification135, at: &At<'_>, sink: &mut Sink, out: &mut Party) -> Option<()> {
             let g::PartyIdentification135 { nm, pstl_adr, id, ctry_of_res, ctct_dtls } = p;
-            let name = opt!(nm, n => text!(n));
-            let postal_address = opt!(pstl_adr, a => postal_address(*a)?);
-            let id = opt!(id, i => party_id(*i)?);
-            let country_of_residence = opt!(ctry_of_res, c => CountryCode::parse(c.as_str()).ok()?);
-            let contact = opt!(ctct_dtls, c => contact(*c, &at.at("CtctDtls"), sink)?);
-            Some(Party { name, postal_address, id, country_of_residence, contact })
+            let Party { name, postal_address: address, id: party_ids, country_of_residence, contact: contact_details } = out;
+            *name = opt!(nm, n => text!(n));
+            *address = opt!(pstl_adr, a => postal_address(*a)?);
+            *party_ids = opt!(id, i => party_id(*i)?);
+            *country_of_residence = opt!(ctry_of_res, c => CountryCode::parse(c.as_str()).ok()?);
+            *contact_details = opt!(ctct_dtls, c => contact(*c, &at.at("CtctDtls"), sink)?);
+            Some(())
         }
 
         fn contact(c: g::Contact4, at: &At<'_>, sink: &mut Sink) -> Option<Contact> {
