@@ -192,6 +192,12 @@ impl<'a> Scopes<'a> {
         self.declare_from(e, src)
     }
 
+    /// Enter the scope of a start tag without attributes (it declares nothing).
+    #[inline]
+    pub(crate) fn enter_plain(&mut self) {
+        self.level += 1;
+    }
+
     /// The namespaces `e` declares, added (see [`Scopes::enter`]). Out of line: most tags
     /// declare none, and their `enter` should not pay for this one's frame.
     #[inline(never)]

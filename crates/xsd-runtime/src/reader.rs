@@ -1058,6 +1058,9 @@ impl<'a> Reader<'a> {
     /// is and moved out only when it is the element (a leaf's fields are copied out): taking
     /// it first, as a whole, and putting it back otherwise cost a copy of it per element.
     fn open(&mut self, name: &'static str, index: u32, attrs: &[&str]) -> R<()> {
+        if self.peeked.is_none() && self.open_in_one_step(name, index)? {
+            return Ok(());
+        }
         self.fill()?;
         if let Some(Peek::Leaf { name: qname, local, pos, ns_ok: true, attr, text, end_pos, after }) = self.peeked
             && same_some(qname.as_bytes().get(local..), Some(name.as_bytes()))
@@ -1107,6 +1110,44 @@ impl<'a> Reader<'a> {
         self.cur = Some(e);
         self.cur_attr = None;
         Ok(())
+    }
+
+    /// The start tag of the element `name` read and the element opened in one step, when that
+    /// tag comes next (after whitespace at most, see [`Reader::at_markup`]) as `<name>` (no
+    /// attribute, no prefix, in the target default namespace) and its content starts with a
+    /// child's start tag (after whitespace at most), nothing is recorded and no fused leaf is
+    /// pending: what `fill` (the tag peeked, see [`Reader::try_markup`]) then `open` do,
+    /// without the look-ahead. `false` (nothing done) for anything else — text, an end tag
+    /// or a comment first is left to the look-ahead, which reads it as a leaf or fails as ever.
+    /// A required structure (`Sts`, `BkTxCd`, each entry of a stream) is opened so: through
+    /// the look-ahead it cost a `BytesStart` peeked, matched and moved.
+    #[inline]
+    fn open_in_one_step(&mut self, name: &'static str, index: u32) -> R<bool> {
+        if !self.fuse || self.record.is_some() || self.leaf.is_some() {
+            return Ok(false);
+        }
+        let Some((p, ws)) = self.at_markup() else { return Ok(false) };
+        let bytes = self.src.as_bytes();
+        let (lt, name_start) = (p + ws, p + ws + 1);
+        let gt = name_start + name.len();
+        let content = gt + 1 + bytes.get(gt + 1..).map_or(0, ws_run);
+        let plain_start = bytes.get(name_start..gt) == Some(name.as_bytes()) && bytes.get(gt) == Some(&b'>');
+        let child_first = bytes.get(content) == Some(&b'<')
+            && bytes.get(content + 1).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
+        if !plain_start || !child_first || !self.default_is_target() {
+            return Ok(false);
+        }
+        self.names.push((name_start, name.len(), true));
+        self.skip_to(gt + 1);
+        self.scopes.enter_plain();
+        self.path.push((name, index));
+        self.pos = lt as u64;
+        if self.depth() > self.limits.max_depth {
+            return Err(self.too_deep(self.pos, self.path_string()));
+        }
+        self.cur = None;
+        self.cur_attr = None;
+        Ok(true)
     }
 
     /// Close the current element: the look-ahead must be its end tag.
