@@ -1011,6 +1011,7 @@ impl<'a> Reader<'a> {
         self.check_attr_list(e, allowed)
     }
 
+    /// [`Reader::check_attrs`] of a tag with attributes.
     #[inline(never)]
     fn check_attr_list(&self, e: &BytesStart<'_>, allowed: &[&str]) -> R<()> {
         // No attributes (whitespace at most) are plain too.
@@ -1429,8 +1430,8 @@ impl<'a> Reader<'a> {
     }
 
     /// A leaf read by [`Reader::take_leaf`] whose text breaks its type: the error at the
-    /// element (its path ends in `name`, the `index`th of a run), or in collecting mode its placeholder — as
-    /// `value_of` in the element-at-a-time path gives it, with `close` popping the path.
+    /// element (its path ends in `name`, the `index`th of a run), or in collecting mode its
+    /// placeholder, as `value_of` gives them element at a time (where `close` pops the path).
     #[cold]
     #[inline(never)]
     fn bad_leaf_value<T: SimpleValue>(&mut self, name: &'static str, index: u32, f: FacetError, text: &str) -> R<T> {
@@ -1586,9 +1587,9 @@ impl<'a> Reader<'a> {
     #[inline(never)]
     pub fn read_boxed<T: ComplexValue>(&mut self, name: &'static str) -> R<Box<T>> {
         self.open(name, 0, T::ATTRS)?;
-        // The box allocated first, then the empty value written into it: built as
-        // `Box::new`'s argument, it was built on the stack and copied (through a filtered
-        // `Option`, a second copy: 1.6% of a stream's time).
+        // The box is allocated first and the empty value written into it. Given to
+        // `Box::new`, the value was built on the stack and copied (twice through a filtered
+        // `Option`: 1.6% of a stream's time).
         let slot = Box::<T>::new_uninit();
         let v = if self.in_place
             && let Some(empty) = T::empty()
