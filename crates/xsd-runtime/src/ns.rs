@@ -185,7 +185,7 @@ impl<'a> Scopes<'a> {
     /// URIs that are slices of `src` (the input) are borrowed from it, others copied.
     #[inline]
     pub(crate) fn enter(&mut self, e: &BytesStart<'_>, src: &'a [u8]) -> Result<bool, String> {
-        self.level += 1;
+        self.enter_plain();
         if !mentions_xmlns(e.attributes_raw()) {
             return Ok(false);
         }

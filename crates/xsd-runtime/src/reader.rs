@@ -1071,11 +1071,7 @@ impl<'a> Reader<'a> {
             // tag (at most one plain attribute, checked as `check_attrs` does; no namespace
             // scope), then the text and end tag, read by `read_text` or `fill_next` from
             // `self.leaf`.
-            self.path.push((name, index));
-            self.pos = pos;
-            if self.depth() > self.limits.max_depth {
-                return Err(self.too_deep(self.pos, self.path_string()));
-            }
+            self.push_element(name, index, pos)?;
             if let Some((key, _)) = attr
                 && !attrs.contains(&key)
             {
@@ -1099,17 +1095,25 @@ impl<'a> Reader<'a> {
         let Some(Peek::Start { e, pos, local, .. }) = self.peeked.take() else {
             return Err(self.expected(&[name]));
         };
-        self.path.push((name, index));
-        self.pos = pos;
-        if self.depth() > self.limits.max_depth {
-            return Err(self.too_deep(self.pos, self.path_string()));
-        }
+        self.push_element(name, index, pos)?;
         self.check_attrs(&e, attrs)?;
         if self.record.is_some() {
             self.record_start(&e, local, pos)?;
         }
         self.cur = Some(e);
         self.cur_attr = None;
+        Ok(())
+    }
+
+    /// An element `name` (the `index`th of a run) opened at `pos`: on the path, within the
+    /// depth limit. Every way of opening one ends here.
+    #[inline]
+    fn push_element(&mut self, name: &'static str, index: u32, pos: u64) -> R<()> {
+        self.path.push((name, index));
+        self.pos = pos;
+        if self.depth() > self.limits.max_depth {
+            return Err(self.too_deep(self.pos, self.path_string()));
+        }
         Ok(())
     }
 
@@ -1141,11 +1145,7 @@ impl<'a> Reader<'a> {
         self.names.push((name_start, name.len(), true));
         self.skip_to(gt + 1);
         self.scopes.enter_plain();
-        self.path.push((name, index));
-        self.pos = lt as u64;
-        if self.depth() > self.limits.max_depth {
-            return Err(self.too_deep(self.pos, self.path_string()));
-        }
+        self.push_element(name, index, lt as u64)?;
         self.cur = None;
         self.cur_attr = None;
         Ok(true)
@@ -2078,13 +2078,9 @@ impl<'a> Reader<'a> {
                     self.enter(&e, pos)?;
                     let ns: &[u8] = self.scopes.element_ns(e.name().as_ref()).0.unwrap_or_default();
                     if want(ns, split_qname(e.name().as_ref()).1) {
-                        self.path.push((root_name, 0));
-                        self.pos = pos;
+                        self.push_element(root_name, 0, pos)?;
                         self.cur = Some(e);
                         self.cur_attr = None;
-                        if self.depth() > self.limits.max_depth {
-                            return Err(self.too_deep(self.pos, self.path_string()));
-                        }
                         return Ok(());
                     }
                     self.outer_depth += 1;
